@@ -1,0 +1,407 @@
+/**
+ * A deterministic stand-in for Claude, used to generate the recordings that make the example
+ * suites (`suites/triage`, `suites/summarize`) run offline.
+ *
+ * It is a pure function of its input: every random draw comes from a PRNG seeded with a hash of
+ * (suite, case id, version, model, repeat), so regenerating the recordings gives the same bytes.
+ * The behaviour is shaped to look like a real model under evaluation:
+ *
+ * - each case has a latent difficulty; a sample is right when the model's skill minus that
+ *   difficulty, plus per-sample noise, is positive — so most cases are stable across repeats and
+ *   the ones near the edge flip (sampling is not repeatable on current models);
+ * - the stronger model (claude-sonnet-5-5) is better, which only shows on the hard cases;
+ * - prompt v2 (priority rubric + few-shot examples for triage, a hard word limit for summaries)
+ *   fixes one group of cases and breaks another, more so on the weaker model, so comparing
+ *   versions finds fixed and regressed cases, and the verdict differs per model;
+ * - answers paraphrase the expected summary with varying fidelity, sometimes come wrapped in a
+ *   code fence or after a sentence of prose, and very rarely are invalid JSON or cut off at
+ *   `max_tokens`.
+ */
+
+export interface SyntheticInput {
+  suite: string;
+  caseId: string;
+  vars: Record<string, unknown>;
+  expected: unknown;
+  version: string;
+  model: string;
+  repeat: number;
+}
+
+export interface SyntheticAnswer {
+  text: string;
+  inputTokens?: number;
+  outputTokens: number;
+  latencyMs: number;
+  stopReason: 'end_turn' | 'max_tokens' | 'refusal';
+}
+
+export function syntheticAnswer(input: SyntheticInput): SyntheticAnswer {
+  const random = seededRandom([input.suite, input.caseId, input.version, input.model, String(input.repeat)]);
+  const profile = modelProfile(input.model);
+  const traits = versionTraits(input.version);
+  const draft =
+    input.suite === 'triage'
+      ? triageDraft(input, profile, traits, random)
+      : input.suite === 'summarize'
+        ? summaryDraft(input, profile, traits, random)
+        : unsupportedSuite(input.suite);
+  const outputTokens = estimateTokens(draft.text);
+  return {
+    text: draft.text,
+    inputTokens: estimateTokens(Object.values(input.vars).map(String).join(' ')) + traits.promptOverheadTokens[input.suite === 'triage' ? 0 : 1],
+    outputTokens,
+    latencyMs: sampleLatency(profile, outputTokens, random),
+    stopReason: draft.stopReason,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Models, versions and cases
+
+interface ModelProfile {
+  /** How hard a case the model gets right, on the 0..1 difficulty scale. */
+  skill: number;
+  /** How strongly v2's priority rubric pushes low-priority tickets up a level (0 = not at all). */
+  overEscalation: number;
+  /** How often v2's hard word limit makes it drop a required term for executive readers. */
+  overCompression: number;
+  /** Median time to first token plus generation, ms, and generation speed. */
+  baseLatencyMs: number;
+  msPerOutputToken: number;
+}
+
+const MODEL_PROFILES: Record<string, ModelProfile> = {
+  'claude-sonnet-4-5': { skill: 0.74, overEscalation: 0.5, overCompression: 0.45, baseLatencyMs: 650, msPerOutputToken: 9 },
+  'claude-sonnet-5-5': { skill: 0.83, overEscalation: 0.12, overCompression: 0.12, baseLatencyMs: 800, msPerOutputToken: 11 },
+};
+const DEFAULT_PROFILE: ModelProfile = { skill: 0.7, overEscalation: 0.3, overCompression: 0.3, baseLatencyMs: 700, msPerOutputToken: 10 };
+
+function modelProfile(model: string): ModelProfile {
+  return MODEL_PROFILES[model] ?? DEFAULT_PROFILE;
+}
+
+interface VersionTraits {
+  /** Triage v2+: explicit priority rubric and few-shot examples. Summaries v2+: a hard word limit. */
+  rubric: boolean;
+  /** Extra input tokens of instructions/examples beyond the variables: [triage, summarize]. */
+  promptOverheadTokens: [number, number];
+}
+
+function versionTraits(version: string): VersionTraits {
+  return version === 'v1'
+    ? { rubric: false, promptOverheadTokens: [210, 120] }
+    : { rubric: true, promptOverheadTokens: [640, 190] };
+}
+
+/**
+ * Latent difficulty in 0..1, skewed towards easy (most golden cases are routine), raised for
+ * the kinds of input real models struggle with: very short or non-English tickets, long documents.
+ */
+function caseDifficulty(input: SyntheticInput): number {
+  const u = hashUnit([input.suite, input.caseId, 'difficulty']);
+  let difficulty = u * u;
+  const text = String(input.vars['ticket'] ?? input.vars['document'] ?? '');
+  const words = countWords(text);
+  if (input.suite === 'triage' && words < 14) difficulty += 0.2;
+  if (/[^\u0000-\u024f\u2000-\u206f]/u.test(text) || looksNonEnglish(text)) difficulty += 0.15;
+  if (input.suite === 'summarize' && words > 300) difficulty += 0.1;
+  return Math.min(1, difficulty);
+}
+
+function looksNonEnglish(text: string): boolean {
+  return /\b(der|die|und|nicht|est|pas|mais|los|las|para|não|estamos|bonjour|hola)\b/i.test(text);
+}
+
+/**
+ * Margin of one component of an answer: positive = right. The per-(case, model) jitter keeps the
+ * two models from failing exactly the same set of cases.
+ */
+function componentMargin(input: SyntheticInput, profile: ModelProfile, component: string, offset: number): number {
+  const jitter = (hashUnit([input.suite, input.caseId, input.model, component]) - 0.5) * 0.16;
+  return profile.skill - caseDifficulty(input) + offset + jitter;
+}
+
+/** Sampling noise: about one case in six sits close enough to the edge to flip between repeats. */
+function sampleNoise(random: Random): number {
+  return gaussian(random) * 0.07;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Triage
+
+const CATEGORIES = ['billing', 'bug', 'account_access', 'feature_request', 'outage', 'security', 'cancellation', 'how_to'] as const;
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+
+/** The wrong answer a model plausibly gives for each category. */
+const CONFUSED_WITH: Record<string, string[]> = {
+  billing: ['cancellation', 'account_access'],
+  bug: ['outage', 'how_to'],
+  account_access: ['security', 'bug'],
+  feature_request: ['how_to', 'bug'],
+  outage: ['bug'],
+  security: ['account_access', 'bug'],
+  cancellation: ['billing'],
+  how_to: ['feature_request', 'bug'],
+};
+
+interface TriageExpected {
+  category: string;
+  priority: string;
+  summary: string;
+}
+
+interface Draft {
+  text: string;
+  stopReason: SyntheticAnswer['stopReason'];
+}
+
+function triageDraft(input: SyntheticInput, profile: ModelProfile, traits: VersionTraits, random: Random): Draft {
+  const expected = readTriageExpected(input);
+  const fewShotBonus = traits.rubric ? 0.04 : 0;
+
+  const categoryRight = componentMargin(input, profile, 'category', 0.12 + fewShotBonus) + sampleNoise(random) > 0;
+  const category = categoryRight ? expected.category : pick(CONFUSED_WITH[expected.category] ?? ['bug'], random);
+
+  const priority = triagePriority(input, expected.priority, profile, traits, random);
+
+  const summaryMargin = componentMargin(input, profile, 'summary', 0.1) + sampleNoise(random);
+  const summary = paraphrase(expected.summary, fidelityFrom(summaryMargin), random);
+
+  if (expected.category === 'security' && random() < 0.02) {
+    return { text: 'I can’t help with analysing this request because it appears to describe an active attack.', stopReason: 'refusal' };
+  }
+  return formatTriageJson({ category, priority, summary }, random);
+}
+
+/**
+ * v1 has no rubric and under-rates urgent tickets (says "high"); v2's rubric fixes that but pushes
+ * low-priority tickets to "medium", strongly on the weaker model.
+ */
+function triagePriority(
+  input: SyntheticInput,
+  expected: string,
+  profile: ModelProfile,
+  traits: VersionTraits,
+  random: Random,
+): string {
+  let offset = 0.12;
+  let driftUp = random() < 0.5;
+  if (expected === 'urgent') {
+    offset += traits.rubric ? 0.08 : -0.32;
+    driftUp = false;
+  }
+  if (expected === 'low' && traits.rubric) {
+    offset -= profile.overEscalation;
+    driftUp = true;
+  }
+  const right = componentMargin(input, profile, 'priority', offset) + sampleNoise(random) > 0;
+  if (right) return expected;
+  const index = PRIORITIES.indexOf(expected as (typeof PRIORITIES)[number]);
+  const shifted = Math.min(PRIORITIES.length - 1, Math.max(0, index + (driftUp ? 1 : -1)));
+  return PRIORITIES[shifted === index ? index + (driftUp ? -1 : 1) : shifted] ?? expected;
+}
+
+function readTriageExpected(input: SyntheticInput): TriageExpected {
+  const expected = input.expected as Partial<TriageExpected> | undefined;
+  if (!expected || typeof expected.category !== 'string' || typeof expected.priority !== 'string' || typeof expected.summary !== 'string') {
+    throw new Error(`synthetic model: triage case ${input.caseId} needs expected.category, .priority and .summary`);
+  }
+  return expected as TriageExpected;
+}
+
+/** Mostly bare JSON; sometimes fenced or introduced by a sentence; very rarely broken. */
+function formatTriageJson(answer: { category: string; priority: string; summary: string }, random: Random): Draft {
+  const json = JSON.stringify(answer, null, random() < 0.5 ? 2 : undefined);
+  const roll = random();
+  if (roll < 0.008) return { text: json.slice(0, Math.floor(json.length * 0.6)), stopReason: 'max_tokens' };
+  // The classic hand-written-JSON slip: a trailing comma.
+  if (roll < 0.02) return { text: json.replace(/\s*\}$/, ',\n}'), stopReason: 'end_turn' };
+  if (roll < 0.11) return { text: '```json\n' + json + '\n```', stopReason: 'end_turn' };
+  if (roll < 0.16) return { text: `${pick(PREAMBLES, random)}\n\n${json}`, stopReason: 'end_turn' };
+  return { text: json, stopReason: 'end_turn' };
+}
+
+const PREAMBLES = [
+  'Here is the triage for this ticket:',
+  'Sure — here is my classification.',
+  'Based on the ticket, this is my assessment:',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Summaries
+
+interface SummaryExpected {
+  summary: string;
+  must_mention: string[];
+}
+
+function summaryDraft(input: SyntheticInput, profile: ModelProfile, traits: VersionTraits, random: Random): Draft {
+  const expected = readSummaryExpected(input);
+  const margin = componentMargin(input, profile, 'summary', 0.06) + sampleNoise(random);
+  let summary = paraphrase(expected.summary, fidelityFrom(margin), random, expected.must_mention);
+
+  const audience = String(input.vars['audience'] ?? '').toLowerCase();
+  const compresses = traits.rubric && audience.includes('exec') && random() < profile.overCompression + 0.25;
+  const missesTerm = margin + sampleNoise(random) < 0.04 || compresses;
+  if (missesTerm && expected.must_mention.length > 0) {
+    summary = dropTerm(summary, pick(expected.must_mention, random));
+  }
+
+  // Without a hard limit, long source documents draw a second, detail-heavy paragraph.
+  const document = String(input.vars['document'] ?? '');
+  const verbose = !traits.rubric && countWords(document) > 230 && random() < 0.55 - (profile.skill - 0.7);
+  if (verbose) summary += ' ' + elaborate(document, random);
+
+  if (random() < 0.12) summary = `${pick(SUMMARY_LEADS, random)} ${summary}`;
+  if (random() < 0.006) {
+    const words = summary.split(' ');
+    return { text: words.slice(0, Math.ceil(words.length * 0.55)).join(' '), stopReason: 'max_tokens' };
+  }
+  return { text: summary, stopReason: 'end_turn' };
+}
+
+const SUMMARY_LEADS = ['Summary:', 'Here is a short summary.', 'In brief:', 'TL;DR —'];
+
+function readSummaryExpected(input: SyntheticInput): SummaryExpected {
+  const expected = input.expected as Partial<SummaryExpected> | undefined;
+  if (!expected || typeof expected.summary !== 'string' || !Array.isArray(expected.must_mention)) {
+    throw new Error(`synthetic model: summarize case ${input.caseId} needs expected.summary and expected.must_mention`);
+  }
+  return { summary: expected.summary, must_mention: expected.must_mention.map(String) };
+}
+
+/** Replace a required term by a vaguer word, the way an over-compressed summary loses a detail. */
+function dropTerm(summary: string, term: string): string {
+  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return summary.replace(new RegExp(escaped, 'gi'), 'it');
+}
+
+/** A couple of extra sentences lifted from the source, as verbose models do. */
+function elaborate(document: string, random: Random): string {
+  const sentences = document
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter((s) => countWords(s) >= 8);
+  if (sentences.length === 0) return '';
+  const start = Math.floor(random() * sentences.length);
+  return [sentences[start], sentences[(start + 1) % sentences.length]].join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paraphrasing: word swaps, omissions and filler, scaled by fidelity
+
+/** Map a component margin to paraphrase fidelity in 0..1; right answers stay close to the reference. */
+function fidelityFrom(margin: number): number {
+  return Math.max(0, Math.min(1, 0.78 + margin * 1.2));
+}
+
+const SYNONYMS: Record<string, string> = {
+  customer: 'user', customers: 'users', user: 'customer', users: 'customers', reports: 'says', reported: 'said',
+  cannot: "can't", unable: 'not able', charged: 'billed', wants: 'would like', requests: 'asks for',
+  asks: 'requests', error: 'failure', errors: 'failures', issue: 'problem', problem: 'issue', after: 'following',
+  since: 'after', because: 'as', fixed: 'resolved', resolved: 'fixed', new: 'updated', slow: 'sluggish',
+  released: 'shipped', shipped: 'released', team: 'group', agreed: 'decided', decided: 'agreed', improved: 'better',
+  added: 'introduced', removed: 'dropped', delayed: 'pushed back', outage: 'downtime', caused: 'triggered',
+  affected: 'hit', about: 'roughly', several: 'a few', many: 'lots of', quickly: 'fast', help: 'assistance',
+  recommend: 'suggest', explains: 'describes', proposes: 'suggests', major: 'big', minor: 'small', during: 'in',
+};
+
+const FILLERS = ['It seems that', 'Overall,', 'In short,', 'Notably,', 'Essentially,'];
+const TAILS = ['overall.', 'as described.', 'according to the text.', 'for now.'];
+
+function paraphrase(reference: string, fidelity: number, random: Random, protectedTerms: string[] = []): string {
+  const rewrite = 1 - fidelity;
+  const protectedWords = new Set(protectedTerms.flatMap((t) => t.toLowerCase().split(/\s+/)));
+  const words: string[] = [];
+  for (const word of reference.split(/\s+/).filter(Boolean)) {
+    const bare = word.toLowerCase().replace(/[^\p{L}\p{N}'-]/gu, '');
+    const trailing = word.match(/[.,;:!?]+$/)?.[0] ?? '';
+    const roll = random();
+    if (protectedWords.has(bare)) words.push(word);
+    else if (roll < rewrite * 0.45 && SYNONYMS[bare]) words.push(SYNONYMS[bare] + trailing);
+    else if (roll < rewrite * 0.75 && bare.length > 3 && !trailing) continue;
+    else words.push(word);
+  }
+  let text = words.join(' ');
+  if (random() < rewrite * 0.8) text = `${pick(FILLERS, random)} ${lowerFirst(text)}`;
+  if (random() < rewrite * 0.5) text = text.replace(/\.$/, '') + ' ' + pick(TAILS, random);
+  return text;
+}
+
+function lowerFirst(text: string): string {
+  // Keep acronyms and proper nouns ("API", "SSO") intact.
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens and latency
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Roughly 1.3 tokens per English word. */
+function estimateTokens(text: string): number {
+  return Math.max(1, Math.round(countWords(text) * 1.3));
+}
+
+/** Lognormal around the model's base latency plus generation time, clamped to a plausible band. */
+function sampleLatency(profile: ModelProfile, outputTokens: number, random: Random): number {
+  const median = profile.baseLatencyMs + profile.msPerOutputToken * outputTokens;
+  const latency = median * Math.exp(gaussian(random) * 0.3);
+  return Math.round(Math.min(9000, Math.max(350, latency)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness
+
+type Random = () => number;
+
+/** FNV-1a over the joined parts, finished with a murmur3-style avalanche. */
+function hash32(parts: readonly string[]): number {
+  let h = 0x811c9dc5;
+  const text = parts.join('\u001f');
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hashUnit(parts: readonly string[]): number {
+  return hash32(parts) / 0x1_0000_0000;
+}
+
+/** mulberry32 */
+function seededRandom(parts: readonly string[]): Random {
+  let state = hash32(parts);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
+  };
+}
+
+/** Box–Muller, one value per call. */
+function gaussian(random: Random): number {
+  const u = Math.max(random(), Number.EPSILON);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+function pick<T>(items: readonly T[], random: Random): T {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error('synthetic model: pick from an empty list');
+  return item;
+}
+
+function unsupportedSuite(suite: string): never {
+  throw new Error(`synthetic model: no behaviour defined for suite "${suite}" (known: triage, summarize)`);
+}

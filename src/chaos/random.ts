@@ -1,0 +1,90 @@
+/**
+ * Seeded randomness for chaos generation. Every variant gets its own generator whose seed is a
+ * hash of (suite seed, case id, operator name, variant index), so a case's mutations do not depend
+ * on which other cases or operators exist, nor on the order they are generated in.
+ */
+
+/** 32-bit FNV-1a over UTF-16 code units, finished with a murmur3-style avalanche. */
+export function hashString(text: string, seed = 0): number {
+  let hash = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return avalanche(hash);
+}
+
+function avalanche(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * The seed for one unit of generation. Parts are joined with a separator that cannot occur in
+ * numbers, so ('a', 'bc') and ('ab', 'c') hash differently.
+ */
+export function deriveSeed(seed: number, ...parts: ReadonlyArray<string | number>): number {
+  return hashString(parts.join('\u0000'), avalanche(seed >>> 0));
+}
+
+/** mulberry32: tiny, fast and good enough for choosing positions and characters. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Uniform integer in [0, n); 0 when n <= 0. */
+  int(n: number): number {
+    if (n <= 0) return 0;
+    return Math.floor(this.next() * n);
+  }
+
+  /** Uniform integer in [min, max], both inclusive. */
+  between(min: number, max: number): number {
+    return min + this.int(max - min + 1);
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('Rng.pick: empty list');
+    return items[this.int(items.length)] as T;
+  }
+
+  /** A new array in a uniformly random order (Fisher–Yates). */
+  shuffled<T>(items: readonly T[]): T[] {
+    const copy = items.slice();
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = copy[i] as T;
+      copy[i] = copy[j] as T;
+      copy[j] = tmp;
+    }
+    return copy;
+  }
+
+  /** `length` lowercase hex digits. */
+  hex(length: number): string {
+    let out = '';
+    while (out.length < length) out += this.int(0x10000).toString(16).padStart(4, '0');
+    return out.slice(0, length);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Small text helpers shared by operators: safe insertion points, edits applied in one pass, and
+ * compact descriptions of positions. Everything is O(length) so 1 MB inputs stay fast.
+ */
+import type { Rng } from './random.js';
+
+const COMBINING_OR_JOINER = /[\p{M}\u200d\ufe00-\ufe0f]/u;
+
+export function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+export function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** Moves `index` forward so it does not split a surrogate pair. */
+export function codePointBoundary(text: string, index: number): number {
+  if (index > 0 && index < text.length && isHighSurrogate(text.charCodeAt(index - 1)) && isLowSurrogate(text.charCodeAt(index))) {
+    return index + 1;
+  }
+  return index;
+}
+
+/**
+ * Moves `index` forward past combining marks, joiners and variation selectors (bounded), so an
+ * insertion there does not tear a visible character apart.
+ */
+export function clusterBoundary(text: string, index: number): number {
+  let i = codePointBoundary(text, index);
+  for (let steps = 0; i < text.length && steps < 32; steps++) {
+    const char = text[i] as string;
+    if (isLowSurrogate(char.charCodeAt(0)) || !COMBINING_OR_JOINER.test(char)) break;
+    i++;
+  }
+  return i;
+}
+
+/** `count` random insertion points (sorted, may repeat) that keep clusters whole. */
+export function randomClusterBoundaries(text: string, rng: Rng, count: number): number[] {
+  const points: number[] = [];
+  for (let k = 0; k < count; k++) points.push(clusterBoundary(text, rng.int(text.length + 1)));
+  return points.sort((a, b) => a - b);
+}
+
+/** A random point at the start of a word (after whitespace), or the end of the text. */
+export function randomWordBoundary(text: string, rng: Rng): number {
+  if (text.length === 0) return 0;
+  const start = rng.int(text.length + 1);
+  const match = /\s/.exec(text.slice(start, start + 4096));
+  if (!match) return text.length;
+  return start + match.index + 1;
+}
+
+/** Inserts each piece at its position (positions refer to the original text, sorted ascending). */
+export function insertAt(text: string, inserts: ReadonlyArray<{ at: number; piece: string }>): string {
+  if (inserts.length === 0) return text;
+  const parts: string[] = [];
+  let last = 0;
+  for (const { at, piece } of inserts) {
+    parts.push(text.slice(last, at), piece);
+    last = at;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+/** "4, 17, 30" or "4, 17, 30, 41, 55 and 12 more". */
+export function describePositions(positions: readonly number[], shown = 5): string {
+  const head = positions.slice(0, shown).join(', ');
+  const rest = positions.length - shown;
+  return rest > 0 ? `${head} and ${rest} more` : head;
+}
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Number of edits for a text: about `rate` of `eligible`, at least 1, at most `max`. */
+export function editCount(eligible: number, rate: number, max: number): number {
+  if (eligible === 0) return 0;
+  return Math.max(1, Math.min(max, Math.round(eligible * rate)));
+}
+
+/** Code point escape for descriptions: U+200B. */
+export function codePointName(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Indices of up to `count` distinct characters matching `eligible`, chosen by probing random
+ * positions and scanning forward; sorted ascending. Stops early when the text has too few.
+ */
+export function pickCharIndices(text: string, rng: Rng, count: number, eligible: RegExp): number[] {
+  const chosen = new Set<number>();
+  const length = text.length;
+  if (length === 0 || count === 0) return [];
+  while (chosen.size < count) {
+    let i = rng.int(length);
+    let found = false;
+    for (let scanned = 0; scanned < length; scanned++, i = (i + 1) % length) {
+      if (!chosen.has(i) && eligible.test(text[i] as string)) {
+        chosen.add(i);
+        found = true;
+        break;
+      }
+    }
+    // A full circle without a new match: every eligible character is already chosen.
+    if (!found) break;
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/** Replaces the single UTF-16 unit at each position (sorted ascending) with its piece. */
+export function replaceCharsAt(text: string, edits: ReadonlyArray<{ at: number; piece: string }>): string {
+  if (edits.length === 0) return text;
+  const parts: string[] = [];
+  let last = 0;
+  for (const { at, piece } of edits) {
+    parts.push(text.slice(last, at), piece);
+    last = at + 1;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+export function countChar(text: string, char: string): number {
+  let count = 0;
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) count++;
+  return count;
+}

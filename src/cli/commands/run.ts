@@ -1,0 +1,266 @@
+/** `promptgold run`: load suites, run them through the provider stack, write records, print a summary. */
+import { join, relative, resolve } from 'node:path';
+import { loadConfig, type PromptgoldConfig } from '../../config.js';
+import { importSuites, loadSuite, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
+import { planSamples } from '../../engine/plan.js';
+import { buildRequest } from '../../engine/executeSample.js';
+import { runSuite, type RunResult } from '../../engine/run.js';
+import type { ProgressMode } from '../../engine/progress.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { gitInfo } from '../../gitInfo.js';
+import { CostBudget, formatUsd } from '../../providers/budget.js';
+import { forecastCost, loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
+import { createProviderStack, defaultCacheDir, providerKindOf } from '../../providers/stack.js';
+import { estimateInputTokens } from '../../providers/tokens.js';
+import { readMeta, resolveRecordPath, newRunId } from '../../records/runDir.js';
+import { readRecordLines } from '../../records/reader.js';
+import { formatSummaryTable } from '../../report/console.js';
+import { TOOL_VERSION } from '../../version.js';
+import { discoverSuiteFiles } from '../discover.js';
+import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
+
+export interface RunFlags {
+  version?: string[];
+  model?: string[];
+  repeat?: string;
+  concurrency?: string;
+  filter?: string[];
+  limit?: string;
+  sample?: string;
+  seed?: string;
+  provider?: string;
+  record?: boolean;
+  cache?: boolean;
+  resume?: string;
+  out?: string;
+  json?: boolean;
+  chaos?: boolean;
+  timeout?: string;
+  maxCost?: string;
+  yes?: boolean;
+  progress?: boolean;
+}
+
+interface SuiteRunOutcome {
+  suite: string;
+  runDir: string;
+  result: RunResult;
+}
+
+export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<number> {
+  const root = process.cwd();
+  const { config } = await loadConfig(root);
+  const outDir = resolve(flags.out ?? join(config.outDir ?? 'reports', 'runs'));
+  const models = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
+  const git = await gitInfo(root);
+
+  const stop = new AbortController();
+  const removeSignalHandler = installInterruptHandler(stop, flags.json === true);
+  const outcomes: SuiteRunOutcome[] = [];
+  try {
+    const jobs = flags.resume ? await resumeJobs(flags.resume, outDir, root) : await freshJobs(suiteArgs, flags, config, root);
+    const budget = flags.maxCost ? new CostBudget(parseNumberOption(flags.maxCost, '--max-cost')) : config.maxCostUsd ? new CostBudget(config.maxCostUsd) : undefined;
+    for (const job of jobs) {
+      if (stop.signal.aborted) break;
+      const kind = providerKindOf(job.loaded, job.provider);
+      if (kind !== 'replay' && kind !== 'function') checkModelsKnown(job.loaded, models);
+      if (budget && kind === 'anthropic' && !flags.resume) enforceForecast(job.loaded, models, budget, flags.yes === true);
+      const provider = await createProviderStack(job.loaded, {
+        kind,
+        record: flags.record === true,
+        cache: flags.cache !== false,
+        cacheDir: defaultCacheDir(root, config),
+        models,
+        config,
+        ...(budget ? { budget } : {}),
+      });
+      let result: RunResult;
+      try {
+        result = await runSuite(job.loaded, {
+          provider,
+          runDir: job.runDir,
+          runId: job.runId,
+          resume: job.resume,
+          progress: progressMode(flags),
+          stopSignal: stop.signal,
+          git,
+          toolVersion: TOOL_VERSION,
+          meta: { overrides: job.overrides, provider: kind },
+        });
+      } finally {
+        await provider.close?.();
+      }
+      outcomes.push({ suite: job.loaded.suite.name, runDir: job.runDir, result });
+      if (!flags.json) printOutcome(job.loaded, result, root);
+      if (result.fatal) break;
+    }
+  } finally {
+    removeSignalHandler();
+  }
+  if (flags.json) {
+    process.stdout.write(
+      `${JSON.stringify(outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null })), null, 2)}\n`,
+    );
+  }
+  return exitCodeOf(outcomes, stop.signal.aborted);
+}
+
+interface Job {
+  loaded: LoadedSuite;
+  runDir: string;
+  runId: string;
+  resume: boolean;
+  provider: string | undefined;
+  overrides: StoredOverrides;
+}
+
+/** The flags that shape a plan, stored in meta.json so --resume rebuilds the same plan. */
+interface StoredOverrides {
+  suiteOverrides: SuiteOverrides;
+  provider?: string;
+}
+
+async function freshJobs(suiteArgs: string[], flags: RunFlags, config: PromptgoldConfig, root: string): Promise<Job[]> {
+  const overrides = overridesFrom(flags);
+  const files = await discoverSuiteFiles(suiteArgs, config.suites);
+  const jobs: Job[] = [];
+  const outDir = resolve(flags.out ?? join(config.outDir ?? 'reports', 'runs'));
+  const now = new Date();
+  for (const file of files) {
+    for (const suite of await importSuites(file)) {
+      const loaded = await loadSuite(suite, file, overrides, root);
+      const runId = newRunId(suite.name, now);
+      jobs.push({
+        loaded,
+        runDir: join(outDir, runId),
+        runId,
+        resume: false,
+        provider: flags.provider,
+        overrides: { suiteOverrides: overrides, ...(flags.provider ? { provider: flags.provider } : {}) },
+      });
+    }
+  }
+  return jobs;
+}
+
+async function resumeJobs(reference: string, outDir: string, root: string): Promise<Job[]> {
+  const recordFile = await resolveRecordPath(reference, outDir);
+  const runDir = resolve(recordFile, '..');
+  const meta = await readMeta(runDir);
+  let suiteFile: string | undefined;
+  let suiteName: string | undefined;
+  for await (const { value } of readRecordLines(recordFile)) {
+    if (value.type === 'header') {
+      suiteFile = value.suiteFile;
+      suiteName = value.suite;
+    }
+    break;
+  }
+  if (!suiteFile || !suiteName) throw new InputError('the run has no header: nothing to resume', { file: relative(root, recordFile) });
+  if (meta?.status === 'complete') throw new InputError('this run is already complete', { file: relative(root, runDir) }, 'start a new run instead');
+  const suites = await importSuites(resolve(root, suiteFile));
+  const suite = suites.find((s) => s.name === suiteName);
+  if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
+  const overrides = (meta?.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
+  const loaded = await loadSuite(suite, resolve(root, suiteFile), overrides.suiteOverrides, root);
+  return [
+    {
+      loaded,
+      runDir,
+      runId: meta?.runId ?? relative(outDir, runDir),
+      resume: true,
+      provider: overrides.provider,
+      overrides,
+    },
+  ];
+}
+
+function overridesFrom(flags: RunFlags): SuiteOverrides {
+  const overrides: SuiteOverrides = {};
+  const versions = parseListOption(flags.version);
+  if (versions) overrides.versions = versions;
+  const modelIds = parseListOption(flags.model);
+  if (modelIds) overrides.models = modelIds;
+  if (flags.repeat) overrides.repeats = parseIntegerOption(flags.repeat, '--repeat', 1);
+  if (flags.concurrency) overrides.concurrency = parseIntegerOption(flags.concurrency, '--concurrency', 1);
+  if (flags.timeout) overrides.timeoutMs = parseIntegerOption(flags.timeout, '--timeout', 1);
+  if (flags.seed) overrides.seed = parseIntegerOption(flags.seed, '--seed', 0);
+  if (flags.chaos) overrides.chaos = true;
+  const filter = parseListOption(flags.filter);
+  const select: NonNullable<SuiteOverrides['select']> = {};
+  if (filter) select.filter = filter;
+  if (flags.limit) select.limit = parseIntegerOption(flags.limit, '--limit', 1);
+  if (flags.sample) select.sample = parseIntegerOption(flags.sample, '--sample', 1);
+  if (flags.seed) select.seed = overrides.seed!;
+  if (Object.keys(select).length) overrides.select = select;
+  return overrides;
+}
+
+function checkModelsKnown(loaded: LoadedSuite, table: ModelTable): void {
+  for (const model of loaded.models) {
+    if (table.get(model)) continue;
+    throw new InputError(
+      `unknown model "${model}"`,
+      { file: loaded.relativeFile, field: 'models' },
+      `known models: ${table.ids().join(', ')}; add a new one with its prices under "models" in promptgold.config.json`,
+    );
+  }
+}
+
+function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBudget, confirmed: boolean): void {
+  const estimates = [];
+  for (const planned of planSamples({ prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats })) {
+    const request = buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id));
+    estimates.push({ model: planned.model, inputTokens: estimateInputTokens(request), maxOutputTokens: request.maxTokens });
+  }
+  const forecast = forecastCost(estimates, table);
+  const line = `cost forecast for ${loaded.suite.name}: up to ${formatUsd(forecast.totalUsd)} (inputs ≈4 chars/token, outputs at max_tokens) against a budget of ${formatUsd(budget.maxUsd)}`;
+  process.stderr.write(`${line}\n`);
+  if (forecast.totalUsd > budget.maxUsd && !confirmed) {
+    throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
+  }
+}
+
+function progressMode(flags: RunFlags): ProgressMode {
+  if (flags.progress === false || flags.json) return 'none';
+  return process.stderr.isTTY && !process.env.CI ? 'tty' : 'plain';
+}
+
+function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): void {
+  const where = relative(root, result.runDir);
+  if (result.summary) process.stdout.write(`\n${formatSummaryTable(loaded.suite.name, result.summary)}\n`);
+  if (result.status === 'complete') process.stdout.write(`record: ${where}/run.jsonl\n`);
+  else if (result.status === 'incomplete') {
+    process.stdout.write(`record: ${where}/run.jsonl (incomplete: budget reached; finish with \`promptgold run --resume ${where}\`)\n`);
+  } else if (result.status === 'interrupted') {
+    process.stdout.write(`interrupted after ${result.written}/${result.planned} samples; finish with \`promptgold run --resume ${where}\`\n`);
+  } else if (result.fatal) {
+    process.stderr.write(`run stopped: ${result.fatal.message}\nrecorded ${result.written}/${result.planned} samples in ${where}; fix the cause and \`promptgold run --resume ${where}\`\n`);
+  }
+}
+
+/** 3 when the provider failed, 130 on Ctrl-C, 1 when a cell is below threshold, else 0. */
+function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
+  if (outcomes.some((o) => o.result.fatal || (o.result.summary?.totals.infrastructureErrors ?? 0) > 0)) return ExitCode.infrastructure;
+  if (interrupted || outcomes.some((o) => o.result.status === 'interrupted')) return 130;
+  if (outcomes.some((o) => (o.result.summary?.failingCells.length ?? 0) > 0)) return ExitCode.evaluationFailed;
+  return ExitCode.passed;
+}
+
+/** First Ctrl-C: stop starting samples and finish the in-flight ones. Second: quit now. */
+function installInterruptHandler(stop: AbortController, quiet: boolean): () => void {
+  const onSignal = () => {
+    if (stop.signal.aborted) {
+      process.stderr.write('\nstopping now; the record keeps every sample already written\n');
+      process.exit(130);
+    }
+    stop.abort();
+    if (!quiet) process.stderr.write('\nstopping: finishing in-flight samples (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}

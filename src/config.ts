@@ -1,0 +1,73 @@
+/**
+ * Project configuration: `promptgold.config.json` (or `.ts` / `.mjs` exporting `defineConfig(…)`)
+ * in the project root. Everything is optional; flags override it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { InputError, errorMessage } from './errors.js';
+
+const limitsShape = z
+  .object({
+    requestsPerMinute: z.number().positive().optional(),
+    inputTokensPerMinute: z.number().positive().optional(),
+    outputTokensPerMinute: z.number().positive().optional(),
+  })
+  .strict();
+
+const configShape = z
+  .object({
+    /** Where runs are written: `<outDir>/runs/<run-id>/`. */
+    outDir: z.string().optional(),
+    /** Where suites are looked for when `run` gets no arguments. */
+    suites: z.array(z.string()).optional(),
+    cacheDir: z.string().optional(),
+    anthropic: z
+      .object({
+        baseURL: z.string().url().optional(),
+        timeoutMs: z.number().int().positive().optional(),
+        maxRetries: z.number().int().min(0).max(10).optional(),
+        limits: limitsShape.optional(),
+        targetFraction: z.number().gt(0).max(1).optional(),
+        maxConcurrency: z.number().int().positive().optional(),
+        maxInputTokensPerRequest: z.number().int().positive().optional(),
+        countTokens: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Overrides of the dated model/price table (see data/models.json). */
+    models: z.record(z.string(), z.unknown()).optional(),
+    maxCostUsd: z.number().positive().optional(),
+  })
+  .strict();
+
+export type PromptgoldConfig = z.infer<typeof configShape>;
+
+export function defineConfig(config: PromptgoldConfig): PromptgoldConfig {
+  return config;
+}
+
+const CONFIG_FILES = ['promptgold.config.ts', 'promptgold.config.mjs', 'promptgold.config.js', 'promptgold.config.json'];
+
+export async function loadConfig(root = process.cwd()): Promise<{ config: PromptgoldConfig; file?: string }> {
+  const name = CONFIG_FILES.find((candidate) => existsSync(join(root, candidate)));
+  if (!name) return { config: {} };
+  const file = join(root, name);
+  let value: unknown;
+  try {
+    if (name.endsWith('.json')) value = JSON.parse(readFileSync(file, 'utf8'));
+    else if (name.endsWith('.ts')) {
+      const { tsImport } = await import('tsx/esm/api');
+      value = ((await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown }).default;
+    } else value = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+  } catch (error) {
+    throw new InputError(`could not load the config: ${errorMessage(error)}`, { file: name });
+  }
+  const parsed = configShape.safeParse(value ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(issue.message, { file: name, field: issue.path.join('.') }, 'see "Configuration" in the README');
+  }
+  return { config: parsed.data, file: name };
+}

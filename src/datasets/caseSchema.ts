@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { GoldenCase } from './types.js';
+import { caseIdFromVars } from './caseId.js';
+import { problemsFromZod, typeName, type Problem } from './problems.js';
+
+const humanLabelSchema = z.strictObject({
+  pass: z.boolean().optional(),
+  score: z.number().optional(),
+});
+
+const checkSchema = z.looseObject({ type: z.string().min(1) });
+
+/** One case as written in a dataset file. Strict: an unknown key is almost always a typo. */
+export const caseSchema = z.strictObject({
+  id: z.union([z.string().min(1), z.number()]).optional(),
+  vars: z.record(z.string(), z.unknown()),
+  expected: z.unknown().optional(),
+  tags: z.array(z.string()).optional(),
+  checks: z.array(checkSchema).optional(),
+  human: humanLabelSchema.optional(),
+});
+
+const caseKeys = Object.keys(caseSchema.shape);
+const humanKeys = Object.keys(humanLabelSchema.shape);
+
+function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return caseKeys;
+  if (path.length === 1 && path[0] === 'human') return humanKeys;
+  return [];
+}
+
+export type CaseValidation = { ok: true; value: GoldenCase } | { ok: false; problems: Problem[] };
+
+/** Validates one raw case and normalizes it: id to string (or derived from vars), tags to a list. */
+export function validateCase(raw: unknown, origin: GoldenCase['origin']): CaseValidation {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ line: origin.line, message: `expected a case object, got ${typeName(raw)}` }] };
+  }
+  const parsed = caseSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = problemsFromZod(parsed.error.issues, raw, allowedKeysAt).map((problem) => ({
+      ...problem,
+      line: origin.line,
+    }));
+    return { ok: false, problems };
+  }
+  const data = parsed.data;
+  const golden: GoldenCase = {
+    id: data.id === undefined ? caseIdFromVars(data.vars) : String(data.id),
+    vars: data.vars,
+    tags: data.tags ?? [],
+    origin,
+  };
+  if ('expected' in data) golden.expected = data.expected;
+  if (data.checks) golden.checks = data.checks;
+  if (data.human) golden.human = data.human;
+  return { ok: true, value: golden };
+}

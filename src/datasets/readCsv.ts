@@ -1,0 +1,115 @@
+import { parse } from 'csv-parse/sync';
+import type { ProblemList } from './problems.js';
+import type { RawCase } from './rawCase.js';
+
+/**
+ * CSV with a header row. Columns:
+ * - `id`; `tags`, several tags separated by `|` (a comma would fight the CSV quoting);
+ * - `expected`: parsed as JSON when it is valid JSON (`42`, `{"a":1}`, `"x"`), else the raw text;
+ * - `expected.<field>` (dotted, may nest): builds an `expected` object, values read like `expected`;
+ * - `checks`: a JSON array of check objects;
+ * - `vars.<name>` or any other column `<name>`: the variable `<name>`, always a string.
+ * Empty cells in `expected*`, `tags` and `checks` mean "not given".
+ */
+export function readCsv(text: string, problems: ProblemList): RawCase[] {
+  let records: CsvEntry[];
+  try {
+    const options = { info: true, raw: true, bom: true, skip_empty_lines: true, relax_column_count: false };
+    // With `info` and `raw`, csv-parse returns entries rather than plain rows; its types do not say so.
+    records = parse(text, options) as unknown as CsvEntry[];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    const message = error instanceof Error ? error.message.replace(/ (at|on) line \d+$/, '') : String(error);
+    problems.add({ line, message: `not valid CSV (${message})` });
+    return [];
+  }
+  const [header, ...rows] = records;
+  if (!header) return [];
+  const columns = header.record.map((name) => name.trim());
+  if (!checkHeader(columns, startLine(header), problems)) return [];
+  return rows.map((row) => {
+    const line = startLine(row);
+    return { value: caseFromRow(columns, row.record, line, problems), line };
+  });
+}
+
+interface CsvEntry {
+  record: string[];
+  raw: string;
+  info: { lines: number };
+}
+
+/** csv-parse reports the line a record ends on; a quoted cell may span several lines. */
+function startLine(entry: CsvEntry): number {
+  const body = entry.raw.replace(/^(\r?\n)+/, '').replace(/\r?\n$/, '');
+  const innerNewlines = body.split('\n').length - 1;
+  return entry.info.lines - innerNewlines;
+}
+
+function checkHeader(columns: string[], line: number, problems: ProblemList): boolean {
+  let ok = true;
+  const seen = new Set<string>();
+  columns.forEach((column, index) => {
+    if (column === '') {
+      problems.add({ line, message: `column ${index + 1} has no name in the header row` });
+      ok = false;
+    } else if (seen.has(column)) {
+      problems.add({ line, field: column, message: `column "${column}" appears twice in the header row` });
+      ok = false;
+    }
+    seen.add(column);
+  });
+  if (seen.has('expected') && columns.some((column) => column.startsWith('expected.'))) {
+    problems.add({ line, field: 'expected', message: 'use either an "expected" column or "expected.<field>" columns, not both' });
+    ok = false;
+  }
+  return ok;
+}
+
+function caseFromRow(columns: string[], cells: string[], line: number, problems: ProblemList): unknown {
+  const result: Record<string, unknown> = {};
+  const vars: Record<string, unknown> = {};
+  columns.forEach((column, index) => {
+    const cell = cells[index] ?? '';
+    if (column === 'id') {
+      if (cell !== '') result.id = cell;
+    } else if (column === 'tags') {
+      const tags = cell.split('|').map((tag) => tag.trim()).filter((tag) => tag !== '');
+      if (tags.length > 0) result.tags = tags;
+    } else if (column === 'expected') {
+      if (cell !== '') result.expected = jsonOrText(cell);
+    } else if (column.startsWith('expected.')) {
+      if (cell !== '') setNested(result, column.split('.'), jsonOrText(cell));
+    } else if (column === 'checks') {
+      if (cell === '') return;
+      try {
+        result.checks = JSON.parse(cell);
+      } catch {
+        problems.add({ line, field: 'checks', message: 'expected a JSON array of checks' });
+      }
+    } else {
+      vars[column.startsWith('vars.') ? column.slice('vars.'.length) : column] = cell;
+    }
+  });
+  result.vars = vars;
+  return result;
+}
+
+function jsonOrText(cell: string): unknown {
+  try {
+    return JSON.parse(cell);
+  } catch {
+    return cell;
+  }
+}
+
+function setNested(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let current = target;
+  path.slice(0, -1).forEach((key) => {
+    const next = current[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) current[key] = {};
+    current = current[key] as Record<string, unknown>;
+  });
+  const last = path[path.length - 1];
+  if (last !== undefined) current[last] = value;
+}

@@ -1,0 +1,71 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { describeJsonError } from './jsonError.js';
+import { typeName, type ProblemList } from './problems.js';
+import type { RawCase } from './rawCase.js';
+
+const topLevelKeys = ['cases', 'description'];
+
+/**
+ * A JSON or YAML file holding either a list of cases or `{ cases: [...] }`. The `yaml` parser is
+ * used for both so each case gets the line its object starts on; JSON is first checked with
+ * JSON.parse so JSON files keep strict JSON rules and JSON error messages.
+ */
+export function readDocument(text: string, format: 'json' | 'yaml', problems: ProblemList): RawCase[] {
+  let jsonValue: unknown;
+  if (format === 'json') {
+    try {
+      jsonValue = JSON.parse(text);
+    } catch (error) {
+      const { line, message } = describeJsonError(error, text);
+      problems.add({ line, message });
+      return [];
+    }
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    for (const error of document.errors) {
+      const line = error.linePos?.[0].line ?? 1;
+      problems.add({ line, message: `not valid YAML (${firstSentence(error.message)})` });
+    }
+    return [];
+  }
+  const value = format === 'json' ? jsonValue : document.toJS();
+  const lineOf = (node: unknown): number => {
+    const range = (node as YamlNode | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : 1;
+  };
+
+  let sequenceNode: unknown = document.contents;
+  let items: unknown = value;
+  if (isMap(document.contents)) {
+    for (const pair of document.contents.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!topLevelKeys.includes(key)) {
+        problems.add({
+          line: lineOf(pair.key),
+          field: key,
+          message: `unknown top-level key "${key}" (allowed: ${topLevelKeys.join(', ')})`,
+        });
+      }
+    }
+    sequenceNode = document.contents.get('cases', true);
+    items = (value as Record<string, unknown>).cases;
+  }
+  if (!isSeq(sequenceNode) || !Array.isArray(items)) {
+    const found = isMap(document.contents) ? typeName(items) : typeName(value);
+    problems.add({
+      line: lineOf(sequenceNode ?? document.contents),
+      field: isMap(document.contents) ? 'cases' : undefined,
+      message: `expected a list of cases or an object { cases: [...] }, got ${found}`,
+    });
+    return [];
+  }
+  return items.map((item, index) => ({ value: item, line: lineOf(sequenceNode.items[index]) }));
+}
+
+/** The yaml package's messages end with `at line L, column C:` and a code excerpt; keep the gist. */
+function firstSentence(message: string): string {
+  const firstLine = message.split('\n')[0] ?? message;
+  return firstLine.replace(/ at line (\d+), column (\d+):?$/, ' at column $2');
+}

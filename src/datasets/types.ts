@@ -1,0 +1,54 @@
+/** A golden case: the unit every comparison pairs on (by `id`, never by position). */
+export interface GoldenCase {
+  /** Stable: given in the file, or a hash of `vars`. */
+  id: string;
+  vars: Record<string, unknown>;
+  expected?: unknown;
+  tags: string[];
+  /** Per-case extra scorers, as data (see `scoring/checks.ts`). */
+  checks?: CheckSpec[];
+  /** Human labels for judge calibration. */
+  human?: { pass?: boolean; score?: number };
+  /** Where the case came from, for error messages. */
+  origin: { file: string; line: number };
+  /** Set on generated chaos cases: the link to the golden case they were derived from. */
+  chaos?: ChaosOrigin;
+}
+
+export interface ChaosOrigin {
+  sourceCaseId: string;
+  /** Operator names applied, in order. */
+  operators: string[];
+  /** Which vars were mutated. */
+  fields: string[];
+  /** Human-readable descriptions of the edits made (from each operator's `ops`). */
+  ops: string[];
+  /** What must still hold, e.g. `same answer as source`, from the operators' declared properties. */
+  property: string;
+  /** Canary string planted by injection operators, so success of an injection is detectable. */
+  canary?: string;
+}
+
+/** A data-only scorer declaration usable inside a dataset file. */
+export interface CheckSpec {
+  type: string;
+  [option: string]: unknown;
+}
+
+export interface Dataset {
+  /** Path as given (relative to the project root when possible). */
+  path: string;
+  /** sha256 of the file bytes, hex. */
+  hash: string;
+  cases: GoldenCase[];
+}
+
+export interface CaseSelection {
+  /** Keep cases carrying at least one of these tags. */
+  filter?: string[];
+  /** Keep the first N cases (after filtering). */
+  limit?: number;
+  /** Keep a seeded random sample of N cases (after filtering), in file order. */
+  sample?: number;
+  seed?: number;
+}

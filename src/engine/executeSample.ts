@@ -1,0 +1,201 @@
+/**
+ * One sample, start to end: render → request → provider (with a hard timeout) → scorers → record.
+ * Every path ends in a SampleRecord: a provider error becomes a classified `error`, a scorer that
+ * throws becomes an errored score. Only an abort of the whole run returns `undefined` (not done).
+ */
+import { sha256Hex, stableStringify } from '../canonical.js';
+import { errorMessage } from '../errors.js';
+import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
+import type { RenderedPrompt } from '../prompts/types.js';
+import type { SampleRecord, PromptStoreLine } from '../records/types.js';
+import { runScorer, type ChaosInfo, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import type { PlannedSample } from './plan.js';
+
+export interface SourceResult {
+  output: string;
+  scores: Score[];
+  pass: boolean;
+}
+
+export interface SampleEnvironment {
+  provider: Provider;
+  scorersFor(sample: PlannedSample): Scorer[];
+  timeoutMs: number;
+  /** Aborted when the run stops hard (fatal provider error, second Ctrl-C). */
+  runSignal: AbortSignal;
+  scorerContext: Omit<ScorerContext, 'signal'>;
+  /** Result of a golden case, awaited by its chaos mutations. */
+  sourceResult(sample: PlannedSample): Promise<SourceResult | undefined> | undefined;
+}
+
+export interface ExecutedSample {
+  record: SampleRecord;
+  prompt: PromptStoreLine;
+  fatal?: ProviderError;
+}
+
+export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): GenerationRequest {
+  const template = planned.prompt.template;
+  const request: GenerationRequest = {
+    model: planned.model,
+    messages: [{ role: 'user', content: rendered.user }],
+    maxTokens: template.maxTokens,
+  };
+  if (rendered.system) request.system = rendered.system;
+  if (template.stopSequences?.length) request.stopSequences = template.stopSequences;
+  if (template.params && Object.keys(template.params).length) request.params = template.params;
+  if (template.output) request.outputSchema = template.output;
+  return request;
+}
+
+export function promptHashOf(rendered: RenderedPrompt): string {
+  return sha256Hex(stableStringify({ system: rendered.system ?? null, user: rendered.user }));
+}
+
+export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {
+  const rendered = planned.prompt.render(planned.case.vars, planned.case.id);
+  const request = buildRequest(planned, rendered);
+  const promptHash = promptHashOf(rendered);
+  const prompt: PromptStoreLine = { hash: promptHash, user: rendered.user };
+  if (rendered.system) prompt.system = rendered.system;
+
+  const base = baseRecord(planned, promptHash);
+  let generation: Generation;
+  try {
+    generation = await generateWithTimeout(env, request, planned);
+  } catch (error) {
+    if (env.runSignal.aborted) return undefined;
+    const providerError = asProviderError(error);
+    const record: SampleRecord = {
+      ...base,
+      output: null,
+      stopReason: null,
+      scores: [],
+      score: 0,
+      pass: false,
+      costUsd: 0,
+      latencyMs: null,
+      error: { kind: providerError.kind, message: providerError.message },
+    };
+    if (providerError.attempts !== undefined) record.attempts = providerError.attempts;
+    return { record, prompt, fatal: providerError.fatal ? providerError : undefined };
+  }
+
+  const sample: Sample = {
+    caseId: planned.case.id,
+    vars: planned.case.vars,
+    expected: planned.case.expected,
+    tags: planned.case.tags,
+    output: generation.text,
+    generation,
+    request,
+    promptId: planned.prompt.template.id,
+    promptVersion: planned.prompt.template.version,
+    model: planned.model,
+    repeat: planned.repeat,
+  };
+  const chaos = await chaosInfo(planned, env);
+  if (chaos) sample.chaos = chaos;
+
+  const signal = env.runSignal;
+  const scores: Score[] = [];
+  for (const scorer of env.scorersFor(planned)) {
+    scores.push(await runScorer(scorer, sample, { ...env.scorerContext, signal }));
+  }
+  const record: SampleRecord = {
+    ...base,
+    output: generation.text,
+    stopReason: generation.stopReason,
+    scores,
+    score: scores.length ? roundScore(scores.reduce((total, s) => total + s.score, 0) / scores.length) : 1,
+    pass: scores.every((s) => s.pass && !s.error),
+    costUsd: generation.cached ? 0 : (generation.costUsd ?? 0),
+    latencyMs: Math.round(generation.latencyMs),
+  };
+  if (generation.stopDetails) record.stopDetails = generation.stopDetails;
+  if (generation.usage) record.usage = generation.usage;
+  if (generation.attempts !== undefined) record.attempts = generation.attempts;
+  if (generation.cached) record.cached = true;
+  if (generation.droppedParams?.length) record.droppedParams = generation.droppedParams;
+  return { record, prompt };
+}
+
+function baseRecord(planned: PlannedSample, promptHash: string) {
+  const base: Pick<SampleRecord, 'type' | 'index' | 'caseId' | 'promptId' | 'version' | 'model' | 'repeat' | 'tags' | 'promptHash'> &
+    Partial<SampleRecord> = {
+    type: 'sample',
+    index: planned.index,
+    caseId: planned.case.id,
+    promptId: planned.prompt.template.id,
+    version: planned.prompt.template.version,
+    model: planned.model,
+    repeat: planned.repeat,
+    tags: planned.case.tags,
+    promptHash,
+  };
+  if (planned.case.expected !== undefined) base.expected = planned.case.expected;
+  const chaos = planned.case.chaos;
+  if (chaos) {
+    base.chaos = {
+      sourceCaseId: chaos.sourceCaseId,
+      operators: chaos.operators,
+      fields: chaos.fields,
+      ops: chaos.ops,
+      property: chaos.property,
+    };
+  }
+  return base;
+}
+
+async function chaosInfo(planned: PlannedSample, env: SampleEnvironment): Promise<ChaosInfo | undefined> {
+  const origin = planned.case.chaos;
+  if (!origin) return undefined;
+  const info: ChaosInfo = { sourceCaseId: origin.sourceCaseId, operators: origin.operators, fields: origin.fields };
+  const source = await env.sourceResult(planned);
+  if (source) info.source = source;
+  return info;
+}
+
+/**
+ * The provider gets an AbortSignal, but a provider that ignores it (a hung user function) must not
+ * hang the run: the race ends the sample as a timeout either way.
+ */
+async function generateWithTimeout(env: SampleEnvironment, request: GenerationRequest, planned: PlannedSample): Promise<Generation> {
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(env.runSignal.reason);
+  env.runSignal.addEventListener('abort', onRunAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ProviderError('timeout', `no answer within ${env.timeoutMs} ms (per-sample timeout)`);
+      controller.abort(error);
+      reject(error);
+    }, env.timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      env.provider.generate(request, {
+        signal: controller.signal,
+        repeat: planned.repeat,
+        caseId: planned.case.id,
+        vars: planned.case.vars,
+        promptId: planned.prompt.template.id,
+        promptVersion: planned.prompt.template.version,
+      }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    env.runSignal.removeEventListener('abort', onRunAbort);
+  }
+}
+
+function asProviderError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof Error && error.name === 'AbortError') return new ProviderError('timeout', 'aborted');
+  return new ProviderError('provider_error', errorMessage(error), { cause: error });
+}
+
+function roundScore(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

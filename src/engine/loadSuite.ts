@@ -1,0 +1,191 @@
+/**
+ * Turns a suite definition into everything the engine needs: compiled prompt versions, selected
+ * cases (+ chaos), per-case scorers, and resolved options. All user input is checked here, before
+ * a single request is sent: a bad template variable must not surface after $40 of calls.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { InputError, errorMessage } from '../errors.js';
+import { loadDataset, selectCases } from '../datasets/index.js';
+import type { CaseSelection, Dataset, GoldenCase } from '../datasets/types.js';
+import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
+import { checkFromSpec } from '../scoring/checks.js';
+import type { Scorer } from '../scoring/types.js';
+import { isSuite, type Suite } from '../suite.js';
+
+export interface LoadedSuite {
+  suite: Suite;
+  /** Absolute path of the suite file (or a stand-in for suites defined in code). */
+  file: string;
+  relativeFile: string;
+  root: string;
+  prompts: CompiledPrompt[];
+  dataset: Dataset;
+  cases: GoldenCase[];
+  models: string[];
+  repeats: number;
+  threshold: number | null;
+  concurrency: number;
+  timeoutMs: number;
+  seed: number;
+  recordingsFile: string;
+  headerOptions: Record<string, unknown>;
+  scorersFor(goldenCase: GoldenCase): Scorer[];
+  relative(path: string): string;
+}
+
+export interface SuiteOverrides {
+  versions?: string[];
+  models?: string[];
+  repeats?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  select?: CaseSelection;
+  chaos?: boolean;
+  seed?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Import a suite file (TypeScript loaded at run time through tsx) and return the suites it exports. */
+export async function importSuites(file: string): Promise<Suite[]> {
+  const absolute = resolve(file);
+  if (!existsSync(absolute)) throw new InputError('suite file not found', { file }, 'suites live in suites/**/*.eval.ts');
+  let module: Record<string, unknown>;
+  try {
+    if (/\.[cm]?ts$/.test(absolute)) {
+      const { tsImport } = await import('tsx/esm/api');
+      module = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+    } else {
+      module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`the suite file threw while loading: ${errorMessage(error)}`, { file }, 'fix the error in the suite file (run it with `npx tsx <file>` to see the stack)', error);
+  }
+  const suites = Object.values(module).filter(isSuite);
+  const fromDefault = isSuite(module.default) ? [] : collectNested(module.default);
+  const found = dedupe([...suites, ...fromDefault]);
+  if (found.length === 0) {
+    throw new InputError('the file exports no suite', { file }, 'export default defineSuite({ … }) from the file');
+  }
+  return found;
+}
+
+function collectNested(value: unknown): Suite[] {
+  return Array.isArray(value) ? value.filter(isSuite) : [];
+}
+
+function dedupe(suites: Suite[]): Suite[] {
+  return [...new Set(suites)];
+}
+
+const suiteShape = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, dot, dash or underscore'),
+  prompt: z.string().min(1),
+  models: z.array(z.string().min(1)).min(1, 'list at least one model'),
+  dataset: z.string().min(1),
+  scorers: z.array(z.object({ name: z.string(), score: z.function() }, { message: 'expected a scorer such as fuzzy({ … })' })),
+  repeats: z.number().int().min(1).max(1000).optional(),
+  threshold: z.number().min(0).max(1).optional(),
+  concurrency: z.number().int().min(1).max(10_000).optional(),
+  timeoutMs: z.number().int().min(1).optional(),
+  versions: z.array(z.string()).optional(),
+  seed: z.number().int().optional(),
+});
+
+export function validateSuite(suite: Suite, file: string): void {
+  const result = suiteShape.safeParse(suite);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  throw new InputError(issue.message, { file, field: issue.path.join('.') || undefined }, 'see the suite reference in the README');
+}
+
+export async function loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}, root = process.cwd()): Promise<LoadedSuite> {
+  validateSuite(suite, file);
+  const directory = dirname(resolve(file));
+  const at = (path: string) => (isAbsolute(path) ? path : join(directory, path));
+  const rel = (path: string) => relative(root, path).split('\\').join('/') || '.';
+
+  const promptSource = at(suite.prompt);
+  const versions = overrides.versions ?? suite.versions;
+  const templates = await loadPromptVersions(promptSource, versions ? { versions } : {});
+  const partialsDir = suite.partials ? at(suite.partials) : join(existsSync(promptSource) && !/\.hbs$/.test(promptSource) ? promptSource : dirname(promptSource), 'partials');
+  const partials = existsSync(partialsDir) ? await loadPartials(partialsDir) : {};
+  const prompts = templates.map((template) => compilePrompt(template, { partials }));
+
+  const datasetPath = at(suite.dataset);
+  const dataset = await loadDataset(datasetPath);
+  const seed = overrides.seed ?? suite.seed ?? 1;
+  const selection: CaseSelection = { ...(suite.select ?? {}), ...(overrides.select ?? {}) };
+  if (selection.sample !== undefined && selection.seed === undefined) selection.seed = seed;
+  let cases = selectCases(dataset.cases, selection);
+  if (cases.length === 0) {
+    throw new InputError('no cases left after --filter/--limit/--sample', { file: rel(datasetPath) }, 'loosen the selection');
+  }
+
+  if (overrides.chaos && suite.chaos) {
+    const { generateChaosCases } = await import('../chaos/index.js');
+    cases = [...cases, ...generateChaosCases(cases, { ...suite.chaos, seed: suite.chaos.seed ?? seed })];
+  }
+
+  preflightRender(prompts, cases);
+
+  const caseScorers = new Map<string, Scorer[]>();
+  for (const goldenCase of cases) {
+    if (!goldenCase.checks?.length) continue;
+    caseScorers.set(
+      goldenCase.id,
+      goldenCase.checks.map((spec) => checkFromSpec(spec, { file: rel(goldenCase.origin.file), line: goldenCase.origin.line })),
+    );
+  }
+  const invariants = suite.chaos?.invariants ?? [];
+
+  const models = overrides.models ?? suite.models;
+  const repeats = overrides.repeats ?? suite.repeats ?? 1;
+  const concurrency = overrides.concurrency ?? suite.concurrency ?? 8;
+  const timeoutMs = overrides.timeoutMs ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const threshold = suite.threshold ?? null;
+  const recordingsFile = suite.recordings ? at(suite.recordings) : join(directory, 'recordings', `${suite.name}.jsonl`);
+  const relativeFile = rel(resolve(file));
+
+  return {
+    suite,
+    file: resolve(file),
+    relativeFile,
+    root,
+    prompts,
+    dataset,
+    cases,
+    models,
+    repeats,
+    threshold,
+    concurrency,
+    timeoutMs,
+    seed,
+    recordingsFile,
+    headerOptions: {
+      repeats,
+      threshold,
+      timeoutMs,
+      select: selection,
+      chaos: Boolean(overrides.chaos && suite.chaos),
+      scorers: suite.scorers.map((s) => s.name),
+    },
+    scorersFor: (goldenCase) => {
+      const extra = caseScorers.get(goldenCase.id);
+      const base = goldenCase.chaos ? [...suite.scorers, ...invariants] : suite.scorers;
+      return extra ? [...base, ...extra] : base;
+    },
+    relative: rel,
+  };
+}
+
+/** Render every case with every version once, so a missing variable stops the run before it starts. */
+function preflightRender(prompts: CompiledPrompt[], cases: GoldenCase[]): void {
+  for (const prompt of prompts) {
+    for (const goldenCase of cases) prompt.render(goldenCase.vars, goldenCase.id);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Bounded-concurrency execution that hands results back in input order.
+ *
+ * At most `concurrency` items run at once, and an item is only started while it is within `window`
+ * positions of the oldest unfinished one. The window keeps memory bounded (only that many results
+ * can wait for an earlier straggler) and lets the record be written in plan order as results
+ * stream in, so records are deterministic without a sort at the end.
+ */
+
+export interface OrderedRunOptions<T, R> {
+  concurrency: number;
+  /** Maximum distance between the oldest unfinished item and the newest started one. */
+  window?: number;
+  worker: (item: T) => Promise<R>;
+  /** Called once per item, in input order. May be async (e.g. a write); it is awaited. */
+  onResult: (result: R, item: T) => void | Promise<void>;
+  /** Checked before starting each item: true stops starting new work (in-flight items finish). */
+  shouldStop?: () => boolean;
+}
+
+export async function runOrdered<T, R>(items: Iterable<T>, options: OrderedRunOptions<T, R>): Promise<{ started: number }> {
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const window = Math.max(concurrency, options.window ?? concurrency * 8);
+  const iterator = items[Symbol.iterator]();
+  const finished = new Map<number, { result: R; item: T }>();
+  let started = 0;
+  let emitted = 0;
+  let inFlight = 0;
+  let exhausted = false;
+  let failure: unknown;
+  let emitting: Promise<void> = Promise.resolve();
+
+  return new Promise((resolve, reject) => {
+    const settleIfDone = () => {
+      if (inFlight > 0) return;
+      if (failure !== undefined) {
+        emitting.then(() => reject(failure), reject);
+        return;
+      }
+      if (exhausted || options.shouldStop?.()) {
+        emitting.then(() => resolve({ started }), reject);
+      }
+    };
+
+    const emitReady = async () => {
+      while (finished.has(emitted)) {
+        const { result, item } = finished.get(emitted)!;
+        finished.delete(emitted);
+        emitted++;
+        await options.onResult(result, item);
+      }
+    };
+
+    const fill = () => {
+      while (
+        failure === undefined &&
+        !exhausted &&
+        inFlight < concurrency &&
+        started - emitted < window &&
+        !options.shouldStop?.()
+      ) {
+        const next = iterator.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const position = started++;
+        const item = next.value;
+        inFlight++;
+        options.worker(item).then(
+          (result) => {
+            finished.set(position, { result, item });
+            emitting = emitting.then(emitReady).catch((error: unknown) => {
+              failure ??= error;
+            });
+            emitting.then(() => {
+              inFlight--;
+              fill();
+              settleIfDone();
+            });
+          },
+          (error: unknown) => {
+            failure ??= error;
+            inFlight--;
+            settleIfDone();
+          },
+        );
+      }
+      settleIfDone();
+    };
+
+    fill();
+  });
+}

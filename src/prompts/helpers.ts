@@ -1,0 +1,76 @@
+import type Handlebars from 'handlebars';
+
+/** Thrown by a helper given arguments it cannot use; the renderer adds file and case. */
+export class HelperError extends Error {
+  constructor(
+    readonly helper: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HelperError';
+  }
+}
+
+interface HelperOptions {
+  hash?: Record<string, unknown>;
+}
+
+/** Handlebars passes the options object last; split it from the positional arguments. */
+function splitArguments(args: unknown[]): { positional: unknown[]; hash: Record<string, unknown> } {
+  const options = (args[args.length - 1] ?? {}) as HelperOptions;
+  return { positional: args.slice(0, -1), hash: options.hash ?? {} };
+}
+
+function wholeNumber(helper: string, value: unknown, what: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new HelperError(helper, `${what} must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
+}
+
+/** `{{json x}}` pretty (2 spaces); `{{json x indent=0}}` compact. */
+export function jsonHelper(...args: unknown[]): string {
+  const { positional, hash } = splitArguments(args);
+  if (positional.length !== 1) throw new HelperError('json', 'usage: {{json value}} or {{json value indent=0}}');
+  const indent = hash.indent === undefined ? 2 : wholeNumber('json', hash.indent, 'indent');
+  return JSON.stringify(positional[0], null, indent) ?? '';
+}
+
+/** `{{truncate text 200}}`: at most 200 code points, then "…" if anything was cut. */
+export function truncateHelper(...args: unknown[]): string {
+  const { positional } = splitArguments(args);
+  if (positional.length !== 2) throw new HelperError('truncate', 'usage: {{truncate text maxLength}}');
+  const max = wholeNumber('truncate', positional[1], 'maxLength');
+  const codePoints = Array.from(String(positional[0] ?? ''));
+  return codePoints.length > max ? `${codePoints.slice(0, max).join('')}…` : codePoints.join('');
+}
+
+/** `{{join list ", "}}`; the separator defaults to ", ". Objects in the list are written as JSON. */
+export function joinHelper(...args: unknown[]): string {
+  const { positional } = splitArguments(args);
+  const [list, separator = ', '] = positional;
+  if (!Array.isArray(list)) {
+    throw new HelperError('join', `expected a list, got ${list === null ? 'null' : typeof list}`);
+  }
+  return list.map((item) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item))).join(String(separator));
+}
+
+/** `{{indent text 4}}`: prefixes every non-empty line with 4 spaces (blank lines stay blank). */
+export function indentHelper(...args: unknown[]): string {
+  const { positional } = splitArguments(args);
+  if (positional.length !== 2) throw new HelperError('indent', 'usage: {{indent text width}}');
+  const pad = ' '.repeat(wholeNumber('indent', positional[1], 'width'));
+  return String(positional[0] ?? '')
+    .split('\n')
+    .map((line) => (line === '' ? line : pad + line))
+    .join('\n');
+}
+
+export const promptHelpers = {
+  json: jsonHelper,
+  truncate: truncateHelper,
+  join: joinHelper,
+  indent: indentHelper,
+} as const;
+
+export function registerPromptHelpers(instance: typeof Handlebars): void {
+  for (const [name, helper] of Object.entries(promptHelpers)) instance.registerHelper(name, helper);
+}

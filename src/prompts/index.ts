@@ -1,0 +1,8 @@
+export type { CompiledPrompt, PromptTemplate, RenderedPrompt, VariableType } from './types.js';
+export { parsePromptFile, loadPromptFile } from './parsePromptFile.js';
+export { loadPromptVersions, type LoadPromptVersionsOptions } from './loadPromptVersions.js';
+export { compilePrompt } from './compilePrompt.js';
+export { loadPartials } from './partials.js';
+export { promptContentHash } from './contentHash.js';
+export { naturalCompare } from './naturalSort.js';
+export { promptHelpers, HelperError } from './helpers.js';

@@ -1,0 +1,96 @@
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
+import { compilePrompt } from './compilePrompt.js';
+import { displayPath } from './displayPath.js';
+import { naturalCompare } from './naturalSort.js';
+import { loadPromptFile } from './parsePromptFile.js';
+import { loadPartials } from './partials.js';
+import type { PromptTemplate } from './types.js';
+
+const PARTIALS_FOLDER = 'partials';
+
+export interface LoadPromptVersionsOptions {
+  /** Keep only these versions; asking for one that does not exist is an error. */
+  versions?: string[];
+  /** Defaults to the `partials/` folder beside the prompts, when it exists. */
+  partialsDir?: string;
+}
+
+/**
+ * Loads every prompt version in a folder (or one file), attaches the partials and compiles each
+ * once so syntax errors, unknown partials and unknown helpers surface at load time. Sorted by
+ * version (natural order: v2 < v10), then id.
+ */
+export async function loadPromptVersions(source: string, options: LoadPromptVersionsOptions = {}): Promise<PromptTemplate[]> {
+  const info = await stat(source).catch((error: unknown) => {
+    throw new InputError('prompt file or folder not found', { file: source }, "check the suite's `prompts` field", error);
+  });
+  const files = info.isDirectory() ? await listTemplates(source) : [source];
+  if (files.length === 0) {
+    throw new InputError('no *.hbs prompt files found in this folder', { file: source });
+  }
+  const templates: PromptTemplate[] = [];
+  for (const file of files) templates.push(await loadPromptFile(file));
+  checkUnique(templates);
+
+  const selected = selectVersions(templates, options.versions, source);
+  const partials = await partialsFor(info.isDirectory() ? source : dirname(source), options.partialsDir);
+  for (const template of selected) {
+    if (partials) template.partials = partials;
+    compilePrompt(template);
+  }
+  return selected.sort((a, b) => naturalCompare(a.version, b.version) || naturalCompare(a.id, b.id));
+}
+
+/** Every `*.hbs` below `dir`, skipping `partials/` folders, in a stable order. */
+async function listTemplates(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== PARTIALS_FOLDER) files.push(...(await listTemplates(path)));
+    } else if (entry.name.endsWith('.hbs')) {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+function checkUnique(templates: PromptTemplate[]): void {
+  const byKey = new Map<string, PromptTemplate>();
+  for (const template of templates) {
+    const key = `${template.id}\u0000${template.version}`;
+    const earlier = byKey.get(key);
+    if (earlier) {
+      throw new InputError(
+        `prompt "${template.id}" version "${template.version}" is defined twice: in ${displayPath(earlier.file)} and in ${displayPath(template.file)}`,
+        { file: displayPath(template.file) },
+        'give one of them a new version, or delete the copy',
+      );
+    }
+    byKey.set(key, template);
+  }
+}
+
+function selectVersions(templates: PromptTemplate[], versions: string[] | undefined, source: string): PromptTemplate[] {
+  if (!versions || versions.length === 0) return [...templates];
+  const available = [...new Set(templates.map((template) => template.version))].sort(naturalCompare);
+  for (const version of versions) {
+    if (!available.includes(version)) {
+      throw new InputError(`prompt version "${version}" not found (available: ${available.join(', ')})`, {
+        file: source,
+        field: 'versions',
+      });
+    }
+  }
+  return templates.filter((template) => versions.includes(template.version));
+}
+
+async function partialsFor(promptsDir: string, explicitDir: string | undefined): Promise<Record<string, string> | undefined> {
+  if (explicitDir !== undefined) return loadPartials(explicitDir);
+  const conventional = join(promptsDir, PARTIALS_FOLDER);
+  const exists = await stat(conventional).then((entry) => entry.isDirectory(), () => false);
+  return exists ? loadPartials(conventional) : undefined;
+}

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap } from 'yaml';
+import { InputError } from '../errors.js';
+import { ProblemList, problemsFromZod, typeName } from '../datasets/problems.js';
+import { promptContentHash } from './contentHash.js';
+import { displayPath } from './displayPath.js';
+import { splitFrontMatter } from './frontMatter.js';
+import { frontMatterKeys, frontMatterSchema, type FrontMatter } from './frontMatterSchema.js';
+import type { PromptTemplate } from './types.js';
+import { parseDeclaredType } from './variableTypes.js';
+import { lineOfPath, lineOfScalarText } from './yamlLines.js';
+
+const FIELD_PREFIX = 'front matter';
+
+/** Parses one prompt version. `file` is used for error messages and resolved for `template.file`. */
+export function parsePromptFile(text: string, file: string): PromptTemplate {
+  const absolute = resolve(file);
+  const shown = displayPath(absolute);
+  const split = splitFrontMatter(text, shown);
+  const toFileLine = (yamlLine: number): number => split.yamlLine - 1 + yamlLine;
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(split.yaml, { lineCounter, prettyErrors: false });
+  const firstYamlError = document.errors[0];
+  if (firstYamlError) {
+    const line = toFileLine(firstYamlError.linePos?.[0].line ?? 1);
+    const detail = (firstYamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column (\d+):?$/, ' at column $1');
+    throw new InputError(`not valid YAML (${detail})`, { file: shown, line, field: FIELD_PREFIX });
+  }
+  const raw: unknown = document.toJS();
+  if (!isMap(document.contents)) {
+    throw new InputError(
+      `expected a mapping of keys (id, version, max_tokens …), got ${typeName(raw)}`,
+      { file: shown, line: split.yamlLine, field: FIELD_PREFIX },
+    );
+  }
+
+  const parsed = frontMatterSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = new ProblemList();
+    const allowed = (path: readonly PropertyKey[]): readonly string[] => (path.length === 0 ? frontMatterKeys : []);
+    for (const problem of problemsFromZod(parsed.error.issues, raw, allowed)) {
+      const path = problem.field?.split('.') ?? [];
+      problems.add({
+        line: toFileLine(lineOfPath(document, path, lineCounter)),
+        field: problem.field ? `${FIELD_PREFIX}.${problem.field}` : FIELD_PREFIX,
+        message: problem.message,
+      });
+    }
+    problems.throwIfAny(shown);
+    throw new InputError('invalid front matter', { file: shown, field: FIELD_PREFIX });
+  }
+  const frontMatter: FrontMatter = parsed.data;
+  const systemLine = lineOfScalarText(document.get('system', true), lineCounter);
+
+  const template: PromptTemplate = {
+    id: frontMatter.id,
+    version: String(frontMatter.version),
+    maxTokens: frontMatter.max_tokens,
+    body: split.body,
+    file: absolute,
+    hash: promptContentHash(raw, split.body),
+    bodyLine: split.bodyLine,
+  };
+  if (frontMatter.description !== undefined) template.description = frontMatter.description;
+  if (frontMatter.model !== undefined) template.model = frontMatter.model;
+  if (frontMatter.system !== undefined) {
+    template.system = frontMatter.system.replace(/\n+$/, '');
+    if (systemLine !== undefined) template.systemLine = toFileLine(systemLine);
+  }
+  if (frontMatter.stop_sequences !== undefined) template.stopSequences = frontMatter.stop_sequences;
+  if (frontMatter.output !== undefined) template.output = frontMatter.output;
+  if (frontMatter.params !== undefined) template.params = frontMatter.params;
+  if (frontMatter.variables !== undefined) Object.assign(template, declaredVariables(frontMatter.variables));
+  return template;
+}
+
+function declaredVariables(declared: Record<string, string>): Pick<PromptTemplate, 'variables' | 'optionalVariables'> {
+  const variables: NonNullable<PromptTemplate['variables']> = {};
+  const optionalVariables: string[] = [];
+  for (const [name, text] of Object.entries(declared)) {
+    // The schema has already checked the pattern, so this always parses.
+    const declaration = parseDeclaredType(text);
+    if (!declaration) continue;
+    variables[name] = declaration.type;
+    if (declaration.optional) optionalVariables.push(name);
+  }
+  return optionalVariables.length > 0 ? { variables, optionalVariables } : { variables };
+}
+
+/** Reads and parses one prompt file. */
+export async function loadPromptFile(file: string): Promise<PromptTemplate> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new InputError('prompt file not found', { file }, 'check the path in the suite\'s `prompts` field', error);
+    }
+    throw error;
+  }
+  return parsePromptFile(text, file);
+}

@@ -1,0 +1,22 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { InputError } from '../errors.js';
+
+/** Every `*.hbs` file in `dir` (not recursive); the partial's name is the file name without `.hbs`. */
+export async function loadPartials(dir: string): Promise<Record<string, string>> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new InputError('partials folder not found', { file: dir }, undefined, error);
+    }
+    throw error;
+  }
+  const partials: Record<string, string> = {};
+  for (const name of names.filter((entry) => extname(entry) === '.hbs').sort()) {
+    const text = await readFile(join(dir, name), 'utf8');
+    partials[basename(name, '.hbs')] = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+  }
+  return partials;
+}

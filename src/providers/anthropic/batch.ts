@@ -1,0 +1,203 @@
+/**
+ * Message Batches (half price, results within 24 h) for large runs. The engine submits once, keeps
+ * the batch ids in the run folder, and on resume calls `waitFor` / `results` again without
+ * re-submitting. Results arrive out of order and are matched by custom id.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
+import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
+import { classifyAnthropicError } from './errors.js';
+import { buildMessageParams } from './params.js';
+import { generationFromMessage, type ApiMessage } from './response.js';
+
+export const MAX_REQUESTS_PER_BATCH = 100_000;
+export const MAX_BATCH_BYTES = 256 * 1024 * 1024;
+
+export interface BatchItem {
+  customId: string;
+  request: GenerationRequest;
+}
+
+export interface BatchResult {
+  customId: string;
+  generation?: Generation;
+  error?: ProviderError;
+}
+
+export interface BatchCounts {
+  processing: number;
+  succeeded: number;
+  errored: number;
+  canceled: number;
+  expired: number;
+}
+
+export interface BatchProgress {
+  batches: { id: string; status: string; counts: BatchCounts }[];
+  /** Summed over all batches. */
+  counts: BatchCounts;
+  endedBatches: number;
+}
+
+export interface BatchClientOptions extends AnthropicProviderOptions {
+  /** Chunk limits; the API's own limits by default (lower them in tests). */
+  maxRequestsPerBatch?: number;
+  maxBatchBytes?: number;
+}
+
+export interface BatchClient {
+  submit(items: BatchItem[]): Promise<string[]>;
+  waitFor(batchIds: string[], options?: { pollMs?: number; onProgress?: (progress: BatchProgress) => void; signal?: AbortSignal }): Promise<void>;
+  results(batchIds: string[]): AsyncIterable<BatchResult>;
+}
+
+/** Thrown when a later chunk fails after earlier ones were accepted: those ids must not be lost. */
+export class BatchSubmitError extends ProviderError {
+  constructor(
+    cause: ProviderError,
+    readonly submittedBatchIds: string[],
+  ) {
+    super(cause.kind, `${cause.message} (batches already submitted: ${submittedBatchIds.join(', ') || 'none'})`, {
+      ...(cause.status !== undefined && { status: cause.status }),
+      fatal: cause.fatal,
+      cause,
+    });
+    this.name = 'BatchSubmitError';
+  }
+}
+
+interface BatchLine {
+  custom_id: string;
+  params: Record<string, unknown>;
+}
+
+/** Splits request lines into batches that respect both the count and the serialized-size limit. */
+export function chunkBatchLines(lines: BatchLine[], maxRequests: number, maxBytes: number): BatchLine[][] {
+  const envelope = Buffer.byteLength('{"requests":[]}');
+  const chunks: BatchLine[][] = [];
+  let current: BatchLine[] = [];
+  let bytes = envelope;
+  for (const line of lines) {
+    const size = Buffer.byteLength(JSON.stringify(line)) + 1;
+    if (envelope + size > maxBytes) {
+      throw new ProviderError('bad_request', `batch request ${line.custom_id} alone is ${size} bytes, over the ${maxBytes}-byte batch limit`);
+    }
+    if (current.length > 0 && (current.length >= maxRequests || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = envelope;
+    }
+    current.push(line);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function emptyCounts(): BatchCounts {
+  return { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
+}
+
+const ERROR_KINDS: Record<string, ProviderErrorKind> = {
+  invalid_request_error: 'bad_request',
+  authentication_error: 'auth',
+  permission_error: 'auth',
+  not_found_error: 'not_found',
+  rate_limit_error: 'rate_limit',
+  overloaded_error: 'overloaded',
+  timeout_error: 'timeout',
+  api_error: 'provider_error',
+};
+
+/** A non-succeeded batch result → ProviderError with a kind. */
+export function batchResultError(customId: string, result: { type: string; error?: unknown }): ProviderError {
+  if (result.type === 'canceled') return new ProviderError('provider_error', `batch request ${customId} was canceled before it ran`);
+  if (result.type === 'expired') {
+    return new ProviderError('timeout', `batch request ${customId} expired: the batch did not reach it within 24 hours`);
+  }
+  const inner = (result.error as { error?: { type?: string; message?: string } } | undefined)?.error;
+  const classified = classifyAnthropicError({ type: inner?.type, message: inner?.message ?? 'errored', name: 'BatchError' });
+  const kind = classified.kind === 'provider_error' ? (ERROR_KINDS[inner?.type ?? ''] ?? 'provider_error') : classified.kind;
+  return new ProviderError(kind, `batch request ${customId} errored: ${inner?.type ?? 'error'}: ${inner?.message ?? 'no message'}`, {
+    fatal: classified.fatal,
+  });
+}
+
+export function createBatchClient(options: BatchClientOptions): BatchClient {
+  assertKeyAvailable(options.apiKey);
+  const sdk = lazySdkHandle(options);
+  const maxRequests = Math.min(options.maxRequestsPerBatch ?? MAX_REQUESTS_PER_BATCH, MAX_REQUESTS_PER_BATCH);
+  const maxBytes = Math.min(options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+
+  async function submit(items: BatchItem[]): Promise<string[]> {
+    const lines = items.map(({ customId, request }) => ({
+      custom_id: customId,
+      params: buildMessageParams(request, options.models.get(request.model)).body,
+    }));
+    const { client, apiKey } = await sdk();
+    const ids: string[] = [];
+    for (const chunk of chunkBatchLines(lines, maxRequests, maxBytes)) {
+      try {
+        type CreateParams = Parameters<typeof client.messages.batches.create>[0];
+        const batch = await client.messages.batches.create({ requests: chunk } as unknown as CreateParams);
+        ids.push(batch.id);
+      } catch (error) {
+        const classified = classifyAnthropicError(error, { secrets: [apiKey] });
+        throw ids.length > 0 ? new BatchSubmitError(classified, ids) : classified;
+      }
+    }
+    return ids;
+  }
+
+  async function waitFor(
+    batchIds: string[],
+    waitOptions: { pollMs?: number; onProgress?: (progress: BatchProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const { client, apiKey } = await sdk();
+    const pollMs = waitOptions.pollMs ?? 30_000;
+    const signal = waitOptions.signal;
+    for (;;) {
+      const progress: BatchProgress = { batches: [], counts: emptyCounts(), endedBatches: 0 };
+      for (const id of batchIds) {
+        let batch;
+        try {
+          batch = await client.messages.batches.retrieve(id, null, signal ? { signal } : undefined);
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          throw classifyAnthropicError(error, { secrets: [apiKey] });
+        }
+        const counts = { ...emptyCounts(), ...batch.request_counts };
+        progress.batches.push({ id, status: batch.processing_status, counts });
+        for (const key of Object.keys(progress.counts) as (keyof BatchCounts)[]) progress.counts[key] += counts[key];
+        if (batch.processing_status === 'ended') progress.endedBatches += 1;
+      }
+      waitOptions.onProgress?.(progress);
+      if (progress.endedBatches === batchIds.length) return;
+      await delay(pollMs, undefined, signal ? { signal } : undefined);
+    }
+  }
+
+  async function* results(batchIds: string[]): AsyncIterable<BatchResult> {
+    const { client, apiKey } = await sdk();
+    for (const id of batchIds) {
+      let lines;
+      try {
+        lines = await client.messages.batches.results(id);
+      } catch (error) {
+        throw classifyAnthropicError(error, { secrets: [apiKey] });
+      }
+      for await (const line of lines) {
+        const result = line.result as { type: string; message?: ApiMessage; error?: unknown };
+        if (result.type === 'succeeded' && result.message) {
+          const info = options.models.get(result.message.model ?? '');
+          const generation: Generation = { ...generationFromMessage(result.message, info, { batch: true }), latencyMs: 0, attempts: 1 };
+          yield { customId: line.custom_id, generation };
+        } else {
+          yield { customId: line.custom_id, error: batchResultError(line.custom_id, result) };
+        }
+      }
+    }
+  }
+
+  return { submit, waitFor, results };
+}

@@ -1,0 +1,63 @@
+/**
+ * GenerationRequest → Messages API request body. Template parameters the model would reject
+ * (sampling parameters on models newer than Opus 4.6) or that the API does not know are left out
+ * and reported, so a record says exactly what was sent.
+ */
+import type { ModelInfo } from '../pricing.js';
+import type { GenerationRequest } from '../types.js';
+
+export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
+
+/** Request fields a template may set through `params` and that are passed through unchanged. */
+const PASS_THROUGH = ['thinking', 'metadata', 'service_tier', 'inference_geo', 'speed', 'cache_control'] as const;
+
+/** Already expressed by GenerationRequest's own fields; ignored when repeated in `params`. */
+const EXPRESSED_ELSEWHERE = new Set(['model', 'max_tokens', 'messages', 'system', 'stop_sequences', 'stream']);
+
+const MODEL_ID = /^claude-(opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d+))?(?:-\d{8})?$/;
+
+/**
+ * Whether a model accepts temperature / top_p / top_k: from the table when the model is listed,
+ * otherwise from its id (every 5.x model and Opus 4.7 onwards reject them).
+ */
+export function acceptsSamplingParams(modelId: string, info?: ModelInfo): boolean {
+  if (info?.acceptsSamplingParams !== undefined) return info.acceptsSamplingParams;
+  const match = MODEL_ID.exec(modelId);
+  if (!match) return true;
+  const major = Number(match[2]);
+  const minor = Number(match[3] ?? 0);
+  if (major >= 5) return false;
+  return !(match[1] === 'opus' && major === 4 && minor >= 7);
+}
+
+export interface MessageParams {
+  body: Record<string, unknown>;
+  droppedParams: string[];
+}
+
+export function buildMessageParams(request: GenerationRequest, info?: ModelInfo): MessageParams {
+  const body: Record<string, unknown> = {
+    model: request.model,
+    max_tokens: request.maxTokens,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+  };
+  if (request.system !== undefined && request.system !== '') body.system = request.system;
+  if (request.stopSequences?.length) body.stop_sequences = request.stopSequences;
+
+  const droppedParams: string[] = [];
+  const outputConfig: Record<string, unknown> = {};
+  const sampling = acceptsSamplingParams(request.model, info);
+  for (const [name, value] of Object.entries(request.params ?? {})) {
+    if (value === undefined || EXPRESSED_ELSEWHERE.has(name)) continue;
+    if (name === 'effort') outputConfig.effort = value;
+    else if (name === 'output_config' && typeof value === 'object' && value !== null) Object.assign(outputConfig, value);
+    else if ((SAMPLING_PARAMS as readonly string[]).includes(name)) {
+      if (sampling) body[name] = value;
+      else droppedParams.push(name);
+    } else if ((PASS_THROUGH as readonly string[]).includes(name)) body[name] = value;
+    else droppedParams.push(name);
+  }
+  if (request.outputSchema) outputConfig.format = { type: 'json_schema', schema: request.outputSchema };
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
+  return { body, droppedParams: droppedParams.sort() };
+}

@@ -1,0 +1,180 @@
+/**
+ * The model table: context windows, dated prices and retirement dates, shipped as data
+ * (`data/models.json`) that a user can override, and the cost arithmetic built on it. SDK-free.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import type { TokenUsage } from './types.js';
+
+const PriceSheetSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  cacheWrite5m: z.number().nonnegative(),
+  cacheWrite1h: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+});
+
+const ModelEntrySchema = z.strictObject({
+  contextWindow: z.number().int().positive(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  prices: PriceSheetSchema,
+  /** A higher price tier used when the prompt (all input tokens) exceeds `aboveInputTokens`. */
+  longContext: z
+    .strictObject({ aboveInputTokens: z.number().int().positive(), prices: PriceSheetSchema })
+    .optional(),
+  /** False for models that reject temperature / top_p / top_k (everything newer than Opus 4.6). */
+  acceptsSamplingParams: z.boolean().optional(),
+  retiresAt: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected an ISO date such as 2026-11-30').optional(),
+});
+
+const ModelTableSchema = z.strictObject({
+  pricesAsOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date such as 2026-11-01'),
+  source: z.string(),
+  currency: z.literal('USD'),
+  priceUnit: z.literal('per million tokens'),
+  models: z.record(z.string(), ModelEntrySchema),
+});
+
+/** USD per million tokens. */
+export type PriceSheet = z.infer<typeof PriceSheetSchema>;
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+export type ModelTableJson = z.infer<typeof ModelTableSchema>;
+
+export interface ModelInfo extends ModelEntry {
+  id: string;
+}
+
+const MODELS_FILE = new URL('../../data/models.json', import.meta.url);
+/** Dated snapshot ids (`claude-haiku-4-5-20251001`) share the alias's entry. */
+const DATED_SUFFIX = /-\d{8}$/;
+
+export class ModelTable {
+  readonly pricesAsOf: string;
+  readonly source: string;
+  private readonly models: ReadonlyMap<string, ModelInfo>;
+
+  constructor(json: ModelTableJson) {
+    this.pricesAsOf = json.pricesAsOf;
+    this.source = json.source;
+    this.models = new Map(Object.entries(json.models).map(([id, entry]) => [id, { id, ...entry }]));
+  }
+
+  get(id: string): ModelInfo | undefined {
+    return this.models.get(id) ?? this.models.get(id.replace(DATED_SUFFIX, ''));
+  }
+
+  ids(): string[] {
+    return [...this.models.keys()].sort();
+  }
+}
+
+let shippedTable: ModelTableJson | undefined;
+
+function readShippedTable(): ModelTableJson {
+  shippedTable ??= parseModelTable(JSON.parse(readFileSync(MODELS_FILE, 'utf8')), fileURLToPath(MODELS_FILE));
+  return shippedTable;
+}
+
+/** Validates a model table and reports the first problem as `file: field: what is wrong`. */
+export function parseModelTable(value: unknown, file: string): ModelTableJson {
+  const parsed = ModelTableSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') || undefined;
+  throw new InputError(
+    issue?.message ?? 'invalid model table',
+    { file, field },
+    'each model needs contextWindow and prices { input, cacheWrite5m, cacheWrite1h, cacheRead, output } in USD per million tokens',
+  );
+}
+
+/**
+ * The shipped table, with `overrides` merged on top: top-level fields replace, and each model in
+ * `overrides.models` is merged field by field into the shipped entry (or added when new).
+ */
+export function loadModelTable(overrides: Partial<ModelTableJson> = {}): ModelTable {
+  const base = readShippedTable();
+  const models: Record<string, unknown> = { ...base.models };
+  for (const [id, entry] of Object.entries(overrides.models ?? {})) {
+    models[id] = { ...base.models[id], ...entry };
+  }
+  const merged = parseModelTable({ ...base, ...overrides, models }, 'model table overrides');
+  return new ModelTable(merged);
+}
+
+/** All input tokens of a request: uncached input plus cache writes plus cache reads. */
+export function totalInputTokens(usage: TokenUsage): number {
+  return usage.inputTokens + (usage.cacheCreationInputTokens ?? 0) + (usage.cacheReadInputTokens ?? 0);
+}
+
+/** The price sheet that applies to a prompt of this size (long-context tier above the threshold). */
+export function priceSheetFor(model: ModelInfo, promptTokens: number): PriceSheet {
+  const tier = model.longContext;
+  return tier && promptTokens > tier.aboveInputTokens ? tier.prices : model.prices;
+}
+
+/**
+ * Cost in USD of one response. Cache writes use the TTL split when the API gave it, otherwise the
+ * 5-minute price. Batch processing halves every token price.
+ */
+export function costOfUsage(usage: TokenUsage, model: ModelInfo, opts: { batch?: boolean } = {}): number {
+  const prices = priceSheetFor(model, totalInputTokens(usage));
+  const writes = usage.cacheCreationInputTokens ?? 0;
+  const writes1h = Math.min(usage.cacheCreation1hInputTokens ?? 0, writes);
+  const writes5m = writes - writes1h;
+  const micro =
+    usage.inputTokens * prices.input +
+    writes5m * prices.cacheWrite5m +
+    writes1h * prices.cacheWrite1h +
+    (usage.cacheReadInputTokens ?? 0) * prices.cacheRead +
+    usage.outputTokens * prices.output;
+  const usd = micro / 1_000_000;
+  return opts.batch ? usd / 2 : usd;
+}
+
+export interface CostEstimate {
+  model: string;
+  inputTokens: number;
+  maxOutputTokens: number;
+  /** What the answer will probably use; without it the forecast assumes every answer hits maxOutputTokens. */
+  expectedOutputTokens?: number;
+}
+
+export interface CostForecast {
+  totalUsd: number;
+  byModel: Record<string, number>;
+  /** Models with no price in the table: left out of the totals. */
+  unpricedModels: string[];
+}
+
+/** Upper-bound (or expected, when given) cost of a planned run, before anything is sent. */
+export function forecastCost(estimates: CostEstimate[], table: ModelTable, opts: { batch?: boolean } = {}): CostForecast {
+  const byModel: Record<string, number> = {};
+  const unpriced = new Set<string>();
+  let totalUsd = 0;
+  for (const estimate of estimates) {
+    const model = table.get(estimate.model);
+    if (!model) {
+      unpriced.add(estimate.model);
+      continue;
+    }
+    const usage = {
+      inputTokens: estimate.inputTokens,
+      outputTokens: estimate.expectedOutputTokens ?? estimate.maxOutputTokens,
+    };
+    const usd = costOfUsage(usage, model, opts);
+    byModel[estimate.model] = (byModel[estimate.model] ?? 0) + usd;
+    totalUsd += usd;
+  }
+  return { totalUsd, byModel, unpricedModels: [...unpriced].sort() };
+}
+
+/** Days until a model retires (negative once retired), or undefined when no date is known. */
+export function daysUntilRetirement(model: ModelInfo, today: Date = new Date()): number | undefined {
+  if (!model.retiresAt) return undefined;
+  const retires = Date.parse(model.retiresAt.slice(0, 10) + 'T00:00:00Z');
+  const start = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  return Math.round((retires - start) / 86_400_000);
+}

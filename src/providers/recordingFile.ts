@@ -1,0 +1,80 @@
+/**
+ * Recordings: replayable generations on disk, one JSONL line per (request, repeat), sorted by key
+ * so the same recordings give a byte-identical file. A line holds only what replay needs and a few
+ * labels for people reading the file; never headers, never credentials.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { stableStringify } from '../canonical.js';
+import { InputError } from '../errors.js';
+import type { Generation, StopReason, TokenUsage } from './types.js';
+
+export interface RecordedGeneration {
+  key: string;
+  /** Labels for humans; not used for lookup. */
+  caseId: string;
+  promptId: string;
+  version: string;
+  model: string;
+  repeat: number;
+  response: {
+    text: string;
+    stopReason: StopReason;
+    stopDetails?: Record<string, unknown>;
+    usage?: TokenUsage;
+    latencyMs: number;
+    model?: string;
+  };
+}
+
+export async function readRecordings(file: string): Promise<Map<string, RecordedGeneration>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  const entries = new Map<string, RecordedGeneration>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let entry: RecordedGeneration;
+    try {
+      entry = JSON.parse(line) as RecordedGeneration;
+    } catch (error) {
+      throw new InputError(`not valid JSON (${(error as Error).message})`, { file, line: i + 1 }, 'delete the line or re-record');
+    }
+    if (typeof entry.key !== 'string' || typeof entry.response?.text !== 'string') {
+      throw new InputError('a recording needs "key" and "response.text"', { file, line: i + 1 }, 'delete the line or re-record');
+    }
+    entries.set(entry.key, entry);
+  }
+  return entries;
+}
+
+export function toRecordedResponse(generation: Generation): RecordedGeneration['response'] {
+  const response: RecordedGeneration['response'] = {
+    text: generation.text,
+    stopReason: generation.stopReason,
+    latencyMs: Math.round(generation.latencyMs),
+  };
+  if (generation.stopDetails) response.stopDetails = generation.stopDetails;
+  if (generation.usage) response.usage = generation.usage;
+  if (generation.model) response.model = generation.model;
+  return response;
+}
+
+/** Merge new entries over the existing file and write it sorted by key, atomically. */
+export async function writeRecordings(file: string, entries: Iterable<RecordedGeneration>): Promise<number> {
+  const merged = await readRecordings(file);
+  for (const entry of entries) merged.set(entry.key, entry);
+  const keys = [...merged.keys()].sort();
+  const body = keys.map((key) => stableStringify(merged.get(key))).join('\n') + (keys.length ? '\n' : '');
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, body);
+  await rename(temporary, file);
+  return keys.length;
+}

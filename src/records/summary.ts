@@ -1,0 +1,159 @@
+/**
+ * Streaming per-cell aggregation of sample records into the run summary. Holds counters and the
+ * latency list per cell only, never the samples themselves.
+ */
+import { totalInputTokens } from '../providers/pricing.js';
+import { isInfrastructureKind } from '../providers/types.js';
+import { percentiles, wilsonInterval } from '../stats/index.js';
+import type { CellSummary, RecordSummary, SampleRecord } from './types.js';
+
+interface CellAccumulator {
+  version: string;
+  model: string;
+  samples: number;
+  scored: number;
+  passed: number;
+  scoreSum: number;
+  scoreSquares: number;
+  errors: Record<string, number>;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  latencies: number[];
+  cachedSamples: number;
+}
+
+export function cellKey(version: string, model: string): string {
+  return `${version} × ${model}`;
+}
+
+export class SummaryBuilder {
+  private readonly cells = new Map<string, CellAccumulator>();
+  private infrastructureErrors = 0;
+
+  constructor(private readonly threshold: number | null) {}
+
+  /** Declare cells up front so the summary lists them in plan order even when empty. */
+  declareCell(version: string, model: string): void {
+    this.cell(version, model);
+  }
+
+  add(sample: SampleRecord): void {
+    const cell = this.cell(sample.version, sample.model);
+    cell.samples++;
+    if (sample.error) {
+      cell.errors[sample.error.kind] = (cell.errors[sample.error.kind] ?? 0) + 1;
+      if (isInfrastructureKind(sample.error.kind)) this.infrastructureErrors++;
+    }
+    if (isScored(sample)) {
+      cell.scored++;
+      if (sample.pass) cell.passed++;
+      cell.scoreSum += sample.score;
+      cell.scoreSquares += sample.score * sample.score;
+    }
+    if (sample.cached) {
+      cell.cachedSamples++;
+      return; // cached samples cost nothing now and their latency is not this run's
+    }
+    cell.costUsd += sample.costUsd;
+    cell.inputTokens += sample.usage ? totalInputTokens(sample.usage) : 0;
+    cell.outputTokens += sample.usage?.outputTokens ?? 0;
+    if (sample.latencyMs !== null && !sample.error) cell.latencies.push(sample.latencyMs);
+  }
+
+  build(): RecordSummary {
+    const cells = [...this.cells.values()].map(toCellSummary);
+    const failingCells =
+      this.threshold === null
+        ? []
+        : cells.filter((c) => c.scored > 0 && c.passRate < this.threshold!).map((c) => cellKey(c.version, c.model));
+    return {
+      type: 'summary',
+      cells,
+      totals: {
+        samples: sum(cells, (c) => c.samples),
+        passed: sum(cells, (c) => c.passed),
+        errors: sum(cells, (c) => Object.values(c.errors).reduce((a, b) => a + b, 0)),
+        infrastructureErrors: this.infrastructureErrors,
+        costUsd: roundUsd(sum(cells, (c) => c.costUsd)),
+      },
+      threshold: this.threshold,
+      failingCells,
+    };
+  }
+
+  private cell(version: string, model: string): CellAccumulator {
+    const key = cellKey(version, model);
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = {
+        version,
+        model,
+        samples: 0,
+        scored: 0,
+        passed: 0,
+        scoreSum: 0,
+        scoreSquares: 0,
+        errors: {},
+        costUsd: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        latencies: [],
+        cachedSamples: 0,
+      };
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+}
+
+/**
+ * A sample is scored when it reached the scorers, or failed for a reason that is the prompt's own
+ * doing (context overflow, refusal): those count against the pass rate. Infrastructure errors and
+ * budget skips do not, since they say nothing about the prompt.
+ */
+export function isScored(sample: SampleRecord): boolean {
+  if (!sample.error) return true;
+  return !isInfrastructureKind(sample.error.kind) && sample.error.kind !== 'budget';
+}
+
+function toCellSummary(cell: CellAccumulator): CellSummary {
+  const interval = wilsonInterval(cell.passed, cell.scored);
+  const meanScore = cell.scored ? cell.scoreSum / cell.scored : 0;
+  const variance =
+    cell.scored > 1 ? Math.max(0, (cell.scoreSquares - cell.scored * meanScore * meanScore) / (cell.scored - 1)) : 0;
+  const latency = cell.latencies.length ? percentiles(cell.latencies, [50, 95]) : { p50: null, p95: null };
+  return {
+    version: cell.version,
+    model: cell.model,
+    samples: cell.samples,
+    scored: cell.scored,
+    passed: cell.passed,
+    passRate: round(cell.scored ? cell.passed / cell.scored : 0),
+    passRateInterval: { low: round(cell.scored ? interval.low : 0), high: round(cell.scored ? interval.high : 1) },
+    meanScore: round(meanScore),
+    meanScoreSe: round(cell.scored > 1 ? Math.sqrt(variance / cell.scored) : 0),
+    errors: cell.errors,
+    costUsd: roundUsd(cell.costUsd),
+    tokens: { input: cell.inputTokens, output: cell.outputTokens },
+    latencyMs: {
+      p50: latency.p50 === null || latency.p50 === undefined ? null : Math.round(latency.p50),
+      p95: latency.p95 === null || latency.p95 === undefined ? null : Math.round(latency.p95),
+    },
+    cachedSamples: cell.cachedSamples,
+  };
+}
+
+function sum<T>(items: T[], of: (item: T) => number): number {
+  return items.reduce((total, item) => total + of(item), 0);
+}
+
+/** Rounded so records stay byte-stable across platforms' float formatting of long tails. */
+export function round(value: number, digits = 6): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+export function roundUsd(value: number): number {
+  return round(value, 8);
+}

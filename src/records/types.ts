@@ -1,0 +1,115 @@
+/**
+ * The run record: the product of a run. `run.jsonl` holds one header line, one line per sample (in
+ * plan order), and a summary line when the run completed. Every report, diff and verdict is derived
+ * from records alone. Lines are written with fast-json-stable-stringify so equal runs are byte-equal:
+ * nothing wall-clock lives in `run.jsonl` (timings of the run itself go to `meta.json`).
+ */
+import type { StopReason, TokenUsage } from '../providers/types.js';
+import type { Score } from '../scoring/types.js';
+
+export const RECORD_VERSION = 1;
+
+export interface PromptRef {
+  id: string;
+  version: string;
+  hash: string;
+  /** Path relative to the project root. */
+  file: string;
+}
+
+export interface RecordHeader {
+  type: 'header';
+  recordVersion: number;
+  suite: string;
+  /** Suite file, relative to the project root. */
+  suiteFile: string;
+  prompts: PromptRef[];
+  models: string[];
+  dataset: { path: string; hash: string; cases: number };
+  /** Options that shape the plan (repeats, selection, chaos, threshold, provider, timeouts …). */
+  options: Record<string, unknown>;
+  /** Number of samples planned. */
+  planned: number;
+  /** Hash of everything that determines the plan, checked on --resume. */
+  planHash: string;
+  git: { commit: string | null; dirty: boolean | null };
+  tool: { name: 'promptgold'; version: string };
+  seed: number;
+}
+
+export interface SampleError {
+  kind: string;
+  message: string;
+}
+
+export interface SampleRecord {
+  type: 'sample';
+  /** Position in the plan (0-based): the record's sort key. */
+  index: number;
+  caseId: string;
+  promptId: string;
+  version: string;
+  model: string;
+  repeat: number;
+  tags: string[];
+  /** sha256 of the rendered prompt, whose text is stored once in `prompts.jsonl`. */
+  promptHash: string;
+  expected?: unknown;
+  output: string | null;
+  stopReason: StopReason | null;
+  stopDetails?: Record<string, unknown>;
+  scores: Score[];
+  /** Mean of the scorer scores (0..1). */
+  score: number;
+  pass: boolean;
+  usage?: TokenUsage;
+  costUsd: number;
+  latencyMs: number | null;
+  attempts?: number;
+  cached?: boolean;
+  droppedParams?: string[];
+  error?: SampleError;
+  /** Chaos samples: the golden case and operators they came from. */
+  chaos?: { sourceCaseId: string; operators: string[]; fields: string[]; ops: string[]; property: string };
+}
+
+export interface CellSummary {
+  version: string;
+  model: string;
+  samples: number;
+  /** Samples that produced a generation and were scored. */
+  scored: number;
+  passed: number;
+  passRate: number;
+  passRateInterval: { low: number; high: number };
+  meanScore: number;
+  meanScoreSe: number;
+  errors: Record<string, number>;
+  costUsd: number;
+  tokens: { input: number; output: number };
+  latencyMs: { p50: number | null; p95: number | null };
+  cachedSamples: number;
+}
+
+export interface RecordSummary {
+  type: 'summary';
+  cells: CellSummary[];
+  totals: {
+    samples: number;
+    passed: number;
+    errors: number;
+    infrastructureErrors: number;
+    costUsd: number;
+  };
+  threshold: number | null;
+  /** Cells below the threshold. */
+  failingCells: string[];
+}
+
+export type RecordLine = RecordHeader | SampleRecord | RecordSummary;
+
+export interface PromptStoreLine {
+  hash: string;
+  system?: string;
+  user: string;
+}

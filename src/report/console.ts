@@ -1,0 +1,36 @@
+/** The console summary: one row per cell (prompt version × model), printed at the end of a run. */
+import type { RecordSummary } from '../records/types.js';
+
+export function formatSummaryTable(suite: string, summary: RecordSummary): string {
+  const header = ['version', 'model', 'samples', 'pass rate (95% CI)', 'mean score', 'errors', 'cost $', 'p50 ms', 'p95 ms'];
+  const rows = summary.cells.map((cell) => {
+    const errors = Object.entries(cell.errors)
+      .map(([kind, count]) => `${kind}:${count}`)
+      .join(' ');
+    const failing = summary.threshold !== null && cell.scored > 0 && cell.passRate < summary.threshold;
+    return [
+      cell.version,
+      cell.model,
+      String(cell.samples),
+      `${percent(cell.passRate)} (${percent(cell.passRateInterval.low)}–${percent(cell.passRateInterval.high)})${failing ? ' ✗' : ''}`,
+      `${cell.meanScore.toFixed(3)} ±${cell.meanScoreSe.toFixed(3)}`,
+      errors || '0',
+      cell.costUsd.toFixed(4),
+      cell.latencyMs.p50 === null ? '—' : String(cell.latencyMs.p50),
+      cell.latencyMs.p95 === null ? '—' : String(cell.latencyMs.p95),
+    ];
+  });
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const threshold = summary.threshold === null ? '' : `, threshold ${percent(summary.threshold)}`;
+  return [
+    `${suite}: ${summary.totals.samples} samples, ${summary.totals.passed} passed, ${summary.totals.errors} errors, $${summary.totals.costUsd.toFixed(4)}${threshold}`,
+    line(header),
+    line(widths.map((w) => '─'.repeat(w))),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,107 @@
+/**
+ * Substring checks: `contains` (all or any of the values must appear) and `notContains` (none may
+ * appear). Static values are case-folded once at factory time.
+ */
+import { InputError } from '../errors.js';
+import { asText, fixed2, quoteList } from './text.js';
+import type { Sample, Scorer } from './types.js';
+import { defaultName, outputReader, unreadableScore } from './value-source.js';
+import type { FieldOption } from './value-source.js';
+
+export type ValuesOption = readonly string[] | ((sample: Sample) => readonly string[]);
+
+export interface ContainsOptions extends FieldOption {
+  name?: string;
+  values: ValuesOption;
+  /** `all` (default): score is the fraction found, pass when all are found. `any`: 1 or 0. */
+  mode?: 'all' | 'any';
+  caseInsensitive?: boolean;
+}
+
+export type NotContainsOptions = Omit<ContainsOptions, 'mode'>;
+
+interface Needle {
+  shown: string;
+  search: string;
+}
+
+/** Resolves the needles per sample; static lists are prepared once. */
+function needleSource(values: ValuesOption, caseInsensitive: boolean, scorer: string): (sample: Sample) => Needle[] {
+  const prepare = (list: readonly string[]): Needle[] =>
+    list.map((shown) => ({ shown, search: caseInsensitive ? shown.toLowerCase() : shown }));
+  if (typeof values === 'function') return (sample) => prepare(values(sample));
+  if (values.length === 0) {
+    throw new InputError(`${scorer}: values is empty`, { field: 'values' }, 'list at least one string to look for');
+  }
+  const needles = prepare(values);
+  return () => needles;
+}
+
+function partition(haystack: string, needles: readonly Needle[]): { found: string[]; missing: string[] } {
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const needle of needles) (haystack.includes(needle.search) ? found : missing).push(needle.shown);
+  return { found, missing };
+}
+
+export function contains(options: ContainsOptions): Scorer {
+  const mode = options.mode ?? 'all';
+  const caseInsensitive = options.caseInsensitive ?? false;
+  const name = options.name ?? defaultName(mode === 'any' ? 'contains:any' : 'contains', options.field);
+  const side = outputReader(options.field);
+  const needlesFor = needleSource(options.values, caseInsensitive, name);
+  const qualifier = caseInsensitive ? ' (ignoring case)' : '';
+
+  return {
+    name,
+    score(sample) {
+      const actual = side.read(sample);
+      if (!actual.ok) return unreadableScore(name, actual);
+      const text = asText(actual.value);
+      const haystack = caseInsensitive ? text.toLowerCase() : text;
+      const needles = needlesFor(sample);
+      const { found, missing } = partition(haystack, needles);
+      const total = needles.length;
+      if (mode === 'any') {
+        const pass = found.length > 0;
+        const reason = pass
+          ? `${side.label} contains ${quoteList(found.slice(0, 1))}${qualifier}`
+          : `${side.label} contains none of ${quoteList(missing)}${qualifier}`;
+        return { name, score: pass ? 1 : 0, pass, reason, details: { found, missing } };
+      }
+      const pass = missing.length === 0;
+      const score = total === 0 ? 1 : found.length / total;
+      const reason = pass
+        ? `${side.label} contains all ${total} values${qualifier}`
+        : `${side.label} is missing ${missing.length} of ${total} values (found ${fixed2(score)}): ${quoteList(missing)}${qualifier}`;
+      return { name, score, pass, reason, details: { found, missing } };
+    },
+  };
+}
+
+/** Passes when none of the values appear; score is the fraction absent. */
+export function notContains(options: NotContainsOptions): Scorer {
+  const caseInsensitive = options.caseInsensitive ?? false;
+  const name = options.name ?? defaultName('notContains', options.field);
+  const side = outputReader(options.field);
+  const needlesFor = needleSource(options.values, caseInsensitive, name);
+  const qualifier = caseInsensitive ? ' (ignoring case)' : '';
+
+  return {
+    name,
+    score(sample) {
+      const actual = side.read(sample);
+      if (!actual.ok) return unreadableScore(name, actual);
+      const text = asText(actual.value);
+      const haystack = caseInsensitive ? text.toLowerCase() : text;
+      const needles = needlesFor(sample);
+      const { found } = partition(haystack, needles);
+      const pass = found.length === 0;
+      const score = needles.length === 0 ? 1 : 1 - found.length / needles.length;
+      const reason = pass
+        ? `${side.label} contains none of the ${needles.length} forbidden values${qualifier}`
+        : `${side.label} contains forbidden ${quoteList(found)}${qualifier}`;
+      return { name, score, pass, reason, details: { found } };
+    },
+  };
+}

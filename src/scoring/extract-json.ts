@@ -1,0 +1,139 @@
+/**
+ * Finding the JSON in a model's answer. Models wrap JSON in prose or Markdown fences, so we try,
+ * in order: the whole text, fenced code blocks (```json first), then the first balanced `{…}` or
+ * `[…]` found by a scanner that understands JSON strings and escapes (braces inside strings do
+ * not count). Results are memoized per sample so several scorers share one parse.
+ */
+import type { Sample } from './types.js';
+
+export type JsonExtraction =
+  | { ok: true; value: unknown; from: 'raw' | 'fenced' | 'embedded' }
+  | { ok: false; error: string };
+
+const FENCE = /```[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)```/g;
+
+export function extractJson(text: string): JsonExtraction {
+  if (text.trim() === '') return { ok: false, error: 'output is empty' };
+  const raw = tryParseRaw(text);
+  if (raw.ok) return { ok: true, value: raw.value, from: 'raw' };
+
+  const fenced = parseFencedBlocks(text);
+  if (fenced.ok) return { ok: true, value: fenced.value, from: 'fenced' };
+
+  const embedded = parseFirstEmbedded(text);
+  if (embedded.ok) return { ok: true, value: embedded.value, from: 'embedded' };
+
+  return { ok: false, error: fenced.error ?? embedded.error ?? raw.error ?? 'no JSON value found' };
+}
+
+type Attempt = { ok: true; value: unknown } | { ok: false; error: string | undefined };
+
+function parse(text: string): Attempt {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Only attempt a whole-text parse when it can start a JSON value: prose fails fast and cheaply. */
+function tryParseRaw(text: string): Attempt {
+  const trimmed = text.trim();
+  if (!/^[[{"\-0-9tfn]/.test(trimmed)) return { ok: false, error: undefined };
+  return parse(trimmed);
+}
+
+function parseFencedBlocks(text: string): Attempt {
+  if (!text.includes('```')) return { ok: false, error: undefined };
+  const tagged: string[] = [];
+  const others: string[] = [];
+  for (const match of text.matchAll(FENCE)) {
+    const language = (match[1] ?? '').toLowerCase();
+    const body = match[2] ?? '';
+    if (language === 'json' || language === 'jsonc' || language === 'json5') tagged.push(body);
+    else others.push(body);
+  }
+  let firstError: string | undefined;
+  for (const body of [...tagged, ...others]) {
+    const attempt = parse(body.trim());
+    if (attempt.ok) return attempt;
+    firstError ??= `fenced block: ${attempt.error}`;
+  }
+  return { ok: false, error: firstError };
+}
+
+function parseFirstEmbedded(text: string): Attempt {
+  let firstError: string | undefined;
+  let from = 0;
+  for (;;) {
+    const start = nextOpener(text, from);
+    if (start < 0) break;
+    const end = balancedEnd(text, start);
+    if (end >= 0) {
+      const attempt = parse(text.slice(start, end + 1));
+      if (attempt.ok) return attempt;
+      firstError ??= `embedded JSON at offset ${start}: ${attempt.error}`;
+    } else {
+      firstError ??= `unbalanced ${text[start]} at offset ${start}`;
+    }
+    from = start + 1;
+  }
+  return { ok: false, error: firstError ?? 'no JSON object or array found in the text' };
+}
+
+function nextOpener(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x7b /* { */ || code === 0x5b /* [ */) return i;
+  }
+  return -1;
+}
+
+/**
+ * Index of the bracket closing the one at `start`, or -1 when the text ends first or a closer
+ * does not match its opener. Quotes only matter inside the candidate: prose apostrophes and
+ * quotation marks before it never start a string.
+ */
+export function balancedEnd(text: string, start: number): number {
+  const closers: number[] = [];
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c /* \ */) i++;
+      else if (code === 0x22 /* " */) inString = false;
+      continue;
+    }
+    switch (code) {
+      case 0x22:
+        inString = true;
+        break;
+      case 0x7b:
+        closers.push(0x7d);
+        break;
+      case 0x5b:
+        closers.push(0x5d);
+        break;
+      case 0x7d:
+      case 0x5d:
+        if (closers.pop() !== code) return -1;
+        if (closers.length === 0) return i;
+        break;
+    }
+  }
+  return -1;
+}
+
+const memo = new WeakMap<Sample, { output: string; extraction: JsonExtraction }>();
+
+/**
+ * `extractJson(sample.output)`, computed once per sample: several scorers reading fields of the
+ * same answer share the parse. Keyed on the sample object, so nothing outlives the sample.
+ */
+export function extractSampleJson(sample: Sample): JsonExtraction {
+  const cached = memo.get(sample);
+  if (cached && cached.output === sample.output) return cached.extraction;
+  const extraction = extractJson(sample.output);
+  memo.set(sample, { output: sample.output, extraction });
+  return extraction;
+}

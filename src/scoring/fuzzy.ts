@@ -1,0 +1,72 @@
+/**
+ * Fuzzy similarity against the expected answer (or the best of several acceptable answers),
+ * passing at or above a threshold.
+ */
+import { InputError } from '../errors.js';
+import { similarityFunctions, textNormalizer } from './similarity.js';
+import type { NormalizeOptions, SimilarityMethod } from './similarity.js';
+import { asText, fixed2, fixedAgainst } from './text.js';
+import type { Scorer } from './types.js';
+import { defaultName, expectedReader, outputReader, unreadableScore } from './value-source.js';
+import type { ExpectedOptions, FieldOption } from './value-source.js';
+
+export interface FuzzyOptions extends FieldOption, ExpectedOptions {
+  name?: string;
+  /** Default `dice`. */
+  method?: SimilarityMethod;
+  /** Pass when similarity >= threshold. Default 0.8. */
+  threshold?: number;
+  normalize?: NormalizeOptions;
+}
+
+const METHODS = Object.keys(similarityFunctions) as SimilarityMethod[];
+
+export function fuzzy(options: FuzzyOptions = {}): Scorer {
+  const method = options.method ?? 'dice';
+  const similarity = similarityFunctions[method];
+  if (!similarity) {
+    throw new InputError(`unknown fuzzy method "${String(method)}"`, { field: 'method' }, `use one of: ${METHODS.join(', ')}`);
+  }
+  const threshold = options.threshold ?? 0.8;
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new InputError(`threshold must be between 0 and 1, got ${threshold}`, { field: 'threshold' });
+  }
+  const name = options.name ?? defaultName(`fuzzy:${method}`, options.field);
+  const normalize = textNormalizer(options.normalize);
+  const actualSide = outputReader(options.field);
+  const expectedSide = expectedReader(options);
+
+  return {
+    name,
+    score(sample) {
+      const actual = actualSide.read(sample);
+      if (!actual.ok) return unreadableScore(name, actual);
+      const expected = expectedSide.read(sample);
+      if (!expected.ok) return unreadableScore(name, expected);
+
+      const text = normalize(asText(actual.value));
+      const candidates: unknown[] = Array.isArray(expected.value) ? expected.value : [expected.value];
+      if (candidates.length === 0) {
+        const reason = `${expectedSide.label} is an empty list of acceptable answers`;
+        return { name, score: 0, pass: false, reason, error: reason };
+      }
+      let best = -1;
+      let bestIndex = 0;
+      for (let i = 0; i < candidates.length; i++) {
+        const value = similarity(text, normalize(asText(candidates[i])));
+        if (value > best) {
+          best = value;
+          bestIndex = i;
+        }
+      }
+
+      const pass = best >= threshold;
+      const comparison = pass ? '>=' : '<';
+      const target = Array.isArray(expected.value)
+        ? `${expectedSide.label}[${bestIndex}] (best of ${candidates.length})`
+        : expectedSide.label;
+      const reason = `${actualSide.label} ${method} similarity ${fixedAgainst(best, threshold)} ${comparison} ${fixed2(threshold)} to ${target}`;
+      return { name, score: best, pass, reason, details: { method, similarity: best, threshold, bestIndex } };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * A suite binds prompt versions × models × dataset (+ chaos) × scorers × repeats × thresholds.
+ * Declared in TypeScript with `defineSuite` in `*.eval.ts` files under `suites/`; relative paths are resolved
+ * against the suite file's folder.
+ */
+import type { Provider, GenerateContext } from './providers/types.js';
+import type { Scorer } from './scoring/types.js';
+import type { CaseSelection } from './datasets/types.js';
+
+/** The user's own code under test: receives the case vars (and the rendered prompt in ctx). */
+export type FunctionTarget = (
+  input: Record<string, unknown>,
+  context: FunctionTargetContext,
+) => Promise<string | object> | string | object;
+
+export interface FunctionTargetContext extends GenerateContext {
+  model: string;
+  system?: string;
+  prompt: string;
+}
+
+export interface ChaosConfig {
+  /** Operator names (see `promptgold chaos --list`); default: all. */
+  operators?: string[];
+  /** Variants per golden case (default 1 per operator). */
+  perCase?: number;
+  /** Which vars to mutate (default: every string var). */
+  fields?: string[];
+  seed?: number;
+  /** Extra scorers for chaos samples (invariants such as sameAsSource). */
+  invariants?: Scorer[];
+}
+
+export interface VerdictPolicy {
+  maxPassRateDrop?: number;
+  alpha?: number;
+  maxCostIncrease?: number;
+  maxP95LatencyIncrease?: number;
+  failOnNewErrors?: boolean;
+}
+
+export interface SuiteDefinition {
+  name: string;
+  description?: string;
+  /** A folder of `*.hbs` prompt versions, or one file. */
+  prompt: string;
+  /** Which versions to run (default: all found). */
+  versions?: string[];
+  /** Folder of partials (default: `<prompt folder>/partials` when it exists). */
+  partials?: string;
+  models: string[];
+  /** Golden dataset: JSONL, JSON, YAML or CSV. */
+  dataset: string;
+  select?: CaseSelection;
+  scorers: Scorer[];
+  /** Repeats per case × version × model (default 1). */
+  repeats?: number;
+  /** Minimum pass rate per cell (0..1); below it the run exits 1. */
+  threshold?: number;
+  concurrency?: number;
+  /** Per-sample timeout in ms (default 120 000). */
+  timeoutMs?: number;
+  /**
+   * Which provider answers: `replay` (recorded responses), `anthropic`, a function target (the
+   * user's own code), or any Provider object. The CLI's `--provider` overrides it.
+   */
+  provider?: 'replay' | 'anthropic' | FunctionTarget | Provider;
+  /** Replay/recording file (default `<suite dir>/recordings/<suite name>.jsonl`). */
+  recordings?: string;
+  chaos?: ChaosConfig;
+  policy?: VerdictPolicy;
+  /** Seed for sampling and chaos (default 1). */
+  seed?: number;
+}
+
+export interface Suite extends SuiteDefinition {
+  readonly kind: 'promptgold.suite';
+}
+
+/** Identity with a brand, so the CLI can find suites among a module's exports. */
+export function defineSuite(definition: SuiteDefinition): Suite {
+  return { ...definition, kind: 'promptgold.suite' };
+}
+
+export function isSuite(value: unknown): value is Suite {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'promptgold.suite';
+}

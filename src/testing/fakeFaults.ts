@@ -1,0 +1,83 @@
+/** Faults the fake Messages API can inject, scripted in order or drawn from a seeded PRNG. */
+
+export type Fault =
+  /**
+   * An error status (429 rate_limit_error, 529 overloaded_error, 500 api_error, 400 …) with
+   * `retry-after-ms` (default 20 ms) and an optional error type and message.
+   */
+  | { status: number; type?: string; message?: string; retryAfterMs?: number }
+  /** Never answer (the client's timeout fires). */
+  | 'hang'
+  /** Destroy the socket without answering. */
+  | 'drop'
+  /** HTTP 200 with a body that is not valid JSON. */
+  | 'malformed'
+  /** A stream that sends a few deltas and then an `overloaded_error` error event. */
+  | 'midstream-error'
+  /** HTTP 200, `stop_reason: refusal` with this category. */
+  | { refusal: string }
+  /** HTTP 200, answer cut off with `stop_reason: max_tokens`. */
+  | 'max_tokens';
+
+export type FaultName =
+  | 'rate_limit'
+  | 'overloaded'
+  | 'server_error'
+  | 'hang'
+  | 'drop'
+  | 'malformed'
+  | 'midstream-error'
+  | 'refusal'
+  | 'max_tokens';
+
+/** Probability of each fault per request; the rest answer normally. */
+export type FaultRates = Partial<Record<FaultName, number>>;
+
+export function faultFromName(name: FaultName): Fault {
+  switch (name) {
+    case 'rate_limit':
+      return { status: 429 };
+    case 'overloaded':
+      return { status: 529 };
+    case 'server_error':
+      return { status: 500 };
+    case 'refusal':
+      return { refusal: 'cyber' };
+    default:
+      return name;
+  }
+}
+
+export function describeFault(fault: Fault): string {
+  if (typeof fault === 'string') return fault;
+  if ('refusal' in fault) return 'refusal';
+  return `status:${fault.status}`;
+}
+
+/** mulberry32: a small, fast, seedable PRNG (deterministic across platforms). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Draws a fault (or none) per call, with the given rates, reproducibly for a given seed. */
+export function randomFaultSource(seed: number, rates: FaultRates): () => Fault | undefined {
+  const random = seededRandom(seed);
+  const entries = (Object.entries(rates) as [FaultName, number][]).filter(([, rate]) => rate > 0);
+  const total = entries.reduce((sum, [, rate]) => sum + rate, 0);
+  if (total > 1) throw new RangeError(`fault rates add up to ${total}; they must not exceed 1`);
+  return () => {
+    let draw = random();
+    for (const [name, rate] of entries) {
+      if (draw < rate) return faultFromName(name);
+      draw -= rate;
+    }
+    return undefined;
+  };
+}

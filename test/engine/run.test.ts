@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineSuite } from '../../src/suite.js';
+import { loadSuite } from '../../src/engine/loadSuite.js';
+import { runSuite } from '../../src/engine/run.js';
+import { createFunctionProvider } from '../../src/providers/function.js';
+import { ProviderError, type Provider } from '../../src/providers/types.js';
+import { readRecord } from '../../src/records/reader.js';
+import { readMeta } from '../../src/records/runDir.js';
+import { contains, custom, exact } from '../../src/scoring/index.js';
+import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+async function setup(count = 12) {
+  project = await tempProject({
+    'prompts/echo.v1.hbs': ECHO_PROMPT,
+    'prompts/echo.v2.hbs': ECHO_PROMPT_V2,
+    'data.jsonl': wordCases(count),
+  });
+  return project;
+}
+
+const echoTarget = (input: Record<string, unknown>) => String(input.word);
+
+function suiteOf(overrides: Partial<Parameters<typeof defineSuite>[0]> = {}) {
+  return defineSuite({
+    name: 'echo',
+    prompt: './prompts',
+    models: ['model-a', 'model-b'],
+    dataset: './data.jsonl',
+    scorers: [exact(), contains({ values: ['word'], mode: 'all' })],
+    repeats: 2,
+    threshold: 0.5,
+    concurrency: 4,
+    ...overrides,
+  });
+}
+
+async function run(provider: Provider, suite = suiteOf(), runDir = project.path('runs', 'r1'), extra: Partial<Parameters<typeof runSuite>[1]> = {}) {
+  const loaded = await loadSuite(suite, project.path('echo.eval.ts'), {}, project.root);
+  return runSuite(loaded, { provider, runDir, runId: 'r1', ...extra });
+}
+
+describe('runSuite', () => {
+  it('writes a header, one sample per planned item in plan order, and a summary per cell', async () => {
+    await setup(5);
+    const result = await run(createFunctionProvider(echoTarget));
+    expect(result.status).toBe('complete');
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(record.header.planned).toBe(2 * 2 * 5 * 2);
+    expect(record.header.prompts.map((p) => p.version)).toEqual(['v1', 'v2']);
+    expect(record.samples.map((s) => s.index)).toEqual([...Array(40).keys()]);
+    expect(record.samples[0]).toMatchObject({ caseId: 'w000', version: 'v1', model: 'model-a', repeat: 0, pass: true });
+    expect(record.samples[2]).toMatchObject({ caseId: 'w001', repeat: 0 });
+    expect(record.summary!.cells.map((c) => `${c.version}/${c.model}`)).toEqual(['v1/model-a', 'v1/model-b', 'v2/model-a', 'v2/model-b']);
+    expect(record.summary!.cells[0]).toMatchObject({ samples: 10, passed: 10, passRate: 1 });
+    const prompts = (await readFile(project.path('runs/r1/prompts.jsonl'), 'utf8')).trim().split('\n');
+    expect(prompts).toHaveLength(10); // 5 cases × 2 versions, stored once each
+  });
+
+  it('is deterministic: two runs give byte-identical record and prompt files', async () => {
+    await setup(20);
+    const jitter: Provider = {
+      id: 'jitter',
+      async generate(request, context) {
+        await new Promise((r) => setTimeout(r, Math.random() * 5));
+        return { text: String(context.vars.word), stopReason: 'end_turn', latencyMs: 100 };
+      },
+    };
+    await run(jitter, suiteOf(), project.path('runs/a'));
+    await run(jitter, suiteOf(), project.path('runs/b'));
+    expect(await readFile(project.path('runs/a/run.jsonl'), 'utf8')).toBe(await readFile(project.path('runs/b/run.jsonl'), 'utf8'));
+    expect(await readFile(project.path('runs/a/prompts.jsonl'), 'utf8')).toBe(await readFile(project.path('runs/b/prompts.jsonl'), 'utf8'));
+  });
+
+  it('records a throwing provider, a hanging provider and a throwing scorer per sample, and keeps going', async () => {
+    await setup(6);
+    const flaky = createFunctionProvider((input) => {
+      if (input.word === 'word1') throw new Error('upstream exploded');
+      if (input.word === 'word2') return new Promise<string>(() => undefined); // never answers
+      return String(input.word);
+    });
+    const suite = suiteOf({
+      models: ['m'],
+      versions: ['v1'],
+      repeats: 1,
+      timeoutMs: 50,
+      scorers: [exact(), custom('explodes-on-word3', (s) => {
+        if (s.output === 'word3') throw new Error('scorer bug');
+        return true;
+      })],
+    });
+    const result = await run(flaky, suite);
+    const { samples, summary } = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(samples).toHaveLength(6);
+    expect(samples[1]!.error).toEqual({ kind: 'provider_error', message: 'function anonymous threw: upstream exploded' });
+    expect(samples[2]!.error?.kind).toBe('timeout');
+    expect(samples[3]!.pass).toBe(false);
+    expect(samples[3]!.scores[1]).toMatchObject({ pass: false, error: 'scorer bug' });
+    expect(samples[4]!.pass).toBe(true);
+    expect(summary!.totals.infrastructureErrors).toBe(2);
+    expect(result.status).toBe('complete');
+  });
+
+  it('stops early on a fatal provider error and keeps what finished', async () => {
+    await setup(30);
+    let calls = 0;
+    const failing: Provider = {
+      id: 'bad-key',
+      async generate() {
+        calls++;
+        throw new ProviderError('auth', 'invalid x-api-key', { fatal: true });
+      },
+    };
+    const result = await run(failing, suiteOf({ concurrency: 2 }));
+    expect(result.status).toBe('aborted');
+    expect(result.fatal?.kind).toBe('auth');
+    expect(calls).toBeLessThan(10);
+    expect((await readMeta(project.path('runs/r1')))?.status).toBe('aborted');
+  });
+
+  it('on a graceful stop finishes in-flight samples, and --resume completes each sample exactly once', async () => {
+    await setup(15);
+    const stop = new AbortController();
+    let answered = 0;
+    const provider: Provider = {
+      id: 'slow',
+      async generate(_request, context) {
+        if (++answered === 17) stop.abort();
+        await new Promise((r) => setTimeout(r, 1));
+        return { text: String(context.vars.word), stopReason: 'end_turn', latencyMs: 7 };
+      },
+    };
+    const first = await run(provider, suiteOf(), project.path('runs/r1'), { stopSignal: stop.signal });
+    expect(first.status).toBe('interrupted');
+    const partial = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(partial.summary).toBeUndefined();
+    expect(partial.samples.length).toBeGreaterThanOrEqual(17);
+    expect(partial.samples.length).toBeLessThan(120);
+
+    const resumed = await run(provider, suiteOf(), project.path('runs/r1'), { resume: true });
+    expect(resumed.status).toBe('complete');
+    const full = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(full.samples.map((s) => s.index)).toEqual([...Array(120).keys()]);
+
+    await run(provider, suiteOf(), project.path('runs/straight'));
+    expect(await readFile(project.path('runs/r1/run.jsonl'), 'utf8')).toBe(await readFile(project.path('runs/straight/run.jsonl'), 'utf8'));
+  });
+
+  it('refuses to resume when the suite changed since the run started', async () => {
+    await setup(4);
+    const stop = new AbortController();
+    stop.abort();
+    await run(createFunctionProvider(echoTarget), suiteOf(), project.path('runs/r1'), { stopSignal: stop.signal });
+    await expect(run(createFunctionProvider(echoTarget), suiteOf({ repeats: 3 }), project.path('runs/r1'), { resume: true })).rejects.toThrow(
+      /suite changed since this run started/,
+    );
+  });
+
+  it('records budget skips as incomplete, and --resume runs only those', async () => {
+    await setup(5);
+    let budgetLeft = 7;
+    const calls: string[] = [];
+    const limited: Provider = {
+      id: 'limited',
+      async generate(_request, context) {
+        if (budgetLeft-- <= 0) throw new ProviderError('budget', 'budget of $0.01 reached');
+        calls.push(`${context.caseId}/${context.repeat}`);
+        return { text: String(context.vars.word), stopReason: 'end_turn', latencyMs: 1, costUsd: 0.001 };
+      },
+    };
+    const suite = suiteOf({ concurrency: 1 });
+    const first = await run(limited, suite);
+    expect(first.status).toBe('incomplete');
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(record.samples.filter((s) => s.error?.kind === 'budget')).toHaveLength(33);
+    budgetLeft = 1000;
+    calls.length = 0;
+    const second = await run(limited, suite, project.path('runs/r1'), { resume: true });
+    expect(second.status).toBe('complete');
+    expect(calls).toHaveLength(33);
+    const full = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(full.samples.every((s) => !s.error)).toBe(true);
+    expect(full.samples).toHaveLength(40);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { balancedEnd, extractJson, extractSampleJson } from '../../src/scoring/extract-json.js';
+import { makeSample } from './sample.js';
+
+describe('extractJson', () => {
+  it('parses the whole text when it is JSON', () => {
+    expect(extractJson('  {"a": 1}\n')).toEqual({ ok: true, value: { a: 1 }, from: 'raw' });
+    expect(extractJson('[1,2]')).toEqual({ ok: true, value: [1, 2], from: 'raw' });
+    expect(extractJson('42')).toEqual({ ok: true, value: 42, from: 'raw' });
+  });
+
+  it('prefers a ```json fence over an untagged one', () => {
+    const text = 'Here:\n```\n{"which": "plain"}\n```\nand\n```json\n{"which": "json"}\n```\n';
+    expect(extractJson(text)).toEqual({ ok: true, value: { which: 'json' }, from: 'fenced' });
+  });
+
+  it('uses an untagged fence when no json fence parses', () => {
+    const text = 'Result:\n```\n{"ok": true}\n```';
+    expect(extractJson(text)).toEqual({ ok: true, value: { ok: true }, from: 'fenced' });
+  });
+
+  it('finds embedded JSON with braces and escaped quotes inside strings', () => {
+    const text = 'Sure! The answer is {"note": "use } and { freely", "q": "say \\"hi}\\"", "n": [1, {"x": "]"}]} as requested.';
+    const result = extractJson(text);
+    expect(result).toEqual({
+      ok: true,
+      value: { note: 'use } and { freely', q: 'say "hi}"', n: [1, { x: ']' }] },
+      from: 'embedded',
+    });
+  });
+
+  it('ignores apostrophes and quotes in prose before the JSON', () => {
+    const text = `It's "done": {"status": "ok"}`;
+    expect(extractJson(text)).toEqual({ ok: true, value: { status: 'ok' }, from: 'embedded' });
+  });
+
+  it('skips a balanced but invalid candidate and takes the next one', () => {
+    const text = 'see {not json} then {"a": [1, 2]}';
+    expect(extractJson(text)).toEqual({ ok: true, value: { a: [1, 2] }, from: 'embedded' });
+  });
+
+  it('reports failure for text without JSON', () => {
+    const result = extractJson('no structured data here');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toBe('no JSON object or array found in the text');
+  });
+
+  it('reports failure for unbalanced or broken JSON', () => {
+    const unbalanced = extractJson('answer: {"a": [1, 2}');
+    expect(unbalanced.ok).toBe(false);
+    if (!unbalanced.ok) expect(unbalanced.error).toMatch(/offset 8/);
+    const empty = extractJson('   ');
+    expect(empty).toEqual({ ok: false, error: 'output is empty' });
+    const brokenFence = extractJson('```json\n{"a": }\n```');
+    expect(brokenFence.ok).toBe(false);
+    if (!brokenFence.ok) expect(brokenFence.error).toMatch(/^fenced block: /);
+  });
+
+  it('balancedEnd rejects mismatched closers', () => {
+    expect(balancedEnd('{"a": [1}', 0)).toBe(-1);
+    expect(balancedEnd('x{"a": "}"}y', 1)).toBe(10);
+  });
+});
+
+describe('extractSampleJson', () => {
+  it('returns the same extraction object for the same sample, and re-parses a changed output', () => {
+    const sample = makeSample('{"a": 1}');
+    const first = extractSampleJson(sample);
+    expect(extractSampleJson(sample)).toBe(first);
+    sample.output = '{"a": 2}';
+    expect(extractSampleJson(sample)).toEqual({ ok: true, value: { a: 2 }, from: 'raw' });
+  });
+});
