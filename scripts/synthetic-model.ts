@@ -13,10 +13,13 @@
  * - prompt v2 (priority rubric + few-shot examples for triage, a hard word limit for summaries)
  *   fixes one group of cases and breaks another, more so on the weaker model, so comparing
  *   versions finds fixed and regressed cases, and the verdict differs per model;
- * - answers paraphrase the expected summary with varying fidelity, sometimes come wrapped in a
+ * - answers paraphrase the expected summary more or less loosely, sometimes come wrapped in a
  *   code fence or after a sentence of prose, and very rarely are invalid JSON or cut off at
  *   `max_tokens`.
  */
+
+import type { GoldenCase } from '../src/datasets/types.js';
+import type { Generation, GenerateContext, GenerationRequest, Provider } from '../src/providers/types.js';
 
 export interface SyntheticInput {
   suite: string;
@@ -39,7 +42,7 @@ export interface SyntheticAnswer {
 export function syntheticAnswer(input: SyntheticInput): SyntheticAnswer {
   const random = seededRandom([input.suite, input.caseId, input.version, input.model, String(input.repeat)]);
   const profile = modelProfile(input.model);
-  const traits = versionTraits(input.version);
+  const traits = versionTraits(input.suite, input.version);
   const draft =
     input.suite === 'triage'
       ? triageDraft(input, profile, traits, random)
@@ -49,10 +52,42 @@ export function syntheticAnswer(input: SyntheticInput): SyntheticAnswer {
   const outputTokens = estimateTokens(draft.text);
   return {
     text: draft.text,
-    inputTokens: estimateTokens(Object.values(input.vars).map(String).join(' ')) + traits.promptOverheadTokens[input.suite === 'triage' ? 0 : 1],
+    inputTokens: estimateTokens(Object.values(input.vars).map(String).join(' ')) + traits.promptOverheadTokens,
     outputTokens,
     latencyMs: sampleLatency(profile, outputTokens, random),
     stopReason: draft.stopReason,
+  };
+}
+
+/**
+ * The synthetic model as a Provider, so recordings are made through the normal `--record` path.
+ * It needs the golden cases because the model "knows" each case's expected answer.
+ */
+export function createSyntheticProvider(suite: string, cases: readonly GoldenCase[]): Provider {
+  const expectedById = new Map(cases.map((goldenCase) => [goldenCase.id, goldenCase.expected]));
+  return {
+    id: `synthetic:${suite}`,
+    async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
+      if (!expectedById.has(context.caseId)) {
+        throw new Error(`synthetic model: unknown case "${context.caseId}" for suite ${suite}`);
+      }
+      const answer = syntheticAnswer({
+        suite,
+        caseId: context.caseId,
+        vars: context.vars,
+        expected: expectedById.get(context.caseId),
+        version: context.promptVersion,
+        model: request.model,
+        repeat: context.repeat,
+      });
+      return {
+        text: answer.text,
+        stopReason: answer.stopReason,
+        usage: { inputTokens: answer.inputTokens ?? 0, outputTokens: answer.outputTokens },
+        latencyMs: answer.latencyMs,
+        model: request.model,
+      };
+    },
   };
 }
 
@@ -72,8 +107,8 @@ interface ModelProfile {
 }
 
 const MODEL_PROFILES: Record<string, ModelProfile> = {
-  'claude-sonnet-4-5': { skill: 0.74, overEscalation: 0.5, overCompression: 0.45, baseLatencyMs: 650, msPerOutputToken: 9 },
-  'claude-sonnet-5-5': { skill: 0.83, overEscalation: 0.12, overCompression: 0.12, baseLatencyMs: 800, msPerOutputToken: 11 },
+  'claude-sonnet-4-5': { skill: 0.7, overEscalation: 0.45, overCompression: 0.95, baseLatencyMs: 650, msPerOutputToken: 9 },
+  'claude-sonnet-5-5': { skill: 0.78, overEscalation: 0.03, overCompression: 0.1, baseLatencyMs: 800, msPerOutputToken: 11 },
 };
 const DEFAULT_PROFILE: ModelProfile = { skill: 0.7, overEscalation: 0.3, overCompression: 0.3, baseLatencyMs: 700, msPerOutputToken: 10 };
 
@@ -84,14 +119,15 @@ function modelProfile(model: string): ModelProfile {
 interface VersionTraits {
   /** Triage v2+: explicit priority rubric and few-shot examples. Summaries v2+: a hard word limit. */
   rubric: boolean;
-  /** Extra input tokens of instructions/examples beyond the variables: [triage, summarize]. */
-  promptOverheadTokens: [number, number];
+  /** Input tokens of instructions and examples beyond the variables. */
+  promptOverheadTokens: number;
 }
 
-function versionTraits(version: string): VersionTraits {
-  return version === 'v1'
-    ? { rubric: false, promptOverheadTokens: [210, 120] }
-    : { rubric: true, promptOverheadTokens: [640, 190] };
+/** Versions after v1 carry the rubric; their prompts are longer (few-shot examples, rules). */
+function versionTraits(suite: string, version: string): VersionTraits {
+  const rubric = version !== 'v1';
+  const overhead = suite === 'triage' ? (rubric ? 640 : 210) : rubric ? 190 : 120;
+  return { rubric, promptOverheadTokens: overhead };
 }
 
 /**
@@ -166,7 +202,8 @@ function triageDraft(input: SyntheticInput, profile: ModelProfile, traits: Versi
   const priority = triagePriority(input, expected.priority, profile, traits, random);
 
   const summaryMargin = componentMargin(input, profile, 'summary', 0.1) + sampleNoise(random);
-  const summary = paraphrase(expected.summary, fidelityFrom(summaryMargin), random);
+  const ticket = String(input.vars['ticket'] ?? '');
+  const summary = summarize(expected.summary, ticket, rewriteAmount(input, summaryMargin, random), random);
 
   if (expected.category === 'security' && random() < 0.02) {
     return { text: 'I can’t help with analysing this request because it appears to describe an active attack.', stopReason: 'refusal' };
@@ -187,8 +224,8 @@ function triagePriority(
 ): string {
   let offset = 0.12;
   let driftUp = random() < 0.5;
-  if (expected === 'urgent') {
-    offset += traits.rubric ? 0.08 : -0.32;
+  if (expected === 'urgent' || expected === 'high') {
+    offset += traits.rubric ? 0.08 : expected === 'urgent' ? -0.5 : -0.12;
     driftUp = false;
   }
   if (expected === 'low' && traits.rubric) {
@@ -239,18 +276,20 @@ interface SummaryExpected {
 function summaryDraft(input: SyntheticInput, profile: ModelProfile, traits: VersionTraits, random: Random): Draft {
   const expected = readSummaryExpected(input);
   const margin = componentMargin(input, profile, 'summary', 0.06) + sampleNoise(random);
-  let summary = paraphrase(expected.summary, fidelityFrom(margin), random, expected.must_mention);
+  const document = String(input.vars['document'] ?? '');
+  let summary = summarize(expected.summary, document, rewriteAmount(input, margin, random), random, expected.must_mention);
 
-  const audience = String(input.vars['audience'] ?? '').toLowerCase();
-  const compresses = traits.rubric && audience.includes('exec') && random() < profile.overCompression + 0.25;
-  const missesTerm = margin + sampleNoise(random) < 0.04 || compresses;
+  const compresses =
+    traits.rubric && dependsOnDetail(input, expected) && hashUnit([input.suite, input.caseId, input.model, 'compress']) < profile.overCompression;
+  const missesTerm = margin + sampleNoise(random) < -0.08 || compresses;
   if (missesTerm && expected.must_mention.length > 0) {
     summary = dropTerm(summary, pick(expected.must_mention, random));
   }
 
-  // Without a hard limit, long source documents draw a second, detail-heavy paragraph.
-  const document = String(input.vars['document'] ?? '');
-  const verbose = !traits.rubric && countWords(document) > 230 && random() < 0.55 - (profile.skill - 0.7);
+  // Without a hard limit, longer source documents draw a second, detail-heavy paragraph from
+  // some (case, model) pairs reliably and from others now and then.
+  const verbosity = hashUnit([input.suite, input.caseId, 'verbosity']);
+  const verbose = !traits.rubric && countWords(document) > 165 && (verbosity < 0.2 || (verbosity < 0.4 && random() < 0.4));
   if (verbose) summary += ' ' + elaborate(document, random);
 
   if (random() < 0.12) summary = `${pick(SUMMARY_LEADS, random)} ${summary}`;
@@ -259,6 +298,12 @@ function summaryDraft(input: SyntheticInput, profile: ModelProfile, traits: Vers
     return { text: words.slice(0, Math.ceil(words.length * 0.55)).join(' '), stopReason: 'max_tokens' };
   }
   return { text: summary, stopReason: 'end_turn' };
+}
+
+/** Readers who want every number, and references with many required terms: where a word limit hurts. */
+function dependsOnDetail(input: SyntheticInput, expected: SummaryExpected): boolean {
+  const audience = String(input.vars['audience'] ?? '').toLowerCase();
+  return /exec|investor|director|board/.test(audience) || expected.must_mention.length >= 4;
 }
 
 const SUMMARY_LEADS = ['Summary:', 'Here is a short summary.', 'In brief:', 'TL;DR —'];
@@ -279,21 +324,32 @@ function dropTerm(summary: string, term: string): string {
 
 /** A couple of extra sentences lifted from the source, as verbose models do. */
 function elaborate(document: string, random: Random): string {
-  const sentences = document
-    .split(/(?<=[.!?])\s+/)
-    .map((s) => s.trim())
-    .filter((s) => countWords(s) >= 8);
+  const sentences = firstSentences(document, 8);
   if (sentences.length === 0) return '';
   const start = Math.floor(random() * sentences.length);
   return [sentences[start], sentences[(start + 1) % sentences.length]].join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Paraphrasing: word swaps, omissions and filler, scaled by fidelity
+// Paraphrasing: word swaps, omissions, filler and loose rewrites, scaled by how much to rewrite
 
-/** Map a component margin to paraphrase fidelity in 0..1; right answers stay close to the reference. */
-function fidelityFrom(margin: number): number {
-  return Math.max(0, Math.min(1, 0.78 + margin * 1.2));
+/**
+ * How much of the reference wording the model rewrites (0 = verbatim, 1 = entirely its own words).
+ * Each (case, model) has its own stable style; a weak margin and sampling noise add to it.
+ */
+function rewriteAmount(input: SyntheticInput, margin: number, random: Random): number {
+  const style = hashUnit([input.suite, input.caseId, input.model, 'style']);
+  const amount = 0.05 + 0.5 * style * style + Math.max(0, 0.32 - margin) * 1.5 + Math.abs(gaussian(random)) * 0.05;
+  return Math.min(1, amount);
+}
+
+/** Above this rewrite amount the model writes its own summary from the source instead. */
+const LOOSE_REWRITE = 0.5;
+
+function summarize(reference: string, source: string, rewrite: number, random: Random, protectedTerms: string[] = []): string {
+  return rewrite >= LOOSE_REWRITE
+    ? looseRewrite(reference, source, random, protectedTerms)
+    : paraphrase(reference, rewrite, random, protectedTerms);
 }
 
 const SYNONYMS: Record<string, string> = {
@@ -305,33 +361,62 @@ const SYNONYMS: Record<string, string> = {
   added: 'introduced', removed: 'dropped', delayed: 'pushed back', outage: 'downtime', caused: 'triggered',
   affected: 'hit', about: 'roughly', several: 'a few', many: 'lots of', quickly: 'fast', help: 'assistance',
   recommend: 'suggest', explains: 'describes', proposes: 'suggests', major: 'big', minor: 'small', during: 'in',
+  wrong: 'incorrect', needs: 'requires', instead: 'rather', before: 'ahead of',
+  more: 'extra', adds: 'brings', fixes: 'repairs', large: 'big', first: 'initial', later: 'afterwards',
 };
 
-const FILLERS = ['It seems that', 'Overall,', 'In short,', 'Notably,', 'Essentially,'];
-const TAILS = ['overall.', 'as described.', 'according to the text.', 'for now.'];
+const FILLERS = ['It seems that', 'Overall,', 'In short,', 'Notably,', 'Essentially,', 'Basically,'];
+const TAILS = ['overall.', 'as described.', 'according to the text.', 'for now.', 'and follow-up is needed.'];
 
-function paraphrase(reference: string, fidelity: number, random: Random, protectedTerms: string[] = []): string {
-  const rewrite = 1 - fidelity;
-  const protectedWords = new Set(protectedTerms.flatMap((t) => t.toLowerCase().split(/\s+/)));
+/** Reference wording with some words swapped for synonyms or dropped, plus filler. */
+function paraphrase(reference: string, rewrite: number, random: Random, protectedTerms: string[]): string {
+  const protectedWords = new Set(protectedTerms.flatMap((term) => term.split(/\s+/).map(bareWord)));
   const words: string[] = [];
   for (const word of reference.split(/\s+/).filter(Boolean)) {
-    const bare = word.toLowerCase().replace(/[^\p{L}\p{N}'-]/gu, '');
+    const bare = bareWord(word);
     const trailing = word.match(/[.,;:!?]+$/)?.[0] ?? '';
     const roll = random();
+    const synonym = SYNONYMS[bare];
     if (protectedWords.has(bare)) words.push(word);
-    else if (roll < rewrite * 0.45 && SYNONYMS[bare]) words.push(SYNONYMS[bare] + trailing);
-    else if (roll < rewrite * 0.75 && bare.length > 3 && !trailing) continue;
+    else if (roll < rewrite * 0.9 && synonym) words.push(synonym + trailing);
+    else if (roll < rewrite * 0.4 && bare.length > 3 && !trailing) continue;
     else words.push(word);
   }
   let text = words.join(' ');
-  if (random() < rewrite * 0.8) text = `${pick(FILLERS, random)} ${lowerFirst(text)}`;
-  if (random() < rewrite * 0.5) text = text.replace(/\.$/, '') + ' ' + pick(TAILS, random);
+  if (random() < rewrite * 1.5) text = `${pick(FILLERS, random)} ${lowerFirst(text)}`;
+  if (random() < rewrite) text = text.replace(/\.$/, '') + ' ' + pick(TAILS, random);
   return text;
+}
+
+/**
+ * The model's own, looser summary: part of the reference plus wording lifted from the source,
+ * as a model does when it latches onto the opening of the text instead of its point.
+ */
+function looseRewrite(reference: string, source: string, random: Random, protectedTerms: string[]): string {
+  const referenceWords = reference.replace(/\.$/, '').split(/\s+/).filter(Boolean);
+  const kept = referenceWords.slice(0, Math.max(4, Math.round(referenceWords.length * (0.2 + random() * 0.3))));
+  const opening = firstSentences(source, 1)[0] ?? '';
+  const lifted = opening.split(/\s+/).filter(Boolean).slice(0, 14).join(' ').replace(/[.,;:!?]+$/, '');
+  const missing = protectedTerms.filter((term) => !kept.join(' ').toLowerCase().includes(term.toLowerCase()));
+  const mentions = missing.length > 0 && random() < 0.9 ? `, covering ${missing.join(', ')}` : '';
+  return `${kept.join(' ')}; ${lowerFirst(lifted)}${mentions}.`;
+}
+
+function bareWord(word: string): string {
+  return word.toLowerCase().replace(/^[^\p{L}\p{N}$]+|[^\p{L}\p{N}%]+$/gu, '');
+}
+
+function firstSentences(text: string, minWords: number): string[] {
+  return text
+    .replace(/\s+/g, ' ')
+    .split(/(?<=[.!?])\s+/)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => countWords(sentence) >= minWords);
 }
 
 function lowerFirst(text: string): string {
   // Keep acronyms and proper nouns ("API", "SSO") intact.
-  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+  return /^[A-Z]([a-z]|\s)/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,7 +434,7 @@ function estimateTokens(text: string): number {
 /** Lognormal around the model's base latency plus generation time, clamped to a plausible band. */
 function sampleLatency(profile: ModelProfile, outputTokens: number, random: Random): number {
   const median = profile.baseLatencyMs + profile.msPerOutputToken * outputTokens;
-  const latency = median * Math.exp(gaussian(random) * 0.3);
+  const latency = median * Math.exp(gaussian(random) * 0.35);
   return Math.round(Math.min(9000, Math.max(350, latency)));
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InputError, errorMessage } from './errors.js';
+import { importTypeScript } from './engine/importTypeScript.js';
 
 const limitsShape = z
   .object({
@@ -58,8 +59,7 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   try {
     if (name.endsWith('.json')) value = JSON.parse(readFileSync(file, 'utf8'));
     else if (name.endsWith('.ts')) {
-      const { tsImport } = await import('tsx/esm/api');
-      value = ((await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown }).default;
+      value = (await importTypeScript(file)).default;
     } else value = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
   } catch (error) {
     throw new InputError(`could not load the config: ${errorMessage(error)}`, { file: name });

@@ -7,7 +7,7 @@ import type { ChaosOrigin, GoldenCase } from '../datasets/types.js';
 import { InputError } from '../errors.js';
 import type { ChaosConfig } from '../suite.js';
 import { makeCanary } from './canary.js';
-import { estimateTokensByLength, type ChaosOperator, type OperatorContext } from './operator.js';
+import { estimateTokensByLength, type ChaosFamily, type ChaosOperator, type OperatorContext } from './operator.js';
 import { CHAOS_OPERATORS, getOperator } from './operators/index.js';
 import { deriveSeed, Rng } from './random.js';
 
@@ -55,15 +55,18 @@ function* generate(cases: readonly GoldenCase[], plan: Plan): Generator<GoldenCa
     // Chaos of chaos would double-count one source case in the statistics.
     if (source.chaos) continue;
     const fields = stringFields(source, plan.fields);
+    if (fields.length === 0) continue;
     for (const operator of plan.operators) {
-      const seen = new Set<string>();
+      const seen = plan.perCase > 1 ? new Set<string>() : undefined;
       for (let variant = 0; variant < plan.perCase; variant++) {
         const generated = mutateCase(source, fields, operator, variant, plan);
         if (!generated) continue;
-        // Operators that ignore the rng give the same text every variant: keep one.
-        const key = generated.chaos?.fields.map((field) => generated.vars[field]).join('\u0000') ?? '';
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (seen) {
+          // Operators that ignore the rng give the same text every variant: keep one.
+          const key = fields.map((field) => generated.vars[field]).join('\u0000');
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         yield generated;
       }
     }
@@ -77,42 +80,72 @@ function mutateCase(
   variant: number,
   plan: Plan,
 ): GoldenCase | undefined {
-  const canary = makeCanary(new Rng(deriveSeed(plan.seed, source.id, operator.name, variant, 'canary')));
-  const vars: Record<string, unknown> = { ...source.vars };
+  // One context object is reused for every call (operators are synchronous and pure). Only
+  // injection operators plant canaries; sparing the others the draw keeps generation fast.
+  const operatorContext = plan.operatorContext;
+  if (operator.family === 'injection') {
+    operatorContext.canary = makeCanary(new Rng(deriveSeed(plan.seed, source.id, operator.name, variant, 'canary')));
+  } else {
+    // Assigned, not deleted: `delete` would turn the hot context object into a slow dictionary.
+    operatorContext.canary = undefined;
+  }
+  let vars: Record<string, unknown> | undefined;
   const changedFields: string[] = [];
   const ops: string[] = [];
   let planted: string | undefined;
   for (const field of fields) {
     const rng = new Rng(deriveSeed(plan.seed, source.id, operator.name, variant, field));
-    const result = operator.apply(source.vars[field] as string, rng, { ...plan.operatorContext, canary, field });
+    operatorContext.field = field;
+    const result = operator.apply(source.vars[field] as string, rng, operatorContext);
     if (!result.changed) continue;
+    vars ??= { ...source.vars };
     vars[field] = result.text;
     changedFields.push(field);
-    for (const op of result.ops) ops.push(`${field}: ${op}`);
+    // join() yields flat strings; template literals leave trees of cons strings in memory.
+    for (const op of result.ops) ops.push([field, op].join(': '));
     planted ??= result.canary;
   }
-  if (changedFields.length === 0) return undefined;
+  if (!vars) return undefined;
 
+  // Arrays grown by push() keep spare capacity; exact-length copies make 100k retained cases smaller.
   const chaos: ChaosOrigin = {
     sourceCaseId: source.id,
     operators: [operator.name],
-    fields: changedFields,
-    ops,
+    fields: changedFields.slice(),
+    ops: ops.slice(),
     property: operator.property,
   };
   if (planted !== undefined) chaos.canary = planted;
-  const generated: GoldenCase = {
-    id: plan.perCase > 1 ? `${source.id}~${operator.name}~${variant}` : `${source.id}~${operator.name}`,
-    vars,
-    tags: uniq([...source.tags, 'chaos', `chaos:${operator.family}`]),
-    origin: { ...source.origin },
-    chaos,
-  };
-  if (source.expected !== undefined) generated.expected = source.expected;
+  const id = plan.perCase > 1 ? [source.id, operator.name, variant].join('~') : [source.id, operator.name].join('~');
+  const tags = chaosTags(source.tags, operator.family);
+  // Built in one literal (not extended afterwards) so every case shares one object shape.
+  const generated: GoldenCase =
+    source.expected !== undefined
+      ? { id, vars, expected: source.expected, tags, origin: source.origin, chaos }
+      : { id, vars, tags, origin: source.origin, chaos };
   // Per-case checks describe the expected answer, which the chaos case shares with its source.
   if (source.checks !== undefined) generated.checks = source.checks;
   return generated;
 }
+
+function chaosTags(tags: readonly string[], family: ChaosFamily): string[] {
+  const familyTag = FAMILY_TAGS[family];
+  const hasChaos = tags.includes('chaos');
+  const hasFamily = tags.includes(familyTag);
+  if (hasChaos && hasFamily) return tags.slice();
+  if (hasChaos) return [...tags, familyTag];
+  if (hasFamily) return [...tags, 'chaos'];
+  return [...tags, 'chaos', familyTag];
+}
+
+const FAMILY_TAGS: Readonly<Record<ChaosFamily, string>> = {
+  invisible: 'chaos:invisible',
+  noise: 'chaos:noise',
+  encoding: 'chaos:encoding',
+  injection: 'chaos:injection',
+  structure: 'chaos:structure',
+  size: 'chaos:size',
+};
 
 function stringFields(source: GoldenCase, wanted: readonly string[] | undefined): string[] {
   const names = wanted ?? Object.keys(source.vars);

@@ -4,14 +4,22 @@
  * on which other cases or operators exist, nor on the order they are generated in.
  */
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SEPARATOR = '\u0000';
+
+function fnv1a(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h;
+}
+
 /** 32-bit FNV-1a over UTF-16 code units, finished with a murmur3-style avalanche. */
 export function hashString(text: string, seed = 0): number {
-  let hash = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return avalanche(hash);
+  return avalanche(fnv1a((FNV_OFFSET ^ seed) >>> 0, text));
 }
 
 function avalanche(value: number): number {
@@ -25,11 +33,17 @@ function avalanche(value: number): number {
 }
 
 /**
- * The seed for one unit of generation. Parts are joined with a separator that cannot occur in
- * numbers, so ('a', 'bc') and ('ab', 'c') hash differently.
+ * The seed for one unit of generation: the hash of the parts joined by U+0000 (a separator
+ * that cannot occur in numbers, so ('a', 'bc') and ('ab', 'c') differ), keyed by `seed`.
+ * Hashed part by part to spare the joined string.
  */
 export function deriveSeed(seed: number, ...parts: ReadonlyArray<string | number>): number {
-  return hashString(parts.join('\u0000'), avalanche(seed >>> 0));
+  let h = (FNV_OFFSET ^ avalanche(seed >>> 0)) >>> 0;
+  for (let k = 0; k < parts.length; k++) {
+    if (k > 0) h = fnv1a(h, SEPARATOR);
+    h = fnv1a(h, String(parts[k]));
+  }
+  return avalanche(h);
 }
 
 /** mulberry32: tiny, fast and good enough for choosing positions and characters. */

@@ -29,8 +29,9 @@ export function codePointBoundary(text: string, index: number): number {
 export function clusterBoundary(text: string, index: number): number {
   let i = codePointBoundary(text, index);
   for (let steps = 0; i < text.length && steps < 32; steps++) {
-    const char = text[i] as string;
-    if (isLowSurrogate(char.charCodeAt(0)) || !COMBINING_OR_JOINER.test(char)) break;
+    const code = text.charCodeAt(i);
+    // Everything below U+0300 is a base character: skip the regex for the common case.
+    if (code < 0x300 || isLowSurrogate(code) || !COMBINING_OR_JOINER.test(text[i] as string)) break;
     i++;
   }
   return i;
@@ -84,14 +85,24 @@ export function editCount(eligible: number, rate: number, max: number): number {
 
 /** Code point escape for descriptions: U+200B. */
 export function codePointName(char: string): string {
-  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  let name = codePointNames.get(char);
+  if (name === undefined) {
+    name = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    if (codePointNames.size < 1_024) codePointNames.set(char, name);
+  }
+  return name;
+}
+const codePointNames = new Map<string, string>();
+
+export function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /**
- * Indices of up to `count` distinct characters matching `eligible`, chosen by probing random
+ * Indices of up to `count` distinct UTF-16 units accepted by `eligible`, chosen by probing random
  * positions and scanning forward; sorted ascending. Stops early when the text has too few.
  */
-export function pickCharIndices(text: string, rng: Rng, count: number, eligible: RegExp): number[] {
+export function pickCharIndices(text: string, rng: Rng, count: number, eligible: (code: number) => boolean): number[] {
   const chosen = new Set<number>();
   const length = text.length;
   if (length === 0 || count === 0) return [];
@@ -99,7 +110,7 @@ export function pickCharIndices(text: string, rng: Rng, count: number, eligible:
     let i = rng.int(length);
     let found = false;
     for (let scanned = 0; scanned < length; scanned++, i = (i + 1) % length) {
-      if (!chosen.has(i) && eligible.test(text[i] as string)) {
+      if (!chosen.has(i) && eligible(text.charCodeAt(i))) {
         chosen.add(i);
         found = true;
         break;
@@ -124,8 +135,22 @@ export function replaceCharsAt(text: string, edits: ReadonlyArray<{ at: number; 
   return parts.join('');
 }
 
-export function countChar(text: string, char: string): number {
-  let count = 0;
-  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) count++;
-  return count;
+/**
+ * Rewrites the text one UTF-16 unit at a time through `map` (return the same code to keep it),
+ * on an array of codes: several times faster than a regex replace with a callback.
+ */
+export function mapCodeUnits(text: string, map: (code: number, index: number) => number): string {
+  const codes: number[] = new Array<number>(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = map(text.charCodeAt(i), i);
+  return fromCodeUnits(codes);
+}
+
+/** The string of these UTF-16 code units. */
+export function fromCodeUnits(codes: readonly number[]): string {
+  // apply() takes an argument list: convert in chunks well below engine argument limits.
+  const chunk = 8_192;
+  if (codes.length <= chunk) return String.fromCharCode.apply(null, codes as number[]);
+  const parts: string[] = [];
+  for (let start = 0; start < codes.length; start += chunk) parts.push(String.fromCharCode.apply(null, codes.slice(start, start + chunk)));
+  return parts.join('');
 }

@@ -10,7 +10,7 @@ import { readDocument } from './readDocument.js';
 import { readJsonl } from './readJsonl.js';
 import type { Dataset, GoldenCase } from './types.js';
 
-type Reader = (text: string, problems: ProblemList) => RawCase[];
+type Reader = (text: string, problems: ProblemList) => Iterable<RawCase>;
 
 const readers: Record<string, Reader> = {
   '.jsonl': readJsonl,

@@ -124,7 +124,10 @@ export function problemsFromZod(
         .filter((first): first is z.core.$ZodIssueInvalidType => first?.code === 'invalid_type')
         .map((first) => expectedWord(first.expected));
       const expected = options.length > 0 ? articleFor(options.join(' or ')) : 'a valid value';
-      problems.push({ field, message: `expected ${expected}, got ${typeName(found)}` });
+      problems.push({
+        field,
+        message: found === undefined ? `is required (expected ${expected})` : `expected ${expected}, got ${typeName(found)}`,
+      });
       continue;
     }
     problems.push({ field, message: issue.message });
@@ -133,5 +136,6 @@ export function problemsFromZod(
 }
 
 function isLikelyTypo(word: string, guess: string): boolean {
-  return distance(word.toLowerCase(), guess.toLowerCase()) <= Math.max(1, Math.floor(guess.length / 3));
+  const edits = distance(word.toLowerCase(), guess.toLowerCase());
+  return edits <= 2 && edits < guess.length;
 }

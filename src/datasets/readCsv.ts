@@ -19,7 +19,7 @@ export function readCsv(text: string, problems: ProblemList): RawCase[] {
     records = parse(text, options) as unknown as CsvEntry[];
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    const message = error instanceof Error ? error.message.replace(/ (at|on) line \d+$/, '') : String(error);
+    const message = error instanceof Error ? error.message.replace(/ (?:at|on) line \d+/g, '') : String(error);
     problems.add({ line, message: `not valid CSV (${message})` });
     return [];
   }

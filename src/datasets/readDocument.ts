@@ -25,8 +25,8 @@ export function readDocument(text: string, format: 'json' | 'yaml', problems: Pr
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
-      const line = error.linePos?.[0].line ?? 1;
-      problems.add({ line, message: `not valid YAML (${firstSentence(error.message)})` });
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      problems.add({ line, message: `not valid YAML (${error.message.split('\n')[0]} at column ${col})` });
     }
     return [];
   }
@@ -62,10 +62,4 @@ export function readDocument(text: string, format: 'json' | 'yaml', problems: Pr
     return [];
   }
   return items.map((item, index) => ({ value: item, line: lineOf(sequenceNode.items[index]) }));
-}
-
-/** The yaml package's messages end with `at line L, column C:` and a code excerpt; keep the gist. */
-function firstSentence(message: string): string {
-  const firstLine = message.split('\n')[0] ?? message;
-  return firstLine.replace(/ at line (\d+), column (\d+):?$/, ' at column $2');
 }

@@ -3,7 +3,7 @@
  * Every path ends in a SampleRecord: a provider error becomes a classified `error`, a scorer that
  * throws becomes an errored score. Only an abort of the whole run returns `undefined` (not done).
  */
-import { sha256Hex, stableStringify } from '../canonical.js';
+import { sha256Hex } from '../canonical.js';
 import { errorMessage } from '../errors.js';
 import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import type { RenderedPrompt } from '../prompts/types.js';
@@ -48,8 +48,9 @@ export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): 
   return request;
 }
 
+/** NUL cannot occur in either text's role here, so the pair hashes unambiguously without JSON. */
 export function promptHashOf(rendered: RenderedPrompt): string {
-  return sha256Hex(stableStringify({ system: rendered.system ?? null, user: rendered.user }));
+  return sha256Hex(`${rendered.system ?? ''}\u0000${rendered.user}`);
 }
 
 export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {

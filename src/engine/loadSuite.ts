@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
+import { importTypeScript } from './importTypeScript.js';
 import { loadDataset, selectCases } from '../datasets/index.js';
 import type { CaseSelection, Dataset, GoldenCase } from '../datasets/types.js';
 import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
@@ -52,12 +53,12 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 /** Import a suite file (TypeScript loaded at run time through tsx) and return the suites it exports. */
 export async function importSuites(file: string): Promise<Suite[]> {
   const absolute = resolve(file);
-  if (!existsSync(absolute)) throw new InputError('suite file not found', { file }, 'suites live in suites/**/*.eval.ts');
+  file = displayPath(absolute);
+  if (!existsSync(absolute)) throw new InputError('suite file not found', { file }, 'suite files are named *.eval.ts');
   let module: Record<string, unknown>;
   try {
     if (/\.[cm]?ts$/.test(absolute)) {
-      const { tsImport } = await import('tsx/esm/api');
-      module = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+      module = await importTypeScript(absolute);
     } else {
       module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
     }
@@ -65,17 +66,23 @@ export async function importSuites(file: string): Promise<Suite[]> {
     if (error instanceof InputError) throw error;
     throw new InputError(`the suite file threw while loading: ${errorMessage(error)}`, { file }, 'fix the error in the suite file (run it with `npx tsx <file>` to see the stack)', error);
   }
-  const suites = Object.values(module).filter(isSuite);
-  const fromDefault = isSuite(module.default) ? [] : collectNested(module.default);
-  const found = dedupe([...suites, ...fromDefault]);
+  const found = dedupe(suitesIn(module));
   if (found.length === 0) {
     throw new InputError('the file exports no suite', { file }, 'export default defineSuite({ … }) from the file');
   }
   return found;
 }
 
-function collectNested(value: unknown): Suite[] {
-  return Array.isArray(value) ? value.filter(isSuite) : [];
+/**
+ * Suites among a module's exports: named exports, the default export, an array of suites, and the
+ * `{ default: { default } }` shape a CommonJS-compiled suite takes in a project without
+ * `"type": "module"`.
+ */
+function suitesIn(module: Record<string, unknown>): Suite[] {
+  const candidates: unknown[] = Object.values(module);
+  const fallback = module.default as Record<string, unknown> | undefined;
+  if (fallback && typeof fallback === 'object' && !isSuite(fallback)) candidates.push(...Object.values(fallback));
+  return candidates.flatMap((value) => (Array.isArray(value) ? value : [value])).filter(isSuite);
 }
 
 function dedupe(suites: Suite[]): Suite[] {
@@ -96,6 +103,11 @@ const suiteShape = z.object({
   seed: z.number().int().optional(),
 });
 
+function displayPath(absolute: string): string {
+  const shown = relative(process.cwd(), absolute);
+  return shown.startsWith('..') ? absolute : shown;
+}
+
 export function validateSuite(suite: Suite, file: string): void {
   const result = suiteShape.safeParse(suite);
   if (result.success) return;
@@ -104,7 +116,7 @@ export function validateSuite(suite: Suite, file: string): void {
 }
 
 export async function loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}, root = process.cwd()): Promise<LoadedSuite> {
-  validateSuite(suite, file);
+  validateSuite(suite, displayPath(resolve(file)));
   const directory = dirname(resolve(file));
   const at = (path: string) => (isAbsolute(path) ? path : join(directory, path));
   const rel = (path: string) => relative(root, path).split('\\').join('/') || '.';

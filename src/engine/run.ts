@@ -3,7 +3,9 @@
  * lines streamed in plan order → summary. Resumes an interrupted run by merging the samples it
  * already has with the ones still to do, so each sample ends in the record exactly once.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import type { Provider, ProviderError } from '../providers/types.js';
@@ -69,14 +71,26 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
   const recordTarget = previous ? `${paths.record}.resume.tmp` : paths.record;
   const writer = new JsonlWriter(recordTarget);
-  const promptWriter = new JsonlWriter(paths.prompts, { append: Boolean(previous) });
-  const knownPrompts = previous?.promptHashes ?? new Set<string>();
+  // Unique prompts are stored once, in the order the plan first uses them; a resumed run rewrites
+  // the store in that same order, so it ends byte-equal to an uninterrupted run's.
+  const promptTarget = previous ? `${paths.prompts}.resume.tmp` : paths.prompts;
+  const promptWriter = new JsonlWriter(promptTarget);
+  const writtenPrompts = new Set<string>();
+  const writePromptOnce = async (hash: string, line: () => string | undefined) => {
+    if (writtenPrompts.has(hash)) return;
+    const text = line();
+    if (text === undefined) return;
+    writtenPrompts.add(hash);
+    await promptWriter.writeRaw(`${text}\n`);
+  };
   const oldLines = previous ? readRecordLines(paths.record) : undefined;
 
   const sources = new SourceResults(shape.cases);
   previous?.sources.forEach((result, key) => sources.resolveKey(key, result));
 
   const runController = new AbortController();
+  // Every in-flight sample listens for a hard stop: more than Node's default of 10 is expected.
+  setMaxListeners(Number.POSITIVE_INFINITY, runController.signal);
   let fatal: ProviderError | undefined;
   let written = 0;
   let skippedForBudget = 0;
@@ -95,8 +109,10 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
         }
       }
       if (previous.cursor.index >= index) return;
+      const copied = previous.cursor.sample;
+      await writePromptOnce(copied.promptHash, () => previous.promptLines.get(copied.promptHash));
       await writer.writeRaw(`${previous.cursor.text}\n`);
-      summary.add(previous.cursor.sample);
+      summary.add(copied);
       written++;
       previous.cursor = undefined;
     }
@@ -106,10 +122,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     if (!executed) return; // aborted mid-flight: not done, --resume runs it
     await copyPreviousUntil(planned.index);
     const { record, prompt } = executed;
-    if (!knownPrompts.has(prompt.hash)) {
-      knownPrompts.add(prompt.hash);
-      await promptWriter.write(prompt);
-    }
+    await writePromptOnce(prompt.hash, () => stableStringify(prompt));
     await writer.write(record);
     summary.add(record);
     written++;
@@ -164,8 +177,10 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     if (complete) await writer.write(built);
     await writer.close();
     await promptWriter.close();
-    if (previous) await rename(recordTarget, paths.record);
-    await sortPromptStore(paths.prompts);
+    if (previous) {
+      await rename(promptTarget, paths.prompts);
+      await rename(recordTarget, paths.record);
+    }
     return { runDir: options.runDir, status, summary: complete ? built : undefined, fatal, planned: header.planned, written };
   } catch (error) {
     status = 'aborted';
@@ -218,7 +233,8 @@ interface PreviousRun {
   meta: RunMeta | undefined;
   /** Indices of samples that are finished and kept (budget skips are redone). */
   done: Set<number>;
-  promptHashes: Set<string>;
+  /** The previous prompt store, hash → its line. */
+  promptLines: Map<string, string>;
   sources: Map<string, SourceResult>;
   cursor: { index: number; text: string; sample: SampleRecord } | undefined;
   exhausted: boolean;
@@ -252,18 +268,22 @@ async function readPrevious(file: string, header: RecordHeader, loaded: LoadedSu
     }
   }
   if (!headerText) throw new InputError('the record has no header line: nothing to resume', { file, line: 1 });
-  const promptHashes = new Set<string>();
-  const promptsFile = runPaths(file.replace(/run\.jsonl$/, '')).prompts;
-  const promptText = await readFile(promptsFile, 'utf8').catch(() => '');
-  for (const line of promptText.split('\n')) {
+  const runDir = dirname(file);
+  return { headerText, meta: await readMeta(runDir), done, promptLines: await readPromptLines(runPaths(runDir).prompts), sources, cursor: undefined, exhausted: false };
+}
+
+async function readPromptLines(file: string): Promise<Map<string, string>> {
+  const lines = new Map<string, string>();
+  const text = await readFile(file, 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      promptHashes.add((JSON.parse(line) as PromptStoreLine).hash);
+      lines.set((JSON.parse(line) as PromptStoreLine).hash, line);
     } catch {
-      // a partial last line from a killed run: that prompt is written again
+      // a partial last line from a killed run: that sample is redone and writes its prompt again
     }
   }
-  return { headerText, meta: await readMeta(runPaths(file.replace(/run\.jsonl$/, '')).dir), done, promptHashes, sources, cursor: undefined, exhausted: false };
+  return lines;
 }
 
 /** Budget skips are not done: --resume runs them once the budget allows. */
@@ -324,22 +344,4 @@ class SourceResults {
     if (!origin || !this.wanted.has(origin.sourceCaseId)) return undefined;
     return this.entry(sourceKey(planned.prompt.template.version, planned.model, planned.repeat, origin.sourceCaseId)).promise;
   }
-}
-
-/** Unique prompts are appended as first seen; sorting by hash makes the store byte-stable. */
-async function sortPromptStore(file: string): Promise<void> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const byHash = new Map<string, string>();
-  for (const line of lines) {
-    try {
-      byHash.set((JSON.parse(line) as PromptStoreLine).hash, line);
-    } catch {
-      // partial line from a killed run: dropped, its prompt was written again on resume
-    }
-  }
-  const sorted = [...byHash.keys()].sort().map((hash) => byHash.get(hash)!);
-  const temporary = `${file}.tmp`;
-  await writeFile(temporary, sorted.length ? `${sorted.join('\n')}\n` : '');
-  await rename(temporary, file);
 }

@@ -123,8 +123,9 @@ function describeSyntaxError(error: unknown): { line: number | undefined; detail
     .split('\n')
     .filter((text) => text.trim() !== '');
   // Put the "Expecting …" explanation first, the excerpt with its caret after it.
-  const explanation = lines.filter((text) => /^(Expecting|Unrecognized)/.test(text));
-  const excerpt = lines.filter((text) => !/^(Expecting|Unrecognized)/.test(text));
+  const isExplanation = (text: string): boolean => /^(Expecting|Unrecognized)/.test(text);
+  const explanation = lines.some(isExplanation) ? lines.filter(isExplanation) : lines.slice(0, 1);
+  const excerpt = lines.filter((text) => !explanation.includes(text));
   return { line, detail: [...explanation, ...excerpt.map((text) => `    ${text}`)].join('\n') };
 }
 

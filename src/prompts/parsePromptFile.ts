@@ -24,9 +24,9 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
   const document = parseDocument(split.yaml, { lineCounter, prettyErrors: false });
   const firstYamlError = document.errors[0];
   if (firstYamlError) {
-    const line = toFileLine(firstYamlError.linePos?.[0].line ?? 1);
-    const detail = (firstYamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column (\d+):?$/, ' at column $1');
-    throw new InputError(`not valid YAML (${detail})`, { file: shown, line, field: FIELD_PREFIX });
+    const { line, col } = lineCounter.linePos(firstYamlError.pos[0]);
+    const detail = firstYamlError.message.split('\n')[0] ?? '';
+    throw new InputError(`not valid YAML (${detail} at column ${col})`, { file: shown, line: toFileLine(line), field: FIELD_PREFIX });
   }
   const raw: unknown = document.toJS();
   if (!isMap(document.contents)) {

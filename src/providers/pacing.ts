@@ -98,8 +98,13 @@ interface Waiter {
   grant(): void;
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return delay(ms, undefined, signal ? { signal } : undefined);
+/** Sleeps; when aborted, rejects with the signal's own reason (not a generic AbortError). */
+export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : undefined);
+  } catch (error) {
+    throw signal?.aborted ? abortReason(signal) : error;
+  }
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -135,7 +140,7 @@ export class RateLimiter {
     this.minConcurrency = Math.max(1, Math.min(options.minConcurrency ?? 1, this.maxConcurrency));
     this.decreaseCooldownMs = options.decreaseCooldownMs ?? 1_000;
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? abortableSleep;
     this.cap = this.maxConcurrency;
     this.lanes = {
       requests: new PaceLane(options.requestsPerMinute),

@@ -90,15 +90,22 @@ export function parseModelTable(value: unknown, file: string): ModelTableJson {
   );
 }
 
+/** Like the table file, but every model entry may be partial (merged into the shipped one). */
+export type ModelTableOverrides = Partial<Omit<ModelTableJson, 'models'>> & {
+  models?: Record<string, Partial<ModelEntry> & { id?: string }>;
+};
+
 /**
  * The shipped table, with `overrides` merged on top: top-level fields replace, and each model in
  * `overrides.models` is merged field by field into the shipped entry (or added when new).
  */
-export function loadModelTable(overrides: Partial<ModelTableJson> = {}): ModelTable {
+export function loadModelTable(overrides: ModelTableOverrides = {}): ModelTable {
   const base = readShippedTable();
   const models: Record<string, unknown> = { ...base.models };
   for (const [id, entry] of Object.entries(overrides.models ?? {})) {
-    models[id] = { ...base.models[id], ...entry };
+    // A ModelInfo spread back in carries its id, which the table keys already express.
+    const { id: _ignored, ...fields } = entry;
+    models[id] = { ...base.models[id], ...fields };
   }
   const merged = parseModelTable({ ...base, ...overrides, models }, 'model table overrides');
   return new ModelTable(merged);

@@ -37,6 +37,30 @@ export async function* readRecordLines(file: string): AsyncGenerator<ReadLine> {
   }
 }
 
+/** Reads only the header line, without scanning the rest of a possibly huge record. */
+export async function readRecordHeader(file: string): Promise<RecordHeader> {
+  await access(file).catch(() => {
+    throw new InputError('run record not found', { file }, 'pass a run folder under reports/runs/ or a run.jsonl file');
+  });
+  let text = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
+    text += chunk as string;
+    const end = text.indexOf('\n');
+    if (end >= 0) {
+      text = text.slice(0, end);
+      break;
+    }
+  }
+  let value: RecordLine;
+  try {
+    value = JSON.parse(text) as RecordLine;
+  } catch (error) {
+    throw new InputError(`not valid JSON (${(error as Error).message})`, { file, line: 1 });
+  }
+  if (value.type !== 'header') throw new InputError('the first line is not a record header', { file, line: 1 }, 'is this a promptgold run.jsonl?');
+  return checkHeader(value, file, 1);
+}
+
 export interface RecordContents {
   header: RecordHeader;
   samples: SampleRecord[];

@@ -63,10 +63,18 @@ export async function resolveRecordPath(reference: string, runsDir: string): Pro
   throw new InputError(`no run found for "${reference}"`, {}, `name a run folder, a run.jsonl, or a suite with runs in ${runsDir}`);
 }
 
+/** `20261122-015959-3` → a key that sorts by the stamp, then the same-second counter (10 after 9). */
+function runOrder(stamp: string): string {
+  const [day, time, counter] = stamp.split('-');
+  return `${day}${time}${(counter ?? '1').padStart(6, '0')}`;
+}
+
 export async function latestRunOf(suite: string, runsDir: string): Promise<string | undefined> {
   const entries = await readdir(runsDir).catch(() => [] as string[]);
   const prefix = `${suite}-`;
-  const matches = entries.filter((name) => name.startsWith(prefix) && /^\d{8}-\d{6}/.test(name.slice(prefix.length))).sort();
+  const matches = entries
+    .filter((name) => name.startsWith(prefix) && /^\d{8}-\d{6}(-\d+)?$/.test(name.slice(prefix.length)))
+    .sort((a, b) => runOrder(a.slice(prefix.length)).localeCompare(runOrder(b.slice(prefix.length))));
   const last = matches.at(-1);
   return last ? join(runsDir, last) : undefined;
 }

@@ -54,6 +54,8 @@ export interface RequestLogEntry {
   /** `ok`, `rate_limited`, `auth`, `not_found`, `bad_request`, or the injected fault. */
   outcome?: string;
   status?: number;
+  /** The client closed the connection before the answer was fully sent (it timed out or gave up). */
+  clientAborted?: boolean;
 }
 
 export type FakeRoute =
@@ -251,7 +253,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return;
     }
     entry.status = 200;
-    entry.outcome = fault === 'midstream-error' ? 'midstream-error' : 'ok';
+    entry.outcome ??= 'ok';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...rateLimitHeaders(Date.now()) });
     for (const event of streamEvents(message, fault === 'midstream-error' ? 1 : undefined)) res.write(event);
     res.end();
@@ -314,6 +316,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const body = parseJson(raw);
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path, headers: { ...req.headers }, time: arrival, body };
     log.push(entry);
+    res.on('close', () => {
+      if (!res.writableFinished) entry.clientAborted = true;
+    });
 
     if (!hasKey(req, options.validKeys)) {
       sendError(res, entry, 401, 'invalid x-api-key');

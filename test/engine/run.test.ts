@@ -147,6 +147,7 @@ describe('runSuite', () => {
 
     await run(provider, suiteOf(), project.path('runs/straight'));
     expect(await readFile(project.path('runs/r1/run.jsonl'), 'utf8')).toBe(await readFile(project.path('runs/straight/run.jsonl'), 'utf8'));
+    expect(await readFile(project.path('runs/r1/prompts.jsonl'), 'utf8')).toBe(await readFile(project.path('runs/straight/prompts.jsonl'), 'utf8'));
   });
 
   it('refuses to resume when the suite changed since the run started', async () => {
@@ -184,5 +185,20 @@ describe('runSuite', () => {
     const full = await readRecord(project.path('runs/r1/run.jsonl'));
     expect(full.samples.every((s) => !s.error)).toBe(true);
     expect(full.samples).toHaveLength(40);
+  });
+});
+
+describe('the published record schema', () => {
+  it('accepts every line of a real record', async () => {
+    const { Ajv } = await import('ajv');
+    const schema = JSON.parse(await readFile(new URL('../../schemas/run-record.schema.json', import.meta.url), 'utf8'));
+    const validate = new Ajv({ strict: false }).compile(schema);
+    await setup(3);
+    await run(createFunctionProvider(echoTarget));
+    const lines = (await readFile(project.path('runs/r1/run.jsonl'), 'utf8')).trim().split('\n');
+    for (const line of lines) {
+      const ok = validate(JSON.parse(line));
+      expect(ok, JSON.stringify(validate.errors)).toBe(true);
+    }
   });
 });

@@ -1,5 +1,6 @@
 /** Same content, different bytes: Unicode normal forms and wrapped encodings (base64, hex, rot13). */
 import { outcome, type ChaosOperator } from '../operator.js';
+import { mapCodeUnits } from '../text.js';
 
 type NormalForm = 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
 
@@ -26,9 +27,10 @@ function normalForm(form: NormalForm): ChaosOperator {
 }
 
 function rot13(text: string): string {
-  return text.replace(/[A-Za-z]/g, (letter) => {
-    const base = letter <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((letter.charCodeAt(0) - base + 13) % 26) + base);
+  return mapCodeUnits(text, (code) => {
+    if (code >= 65 && code <= 90) return ((code - 65 + 13) % 26) + 65;
+    if (code >= 97 && code <= 122) return ((code - 97 + 13) % 26) + 97;
+    return code;
   });
 }
 

@@ -3,11 +3,10 @@ import { outcome, type ChaosOperator } from '../operator.js';
 import {
   clusterBoundary,
   codePointName,
-  countChar,
   describePositions,
   editCount,
   insertAt,
-  pickCharIndices,
+  mapCodeUnits,
   plural,
   randomClusterBoundaries,
   randomWordBoundary,
@@ -65,7 +64,7 @@ export const bidiOverride: ChaosOperator = {
 };
 
 /** Spaces whose NFKC form is U+0020, so only their look and line-breaking change. */
-const EXOTIC_SPACES = ['\u00a0', '\u2002', '\u2003', '\u2007', '\u2009', '\u200a', '\u202f', '\u205f', '\u3000'] as const;
+const EXOTIC_SPACES = [0x00a0, 0x2002, 0x2003, 0x2007, 0x2009, 0x200a, 0x202f, 0x205f, 0x3000] as const;
 
 export const exoticWhitespace: ChaosOperator = {
   name: 'exotic-whitespace',
@@ -74,16 +73,19 @@ export const exoticWhitespace: ChaosOperator = {
   property: SAME_ANSWER,
   keepsSkeleton: {},
   apply(text, rng) {
-    const spaces = countChar(text, ' ');
-    const positions = pickCharIndices(text, rng, editCount(spaces, 0.5, 10_000), / /);
-    const kinds = new Set<string>();
-    const inserts = positions.map((at) => {
+    const positions: number[] = [];
+    const kinds = new Set<number>();
+    const swap = (at: number): number => {
       const exotic = rng.pick(EXOTIC_SPACES);
-      kinds.add(codePointName(exotic));
-      return { at, piece: exotic };
-    });
-    return outcome(text, replaceCharsAt(text, inserts), [
-      `replaced ${plural(positions.length, 'space')} with ${[...kinds].join('/')} at ${describePositions(positions)}`,
+      positions.push(at);
+      kinds.add(exotic);
+      return exotic;
+    };
+    let out = mapCodeUnits(text, (code, at) => (code === 0x20 && rng.chance(0.5) ? swap(at) : code));
+    const first = text.indexOf(' ');
+    if (positions.length === 0 && first >= 0) out = replaceCharsAt(text, [{ at: first, piece: String.fromCharCode(swap(first)) }]);
+    return outcome(text, out, [
+      `replaced ${plural(positions.length, 'space')} with ${[...kinds].map((code) => codePointName(String.fromCharCode(code))).join('/')} at ${describePositions(positions)}`,
     ]);
   },
 };

@@ -147,21 +147,30 @@ export const shuffleListItems: ChaosOperator = {
     const lines = text.split('\n');
     const ops: string[] = [];
     let runStart = -1;
+    let runKind: string | undefined;
     const flush = (end: number): void => {
       if (runStart >= 0 && end - runStart >= 2) shuffleRun(lines, runStart, end, rng, ops);
       runStart = -1;
     };
     for (let i = 0; i < lines.length; i++) {
-      if (LIST_ITEM.test(lines[i] as string)) {
-        if (runStart < 0) runStart = i;
-      } else {
-        flush(i);
-      }
+      const kind = listKind(lines[i] as string);
+      // A new marker style or indentation starts a different list.
+      if (kind !== runKind) flush(i);
+      if (kind !== undefined && runStart < 0) runStart = i;
+      runKind = kind;
     }
     flush(lines.length);
     return outcome(text, lines.join('\n'), ops);
   },
 };
+
+/** "  -" for a bullet item, "  1." for a numbered one (indentation included); undefined otherwise. */
+function listKind(line: string): string | undefined {
+  const match = LIST_ITEM.exec(line);
+  if (!match) return undefined;
+  const marker = (match[1] as string).trimEnd();
+  return /\d/.test(marker) ? marker.replace(/\d+/, '#') : marker;
+}
 
 /** Shuffles the contents of lines[start, end) in place; markers ("1.", "-") stay in position. */
 function shuffleRun(lines: string[], start: number, end: number, rng: Rng, ops: string[]): void {

@@ -1,4 +1,5 @@
 /** `promptgold run`: load suites, run them through the provider stack, write records, print a summary. */
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { importSuites, loadSuite, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
@@ -12,8 +13,10 @@ import { CostBudget, formatUsd } from '../../providers/budget.js';
 import { forecastCost, loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
 import { createProviderStack, defaultCacheDir, providerKindOf } from '../../providers/stack.js';
 import { estimateInputTokens } from '../../providers/tokens.js';
-import { readMeta, resolveRecordPath, newRunId } from '../../records/runDir.js';
-import { readRecordLines } from '../../records/reader.js';
+import { latestRunOf, readMeta, resolveRecordPath, newRunId } from '../../records/runDir.js';
+import type { PromptRef } from '../../records/types.js';
+import { findVersionDrift, formatVersionDrift } from '../../records/versionDrift.js';
+import { readRecordHeader } from '../../records/reader.js';
 import { formatSummaryTable } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
@@ -65,6 +68,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       const kind = providerKindOf(job.loaded, job.provider);
       if (kind !== 'replay' && kind !== 'function') checkModelsKnown(job.loaded, models);
       if (budget && kind === 'anthropic' && !flags.resume) enforceForecast(job.loaded, models, budget, flags.yes === true);
+      if (!job.resume) await warnOnVersionDrift(job.loaded, outDir, root);
       const provider = await createProviderStack(job.loaded, {
         kind,
         record: flags.record === true,
@@ -129,7 +133,7 @@ async function freshJobs(suiteArgs: string[], flags: RunFlags, config: Promptgol
   for (const file of files) {
     for (const suite of await importSuites(file)) {
       const loaded = await loadSuite(suite, file, overrides, root);
-      const runId = newRunId(suite.name, now);
+      const runId = uniqueRunId(outDir, newRunId(suite.name, now), jobs);
       jobs.push({
         loaded,
         runDir: join(outDir, runId),
@@ -143,20 +147,18 @@ async function freshJobs(suiteArgs: string[], flags: RunFlags, config: Promptgol
   return jobs;
 }
 
+/** Two runs of a suite in the same second get `-2`, `-3` … rather than sharing a folder. */
+function uniqueRunId(outDir: string, base: string, planned: Job[]): string {
+  const taken = (id: string) => existsSync(join(outDir, id)) || planned.some((job) => job.runId === id);
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
+}
+
 async function resumeJobs(reference: string, outDir: string, root: string): Promise<Job[]> {
   const recordFile = await resolveRecordPath(reference, outDir);
   const runDir = resolve(recordFile, '..');
   const meta = await readMeta(runDir);
-  let suiteFile: string | undefined;
-  let suiteName: string | undefined;
-  for await (const { value } of readRecordLines(recordFile)) {
-    if (value.type === 'header') {
-      suiteFile = value.suiteFile;
-      suiteName = value.suite;
-    }
-    break;
-  }
-  if (!suiteFile || !suiteName) throw new InputError('the run has no header: nothing to resume', { file: relative(root, recordFile) });
+  const { suiteFile, suite: suiteName } = await readRecordHeader(recordFile);
   if (meta?.status === 'complete') throw new InputError('this run is already complete', { file: relative(root, runDir) }, 'start a new run instead');
   const suites = await importSuites(resolve(root, suiteFile));
   const suite = suites.find((s) => s.name === suiteName);
@@ -218,6 +220,22 @@ function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBud
   process.stderr.write(`${line}\n`);
   if (forecast.totalUsd > budget.maxUsd && !confirmed) {
     throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
+  }
+}
+
+/** Warn loudly when a prompt version's content changed since the suite's last run but its number did not. */
+async function warnOnVersionDrift(loaded: LoadedSuite, outDir: string, root: string): Promise<void> {
+  const previousDir = await latestRunOf(loaded.suite.name, outDir);
+  if (!previousDir) return;
+  let previous: PromptRef[];
+  try {
+    previous = (await readRecordHeader(join(previousDir, 'run.jsonl'))).prompts;
+  } catch {
+    return; // an unreadable earlier run is not this run's problem
+  }
+  const current = loaded.prompts.map((p) => ({ id: p.template.id, version: p.template.version, hash: p.template.hash, file: loaded.relative(p.template.file) }));
+  for (const drift of findVersionDrift(previous, current)) {
+    process.stderr.write(`${formatVersionDrift(drift, relative(root, previousDir))}\n`);
   }
 }
 

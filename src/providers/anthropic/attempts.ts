@@ -39,7 +39,8 @@ export class AttemptCounter {
 
 export function countingFetch(base: FetchFunction, counter: AttemptCounter, limiter: RateLimiter | undefined): FetchFunction {
   return async (input, init = {}) => {
-    const headers = new Headers(init.headers);
+    // The SDK hands over a fresh Headers object per attempt; reuse it rather than copy it.
+    const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     const key = headers.get(ATTEMPT_KEY_HEADER);
     let attempt: number | undefined;
     if (key !== null) {
@@ -48,7 +49,8 @@ export function countingFetch(base: FetchFunction, counter: AttemptCounter, limi
     }
     // The first attempt was paced by acquire(); SDK retries take a request slot of their own.
     if (limiter && attempt !== undefined && attempt > 1) await limiter.paceRetry(init.signal ?? undefined);
-    const response = await base(input, { ...init, headers });
+    init.headers = headers;
+    const response = await base(input, init);
     if (limiter) {
       limiter.observeHeaders(response.headers);
       if (response.status === 429) limiter.onThrottled('rate_limit');

@@ -3,7 +3,7 @@
  * the batch ids in the run folder, and on resume calls `waitFor` / `results` again without
  * re-submitting. Results arrive out of order and are matched by custom id.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import { abortableSleep } from '../pacing.js';
 import { ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
 import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
@@ -173,7 +173,7 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       }
       waitOptions.onProgress?.(progress);
       if (progress.endedBatches === batchIds.length) return;
-      await delay(pollMs, undefined, signal ? { signal } : undefined);
+      await abortableSleep(pollMs, signal);
     }
   }
 

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chunkBatchLines, createBatchClient, type BatchProgress, type BatchResult } from '../../src/providers/anthropic/index.js';
+import { costOfUsage, loadModelTable } from '../../src/providers/pricing.js';
+import { ProviderError } from '../../src/providers/types.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
+import { clearAnthropicEnv, request, TEST_KEY } from './helpers.js';
+
+const models = loadModelTable();
+let fake: FakeAnthropic;
+
+beforeAll(async () => {
+  clearAnthropicEnv();
+  fake = await startFakeAnthropic({
+    batchProcessingMs: 250,
+    batchOutcome: (customId) =>
+      customId === 'case-3' ? 'errored' : customId === 'case-4' ? 'expired' : customId === 'case-5' ? 'canceled' : 'succeeded',
+  });
+});
+afterAll(() => fake.close());
+
+function client(overrides: Partial<Parameters<typeof createBatchClient>[0]> = {}) {
+  return createBatchClient({ apiKey: TEST_KEY, baseURL: fake.url, models, timeoutMs: 2_000, ...overrides });
+}
+
+async function collect(results: AsyncIterable<BatchResult>): Promise<BatchResult[]> {
+  const all: BatchResult[] = [];
+  for await (const result of results) all.push(result);
+  return all;
+}
+
+describe('batch client', () => {
+  const items = Array.from({ length: 6 }, (_, i) => ({
+    customId: `case-${i}`,
+    request: request(`batch question ${i}`, { params: { temperature: 0.5 } }),
+  }));
+
+  it('submits in chunks, waits, and returns every result matched by custom id, at batch prices', async () => {
+    const ids = await client({ maxRequestsPerBatch: 4 }).submit(items);
+    expect(ids).toHaveLength(2);
+    const posted = fake.log.filter((e) => e.method === 'POST');
+    expect(posted.map((e) => (e.body as { requests: unknown[] }).requests.length)).toEqual([4, 2]);
+    // The same mapping as live requests: the rejected sampling parameter is not sent.
+    const firstParams = (posted[0]!.body as { requests: { params: Record<string, unknown> }[] }).requests[0]!.params;
+    expect(firstParams).toMatchObject({ model: 'claude-haiku-5-5', max_tokens: 256 });
+    expect(firstParams).not.toHaveProperty('temperature');
+
+    const progress: BatchProgress[] = [];
+    await client().waitFor(ids, { pollMs: 20, onProgress: (p) => progress.push(p) });
+    expect(progress.at(-1)).toMatchObject({ endedBatches: 2, counts: { succeeded: 3, errored: 1, expired: 1, canceled: 1, processing: 0 } });
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress[0]!.counts.processing).toBeGreaterThan(0);
+    for (const p of progress) expect(Object.values(p.counts).reduce((a, b) => a + b, 0)).toBe(6);
+
+    const results = await collect(client().results(ids));
+    const order = results.map((r) => r.customId);
+    expect([...order].sort()).toEqual(items.map((i) => i.customId));
+    expect(order).not.toEqual(items.map((i) => i.customId));
+
+    const byId = new Map(results.map((r) => [r.customId, r]));
+    const ok = byId.get('case-1')!.generation!;
+    expect(ok.text).toBe('echo: batch question 1');
+    expect(ok.usage?.serviceTier).toBe('batch');
+    expect(ok.costUsd).toBeCloseTo(costOfUsage(ok.usage!, models.get('claude-haiku-5-5')!) / 2, 15);
+    expect(byId.get('case-3')!.error).toBeInstanceOf(ProviderError);
+    expect(byId.get('case-3')!.error!.kind).toBe('bad_request');
+    expect(byId.get('case-4')!.error!.kind).toBe('timeout');
+    expect(byId.get('case-5')!.error!.message).toMatch(/canceled/);
+  });
+
+  it('resumes from stored ids without submitting again', async () => {
+    const ids = await client().submit(items.slice(0, 2));
+    const postsBefore = fake.log.filter((e) => e.method === 'POST').length;
+    // A new process: fresh client, the ids read back from the run folder.
+    const resumed = client();
+    await resumed.waitFor(ids, { pollMs: 10 });
+    const results = await collect(resumed.results(ids));
+    expect(results.map((r) => r.customId).sort()).toEqual(['case-0', 'case-1']);
+    expect(fake.log.filter((e) => e.method === 'POST').length).toBe(postsBefore);
+  });
+
+  it('stops waiting when aborted', async () => {
+    const ids = await client().submit(items.slice(0, 1));
+    const controller = new AbortController();
+    const waiting = client({ batchPricing: false }).waitFor(ids, { pollMs: 10_000, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('interrupted')), 20);
+    await expect(waiting).rejects.toThrow('interrupted');
+  });
+});
+
+describe('chunkBatchLines', () => {
+  const line = (i: number) => ({ custom_id: `c${i}`, params: { text: 'x'.repeat(100) } });
+
+  it('respects the request count and the serialized size', () => {
+    const lines = Array.from({ length: 10 }, (_, i) => line(i));
+    expect(chunkBatchLines(lines, 3, 1e9).map((c) => c.length)).toEqual([3, 3, 3, 1]);
+    const size = Buffer.byteLength(JSON.stringify(line(0))) + 1;
+    const bySize = chunkBatchLines(lines, 100, 15 + size * 4);
+    expect(bySize.map((c) => c.length)).toEqual([4, 4, 2]);
+    expect(bySize.flat()).toEqual(lines);
+  });
+
+  it('rejects a single request larger than a whole batch may be', () => {
+    expect(() => chunkBatchLines([line(0)], 10, 50)).toThrow(/alone is/);
+  });
+});

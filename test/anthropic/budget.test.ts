@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnthropicProvider } from '../../src/providers/anthropic/index.js';
+import { CostBudget, withBudget } from '../../src/providers/budget.js';
+import { loadModelTable } from '../../src/providers/pricing.js';
+import { ProviderError, type Generation, type Provider } from '../../src/providers/types.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
+import { clearAnthropicEnv, context, request, TEST_KEY } from './helpers.js';
+
+function stub(generation: Partial<Generation>): Provider & { calls: number } {
+  const provider = {
+    id: 'stub',
+    calls: 0,
+    async generate(): Promise<Generation> {
+      provider.calls += 1;
+      return { text: 'ok', stopReason: 'end_turn', latencyMs: 1, ...generation };
+    },
+  };
+  return provider;
+}
+
+describe('CostBudget', () => {
+  it('tracks spend and reports when the ceiling is reached', () => {
+    const budget = new CostBudget(1);
+    expect(budget.wouldExceed()).toBe(false);
+    budget.add(0.6);
+    budget.add(Number.NaN);
+    budget.add(-5);
+    expect(budget.spent).toBeCloseTo(0.6);
+    expect(budget.wouldExceed()).toBe(false);
+    budget.add(0.4);
+    expect(budget.wouldExceed()).toBe(true);
+    expect(() => new CostBudget(-1)).toThrow(RangeError);
+  });
+});
+
+describe('withBudget', () => {
+  it('stops sending once spend reaches the budget, with a budget error', async () => {
+    const inner = stub({ costUsd: 0.4 });
+    const budgeted = withBudget(inner, new CostBudget(1));
+    expect(budgeted.id).toBe('stub');
+    for (let i = 0; i < 3; i++) await budgeted.generate(request('x'), context());
+    const error = await budgeted.generate(request('x'), context()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'budget', fatal: true });
+    expect((error as Error).message).toMatch(/budget of \$1\.00 reached/);
+    expect(inner.calls).toBe(3);
+  });
+
+  it('does not count cached generations', async () => {
+    const budget = new CostBudget(0.5);
+    const budgeted = withBudget(stub({ costUsd: 1, cached: true }), budget);
+    for (let i = 0; i < 5; i++) await budgeted.generate(request('x'), context());
+    expect(budget.spent).toBe(0);
+  });
+
+  describe('around the Anthropic provider', () => {
+    let fake: FakeAnthropic;
+    beforeAll(async () => {
+      clearAnthropicEnv();
+      fake = await startFakeAnthropic();
+    });
+    afterAll(() => fake.close());
+
+    it('sends nothing after the budget is spent', async () => {
+      const budget = new CostBudget(1e-7);
+      const provider = withBudget(
+        createAnthropicProvider({ apiKey: TEST_KEY, baseURL: fake.url, models: loadModelTable(), timeoutMs: 2_000 }),
+        budget,
+      );
+      const first = await provider.generate(request('first'), context());
+      expect(budget.spent).toBe(first.costUsd);
+      await expect(provider.generate(request('second'), context())).rejects.toMatchObject({ kind: 'budget' });
+      expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import {
+  costOfUsage,
+  daysUntilRetirement,
+  forecastCost,
+  loadModelTable,
+  priceSheetFor,
+} from '../../src/providers/pricing.js';
+import { estimateInputTokens } from '../../src/providers/tokens.js';
+
+describe('model table', () => {
+  const table = loadModelTable();
+
+  it('ships dated prices for every documented model', () => {
+    expect(table.pricesAsOf).toBe('2026-11-01');
+    expect(table.ids()).toEqual([
+      'claude-fable-5-1',
+      'claude-haiku-4-5',
+      'claude-haiku-5-5',
+      'claude-opus-4-5',
+      'claude-opus-4-6',
+      'claude-opus-4-7',
+      'claude-opus-4-8',
+      'claude-opus-5-5',
+      'claude-sonnet-4-5',
+      'claude-sonnet-4-6',
+      'claude-sonnet-5-5',
+    ]);
+    expect(table.get('claude-opus-5-5')?.prices).toEqual({ input: 4, cacheWrite5m: 5, cacheWrite1h: 8, cacheRead: 0.2, output: 20 });
+    expect(table.get('claude-opus-4-5')?.contextWindow).toBe(200_000);
+    expect(table.get('claude-sonnet-4-5')?.retiresAt).toBe('2026-11-30');
+  });
+
+  it('finds dated snapshot ids under their alias and nothing for unknown ids', () => {
+    expect(table.get('claude-haiku-4-5-20251001')?.id).toBe('claude-haiku-4-5');
+    expect(table.get('claude-nonexistent-9')).toBeUndefined();
+  });
+
+  it('merges user overrides field by field and adds new models', () => {
+    const custom = loadModelTable({
+      pricesAsOf: '2027-01-01',
+      models: {
+        'claude-opus-5-5': { ...table.get('claude-opus-5-5')!, prices: { input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1 } },
+        'my-proxy-model': { contextWindow: 8_000, prices: { input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 2 } },
+      },
+    });
+    expect(custom.pricesAsOf).toBe('2027-01-01');
+    expect(custom.get('claude-opus-5-5')?.prices.output).toBe(1);
+    expect(custom.get('claude-opus-5-5')?.contextWindow).toBe(1_000_000);
+    expect(custom.get('my-proxy-model')?.contextWindow).toBe(8_000);
+    expect(table.get('claude-opus-5-5')?.prices.output).toBe(20);
+  });
+
+  it('rejects a bad override with an InputError naming the field', () => {
+    const bad = () =>
+      loadModelTable({ models: { x: { contextWindow: -1, prices: { input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1 } } } });
+    expect(bad).toThrow(InputError);
+    expect(bad).toThrow(/models\.x\.contextWindow/);
+  });
+
+  it('counts days until retirement', () => {
+    expect(daysUntilRetirement(table.get('claude-sonnet-4-5')!, new Date('2026-11-01T12:00:00Z'))).toBe(29);
+    expect(daysUntilRetirement(table.get('claude-opus-5-5')!)).toBeUndefined();
+  });
+});
+
+describe('costOfUsage', () => {
+  const table = loadModelTable();
+  const opus = table.get('claude-opus-5-5')!;
+  const haiku = table.get('claude-haiku-5-5')!;
+
+  it('prices input and output per million tokens', () => {
+    expect(costOfUsage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }, opus)).toBeCloseTo(24, 10);
+    expect(costOfUsage({ inputTokens: 1000, outputTokens: 500 }, opus)).toBeCloseTo(0.004 + 0.01, 10);
+  });
+
+  it('prices cache writes by TTL and cache reads at the read price', () => {
+    const usage = {
+      inputTokens: 100,
+      outputTokens: 0,
+      cacheCreationInputTokens: 3000,
+      cacheCreation1hInputTokens: 1000,
+      cacheReadInputTokens: 10_000,
+    };
+    const expected = (100 * 4 + 2000 * 5 + 1000 * 8 + 10_000 * 0.2) / 1e6;
+    expect(costOfUsage(usage, opus)).toBeCloseTo(expected, 12);
+    // Without a TTL split, every write is priced as a 5-minute write.
+    expect(costOfUsage({ inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 1e6 }, opus)).toBeCloseTo(5, 10);
+  });
+
+  it('switches haiku-5-5 to the long-context tier above 100K total input tokens', () => {
+    expect(priceSheetFor(haiku, 100_000).input).toBe(0.1);
+    expect(priceSheetFor(haiku, 100_001).input).toBe(0.5);
+    // Cache reads count toward the prompt size that picks the tier.
+    const usage = { inputTokens: 1000, outputTokens: 1000, cacheReadInputTokens: 100_000 };
+    expect(costOfUsage(usage, haiku)).toBeCloseTo((1000 * 0.5 + 100_000 * 0.05 + 1000 * 2.5) / 1e6, 12);
+  });
+
+  it('halves prices for batch processing', () => {
+    const usage = { inputTokens: 2_000_000, outputTokens: 1_000_000 };
+    expect(costOfUsage(usage, opus, { batch: true })).toBeCloseTo(costOfUsage(usage, opus) / 2, 12);
+  });
+});
+
+describe('forecastCost', () => {
+  it('sums upper bounds by model, uses expected output when given, and lists unpriced models', () => {
+    const table = loadModelTable();
+    const forecast = forecastCost(
+      [
+        { model: 'claude-sonnet-5-5', inputTokens: 1_000_000, maxOutputTokens: 1_000_000 },
+        { model: 'claude-sonnet-5-5', inputTokens: 0, maxOutputTokens: 1_000_000, expectedOutputTokens: 100_000 },
+        { model: 'claude-haiku-4-5', inputTokens: 1_000_000, maxOutputTokens: 0 },
+        { model: 'mystery-model', inputTokens: 5, maxOutputTokens: 5 },
+      ],
+      table,
+    );
+    expect(forecast.byModel['claude-sonnet-5-5']).toBeCloseTo(2 + 10 + 1, 10);
+    expect(forecast.byModel['claude-haiku-4-5']).toBeCloseTo(1, 10);
+    expect(forecast.totalUsd).toBeCloseTo(14, 10);
+    expect(forecast.unpricedModels).toEqual(['mystery-model']);
+  });
+});
+
+describe('estimateInputTokens', () => {
+  it('counts about four characters per token over system, messages and schema, rounded up', () => {
+    expect(estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: 'abcde' }], maxTokens: 1 })).toBe(2);
+    const schema = { type: 'object' };
+    const withAll = estimateInputTokens({
+      model: 'm',
+      system: '12345678',
+      messages: [
+        { role: 'user', content: 'abcd' },
+        { role: 'assistant', content: 'efgh' },
+      ],
+      maxTokens: 1,
+      outputSchema: schema,
+    });
+    expect(withAll).toBe(Math.ceil((8 + 4 + 4 + JSON.stringify(schema).length) / 4));
+  });
+});

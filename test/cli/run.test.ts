@@ -1,0 +1,151 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRecord } from '../../src/records/reader.js';
+import { linkPromptgold, runCli } from '../helpers/cli.js';
+import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+const FUNCTION_SUITE = `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({
+  name: 'echo',
+  prompt: './prompts',
+  models: ['claude-haiku-4-5'],
+  dataset: './data.jsonl',
+  scorers: [exact()],
+  threshold: 0.5,
+  timeoutMs: 300,
+  provider: async (input) => {
+    if (input.word === 'hang') return new Promise(() => {});
+    return String(input.word);
+  },
+});
+`;
+
+async function echoProject(files: Record<string, string> = {}) {
+  project = await tempProject({
+    'suites/echo.eval.ts': FUNCTION_SUITE,
+    'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+    'suites/data.jsonl': wordCases(4),
+    ...files,
+  });
+  await linkPromptgold(project.root);
+  return project;
+}
+
+async function onlyRunDir(root: string): Promise<string> {
+  const runs = await readdir(`${root}/reports/runs`);
+  expect(runs).toHaveLength(1);
+  return `${root}/reports/runs/${runs[0]}`;
+}
+
+describe('promptgold run', () => {
+  it('runs a function-provider suite, prints the cell table and writes the record (exit 0)', async () => {
+    await echoProject();
+    const result = await runCli(['run'], project.root);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/echo: 4 samples, 4 passed/);
+    expect(result.stdout).toMatch(/v1\s+claude-haiku-4-5\s+4\s+100\.0%/);
+    const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
+    expect(record.summary?.totals.passed).toBe(4);
+  });
+
+  it('exits 1 when a cell is below its threshold', async () => {
+    await echoProject({ 'suites/data.jsonl': wordCases(4, (i) => ({ expected: i === 0 ? 'word0' : 'nope' })) });
+    const result = await runCli(['run'], project.root);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/25\.0%/);
+  });
+
+  it('ends a hanging sample at the per-sample timeout, keeps the others, and exits 3', async () => {
+    await echoProject({ 'suites/data.jsonl': `${wordCases(3)}\n{"id":"h","vars":{"word":"hang"},"expected":"hang"}` });
+    const result = await runCli(['run', '--json'], project.root);
+    expect(result.code).toBe(3);
+    const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
+    expect(record.samples.map((s) => s.error?.kind ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'timeout']);
+    expect(JSON.parse(result.stdout)[0].status).toBe('complete');
+  });
+
+  it('--filter, --limit and --repeat shape the plan', async () => {
+    await echoProject({ 'suites/data.jsonl': wordCases(10) });
+    const result = await runCli(['run', '--filter', 'odd', '--limit', '3', '--repeat', '2'], project.root);
+    expect(result.code).toBe(0);
+    const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
+    expect(record.samples.map((s) => `${s.caseId}/${s.repeat}`)).toEqual(['w001/0', 'w001/1', 'w003/0', 'w003/1', 'w005/0', 'w005/1']);
+  });
+
+  it('replays recorded answers, and a replay miss is a per-sample error with how to record (exit 3)', async () => {
+    await echoProject({
+      'suites/echo.eval.ts': FUNCTION_SUITE.replace(/provider: async[\s\S]*?\n  \},\n/, "provider: 'replay',\n"),
+    });
+    const result = await runCli(['run'], project.root);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/replay_miss:4/);
+    const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
+    expect(record.samples[0]!.error?.message).toMatch(/no recorded response in suites\/recordings\/echo\.jsonl for case w000.*--provider anthropic --record/);
+  });
+});
+
+describe('promptgold run: bad input gets file, line, field and exit 2', () => {
+  const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
+    ['malformed JSONL', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"}}\n{"id":"b","vars":\n' }, ['run'], /data\.jsonl:2: .*not valid JSON/],
+    ['duplicate case ids', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"}}\n{"id":"a","vars":{"word":"y"}}\n' }, ['run'], /data\.jsonl:2: .*duplicate.*"a".*line 1/i],
+    ['an unknown template variable', { 'suites/data.jsonl': '{"id":"a","vars":{"wort":"x"}}\n' }, ['run'], /echo\.v1\.hbs.*"word".*case a/],
+    ['a template syntax error', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('Say {{word}}.', 'Say {{#if word}}.') }, ['run'], /echo\.v1\.hbs:\d+/],
+    ['a suite that throws on import', { 'suites/echo.eval.ts': "throw new Error('config exploded');\n" }, ['run'], /echo\.eval\.ts: the suite file threw while loading: config exploded/],
+    ['a missing dataset', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './missing.jsonl') }, ['run'], /missing\.jsonl/],
+    ['an invalid JSON Schema in a scorer', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("import { defineSuite, exact } from 'promptgold';", "import { defineSuite, exact, jsonSchema } from 'promptgold';").replace('scorers: [exact()]', "scorers: [jsonSchema({ schema: { type: 'objekt' } })]") }, ['run'], /echo\.eval\.ts.*(invalid JSON Schema|schema)/i],
+    ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
+    ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
+    ['a missing suite path', {}, ['run', 'suites/nope.eval.ts'], /suites\/nope\.eval\.ts: no such suite file/],
+  ];
+  for (const [name, files, args, message] of cases) {
+    it(name, async () => {
+      await echoProject(files);
+      const result = await runCli(args, project.root);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/internal error|    at /);
+      expect(result.code).toBe(2);
+    });
+  }
+
+  it('an unknown model for the anthropic provider names the known ones (exit 2, nothing sent)', async () => {
+    await echoProject({ 'suites/echo.eval.ts': FUNCTION_SUITE.replace("'claude-haiku-4-5'", "'claude-haiku-4.5'") });
+    const result = await runCli(['run', '--provider', 'anthropic'], project.root, { env: { ANTHROPIC_API_KEY: 'sk-ant-test-unused', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' } });
+    expect(result.stderr).toMatch(/unknown model "claude-haiku-4\.5".*known models: .*claude-haiku-4-5/s);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('promptgold init', () => {
+  it('scaffolds a suite that runs offline at once', async () => {
+    project = await tempProject();
+    await linkPromptgold(project.root);
+    const init = await runCli(['init'], project.root);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/suites\/capitals\/capitals\.eval\.ts/);
+    const run = await runCli(['run'], project.root);
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.stdout).toMatch(/capitals: 5 samples, 5 passed/);
+    expect(run.code).toBe(0);
+    const again = await runCli(['init'], project.root);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--force/);
+    expect(await readFile(project.path('promptgold.config.json'), 'utf8')).toMatch(/"outDir"/);
+  });
+});
+
+describe('prompt version drift', () => {
+  it('warns loudly when a version changed since the last run without a version bump', async () => {
+    await echoProject();
+    expect((await runCli(['run'], project.root)).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100)); // run ids are stamped to the second
+    await project.write('suites/prompts/echo.v1.hbs', ECHO_PROMPT.replace('Say {{word}}.', 'Say {{word}} now.'));
+    const second = await runCli(['run'], project.root);
+    expect(second.stderr).toMatch(/WARNING: suites\/prompts\/echo\.v1\.hbs: echo v1 changed since reports\/runs\/echo-\d{8}-\d{6}.*bump `version:`/);
+    const third = await runCli(['run'], project.root);
+    expect(third.stderr).not.toMatch(/WARNING/);
+  });
+});

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { caseIdFromVars, loadDataset, ProblemsError } from '../../src/datasets/index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptgold-datasets-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function fixture(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+async function loadError(path: string): Promise<InputError> {
+  const error = await loadDataset(path).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+describe('loadDataset: happy paths', () => {
+  it('reads JSONL, skipping blank lines, with ids as strings and 1-based origins', async () => {
+    const text = [
+      '{"id": "a", "vars": {"ticket": "refund"}, "tags": ["billing"], "expected": {"category": "billing"}}',
+      '',
+      '{"id": 7, "vars": {"ticket": "crash"}, "checks": [{"type": "contains", "value": "x"}], "human": {"pass": true}}',
+      '   ',
+      '{"vars": {"ticket": "hello"}}',
+    ].join('\n');
+    const path = await fixture('ok.jsonl', text);
+    const dataset = await loadDataset(path);
+    expect(dataset.path).toBe(path);
+    expect(dataset.hash).toBe(createHash('sha256').update(text).digest('hex'));
+    expect(dataset.cases.map((golden) => [golden.id, golden.origin.line])).toEqual([
+      ['a', 1],
+      ['7', 3],
+      [caseIdFromVars({ ticket: 'hello' }), 5],
+    ]);
+    const [first, second, third] = dataset.cases;
+    expect(first).toMatchObject({ tags: ['billing'], expected: { category: 'billing' }, origin: { file: path, line: 1 } });
+    expect(second).toMatchObject({ tags: [], checks: [{ type: 'contains', value: 'x' }], human: { pass: true } });
+    expect(third && 'expected' in third).toBe(false);
+  });
+
+  it('reads a JSON array and a JSON { cases } object, with the line each case object starts on', async () => {
+    const arrayText = '[\n  {"id": "a", "vars": {"x": 1}},\n\n  {\n    "id": "b",\n    "vars": {"x": 2}\n  }\n]\n';
+    const fromArray = await loadDataset(await fixture('array.json', arrayText));
+    expect(fromArray.cases.map((golden) => [golden.id, golden.origin.line])).toEqual([
+      ['a', 2],
+      ['b', 4],
+    ]);
+    const objectText = '{\n  "description": "demo",\n  "cases": [\n    {"id": "c", "vars": {}}\n  ]\n}';
+    const fromObject = await loadDataset(await fixture('object.json', objectText));
+    expect(fromObject.cases.map((golden) => [golden.id, golden.origin.line])).toEqual([['c', 4]]);
+  });
+
+  it('reads YAML lists and { cases } objects, with origins', async () => {
+    const listText = '# golden cases\n- id: a\n  vars:\n    ticket: refund\n  tags: [billing]\n\n- id: b\n  vars: { ticket: crash }\n  expected: bug\n';
+    const fromList = await loadDataset(await fixture('list.yaml', listText));
+    expect(fromList.cases.map((golden) => [golden.id, golden.origin.line])).toEqual([
+      ['a', 2],
+      ['b', 7],
+    ]);
+    expect(fromList.cases[1]?.expected).toBe('bug');
+    const objectText = 'cases:\n  - vars: { n: 1 }\n  - vars: { n: 2 }\n';
+    const fromObject = await loadDataset(await fixture('object.yml', objectText));
+    expect(fromObject.cases.map((golden) => golden.origin.line)).toEqual([2, 3]);
+    expect(fromObject.cases[0]?.id).toBe(caseIdFromVars({ n: 1 }));
+  });
+
+  it('reads CSV: id, |-separated tags, JSON-or-text expected, expected.<field>, vars.<name>, multi-line cells', async () => {
+    const text = [
+      'id,ticket,vars.customer,tags,expected.category,expected.priority',
+      't1,"my card was charged',
+      'twice",Ann,billing|urgent,billing,2',
+      't2,app crashes,Bob,,bug,"""high"""',
+      '',
+      't3,plain,Cy,  a | b ,,',
+    ].join('\n');
+    const dataset = await loadDataset(await fixture('cases.csv', text));
+    expect(dataset.cases.map((golden) => [golden.id, golden.origin.line])).toEqual([
+      ['t1', 2],
+      ['t2', 4],
+      ['t3', 6],
+    ]);
+    expect(dataset.cases[0]).toMatchObject({
+      vars: { ticket: 'my card was charged\ntwice', customer: 'Ann' },
+      tags: ['billing', 'urgent'],
+      expected: { category: 'billing', priority: 2 },
+    });
+    expect(dataset.cases[1]).toMatchObject({ tags: [], expected: { category: 'bug', priority: 'high' } });
+    expect(dataset.cases[2]).toMatchObject({ tags: ['a', 'b'] });
+    expect(dataset.cases[2] && 'expected' in dataset.cases[2]).toBe(false);
+  });
+
+  it('reads a CSV "expected" column as JSON when it parses, else as text', async () => {
+    const text = 'id,q,expected\na,x,"{""k"": [1]}"\nb,y,just words\n';
+    const dataset = await loadDataset(await fixture('expected.csv', text));
+    expect(dataset.cases.map((golden) => golden.expected)).toEqual([{ k: [1] }, 'just words']);
+  });
+});
+
+describe('loadDataset: bad input', () => {
+  it('reports a malformed JSONL line with its line number and column', async () => {
+    const path = await fixture('bad.jsonl', '{"id": "a", "vars": {}}\n\n{"id": "b", "vars": {}}}\n');
+    const error = await loadError(path);
+    expect(error.message).toMatch(new RegExp(`^${escape(path)}:3: not valid JSON \\(.* at column 24\\)$`));
+  });
+
+  it('reports a field of the wrong type as file:line: field: expected …, got …', async () => {
+    const path = await fixture('vars.jsonl', '{"id": "a", "vars": {}}\n{"id": "b", "vars": "oops"}\n');
+    const error = await loadError(path);
+    expect(error.message).toBe(`${path}:2: vars: expected an object, got string`);
+    expect(error.location).toEqual({ file: path, line: 2, field: 'vars' });
+  });
+
+  it('collects several problems into one error, one per line', async () => {
+    const path = await fixture(
+      'many.jsonl',
+      ['{"vars": {}, "id": "a"}', 'not json', '{"id": "c"}', '{"id": "d", "vars": {}, "tags": [1]}', '[1]'].join('\n'),
+    );
+    const error = await loadError(path);
+    expect(error).toBeInstanceOf(ProblemsError);
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe(`${path}: 4 problems:`);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^  ${escape(path)}:2: not valid JSON`)),
+      `  ${path}:3: vars: is required (expected an object)`,
+      `  ${path}:4: tags.0: expected a string, got number`,
+      `  ${path}:5: expected a case object, got array`,
+    ]);
+  });
+
+  it('caps the list at 20 problems and says how many more there are', async () => {
+    const text = Array.from({ length: 25 }, () => '{"vars": 1}').join('\n');
+    const error = await loadError(await fixture('capped.jsonl', text));
+    expect((error as ProblemsError).problems).toHaveLength(20);
+    expect(error.message).toContain('25 problems');
+    expect(error.message).toContain('… and 5 more');
+  });
+
+  it('names an unknown case key, suggests the likely one and lists the allowed keys', async () => {
+    const path = await fixture('typo.jsonl', '{"id": "a", "vars": {}, "tgas": ["x"]}\n');
+    const error = await loadError(path);
+    expect(error.message).toBe(
+      `${path}:1: tgas: unknown key "tgas" (did you mean "tags"? allowed: id, vars, expected, tags, checks, human)`,
+    );
+  });
+
+  it('names both lines of a duplicate id', async () => {
+    const path = await fixture('dup.jsonl', '{"id": "x", "vars": {"a": 1}}\n{"id": "y", "vars": {}}\n{"id": "x", "vars": {"a": 2}}\n');
+    const error = await loadError(path);
+    expect(error.message).toBe(`${path}:3: id: duplicate id "x" (first used on line 1)`);
+  });
+
+  it('explains duplicate derived ids (identical vars without ids)', async () => {
+    const path = await fixture('dupvars.yaml', '- vars: { a: 1 }\n- vars: { a: 1 }\n');
+    const error = await loadError(path);
+    expect(error.message).toContain(`${path}:2: id: duplicate id "${caseIdFromVars({ a: 1 })}" (first used on line 1)`);
+    expect(error.message).toContain('derived from vars');
+  });
+
+  it('reports malformed YAML with its line', async () => {
+    const path = await fixture('bad.yaml', '- id: a\n  vars: {}\n- id: b\n  vars: [1, 2\n- id: c\n');
+    const error = await loadError(path);
+    expect(error.message).toMatch(new RegExp(`^${escape(path)}:\\d+: not valid YAML \\(`));
+    expect(error.location.line).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reports malformed JSON with the line of the mistake', async () => {
+    const path = await fixture('bad.json', '[\n  {"id": "a", "vars": {}},\n  {"id": "b", "vars": {},}\n]\n');
+    const error = await loadError(path);
+    expect(error.message).toMatch(new RegExp(`^${escape(path)}:3: not valid JSON \\(.* at column 26\\)$`));
+  });
+
+  it('rejects a JSON/YAML document that is neither a list nor { cases }', async () => {
+    const error = await loadError(await fixture('shape.yaml', 'cases: 3\n'));
+    expect(error.message).toContain(':1: cases: expected a list of cases or an object { cases: [...] }, got number');
+    const unknown = await loadError(await fixture('shape2.json', '{"cases": [{"vars": {}}], "casse": 1}'));
+    expect(unknown.message).toContain('unknown top-level key "casse"');
+  });
+
+  it('reports malformed CSV: an unclosed quote and a wrong column count, with lines', async () => {
+    const unclosed = await fixture('unclosed.csv', 'id,q\na,1\nb,"never closed\nc,3\n');
+    const unclosedError = await loadError(unclosed);
+    expect(unclosedError.message).toMatch(new RegExp(`^${escape(unclosed)}:\\d+: not valid CSV \\(Quote Not Closed`));
+    const columns = await fixture('columns.csv', 'id,q\na,1\nb,2,3\n');
+    const columnsError = await loadError(columns);
+    expect(columnsError.message).toMatch(new RegExp(`^${escape(columns)}:3: not valid CSV \\(Invalid Record Length: expect 2, got 3\\)$`));
+  });
+
+  it('rejects a CSV header with a duplicate column', async () => {
+    const error = await loadError(await fixture('header.csv', 'id,q,q\na,1,2\n'));
+    expect(error.message).toContain(':1: q: column "q" appears twice');
+  });
+
+  it('names a missing file and points at the suite\'s dataset field', async () => {
+    const path = join(dir, 'nope.jsonl');
+    const error = await loadError(path);
+    expect(error.message).toContain(`${path}: dataset file not found`);
+    expect(error.hint).toContain('`dataset` field');
+  });
+
+  it('rejects an unknown extension and an empty dataset', async () => {
+    expect((await loadError(await fixture('cases.txt', 'x'))).message).toContain('unsupported dataset format ".txt"');
+    expect((await loadError(await fixture('empty.jsonl', '\n\n'))).message).toContain('the dataset has no cases');
+  });
+});
+
+describe('caseIdFromVars', () => {
+  it('is stable under key order and changes with the values', () => {
+    const id = caseIdFromVars({ a: 1, b: { c: [1, 2] } });
+    expect(id).toMatch(/^case-[0-9a-f]{12}$/);
+    expect(caseIdFromVars({ b: { c: [1, 2] }, a: 1 })).toBe(id);
+    expect(caseIdFromVars({ a: 2, b: { c: [1, 2] } })).not.toBe(id);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

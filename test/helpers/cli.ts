@@ -1,0 +1,38 @@
+/** Runs the built CLI (dist/cli/main.js) as a user would, in a given folder. */
+import { spawn } from 'node:child_process';
+import { mkdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(REPO_ROOT, 'dist/cli/main.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], cwd: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, CI: 'true', ...options.env };
+    for (const key of Object.keys(env)) if (key.startsWith('ANTHROPIC_') && !options.env?.[key]) delete env[key];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Makes `import 'promptgold'` resolve to this repository inside a temp project. */
+export async function linkPromptgold(projectRoot: string): Promise<void> {
+  await mkdir(join(projectRoot, 'node_modules'), { recursive: true });
+  await symlink(REPO_ROOT, join(projectRoot, 'node_modules', 'promptgold'), 'dir');
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { compilePrompt, parsePromptFile, type PromptTemplate } from '../../src/prompts/index.js';
+
+const FILE = 'prompts/triage.v2.hbs';
+
+/** A template whose body starts on file line 6 (front matter is lines 1–5). */
+function template(body: string, extraFrontMatter = ''): PromptTemplate {
+  const frontMatter = `id: triage\nversion: v2\nmax_tokens: 100${extraFrontMatter ? `\n${extraFrontMatter}` : ''}`;
+  return parsePromptFile(`---\n${frontMatter}\n---\n${body}`, FILE);
+}
+
+function renderError(run: () => unknown): InputError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return error as InputError;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('compilePrompt: rendering', () => {
+  it('renders the body and the system text with the same vars, without HTML escaping', () => {
+    const compiled = compilePrompt(template('Ticket: {{ticket}}', 'system: You help {{product}} users.'));
+    expect(compiled.render({ ticket: '<b>"broken" & stuck</b>', product: 'Acme' }, 'c1')).toEqual({
+      system: 'You help Acme users.',
+      user: 'Ticket: <b>"broken" & stuck</b>',
+    });
+  });
+
+  it('compiles once and renders many cases', () => {
+    const compiled = compilePrompt(template('{{#each items}}- {{name}}\n{{/each}}{{#if urgent}}URGENT{{/if}}'));
+    expect(compiled.render({ items: [{ name: 'a' }, { name: 'b' }], urgent: true }, 'c1').user).toBe('- a\n- b\nURGENT');
+    expect(compiled.render({ items: [], urgent: false }, 'c2').user).toBe('');
+  });
+
+  it('names the variable, the case, the file, its line and what is available when a variable is missing', () => {
+    const compiled = compilePrompt(template('Customer: {{customer}}\nTicket:\n{{ticket}}'));
+    const error = renderError(() => compiled.render({ product: 'x', customer: 'Ann' }, 'ticket-017'));
+    expect(error.message.split('\n')[0]).toBe(
+      `${FILE}:8: variable "ticket" is missing for case ticket-017 (available: product, customer)`,
+    );
+    expect(error.hint).toContain('string?');
+  });
+
+  it('treats {{#if x}}, {{#each x}} and helper arguments on a missing variable as missing too', () => {
+    const bodies = ['{{#if urgnet}}!{{/if}}', '{{#each itmes}}{{this}}{{/each}}', '{{json payload}}', '{{#if ok}}{{else}}{{hint}}{{/if}}'];
+    for (const body of bodies) {
+      const compiled = compilePrompt(template(body));
+      const error = renderError(() => compiled.render({ ok: true }, 'c9'));
+      expect(error.message).toMatch(/variable "(urgnet|itmes|payload|hint)" is missing for case c9/);
+    }
+  });
+
+  it('lets a case leave out a variable declared optional with "?"', () => {
+    const compiled = compilePrompt(template('A{{#if note}} ({{note}}){{/if}} [{{note}}]', 'variables:\n  note: string?'));
+    expect(compiled.render({}, 'c1').user).toBe('A []');
+    expect(compiled.render({ note: 'hi' }, 'c2').user).toBe('A (hi) [hi]');
+  });
+
+  it('does not mistake helpers, @data, this, ../ and block params for missing variables', () => {
+    const body = '{{#each items as |item|}}{{@index}}:{{item}}:{{this}}:{{../title}}:{{@root.title}};{{/each}}{{json title indent=0}}';
+    const compiled = compilePrompt(template(body));
+    expect(compiled.render({ items: ['a'], title: 'T' }, 'c1').user).toBe('0:a:a:T:T;"T"');
+  });
+
+  it('names the full path of a missing nested property', () => {
+    const compiled = compilePrompt(template('line\n{{customer.name}}'));
+    const error = renderError(() => compiled.render({ customer: {} }, 'c3'));
+    expect(error.message).toBe(`${FILE}:7: variable "customer.name" is missing for case c3 ("name" not found)`);
+  });
+
+  it('checks declared variable types before rendering', () => {
+    const compiled = compilePrompt(template('{{count}} {{tags}}', 'variables:\n  count: number\n  tags: array\n  meta: any?'));
+    expect(compiled.render({ count: 3, tags: ['x'] }, 'c1').user).toBe('3 x');
+    const error = renderError(() => compiled.render({ count: '3', tags: ['x'] }, 'ticket-017'));
+    expect(error.message.split('\n')[0]).toBe(
+      `${FILE}: variables.count: variable "count" must be a number (declared type), got string in case ticket-017`,
+    );
+    const missing = renderError(() => compilePrompt(template('x', 'variables:\n  count: number')).render({}, 'c2'));
+    expect(missing.message).toContain('variable "count" is missing for case c2');
+  });
+});
+
+describe('compilePrompt: template errors', () => {
+  it('reports a syntax error at its line in the file', () => {
+    const error = renderError(() => compilePrompt(template('Hello\n{{name}}\n{{#if x}}open')));
+    expect(error.message.split('\n')[0]).toMatch(new RegExp(`^${FILE.replace(/\./g, '\\.')}:8: template syntax error`));
+    const unclosed = renderError(() => compilePrompt(template('ok\nok\n{{name')));
+    expect(unclosed.message.split('\n')[0]).toMatch(/^prompts\/triage\.v2\.hbs:8: template syntax error: Expecting/);
+    const mismatched = renderError(() => compilePrompt(template('a\n{{#if x}}\n{{/each}}')));
+    expect(mismatched.message).toMatch(/^prompts\/triage\.v2\.hbs:7: template syntax error: if doesn't match each/);
+  });
+
+  it('reports a syntax error in the system text at its line', () => {
+    const error = renderError(() => compilePrompt(template('body', 'system: |\n  line one\n  {{oops')));
+    expect(error.message).toMatch(/^prompts\/triage\.v2\.hbs:7: system text syntax error/);
+  });
+
+  it('names an unknown partial and the available ones', () => {
+    const error = renderError(() => compilePrompt(template('a\n{{> footr}}'), { partials: { footer: 'bye', header: 'hi' } }));
+    expect(error.message.split('\n')[0]).toBe(`${FILE}:7: unknown partial "footr" (available: footer, header)`);
+  });
+
+  it('names an unknown helper', () => {
+    const error = renderError(() => compilePrompt(template('{{jsn x}}')));
+    expect(error.message).toMatch(/^prompts\/triage\.v2\.hbs:6: unknown helper "jsn" \(available: each, if, indent, join, json,/);
+  });
+
+  it('wraps a helper misuse with the case and file', () => {
+    const compiled = compilePrompt(template('{{join list}}'));
+    const error = renderError(() => compiled.render({ list: 'not a list' }, 'c5'));
+    expect(error.message).toBe(`${FILE}: helper "join" failed for case c5: expected a list, got string`);
+  });
+});
+
+describe('compilePrompt: partials', () => {
+  it('renders partials in the current context and checks the variables they read', () => {
+    const partials = { header: 'Product: {{product}}', item: '* {{name}}' };
+    const compiled = compilePrompt(template('Head: {{> header}}\n{{#each items}}{{> item}};{{/each}}'), { partials });
+    expect(compiled.render({ product: 'Acme', items: [{ name: 'a' }] }, 'c1').user).toBe('Head: Product: Acme\n* a;');
+    const error = renderError(() => compiled.render({ items: [] }, 'c2'));
+    expect(error.message.split('\n')[0]).toBe(`${FILE}:6: variable "product" is missing for case c2 (available: items)`);
+  });
+
+  it('uses partials attached to the template when none are passed', () => {
+    const withPartials = { ...template('{{> sig}}'), partials: { sig: '-- {{who}}' } };
+    expect(compilePrompt(withPartials).render({ who: 'me' }, 'c1').user).toBe('-- me');
+  });
+
+  it('reports a syntax error inside a partial by name', () => {
+    const error = renderError(() => compilePrompt(template('{{> bad}}'), { partials: { bad: 'x\n{{#if}}' } }));
+    expect(error.message).toMatch(/^prompts\/triage\.v2\.hbs: partial "bad" syntax error on its line 2/);
+  });
+});
+
+describe('helpers', () => {
+  const render = (body: string, vars: Record<string, unknown>): string => compilePrompt(template(body)).render(vars, 'c').user;
+
+  it('json: pretty by default, compact with indent=0', () => {
+    expect(render('{{json x}}', { x: { a: [1, 2] } })).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
+    expect(render('{{json x indent=0}}', { x: { a: [1, 2] } })).toBe('{"a":[1,2]}');
+  });
+
+  it('truncate: by code points, with an ellipsis only when cut', () => {
+    expect(render('{{truncate t 3}}', { t: '😀😀😀😀' })).toBe('😀😀😀…');
+    expect(render('{{truncate t 10}}', { t: 'short' })).toBe('short');
+  });
+
+  it('join: with a given separator or ", "', () => {
+    expect(render('{{join l " | "}}', { l: ['a', 'b', 3] })).toBe('a | b | 3');
+    expect(render('{{join l}}', { l: ['a', { k: 1 }] })).toBe('a, {"k":1}');
+  });
+
+  it('indent: every non-empty line', () => {
+    expect(render('{{indent t 4}}', { t: 'a\n\nb' })).toBe('    a\n\n    b');
+  });
+});

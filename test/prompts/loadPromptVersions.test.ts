@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { compilePrompt, loadPartials, loadPromptFile, loadPromptVersions } from '../../src/prompts/index.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'promptgold-prompts-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const prompt = (id: string, version: string, body: string): string => `---\nid: ${id}\nversion: ${version}\nmax_tokens: 50\n---\n${body}\n`;
+
+async function folder(name: string, files: Record<string, string>): Promise<string> {
+  const dir = join(root, name);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  return dir;
+}
+
+async function failure(promise: Promise<unknown>): Promise<InputError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+describe('loadPromptVersions', () => {
+  it('loads every *.hbs, skips partials/, attaches partials and sorts versions naturally', async () => {
+    const dir = await folder('naturally', {
+      'triage.v10.hbs': prompt('triage', 'v10', 'ten {{> sig}}'),
+      'triage.v2.hbs': prompt('triage', 'v2', 'two'),
+      'nested/triage.v1.hbs': prompt('triage', 'v1', 'one'),
+      'partials/sig.hbs': 'signed {{who}}\n',
+      'notes.txt': 'ignored',
+    });
+    const templates = await loadPromptVersions(dir);
+    expect(templates.map((template) => template.version)).toEqual(['v1', 'v2', 'v10']);
+    const ten = templates[2];
+    expect(ten?.partials).toEqual({ sig: 'signed {{who}}' });
+    expect(ten && compilePrompt(ten).render({ who: 'me' }, 'c').user).toBe('ten signed me');
+  });
+
+  it('keeps only the requested versions, and lists the available ones for an unknown version', async () => {
+    const dir = await folder('select', {
+      'a.hbs': prompt('triage', 'v1', 'one'),
+      'b.hbs': prompt('triage', 'v2', 'two'),
+    });
+    expect((await loadPromptVersions(dir, { versions: ['v2'] })).map((template) => template.body)).toEqual(['two']);
+    const error = await failure(loadPromptVersions(dir, { versions: ['v3'] }));
+    expect(error.message).toBe(`${dir}: versions: prompt version "v3" not found (available: v1, v2)`);
+  });
+
+  it('names both files of a duplicate (id, version)', async () => {
+    const dir = await folder('duplicate', {
+      'a.hbs': prompt('triage', 'v1', 'one'),
+      'b.hbs': prompt('triage', 'v1', 'uno'),
+    });
+    const error = await failure(loadPromptVersions(dir));
+    expect(error.message).toContain('prompt "triage" version "v1" is defined twice');
+    expect(error.message).toContain(join(dir, 'a.hbs'));
+    expect(error.message).toContain(join(dir, 'b.hbs'));
+  });
+
+  it('loads a single file with an explicit partials folder, and checks partials at load time', async () => {
+    const dir = await folder('single', {
+      'one.hbs': prompt('x', 'v1', '{{> head}} body'),
+      'shared/head.hbs': 'HEAD',
+    });
+    const [template] = await loadPromptVersions(join(dir, 'one.hbs'), { partialsDir: join(dir, 'shared') });
+    expect(template && compilePrompt(template).render({}, 'c').user).toBe('HEAD body');
+    const error = await failure(loadPromptVersions(join(dir, 'one.hbs')));
+    expect(error.message).toContain('unknown partial "head" (available: none)');
+  });
+
+  it('reports a missing source and an empty folder', async () => {
+    expect((await failure(loadPromptVersions(join(root, 'absent')))).message).toContain('prompt file or folder not found');
+    const empty = await folder('empty', { 'readme.md': 'x' });
+    expect((await failure(loadPromptVersions(empty))).message).toContain('no *.hbs prompt files');
+  });
+});
+
+describe('loadPartials and loadPromptFile', () => {
+  it('names partials by file name without .hbs', async () => {
+    const dir = await folder('partials-only', { 'a.hbs': 'A\r\n', 'b.hbs': 'B', 'c.txt': 'C' });
+    expect(await loadPartials(dir)).toEqual({ a: 'A', b: 'B' });
+  });
+
+  it('reports a missing prompt file', async () => {
+    const error = await failure(loadPromptFile(join(root, 'missing.hbs')));
+    expect(error.message).toContain('prompt file not found');
+  });
+});

@@ -1,0 +1,112 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withCache } from '../../src/providers/cache.js';
+import { createFunctionProvider } from '../../src/providers/function.js';
+import { withRecording } from '../../src/providers/record.js';
+import { createReplayProvider } from '../../src/providers/replay.js';
+import { generationKey } from '../../src/providers/requestKey.js';
+import { ProviderError, type GenerateContext, type GenerationRequest, type Provider } from '../../src/providers/types.js';
+import { tempProject, type TempProject } from '../helpers/tempProject.js';
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+const request: GenerationRequest = { model: 'claude-haiku-4-5', system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }], maxTokens: 50 };
+const context = (repeat = 0): GenerateContext => ({
+  signal: new AbortController().signal,
+  repeat,
+  caseId: 'c1',
+  vars: { name: 'Ada' },
+  promptId: 'greet',
+  promptVersion: 'v1',
+});
+
+function counting(): Provider & { calls: number } {
+  const provider = {
+    id: 'counting',
+    calls: 0,
+    async generate(_req: GenerationRequest, ctx: GenerateContext) {
+      provider.calls++;
+      return { text: `answer ${provider.calls} r${ctx.repeat}`, stopReason: 'end_turn', latencyMs: 12, costUsd: 0.5, usage: { inputTokens: 10, outputTokens: 4 } };
+    },
+  };
+  return provider;
+}
+
+describe('generationKey', () => {
+  it('differs by repeat index and by any request field, and ignores key order', () => {
+    expect(generationKey(request, 0)).not.toBe(generationKey(request, 1));
+    expect(generationKey(request, 0)).not.toBe(generationKey({ ...request, maxTokens: 51 }, 0));
+    const reordered = { maxTokens: 50, messages: request.messages, system: 'Be brief.', model: 'claude-haiku-4-5' };
+    expect(generationKey(reordered, 0)).toBe(generationKey(request, 0));
+  });
+});
+
+describe('record → replay', () => {
+  it('replays exactly what was recorded, per repeat, from a sorted byte-stable file', async () => {
+    project = await tempProject();
+    const file = project.path('rec/greet.jsonl');
+    const recorder = withRecording(counting(), file);
+    await recorder.generate(request, context(1));
+    await recorder.generate(request, context(0));
+    await recorder.close!();
+    const first = await readFile(file, 'utf8');
+    expect(first.trim().split('\n')).toHaveLength(2);
+
+    const replay = await createReplayProvider(file);
+    expect((await replay.generate(request, context(0))).text).toBe('answer 2 r0');
+    expect((await replay.generate(request, context(1))).text).toBe('answer 1 r1');
+
+    const again = withRecording(counting(), file);
+    await again.generate(request, context(0));
+    await again.generate(request, context(1));
+    await again.close!();
+    expect((await readFile(file, 'utf8')).split('\n').map((l) => l.slice(0, 80))).toEqual(first.split('\n').map((l) => l.slice(0, 80)));
+  });
+
+  it('a miss is a replay_miss error that says which sample and how to record it', async () => {
+    project = await tempProject();
+    const replay = await createReplayProvider(project.path('none.jsonl'));
+    const error = await replay.generate(request, context(2)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).kind).toBe('replay_miss');
+    expect((error as ProviderError).message).toMatch(/case c1, greet v1, model claude-haiku-4-5, repeat 2/);
+    expect((error as ProviderError).message).toMatch(/--record/);
+  });
+
+  it('a malformed recordings file is an input error naming the line', async () => {
+    project = await tempProject({ 'bad.jsonl': '{"key":"a","response":{"text":"x"}}\n{oops\n' });
+    await expect(createReplayProvider(project.path('bad.jsonl'))).rejects.toThrow(/bad\.jsonl:2: not valid JSON/);
+  });
+});
+
+describe('response cache', () => {
+  it('serves a second identical request from disk, marked cached, and keeps repeats independent', async () => {
+    project = await tempProject();
+    const inner = counting();
+    const cached = withCache(inner, project.path('cache'));
+    const a = await cached.generate(request, context(0));
+    const b = await cached.generate(request, context(0));
+    const c = await cached.generate(request, context(1));
+    expect(inner.calls).toBe(2);
+    expect(a.cached).toBeUndefined();
+    expect(b).toMatchObject({ text: a.text, cached: true });
+    expect(c.text).not.toBe(a.text);
+    const shards = await readdir(project.path('cache'));
+    expect(shards.length).toBeGreaterThan(0);
+  });
+});
+
+describe('function provider', () => {
+  it('passes the case vars and the rendered prompt, and serializes object results as JSON', async () => {
+    const seen: unknown[] = [];
+    const provider = createFunctionProvider(async (input, ctx) => {
+      seen.push(input, ctx.prompt, ctx.system);
+      return { greeting: `hello ${String(input.name)}` };
+    }, 'greeter');
+    const generation = await provider.generate(request, context());
+    expect(generation.text).toBe('{"greeting":"hello Ada"}');
+    expect(seen).toEqual([{ name: 'Ada' }, 'Hi', 'Be brief.']);
+    expect(provider.id).toBe('function:greeter');
+  });
+});
