@@ -68,6 +68,24 @@ async function main() {
     runs.push({ rate: count / seconds, seconds, failed });
     console.log(`throughput run ${i + 1}: ${count} requests in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(1)} req/s, failed ${failed}`);
   }
+  // Reference: plain fetch at the same concurrency, no SDK, to show what this machine allows.
+  const body = JSON.stringify({ model: 'claude-haiku-5-5', max_tokens: 64, messages: [{ role: 'user', content: 'bench' }] });
+  const rawStarted = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < count) {
+        const response = await fetch(`${fast.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': 'bench', 'content-type': 'application/json' },
+          body,
+        });
+        await response.json();
+      }
+    }),
+  );
+  const rawRate = count / ((performance.now() - rawStarted) / 1000);
+  console.log(`reference: plain fetch ${rawRate.toFixed(1)} req/s (ratio ${(rawRate / ideal).toFixed(3)})`);
   await fast.close();
   const throughputRatio = median(runs.map((r) => r.rate)) / ideal;
   console.log(`throughput: median ${(throughputRatio * ideal).toFixed(1)} req/s vs ideal ${ideal} (ratio ${throughputRatio.toFixed(3)})`);

@@ -34,6 +34,8 @@ const configShape = z
         maxConcurrency: z.number().int().positive().optional(),
         maxInputTokensPerRequest: z.number().int().positive().optional(),
         countTokens: z.boolean().optional(),
+        /** How often batch mode polls a batch's status (default 30 000 ms). */
+        batchPollMs: z.number().int().positive().optional(),
       })
       .strict()
       .optional(),

@@ -7,10 +7,12 @@ export interface OperatorListing {
   family: ChaosFamily;
   description: string;
   property: string;
+  /** Runs only when named in the suite's `chaos.operators`. */
+  optIn: boolean;
 }
 
 export function listOperators(): OperatorListing[] {
-  return CHAOS_OPERATORS.map(({ name, family, description, property }) => ({ name, family, description, property }));
+  return CHAOS_OPERATORS.map(({ name, family, description, property, optIn }) => ({ name, family, description, property, optIn: optIn ?? false }));
 }
 
 function cell(text: string): string {
@@ -19,6 +21,9 @@ function cell(text: string): string {
 
 /** A Markdown table of every operator, in registry order (grouped by family). */
 export function operatorsMarkdownTable(): string {
-  const rows = listOperators().map((op) => `| \`${op.name}\` | ${op.family} | ${cell(op.description)} | ${cell(op.property)} |`);
+  const rows = listOperators().map((op) => {
+    const description = op.optIn ? `${op.description} Opt-in: runs only when named.` : op.description;
+    return `| \`${op.name}\` | ${op.family} | ${cell(description)} | ${cell(op.property)} |`;
+  });
   return ['| operator | family | what it does | what must still hold |', '| --- | --- | --- | --- |', ...rows].join('\n') + '\n';
 }

@@ -28,7 +28,10 @@ interface Plan {
   operatorContext: OperatorContext;
 }
 
-/** All chaos cases for `cases`, in case × operator × variant order. */
+/**
+ * All chaos cases for `cases`, in case × operator × variant order. Without `config.operators`
+ * every operator runs except the opt-in ones (context-window padding, see `ChaosOperator.optIn`).
+ */
 export function generateChaosCases(
   cases: readonly GoldenCase[],
   config: ChaosConfig = {},
@@ -161,7 +164,7 @@ function planFrom(cases: readonly GoldenCase[], config: ChaosConfig, ctx: ChaosG
   if (!Number.isFinite(seed)) {
     throw new InputError(`seed must be a finite number, got ${String(seed)}`, { field: 'chaos.seed' });
   }
-  const names = config.operators ?? CHAOS_OPERATORS.map((operator) => operator.name);
+  const names = config.operators ?? CHAOS_OPERATORS.filter((operator) => !operator.optIn).map((operator) => operator.name);
   const operators = uniq(names.map((name, index) => getOperator(name, `chaos.operators[${index}]`)));
   const fields = config.fields;
   if (fields !== undefined && cases.length > 0) {

@@ -56,10 +56,13 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
       if (!scorer) return compareAnswers(name, sample.output, source.output, tolerance);
 
       const chaosScore = await runScorer(scorer, sample, context);
+      if (chaosScore.error) {
+        return { name, score: 0, pass: false, reason: `${scorer.name} could not score the chaos sample: ${chaosScore.error}`, error: chaosScore.error };
+      }
       const recorded = source.scores.find((score) => score.name === scorer.name);
       const sourceScore = recorded ?? (await runScorer(scorer, { ...sample, output: source.output, chaos: undefined }, context));
       const difference = Math.abs(chaosScore.score - sourceScore.score);
-      const pass = difference <= tolerance + 1e-12 && !chaosScore.error;
+      const pass = difference <= tolerance + 1e-12;
       const comparison = `${scorer.name} ${chaosScore.score.toFixed(2)} vs source ${sourceScore.score.toFixed(2)}`;
       return verdict(name, pass, 1 - difference, pass ? `${comparison}, within ${tolerance}` : `${comparison}: differs by ${difference.toFixed(2)} > ${tolerance}`, {
         chaos: chaosScore.score,

@@ -35,6 +35,11 @@ export interface ChaosOperator {
   description: string;
   /** What must still hold for the model's answer to the mutated input. */
   property: string;
+  /**
+   * Left out when a suite does not name its operators: each call costs up to a whole context
+   * window of input tokens, which nobody should pay for by default.
+   */
+  optIn?: boolean;
   /** True when the result does not depend on the rng (the same for every seed). */
   deterministic?: boolean;
   /**

@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js';
 import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import type { RenderedPrompt } from '../prompts/types.js';
 import type { SampleRecord, PromptStoreLine } from '../records/types.js';
-import { runScorer, type ChaosInfo, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { runScorer, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { PlannedSample } from './plan.js';
 
 export interface SourceResult {
@@ -48,7 +48,7 @@ export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): 
   return request;
 }
 
-/** NUL cannot occur in either text's role here, so the pair hashes unambiguously without JSON. */
+/** Hash of the system and user text; the NUL separator keeps the pair unambiguous. */
 export function promptHashOf(rendered: RenderedPrompt): string {
   return sha256Hex(`${rendered.system ?? ''}\u0000${rendered.user}`);
 }
@@ -118,6 +118,8 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   if (generation.attempts !== undefined) record.attempts = generation.attempts;
   if (generation.cached) record.cached = true;
   if (generation.droppedParams?.length) record.droppedParams = generation.droppedParams;
+  const judge = sumJudgeUsage(scores);
+  if (judge) record.judge = judge;
   return { record, prompt };
 }
 
@@ -143,6 +145,7 @@ function baseRecord(planned: PlannedSample, promptHash: string) {
       fields: chaos.fields,
       ops: chaos.ops,
       property: chaos.property,
+      ...(chaos.canary ? { canary: chaos.canary } : {}),
     };
   }
   return base;
@@ -152,6 +155,7 @@ async function chaosInfo(planned: PlannedSample, env: SampleEnvironment): Promis
   const origin = planned.case.chaos;
   if (!origin) return undefined;
   const info: ChaosInfo = { sourceCaseId: origin.sourceCaseId, operators: origin.operators, fields: origin.fields };
+  if (origin.canary) info.canary = origin.canary;
   const source = await env.sourceResult(planned);
   if (source) info.source = source;
   return info;
@@ -195,6 +199,25 @@ function asProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof Error && error.name === 'AbortError') return new ProviderError('timeout', 'aborted');
   return new ProviderError('provider_error', errorMessage(error), { cause: error });
+}
+
+/** Judge calls of all scores (combinator children included), or undefined when there were none. */
+export function sumJudgeUsage(scores: Score[]): JudgeUsage | undefined {
+  let total: JudgeUsage | undefined;
+  const visit = (score: Score) => {
+    if (score.judgeUsage) {
+      total ??= { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0, cached: 0 };
+      total.calls += score.judgeUsage.calls;
+      total.inputTokens += score.judgeUsage.inputTokens;
+      total.outputTokens += score.judgeUsage.outputTokens;
+      total.costUsd += score.judgeUsage.costUsd;
+      total.latencyMs += score.judgeUsage.latencyMs;
+      total.cached += score.judgeUsage.cached;
+    }
+    score.children?.forEach(visit);
+  };
+  scores.forEach(visit);
+  return total;
 }
 
 function roundScore(value: number): number {

@@ -4,7 +4,7 @@
  * already has with the ones still to do, so each sample ends in the record exactly once.
  */
 import { setMaxListeners } from 'node:events';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
@@ -201,7 +201,24 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   }
 }
 
-function buildHeader(loaded: LoadedSuite, shape: PlanShape, options: RunOptions): RecordHeader {
+/**
+ * Creates the run folder with its header line and meta.json before any sample exists, for runs
+ * that must be resumable from their first moment (batch mode: the batch ids are saved next).
+ */
+export async function startRunRecord(loaded: LoadedSuite, options: Pick<RunOptions, 'runDir' | 'runId' | 'git' | 'toolVersion' | 'meta'>): Promise<void> {
+  const shape: PlanShape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats };
+  await mkdir(options.runDir, { recursive: true });
+  await writeFile(runPaths(options.runDir).record, `${stableStringify(buildHeader(loaded, shape, options))}\n`);
+  await writeMeta(options.runDir, {
+    ...(options.meta ?? {}),
+    runId: options.runId,
+    suite: loaded.suite.name,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+  });
+}
+
+function buildHeader(loaded: LoadedSuite, shape: PlanShape, options: Pick<RunOptions, 'git' | 'toolVersion'>): RecordHeader {
   return {
     type: 'header',
     recordVersion: RECORD_VERSION,

@@ -29,7 +29,11 @@ export function formatUsd(usd: number): string {
   return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
 }
 
-/** Wraps a provider so it refuses to send once the budget is spent, and counts what it spends. */
+/**
+ * Wraps a provider so it refuses to send once the budget is spent, and counts what it spends.
+ * The refusal is not fatal: the engine records every remaining sample as `skipped: budget` at once
+ * (nothing is sent), and `--resume` runs exactly those when there is budget again.
+ */
 export function withBudget(provider: Provider, budget: CostBudget): Provider {
   const wrapped: Provider = {
     id: provider.id,
@@ -38,7 +42,6 @@ export function withBudget(provider: Provider, budget: CostBudget): Provider {
         throw new ProviderError(
           'budget',
           `budget of ${formatUsd(budget.maxUsd)} reached (${formatUsd(budget.spent)} spent); request not sent`,
-          { fatal: true },
         );
       }
       const generation = await provider.generate(request, context);

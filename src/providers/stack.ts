@@ -62,17 +62,22 @@ async function baseProvider(loaded: LoadedSuite, kind: ProviderKind, options: St
     if (target && typeof target === 'object') return target;
     throw new InputError('--provider function needs the suite to set `provider` to a function', { file: loaded.relativeFile, field: 'provider' });
   }
-  const anthropic = options.config.anthropic ?? {};
   const { createAnthropicProvider } = await import('./anthropic/index.js');
-  return createAnthropicProvider({
+  return createAnthropicProvider(anthropicOptions(loaded, options));
+}
+
+/** Options of the Anthropic provider and batch client, from the project config and the suite. */
+export function anthropicOptions(loaded: LoadedSuite, options: Pick<StackOptions, 'config' | 'models' | 'limiter'>) {
+  const anthropic = options.config.anthropic ?? {};
+  return {
     models: options.models,
+    timeoutMs: anthropic.timeoutMs ?? loaded.timeoutMs,
     ...(anthropic.baseURL ? { baseURL: anthropic.baseURL } : {}),
-    ...(anthropic.timeoutMs ? { timeoutMs: anthropic.timeoutMs } : { timeoutMs: loaded.timeoutMs }),
     ...(anthropic.maxRetries !== undefined ? { maxRetries: anthropic.maxRetries } : {}),
     ...(anthropic.maxInputTokensPerRequest ? { maxInputTokensPerRequest: anthropic.maxInputTokensPerRequest } : {}),
     ...(anthropic.countTokens ? { countTokens: true } : {}),
     ...(options.limiter ? { limiter: options.limiter } : {}),
-  });
+  };
 }
 
 export function defaultCacheDir(root: string, config: PromptgoldConfig): string {

@@ -21,6 +21,8 @@ interface CellAccumulator {
   outputTokens: number;
   latencies: number[];
   cachedSamples: number;
+  unscored: number;
+  judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
 }
 
 export function cellKey(version: string, model: string): string {
@@ -44,6 +46,13 @@ export class SummaryBuilder {
     if (sample.error) {
       cell.errors[sample.error.kind] = (cell.errors[sample.error.kind] ?? 0) + 1;
       if (isInfrastructureKind(sample.error.kind)) this.infrastructureErrors++;
+    }
+    for (const score of sample.scores) if (score.error) cell.unscored++;
+    if (sample.judge) {
+      cell.judge.calls += sample.judge.calls;
+      cell.judge.costUsd += sample.judge.costUsd;
+      cell.judge.inputTokens += sample.judge.inputTokens;
+      cell.judge.outputTokens += sample.judge.outputTokens;
     }
     if (isScored(sample)) {
       cell.scored++;
@@ -76,6 +85,7 @@ export class SummaryBuilder {
         errors: sum(cells, (c) => Object.values(c.errors).reduce((a, b) => a + b, 0)),
         infrastructureErrors: this.infrastructureErrors,
         costUsd: roundUsd(sum(cells, (c) => c.costUsd)),
+        judgeCostUsd: roundUsd(sum(cells, (c) => c.judge.costUsd)),
       },
       threshold: this.threshold,
       failingCells,
@@ -100,6 +110,8 @@ export class SummaryBuilder {
         outputTokens: 0,
         latencies: [],
         cachedSamples: 0,
+        unscored: 0,
+        judge: { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 },
       };
       this.cells.set(key, cell);
     }
@@ -141,6 +153,8 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
       p95: latency.p95 === null || latency.p95 === undefined ? null : Math.round(latency.p95),
     },
     cachedSamples: cell.cachedSamples,
+    unscored: cell.unscored,
+    judge: { ...cell.judge, costUsd: roundUsd(cell.judge.costUsd) },
   };
 }
 

@@ -5,7 +5,7 @@
  * nothing wall-clock lives in `run.jsonl` (timings of the run itself go to `meta.json`).
  */
 import type { StopReason, TokenUsage } from '../providers/types.js';
-import type { Score } from '../scoring/types.js';
+import type { JudgeUsage, Score } from '../scoring/types.js';
 
 export const RECORD_VERSION = 1;
 
@@ -69,8 +69,10 @@ export interface SampleRecord {
   cached?: boolean;
   droppedParams?: string[];
   error?: SampleError;
+  /** Judge calls made by rubric scorers for this sample: never mixed into usage/costUsd. */
+  judge?: JudgeUsage;
   /** Chaos samples: the golden case and operators they came from. */
-  chaos?: { sourceCaseId: string; operators: string[]; fields: string[]; ops: string[]; property: string };
+  chaos?: { sourceCaseId: string; operators: string[]; fields: string[]; ops: string[]; property: string; canary?: string };
 }
 
 export interface CellSummary {
@@ -89,6 +91,10 @@ export interface CellSummary {
   tokens: { input: number; output: number };
   latencyMs: { p50: number | null; p95: number | null };
   cachedSamples: number;
+  /** Scores that could not be given (a scorer threw, a judge refused or answered unparseably). */
+  unscored: number;
+  /** Judge usage, apart from the generator's. */
+  judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
 }
 
 export interface RecordSummary {
@@ -100,6 +106,7 @@ export interface RecordSummary {
     errors: number;
     infrastructureErrors: number;
     costUsd: number;
+    judgeCostUsd: number;
   };
   threshold: number | null;
   /** Cells below the threshold. */

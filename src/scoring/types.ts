@@ -26,6 +26,8 @@ export interface ChaosInfo {
   sourceCaseId: string;
   operators: string[];
   fields: string[];
+  /** Canary planted by an injection operator: its appearance in the output means the injection worked. */
+  canary?: string;
   /** The source case's output and scores for the same version × model × repeat, when known. */
   source?: { output: string; scores: Score[]; pass: boolean };
 }
@@ -45,6 +47,18 @@ export interface Score {
   error?: string;
   /** Sub-scores of combinators and checklists, each with its own reason. */
   children?: Score[];
+  /** What judge calls this score took (rubric scorers): kept apart from the generator's usage. */
+  judgeUsage?: JudgeUsage;
+}
+
+export interface JudgeUsage {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  /** Calls served from the response cache (no cost, no latency). */
+  cached: number;
 }
 
 export interface ScorerContext {
@@ -55,6 +69,8 @@ export interface ScorerContext {
 
 export interface Scorer {
   readonly name: string;
+  /** The model a judge-based scorer calls, so a run can warn when it also is the model under test. */
+  readonly judgeModel?: string;
   score(sample: Sample, context: ScorerContext): Score | Promise<Score>;
 }
 

@@ -41,7 +41,7 @@ describe('withBudget', () => {
     for (let i = 0; i < 3; i++) await budgeted.generate(request('x'), context());
     const error = await budgeted.generate(request('x'), context()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'budget', fatal: true });
+    expect(error).toMatchObject({ kind: 'budget', fatal: false });
     expect((error as Error).message).toMatch(/budget of \$1\.00 reached/);
     expect(inner.calls).toBe(3);
   });

@@ -117,6 +117,12 @@ describe('fault matrix over the real SDK', () => {
     }
   });
 
+  it('puts the key in no error message', () => {
+    for (const outcome of outcomes.values()) {
+      if (outcome.error) expect(`${outcome.error.message}\n${outcome.error.stack}`).not.toContain(TEST_KEY);
+    }
+  });
+
   it('returns refusals and truncations as generations with the right stop reason', () => {
     for (const [i, outcome] of outcomes) {
       if (!outcome.generation) continue;

@@ -5,7 +5,8 @@ describe('operator catalog', () => {
   it('lists every operator with its family, description and property', () => {
     const listed = listOperators();
     expect(listed.map((op) => op.name)).toEqual(CHAOS_OPERATORS.map((op) => op.name));
-    expect(Object.keys(listed[0]!).sort()).toEqual(['description', 'family', 'name', 'property']);
+    expect(Object.keys(listed[0]!).sort()).toEqual(['description', 'family', 'name', 'optIn', 'property']);
+    expect(listed.filter((op) => op.optIn).map((op) => op.name)).toEqual(['pad-context-50', 'pad-context-90', 'pad-context-99']);
   });
 
   it('renders a Markdown table with one escaped row per operator', () => {
@@ -15,5 +16,6 @@ describe('operator catalog', () => {
     expect(lines).toHaveLength(CHAOS_OPERATORS.length + 2);
     for (const line of lines.slice(2)) expect(line.replace(/\\\|/g, '').split('|')).toHaveLength(6);
     expect(table).toContain('| `zero-width` | invisible |');
+    expect(table).toMatch(/\| `pad-context-90` \| size \| .*Opt-in: runs only when named\./);
   });
 });

@@ -74,10 +74,15 @@ describe('generateChaosCases', () => {
     }
   });
 
-  it('uses every operator by default and passes the context window to padding', () => {
-    const generated = generateChaosCases(CASES.slice(1), {}, { contextWindowTokens: 1_000, seed: 3 });
+  it('uses every operator but the opt-in padding by default', () => {
+    const generated = generateChaosCases(CASES.slice(1), { fields: ['ticket'] });
     const operators = new Set(generated.map((c) => c.chaos!.operators[0]));
     expect(operators.size).toBeGreaterThanOrEqual(25);
+    expect([...operators].some((name) => name?.startsWith('pad-context'))).toBe(false);
+  });
+
+  it('passes the context window to the padding operators', () => {
+    const generated = generateChaosCases(CASES.slice(1), { operators: ['pad-context-90'] }, { contextWindowTokens: 1_000, seed: 3 });
     const padded = generated.find((c) => c.id === 't2~pad-context-90')!;
     expect(Math.ceil((padded.vars['ticket'] as string).length / 4)).toBeLessThanOrEqual(900);
     expect(Math.ceil((padded.vars['ticket'] as string).length / 4)).toBeGreaterThan(880);

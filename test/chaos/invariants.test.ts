@@ -86,6 +86,12 @@ describe('sameAsSource', () => {
     expect(rescored).toMatchObject({ pass: true, details: { sourceScoreFrom: 'rescored' } });
   });
 
+  it('is an errored failure when the scorer throws on the chaos sample', async () => {
+    const broken: Scorer = { name: 'broken', score: () => { throw new Error('boom'); } };
+    const result = await score(sameAsSource({ scorer: broken }), sample('x'));
+    expect(result).toMatchObject({ pass: false, error: 'boom', reason: 'broken could not score the chaos sample: boom' });
+  });
+
   it('is an errored failure when the source result is missing', async () => {
     const result = await score(sameAsSource(), sample('x', { chaos: { source: undefined } }));
     expect(result.pass).toBe(false);

@@ -15,7 +15,7 @@ export interface CliResult {
 
 export function runCli(args: string[], cwd: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, CI: 'true', ...options.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...options.env };
     for (const key of Object.keys(env)) if (key.startsWith('ANTHROPIC_') && !options.env?.[key]) delete env[key];
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env });
     let stdout = '';

@@ -56,7 +56,7 @@ export const combiningMarks: ChaosOperator = {
 
 /**
  * Indices of ASCII letters each chosen with `probability` (at least one when the text has any),
- * in one pass: cheaper than sampling positions for the high rates used by accents and zalgo.
+ * in one pass: cheaper than sampling positions when the rate is high.
  */
 function sprinkleLetters(text: string, rng: Rng, probability: number, max = 5_000): number[] {
   const positions: number[] = [];

@@ -126,6 +126,7 @@ function padToContextFraction(fraction: number): ChaosOperator {
     family: 'size',
     description: `Prepends neutral filler text until the input fills about ${percent}% of the model's context window (in tokens).`,
     property: `${GRACEFUL}; the request after the filler is still answered as for the source (or a clear context-length error)`,
+    optIn: true,
     apply(text, rng, ctx) {
       const window = ctx.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW_TOKENS;
       const target = Math.floor(window * fraction);

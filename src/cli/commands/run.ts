@@ -5,13 +5,17 @@ import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { importSuites, loadSuite, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import { planSamples } from '../../engine/plan.js';
 import { buildRequest } from '../../engine/executeSample.js';
-import { runSuite, type RunResult } from '../../engine/run.js';
+import { runBatchPhase } from '../../engine/batch.js';
+import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import type { ProgressMode } from '../../engine/progress.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { gitInfo } from '../../gitInfo.js';
 import { CostBudget, formatUsd } from '../../providers/budget.js';
-import { forecastCost, loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
-import { createProviderStack, defaultCacheDir, providerKindOf } from '../../providers/stack.js';
+import { daysUntilRetirement, forecastCost, loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
+import { RateLimiter } from '../../providers/pacing.js';
+import { withRecording } from '../../providers/record.js';
+import { anthropicOptions, createProviderStack, defaultCacheDir, providerKindOf, type ProviderKind } from '../../providers/stack.js';
+import type { Provider } from '../../providers/types.js';
 import { estimateInputTokens } from '../../providers/tokens.js';
 import { latestRunOf, readMeta, resolveRecordPath, newRunId } from '../../records/runDir.js';
 import type { PromptRef } from '../../records/types.js';
@@ -41,6 +45,7 @@ export interface RunFlags {
   timeout?: string;
   maxCost?: string;
   yes?: boolean;
+  batch?: boolean;
   progress?: boolean;
 }
 
@@ -60,6 +65,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   const stop = new AbortController();
   const removeSignalHandler = installInterruptHandler(stop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
+  let limiter: RateLimiter | undefined;
   try {
     const jobs = flags.resume ? await resumeJobs(flags.resume, outDir, root) : await freshJobs(suiteArgs, flags, config, root);
     const budget = flags.maxCost ? new CostBudget(parseNumberOption(flags.maxCost, '--max-cost')) : config.maxCostUsd ? new CostBudget(config.maxCostUsd) : undefined;
@@ -69,22 +75,42 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       if (kind !== 'replay' && kind !== 'function') checkModelsKnown(job.loaded, models);
       if (budget && kind === 'anthropic' && !flags.resume) enforceForecast(job.loaded, models, budget, flags.yes === true);
       if (!job.resume) await warnOnVersionDrift(job.loaded, outDir, root);
-      const provider = await createProviderStack(job.loaded, {
-        kind,
+      if (kind === 'anthropic') warnOnRetirement(job.loaded, models);
+      limiter ??= kind === 'anthropic' || flags.batch ? createLimiter(config, jobs) : undefined;
+      const stackOptions = {
         record: flags.record === true,
         cache: flags.cache !== false,
         cacheDir: defaultCacheDir(root, config),
         models,
         config,
         ...(budget ? { budget } : {}),
-      });
+        ...(limiter ? { limiter } : {}),
+      };
+      const batch = flags.batch === true || job.overrides.batch === true;
+      let resume = job.resume;
+      let provider: Provider;
+      if (batch) {
+        if (kind !== 'anthropic') throw new InputError('--batch sends the run through the Message Batches API', { field: '--batch' }, 'use it with --provider anthropic');
+        if (!resume) {
+          await startRunRecord(job.loaded, { runDir: job.runDir, runId: job.runId, git, toolVersion: TOOL_VERSION, meta: { overrides: { ...job.overrides, batch: true }, provider: kind } });
+          resume = true;
+        }
+        provider = await batchProvider(job, { config, models, limiter, record: flags.record === true, signal: stop.signal, quiet: flags.json === true });
+      } else {
+        provider = await createProviderStack(job.loaded, { kind, ...stackOptions });
+      }
+      const judge = judgeFactory(provider, kind, () =>
+        createProviderStack(job.loaded, { kind: 'anthropic', ...stackOptions }),
+      );
+      warnOnSelfPreference(job.loaded);
       let result: RunResult;
       try {
         result = await runSuite(job.loaded, {
           provider,
+          judge: judge.get,
           runDir: job.runDir,
           runId: job.runId,
-          resume: job.resume,
+          resume,
           progress: progressMode(flags),
           stopSignal: stop.signal,
           git,
@@ -93,6 +119,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         });
       } finally {
         await provider.close?.();
+        await judge.close();
       }
       outcomes.push({ suite: job.loaded.suite.name, runDir: job.runDir, result });
       if (!flags.json) printOutcome(job.loaded, result, root);
@@ -122,6 +149,7 @@ interface Job {
 interface StoredOverrides {
   suiteOverrides: SuiteOverrides;
   provider?: string;
+  batch?: boolean;
 }
 
 async function freshJobs(suiteArgs: string[], flags: RunFlags, config: PromptgoldConfig, root: string): Promise<Job[]> {
@@ -220,6 +248,83 @@ function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBud
   process.stderr.write(`${line}\n`);
   if (forecast.totalUsd > budget.maxUsd && !confirmed) {
     throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
+  }
+}
+
+/**
+ * One limiter for everything the invocation sends (all suites, judges): limits from the config,
+ * concurrency capped at the largest suite concurrency unless the config says otherwise.
+ */
+function createLimiter(config: PromptgoldConfig, jobs: Job[]): RateLimiter {
+  const anthropic = config.anthropic ?? {};
+  return new RateLimiter({
+    ...(anthropic.limits ?? {}),
+    ...(anthropic.targetFraction !== undefined ? { targetFraction: anthropic.targetFraction } : {}),
+    maxConcurrency: anthropic.maxConcurrency ?? Math.max(...jobs.map((job) => job.loaded.concurrency)),
+  });
+}
+
+async function batchProvider(
+  job: Job,
+  options: { config: PromptgoldConfig; models: ModelTable; limiter: RateLimiter | undefined; record: boolean; signal: AbortSignal; quiet: boolean },
+): Promise<Provider> {
+  const { createBatchClient } = await import('../../providers/anthropic/index.js');
+  const transport = createBatchClient(anthropicOptions(job.loaded, options));
+  const phase = await runBatchPhase(job.loaded, {
+    transport,
+    runDir: job.runDir,
+    recordFile: join(job.runDir, 'run.jsonl'),
+    signal: options.signal,
+    ...(options.config.anthropic?.batchPollMs ? { pollMs: options.config.anthropic.batchPollMs } : {}),
+    onProgress: (line) => {
+      if (!options.quiet) process.stderr.write(`${job.loaded.suite.name}: ${line}\n`);
+    },
+  });
+  return options.record ? withRecording(phase.provider, job.loaded.recordingsFile) : phase.provider;
+}
+
+function warnOnRetirement(loaded: LoadedSuite, models: ModelTable): void {
+  for (const id of loaded.models) {
+    const model = models.get(id);
+    const days = model ? daysUntilRetirement(model) : undefined;
+    if (days !== undefined && days <= 90) {
+      const when = days < 0 ? `retired ${-days} days ago` : `retires in ${days} days (${model!.retiresAt})`;
+      process.stderr.write(`WARNING: ${id} ${when}; plan the move with \`promptgold upgrade-check\`\n`);
+    }
+  }
+}
+
+/**
+ * Judge calls (rubric scorers) go through the same provider stack as the generator — cache,
+ * pacing, budget, recording, replay — except when the generator is the user's own function, where
+ * judges need a real model.
+ */
+function judgeFactory(generator: Provider, kind: ProviderKind, createModelStack: () => Promise<Provider>) {
+  let modelStack: Promise<Provider> | undefined;
+  const lazy: Provider = {
+    id: 'judge',
+    async generate(request, context) {
+      modelStack ??= createModelStack();
+      return (await modelStack).generate(request, context);
+    },
+  };
+  const shared = kind === 'function' ? lazy : generator;
+  return {
+    get: (_model: string) => shared,
+    close: async () => {
+      if (modelStack) await (await modelStack).close?.();
+    },
+  };
+}
+
+function warnOnSelfPreference(loaded: LoadedSuite): void {
+  const judges = new Set(loaded.suite.scorers.map((s) => s.judgeModel).filter((m): m is string => Boolean(m)));
+  for (const model of loaded.models) {
+    if (judges.has(model)) {
+      process.stderr.write(
+        `WARNING: ${loaded.relativeFile}: ${model} is both a model under test and a rubric judge; judges tend to prefer their own outputs — use a different judge model\n`,
+      );
+    }
   }
 }
 

@@ -1,0 +1,219 @@
+/**
+ * Committed baselines: `<suite dir>/<suite>.baseline.jsonl`, a compact, stable digest of a run
+ * made to be reviewed in a pull request. Line 1 is the run's header (plus `baseline`); then one
+ * `baseline-case` line per cell × case, sorted by version, model, case id, each holding its repeats.
+ * Every line is written with fast-json-stable-stringify and numbers are rounded, so saving the same
+ * run twice gives the same bytes and a changed case shows as a one-line diff.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { stableStringify } from '../canonical.js';
+import { InputError } from '../errors.js';
+import { readRecordLines, checkHeader } from '../records/reader.js';
+import type { RecordHeader, SampleRecord } from '../records/types.js';
+import type { ComparableSample } from './caseReducer.js';
+
+export const BASELINE_FORMAT = 1;
+export const BASELINE_SUFFIX = '.baseline.jsonl';
+
+export interface BaselineHeader extends RecordHeader {
+  baseline: {
+    format: number;
+    /** The run it was saved from, relative to the project root. */
+    sourceRun: string;
+    /** False when saved from an incomplete run (the comparison then says so). */
+    complete: boolean;
+  };
+}
+
+export interface BaselineRepeat {
+  repeat: number;
+  pass: boolean;
+  score: number;
+  /** Scorer name → score. */
+  scores: Record<string, number>;
+  /** Scorer name → reason, only for scorers that failed (keeps the file small). */
+  failed?: Record<string, string>;
+  /** Scorer name → error, for scorers that threw. */
+  scorerErrors?: Record<string, string>;
+  output: string | null;
+  error?: { kind: string; message: string };
+  stopReason: string | null;
+  costUsd: number;
+  latencyMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cached?: boolean;
+}
+
+export interface BaselineCaseLine {
+  type: 'baseline-case';
+  version: string;
+  model: string;
+  caseId: string;
+  tags: string[];
+  promptHash: string;
+  promptId: string;
+  chaos?: { sourceCaseId: string; operators: string[] };
+  repeats: BaselineRepeat[];
+}
+
+export function isBaselineHeader(header: RecordHeader): header is BaselineHeader {
+  return typeof (header as Partial<BaselineHeader>).baseline === 'object';
+}
+
+/** `<suite dir>/<suite>.baseline.jsonl`, from the suite file named in a record header. */
+export function defaultBaselinePath(header: Pick<RecordHeader, 'suite' | 'suiteFile'>, root: string): string {
+  return join(resolve(root, dirname(header.suiteFile)), `${header.suite}${BASELINE_SUFFIX}`);
+}
+
+export function looksLikeBaselineFile(file: string): boolean {
+  return basename(file).endsWith(BASELINE_SUFFIX);
+}
+
+/** The samples a baseline line stands for, in the shape the comparison reads. */
+export function baselineCaseToSamples(line: BaselineCaseLine): ComparableSample[] {
+  return line.repeats.map((r) => {
+    const scores = Object.keys(r.scores)
+      .sort()
+      .map((name) => {
+        const failedReason = r.failed?.[name];
+        const score: SampleRecord['scores'][number] = {
+          name,
+          score: r.scores[name]!,
+          pass: failedReason === undefined,
+          reason: failedReason ?? '',
+        };
+        const error = r.scorerErrors?.[name];
+        if (error !== undefined) score.error = error;
+        return score;
+      });
+    const sample: ComparableSample = {
+      caseId: line.caseId,
+      version: line.version,
+      model: line.model,
+      repeat: r.repeat,
+      tags: line.tags,
+      promptHash: line.promptHash,
+      output: r.output ?? '',
+      stopReason: r.stopReason,
+      scores,
+      score: r.score,
+      pass: r.pass,
+      costUsd: r.costUsd,
+      latencyMs: r.latencyMs,
+      usage: { inputTokens: r.inputTokens, outputTokens: r.outputTokens },
+    };
+    if (r.error) sample.error = r.error;
+    if (r.cached) sample.cached = true;
+    if (line.chaos) sample.chaos = { ...line.chaos, fields: [], ops: [], property: '' };
+    return sample;
+  });
+}
+
+export interface SavedBaseline {
+  file: string;
+  cells: number;
+  cases: number;
+  samples: number;
+  complete: boolean;
+}
+
+/** Streams a run record into a baseline file. */
+export async function saveBaseline(recordFile: string, options: { out?: string; root?: string } = {}): Promise<SavedBaseline> {
+  const root = options.root ?? process.cwd();
+  let header: RecordHeader | undefined;
+  let complete = false;
+  let samples = 0;
+  const lines = new Map<string, BaselineCaseLine>();
+  for await (const { value, line } of readRecordLines(recordFile)) {
+    if (value.type === 'header') {
+      header = checkHeader(value, recordFile, line);
+      if (isBaselineHeader(header)) {
+        throw new InputError('this is already a baseline file', { file: relative(root, recordFile) }, 'save a baseline from a run folder under reports/runs/');
+      }
+    } else if (value.type === 'sample') {
+      samples++;
+      addSample(lines, value);
+    } else if (value.type === 'summary') complete = true;
+  }
+  if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');
+  const out = resolve(root, options.out ?? defaultBaselinePath(header, root));
+  const baselineHeader: BaselineHeader = {
+    ...header,
+    baseline: { format: BASELINE_FORMAT, sourceRun: toPosix(relative(root, dirname(recordFile))), complete },
+  };
+  const sorted = [...lines.values()].sort(compareLines);
+  const text = [baselineHeader, ...sorted].map((value) => stableStringify(value)).join('\n') + '\n';
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, text);
+  const cells = new Set(sorted.map((l) => `${l.version}\u0000${l.model}`)).size;
+  return { file: out, cells, cases: sorted.length, samples, complete };
+}
+
+function addSample(lines: Map<string, BaselineCaseLine>, sample: SampleRecord): void {
+  const key = `${sample.version}\u0000${sample.model}\u0000${sample.caseId}`;
+  let line = lines.get(key);
+  if (!line) {
+    line = {
+      type: 'baseline-case',
+      version: sample.version,
+      model: sample.model,
+      caseId: sample.caseId,
+      tags: sample.tags ?? [],
+      promptHash: sample.promptHash,
+      promptId: sample.promptId,
+      repeats: [],
+    };
+    if (sample.chaos) line.chaos = { sourceCaseId: sample.chaos.sourceCaseId, operators: sample.chaos.operators };
+    lines.set(key, line);
+  }
+  line.repeats.push(toRepeat(sample));
+  line.repeats.sort((a, b) => a.repeat - b.repeat);
+}
+
+function toRepeat(sample: SampleRecord): BaselineRepeat {
+  const scores: Record<string, number> = {};
+  const failed: Record<string, string> = {};
+  const scorerErrors: Record<string, string> = {};
+  for (const score of sample.scores) {
+    scores[score.name] = round(score.score, 6);
+    if (!score.pass) failed[score.name] = score.reason;
+    if (score.error) scorerErrors[score.name] = score.error;
+  }
+  const repeat: BaselineRepeat = {
+    repeat: sample.repeat,
+    pass: sample.pass,
+    score: round(sample.score, 6),
+    scores,
+    output: sample.error ? null : sample.output,
+    stopReason: sample.stopReason,
+    costUsd: round(sample.costUsd, 8),
+    latencyMs: sample.latencyMs === null ? null : Math.round(sample.latencyMs),
+    inputTokens: sample.usage ? sample.usage.inputTokens + (sample.usage.cacheCreationInputTokens ?? 0) + (sample.usage.cacheReadInputTokens ?? 0) : 0,
+    outputTokens: sample.usage?.outputTokens ?? 0,
+  };
+  if (Object.keys(failed).length) repeat.failed = failed;
+  if (Object.keys(scorerErrors).length) repeat.scorerErrors = scorerErrors;
+  if (sample.error) repeat.error = { kind: sample.error.kind, message: sample.error.message };
+  if (sample.cached) repeat.cached = true;
+  return repeat;
+}
+
+function compareLines(a: BaselineCaseLine, b: BaselineCaseLine): number {
+  return compareText(a.version, b.version) || compareText(a.model, b.model) || compareText(a.caseId, b.caseId);
+}
+
+/** Code-point order: independent of the machine's locale, so the file is the same everywhere. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function toPosix(path: string): string {
+  return path.split('\\').join('/');
+}

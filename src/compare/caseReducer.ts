@@ -1,0 +1,120 @@
+/**
+ * Streaming reduction of one side's samples into one CaseSide per (cell, case). Numbers are folded
+ * in as samples arrive; per repeat only what a report shows is kept (pass, score, scores, output,
+ * error kind), so memory grows with cases × repeats of small values, never with whole records.
+ */
+import { totalInputTokens } from '../providers/pricing.js';
+import { isScored } from '../records/summary.js';
+import type { SampleRecord } from '../records/types.js';
+import type { CaseSide } from './types.js';
+
+/** The fields of a sample record that a comparison reads (a baseline line provides the same). */
+export type ComparableSample = Pick<
+  SampleRecord,
+  'caseId' | 'version' | 'model' | 'repeat' | 'tags' | 'promptHash' | 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'
+> &
+  Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge'>>;
+
+type RepeatScore = CaseSide['scores'][number][number];
+
+interface RepeatEntry {
+  repeat: number;
+  scored: boolean;
+  pass: boolean;
+  score: number;
+  scores: RepeatScore[];
+  output: string | null;
+  error: string | null;
+  stopReason: string | null;
+}
+
+export class CaseAccumulator {
+  readonly caseId: string;
+  tags: string[];
+  chaos: { operators: string[]; sourceCaseId: string } | undefined;
+  promptHash: string;
+  private readonly entries: RepeatEntry[] = [];
+  costUsd = 0;
+  judgeCostUsd = 0;
+  /** Samples that were not served from the response cache: the denominator of cost and token means. */
+  billedSamples = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  /** Latencies of this case's uncached, successful samples (for cell percentiles). */
+  readonly latencies: number[] = [];
+
+  constructor(first: ComparableSample) {
+    this.caseId = first.caseId;
+    this.tags = first.tags ?? [];
+    this.promptHash = first.promptHash;
+    this.chaos = first.chaos ? { operators: [...first.chaos.operators], sourceCaseId: first.chaos.sourceCaseId } : undefined;
+  }
+
+  add(sample: ComparableSample): void {
+    this.entries.push({
+      repeat: sample.repeat,
+      scored: isScored(sample as SampleRecord),
+      pass: sample.pass,
+      score: sample.score,
+      scores: sample.scores.map(compactScore),
+      output: sample.error ? null : sample.output,
+      error: sample.error?.kind ?? null,
+      stopReason: sample.stopReason ?? null,
+    });
+    if (sample.judge) this.judgeCostUsd += sample.judge.costUsd;
+    if (sample.cached) return; // cached answers cost nothing now and their latency is not this run's
+    this.billedSamples++;
+    this.costUsd += sample.costUsd;
+    if (sample.usage) {
+      this.inputTokens += totalInputTokens(sample.usage);
+      this.outputTokens += sample.usage.outputTokens;
+    }
+    if (sample.latencyMs !== null && !sample.error) this.latencies.push(sample.latencyMs);
+  }
+
+  get samples(): number {
+    return this.entries.length;
+  }
+
+  toCaseSide(): CaseSide {
+    const entries = [...this.entries].sort((a, b) => a.repeat - b.repeat);
+    const scored = entries.filter((e) => e.scored);
+    const passes = scored.filter((e) => e.pass).length;
+    const scorerSums = new Map<string, { total: number; count: number }>();
+    for (const entry of scored) {
+      for (const score of entry.scores) {
+        const sum = scorerSums.get(score.name) ?? { total: 0, count: 0 };
+        sum.total += score.score;
+        sum.count++;
+        scorerSums.set(score.name, sum);
+      }
+    }
+    const scorerMeans: Record<string, number> = {};
+    for (const name of [...scorerSums.keys()].sort()) {
+      const { total, count } = scorerSums.get(name)!;
+      scorerMeans[name] = total / count;
+    }
+    return {
+      repeats: entries.length,
+      scored: scored.length,
+      passes,
+      passFraction: scored.length ? passes / scored.length : NaN,
+      meanScore: scored.length ? scored.reduce((total, e) => total + e.score, 0) / scored.length : NaN,
+      scorerMeans,
+      errors: entries.filter((e) => e.error !== null).map((e) => e.error!),
+      outputs: entries.map((e) => e.output),
+      scores: entries.map((e) => e.scores),
+      promptHash: this.promptHash,
+      costUsd: this.costUsd,
+      meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
+      tokens: { input: this.inputTokens, output: this.outputTokens },
+      stopReasons: entries.map((e) => e.stopReason),
+    };
+  }
+}
+
+function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
+  const compact: RepeatScore = { name: score.name, score: score.score, pass: score.pass, reason: score.reason };
+  if (score.error) compact.error = score.error;
+  return compact;
+}

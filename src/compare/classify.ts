@@ -1,0 +1,51 @@
+/**
+ * Per-case status. A side's outcome for a case is its majority over scored repeats: pass when at
+ * least half of them passed. In order of precedence:
+ *   new / removed   the case exists on one side only;
+ *   error-changed   the set of error kinds differs (e.g. none → timeout, refusal → none);
+ *   regressed       outcome pass → fail;      improved  fail → pass;
+ *   flaky           same outcome, but some repeats disagree on at least one side;
+ *   unchanged-pass / unchanged-fail   every repeat on both sides agrees.
+ */
+import type { CaseSide, CaseStatus } from './types.js';
+
+export const CASE_STATUSES: readonly CaseStatus[] = [
+  'regressed',
+  'improved',
+  'unchanged-pass',
+  'unchanged-fail',
+  'flaky',
+  'new',
+  'removed',
+  'error-changed',
+];
+
+/** Majority outcome over scored repeats; undefined when no repeat was scored (all infrastructure errors). */
+export function caseOutcome(side: CaseSide): boolean | undefined {
+  return Number.isNaN(side.passFraction) ? undefined : side.passFraction >= 0.5;
+}
+
+export function isMixed(side: CaseSide): boolean {
+  return side.passFraction > 0 && side.passFraction < 1;
+}
+
+export function errorKinds(side: CaseSide | undefined): string[] {
+  return side ? [...new Set(side.errors)].sort() : [];
+}
+
+export function classifyCase(baseline: CaseSide | undefined, candidate: CaseSide | undefined): CaseStatus {
+  if (!baseline) return 'new';
+  if (!candidate) return 'removed';
+  if (errorKinds(baseline).join(',') !== errorKinds(candidate).join(',')) return 'error-changed';
+  const before = caseOutcome(baseline);
+  const after = caseOutcome(candidate);
+  if (before === undefined || after === undefined) return 'error-changed';
+  if (before && !after) return 'regressed';
+  if (!before && after) return 'improved';
+  if (isMixed(baseline) || isMixed(candidate)) return 'flaky';
+  return before ? 'unchanged-pass' : 'unchanged-fail';
+}
+
+export function emptyCounts(): Record<CaseStatus, number> {
+  return Object.fromEntries(CASE_STATUSES.map((status) => [status, 0])) as Record<CaseStatus, number>;
+}

@@ -1,0 +1,52 @@
+/**
+ * The verdict policy: defaults, then the suite's `policy`, then CLI flags. Every value is checked
+ * here so a typo in a flag or a suite fails before any record is read.
+ */
+import { InputError } from '../errors.js';
+import type { VerdictPolicy } from '../suite.js';
+import type { VerdictPolicyResolved } from './types.js';
+
+export const DEFAULT_POLICY: VerdictPolicyResolved = {
+  maxPassRateDrop: 0.02,
+  alpha: 0.05,
+  maxCostIncrease: null,
+  maxP95LatencyIncrease: null,
+  failOnNewErrors: true,
+};
+
+export interface PolicySource {
+  policy: VerdictPolicy;
+  /** Where it came from, for error messages (a suite file or `--flags`). */
+  origin: string;
+}
+
+/** Later sources override earlier ones, field by field. */
+export function resolvePolicy(sources: PolicySource[]): VerdictPolicyResolved {
+  const resolved: VerdictPolicyResolved = { ...DEFAULT_POLICY };
+  for (const { policy, origin } of sources) {
+    if (policy.maxPassRateDrop !== undefined) resolved.maxPassRateDrop = fraction(policy.maxPassRateDrop, 'maxPassRateDrop', origin, 0, 1);
+    if (policy.alpha !== undefined) resolved.alpha = fraction(policy.alpha, 'alpha', origin, Number.MIN_VALUE, 0.5);
+    if (policy.maxCostIncrease !== undefined) resolved.maxCostIncrease = fraction(policy.maxCostIncrease, 'maxCostIncrease', origin, 0, Infinity);
+    if (policy.maxP95LatencyIncrease !== undefined) {
+      resolved.maxP95LatencyIncrease = fraction(policy.maxP95LatencyIncrease, 'maxP95LatencyIncrease', origin, 0, Infinity);
+    }
+    if (policy.failOnNewErrors !== undefined) {
+      if (typeof policy.failOnNewErrors !== 'boolean') {
+        throw new InputError(`expected true or false, got ${JSON.stringify(policy.failOnNewErrors)}`, { file: origin, field: 'policy.failOnNewErrors' });
+      }
+      resolved.failOnNewErrors = policy.failOnNewErrors;
+    }
+  }
+  return resolved;
+}
+
+function fraction(value: unknown, field: string, origin: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InputError(
+      `expected a number${max === Infinity ? ` ≥ ${min}` : ` between ${min === Number.MIN_VALUE ? 0 : min} and ${max}`}, got ${JSON.stringify(value)}`,
+      { file: origin, field: `policy.${field}` },
+      field === 'alpha' ? 'a significance level such as 0.05' : 'a fraction: 0.02 means 2 percentage points (drops) or +2% (increases)',
+    );
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+/**
+ * Reads one side of a comparison — a run record or a committed baseline — in one streaming pass,
+ * reducing samples into per-(cell, case) accumulators as they arrive.
+ */
+import { relative } from 'node:path';
+import { InputError } from '../errors.js';
+import { checkHeader, readRecordLines } from '../records/reader.js';
+import type { RecordHeader } from '../records/types.js';
+import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
+import { CaseAccumulator, type ComparableSample } from './caseReducer.js';
+import { cellKey, type Cell } from './cellFilter.js';
+
+export interface SideCell {
+  cell: Cell;
+  cases: Map<string, CaseAccumulator>;
+  samples: number;
+}
+
+export interface LoadedSide {
+  /** Absolute path of the record or baseline file. */
+  file: string;
+  /** Path shown to the user (relative to the project root when inside it). */
+  displayPath: string;
+  header: RecordHeader;
+  isBaseline: boolean;
+  complete: boolean;
+  /** Why the record is incomplete, when it is. */
+  incompleteReason?: string;
+  samples: number;
+  /** In the order cells first appear in the record (plan order). */
+  cells: Map<string, SideCell>;
+}
+
+export async function loadSide(file: string, root: string): Promise<LoadedSide> {
+  const displayPath = displayOf(file, root);
+  let header: RecordHeader | undefined;
+  let hasSummary = false;
+  let samples = 0;
+  const cells = new Map<string, SideCell>();
+  const add = (sample: ComparableSample) => {
+    samples++;
+    const key = cellKey(sample);
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0 };
+      cells.set(key, cell);
+    }
+    cell.samples++;
+    const existing = cell.cases.get(sample.caseId);
+    if (existing) existing.add(sample);
+    else {
+      const accumulator = new CaseAccumulator(sample);
+      accumulator.add(sample);
+      cell.cases.set(sample.caseId, accumulator);
+    }
+  };
+  for await (const { value, line } of readRecordLines(file)) {
+    const type = (value as { type?: string }).type;
+    if (type === 'header') header = checkHeader(value as RecordHeader, displayPath, line);
+    else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
+    else if (type === 'sample') add(value as ComparableSample);
+    else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) add(sample);
+    else if (type === 'summary') hasSummary = true;
+  }
+  if (!header) throw new InputError('the record is empty', { file: displayPath }, 'is this a promptgold run.jsonl or baseline file?');
+  const isBaseline = isBaselineHeader(header);
+  const side: LoadedSide = { file, displayPath, header, isBaseline, complete: true, samples, cells };
+  const reason = incompleteReason(header, isBaseline, hasSummary, samples);
+  if (reason) {
+    side.complete = false;
+    side.incompleteReason = reason;
+  }
+  return side;
+}
+
+function incompleteReason(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number): string | undefined {
+  if (isBaseline && isBaselineHeader(header) && !header.baseline.complete) {
+    return `saved from an incomplete run (${samples} of ${header.planned} planned samples)`;
+  }
+  if (!isBaseline && !hasSummary) return `the run did not finish: ${samples} of ${header.planned} planned samples, no summary line`;
+  if (samples < header.planned) return `${samples} of ${header.planned} planned samples`;
+  return undefined;
+}
+
+function displayOf(file: string, root: string): string {
+  const shown = relative(root, file).split('\\').join('/');
+  return shown.startsWith('..') || shown === '' ? file : shown;
+}

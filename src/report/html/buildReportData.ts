@@ -1,0 +1,200 @@
+/**
+ * Builds the report's data from run records (streamed) and, optionally, a comparison of them. With a
+ * comparison, the first run is the baseline and the last the candidate (one run when two cells of
+ * the same run were compared).
+ */
+import type { ComparisonResult } from '../../compare/types.js';
+import type { CellSummary } from '../../records/types.js';
+import { InputError } from '../../errors.js';
+import { comparisonRow, runRow, type PairSources } from './caseRows.js';
+import { caseKey, collectRun, round3, type CaseSamples, type CollectContext, type CollectedRun } from './collectRun.js';
+import { Interner } from './interner.js';
+import { collectPrompts } from './prompts.js';
+import { robustnessRows } from './robustness.js';
+import { runVerdict } from './runVerdict.js';
+import { REPORT_DATA_VERSION, type CaseRow, type CellView, type PairView, type PromptView, type ReportData } from './types.js';
+
+export interface ReportInput {
+  runs: Array<{ dir: string }>;
+  comparison?: ComparisonResult;
+  /** Longest output shown in full (characters); longer ones are cut with a visible marker. */
+  outputChars?: number;
+  /** Longest prompt part shown in full (characters). */
+  promptChars?: number;
+}
+
+export const DEFAULT_OUTPUT_CHARS = 8000;
+export const DEFAULT_PROMPT_CHARS = 16000;
+
+export async function buildReportData(input: ReportInput): Promise<ReportData> {
+  if (input.runs.length === 0) throw new InputError('the report needs at least one run', {}, 'pass a run folder');
+  const outputChars = input.outputChars ?? DEFAULT_OUTPUT_CHARS;
+  const promptChars = input.promptChars ?? DEFAULT_PROMPT_CHARS;
+  const context: CollectContext = { scorers: new Interner(), strings: new Interner(), outputChars, truncated: { outputs: 0 } };
+  const labels = runLabels(input);
+  const runs: CollectedRun[] = [];
+  for (const [index, run] of input.runs.entries()) runs.push(await collectRun(run.dir, labels[index]!, context));
+
+  const cells: CellView[] = [];
+  const cellIndex = new Map<string, number>();
+  for (const [index, run] of runs.entries()) {
+    for (const summary of run.cells) {
+      cellIndex.set(cellKeyOf(index, summary.version, summary.model), cells.length);
+      cells.push(toCellView(index, summary, run.threshold));
+    }
+  }
+  const cellOf = (run: number, version: string, model: string): number => {
+    const key = cellKeyOf(run, version, model);
+    let index = cellIndex.get(key);
+    if (index === undefined) {
+      // A compared cell the records do not hold (e.g. filtered out): shown empty rather than dropped.
+      index = cells.length;
+      cellIndex.set(key, index);
+      cells.push(emptyCell(run, version, model));
+    }
+    return index;
+  };
+
+  const comparison = input.comparison;
+  const cases: CaseRow[] = [];
+  const pairs: PairView[] = [];
+  if (comparison) {
+    const baselineRun = 0;
+    const candidateRun = runs.length - 1;
+    for (const [pair, item] of comparison.cells.entries()) {
+      const sources: PairSources = {
+        pair,
+        comparison: item,
+        baselineCell: cellOf(baselineRun, item.baselineCell.version, item.baselineCell.model),
+        candidateCell: cellOf(candidateRun, item.candidateCell.version, item.candidateCell.model),
+        baselineCases: runs[baselineRun]!.cases,
+        candidateCases: runs[candidateRun]!.cases,
+      };
+      pairs.push(toPairView(item, sources));
+      for (const caseComparison of item.cases) cases.push(comparisonRow(caseComparison, sources, context));
+    }
+  } else {
+    for (const [index, run] of runs.entries()) {
+      for (const group of run.cases.values()) cases.push(runRow(group, cellOf(index, group.version, group.model)));
+    }
+  }
+
+  const robustnessRun = comparison ? runs.length - 1 : 0;
+  const robustness = runs.flatMap((run, index) =>
+    comparison && index !== robustnessRun ? [] : robustnessRows(run.cases.values(), run.cases, (group: CaseSamples) => cellOf(index, group.version, group.model)),
+  );
+
+  const prompts: Record<string, PromptView> = {};
+  const wanted = promptHashes(cases);
+  const truncatedPrompts = { prompts: 0 };
+  for (const run of runs) await collectPrompts(run.promptsFile, wanted, prompts, promptChars, truncatedPrompts);
+
+  const verdict = comparison
+    ? { verdict: comparison.verdict.verdict, reasons: comparison.verdict.reasons, ...(comparison.verdict.needed ? { needed: comparison.verdict.needed } : {}) }
+    : runVerdict(cells, runs.map((run) => run.view), runs[0]!.threshold);
+
+  return {
+    version: REPORT_DATA_VERSION,
+    title: titleOf(runs, comparison),
+    mode: comparison ? 'comparison' : 'run',
+    runs: runs.map((run) => run.view),
+    cells,
+    verdict,
+    warnings: [...incompleteWarnings(runs), ...(comparison?.warnings ?? [])],
+    pairs,
+    scorers: context.scorers.values,
+    tags: [...new Set(cases.flatMap((row) => row.tags))].sort(),
+    strings: context.strings.values,
+    cases,
+    prompts,
+    robustness,
+    limits: { outputChars, promptChars, truncatedOutputs: context.truncated.outputs, truncatedPrompts: truncatedPrompts.prompts },
+  };
+}
+
+function runLabels(input: ReportInput): string[] {
+  const comparison = input.comparison;
+  return input.runs.map((_, index) => {
+    if (!comparison) return input.runs.length === 1 ? 'run' : `run ${index + 1}`;
+    if (input.runs.length === 1) return 'run';
+    if (index === 0) return comparison.baseline.label || 'baseline';
+    if (index === input.runs.length - 1) return comparison.candidate.label || 'candidate';
+    return `run ${index + 1}`;
+  });
+}
+
+function cellKeyOf(run: number, version: string, model: string): string {
+  return `${run}\u0000${version}\u0000${model}`;
+}
+
+function toCellView(run: number, cell: CellSummary, threshold: number | null): CellView {
+  const margin = 1.96 * cell.meanScoreSe;
+  return {
+    run,
+    version: cell.version,
+    model: cell.model,
+    samples: cell.samples,
+    scored: cell.scored,
+    passed: cell.passed,
+    passRate: cell.passRate,
+    passRateLow: cell.passRateInterval.low,
+    passRateHigh: cell.passRateInterval.high,
+    meanScore: cell.meanScore,
+    meanScoreLow: round3(Math.max(0, cell.meanScore - margin)),
+    meanScoreHigh: round3(Math.min(1, cell.meanScore + margin)),
+    costUsd: cell.costUsd,
+    inputTokens: cell.tokens.input,
+    outputTokens: cell.tokens.output,
+    p50Ms: cell.latencyMs.p50,
+    p95Ms: cell.latencyMs.p95,
+    errors: sortedRecord(cell.errors),
+    failing: threshold !== null && cell.scored > 0 && cell.passRate < threshold,
+  };
+}
+
+function emptyCell(run: number, version: string, model: string): CellView {
+  return {
+    run, version, model, samples: 0, scored: 0, passed: 0, passRate: 0, passRateLow: 0, passRateHigh: 1,
+    meanScore: 0, meanScoreLow: 0, meanScoreHigh: 1, costUsd: 0, inputTokens: 0, outputTokens: 0,
+    p50Ms: null, p95Ms: null, errors: {}, failing: false,
+  };
+}
+
+function toPairView(item: ComparisonResult['cells'][number], sources: PairSources): PairView {
+  const counts: PairView['counts'] = {};
+  for (const [status, count] of Object.entries(item.counts)) if (count) counts[status as keyof typeof item.counts] = count;
+  return {
+    label: item.label,
+    baselineCell: sources.baselineCell,
+    candidateCell: sources.candidateCell,
+    verdict: item.verdict.verdict,
+    reasons: item.verdict.reasons,
+    counts,
+    stats: item.stats,
+    operational: item.operational,
+  };
+}
+
+function promptHashes(cases: CaseRow[]): Set<string> {
+  const hashes = new Set<string>();
+  for (const row of cases) {
+    for (const side of [row.baseline, row.candidate]) for (const repeat of side?.repeats ?? []) hashes.add(repeat.p);
+  }
+  return hashes;
+}
+
+function titleOf(runs: CollectedRun[], comparison: ComparisonResult | undefined): string {
+  const first = runs[0]!.view;
+  if (!comparison) return `${first.suite} — ${first.source}`;
+  return `${comparison.candidate.suite || first.suite} — ${comparison.baseline.label} → ${comparison.candidate.label}`;
+}
+
+function incompleteWarnings(runs: CollectedRun[]): string[] {
+  return runs
+    .filter((run) => !run.view.complete)
+    .map((run) => `${run.view.source} has no summary line (interrupted?): it shows the ${run.view.samples} samples recorded so far`);
+}
+
+function sortedRecord(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,169 @@
+/**
+ * Streams one run record into what the report needs: the header, per-cell summaries, and each
+ * case's repeats in compact form (outputs cut to a limit). Nothing else of a sample is kept.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { checkHeader, readRecordLines } from '../../records/reader.js';
+import { PROMPTS_FILE, RUN_FILE } from '../../records/runDir.js';
+import { SummaryBuilder } from '../../records/summary.js';
+import type { CellSummary, RecordHeader, SampleRecord } from '../../records/types.js';
+import { InputError } from '../../errors.js';
+import type { Interner } from './interner.js';
+import { showText } from './text.js';
+import type { RepeatView, RunView, ScoreTuple } from './types.js';
+
+/** Scorer reasons are one sentence; anything longer is cut. */
+const REASON_CHARS = 2000;
+
+export interface CaseSamples {
+  caseId: string;
+  version: string;
+  model: string;
+  tags: string[];
+  chaos?: { operators: string[]; source: string };
+  expected?: string;
+  repeats: RepeatView[];
+}
+
+export interface CollectedRun {
+  view: RunView;
+  cells: CellSummary[];
+  threshold: number | null;
+  /** Keyed by `caseKey(version, model, caseId)`, in record order. */
+  cases: Map<string, CaseSamples>;
+  promptsFile: string;
+}
+
+export interface CollectContext {
+  scorers: Interner;
+  strings: Interner;
+  outputChars: number;
+  /** Incremented for every output cut to `outputChars`. */
+  truncated: { outputs: number };
+}
+
+export function caseKey(version: string, model: string, caseId: string): string {
+  return `${version}\u0000${model}\u0000${caseId}`;
+}
+
+/** A run folder, or a run.jsonl (its prompt store is looked for beside it). */
+export async function runFiles(dir: string): Promise<{ record: string; prompts: string }> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new InputError('run not found', { file: dir }, 'pass a run folder under reports/runs/ or a run.jsonl file');
+  const record = info.isDirectory() ? join(dir, RUN_FILE) : dir;
+  return { record, prompts: join(dirname(record), PROMPTS_FILE) };
+}
+
+export async function collectRun(dir: string, label: string, context: CollectContext): Promise<CollectedRun> {
+  const files = await runFiles(dir);
+  let header: RecordHeader | undefined;
+  let summaryThreshold: number | null | undefined;
+  let builder: SummaryBuilder | undefined;
+  const cases = new Map<string, CaseSamples>();
+  let samples = 0;
+  for await (const { value, line } of readRecordLines(files.record)) {
+    if (value.type === 'header') {
+      header = checkHeader(value, files.record, line);
+      builder = new SummaryBuilder(thresholdOf(header));
+      for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);
+    } else if (value.type === 'sample') {
+      if (!builder) throw new InputError('a sample comes before the record header', { file: files.record, line });
+      builder.add(value);
+      addSample(cases, value, context);
+      samples++;
+    } else if (value.type === 'summary') {
+      summaryThreshold = value.threshold;
+    }
+  }
+  if (!header || !builder) throw new InputError('the record has no header line', { file: files.record, line: 1 }, 'is this a promptgold run.jsonl?');
+  const threshold = summaryThreshold !== undefined ? summaryThreshold : thresholdOf(header);
+  return {
+    view: {
+      label,
+      source: sourceName(files.record),
+      suite: header.suite,
+      complete: summaryThreshold !== undefined,
+      samples,
+      commit: header.git.commit,
+      prompts: header.prompts.map(({ id, version, hash }) => ({ id, version, hash })),
+      models: header.models,
+    },
+    cells: builder.build().cells.filter((cell) => cell.samples > 0),
+    threshold,
+    cases,
+    promptsFile: files.prompts,
+  };
+}
+
+function thresholdOf(header: RecordHeader): number | null {
+  const threshold = header.options.threshold;
+  return typeof threshold === 'number' ? threshold : null;
+}
+
+/** `<run folder>/run.jsonl` → `<run folder>`; a baseline file keeps its own name. */
+function sourceName(record: string): string {
+  return basename(record) === RUN_FILE ? basename(dirname(record)) : basename(record);
+}
+
+function addSample(cases: Map<string, CaseSamples>, sample: SampleRecord, context: CollectContext): void {
+  const key = caseKey(sample.version, sample.model, sample.caseId);
+  let group = cases.get(key);
+  if (!group) {
+    group = { caseId: sample.caseId, version: sample.version, model: sample.model, tags: sample.tags, repeats: [] };
+    if (sample.chaos) group.chaos = { operators: sample.chaos.operators, source: sample.chaos.sourceCaseId };
+    if (sample.expected !== undefined) group.expected = showText(expectedText(sample.expected), context.outputChars).text;
+    cases.set(key, group);
+  }
+  group.repeats.push(toRepeatView(sample, context));
+}
+
+function expectedText(expected: unknown): string {
+  return typeof expected === 'string' ? expected : JSON.stringify(expected, null, 2);
+}
+
+export function toRepeatView(sample: SampleRecord, context: CollectContext): RepeatView {
+  const view: RepeatView = {
+    r: sample.repeat,
+    o: null,
+    score: round3(sample.score),
+    pass: sample.pass ? 1 : 0,
+    s: sample.scores.map((score) => scoreTuple(score, context)),
+    p: sample.promptHash,
+    usd: sample.costUsd,
+    ms: sample.latencyMs,
+    stop: sample.stopReason,
+  };
+  if (sample.output !== null) {
+    const shown = showText(sample.output, context.outputChars);
+    view.o = shown.text;
+    if (shown.cut !== undefined) {
+      view.cut = shown.cut;
+      context.truncated.outputs++;
+    }
+  }
+  if (sample.usage) {
+    view.in = sample.usage.inputTokens + (sample.usage.cacheCreationInputTokens ?? 0) + (sample.usage.cacheReadInputTokens ?? 0);
+    view.out = sample.usage.outputTokens;
+  }
+  if (sample.error) view.err = { kind: sample.error.kind, message: showText(sample.error.message, context.outputChars).text };
+  if (sample.cached) view.cached = 1;
+  return view;
+}
+
+function scoreTuple(
+  score: { name: string; score: number; pass: boolean; reason: string; error?: string },
+  context: CollectContext,
+): ScoreTuple {
+  const base: [number, number, 0 | 1, number] = [
+    context.scorers.index(score.name),
+    round3(score.score),
+    score.pass ? 1 : 0,
+    context.strings.index(showText(score.reason, REASON_CHARS).text),
+  ];
+  return score.error === undefined ? base : [...base, score.error];
+}
+
+export function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,28 @@
+/** The verdict of a single run (no comparison): did every cell reach the suite's threshold? */
+import type { VerdictResult } from '../../compare/types.js';
+import type { CellView, RunView } from './types.js';
+
+export function runVerdict(cells: CellView[], runs: RunView[], threshold: number | null): VerdictResult {
+  const reasons: string[] = [];
+  const failing = cells.filter((cell) => cell.failing);
+  for (const cell of failing) {
+    reasons.push(`${cell.version} × ${cell.model}: pass rate ${percent(cell.passRate)} is below the threshold ${percent(threshold ?? 0)}`);
+  }
+  const scored = cells.reduce((total, cell) => total + cell.scored, 0);
+  if (failing.length) return { verdict: 'fail', reasons };
+  if (scored === 0) return { verdict: 'inconclusive', reasons: ['no sample was scored'] };
+  const incomplete = runs.filter((run) => !run.complete);
+  if (incomplete.length) {
+    return { verdict: 'inconclusive', reasons: incomplete.map((run) => `run ${run.source} did not complete`) };
+  }
+  reasons.push(
+    threshold === null
+      ? `${cells.length} cell${cells.length === 1 ? '' : 's'} scored; the suite sets no threshold`
+      : `every cell reaches the threshold ${percent(threshold)}`,
+  );
+  return { verdict: 'pass', reasons };
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}

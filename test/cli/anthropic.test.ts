@@ -1,0 +1,156 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRecord } from '../../src/records/reader.js';
+import { readMeta } from '../../src/records/runDir.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
+import { linkPromptgold, runCli, type CliResult } from '../helpers/cli.js';
+import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+
+const KEY = 'sk-ant-test-RECOGNIZABLE-7f3a9c2e1b-promptgold-secret';
+
+let project: TempProject;
+let fake: FakeAnthropic;
+afterEach(async () => {
+  await fake?.close();
+  await project?.cleanup();
+});
+
+const SUITE = `import { defineSuite, contains } from 'promptgold';
+export default defineSuite({
+  name: 'live',
+  prompt: './prompts',
+  models: ['claude-haiku-4-5'],
+  dataset: './data.jsonl',
+  recordings: './recordings/live.jsonl',
+  scorers: [contains({ values: ['word'], mode: 'all' })],
+  repeats: 2,
+  concurrency: 4,
+});
+`;
+
+async function liveProject(cases = 6, options: Parameters<typeof startFakeAnthropic>[0] = {}) {
+  fake = await startFakeAnthropic({ respond: (body) => ({ text: `you said ${JSON.stringify(body.messages).slice(0, 40)} word` }), ...options });
+  project = await tempProject({
+    'suites/live.eval.ts': SUITE,
+    'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+    'suites/data.jsonl': wordCases(cases),
+    'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 200 } }),
+  });
+  await linkPromptgold(project.root);
+  return project;
+}
+
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, project.root, { env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url } });
+}
+
+async function runDirs(): Promise<string[]> {
+  return (await readdir(project.path('reports/runs'))).map((name) => project.path('reports/runs', name));
+}
+
+async function filesUnder(directory: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.name === 'node_modules') continue;
+    if (entry.isDirectory()) found.push(...(await filesUnder(path)));
+    else found.push(path);
+  }
+  return found;
+}
+
+describe('promptgold run --provider anthropic (real SDK against the fake Messages API)', () => {
+  it('records a live run that replays offline, and the key appears in no file and no output', async () => {
+    await liveProject();
+    const live = await cli(['run', '--provider', 'anthropic', '--record']);
+    expect(live.stderr).not.toMatch(/internal error/);
+    expect(live.code).toBe(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(12);
+
+    const [liveDir] = await runDirs();
+    const liveRecord = await readRecord(`${liveDir}/run.jsonl`);
+    expect(liveRecord.samples.every((s) => s.usage && s.usage.inputTokens > 0 && s.costUsd > 0 && s.attempts === 1)).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 1100));
+    const replay = await runCli(['run', '--provider', 'replay'], project.root);
+    expect(replay.code).toBe(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(12); // nothing new was sent
+    const replayDir = (await runDirs()).find((d) => d !== liveDir)!;
+    const replayRecord = await readRecord(`${replayDir}/run.jsonl`);
+    expect(replayRecord.samples.map((s) => s.output)).toEqual(liveRecord.samples.map((s) => s.output));
+
+    const cached = await cli(['run', '--provider', 'anthropic']);
+    expect(cached.code).toBe(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(12); // served from .promptgold/cache
+    const noCache = await cli(['run', '--provider', 'anthropic', '--no-cache']);
+    expect(noCache.code).toBe(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(24);
+
+    const files = await filesUnder(project.root);
+    expect(files.some((f) => f.includes('.promptgold/cache'))).toBe(true);
+    expect(files.some((f) => f.endsWith('recordings/live.jsonl'))).toBe(true);
+    for (const file of files) {
+      expect(await readFile(file, 'utf8'), file).not.toContain(KEY);
+    }
+    for (const output of [live, replay, cached, noCache]) expect(output.stdout + output.stderr).not.toContain(KEY);
+    expect(fake.log[0]!.headers.authorization ?? fake.log[0]!.headers['x-api-key']).toContain(KEY);
+  });
+
+  it('an invalid key stops the run at once with exit 3 and a message without the key', async () => {
+    await liveProject(20, { validKeys: ['sk-ant-test-other'] });
+    const result = await cli(['run', '--provider', 'anthropic', '--no-cache']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/run stopped: .*auth/i);
+    expect(result.stderr).not.toContain(KEY);
+    expect(fake.log.filter((e) => e.path === '/v1/messages').length).toBeLessThan(10);
+    const [dir] = await runDirs();
+    expect((await readMeta(dir!))?.status).toBe('aborted');
+  });
+
+  it('--max-cost: refuses an over-budget forecast (exit 2), stops at the budget with --yes, and --resume finishes', async () => {
+    await liveProject(10);
+    const refused = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.00001']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cost forecast for live: up to \$[\d.]+ .* over budget/);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
+
+    const partial = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.00001', '--yes', '--concurrency', '1']);
+    expect(partial.stdout).toMatch(/incomplete: budget reached; finish with `promptgold run --resume reports\/runs\/live-/);
+    const [dir] = await runDirs();
+    const record = await readRecord(`${dir}/run.jsonl`);
+    const skipped = record.samples.filter((s) => s.error?.kind === 'budget').length;
+    expect(skipped).toBeGreaterThan(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(20 - skipped);
+
+    const resumed = await cli(['run', '--resume', dir!, '--max-cost', '10']);
+    expect(resumed.code).toBe(0);
+    const full = await readRecord(`${dir}/run.jsonl`);
+    expect(full.samples.filter((s) => s.error)).toHaveLength(0);
+    expect(full.samples.map((s) => s.index)).toEqual([...Array(20).keys()]);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(20);
+  });
+
+  it('--batch submits once, survives a kill while processing, and --resume collects without re-submitting', async () => {
+    await liveProject(5, { batchProcessingMs: 4000 });
+    const killed = await runCli(['run', '--provider', 'anthropic', '--batch'], project.root, {
+      env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
+      timeoutMs: 2500,
+    });
+    expect(killed.code).not.toBe(0);
+    const [dir] = await runDirs();
+    const meta = await readMeta(dir!);
+    expect(meta?.batches?.length).toBe(1);
+    expect(fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches')).toHaveLength(1);
+
+    const resumed = await cli(['run', '--resume', dir!]);
+    expect(resumed.stderr).toMatch(/collecting batch\(es\) submitted earlier/);
+    expect(resumed.code).toBe(0);
+    expect(fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches')).toHaveLength(1);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
+    const record = await readRecord(`${dir}/run.jsonl`);
+    expect(record.samples).toHaveLength(10);
+    expect(record.samples.every((s) => s.output?.includes('word') && s.usage?.serviceTier !== 'priority')).toBe(true);
+    expect((await stat(`${dir}/run.jsonl`)).size).toBeGreaterThan(0);
+  });
+});

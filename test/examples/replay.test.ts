@@ -1,0 +1,40 @@
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importSuites, loadSuite } from '../../src/engine/loadSuite.js';
+import { runSuite } from '../../src/engine/run.js';
+import { createProviderStack } from '../../src/providers/stack.js';
+import { loadModelTable } from '../../src/providers/pricing.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const scratch = await mkdtemp(join(tmpdir(), 'promptgold-examples-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+async function replayRun(suiteFile: string, runDir: string) {
+  const [suite] = await importSuites(join(REPO_ROOT, suiteFile));
+  const loaded = await loadSuite(suite!, join(REPO_ROOT, suiteFile), {}, REPO_ROOT);
+  const provider = await createProviderStack(loaded, { kind: 'replay', cacheDir: join(scratch, 'cache'), models: loadModelTable(), config: {} });
+  return runSuite(loaded, { provider, runDir, runId: 'x', git: { commit: null, dirty: null }, toolVersion: 'test' });
+}
+
+describe('the offline example', () => {
+  for (const suiteFile of ['suites/triage/triage.eval.ts', 'suites/summarize/summarize.eval.ts']) {
+    it(`${suiteFile} replays every sample from its recordings, byte-identically each time`, async () => {
+      const first = await replayRun(suiteFile, join(scratch, `${suiteFile}-a`));
+      const second = await replayRun(suiteFile, join(scratch, `${suiteFile}-b`));
+      expect(first.status).toBe('complete');
+      expect(first.summary!.totals.infrastructureErrors).toBe(0);
+      expect(first.summary!.cells).toHaveLength(4);
+      for (const cell of first.summary!.cells) {
+        expect(cell.samples).toBeGreaterThanOrEqual(120);
+        expect(cell.passRate).toBeGreaterThan(0.5);
+        expect(cell.passRate).toBeLessThan(1);
+      }
+      const a = await readFile(join(scratch, `${suiteFile}-a`, 'run.jsonl'), 'utf8');
+      const b = await readFile(join(scratch, `${suiteFile}-b`, 'run.jsonl'), 'utf8');
+      expect(a).toBe(b);
+      expect(second.summary).toEqual(first.summary);
+    });
+  }
+});
