@@ -29,7 +29,7 @@ const SCHEMA = {
   properties: { category: { enum: ['billing', 'bug', 'account'] }, summary: { type: 'string' } },
 };
 
-function suiteSource({ sleepMs = 0, concurrency = 64 } = {}) {
+function suiteSource({ sleepMs = 0, concurrency = 64, repeats = 1 } = {}) {
   return `import { defineSuite, contains, fuzzy, jsonSchema, custom } from 'promptgold';
 const categories = ['billing', 'bug', 'account'];
 export default defineSuite({
@@ -38,6 +38,7 @@ export default defineSuite({
   models: ['claude-haiku-4-5'],
   dataset: './cases.jsonl',
   concurrency: ${concurrency},
+  repeats: ${repeats},
   threshold: 0,
   provider: async (input) => {
     ${sleepMs ? `await new Promise((r) => setTimeout(r, ${sleepMs}));` : ''}
@@ -55,6 +56,7 @@ export default defineSuite({
 
 async function generatedProject(cases, suiteOptions) {
   const root = await mkdtemp(join(tmpdir(), 'promptgold-bench-'));
+  await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
   await mkdir(join(root, 'node_modules'));
   await symlink(repo, join(root, 'node_modules/promptgold'), 'dir');
   await writeFile(join(root, 'prompt.hbs'), PROMPT);
@@ -80,8 +82,8 @@ function runProcess(args, cwd) {
   });
 }
 
-async function wholeRun(cases) {
-  const root = await generatedProject(cases);
+async function wholeRun(cases, repeats = 1) {
+  const root = await generatedProject(cases, { repeats });
   const rssFile = join(root, 'rss.json');
   try {
     const result = await runProcess(['--import', rssProbe, cli, 'run', 'bench.eval.ts', '--no-progress'], root);
@@ -120,8 +122,10 @@ function round(value) {
 
 const run10k = await wholeRun(10_000);
 process.stderr.write(`10k samples: ${run10k.wallS}s, ${run10k.rssMb} MB peak RSS\n`);
-const run100k = await wholeRun(100_000);
-process.stderr.write(`100k samples: ${run100k.wallS}s, ${run100k.rssMb} MB peak RSS\n`);
+const run100k = await wholeRun(10_000, 10);
+process.stderr.write(`100k samples (10k cases × 10 repeats): ${run100k.wallS}s, ${run100k.rssMb} MB peak RSS\n`);
+const run100kCases = await wholeRun(100_000);
+process.stderr.write(`100k samples (100k cases × 1): ${run100kCases.wallS}s, ${run100kCases.rssMb} MB peak RSS\n`);
 const sleepWall = await sleepingRun();
 process.stderr.write(`2,000 × 50 ms at concurrency 50: ${sleepWall}s (ideal 2 s)\n`);
 const helpMs = await helpStartup();
@@ -133,6 +137,8 @@ console.log(
     run_10k_rss_mb: run10k.rssMb,
     run_100k_wall_s: run100k.wallS,
     run_100k_rss_mb: run100k.rssMb,
+    run_100k_cases_wall_s: run100kCases.wallS,
+    run_100k_cases_rss_mb: run100kCases.rssMb,
     sleep_2000x50ms_c50_wall_s: sleepWall,
     sleep_2000x50ms_c50_vs_ideal: round(sleepWall / 2),
     help_ms: helpMs,

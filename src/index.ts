@@ -31,3 +31,7 @@ export type { Provider, Generation, GenerationRequest, GenerateContext, TokenUsa
 export { readRecord, readRecordLines } from './records/reader.js';
 export { RECORD_VERSION } from './records/types.js';
 export type { RecordHeader, SampleRecord, RecordSummary, CellSummary, RecordLine } from './records/types.js';
+
+export { CHAOS_OPERATORS, getOperator, listOperators, generateChaosCases, iterateChaosCases } from './chaos/index.js';
+export { sameAsSource, stillValid, ignoresInjection, noSystemPromptLeak, handledGracefully } from './chaos/index.js';
+export type { ChaosOperator, OperatorContext, OperatorResult, ChaosFamily } from './chaos/index.js';

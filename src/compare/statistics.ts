@@ -66,10 +66,12 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
     if (!before && after) improved++;
   }
   const mcnemar = mcnemarExact(regressed, improved);
-  const passDiff = pairedDifference(passDiffs, 1 - policy.alpha === 0.95 ? 0.95 : 0.95);
-  const scoreDiff = pairedDifference(scoreDiffs, 0.95);
+  // The difference intervals are the ones the verdict reads, so they follow the policy's alpha (95% by default).
+  const confidence = 1 - policy.alpha;
+  const passDiff = pairedDifference(passDiffs, confidence);
+  const scoreDiff = pairedDifference(scoreDiffs, confidence);
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
-  const bootstrap = pairedBootstrap(scoreDiffs, { resamples, seed: options.seed, ...(clustered ? { clusters } : {}) });
+  const bootstrap = pairedBootstrap(scoreDiffs, { resamples, seed: options.seed, confidence, ...(clustered ? { clusters } : {}) });
 
   const sd = planningSd(passDiffs);
   const stats: PairedStatistics = {
@@ -87,7 +89,7 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
       n >= 2 && policy.maxPassRateDrop > 0 ? requiredSampleSize({ sd, effect: policy.maxPassRateDrop, alpha: policy.alpha }) : null,
   };
   if (clustered) {
-    const robust = clusteredPairedDifference(scoreDiffs, clusters, 0.95);
+    const robust = clusteredPairedDifference(scoreDiffs, clusters, confidence);
     stats.clusteredScoreDiff = { estimate: robust.meanDiff, low: robust.low, high: robust.high, se: robust.se, clusters: new Set(clusters).size };
   }
   return stats;

@@ -46,6 +46,8 @@ export interface SuiteOverrides {
   select?: CaseSelection;
   chaos?: boolean;
   seed?: number;
+  /** Context window (tokens) that padding chaos operators fill a fraction of: the smallest of the suite's models. */
+  contextWindowTokens?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -140,7 +142,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
 
   if (overrides.chaos && suite.chaos) {
     const { generateChaosCases } = await import('../chaos/index.js');
-    cases = [...cases, ...generateChaosCases(cases, { ...suite.chaos, seed: suite.chaos.seed ?? seed })];
+    const context = overrides.contextWindowTokens ? { contextWindowTokens: overrides.contextWindowTokens } : {};
+    cases = [...cases, ...generateChaosCases(cases, { ...suite.chaos, seed: suite.chaos.seed ?? seed }, context)];
   }
 
   preflightRender(prompts, cases);

@@ -20,7 +20,7 @@ export interface OrderedRunOptions<T, R> {
 
 export async function runOrdered<T, R>(items: Iterable<T>, options: OrderedRunOptions<T, R>): Promise<{ started: number }> {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
-  const window = Math.max(concurrency, options.window ?? concurrency * 2);
+  const window = Math.max(concurrency, options.window ?? concurrency * 8);
   const iterator = items[Symbol.iterator]();
   const finished = new Map<number, { result: R; item: T }>();
   let started = 0;

@@ -5,7 +5,7 @@
 import { totalInputTokens } from '../providers/pricing.js';
 import { isInfrastructureKind } from '../providers/types.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
-import type { CellSummary, RecordSummary, SampleRecord } from './types.js';
+import type { CellSummary, RecordSummary, RobustnessRow, SampleRecord } from './types.js';
 
 interface CellAccumulator {
   version: string;
@@ -32,6 +32,10 @@ export function cellKey(version: string, model: string): string {
 export class SummaryBuilder {
   private readonly cells = new Map<string, CellAccumulator>();
   private infrastructureErrors = 0;
+  /** operator → chaos samples and passes, and the source cases it mutated. */
+  private readonly operators = new Map<string, { samples: number; passed: number; sources: Set<string> }>();
+  /** golden case id → its own samples and passes, for cases that have chaos mutations. */
+  private readonly golden = new Map<string, { samples: number; passed: number }>();
 
   constructor(private readonly threshold: number | null) {}
 
@@ -55,6 +59,7 @@ export class SummaryBuilder {
       cell.judge.outputTokens += sample.judge.outputTokens;
     }
     if (isScored(sample)) {
+      this.addRobustness(sample);
       cell.scored++;
       if (sample.pass) cell.passed++;
       cell.scoreSum += sample.score;
@@ -68,6 +73,41 @@ export class SummaryBuilder {
     cell.inputTokens += sample.usage ? totalInputTokens(sample.usage) : 0;
     cell.outputTokens += sample.usage?.outputTokens ?? 0;
     if (sample.latencyMs !== null && !sample.error) cell.latencies.push(sample.latencyMs);
+  }
+
+  private addRobustness(sample: SampleRecord): void {
+    if (!sample.chaos) {
+      const own = this.golden.get(sample.caseId) ?? { samples: 0, passed: 0 };
+      own.samples++;
+      if (sample.pass) own.passed++;
+      this.golden.set(sample.caseId, own);
+      return;
+    }
+    for (const operator of sample.chaos.operators) {
+      const row = this.operators.get(operator) ?? { samples: 0, passed: 0, sources: new Set<string>() };
+      row.samples++;
+      if (sample.pass) row.passed++;
+      row.sources.add(sample.chaos.sourceCaseId);
+      this.operators.set(operator, row);
+    }
+  }
+
+  private robustness(): RobustnessRow[] | undefined {
+    if (this.operators.size === 0) return undefined;
+    return [...this.operators.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([operator, row]) => {
+        let samples = 0;
+        let passed = 0;
+        for (const source of row.sources) {
+          const own = this.golden.get(source);
+          samples += own?.samples ?? 0;
+          passed += own?.passed ?? 0;
+        }
+        const passRate = round(row.samples ? row.passed / row.samples : 0);
+        const sourcePassRate = samples ? round(passed / samples) : null;
+        return { operator, samples: row.samples, passed: row.passed, passRate, sourcePassRate, drop: sourcePassRate === null ? null : round(passRate - sourcePassRate) };
+      });
   }
 
   build(): RecordSummary {
@@ -89,6 +129,7 @@ export class SummaryBuilder {
       },
       threshold: this.threshold,
       failingCells,
+      ...(this.operators.size ? { robustness: this.robustness()! } : {}),
     };
   }
 

@@ -111,6 +111,19 @@ export interface RecordSummary {
   threshold: number | null;
   /** Cells below the threshold. */
   failingCells: string[];
+  /** Chaos runs: pass rate per operator against the pass rate of the golden cases it mutated. */
+  robustness?: RobustnessRow[];
+}
+
+export interface RobustnessRow {
+  operator: string;
+  samples: number;
+  passed: number;
+  passRate: number;
+  /** Pass rate of the source golden cases' samples (same cells, all repeats). */
+  sourcePassRate: number | null;
+  /** passRate − sourcePassRate. */
+  drop: number | null;
 }
 
 export type RecordLine = RecordHeader | SampleRecord | RecordSummary;

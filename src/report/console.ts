@@ -34,3 +34,21 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
 function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
+
+/** Pass rate per chaos operator against the golden cases it mutated, worst drop first. */
+export function formatRobustnessTable(summary: RecordSummary): string | undefined {
+  if (!summary.robustness?.length) return undefined;
+  const rows = [...summary.robustness]
+    .sort((a, b) => (a.drop ?? 0) - (b.drop ?? 0) || a.operator.localeCompare(b.operator))
+    .map((row) => [
+      row.operator,
+      String(row.samples),
+      percent(row.passRate),
+      row.sourcePassRate === null ? '—' : percent(row.sourcePassRate),
+      row.drop === null ? '—' : `${row.drop > 0 ? '+' : ''}${(row.drop * 100).toFixed(1)} pts`,
+    ]);
+  const header = ['chaos operator', 'samples', 'pass rate', 'source pass rate', 'change'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return ['robustness (chaos samples against their source cases):', line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -20,6 +20,8 @@ export interface EvalSuiteMeta {
   run: EvalRunRef;
   header: RecordHeader;
   shard: ShardSpec | null;
+  /** Which provider answered (replay, anthropic, function), for meta.json. */
+  provider: string;
   /** Absolute paths of the templates and the dataset: a change re-runs the file in watch mode. */
   inputs: string[];
 }

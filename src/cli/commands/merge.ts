@@ -1,6 +1,37 @@
-// PLACEHOLDER: replaced by the command's implementation. Not to be committed as is.
-import { InputError } from '../../errors.js';
+/**
+ * `promptgold merge <records…> --out <dir>`: join the partial records of one run (vitest shards)
+ * into one record with a fresh summary. Exits like `run`: 1 when a cell is below the threshold.
+ */
+import { basename, join, relative, resolve } from 'node:path';
+import { loadConfig } from '../../config.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { mergeRecords } from '../../records/merge.js';
+import { resolveRecordPath } from '../../records/runDir.js';
+import { formatSummaryTable } from '../../report/console.js';
 
-export async function mergeCommand(records: string[], flags: Record<string, unknown>): Promise<number> {
-  throw new InputError('this command is not implemented yet');
+export interface MergeFlags {
+  out?: string;
+}
+
+export async function mergeCommand(records: string[], flags: MergeFlags): Promise<number> {
+  if (!flags.out) throw new InputError('--out is required', { field: '--out' }, 'name the run folder to write, e.g. --out reports/runs/triage-merged');
+  const root = process.cwd();
+  const { config } = await loadConfig(root);
+  const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
+  const files: string[] = [];
+  for (const reference of records) files.push(await resolveRecordPath(reference, runsDir));
+  if (new Set(files).size !== files.length) throw new InputError('the same record is named twice', { field: 'records' }, 'name each shard once');
+
+  const outDir = resolve(flags.out);
+  if (files.some((file) => resolve(file, '..') === outDir)) {
+    throw new InputError('--out is one of the records being merged', { field: '--out' }, 'write the merged record to a new folder');
+  }
+  const result = await mergeRecords(files, outDir, basename(outDir));
+  process.stdout.write(`\n${formatSummaryTable(result.suite, result.summary)}\n`);
+  process.stdout.write(`merged ${files.length} records, ${result.samples}/${result.planned} samples: ${relative(root, outDir) || '.'}/run.jsonl\n`);
+  if (!result.complete) {
+    process.stderr.write(`WARNING: the merged record is missing ${result.planned - result.samples} planned samples (a shard that did not run or was not passed to merge?)\n`);
+  }
+  if (result.summary.totals.infrastructureErrors > 0) return ExitCode.infrastructure;
+  return result.summary.failingCells.length > 0 ? ExitCode.evaluationFailed : ExitCode.passed;
 }

@@ -21,7 +21,7 @@ import { latestRunOf, readMeta, resolveRecordPath, newRunId } from '../../record
 import type { PromptRef } from '../../records/types.js';
 import { findVersionDrift, formatVersionDrift } from '../../records/versionDrift.js';
 import { readRecordHeader } from '../../records/reader.js';
-import { formatSummaryTable } from '../../report/console.js';
+import { formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
@@ -67,7 +67,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   const outcomes: SuiteRunOutcome[] = [];
   let limiter: RateLimiter | undefined;
   try {
-    const jobs = flags.resume ? await resumeJobs(flags.resume, outDir, root) : await freshJobs(suiteArgs, flags, config, root);
+    const jobs = flags.resume ? await resumeJobs(flags.resume, outDir, root, models) : await freshJobs(suiteArgs, flags, config, root, models);
     const budget = flags.maxCost ? new CostBudget(parseNumberOption(flags.maxCost, '--max-cost')) : config.maxCostUsd ? new CostBudget(config.maxCostUsd) : undefined;
     for (const job of jobs) {
       if (stop.signal.aborted) break;
@@ -152,7 +152,7 @@ interface StoredOverrides {
   batch?: boolean;
 }
 
-async function freshJobs(suiteArgs: string[], flags: RunFlags, config: PromptgoldConfig, root: string): Promise<Job[]> {
+async function freshJobs(suiteArgs: string[], flags: RunFlags, config: PromptgoldConfig, root: string, models: ModelTable): Promise<Job[]> {
   const overrides = overridesFrom(flags);
   const files = await discoverSuiteFiles(suiteArgs, config.suites);
   const jobs: Job[] = [];
@@ -160,7 +160,7 @@ async function freshJobs(suiteArgs: string[], flags: RunFlags, config: Promptgol
   const now = new Date();
   for (const file of files) {
     for (const suite of await importSuites(file)) {
-      const loaded = await loadSuite(suite, file, overrides, root);
+      const loaded = await loadSuite(suite, file, withContextWindow(overrides, suite.models, models), root);
       const runId = uniqueRunId(outDir, newRunId(suite.name, now), jobs);
       jobs.push({
         loaded,
@@ -182,7 +182,7 @@ function uniqueRunId(outDir: string, base: string, planned: Job[]): string {
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-async function resumeJobs(reference: string, outDir: string, root: string): Promise<Job[]> {
+async function resumeJobs(reference: string, outDir: string, root: string, models: ModelTable): Promise<Job[]> {
   const recordFile = await resolveRecordPath(reference, outDir);
   const runDir = resolve(recordFile, '..');
   const meta = await readMeta(runDir);
@@ -192,7 +192,7 @@ async function resumeJobs(reference: string, outDir: string, root: string): Prom
   const suite = suites.find((s) => s.name === suiteName);
   if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
   const overrides = (meta?.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
-  const loaded = await loadSuite(suite, resolve(root, suiteFile), overrides.suiteOverrides, root);
+  const loaded = await loadSuite(suite, resolve(root, suiteFile), withContextWindow(overrides.suiteOverrides, suite.models, models), root);
   return [
     {
       loaded,
@@ -203,6 +203,12 @@ async function resumeJobs(reference: string, outDir: string, root: string): Prom
       overrides,
     },
   ];
+}
+
+/** Padding chaos operators fill a fraction of the smallest context window among the suite's models. */
+function withContextWindow(overrides: SuiteOverrides, suiteModels: string[], table: ModelTable): SuiteOverrides {
+  const windows = (overrides.models ?? suiteModels).map((id) => table.get(id)?.contextWindow).filter((w): w is number => w !== undefined);
+  return windows.length ? { ...overrides, contextWindowTokens: Math.min(...windows) } : overrides;
 }
 
 function overridesFrom(flags: RunFlags): SuiteOverrides {
@@ -351,7 +357,11 @@ function progressMode(flags: RunFlags): ProgressMode {
 
 function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): void {
   const where = relative(root, result.runDir);
-  if (result.summary) process.stdout.write(`\n${formatSummaryTable(loaded.suite.name, result.summary)}\n`);
+  if (result.summary) {
+    process.stdout.write(`\n${formatSummaryTable(loaded.suite.name, result.summary)}\n`);
+    const robustness = formatRobustnessTable(result.summary);
+    if (robustness) process.stdout.write(`\n${robustness}\n`);
+  }
   if (result.status === 'complete') process.stdout.write(`record: ${where}/run.jsonl\n`);
   else if (result.status === 'incomplete') {
     process.stdout.write(`record: ${where}/run.jsonl (incomplete: budget reached; finish with \`promptgold run --resume ${where}\`)\n`);

@@ -24,6 +24,7 @@ export function runRow(group: CaseSamples, cell: number): CaseRow {
   if (errored) flags |= RowFlag.errored;
   const row: CaseRow = { id: group.caseId, pair: null, tags: group.tags, status, flags, delta: null, candidate: side };
   if (group.chaos) row.chaos = group.chaos;
+  if (group.expected !== undefined) row.expected = group.expected;
   return row;
 }
 
@@ -48,14 +49,12 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
     delta: item.scoreDelta === null ? null : round3(item.scoreDelta),
   };
   if (item.chaos) row.chaos = { operators: item.chaos.operators, source: item.chaos.sourceCaseId };
-  if (item.baseline) {
-    const group = sources.baselineCases.get(caseKey(baselineCell.version, baselineCell.model, item.caseId));
-    row.baseline = sideFrom(item.baseline, group, sources.baselineCell, context);
-  }
-  if (item.candidate) {
-    const group = sources.candidateCases.get(caseKey(candidateCell.version, candidateCell.model, item.caseId));
-    row.candidate = sideFrom(item.candidate, group, sources.candidateCell, context);
-  }
+  const baselineGroup = sources.baselineCases.get(caseKey(baselineCell.version, baselineCell.model, item.caseId));
+  const candidateGroup = sources.candidateCases.get(caseKey(candidateCell.version, candidateCell.model, item.caseId));
+  if (item.baseline) row.baseline = sideFrom(item.baseline, baselineGroup, sources.baselineCell, context);
+  if (item.candidate) row.candidate = sideFrom(item.candidate, candidateGroup, sources.candidateCell, context);
+  const expected = candidateGroup?.expected ?? baselineGroup?.expected;
+  if (expected !== undefined) row.expected = expected;
   row.flags = comparisonFlags(row);
   return row;
 }

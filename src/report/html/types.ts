@@ -97,6 +97,8 @@ export interface CaseRow {
   /** Candidate mean score − baseline mean score; in a single run, null. */
   delta: number | null;
   chaos?: { operators: string[]; source: string };
+  /** The case's expected value as text (JSON for structured values), cut like outputs. */
+  expected?: string;
   baseline?: SideView;
   /** The run's side in single-run mode. */
   candidate?: SideView;

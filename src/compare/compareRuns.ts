@@ -1,0 +1,307 @@
+/**
+ * Compare two sides (records, baselines, or cells of one record): check they are comparable, match
+ * cells, pair cases by id within each matched cell, and derive statistics and a verdict per cell.
+ */
+import { basename, dirname, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import type { CaseAccumulator } from './caseReducer.js';
+import { cellLabel, cellMatches, filteredDimensions, filterToRecord, matchKey, type CellFilter } from './cellFilter.js';
+import { classifyCase, emptyCounts } from './classify.js';
+import { operationalDeltas, sideOperations } from './operational.js';
+import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
+import { pairedCases, pairedStatistics, repeatsNeeded, sliceStatistics } from './statistics.js';
+import type { CaseComparison, CaseSide, CellComparison, ComparisonResult, SideInfo, VerdictPolicyResolved } from './types.js';
+import { decideVerdict, overallVerdict } from './verdict.js';
+import { DEFAULT_POLICY } from './policy.js';
+
+export interface CompareOptions {
+  /** Project root, for the paths shown (default: the working directory). */
+  root?: string;
+  baselineFilter?: CellFilter;
+  candidateFilter?: CellFilter;
+  policy?: VerdictPolicyResolved;
+  /** Seed of the paired bootstrap (default 1). */
+  seed?: number;
+  /** Compare records of different suites or datasets anyway (with a warning). */
+  force?: boolean;
+  /** Bootstrap resamples (default 2000). */
+  resamples?: number;
+}
+
+/** Read both files (once when they are the same file) and compare them. */
+export async function compareRecords(baselineFile: string, candidateFile: string, options: CompareOptions = {}): Promise<ComparisonResult> {
+  const root = options.root ?? process.cwd();
+  const baseline = await loadSide(resolve(baselineFile), root);
+  const candidate = resolve(baselineFile) === resolve(candidateFile) ? baseline : await loadSide(resolve(candidateFile), root);
+  return compareSides(baseline, candidate, options);
+}
+
+export function compareSides(baseline: LoadedSide, candidate: LoadedSide, options: CompareOptions = {}): ComparisonResult {
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const seed = options.seed ?? 1;
+  const baselineFilter = options.baselineFilter ?? {};
+  const candidateFilter = options.candidateFilter ?? {};
+  const warnings: string[] = [];
+  checkComparable(baseline, candidate, options.force === true, warnings);
+  if (baseline === candidate && Object.keys(baselineFilter).length === 0 && Object.keys(candidateFilter).length === 0) {
+    throw new InputError('both sides are the same record', { file: baseline.displayPath }, 'compare two cells of it with --baseline version=v1 --candidate version=v2 (or model=…)');
+  }
+  const pairs = matchCells(baseline, candidate, baselineFilter, candidateFilter, warnings);
+  for (const [side, name] of [[baseline, 'baseline'], [candidate, 'candidate']] as const) {
+    if (!side.complete) warnings.push(`the ${name} record ${side.displayPath} is incomplete (${side.incompleteReason}); only the samples it has are compared`);
+  }
+  warnPromptDrift(pairs, baseline, candidate, warnings);
+  const notes = warnings.filter((w) => w.includes('is incomplete'));
+  const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, ...(options.resamples ? { resamples: options.resamples } : {}) }));
+  return {
+    type: 'comparison',
+    baseline: sideInfo(baseline, baselineFilter, pairs.map(([b]) => b)),
+    candidate: sideInfo(candidate, candidateFilter, pairs.map(([, c]) => c)),
+    policy,
+    cells,
+    verdict: overallVerdict(cells, notes),
+    warnings,
+  };
+}
+
+function checkComparable(baseline: LoadedSide, candidate: LoadedSide, force: boolean, warnings: string[]): void {
+  if (baseline === candidate) return;
+  const problems: string[] = [];
+  const b = baseline.header;
+  const c = candidate.header;
+  if (b.suite !== c.suite) problems.push(`different suites: "${b.suite}" (${baseline.displayPath}) vs "${c.suite}" (${candidate.displayPath})`);
+  if (b.dataset.hash !== c.dataset.hash) {
+    const baseIds = caseIdsOf(baseline);
+    const candIds = caseIdsOf(candidate);
+    const onlyBase = [...baseIds].filter((id) => !candIds.has(id)).length;
+    const onlyCand = [...candIds].filter((id) => !baseIds.has(id)).length;
+    problems.push(
+      `different datasets: ${b.dataset.path} ${b.dataset.hash.slice(0, 12)} (${b.dataset.cases} cases) vs ${c.dataset.path} ${c.dataset.hash.slice(0, 12)} (${c.dataset.cases} cases); ${onlyBase} case ids only in the baseline, ${onlyCand} only in the candidate`,
+    );
+  }
+  if (problems.length === 0) return;
+  if (!force) {
+    throw new InputError(problems.join('; '), { file: candidate.displayPath }, 'compare runs of the same suite and dataset, or pass --force to compare them anyway (cases are still paired by id)');
+  }
+  warnings.push(...problems.map((p) => `--force: ${p}`));
+}
+
+function caseIdsOf(side: LoadedSide): Set<string> {
+  const ids = new Set<string>();
+  for (const cell of side.cells.values()) for (const id of cell.cases.keys()) ids.add(id);
+  return ids;
+}
+
+function matchCells(baseline: LoadedSide, candidate: LoadedSide, bf: CellFilter, cf: CellFilter, warnings: string[]): Array<[SideCell, SideCell]> {
+  const baseCells = selectCells(baseline, bf, '--baseline');
+  const candCells = selectCells(candidate, cf, '--candidate');
+  const filtered = filteredDimensions(bf, cf);
+  if (filtered.size === 0) {
+    const pairs: Array<[SideCell, SideCell]> = [];
+    for (const b of baseCells) {
+      const c = candCells.find((cell) => matchKey(cell.cell, filtered) === matchKey(b.cell, filtered));
+      if (c) pairs.push([b, c]);
+    }
+    if (pairs.length === 0 && baseCells.length === 1 && candCells.length === 1) return [[baseCells[0]!, candCells[0]!]];
+    if (pairs.length === 0) {
+      throw new InputError(
+        `no cell (version × model) is on both sides: baseline has ${listCells(baseCells)}, candidate has ${listCells(candCells)}`,
+        {},
+        'pick the cells with --baseline version=…,model=… and --candidate version=…,model=…',
+      );
+    }
+    warnUnmatched(baseCells, candCells, pairs, warnings);
+    return pairs;
+  }
+  const byKey = (cells: SideCell[], flag: string) => {
+    const map = new Map<string, SideCell>();
+    for (const cell of cells) {
+      const key = matchKey(cell.cell, filtered);
+      const other = map.get(key);
+      if (other) {
+        throw new InputError(
+          `${flag} matches more than one cell with ${key || 'the same values'}: ${cellLabel(other.cell)} and ${cellLabel(cell.cell)}`,
+          { field: flag },
+          `narrow it, e.g. ${flag} ${[...filtered].map((d) => `${d}=${cell.cell[d]}`).join(',')}`,
+        );
+      }
+      map.set(key, cell);
+    }
+    return map;
+  };
+  const baseByKey = byKey(baseCells, '--baseline');
+  const candByKey = byKey(candCells, '--candidate');
+  const pairs: Array<[SideCell, SideCell]> = [];
+  for (const [key, b] of baseByKey) {
+    const c = candByKey.get(key);
+    if (c) pairs.push([b, c]);
+  }
+  if (pairs.length === 0) {
+    throw new InputError(
+      `the selected cells share no ${[...['version', 'model']].filter((d) => !filtered.has(d as 'version')).join(' or ')}: baseline has ${listCells(baseCells)}, candidate has ${listCells(candCells)}`,
+      {},
+      'filter both sides on the dimensions that differ, e.g. --baseline model=a --candidate model=b',
+    );
+  }
+  warnUnmatched(baseCells, candCells, pairs, warnings);
+  return pairs;
+}
+
+function selectCells(side: LoadedSide, filter: CellFilter, flag: string): SideCell[] {
+  const all = [...side.cells.values()];
+  const selected = all.filter((cell) => cellMatches(cell.cell, filter));
+  if (selected.length === 0) {
+    const text = Object.entries(filter).map(([k, v]) => `${k}=${v}`).join(',');
+    throw new InputError(
+      all.length === 0 ? `${side.displayPath} has no samples` : `no cell of ${side.displayPath} matches ${text}`,
+      { field: flag },
+      all.length === 0 ? 'run the suite first' : `its cells: ${listCells(all)}`,
+    );
+  }
+  return selected;
+}
+
+function warnUnmatched(baseCells: SideCell[], candCells: SideCell[], pairs: Array<[SideCell, SideCell]>, warnings: string[]): void {
+  const used = new Set(pairs.flat());
+  for (const cell of baseCells) if (!used.has(cell)) warnings.push(`cell ${cellLabel(cell.cell)} is only in the baseline: not compared`);
+  for (const cell of candCells) if (!used.has(cell)) warnings.push(`cell ${cellLabel(cell.cell)} is only in the candidate: not compared`);
+}
+
+function listCells(cells: SideCell[]): string {
+  return cells.map((cell) => cellLabel(cell.cell)).join(', ');
+}
+
+/** The same version name with different template hashes means someone edited a prompt without a version bump. */
+function warnPromptDrift(pairs: Array<[SideCell, SideCell]>, baseline: LoadedSide, candidate: LoadedSide, warnings: string[]): void {
+  if (baseline === candidate) return;
+  for (const [b, c] of pairs) {
+    if (b.cell.version !== c.cell.version) continue;
+    const before = baseline.header.prompts.find((p) => p.version === b.cell.version);
+    const after = candidate.header.prompts.find((p) => p.version === c.cell.version);
+    if (before && after && before.hash !== after.hash) {
+      warnings.push(`prompt ${after.id} ${after.version} changed without a version bump (${before.hash.slice(0, 12)} → ${after.hash.slice(0, 12)})`);
+    }
+  }
+}
+
+interface CellOptions {
+  policy: VerdictPolicyResolved;
+  seed: number;
+  notes: string[];
+  resamples?: number;
+}
+
+function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOptions): CellComparison {
+  const { policy } = options;
+  const ids = [...new Set([...baseCell.cases.keys(), ...candCell.cases.keys()])].sort(codePointOrder);
+  const cases: CaseComparison[] = [];
+  const counts = emptyCounts();
+  const pairedAccumulators: { baseline: CaseAccumulator[]; candidate: CaseAccumulator[] } = { baseline: [], candidate: [] };
+  for (const id of ids) {
+    const b = baseCell.cases.get(id);
+    const c = candCell.cases.get(id);
+    const comparison = caseComparison(id, b, c);
+    counts[comparison.status]++;
+    cases.push(comparison);
+    if (b && c) {
+      pairedAccumulators.baseline.push(b);
+      pairedAccumulators.candidate.push(c);
+    }
+  }
+  const paired = pairedCases(cases);
+  const stats = pairedStatistics(paired, { policy, seed: options.seed, ...(options.resamples ? { resamples: options.resamples } : {}) });
+  const operational = operationalDeltas(sideOperations(pairedAccumulators.baseline), sideOperations(pairedAccumulators.candidate));
+  const notes = [...options.notes];
+  if (counts.new) notes.push(`${counts.new} cases only in the candidate (new): not in the statistics`);
+  if (counts.removed) notes.push(`${counts.removed} cases only in the baseline (removed): not in the statistics`);
+  const verdict = decideVerdict({
+    stats,
+    operational,
+    policy,
+    newErrors: newErrorKinds(cases),
+    repeatsNeeded: repeatsNeeded(paired, policy.maxPassRateDrop, policy.alpha),
+    notes,
+  });
+  return {
+    label: `${cellLabel(baseCell.cell)} → ${cellLabel(candCell.cell)}`,
+    baselineCell: { ...baseCell.cell },
+    candidateCell: { ...candCell.cell },
+    cases,
+    counts,
+    stats,
+    slices: sliceStatistics(paired, policy.alpha),
+    operational,
+    verdict,
+  };
+}
+
+function caseComparison(caseId: string, b: CaseAccumulator | undefined, c: CaseAccumulator | undefined): CaseComparison {
+  const baseline = b?.toCaseSide();
+  const candidate = c?.toCaseSide();
+  const source = c ?? b!;
+  const comparison: CaseComparison = {
+    caseId,
+    tags: [...source.tags],
+    cluster: source.chaos?.sourceCaseId ?? caseId,
+    status: classifyCase(baseline, candidate),
+    scoreDelta: both(baseline, candidate) ? deltaOf(baseline!.meanScore, candidate!.meanScore) : null,
+    passDelta: both(baseline, candidate) ? deltaOf(baseline!.passFraction, candidate!.passFraction) : null,
+    scorerDeltas: scorerDeltas(baseline, candidate),
+  };
+  if (source.chaos) comparison.chaos = { operators: [...source.chaos.operators], sourceCaseId: source.chaos.sourceCaseId };
+  if (baseline) comparison.baseline = baseline;
+  if (candidate) comparison.candidate = candidate;
+  return comparison;
+}
+
+function both(a: CaseSide | undefined, b: CaseSide | undefined): boolean {
+  return a !== undefined && b !== undefined;
+}
+
+function deltaOf(before: number, after: number): number | null {
+  const d = after - before;
+  return Number.isNaN(d) ? null : d;
+}
+
+function scorerDeltas(baseline: CaseSide | undefined, candidate: CaseSide | undefined): Record<string, number> {
+  const deltas: Record<string, number> = {};
+  if (!baseline || !candidate) return deltas;
+  for (const name of Object.keys(candidate.scorerMeans).sort()) {
+    const before = baseline.scorerMeans[name];
+    if (before !== undefined) deltas[name] = candidate.scorerMeans[name]! - before;
+  }
+  return deltas;
+}
+
+/** Error kind → candidate samples, for kinds no baseline sample of the cell had. */
+function newErrorKinds(cases: CaseComparison[]): Record<string, number> {
+  const before = new Set<string>();
+  for (const c of cases) for (const kind of c.baseline?.errors ?? []) before.add(kind);
+  const fresh: Record<string, number> = {};
+  for (const c of cases) {
+    for (const kind of c.candidate?.errors ?? []) if (!before.has(kind)) fresh[kind] = (fresh[kind] ?? 0) + 1;
+  }
+  return fresh;
+}
+
+function sideInfo(side: LoadedSide, filter: CellFilter, cells: SideCell[]): SideInfo {
+  const versions = new Set(cells.map((c) => c.cell.version));
+  const models = [...new Set(cells.map((c) => c.cell.model))];
+  const filterRecord = filterToRecord(filter);
+  const filterText = Object.entries(filterRecord).map(([k, v]) => `${k}=${v}`).join(',');
+  const name = side.isBaseline ? basename(side.file) : basename(dirname(side.file));
+  return {
+    label: filterText ? `${name} (${filterText})` : name,
+    source: side.displayPath,
+    suite: side.header.suite,
+    filter: filterRecord,
+    complete: side.complete,
+    prompts: side.header.prompts.filter((p) => versions.has(p.version)).map((p) => ({ id: p.id, version: p.version, hash: p.hash })),
+    models,
+    datasetHash: side.header.dataset.hash,
+  };
+}
+
+function codePointOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

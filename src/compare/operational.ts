@@ -1,0 +1,59 @@
+/**
+ * Cost, tokens and latency of the paired cases on each side. Cost and tokens are means per billed
+ * (uncached) sample, so sides with different repeat counts compare fairly; latency percentiles are
+ * over the uncached, successful samples.
+ */
+import { percentiles } from '../stats/index.js';
+import type { CaseAccumulator } from './caseReducer.js';
+import type { Deltas, OperationalDeltas } from './types.js';
+
+export interface SideOperations {
+  billedSamples: number;
+  costUsd: number;
+  judgeCostUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  latencies: number[];
+}
+
+export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations {
+  const totals: SideOperations = { billedSamples: 0, costUsd: 0, judgeCostUsd: 0, inputTokens: 0, outputTokens: 0, latencies: [] };
+  for (const c of cases) {
+    totals.billedSamples += c.billedSamples;
+    totals.costUsd += c.costUsd;
+    totals.judgeCostUsd += c.judgeCostUsd;
+    totals.inputTokens += c.inputTokens;
+    totals.outputTokens += c.outputTokens;
+    for (const latency of c.latencies) totals.latencies.push(latency);
+  }
+  return totals;
+}
+
+export function operationalDeltas(baseline: SideOperations, candidate: SideOperations): OperationalDeltas {
+  const perSample = (side: SideOperations, value: number) => (side.billedSamples ? value / side.billedSamples : null);
+  const latency = latencyFigures(baseline.latencies);
+  const candidateLatency = latencyFigures(candidate.latencies);
+  const deltas: OperationalDeltas = {
+    costUsd: delta(perSample(baseline, baseline.costUsd), perSample(candidate, candidate.costUsd)),
+    inputTokens: delta(perSample(baseline, baseline.inputTokens), perSample(candidate, candidate.inputTokens)),
+    outputTokens: delta(perSample(baseline, baseline.outputTokens), perSample(candidate, candidate.outputTokens)),
+    latencyMeanMs: delta(latency.mean, candidateLatency.mean),
+    latencyP50Ms: delta(latency.p50, candidateLatency.p50),
+    latencyP95Ms: delta(latency.p95, candidateLatency.p95),
+  };
+  if (baseline.judgeCostUsd > 0 || candidate.judgeCostUsd > 0) {
+    deltas.judgeCostUsd = delta(perSample(baseline, baseline.judgeCostUsd), perSample(candidate, candidate.judgeCostUsd));
+  }
+  return deltas;
+}
+
+export function delta(baseline: number | null, candidate: number | null): Deltas {
+  const relative = baseline !== null && candidate !== null && baseline > 0 ? candidate / baseline - 1 : null;
+  return { baseline, candidate, relative };
+}
+
+function latencyFigures(latencies: number[]): { mean: number | null; p50: number | null; p95: number | null } {
+  if (latencies.length === 0) return { mean: null, p50: null, p95: null };
+  const { p50, p95 } = percentiles(latencies, [50, 95] as const);
+  return { mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, p50, p95 };
+}

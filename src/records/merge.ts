@@ -1,0 +1,233 @@
+/**
+ * Joining partial records of one run (e.g. the shards of a vitest run, each on its own machine)
+ * into one record: the parts must share the plan (suite, prompt versions and hashes, models,
+ * dataset, plan hash) and hold disjoint samples. Samples are merged in plan order by streaming
+ * every part at once (each part is already in plan order), and a fresh summary is computed.
+ * Also home of `writeRunFolder`, which writes a record from samples already in memory.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { stableStringify } from '../canonical.js';
+import { InputError } from '../errors.js';
+import { readRecordHeader, readRecordLines } from './reader.js';
+import { runPaths, writeMeta, type RunMeta } from './runDir.js';
+import { SummaryBuilder } from './summary.js';
+import type { PromptStoreLine, RecordHeader, RecordSummary, SampleRecord } from './types.js';
+import { JsonlWriter } from './writer.js';
+
+export interface RecordPart {
+  /** The part's run.jsonl. */
+  file: string;
+  header: RecordHeader;
+}
+
+/** The header fields that must agree for parts to be one run, with what a mismatch means. */
+const IDENTITY: Array<{ field: string; of: (h: RecordHeader) => unknown }> = [
+  { field: 'suite', of: (h) => h.suite },
+  { field: 'planHash', of: (h) => h.planHash },
+  { field: 'prompts', of: (h) => h.prompts.map((p) => [p.id, p.version, p.hash]) },
+  { field: 'models', of: (h) => h.models },
+  { field: 'dataset.hash', of: (h) => h.dataset.hash },
+  { field: 'planned', of: (h) => h.planned },
+];
+
+/** Throws when a part is not of the same run as the first one, naming the field that differs. */
+export function checkSameRun(parts: readonly RecordPart[]): void {
+  const [first, ...rest] = parts;
+  if (!first) throw new InputError('nothing to merge', {}, 'pass the partial records (run folders or run.jsonl files)');
+  for (const part of rest) {
+    for (const { field, of } of IDENTITY) {
+      const expected = stableStringify(of(first.header));
+      const found = stableStringify(of(part.header));
+      if (expected !== found) {
+        throw new InputError(
+          `not a part of the same run as ${first.file}: ${field} is ${shorten(found)}, expected ${shorten(expected)}`,
+          { file: part.file, line: 1, field },
+          'merge only the shards of one test run (same commit, same suite, same dataset)',
+        );
+      }
+    }
+  }
+}
+
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** Header for the merged record: the first part's, with the commit only when all parts agree. */
+export function mergedHeader(parts: readonly RecordPart[]): RecordHeader {
+  const header = parts[0]!.header;
+  const commits = new Set(parts.map((p) => p.header.git.commit));
+  const dirty = parts.some((p) => p.header.git.dirty === true) ? true : parts.every((p) => p.header.git.dirty === false) ? false : null;
+  return { ...header, git: { commit: commits.size === 1 ? header.git.commit : null, dirty } };
+}
+
+interface Cursor {
+  part: RecordPart;
+  lines: AsyncGenerator<{ line: number; text: string; value: { type: string } }>;
+  current?: { line: number; text: string; sample: SampleRecord };
+  lastIndex: number;
+}
+
+async function advance(cursor: Cursor): Promise<void> {
+  cursor.current = undefined;
+  for (;;) {
+    const next = await cursor.lines.next();
+    if (next.done) return;
+    const { value, text, line } = next.value;
+    if (value.type !== 'sample') continue;
+    const sample = value as SampleRecord;
+    if (sample.index <= cursor.lastIndex) {
+      throw new InputError(`samples are not in plan order (index ${sample.index} after ${cursor.lastIndex})`, { file: cursor.part.file, line, field: 'index' }, 'merge records written by promptgold, unedited');
+    }
+    if (sample.index >= cursor.part.header.planned) {
+      throw new InputError(`sample index ${sample.index} is outside the plan of ${cursor.part.header.planned} samples`, { file: cursor.part.file, line, field: 'index' });
+    }
+    cursor.lastIndex = sample.index;
+    cursor.current = { line, text, sample };
+    return;
+  }
+}
+
+export interface MergeResult {
+  outDir: string;
+  suite: string;
+  samples: number;
+  planned: number;
+  summary: RecordSummary;
+  /** True when the parts together hold every planned sample. */
+  complete: boolean;
+}
+
+/** Merge the parts' run.jsonl files into `<outDir>/run.jsonl` (+ prompts.jsonl, meta.json). */
+export async function mergeRecords(files: readonly string[], outDir: string, runId: string): Promise<MergeResult> {
+  const parts: RecordPart[] = [];
+  for (const file of files) parts.push({ file, header: await readRecordHeader(file) });
+  checkSameRun(parts);
+  const header = mergedHeader(parts);
+
+  await mkdir(outDir, { recursive: true });
+  const paths = runPaths(outDir);
+  const prompts = await readPromptStores(files);
+  const writer = new JsonlWriter(paths.record);
+  const promptWriter = new JsonlWriter(paths.prompts);
+  const writtenPrompts = new Set<string>();
+  const summary = summaryBuilderFor(header);
+  let samples = 0;
+  try {
+    await writer.write(header);
+    const cursors: Cursor[] = parts.map((part) => ({ part, lines: readRecordLines(part.file), lastIndex: -1 }));
+    for (const cursor of cursors) await advance(cursor);
+    for (;;) {
+      let next: Cursor | undefined;
+      for (const cursor of cursors) {
+        if (!cursor.current) continue;
+        if (next && cursor.current.sample.index === next.current!.sample.index) {
+          throw new InputError(
+            `sample ${cursor.current.sample.index} (${cursor.current.sample.caseId}) is also in ${next.part.file}: the parts overlap`,
+            { file: cursor.part.file, line: cursor.current.line, field: 'index' },
+            'each shard must run a disjoint share of the plan: merge each shard once',
+          );
+        }
+        if (!next || cursor.current.sample.index < next.current!.sample.index) next = cursor;
+      }
+      if (!next) break;
+      const { text, sample } = next.current!;
+      const prompt = prompts.get(sample.promptHash);
+      if (prompt !== undefined && !writtenPrompts.has(sample.promptHash)) {
+        writtenPrompts.add(sample.promptHash);
+        await promptWriter.writeRaw(`${prompt}\n`);
+      }
+      await writer.writeRaw(`${text}\n`);
+      summary.add(sample);
+      samples++;
+      await advance(next);
+    }
+    const built = summary.build();
+    await writer.write(built);
+    const complete = samples === header.planned;
+    await writeMeta(outDir, {
+      runId,
+      suite: header.suite,
+      status: complete ? 'complete' : 'incomplete',
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...(complete ? {} : { reason: `merged ${samples} of ${header.planned} planned samples` }),
+    });
+    return { outDir, suite: header.suite, samples, planned: header.planned, summary: built, complete };
+  } finally {
+    await writer.close();
+    await promptWriter.close();
+  }
+}
+
+/** Hash → line of every part's prompts.jsonl (absent stores are fine: prompts are optional). */
+async function readPromptStores(files: readonly string[]): Promise<Map<string, string>> {
+  const lines = new Map<string, string>();
+  for (const file of files) {
+    const text = await readFile(join(dirname(file), 'prompts.jsonl'), 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const hash = (JSON.parse(line) as PromptStoreLine).hash;
+        if (!lines.has(hash)) lines.set(hash, line);
+      } catch {
+        // a cut-off last line: the sample that used it carries its hash, the text is only a convenience
+      }
+    }
+  }
+  return lines;
+}
+
+function summaryBuilderFor(header: RecordHeader): SummaryBuilder {
+  const threshold = typeof header.options.threshold === 'number' ? header.options.threshold : null;
+  const summary = new SummaryBuilder(threshold);
+  for (const prompt of header.prompts) for (const model of header.models) summary.declareCell(prompt.version, model);
+  return summary;
+}
+
+export interface RunFolderContents {
+  header: RecordHeader;
+  /** In any order: written sorted by plan index. */
+  samples: SampleRecord[];
+  prompts: ReadonlyMap<string, PromptStoreLine>;
+  meta: Omit<RunMeta, 'status'>;
+}
+
+/**
+ * Write a run folder from samples in memory (the vitest reporter's case). The summary line is
+ * written only when every planned sample is there, as in a record written by the engine.
+ */
+export async function writeRunFolder(dir: string, contents: RunFolderContents): Promise<{ complete: boolean; summary: RecordSummary }> {
+  await mkdir(dir, { recursive: true });
+  const paths = runPaths(dir);
+  const samples = [...contents.samples].sort((a, b) => a.index - b.index);
+  const summary = summaryBuilderFor(contents.header);
+  const writer = new JsonlWriter(paths.record);
+  const promptWriter = new JsonlWriter(paths.prompts);
+  const writtenPrompts = new Set<string>();
+  try {
+    await writer.write(contents.header);
+    for (const sample of samples) {
+      const prompt = contents.prompts.get(sample.promptHash);
+      if (prompt && !writtenPrompts.has(sample.promptHash)) {
+        writtenPrompts.add(sample.promptHash);
+        await promptWriter.write(prompt);
+      }
+      await writer.write(sample);
+      summary.add(sample);
+    }
+    const built = summary.build();
+    const complete = samples.length === contents.header.planned;
+    if (complete) await writer.write(built);
+    await writeMeta(dir, {
+      ...contents.meta,
+      status: complete ? 'complete' : 'incomplete',
+      ...(complete || contents.meta.reason ? {} : { reason: `${samples.length} of ${contents.header.planned} planned samples ran` }),
+    });
+    return { complete, summary: built };
+  } finally {
+    await writer.close();
+    await promptWriter.close();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The page: a static skeleton, the inline stylesheet, the data as JSON and the script. The same
+ * data always gives the same bytes (no clock, no randomness), so reports can be diffed and cached.
+ */
+import { APP_JS } from './client/app.js';
+import { REPORT_CSS } from './client/styles.js';
+import { WORD_DIFF_JS } from './client/wordDiff.js';
+import { contentSecurityPolicy, escapeHtml, jsonForScriptTag } from './embed.js';
+import type { ReportData } from './types.js';
+
+/** The inline script: wrapped so nothing leaks into the page's global scope. */
+export const REPORT_SCRIPT = `(function () {\n'use strict';\n${WORD_DIFF_JS}\n${APP_JS}\n})();\n`;
+
+export function renderHtmlReport(data: ReportData): string {
+  const title = escapeHtml(data.title);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(REPORT_SCRIPT, REPORT_CSS))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header class="page">
+<h1 id="title">${title}</h1>
+<div class="sub" id="subtitle"></div>
+<noscript><p>This report needs JavaScript to show its data.</p></noscript>
+</header>
+<nav class="tabs" id="tabs" role="tablist" aria-label="report views">
+<button type="button" role="tab" id="tab-overview" aria-controls="overview">Overview</button>
+<button type="button" role="tab" id="tab-matrix" aria-controls="matrix">Matrix</button>
+<button type="button" role="tab" id="tab-cases" aria-controls="cases">Cases</button>
+<button type="button" role="tab" id="tab-charts" aria-controls="charts">Charts</button>
+<button type="button" role="tab" id="tab-robustness" aria-controls="robustness">Robustness</button>
+</nav>
+<main>
+<section id="overview" role="tabpanel" aria-labelledby="tab-overview"></section>
+<section id="matrix" role="tabpanel" aria-labelledby="tab-matrix" hidden><h2>Prompt versions × models</h2></section>
+<section id="cases" role="tabpanel" aria-labelledby="tab-cases" hidden>
+<h2>Cases</h2>
+<div class="filters" id="case-filters"></div>
+<div class="pager"><span id="case-count" role="status"></span><span id="cell-filter"></span><button type="button" id="page-prev">previous</button><span id="page-info"></span><button type="button" id="page-next">next</button></div>
+<p class="sub">Arrow keys move through the list, Enter opens a case, Page Up/Down turn pages, Esc returns from a case.</p>
+<div class="scroll"><table id="case-table"><thead><tr id="case-head"></tr></thead><tbody id="case-rows"></tbody></table></div>
+<section id="case-detail" class="detail" aria-labelledby="case-title" hidden></section>
+</section>
+<section id="charts" role="tabpanel" aria-labelledby="tab-charts" hidden><h2>Charts</h2><div class="charts" id="chart-grid"></div></section>
+<section id="robustness" role="tabpanel" aria-labelledby="tab-robustness" hidden><h2>Robustness</h2></section>
+</main>
+<script type="application/json" id="report-data">${jsonForScriptTag(data)}</script>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,71 @@
+/**
+ * One judge call through a provider, turned into an outcome the scorers can count: an answer
+ * text, or the reason it is unusable (provider error, refusal, truncation). Every call's tokens,
+ * cost and latency go into a JudgeUsage, kept apart from the generator's.
+ */
+import { errorMessage } from '../../errors.js';
+import type { GenerateContext, Generation, GenerationRequest, Provider } from '../../providers/types.js';
+import { ProviderError } from '../../providers/types.js';
+import type { JudgeUsage } from '../types.js';
+
+export type JudgeCallOutcome =
+  | { ok: true; text: string; generation: Generation }
+  /** `errored`: the provider failed (no answer at all). `unscored`: it answered, unusably. */
+  | { ok: false; kind: 'errored' | 'unscored'; reason: string };
+
+export function emptyJudgeUsage(): JudgeUsage {
+  return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0, cached: 0 };
+}
+
+export function addGenerationUsage(usage: JudgeUsage, generation: Generation | undefined): void {
+  usage.calls += 1;
+  if (!generation) return;
+  if (generation.cached) {
+    usage.cached += 1;
+    return; // a cache hit costs nothing and took no model time
+  }
+  usage.inputTokens += (generation.usage?.inputTokens ?? 0) + (generation.usage?.cacheCreationInputTokens ?? 0) + (generation.usage?.cacheReadInputTokens ?? 0);
+  usage.outputTokens += generation.usage?.outputTokens ?? 0;
+  usage.costUsd += generation.costUsd ?? 0;
+  usage.latencyMs += Math.round(generation.latencyMs);
+}
+
+export function mergeJudgeUsage(into: JudgeUsage, from: JudgeUsage): void {
+  into.calls += from.calls;
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+  into.costUsd += from.costUsd;
+  into.latencyMs += from.latencyMs;
+  into.cached += from.cached;
+}
+
+/** Cost rounded so records stay byte-stable. */
+export function roundedUsage(usage: JudgeUsage): JudgeUsage {
+  return { ...usage, costUsd: Math.round(usage.costUsd * 1e9) / 1e9 };
+}
+
+export async function callJudge(
+  provider: Provider,
+  request: GenerationRequest,
+  context: GenerateContext,
+  usage: JudgeUsage,
+): Promise<JudgeCallOutcome> {
+  let generation: Generation;
+  try {
+    generation = await provider.generate(request, context);
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    addGenerationUsage(usage, undefined);
+    const kind = error instanceof ProviderError ? `${error.kind}: ` : '';
+    return { ok: false, kind: 'errored', reason: `judge call failed (${kind}${errorMessage(error)})` };
+  }
+  addGenerationUsage(usage, generation);
+  if (generation.stopReason === 'refusal') {
+    const category = generation.stopDetails?.['category'];
+    return { ok: false, kind: 'unscored', reason: `judge refused${typeof category === 'string' ? ` (${category})` : ''}` };
+  }
+  if (generation.stopReason === 'max_tokens') {
+    return { ok: false, kind: 'unscored', reason: `judge answer truncated at max_tokens (${request.maxTokens}); raise the rubric's maxTokens` };
+  }
+  return { ok: true, text: generation.text, generation };
+}

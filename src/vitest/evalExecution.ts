@@ -1,0 +1,129 @@
+/**
+ * Runs the selected samples of one describeEval through the engine once, in the background, with
+ * the suite's concurrency; each test then awaits only its own sample. Keeps a running summary (for
+ * the pass-rate test) but never the samples themselves: they travel to the reporter in task meta.
+ */
+import { setMaxListeners } from 'node:events';
+import { executeSample, type ExecutedSample } from '../engine/executeSample.js';
+import type { LoadedSuite } from '../engine/loadSuite.js';
+import type { PlannedSample } from '../engine/plan.js';
+import { runOrdered } from '../engine/scheduler.js';
+import { errorMessage } from '../errors.js';
+import type { Provider } from '../providers/types.js';
+import { SummaryBuilder } from '../records/summary.js';
+import type { RecordSummary } from '../records/types.js';
+
+export interface ExecutionOptions {
+  provider: Provider;
+  judge?: (model: string) => Provider;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export class EvalExecution {
+  private readonly results = new Map<number, Deferred<ExecutedSample | undefined>>();
+  private readonly summary: SummaryBuilder;
+  private readonly controller = new AbortController();
+  private finished: Promise<void> | undefined;
+  private executedCount = 0;
+  /** Why samples stopped being run, when they did (a fatal provider error, an engine failure). */
+  stopReason: string | undefined;
+
+  constructor(
+    private readonly loaded: LoadedSuite,
+    private readonly options: ExecutionOptions,
+  ) {
+    this.summary = new SummaryBuilder(loaded.threshold);
+    for (const prompt of loaded.prompts) for (const model of loaded.models) this.summary.declareCell(prompt.template.version, model);
+    setMaxListeners(Number.POSITIVE_INFINITY, this.controller.signal);
+  }
+
+  get started(): boolean {
+    return this.finished !== undefined;
+  }
+
+  get executed(): number {
+    return this.executedCount;
+  }
+
+  /** Start the given samples (in plan order). Only the first call starts anything. */
+  start(samples: PlannedSample[]): void {
+    if (this.finished) return;
+    for (const planned of samples) this.slot(planned.index);
+    const loaded = this.loaded;
+    this.finished = runOrdered(samples, {
+      concurrency: loaded.concurrency,
+      shouldStop: () => this.controller.signal.aborted,
+      worker: async (planned) => {
+        const executed = await executeSample(planned, {
+          provider: this.options.provider,
+          scorersFor: (p) => loaded.scorersFor(p.case),
+          timeoutMs: loaded.timeoutMs,
+          runSignal: this.controller.signal,
+          scorerContext: this.options.judge ? { judge: this.options.judge } : {},
+          // Chaos cases are not registered by describeEval, so no sample awaits a source result.
+          sourceResult: () => undefined,
+        });
+        if (executed) {
+          this.summary.add(executed.record);
+          this.executedCount++;
+          if (executed.fatal && !this.controller.signal.aborted) {
+            this.stopReason = `the run stopped: ${executed.fatal.message}`;
+            this.controller.abort(executed.fatal);
+          }
+        }
+        this.slot(planned.index).resolve(executed);
+        return executed;
+      },
+      onResult: () => undefined,
+    }).then(
+      () => this.settleRest(),
+      (error: unknown) => {
+        this.stopReason ??= `the engine failed: ${errorMessage(error)}`;
+        this.settleRest();
+      },
+    );
+  }
+
+  /** The executed sample, or undefined when it was never run (the run stopped first). */
+  result(index: number): Promise<ExecutedSample | undefined> {
+    return this.slot(index).promise;
+  }
+
+  whenDone(): Promise<void> {
+    return this.finished ?? Promise.resolve();
+  }
+
+  summaryOfExecuted(): RecordSummary {
+    return this.summary.build();
+  }
+
+  /** Stop starting samples (in-flight ones are aborted and end as not run). */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
+    this.controller.abort(new Error(reason));
+  }
+
+  private slot(index: number): Deferred<ExecutedSample | undefined> {
+    let slot = this.results.get(index);
+    if (!slot) {
+      slot = deferred();
+      this.results.set(index, slot);
+    }
+    return slot;
+  }
+
+  /** Samples the scheduler never started resolve as not run, so no test waits forever. */
+  private settleRest(): void {
+    for (const slot of this.results.values()) slot.resolve(undefined);
+  }
+}

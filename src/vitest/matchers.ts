@@ -1,0 +1,68 @@
+/**
+ * The `expect` matchers, registered with `expect.extend` when `promptgold/vitest` is imported:
+ * `toFuzzyMatch`, `toMatchSchema`, `toContainAll` and the async `toSatisfyRubric`.
+ */
+import { expect } from 'vitest';
+import type { Scorer } from '../scoring/types.js';
+import {
+  checkContainAll,
+  checkFuzzyMatch,
+  checkMatchSchema,
+  checkSatisfyRubric,
+  type CheckResult,
+  type FuzzyMatchOptions,
+  type RubricMatchOptions,
+  type SchemaLike,
+} from './matcherChecks.js';
+
+export interface PromptgoldMatchers<R = unknown> {
+  /** Similarity to the expected text (or the best of several) is at least `threshold` (0.8). */
+  toFuzzyMatch(expected: string | readonly string[], options?: FuzzyMatchOptions): R;
+  /** The value (or the JSON found in a string) matches a zod schema or a JSON Schema. */
+  toMatchSchema(schema: SchemaLike): R;
+  /** A string contains every substring, or an array contains every item (deep equality). */
+  toContainAll(items: readonly unknown[]): R;
+  /** The text passes a rubric scorer; await it. */
+  toSatisfyRubric(rubric: Scorer, options?: RubricMatchOptions): Promise<R>;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  interface Matchers<T = any> extends PromptgoldMatchers<T> {}
+}
+
+interface MatcherContext {
+  isNot: boolean;
+}
+
+function asMatcherResult(this: MatcherContext, result: CheckResult) {
+  return {
+    pass: result.pass,
+    message: () => (this.isNot ? result.negatedFailure : result.failure),
+    ...(result.actual !== undefined ? { actual: result.actual, expected: result.expected } : {}),
+  };
+}
+
+export const promptgoldMatchers = {
+  toFuzzyMatch(this: MatcherContext, received: unknown, expected: string | readonly string[], options?: FuzzyMatchOptions) {
+    return asMatcherResult.call(this, checkFuzzyMatch(received, expected, options));
+  },
+  toMatchSchema(this: MatcherContext, received: unknown, schema: SchemaLike) {
+    return asMatcherResult.call(this, checkMatchSchema(received, schema));
+  },
+  toContainAll(this: MatcherContext, received: unknown, items: readonly unknown[]) {
+    return asMatcherResult.call(this, checkContainAll(received, items));
+  },
+  async toSatisfyRubric(this: MatcherContext, received: unknown, rubric: Scorer, options?: RubricMatchOptions) {
+    return asMatcherResult.call(this, await checkSatisfyRubric(received, rubric, options));
+  },
+};
+
+let installed = false;
+
+/** Register the matchers with vitest's `expect` (done on import of `promptgold/vitest`). */
+export function installMatchers(): void {
+  if (installed) return;
+  installed = true;
+  expect.extend(promptgoldMatchers);
+}
