@@ -9,8 +9,8 @@ import {
   scoreDiffInterval,
   scoreWithInterval,
   scorerChanges,
+  signedNumber,
   signedPercent,
-  signedPoints,
   tokens,
   topRegressions,
   usd,
@@ -80,7 +80,7 @@ function formatCell(cell: CellComparison, top: number): string[] {
   out.push(`  minimum detectable effect ${percent(stats.minimumDetectableEffect)} at n = ${stats.n}${stats.casesNeededForPolicyEffect !== null ? `; ${stats.casesNeededForPolicyEffect.toLocaleString('en-US')} cases would detect the policy's drop` : ''}`);
   const significant = cell.slices.filter((s) => s.significant);
   out.push(
-    `  slices (Holm-adjusted): ${significant.length ? significant.map((s) => `${s.slice} ${signedPoints(s.scoreDiff.estimate).replace(' pts', '')} score×100 (p_adj ${formatP(s.pAdjusted)})`).join('; ') : `none of ${cell.slices.length} significant`}`,
+    `  slices (Holm-adjusted): ${significant.length ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${formatP(s.pAdjusted)})`).join('; ') : `none of ${cell.slices.length} significant`}`,
   );
   for (const reason of cell.verdict.reasons) out.push(`  · ${reason}`);
   const regressions = topRegressions(cell, top);
@@ -89,15 +89,11 @@ function formatCell(cell: CellComparison, top: number): string[] {
     for (const c of regressions) {
       const changes = scorerChanges(c);
       out.push(
-        `    ${c.caseId}  ${c.status}  pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}  score ${c.scoreDelta === null ? '—' : signedNumberShort(c.scoreDelta)}${changes ? `  ${changes}` : ''}${c.candidate?.errors.length ? `  errors: ${[...new Set(c.candidate.errors)].join(', ')}` : ''}`,
+        `    ${c.caseId}  ${c.status}  pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}  score ${c.scoreDelta === null ? '—' : signedNumber(c.scoreDelta)}${changes ? `  ${changes}` : ''}${c.candidate?.errors.length ? `  errors: ${[...new Set(c.candidate.errors)].join(', ')}` : ''}`,
       );
     }
   }
   return out;
-}
-
-function signedNumberShort(x: number): string {
-  return `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(3)}`;
 }
 
 function relative(d: Deltas): string {

@@ -1,0 +1,127 @@
+/**
+ * Markdown for a pull-request comment: the verdict with its reasons, one summary row per cell,
+ * and the top regressions of each cell with a short word-level diff of the outputs.
+ */
+import {
+  failingOutput,
+  failureReason,
+  firstOutput,
+  formatP,
+  passesOf,
+  percent,
+  pointsInterval,
+  rateWithInterval,
+  scoreDiffInterval,
+  scorerChanges,
+  signedNumber,
+  signedPercent,
+  topRegressions,
+  usd,
+  milliseconds,
+} from '../compare/format.js';
+import type { CellComparison, ComparisonResult, Verdict } from '../compare/types.js';
+import { formatWordDiff, wordDiff } from '../compare/wordDiff.js';
+import { policyText } from './compareConsole.js';
+
+export interface MarkdownOptions {
+  /** Regressions shown per cell (default 10). */
+  topRegressions?: number;
+  /** Longest diff shown per case, in characters (default 400). */
+  maxDiffChars?: number;
+  /** Heading text (default "promptgold compare: <suite>"). */
+  title?: string;
+}
+
+const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
+
+export function renderMarkdown(result: ComparisonResult, options: MarkdownOptions = {}): string {
+  const lines: string[] = [];
+  const verdict = result.verdict;
+  lines.push(`## ${escapeText(options.title ?? `promptgold compare: ${result.baseline.suite}`)}`, '');
+  lines.push(`**Verdict: ${ICON[verdict.verdict]} ${verdict.verdict}**`, '');
+  for (const reason of verdict.reasons) lines.push(`- ${escapeText(reason)}`);
+  if (verdict.needed) {
+    const parts = [verdict.needed.cases !== undefined ? `${verdict.needed.cases.toLocaleString('en-US')} cases` : '', verdict.needed.repeats !== undefined ? `${verdict.needed.repeats} repeats per case` : '']
+      .filter(Boolean)
+      .join(' or ');
+    if (parts) lines.push(`- To settle it: ${parts}.`);
+  }
+  lines.push('', `Baseline \`${escapeCode(result.baseline.source)}\`${filterText(result.baseline.filter)} → candidate \`${escapeCode(result.candidate.source)}\`${filterText(result.candidate.filter)}`, '');
+  lines.push(`Policy: ${escapeText(policyText(result))}`, '');
+  for (const warning of result.warnings) lines.push(`> ⚠️ ${escapeText(warning)}`);
+  if (result.warnings.length) lines.push('');
+
+  lines.push('| cell | verdict | cases | regressed / improved | pass rate | Δ pass rate (95% CI) | McNemar p | Δ score (95% CI) | MDE | cost/sample | p95 latency |');
+  lines.push('| --- | --- | ---: | ---: | --- | --- | ---: | --- | ---: | --- | --- |');
+  for (const cell of result.cells) lines.push(summaryRow(cell));
+  lines.push('');
+
+  const top = options.topRegressions ?? 10;
+  for (const cell of result.cells) {
+    const regressions = topRegressions(cell, top);
+    if (!regressions.length) continue;
+    const total = cell.counts.regressed + cell.counts['error-changed'];
+    lines.push(`### Top regressions: ${escapeText(cell.label)}${total > regressions.length ? ` (${regressions.length} of ${total})` : ''}`, '');
+    for (const c of regressions) {
+      const changes = scorerChanges(c);
+      const why = failureReason(c.candidate);
+      lines.push(
+        `- **\`${escapeCode(c.caseId)}\`** ${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}${changes ? `; ${escapeText(changes)}` : ''}${why ? `<br>why: ${escapeText(truncate(why, 200))}` : ''}`,
+      );
+      const before = firstOutput(c.baseline);
+      const after = failingOutput(c.candidate);
+      if (before !== null && after !== null) {
+        const diff = truncate(formatWordDiff(wordDiff(before, after)), options.maxDiffChars ?? 400);
+        lines.push('', '  ```diff', ...diff.split('\n').map((l) => `  ${fence(l)}`), '  ```');
+      }
+    }
+    lines.push('');
+  }
+  lines.push(`<sub>Cases paired by id; statistics over per-case values (the case is the unit). Word diff: \`[-removed-]{+added+}\`.</sub>`);
+  return `${lines.join('\n')}\n`;
+}
+
+function summaryRow(cell: CellComparison): string {
+  const s = cell.stats;
+  const op = cell.operational;
+  return `| ${[
+    escapeText(cell.label),
+    `${ICON[cell.verdict.verdict]} ${cell.verdict.verdict}`,
+    String(s.n),
+    `${cell.counts.regressed} / ${cell.counts.improved}`,
+    `${percent(s.baselinePassRate.estimate)} → ${percent(s.candidatePassRate.estimate)}`,
+    pointsInterval(s.passRateDiff),
+    formatP(s.mcnemar.pExact),
+    scoreDiffInterval(s.clusteredScoreDiff ?? s.scoreDiff),
+    percent(s.minimumDetectableEffect),
+    `${usd(op.costUsd.baseline)} → ${usd(op.costUsd.candidate)} (${signedPercent(op.costUsd.relative)})`,
+    `${milliseconds(op.latencyP95Ms.baseline)} → ${milliseconds(op.latencyP95Ms.candidate)}`,
+  ]
+    .map((text) => text.replace(/\|/g, '\\|'))
+    .join(' | ')} |`;
+}
+
+function filterText(filter: Record<string, string>): string {
+  const text = Object.entries(filter).map(([k, v]) => `${k}=${v}`).join(',');
+  return text ? ` (${escapeText(text)})` : '';
+}
+
+/** Text that GitHub would otherwise read as Markdown or HTML. */
+export function escapeText(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
+}
+
+function escapeCode(text: string): string {
+  return text.replace(/`/g, "'");
+}
+
+/** Inside a fenced block only a line starting with ``` can end it early. */
+function fence(line: string): string {
+  return line.replace(/```/g, "'''");
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export { rateWithInterval };

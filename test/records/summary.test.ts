@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { SummaryBuilder, isScored } from '../../src/records/summary.js';
+import type { SampleRecord } from '../../src/records/types.js';
+
+function sample(overrides: Partial<SampleRecord>): SampleRecord {
+  return {
+    type: 'sample',
+    index: 0,
+    caseId: 'c',
+    promptId: 'p',
+    version: 'v1',
+    model: 'm',
+    repeat: 0,
+    tags: [],
+    promptHash: 'h',
+    output: 'x',
+    stopReason: 'end_turn',
+    scores: [],
+    score: 1,
+    pass: true,
+    costUsd: 0.01,
+    latencyMs: 100,
+    ...overrides,
+  };
+}
+
+describe('SummaryBuilder', () => {
+  it('computes pass rate with a Wilson interval, mean score with its SE, latency percentiles and cost per cell', () => {
+    const builder = new SummaryBuilder(0.7);
+    const scores = [1, 1, 1, 0, 0.5];
+    scores.forEach((score, i) => builder.add(sample({ index: i, score, pass: score === 1, latencyMs: 100 * (i + 1) })));
+    const [cell] = builder.build().cells;
+    expect(cell).toMatchObject({ samples: 5, scored: 5, passed: 3, passRate: 0.6, costUsd: 0.05 });
+    // Wilson 95% for 3/5: [0.2307, 0.8824] (closed form)
+    expect(cell!.passRateInterval.low).toBeCloseTo(0.2307, 3);
+    expect(cell!.passRateInterval.high).toBeCloseTo(0.8824, 3);
+    expect(cell!.meanScore).toBeCloseTo(0.7, 6);
+    // sd of [1,1,1,0,0.5] = 0.4472; se = 0.4472/sqrt(5) = 0.2
+    expect(cell!.meanScoreSe).toBeCloseTo(0.2, 6);
+    expect(cell!.latencyMs).toEqual({ p50: 300, p95: 480 });
+    expect(builder.build().failingCells).toEqual(['v1 × m']);
+  });
+
+  it('leaves infrastructure errors and budget skips out of the pass rate, but counts a context overflow as a failure', () => {
+    const builder = new SummaryBuilder(null);
+    builder.add(sample({ pass: true }));
+    builder.add(sample({ pass: false, output: null, error: { kind: 'timeout', message: 't' }, latencyMs: null }));
+    builder.add(sample({ pass: false, output: null, error: { kind: 'budget', message: 'b' }, latencyMs: null }));
+    builder.add(sample({ pass: false, output: null, error: { kind: 'context_overflow', message: 'c' }, latencyMs: null, score: 0 }));
+    const summary = builder.build();
+    expect(summary.cells[0]).toMatchObject({ samples: 4, scored: 2, passed: 1, passRate: 0.5, errors: { timeout: 1, budget: 1, context_overflow: 1 } });
+    expect(summary.totals.infrastructureErrors).toBe(1);
+    expect(isScored(sample({ error: { kind: 'replay_miss', message: '' } }))).toBe(false);
+  });
+
+  it('leaves cached samples out of cost and latency, and keeps judge usage apart', () => {
+    const builder = new SummaryBuilder(null);
+    builder.add(sample({ cached: true, costUsd: 0, latencyMs: 5 }));
+    builder.add(sample({ costUsd: 0.02, latencyMs: 200, judge: { calls: 2, inputTokens: 300, outputTokens: 40, costUsd: 0.003, latencyMs: 900, cached: 0 } }));
+    const summary = builder.build();
+    expect(summary.cells[0]).toMatchObject({ cachedSamples: 1, costUsd: 0.02, latencyMs: { p50: 200, p95: 200 } });
+    expect(summary.cells[0]!.judge).toEqual({ calls: 2, inputTokens: 300, outputTokens: 40, costUsd: 0.003 });
+    expect(summary.totals).toMatchObject({ costUsd: 0.02, judgeCostUsd: 0.003 });
+  });
+
+  it('builds a robustness row per chaos operator against its source cases', () => {
+    const builder = new SummaryBuilder(null);
+    builder.add(sample({ caseId: 'a', pass: true }));
+    builder.add(sample({ caseId: 'b', pass: true }));
+    builder.add(sample({ caseId: 'c', pass: false }));
+    const chaos = (source: string, operator: string, pass: boolean) =>
+      sample({ caseId: `${source}~${operator}`, pass, chaos: { sourceCaseId: source, operators: [operator], fields: ['t'], ops: [], property: 'same' } });
+    builder.add(chaos('a', 'homoglyphs', false));
+    builder.add(chaos('b', 'homoglyphs', true));
+    builder.add(chaos('a', 'zero-width', true));
+    expect(builder.build().robustness).toEqual([
+      { operator: 'homoglyphs', samples: 2, passed: 1, passRate: 0.5, sourcePassRate: 1, drop: -0.5 },
+      { operator: 'zero-width', samples: 1, passed: 1, passRate: 1, sourcePassRate: 1, drop: 0 },
+    ]);
+  });
+});
