@@ -490,3 +490,79 @@ function pick<T>(items: readonly T[], random: Random): T {
 function unsupportedSuite(suite: string): never {
   throw new Error(`synthetic model: no behaviour defined for suite "${suite}" (known: triage, summarize)`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The synthetic judge: answers rubric-judge requests (see src/scoring/judge/prompt.ts) for the
+// summarize suite's rubric (suites/summarize/rubric.md), deterministically.
+
+export interface SyntheticJudgeInput {
+  caseId: string;
+  expected: unknown;
+  request: GenerationRequest;
+  /** The judge call's repeat index (sample repeat × 1000 + judgement index). */
+  repeat: number;
+}
+
+/** A judge request is recognized by its shape: a structured-output schema with a `criteria` list. */
+export function isJudgeRequest(request: GenerationRequest): boolean {
+  const properties = (request.outputSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return Boolean(properties && 'criteria' in properties);
+}
+
+/**
+ * Grades the summary the way a decent but imperfect judge would: `faithful` fails on an invented
+ * follow-up, `key-facts` on a missing must-mention term, `fit-for-audience` above 60 words. Each
+ * verdict flips now and then (more often on borderline outputs), and about one call in a hundred
+ * is refused, cut off, or answered with broken JSON, so "unscored" shows up in reports.
+ */
+export function syntheticJudgement(input: SyntheticJudgeInput): SyntheticAnswer {
+  const prompt = input.request.messages.map((m) => m.content).join('\n');
+  const output = /<output>\n([\s\S]*?)\n<\/output>/.exec(prompt)?.[1] ?? '';
+  const ids = criterionIds(input.request);
+  const random = seededRandom(['judge', input.caseId, output, String(input.repeat)]);
+  const inputTokens = Math.ceil(((input.request.system ?? '').length + prompt.length) / 4);
+  const latency = (outputTokens: number) => Math.round(Math.min(6000, Math.max(300, (380 + 6 * outputTokens) * Math.exp(gaussian(random) * 0.25))));
+
+  const fault = random();
+  if (fault < 0.004) return { text: '', inputTokens, outputTokens: 1, latencyMs: latency(1), stopReason: 'refusal' };
+
+  const terms = readSummaryExpected({ suite: 'summarize', caseId: input.caseId, vars: {}, expected: input.expected, version: '', model: '', repeat: 0 }).must_mention;
+  const lower = output.toLowerCase();
+  const missing = terms.filter((term) => !lower.includes(term.toLowerCase()));
+  const words = countWords(output);
+  const invented = /follow-up is needed/i.test(output);
+
+  const verdicts: Record<string, { pass: boolean; reasoning: string; flip: number }> = {
+    faithful: invented
+      ? { pass: false, reasoning: 'The closing claim that follow-up is needed is not in the document.', flip: 0.1 }
+      : { pass: true, reasoning: 'Each claim in the summary matches the document.', flip: 0.02 },
+    'key-facts':
+      missing.length === 0
+        ? { pass: true, reasoning: `Names ${terms.map((t) => `"${t}"`).join(', ')}.`, flip: 0.03 }
+        : { pass: false, reasoning: `Leaves out ${missing.map((t) => `"${t}"`).join(', ')}.`, flip: missing.length === 1 && terms.length >= 3 ? 0.25 : 0.05 },
+    'fit-for-audience':
+      words <= 60
+        ? { pass: true, reasoning: `${words} words of plain prose.`, flip: words > 54 ? 0.2 : 0.02 }
+        : { pass: false, reasoning: `${words} words: over the 60-word limit.`, flip: words < 66 ? 0.2 : 0.02 },
+  };
+  const criteria = ids.map((id) => {
+    const truth = verdicts[id] ?? { pass: true, reasoning: 'Meets the criterion.', flip: 0.05 };
+    const pass = random() < truth.flip ? !truth.pass : truth.pass;
+    // A flipped verdict keeps the reasoning: judges do contradict their own arguments.
+    const reasoning = pass === truth.pass ? truth.reasoning : `${truth.reasoning} ${pass ? 'Minor; it passes.' : 'Not good enough.'}`;
+    return { id, reasoning, verdict: pass ? 'pass' : 'fail' };
+  });
+  const failing = criteria.filter((c) => c.verdict === 'fail').map((c) => c.id);
+  const overall = failing.length === 0 ? 'A faithful, complete and concise summary.' : `Falls short on ${failing.join(', ')}.`;
+  const json = JSON.stringify({ criteria, overall });
+  const outputTokens = estimateTokens(json.replace(/[{}[\]",:]/g, ' '));
+  if (fault < 0.007) return { text: json.slice(0, Math.floor(json.length * 0.7)), inputTokens, outputTokens, latencyMs: latency(outputTokens), stopReason: 'end_turn' };
+  if (fault < 0.009) return { text: json.slice(0, Math.floor(json.length * 0.5)), inputTokens, outputTokens, latencyMs: latency(outputTokens), stopReason: 'max_tokens' };
+  return { text: json, inputTokens, outputTokens, latencyMs: latency(outputTokens), stopReason: 'end_turn' };
+}
+
+function criterionIds(request: GenerationRequest): string[] {
+  const schema = request.outputSchema as { properties?: { criteria?: { items?: { properties?: { id?: { enum?: unknown[] } } } } } } | undefined;
+  const ids = schema?.properties?.criteria?.items?.properties?.id?.enum;
+  return Array.isArray(ids) ? ids.map(String) : [];
+}

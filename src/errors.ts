@@ -23,6 +23,8 @@ export class PromptgoldError extends Error {
   readonly exitCode: ExitCode;
   readonly location: ErrorLocation;
   readonly hint: string | undefined;
+  /** The message without its location and hint, for re-throwing with a fuller location. */
+  readonly detail: string;
 
   constructor(
     message: string,
@@ -33,6 +35,13 @@ export class PromptgoldError extends Error {
     this.exitCode = options.exitCode ?? ExitCode.usageOrInput;
     this.location = options.location ?? {};
     this.hint = options.hint;
+    this.detail = message;
+  }
+
+  /** The same error, located in `file` when it had no file of its own (e.g. thrown while loading a suite). */
+  inFile(file: string): PromptgoldError {
+    if (this.location.file) return this;
+    return new PromptgoldError(this.detail, { exitCode: this.exitCode, location: { ...this.location, file }, hint: this.hint, cause: this });
   }
 }
 

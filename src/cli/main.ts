@@ -50,6 +50,16 @@ program
   });
 
 program
+  .command('init')
+  .description('scaffold a working suite, prompt, dataset, recordings and config in this project')
+  .option('--dir <dir>', 'project folder', '.')
+  .option('--force', 'overwrite files that exist')
+  .action(async (flags: { dir: string; force?: boolean }) => {
+    const { initCommand } = await import('./commands/init.js');
+    process.exitCode = await initCommand(flags);
+  });
+
+program
   .command('compare')
   .description('compare two runs (or two cells of one run) case by case, with paired statistics and a verdict')
   .argument('[runs...]', 'baseline and candidate (run folders, run.jsonl or baseline files, or suite names for their latest run); one run with --baseline/--candidate cells; only the candidate to use the suite\'s committed baseline')

@@ -6,6 +6,9 @@ import { problemsFromZod, typeName, type Problem } from './problems.js';
 const humanLabelSchema = z.strictObject({
   pass: z.boolean().optional(),
   score: z.number().optional(),
+  /** The output the label is about, when it is not the suite's own first-cell output. */
+  output: z.string().optional(),
+  note: z.string().optional(),
 });
 
 const checkSchema = z.looseObject({ type: z.string().min(1) });

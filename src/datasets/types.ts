@@ -7,8 +7,12 @@ export interface GoldenCase {
   tags: string[];
   /** Per-case extra scorers, as data (see `scoring/checks.ts`). */
   checks?: CheckSpec[];
-  /** Human labels for judge calibration. */
-  human?: { pass?: boolean; score?: number };
+  /**
+   * Human labels for judge calibration (`promptgold calibrate`): `pass` for pass-fail rubrics,
+   * `score` (1–5) for 1-5 rubrics; `output` is the text the label is about (default: the suite's
+   * first version × first model, repeat 0); `note` is for people.
+   */
+  human?: { pass?: boolean; score?: number; output?: string; note?: string };
   /** Where the case came from, for error messages. */
   origin: { file: string; line: number };
   /** Set on generated chaos cases: the link to the golden case they were derived from. */

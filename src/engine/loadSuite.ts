@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InputError, errorMessage } from '../errors.js';
+import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
 import { loadDataset, selectCases } from '../datasets/index.js';
 import type { CaseSelection, Dataset, GoldenCase } from '../datasets/types.js';
@@ -65,7 +65,7 @@ export async function importSuites(file: string): Promise<Suite[]> {
       module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof PromptgoldError) throw error.inFile(file);
     throw new InputError(`the suite file threw while loading: ${errorMessage(error)}`, { file }, 'fix the error in the suite file (run it with `npx tsx <file>` to see the stack)', error);
   }
   const found = dedupe(suitesIn(module));

@@ -3,7 +3,6 @@ import {
   formatP,
   milliseconds,
   passesOf,
-  percent,
   pointsInterval,
   rateWithInterval,
   scoreDiffInterval,
@@ -41,7 +40,7 @@ function sideText(side: ComparisonResult['baseline']): string {
 export function policyText(result: ComparisonResult): string {
   const p = result.policy;
   return [
-    `maxPassRateDrop ${percent(p.maxPassRateDrop)}`,
+    `maxPassRateDrop ${(p.maxPassRateDrop * 100).toFixed(1)} pts`,
     `alpha ${p.alpha}`,
     `maxCostIncrease ${p.maxCostIncrease === null ? 'off' : signedPercent(p.maxCostIncrease)}`,
     `maxP95LatencyIncrease ${p.maxP95LatencyIncrease === null ? 'off' : signedPercent(p.maxP95LatencyIncrease)}`,
@@ -77,7 +76,7 @@ function formatCell(cell: CellComparison, top: number): string[] {
     ['latency p95', milliseconds(op.latencyP95Ms.baseline), milliseconds(op.latencyP95Ms.candidate), relative(op.latencyP95Ms), ''],
   );
   const out = [`${cell.label}  ${cell.verdict.verdict.toUpperCase()}`, `  ${stats.n} paired cases: ${countText || 'none'}`, ...table(rows).map((l) => `  ${l}`)];
-  out.push(`  minimum detectable effect ${percent(stats.minimumDetectableEffect)} at n = ${stats.n}${stats.casesNeededForPolicyEffect !== null ? `; ${stats.casesNeededForPolicyEffect.toLocaleString('en-US')} cases would detect the policy's drop` : ''}`);
+  out.push(`  minimum detectable effect ${Number.isFinite(stats.minimumDetectableEffect) ? `${(stats.minimumDetectableEffect * 100).toFixed(1)} pts` : '—'} of pass rate at n = ${stats.n}${stats.casesNeededForPolicyEffect !== null ? `; ${stats.casesNeededForPolicyEffect.toLocaleString('en-US')} cases would detect the policy's drop` : ''}`);
   const significant = cell.slices.filter((s) => s.significant);
   out.push(
     `  slices (Holm-adjusted): ${significant.length ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${formatP(s.pAdjusted)})`).join('; ') : `none of ${cell.slices.length} significant`}`,

@@ -10,7 +10,6 @@ import {
   passesOf,
   percent,
   pointsInterval,
-  rateWithInterval,
   scoreDiffInterval,
   scorerChanges,
   signedNumber,
@@ -72,7 +71,7 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
       const after = failingOutput(c.candidate);
       if (before !== null && after !== null) {
         const diff = truncate(formatWordDiff(wordDiff(before, after)), options.maxDiffChars ?? 400);
-        lines.push('', '  ```diff', ...diff.split('\n').map((l) => `  ${fence(l)}`), '  ```');
+        lines.push('', '  ```text', ...diff.split('\n').map((l) => `  ${fence(l)}`), '  ```');
       }
     }
     lines.push('');
@@ -93,7 +92,7 @@ function summaryRow(cell: CellComparison): string {
     pointsInterval(s.passRateDiff),
     formatP(s.mcnemar.pExact),
     scoreDiffInterval(s.clusteredScoreDiff ?? s.scoreDiff),
-    percent(s.minimumDetectableEffect),
+    Number.isFinite(s.minimumDetectableEffect) ? `${(s.minimumDetectableEffect * 100).toFixed(1)} pts` : '—',
     `${usd(op.costUsd.baseline)} → ${usd(op.costUsd.candidate)} (${signedPercent(op.costUsd.relative)})`,
     `${milliseconds(op.latencyP95Ms.baseline)} → ${milliseconds(op.latencyP95Ms.candidate)}`,
   ]
@@ -124,4 +123,3 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export { rateWithInterval };

@@ -5,7 +5,6 @@
  * each test awaits its own sample, then attaches it to its task meta for the reporter.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { RunnerTestSuite } from 'vitest';
 import { planSamples, type PlannedSample } from '../engine/plan.js';
 import { cellKey } from '../records/summary.js';
 import type { CellSummary, RecordSummary } from '../records/types.js';
@@ -16,12 +15,6 @@ import { describeSampleFailure, toAssertionError } from './sampleFailure.js';
 import { inShard, parseShard, SHARD_ENV, SHARD_PROVIDE_KEY } from './shard.js';
 import { META_KEY, type EvalSampleMeta, type EvalSuiteMeta, type ShardSpec } from './taskMeta.js';
 import { passRateTestName, sampleTestName } from './testNames.js';
-
-declare module 'vitest' {
-  interface ProvidedContext {
-    [SHARD_PROVIDE_KEY]: ShardSpec | null;
-  }
-}
 
 export interface DescribeEvalSettings extends Omit<DescribeEvalOptions, 'suite'> {
   /** Which share of the samples this process runs: `{ index, count }` or `'2/4'`; `false` for all. */
@@ -67,7 +60,9 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
   const shape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases.filter((c) => !c.chaos), repeats: loaded.repeats };
   const passRateName = passRateTestName(suiteName, shard ? null : loaded.threshold);
 
-  beforeAll((block: RunnerTestSuite) => {
+  // vitest passes fixtures first (it requires a destructuring pattern there), the block second.
+  // eslint-disable-next-line no-empty-pattern
+  beforeAll(({}, block) => {
     const suiteMeta: EvalSuiteMeta = { kind: 'suite', run, header, shard, provider: prepared.providerKind, inputs: prepared.inputs };
     (block.meta as Record<string, unknown>)[META_KEY] = suiteMeta;
     const selected: PlannedSample[] = [];

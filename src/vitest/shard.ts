@@ -29,3 +29,9 @@ export function inShard(index: number, shard: ShardSpec | null): boolean {
 export function shardLabel(shard: ShardSpec): string {
   return `shard ${shard.index}/${shard.count}`;
 }
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    'promptgold:shard': ShardSpec | null;
+  }
+}

@@ -1,9 +1,12 @@
 /**
  * Example suite: summarizing business documents (release notes, incident reports, meeting notes,
  * reviews, emails) for a given audience. v2 adds a hard word limit. A sample passes when the
- * summary is close to the reference, names every must-mention term and stays within 60 words.
+ * summary is close to the reference, names every must-mention term, stays within 60 words and
+ * passes the rubric in rubric.md as graded by an LLM judge (claude-haiku-4-5: not a model under
+ * test, so it has no output of its own to prefer). `promptgold calibrate` measures that judge
+ * against the human labels in fixtures/summaries.yaml.
  */
-import { contains, custom, defineSuite, fuzzy } from 'promptgold';
+import { contains, custom, defineSuite, fuzzy, rubric } from 'promptgold';
 
 const MAX_WORDS = 60;
 
@@ -36,5 +39,6 @@ export default defineSuite({
       const pass = words <= MAX_WORDS;
       return { score: pass ? 1 : 0, pass, reason: `${words} words ${pass ? '<=' : '>'} ${MAX_WORDS}` };
     }),
+    rubric({ name: 'quality', file: new URL('./rubric.md', import.meta.url), scale: 'pass-fail', judge: 'claude-haiku-4-5' }),
   ],
 });

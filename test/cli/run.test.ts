@@ -149,3 +149,34 @@ describe('prompt version drift', () => {
     expect(third.stderr).not.toMatch(/WARNING/);
   });
 });
+
+describe('Ctrl-C and --resume', () => {
+  it('the first SIGINT finishes in-flight samples and keeps the record (exit 130); --resume completes it exactly once', async () => {
+    await echoProject({
+      'suites/echo.eval.ts': FUNCTION_SUITE.replace('if (input.word === \'hang\')', "await new Promise((r) => setTimeout(r, 40));\n    if (input.word === 'hang')").replace("threshold: 0.5,", 'threshold: 0.5,\n  concurrency: 2,'),
+      'suites/data.jsonl': wordCases(40),
+    });
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [CLI, 'run'], { cwd: project.root, env: { ...process.env, CI: 'true' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    await new Promise((r) => setTimeout(r, 900));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toMatch(/stopping: finishing in-flight samples/);
+    expect(code).toBe(130);
+    const dir = await onlyRunDir(project.root);
+    const partial = await readRecord(`${dir}/run.jsonl`);
+    expect(partial.summary).toBeUndefined();
+    expect(partial.samples.length).toBeGreaterThan(0);
+    expect(partial.samples.length).toBeLessThan(40);
+    expect(JSON.parse(await readFile(`${dir}/meta.json`, 'utf8')).status).toBe('interrupted');
+
+    const resumed = await runCli(['run', '--resume', dir], project.root);
+    expect(resumed.code).toBe(0);
+    const full = await readRecord(`${dir}/run.jsonl`);
+    expect(full.samples.map((s) => s.index)).toEqual([...Array(40).keys()]);
+    expect(full.summary?.totals.samples).toBe(40);
+  });
+});

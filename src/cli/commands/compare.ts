@@ -1,6 +1,157 @@
-// PLACEHOLDER: replaced by the command's implementation. Not to be committed as is.
-import { InputError } from '../../errors.js';
+/**
+ * `promptgold compare`: two runs, a run and a baseline file, two cells of one run, or a run alone
+ * against its suite's committed baseline. Prints the console report, writes the requested
+ * Markdown / JSON / JUnit files, and exits 0 pass, 1 fail (or inconclusive with
+ * --fail-on-inconclusive), 2 bad input.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { loadConfig } from '../../config.js';
+import { compareRecords } from '../../compare/compareRuns.js';
+import { defaultBaselinePath } from '../../compare/baselineFile.js';
+import { parseCellFilter } from '../../compare/cellFilter.js';
+import { resolvePolicy, type PolicySource } from '../../compare/policy.js';
+import type { ComparisonResult } from '../../compare/types.js';
+import { exitCodeForVerdict } from '../../compare/verdict.js';
+import { importSuites } from '../../engine/loadSuite.js';
+import { InputError, errorMessage } from '../../errors.js';
+import { readRecordHeader } from '../../records/reader.js';
+import { resolveRecordPath } from '../../records/runDir.js';
+import type { RecordHeader } from '../../records/types.js';
+import { formatComparison } from '../../report/compareConsole.js';
+import { renderJUnit } from '../../report/junit.js';
+import { renderMarkdown } from '../../report/markdown.js';
+import type { VerdictPolicy } from '../../suite.js';
+import { parseIntegerOption, parseNumberOption } from '../options.js';
+
+export interface CompareFlags {
+  baseline?: string;
+  candidate?: string;
+  maxPassRateDrop?: string;
+  alpha?: string;
+  maxCostIncrease?: string;
+  maxP95LatencyIncrease?: string;
+  failOnInconclusive?: boolean;
+  force?: boolean;
+  seed?: string;
+  markdown?: string;
+  json?: string;
+  junit?: string;
+  html?: string | boolean;
+  judge?: string;
+}
 
 export async function compareCommand(runs: string[], flags: Record<string, unknown>): Promise<number> {
-  throw new InputError('this command is not implemented yet');
+  const f = flags as CompareFlags;
+  const root = process.cwd();
+  if (f.judge) throw new InputError('pairwise judging is not available in compare yet', { field: '--judge' }, 'leave out --judge; rubric scorers in the suite already judge each output');
+  const { config } = await loadConfig(root);
+  const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
+  const baselineFilter = parseCellFilter(f.baseline, '--baseline');
+  const candidateFilter = parseCellFilter(f.candidate, '--candidate');
+  const seed = f.seed === undefined ? 1 : parseIntegerOption(f.seed, '--seed', 0);
+  const hasFilters = Object.keys(baselineFilter).length > 0 || Object.keys(candidateFilter).length > 0;
+
+  const [baselineFile, candidateFile] = await resolveSides(runs, hasFilters, runsDir, root);
+  const candidateHeader = await readRecordHeader(candidateFile);
+  const policy = resolvePolicy([...(await suitePolicySources(candidateHeader, root)), flagPolicySource(f)]);
+  const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true });
+
+  process.stdout.write(`${formatComparison(result)}\n`);
+  await writeOutputs(result, f, root);
+  return exitCodeForVerdict(result.verdict.verdict, f.failOnInconclusive === true);
+}
+
+/** [baseline, candidate] record files from the positional arguments. */
+async function resolveSides(runs: string[], hasFilters: boolean, runsDir: string, root: string): Promise<[string, string]> {
+  if (runs.length > 2) throw new InputError(`expected at most two runs, got ${runs.length}`, {}, 'promptgold compare <baseline> <candidate>');
+  if (runs.length === 2) return [await resolveRecordPath(runs[0]!, runsDir), await resolveRecordPath(runs[1]!, runsDir)];
+  if (runs.length === 0) {
+    throw new InputError('name the runs to compare', {}, 'promptgold compare <baseline> <candidate>, or promptgold compare <run> to use the suite\'s committed baseline');
+  }
+  const only = await resolveRecordPath(runs[0]!, runsDir);
+  if (hasFilters) return [only, only];
+  const header = await readRecordHeader(only);
+  const baseline = defaultBaselinePath(header, root);
+  if (!existsSync(baseline)) {
+    throw new InputError(
+      `no committed baseline for suite "${header.suite}"`,
+      { file: relative(root, baseline) },
+      `save one with \`promptgold baseline save ${relative(root, dirname(only))}\`, or name two runs`,
+    );
+  }
+  return [baseline, only];
+}
+
+/** The suite's `policy`, read from the suite file named in the record (when it still loads). */
+export async function suitePolicySources(header: RecordHeader, root: string): Promise<PolicySource[]> {
+  const file = resolve(root, header.suiteFile);
+  if (!existsSync(file)) return [];
+  try {
+    const suite = (await importSuites(file)).find((s) => s.name === header.suite);
+    return suite?.policy ? [{ policy: suite.policy, origin: header.suiteFile }] : [];
+  } catch (error) {
+    process.stderr.write(`warning: could not load ${header.suiteFile} for its verdict policy (${errorMessage(error).split('\n')[0]}); using the defaults\n`);
+    return [];
+  }
+}
+
+function flagPolicySource(f: CompareFlags): PolicySource {
+  const policy: VerdictPolicy = {};
+  if (f.maxPassRateDrop !== undefined) policy.maxPassRateDrop = parseNumberOption(f.maxPassRateDrop, '--max-pass-rate-drop');
+  if (f.alpha !== undefined) policy.alpha = parseNumberOption(f.alpha, '--alpha');
+  if (f.maxCostIncrease !== undefined) policy.maxCostIncrease = parseNumberOption(f.maxCostIncrease, '--max-cost-increase');
+  if (f.maxP95LatencyIncrease !== undefined) policy.maxP95LatencyIncrease = parseNumberOption(f.maxP95LatencyIncrease, '--max-p95-latency-increase');
+  return { policy, origin: 'command-line flags' };
+}
+
+export interface OutputFlags {
+  markdown?: string;
+  json?: string;
+  junit?: string;
+  html?: string | boolean;
+}
+
+export async function writeOutputs(result: ComparisonResult, f: OutputFlags, root: string, extras: { markdownTitle?: string; json?: unknown; markdownAppendix?: string } = {}): Promise<void> {
+  const written: string[] = [];
+  const write = async (file: string, text: string) => {
+    const path = resolve(root, file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+    written.push(relative(root, path));
+  };
+  if (f.json) await write(f.json, `${JSON.stringify(extras.json ?? result, null, 2)}\n`);
+  if (f.markdown) await write(f.markdown, renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? ''));
+  if (f.junit) await write(f.junit, renderJUnit(result));
+  await writeHtml(result, f, root, written);
+  for (const file of written) process.stdout.write(`wrote ${file}\n`);
+}
+
+/**
+ * HTML report: the single call site for `writeHtmlReport` from src/report/html/index.ts (written
+ * by another engineer). Enabled when that module exists; until then `--html <file>` says so.
+ */
+async function writeHtml(result: ComparisonResult, f: OutputFlags, root: string, written: string[]): Promise<void> {
+  if (f.html === false || f.html === undefined || f.html === true) return;
+  const file = resolve(root, f.html);
+  const html = await loadHtmlWriter();
+  if (!html) {
+    process.stderr.write('warning: the HTML report is not available in this build; --html ignored\n');
+    return;
+  }
+  await html(result, file);
+  written.push(relative(root, file));
+}
+
+type HtmlWriter = (result: ComparisonResult, file: string) => Promise<unknown>;
+
+async function loadHtmlWriter(): Promise<HtmlWriter | undefined> {
+  const modulePath = '../../report/html/index.js';
+  try {
+    const module = (await import(modulePath)) as { writeHtmlReport?: HtmlWriter };
+    return module.writeHtmlReport;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,201 @@
-// PLACEHOLDER: replaced by the command's implementation. Not to be committed as is.
-import { InputError } from '../../errors.js';
+/**
+ * `promptgold upgrade-check --suite s --from a --to b`: may we move this suite from model a to b?
+ * Runs both models through the engine in one run (or reuses runs), with at least three repeats,
+ * compares model=a against model=b per prompt version, re-estimates tokens and price for b, warns
+ * when a is about to retire, and answers go / no-go / inconclusive (exit 0 / 1 / 0, or 1 with
+ * --fail-on-inconclusive).
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { loadConfig, type PromptgoldConfig } from '../../config.js';
+import { compareRecords } from '../../compare/compareRuns.js';
+import { resolvePolicy } from '../../compare/policy.js';
+import type { ComparisonResult, Verdict } from '../../compare/types.js';
+import { estimateUpgradePricing, retirementWarning, type UpgradePricing } from '../../compare/upgrade.js';
+import { exitCodeForVerdict } from '../../compare/verdict.js';
+import { importSuites, loadSuite } from '../../engine/loadSuite.js';
+import { runSuite } from '../../engine/run.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { gitInfo } from '../../gitInfo.js';
+import { CostBudget } from '../../providers/budget.js';
+import { loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
+import { createProviderStack, defaultCacheDir, providerKindOf } from '../../providers/stack.js';
+import { readRecordHeader } from '../../records/reader.js';
+import { newRunId, readMeta, resolveRecordPath } from '../../records/runDir.js';
+import type { Suite } from '../../suite.js';
+import { formatComparison } from '../../report/compareConsole.js';
+import { TOOL_VERSION } from '../../version.js';
+import { discoverSuiteFiles } from '../discover.js';
+import { parseIntegerOption, parseNumberOption } from '../options.js';
+import { suitePolicySources, writeOutputs } from './compare.js';
+
+export const MIN_UPGRADE_REPEATS = 3;
+
+export interface UpgradeCheckFlags {
+  suite: string;
+  from: string;
+  to: string;
+  repeat?: string;
+  provider?: string;
+  reuse?: string[];
+  maxCost?: string;
+  yes?: boolean;
+  failOnInconclusive?: boolean;
+  markdown?: string;
+  json?: string;
+  html?: string;
+}
+
+const DECISION: Record<Verdict, string> = { pass: 'GO', fail: 'NO-GO', inconclusive: 'INCONCLUSIVE' };
 
 export async function upgradeCheckCommand(flags: Record<string, unknown>): Promise<number> {
-  throw new InputError('this command is not implemented yet');
+  const f = flags as unknown as UpgradeCheckFlags;
+  const root = process.cwd();
+  const { config } = await loadConfig(root);
+  const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
+  const table = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
+  if (f.from === f.to) throw new InputError('--from and --to name the same model', { field: '--to' }, 'name the model you use today and the one you consider');
+
+  const [baselineFile, candidateFile] = f.reuse?.length
+    ? await reusedRuns(f, runsDir)
+    : await runBothModels(f, config, root, runsDir, table);
+  const header = await readRecordHeader(candidateFile);
+  const policy = resolvePolicy(await suitePolicySources(header, root));
+  const comparison = await compareRecords(baselineFile, candidateFile, {
+    root,
+    baselineFilter: { model: f.from },
+    candidateFilter: { model: f.to },
+    policy,
+  });
+  const repeats = Number(header.options.repeats ?? 1);
+  if (repeats < MIN_UPGRADE_REPEATS) comparison.warnings.push(`only ${repeats} repeat(s) per case: outputs vary between calls, use at least ${MIN_UPGRADE_REPEATS}`);
+
+  const measured = (await readMeta(dirname(candidateFile)))?.provider === 'anthropic';
+  const pricing = comparison.cells.map((cell) => ({
+    cell: cell.label,
+    ...estimateUpgradePricing({ from: f.from, to: f.to, operational: cell.operational, table, measured }),
+  }));
+  const retirement = retirementWarning(f.from, table);
+
+  const decision = DECISION[comparison.verdict.verdict];
+  process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing)}\n`);
+  if (retirement) process.stdout.write(`\nwarning: ${retirement}: plan the move before then\n`);
+  process.stdout.write(`\ndecision: ${decision}\n`);
+
+  const json = { type: 'upgrade-check', suite: header.suite, from: f.from, to: f.to, decision: decision.toLowerCase(), retirement: retirement ?? null, pricing, comparison };
+  await writeOutputs(comparison, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), ...(f.html ? { html: f.html } : {}) }, root, {
+    json,
+    markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decision}`,
+    markdownAppendix: markdownAppendix(pricing, retirement),
+  });
+  return exitCodeForVerdict(comparison.verdict.verdict, f.failOnInconclusive === true);
 }
+
+/** [baseline, candidate]: one reused run holding both models, or two runs with one each. */
+async function reusedRuns(f: UpgradeCheckFlags, runsDir: string): Promise<[string, string]> {
+  if (f.reuse!.length > 2) throw new InputError(`--reuse takes one or two runs, got ${f.reuse!.length}`, { field: '--reuse' });
+  const files = await Promise.all(f.reuse!.map((ref) => resolveRecordPath(ref, runsDir)));
+  const headers = await Promise.all(files.map((file) => readRecordHeader(file)));
+  const holding = (model: string) => {
+    const index = headers.findIndex((h) => h.models.includes(model));
+    if (index < 0) throw new InputError(`none of the reused runs has model ${model}`, { field: '--reuse' }, `run it: promptgold run ${f.suite} --model ${f.from},${f.to}`);
+    return files[index]!;
+  };
+  return [holding(f.from), holding(f.to)];
+}
+
+async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, root: string, runsDir: string, table: ModelTable): Promise<[string, string]> {
+  const { suite, file } = await findSuite(f.suite, config);
+  const requested = f.repeat ? parseIntegerOption(f.repeat, '--repeat', 1) : undefined;
+  const repeats = Math.max(requested ?? 0, suite.repeats ?? 1, MIN_UPGRADE_REPEATS);
+  const loaded = await loadSuite(suite, file, { models: [f.from, f.to], repeats }, root);
+  const kind = providerKindOf(loaded, f.provider);
+  const budget = f.maxCost ? new CostBudget(parseNumberOption(f.maxCost, '--max-cost')) : config.maxCostUsd ? new CostBudget(config.maxCostUsd) : undefined;
+  const provider = await createProviderStack(loaded, {
+    kind,
+    cache: true,
+    cacheDir: defaultCacheDir(root, config),
+    models: table,
+    config,
+    ...(budget ? { budget } : {}),
+  });
+  const runId = uniqueRunId(runsDir, newRunId(suite.name));
+  const runDir = join(runsDir, runId);
+  process.stderr.write(`running ${suite.name} with ${f.from} and ${f.to}, ${repeats} repeats (${kind}) → ${relative(root, runDir)}\n`);
+  try {
+    const result = await runSuite(loaded, {
+      provider,
+      runDir,
+      runId,
+      progress: process.stderr.isTTY && !process.env.CI ? 'tty' : 'none',
+      git: await gitInfo(root),
+      toolVersion: TOOL_VERSION,
+      meta: { provider: kind, overrides: { suiteOverrides: { models: [f.from, f.to], repeats }, ...(f.provider ? { provider: f.provider } : {}) } },
+    });
+    if (result.fatal) throw new InputError(`the run stopped: ${result.fatal.message}`, { file: relative(root, runDir) }, 'fix the cause and rerun, or --reuse an existing run');
+    if ((result.summary?.totals.infrastructureErrors ?? 0) > 0) {
+      process.stderr.write(`warning: ${result.summary!.totals.infrastructureErrors} samples failed for infrastructure reasons; they are left out of the statistics\n`);
+    }
+  } finally {
+    await provider.close?.();
+  }
+  const record = join(runDir, 'run.jsonl');
+  return [record, record];
+}
+
+/** A suite file path, or a suite name found among the project's suites (`suites/**`). */
+async function findSuite(reference: string, config: PromptgoldConfig): Promise<{ suite: Suite; file: string }> {
+  if (existsSync(reference)) {
+    const suites = await importSuites(reference);
+    return { suite: suites[0]!, file: resolve(reference) };
+  }
+  const files = await discoverSuiteFiles([], config.suites ?? ['suites']);
+  // Files named after the suite first, so usually only one file is imported.
+  const ordered = [...files.filter((file) => basename(file).startsWith(`${reference}.`)), ...files.filter((file) => !basename(file).startsWith(`${reference}.`))];
+  for (const file of ordered) {
+    const suite = (await importSuites(file)).find((s) => s.name === reference);
+    if (suite) return { suite, file };
+  }
+  throw new InputError(`no suite named "${reference}"`, { field: '--suite' }, 'pass a suite file (suites/x.eval.ts) or the name of a suite under suites/');
+}
+
+function uniqueRunId(runsDir: string, base: string): string {
+  if (!existsSync(join(runsDir, base))) return base;
+  for (let n = 2; ; n++) if (!existsSync(join(runsDir, `${base}-${n}`))) return `${base}-${n}`;
+}
+
+type CellPricing = UpgradePricing & { cell: string };
+
+function formatPricing(pricing: CellPricing[]): string {
+  const lines = ['tokens and price per sample (prices as of ' + (pricing[0]?.pricesAsOf ?? '—') + '):'];
+  for (const p of pricing) {
+    lines.push(
+      `  ${p.cell}`,
+      `    ${p.from.model}: ${num(p.from.inputTokensPerSample)} in / ${num(p.from.outputTokensPerSample)} out → ${money(p.from.costPerSampleUsd)}`,
+      `    ${p.to.model}: ${num(p.to.inputTokensPerSample)} in${p.basis === 'estimate' ? ' (estimate)' : ''} / ${num(p.to.outputTokensPerSample)} out → ${money(p.to.costPerSampleUsd)}${p.relativeCost === null ? '' : ` (${p.relativeCost >= 0 ? '+' : '−'}${Math.abs(p.relativeCost * 100).toFixed(0)}%)`}`,
+      `    ${p.note}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function markdownAppendix(pricing: CellPricing[], retirement: string | undefined): string {
+  const lines = ['', '### Tokens and price per sample', '', '| cell | model | input tokens | output tokens | cost/sample |', '| --- | --- | ---: | ---: | ---: |'];
+  for (const p of pricing) {
+    lines.push(`| ${p.cell} | ${p.from.model} | ${num(p.from.inputTokensPerSample)} | ${num(p.from.outputTokensPerSample)} | ${money(p.from.costPerSampleUsd)} |`);
+    lines.push(`| ${p.cell} | ${p.to.model} | ${num(p.to.inputTokensPerSample)}${p.basis === 'estimate' ? ' (est.)' : ''} | ${num(p.to.outputTokensPerSample)} | ${money(p.to.costPerSampleUsd)} |`);
+  }
+  if (pricing[0]) lines.push('', `Prices as of ${pricing[0].pricesAsOf}. ${pricing[0].note}.`);
+  if (retirement) lines.push('', `> ⚠️ ${retirement}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function num(x: number | null): string {
+  return x === null ? '—' : x.toFixed(0);
+}
+
+function money(x: number | null): string {
+  return x === null ? '—' : `$${x.toFixed(6)}`;
+}
+
+export { ExitCode };

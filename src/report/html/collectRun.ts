@@ -9,6 +9,7 @@ import { PROMPTS_FILE, RUN_FILE } from '../../records/runDir.js';
 import { SummaryBuilder } from '../../records/summary.js';
 import type { CellSummary, RecordHeader, SampleRecord } from '../../records/types.js';
 import { InputError } from '../../errors.js';
+import { baselineComplete, isBaselineCaseLine, samplesOfBaselineCase } from './baselineLines.js';
 import type { Interner } from './interner.js';
 import { showText } from './text.js';
 import type { RepeatView, RunView, ScoreTuple } from './types.js';
@@ -74,6 +75,13 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       samples++;
     } else if (value.type === 'summary') {
       summaryThreshold = value.threshold;
+    } else if (isBaselineCaseLine(value)) {
+      if (!builder) throw new InputError('a case comes before the baseline header', { file: files.record, line });
+      for (const sample of samplesOfBaselineCase(value)) {
+        builder.add(sample);
+        addSample(cases, sample, context);
+        samples++;
+      }
     }
   }
   if (!header || !builder) throw new InputError('the record has no header line', { file: files.record, line: 1 }, 'is this a promptgold run.jsonl?');
@@ -83,7 +91,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       label,
       source: sourceName(files.record),
       suite: header.suite,
-      complete: summaryThreshold !== undefined,
+      complete: baselineComplete(header) ?? summaryThreshold !== undefined,
       samples,
       commit: header.git.commit,
       prompts: header.prompts.map(({ id, version, hash }) => ({ id, version, hash })),

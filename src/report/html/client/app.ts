@@ -126,6 +126,7 @@ function setupTabs() {
 function renderOverview() {
   var root = byId('overview');
   renderVerdict(root);
+  root.appendChild(summaryCards());
   if (isCompare) root.appendChild(pairsTable());
   root.appendChild(el('h2', null, 'Cells (prompt version × model)'));
   root.appendChild(cellsTable());
@@ -133,6 +134,29 @@ function renderOverview() {
   if (data.limits.truncatedOutputs) notes.push(int(data.limits.truncatedOutputs) + ' outputs longer than ' + int(data.limits.outputChars) + ' characters are cut in this report (marked where shown).');
   if (data.limits.truncatedPrompts) notes.push(int(data.limits.truncatedPrompts) + ' prompts longer than ' + int(data.limits.promptChars) + ' characters are cut.');
   notes.forEach(function (n) { root.appendChild(el('p', { class: 'sub' }, n)); });
+  root.appendChild(el('div', { class: 'overview-chart' }, figure('Pass rate per cell, with 95% intervals', passRateChart())));
+}
+function card(label, value, id) {
+  return el('div', { class: 'card' }, [el('div', { class: 'label' }, label), el('div', { class: 'value', id: id }, value)]);
+}
+function summaryCards() {
+  var cards = [];
+  var total = { samples: 0, scored: 0, passed: 0, cost: 0, errors: 0 };
+  data.cells.forEach(function (c) {
+    total.samples += c.samples; total.scored += c.scored; total.passed += c.passed; total.cost += c.costUsd;
+    Object.keys(c.errors).forEach(function (k) { total.errors += c.errors[k]; });
+  });
+  if (isCompare) {
+    var counts = { regressed: 0, improved: 0, flaky: 0 };
+    data.pairs.forEach(function (p) { Object.keys(counts).forEach(function (k) { counts[k] += p.counts[k] || 0; }); });
+    cards.push(card('regressed cases', int(counts.regressed), 'card-regressed'), card('improved cases', int(counts.improved), 'card-improved'), card('flaky cases', int(counts.flaky), 'card-flaky'));
+  }
+  cards.push(
+    card('samples', int(total.samples), 'card-samples'),
+    card('pass rate', pct(total.scored ? total.passed / total.scored : null), 'card-pass-rate'),
+    card('cost', usd(total.cost), 'card-cost'),
+    card('errors', int(total.errors), 'card-errors'));
+  return el('div', { class: 'cards' }, cards);
 }
 function interval(x, low, high, format) {
   return [format(x), ' ', el('span', { class: 'ci' }, '[' + format(low) + '–' + format(high) + ']')];
@@ -596,7 +620,7 @@ function histogramChart() {
 }
 function costQualityChart() {
   var points = data.cells.filter(function (c) { return c.samples > 0; }).map(function (c) { return { c: c, x: c.costUsd / c.samples, y: c.meanScore, i: data.cells.indexOf(c) }; });
-  var width = 560, height = 260, left = 70, bottom = 40, top = 12, right = 20, plotW = width - left - right, plotH = height - top - bottom;
+  var width = 560, height = 260, left = 70, bottom = 40, top = 12, right = 36, plotW = width - left - right, plotH = height - top - bottom;
   var xMax = Math.max.apply(null, points.map(function (p) { return p.x; }).concat([0])) * 1.15 || 1;
   var yMin = Math.min.apply(null, points.map(function (p) { return p.y; }).concat([1]));
   yMin = Math.max(0, Math.floor((yMin - 0.05) * 10) / 10);
@@ -605,7 +629,7 @@ function costQualityChart() {
     var x = left + t * plotW, y = top + plotH - t * plotH;
     chart.appendChild(svg('line', { class: 'grid', x1: x, x2: x, y1: top, y2: top + plotH }));
     chart.appendChild(svg('line', { class: 'grid', x1: left, x2: left + plotW, y1: y, y2: y }));
-    chart.appendChild(svg('text', { x: x, y: height - 22, 'text-anchor': 'middle' }, '$' + (t * xMax).toPrecision(2)));
+    chart.appendChild(svg('text', { x: x, y: height - 22, 'text-anchor': 'middle' }, t ? '$' + (t * xMax).toPrecision(2) : '$0'));
     chart.appendChild(svg('text', { x: left - 6, y: y + 4, 'text-anchor': 'end' }, num(yMin + t * (1 - yMin), 2)));
   });
   chart.appendChild(svg('text', { x: left + plotW / 2, y: height - 4, 'text-anchor': 'middle' }, 'cost per sample (USD)'));

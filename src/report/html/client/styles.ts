@@ -25,11 +25,16 @@ nav.tabs button[aria-selected="true"] { color: var(--fg); border-bottom-color: v
 .verdict-pass { background: var(--good-bg); border-color: #75e0a7; } .verdict-pass .word { color: var(--good); }
 .verdict-fail { background: var(--bad-bg); border-color: #fda29b; } .verdict-fail .word { color: var(--bad); }
 .verdict-inconclusive { background: var(--warn-bg); border-color: #fec84b; } .verdict-inconclusive .word { color: var(--warn); }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 4px 0 8px; }
+.card { border: 1px solid var(--line); border-radius: 10px; padding: 10px 16px; min-width: 150px; background: var(--bg); }
+.card .label { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
+.card .value { font-size: 1.35rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.overview-chart { max-width: 760px; margin-top: 14px; }
 .warnings { background: var(--warn-bg); color: var(--warn); border-radius: 8px; padding: 8px 14px; margin: 10px 0; }
 .warnings ul { margin: 0; padding-left: 18px; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: 6px 9px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: var(--panel); font-weight: 600; position: sticky; top: 42px; }
+th { background: var(--panel); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ci { color: var(--muted); font-size: .8rem; }
 .scroll { overflow-x: auto; }
@@ -45,7 +50,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .matrix button.cell { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; text-align: left; background: var(--bg); }
 .matrix button.cell:hover { border-color: var(--accent); }
 .matrix .rate { font-size: 1.3rem; font-weight: 700; display: block; }
-.cell.hi { background: var(--good-bg); } .cell.mid { background: var(--warn-bg); } .cell.lo { background: var(--bad-bg); }
+.matrix button.cell.hi { background: var(--good-bg); } .matrix button.cell.mid { background: var(--warn-bg); } .matrix button.cell.lo { background: var(--bad-bg); }
+.matrix .head[role=rowheader] { align-self: center; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; margin: 14px 0 10px; }
 .chips { display: flex; gap: 6px; flex-wrap: wrap; }
 .chips button { border: 1px solid var(--line); background: var(--bg); border-radius: 999px; padding: 3px 12px; font-size: .88rem; }
@@ -59,7 +65,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 #case-rows tr:hover { background: var(--panel); }
 #case-rows tr[aria-selected="true"] { background: #dbeafe; }
 #case-rows tr:focus-visible { outline-offset: -3px; }
-.detail { border: 1px solid var(--line); border-radius: 10px; padding: 4px 18px 18px; margin-top: 18px; }
+.detail { scroll-margin-top: 56px; border: 1px solid var(--line); border-radius: 10px; padding: 4px 18px 18px; margin-top: 18px; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
 .sides.one { grid-template-columns: 1fr; }
 .side { min-width: 0; }
@@ -88,7 +94,6 @@ svg .dot { fill: #1d4ed8; stroke: #fff; stroke-width: 1.5; }
 @media print {
   nav.tabs, #cases, #matrix, #charts, #robustness, .no-print { display: none !important; }
   #overview { display: block !important; }
-  th { position: static; }
   html { font-size: 11pt; }
   .verdict, .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   main, header.page { padding: 0; }

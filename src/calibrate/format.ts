@@ -1,0 +1,48 @@
+/** Console rendering of a calibration report. */
+import type { CalibrationReport, Label } from './types.js';
+
+const pct = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
+const num = (value: number | null, digits = 2): string => (value === null ? 'n/a' : value.toFixed(digits));
+const show = (label: Label): string => (typeof label === 'boolean' ? (label ? 'pass' : 'fail') : String(label));
+
+export function formatCalibration(report: CalibrationReport): string {
+  const a = report.agreement;
+  const fromRun = report.cases.filter((c) => c.outputFrom === 'run').length;
+  const fromHuman = report.cases.length - fromRun;
+  const lines = [
+    `calibration: ${report.suite} · rubric "${report.scorer}" (${report.scale}) · judge ${report.judgeModel}`,
+    `labelled cases: ${report.labeled} (${fromRun} judged on ${report.labeledOutput.version} × ${report.labeledOutput.model} repeat 0, ${fromHuman} on human.output); unscored: ${report.unscored}`,
+    `agreement ${pct(a.percentAgreement)} over ${a.n} · ${a.kappaKind === 'cohen' ? "Cohen's kappa" : 'quadratic-weighted kappa'} ${num(a.kappa)}` +
+      (a.kappaKind === 'cohen' ? '' : ` (unweighted ${num(a.cohensKappa)})`) +
+      ` · TPR ${num(a.truePositiveRate)} · TNR ${num(a.trueNegativeRate)}`,
+    'confusion (rows: human, columns: judge):',
+    ...confusionTable(a.categories, a.confusion),
+  ];
+  if (report.disagreements.length > 0) {
+    lines.push('disagreements:');
+    for (const d of report.disagreements) lines.push(`  ${d.caseId}: human ${show(d.human)}, judge ${show(d.judge)} — ${clip(d.reason)}`);
+  }
+  const unscored = report.cases.filter((c) => c.unscored);
+  if (unscored.length > 0) {
+    lines.push('unscored:');
+    for (const c of unscored) lines.push(`  ${c.caseId}: ${clip(c.unscored ?? '')}`);
+  }
+  const n = report.noise;
+  lines.push(
+    `judge noise (${n.judgementsPerOutput} judgements per output, ${n.outputs} outputs): unanimous ${pct(n.unanimous)} · pairwise agreement ${pct(n.pairwiseAgreement)} · score stdev mean ${num(n.meanStdev, 3)}, max ${num(n.maxStdev, 3)}`,
+    `judge usage: ${report.judge.calls} calls (${report.judge.cached} cached), ${report.judge.inputTokens} input + ${report.judge.outputTokens} output tokens, $${report.judge.costUsd.toFixed(4)}`,
+  );
+  return lines.join('\n');
+}
+
+function confusionTable(categories: ReadonlyArray<string | number>, matrix: number[][]): string[] {
+  const header = ['', ...categories.map((c) => `judge ${c}`)];
+  const rows = categories.map((c, i) => [`human ${c}`, ...(matrix[i] ?? []).map(String)]);
+  const widths = header.map((_, col) => Math.max(...[header, ...rows].map((row) => (row[col] ?? '').length)));
+  return [header, ...rows].map((row) => `  ${row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')}`);
+}
+
+function clip(text: string, limit = 140): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > limit ? `${flat.slice(0, limit)}…` : flat;
+}

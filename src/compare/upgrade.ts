@@ -1,0 +1,104 @@
+/**
+ * What moving a prompt from one model to another does to tokens and price, and whether the old
+ * model is about to retire. Pure: the CLI supplies the measured figures and the model table.
+ *
+ * Tokenizer caveat: newer model generations count about 30% more input tokens for the same text.
+ * A replayed or function run cannot know the new model's real count, so the candidate's input
+ * tokens are then an estimate (the old model's measured count × TOKENIZER_GROWTH when the new model
+ * is of a later generation). Runs through the anthropic provider record the API's own usage (and
+ * with `anthropic.countTokens` the provider asks `messages.countTokens` before sending), so there
+ * the figure is measured.
+ */
+import { costOfUsage, daysUntilRetirement, type ModelTable } from '../providers/pricing.js';
+import type { OperationalDeltas } from './types.js';
+
+export const TOKENIZER_GROWTH = 1.3;
+export const RETIREMENT_WARNING_DAYS = 90;
+
+export interface ModelCostFigures {
+  model: string;
+  inputTokensPerSample: number | null;
+  outputTokensPerSample: number | null;
+  costPerSampleUsd: number | null;
+  /** USD per million input / output tokens, from the model table. */
+  prices: { input: number; output: number } | null;
+}
+
+export interface UpgradePricing {
+  from: ModelCostFigures;
+  to: ModelCostFigures;
+  /** How the new model's input tokens were obtained. */
+  basis: 'measured' | 'estimate';
+  /** Factor applied to the old model's input tokens when basis is 'estimate'. */
+  tokenizerFactor: number;
+  /** to.costPerSampleUsd / from.costPerSampleUsd − 1. */
+  relativeCost: number | null;
+  pricesAsOf: string;
+  note: string;
+}
+
+/** `claude-sonnet-4-5` → [4, 5]; undefined for ids without a version. */
+export function modelGeneration(id: string): [number, number] | undefined {
+  const match = /-(\d+)-(\d+)(?:-\d{8})?$/.exec(id);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+/** The tokenizer growth applies when the new model is of a later major generation. */
+export function tokenizerFactor(from: string, to: string): number {
+  const a = modelGeneration(from);
+  const b = modelGeneration(to);
+  return a && b && b[0] > a[0] ? TOKENIZER_GROWTH : 1;
+}
+
+export function estimateUpgradePricing(input: {
+  from: string;
+  to: string;
+  operational: OperationalDeltas;
+  table: ModelTable;
+  /** True when the candidate ran through the real API, whose usage is the model's own count. */
+  measured: boolean;
+}): UpgradePricing {
+  const { from, to, operational, table, measured } = input;
+  const factor = measured ? 1 : tokenizerFactor(from, to);
+  const fromIn = operational.inputTokens.baseline;
+  const fromOut = operational.outputTokens.baseline;
+  const toIn = measured ? operational.inputTokens.candidate : fromIn === null ? null : fromIn * factor;
+  const toOut = operational.outputTokens.candidate;
+  const fromFigures = figures(from, fromIn, fromOut, table);
+  const toFigures = figures(to, toIn, toOut, table);
+  const relativeCost =
+    fromFigures.costPerSampleUsd && toFigures.costPerSampleUsd !== null ? toFigures.costPerSampleUsd / fromFigures.costPerSampleUsd - 1 : null;
+  return {
+    from: fromFigures,
+    to: toFigures,
+    basis: measured ? 'measured' : 'estimate',
+    tokenizerFactor: factor,
+    relativeCost,
+    pricesAsOf: table.pricesAsOf,
+    note: measured
+      ? `input tokens of ${to} as counted by the API`
+      : `estimate: ${to}'s input tokens = ${from}'s measured count × ${factor}${factor === 1 ? ' (same tokenizer generation assumed)' : ' (newer tokenizers count ~30% more tokens for the same text)'}; run with --provider anthropic for the real count`,
+  };
+}
+
+function figures(model: string, inputTokens: number | null, outputTokens: number | null, table: ModelTable): ModelCostFigures {
+  const info = table.get(model);
+  const cost = info && inputTokens !== null && outputTokens !== null ? costOfUsage({ inputTokens, outputTokens }, info) : null;
+  return {
+    model,
+    inputTokensPerSample: inputTokens,
+    outputTokensPerSample: outputTokens,
+    costPerSampleUsd: cost,
+    prices: info ? { input: info.prices.input, output: info.prices.output } : null,
+  };
+}
+
+/** A warning sentence when `model` retires within RETIREMENT_WARNING_DAYS (or has retired). */
+export function retirementWarning(model: string, table: ModelTable, today: Date = new Date()): string | undefined {
+  const info = table.get(model);
+  if (!info) return undefined;
+  const days = daysUntilRetirement(info, today);
+  if (days === undefined || days > RETIREMENT_WARNING_DAYS) return undefined;
+  const date = info.retiresAt!.slice(0, 10);
+  return days < 0 ? `${model} retired on ${date} (${-days} days ago)` : `${model} retires on ${date}, in ${days} days`;
+}

@@ -1,0 +1,75 @@
+/**
+ * JUnit XML of a comparison: one <testsuite> per cell, one <testcase> per case. Regressed and
+ * error-changed cases fail (with the score deltas and reasons); removed cases are skipped; the
+ * cell's own verdict is one more test case, failing when the cell fails.
+ */
+import { failureReason, passesOf, scorerChanges, signedNumber } from '../compare/format.js';
+import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
+
+export function renderJUnit(result: ComparisonResult): string {
+  const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite));
+  const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0);
+  const failures = result.cells.reduce((n, cell) => n + failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0), 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${attr(`promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="0">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function failingCases(cell: CellComparison): number {
+  return cell.cases.filter(isFailing).length;
+}
+
+function isFailing(c: CaseComparison): boolean {
+  return c.status === 'regressed' || c.status === 'error-changed';
+}
+
+function testSuite(cell: CellComparison, suite: string): string {
+  const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
+  const skipped = cell.cases.filter((c) => c.status === 'removed').length;
+  const lines = [
+    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="0" skipped="${skipped}">`,
+  ];
+  lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
+  const verdictText = cell.verdict.reasons.join('\n');
+  if (cell.verdict.verdict === 'fail') lines.push(`      <failure message="${attr(cell.verdict.reasons[0] ?? 'fail')}" type="verdict">${text(verdictText)}</failure>`);
+  else lines.push(`      <system-out>${text(`${cell.verdict.verdict}\n${verdictText}`)}</system-out>`);
+  lines.push('    </testcase>');
+  for (const c of cell.cases) lines.push(...testCase(c, className));
+  lines.push('  </testsuite>');
+  return lines.join('\n');
+}
+
+function testCase(c: CaseComparison, className: string): string[] {
+  const open = `    <testcase name="${attr(c.caseId)}" classname="${attr(className)}">`;
+  const summary = `${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}`;
+  if (isFailing(c)) {
+    const details = [summary];
+    const changes = scorerChanges(c, 10);
+    if (changes) details.push(`scorer deltas: ${changes}`);
+    const why = failureReason(c.candidate);
+    if (why) details.push(`why: ${why}`);
+    if (c.candidate?.errors.length) details.push(`candidate errors: ${c.candidate.errors.join(', ')}`);
+    if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
+    return [open, `      <failure message="${attr(summary)}" type="${attr(c.status)}">${text(details.join('\n'))}</failure>`, '    </testcase>'];
+  }
+  if (c.status === 'removed') return [open, `      <skipped message="only in the baseline"/>`, '    </testcase>'];
+  return [open, `      <system-out>${text(summary)}</system-out>`, '    </testcase>'];
+}
+
+/** XML 1.0 forbids most control characters even when escaped: drop them. */
+function clean(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+}
+
+export function text(value: string): string {
+  return clean(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function attr(value: string): string {
+  return text(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}

@@ -1,0 +1,134 @@
+/**
+ * `promptgold/vitest/reporter`: writes the standard run record (and the HTML report) for every
+ * describeEval in a test run, so `promptgold compare` works on vitest runs. Also home of
+ * `EvalShardSequencer`, which keeps eval files on every `--shard` so each shard runs its share of
+ * the samples. Runs in vitest's main process; imports only `vitest/node` types and the core.
+ */
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { BaseSequencer, type Reporter, type TestModule, type TestSpecification, type Vitest, type WatcherTriggerPattern } from 'vitest/node';
+import { errorMessage } from '../errors.js';
+import { gitInfo } from '../gitInfo.js';
+import { writeRunFolder } from '../records/merge.js';
+import { newRunId } from '../records/runDir.js';
+import { collectEvalRuns, runFolderName, type CollectedRun, type MetaSource } from './collectRuns.js';
+import { SHARD_PROVIDE_KEY } from './shard.js';
+import type { ShardSpec } from './taskMeta.js';
+
+export interface PromptgoldReporterOptions {
+  /** Where run folders go (default `reports/runs` under the vitest root). */
+  outDir?: string;
+  /** Write `report.html` into each run folder when the HTML renderer is available (default true). */
+  html?: boolean;
+  /** Print where records went (default true). */
+  log?: boolean;
+}
+
+/** Files whose change should re-run eval test files (templates, datasets) in watch mode. */
+const INPUT_PATTERN = /\.(hbs|handlebars|jsonl|json|ya?ml|csv)$/;
+
+export default class PromptgoldReporter implements Reporter {
+  private vitest: Vitest | undefined;
+  /** Absolute input path → the eval test files that read it (known after a first run). */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Run folders written by this reporter, most recent last. */
+  readonly written: string[] = [];
+
+  constructor(private readonly options: PromptgoldReporterOptions = {}) {}
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
+    // vitest's module graph does not see templates and datasets (they are read, not imported):
+    // tell its watcher which test files to re-run when one of them changes.
+    const trigger: WatcherTriggerPattern = {
+      pattern: INPUT_PATTERN,
+      testsToRun: (file) => {
+        const files = this.dependents.get(resolve(file));
+        return files ? [...files] : undefined;
+      },
+    };
+    vitest.config.watchTriggerPatterns = [...(vitest.config.watchTriggerPatterns ?? []), trigger];
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    const suites: MetaSource[] = [];
+    const tests: MetaSource[] = [];
+    for (const module of testModules) {
+      for (const suite of module.children.allSuites()) suites.push({ meta: suite.meta(), moduleId: module.moduleId });
+      for (const test of module.children.allTests()) tests.push({ meta: test.meta(), moduleId: module.moduleId });
+    }
+    const { runs, warnings } = collectEvalRuns(suites, tests);
+    for (const warning of warnings) process.stderr.write(`promptgold: ${warning}\n`);
+    if (runs.length === 0) return;
+    const root = this.vitest?.config.root ?? process.cwd();
+    const git = await gitInfo(root);
+    const outDir = resolve(root, this.options.outDir ?? join('reports', 'runs'));
+    const now = new Date();
+    for (const run of runs) {
+      this.remember(run);
+      const dir = uniqueDir(outDir, runFolderName(newRunId(run.suite, now), run.shard));
+      await this.write(run, dir, git, now);
+      this.written.push(dir);
+      if (this.options.log !== false) process.stdout.write(`promptgold: ${run.suite}: ${run.samples.length}/${run.header.planned} samples → ${relative(root, dir)}/run.jsonl\n`);
+    }
+  }
+
+  private remember(run: CollectedRun): void {
+    for (const input of run.inputs) {
+      let files = this.dependents.get(input);
+      if (!files) this.dependents.set(input, (files = new Set()));
+      for (const file of run.testFiles) files.add(file);
+    }
+  }
+
+  private async write(run: CollectedRun, dir: string, git: { commit: string | null; dirty: boolean | null }, now: Date): Promise<void> {
+    const startedAt = now.toISOString();
+    await writeRunFolder(dir, {
+      header: { ...run.header, git },
+      samples: run.samples,
+      prompts: run.prompts,
+      meta: {
+        runId: relative(resolve(dir, '..'), dir),
+        suite: run.suite,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        provider: run.provider,
+        ...(run.shard ? { reason: `shard ${run.shard.index}/${run.shard.count}: join the shards with promptgold merge` } : {}),
+      },
+    });
+    if (this.options.html !== false) await writeHtml(dir);
+  }
+}
+
+function uniqueDir(outDir: string, name: string): string {
+  if (!existsSync(join(outDir, name))) return join(outDir, name);
+  for (let n = 2; ; n++) if (!existsSync(join(outDir, `${name}-${n}`))) return join(outDir, `${name}-${n}`);
+}
+
+/** The HTML renderer is heavy: imported only when a record is written. */
+async function writeHtml(dir: string): Promise<void> {
+  try {
+    const { writeHtmlReport } = await import('../report/html/index.js');
+    await writeHtmlReport({ runs: [{ dir }] }, join(dir, 'report.html'));
+  } catch (error) {
+    process.stderr.write(`promptgold: the HTML report for ${dir} failed: ${errorMessage(error)}\n`);
+  }
+}
+
+/** Test files that hold evals, kept on every shard (default: `*.eval.test.*`). */
+export const EVAL_FILE_PATTERN = /\.eval\.test\.[cm]?[jt]sx?$/;
+
+/**
+ * `sequence.sequencer` for `vitest --shard=i/n`: ordinary test files are sharded by file as usual,
+ * eval files run on every shard, and describeEval there registers only the shard's share of the
+ * samples (it learns the shard through `inject`).
+ */
+export class EvalShardSequencer extends BaseSequencer {
+  override async shard(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const shard = this.ctx.config.shard as ShardSpec | undefined;
+    if (shard) this.ctx.provide(SHARD_PROVIDE_KEY, { index: shard.index, count: shard.count });
+    const evals = files.filter((spec) => EVAL_FILE_PATTERN.test(spec.moduleId));
+    const others = files.filter((spec) => !EVAL_FILE_PATTERN.test(spec.moduleId));
+    return [...(others.length ? await super.shard(others) : []), ...evals];
+  }
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { cspHash, escapeHtml, jsonForScriptTag } from '../../src/report/html/embed.js';
+import { showInvisibleControls, showText } from '../../src/report/html/text.js';
+
+describe('jsonForScriptTag', () => {
+  it('round-trips any text and never contains <, >, & or line separators', () => {
+    const value = { a: '</script><script>alert(1)</script>', b: '<!-- x -->', c: 'a & b', d: 'x\u2028y\u2029z', e: ['<', '>'] };
+    const json = jsonForScriptTag(value);
+    expect(json).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+describe('cspHash', () => {
+  it('is the base64 sha256 of the exact source', () => {
+    expect(cspHash('alert(1)')).toBe(`'sha256-${createHash('sha256').update('alert(1)').digest('base64')}'`);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes markup and quotes', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+  });
+});
+
+describe('text shown in the report', () => {
+  it('makes bidi and zero-width controls visible', () => {
+    expect(showInvisibleControls('a\u202Eb\u200Bc\u2066d\u2069\uFEFF')).toBe('a⟨U+202E⟩b⟨U+200B⟩c⟨U+2066⟩d⟨U+2069⟩⟨U+FEFF⟩');
+    expect(showInvisibleControls('plain é 😀')).toBe('plain é 😀');
+  });
+
+  it('cuts long text, records the original length, and never splits a surrogate pair', () => {
+    expect(showText('abcdef', 10)).toEqual({ text: 'abcdef' });
+    expect(showText('abcdef', 3)).toEqual({ text: 'abc', cut: 6 });
+    const cut = showText('ab😀cd', 3);
+    expect(cut).toEqual({ text: 'ab', cut: 6 });
+  });
+});
