@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { InputError } from '../errors.js';
 import { displayPath } from './displayPath.js';
@@ -72,7 +73,7 @@ export function compilePrompt(
   if (template.system !== undefined) parts.push(compilePart('system', template.system, template.systemLine ?? 1));
 
   return {
-    template,
+    template: withPartialsInHash(template, parts, partials),
     render(vars: Record<string, unknown>, caseId: string): RenderedPrompt {
       const context = renderContext(template, vars);
       for (const part of parts) checkPresent(part, context, vars, caseId, file);
@@ -86,6 +87,17 @@ export function compilePrompt(
       return rendered;
     },
   };
+}
+
+/**
+ * A partial is part of the prompt's content: editing one must change the version's hash, or the
+ * edit would go unnoticed. The hash of a template that uses partials covers their sources too.
+ */
+function withPartialsInHash(template: PromptTemplate, parts: CompiledPart[], partials: Record<string, string>): PromptTemplate {
+  const used = [...new Set(parts.flatMap((part) => part.references.partials.map((p) => p.name)))].sort();
+  if (used.length === 0) return template;
+  const sources = used.map((name) => `${name}\u0000${partials[name] ?? ''}`).join('\u0000');
+  return { ...template, hash: createHash('sha256').update(`${template.hash}\u0000${sources}`).digest('hex') };
 }
 
 function listOrNone(names: string[]): string {

@@ -157,3 +157,17 @@ describe('helpers', () => {
     expect(render('{{indent t 4}}', { t: 'a\n\nb' })).toBe('    a\n\n    b');
   });
 });
+
+describe('content hash and partials', () => {
+  it('a template that uses a partial changes its hash when the partial changes', async () => {
+    const { parsePromptFile } = await import('../../src/prompts/parsePromptFile.js');
+    const { compilePrompt } = await import('../../src/prompts/compilePrompt.js');
+    const template = parsePromptFile('---\nid: p\nversion: v1\nmax_tokens: 10\n---\nHello {{> footer}}\n', '/tmp/p.hbs');
+    const a = compilePrompt(template, { partials: { footer: 'Regards' } });
+    const b = compilePrompt(template, { partials: { footer: 'Best regards' } });
+    const unused = compilePrompt(parsePromptFile('---\nid: p\nversion: v1\nmax_tokens: 10\n---\nHello\n', '/tmp/p.hbs'), { partials: { footer: 'x' } });
+    expect(a.template.hash).not.toBe(b.template.hash);
+    expect(a.template.hash).not.toBe(template.hash);
+    expect(unused.template.hash).toBe(parsePromptFile('---\nid: p\nversion: v1\nmax_tokens: 10\n---\nHello\n', '/tmp/p.hbs').hash);
+  });
+});

@@ -15,7 +15,7 @@ import { estimateUpgradePricing, retirementWarning, type UpgradePricing } from '
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { importSuites, loadSuite } from '../../engine/loadSuite.js';
 import { runSuite } from '../../engine/run.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { gitInfo } from '../../gitInfo.js';
 import { CostBudget } from '../../providers/budget.js';
 import { loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
@@ -198,4 +198,3 @@ function money(x: number | null): string {
   return x === null ? '—' : `$${x.toFixed(6)}`;
 }
 
-export { ExitCode };
