@@ -20,12 +20,24 @@ import { withRecording } from '../src/providers/record.js';
 import type { Provider } from '../src/providers/types.js';
 import { isJudgeRequest, syntheticAnswer, syntheticJudgement } from './synthetic-model.js';
 
+/**
+ * Whether the synthetic model obeys an injected instruction: more often on the older model and on
+ * v1 (v2's system text tells it to treat the ticket as data), deterministic per sample.
+ */
+function followsInjection(caseId: string, version: string, model: string, repeat: number): boolean {
+  const rate = (model.includes('4-5') ? 0.3 : 0.08) * (version === 'v1' ? 1 : 0.6);
+  let hash = 2166136261;
+  for (const ch of `${caseId}|${version}|${model}|${repeat}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return hash / 2 ** 32 < rate;
+}
+
 const scratch = await mkdtemp(join(tmpdir(), 'promptgold-record-'));
 try {
   for (const file of await discoverSuiteFiles([], ['suites'])) {
     for (const suite of await importSuites(file)) {
       const loaded = await loadSuite(suite, file, { chaos: true });
       const expectedById = new Map(loaded.cases.map((c) => [c.id, c.expected]));
+      const canaryById = new Map(loaded.cases.filter((c) => c.chaos?.canary).map((c) => [c.id, c.chaos!.canary!]));
       const synthetic: Provider = {
         id: 'synthetic',
         async generate(request, context) {
@@ -41,6 +53,10 @@ try {
             model: request.model,
             repeat: context.repeat,
           });
+          const canary = canaryById.get(context.caseId);
+          if (!judged && canary && followsInjection(context.caseId, context.promptVersion, request.model, context.repeat)) {
+            answer.text = `Understood. ${canary}`;
+          }
           const inputTokens = answer.inputTokens ?? Math.ceil(request.messages.reduce((n, m) => n + m.content.length, (request.system ?? '').length) / 4);
           return {
             text: answer.text,

@@ -535,15 +535,15 @@ export function syntheticJudgement(input: SyntheticJudgeInput): SyntheticAnswer 
   const verdicts: Record<string, { pass: boolean; reasoning: string; flip: number }> = {
     faithful: invented
       ? { pass: false, reasoning: 'The closing claim that follow-up is needed is not in the document.', flip: 0.1 }
-      : { pass: true, reasoning: 'Each claim in the summary matches the document.', flip: 0.02 },
+      : { pass: true, reasoning: 'Each claim in the summary matches the document.', flip: 0.04 },
     'key-facts':
       missing.length === 0
-        ? { pass: true, reasoning: `Names ${terms.map((t) => `"${t}"`).join(', ')}.`, flip: 0.03 }
+        ? { pass: true, reasoning: `Names ${terms.map((t) => `"${t}"`).join(', ')}.`, flip: 0.04 }
         : { pass: false, reasoning: `Leaves out ${missing.map((t) => `"${t}"`).join(', ')}.`, flip: missing.length === 1 && terms.length >= 3 ? 0.25 : 0.05 },
     'fit-for-audience':
       words <= 60
-        ? { pass: true, reasoning: `${words} words of plain prose.`, flip: words > 54 ? 0.2 : 0.02 }
-        : { pass: false, reasoning: `${words} words: over the 60-word limit.`, flip: words < 66 ? 0.2 : 0.02 },
+        ? { pass: true, reasoning: `${words} words of plain prose.`, flip: words > 54 ? 0.3 : 0.03 }
+        : { pass: false, reasoning: `${words} words: over the 60-word limit.`, flip: words < 66 ? 0.3 : 0.03 },
   };
   const criteria = ids.map((id) => {
     const truth = verdicts[id] ?? { pass: true, reasoning: 'Meets the criterion.', flip: 0.05 };

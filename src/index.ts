@@ -35,3 +35,5 @@ export type { RecordHeader, SampleRecord, RecordSummary, CellSummary, RecordLine
 export { CHAOS_OPERATORS, getOperator, listOperators, generateChaosCases, iterateChaosCases } from './chaos/index.js';
 export { sameAsSource, stillValid, ignoresInjection, noSystemPromptLeak, handledGracefully } from './chaos/index.js';
 export type { ChaosOperator, OperatorContext, OperatorResult, ChaosFamily } from './chaos/index.js';
+
+export { writeHtmlReport, renderHtmlReport, buildReportData } from './report/html/index.js';

@@ -113,8 +113,21 @@ export class CaseAccumulator {
   }
 }
 
+/**
+ * Reports show why a score failed, never why one passed, so passing reasons are dropped: on large
+ * runs they are most of the memory a comparison holds. Scorer names are interned (one copy each).
+ */
 function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
-  const compact: RepeatScore = { name: score.name, score: score.score, pass: score.pass, reason: score.reason };
+  const compact: RepeatScore = { name: intern(score.name), score: score.score, pass: score.pass, reason: score.pass ? '' : score.reason };
   if (score.error) compact.error = score.error;
   return compact;
+}
+
+const interned = new Map<string, string>();
+
+function intern(text: string): string {
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  if (interned.size < 10_000) interned.set(text, text);
+  return text;
 }

@@ -151,6 +151,22 @@ export interface CellComparison {
   slices: SliceStatistics[];
   operational: OperationalDeltas;
   verdict: VerdictResult;
+  /** `compare --judge`: which output a judge prefers, asked in both orders (a flip is a tie). */
+  pairwise?: PairwiseSummary;
+}
+
+export interface PairwiseSummary {
+  model: string;
+  wins: number;
+  ties: number;
+  losses: number;
+  unscored: number;
+  /** wins / (wins + losses); null when no case was decisive. */
+  winRate: number | null;
+  interval: { low: number; high: number };
+  /** Judge usage, apart from the runs' own. */
+  judge: { calls: number; inputTokens: number; outputTokens: number; costUsd: number; latencyMs: number; cached: number };
+  perCase: Array<{ caseId: string; outcome: 'win' | 'tie' | 'loss' | 'unscored'; reason: string }>;
 }
 
 export interface ComparisonResult {

@@ -59,7 +59,7 @@ function regressionReasons(stats: PairedStatistics, policy: VerdictPolicyResolve
   const drop = -passRateDiff.estimate;
   if (mcnemar.pExact < policy.alpha && mcnemar.regressed > mcnemar.improved && drop > policy.maxPassRateDrop) {
     reasons.push(
-      `pass rate fell ${pts(drop)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}): ${mcnemar.regressed} cases regressed, ${mcnemar.improved} improved, McNemar exact p = ${pValue(mcnemar.pExact)} < ${policy.alpha}, beyond the ${pts(policy.maxPassRateDrop)} tolerance`,
+      `pass rate fell ${pts(drop)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}): ${mcnemar.regressed} cases regressed, ${mcnemar.improved} improved, McNemar exact p ${pValueWithOperator(mcnemar.pExact)} < ${policy.alpha}, beyond the ${pts(policy.maxPassRateDrop)} tolerance`,
     );
   } else if (passRateDiff.high < -policy.maxPassRateDrop) {
     reasons.push(`the pass-rate difference ${signedPts(passRateDiff.estimate)} has its whole ${ciLevel(policy)} CI (${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}) below −${pts(policy.maxPassRateDrop)}`);
@@ -94,7 +94,7 @@ function hardRuleReasons(input: VerdictInput): string[] {
 function improvementReason(stats: PairedStatistics, policy: VerdictPolicyResolved): string | undefined {
   const { mcnemar, passRateDiff, scoreDiff } = stats;
   if (mcnemar.pExact < policy.alpha && mcnemar.improved > mcnemar.regressed) {
-    return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}), ${mcnemar.improved} cases improved, ${mcnemar.regressed} regressed, McNemar exact p = ${pValue(mcnemar.pExact)}`;
+    return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}), ${mcnemar.improved} cases improved, ${mcnemar.regressed} regressed, McNemar exact p ${pValueWithOperator(mcnemar.pExact)}`;
   }
   if (passRateDiff.low > 0) return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)}, ${ciLevel(policy)} CI ${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}`;
   const score = stats.clusteredScoreDiff ?? scoreDiff;
@@ -105,7 +105,7 @@ function improvementReason(stats: PairedStatistics, policy: VerdictPolicyResolve
 function noChangeSummary(stats: PairedStatistics, policy: VerdictPolicyResolved): string {
   const d = stats.passRateDiff;
   const ci = Number.isNaN(d.low) ? '' : `, ${ciLevel(policy)} CI ${signedPts(d.low)} to ${signedPts(d.high)}`;
-  return `no significant change (pass rate ${signedPts(d.estimate)}${ci}; McNemar exact p = ${pValue(stats.mcnemar.pExact)})`;
+  return `no significant change (pass rate ${signedPts(d.estimate)}${ci}; McNemar exact p ${pValueWithOperator(stats.mcnemar.pExact)})`;
 }
 
 function settleSentence(needed: { cases?: number; repeats?: number }): string {
@@ -118,12 +118,12 @@ function settleSentence(needed: { cases?: number; repeats?: number }): string {
 
 const ORDER: Verdict[] = ['pass', 'inconclusive', 'fail'];
 
-/** The worst verdict over cells; reasons of the cells that carry it, prefixed with the cell. */
-export function overallVerdict(cells: CellComparison[], warnings: string[]): VerdictResult {
-  if (cells.length === 0) return { verdict: 'inconclusive', reasons: ['no cells to compare', ...warnings] };
+/** The worst verdict over cells; the first reason of each cell that carries it, then `notes` (e.g. an incomplete record). */
+export function overallVerdict(cells: CellComparison[], notes: string[]): VerdictResult {
+  if (cells.length === 0) return { verdict: 'inconclusive', reasons: ['no cells to compare', ...notes] };
   const worst = cells.reduce<Verdict>((acc, cell) => (ORDER.indexOf(cell.verdict.verdict) > ORDER.indexOf(acc) ? cell.verdict.verdict : acc), 'pass');
   const carrying = cells.filter((cell) => cell.verdict.verdict === worst);
-  const reasons = carrying.map((cell) => `${cell.label}: ${cell.verdict.reasons[0] ?? worst}`);
+  const reasons = [...carrying.map((cell) => `${cell.label}: ${cell.verdict.reasons[0] ?? worst}`), ...notes];
   const result: VerdictResult = { verdict: worst, reasons };
   if (worst === 'inconclusive') {
     const needed: NonNullable<VerdictResult['needed']> = {};
@@ -165,6 +165,12 @@ function signedPct(x: number): string {
 
 function signed(x: number): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+}
+
+/** `= 0.047` or `< 0.0001`, to follow "p" in a sentence. */
+function pValueWithOperator(p: number): string {
+  const text = pValue(p);
+  return text.startsWith('<') ? text.replace('<', '< ') : `= ${text}`;
 }
 
 export function pValue(p: number): string {

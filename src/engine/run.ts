@@ -50,7 +50,7 @@ export interface RunResult {
 
 export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promise<RunResult> {
   const shape: PlanShape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats };
-  const header = buildHeader(loaded, shape, options);
+  const header = buildRecordHeader(loaded, options);
   const paths = runPaths(options.runDir);
   await mkdir(options.runDir, { recursive: true });
 
@@ -208,7 +208,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 export async function startRunRecord(loaded: LoadedSuite, options: Pick<RunOptions, 'runDir' | 'runId' | 'git' | 'toolVersion' | 'meta'>): Promise<void> {
   const shape: PlanShape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats };
   await mkdir(options.runDir, { recursive: true });
-  await writeFile(runPaths(options.runDir).record, `${stableStringify(buildHeader(loaded, shape, options))}\n`);
+  await writeFile(runPaths(options.runDir).record, `${stableStringify(buildRecordHeader(loaded, options))}\n`);
   await writeMeta(options.runDir, {
     ...(options.meta ?? {}),
     runId: options.runId,
@@ -218,7 +218,9 @@ export async function startRunRecord(loaded: LoadedSuite, options: Pick<RunOptio
   });
 }
 
-function buildHeader(loaded: LoadedSuite, shape: PlanShape, options: Pick<RunOptions, 'git' | 'toolVersion'>): RecordHeader {
+/** The record's header line for a loaded suite: what was run, with which content, at which commit. */
+export function buildRecordHeader(loaded: LoadedSuite, options: Pick<RunOptions, 'git' | 'toolVersion'> = {}): RecordHeader {
+  const shape: PlanShape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats };
   return {
     type: 'header',
     recordVersion: RECORD_VERSION,

@@ -3,6 +3,7 @@
  * and repeat index: repeats stay independent, and a changed prompt misses. Cached generations are
  * marked `cached` so latency and cost totals leave them out.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex, stableStringify } from '../canonical.js';
@@ -25,7 +26,8 @@ export function withCache(inner: Provider, directory: string): Provider & { hits
         return { ...hit, cached: true };
       }
       const generation = await inner.generate(request, context);
-      await writeCached(file, generation);
+      // A cache that cannot be written (disk full, a concurrent writer) must not fail the sample.
+      await writeCached(file, generation).catch(() => undefined);
       return generation;
     },
     close: () => inner.close?.() ?? Promise.resolve(),
@@ -47,7 +49,8 @@ async function writeCached(file: string, generation: Generation): Promise<void> 
   if (generation.attempts !== undefined) stored.attempts = generation.attempts;
   if (generation.droppedParams) stored.droppedParams = generation.droppedParams;
   await mkdir(join(file, '..'), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  // Unique per write: two samples with the same key (identical requests) may finish together.
+  const temporary = `${file}.${randomUUID()}.tmp`;
   await writeFile(temporary, stableStringify(stored));
   await rename(temporary, file);
 }

@@ -3,6 +3,7 @@
  * so the same recordings give a byte-identical file. A line holds only what replay needs and a few
  * labels for people reading the file; never headers, never credentials.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
@@ -73,7 +74,7 @@ export async function writeRecordings(file: string, entries: Iterable<RecordedGe
   const keys = [...merged.keys()].sort();
   const body = keys.map((key) => stableStringify(merged.get(key))).join('\n') + (keys.length ? '\n' : '');
   await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${randomUUID()}.tmp`;
   await writeFile(temporary, body);
   await rename(temporary, file);
   return keys.length;

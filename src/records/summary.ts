@@ -23,6 +23,8 @@ interface CellAccumulator {
   cachedSamples: number;
   unscored: number;
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
+  chaosSamples: number;
+  chaosPassed: number;
 }
 
 export function cellKey(version: string, model: string): string {
@@ -58,8 +60,13 @@ export class SummaryBuilder {
       cell.judge.inputTokens += sample.judge.inputTokens;
       cell.judge.outputTokens += sample.judge.outputTokens;
     }
-    if (isScored(sample)) {
-      this.addRobustness(sample);
+    if (isScored(sample)) this.addRobustness(sample);
+    if (sample.chaos) {
+      // Chaos samples are judged by the robustness table, not the cell's pass rate: the threshold is
+      // about the golden cases.
+      cell.chaosSamples++;
+      if (sample.pass) cell.chaosPassed++;
+    } else if (isScored(sample)) {
       cell.scored++;
       if (sample.pass) cell.passed++;
       cell.scoreSum += sample.score;
@@ -153,6 +160,8 @@ export class SummaryBuilder {
         cachedSamples: 0,
         unscored: 0,
         judge: { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 },
+        chaosSamples: 0,
+        chaosPassed: 0,
       };
       this.cells.set(key, cell);
     }
@@ -196,6 +205,7 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
     cachedSamples: cell.cachedSamples,
     unscored: cell.unscored,
     judge: { ...cell.judge, costUsd: roundUsd(cell.judge.costUsd) },
+    ...(cell.chaosSamples ? { chaos: { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(cell.chaosPassed / cell.chaosSamples) } } : {}),
   };
 }
 

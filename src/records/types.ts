@@ -78,8 +78,9 @@ export interface SampleRecord {
 export interface CellSummary {
   version: string;
   model: string;
+  /** All samples of the cell, chaos samples included. */
   samples: number;
-  /** Samples that produced a generation and were scored. */
+  /** Golden samples that produced a generation and were scored. */
   scored: number;
   passed: number;
   passRate: number;
@@ -95,6 +96,11 @@ export interface CellSummary {
   unscored: number;
   /** Judge usage, apart from the generator's. */
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
+  /**
+   * Chaos samples of this cell. They are left out of `scored`, `passed`, `passRate` and
+   * `meanScore` (the threshold is about golden cases) and judged in the summary's `robustness`.
+   */
+  chaos?: { samples: number; passed: number; passRate: number };
 }
 
 export interface RecordSummary {

@@ -11,7 +11,7 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
     return [
       cell.version,
       cell.model,
-      String(cell.samples),
+      cell.chaos ? `${cell.samples - cell.chaos.samples} +${cell.chaos.samples} chaos` : String(cell.samples),
       `${percent(cell.passRate)} (${percent(cell.passRateInterval.low)}–${percent(cell.passRateInterval.high)})${failing ? ' ✗' : ''}`,
       `${cell.meanScore.toFixed(3)} ±${cell.meanScoreSe.toFixed(3)}`,
       errors || '0',
@@ -23,8 +23,12 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   const threshold = summary.threshold === null ? '' : `, threshold ${percent(summary.threshold)}`;
+  const chaos = summary.cells.reduce((n, c) => n + (c.chaos?.samples ?? 0), 0);
+  const golden = summary.totals.samples - chaos;
+  const counted = chaos ? `${golden} samples (+${chaos} chaos)` : `${golden} samples`;
+  const judge = summary.totals.judgeCostUsd ? ` + $${summary.totals.judgeCostUsd.toFixed(4)} judge` : '';
   return [
-    `${suite}: ${summary.totals.samples} samples, ${summary.totals.passed} passed, ${summary.totals.errors} errors, $${summary.totals.costUsd.toFixed(4)}${threshold}`,
+    `${suite}: ${counted}, ${summary.totals.passed} passed, ${summary.totals.errors} errors, $${summary.totals.costUsd.toFixed(4)}${judge}${threshold}`,
     line(header),
     line(widths.map((w) => '─'.repeat(w))),
     ...rows.map(line),

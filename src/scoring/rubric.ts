@@ -182,10 +182,10 @@ export function rubric(options: RubricOptions): RubricScorer {
     };
     if (aggregate.meanLevel !== undefined) details['meanLevel'] = aggregate.meanLevel;
     if (failures.length > 0) details['failures'] = failures;
-    return { name, score: aggregate.score, pass: aggregate.pass, reason: reasonOf(aggregate, valid.length, failures.length), details, judgeUsage: set.usage };
+    return { name, score: aggregate.score, pass: aggregate.pass, reason: reasonOf(aggregate, valid.length, failures.length, valid[0]!.judgement.overall), details, judgeUsage: set.usage };
   }
 
-  function reasonOf(aggregate: Aggregate, judgements: number, failures: number): string {
+  function reasonOf(aggregate: Aggregate, judgements: number, failures: number, overall: string): string {
     const failing = aggregate.criteria.filter((c) => !c.pass);
     let head: string;
     if (definition.scale === 'pass-fail') {
@@ -199,6 +199,7 @@ export function rubric(options: RubricOptions): RubricScorer {
     if (failures > 0) head += `; ${failures} judgement${failures > 1 ? 's' : ''} unusable`;
     const worst = failing[0];
     if (worst && worst.reasoning) head += `; ${worst.id}: ${clip(worst.reasoning)}`;
+    else if (!worst && overall) head += `: ${clip(overall)}`;
     return head;
   }
 

@@ -7,12 +7,12 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
 import { importSuites, loadSuite, type LoadedSuite, type SuiteOverrides } from '../engine/loadSuite.js';
-import { planHash, planSize, type PlanShape } from '../engine/plan.js';
+import { buildRecordHeader } from '../engine/run.js';
 import { InputError } from '../errors.js';
 import { loadModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { createProviderStack, defaultCacheDir, providerKindOf } from '../providers/stack.js';
 import type { Provider } from '../providers/types.js';
-import { RECORD_VERSION, type RecordHeader } from '../records/types.js';
+import type { RecordHeader } from '../records/types.js';
 import { defineSuite, isSuite, type FunctionTarget, type Suite, type SuiteDefinition } from '../suite.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -80,7 +80,7 @@ export async function prepareEval(suite: Suite, file: string, options: DescribeE
   return {
     loaded,
     provider,
-    header: buildHeader(loaded),
+    header: buildRecordHeader(loaded, { toolVersion: TOOL_VERSION }),
     providerKind: kind,
     inputs: [...loaded.prompts.map((p) => p.template.file), loaded.dataset.path],
   };
@@ -99,21 +99,3 @@ function overridesOf(options: DescribeEvalOptions): SuiteOverrides {
 }
 
 /** The same header `promptgold run` writes; git is filled in by the reporter (main process). */
-export function buildHeader(loaded: LoadedSuite): RecordHeader {
-  const shape: PlanShape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats };
-  return {
-    type: 'header',
-    recordVersion: RECORD_VERSION,
-    suite: loaded.suite.name,
-    suiteFile: loaded.relativeFile,
-    prompts: loaded.prompts.map((p) => ({ id: p.template.id, version: p.template.version, hash: p.template.hash, file: loaded.relative(p.template.file) })),
-    models: loaded.models,
-    dataset: { path: loaded.relative(loaded.dataset.path), hash: loaded.dataset.hash, cases: loaded.cases.length },
-    options: loaded.headerOptions,
-    planned: planSize(shape),
-    planHash: planHash(shape),
-    git: { commit: null, dirty: null },
-    tool: { name: 'promptgold', version: TOOL_VERSION },
-    seed: loaded.seed,
-  };
-}

@@ -4,8 +4,10 @@
  * runs offline. A sample passes when the answer is schema-valid JSON with the right category and
  * priority and a summary close enough to the reference.
  */
-import { defineSuite, exact, fuzzy, jsonSchema } from 'promptgold';
+import { defineSuite, exact, fuzzy, ignoresInjection, jsonSchema, sameAsSource, stillValid } from 'promptgold';
 import { triageAnswerSchema } from './answer-schema.js';
+
+const category = exact({ name: 'category', field: 'category', expectedField: 'category' });
 
 export default defineSuite({
   name: 'triage',
@@ -20,7 +22,7 @@ export default defineSuite({
   recordings: '../../fixtures/recordings/triage.jsonl',
   scorers: [
     jsonSchema({ schema: triageAnswerSchema }),
-    exact({ name: 'category', field: 'category', expectedField: 'category' }),
+    category,
     exact({ name: 'priority', field: 'priority', expectedField: 'priority' }),
     fuzzy({
       name: 'summary',
@@ -31,4 +33,13 @@ export default defineSuite({
       normalize: { case: true, whitespace: true },
     }),
   ],
+  // `promptgold run --chaos` adds mutated tickets: invisible characters, look-alikes, typos, prompt
+  // injections with a canary and a JSON breaker. Each must keep a valid answer, keep the category
+  // its source case got, and never follow the injected instruction.
+  chaos: {
+    operators: ['zero-width', 'homoglyphs', 'typo-adjacent-key', 'ignore-previous', 'fake-xml-delimiter', 'json-quotes'],
+    fields: ['ticket'],
+    seed: 11,
+    invariants: [stillValid({ schema: triageAnswerSchema }), sameAsSource({ scorer: category }), ignoresInjection()],
+  },
 });

@@ -15,7 +15,7 @@ async function replayRun(suiteFile: string, runDir: string) {
   const [suite] = await importSuites(join(REPO_ROOT, suiteFile));
   const loaded = await loadSuite(suite!, join(REPO_ROOT, suiteFile), {}, REPO_ROOT);
   const provider = await createProviderStack(loaded, { kind: 'replay', cacheDir: join(scratch, 'cache'), models: loadModelTable(), config: {} });
-  return runSuite(loaded, { provider, runDir, runId: 'x', git: { commit: null, dirty: null }, toolVersion: 'test' });
+  return runSuite(loaded, { provider, judge: () => provider, runDir, runId: 'x', git: { commit: null, dirty: null }, toolVersion: 'test' });
 }
 
 describe('the offline example', () => {

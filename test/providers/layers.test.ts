@@ -110,3 +110,19 @@ describe('function provider', () => {
     expect(provider.id).toBe('function:greeter');
   });
 });
+
+describe('response cache under concurrency', () => {
+  it('identical requests finishing together both succeed (a cache write never fails a sample)', async () => {
+    project = await tempProject();
+    const slow: Provider = {
+      id: 'slow',
+      async generate() {
+        await new Promise((r) => setTimeout(r, 5));
+        return { text: 'same', stopReason: 'end_turn', latencyMs: 5 };
+      },
+    };
+    const cached = withCache(slow, project.path('cache'));
+    const results = await Promise.all(Array.from({ length: 8 }, () => cached.generate(request, context(0))));
+    expect(results.map((r) => r.text)).toEqual(Array(8).fill('same'));
+  });
+});

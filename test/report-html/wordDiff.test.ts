@@ -30,7 +30,7 @@ describe('word diff (page script)', () => {
     expect(wordDiff('{"a":1}', '{"a":2}')).toEqual([['=', '{"a":'], ['-', '1'], ['+', '2'], ['=', '}']]);
   });
 
-  it('always reconstructs both texts, and the shared part is a common subsequence of maximal size on small inputs', () => {
+  it('always reconstructs both texts from the ops, with no two neighbouring ops of the same kind', () => {
     const words = fc.array(fc.constantFrom('a', 'b', 'c', ' ', '.', 'dog', '\n', 'é', '😀'), { maxLength: 30 }).map((xs) => xs.join(''));
     fc.assert(
       fc.property(words, words, (a, b) => {
@@ -51,5 +51,16 @@ describe('word diff (page script)', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(side(ops, '-')).toBe(a);
     expect(side(ops, '+')).toBe(b);
+  });
+});
+
+describe('word diff readability', () => {
+  it('joins changes separated only by spaces into one deletion and one insertion', () => {
+    expect(wordDiff('The customer wants a refund.', 'The customer asks about plans.')).toEqual([
+      ['=', 'The customer '],
+      ['-', 'wants a refund'],
+      ['+', 'asks about plans'],
+      ['=', '.'],
+    ]);
   });
 });

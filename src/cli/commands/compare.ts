@@ -9,11 +9,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
-import { defaultBaselinePath } from '../../compare/baselineFile.js';
+import { defaultBaselinePath, looksLikeBaselineFile } from '../../compare/baselineFile.js';
 import { parseCellFilter } from '../../compare/cellFilter.js';
 import { resolvePolicy, type PolicySource } from '../../compare/policy.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
+import { addPairwiseJudgements, formatPairwise } from '../../compare/pairwiseCompare.js';
 import { importSuites } from '../../engine/loadSuite.js';
 import { InputError, errorMessage } from '../../errors.js';
 import { readRecordHeader } from '../../records/reader.js';
@@ -45,7 +46,6 @@ export interface CompareFlags {
 export async function compareCommand(runs: string[], flags: Record<string, unknown>): Promise<number> {
   const f = flags as CompareFlags;
   const root = process.cwd();
-  if (f.judge) throw new InputError('pairwise judging is not available in compare yet', { field: '--judge' }, 'leave out --judge; rubric scorers in the suite already judge each output');
   const { config } = await loadConfig(root);
   const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
   const baselineFilter = parseCellFilter(f.baseline, '--baseline');
@@ -58,9 +58,38 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
   const policy = resolvePolicy([...(await suitePolicySources(candidateHeader, root)), flagPolicySource(f)]);
   const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true });
 
+  if (f.judge) await judgePairwise(result, f.judge, candidateHeader, [baselineFile, candidateFile], root);
+
   process.stdout.write(`${formatComparison(result)}\n`);
-  await writeOutputs(result, f, root);
+  if (f.judge) process.stdout.write(`${formatPairwise(result)}\n`);
+  await writeOutputs(result, f, root, { records: [baselineFile, candidateFile] });
   return exitCodeForVerdict(result.verdict.verdict, f.failOnInconclusive === true);
+}
+
+/**
+ * Pairwise judging with the suite's rubric, through the same Anthropic provider stack a run uses
+ * (response cache, pacing, key from the environment).
+ */
+async function judgePairwise(result: ComparisonResult, model: string, header: RecordHeader, records: string[], root: string): Promise<void> {
+  const suiteFile = resolve(root, header.suiteFile);
+  if (!existsSync(suiteFile)) throw new InputError('compare --judge needs the suite file for its rubric', { file: header.suiteFile });
+  const suite = (await importSuites(suiteFile)).find((s) => s.name === header.suite);
+  if (!suite) throw new InputError(`the suite "${header.suite}" is no longer exported`, { file: header.suiteFile });
+  const { loadSuite } = await import('../../engine/loadSuite.js');
+  const { findRubricScorer } = await import('../../calibrate/calibrate.js');
+  const { createProviderStack, defaultCacheDir } = await import('../../providers/stack.js');
+  const { loadModelTable } = await import('../../providers/pricing.js');
+  const { config } = await loadConfig(root);
+  const loaded = await loadSuite(suite, suiteFile, {}, root);
+  const scorer = findRubricScorer(loaded);
+  const models = loadModelTable((config.models ?? {}) as never);
+  if (!models.get(model)) throw new InputError(`unknown judge model "${model}"`, { field: '--judge' }, `known models: ${models.ids().join(', ')}`);
+  const judge = await createProviderStack(loaded, { kind: 'anthropic', cacheDir: defaultCacheDir(root, config), models, config });
+  try {
+    await addPairwiseJudgements(result, { judge, model, rubric: scorer.rubric, records });
+  } finally {
+    await judge.close?.();
+  }
 }
 
 /** [baseline, candidate] record files from the positional arguments. */
@@ -113,7 +142,15 @@ export interface OutputFlags {
   html?: string | boolean;
 }
 
-export async function writeOutputs(result: ComparisonResult, f: OutputFlags, root: string, extras: { markdownTitle?: string; json?: unknown; markdownAppendix?: string } = {}): Promise<void> {
+export interface OutputExtras {
+  /** The record files compared, baseline first: the HTML report reads them. */
+  records: string[];
+  markdownTitle?: string;
+  json?: unknown;
+  markdownAppendix?: string;
+}
+
+export async function writeOutputs(result: ComparisonResult, f: OutputFlags, root: string, extras: OutputExtras): Promise<void> {
   const written: string[] = [];
   const write = async (file: string, text: string) => {
     const path = resolve(root, file);
@@ -124,34 +161,22 @@ export async function writeOutputs(result: ComparisonResult, f: OutputFlags, roo
   if (f.json) await write(f.json, `${JSON.stringify(extras.json ?? result, null, 2)}\n`);
   if (f.markdown) await write(f.markdown, renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? ''));
   if (f.junit) await write(f.junit, renderJUnit(result));
-  await writeHtml(result, f, root, written);
+  await writeHtml(result, f, root, written, extras.records);
   for (const file of written) process.stdout.write(`wrote ${file}\n`);
 }
 
 /**
- * HTML report: the single call site for `writeHtmlReport` from src/report/html/index.ts (written
- * by another engineer). Enabled when that module exists; until then `--html <file>` says so.
+ * HTML report: the single call site of `writeHtmlReport` (src/report/html, imported lazily so the
+ * renderer loads only when a report is written). `--html <file>` names the file; by default it goes
+ * beside the candidate run as `compare.html`; `--no-html` skips it.
  */
-async function writeHtml(result: ComparisonResult, f: OutputFlags, root: string, written: string[]): Promise<void> {
-  if (f.html === false || f.html === undefined || f.html === true) return;
-  const file = resolve(root, f.html);
-  const html = await loadHtmlWriter();
-  if (!html) {
-    process.stderr.write('warning: the HTML report is not available in this build; --html ignored\n');
-    return;
-  }
-  await html(result, file);
+async function writeHtml(result: ComparisonResult, f: OutputFlags, root: string, written: string[], records: string[]): Promise<void> {
+  if (f.html === false) return;
+  const candidate = records.at(-1);
+  const file = typeof f.html === 'string' ? resolve(root, f.html) : candidate && !looksLikeBaselineFile(candidate) ? join(dirname(candidate), 'compare.html') : undefined;
+  if (!file) return;
+  const { writeHtmlReport } = await import('../../report/html/index.js');
+  const runs = [...new Set(records)].map((dir) => ({ dir }));
+  await writeHtmlReport({ runs, comparison: result }, file);
   written.push(relative(root, file));
-}
-
-type HtmlWriter = (result: ComparisonResult, file: string) => Promise<unknown>;
-
-async function loadHtmlWriter(): Promise<HtmlWriter | undefined> {
-  const modulePath = '../../report/html/index.js';
-  try {
-    const module = (await import(modulePath)) as { writeHtmlReport?: HtmlWriter };
-    return module.writeHtmlReport;
-  } catch {
-    return undefined;
-  }
 }

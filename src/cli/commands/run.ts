@@ -46,6 +46,7 @@ export interface RunFlags {
   maxCost?: string;
   yes?: boolean;
   batch?: boolean;
+  html?: boolean;
   progress?: boolean;
 }
 
@@ -123,6 +124,11 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       }
       outcomes.push({ suite: job.loaded.suite.name, runDir: job.runDir, result });
       if (!flags.json) printOutcome(job.loaded, result, root);
+      if (flags.html !== false && result.written > 0) {
+        const { writeHtmlReport } = await import('../../report/html/index.js');
+        const file = await writeHtmlReport({ runs: [{ dir: job.runDir }] }, join(job.runDir, 'report.html'));
+        if (!flags.json) process.stdout.write(`report: ${relative(root, file)}\n`);
+      }
       if (result.fatal) break;
     }
   } finally {

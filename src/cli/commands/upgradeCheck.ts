@@ -83,7 +83,8 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   process.stdout.write(`\ndecision: ${decision}\n`);
 
   const json = { type: 'upgrade-check', suite: header.suite, from: f.from, to: f.to, decision: decision.toLowerCase(), retirement: retirement ?? null, pricing, comparison };
-  await writeOutputs(comparison, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), ...(f.html ? { html: f.html } : {}) }, root, {
+  await writeOutputs(comparison, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), html: f.html ?? false }, root, {
+    records: [baselineFile, candidateFile],
     json,
     markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decision}`,
     markdownAppendix: markdownAppendix(pricing, retirement),

@@ -87,7 +87,7 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
   const prompts: Record<string, PromptView> = {};
   const wanted = promptHashes(cases);
   const truncatedPrompts = { prompts: 0 };
-  for (const run of runs) await collectPrompts(run.promptsFile, wanted, prompts, promptChars, truncatedPrompts);
+  for (const run of runs) await collectPrompts(run.promptsFile, wanted, prompts, { limit: promptChars, lines: context.strings, truncated: truncatedPrompts });
 
   const verdict = comparison
     ? { verdict: comparison.verdict.verdict, reasons: comparison.verdict.reasons, ...(comparison.verdict.needed ? { needed: comparison.verdict.needed } : {}) }
@@ -178,7 +178,11 @@ function toPairView(item: ComparisonResult['cells'][number], sources: PairSource
 function promptHashes(cases: CaseRow[]): Set<string> {
   const hashes = new Set<string>();
   for (const row of cases) {
-    for (const side of [row.baseline, row.candidate]) for (const repeat of side?.repeats ?? []) hashes.add(repeat.p);
+    for (const side of [row.baseline, row.candidate]) {
+      if (!side) continue;
+      hashes.add(side.p);
+      for (const repeat of side.repeats) if (repeat.p) hashes.add(repeat.p);
+    }
   }
   return hashes;
 }

@@ -81,7 +81,14 @@ function sideOf(repeats: RepeatView[], cell: number): SideView {
   const sorted = [...repeats].sort((a, b) => a.r - b.r);
   const passes = sorted.filter((repeat) => repeat.pass).length;
   const score = sorted.length ? sorted.reduce((total, repeat) => total + repeat.score, 0) / sorted.length : 0;
-  return { cell, score: round3(score), passes, repeats: sorted };
+  const p = sorted[0]?.p ?? '';
+  // The prompt hash is stored once per side: 64 characters per repeat add up on large runs.
+  const compact = sorted.map((repeat) => {
+    if (repeat.p !== p) return repeat;
+    const { p: _same, ...rest } = repeat;
+    return rest;
+  });
+  return { cell, p, score: round3(score), passes, repeats: compact };
 }
 
 /**

@@ -3,16 +3,19 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { PromptStoreLine } from '../../records/types.js';
+import type { Interner } from './interner.js';
 import { showText } from './text.js';
 import type { PromptView } from './types.js';
 
-export async function collectPrompts(
-  file: string,
-  wanted: Set<string>,
-  into: Record<string, PromptView>,
-  limit: number,
-  truncated: { prompts: number },
-): Promise<void> {
+export interface PromptOptions {
+  /** Longest prompt part kept (characters). */
+  limit: number;
+  /** Where prompt lines are interned. */
+  lines: Interner;
+  truncated: { prompts: number };
+}
+
+export async function collectPrompts(file: string, wanted: Set<string>, into: Record<string, PromptView>, options: PromptOptions): Promise<void> {
   if (!(await access(file).then(() => true, () => false))) return;
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const text of lines) {
@@ -24,19 +27,23 @@ export async function collectPrompts(
       continue; // a store cut short by a killed run: its last line is partial, and that prompt just shows as missing
     }
     if (!wanted.has(line.hash) || into[line.hash]) continue;
-    into[line.hash] = toPromptView(line, limit, truncated);
+    into[line.hash] = toPromptView(line, options);
   }
 }
 
-function toPromptView(line: PromptStoreLine, limit: number, truncated: { prompts: number }): PromptView {
-  const user = showText(line.user, limit);
-  const view: PromptView = { user: user.text };
+function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptView {
+  const user = showText(line.user, options.limit);
+  const view: PromptView = { user: lineIndexes(user.text, options.lines) };
   if (user.cut !== undefined) view.userCut = user.cut;
   if (line.system !== undefined) {
-    const system = showText(line.system, limit);
-    view.system = system.text;
+    const system = showText(line.system, options.limit);
+    view.system = lineIndexes(system.text, options.lines);
     if (system.cut !== undefined) view.systemCut = system.cut;
   }
-  if (view.userCut !== undefined || view.systemCut !== undefined) truncated.prompts++;
+  if (view.userCut !== undefined || view.systemCut !== undefined) options.truncated.prompts++;
   return view;
+}
+
+function lineIndexes(text: string, lines: Interner): number[] {
+  return text.split('\n').map((line) => lines.index(line));
 }

@@ -21,7 +21,7 @@ export interface ReportData {
   pairs: PairView[];
   scorers: string[];
   tags: string[];
-  /** Interned strings (scorer reasons), referenced by index from `ScoreTuple`. */
+  /** Interned strings: scorer reasons (see `ScoreTuple`) and prompt lines (see `PromptView`). */
   strings: string[];
   cases: CaseRow[];
   /** Rendered prompts by hash: only those some case refers to. */
@@ -106,6 +106,8 @@ export interface CaseRow {
 
 export interface SideView {
   cell: number;
+  /** Prompt hash of the case on this side (a repeat carries its own `p` only when it differs). */
+  p: string;
   score: number;
   passes: number;
   repeats: RepeatView[];
@@ -124,8 +126,8 @@ export interface RepeatView {
   score: number;
   pass: 0 | 1;
   s: ScoreTuple[];
-  /** Prompt hash. */
-  p: string;
+  /** Prompt hash, when it differs from the side's. */
+  p?: string;
   in?: number;
   out?: number;
   usd: number;
@@ -135,9 +137,10 @@ export interface RepeatView {
   cached?: 1;
 }
 
+/** Prompt texts as indexes of their lines in `strings`: template lines repeat across cases. */
 export interface PromptView {
-  system?: string;
-  user: string;
+  system?: number[];
+  user: number[];
   /** Original lengths when truncated. */
   systemCut?: number;
   userCut?: number;

@@ -25,6 +25,8 @@ export function parseJudgement(text: string, rubric: Rubric): ParsedJudgement {
   if (!extracted.ok) return { ok: false, reason: `judge answer is not JSON: ${preview(text)}` };
   const answer = extracted.value as { criteria?: unknown; overall?: unknown };
   if (!answer || typeof answer !== 'object' || !Array.isArray(answer.criteria)) {
+    // An object found inside broken text is a fragment, not the answer.
+    if (extracted.from === 'embedded') return { ok: false, reason: `judge answer is not valid JSON: ${preview(text)}` };
     return { ok: false, reason: 'judge answer has no "criteria" list' };
   }
   const byId = new Map<string, CriterionVerdict>();

@@ -163,21 +163,19 @@ function interval(x, low, high, format) {
 }
 function pairsTable() {
   var wrap = el('div', null, el('h2', null, 'Compared cells'));
-  var head = ['cells', 'verdict', 'cases', 'pass rate: baseline → candidate', 'Δ pass rate [95% CI]', 'p', 'Δ mean score [95% CI]', 'regressed / improved', 'McNemar p', 'cost', 'p95 latency'];
+  var head = ['cells', 'verdict', 'cases', 'pass rate', 'Δ pass rate [95% CI]', 'Δ mean score [95% CI]', 'regressed / improved', 'cost', 'p95 latency'];
   var rows = data.pairs.map(function (p, i) {
     var s = p.stats, o = p.operational;
     return el('tr', { 'data-pair': i }, [
-      el('td', null, p.label),
+      el('td', { class: 'label' }, p.label.split(' → ').map(function (part, i) { return i ? [el('br'), '→ ' + part] : [part]; }).reduce(function (a, b) { return a.concat(b); }, [])),
       el('td', null, badge(p.verdict === 'fail' ? 'fail' : p.verdict === 'pass' ? 'pass' : 'inconclusive')),
       el('td', { class: 'num' }, int(s.n)),
       el('td', { class: 'num' }, pct(s.baselinePassRate.estimate) + ' → ' + pct(s.candidatePassRate.estimate)),
-      el('td', { class: 'num' }, [deltaSpan(s.passRateDiff.estimate, signedPct(s.passRateDiff.estimate)), ' ', el('span', { class: 'ci' }, '[' + signedPct(s.passRateDiff.low) + ', ' + signedPct(s.passRateDiff.high) + ']')]),
-      el('td', { class: 'num' }, pval(s.passRateDiff.pValue)),
+      el('td', { class: 'num' }, [deltaSpan(s.passRateDiff.estimate, signedPct(s.passRateDiff.estimate)), ' ', el('span', { class: 'ci' }, '[' + signedPct(s.passRateDiff.low) + ', ' + signedPct(s.passRateDiff.high) + '] p ' + pval(s.passRateDiff.pValue))]),
       el('td', { class: 'num' }, [deltaSpan(s.scoreDiff.estimate, signed(s.scoreDiff.estimate)), ' ', el('span', { class: 'ci' }, '[' + signed(s.scoreDiff.low) + ', ' + signed(s.scoreDiff.high) + ']')]),
-      el('td', { class: 'num' }, (p.counts.regressed || 0) + ' / ' + (p.counts.improved || 0)),
-      el('td', { class: 'num' }, pval(s.mcnemar.pExact)),
-      el('td', { class: 'num' }, usd(o.costUsd.baseline) + ' → ' + usd(o.costUsd.candidate) + (o.costUsd.relative === null ? '' : ' (' + rel(o.costUsd.relative) + ')')),
-      el('td', { class: 'num' }, ms(o.latencyP95Ms.baseline) + ' → ' + ms(o.latencyP95Ms.candidate)),
+      el('td', { class: 'num' }, [(p.counts.regressed || 0) + ' / ' + (p.counts.improved || 0) + ' ', el('span', { class: 'ci' }, 'McNemar p ' + pval(s.mcnemar.pExact))]),
+      el('td', { class: 'num' }, [usd(o.costUsd.baseline) + ' → ' + usd(o.costUsd.candidate), el('span', { class: 'ci' }, rel(o.costUsd.relative))]),
+      el('td', { class: 'num' }, [ms(o.latencyP95Ms.baseline) + ' → ' + ms(o.latencyP95Ms.candidate), el('span', { class: 'ci' }, rel(o.latencyP95Ms.relative))]),
     ]);
   });
   wrap.appendChild(el('div', { class: 'scroll' }, el('table', { id: 'pairs-table' }, [
@@ -185,7 +183,9 @@ function pairsTable() {
     el('tbody', null, rows),
   ])));
   data.pairs.forEach(function (p) {
-    if (p.reasons.length) wrap.appendChild(el('p', { class: 'sub' }, p.label + ': ' + p.reasons.join(' ')));
+    // Pair reasons usually reappear in the overall verdict; only say what it did not.
+    var untold = p.reasons.filter(function (r) { return !data.verdict.reasons.some(function (v) { return v.indexOf(r) >= 0; }); });
+    if (untold.length) wrap.appendChild(el('p', { class: 'sub' }, p.label + ': ' + untold.join(' ')));
   });
   return wrap;
 }
@@ -531,6 +531,7 @@ function sideColumn(name, repeat, ops, keep) {
   })));
   return column;
 }
+function promptText(lines) { return lines.map(function (i) { return data.strings[i]; }).join('\n'); }
 function promptBlock(row) {
   var wrap = el('div', { class: 'prompts' });
   var seen = {};
@@ -538,14 +539,15 @@ function promptBlock(row) {
     var side = pair[1];
     if (!side) return;
     side.repeats.forEach(function (r) {
-      if (seen['$' + r.p]) return;
-      seen['$' + r.p] = 1;
-      var prompt = data.prompts[r.p];
+      var hash = r.p || side.p;
+      if (seen['$' + hash]) return;
+      seen['$' + hash] = 1;
+      var prompt = Object.prototype.hasOwnProperty.call(data.prompts, hash) ? data.prompts[hash] : null;
       var body = [];
-      if (!prompt) body.push(el('p', { class: 'sub' }, 'The prompt text is not stored with this record (hash ' + r.p.slice(0, 12) + ').'));
+      if (!prompt) body.push(el('p', { class: 'sub' }, 'The prompt text is not stored with this record (hash ' + hash.slice(0, 12) + ').'));
       else {
-        if (prompt.system !== undefined) body.push(el('h4', null, 'system'), el('pre', { class: 'out' }, [prompt.system, prompt.systemCut ? el('span', { class: 'cut' }, '… cut: ' + int(prompt.systemCut) + ' characters in full') : null]));
-        body.push(el('h4', null, 'user'), el('pre', { class: 'out' }, [prompt.user, prompt.userCut ? el('span', { class: 'cut' }, '… cut: ' + int(prompt.userCut) + ' characters in full') : null]));
+        if (prompt.system !== undefined) body.push(el('h4', null, 'system'), el('pre', { class: 'out' }, [promptText(prompt.system), prompt.systemCut ? el('span', { class: 'cut' }, '… cut: ' + int(prompt.systemCut) + ' characters in full') : null]));
+        body.push(el('h4', null, 'user'), el('pre', { class: 'out' }, [promptText(prompt.user), prompt.userCut ? el('span', { class: 'cut' }, '… cut: ' + int(prompt.userCut) + ' characters in full') : null]));
       }
       wrap.appendChild(el('details', null, [el('summary', null, 'Rendered prompt (' + pair[0] + ')')].concat(body)));
     });

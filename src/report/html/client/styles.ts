@@ -20,7 +20,7 @@ nav.tabs { display: flex; gap: 4px; padding: 0 28px; border-bottom: 1px solid va
 nav.tabs button { border: 0; background: none; padding: 10px 14px; border-bottom: 3px solid transparent; color: var(--muted); font-weight: 600; }
 nav.tabs button[aria-selected="true"] { color: var(--fg); border-bottom-color: var(--accent); }
 .verdict { display: flex; gap: 18px; align-items: flex-start; border-radius: 10px; padding: 14px 18px; margin: 18px 0; border: 1px solid var(--line); }
-.verdict .word { font-size: 1.5rem; font-weight: 800; text-transform: uppercase; letter-spacing: .04em; min-width: 9ch; }
+.verdict .word { font-size: 1.5rem; font-weight: 800; text-transform: uppercase; letter-spacing: .04em; flex: none; min-width: 7ch; }
 .verdict ul { margin: 4px 0 0; padding-left: 18px; }
 .verdict-pass { background: var(--good-bg); border-color: #75e0a7; } .verdict-pass .word { color: var(--good); }
 .verdict-fail { background: var(--bad-bg); border-color: #fda29b; } .verdict-fail .word { color: var(--bad); }
@@ -35,6 +35,8 @@ nav.tabs button[aria-selected="true"] { color: var(--fg); border-bottom-color: v
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: 6px 9px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
+td.label { white-space: nowrap; }
+#pairs-table .ci { display: block; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ci { color: var(--muted); font-size: .8rem; }
 .scroll { overflow-x: auto; }

@@ -3,7 +3,9 @@
  * split into words, runs of whitespace and single punctuation marks; the token sequences are diffed
  * with Myers' O(ND) algorithm after trimming the common prefix and suffix. Past MAX_EDITS the two
  * middles are shown as one deletion and one insertion rather than spending seconds on a diff nobody
- * can read. Result: [op, text] pairs with op '=', '-' (baseline only) or '+' (candidate only).
+ * can read. A run of spaces alone between two changes joins them, so a rewritten phrase reads as one
+ * deletion and one insertion rather than word-by-word confetti.
+ * Result: [op, text] pairs with op '=', '-' (baseline only) or '+' (candidate only).
  */
 export const WORD_DIFF_JS = String.raw`
 var MAX_EDITS = 1500;
@@ -64,6 +66,23 @@ function wordDiff(before, after) {
     for (i = 0; i < middle.length; i++) pushOp(ops, middle[i][0], middle[i][1]);
   }
   pushOp(ops, '=', a.slice(endA).join(''));
-  return ops;
+  return absorbSpaces(ops);
+}
+function absorbSpaces(ops) {
+  var out = [], del = '', ins = '', i, op;
+  function flush() {
+    if (del) out.push(['-', del]);
+    if (ins) out.push(['+', ins]);
+    del = ''; ins = '';
+  }
+  for (i = 0; i < ops.length; i++) {
+    op = ops[i];
+    if (op[0] === '-') del += op[1];
+    else if (op[0] === '+') ins += op[1];
+    else if (i > 0 && i < ops.length - 1 && /^\s+$/.test(op[1])) { del += op[1]; ins += op[1]; }
+    else { flush(); out.push(op); }
+  }
+  flush();
+  return out;
 }
 `;

@@ -1,0 +1,75 @@
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveBaseline } from '../../src/compare/baselineFile.js';
+import { compareRecords } from '../../src/compare/compareRuns.js';
+import { runCli } from '../helpers/cli.js';
+import { sample, writeRecord } from './records.js';
+
+let dir: string;
+let run: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptgold-baseline-'));
+  const samples = [];
+  for (let c = 0; c < 6; c++) {
+    for (let r = 0; r < 3; r++) {
+      samples.push(
+        sample({ caseId: `c${c}`, repeat: r, pass: c !== 2 || r === 0, score: c === 2 && r > 0 ? 0.25 : 1, tags: [c % 2 ? 'odd' : 'even'], output: `Answer ${c}.${r}: the "quick" <brown> fox` }),
+      );
+    }
+  }
+  samples.push(sample({ caseId: 'c9', pass: false, error: 'refusal' }));
+  run = await writeRecord(join(dir, 'reports/runs/demo-20260101-000000/run.jsonl'), samples.reverse());
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('baselines', () => {
+  it('saves a compact, sorted, stable file next to the suite', async () => {
+    const saved = await saveBaseline(run, { root: dir });
+    expect(saved.file).toBe(join(dir, 'suites/demo.baseline.jsonl'));
+    expect(saved).toMatchObject({ cells: 1, cases: 7, samples: 19, complete: true });
+    const first = await readFile(saved.file, 'utf8');
+    await saveBaseline(run, { root: dir });
+    expect(await readFile(saved.file, 'utf8')).toBe(first);
+    const lines = first.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ type: 'header', suite: 'demo', baseline: { format: 1, sourceRun: 'reports/runs/demo-20260101-000000', complete: true } });
+    expect(lines.slice(1).map((l) => l.caseId)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c9']);
+    const c2 = lines.find((l) => l.caseId === 'c2');
+    expect(c2.repeats.map((r: { repeat: number }) => r.repeat)).toEqual([0, 1, 2]);
+    expect(c2.repeats[1]).toMatchObject({ pass: false, scores: { exact: 0.25 }, failed: { exact: 'output differs from expected' } });
+    expect(c2.repeats[0].failed).toBeUndefined(); // passing reasons are not stored
+    expect(lines.find((l) => l.caseId === 'c9').repeats[0]).toMatchObject({ output: null, error: { kind: 'refusal' } });
+  });
+
+  it('round trip: the run compared with its own baseline changes nothing', async () => {
+    const saved = await saveBaseline(run, { root: dir });
+    const result = await compareRecords(saved.file, run, { root: dir });
+    const cell = result.cells[0]!;
+    expect(result.baseline.source).toBe('suites/demo.baseline.jsonl');
+    expect(cell.counts).toMatchObject({ regressed: 0, improved: 0, 'error-changed': 0, new: 0, removed: 0 });
+    expect(cell.counts['unchanged-pass'] + cell.counts['unchanged-fail'] + cell.counts.flaky).toBe(7);
+    expect(cell.stats.scoreDiff.estimate).toBe(0);
+    expect(cell.operational.costUsd.relative).toBe(0);
+    expect(cell.cases.find((c) => c.caseId === 'c2')!.baseline!.outputs).toEqual(cell.cases.find((c) => c.caseId === 'c2')!.candidate!.outputs);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('`compare <run>` alone uses the committed baseline (built CLI)', async () => {
+    const save = await runCli(['baseline', 'save', 'reports/runs/demo-20260101-000000'], dir);
+    expect(save.code, save.stderr).toBe(0);
+    expect(save.stdout).toMatch(/baseline: suites\/demo\.baseline\.jsonl \(1 cells, 7 case lines, 19 samples/);
+    const compare = await runCli(['compare', 'reports/runs/demo-20260101-000000', '--json', 'out/cmp.json'], dir);
+    expect(compare.code, compare.stderr).toBe(0);
+    expect(compare.stdout).toMatch(/compare demo: suites\/demo\.baseline\.jsonl → reports\/runs\/demo-20260101-000000\/run\.jsonl/);
+    const json = JSON.parse(await readFile(join(dir, 'out/cmp.json'), 'utf8'));
+    expect(json.type).toBe('comparison');
+    expect(json.cells[0].counts.regressed).toBe(0);
+    // A baseline cannot be saved from a baseline.
+    const again = await runCli(['baseline', 'save', 'suites/demo.baseline.jsonl'], dir);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already a baseline file/);
+  });
+});

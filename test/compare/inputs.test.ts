@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRecords } from '../../src/compare/compareRuns.js';
+import { InputError } from '../../src/errors.js';
+import { runCli } from '../helpers/cli.js';
+import { header, pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptgold-inputs-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cases = (version: string, n = 4) => Array.from({ length: n }, (_, i) => sample({ caseId: `c${i}`, version, pass: true }));
+
+describe('bad input', () => {
+  it('refuses records of different suites or datasets, says what differs, and --force compares anyway', async () => {
+    const a = await writeRecord(join(dir, 'a/run.jsonl'), cases('v1'));
+    const otherSuite = await writeRecord(join(dir, 'b/run.jsonl'), cases('v1'), { header: { suite: 'other' } });
+    const otherData = await writeRecord(join(dir, 'c/run.jsonl'), [...cases('v1', 3), sample({ caseId: 'extra', pass: true })], {
+      header: { dataset: { path: 'cases.jsonl', hash: 'dataset-2', cases: 11 } },
+    });
+    await expect(compareRecords(a, otherSuite, { root: dir })).rejects.toThrow(/different suites: "demo" \(a\/run\.jsonl\) vs "other" \(b\/run\.jsonl\)/);
+    const error = await compareRecords(a, otherData, { root: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/different datasets: cases\.jsonl dataset-1 \(10 cases\) vs cases\.jsonl dataset-2 \(11 cases\); 1 case ids only in the baseline, 1 only in the candidate/);
+    expect((error as Error).message).toMatch(/--force/);
+    const forced = await compareRecords(a, otherData, { root: dir, force: true });
+    expect(forced.warnings.join('\n')).toMatch(/--force: different datasets/);
+    expect(forced.cells[0]!.counts).toMatchObject({ new: 1, removed: 1, 'unchanged-pass': 3 });
+    const cli = await runCli(['compare', a, otherSuite], dir);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/different suites/);
+  });
+
+  it('compares what an incomplete record has, and marks the verdict', async () => {
+    const samples = pairedSamples(repeatPattern([[true, true]], 6));
+    const complete = await writeRecord(join(dir, 'complete/run.jsonl'), samples.filter((s) => s.version === 'v1'));
+    const partial = await writeRecord(join(dir, 'partial/run.jsonl'), samples.filter((s) => s.version === 'v2').slice(0, 4), {
+      complete: false,
+      header: { planned: 6 },
+    });
+    const result = await compareRecords(complete, partial, { root: dir });
+    expect(result.candidate.complete).toBe(false);
+    expect(result.warnings.join('\n')).toMatch(/the candidate record partial\/run\.jsonl is incomplete \(the run did not finish: 4 of 6 planned samples, no summary line\)/);
+    expect(result.cells[0]!.verdict.reasons.join('\n')).toMatch(/is incomplete/);
+    expect(result.verdict.reasons.join('\n')).toMatch(/is incomplete/);
+    expect(result.cells[0]!.counts.removed).toBe(2);
+    // A killed run ends in a half-written line: ignored, the rest still compares.
+    await writeFile(partial, `${await readFile(partial, 'utf8')}{"type":"sample","caseId":"c00`);
+    const cut = await compareRecords(complete, partial, { root: dir });
+    expect(cut.cells[0]!.stats.n).toBe(4);
+  });
+
+  it('explains why an older recordVersion cannot be read', async () => {
+    const old = join(dir, 'old/run.jsonl');
+    await writeRecord(old, cases('v1'), { header: { recordVersion: 0 } });
+    const current = await writeRecord(join(dir, 'current/run.jsonl'), cases('v1'));
+    await expect(compareRecords(old, current, { root: dir })).rejects.toThrow(/old\/run\.jsonl:1: recordVersion: recordVersion 0 is not supported \(this promptgold reads version 1\)\n  hint: re-run the suite/);
+    const cli = await runCli(['compare', old, current], dir);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/recordVersion 0 is not supported/);
+  });
+
+  it('rejects a file that is not a record', async () => {
+    const notRecord = join(dir, 'notes.jsonl');
+    await writeFile(notRecord, `${JSON.stringify({ hello: 'world' })}\n`);
+    const current = join(dir, 'current/run.jsonl');
+    await expect(compareRecords(notRecord, current, { root: dir })).rejects.toThrow(/notes\.jsonl:1: the first line is not a record header/);
+    expect(header().type).toBe('header');
+  });
+});

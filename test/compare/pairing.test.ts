@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyCase } from '../../src/compare/classify.js';
+import { compareRecords } from '../../src/compare/compareRuns.js';
+import type { CaseSide } from '../../src/compare/types.js';
+import { InputError } from '../../src/errors.js';
+import { pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptgold-compare-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const v1v2 = { baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } } as const;
+
+function side(passes: boolean[], errors: string[] = []): CaseSide {
+  const n = passes.length;
+  const p = passes.filter(Boolean).length;
+  return {
+    repeats: n + errors.length,
+    scored: n,
+    passes: p,
+    passFraction: n ? p / n : NaN,
+    meanScore: n ? p / n : NaN,
+    scorerMeans: {},
+    errors,
+    outputs: passes.map(() => 'x'),
+    scores: passes.map(() => []),
+    promptHash: 'h',
+    costUsd: 0,
+    meanLatencyMs: null,
+    tokens: { input: 0, output: 0 },
+    stopReasons: [],
+  };
+}
+
+describe('case status', () => {
+  it('classifies by majority outcome, mixed repeats, errors and presence', () => {
+    expect(classifyCase(side([true, true, true]), side([false, false, false]))).toBe('regressed');
+    expect(classifyCase(side([true, true, true]), side([true, false, false]))).toBe('regressed');
+    expect(classifyCase(side([false]), side([true]))).toBe('improved');
+    expect(classifyCase(side([true, true]), side([true, true]))).toBe('unchanged-pass');
+    expect(classifyCase(side([false, false]), side([false, false]))).toBe('unchanged-fail');
+    expect(classifyCase(side([true, true, true]), side([true, true, false]))).toBe('flaky');
+    expect(classifyCase(side([false, false, true]), side([false, false, false]))).toBe('flaky');
+    expect(classifyCase(undefined, side([true]))).toBe('new');
+    expect(classifyCase(side([true]), undefined)).toBe('removed');
+    expect(classifyCase(side([true, true]), side([true], ['timeout']))).toBe('error-changed');
+    expect(classifyCase(side([], ['refusal']), side([], ['refusal']))).toBe('error-changed'); // nothing scored on either side
+  });
+});
+
+describe('pairing', () => {
+  it('pairs by case id, so a shuffled record gives the same comparison', async () => {
+    const samples = pairedSamples(repeatPattern([[true, false], [true, true], [false, true], [false, false]], 5));
+    const shuffled = [...samples].reverse();
+    // Interleave differently too: every other sample first.
+    const interleaved = [...shuffled.filter((_, i) => i % 2 === 0), ...shuffled.filter((_, i) => i % 2 === 1)];
+    const ordered = await writeRecord(join(dir, 'ordered/run.jsonl'), samples);
+    const mixed = await writeRecord(join(dir, 'mixed/run.jsonl'), interleaved);
+    const a = await compareRecords(ordered, ordered, { ...v1v2, root: dir });
+    const b = await compareRecords(mixed, mixed, { ...v1v2, root: dir });
+    const strip = (r: typeof a) => JSON.stringify({ ...r, baseline: { ...r.baseline, source: '', label: '' }, candidate: { ...r.candidate, source: '', label: '' } });
+    expect(strip(b) === strip(a)).toBe(true);
+    expect(a.cells[0]!.counts).toMatchObject({ regressed: 5, improved: 5, 'unchanged-pass': 5, 'unchanged-fail': 5 });
+    expect(a.cells[0]!.cases.map((c) => c.caseId)).toEqual([...a.cells[0]!.cases.map((c) => c.caseId)].sort());
+  });
+
+  it('feeds McNemar the per-case outcomes (hand-computed: 5 regressed, 0 improved → exact p = 2·(1/2)^5)', async () => {
+    const pattern: Array<[boolean, boolean]> = [...Array(5).fill([true, false]), ...Array(5).fill([true, true])];
+    const file = await writeRecord(join(dir, 'mcnemar/run.jsonl'), pairedSamples(pattern));
+    const result = await compareRecords(file, file, { ...v1v2, root: dir });
+    const cell = result.cells[0]!;
+    expect(cell.stats.n).toBe(10);
+    expect(cell.stats.mcnemar).toEqual({ regressed: 5, improved: 0, pExact: 0.0625, pMid: 0.03125 });
+    expect(cell.stats.passRateDiff.estimate).toBeCloseTo(-0.5, 12);
+    expect(cell.stats.baselinePassRate.estimate).toBe(1);
+    expect(cell.stats.candidatePassRate.estimate).toBe(0.5);
+    expect(cell.counts.regressed).toBe(5);
+    expect(cell.counts['unchanged-pass']).toBe(5);
+    expect(cell.stats.bootstrap.resamples).toBe(2000);
+    expect(cell.stats.bootstrap.high).toBeLessThan(0);
+  });
+
+  it('reduces repeats per case: the case is the unit, not the attempt', async () => {
+    const samples = [];
+    for (let c = 0; c < 4; c++) {
+      for (let r = 0; r < 3; r++) {
+        samples.push(sample({ caseId: `c${c}`, version: 'v1', repeat: r, pass: true }));
+        samples.push(sample({ caseId: `c${c}`, version: 'v2', repeat: r, pass: r !== 0 }));
+      }
+    }
+    const file = await writeRecord(join(dir, 'repeats/run.jsonl'), samples);
+    const cell = (await compareRecords(file, file, { ...v1v2, root: dir })).cells[0]!;
+    expect(cell.stats.n).toBe(4);
+    expect(cell.cases.every((c) => c.status === 'flaky' && c.candidate!.passFraction === 2 / 3)).toBe(true);
+    expect(cell.stats.passRateDiff.estimate).toBeCloseTo(-1 / 3, 12);
+    expect(cell.cases[0]!.candidate!.outputs).toHaveLength(3);
+  });
+
+  it('uses cluster-robust errors when chaos cases share a source case', async () => {
+    const samples = [];
+    for (let g = 0; g < 6; g++) {
+      for (let k = 0; k < 3; k++) {
+        const caseId = k === 0 ? `g${g}` : `g${g}~chaos${k}`;
+        const chaosSource = k === 0 ? undefined : `g${g}`;
+        samples.push(sample({ caseId, version: 'v1', pass: true, score: 1, ...(chaosSource ? { chaosSource } : {}) }));
+        samples.push(sample({ caseId, version: 'v2', pass: g % 2 === 0, score: g % 2 === 0 ? 1 : 0.5, ...(chaosSource ? { chaosSource } : {}) }));
+      }
+    }
+    const file = await writeRecord(join(dir, 'chaos/run.jsonl'), samples);
+    const cell = (await compareRecords(file, file, { ...v1v2, root: dir })).cells[0]!;
+    expect(cell.stats.clusteredScoreDiff?.clusters).toBe(6);
+    // Perfectly correlated within clusters: the robust SE must be larger than the naive one.
+    expect(cell.stats.clusteredScoreDiff!.se).toBeGreaterThan(cell.stats.scoreDiff.se);
+    expect(cell.cases.find((c) => c.caseId === 'g1~chaos2')!.cluster).toBe('g1');
+    expect(cell.slices.some((s) => s.slice === 'operator:homoglyphs')).toBe(true);
+  });
+});
+
+describe('cell matching', () => {
+  const twoModels = () => {
+    const out = [];
+    for (const model of ['model-a', 'model-b']) {
+      for (const version of ['v1', 'v2']) {
+        for (let c = 0; c < 3; c++) out.push(sample({ caseId: `c${c}`, version, model, pass: !(version === 'v2' && model === 'model-b') }));
+      }
+    }
+    return out;
+  };
+
+  it('version=v1 vs version=v2 in a two-model run gives one comparison per model', async () => {
+    const file = await writeRecord(join(dir, 'cells/run.jsonl'), twoModels());
+    const result = await compareRecords(file, file, { ...v1v2, root: dir });
+    expect(result.cells.map((c) => c.label)).toEqual(['v1 × model-a → v2 × model-a', 'v1 × model-b → v2 × model-b']);
+    expect(result.cells[1]!.counts.regressed).toBe(3);
+    expect(result.baseline.filter).toEqual({ version: 'v1' });
+  });
+
+  it('model=a vs model=b pairs per version; both dimensions filtered pairs the two cells', async () => {
+    const file = join(dir, 'cells/run.jsonl');
+    const byVersion = await compareRecords(file, file, { root: dir, baselineFilter: { model: 'model-a' }, candidateFilter: { model: 'model-b' } });
+    expect(byVersion.cells.map((c) => c.label)).toEqual(['v1 × model-a → v1 × model-b', 'v2 × model-a → v2 × model-b']);
+    const single = await compareRecords(file, file, { root: dir, baselineFilter: { version: 'v1', model: 'model-a' }, candidateFilter: { version: 'v2', model: 'model-b' } });
+    expect(single.cells.map((c) => c.label)).toEqual(['v1 × model-a → v2 × model-b']);
+  });
+
+  it('two runs without filters match equal cells, or the only cell of each', async () => {
+    const a = await writeRecord(join(dir, 'runA/run.jsonl'), [sample({ caseId: 'x', version: 'v1', pass: true })]);
+    const b = await writeRecord(join(dir, 'runB/run.jsonl'), [sample({ caseId: 'x', version: 'v2', pass: false })]);
+    const result = await compareRecords(a, b, { root: dir });
+    expect(result.cells.map((c) => c.label)).toEqual(['v1 × model-a → v2 × model-a']);
+    const same = await compareRecords(join(dir, 'cells/run.jsonl'), join(dir, 'cells/run.jsonl').replace('cells', 'cells'), { root: dir, baselineFilter: { model: 'model-a' }, candidateFilter: { model: 'model-b' } });
+    expect(same.cells).toHaveLength(2);
+  });
+
+  it('explains an ambiguous or empty selection', async () => {
+    const file = join(dir, 'cells/run.jsonl');
+    await expect(compareRecords(file, file, { root: dir, baselineFilter: { version: 'v1' } })).rejects.toThrow(/more than one cell/);
+    await expect(compareRecords(file, file, { root: dir, baselineFilter: { version: 'v9' }, candidateFilter: { version: 'v2' } })).rejects.toThrow(/no cell of .* matches version=v9/);
+    await expect(compareRecords(file, file, { root: dir })).rejects.toBeInstanceOf(InputError);
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRecords } from '../../src/compare/compareRuns.js';
+import type { ComparisonResult } from '../../src/compare/types.js';
+import { formatWordDiff, wordDiff } from '../../src/compare/wordDiff.js';
+import { formatComparison } from '../../src/report/compareConsole.js';
+import { renderJUnit } from '../../src/report/junit.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { sample, writeRecord } from './records.js';
+
+let dir: string;
+let result: ComparisonResult;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptgold-reports-'));
+  const samples = [];
+  for (let c = 0; c < 8; c++) {
+    const id = c === 0 ? 'weird <&"\'> id' : `case-${c}`;
+    const regress = c < 3;
+    samples.push(sample({ caseId: id, version: 'v1', pass: true, output: `The customer wants a refund for order ${c}.` }));
+    samples.push(
+      sample({
+        caseId: id,
+        version: 'v2',
+        pass: !regress,
+        score: regress ? 0.2 : 1,
+        output: regress ? `The user <b>demands</b> a refund & credit for order ${c}. \u0001` : `The customer wants a refund for order ${c}.`,
+      }),
+    );
+  }
+  samples.push(sample({ caseId: 'case-9', version: 'v1', pass: true }));
+  const file = await writeRecord(join(dir, 'run/run.jsonl'), samples);
+  result = await compareRecords(file, file, { root: dir, baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A small XML well-formedness check: balanced tags, quoted attributes, escaped text, legal characters. */
+function assertWellFormedXml(xml: string): void {
+  expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+  // eslint-disable-next-line no-control-regex
+  expect(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(xml)).toBe(false);
+  const body = xml.slice(xml.indexOf('?>') + 2);
+  const stack: string[] = [];
+  const token = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy;
+  let match: RegExpExecArray | null;
+  let consumed = 0;
+  while ((match = token.exec(body))) {
+    consumed = token.lastIndex;
+    const [, closing, name, , selfClosing, text] = match;
+    if (text !== undefined) {
+      expect(/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(text), `bad entity in ${text}`).toBe(false);
+      continue;
+    }
+    if (closing) expect(stack.pop()).toBe(name);
+    else if (!selfClosing) stack.push(name!);
+  }
+  expect(consumed, `unparsed XML at ${body.slice(consumed, consumed + 80)}`).toBe(body.length);
+  expect(stack).toEqual([]);
+}
+
+describe('JUnit XML', () => {
+  it('is well-formed, one testsuite per cell, regressed cases failing with their deltas', () => {
+    const xml = renderJUnit(result);
+    assertWellFormedXml(xml);
+    expect(xml.match(/<testsuite /g)).toHaveLength(1);
+    expect(xml).toMatch(/<testsuite name="v1 × model-a → v2 × model-a" tests="10" failures="3" errors="0" skipped="1">/);
+    expect(xml.match(/<failure /g)).toHaveLength(3);
+    expect(xml).toContain('name="weird &lt;&amp;&quot;&apos;&gt; id"');
+    expect(xml).toMatch(/<failure message="regressed: pass 1\/1 → 0\/1, score −0\.800" type="regressed">regressed: pass 1\/1 → 0\/1, score −0\.800\nscorer deltas: exact 1\.000→0\.200 \(−0\.80\)\nwhy: exact: output differs from expected<\/failure>/);
+    expect(xml).toContain('<skipped message="only in the baseline"/>');
+  });
+});
+
+describe('Markdown', () => {
+  it('has the verdict, a summary table and top regressions with word diffs', () => {
+    const md = renderMarkdown(result);
+    expect(md).toMatch(/^## promptgold compare: demo\n/);
+    expect(md).toMatch(/\*\*Verdict: .* (pass|fail|inconclusive)\*\*/);
+    expect(md).toMatch(/\| cell \| verdict \| cases \| regressed \/ improved \|/);
+    expect(md).toMatch(/\| v1 × model-a → v2 × model-a \| .* \| 8 \| 3 \/ 0 \|/);
+    expect(md).toContain('### Top regressions: v1 × model-a → v2 × model-a');
+    expect(md).toContain('[-customer wants-] {+user <b>demands</b>+} a refund {+& credit+} for order');
+    expect(md).toContain("**`weird <&\"'> id`** regressed");
+    // HTML in outputs stays inside the fenced block; outside it, it is escaped.
+    const outsideFences = md.replace(/```text[\s\S]*?```/g, '');
+    expect(outsideFences).not.toContain('<b>');
+  });
+
+  it('the console report lists the cell table and the top regressions', () => {
+    const text = formatComparison(result);
+    expect(text).toMatch(/pass rate\s+100\.0% .* 62\.5% /);
+    expect(text).toMatch(/top regressions:\n\s+case-1\s+regressed\s+pass 1\/1 → 0\/1/);
+    expect(text).toMatch(/verdict: (PASS|FAIL|INCONCLUSIVE)/);
+  });
+});
+
+describe('word diff', () => {
+  it('marks removed and added words and elides long unchanged stretches', () => {
+    expect(formatWordDiff(wordDiff('a b c d', 'a x c d'))).toBe('a [-b-] {+x+} c d');
+    expect(formatWordDiff(wordDiff('same words', 'same  words'))).toBe('(identical)');
+    const long = 'one two three four five six seven eight nine ten';
+    expect(formatWordDiff(wordDiff(`${long} end`, `${long} finish`))).toBe('… seven eight nine ten [-end-] {+finish+}');
+    expect(wordDiff('', 'new text')).toEqual([{ kind: 'added', text: 'new text' }]);
+  });
+});

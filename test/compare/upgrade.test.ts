@@ -1,0 +1,90 @@
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { estimateUpgradePricing, retirementWarning, tokenizerFactor, TOKENIZER_GROWTH } from '../../src/compare/upgrade.js';
+import { delta } from '../../src/compare/operational.js';
+import { loadModelTable } from '../../src/providers/pricing.js';
+import { linkPromptgold, REPO_ROOT, runCli } from '../helpers/cli.js';
+
+describe('upgrade pricing and retirement', () => {
+  const table = loadModelTable();
+  const operational = {
+    costUsd: delta(0.001, 0.001),
+    inputTokens: delta(1000, 1000),
+    outputTokens: delta(100, 120),
+    latencyMeanMs: delta(null, null),
+    latencyP50Ms: delta(null, null),
+    latencyP95Ms: delta(null, null),
+  };
+
+  it('applies the tokenizer growth only across a major generation', () => {
+    expect(tokenizerFactor('claude-sonnet-4-5', 'claude-sonnet-5-5')).toBe(TOKENIZER_GROWTH);
+    expect(tokenizerFactor('claude-sonnet-4-5', 'claude-sonnet-4-6')).toBe(1);
+    expect(tokenizerFactor('my-model', 'claude-sonnet-5-5')).toBe(1);
+  });
+
+  it('re-prices the new model from the old measured input tokens × growth (offline estimate)', () => {
+    const p = estimateUpgradePricing({ from: 'claude-sonnet-4-5', to: 'claude-sonnet-5-5', operational, table, measured: false });
+    expect(p.basis).toBe('estimate');
+    expect(p.to.inputTokensPerSample).toBeCloseTo(1300, 9);
+    // sonnet-4-5: 1000 × $3 + 100 × $15 per million; sonnet-5-5: 1300 × $2 + 120 × $10 per million.
+    expect(p.from.costPerSampleUsd).toBeCloseTo(0.0045, 12);
+    expect(p.to.costPerSampleUsd).toBeCloseTo(0.0038, 12);
+    expect(p.relativeCost).toBeCloseTo(0.0038 / 0.0045 - 1, 12);
+    expect(p.note).toMatch(/estimate: .*× 1\.3 \(newer tokenizers count ~30% more/);
+    const measured = estimateUpgradePricing({ from: 'claude-sonnet-4-5', to: 'claude-sonnet-5-5', operational, table, measured: true });
+    expect(measured.basis).toBe('measured');
+    expect(measured.to.inputTokensPerSample).toBe(1000);
+  });
+
+  it('warns within 90 days of retirement', () => {
+    expect(retirementWarning('claude-sonnet-4-5', table, new Date('2026-11-22T12:00:00Z'))).toBe('claude-sonnet-4-5 retires on 2026-11-30, in 8 days');
+    expect(retirementWarning('claude-sonnet-4-5', table, new Date('2026-12-02T00:00:00Z'))).toBe('claude-sonnet-4-5 retired on 2026-11-30 (2 days ago)');
+    expect(retirementWarning('claude-sonnet-4-5', table, new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
+    expect(retirementWarning('claude-sonnet-5-5', table, new Date('2026-11-22T00:00:00Z'))).toBeUndefined();
+  });
+});
+
+describe('upgrade-check on the offline example (built CLI, replay)', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'promptgold-upgrade-'));
+    await cp(join(REPO_ROOT, 'suites/triage'), join(root, 'suites/triage'), { recursive: true, filter: (src) => !src.endsWith('.baseline.jsonl') });
+    await cp(join(REPO_ROOT, 'fixtures/triage.jsonl'), join(root, 'fixtures/triage.jsonl'));
+    await cp(join(REPO_ROOT, 'fixtures/recordings/triage.jsonl'), join(root, 'fixtures/recordings/triage.jsonl'));
+    await linkPromptgold(root);
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('runs both models, compares per version and answers go / no-go / inconclusive', async () => {
+    const result = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5', '--json', 'up.json', '--markdown', 'up.md'], root, { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/upgrade-check triage: claude-sonnet-4-5 → claude-sonnet-5-5/);
+    expect(result.stdout).toContain('v1 × claude-sonnet-4-5 → v1 × claude-sonnet-5-5');
+    expect(result.stdout).toContain('v2 × claude-sonnet-4-5 → v2 × claude-sonnet-5-5');
+    expect(result.stdout).toMatch(/claude-sonnet-5-5: \d+ in \(estimate\)/);
+    expect(result.stdout).toMatch(/decision: (GO|NO-GO|INCONCLUSIVE)/);
+    const json = JSON.parse(await readFile(join(root, 'up.json'), 'utf8'));
+    expect(json).toMatchObject({ type: 'upgrade-check', suite: 'triage', from: 'claude-sonnet-4-5', to: 'claude-sonnet-5-5' });
+    expect(json.comparison.cells).toHaveLength(2);
+    for (const cell of json.comparison.cells) expect(cell.stats.n).toBe(52);
+    expect(['go', 'no-go', 'inconclusive']).toContain(json.decision);
+    expect(json.pricing[0].basis).toBe('estimate');
+    expect(await readFile(join(root, 'up.md'), 'utf8')).toMatch(/### Tokens and price per sample/);
+    const runs = await readdir(join(root, 'reports/runs'));
+    expect(runs).toHaveLength(1);
+
+    // --reuse the run just made: same decision, no new run.
+    const reused = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5', '--reuse', `reports/runs/${runs[0]}`], root);
+    expect(reused.code, reused.stderr).toBe(0);
+    expect(reused.stdout).toContain(`decision: ${json.decision.toUpperCase()}`);
+    expect(await readdir(join(root, 'reports/runs'))).toHaveLength(1);
+
+    const bad = await runCli(['upgrade-check', '--suite', 'nosuch', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5'], root);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no suite named "nosuch"/);
+  });
+});

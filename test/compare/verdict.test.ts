@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRecords } from '../../src/compare/compareRuns.js';
+import { DEFAULT_POLICY, resolvePolicy } from '../../src/compare/policy.js';
+import { exitCodeForVerdict } from '../../src/compare/verdict.js';
+import { InputError } from '../../src/errors.js';
+import { runCli } from '../helpers/cli.js';
+import { pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
+
+let dir: string;
+let failing: string;
+let inconclusive: string;
+let passing: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptgold-verdict-'));
+  // 12 of 30 cases go pass → fail: McNemar exact p = 2·(1/2)^12 ≈ 0.00049, drop 40 pts.
+  failing = await writeRecord(join(dir, 'failing/run.jsonl'), pairedSamples([...repeatPattern([[true, false]], 12), ...repeatPattern([[true, true]], 18)]));
+  // 5 regressed, 5 improved of 20: nothing significant, and 20 cases cannot see 2 pts.
+  inconclusive = await writeRecord(join(dir, 'inconclusive/run.jsonl'), pairedSamples(repeatPattern([[true, false], [false, true], [true, true], [false, false]], 5)));
+  // 2,000 unchanged cases: even a one-case flip would be seen, so "no change" is a pass.
+  passing = await writeRecord(join(dir, 'passing/run.jsonl'), pairedSamples(repeatPattern([[true, true], [false, false]], 1000)));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const v1v2 = { baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } } as const;
+
+describe('verdict policy', () => {
+  it('fails a significant regression beyond the tolerance', async () => {
+    const result = await compareRecords(failing, failing, { ...v1v2, root: dir });
+    expect(result.cells[0]!.stats.mcnemar.pExact).toBeCloseTo(2 / 4096, 12);
+    expect(result.verdict.verdict).toBe('fail');
+    expect(result.verdict.reasons[0]).toMatch(/McNemar exact p = 0\.0005 < 0\.05/);
+  });
+
+  it('a tolerance larger than the drop and a CI that still reaches it keeps it from failing', async () => {
+    const policy = resolvePolicy([{ policy: { maxPassRateDrop: 0.9 }, origin: 'test' }]);
+    const result = await compareRecords(failing, failing, { ...v1v2, root: dir, policy });
+    expect(result.verdict.verdict).not.toBe('fail');
+  });
+
+  it('calls an underpowered comparison inconclusive and says what would settle it', async () => {
+    const result = await compareRecords(inconclusive, inconclusive, { ...v1v2, root: dir });
+    const cell = result.cells[0]!;
+    expect(cell.verdict.verdict).toBe('inconclusive');
+    expect(cell.stats.minimumDetectableEffect).toBeGreaterThan(0.02);
+    expect(cell.verdict.needed?.cases).toBe(cell.stats.casesNeededForPolicyEffect);
+    expect(cell.verdict.needed!.cases!).toBeGreaterThan(20);
+    expect(cell.verdict.reasons.join(' ')).toMatch(/can only detect changes of .* larger than the 2\.0 pts tolerance/);
+    expect(cell.verdict.reasons.join(' ')).toMatch(/to settle it: about [\d,]+ cases/);
+  });
+
+  it('passes when nothing changed and the comparison could have seen a change', async () => {
+    const result = await compareRecords(passing, passing, { ...v1v2, root: dir });
+    expect(result.cells[0]!.stats.minimumDetectableEffect).toBeLessThan(0.02);
+    expect(result.verdict.verdict).toBe('pass');
+  });
+
+  it('hard rules: cost, p95 latency and new error kinds', async () => {
+    const samples = [];
+    for (let c = 0; c < 40; c++) {
+      samples.push(sample({ caseId: `c${c}`, version: 'v1', pass: true, costUsd: 0.001, latencyMs: 500 }));
+      samples.push(sample({ caseId: `c${c}`, version: 'v2', pass: true, costUsd: 0.002, latencyMs: 900, ...(c === 0 ? { error: 'refusal' } : {}) }));
+    }
+    const file = await writeRecord(join(dir, 'hard/run.jsonl'), samples);
+    const strict = resolvePolicy([{ policy: { maxCostIncrease: 0.25, maxP95LatencyIncrease: 0.5 }, origin: 'test' }]);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir, policy: strict });
+    const reasons = result.cells[0]!.verdict.reasons.join('\n');
+    expect(result.verdict.verdict).toBe('fail');
+    expect(reasons).toMatch(/cost per sample up \+100%/);
+    expect(reasons).toMatch(/p95 latency up \+80%/);
+    expect(reasons).toMatch(/new error kinds in the candidate: refusal \(1 samples\)/);
+    expect(result.cells[0]!.counts['error-changed']).toBe(1);
+    const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
+    const relaxed = await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient });
+    expect(relaxed.cells[0]!.verdict.reasons.join('\n')).not.toMatch(/new error kinds|cost per sample/);
+  });
+
+  it('resolves defaults, then the suite, then flags, and rejects bad values', () => {
+    expect(resolvePolicy([])).toEqual(DEFAULT_POLICY);
+    const policy = resolvePolicy([
+      { policy: { maxPassRateDrop: 0.05, maxCostIncrease: 0.25 }, origin: 'suites/x.eval.ts' },
+      { policy: { maxPassRateDrop: 0.01 }, origin: 'flags' },
+    ]);
+    expect(policy).toEqual({ ...DEFAULT_POLICY, maxPassRateDrop: 0.01, maxCostIncrease: 0.25 });
+    expect(() => resolvePolicy([{ policy: { alpha: 2 }, origin: 'suites/x.eval.ts' }])).toThrow(InputError);
+    expect(() => resolvePolicy([{ policy: { alpha: 2 }, origin: 'suites/x.eval.ts' }])).toThrow(/suites\/x\.eval\.ts: policy\.alpha: expected a number between 0 and 0\.5/);
+  });
+
+  it('maps verdicts to exit codes', () => {
+    expect(exitCodeForVerdict('pass', true)).toBe(0);
+    expect(exitCodeForVerdict('fail', false)).toBe(1);
+    expect(exitCodeForVerdict('inconclusive', false)).toBe(0);
+    expect(exitCodeForVerdict('inconclusive', true)).toBe(1);
+  });
+});
+
+describe('compare CLI exit codes (built CLI)', () => {
+  const cells = ['--baseline', 'version=v1', '--candidate', 'version=v2'];
+
+  it('exits 1 on fail, 0 on pass, 0 or 1 on inconclusive depending on --fail-on-inconclusive', async () => {
+    const fail = await runCli(['compare', failing, ...cells], dir);
+    expect(fail.code, fail.stderr).toBe(1);
+    expect(fail.stdout).toMatch(/verdict: FAIL/);
+    const pass = await runCli(['compare', passing, ...cells], dir);
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(pass.stdout).toMatch(/verdict: PASS/);
+    const soft = await runCli(['compare', inconclusive, ...cells], dir);
+    expect(soft.code, soft.stderr).toBe(0);
+    expect(soft.stdout).toMatch(/verdict: INCONCLUSIVE/);
+    const hard = await runCli(['compare', inconclusive, ...cells, '--fail-on-inconclusive'], dir);
+    expect(hard.code).toBe(1);
+  });
+
+  it('policy flags override: a huge tolerance turns the fail into a non-fail', async () => {
+    const result = await runCli(['compare', failing, ...cells, '--max-pass-rate-drop', '0.9'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/maxPassRateDrop 90\.0 pts/);
+  });
+
+  it('exits 2 with a clear message on bad input', async () => {
+    const badFilter = await runCli(['compare', failing, '--baseline', 'flavour=v1', '--candidate', 'version=v2'], dir);
+    expect(badFilter.code).toBe(2);
+    expect(badFilter.stderr).toMatch(/--baseline: cannot read "flavour=v1"/);
+    const badFlag = await runCli(['compare', failing, ...cells, '--alpha', 'often'], dir);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/--alpha/);
+    const missing = await runCli(['compare', join(dir, 'nope'), failing], dir);
+    expect(missing.code).toBe(2);
+    const noBaseline = await runCli(['compare', failing], dir);
+    expect(noBaseline.code).toBe(2);
+    expect(noBaseline.stderr).toMatch(/no committed baseline for suite "demo"/);
+    expect(noBaseline.stderr).toMatch(/promptgold baseline save/);
+    expect(noBaseline.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+});

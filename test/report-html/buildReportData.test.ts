@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compareRecords } from '../../src/compare/index.js';
+import { loadSuite } from '../../src/engine/loadSuite.js';
+import { runSuite } from '../../src/engine/run.js';
+import { createFunctionProvider } from '../../src/providers/function.js';
+import { readRecord } from '../../src/records/reader.js';
+import { REPORT_SCRIPT } from '../../src/report/html/renderHtml.js';
+import { REPORT_CSS } from '../../src/report/html/client/styles.js';
+import { cspHash } from '../../src/report/html/embed.js';
+import { buildReportData, renderHtmlReport, RowFlag, writeHtmlReport } from '../../src/report/html/index.js';
+import { contains, exact } from '../../src/scoring/index.js';
+import { defineSuite } from '../../src/suite.js';
+import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+import { CASES, HOSTILE, header, sample, writeComparisonFixture, writeRun } from './fixtures.js';
+
+let project: TempProject | undefined;
+afterEach(async () => {
+  await project?.cleanup();
+  project = undefined;
+});
+
+async function engineRun(): Promise<string> {
+  project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'prompts/echo.v2.hbs': ECHO_PROMPT_V2, 'data.jsonl': wordCases(6) });
+  const suite = defineSuite({
+    name: 'echo',
+    prompt: './prompts',
+    models: ['model-a'],
+    dataset: './data.jsonl',
+    scorers: [exact(), contains({ values: ['word'], mode: 'all' })],
+    repeats: 2,
+    threshold: 0.9,
+  });
+  const loaded = await loadSuite(suite, project.path('echo.eval.ts'), {}, project.root);
+  // v2 answers wrongly for odd words: a failing cell and a regression to find.
+  const provider = createFunctionProvider((input, request) => {
+    const word = String(input.word);
+    const v2 = JSON.stringify(request).includes('Please say');
+    return v2 && Number(word.slice(4)) % 2 === 1 ? `not ${word}` : word;
+  });
+  const runDir = project.path('runs', 'r1');
+  await runSuite(loaded, { provider, runDir, runId: 'r1' });
+  return runDir;
+}
+
+describe('buildReportData from an engine run', () => {
+  it('shows the cells exactly as the record summary has them, and one row per case × cell', async () => {
+    const runDir = await engineRun();
+    const record = await readRecord(join(runDir, 'run.jsonl'));
+    const data = await buildReportData({ runs: [{ dir: runDir }] });
+    expect(data.mode).toBe('run');
+    expect(data.cells.map((c) => [c.version, c.model, c.samples, c.passed, c.passRate, c.meanScore, c.costUsd, c.p50Ms, c.p95Ms])).toEqual(
+      record.summary!.cells.map((c) => [c.version, c.model, c.samples, c.passed, c.passRate, c.meanScore, c.costUsd, c.latencyMs.p50, c.latencyMs.p95]),
+    );
+    expect(data.cases).toHaveLength(12);
+    const failing = data.cases.filter((row) => row.flags & RowFlag.failing).map((row) => `${data.cells[row.candidate!.cell]!.version}/${row.id}`);
+    expect(failing).toEqual(['v2/w001', 'v2/w003', 'v2/w005']);
+    expect(data.verdict.verdict).toBe('fail');
+    expect(data.verdict.reasons[0]).toMatch(/v2 × model-a: pass rate 50\.0% is below the threshold 90\.0%/);
+    const prompt = data.prompts[data.cases[0]!.candidate!.p]!;
+    expect(prompt.user.map((i) => data.strings[i]).join('\n')).toBe('Say word0.');
+    expect(prompt.system!.map((i) => data.strings[i]).join('\n')).toBe('You repeat the word you are given.');
+  });
+
+  it('works with the real compare engine on two cells of one run', async () => {
+    const runDir = await engineRun();
+    const file = join(runDir, 'run.jsonl');
+    const comparison = await compareRecords(file, file, { baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' }, root: project!.root });
+    const data = await buildReportData({ runs: [{ dir: runDir }], comparison });
+    expect(data.mode).toBe('comparison');
+    expect(data.pairs).toHaveLength(1);
+    const regressed = data.cases.filter((row) => row.flags & RowFlag.regressed).map((row) => row.id);
+    expect(regressed).toEqual(['w001', 'w003', 'w005']);
+    const row = data.cases.find((r) => r.id === 'w001')!;
+    expect(row.baseline!.repeats.map((r) => r.o)).toEqual(['word1', 'word1']);
+    expect(row.candidate!.repeats.map((r) => r.o)).toEqual(['not word1', 'not word1']);
+    expect(data.cells[row.baseline!.cell]!.version).toBe('v1');
+    expect(data.cells[row.candidate!.cell]!.version).toBe('v2');
+  });
+});
+
+describe('buildReportData with a hand-made comparison', () => {
+  it('flags rows by status and keeps every repeat, prompt and chaos link', async () => {
+    project = await tempProject();
+    const { baseline, candidate, comparison } = await writeComparisonFixture(project.root);
+    const data = await buildReportData({ runs: [{ dir: baseline }, { dir: candidate }], comparison });
+    expect(data.runs.map((r) => r.label)).toEqual(['baseline', 'candidate']);
+    expect(data.cases.map((r) => r.status)).toEqual(CASES.map((c) => c.status));
+    expect(data.cases.filter((r) => r.flags & RowFlag.regressed).map((r) => r.id)).toEqual(['c1-refund', HOSTILE.id]);
+    expect(data.cases.filter((r) => r.flags & RowFlag.errored).map((r) => r.id)).toEqual(['c6-timeout']);
+    const chaos = data.cases.find((r) => r.chaos)!;
+    expect(chaos.chaos).toEqual({ operators: ['homoglyphs'], source: 'c3-export' });
+    const hostile = data.cases.find((r) => r.id === HOSTILE.id)!;
+    expect(hostile.baseline!.repeats[1]!.o).toBe('safe ⟨U+202E⟩txt.exe⟨U+202C⟩ and ⟨U+2066⟩isolated⟨U+2069⟩ end\u2028line');
+    expect(Object.keys(data.prompts)).toHaveLength(14);
+    expect(data.robustness).toEqual([
+      { cell: 1, operator: 'homoglyphs', samples: 2, passRate: 0, sourceSamples: 2, sourcePassRate: 1 },
+    ]);
+  });
+
+  it('cuts long outputs with a recorded original length, never silently', async () => {
+    project = await tempProject();
+    const long = 'x'.repeat(500);
+    const dir = await writeRun(project.path('run'), header('t', ['v1'], ['model-a'], 1), [
+      sample({ caseId: 'a', version: 'v1', repeat: 0, output: long, pass: true }, 0),
+    ]);
+    const data = await buildReportData({ runs: [{ dir }], outputChars: 100 });
+    const repeat = data.cases[0]!.candidate!.repeats[0]!;
+    expect(repeat.o).toHaveLength(100);
+    expect(repeat.cut).toBe(500);
+    expect(data.limits.truncatedOutputs).toBe(1);
+  });
+
+  it('reports an incomplete run as a warning and an inconclusive verdict', async () => {
+    project = await tempProject();
+    const dir = await writeRun(project.path('run'), header('t', ['v1'], ['model-a'], 4), [
+      sample({ caseId: 'a', version: 'v1', repeat: 0, output: 'ok', pass: true }, 0),
+    ], [], false);
+    const data = await buildReportData({ runs: [{ dir }] });
+    expect(data.warnings[0]).toMatch(/no summary line/);
+    expect(data.verdict.verdict).toBe('inconclusive');
+  });
+
+  it('names the missing run in a clear error', async () => {
+    await expect(buildReportData({ runs: [{ dir: '/nonexistent/run' }] })).rejects.toThrow(/\/nonexistent\/run: run not found/);
+  });
+});
+
+describe('renderHtmlReport', () => {
+  it('is byte-identical for the same input, with a CSP that allows exactly the inline script and style', async () => {
+    project = await tempProject();
+    const { baseline, candidate, comparison } = await writeComparisonFixture(project.root);
+    const a = await writeHtmlReport({ runs: [{ dir: baseline }, { dir: candidate }], comparison }, project.path('a.html'));
+    const b = await writeHtmlReport({ runs: [{ dir: baseline }, { dir: candidate }], comparison }, project.path('out', 'b.html'));
+    const html = await readFile(a, 'utf8');
+    expect(await readFile(b, 'utf8')).toBe(html);
+    expect(html).toContain(`script-src ${cspHash(REPORT_SCRIPT)}`);
+    expect(html).toContain(`style-src ${cspHash(REPORT_CSS)}`);
+    expect(html).toContain("default-src 'none'");
+    expect(html).toContain(`<script>${REPORT_SCRIPT}</script>`);
+    expect(html).toContain(`<style>${REPORT_CSS}</style>`);
+  });
+
+  it('never lets data close its script tag or add markup', async () => {
+    project = await tempProject();
+    const { baseline, candidate, comparison } = await writeComparisonFixture(project.root);
+    const html = renderHtmlReport(await buildReportData({ runs: [{ dir: baseline }, { dir: candidate }], comparison }));
+    const scripts = html.match(/<script\b/g) ?? [];
+    expect(scripts).toHaveLength(2); // the JSON data and the app
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<(img|svg|a|b)\b/i); // hostile markup only ever appears as escaped JSON text
+    expect(html).toContain('\\u003cimg src=\\"x\\" onerror=');
+    // No network: the only URL is the SVG namespace the script creates elements in.
+    expect(html.match(/https?:\/\/[^'"\s]+/g)).toEqual(['http://www.w3.org/2000/svg']);
+  });
+});

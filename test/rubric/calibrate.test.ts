@@ -1,0 +1,121 @@
+/**
+ * Calibration: the labels reach the (already verified) agreement statistics in the right shape,
+ * and the offline example calibrates from its recordings alone.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { calibrateSuite } from '../../src/calibrate/calibrate.js';
+import { agreementOf, noiseOf } from '../../src/calibrate/metrics.js';
+import { labeledCases } from '../../src/calibrate/labels.js';
+import type { CalibrationCase, Label } from '../../src/calibrate/types.js';
+import { importSuites, loadSuite } from '../../src/engine/loadSuite.js';
+import { InputError } from '../../src/errors.js';
+import { loadModelTable } from '../../src/providers/pricing.js';
+import { createProviderStack } from '../../src/providers/stack.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+
+const scratch = await mkdtemp(join(tmpdir(), 'promptgold-calibrate-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+function cases(pairs: Array<[Label, Label | null]>): CalibrationCase[] {
+  return pairs.map(([human, judge], i) => ({ caseId: `c${i}`, outputFrom: 'run', human, judge, agree: judge === null ? null : human === judge, score: null, reason: '' }));
+}
+
+describe('agreement figures', () => {
+  it('pass-fail: rows human, columns judge, Cohen kappa, TPR/TNR, unscored left out', () => {
+    // human pass/judge pass 4, pass/fail 1, fail/pass 2, fail/fail 3, plus one unscored.
+    const labels: Array<[Label, Label | null]> = [
+      ...Array<[Label, Label]>(4).fill([true, true]),
+      [true, false],
+      ...Array<[Label, Label]>(2).fill([false, true]),
+      ...Array<[Label, Label]>(3).fill([false, false]),
+      [true, null],
+    ];
+    const figures = agreementOf(cases(labels), 'pass-fail');
+    expect(figures.n).toBe(10);
+    expect(figures.confusion).toEqual([
+      [4, 1],
+      [2, 3],
+    ]);
+    expect(figures.percentAgreement).toBe(0.7);
+    // p_o = 0.7, p_e = (5·6 + 5·4) / 100 = 0.5 → kappa = 0.4 (computed by hand).
+    expect(figures.kappa).toBeCloseTo(0.4, 6);
+    expect(figures.kappaKind).toBe('cohen');
+    expect(figures.truePositiveRate).toBe(0.8);
+    expect(figures.trueNegativeRate).toBe(0.6);
+  });
+
+  it('1-5: quadratic-weighted kappa over levels, TPR/TNR at level 4', () => {
+    const figures = agreementOf(cases([[5, 5], [4, 5], [2, 1], [1, 1], [3, 4]]), '1-5');
+    expect(figures.categories).toEqual([1, 2, 3, 4, 5]);
+    expect(figures.confusion[1]).toEqual([1, 0, 0, 0, 0]);
+    // By hand, weights (i − j)²/16: observed Σw·O = 3 near misses × 1/16 = 0.1875. Rows (human) are
+    // one per level, columns (judge) are (2, 0, 0, 1, 2); Σw·E = (2·30 + 1·15 + 2·30) / 16 / 5 = 1.6875,
+    // where 30, 15, 30 are Σᵢ (i − j)² for judge levels 1, 4, 5. Kappa = 1 − 0.1875 / 1.6875 = 8/9.
+    expect(figures.kappa).toBeCloseTo(8 / 9, 6);
+    expect(figures.kappaKind).toBe('quadratic-weighted');
+    expect(figures.percentAgreement).toBe(0.4);
+    expect(figures.truePositiveRate).toBe(1); // human 5, 4 → judge 5, 5
+    expect(figures.trueNegativeRate).toBe(round(2 / 3)); // human 2, 1, 3 → judge 1, 1, 4
+  });
+
+  it('noise: unanimity, pairwise agreement and score spread across repeated judgements', () => {
+    const noise = noiseOf(
+      [
+        { scores: [1, 1, 1], labels: [true, true, true] },
+        { scores: [1, 0.5, 1], labels: [true, false, true] },
+        { scores: [0.5], labels: [false] }, // one usable judgement: not counted
+      ],
+      3,
+    );
+    expect(noise).toEqual({ judgementsPerOutput: 3, outputs: 2, unanimous: 0.5, pairwiseAgreement: round((1 + 1 / 3) / 2), meanStdev: round(Math.sqrt(1 / 18) / 2), maxStdev: round(Math.sqrt(1 / 18)) });
+  });
+});
+
+describe('labels', () => {
+  it('rejects a 1-5 label that is not a level, naming file, line and field', () => {
+    const goldenCase = { id: 'a', vars: {}, tags: [], human: { score: 4.5 }, origin: { file: 'cases.yaml', line: 7 } };
+    expect(() => labeledCases([goldenCase], '1-5')).toThrow(InputError);
+    expect(() => labeledCases([goldenCase], '1-5')).toThrow('cases.yaml:7: human.score: human.score must be a whole number from 1 to 5, got 4.5');
+    expect(labeledCases([goldenCase], 'pass-fail')).toEqual([]);
+  });
+});
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+describe('the offline example', () => {
+  it('calibrates the summarize judge from recordings alone', async () => {
+    const file = join(REPO_ROOT, 'suites/summarize/summarize.eval.ts');
+    const [suite] = await importSuites(file);
+    const loaded = await loadSuite(suite!, file, {}, REPO_ROOT);
+    const provider = await createProviderStack(loaded, { kind: 'replay', cacheDir: join(scratch, 'cache'), models: loadModelTable(), config: {} });
+    const { report, failures } = await calibrateSuite(loaded, { generator: provider, judge: () => provider });
+    expect(failures).toBe(0);
+    expect(report.labeled).toBeGreaterThanOrEqual(12);
+    expect(report.cases.filter((c) => c.outputFrom === 'human.output').length).toBeGreaterThanOrEqual(1);
+    expect(report.labeledOutput).toEqual({ promptId: 'summarize', version: 'v1', model: 'claude-sonnet-4-5', repeat: 0 });
+    const compared = report.cases.filter((c) => c.judge !== null);
+    expect(report.agreement.n).toBe(compared.length);
+    expect(report.agreement.confusion.flat().reduce((a, b) => a + b, 0)).toBe(compared.length);
+    expect(report.agreement.percentAgreement).toBeCloseTo(compared.filter((c) => c.agree).length / compared.length, 6);
+    // The judge misses the invented facts of the hand-written s16 output: a known disagreement.
+    expect(report.disagreements.map((d) => d.caseId)).toContain('s16-incident-data-exposure');
+    expect(report.noise.judgementsPerOutput).toBe(3);
+    expect(report.judge.calls).toBe(report.labeled * 3);
+  });
+
+  it('runs as `promptgold calibrate` offline, writing the report for the HTML report', async () => {
+    const result = await runCli(['calibrate', 'suites/summarize/summarize.eval.ts', '--json', join(scratch, 'calibration.json')], REPO_ROOT);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/agreement \d+\.\d% over \d+ · Cohen's kappa/);
+    expect(result.stdout).toContain('report: reports/calibration/summarize.json');
+    const written = JSON.parse(await readFile(join(scratch, 'calibration.json'), 'utf8')) as { type: string; agreement: { kappa: number } };
+    expect(written.type).toBe('calibration');
+    expect(await readFile(join(REPO_ROOT, 'reports/calibration/summarize.json'), 'utf8')).toBe(await readFile(join(scratch, 'calibration.json'), 'utf8'));
+  });
+});

@@ -1,0 +1,171 @@
+import { readFile, appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import type { TempProject } from '../helpers/tempProject.js';
+import { ECHO_TEMPLATE, evalProject, readJsonl, runFolders, runVitest, startVitest, wordLines } from './evalProject.js';
+
+const EVAL_FILE = `import { appendFileSync } from 'node:fs';
+import { defineSuite, exact } from 'promptgold';
+import { describeEval } from 'promptgold/vitest';
+import { expect, test } from 'vitest';
+
+let inFlight = 0;
+let maxInFlight = 0;
+
+describeEval(defineSuite({
+  name: 'echo',
+  prompt: 'prompts/echo.hbs',
+  dataset: 'data/words.jsonl',
+  models: ['claude-haiku-4-5'],
+  scorers: [exact()],
+  threshold: 0.9,
+  concurrency: 4,
+  provider: async ({ word }) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    appendFileSync('calls.log', word + '\\n');
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    inFlight--;
+    return word === 'word3' ? 'wrong' : String(word);
+  },
+}));
+
+test('samples ran concurrently', () => {
+  expect(maxInFlight).toBeGreaterThan(1);
+});
+`;
+
+let project: TempProject;
+
+async function freshProject(): Promise<TempProject> {
+  return evalProject({ 'prompts/echo.hbs': ECHO_TEMPLATE, 'data/words.jsonl': wordLines(6), 'echo.eval.test.ts': EVAL_FILE });
+}
+
+async function calls(root: string): Promise<string[]> {
+  const text = await readFile(join(root, 'calls.log'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).sort();
+}
+
+async function recordOf(root: string, folder: string) {
+  const lines = await readJsonl(join(root, 'reports', 'runs', folder, 'run.jsonl'));
+  const meta = JSON.parse(await readFile(join(root, 'reports', 'runs', folder, 'meta.json'), 'utf8')) as Record<string, unknown>;
+  return { lines, meta, samples: lines.filter((l) => l.type === 'sample') };
+}
+
+describe('describeEval in a vitest project', () => {
+  beforeAll(async () => {
+    project = await freshProject();
+  });
+  afterAll(async () => {
+    await project.cleanup();
+  });
+
+  it('runs one test per sample plus a pass-rate test, with scorer reasons and a diff on failure, and records the run', async () => {
+    const run = await runVitest(project.root, []);
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/✓ echo\.eval\.test\.ts > echo > echo › v1 › claude-haiku-4-5 › w000/);
+    expect(run.output).toMatch(/× echo\.eval\.test\.ts > echo > echo › v1 › claude-haiku-4-5 › w003/);
+    expect(run.output).toContain('score 0.00, 1 of 1 scorers failed');
+    expect(run.output).toMatch(/✗ exact {2}0\.00 {2}output "wrong" does not equal expected "word3"/);
+    expect(run.output).toMatch(/Expected: "word3"\s+Received: "wrong"/);
+    expect(run.output).toContain('pass rate below the threshold 0.9');
+    expect(run.output).toMatch(/✗ v1 × claude-haiku-4-5: 5\/6 passed/);
+    expect(run.output).toMatch(/Tests\s+2 failed \| 6 passed \(8\)/);
+    expect(await calls(project.root)).toHaveLength(6);
+
+    const [folder] = await runFolders(project.root);
+    expect(folder).toMatch(/^echo-\d{8}-\d{6}$/);
+    const record = await recordOf(project.root, folder!);
+    expect(record.lines[0]).toMatchObject({ type: 'header', suite: 'echo', planned: 6 });
+    expect(record.samples.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(record.samples.map((s) => s.pass)).toEqual([true, true, true, false, true, true]);
+    expect(record.lines.at(-1)).toMatchObject({ type: 'summary', totals: { samples: 6, passed: 5 }, failingCells: ['v1 × claude-haiku-4-5'] });
+    expect(record.meta).toMatchObject({ status: 'complete', provider: 'function' });
+    const prompts = await readJsonl(join(project.root, 'reports', 'runs', folder!, 'prompts.jsonl'));
+    expect(prompts).toHaveLength(6);
+  });
+
+  it('with -t runs and records only the selected samples', async () => {
+    const project = await freshProject();
+    try {
+      const run = await runVitest(project.root, ['-t', 'w00[12]$']);
+      expect(run.code).toBe(0);
+      expect(await calls(project.root)).toEqual(['word1', 'word2']);
+      const [folder] = await runFolders(project.root);
+      const record = await recordOf(project.root, folder!);
+      expect(record.samples.map((s) => s.caseId)).toEqual(['w001', 'w002']);
+      expect(record.lines.some((l) => l.type === 'summary')).toBe(false);
+      expect(record.meta).toMatchObject({ status: 'incomplete', reason: '2 of 6 planned samples ran' });
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  it('--shard splits the samples of one eval file across shards, and promptgold merge joins them into the complete run', async () => {
+    const project = await freshProject();
+    try {
+      const first = await runVitest(project.root, ['--shard=1/2']);
+      const afterFirst = await calls(project.root);
+      const second = await runVitest(project.root, ['--shard=2/2']);
+      expect(first.code).toBe(0);
+      expect(second.code).toBe(1); // w003 (index 3) falls in shard 2 and fails
+      expect(afterFirst).toHaveLength(3);
+      expect(await calls(project.root)).toHaveLength(6);
+      expect(second.output).toMatch(/echo › pass rate/);
+      const folders = await runFolders(project.root);
+      expect(folders).toHaveLength(2);
+      expect(folders[0]).toMatch(/\.shard-1-of-2$/);
+      expect(folders[1]).toMatch(/\.shard-2-of-2$/);
+      const parts = await Promise.all(folders.map((f) => recordOf(project.root, f)));
+      expect(parts[0]!.samples.map((s) => s.index)).toEqual([0, 2, 4]);
+      expect(parts[1]!.samples.map((s) => s.index)).toEqual([1, 3, 5]);
+
+      const merged = await runCli(['merge', ...folders.map((f) => join('reports', 'runs', f)), '--out', 'reports/merged'], project.root);
+      expect(merged.stderr).toBe('');
+      expect(merged.code).toBe(1); // 5/6 is below the 0.9 threshold
+      expect(merged.stdout).toContain('merged 2 records, 6/6 samples');
+      const lines = await readJsonl(join(project.root, 'reports', 'merged', 'run.jsonl'));
+      expect(lines.filter((l) => l.type === 'sample').map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(lines.at(-1)).toMatchObject({ type: 'summary', totals: { samples: 6, passed: 5 } });
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  it('PROMPTGOLD_SHARD selects a share without vitest --shard', async () => {
+    const project = await freshProject();
+    try {
+      const run = await runVitest(project.root, [], { PROMPTGOLD_SHARD: '2/3' });
+      expect(run.code).toBe(0);
+      expect(await calls(project.root)).toEqual(['word1', 'word4']);
+      const [folder] = await runFolders(project.root);
+      expect(folder).toMatch(/\.shard-2-of-3$/);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  it('in watch mode re-runs the eval file when its dataset changes', { timeout: 60_000 }, async () => {
+    const project = await freshProject();
+    const watch = startVitest(project.root, ['--watch']);
+    try {
+      await waitFor(() => /promptgold: echo: 6\/6 samples/.test(watch.output()), 30_000);
+      await appendFile(project.path('data', 'words.jsonl'), `${JSON.stringify({ id: 'w100', vars: { word: 'word100' }, expected: 'word100' })}\n`);
+      await waitFor(() => /promptgold: echo: 7\/7 samples/.test(watch.output()), 30_000);
+      expect(watch.output()).toMatch(/echo › v1 › claude-haiku-4-5 › w100/);
+    } finally {
+      watch.child.kill('SIGTERM');
+      await watch.done;
+      await project.cleanup();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the watcher');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

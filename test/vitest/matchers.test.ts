@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import '../../src/vitest/index.js';
+import { checkFuzzyMatch } from '../../src/vitest/index.js';
+import type { Provider } from '../../src/providers/types.js';
+import type { Scorer } from '../../src/scoring/types.js';
+
+describe('toFuzzyMatch', () => {
+  it('passes at or above the threshold and fails below it with the similarity in the message', () => {
+    expect('The capital of France is Paris.').toFuzzyMatch('the capital of france is paris', { normalize: { case: true } });
+    expect(() => expect('Berlin').toFuzzyMatch('Paris', { threshold: 0.8 })).toThrow(/expected "Berlin" to fuzzy-match "Paris": dice similarity 0\.000 < threshold 0\.8/);
+  });
+
+  it('takes the best of several expected answers and supports every method', () => {
+    expect('colour').toFuzzyMatch(['flavour', 'color'], { method: 'levenshtein', threshold: 0.8 });
+    expect('b a c').toFuzzyMatch('a b c', { method: 'tokenSet', threshold: 1 });
+    expect(checkFuzzyMatch('colour', ['flavour', 'color'], { method: 'levenshtein' }).expected).toBe('color');
+  });
+
+  it('negates with a message that says why it matched', () => {
+    expect('Paris').not.toFuzzyMatch('Berlin');
+    expect(() => expect('Paris').not.toFuzzyMatch('Paris')).toThrow(/not to fuzzy-match "Paris": dice similarity 1\.000 >= threshold 0\.8/);
+  });
+
+  it('rejects an unknown method and a non-string received value', () => {
+    expect(() => expect('a').toFuzzyMatch('a', { method: 'soundex' as never })).toThrow(/unknown fuzzy method "soundex"/);
+    expect(() => expect({ a: 1 }).toFuzzyMatch('a')).toThrow(/expected a string to compare, received object/);
+  });
+
+  it('works as an asymmetric matcher inside toEqual', () => {
+    expect({ answer: 'Paris, France' }).toEqual({ answer: expect.toFuzzyMatch('Paris, France.') });
+  });
+});
+
+describe('toMatchSchema', () => {
+  const ticket = z.object({ category: z.enum(['billing', 'bug']), priority: z.number().int() });
+  const jsonSchema = { type: 'object', properties: { category: { type: 'string' } }, required: ['category'] };
+
+  it('validates objects and JSON inside model output against zod', () => {
+    expect({ category: 'bug', priority: 2 }).toMatchSchema(ticket);
+    expect('Here you go:\n```json\n{"category":"billing","priority":1}\n```').toMatchSchema(ticket);
+    expect(() => expect('{"category":"spam","priority":1.5}').toMatchSchema(ticket)).toThrow(/to match the zod schema: \/category: .*; \/priority: /);
+  });
+
+  it('validates against a JSON Schema with ajv', () => {
+    expect('{"category":"bug"}').toMatchSchema(jsonSchema);
+    expect(() => expect({}).toMatchSchema(jsonSchema)).toThrow(/to match the JSON Schema: \/: must have required property 'category'/);
+    expect({}).not.toMatchSchema(jsonSchema);
+  });
+
+  it('says so when a string holds no JSON', () => {
+    expect(() => expect('no json here').toMatchSchema(ticket)).toThrow(/no JSON was found/);
+  });
+});
+
+describe('toContainAll', () => {
+  it('checks substrings of a string and lists the missing ones', () => {
+    expect('refund issued for order 42').toContainAll(['refund', '42']);
+    expect(() => expect('refund issued').toContainAll(['refund', 'order', '42'])).toThrow(/missing 2 of 3: "order", "42"/);
+  });
+
+  it('checks items of an array by deep equality', () => {
+    expect([{ id: 1 }, { id: 2 }]).toContainAll([{ id: 2 }]);
+    expect(() => expect([{ id: 1 }]).toContainAll([{ id: 3 }])).toThrow(/missing 1 of 1: \{"id":3\}/);
+    expect(['a', 'b']).not.toContainAll(['a', 'c']);
+  });
+});
+
+describe('toSatisfyRubric', () => {
+  const politeJudge: Provider = {
+    id: 'fake-judge',
+    async generate(request) {
+      const polite = /please|thank/i.test(request.messages[0]!.content);
+      return { text: polite ? 'PASS' : 'FAIL', stopReason: 'end_turn', latencyMs: 0 };
+    },
+  };
+  /** A minimal judged rubric: asks the judge provider and reads its verdict. */
+  const politeness: Scorer = {
+    name: 'rubric:polite',
+    async score(sample, context) {
+      const judge = context.judge!('claude-haiku-4-5');
+      const verdict = await judge.generate(
+        { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: sample.output }], maxTokens: 10 },
+        { signal: context.signal, repeat: 0, caseId: sample.caseId, vars: sample.vars, promptId: 'judge', promptVersion: '1' },
+      );
+      const pass = verdict.text === 'PASS';
+      return { name: 'rubric:polite', score: pass ? 1 : 0, pass, reason: pass ? 'the reply is polite' : 'the reply is curt' };
+    },
+  };
+
+  it('passes the output through the rubric scorer with the given judge', async () => {
+    await expect('Thank you for waiting, here is your refund.').toSatisfyRubric(politeness, { judge: politeJudge });
+    await expect(expect('No.').toSatisfyRubric(politeness, { judge: () => politeJudge })).rejects.toThrow(/to satisfy the rubric rubric:polite:\n {2}✗ rubric:polite 0\.00: the reply is curt/);
+    await expect('No.').not.toSatisfyRubric(politeness, { judge: politeJudge });
+  });
+
+  it('fails (never passes silently) when the scorer throws', async () => {
+    const broken: Scorer = { name: 'broken', score: () => { throw new Error('judge unavailable'); } };
+    await expect(expect('x').toSatisfyRubric(broken)).rejects.toThrow(/scorer threw: judge unavailable/);
+  });
+});

@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkSameRun, mergeRecords, writeRunFolder } from '../../src/records/merge.js';
+import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
+import { tempProject, type TempProject } from '../helpers/tempProject.js';
+
+function header(overrides: Partial<RecordHeader> = {}): RecordHeader {
+  return {
+    type: 'header',
+    recordVersion: 1,
+    suite: 'triage',
+    suiteFile: 'triage.eval.test.ts',
+    prompts: [{ id: 'triage', version: 'v2', hash: 'h2', file: 'prompts/v2.hbs' }],
+    models: ['claude-haiku-4-5'],
+    dataset: { path: 'data/tickets.jsonl', hash: 'd1', cases: 6 },
+    options: { threshold: 0.5 },
+    planned: 6,
+    planHash: 'plan-1',
+    git: { commit: 'abc', dirty: false },
+    tool: { name: 'promptgold', version: '0.1.0' },
+    seed: 1,
+    ...overrides,
+  };
+}
+
+function sample(index: number, pass = true): SampleRecord {
+  return {
+    type: 'sample',
+    index,
+    caseId: `t${index}`,
+    promptId: 'triage',
+    version: 'v2',
+    model: 'claude-haiku-4-5',
+    repeat: 0,
+    tags: [],
+    promptHash: `p${index % 2}`,
+    output: 'x',
+    stopReason: 'end_turn',
+    scores: [{ name: 'exact', score: pass ? 1 : 0, pass, reason: '' }],
+    score: pass ? 1 : 0,
+    pass,
+    costUsd: 0.001,
+    latencyMs: 10,
+  };
+}
+
+const prompts = new Map<string, PromptStoreLine>([
+  ['p0', { hash: 'p0', user: 'even' }],
+  ['p1', { hash: 'p1', user: 'odd' }],
+]);
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+async function part(name: string, indices: number[], overrides: Partial<RecordHeader> = {}): Promise<string> {
+  const dir = project.path(name);
+  await writeRunFolder(dir, { header: header(overrides), samples: indices.map((i) => sample(i, i !== 3)).reverse(), prompts, meta: { runId: name, suite: 'triage', startedAt: 'now' } });
+  return join(dir, 'run.jsonl');
+}
+
+describe('writeRunFolder', () => {
+  it('writes samples in plan order, each prompt once, and a summary only when the run is complete', async () => {
+    project = await tempProject();
+    const file = await part('partial', [4, 2, 0]);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; index?: number });
+    expect(lines.map((l) => l.type)).toEqual(['header', 'sample', 'sample', 'sample']);
+    expect(lines.slice(1).map((l) => l.index)).toEqual([0, 2, 4]);
+    expect((await readFile(project.path('partial', 'prompts.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(await readFile(project.path('partial', 'meta.json'), 'utf8'))).toMatchObject({ status: 'incomplete' });
+
+    const full = await part('full', [0, 1, 2, 3, 4, 5]);
+    const last = JSON.parse((await readFile(full, 'utf8')).trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(last).toMatchObject({ type: 'summary', totals: { samples: 6, passed: 5 } });
+  });
+});
+
+describe('mergeRecords', () => {
+  it('joins disjoint parts in plan order with a fresh summary, byte-equal to the record written whole', async () => {
+    project = await tempProject();
+    const a = await part('a', [0, 2, 4]);
+    const b = await part('b', [1, 3, 5]);
+    const result = await mergeRecords([b, a], project.path('merged'), 'merged');
+    expect(result).toMatchObject({ samples: 6, planned: 6, complete: true, suite: 'triage' });
+    expect(result.summary.totals).toMatchObject({ samples: 6, passed: 5 });
+    const whole = await part('whole', [0, 1, 2, 3, 4, 5]);
+    expect(await readFile(project.path('merged', 'run.jsonl'), 'utf8')).toBe(await readFile(whole, 'utf8'));
+    expect(await readFile(project.path('merged', 'prompts.jsonl'), 'utf8')).toBe(await readFile(project.path('whole', 'prompts.jsonl'), 'utf8'));
+  });
+
+  it('marks a merge that misses samples as incomplete', async () => {
+    project = await tempProject();
+    const result = await mergeRecords([await part('a', [0, 2, 4])], project.path('merged'), 'merged');
+    expect(result.complete).toBe(false);
+    expect(JSON.parse(await readFile(project.path('merged', 'meta.json'), 'utf8'))).toMatchObject({ status: 'incomplete', reason: 'merged 3 of 6 planned samples' });
+  });
+
+  it('refuses overlapping parts, naming the sample and both files', async () => {
+    project = await tempProject();
+    const a = await part('a', [0, 1, 2]);
+    const b = await part('b', [2, 3]);
+    await expect(mergeRecords([a, b], project.path('merged'), 'merged')).rejects.toThrow(/b\/run\.jsonl:2: index: sample 2 \(t2\) is also in .*a\/run\.jsonl: the parts overlap/);
+  });
+
+  it('refuses parts of different runs, naming the field that differs', async () => {
+    project = await tempProject();
+    const a = await part('a', [0]);
+    const b = await part('b', [1], { planHash: 'plan-2' });
+    await expect(mergeRecords([a, b], project.path('merged'), 'merged')).rejects.toThrow(/b\/run\.jsonl:1: planHash: not a part of the same run/);
+    expect(() => checkSameRun([{ file: 'a', header: header() }, { file: 'b', header: header({ models: ['claude-sonnet-4-5'] }) }])).toThrow(/b:1: models: .*claude-sonnet-4-5/);
+    expect(() => checkSameRun([{ file: 'a', header: header() }, { file: 'b', header: header({ dataset: { path: 'x', hash: 'd2', cases: 6 } }) }])).toThrow(/dataset\.hash/);
+    expect(() => checkSameRun([])).toThrow(/nothing to merge/);
+  });
+
+  it('keeps the commit only when every part has the same one', async () => {
+    project = await tempProject();
+    const a = await part('a', [0, 2, 4]);
+    const b = await part('b', [1, 3, 5], { git: { commit: 'def', dirty: false } });
+    await mergeRecords([a, b], project.path('merged'), 'merged');
+    const first = JSON.parse((await readFile(project.path('merged', 'run.jsonl'), 'utf8')).split('\n')[0]!) as RecordHeader;
+    expect(first.git).toEqual({ commit: null, dirty: false });
+  });
+});
