@@ -261,6 +261,6 @@ export function handMadeComparison(): ComparisonResult {
 /** Baseline and candidate run folders under `root`, plus the comparison of them. */
 export async function writeComparisonFixture(root: string): Promise<{ baseline: string; candidate: string; comparison: ComparisonResult }> {
   const baseline = await writeRun(join(root, 'baseline'), header('tickets', ['v1'], ['model-a'], 14), samplesFor('v1', 'base'), promptsFor('v1'));
-  const candidate = await writeRun(join(root, 'candidate'), header('tickets', ['v2'], ['model-a'], 14), samplesFor('v2', 'cand'), promptsFor('v2'));
+  const candidate = await writeRun(join(root, 'candidate'), header('tickets', ['v2'], ['model-a'], 14, 0.6), samplesFor('v2', 'cand'), promptsFor('v2'));
   return { baseline, candidate, comparison: handMadeComparison() };
 }

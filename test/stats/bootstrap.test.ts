@@ -59,11 +59,4 @@ describe('pairedBootstrap', () => {
     expect(() => pairedBootstrap([1, 2], { resamples: 0 })).toThrow(/resamples/);
   });
 
-  it('runs 10,000 diffs × 2,000 resamples in well under the 1 s budget', () => {
-    const large = Float64Array.from(syntheticDiffs(10_000, 1));
-    const start = performance.now();
-    pairedBootstrap(large, { seed: 1, resamples: 2000 });
-    // Generous bound for a loaded CI machine; bench/stats.ts measures the real figure.
-    expect(performance.now() - start).toBeLessThan(3000);
-  });
 });
