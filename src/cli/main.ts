@@ -109,6 +109,7 @@ program
   .option('--markdown <file>', 'also write a Markdown report')
   .option('--json <file>', 'also write the result as JSON')
   .option('--html <file>', 'where to write the HTML report')
+  .option('--no-html', 'do not write the HTML report')
   .action(async (flags) => {
     const { upgradeCheckCommand } = await import('./commands/upgradeCheck.js');
     process.exitCode = await upgradeCheckCommand(flags);
