@@ -86,7 +86,7 @@ async function wholeRun(cases, repeats = 1) {
   const root = await generatedProject(cases, { repeats });
   const rssFile = join(root, 'rss.json');
   try {
-    const result = await runProcess(['--import', rssProbe, cli, 'run', 'bench.eval.ts', '--no-progress'], root);
+    const result = await runProcess(['--import', rssProbe, cli, 'run', 'bench.eval.ts', '--no-progress', '--no-html'], root);
     if (result.code !== 0) throw new Error(`run of ${cases} exited ${result.code}: ${result.stderr}`);
     const { maxRssMb } = JSON.parse(await readFile(rssFile, 'utf8'));
     return { wallS: round(result.wallS), rssMb: round(maxRssMb) };

@@ -4,6 +4,8 @@
  * on which other cases or operators exist, nor on the order they are generated in.
  */
 
+import { createRng, type Rng as SeededSource } from '../stats/random.js';
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const SEPARATOR = '\u0000';
@@ -46,21 +48,17 @@ export function deriveSeed(seed: number, ...parts: ReadonlyArray<string | number
   return avalanche(h);
 }
 
-/** mulberry32: tiny, fast and good enough for choosing positions and characters. */
+/** The project's seeded generator (src/stats/random.ts) with the helpers operators need. */
 export class Rng {
-  private state: number;
+  private readonly source: SeededSource;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.source = createRng(seed >>> 0);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source.next();
   }
 
   /** Uniform integer in [0, n); 0 when n <= 0. */

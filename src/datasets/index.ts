@@ -2,6 +2,6 @@ export type { CaseSelection, ChaosOrigin, CheckSpec, Dataset, GoldenCase } from 
 export { loadDataset } from './loadDataset.js';
 export { selectCases, DEFAULT_SAMPLE_SEED } from './selectCases.js';
 export { caseIdFromVars } from './caseId.js';
-export { seededSample, mulberry32 } from './seededSample.js';
+export { seededSample } from './seededSample.js';
 export { caseSchema, validateCase } from './caseSchema.js';
 export { ProblemList, ProblemsError, MAX_PROBLEMS, type Problem } from './problems.js';

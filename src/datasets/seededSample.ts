@@ -1,14 +1,4 @@
-/** mulberry32: a tiny, fast 32-bit PRNG; plenty for picking cases, and identical on every platform. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../stats/random.js';
 
 /**
  * `count` items chosen uniformly without replacement by a seeded partial Fisher–Yates shuffle,
@@ -16,10 +6,10 @@ export function mulberry32(seed: number): () => number {
  */
 export function seededSample<T>(items: readonly T[], count: number, seed: number): T[] {
   if (count >= items.length) return [...items];
-  const random = mulberry32(seed);
+  const random = createRng(seed);
   const indices = items.map((_, index) => index);
   for (let i = 0; i < count; i += 1) {
-    const j = i + Math.floor(random() * (indices.length - i));
+    const j = i + random.int(indices.length - i);
     const picked = indices[j] as number;
     indices[j] = indices[i] as number;
     indices[i] = picked;

@@ -1,4 +1,5 @@
 /** Faults the fake Messages API can inject, scripted in order or drawn from a seeded PRNG. */
+import { createRng } from '../stats/random.js';
 
 export type Fault =
   /**
@@ -54,16 +55,10 @@ export function describeFault(fault: Fault): string {
   return `status:${fault.status}`;
 }
 
-/** mulberry32: a small, fast, seedable PRNG (deterministic across platforms). */
+/** A seeded generator of floats in [0, 1) (the project's one PRNG, src/stats/random.ts). */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 /** Draws a fault (or none) per call, with the given rates, reproducibly for a given seed. */

@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CalibrationReport } from '../../src/calibrate/types.js';
 import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval } from '../../src/compare/types.js';
 import { SummaryBuilder } from '../../src/records/summary.js';
 import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
@@ -263,4 +264,38 @@ export async function writeComparisonFixture(root: string): Promise<{ baseline: 
   const baseline = await writeRun(join(root, 'baseline'), header('tickets', ['v1'], ['model-a'], 14), samplesFor('v1', 'base'), promptsFor('v1'));
   const candidate = await writeRun(join(root, 'candidate'), header('tickets', ['v2'], ['model-a'], 14, 0.6), samplesFor('v2', 'cand'), promptsFor('v2'));
   return { baseline, candidate, comparison: handMadeComparison() };
+}
+
+/** A pass-fail calibration report for suite `tickets`: 12 pairs, 3 disagreements, one reason hostile. */
+export function calibrationFixture(suite = 'tickets'): CalibrationReport {
+  return {
+    type: 'calibration',
+    suite,
+    suiteFile: `suites/${suite}.eval.ts`,
+    scorer: 'quality',
+    judgeModel: 'judge-model-x',
+    scale: 'pass-fail',
+    labeledOutput: { promptId: 'p', version: 'v2', model: 'model-a', repeat: 0 },
+    labeled: 13,
+    unscored: 1,
+    agreement: {
+      n: 12,
+      percentAgreement: 0.75,
+      kappa: 0.5,
+      kappaKind: 'cohen',
+      cohensKappa: 0.5,
+      categories: ['pass', 'fail'],
+      confusion: [[5, 1], [2, 4]],
+      truePositiveRate: 0.833333,
+      trueNegativeRate: 0.666667,
+    },
+    disagreements: [
+      { caseId: 'c2-login', human: false, judge: true, reason: '3 of 3 criteria pass' },
+      { caseId: HOSTILE.id, human: false, judge: true, reason: HOSTILE.handler + HOSTILE.script + HOSTILE.closeScript },
+      { caseId: 'c3-export', human: true, judge: false, reason: 'not concise \u202Eenough' },
+    ],
+    noise: { judgementsPerOutput: 3, outputs: 13, unanimous: 0.923077, pairwiseAgreement: 0.948718, meanStdev: 0.036262, maxStdev: 0.157135 },
+    cases: [],
+    judge: { calls: 39, inputTokens: 39000, outputTokens: 3900, costUsd: 0.06, latencyMs: 40000, cached: 0 },
+  };
 }

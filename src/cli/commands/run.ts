@@ -124,11 +124,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       }
       outcomes.push({ suite: job.loaded.suite.name, runDir: job.runDir, result });
       if (!flags.json) printOutcome(job.loaded, result, root);
-      if (flags.html !== false && result.written > 0) {
-        const { writeHtmlReport } = await import('../../report/html/index.js');
-        const file = await writeHtmlReport({ runs: [{ dir: job.runDir }] }, join(job.runDir, 'report.html'));
-        if (!flags.json) process.stdout.write(`report: ${relative(root, file)}\n`);
-      }
+      if (flags.html !== false && result.written > 0) await writeRunReport(job.runDir, result, root, flags.json === true);
       if (result.fatal) break;
     }
   } finally {
@@ -338,6 +334,23 @@ function warnOnSelfPreference(loaded: LoadedSuite): void {
       );
     }
   }
+}
+
+/**
+ * Above this many samples the HTML report is not written automatically: the page would weigh tens
+ * of megabytes and building it would cost more memory than the run itself. `promptgold report`
+ * still writes it on request.
+ */
+const AUTO_REPORT_MAX_SAMPLES = 20_000;
+
+async function writeRunReport(runDir: string, result: RunResult, root: string, quiet: boolean): Promise<void> {
+  if (result.written > AUTO_REPORT_MAX_SAMPLES) {
+    if (!quiet) process.stdout.write(`report: not written automatically for runs over ${AUTO_REPORT_MAX_SAMPLES.toLocaleString('en-US')} samples; \`promptgold report ${relative(root, runDir)}\` writes it\n`);
+    return;
+  }
+  const { writeHtmlReport } = await import('../../report/html/index.js');
+  const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, join(runDir, 'report.html'));
+  if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);
 }
 
 /** Warn loudly when a prompt version's content changed since the suite's last run but its number did not. */

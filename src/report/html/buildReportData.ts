@@ -3,16 +3,18 @@
  * comparison, the first run is the baseline and the last the candidate (one run when two cells of
  * the same run were compared).
  */
+import type { CalibrationReport } from '../../calibrate/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import type { CellSummary } from '../../records/types.js';
 import { InputError } from '../../errors.js';
+import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './calibration.js';
 import { comparisonRow, runRow, type PairSources } from './caseRows.js';
 import { caseKey, collectRun, round3, type CaseSamples, type CollectContext, type CollectedRun } from './collectRun.js';
 import { Interner } from './interner.js';
 import { collectPrompts } from './prompts.js';
 import { robustnessRows } from './robustness.js';
 import { runVerdict } from './runVerdict.js';
-import { REPORT_DATA_VERSION, type CaseRow, type CellView, type PairView, type PromptView, type ReportData } from './types.js';
+import { REPORT_DATA_VERSION, type CalibrationView, type CaseRow, type CellView, type PairView, type PromptView, type ReportData } from './types.js';
 
 export interface ReportInput {
   runs: Array<{ dir: string }>;
@@ -21,6 +23,11 @@ export interface ReportInput {
   outputChars?: number;
   /** Longest prompt part shown in full (characters). */
   promptChars?: number;
+  /**
+   * Judge-vs-human calibration to show. Without it, `<outDir>/calibration/<suite>.json` is looked
+   * for beside the report's main run (the candidate in a comparison): `../../calibration/` of its folder.
+   */
+  calibration?: CalibrationReport;
 }
 
 export const DEFAULT_OUTPUT_CHARS = 8000;
@@ -93,6 +100,9 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     ? { verdict: comparison.verdict.verdict, reasons: comparison.verdict.reasons, ...(comparison.verdict.needed ? { needed: comparison.verdict.needed } : {}) }
     : runVerdict(cells, runs.map((run) => run.view), runs[0]!.threshold);
 
+  const mainRun = comparison ? runs[runs.length - 1]! : runs[0]!;
+  const calibration = await calibrationFor(input, mainRun);
+
   return {
     version: REPORT_DATA_VERSION,
     title: titleOf(runs, comparison),
@@ -100,7 +110,7 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     runs: runs.map((run) => run.view),
     cells,
     verdict,
-    warnings: [...incompleteWarnings(runs), ...(comparison?.warnings ?? [])],
+    warnings: [...incompleteWarnings(runs), ...(comparison?.warnings ?? []), ...calibration.warnings],
     pairs,
     scorers: context.scorers.values,
     tags: [...new Set(cases.flatMap((row) => row.tags))].sort(),
@@ -108,8 +118,17 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     cases,
     prompts,
     robustness,
+    ...(calibration.view ? { calibration: calibration.view } : {}),
     limits: { outputChars, promptChars, truncatedOutputs: context.truncated.outputs, truncatedPrompts: truncatedPrompts.prompts },
   };
+}
+
+async function calibrationFor(input: ReportInput, run: CollectedRun): Promise<{ view?: CalibrationView; warnings: string[] }> {
+  if (input.calibration) return { view: calibrationView(input.calibration), warnings: [] };
+  const file = calibrationFileBeside(run.recordFile, run.view.suite);
+  const loaded = file === null ? null : await loadCalibrationFile(file, run.view.suite);
+  if (loaded === null) return { warnings: [] };
+  return 'view' in loaded ? { view: loaded.view, warnings: [] } : { warnings: [loaded.warning] };
 }
 
 function runLabels(input: ReportInput): string[] {

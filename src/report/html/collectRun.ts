@@ -15,7 +15,7 @@ import { showText } from './text.js';
 import type { RepeatView, RunView, ScoreTuple } from './types.js';
 
 /** Scorer reasons are one sentence; anything longer is cut. */
-const REASON_CHARS = 2000;
+export const REASON_CHARS = 2000;
 
 export interface CaseSamples {
   caseId: string;
@@ -33,6 +33,7 @@ export interface CollectedRun {
   threshold: number | null;
   /** Keyed by `caseKey(version, model, caseId)`, in record order. */
   cases: Map<string, CaseSamples>;
+  recordFile: string;
   promptsFile: string;
 }
 
@@ -100,6 +101,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     cells: builder.build().cells.filter((cell) => cell.samples > 0),
     threshold,
     cases,
+    recordFile: files.record,
     promptsFile: files.prompts,
   };
 }

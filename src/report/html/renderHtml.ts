@@ -36,6 +36,7 @@ export function renderHtmlReport(data: ReportData): string {
 <button type="button" role="tab" id="tab-cases" aria-controls="cases">Cases</button>
 <button type="button" role="tab" id="tab-charts" aria-controls="charts">Charts</button>
 <button type="button" role="tab" id="tab-robustness" aria-controls="robustness">Robustness</button>
+<button type="button" role="tab" id="tab-calibration" aria-controls="calibration">Calibration</button>
 </nav>
 <main>
 <section id="overview" role="tabpanel" aria-labelledby="tab-overview"></section>
@@ -50,6 +51,7 @@ export function renderHtmlReport(data: ReportData): string {
 </section>
 <section id="charts" role="tabpanel" aria-labelledby="tab-charts" hidden><h2>Charts</h2><div class="charts" id="chart-grid"></div></section>
 <section id="robustness" role="tabpanel" aria-labelledby="tab-robustness" hidden><h2>Robustness</h2></section>
+<section id="calibration" role="tabpanel" aria-labelledby="tab-calibration" hidden><h2>Calibration: judge against human labels</h2></section>
 </main>
 <script type="application/json" id="report-data">${jsonForScriptTag(data)}</script>
 <script>${REPORT_SCRIPT}</script>

@@ -27,6 +27,8 @@ export interface ReportData {
   /** Rendered prompts by hash: only those some case refers to. */
   prompts: Record<string, PromptView>;
   robustness: RobustnessRow[];
+  /** Judge against human labels for the suite, when `promptgold calibrate` has been run. */
+  calibration?: CalibrationView;
   limits: { outputChars: number; promptChars: number; truncatedOutputs: number; truncatedPrompts: number };
 }
 
@@ -154,4 +156,38 @@ export interface RobustnessRow {
   /** Pass rate of the same source cases' golden samples in the same cell. */
   sourceSamples: number;
   sourcePassRate: number | null;
+}
+
+/** A calibration report as the page shows it (see `src/calibrate/types.ts`). */
+export interface CalibrationView {
+  suite: string;
+  scorer: string;
+  judgeModel: string;
+  scale: 'pass-fail' | '1-5';
+  /** The cell whose outputs were judged for cases without their own, as `prompt version × model`. */
+  labeledOutput: string;
+  labeled: number;
+  unscored: number;
+  agreement: {
+    n: number;
+    percentAgreement: number | null;
+    kappa: number | null;
+    kappaKind: 'cohen' | 'quadratic-weighted';
+    cohensKappa: number | null;
+    /** Rows of `confusion` are the human's label, columns the judge's, in this order. */
+    categories: string[];
+    confusion: number[][];
+    truePositiveRate: number | null;
+    trueNegativeRate: number | null;
+  };
+  /** Labels as category names (`pass`/`fail` or the level). */
+  disagreements: Array<{ caseId: string; human: string; judge: string; reason: string }>;
+  noise: {
+    judgementsPerOutput: number;
+    outputs: number;
+    unanimous: number | null;
+    pairwiseAgreement: number | null;
+    meanStdev: number | null;
+    maxStdev: number | null;
+  };
 }

@@ -91,7 +91,7 @@ function renderVerdict(container) {
     container.appendChild(el('div', { class: 'warnings', role: 'note' }, [el('strong', null, 'Warnings'), el('ul', null, data.warnings.map(function (w) { return el('li', null, w); }))]));
   }
 }
-var TABS = ['overview', 'matrix', 'cases', 'charts', 'robustness'];
+var TABS = ['overview', 'matrix', 'cases', 'charts', 'robustness', 'calibration'];
 function showTab(name, focusTab) {
   TABS.forEach(function (tab) {
     var button = byId('tab-' + tab), panel = byId(tab);
@@ -106,6 +106,7 @@ function showTab(name, focusTab) {
 }
 function setupTabs() {
   if (!data.robustness.length) { byId('tab-robustness').remove(); byId('robustness').remove(); }
+  if (!data.calibration) { byId('tab-calibration').remove(); byId('calibration').remove(); }
   var nav = byId('tabs');
   nav.addEventListener('click', function (event) {
     var button = event.target.closest('button[role=tab]');
@@ -664,6 +665,73 @@ function renderRobustness() {
   ])));
 }
 
+/* ---------- calibration ---------- */
+function renderCalibration() {
+  var root = byId('calibration'), c = data.calibration;
+  if (!root || !c) return;
+  var a = c.agreement;
+  var kappaName = a.kappaKind === 'cohen' ? "Cohen's kappa" : 'quadratic-weighted kappa';
+  root.appendChild(el('p', { class: 'sub' }, 'Scorer ' + c.scorer + ' of suite ' + c.suite + ': its judge against human labels, from promptgold calibrate. Cases without their own output were judged on ' + c.labeledOutput + ' (repeat 1).'));
+  root.appendChild(el('div', { class: 'cards' }, [
+    card('judge model', c.judgeModel, 'cal-judge-model'),
+    card('scale', c.scale, 'cal-scale'),
+    card('labelled cases', int(c.labeled), 'cal-labeled'),
+    card('agreement', pct(a.percentAgreement), 'cal-agreement'),
+    card(kappaName, num(a.kappa), 'cal-kappa'),
+    card('true positive rate', pct(a.truePositiveRate), 'cal-tpr'),
+    card('true negative rate', pct(a.trueNegativeRate), 'cal-tnr'),
+    card('unscored', int(c.unscored), 'cal-unscored'),
+  ]));
+  var facts = ['Agreement and kappa over ' + int(a.n) + ' cases with both a human and a judge label.'];
+  if (a.kappaKind !== 'cohen') facts.push("Unweighted Cohen's kappa: " + num(a.cohensKappa) + '.');
+  facts.push('True positive rate: of the outputs humans pass, the share the judge passes; true negative rate: of those humans fail, the share the judge fails.');
+  if (c.unscored) facts.push(int(c.unscored) + (c.unscored === 1 ? ' labelled case got' : ' labelled cases got') + ' no usable judgement and ' + (c.unscored === 1 ? 'is' : 'are') + ' left out.');
+  root.appendChild(el('p', { class: 'sub' }, facts.join(' ')));
+  root.appendChild(el('h3', null, 'Confusion matrix'));
+  root.appendChild(confusionTable(a));
+  root.appendChild(el('h3', null, 'Disagreements (' + int(c.disagreements.length) + ')'));
+  root.appendChild(disagreementTable(c.disagreements));
+  root.appendChild(el('h3', null, 'Judge noise'));
+  root.appendChild(noiseTable(c.noise));
+}
+function confusionTable(a) {
+  return el('div', { class: 'scroll' }, el('table', { id: 'calibration-confusion' }, [
+    el('caption', null, 'Rows: the human label. Columns: the judge label. Shaded: both agree.'),
+    el('thead', null, el('tr', null, [el('th', { scope: 'col' }, 'human ↓ · judge →')].concat(a.categories.map(function (k) { return el('th', { scope: 'col', class: 'num' }, k); })))),
+    el('tbody', null, a.categories.map(function (human, i) {
+      var row = a.confusion[i] || [];
+      return el('tr', { 'data-human': human }, [el('th', { scope: 'row' }, human)].concat(a.categories.map(function (judge, j) {
+        return el('td', { class: 'num' + (i === j ? ' agree' : ''), 'data-judge': judge }, int(row[j] || 0));
+      })));
+    })),
+  ]));
+}
+function disagreementTable(items) {
+  if (!items.length) return el('p', { class: 'sub' }, 'The judge agrees with every human label.');
+  return el('div', { class: 'scroll' }, el('table', { id: 'calibration-disagreements' }, [
+    el('thead', null, el('tr', null, ['case', 'human', 'judge', "judge's reason"].map(function (h) { return el('th', { scope: 'col' }, h); }))),
+    el('tbody', null, items.map(function (d) {
+      return el('tr', null, [el('td', { class: 'mono case-id' }, d.caseId), el('td', { class: 'human' }, d.human), el('td', { class: 'judge' }, d.judge), el('td', { class: 'reason' }, d.reason)]);
+    })),
+  ]));
+}
+function noiseTable(n) {
+  var rows = [
+    ['judgements per output', int(n.judgementsPerOutput)],
+    ['outputs with two or more usable judgements', int(n.outputs)],
+    ['outputs where every judgement agrees', pct(n.unanimous)],
+    ['mean pairwise agreement of judgements', pct(n.pairwiseAgreement)],
+    ['mean standard deviation of the score', num(n.meanStdev)],
+    ['largest standard deviation of the score', num(n.maxStdev)],
+  ];
+  var wrap = el('div', null);
+  if (n.judgementsPerOutput < 2) wrap.appendChild(el('p', { class: 'sub' }, 'Noise is measured when each output is judged more than once (calibrate --judge-samples 2 or more).'));
+  wrap.appendChild(el('table', { id: 'calibration-noise' }, el('tbody', null, rows.map(function (r) {
+    return el('tr', null, [el('th', { scope: 'row' }, r[0]), el('td', { class: 'num' }, r[1])]);
+  }))));
+  return wrap;
+}
+
 /* ---------- start ---------- */
 renderHeader();
 setupTabs();
@@ -672,6 +740,7 @@ renderMatrix();
 renderCaseFilters();
 setupCaseTable();
 renderRobustness();
+renderCalibration();
 applyFilters();
 document.addEventListener('keydown', function (event) {
   if (event.key === 'Escape' && !byId('case-detail').hidden) returnToList();

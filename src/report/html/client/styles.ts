@@ -91,10 +91,13 @@ svg .grid { stroke: #eaecf0; stroke-width: 1; }
 svg .bar { fill: #3b82f6; } svg .bar.alt { fill: #94a3b8; } svg .bar.neg { fill: #ef4444; } svg .bar.pos { fill: #16a34a; }
 svg .whisker { stroke: #1b1f24; stroke-width: 1.5; }
 svg .dot { fill: #1d4ed8; stroke: #fff; stroke-width: 1.5; }
+#calibration-confusion, #calibration-noise { width: auto; }
+#calibration-confusion td.agree { background: var(--good-bg); font-weight: 700; }
+#calibration-confusion caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .85rem; padding-top: 6px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 900px) { .sides { grid-template-columns: 1fr; } }
 @media print {
-  nav.tabs, #cases, #matrix, #charts, #robustness, .no-print { display: none !important; }
+  nav.tabs, #cases, #matrix, #charts, #robustness, #calibration, .no-print { display: none !important; }
   #overview { display: block !important; }
   html { font-size: 11pt; }
   .verdict, .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -1,0 +1,119 @@
+/**
+ * The Calibration view in real headless Chromium: the figures of the calibration file found beside
+ * the run, the confusion matrix, and a hostile judge reason that must stay text.
+ */
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calibrationPath, writeCalibration } from '../../src/calibrate/store.js';
+import { writeHtmlReport } from '../../src/report/html/index.js';
+import { tempProject, type TempProject } from '../helpers/tempProject.js';
+import { calibrationFixture, header, HOSTILE, promptsFor, samplesFor, writeRun } from './fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let browser: Browser;
+let project: TempProject;
+let withCalibration: string;
+let withoutCalibration: string;
+
+beforeAll(async () => {
+  project = await tempProject();
+  const outDir = project.path('reports');
+  const run = await writeRun(project.path('reports', 'runs', 'r1'), header('tickets', ['v2'], ['model-a'], 14), samplesFor('v2', 'cand'), promptsFor('v2'));
+  const uncalibrated = await writeRun(project.path('reports', 'runs', 'r2'), header('uncalibrated', ['v2'], ['model-a'], 14), samplesFor('v2', 'cand'), promptsFor('v2'));
+  await writeCalibration(calibrationPath(outDir, 'tickets'), calibrationFixture());
+  withCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: run }] }, project.path('calibrated.html'))).href;
+  withoutCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: uncalibrated }] }, project.path('uncalibrated.html'))).href;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await project?.cleanup();
+});
+
+interface Opened {
+  page: Page;
+  dialogs: string[];
+  requests: string[];
+  errors: string[];
+}
+
+async function open(url: string): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const opened: Opened = { page, dialogs: [], requests: [], errors: [] };
+  page.on('dialog', (dialog) => {
+    opened.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => opened.errors.push(error.message));
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:')) opened.requests.push(request.url());
+  });
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="true"]');
+  return opened;
+}
+
+/** The text of every header and data cell, row by row. */
+async function tableCells(page: Page, rows: string): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const row of await page.locator(rows).all()) out.push(await row.locator('th, td').allTextContents());
+  return out;
+}
+
+describe('Calibration view in Chromium', () => {
+  it('shows the judge, agreement, kappa, rates, confusion matrix and noise of the calibration file', async () => {
+    const { page, errors } = await open(withCalibration);
+    expect(await page.isVisible('#calibration')).toBe(false);
+    await page.click('#tab-calibration');
+    expect(await page.isVisible('#calibration')).toBe(true);
+    expect(await page.textContent('#cal-judge-model')).toBe('judge-model-x');
+    expect(await page.textContent('#cal-scale')).toBe('pass-fail');
+    expect(await page.textContent('#cal-labeled')).toBe('13');
+    expect(await page.textContent('#cal-agreement')).toBe('75.0%');
+    expect(await page.textContent('#cal-kappa')).toBe('0.500');
+    expect(await page.locator('.card', { has: page.locator('#cal-kappa') }).locator('.label').textContent()).toBe("Cohen's kappa");
+    expect(await page.textContent('#cal-tpr')).toBe('83.3%');
+    expect(await page.textContent('#cal-tnr')).toBe('66.7%');
+    expect(await page.textContent('#cal-unscored')).toBe('1');
+    const matrix = await tableCells(page, '#calibration-confusion tbody tr');
+    expect(matrix).toEqual([['pass', '5', '1'], ['fail', '2', '4']]);
+    expect(await page.locator('#calibration-confusion td.agree').allTextContents()).toEqual(['5', '4']);
+    const noise = await page.$$eval('#calibration-noise tr', (rows) => rows.map((row) => row.querySelector('td')?.textContent ?? ''));
+    expect(noise).toEqual(['3', '13', '92.3%', '94.9%', '0.036', '0.157']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lists disagreements as text and runs no script from a hostile judge reason or case id', async () => {
+    const { page, dialogs, requests, errors } = await open(withCalibration);
+    await page.click('#tab-calibration');
+    await page.waitForTimeout(100);
+    const rows = await tableCells(page, '#calibration-disagreements tbody tr');
+    expect(rows).toEqual([
+      ['c2-login', 'fail', 'pass', '3 of 3 criteria pass'],
+      [HOSTILE.id, 'fail', 'pass', HOSTILE.handler + HOSTILE.script + HOSTILE.closeScript],
+      ['c3-export', 'pass', 'fail', 'not concise ⟨U+202E⟩enough'],
+    ]);
+    expect(await page.locator('#calibration img, #calibration svg, #calibration script, #calibration a').count()).toBe(0);
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('has no Calibration tab when the suite was never calibrated', async () => {
+    const { page, errors } = await open(withoutCalibration);
+    expect(await page.locator('#tab-calibration, #calibration').count()).toBe(0);
+    expect(await page.locator('nav.tabs button').allTextContents()).toEqual(['Overview', 'Matrix', 'Cases', 'Charts', 'Robustness']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
