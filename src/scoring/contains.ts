@@ -55,13 +55,9 @@ export function contains(options: ContainsOptions): Scorer {
   return {
     name,
     score(sample) {
-      const actual = side.read(sample);
-      if (!actual.ok) return unreadableScore(name, actual);
-      const text = asText(actual.value);
-      const haystack = caseInsensitive ? text.toLowerCase() : text;
-      const needles = needlesFor(sample);
-      const { found, missing } = partition(haystack, needles);
-      const total = needles.length;
+      const searched = search(side, sample, caseInsensitive, needlesFor);
+      if (!searched.ok) return unreadableScore(name, searched.actual);
+      const { found, missing, total } = searched;
       if (mode === 'any') {
         const pass = found.length > 0;
         const reason = pass
@@ -79,6 +75,20 @@ export function contains(options: ContainsOptions): Scorer {
   };
 }
 
+/** Reads the output (or its field) and splits the sample's needles into found and missing. */
+function search(
+  side: ReturnType<typeof outputReader>,
+  sample: Sample,
+  caseInsensitive: boolean,
+  needlesFor: (sample: Sample) => Needle[],
+) {
+  const actual = side.read(sample);
+  if (!actual.ok) return { ok: false as const, actual };
+  const text = asText(actual.value);
+  const needles = needlesFor(sample);
+  return { ok: true as const, ...partition(caseInsensitive ? text.toLowerCase() : text, needles), total: needles.length };
+}
+
 /** Passes when none of the values appear; score is the fraction absent. */
 export function notContains(options: NotContainsOptions): Scorer {
   const caseInsensitive = options.caseInsensitive ?? false;
@@ -90,16 +100,13 @@ export function notContains(options: NotContainsOptions): Scorer {
   return {
     name,
     score(sample) {
-      const actual = side.read(sample);
-      if (!actual.ok) return unreadableScore(name, actual);
-      const text = asText(actual.value);
-      const haystack = caseInsensitive ? text.toLowerCase() : text;
-      const needles = needlesFor(sample);
-      const { found } = partition(haystack, needles);
+      const searched = search(side, sample, caseInsensitive, needlesFor);
+      if (!searched.ok) return unreadableScore(name, searched.actual);
+      const { found, total } = searched;
       const pass = found.length === 0;
-      const score = needles.length === 0 ? 1 : 1 - found.length / needles.length;
+      const score = total === 0 ? 1 : 1 - found.length / total;
       const reason = pass
-        ? `${side.label} contains none of the ${needles.length} forbidden values${qualifier}`
+        ? `${side.label} contains none of the ${total} forbidden values${qualifier}`
         : `${side.label} contains forbidden ${quoteList(found)}${qualifier}`;
       return { name, score, pass, reason, details: { found } };
     },
