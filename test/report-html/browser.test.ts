@@ -5,14 +5,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openReport, type OpenedReport } from './chromium.js';
 import { readRecord } from '../../src/records/reader.js';
 import { writeHtmlReport } from '../../src/report/html/index.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 import { HOSTILE, writeComparisonFixture } from './fixtures.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let browser: Browser;
 let project: TempProject;
@@ -25,11 +25,7 @@ beforeAll(async () => {
   candidateDir = fixture.candidate;
   const file = await writeHtmlReport({ runs: [{ dir: fixture.baseline }, { dir: fixture.candidate }], comparison: fixture.comparison }, project.path('report.html'));
   reportUrl = pathToFileURL(file).href;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -37,27 +33,8 @@ afterAll(async () => {
   await project?.cleanup();
 });
 
-interface Opened {
-  page: Page;
-  dialogs: string[];
-  requests: string[];
-  errors: string[];
-}
-
-async function open(): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const opened: Opened = { page, dialogs: [], requests: [], errors: [] };
-  page.on('dialog', (dialog) => {
-    opened.dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on('pageerror', (error) => opened.errors.push(error.message));
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) opened.requests.push(request.url());
-  });
-  await page.goto(reportUrl);
-  await page.waitForSelector('html[data-ready="true"]');
-  return opened;
+function open(): Promise<OpenedReport> {
+  return openReport(browser, reportUrl);
 }
 
 /** Evaluated in the page (as a string: this test program has no DOM types). */

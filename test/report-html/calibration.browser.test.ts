@@ -3,14 +3,14 @@
  * the run, the confusion matrix, and a hostile judge reason that must stay text.
  */
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openReport, type OpenedReport } from './chromium.js';
 import { calibrationPath, writeCalibration } from '../../src/calibrate/store.js';
 import { writeHtmlReport } from '../../src/report/html/index.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 import { calibrationFixture, header, HOSTILE, promptsFor, samplesFor, writeRun } from './fixtures.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let browser: Browser;
 let project: TempProject;
@@ -25,11 +25,7 @@ beforeAll(async () => {
   await writeCalibration(calibrationPath(outDir, 'tickets'), calibrationFixture());
   withCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: run }] }, project.path('calibrated.html'))).href;
   withoutCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: uncalibrated }] }, project.path('uncalibrated.html'))).href;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -37,27 +33,8 @@ afterAll(async () => {
   await project?.cleanup();
 });
 
-interface Opened {
-  page: Page;
-  dialogs: string[];
-  requests: string[];
-  errors: string[];
-}
-
-async function open(url: string): Promise<Opened> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const opened: Opened = { page, dialogs: [], requests: [], errors: [] };
-  page.on('dialog', (dialog) => {
-    opened.dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on('pageerror', (error) => opened.errors.push(error.message));
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) opened.requests.push(request.url());
-  });
-  await page.goto(url);
-  await page.waitForSelector('html[data-ready="true"]');
-  return opened;
+function open(url: string): Promise<OpenedReport> {
+  return openReport(browser, url);
 }
 
 /** The text of every header and data cell, row by row. */

