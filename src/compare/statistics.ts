@@ -73,7 +73,10 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
   const bootstrap = pairedBootstrap(scoreDiffs, { resamples, seed: options.seed, confidence, ...(clustered ? { clusters } : {}) });
 
-  const sd = planningSd(passDiffs);
+  const robustPass = clustered ? clusteredPairedDifference(passDiffs, clusters, confidence) : undefined;
+  // Power figures use the cluster-robust spread when cases cluster: mutations of one golden case
+  // move together, so they carry less information than as many independent cases.
+  const sd = Math.max(planningSd(passDiffs), robustPass && Number.isFinite(robustPass.se) ? robustPass.se * Math.sqrt(n) : 0);
   const stats: PairedStatistics = {
     n,
     baselinePassRate: rateInterval(basePass),
@@ -90,7 +93,9 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
   };
   if (clustered) {
     const robust = clusteredPairedDifference(scoreDiffs, clusters, confidence);
-    stats.clusteredScoreDiff = { estimate: robust.meanDiff, low: robust.low, high: robust.high, se: robust.se, clusters: new Set(clusters).size };
+    const clusterCount = new Set(clusters).size;
+    stats.clusteredScoreDiff = { estimate: robust.meanDiff, low: robust.low, high: robust.high, se: robust.se, clusters: clusterCount };
+    stats.clusteredPassRateDiff = { estimate: robustPass!.meanDiff, low: robustPass!.low, high: robustPass!.high, se: robustPass!.se, clusters: clusterCount };
   }
   return stats;
 }

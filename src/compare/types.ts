@@ -86,6 +86,11 @@ export interface PairedStatistics {
   scoreDiff: Interval & { se: number; pValue: number };
   /** Cluster-robust version of scoreDiff (clusters = golden case + its chaos mutations), when clusters exist. */
   clusteredScoreDiff?: Interval & { se: number; clusters: number };
+  /**
+   * Cluster-robust version of passRateDiff, when clusters exist. The verdict then reads it instead
+   * of McNemar's test, which assumes independent cases: a golden case and its mutations are not.
+   */
+  clusteredPassRateDiff?: Interval & { se: number; clusters: number };
   mcnemar: { regressed: number; improved: number; pExact: number; pMid: number };
   bootstrap: { low: number; high: number; resamples: number; seed: number };
   /** Smallest pass-rate change detectable at this n (alpha, 80% power). */

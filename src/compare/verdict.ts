@@ -2,15 +2,18 @@
  * The verdict of one cell comparison under a policy (D = maxPassRateDrop, α = alpha):
  *
  * fail when a significant regression is beyond D —
- *   (a) McNemar exact p < α, more cases regressed than improved, and the pass rate fell by more than D; or
- *   (b) the whole (1 − α) CI of the paired pass-rate difference lies below −D; or
+ *   (a) McNemar exact p < α, more cases regressed than improved, and the pass rate fell by more than D
+ *       (only without clusters: McNemar treats cases as independent); or
+ *   (a') with clusters, the whole cluster-robust CI of the pass-rate difference lies below 0 and the
+ *       pass rate fell by more than D; or
+ *   (b) the whole (1 − α) CI of the paired pass-rate difference (cluster-robust with clusters) lies below −D; or
  *   (c) the whole (1 − α) CI of the paired mean-score difference (cluster-robust when chaos
  *       cases form clusters) lies below −D —
  * or when a hard rule is broken: cost per sample up by more than maxCostIncrease, p95 latency up
  * by more than maxP95LatencyIncrease, or (failOnNewErrors) an error kind the baseline never had.
  *
- * pass when a significant improvement is shown (McNemar p < α with more improved than regressed,
- * or a difference CI entirely above 0), or when nothing significant changed and the comparison
+ * pass when a significant improvement is shown (McNemar p < α with more improved than regressed —
+ * without clusters — or a difference CI, cluster-robust with clusters, entirely above 0), or when nothing significant changed and the comparison
  * could have seen a change of D (minimum detectable effect ≤ D).
  *
  * inconclusive otherwise: nothing significant, but the comparison is too small to see a change
@@ -55,14 +58,23 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
 
 function regressionReasons(stats: PairedStatistics, policy: VerdictPolicyResolved): string[] {
   const reasons: string[] = [];
-  const { mcnemar, passRateDiff } = stats;
+  const { mcnemar } = stats;
+  const passRateDiff = stats.clusteredPassRateDiff ?? stats.passRateDiff;
+  const robust = stats.clusteredPassRateDiff ? ` (cluster-robust, ${stats.clusteredPassRateDiff.clusters} clusters)` : '';
   const drop = -passRateDiff.estimate;
-  if (mcnemar.pExact < policy.alpha && mcnemar.regressed > mcnemar.improved && drop > policy.maxPassRateDrop) {
+  if (stats.clusteredPassRateDiff) {
+    if (passRateDiff.high < 0 && drop > policy.maxPassRateDrop) {
+      reasons.push(
+        `pass rate fell ${pts(drop)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}), ${ciLevel(policy)} CI ${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}${robust}, beyond the ${pts(policy.maxPassRateDrop)} tolerance`,
+      );
+    }
+  } else if (mcnemar.pExact < policy.alpha && mcnemar.regressed > mcnemar.improved && drop > policy.maxPassRateDrop) {
     reasons.push(
       `pass rate fell ${pts(drop)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}): ${mcnemar.regressed} cases regressed, ${mcnemar.improved} improved, McNemar exact p ${pValueWithOperator(mcnemar.pExact)} < ${policy.alpha}, beyond the ${pts(policy.maxPassRateDrop)} tolerance`,
     );
-  } else if (passRateDiff.high < -policy.maxPassRateDrop) {
-    reasons.push(`the pass-rate difference ${signedPts(passRateDiff.estimate)} has its whole ${ciLevel(policy)} CI (${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}) below −${pts(policy.maxPassRateDrop)}`);
+  }
+  if (!reasons.length && passRateDiff.high < -policy.maxPassRateDrop) {
+    reasons.push(`the pass-rate difference ${signedPts(passRateDiff.estimate)} has its whole ${ciLevel(policy)} CI (${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}) below −${pts(policy.maxPassRateDrop)}${robust}`);
   }
   const score = stats.clusteredScoreDiff ?? stats.scoreDiff;
   if (score.high < -policy.maxPassRateDrop) {
@@ -92,11 +104,15 @@ function hardRuleReasons(input: VerdictInput): string[] {
 }
 
 function improvementReason(stats: PairedStatistics, policy: VerdictPolicyResolved): string | undefined {
-  const { mcnemar, passRateDiff, scoreDiff } = stats;
-  if (mcnemar.pExact < policy.alpha && mcnemar.improved > mcnemar.regressed) {
+  const { mcnemar, scoreDiff } = stats;
+  const passRateDiff = stats.clusteredPassRateDiff ?? stats.passRateDiff;
+  if (!stats.clusteredPassRateDiff && mcnemar.pExact < policy.alpha && mcnemar.improved > mcnemar.regressed) {
     return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}), ${mcnemar.improved} cases improved, ${mcnemar.regressed} regressed, McNemar exact p ${pValueWithOperator(mcnemar.pExact)}`;
   }
-  if (passRateDiff.low > 0) return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)}, ${ciLevel(policy)} CI ${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}`;
+  if (passRateDiff.low > 0) {
+    const robust = stats.clusteredPassRateDiff ? ` (cluster-robust, ${stats.clusteredPassRateDiff.clusters} clusters)` : '';
+    return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)}, ${ciLevel(policy)} CI ${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}${robust}`;
+  }
   const score = stats.clusteredScoreDiff ?? scoreDiff;
   if (score.low > 0) return `significant improvement: mean score ${signed(score.estimate)}, ${ciLevel(policy)} CI ${signed(score.low)} to ${signed(score.high)}`;
   return undefined;

@@ -65,6 +65,9 @@ function formatCell(cell: CellComparison, top: number): string[] {
       `t p ${formatP(stats.scoreDiff.pValue)}; bootstrap ${scoreDiffInterval({ estimate: stats.scoreDiff.estimate, low: stats.bootstrap.low, high: stats.bootstrap.high }).replace(/^\S+ /, '')}`,
     ],
   ];
+  if (stats.clusteredPassRateDiff) {
+    rows.splice(2, 0, ['  clustered', '', '', pointsInterval(stats.clusteredPassRateDiff), `${stats.clusteredPassRateDiff.clusters} clusters (the verdict reads this)`]);
+  }
   if (stats.clusteredScoreDiff) {
     rows.push(['  clustered', '', '', scoreDiffInterval(stats.clusteredScoreDiff), `${stats.clusteredScoreDiff.clusters} clusters`]);
   }

@@ -137,3 +137,32 @@ describe('compare CLI exit codes (built CLI)', () => {
     expect(noBaseline.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
   });
 });
+
+describe('verdicts with chaos clusters', () => {
+  it('reads the cluster-robust interval, not McNemar, when mutations of a golden case move together', async () => {
+    // 10 golden cases with 10 mutations each. In 3 clusters every case regresses (33 cases), no case
+    // improves: McNemar alone would call that overwhelming (p ≈ 2^-32), but it is 3 of 10 clusters.
+    const samples = [];
+    for (let g = 0; g < 10; g++) {
+      for (let k = 0; k <= 10; k++) {
+        const caseId = k === 0 ? `g${g}` : `g${g}~op${k}`;
+        const chaosSource = k === 0 ? undefined : `g${g}`;
+        const regresses = g < 3;
+        samples.push(sample({ caseId, version: 'v1', pass: true, score: 1, ...(chaosSource ? { chaosSource } : {}) }));
+        samples.push(sample({ caseId, version: 'v2', pass: !regresses, score: regresses ? 0 : 1, ...(chaosSource ? { chaosSource } : {}) }));
+      }
+    }
+    const file = await writeRecord(join(dir, 'clustered/run.jsonl'), samples);
+    const cell = (await compareRecords(file, file, { ...v1v2, root: dir })).cells[0]!;
+    expect(cell.stats.mcnemar.pExact).toBeLessThan(1e-9);
+    const robust = cell.stats.clusteredPassRateDiff!;
+    expect(robust.clusters).toBe(10);
+    expect(robust.estimate).toBeCloseTo(-0.3, 12);
+    // CR1 by hand: cluster sums −11 (×3) and 0 (×7), mean −0.3 over 110 cases;
+    // Σ (s_g − n_g·mean)² = 3·(−7.7)² + 7·3.3² = 254.1; se = √(10/9 · 254.1) / 110 = 0.15279.
+    expect(robust.se).toBeCloseTo(0.15279, 4);
+    expect(robust.high).toBeGreaterThan(0); // t(0.975, 9) = 2.2622: −0.3 + 2.2622·0.15279 = 0.0456
+    expect(cell.verdict.verdict).not.toBe('fail');
+    expect(cell.verdict.verdict).toBe('inconclusive');
+  });
+});
