@@ -166,7 +166,6 @@ function sampleNoise(random: Random): number {
 // ---------------------------------------------------------------------------------------------
 // Triage
 
-const CATEGORIES = ['billing', 'bug', 'account_access', 'feature_request', 'outage', 'security', 'cancellation', 'how_to'] as const;
 const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 
 /** The wrong answer a model plausibly gives for each category. */

@@ -206,7 +206,6 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
  * that must be resumable from their first moment (batch mode: the batch ids are saved next).
  */
 export async function startRunRecord(loaded: LoadedSuite, options: Pick<RunOptions, 'runDir' | 'runId' | 'git' | 'toolVersion' | 'meta'>): Promise<void> {
-  const shape: PlanShape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats };
   await mkdir(options.runDir, { recursive: true });
   await writeFile(runPaths(options.runDir).record, `${stableStringify(buildRecordHeader(loaded, options))}\n`);
   await writeMeta(options.runDir, {

@@ -3,27 +3,23 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { importSuites, loadSuite, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
-import { planSamples } from '../../engine/plan.js';
-import { buildRequest } from '../../engine/executeSample.js';
 import { runBatchPhase } from '../../engine/batch.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import type { ProgressMode } from '../../engine/progress.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { gitInfo } from '../../gitInfo.js';
-import { CostBudget, formatUsd } from '../../providers/budget.js';
-import { daysUntilRetirement, forecastCost, loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
+import { CostBudget } from '../../providers/budget.js';
+import { loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
 import { RateLimiter } from '../../providers/pacing.js';
 import { withRecording } from '../../providers/record.js';
 import { anthropicOptions, createProviderStack, defaultCacheDir, providerKindOf, type ProviderKind } from '../../providers/stack.js';
 import type { Provider } from '../../providers/types.js';
-import { estimateInputTokens } from '../../providers/tokens.js';
-import { latestRunOf, readMeta, resolveRecordPath, newRunId } from '../../records/runDir.js';
-import type { PromptRef } from '../../records/types.js';
-import { findVersionDrift, formatVersionDrift } from '../../records/versionDrift.js';
+import { readMeta, resolveRecordPath, newRunId } from '../../records/runDir.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
+import { checkModelsKnown, enforceForecast, warnOnRetirement, warnOnSelfPreference, warnOnVersionDrift } from '../runChecks.js';
 import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
 
 export interface RunFlags {
@@ -234,31 +230,6 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
   return overrides;
 }
 
-function checkModelsKnown(loaded: LoadedSuite, table: ModelTable): void {
-  for (const model of loaded.models) {
-    if (table.get(model)) continue;
-    throw new InputError(
-      `unknown model "${model}"`,
-      { file: loaded.relativeFile, field: 'models' },
-      `known models: ${table.ids().join(', ')}; add a new one with its prices under "models" in promptgold.config.json`,
-    );
-  }
-}
-
-function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBudget, confirmed: boolean): void {
-  const estimates = [];
-  for (const planned of planSamples({ prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats })) {
-    const request = buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id));
-    estimates.push({ model: planned.model, inputTokens: estimateInputTokens(request), maxOutputTokens: request.maxTokens });
-  }
-  const forecast = forecastCost(estimates, table);
-  const line = `cost forecast for ${loaded.suite.name}: up to ${formatUsd(forecast.totalUsd)} (inputs ≈4 chars/token, outputs at max_tokens) against a budget of ${formatUsd(budget.maxUsd)}`;
-  process.stderr.write(`${line}\n`);
-  if (forecast.totalUsd > budget.maxUsd && !confirmed) {
-    throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
-  }
-}
-
 /**
  * One limiter for everything the invocation sends (all suites, judges): limits from the config,
  * concurrency capped at the largest suite concurrency unless the config says otherwise.
@@ -291,17 +262,6 @@ async function batchProvider(
   return options.record ? withRecording(phase.provider, job.loaded.recordingsFile) : phase.provider;
 }
 
-function warnOnRetirement(loaded: LoadedSuite, models: ModelTable): void {
-  for (const id of loaded.models) {
-    const model = models.get(id);
-    const days = model ? daysUntilRetirement(model) : undefined;
-    if (days !== undefined && days <= 90) {
-      const when = days < 0 ? `retired ${-days} days ago` : `retires in ${days} days (${model!.retiresAt})`;
-      process.stderr.write(`WARNING: ${id} ${when}; plan the move with \`promptgold upgrade-check\`\n`);
-    }
-  }
-}
-
 /**
  * Judge calls (rubric scorers) go through the same provider stack as the generator — cache,
  * pacing, budget, recording, replay — except when the generator is the user's own function, where
@@ -325,17 +285,6 @@ function judgeFactory(generator: Provider, kind: ProviderKind, createModelStack:
   };
 }
 
-function warnOnSelfPreference(loaded: LoadedSuite): void {
-  const judges = new Set(loaded.suite.scorers.map((s) => s.judgeModel).filter((m): m is string => Boolean(m)));
-  for (const model of loaded.models) {
-    if (judges.has(model)) {
-      process.stderr.write(
-        `WARNING: ${loaded.relativeFile}: ${model} is both a model under test and a rubric judge; judges tend to prefer their own outputs — use a different judge model\n`,
-      );
-    }
-  }
-}
-
 /**
  * Above this many samples the HTML report is not written automatically: the page would weigh tens
  * of megabytes and building it would cost more memory than the run itself. `promptgold report`
@@ -351,22 +300,6 @@ async function writeRunReport(runDir: string, result: RunResult, root: string, q
   const { writeHtmlReport } = await import('../../report/html/index.js');
   const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, join(runDir, 'report.html'));
   if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);
-}
-
-/** Warn loudly when a prompt version's content changed since the suite's last run but its number did not. */
-async function warnOnVersionDrift(loaded: LoadedSuite, outDir: string, root: string): Promise<void> {
-  const previousDir = await latestRunOf(loaded.suite.name, outDir);
-  if (!previousDir) return;
-  let previous: PromptRef[];
-  try {
-    previous = (await readRecordHeader(join(previousDir, 'run.jsonl'))).prompts;
-  } catch {
-    return; // an unreadable earlier run is not this run's problem
-  }
-  const current = loaded.prompts.map((p) => ({ id: p.template.id, version: p.template.version, hash: p.template.hash, file: loaded.relative(p.template.file) }));
-  for (const drift of findVersionDrift(previous, current)) {
-    process.stderr.write(`${formatVersionDrift(drift, relative(root, previousDir))}\n`);
-  }
 }
 
 function progressMode(flags: RunFlags): ProgressMode {

@@ -10,7 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { resolvePolicy } from '../../compare/policy.js';
-import type { ComparisonResult, Verdict } from '../../compare/types.js';
+import type { Verdict } from '../../compare/types.js';
 import { estimateUpgradePricing, retirementWarning, type UpgradePricing } from '../../compare/upgrade.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { importSuites, loadSuite } from '../../engine/loadSuite.js';

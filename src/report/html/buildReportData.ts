@@ -9,7 +9,7 @@ import type { CellSummary } from '../../records/types.js';
 import { InputError } from '../../errors.js';
 import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './calibration.js';
 import { comparisonRow, runRow, type PairSources } from './caseRows.js';
-import { caseKey, collectRun, round3, type CaseSamples, type CollectContext, type CollectedRun } from './collectRun.js';
+import { collectRun, round3, type CaseSamples, type CollectContext, type CollectedRun } from './collectRun.js';
 import { Interner } from './interner.js';
 import { collectPrompts } from './prompts.js';
 import { robustnessRows } from './robustness.js';
