@@ -10,6 +10,8 @@ import {
   mean,
   meanInterval,
   minimumDetectableEffect,
+  passAtK,
+  passHatK,
   pairedBootstrap,
   pairedDifference,
   requiredSampleSize,
@@ -86,6 +88,7 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
     passRateDiff: { estimate: passDiff.meanDiff, low: passDiff.low, high: passDiff.high, se: passDiff.se, pValue: passDiff.pValue },
     scoreDiff: { estimate: scoreDiff.meanDiff, low: scoreDiff.low, high: scoreDiff.high, se: scoreDiff.se, pValue: scoreDiff.pValue },
     mcnemar: { regressed, improved, pExact: mcnemar.pExact, pMid: mcnemar.pMid },
+    ...attemptCurves(paired),
     bootstrap: { low: bootstrap.low, high: bootstrap.high, resamples, seed: options.seed },
     minimumDetectableEffect: n >= 2 ? minimumDetectableEffect({ sd, n, alpha: policy.alpha }) : Infinity,
     casesNeededForPolicyEffect:
@@ -98,6 +101,21 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
     stats.clusteredPassRateDiff = { estimate: robustPass!.meanDiff, low: robustPass!.low, high: robustPass!.high, se: robustPass!.se, clusters: clusterCount };
   }
   return stats;
+}
+
+/** pass@k and pass^k of each side, averaged over the paired cases, for every k both sides allow. */
+export function attemptCurves(paired: PairedCase[]): Pick<PairedStatistics, 'passAtK' | 'passHatK'> {
+  const maxK = Math.min(10, ...paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats)));
+  const passAtKRows: PairedStatistics['passAtK'] = [];
+  const passHatKRows: PairedStatistics['passHatK'] = [];
+  if (!paired.length || !Number.isFinite(maxK)) return { passAtK: passAtKRows, passHatK: passHatKRows };
+  const average = (side: 'baseline' | 'candidate', k: number, estimator: typeof passAtK) =>
+    paired.reduce((total, p) => total + estimator(p[side].passes, p[side].scored ?? p[side].repeats, k), 0) / paired.length;
+  for (let k = 1; k <= maxK; k++) {
+    passAtKRows.push({ k, baseline: average('baseline', k, passAtK), candidate: average('candidate', k, passAtK) });
+    passHatKRows.push({ k, baseline: average('baseline', k, passHatK), candidate: average('candidate', k, passHatK) });
+  }
+  return { passAtK: passAtKRows, passHatK: passHatKRows };
 }
 
 /**

@@ -93,6 +93,12 @@ export interface PairedStatistics {
   clusteredPassRateDiff?: Interval & { se: number; clusters: number };
   mcnemar: { regressed: number; improved: number; pExact: number; pMid: number };
   bootstrap: { low: number; high: number; resamples: number; seed: number };
+  /**
+   * Mean over cases of pass@k (at least one of k attempts passes) and pass^k (all k pass), for k from
+   * 1 to the fewest scored repeats any paired case has on either side (at most 10).
+   */
+  passAtK: Array<{ k: number; baseline: number; candidate: number }>;
+  passHatK: Array<{ k: number; baseline: number; candidate: number }>;
   /** Smallest pass-rate change detectable at this n (alpha, 80% power). */
   minimumDetectableEffect: number;
   /** Cases (at the current repeats) needed to detect the policy's maxPassRateDrop. */

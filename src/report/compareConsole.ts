@@ -71,6 +71,8 @@ function formatCell(cell: CellComparison, top: number): string[] {
   if (stats.clusteredScoreDiff) {
     rows.push(['  clustered', '', '', scoreDiffInterval(stats.clusteredScoreDiff), `${stats.clusteredScoreDiff.clusters} clusters`]);
   }
+  const curve = attemptCurveRow(stats);
+  if (curve) rows.push(...curve);
   rows.push(
     ['cost/sample', usd(op.costUsd.baseline), usd(op.costUsd.candidate), relative(op.costUsd), ''],
     ['tokens in', tokens(op.inputTokens.baseline), tokens(op.inputTokens.candidate), relative(op.inputTokens), ''],
@@ -105,4 +107,17 @@ function relative(d: Deltas): string {
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+}
+
+/** pass@k and pass^k at the largest k both sides allow (k > 1 only: at k = 1 both are the pass rate). */
+function attemptCurveRow(stats: CellComparison['stats']): string[][] | undefined {
+  const at = stats.passAtK.at(-1);
+  const hat = stats.passHatK.at(-1);
+  if (!at || !hat || at.k < 2) return undefined;
+  const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const change = (a: number, b: number) => `${b - a >= 0 ? '+' : '−'}${(Math.abs(b - a) * 100).toFixed(1)} pts`;
+  return [
+    [`pass@${at.k}`, percent(at.baseline), percent(at.candidate), change(at.baseline, at.candidate), 'any of k attempts passes'],
+    [`pass^${hat.k}`, percent(hat.baseline), percent(hat.candidate), change(hat.baseline, hat.candidate), 'all k attempts pass'],
+  ];
 }

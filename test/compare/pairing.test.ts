@@ -166,3 +166,25 @@ describe('cell matching', () => {
     await expect(compareRecords(file, file, { root: dir })).rejects.toBeInstanceOf(InputError);
   });
 });
+
+describe('pass@k and pass^k', () => {
+  it('are averaged over cases for every k the repeats allow', async () => {
+    const samples = [];
+    // case a: 1 of 3 repeats passes on v1, 3 of 3 on v2; case b: 3 of 3 on v1, 2 of 3 on v2
+    const pattern: Record<string, [boolean[], boolean[]]> = { a: [[true, false, false], [true, true, true]], b: [[true, true, true], [true, true, false]] };
+    for (const [caseId, [v1, v2]] of Object.entries(pattern)) {
+      v1.forEach((pass, repeat) => samples.push(sample({ caseId, version: 'v1', repeat, pass })));
+      v2.forEach((pass, repeat) => samples.push(sample({ caseId, version: 'v2', repeat, pass })));
+    }
+    const file = await writeRecord(join(dir, 'passk/run.jsonl'), samples);
+    const { stats } = (await compareRecords(file, file, { ...v1v2, root: dir })).cells[0]!;
+    expect(stats.passAtK.map((r) => r.k)).toEqual([1, 2, 3]);
+    // pass@2 of 1/3 = 1 − C(2,2)/C(3,2) = 2/3; of 3/3 = 1; of 2/3 = 1
+    expect(stats.passAtK[1]!.baseline).toBeCloseTo((2 / 3 + 1) / 2, 12);
+    expect(stats.passAtK[1]!.candidate).toBeCloseTo(1, 12);
+    // pass^2 of 1/3 = 0; of 3/3 = 1; of 2/3 = C(2,2)/C(3,2) = 1/3
+    expect(stats.passHatK[1]!.baseline).toBeCloseTo(0.5, 12);
+    expect(stats.passHatK[1]!.candidate).toBeCloseTo((1 + 1 / 3) / 2, 12);
+    expect(stats.passHatK[2]!.candidate).toBeCloseTo(0.5, 12);
+  });
+});

@@ -216,6 +216,8 @@ export function handMadeComparison(): ComparisonResult {
     counts,
     stats: {
       n: 7,
+      passAtK: [{ k: 1, baseline: 0.643, candidate: 0.357 }],
+      passHatK: [{ k: 1, baseline: 0.643, candidate: 0.357 }],
       baselinePassRate: interval(0.643, 0.39, 0.84),
       candidatePassRate: interval(0.357, 0.16, 0.61),
       baselineMeanScore: interval(0.7, 0.55, 0.85),
