@@ -75,6 +75,7 @@ function formatCell(cell: CellComparison, top: number): string[] {
   if (curve) rows.push(...curve);
   rows.push(
     ['cost/sample', usd(op.costUsd.baseline), usd(op.costUsd.candidate), relative(op.costUsd), ''],
+    ...(op.judgeCostUsd ? [['judge $/sample', usd(op.judgeCostUsd.baseline), usd(op.judgeCostUsd.candidate), relative(op.judgeCostUsd), 'rubric judge, apart from the model']] : []),
     ['tokens in', tokens(op.inputTokens.baseline), tokens(op.inputTokens.candidate), relative(op.inputTokens), ''],
     ['tokens out', tokens(op.outputTokens.baseline), tokens(op.outputTokens.candidate), relative(op.outputTokens), ''],
     ['latency p50', milliseconds(op.latencyP50Ms.baseline), milliseconds(op.latencyP50Ms.candidate), relative(op.latencyP50Ms), ''],

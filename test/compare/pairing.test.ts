@@ -169,7 +169,7 @@ describe('cell matching', () => {
 
 describe('pass@k and pass^k', () => {
   it('are averaged over cases for every k the repeats allow', async () => {
-    const samples = [];
+    const samples: ReturnType<typeof sample>[] = [];
     // case a: 1 of 3 repeats passes on v1, 3 of 3 on v2; case b: 3 of 3 on v1, 2 of 3 on v2
     const pattern: Record<string, [boolean[], boolean[]]> = { a: [[true, false, false], [true, true, true]], b: [[true, true, true], [true, true, false]] };
     for (const [caseId, [v1, v2]] of Object.entries(pattern)) {
