@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
-import { linkPromptgold, runCli, type CliResult } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI, linkPromptgold, runCli, waitFor, type CliResult } from '../helpers/cli.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 // A recognizable key, assembled at run time so no key-shaped string is committed.
@@ -133,12 +134,19 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
   });
 
   it('--batch submits once, survives a kill while processing, and --resume collects without re-submitting', async () => {
-    await liveProject(5, { batchProcessingMs: 4000 });
-    const killed = await runCli(['run', '--provider', 'anthropic', '--batch'], project.root, {
-      env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
-      timeoutMs: 2500,
+    await liveProject(5, { batchProcessingMs: 3000 });
+    // Kill the process once the batch is submitted and its id saved, while the batch still processes.
+    const child = spawn(process.execPath, [CLI, 'run', '--provider', 'anthropic', '--batch'], {
+      cwd: project.root,
+      env: { ...process.env, CI: 'true', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
     });
-    expect(killed.code).not.toBe(0);
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(async () => {
+      const runs = await readdir(project.path('reports/runs')).catch(() => [] as string[]);
+      return runs.length > 0 && Boolean((await readMeta(project.path('reports/runs', runs[0]!)))?.batches?.length);
+    }, 'the batch id in meta.json');
+    child.kill('SIGKILL');
+    expect(await closed).not.toBe(0);
     const [dir] = await runDirs();
     const meta = await readMeta(dir!);
     expect(meta?.batches?.length).toBe(1);

@@ -153,7 +153,7 @@ describe('prompt version drift', () => {
 describe('Ctrl-C and --resume', () => {
   it('the first SIGINT finishes in-flight samples and keeps the record (exit 130); --resume completes it exactly once', async () => {
     await echoProject({
-      'suites/echo.eval.ts': FUNCTION_SUITE.replace('if (input.word === \'hang\')', "await new Promise((r) => setTimeout(r, 40));\n    if (input.word === 'hang')").replace("threshold: 0.5,", 'threshold: 0.5,\n  concurrency: 2,'),
+      'suites/echo.eval.ts': FUNCTION_SUITE.replace('if (input.word === \'hang\')', "await new Promise((r) => setTimeout(r, 100));\n    if (input.word === 'hang')").replace("threshold: 0.5,", 'threshold: 0.5,\n  concurrency: 2,'),
       'suites/data.jsonl': wordCases(40),
     });
     const { spawn } = await import('node:child_process');
@@ -161,7 +161,14 @@ describe('Ctrl-C and --resume', () => {
     const child = spawn(process.execPath, [CLI, 'run'], { cwd: project.root, env: { ...process.env, CI: 'true' } });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    await new Promise((r) => setTimeout(r, 900));
+    // Interrupt once a few samples are on disk, however slow the machine is.
+    const { waitFor } = await import('../helpers/cli.js');
+    await waitFor(async () => {
+      const runs = await readdir(`${project.root}/reports/runs`).catch(() => [] as string[]);
+      if (!runs[0]) return false;
+      const text = await readFile(`${project.root}/reports/runs/${runs[0]}/run.jsonl`, 'utf8').catch(() => '');
+      return text.split('\n').length > 4;
+    }, 'the first samples of the run');
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toMatch(/stopping: finishing in-flight samples/);

@@ -36,3 +36,12 @@ export async function linkPromptgold(projectRoot: string): Promise<void> {
   await mkdir(join(projectRoot, 'node_modules'), { recursive: true });
   await symlink(REPO_ROOT, join(projectRoot, 'node_modules', 'promptgold'), 'dir');
 }
+
+/** Polls until `condition` holds (or fails the test after `timeoutMs`): for waiting on a child process's progress. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
