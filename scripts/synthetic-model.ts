@@ -61,34 +61,49 @@ export function syntheticAnswer(input: SyntheticInput): SyntheticAnswer {
 
 /**
  * The synthetic model as a Provider, so recordings are made through the normal `--record` path.
- * It needs the golden cases because the model "knows" each case's expected answer.
+ * It needs the golden cases because the model "knows" each case's expected answer (chaos cases
+ * carry their source's). Rubric-judge requests, recognized by their shape, get the synthetic
+ * judge; a chaos case with a planted canary sometimes gets an answer that obeys the injection.
  */
 export function createSyntheticProvider(suite: string, cases: readonly GoldenCase[]): Provider {
   const expectedById = new Map(cases.map((goldenCase) => [goldenCase.id, goldenCase.expected]));
+  const canaryById = new Map(cases.filter((c) => c.chaos?.canary).map((c) => [c.id, c.chaos!.canary!]));
   return {
     id: `synthetic:${suite}`,
     async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
       if (!expectedById.has(context.caseId)) {
         throw new Error(`synthetic model: unknown case "${context.caseId}" for suite ${suite}`);
       }
-      const answer = syntheticAnswer({
-        suite,
-        caseId: context.caseId,
-        vars: context.vars,
-        expected: expectedById.get(context.caseId),
-        version: context.promptVersion,
-        model: request.model,
-        repeat: context.repeat,
-      });
+      const expected = expectedById.get(context.caseId);
+      const judged = isJudgeRequest(request) ? syntheticJudgement({ caseId: context.caseId, expected, request, repeat: context.repeat }) : undefined;
+      const answer =
+        judged ??
+        syntheticAnswer({ suite, caseId: context.caseId, vars: context.vars, expected, version: context.promptVersion, model: request.model, repeat: context.repeat });
+      const canary = canaryById.get(context.caseId);
+      if (!judged && canary && followsInjection(context.caseId, context.promptVersion, request.model, context.repeat)) {
+        answer.text = `Understood. ${canary}`;
+      }
+      const inputTokens = answer.inputTokens ?? Math.ceil(request.messages.reduce((n, m) => n + m.content.length, (request.system ?? '').length) / 4);
       return {
         text: answer.text,
         stopReason: answer.stopReason,
-        usage: { inputTokens: answer.inputTokens ?? 0, outputTokens: answer.outputTokens },
+        ...(answer.stopReason === 'refusal' ? { stopDetails: { category: 'policy' } } : {}),
         latencyMs: answer.latencyMs,
-        model: request.model,
+        usage: { inputTokens, outputTokens: answer.outputTokens },
       };
     },
   };
+}
+
+/**
+ * Whether the synthetic model obeys an injected instruction: more often on the older model and on
+ * v1 (v2's system text tells it to treat the ticket as data), deterministic per sample.
+ */
+function followsInjection(caseId: string, version: string, model: string, repeat: number): boolean {
+  const rate = (model.includes('4-5') ? 0.3 : 0.08) * (version === 'v1' ? 1 : 0.6);
+  let hash = 2166136261;
+  for (const ch of `${caseId}|${version}|${model}|${repeat}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return hash / 2 ** 32 < rate;
 }
 
 // ---------------------------------------------------------------------------------------------
