@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRng } from '../dist/stats/random.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
@@ -14,16 +15,10 @@ const rssProbe = join(repo, 'bench/rss-probe.mjs');
 const CASES = 20_000;
 const REPEATS = 5;
 
-/** Small deterministic PRNG (mulberry32), so both records are the same on every machine. */
+/** Floats in [0, 1) from the project's seeded generator, so generated records are the same on every machine. */
 function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = createRng(seed);
+  return () => generator.next();
 }
 
 async function writeRecord(file, { seed, passBias }) {

@@ -12,22 +12,17 @@ import { chromium } from 'playwright-core';
 import { compareRecords } from '../dist/compare/index.js';
 import { SummaryBuilder } from '../dist/records/summary.js';
 import { writeHtmlReport } from '../dist/report/html/index.js';
+import { createRng } from '../dist/stats/random.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CASES = 5000;
 const REPEATS = 2;
 const TRIALS = 3;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Floats in [0, 1) from the project's seeded generator, so generated records are the same on every machine. */
 function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = createRng(seed);
+  return () => generator.next();
 }
 
 const WORDS = 'customer charged twice invoice refund login password reset export csv fails large account locked payroll tax report missing page slow error timeout'.split(' ');
