@@ -3,6 +3,7 @@
  * console, Markdown, JSON, JUnit and the HTML report — is rendered from. Derived from run records
  * alone; serializable as JSON.
  */
+import type { JudgeUsage } from '../scoring/types.js';
 
 export type CaseStatus =
   | 'regressed'
@@ -176,7 +177,7 @@ export interface PairwiseSummary {
   winRate: number | null;
   interval: { low: number; high: number };
   /** Judge usage, apart from the runs' own. */
-  judge: { calls: number; inputTokens: number; outputTokens: number; costUsd: number; latencyMs: number; cached: number };
+  judge: JudgeUsage;
   perCase: Array<{ caseId: string; outcome: 'win' | 'tie' | 'loss' | 'unscored'; reason: string }>;
 }
 

@@ -12,6 +12,7 @@ import { readMeta, writeMeta } from '../records/runDir.js';
 import { readRecordLines } from '../records/reader.js';
 import { buildRequest } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
+import { isFinishedSample } from './run.js';
 import { planSamples, type PlannedSample } from './plan.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
@@ -116,7 +117,7 @@ async function doneIndices(recordFile: string): Promise<Set<number>> {
   const done = new Set<number>();
   try {
     for await (const { value } of readRecordLines(recordFile)) {
-      if (value.type === 'sample' && value.error?.kind !== 'budget') done.add(value.index);
+      if (value.type === 'sample' && isFinishedSample(value)) done.add(value.index);
     }
   } catch {
     // no record yet: nothing is done

@@ -98,11 +98,9 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   const chaos = await chaosInfo(planned, env);
   if (chaos) sample.chaos = chaos;
 
-  const signal = env.runSignal;
+  const scorerContext: ScorerContext = { ...env.scorerContext, signal: env.runSignal };
   const scores: Score[] = [];
-  for (const scorer of env.scorersFor(planned)) {
-    scores.push(await runScorer(scorer, sample, { ...env.scorerContext, signal }));
-  }
+  for (const scorer of env.scorersFor(planned)) scores.push(await runScorer(scorer, sample, scorerContext));
   const record: SampleRecord = {
     ...base,
     output: generation.text,

@@ -274,7 +274,7 @@ async function readPrevious(file: string, header: RecordHeader, loaded: LoadedSu
         );
       }
       headerText = text;
-    } else if (value.type === 'sample' && keepOnResume(value)) {
+    } else if (value.type === 'sample' && isFinishedSample(value)) {
       done.add(value.index);
       if (chaosSources.has(value.caseId)) {
         sources.set(sourceKey(value.version, value.model, value.repeat, value.caseId), {
@@ -304,8 +304,8 @@ async function readPromptLines(file: string): Promise<Map<string, string>> {
   return lines;
 }
 
-/** Budget skips are not done: --resume runs them once the budget allows. */
-function keepOnResume(sample: SampleRecord): boolean {
+/** Whether a recorded sample is finished. Budget skips are not: --resume runs them once the budget allows. */
+export function isFinishedSample(sample: SampleRecord): boolean {
   return sample.error?.kind !== 'budget';
 }
 
