@@ -185,3 +185,9 @@ export function daysUntilRetirement(model: ModelInfo, today: Date = new Date()):
   const start = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
   return Math.round((retires - start) / 86_400_000);
 }
+
+/** The smallest input window among these models (padding chaos operators fill a share of it). */
+export function smallestContextWindow(modelIds: readonly string[], table: ModelTable): number | undefined {
+  const windows = modelIds.map((id) => table.get(id)?.contextWindow).filter((w): w is number => w !== undefined);
+  return windows.length ? Math.min(...windows) : undefined;
+}

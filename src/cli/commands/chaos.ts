@@ -9,7 +9,7 @@ import { stableStringify } from '../../canonical.js';
 import type { GoldenCase } from '../../datasets/types.js';
 import { importSuites, loadSuite } from '../../engine/loadSuite.js';
 import { InputError } from '../../errors.js';
-import { loadModelTable } from '../../providers/pricing.js';
+import { loadModelTable, smallestContextWindow } from '../../providers/pricing.js';
 import { parseIntegerOption, parseListOption } from '../options.js';
 
 export interface ChaosFlags {
@@ -34,8 +34,8 @@ export async function chaosCommand(suiteFile: string | undefined, flags: ChaosFl
     ...(flags.seed ? { seed: parseIntegerOption(flags.seed, '--seed', 0) } : {}),
     ...(flags.perCase ? { perCase: parseIntegerOption(flags.perCase, '--per-case', 1) } : {}),
   };
-  const windows = suite!.models.map((id) => loadModelTable().get(id)?.contextWindow).filter((w): w is number => w !== undefined);
-  const loaded = await loadSuite({ ...suite!, chaos }, suiteFile, { chaos: true, ...(windows.length ? { contextWindowTokens: Math.min(...windows) } : {}) });
+  const window = smallestContextWindow(suite!.models, loadModelTable());
+  const loaded = await loadSuite({ ...suite!, chaos }, suiteFile, { chaos: true, ...(window ? { contextWindowTokens: window } : {}) });
   const generated = loaded.cases.filter((c) => c.chaos);
   if (flags.out) {
     const file = resolve(flags.out);

@@ -9,7 +9,7 @@ import type { ProgressMode } from '../../engine/progress.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { gitInfo } from '../../gitInfo.js';
 import { CostBudget } from '../../providers/budget.js';
-import { loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
+import { loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
 import { RateLimiter } from '../../providers/pacing.js';
 import { withRecording } from '../../providers/record.js';
 import { anthropicOptions, createProviderStack, defaultCacheDir, providerKindOf, type ProviderKind } from '../../providers/stack.js';
@@ -205,8 +205,8 @@ async function resumeJobs(reference: string, outDir: string, root: string, model
 
 /** Padding chaos operators fill a fraction of the smallest context window among the suite's models. */
 function withContextWindow(overrides: SuiteOverrides, suiteModels: string[], table: ModelTable): SuiteOverrides {
-  const windows = (overrides.models ?? suiteModels).map((id) => table.get(id)?.contextWindow).filter((w): w is number => w !== undefined);
-  return windows.length ? { ...overrides, contextWindowTokens: Math.min(...windows) } : overrides;
+  const window = smallestContextWindow(overrides.models ?? suiteModels, table);
+  return window ? { ...overrides, contextWindowTokens: window } : overrides;
 }
 
 function overridesFrom(flags: RunFlags): SuiteOverrides {
