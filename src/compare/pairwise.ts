@@ -13,6 +13,7 @@ import { pairwiseRequest } from '../scoring/judge/prompt.js';
 import type { JudgeUsage } from '../scoring/types.js';
 import type { Provider } from '../providers/types.js';
 import { wilsonInterval } from '../stats/index.js';
+import type { PairwiseSummary } from './types.js';
 
 export interface PairwiseInput {
   caseId: string;
@@ -52,17 +53,9 @@ export interface PairwiseCase {
   orders: [OrderJudgement, OrderJudgement];
 }
 
-export interface PairwiseResult {
-  wins: number;
-  ties: number;
-  losses: number;
-  unscored: number;
-  /** Candidate wins / (wins + losses); ties and unscored cases are left out. null when no case is decisive. */
-  winRate: number | null;
-  /** Wilson 95% interval on winRate ([0, 1] when no case is decisive). */
-  interval: { low: number; high: number };
+/** Win / tie / loss over the cases with an interval (the comparison's PairwiseSummary, with each case's two orders). */
+export interface PairwiseResult extends Omit<PairwiseSummary, 'model' | 'perCase'> {
   perCase: PairwiseCase[];
-  judge: JudgeUsage;
 }
 
 export async function pairwiseJudge(pairs: readonly PairwiseInput[], options: PairwiseOptions): Promise<PairwiseResult> {

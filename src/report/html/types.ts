@@ -5,6 +5,7 @@
  * small; strings that repeat across samples (scorer reasons) are interned in `strings`.
  */
 import type { CaseStatus, OperationalDeltas, PairedStatistics, Verdict } from '../../compare/types.js';
+import type { NoiseFigures } from '../../calibrate/types.js';
 
 export const REPORT_DATA_VERSION = 1;
 
@@ -182,12 +183,5 @@ export interface CalibrationView {
   };
   /** Labels as category names (`pass`/`fail` or the level). */
   disagreements: Array<{ caseId: string; human: string; judge: string; reason: string }>;
-  noise: {
-    judgementsPerOutput: number;
-    outputs: number;
-    unanimous: number | null;
-    pairwiseAgreement: number | null;
-    meanStdev: number | null;
-    maxStdev: number | null;
-  };
+  noise: NoiseFigures;
 }
