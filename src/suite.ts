@@ -3,33 +3,14 @@
  * Declared in TypeScript with `defineSuite` in `*.eval.ts` files under `suites/`; relative paths are resolved
  * against the suite file's folder.
  */
-import type { Provider, GenerateContext } from './providers/types.js';
-import type { Scorer } from './scoring/types.js';
+import type { ChaosConfig } from './chaos/config.js';
 import type { CaseSelection } from './datasets/types.js';
+import type { FunctionTarget } from './providers/function.js';
+import type { Provider } from './providers/types.js';
+import type { Scorer } from './scoring/types.js';
 
-/** The user's own code under test: receives the case vars (and the rendered prompt in ctx). */
-export type FunctionTarget = (
-  input: Record<string, unknown>,
-  context: FunctionTargetContext,
-) => Promise<string | object> | string | object;
-
-export interface FunctionTargetContext extends GenerateContext {
-  model: string;
-  system?: string;
-  prompt: string;
-}
-
-export interface ChaosConfig {
-  /** Operator names (see `promptgold chaos --list`); default: all. */
-  operators?: string[];
-  /** Variants per golden case (default 1 per operator). */
-  perCase?: number;
-  /** Which vars to mutate (default: every string var). */
-  fields?: string[];
-  seed?: number;
-  /** Extra scorers for chaos samples (invariants such as sameAsSource). */
-  invariants?: Scorer[];
-}
+export type { ChaosConfig } from './chaos/config.js';
+export type { FunctionTarget, FunctionTargetContext } from './providers/function.js';
 
 export interface VerdictPolicy {
   maxPassRateDrop?: number;

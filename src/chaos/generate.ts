@@ -5,7 +5,7 @@
  */
 import type { ChaosOrigin, GoldenCase } from '../datasets/types.js';
 import { InputError } from '../errors.js';
-import type { ChaosConfig } from '../suite.js';
+import type { ChaosConfig } from './config.js';
 import { makeCanary } from './canary.js';
 import { estimateTokensByLength, type ChaosFamily, type ChaosOperator, type OperatorContext } from './operator.js';
 import { CHAOS_OPERATORS, getOperator } from './operators/index.js';

@@ -8,11 +8,10 @@
  */
 import { generationKey } from '../providers/requestKey.js';
 import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
+import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
-import { readRecordLines } from '../records/reader.js';
 import { buildRequest } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
-import { isFinishedSample } from './run.js';
 import { planSamples, type PlannedSample } from './plan.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
@@ -31,7 +30,6 @@ export interface BatchProgressLike {
 export interface BatchPhaseOptions {
   transport: BatchTransport;
   runDir: string;
-  recordFile: string;
   pollMs?: number;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
@@ -50,10 +48,10 @@ export function batchCustomId(index: number): string {
 }
 
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
-  const done = await doneIndices(options.recordFile);
+  const done = await finishedSampleIndices(options.runDir);
   const keyOfCustomId = new Map<string, string>();
   const items: Array<{ customId: string; request: GenerationRequest }> = [];
-  for (const planned of planSamples({ prompts: loaded.prompts, models: loaded.models, cases: loaded.cases, repeats: loaded.repeats })) {
+  for (const planned of planSamples(loaded.plan)) {
     if (done.has(planned.index)) continue;
     const request = requestOf(planned);
     const customId = batchCustomId(planned.index);
@@ -111,16 +109,4 @@ function answeringFrom(answers: Map<string, Generation | ProviderError>): Provid
       return answer;
     },
   };
-}
-
-async function doneIndices(recordFile: string): Promise<Set<number>> {
-  const done = new Set<number>();
-  try {
-    for await (const { value } of readRecordLines(recordFile)) {
-      if (value.type === 'sample' && isFinishedSample(value)) done.add(value.index);
-    }
-  } catch {
-    // no record yet: nothing is done
-  }
-  return done;
 }

@@ -15,6 +15,7 @@ import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } 
 import { checkFromSpec } from '../scoring/checks.js';
 import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
+import type { PlanShape } from './plan.js';
 
 export interface LoadedSuite {
   suite: Suite;
@@ -24,6 +25,8 @@ export interface LoadedSuite {
   root: string;
   prompts: CompiledPrompt[];
   dataset: Dataset;
+  /** What the plan is made of: versions × models × cases × repeats. */
+  plan: PlanShape;
   cases: GoldenCase[];
   models: string[];
   repeats: number;
@@ -168,6 +171,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
 
   return {
     suite,
+    plan: { prompts, models, cases, repeats },
     file: resolve(file),
     relativeFile,
     root,

@@ -1,6 +1,17 @@
 /** The function provider: the user's own code under test, called with the case vars. */
-import type { FunctionTarget } from '../suite.js';
 import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider } from './types.js';
+
+/** The user's own code under test: receives the case vars (and the rendered prompt in the context). */
+export type FunctionTarget = (
+  input: Record<string, unknown>,
+  context: FunctionTargetContext,
+) => Promise<string | object> | string | object;
+
+export interface FunctionTargetContext extends GenerateContext {
+  model: string;
+  system?: string;
+  prompt: string;
+}
 
 export function createFunctionProvider(target: FunctionTarget, name = target.name || 'anonymous'): Provider {
   return {

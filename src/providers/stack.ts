@@ -1,85 +1,61 @@
 /**
- * Builds the provider stack a run uses: the base provider (replay, anthropic or the user's
- * function) wrapped by the cross-cutting layers, innermost first: cache → budget → record.
+ * Builds a provider stack: the base provider (replay, anthropic or the user's function) wrapped by
+ * the cross-cutting layers, innermost first: cache → budget → record. Knows nothing of suites or
+ * configuration files: the run's composition root (`engine/assemble.ts`) decides what goes in.
  */
-import { join } from 'node:path';
-import type { PromptgoldConfig } from '../config.js';
-import { InputError } from '../errors.js';
-import type { LoadedSuite } from '../engine/loadSuite.js';
+import type { AnthropicProviderOptions } from './anthropic/client.js';
 import { CostBudget, withBudget } from './budget.js';
 import { withCache } from './cache.js';
-import { createFunctionProvider } from './function.js';
+import { createFunctionProvider, type FunctionTarget } from './function.js';
 import { costOfUsage, type ModelTable } from './pricing.js';
-import type { RateLimiter } from './pacing.js';
 import { withRecording } from './record.js';
 import { createReplayProvider } from './replay.js';
 import type { Provider } from './types.js';
 
 export type ProviderKind = 'replay' | 'anthropic' | 'function';
 
-export interface StackOptions {
-  kind?: ProviderKind;
-  record?: boolean;
-  cache?: boolean;
-  cacheDir: string;
-  models: ModelTable;
-  config: PromptgoldConfig;
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['replay', 'anthropic', 'function'];
+
+export function isProviderKind(value: string): value is ProviderKind {
+  return (PROVIDER_KINDS as readonly string[]).includes(value);
+}
+
+export type BaseProviderSpec =
+  | { kind: 'replay'; recordingsFile: string; models: ModelTable; recordHint?: string }
+  | { kind: 'function'; target: FunctionTarget | Provider }
+  | { kind: 'anthropic'; options: AnthropicProviderOptions };
+
+export interface ProviderLayers {
+  /** Response cache folder; no cache when absent. */
+  cacheDir?: string;
   budget?: CostBudget;
-  /** Shared by every provider of the run (all suites, judges). */
-  limiter?: RateLimiter;
+  /** Recordings file every response is written to (`--record`). */
+  recordTo?: string;
 }
 
-export function providerKindOf(loaded: LoadedSuite, requested?: string): ProviderKind {
-  const kind = requested ?? (typeof loaded.suite.provider === 'string' ? loaded.suite.provider : loaded.suite.provider ? 'function' : 'replay');
-  if (kind !== 'replay' && kind !== 'anthropic' && kind !== 'function') {
-    throw new InputError(`unknown provider "${kind}"`, { field: '--provider' }, 'use replay, anthropic or function');
+export async function createBaseProvider(spec: BaseProviderSpec): Promise<Provider> {
+  if (spec.kind === 'replay') {
+    return createReplayProvider(spec.recordingsFile, {
+      priceOf: (request, generation) => {
+        const model = spec.models.get(request.model);
+        return model && generation.usage ? costOfUsage(generation.usage, model) : undefined;
+      },
+      ...(spec.recordHint ? { recordHint: spec.recordHint } : {}),
+    });
   }
-  return kind;
+  if (spec.kind === 'function') return typeof spec.target === 'function' ? createFunctionProvider(spec.target) : spec.target;
+  const { createAnthropicProvider } = await import('./anthropic/index.js');
+  return createAnthropicProvider(spec.options);
 }
 
-export async function createProviderStack(loaded: LoadedSuite, options: StackOptions): Promise<Provider> {
-  const kind = options.kind ?? providerKindOf(loaded);
-  let provider = await baseProvider(loaded, kind, options);
-  if (kind === 'anthropic' && options.cache !== false) provider = withCache(provider, options.cacheDir);
-  if (options.budget) provider = withBudget(provider, options.budget);
-  if (options.record) provider = withRecording(provider, loaded.recordingsFile);
+export function withLayers(base: Provider, layers: ProviderLayers): Provider {
+  let provider = base;
+  if (layers.cacheDir) provider = withCache(provider, layers.cacheDir);
+  if (layers.budget) provider = withBudget(provider, layers.budget);
+  if (layers.recordTo) provider = withRecording(provider, layers.recordTo);
   return provider;
 }
 
-async function baseProvider(loaded: LoadedSuite, kind: ProviderKind, options: StackOptions): Promise<Provider> {
-  if (kind === 'replay') {
-    return createReplayProvider(loaded.recordingsFile, {
-      priceOf: (request, generation) => {
-        const model = options.models.get(request.model);
-        return model && generation.usage ? costOfUsage(generation.usage, model) : undefined;
-      },
-      recordHint: `record it with: promptgold run ${loaded.relativeFile} --provider anthropic --record`,
-    });
-  }
-  if (kind === 'function') {
-    const target = loaded.suite.provider;
-    if (typeof target === 'function') return createFunctionProvider(target);
-    if (target && typeof target === 'object') return target;
-    throw new InputError('--provider function needs the suite to set `provider` to a function', { file: loaded.relativeFile, field: 'provider' });
-  }
-  const { createAnthropicProvider } = await import('./anthropic/index.js');
-  return createAnthropicProvider(anthropicOptions(loaded, options));
-}
-
-/** Options of the Anthropic provider and batch client, from the project config and the suite. */
-export function anthropicOptions(loaded: LoadedSuite, options: Pick<StackOptions, 'config' | 'models' | 'limiter'>) {
-  const anthropic = options.config.anthropic ?? {};
-  return {
-    models: options.models,
-    timeoutMs: anthropic.timeoutMs ?? loaded.timeoutMs,
-    ...(anthropic.baseURL ? { baseURL: anthropic.baseURL } : {}),
-    ...(anthropic.maxRetries !== undefined ? { maxRetries: anthropic.maxRetries } : {}),
-    ...(anthropic.maxInputTokensPerRequest ? { maxInputTokensPerRequest: anthropic.maxInputTokensPerRequest } : {}),
-    ...(anthropic.countTokens ? { countTokens: true } : {}),
-    ...(options.limiter ? { limiter: options.limiter } : {}),
-  };
-}
-
-export function defaultCacheDir(root: string, config: PromptgoldConfig): string {
-  return config.cacheDir ? join(root, config.cacheDir) : join(root, '.promptgold', 'cache');
+export async function createProviderStack(spec: BaseProviderSpec, layers: ProviderLayers = {}): Promise<Provider> {
+  return withLayers(await createBaseProvider(spec), layers);
 }

@@ -5,10 +5,10 @@
  * every part at once (each part is already in plan order), and a fresh summary is computed.
  * Also home of `writeRunFolder`, which writes a record from samples already in memory.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
+import { readPromptStore } from './promptStore.js';
 import { readRecordHeader, readRecordLines } from './reader.js';
 import { runPaths, writeMeta, type RunMeta } from './runDir.js';
 import { SummaryBuilder } from './summary.js';
@@ -108,7 +108,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
 
   await mkdir(outDir, { recursive: true });
   const paths = runPaths(outDir);
-  const prompts = await readPromptStores(files);
+  const prompts = await readPromptStore(files);
   const writer = new JsonlWriter(paths.record);
   const promptWriter = new JsonlWriter(paths.prompts);
   const writtenPrompts = new Set<string>();
@@ -136,7 +136,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
       const prompt = prompts.get(sample.promptHash);
       if (prompt !== undefined && !writtenPrompts.has(sample.promptHash)) {
         writtenPrompts.add(sample.promptHash);
-        await promptWriter.writeRaw(`${prompt}\n`);
+        await promptWriter.writeRaw(`${prompt.text}\n`);
       }
       await writer.writeRaw(`${text}\n`);
       summary.add(sample);
@@ -159,24 +159,6 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
     await writer.close();
     await promptWriter.close();
   }
-}
-
-/** Hash → line of every part's prompts.jsonl (absent stores are fine: prompts are optional). */
-async function readPromptStores(files: readonly string[]): Promise<Map<string, string>> {
-  const lines = new Map<string, string>();
-  for (const file of files) {
-    const text = await readFile(join(dirname(file), 'prompts.jsonl'), 'utf8').catch(() => '');
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const hash = (JSON.parse(line) as PromptStoreLine).hash;
-        if (!lines.has(hash)) lines.set(hash, line);
-      } catch {
-        // a cut-off last line: the sample that used it carries its hash, the text is only a convenience
-      }
-    }
-  }
-  return lines;
 }
 
 function summaryBuilderFor(header: RecordHeader): SummaryBuilder {

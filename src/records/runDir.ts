@@ -1,6 +1,10 @@
-/** Layout of a run folder: `run.jsonl`, `prompts.jsonl` (unique rendered prompts), `meta.json`. */
-import { readFile, writeFile, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+/**
+ * The run folder: `run.jsonl` (the record), `prompts.jsonl` (unique rendered prompts) and
+ * `meta.json` (status, timings, the flags that shaped the plan). This module is the only place
+ * that knows those names; every other module asks it for paths.
+ */
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
 export interface RunMeta {
@@ -19,24 +23,75 @@ export interface RunMeta {
   provider?: string;
 }
 
-export const RUN_FILE = 'run.jsonl';
-export const PROMPTS_FILE = 'prompts.jsonl';
-export const META_FILE = 'meta.json';
+const RUN_FILE = 'run.jsonl';
+const PROMPTS_FILE = 'prompts.jsonl';
+const META_FILE = 'meta.json';
 
-export function runPaths(dir: string) {
+export interface RunPaths {
+  dir: string;
+  record: string;
+  prompts: string;
+  meta: string;
+}
+
+export function runPaths(dir: string): RunPaths {
   return { dir, record: join(dir, RUN_FILE), prompts: join(dir, PROMPTS_FILE), meta: join(dir, META_FILE) };
 }
 
+/** The prompt store that belongs to a record file (beside it; a baseline file has none). */
+export function promptStoreOf(recordFile: string): string {
+  return join(dirname(recordFile), PROMPTS_FILE);
+}
+
+/** True for `<run folder>/run.jsonl`, false for other records such as committed baselines. */
+export function isRunFolderRecord(recordFile: string): boolean {
+  return basename(recordFile) === RUN_FILE;
+}
+
+/** What a report calls a record: its run folder's name, or a baseline file's own name. */
+export function recordDisplayName(recordFile: string): string {
+  return isRunFolderRecord(recordFile) ? basename(dirname(recordFile)) : basename(recordFile);
+}
+
+/** A run folder or a record file → the record file and its prompt store. */
+export async function runFilesOf(reference: string): Promise<{ record: string; prompts: string }> {
+  const info = await stat(reference).catch(() => undefined);
+  if (!info) throw new InputError('run not found', { file: reference }, 'pass a run folder under reports/runs/ or a run.jsonl file');
+  const record = info.isDirectory() ? join(reference, RUN_FILE) : reference;
+  return { record, prompts: promptStoreOf(record) };
+}
+
+/**
+ * meta.json, or undefined when the folder has none. A file that exists but does not parse (a run
+ * killed mid-write by an older version, a hand edit) is reported, not read as "no meta".
+ */
 export async function readMeta(dir: string): Promise<RunMeta | undefined> {
+  const file = join(dir, META_FILE);
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(dir, META_FILE), 'utf8')) as RunMeta;
+    text = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SyntaxError('not a JSON object');
+    return value as RunMeta;
+  } catch (error) {
+    throw new InputError(
+      `${META_FILE} is damaged (${(error as Error).message})`,
+      { file },
+      `it holds the run's status and the flags that shaped its plan; restore it, or start a new run`,
+    );
+  }
 }
 
+/** Written to a temporary file and renamed over the old one, so a kill never leaves half a meta.json. */
 export async function writeMeta(dir: string, meta: RunMeta): Promise<void> {
-  await writeFile(join(dir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  const file = join(dir, META_FILE);
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(meta, null, 2)}\n`);
+  await rename(temporary, file);
 }
 
 /** `<suite>-<UTC yyyymmdd-hhmmss>`: sorts by time, readable in a listing. */
@@ -46,7 +101,26 @@ export function newRunId(suite: string, now = new Date()): string {
 }
 
 /**
- * Resolve what the user named to a run.jsonl: a run folder, a run.jsonl, any .jsonl record (a
+ * Creates a new run folder under `outDir` and returns it. The folder is created exclusively, so
+ * two runs started in the same second (in one process or in two) never share one: the second
+ * gets `-2`, the third `-3` and so on.
+ */
+export async function claimRunFolder(outDir: string, baseId: string): Promise<{ runId: string; runDir: string }> {
+  await mkdir(outDir, { recursive: true });
+  for (let n = 1; ; n++) {
+    const runId = n === 1 ? baseId : `${baseId}-${n}`;
+    const runDir = join(outDir, runId);
+    try {
+      await mkdir(runDir);
+      return { runId, runDir };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/**
+ * Resolve what the user named to a record file: a run folder, a run.jsonl, any .jsonl record (a
  * committed baseline), or a suite name (its latest run under `runsDir`).
  */
 export async function resolveRecordPath(reference: string, runsDir: string): Promise<string> {
@@ -77,4 +151,10 @@ export async function latestRunOf(suite: string, runsDir: string): Promise<strin
     .sort((a, b) => runOrder(a.slice(prefix.length)).localeCompare(runOrder(b.slice(prefix.length))));
   const last = matches.at(-1);
   return last ? join(runsDir, last) : undefined;
+}
+
+/** The record file of the suite's latest run, or undefined when there is none. */
+export async function latestRecordOf(suite: string, runsDir: string): Promise<string | undefined> {
+  const dir = await latestRunOf(suite, runsDir);
+  return dir ? join(dir, RUN_FILE) : undefined;
 }

@@ -1,16 +1,21 @@
-/** Appends record lines to a file through one buffered stream, honoring backpressure. */
+/** Appends JSONL lines to a file through one buffered stream, honoring backpressure. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stableStringify } from '../canonical.js';
+import { InfrastructureError } from '../errors.js';
 
 export class JsonlWriter {
   private readonly stream: WriteStream;
   private failure: Error | undefined;
 
-  constructor(readonly file: string, options: { append?: boolean } = {}) {
-    this.stream = createWriteStream(file, { flags: options.append ? 'a' : 'w' });
-    this.stream.on('error', (error) => {
-      this.failure = error;
+  /** `exclusive`: the file must not exist yet (a fresh run's record); finding it is an error. */
+  constructor(readonly file: string, options: { append?: boolean; exclusive?: boolean } = {}) {
+    this.stream = createWriteStream(file, { flags: options.append ? 'a' : options.exclusive ? 'wx' : 'w' });
+    this.stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.failure =
+        error.code === 'EEXIST'
+          ? new InfrastructureError(`${file} already exists: another run is writing to this run folder`, 'start the run again: it claims a new folder', error)
+          : error;
     });
   }
 
@@ -22,12 +27,16 @@ export class JsonlWriter {
   async writeRaw(text: string): Promise<void> {
     if (this.failure) throw this.failure;
     if (!this.stream.write(text)) await once(this.stream, 'drain');
+    if (this.failure) throw this.failure;
   }
 
   async close(): Promise<void> {
-    if (this.stream.closed) return;
+    if (this.stream.closed || this.stream.destroyed) {
+      if (this.failure) throw this.failure;
+      return;
+    }
     await new Promise<void>((resolve, reject) => {
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      this.stream.end((error?: Error | null) => (error ? reject(this.failure ?? error) : resolve()));
     });
     if (this.failure) throw this.failure;
   }

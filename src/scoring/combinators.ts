@@ -56,6 +56,7 @@ export function all(scorers: readonly Scorer[], options: CombinatorOptions = {})
   const name = options.name ?? `all(${childList(scorers)})`;
   return {
     name,
+    children: scorers,
     async score(sample, context) {
       const children = await runChildren(scorers, sample, context);
       const failed = children.filter((child) => !child.pass);
@@ -74,6 +75,7 @@ export function any(scorers: readonly Scorer[], options: CombinatorOptions = {})
   const name = options.name ?? `any(${childList(scorers)})`;
   return {
     name,
+    children: scorers,
     async score(sample, context) {
       const children = await runChildren(scorers, sample, context);
       const passed = children.filter((child) => child.pass);
@@ -108,6 +110,7 @@ export function weighted(entries: readonly WeightedEntry[], options: WeightedOpt
 
   return {
     name,
+    children: scorers,
     async score(sample, context) {
       const children = await runChildren(scorers, sample, context);
       let sum = 0;

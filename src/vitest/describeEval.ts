@@ -55,9 +55,8 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
   const { loaded, header } = prepared;
   const suiteName = loaded.suite.name;
   const run = { key: `${suiteName}:${header.planHash}`, suite: suiteName };
-  const execution = new EvalExecution(loaded, { provider: prepared.provider });
+  const execution = new EvalExecution(loaded, { provider: prepared.provider, judge: prepared.judge });
   const planned = new Map<string, PlannedSample>();
-  const shape = { prompts: loaded.prompts, models: loaded.models, cases: loaded.cases.filter((c) => !c.chaos), repeats: loaded.repeats };
   const passRateName = passRateTestName(suiteName, shard ? null : loaded.threshold);
 
   // vitest passes fixtures first (it requires a destructuring pattern there), the block second.
@@ -80,10 +79,10 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
 
   afterAll(async () => {
     await execution.whenDone();
-    await prepared.provider.close?.();
+    await prepared.close();
   });
 
-  for (const sample of planSamples(shape)) {
+  for (const sample of planSamples(loaded.plan)) {
     if (!inShard(sample.index, shard)) continue;
     const name = sampleTestName(suiteName, sample, loaded.repeats);
     planned.set(name, sample);

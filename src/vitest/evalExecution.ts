@@ -6,8 +6,9 @@
 import { setMaxListeners } from 'node:events';
 import { executeSample, type ExecutedSample } from '../engine/executeSample.js';
 import type { LoadedSuite } from '../engine/loadSuite.js';
-import type { PlannedSample } from '../engine/plan.js';
+import { planSamples, type PlannedSample } from '../engine/plan.js';
 import { runOrdered } from '../engine/scheduler.js';
+import { SourceResults } from '../engine/sourceResults.js';
 import { errorMessage } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { SummaryBuilder } from '../records/summary.js';
@@ -60,6 +61,7 @@ export class EvalExecution {
     if (this.finished) return;
     for (const planned of samples) this.slot(planned.index);
     const loaded = this.loaded;
+    const sources = this.sourcesFor(samples);
     this.finished = runOrdered(samples, {
       concurrency: loaded.concurrency,
       shouldStop: () => this.controller.signal.aborted,
@@ -70,9 +72,9 @@ export class EvalExecution {
           timeoutMs: loaded.timeoutMs,
           runSignal: this.controller.signal,
           scorerContext: this.options.judge ? { judge: this.options.judge } : {},
-          // Chaos cases are not registered by describeEval, so no sample awaits a source result.
-          sourceResult: () => undefined,
+          sourceResult: (sample) => sources.awaitSource(sample),
         });
+        sources.resolve(planned, executed?.record);
         if (executed) {
           this.summary.add(executed.record);
           this.executedCount++;
@@ -92,6 +94,19 @@ export class EvalExecution {
         this.settleRest();
       },
     );
+  }
+
+  /**
+   * Golden results for chaos samples. A golden sample that is not selected (`-t`, a shard) will
+   * never run, so its chaos variants are scored without it rather than waiting for it.
+   */
+  private sourcesFor(selected: PlannedSample[]): SourceResults {
+    const sources = new SourceResults(this.loaded.cases);
+    const running = new Set(selected.map((planned) => planned.index));
+    for (const planned of planSamples(this.loaded.plan)) {
+      if (!planned.case.chaos && !running.has(planned.index)) sources.resolve(planned, undefined);
+    }
+    return sources;
   }
 
   /** The executed sample, or undefined when it was never run (the run stopped first). */

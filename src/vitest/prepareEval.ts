@@ -1,22 +1,23 @@
 /**
- * Turns what the test file passed to describeEval into a loaded suite, the provider stack that
- * answers it and the record header, exactly as `promptgold run` would build them (so the plan
- * hash matches and `promptgold compare` can pair a vitest run with a CLI run).
+ * Turns what the test file passed to describeEval into a loaded suite, the provider and judge
+ * stacks that answer it and the record header — through the same composition root as
+ * `promptgold run` (so the plan hash matches, `promptgold compare` can pair a vitest run with a
+ * CLI run, and pacing, judges, budgets and the context window behave the same).
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config.js';
-import { importSuites, loadSuite, type LoadedSuite, type SuiteOverrides } from '../engine/loadSuite.js';
-import { buildRecordHeader } from '../engine/run.js';
+import type { CaseSelection } from '../datasets/types.js';
+import { RunSession } from '../engine/assemble.js';
+import { importSuites, type LoadedSuite, type SuiteOverrides } from '../engine/loadSuite.js';
+import { buildRecordHeader } from '../engine/recordHeader.js';
 import { InputError } from '../errors.js';
-import { loadModelTable, type ModelTableJson } from '../providers/pricing.js';
-import { createProviderStack, defaultCacheDir, providerKindOf } from '../providers/stack.js';
+import type { FunctionTarget } from '../providers/function.js';
 import type { Provider } from '../providers/types.js';
 import type { RecordHeader } from '../records/types.js';
-import { defineSuite, isSuite, type FunctionTarget, type Suite, type SuiteDefinition } from '../suite.js';
+import { defineSuite, isSuite, type Suite, type SuiteDefinition } from '../suite.js';
 import { TOOL_VERSION } from '../version.js';
 
-export interface DescribeEvalOptions extends SuiteOverrides {
+export interface DescribeEvalOptions {
   /** A suite (from defineSuite), an inline definition, or the path of a `*.eval.ts` suite file. */
   suite: Suite | SuiteDefinition | string;
   /**
@@ -28,19 +29,33 @@ export interface DescribeEvalOptions extends SuiteOverrides {
   provider?: 'replay' | 'anthropic' | FunctionTarget | Provider;
   /** Write every response to the suite's recordings file (env `PROMPTGOLD_RECORD=1`). */
   record?: boolean;
-  /** Providers for judge calls of rubric scorers. */
+  /** Answers judge calls of rubric scorers instead of the run's judge stack. */
   judge?: (model: string) => Provider;
   /** Project root: config, cache and record paths are relative to it. Default: process.cwd(). */
   root?: string;
+  /** Prompt versions to run (default: the suite's). */
+  versions?: string[];
+  /** Models to run (default: the suite's). */
+  models?: string[];
+  repeats?: number;
+  concurrency?: number;
+  /** Per-sample timeout in ms. */
+  timeoutMs?: number;
+  select?: CaseSelection;
+  /** Add the suite's chaos cases (one test per chaos sample too). */
+  chaos?: boolean;
+  seed?: number;
 }
 
 export interface PreparedEval {
   loaded: LoadedSuite;
   provider: Provider;
+  judge: (model: string) => Provider;
   header: RecordHeader;
   providerKind: string;
   /** Templates and dataset, for watch mode. */
   inputs: string[];
+  close(): Promise<void>;
 }
 
 export function toFilePath(file: string | URL): string {
@@ -63,26 +78,39 @@ export async function resolveSuites(options: DescribeEvalOptions, testFile: stri
   return [{ suite, file: base }];
 }
 
+/**
+ * One session per root and provider choice in a test worker: every describeEval of the worker
+ * shares its rate limiter and budget, as the suites of one `promptgold run` do.
+ */
+const sessions = new Map<string, Promise<RunSession>>();
+
+function sessionFor(options: DescribeEvalOptions): Promise<RunSession> {
+  const root = resolve(options.root ?? process.cwd());
+  const provider = process.env.PROMPTGOLD_PROVIDER || undefined;
+  const record = options.record ?? process.env.PROMPTGOLD_RECORD === '1';
+  const key = `${root}\u0000${provider ?? ''}\u0000${record}`;
+  let session = sessions.get(key);
+  if (!session) {
+    session = RunSession.open({ root, record, ...(provider ? { provider } : {}) });
+    sessions.set(key, session);
+    session.catch(() => sessions.delete(key));
+  }
+  return session;
+}
+
 export async function prepareEval(suite: Suite, file: string, options: DescribeEvalOptions): Promise<PreparedEval> {
-  const root = options.root ?? process.cwd();
+  const session = await sessionFor(options);
   const withProvider: Suite = options.provider ? { ...suite, provider: options.provider } : suite;
-  const loaded = await loadSuite(withProvider, file, overridesOf(options), root);
-  const { config } = await loadConfig(root);
-  const models = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
-  const kind = providerKindOf(loaded, process.env.PROMPTGOLD_PROVIDER || undefined);
-  const provider = await createProviderStack(loaded, {
-    kind,
-    record: options.record ?? process.env.PROMPTGOLD_RECORD === '1',
-    cacheDir: defaultCacheDir(root, config),
-    models,
-    config,
-  });
+  const loaded = await session.loadSuite(withProvider, file, overridesOf(options));
+  const assembled = await session.assemble(loaded);
   return {
     loaded,
-    provider,
+    provider: assembled.provider,
+    judge: options.judge ?? assembled.judge,
     header: buildRecordHeader(loaded, { toolVersion: TOOL_VERSION }),
-    providerKind: kind,
+    providerKind: assembled.kind,
     inputs: [...loaded.prompts.map((p) => p.template.file), loaded.dataset.path],
+    close: () => assembled.close(),
   };
 }
 
@@ -95,7 +123,6 @@ function overridesOf(options: DescribeEvalOptions): SuiteOverrides {
   if (options.timeoutMs !== undefined) overrides.timeoutMs = options.timeoutMs;
   if (options.select) overrides.select = options.select;
   if (options.seed !== undefined) overrides.seed = options.seed;
+  if (options.chaos) overrides.chaos = true;
   return overrides;
 }
-
-/** The same header `promptgold run` writes; git is filled in by the reporter (main process). */

@@ -4,13 +4,12 @@
  * `EvalShardSequencer`, which keeps eval files on every `--shard` so each shard runs its share of
  * the samples. Runs in vitest's main process; imports only `vitest/node` types and the core.
  */
-import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BaseSequencer, type Reporter, type TestModule, type TestSpecification, type Vitest, type WatcherTriggerPattern } from 'vitest/node';
 import { errorMessage } from '../errors.js';
 import { gitInfo } from '../gitInfo.js';
 import { writeRunFolder } from '../records/merge.js';
-import { newRunId } from '../records/runDir.js';
+import { claimRunFolder, newRunId, runPaths } from '../records/runDir.js';
 import { collectEvalRuns, runFolderName, type CollectedRun, type MetaSource } from './collectRuns.js';
 import { SHARD_PROVIDE_KEY } from './shard.js';
 import type { ShardSpec } from './taskMeta.js';
@@ -66,10 +65,10 @@ export default class PromptgoldReporter implements Reporter {
     const now = new Date();
     for (const run of runs) {
       this.remember(run);
-      const dir = uniqueDir(outDir, runFolderName(newRunId(run.suite, now), run.shard));
+      const { runDir: dir } = await claimRunFolder(outDir, runFolderName(newRunId(run.suite, now), run.shard));
       await this.write(run, dir, git, now);
       this.written.push(dir);
-      if (this.options.log !== false) process.stdout.write(`promptgold: ${run.suite}: ${run.samples.length}/${run.header.planned} samples → ${relative(root, dir)}/run.jsonl\n`);
+      if (this.options.log !== false) process.stdout.write(`promptgold: ${run.suite}: ${run.samples.length}/${run.header.planned} samples → ${relative(root, runPaths(dir).record)}\n`);
     }
   }
 
@@ -98,11 +97,6 @@ export default class PromptgoldReporter implements Reporter {
     });
     if (this.options.html !== false) await writeHtml(dir);
   }
-}
-
-function uniqueDir(outDir: string, name: string): string {
-  if (!existsSync(join(outDir, name))) return join(outDir, name);
-  for (let n = 2; ; n++) if (!existsSync(join(outDir, `${name}-${n}`))) return join(outDir, `${name}-${n}`);
 }
 
 /** The HTML renderer is heavy: imported only when a record is written. */

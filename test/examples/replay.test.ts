@@ -2,10 +2,9 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importSuites, loadSuite } from '../../src/engine/loadSuite.js';
+import { RunSession } from '../../src/engine/assemble.js';
+import { importSuites } from '../../src/engine/loadSuite.js';
 import { runSuite } from '../../src/engine/run.js';
-import { createProviderStack } from '../../src/providers/stack.js';
-import { loadModelTable } from '../../src/providers/pricing.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'promptgold-examples-'));
@@ -13,9 +12,10 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 async function replayRun(suiteFile: string, runDir: string) {
   const [suite] = await importSuites(join(REPO_ROOT, suiteFile));
-  const loaded = await loadSuite(suite!, join(REPO_ROOT, suiteFile), {}, REPO_ROOT);
-  const provider = await createProviderStack(loaded, { kind: 'replay', cacheDir: join(scratch, 'cache'), models: loadModelTable(), config: {} });
-  return runSuite(loaded, { provider, judge: () => provider, runDir, runId: 'x', git: { commit: null, dirty: null }, toolVersion: 'test' });
+  const session = await RunSession.open({ root: REPO_ROOT, config: {}, provider: 'replay', onWarning: () => undefined });
+  const loaded = await session.loadSuite(suite!, join(REPO_ROOT, suiteFile));
+  const assembled = await session.assemble(loaded);
+  return runSuite(loaded, { provider: assembled.provider, judge: assembled.judge, runDir, runId: 'x', git: { commit: null, dirty: null }, toolVersion: 'test' });
 }
 
 describe('the offline example', () => {

@@ -10,10 +10,9 @@ import { calibrateSuite } from '../../src/calibrate/calibrate.js';
 import { agreementOf, noiseOf } from '../../src/calibrate/metrics.js';
 import { labeledCases } from '../../src/calibrate/labels.js';
 import type { CalibrationCase, Label } from '../../src/calibrate/types.js';
-import { importSuites, loadSuite } from '../../src/engine/loadSuite.js';
+import { RunSession } from '../../src/engine/assemble.js';
+import { importSuites } from '../../src/engine/loadSuite.js';
 import { InputError } from '../../src/errors.js';
-import { loadModelTable } from '../../src/providers/pricing.js';
-import { createProviderStack } from '../../src/providers/stack.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'promptgold-calibrate-'));
@@ -91,9 +90,10 @@ describe('the offline example', () => {
   it('calibrates the summarize judge from recordings alone', async () => {
     const file = join(REPO_ROOT, 'suites/summarize/summarize.eval.ts');
     const [suite] = await importSuites(file);
-    const loaded = await loadSuite(suite!, file, {}, REPO_ROOT);
-    const provider = await createProviderStack(loaded, { kind: 'replay', cacheDir: join(scratch, 'cache'), models: loadModelTable(), config: {} });
-    const { report, failures } = await calibrateSuite(loaded, { generator: provider, judge: () => provider });
+    const session = await RunSession.open({ root: REPO_ROOT, config: {}, provider: 'replay', onWarning: () => undefined });
+    const loaded = await session.loadSuite(suite!, file);
+    const assembled = await session.assemble(loaded);
+    const { report, failures } = await calibrateSuite(loaded, { generator: assembled.provider, judge: assembled.judge });
     expect(failures).toBe(0);
     expect(report.labeled).toBeGreaterThanOrEqual(12);
     expect(report.cases.filter((c) => c.outputFrom === 'human.output').length).toBeGreaterThanOrEqual(1);

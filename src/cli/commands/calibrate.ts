@@ -2,19 +2,16 @@
  * `promptgold calibrate <suite>`: judge the outputs humans labelled with the suite's rubric scorer,
  * print agreement (percent, kappa, confusion matrix, TPR/TNR, disagreements) and judge noise, and
  * write the report to `<outDir>/calibration/<suite>.json` (plus `--json <file>` when asked).
- * Judge and generator calls go through the same provider stack as `run` (cache, recording, replay).
+ * Judge and generator calls come from the same assembly as `run` (cache, recording, replay, pacing).
  */
 import { relative, resolve } from 'node:path';
 import { calibrateSuite } from '../../calibrate/calibrate.js';
 import { formatCalibration } from '../../calibrate/format.js';
 import { calibrationPath, writeCalibration } from '../../calibrate/store.js';
 import type { CalibrationReport } from '../../calibrate/types.js';
-import { loadConfig } from '../../config.js';
-import { importSuites, loadSuite } from '../../engine/loadSuite.js';
+import { RunSession } from '../../engine/assemble.js';
+import { importSuites } from '../../engine/loadSuite.js';
 import { ExitCode } from '../../errors.js';
-import { loadModelTable, type ModelTableJson } from '../../providers/pricing.js';
-import { createProviderStack, defaultCacheDir, providerKindOf } from '../../providers/stack.js';
-import type { Provider } from '../../providers/types.js';
 import { parseIntegerOption } from '../options.js';
 
 export interface CalibrateFlags {
@@ -26,33 +23,24 @@ export interface CalibrateFlags {
 }
 
 export async function calibrateCommand(suite: string, flags: CalibrateFlags): Promise<number> {
-  const root = process.cwd();
-  const { config } = await loadConfig(root);
-  const models = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
+  const session = await RunSession.open({ record: flags.record === true, cache: flags.cache !== false, ...(flags.provider ? { provider: flags.provider } : {}) });
+  const root = session.root;
   const judgeSamples = flags.judgeSamples ? parseIntegerOption(flags.judgeSamples, '--judge-samples', 1) : 3;
   const file = resolve(suite);
   const reports: CalibrationReport[] = [];
   let failures = 0;
   for (const definition of await importSuites(file)) {
-    const loaded = await loadSuite(definition, file, {}, root);
-    const kind = providerKindOf(loaded, flags.provider);
-    const stackOptions = { record: flags.record === true, cache: flags.cache !== false, cacheDir: defaultCacheDir(root, config), models, config };
-    const generator = await createProviderStack(loaded, { ...stackOptions, kind });
-    // As in `run`: judges share the generator's stack, except behind a function target, which
-    // cannot answer judge prompts; there the judge is a real model.
-    let judgeStack: Provider | undefined;
-    if (kind === 'function') judgeStack = await createProviderStack(loaded, { ...stackOptions, kind: 'anthropic' });
-    const judge = judgeStack ?? generator;
+    const loaded = await session.loadSuite(definition, file);
+    const assembled = await session.assemble(loaded);
     try {
-      const outcome = await calibrateSuite(loaded, { generator, judge: () => judge, judgeSamples });
+      const outcome = await calibrateSuite(loaded, { generator: assembled.provider, judge: assembled.judge, judgeSamples });
       reports.push(outcome.report);
       failures += outcome.failures;
-      const target = calibrationPath(resolve(root, config.outDir ?? 'reports'), loaded.suite.name);
+      const target = calibrationPath(resolve(root, session.config.outDir ?? 'reports'), loaded.suite.name);
       await writeCalibration(target, outcome.report);
       process.stdout.write(`${formatCalibration(outcome.report)}\nreport: ${relative(root, target)}\n`);
     } finally {
-      await generator.close?.();
-      await judgeStack?.close?.();
+      await assembled.close();
     }
   }
   if (flags.json) {

@@ -75,20 +75,16 @@ async function judgePairwise(result: ComparisonResult, model: string, header: Re
   if (!existsSync(suiteFile)) throw new InputError('compare --judge needs the suite file for its rubric', { file: header.suiteFile });
   const suite = (await importSuites(suiteFile)).find((s) => s.name === header.suite);
   if (!suite) throw new InputError(`the suite "${header.suite}" is no longer exported`, { file: header.suiteFile });
-  const { loadSuite } = await import('../../engine/loadSuite.js');
+  const { RunSession } = await import('../../engine/assemble.js');
   const { findRubricScorer } = await import('../../calibrate/calibrate.js');
-  const { createProviderStack, defaultCacheDir } = await import('../../providers/stack.js');
-  const { loadModelTable } = await import('../../providers/pricing.js');
-  const { config } = await loadConfig(root);
-  const loaded = await loadSuite(suite, suiteFile, {}, root);
+  const session = await RunSession.open({ root });
+  const loaded = await session.loadSuite(suite, suiteFile);
   const scorer = findRubricScorer(loaded);
-  const models = loadModelTable((config.models ?? {}) as never);
-  if (!models.get(model)) throw new InputError(`unknown judge model "${model}"`, { field: '--judge' }, `known models: ${models.ids().join(', ')}`);
-  const judge = await createProviderStack(loaded, { kind: 'anthropic', cacheDir: defaultCacheDir(root, config), models, config });
+  const { judge, close } = await session.judgeStack(loaded, model);
   try {
     await addPairwiseJudgements(result, { judge, model, rubric: scorer.rubric, records });
   } finally {
-    await judge.close?.();
+    await close();
   }
 }
 

@@ -6,7 +6,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { mergeRecords } from '../../records/merge.js';
-import { resolveRecordPath } from '../../records/runDir.js';
+import { resolveRecordPath, runPaths } from '../../records/runDir.js';
 import { formatSummaryTable } from '../../report/console.js';
 
 export interface MergeFlags {
@@ -28,7 +28,7 @@ export async function mergeCommand(records: string[], flags: MergeFlags): Promis
   }
   const result = await mergeRecords(files, outDir, basename(outDir));
   process.stdout.write(`\n${formatSummaryTable(result.suite, result.summary)}\n`);
-  process.stdout.write(`merged ${files.length} records, ${result.samples}/${result.planned} samples: ${relative(root, outDir) || '.'}/run.jsonl\n`);
+  process.stdout.write(`merged ${files.length} records, ${result.samples}/${result.planned} samples: ${relative(root, runPaths(outDir).record)}\n`);
   if (!result.complete) {
     process.stderr.write(`WARNING: the merged record is missing ${result.planned - result.samples} planned samples (a shard that did not run or was not passed to merge?)\n`);
   }

@@ -1,25 +1,15 @@
 /** `promptgold run`: load suites, run them through the provider stack, write records, print a summary. */
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { loadConfig, type PromptgoldConfig } from '../../config.js';
-import { importSuites, loadSuite, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
-import { runBatchPhase } from '../../engine/batch.js';
-import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
+import { relative, resolve } from 'node:path';
+import { RunSession } from '../../engine/assemble.js';
+import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import type { ProgressMode } from '../../engine/progress.js';
+import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import { ExitCode, InputError } from '../../errors.js';
-import { gitInfo } from '../../gitInfo.js';
-import { CostBudget } from '../../providers/budget.js';
-import { loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
-import { RateLimiter } from '../../providers/pacing.js';
-import { withRecording } from '../../providers/record.js';
-import { anthropicOptions, createProviderStack, defaultCacheDir, providerKindOf, type ProviderKind } from '../../providers/stack.js';
-import type { Provider } from '../../providers/types.js';
-import { readMeta, resolveRecordPath, newRunId } from '../../records/runDir.js';
 import { readRecordHeader } from '../../records/reader.js';
+import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
 import { formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
-import { checkModelsKnown, enforceForecast, warnOnRetirement, warnOnSelfPreference, warnOnVersionDrift } from '../runChecks.js';
 import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
 
 export interface RunFlags {
@@ -53,74 +43,70 @@ interface SuiteRunOutcome {
 }
 
 export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<number> {
-  const root = process.cwd();
-  const { config } = await loadConfig(root);
-  const outDir = resolve(flags.out ?? join(config.outDir ?? 'reports', 'runs'));
-  const models = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
-  const git = await gitInfo(root);
-
+  const session = await RunSession.open({
+    ...(flags.out ? { runsDir: resolve(flags.out) } : {}),
+    record: flags.record === true,
+    cache: flags.cache !== false,
+    ...(flags.maxCost ? { maxCostUsd: parseNumberOption(flags.maxCost, '--max-cost') } : {}),
+    confirmOverBudget: flags.yes === true,
+  });
+  const root = session.root;
   const stop = new AbortController();
   const removeSignalHandler = installInterruptHandler(stop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
-  let limiter: RateLimiter | undefined;
   try {
-    const jobs = flags.resume ? await resumeJobs(flags.resume, outDir, root, models) : await freshJobs(suiteArgs, flags, config, root, models);
-    const budget = flags.maxCost ? new CostBudget(parseNumberOption(flags.maxCost, '--max-cost')) : config.maxCostUsd ? new CostBudget(config.maxCostUsd) : undefined;
+    const jobs = flags.resume ? await resumeJobs(session, flags.resume) : await freshJobs(session, suiteArgs, flags);
+    const now = new Date();
     for (const job of jobs) {
       if (stop.signal.aborted) break;
-      const kind = providerKindOf(job.loaded, job.provider);
-      if (kind !== 'replay' && kind !== 'function') checkModelsKnown(job.loaded, models);
-      if (budget && kind === 'anthropic' && !flags.resume) enforceForecast(job.loaded, models, budget, flags.yes === true);
-      if (!job.resume) await warnOnVersionDrift(job.loaded, outDir, root);
-      if (kind === 'anthropic') warnOnRetirement(job.loaded, models);
-      limiter ??= kind === 'anthropic' || flags.batch ? createLimiter(config, jobs) : undefined;
-      const stackOptions = {
-        record: flags.record === true,
-        cache: flags.cache !== false,
-        cacheDir: defaultCacheDir(root, config),
-        models,
-        config,
-        ...(budget ? { budget } : {}),
-        ...(limiter ? { limiter } : {}),
-      };
       const batch = flags.batch === true || job.overrides.batch === true;
-      let resume = job.resume;
-      let provider: Provider;
-      if (batch) {
-        if (kind !== 'anthropic') throw new InputError('--batch sends the run through the Message Batches API', { field: '--batch' }, 'use it with --provider anthropic');
-        if (!resume) {
-          await startRunRecord(job.loaded, { runDir: job.runDir, runId: job.runId, git, toolVersion: TOOL_VERSION, meta: { overrides: { ...job.overrides, batch: true }, provider: kind } });
-          resume = true;
-        }
-        provider = await batchProvider(job, { config, models, limiter, record: flags.record === true, signal: stop.signal, quiet: flags.json === true });
-      } else {
-        provider = await createProviderStack(job.loaded, { kind, ...stackOptions });
-      }
-      const judge = judgeFactory(provider, kind, () =>
-        createProviderStack(job.loaded, { kind: 'anthropic', ...stackOptions }),
-      );
-      warnOnSelfPreference(job.loaded);
+      const header = { git: await session.gitInfo(), toolVersion: TOOL_VERSION };
+      // The folder is claimed once the checks pass, so a refused run leaves nothing behind.
+      let folder = job.resume;
+      const claim = async () => (folder ??= await session.claimRunFolder(job.loaded, now));
+      const assembled = await session.assemble(job.loaded, {
+        ...(job.provider ? { provider: job.provider } : {}),
+        resume: job.resume !== undefined,
+        ...(batch
+          ? {
+              batch: {
+                signal: stop.signal,
+                onProgress: (line: string) => {
+                  if (!flags.json) process.stderr.write(`${job.loaded.suite.name}: ${line}\n`);
+                },
+                // A batch run's record exists before the batch is submitted, so a killed run resumes by collecting it.
+                start: async () => {
+                  if (folder) return folder.runDir;
+                  const claimed = await claim();
+                  await startRunRecord(job.loaded, { ...claimed, ...header, meta: { overrides: { ...job.overrides, batch: true }, provider: 'anthropic' } });
+                  return claimed.runDir;
+                },
+              },
+            }
+          : {}),
+      });
+      // A resumed run, or a batch run whose record was started before submitting, continues its record.
+      const resume = folder !== undefined;
+      const { runDir, runId } = await claim();
       let result: RunResult;
       try {
         result = await runSuite(job.loaded, {
-          provider,
-          judge: judge.get,
-          runDir: job.runDir,
-          runId: job.runId,
+          provider: assembled.provider,
+          judge: assembled.judge,
+          runDir,
+          runId,
+          ...header,
           resume,
           progress: progressMode(flags),
           stopSignal: stop.signal,
-          git,
-          toolVersion: TOOL_VERSION,
-          meta: { overrides: job.overrides, provider: kind },
+          meta: { overrides: job.overrides, provider: assembled.kind },
         });
       } finally {
-        await provider.close?.();
-        await judge.close();
+        await assembled.close();
       }
-      outcomes.push({ suite: job.loaded.suite.name, runDir: job.runDir, result });
+      outcomes.push({ suite: job.loaded.suite.name, runDir, result });
       if (!flags.json) printOutcome(job.loaded, result, root);
-      if (flags.html !== false && result.written > 0) await writeRunReport(job.runDir, result, root, flags.json === true);
+      if (flags.html !== false && result.written > 0) await writeRunReport(runDir, result, root, flags.json === true);
       if (result.fatal) break;
     }
   } finally {
@@ -136,9 +122,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
 
 interface Job {
   loaded: LoadedSuite;
-  runDir: string;
-  runId: string;
-  resume: boolean;
+  /** The run folder of the run being resumed; a fresh job claims a folder when it starts. */
+  resume?: { runDir: string; runId: string };
   provider: string | undefined;
   overrides: StoredOverrides;
 }
@@ -150,21 +135,14 @@ interface StoredOverrides {
   batch?: boolean;
 }
 
-async function freshJobs(suiteArgs: string[], flags: RunFlags, config: PromptgoldConfig, root: string, models: ModelTable): Promise<Job[]> {
+async function freshJobs(session: RunSession, suiteArgs: string[], flags: RunFlags): Promise<Job[]> {
   const overrides = overridesFrom(flags);
-  const files = await discoverSuiteFiles(suiteArgs, config.suites);
+  const files = await discoverSuiteFiles(suiteArgs, session.config.suites);
   const jobs: Job[] = [];
-  const outDir = resolve(flags.out ?? join(config.outDir ?? 'reports', 'runs'));
-  const now = new Date();
   for (const file of files) {
     for (const suite of await importSuites(file)) {
-      const loaded = await loadSuite(suite, file, withContextWindow(overrides, suite.models, models), root);
-      const runId = uniqueRunId(outDir, newRunId(suite.name, now), jobs);
       jobs.push({
-        loaded,
-        runDir: join(outDir, runId),
-        runId,
-        resume: false,
+        loaded: await session.loadSuite(suite, file, overrides),
         provider: flags.provider,
         overrides: { suiteOverrides: overrides, ...(flags.provider ? { provider: flags.provider } : {}) },
       });
@@ -173,40 +151,29 @@ async function freshJobs(suiteArgs: string[], flags: RunFlags, config: Promptgol
   return jobs;
 }
 
-/** Two runs of a suite in the same second get `-2`, `-3` … rather than sharing a folder. */
-function uniqueRunId(outDir: string, base: string, planned: Job[]): string {
-  const taken = (id: string) => existsSync(join(outDir, id)) || planned.some((job) => job.runId === id);
-  if (!taken(base)) return base;
-  for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
-}
-
-async function resumeJobs(reference: string, outDir: string, root: string, models: ModelTable): Promise<Job[]> {
-  const recordFile = await resolveRecordPath(reference, outDir);
+async function resumeJobs(session: RunSession, reference: string): Promise<Job[]> {
+  const root = session.root;
+  const recordFile = await resolveRecordPath(reference, session.runsDir);
   const runDir = resolve(recordFile, '..');
+  const shown = relative(root, runDir);
   const meta = await readMeta(runDir);
+  if (!meta) {
+    throw new InputError(`the run folder has no meta.json, which holds the flags that shaped its plan`, { file: shown }, 'restore meta.json from a copy, or start a new run');
+  }
   const { suiteFile, suite: suiteName } = await readRecordHeader(recordFile);
-  if (meta?.status === 'complete') throw new InputError('this run is already complete', { file: relative(root, runDir) }, 'start a new run instead');
+  if (meta.status === 'complete') throw new InputError('this run is already complete', { file: shown }, 'start a new run instead');
   const suites = await importSuites(resolve(root, suiteFile));
   const suite = suites.find((s) => s.name === suiteName);
   if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
-  const overrides = (meta?.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
-  const loaded = await loadSuite(suite, resolve(root, suiteFile), withContextWindow(overrides.suiteOverrides, suite.models, models), root);
+  const overrides = (meta.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
   return [
     {
-      loaded,
-      runDir,
-      runId: meta?.runId ?? relative(outDir, runDir),
-      resume: true,
+      loaded: await session.loadSuite(suite, resolve(root, suiteFile), overrides.suiteOverrides),
+      resume: { runDir, runId: meta.runId ?? relative(session.runsDir, runDir) },
       provider: overrides.provider,
       overrides,
     },
   ];
-}
-
-/** Padding chaos operators fill a fraction of the smallest context window among the suite's models. */
-function withContextWindow(overrides: SuiteOverrides, suiteModels: string[], table: ModelTable): SuiteOverrides {
-  const window = smallestContextWindow(overrides.models ?? suiteModels, table);
-  return window ? { ...overrides, contextWindowTokens: window } : overrides;
 }
 
 function overridesFrom(flags: RunFlags): SuiteOverrides {
@@ -231,61 +198,6 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
 }
 
 /**
- * One limiter for everything the invocation sends (all suites, judges): limits from the config,
- * concurrency capped at the largest suite concurrency unless the config says otherwise.
- */
-function createLimiter(config: PromptgoldConfig, jobs: Job[]): RateLimiter {
-  const anthropic = config.anthropic ?? {};
-  return new RateLimiter({
-    ...(anthropic.limits ?? {}),
-    ...(anthropic.targetFraction !== undefined ? { targetFraction: anthropic.targetFraction } : {}),
-    maxConcurrency: anthropic.maxConcurrency ?? Math.max(...jobs.map((job) => job.loaded.concurrency)),
-  });
-}
-
-async function batchProvider(
-  job: Job,
-  options: { config: PromptgoldConfig; models: ModelTable; limiter: RateLimiter | undefined; record: boolean; signal: AbortSignal; quiet: boolean },
-): Promise<Provider> {
-  const { createBatchClient } = await import('../../providers/anthropic/index.js');
-  const transport = createBatchClient(anthropicOptions(job.loaded, options));
-  const phase = await runBatchPhase(job.loaded, {
-    transport,
-    runDir: job.runDir,
-    recordFile: join(job.runDir, 'run.jsonl'),
-    signal: options.signal,
-    ...(options.config.anthropic?.batchPollMs ? { pollMs: options.config.anthropic.batchPollMs } : {}),
-    onProgress: (line) => {
-      if (!options.quiet) process.stderr.write(`${job.loaded.suite.name}: ${line}\n`);
-    },
-  });
-  return options.record ? withRecording(phase.provider, job.loaded.recordingsFile) : phase.provider;
-}
-
-/**
- * Judge calls (rubric scorers) go through the same provider stack as the generator — cache,
- * pacing, budget, recording, replay — except when the generator is the user's own function, where
- * judges need a real model.
- */
-function judgeFactory(generator: Provider, kind: ProviderKind, createModelStack: () => Promise<Provider>) {
-  let modelStack: Promise<Provider> | undefined;
-  const lazy: Provider = {
-    id: 'judge',
-    async generate(request, context) {
-      modelStack ??= createModelStack();
-      return (await modelStack).generate(request, context);
-    },
-  };
-  const shared = kind === 'function' ? lazy : generator;
-  return {
-    get: (_model: string) => shared,
-    close: async () => {
-      if (modelStack) await (await modelStack).close?.();
-    },
-  };
-}
-
-/**
  * Above this many samples the HTML report is not written automatically: the page would weigh tens
  * of megabytes and building it would cost more memory than the run itself. `promptgold report`
  * still writes it on request.
@@ -298,7 +210,7 @@ async function writeRunReport(runDir: string, result: RunResult, root: string, q
     return;
   }
   const { writeHtmlReport } = await import('../../report/html/index.js');
-  const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, join(runDir, 'report.html'));
+  const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, resolve(runDir, 'report.html'));
   if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);
 }
 
@@ -309,14 +221,15 @@ function progressMode(flags: RunFlags): ProgressMode {
 
 function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): void {
   const where = relative(root, result.runDir);
+  const record = relative(root, runPaths(result.runDir).record);
   if (result.summary) {
     process.stdout.write(`\n${formatSummaryTable(loaded.suite.name, result.summary)}\n`);
     const robustness = formatRobustnessTable(result.summary);
     if (robustness) process.stdout.write(`\n${robustness}\n`);
   }
-  if (result.status === 'complete') process.stdout.write(`record: ${where}/run.jsonl\n`);
+  if (result.status === 'complete') process.stdout.write(`record: ${record}\n`);
   else if (result.status === 'incomplete') {
-    process.stdout.write(`record: ${where}/run.jsonl (incomplete: budget reached; finish with \`promptgold run --resume ${where}\`)\n`);
+    process.stdout.write(`record: ${record} (incomplete: budget reached; finish with \`promptgold run --resume ${where}\`)\n`);
   } else if (result.status === 'interrupted') {
     process.stdout.write(`interrupted after ${result.written}/${result.planned} samples; finish with \`promptgold run --resume ${where}\`\n`);
   } else if (result.fatal) {

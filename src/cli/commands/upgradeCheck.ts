@@ -13,15 +13,13 @@ import { resolvePolicy } from '../../compare/policy.js';
 import type { Verdict } from '../../compare/types.js';
 import { estimateUpgradePricing, retirementWarning, type UpgradePricing } from '../../compare/upgrade.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
-import { importSuites, loadSuite } from '../../engine/loadSuite.js';
+import { RunSession } from '../../engine/assemble.js';
+import { importSuites } from '../../engine/loadSuite.js';
 import { runSuite } from '../../engine/run.js';
 import { InputError } from '../../errors.js';
-import { gitInfo } from '../../gitInfo.js';
-import { CostBudget } from '../../providers/budget.js';
-import { loadModelTable, type ModelTable, type ModelTableJson } from '../../providers/pricing.js';
-import { createProviderStack, defaultCacheDir, providerKindOf } from '../../providers/stack.js';
+import { loadModelTable, type ModelTableJson } from '../../providers/pricing.js';
 import { readRecordHeader } from '../../records/reader.js';
-import { newRunId, readMeta, resolveRecordPath } from '../../records/runDir.js';
+import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
 import type { Suite } from '../../suite.js';
 import { formatComparison } from '../../report/compareConsole.js';
 import { TOOL_VERSION } from '../../version.js';
@@ -58,7 +56,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
 
   const [baselineFile, candidateFile] = f.reuse?.length
     ? await reusedRuns(f, runsDir)
-    : await runBothModels(f, config, root, runsDir, table);
+    : await runBothModels(f, config, root, runsDir);
   const header = await readRecordHeader(candidateFile);
   const policy = resolvePolicy(await suitePolicySources(header, root));
   const comparison = await compareRecords(baselineFile, candidateFile, {
@@ -105,42 +103,41 @@ async function reusedRuns(f: UpgradeCheckFlags, runsDir: string): Promise<[strin
   return [holding(f.from), holding(f.to)];
 }
 
-async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, root: string, runsDir: string, table: ModelTable): Promise<[string, string]> {
+async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, root: string, runsDir: string): Promise<[string, string]> {
+  const session = await RunSession.open({
+    root,
+    config,
+    runsDir,
+    ...(f.maxCost ? { maxCostUsd: parseNumberOption(f.maxCost, '--max-cost') } : {}),
+    confirmOverBudget: f.yes === true,
+  });
   const { suite, file } = await findSuite(f.suite, config);
   const requested = f.repeat ? parseIntegerOption(f.repeat, '--repeat', 1) : undefined;
   const repeats = Math.max(requested ?? 0, suite.repeats ?? 1, MIN_UPGRADE_REPEATS);
-  const loaded = await loadSuite(suite, file, { models: [f.from, f.to], repeats }, root);
-  const kind = providerKindOf(loaded, f.provider);
-  const budget = f.maxCost ? new CostBudget(parseNumberOption(f.maxCost, '--max-cost')) : config.maxCostUsd ? new CostBudget(config.maxCostUsd) : undefined;
-  const provider = await createProviderStack(loaded, {
-    kind,
-    cache: true,
-    cacheDir: defaultCacheDir(root, config),
-    models: table,
-    config,
-    ...(budget ? { budget } : {}),
-  });
-  const runId = uniqueRunId(runsDir, newRunId(suite.name));
-  const runDir = join(runsDir, runId);
-  process.stderr.write(`running ${suite.name} with ${f.from} and ${f.to}, ${repeats} repeats (${kind}) → ${relative(root, runDir)}\n`);
+  const overrides = { models: [f.from, f.to], repeats };
+  const loaded = await session.loadSuite(suite, file, overrides);
+  const assembled = await session.assemble(loaded, f.provider ? { provider: f.provider } : {});
+  const { runId, runDir } = await session.claimRunFolder(loaded);
+  process.stderr.write(`running ${suite.name} with ${f.from} and ${f.to}, ${repeats} repeats (${assembled.kind}) → ${relative(root, runDir)}\n`);
   try {
     const result = await runSuite(loaded, {
-      provider,
+      provider: assembled.provider,
+      judge: assembled.judge,
       runDir,
       runId,
       progress: process.stderr.isTTY && !process.env.CI ? 'tty' : 'none',
-      git: await gitInfo(root),
+      git: await session.gitInfo(),
       toolVersion: TOOL_VERSION,
-      meta: { provider: kind, overrides: { suiteOverrides: { models: [f.from, f.to], repeats }, ...(f.provider ? { provider: f.provider } : {}) } },
+      meta: { provider: assembled.kind, overrides: { suiteOverrides: overrides, ...(f.provider ? { provider: f.provider } : {}) } },
     });
     if (result.fatal) throw new InputError(`the run stopped: ${result.fatal.message}`, { file: relative(root, runDir) }, 'fix the cause and rerun, or --reuse an existing run');
     if ((result.summary?.totals.infrastructureErrors ?? 0) > 0) {
       process.stderr.write(`warning: ${result.summary!.totals.infrastructureErrors} samples failed for infrastructure reasons; they are left out of the statistics\n`);
     }
   } finally {
-    await provider.close?.();
+    await assembled.close();
   }
-  const record = join(runDir, 'run.jsonl');
+  const record = runPaths(runDir).record;
   return [record, record];
 }
 
@@ -158,11 +155,6 @@ async function findSuite(reference: string, config: PromptgoldConfig): Promise<{
     if (suite) return { suite, file };
   }
   throw new InputError(`no suite named "${reference}"`, { field: '--suite' }, 'pass a suite file (suites/x.eval.ts) or the name of a suite under suites/');
-}
-
-function uniqueRunId(runsDir: string, base: string): string {
-  if (!existsSync(join(runsDir, base))) return base;
-  for (let n = 2; ; n++) if (!existsSync(join(runsDir, `${base}-${n}`))) return `${base}-${n}`;
 }
 
 type CellPricing = UpgradePricing & { cell: string };

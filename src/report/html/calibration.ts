@@ -5,11 +5,11 @@
  * (case ids, judge reasons) is treated like model output: controls made visible, long text cut.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { calibrationPath } from '../../calibrate/store.js';
 import type { CalibrationReport, Label } from '../../calibrate/types.js';
-import { RUN_FILE } from '../../records/runDir.js';
+import { isRunFolderRecord } from '../../records/runDir.js';
 import { REASON_CHARS } from './collectRun.js';
 import { showText } from './text.js';
 import type { CalibrationView } from './types.js';
@@ -19,10 +19,10 @@ const ID_CHARS = 300;
 
 /**
  * Where the calibration file of `suite` would be for the run whose record is `recordFile`; null
- * for a record that is not `<run folder>/run.jsonl` (a baseline file has no outDir beside it).
+ * for a record that is not in a run folder (a baseline file has no outDir beside it).
  */
 export function calibrationFileBeside(recordFile: string, suite: string): string | null {
-  if (basename(recordFile) !== RUN_FILE) return null;
+  if (!isRunFolderRecord(recordFile)) return null;
   const outDir = dirname(dirname(dirname(recordFile)));
   return calibrationPath(outDir, suite);
 }

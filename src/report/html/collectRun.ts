@@ -2,10 +2,8 @@
  * Streams one run record into what the report needs: the header, per-cell summaries, and each
  * case's repeats in compact form (outputs cut to a limit). Nothing else of a sample is kept.
  */
-import { stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { checkHeader, readRecordLines } from '../../records/reader.js';
-import { PROMPTS_FILE, RUN_FILE } from '../../records/runDir.js';
+import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
 import { SummaryBuilder } from '../../records/summary.js';
 import type { CellSummary, RecordHeader, SampleRecord } from '../../records/types.js';
 import { InputError } from '../../errors.js';
@@ -49,16 +47,8 @@ export function caseKey(version: string, model: string, caseId: string): string 
   return `${version}\u0000${model}\u0000${caseId}`;
 }
 
-/** A run folder, or a run.jsonl (its prompt store is looked for beside it). */
-export async function runFiles(dir: string): Promise<{ record: string; prompts: string }> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info) throw new InputError('run not found', { file: dir }, 'pass a run folder under reports/runs/ or a run.jsonl file');
-  const record = info.isDirectory() ? join(dir, RUN_FILE) : dir;
-  return { record, prompts: join(dirname(record), PROMPTS_FILE) };
-}
-
 export async function collectRun(dir: string, label: string, context: CollectContext): Promise<CollectedRun> {
-  const files = await runFiles(dir);
+  const files = await runFilesOf(dir);
   let header: RecordHeader | undefined;
   let summaryThreshold: number | null | undefined;
   let builder: SummaryBuilder | undefined;
@@ -90,7 +80,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   return {
     view: {
       label,
-      source: sourceName(files.record),
+      source: recordDisplayName(files.record),
       suite: header.suite,
       complete: baselineComplete(header) ?? summaryThreshold !== undefined,
       samples,
@@ -109,11 +99,6 @@ export async function collectRun(dir: string, label: string, context: CollectCon
 function thresholdOf(header: RecordHeader): number | null {
   const threshold = header.options.threshold;
   return typeof threshold === 'number' ? threshold : null;
-}
-
-/** `<run folder>/run.jsonl` → `<run folder>`; a baseline file keeps its own name. */
-function sourceName(record: string): string {
-  return basename(record) === RUN_FILE ? basename(dirname(record)) : basename(record);
 }
 
 function addSample(cases: Map<string, CaseSamples>, sample: SampleRecord, context: CollectContext): void {

@@ -1,7 +1,5 @@
-/** Reads a run's prompt store (`prompts.jsonl`), keeping only the prompts the report refers to. */
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+/** A run's stored prompts as the report shows them, keeping only the prompts the report refers to. */
+import { readPromptStoreLines } from '../../records/promptStore.js';
 import type { PromptStoreLine } from '../../records/types.js';
 import type { Interner } from './interner.js';
 import { showText } from './text.js';
@@ -16,18 +14,9 @@ export interface PromptOptions {
 }
 
 export async function collectPrompts(file: string, wanted: Set<string>, into: Record<string, PromptView>, options: PromptOptions): Promise<void> {
-  if (!(await access(file).then(() => true, () => false))) return;
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const text of lines) {
-    if (text.trim() === '') continue;
-    let line: PromptStoreLine;
-    try {
-      line = JSON.parse(text) as PromptStoreLine;
-    } catch {
-      continue; // a store cut short by a killed run: its last line is partial, and that prompt just shows as missing
-    }
-    if (!wanted.has(line.hash) || into[line.hash]) continue;
-    into[line.hash] = toPromptView(line, options);
+  for await (const { value } of readPromptStoreLines(file)) {
+    if (!wanted.has(value.hash) || into[value.hash]) continue;
+    into[value.hash] = toPromptView(value, options);
   }
 }
 

@@ -1,0 +1,260 @@
+/**
+ * The composition root. Every entry point — `promptgold run`, `describeEval`, `upgrade-check`,
+ * `calibrate`, `compare --judge` — gets what a run needs from one `RunSession`: the project
+ * configuration and price table, suites loaded with the context window of their models, the
+ * provider stack (replay, function or Anthropic, with cache, budget and recording), the rate
+ * limiter shared by everything the invocation sends, the judge stack, the pre-flight checks and
+ * warnings, and a claimed run folder. A fix made here lands in every entry point at once.
+ */
+import { join, resolve } from 'node:path';
+import { loadConfig, type PromptgoldConfig } from '../config.js';
+import { InputError } from '../errors.js';
+import { gitInfo } from '../gitInfo.js';
+import type { AnthropicProviderOptions } from '../providers/anthropic/client.js';
+import { CostBudget } from '../providers/budget.js';
+import { RateLimiter } from '../providers/pacing.js';
+import { loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
+import { withRecording } from '../providers/record.js';
+import { createProviderStack, isProviderKind, PROVIDER_KINDS, type BaseProviderSpec, type ProviderKind, type ProviderLayers } from '../providers/stack.js';
+import type { Provider } from '../providers/types.js';
+import { claimRunFolder, newRunId } from '../records/runDir.js';
+import type { RecordHeader } from '../records/types.js';
+import type { Suite } from '../suite.js';
+import { runBatchPhase } from './batch.js';
+import { loadSuite, type LoadedSuite, type SuiteOverrides } from './loadSuite.js';
+import { checkModelsKnown, enforceForecast, judgeModelsOf, retirementWarnings, selfPreferenceWarnings, versionDriftWarnings } from './preflight.js';
+
+export interface SessionOptions {
+  /** Project root: config, cache and run folders are relative to it. Default: the working directory. */
+  root?: string;
+  /** Project configuration; read from the root when absent. */
+  config?: PromptgoldConfig;
+  /** Where run folders go. Default `<outDir>/runs` from the config (`reports/runs`). */
+  runsDir?: string;
+  /** Who answers, overriding each suite's own `provider` (`--provider`, `PROMPTGOLD_PROVIDER`). */
+  provider?: string;
+  /** Write every response to the suite's recordings file. */
+  record?: boolean;
+  /** Use the response cache for live calls (default true). */
+  cache?: boolean;
+  /** Spend ceiling for everything the session sends; default the config's `maxCostUsd`. */
+  maxCostUsd?: number;
+  /** Start even when the cost forecast is over the budget. */
+  confirmOverBudget?: boolean;
+  /** Where warnings go (default: standard error). */
+  onWarning?: (line: string) => void;
+}
+
+export interface AssembleOptions {
+  /** The provider for this suite, overriding the session's and the suite's. */
+  provider?: string;
+  /** Continuing an existing run: no cost forecast, no version-drift warning. */
+  resume?: boolean;
+  /** Send the run through the Message Batches API; needs the run folder the batch ids are kept in. */
+  batch?: {
+    /**
+     * Called once the checks passed, before anything is submitted: returns the run folder the
+     * batch ids are kept in (a fresh run claims it and writes its record's header here).
+     */
+    start: () => Promise<string>;
+    signal?: AbortSignal;
+    onProgress?: (line: string) => void;
+  };
+}
+
+export interface AssembledRun {
+  kind: ProviderKind;
+  /** The generator's provider stack. */
+  provider: Provider;
+  /** The provider stack for a judge model (rubric and checklist scorers, pairwise, calibration). */
+  judge: (model: string) => Provider;
+  /** Releases sockets and writes recordings. */
+  close(): Promise<void>;
+}
+
+export class RunSession {
+  readonly root: string;
+  readonly config: PromptgoldConfig;
+  readonly models: ModelTable;
+  readonly runsDir: string;
+  readonly budget: CostBudget | undefined;
+  private limiter: RateLimiter | undefined;
+  private largestConcurrency = 1;
+  private git: Promise<RecordHeader['git']> | undefined;
+  private readonly warn: (line: string) => void;
+
+  private constructor(private readonly options: SessionOptions, root: string, config: PromptgoldConfig) {
+    this.root = root;
+    this.config = config;
+    this.models = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
+    this.runsDir = options.runsDir ? resolve(root, options.runsDir) : resolve(root, join(config.outDir ?? 'reports', 'runs'));
+    const maxCost = options.maxCostUsd ?? config.maxCostUsd;
+    this.budget = maxCost !== undefined ? new CostBudget(maxCost) : undefined;
+    this.warn = options.onWarning ?? ((line) => process.stderr.write(`${line}\n`));
+    if (options.provider !== undefined && !isProviderKind(options.provider)) throw unknownProvider(options.provider);
+  }
+
+  static async open(options: SessionOptions = {}): Promise<RunSession> {
+    const root = resolve(options.root ?? process.cwd());
+    const config = options.config ?? (await loadConfig(root)).config;
+    return new RunSession(options, root, config);
+  }
+
+  /** The git commit of the project, for record headers (asked once). */
+  gitInfo(): Promise<RecordHeader['git']> {
+    this.git ??= gitInfo(this.root);
+    return this.git;
+  }
+
+  /** Loads a suite for this session: padding chaos operators see the smallest context window of its models. */
+  async loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}): Promise<LoadedSuite> {
+    const models = overrides.models ?? suite.models;
+    const window = models ? smallestContextWindow(models, this.models) : undefined;
+    const loaded = await loadSuite(suite, file, window ? { ...overrides, contextWindowTokens: window } : overrides, this.root);
+    this.largestConcurrency = Math.max(this.largestConcurrency, loaded.concurrency);
+    return loaded;
+  }
+
+  /** Which provider answers a suite: the assembly's choice, the session's, the suite's, else replay. */
+  providerKindOf(loaded: LoadedSuite, requested?: string): ProviderKind {
+    const own = loaded.suite.provider;
+    const kind = requested ?? this.options.provider ?? (typeof own === 'string' ? own : own ? 'function' : 'replay');
+    if (!isProviderKind(kind)) throw unknownProvider(kind);
+    return kind;
+  }
+
+  /** A new run folder for the suite under the session's runs folder, claimed so no other run can share it. */
+  claimRunFolder(loaded: LoadedSuite, now = new Date()): Promise<{ runId: string; runDir: string }> {
+    return claimRunFolder(this.runsDir, newRunId(loaded.suite.name, now));
+  }
+
+  /** Checks, warnings and the provider and judge stacks for one suite. */
+  async assemble(loaded: LoadedSuite, options: AssembleOptions = {}): Promise<AssembledRun> {
+    const kind = this.providerKindOf(loaded, options.provider);
+    if (options.batch && kind !== 'anthropic') {
+      throw new InputError('--batch sends the run through the Message Batches API', { field: '--batch' }, 'use it with --provider anthropic');
+    }
+    // Judges answer from the recordings under replay, share the generator's stack when it is a
+    // live model, and need a live model of their own behind a function target or a batch.
+    const liveJudges = kind === 'function' || options.batch !== undefined;
+    await this.preflight(loaded, kind, liveJudges, options.resume === true);
+
+    const provider = options.batch ? await this.batchProvider(loaded, options.batch) : await this.stack(loaded, kind);
+    let judgeStack: Promise<Provider> | undefined;
+    const judgeProvider: Provider = liveJudges
+      ? {
+          id: 'judge',
+          async generate(request, context) {
+            return (await judgeStack!).generate(request, context);
+          },
+        }
+      : provider;
+    const self = this;
+    return {
+      kind,
+      provider,
+      judge: () => {
+        if (liveJudges) judgeStack ??= self.stack(loaded, 'anthropic');
+        return judgeProvider;
+      },
+      async close() {
+        await provider.close?.();
+        const judge = await judgeStack?.catch(() => undefined); // a stack that failed to build has nothing to close
+        await judge?.close?.();
+      },
+    };
+  }
+
+  /**
+   * A live judge on its own, for judging outside a run (`compare --judge`): the judge model must be
+   * known (so it can be priced and budgeted); calls are cached, paced and budgeted like a run's.
+   */
+  async judgeStack(loaded: LoadedSuite, model: string): Promise<{ judge: Provider; close(): Promise<void> }> {
+    if (!this.models.get(model)) {
+      throw new InputError(`unknown judge model "${model}"`, { field: '--judge' }, `known models: ${this.models.ids().join(', ')}`);
+    }
+    const judge = await this.stack(loaded, 'anthropic');
+    return { judge, close: async () => judge.close?.() };
+  }
+
+  private async preflight(loaded: LoadedSuite, kind: ProviderKind, liveJudges: boolean, resume: boolean): Promise<void> {
+    const anthropic = kind === 'anthropic';
+    const judgesLive = anthropic || (liveJudges && judgeModelsOf(loaded.suite.scorers).length > 0);
+    checkModelsKnown(loaded, this.models, { generators: anthropic, judges: judgesLive });
+    if (this.budget && anthropic && !resume) this.warn(enforceForecast(loaded, this.models, this.budget, this.options.confirmOverBudget === true));
+    if (!resume) (await versionDriftWarnings(loaded, this.runsDir, this.root)).forEach(this.warn);
+    if (anthropic) retirementWarnings(loaded, this.models).forEach(this.warn);
+    selfPreferenceWarnings(loaded).forEach(this.warn);
+  }
+
+  private stack(loaded: LoadedSuite, kind: ProviderKind): Promise<Provider> {
+    const layers: ProviderLayers = {};
+    if (kind === 'anthropic' && this.options.cache !== false) layers.cacheDir = this.cacheDir();
+    if (this.budget) layers.budget = this.budget;
+    if (this.options.record) layers.recordTo = loaded.recordingsFile;
+    return createProviderStack(this.baseSpec(loaded, kind), layers);
+  }
+
+  private baseSpec(loaded: LoadedSuite, kind: ProviderKind): BaseProviderSpec {
+    if (kind === 'replay') {
+      return { kind, recordingsFile: loaded.recordingsFile, models: this.models, recordHint: `record it with: promptgold run ${loaded.relativeFile} --provider anthropic --record` };
+    }
+    if (kind === 'function') {
+      const target = loaded.suite.provider;
+      if (typeof target === 'function' || (target && typeof target === 'object')) return { kind, target };
+      throw new InputError('--provider function needs the suite to set `provider` to a function', { file: loaded.relativeFile, field: 'provider' });
+    }
+    return { kind, options: this.anthropicOptions(loaded) };
+  }
+
+  /** Options of the Anthropic provider and batch client, from the project config and the suite. */
+  private anthropicOptions(loaded: LoadedSuite): AnthropicProviderOptions {
+    const anthropic = this.config.anthropic ?? {};
+    return {
+      models: this.models,
+      timeoutMs: anthropic.timeoutMs ?? loaded.timeoutMs,
+      limiter: this.sharedLimiter(),
+      ...(anthropic.baseURL ? { baseURL: anthropic.baseURL } : {}),
+      ...(anthropic.maxRetries !== undefined ? { maxRetries: anthropic.maxRetries } : {}),
+      ...(anthropic.maxInputTokensPerRequest ? { maxInputTokensPerRequest: anthropic.maxInputTokensPerRequest } : {}),
+      ...(anthropic.countTokens ? { countTokens: true } : {}),
+    };
+  }
+
+  /**
+   * One limiter for everything the session sends (all suites, judges): limits from the config,
+   * concurrency capped at the largest suite concurrency loaded so far unless the config says otherwise.
+   */
+  private sharedLimiter(): RateLimiter {
+    const anthropic = this.config.anthropic ?? {};
+    this.limiter ??= new RateLimiter({
+      ...(anthropic.limits ?? {}),
+      ...(anthropic.targetFraction !== undefined ? { targetFraction: anthropic.targetFraction } : {}),
+      maxConcurrency: anthropic.maxConcurrency ?? this.largestConcurrency,
+    });
+    return this.limiter;
+  }
+
+  private cacheDir(): string {
+    return this.config.cacheDir ? join(this.root, this.config.cacheDir) : join(this.root, '.promptgold', 'cache');
+  }
+
+  private async batchProvider(loaded: LoadedSuite, batch: NonNullable<AssembleOptions['batch']>): Promise<Provider> {
+    const { createBatchClient } = await import('../providers/anthropic/index.js');
+    const transport = createBatchClient(this.anthropicOptions(loaded));
+    const pollMs = this.config.anthropic?.batchPollMs;
+    const runDir = await batch.start();
+    const phase = await runBatchPhase(loaded, {
+      transport,
+      runDir,
+      ...(batch.signal ? { signal: batch.signal } : {}),
+      ...(pollMs ? { pollMs } : {}),
+      ...(batch.onProgress ? { onProgress: batch.onProgress } : {}),
+    });
+    return this.options.record ? withRecording(phase.provider, loaded.recordingsFile) : phase.provider;
+  }
+}
+
+function unknownProvider(kind: string): InputError {
+  return new InputError(`unknown provider "${kind}"`, { field: '--provider' }, `use ${PROVIDER_KINDS.join(', ')}`);
+}

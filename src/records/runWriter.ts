@@ -1,0 +1,82 @@
+/**
+ * Writes a run folder's record and prompt store: the header line first, then samples in plan order
+ * (each unique prompt stored once, in the order samples first use it), then the summary when the
+ * run is complete. A fresh run creates `run.jsonl` exclusively, so a folder another run already
+ * writes to is an error rather than a mixed record. A resumed run writes beside the old files and
+ * replaces them only at the end, so a failure leaves the previous record untouched.
+ */
+import { rename } from 'node:fs/promises';
+import { stableStringify } from '../canonical.js';
+import { runPaths } from './runDir.js';
+import type { PromptStoreLine, RecordSummary, SampleRecord } from './types.js';
+import { JsonlWriter } from './writer.js';
+
+export class RunRecordWriter {
+  private readonly record: JsonlWriter;
+  private readonly prompts: JsonlWriter;
+  private readonly storedPrompts = new Set<string>();
+  private readonly paths;
+  private readonly targets;
+
+  /** `replacing`: the folder holds an earlier record that this one replaces when committed. */
+  constructor(runDir: string, private readonly replacing: boolean) {
+    this.paths = runPaths(runDir);
+    this.targets = replacing
+      ? { record: `${this.paths.record}.resume.tmp`, prompts: `${this.paths.prompts}.resume.tmp` }
+      : { record: this.paths.record, prompts: this.paths.prompts };
+    this.record = new JsonlWriter(this.targets.record, { exclusive: !replacing });
+    this.prompts = new JsonlWriter(this.targets.prompts);
+  }
+
+  /** The header line, already serialized (a resumed run keeps its original bytes). */
+  async header(text: string): Promise<void> {
+    await this.record.writeRaw(`${text}\n`);
+  }
+
+  async sample(record: SampleRecord, prompt: PromptStoreLine | undefined): Promise<void> {
+    if (prompt) await this.promptOnce(prompt.hash, () => stableStringify(prompt));
+    await this.record.write(record);
+  }
+
+  /** A sample line copied unchanged from an earlier record, with its stored prompt line if known. */
+  async copiedSample(text: string, promptHash: string, promptText: string | undefined): Promise<void> {
+    if (promptText !== undefined) await this.promptOnce(promptHash, () => promptText);
+    await this.record.writeRaw(`${text}\n`);
+  }
+
+  async summary(summary: RecordSummary): Promise<void> {
+    await this.record.write(summary);
+  }
+
+  /** Closes both files; a resumed run's files then replace the earlier ones. */
+  async commit(): Promise<void> {
+    await this.record.close();
+    await this.prompts.close();
+    if (this.replacing) {
+      await rename(this.targets.prompts, this.paths.prompts);
+      await rename(this.targets.record, this.paths.record);
+    }
+  }
+
+  /** Closes without replacing anything: what a fresh run wrote stays, an earlier record stays. */
+  async abandon(): Promise<void> {
+    await this.record.close().catch(() => undefined);
+    await this.prompts.close().catch(() => undefined);
+  }
+
+  private async promptOnce(hash: string, line: () => string): Promise<void> {
+    if (this.storedPrompts.has(hash)) return;
+    this.storedPrompts.add(hash);
+    await this.prompts.writeRaw(`${line()}\n`);
+  }
+}
+
+/**
+ * Creates a record that holds only its header, for runs that must be resumable from their first
+ * moment (batch mode saves its batch ids next, then continues as a resumed run).
+ */
+export async function startRecord(runDir: string, headerText: string): Promise<void> {
+  const writer = new JsonlWriter(runPaths(runDir).record, { exclusive: true });
+  await writer.writeRaw(`${headerText}\n`);
+  await writer.close();
+}
