@@ -7,7 +7,8 @@ import type { ChaosOrigin, GoldenCase } from '../datasets/types.js';
 import { InputError } from '../errors.js';
 import type { ChaosConfig } from './config.js';
 import { makeCanary } from './canary.js';
-import { estimateTokensByLength, type ChaosFamily, type ChaosOperator, type OperatorContext } from './operator.js';
+import { estimateTokensOfText } from '../providers/tokens.js';
+import { type ChaosFamily, type ChaosOperator, type OperatorContext } from './operator.js';
 import { CHAOS_OPERATORS, getOperator } from './operators/index.js';
 import { deriveSeed, Rng } from './random.js';
 
@@ -178,7 +179,7 @@ function planFrom(cases: readonly GoldenCase[], config: ChaosConfig, ctx: ChaosG
       }
     });
   }
-  const operatorContext: OperatorContext = { estimateTokens: ctx.estimateTokens ?? estimateTokensByLength };
+  const operatorContext: OperatorContext = { estimateTokens: ctx.estimateTokens ?? estimateTokensOfText };
   if (ctx.contextWindowTokens !== undefined) operatorContext.contextWindowTokens = ctx.contextWindowTokens;
   return { operators, perCase, fields, seed, operatorContext };
 }

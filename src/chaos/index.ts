@@ -1,6 +1,6 @@
 /** Chaos inputs: seeded mutation operators, case generation, and metamorphic invariants. */
 export type { ChaosFamily, ChaosOperator, OperatorContext, OperatorResult } from './operator.js';
-export { DEFAULT_CONTEXT_WINDOW_TOKENS, estimateTokensByLength, outcome } from './operator.js';
+export { DEFAULT_CONTEXT_WINDOW_TOKENS, outcome } from './operator.js';
 export { Rng, deriveSeed, hashString } from './random.js';
 export { CHAOS_OPERATORS, getOperator } from './operators/index.js';
 export { encodeTagCharacters } from './operators/injection.js';

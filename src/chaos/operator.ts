@@ -60,7 +60,4 @@ export function outcome(input: string, text: string, ops: string[], canary?: str
 
 export const DEFAULT_CONTEXT_WINDOW_TOKENS = 200_000;
 
-/** A rough, fast estimate (about 4 characters per token) used when the caller gives none. */
-export function estimateTokensByLength(text: string): number {
-  return Math.ceil(text.length / 4);
-}
+

@@ -2,7 +2,7 @@
  * Reads one side of a comparison — a run record or a committed baseline — in one streaming pass,
  * reducing samples into per-(cell, case) accumulators as they arrive.
  */
-import { relative } from 'node:path';
+import { displayPath } from '../displayPath.js';
 import { InputError } from '../errors.js';
 import { checkHeader, readRecordLines } from '../records/reader.js';
 import type { RecordHeader } from '../records/types.js';
@@ -32,7 +32,7 @@ export interface LoadedSide {
 }
 
 export async function loadSide(file: string, root: string): Promise<LoadedSide> {
-  const displayPath = displayOf(file, root);
+  const shownPath = displayPath(file, root);
   let header: RecordHeader | undefined;
   let hasSummary = false;
   let samples = 0;
@@ -56,15 +56,15 @@ export async function loadSide(file: string, root: string): Promise<LoadedSide> 
   };
   for await (const { value, line } of readRecordLines(file)) {
     const type = (value as { type?: string }).type;
-    if (type === 'header') header = checkHeader(value as RecordHeader, displayPath, line);
-    else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
+    if (type === 'header') header = checkHeader(value as RecordHeader, shownPath, line);
+    else if (!header) throw new InputError('the first line is not a record header', { file: shownPath, line }, 'is this a promptgold run.jsonl or baseline file?');
     else if (type === 'sample') add(value as ComparableSample);
     else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) add(sample);
     else if (type === 'summary') hasSummary = true;
   }
-  if (!header) throw new InputError('the record is empty', { file: displayPath }, 'is this a promptgold run.jsonl or baseline file?');
+  if (!header) throw new InputError('the record is empty', { file: shownPath }, 'is this a promptgold run.jsonl or baseline file?');
   const isBaseline = isBaselineHeader(header);
-  const side: LoadedSide = { file, displayPath, header, isBaseline, complete: true, samples, cells };
+  const side: LoadedSide = { file, displayPath: shownPath, header, isBaseline, complete: true, samples, cells };
   const reason = incompleteReason(header, isBaseline, hasSummary, samples);
   if (reason) {
     side.complete = false;
@@ -82,7 +82,3 @@ function incompleteReason(header: RecordHeader, isBaseline: boolean, hasSummary:
   return undefined;
 }
 
-function displayOf(file: string, root: string): string {
-  const shown = relative(root, file).split('\\').join('/');
-  return shown.startsWith('..') || shown === '' ? file : shown;
-}

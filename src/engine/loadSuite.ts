@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
 import { loadDataset, selectCases } from '../datasets/index.js';
@@ -107,11 +108,6 @@ const suiteShape = z.object({
   versions: z.array(z.string()).optional(),
   seed: z.number().int().optional(),
 });
-
-function displayPath(absolute: string): string {
-  const shown = relative(process.cwd(), absolute);
-  return shown.startsWith('..') ? absolute : shown;
-}
 
 export function validateSuite(suite: Suite, file: string): void {
   const result = suiteShape.safeParse(suite);

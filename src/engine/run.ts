@@ -61,6 +61,13 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const previous = options.resume
     ? await PreviousRecord.open(options.runDir, { planHash: header.planHash, planned: header.planned, onKept: (sample) => sources.resolveRecorded(sample) })
     : undefined;
+  // The header goes first: a fresh record is created exclusively, so a folder another run writes
+  // to fails here, before this run touches its meta.json.
+  const writer = new RunRecordWriter(options.runDir, previous !== undefined);
+  await writer.header(previous ? previous.headerText : stableStringify(header)).catch(async (error: unknown) => {
+    await writer.abandon();
+    throw error;
+  });
   const previousMeta = previous ? await readMeta(options.runDir) : undefined;
   const meta: RunMeta = {
     ...(previousMeta ?? {}),
@@ -75,7 +82,6 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
   const summary = new SummaryBuilder(loaded.threshold);
   for (const prompt of loaded.prompts) for (const model of loaded.models) summary.declareCell(prompt.template.version, model);
-  const writer = new RunRecordWriter(options.runDir, previous !== undefined);
 
   const runController = new AbortController();
   // Every in-flight sample listens for a hard stop: more than Node's default of 10 is expected.
@@ -114,7 +120,6 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
   let status: RunMeta['status'] = 'running';
   try {
-    await writer.header(previous ? previous.headerText : stableStringify(header));
     await runOrdered(pendingSamples(loaded, previous?.kept), {
       concurrency: loaded.concurrency,
       shouldStop: () => runController.signal.aborted || Boolean(options.stopSignal?.aborted),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { InputError } from '../errors.js';
-import { displayPath } from './displayPath.js';
+import { displayPath } from '../displayPath.js';
 import { HelperError, registerPromptHelpers } from './helpers.js';
 import { collectReferences, type Reference, type TemplateReferences } from './templateReferences.js';
 import type { CompiledPrompt, PromptTemplate, RenderedPrompt } from './types.js';

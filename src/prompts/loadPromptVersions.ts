@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { compilePrompt } from './compilePrompt.js';
-import { displayPath } from './displayPath.js';
+import { displayPath } from '../displayPath.js';
 import { naturalCompare } from './naturalSort.js';
 import { loadPromptFile } from './parsePromptFile.js';
 import { loadPartials } from './partials.js';

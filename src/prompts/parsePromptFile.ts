@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, isMap } from 'yaml';
 import { InputError } from '../errors.js';
 import { ProblemList, problemsFromZod, typeName } from '../datasets/problems.js';
 import { promptContentHash } from './contentHash.js';
-import { displayPath } from './displayPath.js';
+import { displayPath } from '../displayPath.js';
 import { splitFrontMatter } from './frontMatter.js';
 import { frontMatterKeys, frontMatterSchema, type FrontMatter } from './frontMatterSchema.js';
 import type { PromptTemplate } from './types.js';

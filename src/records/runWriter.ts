@@ -28,8 +28,9 @@ export class RunRecordWriter {
     this.prompts = new JsonlWriter(this.targets.prompts);
   }
 
-  /** The header line, already serialized (a resumed run keeps its original bytes). */
+  /** The header line, already serialized (a resumed run keeps its original bytes). Fails when the folder is taken. */
   async header(text: string): Promise<void> {
+    await this.record.opened();
     await this.record.writeRaw(`${text}\n`);
   }
 
@@ -77,6 +78,7 @@ export class RunRecordWriter {
  */
 export async function startRecord(runDir: string, headerText: string): Promise<void> {
   const writer = new JsonlWriter(runPaths(runDir).record, { exclusive: true });
+  await writer.opened();
   await writer.writeRaw(`${headerText}\n`);
   await writer.close();
 }

@@ -19,6 +19,23 @@ export class JsonlWriter {
     });
   }
 
+  /** Resolves once the file is open; rejects with the reason it could not be (e.g. it already exists). */
+  async opened(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.stream.pending) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.stream.off('open', done);
+          this.stream.off('error', done);
+          resolve();
+        };
+        this.stream.once('open', done);
+        this.stream.once('error', done);
+      });
+    }
+    if (this.failure) throw this.failure;
+  }
+
   async write(value: unknown): Promise<void> {
     await this.writeRaw(`${stableStringify(value)}\n`);
   }

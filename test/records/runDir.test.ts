@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestRunOf, newRunId } from '../../src/records/runDir.js';
+import { claimRunFolder, latestRunOf, newRunId, readMeta, writeMeta } from '../../src/records/runDir.js';
+import { RunRecordWriter } from '../../src/records/runWriter.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 
 let project: TempProject;
@@ -19,5 +20,38 @@ describe('run folders', () => {
     }
     expect(await latestRunOf('triage', project.root)).toBe(project.path('triage-20261122-010203-10'));
     expect(await latestRunOf('missing', project.root)).toBeUndefined();
+  });
+});
+
+describe('claiming a run folder', () => {
+  it('gives every concurrent claim of the same name its own folder', async () => {
+    project = await tempProject();
+    const claims = await Promise.all(Array.from({ length: 12 }, () => claimRunFolder(project.path('runs'), 'triage-20261122-010203')));
+    const ids = claims.map((c) => c.runId).sort();
+    expect(new Set(ids).size).toBe(12);
+    expect(ids).toContain('triage-20261122-010203');
+    expect(ids).toContain('triage-20261122-010203-12');
+    for (const claim of claims) expect((await readdir(claim.runDir)).length).toBe(0);
+  });
+
+  it('a fresh record writer that finds its folder taken fails loudly instead of mixing two records', async () => {
+    project = await tempProject({ 'run/run.jsonl': '{"type":"header"}\n' });
+    const writer = new RunRecordWriter(project.path('run'), false);
+    await expect(writer.header('{"type":"header","other":true}')).rejects.toThrow(/run\.jsonl already exists: another run is writing to this run folder/);
+    await writer.abandon();
+    expect(await readFile(project.path('run/run.jsonl'), 'utf8')).toBe('{"type":"header"}\n');
+  });
+});
+
+describe('meta.json', () => {
+  it('is replaced atomically and reports damage instead of reading as missing', async () => {
+    project = await tempProject();
+    await writeMeta(project.root, { runId: 'r', suite: 's', status: 'running', startedAt: 'now' });
+    expect((await readdir(project.root)).sort()).toEqual(['meta.json']);
+    expect(await readMeta(project.root)).toMatchObject({ runId: 'r', status: 'running' });
+    await writeFile(project.path('meta.json'), '{"runId": "r", "sta');
+    await expect(readMeta(project.root)).rejects.toThrow(/meta\.json: meta\.json is damaged/);
+    await rm(project.path('meta.json'));
+    expect(await readMeta(project.root)).toBeUndefined();
   });
 });
