@@ -5,10 +5,10 @@
  * Judge and generator calls go through the same provider stack as `run` (cache, recording, replay).
  */
 import { relative, resolve } from 'node:path';
-import { calibrateSuite } from '../../calibrate/calibrate.js';
-import { formatCalibration } from '../../calibrate/format.js';
-import { calibrationPath, writeCalibration } from '../../calibrate/store.js';
-import type { CalibrationReport } from '../../calibrate/types.js';
+import { calibrateSuite } from '../../judge/calibration/calibrate.js';
+import { formatCalibration } from '../../judge/calibration/format.js';
+import { calibrationPath, writeCalibration } from '../../judge/calibration/store.js';
+import type { CalibrationReport } from '../../judge/calibration/types.js';
 import { loadConfig } from '../../config.js';
 import { importSuites, loadSuite } from '../../engine/loadSuite.js';
 import { ExitCode } from '../../errors.js';
