@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { discoverSuiteFiles } from '../src/cli/discover.js';
 import { importSuites, loadSuite } from '../src/engine/loadSuite.js';
 import { runSuite } from '../src/engine/run.js';
-import { calibrateSuite } from '../src/calibrate/calibrate.js';
-import { labeledCases } from '../src/calibrate/labels.js';
-import { isRubricScorer } from '../src/scoring/rubric.js';
+import { calibrateSuite } from '../src/judge/calibration/calibrate.js';
+import { labeledCases } from '../src/judge/calibration/labels.js';
+import { isRubricScorer } from '../src/judge/rubric.js';
 import { withRecording } from '../src/providers/record.js';
 import { createSyntheticProvider } from './synthetic-model.js';
 

@@ -506,7 +506,7 @@ function unsupportedSuite(suite: string): never {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The synthetic judge: answers rubric-judge requests (see src/scoring/judge/prompt.ts) for the
+// The synthetic judge: answers rubric-judge requests (see src/judge/prompt.ts) for the
 // summarize suite's rubric (suites/summarize/rubric.md), deterministically.
 
 export interface SyntheticJudgeInput {

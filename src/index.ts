@@ -6,6 +6,7 @@ export type { PromptgoldConfig } from './config.js';
 export { PromptgoldError, InputError, InfrastructureError, ExitCode } from './errors.js';
 
 export * from './scoring/index.js';
+export * from './judge/index.js';
 
 export { loadDataset, selectCases } from './datasets/index.js';
 export type { GoldenCase, Dataset, CaseSelection, CheckSpec } from './datasets/types.js';

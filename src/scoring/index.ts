@@ -1,4 +1,7 @@
-/** Scorers: `(sample) → score` factories, JSON extraction, similarity measures and data-declared checks. */
+/**
+ * Scorers: `(sample) → score` factories, JSON extraction, similarity measures and data-declared
+ * checks. The rubric judge and its deterministic checklist live with the judge, in src/judge/.
+ */
 export { runScorer } from './types.js';
 export type { ChaosInfo, Sample, Score, Scorer, ScorerContext } from './types.js';
 
@@ -32,14 +35,4 @@ export type { CombinatorOptions, WeightedEntry, WeightedOptions } from './combin
 export { checkFromSpec, checksFromSpecs } from './checks.js';
 export type { CheckLocation, CheckSpec } from './checks.js';
 
-export { checklist, countWords } from './checklist.js';
-export type { ChecklistItem, ChecklistOptions, ChecklistScorer } from './checklist.js';
-export { rubric, isRubricScorer, loadRubric, taskOf, JUDGE_REPEAT_STRIDE } from './rubric.js';
-export type { JudgementAttempt, JudgementSet, RubricOptions, RubricScorer } from './rubric.js';
-export { criteriaFromInput } from './judge/criteria.js';
-export type { Criterion, CriterionInput, Rubric, RubricScale } from './judge/criteria.js';
-export { parseRubricMarkdown, readRubricFile } from './judge/rubricFile.js';
-export { aggregateJudgements, judgementScore } from './judge/aggregate.js';
-export type { Aggregate, CriterionSummary } from './judge/aggregate.js';
-export type { Judgement, CriterionVerdict } from './judge/parse.js';
 export type { JudgeUsage } from './types.js';

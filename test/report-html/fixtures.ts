@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CalibrationReport } from '../../src/calibrate/types.js';
+import type { CalibrationReport } from '../../src/judge/calibration/types.js';
 import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval } from '../../src/compare/types.js';
 import { SummaryBuilder } from '../../src/records/summary.js';
 import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';

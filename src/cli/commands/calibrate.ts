@@ -5,12 +5,12 @@
  * Judge and generator calls come from the same assembly as `run` (cache, recording, replay, pacing).
  */
 import { relative, resolve } from 'node:path';
-import { calibrateSuite } from '../../calibrate/calibrate.js';
-import { formatCalibration } from '../../calibrate/format.js';
-import { calibrationPath, writeCalibration } from '../../calibrate/store.js';
-import type { CalibrationReport } from '../../calibrate/types.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
+import { calibrateSuite } from '../../judge/calibration/calibrate.js';
+import { formatCalibration } from '../../judge/calibration/format.js';
+import { calibrationPath, writeCalibration } from '../../judge/calibration/store.js';
+import type { CalibrationReport } from '../../judge/calibration/types.js';
 import { ExitCode } from '../../errors.js';
 import { parseIntegerOption } from '../options.js';
 

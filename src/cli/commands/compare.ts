@@ -14,13 +14,13 @@ import { parseCellFilter } from '../../compare/cellFilter.js';
 import { resolvePolicy, type PolicySource } from '../../compare/policy.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
-import { addPairwiseJudgements, formatPairwise } from '../../compare/pairwiseCompare.js';
 import { importSuites } from '../../engine/loadSuite.js';
 import { InputError, errorMessage } from '../../errors.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { resolveRecordPath } from '../../records/runDir.js';
 import type { RecordHeader } from '../../records/types.js';
 import { formatComparison } from '../../report/compareConsole.js';
+import { formatPairwise } from '../../report/pairwise.js';
 import { renderJUnit } from '../../report/junit.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { VerdictPolicy } from '../../suite.js';
@@ -67,8 +67,9 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
 }
 
 /**
- * Pairwise judging with the suite's rubric, through the same Anthropic provider stack a run uses
- * (response cache, pacing, key from the environment).
+ * Pairwise judging with the suite's rubric (src/judge/pairwiseComparison.ts), through the same
+ * Anthropic provider stack a run uses (response cache, pacing, key from the environment); each
+ * cell's summary is attached to the comparison as `cell.pairwise`.
  */
 async function judgePairwise(result: ComparisonResult, model: string, header: RecordHeader, records: string[], root: string): Promise<void> {
   const suiteFile = resolve(root, header.suiteFile);
@@ -76,13 +77,17 @@ async function judgePairwise(result: ComparisonResult, model: string, header: Re
   const suite = (await importSuites(suiteFile)).find((s) => s.name === header.suite);
   if (!suite) throw new InputError(`the suite "${header.suite}" is no longer exported`, { file: header.suiteFile });
   const { RunSession } = await import('../../engine/assemble.js');
-  const { findRubricScorer } = await import('../../calibrate/calibrate.js');
+  const { findRubricScorer } = await import('../../judge/rubric.js');
+  const { judgeComparison } = await import('../../judge/pairwiseComparison.js');
   const session = await RunSession.open({ root });
   const loaded = await session.loadSuite(suite, suiteFile);
-  const scorer = findRubricScorer(loaded);
+  const scorer = findRubricScorer(loaded.suite.scorers, loaded.relativeFile);
   const { judge, close } = await session.judgeStack(loaded, model);
   try {
-    await addPairwiseJudgements(result, { judge, model, rubric: scorer.rubric, records });
+    const summaries = await judgeComparison(result, { judge, model, rubric: scorer.rubric, records });
+    result.cells.forEach((cell, index) => {
+      cell.pairwise = summaries[index]!;
+    });
   } finally {
     await close();
   }

@@ -3,7 +3,7 @@
  * comparison, the first run is the baseline and the last the candidate (one run when two cells of
  * the same run were compared).
  */
-import type { CalibrationReport } from '../../calibrate/types.js';
+import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import type { CellSummary } from '../../records/types.js';
 import { InputError } from '../../errors.js';

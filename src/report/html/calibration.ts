@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { calibrationPath } from '../../calibrate/store.js';
-import type { CalibrationReport, Label } from '../../calibrate/types.js';
+import { calibrationPath } from '../../judge/calibration/store.js';
+import type { CalibrationReport, Label } from '../../judge/calibration/types.js';
 import { isRunFolderRecord } from '../../records/runDir.js';
 import { REASON_CHARS } from './collectRun.js';
 import { showText } from './text.js';

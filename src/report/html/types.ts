@@ -5,7 +5,7 @@
  * small; strings that repeat across samples (scorer reasons) are interned in `strings`.
  */
 import type { CaseStatus, OperationalDeltas, PairedStatistics, Verdict } from '../../compare/types.js';
-import type { NoiseFigures } from '../../calibrate/types.js';
+import type { NoiseFigures } from '../../judge/calibration/types.js';
 
 export const REPORT_DATA_VERSION = 1;
 
@@ -159,7 +159,7 @@ export interface RobustnessRow {
   sourcePassRate: number | null;
 }
 
-/** A calibration report as the page shows it (see `src/calibrate/types.ts`). */
+/** A calibration report as the page shows it (see `src/judge/calibration/types.ts`). */
 export interface CalibrationView {
   suite: string;
   scorer: string;

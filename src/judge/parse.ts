@@ -3,7 +3,7 @@
  * provider without them, a replayed old answer), so every answer is checked against the rubric:
  * anything unreadable is an `unscored` reason, never a default grade.
  */
-import { extractJson } from '../extract-json.js';
+import { extractJson } from '../scoring/extract-json.js';
 import type { Rubric } from './criteria.js';
 
 export interface CriterionVerdict {

@@ -1,7 +1,7 @@
 /** Which golden cases carry a human label for a rubric's scale, checked with `file:line` errors. */
-import type { GoldenCase } from '../datasets/types.js';
-import { InputError } from '../errors.js';
-import type { RubricScale } from '../scoring/judge/criteria.js';
+import type { GoldenCase } from '../../datasets/types.js';
+import { InputError } from '../../errors.js';
+import type { RubricScale } from '../criteria.js';
 import type { Label } from './types.js';
 
 export interface LabeledCase {

@@ -3,10 +3,10 @@
  * text, or the reason it is unusable (provider error, refusal, truncation). Every call's tokens,
  * cost and latency go into a JudgeUsage, kept apart from the generator's.
  */
-import { errorMessage } from '../../errors.js';
-import type { GenerateContext, Generation, GenerationRequest, Provider } from '../../providers/types.js';
-import { ProviderError } from '../../providers/types.js';
-import type { JudgeUsage } from '../types.js';
+import { errorMessage } from '../errors.js';
+import type { GenerateContext, Generation, GenerationRequest, Provider } from '../providers/types.js';
+import { ProviderError } from '../providers/types.js';
+import type { JudgeUsage } from '../scoring/types.js';
 
 export type JudgeCallOutcome =
   | { ok: true; text: string; generation: Generation }

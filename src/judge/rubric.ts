@@ -12,20 +12,21 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import type { GenerateContext, Provider } from '../providers/types.js';
-import { aggregateJudgements, type Aggregate } from './judge/aggregate.js';
-import { callJudge, emptyJudgeUsage, roundedUsage } from './judge/call.js';
-import { criteriaFromInput, type CriterionInput, type Rubric, type RubricScale } from './judge/criteria.js';
-import { parseJudgement, type Judgement } from './judge/parse.js';
-import { gradingRequest, type GradingInput } from './judge/prompt.js';
-import { readRubricFile } from './judge/rubricFile.js';
-import { fixed2 } from './text.js';
-import { runScorer, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from './types.js';
+import { fixed2 } from '../scoring/text.js';
+import { runScorer, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { aggregateJudgements, type Aggregate } from './aggregate.js';
+import { callJudge, emptyJudgeUsage, roundedUsage } from './call.js';
+import { criteriaFromInput, type CriterionInput, type Rubric, type RubricScale } from './criteria.js';
+import { parseJudgement, type Judgement } from './parse.js';
+import { gradingRequest, type GradingInput } from './prompt.js';
+import { readRubricFile } from './rubricFile.js';
+import { judgeTaskText } from './taskText.js';
 
 export interface RubricOptions {
   name?: string;
   /** Inline criteria; or give `file`. */
   criteria?: readonly CriterionInput[];
-  /** A Markdown rubric file (see judge/rubricFile.ts); relative paths resolve from the working directory. */
+  /** A Markdown rubric file (see rubricFile.ts); relative paths resolve from the working directory. */
   file?: string | URL;
   /** Framing text for the judge (inline rubrics; a file's intro paragraph plays this role). */
   intro?: string;
@@ -37,7 +38,7 @@ export interface RubricOptions {
   model?: string;
   /** Judge calls per output (default 1); the score is their mean, the spread is in details. */
   samples?: number;
-  /** Pass when the 0..1 score is at least this; default: see judge/aggregate.ts. */
+  /** Pass when the 0..1 score is at least this; default: see aggregate.ts. */
   threshold?: number;
   /** Run this first (usually a checklist); when it fails, the judge is skipped and the score fails. */
   skipJudgeWhen?: Scorer;
@@ -98,12 +99,21 @@ export function loadRubric(options: Pick<RubricOptions, 'criteria' | 'file' | 's
   return rubric;
 }
 
-/** What the model was asked: its system text and messages, as the judge should read them. */
-export function taskOf(sample: Sample): string {
-  const parts: string[] = [];
-  if (sample.request.system) parts.push(`[system]\n${sample.request.system}`);
-  for (const message of sample.request.messages) parts.push(sample.request.messages.length > 1 || parts.length > 0 ? `[${message.role}]\n${message.content}` : message.content);
-  return parts.join('\n\n');
+/**
+ * The suite's rubric scorer to calibrate or to judge a comparison with: the one named `name`, or
+ * the first. `file` is the suite file, for the error.
+ */
+export function findRubricScorer(scorers: readonly Scorer[], file: string, name?: string): RubricScorer {
+  const rubrics = scorers.filter(isRubricScorer);
+  const chosen = name ? rubrics.find((s) => s.name === name) : rubrics[0];
+  if (!chosen) {
+    throw new InputError(
+      name ? `the suite has no rubric scorer named "${name}"` : 'the suite has no rubric scorer',
+      { file, field: 'scorers' },
+      'add rubric({ file, judge }) to the suite\'s scorers: calibrate and compare --judge use its rubric',
+    );
+  }
+  return chosen;
 }
 
 export function rubric(options: RubricOptions): RubricScorer {
@@ -135,7 +145,7 @@ export function rubric(options: RubricOptions): RubricScorer {
     if (typeof provider === 'string') {
       return { attempts: Array.from({ length: count }, (_, index) => ({ index, ok: false as const, kind: 'errored' as const, reason: provider })), usage };
     }
-    const input: GradingInput = { task: taskOf(sample), output: sample.output };
+    const input: GradingInput = { task: judgeTaskText(sample.request), output: sample.output };
     if (options.includeExpected && sample.expected !== undefined) input.reference = sample.expected;
     const request = gradingRequest(definition, input, model, maxTokens);
     const attempts = await Promise.all(

@@ -1,7 +1,7 @@
 /** Deterministic checklist items: one child score per item, each with its own reason. */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { checklist } from '../../src/scoring/checklist.js';
+import { checklist } from '../../src/judge/checklist.js';
 import { runScorer } from '../../src/scoring/types.js';
 import { makeSample } from './helpers.js';
 

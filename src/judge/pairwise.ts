@@ -1,23 +1,23 @@
 /**
- * Pairwise judging for compare: for each case the judge sees the baseline and candidate outputs in
+ * Pairwise judging: for each case the judge sees the baseline and candidate outputs in
  * both orders, (A = baseline, B = candidate) and (A = candidate, B = baseline). Only a preference
  * that survives the swap counts; one that flips with the order (position bias) or a "tie" in
  * either order is a tie. A judgement that fails (refusal, truncation, bad JSON, provider error)
  * leaves the case `unscored`, counted apart. The candidate's win rate over decisive cases gets a
  * Wilson 95% interval.
  */
-import { callJudge, emptyJudgeUsage, roundedUsage } from '../scoring/judge/call.js';
-import type { Rubric } from '../scoring/judge/criteria.js';
-import { parsePreference } from '../scoring/judge/parse.js';
-import { pairwiseRequest } from '../scoring/judge/prompt.js';
-import type { JudgeUsage } from '../scoring/types.js';
+import type { PairwiseSummary } from '../compare/types.js';
 import type { Provider } from '../providers/types.js';
+import type { JudgeUsage } from '../scoring/types.js';
 import { wilsonInterval } from '../stats/index.js';
-import type { PairwiseSummary } from './types.js';
+import { callJudge, emptyJudgeUsage, roundedUsage } from './call.js';
+import type { Rubric } from './criteria.js';
+import { parsePreference } from './parse.js';
+import { pairwiseRequest } from './prompt.js';
 
 export interface PairwiseInput {
   caseId: string;
-  /** What the model was asked (the rendered prompt), shown to the judge. */
+  /** What the model was asked, as `judgeTaskText` (taskText.ts) writes it. */
   task: string;
   baseline: string;
   candidate: string;

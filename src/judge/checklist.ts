@@ -6,10 +6,10 @@
  * already fails a hard requirement.
  */
 import { InputError } from '../errors.js';
-import { extractJson } from './extract-json.js';
-import { compileRegex } from './regex.js';
-import { quote } from './text.js';
-import type { Sample, Score, Scorer } from './types.js';
+import { extractJson } from '../scoring/extract-json.js';
+import { compileRegex } from '../scoring/regex.js';
+import { quote } from '../scoring/text.js';
+import type { Sample, Score, Scorer } from '../scoring/types.js';
 
 type Phrases = readonly string[] | ((sample: Sample) => readonly string[]);
 

@@ -1,7 +1,7 @@
 /** Pairwise judging for compare: both orders, position bias counted as a tie, Wilson interval. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pairwiseJudge } from '../../src/compare/pairwise.js';
-import { loadRubric } from '../../src/scoring/rubric.js';
+import { pairwiseJudge } from '../../src/judge/pairwise.js';
+import { loadRubric } from '../../src/judge/rubric.js';
 import { wilsonInterval } from '../../src/stats/index.js';
 import type { MessagesRequestBody } from '../../src/testing/index.js';
 import { JUDGE_MODEL, startScriptedJudge, userText, type ScriptedJudge } from './helpers.js';

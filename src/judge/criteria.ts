@@ -2,7 +2,7 @@
  * What a rubric is made of: criteria with anchored descriptions, on one of two scales. Inline
  * criteria (from a suite file) are checked here with the same strictness as a rubric file.
  */
-import { InputError } from '../../errors.js';
+import { InputError } from '../errors.js';
 
 export type RubricScale = 'pass-fail' | '1-5';
 

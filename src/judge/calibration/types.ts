@@ -3,8 +3,8 @@
  * Written to `reports/calibration/<suite>.json` (stable key order, no timestamps) so reports can
  * show it; numbers that are undefined (kappa with one category, a rate over 0 cases) are null.
  */
-import type { RubricScale } from '../scoring/judge/criteria.js';
-import type { JudgeUsage } from '../scoring/types.js';
+import type { RubricScale } from '../criteria.js';
+import type { JudgeUsage } from '../../scoring/types.js';
 
 export type Label = boolean | number;
 

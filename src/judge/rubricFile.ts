@@ -13,7 +13,7 @@
  * Parsing is strict: a misplaced or missing line is an InputError naming `file:line`.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../errors.js';
+import { InputError } from '../errors.js';
 import { CRITERION_ID, slugify, type Criterion, type Rubric, type RubricScale } from './criteria.js';
 
 interface Draft {

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { criteriaFromInput } from '../../src/scoring/judge/criteria.js';
-import { parseRubricMarkdown, readRubricFile } from '../../src/scoring/judge/rubricFile.js';
-import { loadRubric } from '../../src/scoring/rubric.js';
+import { criteriaFromInput } from '../../src/judge/criteria.js';
+import { parseRubricMarkdown, readRubricFile } from '../../src/judge/rubricFile.js';
+import { loadRubric } from '../../src/judge/rubric.js';
 
 function errorOf(run: () => unknown): InputError {
   try {

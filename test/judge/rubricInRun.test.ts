@@ -11,7 +11,7 @@ import { runSuite } from '../../src/engine/run.js';
 import { withCache } from '../../src/providers/cache.js';
 import type { Provider } from '../../src/providers/types.js';
 import type { RecordSummary, SampleRecord } from '../../src/records/types.js';
-import { rubric } from '../../src/scoring/rubric.js';
+import { rubric } from '../../src/judge/rubric.js';
 import { defineSuite } from '../../src/suite.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 import { JUDGE_MODEL, startScriptedJudge, userText, verdicts, type ScriptedJudge } from './helpers.js';

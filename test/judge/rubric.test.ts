@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withCache } from '../../src/providers/cache.js';
 import { ProviderError, type Provider } from '../../src/providers/types.js';
-import { checklist } from '../../src/scoring/checklist.js';
-import { JUDGE_REPEAT_STRIDE, rubric } from '../../src/scoring/rubric.js';
+import { checklist } from '../../src/judge/checklist.js';
+import { findRubricScorer, JUDGE_REPEAT_STRIDE, rubric } from '../../src/judge/rubric.js';
+import { InputError } from '../../src/errors.js';
 import { runScorer, type ScorerContext } from '../../src/scoring/types.js';
 import { JUDGE_MODEL, levels, makeSample, startScriptedJudge, userText, verdicts, type ScriptedJudge } from './helpers.js';
 
@@ -215,5 +216,17 @@ describe('rubric judge over the Messages API', () => {
     const score = await runScorer(rubric({ criteria, judge: failing }), makeSample('k'), { signal });
     expect(score.error).toBe('judge call failed (overloaded: try later)');
     expect(score.judgeUsage?.calls).toBe(1);
+  });
+});
+
+describe('findRubricScorer', () => {
+  it('picks the first rubric scorer, or the one named, and names the suite file when there is none', () => {
+    const first = rubric({ criteria, judge: JUDGE_MODEL, name: 'first' });
+    const second = rubric({ criteria, judge: JUDGE_MODEL, name: 'second' });
+    const scorers = [checklist({ maxWords: 5 }), first, second];
+    expect(findRubricScorer(scorers, 'suites/s.eval.ts')).toBe(first);
+    expect(findRubricScorer(scorers, 'suites/s.eval.ts', 'second')).toBe(second);
+    expect(() => findRubricScorer(scorers, 'suites/s.eval.ts', 'third')).toThrow(/suites\/s\.eval\.ts: scorers: the suite has no rubric scorer named "third"/);
+    expect(() => findRubricScorer([checklist({ maxWords: 5 })], 'suites/s.eval.ts')).toThrow(InputError);
   });
 });

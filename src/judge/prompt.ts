@@ -3,8 +3,8 @@
  * JSON Schema for the answer (sent as structured output). The schema puts `reasoning` before the
  * verdict of each criterion, so the judge argues first and decides second.
  */
-import type { GenerationRequest } from '../../providers/types.js';
-import { asText } from '../text.js';
+import type { GenerationRequest } from '../providers/types.js';
+import { asText } from '../scoring/text.js';
 import type { Criterion, Rubric } from './criteria.js';
 
 export const JUDGE_SYSTEM = [

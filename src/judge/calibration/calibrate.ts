@@ -8,14 +8,14 @@
  * indices: the first `samples` judgements give the label (exactly the judgement a run makes, so
  * cache and replay reuse it), the first `judgeSamples` give the noise figure.
  */
-import { buildRequest } from '../engine/executeSample.js';
-import type { LoadedSuite } from '../engine/loadSuite.js';
-import { errorMessage, InputError } from '../errors.js';
-import type { Provider } from '../providers/types.js';
-import { judgementScore } from '../scoring/judge/aggregate.js';
-import { emptyJudgeUsage, mergeJudgeUsage, roundedUsage } from '../scoring/judge/call.js';
-import { isRubricScorer, type RubricScorer } from '../scoring/rubric.js';
-import type { Sample, Score } from '../scoring/types.js';
+import { buildRequest } from '../../engine/executeSample.js';
+import type { LoadedSuite } from '../../engine/loadSuite.js';
+import { errorMessage, InputError } from '../../errors.js';
+import type { Provider } from '../../providers/types.js';
+import { judgementScore } from '../aggregate.js';
+import { emptyJudgeUsage, mergeJudgeUsage, roundedUsage } from '../call.js';
+import { findRubricScorer } from '../rubric.js';
+import type { Sample, Score } from '../../scoring/types.js';
 import { labeledCases, type LabeledCase } from './labels.js';
 import { agreementOf, noiseOf, type RepeatedJudgements } from './metrics.js';
 import type { CalibrationCase, CalibrationReport, Label } from './types.js';
@@ -39,21 +39,8 @@ export interface CalibrationOutcome {
   failures: number;
 }
 
-export function findRubricScorer(loaded: LoadedSuite, name?: string): RubricScorer {
-  const rubrics = loaded.suite.scorers.filter(isRubricScorer);
-  const chosen = name ? rubrics.find((s) => s.name === name) : rubrics[0];
-  if (!chosen) {
-    throw new InputError(
-      name ? `the suite has no rubric scorer named "${name}"` : 'the suite has no rubric scorer to calibrate',
-      { file: loaded.relativeFile, field: 'scorers' },
-      'add rubric({ file, judge }) to the suite\'s scorers',
-    );
-  }
-  return chosen;
-}
-
 export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOptions): Promise<CalibrationOutcome> {
-  const scorer = findRubricScorer(loaded, options.scorer);
+  const scorer = findRubricScorer(loaded.suite.scorers, loaded.relativeFile, options.scorer);
   const scale = scorer.rubric.scale;
   const judgeSamples = options.judgeSamples ?? 3;
   const labeled = labeledCases(loaded.cases, scale);

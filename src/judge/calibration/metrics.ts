@@ -3,9 +3,9 @@
  * matrices and percent agreement come from src/stats (verified there); this module decides what
  * is fed to them: which cases count, the category order, and how 1-5 levels binarize for TPR/TNR.
  */
-import type { RubricScale } from '../scoring/judge/criteria.js';
-import { DEFAULT_PASSING_LEVEL, mean, stdev } from '../scoring/judge/aggregate.js';
-import { cohensKappa, confusionMatrix, percentAgreement, weightedKappa } from '../stats/index.js';
+import type { RubricScale } from '../criteria.js';
+import { DEFAULT_PASSING_LEVEL, mean, stdev } from '../aggregate.js';
+import { cohensKappa, confusionMatrix, percentAgreement, weightedKappa } from '../../stats/index.js';
 import type { AgreementFigures, CalibrationCase, Label, NoiseFigures } from './types.js';
 
 export function categoriesFor(scale: RubricScale): Array<string | number> {
