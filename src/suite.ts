@@ -29,7 +29,8 @@ export interface SuiteDefinition {
   versions?: string[];
   /** Folder of partials (default: `<prompt folder>/partials` when it exists). */
   partials?: string;
-  models: string[];
+  /** Model ids to run; may be left out when every run names them with `--model`. */
+  models?: string[];
   /** Golden dataset: JSONL, JSON, YAML or CSV. */
   dataset: string;
   select?: CaseSelection;

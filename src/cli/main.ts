@@ -129,15 +129,15 @@ program
 program
   .command('chaos')
   .description('preview the chaos cases a suite generates, without calling any model')
-  .argument('[suite]', 'suite file')
+  .argument('[suites...]', 'suite files or folders, as for run')
   .option('--operators <names>', 'operators to apply; comma-separate', collect)
   .option('--seed <s>', 'seed')
   .option('--per-case <n>', 'variants per golden case and operator')
   .option('--out <file>', 'write the generated cases as JSONL')
   .option('--list', 'list the operators with what each tests')
-  .action(async (suite: string | undefined, flags) => {
+  .action(async (suites: string[], flags) => {
     const { chaosCommand } = await import('./commands/chaos.js');
-    process.exitCode = await chaosCommand(suite, flags);
+    process.exitCode = await chaosCommand(suites, flags);
   });
 
 program

@@ -109,20 +109,35 @@ const suiteShape = z.object({
   seed: z.number().int().optional(),
 });
 
-export function validateSuite(suite: Suite, file: string): void {
-  const result = suiteShape.safeParse(suite);
+/** Checks a suite definition; `models` may be left out when the command line names them (`--model`). */
+export function validateSuite(suite: Suite, file: string, overrides: Pick<SuiteOverrides, 'models'> = {}): void {
+  if (suite.models === undefined && !overrides.models?.length) {
+    throw new InputError('the suite names no models', { file, field: 'models' }, "add models: ['claude-haiku-4-5'] to the suite, or pass --model <id> to the command");
+  }
+  const result = suiteShape.safeParse(suite.models === undefined ? { ...suite, models: overrides.models } : suite);
   if (result.success) return;
   const issue = result.error.issues[0]!;
   throw new InputError(issue.message, { file, field: issue.path.join('.') || undefined }, 'see the suite reference in the README');
 }
 
 export async function loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}, root = process.cwd()): Promise<LoadedSuite> {
-  validateSuite(suite, displayPath(resolve(file)));
+  const shownFile = displayPath(resolve(file));
+  validateSuite(suite, shownFile, overrides);
   const directory = dirname(resolve(file));
   const at = (path: string) => (isAbsolute(path) ? path : join(directory, path));
   const rel = (path: string) => relative(root, path).split('\\').join('/') || '.';
+  const mustExist = (field: 'prompt' | 'dataset', path: string) => {
+    if (existsSync(path)) return;
+    const written = field === 'prompt' ? suite.prompt : suite.dataset;
+    throw new InputError(
+      `${field === 'prompt' ? 'prompt file or folder' : 'dataset file'} not found: ${displayPath(path)}`,
+      { file: shownFile, field },
+      isAbsolute(written) ? `fix the suite's \`${field}\` path` : `the suite's \`${field}\` ("${written}") is resolved from the suite file's folder, ${displayPath(directory) || '.'}`,
+    );
+  };
 
   const promptSource = at(suite.prompt);
+  mustExist('prompt', promptSource);
   const versions = overrides.versions ?? suite.versions;
   const templates = await loadPromptVersions(promptSource, versions ? { versions } : {});
   const partialsDir = suite.partials ? at(suite.partials) : join(existsSync(promptSource) && !/\.hbs$/.test(promptSource) ? promptSource : dirname(promptSource), 'partials');
@@ -130,6 +145,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const prompts = templates.map((template) => compilePrompt(template, { partials }));
 
   const datasetPath = at(suite.dataset);
+  mustExist('dataset', datasetPath);
   const dataset = await loadDataset(datasetPath);
   const seed = overrides.seed ?? suite.seed ?? 1;
   const selection: CaseSelection = { ...(suite.select ?? {}), ...(overrides.select ?? {}) };
@@ -157,7 +173,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   }
   const invariants = suite.chaos?.invariants ?? [];
 
-  const models = overrides.models ?? suite.models;
+  const models = overrides.models ?? suite.models!;
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
   const concurrency = overrides.concurrency ?? suite.concurrency ?? 8;
   const timeoutMs = overrides.timeoutMs ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -24,7 +24,7 @@ export interface LoadPromptVersionsOptions {
  */
 export async function loadPromptVersions(source: string, options: LoadPromptVersionsOptions = {}): Promise<PromptTemplate[]> {
   const info = await stat(source).catch((error: unknown) => {
-    throw new InputError('prompt file or folder not found', { file: source }, "check the suite's `prompts` field", error);
+    throw new InputError('prompt file or folder not found', { file: source }, "check the suite's `prompt` field", error);
   });
   const files = info.isDirectory() ? await listTemplates(source) : [source];
   if (files.length === 0) {

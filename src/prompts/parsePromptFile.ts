@@ -79,12 +79,14 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
 function declaredVariables(declared: Record<string, string>): Pick<PromptTemplate, 'variables' | 'optionalVariables'> {
   const variables: NonNullable<PromptTemplate['variables']> = {};
   const optionalVariables: string[] = [];
-  for (const [name, text] of Object.entries(declared)) {
+  for (const [key, text] of Object.entries(declared)) {
     // The schema has already checked the pattern, so this always parses.
     const declaration = parseDeclaredType(text);
     if (!declaration) continue;
+    // `note?: string` (TypeScript's way) means the same as `note: string?`.
+    const name = key.endsWith('?') ? key.slice(0, -1) : key;
     variables[name] = declaration.type;
-    if (declaration.optional) optionalVariables.push(name);
+    if (declaration.optional || name !== key) optionalVariables.push(name);
   }
   return optionalVariables.length > 0 ? { variables, optionalVariables } : { variables };
 }
@@ -96,7 +98,7 @@ export async function loadPromptFile(file: string): Promise<PromptTemplate> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new InputError('prompt file not found', { file }, 'check the path in the suite\'s `prompts` field', error);
+      throw new InputError('prompt file not found', { file }, 'check the path in the suite\'s `prompt` field', error);
     }
     throw error;
   }

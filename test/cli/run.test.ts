@@ -95,7 +95,10 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['an unknown template variable', { 'suites/data.jsonl': '{"id":"a","vars":{"wort":"x"}}\n' }, ['run'], /echo\.v1\.hbs.*"word".*case a/],
     ['a template syntax error', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('Say {{word}}.', 'Say {{#if word}}.') }, ['run'], /echo\.v1\.hbs:\d+/],
     ['a suite that throws on import', { 'suites/echo.eval.ts': "throw new Error('config exploded');\n" }, ['run'], /echo\.eval\.ts: the suite file threw while loading: config exploded/],
-    ['a missing dataset', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './missing.jsonl') }, ['run'], /missing\.jsonl/],
+    ['a missing dataset', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './missing.jsonl') }, ['run'], /echo\.eval\.ts: dataset: dataset file not found: suites\/missing\.jsonl\n.*"\.\/missing\.jsonl"\) is resolved from the suite file's folder, suites/],
+    ['a missing prompt folder', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("'./prompts'", "'./promps'") }, ['run'], /echo\.eval\.ts: prompt: prompt file or folder not found: suites\/promps\n.*suite's `prompt`/],
+    ['a suite without models', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("  models: ['claude-haiku-4-5'],\n", '') }, ['run'], /echo\.eval\.ts: models: the suite names no models\n.*--model/],
+    ['a variable name that is not a name', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('  word: string', '  word: string\n  "my note": string?') }, ['run'], /echo\.v1\.hbs.*variables\.my note.*variable name/],
     ['an invalid JSON Schema in a scorer', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("import { defineSuite, exact } from 'promptgold';", "import { defineSuite, exact, jsonSchema } from 'promptgold';").replace('scorers: [exact()]', "scorers: [jsonSchema({ schema: { type: 'objekt' } })]") }, ['run'], /echo\.eval\.ts.*(invalid JSON Schema|schema)/i],
     ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
     ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
@@ -116,6 +119,24 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     const result = await runCli(['run', '--provider', 'anthropic'], project.root, { env: { ANTHROPIC_API_KEY: 'sk-ant-test-unused', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' } });
     expect(result.stderr).toMatch(/unknown model "claude-haiku-4\.5".*known models: .*claude-haiku-4-5/s);
     expect(result.code).toBe(2);
+  });
+});
+
+describe('what new users write', () => {
+  it('--model stands in for a suite that names no models', async () => {
+    await echoProject({ 'suites/echo.eval.ts': FUNCTION_SUITE.replace("  models: ['claude-haiku-4-5'],\n", '') });
+    const result = await runCli(['run', '--model', 'claude-haiku-4-5'], project.root);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/v1\s+claude-haiku-4-5\s+4\s+100\.0%/);
+  });
+
+  it('an optional variable may be written `name?: string` as well as `name: string?`', async () => {
+    const prompt = ECHO_PROMPT.replace('  word: string', '  word: string\n  note?: string\n  tone: string?').replace('Say {{word}}.', 'Say {{word}}.{{#if note}} ({{note}}){{/if}}{{tone}}');
+    await echoProject({ 'suites/prompts/echo.v1.hbs': prompt });
+    const result = await runCli(['run'], project.root);
+    expect(result.stderr).not.toMatch(/internal error|note/);
+    expect(result.code).toBe(0);
   });
 });
 

@@ -7,9 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { listOperators } from '../../chaos/index.js';
 import { stableStringify } from '../../canonical.js';
 import type { GoldenCase } from '../../datasets/types.js';
-import { importSuites, loadSuite } from '../../engine/loadSuite.js';
+import { RunSession } from '../../engine/assemble.js';
+import { importSuites } from '../../engine/loadSuite.js';
 import { InputError } from '../../errors.js';
-import { loadModelTable, smallestContextWindow } from '../../providers/pricing.js';
+import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseListOption } from '../options.js';
 
 export interface ChaosFlags {
@@ -20,30 +21,37 @@ export interface ChaosFlags {
   list?: boolean;
 }
 
-export async function chaosCommand(suiteFile: string | undefined, flags: ChaosFlags): Promise<number> {
+export async function chaosCommand(suiteArgs: string[], flags: ChaosFlags): Promise<number> {
   if (flags.list) {
     process.stdout.write(formatOperatorList());
     return 0;
   }
-  if (!suiteFile) throw new InputError('name a suite file, or pass --list', { field: 'suite' }, 'promptgold chaos suites/triage/triage.eval.ts');
-  const [suite] = await importSuites(suiteFile);
+  if (suiteArgs.length === 0) throw new InputError('name a suite file or folder, or pass --list', { field: 'suite' }, 'promptgold chaos suites/triage/triage.eval.ts');
+  const session = await RunSession.open();
   const operators = parseListOption(flags.operators);
-  const chaos = {
-    ...(suite!.chaos ?? {}),
-    ...(operators ? { operators } : {}),
-    ...(flags.seed ? { seed: parseIntegerOption(flags.seed, '--seed', 0) } : {}),
-    ...(flags.perCase ? { perCase: parseIntegerOption(flags.perCase, '--per-case', 1) } : {}),
-  };
-  const window = smallestContextWindow(suite!.models, loadModelTable());
-  const loaded = await loadSuite({ ...suite!, chaos }, suiteFile, { chaos: true, ...(window ? { contextWindowTokens: window } : {}) });
-  const generated = loaded.cases.filter((c) => c.chaos);
+  const generated: GoldenCase[] = [];
+  let goldenCount = 0;
+  for (const file of await discoverSuiteFiles(suiteArgs, session.config.suites)) {
+    for (const suite of await importSuites(file)) {
+      const chaos = {
+        ...(suite.chaos ?? {}),
+        ...(operators ? { operators } : {}),
+        ...(flags.seed ? { seed: parseIntegerOption(flags.seed, '--seed', 0) } : {}),
+        ...(flags.perCase ? { perCase: parseIntegerOption(flags.perCase, '--per-case', 1) } : {}),
+      };
+      const loaded = await session.loadSuite({ ...suite, chaos }, file, { chaos: true });
+      const own = loaded.cases.filter((c) => c.chaos);
+      generated.push(...own);
+      goldenCount += loaded.cases.length - own.length;
+    }
+  }
   if (flags.out) {
     const file = resolve(flags.out);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : ''));
     process.stdout.write(`wrote ${generated.length} chaos cases to ${flags.out}\n`);
   }
-  process.stdout.write(formatPreview(generated, loaded.cases.length - generated.length, Boolean(flags.out)));
+  process.stdout.write(formatPreview(generated, goldenCount, Boolean(flags.out)));
   return 0;
 }
 
