@@ -35,6 +35,7 @@ program
   .option('--record', "write every response to the suite's recordings file for replay")
   .option('--no-cache', 'bypass the response cache (.promptgold/cache)')
   .option('--resume <run>', 'finish an interrupted run (a run folder)')
+  .option('--retry-errors <run>', 'run again only the samples of a run that ended in an error (and any it did not reach)')
   .option('--out <dir>', 'where run folders go (default reports/runs)')
   .option('--chaos', "add the suite's chaos cases")
   .option('--timeout <ms>', 'per-sample timeout in ms (default 120000)')

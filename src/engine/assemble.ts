@@ -57,6 +57,8 @@ export interface AssembleOptions {
      * batch ids are kept in (a fresh run claims it and writes its record's header here).
      */
     start: () => Promise<string>;
+    /** Also send the samples that ended in an error (`--retry-errors`). */
+    redoErrors?: boolean;
     signal?: AbortSignal;
     onProgress?: (line: string) => void;
   };
@@ -247,6 +249,7 @@ export class RunSession {
     const phase = await runBatchPhase(loaded, {
       transport,
       runDir,
+      redoErrors: batch.redoErrors === true,
       ...(batch.signal ? { signal: batch.signal } : {}),
       ...(pollMs ? { pollMs } : {}),
       ...(batch.onProgress ? { onProgress: batch.onProgress } : {}),

@@ -30,6 +30,8 @@ export interface BatchProgressLike {
 export interface BatchPhaseOptions {
   transport: BatchTransport;
   runDir: string;
+  /** Also send the samples that ended in an error (`run --retry-errors`). */
+  redoErrors?: boolean;
   pollMs?: number;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
@@ -48,7 +50,7 @@ export function batchCustomId(index: number): string {
 }
 
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
-  const done = await finishedSampleIndices(options.runDir);
+  const done = await finishedSampleIndices(options.runDir, options.redoErrors === true);
   const keyOfCustomId = new Map<string, string>();
   const items: Array<{ customId: string; request: GenerationRequest }> = [];
   for (const planned of planSamples(loaded.plan)) {

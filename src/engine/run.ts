@@ -26,6 +26,8 @@ export interface RunOptions extends HeaderContext {
   runDir: string;
   runId: string;
   resume?: boolean;
+  /** With `resume`: also redo the samples that ended in an error (`run --retry-errors`). */
+  redoErrors?: boolean;
   progress?: ProgressMode;
   /** Graceful stop (first Ctrl-C): no new samples start, in-flight ones finish and are recorded. */
   stopSignal?: AbortSignal;
@@ -59,7 +61,12 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
   const sources = new SourceResults(loaded.cases);
   const previous = options.resume
-    ? await PreviousRecord.open(options.runDir, { planHash: header.planHash, planned: header.planned, onKept: (sample) => sources.resolveRecorded(sample) })
+    ? await PreviousRecord.open(options.runDir, {
+        planHash: header.planHash,
+        planned: header.planned,
+        redoErrors: options.redoErrors === true,
+        onKept: (sample) => sources.resolveRecorded(sample),
+      })
     : undefined;
   // The header goes first: a fresh record is created exclusively, so a folder another run writes
   // to fails here, before this run touches its meta.json.
@@ -105,6 +112,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const onResult = async (executed: ExecutedSample | undefined, planned: PlannedSample) => {
     if (!executed) return; // aborted mid-flight: not done, --resume runs it
     await copyPreviousUntil(planned.index);
+    const history = previous?.historyOf(planned.index);
+    if (history) executed.record.history = history;
     await writer.sample(executed.record, executed.prompt);
     record(executed.record);
     countLive(live, executed.record);
@@ -153,6 +162,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   } finally {
     progress.stop();
     const reason = fatal ? fatal.message : status === 'incomplete' ? `${skippedForBudget} samples skipped: budget reached` : undefined;
+    // A finished retry pass is over; an interrupted one is continued by --resume.
+    if (status === 'complete' || status === 'incomplete') delete meta.retryingErrors;
     await writeMeta(options.runDir, {
       ...meta,
       status,

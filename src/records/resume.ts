@@ -8,14 +8,23 @@ import { InputError } from '../errors.js';
 import { readPromptStoreLines } from './promptStore.js';
 import { checkHeader, readRecordLines, type ReadLine } from './reader.js';
 import { runPaths } from './runDir.js';
-import type { RecordLine, SampleRecord } from './types.js';
+import type { RecordLine, SampleAttempt, SampleRecord } from './types.js';
 
 /**
  * Whether a recorded sample is finished. Budget skips are not: --resume runs them once the budget
- * allows.
+ * allows. With `redoErrors` (`run --retry-errors`), no sample that ended in an error is.
  */
-export function isFinishedSample(sample: SampleRecord): boolean {
-  return sample.error?.kind !== 'budget';
+export function isFinishedSample(sample: SampleRecord, redoErrors = false): boolean {
+  return redoErrors ? sample.error === undefined : sample.error?.kind !== 'budget';
+}
+
+/** The history a redone sample carries: its earlier attempts' errors (a budget skip was no attempt). */
+function historyOf(sample: SampleRecord): SampleAttempt[] | undefined {
+  const earlier = sample.history ?? [];
+  if (!sample.error || sample.error.kind === 'budget') return earlier.length ? earlier : undefined;
+  const attempt: SampleAttempt = { error: { kind: sample.error.kind, message: sample.error.message } };
+  if (sample.attempts !== undefined) attempt.attempts = sample.attempts;
+  return [...earlier, attempt];
 }
 
 export interface KeptSample {
@@ -28,8 +37,8 @@ export interface PreviousRecordOptions {
   /** The plan hash of the suite as loaded now: resuming a different plan is refused. */
   planHash: string;
   planned: number;
-  /** Which finished samples to keep (default: every finished sample). */
-  keep?: (sample: SampleRecord) => boolean;
+  /** Redo the samples that ended in an error, keeping their errors in the new line's `history`. */
+  redoErrors?: boolean;
   /** Called for each kept sample while the record is first read. */
   onKept?: (sample: SampleRecord) => void;
 }
@@ -46,14 +55,20 @@ export class PreviousRecord {
     readonly kept: ReadonlySet<number>,
     /** The earlier prompt store, hash → its line. */
     readonly promptLines: ReadonlyMap<string, string>,
+    private readonly histories: ReadonlyMap<number, SampleAttempt[]>,
   ) {}
+
+  /** The earlier attempts of a sample that is being redone, for its new line. */
+  historyOf(index: number): SampleAttempt[] | undefined {
+    return this.histories.get(index);
+  }
 
   /** Reads the record of `runDir` once to find the kept samples; checks that it is one plan, in order, without duplicates. */
   static async open(runDir: string, options: PreviousRecordOptions): Promise<PreviousRecord> {
     const paths = runPaths(runDir);
-    const keep = options.keep ?? isFinishedSample;
     let headerText: string | undefined;
     const kept = new Set<number>();
+    const histories = new Map<number, SampleAttempt[]>();
     const seen = new Map<number, number>();
     let lastIndex = -1;
     for await (const { value, text, line } of readRecordLines(paths.record)) {
@@ -72,16 +87,19 @@ export class PreviousRecord {
         checkSampleLine(value, { file: paths.record, line, seen, lastIndex, planned: options.planned });
         seen.set(value.index, line);
         lastIndex = value.index;
-        if (keep(value)) {
+        if (isFinishedSample(value, options.redoErrors)) {
           kept.add(value.index);
           options.onKept?.(value);
+        } else {
+          const history = historyOf(value);
+          if (history) histories.set(value.index, history);
         }
       }
     }
     if (headerText === undefined) throw new InputError('the record has no header line: nothing to resume', { file: paths.record, line: 1 }, 'start a new run');
     const promptLines = new Map<string, string>();
     for await (const { value, text } of readPromptStoreLines(paths.prompts)) promptLines.set(value.hash, text);
-    return new PreviousRecord(paths.record, headerText, kept, promptLines);
+    return new PreviousRecord(paths.record, headerText, kept, promptLines, histories);
   }
 
   /** Hands every kept sample whose index is below `index` to `sink`, in plan order. */
@@ -136,12 +154,12 @@ function checkSampleLine(
 }
 
 /** Indices of the finished samples in a run folder's record (none when it has no record yet). */
-export async function finishedSampleIndices(runDir: string): Promise<Set<number>> {
+export async function finishedSampleIndices(runDir: string, redoErrors = false): Promise<Set<number>> {
   const done = new Set<number>();
   const file = runPaths(runDir).record;
   if (!(await access(file).then(() => true, () => false))) return done;
   for await (const { value } of readRecordLines(file)) {
-    if (value.type === 'sample' && isFinishedSample(value)) done.add(value.index);
+    if (value.type === 'sample' && isFinishedSample(value, redoErrors)) done.add(value.index);
   }
   return done;
 }

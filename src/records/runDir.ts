@@ -16,6 +16,10 @@ export interface RunMeta {
   wallMs?: number;
   /** Batch ids submitted for this run, so --resume collects instead of re-submitting. */
   batches?: string[];
+  /** Batches of earlier passes (a `--retry-errors` pass submits its own). */
+  earlierBatches?: string[];
+  /** A `--retry-errors` pass is under way: `--resume` continues it. */
+  retryingErrors?: boolean;
   /** Why the run did not complete, when it did not. */
   reason?: string;
   /** The flags that shaped the plan, so --resume rebuilds the same plan. */

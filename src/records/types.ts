@@ -42,6 +42,11 @@ export interface SampleError {
   message: string;
 }
 
+export interface SampleAttempt {
+  error: SampleError;
+  attempts?: number;
+}
+
 export interface SampleRecord {
   type: 'sample';
   /** Position in the plan (0-based): the record's sort key. */
@@ -69,6 +74,8 @@ export interface SampleRecord {
   cached?: boolean;
   droppedParams?: string[];
   error?: SampleError;
+  /** Earlier attempts of this sample that ended in an error (`run --retry-errors`), oldest first. */
+  history?: SampleAttempt[];
   /** Judge calls made by rubric scorers for this sample: never mixed into usage/costUsd. */
   judge?: JudgeUsage;
   /** Chaos samples: the golden case and operators they came from. */

@@ -6,7 +6,8 @@ import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { readRecordHeader } from '../../records/reader.js';
-import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
+import { finishedSampleIndices } from '../../records/resume.js';
+import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
 import { formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
@@ -25,6 +26,7 @@ export interface RunFlags {
   record?: boolean;
   cache?: boolean;
   resume?: string;
+  retryErrors?: string;
   out?: string;
   json?: boolean;
   chaos?: boolean;
@@ -55,11 +57,13 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   const removeSignalHandler = installInterruptHandler(stop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
   try {
-    const jobs = flags.resume ? await resumeJobs(session, flags.resume) : await freshJobs(session, suiteArgs, flags);
+    if (flags.resume && flags.retryErrors) throw new InputError('--resume and --retry-errors both continue a run: pass one', { field: '--retry-errors' }, '--retry-errors also finishes samples an interrupted run did not reach');
+    const continued = flags.resume ?? flags.retryErrors;
+    const jobs = continued ? await continueJobs(session, continued, flags) : await freshJobs(session, suiteArgs, flags);
     const now = new Date();
     for (const job of jobs) {
       if (stop.signal.aborted) break;
-      const batch = flags.batch === true || job.overrides.batch === true;
+      const batch = flags.batch ?? job.overrides.batch === true;
       const header = { git: await session.gitInfo(), toolVersion: TOOL_VERSION };
       // The folder is claimed once the checks pass, so a refused run leaves nothing behind.
       let folder = job.resume;
@@ -70,6 +74,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         ...(batch
           ? {
               batch: {
+                redoErrors: job.redoErrors,
                 signal: stop.signal,
                 onProgress: (line: string) => {
                   if (!flags.json) process.stderr.write(`${job.loaded.suite.name}: ${line}\n`);
@@ -78,7 +83,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
                 start: async () => {
                   if (folder) return folder.runDir;
                   const claimed = await claim();
-                  await startRunRecord(job.loaded, { ...claimed, ...header, meta: { overrides: { ...job.overrides, batch: true }, provider: 'anthropic' } });
+                  await startRunRecord(job.loaded, { ...claimed, ...header, meta: { overrides: job.overrides, provider: 'anthropic' } });
                   return claimed.runDir;
                 },
               },
@@ -97,6 +102,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
           runId,
           ...header,
           resume,
+          redoErrors: job.redoErrors,
           progress: progressMode(flags),
           stopSignal: stop.signal,
           meta: { overrides: job.overrides, provider: assembled.kind },
@@ -124,6 +130,8 @@ interface Job {
   loaded: LoadedSuite;
   /** The run folder of the run being resumed; a fresh job claims a folder when it starts. */
   resume?: { runDir: string; runId: string };
+  /** Redo the samples that ended in an error (`--retry-errors`). */
+  redoErrors: boolean;
   provider: string | undefined;
   overrides: StoredOverrides;
 }
@@ -143,15 +151,20 @@ async function freshJobs(session: RunSession, suiteArgs: string[], flags: RunFla
     for (const suite of await importSuites(file)) {
       jobs.push({
         loaded: await session.loadSuite(suite, file, overrides),
+        redoErrors: false,
         provider: flags.provider,
-        overrides: { suiteOverrides: overrides, ...(flags.provider ? { provider: flags.provider } : {}) },
+        overrides: { suiteOverrides: overrides, ...(flags.provider ? { provider: flags.provider } : {}), ...(flags.batch ? { batch: true } : {}) },
       });
     }
   }
   return jobs;
 }
 
-async function resumeJobs(session: RunSession, reference: string): Promise<Job[]> {
+/**
+ * `--resume` and `--retry-errors`: the run's own plan (rebuilt from meta.json), with the provider
+ * flags of this command line overriding the stored ones.
+ */
+async function continueJobs(session: RunSession, reference: string, flags: RunFlags): Promise<Job[]> {
   const root = session.root;
   const recordFile = await resolveRecordPath(reference, session.runsDir);
   const runDir = resolve(recordFile, '..');
@@ -160,17 +173,30 @@ async function resumeJobs(session: RunSession, reference: string): Promise<Job[]
   if (!meta) {
     throw new InputError(`the run folder has no meta.json, which holds the flags that shaped its plan`, { file: shown }, 'restore meta.json from a copy, or start a new run');
   }
+  const redoErrors = flags.retryErrors !== undefined || meta.retryingErrors === true;
   const { suiteFile, suite: suiteName } = await readRecordHeader(recordFile);
-  if (meta.status === 'complete') throw new InputError('this run is already complete', { file: shown }, 'start a new run instead');
+  if (meta.status === 'complete' && !redoErrors) {
+    throw new InputError('this run is already complete', { file: shown }, 'start a new run instead, or redo its errored samples with --retry-errors');
+  }
   const suites = await importSuites(resolve(root, suiteFile));
   const suite = suites.find((s) => s.name === suiteName);
   if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
   const overrides = (meta.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
+  if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, true)).size === (await readRecordHeader(recordFile)).planned) {
+    process.stdout.write(`no sample ended in an error in ${shown}: nothing to retry\n`);
+    return [];
+  }
+  if (flags.retryErrors !== undefined && !meta.retryingErrors) {
+    // A retry pass submits batches of its own; a kill during it is finished with --resume.
+    const { batches, ...rest } = meta;
+    await writeMeta(runDir, { ...rest, retryingErrors: true, ...(batches?.length ? { earlierBatches: [...(meta.earlierBatches ?? []), ...batches] } : {}) });
+  }
   return [
     {
       loaded: await session.loadSuite(suite, resolve(root, suiteFile), overrides.suiteOverrides),
       resume: { runDir, runId: meta.runId ?? relative(session.runsDir, runDir) },
-      provider: overrides.provider,
+      redoErrors,
+      provider: flags.provider ?? overrides.provider,
       overrides,
     },
   ];
@@ -227,8 +253,11 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
     const robustness = formatRobustnessTable(result.summary);
     if (robustness) process.stdout.write(`\n${robustness}\n`);
   }
-  if (result.status === 'complete') process.stdout.write(`record: ${record}\n`);
-  else if (result.status === 'incomplete') {
+  if (result.status === 'complete') {
+    process.stdout.write(`record: ${record}\n`);
+    const errors = result.summary?.totals.errors ?? 0;
+    if (errors > 0) process.stdout.write(`${errors} sample${errors === 1 ? '' : 's'} ended in an error; run only ${errors === 1 ? 'it' : 'those'} again with \`promptgold run --retry-errors ${where}\`\n`);
+  } else if (result.status === 'incomplete') {
     process.stdout.write(`record: ${record} (incomplete: budget reached; finish with \`promptgold run --resume ${where}\`)\n`);
   } else if (result.status === 'interrupted') {
     process.stdout.write(`interrupted after ${result.written}/${result.planned} samples; finish with \`promptgold run --resume ${where}\`\n`);
