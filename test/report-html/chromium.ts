@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const BROWSER_TESTS = 'test/report-html/*.browser.test.ts';
+const BROWSER_TESTS = 'test/report-html/*.browser.test.ts';
 
 const PATH_ENV = ['CHROMIUM_PATH', 'PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH'] as const;
 const COMMANDS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];

@@ -9,7 +9,7 @@ import { append, byId, clear, el, type Child } from './dom.js';
 import { int, ms, num, signed, unique, usd } from './format.js';
 import { badge, deltaSpan, headRow } from './widgets.js';
 
-export interface CaseActions {
+interface CaseActions {
   /** Opens another case (the chaos source). */
   open(index: number, moveFocus: boolean): void;
   /** Returns to the case list. */

@@ -217,7 +217,7 @@ function turnPage(step: number): void {
 }
 
 /** Marks the case's row as selected and shows the case below the list. */
-export function openCase(index: number, moveFocus: boolean): void {
+function openCase(index: number, moveFocus: boolean): void {
   state.selected = index;
   const rows = byId('case-rows');
   rows.querySelectorAll('tr[aria-selected="true"]').forEach((tr) => tr.setAttribute('aria-selected', 'false'));

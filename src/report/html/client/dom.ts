@@ -25,7 +25,7 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs?: Attrs 
 }
 
 /** `null`, `undefined` and `false` leave an attribute out; `true` sets it empty. */
-export function setAttrs(node: Element, attrs?: Attrs | null): void {
+function setAttrs(node: Element, attrs?: Attrs | null): void {
   if (!attrs) return;
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;

@@ -2,7 +2,7 @@
 
 export type CaseSort = 'order' | 'asc' | 'desc';
 
-export interface CaseListState {
+interface CaseListState {
   /** A `RowFlag` bit, or 0 for every row. */
   flag: number;
   /** A tag, or '' for any. */

@@ -2,8 +2,8 @@
 import { data } from './data.js';
 import { byId, closest, maybeById } from './dom.js';
 
-export const TABS = ['overview', 'matrix', 'cases', 'charts', 'robustness', 'calibration'] as const;
-export type Tab = (typeof TABS)[number];
+const TABS = ['overview', 'matrix', 'cases', 'charts', 'robustness', 'calibration'] as const;
+type Tab = (typeof TABS)[number];
 
 const firstShow = new Map<Tab, () => void>();
 
