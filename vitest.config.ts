@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One line saying the HTML report's browser tests are skipped, when no Chromium is found.
+    globalSetup: ['test/report-html/browserTestsNotice.ts'],
   },
 });

@@ -7,4 +7,3 @@ export { classifyCase, caseOutcome, CASE_STATUSES } from './classify.js';
 export { DEFAULT_POLICY, resolvePolicy, type PolicySource } from './policy.js';
 export { decideVerdict, overallVerdict, exitCodeForVerdict } from './verdict.js';
 export { saveBaseline, defaultBaselinePath, isBaselineHeader, BASELINE_SUFFIX, type SavedBaseline } from './baselineFile.js';
-export { wordDiff, formatWordDiff, type DiffPart } from './wordDiff.js';

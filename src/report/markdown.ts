@@ -19,7 +19,7 @@ import {
   milliseconds,
 } from '../compare/format.js';
 import type { CellComparison, ComparisonResult, Verdict } from '../compare/types.js';
-import { formatWordDiff, wordDiff } from '../compare/wordDiff.js';
+import { formatWordDiff, wordDiff } from './wordDiff.js';
 import { policyText } from './compareConsole.js';
 
 export interface MarkdownOptions {

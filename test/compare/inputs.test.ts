@@ -70,7 +70,7 @@ describe('bad input', () => {
     const notRecord = join(dir, 'notes.jsonl');
     await writeFile(notRecord, `${JSON.stringify({ hello: 'world' })}\n`);
     const current = join(dir, 'current/run.jsonl');
-    await expect(compareRecords(notRecord, current, { root: dir })).rejects.toThrow(/notes\.jsonl:1: the first line is not a record header/);
+    await expect(compareRecords(notRecord, current, { root: dir })).rejects.toThrow(/notes\.jsonl:1: type: the line has no "type"/);
     expect(header().type).toBe('header');
   });
 });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRecords } from '../../src/compare/compareRuns.js';
 import type { ComparisonResult } from '../../src/compare/types.js';
-import { formatWordDiff, wordDiff } from '../../src/compare/wordDiff.js';
 import { formatComparison } from '../../src/report/compareConsole.js';
 import { renderJUnit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
@@ -82,7 +81,7 @@ describe('Markdown', () => {
     expect(md).toMatch(/\| cell \| verdict \| cases \| regressed \/ improved \|/);
     expect(md).toMatch(/\| v1 × model-a → v2 × model-a \| .* \| 8 \| 3 \/ 0 \|/);
     expect(md).toContain('### Top regressions: v1 × model-a → v2 × model-a');
-    expect(md).toContain('[-customer wants-] {+user <b>demands</b>+} a refund {+& credit+} for order');
+    expect(md).toContain('[-customer wants-]{+user <b>demands</b>+} a refund {+& credit+} for order');
     expect(md).toContain("**`weird <&\"'> id`** regressed");
     // HTML in outputs stays inside the fenced block; outside it, it is escaped.
     const outsideFences = md.replace(/```text[\s\S]*?```/g, '');
@@ -94,15 +93,5 @@ describe('Markdown', () => {
     expect(text).toMatch(/pass rate\s+100\.0% .* 62\.5% /);
     expect(text).toMatch(/top regressions:\n\s+case-1\s+regressed\s+pass 1\/1 → 0\/1/);
     expect(text).toMatch(/verdict: (PASS|FAIL|INCONCLUSIVE)/);
-  });
-});
-
-describe('word diff', () => {
-  it('marks removed and added words and elides long unchanged stretches', () => {
-    expect(formatWordDiff(wordDiff('a b c d', 'a x c d'))).toBe('a [-b-] {+x+} c d');
-    expect(formatWordDiff(wordDiff('same words', 'same  words'))).toBe('(identical)');
-    const long = 'one two three four five six seven eight nine ten';
-    expect(formatWordDiff(wordDiff(`${long} end`, `${long} finish`))).toBe('… seven eight nine ten [-end-] {+finish+}');
-    expect(wordDiff('', 'new text')).toEqual([{ kind: 'added', text: 'new text' }]);
   });
 });

@@ -1,5 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { consumerProject, packTarball } from '../helpers/packedInstall.js';
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 describe('the packed package', () => {
-  it('installs into another project, where `npx promptgold init` and `npx promptgold run` work', { timeout: 300_000 }, async () => {
+  it('installs into another project, where `npx promptgold init`, `run` and `report` work', { timeout: 300_000 }, async () => {
     expect(CLI).toMatch(/dist/);
     const tarball = await packTarball();
     cleanup.push(dirname(tarball));
@@ -24,7 +25,17 @@ describe('the packed package', () => {
     const run = await exec('npx', ['--no-install', 'promptgold', 'run'], { cwd: root, env }).catch((error: { stdout: string; stderr: string; code: number }) => error);
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.stdout).toMatch(/capitals: 5 samples, 5 passed/);
-    expect(await readdir(`${root}/reports/runs`)).toHaveLength(1);
+    const runs = await readdir(`${root}/reports/runs`);
+    expect(runs).toHaveLength(1);
+    // The report page's script ships prebuilt in the package and is allowed by its hash.
+    const runDir = join(root, 'reports/runs', runs[0]!);
+    await rm(join(runDir, 'report.html'), { force: true });
+    const report = await exec('npx', ['--no-install', 'promptgold', 'report', runDir], { cwd: root, env });
+    expect(report.stdout).toMatch(/report\.html/);
+    const html = await readFile(join(runDir, 'report.html'), 'utf8');
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    expect(script).toMatch(/^"use strict";\n\(\(\) => \{/);
+    expect(html).toContain(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
     const help = await exec('npx', ['--no-install', 'promptgold', '--help'], { cwd: root, env });
     expect(help.stdout).toMatch(/Usage: promptgold/);
   });

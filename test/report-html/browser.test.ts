@@ -1,37 +1,23 @@
 /**
- * The report file in real headless Chromium (Debian's, driven by playwright-core): the numbers,
- * the filters, the case diff, keyboard use, print, and that hostile outputs run no script.
+ * The report file in real headless Chromium, driven by playwright-core: the numbers, the filters,
+ * the case diff, keyboard use, print, and that hostile outputs run no script. Which Chromium, and
+ * when these tests skip or fail without one: see chromium.ts.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openReport, type OpenedReport } from './chromium.js';
+import { browserTests, launchChromium, openReport, type OpenedReport } from './chromium.js';
 import { readRecord } from '../../src/records/reader.js';
 import { writeHtmlReport } from '../../src/report/html/index.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 import { HOSTILE, writeComparisonFixture } from './fixtures.js';
 
-
 let browser: Browser;
 let project: TempProject;
 let reportUrl: string;
 let candidateDir: string;
-
-beforeAll(async () => {
-  project = await tempProject();
-  const fixture = await writeComparisonFixture(project.root);
-  candidateDir = fixture.candidate;
-  const file = await writeHtmlReport({ runs: [{ dir: fixture.baseline }, { dir: fixture.candidate }], comparison: fixture.comparison }, project.path('report.html'));
-  reportUrl = pathToFileURL(file).href;
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await project?.cleanup();
-});
 
 function open(): Promise<OpenedReport> {
   return openReport(browser, reportUrl);
@@ -51,7 +37,21 @@ async function showRegressed(page: Page): Promise<void> {
   await page.click('button[data-flag="regressed"]');
 }
 
-describe('HTML report in Chromium', () => {
+describe.runIf(browserTests.run)('HTML report in Chromium', () => {
+  beforeAll(async () => {
+    project = await tempProject();
+    const fixture = await writeComparisonFixture(project.root);
+    candidateDir = fixture.candidate;
+    const file = await writeHtmlReport({ runs: [{ dir: fixture.baseline }, { dir: fixture.candidate }], comparison: fixture.comparison }, project.path('report.html'));
+    reportUrl = pathToFileURL(file).href;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await project?.cleanup();
+  });
+
   it('shows the verdict and the numbers of the known record on the overview', async () => {
     const { page, errors } = await open();
     const record = await readRecord(join(candidateDir, 'run.jsonl'));

@@ -6,8 +6,8 @@ import { loadSuite } from '../../src/engine/loadSuite.js';
 import { runSuite } from '../../src/engine/run.js';
 import { createFunctionProvider } from '../../src/providers/function.js';
 import { readRecord } from '../../src/records/reader.js';
-import { REPORT_SCRIPT } from '../../src/report/html/renderHtml.js';
-import { REPORT_CSS } from '../../src/report/html/client/styles.js';
+import { reportScript } from '../../src/report/html/clientBundle.js';
+import { REPORT_CSS } from '../../src/report/html/styles.js';
 import { cspHash } from '../../src/report/html/embed.js';
 import { buildReportData, renderHtmlReport, RowFlag, writeHtmlReport } from '../../src/report/html/index.js';
 import { contains, exact } from '../../src/scoring/index.js';
@@ -135,10 +135,10 @@ describe('renderHtmlReport', () => {
     const b = await writeHtmlReport({ runs: [{ dir: baseline }, { dir: candidate }], comparison }, project.path('out', 'b.html'));
     const html = await readFile(a, 'utf8');
     expect(await readFile(b, 'utf8')).toBe(html);
-    expect(html).toContain(`script-src ${cspHash(REPORT_SCRIPT)}`);
+    expect(html).toContain(`script-src ${cspHash(reportScript())}`);
     expect(html).toContain(`style-src ${cspHash(REPORT_CSS)}`);
     expect(html).toContain("default-src 'none'");
-    expect(html).toContain(`<script>${REPORT_SCRIPT}</script>`);
+    expect(html).toContain(`<script>${reportScript()}</script>`);
     expect(html).toContain(`<style>${REPORT_CSS}</style>`);
   });
 

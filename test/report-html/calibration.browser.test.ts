@@ -5,33 +5,16 @@
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openReport, type OpenedReport } from './chromium.js';
+import { browserTests, launchChromium, openReport, type OpenedReport } from './chromium.js';
 import { calibrationPath, writeCalibration } from '../../src/judge/calibration/store.js';
 import { writeHtmlReport } from '../../src/report/html/index.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 import { calibrationFixture, header, HOSTILE, promptsFor, samplesFor, writeRun } from './fixtures.js';
 
-
 let browser: Browser;
 let project: TempProject;
 let withCalibration: string;
 let withoutCalibration: string;
-
-beforeAll(async () => {
-  project = await tempProject();
-  const outDir = project.path('reports');
-  const run = await writeRun(project.path('reports', 'runs', 'r1'), header('tickets', ['v2'], ['model-a'], 14), samplesFor('v2', 'cand'), promptsFor('v2'));
-  const uncalibrated = await writeRun(project.path('reports', 'runs', 'r2'), header('uncalibrated', ['v2'], ['model-a'], 14), samplesFor('v2', 'cand'), promptsFor('v2'));
-  await writeCalibration(calibrationPath(outDir, 'tickets'), calibrationFixture());
-  withCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: run }] }, project.path('calibrated.html'))).href;
-  withoutCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: uncalibrated }] }, project.path('uncalibrated.html'))).href;
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await project?.cleanup();
-});
 
 function open(url: string): Promise<OpenedReport> {
   return openReport(browser, url);
@@ -44,7 +27,23 @@ async function tableCells(page: Page, rows: string): Promise<string[][]> {
   return out;
 }
 
-describe('Calibration view in Chromium', () => {
+describe.runIf(browserTests.run)('Calibration view in Chromium', () => {
+  beforeAll(async () => {
+    project = await tempProject();
+    const outDir = project.path('reports');
+    const run = await writeRun(project.path('reports', 'runs', 'r1'), header('tickets', ['v2'], ['model-a'], 14), samplesFor('v2', 'cand'), promptsFor('v2'));
+    const uncalibrated = await writeRun(project.path('reports', 'runs', 'r2'), header('uncalibrated', ['v2'], ['model-a'], 14), samplesFor('v2', 'cand'), promptsFor('v2'));
+    await writeCalibration(calibrationPath(outDir, 'tickets'), calibrationFixture());
+    withCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: run }] }, project.path('calibrated.html'))).href;
+    withoutCalibration = pathToFileURL(await writeHtmlReport({ runs: [{ dir: uncalibrated }] }, project.path('uncalibrated.html'))).href;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await project?.cleanup();
+  });
+
   it('shows the judge, agreement, kappa, rates, confusion matrix and noise of the calibration file', async () => {
     const { page, errors } = await open(withCalibration);
     expect(await page.isVisible('#calibration')).toBe(false);

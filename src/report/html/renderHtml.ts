@@ -1,24 +1,22 @@
 /**
- * The page: a static skeleton, the inline stylesheet, the data as JSON and the script. The same
- * data always gives the same bytes (no clock, no randomness), so reports can be diffed and cached.
- * The CSP is written unescaped: it is built from constants and base64 hashes only.
+ * The page: a static skeleton, the inline stylesheet, the data as JSON and the script (the typed
+ * client in `client/`, bundled at build time; see clientBundle.ts). The same data always gives the
+ * same bytes (no clock, no randomness), so reports can be diffed and cached. The CSP is written
+ * unescaped: it is built from constants and base64 hashes only.
  */
-import { APP_JS } from './client/app.js';
-import { REPORT_CSS } from './client/styles.js';
-import { WORD_DIFF_JS } from './client/wordDiff.js';
+import { reportScript } from './clientBundle.js';
 import { contentSecurityPolicy, escapeHtml, jsonForScriptTag } from './embed.js';
+import { REPORT_CSS } from './styles.js';
 import type { ReportData } from './types.js';
-
-/** The inline script: wrapped so nothing leaks into the page's global scope. */
-export const REPORT_SCRIPT = `(function () {\n'use strict';\n${WORD_DIFF_JS}\n${APP_JS}\n})();\n`;
 
 export function renderHtmlReport(data: ReportData): string {
   const title = escapeHtml(data.title);
+  const script = reportScript();
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(REPORT_SCRIPT, REPORT_CSS)}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(script, REPORT_CSS)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
@@ -54,7 +52,7 @@ export function renderHtmlReport(data: ReportData): string {
 <section id="calibration" role="tabpanel" aria-labelledby="tab-calibration" hidden><h2>Calibration: judge against human labels</h2></section>
 </main>
 <script type="application/json" id="report-data">${jsonForScriptTag(data)}</script>
-<script>${REPORT_SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;

@@ -1,0 +1,24 @@
+/** Robustness: chaos pass rate per mutation operator against its golden source cases. */
+import { cellLabel, data } from './data.js';
+import { el, maybeById } from './dom.js';
+import { int, pct, signedPct } from './format.js';
+import { deltaSpan, headRow } from './widgets.js';
+
+export function renderRobustness(): void {
+  const root = maybeById('robustness');
+  if (!root) return;
+  root.appendChild(el('p', { class: 'sub' }, 'Pass rate of chaos cases per mutation operator, against the pass rate of the golden cases they were made from (same cell).'));
+  const rows = data.robustness.map((r) => {
+    const drop = r.sourcePassRate === null ? null : r.passRate - r.sourcePassRate;
+    return el('tr', null, [
+      el('td', null, cellLabel(r.cell)),
+      el('td', { class: 'mono' }, r.operator),
+      el('td', { class: 'num' }, int(r.samples)),
+      el('td', { class: 'num' }, pct(r.passRate)),
+      el('td', { class: 'num' }, `${pct(r.sourcePassRate)} (${int(r.sourceSamples)})`),
+      el('td', { class: 'num' }, drop === null ? '—' : deltaSpan(drop, signedPct(drop))),
+    ]);
+  });
+  const head = headRow(['cell', 'operator', 'chaos samples', 'pass rate', 'source cases pass rate', 'drop'], (i) => i > 1);
+  root.appendChild(el('div', { class: 'scroll' }, el('table', { id: 'robustness-table' }, [head, el('tbody', null, rows)])));
+}
