@@ -46,7 +46,7 @@ function header(version) {
 async function writeRun(dir, version, seed, passBias) {
   await mkdir(dir, { recursive: true });
   const random = rng(seed);
-  const builder = new SummaryBuilder(0.7);
+  const builder = new SummaryBuilder({ threshold: 0.7 });
   const lines = [JSON.stringify(header(version))];
   const prompts = [];
   let index = 0;

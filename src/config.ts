@@ -42,6 +42,8 @@ const configShape = z
     /** Overrides of the dated model/price table (see data/models.json). */
     models: z.record(z.string(), z.unknown()).optional(),
     maxCostUsd: z.number().positive().optional(),
+    /** Share of samples allowed to go unscored before a run fails (0..1); a suite's own and --max-error-rate win. */
+    maxErrorRate: z.number().min(0).max(1).optional(),
   })
   .strict();
 

@@ -39,6 +39,12 @@ export interface SuiteDefinition {
   repeats?: number;
   /** Minimum pass rate per cell (0..1); below it the run exits 1. */
   threshold?: number;
+  /**
+   * Share of samples (0..1) allowed to go unscored — the provider, a scorer or a judge failed —
+   * before the run fails with exit 3. Default 0; `--max-error-rate` and the config's
+   * `maxErrorRate` set it too.
+   */
+  maxErrorRate?: number;
   concurrency?: number;
   /** Per-sample timeout in ms (default 120 000). */
   timeoutMs?: number;

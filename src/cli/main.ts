@@ -39,6 +39,7 @@ program
   .option('--out <dir>', 'where run folders go (default reports/runs)')
   .option('--chaos', "add the suite's chaos cases")
   .option('--timeout <ms>', 'per-sample timeout in ms (default 120000)')
+  .option('--max-error-rate <share>', 'share of samples (0..1) allowed to go unscored before the run fails with exit 3 (default 0)')
   .option('--max-cost <usd>', 'stop sending once this much is spent; refuse to start when the forecast is higher')
   .option('--yes', 'start even when the cost forecast is over --max-cost')
   .option('--batch', 'send the run through the Message Batches API (50% price, results within 24 h)')

@@ -108,11 +108,20 @@ export class RunSession {
     return this.git;
   }
 
-  /** Loads a suite for this session: padding chaos operators see the smallest context window of its models. */
+  /**
+   * Loads a suite for this session: padding chaos operators see the smallest context window of its
+   * models, and the config's `maxErrorRate` applies where neither the suite nor the command sets one.
+   */
   async loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}): Promise<LoadedSuite> {
     const models = overrides.models ?? suite.models;
     const window = models ? smallestContextWindow(models, this.models) : undefined;
-    const loaded = await loadSuite(suite, file, window ? { ...overrides, contextWindowTokens: window } : overrides, this.root);
+    const fromConfig = suite.maxErrorRate === undefined && overrides.maxErrorRate === undefined ? this.config.maxErrorRate : undefined;
+    const loaded = await loadSuite(
+      suite,
+      file,
+      { ...overrides, ...(window ? { contextWindowTokens: window } : {}), ...(fromConfig !== undefined ? { maxErrorRate: fromConfig } : {}) },
+      this.root,
+    );
     this.largestConcurrency = Math.max(this.largestConcurrency, loaded.concurrency);
     return loaded;
   }

@@ -7,6 +7,7 @@ import { sha256Hex } from '../canonical.js';
 import { errorMessage } from '../errors.js';
 import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import type { RenderedPrompt } from '../prompts/types.js';
+import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import type { SampleRecord, PromptStoreLine } from '../records/types.js';
 import { runScorer, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { PlannedSample } from './plan.js';
@@ -100,7 +101,19 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
 
   const scorerContext: ScorerContext = { ...env.scorerContext, signal: env.runSignal };
   const scores: Score[] = [];
-  for (const scorer of env.scorersFor(planned)) scores.push(await runScorer(scorer, sample, scorerContext));
+  let fatal: ProviderError | undefined;
+  for (const scorer of env.scorersFor(planned)) {
+    try {
+      scores.push(await runScorer(scorer, sample, scorerContext));
+    } catch (error) {
+      // Only an error that will fail every sample gets here (a judge's bad key, unknown model,
+      // spend limit): the sample records it and the run stops.
+      if (env.runSignal.aborted && !(error instanceof ProviderError)) return undefined;
+      fatal = asProviderError(error);
+      scores.push({ name: scorer.name, score: 0, pass: false, reason: `judge error: ${fatal.message}`, error: fatal.message, judgeUsage: emptyJudgeUsage() });
+      break;
+    }
+  }
   const record: SampleRecord = {
     ...base,
     output: generation.text,
@@ -118,7 +131,9 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   if (generation.droppedParams?.length) record.droppedParams = generation.droppedParams;
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;
-  return { record, prompt };
+  const unscored = firstUnscored(scores);
+  if (unscored) record.error = { kind: unscored.judgeUsage ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
+  return fatal ? { record, prompt, fatal } : { record, prompt };
 }
 
 function baseRecord(planned: PlannedSample, promptHash: string) {
@@ -197,6 +212,22 @@ function asProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof Error && error.name === 'AbortError') return new ProviderError('timeout', 'aborted');
   return new ProviderError('provider_error', errorMessage(error), { cause: error });
+}
+
+function emptyJudgeUsage(): JudgeUsage {
+  return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0, cached: 0 };
+}
+
+/**
+ * The score that could not be given, deepest first: a combinator that errored because a child did
+ * names the child. The sample then ends as a `scorer_error` or (a judge's score) `judge_error`.
+ */
+function firstUnscored(scores: readonly Score[]): (Score & { error: string }) | undefined {
+  for (const score of scores) {
+    if (score.error === undefined) continue;
+    return firstUnscored(score.children ?? []) ?? (score as Score & { error: string });
+  }
+  return undefined;
 }
 
 /** Judge calls of all scores (combinator children included), or undefined when there were none. */

@@ -32,6 +32,8 @@ export interface LoadedSuite {
   models: string[];
   repeats: number;
   threshold: number | null;
+  /** Share of samples allowed to go unscored before the run fails (0..1). */
+  maxErrorRate: number;
   concurrency: number;
   timeoutMs: number;
   seed: number;
@@ -47,6 +49,7 @@ export interface SuiteOverrides {
   repeats?: number;
   concurrency?: number;
   timeoutMs?: number;
+  maxErrorRate?: number;
   select?: CaseSelection;
   chaos?: boolean;
   seed?: number;
@@ -103,6 +106,7 @@ const suiteShape = z.object({
   scorers: z.array(z.object({ name: z.string(), score: z.function() }, { message: 'expected a scorer such as fuzzy({ … })' })),
   repeats: z.number().int().min(1).max(1000).optional(),
   threshold: z.number().min(0).max(1).optional(),
+  maxErrorRate: z.number().min(0).max(1).optional(),
   concurrency: z.number().int().min(1).max(10_000).optional(),
   timeoutMs: z.number().int().min(1).optional(),
   versions: z.array(z.string()).optional(),
@@ -178,6 +182,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const concurrency = overrides.concurrency ?? suite.concurrency ?? 8;
   const timeoutMs = overrides.timeoutMs ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const threshold = suite.threshold ?? null;
+  const maxErrorRate = overrides.maxErrorRate ?? suite.maxErrorRate ?? 0;
   const recordingsFile = suite.recordings ? at(suite.recordings) : join(directory, 'recordings', `${suite.name}.jsonl`);
   const relativeFile = rel(resolve(file));
 
@@ -193,6 +198,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     models,
     repeats,
     threshold,
+    maxErrorRate,
     concurrency,
     timeoutMs,
     seed,
@@ -200,6 +206,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     headerOptions: {
       repeats,
       threshold,
+      maxErrorRate,
       timeoutMs,
       select: selection,
       chaos: Boolean(overrides.chaos && suite.chaos),

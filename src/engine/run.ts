@@ -87,7 +87,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   await writeMeta(options.runDir, meta);
   const startedAt = performance.now();
 
-  const summary = new SummaryBuilder(loaded.threshold);
+  const summary = new SummaryBuilder(loaded);
   for (const prompt of loaded.prompts) for (const model of loaded.models) summary.declareCell(prompt.template.version, model);
 
   const runController = new AbortController();

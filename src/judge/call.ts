@@ -55,6 +55,8 @@ export async function callJudge(
     generation = await provider.generate(request, context);
   } catch (error) {
     if (context.signal.aborted) throw error;
+    // A judge that will fail on every sample (bad key, unknown model, spend limit) stops the run.
+    if (error instanceof ProviderError && error.fatal) throw error;
     addGenerationUsage(usage, undefined);
     const kind = error instanceof ProviderError ? `${error.kind}: ` : '';
     return { ok: false, kind: 'errored', reason: `judge call failed (${kind}${errorMessage(error)})` };

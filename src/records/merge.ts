@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import { readPromptStore } from './promptStore.js';
 import { readRecordHeader, readRecordLines } from './reader.js';
 import { runPaths, writeMeta, type RunMeta } from './runDir.js';
-import { SummaryBuilder } from './summary.js';
+import { SummaryBuilder, summaryPolicyOf } from './summary.js';
 import type { PromptStoreLine, RecordHeader, RecordSummary, SampleRecord } from './types.js';
 import { JsonlWriter } from './writer.js';
 
@@ -162,8 +162,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
 }
 
 function summaryBuilderFor(header: RecordHeader): SummaryBuilder {
-  const threshold = typeof header.options.threshold === 'number' ? header.options.threshold : null;
-  const summary = new SummaryBuilder(threshold);
+  const summary = new SummaryBuilder(summaryPolicyOf(header));
   for (const prompt of header.prompts) for (const model of header.models) summary.declareCell(prompt.version, model);
   return summary;
 }

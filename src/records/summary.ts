@@ -5,7 +5,21 @@
 import { totalInputTokens } from '../providers/pricing.js';
 import { isInfrastructureKind } from '../providers/types.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
-import type { CellSummary, RecordSummary, RobustnessRow, SampleRecord } from './types.js';
+import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
+import type { CellSummary, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
+
+/** What a summary judges a run by: the pass-rate threshold per cell and the share of samples allowed to go unscored. */
+export interface SummaryPolicy {
+  threshold: number | null;
+  /** 0..1; default 0: any sample that was not scored fails the run (exit 3). */
+  maxErrorRate?: number;
+}
+
+/** The policy a record was run under, from its header (for summaries rebuilt from a record). */
+export function summaryPolicyOf(header: Pick<RecordHeader, 'options'>): SummaryPolicy {
+  const { threshold, maxErrorRate } = header.options;
+  return { threshold: typeof threshold === 'number' ? threshold : null, ...(typeof maxErrorRate === 'number' ? { maxErrorRate } : {}) };
+}
 
 interface CellAccumulator {
   version: string;
@@ -25,6 +39,8 @@ interface CellAccumulator {
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
   chaosSamples: number;
   chaosPassed: number;
+  notScored: number;
+  stops: StopCounts;
 }
 
 export function cellKey(version: string, model: string): string {
@@ -34,12 +50,17 @@ export function cellKey(version: string, model: string): string {
 export class SummaryBuilder {
   private readonly cells = new Map<string, CellAccumulator>();
   private infrastructureErrors = 0;
+  private readonly threshold: number | null;
+  private readonly maxErrorRate: number;
   /** operator → chaos samples and passes, and the source cases it mutated. */
   private readonly operators = new Map<string, { samples: number; passed: number; sources: Set<string> }>();
   /** golden case id → its own samples and passes, for cases that have chaos mutations. */
   private readonly golden = new Map<string, { samples: number; passed: number }>();
 
-  constructor(private readonly threshold: number | null) {}
+  constructor(policy: SummaryPolicy) {
+    this.threshold = policy.threshold;
+    this.maxErrorRate = policy.maxErrorRate ?? 0;
+  }
 
   /** Declare cells up front so the summary lists them in plan order even when empty. */
   declareCell(version: string, model: string): void {
@@ -52,6 +73,7 @@ export class SummaryBuilder {
     if (sample.error) {
       cell.errors[sample.error.kind] = (cell.errors[sample.error.kind] ?? 0) + 1;
       if (isInfrastructureKind(sample.error.kind)) this.infrastructureErrors++;
+      if (isNotScoredKind(sample.error.kind)) cell.notScored++;
     }
     for (const score of sample.scores) if (score.error) cell.unscored++;
     if (sample.judge) {
@@ -71,6 +93,7 @@ export class SummaryBuilder {
       if (sample.pass) cell.passed++;
       cell.scoreSum += sample.score;
       cell.scoreSquares += sample.score * sample.score;
+      countStop(cell.stops, sample);
     }
     if (sample.cached) {
       cell.cachedSamples++;
@@ -123,19 +146,24 @@ export class SummaryBuilder {
       this.threshold === null
         ? []
         : cells.filter((c) => c.scored > 0 && c.passRate < this.threshold!).map((c) => cellKey(c.version, c.model));
+    const samples = sum(cells, (c) => c.samples);
+    const notScored = sum(cells, (c) => c.notScored);
     return {
       type: 'summary',
       cells,
       totals: {
-        samples: sum(cells, (c) => c.samples),
+        samples,
         passed: sum(cells, (c) => c.passed),
         errors: sum(cells, (c) => Object.values(c.errors).reduce((a, b) => a + b, 0)),
         infrastructureErrors: this.infrastructureErrors,
+        notScored,
         costUsd: roundUsd(sum(cells, (c) => c.costUsd)),
         judgeCostUsd: roundUsd(sum(cells, (c) => c.judge.costUsd)),
       },
       threshold: this.threshold,
       failingCells,
+      maxErrorRate: this.maxErrorRate,
+      tooManyErrors: samples > 0 && notScored / samples > this.maxErrorRate,
       ...(this.operators.size ? { robustness: this.robustness()! } : {}),
     };
   }
@@ -162,6 +190,8 @@ export class SummaryBuilder {
         judge: { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 },
         chaosSamples: 0,
         chaosPassed: 0,
+        notScored: 0,
+        stops: { refusals: 0, refusalCategories: {}, maxTokens: 0, contextWindow: 0 },
       };
       this.cells.set(key, cell);
     }
@@ -171,12 +201,23 @@ export class SummaryBuilder {
 
 /**
  * A sample is scored when it reached the scorers, or failed for a reason that is the prompt's own
- * doing (context overflow, refusal): those count against the pass rate. Infrastructure errors and
- * budget skips do not, since they say nothing about the prompt.
+ * doing (context overflow, refusal): those count against the pass rate. A sample the provider, a
+ * scorer or a judge failed, and a budget skip, are not: they say nothing about the prompt.
  */
 export function isScored(sample: SampleRecord): boolean {
   if (!sample.error) return true;
-  return !isInfrastructureKind(sample.error.kind) && sample.error.kind !== 'budget';
+  return !isNotScoredKind(sample.error.kind) && sample.error.kind !== BUDGET_SKIP;
+}
+
+/** Refusals (by category), answers cut at max_tokens and context-window stops look like answers: counted apart. */
+function countStop(stops: StopCounts, sample: SampleRecord): void {
+  if (sample.stopReason === 'refusal') {
+    stops.refusals++;
+    const category = sample.stopDetails?.['category'];
+    const key = typeof category === 'string' ? category : 'unspecified';
+    stops.refusalCategories[key] = (stops.refusalCategories[key] ?? 0) + 1;
+  } else if (sample.stopReason === 'max_tokens') stops.maxTokens++;
+  else if (sample.stopReason === 'model_context_window_exceeded' || sample.error?.kind === 'context_overflow') stops.contextWindow++;
 }
 
 function toCellSummary(cell: CellAccumulator): CellSummary {
@@ -204,9 +245,15 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
     },
     cachedSamples: cell.cachedSamples,
     unscored: cell.unscored,
+    notScored: cell.notScored,
+    stops: { ...cell.stops, refusalCategories: sortedKeys(cell.stops.refusalCategories) },
     judge: { ...cell.judge, costUsd: roundUsd(cell.judge.costUsd) },
     ...(cell.chaosSamples ? { chaos: { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(cell.chaosPassed / cell.chaosSamples) } } : {}),
   };
+}
+
+function sortedKeys(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function sum<T>(items: T[], of: (item: T) => number): number {

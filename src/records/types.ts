@@ -101,6 +101,10 @@ export interface CellSummary {
   cachedSamples: number;
   /** Scores that could not be given (a scorer threw, a judge refused or answered unparseably). */
   unscored: number;
+  /** Samples that were not scored because the provider, a scorer or a judge failed (see errorKinds.ts). */
+  notScored: number;
+  /** How the cell's scored golden samples ended, for endings that look like answers. */
+  stops: StopCounts;
   /** Judge usage, apart from the generator's. */
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
   /**
@@ -108,6 +112,16 @@ export interface CellSummary {
    * `meanScore` (the threshold is about golden cases) and judged in the summary's `robustness`.
    */
   chaos?: { samples: number; passed: number; passRate: number };
+}
+
+export interface StopCounts {
+  /** Answers the model refused (`stop_reason: refusal`), and by the category the API gave. */
+  refusals: number;
+  refusalCategories: Record<string, number>;
+  /** Answers cut at max_tokens. */
+  maxTokens: number;
+  /** Context-window stops: the model's (`model_context_window_exceeded`) and the local guard's. */
+  contextWindow: number;
 }
 
 export interface RecordSummary {
@@ -118,12 +132,18 @@ export interface RecordSummary {
     passed: number;
     errors: number;
     infrastructureErrors: number;
+    /** Samples that were not scored (provider, scorer or judge failed). */
+    notScored: number;
     costUsd: number;
     judgeCostUsd: number;
   };
   threshold: number | null;
   /** Cells below the threshold. */
   failingCells: string[];
+  /** Share of samples allowed to go unscored (0..1). */
+  maxErrorRate: number;
+  /** More samples went unscored than `maxErrorRate` allows: the run fails (exit 3). */
+  tooManyErrors: boolean;
   /** Chaos runs: pass rate per operator against the pass rate of the golden cases it mutated. */
   robustness?: RobustnessRow[];
 }

@@ -3,7 +3,7 @@
  * (possibly async) `score` function, built by a factory such as `fuzzy({ threshold: 0.8 })`.
  * Scorers never touch the network themselves except through `context.judge` (rubric scorers).
  */
-import type { Generation, GenerationRequest, Provider } from '../providers/types.js';
+import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 
 export interface Sample {
   caseId: string;
@@ -82,6 +82,8 @@ export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerC
     const score = await scorer.score(sample, context);
     return { ...score, score: clamp01(score.score) };
   } catch (error) {
+    // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
+    if (error instanceof ProviderError && error.fatal) throw error;
     const message = error instanceof Error ? error.message : String(error);
     return { name: scorer.name, score: 0, pass: false, reason: `scorer threw: ${message}`, error: message };
   }

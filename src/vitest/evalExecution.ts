@@ -43,7 +43,7 @@ export class EvalExecution {
     private readonly loaded: LoadedSuite,
     private readonly options: ExecutionOptions,
   ) {
-    this.summary = new SummaryBuilder(loaded.threshold);
+    this.summary = new SummaryBuilder(loaded);
     for (const prompt of loaded.prompts) for (const model of loaded.models) this.summary.declareCell(prompt.template.version, model);
     setMaxListeners(Number.POSITIVE_INFINITY, this.controller.signal);
   }

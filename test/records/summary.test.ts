@@ -26,7 +26,7 @@ function sample(overrides: Partial<SampleRecord>): SampleRecord {
 
 describe('SummaryBuilder', () => {
   it('computes pass rate with a Wilson interval, mean score with its SE, latency percentiles and cost per cell', () => {
-    const builder = new SummaryBuilder(0.7);
+    const builder = new SummaryBuilder({ threshold: 0.7 });
     const scores = [1, 1, 1, 0, 0.5];
     scores.forEach((score, i) => builder.add(sample({ index: i, score, pass: score === 1, latencyMs: 100 * (i + 1) })));
     const [cell] = builder.build().cells;
@@ -42,7 +42,7 @@ describe('SummaryBuilder', () => {
   });
 
   it('leaves infrastructure errors and budget skips out of the pass rate, but counts a context overflow as a failure', () => {
-    const builder = new SummaryBuilder(null);
+    const builder = new SummaryBuilder({ threshold: null });
     builder.add(sample({ pass: true }));
     builder.add(sample({ pass: false, output: null, error: { kind: 'timeout', message: 't' }, latencyMs: null }));
     builder.add(sample({ pass: false, output: null, error: { kind: 'budget', message: 'b' }, latencyMs: null }));
@@ -54,7 +54,7 @@ describe('SummaryBuilder', () => {
   });
 
   it('leaves cached samples out of cost and latency, and keeps judge usage apart', () => {
-    const builder = new SummaryBuilder(null);
+    const builder = new SummaryBuilder({ threshold: null });
     builder.add(sample({ cached: true, costUsd: 0, latencyMs: 5 }));
     builder.add(sample({ costUsd: 0.02, latencyMs: 200, judge: { calls: 2, inputTokens: 300, outputTokens: 40, costUsd: 0.003, latencyMs: 900, cached: 0 } }));
     const summary = builder.build();
@@ -64,7 +64,7 @@ describe('SummaryBuilder', () => {
   });
 
   it('builds a robustness row per chaos operator against its source cases', () => {
-    const builder = new SummaryBuilder(null);
+    const builder = new SummaryBuilder({ threshold: null });
     builder.add(sample({ caseId: 'a', pass: true }));
     builder.add(sample({ caseId: 'b', pass: true }));
     builder.add(sample({ caseId: 'c', pass: false }));

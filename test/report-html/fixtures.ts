@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CalibrationReport } from '../../src/judge/calibration/types.js';
 import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval } from '../../src/compare/types.js';
-import { SummaryBuilder } from '../../src/records/summary.js';
+import { SummaryBuilder, summaryPolicyOf } from '../../src/records/summary.js';
 import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
 
 export interface SampleSpec {
@@ -90,7 +90,7 @@ export async function writeRun(
   complete = true,
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const builder = new SummaryBuilder(typeof head.options.threshold === 'number' ? head.options.threshold : null);
+  const builder = new SummaryBuilder(summaryPolicyOf(head));
   for (const prompt of head.prompts) for (const model of head.models) builder.declareCell(prompt.version, model);
   for (const s of samples) builder.add(s);
   const lines = [head, ...samples, ...(complete ? [builder.build()] : [])].map((line) => JSON.stringify(line));

@@ -32,6 +32,6 @@ export async function mergeCommand(records: string[], flags: MergeFlags): Promis
   if (!result.complete) {
     process.stderr.write(`WARNING: the merged record is missing ${result.planned - result.samples} planned samples (a shard that did not run or was not passed to merge?)\n`);
   }
-  if (result.summary.totals.infrastructureErrors > 0) return ExitCode.infrastructure;
+  if (result.summary.tooManyErrors) return ExitCode.infrastructure;
   return result.summary.failingCells.length > 0 ? ExitCode.evaluationFailed : ExitCode.passed;
 }

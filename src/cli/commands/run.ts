@@ -31,6 +31,7 @@ export interface RunFlags {
   json?: boolean;
   chaos?: boolean;
   timeout?: string;
+  maxErrorRate?: string;
   maxCost?: string;
   yes?: boolean;
   batch?: boolean;
@@ -211,6 +212,7 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
   if (flags.repeat) overrides.repeats = parseIntegerOption(flags.repeat, '--repeat', 1);
   if (flags.concurrency) overrides.concurrency = parseIntegerOption(flags.concurrency, '--concurrency', 1);
   if (flags.timeout) overrides.timeoutMs = parseIntegerOption(flags.timeout, '--timeout', 1);
+  if (flags.maxErrorRate) overrides.maxErrorRate = parseFraction(flags.maxErrorRate, '--max-error-rate');
   if (flags.seed) overrides.seed = parseIntegerOption(flags.seed, '--seed', 0);
   if (flags.chaos) overrides.chaos = true;
   const filter = parseListOption(flags.filter);
@@ -266,9 +268,15 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
   }
 }
 
-/** 3 when the provider failed, 130 on Ctrl-C, 1 when a cell is below threshold, else 0. */
+function parseFraction(text: string, flag: string): number {
+  const value = parseNumberOption(text, flag);
+  if (!(value >= 0 && value <= 1)) throw new InputError(`expected a share between 0 and 1, got ${text}`, { field: flag }, 'e.g. 0.02 allows 2% of samples to go unscored');
+  return value;
+}
+
+/** 3 when the run stopped on a fatal error or too many samples went unscored, 130 on Ctrl-C, 1 when a cell is below threshold, else 0. */
 function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
-  if (outcomes.some((o) => o.result.fatal || (o.result.summary?.totals.infrastructureErrors ?? 0) > 0)) return ExitCode.infrastructure;
+  if (outcomes.some((o) => o.result.fatal || o.result.summary?.tooManyErrors)) return ExitCode.infrastructure;
   if (interrupted || outcomes.some((o) => o.result.status === 'interrupted')) return 130;
   if (outcomes.some((o) => (o.result.summary?.failingCells.length ?? 0) > 0)) return ExitCode.evaluationFailed;
   return ExitCode.passed;

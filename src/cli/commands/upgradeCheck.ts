@@ -131,8 +131,8 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
       meta: { provider: assembled.kind, overrides: { suiteOverrides: overrides, ...(f.provider ? { provider: f.provider } : {}) } },
     });
     if (result.fatal) throw new InputError(`the run stopped: ${result.fatal.message}`, { file: relative(root, runDir) }, 'fix the cause and rerun, or --reuse an existing run');
-    if ((result.summary?.totals.infrastructureErrors ?? 0) > 0) {
-      process.stderr.write(`warning: ${result.summary!.totals.infrastructureErrors} samples failed for infrastructure reasons; they are left out of the statistics\n`);
+    if ((result.summary?.totals.notScored ?? 0) > 0) {
+      process.stderr.write(`warning: ${result.summary!.totals.notScored} samples were not scored (the provider, a scorer or a judge failed); they are left out of the statistics\n`);
     }
   } finally {
     await assembled.close();

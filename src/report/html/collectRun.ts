@@ -4,7 +4,7 @@
  */
 import { checkHeader, readRecordLines } from '../../records/reader.js';
 import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
-import { SummaryBuilder } from '../../records/summary.js';
+import { SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
 import type { CellSummary, RecordHeader, SampleRecord } from '../../records/types.js';
 import { InputError } from '../../errors.js';
 import { baselineComplete, isBaselineCaseLine, samplesOfBaselineCase } from './baselineLines.js';
@@ -57,7 +57,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   for await (const { value, line } of readRecordLines(files.record)) {
     if (value.type === 'header') {
       header = checkHeader(value, files.record, line);
-      builder = new SummaryBuilder(thresholdOf(header));
+      builder = new SummaryBuilder(summaryPolicyOf(header));
       for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);
     } else if (value.type === 'sample') {
       if (!builder) throw new InputError('a sample comes before the record header', { file: files.record, line });
