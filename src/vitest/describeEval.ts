@@ -102,8 +102,19 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
     const summary = execution.summaryOfExecuted();
     if (execution.stopReason) throw new Error(execution.stopReason);
     if (shard) return; // a shard's share says little; `promptgold merge` checks the whole run
-    if (summary.failingCells.length > 0) throw new Error(passRateFailure(summary, execution.executed, header.planned));
+    const problems: string[] = [];
+    if (summary.tooManyErrors) problems.push(unscoredFailure(summary));
+    if (summary.failingCells.length > 0) problems.push(passRateFailure(summary, execution.executed, header.planned));
+    if (problems.length) throw new Error(problems.join('\n'));
   });
+}
+
+/** Unscored samples over the suite's `maxErrorRate`: how many, of which kinds. */
+function unscoredFailure(summary: RecordSummary): string {
+  const kinds = new Map<string, number>();
+  for (const cell of summary.cells) for (const [kind, count] of Object.entries(cell.errors)) kinds.set(kind, (kinds.get(kind) ?? 0) + count);
+  const listed = [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, count]) => `${kind}: ${count}`).join(', ');
+  return `${summary.totals.notScored} of ${summary.totals.samples} samples were not scored (${listed}), more than maxErrorRate ${summary.maxErrorRate} allows`;
 }
 
 function passRateFailure(summary: RecordSummary, executed: number, planned: number): string {
