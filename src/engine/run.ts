@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Provider, ProviderError } from '../providers/types.js';
+import { DigestBuilder, type FailureDigest } from '../records/digest.js';
 import { PreviousRecord } from '../records/resume.js';
 import { readMeta, writeMeta, type RunMeta } from '../records/runDir.js';
 import { RunRecordWriter, startRecord } from '../records/runWriter.js';
@@ -41,6 +42,8 @@ export interface RunResult {
   runDir: string;
   status: RunMeta['status'];
   summary: RecordSummary | undefined;
+  /** Why samples failed or errored, grouped (every sample of the record, kept ones included). */
+  digest: FailureDigest;
   /** Set when a provider error stopped the run (bad key, unknown model). */
   fatal?: ProviderError;
   planned: number;
@@ -98,8 +101,10 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   let skippedForBudget = 0;
   const live: LiveCounts = { done: previous?.kept.size ?? 0, passed: 0, scored: 0, costUsd: 0 };
 
+  const digest = new DigestBuilder();
   const record = (sample: SampleRecord) => {
     summary.add(sample);
+    digest.add(sample);
     written++;
   };
   const copyPreviousUntil = async (index: number) => {
@@ -153,7 +158,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     const built = summary.build();
     if (complete) await writer.summary(built);
     await writer.commit();
-    return { runDir: options.runDir, status, summary: complete ? built : undefined, fatal, planned: header.planned, written };
+    return { runDir: options.runDir, status, summary: complete ? built : undefined, digest: digest.build(), fatal, planned: header.planned, written };
   } catch (error) {
     status = 'aborted';
     // A failed resume leaves the previous record untouched; a failed fresh run keeps what it wrote.
