@@ -5,7 +5,8 @@
  * keeps its count, the first reason as written and a few case ids. Streaming and bounded: past
  * MAX_GROUPS distinct groups, new shapes are counted in one "other" group.
  */
-import type { SampleRecord, Score } from './types.js';
+import type { Score } from '../scoring/types.js';
+import type { SampleRecord } from './types.js';
 
 export interface DigestGroup {
   /** The scorer (for a failure) or the error kind. */
