@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
-import type { Provider, ProviderError } from '../providers/types.js';
+import { isResumableError, type Provider, type ProviderError } from '../providers/types.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import { readMeta, runPaths, writeMeta, type RunMeta } from '../records/runDir.js';
 import { SummaryBuilder } from '../records/summary.js';
@@ -127,7 +127,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     summary.add(record);
     written++;
     live.done++;
-    if (record.error?.kind === 'budget') skippedForBudget++;
+    if (isResumableError(record.error)) skippedForBudget++;
     if (!record.error || record.scores.length) {
       live.scored++;
       if (record.pass) live.passed++;
@@ -306,7 +306,7 @@ async function readPromptLines(file: string): Promise<Map<string, string>> {
 
 /** Whether a recorded sample is finished. Budget skips are not: --resume runs them once the budget allows. */
 export function isFinishedSample(sample: SampleRecord): boolean {
-  return sample.error?.kind !== 'budget';
+  return !isResumableError(sample.error);
 }
 
 async function nextKeptSample(

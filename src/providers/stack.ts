@@ -13,6 +13,7 @@ import { costOfUsage, type ModelTable } from './pricing.js';
 import type { RateLimiter } from './pacing.js';
 import { withRecording } from './record.js';
 import { createReplayProvider } from './replay.js';
+import { anthropicOptionsFromConfig } from './anthropic/configOptions.js';
 import type { Provider } from './types.js';
 
 export type ProviderKind = 'replay' | 'anthropic' | 'function';
@@ -66,18 +67,9 @@ async function baseProvider(loaded: LoadedSuite, kind: ProviderKind, options: St
   return createAnthropicProvider(anthropicOptions(loaded, options));
 }
 
-/** Options of the Anthropic provider and batch client, from the project config and the suite. */
-export function anthropicOptions(loaded: LoadedSuite, options: Pick<StackOptions, 'config' | 'models' | 'limiter'>) {
-  const anthropic = options.config.anthropic ?? {};
-  return {
-    models: options.models,
-    timeoutMs: anthropic.timeoutMs ?? loaded.timeoutMs,
-    ...(anthropic.baseURL ? { baseURL: anthropic.baseURL } : {}),
-    ...(anthropic.maxRetries !== undefined ? { maxRetries: anthropic.maxRetries } : {}),
-    ...(anthropic.maxInputTokensPerRequest ? { maxInputTokensPerRequest: anthropic.maxInputTokensPerRequest } : {}),
-    ...(anthropic.countTokens ? { countTokens: true } : {}),
-    ...(options.limiter ? { limiter: options.limiter } : {}),
-  };
+/** Options of the Anthropic provider and batch client, from the project config. */
+export function anthropicOptions(_loaded: LoadedSuite, options: Pick<StackOptions, 'config' | 'models' | 'limiter'>) {
+  return anthropicOptionsFromConfig(options.config, options);
 }
 
 export function defaultCacheDir(root: string, config: PromptgoldConfig): string {
