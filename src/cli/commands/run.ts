@@ -112,7 +112,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
           stopSignal: stop.signal,
           git,
           toolVersion: TOOL_VERSION,
-          meta: { overrides: job.overrides, provider: kind },
+          // A batch run stays one on --resume: its requests never ran go in a new batch, not live.
+          meta: { overrides: batch ? { ...job.overrides, batch: true } : job.overrides, provider: kind },
         });
       } finally {
         await provider.close?.();
