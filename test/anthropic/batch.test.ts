@@ -89,15 +89,22 @@ describe('batch client', () => {
   });
 
   it('sends output schemas through the SDK helper and checks answers against the original schema', async () => {
-    const schema = { type: 'object', properties: { n: { type: 'integer', maximum: 3 } }, required: ['n'] };
-    const jsonItems = [{ customId: 'json-1', request: request('q', { outputSchema: schema }) }];
-    const ids = await client().submit(jsonItems);
-    const posted = fake.log.filter((e) => e.method === 'POST').at(-1)!.body as { requests: { params: { output_config: { format: { schema: unknown } } } }[] };
-    expect(posted.requests[0]!.params.output_config.format.schema).toMatchObject({ additionalProperties: false });
-    await client().waitFor(ids, { pollMs: 20 });
-    const [result] = await collect(client().results(ids, { requestOf: () => jsonItems[0]!.request }));
-    // The fake answers with an echo, not JSON: the local check turns it into bad_output.
-    expect(result!.error).toMatchObject({ kind: 'bad_output' });
+    const json = await startFakeAnthropic({ batchProcessingMs: 0, respond: () => ({ text: '{"n":9}' }) });
+    try {
+      const jsonClient = createBatchClient({ apiKey: TEST_KEY, baseURL: json.url, models });
+      const schema = { type: 'object', properties: { n: { type: 'integer', maximum: 3 } }, required: ['n'] };
+      const jsonItems = [{ customId: 'json-1', request: request('q', { outputSchema: schema }) }];
+      const ids = await jsonClient.submit(jsonItems);
+      const posted = json.log.find((e) => e.method === 'POST')!.body as { requests: { params: { output_config: { format: { schema: unknown } } } }[] };
+      expect(posted.requests[0]!.params.output_config.format.schema).toMatchObject({ additionalProperties: false, properties: { n: { description: '{maximum: 3}' } } });
+      await jsonClient.waitFor(ids, { pollMs: 20 });
+      const [result] = await collect(jsonClient.results(ids, { requestOf: () => jsonItems[0]!.request }));
+      // The API could not enforce `maximum`; the local check against the original schema does.
+      expect(result!.error).toMatchObject({ kind: 'bad_output' });
+      expect(result!.error!.message).toMatch(/must be <= 3/);
+    } finally {
+      await json.close();
+    }
   });
 
   it('resumes from stored ids without submitting again', async () => {

@@ -442,6 +442,21 @@ describe('guards and model facts (defect 7)', () => {
   });
 });
 
+describe('checking models before a run (judge models)', () => {
+  it('says which models are priced and what the API knows of them, and stops on an id the API does not know', async () => {
+    const { checkAnthropicModels } = await import('../../src/providers/anthropic/index.js');
+    const options = { apiKey: TEST_KEY, baseURL: fake.url, models };
+    const checks = await checkAnthropicModels(options, ['claude-sonnet-4-5', 'claude-haiku-5-5', 'claude-sonnet-4-5']);
+    expect(checks).toEqual([
+      { id: 'claude-haiku-5-5', priced: true, contextWindow: 1_000_000, maxTokens: 128_000, lifecycle: 'active', retiresAt: undefined },
+      { id: 'claude-sonnet-4-5', priced: true, contextWindow: 200_000, maxTokens: 64_000, lifecycle: 'deprecated', retiresAt: '2026-11-30T00:00:00Z' },
+    ]);
+    const unknown = await checkAnthropicModels(options, ['claude-judge-404']).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ kind: 'not_found', fatal: true });
+    expect((unknown as Error).message).toContain('claude-judge-404');
+  });
+});
+
 describe('secrets', () => {
   // Runs last in this file: every error collected above, of every kind, is checked.
   it('no error message or stack produced in this file contains any part of the key', () => {

@@ -109,6 +109,28 @@ function modelFactsResolver(options: AnthropicProviderOptions, sdk: () => Promis
   };
 }
 
+export interface ModelCheck extends Omit<ModelFacts, 'info'> {
+  id: string;
+  /** In the price table: its calls can be costed, forecast and budgeted. */
+  priced: boolean;
+}
+
+/**
+ * Checks models before a run (judge models especially): each is looked up once with
+ * models.retrieve. An id the API does not know (or a key it rejects) throws the fatal
+ * ProviderError a request would have met on every sample; the result says which are priced.
+ */
+export async function checkAnthropicModels(options: AnthropicProviderOptions, ids: Iterable<string>): Promise<ModelCheck[]> {
+  assertKeyAvailable(options.apiKey);
+  const factsOf = modelFactsResolver({ ...options, retrieveModels: true }, lazySdkHandle(options));
+  const checks: ModelCheck[] = [];
+  for (const id of [...new Set(ids)].sort()) {
+    const { info, ...facts } = await factsOf(id);
+    checks.push({ id, priced: info !== undefined, ...facts });
+  }
+  return checks;
+}
+
 /** Tracks 400 answers: the same one N times in a row means every request will get it. */
 class BadRequestStreak {
   private last: string | undefined;

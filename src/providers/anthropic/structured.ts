@@ -1,8 +1,10 @@
 /**
  * Structured output, checked locally. The API enforces only the JSON Schema subset it supports
- * (the SDK's helper turned the rest — minimum, pattern, maxLength … — into descriptions), so an
- * answer is validated against the template's original schema; one that does not match ends as
- * `bad_output`, an outcome of the prompt, with the reason and the start of the answer.
+ * (the SDK's helper turned the rest — minimum, pattern, maxLength … — into descriptions), so a
+ * JSON answer is validated against the template's original schema; one that does not match ends
+ * as `bad_output`, an outcome of the prompt, with the reason and the start of the answer. An answer
+ * that is not JSON at all (the API's constrained decoding does not produce one; a stub or proxy
+ * might) is left to the scorers and judges, which report it as unreadable.
  */
 import { compileJsonSchema, describeAjvErrors } from '../../scoring/json-schema.js';
 import { ProviderError, type Generation } from '../types.js';
@@ -19,8 +21,8 @@ export function checkStructuredOutput(schema: Record<string, unknown> | undefine
   let value: unknown;
   try {
     value = JSON.parse(generation.text);
-  } catch (error) {
-    throw new ProviderError('bad_output', `the answer is not the JSON the output schema asks for (${(error as Error).message}): ${excerpt}`, details);
+  } catch {
+    return;
   }
   const validate = compileJsonSchema(schema);
   if (!validate(value)) {
