@@ -27,8 +27,21 @@ const configShape = z
     anthropic: z
       .object({
         baseURL: z.string().url().optional(),
+        /** Per HTTP attempt, at least; raised for large max_tokens (default 60 000). */
         timeoutMs: z.number().int().positive().optional(),
         maxRetries: z.number().int().min(0).max(10).optional(),
+        /** The longest retry-after worth waiting for; a longer one ends the sample as rate_limit (default 60 000). */
+        maxRetryWaitMs: z.number().int().positive().optional(),
+        /** Headers sent with every request (a gateway's routing header …). */
+        defaultHeaders: z.record(z.string(), z.string()).optional(),
+        /** Beta flags, sent as `anthropic-beta`. */
+        betas: z.array(z.string().min(1)).optional(),
+        /** Stream every response (default: only when max_tokens needs it). */
+        stream: z.boolean().optional(),
+        /** Identical 400 answers in a row that stop the run (default 5). */
+        stopAfterIdenticalBadRequests: z.number().int().min(1).optional(),
+        /** Judge calls in flight at once (default: maxConcurrency). */
+        judgeConcurrency: z.number().int().positive().optional(),
         limits: limitsShape.optional(),
         targetFraction: z.number().gt(0).max(1).optional(),
         maxConcurrency: z.number().int().positive().optional(),

@@ -8,15 +8,16 @@
  */
 import { join, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../config.js';
-import { InputError } from '../errors.js';
+import { InfrastructureError, InputError } from '../errors.js';
 import { gitInfo } from '../gitInfo.js';
 import type { AnthropicProviderOptions } from '../providers/anthropic/client.js';
+import { anthropicOptionsFromConfig } from '../providers/anthropic/configOptions.js';
 import { CostBudget } from '../providers/budget.js';
 import { RateLimiter } from '../providers/pacing.js';
 import { loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { withRecording } from '../providers/record.js';
 import { createProviderStack, isProviderKind, PROVIDER_KINDS, type BaseProviderSpec, type ProviderKind, type ProviderLayers } from '../providers/stack.js';
-import type { Provider } from '../providers/types.js';
+import { ProviderError, type Provider } from '../providers/types.js';
 import { claimRunFolder, newRunId } from '../records/runDir.js';
 import type { RecordHeader } from '../records/types.js';
 import type { Suite } from '../suite.js';
@@ -145,10 +146,10 @@ export class RunSession {
     if (options.batch && kind !== 'anthropic') {
       throw new InputError('--batch sends the run through the Message Batches API', { field: '--batch' }, 'use it with --provider anthropic');
     }
-    // Judges answer from the recordings under replay, share the generator's stack when it is a
-    // live model, and need a live model of their own behind a function target or a batch.
-    const liveJudges = kind === 'function' || options.batch !== undefined;
-    await this.preflight(loaded, kind, liveJudges, options.resume === true);
+    // Judges answer from the recordings under replay; otherwise they get a live stack of their own
+    // (its own pacing queue, the same cache, budget and recordings), built at their first call.
+    const liveJudges = kind !== 'replay';
+    await this.preflight(loaded, kind, liveJudges, options);
 
     const provider = options.batch ? await this.batchProvider(loaded, options.batch) : await this.stack(loaded, kind);
     let judgeStack: Promise<Provider> | undefined;
@@ -165,7 +166,7 @@ export class RunSession {
       kind,
       provider,
       judge: () => {
-        if (liveJudges) judgeStack ??= self.stack(loaded, 'anthropic');
+        if (liveJudges) judgeStack ??= self.stack(loaded, 'anthropic', 'judge');
         return judgeProvider;
       },
       async close() {
@@ -184,29 +185,38 @@ export class RunSession {
     if (!this.models.get(model)) {
       throw new InputError(`unknown judge model "${model}"`, { field: '--judge' }, `known models: ${this.models.ids().join(', ')}`);
     }
-    const judge = await this.stack(loaded, 'anthropic');
+    const judge = await this.stack(loaded, 'anthropic', 'judge');
     return { judge, close: async () => judge.close?.() };
   }
 
-  private async preflight(loaded: LoadedSuite, kind: ProviderKind, liveJudges: boolean, resume: boolean): Promise<void> {
+  private async preflight(loaded: LoadedSuite, kind: ProviderKind, liveJudges: boolean, options: AssembleOptions): Promise<void> {
     const anthropic = kind === 'anthropic';
-    const judgesLive = anthropic || (liveJudges && judgeModelsOf(loaded.suite.scorers).length > 0);
-    checkModelsKnown(loaded, this.models, { generators: anthropic, judges: judgesLive });
-    if (this.budget && anthropic && !resume) this.warn(enforceForecast(loaded, this.models, this.budget, this.options.confirmOverBudget === true));
-    if (!resume) (await versionDriftWarnings(loaded, this.runsDir, this.root)).forEach(this.warn);
+    const judges = liveJudges ? judgeModelsOf(loaded.suite.scorers) : [];
+    checkModelsKnown(loaded, this.models, { generators: anthropic, judges: judges.length > 0 });
+    if (judges.length > 0) {
+      // A judge id the API does not know would fail every sample: find out before anything is spent.
+      const { checkAnthropicModels } = await import('../providers/anthropic/index.js');
+      await checkAnthropicModels(this.anthropicOptions(), judges).catch((error: unknown) => {
+        throw error instanceof ProviderError ? new InfrastructureError(`judge model check failed: ${error.message}`, 'fix the judge model or the key, then run again', error) : error;
+      });
+    }
+    if (this.budget && anthropic && !options.resume) {
+      this.warn(enforceForecast(loaded, this.models, this.budget, { confirmed: this.options.confirmOverBudget === true, batch: options.batch !== undefined }));
+    }
+    if (!options.resume) (await versionDriftWarnings(loaded, this.runsDir, this.root)).forEach(this.warn);
     if (anthropic) retirementWarnings(loaded, this.models).forEach(this.warn);
     selfPreferenceWarnings(loaded).forEach(this.warn);
   }
 
-  private stack(loaded: LoadedSuite, kind: ProviderKind): Promise<Provider> {
+  private stack(loaded: LoadedSuite, kind: ProviderKind, lane: 'generator' | 'judge' = 'generator'): Promise<Provider> {
     const layers: ProviderLayers = {};
     if (kind === 'anthropic' && this.options.cache !== false) layers.cacheDir = this.cacheDir();
     if (this.budget) layers.budget = this.budget;
     if (this.options.record) layers.recordTo = loaded.recordingsFile;
-    return createProviderStack(this.baseSpec(loaded, kind), layers);
+    return createProviderStack(this.baseSpec(loaded, kind, lane), layers);
   }
 
-  private baseSpec(loaded: LoadedSuite, kind: ProviderKind): BaseProviderSpec {
+  private baseSpec(loaded: LoadedSuite, kind: ProviderKind, lane: 'generator' | 'judge'): BaseProviderSpec {
     if (kind === 'replay') {
       return { kind, recordingsFile: loaded.recordingsFile, models: this.models, recordHint: `record it with: promptgold run ${loaded.relativeFile} --provider anthropic --record` };
     }
@@ -215,21 +225,12 @@ export class RunSession {
       if (typeof target === 'function' || (target && typeof target === 'object')) return { kind, target };
       throw new InputError('--provider function needs the suite to set `provider` to a function', { file: loaded.relativeFile, field: 'provider' });
     }
-    return { kind, options: this.anthropicOptions(loaded) };
+    return { kind, options: { ...this.anthropicOptions(), lane } };
   }
 
-  /** Options of the Anthropic provider and batch client, from the project config and the suite. */
-  private anthropicOptions(loaded: LoadedSuite): AnthropicProviderOptions {
-    const anthropic = this.config.anthropic ?? {};
-    return {
-      models: this.models,
-      timeoutMs: anthropic.timeoutMs ?? loaded.timeoutMs,
-      limiter: this.sharedLimiter(),
-      ...(anthropic.baseURL ? { baseURL: anthropic.baseURL } : {}),
-      ...(anthropic.maxRetries !== undefined ? { maxRetries: anthropic.maxRetries } : {}),
-      ...(anthropic.maxInputTokensPerRequest ? { maxInputTokensPerRequest: anthropic.maxInputTokensPerRequest } : {}),
-      ...(anthropic.countTokens ? { countTokens: true } : {}),
-    };
+  /** Options of the Anthropic provider and batch client, from the project config. */
+  private anthropicOptions(): AnthropicProviderOptions {
+    return anthropicOptionsFromConfig(this.config, { models: this.models, limiter: this.sharedLimiter() });
   }
 
   /**
@@ -242,6 +243,7 @@ export class RunSession {
       ...(anthropic.limits ?? {}),
       ...(anthropic.targetFraction !== undefined ? { targetFraction: anthropic.targetFraction } : {}),
       maxConcurrency: anthropic.maxConcurrency ?? this.largestConcurrency,
+      ...(anthropic.judgeConcurrency !== undefined ? { judgeConcurrency: anthropic.judgeConcurrency } : {}),
     });
     return this.limiter;
   }
@@ -252,7 +254,7 @@ export class RunSession {
 
   private async batchProvider(loaded: LoadedSuite, batch: NonNullable<AssembleOptions['batch']>): Promise<Provider> {
     const { createBatchClient } = await import('../providers/anthropic/index.js');
-    const transport = createBatchClient(this.anthropicOptions(loaded));
+    const transport = createBatchClient(this.anthropicOptions());
     const pollMs = this.config.anthropic?.batchPollMs;
     const runDir = await batch.start();
     const phase = await runBatchPhase(loaded, {

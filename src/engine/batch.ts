@@ -3,11 +3,13 @@
  * Message Batches: half price, results within 24 h), and the results are then scored and recorded
  * by the ordinary engine path through a provider that answers from them.
  *
- * The batch ids are written to the run's meta.json before waiting, so a process killed while the
- * batch is processing resumes with `--resume` by collecting the same batches, never re-submitting.
+ * Each batch id is written to the run's meta.json as soon as the API accepts it, so a process
+ * killed while the batch is processing resumes with `--resume` by collecting the same batches,
+ * never re-submitting them; only requests those batches never ran (expired, canceled) are sent
+ * again.
  */
 import { generationKey } from '../providers/requestKey.js';
-import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
+import { ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
 import { buildRequest } from './executeSample.js';
@@ -16,9 +18,15 @@ import { planSamples, type PlannedSample } from './plan.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
-  submit(items: Array<{ customId: string; request: GenerationRequest }>): Promise<string[]>;
+  submit(
+    items: Array<{ customId: string; request: GenerationRequest }>,
+    options?: { onSubmitted?: (batchId: string, customIds: string[]) => void | Promise<void> },
+  ): Promise<string[]>;
   waitFor(batchIds: string[], options?: { pollMs?: number; onProgress?: (progress: BatchProgressLike) => void; signal?: AbortSignal }): Promise<void>;
-  results(batchIds: string[]): AsyncIterable<{ customId: string; generation?: Generation; error?: ProviderError }>;
+  results(
+    batchIds: string[],
+    options?: { requestOf?: (customId: string) => GenerationRequest | undefined },
+  ): AsyncIterable<{ customId: string; generation?: Generation; error?: ProviderError }>;
 }
 
 export interface BatchProgressLike {
@@ -52,46 +60,76 @@ export function batchCustomId(index: number): string {
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
   const done = await finishedSampleIndices(options.runDir, options.redoErrors === true);
   const keyOfCustomId = new Map<string, string>();
-  const items: Array<{ customId: string; request: GenerationRequest }> = [];
+  const requestOfCustomId = new Map<string, GenerationRequest>();
   for (const planned of planSamples(loaded.plan)) {
     if (done.has(planned.index)) continue;
     const request = requestOf(planned);
     const customId = batchCustomId(planned.index);
     keyOfCustomId.set(customId, generationKey(request, planned.repeat));
-    items.push({ customId, request });
+    requestOfCustomId.set(customId, request);
   }
 
-  const meta = await readMeta(options.runDir);
-  let batchIds = meta?.batches ?? [];
-  const submitted = batchIds.length === 0 && items.length > 0;
-  if (submitted) {
-    batchIds = await options.transport.submit(items);
-    await writeMeta(options.runDir, { ...(meta ?? { runId: '', suite: loaded.suite.name, status: 'running', startedAt: new Date().toISOString() }), batches: batchIds });
-    options.onProgress?.(`submitted ${items.length} requests in ${batchIds.length} batch(es): ${batchIds.join(', ')}`);
-  } else if (batchIds.length) {
-    options.onProgress?.(`collecting batch(es) submitted earlier: ${batchIds.join(', ')}`);
-  }
-
+  const earlier = (await readMeta(options.runDir))?.batches ?? [];
   const answers = new Map<string, Generation | ProviderError>();
-  if (batchIds.length) {
-    await options.transport.waitFor(batchIds, {
-      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (progress) => {
-        const c = progress.counts;
-        options.onProgress?.(
-          `batch: ${c.succeeded} succeeded, ${c.errored} errored, ${c.processing} processing, ${progress.endedBatches}/${progress.batches.length} batch(es) ended`,
-        );
+  if (earlier.length) {
+    options.onProgress?.(`collecting batch(es) submitted earlier: ${earlier.join(', ')}`);
+    await collect(earlier, options, requestOfCustomId, keyOfCustomId, answers);
+  }
+  // Requests with no answer yet: all of them on a fresh run; on a resume, those the earlier
+  // batches never ran (expired, canceled) or never reached.
+  const unanswered = [...requestOfCustomId].filter(([customId]) => {
+    const answer = answers.get(keyOfCustomId.get(customId)!);
+    return answer === undefined || (answer instanceof ProviderError && isResumableError(answer));
+  });
+  const submittedIds: string[] = [];
+  if (unanswered.length > 0) {
+    await options.transport.submit(
+      unanswered.map(([customId, request]) => ({ customId, request })),
+      {
+        // Each accepted chunk is saved before the next is sent: a failure or a kill later never
+        // loses an accepted batch, so a resume never pays for it twice.
+        onSubmitted: async (batchId) => {
+          submittedIds.push(batchId);
+          const meta = await readMeta(options.runDir);
+          await writeMeta(options.runDir, {
+            ...(meta ?? { runId: '', suite: loaded.suite.name, status: 'running', startedAt: new Date().toISOString() }),
+            batches: [...(meta?.batches ?? []), batchId],
+          });
+        },
       },
-    });
-    for await (const result of options.transport.results(batchIds)) {
-      const key = keyOfCustomId.get(result.customId);
-      if (!key) continue; // a result for a sample that is already recorded
-      answers.set(key, result.generation ?? result.error ?? new ProviderError('provider_error', `batch result ${result.customId} had neither a message nor an error`));
-    }
+    );
+    options.onProgress?.(`submitted ${unanswered.length} requests in ${submittedIds.length} batch(es): ${submittedIds.join(', ')}`);
+    await collect(submittedIds, options, requestOfCustomId, keyOfCustomId, answers);
   }
 
-  return { provider: answeringFrom(answers), batchIds, submitted, results: answers.size };
+  return { provider: answeringFrom(answers), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+}
+
+/** Waits for the batches and files their answers by request key; an answer that ran wins over one that never did. */
+async function collect(
+  batchIds: string[],
+  options: BatchPhaseOptions,
+  requests: Map<string, GenerationRequest>,
+  keyOfCustomId: Map<string, string>,
+  answers: Map<string, Generation | ProviderError>,
+): Promise<void> {
+  await options.transport.waitFor(batchIds, {
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    onProgress: (progress) => {
+      const c = progress.counts;
+      options.onProgress?.(
+        `batch: ${c.succeeded} succeeded, ${c.errored} errored, ${c.expired} expired, ${c.canceled} canceled, ${c.processing} processing, ${progress.endedBatches}/${progress.batches.length} batch(es) ended`,
+      );
+    },
+  });
+  for await (const result of options.transport.results(batchIds, { requestOf: (customId) => requests.get(customId) })) {
+    const key = keyOfCustomId.get(result.customId);
+    if (!key) continue; // a result for a sample that is already recorded
+    const answer = result.generation ?? result.error ?? new ProviderError('provider_error', `batch result ${result.customId} had neither a message nor an error`);
+    const previous = answers.get(key);
+    if (previous === undefined || (previous instanceof ProviderError && isResumableError(previous))) answers.set(key, answer);
+  }
 }
 
 function requestOf(planned: PlannedSample): GenerationRequest {

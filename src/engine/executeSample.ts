@@ -5,10 +5,10 @@
  */
 import { sha256Hex } from '../canonical.js';
 import { errorMessage } from '../errors.js';
-import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
+import { ProviderError, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
 import type { RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
-import type { SampleRecord, PromptStoreLine } from '../records/types.js';
+import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
 import { runScorer, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { PlannedSample } from './plan.js';
 
@@ -77,7 +77,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
       pass: false,
       costUsd: 0,
       latencyMs: null,
-      error: { kind: providerError.kind, message: providerError.message },
+      error: sampleErrorOf(providerError),
     };
     if (providerError.attempts !== undefined) record.attempts = providerError.attempts;
     return { record, prompt, fatal: providerError.fatal ? providerError : undefined };
@@ -129,6 +129,10 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   if (generation.attempts !== undefined) record.attempts = generation.attempts;
   if (generation.cached) record.cached = true;
   if (generation.droppedParams?.length) record.droppedParams = generation.droppedParams;
+  if (generation.thinking) record.thinking = generation.thinking;
+  if (generation.stopSequence) record.stopSequence = generation.stopSequence;
+  if (generation.requestId) record.requestId = generation.requestId;
+  if (generation.pricesAsOf && !generation.cached) record.pricesAsOf = generation.pricesAsOf;
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;
   const unscored = firstUnscored(scores);
@@ -176,24 +180,38 @@ async function chaosInfo(planned: PlannedSample, env: SampleEnvironment): Promis
 
 /**
  * The provider gets an AbortSignal, but a provider that ignores it (a hung user function) must not
- * hang the run: the race ends the sample as a timeout either way.
+ * hang the run: the race ends the sample as a timeout either way. The deadline runs from the call,
+ * except while a provider says it is waiting in its own queue (rate limiter, concurrency slot,
+ * token counting); when it sends, the deadline starts afresh and lasts at least what the provider
+ * says its own retries may take.
  */
 async function generateWithTimeout(env: SampleEnvironment, request: GenerationRequest, planned: PlannedSample): Promise<Generation> {
   const controller = new AbortController();
   const onRunAbort = () => controller.abort(env.runSignal.reason);
   env.runSignal.addEventListener('abort', onRunAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let rejectTimeout: (error: ProviderError) => void = () => undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ProviderError('timeout', `no answer within ${env.timeoutMs} ms (per-sample timeout)`);
-      controller.abort(error);
-      reject(error);
-    }, env.timeoutMs);
+    rejectTimeout = reject;
   });
+  const arm = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const error = new ProviderError('timeout', `no answer within ${ms} ms (per-sample timeout)`);
+      controller.abort(error);
+      rejectTimeout(error);
+    }, ms);
+  };
+  arm(env.timeoutMs);
+  const deadline: SampleDeadline = {
+    pause: () => clearTimeout(timer),
+    start: (minimumMs) => arm(Math.max(env.timeoutMs, minimumMs ?? 0)),
+  };
   try {
     return await Promise.race([
       env.provider.generate(request, {
         signal: controller.signal,
+        deadline,
         repeat: planned.repeat,
         caseId: planned.case.id,
         vars: planned.case.vars,
@@ -206,6 +224,15 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
     clearTimeout(timer);
     env.runSignal.removeEventListener('abort', onRunAbort);
   }
+}
+
+/** The record's error: kind and message, plus the API's error code, request id and asked wait when known. */
+function sampleErrorOf(error: ProviderError): SampleError {
+  const recorded: SampleError = { kind: error.kind, message: error.message };
+  if (error.code) recorded.code = error.code;
+  if (error.requestId) recorded.requestId = error.requestId;
+  if (error.retryAfterMs !== undefined) recorded.retryAfterMs = error.retryAfterMs;
+  return recorded;
 }
 
 function asProviderError(error: unknown): ProviderError {

@@ -7,7 +7,7 @@
 import { dirname, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { formatUsd, type CostBudget } from '../providers/budget.js';
-import { daysUntilRetirement, forecastCost, type ModelTable } from '../providers/pricing.js';
+import { daysUntilRetirement, forecastCost, type CostEstimate, type ModelTable } from '../providers/pricing.js';
 import { estimateInputTokens } from '../providers/tokens.js';
 import { readRecordHeader } from '../records/reader.js';
 import { latestRecordOf } from '../records/runDir.js';
@@ -18,16 +18,24 @@ import { buildRequest } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planSamples } from './plan.js';
 
-/** The judge models the suite's scorers call, combinators included, sorted. */
-export function judgeModelsOf(scorers: readonly Scorer[]): string[] {
-  const found = new Set<string>();
+/** The judge-calling scorers of a suite, combinators looked into. */
+function judgeScorersOf(scorers: readonly Scorer[]): Scorer[] {
+  const found: Scorer[] = [];
   const visit = (scorer: Scorer) => {
-    if (scorer.judgeModel) found.add(scorer.judgeModel);
+    if (scorer.judgeModel) found.push(scorer);
     scorer.children?.forEach(visit);
   };
   scorers.forEach(visit);
-  return [...found].sort();
+  return found;
 }
+
+/** The judge models the suite's scorers call, combinators included, sorted. */
+export function judgeModelsOf(scorers: readonly Scorer[]): string[] {
+  return [...new Set(judgeScorersOf(scorers).map((scorer) => scorer.judgeModel!))].sort();
+}
+
+/** What a judge is shown besides the task and the output: its instructions and the rubric (a rough allowance). */
+const JUDGE_INSTRUCTION_TOKENS = 600;
 
 export function checkModelsKnown(loaded: LoadedSuite, table: ModelTable, options: { generators: boolean; judges: boolean }): void {
   const unknown = (model: string) => !table.get(model);
@@ -43,18 +51,33 @@ export function checkModelsKnown(loaded: LoadedSuite, table: ModelTable, options
 }
 
 /**
- * Forecast of the run's cost (inputs estimated from the rendered prompts, outputs at max_tokens)
- * against the budget; throws when over it unless the user confirmed. Returns the line to show.
+ * Forecast of the run's cost against the budget — generator calls (inputs estimated from the
+ * rendered prompts, outputs at max_tokens; at batch prices for a batch run) and judge calls (live,
+ * shown the task and the whole output) — which throws when over it unless the user confirmed.
+ * Returns the line to show.
  */
-export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBudget, confirmed: boolean): string {
-  const estimates = [];
+export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBudget, options: { confirmed: boolean; batch?: boolean }): string {
+  const estimates: CostEstimate[] = [];
+  const judges = judgeScorersOf(loaded.suite.scorers);
   for (const planned of planSamples(loaded.plan)) {
     const request = buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id));
-    estimates.push({ model: planned.model, inputTokens: estimateInputTokens(request), maxOutputTokens: request.maxTokens });
+    const inputTokens = estimateInputTokens(request);
+    estimates.push({ model: planned.model, inputTokens, maxOutputTokens: request.maxTokens });
+    for (const judge of judges) {
+      estimates.push({
+        model: judge.judgeModel!,
+        inputTokens: inputTokens + request.maxTokens + JUDGE_INSTRUCTION_TOKENS,
+        maxOutputTokens: judge.judgeCalls?.maxOutputTokens ?? 1024,
+        calls: judge.judgeCalls?.perSample ?? 1,
+        batch: false,
+      });
+    }
   }
-  const forecast = forecastCost(estimates, table);
-  const line = `cost forecast for ${loaded.suite.name}: up to ${formatUsd(forecast.totalUsd)} (inputs ≈4 chars/token, outputs at max_tokens) against a budget of ${formatUsd(budget.maxUsd)}`;
-  if (forecast.totalUsd > budget.maxUsd && !confirmed) {
+  const forecast = forecastCost(estimates, table, { batch: options.batch === true });
+  const parts = [`inputs ≈4 chars/token, outputs at max_tokens${options.batch ? ', batch prices' : ''}`];
+  if (judges.length) parts.push('judge calls included');
+  const line = `cost forecast for ${loaded.suite.name}: up to ${formatUsd(forecast.totalUsd)} (${parts.join('; ')}) against a budget of ${formatUsd(budget.maxUsd)}`;
+  if (forecast.totalUsd > budget.maxUsd && !options.confirmed) {
     throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
   }
   return line;

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import type { Provider, ProviderError } from '../providers/types.js';
+import { isResumableError, type Provider, type ProviderError } from '../providers/types.js';
 import { DigestBuilder, type FailureDigest } from '../records/digest.js';
 import { PreviousRecord } from '../records/resume.js';
 import { readMeta, writeMeta, type RunMeta } from '../records/runDir.js';
@@ -98,7 +98,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   setMaxListeners(Number.POSITIVE_INFINITY, runController.signal);
   let fatal: ProviderError | undefined;
   let written = 0;
-  let skippedForBudget = 0;
+  /** Samples recorded as not run, which --resume runs: budget skips, batch requests that expired or were canceled. */
+  const notRun = { budget: 0, batch: 0 };
   const live: LiveCounts = { done: previous?.kept.size ?? 0, passed: 0, scored: 0, costUsd: 0 };
 
   const digest = new DigestBuilder();
@@ -122,7 +123,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     await writer.sample(executed.record, executed.prompt);
     record(executed.record);
     countLive(live, executed.record);
-    if (executed.record.error?.kind === 'budget') skippedForBudget++;
+    if (isResumableError(executed.record.error)) notRun[executed.record.error!.kind === 'budget' ? 'budget' : 'batch']++;
     if (executed.fatal && !fatal) {
       fatal = executed.fatal;
       runController.abort(fatal);
@@ -154,7 +155,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     await copyPreviousUntil(Number.POSITIVE_INFINITY);
 
     const complete = written === header.planned;
-    status = fatal ? 'aborted' : !complete ? 'interrupted' : skippedForBudget > 0 ? 'incomplete' : 'complete';
+    status = fatal ? 'aborted' : !complete ? 'interrupted' : notRun.budget + notRun.batch > 0 ? 'incomplete' : 'complete';
     const built = summary.build();
     if (complete) await writer.summary(built);
     await writer.commit();
@@ -166,7 +167,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     throw error;
   } finally {
     progress.stop();
-    const reason = fatal ? fatal.message : status === 'incomplete' ? `${skippedForBudget} samples skipped: budget reached` : undefined;
+    const reason = fatal ? fatal.message : status === 'incomplete' ? notRunReason(notRun) : undefined;
     // A finished retry pass is over; an interrupted one is continued by --resume.
     if (status === 'complete' || status === 'incomplete') delete meta.retryingErrors;
     await writeMeta(options.runDir, {
@@ -177,6 +178,13 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
       ...(reason ? { reason } : {}),
     });
   }
+}
+
+function notRunReason(notRun: { budget: number; batch: number }): string {
+  const parts: string[] = [];
+  if (notRun.budget) parts.push(`${notRun.budget} samples skipped: budget reached`);
+  if (notRun.batch) parts.push(`${notRun.batch} batch requests expired or were canceled`);
+  return parts.join('; ');
 }
 
 function countLive(live: LiveCounts, record: SampleRecord): void {

@@ -221,6 +221,7 @@ export function rubric(options: RubricOptions): RubricScorer {
     threshold,
     judgeTarget,
     ...(typeof judgeTarget === 'string' ? { judgeModel: judgeTarget } : {}),
+    judgeCalls: { perSample: samples, maxOutputTokens: maxTokens },
     judgeSample,
     scoreFrom,
     async score(sample, context) {

@@ -1,6 +1,8 @@
 /**
- * The model table: context windows, dated prices and retirement dates, shipped as data
- * (`data/models.json`) that a user can override, and the cost arithmetic built on it. SDK-free.
+ * The model table: context windows, dated prices, capabilities (what a model accepts) and
+ * retirement dates, shipped as data (`data/models.json`) that a user can override, and the cost
+ * arithmetic built on it. The strict fake Messages API validates requests against the same table.
+ * SDK-free.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,21 +18,42 @@ const PriceSheetSchema = z.strictObject({
   output: z.number().nonnegative(),
 });
 
+const THINKING_TYPES = ['adaptive', 'enabled', 'disabled', 'between_tools'] as const;
+
+/** Multipliers on every token price when the response says it ran that way (usage.speed, usage.inference_geo). */
+const PriceMultipliersSchema = z.strictObject({
+  speed: z.record(z.string(), z.number().positive()).optional(),
+  inferenceGeo: z.record(z.string(), z.number().positive()).optional(),
+});
+
 const ModelEntrySchema = z.strictObject({
+  /** Rate limits are pooled per family (`opus-4`, `haiku-5` …); derived from the id when absent. */
+  family: z.string().min(1).optional(),
   contextWindow: z.number().int().positive(),
   maxOutputTokens: z.number().int().positive().optional(),
   prices: PriceSheetSchema,
+  priceMultipliers: PriceMultipliersSchema.optional(),
   /** A higher price tier used when the prompt (all input tokens) exceeds `aboveInputTokens`. */
   longContext: z
     .strictObject({ aboveInputTokens: z.number().int().positive(), prices: PriceSheetSchema })
     .optional(),
   /** False for models that reject temperature / top_p / top_k (everything newer than Opus 4.6). */
   acceptsSamplingParams: z.boolean().optional(),
+  /** False for models that reject `tool_choice` of type `any` or `tool` (the newest models). */
+  acceptsForcedToolChoice: z.boolean().optional(),
+  /** Thinking types the model accepts, and what it does when the request sets none. */
+  thinking: z
+    .strictObject({ default: z.enum(THINKING_TYPES), types: z.array(z.enum(THINKING_TYPES)).min(1) })
+    .optional(),
   retiresAt: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected an ISO date such as 2026-11-30').optional(),
 });
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 const ModelTableSchema = z.strictObject({
-  pricesAsOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date such as 2026-11-01'),
+  pricesAsOf: z.string().regex(ISO_DAY, 'expected an ISO date such as 2026-11-01'),
+  /** When the capability fields (thinking, tool choice, sampling, max output) were last checked. */
+  capabilitiesAsOf: z.string().regex(ISO_DAY, 'expected an ISO date such as 2026-11-01').optional(),
   source: z.string(),
   currency: z.literal('USD'),
   priceUnit: z.literal('per million tokens'),
@@ -41,6 +64,7 @@ const ModelTableSchema = z.strictObject({
 export type PriceSheet = z.infer<typeof PriceSheetSchema>;
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type ModelTableJson = z.infer<typeof ModelTableSchema>;
+export type ThinkingType = (typeof THINKING_TYPES)[number];
 
 export interface ModelInfo extends ModelEntry {
   id: string;
@@ -52,11 +76,13 @@ const DATED_SUFFIX = /-\d{8}$/;
 
 export class ModelTable {
   readonly pricesAsOf: string;
+  readonly capabilitiesAsOf: string | undefined;
   readonly source: string;
   private readonly models: ReadonlyMap<string, ModelInfo>;
 
   constructor(json: ModelTableJson) {
     this.pricesAsOf = json.pricesAsOf;
+    this.capabilitiesAsOf = json.capabilitiesAsOf;
     this.source = json.source;
     this.models = new Map(Object.entries(json.models).map(([id, entry]) => [id, { id, ...entry }]));
   }
@@ -111,6 +137,18 @@ export function loadModelTable(overrides: ModelTableOverrides = {}): ModelTable 
   return new ModelTable(merged);
 }
 
+const MODEL_ID = /^claude-([a-z]+)-(\d+)(?:-\d+)?(?:-\d{8})?$/;
+
+/**
+ * The rate-limit pool of a model: the table's `family`, else `<line>-<major>` from the id
+ * (`claude-haiku-4-5` → `haiku-4`), else the id itself.
+ */
+export function familyOf(modelId: string, info?: Pick<ModelInfo, 'family'>): string {
+  if (info?.family) return info.family;
+  const match = MODEL_ID.exec(modelId);
+  return match ? `${match[1]}-${match[2]}` : modelId;
+}
+
 /** All input tokens of a request: uncached input plus cache writes plus cache reads. */
 export function totalInputTokens(usage: TokenUsage): number {
   return usage.inputTokens + (usage.cacheCreationInputTokens ?? 0) + (usage.cacheReadInputTokens ?? 0);
@@ -122,9 +160,28 @@ export function priceSheetFor(model: ModelInfo, promptTokens: number): PriceShee
   return tier && promptTokens > tier.aboveInputTokens ? tier.prices : model.prices;
 }
 
+/** The price modifiers a response reports (fast mode, a regional inference geo), as `name:value`. */
+function reportedModifiers(usage: TokenUsage): { kind: 'speed' | 'inferenceGeo'; value: string }[] {
+  const found: { kind: 'speed' | 'inferenceGeo'; value: string }[] = [];
+  if (usage.speed && usage.speed !== 'standard') found.push({ kind: 'speed', value: usage.speed });
+  if (usage.inferenceGeo && usage.inferenceGeo !== 'global') found.push({ kind: 'inferenceGeo', value: usage.inferenceGeo });
+  return found;
+}
+
+/**
+ * Modifiers the response reports that the table has no multiplier for (e.g. `speed: fast` on a
+ * model whose fast-mode price is not in the table): the cost of such a response is a lower bound.
+ */
+export function unpricedModifiers(usage: TokenUsage, model: ModelInfo): string[] {
+  return reportedModifiers(usage)
+    .filter(({ kind, value }) => model.priceMultipliers?.[kind]?.[value] === undefined)
+    .map(({ kind, value }) => `${kind === 'speed' ? 'speed' : 'inference_geo'}: ${value}`);
+}
+
 /**
  * Cost in USD of one response. Cache writes use the TTL split when the API gave it, otherwise the
- * 5-minute price. Batch processing halves every token price.
+ * 5-minute price. Modifiers the response reports (fast mode, US-only inference) multiply every
+ * price when the table knows them; batch processing halves every token price.
  */
 export function costOfUsage(usage: TokenUsage, model: ModelInfo, opts: { batch?: boolean } = {}): number {
   const prices = priceSheetFor(model, totalInputTokens(usage));
@@ -137,7 +194,9 @@ export function costOfUsage(usage: TokenUsage, model: ModelInfo, opts: { batch?:
     writes1h * prices.cacheWrite1h +
     (usage.cacheReadInputTokens ?? 0) * prices.cacheRead +
     usage.outputTokens * prices.output;
-  const usd = micro / 1_000_000;
+  let multiplier = 1;
+  for (const { kind, value } of reportedModifiers(usage)) multiplier *= model.priceMultipliers?.[kind]?.[value] ?? 1;
+  const usd = (micro * multiplier) / 1_000_000;
   return opts.batch ? usd / 2 : usd;
 }
 
@@ -147,6 +206,10 @@ export interface CostEstimate {
   maxOutputTokens: number;
   /** What the answer will probably use; without it the forecast assumes every answer hits maxOutputTokens. */
   expectedOutputTokens?: number;
+  /** How many calls of this shape (judge calls per sample, repeats …). Default 1. */
+  calls?: number;
+  /** Priced at batch rates (half), overriding the forecast's option: judges of a batch run may run live. */
+  batch?: boolean;
 }
 
 export interface CostForecast {
@@ -156,7 +219,11 @@ export interface CostForecast {
   unpricedModels: string[];
 }
 
-/** Upper-bound (or expected, when given) cost of a planned run, before anything is sent. */
+/**
+ * Upper-bound (or expected, when given) cost of a planned run, before anything is sent. Pass
+ * `batch: true` for a run sent through the Message Batches API (half price); judge calls are
+ * estimates of their own (their model, their `calls`).
+ */
 export function forecastCost(estimates: CostEstimate[], table: ModelTable, opts: { batch?: boolean } = {}): CostForecast {
   const byModel: Record<string, number> = {};
   const unpriced = new Set<string>();
@@ -171,11 +238,31 @@ export function forecastCost(estimates: CostEstimate[], table: ModelTable, opts:
       inputTokens: estimate.inputTokens,
       outputTokens: estimate.expectedOutputTokens ?? estimate.maxOutputTokens,
     };
-    const usd = costOfUsage(usage, model, opts);
+    const usd = costOfUsage(usage, model, { batch: estimate.batch ?? opts.batch ?? false }) * (estimate.calls ?? 1);
     byModel[estimate.model] = (byModel[estimate.model] ?? 0) + usd;
     totalUsd += usd;
   }
   return { totalUsd, byModel, unpricedModels: [...unpriced].sort() };
+}
+
+/** The price entry of a model, or undefined when the table does not list it (it cannot be costed or budgeted). */
+export function priceOf(table: ModelTable, modelId: string): ModelInfo | undefined {
+  return table.get(modelId);
+}
+
+export interface ModelIdCheck {
+  /** Listed in the table: priced, context window known. */
+  known: string[];
+  /** Not in the table: unpriced (left out of cost forecasts and budgets) until the API confirms it. */
+  unknown: string[];
+}
+
+/** Sorts model ids (generators and judges alike) into those the table prices and those it does not. */
+export function checkModelIds(ids: Iterable<string>, table: ModelTable): ModelIdCheck {
+  const known = new Set<string>();
+  const unknown = new Set<string>();
+  for (const id of ids) (table.get(id) ? known : unknown).add(id);
+  return { known: [...known].sort(), unknown: [...unknown].sort() };
 }
 
 /** Days until a model retires (negative once retired), or undefined when no date is known. */

@@ -35,6 +35,12 @@ export interface TokenUsage {
   cacheCreation5mInputTokens?: number;
   cacheCreation1hInputTokens?: number;
   serviceTier?: 'standard' | 'priority' | 'batch' | string;
+  /** Output tokens spent on thinking (part of outputTokens), when the API reports them. */
+  thinkingTokens?: number;
+  /** `fast` when the answer ran in fast mode (priced with the table's multiplier); absent for standard. */
+  speed?: string;
+  /** Where inference ran when not global (`us`): priced with the table's multiplier. */
+  inferenceGeo?: string;
 }
 
 export type StopReason =
@@ -67,10 +73,35 @@ export interface Generation {
   cached?: boolean;
   /** Provider-specific response, kept for recordings; never contains credentials. */
   raw?: unknown;
+  /** The model's thinking text (all thinking blocks joined), when it returned any: not part of `text`. */
+  thinking?: string;
+  /** The stop sequence that ended the answer, for `stopReason: stop_sequence`. */
+  stopSequence?: string;
+  /** The API's request id (`request-id` header), for support tickets. */
+  requestId?: string;
+  /** Date of the price table `costUsd` was computed with. */
+  pricesAsOf?: string;
+}
+
+/**
+ * The per-sample deadline, as the engine runs it. A provider that queues requests (a rate limiter,
+ * concurrency slots, token counting) pauses it while queued and starts it when the request is
+ * sent, so time spent waiting for its turn never counts against the sample.
+ */
+export interface SampleDeadline {
+  /** The request is waiting in the provider's own queue: the deadline does not run. */
+  pause(): void;
+  /**
+   * The request is being sent: the deadline (re)starts now and lasts at least `minimumMs`, the
+   * time the provider's own retries may take (attempts × per-attempt timeout + retry waits).
+   */
+  start(minimumMs?: number): void;
 }
 
 export interface GenerateContext {
   signal: AbortSignal;
+  /** Absent outside the engine (tests, direct calls): there is then no deadline to manage. */
+  deadline?: SampleDeadline;
   /** 0-based repeat index: part of the replay and cache key so repeats stay independent. */
   repeat: number;
   caseId: string;
@@ -89,8 +120,9 @@ export interface Provider {
 }
 
 /**
- * Why a sample produced no generation. `rate_limit … provider_error` are infrastructure failures
- * (exit 3); `context_overflow`, `bad_request` and `refusal` are outcomes of the prompt itself.
+ * Why a sample produced no generation. `rate_limit … account` are infrastructure failures
+ * (exit 3); `context_overflow`, `bad_request`, `refusal` and `bad_output` are outcomes of the
+ * prompt itself.
  */
 export type ProviderErrorKind =
   | 'rate_limit'
@@ -101,6 +133,8 @@ export type ProviderErrorKind =
   | 'not_found'
   | 'replay_miss'
   | 'provider_error'
+  /** The account cannot be billed: spend limit reached, billing error, organization on hold. */
+  | 'account'
   | 'context_overflow'
   | 'bad_request'
   | 'refusal'
@@ -116,23 +150,54 @@ const INFRASTRUCTURE_KINDS: ReadonlySet<ProviderErrorKind> = new Set<ProviderErr
   'not_found',
   'replay_miss',
   'provider_error',
+  'account',
 ]);
 
 export function isInfrastructureKind(kind: string): boolean {
   return INFRASTRUCTURE_KINDS.has(kind as ProviderErrorKind);
 }
 
+/** Error codes of batch requests that never ran (nothing billed): `--resume` sends them again. */
+export const BATCH_EXPIRED = 'batch_expired';
+export const BATCH_CANCELED = 'batch_canceled';
+
+/**
+ * Samples that were never run and that `--resume` runs: skipped for the budget, or a batch
+ * request that expired or was canceled. Every other recorded sample is finished.
+ */
+export function isResumableError(error: { kind: string; code?: string } | undefined): boolean {
+  if (!error) return false;
+  return error.kind === 'budget' || error.code === BATCH_EXPIRED || error.code === BATCH_CANCELED;
+}
+
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly attempts: number | undefined;
   readonly status: number | undefined;
-  /** True when continuing the run is pointless (bad key, unknown model): the engine stops early. */
+  /**
+   * True when continuing the run is pointless (bad key, unknown model, an account that cannot be
+   * billed, the same 400 again and again): the engine stops early.
+   */
   readonly fatal: boolean;
+  /** The API's stable error code (`error.details.error_code`), e.g. `enforced_spend_limit_reached`. */
+  readonly code: string | undefined;
+  /** The API's request id of the failed attempt. */
+  readonly requestId: string | undefined;
+  /** For a rate limit: how long the API asked to wait (retry-after), in ms. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     kind: ProviderErrorKind,
     message: string,
-    options: { attempts?: number; status?: number; fatal?: boolean; cause?: unknown } = {},
+    options: {
+      attempts?: number;
+      status?: number;
+      fatal?: boolean;
+      cause?: unknown;
+      code?: string;
+      requestId?: string;
+      retryAfterMs?: number;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'ProviderError';
@@ -140,5 +205,8 @@ export class ProviderError extends Error {
     this.attempts = options.attempts;
     this.status = options.status;
     this.fatal = options.fatal ?? false;
+    this.code = options.code;
+    this.requestId = options.requestId;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

@@ -5,23 +5,25 @@
  */
 import { access } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { isResumableError } from '../providers/types.js';
 import { readPromptStoreLines } from './promptStore.js';
 import { checkHeader, readRecordLines, type ReadLine } from './reader.js';
 import { runPaths } from './runDir.js';
 import type { RecordLine, SampleAttempt, SampleRecord } from './types.js';
 
 /**
- * Whether a recorded sample is finished. Budget skips are not: --resume runs them once the budget
- * allows. With `redoErrors` (`run --retry-errors`), no sample that ended in an error is.
+ * Whether a recorded sample is finished. Samples that never ran are not (budget skips, batch
+ * requests that expired or were canceled): --resume runs them. With `redoErrors`
+ * (`run --retry-errors`), no sample that ended in an error is.
  */
 export function isFinishedSample(sample: SampleRecord, redoErrors = false): boolean {
-  return redoErrors ? sample.error === undefined : sample.error?.kind !== 'budget';
+  return redoErrors ? sample.error === undefined : !isResumableError(sample.error);
 }
 
 /** The history a redone sample carries: its earlier attempts' errors (a budget skip was no attempt). */
 function historyOf(sample: SampleRecord): SampleAttempt[] | undefined {
   const earlier = sample.history ?? [];
-  if (!sample.error || sample.error.kind === 'budget') return earlier.length ? earlier : undefined;
+  if (!sample.error || isResumableError(sample.error)) return earlier.length ? earlier : undefined;
   const attempt: SampleAttempt = { error: { kind: sample.error.kind, message: sample.error.message } };
   if (sample.attempts !== undefined) attempt.attempts = sample.attempts;
   return [...earlier, attempt];

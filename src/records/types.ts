@@ -40,6 +40,12 @@ export interface RecordHeader {
 export interface SampleError {
   kind: string;
   message: string;
+  /** The API's stable error code (`error.details.error_code`), when it gave one. */
+  code?: string;
+  /** The API's request id of the failed attempt. */
+  requestId?: string;
+  /** For a rate limit that was not waited out: how long the API asked to wait, in ms. */
+  retryAfterMs?: number;
 }
 
 export interface SampleAttempt {
@@ -73,6 +79,14 @@ export interface SampleRecord {
   attempts?: number;
   cached?: boolean;
   droppedParams?: string[];
+  /** The model's thinking text (not part of `output`); its token count is `usage.thinkingTokens`. */
+  thinking?: string;
+  /** The stop sequence that ended the answer (`stopReason: stop_sequence`). */
+  stopSequence?: string;
+  /** The API's request id of the answer. */
+  requestId?: string;
+  /** Date of the price table `costUsd` was computed with (live calls). */
+  pricesAsOf?: string;
   error?: SampleError;
   /** Earlier attempts of this sample that ended in an error (`run --retry-errors`), oldest first. */
   history?: SampleAttempt[];

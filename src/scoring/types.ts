@@ -71,6 +71,8 @@ export interface Scorer {
   readonly name: string;
   /** The model a judge-based scorer calls, so a run can warn when it also is the model under test. */
   readonly judgeModel?: string;
+  /** The judge calls it makes per sample at most, so a run can forecast and budget them. */
+  readonly judgeCalls?: { perSample: number; maxOutputTokens: number };
   /** The scorers a combinator runs, so checks that look for judges can see inside it. */
   readonly children?: readonly Scorer[];
   score(sample: Sample, context: ScorerContext): Score | Promise<Score>;

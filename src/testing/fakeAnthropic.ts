@@ -1,14 +1,20 @@
 /**
- * A fake Claude Messages API on 127.0.0.1 for offline tests: the real SDK talks to it through
- * `baseURL`. It answers messages (JSON and SSE), count_tokens, batches and model lookups, enforces
- * an optional request rate with 429s, injects scripted or seeded-random faults, and logs every
- * request so tests can prove retries, pacing and that nothing was lost or sent twice.
+ * A strict fake Claude Messages API on 127.0.0.1 for offline tests: the real SDK talks to it
+ * through `baseURL` (or `ANTHROPIC_BASE_URL`). It validates requests the way the API does (unknown
+ * fields, parameters a model rejects, max_tokens above the model's maximum, thinking settings,
+ * structured-output schemas outside the supported subset → 400 with the API's error shape),
+ * answers the way current models do (a thinking block, the answer over several text blocks,
+ * `model_context_window_exceeded`), paces with per-family token buckets and `anthropic-ratelimit-*`
+ * headers, serves count_tokens, batches and model lookups, injects scripted or seeded-random
+ * faults, and logs every request so tests can prove retries, pacing and that nothing was lost or
+ * sent twice.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { loadModelTable } from '../providers/pricing.js';
-import { FakeBatchStore, type BatchOutcome } from './fakeBatches.js';
+import { FakeBatchStore, batchCreateProblem, type BatchOutcome } from './fakeBatches.js';
 import { describeFault, randomFaultSource, type Fault, type FaultRates } from './fakeFaults.js';
+import { defaultFamilyLimits, fakeFamily, fakeModelsFromTable, lookupFakeModel, thinkingOf, type FakeModel, type FamilyLimits } from './fakeModels.js';
+import { FamilyRateLimits } from './fakeRateLimits.js';
 import {
   buildMessage,
   defaultReply,
@@ -20,20 +26,20 @@ import {
   type FakeReply,
   type MessagesRequestBody,
 } from './fakeResponses.js';
+import { thinkingIsOn, validateRequest, type RequestProblem } from './fakeValidation.js';
 
-export interface FakeModel {
-  maxInputTokens: number;
-  maxTokens?: number;
-  /** False: a non-default temperature / top_p / top_k is answered with 400, as newer models do. */
-  acceptsSamplingParams?: boolean;
-  retiresAt?: string;
-}
+export type { FakeModel } from './fakeModels.js';
 
 export interface FakeAnthropicOptions {
   /** Delay before every answer (not before 429s from the rate limit). */
   latencyMs?: number;
-  /** Enforced over a sliding one-second window; excess requests get 429 with `retry-after-ms`. */
+  /**
+   * A request rate enforced over a sliding one-second window on every route; excess requests get
+   * 429 with `retry-after-ms`. The `requests` headers then state it per minute.
+   */
   rateLimit?: { requestsPerSecond: number };
+  /** Per-family limits per minute (`haiku-5`, `opus-4` …), over the realistic defaults. */
+  rateLimits?: Record<string, Partial<FamilyLimits>>;
   respond?: (body: MessagesRequestBody) => FakeReply;
   /** Known models; defaults to every model of the shipped table. Unknown models get 404. */
   models?: Record<string, FakeModel>;
@@ -51,18 +57,16 @@ export interface RequestLogEntry {
   /** Arrival time, epoch ms. */
   time: number;
   body: unknown;
-  /** `ok`, `rate_limited`, `auth`, `not_found`, `bad_request`, or the injected fault. */
+  /** `ok`, `rate_limited`, `auth`, `not_found`, `invalid_request_error`, or the injected fault. */
   outcome?: string;
   status?: number;
+  /** The `request-id` header of the answer. */
+  requestId?: string;
   /** The client closed the connection before the answer was fully sent (it timed out or gave up). */
   clientAborted?: boolean;
 }
 
-export type FakeRoute =
-  | '/v1/messages'
-  | '/v1/messages/count_tokens'
-  | '/v1/messages/batches'
-  | '/v1/models';
+export type FakeRoute = '/v1/messages' | '/v1/messages/count_tokens' | '/v1/messages/batches' | '/v1/models';
 
 export interface FakeAnthropic {
   url: string;
@@ -71,25 +75,9 @@ export interface FakeAnthropic {
   script(route: FakeRoute, faults: Fault[]): void;
   /** From now on, draw a fault for every `/v1/messages` request from a seeded PRNG. */
   faultsAtRandom(seed: number, rates: FaultRates): void;
+  /** Forget queued and random faults and empty the log (between tests sharing one fake). */
+  reset(): void;
   close(): Promise<void>;
-}
-
-const GENEROUS_LIMIT = 1_000_000_000;
-const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
-
-function defaultModels(): Record<string, FakeModel> {
-  const table = loadModelTable();
-  const models: Record<string, FakeModel> = {};
-  for (const id of table.ids()) {
-    const info = table.get(id)!;
-    models[id] = {
-      maxInputTokens: info.contextWindow,
-      acceptsSamplingParams: info.acceptsSamplingParams ?? true,
-      ...(info.maxOutputTokens !== undefined && { maxTokens: info.maxOutputTokens }),
-      ...(info.retiresAt !== undefined && { retiresAt: info.retiresAt }),
-    };
-  }
-  return models;
 }
 
 function routeOf(path: string): FakeRoute | undefined {
@@ -117,55 +105,81 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+const NOT_JSON = Symbol('not json');
+
 function parseJson(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return NOT_JSON;
   }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
-  const models = options.models ?? defaultModels();
+  const models = options.models ?? fakeModelsFromTable();
   const respond = options.respond ?? defaultReply;
   const latencyMs = options.latencyMs ?? 0;
   const log: RequestLogEntry[] = [];
   const scripts = new Map<FakeRoute, Fault[]>();
   let randomFault: (() => Fault | undefined) | undefined;
-  /** Arrival times of admitted requests within the last second (rate-limit window). */
+  /** Arrival times of admitted requests within the last second (the `rateLimit` window). */
   let window: number[] = [];
   const sockets = new Set<Socket>();
   let baseUrl = '';
-  const batches = new FakeBatchStore({
-    processingMs: options.batchProcessingMs ?? 50,
-    respond,
-    outcome: options.batchOutcome ?? (() => 'succeeded'),
-  });
+  let requestCounter = 0;
+  const familyLimits = new FamilyRateLimits((family) => ({ ...defaultFamilyLimits(family), ...options.rateLimits?.[family] }));
 
-  function rateLimitHeaders(now: number): Record<string, string> {
-    const perSecond = options.rateLimit?.requestsPerSecond;
-    const headers: Record<string, string> = {};
-    const oldest = window[0];
-    const requestReset = new Date(perSecond && oldest !== undefined ? oldest + 1000 : now).toISOString();
-    const farReset = new Date(now + 60_000).toISOString();
-    // The enforced window is one second; the headers express it per minute, as the API does.
-    const requestLimit = perSecond ? perSecond * 60 : GENEROUS_LIMIT;
-    const requestRemaining = perSecond ? Math.max(0, perSecond - window.length) * 60 : GENEROUS_LIMIT;
-    headers['anthropic-ratelimit-requests-limit'] = String(requestLimit);
-    headers['anthropic-ratelimit-requests-remaining'] = String(requestRemaining);
-    headers['anthropic-ratelimit-requests-reset'] = requestReset;
-    for (const kind of ['tokens', 'input-tokens', 'output-tokens']) {
-      headers[`anthropic-ratelimit-${kind}-limit`] = String(GENEROUS_LIMIT);
-      headers[`anthropic-ratelimit-${kind}-remaining`] = String(GENEROUS_LIMIT);
-      headers[`anthropic-ratelimit-${kind}-reset`] = farReset;
-    }
-    return headers;
+  function messageFor(body: MessagesRequestBody, id: string, model: FakeModel, reply: FakeReply): Record<string, unknown> {
+    const display = (body.thinking as { display?: unknown } | undefined)?.display;
+    return buildMessage(body, reply, {
+      thinking: thinkingIsOn(body, model),
+      thinkingOmitted: display === 'omitted',
+      contextWindow: model.maxInputTokens,
+    });
   }
 
-  function admit(now: number): number | undefined {
+  const batches = new FakeBatchStore({
+    processingMs: options.batchProcessingMs ?? 50,
+    resultOf: (customId, params) => {
+      const outcome = options.batchOutcome?.(customId, params) ?? 'succeeded';
+      if (outcome === 'canceled' || outcome === 'expired') return { type: outcome };
+      const problem = outcome === 'errored' ? invalid(`request ${customId} is invalid`) : (validateRequest(params, models, 'messages') ?? promptTooLong(params));
+      if (problem) return { type: 'errored', error: errorBody(problem.type, problem.message) };
+      const model = lookupFakeModel(models, params.model)!;
+      const message = messageFor(params, String(params.model), model, respond(params));
+      return { type: 'succeeded', message: { ...message, usage: { ...(message.usage as object), service_tier: 'batch' } } };
+    },
+  });
+
+  function invalid(message: string): RequestProblem {
+    return { status: 400, type: 'invalid_request_error', message };
+  }
+
+  function promptTooLong(body: MessagesRequestBody): RequestProblem | undefined {
+    const model = lookupFakeModel(models, body.model);
+    if (!model) return undefined;
+    const promptTokens = fakeTokenCount(promptText(body));
+    if (promptTokens > model.maxInputTokens) return invalid(`prompt is too long: ${promptTokens} tokens > ${model.maxInputTokens} maximum`);
+    if (model.lifecycle === 'retired') return { status: 404, type: 'not_found_error', message: `model: ${String(body.model)} has been retired` };
+    return undefined;
+  }
+
+  /** The legacy one-second window: headers state it per minute. */
+  function windowHeaders(now: number): Record<string, string> {
+    const perSecond = options.rateLimit?.requestsPerSecond;
+    if (!perSecond) return {};
+    const oldest = window[0];
+    return {
+      'anthropic-ratelimit-requests-limit': String(perSecond * 60),
+      'anthropic-ratelimit-requests-remaining': String(Math.max(0, perSecond - window.length) * 60),
+      'anthropic-ratelimit-requests-reset': new Date(oldest !== undefined ? oldest + 1000 : now).toISOString(),
+    };
+  }
+
+  function admitToWindow(now: number): number | undefined {
     const perSecond = options.rateLimit?.requestsPerSecond;
     if (!perSecond) return undefined;
     window = window.filter((t) => t > now - 1000);
@@ -178,17 +192,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     entry.status = status;
     entry.outcome ??= status === 200 ? 'ok' : errorTypeForStatus(status);
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'request-id': `req_fake_${log.length}`,
-      ...rateLimitHeaders(Date.now()),
-      ...extra,
-    });
+    res.writeHead(status, { 'content-type': 'application/json', 'request-id': entry.requestId!, ...extra, ...windowHeaders(Date.now()) });
     res.end(text);
   }
 
-  function sendError(res: ServerResponse, entry: RequestLogEntry, status: number, message: string, type = errorTypeForStatus(status), extra: Record<string, string> = {}): void {
-    send(res, entry, status, errorBody(type, message), extra);
+  function sendError(res: ServerResponse, entry: RequestLogEntry, status: number, message: string, type = errorTypeForStatus(status), extra: Record<string, string> = {}, errorCode?: string): void {
+    send(res, entry, status, errorBody(type, message, errorCode), extra);
   }
 
   function nextFault(route: FakeRoute): Fault | undefined {
@@ -198,50 +207,60 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     return undefined;
   }
 
-  /** Applies a transport or status fault; returns true when the request has been dealt with. */
-  function applyTransportFault(fault: Fault, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry): boolean {
-    if (fault === 'hang') return true;
-    if (fault === 'drop') {
-      req.socket.destroy();
-      return true;
-    }
+  /** Sends half of the body, then destroys the socket: the client sees a connection cut mid-body. */
+  function dropMidBody(res: ServerResponse, entry: RequestLogEntry, chunks: string[], headers: Record<string, string>): void {
+    entry.status = 200;
+    res.writeHead(200, { 'request-id': entry.requestId!, ...headers });
+    const text = chunks.join('');
+    res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))), () => res.socket?.destroy());
+  }
+
+  /** Applies a status fault or a malformed body; returns true when the request has been dealt with. */
+  function applyStatusFault(fault: Fault, res: ServerResponse, entry: RequestLogEntry): boolean {
     if (fault === 'malformed') {
       send(res, entry, 200, '{"id":"msg_broken","type":"message","content":[{"type":"te');
       return true;
     }
     if (typeof fault === 'object' && 'status' in fault) {
-      const retryAfterMs = fault.retryAfterMs ?? 20;
-      sendError(res, entry, fault.status, fault.message ?? `injected ${fault.status}`, fault.type ?? errorTypeForStatus(fault.status), {
-        'retry-after-ms': String(retryAfterMs),
-      });
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : { 'retry-after-ms': String(fault.retryAfterMs ?? 20) };
+      if (fault.shouldRetry !== undefined) headers['x-should-retry'] = String(fault.shouldRetry);
+      const type = fault.type ?? errorTypeForStatus(fault.status);
+      sendError(res, entry, fault.status, fault.message ?? `injected ${fault.status}`, type, headers, fault.errorCode);
       return true;
     }
     return false;
   }
 
   function handleMessages(body: MessagesRequestBody, fault: Fault | undefined, res: ServerResponse, entry: RequestLogEntry): void {
-    const model = models[body.model ?? ''];
-    if (!model) {
-      sendError(res, entry, 404, `model: ${String(body.model)}`);
+    const problem = promptTooLong(body);
+    if (problem) {
+      sendError(res, entry, problem.status, problem.message, problem.type);
       return;
     }
-    const rejected = SAMPLING_PARAMS.find((name) => body[name] !== undefined);
-    if (rejected && model.acceptsSamplingParams === false) {
-      sendError(res, entry, 400, `${rejected} is not supported for model ${body.model}`);
-      return;
-    }
-    const promptTokens = fakeTokenCount(promptText(body));
-    if (promptTokens > model.maxInputTokens) {
-      sendError(res, entry, 400, `prompt is too long: ${promptTokens} tokens > ${model.maxInputTokens} maximum`);
-      return;
-    }
+    const id = String(body.model);
+    const model = lookupFakeModel(models, id)!;
     let reply = respond(body);
     if (fault && typeof fault === 'object' && 'refusal' in fault) {
       reply = { text: '', stopReason: 'refusal', stopDetails: { category: fault.refusal, explanation: 'declined by the fake' } };
     } else if (fault === 'max_tokens') {
       reply = { ...reply, text: reply.text.slice(0, Math.max(1, Math.floor(reply.text.length / 2))), stopReason: 'max_tokens' };
     }
-    const message = buildMessage(body, reply);
+    const message = messageFor(body, id, model, reply);
+    const usage = message.usage as { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number };
+    const family = fakeFamily(id, model);
+    const now = Date.now();
+    const admission = familyLimits.admit(family, { inputTokens: usage.input_tokens + (usage.cache_creation_input_tokens ?? 0), outputTokens: usage.output_tokens }, now);
+    if (!admission.ok) {
+      entry.outcome = 'rate_limited';
+      const seconds = Math.max(1, Math.ceil(admission.retryAfterMs! / 1000));
+      sendError(res, entry, 429, `This request would exceed the rate limit for your organization of ${admission.limit} per minute for ${family} models.`, 'rate_limit_error', {
+        ...familyLimits.headers(family, now),
+        'retry-after': String(seconds),
+      });
+      return;
+    }
+    const headers = familyLimits.headers(family, now);
     if (!body.stream) {
       if (fault === 'midstream-error') {
         // A non-streamed request cannot fail mid-stream: the nearest equivalent is a 529.
@@ -249,25 +268,36 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         sendError(res, entry, 529, 'Overloaded', 'overloaded_error');
         return;
       }
-      send(res, entry, 200, message);
+      if (fault === 'drop-mid-body') {
+        dropMidBody(res, entry, [JSON.stringify(message)], { 'content-type': 'application/json', ...headers });
+        return;
+      }
+      send(res, entry, 200, message, headers);
+      return;
+    }
+    const events = streamEvents(message, fault === 'midstream-error' ? 1 : undefined);
+    const streamHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers };
+    if (fault === 'drop-mid-body') {
+      dropMidBody(res, entry, events, streamHeaders);
       return;
     }
     entry.status = 200;
     entry.outcome ??= 'ok';
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...rateLimitHeaders(Date.now()) });
-    for (const event of streamEvents(message, fault === 'midstream-error' ? 1 : undefined)) res.write(event);
+    res.writeHead(200, { 'request-id': entry.requestId!, ...streamHeaders });
+    for (const event of events) res.write(event);
     res.end();
   }
 
   function handleBatches(req: IncomingMessage, path: string, body: unknown, res: ServerResponse, entry: RequestLogEntry): void {
     const now = Date.now();
     if (req.method === 'POST' && path === '/v1/messages/batches') {
-      const requests = (body as { requests?: { custom_id: string; params: MessagesRequestBody }[] })?.requests;
-      if (!Array.isArray(requests) || requests.length === 0) {
-        sendError(res, entry, 400, 'requests: expected a non-empty array');
+      const requests = (body as { requests?: unknown })?.requests;
+      const problem = batchCreateProblem(requests);
+      if (problem) {
+        sendError(res, entry, 400, problem);
         return;
       }
-      send(res, entry, 200, batches.describe(batches.create(requests, now), now, baseUrl));
+      send(res, entry, 200, batches.describe(batches.create(requests as { custom_id: string; params: MessagesRequestBody }[], now), now, baseUrl));
       return;
     }
     const match = /^\/v1\/messages\/batches\/([^/]+)(\/results)?$/.exec(path);
@@ -289,23 +319,38 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   function handleModel(path: string, res: ServerResponse, entry: RequestLogEntry): void {
     const id = decodeURIComponent(path.slice('/v1/models/'.length));
-    const model = models[id];
+    const model = lookupFakeModel(models, id);
     if (!model) {
       sendError(res, entry, 404, `model: ${id}`);
       return;
     }
+    const lifecycle = model.lifecycle ?? (model.retiresAt ? 'deprecated' : 'active');
+    const types = thinkingOf(model).types;
+    const support = (supported: boolean) => ({ supported });
     send(res, entry, 200, {
       type: 'model',
       id,
       display_name: id,
       created_at: '2026-01-01T00:00:00Z',
-      capabilities: null,
-      deprecated_at: null,
+      capabilities: {
+        batch: support(true),
+        structured_outputs: support(true),
+        thinking: {
+          supported: types.some((t) => t !== 'disabled'),
+          types: {
+            adaptive: support(types.includes('adaptive')),
+            between_tools: support(types.includes('between_tools')),
+            disabled: support(types.includes('disabled')),
+            enabled: support(types.includes('enabled')),
+          },
+        },
+      },
+      deprecated_at: lifecycle === 'active' ? null : '2026-06-01T00:00:00Z',
       line: null,
-      lifecycle: 'active',
+      lifecycle,
       max_input_tokens: model.maxInputTokens,
       max_tokens: model.maxTokens ?? null,
-      retires_at: model.retiresAt ?? null,
+      retires_at: model.retiresAt ? `${model.retiresAt.slice(0, 10)}T00:00:00Z` : null,
     });
   }
 
@@ -313,8 +358,16 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const arrival = Date.now();
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const raw = await readBody(req);
-    const body = parseJson(raw);
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', path, headers: { ...req.headers }, time: arrival, body };
+    const parsed = parseJson(raw);
+    requestCounter += 1;
+    const entry: RequestLogEntry = {
+      method: req.method ?? 'GET',
+      path,
+      headers: { ...req.headers },
+      time: arrival,
+      body: parsed === NOT_JSON ? raw : parsed,
+      requestId: `req_fake_${requestCounter.toString().padStart(6, '0')}`,
+    };
     log.push(entry);
     res.on('close', () => {
       if (!res.writableFinished) entry.clientAborted = true;
@@ -329,7 +382,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       sendError(res, entry, 404, `no route for ${req.method} ${path}`);
       return;
     }
-    const waitMs = admit(arrival);
+    const waitMs = admitToWindow(arrival);
     if (waitMs !== undefined) {
       entry.outcome = 'rate_limited';
       sendError(res, entry, 429, 'Number of requests has exceeded your rate limit', 'rate_limit_error', {
@@ -338,18 +391,30 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       });
       return;
     }
+    if (parsed === NOT_JSON) {
+      sendError(res, entry, 400, 'request body is not valid JSON');
+      return;
+    }
+    if (route === '/v1/messages' || route === '/v1/messages/count_tokens') {
+      const problem = validateRequest(parsed, models, route === '/v1/messages' ? 'messages' : 'count_tokens');
+      if (problem) {
+        sendError(res, entry, problem.status, problem.message, problem.type);
+        return;
+      }
+    }
     const fault = nextFault(route);
     if (fault !== undefined) entry.outcome = describeFault(fault);
-    if (fault === 'hang' || fault === 'drop') {
-      applyTransportFault(fault, req, res, entry);
+    if (fault === 'hang') return;
+    if (fault === 'drop') {
+      req.socket.destroy();
       return;
     }
     if (latencyMs > 0) await sleep(latencyMs);
-    if (fault !== undefined && applyTransportFault(fault, req, res, entry)) return;
+    if (fault !== undefined && applyStatusFault(fault, res, entry)) return;
 
-    if (route === '/v1/messages') handleMessages(body as MessagesRequestBody, fault, res, entry);
-    else if (route === '/v1/messages/count_tokens') send(res, entry, 200, { input_tokens: fakeTokenCount(promptText(body as MessagesRequestBody)) });
-    else if (route === '/v1/messages/batches') handleBatches(req, path, body, res, entry);
+    if (route === '/v1/messages') handleMessages(parsed as MessagesRequestBody, fault, res, entry);
+    else if (route === '/v1/messages/count_tokens') send(res, entry, 200, { input_tokens: fakeTokenCount(promptText(parsed as MessagesRequestBody)) });
+    else if (route === '/v1/messages/batches') handleBatches(req, path, parsed, res, entry);
     else handleModel(path, res, entry);
   }
 
@@ -378,6 +443,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     },
     faultsAtRandom(seed, rates) {
       randomFault = randomFaultSource(seed, rates);
+    },
+    reset() {
+      scripts.clear();
+      randomFault = undefined;
+      log.length = 0;
     },
     close() {
       for (const socket of sockets) socket.destroy();

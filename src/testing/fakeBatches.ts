@@ -1,5 +1,5 @@
 /** The fake's Message Batches store: batches end after a delay and serve results out of order. */
-import { buildMessage, errorBody, type FakeReply, type MessagesRequestBody } from './fakeResponses.js';
+import type { MessagesRequestBody } from './fakeResponses.js';
 
 export type BatchOutcome = 'succeeded' | 'errored' | 'canceled' | 'expired';
 
@@ -12,8 +12,28 @@ interface StoredBatch {
 
 export interface BatchStoreOptions {
   processingMs: number;
-  respond: (body: MessagesRequestBody) => FakeReply;
-  outcome: (customId: string, params: MessagesRequestBody) => BatchOutcome;
+  /** The `result` object of one request: `{ type: 'succeeded', message }`, `{ type: 'errored', error }` … */
+  resultOf: (customId: string, params: MessagesRequestBody) => Record<string, unknown>;
+}
+
+const CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** Why a batch creation would be refused as a whole (400), or undefined. */
+export function batchCreateProblem(requests: unknown): string | undefined {
+  if (!Array.isArray(requests) || requests.length === 0) return 'requests: expected a non-empty array';
+  const seen = new Set<string>();
+  for (const [i, entry] of requests.entries()) {
+    const customId = (entry as { custom_id?: unknown })?.custom_id;
+    if (typeof customId !== 'string' || !CUSTOM_ID.test(customId)) {
+      return `requests.${i}.custom_id: must be 1 to 64 letters, digits, '_' or '-'`;
+    }
+    if (seen.has(customId)) return `requests.${i}.custom_id: ${customId} is used twice in this batch`;
+    seen.add(customId);
+    const params = (entry as { params?: unknown }).params;
+    if (typeof params !== 'object' || params === null) return `requests.${i}.params: Field required`;
+    if ((params as { stream?: unknown }).stream !== undefined) return `requests.${i}.params.stream: streaming is not supported in batches`;
+  }
+  return undefined;
 }
 
 export class FakeBatchStore {
@@ -25,7 +45,7 @@ export class FakeBatchStore {
   create(requests: { custom_id: string; params: MessagesRequestBody }[], now: number): StoredBatch {
     this.counter += 1;
     const id = `msgbatch_fake_${this.counter.toString().padStart(4, '0')}`;
-    const results = requests.map(({ custom_id, params }) => ({ custom_id, result: this.resultOf(custom_id, params) }));
+    const results = requests.map(({ custom_id, params }) => ({ custom_id, result: this.options.resultOf(custom_id, params) }));
     // Reversed, so a client that assumes request order is caught.
     results.reverse();
     const batch = { id, createdAt: now, endsAt: now + this.options.processingMs, results };
@@ -61,20 +81,5 @@ export class FakeBatchStore {
 
   resultsJsonl(batch: StoredBatch): string {
     return batch.results.map((line) => JSON.stringify(line)).join('\n') + '\n';
-  }
-
-  private resultOf(customId: string, params: MessagesRequestBody): Record<string, unknown> {
-    const outcome = this.options.outcome(customId, params);
-    switch (outcome) {
-      case 'succeeded': {
-        const message = buildMessage(params, this.options.respond(params));
-        const usage = message.usage as Record<string, unknown>;
-        return { type: 'succeeded', message: { ...message, usage: { ...usage, service_tier: 'batch' } } };
-      }
-      case 'errored':
-        return { type: 'errored', error: errorBody('invalid_request_error', `request ${customId} is invalid`) };
-      default:
-        return { type: outcome };
-    }
   }
 }

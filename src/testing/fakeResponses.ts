@@ -1,4 +1,10 @@
-/** Bodies the fake Messages API sends: messages, SSE event sequences and error envelopes. */
+/**
+ * Bodies the fake Messages API sends: messages, SSE event sequences and error envelopes. Answers
+ * look like current models' answers: a thinking block first when the model thinks, the answer
+ * split over several text blocks (so a client that reads only `content[0].text` gets the wrong
+ * answer), `max_tokens` covering thinking plus answer, stop sequences honoured, and
+ * `model_context_window_exceeded` when the answer runs into the end of the context window.
+ */
 
 export interface FakeUsage {
   input_tokens: number;
@@ -12,6 +18,8 @@ export interface FakeReply {
   stopReason?: string;
   stopDetails?: { category: string | null; explanation?: string | null };
   usage?: Partial<FakeUsage>;
+  /** Thinking text when the model thinks; default: a short deterministic note. `null`: no thinking block. */
+  thinking?: string | null;
 }
 
 /** The subset of a Messages request body the fake reads. */
@@ -21,7 +29,17 @@ export interface MessagesRequestBody {
   system?: string | { type: string; text?: string }[];
   messages?: { role: string; content: string | { type: string; text?: string }[] }[];
   stream?: boolean;
+  stop_sequences?: string[];
   [key: string]: unknown;
+}
+
+export interface BuildOptions {
+  /** The model thinks on this request (its default or the request's `thinking`). */
+  thinking: boolean;
+  /** `thinking.display: omitted`: the block is sent with an empty text. */
+  thinkingOmitted?: boolean;
+  /** The model's context window: an answer that would run past it stops with model_context_window_exceeded. */
+  contextWindow?: number;
 }
 
 function textOf(content: unknown): string {
@@ -47,25 +65,102 @@ export function defaultReply(body: MessagesRequestBody): FakeReply {
   return { text: `echo: ${textOf(last?.content)}` };
 }
 
+/** The default thinking note: short, so it fits small max_tokens budgets, and deterministic. */
+export function defaultThinking(body: MessagesRequestBody): string {
+  return `The user wrote ${promptText(body).length} characters.`;
+}
+
 let messageCounter = 0;
 
-export function buildMessage(body: MessagesRequestBody, reply: FakeReply): Record<string, unknown> {
+/** Cuts a string to at most `tokens` fake tokens without splitting a surrogate pair. */
+function cutToTokens(text: string, tokens: number): string {
+  const chars = Math.max(0, tokens) * 4;
+  if (text.length <= chars) return text;
+  let end = chars;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return text.slice(0, end);
+}
+
+/** Two text blocks for any answer of two or more characters (one for structured output). */
+function textBlocks(text: string, single: boolean): Record<string, unknown>[] {
+  if (text === '') return [];
+  if (single || text.length < 2) return [{ type: 'text', text, citations: null }];
+  let middle = Math.floor(text.length / 2);
+  const code = text.charCodeAt(middle - 1);
+  if (code >= 0xd800 && code <= 0xdbff) middle += 1;
+  return [
+    { type: 'text', text: text.slice(0, middle), citations: null },
+    { type: 'text', text: text.slice(middle), citations: null },
+  ];
+}
+
+/** The answer up to the first stop sequence it contains, and that sequence. */
+function applyStopSequences(text: string, stops: string[] | undefined): { text: string; stop?: string } {
+  let best: { index: number; stop: string } | undefined;
+  for (const stop of stops ?? []) {
+    const index = text.indexOf(stop);
+    if (index >= 0 && (!best || index < best.index)) best = { index, stop };
+  }
+  return best ? { text: text.slice(0, best.index), stop: best.stop } : { text };
+}
+
+export function buildMessage(body: MessagesRequestBody, reply: FakeReply, options: BuildOptions = { thinking: false }): Record<string, unknown> {
   messageCounter += 1;
+  const inputTokens = reply.usage?.input_tokens ?? fakeTokenCount(promptText(body));
+  const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : Number.POSITIVE_INFINITY;
+  const windowLeft = options.contextWindow !== undefined ? options.contextWindow - fakeTokenCount(promptText(body)) : Number.POSITIVE_INFINITY;
+  const budget = Math.min(maxTokens, windowLeft);
+  const budgetReason = windowLeft < maxTokens ? 'model_context_window_exceeded' : 'max_tokens';
+
+  let stopReason = reply.stopReason ?? 'end_turn';
+  let stopSequence: string | null = null;
+  const thinkingWanted = options.thinking && reply.thinking !== null && stopReason !== 'refusal';
+  let thinking = thinkingWanted ? (reply.thinking ?? defaultThinking(body)) : undefined;
+  let thinkingTokens = thinking !== undefined ? Math.max(1, fakeTokenCount(thinking)) : 0;
+  if (thinking !== undefined && thinkingTokens > budget) {
+    thinking = cutToTokens(thinking, budget);
+    thinkingTokens = budget;
+    stopReason = budgetReason;
+  }
+
+  let text = reply.text;
+  if (stopReason === 'end_turn') {
+    const stopped = applyStopSequences(text, body.stop_sequences);
+    if (stopped.stop !== undefined) {
+      text = stopped.text;
+      stopSequence = stopped.stop;
+      stopReason = 'stop_sequence';
+    }
+  }
+  const textBudget = budget - thinkingTokens;
+  if (fakeTokenCount(text) > textBudget) {
+    text = cutToTokens(text, textBudget);
+    stopReason = budgetReason;
+  }
+  if (budget <= thinkingTokens && thinking !== undefined) text = '';
+
+  const content: Record<string, unknown>[] = [];
+  if (thinking !== undefined) {
+    content.push({ type: 'thinking', thinking: options.thinkingOmitted ? '' : thinking, signature: `sig_fake_${messageCounter}` });
+  }
+  content.push(...textBlocks(text, body.output_config !== undefined && (body.output_config as { format?: unknown }).format != null));
+
+  const outputTokens = reply.usage?.output_tokens ?? Math.max(1, thinkingTokens + fakeTokenCount(text));
   const usage: FakeUsage = {
-    input_tokens: reply.usage?.input_tokens ?? fakeTokenCount(promptText(body)),
-    output_tokens: reply.usage?.output_tokens ?? Math.max(1, fakeTokenCount(reply.text)),
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
     cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? 0,
     cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
   };
-  const stopReason = reply.stopReason ?? 'end_turn';
   return {
     id: `msg_fake_${messageCounter.toString().padStart(6, '0')}`,
     type: 'message',
     role: 'assistant',
     model: body.model ?? 'unknown',
-    content: reply.text ? [{ type: 'text', text: reply.text, citations: null }] : [],
+    content,
     stop_reason: stopReason,
-    stop_sequence: null,
+    stop_sequence: stopSequence,
     stop_details:
       stopReason === 'refusal'
         ? { type: 'refusal', category: reply.stopDetails?.category ?? null, explanation: reply.stopDetails?.explanation ?? null }
@@ -75,17 +170,19 @@ export function buildMessage(body: MessagesRequestBody, reply: FakeReply): Recor
     usage: {
       ...usage,
       cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens ?? 0, ephemeral_1h_input_tokens: 0 },
-      inference_geo: null,
-      output_tokens_details: null,
+      inference_geo: typeof body.inference_geo === 'string' && body.inference_geo !== 'global' ? body.inference_geo : null,
+      output_tokens_details: thinking !== undefined ? { thinking_tokens: thinkingTokens } : null,
       server_tool_use: null,
       service_tier: 'standard',
-      speed: null,
+      speed: body.speed === 'fast' ? 'fast' : null,
     },
   };
 }
 
-export function errorBody(type: string, message: string): Record<string, unknown> {
-  return { type: 'error', error: { type, message }, request_id: null };
+export function errorBody(type: string, message: string, errorCode?: string): Record<string, unknown> {
+  const error: Record<string, unknown> = { type, message };
+  if (errorCode) error.details = { error_code: errorCode };
+  return { type: 'error', error, request_id: null };
 }
 
 export function errorTypeForStatus(status: number): string {
@@ -94,10 +191,14 @@ export function errorTypeForStatus(status: number): string {
       return 'invalid_request_error';
     case 401:
       return 'authentication_error';
+    case 402:
+      return 'billing_error';
     case 403:
       return 'permission_error';
     case 404:
       return 'not_found_error';
+    case 413:
+      return 'request_too_large';
     case 429:
       return 'rate_limit_error';
     case 529:
@@ -118,36 +219,61 @@ function chunksOf(text: string, size: number): string[] {
 }
 
 /**
- * The SSE records of a streamed message in the API's order: message_start, content_block_start,
- * content_block_delta…, content_block_stop, message_delta, message_stop. With `failAfterDeltas`,
- * the stream ends after that many deltas with an `error` event of type overloaded_error.
+ * The SSE records of a streamed message in the API's order: message_start, then per content block
+ * content_block_start, its deltas (thinking_delta + signature_delta, or text_delta), and
+ * content_block_stop; then message_delta and message_stop. With `failAfterDeltas`, the stream ends
+ * after that many deltas with an `error` event of type overloaded_error.
  */
 export function streamEvents(message: Record<string, unknown>, failAfterDeltas?: number): string[] {
-  const content = message.content as { text: string }[];
-  const text = content.map((block) => block.text).join('');
-  const usage = message.usage as FakeUsage;
+  const content = message.content as { type: string; text?: string; thinking?: string; signature?: string }[];
+  const usage = message.usage as FakeUsage & { output_tokens_details?: unknown };
   const events = [
     sse('message_start', {
       type: 'message_start',
-      message: { ...message, content: [], stop_reason: null, stop_details: null, usage: { ...usage, output_tokens: 1 } },
+      message: { ...message, content: [], stop_reason: null, stop_sequence: null, stop_details: null, usage: { ...usage, output_tokens: 1 } },
     }),
-    sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } }),
   ];
-  const deltas = chunksOf(text, 16);
-  for (const [i, piece] of deltas.entries()) {
-    if (failAfterDeltas !== undefined && i >= failAfterDeltas) break;
-    events.push(sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }));
+  let deltas = 0;
+  const failed = () => failAfterDeltas !== undefined && deltas >= failAfterDeltas;
+  for (const [index, block] of content.entries()) {
+    if (block.type === 'thinking') {
+      events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+      for (const piece of chunksOf(block.thinking ?? '', 16)) {
+        if (failed()) break;
+        events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: piece } }));
+        deltas += 1;
+      }
+      if (!failed()) events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }));
+    } else {
+      events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: null } }));
+      for (const piece of chunksOf(block.text ?? '', 16)) {
+        if (failed()) break;
+        events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }));
+        deltas += 1;
+      }
+    }
+    if (failed()) {
+      events.push(sse('error', errorBody('overloaded_error', 'Overloaded')));
+      return events;
+    }
+    events.push(sse('content_block_stop', { type: 'content_block_stop', index }));
   }
   if (failAfterDeltas !== undefined) {
     events.push(sse('error', errorBody('overloaded_error', 'Overloaded')));
     return events;
   }
   events.push(
-    sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
     sse('message_delta', {
       type: 'message_delta',
-      delta: { stop_reason: message.stop_reason, stop_sequence: null, stop_details: message.stop_details, container: null },
-      usage: { output_tokens: usage.output_tokens, input_tokens: usage.input_tokens },
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence, stop_details: message.stop_details, container: null },
+      usage: {
+        output_tokens: usage.output_tokens,
+        input_tokens: usage.input_tokens,
+        cache_creation_input_tokens: usage.cache_creation_input_tokens ?? null,
+        cache_read_input_tokens: usage.cache_read_input_tokens ?? null,
+        output_tokens_details: usage.output_tokens_details ?? null,
+        server_tool_use: null,
+      },
     }),
     sse('message_stop', { type: 'message_stop' }),
   );

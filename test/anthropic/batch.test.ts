@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkBatchLines, createBatchClient, type BatchProgress, type BatchResult } from '../../src/providers/anthropic/index.js';
 import { costOfUsage, loadModelTable } from '../../src/providers/pricing.js';
-import { ProviderError } from '../../src/providers/types.js';
+import { ProviderError, isResumableError } from '../../src/providers/types.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
 import { clearAnthropicEnv, request, TEST_KEY } from './helpers.js';
 
@@ -35,8 +35,18 @@ describe('batch client', () => {
   }));
 
   it('submits in chunks, waits, and returns every result matched by custom id, at batch prices', async () => {
-    const ids = await client({ maxRequestsPerBatch: 4 }).submit(items);
+    const postsAtCallback: number[] = [];
+    const reported: string[] = [];
+    const ids = await client({ maxRequestsPerBatch: 4 }).submit(items, {
+      onSubmitted: async (batchId, customIds) => {
+        // Called before the next chunk is sent: each accepted id can be saved first.
+        postsAtCallback.push(fake.log.filter((e) => e.method === 'POST').length);
+        reported.push(`${batchId}:${customIds.length}`);
+      },
+    });
     expect(ids).toHaveLength(2);
+    expect(reported).toEqual([`${ids[0]}:4`, `${ids[1]}:2`]);
+    expect(postsAtCallback).toEqual([1, 2]);
     const posted = fake.log.filter((e) => e.method === 'POST');
     expect(posted.map((e) => (e.body as { requests: unknown[] }).requests.length)).toEqual([4, 2]);
     // The same mapping as live requests: the rejected sampling parameter is not sent.
@@ -51,7 +61,8 @@ describe('batch client', () => {
     expect(progress[0]!.counts.processing).toBeGreaterThan(0);
     for (const p of progress) expect(Object.values(p.counts).reduce((a, b) => a + b, 0)).toBe(6);
 
-    const results = await collect(client().results(ids));
+    const requestOf = (customId: string) => items.find((item) => item.customId === customId)?.request;
+    const results = await collect(client().results(ids, { requestOf }));
     const order = results.map((r) => r.customId);
     expect([...order].sort()).toEqual(items.map((i) => i.customId));
     expect(order).not.toEqual(items.map((i) => i.customId));
@@ -61,10 +72,39 @@ describe('batch client', () => {
     expect(ok.text).toBe('echo: batch question 1');
     expect(ok.usage?.serviceTier).toBe('batch');
     expect(ok.costUsd).toBeCloseTo(costOfUsage(ok.usage!, models.get('claude-haiku-5-5')!) / 2, 15);
+    expect(ok.pricesAsOf).toBe(models.pricesAsOf);
+    // A real latency (the batch's time from creation to its end), and the dropped parameter kept.
+    expect(ok.latencyMs).toBe(250);
+    expect(ok.droppedParams).toEqual(['temperature']);
+    expect(ok.thinking).toMatch(/^The user wrote/);
     expect(byId.get('case-3')!.error).toBeInstanceOf(ProviderError);
     expect(byId.get('case-3')!.error!.kind).toBe('bad_request');
-    expect(byId.get('case-4')!.error!.kind).toBe('timeout');
+    expect(isResumableError(byId.get('case-3')!.error)).toBe(false);
+    // Requests the batch never ran come back resumable: --resume sends them again.
+    expect(byId.get('case-4')!.error).toMatchObject({ kind: 'timeout', code: 'batch_expired' });
+    expect(byId.get('case-5')!.error).toMatchObject({ code: 'batch_canceled' });
     expect(byId.get('case-5')!.error!.message).toMatch(/canceled/);
+    expect(isResumableError(byId.get('case-4')!.error)).toBe(true);
+    expect(isResumableError(byId.get('case-5')!.error)).toBe(true);
+  });
+
+  it('sends output schemas through the SDK helper and checks answers against the original schema', async () => {
+    const json = await startFakeAnthropic({ batchProcessingMs: 0, respond: () => ({ text: '{"n":9}' }) });
+    try {
+      const jsonClient = createBatchClient({ apiKey: TEST_KEY, baseURL: json.url, models });
+      const schema = { type: 'object', properties: { n: { type: 'integer', maximum: 3 } }, required: ['n'] };
+      const jsonItems = [{ customId: 'json-1', request: request('q', { outputSchema: schema }) }];
+      const ids = await jsonClient.submit(jsonItems);
+      const posted = json.log.find((e) => e.method === 'POST')!.body as { requests: { params: { output_config: { format: { schema: unknown } } } }[] };
+      expect(posted.requests[0]!.params.output_config.format.schema).toMatchObject({ additionalProperties: false, properties: { n: { description: '{maximum: 3}' } } });
+      await jsonClient.waitFor(ids, { pollMs: 20 });
+      const [result] = await collect(jsonClient.results(ids, { requestOf: () => jsonItems[0]!.request }));
+      // The API could not enforce `maximum`; the local check against the original schema does.
+      expect(result!.error).toMatchObject({ kind: 'bad_output' });
+      expect(result!.error!.message).toMatch(/must be <= 3/);
+    } finally {
+      await json.close();
+    }
   });
 
   it('resumes from stored ids without submitting again', async () => {

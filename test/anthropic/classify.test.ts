@@ -4,16 +4,21 @@ import { loadModelTable } from '../../src/providers/pricing.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { TEST_KEY } from './helpers.js';
 
-/** Shapes as the SDK builds them: status, type, apiMessage, the parsed body in `error`. */
-function apiError(status: number | undefined, type: string | null, message: string, name = 'APIError') {
+/** Shapes as the SDK builds them: status, type, apiMessage, errorCode, the parsed body in `error`. */
+function apiError(status: number | undefined, type: string | null, message: string, name = 'APIError', errorCode: string | null = null, headers?: Headers) {
   return Object.assign(new Error(`${status ?? ''} ${message}`), {
     name,
     status,
     type,
     apiMessage: message,
-    error: { type: 'error', error: { type, message } },
+    errorCode,
+    requestID: headers?.get('request-id') ?? null,
+    headers,
+    error: { type: 'error', error: { type, message, ...(errorCode ? { details: { error_code: errorCode } } : {}) } },
   });
 }
+
+const terminated = () => Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
 
 describe('classifyAnthropicError', () => {
   const cases: [string, unknown, string, boolean][] = [
@@ -29,6 +34,14 @@ describe('classifyAnthropicError', () => {
     ['400 other', apiError(400, 'invalid_request_error', 'max_tokens: must be positive'), 'bad_request', false],
     ['500', apiError(500, 'api_error', 'Internal server error', 'InternalServerError'), 'provider_error', false],
     ['malformed body', new SyntaxError('Unexpected end of JSON input'), 'provider_error', false],
+    ['malformed body that says "Unterminated"', new SyntaxError('Unterminated string in JSON at position 58'), 'provider_error', false],
+    ['a body cut mid-stream (undici: terminated)', terminated(), 'connection', false],
+    ['connection error wrapping a cut body', Object.assign(new Error('Connection error.'), { name: 'APIConnectionError', cause: terminated() }), 'connection', false],
+    ['spend limit 429', apiError(429, 'rate_limit_error', 'limit', 'EnforcedSpendLimitReachedError', 'enforced_spend_limit_reached'), 'account', true],
+    ['contract spend limit 429', apiError(429, 'rate_limit_error', 'limit', 'ContractSpendLimitReachedError', 'contract_spend_limit_reached'), 'account', true],
+    ['ramp limit 429 (transient)', apiError(429, 'rate_limit_error', 'ramp', 'RampLimitExceededError', 'ramp_limit_exceeded'), 'rate_limit', false],
+    ['402 billing', apiError(402, 'billing_error', 'credit balance too low', 'PaymentRequiredError'), 'account', true],
+    ['400 organization on hold', apiError(400, 'invalid_request_error', 'on hold', 'OrganizationOnHoldError', 'organization_on_hold'), 'account', true],
     ['anything else', 'a string', 'provider_error', false],
   ];
   for (const [label, error, kind, fatal] of cases) {
@@ -40,6 +53,15 @@ describe('classifyAnthropicError', () => {
       expect(classified.attempts).toBe(2);
     });
   }
+
+  it('keeps the error code and request id, and says when a retry-after was longer than the run waits', () => {
+    const headers = new Headers({ 'retry-after': '86400', 'request-id': 'req_123' });
+    const classified = classifyAnthropicError(apiError(429, 'rate_limit_error', 'slow down', 'RateLimitError', null, headers), { maxRetryWaitMs: 60_000, attempts: 1 });
+    expect(classified).toMatchObject({ kind: 'rate_limit', retryAfterMs: 86_400_000, requestId: 'req_123', fatal: false });
+    expect(classified.message).toMatch(/asked to wait 86400 s before retrying, longer than this run waits/);
+    const account = classifyAnthropicError(apiError(429, 'rate_limit_error', 'limit', 'EnforcedSpendLimitReachedError', 'enforced_spend_limit_reached', headers));
+    expect(account).toMatchObject({ code: 'enforced_spend_limit_reached', requestId: 'req_123' });
+  });
 
   it('names the model in a not-found message and keeps a ProviderError as is', () => {
     expect(classifyAnthropicError(apiError(404, 'not_found_error', 'model: claude-x'), { model: 'claude-x' }).message).toMatch(/model "claude-x"/);

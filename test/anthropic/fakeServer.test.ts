@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
+import { faultFromName, startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
 import { TEST_KEY } from './helpers.js';
 
 let fake: FakeAnthropic;
@@ -9,12 +9,20 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const body = { model: 'claude-haiku-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'a fairly long question to stream' }] };
+const countBody = { model: 'claude-haiku-5-5', messages: body.messages };
 
 function post(path: string, payload: unknown, headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}` }) {
   return fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
 }
 
-describe('fake Messages API', () => {
+/** Waits out the fake's one-second request window, so a test starts with a full allowance. */
+async function freshWindow(): Promise<void> {
+  const last = Math.max(0, ...fake.log.map((e) => e.time));
+  const wait = last + 1_000 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
+describe('fake Messages API: transport', () => {
   it('listens on 127.0.0.1 and rejects a request without a key', async () => {
     expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await post('/v1/messages', body, {});
@@ -22,7 +30,8 @@ describe('fake Messages API', () => {
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
   });
 
-  it('accepts x-api-key, sends rate-limit headers and logs the request', async () => {
+  it('accepts x-api-key, sends rate-limit headers and a request id, and logs the request', async () => {
+    await freshWindow();
     const response = await post('/v1/messages', body, { 'x-api-key': TEST_KEY });
     expect(response.status).toBe(200);
     for (const kind of ['requests', 'tokens', 'input-tokens', 'output-tokens']) {
@@ -31,27 +40,28 @@ describe('fake Messages API', () => {
     expect(response.headers.get('anthropic-ratelimit-requests-limit')).toBe('300');
     const entry = fake.log.at(-1)!;
     expect(entry).toMatchObject({ method: 'POST', path: '/v1/messages', status: 200, outcome: 'ok', body });
+    expect(response.headers.get('request-id')).toBe(entry.requestId);
     expect(entry.headers['x-api-key']).toBe(TEST_KEY);
   });
 
-  it('streams SSE records in the API order, each with an event line', async () => {
-    await new Promise((r) => setTimeout(r, 1000));
+  it('streams SSE records in the API order, each with an event line, thinking first', async () => {
+    await freshWindow();
     const response = await post('/v1/messages', { ...body, stream: true });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const records = (await response.text()).trim().split('\n\n');
     const events = records.map((r) => /^event: (.+)$/m.exec(r)?.[1]);
     expect(events[0]).toBe('message_start');
-    expect(events[1]).toBe('content_block_start');
-    expect(events.at(-3)).toBe('content_block_stop');
-    expect(events.at(-2)).toBe('message_delta');
-    expect(events.at(-1)).toBe('message_stop');
-    const deltas = events.slice(2, -3);
-    expect(deltas.length).toBeGreaterThan(1);
-    expect(new Set(deltas)).toEqual(new Set(['content_block_delta']));
+    expect(events.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
+    expect(new Set(events.slice(1, -2))).toEqual(new Set(['content_block_start', 'content_block_delta', 'content_block_stop']));
     expect(records.every((r) => /^data: /m.test(r))).toBe(true);
+    const deltaTypes = records.map((r) => /"delta":\{"type":"(\w+)"/.exec(r)?.[1]).filter(Boolean);
+    expect(deltaTypes.indexOf('thinking_delta')).toBeLessThan(deltaTypes.indexOf('text_delta'));
+    expect(deltaTypes).toContain('signature_delta');
+    expect(events.filter((e) => e === 'content_block_start')).toHaveLength(3);
   });
 
   it('ends a scripted mid-stream error with an overloaded_error event after some deltas', async () => {
+    await freshWindow();
     fake.script('/v1/messages', ['midstream-error']);
     const text = await (await post('/v1/messages', { ...body, stream: true })).text();
     expect(text).toContain('event: content_block_delta');
@@ -59,11 +69,11 @@ describe('fake Messages API', () => {
   });
 
   it('enforces its request rate with 429 and retry-after-ms', async () => {
-    await new Promise((r) => setTimeout(r, 1000));
+    await freshWindow();
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 7; i++) {
-      const response = await post('/v1/messages/count_tokens', body);
+      const response = await post('/v1/messages/count_tokens', countBody);
       statuses.push(response.status);
       if (response.status === 429) retryAfter = response.headers.get('retry-after-ms');
       await response.arrayBuffer();
@@ -74,18 +84,23 @@ describe('fake Messages API', () => {
     expect(Number(retryAfter)).toBeLessThanOrEqual(1000);
   });
 
-  it('counts tokens and describes known models; unknown models are 404', async () => {
-    await new Promise((r) => setTimeout(r, 1000));
-    const counted = await (await post('/v1/messages/count_tokens', body)).json();
+  it('counts tokens and describes known models with lifecycle; unknown models are 404', async () => {
+    await freshWindow();
+    const counted = await (await post('/v1/messages/count_tokens', countBody)).json();
     expect(counted).toEqual({ input_tokens: Math.ceil('\na fairly long question to stream'.length / 4) });
     const model = await fetch(`${fake.url}/v1/models/claude-sonnet-4-5`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
-    expect(await model.json()).toMatchObject({ id: 'claude-sonnet-4-5', max_input_tokens: 200_000, retires_at: '2026-11-30' });
+    expect(await model.json()).toMatchObject({
+      id: 'claude-sonnet-4-5',
+      max_input_tokens: 200_000,
+      max_tokens: 64_000,
+      lifecycle: 'deprecated',
+      retires_at: '2026-11-30T00:00:00Z',
+    });
     const missing = await fetch(`${fake.url}/v1/models/claude-nope`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
     expect(missing.status).toBe(404);
   });
 
   it('draws the same random faults for the same seed', async () => {
-    // Use a dedicated server per seed through its own URL.
     const run = async (seed: number) => {
       const f = await startFakeAnthropic();
       f.faultsAtRandom(seed, { rate_limit: 0.3, malformed: 0.3 });
@@ -104,5 +119,197 @@ describe('fake Messages API', () => {
     expect(await run(7)).toEqual(a);
     expect(new Set(a).size).toBeGreaterThan(1);
     expect(await run(8)).not.toEqual(a);
+  });
+});
+
+describe('fake Messages API: strict validation (400 with the API error shape)', () => {
+  let strict: FakeAnthropic;
+  beforeAll(async () => {
+    strict = await startFakeAnthropic();
+  });
+  afterAll(() => strict.close());
+
+  async function answer(path: string, payload: unknown) {
+    const response = await fetch(`${strict.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    return { status: response.status, body: (await response.json()) as { type: string; error?: { type: string; message: string }; [k: string]: unknown } };
+  }
+
+  const schema = (extra: Record<string, unknown>) => ({
+    type: 'object',
+    properties: { score: { type: 'integer', ...extra } },
+    required: ['score'],
+    additionalProperties: false,
+  });
+
+  const rejected: [string, string, Record<string, unknown>, RegExp][] = [
+    ['an unknown top-level field', '/v1/messages', { ...body, temprature: 0 }, /temprature: Extra inputs are not permitted/],
+    ['a missing max_tokens', '/v1/messages', { model: body.model, messages: body.messages }, /max_tokens: Field required/],
+    ['max_tokens on count_tokens', '/v1/messages/count_tokens', body, /max_tokens: Extra inputs are not permitted/],
+    ['temperature on a model that rejects it', '/v1/messages', { ...body, temperature: 0.2 }, /temperature: claude-haiku-5-5 does not support/],
+    ['top_k on a model that rejects it', '/v1/messages', { ...body, top_k: 5 }, /top_k/],
+    ['a forced tool choice on a model that rejects it', '/v1/messages', { ...body, tool_choice: { type: 'any' } }, /tool_choice: type "any" is not supported/],
+    ['a forced tool choice with thinking on', '/v1/messages', { ...body, model: 'claude-sonnet-4-6', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 }, tool_choice: { type: 'any' } }, /Thinking may not be enabled/],
+    ['max_tokens above the model maximum', '/v1/messages', { ...body, model: 'claude-haiku-4-5', max_tokens: 100_000 }, /max_tokens: 100000 > 64000/],
+    ['a thinking type the model does not accept', '/v1/messages', { ...body, max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } }, /thinking.type: "enabled" is not supported for claude-haiku-5-5/],
+    ['a thinking budget below 1024', '/v1/messages', { ...body, model: 'claude-haiku-4-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 500 } }, /budget_tokens: Input should be greater than or equal to 1024/],
+    ['a thinking budget not below max_tokens', '/v1/messages', { ...body, model: 'claude-haiku-4-5', max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 2000 } }, /max_tokens must be greater than thinking.budget_tokens/],
+    ['an unknown effort', '/v1/messages', { ...body, output_config: { effort: 'extreme' } }, /output_config.effort/],
+    ['a schema with minimum', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: schema({ minimum: 1 }) } } }, /properties\/score: 'minimum' is not supported/],
+    ['a schema with maxLength', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: { ...schema({}), properties: { s: { type: 'string', maxLength: 3 } } } } } }, /'maxLength' is not supported/],
+    ['a schema with pattern', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: { ...schema({}), properties: { s: { type: 'string', pattern: '^a' } } } } } }, /'pattern' is not supported/],
+    ['a schema with minItems 2', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: { ...schema({}), properties: { s: { type: 'array', items: { type: 'string' }, minItems: 2 } } } } } }, /'minItems' of 2 is not supported/],
+    ['a schema with an unsupported format', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: { ...schema({}), properties: { s: { type: 'string', format: 'phone' } } } } } }, /format 'phone' is not supported/],
+    ['an object without additionalProperties: false', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: {} } } } }, /'additionalProperties' must be set to false/],
+    ['an unknown model', '/v1/messages', { ...body, model: 'claude-imaginary-9' }, /model: claude-imaginary-9/],
+  ];
+  for (const [what, path, payload, message] of rejected) {
+    it(`rejects ${what}`, async () => {
+      const { status, body: error } = await answer(path, payload);
+      expect(status).toBe(what === 'an unknown model' ? 404 : 400);
+      expect(error).toMatchObject({ type: 'error', error: { type: what === 'an unknown model' ? 'not_found_error' : 'invalid_request_error' } });
+      expect(error.error!.message).toMatch(message);
+    });
+  }
+
+  it('accepts what the same models do accept', async () => {
+    const accepted = [
+      { ...body, model: 'claude-sonnet-4-5', temperature: 0.2, top_k: 5 },
+      { ...body, temperature: 1 },
+      { ...body, model: 'claude-haiku-4-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } },
+      { ...body, thinking: { type: 'disabled' }, output_config: { effort: 'low', format: { type: 'json_schema', schema: schema({ description: '{minimum: 1}' }) } } },
+      { ...body, model: 'claude-haiku-4-5-20251001' },
+    ];
+    for (const payload of accepted) expect((await answer('/v1/messages', payload)).status, JSON.stringify(payload)).toBe(200);
+  });
+});
+
+describe('fake Messages API: answers like current models', () => {
+  let shaped: FakeAnthropic;
+  beforeAll(async () => {
+    shaped = await startFakeAnthropic({ respond: () => ({ text: 'The capital of France is Paris. STOP and more', usage: { cache_read_input_tokens: 5_000 } }) });
+  });
+  afterAll(() => shaped.close());
+
+  async function message(payload: Record<string, unknown>) {
+    const response = await fetch(`${shaped.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, max_tokens: 400, ...payload }),
+    });
+    return (await response.json()) as {
+      content: { type: string; text?: string; thinking?: string }[];
+      stop_reason: string;
+      stop_sequence: string | null;
+      usage: { output_tokens: number; output_tokens_details: { thinking_tokens: number } | null };
+    };
+  }
+  const answerOf = (m: { content: { type: string; text?: string }[] }) => m.content.filter((b) => b.type === 'text').map((b) => b.text).join('');
+
+  it('puts a thinking block first and splits the answer over several text blocks: content[0].text is not the answer', async () => {
+    const m = await message({});
+    expect(m.content[0]!.type).toBe('thinking');
+    expect(m.content.filter((b) => b.type === 'text').length).toBeGreaterThan(1);
+    expect(answerOf(m)).toBe('The capital of France is Paris. STOP and more');
+    const naive = (reply: typeof m) => reply.content[0]!.text;
+    expect(naive(m)).not.toBe(answerOf(m));
+    expect(m.usage.output_tokens_details!.thinking_tokens).toBeGreaterThan(0);
+    // Even without thinking, the first block is only part of the answer.
+    const plain = await message({ thinking: { type: 'disabled' } });
+    expect(plain.content[0]!.text).not.toBe(answerOf(plain));
+    expect(plain.usage.output_tokens_details).toBeNull();
+  });
+
+  it('honours stop sequences, and counts thinking against max_tokens', async () => {
+    const stopped = await message({ stop_sequences: ['STOP'] });
+    expect(stopped).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'STOP' });
+    expect(answerOf(stopped)).toBe('The capital of France is Paris. ');
+    const small = await message({ max_tokens: 12 });
+    expect(small.stop_reason).toBe('max_tokens');
+    expect(small.usage.output_tokens).toBeLessThanOrEqual(12);
+    expect(answerOf(small).length).toBeLessThan('The capital of France is Paris. STOP and more'.length);
+  });
+
+  it('stops at model_context_window_exceeded when the answer runs into the end of the window, and 400s a prompt that does not fit', async () => {
+    const long = 'x'.repeat(4 * 199_990);
+    const near = await message({ model: 'claude-haiku-4-5', max_tokens: 1000, thinking: { type: 'disabled' }, messages: [{ role: 'user', content: long }] });
+    expect(near.stop_reason).toBe('model_context_window_exceeded');
+    const over = await fetch(`${shaped.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}` },
+      body: JSON.stringify({ ...body, model: 'claude-haiku-4-5', messages: [{ role: 'user', content: `${long}${'y'.repeat(400)}` }] }),
+    });
+    expect(over.status).toBe(400);
+    expect(((await over.json()) as { error: { message: string } }).error.message).toMatch(/prompt is too long/);
+  });
+
+  it('states realistic limits per model family, and does not charge cache reads to input tokens', async () => {
+    const headersOf = async (model: string) =>
+      (await fetch(`${shaped.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` }, body: JSON.stringify({ ...body, model }) })).headers;
+    const haiku = await headersOf('claude-haiku-5-5');
+    const opus = await headersOf('claude-opus-5-5');
+    expect(Number(haiku.get('anthropic-ratelimit-input-tokens-limit'))).toBeGreaterThan(Number(opus.get('anthropic-ratelimit-input-tokens-limit')));
+    expect(Number(opus.get('anthropic-ratelimit-requests-limit'))).toBeGreaterThanOrEqual(1_000);
+    // Each answer reads 5 000 cached tokens; the input bucket went down by the uncached input only.
+    const before = Number(haiku.get('anthropic-ratelimit-input-tokens-remaining'));
+    const after = Number((await headersOf('claude-haiku-5-5')).get('anthropic-ratelimit-input-tokens-remaining'));
+    expect(before - after).toBeLessThan(100);
+    expect(Date.parse(haiku.get('anthropic-ratelimit-input-tokens-reset')!)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('answers with 429 and retry-after when a family limit is used up, and other families are unaffected', async () => {
+    const tight = await startFakeAnthropic({ rateLimits: { 'haiku-5': { outputTokensPerMinute: 30 } } });
+    try {
+      const send = (model: string) =>
+        fetch(`${tight.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` }, body: JSON.stringify({ ...body, model }) });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await send('claude-haiku-5-5')).status);
+      expect(statuses).toContain(429);
+      const limited = tight.log.find((e) => e.status === 429)!;
+      expect(limited.outcome).toBe('rate_limited');
+      const retry = await send('claude-haiku-5-5');
+      if (retry.status === 429) expect(Number(retry.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await send('claude-sonnet-5-5')).status).toBe(200);
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it('sends account errors with error.details.error_code and x-should-retry', async () => {
+    const f = await startFakeAnthropic();
+    try {
+      f.script('/v1/messages', [{ status: 429, errorCode: 'enforced_spend_limit_reached', shouldRetry: false, message: 'spend limit' }, faultFromName('billing'), faultFromName('organization_on_hold')]);
+      const statuses: [number, string | null, unknown][] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${f.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` }, body: JSON.stringify(body) });
+        statuses.push([r.status, r.headers.get('x-should-retry'), await r.json()]);
+      }
+      expect(statuses[0]).toEqual([429, 'false', { type: 'error', error: { type: 'rate_limit_error', message: 'spend limit', details: { error_code: 'enforced_spend_limit_reached' } }, request_id: null }]);
+      expect(statuses[1]![0]).toBe(402);
+      expect(statuses[1]![2]).toMatchObject({ error: { type: 'billing_error' } });
+      expect(statuses[2]![2]).toMatchObject({ error: { type: 'invalid_request_error', details: { error_code: 'organization_on_hold' } } });
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('validates batch requests: a bad custom id refuses the batch, an invalid request errors alone', async () => {
+    const f = await startFakeAnthropic({ batchProcessingMs: 0 });
+    try {
+      const create = (requests: unknown) =>
+        fetch(`${f.url}/v1/messages/batches`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` }, body: JSON.stringify({ requests }) });
+      expect((await create([{ custom_id: 'has space', params: body }])).status).toBe(400);
+      expect((await create([{ custom_id: 'a', params: body }, { custom_id: 'a', params: body }])).status).toBe(400);
+      const batch = (await (await create([{ custom_id: 'ok', params: body }, { custom_id: 'bad', params: { ...body, temperature: 0.5 } }])).json()) as { id: string };
+      const results = await (await fetch(`${f.url}/v1/messages/batches/${batch.id}/results`, { headers: { authorization: `Bearer ${TEST_KEY}` } })).text();
+      const byId = Object.fromEntries(results.trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string; result: { type: string } }).map((l) => [l.custom_id, l.result]));
+      expect(byId.ok!.type).toBe('succeeded');
+      expect(byId.bad).toMatchObject({ type: 'errored', error: { error: { type: 'invalid_request_error' } } });
+    } finally {
+      await f.close();
+    }
   });
 });

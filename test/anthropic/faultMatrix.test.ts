@@ -21,6 +21,7 @@ const KIND_OF_FINAL_OUTCOME: Record<string, string> = {
   'midstream-error': 'overloaded',
   hang: 'timeout',
   drop: 'connection',
+  'drop-mid-body': 'connection',
   malformed: 'provider_error',
 };
 const COMPLETE = new Set(['ok', 'refusal', 'max_tokens']);
@@ -30,13 +31,16 @@ const outcomes = new Map<number, { generation?: Generation; error?: ProviderErro
 
 beforeAll(async () => {
   clearAnthropicEnv();
-  fake = await startFakeAnthropic({ latencyMs: 2 });
+  // Generous family limits: this test is about faults, pacingLive.test.ts about limits.
+  const generous = { requestsPerMinute: 1e7, inputTokensPerMinute: 1e9, outputTokensPerMinute: 1e9 };
+  fake = await startFakeAnthropic({ latencyMs: 2, rateLimits: { 'haiku-5': generous } });
   fake.faultsAtRandom(20261101, {
     rate_limit: 0.06,
     overloaded: 0.06,
     server_error: 0.05,
     hang: 0.02,
     drop: 0.04,
+    'drop-mid-body': 0.04,
     malformed: 0.03,
     'midstream-error': 0.05,
     refusal: 0.04,
@@ -44,14 +48,17 @@ beforeAll(async () => {
   });
   const models = loadModelTable();
   const limiter = new RateLimiter({ maxConcurrency: 48 });
-  const common = { apiKey: TEST_KEY, baseURL: fake.url, models, timeoutMs: 1_500, maxRetries: 2, limiter };
+  // The attempt timeout ends the hangs; it is long enough that a busy machine never lets an answer
+  // the server finished writing time out on the client (the log could not tell that apart).
+  // max_tokens 40 keeps it at this floor (the SDK's estimate for 40 tokens is ~1.1 s).
+  const common = { apiKey: TEST_KEY, baseURL: fake.url, models, timeoutMs: 5_000, maxRetries: 2, limiter, retrieveModels: false };
   const providers = [createAnthropicProvider(common), createAnthropicProvider({ ...common, stream: true })];
   await Promise.all(
     Array.from({ length: SAMPLES }, async (_, i) => {
       const outcome = { settled: 0 } as { generation?: Generation; error?: ProviderError; settled: number };
       outcomes.set(i, outcome);
       try {
-        outcome.generation = await providers[i % 2]!.generate(request(`sample-${i}`), context({ caseId: `c${i}` }));
+        outcome.generation = await providers[i % 2]!.generate(request(`sample-${i}`, { maxTokens: 40 }), context({ caseId: `c${i}` }));
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
         outcome.error = error;
@@ -59,7 +66,7 @@ beforeAll(async () => {
       outcome.settled += 1;
     }),
   );
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await fake.close();
@@ -80,7 +87,7 @@ describe('fault matrix over the real SDK', () => {
 
   it('exercised every kind of fault, and both successes and failures', () => {
     const seen = new Set(fake.log.map((e) => e.outcome));
-    for (const name of ['ok', 'status:429', 'status:529', 'status:500', 'hang', 'drop', 'malformed', 'midstream-error', 'refusal', 'max_tokens']) {
+    for (const name of ['ok', 'status:429', 'status:529', 'status:500', 'hang', 'drop', 'drop-mid-body', 'malformed', 'midstream-error', 'refusal', 'max_tokens']) {
       expect(seen, name).toContain(name);
     }
     const failures = [...outcomes.values()].filter((o) => o.error).length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/providers/pacing.js';
+import { DEPARTURE_BURST, RateLimiter } from '../../src/providers/pacing.js';
 
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 
@@ -81,18 +81,86 @@ describe('RateLimiter pacing', () => {
     expect(await grantTimes(limiter, clock, 3)).toEqual([0, 1250, 2500]);
   });
 
-  it('learns a limit it was not configured with, and waits for the reset when nothing remains', async () => {
+  it('learns a limit it was not configured with, and waits until enough has refilled when nothing remains', async () => {
     const clock = steppingClock();
     const limiter = new RateLimiter({ maxConcurrency: 4, now: clock.now, sleep: clock.sleep });
     const headers = new Headers({
       'anthropic-ratelimit-input-tokens-limit': '1000000',
       'anthropic-ratelimit-input-tokens-remaining': '0',
-      'anthropic-ratelimit-input-tokens-reset': new Date(T0 + 7_000).toISOString(),
+      'anthropic-ratelimit-input-tokens-reset': new Date(T0 + 60_000).toISOString(),
     });
     limiter.observeHeaders(headers);
     expect(limiter.stats().limitsPerMinute.inputTokens).toBe(1_000_000);
+    // The API refills continuously (1 000 000 a minute): 2 000 tokens are there after 120 ms, long before the reset.
+    await limiter.acquire({ inputTokens: 2_000, maxOutputTokens: 1 });
+    expect(clock.t - T0).toBe(120);
+  });
+
+  it('waits for the reset when nothing remains and no limit is known', async () => {
+    const clock = steppingClock();
+    const limiter = new RateLimiter({ maxConcurrency: 4, now: clock.now, sleep: clock.sleep });
+    limiter.observeHeaders({ 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': new Date(T0 + 7_000).toISOString() });
     await limiter.acquire({ inputTokens: 1, maxOutputTokens: 1 });
     expect(clock.t - T0).toBe(7_000);
+  });
+
+  it('uses what the server says remains when other clients use the same key', async () => {
+    const clock = steppingClock();
+    // 600/min at 0.8: one every 125 ms by the schedule; the server says nothing remains right now.
+    const limiter = new RateLimiter({ requestsPerMinute: 600, maxConcurrency: 4, now: clock.now, sleep: clock.sleep });
+    limiter.observeHeaders({
+      'anthropic-ratelimit-requests-limit': '600',
+      'anthropic-ratelimit-requests-remaining': '0',
+      'anthropic-ratelimit-requests-reset': new Date(T0 + 60_000).toISOString(),
+    });
+    // One request refills every 100 ms: the first waits 100 ms, the second for the schedule (225) and for two refills (200).
+    expect(await grantTimes(limiter, clock, 2)).toEqual([100, 225]);
+    // A fresh report with room: the schedule alone decides again.
+    limiter.observeHeaders({ 'anthropic-ratelimit-requests-limit': '600', 'anthropic-ratelimit-requests-remaining': '500' });
+    expect(await grantTimes(limiter, clock, 1)).toEqual([350]);
+  });
+
+  it('keeps one set of lanes per model family: one family\'s headers do not pace another', async () => {
+    const clock = steppingClock();
+    const limiter = new RateLimiter({ maxConcurrency: 4, now: clock.now, sleep: clock.sleep });
+    limiter.observeHeaders({ 'anthropic-ratelimit-requests-limit': '60' }, 'opus-4');
+    limiter.observeHeaders({ 'anthropic-ratelimit-requests-limit': '6000' }, 'haiku-4');
+    expect(limiter.stats('opus-4').limitsPerMinute.requests).toBe(60);
+    expect(limiter.stats('haiku-4').limitsPerMinute.requests).toBe(6000);
+    expect(limiter.stats().families).toMatchObject({ 'opus-4': { requests: 60 }, 'haiku-4': { requests: 6000 } });
+    const times: Record<string, number[]> = { 'opus-4': [], 'haiku-4': [] };
+    for (let i = 0; i < 3; i++) {
+      for (const family of ['opus-4', 'haiku-4']) {
+        const start = clock.t;
+        (await limiter.acquire({ inputTokens: 0, maxOutputTokens: 0, family })).release();
+        times[family]!.push(clock.t - start);
+      }
+    }
+    // haiku-4 requests never wait behind opus-4's slow pace (their own pace is 12.5 ms).
+    expect(times['haiku-4']!.every((wait) => wait <= 12.5)).toBe(true);
+    expect(times['opus-4']!.slice(1).every((wait) => wait > 1_000)).toBe(true);
+  });
+
+  it('lets the same departure room out at most DEPARTURE_BURST at once after a stall', async () => {
+    const clock = new ManualClock();
+    const departures: number[] = [];
+    const limiter = new RateLimiter({
+      requestsPerMinute: 600,
+      targetFraction: 1,
+      maxConcurrency: 8,
+      now: clock.now,
+      sleep: clock.sleep,
+      onDeparture: ({ at }) => departures.push(at - T0),
+    });
+    const all = Array.from({ length: 5 }, () => limiter.acquire({ inputTokens: 0, maxOutputTokens: 0 }));
+    await new Promise((r) => setImmediate(r));
+    // The event loop stalls: every booked start (0, 100 … 400) is due at once at 450.
+    await clock.advance(450);
+    expect(departures).toEqual([0, ...Array<number>(DEPARTURE_BURST).fill(450)]);
+    await clock.advance(100);
+    await clock.advance(100);
+    for (const permit of await Promise.all(all)) permit.release();
+    expect(departures).toEqual([0, 450, 450, 550, 650]);
   });
 
   it('does not pace dimensions without a limit', async () => {
@@ -112,6 +180,23 @@ describe('RateLimiter pacing', () => {
 });
 
 describe('RateLimiter concurrency (AIMD)', () => {
+  it('queues judge calls apart from generator requests', async () => {
+    const limiter = new RateLimiter({ maxConcurrency: 1, judgeConcurrency: 1 });
+    const generator = await limiter.acquire({ inputTokens: 0, maxOutputTokens: 0 });
+    let queuedGenerator = false;
+    const second = limiter.acquire({ inputTokens: 0, maxOutputTokens: 0 }).then((p) => ((queuedGenerator = true), p));
+    // The generator lane is full, the judge lane is not: a judge call goes at once.
+    const judge = await limiter.acquire({ inputTokens: 0, maxOutputTokens: 0, lane: 'judge' });
+    expect(limiter.stats()).toMatchObject({ inFlight: 1, waiting: 1, judge: { inFlight: 1, waiting: 0 } });
+    expect(queuedGenerator).toBe(false);
+    // Throttling a judge halves only the judge lane.
+    limiter.onThrottled('rate_limit', 'judge');
+    judge.release();
+    generator.release();
+    (await second).release();
+    expect(queuedGenerator).toBe(true);
+  });
+
   it('never lets more than maxConcurrency permits out and serves waiters in order', async () => {
     const limiter = new RateLimiter({ maxConcurrency: 2 });
     const a = await limiter.acquire({ inputTokens: 0, maxOutputTokens: 0 });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import {
+  checkModelIds,
   costOfUsage,
   daysUntilRetirement,
+  familyOf,
   forecastCost,
   loadModelTable,
+  priceOf,
   priceSheetFor,
+  unpricedModifiers,
 } from '../../src/providers/pricing.js';
 import { estimateInputTokens } from '../../src/providers/tokens.js';
 
@@ -59,6 +63,36 @@ describe('model table', () => {
     expect(bad).toThrow(/models\.x\.contextWindow/);
   });
 
+  it('dates its capabilities and states them per model (thinking, tool choice, sampling, max output)', () => {
+    expect(table.capabilitiesAsOf).toBe('2026-11-01');
+    expect(table.get('claude-opus-5-5')).toMatchObject({
+      family: 'opus-5',
+      maxOutputTokens: 128_000,
+      acceptsSamplingParams: false,
+      acceptsForcedToolChoice: false,
+      thinking: { default: 'adaptive', types: ['adaptive', 'disabled'] },
+    });
+    expect(table.get('claude-haiku-4-5')).toMatchObject({ acceptsForcedToolChoice: true, thinking: { default: 'disabled' } });
+    const custom = loadModelTable({ models: { 'claude-haiku-4-5': { maxOutputTokens: 8_000, thinking: { default: 'adaptive', types: ['adaptive'] } } } });
+    expect(custom.get('claude-haiku-4-5')).toMatchObject({ maxOutputTokens: 8_000, thinking: { types: ['adaptive'] }, prices: { input: 1 } });
+  });
+
+  it('names the rate-limit family of a model, from the table or the id', () => {
+    expect(familyOf('claude-opus-4-7', table.get('claude-opus-4-7'))).toBe('opus-4');
+    expect(familyOf('claude-haiku-4-5-20251001')).toBe('haiku-4');
+    expect(familyOf('claude-mythos-5-2')).toBe('mythos-5');
+    expect(familyOf('my-proxy-model')).toBe('my-proxy-model');
+  });
+
+  it('sorts model ids (judges too) into priced and unknown', () => {
+    expect(checkModelIds(['claude-opus-5-5', 'claude-judge-x', 'claude-opus-5-5', 'claude-haiku-4-5-20251001'], table)).toEqual({
+      known: ['claude-haiku-4-5-20251001', 'claude-opus-5-5'],
+      unknown: ['claude-judge-x'],
+    });
+    expect(priceOf(table, 'claude-judge-x')).toBeUndefined();
+    expect(priceOf(table, 'claude-opus-5-5')?.prices.output).toBe(20);
+  });
+
   it('counts days until retirement', () => {
     expect(daysUntilRetirement(table.get('claude-sonnet-4-5')!, new Date('2026-11-01T12:00:00Z'))).toBe(29);
     expect(daysUntilRetirement(table.get('claude-opus-5-5')!)).toBeUndefined();
@@ -97,6 +131,17 @@ describe('costOfUsage', () => {
     expect(costOfUsage(usage, haiku)).toBeCloseTo((1000 * 0.5 + 100_000 * 0.05 + 1000 * 2.5) / 1e6, 12);
   });
 
+  it('multiplies prices by the modifiers the response reports, when the table knows them', () => {
+    const usage = { inputTokens: 1_000_000, outputTokens: 0 };
+    expect(costOfUsage({ ...usage, inferenceGeo: 'us' }, opus)).toBeCloseTo(4 * 1.1, 10);
+    expect(unpricedModifiers({ ...usage, inferenceGeo: 'us' }, opus)).toEqual([]);
+    // Fast mode has no multiplier in the shipped table: standard price, reported as unpriced.
+    expect(costOfUsage({ ...usage, speed: 'fast' }, opus)).toBeCloseTo(4, 10);
+    expect(unpricedModifiers({ ...usage, speed: 'fast' }, opus)).toEqual(['speed: fast']);
+    const priced = loadModelTable({ models: { 'claude-opus-5-5': { priceMultipliers: { speed: { fast: 2 }, inferenceGeo: { us: 1.1 } } } } }).get('claude-opus-5-5')!;
+    expect(costOfUsage({ ...usage, speed: 'fast', inferenceGeo: 'us' }, priced, { batch: true })).toBeCloseTo((4 * 2 * 1.1) / 2, 10);
+  });
+
   it('halves prices for batch processing', () => {
     const usage = { inputTokens: 2_000_000, outputTokens: 1_000_000 };
     expect(costOfUsage(usage, opus, { batch: true })).toBeCloseTo(costOfUsage(usage, opus) / 2, 12);
@@ -119,6 +164,16 @@ describe('forecastCost', () => {
     expect(forecast.byModel['claude-haiku-4-5']).toBeCloseTo(1, 10);
     expect(forecast.totalUsd).toBeCloseTo(14, 10);
     expect(forecast.unpricedModels).toEqual(['mystery-model']);
+  });
+
+  it('forecasts batch runs at half price, and judge calls as estimates of their own', () => {
+    const table = loadModelTable();
+    const generator = { model: 'claude-haiku-4-5', inputTokens: 1_000_000, maxOutputTokens: 0 };
+    expect(forecastCost([generator], table, { batch: true }).totalUsd).toBeCloseTo(0.5, 10);
+    // Two judge calls per sample, run live while the generators go through the batch.
+    const judge = { model: 'claude-opus-5-5', inputTokens: 1_000_000, maxOutputTokens: 0, calls: 2, batch: false };
+    const forecast = forecastCost([generator, judge], table, { batch: true });
+    expect(forecast.byModel).toEqual({ 'claude-haiku-4-5': 0.5, 'claude-opus-5-5': 8 });
   });
 });
 

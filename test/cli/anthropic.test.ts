@@ -31,13 +31,13 @@ export default defineSuite({
 });
 `;
 
-async function liveProject(cases = 6, options: Parameters<typeof startFakeAnthropic>[0] = {}) {
+async function liveProject(cases = 6, options: Parameters<typeof startFakeAnthropic>[0] = {}, anthropicConfig: Record<string, unknown> = {}) {
   fake = await startFakeAnthropic({ respond: (body) => ({ text: `you said ${JSON.stringify(body.messages).slice(0, 40)} word` }), ...options });
   project = await tempProject({
     'suites/live.eval.ts': SUITE,
     'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
     'suites/data.jsonl': wordCases(cases),
-    'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 200 } }),
+    'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 200, ...anthropicConfig } }),
   });
   await linkPromptgold(project.root);
   return project;
@@ -73,6 +73,21 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     const [liveDir] = await runDirs();
     const liveRecord = await readRecord(`${liveDir}/run.jsonl`);
     expect(liveRecord.samples.every((s) => s.usage && s.usage.inputTokens > 0 && s.costUsd > 0 && s.attempts === 1)).toBe(true);
+    // What the record keeps of a live answer: the thinking apart from the output, its tokens, the
+    // request id and the date of the prices the cost came from; every line fits the published schema.
+    const requestIds = new Set(fake.log.filter((e) => e.path === '/v1/messages').map((e) => e.requestId));
+    for (const sample of liveRecord.samples) {
+      expect(requestIds.has(sample.requestId)).toBe(true);
+      expect(sample.pricesAsOf).toBe('2026-11-01');
+      // claude-haiku-4-5 does not think unless asked: no thinking fields at all.
+      expect(sample).not.toHaveProperty('thinking');
+      expect(sample.usage).not.toHaveProperty('thinkingTokens');
+    }
+    const { Ajv } = await import('ajv');
+    const validate = new Ajv({ strict: false }).compile(JSON.parse(await readFile(new URL('../../schemas/run-record.schema.json', import.meta.url), 'utf8')));
+    for (const line of (await readFile(`${liveDir}/run.jsonl`, 'utf8')).trim().split('\n')) {
+      expect(validate(JSON.parse(line)), JSON.stringify(validate.errors)).toBe(true);
+    }
 
     await new Promise((r) => setTimeout(r, 1100));
     const replay = await runCli(['run', '--provider', 'replay'], project.root);
@@ -108,6 +123,93 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     expect(fake.log.filter((e) => e.path === '/v1/messages').length).toBeLessThan(10);
     const [dir] = await runDirs();
     expect((await readMeta(dir!))?.status).toBe('aborted');
+  });
+
+  it('a spend limit stops the run at once with exit 3, the error code recorded, and no retries', async () => {
+    await liveProject(20);
+    fake.faultsAtRandom(1, { spend_limit: 1 });
+    const result = await cli(['run', '--provider', 'anthropic', '--no-cache']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/run stopped: the Anthropic account cannot be billed .*enforced_spend_limit_reached/);
+    const sent = fake.log.filter((e) => e.path === '/v1/messages');
+    // Only what was already in flight when the first answer came back (suite concurrency 4), each sent once.
+    expect(sent.length).toBeLessThanOrEqual(4);
+    const [dir] = await runDirs();
+    expect((await readMeta(dir!))?.status).toBe('aborted');
+    const record = await readRecord(`${dir}/run.jsonl`);
+    expect(record.samples[0]!.error).toMatchObject({ kind: 'account', code: 'enforced_spend_limit_reached' });
+    expect(record.samples[0]!.attempts).toBe(1);
+  });
+
+  it('the sample deadline waits neither for the limiter queue nor cuts the SDK retries (issue 14.4, defect 1)', async () => {
+    // One request at a time (the limiter), four samples started at once (the suite), 400 ms each:
+    // the last waits ~2 s in the queue, twice the 1 s per-sample timeout.
+    await liveProject(3, { latencyMs: 400 }, { maxConcurrency: 1, timeoutMs: 300 });
+    // The first attempt hangs: it times out by the per-attempt timeout (the SDK's estimate for
+    // max_tokens 100, ~2.8 s, longer than the sample timeout) and is retried.
+    fake.script('/v1/messages', ['hang']);
+    const result = await cli(['run', '--provider', 'anthropic', '--no-cache', '--timeout', '1000']);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(0);
+    const [dir] = await runDirs();
+    const record = await readRecord(`${dir}/run.jsonl`);
+    expect(record.samples.filter((s) => s.error)).toEqual([]);
+    expect(record.samples.map((s) => s.attempts).sort()).toEqual([1, 1, 1, 1, 1, 2]);
+  });
+
+  it('retries a connection cut mid-body, and ends a retry-after of a day at once as rate_limit (issue 14.4)', async () => {
+    await liveProject(3);
+    fake.script('/v1/messages', ['drop-mid-body', { status: 429, retryAfterSeconds: 86_400 }]);
+    // A model that thinks by default: the record keeps its thinking apart from the output.
+    const result = await cli(['run', '--provider', 'anthropic', '--no-cache', '--model', 'claude-haiku-5-5']);
+    expect(result.code).toBe(3);
+    const [dir] = await runDirs();
+    const record = await readRecord(`${dir}/run.jsonl`);
+    const limited = record.samples.filter((s) => s.error);
+    expect(limited).toHaveLength(1);
+    expect(limited[0]!.error).toMatchObject({ kind: 'rate_limit', retryAfterMs: 86_400_000 });
+    expect(limited[0]!.error!.message).toMatch(/asked to wait 86400 s/);
+    expect(limited[0]!.attempts).toBe(1);
+    const answered = record.samples.filter((s) => !s.error);
+    expect(answered).toHaveLength(5);
+    expect(answered.map((s) => s.attempts).sort()).toEqual([1, 1, 1, 1, 2]);
+    expect(result.stdout + result.stderr).not.toMatch(/terminated/);
+    for (const sample of answered) {
+      expect(sample.thinking).toMatch(/^The user wrote \d+ characters\.$/);
+      expect(sample.output).not.toContain('The user wrote');
+      expect(sample.usage?.thinkingTokens).toBeGreaterThan(0);
+    }
+  });
+
+  it('--batch: a request the batch never ran (expired) leaves the run incomplete, and --resume sends only it again', async () => {
+    const seen = new Set<string>();
+    await liveProject(3, {
+      batchProcessingMs: 200,
+      batchOutcome: (customId) => {
+        const first = !seen.has(customId);
+        seen.add(customId);
+        return customId === 's2' && first ? 'expired' : 'succeeded';
+      },
+    });
+    const first = await cli(['run', '--provider', 'anthropic', '--batch']);
+    expect(first.code).toBe(3);
+    const [dir] = await runDirs();
+    expect((await readMeta(dir!))?.status).toBe('incomplete');
+    const partial = await readRecord(`${dir}/run.jsonl`);
+    expect(partial.samples.find((s) => s.index === 2)!.error).toMatchObject({ kind: 'timeout', code: 'batch_expired' });
+    // Batch answers carry the batch's real turnaround, not 0.
+    expect(partial.samples.filter((s) => !s.error).every((s) => (s.latencyMs ?? 0) >= 200)).toBe(true);
+
+    const resumed = await cli(['run', '--resume', dir!]);
+    expect(resumed.code).toBe(0);
+    const posts = fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches');
+    expect(posts.map((e) => (e.body as { requests: { custom_id: string }[] }).requests.map((r) => r.custom_id))).toEqual([
+      ['s0', 's1', 's2', 's3', 's4', 's5'],
+      ['s2'],
+    ]);
+    const full = await readRecord(`${dir}/run.jsonl`);
+    expect(full.samples.filter((s) => s.error)).toEqual([]);
+    expect((await readMeta(dir!))?.batches).toHaveLength(2);
   });
 
   it('--max-cost: refuses an over-budget forecast (exit 2), stops at the budget with --yes, and --resume finishes', async () => {

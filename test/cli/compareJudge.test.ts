@@ -28,8 +28,14 @@ const RUBRIC_SUITE = SUITE.replace(
   "scorers: [contains({ values: ['word'], mode: 'all' }), rubric({ criteria: [{ id: 'clear', description: 'The answer says the word.', pass: 'says the word clearly', fail: 'mumbles' }], judge: 'claude-haiku-4-5' })],",
 );
 
-/** Prefers the output that says "better"; with two equal outputs, always picks A (position bias → tie). */
-function judgeAnswer(body: { messages: Array<{ content: unknown }> }) {
+/**
+ * As the rubric judge of the run: every criterion passes. As the pairwise judge: prefers the output
+ * that says "better"; with two equal outputs, always picks A (position bias → tie).
+ */
+function judgeAnswer(body: { messages: Array<{ content: unknown }>; output_config?: unknown }) {
+  if (JSON.stringify(body.output_config ?? {}).includes('criteria')) {
+    return { text: JSON.stringify({ criteria: [{ id: 'clear', reasoning: 'says it', verdict: 'pass' }], overall: 'ok' }) };
+  }
   const text = JSON.stringify(body.messages);
   const a = /<output_a>([\s\S]*?)<\/output_a>/.exec(text)?.[1] ?? '';
   const preference = a.includes('better') ? 'A' : text.includes('better') ? 'B' : 'A';

@@ -76,7 +76,7 @@ describe('samples that were not scored', () => {
     );
   });
 
-  it('a judge model the API does not know stops the run at once (exit 3), not 404 on every sample', async () => {
+  it('a judge model the API does not know stops the run before anything is sent (exit 3), not 404 on every sample', async () => {
     fake = await startFakeAnthropic({ models: { 'claude-sonnet-4-5': { maxInputTokens: 200_000 } } });
     await project_({
       'suites/echo.eval.ts': suite(RUBRIC, 'concurrency: 1,'),
@@ -84,11 +84,27 @@ describe('samples that were not scored', () => {
     });
     const result = await runCli(['run'], project.root, { env: { ANTHROPIC_API_KEY: KEY } });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/run stopped: .*claude-haiku-4-5/);
-    expect(fake.log.filter((e) => e.path === '/v1/messages').length).toBeLessThan(3);
+    expect(result.stderr).toMatch(/judge model check failed: model "claude-haiku-4-5" was not found/);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
+    expect(await readdir(project.path('reports/runs')).catch(() => [])).toEqual([]);
+  });
+
+  it('a judge error that will fail every sample, met during the run (a key the API stops taking), stops it (exit 3)', async () => {
+    let judged = 0;
+    fake = await startFakeAnthropic({ respond: () => ({ text: '{}' }) });
+    fake.script('/v1/messages', [{ status: 401 }]);
+    await project_({
+      'suites/echo.eval.ts': suite(RUBRIC, 'concurrency: 1,'),
+      'promptgold.config.json': JSON.stringify({ anthropic: { baseURL: fake.url, maxRetries: 0 } }),
+    });
+    const result = await runCli(['run'], project.root, { env: { ANTHROPIC_API_KEY: KEY } });
+    judged = fake.log.filter((e) => e.path === '/v1/messages').length;
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/run stopped: /);
+    expect(judged).toBe(1);
     const record = await onlyRecord();
-    expect(record.samples.length).toBeLessThan(10);
-    expect(record.samples.at(-1)!.error!.kind).toBe('judge_error');
+    expect(record.samples).toHaveLength(1);
+    expect(record.samples[0]!.error!.kind).toBe('judge_error');
   });
 
   it('a judge model missing from the price table is refused before anything is sent (exit 2)', async () => {

@@ -106,7 +106,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
           redoErrors: job.redoErrors,
           progress: progressMode(flags),
           stopSignal: stop.signal,
-          meta: { overrides: job.overrides, provider: assembled.kind },
+          // A batch run stays one on --resume and --retry-errors: requests that never ran go in a new batch, not live.
+          meta: { overrides: batch ? { ...job.overrides, batch: true } : job.overrides, provider: assembled.kind },
         });
       } finally {
         await assembled.close();

@@ -1,40 +1,128 @@
 /**
- * A `fetch` wrapper that sits under the SDK's own retry loop. It counts the HTTP attempts of each
- * logical request (keyed by a private header that is stripped before sending), feeds every
- * response's rate-limit headers and every 429/529 to the limiter, and paces retries.
+ * A `fetch` wrapper that sits under the SDK's own retry loop. Per logical request (keyed by a
+ * private header that is stripped before sending) it counts HTTP attempts, paces retries in the
+ * request's model family, and feeds every response's rate-limit headers and every 429/529 to the
+ * limiter. It also corrects two things the SDK's loop would get wrong for a long run:
+ * - A 429 that cannot succeed by retrying (a spend limit, or a `retry-after` longer than the run
+ *   waits) is marked `x-should-retry: false`, so the SDK gives up at once instead of sleeping.
+ * - A JSON body is read here, inside the attempt: a connection cut mid-body then fails the attempt
+ *   like any connection error, and the SDK retries it (it would otherwise surface later, unretried,
+ *   as `terminated`).
  */
-import type { RateLimiter } from '../pacing.js';
+import type { PacingLane, RateLimiter } from '../pacing.js';
 
 export const ATTEMPT_KEY_HEADER = 'x-promptgold-attempt-key';
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** What the fetch wrapper knows about a logical request. */
+export interface AttemptContext {
+  family?: string;
+  lane?: PacingLane;
+  /** The longest retry-after worth waiting for; longer ones end the request at once. */
+  maxRetryWaitMs?: number;
+}
+
+interface Tracked {
+  count: number;
+  context: AttemptContext;
+}
+
 export class AttemptCounter {
-  private readonly counts = new Map<string, number>();
+  private readonly tracked = new Map<string, Tracked>();
   private nextKey = 0;
 
   /** Starts counting a new logical request; pass the returned key in ATTEMPT_KEY_HEADER. */
-  begin(): string {
+  begin(context: AttemptContext = {}): string {
     this.nextKey += 1;
     const key = String(this.nextKey);
-    this.counts.set(key, 0);
+    this.tracked.set(key, { count: 0, context });
     return key;
+  }
+
+  /** How many attempts were sent so far. */
+  count(key: string): number {
+    return this.tracked.get(key)?.count ?? 0;
   }
 
   /** Stops counting and returns how many attempts were sent. */
   end(key: string): number {
-    const count = this.counts.get(key) ?? 0;
-    this.counts.delete(key);
+    const count = this.count(key);
+    this.tracked.delete(key);
     return count;
   }
 
-  /** Records one attempt; returns its 1-based number, or undefined for an unknown key. */
-  record(key: string): number | undefined {
-    const count = this.counts.get(key);
-    if (count === undefined) return undefined;
-    this.counts.set(key, count + 1);
-    return count + 1;
+  /** Records one attempt; returns its 1-based number and the request's context, or undefined for an unknown key. */
+  record(key: string): { attempt: number; context: AttemptContext } | undefined {
+    const tracked = this.tracked.get(key);
+    if (tracked === undefined) return undefined;
+    tracked.count += 1;
+    return { attempt: tracked.count, context: tracked.context };
   }
+}
+
+/** Spend limits and billing problems: retrying cannot help, the whole run must stop. */
+export const ACCOUNT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'enforced_spend_limit_reached',
+  'contract_spend_limit_reached',
+  'linked_organization_spend_limit_reached',
+  'linked_organization_billing_unavailable',
+  'organization_on_hold',
+]);
+
+/** The wait a response asks for: `retry-after-ms`, else `retry-after` (seconds or an HTTP date), as the SDK reads them. */
+export function retryAfterMsOf(headers: Headers): number | undefined {
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+async function errorCodeOf(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.clone().json()) as { error?: { details?: { error_code?: unknown } } };
+    const code = body?.error?.details?.error_code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of the response the SDK will not retry. */
+function notRetryable(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set('x-should-retry', 'false');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Thrown inside an attempt when the connection closes before the body is complete: the SDK retries it. */
+export class BodyCutError extends Error {
+  constructor(cause: unknown) {
+    super(`the connection closed before the response body was complete (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    this.name = 'BodyCutError';
+  }
+}
+
+/** JSON answers are small and read whole; event streams and batch result files are left to stream. */
+function isJson(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').includes('application/json');
+}
+
+/** Reads a JSON body within the attempt, so a cut connection is an attempt failure the SDK retries. */
+async function buffered(response: Response, signal: AbortSignal | null | undefined): Promise<Response> {
+  let body: ArrayBuffer;
+  try {
+    body = await response.arrayBuffer();
+  } catch (error) {
+    // A timeout or an abort keeps its own shape: the SDK tells those apart by the signal.
+    if (signal?.aborted) throw error;
+    throw new BodyCutError(error);
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 export function countingFetch(base: FetchFunction, counter: AttemptCounter, limiter: RateLimiter | undefined): FetchFunction {
@@ -42,20 +130,30 @@ export function countingFetch(base: FetchFunction, counter: AttemptCounter, limi
     // The SDK hands over a fresh Headers object per attempt; reuse it rather than copy it.
     const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     const key = headers.get(ATTEMPT_KEY_HEADER);
-    let attempt: number | undefined;
+    let tracked: { attempt: number; context: AttemptContext } | undefined;
     if (key !== null) {
       headers.delete(ATTEMPT_KEY_HEADER);
-      attempt = counter.record(key);
+      tracked = counter.record(key);
     }
+    const context = tracked?.context;
     // The first attempt was paced by acquire(); SDK retries take a request slot of their own.
-    if (limiter && attempt !== undefined && attempt > 1) await limiter.paceRetry(init.signal ?? undefined);
+    if (limiter && tracked && tracked.attempt > 1) await limiter.paceRetry(init.signal ?? undefined, context?.family);
     init.headers = headers;
-    const response = await base(input, init);
-    if (limiter) {
-      limiter.observeHeaders(response.headers);
-      if (response.status === 429) limiter.onThrottled('rate_limit');
-      else if (response.status === 529) limiter.onThrottled('overloaded');
+    let response = await base(input, init);
+    if (limiter && tracked) {
+      limiter.observeHeaders(response.headers, context?.family);
+      if (response.status === 429) limiter.onThrottled('rate_limit', context?.lane);
+      else if (response.status === 529) limiter.onThrottled('overloaded', context?.lane);
     }
+    if (response.status === 429 && response.headers.get('x-should-retry') !== 'false') {
+      const code = await errorCodeOf(response);
+      const wait = retryAfterMsOf(response.headers);
+      const maxWait = context?.maxRetryWaitMs;
+      if ((code !== undefined && ACCOUNT_ERROR_CODES.has(code)) || (wait !== undefined && maxWait !== undefined && wait > maxWait)) {
+        response = notRetryable(response);
+      }
+    }
+    if (response.ok && isJson(response)) response = await buffered(response, init.signal);
     return response;
   };
 }

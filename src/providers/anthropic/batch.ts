@@ -1,14 +1,17 @@
 /**
- * Message Batches (half price, results within 24 h) for large runs. The engine submits once, keeps
- * the batch ids in the run folder, and on resume calls `waitFor` / `results` again without
- * re-submitting. Results arrive out of order and are matched by custom id.
+ * Message Batches (half price, results within 24 h) for large runs. The engine submits, keeps each
+ * accepted batch id in the run folder as soon as the API accepts it (`onSubmitted`, one chunk at a
+ * time), and on resume calls `waitFor` / `results` again without re-submitting. Results arrive out
+ * of order and are matched by custom id. A request the batch never ran (`expired`, `canceled`)
+ * comes back as a resumable error: `--resume` sends it again.
  */
 import { abortableSleep } from '../pacing.js';
-import { ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
+import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
 import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
 import { buildMessageParams } from './params.js';
 import { generationFromMessage, type ApiMessage } from './response.js';
+import { checkStructuredOutput } from './structured.js';
 
 export const MAX_REQUESTS_PER_BATCH = 100_000;
 export const MAX_BATCH_BYTES = 256 * 1024 * 1024;
@@ -45,11 +48,26 @@ export interface BatchClientOptions extends AnthropicProviderOptions {
   maxBatchBytes?: number;
 }
 
-export interface BatchClient {
-  submit(items: BatchItem[]): Promise<string[]>;
-  waitFor(batchIds: string[], options?: { pollMs?: number; onProgress?: (progress: BatchProgress) => void; signal?: AbortSignal }): Promise<void>;
-  results(batchIds: string[]): AsyncIterable<BatchResult>;
+export interface SubmitOptions {
+  /**
+   * Called with each batch id as soon as the API accepted its chunk, and awaited before the next
+   * chunk is sent: persist it there, so a failure or a kill later never loses an accepted batch.
+   */
+  onSubmitted?: (batchId: string, customIds: string[]) => void | Promise<void>;
 }
+
+export interface ResultsOptions {
+  /** The request of a custom id: its droppedParams are recorded and its output schema checked. */
+  requestOf?: (customId: string) => GenerationRequest | undefined;
+}
+
+export interface BatchClient {
+  submit(items: BatchItem[], options?: SubmitOptions): Promise<string[]>;
+  waitFor(batchIds: string[], options?: { pollMs?: number; onProgress?: (progress: BatchProgress) => void; signal?: AbortSignal }): Promise<void>;
+  results(batchIds: string[], options?: ResultsOptions): AsyncIterable<BatchResult>;
+}
+
+
 
 /** Thrown when a later chunk fails after earlier ones were accepted: those ids must not be lost. */
 export class BatchSubmitError extends ProviderError {
@@ -109,17 +127,27 @@ const ERROR_KINDS: Record<string, ProviderErrorKind> = {
   api_error: 'provider_error',
 };
 
-/** A non-succeeded batch result → ProviderError with a kind. */
+/**
+ * A non-succeeded batch result → ProviderError with a kind. `expired` and `canceled` requests never
+ * ran (nothing billed): they carry a code that makes them resumable. An `errored` one is classified
+ * like a live error, with its error code.
+ */
 export function batchResultError(customId: string, result: { type: string; error?: unknown }): ProviderError {
-  if (result.type === 'canceled') return new ProviderError('provider_error', `batch request ${customId} was canceled before it ran`);
-  if (result.type === 'expired') {
-    return new ProviderError('timeout', `batch request ${customId} expired: the batch did not reach it within 24 hours`);
+  if (result.type === 'canceled') {
+    return new ProviderError('provider_error', `batch request ${customId} was canceled before it ran; --resume sends it again`, { code: BATCH_CANCELED });
   }
-  const inner = (result.error as { error?: { type?: string; message?: string } } | undefined)?.error;
-  const classified = classifyAnthropicError({ type: inner?.type, message: inner?.message ?? 'errored', name: 'BatchError' });
+  if (result.type === 'expired') {
+    return new ProviderError('timeout', `batch request ${customId} expired: the batch did not reach it within 24 hours; --resume sends it again`, {
+      code: BATCH_EXPIRED,
+    });
+  }
+  const inner = (result.error as { error?: { type?: string; message?: string; details?: { error_code?: unknown } } } | undefined)?.error;
+  const code = typeof inner?.details?.error_code === 'string' ? inner.details.error_code : undefined;
+  const classified = classifyAnthropicError({ type: inner?.type, errorCode: code, message: inner?.message ?? 'errored', name: 'BatchError' });
   const kind = classified.kind === 'provider_error' ? (ERROR_KINDS[inner?.type ?? ''] ?? 'provider_error') : classified.kind;
   return new ProviderError(kind, `batch request ${customId} errored: ${inner?.type ?? 'error'}: ${inner?.message ?? 'no message'}`, {
     fatal: classified.fatal,
+    ...(code !== undefined && { code }),
   });
 }
 
@@ -129,22 +157,24 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   const maxRequests = Math.min(options.maxRequestsPerBatch ?? MAX_REQUESTS_PER_BATCH, MAX_REQUESTS_PER_BATCH);
   const maxBytes = Math.min(options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
 
-  async function submit(items: BatchItem[]): Promise<string[]> {
+  async function submit(items: BatchItem[], submitOptions: SubmitOptions = {}): Promise<string[]> {
+    const { client, apiKey, outputFormat } = await sdk();
     const lines = items.map(({ customId, request }) => ({
       custom_id: customId,
-      params: buildMessageParams(request, options.models.get(request.model)).body,
+      params: buildMessageParams(request, options.models.get(request.model), outputFormat).body,
     }));
-    const { client, apiKey } = await sdk();
     const ids: string[] = [];
     for (const chunk of chunkBatchLines(lines, maxRequests, maxBytes)) {
+      let batchId: string;
       try {
         type CreateParams = Parameters<typeof client.messages.batches.create>[0];
-        const batch = await client.messages.batches.create({ requests: chunk } as unknown as CreateParams);
-        ids.push(batch.id);
+        batchId = (await client.messages.batches.create({ requests: chunk } as unknown as CreateParams)).id;
       } catch (error) {
         const classified = classifyAnthropicError(error, { secrets: [apiKey] });
         throw ids.length > 0 ? new BatchSubmitError(classified, ids) : classified;
       }
+      ids.push(batchId);
+      await submitOptions.onSubmitted?.(batchId, chunk.map((line) => line.custom_id));
     }
     return ids;
   }
@@ -177,7 +207,41 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
     }
   }
 
-  async function* results(batchIds: string[]): AsyncIterable<BatchResult> {
+  /** How long the batch took from submission to its end: the latency of each of its answers. */
+  async function batchLatencyMs(id: string): Promise<number> {
+    const { client } = await sdk();
+    try {
+      const batch = await client.messages.batches.retrieve(id);
+      const created = Date.parse(batch.created_at);
+      const ended = Date.parse(batch.ended_at ?? '');
+      return Number.isFinite(created) && Number.isFinite(ended) ? Math.max(0, ended - created) : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  function answerOf(customId: string, message: ApiMessage, latencyMs: number, resultsOptions: ResultsOptions): BatchResult {
+    const request = resultsOptions.requestOf?.(customId);
+    const model = request?.model ?? message.model ?? '';
+    const info = options.models.get(model);
+    const generation: Generation = {
+      ...generationFromMessage(message, info, { batch: true, pricesAsOf: options.models.pricesAsOf }),
+      latencyMs,
+      attempts: 1,
+    };
+    if (request) {
+      const { droppedParams } = buildMessageParams(request, info);
+      if (droppedParams.length > 0) generation.droppedParams = droppedParams;
+      try {
+        checkStructuredOutput(request.outputSchema, generation);
+      } catch (error) {
+        return { customId, error: error as ProviderError };
+      }
+    }
+    return { customId, generation };
+  }
+
+  async function* results(batchIds: string[], resultsOptions: ResultsOptions = {}): AsyncIterable<BatchResult> {
     const { client, apiKey } = await sdk();
     for (const id of batchIds) {
       let lines;
@@ -186,15 +250,11 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       } catch (error) {
         throw classifyAnthropicError(error, { secrets: [apiKey] });
       }
+      const latencyMs = await batchLatencyMs(id);
       for await (const line of lines) {
         const result = line.result as { type: string; message?: ApiMessage; error?: unknown };
-        if (result.type === 'succeeded' && result.message) {
-          const info = options.models.get(result.message.model ?? '');
-          const generation: Generation = { ...generationFromMessage(result.message, info, { batch: true }), latencyMs: 0, attempts: 1 };
-          yield { customId: line.custom_id, generation };
-        } else {
-          yield { customId: line.custom_id, error: batchResultError(line.custom_id, result) };
-        }
+        if (result.type === 'succeeded' && result.message) yield answerOf(line.custom_id, result.message, latencyMs, resultsOptions);
+        else yield { customId: line.custom_id, error: batchResultError(line.custom_id, result) };
       }
     }
   }

@@ -1,10 +1,12 @@
 /**
  * Builds the real SDK client lazily (the SDK is a heavy import, kept off the CLI's start-up path)
- * with an explicit timeout, the SDK's own retries, and the attempt-counting fetch underneath.
+ * with the SDK's own retries and the attempt-counting fetch underneath, and holds the timeout
+ * arithmetic: the per-attempt timeout grows with max_tokens as the SDK's own estimate does, and a
+ * sample's deadline leaves room for all its attempts and retry waits.
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { InfrastructureError } from '../../errors.js';
-import type { RateLimiter } from '../pacing.js';
+import type { PacingLane, RateLimiter } from '../pacing.js';
 import type { ModelTable } from '../pricing.js';
 import { AttemptCounter, countingFetch, type FetchFunction } from './attempts.js';
 
@@ -14,28 +16,91 @@ export interface AnthropicProviderOptions {
   /** The key, or a function returning it; defaults to ANTHROPIC_API_KEY. */
   apiKey?: ApiKeySource;
   baseURL?: string;
-  /** Per HTTP attempt. Default 120 000 ms. */
+  /**
+   * Per HTTP attempt, at least (default 60 000 ms). A non-streamed request gets more when its
+   * max_tokens needs it: about 3 600 s × max_tokens / 128 000, the SDK's own estimate.
+   */
   timeoutMs?: number;
   /** Retries done by the SDK itself (429, 5xx, 529, connection errors, timeouts). Default 2. */
   maxRetries?: number;
+  /**
+   * The longest `retry-after` a retry waits for (default 60 000 ms). A 429 asking for longer is not
+   * retried: the sample ends at once as `rate_limit`, with the wait it asked for.
+   */
+  maxRetryWaitMs?: number;
   /** Shared pacing for the whole run; without one, requests are not paced. */
   limiter?: RateLimiter;
+  /** The limiter's queue this provider's calls wait in: `judge` for a judge's provider. Default `generator`. */
+  lane?: PacingLane;
   models: ModelTable;
-  /** Count input tokens with the count_tokens endpoint (exact, one extra call) instead of estimating. */
+  /**
+   * `true`: count every prompt with the count_tokens endpoint. Default: count only prompts whose
+   * estimate comes near the model's context window (once per unique prompt, not per repeat).
+   * `false`: never count (the API answers an oversized prompt with a 400).
+   */
   countTokens?: boolean;
+  /** Look each model up with models.retrieve once (max_tokens, lifecycle, retirement). Default true. */
+  retrieveModels?: boolean;
   /** Reserved: live requests are priced at standard rates; the batch client applies batch prices. */
   batchPricing?: false;
   /** Refuse (unsent, `bad_request`) any request whose input exceeds this many tokens. */
   maxInputTokensPerRequest?: number;
   /**
-   * Stream responses (SSE). Default: only when max_tokens exceeds what a non-streamed request may
-   * ask for (21 333).
+   * Stream responses (SSE). Default: only when max_tokens needs more than the 10 minutes a
+   * non-streamed request may take (above 21 333).
    */
   stream?: boolean;
+  /** Headers sent with every request (e.g. a gateway's routing header). */
+  defaultHeaders?: Record<string, string>;
+  /** Beta flags, sent as `anthropic-beta: a,b`. */
+  betas?: string[];
+  /** This many identical 400 answers in a row stop the run with the API's message. Default 5. */
+  stopAfterIdenticalBadRequests?: number;
+  /** Where one-time warnings go (a deprecated model, a price modifier the table lacks). Default stderr. */
+  onWarning?: (message: string) => void;
   fetch?: FetchFunction;
 }
 
-export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+/** The SDK's own estimate: an hour for 128 000 output tokens. */
+const MS_PER_OUTPUT_TOKEN = (60 * 60 * 1000) / 128_000;
+/** The SDK's own cap for a non-streamed request; above it, stream. */
+const NON_STREAMING_LIMIT_MS = 10 * 60 * 1000;
+/** The SDK backs off at most 8 s between attempts when the server names no wait. */
+const SDK_MAX_BACKOFF_MS = 8_000;
+
+/** How long an answer of `maxTokens` may take to generate, by the SDK's estimate. */
+export function expectedGenerationMs(maxTokens: number): number {
+  return Math.ceil(MS_PER_OUTPUT_TOKEN * maxTokens);
+}
+
+/** Whether a request of this size should stream: a non-streamed one may take at most 10 minutes. */
+export function needsStreaming(maxTokens: number): boolean {
+  return expectedGenerationMs(maxTokens) > NON_STREAMING_LIMIT_MS;
+}
+
+/**
+ * The SDK timeout of one attempt. Non-streamed, it covers the whole answer, so it is at least the
+ * SDK's estimate for max_tokens; streamed, it covers the wait for the first byte.
+ */
+export function attemptTimeoutMs(maxTokens: number, stream: boolean, floorMs = DEFAULT_TIMEOUT_MS): number {
+  return stream ? floorMs : Math.max(floorMs, expectedGenerationMs(maxTokens));
+}
+
+/**
+ * The least a sample's deadline must allow so the SDK's retries are not cut off: every attempt at
+ * its full timeout (a stream also needs the time to generate its answer), plus the waits between
+ * attempts.
+ */
+export function sampleBudgetMs(maxTokens: number, stream: boolean, options: Pick<AnthropicProviderOptions, 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs'>): number {
+  const floor = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const perAttempt = stream ? floor + expectedGenerationMs(maxTokens) : attemptTimeoutMs(maxTokens, false, floor);
+  const retries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const wait = Math.max(SDK_MAX_BACKOFF_MS, options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS);
+  return (retries + 1) * perAttempt + retries * wait + 1_000;
+}
 
 const MISSING_KEY_HINT = 'set the ANTHROPIC_API_KEY environment variable, or pass apiKey to createAnthropicProvider';
 
@@ -57,24 +122,44 @@ export async function resolveApiKey(source: ApiKeySource | undefined): Promise<s
   return key;
 }
 
+/** `output_config.format` for a JSON Schema, through the SDK's own helper (it rewrites the schema into the supported subset). */
+export type OutputFormatBuilder = (schema: Record<string, unknown>) => { type: 'json_schema'; schema: Record<string, unknown> };
+
 export interface SdkHandle {
   client: Anthropic;
   attempts: AttemptCounter;
   apiKey: string;
+  outputFormat: OutputFormatBuilder;
+}
+
+function clientHeaders(options: AnthropicProviderOptions): Record<string, string> | undefined {
+  const headers: Record<string, string> = { ...options.defaultHeaders };
+  if (options.betas?.length) headers['anthropic-beta'] = options.betas.join(',');
+  return Object.keys(headers).length ? headers : undefined;
 }
 
 export async function createSdkHandle(options: AnthropicProviderOptions): Promise<SdkHandle> {
   const apiKey = await resolveApiKey(options.apiKey);
-  const { default: AnthropicClient } = await import('@anthropic-ai/sdk');
+  const [{ default: AnthropicClient }, { jsonSchemaOutputFormat }] = await Promise.all([
+    import('@anthropic-ai/sdk'),
+    import('@anthropic-ai/sdk/helpers/json-schema'),
+  ]);
   const attempts = new AttemptCounter();
+  const headers = clientHeaders(options);
   const client = new AnthropicClient({
     apiKey,
     ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxRetries: options.maxRetries ?? 2,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    ...(headers && { defaultHeaders: headers }),
     fetch: countingFetch(options.fetch ?? globalThis.fetch, attempts, options.limiter),
   });
-  return { client, attempts, apiKey };
+  const outputFormat: OutputFormatBuilder = (schema) => {
+    const format = jsonSchemaOutputFormat(schema as Parameters<typeof jsonSchemaOutputFormat>[0]);
+    // The helper's `parse` is for messages.parse(); the wire format is type and schema only.
+    return { type: 'json_schema', schema: format.schema as Record<string, unknown> };
+  };
+  return { client, attempts, apiKey, outputFormat };
 }
 
 /** Creates the handle on first use and shares it; a failed creation is retried next time. */

@@ -1,5 +1,7 @@
 /** The Anthropic provider and its batch client. Importing this module does not load the SDK. */
-export { createAnthropicProvider } from './provider.js';
+export { checkAnthropicModels, createAnthropicProvider } from './provider.js';
+export type { ModelCheck, ModelFacts } from './provider.js';
+export { anthropicOptionsFromConfig } from './configOptions.js';
 export type { AnthropicProviderOptions, ApiKeySource } from './client.js';
 export { classifyAnthropicError } from './errors.js';
 export type { ClassifyContext } from './errors.js';
@@ -12,4 +14,5 @@ export {
   MAX_BATCH_BYTES,
   MAX_REQUESTS_PER_BATCH,
 } from './batch.js';
-export type { BatchClient, BatchClientOptions, BatchCounts, BatchItem, BatchProgress, BatchResult } from './batch.js';
+export type { BatchClient, BatchClientOptions, BatchCounts, BatchItem, BatchProgress, BatchResult, ResultsOptions, SubmitOptions } from './batch.js';
+export { attemptTimeoutMs, expectedGenerationMs, needsStreaming, sampleBudgetMs } from './client.js';

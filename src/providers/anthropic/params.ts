@@ -1,10 +1,13 @@
 /**
  * GenerationRequest → Messages API request body. Template parameters the model would reject
  * (sampling parameters on models newer than Opus 4.6) or that the API does not know are left out
- * and reported, so a record says exactly what was sent.
+ * and reported, so a record says exactly what was sent. An output schema goes through the SDK's
+ * own structured-output helper, which rewrites it into the subset the API accepts (constraints it
+ * cannot enforce become descriptions); the answer is then checked against the original schema.
  */
 import type { ModelInfo } from '../pricing.js';
 import type { GenerationRequest } from '../types.js';
+import type { OutputFormatBuilder } from './client.js';
 
 export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
 
@@ -35,7 +38,10 @@ export interface MessageParams {
   droppedParams: string[];
 }
 
-export function buildMessageParams(request: GenerationRequest, info?: ModelInfo): MessageParams {
+/** Without the SDK's helper (unit tests of the mapping): the schema as written. */
+const AS_WRITTEN: OutputFormatBuilder = (schema) => ({ type: 'json_schema', schema });
+
+export function buildMessageParams(request: GenerationRequest, info?: ModelInfo, outputFormat: OutputFormatBuilder = AS_WRITTEN): MessageParams {
   const body: Record<string, unknown> = {
     model: request.model,
     max_tokens: request.maxTokens,
@@ -57,7 +63,7 @@ export function buildMessageParams(request: GenerationRequest, info?: ModelInfo)
     } else if ((PASS_THROUGH as readonly string[]).includes(name)) body[name] = value;
     else droppedParams.push(name);
   }
-  if (request.outputSchema) outputConfig.format = { type: 'json_schema', schema: request.outputSchema };
+  if (request.outputSchema) outputConfig.format = outputFormat(request.outputSchema);
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
   return { body, droppedParams: droppedParams.sort() };
 }

@@ -1,9 +1,12 @@
 /**
  * The Anthropic provider: one GenerationRequest → one Messages API call through the real SDK,
- * guarded (context window, per-request input ceiling), paced by the shared RateLimiter, and
- * mapped back to a Generation or a classified ProviderError.
+ * guarded (model facts, context window, per-request input ceiling), paced by the shared
+ * RateLimiter in the model's family, and mapped back to a Generation or a classified
+ * ProviderError. Failures that will repeat on every request (a bad key, an unknown model, an
+ * account that cannot be billed, the same 400 again and again) are fatal: the engine stops.
  */
-import type { ModelInfo } from '../pricing.js';
+import { sha256Hex, stableStringify } from '../../canonical.js';
+import { familyOf, unpricedModifiers, type ModelInfo } from '../pricing.js';
 import { estimateInputTokens } from '../tokens.js';
 import {
   ProviderError,
@@ -13,18 +16,39 @@ import {
   type Provider,
 } from '../types.js';
 import { ATTEMPT_KEY_HEADER } from './attempts.js';
-import { assertKeyAvailable, lazySdkHandle, type AnthropicProviderOptions, type SdkHandle } from './client.js';
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_WAIT_MS,
+  DEFAULT_TIMEOUT_MS,
+  assertKeyAvailable,
+  attemptTimeoutMs,
+  lazySdkHandle,
+  needsStreaming,
+  sampleBudgetMs,
+  type AnthropicProviderOptions,
+  type SdkHandle,
+} from './client.js';
 import { classifyAnthropicError } from './errors.js';
 import { buildMessageParams } from './params.js';
-import { generationFromMessage, type ApiMessage } from './response.js';
+import { generationFromMessage, rateLimitedInputTokens, type ApiMessage } from './response.js';
+import { checkStructuredOutput } from './structured.js';
 
-/** The SDK refuses non-streamed requests above this many output tokens. */
-const MAX_NON_STREAMING_TOKENS = 21_333;
-
-export interface ModelLimits {
-  contextWindow: number | undefined;
+/** What the provider knows about a model: the table's entry and what models.retrieve said. */
+export interface ModelFacts {
   info: ModelInfo | undefined;
+  contextWindow: number | undefined;
+  maxTokens: number | undefined;
+  lifecycle: string | undefined;
+  retiresAt: string | undefined;
 }
+
+/**
+ * Newer tokenizers count up to ~35% more tokens than the 4-characters-per-token estimate: a prompt
+ * whose estimate, raised by this margin, still fits is sent without counting.
+ */
+const ESTIMATE_MARGIN = 1.4;
+const TOKEN_COUNT_CACHE_SIZE = 10_000;
+const DEFAULT_IDENTICAL_BAD_REQUESTS = 5;
 
 function isAbort(error: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
@@ -32,22 +56,39 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
   return name === 'AbortError' || name === 'APIUserAbortError';
 }
 
+function defaultWarning(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
 /**
- * Context window of a model: from the table, else from `models.retrieve` (asked once per id).
- * A 404 or auth failure is fatal; any other lookup failure leaves the window unknown.
+ * Looks each model up once (models.retrieve): its context window, max_tokens, lifecycle and
+ * retirement date, over the table's entry. A 404, a rejected key or an account error is fatal;
+ * any other failure falls back to the table and is asked again next time.
  */
-function modelLimitsResolver(options: AnthropicProviderOptions, sdk: () => Promise<SdkHandle>) {
-  const retrieved = new Map<string, Promise<number | undefined>>();
-  return async (model: string): Promise<ModelLimits> => {
+function modelFactsResolver(options: AnthropicProviderOptions, sdk: () => Promise<SdkHandle>) {
+  const retrieved = new Map<string, Promise<Partial<ModelFacts> | undefined>>();
+  return async (model: string): Promise<ModelFacts> => {
     const info = options.models.get(model);
-    if (info) return { contextWindow: info.contextWindow, info };
+    const fromTable: ModelFacts = {
+      info,
+      contextWindow: info?.contextWindow,
+      maxTokens: info?.maxOutputTokens,
+      lifecycle: undefined,
+      retiresAt: info?.retiresAt,
+    };
+    if (info && options.retrieveModels === false) return fromTable;
     let lookup = retrieved.get(model);
     if (!lookup) {
       lookup = (async () => {
         const { client, apiKey } = await sdk();
         try {
           const found = await client.models.retrieve(model);
-          return found.max_input_tokens ?? undefined;
+          return {
+            contextWindow: found.max_input_tokens ?? undefined,
+            maxTokens: found.max_tokens ?? undefined,
+            lifecycle: found.lifecycle ?? undefined,
+            retiresAt: found.retires_at ?? undefined,
+          };
         } catch (error) {
           const classified = classifyAnthropicError(error, { model, secrets: [apiKey] });
           if (classified.fatal) throw classified;
@@ -57,94 +98,265 @@ function modelLimitsResolver(options: AnthropicProviderOptions, sdk: () => Promi
       })();
       retrieved.set(model, lookup);
     }
-    return { contextWindow: await lookup, info: undefined };
+    const found = await lookup;
+    return {
+      info,
+      contextWindow: found?.contextWindow ?? fromTable.contextWindow,
+      maxTokens: found?.maxTokens ?? fromTable.maxTokens,
+      lifecycle: found?.lifecycle,
+      retiresAt: found?.retiresAt ?? fromTable.retiresAt,
+    };
   };
+}
+
+export interface ModelCheck extends Omit<ModelFacts, 'info'> {
+  id: string;
+  /** In the price table: its calls can be costed, forecast and budgeted. */
+  priced: boolean;
+}
+
+/**
+ * Checks models before a run (judge models especially): each is looked up once with
+ * models.retrieve. An id the API does not know (or a key it rejects) throws the fatal
+ * ProviderError a request would have met on every sample; the result says which are priced.
+ */
+export async function checkAnthropicModels(options: AnthropicProviderOptions, ids: Iterable<string>): Promise<ModelCheck[]> {
+  assertKeyAvailable(options.apiKey);
+  const factsOf = modelFactsResolver({ ...options, retrieveModels: true }, lazySdkHandle(options));
+  const checks: ModelCheck[] = [];
+  for (const id of [...new Set(ids)].sort()) {
+    const { info, ...facts } = await factsOf(id);
+    checks.push({ id, priced: info !== undefined, ...facts });
+  }
+  return checks;
+}
+
+/** Tracks 400 answers: the same one N times in a row means every request will get it. */
+class BadRequestStreak {
+  private last: string | undefined;
+  private count = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** Records a 400's message; returns the streak length. */
+  record(message: string): number {
+    this.count = message === this.last ? this.count + 1 : 1;
+    this.last = message;
+    return this.count;
+  }
+
+  reset(): void {
+    this.last = undefined;
+    this.count = 0;
+  }
+
+  reached(count: number): boolean {
+    return count >= this.limit;
+  }
 }
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   assertKeyAvailable(options.apiKey);
   const sdk = lazySdkHandle(options);
-  const limitsOf = modelLimitsResolver(options, sdk);
+  const factsOf = modelFactsResolver(options, sdk);
   const limiter = options.limiter;
+  const lane = options.lane ?? 'generator';
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  const streak = new BadRequestStreak(options.stopAfterIdenticalBadRequests ?? DEFAULT_IDENTICAL_BAD_REQUESTS);
+  const counted = new Map<string, Promise<number>>();
+  const warned = new Set<string>();
+  const warn = (key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    (options.onWarning ?? defaultWarning)(message);
+  };
 
-  async function countInputTokens(handle: SdkHandle, body: Record<string, unknown>, signal: AbortSignal): Promise<number> {
+  /** Exact input tokens from count_tokens, asked once per distinct prompt (repeats share it). */
+  function countInputTokens(handle: SdkHandle, body: Record<string, unknown>, signal: AbortSignal): Promise<number> {
     const { model, system, messages, output_config, thinking } = body;
-    const counted = await handle.client.messages.countTokens(
-      { model, system, messages, output_config, thinking } as Parameters<SdkHandle['client']['messages']['countTokens']>[0],
-      { signal },
-    );
-    return counted.input_tokens;
+    const countBody = { model, system, messages, output_config, thinking };
+    const key = sha256Hex(stableStringify(countBody));
+    let pending = counted.get(key);
+    if (!pending) {
+      type CountBody = Parameters<SdkHandle['client']['messages']['countTokens']>[0];
+      pending = handle.client.messages.countTokens(countBody as CountBody, { signal }).then((r) => r.input_tokens);
+      pending.catch(() => counted.delete(key));
+      if (counted.size >= TOKEN_COUNT_CACHE_SIZE) counted.delete(counted.keys().next().value!);
+      counted.set(key, pending);
+    }
+    return pending;
   }
 
-  function guard(request: GenerationRequest, inputTokens: number, contextWindow: number | undefined): void {
+  /** Input tokens for the guards and the limiter: exact when counted, else the estimate. */
+  async function inputTokensOf(
+    handle: SdkHandle,
+    request: GenerationRequest,
+    body: Record<string, unknown>,
+    facts: ModelFacts,
+    signal: AbortSignal,
+  ): Promise<{ tokens: number; exact: boolean }> {
+    const estimate = estimateInputTokens(request);
+    if (options.countTokens === false) return { tokens: estimate, exact: false };
+    const window = facts.contextWindow;
+    const nearLimit = window !== undefined && estimate * ESTIMATE_MARGIN >= window;
+    const nearCeiling = options.maxInputTokensPerRequest !== undefined && estimate * ESTIMATE_MARGIN >= options.maxInputTokensPerRequest;
+    if (options.countTokens !== true && !nearLimit && !nearCeiling) return { tokens: estimate, exact: false };
+    return { tokens: await countInputTokens(handle, body, signal), exact: true };
+  }
+
+  /** Refusals before sending: nothing here is ever sent, so nothing is billed. */
+  function guard(request: GenerationRequest, input: { tokens: number; exact: boolean }, facts: ModelFacts): void {
+    const inputTokens = input.tokens;
+    if (facts.lifecycle === 'retired') {
+      throw new ProviderError('not_found', `model "${request.model}" is retired (models.retrieve); choose a current model`, { attempts: 0, fatal: true });
+    }
     const ceiling = options.maxInputTokensPerRequest;
     if (ceiling !== undefined && inputTokens > ceiling) {
       throw new ProviderError(
         'bad_request',
-        `request not sent: about ${inputTokens} input tokens exceeds the per-request ceiling of ${ceiling} (maxInputTokensPerRequest)`,
+        `request not sent: ${input.exact ? '' : 'about '}${inputTokens} input tokens exceeds the per-request ceiling of ${ceiling} (maxInputTokensPerRequest)`,
         { attempts: 0 },
       );
     }
-    if (contextWindow !== undefined && inputTokens > contextWindow - request.maxTokens) {
+    // Only a counted prompt that alone exceeds the window is refused: one that leaves less room
+    // than max_tokens is answered by the API, stopping at `model_context_window_exceeded`, and an
+    // estimate is not sure enough to refuse on (the API answers a prompt that is too long with a 400).
+    if (input.exact && facts.contextWindow !== undefined && inputTokens > facts.contextWindow) {
       throw new ProviderError(
         'context_overflow',
-        `request not sent: about ${inputTokens} input tokens + max_tokens ${request.maxTokens} exceed the ` +
-          `${contextWindow}-token context window of ${request.model}`,
+        `request not sent: the prompt has ${inputTokens} input tokens (count_tokens), more than the ${facts.contextWindow}-token context window of ${request.model}`,
         { attempts: 0 },
+      );
+    }
+    if (facts.maxTokens !== undefined && request.maxTokens > facts.maxTokens) {
+      throw badRequestOnce(
+        `request not sent: max_tokens ${request.maxTokens} is more than ${request.model} allows (${facts.maxTokens}); lower maxTokens in the template`,
       );
     }
   }
 
-  async function send(handle: SdkHandle, body: Record<string, unknown>, key: string, signal: AbortSignal): Promise<ApiMessage> {
-    const requestOptions = { signal, headers: { [ATTEMPT_KEY_HEADER]: key } };
-    const stream = options.stream ?? (body.max_tokens as number) > MAX_NON_STREAMING_TOKENS;
+  /** A 400-like failure, counted in the streak of identical ones; fatal once the streak is long enough. */
+  function badRequestOnce(message: string, fromApi?: ProviderError): ProviderError {
+    const count = streak.record(message);
+    if (!streak.reached(count)) return fromApi ?? new ProviderError('bad_request', message, { attempts: 0 });
+    return new ProviderError('bad_request', `${message} — the same answer ${count} times in a row; stopping the run (fix the template or the config, then --resume)`, {
+      ...(fromApi?.attempts !== undefined ? { attempts: fromApi.attempts } : { attempts: 0 }),
+      ...(fromApi?.status !== undefined && { status: fromApi.status }),
+      ...(fromApi?.code !== undefined && { code: fromApi.code }),
+      ...(fromApi?.requestId !== undefined && { requestId: fromApi.requestId }),
+      fatal: true,
+      cause: fromApi,
+    });
+  }
+
+  async function sendOnce(
+    handle: SdkHandle,
+    body: Record<string, unknown>,
+    key: string,
+    stream: boolean,
+    signal: AbortSignal,
+  ): Promise<{ message: ApiMessage; requestId: string | undefined }> {
+    const timeout = attemptTimeoutMs(body.max_tokens as number, stream, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    // A resent stream spends what is left of the request's attempt budget, not a fresh one.
+    const retriesLeft = Math.max(0, maxRetries - handle.attempts.count(key));
+    const requestOptions = { signal, timeout, maxRetries: retriesLeft, headers: { [ATTEMPT_KEY_HEADER]: key } };
     type CreateBody = Parameters<SdkHandle['client']['messages']['create']>[0];
     if (stream) {
-      return (await handle.client.messages.stream(body as unknown as CreateBody, requestOptions).finalMessage()) as ApiMessage;
+      const running = handle.client.messages.stream(body as unknown as CreateBody, requestOptions);
+      const message = (await running.finalMessage()) as ApiMessage;
+      return { message, requestId: running.request_id ?? undefined };
     }
-    return (await handle.client.messages.create({ ...body, stream: false } as unknown as CreateBody, requestOptions)) as ApiMessage;
+    const message = (await handle.client.messages.create({ ...body, stream: false } as unknown as CreateBody, requestOptions)) as ApiMessage & {
+      _request_id?: string | null;
+    };
+    return { message, requestId: message._request_id ?? undefined };
+  }
+
+  /**
+   * Sends the request; the SDK retries every failure before the answer starts. A stream cut after
+   * it started cannot be retried by the SDK: it is sent again here, within the same attempt budget
+   * and with the SDK's backoff, since the answer is lost either way.
+   */
+  async function send(handle: SdkHandle, body: Record<string, unknown>, key: string, stream: boolean, signal: AbortSignal) {
+    for (let resend = 0; ; resend++) {
+      try {
+        return await sendOnce(handle, body, key, stream, signal);
+      } catch (error) {
+        const cut = stream && !signal.aborted && classifyAnthropicError(error).kind === 'connection';
+        if (!cut || handle.attempts.count(key) >= maxRetries + 1) throw error;
+        const backoff = Math.min(500 * 2 ** resend, 8_000) * (1 - Math.random() * 0.25);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
   }
 
   async function generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
     const { signal } = context;
     if (signal.aborted) throw signal.reason;
+    // Model lookups, token counting and the limiter are queueing, not the request: off the deadline.
+    context.deadline?.pause();
     const handle = await sdk();
     const secrets = [handle.apiKey];
-    const { contextWindow, info } = await limitsOf(request.model);
-    const { body, droppedParams } = buildMessageParams(request, info);
-    let inputTokens: number;
+    const facts = await factsOf(request.model);
+    if (facts.lifecycle === 'deprecated') {
+      warn(`deprecated:${request.model}`, `${request.model} is deprecated${facts.retiresAt ? ` and retires on ${facts.retiresAt.slice(0, 10)}` : ''}; plan the move to a current model`);
+    }
+    let params;
     try {
-      inputTokens = options.countTokens ? await countInputTokens(handle, body, signal) : estimateInputTokens(request);
+      params = buildMessageParams(request, facts.info, handle.outputFormat);
+    } catch (error) {
+      throw new ProviderError('bad_request', `the output schema cannot be sent as structured output: ${(error as Error).message}`, { attempts: 0, fatal: true });
+    }
+    const { body, droppedParams } = params;
+    let input: { tokens: number; exact: boolean };
+    try {
+      input = await inputTokensOf(handle, request, body, facts, signal);
     } catch (error) {
       if (isAbort(error, signal)) throw signal.reason ?? error;
       throw classifyAnthropicError(error, { model: request.model, attempts: 0, secrets });
     }
-    guard(request, inputTokens, contextWindow);
+    guard(request, input, facts);
 
-    const permit = limiter ? await limiter.acquire({ inputTokens, maxOutputTokens: request.maxTokens }, signal) : undefined;
-    const key = handle.attempts.begin();
+    const family = familyOf(request.model, facts.info);
+    const permit = limiter ? await limiter.acquire({ inputTokens: input.tokens, maxOutputTokens: request.maxTokens, family, lane }, signal) : undefined;
+    const stream = options.stream ?? needsStreaming(request.maxTokens);
+    const key = handle.attempts.begin({ family, lane, maxRetryWaitMs });
+    context.deadline?.start(sampleBudgetMs(request.maxTokens, stream, options));
     const started = performance.now();
     try {
-      const message = await send(handle, body, key, signal);
+      const { message, requestId } = await send(handle, body, key, stream, signal);
       const latencyMs = performance.now() - started;
       const attempts = handle.attempts.end(key);
-      const generation: Generation = { ...generationFromMessage(message, info), latencyMs, attempts };
+      const generation: Generation = {
+        ...generationFromMessage(message, facts.info, { pricesAsOf: options.models.pricesAsOf }),
+        latencyMs,
+        attempts,
+      };
+      if (requestId) generation.requestId = requestId;
       if (droppedParams.length > 0) generation.droppedParams = droppedParams;
       if (generation.usage) {
-        const u = generation.usage;
-        permit?.settle({
-          inputTokens: u.inputTokens + (u.cacheCreationInputTokens ?? 0) + (u.cacheReadInputTokens ?? 0),
-          outputTokens: u.outputTokens,
-        });
+        permit?.settle({ inputTokens: rateLimitedInputTokens(generation.usage), outputTokens: generation.usage.outputTokens });
+        const unpriced = facts.info ? unpricedModifiers(generation.usage, facts.info) : [];
+        if (unpriced.length > 0) {
+          warn(
+            `unpriced:${request.model}:${unpriced.join()}`,
+            `${request.model} answered with ${unpriced.join(', ')}, which the price table has no multiplier for: its cost is recorded at standard rates; add models.${request.model}.priceMultipliers in the config`,
+          );
+        }
       }
-      limiter?.onSuccess();
+      limiter?.onSuccess(lane);
+      streak.reset();
+      checkStructuredOutput(request.outputSchema, generation);
       return generation;
     } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'bad_output') throw error;
       const attempts = handle.attempts.end(key);
       if (isAbort(error, signal)) throw signal.reason ?? error;
-      const classified = classifyAnthropicError(error, { model: request.model, attempts, secrets });
+      const classified = classifyAnthropicError(error, { model: request.model, attempts, secrets, maxRetryWaitMs });
       // Statuses are seen by the fetch wrapper; an overload inside a 200 stream is only seen here.
-      if (classified.kind === 'overloaded' && classified.status === undefined) limiter?.onThrottled('overloaded');
+      if (classified.kind === 'overloaded' && classified.status === undefined) limiter?.onThrottled('overloaded', lane);
+      if (classified.kind === 'bad_request' && classified.status === 400) throw badRequestOnce(classified.message, classified);
       throw classified;
     } finally {
       permit?.release();

@@ -1,12 +1,13 @@
-/** Messages API response → Generation fields (answer text, stop reason, usage, cost). */
+/** Messages API response → Generation fields (answer text, thinking, stop reason, usage, cost). */
 import { costOfUsage, type ModelInfo } from '../pricing.js';
 import type { Generation, TokenUsage } from '../types.js';
 
 /** The parts of an SDK `Message` this module reads. */
 export interface ApiMessage {
   model?: string;
-  content?: { type: string; text?: string }[];
+  content?: { type: string; text?: string; thinking?: string }[];
   stop_reason?: string | null;
+  stop_sequence?: string | null;
   stop_details?: Record<string, unknown> | null;
   usage?: {
     input_tokens?: number | null;
@@ -14,7 +15,10 @@ export interface ApiMessage {
     cache_creation_input_tokens?: number | null;
     cache_read_input_tokens?: number | null;
     cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number } | null;
+    output_tokens_details?: { thinking_tokens?: number | null } | null;
     service_tier?: string | null;
+    speed?: string | null;
+    inference_geo?: string | null;
   };
 }
 
@@ -24,6 +28,14 @@ export function answerText(message: ApiMessage): string {
     .filter((block) => block.type === 'text' && typeof block.text === 'string')
     .map((block) => block.text)
     .join('');
+}
+
+/** Every thinking block's text joined (empty when thinking was off or its display omitted). */
+export function thinkingText(message: ApiMessage): string {
+  return (message.content ?? [])
+    .filter((block) => block.type === 'thinking' && typeof block.thinking === 'string')
+    .map((block) => block.thinking)
+    .join('\n\n');
 }
 
 export function toTokenUsage(usage: NonNullable<ApiMessage['usage']>): TokenUsage {
@@ -38,14 +50,23 @@ export function toTokenUsage(usage: NonNullable<ApiMessage['usage']>): TokenUsag
     mapped.cacheCreation1hInputTokens = usage.cache_creation.ephemeral_1h_input_tokens ?? 0;
   }
   if (usage.service_tier) mapped.serviceTier = usage.service_tier;
+  const thinkingTokens = usage.output_tokens_details?.thinking_tokens;
+  if (thinkingTokens != null && thinkingTokens > 0) mapped.thinkingTokens = thinkingTokens;
+  if (usage.speed && usage.speed !== 'standard') mapped.speed = usage.speed;
+  if (usage.inference_geo && usage.inference_geo !== 'global') mapped.inferenceGeo = usage.inference_geo;
   return mapped;
+}
+
+/** Input tokens that count against the input-token rate limit: cache reads do not. */
+export function rateLimitedInputTokens(usage: TokenUsage): number {
+  return usage.inputTokens + (usage.cacheCreationInputTokens ?? 0);
 }
 
 /** Everything of a Generation that comes from the message itself. */
 export function generationFromMessage(
   message: ApiMessage,
   info: ModelInfo | undefined,
-  opts: { batch?: boolean } = {},
+  opts: { batch?: boolean; pricesAsOf?: string } = {},
 ): Omit<Generation, 'latencyMs'> {
   const generation: Omit<Generation, 'latencyMs'> = {
     text: answerText(message),
@@ -53,10 +74,16 @@ export function generationFromMessage(
     raw: message,
   };
   if (message.stop_details) generation.stopDetails = { ...message.stop_details };
+  if (message.stop_sequence) generation.stopSequence = message.stop_sequence;
+  const thinking = thinkingText(message);
+  if (thinking) generation.thinking = thinking;
   if (message.model) generation.model = message.model;
   if (message.usage) {
     generation.usage = toTokenUsage(message.usage);
-    if (info) generation.costUsd = costOfUsage(generation.usage, info, opts);
+    if (info) {
+      generation.costUsd = costOfUsage(generation.usage, info, { batch: opts.batch ?? false });
+      if (opts.pricesAsOf) generation.pricesAsOf = opts.pricesAsOf;
+    }
   }
   return generation;
 }

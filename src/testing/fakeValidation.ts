@@ -1,0 +1,176 @@
+/**
+ * Request validation of the fake Messages API, in the API's order and wording style: the body's
+ * shape first (unknown and missing fields), then what the model accepts (max_tokens, sampling
+ * parameters, thinking, forced tool choice), then structured-output schemas. Each problem is a 400
+ * `invalid_request_error` (404 `not_found_error` for an unknown model), as the API answers.
+ */
+import { DEFAULT_MAX_TOKENS, lookupFakeModel, thinkingOf, type FakeModel } from './fakeModels.js';
+import { unsupportedSchemaConstruct } from './fakeSchema.js';
+
+export interface RequestProblem {
+  status: number;
+  type: string;
+  message: string;
+}
+
+/** Every top-level field of a Messages request (SDK 1.12 types, plus the sampling parameters older models accept). */
+const MESSAGE_FIELDS = new Set([
+  'model',
+  'max_tokens',
+  'messages',
+  'system',
+  'stop_sequences',
+  'stream',
+  'metadata',
+  'output_config',
+  'thinking',
+  'tool_choice',
+  'tools',
+  'service_tier',
+  'speed',
+  'inference_geo',
+  'cache_control',
+  'container',
+  'diagnostics',
+  'temperature',
+  'top_p',
+  'top_k',
+]);
+
+/** count_tokens takes no max_tokens, no stream and no sampling parameters. */
+const COUNT_FIELDS = new Set(['model', 'messages', 'system', 'thinking', 'tool_choice', 'tools', 'output_config', 'cache_control', 'speed']);
+
+const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
+const MIN_THINKING_BUDGET = 1024;
+
+const invalid = (message: string): RequestProblem => ({ status: 400, type: 'invalid_request_error', message });
+
+export type ValidatedRoute = 'messages' | 'count_tokens';
+
+/** The first problem of a request body, or undefined when the API would accept it. */
+export function validateRequest(body: unknown, models: Record<string, FakeModel>, route: ValidatedRoute): RequestProblem | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('request body: expected a JSON object');
+  const request = body as Record<string, unknown>;
+  const known = route === 'messages' ? MESSAGE_FIELDS : COUNT_FIELDS;
+  for (const field of Object.keys(request)) {
+    if (!known.has(field)) return invalid(`${field}: Extra inputs are not permitted`);
+  }
+  const required = route === 'messages' ? ['model', 'max_tokens', 'messages'] : ['model', 'messages'];
+  for (const field of required) if (request[field] === undefined) return invalid(`${field}: Field required`);
+
+  const shape = checkShape(request, route);
+  if (shape) return shape;
+
+  const model = lookupFakeModel(models, request.model);
+  if (!model) return { status: 404, type: 'not_found_error', message: `model: ${String(request.model)}` };
+  return checkModelAccepts(request, String(request.model), model) ?? checkOutputConfig(request.output_config);
+}
+
+function checkShape(request: Record<string, unknown>, route: ValidatedRoute): RequestProblem | undefined {
+  if (typeof request.model !== 'string' || request.model === '') return invalid('model: Input should be a valid string');
+  if (route === 'messages') {
+    const maxTokens = request.max_tokens;
+    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 0) {
+      return invalid('max_tokens: Input should be a non-negative integer');
+    }
+  }
+  const messages = request.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return invalid('messages: at least one message is required');
+  for (const [i, message] of messages.entries()) {
+    const role = (message as { role?: unknown })?.role;
+    if (role !== 'user' && role !== 'assistant') return invalid(`messages.${i}.role: Input should be 'user' or 'assistant'`);
+    const content = (message as { content?: unknown }).content;
+    if (typeof content !== 'string' && !Array.isArray(content)) return invalid(`messages.${i}.content: Input should be a string or a list of content blocks`);
+  }
+  if (request.system !== undefined && typeof request.system !== 'string' && !Array.isArray(request.system)) {
+    return invalid('system: Input should be a string or a list of text blocks');
+  }
+  if (request.stop_sequences !== undefined) {
+    const stops = request.stop_sequences;
+    if (!Array.isArray(stops) || !stops.every((s) => typeof s === 'string' && s.trim() !== '')) {
+      return invalid('stop_sequences: each stop sequence must be a non-empty string');
+    }
+  }
+  return undefined;
+}
+
+function checkModelAccepts(request: Record<string, unknown>, id: string, model: FakeModel): RequestProblem | undefined {
+  const maxAllowed = model.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const maxTokens = request.max_tokens;
+  if (typeof maxTokens === 'number' && maxTokens > maxAllowed) {
+    return invalid(`max_tokens: ${maxTokens} > ${maxAllowed}, which is the maximum allowed number of output tokens for ${id}`);
+  }
+  if (model.acceptsSamplingParams === false) {
+    if (request.temperature !== undefined && request.temperature !== 1) {
+      return invalid(`temperature: ${id} does not support a non-default temperature; leave it unset`);
+    }
+    for (const name of ['top_p', 'top_k'] as const) {
+      if (request[name] !== undefined) return invalid(`${name}: ${id} does not support ${name}; leave it unset`);
+    }
+  }
+  const thinking = thinkingProblem(request, id, model);
+  if (thinking) return thinking;
+  return toolChoiceProblem(request, id, model);
+}
+
+/** Whether the request's thinking setting (or the model's default) makes the model think. */
+export function thinkingIsOn(request: Record<string, unknown>, model: FakeModel): boolean {
+  const type = (request.thinking as { type?: unknown } | undefined)?.type ?? thinkingOf(model).default;
+  return type === 'adaptive' || type === 'enabled' || type === 'between_tools';
+}
+
+function thinkingProblem(request: Record<string, unknown>, id: string, model: FakeModel): RequestProblem | undefined {
+  if (request.thinking === undefined) return undefined;
+  const thinking = request.thinking as { type?: unknown; budget_tokens?: unknown; display?: unknown };
+  if (typeof thinking !== 'object' || thinking === null) return invalid('thinking: Input should be an object');
+  const accepted = thinkingOf(model).types;
+  if (typeof thinking.type !== 'string' || !accepted.includes(thinking.type as never)) {
+    return invalid(`thinking.type: ${JSON.stringify(thinking.type)} is not supported for ${id}; use one of: ${accepted.join(', ')}`);
+  }
+  if (thinking.type === 'enabled') {
+    const budget = thinking.budget_tokens;
+    if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < MIN_THINKING_BUDGET) {
+      return invalid(`thinking.enabled.budget_tokens: Input should be greater than or equal to ${MIN_THINKING_BUDGET}`);
+    }
+    if (typeof request.max_tokens === 'number' && budget >= request.max_tokens) {
+      return invalid('max_tokens must be greater than thinking.budget_tokens');
+    }
+  } else if (thinking.budget_tokens !== undefined) {
+    return invalid(`thinking.${thinking.type}.budget_tokens: Extra inputs are not permitted`);
+  }
+  if (thinking.display !== undefined && thinking.display !== null && thinking.display !== 'summarized' && thinking.display !== 'omitted') {
+    return invalid("thinking.display: Input should be 'summarized' or 'omitted'");
+  }
+  return undefined;
+}
+
+function toolChoiceProblem(request: Record<string, unknown>, id: string, model: FakeModel): RequestProblem | undefined {
+  const choice = request.tool_choice as { type?: unknown } | undefined;
+  if (choice === undefined) return undefined;
+  const forced = choice.type === 'any' || choice.type === 'tool';
+  if (!forced) return undefined;
+  if (model.acceptsForcedToolChoice === false) {
+    return invalid(`tool_choice: type "${String(choice.type)}" is not supported for ${id}; use "auto" or "none", or structured outputs (output_config.format)`);
+  }
+  if (thinkingIsOn(request, model)) return invalid('Thinking may not be enabled when tool_choice forces tool use.');
+  return undefined;
+}
+
+function checkOutputConfig(config: unknown): RequestProblem | undefined {
+  if (config === undefined || config === null) return undefined;
+  if (typeof config !== 'object' || Array.isArray(config)) return invalid('output_config: Input should be an object');
+  const { effort, format, ...rest } = config as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) return invalid(`output_config.${extra}: Extra inputs are not permitted`);
+  if (effort !== undefined && effort !== null && !EFFORTS.has(String(effort))) {
+    return invalid(`output_config.effort: Input should be one of ${[...EFFORTS].map((e) => `'${e}'`).join(', ')}`);
+  }
+  if (format === undefined || format === null) return undefined;
+  const { type, schema, ...formatRest } = format as Record<string, unknown>;
+  const formatExtra = Object.keys(formatRest)[0];
+  if (formatExtra !== undefined) return invalid(`output_config.format.${formatExtra}: Extra inputs are not permitted`);
+  if (type !== 'json_schema') return invalid("output_config.format.type: Input should be 'json_schema'");
+  const problem = unsupportedSchemaConstruct(schema);
+  if (problem) return invalid(`output_config.format.schema${problem.path ? ` at ${problem.path}` : ''}: ${problem.message}`);
+  return undefined;
+}
