@@ -53,9 +53,19 @@ export type StopReason =
   | 'model_context_window_exceeded'
   | (string & {});
 
+/** A tool the model asked to call (`tool_use` block): its name and input, in the order the answer gave them. */
+export interface ToolCall {
+  /** The API's `tool_use` id, when there is one (needed to send a tool result back). */
+  id?: string;
+  name: string;
+  input: unknown;
+}
+
 export interface Generation {
   /** The answer: all text blocks joined. */
   text: string;
+  /** Tool calls the answer made, in order (absent when none). */
+  toolCalls?: ToolCall[];
   stopReason: StopReason;
   /** For a refusal: the category the API gave, if any. */
   stopDetails?: Record<string, unknown>;
