@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // One line saying the HTML report's browser tests are skipped, when no Chromium is found.
-    globalSetup: ['test/report-html/browserTestsNotice.ts'],
+    globalSetup: ['test/report/html/browserTestsNotice.ts'],
   },
 });

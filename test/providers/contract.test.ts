@@ -12,7 +12,7 @@ import { withRecording } from '../../src/providers/record.js';
 import { createReplayProvider } from '../../src/providers/replay.js';
 import { ProviderError, isInfrastructureKind, type GenerateContext, type GenerationRequest, type Provider } from '../../src/providers/types.js';
 import { startFakeAnthropic } from '../../src/testing/index.js';
-import { clearAnthropicEnv, TEST_KEY } from '../anthropic/helpers.js';
+import { clearAnthropicEnv, TEST_KEY } from './anthropic/helpers.js';
 import { tempProject } from '../helpers/tempProject.js';
 
 interface ContractSubject {

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleClient, CLIENT_BUNDLE_FILE, reportScript } from '../../src/report/html/clientBundle.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { bundleClient, CLIENT_BUNDLE_FILE, reportScript } from '../../../src/report/html/clientBundle.js';
+import { REPO_ROOT } from '../../helpers/cli.js';
 
 const ENTRY = join(REPO_ROOT, 'src/report/html/client/main.ts');
 const BUILT = join(REPO_ROOT, 'dist/report/html', CLIENT_BUNDLE_FILE);

@@ -1,5 +1,5 @@
 /** Shared setup for the Anthropic tests: no real credentials, no real network. */
-import type { GenerateContext, GenerationRequest } from '../../src/providers/types.js';
+import type { GenerateContext, GenerationRequest } from '../../../src/providers/types.js';
 
 // Assembled at run time so no key-shaped string is committed (secret scanners look for one).
 export const TEST_KEY = ['sk', 'ant', 'test-0123456789abcdefSECRET'].join('-');

@@ -1,5 +1,5 @@
 /**
- * Chromium for the report's browser tests (test/report-html/*.browser.test.ts), driven by
+ * Chromium for the report's browser tests (test/report/html/*.browser.test.ts), driven by
  * playwright-core, and a page that records what it tried.
  *
  * Which Chromium: the one named by CHROMIUM_PATH or PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH (passed to
@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-const BROWSER_TESTS = 'test/report-html/*.browser.test.ts';
+const BROWSER_TESTS = 'test/report/html/*.browser.test.ts';
 
 const PATH_ENV = ['CHROMIUM_PATH', 'PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH'] as const;
 const COMMANDS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];

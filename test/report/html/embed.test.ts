@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cspHash, escapeHtml, jsonForScriptTag } from '../../src/report/html/embed.js';
-import { showInvisibleControls, showText } from '../../src/report/html/text.js';
+import { cspHash, escapeHtml, jsonForScriptTag } from '../../../src/report/html/embed.js';
+import { showInvisibleControls, showText } from '../../../src/report/html/text.js';
 
 describe('jsonForScriptTag', () => {
   it('round-trips any text and never contains <, >, & or line separators', () => {

@@ -9,9 +9,9 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTests, launchChromium, openReport, type OpenedReport } from './chromium.js';
-import { readRecord } from '../../src/records/reader.js';
-import { writeHtmlReport } from '../../src/report/html/index.js';
-import { tempProject, type TempProject } from '../helpers/tempProject.js';
+import { readRecord } from '../../../src/records/reader.js';
+import { writeHtmlReport } from '../../../src/report/html/index.js';
+import { tempProject, type TempProject } from '../../helpers/tempProject.js';
 import { HOSTILE, writeComparisonFixture } from './fixtures.js';
 
 let browser: Browser;

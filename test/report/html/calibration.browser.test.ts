@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTests, launchChromium, openReport, type OpenedReport } from './chromium.js';
-import { calibrationPath, writeCalibration } from '../../src/judge/calibration/store.js';
-import { writeHtmlReport } from '../../src/report/html/index.js';
-import { tempProject, type TempProject } from '../helpers/tempProject.js';
+import { calibrationPath, writeCalibration } from '../../../src/judge/calibration/store.js';
+import { writeHtmlReport } from '../../../src/report/html/index.js';
+import { tempProject, type TempProject } from '../../helpers/tempProject.js';
 import { calibrationFixture, header, HOSTILE, promptsFor, samplesFor, writeRun } from './fixtures.js';
 
 let browser: Browser;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkBatchLines, createBatchClient, type BatchProgress, type BatchResult } from '../../src/providers/anthropic/index.js';
-import { costOfUsage, loadModelTable } from '../../src/providers/pricing.js';
-import { ProviderError, isResumableError } from '../../src/providers/types.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
+import { chunkBatchLines, createBatchClient, type BatchProgress, type BatchResult } from '../../../src/providers/anthropic/index.js';
+import { costOfUsage, loadModelTable } from '../../../src/providers/pricing.js';
+import { ProviderError, isResumableError } from '../../../src/providers/types.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../../src/testing/index.js';
 import { clearAnthropicEnv, request, TEST_KEY } from './helpers.js';
 
 const models = loadModelTable();

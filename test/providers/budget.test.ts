@@ -4,7 +4,7 @@ import { CostBudget, withBudget } from '../../src/providers/budget.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import { ProviderError, type Generation, type Provider } from '../../src/providers/types.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
-import { clearAnthropicEnv, context, request, TEST_KEY } from './helpers.js';
+import { clearAnthropicEnv, context, request, TEST_KEY } from './anthropic/helpers.js';
 
 function stub(generation: Partial<Generation>): Provider & { calls: number } {
   const provider = {

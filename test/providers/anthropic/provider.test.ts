@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InfrastructureError } from '../../src/errors.js';
-import { createAnthropicProvider } from '../../src/providers/anthropic/index.js';
-import { loadModelTable } from '../../src/providers/pricing.js';
-import { ProviderError, type Provider, type SampleDeadline } from '../../src/providers/types.js';
-import { faultFromName, spendLimitFault, startFakeAnthropic, type FakeAnthropic, type MessagesRequestBody } from '../../src/testing/index.js';
+import { InfrastructureError } from '../../../src/errors.js';
+import { createAnthropicProvider } from '../../../src/providers/anthropic/index.js';
+import { loadModelTable } from '../../../src/providers/pricing.js';
+import { ProviderError, type Provider, type SampleDeadline } from '../../../src/providers/types.js';
+import { faultFromName, spendLimitFault, startFakeAnthropic, type FakeAnthropic, type MessagesRequestBody } from '../../../src/testing/index.js';
 import { clearAnthropicEnv, context, request, TEST_KEY } from './helpers.js';
 
 const models = loadModelTable();
@@ -444,7 +444,7 @@ describe('guards and model facts (defect 7)', () => {
 
 describe('checking models before a run (judge models)', () => {
   it('says which models are priced and what the API knows of them, and stops on an id the API does not know', async () => {
-    const { checkAnthropicModels } = await import('../../src/providers/anthropic/index.js');
+    const { checkAnthropicModels } = await import('../../../src/providers/anthropic/index.js');
     const options = { apiKey: TEST_KEY, baseURL: fake.url, models };
     const checks = await checkAnthropicModels(options, ['claude-sonnet-4-5', 'claude-haiku-5-5', 'claude-sonnet-4-5']);
     expect(checks).toEqual([

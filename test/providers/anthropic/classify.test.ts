@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsSamplingParams, buildMessageParams, classifyAnthropicError, redactSecrets } from '../../src/providers/anthropic/index.js';
-import { loadModelTable } from '../../src/providers/pricing.js';
-import { ProviderError } from '../../src/providers/types.js';
+import { acceptsSamplingParams, buildMessageParams, classifyAnthropicError, redactSecrets } from '../../../src/providers/anthropic/index.js';
+import { loadModelTable } from '../../../src/providers/pricing.js';
+import { ProviderError } from '../../../src/providers/types.js';
 import { TEST_KEY } from './helpers.js';
 
 /** Shapes as the SDK builds them: status, type, apiMessage, errorCode, the parsed body in `error`. */

@@ -27,7 +27,7 @@ describe('planBrowserTests', () => {
   it('skips with a line that says how to enable them when none is found and none was asked for', () => {
     const plan = planBrowserTests({ PATH: '/bin' }, deps([]));
     expect(plan).toMatchObject({ run: false, executable: null });
-    expect(plan.reason).toMatch(/^browser tests \(test\/report-html\/\*\.browser\.test\.ts\) skipped: no Chromium found/);
+    expect(plan.reason).toMatch(/^browser tests \(test\/report\/html\/\*\.browser\.test\.ts\) skipped: no Chromium found/);
     expect(plan.reason).toContain(PLAYWRIGHT);
     expect(plan.reason).toMatch(/CHROMIUM_PATH/);
     expect(plan.reason).toMatch(/PROMPTGOLD_BROWSER_TESTS=1/);

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reportCommand } from '../../src/cli/commands/report.js';
-import { tempProject, type TempProject } from '../helpers/tempProject.js';
+import { reportCommand } from '../../../src/cli/commands/report.js';
+import { tempProject, type TempProject } from '../../helpers/tempProject.js';
 import { writeComparisonFixture } from './fixtures.js';
 
 let project: TempProject | undefined;

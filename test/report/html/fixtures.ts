@@ -5,10 +5,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CalibrationReport } from '../../src/judge/calibration/types.js';
-import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval } from '../../src/compare/types.js';
-import { SummaryBuilder, summaryPolicyOf } from '../../src/records/summary.js';
-import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
+import type { CalibrationReport } from '../../../src/judge/calibration/types.js';
+import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval } from '../../../src/compare/types.js';
+import { SummaryBuilder, summaryPolicyOf } from '../../../src/records/summary.js';
+import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../../src/records/types.js';
 
 export interface SampleSpec {
   caseId: string;

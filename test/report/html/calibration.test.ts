@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { calibrationPath, writeCalibration } from '../../src/judge/calibration/store.js';
-import { calibrationFileBeside } from '../../src/report/html/calibration.js';
-import { buildReportData, renderHtmlReport } from '../../src/report/html/index.js';
-import { tempProject, type TempProject } from '../helpers/tempProject.js';
+import { calibrationPath, writeCalibration } from '../../../src/judge/calibration/store.js';
+import { calibrationFileBeside } from '../../../src/report/html/calibration.js';
+import { buildReportData, renderHtmlReport } from '../../../src/report/html/index.js';
+import { tempProject, type TempProject } from '../../helpers/tempProject.js';
 import { calibrationFixture, handMadeComparison, header, HOSTILE, promptsFor, samplesFor, writeRun } from './fixtures.js';
 
 let project: TempProject | undefined;

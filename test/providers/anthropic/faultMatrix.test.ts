@@ -4,11 +4,11 @@
  * with an attempt count that matches what the server saw.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnthropicProvider } from '../../src/providers/anthropic/index.js';
-import { RateLimiter } from '../../src/providers/pacing.js';
-import { loadModelTable } from '../../src/providers/pricing.js';
-import { ProviderError, type Generation } from '../../src/providers/types.js';
-import { startFakeAnthropic, type FakeAnthropic, type RequestLogEntry } from '../../src/testing/index.js';
+import { createAnthropicProvider } from '../../../src/providers/anthropic/index.js';
+import { RateLimiter } from '../../../src/providers/pacing.js';
+import { loadModelTable } from '../../../src/providers/pricing.js';
+import { ProviderError, type Generation } from '../../../src/providers/types.js';
+import { startFakeAnthropic, type FakeAnthropic, type RequestLogEntry } from '../../../src/testing/index.js';
 import { clearAnthropicEnv, context, request, TEST_KEY } from './helpers.js';
 
 const SAMPLES = 300;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultFromName, startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
-import { TEST_KEY } from './helpers.js';
+import { TEST_KEY } from '../providers/anthropic/helpers.js';
 
 let fake: FakeAnthropic;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { createAnthropicProvider } from '../../src/providers/anthropic/index.js'
 import { DEPARTURE_BURST, RateLimiter, type RateLimiterOptions } from '../../src/providers/pacing.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
-import { clearAnthropicEnv, context, request, TEST_KEY } from './helpers.js';
+import { clearAnthropicEnv, context, request, TEST_KEY } from './anthropic/helpers.js';
 
 const models = loadModelTable();
 let fake: FakeAnthropic | undefined;
