@@ -10,7 +10,7 @@ import { DigestBuilder, type FailureDigest } from '../records/digest.js';
 import { PreviousRecord } from '../records/resume.js';
 import { readMeta, writeMeta, type RunMeta } from '../records/runDir.js';
 import { RunRecordWriter, startRecord } from '../records/runWriter.js';
-import { SummaryBuilder } from '../records/summary.js';
+import { isScored, SummaryBuilder } from '../records/summary.js';
 import type { RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import { stableStringify } from '../canonical.js';
 import { executeSample, type ExecutedSample } from './executeSample.js';
@@ -187,9 +187,10 @@ function notRunReason(notRun: { budget: number; batch: number }): string {
   return parts.join('; ');
 }
 
+/** The progress line's pass rate is the golden one, as in the summary: chaos and unscored samples are counted apart. */
 function countLive(live: LiveCounts, record: SampleRecord): void {
   live.done++;
-  if (!record.error || record.scores.length) {
+  if (!record.chaos && isScored(record)) {
     live.scored++;
     if (record.pass) live.passed++;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { access, readFile, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
@@ -38,5 +38,15 @@ describe('the packed package', () => {
     expect(html).toContain(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
     const help = await exec('npx', ['--no-install', 'promptgold', '--help'], { cwd: root, env });
     expect(help.stdout).toMatch(/Usage: promptgold/);
+
+    // Every source map points at a source file that ships in the package.
+    const installed = join(root, 'node_modules', 'promptgold');
+    const maps = (await readdir(join(installed, 'dist'), { recursive: true })).filter((file) => file.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(50);
+    for (const map of maps) {
+      const file = join(installed, 'dist', map);
+      const { sources } = JSON.parse(await readFile(file, 'utf8')) as { sources: string[] };
+      for (const source of sources) await expect(access(join(dirname(file), source)), `${map} → ${source}`).resolves.toBeUndefined();
+    }
   });
 });
