@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
+import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { loadDataset, selectCases } from '../datasets/index.js';
 import type { CaseSelection, Dataset, GoldenCase } from '../datasets/types.js';
 import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
@@ -111,9 +112,14 @@ const suiteShape = z.object({
 
 export function validateSuite(suite: Suite, file: string): void {
   const result = suiteShape.safeParse(suite);
-  if (result.success) return;
-  const issue = result.error.issues[0]!;
-  throw new InputError(issue.message, { file, field: issue.path.join('.') || undefined }, 'see the suite reference in the README');
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InputError(issue.message, { file, field: issue.path.join('.') || undefined }, 'see the suite reference in the README');
+  }
+  // Scorer names become keys of summaries and comparisons.
+  suite.scorers.forEach((scorer, index) => {
+    if (reservedSegment([scorer.name])) throw new InputError(`the scorer name "${scorer.name}" is reserved`, { file, field: `scorers[${index}].name` }, RESERVED_KEY_HINT);
+  });
 }
 
 export async function loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}, root = process.cwd()): Promise<LoadedSuite> {

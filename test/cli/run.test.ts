@@ -97,6 +97,8 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['a suite that throws on import', { 'suites/echo.eval.ts': "throw new Error('config exploded');\n" }, ['run'], /echo\.eval\.ts: the suite file threw while loading: config exploded/],
     ['a missing dataset', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './missing.jsonl') }, ['run'], /missing\.jsonl/],
     ['an invalid JSON Schema in a scorer', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("import { defineSuite, exact } from 'promptgold';", "import { defineSuite, exact, jsonSchema } from 'promptgold';").replace('scorers: [exact()]', "scorers: [jsonSchema({ schema: { type: 'objekt' } })]") }, ['run'], /echo\.eval\.ts.*(invalid JSON Schema|schema)/i],
+    ['a prototype path in a CSV header', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './data.csv'), 'suites/data.csv': 'id,word,expected.__proto__.polluted\na,x,YES\n' }, ['run'], /data\.csv:1: expected\.__proto__\.polluted: column "expected\.__proto__\.polluted" uses the reserved name "__proto__"/],
+    ['a regex check the linear-time engine cannot run', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"},"checks":[{"type":"regex","pattern":"^(?!x)"}]}\n' }, ['run'], /data\.jsonl:1: checks\[0\]\.pattern: regular expression \/\^\(\?!x\)\/ uses a negative lookahead.*\n  hint: .*linear-time engine/],
     ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
     ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
     ['a missing suite path', {}, ['run', 'suites/nope.eval.ts'], /suites\/nope\.eval\.ts: no such suite file/],

@@ -86,6 +86,16 @@ describe('contains', () => {
   });
 });
 
+describe('field paths', () => {
+  it('refuse reserved segments when the scorer is built, and read own properties only', () => {
+    expect(() => exact({ field: 'a.__proto__.b' })).toThrow(InputError);
+    expect(() => exact({ field: 'a.__proto__.b' })).toThrow('field: the path "a.__proto__.b" uses the reserved segment "__proto__"');
+    expect(() => exact({ expectedField: 'prototype' })).toThrow('expectedField: the path "prototype" uses the reserved segment "prototype"');
+    // An inherited name such as toString is not a field of the output.
+    expect(score(exact({ field: 'toString', expected: 'x' }), '{"a": 1}')).toMatchObject({ pass: false, reason: 'output.toString is missing' });
+  });
+});
+
 describe('regex', () => {
   it('passes on a match and names the matched text', () => {
     const result = score(regex({ pattern: '^\\{' }), '{"a":1}');
