@@ -12,7 +12,7 @@ import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
 import { buildRequest } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
-import { planSamples, type PlannedSample } from './plan.js';
+import { planSamples, planSize, type PlannedSample } from './plan.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
@@ -48,7 +48,7 @@ export function batchCustomId(index: number): string {
 }
 
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
-  const done = await finishedSampleIndices(options.runDir);
+  const done = await finishedSampleIndices(options.runDir, planSize(loaded.plan));
   const keyOfCustomId = new Map<string, string>();
   const items: Array<{ customId: string; request: GenerationRequest }> = [];
   for (const planned of planSamples(loaded.plan)) {

@@ -1,14 +1,15 @@
 /**
  * One sample, start to end: render → request → provider (with a hard timeout) → scorers → record.
  * Every path ends in a SampleRecord: a provider error becomes a classified `error`, a scorer that
- * throws becomes an errored score. Only an abort of the whole run returns `undefined` (not done).
+ * throws or overruns its time bound becomes an errored score. Only an abort of the whole run
+ * (while the provider or a scorer is still working) returns `undefined` (not done).
  */
 import { sha256Hex } from '../canonical.js';
 import { errorMessage } from '../errors.js';
 import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import type { RenderedPrompt } from '../prompts/types.js';
 import type { SampleRecord, PromptStoreLine } from '../records/types.js';
-import { runScorer, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { runScorer, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { PlannedSample } from './plan.js';
 
 export interface SourceResult {
@@ -21,6 +22,8 @@ export interface SampleEnvironment {
   provider: Provider;
   scorersFor(sample: PlannedSample): Scorer[];
   timeoutMs: number;
+  /** Time bound of each scorer (see runScorer). */
+  scorerTimeoutMs: number;
   /** Aborted when the run stops hard (fatal provider error, second Ctrl-C). */
   runSignal: AbortSignal;
   scorerContext: Omit<ScorerContext, 'signal'>;
@@ -100,7 +103,12 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
 
   const scorerContext: ScorerContext = { ...env.scorerContext, signal: env.runSignal };
   const scores: Score[] = [];
-  for (const scorer of env.scorersFor(planned)) scores.push(await runScorer(scorer, sample, scorerContext));
+  try {
+    for (const scorer of env.scorersFor(planned)) scores.push(await runScorer(scorer, sample, scorerContext, env.scorerTimeoutMs));
+  } catch (error) {
+    if (error instanceof ScoringAborted) return undefined;
+    throw error;
+  }
   const record: SampleRecord = {
     ...base,
     output: generation.text,

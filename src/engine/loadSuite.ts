@@ -35,6 +35,8 @@ export interface LoadedSuite {
   threshold: number | null;
   concurrency: number;
   timeoutMs: number;
+  /** Time bound of each scorer on each sample. */
+  scorerTimeoutMs: number;
   seed: number;
   recordingsFile: string;
   headerOptions: Record<string, unknown>;
@@ -56,6 +58,11 @@ export interface SuiteOverrides {
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * A scorer's default time bound: generous, so it never fires on a slow or loaded machine (a judge
+ * may wait for the rate limiter and retry its calls), only on a scorer that is stuck.
+ */
+export const DEFAULT_SCORER_TIMEOUT_MS = 600_000;
 
 /** Import a suite file (TypeScript loaded at run time through tsx) and return the suites it exports. */
 export async function importSuites(file: string): Promise<Suite[]> {
@@ -106,6 +113,7 @@ const suiteShape = z.object({
   threshold: z.number().min(0).max(1).optional(),
   concurrency: z.number().int().min(1).max(10_000).optional(),
   timeoutMs: z.number().int().min(1).optional(),
+  scorerTimeoutMs: z.number().int().min(1).optional(),
   versions: z.array(z.string()).optional(),
   seed: z.number().int().optional(),
 });
@@ -158,7 +166,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     if (!goldenCase.checks?.length) continue;
     caseScorers.set(
       goldenCase.id,
-      goldenCase.checks.map((spec) => checkFromSpec(spec, { file: rel(goldenCase.origin.file), line: goldenCase.origin.line })),
+      // Errors point at `checks[1]`; scorers keep the shared name `check:<type>` across cases.
+      goldenCase.checks.map((spec, index) => checkFromSpec(spec, { file: rel(goldenCase.origin.file), line: goldenCase.origin.line, field: `checks[${index}]`, namePrefix: 'check' })),
     );
   }
   const invariants = suite.chaos?.invariants ?? [];
@@ -167,6 +176,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
   const concurrency = overrides.concurrency ?? suite.concurrency ?? 8;
   const timeoutMs = overrides.timeoutMs ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // A judge's calls use the per-request timeout too, with retries: the default bound leaves room for three.
+  const scorerTimeoutMs = suite.scorerTimeoutMs ?? Math.max(DEFAULT_SCORER_TIMEOUT_MS, 3 * timeoutMs);
   const threshold = suite.threshold ?? null;
   const recordingsFile = suite.recordings ? at(suite.recordings) : join(directory, 'recordings', `${suite.name}.jsonl`);
   const relativeFile = rel(resolve(file));
@@ -185,12 +196,14 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     threshold,
     concurrency,
     timeoutMs,
+    scorerTimeoutMs,
     seed,
     recordingsFile,
     headerOptions: {
       repeats,
       threshold,
       timeoutMs,
+      ...(suite.scorerTimeoutMs !== undefined ? { scorerTimeoutMs } : {}),
       select: selection,
       chaos: Boolean(overrides.chaos && suite.chaos),
       scorers: suite.scorers.map((s) => s.name),

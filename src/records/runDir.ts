@@ -1,7 +1,9 @@
 /**
- * The run folder: `run.jsonl` (the record), `prompts.jsonl` (unique rendered prompts) and
- * `meta.json` (status, timings, the flags that shaped the plan). This module is the only place
- * that knows those names; every other module asks it for paths.
+ * The run folder: `run.jsonl` (the record), `prompts.jsonl` (unique rendered prompts),
+ * `meta.json` (status, timings, the flags that shaped the plan) and, while a run is unfinished,
+ * `held-back.jsonl` (finished samples still waiting for an earlier one before they can go into
+ * the record in plan order). This module is the only place that knows those names; every other
+ * module asks it for paths.
  */
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -26,16 +28,19 @@ export interface RunMeta {
 const RUN_FILE = 'run.jsonl';
 const PROMPTS_FILE = 'prompts.jsonl';
 const META_FILE = 'meta.json';
+const HELD_BACK_FILE = 'held-back.jsonl';
 
 export interface RunPaths {
   dir: string;
   record: string;
   prompts: string;
   meta: string;
+  /** Finished samples not yet in the record, saved so a kill cannot lose them; gone once the run ends. */
+  heldBack: string;
 }
 
 export function runPaths(dir: string): RunPaths {
-  return { dir, record: join(dir, RUN_FILE), prompts: join(dir, PROMPTS_FILE), meta: join(dir, META_FILE) };
+  return { dir, record: join(dir, RUN_FILE), prompts: join(dir, PROMPTS_FILE), meta: join(dir, META_FILE), heldBack: join(dir, HELD_BACK_FILE) };
 }
 
 /** The prompt store that belongs to a record file (beside it; a baseline file has none). */

@@ -4,17 +4,22 @@
  * run is complete. A fresh run creates `run.jsonl` exclusively, so a folder another run already
  * writes to is an error rather than a mixed record. A resumed run writes beside the old files and
  * replaces them only at the end, so a failure leaves the previous record untouched.
+ *
+ * A finished sample that has to wait for an earlier one is also appended to `held-back.jsonl` at
+ * once, so a kill cannot lose it; --resume reads that file too. Once the record is committed every
+ * held-back sample is in it and the file is removed.
  */
-import { rename } from 'node:fs/promises';
+import { rm, rename } from 'node:fs/promises';
 import { stableStringify } from '../canonical.js';
 import { runPaths } from './runDir.js';
-import type { PromptStoreLine, RecordSummary, SampleRecord } from './types.js';
+import type { HeldBackLine, PromptStoreLine, RecordSummary, SampleRecord } from './types.js';
 import { JsonlWriter } from './writer.js';
 
 export class RunRecordWriter {
   private readonly record: JsonlWriter;
   private readonly prompts: JsonlWriter;
   private readonly storedPrompts = new Set<string>();
+  private heldBackFile: JsonlWriter | undefined;
   private readonly paths;
   private readonly targets;
 
@@ -45,24 +50,38 @@ export class RunRecordWriter {
     await this.record.writeRaw(`${text}\n`);
   }
 
+  /** A finished sample that waits for an earlier one: saved beside the record now, written into it in its turn. */
+  async heldBack(record: SampleRecord, prompt: PromptStoreLine | undefined): Promise<void> {
+    // Appended: during a resume the file may still hold the earlier run's held-back samples.
+    this.heldBackFile ??= new JsonlWriter(this.paths.heldBack, { append: true });
+    const line: HeldBackLine = prompt ? { sample: record, prompt } : { sample: record };
+    await this.heldBackFile.write(line);
+  }
+
   async summary(summary: RecordSummary): Promise<void> {
     await this.record.write(summary);
   }
 
-  /** Closes both files; a resumed run's files then replace the earlier ones. */
+  /**
+   * Closes the files; a resumed run's files then replace the earlier ones. The held-back file goes
+   * last: every sample in it is in the record by now (a reader skips the ones it finds in both).
+   */
   async commit(): Promise<void> {
     await this.record.close();
     await this.prompts.close();
+    await this.heldBackFile?.close();
     if (this.replacing) {
       await rename(this.targets.prompts, this.paths.prompts);
       await rename(this.targets.record, this.paths.record);
     }
+    await rm(this.paths.heldBack, { force: true });
   }
 
-  /** Closes without replacing anything: what a fresh run wrote stays, an earlier record stays. */
+  /** Closes without replacing anything: what a fresh run wrote stays, an earlier record stays, held-back samples stay. */
   async abandon(): Promise<void> {
     await this.record.close().catch(() => undefined);
     await this.prompts.close().catch(() => undefined);
+    await this.heldBackFile?.close().catch(() => undefined);
   }
 
   private async promptOnce(hash: string, line: () => string): Promise<void> {

@@ -23,6 +23,8 @@ export interface CheckLocation {
   line: number;
   /** Path of the check in the case, e.g. `checks[1]`. Default `check`. */
   field?: string;
+  /** What the scorer's default name starts with (`check` → `check:regex`). Default: the field. */
+  namePrefix?: string;
 }
 
 const common = {
@@ -108,7 +110,7 @@ export function checkFromSpec(spec: CheckSpec, where: CheckLocation): Scorer {
       const reserved = typeof value === 'string' ? reservedInPath(value) : undefined;
       if (reserved) throw new InputError(`"${value}" uses the reserved name "${reserved}"`, location(option), RESERVED_KEY_HINT);
     }
-    return { ...data, name: data.name ?? `${prefix}:${kind}` };
+    return { ...data, name: data.name ?? `${where.namePrefix ?? prefix}:${kind}` };
   };
   switch (type) {
     case 'contains':

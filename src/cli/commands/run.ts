@@ -52,7 +52,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   });
   const root = session.root;
   const stop = new AbortController();
-  const removeSignalHandler = installInterruptHandler(stop, flags.json === true);
+  const hardStop = new AbortController();
+  const interrupts = installInterruptHandler(stop, hardStop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
   try {
     const jobs = flags.resume ? await resumeJobs(session, flags.resume) : await freshJobs(session, suiteArgs, flags);
@@ -61,6 +62,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       if (stop.signal.aborted) break;
       const batch = flags.batch === true || job.overrides.batch === true;
       const header = { git: await session.gitInfo(), toolVersion: TOOL_VERSION };
+      // A batch run's wall time starts before its batch phase, which runs inside assemble().
+      const startedAtMs = performance.now();
       // The folder is claimed once the checks pass, so a refused run leaves nothing behind.
       let folder = job.resume;
       const claim = async () => (folder ??= await session.claimRunFolder(job.loaded, now));
@@ -89,6 +92,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       const resume = folder !== undefined;
       const { runDir, runId } = await claim();
       let result: RunResult;
+      interrupts.running = true;
       try {
         result = await runSuite(job.loaded, {
           provider: assembled.provider,
@@ -99,9 +103,12 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
           resume,
           progress: progressMode(flags),
           stopSignal: stop.signal,
+          hardStopSignal: hardStop.signal,
+          ...(batch ? { startedAtMs } : {}),
           meta: { overrides: job.overrides, provider: assembled.kind },
         });
       } finally {
+        interrupts.running = false;
         await assembled.close();
       }
       outcomes.push({ suite: job.loaded.suite.name, runDir, result });
@@ -110,7 +117,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       if (result.fatal) break;
     }
   } finally {
-    removeSignalHandler();
+    interrupts.remove();
   }
   if (flags.json) {
     process.stdout.write(
@@ -245,20 +252,33 @@ function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
   return ExitCode.passed;
 }
 
-/** First Ctrl-C: stop starting samples and finish the in-flight ones. Second: quit now. */
-function installInterruptHandler(stop: AbortController, quiet: boolean): () => void {
+/**
+ * First Ctrl-C: stop starting samples and finish the in-flight ones. Second, while a run is going:
+ * abandon the in-flight ones (--resume runs them) and write everything finished, which takes
+ * moments even when a scorer or a provider is stuck. Otherwise, or a third time: quit at once
+ * (samples held back are already on disk in the run folder).
+ */
+function installInterruptHandler(stop: AbortController, hardStop: AbortController, quiet: boolean): { running: boolean; remove(): void } {
+  const state = {
+    running: false,
+    remove: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
   const onSignal = () => {
-    if (stop.signal.aborted) {
-      process.stderr.write('\nstopping now; the record keeps every sample already written\n');
+    if (!stop.signal.aborted) {
+      stop.abort();
+      if (!quiet) process.stderr.write('\nstopping: finishing in-flight samples (Ctrl-C again to stop now, keeping every finished sample)\n');
+    } else if (state.running && !hardStop.signal.aborted) {
+      hardStop.abort();
+      process.stderr.write('\nstopping now: in-flight samples are left for --resume; writing the finished ones (Ctrl-C again to quit at once)\n');
+    } else {
+      process.stderr.write('\nquitting; the run folder keeps every sample already written\n');
       process.exit(130);
     }
-    stop.abort();
-    if (!quiet) process.stderr.write('\nstopping: finishing in-flight samples (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+  return state;
 }
