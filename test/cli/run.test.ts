@@ -136,6 +136,19 @@ describe('promptgold init', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/--force/);
     expect(await readFile(project.path('promptgold.config.json'), 'utf8')).toMatch(/"outDir"/);
+    expect(await readFile(project.path('.gitignore'), 'utf8')).toBe('# promptgold\n.promptgold/\nreports/runs/\n');
+    // Suite bundles go to the ignored .promptgold/tmp/, never beside the suite, and are gone after the run.
+    expect(await readdir(project.path('suites/capitals'))).toEqual(['capitals.eval.ts', 'prompts', 'recordings']);
+    expect(await readdir(project.path('.promptgold/tmp'))).toEqual([]);
+  });
+
+  it('adds to an existing .gitignore once', async () => {
+    project = await tempProject({ '.gitignore': 'node_modules/\n.promptgold' });
+    await linkPromptgold(project.root);
+    expect((await runCli(['init'], project.root)).code).toBe(0);
+    expect(await readFile(project.path('.gitignore'), 'utf8')).toBe('node_modules/\n.promptgold\n# promptgold\nreports/runs/\n');
+    expect((await runCli(['init', '--force'], project.root)).code).toBe(0);
+    expect(await readFile(project.path('.gitignore'), 'utf8')).toBe('node_modules/\n.promptgold\n# promptgold\nreports/runs/\n');
   });
 });
 
