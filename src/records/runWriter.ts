@@ -11,15 +11,17 @@
  */
 import { rm, rename } from 'node:fs/promises';
 import { stableStringify } from '../canonical.js';
-import { runPaths } from './runDir.js';
+import { holdRunFolder, runPaths } from './runDir.js';
 import type { HeldBackLine, PromptStoreLine, RecordSummary, SampleRecord } from './types.js';
 import { JsonlWriter } from './writer.js';
 
 export class RunRecordWriter {
-  private readonly record: JsonlWriter;
-  private readonly prompts: JsonlWriter;
+  // Opened by header(), once the folder is known to be this writer's: nothing is touched before.
+  private recordFile: JsonlWriter | undefined;
+  private promptsFile: JsonlWriter | undefined;
   private readonly storedPrompts = new Set<string>();
   private heldBackFile: JsonlWriter | undefined;
+  private hold: { release(): Promise<void> } | undefined;
   private readonly paths;
   private readonly targets;
 
@@ -29,14 +31,32 @@ export class RunRecordWriter {
     this.targets = replacing
       ? { record: `${this.paths.record}.resume.tmp`, prompts: `${this.paths.prompts}.resume.tmp` }
       : { record: this.paths.record, prompts: this.paths.prompts };
-    this.record = new JsonlWriter(this.targets.record, { exclusive: !replacing });
-    this.prompts = new JsonlWriter(this.targets.prompts);
   }
 
-  /** The header line, already serialized (a resumed run keeps its original bytes). Fails when the folder is taken. */
+  private get record(): JsonlWriter {
+    if (!this.recordFile) throw new Error('RunRecordWriter: header() first');
+    return this.recordFile;
+  }
+
+  private get prompts(): JsonlWriter {
+    if (!this.promptsFile) throw new Error('RunRecordWriter: header() first');
+    return this.promptsFile;
+  }
+
+  /**
+   * The header line, already serialized (a resumed run keeps its original bytes). Fails when the
+   * folder is taken: its record exists (a fresh run) or another live process holds it (a resume).
+   */
   async header(text: string): Promise<void> {
-    await this.record.opened();
-    await this.record.writeRaw(`${text}\n`);
+    if (!this.replacing) {
+      this.recordFile = new JsonlWriter(this.targets.record, { exclusive: true });
+      await this.recordFile.opened();
+    }
+    this.hold = await holdRunFolder(this.paths.dir);
+    this.recordFile ??= new JsonlWriter(this.targets.record);
+    this.promptsFile = new JsonlWriter(this.targets.prompts);
+    await this.recordFile.opened();
+    await this.recordFile.writeRaw(`${text}\n`);
   }
 
   async sample(record: SampleRecord, prompt: PromptStoreLine | undefined): Promise<void> {
@@ -75,13 +95,15 @@ export class RunRecordWriter {
       await rename(this.targets.record, this.paths.record);
     }
     await rm(this.paths.heldBack, { force: true });
+    await this.hold?.release();
   }
 
   /** Closes without replacing anything: what a fresh run wrote stays, an earlier record stays, held-back samples stay. */
   async abandon(): Promise<void> {
-    await this.record.close().catch(() => undefined);
-    await this.prompts.close().catch(() => undefined);
+    await this.recordFile?.close().catch(() => undefined);
+    await this.promptsFile?.close().catch(() => undefined);
     await this.heldBackFile?.close().catch(() => undefined);
+    await this.hold?.release();
   }
 
   private async promptOnce(hash: string, line: () => string): Promise<void> {
