@@ -8,6 +8,7 @@
 import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfrastructureError, InputError } from '../errors.js';
+import { redactKnownSecrets } from '../secrets.js';
 
 export interface RunMeta {
   runId: string;
@@ -158,7 +159,7 @@ export async function readMeta(dir: string): Promise<RunMeta | undefined> {
 export async function writeMeta(dir: string, meta: RunMeta): Promise<void> {
   const file = join(dir, META_FILE);
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFile(temporary, redactKnownSecrets(`${JSON.stringify(meta, null, 2)}\n`));
   await rename(temporary, file);
 }
 

@@ -9,6 +9,7 @@ import { stableStringify } from '../../canonical.js';
 import type { GoldenCase } from '../../datasets/types.js';
 import { importSuites, loadSuite } from '../../engine/loadSuite.js';
 import { InputError } from '../../errors.js';
+import { redactKnownSecrets } from '../../secrets.js';
 import { loadModelTable, smallestContextWindow } from '../../providers/pricing.js';
 import { parseIntegerOption, parseListOption } from '../options.js';
 
@@ -40,7 +41,7 @@ export async function chaosCommand(suiteFile: string | undefined, flags: ChaosFl
   if (flags.out) {
     const file = resolve(flags.out);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : ''));
+    await writeFile(file, redactKnownSecrets(generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : '')));
     process.stdout.write(`wrote ${generated.length} chaos cases to ${flags.out}\n`);
   }
   process.stdout.write(formatPreview(generated, loaded.cases.length - generated.length, Boolean(flags.out)));

@@ -4,9 +4,11 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { InfrastructureError } from '../../errors.js';
+import { registerSecret } from '../../secrets.js';
 import type { RateLimiter } from '../pacing.js';
 import type { ModelTable } from '../pricing.js';
 import { AttemptCounter, countingFetch, type FetchFunction } from './attempts.js';
+import { showSdkDeprecationWarningsOnce } from './sdkWarnings.js';
 
 export type ApiKeySource = string | (() => string | Promise<string>);
 
@@ -65,7 +67,9 @@ export interface SdkHandle {
 
 export async function createSdkHandle(options: AnthropicProviderOptions): Promise<SdkHandle> {
   const apiKey = await resolveApiKey(options.apiKey);
+  registerSecret(apiKey); // redacted from everything promptgold writes
   const { default: AnthropicClient } = await import('@anthropic-ai/sdk');
+  showSdkDeprecationWarningsOnce();
   const attempts = new AttemptCounter();
   const client = new AnthropicClient({
     apiKey,
