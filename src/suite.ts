@@ -49,6 +49,11 @@ export interface SuiteDefinition {
   /** Per-sample timeout in ms (default 120 000). */
   timeoutMs?: number;
   /**
+   * Time bound of each scorer on each sample, in ms (default 600 000, or three per-sample timeouts
+   * if that is longer). A scorer that overruns it ends as an errored score and the run goes on.
+   */
+  scorerTimeoutMs?: number;
+  /**
    * Which provider answers: `replay` (recorded responses), `anthropic`, a function target (the
    * user's own code), or any Provider object. The CLI's `--provider` overrides it.
    */

@@ -5,8 +5,13 @@
  */
 import { Command, Option } from 'commander';
 import { ExitCode, PromptgoldError } from '../errors.js';
+import { redactStream } from '../secrets.js';
 import { TOOL_VERSION } from '../version.js';
 import { collect } from './options.js';
+
+// Console output is written here too: the key never reaches a terminal or a CI log.
+redactStream(process.stdout);
+redactStream(process.stderr);
 
 const program = new Command();
 program

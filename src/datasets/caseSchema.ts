@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GoldenCase } from './types.js';
 import { caseIdFromVars } from './caseId.js';
+import { reservedSegment } from '../reservedKeys.js';
 import { problemsFromZod, typeName, type Problem } from './problems.js';
 
 const humanLabelSchema = z.strictObject({
@@ -38,6 +39,13 @@ export type CaseValidation = { ok: true; value: GoldenCase } | { ok: false; prob
 export function validateCase(raw: unknown, origin: GoldenCase['origin']): CaseValidation {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ line: origin.line, message: `expected a case object, got ${typeName(raw)}` }] };
+  }
+  const vars = (raw as { vars?: unknown }).vars;
+  const reserved = vars !== null && typeof vars === 'object' && !Array.isArray(vars) ? reservedSegment(Object.keys(vars)) : undefined;
+  if (reserved) {
+    // zod would drop a `__proto__` key without a word; a variable named like this is refused instead.
+    const message = `the variable name "${reserved}" is reserved (__proto__, constructor and prototype reach the prototype of every object); rename it`;
+    return { ok: false, problems: [{ line: origin.line, field: `vars.${reserved}`, message }] };
   }
   const parsed = caseSchema.safeParse(raw);
   if (!parsed.success) {

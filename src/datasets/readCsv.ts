@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { reservedSegment } from '../reservedKeys.js';
 import type { ProblemList } from './problems.js';
 import type { RawCase } from './rawCase.js';
 
@@ -56,6 +57,12 @@ function checkHeader(columns: string[], line: number, problems: ProblemList): bo
     } else if (seen.has(column)) {
       problems.add({ line, field: column, message: `column "${column}" appears twice in the header row` });
       ok = false;
+    } else {
+      const reserved = reservedSegment(column.split('.'));
+      if (reserved) {
+        problems.add({ line, field: column, message: `column "${column}" uses the reserved name "${reserved}" (__proto__, constructor and prototype would reach the prototype of every object); rename the column` });
+        ok = false;
+      }
     }
     seen.add(column);
   });
@@ -103,10 +110,11 @@ function jsonOrText(cell: string): unknown {
   }
 }
 
+/** Header names were checked for reserved segments; reads still look at own keys only. */
 function setNested(target: Record<string, unknown>, path: string[], value: unknown): void {
   let current = target;
   path.slice(0, -1).forEach((key) => {
-    const next = current[key];
+    const next = Object.hasOwn(current, key) ? current[key] : undefined;
     if (next === null || typeof next !== 'object' || Array.isArray(next)) current[key] = {};
     current = current[key] as Record<string, unknown>;
   });

@@ -14,7 +14,7 @@ import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
 import { buildRequest } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
-import { planSamples, type PlannedSample } from './plan.js';
+import { planSamples, planSize, type PlannedSample } from './plan.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
@@ -58,7 +58,7 @@ export function batchCustomId(index: number): string {
 }
 
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
-  const done = await finishedSampleIndices(options.runDir, options.redoErrors === true);
+  const done = await finishedSampleIndices(options.runDir, { planned: planSize(loaded.plan), redoErrors: options.redoErrors === true });
   const keyOfCustomId = new Map<string, string>();
   const requestOfCustomId = new Map<string, GenerationRequest>();
   for (const planned of planSamples(loaded.plan)) {

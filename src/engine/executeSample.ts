@@ -1,7 +1,8 @@
 /**
  * One sample, start to end: render → request → provider (with a hard timeout) → scorers → record.
  * Every path ends in a SampleRecord: a provider error becomes a classified `error`, a scorer that
- * throws becomes an errored score. Only an abort of the whole run returns `undefined` (not done).
+ * throws or overruns its time bound becomes an errored score. Only an abort of the whole run
+ * (while the provider or a scorer is still working) returns `undefined` (not done).
  */
 import { sha256Hex } from '../canonical.js';
 import { errorMessage } from '../errors.js';
@@ -9,7 +10,7 @@ import { ProviderError, type Generation, type GenerationRequest, type Provider, 
 import type { RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
-import { runScorer, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { runScorer, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { PlannedSample } from './plan.js';
 
 export interface SourceResult {
@@ -22,6 +23,8 @@ export interface SampleEnvironment {
   provider: Provider;
   scorersFor(sample: PlannedSample): Scorer[];
   timeoutMs: number;
+  /** Time bound of each scorer (see runScorer). */
+  scorerTimeoutMs: number;
   /** Aborted when the run stops hard (fatal provider error, second Ctrl-C). */
   runSignal: AbortSignal;
   scorerContext: Omit<ScorerContext, 'signal'>;
@@ -104,10 +107,12 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   let fatal: ProviderError | undefined;
   for (const scorer of env.scorersFor(planned)) {
     try {
-      scores.push(await runScorer(scorer, sample, scorerContext));
+      scores.push(await runScorer(scorer, sample, scorerContext, env.scorerTimeoutMs));
     } catch (error) {
-      // Only an error that will fail every sample gets here (a judge's bad key, unknown model,
-      // spend limit): the sample records it and the run stops.
+      // A hard stop while a scorer was still working: the sample is not done, --resume runs it.
+      if (error instanceof ScoringAborted) return undefined;
+      // Otherwise only an error that will fail every sample gets here (a judge's bad key, unknown
+      // model, spend limit): the sample records it and the run stops.
       if (env.runSignal.aborted && !(error instanceof ProviderError)) return undefined;
       fatal = asProviderError(error);
       scores.push({ name: scorer.name, score: 0, pass: false, reason: `judge error: ${fatal.message}`, error: fatal.message, judgeUsage: emptyJudgeUsage() });

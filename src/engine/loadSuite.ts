@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
+import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { loadDataset, selectCases } from '../datasets/index.js';
 import type { CaseSelection, Dataset, GoldenCase } from '../datasets/types.js';
 import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
@@ -36,6 +37,8 @@ export interface LoadedSuite {
   maxErrorRate: number;
   concurrency: number;
   timeoutMs: number;
+  /** Time bound of each scorer on each sample. */
+  scorerTimeoutMs: number;
   seed: number;
   recordingsFile: string;
   headerOptions: Record<string, unknown>;
@@ -58,6 +61,11 @@ export interface SuiteOverrides {
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * A scorer's default time bound: generous, so it never fires on a slow or loaded machine (a judge
+ * may wait for the rate limiter and retry its calls), only on a scorer that is stuck.
+ */
+export const DEFAULT_SCORER_TIMEOUT_MS = 600_000;
 
 /** Import a suite file (TypeScript loaded at run time through tsx) and return the suites it exports. */
 export async function importSuites(file: string): Promise<Suite[]> {
@@ -109,6 +117,7 @@ const suiteShape = z.object({
   maxErrorRate: z.number().min(0).max(1).optional(),
   concurrency: z.number().int().min(1).max(10_000).optional(),
   timeoutMs: z.number().int().min(1).optional(),
+  scorerTimeoutMs: z.number().int().min(1).optional(),
   versions: z.array(z.string()).optional(),
   seed: z.number().int().optional(),
 });
@@ -119,9 +128,14 @@ export function validateSuite(suite: Suite, file: string, overrides: Pick<SuiteO
     throw new InputError('the suite names no models', { file, field: 'models' }, "add models: ['claude-haiku-4-5'] to the suite, or pass --model <id> to the command");
   }
   const result = suiteShape.safeParse(suite.models === undefined ? { ...suite, models: overrides.models } : suite);
-  if (result.success) return;
-  const issue = result.error.issues[0]!;
-  throw new InputError(issue.message, { file, field: issue.path.join('.') || undefined }, 'see the suite reference in the README');
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new InputError(issue.message, { file, field: issue.path.join('.') || undefined }, 'see the suite reference in the README');
+  }
+  // Scorer names become keys of summaries and comparisons.
+  suite.scorers.forEach((scorer, index) => {
+    if (reservedSegment([scorer.name])) throw new InputError(`the scorer name "${scorer.name}" is reserved`, { file, field: `scorers[${index}].name` }, RESERVED_KEY_HINT);
+  });
 }
 
 export async function loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}, root = process.cwd()): Promise<LoadedSuite> {
@@ -172,7 +186,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     if (!goldenCase.checks?.length) continue;
     caseScorers.set(
       goldenCase.id,
-      goldenCase.checks.map((spec) => checkFromSpec(spec, { file: rel(goldenCase.origin.file), line: goldenCase.origin.line })),
+      // Errors point at `checks[1]`; scorers keep the shared name `check:<type>` across cases.
+      goldenCase.checks.map((spec, index) => checkFromSpec(spec, { file: rel(goldenCase.origin.file), line: goldenCase.origin.line, field: `checks[${index}]`, namePrefix: 'check' })),
     );
   }
   const invariants = suite.chaos?.invariants ?? [];
@@ -181,6 +196,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
   const concurrency = overrides.concurrency ?? suite.concurrency ?? 8;
   const timeoutMs = overrides.timeoutMs ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // A judge's calls use the per-request timeout too, with retries: the default bound leaves room for three.
+  const scorerTimeoutMs = suite.scorerTimeoutMs ?? Math.max(DEFAULT_SCORER_TIMEOUT_MS, 3 * timeoutMs);
   const threshold = suite.threshold ?? null;
   const maxErrorRate = overrides.maxErrorRate ?? suite.maxErrorRate ?? 0;
   const recordingsFile = suite.recordings ? at(suite.recordings) : join(directory, 'recordings', `${suite.name}.jsonl`);
@@ -201,6 +218,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     maxErrorRate,
     concurrency,
     timeoutMs,
+    scorerTimeoutMs,
     seed,
     recordingsFile,
     headerOptions: {
@@ -208,6 +226,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
       threshold,
       maxErrorRate,
       timeoutMs,
+      ...(suite.scorerTimeoutMs !== undefined ? { scorerTimeoutMs } : {}),
       select: selection,
       chaos: Boolean(overrides.chaos && suite.chaos),
       scorers: suite.scorers.map((s) => s.name),

@@ -2,6 +2,8 @@
  * Runs a loaded suite into a run folder: plan → ordered bounded-concurrency execution → record
  * lines streamed in plan order → summary. Resumes an interrupted run by merging the samples it
  * already has with the ones still to do, so each sample ends in the record exactly once.
+ * A finished sample that waits behind a slow or stuck earlier one is saved to the held-back file
+ * within HELD_BACK_AFTER_MS, so whatever finished is on disk even if the process is killed.
  */
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
@@ -32,6 +34,13 @@ export interface RunOptions extends HeaderContext {
   progress?: ProgressMode;
   /** Graceful stop (first Ctrl-C): no new samples start, in-flight ones finish and are recorded. */
   stopSignal?: AbortSignal;
+  /**
+   * Hard stop (second Ctrl-C): in-flight samples are abandoned (--resume runs them), everything
+   * finished is written, and the run ends as interrupted.
+   */
+  hardStopSignal?: AbortSignal;
+  /** When this invocation's work on the run began (performance.now()), if before runSuite: a batch phase. */
+  startedAtMs?: number;
   /** Providers for judge calls of rubric scorers, by judge model. */
   judge?: (model: string) => Provider;
   /** Extra fields for meta.json (the CLI stores its plan-shaping flags there). */
@@ -88,7 +97,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     startedAt: previousMeta?.startedAt ?? new Date().toISOString(),
   };
   await writeMeta(options.runDir, meta);
-  const startedAt = performance.now();
+  const startedAt = options.startedAtMs ?? performance.now();
 
   const summary = new SummaryBuilder(loaded);
   for (const prompt of loaded.prompts) for (const model of loaded.models) summary.declareCell(prompt.template.version, model);
@@ -96,6 +105,9 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const runController = new AbortController();
   // Every in-flight sample listens for a hard stop: more than Node's default of 10 is expected.
   setMaxListeners(Number.POSITIVE_INFINITY, runController.signal);
+  const hardStop = () => runController.abort(new Error('stopped by the user'));
+  if (options.hardStopSignal?.aborted) hardStop();
+  options.hardStopSignal?.addEventListener('abort', hardStop, { once: true });
   let fatal: ProviderError | undefined;
   let written = 0;
   /** Samples recorded as not run, which --resume runs: budget skips, batch requests that expired or were canceled. */
@@ -143,6 +155,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
           provider: options.provider,
           scorersFor: (p) => loaded.scorersFor(p.case),
           timeoutMs: loaded.timeoutMs,
+          scorerTimeoutMs: loaded.scorerTimeoutMs,
           runSignal: runController.signal,
           scorerContext: options.judge ? { judge: options.judge } : {},
           sourceResult: (sample) => sources.awaitSource(sample),
@@ -151,6 +164,12 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
         return executed;
       },
       onResult,
+      heldBack: {
+        afterMs: HELD_BACK_AFTER_MS,
+        save: async (executed) => {
+          if (executed) await writer.heldBack(executed.record, executed.prompt);
+        },
+      },
     });
     await copyPreviousUntil(Number.POSITIVE_INFINITY);
 
@@ -166,6 +185,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     await writer.abandon();
     throw error;
   } finally {
+    options.hardStopSignal?.removeEventListener('abort', hardStop);
     progress.stop();
     const reason = fatal ? fatal.message : status === 'incomplete' ? notRunReason(notRun) : undefined;
     // A finished retry pass is over; an interrupted one is continued by --resume.
@@ -179,6 +199,10 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     });
   }
 }
+
+/** How long a finished sample may wait in memory for an earlier one before it is saved to the held-back file. */
+const HELD_BACK_AFTER_MS = 200;
+
 
 function notRunReason(notRun: { budget: number; batch: number }): string {
   const parts: string[] = [];

@@ -5,6 +5,11 @@
  * positions of the oldest unfinished one. The window keeps memory bounded (only that many results
  * can wait for an earlier straggler) and lets the record be written in plan order as results
  * stream in, so records are deterministic without a sort at the end.
+ *
+ * A result that waits behind an earlier, unfinished item is in memory only. With `heldBack`, every
+ * result still waiting after a while is handed over once so it can be saved elsewhere (the run
+ * folder's held-back file): a stuck item can no longer keep finished work from the disk. The check
+ * runs on a timer, so the common case (results emitted at once) costs nothing per item.
  */
 
 export interface OrderedRunOptions<T, R> {
@@ -16,30 +21,60 @@ export interface OrderedRunOptions<T, R> {
   onResult: (result: R, item: T) => void | Promise<void>;
   /** Checked before starting each item: true stops starting new work (in-flight items finish). */
   shouldStop?: () => boolean;
+  /** Results that have waited between `afterMs` and twice that for an earlier item go to `save`, once each. */
+  heldBack?: { afterMs: number; save: (result: R, item: T) => void | Promise<void> };
+}
+
+interface Waiting<T, R> {
+  result: R;
+  item: T;
+  /** Seen waiting by one tick of the held-back timer; the next tick saves it. */
+  seen: boolean;
+  saved: boolean;
 }
 
 export async function runOrdered<T, R>(items: Iterable<T>, options: OrderedRunOptions<T, R>): Promise<{ started: number }> {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const window = Math.max(concurrency, options.window ?? concurrency * 8);
   const iterator = items[Symbol.iterator]();
-  const finished = new Map<number, { result: R; item: T }>();
+  const finished = new Map<number, Waiting<T, R>>();
   let started = 0;
   let emitted = 0;
   let inFlight = 0;
   let exhausted = false;
   let failure: unknown;
   let emitting: Promise<void> = Promise.resolve();
+  let saving: Promise<void> = Promise.resolve();
+  const heldBack = options.heldBack;
+  const timer = heldBack ? setInterval(() => saveWaiting(heldBack.save), heldBack.afterMs) : undefined;
+  timer?.unref();
+
+  const saveWaiting = (save: (result: R, item: T) => void | Promise<void>) => {
+    for (const waiting of finished.values()) {
+      if (waiting.saved) continue;
+      if (!waiting.seen) {
+        waiting.seen = true;
+        continue;
+      }
+      waiting.saved = true;
+      saving = saving.then(() => save(waiting.result, waiting.item)).catch((error: unknown) => {
+        failure ??= error;
+      });
+    }
+  };
 
   return new Promise((resolve, reject) => {
     const settleIfDone = () => {
       if (inFlight > 0) return;
+      const done = failure !== undefined || exhausted || options.shouldStop?.();
+      if (!done) return;
+      clearInterval(timer);
+      const drained = Promise.all([emitting, saving]);
       if (failure !== undefined) {
-        emitting.then(() => reject(failure), reject);
+        drained.then(() => reject(failure), reject);
         return;
       }
-      if (exhausted || options.shouldStop?.()) {
-        emitting.then(() => resolve({ started }), reject);
-      }
+      drained.then(() => (failure !== undefined ? reject(failure) : resolve({ started })), reject);
     };
 
     const emitReady = async () => {
@@ -69,7 +104,7 @@ export async function runOrdered<T, R>(items: Iterable<T>, options: OrderedRunOp
         inFlight++;
         options.worker(item).then(
           (result) => {
-            finished.set(position, { result, item });
+            finished.set(position, { result, item, seen: false, saved: false });
             emitting = emitting.then(emitReady).catch((error: unknown) => {
               failure ??= error;
             });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex, stableStringify } from '../canonical.js';
+import { redactKnownSecrets } from '../secrets.js';
 import { generationKey } from './requestKey.js';
 import { toRecordedResponse } from './recordingFile.js';
 import type { GenerateContext, Generation, GenerationRequest, Provider } from './types.js';
@@ -51,6 +52,6 @@ async function writeCached(file: string, generation: Generation): Promise<void> 
   await mkdir(join(file, '..'), { recursive: true });
   // Unique per write: two samples with the same key (identical requests) may finish together.
   const temporary = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temporary, stableStringify(stored));
+  await writeFile(temporary, redactKnownSecrets(stableStringify(stored)));
   await rename(temporary, file);
 }

@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
+import { redactKnownSecrets } from '../secrets.js';
 import type { Generation, StopReason, TokenUsage } from './types.js';
 
 export interface RecordedGeneration {
@@ -75,7 +76,7 @@ export async function writeRecordings(file: string, entries: Iterable<RecordedGe
   const body = keys.map((key) => stableStringify(merged.get(key))).join('\n') + (keys.length ? '\n' : '');
   await mkdir(dirname(file), { recursive: true });
   const temporary = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temporary, body);
+  await writeFile(temporary, redactKnownSecrets(body));
   await rename(temporary, file);
   return keys.length;
 }

@@ -1,15 +1,18 @@
 /**
  * Reading an earlier record to continue it (`--resume`): which samples are finished and kept, the
  * header line to keep byte for byte, the stored prompts, and a cursor that hands the kept sample
- * lines back in plan order so the new record interleaves them with fresh samples.
+ * lines back in plan order so the new record interleaves them with fresh samples. Samples saved in
+ * the held-back file (finished, but still waiting for an earlier one when the run stopped) are
+ * kept too, merged into plan order.
  */
 import { access } from 'node:fs/promises';
+import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import { isResumableError } from '../providers/types.js';
 import { readPromptStoreLines } from './promptStore.js';
-import { checkHeader, readRecordLines, type ReadLine } from './reader.js';
+import { checkHeader, readJsonlObjects, readRecordLines, type ReadLine } from './reader.js';
 import { runPaths } from './runDir.js';
-import type { RecordLine, SampleAttempt, SampleRecord } from './types.js';
+import type { HeldBackLine, RecordLine, SampleAttempt, SampleRecord } from './types.js';
 
 /**
  * Whether a recorded sample is finished. Samples that never ran are not (budget skips, batch
@@ -20,7 +23,7 @@ export function isFinishedSample(sample: SampleRecord, redoErrors = false): bool
   return redoErrors ? sample.error === undefined : !isResumableError(sample.error);
 }
 
-/** The history a redone sample carries: its earlier attempts' errors (a budget skip was no attempt). */
+/** The history a redone sample carries: its earlier attempts' errors (a sample that never ran was no attempt). */
 function historyOf(sample: SampleRecord): SampleAttempt[] | undefined {
   const earlier = sample.history ?? [];
   if (!sample.error || isResumableError(sample.error)) return earlier.length ? earlier : undefined;
@@ -49,14 +52,21 @@ export class PreviousRecord {
   private cursor: KeptSample | undefined;
   private exhausted = false;
   private lines: AsyncGenerator<ReadLine> | undefined;
+  /** The next kept line of the record file, read ahead to merge with the held-back samples. */
+  private fromFile: KeptSample | undefined;
+  private fileDone = false;
+  private heldBackPosition = 0;
 
   private constructor(
     readonly file: string,
     readonly headerText: string,
-    /** Indices of the samples kept from this record. */
+    /** Indices of the samples kept from this record (its file and its held-back samples). */
     readonly kept: ReadonlySet<number>,
+    private readonly keptInFile: ReadonlySet<number>,
     /** The earlier prompt store, hash → its line. */
     readonly promptLines: ReadonlyMap<string, string>,
+    /** Kept samples found only in the held-back file, in plan order. */
+    private readonly heldBack: readonly KeptSample[],
     private readonly histories: ReadonlyMap<number, SampleAttempt[]>,
   ) {}
 
@@ -68,6 +78,7 @@ export class PreviousRecord {
   /** Reads the record of `runDir` once to find the kept samples; checks that it is one plan, in order, without duplicates. */
   static async open(runDir: string, options: PreviousRecordOptions): Promise<PreviousRecord> {
     const paths = runPaths(runDir);
+    const keep = (sample: SampleRecord) => isFinishedSample(sample, options.redoErrors);
     let headerText: string | undefined;
     const kept = new Set<number>();
     const histories = new Map<number, SampleAttempt[]>();
@@ -89,7 +100,7 @@ export class PreviousRecord {
         checkSampleLine(value, { file: paths.record, line, seen, lastIndex, planned: options.planned });
         seen.set(value.index, line);
         lastIndex = value.index;
-        if (isFinishedSample(value, options.redoErrors)) {
+        if (keep(value)) {
           kept.add(value.index);
           options.onKept?.(value);
         } else {
@@ -101,7 +112,24 @@ export class PreviousRecord {
     if (headerText === undefined) throw new InputError('the record has no header line: nothing to resume', { file: paths.record, line: 1 }, 'start a new run');
     const promptLines = new Map<string, string>();
     for await (const { value, text } of readPromptStoreLines(paths.prompts)) promptLines.set(value.hash, text);
-    return new PreviousRecord(paths.record, headerText, kept, promptLines, histories);
+    const keptInFile = new Set(kept);
+    const heldBack: KeptSample[] = [];
+    for await (const { sample, prompt } of readHeldBack(paths.heldBack, options.planned)) {
+      // Already kept: written into the record in its turn as well, or saved twice.
+      if (kept.has(sample.index)) continue;
+      if (!keep(sample)) {
+        const history = historyOf(sample);
+        if (history) histories.set(sample.index, history);
+        continue;
+      }
+      histories.delete(sample.index);
+      if (prompt && !promptLines.has(prompt.hash)) promptLines.set(prompt.hash, stableStringify(prompt));
+      kept.add(sample.index);
+      options.onKept?.(sample);
+      heldBack.push({ index: sample.index, text: stableStringify(sample), sample });
+    }
+    heldBack.sort((a, b) => a.index - b.index);
+    return new PreviousRecord(paths.record, headerText, kept, keptInFile, promptLines, heldBack, histories);
   }
 
   /** Hands every kept sample whose index is below `index` to `sink`, in plan order. */
@@ -122,15 +150,52 @@ export class PreviousRecord {
     }
   }
 
+  /** The kept sample with the lowest index of the two sources (record file, held-back samples). */
   private async nextKept(): Promise<KeptSample | undefined> {
+    if (!this.fromFile && !this.fileDone) {
+      this.fromFile = await this.nextKeptInFile();
+      this.fileDone = this.fromFile === undefined;
+    }
+    const held = this.heldBack[this.heldBackPosition];
+    if (held && (!this.fromFile || held.index < this.fromFile.index)) {
+      this.heldBackPosition++;
+      return held;
+    }
+    const next = this.fromFile;
+    this.fromFile = undefined;
+    return next;
+  }
+
+  private async nextKeptInFile(): Promise<KeptSample | undefined> {
     this.lines ??= readRecordLines(this.file);
     for (;;) {
       const next = await this.lines.next();
       if (next.done) return undefined;
       const value: RecordLine = next.value.value;
-      if (value.type !== 'sample' || !this.kept.has(value.index)) continue;
+      if (value.type !== 'sample' || !this.keptInFile.has(value.index)) continue;
       return { index: value.index, text: next.value.text, sample: value };
     }
+  }
+}
+
+const HELD_BACK_HINT = 'the file holds finished samples saved ahead of their turn: delete the bad line (its sample is run again) and resume';
+
+/**
+ * The held-back file's samples (none when there is no file). A torn last line is ignored, like in
+ * the record; any other damage is an input error with file and line.
+ */
+async function* readHeldBack(file: string, planned: number): AsyncGenerator<HeldBackLine> {
+  if (!(await access(file).then(() => true, () => false))) return;
+  for await (const { value, line } of readJsonlObjects(file)) {
+    const { sample, prompt } = value as Partial<HeldBackLine>;
+    if (sample === null || typeof sample !== 'object' || sample.type !== 'sample') {
+      throw new InputError('expected { "sample": { "type": "sample", … } }', { file, line, field: 'sample' }, HELD_BACK_HINT);
+    }
+    if (!Number.isInteger(sample.index) || sample.index < 0 || sample.index >= planned) {
+      throw new InputError(`sample index ${String(sample.index)} is outside the plan of ${planned} samples`, { file, line, field: 'sample.index' }, HELD_BACK_HINT);
+    }
+    const validPrompt = prompt !== null && typeof prompt === 'object' && typeof prompt.hash === 'string' ? prompt : undefined;
+    yield validPrompt ? { sample, prompt: validPrompt } : { sample };
   }
 }
 
@@ -155,13 +220,16 @@ function checkSampleLine(
   }
 }
 
-/** Indices of the finished samples in a run folder's record (none when it has no record yet). */
-export async function finishedSampleIndices(runDir: string, redoErrors = false): Promise<Set<number>> {
+/** Indices of the finished samples in a run folder's record and held-back file (none when it has no record yet). */
+export async function finishedSampleIndices(runDir: string, options: { planned?: number; redoErrors?: boolean } = {}): Promise<Set<number>> {
   const done = new Set<number>();
-  const file = runPaths(runDir).record;
-  if (!(await access(file).then(() => true, () => false))) return done;
-  for await (const { value } of readRecordLines(file)) {
-    if (value.type === 'sample' && isFinishedSample(value, redoErrors)) done.add(value.index);
+  const paths = runPaths(runDir);
+  if (!(await access(paths.record).then(() => true, () => false))) return done;
+  for await (const { value } of readRecordLines(paths.record)) {
+    if (value.type === 'sample' && isFinishedSample(value, options.redoErrors)) done.add(value.index);
+  }
+  for await (const { sample } of readHeldBack(paths.heldBack, options.planned ?? Number.POSITIVE_INFINITY)) {
+    if (isFinishedSample(sample, options.redoErrors)) done.add(sample.index);
   }
   return done;
 }

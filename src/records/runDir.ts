@@ -1,11 +1,14 @@
 /**
- * The run folder: `run.jsonl` (the record), `prompts.jsonl` (unique rendered prompts) and
- * `meta.json` (status, timings, the flags that shaped the plan). This module is the only place
- * that knows those names; every other module asks it for paths.
+ * The run folder: `run.jsonl` (the record), `prompts.jsonl` (unique rendered prompts),
+ * `meta.json` (status, timings, the flags that shaped the plan), while a run is unfinished
+ * `held-back.jsonl` (finished samples still waiting for an earlier one before they can go into
+ * the record in plan order), and while a process writes the folder `run.lock`. This module is the
+ * only place that knows those names; every other module asks it for paths.
  */
-import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InfrastructureError, InputError } from '../errors.js';
+import { redactKnownSecrets } from '../secrets.js';
 
 export interface RunMeta {
   runId: string;
@@ -30,16 +33,82 @@ export interface RunMeta {
 const RUN_FILE = 'run.jsonl';
 const PROMPTS_FILE = 'prompts.jsonl';
 const META_FILE = 'meta.json';
+const HELD_BACK_FILE = 'held-back.jsonl';
+const LOCK_FILE = 'run.lock';
 
 export interface RunPaths {
   dir: string;
   record: string;
   prompts: string;
   meta: string;
+  /** Finished samples not yet in the record, saved so a kill cannot lose them; gone once the run ends. */
+  heldBack: string;
+  /** The id of the process writing the folder, while it does. */
+  lock: string;
 }
 
 export function runPaths(dir: string): RunPaths {
-  return { dir, record: join(dir, RUN_FILE), prompts: join(dir, PROMPTS_FILE), meta: join(dir, META_FILE) };
+  return {
+    dir,
+    record: join(dir, RUN_FILE),
+    prompts: join(dir, PROMPTS_FILE),
+    meta: join(dir, META_FILE),
+    heldBack: join(dir, HELD_BACK_FILE),
+    lock: join(dir, LOCK_FILE),
+  };
+}
+
+/**
+ * Holds a run folder for this process until `release` is called: one writer at a time, whether a
+ * fresh run, a resume, or a second `--resume` started by mistake while the first still runs. A
+ * lock left by a process that is gone (killed) is taken over. Fails loudly when a live process
+ * holds the folder.
+ */
+export async function holdRunFolder(dir: string): Promise<{ release(): Promise<void> }> {
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(`${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
+      await handle.close();
+      return { release: () => unlink(file).catch(() => undefined) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(error, file);
+    }
+    const holder = await lockHolder(file);
+    if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
+      throw new InfrastructureError(
+        `${file}: the run folder is in use by process ${holder}, which is still writing it`,
+        `wait for that run to end (or stop it), then try again; if no promptgold process is running, delete ${LOCK_FILE}`,
+      );
+    }
+    await unlink(file).catch(() => undefined); // left by a process that is gone
+  }
+}
+
+function lockError(error: unknown, file: string): Error {
+  if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+    return new InfrastructureError(`${file}: another process took the run folder at the same moment`, 'try again once it has finished', error);
+  }
+  return error as Error;
+}
+
+async function lockHolder(file: string): Promise<number | undefined> {
+  try {
+    const pid = (JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown }).pid;
+    return typeof pid === 'number' ? pid : undefined;
+  } catch {
+    return undefined; // unreadable: written by a process killed mid-write
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The prompt store that belongs to a record file (beside it; a baseline file has none). */
@@ -94,7 +163,7 @@ export async function readMeta(dir: string): Promise<RunMeta | undefined> {
 export async function writeMeta(dir: string, meta: RunMeta): Promise<void> {
   const file = join(dir, META_FILE);
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFile(temporary, redactKnownSecrets(`${JSON.stringify(meta, null, 2)}\n`));
   await rename(temporary, file);
 }
 

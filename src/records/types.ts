@@ -180,3 +180,9 @@ export interface PromptStoreLine {
   system?: string;
   user: string;
 }
+
+/** A line of `held-back.jsonl`: a finished sample saved ahead of its turn, with its prompt line. */
+export interface HeldBackLine {
+  sample: SampleRecord;
+  prompt?: PromptStoreLine;
+}

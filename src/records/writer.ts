@@ -1,8 +1,12 @@
-/** Appends JSONL lines to a file through one buffered stream, honoring backpressure. */
+/**
+ * Appends JSONL lines to a file through one buffered stream, honoring backpressure. Every line
+ * passes here, so this is where known secrets are redacted from records and prompt stores.
+ */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stableStringify } from '../canonical.js';
 import { InfrastructureError } from '../errors.js';
+import { redactKnownSecrets } from '../secrets.js';
 
 export class JsonlWriter {
   private readonly stream: WriteStream;
@@ -43,7 +47,7 @@ export class JsonlWriter {
   /** Write an already-serialized line (with its newline), e.g. one copied from an earlier record. */
   async writeRaw(text: string): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    if (!this.stream.write(redactKnownSecrets(text))) await once(this.stream, 'drain');
     if (this.failure) throw this.failure;
   }
 

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { CheckSpec } from '../datasets/types.js';
 import { InputError } from '../errors.js';
+import { RESERVED_KEY_HINT, reservedInPath } from '../reservedKeys.js';
 import { contains, notContains } from './contains.js';
 import { exact } from './exact.js';
 import { fuzzy } from './fuzzy.js';
@@ -22,6 +23,8 @@ export interface CheckLocation {
   line: number;
   /** Path of the check in the case, e.g. `checks[1]`. Default `check`. */
   field?: string;
+  /** What the scorer's default name starts with (`check` → `check:regex`). Default: the field. */
+  namePrefix?: string;
 }
 
 const common = {
@@ -101,7 +104,13 @@ export function checkFromSpec(spec: CheckSpec, where: CheckLocation): Scorer {
       throw issue ? specError(issue, kind, where, prefix) : new InputError('invalid check', location('type'));
     }
     const data = parsed.data as z.infer<(typeof specSchemas)[T]>;
-    return { ...data, name: data.name ?? `${prefix}:${kind}` };
+    // Paths and names from the file become object keys later: reserved ones are refused here, located.
+    for (const option of ['field', 'expectedField', 'name'] as const) {
+      const value = (data as Record<string, unknown>)[option];
+      const reserved = typeof value === 'string' ? reservedInPath(value) : undefined;
+      if (reserved) throw new InputError(`"${value}" uses the reserved name "${reserved}"`, location(option), RESERVED_KEY_HINT);
+    }
+    return { ...data, name: data.name ?? `${where.namePrefix ?? prefix}:${kind}` };
   };
   switch (type) {
     case 'contains':

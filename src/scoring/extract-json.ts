@@ -3,6 +3,10 @@
  * in order: the whole text, fenced code blocks (```json first), then the first balanced `{…}` or
  * `[…]` found by a scanner that understands JSON strings and escapes (braces inside strings do
  * not count). Results are memoized per sample so several scorers share one parse.
+ *
+ * Every step is bounded in the length of the text, whatever it holds: fences are found with
+ * indexOf rather than a regex (thirty thousand backticks on one line made the regex quadratic),
+ * and the embedded scan has a step budget (thirty thousand `{` once took a minute).
  */
 import type { Sample } from './types.js';
 
@@ -10,7 +14,8 @@ export type JsonExtraction =
   | { ok: true; value: unknown; from: 'raw' | 'fenced' | 'embedded' }
   | { ok: false; error: string };
 
-const FENCE = /```[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)```/g;
+const FENCE = '```';
+const LANGUAGE = /^[ \t]*([\w+-]*)/;
 
 export function extractJson(text: string): JsonExtraction {
   if (text.trim() === '') return { ok: false, error: 'output is empty' };
@@ -47,9 +52,7 @@ function parseFencedBlocks(text: string): Attempt {
   if (!text.includes('```')) return { ok: false, error: undefined };
   const tagged: string[] = [];
   const others: string[] = [];
-  for (const match of text.matchAll(FENCE)) {
-    const language = (match[1] ?? '').toLowerCase();
-    const body = match[2] ?? '';
+  for (const { language, body } of fencedBlocks(text)) {
     if (language === 'json' || language === 'jsonc' || language === 'json5') tagged.push(body);
     else others.push(body);
   }
@@ -62,13 +65,44 @@ function parseFencedBlocks(text: string): Attempt {
   return { ok: false, error: firstError };
 }
 
+/**
+ * ```lang⏎ … ``` blocks, in order: an opening fence, the rest of its line (the language is its
+ * first word), then everything up to the next fence. One pass: each search starts where the last
+ * one ended.
+ */
+function* fencedBlocks(text: string): Generator<{ language: string; body: string }> {
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf(FENCE, from);
+    if (open < 0) return;
+    const lineEnd = text.indexOf('\n', open + FENCE.length);
+    if (lineEnd < 0) return; // no later fence can open a block either
+    const close = text.indexOf(FENCE, lineEnd + 1);
+    if (close < 0) return; // nor close one
+    const language = (LANGUAGE.exec(text.slice(open + FENCE.length, lineEnd))?.[1] ?? '').toLowerCase();
+    yield { language, body: text.slice(lineEnd + 1, close) };
+    from = close + FENCE.length;
+  }
+}
+
+/** Characters the embedded scan may visit in all, beyond which it gives up: linear in the text. */
+function scanBudget(text: string): number {
+  return 4 * text.length + 1_000_000;
+}
+
 function parseFirstEmbedded(text: string): Attempt {
   let firstError: string | undefined;
   let from = 0;
+  let budget = scanBudget(text);
   for (;;) {
     const start = nextOpener(text, from);
     if (start < 0) break;
-    const end = balancedEnd(text, start);
+    const stop = Math.min(text.length, start + budget);
+    const end = scanBalanced(text, start, stop);
+    budget -= (end >= 0 ? end + 1 : stop) - start;
+    if (end === STOPPED) {
+      return { ok: false, error: firstError ?? `gave up looking for embedded JSON after ${scanBudget(text).toLocaleString('en-US')} characters of unbalanced brackets` };
+    }
     if (end >= 0) {
       const attempt = parse(text.slice(start, end + 1));
       if (attempt.ok) return attempt;
@@ -95,9 +129,16 @@ function nextOpener(text: string, from: number): number {
  * quotation marks before it never start a string.
  */
 export function balancedEnd(text: string, start: number): number {
+  return Math.max(-1, scanBalanced(text, start, text.length));
+}
+
+const STOPPED = -2;
+
+/** balancedEnd, looking no further than `stop`: STOPPED when it got there without an answer. */
+function scanBalanced(text: string, start: number, stop: number): number {
   const closers: number[] = [];
   let inString = false;
-  for (let i = start; i < text.length; i++) {
+  for (let i = start; i < stop; i++) {
     const code = text.charCodeAt(i);
     if (inString) {
       if (code === 0x5c /* \ */) i++;
@@ -121,7 +162,7 @@ export function balancedEnd(text: string, start: number): number {
         break;
     }
   }
-  return -1;
+  return stop < text.length ? STOPPED : -1;
 }
 
 const memo = new WeakMap<Sample, { output: string; extraction: JsonExtraction }>();

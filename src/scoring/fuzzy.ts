@@ -3,7 +3,7 @@
  * passing at or above a threshold.
  */
 import { InputError } from '../errors.js';
-import { similarityFunctions, textNormalizer } from './similarity.js';
+import { similarityMeasures, textNormalizer } from './similarity.js';
 import type { NormalizeOptions, SimilarityMethod } from './similarity.js';
 import { asText, fixed2, fixedAgainst } from './text.js';
 import type { Scorer } from './types.js';
@@ -19,11 +19,11 @@ export interface FuzzyOptions extends FieldOption, ExpectedOptions {
   normalize?: NormalizeOptions;
 }
 
-const METHODS = Object.keys(similarityFunctions) as SimilarityMethod[];
+const METHODS = Object.keys(similarityMeasures) as SimilarityMethod[];
 
 export function fuzzy(options: FuzzyOptions = {}): Scorer {
   const method = options.method ?? 'dice';
-  const similarity = similarityFunctions[method];
+  const similarity = similarityMeasures[method];
   if (!similarity) {
     throw new InputError(`unknown fuzzy method "${String(method)}"`, { field: 'method' }, `use one of: ${METHODS.join(', ')}`);
   }
@@ -52,11 +52,13 @@ export function fuzzy(options: FuzzyOptions = {}): Scorer {
       }
       let best = -1;
       let bestIndex = 0;
+      let bestPieces = 1;
       for (let i = 0; i < candidates.length; i++) {
-        const value = similarity(text, normalize(asText(candidates[i])));
-        if (value > best) {
-          best = value;
+        const measured = similarity(text, normalize(asText(candidates[i])));
+        if (measured.value > best) {
+          best = measured.value;
           bestIndex = i;
+          bestPieces = measured.pieces;
         }
       }
 
@@ -65,8 +67,14 @@ export function fuzzy(options: FuzzyOptions = {}): Scorer {
       const target = Array.isArray(expected.value)
         ? `${expectedSide.label}[${bestIndex}] (best of ${candidates.length})`
         : expectedSide.label;
-      const reason = `${actualSide.label} ${method} similarity ${fixedAgainst(best, threshold)} ${comparison} ${fixed2(threshold)} to ${target}`;
-      return { name, score: best, pass, reason, details: { method, similarity: best, threshold, bestIndex } };
+      let reason = `${actualSide.label} ${method} similarity ${fixedAgainst(best, threshold)} ${comparison} ${fixed2(threshold)} to ${target}`;
+      const details: Record<string, unknown> = { method, similarity: best, threshold, bestIndex };
+      if (bestPieces > 1) {
+        // Long texts: a lower bound computed piecewise (see similarity.ts), and the reason says so.
+        reason += ` (bounded: texts this long are compared in ${bestPieces} aligned pieces, so this is a lower bound of the exact similarity)`;
+        details.boundedPieces = bestPieces;
+      }
+      return { name, score: best, pass, reason, details };
     },
   };
 }

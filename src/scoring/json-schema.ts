@@ -2,7 +2,8 @@
  * JSON Schema validation with ajv in strict mode (a typo in a schema keyword is an error, not a
  * silently ignored rule), plus formats and a few widespread annotation keywords. Each schema is
  * compiled once: validators are cached by schema object identity and by its stable JSON, so a
- * schema rebuilt per case (e.g. declared inline in a dataset) still compiles only once.
+ * schema rebuilt per case (e.g. declared inline in a dataset) still compiles only once. Patterns in
+ * a schema run on the linear-time regex engine, so a schema cannot freeze a run either.
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -12,6 +13,7 @@ import formatsModule from 'ajv-formats';
 import stableStringify from 'fast-json-stable-stringify';
 import { InputError } from '../errors.js';
 import type { ErrorLocation } from '../errors.js';
+import { linearRegExpEngine, UnsupportedPatternError } from './linearRegex.js';
 import { quote } from './text.js';
 import type { Scorer } from './types.js';
 import { defaultName, jsonOutputReader, unreadableScore } from './value-source.js';
@@ -40,7 +42,8 @@ const ajvByDialect = new Map<Dialect, Ajv>();
 function ajvFor(dialect: Dialect): Ajv {
   let ajv = ajvByDialect.get(dialect);
   if (!ajv) {
-    const options = { strict: true, allErrors: true, allowUnionTypes: true };
+    // `pattern` and `patternProperties` run on the linear-time engine, like every user regex.
+    const options = { strict: true, allErrors: true, allowUnionTypes: true, code: { regExp: linearRegExpEngine } };
     ajv = dialect === '2020-12' ? new Ajv2020(options) : dialect === '2019-09' ? new Ajv2019(options) : new Ajv(options);
     addFormats(ajv);
     ajv.addVocabulary(EXTRA_ANNOTATIONS);
@@ -80,6 +83,9 @@ export function compileJsonSchema(schema: JsonSchema, source?: ErrorLocation): V
     try {
       validate = ajvFor(dialectOf(schema)).compile(schema);
     } catch (error) {
+      if (error instanceof UnsupportedPatternError) {
+        throw new InputError(`invalid JSON Schema: a "pattern" ${error.message}`, source ?? { field: 'schema' }, error.hint, error);
+      }
       const detail = error instanceof Error ? error.message : String(error);
       throw new InputError(
         `invalid JSON Schema: ${detail}`,

@@ -1,13 +1,17 @@
 /**
- * Regular-expression check, compiled once in the factory. The `g` and `y` flags are dropped: they
- * make `RegExp#test` stateful (lastIndex), so the same output would alternate between pass and fail.
+ * Regular-expression check, compiled once in the factory and run on a linear-time engine (see
+ * linearRegex.ts): no pattern can freeze a run. The `g` and `y` flags are dropped: they make
+ * `RegExp#test` stateful (lastIndex), so the same output would alternate between pass and fail.
  */
 import { InputError } from '../errors.js';
 import type { ErrorLocation } from '../errors.js';
+import { compileLinearRegex, UnsupportedPatternError, type LinearRegex } from './linearRegex.js';
 import { asText, quote } from './text.js';
 import type { Scorer } from './types.js';
 import { defaultName, outputReader, unreadableScore } from './value-source.js';
 import type { FieldOption } from './value-source.js';
+
+export type { LinearMatch, LinearRegex } from './linearRegex.js';
 
 export interface RegexOptions extends FieldOption {
   name?: string;
@@ -19,20 +23,15 @@ export interface RegexOptions extends FieldOption {
   source?: ErrorLocation;
 }
 
-export function compileRegex(pattern: string | RegExp, flags: string | undefined, source?: ErrorLocation): RegExp {
+/** A user pattern (JavaScript syntax) compiled for the linear-time engine; an InputError when it cannot be. */
+export function compileRegex(pattern: string | RegExp, flags: string | undefined, source?: ErrorLocation): LinearRegex {
   const text = typeof pattern === 'string' ? pattern : pattern.source;
-  const baseFlags = flags ?? (typeof pattern === 'string' ? '' : pattern.flags);
-  const stateless = baseFlags.replace(/[gy]/g, '');
+  const givenFlags = flags ?? (typeof pattern === 'string' ? '' : pattern.flags);
   try {
-    return new RegExp(text, stateless);
+    return compileLinearRegex(text, givenFlags);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new InputError(
-      `invalid regular expression /${text}/${baseFlags}: ${detail}`,
-      source ?? { field: 'pattern' },
-      'check the pattern syntax (JavaScript RegExp); in JSON, backslashes must be doubled: "\\\\d+"',
-      error,
-    );
+    if (!(error instanceof UnsupportedPatternError)) throw error;
+    throw new InputError(error.message, source ?? { field: 'pattern' }, error.hint, error);
   }
 }
 
@@ -53,8 +52,8 @@ export function regex(options: RegexOptions): Scorer {
       let reason: string;
       if (match) {
         reason = mustMatch
-          ? `${side.label} matches ${shown} at ${quote(match[0], 40)}`
-          : `${side.label} matches forbidden ${shown} at ${quote(match[0], 40)}`;
+          ? `${side.label} matches ${shown} at ${quote(match.text, 40)}`
+          : `${side.label} matches forbidden ${shown} at ${quote(match.text, 40)}`;
       } else {
         reason = mustMatch ? `${side.label} does not match ${shown}` : `${side.label} does not match forbidden ${shown}`;
       }

@@ -78,17 +78,131 @@ export interface Scorer {
   score(sample: Sample, context: ScorerContext): Score | Promise<Score>;
 }
 
-/** Run a scorer so that a throw or rejection becomes an errored score, never a crash. */
-export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerContext): Promise<Score> {
+/** Thrown by runScorer when the run stopped hard while a scorer was still working: the sample is not done. */
+export class ScoringAborted extends Error {
+  constructor(readonly reason: unknown) {
+    super('the run stopped while a scorer was working');
+    this.name = 'ScoringAborted';
+  }
+}
+
+/**
+ * Run a scorer so that a throw or rejection becomes an errored score, never a crash. With a time
+ * bound, a scorer that has not answered within `timeoutMs` ends as an errored score (its signal is
+ * aborted, so a judge call stops) and the run goes on; one that returned synchronously but took
+ * longer is reported the same way. A synchronous scorer cannot be interrupted while it runs (see
+ * the README's reliability section). When `context.signal` aborts while a scorer's promise is
+ * pending, runScorer throws ScoringAborted: the sample is left for --resume rather than recorded
+ * with a spurious error. Only scorers that return a promise cost a timer.
+ */
+export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Promise<Score> {
+  const call = timeoutMs === undefined ? context : new BoundedCall(context);
+  const started = timeoutMs === undefined ? 0 : performance.now();
   try {
-    const score = await scorer.score(sample, context);
+    const result = scorer.score(sample, call);
+    let score: Score;
+    if (isPromise(result)) {
+      score = timeoutMs === undefined ? await result : await withinBound(result, timeoutMs, call as BoundedCall, context.signal);
+    } else {
+      score = result;
+      if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after');
+    }
     return { ...score, score: clamp01(score.score) };
   } catch (error) {
+    if (error instanceof ScoringAborted) throw error;
     // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
     if (error instanceof ProviderError && error.fatal) throw error;
+    if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within');
     const message = error instanceof Error ? error.message : String(error);
     return { name: scorer.name, score: 0, pass: false, reason: `scorer threw: ${message}`, error: message };
+  } finally {
+    if (call instanceof BoundedCall) call.dispose();
   }
+}
+
+class ScorerTimedOut extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no result within ${timeoutMs} ms`);
+    this.name = 'ScorerTimedOut';
+  }
+}
+
+function overBound(name: string, timeoutMs: number, what: string): Score {
+  const error = `timeout: the scorer ${what} its time bound of ${timeoutMs} ms`;
+  return { name, score: 0, pass: false, reason: `${error} (raise scorerTimeoutMs in the suite if it needs longer)`, error };
+}
+
+/**
+ * The context one bounded scorer call sees. Its signal is created only when the scorer asks for it
+ * (judges do; plain functions do not), follows the run's signal, and aborts at the time bound.
+ */
+class BoundedCall implements ScorerContext {
+  readonly judge?: (model: string) => Provider;
+  private controller: AbortController | undefined;
+  private unlink: (() => void) | undefined;
+
+  constructor(private readonly parent: ScorerContext) {
+    if (parent.judge) this.judge = parent.judge;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      const parent = this.parent.signal;
+      if (parent.aborted) controller.abort(parent.reason);
+      else {
+        const follow = () => controller.abort(parent.reason);
+        parent.addEventListener('abort', follow, { once: true });
+        this.unlink = () => parent.removeEventListener('abort', follow);
+      }
+      this.controller = controller;
+    }
+    return this.controller.signal;
+  }
+
+  expire(reason: unknown): void {
+    this.controller?.abort(reason);
+  }
+
+  dispose(): void {
+    this.unlink?.();
+  }
+}
+
+function withinBound(result: Promise<Score>, timeoutMs: number, call: BoundedCall, runSignal: AbortSignal): Promise<Score> {
+  return new Promise<Score>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const cleanUp = () => {
+      clearTimeout(timer);
+      runSignal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      cleanUp();
+      reject(new ScoringAborted(runSignal.reason));
+    };
+    if (runSignal.aborted) return onAbort();
+    runSignal.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => {
+      cleanUp();
+      const timedOut = new ScorerTimedOut(timeoutMs);
+      call.expire(timedOut);
+      reject(timedOut);
+    }, timeoutMs);
+    result.then(
+      (score) => {
+        cleanUp();
+        resolve(score);
+      },
+      (error: unknown) => {
+        cleanUp();
+        reject(error);
+      },
+    );
+  });
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function clamp01(value: number): number {

@@ -58,7 +58,7 @@ export function jsonOutputReader(field: string | undefined): SideReader {
 
 export function expectedReader(options: ExpectedOptions): SideReader {
   const label = labelPath('expected', options.expectedField);
-  const segments = options.expectedField ? parsePath(options.expectedField) : [];
+  const segments = options.expectedField ? parsePath(options.expectedField, 'expectedField') : [];
   const given = options.expected;
   const base: (sample: Sample) => unknown =
     typeof given === 'function'

@@ -70,6 +70,7 @@ export class EvalExecution {
           provider: this.options.provider,
           scorersFor: (p) => loaded.scorersFor(p.case),
           timeoutMs: loaded.timeoutMs,
+          scorerTimeoutMs: loaded.scorerTimeoutMs,
           runSignal: this.controller.signal,
           scorerContext: this.options.judge ? { judge: this.options.judge } : {},
           sourceResult: (sample) => sources.awaitSource(sample),

@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../providers/types.js';
 import { extractJson } from '../scoring/extract-json.js';
 import { compileJsonSchema, describeAjvErrors, type JsonSchema } from '../scoring/json-schema.js';
-import { similarityFunctions, textNormalizer, type NormalizeOptions, type SimilarityMethod } from '../scoring/similarity.js';
+import { similarityMeasures, textNormalizer, type NormalizeOptions, type SimilarityMethod } from '../scoring/similarity.js';
 import { runScorer, type Sample, type Score, type Scorer } from '../scoring/types.js';
 import { describeZodIssues } from '../scoring/zod-schema.js';
 
@@ -45,9 +45,9 @@ function textOf(value: unknown, matcher: string): string {
 
 export function checkFuzzyMatch(received: unknown, expected: string | readonly string[], options: FuzzyMatchOptions = {}): CheckResult {
   const method = options.method ?? 'dice';
-  const similarity = similarityFunctions[method];
+  const similarity = similarityMeasures[method];
   if (!similarity) {
-    throw new InputError(`unknown fuzzy method "${String(method)}"`, { field: 'method' }, `use one of: ${Object.keys(similarityFunctions).join(', ')}`);
+    throw new InputError(`unknown fuzzy method "${String(method)}"`, { field: 'method' }, `use one of: ${Object.keys(similarityMeasures).join(', ')}`);
   }
   const threshold = options.threshold ?? 0.8;
   if (!(threshold >= 0 && threshold <= 1)) throw new InputError(`threshold must be between 0 and 1, got ${threshold}`, { field: 'threshold' });
@@ -58,13 +58,15 @@ export function checkFuzzyMatch(received: unknown, expected: string | readonly s
 
   let best = -1;
   let bestIndex = 0;
+  let bestPieces = 1;
   candidates.forEach((candidate, index) => {
-    const value = similarity(normalize(text), normalize(textOf(candidate, 'toFuzzyMatch')));
-    if (value > best) [best, bestIndex] = [value, index];
+    const measured = similarity(normalize(text), normalize(textOf(candidate, 'toFuzzyMatch')));
+    if (measured.value > best) [best, bestIndex, bestPieces] = [measured.value, index, measured.pieces];
   });
   const target = candidates[bestIndex]!;
   const against = candidates.length > 1 ? ` (best of ${candidates.length} expected answers)` : '';
-  const figure = `${method} similarity ${best.toFixed(3)}`;
+  const bound = bestPieces > 1 ? ` (a lower bound: texts this long are compared in ${bestPieces} aligned pieces)` : '';
+  const figure = `${method} similarity ${best.toFixed(3)}${bound}`;
   return {
     pass: best >= threshold,
     failure: `expected ${show(text)} to fuzzy-match ${show(target)}${against}: ${figure} < threshold ${threshold}`,

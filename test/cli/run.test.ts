@@ -100,6 +100,8 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['a suite without models', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("  models: ['claude-haiku-4-5'],\n", '') }, ['run'], /echo\.eval\.ts: models: the suite names no models\n.*--model/],
     ['a variable name that is not a name', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('  word: string', '  word: string\n  "my note": string?') }, ['run'], /echo\.v1\.hbs.*variables\.my note.*variable name/],
     ['an invalid JSON Schema in a scorer', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("import { defineSuite, exact } from 'promptgold';", "import { defineSuite, exact, jsonSchema } from 'promptgold';").replace('scorers: [exact()]', "scorers: [jsonSchema({ schema: { type: 'objekt' } })]") }, ['run'], /echo\.eval\.ts.*(invalid JSON Schema|schema)/i],
+    ['a prototype path in a CSV header', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './data.csv'), 'suites/data.csv': 'id,word,expected.__proto__.polluted\na,x,YES\n' }, ['run'], /data\.csv:1: expected\.__proto__\.polluted: column "expected\.__proto__\.polluted" uses the reserved name "__proto__"/],
+    ['a regex check the linear-time engine cannot run', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"},"checks":[{"type":"regex","pattern":"^(?!x)"}]}\n' }, ['run'], /data\.jsonl:1: checks\[0\]\.pattern: regular expression \/\^\(\?!x\)\/ uses a negative lookahead.*\n  hint: .*linear-time engine/],
     ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
     ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
     ['a missing suite path', {}, ['run', 'suites/nope.eval.ts'], /suites\/nope\.eval\.ts: no such suite file/],
@@ -155,6 +157,19 @@ describe('promptgold init', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/--force/);
     expect(await readFile(project.path('promptgold.config.json'), 'utf8')).toMatch(/"outDir"/);
+    expect(await readFile(project.path('.gitignore'), 'utf8')).toBe('# promptgold\n.promptgold/\nreports/runs/\n');
+    // Suite bundles go to the ignored .promptgold/tmp/, never beside the suite, and are gone after the run.
+    expect(await readdir(project.path('suites/capitals'))).toEqual(['capitals.eval.ts', 'prompts', 'recordings']);
+    expect(await readdir(project.path('.promptgold/tmp'))).toEqual([]);
+  });
+
+  it('adds to an existing .gitignore once', async () => {
+    project = await tempProject({ '.gitignore': 'node_modules/\n.promptgold' });
+    await linkPromptgold(project.root);
+    expect((await runCli(['init'], project.root)).code).toBe(0);
+    expect(await readFile(project.path('.gitignore'), 'utf8')).toBe('node_modules/\n.promptgold\n# promptgold\nreports/runs/\n');
+    expect((await runCli(['init', '--force'], project.root)).code).toBe(0);
+    expect(await readFile(project.path('.gitignore'), 'utf8')).toBe('node_modules/\n.promptgold\n# promptgold\nreports/runs/\n');
   });
 });
 
@@ -206,5 +221,95 @@ describe('Ctrl-C and --resume', () => {
     const full = await readRecord(`${dir}/run.jsonl`);
     expect(full.samples.map((s) => s.index)).toEqual([...Array(40).keys()]);
     expect(full.summary?.totals.samples).toBe(40);
+  });
+});
+
+describe('hostile input and stuck scorers (issue 14.1)', () => {
+  const STUCK_SUITE = `import { defineSuite, exact, custom } from 'promptgold';
+export default defineSuite({
+  name: 'echo',
+  prompt: './prompts',
+  models: ['claude-haiku-4-5'],
+  dataset: './data.jsonl',
+  threshold: 0.5,
+  concurrency: 4,
+  provider: async (input) => String(input.word),
+  scorers: [
+    exact(),
+    // A scorer that never answers on one case (a hung judge, an await that never resolves), until told not to.
+    custom('word-check', async (sample) => {
+      if (sample.vars.word === 'hang' && !process.env.UNSTICK) return new Promise(() => {});
+      return true;
+    }),
+  ],
+});
+`;
+  const stuckProject = () =>
+    echoProject({ 'suites/echo.eval.ts': STUCK_SUITE, 'suites/data.jsonl': `{"id":"a-hang","vars":{"word":"hang"},"expected":"hang"}\n${wordCases(10)}` });
+
+  async function start(args: string[]) {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: project.root, env: { ...process.env, CI: 'true' } });
+    const output = { stderr: '' };
+    child.stderr.on('data', (chunk) => (output.stderr += chunk));
+    child.stdout.resume();
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { child, output, closed };
+  }
+
+  async function heldBackLines(): Promise<number> {
+    const runs = await readdir(`${project.root}/reports/runs`).catch(() => [] as string[]);
+    if (!runs[0]) return 0;
+    const text = await readFile(`${project.root}/reports/runs/${runs[0]}/held-back.jsonl`, 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).length;
+  }
+
+  it('a catastrophic regex check and a hostile output end at once: every sample is recorded', async () => {
+    const evil = JSON.stringify({ id: 'evil', vars: { word: `${'a'.repeat(40)}!` }, expected: 'x', checks: [{ type: 'regex', pattern: '^(a+)+$' }] });
+    await echoProject({ 'suites/data.jsonl': `${wordCases(10)}\n${evil}\n` });
+    const result = await runCli(['run', '--json'], project.root);
+    expect(result.code).toBe(0);
+    const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
+    expect(record.samples).toHaveLength(11);
+    expect(record.samples[10]!.scores.find((s) => s.name === 'check:regex')).toMatchObject({ pass: false, reason: 'output does not match /^(a+)+$/' });
+  });
+
+  it('with a scorer stuck on the first sample, the others reach the disk; two Ctrl-C stop at once and --resume completes', async () => {
+    await stuckProject();
+    const { child, output, closed } = await start(['run']);
+    const { waitFor } = await import('../helpers/cli.js');
+    await waitFor(async () => (await heldBackLines()) === 10, 'the finished samples saved behind the stuck one');
+    child.kill('SIGINT');
+    await waitFor(() => output.stderr.includes('stopping: finishing in-flight samples'), 'the first Ctrl-C');
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(output.stderr).toMatch(/stopping now: in-flight samples are left for --resume/);
+    const dir = await onlyRunDir(project.root);
+    const partial = await readRecord(`${dir}/run.jsonl`);
+    expect(partial.samples.map((s) => s.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(JSON.parse(await readFile(`${dir}/meta.json`, 'utf8')).status).toBe('interrupted');
+    expect(await readdir(dir)).not.toContain('held-back.jsonl');
+
+    const resumed = await runCli(['run', '--resume', dir], project.root, { env: { UNSTICK: '1' } });
+    expect(resumed.code).toBe(0);
+    const full = await readRecord(`${dir}/run.jsonl`);
+    expect(full.samples.map((s) => s.index)).toEqual([...Array(11).keys()]);
+  });
+
+  it('killed (-9) while a scorer is stuck, it loses no finished sample: --resume runs only the stuck one', async () => {
+    await stuckProject();
+    const { child, closed } = await start(['run']);
+    const { waitFor } = await import('../helpers/cli.js');
+    await waitFor(async () => (await heldBackLines()) === 10, 'the finished samples saved behind the stuck one');
+    child.kill('SIGKILL');
+    await closed;
+    const dir = await onlyRunDir(project.root);
+    const resumed = await runCli(['run', '--resume', dir, '--json'], project.root, { env: { UNSTICK: '1' } });
+    expect(resumed.code).toBe(0);
+    const full = await readRecord(`${dir}/run.jsonl`);
+    expect(full.samples.map((s) => s.index)).toEqual([...Array(11).keys()]);
+    expect(full.summary?.totals.samples).toBe(11);
+    expect(await readdir(dir)).not.toContain('held-back.jsonl');
   });
 });

@@ -205,6 +205,28 @@ describe('loadDataset: bad input', () => {
     expect(error.message).toContain(':1: q: column "q" appears twice');
   });
 
+  it('refuses prototype paths in CSV headers (file:line:column) and pollutes nothing', async () => {
+    const polluting = await fixture('polluting.csv', 'id,question,expected.__proto__.polluted\na,q,YES\n');
+    const error = await loadError(polluting);
+    expect(error.message).toContain(`${polluting}:1: expected.__proto__.polluted: column "expected.__proto__.polluted" uses the reserved name "__proto__"`);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    for (const column of ['vars.constructor', 'prototype', 'expected.a.constructor']) {
+      const file = await fixture(`reserved-${column}.csv`, `id,${column}\na,x\n`);
+      expect((await loadError(file)).message).toContain(`:1: ${column}: column "${column}" uses the reserved name`);
+    }
+    // A nested expected column next to a name like toString still builds its own object.
+    const nested = await loadDataset(await fixture('nested.csv', 'id,q,expected.toString.x\na,1,2\n'));
+    expect(nested.cases[0]?.expected).toEqual({ toString: { x: 2 } });
+  });
+
+  it('refuses reserved variable names in any format, with file and line', async () => {
+    const jsonl = await fixture('proto-vars.jsonl', '{"vars":{"a":1}}\n{"vars":{"__proto__":{"polluted":"YES"}}}\n');
+    expect((await loadError(jsonl)).message).toContain(`${jsonl}:2: vars.__proto__: the variable name "__proto__" is reserved`);
+    const yaml = await fixture('proto-vars.yaml', '- vars:\n    constructor: x\n');
+    expect((await loadError(yaml)).message).toMatch(/proto-vars\.yaml:1: vars\.constructor: the variable name "constructor" is reserved/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('names a missing file and points at the suite\'s dataset field', async () => {
     const path = join(dir, 'nope.jsonl');
     const error = await loadError(path);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineSuite } from '../../src/suite.js';
 import { loadSuite } from '../../src/engine/loadSuite.js';
@@ -8,6 +8,7 @@ import { ProviderError, type Provider } from '../../src/providers/types.js';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { contains, custom, exact } from '../../src/scoring/index.js';
+import { waitFor } from '../helpers/cli.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 let project: TempProject;
@@ -185,6 +186,69 @@ describe('runSuite', () => {
     const full = await readRecord(project.path('runs/r1/run.jsonl'));
     expect(full.samples.every((s) => !s.error)).toBe(true);
     expect(full.samples).toHaveLength(40);
+  });
+});
+
+describe('runSuite with a stuck scorer', () => {
+  let stuck = true;
+  /** Never answers for the first case while `stuck` is set: a hung judge, a custom scorer awaiting forever. */
+  const wordCheck = custom('word-check', async (sample) => {
+    if (stuck && sample.caseId === 'w000') return new Promise<boolean>(() => undefined);
+    return sample.output.startsWith('word');
+  });
+  const stuckSuite = (overrides: Partial<Parameters<typeof defineSuite>[0]> = {}) =>
+    suiteOf({ models: ['model-a'], versions: ['v1'], repeats: 1, scorers: [exact(), wordCheck], ...overrides });
+  const lineCount = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+
+  it('ends the stuck scorer at its time bound as an errored score, and the run goes on', async () => {
+    await setup(6);
+    stuck = true;
+    const result = await run(createFunctionProvider(echoTarget), stuckSuite({ scorerTimeoutMs: 200 }));
+    expect(result.status).toBe('complete');
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(record.samples).toHaveLength(6);
+    expect(record.samples[0]!.scores[1]).toMatchObject({ name: 'word-check', pass: false, error: 'timeout: the scorer gave no result within its time bound of 200 ms' });
+    expect(record.samples[0]!.pass).toBe(false);
+    expect(record.samples.slice(1).every((s) => s.pass)).toBe(true);
+    expect(record.header.options.scorerTimeoutMs).toBe(200);
+  });
+
+  it('saves the samples finished behind it at once, loses none to a kill, and a hard stop writes them all', async () => {
+    await setup(6);
+    stuck = true;
+    const hardStop = new AbortController();
+    const dir = project.path('runs', 'r1');
+    const running = run(createFunctionProvider(echoTarget), stuckSuite(), dir, { hardStopSignal: hardStop.signal });
+    // The other 5 samples finished; they wait for sample 0 in memory, and in the held-back file.
+    await waitFor(async () => (await lineCount(`${dir}/held-back.jsonl`)) === 5, 'the held-back samples on disk');
+    expect(await lineCount(`${dir}/run.jsonl`)).toBe(1); // the header: nothing can be written in plan order yet
+
+    // What a kill -9 now would leave behind resumes with nothing lost and nothing run twice.
+    const killed = project.path('runs', 'killed');
+    await cp(dir, killed, { recursive: true });
+    stuck = false;
+    let calls = 0;
+    const counting = createFunctionProvider((input) => {
+      calls++;
+      return echoTarget(input);
+    });
+    expect((await run(counting, stuckSuite(), killed, { resume: true })).status).toBe('complete');
+    expect(calls).toBe(1);
+
+    hardStop.abort();
+    const stopped = await running;
+    expect(stopped.status).toBe('interrupted');
+    const partial = await readRecord(`${dir}/run.jsonl`);
+    expect(partial.samples.map((s) => s.index)).toEqual([1, 2, 3, 4, 5]);
+    expect(await lineCount(`${dir}/held-back.jsonl`)).toBe(0);
+
+    expect((await run(createFunctionProvider(echoTarget), stuckSuite(), dir, { resume: true })).status).toBe('complete');
+    await run(createFunctionProvider(echoTarget), stuckSuite(), project.path('runs', 'straight'));
+    const straight = await readFile(project.path('runs/straight/run.jsonl'), 'utf8');
+    for (const resumed of [dir, killed]) {
+      expect(await readFile(`${resumed}/run.jsonl`, 'utf8')).toBe(straight);
+      expect(await readFile(`${resumed}/prompts.jsonl`, 'utf8')).toBe(await readFile(project.path('runs/straight/prompts.jsonl'), 'utf8'));
+    }
   });
 });
 

@@ -92,4 +92,28 @@ describe('runOrdered', () => {
     ).rejects.toThrow('boom');
     expect(done).toEqual([1]);
   });
+
+  it('hands results held back by a stuck earlier item to heldBack.save, once each, while still emitting in order', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const saved: number[] = [];
+    const emitted: number[] = [];
+    const run = runOrdered([0, 1, 2, 3], {
+      concurrency: 4,
+      worker: async (i) => {
+        if (i === 0) await gate;
+        return i;
+      },
+      onResult: (i) => {
+        emitted.push(i);
+      },
+      heldBack: { afterMs: 5, save: (i) => void saved.push(i) },
+    });
+    while (saved.length < 3) await sleep(5);
+    expect(emitted).toEqual([]);
+    release();
+    await run;
+    expect(saved.sort()).toEqual([1, 2, 3]);
+    expect(emitted).toEqual([0, 1, 2, 3]);
+  });
 });

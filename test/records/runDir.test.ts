@@ -35,11 +35,30 @@ describe('claiming a run folder', () => {
   });
 
   it('a fresh record writer that finds its folder taken fails loudly instead of mixing two records', async () => {
-    project = await tempProject({ 'run/run.jsonl': '{"type":"header"}\n' });
+    project = await tempProject({ 'run/run.jsonl': '{"type":"header"}\n', 'run/prompts.jsonl': '{"hash":"h","user":"u"}\n' });
     const writer = new RunRecordWriter(project.path('run'), false);
     await expect(writer.header('{"type":"header","other":true}')).rejects.toThrow(/run\.jsonl already exists: another run is writing to this run folder/);
     await writer.abandon();
     expect(await readFile(project.path('run/run.jsonl'), 'utf8')).toBe('{"type":"header"}\n');
+    expect(await readFile(project.path('run/prompts.jsonl'), 'utf8')).toBe('{"hash":"h","user":"u"}\n');
+  });
+
+  it('a resume refuses a folder a live process holds, touching nothing, and takes over a lock left by a dead one', async () => {
+    const live = JSON.stringify({ pid: process.ppid, since: 'earlier' });
+    project = await tempProject({ 'run/run.jsonl': '{"type":"header"}\n', 'run/run.jsonl.resume.tmp': 'theirs\n', 'run/run.lock': live });
+    const second = new RunRecordWriter(project.path('run'), true);
+    await expect(second.header('{"type":"header"}')).rejects.toThrow(`the run folder is in use by process ${process.ppid}, which is still writing it`);
+    await second.abandon();
+    expect(await readFile(project.path('run/run.jsonl.resume.tmp'), 'utf8')).toBe('theirs\n');
+    expect(await readFile(project.path('run/run.lock'), 'utf8')).toBe(live);
+
+    // pid 2^22 + 1 is above Linux's pid_max: that process is gone.
+    await writeFile(project.path('run/run.lock'), JSON.stringify({ pid: 4194305, since: 'earlier' }));
+    const resumed = new RunRecordWriter(project.path('run'), true);
+    await resumed.header('{"type":"header"}');
+    expect(JSON.parse(await readFile(project.path('run/run.lock'), 'utf8')).pid).toBe(process.pid);
+    await resumed.commit();
+    expect((await readdir(project.path('run'))).sort()).toEqual(['prompts.jsonl', 'run.jsonl']);
   });
 });
 

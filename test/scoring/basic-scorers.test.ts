@@ -86,6 +86,16 @@ describe('contains', () => {
   });
 });
 
+describe('field paths', () => {
+  it('refuse reserved segments when the scorer is built, and read own properties only', () => {
+    expect(() => exact({ field: 'a.__proto__.b' })).toThrow(InputError);
+    expect(() => exact({ field: 'a.__proto__.b' })).toThrow('field: the path "a.__proto__.b" uses the reserved segment "__proto__"');
+    expect(() => exact({ expectedField: 'prototype' })).toThrow('expectedField: the path "prototype" uses the reserved segment "prototype"');
+    // An inherited name such as toString is not a field of the output.
+    expect(score(exact({ field: 'toString', expected: 'x' }), '{"a": 1}')).toMatchObject({ pass: false, reason: 'output.toString is missing' });
+  });
+});
+
 describe('regex', () => {
   it('passes on a match and names the matched text', () => {
     const result = score(regex({ pattern: '^\\{' }), '{"a":1}');
@@ -106,6 +116,41 @@ describe('regex', () => {
   it('is stateless even with the g flag', () => {
     const scorer = regex({ pattern: /a/g });
     expect([1, 2, 3].map(() => score(scorer, 'a').pass)).toEqual([true, true, true]);
+  });
+
+  // Each of these would backtrack for hours on JavaScript's engine; on the linear-time engine they end at once
+  // (a regression shows up as the test's timeout, not as a timing assertion).
+  it('cannot backtrack catastrophically, whatever the pattern and the output', () => {
+    const hostile = `${'a'.repeat(100)}!`;
+    expect(score(regex({ pattern: '^(a+)+$' }), hostile)).toMatchObject({ pass: false, reason: 'output does not match /^(a+)+$/' });
+    expect(score(regex({ pattern: /^(a|a)*$/i }), hostile).pass).toBe(false);
+    expect(score(regex({ pattern: '^(\\w+\\s?)*$', mustMatch: false }), `${'word '.repeat(60)}!`).pass).toBe(true);
+  });
+
+  it('keeps JavaScript syntax and flags: case-insensitive, Unicode, named groups, escaped slashes', () => {
+    expect(score(regex({ pattern: 'refund', flags: 'i' }), 'Your REFUND is on its way')).toMatchObject({ pass: true, reason: 'output matches /refund/i at "REFUND"' });
+    expect(score(regex({ pattern: '^\\p{Lu}\\p{Ll}+$', flags: 'u' }), 'Élodie').pass).toBe(true);
+    expect(score(regex({ pattern: '(?<year>\\d{4})-\\d{2}' }), 'due 2026-11').reason).toBe('output matches /(?<year>\\d{4})-\\d{2}/ at "2026-11"');
+    expect(score(regex({ pattern: 'a/b' }), 'x a/b y').reason).toBe('output matches /a\\/b/ at "a/b"');
+    expect(score(regex({ pattern: '^line two$', flags: 'm' }), 'line one\nline two').pass).toBe(true);
+    expect(score(regex({ pattern: 'a.b', flags: 's' }), 'a\nb').pass).toBe(true);
+  });
+
+  it('refuses, when it is built, a pattern the linear-time engine cannot run, naming where and why', () => {
+    const where = { file: 'cases.jsonl', line: 4, field: 'checks[1].pattern' };
+    for (const [pattern, construct] of [
+      ['^(?=.*\\d)\\w+$', 'a lookahead'],
+      ['^(?!no)\\w+$', 'a negative lookahead'],
+      ['(?<=\\$)\\d+', 'a lookbehind'],
+      ['(\\w)\\1', 'a backreference'],
+      ['(?<q>[\'"]).*\\k<q>', 'a named backreference'],
+    ] as const) {
+      expect(() => regex({ pattern, source: where }), pattern).toThrow(InputError);
+      expect(() => regex({ pattern, source: where }), pattern).toThrow(`cases.jsonl:4: checks[1].pattern: regular expression /${new RegExp(pattern).source}/ uses ${construct}`);
+    }
+    expect(() => regex({ pattern: '(?=a)' })).toThrow(/hint: promptgold runs regular expressions on a linear-time engine \(RE2\)/);
+    // Inside a character class the same characters are plain characters.
+    expect(score(regex({ pattern: '[(?=]x' }), '=x').pass).toBe(true);
   });
 
   it('throws InputError naming the pattern when it does not compile', () => {

@@ -36,6 +36,13 @@ describe('checkFromSpec', () => {
     expect(await runScorer(scorer, makeSample('no'), context)).toMatchObject({ pass: false });
   });
 
+  it('refuses reserved path segments and names from the dataset, naming file, line and option', () => {
+    const at = { ...where, field: 'checks[0]' };
+    expect(() => checkFromSpec({ type: 'exact', field: 'reply.__proto__' }, at)).toThrow('fixtures/cases.jsonl:4: checks[0].field: "reply.__proto__" uses the reserved name "__proto__"');
+    expect(() => checkFromSpec({ type: 'fuzzy', expectedField: 'constructor' }, at)).toThrow('fixtures/cases.jsonl:4: checks[0].expectedField: "constructor" uses the reserved name');
+    expect(() => checkFromSpec({ type: 'contains', values: ['x'], name: 'prototype' }, at)).toThrow('fixtures/cases.jsonl:4: checks[0].name: "prototype" uses the reserved name');
+  });
+
   it('rejects an unknown type naming file, line and field', () => {
     expect(() => checkFromSpec({ type: 'containz', values: [] }, { ...where, field: 'checks[1]' })).toThrow(
       'fixtures/cases.jsonl:4: checks[1].type: unknown check type "containz"\n  hint: use one of: contains, notContains, regex, exact, fuzzy, jsonSchema',

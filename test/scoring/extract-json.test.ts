@@ -56,6 +56,16 @@ describe('extractJson', () => {
     if (!brokenFence.ok) expect(brokenFence.error).toMatch(/^fenced block: /);
   });
 
+  // Both inputs once took minutes (a quadratic fence regex, an unbounded bracket scan); a regression shows up
+  // as the test's timeout, not as a timing assertion.
+  it('stays linear on hostile text: a line of backticks, a flood of unbalanced brackets', () => {
+    expect(extractJson(`${'`'.repeat(200_000)} then {"a": 1}`)).toEqual({ ok: true, value: { a: 1 }, from: 'embedded' });
+    const flood = extractJson(`x${'{'.repeat(200_000)}`);
+    expect(flood).toEqual({ ok: false, error: 'unbalanced { at offset 1' });
+    expect(extractJson('```json\n{"a": 1}\n``` and ```\n[2]\n```')).toEqual({ ok: true, value: { a: 1 }, from: 'fenced' });
+    expect(extractJson('```text\nnot json\n```\n```json  \n{"b": 2}\n```')).toEqual({ ok: true, value: { b: 2 }, from: 'fenced' });
+  });
+
   it('balancedEnd rejects mismatched closers', () => {
     expect(balancedEnd('{"a": [1}', 0)).toBe(-1);
     expect(balancedEnd('x{"a": "}"}y', 1)).toBe(10);

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { fuzzy } from '../../src/scoring/fuzzy.js';
-import { diceSimilarity, levenshteinSimilarity, textNormalizer, tokenSetSimilarity } from '../../src/scoring/similarity.js';
+import { distance } from 'fastest-levenshtein';
+import { diceSimilarity, LEVENSHTEIN_EXACT_CELLS, levenshteinSimilarity, measureLevenshtein, textNormalizer, tokenSetSimilarity } from '../../src/scoring/similarity.js';
 import type { Score } from '../../src/scoring/types.js';
 import { context, makeSample } from './sample.js';
 
@@ -39,6 +40,17 @@ describe('similarity functions', () => {
     );
   });
 
+  it('levenshtein is exact up to its bound, and beyond it a piecewise lower bound of the exact similarity', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), fc.integer({ min: 1, max: 400 }), (a, b, exactCells) => {
+        const exact = a.length || b.length ? 1 - distance(a, b) / Math.max(a.length, b.length) : 1;
+        const measured = measureLevenshtein(a, b, exactCells);
+        if (a.length * b.length <= exactCells || measured.pieces === 1) return measured.pieces === 1 && measured.value === exact;
+        return measured.value <= exact + 1e-12 && measured.value >= 0;
+      }),
+    );
+  });
+
   it('normalizes case, whitespace and unicode on request', () => {
     expect(textNormalizer()('  a \n\t b ')).toBe('a b');
     expect(textNormalizer({ case: true, unicode: 'NFKC', whitespace: false })('ＡＢＣ ﬁ')).toBe('abc fi');
@@ -71,6 +83,23 @@ describe('fuzzy scorer', () => {
     const result = run(fuzzy({ method: 'levenshtein' }), 'a'.repeat(799) + 'b'.repeat(201), 'a'.repeat(1000));
     expect(result.pass).toBe(false);
     expect(result.reason).toBe('output levenshtein similarity 0.7990 < 0.80 to expected');
+  });
+
+  // 250,000 characters a side once blocked ~17 s per sample; bounded, it ends at once (a regression shows up
+  // as the test's timeout). Scores under the bound are untouched, so records stay as they were.
+  it('bounds Levenshtein on very long texts and says so in the reason', () => {
+    const long = 'The quarterly report shows steady growth across every region. '.repeat(4000);
+    expect(long.length ** 2).toBeGreaterThan(LEVENSHTEIN_EXACT_CELLS);
+    const edited = `${long.slice(0, 1000)}X${long.slice(1001)}`;
+    const scorer = fuzzy({ method: 'levenshtein', threshold: 0.99 });
+    const result = run(scorer, edited, long);
+    expect(result.pass).toBe(true);
+    expect(result.score).toBeGreaterThan(0.99);
+    expect(result.score).toBeLessThan(1);
+    expect(result.reason).toMatch(/^output levenshtein similarity 1\.00 >= 0\.99 to expected \(bounded: texts this long are compared in \d+ aligned pieces, so this is a lower bound of the exact similarity\)$/);
+    expect(result.details?.boundedPieces).toBeGreaterThan(1);
+    expect(run(fuzzy({ method: 'tokenSet' }), `${long} tail`, long).pass).toBe(true);
+    expect(run(scorer, 'short', 'shirt').reason).not.toMatch(/bounded/);
   });
 
   it('rejects a threshold outside 0..1', () => {

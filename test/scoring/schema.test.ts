@@ -72,6 +72,30 @@ describe('jsonSchema', () => {
     expect(score(scorer, '{"n": "1"}').reason).toBe('output does not match JSON Schema: /n: must be number');
   });
 
+  it('runs "pattern" and "patternProperties" on the linear-time engine: a hostile value cannot freeze it', () => {
+    const scorer = jsonSchema({
+      schema: {
+        type: 'object',
+        properties: { code: { type: 'string', pattern: '^(a+)+$' } },
+        patternProperties: { '^x(y+)+$': { type: 'number' }, '^z+$': { type: 'string' } },
+      },
+    });
+    const hostile = `${'a'.repeat(100)}!`;
+    expect(score(scorer, JSON.stringify({ code: hostile })).reason).toBe('output does not match JSON Schema: /code: must match pattern "^(a+)+$"');
+    // Two patterns in one schema stay two patterns (ajv keys compiled patterns by their text).
+    expect(score(scorer, JSON.stringify({ code: 'aaa', xyy: 1, zz: 'ok' })).pass).toBe(true);
+    expect(score(scorer, JSON.stringify({ xyy: 'one', zz: 2 })).reason).toBe('output does not match JSON Schema: /xyy: must be number; /zz: must be string');
+    expect(score(scorer, JSON.stringify({ [`x${'y'.repeat(100)}!`]: 'not checked' })).pass).toBe(true);
+  });
+
+  it('refuses a schema pattern the linear-time engine cannot run, with the source location', () => {
+    const source = { file: 'cases.jsonl', line: 2, field: 'checks[0].schema' };
+    expect(() => jsonSchema({ schema: { type: 'string', pattern: '^(?!none)' }, source })).toThrow(InputError);
+    expect(() => jsonSchema({ schema: { type: 'string', pattern: '^(?!none)' }, source })).toThrow(
+      /^cases\.jsonl:2: checks\[0\]\.schema: invalid JSON Schema: a "pattern" regular expression \/\^\(\?!none\)\/u uses a negative lookahead/,
+    );
+  });
+
   it('rejects an invalid schema at factory time, with the source location', () => {
     expect(() => jsonSchema({ schema: { type: 'object', propertees: {} } })).toThrow(InputError);
     expect(() =>

@@ -12,6 +12,7 @@ import { formatCalibration } from '../../judge/calibration/format.js';
 import { calibrationPath, writeCalibration } from '../../judge/calibration/store.js';
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import { ExitCode } from '../../errors.js';
+import { redactKnownSecrets } from '../../secrets.js';
 import { parseIntegerOption } from '../options.js';
 
 export interface CalibrateFlags {
@@ -55,5 +56,5 @@ async function writeCalibrationList(target: string, reports: CalibrationReport[]
   if (reports.length === 1) return writeCalibration(target, reports[0]!);
   const { mkdir, writeFile } = await import('node:fs/promises');
   await mkdir(resolve(target, '..'), { recursive: true });
-  await writeFile(target, `${JSON.stringify(reports, null, 2)}\n`);
+  await writeFile(target, redactKnownSecrets(`${JSON.stringify(reports, null, 2)}\n`));
 }

@@ -10,6 +10,7 @@ import type { GoldenCase } from '../../datasets/types.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
 import { InputError } from '../../errors.js';
+import { redactKnownSecrets } from '../../secrets.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseListOption } from '../options.js';
 
@@ -48,7 +49,7 @@ export async function chaosCommand(suiteArgs: string[], flags: ChaosFlags): Prom
   if (flags.out) {
     const file = resolve(flags.out);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : ''));
+    await writeFile(file, redactKnownSecrets(generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : '')));
     process.stdout.write(`wrote ${generated.length} chaos cases to ${flags.out}\n`);
   }
   process.stdout.write(formatPreview(generated, goldenCount, Boolean(flags.out)));

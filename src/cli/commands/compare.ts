@@ -18,6 +18,7 @@ import { importSuites } from '../../engine/loadSuite.js';
 import { InputError, errorMessage } from '../../errors.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { resolveRecordPath } from '../../records/runDir.js';
+import { redactKnownSecrets } from '../../secrets.js';
 import type { RecordHeader } from '../../records/types.js';
 import { formatComparison } from '../../report/compareConsole.js';
 import { formatPairwise } from '../../report/pairwise.js';
@@ -156,7 +157,7 @@ export async function writeOutputs(result: ComparisonResult, f: OutputFlags, roo
   const write = async (file: string, text: string) => {
     const path = resolve(root, file);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
+    await writeFile(path, redactKnownSecrets(text));
     written.push(relative(root, path));
   };
   if (f.json) await write(f.json, `${JSON.stringify(extras.json ?? result, null, 2)}\n`);

@@ -4,7 +4,7 @@
  * and the user can switch to `--provider anthropic --record` when a key is set.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { loadDataset } from '../../datasets/index.js';
 import { compilePrompt, loadPromptVersions } from '../../prompts/index.js';
@@ -67,11 +67,13 @@ export async function initCommand(flags: { dir: string; force?: boolean }): Prom
     await writeFile(join(root, file), text);
   }
   await writeScaffoldRecordings(root);
+  const ignored = await ignoreGeneratedFiles(root);
   process.stdout.write(
     [
       `created ${Object.keys(FILES).length + 1} files in ${relative(process.cwd(), root) || '.'}:`,
       ...Object.keys(FILES).map((file) => `  ${file}`),
       '  suites/capitals/recordings/capitals.jsonl (example answers, so the suite runs offline)',
+      ...(ignored.length ? [`  .gitignore: ${ignored.join(' ')} (run folders, the response cache and temporary suite bundles)`] : []),
       '',
       'next: npx promptgold run            (replays the recorded answers)',
       '      ANTHROPIC_API_KEY=… npx promptgold run --provider anthropic --record',
@@ -79,6 +81,21 @@ export async function initCommand(flags: { dir: string; force?: boolean }): Prom
     ].join('\n'),
   );
   return 0;
+}
+
+/** What promptgold writes that a repository should not hold: run folders and `.promptgold/` (cache, suite bundles). */
+const GENERATED = ['.promptgold/', 'reports/runs/'];
+
+/** Adds the generated folders to the project's .gitignore (created if needed); returns the entries added. */
+async function ignoreGeneratedFiles(root: string): Promise<string[]> {
+  const file = join(root, '.gitignore');
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  const present = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
+  const missing = GENERATED.filter((entry) => !present.has(entry) && !present.has(entry.replace(/\/$/, '')));
+  if (missing.length === 0) return [];
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  await appendFile(file, `${separator}# promptgold\n${missing.join('\n')}\n`);
+  return missing;
 }
 
 /** Example answers keyed exactly as replay looks them up: the scaffold's expected capitals. */

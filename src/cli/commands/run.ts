@@ -55,7 +55,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   });
   const root = session.root;
   const stop = new AbortController();
-  const removeSignalHandler = installInterruptHandler(stop, flags.json === true);
+  const hardStop = new AbortController();
+  const interrupts = installInterruptHandler(stop, hardStop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
   try {
     if (flags.resume && flags.retryErrors) throw new InputError('--resume and --retry-errors both continue a run: pass one', { field: '--retry-errors' }, '--retry-errors also finishes samples an interrupted run did not reach');
@@ -66,6 +67,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       if (stop.signal.aborted) break;
       const batch = flags.batch ?? job.overrides.batch === true;
       const header = { git: await session.gitInfo(), toolVersion: TOOL_VERSION };
+      // A batch run's wall time starts before its batch phase, which runs inside assemble().
+      const startedAtMs = performance.now();
       // The folder is claimed once the checks pass, so a refused run leaves nothing behind.
       let folder = job.resume;
       const claim = async () => (folder ??= await session.claimRunFolder(job.loaded, now));
@@ -95,6 +98,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       const resume = folder !== undefined;
       const { runDir, runId } = await claim();
       let result: RunResult;
+      interrupts.running = true;
       try {
         result = await runSuite(job.loaded, {
           provider: assembled.provider,
@@ -106,10 +110,13 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
           redoErrors: job.redoErrors,
           progress: progressMode(flags),
           stopSignal: stop.signal,
+          hardStopSignal: hardStop.signal,
+          ...(batch ? { startedAtMs } : {}),
           // A batch run stays one on --resume and --retry-errors: requests that never ran go in a new batch, not live.
           meta: { overrides: batch ? { ...job.overrides, batch: true } : job.overrides, provider: assembled.kind },
         });
       } finally {
+        interrupts.running = false;
         await assembled.close();
       }
       outcomes.push({ suite: job.loaded.suite.name, runDir, result });
@@ -118,7 +125,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       if (result.fatal) break;
     }
   } finally {
-    removeSignalHandler();
+    interrupts.remove();
   }
   if (flags.json) {
     process.stdout.write(
@@ -184,7 +191,7 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
   const suite = suites.find((s) => s.name === suiteName);
   if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
   const overrides = (meta.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
-  if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, true)).size === (await readRecordHeader(recordFile)).planned) {
+  if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, { redoErrors: true })).size === (await readRecordHeader(recordFile)).planned) {
     process.stdout.write(`no sample ended in an error in ${shown}: nothing to retry\n`);
     return [];
   }
@@ -283,20 +290,33 @@ function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
   return ExitCode.passed;
 }
 
-/** First Ctrl-C: stop starting samples and finish the in-flight ones. Second: quit now. */
-function installInterruptHandler(stop: AbortController, quiet: boolean): () => void {
+/**
+ * First Ctrl-C: stop starting samples and finish the in-flight ones. Second, while a run is going:
+ * abandon the in-flight ones (--resume runs them) and write everything finished, which takes
+ * moments even when a scorer or a provider is stuck. Otherwise, or a third time: quit at once
+ * (samples held back are already on disk in the run folder).
+ */
+function installInterruptHandler(stop: AbortController, hardStop: AbortController, quiet: boolean): { running: boolean; remove(): void } {
+  const state = {
+    running: false,
+    remove: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
   const onSignal = () => {
-    if (stop.signal.aborted) {
-      process.stderr.write('\nstopping now; the record keeps every sample already written\n');
+    if (!stop.signal.aborted) {
+      stop.abort();
+      if (!quiet) process.stderr.write('\nstopping: finishing in-flight samples (Ctrl-C again to stop now, keeping every finished sample)\n');
+    } else if (state.running && !hardStop.signal.aborted) {
+      hardStop.abort();
+      process.stderr.write('\nstopping now: in-flight samples are left for --resume; writing the finished ones (Ctrl-C again to quit at once)\n');
+    } else {
+      process.stderr.write('\nquitting; the run folder keeps every sample already written\n');
       process.exit(130);
     }
-    stop.abort();
-    if (!quiet) process.stderr.write('\nstopping: finishing in-flight samples (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+  return state;
 }

@@ -6,9 +6,11 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { InfrastructureError } from '../../errors.js';
+import { registerSecret } from '../../secrets.js';
 import type { PacingLane, RateLimiter } from '../pacing.js';
 import type { ModelTable } from '../pricing.js';
 import { AttemptCounter, countingFetch, type FetchFunction } from './attempts.js';
+import { showSdkDeprecationWarningsOnce } from './sdkWarnings.js';
 
 export type ApiKeySource = string | (() => string | Promise<string>);
 
@@ -140,10 +142,12 @@ function clientHeaders(options: AnthropicProviderOptions): Record<string, string
 
 export async function createSdkHandle(options: AnthropicProviderOptions): Promise<SdkHandle> {
   const apiKey = await resolveApiKey(options.apiKey);
+  registerSecret(apiKey); // redacted from everything promptgold writes
   const [{ default: AnthropicClient }, { jsonSchemaOutputFormat }] = await Promise.all([
     import('@anthropic-ai/sdk'),
     import('@anthropic-ai/sdk/helpers/json-schema'),
   ]);
+  showSdkDeprecationWarningsOnce();
   const attempts = new AttemptCounter();
   const headers = clientHeaders(options);
   const client = new AnthropicClient({

@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildReportData, type ReportInput } from './buildReportData.js';
+import { redactKnownSecrets } from '../../secrets.js';
 import { renderHtmlReport } from './renderHtml.js';
 
 /** Returns the absolute path written. */
@@ -9,6 +10,6 @@ export async function writeHtmlReport(input: ReportInput, file: string): Promise
   const html = renderHtmlReport(await buildReportData(input));
   const path = resolve(file);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, html);
+  await writeFile(path, redactKnownSecrets(html));
   return path;
 }
