@@ -16,11 +16,13 @@ export const FIELD_DETAILS_KEY = 'fields';
 
 /** `details.fields` from per-field results, in field order. */
 export function fieldDetails(results: ReadonlyArray<{ path: string; result: { pass: boolean; score: number; reason: string } }>, prefix = ''): Record<string, FieldOutcome> {
-  const out: Record<string, FieldOutcome> = {};
-  for (const { path, result } of results) {
-    out[`${prefix}${path}`] = result.pass ? { pass: true, score: result.score } : { pass: false, score: result.score, reason: result.reason };
-  }
-  return out;
+  // fromEntries defines own keys, so even a field named `__proto__` stays a field.
+  return Object.fromEntries(
+    results.map(({ path, result }): [string, FieldOutcome] => [
+      `${prefix}${path}`,
+      result.pass ? { pass: true, score: result.score } : { pass: false, score: result.score, reason: result.reason },
+    ]),
+  );
 }
 
 /**
