@@ -4,9 +4,10 @@
  */
 import { totalInputTokens } from '../providers/pricing.js';
 import { isInfrastructureKind } from '../providers/types.js';
+import { fieldOutcomes } from '../scoring/field-results.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
 import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
-import type { CellSummary, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
+import type { CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
 
 /** What a summary judges a run by: the pass-rate threshold per cell and the share of samples allowed to go unscored. */
 export interface SummaryPolicy {
@@ -41,6 +42,8 @@ interface CellAccumulator {
   chaosPassed: number;
   notScored: number;
   stops: StopCounts;
+  /** field → how often it was right, from scores that report per-field results (bounded by the number of fields). */
+  fields: Map<string, FieldAccuracy>;
 }
 
 export function cellKey(version: string, model: string): string {
@@ -94,6 +97,7 @@ export class SummaryBuilder {
       cell.scoreSum += sample.score;
       cell.scoreSquares += sample.score * sample.score;
       countStop(cell.stops, sample);
+      countFields(cell.fields, sample);
     }
     if (sample.cached) {
       cell.cachedSamples++;
@@ -192,6 +196,7 @@ export class SummaryBuilder {
         chaosPassed: 0,
         notScored: 0,
         stops: { refusals: 0, refusalCategories: {}, maxTokens: 0, contextWindow: 0 },
+        fields: new Map(),
       };
       this.cells.set(key, cell);
     }
@@ -218,6 +223,21 @@ function countStop(stops: StopCounts, sample: SampleRecord): void {
     stops.refusalCategories[key] = (stops.refusalCategories[key] ?? 0) + 1;
   } else if (sample.stopReason === 'max_tokens') stops.maxTokens++;
   else if (sample.stopReason === 'model_context_window_exceeded' || sample.error?.kind === 'context_overflow') stops.contextWindow++;
+}
+
+/** Per-field results of the sample's scores (see scoring/field-results.ts), each report counted once. */
+function countFields(fields: Map<string, FieldAccuracy>, sample: SampleRecord): void {
+  for (const score of sample.scores) {
+    for (const [field, pass] of fieldOutcomes(score)) {
+      let counts = fields.get(field);
+      if (!counts) {
+        counts = { right: 0, total: 0 };
+        fields.set(field, counts);
+      }
+      counts.total++;
+      if (pass) counts.right++;
+    }
+  }
 }
 
 function toCellSummary(cell: CellAccumulator): CellSummary {
@@ -249,6 +269,7 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
     stops: { ...cell.stops, refusalCategories: sortedKeys(cell.stops.refusalCategories) },
     judge: { ...cell.judge, costUsd: roundUsd(cell.judge.costUsd) },
     ...(cell.chaosSamples ? { chaos: { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(cell.chaosPassed / cell.chaosSamples) } } : {}),
+    ...(cell.fields.size ? { fieldAccuracy: Object.fromEntries([...cell.fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([field, counts]) => [field, { ...counts }])) } : {}),
   };
 }
 

@@ -126,6 +126,19 @@ export interface CellSummary {
    * `meanScore` (the threshold is about golden cases) and judged in the summary's `robustness`.
    */
   chaos?: { samples: number; passed: number; passRate: number };
+  /**
+   * How often each field was right, over the cell's scored golden samples: counted from every score
+   * whose `details.fields` carries per-field results (`extraction`, `toolInput` with an expected
+   * input, or a custom scorer). Absent when no scorer reports fields.
+   */
+  fieldAccuracy?: Record<string, FieldAccuracy>;
+}
+
+export interface FieldAccuracy {
+  /** Reports of the field that were right. */
+  right: number;
+  /** Reports of the field. */
+  total: number;
 }
 
 export interface StopCounts {

@@ -56,3 +56,24 @@ export function formatRobustnessTable(summary: RecordSummary): string | undefine
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   return ['robustness (chaos samples against their source cases):', line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/**
+ * How often each field was right, per cell (from scores that report per-field results, e.g.
+ * `extraction`): one row per field, one column per cell that has any.
+ */
+export function formatFieldAccuracyTable(summary: RecordSummary): string | undefined {
+  const cells = summary.cells.filter((cell) => cell.fieldAccuracy && Object.keys(cell.fieldAccuracy).length);
+  if (!cells.length) return undefined;
+  const fields = [...new Set(cells.flatMap((cell) => Object.keys(cell.fieldAccuracy!)))].sort();
+  const header = ['field', ...cells.map((cell) => `${cell.version} × ${cell.model}`)];
+  const rows = fields.map((field) => [
+    field,
+    ...cells.map((cell) => {
+      const counts = cell.fieldAccuracy![field];
+      return counts && counts.total ? `${percent(counts.right / counts.total)} (${counts.right}/${counts.total})` : '—';
+    }),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => row.map((text, column) => text.padEnd(widths[column]!)).join('  ').trimEnd();
+  return ['field accuracy (how often each field was right):', line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -2,6 +2,8 @@
  * Per-case checks declared as data in a dataset file, e.g.
  *   { "type": "contains", "values": ["refund"] }
  *   { "type": "fuzzy", "expected": "…", "threshold": 0.7, "method": "levenshtein" }
+ *   { "type": "toolCalled", "tool": "lookup_order" }
+ *   { "type": "numeric", "field": "total", "expected": 12.5, "absolute": 0.01 }
  * Each spec is validated strictly (an unknown option is a typo, not something to ignore) and
  * turned into the same scorer the TypeScript API builds. Errors name `file:line: checks[1].threshold`.
  */
@@ -11,9 +13,12 @@ import { InputError } from '../errors.js';
 import { RESERVED_KEY_HINT, reservedInPath } from '../reservedKeys.js';
 import { contains, notContains } from './contains.js';
 import { exact } from './exact.js';
+import { extraction } from './extraction.js';
 import { fuzzy } from './fuzzy.js';
 import { jsonSchema } from './json-schema.js';
+import { numeric } from './numeric.js';
 import { regex } from './regex.js';
+import { toolCalled, toolInput, toolOrder } from './tool-calls.js';
 import type { Scorer } from './types.js';
 
 export type { CheckSpec };
@@ -33,6 +38,21 @@ const common = {
   field: z.string().min(1).optional(),
 };
 const values = z.array(z.string().min(1)).min(1);
+const named = { type: z.string(), name: z.string().min(1).optional() };
+const fromCase = { expected: z.unknown().optional(), expectedField: z.string().min(1).optional() };
+const toolName = z.string().min(1);
+const jsonSchemaValue = z.union([z.record(z.string(), z.unknown()), z.boolean()]);
+const tolerance = { absolute: z.number().min(0).optional(), relative: z.number().min(0).optional() };
+const fieldMatcher = z.union(
+  [
+    z.enum(['exact', 'ignoreCase', 'numeric']),
+    z.strictObject({ fuzzy: z.number().min(0).max(1), method: z.enum(['dice', 'levenshtein', 'tokenSet']).optional() }),
+    z.strictObject(tolerance),
+  ],
+  { error: 'a field matcher is "exact", "ignoreCase", "numeric", { "absolute": 0.01, "relative": 0.02 } or { "fuzzy": 0.8 }' },
+);
+const fields = z.record(z.string().min(1), fieldMatcher);
+const share = z.number().min(0).max(1);
 
 const specSchemas = {
   contains: z.strictObject({ ...common, values, mode: z.enum(['all', 'any']).optional(), caseInsensitive: z.boolean().optional() }),
@@ -55,7 +75,18 @@ const specSchemas = {
       .strictObject({ case: z.boolean().optional(), whitespace: z.boolean().optional(), unicode: z.union([z.boolean(), z.literal('NFKC')]).optional() })
       .optional(),
   }),
-  jsonSchema: z.strictObject({ ...common, schema: z.union([z.record(z.string(), z.unknown()), z.boolean()]) }),
+  jsonSchema: z.strictObject({ ...common, schema: jsonSchemaValue }),
+  numeric: z.strictObject({ ...common, expected: z.union([z.number(), z.string()]).optional(), expectedField: z.string().min(1).optional(), ...tolerance }),
+  extraction: z.strictObject({ ...common, expected: z.record(z.string(), z.unknown()).optional(), expectedField: z.string().min(1).optional(), fields: fields.optional(), threshold: share.optional() }),
+  toolCalled: z.strictObject({
+    ...named,
+    tool: toolName.optional(),
+    times: z.union([z.number().int().min(0), z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })]).optional(),
+    not: z.boolean().optional(),
+    ...fromCase,
+  }),
+  toolInput: z.strictObject({ ...named, tool: toolName, schema: jsonSchemaValue.optional(), ...fromCase, fields: fields.optional(), threshold: share.optional() }),
+  toolOrder: z.strictObject({ ...named, order: z.array(toolName).optional(), ...fromCase, strict: z.boolean().optional() }),
 } as const;
 
 type CheckType = keyof typeof specSchemas;
@@ -112,20 +143,60 @@ export function checkFromSpec(spec: CheckSpec, where: CheckLocation): Scorer {
     }
     return { ...data, name: data.name ?? `${where.namePrefix ?? prefix}:${kind}` };
   };
-  switch (type) {
-    case 'contains':
-      return contains(parse('contains'));
-    case 'notContains':
-      return notContains(parse('notContains'));
-    case 'regex':
-      return regex({ ...parse('regex'), source: location('pattern') });
-    case 'exact':
-      return exact(parse('exact'));
-    case 'fuzzy':
-      return fuzzy(parse('fuzzy'));
-    case 'jsonSchema':
-      return jsonSchema({ ...parse('jsonSchema'), source: location('schema') });
+  const hasCaseValue = (spec: { expected?: unknown; expectedField?: string }) => spec.expected !== undefined || spec.expectedField !== undefined;
+  try {
+    switch (type) {
+      case 'contains':
+        return contains(parse('contains'));
+      case 'notContains':
+        return notContains(parse('notContains'));
+      case 'regex':
+        return regex({ ...parse('regex'), source: location('pattern') });
+      case 'exact':
+        return exact(parse('exact'));
+      case 'fuzzy':
+        return fuzzy(parse('fuzzy'));
+      case 'jsonSchema':
+        return jsonSchema({ ...parse('jsonSchema'), source: location('schema') });
+      case 'numeric':
+        return numeric(parse('numeric'));
+      case 'extraction':
+        return extraction(parse('extraction'));
+      case 'toolCalled': {
+        const parsed = parse('toolCalled');
+        if (parsed.tool === undefined && !hasCaseValue(parsed)) {
+          throw new InputError(
+            'a toolCalled check needs "tool": the name of the tool',
+            location('tool'),
+            '"name" names the check itself; write "tool": "lookup_order" (or "*" for any tool), or read it from the case with "expectedField"',
+          );
+        }
+        return toolCalled(parsed);
+      }
+      case 'toolInput': {
+        const parsed = parse('toolInput');
+        if (parsed.schema === undefined && !hasCaseValue(parsed)) {
+          throw new InputError('a toolInput check needs "schema", or the expected input as "expected" or "expectedField"', location('schema'));
+        }
+        return parsed.schema !== undefined ? toolInput({ ...parsed, schema: parsed.schema, source: location('schema') }) : toolInput(parsed);
+      }
+      case 'toolOrder': {
+        const { order, ...parsed } = parse('toolOrder');
+        if (order !== undefined && hasCaseValue(parsed)) throw new InputError('a toolOrder check takes "order" or an expected order from the case, not both', location('order'));
+        if (order === undefined && !hasCaseValue(parsed)) throw new InputError('a toolOrder check needs "order": the tool names in the order they must be called', location('order'));
+        return order !== undefined ? toolOrder(order, parsed) : toolOrder(parsed);
+      }
+    }
+  } catch (error) {
+    throw locate(error, where, prefix);
   }
+}
+
+/** A factory's error (which knows only the option) located at the check's file, line and field. */
+function locate(error: unknown, where: CheckLocation, prefix: string): unknown {
+  if (!(error instanceof InputError) || error.location.file !== undefined) return error;
+  const field = error.location.field ? `${prefix}.${error.location.field}` : prefix;
+  return new InputError(error.detail, { file: where.file, line: where.line, field }, error.hint, error);
 }
 
 /** All checks of one case, named and located as `checks[0]`, `checks[1]` … */

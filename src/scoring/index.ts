@@ -27,6 +27,20 @@ export type { JsonSchema, JsonSchemaOptions } from './json-schema.js';
 export { describeZodIssues, zodSchema } from './zod-schema.js';
 export type { ZodSchemaOptions } from './zod-schema.js';
 
+export { numeric } from './numeric.js';
+export type { NumericOptions } from './numeric.js';
+export { formatNumber, parseNumber, withinTolerance } from './numbers.js';
+export type { ParsedNumber, Tolerance, ToleranceCheck } from './numbers.js';
+export { extraction } from './extraction.js';
+export type { ExtractionOptions } from './extraction.js';
+export { compareFields, compileFieldMatcher, compileFieldSpecs } from './field-match.js';
+export type { FieldComparison, FieldMatcher, FieldResult, FieldSpec } from './field-match.js';
+export { FIELD_DETAILS_KEY, fieldDetails, fieldOutcomes } from './field-results.js';
+export type { FieldOutcome } from './field-results.js';
+
+export { ANY_TOOL, describeCalls, inOrderCount, readToolCalls, toolCalled, toolInput, toolOrder } from './tool-calls.js';
+export type { ToolCalledOptions, ToolInputExpectedOptions, ToolInputOptions, ToolInputSchemaOptions, ToolOrderFromCaseOptions, ToolOrderOptions } from './tool-calls.js';
+
 export { custom, customResultToScore } from './custom.js';
 export type { CustomFunction, CustomOptions, CustomResult, ScoreLike } from './custom.js';
 export { all, any, weighted } from './combinators.js';

@@ -78,4 +78,30 @@ describe('SummaryBuilder', () => {
       { operator: 'zero-width', samples: 1, passed: 1, passRate: 1, sourcePassRate: 1, drop: 0 },
     ]);
   });
+
+  it('counts per cell how often each field was right, from any score that reports fields, and leaves it out when none does', () => {
+    const fields = (results: Record<string, boolean>) => Object.fromEntries(Object.entries(results).map(([field, pass]) => [field, { pass, score: pass ? 1 : 0 }]));
+    const extraction = (results: Record<string, boolean>) => ({ name: 'extraction', score: 0, pass: false, reason: 'r', details: { fields: fields(results) } });
+    const builder = new SummaryBuilder({ threshold: null });
+    builder.add(sample({ scores: [extraction({ total: true, vendor: true })] }));
+    builder.add(sample({ scores: [extraction({ total: false, vendor: true }), { name: 'exact', score: 1, pass: true, reason: 'r' }] }));
+    // A combinator's children count; an errored score does not; the tool-input fields of another scorer count under their own names.
+    builder.add(
+      sample({
+        scores: [
+          { name: 'all', score: 0, pass: false, reason: 'r', children: [extraction({ total: true })] },
+          { name: 'broken', score: 0, pass: false, reason: 'r', error: 'x', details: { fields: fields({ total: false }) } },
+          { name: 'toolInput(lookup)', score: 1, pass: true, reason: 'r', details: { fields: fields({ 'lookup.order_id': true }) } },
+        ],
+      }),
+    );
+    // Not scored (the provider failed) and chaos samples are left out, as in the pass rate.
+    builder.add(sample({ error: { kind: 'timeout', message: 't' }, scores: [extraction({ total: false })] }));
+    builder.add(sample({ caseId: 'c~op', scores: [extraction({ total: false })], chaos: { sourceCaseId: 'c', operators: ['op'], fields: ['t'], ops: [], property: 'same' } }));
+    builder.declareCell('v2', 'm');
+    const [withFields, without] = builder.build().cells;
+    expect(withFields!.fieldAccuracy).toEqual({ 'lookup.order_id': { right: 1, total: 1 }, total: { right: 2, total: 3 }, vendor: { right: 2, total: 2 } });
+    expect(Object.keys(withFields!.fieldAccuracy!)).toEqual(['lookup.order_id', 'total', 'vendor']);
+    expect(without).not.toHaveProperty('fieldAccuracy');
+  });
 });

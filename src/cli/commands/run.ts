@@ -8,7 +8,7 @@ import { ExitCode, InputError } from '../../errors.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
-import { formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
+import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
@@ -262,6 +262,8 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
     process.stdout.write(`\n${formatSummaryTable(loaded.suite.name, result.summary)}\n`);
     const robustness = formatRobustnessTable(result.summary);
     if (robustness) process.stdout.write(`\n${robustness}\n`);
+    const fieldAccuracy = formatFieldAccuracyTable(result.summary);
+    if (fieldAccuracy) process.stdout.write(`\n${fieldAccuracy}\n`);
   }
   if (result.status === 'complete') {
     process.stdout.write(`record: ${record}\n`);

@@ -168,6 +168,7 @@ function toCellView(run: number, cell: CellSummary, threshold: number | null): C
     p95Ms: cell.latencyMs.p95,
     errors: sortedRecord(cell.errors),
     failing: threshold !== null && cell.scored > 0 && cell.passRate < threshold,
+    ...(cell.fieldAccuracy ? { fieldAccuracy: cell.fieldAccuracy } : {}),
   };
 }
 

@@ -65,6 +65,8 @@ export interface CellView {
   errors: Record<string, number>;
   /** Below the run's threshold. */
   failing: boolean;
+  /** How often each field was right (see `CellSummary.fieldAccuracy`); absent when no scorer reports fields. */
+  fieldAccuracy?: Record<string, { right: number; total: number }>;
 }
 
 export interface PairView {

@@ -2,6 +2,7 @@
 import type { CaseStatus } from '../../../compare/types.js';
 import { passRateChart } from './charts.js';
 import { data, isCompare } from './data.js';
+import { fieldAccuracySection } from './fieldAccuracy.js';
 import { byId, el, type Child } from './dom.js';
 import { int, ms, num, pct, pval, rel, signed, signedPct, usd } from './format.js';
 import { renderVerdict } from './header.js';
@@ -14,6 +15,8 @@ export function renderOverview(): void {
   if (isCompare) root.appendChild(pairsTable());
   root.appendChild(el('h2', null, 'Cells (prompt version × model)'));
   root.appendChild(cellsTable());
+  const fields = fieldAccuracySection();
+  if (fields) root.appendChild(fields);
   const { limits } = data;
   if (limits.truncatedOutputs) {
     root.appendChild(el('p', { class: 'sub' }, `${int(limits.truncatedOutputs)} outputs longer than ${int(limits.outputChars)} characters are cut in this report (marked where shown).`));
