@@ -51,6 +51,7 @@ program
   .option('--json', 'print the run summaries as JSON on stdout')
   .option('--no-html', 'do not write the HTML report')
   .option('--no-progress', 'no progress output')
+  .option('--verbose', 'after the summary, print every failing sample: where, each scorer\'s reason, the output (trimmed)')
   .action(async (suites: string[], flags) => {
     const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(suites, flags);

@@ -53,6 +53,8 @@ export interface RunResult {
   summary: RecordSummary | undefined;
   /** Why samples failed or errored, grouped (every sample of the record, kept ones included). */
   digest: FailureDigest;
+  /** For an incomplete run: which samples were not run (budget skips, expired batch requests). */
+  notRun?: string;
   /** Set when a provider error stopped the run (bad key, unknown model). */
   fatal?: ProviderError;
   planned: number;
@@ -178,7 +180,9 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     const built = summary.build();
     if (complete) await writer.summary(built);
     await writer.commit();
-    return { runDir: options.runDir, status, summary: complete ? built : undefined, digest: digest.build(), fatal, planned: header.planned, written };
+    const result: RunResult = { runDir: options.runDir, status, summary: complete ? built : undefined, digest: digest.build(), fatal, planned: header.planned, written };
+    if (status === 'incomplete') result.notRun = notRunReason(notRun);
+    return result;
   } catch (error) {
     status = 'aborted';
     // A failed resume leaves the previous record untouched; a failed fresh run keeps what it wrote.

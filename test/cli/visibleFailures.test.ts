@@ -47,6 +47,20 @@ async function onlyRecord() {
 
 const RUBRIC = "rubric({ judge: 'claude-haiku-4-5', criteria: [{ id: 'c1', description: 'Repeats the word.', pass: 'it does', fail: 'it does not' }] })";
 
+describe('why samples failed, on the console', () => {
+  it('a throwing provider shows its message; failing scorers are grouped with case ids; --verbose prints every failing sample', async () => {
+    await project_({
+      'suites/echo.eval.ts': suite("exact()").replace("provider: (input) => String(input.word),", "provider: (input) => { if (input.word === 'word2') throw new Error('kaput'); return input.word === 'word5' || input.word === 'word7' ? 'nope' : String(input.word); },"),
+    });
+    const result = await runCli(['run', '--verbose', '--max-error-rate', '0.5'], project.root);
+    expect(result.stdout).toMatch(/why 2 samples failed \(failing scorers, most common first\):\n {2}exact {2}2× {2}output "nope" does not equal expected "word5" — w005 \(v1 × claude-haiku-4-5\), w007 \(v1 × claude-haiku-4-5\)/);
+    expect(result.stdout).toMatch(/provider_error {2}1× {2}function .* threw: kaput — w002/);
+    expect(result.stdout).toMatch(/failing samples:\n✗ w002 \(v1 × claude-haiku-4-5\)\n {4}provider_error: function .* threw: kaput\n✗ w005 \(v1 × claude-haiku-4-5\)\n {4}✗ exact 0\.00: output "nope" does not equal expected "word5"\n {4}output: nope/);
+    // No threshold, and one unscored sample of ten within --max-error-rate 0.5: the run passes.
+    expect(result.code).toBe(0);
+  });
+});
+
 describe('samples that were not scored', () => {
   it('a scorer that throws is a scorer_error: counted, with its reason, and exit 3 unless --max-error-rate allows it', async () => {
     await project_({ 'suites/echo.eval.ts': suite("exact(), custom('picky', (s) => { if (s.caseId === 'w003') throw new Error('boom'); return true; })") });
@@ -55,6 +69,9 @@ describe('samples that were not scored', () => {
     expect(strict.code).toBe(3);
     expect(strict.stdout).toMatch(/echo: 10 samples, 9 passed, 1 errors/);
     expect(strict.stdout).toMatch(/scorer_error:1/);
+    // The digest and the exit-3 line say why, without opening a file.
+    expect(strict.stdout).toMatch(/1 sample ended in an error \(by kind\):\n {2}scorer_error {2}1× {2}picky: boom — w003 \(v1 × claude-haiku-4-5\)/);
+    expect(strict.stdout).toMatch(/FAILED \(exit 3\): 1 of 10 samples were not scored \(scorer_error 1\); maxErrorRate allows 0%/);
     const record = await onlyRecord();
     const failed = record.samples.find((s) => s.caseId === 'w003')!;
     expect(failed.error).toEqual({ kind: 'scorer_error', message: 'picky: boom' });

@@ -5,7 +5,10 @@ import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engin
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import { ExitCode, InputError } from '../../errors.js';
-import { readRecordHeader } from '../../records/reader.js';
+import { isNotScoredKind } from '../../records/errorKinds.js';
+import { readRecordHeader, readRecordLines } from '../../records/reader.js';
+import type { RecordSummary } from '../../records/types.js';
+import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
@@ -37,6 +40,7 @@ export interface RunFlags {
   batch?: boolean;
   html?: boolean;
   progress?: boolean;
+  verbose?: boolean;
 }
 
 interface SuiteRunOutcome {
@@ -120,7 +124,10 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         await assembled.close();
       }
       outcomes.push({ suite: job.loaded.suite.name, runDir, result });
-      if (!flags.json) printOutcome(job.loaded, result, root);
+      if (!flags.json) {
+        printOutcome(job.loaded, result, root);
+        if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
+      }
       if (flags.html !== false && result.written > 0) await writeRunReport(runDir, result, root, flags.json === true);
       if (result.fatal) break;
     }
@@ -265,16 +272,41 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
     const fieldAccuracy = formatFieldAccuracyTable(result.summary);
     if (fieldAccuracy) process.stdout.write(`\n${fieldAccuracy}\n`);
   }
+  const digest = formatFailureDigest(result.digest, { repeats: loaded.repeats });
+  if (digest) process.stdout.write(`\n${digest}\n`);
+  if (result.summary?.tooManyErrors) process.stdout.write(`\n${tooManyErrorsLine(result.summary)}\n`);
   if (result.status === 'complete') {
     process.stdout.write(`record: ${record}\n`);
     const errors = result.summary?.totals.errors ?? 0;
     if (errors > 0) process.stdout.write(`${errors} sample${errors === 1 ? '' : 's'} ended in an error; run only ${errors === 1 ? 'it' : 'those'} again with \`promptgold run --retry-errors ${where}\`\n`);
   } else if (result.status === 'incomplete') {
-    process.stdout.write(`record: ${record} (incomplete: budget reached; finish with \`promptgold run --resume ${where}\`)\n`);
+    process.stdout.write(`record: ${record} (incomplete: ${result.notRun ?? 'some samples were not run'}; finish with \`promptgold run --resume ${where}\`)\n`);
   } else if (result.status === 'interrupted') {
     process.stdout.write(`interrupted after ${result.written}/${result.planned} samples; finish with \`promptgold run --resume ${where}\`\n`);
   } else if (result.fatal) {
     process.stderr.write(`run stopped: ${result.fatal.message}\nrecorded ${result.written}/${result.planned} samples in ${where}; fix the cause and \`promptgold run --resume ${where}\`\n`);
+  }
+}
+
+/** Why a run with too many unscored samples exits 3: the count, the share allowed, the kinds. */
+function tooManyErrorsLine(summary: RecordSummary): string {
+  const kinds = new Map<string, number>();
+  for (const cell of summary.cells) for (const [kind, count] of Object.entries(cell.errors)) if (isNotScoredKind(kind)) kinds.set(kind, (kinds.get(kind) ?? 0) + count);
+  const listed = [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, count]) => `${kind} ${count}`).join(', ');
+  return `FAILED (exit 3): ${summary.totals.notScored} of ${summary.totals.samples} samples were not scored (${listed}); maxErrorRate allows ${percentOf(summary.maxErrorRate)} — see "When a run fails" in the README`;
+}
+
+function percentOf(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
+/** `--verbose`: every failing or errored sample of the record, read back in plan order. */
+async function printFailingSamples(runDir: string, repeats: number): Promise<void> {
+  let shown = 0;
+  for await (const { value } of readRecordLines(runPaths(runDir).record)) {
+    if (value.type !== 'sample' || (value.pass && !value.error) || value.error?.kind === 'budget') continue;
+    if (shown++ === 0) process.stdout.write('\nfailing samples:\n');
+    process.stdout.write(`${formatFailingSample(value, repeats)}\n`);
   }
 }
 
