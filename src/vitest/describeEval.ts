@@ -93,7 +93,14 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
       if (!executed) throw new Error(`not run: ${execution.stopReason ?? 'the eval stopped before this sample started'}`);
       const meta: EvalSampleMeta = { kind: 'sample', run, sample: executed.record, prompt: executed.prompt };
       (task.meta as Record<string, unknown>)[META_KEY] = meta;
-      if (!executed.record.pass) throw toAssertionError(name, describeSampleFailure(executed.record));
+      if (executed.record.pass) return;
+      const failure = describeSampleFailure(executed.record);
+      const same = await sameFailures(execution, sample, loaded.repeats, failure.message);
+      if (same.first !== sample.repeat) {
+        throw toAssertionError(name, { message: `the same failure as repeat #${same.first + 1} (shown there, ×${same.repeats.length})` });
+      }
+      if (same.repeats.length > 1) failure.message = `×${same.repeats.length}: repeats ${same.repeats.map((r) => `#${r + 1}`).join(', ')} failed the same way\n${failure.message}`;
+      throw toAssertionError(name, failure);
     });
   }
 
@@ -115,6 +122,26 @@ function unscoredFailure(summary: RecordSummary): string {
   for (const cell of summary.cells) for (const [kind, count] of Object.entries(cell.errors)) kinds.set(kind, (kinds.get(kind) ?? 0) + count);
   const listed = [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, count]) => `${kind}: ${count}`).join(', ');
   return `${summary.totals.notScored} of ${summary.totals.samples} samples were not scored (${listed}), more than maxErrorRate ${summary.maxErrorRate} allows`;
+}
+
+/**
+ * The repeats of a sample's case (same version × model) whose failure reads exactly like this one,
+ * so identical failing repeats are shown once with "×3" instead of three identical blocks.
+ */
+async function sameFailures(execution: EvalExecution, sample: PlannedSample, repeats: number, message: string): Promise<{ first: number; repeats: number[] }> {
+  const same: number[] = [];
+  const firstIndex = sample.index - sample.repeat;
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    if (repeat === sample.repeat) {
+      same.push(repeat);
+      continue;
+    }
+    const index = firstIndex + repeat;
+    if (!execution.willRun(index)) continue;
+    const other = await execution.result(index);
+    if (other && !other.record.pass && describeSampleFailure(other.record).message === message) same.push(repeat);
+  }
+  return { first: same[0]!, repeats: same };
 }
 
 function passRateFailure(summary: RecordSummary, executed: number, planned: number): string {

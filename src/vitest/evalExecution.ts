@@ -36,6 +36,7 @@ export class EvalExecution {
   private readonly controller = new AbortController();
   private finished: Promise<void> | undefined;
   private executedCount = 0;
+  private readonly selected = new Set<number>();
   /** Why samples stopped being run, when they did (a fatal provider error, an engine failure). */
   stopReason: string | undefined;
 
@@ -59,7 +60,10 @@ export class EvalExecution {
   /** Start the given samples (in plan order). Only the first call starts anything. */
   start(samples: PlannedSample[]): void {
     if (this.finished) return;
-    for (const planned of samples) this.slot(planned.index);
+    for (const planned of samples) {
+      this.slot(planned.index);
+      this.selected.add(planned.index);
+    }
     const loaded = this.loaded;
     const sources = this.sourcesFor(samples);
     this.finished = runOrdered(samples, {
@@ -108,6 +112,11 @@ export class EvalExecution {
       if (!planned.case.chaos && !running.has(planned.index)) sources.resolve(planned, undefined);
     }
     return sources;
+  }
+
+  /** Whether the sample is among those started (selected by `-t` and the shard). */
+  willRun(index: number): boolean {
+    return this.selected.has(index);
   }
 
   /** The executed sample, or undefined when it was never run (the run stopped first). */
