@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { checkHeader, readRecordLines } from '../records/reader.js';
 import type { RecordHeader } from '../records/types.js';
+import type { IncompleteRecord } from './types.js';
 import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
 import { CaseAccumulator, type ComparableSample } from './caseReducer.js';
 import { cellKey, type Cell } from './cellFilter.js';
@@ -25,7 +26,7 @@ export interface LoadedSide {
   isBaseline: boolean;
   complete: boolean;
   /** Why the record is incomplete, when it is. */
-  incompleteReason?: string;
+  incomplete?: Pick<IncompleteRecord, 'cause' | 'samples' | 'planned'>;
   samples: number;
   /** In the order cells first appear in the record (plan order). */
   cells: Map<string, SideCell>;
@@ -65,20 +66,18 @@ export async function loadSide(file: string, root: string): Promise<LoadedSide> 
   if (!header) throw new InputError('the record is empty', { file: displayPath }, 'is this a promptgold run.jsonl or baseline file?');
   const isBaseline = isBaselineHeader(header);
   const side: LoadedSide = { file, displayPath, header, isBaseline, complete: true, samples, cells };
-  const reason = incompleteReason(header, isBaseline, hasSummary, samples);
-  if (reason) {
+  const cause = incompleteCause(header, isBaseline, hasSummary, samples);
+  if (cause) {
     side.complete = false;
-    side.incompleteReason = reason;
+    side.incomplete = { cause, samples, planned: header.planned };
   }
   return side;
 }
 
-function incompleteReason(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number): string | undefined {
-  if (isBaseline && isBaselineHeader(header) && !header.baseline.complete) {
-    return `saved from an incomplete run (${samples} of ${header.planned} planned samples)`;
-  }
-  if (!isBaseline && !hasSummary) return `the run did not finish: ${samples} of ${header.planned} planned samples, no summary line`;
-  if (samples < header.planned) return `${samples} of ${header.planned} planned samples`;
+function incompleteCause(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number): IncompleteRecord['cause'] | undefined {
+  if (isBaseline && isBaselineHeader(header) && !header.baseline.complete) return 'baseline_of_incomplete_run';
+  if (!isBaseline && !hasSummary) return 'no_summary';
+  if (samples < header.planned) return 'missing_samples';
   return undefined;
 }
 

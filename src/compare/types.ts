@@ -145,11 +145,98 @@ export interface VerdictPolicyResolved {
 
 export interface VerdictResult {
   verdict: Verdict;
-  /** Human sentences, most important first. */
-  reasons: string[];
+  /** Why, most important first: structured values the reports turn into sentences (src/report/reasons.ts). */
+  reasons: VerdictReason[];
   /** For inconclusive: what would settle it. */
   needed?: { repeats?: number; cases?: number };
 }
+
+/** How a difference was tested: McNemar's exact test on per-case outcomes, or a (1 − alpha) interval. */
+export type DifferenceTest =
+  | { kind: 'mcnemar_exact'; regressed: number; improved: number; p: number; alpha: number }
+  | { kind: 'interval'; low: number; high: number; alpha: number; clusters?: number };
+
+/**
+ * One reason of a verdict: the rule that applied and the numbers it read. `cell` names the cell
+ * when the reason is quoted in the overall verdict of several cells.
+ */
+export type VerdictReason = VerdictReasonBody & { cell?: string };
+
+export type VerdictReasonBody =
+  /**
+   * The metric fell: significantly and by more than the tolerance (`beyond: 'zero'`), or with its
+   * whole interval below −tolerance (`beyond: 'tolerance'`).
+   */
+  | {
+      rule: 'regression';
+      values: {
+        metric: 'pass_rate' | 'mean_score';
+        estimate: number;
+        baseline?: number;
+        candidate?: number;
+        tolerance: number;
+        beyond: 'zero' | 'tolerance';
+        test: DifferenceTest;
+      };
+    }
+  | { rule: 'improvement'; values: { metric: 'pass_rate' | 'mean_score'; estimate: number; baseline?: number; candidate?: number; test: DifferenceTest } }
+  /** Nothing significant; `mde` ≤ tolerance (a pass) or above it (with `too_small`). */
+  | { rule: 'no_change'; values: NoChangeValues }
+  /** Nothing significant, and the comparison cannot see a change of the tolerance. */
+  | { rule: 'too_small'; values: NoChangeValues & { needed: { cases?: number; repeats?: number } } }
+  | { rule: 'cost_increase'; values: { relative: number; baseline: number | null; candidate: number | null; limit: number } }
+  | { rule: 'latency_increase'; values: { percentile: 95; relative: number; baseline: number | null; candidate: number | null; limit: number } }
+  /** Error kinds → candidate samples, for kinds the baseline cell never had. */
+  | { rule: 'new_errors'; values: { kinds: Record<string, number> } }
+  | { rule: 'no_cases'; values: Record<string, never> }
+  | { rule: 'no_cells'; values: Record<string, never> }
+  | { rule: 'incomplete_record'; values: IncompleteRecord }
+  /** Cases on one side only (`candidate`: new, `baseline`: removed), left out of the statistics. */
+  | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } };
+
+export interface NoChangeValues {
+  n: number;
+  estimate: number;
+  low: number;
+  high: number;
+  alpha: number;
+  mcnemarP: number;
+  mde: number;
+  tolerance: number;
+}
+
+export type VerdictRule = VerdictReasonBody['rule'];
+
+/** Why a side is incomplete. */
+export interface IncompleteRecord {
+  side: 'baseline' | 'candidate';
+  source: string;
+  /** `no_summary`: the run did not finish; `missing_samples`: fewer samples than planned; `baseline_of_incomplete_run`: saved from one. */
+  cause: 'no_summary' | 'missing_samples' | 'baseline_of_incomplete_run';
+  samples: number;
+  planned: number;
+}
+
+/** Something the reader of a comparison should know that is not part of the verdict. */
+export type ComparisonWarning =
+  | { rule: 'incomplete_record'; values: IncompleteRecord }
+  | { rule: 'unmatched_cell'; values: { side: 'baseline' | 'candidate'; cell: string } }
+  /** `--force` compared records of different suites. */
+  | { rule: 'different_suites'; values: { baseline: { suite: string; source: string }; candidate: { suite: string; source: string } } }
+  /** `--force` compared records of different datasets. */
+  | {
+      rule: 'different_datasets';
+      values: {
+        baseline: { path: string; hash: string; cases: number };
+        candidate: { path: string; hash: string; cases: number };
+        onlyInBaseline: number;
+        onlyInCandidate: number;
+      };
+    }
+  /** The same version name with a different template hash: an edit without a version bump. */
+  | { rule: 'prompt_drift'; values: { promptId: string; version: string; before: string; after: string } }
+  /** upgrade-check: fewer repeats than it asks for. */
+  | { rule: 'few_repeats'; values: { repeats: number; minimum: number } };
 
 /** One matched pair of cells (e.g. v1 × model-a against v2 × model-a). */
 export interface CellComparison {
@@ -189,5 +276,5 @@ export interface ComparisonResult {
   cells: CellComparison[];
   /** Worst verdict over cells, with reasons. */
   verdict: VerdictResult;
-  warnings: string[];
+  warnings: ComparisonWarning[];
 }

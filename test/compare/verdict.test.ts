@@ -33,7 +33,12 @@ describe('verdict policy', () => {
     const result = await compareRecords(failing, failing, { ...v1v2, root: dir });
     expect(result.cells[0]!.stats.mcnemar.pExact).toBeCloseTo(2 / 4096, 12);
     expect(result.verdict.verdict).toBe('fail');
-    expect(result.verdict.reasons[0]).toMatch(/McNemar exact p = 0\.0005 < 0\.05/);
+    expect(result.verdict.reasons[0]).toMatchObject({
+      rule: 'regression',
+      cell: 'v1 × model-a → v2 × model-a',
+      values: { metric: 'pass_rate', beyond: 'zero', tolerance: 0.02, test: { kind: 'mcnemar_exact', regressed: 12, improved: 0, alpha: 0.05 } },
+    });
+    expect(result.verdict.reasons[0]!.rule === 'regression' && result.verdict.reasons[0]!.values.estimate).toBeCloseTo(-0.4, 12);
   });
 
   it('a tolerance larger than the drop and a CI that still reaches it keeps it from failing', async () => {
@@ -49,14 +54,19 @@ describe('verdict policy', () => {
     expect(cell.stats.minimumDetectableEffect).toBeGreaterThan(0.02);
     expect(cell.verdict.needed?.cases).toBe(cell.stats.casesNeededForPolicyEffect);
     expect(cell.verdict.needed!.cases!).toBeGreaterThan(20);
-    expect(cell.verdict.reasons.join(' ')).toMatch(/can only detect changes of .* larger than the 2\.0 pts tolerance/);
-    expect(cell.verdict.reasons.join(' ')).toMatch(/to settle it: about [\d,]+ cases/);
+    const reason = cell.verdict.reasons[0]!;
+    expect(reason.rule).toBe('too_small');
+    if (reason.rule !== 'too_small') return;
+    expect(reason.values.mde).toBe(cell.stats.minimumDetectableEffect);
+    expect(reason.values.tolerance).toBe(0.02);
+    expect(reason.values.needed).toEqual(cell.verdict.needed);
   });
 
   it('passes when nothing changed and the comparison could have seen a change', async () => {
     const result = await compareRecords(passing, passing, { ...v1v2, root: dir });
     expect(result.cells[0]!.stats.minimumDetectableEffect).toBeLessThan(0.02);
     expect(result.verdict.verdict).toBe('pass');
+    expect(result.verdict.reasons.map((r) => r.rule)).toEqual(['no_change']);
   });
 
   it('hard rules: cost, p95 latency and new error kinds', async () => {
@@ -68,15 +78,16 @@ describe('verdict policy', () => {
     const file = await writeRecord(join(dir, 'hard/run.jsonl'), samples);
     const strict = resolvePolicy([{ policy: { maxCostIncrease: 0.25, maxP95LatencyIncrease: 0.5 }, origin: 'test' }]);
     const result = await compareRecords(file, file, { ...v1v2, root: dir, policy: strict });
-    const reasons = result.cells[0]!.verdict.reasons.join('\n');
+    const reasons = result.cells[0]!.verdict.reasons;
     expect(result.verdict.verdict).toBe('fail');
-    expect(reasons).toMatch(/cost per sample up \+100%/);
-    expect(reasons).toMatch(/p95 latency up \+80%/);
-    expect(reasons).toMatch(/new error kinds in the candidate: refusal \(1 samples\)/);
+    expect(reasons.find((r) => r.rule === 'cost_increase')).toEqual({ rule: 'cost_increase', values: { relative: expect.closeTo(1, 9), baseline: expect.closeTo(0.001, 12), candidate: expect.closeTo(0.002, 12), limit: 0.25 } });
+    expect(reasons.find((r) => r.rule === 'latency_increase')).toEqual({ rule: 'latency_increase', values: { percentile: 95, relative: expect.closeTo(0.8, 9), baseline: 500, candidate: 900, limit: 0.5 } });
+    expect(reasons.find((r) => r.rule === 'new_errors')).toEqual({ rule: 'new_errors', values: { kinds: { refusal: 1 } } });
     expect(result.cells[0]!.counts['error-changed']).toBe(1);
     const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
     const relaxed = await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient });
-    expect(relaxed.cells[0]!.verdict.reasons.join('\n')).not.toMatch(/new error kinds|cost per sample/);
+    expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('new_errors');
+    expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('cost_increase');
   });
 
   it('resolves defaults, then the suite, then flags, and rejects bad values', () => {

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CalibrationReport } from '../../src/calibrate/types.js';
-import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval } from '../../src/compare/types.js';
+import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval, VerdictReason } from '../../src/compare/types.js';
 import { SummaryBuilder } from '../../src/records/summary.js';
 import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
 
@@ -208,6 +208,10 @@ export function handMadeComparison(): ComparisonResult {
   const counts = Object.fromEntries(
     ['regressed', 'improved', 'unchanged-pass', 'unchanged-fail', 'flaky', 'new', 'removed', 'error-changed'].map((s) => [s, cases.filter((c) => c.status === s).length]),
   ) as Record<CaseStatus, number>;
+  const regression: VerdictReason = {
+    rule: 'regression',
+    values: { metric: 'pass_rate', estimate: -0.286, baseline: 0.643, candidate: 0.357, tolerance: 0.02, beyond: 'zero', test: { kind: 'interval', low: -0.55, high: -0.02, alpha: 0.05 } },
+  };
   const cell: CellComparison = {
     label: 'v1 × model-a → v2 × model-a',
     baselineCell: { version: 'v1', model: 'model-a' },
@@ -238,7 +242,7 @@ export function handMadeComparison(): ComparisonResult {
       latencyP50Ms: { baseline: 560, candidate: 570, relative: 0.018 },
       latencyP95Ms: { baseline: 620, candidate: 630, relative: 0.016 },
     },
-    verdict: { verdict: 'fail', reasons: ['pass rate dropped 28.6 pp (95% CI −55.0 to −2.0 pp), more than the 2.0 pp allowed'] },
+    verdict: { verdict: 'fail', reasons: [regression] },
   };
   const side = (label: string, version: string) => ({
     label,
@@ -256,7 +260,7 @@ export function handMadeComparison(): ComparisonResult {
     candidate: side('candidate', 'v2'),
     policy: { maxPassRateDrop: 0.02, alpha: 0.05, maxCostIncrease: null, maxP95LatencyIncrease: null, failOnNewErrors: true },
     cells: [cell],
-    verdict: { verdict: 'fail', reasons: ['v1 × model-a → v2 × model-a: pass rate dropped 28.6 pp, more than the 2.0 pp allowed', '2 cases regressed, 1 improved'] },
+    verdict: { verdict: 'fail', reasons: [{ ...regression, cell: cell.label }] },
     warnings: [],
   };
 }
