@@ -20,11 +20,11 @@ export interface CompareOptions {
   baselineFilter?: CellFilter;
   candidateFilter?: CellFilter;
   policy?: VerdictPolicyResolved;
-  /** Seed of the paired bootstrap (default 1). */
+  /** Seed of the random sign flips of the paired interval (default 1). */
   seed?: number;
   /** Compare records of different suites or datasets anyway (with a warning). */
   force?: boolean;
-  /** Bootstrap resamples (default 2000). */
+  /** Random sign patterns when there are too many to enumerate (default 1,999). */
   resamples?: number;
 }
 
@@ -62,7 +62,7 @@ export function compareSides(baseline: LoadedSide, candidate: LoadedSide, option
     candidate: sideInfo(candidate, candidateFilter, pairs.map(([, c]) => c)),
     policy,
     cells,
-    verdict: overallVerdict(cells, notes),
+    verdict: overallVerdict(cells, notes, policy.alpha),
     warnings,
   };
 }
@@ -228,7 +228,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     operational,
     policy,
     newErrors: newErrorKinds(cases),
-    repeatsNeeded: repeatsNeeded(paired, policy.maxPassRateDrop, policy.alpha),
+    repeats: repeatsNeeded(paired, policy),
     notes,
   });
   return {
@@ -238,7 +238,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     cases,
     counts,
     stats,
-    slices: sliceStatistics(paired, policy.alpha),
+    slices: sliceStatistics(paired, policy, { seed: options.seed, ...(options.resamples ? { resamples: options.resamples } : {}) }),
     operational,
     verdict,
   };

@@ -74,46 +74,80 @@ export interface Interval {
   high: number;
 }
 
+/**
+ * The interval a comparison decides on (see src/stats/pairedInterval.ts): a mean paired
+ * difference over cases, at level 1 − alpha, with units = cases, or clusters of a golden case and
+ * its chaos variants. It spans the paired sign-flip (randomization) interval and the bounded score
+ * interval; `pValue` (of "no difference") is the larger of the two tests'.
+ */
+export interface DecisionInterval extends Interval {
+  pValue: number;
+  alpha: number;
+  /** Independent units the interval treats as the sample: cases, or clusters when `clustered`. */
+  units: number;
+  clustered: boolean;
+  /** The sign-flip test: every sign pattern (`exact`) or `resamples` seeded random ones. */
+  randomization: { method: 'exact' | 'monte_carlo'; resamples: number | null; seed: number; low: number; high: number; pValue: number };
+  /** The bounded score test (Tango's score interval for one repeat). */
+  score: { low: number; high: number; pValue: number };
+}
+
+/** What the pass-rate rule can see at this size (normal approximation, for planning). */
+export interface RulePower {
+  /** Standard error of the pass-rate difference: cluster-aware, never below 1/n (one case of n flipping). */
+  se: number;
+  /** Chance of a pass if the candidate is truly no worse (no drop). */
+  passIfNoChange: number;
+  /** Chance of a fail at true drops of the tolerance and of 5, 10 and 20 points. */
+  failAtDrop: Array<{ drop: number; probability: number }>;
+  /** The true drop that would fail 80% of the time. */
+  minimumDetectableDrop: number;
+  /** Cases (at the current repeats) for an 80% chance of a pass when there is no true drop; null without a tolerance. */
+  casesForPass: number | null;
+}
+
 export interface PairedStatistics {
   /** Cases present on both sides (the unit of analysis). */
   n: number;
+  /** Independent units: n, or the number of clusters when chaos variants cluster with their golden case. */
+  units: number;
   baselinePassRate: Interval;
   candidatePassRate: Interval;
   baselineMeanScore: Interval;
   candidateMeanScore: Interval;
-  /** Mean paired difference of per-case pass fraction (candidate − baseline). */
-  passRateDiff: Interval & { se: number; pValue: number };
-  /** Mean paired difference of per-case mean score. */
-  scoreDiff: Interval & { se: number; pValue: number };
-  /** Cluster-robust version of scoreDiff (clusters = golden case + its chaos mutations), when clusters exist. */
-  clusteredScoreDiff?: Interval & { se: number; clusters: number };
+  /** Mean paired difference of per-case pass fraction (candidate − baseline): the interval the verdict reads. */
+  passRateDiff: DecisionInterval;
+  /** Mean paired difference of per-case mean score, by the same method (shown; the verdict reads the pass rate). */
+  scoreDiff: DecisionInterval;
   /**
-   * Cluster-robust version of passRateDiff, when clusters exist. The verdict then reads it instead
-   * of McNemar's test, which assumes independent cases: a golden case and its mutations are not.
+   * McNemar's exact test on majority outcomes, for reference only: the verdict does not read it
+   * (it cannot see shifts inside a case's repeats). With one repeat and no clusters it equals the
+   * sign-flip test's exact p-value.
    */
-  clusteredPassRateDiff?: Interval & { se: number; clusters: number };
   mcnemar: { regressed: number; improved: number; pExact: number; pMid: number };
-  bootstrap: { low: number; high: number; resamples: number; seed: number };
   /**
    * Mean over cases of pass@k (at least one of k attempts passes) and pass^k (all k pass), for k from
    * 1 to the fewest scored repeats any paired case has on either side (at most 10).
    */
   passAtK: Array<{ k: number; baseline: number; candidate: number }>;
   passHatK: Array<{ k: number; baseline: number; candidate: number }>;
-  /** Smallest pass-rate change detectable at this n (alpha, 80% power). */
-  minimumDetectableEffect: number;
-  /** Cases (at the current repeats) needed to detect the policy's maxPassRateDrop. */
-  casesNeededForPolicyEffect: number | null;
+  power: RulePower;
 }
 
 export interface SliceStatistics {
   /** `tag:billing`, `scorer:summary`, `operator:homoglyphs`. */
   slice: string;
   n: number;
+  /** Independent units (clusters count once). */
+  units: number;
+  /** Mean score difference, (1 − alpha) paired interval (cluster-aware). */
   scoreDiff: Interval;
-  pValue: number;
-  /** Holm-adjusted across all slices of the comparison. */
-  pAdjusted: number;
+  /** Too few units for any result to be significant at alpha: no p-value is given. */
+  tooSmall: boolean;
+  /** Two-sided p-value of "no change"; null when too small. */
+  pValue: number | null;
+  /** Holm-adjusted across the slices that are not too small; null when too small. */
+  pAdjusted: number | null;
   significant: boolean;
 }
 
@@ -151,39 +185,46 @@ export interface VerdictResult {
   needed?: { repeats?: number; cases?: number };
 }
 
-/** How a difference was tested: McNemar's exact test on per-case outcomes, or a (1 − alpha) interval. */
-export type DifferenceTest =
-  | { kind: 'mcnemar_exact'; regressed: number; improved: number; p: number; alpha: number }
-  | { kind: 'interval'; low: number; high: number; alpha: number; clusters?: number };
-
 /**
  * One reason of a verdict: the rule that applied and the numbers it read. `cell` names the cell
  * when the reason is quoted in the overall verdict of several cells.
  */
 export type VerdictReason = VerdictReasonBody & { cell?: string };
 
+/** The numbers the pass-rate rule decided on: the interval, the tolerance and the test. */
+export interface PassRateDecision {
+  /** Pass rates (mean per-case pass fraction) of each side. */
+  baseline: number;
+  candidate: number;
+  /** Mean paired difference and its (1 − alpha) interval. */
+  estimate: number;
+  low: number;
+  high: number;
+  alpha: number;
+  /** D = maxPassRateDrop. */
+  tolerance: number;
+  cases: number;
+  units: number;
+  clustered: boolean;
+  test: { method: 'exact' | 'monte_carlo'; resamples: number | null; pValue: number };
+}
+
 export type VerdictReasonBody =
-  /**
-   * The metric fell: significantly and by more than the tolerance (`beyond: 'zero'`), or with its
-   * whole interval below −tolerance (`beyond: 'tolerance'`).
-   */
+  /** pass: the interval's lower bound is above −D (the candidate is not worse by D or more). */
+  | { rule: 'non_inferior'; values: PassRateDecision }
+  /** fail: the drop is significant (upper bound below 0) and a drop beyond D is not ruled out (lower bound below −D). */
+  | { rule: 'regression'; values: PassRateDecision }
+  /** inconclusive: the interval reaches below −D and above 0; `needed` says what would decide it. */
   | {
-      rule: 'regression';
-      values: {
-        metric: 'pass_rate' | 'mean_score';
-        estimate: number;
-        baseline?: number;
-        candidate?: number;
-        tolerance: number;
-        beyond: 'zero' | 'tolerance';
-        test: DifferenceTest;
+      rule: 'too_small';
+      values: PassRateDecision & {
+        needed: { cases?: number; repeats?: number };
+        /** Scored repeats per case now. */
+        repeats: number;
+        /** Chance of a pass at this size if the candidate is truly no worse. */
+        passIfNoChange: number;
       };
     }
-  | { rule: 'improvement'; values: { metric: 'pass_rate' | 'mean_score'; estimate: number; baseline?: number; candidate?: number; test: DifferenceTest } }
-  /** Nothing significant; `mde` ≤ tolerance (a pass) or above it (with `too_small`). */
-  | { rule: 'no_change'; values: NoChangeValues }
-  /** Nothing significant, and the comparison cannot see a change of the tolerance. */
-  | { rule: 'too_small'; values: NoChangeValues & { needed: { cases?: number; repeats?: number } } }
   | { rule: 'cost_increase'; values: { relative: number; baseline: number | null; candidate: number | null; limit: number } }
   | { rule: 'latency_increase'; values: { percentile: 95; relative: number; baseline: number | null; candidate: number | null; limit: number } }
   /** Error kinds → candidate samples, for kinds the baseline cell never had. */
@@ -192,18 +233,12 @@ export type VerdictReasonBody =
   | { rule: 'no_cells'; values: Record<string, never> }
   | { rule: 'incomplete_record'; values: IncompleteRecord }
   /** Cases on one side only (`candidate`: new, `baseline`: removed), left out of the statistics. */
-  | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } };
-
-export interface NoChangeValues {
-  n: number;
-  estimate: number;
-  low: number;
-  high: number;
-  alpha: number;
-  mcnemarP: number;
-  mde: number;
-  tolerance: number;
-}
+  | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } }
+  /**
+   * Several cells, each allowed a false fail with chance alpha/2: some cell fails by chance alone
+   * with probability up to `falseFailBound` (Bonferroni) when nothing changed.
+   */
+  | { rule: 'several_cells'; values: { cells: number; alpha: number; falseFailBound: number } };
 
 export type VerdictRule = VerdictReasonBody['rule'];
 

@@ -1,26 +1,21 @@
 /**
- * The verdict of one cell comparison under a policy (D = maxPassRateDrop, α = alpha):
+ * The verdict of one cell comparison under a policy (D = maxPassRateDrop, α = alpha). One rule,
+ * on one interval: the (1 − α) paired interval of the mean per-case pass-fraction difference
+ * (candidate − baseline; repeats averaged within a case, clusters of a golden case and its chaos
+ * variants as units — see src/stats/pairedInterval.ts):
  *
- * fail when a significant regression is beyond D —
- *   (a) McNemar exact p < α, more cases regressed than improved, and the pass rate fell by more than D
- *       (only without clusters: McNemar treats cases as independent); or
- *   (a') with clusters, the whole cluster-robust CI of the pass-rate difference lies below 0 and the
- *       pass rate fell by more than D; or
- *   (b) the whole (1 − α) CI of the paired pass-rate difference (cluster-robust with clusters) lies below −D; or
- *   (c) the whole (1 − α) CI of the paired mean-score difference (cluster-robust when chaos
- *       cases form clusters) lies below −D —
- * or when a hard rule is broken: cost per sample up by more than maxCostIncrease, p95 latency up
- * by more than maxP95LatencyIncrease, or (failOnNewErrors) an error kind the baseline never had.
+ *   pass          low > −D                  the candidate is not worse by D or more (non-inferiority)
+ *   fail          high < 0 and low < −D     a significant drop, and a drop beyond D is not ruled out
+ *   inconclusive  otherwise                 low ≤ −D and high ≥ 0: `needed` says how many cases or
+ *                                           repeats would decide it
  *
- * pass when a significant improvement is shown (McNemar p < α with more improved than regressed —
- * without clusters — or a difference CI, cluster-robust with clusters, entirely above 0), or when nothing significant changed and the comparison
- * could have seen a change of D (minimum detectable effect ≤ D).
- *
- * inconclusive otherwise: nothing significant, but the comparison is too small to see a change
- * of D; `needed` says how many cases (at the current repeats) or repeats (with the current cases)
- * would make the MDE reach D.
+ * Each bound is a one-sided test at α/2, so a false fail under no change and a pass at a true drop
+ * of D each happen at most α/2 of the time (up to the approximation of the score test; the bench
+ * measures it). The hard rules fail whatever the interval says: cost per sample up by more than
+ * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, or (failOnNewErrors) an
+ * error kind the baseline never had. Reasons carry the numbers; src/report/reasons.ts words them.
  */
-import type { CellComparison, DifferenceTest, NoChangeValues, PairedStatistics, OperationalDeltas, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
+import type { CellComparison, PairedStatistics, OperationalDeltas, PassRateDecision, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
 
 export interface VerdictInput {
   stats: PairedStatistics;
@@ -28,61 +23,47 @@ export interface VerdictInput {
   policy: VerdictPolicyResolved;
   /** Error kind → candidate samples with it, for kinds the baseline cell never had. */
   newErrors: Record<string, number>;
-  repeatsNeeded: number | undefined;
+  /** Scored repeats per case now, and how many would decide an inconclusive comparison (when more repeats can). */
+  repeats: { current: number; needed?: number };
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
   notes: VerdictReason[];
 }
 
 export function decideVerdict(input: VerdictInput): VerdictResult {
   const { stats, policy } = input;
-  const failures = [...regressionReasons(stats, policy), ...hardRuleReasons(input)];
-  if (failures.length) return { verdict: 'fail', reasons: [...failures, ...input.notes] };
-  if (stats.n === 0) return { verdict: 'inconclusive', reasons: [{ rule: 'no_cases', values: {} }, ...input.notes] };
-
-  const improvement = improvementReason(stats, policy);
-  if (improvement) return { verdict: 'pass', reasons: [improvement, ...input.notes] };
-
-  const summary = noChangeValues(stats, policy);
-  if (stats.minimumDetectableEffect > policy.maxPassRateDrop) {
-    const needed: NonNullable<VerdictResult['needed']> = {};
-    if (stats.casesNeededForPolicyEffect !== null) needed.cases = stats.casesNeededForPolicyEffect;
-    if (input.repeatsNeeded !== undefined) needed.repeats = input.repeatsNeeded;
-    return { verdict: 'inconclusive', reasons: [{ rule: 'too_small', values: { ...summary, needed } }, ...input.notes], needed };
+  const hard = hardRuleReasons(input);
+  if (stats.n === 0) {
+    return { verdict: hard.length ? 'fail' : 'inconclusive', reasons: [...hard, { rule: 'no_cases', values: {} }, ...input.notes] };
   }
-  return { verdict: 'pass', reasons: [{ rule: 'no_change', values: summary }, ...input.notes] };
-}
-
-function intervalTest(i: { low: number; high: number }, policy: VerdictPolicyResolved, clusters?: number): DifferenceTest {
-  return { kind: 'interval', low: i.low, high: i.high, alpha: policy.alpha, ...(clusters === undefined ? {} : { clusters }) };
-}
-
-function regressionReasons(stats: PairedStatistics, policy: VerdictPolicyResolved): VerdictReason[] {
-  const reasons: VerdictReason[] = [];
-  const { mcnemar } = stats;
-  const passRateDiff = stats.clusteredPassRateDiff ?? stats.passRateDiff;
-  const clusters = stats.clusteredPassRateDiff?.clusters;
-  const rates = { baseline: stats.baselinePassRate.estimate, candidate: stats.candidatePassRate.estimate };
-  const drop = -passRateDiff.estimate;
+  const values = decisionValues(stats, policy);
   const tolerance = policy.maxPassRateDrop;
-  if (stats.clusteredPassRateDiff) {
-    if (passRateDiff.high < 0 && drop > tolerance) {
-      reasons.push({ rule: 'regression', values: { metric: 'pass_rate', estimate: passRateDiff.estimate, ...rates, tolerance, beyond: 'zero', test: intervalTest(passRateDiff, policy, clusters) } });
-    }
-  } else if (mcnemar.pExact < policy.alpha && mcnemar.regressed > mcnemar.improved && drop > tolerance) {
-    const test: DifferenceTest = { kind: 'mcnemar_exact', regressed: mcnemar.regressed, improved: mcnemar.improved, p: mcnemar.pExact, alpha: policy.alpha };
-    reasons.push({ rule: 'regression', values: { metric: 'pass_rate', estimate: passRateDiff.estimate, ...rates, tolerance, beyond: 'zero', test } });
+  if (values.low > -tolerance) {
+    return { verdict: hard.length ? 'fail' : 'pass', reasons: [...hard, { rule: 'non_inferior', values }, ...input.notes] };
   }
-  if (!reasons.length && passRateDiff.high < -tolerance) {
-    reasons.push({ rule: 'regression', values: { metric: 'pass_rate', estimate: passRateDiff.estimate, tolerance, beyond: 'tolerance', test: intervalTest(passRateDiff, policy, clusters) } });
-  }
-  const score = stats.clusteredScoreDiff ?? stats.scoreDiff;
-  if (score.high < -tolerance) {
-    reasons.push({
-      rule: 'regression',
-      values: { metric: 'mean_score', estimate: score.estimate, tolerance, beyond: 'tolerance', test: intervalTest(score, policy, stats.clusteredScoreDiff?.clusters) },
-    });
-  }
-  return reasons;
+  if (values.high < 0) return { verdict: 'fail', reasons: [{ rule: 'regression', values }, ...hard, ...input.notes] };
+  const needed: NonNullable<VerdictResult['needed']> = {};
+  if (stats.power.casesForPass !== null) needed.cases = stats.power.casesForPass;
+  if (input.repeats.needed !== undefined) needed.repeats = input.repeats.needed;
+  const reason: VerdictReason = { rule: 'too_small', values: { ...values, needed, repeats: input.repeats.current, passIfNoChange: stats.power.passIfNoChange } };
+  if (hard.length) return { verdict: 'fail', reasons: [...hard, reason, ...input.notes] };
+  return { verdict: 'inconclusive', reasons: [reason, ...input.notes], needed };
+}
+
+function decisionValues(stats: PairedStatistics, policy: VerdictPolicyResolved): PassRateDecision {
+  const d = stats.passRateDiff;
+  return {
+    baseline: stats.baselinePassRate.estimate,
+    candidate: stats.candidatePassRate.estimate,
+    estimate: d.estimate,
+    low: d.low,
+    high: d.high,
+    alpha: d.alpha,
+    tolerance: policy.maxPassRateDrop,
+    cases: stats.n,
+    units: d.units,
+    clustered: d.clustered,
+    test: { method: d.randomization.method, resamples: d.randomization.resamples, pValue: d.pValue },
+  };
 }
 
 function hardRuleReasons(input: VerdictInput): VerdictReason[] {
@@ -106,45 +87,23 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   return reasons;
 }
 
-function improvementReason(stats: PairedStatistics, policy: VerdictPolicyResolved): VerdictReason | undefined {
-  const { mcnemar, scoreDiff } = stats;
-  const passRateDiff = stats.clusteredPassRateDiff ?? stats.passRateDiff;
-  const rates = { baseline: stats.baselinePassRate.estimate, candidate: stats.candidatePassRate.estimate };
-  if (!stats.clusteredPassRateDiff && mcnemar.pExact < policy.alpha && mcnemar.improved > mcnemar.regressed) {
-    const test: DifferenceTest = { kind: 'mcnemar_exact', regressed: mcnemar.regressed, improved: mcnemar.improved, p: mcnemar.pExact, alpha: policy.alpha };
-    return { rule: 'improvement', values: { metric: 'pass_rate', estimate: passRateDiff.estimate, ...rates, test } };
-  }
-  if (passRateDiff.low > 0) {
-    return { rule: 'improvement', values: { metric: 'pass_rate', estimate: passRateDiff.estimate, test: intervalTest(passRateDiff, policy, stats.clusteredPassRateDiff?.clusters) } };
-  }
-  const score = stats.clusteredScoreDiff ?? scoreDiff;
-  if (score.low > 0) return { rule: 'improvement', values: { metric: 'mean_score', estimate: score.estimate, test: intervalTest(score, policy) } };
-  return undefined;
-}
-
-function noChangeValues(stats: PairedStatistics, policy: VerdictPolicyResolved): NoChangeValues {
-  const d = stats.passRateDiff;
-  return {
-    n: stats.n,
-    estimate: d.estimate,
-    low: d.low,
-    high: d.high,
-    alpha: policy.alpha,
-    mcnemarP: stats.mcnemar.pExact,
-    mde: stats.minimumDetectableEffect,
-    tolerance: policy.maxPassRateDrop,
-  };
-}
-
 const ORDER: Verdict[] = ['pass', 'inconclusive', 'fail'];
 
-/** The worst verdict over cells; the first reason of each cell that carries it (naming the cell), then `notes` (e.g. an incomplete record). */
-export function overallVerdict(cells: CellComparison[], notes: VerdictReason[]): VerdictResult {
+/**
+ * The worst verdict over cells: a pass needs every cell to pass (so a false pass stays at most
+ * α/2 however many cells), a fail in any cell fails the whole (with k cells under no change, some
+ * cell fails by chance with probability up to k·α/2: said in a `several_cells` note when that
+ * exceeds α). Reasons: the first reason of each cell that carries the verdict (naming the cell),
+ * then `notes` (e.g. an incomplete record).
+ */
+export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], alpha: number): VerdictResult {
   if (cells.length === 0) return { verdict: 'inconclusive', reasons: [{ rule: 'no_cells', values: {} }, ...notes] };
   const worst = cells.reduce<Verdict>((acc, cell) => (ORDER.indexOf(cell.verdict.verdict) > ORDER.indexOf(acc) ? cell.verdict.verdict : acc), 'pass');
   const carrying = cells.filter((cell) => cell.verdict.verdict === worst);
   const firsts = carrying.flatMap((cell) => (cell.verdict.reasons[0] ? [{ ...cell.verdict.reasons[0], cell: cell.label }] : []));
-  const result: VerdictResult = { verdict: worst, reasons: [...firsts, ...notes] };
+  const falseFailBound = Math.min(1, (cells.length * alpha) / 2);
+  const several: VerdictReason[] = falseFailBound > alpha ? [{ rule: 'several_cells', values: { cells: cells.length, alpha, falseFailBound } }] : [];
+  const result: VerdictResult = { verdict: worst, reasons: [...firsts, ...notes, ...several] };
   if (worst === 'inconclusive') {
     const needed: NonNullable<VerdictResult['needed']> = {};
     for (const cell of carrying) {

@@ -2,13 +2,12 @@
 import type { CellComparison, ComparisonResult, Deltas } from '../compare/types.js';
 import { passesOf, scorerChanges, topRegressions } from './caseDetails.js';
 import {
-  count,
+  confidenceLevel,
   fixed,
   milliseconds,
   percent,
   points,
   pointsInterval,
-  pValue,
   rateWithInterval,
   scoreDiffInterval,
   scoreWithInterval,
@@ -17,7 +16,7 @@ import {
   signedPoints,
   usd,
 } from './format.js';
-import { verdictSentences, warningText } from './reasons.js';
+import { intervalTestText, powerText, slicesText, verdictSentences, warningText } from './reasons.js';
 
 export interface ConsoleOptions {
   /** Regressed cases listed per cell (default 5). */
@@ -29,7 +28,7 @@ export function formatComparison(result: ComparisonResult, options: ConsoleOptio
   lines.push(`compare ${result.baseline.suite}: ${sideText(result.baseline)} → ${sideText(result.candidate)}`);
   lines.push(`policy: ${policyText(result)}`);
   for (const warning of result.warnings) lines.push(`warning: ${warningText(warning)}`);
-  for (const cell of result.cells) lines.push('', ...formatCell(cell, options.topRegressions ?? 5));
+  for (const cell of result.cells) lines.push('', ...formatCell(cell, options.topRegressions ?? 5, result));
   lines.push('', `verdict: ${result.verdict.verdict.toUpperCase()}`);
   for (const sentence of verdictSentences(result.verdict)) lines.push(`  - ${sentence}`);
   return lines.join('\n');
@@ -51,29 +50,18 @@ export function policyText(result: ComparisonResult): string {
   ].join(', ');
 }
 
-function formatCell(cell: CellComparison, top: number): string[] {
+function formatCell(cell: CellComparison, top: number, result: ComparisonResult): string[] {
   const { stats, counts, operational: op } = cell;
   const countText = Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
+  const level = confidenceLevel(cell.stats.passRateDiff.alpha);
   const rows: string[][] = [
-    ['', 'baseline', 'candidate', 'change (95% CI)', 'test'],
-    ['pass rate', rateWithInterval(stats.baselinePassRate), rateWithInterval(stats.candidatePassRate), pointsInterval(stats.passRateDiff), `McNemar p ${pValue(stats.mcnemar.pExact)} (mid-p ${pValue(stats.mcnemar.pMid)})`],
-    [
-      'mean score',
-      scoreWithInterval(stats.baselineMeanScore),
-      scoreWithInterval(stats.candidateMeanScore),
-      scoreDiffInterval(stats.scoreDiff),
-      `t p ${pValue(stats.scoreDiff.pValue)}; bootstrap ${scoreDiffInterval({ estimate: stats.scoreDiff.estimate, low: stats.bootstrap.low, high: stats.bootstrap.high }).replace(/^\S+ /, '')}`,
-    ],
+    ['', 'baseline', 'candidate', `change (${level} CI)`, 'test'],
+    ['pass rate', rateWithInterval(stats.baselinePassRate), rateWithInterval(stats.candidatePassRate), pointsInterval(stats.passRateDiff), `${intervalTestText(stats.passRateDiff)} (the verdict reads this)`],
+    ['mean score', scoreWithInterval(stats.baselineMeanScore), scoreWithInterval(stats.candidateMeanScore), scoreDiffInterval(stats.scoreDiff), intervalTestText(stats.scoreDiff)],
   ];
-  if (stats.clusteredPassRateDiff) {
-    rows.splice(2, 0, ['  clustered', '', '', pointsInterval(stats.clusteredPassRateDiff), `${stats.clusteredPassRateDiff.clusters} clusters (the verdict reads this)`]);
-  }
-  if (stats.clusteredScoreDiff) {
-    rows.push(['  clustered', '', '', scoreDiffInterval(stats.clusteredScoreDiff), `${stats.clusteredScoreDiff.clusters} clusters`]);
-  }
   const curve = attemptCurveRow(stats);
   if (curve) rows.push(...curve);
   rows.push(
@@ -85,11 +73,8 @@ function formatCell(cell: CellComparison, top: number): string[] {
     ['latency p95', milliseconds(op.latencyP95Ms.baseline), milliseconds(op.latencyP95Ms.candidate), relative(op.latencyP95Ms), ''],
   );
   const out = [`${cell.label}  ${cell.verdict.verdict.toUpperCase()}`, `  ${stats.n} paired cases: ${countText || 'none'}`, ...table(rows).map((l) => `  ${l}`)];
-  out.push(`  minimum detectable effect ${points(stats.minimumDetectableEffect)} of pass rate at n = ${stats.n}${stats.casesNeededForPolicyEffect !== null ? `; ${count(stats.casesNeededForPolicyEffect)} cases would detect the policy's drop` : ''}`);
-  const significant = cell.slices.filter((s) => s.significant);
-  out.push(
-    `  slices (Holm-adjusted): ${significant.length ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${pValue(s.pAdjusted)})`).join('; ') : `none of ${cell.slices.length} significant`}`,
-  );
+  out.push(`  power: ${powerText(stats.power, stats.n, result.policy.maxPassRateDrop)}`);
+  out.push(`  slices (${level}, Holm-adjusted): ${slicesText(cell.slices)}`);
   for (const sentence of verdictSentences(cell.verdict)) out.push(`  · ${sentence}`);
   const regressions = topRegressions(cell, top);
   if (regressions.length) {

@@ -6,7 +6,7 @@ import type { CellComparison, ComparisonResult, Verdict } from '../compare/types
 import { formatWordDiff, wordDiff } from '../compare/wordDiff.js';
 import { failingOutput, failureReason, firstOutput, passesOf, scorerChanges, topRegressions } from './caseDetails.js';
 import { policyText } from './compareConsole.js';
-import { milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usd } from './format.js';
+import { confidenceLevel, milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usd } from './format.js';
 import { neededText, reasonText, warningText } from './reasons.js';
 
 export interface MarkdownOptions {
@@ -33,7 +33,8 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
   for (const warning of result.warnings) lines.push(`> ⚠️ ${escapeText(warningText(warning))}`);
   if (result.warnings.length) lines.push('');
 
-  lines.push('| cell | verdict | cases | regressed / improved | pass rate | Δ pass rate (95% CI) | McNemar p | Δ score (95% CI) | MDE | cost/sample | p95 latency |');
+  const level = confidenceLevel(result.policy.alpha);
+  lines.push(`| cell | verdict | cases | regressed / improved | pass rate | Δ pass rate (${level} CI) | p | Δ score (${level} CI) | drop failing 80% | cost/sample | p95 latency |`);
   lines.push('| --- | --- | ---: | ---: | --- | --- | ---: | --- | ---: | --- | --- |');
   for (const cell of result.cells) lines.push(summaryRow(cell));
   lines.push('');
@@ -73,9 +74,9 @@ function summaryRow(cell: CellComparison): string {
     `${cell.counts.regressed} / ${cell.counts.improved}`,
     `${percent(s.baselinePassRate.estimate)} → ${percent(s.candidatePassRate.estimate)}`,
     pointsInterval(s.passRateDiff),
-    pValue(s.mcnemar.pExact),
-    scoreDiffInterval(s.clusteredScoreDiff ?? s.scoreDiff),
-    points(s.minimumDetectableEffect),
+    pValue(s.passRateDiff.pValue),
+    scoreDiffInterval(s.scoreDiff),
+    points(s.power.minimumDetectableDrop),
     `${usd(op.costUsd.baseline)} → ${usd(op.costUsd.candidate)} (${signedPercent(op.costUsd.relative)})`,
     `${milliseconds(op.latencyP95Ms.baseline)} → ${milliseconds(op.latencyP95Ms.candidate)}`,
   ]

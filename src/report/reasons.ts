@@ -3,8 +3,8 @@
  * what would settle an inconclusive verdict. Every compare report (console, Markdown, JUnit, HTML)
  * words them through here, so they all say the same thing.
  */
-import type { ComparisonWarning, DifferenceTest, IncompleteRecord, NoChangeValues, VerdictReason, VerdictResult } from '../compare/types.js';
-import { confidenceLevel, count, percent, plural, points, pValueClause, signedNumber, signedPercent, signedPoints, usd, milliseconds } from './format.js';
+import type { ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
+import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usd, milliseconds } from './format.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
 export function reasonText(reason: VerdictReason): string {
@@ -12,42 +12,29 @@ export function reasonText(reason: VerdictReason): string {
   return reason.cell ? `${reason.cell}: ${text}` : text;
 }
 
-/** Every sentence of a verdict, in order (an inconclusive `too_small` adds what would settle it). */
+/** Every sentence of a verdict, in order (an inconclusive `too_small` adds what would decide it). */
 export function verdictSentences(verdict: Pick<VerdictResult, 'reasons'>): string[] {
   return verdict.reasons.flatMap((reason) => {
     const text = reasonText(reason);
-    return reason.rule === 'too_small' && !reason.cell ? [text, settleSentence(reason.values.needed)] : [text];
+    return reason.rule === 'too_small' && !reason.cell ? [text, settleSentence(reason.values)] : [text];
   });
 }
 
 function reasonBody(reason: VerdictReason): string {
   switch (reason.rule) {
+    case 'non_inferior': {
+      const v = reason.values;
+      const finding = v.low > 0 ? `better: the whole interval is above 0` : `not worse by the ${points(v.tolerance)} tolerance: the lower bound is above −${points(v.tolerance)}`;
+      return `${differenceText(v)}: ${finding} (${testText(v)})`;
+    }
     case 'regression': {
       const v = reason.values;
-      if (v.beyond === 'tolerance' && v.test.kind === 'interval') {
-        const t = v.test;
-        const robust = t.clusters === undefined ? '' : v.metric === 'mean_score' ? ' (cluster-robust)' : ` (cluster-robust, ${t.clusters} clusters)`;
-        return v.metric === 'mean_score'
-          ? `mean score fell ${signedNumber(v.estimate)} with its whole ${confidenceLevel(t.alpha)} CI (${signedNumber(t.low)} to ${signedNumber(t.high)}) below −${v.tolerance}${robust}`
-          : `the pass-rate difference ${signedPoints(v.estimate)} has its whole ${confidenceLevel(t.alpha)} CI (${signedPoints(t.low)} to ${signedPoints(t.high)}) below −${points(v.tolerance)}${robust}`;
-      }
-      const rates = v.baseline !== undefined && v.candidate !== undefined ? ` (${percent(v.baseline)} → ${percent(v.candidate)})` : '';
-      const test = v.test.kind === 'mcnemar_exact' ? `: ${mcnemarText(v.test)} < ${v.test.alpha}` : `, ${intervalText(v.test, 'points')}`;
-      return `pass rate fell ${points(-v.estimate)}${rates}${test}, beyond the ${points(v.tolerance)} tolerance`;
+      return `${differenceText(v)}: a significant drop (the upper bound is below 0) that may exceed the ${points(v.tolerance)} tolerance (the lower bound is below −${points(v.tolerance)}) (${testText(v)})`;
     }
-    case 'improvement': {
+    case 'too_small': {
       const v = reason.values;
-      if (v.metric === 'mean_score') return `significant improvement: mean score ${signedNumber(v.estimate)}, ${intervalText(v.test, 'score')}`;
-      if (v.test.kind === 'mcnemar_exact') {
-        const rates = v.baseline !== undefined && v.candidate !== undefined ? ` (${percent(v.baseline)} → ${percent(v.candidate)})` : '';
-        return `significant improvement: pass rate ${signedPoints(v.estimate)}${rates}, ${v.test.improved} cases improved, ${v.test.regressed} regressed, McNemar exact p ${pValueClause(v.test.p)}`;
-      }
-      return `significant improvement: pass rate ${signedPoints(v.estimate)}, ${intervalText(v.test, 'points')}`;
+      return `${differenceText(v)}: too wide to decide — it reaches below −${points(v.tolerance)} and above 0 (${testText(v)})`;
     }
-    case 'no_change':
-      return `${noChangeText(reason.values)}; changes of ${points(reason.values.mde)} or more would have been detected (MDE ≤ ${points(reason.values.tolerance)} tolerance)`;
-    case 'too_small':
-      return `${noChangeText(reason.values)}, but this comparison can only detect changes of ${points(reason.values.mde)} or more (MDE at n = ${reason.values.n}), larger than the ${points(reason.values.tolerance)} tolerance`;
     case 'cost_increase': {
       const v = reason.values;
       return `cost per sample up ${signedPercent(v.relative)} (${usd(v.baseline)} → ${usd(v.candidate)}), over maxCostIncrease ${signedPercent(v.limit)}`;
@@ -70,26 +57,27 @@ function reasonBody(reason: VerdictReason): string {
       return reason.values.side === 'candidate'
         ? `${count(reason.values.count)} cases only in the candidate (new): not in the statistics`
         : `${count(reason.values.count)} cases only in the baseline (removed): not in the statistics`;
+    case 'several_cells': {
+      const v = reason.values;
+      return `${v.cells} cells: if nothing changed, some cell would still fail by chance up to ${percent(v.falseFailBound)} of the time (${v.cells} × ${percent(v.alpha / 2)}); alpha ${round(Math.min(0.5, (2 * v.alpha) / v.cells))} would keep that at ${percent(v.alpha)}`;
+    }
   }
 }
 
-function noChangeText(v: NoChangeValues): string {
-  const ci = Number.isNaN(v.low) ? '' : `, ${confidenceLevel(v.alpha)} CI ${signedPoints(v.low)} to ${signedPoints(v.high)}`;
-  return `no significant change (pass rate ${signedPoints(v.estimate)}${ci}; McNemar exact p ${pValueClause(v.mcnemarP)})`;
+/** `pass rate −3.0 pts (80.0% → 77.0%), 95% CI −4.2 pts to −1.8 pts`. */
+function differenceText(v: PassRateDecision): string {
+  return `pass rate ${signedPoints(v.estimate)} (${percent(v.baseline)} → ${percent(v.candidate)}), ${confidenceLevel(v.alpha)} CI ${signedPoints(v.low)} to ${signedPoints(v.high)}`;
 }
 
-function mcnemarText(test: Extract<DifferenceTest, { kind: 'mcnemar_exact' }>): string {
-  return `${test.regressed} cases regressed, ${test.improved} improved, McNemar exact p ${pValueClause(test.p)}`;
+/** `paired sign-flip/score interval over 52 cases, exact; p = 0.73`. */
+function testText(v: PassRateDecision): string {
+  const over = v.clustered ? `${count(v.units)} clusters of ${count(v.cases)} cases` : plural(v.cases, 'case');
+  const method = v.test.method === 'exact' ? 'exact' : `${count(v.test.resamples)} random sign flips`;
+  return `paired sign-flip/score interval over ${over}, ${method}; p ${pValueClause(v.test.pValue)}`;
 }
 
-/** `95% CI −4.2 pts to −1.8 pts (cluster-robust, 10 clusters)`. */
-function intervalText(test: DifferenceTest, unit: 'points' | 'score'): string {
-  if (test.kind === 'mcnemar_exact') return mcnemarText(test);
-  const show = unit === 'points' ? signedPoints : signedNumber;
-  const robust = test.clusters === undefined ? '' : unit === 'points' ? ` (cluster-robust, ${test.clusters} clusters)` : ' (cluster-robust)';
-  return unit === 'points'
-    ? `${confidenceLevel(test.alpha)} CI ${show(test.low)} to ${show(test.high)}${robust}`
-    : `${confidenceLevel(test.alpha)} CI (${show(test.low)} to ${show(test.high)})${robust}`;
+function round(x: number): string {
+  return String(Number(x.toPrecision(2)));
 }
 
 function incompleteText(v: IncompleteRecord): string {
@@ -102,13 +90,19 @@ function incompleteText(v: IncompleteRecord): string {
   return `the ${v.side} record ${v.source} is incomplete (${why}); only the samples it has are compared`;
 }
 
-/** `to settle it: about 3,372 cases at the current repeats, or 7 repeats per case with the current cases`. */
-export function settleSentence(needed: { cases?: number; repeats?: number }): string {
+/**
+ * `to decide: about 3,372 cases at the current repeats (an 80% chance of a pass if the candidate is
+ * truly no worse; at 52 cases that chance is 6%), or 7 repeats per case with the current cases`.
+ */
+export function settleSentence(values: { needed: { cases?: number; repeats?: number }; passIfNoChange: number; cases: number; repeats: number }): string {
+  const { needed } = values;
   const options: string[] = [];
-  if (needed.cases !== undefined) options.push(`about ${count(needed.cases)} cases at the current repeats`);
+  const chance = `an 80% chance of a pass if the candidate is truly no worse; at ${plural(values.cases, 'case')} that chance is ${percent(values.passIfNoChange, 0)}`;
+  if (needed.cases !== undefined) options.push(`about ${count(needed.cases)} cases at the current repeats (${chance})`);
   if (needed.repeats !== undefined) options.push(`${needed.repeats} repeats per case with the current cases`);
-  const sentence = `to settle it: ${options.join(', or ') || 'more cases'}`;
-  return needed.repeats === undefined ? `${sentence} (more repeats alone would not do it: the cases differ too much from each other)` : sentence;
+  const sentence = `to decide: ${options.join(', or ') || 'more cases'}`;
+  if (needed.repeats !== undefined || values.repeats < 2) return sentence;
+  return `${sentence}; more repeats alone would not do it: the cases differ too much from each other`;
 }
 
 /** `3,372 cases or 7 repeats per case`, or undefined when nothing is known. */
@@ -139,4 +133,39 @@ export function warningText(warning: ComparisonWarning): string {
     case 'few_repeats':
       return `only ${warning.values.repeats} repeat(s) per case: outputs vary between calls, use at least ${warning.values.minimum}`;
   }
+}
+
+/** `p 0.73, sign-flip/score over 52 cases (exact)`: the test behind a table's interval. */
+export function intervalTestText(d: DecisionInterval): string {
+  const over = d.clustered ? `${count(d.units)} clusters` : plural(d.units, 'case');
+  const method = d.randomization.method === 'exact' ? 'exact' : `${count(d.randomization.resamples)} flips`;
+  return `p ${pValue(d.pValue)}, sign-flip/score over ${over} (${method})`;
+}
+
+/**
+ * `52 cases give a 6% chance of a pass if nothing changed; a drop of 14.8 pts would fail 80% of the
+ * time; about 3,372 cases for an 80% chance of a pass`.
+ */
+export function powerText(power: RulePower, cases: number, tolerance: number): string {
+  if (!Number.isFinite(power.se)) return '—';
+  const atTolerance = power.failAtDrop.find((f) => f.drop === tolerance);
+  const parts = [
+    `${plural(cases, 'case')} give a ${percent(power.passIfNoChange, 0)} chance of a pass if nothing changed`,
+    power.minimumDetectableDrop > 1
+      ? 'not even a drop to 0% would fail 80% of the time'
+      : `a drop of ${points(power.minimumDetectableDrop)} would fail 80% of the time${atTolerance ? ` (a drop of ${points(tolerance)}: ${percent(atTolerance.probability, 0)})` : ''}`,
+  ];
+  if (power.casesForPass !== null && power.passIfNoChange < 0.8) parts.push(`about ${count(power.casesForPass)} cases for an 80% chance of a pass`);
+  return parts.join('; ');
+}
+
+/** Significant slices with their adjusted p-values, and how many were too small to say anything. */
+export function slicesText(slices: SliceStatistics[]): string {
+  const significant = slices.filter((s) => s.significant);
+  const tested = slices.filter((s) => !s.tooSmall).length;
+  const tooSmall = slices.length - tested;
+  const found = significant.length
+    ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${pValue(s.pAdjusted)})`).join('; ')
+    : `none of ${tested} significant`;
+  return tooSmall ? `${found}; ${tooSmall} too small to say (fewer units than any significant result needs)` : found;
 }

@@ -1,18 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import type { VerdictReason } from '../../src/compare/types.js';
-import { neededText, reasonText, verdictSentences, warningText } from '../../src/report/reasons.js';
+import type { PassRateDecision, VerdictReason } from '../../src/compare/types.js';
+import { neededText, powerText, reasonText, slicesText, verdictSentences, warningText } from '../../src/report/reasons.js';
+
+const decided: PassRateDecision = {
+  baseline: 0.98,
+  candidate: 0.95,
+  estimate: -0.03,
+  low: -0.0429,
+  high: -0.018,
+  alpha: 0.05,
+  tolerance: 0.02,
+  cases: 600,
+  units: 600,
+  clustered: false,
+  test: { method: 'monte_carlo', resamples: 1999, pValue: 0.001 },
+};
 
 describe('verdict reasons as sentences', () => {
-  it('words a regression with the test that decided it', () => {
-    const reason: VerdictReason = {
-      rule: 'regression',
-      values: { metric: 'pass_rate', estimate: -0.4, baseline: 1, candidate: 0.6, tolerance: 0.02, beyond: 'zero', test: { kind: 'mcnemar_exact', regressed: 12, improved: 0, p: 2 / 4096, alpha: 0.05 } },
-    };
-    expect(reasonText(reason)).toBe('pass rate fell 40.0 pts (100.0% → 60.0%): 12 cases regressed, 0 improved, McNemar exact p = 0.0005 < 0.05, beyond the 2.0 pts tolerance');
-    expect(reasonText({ ...reason, cell: 'v1 × a → v2 × a' })).toMatch(/^v1 × a → v2 × a: pass rate fell 40\.0 pts/);
+  it('quote the interval, the tolerance and the test that decided', () => {
+    expect(reasonText({ rule: 'regression', values: decided })).toBe(
+      'pass rate −3.0 pts (98.0% → 95.0%), 95% CI −4.3 pts to −1.8 pts: a significant drop (the upper bound is below 0) that may exceed the 2.0 pts tolerance (the lower bound is below −2.0 pts) (paired sign-flip/score interval over 600 cases, 1,999 random sign flips; p = 0.0010)',
+    );
+    const pass = { ...decided, estimate: -0.004, low: -0.013, high: 0.005, candidate: 0.976, test: { method: 'exact' as const, resamples: null, pValue: 0.41 } };
+    expect(reasonText({ rule: 'non_inferior', values: pass })).toBe(
+      'pass rate −0.4 pts (98.0% → 97.6%), 95% CI −1.3 pts to +0.5 pts: not worse by the 2.0 pts tolerance: the lower bound is above −2.0 pts (paired sign-flip/score interval over 600 cases, exact; p = 0.410)',
+    );
+    expect(reasonText({ rule: 'non_inferior', values: { ...pass, estimate: 0.05, low: 0.01, high: 0.09 } })).toMatch(/: better: the whole interval is above 0 \(/);
+    const clustered = { ...decided, clustered: true, units: 10, cases: 110, alpha: 0.1 };
+    expect(reasonText({ rule: 'regression', values: clustered, cell: 'v1 × a → v2 × a' })).toMatch(/^v1 × a → v2 × a: pass rate −3\.0 pts .* 90% CI .* over 10 clusters of 110 cases,/);
   });
 
-  it('words the hard rules and the notes', () => {
+  it('say what would decide an inconclusive comparison', () => {
+    const reason: VerdictReason = {
+      rule: 'too_small',
+      values: { ...decided, estimate: -0.019, low: -0.135, high: 0.096, cases: 52, units: 52, needed: { cases: 3372 }, repeats: 3, passIfNoChange: 0.06 },
+    };
+    expect(verdictSentences({ reasons: [reason] })).toEqual([
+      'pass rate −1.9 pts (98.0% → 95.0%), 95% CI −13.5 pts to +9.6 pts: too wide to decide — it reaches below −2.0 pts and above 0 (paired sign-flip/score interval over 52 cases, 1,999 random sign flips; p = 0.0010)',
+      'to decide: about 3,372 cases at the current repeats (an 80% chance of a pass if the candidate is truly no worse; at 52 cases that chance is 6%); more repeats alone would not do it: the cases differ too much from each other',
+    ]);
+    // With one repeat there is nothing to tell whether repeats would help: no claim either way.
+    expect(verdictSentences({ reasons: [{ ...reason, values: { ...reason.values, repeats: 1 } }] })[1]).not.toMatch(/more repeats/);
+    expect(verdictSentences({ reasons: [{ ...reason, values: { ...reason.values, needed: { cases: 3372, repeats: 7 } } }] })[1]).toMatch(/, or 7 repeats per case with the current cases$/);
+    expect(neededText({ cases: 3372, repeats: 7 })).toBe('3,372 cases or 7 repeats per case');
+    expect(neededText({})).toBeUndefined();
+  });
+
+  it('word the hard rules and the notes', () => {
     expect(reasonText({ rule: 'cost_increase', values: { relative: 1, baseline: 0.001, candidate: 0.002, limit: 0.25 } })).toBe(
       'cost per sample up +100% ($0.001000 → $0.002000), over maxCostIncrease +25%',
     );
@@ -21,18 +55,22 @@ describe('verdict reasons as sentences', () => {
     );
     expect(reasonText({ rule: 'new_errors', values: { kinds: { refusal: 1, timeout: 3 } } })).toBe('new error kinds in the candidate: refusal (1 sample), timeout (3 samples)');
     expect(reasonText({ rule: 'one_sided_cases', values: { side: 'candidate', count: 2 } })).toBe('2 cases only in the candidate (new): not in the statistics');
+    expect(reasonText({ rule: 'several_cells', values: { cells: 4, alpha: 0.05, falseFailBound: 0.1 } })).toBe(
+      '4 cells: if nothing changed, some cell would still fail by chance up to 10.0% of the time (4 × 2.5%); alpha 0.025 would keep that at 5.0%',
+    );
     expect(warningText({ rule: 'unmatched_cell', values: { side: 'baseline', cell: 'v1 × a' } })).toBe('cell v1 × a is only in the baseline: not compared');
   });
 
-  it('says what would settle an inconclusive verdict', () => {
-    expect(neededText({ cases: 3372, repeats: 7 })).toBe('3,372 cases or 7 repeats per case');
-    expect(neededText({})).toBeUndefined();
-    const sentences = verdictSentences({
-      reasons: [{ rule: 'too_small', values: { n: 52, estimate: -0.019, low: -0.135, high: 0.096, alpha: 0.05, mcnemarP: 1, mde: 0.164, tolerance: 0.02, needed: { cases: 3372 } } }],
-    });
-    expect(sentences).toEqual([
-      'no significant change (pass rate −1.9 pts, 95% CI −13.5 pts to +9.6 pts; McNemar exact p = 1.000), but this comparison can only detect changes of 16.4 pts or more (MDE at n = 52), larger than the 2.0 pts tolerance',
-      'to settle it: about 3,372 cases at the current repeats (more repeats alone would not do it: the cases differ too much from each other)',
-    ]);
+  it('word power and slices', () => {
+    expect(powerText({ se: 0.0064, passIfNoChange: 0.91, failAtDrop: [{ drop: 0.02, probability: 0.88 }], minimumDetectableDrop: 0.0179, casesForPass: 420 }, 600, 0.02)).toBe(
+      '600 cases give a 91% chance of a pass if nothing changed; a drop of 1.8 pts would fail 80% of the time (a drop of 2.0 pts: 88%)',
+    );
+    expect(powerText({ se: 0.5, passIfNoChange: 0.03, failAtDrop: [], minimumDetectableDrop: 1.4, casesForPass: 9812 }, 2, 0.02)).toBe(
+      '2 cases give a 3% chance of a pass if nothing changed; not even a drop to 0% would fail 80% of the time; about 9,812 cases for an 80% chance of a pass',
+    );
+    const slice = { slice: 'tag:a', n: 40, units: 40, scoreDiff: { estimate: -0.1, low: -0.2, high: -0.01 }, tooSmall: false, pValue: 0.01, pAdjusted: 0.02, significant: true };
+    const small = { ...slice, slice: 'tag:b', n: 2, units: 2, tooSmall: true, pValue: null, pAdjusted: null, significant: false };
+    expect(slicesText([slice, small])).toBe('tag:a score −0.100 (n 40, p_adj 0.020); 1 too small to say (fewer units than any significant result needs)');
+    expect(slicesText([{ ...slice, significant: false }])).toBe('none of 1 significant');
   });
 });
