@@ -90,23 +90,23 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
     baselineMeanScore: rateInterval(units(paired.map((p) => p.baseline.meanScore)), policy.alpha),
     candidateMeanScore: rateInterval(units(paired.map((p) => p.candidate.meanScore)), policy.alpha),
     passRateDiff,
-    scoreDiff: decisionInterval(scoreUnits, { alpha: policy.alpha, resamples, seed, clustered: clusters !== undefined }),
+    scoreDiff: decisionInterval(scoreUnits, { alpha: policy.alpha, resamples, seed, clustered: clusters !== undefined, scoreTest: false }),
     mcnemar: { regressed, improved, pExact: mcnemar.pExact, pMid: mcnemar.pMid },
     ...attemptCurves(paired),
     power: rulePowerAt(passUnits, policy),
   };
 }
 
-function decisionInterval(units: UnitTotals, options: { alpha: number; resamples: number; seed: number; clustered: boolean }): DecisionInterval {
+function decisionInterval(units: UnitTotals, options: { alpha: number; resamples: number; seed: number; clustered: boolean; scoreTest?: boolean }): DecisionInterval {
   const count = units.sums.length;
   if (count === 0) {
     return {
       estimate: NaN, low: NaN, high: NaN, pValue: NaN, alpha: options.alpha, units: 0, clustered: options.clustered,
       randomization: { method: 'exact', resamples: null, seed: options.seed, low: NaN, high: NaN, pValue: NaN },
-      score: { low: NaN, high: NaN, pValue: NaN },
+      score: options.scoreTest === false ? null : { low: NaN, high: NaN, pValue: NaN },
     };
   }
-  const interval = pairedInterval(units, { alpha: options.alpha, resamples: options.resamples, seed: options.seed });
+  const interval = pairedInterval(units, { alpha: options.alpha, resamples: options.resamples, seed: options.seed, scoreTest: options.scoreTest !== false });
   return {
     estimate: interval.estimate,
     low: interval.low,
@@ -147,17 +147,21 @@ export function attemptCurves(paired: PairedCase[]): Pick<PairedStatistics, 'pas
 }
 
 /**
- * Standard error of the mean difference for planning: √(Σ_u (S_u − d̄·m_u)²) / N over units
- * (cluster-aware), never below 1/N — the figure if one case of N flipped — so a comparison in
- * which nothing happened to change does not claim it could see any change at all.
+ * The spread of the mean difference, for planning: `observed` = √(Σ_u (S_u − d̄·m_u)²) / N over
+ * units (cluster-aware), and `floor` = z / (U + z²), the standard error the interval acts as if it
+ * had when every difference is the same. That is the bounded score interval's half-width over z for
+ * U units that all agree (z²/(U + z²), the Wilson-like width of "no unit disagreed"), so a
+ * comparison in which nothing happened to change does not claim it could see any change at all.
  */
-export function planningSe(units: UnitTotals): number {
+export function planningSpread(units: UnitTotals, alpha: number): { observed: number; floor: number; cases: number; units: number } {
   const cases = units.sizes.reduce((a, b) => a + b, 0);
-  if (cases === 0) return NaN;
+  const count = units.sums.length;
+  if (cases === 0) return { observed: NaN, floor: NaN, cases, units: count };
   const d = unitMean(units);
   let squares = 0;
-  for (let u = 0; u < units.sums.length; u++) squares += (units.sums[u]! - d * units.sizes[u]!) ** 2;
-  return Math.max(Math.sqrt(squares) / cases, 1 / cases);
+  for (let u = 0; u < count; u++) squares += (units.sums[u]! - d * units.sizes[u]!) ** 2;
+  const z = normalQuantile(1 - alpha / 2);
+  return { observed: Math.sqrt(squares) / cases, floor: z / (count + z * z), cases, units: count };
 }
 
 /** What the rule (pass: low > −D; fail: high < 0 and low < −D) can see with this standard error. */
@@ -176,37 +180,56 @@ export function rulePower(se: number, policy: VerdictPolicyResolved): RulePower 
   };
 }
 
-/** rulePower plus the cases needed, which needs the number of cases the standard error came from. */
+/**
+ * rulePower at the current size, plus the cases for an 80% chance of a pass with no true drop: the
+ * units U' at which max(observed·√(U/U'), z/(U' + z²)) reaches D / (z + z_0.8), as cases at the
+ * current cases per unit.
+ */
 export function rulePowerAt(units: UnitTotals, policy: VerdictPolicyResolved): RulePower {
-  const se = planningSe(units);
-  const power = rulePower(se, policy);
-  const cases = units.sizes.reduce((a, b) => a + b, 0);
-  if (Number.isFinite(se) && policy.maxPassRateDrop > 0) {
-    power.casesForPass = nonInferiorityCases({ sd: se * Math.sqrt(cases), margin: policy.maxPassRateDrop, alpha: policy.alpha, power: PLANNING_POWER });
+  const spread = planningSpread(units, policy.alpha);
+  const power = rulePower(Math.max(spread.observed, spread.floor), policy);
+  if (Number.isFinite(spread.observed) && policy.maxPassRateDrop > 0) {
+    const z = normalQuantile(1 - policy.alpha / 2);
+    const target = policy.maxPassRateDrop / (z + normalQuantile(PLANNING_POWER));
+    const forSpread = nonInferiorityCases({ sd: spread.observed * Math.sqrt(spread.units), margin: policy.maxPassRateDrop, alpha: policy.alpha, power: PLANNING_POWER });
+    const needed = Math.max(forSpread, z / target - z * z);
+    power.casesForPass = Math.ceil(needed * (spread.cases / spread.units));
   }
   return power;
 }
 
 /**
  * Repeats per case that would give the rule an 80% chance of a pass (no true drop) with the
- * current cases, or undefined when no number of repeats can (the spread between cases alone is too
- * large): then only more cases help. The variance of a per-case difference splits into a
- * between-case part and a within-case part that shrinks as 1/repeats; the within part is estimated
- * from each side's repeat-to-repeat disagreement, p(1 − p)/(r − 1).
+ * current cases, or undefined when no number of repeats can — the spread between cases alone is
+ * too large, or there are too few units for any spread: then only more cases help. The variance of
+ * a per-case difference splits into a between-case part and a within-case part that shrinks as
+ * 1/repeats; the within part is estimated from each side's repeat-to-repeat disagreement,
+ * p(1 − p)/(r − 1).
  */
-export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolved): { current: number; needed?: number } {
+export interface RepeatsPlan {
+  /** Scored repeats per case now (the mean over paired cases, rounded). */
+  current: number;
+  /** Repeats per case that would give an 80% chance of a pass with no true drop. */
+  needed?: number;
+  /** Why no number of repeats would: the cases differ too much, or there are too few units. */
+  cannot?: 'cases_differ' | 'too_few_units';
+}
+
+export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolved): RepeatsPlan {
   const n = paired.length;
   const current = n ? Math.max(1, Math.round(mean(paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats))))) : 0;
   const effect = policy.maxPassRateDrop;
   if (n < 2 || !(effect > 0) || current < 2) return { current }; // below 2 repeats there is no repeat-to-repeat variation to go by
-  const within = mean(paired.map((p) => withinVariance(p.baseline) + withinVariance(p.candidate)));
-  const total = n * planningSe(unitTotals(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction), clusterIds(paired))) ** 2;
-  const between = Math.max(0, total - within);
+  const spread = planningSpread(unitTotals(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction), clusterIds(paired)), policy.alpha);
   const target = effect / (normalQuantile(1 - policy.alpha / 2) + normalQuantile(PLANNING_POWER));
+  if (spread.floor > target) return { current, cannot: 'too_few_units' };
+  const within = mean(paired.map((p) => withinVariance(p.baseline) + withinVariance(p.candidate)));
+  const total = n * spread.observed ** 2;
+  const between = Math.max(0, total - within);
   for (let r = current + 1; r <= MAX_SUGGESTED_REPEATS; r++) {
     if (Math.sqrt((between + (within * current) / r) / n) <= target) return { current, needed: r };
   }
-  return { current };
+  return { current, cannot: 'cases_differ' };
 }
 
 function withinVariance(side: CaseSide): number {
@@ -218,7 +241,8 @@ function withinVariance(side: CaseSide): number {
 
 /**
  * Per-tag, per-scorer and per-operator slices of the mean score difference, at the policy's alpha
- * and cluster-aware. A slice with too few units to ever be significant says so instead of giving a
+ * and cluster-aware: the sign-flip test over the slice's units, exact under no change (its p-value
+ * never falls below 2^(1−units), however equal the differences). A slice with too few units to ever be significant says so instead of giving a
  * p-value, and is left out of the Holm adjustment across the others (which cannot change its
  * result: Tarone 1990, Biometrics 46:515–522).
  */
@@ -244,7 +268,7 @@ export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResol
     const units = unitTotals(values, clusters);
     const count = units.sums.length;
     const tooSmall = smallestAttainablePValue(count) > policy.alpha;
-    const interval = pairedInterval(units, { alpha: policy.alpha, resamples: options.resamples ?? RANDOMIZATION_RESAMPLES, seed: options.seed });
+    const interval = pairedInterval(units, { alpha: policy.alpha, resamples: options.resamples ?? RANDOMIZATION_RESAMPLES, seed: options.seed, scoreTest: false });
     return { slice, n: values.length, units: count, scoreDiff: { estimate: interval.estimate, low: interval.low, high: interval.high }, tooSmall, p: interval.pValue };
   });
   const adjusted = holm(tests.map((t) => (t.tooSmall ? NaN : t.p)));

@@ -88,8 +88,8 @@ export interface DecisionInterval extends Interval {
   clustered: boolean;
   /** The sign-flip test: every sign pattern (`exact`) or `resamples` seeded random ones. */
   randomization: { method: 'exact' | 'monte_carlo'; resamples: number | null; seed: number; low: number; high: number; pValue: number };
-  /** The bounded score test (Tango's score interval for one repeat). */
-  score: { low: number; high: number; pValue: number };
+  /** The bounded score test (Tango's score interval for one repeat); null for the mean score, which uses the sign flips alone. */
+  score: { low: number; high: number; pValue: number } | null;
 }
 
 /** What the pass-rate rule can see at this size (normal approximation, for planning). */
@@ -117,7 +117,11 @@ export interface PairedStatistics {
   candidateMeanScore: Interval;
   /** Mean paired difference of per-case pass fraction (candidate − baseline): the interval the verdict reads. */
   passRateDiff: DecisionInterval;
-  /** Mean paired difference of per-case mean score, by the same method (shown; the verdict reads the pass rate). */
+  /**
+   * Mean paired difference of per-case mean score (shown; the verdict reads the pass rate): the
+   * sign-flip interval alone — scores are continuous, and the bounded score test would be far too
+   * wide for changes much smaller than the 0–1 range.
+   */
   scoreDiff: DecisionInterval;
   /**
    * McNemar's exact test on majority outcomes, for reference only: the verdict does not read it
@@ -221,6 +225,8 @@ export type VerdictReasonBody =
         needed: { cases?: number; repeats?: number };
         /** Scored repeats per case now. */
         repeats: number;
+        /** Why more repeats alone would not decide it: the cases differ too much, or there are too few units (cases or clusters). */
+        repeatsCannot?: 'cases_differ' | 'too_few_units';
         /** Chance of a pass at this size if the candidate is truly no worse. */
         passIfNoChange: number;
       };

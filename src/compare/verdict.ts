@@ -15,6 +15,7 @@
  * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, or (failOnNewErrors) an
  * error kind the baseline never had. Reasons carry the numbers; src/report/reasons.ts words them.
  */
+import type { RepeatsPlan } from './statistics.js';
 import type { CellComparison, PairedStatistics, OperationalDeltas, PassRateDecision, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
 
 export interface VerdictInput {
@@ -23,8 +24,8 @@ export interface VerdictInput {
   policy: VerdictPolicyResolved;
   /** Error kind → candidate samples with it, for kinds the baseline cell never had. */
   newErrors: Record<string, number>;
-  /** Scored repeats per case now, and how many would decide an inconclusive comparison (when more repeats can). */
-  repeats: { current: number; needed?: number };
+  /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
+  repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
   notes: VerdictReason[];
 }
@@ -44,7 +45,10 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
   const needed: NonNullable<VerdictResult['needed']> = {};
   if (stats.power.casesForPass !== null) needed.cases = stats.power.casesForPass;
   if (input.repeats.needed !== undefined) needed.repeats = input.repeats.needed;
-  const reason: VerdictReason = { rule: 'too_small', values: { ...values, needed, repeats: input.repeats.current, passIfNoChange: stats.power.passIfNoChange } };
+  const reason: VerdictReason = {
+    rule: 'too_small',
+    values: { ...values, needed, repeats: input.repeats.current, ...(input.repeats.cannot ? { repeatsCannot: input.repeats.cannot } : {}), passIfNoChange: stats.power.passIfNoChange },
+  };
   if (hard.length) return { verdict: 'fail', reasons: [...hard, reason, ...input.notes] };
   return { verdict: 'inconclusive', reasons: [reason, ...input.notes], needed };
 }

@@ -28,7 +28,7 @@ export function formatComparison(result: ComparisonResult, options: ConsoleOptio
   lines.push(`compare ${result.baseline.suite}: ${sideText(result.baseline)} → ${sideText(result.candidate)}`);
   lines.push(`policy: ${policyText(result)}`);
   for (const warning of result.warnings) lines.push(`warning: ${warningText(warning)}`);
-  for (const cell of result.cells) lines.push('', ...formatCell(cell, options.topRegressions ?? 5, result));
+  for (const cell of result.cells) lines.push('', ...formatCell(cell, options.topRegressions ?? 5));
   lines.push('', `verdict: ${result.verdict.verdict.toUpperCase()}`);
   for (const sentence of verdictSentences(result.verdict)) lines.push(`  - ${sentence}`);
   return lines.join('\n');
@@ -50,7 +50,7 @@ export function policyText(result: ComparisonResult): string {
   ].join(', ');
 }
 
-function formatCell(cell: CellComparison, top: number, result: ComparisonResult): string[] {
+function formatCell(cell: CellComparison, top: number): string[] {
   const { stats, counts, operational: op } = cell;
   const countText = Object.entries(counts)
     .filter(([, n]) => n > 0)
@@ -73,7 +73,7 @@ function formatCell(cell: CellComparison, top: number, result: ComparisonResult)
     ['latency p95', milliseconds(op.latencyP95Ms.baseline), milliseconds(op.latencyP95Ms.candidate), relative(op.latencyP95Ms), ''],
   );
   const out = [`${cell.label}  ${cell.verdict.verdict.toUpperCase()}`, `  ${stats.n} paired cases: ${countText || 'none'}`, ...table(rows).map((l) => `  ${l}`)];
-  out.push(`  power: ${powerText(stats.power, stats.n, result.policy.maxPassRateDrop)}`);
+  out.push(`  power: ${powerText(stats.power, { cases: stats.n, units: stats.units, clustered: stats.passRateDiff.clustered })}`);
   out.push(`  slices (${level}, Holm-adjusted): ${slicesText(cell.slices)}`);
   for (const sentence of verdictSentences(cell.verdict)) out.push(`  · ${sentence}`);
   const regressions = topRegressions(cell, top);

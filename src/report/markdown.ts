@@ -27,7 +27,7 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
   lines.push(`**Verdict: ${ICON[verdict.verdict]} ${verdict.verdict}**`, '');
   for (const reason of verdict.reasons) lines.push(`- ${escapeText(reasonText(reason))}`);
   const needed = neededText(verdict.needed);
-  if (needed) lines.push(`- To settle it: ${needed}.`);
+  if (needed) lines.push(`- To decide: ${needed} (an 80% chance of a pass if the candidate is truly no worse).`);
   lines.push('', `Baseline \`${escapeCode(result.baseline.source)}\`${filterText(result.baseline.filter)} → candidate \`${escapeCode(result.candidate.source)}\`${filterText(result.candidate.filter)}`, '');
   lines.push(`Policy: ${escapeText(policyText(result))}`, '');
   for (const warning of result.warnings) lines.push(`> ⚠️ ${escapeText(warningText(warning))}`);

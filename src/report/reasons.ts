@@ -94,15 +94,28 @@ function incompleteText(v: IncompleteRecord): string {
  * `to decide: about 3,372 cases at the current repeats (an 80% chance of a pass if the candidate is
  * truly no worse; at 52 cases that chance is 6%), or 7 repeats per case with the current cases`.
  */
-export function settleSentence(values: { needed: { cases?: number; repeats?: number }; passIfNoChange: number; cases: number; repeats: number }): string {
+export function settleSentence(values: {
+  needed: { cases?: number; repeats?: number };
+  passIfNoChange: number;
+  cases: number;
+  units: number;
+  clustered: boolean;
+  repeats: number;
+  repeatsCannot?: 'cases_differ' | 'too_few_units';
+}): string {
   const { needed } = values;
   const options: string[] = [];
-  const chance = `an 80% chance of a pass if the candidate is truly no worse; at ${plural(values.cases, 'case')} that chance is ${percent(values.passIfNoChange, 0)}`;
+  const size = values.clustered ? `${plural(values.units, 'cluster')} (${plural(values.cases, 'case')})` : plural(values.cases, 'case');
+  const chance = `an 80% chance of a pass if the candidate is truly no worse; at ${size} that chance is ${percent(values.passIfNoChange, 0)}`;
   if (needed.cases !== undefined) options.push(`about ${count(needed.cases)} cases at the current repeats (${chance})`);
   if (needed.repeats !== undefined) options.push(`${needed.repeats} repeats per case with the current cases`);
   const sentence = `to decide: ${options.join(', or ') || 'more cases'}`;
-  if (needed.repeats !== undefined || values.repeats < 2) return sentence;
-  return `${sentence}; more repeats alone would not do it: the cases differ too much from each other`;
+  if (needed.repeats !== undefined) return sentence;
+  if (values.repeatsCannot === 'cases_differ') return `${sentence}; more repeats alone would not do it: the cases differ too much from each other`;
+  if (values.repeatsCannot === 'too_few_units') {
+    return `${sentence}; more repeats alone would not do it: ${values.clustered ? plural(values.units, 'cluster') : plural(values.units, 'case')} that all agreed would still leave room for a drop beyond the tolerance`;
+  }
+  return sentence;
 }
 
 /** `3,372 cases or 7 repeats per case`, or undefined when nothing is known. */
@@ -139,24 +152,29 @@ export function warningText(warning: ComparisonWarning): string {
 export function intervalTestText(d: DecisionInterval): string {
   const over = d.clustered ? `${count(d.units)} clusters` : plural(d.units, 'case');
   const method = d.randomization.method === 'exact' ? 'exact' : `${count(d.randomization.resamples)} flips`;
-  return `p ${pValue(d.pValue)}, sign-flip/score over ${over} (${method})`;
+  return `p ${pValue(d.pValue)}, ${d.score ? 'sign-flip/score' : 'sign-flip'} over ${over} (${method})`;
 }
 
 /**
  * `52 cases give a 6% chance of a pass if nothing changed; a drop of 14.8 pts would fail 80% of the
  * time; about 3,372 cases for an 80% chance of a pass`.
  */
-export function powerText(power: RulePower, cases: number, tolerance: number): string {
+export function powerText(power: RulePower, size: { cases: number; units: number; clustered: boolean }): string {
   if (!Number.isFinite(power.se)) return '—';
-  const atTolerance = power.failAtDrop.find((f) => f.drop === tolerance);
+  const subject = size.clustered ? `${plural(size.units, 'cluster')} (${plural(size.cases, 'case')})` : plural(size.cases, 'case');
   const parts = [
-    `${plural(cases, 'case')} give a ${percent(power.passIfNoChange, 0)} chance of a pass if nothing changed`,
+    `${subject} give ${article(percent(power.passIfNoChange, 0))} chance of a pass if nothing changed`,
     power.minimumDetectableDrop > 1
       ? 'not even a drop to 0% would fail 80% of the time'
-      : `a drop of ${points(power.minimumDetectableDrop)} would fail 80% of the time${atTolerance ? ` (a drop of ${points(tolerance)}: ${percent(atTolerance.probability, 0)})` : ''}`,
+      : `a drop of ${points(power.minimumDetectableDrop)} would fail 80% of the time`,
   ];
   if (power.casesForPass !== null && power.passIfNoChange < 0.8) parts.push(`about ${count(power.casesForPass)} cases for an 80% chance of a pass`);
   return parts.join('; ');
+}
+
+/** `a 6%`, `an 8%`, `an 11%`: the article as the number is read aloud. */
+function article(text: string): string {
+  return `${/^(8|11\D|18\D)/.test(text) ? 'an' : 'a'} ${text}`;
 }
 
 /** Significant slices with their adjusted p-values, and how many were too small to say anything. */

@@ -27,6 +27,12 @@ export interface PairedIntervalOptions {
   /** Range of a per-case difference (default [−1, 1]). */
   range?: readonly [number, number];
   exactLimit?: number;
+  /**
+   * Span the bounded score interval too (default true). Without it the interval is the sign-flip
+   * interval alone: right for continuous differences (mean scores), where the bound at ±1 is far
+   * from any value seen and the score test would be far too wide, and equal differences are rare.
+   */
+  scoreTest?: boolean;
 }
 
 export interface PairedInterval {
@@ -38,12 +44,17 @@ export interface PairedInterval {
   /** Independent units: cases, or clusters when cases cluster. */
   units: number;
   randomization: Pick<SignFlipResult, 'low' | 'high' | 'pValue' | 'method' | 'resamples'>;
-  score: Pick<BoundedScoreResult, 'low' | 'high' | 'pValue'>;
+  /** Null when `scoreTest` is off. */
+  score: Pick<BoundedScoreResult, 'low' | 'high' | 'pValue'> | null;
 }
 
 export function pairedInterval(units: UnitTotals, options: PairedIntervalOptions): PairedInterval {
   const range = options.range ?? [-1, 1];
   const flip = signFlipInterval(units, { alpha: options.alpha, resamples: options.resamples, seed: options.seed, range, ...(options.exactLimit ? { exactLimit: options.exactLimit } : {}) });
+  const randomization = { low: flip.low, high: flip.high, pValue: flip.pValue, method: flip.method, resamples: flip.resamples };
+  if (options.scoreTest === false) {
+    return { estimate: flip.estimate, low: flip.low, high: flip.high, pValue: flip.pValue, units: unitCount(units), randomization, score: null };
+  }
   const score = boundedScoreInterval(units, { alpha: options.alpha, range, nullValue: 0 });
   return {
     estimate: flip.estimate,
@@ -51,7 +62,7 @@ export function pairedInterval(units: UnitTotals, options: PairedIntervalOptions
     high: Math.max(flip.high, score.high),
     pValue: Math.max(flip.pValue, score.pValue),
     units: unitCount(units),
-    randomization: { low: flip.low, high: flip.high, pValue: flip.pValue, method: flip.method, resamples: flip.resamples },
+    randomization,
     score: { low: score.low, high: score.high, pValue: score.pValue },
   };
 }

@@ -32,7 +32,7 @@ export interface SignFlipOptions {
   /** Random sign patterns drawn when there are too many to enumerate. */
   resamples: number;
   seed: Seed;
-  /** Enumerate every pattern when there are at most this many (default 65,536). */
+  /** Enumerate every pattern when there are at most this many after grouping identical units (default 4,096). */
   exactLimit?: number;
   /** The range a per-case value can take, to clip the bounds (default [−1, 1]). */
   range?: readonly [number, number];
@@ -49,7 +49,7 @@ export interface SignFlipResult {
   resamples: number | null;
 }
 
-export const DEFAULT_EXACT_LIMIT = 65_536;
+export const DEFAULT_EXACT_LIMIT = 4096;
 
 /** Subset means closer than this are ties: sums of thirds that should cancel leave 1e-16 behind. */
 const TIE = 1e-12;

@@ -33,14 +33,19 @@ describe('verdict reasons as sentences', () => {
   it('say what would decide an inconclusive comparison', () => {
     const reason: VerdictReason = {
       rule: 'too_small',
-      values: { ...decided, estimate: -0.019, low: -0.135, high: 0.096, cases: 52, units: 52, needed: { cases: 3372 }, repeats: 3, passIfNoChange: 0.06 },
+      values: { ...decided, estimate: -0.019, low: -0.135, high: 0.096, cases: 52, units: 52, needed: { cases: 3372 }, repeats: 3, repeatsCannot: 'cases_differ', passIfNoChange: 0.06 },
     };
     expect(verdictSentences({ reasons: [reason] })).toEqual([
       'pass rate −1.9 pts (98.0% → 95.0%), 95% CI −13.5 pts to +9.6 pts: too wide to decide — it reaches below −2.0 pts and above 0 (paired sign-flip/score interval over 52 cases, 1,999 random sign flips; p = 0.0010)',
       'to decide: about 3,372 cases at the current repeats (an 80% chance of a pass if the candidate is truly no worse; at 52 cases that chance is 6%); more repeats alone would not do it: the cases differ too much from each other',
     ]);
     // With one repeat there is nothing to tell whether repeats would help: no claim either way.
-    expect(verdictSentences({ reasons: [{ ...reason, values: { ...reason.values, repeats: 1 } }] })[1]).not.toMatch(/more repeats/);
+    const { repeatsCannot: _dropped, ...oneRepeat } = reason.values;
+    expect(verdictSentences({ reasons: [{ ...reason, values: { ...oneRepeat, repeats: 1 } }] })[1]).not.toMatch(/more repeats/);
+    // Too few units: even cases that all agreed would leave room for a drop beyond the tolerance.
+    expect(verdictSentences({ reasons: [{ ...reason, values: { ...reason.values, clustered: true, units: 52, cases: 362, repeatsCannot: 'too_few_units' } }] })[1]).toMatch(
+      /more repeats alone would not do it: 52 clusters that all agreed would still leave room for a drop beyond the tolerance$/,
+    );
     expect(verdictSentences({ reasons: [{ ...reason, values: { ...reason.values, needed: { cases: 3372, repeats: 7 } } }] })[1]).toMatch(/, or 7 repeats per case with the current cases$/);
     expect(neededText({ cases: 3372, repeats: 7 })).toBe('3,372 cases or 7 repeats per case');
     expect(neededText({})).toBeUndefined();
@@ -62,11 +67,14 @@ describe('verdict reasons as sentences', () => {
   });
 
   it('word power and slices', () => {
-    expect(powerText({ se: 0.0064, passIfNoChange: 0.91, failAtDrop: [{ drop: 0.02, probability: 0.88 }], minimumDetectableDrop: 0.0179, casesForPass: 420 }, 600, 0.02)).toBe(
-      '600 cases give a 91% chance of a pass if nothing changed; a drop of 1.8 pts would fail 80% of the time (a drop of 2.0 pts: 88%)',
+    expect(powerText({ se: 0.0064, passIfNoChange: 0.91, failAtDrop: [{ drop: 0.02, probability: 0.88 }], minimumDetectableDrop: 0.0179, casesForPass: 420 }, { cases: 600, units: 600, clustered: false })).toBe(
+      '600 cases give a 91% chance of a pass if nothing changed; a drop of 1.8 pts would fail 80% of the time',
     );
-    expect(powerText({ se: 0.5, passIfNoChange: 0.03, failAtDrop: [], minimumDetectableDrop: 1.4, casesForPass: 9812 }, 2, 0.02)).toBe(
+    expect(powerText({ se: 0.5, passIfNoChange: 0.03, failAtDrop: [], minimumDetectableDrop: 1.4, casesForPass: 9812 }, { cases: 2, units: 2, clustered: false })).toBe(
       '2 cases give a 3% chance of a pass if nothing changed; not even a drop to 0% would fail 80% of the time; about 9,812 cases for an 80% chance of a pass',
+    );
+    expect(powerText({ se: 0.035, passIfNoChange: 0.08, failAtDrop: [], minimumDetectableDrop: 0.1, casesForPass: 1886 }, { cases: 362, units: 52, clustered: true })).toMatch(
+      /^52 clusters \(362 cases\) give an 8% chance/,
     );
     const slice = { slice: 'tag:a', n: 40, units: 40, scoreDiff: { estimate: -0.1, low: -0.2, high: -0.01 }, tooSmall: false, pValue: 0.01, pAdjusted: 0.02, significant: true };
     const small = { ...slice, slice: 'tag:b', n: 2, units: 2, tooSmall: true, pValue: null, pAdjusted: null, significant: false };

@@ -125,9 +125,15 @@ describe('paired interval', () => {
     // The sign flips alone would say [−1, −1]; the score test keeps room for disagreeing cases.
     expect([r.randomization.low, r.randomization.high]).toEqual([-1, -1]);
     expect(r.low).toBe(-1);
-    expect(r.high).toBeCloseTo(r.score.high, 12);
+    expect(r.high).toBeCloseTo(r.score!.high, 12);
     expect(r.high).toBeGreaterThan(-0.5);
-    expect(r.pValue).toBe(Math.max(r.randomization.pValue, r.score.pValue));
+    expect(r.pValue).toBe(Math.max(r.randomization.pValue, r.score!.pValue));
     expect(r.units).toBe(10);
+  });
+
+  it('can be the sign-flip interval alone (continuous differences)', () => {
+    const r = pairedInterval(unitTotals(REPEATS), { alpha: 0.05, resamples: 999, seed: 1, scoreTest: false });
+    expect(r.score).toBeNull();
+    expect([r.low, r.high, r.pValue]).toEqual([r.randomization.low, r.randomization.high, r.randomization.pValue]);
   });
 });
