@@ -12,6 +12,7 @@ const benches = [
   ['stats', 'bench/stats.ts'],
   ['chaos', 'bench/chaos.ts'],
   ['compare', 'bench/compare.mjs'],
+  ['verdict', 'bench/verdict.mjs'],
   ['html', 'bench/html.mjs'],
   ['vitest', 'bench/vitest.mjs'],
 ];
@@ -29,9 +30,12 @@ for (const [name, file] of benches) {
   process.stderr.write(`\n== ${name} (${file})\n`);
   const args = file.endsWith('.ts') ? [join(repo, 'node_modules/tsx/dist/cli.mjs'), file] : [file];
   const result = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
-  const last = result.stdout.trim().split('\n').at(-1) ?? '';
+  const output = result.stdout.trim().split('\n');
+  const last = output.at(-1) ?? '';
   try {
     Object.assign(figures, JSON.parse(last));
+    // What the bench printed before its figures (e.g. the verdict bench's table), then the figures.
+    process.stdout.write(output.length > 1 ? `${output.slice(0, -1).join('\n')}\n` : '');
     process.stderr.write(`${last}\n`);
   } catch {
     failed = true;

@@ -2,8 +2,11 @@
  * Committed baselines: `<suite dir>/<suite>.baseline.jsonl`, a compact, stable digest of a run
  * made to be reviewed in a pull request. Line 1 is the run's header (plus `baseline`); then one
  * `baseline-case` line per cell × case, sorted by version, model, case id, each holding its repeats.
- * Every line is written with fast-json-stable-stringify and numbers are rounded, so saving the same
- * run twice gives the same bytes and a changed case shows as a one-line diff.
+ * Every line is written with fast-json-stable-stringify, so saving the same run twice gives the
+ * same bytes and a changed case shows as a one-line diff. Numbers keep full precision (format 2):
+ * a run compared with its own baseline must differ by exactly zero everywhere — format 1 rounded
+ * scores to 6 decimals, and a Levenshtein score of 0.6853932584… against 0.685393 read as a
+ * (tiny) change. Format-1 files still load.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -14,7 +17,7 @@ import { readRecordLines, checkHeader } from '../records/reader.js';
 import type { RecordHeader, SampleRecord } from '../records/types.js';
 import type { ComparableSample } from './caseReducer.js';
 
-export const BASELINE_FORMAT = 1;
+export const BASELINE_FORMAT = 2;
 export const BASELINE_SUFFIX = '.baseline.jsonl';
 
 export interface BaselineHeader extends RecordHeader {
@@ -178,19 +181,19 @@ function toRepeat(sample: SampleRecord): BaselineRepeat {
   const failed: Record<string, string> = {};
   const scorerErrors: Record<string, string> = {};
   for (const score of sample.scores) {
-    scores[score.name] = round(score.score, 6);
+    scores[score.name] = score.score;
     if (!score.pass) failed[score.name] = score.reason;
     if (score.error) scorerErrors[score.name] = score.error;
   }
   const repeat: BaselineRepeat = {
     repeat: sample.repeat,
     pass: sample.pass,
-    score: round(sample.score, 6),
+    score: sample.score,
     scores,
     output: sample.error ? null : sample.output,
     stopReason: sample.stopReason,
-    costUsd: round(sample.costUsd, 8),
-    latencyMs: sample.latencyMs === null ? null : Math.round(sample.latencyMs),
+    costUsd: sample.costUsd,
+    latencyMs: sample.latencyMs,
     inputTokens: sample.usage ? sample.usage.inputTokens + (sample.usage.cacheCreationInputTokens ?? 0) + (sample.usage.cacheReadInputTokens ?? 0) : 0,
     outputTokens: sample.usage?.outputTokens ?? 0,
   };
@@ -208,11 +211,6 @@ function compareLines(a: BaselineCaseLine, b: BaselineCaseLine): number {
 /** Code-point order: independent of the machine's locale, so the file is the same everywhere. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
 
 function toPosix(path: string): string {

@@ -10,7 +10,7 @@ import { classifyCase, emptyCounts } from './classify.js';
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
 import { pairedCases, pairedStatistics, repeatsNeeded, sliceStatistics } from './statistics.js';
-import type { CaseComparison, CaseSide, CellComparison, ComparisonResult, SideInfo, VerdictPolicyResolved } from './types.js';
+import type { CaseComparison, CaseSide, CellComparison, ComparisonResult, ComparisonWarning, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
 import { decideVerdict, overallVerdict } from './verdict.js';
 import { DEFAULT_POLICY } from './policy.js';
 
@@ -20,11 +20,11 @@ export interface CompareOptions {
   baselineFilter?: CellFilter;
   candidateFilter?: CellFilter;
   policy?: VerdictPolicyResolved;
-  /** Seed of the paired bootstrap (default 1). */
+  /** Seed of the random sign flips of the paired interval (default 1). */
   seed?: number;
   /** Compare records of different suites or datasets anyway (with a warning). */
   force?: boolean;
-  /** Bootstrap resamples (default 2000). */
+  /** Random sign patterns when there are too many to enumerate (default 1,999). */
   resamples?: number;
 }
 
@@ -41,17 +41,20 @@ export function compareSides(baseline: LoadedSide, candidate: LoadedSide, option
   const seed = options.seed ?? 1;
   const baselineFilter = options.baselineFilter ?? {};
   const candidateFilter = options.candidateFilter ?? {};
-  const warnings: string[] = [];
+  const warnings: ComparisonWarning[] = [];
   checkComparable(baseline, candidate, options.force === true, warnings);
   if (baseline === candidate && Object.keys(baselineFilter).length === 0 && Object.keys(candidateFilter).length === 0) {
     throw new InputError('both sides are the same record', { file: baseline.displayPath }, 'compare two cells of it with --baseline version=v1 --candidate version=v2 (or model=…)');
   }
   const pairs = matchCells(baseline, candidate, baselineFilter, candidateFilter, warnings);
+  const notes: VerdictReason[] = [];
   for (const [side, name] of [[baseline, 'baseline'], [candidate, 'candidate']] as const) {
-    if (!side.complete) warnings.push(`the ${name} record ${side.displayPath} is incomplete (${side.incompleteReason}); only the samples it has are compared`);
+    if (!side.incomplete) continue;
+    const values = { side: name, source: side.displayPath, ...side.incomplete };
+    warnings.push({ rule: 'incomplete_record', values });
+    notes.push({ rule: 'incomplete_record', values });
   }
   warnPromptDrift(pairs, baseline, candidate, warnings);
-  const notes = warnings.filter((w) => w.includes('is incomplete'));
   const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, ...(options.resamples ? { resamples: options.resamples } : {}) }));
   return {
     type: 'comparison',
@@ -59,17 +62,21 @@ export function compareSides(baseline: LoadedSide, candidate: LoadedSide, option
     candidate: sideInfo(candidate, candidateFilter, pairs.map(([, c]) => c)),
     policy,
     cells,
-    verdict: overallVerdict(cells, notes),
+    verdict: overallVerdict(cells, notes, policy.alpha),
     warnings,
   };
 }
 
-function checkComparable(baseline: LoadedSide, candidate: LoadedSide, force: boolean, warnings: string[]): void {
+function checkComparable(baseline: LoadedSide, candidate: LoadedSide, force: boolean, warnings: ComparisonWarning[]): void {
   if (baseline === candidate) return;
   const problems: string[] = [];
+  const found: ComparisonWarning[] = [];
   const b = baseline.header;
   const c = candidate.header;
-  if (b.suite !== c.suite) problems.push(`different suites: "${b.suite}" (${baseline.displayPath}) vs "${c.suite}" (${candidate.displayPath})`);
+  if (b.suite !== c.suite) {
+    problems.push(`different suites: "${b.suite}" (${baseline.displayPath}) vs "${c.suite}" (${candidate.displayPath})`);
+    found.push({ rule: 'different_suites', values: { baseline: { suite: b.suite, source: baseline.displayPath }, candidate: { suite: c.suite, source: candidate.displayPath } } });
+  }
   if (b.dataset.hash !== c.dataset.hash) {
     const baseIds = caseIdsOf(baseline);
     const candIds = caseIdsOf(candidate);
@@ -78,12 +85,14 @@ function checkComparable(baseline: LoadedSide, candidate: LoadedSide, force: boo
     problems.push(
       `different datasets: ${b.dataset.path} ${b.dataset.hash.slice(0, 12)} (${b.dataset.cases} cases) vs ${c.dataset.path} ${c.dataset.hash.slice(0, 12)} (${c.dataset.cases} cases); ${onlyBase} case ids only in the baseline, ${onlyCand} only in the candidate`,
     );
+    const dataset = (d: typeof b.dataset) => ({ path: d.path, hash: d.hash, cases: d.cases });
+    found.push({ rule: 'different_datasets', values: { baseline: dataset(b.dataset), candidate: dataset(c.dataset), onlyInBaseline: onlyBase, onlyInCandidate: onlyCand } });
   }
   if (problems.length === 0) return;
   if (!force) {
     throw new InputError(problems.join('; '), { file: candidate.displayPath }, 'compare runs of the same suite and dataset, or pass --force to compare them anyway (cases are still paired by id)');
   }
-  warnings.push(...problems.map((p) => `--force: ${p}`));
+  warnings.push(...found);
 }
 
 function caseIdsOf(side: LoadedSide): Set<string> {
@@ -92,7 +101,7 @@ function caseIdsOf(side: LoadedSide): Set<string> {
   return ids;
 }
 
-function matchCells(baseline: LoadedSide, candidate: LoadedSide, bf: CellFilter, cf: CellFilter, warnings: string[]): Array<[SideCell, SideCell]> {
+function matchCells(baseline: LoadedSide, candidate: LoadedSide, bf: CellFilter, cf: CellFilter, warnings: ComparisonWarning[]): Array<[SideCell, SideCell]> {
   const baseCells = selectCells(baseline, bf, '--baseline');
   const candCells = selectCells(candidate, cf, '--candidate');
   const filtered = filteredDimensions(bf, cf);
@@ -161,10 +170,10 @@ function selectCells(side: LoadedSide, filter: CellFilter, flag: string): SideCe
   return selected;
 }
 
-function warnUnmatched(baseCells: SideCell[], candCells: SideCell[], pairs: Array<[SideCell, SideCell]>, warnings: string[]): void {
+function warnUnmatched(baseCells: SideCell[], candCells: SideCell[], pairs: Array<[SideCell, SideCell]>, warnings: ComparisonWarning[]): void {
   const used = new Set(pairs.flat());
-  for (const cell of baseCells) if (!used.has(cell)) warnings.push(`cell ${cellLabel(cell.cell)} is only in the baseline: not compared`);
-  for (const cell of candCells) if (!used.has(cell)) warnings.push(`cell ${cellLabel(cell.cell)} is only in the candidate: not compared`);
+  for (const cell of baseCells) if (!used.has(cell)) warnings.push({ rule: 'unmatched_cell', values: { side: 'baseline', cell: cellLabel(cell.cell) } });
+  for (const cell of candCells) if (!used.has(cell)) warnings.push({ rule: 'unmatched_cell', values: { side: 'candidate', cell: cellLabel(cell.cell) } });
 }
 
 function listCells(cells: SideCell[]): string {
@@ -172,14 +181,14 @@ function listCells(cells: SideCell[]): string {
 }
 
 /** The same version name with different template hashes means someone edited a prompt without a version bump. */
-function warnPromptDrift(pairs: Array<[SideCell, SideCell]>, baseline: LoadedSide, candidate: LoadedSide, warnings: string[]): void {
+function warnPromptDrift(pairs: Array<[SideCell, SideCell]>, baseline: LoadedSide, candidate: LoadedSide, warnings: ComparisonWarning[]): void {
   if (baseline === candidate) return;
   for (const [b, c] of pairs) {
     if (b.cell.version !== c.cell.version) continue;
     const before = baseline.header.prompts.find((p) => p.version === b.cell.version);
     const after = candidate.header.prompts.find((p) => p.version === c.cell.version);
     if (before && after && before.hash !== after.hash) {
-      warnings.push(`prompt ${after.id} ${after.version} changed without a version bump (${before.hash.slice(0, 12)} → ${after.hash.slice(0, 12)})`);
+      warnings.push({ rule: 'prompt_drift', values: { promptId: after.id, version: after.version, before: before.hash, after: after.hash } });
     }
   }
 }
@@ -187,7 +196,7 @@ function warnPromptDrift(pairs: Array<[SideCell, SideCell]>, baseline: LoadedSid
 interface CellOptions {
   policy: VerdictPolicyResolved;
   seed: number;
-  notes: string[];
+  notes: VerdictReason[];
   resamples?: number;
 }
 
@@ -212,14 +221,14 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   const stats = pairedStatistics(paired, { policy, seed: options.seed, ...(options.resamples ? { resamples: options.resamples } : {}) });
   const operational = operationalDeltas(sideOperations(pairedAccumulators.baseline), sideOperations(pairedAccumulators.candidate));
   const notes = [...options.notes];
-  if (counts.new) notes.push(`${counts.new} cases only in the candidate (new): not in the statistics`);
-  if (counts.removed) notes.push(`${counts.removed} cases only in the baseline (removed): not in the statistics`);
+  if (counts.new) notes.push({ rule: 'one_sided_cases', values: { side: 'candidate', count: counts.new } });
+  if (counts.removed) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
   const verdict = decideVerdict({
     stats,
     operational,
     policy,
     newErrors: newErrorKinds(cases),
-    repeatsNeeded: repeatsNeeded(paired, policy.maxPassRateDrop, policy.alpha),
+    repeats: repeatsNeeded(paired, policy),
     notes,
   });
   return {
@@ -229,7 +238,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     cases,
     counts,
     stats,
-    slices: sliceStatistics(paired, policy.alpha),
+    slices: sliceStatistics(paired, policy, { seed: options.seed, ...(options.resamples ? { resamples: options.resamples } : {}) }),
     operational,
     verdict,
   };

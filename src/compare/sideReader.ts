@@ -2,10 +2,11 @@
  * Reads one side of a comparison — a run record or a committed baseline — in one streaming pass,
  * reducing samples into per-(cell, case) accumulators as they arrive.
  */
-import { displayPath } from '../displayPath.js';
+import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
 import { checkHeader, readRecordLines } from '../records/reader.js';
 import type { RecordHeader } from '../records/types.js';
+import type { IncompleteRecord } from './types.js';
 import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
 import { CaseAccumulator, type ComparableSample } from './caseReducer.js';
 import { cellKey, type Cell } from './cellFilter.js';
@@ -25,25 +26,27 @@ export interface LoadedSide {
   isBaseline: boolean;
   complete: boolean;
   /** Why the record is incomplete, when it is. */
-  incompleteReason?: string;
+  incomplete?: Pick<IncompleteRecord, 'cause' | 'samples' | 'planned'>;
   samples: number;
   /** In the order cells first appear in the record (plan order). */
   cells: Map<string, SideCell>;
 }
 
-export async function loadSide(file: string, root: string): Promise<LoadedSide> {
-  const shownPath = displayPath(file, root);
-  let header: RecordHeader | undefined;
-  let hasSummary = false;
-  let samples = 0;
-  const cells = new Map<string, SideCell>();
-  const add = (sample: ComparableSample) => {
-    samples++;
+/**
+ * Folds samples into per-(cell, case) accumulators as they arrive: the one reduction every side
+ * goes through, whether it is read from a file (`loadSide`) or built in memory (the verdict bench).
+ */
+export class SideBuilder {
+  readonly cells = new Map<string, SideCell>();
+  samples = 0;
+
+  add(sample: ComparableSample): void {
+    this.samples++;
     const key = cellKey(sample);
-    let cell = cells.get(key);
+    let cell = this.cells.get(key);
     if (!cell) {
       cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0 };
-      cells.set(key, cell);
+      this.cells.set(key, cell);
     }
     cell.samples++;
     const existing = cell.cases.get(sample.caseId);
@@ -53,32 +56,41 @@ export async function loadSide(file: string, root: string): Promise<LoadedSide> 
       accumulator.add(sample);
       cell.cases.set(sample.caseId, accumulator);
     }
-  };
+  }
+
+  /** The side, complete or not by the same rules `loadSide` applies to a file. */
+  build(file: string, displayPath: string, header: RecordHeader, hasSummary: boolean): LoadedSide {
+    const isBaseline = isBaselineHeader(header);
+    const side: LoadedSide = { file, displayPath, header, isBaseline, complete: true, samples: this.samples, cells: this.cells };
+    const cause = incompleteCause(header, isBaseline, hasSummary, this.samples);
+    if (cause) {
+      side.complete = false;
+      side.incomplete = { cause, samples: this.samples, planned: header.planned };
+    }
+    return side;
+  }
+}
+
+export async function loadSide(file: string, root: string): Promise<LoadedSide> {
+  const displayPath = displayOf(file, root);
+  let header: RecordHeader | undefined;
+  let hasSummary = false;
+  const builder = new SideBuilder();
   for await (const { value, line } of readRecordLines(file)) {
     const type = (value as { type?: string }).type;
-    if (type === 'header') header = checkHeader(value as RecordHeader, shownPath, line);
-    else if (!header) throw new InputError('the first line is not a record header', { file: shownPath, line }, 'is this a promptgold run.jsonl or baseline file?');
-    else if (type === 'sample') add(value as ComparableSample);
-    else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) add(sample);
+    if (type === 'header') header = checkHeader(value as RecordHeader, displayPath, line);
+    else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
+    else if (type === 'sample') builder.add(value as ComparableSample);
+    else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
     else if (type === 'summary') hasSummary = true;
   }
-  if (!header) throw new InputError('the record is empty', { file: shownPath }, 'is this a promptgold run.jsonl or baseline file?');
-  const isBaseline = isBaselineHeader(header);
-  const side: LoadedSide = { file, displayPath: shownPath, header, isBaseline, complete: true, samples, cells };
-  const reason = incompleteReason(header, isBaseline, hasSummary, samples);
-  if (reason) {
-    side.complete = false;
-    side.incompleteReason = reason;
-  }
-  return side;
+  if (!header) throw new InputError('the record is empty', { file: displayPath }, 'is this a promptgold run.jsonl or baseline file?');
+  return builder.build(file, displayPath, header, hasSummary);
 }
 
-function incompleteReason(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number): string | undefined {
-  if (isBaseline && isBaselineHeader(header) && !header.baseline.complete) {
-    return `saved from an incomplete run (${samples} of ${header.planned} planned samples)`;
-  }
-  if (!isBaseline && !hasSummary) return `the run did not finish: ${samples} of ${header.planned} planned samples, no summary line`;
-  if (samples < header.planned) return `${samples} of ${header.planned} planned samples`;
+function incompleteCause(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number): IncompleteRecord['cause'] | undefined {
+  if (isBaseline && isBaselineHeader(header) && !header.baseline.complete) return 'baseline_of_incomplete_run';
+  if (!isBaseline && !hasSummary) return 'no_summary';
+  if (samples < header.planned) return 'missing_samples';
   return undefined;
 }
-

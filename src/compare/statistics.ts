@@ -1,29 +1,38 @@
 /**
  * Paired statistics of one cell comparison. The case is the unit: every figure is computed over
  * per-case values (pass fraction and mean score over that case's repeats), never over attempts, so
- * three repeats of one case are not counted as three independent pieces of evidence.
+ * three repeats of one case are not counted as three independent pieces of evidence. When chaos
+ * variants cluster with their golden case, the cluster is the independent unit.
  */
 import {
-  clusteredPairedDifference,
+  boundedScoreInterval,
   holm,
   mcnemarExact,
   mean,
-  meanInterval,
-  minimumDetectableEffect,
+  minimumDetectableDrop,
+  nonInferiorityCases,
+  nonInferiorityFailProbability,
+  nonInferiorityPassProbability,
+  normalQuantile,
+  pairedInterval,
   passAtK,
   passHatK,
-  pairedBootstrap,
-  pairedDifference,
-  requiredSampleSize,
-  standardDeviation,
-  wilsonInterval,
+  smallestAttainablePValue,
+  unitTotals,
+  unitMean,
+  type UnitTotals,
 } from '../stats/index.js';
 import { caseOutcome } from './classify.js';
-import type { CaseComparison, CaseSide, Interval, PairedStatistics, SliceStatistics, VerdictPolicyResolved } from './types.js';
+import type { CaseComparison, CaseSide, DecisionInterval, Interval, PairedStatistics, RulePower, SliceStatistics, VerdictPolicyResolved } from './types.js';
 
-export const BOOTSTRAP_RESAMPLES = 2000;
+/** Random sign patterns of the paired interval when there are too many to enumerate (B + 1 = 2,000). */
+export const RANDOMIZATION_RESAMPLES = 1999;
 /** More repeats than this are not suggested: past it, only more cases help. */
 export const MAX_SUGGESTED_REPEATS = 50;
+/** Power the "needed" figures aim for. */
+export const PLANNING_POWER = 0.8;
+/** Drops at which the chance of a fail is reported (besides the tolerance). */
+export const REPORTED_DROPS = [0.05, 0.1, 0.2];
 
 export interface PairedCase {
   comparison: CaseComparison;
@@ -49,15 +58,19 @@ export interface StatisticsOptions {
   resamples?: number;
 }
 
+/** Cluster ids when any case belongs to another case's cluster (chaos variants); undefined otherwise. */
+export function clusterIds(paired: PairedCase[]): string[] | undefined {
+  return paired.some((p) => p.comparison.cluster !== p.comparison.caseId) ? paired.map((p) => p.comparison.cluster) : undefined;
+}
+
 export function pairedStatistics(paired: PairedCase[], options: StatisticsOptions): PairedStatistics {
-  const { policy } = options;
+  const { policy, seed } = options;
+  const resamples = options.resamples ?? RANDOMIZATION_RESAMPLES;
   const n = paired.length;
-  const basePass = paired.map((p) => p.baseline.passFraction);
-  const candPass = paired.map((p) => p.candidate.passFraction);
-  const passDiffs = paired.map((p) => p.candidate.passFraction - p.baseline.passFraction);
-  const scoreDiffs = paired.map((p) => p.candidate.meanScore - p.baseline.meanScore);
-  const clusters = paired.map((p) => p.comparison.cluster);
-  const clustered = paired.some((p) => p.comparison.cluster !== p.comparison.caseId);
+  const clusters = clusterIds(paired);
+  const units = (values: number[]) => unitTotals(values, clusters);
+  const passUnits = units(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction));
+  const scoreUnits = units(paired.map((p) => p.candidate.meanScore - p.baseline.meanScore));
 
   let regressed = 0;
   let improved = 0;
@@ -68,39 +81,54 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
     if (!before && after) improved++;
   }
   const mcnemar = mcnemarExact(regressed, improved);
-  // The difference intervals are the ones the verdict reads, so they follow the policy's alpha (95% by default).
-  const confidence = 1 - policy.alpha;
-  const passDiff = pairedDifference(passDiffs, confidence);
-  const scoreDiff = pairedDifference(scoreDiffs, confidence);
-  const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
-  const bootstrap = pairedBootstrap(scoreDiffs, { resamples, seed: options.seed, confidence, ...(clustered ? { clusters } : {}) });
-
-  const robustPass = clustered ? clusteredPairedDifference(passDiffs, clusters, confidence) : undefined;
-  // Power figures use the cluster-robust spread when cases cluster: mutations of one golden case
-  // move together, so they carry less information than as many independent cases.
-  const sd = Math.max(planningSd(passDiffs), robustPass && Number.isFinite(robustPass.se) ? robustPass.se * Math.sqrt(n) : 0);
-  const stats: PairedStatistics = {
+  const passRateDiff = decisionInterval(passUnits, { alpha: policy.alpha, resamples, seed, clustered: clusters !== undefined });
+  return {
     n,
-    baselinePassRate: rateInterval(basePass),
-    candidatePassRate: rateInterval(candPass),
-    baselineMeanScore: meanOf(paired.map((p) => p.baseline.meanScore)),
-    candidateMeanScore: meanOf(paired.map((p) => p.candidate.meanScore)),
-    passRateDiff: { estimate: passDiff.meanDiff, low: passDiff.low, high: passDiff.high, se: passDiff.se, pValue: passDiff.pValue },
-    scoreDiff: { estimate: scoreDiff.meanDiff, low: scoreDiff.low, high: scoreDiff.high, se: scoreDiff.se, pValue: scoreDiff.pValue },
+    units: passUnits.sums.length,
+    baselinePassRate: rateInterval(units(paired.map((p) => p.baseline.passFraction)), policy.alpha),
+    candidatePassRate: rateInterval(units(paired.map((p) => p.candidate.passFraction)), policy.alpha),
+    baselineMeanScore: rateInterval(units(paired.map((p) => p.baseline.meanScore)), policy.alpha),
+    candidateMeanScore: rateInterval(units(paired.map((p) => p.candidate.meanScore)), policy.alpha),
+    passRateDiff,
+    scoreDiff: decisionInterval(scoreUnits, { alpha: policy.alpha, resamples, seed, clustered: clusters !== undefined, scoreTest: false }),
     mcnemar: { regressed, improved, pExact: mcnemar.pExact, pMid: mcnemar.pMid },
     ...attemptCurves(paired),
-    bootstrap: { low: bootstrap.low, high: bootstrap.high, resamples, seed: options.seed },
-    minimumDetectableEffect: n >= 2 ? minimumDetectableEffect({ sd, n, alpha: policy.alpha }) : Infinity,
-    casesNeededForPolicyEffect:
-      n >= 2 && policy.maxPassRateDrop > 0 ? requiredSampleSize({ sd, effect: policy.maxPassRateDrop, alpha: policy.alpha }) : null,
+    power: rulePowerAt(passUnits, policy),
   };
-  if (clustered) {
-    const robust = clusteredPairedDifference(scoreDiffs, clusters, confidence);
-    const clusterCount = new Set(clusters).size;
-    stats.clusteredScoreDiff = { estimate: robust.meanDiff, low: robust.low, high: robust.high, se: robust.se, clusters: clusterCount };
-    stats.clusteredPassRateDiff = { estimate: robustPass!.meanDiff, low: robustPass!.low, high: robustPass!.high, se: robustPass!.se, clusters: clusterCount };
+}
+
+function decisionInterval(units: UnitTotals, options: { alpha: number; resamples: number; seed: number; clustered: boolean; scoreTest?: boolean }): DecisionInterval {
+  const count = units.sums.length;
+  if (count === 0) {
+    return {
+      estimate: NaN, low: NaN, high: NaN, pValue: NaN, alpha: options.alpha, units: 0, clustered: options.clustered,
+      randomization: { method: 'exact', resamples: null, seed: options.seed, low: NaN, high: NaN, pValue: NaN },
+      score: options.scoreTest === false ? null : { low: NaN, high: NaN, pValue: NaN },
+    };
   }
-  return stats;
+  const interval = pairedInterval(units, { alpha: options.alpha, resamples: options.resamples, seed: options.seed, scoreTest: options.scoreTest !== false });
+  return {
+    estimate: interval.estimate,
+    low: interval.low,
+    high: interval.high,
+    pValue: interval.pValue,
+    alpha: options.alpha,
+    units: interval.units,
+    clustered: options.clustered,
+    randomization: { ...interval.randomization, seed: options.seed },
+    score: interval.score,
+  };
+}
+
+/**
+ * A side's pass rate (or mean score): the mean per-case value with the bounded score interval over
+ * units — Wilson's interval when every case has one repeat; never of zero width because the cases
+ * happen to agree.
+ */
+export function rateInterval(units: UnitTotals, alpha: number): Interval {
+  if (units.sums.length === 0) return { estimate: NaN, low: NaN, high: NaN };
+  const interval = boundedScoreInterval(units, { alpha, range: [0, 1], nullValue: 0.5 });
+  return { estimate: interval.estimate, low: interval.low, high: interval.high };
 }
 
 /** pass@k and pass^k of each side, averaged over the paired cases, for every k both sides allow. */
@@ -119,58 +147,89 @@ export function attemptCurves(paired: PairedCase[]): Pick<PairedStatistics, 'pas
 }
 
 /**
- * SD of the per-case pass-fraction differences used for power figures. It is never taken below
- * 1/√n — the SD when exactly one case of n flips — so a small run in which nothing happened to
- * change does not claim it could have seen any change at all.
+ * The spread of the mean difference, for planning: `observed` = √(Σ_u (S_u − d̄·m_u)²) / N over
+ * units (cluster-aware), and `floor` = z / (U + z²), the standard error the interval acts as if it
+ * had when every difference is the same. That is the bounded score interval's half-width over z for
+ * U units that all agree (z²/(U + z²), the Wilson-like width of "no unit disagreed"), so a
+ * comparison in which nothing happened to change does not claim it could see any change at all.
  */
-export function planningSd(passDiffs: number[]): number {
-  const n = passDiffs.length;
-  if (n < 2) return NaN;
-  return Math.max(standardDeviation(passDiffs), 1 / Math.sqrt(n));
+export function planningSpread(units: UnitTotals, alpha: number): { observed: number; floor: number; cases: number; units: number } {
+  const cases = units.sizes.reduce((a, b) => a + b, 0);
+  const count = units.sums.length;
+  if (cases === 0) return { observed: NaN, floor: NaN, cases, units: count };
+  const d = unitMean(units);
+  let squares = 0;
+  for (let u = 0; u < count; u++) squares += (units.sums[u]! - d * units.sizes[u]!) ** 2;
+  const z = normalQuantile(1 - alpha / 2);
+  return { observed: Math.sqrt(squares) / cases, floor: z / (count + z * z), cases, units: count };
 }
 
-/**
- * Pass rate of one side: the mean per-case pass fraction. With one repeat (every fraction 0 or 1)
- * the interval is Wilson's; with repeats the per-case fractions are averaged and the interval is
- * t-based over cases, clipped to [0, 1] — the repeats of a case are not independent trials.
- */
-export function rateInterval(fractions: number[]): Interval {
-  const n = fractions.length;
-  if (n === 0) return { estimate: NaN, low: NaN, high: NaN };
-  if (fractions.every((f) => f === 0 || f === 1)) {
-    const w = wilsonInterval(fractions.filter((f) => f === 1).length, n);
-    return { estimate: w.estimate, low: w.low, high: w.high };
+/** What the rule (pass: low > −D; fail: high < 0 and low < −D) can see with this standard error. */
+export function rulePower(se: number, policy: VerdictPolicyResolved): RulePower {
+  if (!Number.isFinite(se)) {
+    return { se: NaN, passIfNoChange: 0, failAtDrop: [], minimumDetectableDrop: Infinity, casesForPass: null };
   }
-  const t = meanInterval(fractions);
-  return { estimate: t.mean, low: Math.max(0, t.low), high: Math.min(1, t.high) };
-}
-
-function meanOf(values: number[]): Interval {
-  if (values.length === 0) return { estimate: NaN, low: NaN, high: NaN };
-  const t = meanInterval(values);
-  return { estimate: t.mean, low: t.low, high: t.high };
+  const input = { se, margin: policy.maxPassRateDrop, alpha: policy.alpha };
+  const drops = [...new Set([policy.maxPassRateDrop, ...REPORTED_DROPS])].filter((d) => d > 0).sort((a, b) => a - b);
+  return {
+    se,
+    passIfNoChange: nonInferiorityPassProbability(input, 0),
+    failAtDrop: drops.map((drop) => ({ drop, probability: nonInferiorityFailProbability(input, -drop) })),
+    minimumDetectableDrop: minimumDetectableDrop(input, PLANNING_POWER),
+    casesForPass: null,
+  };
 }
 
 /**
- * Repeats per case that would bring the MDE down to `effect` with the current cases, or undefined
- * when no number of repeats can (the spread between cases alone is too large): then only more
- * cases help. The variance of a per-case difference splits into a between-case part and a
- * within-case part that shrinks as 1/repeats; the within part is estimated from each side's
- * repeat-to-repeat disagreement, p(1 − p)/(r − 1).
+ * rulePower at the current size, plus the cases for an 80% chance of a pass with no true drop: the
+ * units U' at which max(observed·√(U/U'), z/(U' + z²)) reaches D / (z + z_0.8), as cases at the
+ * current cases per unit.
  */
-export function repeatsNeeded(paired: PairedCase[], effect: number, alpha: number): number | undefined {
+export function rulePowerAt(units: UnitTotals, policy: VerdictPolicyResolved): RulePower {
+  const spread = planningSpread(units, policy.alpha);
+  const power = rulePower(Math.max(spread.observed, spread.floor), policy);
+  if (Number.isFinite(spread.observed) && policy.maxPassRateDrop > 0) {
+    const z = normalQuantile(1 - policy.alpha / 2);
+    const target = policy.maxPassRateDrop / (z + normalQuantile(PLANNING_POWER));
+    const forSpread = nonInferiorityCases({ sd: spread.observed * Math.sqrt(spread.units), margin: policy.maxPassRateDrop, alpha: policy.alpha, power: PLANNING_POWER });
+    const needed = Math.max(forSpread, z / target - z * z);
+    power.casesForPass = Math.ceil(needed * (spread.cases / spread.units));
+  }
+  return power;
+}
+
+/**
+ * Repeats per case that would give the rule an 80% chance of a pass (no true drop) with the
+ * current cases, or undefined when no number of repeats can — the spread between cases alone is
+ * too large, or there are too few units for any spread: then only more cases help. The variance of
+ * a per-case difference splits into a between-case part and a within-case part that shrinks as
+ * 1/repeats; the within part is estimated from each side's repeat-to-repeat disagreement,
+ * p(1 − p)/(r − 1).
+ */
+export interface RepeatsPlan {
+  /** Scored repeats per case now (the mean over paired cases, rounded). */
+  current: number;
+  /** Repeats per case that would give an 80% chance of a pass with no true drop. */
+  needed?: number;
+  /** Why no number of repeats would: the cases differ too much, or there are too few units. */
+  cannot?: 'cases_differ' | 'too_few_units';
+}
+
+export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolved): RepeatsPlan {
   const n = paired.length;
-  if (n < 2 || !(effect > 0)) return undefined;
-  const repeats = Math.max(1, Math.round(mean(paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats)))));
-  if (repeats < 2) return undefined; // no repeat-to-repeat variation to estimate from
+  const current = n ? Math.max(1, Math.round(mean(paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats))))) : 0;
+  const effect = policy.maxPassRateDrop;
+  if (n < 2 || !(effect > 0) || current < 2) return { current }; // below 2 repeats there is no repeat-to-repeat variation to go by
+  const spread = planningSpread(unitTotals(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction), clusterIds(paired)), policy.alpha);
+  const target = effect / (normalQuantile(1 - policy.alpha / 2) + normalQuantile(PLANNING_POWER));
+  if (spread.floor > target) return { current, cannot: 'too_few_units' };
   const within = mean(paired.map((p) => withinVariance(p.baseline) + withinVariance(p.candidate)));
-  const total = planningSd(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction)) ** 2;
+  const total = n * spread.observed ** 2;
   const between = Math.max(0, total - within);
-  for (let r = repeats + 1; r <= MAX_SUGGESTED_REPEATS; r++) {
-    const sd = Math.sqrt(between + (within * repeats) / r);
-    if (minimumDetectableEffect({ sd, n, alpha }) <= effect) return r;
+  for (let r = current + 1; r <= MAX_SUGGESTED_REPEATS; r++) {
+    if (Math.sqrt((between + (within * current) / r) / n) <= target) return { current, needed: r };
   }
-  return undefined;
+  return { current, cannot: 'cases_differ' };
 }
 
 function withinVariance(side: CaseSide): number {
@@ -180,30 +239,51 @@ function withinVariance(side: CaseSide): number {
   return (p * (1 - p)) / (r - 1);
 }
 
-/** Per-tag, per-scorer and per-operator slices, Holm-adjusted across all of them. */
-export function sliceStatistics(paired: PairedCase[], alpha: number): SliceStatistics[] {
-  const groups = new Map<string, number[]>();
-  const push = (slice: string, value: number) => {
-    const list = groups.get(slice);
-    if (list) list.push(value);
-    else groups.set(slice, [value]);
+/**
+ * Per-tag, per-scorer and per-operator slices of the mean score difference, at the policy's alpha
+ * and cluster-aware: the sign-flip test over the slice's units, exact under no change (its p-value
+ * never falls below 2^(1−units), however equal the differences). A slice with too few units to ever be significant says so instead of giving a
+ * p-value, and is left out of the Holm adjustment across the others (which cannot change its
+ * result: Tarone 1990, Biometrics 46:515–522).
+ */
+export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResolved, options: { seed: number; resamples?: number }): SliceStatistics[] {
+  const groups = new Map<string, { values: number[]; clusters: string[] }>();
+  const push = (slice: string, value: number, cluster: string) => {
+    const group = groups.get(slice);
+    if (group) {
+      group.values.push(value);
+      group.clusters.push(cluster);
+    } else groups.set(slice, { values: [value], clusters: [cluster] });
   };
   for (const p of paired) {
     const scoreDelta = p.candidate.meanScore - p.baseline.meanScore;
-    for (const tag of new Set(p.comparison.tags)) push(`tag:${tag}`, scoreDelta);
-    for (const operator of new Set(p.comparison.chaos?.operators ?? [])) push(`operator:${operator}`, scoreDelta);
-    for (const [scorer, delta] of Object.entries(p.comparison.scorerDeltas)) push(`scorer:${scorer}`, delta);
+    const cluster = p.comparison.cluster;
+    for (const tag of new Set(p.comparison.tags)) push(`tag:${tag}`, scoreDelta, cluster);
+    for (const operator of new Set(p.comparison.chaos?.operators ?? [])) push(`operator:${operator}`, scoreDelta, cluster);
+    for (const [scorer, delta] of Object.entries(p.comparison.scorerDeltas)) push(`scorer:${scorer}`, delta, cluster);
   }
   const names = [...groups.keys()].sort(sliceOrder);
   const tests = names.map((slice) => {
-    const diffs = groups.get(slice)!;
-    const d = pairedDifference(diffs, 0.95);
-    return { slice, n: diffs.length, scoreDiff: { estimate: d.meanDiff, low: d.low, high: d.high }, pValue: d.pValue };
+    const { values, clusters } = groups.get(slice)!;
+    const units = unitTotals(values, clusters);
+    const count = units.sums.length;
+    const tooSmall = smallestAttainablePValue(count) > policy.alpha;
+    const interval = pairedInterval(units, { alpha: policy.alpha, resamples: options.resamples ?? RANDOMIZATION_RESAMPLES, seed: options.seed, scoreTest: false });
+    return { slice, n: values.length, units: count, scoreDiff: { estimate: interval.estimate, low: interval.low, high: interval.high }, tooSmall, p: interval.pValue };
   });
-  const adjusted = holm(tests.map((t) => t.pValue));
+  const adjusted = holm(tests.map((t) => (t.tooSmall ? NaN : t.p)));
   return tests.map((t, i) => {
-    const pAdjusted = adjusted[i] ?? NaN;
-    return { ...t, pAdjusted, significant: pAdjusted < alpha };
+    const pAdjusted = t.tooSmall ? null : (adjusted[i] ?? null);
+    return {
+      slice: t.slice,
+      n: t.n,
+      units: t.units,
+      scoreDiff: t.scoreDiff,
+      tooSmall: t.tooSmall,
+      pValue: t.tooSmall ? null : t.p,
+      pAdjusted,
+      significant: pAdjusted !== null && pAdjusted < policy.alpha,
+    };
   });
 }
 

@@ -74,46 +74,84 @@ export interface Interval {
   high: number;
 }
 
+/**
+ * The interval a comparison decides on (see src/stats/pairedInterval.ts): a mean paired
+ * difference over cases, at level 1 − alpha, with units = cases, or clusters of a golden case and
+ * its chaos variants. It spans the paired sign-flip (randomization) interval and the bounded score
+ * interval; `pValue` (of "no difference") is the larger of the two tests'.
+ */
+export interface DecisionInterval extends Interval {
+  pValue: number;
+  alpha: number;
+  /** Independent units the interval treats as the sample: cases, or clusters when `clustered`. */
+  units: number;
+  clustered: boolean;
+  /** The sign-flip test: every sign pattern (`exact`) or `resamples` seeded random ones. */
+  randomization: { method: 'exact' | 'monte_carlo'; resamples: number | null; seed: number; low: number; high: number; pValue: number };
+  /** The bounded score test (Tango's score interval for one repeat); null for the mean score, which uses the sign flips alone. */
+  score: { low: number; high: number; pValue: number } | null;
+}
+
+/** What the pass-rate rule can see at this size (normal approximation, for planning). */
+export interface RulePower {
+  /** Standard error of the pass-rate difference: cluster-aware, never below 1/n (one case of n flipping). */
+  se: number;
+  /** Chance of a pass if the candidate is truly no worse (no drop). */
+  passIfNoChange: number;
+  /** Chance of a fail at true drops of the tolerance and of 5, 10 and 20 points. */
+  failAtDrop: Array<{ drop: number; probability: number }>;
+  /** The true drop that would fail 80% of the time. */
+  minimumDetectableDrop: number;
+  /** Cases (at the current repeats) for an 80% chance of a pass when there is no true drop; null without a tolerance. */
+  casesForPass: number | null;
+}
+
 export interface PairedStatistics {
   /** Cases present on both sides (the unit of analysis). */
   n: number;
+  /** Independent units: n, or the number of clusters when chaos variants cluster with their golden case. */
+  units: number;
   baselinePassRate: Interval;
   candidatePassRate: Interval;
   baselineMeanScore: Interval;
   candidateMeanScore: Interval;
-  /** Mean paired difference of per-case pass fraction (candidate − baseline). */
-  passRateDiff: Interval & { se: number; pValue: number };
-  /** Mean paired difference of per-case mean score. */
-  scoreDiff: Interval & { se: number; pValue: number };
-  /** Cluster-robust version of scoreDiff (clusters = golden case + its chaos mutations), when clusters exist. */
-  clusteredScoreDiff?: Interval & { se: number; clusters: number };
+  /** Mean paired difference of per-case pass fraction (candidate − baseline): the interval the verdict reads. */
+  passRateDiff: DecisionInterval;
   /**
-   * Cluster-robust version of passRateDiff, when clusters exist. The verdict then reads it instead
-   * of McNemar's test, which assumes independent cases: a golden case and its mutations are not.
+   * Mean paired difference of per-case mean score (shown; the verdict reads the pass rate): the
+   * sign-flip interval alone — scores are continuous, and the bounded score test would be far too
+   * wide for changes much smaller than the 0–1 range.
    */
-  clusteredPassRateDiff?: Interval & { se: number; clusters: number };
+  scoreDiff: DecisionInterval;
+  /**
+   * McNemar's exact test on majority outcomes, for reference only: the verdict does not read it
+   * (it cannot see shifts inside a case's repeats). With one repeat and no clusters it equals the
+   * sign-flip test's exact p-value.
+   */
   mcnemar: { regressed: number; improved: number; pExact: number; pMid: number };
-  bootstrap: { low: number; high: number; resamples: number; seed: number };
   /**
    * Mean over cases of pass@k (at least one of k attempts passes) and pass^k (all k pass), for k from
    * 1 to the fewest scored repeats any paired case has on either side (at most 10).
    */
   passAtK: Array<{ k: number; baseline: number; candidate: number }>;
   passHatK: Array<{ k: number; baseline: number; candidate: number }>;
-  /** Smallest pass-rate change detectable at this n (alpha, 80% power). */
-  minimumDetectableEffect: number;
-  /** Cases (at the current repeats) needed to detect the policy's maxPassRateDrop. */
-  casesNeededForPolicyEffect: number | null;
+  power: RulePower;
 }
 
 export interface SliceStatistics {
   /** `tag:billing`, `scorer:summary`, `operator:homoglyphs`. */
   slice: string;
   n: number;
+  /** Independent units (clusters count once). */
+  units: number;
+  /** Mean score difference, (1 − alpha) paired interval (cluster-aware). */
   scoreDiff: Interval;
-  pValue: number;
-  /** Holm-adjusted across all slices of the comparison. */
-  pAdjusted: number;
+  /** Too few units for any result to be significant at alpha: no p-value is given. */
+  tooSmall: boolean;
+  /** Two-sided p-value of "no change"; null when too small. */
+  pValue: number | null;
+  /** Holm-adjusted across the slices that are not too small; null when too small. */
+  pAdjusted: number | null;
   significant: boolean;
 }
 
@@ -145,11 +183,101 @@ export interface VerdictPolicyResolved {
 
 export interface VerdictResult {
   verdict: Verdict;
-  /** Human sentences, most important first. */
-  reasons: string[];
+  /** Why, most important first: structured values the reports turn into sentences (src/report/reasons.ts). */
+  reasons: VerdictReason[];
   /** For inconclusive: what would settle it. */
   needed?: { repeats?: number; cases?: number };
 }
+
+/**
+ * One reason of a verdict: the rule that applied and the numbers it read. `cell` names the cell
+ * when the reason is quoted in the overall verdict of several cells.
+ */
+export type VerdictReason = VerdictReasonBody & { cell?: string };
+
+/** The numbers the pass-rate rule decided on: the interval, the tolerance and the test. */
+export interface PassRateDecision {
+  /** Pass rates (mean per-case pass fraction) of each side. */
+  baseline: number;
+  candidate: number;
+  /** Mean paired difference and its (1 − alpha) interval. */
+  estimate: number;
+  low: number;
+  high: number;
+  alpha: number;
+  /** D = maxPassRateDrop. */
+  tolerance: number;
+  cases: number;
+  units: number;
+  clustered: boolean;
+  test: { method: 'exact' | 'monte_carlo'; resamples: number | null; pValue: number };
+}
+
+export type VerdictReasonBody =
+  /** pass: the interval's lower bound is above −D (the candidate is not worse by D or more). */
+  | { rule: 'non_inferior'; values: PassRateDecision }
+  /** fail: the drop is significant (upper bound below 0) and a drop beyond D is not ruled out (lower bound below −D). */
+  | { rule: 'regression'; values: PassRateDecision }
+  /** inconclusive: the interval reaches below −D and above 0; `needed` says what would decide it. */
+  | {
+      rule: 'too_small';
+      values: PassRateDecision & {
+        needed: { cases?: number; repeats?: number };
+        /** Scored repeats per case now. */
+        repeats: number;
+        /** Why more repeats alone would not decide it: the cases differ too much, or there are too few units (cases or clusters). */
+        repeatsCannot?: 'cases_differ' | 'too_few_units';
+        /** Chance of a pass at this size if the candidate is truly no worse. */
+        passIfNoChange: number;
+      };
+    }
+  | { rule: 'cost_increase'; values: { relative: number; baseline: number | null; candidate: number | null; limit: number } }
+  | { rule: 'latency_increase'; values: { percentile: 95; relative: number; baseline: number | null; candidate: number | null; limit: number } }
+  /** Error kinds → candidate samples, for kinds the baseline cell never had. */
+  | { rule: 'new_errors'; values: { kinds: Record<string, number> } }
+  | { rule: 'no_cases'; values: Record<string, never> }
+  | { rule: 'no_cells'; values: Record<string, never> }
+  | { rule: 'incomplete_record'; values: IncompleteRecord }
+  /** Cases on one side only (`candidate`: new, `baseline`: removed), left out of the statistics. */
+  | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } }
+  /**
+   * Several cells, each allowed a false fail with chance alpha/2: some cell fails by chance alone
+   * with probability up to `falseFailBound` (Bonferroni) when nothing changed.
+   */
+  | { rule: 'several_cells'; values: { cells: number; alpha: number; falseFailBound: number } };
+
+export type VerdictRule = VerdictReasonBody['rule'];
+
+/** Why a side is incomplete. */
+export interface IncompleteRecord {
+  side: 'baseline' | 'candidate';
+  source: string;
+  /** `no_summary`: the run did not finish; `missing_samples`: fewer samples than planned; `baseline_of_incomplete_run`: saved from one. */
+  cause: 'no_summary' | 'missing_samples' | 'baseline_of_incomplete_run';
+  samples: number;
+  planned: number;
+}
+
+/** Something the reader of a comparison should know that is not part of the verdict. */
+export type ComparisonWarning =
+  | { rule: 'incomplete_record'; values: IncompleteRecord }
+  | { rule: 'unmatched_cell'; values: { side: 'baseline' | 'candidate'; cell: string } }
+  /** `--force` compared records of different suites. */
+  | { rule: 'different_suites'; values: { baseline: { suite: string; source: string }; candidate: { suite: string; source: string } } }
+  /** `--force` compared records of different datasets. */
+  | {
+      rule: 'different_datasets';
+      values: {
+        baseline: { path: string; hash: string; cases: number };
+        candidate: { path: string; hash: string; cases: number };
+        onlyInBaseline: number;
+        onlyInCandidate: number;
+      };
+    }
+  /** The same version name with a different template hash: an edit without a version bump. */
+  | { rule: 'prompt_drift'; values: { promptId: string; version: string; before: string; after: string } }
+  /** upgrade-check: fewer repeats than it asks for. */
+  | { rule: 'few_repeats'; values: { repeats: number; minimum: number } };
 
 /** One matched pair of cells (e.g. v1 × model-a against v2 × model-a). */
 export interface CellComparison {
@@ -189,5 +317,5 @@ export interface ComparisonResult {
   cells: CellComparison[];
   /** Worst verdict over cells, with reasons. */
   verdict: VerdictResult;
-  warnings: string[];
+  warnings: ComparisonWarning[];
 }

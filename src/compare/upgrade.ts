@@ -10,7 +10,7 @@
  * the figure is measured.
  */
 import { costOfUsage, daysUntilRetirement, type ModelTable } from '../providers/pricing.js';
-import type { OperationalDeltas } from './types.js';
+import type { OperationalDeltas, Verdict } from './types.js';
 
 export const TOKENIZER_GROWTH = 1.3;
 export const RETIREMENT_WARNING_DAYS = 90;
@@ -34,7 +34,13 @@ export interface UpgradePricing {
   /** to.costPerSampleUsd / from.costPerSampleUsd − 1. */
   relativeCost: number | null;
   pricesAsOf: string;
-  note: string;
+}
+
+/** The answer of an upgrade check: go (pass), no-go (fail) or inconclusive. */
+export type UpgradeDecision = 'go' | 'no-go' | 'inconclusive';
+
+export function upgradeDecision(verdict: Verdict): UpgradeDecision {
+  return verdict === 'pass' ? 'go' : verdict === 'fail' ? 'no-go' : 'inconclusive';
 }
 
 /** `claude-sonnet-4-5` → [4, 5]; undefined for ids without a version. */
@@ -75,9 +81,6 @@ export function estimateUpgradePricing(input: {
     tokenizerFactor: factor,
     relativeCost,
     pricesAsOf: table.pricesAsOf,
-    note: measured
-      ? `input tokens of ${to} as counted by the API`
-      : `estimate: ${to}'s input tokens = ${from}'s measured count × ${factor}${factor === 1 ? ' (same tokenizer generation assumed)' : ' (newer tokenizers count ~30% more tokens for the same text)'}; run with --provider anthropic for the real count`,
   };
 }
 
@@ -93,12 +96,19 @@ function figures(model: string, inputTokens: number | null, outputTokens: number
   };
 }
 
-/** A warning sentence when `model` retires within RETIREMENT_WARNING_DAYS (or has retired). */
-export function retirementWarning(model: string, table: ModelTable, today: Date = new Date()): string | undefined {
+export interface Retirement {
+  model: string;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** Days from today; negative when it has retired. */
+  days: number;
+}
+
+/** When `model` retires within RETIREMENT_WARNING_DAYS (or has retired); undefined otherwise. */
+export function upcomingRetirement(model: string, table: ModelTable, today: Date = new Date()): Retirement | undefined {
   const info = table.get(model);
   if (!info) return undefined;
   const days = daysUntilRetirement(info, today);
   if (days === undefined || days > RETIREMENT_WARNING_DAYS) return undefined;
-  const date = info.retiresAt!.slice(0, 10);
-  return days < 0 ? `${model} retired on ${date} (${-days} days ago)` : `${model} retires on ${date}, in ${days} days`;
+  return { model, date: info.retiresAt!.slice(0, 10), days };
 }

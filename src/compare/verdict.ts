@@ -1,26 +1,22 @@
 /**
- * The verdict of one cell comparison under a policy (D = maxPassRateDrop, α = alpha):
+ * The verdict of one cell comparison under a policy (D = maxPassRateDrop, α = alpha). One rule,
+ * on one interval: the (1 − α) paired interval of the mean per-case pass-fraction difference
+ * (candidate − baseline; repeats averaged within a case, clusters of a golden case and its chaos
+ * variants as units — see src/stats/pairedInterval.ts):
  *
- * fail when a significant regression is beyond D —
- *   (a) McNemar exact p < α, more cases regressed than improved, and the pass rate fell by more than D
- *       (only without clusters: McNemar treats cases as independent); or
- *   (a') with clusters, the whole cluster-robust CI of the pass-rate difference lies below 0 and the
- *       pass rate fell by more than D; or
- *   (b) the whole (1 − α) CI of the paired pass-rate difference (cluster-robust with clusters) lies below −D; or
- *   (c) the whole (1 − α) CI of the paired mean-score difference (cluster-robust when chaos
- *       cases form clusters) lies below −D —
- * or when a hard rule is broken: cost per sample up by more than maxCostIncrease, p95 latency up
- * by more than maxP95LatencyIncrease, or (failOnNewErrors) an error kind the baseline never had.
+ *   pass          low > −D                  the candidate is not worse by D or more (non-inferiority)
+ *   fail          high < 0 and low < −D     a significant drop, and a drop beyond D is not ruled out
+ *   inconclusive  otherwise                 low ≤ −D and high ≥ 0: `needed` says how many cases or
+ *                                           repeats would decide it
  *
- * pass when a significant improvement is shown (McNemar p < α with more improved than regressed —
- * without clusters — or a difference CI, cluster-robust with clusters, entirely above 0), or when nothing significant changed and the comparison
- * could have seen a change of D (minimum detectable effect ≤ D).
- *
- * inconclusive otherwise: nothing significant, but the comparison is too small to see a change
- * of D; `needed` says how many cases (at the current repeats) or repeats (with the current cases)
- * would make the MDE reach D.
+ * Each bound is a one-sided test at α/2, so a false fail under no change and a pass at a true drop
+ * of D each happen at most α/2 of the time (up to the approximation of the score test; the bench
+ * measures it). The hard rules fail whatever the interval says: cost per sample up by more than
+ * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, or (failOnNewErrors) an
+ * error kind the baseline never had. Reasons carry the numbers; src/report/reasons.ts words them.
  */
-import type { CellComparison, PairedStatistics, OperationalDeltas, Verdict, VerdictPolicyResolved, VerdictResult } from './types.js';
+import type { RepeatsPlan } from './statistics.js';
+import type { CellComparison, PairedStatistics, OperationalDeltas, PassRateDecision, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
 
 export interface VerdictInput {
   stats: PairedStatistics;
@@ -28,119 +24,90 @@ export interface VerdictInput {
   policy: VerdictPolicyResolved;
   /** Error kind → candidate samples with it, for kinds the baseline cell never had. */
   newErrors: Record<string, number>;
-  repeatsNeeded: number | undefined;
+  /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
+  repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
-  notes: string[];
+  notes: VerdictReason[];
 }
 
 export function decideVerdict(input: VerdictInput): VerdictResult {
   const { stats, policy } = input;
-  const failures = [...regressionReasons(stats, policy), ...hardRuleReasons(input)];
-  if (failures.length) return { verdict: 'fail', reasons: [...failures, ...input.notes] };
-  if (stats.n === 0) return { verdict: 'inconclusive', reasons: ['no case has scored samples on both sides: nothing to compare', ...input.notes] };
-
-  const improvement = improvementReason(stats, policy);
-  if (improvement) return { verdict: 'pass', reasons: [improvement, ...input.notes] };
-
-  const summary = noChangeSummary(stats, policy);
-  if (stats.minimumDetectableEffect > policy.maxPassRateDrop) {
-    const needed: NonNullable<VerdictResult['needed']> = {};
-    if (stats.casesNeededForPolicyEffect !== null) needed.cases = stats.casesNeededForPolicyEffect;
-    if (input.repeatsNeeded !== undefined) needed.repeats = input.repeatsNeeded;
-    return {
-      verdict: 'inconclusive',
-      reasons: [`${summary}, but this comparison can only detect changes of ${pts(stats.minimumDetectableEffect)} or more (MDE at n = ${stats.n}), larger than the ${pts(policy.maxPassRateDrop)} tolerance`, settleSentence(needed), ...input.notes],
-      needed,
-    };
+  const hard = hardRuleReasons(input);
+  if (stats.n === 0) {
+    return { verdict: hard.length ? 'fail' : 'inconclusive', reasons: [...hard, { rule: 'no_cases', values: {} }, ...input.notes] };
   }
-  return { verdict: 'pass', reasons: [`${summary}; changes of ${pts(stats.minimumDetectableEffect)} or more would have been detected (MDE ≤ ${pts(policy.maxPassRateDrop)} tolerance)`, ...input.notes] };
+  const values = decisionValues(stats, policy);
+  const tolerance = policy.maxPassRateDrop;
+  if (values.low > -tolerance) {
+    return { verdict: hard.length ? 'fail' : 'pass', reasons: [...hard, { rule: 'non_inferior', values }, ...input.notes] };
+  }
+  if (values.high < 0) return { verdict: 'fail', reasons: [{ rule: 'regression', values }, ...hard, ...input.notes] };
+  const needed: NonNullable<VerdictResult['needed']> = {};
+  if (stats.power.casesForPass !== null) needed.cases = stats.power.casesForPass;
+  if (input.repeats.needed !== undefined) needed.repeats = input.repeats.needed;
+  const reason: VerdictReason = {
+    rule: 'too_small',
+    values: { ...values, needed, repeats: input.repeats.current, ...(input.repeats.cannot ? { repeatsCannot: input.repeats.cannot } : {}), passIfNoChange: stats.power.passIfNoChange },
+  };
+  if (hard.length) return { verdict: 'fail', reasons: [...hard, reason, ...input.notes] };
+  return { verdict: 'inconclusive', reasons: [reason, ...input.notes], needed };
 }
 
-function regressionReasons(stats: PairedStatistics, policy: VerdictPolicyResolved): string[] {
-  const reasons: string[] = [];
-  const { mcnemar } = stats;
-  const passRateDiff = stats.clusteredPassRateDiff ?? stats.passRateDiff;
-  const robust = stats.clusteredPassRateDiff ? ` (cluster-robust, ${stats.clusteredPassRateDiff.clusters} clusters)` : '';
-  const drop = -passRateDiff.estimate;
-  if (stats.clusteredPassRateDiff) {
-    if (passRateDiff.high < 0 && drop > policy.maxPassRateDrop) {
-      reasons.push(
-        `pass rate fell ${pts(drop)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}), ${ciLevel(policy)} CI ${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}${robust}, beyond the ${pts(policy.maxPassRateDrop)} tolerance`,
-      );
-    }
-  } else if (mcnemar.pExact < policy.alpha && mcnemar.regressed > mcnemar.improved && drop > policy.maxPassRateDrop) {
-    reasons.push(
-      `pass rate fell ${pts(drop)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}): ${mcnemar.regressed} cases regressed, ${mcnemar.improved} improved, McNemar exact p ${pValueWithOperator(mcnemar.pExact)} < ${policy.alpha}, beyond the ${pts(policy.maxPassRateDrop)} tolerance`,
-    );
-  }
-  if (!reasons.length && passRateDiff.high < -policy.maxPassRateDrop) {
-    reasons.push(`the pass-rate difference ${signedPts(passRateDiff.estimate)} has its whole ${ciLevel(policy)} CI (${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}) below −${pts(policy.maxPassRateDrop)}${robust}`);
-  }
-  const score = stats.clusteredScoreDiff ?? stats.scoreDiff;
-  if (score.high < -policy.maxPassRateDrop) {
-    reasons.push(
-      `mean score fell ${signed(score.estimate)} with its whole ${ciLevel(policy)} CI (${signed(score.low)} to ${signed(score.high)}) below −${policy.maxPassRateDrop}${stats.clusteredScoreDiff ? ' (cluster-robust)' : ''}`,
-    );
-  }
-  return reasons;
+function decisionValues(stats: PairedStatistics, policy: VerdictPolicyResolved): PassRateDecision {
+  const d = stats.passRateDiff;
+  return {
+    baseline: stats.baselinePassRate.estimate,
+    candidate: stats.candidatePassRate.estimate,
+    estimate: d.estimate,
+    low: d.low,
+    high: d.high,
+    alpha: d.alpha,
+    tolerance: policy.maxPassRateDrop,
+    cases: stats.n,
+    units: d.units,
+    clustered: d.clustered,
+    test: { method: d.randomization.method, resamples: d.randomization.resamples, pValue: d.pValue },
+  };
 }
 
-function hardRuleReasons(input: VerdictInput): string[] {
+function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   const { operational, policy } = input;
-  const reasons: string[] = [];
+  const reasons: VerdictReason[] = [];
   const cost = operational.costUsd.relative;
   if (policy.maxCostIncrease !== null && cost !== null && cost > policy.maxCostIncrease) {
-    reasons.push(`cost per sample up ${signedPct(cost)} ($${usd(operational.costUsd.baseline)} → $${usd(operational.costUsd.candidate)}), over maxCostIncrease ${signedPct(policy.maxCostIncrease)}`);
+    reasons.push({ rule: 'cost_increase', values: { relative: cost, baseline: operational.costUsd.baseline, candidate: operational.costUsd.candidate, limit: policy.maxCostIncrease } });
   }
   const p95 = operational.latencyP95Ms.relative;
   if (policy.maxP95LatencyIncrease !== null && p95 !== null && p95 > policy.maxP95LatencyIncrease) {
-    reasons.push(`p95 latency up ${signedPct(p95)} (${ms(operational.latencyP95Ms.baseline)} → ${ms(operational.latencyP95Ms.candidate)}), over maxP95LatencyIncrease ${signedPct(policy.maxP95LatencyIncrease)}`);
+    reasons.push({
+      rule: 'latency_increase',
+      values: { percentile: 95, relative: p95, baseline: operational.latencyP95Ms.baseline, candidate: operational.latencyP95Ms.candidate, limit: policy.maxP95LatencyIncrease },
+    });
   }
   const kinds = Object.keys(input.newErrors).sort();
   if (policy.failOnNewErrors && kinds.length) {
-    reasons.push(`new error kinds in the candidate: ${kinds.map((k) => `${k} (${input.newErrors[k]} samples)`).join(', ')}`);
+    reasons.push({ rule: 'new_errors', values: { kinds: Object.fromEntries(kinds.map((k) => [k, input.newErrors[k]!])) } });
   }
   return reasons;
-}
-
-function improvementReason(stats: PairedStatistics, policy: VerdictPolicyResolved): string | undefined {
-  const { mcnemar, scoreDiff } = stats;
-  const passRateDiff = stats.clusteredPassRateDiff ?? stats.passRateDiff;
-  if (!stats.clusteredPassRateDiff && mcnemar.pExact < policy.alpha && mcnemar.improved > mcnemar.regressed) {
-    return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)} (${pct(stats.baselinePassRate.estimate)} → ${pct(stats.candidatePassRate.estimate)}), ${mcnemar.improved} cases improved, ${mcnemar.regressed} regressed, McNemar exact p ${pValueWithOperator(mcnemar.pExact)}`;
-  }
-  if (passRateDiff.low > 0) {
-    const robust = stats.clusteredPassRateDiff ? ` (cluster-robust, ${stats.clusteredPassRateDiff.clusters} clusters)` : '';
-    return `significant improvement: pass rate ${signedPts(passRateDiff.estimate)}, ${ciLevel(policy)} CI ${signedPts(passRateDiff.low)} to ${signedPts(passRateDiff.high)}${robust}`;
-  }
-  const score = stats.clusteredScoreDiff ?? scoreDiff;
-  if (score.low > 0) return `significant improvement: mean score ${signed(score.estimate)}, ${ciLevel(policy)} CI ${signed(score.low)} to ${signed(score.high)}`;
-  return undefined;
-}
-
-function noChangeSummary(stats: PairedStatistics, policy: VerdictPolicyResolved): string {
-  const d = stats.passRateDiff;
-  const ci = Number.isNaN(d.low) ? '' : `, ${ciLevel(policy)} CI ${signedPts(d.low)} to ${signedPts(d.high)}`;
-  return `no significant change (pass rate ${signedPts(d.estimate)}${ci}; McNemar exact p ${pValueWithOperator(stats.mcnemar.pExact)})`;
-}
-
-function settleSentence(needed: { cases?: number; repeats?: number }): string {
-  const options: string[] = [];
-  if (needed.cases !== undefined) options.push(`about ${needed.cases.toLocaleString('en-US')} cases at the current repeats`);
-  if (needed.repeats !== undefined) options.push(`${needed.repeats} repeats per case with the current cases`);
-  const sentence = `to settle it: ${options.join(', or ') || 'more cases'}`;
-  return needed.repeats === undefined ? `${sentence} (more repeats alone would not do it: the cases differ too much from each other)` : sentence;
 }
 
 const ORDER: Verdict[] = ['pass', 'inconclusive', 'fail'];
 
-/** The worst verdict over cells; the first reason of each cell that carries it, then `notes` (e.g. an incomplete record). */
-export function overallVerdict(cells: CellComparison[], notes: string[]): VerdictResult {
-  if (cells.length === 0) return { verdict: 'inconclusive', reasons: ['no cells to compare', ...notes] };
+/**
+ * The worst verdict over cells: a pass needs every cell to pass (so a false pass stays at most
+ * α/2 however many cells), a fail in any cell fails the whole (with k cells under no change, some
+ * cell fails by chance with probability up to k·α/2: said in a `several_cells` note when that
+ * exceeds α). Reasons: the first reason of each cell that carries the verdict (naming the cell),
+ * then `notes` (e.g. an incomplete record).
+ */
+export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], alpha: number): VerdictResult {
+  if (cells.length === 0) return { verdict: 'inconclusive', reasons: [{ rule: 'no_cells', values: {} }, ...notes] };
   const worst = cells.reduce<Verdict>((acc, cell) => (ORDER.indexOf(cell.verdict.verdict) > ORDER.indexOf(acc) ? cell.verdict.verdict : acc), 'pass');
   const carrying = cells.filter((cell) => cell.verdict.verdict === worst);
-  const reasons = [...carrying.map((cell) => `${cell.label}: ${cell.verdict.reasons[0] ?? worst}`), ...notes];
-  const result: VerdictResult = { verdict: worst, reasons };
+  const firsts = carrying.flatMap((cell) => (cell.verdict.reasons[0] ? [{ ...cell.verdict.reasons[0], cell: cell.label }] : []));
+  const falseFailBound = Math.min(1, (cells.length * alpha) / 2);
+  const several: VerdictReason[] = falseFailBound > alpha ? [{ rule: 'several_cells', values: { cells: cells.length, alpha, falseFailBound } }] : [];
+  const result: VerdictResult = { verdict: worst, reasons: [...firsts, ...notes, ...several] };
   if (worst === 'inconclusive') {
     const needed: NonNullable<VerdictResult['needed']> = {};
     for (const cell of carrying) {
@@ -157,47 +124,4 @@ export function exitCodeForVerdict(verdict: Verdict, failOnInconclusive: boolean
   if (verdict === 'fail') return 1;
   if (verdict === 'inconclusive' && failOnInconclusive) return 1;
   return 0;
-}
-
-function ciLevel(policy: VerdictPolicyResolved): string {
-  return `${Math.round((1 - policy.alpha) * 1000) / 10}%`;
-}
-
-export function pts(x: number): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(1)} pts` : '∞';
-}
-
-function signedPts(x: number): string {
-  return `${x > 0 ? '+' : x < 0 ? '−' : '±'}${pts(Math.abs(x))}`;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
-
-function signedPct(x: number): string {
-  return `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(0)}%`;
-}
-
-function signed(x: number): string {
-  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
-}
-
-/** `= 0.047` or `< 0.0001`, to follow "p" in a sentence. */
-function pValueWithOperator(p: number): string {
-  const text = pValue(p);
-  return text.startsWith('<') ? text.replace('<', '< ') : `= ${text}`;
-}
-
-export function pValue(p: number): string {
-  if (Number.isNaN(p)) return 'n/a';
-  return p < 0.0001 ? '<0.0001' : p.toFixed(p < 0.01 ? 4 : 3);
-}
-
-function usd(x: number | null): string {
-  return x === null ? '—' : x.toFixed(6);
-}
-
-function ms(x: number | null): string {
-  return x === null ? '—' : `${Math.round(x)} ms`;
 }

@@ -1,20 +1,22 @@
 /** The console report of a comparison: per cell, a compact table, the verdict and the top regressions. */
+import type { CellComparison, ComparisonResult, Deltas } from '../compare/types.js';
+import { passesOf, scorerChanges, topRegressions } from './caseDetails.js';
 import {
-  formatP,
+  confidenceLevel,
+  fixed,
   milliseconds,
-  passesOf,
+  percent,
+  points,
   pointsInterval,
   rateWithInterval,
   scoreDiffInterval,
   scoreWithInterval,
-  scorerChanges,
   signedNumber,
   signedPercent,
-  tokens,
-  topRegressions,
+  signedPoints,
   usd,
-} from '../compare/format.js';
-import type { CellComparison, ComparisonResult, Deltas } from '../compare/types.js';
+} from './format.js';
+import { intervalTestText, powerText, slicesText, verdictSentences, warningText } from './reasons.js';
 
 export interface ConsoleOptions {
   /** Regressed cases listed per cell (default 5). */
@@ -25,10 +27,10 @@ export function formatComparison(result: ComparisonResult, options: ConsoleOptio
   const lines: string[] = [];
   lines.push(`compare ${result.baseline.suite}: ${sideText(result.baseline)} → ${sideText(result.candidate)}`);
   lines.push(`policy: ${policyText(result)}`);
-  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of result.warnings) lines.push(`warning: ${warningText(warning)}`);
   for (const cell of result.cells) lines.push('', ...formatCell(cell, options.topRegressions ?? 5));
   lines.push('', `verdict: ${result.verdict.verdict.toUpperCase()}`);
-  for (const reason of result.verdict.reasons) lines.push(`  - ${reason}`);
+  for (const sentence of verdictSentences(result.verdict)) lines.push(`  - ${sentence}`);
   return lines.join('\n');
 }
 
@@ -40,7 +42,7 @@ function sideText(side: ComparisonResult['baseline']): string {
 export function policyText(result: ComparisonResult): string {
   const p = result.policy;
   return [
-    `maxPassRateDrop ${(p.maxPassRateDrop * 100).toFixed(1)} pts`,
+    `maxPassRateDrop ${points(p.maxPassRateDrop)}`,
     `alpha ${p.alpha}`,
     `maxCostIncrease ${p.maxCostIncrease === null ? 'off' : signedPercent(p.maxCostIncrease)}`,
     `maxP95LatencyIncrease ${p.maxP95LatencyIncrease === null ? 'off' : signedPercent(p.maxP95LatencyIncrease)}`,
@@ -54,40 +56,26 @@ function formatCell(cell: CellComparison, top: number): string[] {
     .filter(([, n]) => n > 0)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
+  const level = confidenceLevel(cell.stats.passRateDiff.alpha);
   const rows: string[][] = [
-    ['', 'baseline', 'candidate', 'change (95% CI)', 'test'],
-    ['pass rate', rateWithInterval(stats.baselinePassRate), rateWithInterval(stats.candidatePassRate), pointsInterval(stats.passRateDiff), `McNemar p ${formatP(stats.mcnemar.pExact)} (mid-p ${formatP(stats.mcnemar.pMid)})`],
-    [
-      'mean score',
-      scoreWithInterval(stats.baselineMeanScore),
-      scoreWithInterval(stats.candidateMeanScore),
-      scoreDiffInterval(stats.scoreDiff),
-      `t p ${formatP(stats.scoreDiff.pValue)}; bootstrap ${scoreDiffInterval({ estimate: stats.scoreDiff.estimate, low: stats.bootstrap.low, high: stats.bootstrap.high }).replace(/^\S+ /, '')}`,
-    ],
+    ['', 'baseline', 'candidate', `change (${level} CI)`, 'test'],
+    ['pass rate', rateWithInterval(stats.baselinePassRate), rateWithInterval(stats.candidatePassRate), pointsInterval(stats.passRateDiff), `${intervalTestText(stats.passRateDiff)} (the verdict reads this)`],
+    ['mean score', scoreWithInterval(stats.baselineMeanScore), scoreWithInterval(stats.candidateMeanScore), scoreDiffInterval(stats.scoreDiff), intervalTestText(stats.scoreDiff)],
   ];
-  if (stats.clusteredPassRateDiff) {
-    rows.splice(2, 0, ['  clustered', '', '', pointsInterval(stats.clusteredPassRateDiff), `${stats.clusteredPassRateDiff.clusters} clusters (the verdict reads this)`]);
-  }
-  if (stats.clusteredScoreDiff) {
-    rows.push(['  clustered', '', '', scoreDiffInterval(stats.clusteredScoreDiff), `${stats.clusteredScoreDiff.clusters} clusters`]);
-  }
   const curve = attemptCurveRow(stats);
   if (curve) rows.push(...curve);
   rows.push(
     ['cost/sample', usd(op.costUsd.baseline), usd(op.costUsd.candidate), relative(op.costUsd), ''],
     ...(op.judgeCostUsd ? [['judge $/sample', usd(op.judgeCostUsd.baseline), usd(op.judgeCostUsd.candidate), relative(op.judgeCostUsd), 'rubric judge, apart from the model']] : []),
-    ['tokens in', tokens(op.inputTokens.baseline), tokens(op.inputTokens.candidate), relative(op.inputTokens), ''],
-    ['tokens out', tokens(op.outputTokens.baseline), tokens(op.outputTokens.candidate), relative(op.outputTokens), ''],
+    ['tokens in', fixed(op.inputTokens.baseline, 0), fixed(op.inputTokens.candidate, 0), relative(op.inputTokens), ''],
+    ['tokens out', fixed(op.outputTokens.baseline, 0), fixed(op.outputTokens.candidate, 0), relative(op.outputTokens), ''],
     ['latency p50', milliseconds(op.latencyP50Ms.baseline), milliseconds(op.latencyP50Ms.candidate), relative(op.latencyP50Ms), ''],
     ['latency p95', milliseconds(op.latencyP95Ms.baseline), milliseconds(op.latencyP95Ms.candidate), relative(op.latencyP95Ms), ''],
   );
   const out = [`${cell.label}  ${cell.verdict.verdict.toUpperCase()}`, `  ${stats.n} paired cases: ${countText || 'none'}`, ...table(rows).map((l) => `  ${l}`)];
-  out.push(`  minimum detectable effect ${Number.isFinite(stats.minimumDetectableEffect) ? `${(stats.minimumDetectableEffect * 100).toFixed(1)} pts` : '—'} of pass rate at n = ${stats.n}${stats.casesNeededForPolicyEffect !== null ? `; ${stats.casesNeededForPolicyEffect.toLocaleString('en-US')} cases would detect the policy's drop` : ''}`);
-  const significant = cell.slices.filter((s) => s.significant);
-  out.push(
-    `  slices (Holm-adjusted): ${significant.length ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${formatP(s.pAdjusted)})`).join('; ') : `none of ${cell.slices.length} significant`}`,
-  );
-  for (const reason of cell.verdict.reasons) out.push(`  · ${reason}`);
+  out.push(`  power: ${powerText(stats.power, { cases: stats.n, units: stats.units, clustered: stats.passRateDiff.clustered })}`);
+  out.push(`  slices (${level}, Holm-adjusted): ${slicesText(cell.slices)}`);
+  for (const sentence of verdictSentences(cell.verdict)) out.push(`  · ${sentence}`);
   const regressions = topRegressions(cell, top);
   if (regressions.length) {
     out.push('  top regressions:');
@@ -115,8 +103,7 @@ function attemptCurveRow(stats: CellComparison['stats']): string[][] | undefined
   const at = stats.passAtK.at(-1);
   const hat = stats.passHatK.at(-1);
   if (!at || !hat || at.k < 2) return undefined;
-  const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const change = (a: number, b: number) => `${b - a >= 0 ? '+' : '−'}${(Math.abs(b - a) * 100).toFixed(1)} pts`;
+  const change = (a: number, b: number) => signedPoints(b - a);
   return [
     [`pass@${at.k}`, percent(at.baseline), percent(at.candidate), change(at.baseline, at.candidate), 'any of k attempts passes'],
     [`pass^${hat.k}`, percent(hat.baseline), percent(hat.candidate), change(hat.baseline, hat.candidate), 'all k attempts pass'],

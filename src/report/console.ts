@@ -1,5 +1,6 @@
 /** The console summary: one row per cell (prompt version × model), printed at the end of a run. */
 import type { RecordSummary } from '../records/types.js';
+import { percent, signedPoints } from './format.js';
 
 export function formatSummaryTable(suite: string, summary: RecordSummary): string {
   const header = ['version', 'model', 'samples', 'pass rate (95% CI)', 'mean score', 'errors', 'cost $', 'p50 ms', 'p95 ms'];
@@ -35,10 +36,6 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
   ].join('\n');
 }
 
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
-}
-
 /** Pass rate per chaos operator against the golden cases it mutated, worst drop first. */
 export function formatRobustnessTable(summary: RecordSummary): string | undefined {
   if (!summary.robustness?.length) return undefined;
@@ -49,7 +46,7 @@ export function formatRobustnessTable(summary: RecordSummary): string | undefine
       String(row.samples),
       percent(row.passRate),
       row.sourcePassRate === null ? '—' : percent(row.sourcePassRate),
-      row.drop === null ? '—' : `${row.drop > 0 ? '+' : ''}${(row.drop * 100).toFixed(1)} pts`,
+      signedPoints(row.drop),
     ]);
   const header = ['chaos operator', 'samples', 'pass rate', 'source pass rate', 'change'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));

@@ -3,8 +3,10 @@
  * error-changed cases fail (with the score deltas and reasons); removed cases are skipped; the
  * cell's own verdict is one more test case, failing when the cell fails.
  */
-import { failureReason, passesOf, scorerChanges, signedNumber } from '../compare/format.js';
 import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
+import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
+import { signedNumber } from './format.js';
+import { verdictSentences } from './reasons.js';
 
 export function renderJUnit(result: ComparisonResult): string {
   const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite));
@@ -34,8 +36,9 @@ function testSuite(cell: CellComparison, suite: string): string {
     `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="0" skipped="${skipped}">`,
   ];
   lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
-  const verdictText = cell.verdict.reasons.join('\n');
-  if (cell.verdict.verdict === 'fail') lines.push(`      <failure message="${attr(cell.verdict.reasons[0] ?? 'fail')}" type="verdict">${text(verdictText)}</failure>`);
+  const sentences = verdictSentences(cell.verdict);
+  const verdictText = sentences.join('\n');
+  if (cell.verdict.verdict === 'fail') lines.push(`      <failure message="${attr(sentences[0] ?? 'fail')}" type="verdict">${text(verdictText)}</failure>`);
   else lines.push(`      <system-out>${text(`${cell.verdict.verdict}\n${verdictText}`)}</system-out>`);
   lines.push('    </testcase>');
   for (const c of cell.cases) lines.push(...testCase(c, className));

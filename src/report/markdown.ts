@@ -2,25 +2,12 @@
  * Markdown for a pull-request comment: the verdict with its reasons, one summary row per cell,
  * and the top regressions of each cell with a short word-level diff of the outputs.
  */
-import {
-  failingOutput,
-  failureReason,
-  firstOutput,
-  formatP,
-  passesOf,
-  percent,
-  pointsInterval,
-  scoreDiffInterval,
-  scorerChanges,
-  signedNumber,
-  signedPercent,
-  topRegressions,
-  usd,
-  milliseconds,
-} from '../compare/format.js';
 import type { CellComparison, ComparisonResult, Verdict } from '../compare/types.js';
 import { formatWordDiff, wordDiff } from './wordDiff.js';
+import { failingOutput, failureReason, firstOutput, passesOf, scorerChanges, topRegressions } from './caseDetails.js';
 import { policyText } from './compareConsole.js';
+import { confidenceLevel, milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usd } from './format.js';
+import { neededText, reasonText, warningText } from './reasons.js';
 
 export interface MarkdownOptions {
   /** Regressions shown per cell (default 10). */
@@ -38,19 +25,16 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
   const verdict = result.verdict;
   lines.push(`## ${escapeText(options.title ?? `promptgold compare: ${result.baseline.suite}`)}`, '');
   lines.push(`**Verdict: ${ICON[verdict.verdict]} ${verdict.verdict}**`, '');
-  for (const reason of verdict.reasons) lines.push(`- ${escapeText(reason)}`);
-  if (verdict.needed) {
-    const parts = [verdict.needed.cases !== undefined ? `${verdict.needed.cases.toLocaleString('en-US')} cases` : '', verdict.needed.repeats !== undefined ? `${verdict.needed.repeats} repeats per case` : '']
-      .filter(Boolean)
-      .join(' or ');
-    if (parts) lines.push(`- To settle it: ${parts}.`);
-  }
+  for (const reason of verdict.reasons) lines.push(`- ${escapeText(reasonText(reason))}`);
+  const needed = neededText(verdict.needed);
+  if (needed) lines.push(`- To decide: ${needed} (an 80% chance of a pass if the candidate is truly no worse).`);
   lines.push('', `Baseline \`${escapeCode(result.baseline.source)}\`${filterText(result.baseline.filter)} → candidate \`${escapeCode(result.candidate.source)}\`${filterText(result.candidate.filter)}`, '');
   lines.push(`Policy: ${escapeText(policyText(result))}`, '');
-  for (const warning of result.warnings) lines.push(`> ⚠️ ${escapeText(warning)}`);
+  for (const warning of result.warnings) lines.push(`> ⚠️ ${escapeText(warningText(warning))}`);
   if (result.warnings.length) lines.push('');
 
-  lines.push('| cell | verdict | cases | regressed / improved | pass rate | Δ pass rate (95% CI) | McNemar p | Δ score (95% CI) | MDE | cost/sample | p95 latency |');
+  const level = confidenceLevel(result.policy.alpha);
+  lines.push(`| cell | verdict | cases | regressed / improved | pass rate | Δ pass rate (${level} CI) | p | Δ score (${level} CI) | drop failing 80% | cost/sample | p95 latency |`);
   lines.push('| --- | --- | ---: | ---: | --- | --- | ---: | --- | ---: | --- | --- |');
   for (const cell of result.cells) lines.push(summaryRow(cell));
   lines.push('');
@@ -90,9 +74,9 @@ function summaryRow(cell: CellComparison): string {
     `${cell.counts.regressed} / ${cell.counts.improved}`,
     `${percent(s.baselinePassRate.estimate)} → ${percent(s.candidatePassRate.estimate)}`,
     pointsInterval(s.passRateDiff),
-    formatP(s.mcnemar.pExact),
-    scoreDiffInterval(s.clusteredScoreDiff ?? s.scoreDiff),
-    Number.isFinite(s.minimumDetectableEffect) ? `${(s.minimumDetectableEffect * 100).toFixed(1)} pts` : '—',
+    pValue(s.passRateDiff.pValue),
+    scoreDiffInterval(s.scoreDiff),
+    points(s.power.minimumDetectableDrop),
     `${usd(op.costUsd.baseline)} → ${usd(op.costUsd.candidate)} (${signedPercent(op.costUsd.relative)})`,
     `${milliseconds(op.latencyP95Ms.baseline)} → ${milliseconds(op.latencyP95Ms.candidate)}`,
   ]

@@ -171,7 +171,7 @@ class BoundedCall implements ScorerContext {
 
 function withinBound(result: Promise<Score>, timeoutMs: number, call: BoundedCall, runSignal: AbortSignal): Promise<Score> {
   return new Promise<Score>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const cleanUp = () => {
       clearTimeout(timer);
       runSignal.removeEventListener('abort', onAbort);

@@ -13,27 +13,20 @@ export {
 } from './descriptive.js';
 export { normalCdf, normalQuantile, tCdf, tQuantile } from './distributions.js';
 export { logGamma, logBeta, regularizedBeta, regularizedGammaP, regularizedGammaQ } from './special.js';
-export {
-  wilsonInterval,
-  meanInterval,
-  pairedDifference,
-  clusteredPairedDifference,
-  twoSidedNormalCritical,
-  type ProportionInterval,
-  type MeanInterval,
-  type PairedDifference,
-} from './intervals.js';
+export { wilsonInterval, twoSidedNormalCritical, type ProportionInterval } from './intervals.js';
 export { mcnemarExact, type McNemarResult } from './hypothesis.js';
-export { pairedBootstrap, type PairedBootstrapOptions, type BootstrapInterval } from './bootstrap.js';
 export {
-  minimumDetectableEffect,
-  requiredSampleSize,
-  mdeForProportions,
-  type MeanPowerInput,
-  type SampleSizeInput,
-  type ProportionPowerInput,
+  nonInferiorityPassProbability,
+  nonInferiorityFailProbability,
+  minimumDetectableDrop,
+  nonInferiorityCases,
+  type NonInferiorityInput,
 } from './power.js';
 export { holm, bonferroni } from './multiple.js';
+export { unitTotals, unitMean, unitCount, groupUnits, type UnitTotals, type UnitGroup } from './units.js';
+export { signFlipInterval, DEFAULT_EXACT_LIMIT, type SignFlipOptions, type SignFlipResult } from './randomization.js';
+export { boundedScoreInterval, type BoundedScoreOptions, type BoundedScoreResult } from './boundedScore.js';
+export { pairedInterval, smallestAttainablePValue, type PairedInterval, type PairedIntervalOptions } from './pairedInterval.js';
 export {
   confusionMatrix,
   percentAgreement,

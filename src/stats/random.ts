@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 
 /**
- * Seeded pseudo-random numbers for everything that must be reproducible (bootstrap, sampling).
+ * Seeded pseudo-random numbers for everything that must be reproducible (sign flips, sampling).
  * Generator: mulberry32 (32-bit state, period 2^32) seeded through a splitmix32-style mixer so
  * that nearby seeds (1, 2, 3 …) give unrelated streams. Not cryptographic.
  */

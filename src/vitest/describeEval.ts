@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { planSamples, type PlannedSample } from '../engine/plan.js';
 import { cellKey } from '../records/summary.js';
+import { percent } from '../report/format.js';
 import type { CellSummary, RecordSummary } from '../records/types.js';
 import type { Suite, SuiteDefinition } from '../suite.js';
 import { EvalExecution } from './evalExecution.js';
@@ -154,8 +155,6 @@ function passRateFailure(summary: RecordSummary, executed: number, planned: numb
 }
 
 function cellLine(cell: CellSummary): string {
-  const rate = (cell.passRate * 100).toFixed(1);
-  const interval = `${(cell.passRateInterval.low * 100).toFixed(1)}–${(cell.passRateInterval.high * 100).toFixed(1)}%`;
-  return `${cellKey(cell.version, cell.model)}: ${cell.passed}/${cell.scored} passed (${rate}%, 95% CI ${interval})`;
+  return `${cellKey(cell.version, cell.model)}: ${cell.passed}/${cell.scored} passed (${percent(cell.passRate)}, 95% CI ${percent(cell.passRateInterval.low)}–${percent(cell.passRateInterval.high)})`;
 }
 

@@ -220,7 +220,7 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
 
     const partial = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.00001', '--yes', '--concurrency', '1']);
-    expect(partial.stdout).toMatch(/incomplete: budget reached; finish with `promptgold run --resume reports\/runs\/live-/);
+    expect(partial.stdout).toMatch(/incomplete: \d+ samples skipped: budget reached; finish with `promptgold run --resume reports\/runs\/live-/);
     const [dir] = await runDirs();
     const record = await readRecord(`${dir}/run.jsonl`);
     const skipped = record.samples.filter((s) => s.error?.kind === 'budget').length;

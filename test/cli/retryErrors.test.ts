@@ -85,7 +85,7 @@ describe('promptgold run --retry-errors', () => {
     await liveProject(10);
     fake.faultsAtRandom(7, { server_error: 0.3 });
     const partial = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.0001', '--yes', '--concurrency', '1']);
-    expect(partial.stdout).toMatch(/incomplete: budget reached/);
+    expect(partial.stdout).toMatch(/incomplete: \d+ samples skipped: budget reached/);
     const dir = await onlyRunDir();
     const resumed = await cli(['run', '--resume', dir, '--max-cost', '10']);
     expect(resumed.code).toBe(3);

@@ -35,7 +35,7 @@ describe('baselines', () => {
     await saveBaseline(run, { root: dir });
     expect(await readFile(saved.file, 'utf8')).toBe(first);
     const lines = first.trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(lines[0]).toMatchObject({ type: 'header', suite: 'demo', baseline: { format: 1, sourceRun: 'reports/runs/demo-20260101-000000', complete: true } });
+    expect(lines[0]).toMatchObject({ type: 'header', suite: 'demo', baseline: { format: 2, sourceRun: 'reports/runs/demo-20260101-000000', complete: true } });
     expect(lines.slice(1).map((l) => l.caseId)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c9']);
     const c2 = lines.find((l) => l.caseId === 'c2');
     expect(c2.repeats.map((r: { repeat: number }) => r.repeat)).toEqual([0, 1, 2]);
@@ -55,6 +55,29 @@ describe('baselines', () => {
     expect(cell.operational.costUsd.relative).toBe(0);
     expect(cell.cases.find((c) => c.caseId === 'c2')!.baseline!.outputs).toEqual(cell.cases.find((c) => c.caseId === 'c2')!.candidate!.outputs);
     expect(result.warnings).toEqual([]);
+  });
+
+  it('keeps full precision: a run against its own baseline differs by exactly zero, and no slice is significant', async () => {
+    // Levenshtein-style similarities are not round numbers; format 1 rounded them to 6 decimals, and
+    // the fresh run's 0.6853932584269663 against the baseline's 0.685393 read as a change.
+    const samples = [];
+    for (let c = 0; c < 40; c++) {
+      for (let r = 0; r < 3; r++) {
+        const score = 0.5 + ((c * 7 + r * 3) % 89) / 89 / 2 + 1e-9 / (c + 1);
+        samples.push({ ...sample({ caseId: `p${c}`, repeat: r, pass: score > 0.6, score, tags: [`t${c % 4}`], costUsd: 0.000123456789 * (c + 1), latencyMs: 812.345 + c }), index: 0 });
+      }
+    }
+    const precise = await writeRecord(join(dir, 'reports/runs/demo-20260101-000001/run.jsonl'), samples);
+    const saved = await saveBaseline(precise, { root: dir, out: 'suites/precise.baseline.jsonl' });
+    const result = await compareRecords(saved.file, precise, { root: dir });
+    const cell = result.cells[0]!;
+    expect(cell.cases.every((c) => c.scoreDelta === 0 && c.passDelta === 0 && Object.values(c.scorerDeltas).every((d) => d === 0))).toBe(true);
+    expect(cell.stats.scoreDiff).toMatchObject({ estimate: 0, pValue: 1 });
+    expect(cell.stats.passRateDiff).toMatchObject({ estimate: 0, pValue: 1 });
+    expect(cell.slices.length).toBeGreaterThan(0);
+    expect(cell.slices.every((s) => s.scoreDiff.estimate === 0 && !s.significant)).toBe(true);
+    expect(cell.operational.costUsd.relative).toBe(0);
+    expect(cell.operational.latencyP95Ms.relative).toBe(0);
   });
 
   it('`compare <run>` alone uses the committed baseline (built CLI)', async () => {

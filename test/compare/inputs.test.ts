@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRecords } from '../../src/compare/compareRuns.js';
 import { InputError } from '../../src/errors.js';
+import { warningText } from '../../src/report/reasons.js';
 import { runCli } from '../helpers/cli.js';
 import { header, pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
 
@@ -30,7 +31,18 @@ describe('bad input', () => {
     expect((error as Error).message).toMatch(/different datasets: cases\.jsonl dataset-1 \(10 cases\) vs cases\.jsonl dataset-2 \(11 cases\); 1 case ids only in the baseline, 1 only in the candidate/);
     expect((error as Error).message).toMatch(/--force/);
     const forced = await compareRecords(a, otherData, { root: dir, force: true });
-    expect(forced.warnings.join('\n')).toMatch(/--force: different datasets/);
+    expect(forced.warnings).toEqual([
+      {
+        rule: 'different_datasets',
+        values: {
+          baseline: { path: 'cases.jsonl', hash: 'dataset-1', cases: 10 },
+          candidate: { path: 'cases.jsonl', hash: 'dataset-2', cases: 11 },
+          onlyInBaseline: 1,
+          onlyInCandidate: 1,
+        },
+      },
+    ]);
+    expect(warningText(forced.warnings[0]!)).toMatch(/^--force: different datasets/);
     expect(forced.cells[0]!.counts).toMatchObject({ new: 1, removed: 1, 'unchanged-pass': 3 });
     const cli = await runCli(['compare', a, otherSuite], dir);
     expect(cli.code).toBe(2);
@@ -46,9 +58,11 @@ describe('bad input', () => {
     });
     const result = await compareRecords(complete, partial, { root: dir });
     expect(result.candidate.complete).toBe(false);
-    expect(result.warnings.join('\n')).toMatch(/the candidate record partial\/run\.jsonl is incomplete \(the run did not finish: 4 of 6 planned samples, no summary line\)/);
-    expect(result.cells[0]!.verdict.reasons.join('\n')).toMatch(/is incomplete/);
-    expect(result.verdict.reasons.join('\n')).toMatch(/is incomplete/);
+    const incomplete = { rule: 'incomplete_record', values: { side: 'candidate', source: 'partial/run.jsonl', cause: 'no_summary', samples: 4, planned: 6 } } as const;
+    expect(result.warnings).toEqual([incomplete]);
+    expect(warningText(incomplete)).toBe('the candidate record partial/run.jsonl is incomplete (the run did not finish: 4 of 6 planned samples, no summary line); only the samples it has are compared');
+    expect(result.cells[0]!.verdict.reasons).toContainEqual(incomplete);
+    expect(result.verdict.reasons).toContainEqual(incomplete);
     expect(result.cells[0]!.counts.removed).toBe(2);
     // A killed run ends in a half-written line: ignored, the rest still compares.
     await writeFile(partial, `${await readFile(partial, 'utf8')}{"type":"sample","caseId":"c00`);

@@ -71,7 +71,7 @@ describe('pairing', () => {
     expect(a.cells[0]!.cases.map((c) => c.caseId)).toEqual([...a.cells[0]!.cases.map((c) => c.caseId)].sort());
   });
 
-  it('feeds McNemar the per-case outcomes (hand-computed: 5 regressed, 0 improved → exact p = 2·(1/2)^5)', async () => {
+  it('feeds the paired test the per-case outcomes (hand-computed: 5 regressed, 0 improved → exact p = 2·(1/2)^5)', async () => {
     const pattern: Array<[boolean, boolean]> = [...Array(5).fill([true, false]), ...Array(5).fill([true, true])];
     const file = await writeRecord(join(dir, 'mcnemar/run.jsonl'), pairedSamples(pattern));
     const result = await compareRecords(file, file, { ...v1v2, root: dir });
@@ -83,8 +83,12 @@ describe('pairing', () => {
     expect(cell.stats.candidatePassRate.estimate).toBe(0.5);
     expect(cell.counts.regressed).toBe(5);
     expect(cell.counts['unchanged-pass']).toBe(5);
-    expect(cell.stats.bootstrap.resamples).toBe(2000);
-    expect(cell.stats.bootstrap.high).toBeLessThan(0);
+    // One repeat, no clusters: the sign-flip test over the 10 cases is McNemar's exact test (ties
+    // cannot move the sum), enumerated exactly; the reported p is the larger of it and the score test's.
+    expect(cell.stats.passRateDiff.randomization).toMatchObject({ method: 'exact', resamples: null, pValue: expect.closeTo(0.0625, 12) });
+    expect(cell.stats.passRateDiff.pValue).toBeGreaterThanOrEqual(0.0625);
+    expect(cell.stats.passRateDiff.units).toBe(10);
+    expect(cell.stats.passRateDiff.clustered).toBe(false);
   });
 
   it('reduces repeats per case: the case is the unit, not the attempt', async () => {
@@ -103,7 +107,7 @@ describe('pairing', () => {
     expect(cell.cases[0]!.candidate!.outputs).toHaveLength(3);
   });
 
-  it('uses cluster-robust errors when chaos cases share a source case', async () => {
+  it('treats a golden case and its chaos variants as one unit', async () => {
     const samples = [];
     for (let g = 0; g < 6; g++) {
       for (let k = 0; k < 3; k++) {
@@ -115,9 +119,14 @@ describe('pairing', () => {
     }
     const file = await writeRecord(join(dir, 'chaos/run.jsonl'), samples);
     const cell = (await compareRecords(file, file, { ...v1v2, root: dir })).cells[0]!;
-    expect(cell.stats.clusteredScoreDiff?.clusters).toBe(6);
-    // Perfectly correlated within clusters: the robust SE must be larger than the naive one.
-    expect(cell.stats.clusteredScoreDiff!.se).toBeGreaterThan(cell.stats.scoreDiff.se);
+    expect(cell.stats.n).toBe(18);
+    expect(cell.stats.units).toBe(6);
+    expect(cell.stats.passRateDiff).toMatchObject({ units: 6, clustered: true });
+    // 3 of 6 clusters drop 3 of 3 cases each: the sign flips run over 6 clusters (2^6 patterns, exact),
+    // so the smallest p they could give is 2/64 — not the 2/2^9 nine independent cases would allow.
+    expect(cell.stats.passRateDiff.randomization.method).toBe('exact');
+    expect(cell.stats.passRateDiff.randomization.pValue).toBeCloseTo(0.25, 12);
+    expect(cell.stats.passRateDiff.high).toBeGreaterThan(0);
     expect(cell.cases.find((c) => c.caseId === 'g1~chaos2')!.cluster).toBe('g1');
     expect(cell.slices.some((s) => s.slice === 'operator:homoglyphs')).toBe(true);
   });

@@ -2,7 +2,8 @@ import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { estimateUpgradePricing, retirementWarning, tokenizerFactor, TOKENIZER_GROWTH } from '../../src/compare/upgrade.js';
+import { estimateUpgradePricing, tokenizerFactor, TOKENIZER_GROWTH, upcomingRetirement, upgradeDecision } from '../../src/compare/upgrade.js';
+import { pricingNote, retirementText } from '../../src/report/upgrade.js';
 import { delta } from '../../src/compare/operational.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import { linkPromptgold, REPO_ROOT, runCli } from '../helpers/cli.js';
@@ -32,17 +33,28 @@ describe('upgrade pricing and retirement', () => {
     expect(p.from.costPerSampleUsd).toBeCloseTo(0.0045, 12);
     expect(p.to.costPerSampleUsd).toBeCloseTo(0.0038, 12);
     expect(p.relativeCost).toBeCloseTo(0.0038 / 0.0045 - 1, 12);
-    expect(p.note).toMatch(/estimate: .*× 1\.3 \(newer tokenizers count ~30% more/);
+    expect(pricingNote(p)).toMatch(/estimate: .*× 1\.3 \(newer tokenizers count ~30% more/);
     const measured = estimateUpgradePricing({ from: 'claude-sonnet-4-5', to: 'claude-sonnet-5-5', operational, table, measured: true });
     expect(measured.basis).toBe('measured');
     expect(measured.to.inputTokensPerSample).toBe(1000);
+    expect(pricingNote(measured)).toBe('input tokens of claude-sonnet-5-5 as counted by the API');
   });
 
   it('warns within 90 days of retirement', () => {
-    expect(retirementWarning('claude-sonnet-4-5', table, new Date('2026-11-22T12:00:00Z'))).toBe('claude-sonnet-4-5 retires on 2026-11-30, in 8 days');
-    expect(retirementWarning('claude-sonnet-4-5', table, new Date('2026-12-02T00:00:00Z'))).toBe('claude-sonnet-4-5 retired on 2026-11-30 (2 days ago)');
-    expect(retirementWarning('claude-sonnet-4-5', table, new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
-    expect(retirementWarning('claude-sonnet-5-5', table, new Date('2026-11-22T00:00:00Z'))).toBeUndefined();
+    const soon = upcomingRetirement('claude-sonnet-4-5', table, new Date('2026-11-22T12:00:00Z'));
+    expect(soon).toEqual({ model: 'claude-sonnet-4-5', date: '2026-11-30', days: 8 });
+    expect(retirementText(soon!)).toBe('claude-sonnet-4-5 retires on 2026-11-30, in 8 days');
+    const past = upcomingRetirement('claude-sonnet-4-5', table, new Date('2026-12-02T00:00:00Z'));
+    expect(past).toEqual({ model: 'claude-sonnet-4-5', date: '2026-11-30', days: -2 });
+    expect(retirementText(past!)).toBe('claude-sonnet-4-5 retired on 2026-11-30 (2 days ago)');
+    expect(upcomingRetirement('claude-sonnet-4-5', table, new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
+    expect(upcomingRetirement('claude-sonnet-5-5', table, new Date('2026-11-22T00:00:00Z'))).toBeUndefined();
+  });
+
+  it('maps the verdict to go / no-go / inconclusive', () => {
+    expect(upgradeDecision('pass')).toBe('go');
+    expect(upgradeDecision('fail')).toBe('no-go');
+    expect(upgradeDecision('inconclusive')).toBe('inconclusive');
   });
 });
 

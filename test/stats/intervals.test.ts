@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  clusteredPairedDifference,
-  meanInterval,
-  pairedDifference,
-  standardError,
-  wilsonInterval,
-} from '../../src/stats/index.js';
+import { wilsonInterval } from '../../src/stats/index.js';
 import { InputError } from '../../src/errors.js';
 
 describe('wilsonInterval', () => {
@@ -54,87 +48,5 @@ describe('wilsonInterval', () => {
     expect(() => wilsonInterval(11, 10)).toThrow(InputError);
     expect(() => wilsonInterval(1.5, 10)).toThrow(InputError);
     expect(() => wilsonInterval(1, 10, 95)).toThrow(/confidence/);
-  });
-});
-
-// diffs = c(0.1, -0.2, 0.3, 0.4, 0, 0.2, 0.25, -0.05); reference values from mpmath (40 digits),
-// equal to R 4.3 t.test(diffs): t = 1.7678, df = 7, p-value = 0.1204, CI -0.04220418 0.29220418.
-const DIFFS = [0.1, -0.2, 0.3, 0.4, 0, 0.2, 0.25, -0.05];
-
-describe('meanInterval and pairedDifference', () => {
-  it('gives the t interval and paired t test', () => {
-    const result = pairedDifference(DIFFS, 0.95);
-    expect(result.meanDiff).toBeCloseTo(0.125, 14);
-    expect(result.se).toBeCloseTo(0.0707106781187, 12);
-    expect(result.low).toBeCloseTo(-0.0422041843259, 11);
-    expect(result.high).toBeCloseTo(0.292204184326, 11);
-    expect(result.pValue).toBeCloseTo(0.120428573346, 10);
-    expect(result.n).toBe(8);
-    expect(result.df).toBe(7);
-  });
-
-  it('honours the confidence level', () => {
-    const interval = meanInterval(DIFFS, 0.9);
-    expect(interval.mean).toBeCloseTo(0.125, 14);
-    expect(interval.low).toBeCloseTo(-0.00896693791501, 11);
-    expect(interval.high).toBeCloseTo(0.258966937915, 11);
-    expect(interval.df).toBe(7);
-  });
-
-  it('gives NaN bounds with fewer than two values', () => {
-    const one = pairedDifference([0.3]);
-    expect(one.meanDiff).toBe(0.3);
-    expect(one.se).toBeNaN();
-    expect(one.low).toBeNaN();
-    expect(one.pValue).toBeNaN();
-    expect(meanInterval([]).mean).toBeNaN();
-  });
-
-  it('treats constant differences as certain', () => {
-    expect(pairedDifference([0.5, 0.5, 0.5]).pValue).toBe(0);
-    expect(pairedDifference([0, 0, 0]).pValue).toBe(1);
-  });
-});
-
-describe('clusteredPairedDifference', () => {
-  it('matches a CR1 computation by hand', () => {
-    // mpmath: mean 26/7, V = G/(G−1)·Σ_g(Σ residuals)²/N² with clusters {1,2}, {3,10,11}, {0,−1}, t on G − 1 = 2 df.
-    const result = clusteredPairedDifference([1, 2, 3, 10, 11, 0, -1], ['a', 'a', 'b', 'b', 'b', 'c', 'c']);
-    expect(result.meanDiff).toBeCloseTo(3.71428571429, 10);
-    expect(result.se).toBeCloseTo(2.7991936722, 9);
-    expect(result.low).toBeCloseTo(-8.32967258051, 8);
-    expect(result.high).toBeCloseTo(15.7582440091, 8);
-    expect(result.pValue).toBeCloseTo(0.315760461839, 9);
-    expect(result.df).toBe(2);
-    expect(result.n).toBe(7);
-  });
-
-  it('equals the ordinary paired result when every cluster has one case', () => {
-    // With G = N the CR1 factor G/(G−1) = N/(N−1) turns Σe²/N² into exactly s²/N.
-    fc.assert(
-      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 2, maxLength: 60 }), (diffs) => {
-        const ids = diffs.map((_, i) => `case-${i}`);
-        const clustered = clusteredPairedDifference(diffs, ids);
-        const ordinary = pairedDifference(diffs);
-        const scale = Math.max(1e-12, standardError(diffs));
-        return Math.abs(clustered.se - ordinary.se) <= 1e-9 * scale && clustered.df === ordinary.df;
-      }),
-    );
-  });
-
-  it('widens the interval when clusters carry duplicated evidence', () => {
-    const base = [0.2, -0.1, 0.4, 0.0, 0.3, 0.1];
-    const repeated = base.flatMap((d) => [d, d, d, d]);
-    const ids = base.flatMap((_, i) => [i, i, i, i]);
-    const naive = pairedDifference(repeated);
-    const clustered = clusteredPairedDifference(repeated, ids);
-    expect(clustered.meanDiff).toBeCloseTo(naive.meanDiff, 14);
-    expect(clustered.se).toBeGreaterThan(1.5 * naive.se);
-    expect(clustered.df).toBe(5);
-  });
-
-  it('needs one cluster id per diff and at least two clusters for an interval', () => {
-    expect(() => clusteredPairedDifference([1, 2], ['a'])).toThrow(InputError);
-    expect(clusteredPairedDifference([1, 2], ['a', 'a']).se).toBeNaN();
   });
 });

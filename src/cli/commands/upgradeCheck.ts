@@ -10,8 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { resolvePolicy } from '../../compare/policy.js';
-import type { Verdict } from '../../compare/types.js';
-import { estimateUpgradePricing, retirementWarning, type UpgradePricing } from '../../compare/upgrade.js';
+import { estimateUpgradePricing, upcomingRetirement, upgradeDecision } from '../../compare/upgrade.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
@@ -22,6 +21,7 @@ import { readRecordHeader } from '../../records/reader.js';
 import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
 import type { Suite } from '../../suite.js';
 import { formatComparison } from '../../report/compareConsole.js';
+import { decisionText, formatPricing, pricingMarkdown, retirementText } from '../../report/upgrade.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
@@ -44,8 +44,6 @@ export interface UpgradeCheckFlags {
   html?: string;
 }
 
-const DECISION: Record<Verdict, string> = { pass: 'GO', fail: 'NO-GO', inconclusive: 'INCONCLUSIVE' };
-
 export async function upgradeCheckCommand(flags: Record<string, unknown>): Promise<number> {
   const f = flags as unknown as UpgradeCheckFlags;
   const root = process.cwd();
@@ -66,26 +64,26 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     policy,
   });
   const repeats = Number(header.options.repeats ?? 1);
-  if (repeats < MIN_UPGRADE_REPEATS) comparison.warnings.push(`only ${repeats} repeat(s) per case: outputs vary between calls, use at least ${MIN_UPGRADE_REPEATS}`);
+  if (repeats < MIN_UPGRADE_REPEATS) comparison.warnings.push({ rule: 'few_repeats', values: { repeats, minimum: MIN_UPGRADE_REPEATS } });
 
   const measured = (await readMeta(dirname(candidateFile)))?.provider === 'anthropic';
   const pricing = comparison.cells.map((cell) => ({
     cell: cell.label,
     ...estimateUpgradePricing({ from: f.from, to: f.to, operational: cell.operational, table, measured }),
   }));
-  const retirement = retirementWarning(f.from, table);
+  const retirement = upcomingRetirement(f.from, table);
 
-  const decision = DECISION[comparison.verdict.verdict];
+  const decision = upgradeDecision(comparison.verdict.verdict);
   process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing)}\n`);
-  if (retirement) process.stdout.write(`\nwarning: ${retirement}: plan the move before then\n`);
-  process.stdout.write(`\ndecision: ${decision}\n`);
+  if (retirement) process.stdout.write(`\nwarning: ${retirementText(retirement)}: plan the move before then\n`);
+  process.stdout.write(`\ndecision: ${decisionText(decision)}\n`);
 
-  const json = { type: 'upgrade-check', suite: header.suite, from: f.from, to: f.to, decision: decision.toLowerCase(), retirement: retirement ?? null, pricing, comparison };
+  const json = { type: 'upgrade-check', suite: header.suite, from: f.from, to: f.to, decision, retirement: retirement ?? null, pricing, comparison };
   await writeOutputs(comparison, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), html: f.html ?? false }, root, {
     records: [baselineFile, candidateFile],
     json,
-    markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decision}`,
-    markdownAppendix: markdownAppendix(pricing, retirement),
+    markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decisionText(decision)}`,
+    markdownAppendix: pricingMarkdown(pricing, retirement),
   });
   return exitCodeForVerdict(comparison.verdict.verdict, f.failOnInconclusive === true);
 }
@@ -155,39 +153,5 @@ async function findSuite(reference: string, config: PromptgoldConfig): Promise<{
     if (suite) return { suite, file };
   }
   throw new InputError(`no suite named "${reference}"`, { field: '--suite' }, 'pass a suite file (suites/x.eval.ts) or the name of a suite under suites/');
-}
-
-type CellPricing = UpgradePricing & { cell: string };
-
-function formatPricing(pricing: CellPricing[]): string {
-  const lines = ['tokens and price per sample (prices as of ' + (pricing[0]?.pricesAsOf ?? '—') + '):'];
-  for (const p of pricing) {
-    lines.push(
-      `  ${p.cell}`,
-      `    ${p.from.model}: ${num(p.from.inputTokensPerSample)} in / ${num(p.from.outputTokensPerSample)} out → ${money(p.from.costPerSampleUsd)}`,
-      `    ${p.to.model}: ${num(p.to.inputTokensPerSample)} in${p.basis === 'estimate' ? ' (estimate)' : ''} / ${num(p.to.outputTokensPerSample)} out → ${money(p.to.costPerSampleUsd)}${p.relativeCost === null ? '' : ` (${p.relativeCost >= 0 ? '+' : '−'}${Math.abs(p.relativeCost * 100).toFixed(0)}%)`}`,
-      `    ${p.note}`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function markdownAppendix(pricing: CellPricing[], retirement: string | undefined): string {
-  const lines = ['', '### Tokens and price per sample', '', '| cell | model | input tokens | output tokens | cost/sample |', '| --- | --- | ---: | ---: | ---: |'];
-  for (const p of pricing) {
-    lines.push(`| ${p.cell} | ${p.from.model} | ${num(p.from.inputTokensPerSample)} | ${num(p.from.outputTokensPerSample)} | ${money(p.from.costPerSampleUsd)} |`);
-    lines.push(`| ${p.cell} | ${p.to.model} | ${num(p.to.inputTokensPerSample)}${p.basis === 'estimate' ? ' (est.)' : ''} | ${num(p.to.outputTokensPerSample)} | ${money(p.to.costPerSampleUsd)} |`);
-  }
-  if (pricing[0]) lines.push('', `Prices as of ${pricing[0].pricesAsOf}. ${pricing[0].note}.`);
-  if (retirement) lines.push('', `> ⚠️ ${retirement}.`);
-  return `${lines.join('\n')}\n`;
-}
-
-function num(x: number | null): string {
-  return x === null ? '—' : x.toFixed(0);
-}
-
-function money(x: number | null): string {
-  return x === null ? '—' : `$${x.toFixed(6)}`;
 }
 

@@ -1,7 +1,8 @@
 /** Console rendering of a calibration report. */
+import { percent } from '../../report/format.js';
 import type { CalibrationReport, Label } from './types.js';
 
-const pct = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
+const pct = (value: number | null): string => (value === null ? 'n/a' : percent(value));
 const num = (value: number | null, digits = 2): string => (value === null ? 'n/a' : value.toFixed(digits));
 const show = (label: Label): string => (typeof label === 'boolean' ? (label ? 'pass' : 'fail') : String(label));
 

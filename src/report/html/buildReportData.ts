@@ -7,6 +7,7 @@ import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import type { CellSummary } from '../../records/types.js';
 import { InputError } from '../../errors.js';
+import { reasonText, verdictSentences, warningText } from '../reasons.js';
 import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './calibration.js';
 import { comparisonRow, runRow, type PairSources } from './caseRows.js';
 import { collectRun, round3, type CaseSamples, type CollectContext, type CollectedRun } from './collectRun.js';
@@ -97,7 +98,7 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
   for (const run of runs) await collectPrompts(run.promptsFile, wanted, prompts, { limit: promptChars, lines: context.strings, truncated: truncatedPrompts });
 
   const verdict = comparison
-    ? { verdict: comparison.verdict.verdict, reasons: comparison.verdict.reasons, ...(comparison.verdict.needed ? { needed: comparison.verdict.needed } : {}) }
+    ? { verdict: comparison.verdict.verdict, reasons: comparison.verdict.reasons.map(reasonText), ...(comparison.verdict.needed ? { needed: comparison.verdict.needed } : {}) }
     : runVerdict(cells, runs.map((run) => run.view), runs[0]!.threshold);
 
   const mainRun = comparison ? runs[runs.length - 1]! : runs[0]!;
@@ -110,7 +111,7 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     runs: runs.map((run) => run.view),
     cells,
     verdict,
-    warnings: [...incompleteWarnings(runs), ...(comparison?.warnings ?? []), ...calibration.warnings],
+    warnings: [...incompleteWarnings(runs), ...(comparison?.warnings ?? []).map(warningText), ...calibration.warnings],
     pairs,
     scorers: context.scorers.values,
     tags: [...new Set(cases.flatMap((row) => row.tags))].sort(),
@@ -188,7 +189,7 @@ function toPairView(item: ComparisonResult['cells'][number], sources: PairSource
     baselineCell: sources.baselineCell,
     candidateCell: sources.candidateCell,
     verdict: item.verdict.verdict,
-    reasons: item.verdict.reasons,
+    reasons: verdictSentences(item.verdict),
     counts,
     stats: item.stats,
     operational: item.operational,

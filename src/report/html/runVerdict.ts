@@ -1,8 +1,9 @@
 /** The verdict of a single run (no comparison): did every cell reach the suite's threshold? */
-import type { VerdictResult } from '../../compare/types.js';
-import type { CellView, RunView } from './types.js';
+import { percent } from '../format.js';
+import type { CellView, ReportData, RunView } from './types.js';
 
-export function runVerdict(cells: CellView[], runs: RunView[], threshold: number | null): VerdictResult {
+/** Decided and worded here: a single run's verdict exists only in the HTML report. */
+export function runVerdict(cells: CellView[], runs: RunView[], threshold: number | null): ReportData['verdict'] {
   const reasons: string[] = [];
   const failing = cells.filter((cell) => cell.failing);
   for (const cell of failing) {
@@ -21,8 +22,4 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
       : `every cell reaches the threshold ${percent(threshold)}`,
   );
   return { verdict: 'pass', reasons };
-}
-
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
 }

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CalibrationReport } from '../../../src/judge/calibration/types.js';
-import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, Interval } from '../../../src/compare/types.js';
+import type { CaseComparison, CaseSide, CaseStatus, CellComparison, ComparisonResult, DecisionInterval, Interval, VerdictReason } from '../../../src/compare/types.js';
 import { SummaryBuilder, summaryPolicyOf } from '../../../src/records/summary.js';
 import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../../src/records/types.js';
 
@@ -208,6 +208,14 @@ export function handMadeComparison(): ComparisonResult {
   const counts = Object.fromEntries(
     ['regressed', 'improved', 'unchanged-pass', 'unchanged-fail', 'flaky', 'new', 'removed', 'error-changed'].map((s) => [s, cases.filter((c) => c.status === s).length]),
   ) as Record<CaseStatus, number>;
+  const passRateDiff = decisionInterval(-0.286, -0.55, -0.02, 0.034);
+  const regression: VerdictReason = {
+    rule: 'regression',
+    values: {
+      baseline: 0.643, candidate: 0.357, estimate: -0.286, low: -0.55, high: -0.02, alpha: 0.05, tolerance: 0.02, cases: 7, units: 7, clustered: false,
+      test: { method: 'exact', resamples: null, pValue: 0.034 },
+    },
+  };
   const cell: CellComparison = {
     label: 'v1 × model-a → v2 × model-a',
     baselineCell: { version: 'v1', model: 'model-a' },
@@ -222,12 +230,11 @@ export function handMadeComparison(): ComparisonResult {
       candidatePassRate: interval(0.357, 0.16, 0.61),
       baselineMeanScore: interval(0.7, 0.55, 0.85),
       candidateMeanScore: interval(0.5, 0.35, 0.65),
-      passRateDiff: { ...interval(-0.286, -0.55, -0.02), se: 0.13, pValue: 0.034 },
-      scoreDiff: { ...interval(-0.2, -0.4, 0), se: 0.1, pValue: 0.05 },
+      units: 7,
+      passRateDiff,
+      scoreDiff: decisionInterval(-0.2, -0.4, 0, 0.05),
       mcnemar: { regressed: 2, improved: 1, pExact: 1, pMid: 0.5 },
-      bootstrap: { low: -0.41, high: 0.01, resamples: 2000, seed: 1 },
-      minimumDetectableEffect: 0.4,
-      casesNeededForPolicyEffect: 900,
+      power: { se: 0.13, passIfNoChange: 0.03, failAtDrop: [{ drop: 0.02, probability: 0.03 }], minimumDetectableDrop: 0.4, casesForPass: 900 },
     },
     slices: [],
     operational: {
@@ -238,7 +245,7 @@ export function handMadeComparison(): ComparisonResult {
       latencyP50Ms: { baseline: 560, candidate: 570, relative: 0.018 },
       latencyP95Ms: { baseline: 620, candidate: 630, relative: 0.016 },
     },
-    verdict: { verdict: 'fail', reasons: ['pass rate dropped 28.6 pp (95% CI −55.0 to −2.0 pp), more than the 2.0 pp allowed'] },
+    verdict: { verdict: 'fail', reasons: [regression] },
   };
   const side = (label: string, version: string) => ({
     label,
@@ -256,8 +263,20 @@ export function handMadeComparison(): ComparisonResult {
     candidate: side('candidate', 'v2'),
     policy: { maxPassRateDrop: 0.02, alpha: 0.05, maxCostIncrease: null, maxP95LatencyIncrease: null, failOnNewErrors: true },
     cells: [cell],
-    verdict: { verdict: 'fail', reasons: ['v1 × model-a → v2 × model-a: pass rate dropped 28.6 pp, more than the 2.0 pp allowed', '2 cases regressed, 1 improved'] },
+    verdict: { verdict: 'fail', reasons: [{ ...regression, cell: cell.label }] },
     warnings: [],
+  };
+}
+
+function decisionInterval(estimate: number, low: number, high: number, pValue: number): DecisionInterval {
+  return {
+    ...interval(estimate, low, high),
+    pValue,
+    alpha: 0.05,
+    units: 7,
+    clustered: false,
+    randomization: { method: 'exact', resamples: null, seed: 1, low, high, pValue },
+    score: { low, high, pValue },
   };
 }
 

@@ -1,0 +1,189 @@
+/**
+ * Sentences for the structured values compare/ returns: verdict reasons, comparison warnings and
+ * what would settle an inconclusive verdict. Every compare report (console, Markdown, JUnit, HTML)
+ * words them through here, so they all say the same thing.
+ */
+import type { ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
+import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usd, milliseconds } from './format.js';
+
+/** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
+export function reasonText(reason: VerdictReason): string {
+  const text = reasonBody(reason);
+  return reason.cell ? `${reason.cell}: ${text}` : text;
+}
+
+/** Every sentence of a verdict, in order (an inconclusive `too_small` adds what would decide it). */
+export function verdictSentences(verdict: Pick<VerdictResult, 'reasons'>): string[] {
+  return verdict.reasons.flatMap((reason) => {
+    const text = reasonText(reason);
+    return reason.rule === 'too_small' && !reason.cell ? [text, settleSentence(reason.values)] : [text];
+  });
+}
+
+function reasonBody(reason: VerdictReason): string {
+  switch (reason.rule) {
+    case 'non_inferior': {
+      const v = reason.values;
+      const finding = v.low > 0 ? `better: the whole interval is above 0` : `not worse by the ${points(v.tolerance)} tolerance: the lower bound is above −${points(v.tolerance)}`;
+      return `${differenceText(v)}: ${finding} (${testText(v)})`;
+    }
+    case 'regression': {
+      const v = reason.values;
+      return `${differenceText(v)}: a significant drop (the upper bound is below 0) that may exceed the ${points(v.tolerance)} tolerance (the lower bound is below −${points(v.tolerance)}) (${testText(v)})`;
+    }
+    case 'too_small': {
+      const v = reason.values;
+      return `${differenceText(v)}: too wide to decide — it reaches below −${points(v.tolerance)} and above 0 (${testText(v)})`;
+    }
+    case 'cost_increase': {
+      const v = reason.values;
+      return `cost per sample up ${signedPercent(v.relative)} (${usd(v.baseline)} → ${usd(v.candidate)}), over maxCostIncrease ${signedPercent(v.limit)}`;
+    }
+    case 'latency_increase': {
+      const v = reason.values;
+      return `p${v.percentile} latency up ${signedPercent(v.relative)} (${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}), over maxP95LatencyIncrease ${signedPercent(v.limit)}`;
+    }
+    case 'new_errors':
+      return `new error kinds in the candidate: ${Object.entries(reason.values.kinds)
+        .map(([kind, n]) => `${kind} (${plural(n, 'sample')})`)
+        .join(', ')}`;
+    case 'no_cases':
+      return 'no case has scored samples on both sides: nothing to compare';
+    case 'no_cells':
+      return 'no cells to compare';
+    case 'incomplete_record':
+      return incompleteText(reason.values);
+    case 'one_sided_cases':
+      return reason.values.side === 'candidate'
+        ? `${count(reason.values.count)} cases only in the candidate (new): not in the statistics`
+        : `${count(reason.values.count)} cases only in the baseline (removed): not in the statistics`;
+    case 'several_cells': {
+      const v = reason.values;
+      return `${v.cells} cells: if nothing changed, some cell would still fail by chance up to ${percent(v.falseFailBound)} of the time (${v.cells} × ${percent(v.alpha / 2)}); alpha ${round(Math.min(0.5, (2 * v.alpha) / v.cells))} would keep that at ${percent(v.alpha)}`;
+    }
+  }
+}
+
+/** `pass rate −3.0 pts (80.0% → 77.0%), 95% CI −4.2 pts to −1.8 pts`. */
+function differenceText(v: PassRateDecision): string {
+  return `pass rate ${signedPoints(v.estimate)} (${percent(v.baseline)} → ${percent(v.candidate)}), ${confidenceLevel(v.alpha)} CI ${signedPoints(v.low)} to ${signedPoints(v.high)}`;
+}
+
+/** `paired sign-flip/score interval over 52 cases, exact; p = 0.73`. */
+function testText(v: PassRateDecision): string {
+  const over = v.clustered ? `${count(v.units)} clusters of ${count(v.cases)} cases` : plural(v.cases, 'case');
+  const method = v.test.method === 'exact' ? 'exact' : `${count(v.test.resamples)} random sign flips`;
+  return `paired sign-flip/score interval over ${over}, ${method}; p ${pValueClause(v.test.pValue)}`;
+}
+
+function round(x: number): string {
+  return String(Number(x.toPrecision(2)));
+}
+
+function incompleteText(v: IncompleteRecord): string {
+  const why =
+    v.cause === 'baseline_of_incomplete_run'
+      ? `saved from an incomplete run (${v.samples} of ${v.planned} planned samples)`
+      : v.cause === 'no_summary'
+        ? `the run did not finish: ${v.samples} of ${v.planned} planned samples, no summary line`
+        : `${v.samples} of ${v.planned} planned samples`;
+  return `the ${v.side} record ${v.source} is incomplete (${why}); only the samples it has are compared`;
+}
+
+/**
+ * `to decide: about 3,372 cases at the current repeats (an 80% chance of a pass if the candidate is
+ * truly no worse; at 52 cases that chance is 6%), or 7 repeats per case with the current cases`.
+ */
+export function settleSentence(values: {
+  needed: { cases?: number; repeats?: number };
+  passIfNoChange: number;
+  cases: number;
+  units: number;
+  clustered: boolean;
+  repeats: number;
+  repeatsCannot?: 'cases_differ' | 'too_few_units';
+}): string {
+  const { needed } = values;
+  const options: string[] = [];
+  const size = values.clustered ? `${plural(values.units, 'cluster')} (${plural(values.cases, 'case')})` : plural(values.cases, 'case');
+  const chance = `an 80% chance of a pass if the candidate is truly no worse; at ${size} that chance is ${percent(values.passIfNoChange, 0)}`;
+  if (needed.cases !== undefined) options.push(`about ${count(needed.cases)} cases at the current repeats (${chance})`);
+  if (needed.repeats !== undefined) options.push(`${needed.repeats} repeats per case with the current cases`);
+  const sentence = `to decide: ${options.join(', or ') || 'more cases'}`;
+  if (needed.repeats !== undefined) return sentence;
+  if (values.repeatsCannot === 'cases_differ') return `${sentence}; more repeats alone would not do it: the cases differ too much from each other`;
+  if (values.repeatsCannot === 'too_few_units') {
+    return `${sentence}; more repeats alone would not do it: ${values.clustered ? plural(values.units, 'cluster') : plural(values.units, 'case')} that all agreed would still leave room for a drop beyond the tolerance`;
+  }
+  return sentence;
+}
+
+/** `3,372 cases or 7 repeats per case`, or undefined when nothing is known. */
+export function neededText(needed: VerdictResult['needed']): string | undefined {
+  if (!needed) return undefined;
+  const parts = [needed.cases !== undefined ? `${count(needed.cases)} cases` : '', needed.repeats !== undefined ? `${needed.repeats} repeats per case` : ''].filter(Boolean);
+  return parts.length ? parts.join(' or ') : undefined;
+}
+
+export function warningText(warning: ComparisonWarning): string {
+  switch (warning.rule) {
+    case 'incomplete_record':
+      return incompleteText(warning.values);
+    case 'unmatched_cell':
+      return `cell ${warning.values.cell} is only in the ${warning.values.side}: not compared`;
+    case 'different_suites': {
+      const { baseline: b, candidate: c } = warning.values;
+      return `--force: different suites: "${b.suite}" (${b.source}) vs "${c.suite}" (${c.source})`;
+    }
+    case 'different_datasets': {
+      const { baseline: b, candidate: c } = warning.values;
+      return `--force: different datasets: ${b.path} ${b.hash.slice(0, 12)} (${b.cases} cases) vs ${c.path} ${c.hash.slice(0, 12)} (${c.cases} cases); ${warning.values.onlyInBaseline} case ids only in the baseline, ${warning.values.onlyInCandidate} only in the candidate`;
+    }
+    case 'prompt_drift': {
+      const v = warning.values;
+      return `prompt ${v.promptId} ${v.version} changed without a version bump (${v.before.slice(0, 12)} → ${v.after.slice(0, 12)})`;
+    }
+    case 'few_repeats':
+      return `only ${warning.values.repeats} repeat(s) per case: outputs vary between calls, use at least ${warning.values.minimum}`;
+  }
+}
+
+/** `p 0.73, sign-flip/score over 52 cases (exact)`: the test behind a table's interval. */
+export function intervalTestText(d: DecisionInterval): string {
+  const over = d.clustered ? `${count(d.units)} clusters` : plural(d.units, 'case');
+  const method = d.randomization.method === 'exact' ? 'exact' : `${count(d.randomization.resamples)} flips`;
+  return `p ${pValue(d.pValue)}, ${d.score ? 'sign-flip/score' : 'sign-flip'} over ${over} (${method})`;
+}
+
+/**
+ * `52 cases give a 6% chance of a pass if nothing changed; a drop of 14.8 pts would fail 80% of the
+ * time; about 3,372 cases for an 80% chance of a pass`.
+ */
+export function powerText(power: RulePower, size: { cases: number; units: number; clustered: boolean }): string {
+  if (!Number.isFinite(power.se)) return '—';
+  const subject = size.clustered ? `${plural(size.units, 'cluster')} (${plural(size.cases, 'case')})` : plural(size.cases, 'case');
+  const parts = [
+    `${subject} give ${article(percent(power.passIfNoChange, 0))} chance of a pass if nothing changed`,
+    power.minimumDetectableDrop > 1
+      ? 'not even a drop to 0% would fail 80% of the time'
+      : `a drop of ${points(power.minimumDetectableDrop)} would fail 80% of the time`,
+  ];
+  if (power.casesForPass !== null && power.passIfNoChange < 0.8) parts.push(`about ${count(power.casesForPass)} cases for an 80% chance of a pass`);
+  return parts.join('; ');
+}
+
+/** `a 6%`, `an 8%`, `an 11%`: the article as the number is read aloud. */
+function article(text: string): string {
+  return `${/^(8|11\D|18\D)/.test(text) ? 'an' : 'a'} ${text}`;
+}
+
+/** Significant slices with their adjusted p-values, and how many were too small to say anything. */
+export function slicesText(slices: SliceStatistics[]): string {
+  const significant = slices.filter((s) => s.significant);
+  const tested = slices.filter((s) => !s.tooSmall).length;
+  const tooSmall = slices.length - tested;
+  const found = significant.length
+    ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${pValue(s.pAdjusted)})`).join('; ')
+    : `none of ${tested} significant`;
+  return tooSmall ? `${found}; ${tooSmall} too small to say (fewer units than any significant result needs)` : found;
+}

@@ -1,0 +1,282 @@
+import { createRng, type Seed } from './random.js';
+import { logGamma } from './special.js';
+import { groupUnits, unitMean, type UnitGroup, type UnitTotals } from './units.js';
+import { requirePositiveInteger, requireProbability } from './validate.js';
+
+/**
+ * The paired randomization (sign-flip) test and the interval that inverts it, over independent
+ * units (cases, or clusters of cases).
+ *
+ * If the candidate is no different from the baseline, each unit's difference is as likely to have
+ * come out with the opposite sign: flipping the signs of any subset of units gives an equally
+ * likely data set. The test of "mean difference = δ" compares T(δ) = Σ_u (S_u − δ·m_u) (S_u a
+ * unit's total, m_u its case count) with its values under all 2^U sign patterns. Flipping a subset
+ * F changes T(δ) by −2·Σ_F (S_u − δ·m_u), so the flipped T is at least the observed one exactly when
+ * δ ≥ mean_F, the mean difference of the cases in F. The test's p-values are therefore read off the
+ * distribution of subset means (Hartigan 1969, "Using subsample values as typical values", JASA
+ * 64:1303–1317), and the interval's bounds are its α/2 and 1 − α/2 points:
+ *
+ *   p_upper(δ) = P(F = ∅) + P(F ≠ ∅, mean_F ≤ δ)      low  = inf{δ : p_upper(δ) > α/2}
+ *   p_lower(δ) = P(F = ∅) + P(F ≠ ∅, mean_F ≥ δ)      high = sup{δ : p_lower(δ) > α/2}
+ *
+ * with F a uniformly random subset. Under "no change" (δ = 0) the test is exact at any number of
+ * units: its p-value is never below 2^(1−U), so two cases can never be significant. The 2^U
+ * patterns are enumerated when their number (after grouping identical units) is at most
+ * `exactLimit`; otherwise `resamples` random subsets are drawn from a seeded generator and the
+ * observed pattern counts as one of them (p = (1 + k)/(B + 1)), which keeps the test valid at any B
+ * (Phipson & Smyth 2010, "Permutation p-values should never be zero", SAGMB 9:39).
+ */
+
+export interface SignFlipOptions {
+  alpha: number;
+  /** Random sign patterns drawn when there are too many to enumerate. */
+  resamples: number;
+  seed: Seed;
+  /** Enumerate every pattern when there are at most this many after grouping identical units (default 4,096). */
+  exactLimit?: number;
+  /** The range a per-case value can take, to clip the bounds (default [−1, 1]). */
+  range?: readonly [number, number];
+}
+
+export interface SignFlipResult {
+  estimate: number;
+  low: number;
+  high: number;
+  /** Two-sided p-value of "mean difference = 0": 2 · min(p_upper(0), p_lower(0)), at most 1. */
+  pValue: number;
+  /** `exact`: every sign pattern enumerated; `monte_carlo`: `resamples` random patterns. */
+  method: 'exact' | 'monte_carlo';
+  resamples: number | null;
+}
+
+export const DEFAULT_EXACT_LIMIT = 4096;
+
+/** Subset means closer than this are ties: sums of thirds that should cancel leave 1e-16 behind. */
+const TIE = 1e-12;
+
+export function signFlipInterval(units: UnitTotals, options: SignFlipOptions): SignFlipResult {
+  requireProbability(options.alpha, 'alpha');
+  requirePositiveInteger(options.resamples, 'resamples');
+  const [lo, hi] = options.range ?? [-1, 1];
+  const estimate = unitMean(units);
+  const groups = groupUnits(units);
+  if (groups.length === 0) return { estimate: NaN, low: NaN, high: NaN, pValue: NaN, method: 'exact', resamples: null };
+  const distribution = subsetMeans(groups, options);
+  const half = options.alpha / 2;
+  const low = lowerBound(distribution, half);
+  const high = upperBound(distribution, half);
+  const pValue = Math.min(1, 2 * Math.min(tailAtOrBelow(distribution, 0), tailAtOrAbove(distribution, 0)));
+  return {
+    estimate,
+    low: clip(low, lo, hi),
+    high: clip(high, lo, hi),
+    pValue,
+    method: distribution.method,
+    resamples: distribution.method === 'exact' ? null : options.resamples,
+  };
+}
+
+/** The distribution of mean_F over random non-empty subsets F, sorted, with P(F = ∅) apart. */
+interface SubsetMeans {
+  means: Float64Array;
+  /** Probability of each entry of `means`; null when all are equal (Monte Carlo: 1/(B + 1)). */
+  weights: Float64Array | null;
+  equalWeight: number;
+  /** P(F = ∅): 2^−U when exact; (1 + empty draws)/(B + 1) for Monte Carlo (the observed pattern). */
+  emptyMass: number;
+  method: 'exact' | 'monte_carlo';
+}
+
+function subsetMeans(groups: UnitGroup[], options: SignFlipOptions): SubsetMeans {
+  const limit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
+  let combinations = 1;
+  for (const g of groups) {
+    combinations *= g.count + 1;
+    if (combinations > limit) break;
+  }
+  return combinations <= limit ? enumerate(groups, combinations) : sample(groups, options.resamples, options.seed);
+}
+
+/**
+ * Every subset, grouped: from a group of c identical units, k are flipped in C(c, k) of the 2^c
+ * ways, so each combination (k_1 … k_G) carries probability Π C(c_i, k_i) / 2^{c_i}.
+ */
+function enumerate(groups: UnitGroup[], combinations: number): SubsetMeans {
+  const logPmf = groups.map((g) => binomialHalfLogPmf(g.count));
+  const means = new Float64Array(combinations - 1);
+  const weights = new Float64Array(combinations - 1);
+  const k = new Array<number>(groups.length).fill(0);
+  let units = 0;
+  for (const g of groups) units += g.count;
+  let written = 0;
+  for (let index = 1; index < combinations; index++) {
+    // Mixed-radix increment of (k_1 … k_G).
+    for (let i = 0; i < groups.length; i++) {
+      if (k[i]! < groups[i]!.count) {
+        k[i]!++;
+        break;
+      }
+      k[i] = 0;
+    }
+    let total = 0;
+    let size = 0;
+    let logWeight = 0;
+    for (let i = 0; i < groups.length; i++) {
+      const ki = k[i]!;
+      total += ki * groups[i]!.sum;
+      size += ki * groups[i]!.size;
+      logWeight += logPmf[i]![ki]!;
+    }
+    means[written] = total / size;
+    weights[written] = Math.exp(logWeight);
+    written++;
+  }
+  return sortWeighted({ means, weights, equalWeight: 0, emptyMass: Math.exp(-units * Math.LN2), method: 'exact' });
+}
+
+/** ln P(X = k), X ~ Binomial(n, ½), for k = 0 … n. */
+function binomialHalfLogPmf(n: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  const logNFactorial = logGamma(n + 1);
+  for (let k = 0; k <= n; k++) out[k] = logNFactorial - logGamma(k + 1) - logGamma(n - k + 1) - n * Math.LN2;
+  return out;
+}
+
+/**
+ * `resamples` random subsets: each unit flipped with probability ½. Units that stand alone are
+ * read bit by bit from 32-bit random words; from a group of c identical units, Binomial(c, ½) are
+ * flipped, counted from c fair bits.
+ */
+function sample(groups: UnitGroup[], resamples: number, seed: Seed): SubsetMeans {
+  const singles = groups.filter((g) => g.count === 1);
+  const multiples = groups.filter((g) => g.count > 1);
+  const singleSums = Float64Array.from(singles, (g) => g.sum);
+  const singleSizes = Float64Array.from(singles, (g) => g.size);
+  const bits = new RandomBits(seed);
+  const means = new Float64Array(resamples);
+  let written = 0;
+  let empty = 0;
+  for (let b = 0; b < resamples; b++) {
+    let total = 0;
+    let size = 0;
+    for (let base = 0; base < singleSums.length; base += 32) {
+      const width = Math.min(32, singleSums.length - base);
+      let word = bits.word(width);
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        total += singleSums[base + bit]!;
+        size += singleSizes[base + bit]!;
+        word &= word - 1;
+      }
+    }
+    for (const g of multiples) {
+      const k = bits.countOnes(g.count);
+      if (k === 0) continue;
+      total += k * g.sum;
+      size += k * g.size;
+    }
+    if (size === 0) empty++;
+    else means[written++] = total / size;
+  }
+  const drawn = means.subarray(0, written).sort();
+  return { means: drawn, weights: null, equalWeight: 1 / (resamples + 1), emptyMass: (1 + empty) / (resamples + 1), method: 'monte_carlo' };
+}
+
+function sortWeighted(d: SubsetMeans): SubsetMeans {
+  const order = Array.from(d.means.keys()).sort((a, b) => d.means[a]! - d.means[b]!);
+  return {
+    ...d,
+    means: Float64Array.from(order, (i) => d.means[i]!),
+    weights: Float64Array.from(order, (i) => d.weights![i]!),
+  };
+}
+
+function weightAt(d: SubsetMeans, i: number): number {
+  return d.weights ? d.weights[i]! : d.equalWeight;
+}
+
+/** inf{δ : p_upper(δ) > α/2}; −∞ when the empty subset alone already exceeds it. */
+function lowerBound(d: SubsetMeans, half: number): number {
+  let mass = d.emptyMass;
+  if (mass > half) return -Infinity;
+  const n = d.means.length;
+  for (let i = 0; i < n; ) {
+    const value = d.means[i]!;
+    // All entries equal to `value` count at δ = value.
+    while (i < n && d.means[i]! <= value + TIE) mass += weightAt(d, i++);
+    if (mass > half) return value;
+  }
+  return Infinity;
+}
+
+/** sup{δ : p_lower(δ) > α/2}; +∞ when the empty subset alone already exceeds it. */
+function upperBound(d: SubsetMeans, half: number): number {
+  let mass = d.emptyMass;
+  if (mass > half) return Infinity;
+  for (let i = d.means.length - 1; i >= 0; ) {
+    const value = d.means[i]!;
+    while (i >= 0 && d.means[i]! >= value - TIE) mass += weightAt(d, i--);
+    if (mass > half) return value;
+  }
+  return -Infinity;
+}
+
+/** p_upper(δ) = P(F = ∅) + P(mean_F ≤ δ). */
+function tailAtOrBelow(d: SubsetMeans, delta: number): number {
+  let mass = d.emptyMass;
+  for (let i = 0; i < d.means.length && d.means[i]! <= delta + TIE; i++) mass += weightAt(d, i);
+  return Math.min(1, mass);
+}
+
+/** p_lower(δ) = P(F = ∅) + P(mean_F ≥ δ). */
+function tailAtOrAbove(d: SubsetMeans, delta: number): number {
+  let mass = d.emptyMass;
+  for (let i = d.means.length - 1; i >= 0 && d.means[i]! >= delta - TIE; i--) mass += weightAt(d, i);
+  return Math.min(1, mass);
+}
+
+function clip(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+/** Fair random bits from the seeded generator, 32 at a time. */
+class RandomBits {
+  private readonly rng;
+  private buffer = 0;
+  private left = 0;
+
+  constructor(seed: Seed) {
+    this.rng = createRng(seed);
+  }
+
+  /** The next `width` (1 … 32) fair bits, as the low bits of an integer. */
+  word(width: number): number {
+    if (width === 32) return this.rng.nextUint32() | 0;
+    if (this.left < width) {
+      this.buffer = this.rng.nextUint32();
+      this.left = 32;
+    }
+    const out = this.buffer & ((1 << width) - 1);
+    this.buffer = this.buffer >>> width;
+    this.left -= width;
+    return out;
+  }
+
+  /** How many of the next n fair bits are ones: a Binomial(n, ½) draw. */
+  countOnes(n: number): number {
+    let ones = 0;
+    let need = n;
+    while (need >= 32) {
+      ones += popcount(this.rng.nextUint32());
+      need -= 32;
+    }
+    return need > 0 ? ones + popcount(this.word(need)) : ones;
+  }
+}
+
+function popcount(x: number): number {
+  let v = x >>> 0;
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
