@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
-import type { Generation, StopReason, TokenUsage } from './types.js';
+import type { Generation, StopReason, TokenUsage, ToolCall } from './types.js';
 
 export interface RecordedGeneration {
   key: string;
@@ -25,6 +25,13 @@ export interface RecordedGeneration {
     usage?: TokenUsage;
     latencyMs: number;
     model?: string;
+    /** Tool calls of the answer, in order (absent when none). */
+    toolCalls?: ToolCall[];
+    thinking?: string;
+    stopSequence?: string;
+    /** The answer was streamed; `ttftMs` is its time to first token. */
+    streamed?: boolean;
+    ttftMs?: number;
   };
 }
 
@@ -64,6 +71,11 @@ export function toRecordedResponse(generation: Generation): RecordedGeneration['
   if (generation.stopDetails) response.stopDetails = generation.stopDetails;
   if (generation.usage) response.usage = generation.usage;
   if (generation.model) response.model = generation.model;
+  if (generation.toolCalls?.length) response.toolCalls = generation.toolCalls;
+  if (generation.thinking) response.thinking = generation.thinking;
+  if (generation.stopSequence) response.stopSequence = generation.stopSequence;
+  if (generation.streamed) response.streamed = true;
+  if (generation.ttftMs !== undefined) response.ttftMs = Math.round(generation.ttftMs);
   return response;
 }
 

@@ -78,6 +78,12 @@ function formatCell(cell: CellComparison, top: number): string[] {
     ...(op.judgeCostUsd ? [['judge $/sample', usd(op.judgeCostUsd.baseline), usd(op.judgeCostUsd.candidate), relative(op.judgeCostUsd), 'rubric judge, apart from the model']] : []),
     ['tokens in', tokens(op.inputTokens.baseline), tokens(op.inputTokens.candidate), relative(op.inputTokens), ''],
     ['tokens out', tokens(op.outputTokens.baseline), tokens(op.outputTokens.candidate), relative(op.outputTokens), ''],
+    ...(op.cache
+      ? [
+          ['cache hit rate', hitRate(op.cache.hitRate.baseline), hitRate(op.cache.hitRate.candidate), relative(op.cache.hitRate), 'answers that read the prompt cache'],
+          ['cache saved/sample', usd(op.cache.savedUsd.baseline), usd(op.cache.savedUsd.candidate), relative(op.cache.savedUsd), `${tokens(op.cache.readTokens.baseline)} → ${tokens(op.cache.readTokens.candidate)} tokens read from cache`],
+        ]
+      : []),
     ['latency p50', milliseconds(op.latencyP50Ms.baseline), milliseconds(op.latencyP50Ms.candidate), relative(op.latencyP50Ms), ''],
     ['latency p95', milliseconds(op.latencyP95Ms.baseline), milliseconds(op.latencyP95Ms.candidate), relative(op.latencyP95Ms), ''],
   );
@@ -121,4 +127,8 @@ function attemptCurveRow(stats: CellComparison['stats']): string[][] | undefined
     [`pass@${at.k}`, percent(at.baseline), percent(at.candidate), change(at.baseline, at.candidate), 'any of k attempts passes'],
     [`pass^${hat.k}`, percent(hat.baseline), percent(hat.candidate), change(hat.baseline, hat.candidate), 'all k attempts pass'],
   ];
+}
+
+function hitRate(value: number | null): string {
+  return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
 }

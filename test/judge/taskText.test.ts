@@ -63,7 +63,7 @@ describe('one task text for every judge', () => {
 
   it('pairwise reads a stored prompt exactly as the rubric judge reads the request it came from', () => {
     const sample = makeSample('x');
-    const stored = { hash: 'h', system: sample.request.system!, user: sample.request.messages[0]!.content };
+    const stored = { hash: 'h', system: sample.request.system as string, user: sample.request.messages[0]!.content as string };
     expect(promptTaskText(stored)).toBe(judgeTaskText(sample.request));
     expect(promptTaskText({ hash: 'h', user: 'Only a user turn' })).toBe('Only a user turn');
   });
