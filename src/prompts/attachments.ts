@@ -48,6 +48,13 @@ export class AttachmentReader {
   /** The absolute path of a dataset-relative file, refusing paths that leave the project. */
   locate(path: string, where: { caseId: string; file: string }): string {
     const absolute = isAbsolute(path) ? path : resolve(this.files.baseDir, path);
+    const outside = (root: string, candidate: string) => {
+      const inside = relative(root, candidate);
+      return inside.startsWith('..') || isAbsolute(inside);
+    };
+    const refuse = () =>
+      new InputError(`file "${path}" for case ${where.caseId} is outside the project (${this.realRoot})`, { file: where.file }, 'keep documents and images inside the project, next to the dataset');
+    if (outside(resolve(this.files.root), absolute)) throw refuse();
     let real: string;
     try {
       real = realpathSync(absolute);
@@ -58,10 +65,7 @@ export class AttachmentReader {
         'document and image paths are resolved from the dataset file\'s folder',
       );
     }
-    const inside = relative(this.realRoot, real);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new InputError(`file "${path}" for case ${where.caseId} is outside the project (${this.realRoot})`, { file: where.file }, 'keep documents and images inside the project, next to the dataset');
-    }
+    if (outside(this.realRoot, real)) throw refuse(); // a link inside the project that leads out of it
     return real;
   }
 
