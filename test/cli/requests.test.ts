@@ -124,7 +124,7 @@ beforeAll(async () => {
   await writeFile(project.path('suites/fixtures/docs/error.png'), Buffer.from(PNG_BASE64, 'base64'));
   await linkPromptgold(project.root);
   live = await runCli(['run', '--provider', 'anthropic', '--record', '--no-cache'], project.root, { env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url } });
-  [liveDir] = await runDirs();
+  liveDir = (await runDirs())[0]!;
   await new Promise((resolve) => setTimeout(resolve, 1100)); // run folders are named by the second
   replay = await runCli(['run', '--provider', 'replay'], project.root);
   replayDir = (await runDirs()).find((dir) => dir !== liveDir)!;

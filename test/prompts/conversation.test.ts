@@ -239,7 +239,7 @@ Question: {{question}}
 
   it('turns dataset fields into document and image blocks, files resolved from the dataset folder, with hash and size', () => {
     const rendered = compiled.render({ policy: 'docs/policy.pdf', faq: { text: 'Export from Reports.' }, screenshot: 'docs/screen.png', question: 'Why?' }, 'c1');
-    const content = rendered.messages[0]!.content as Array<Record<string, unknown>>;
+    const content = rendered.messages[0]!.content as unknown as Array<Record<string, unknown>>;
     expect(content.map((block) => block.type)).toEqual(['document', 'document', 'image', 'text']);
     expect(content[0]).toMatchObject({
       type: 'document',
