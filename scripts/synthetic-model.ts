@@ -1,6 +1,7 @@
 /**
  * A deterministic stand-in for Claude, used to generate the recordings that make the example
- * suites (`suites/triage`, `suites/summarize`) run offline.
+ * suites (`suites/triage`, `suites/summarize`, and `suites/support` through synthetic-support.ts)
+ * run offline.
  *
  * It is a pure function of its input: every random draw comes from a PRNG seeded with a hash of
  * (suite, case id, version, model, repeat), so regenerating the recordings gives the same bytes.
@@ -20,6 +21,7 @@
 
 import type { GoldenCase } from '../src/datasets/types.js';
 import type { Generation, GenerateContext, GenerationRequest, Provider } from '../src/providers/types.js';
+import { createSupportProvider } from './synthetic-support.js';
 
 export interface SyntheticInput {
   suite: string;
@@ -66,6 +68,7 @@ export function syntheticAnswer(input: SyntheticInput): SyntheticAnswer {
  * judge; a chaos case with a planted canary sometimes gets an answer that obeys the injection.
  */
 export function createSyntheticProvider(suite: string, cases: readonly GoldenCase[]): Provider {
+  if (suite === 'support') return createSupportProvider(cases);
   const expectedById = new Map(cases.map((goldenCase) => [goldenCase.id, goldenCase.expected]));
   const canaryById = new Map(cases.filter((c) => c.chaos?.canary).map((c) => [c.id, c.chaos!.canary!]));
   return {
@@ -455,10 +458,10 @@ function sampleLatency(profile: ModelProfile, outputTokens: number, random: Rand
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
 
-type Random = () => number;
+export type Random = () => number;
 
 /** FNV-1a over the joined parts, finished with a murmur3-style avalanche. */
-function hash32(parts: readonly string[]): number {
+export function hash32(parts: readonly string[]): number {
   let h = 0x811c9dc5;
   const text = parts.join('\u001f');
   for (let i = 0; i < text.length; i++) {
@@ -473,12 +476,12 @@ function hash32(parts: readonly string[]): number {
   return h >>> 0;
 }
 
-function hashUnit(parts: readonly string[]): number {
+export function hashUnit(parts: readonly string[]): number {
   return hash32(parts) / 0x1_0000_0000;
 }
 
 /** mulberry32 */
-function seededRandom(parts: readonly string[]): Random {
+export function seededRandom(parts: readonly string[]): Random {
   let state = hash32(parts);
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -490,19 +493,19 @@ function seededRandom(parts: readonly string[]): Random {
 }
 
 /** Box–Muller, one value per call. */
-function gaussian(random: Random): number {
+export function gaussian(random: Random): number {
   const u = Math.max(random(), Number.EPSILON);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-function pick<T>(items: readonly T[], random: Random): T {
+export function pick<T>(items: readonly T[], random: Random): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new Error('synthetic model: pick from an empty list');
   return item;
 }
 
 function unsupportedSuite(suite: string): never {
-  throw new Error(`synthetic model: no behaviour defined for suite "${suite}" (known: triage, summarize)`);
+  throw new Error(`synthetic model: no behaviour defined for suite "${suite}" (known: triage, summarize, support)`);
 }
 
 // ---------------------------------------------------------------------------------------------

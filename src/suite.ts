@@ -10,7 +10,7 @@ import type { Provider } from './providers/types.js';
 import type { Scorer } from './scoring/types.js';
 
 export type { ChaosConfig } from './chaos/config.js';
-export type { FunctionTarget, FunctionTargetContext } from './providers/function.js';
+export type { FunctionAnswer, FunctionTarget, FunctionTargetContext, FunctionTargetResult } from './providers/function.js';
 
 export interface VerdictPolicy {
   maxPassRateDrop?: number;
@@ -53,6 +53,11 @@ export interface SuiteDefinition {
    * if that is longer). A scorer that overruns it ends as an errored score and the run goes on.
    */
   scorerTimeoutMs?: number;
+  /**
+   * Stream every answer and record its time to first token (a template's own `stream:` wins).
+   * Default: stream only answers whose max_tokens is too large to wait for (above 21 333).
+   */
+  stream?: boolean;
   /**
    * Which provider answers: `replay` (recorded responses), `anthropic`, a function target (the
    * user's own code), or any Provider object. The CLI's `--provider` overrides it.

@@ -13,7 +13,7 @@ export type ComparableSample = Pick<
   SampleRecord,
   'caseId' | 'version' | 'model' | 'repeat' | 'tags' | 'promptHash' | 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'
 > &
-  Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge'>>;
+  Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge' | 'cacheSavedUsd'>>;
 
 type RepeatScore = CaseSide['scores'][number][number];
 
@@ -42,6 +42,8 @@ export class CaseAccumulator {
   outputTokens = 0;
   /** Latencies of this case's uncached, successful samples (for cell percentiles). */
   readonly latencies: number[] = [];
+  /** Prompt caching of billed samples: those that read or wrote the cache, those that read, tokens read, USD saved. */
+  readonly promptCache = { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 };
 
   constructor(first: ComparableSample) {
     this.caseId = first.caseId;
@@ -68,6 +70,13 @@ export class CaseAccumulator {
     if (sample.usage) {
       this.inputTokens += totalInputTokens(sample.usage);
       this.outputTokens += sample.usage.outputTokens;
+      const reads = sample.usage.cacheReadInputTokens ?? 0;
+      if (reads > 0 || (sample.usage.cacheCreationInputTokens ?? 0) > 0) {
+        this.promptCache.samples++;
+        if (reads > 0) this.promptCache.hits++;
+        this.promptCache.readTokens += reads;
+        this.promptCache.savedUsd += sample.cacheSavedUsd ?? 0;
+      }
     }
     if (sample.latencyMs !== null && !sample.error) this.latencies.push(sample.latencyMs);
   }

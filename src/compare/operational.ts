@@ -14,10 +14,19 @@ export interface SideOperations {
   inputTokens: number;
   outputTokens: number;
   latencies: number[];
+  promptCache: { samples: number; hits: number; readTokens: number; savedUsd: number };
 }
 
 export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations {
-  const totals: SideOperations = { billedSamples: 0, costUsd: 0, judgeCostUsd: 0, inputTokens: 0, outputTokens: 0, latencies: [] };
+  const totals: SideOperations = {
+    billedSamples: 0,
+    costUsd: 0,
+    judgeCostUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    latencies: [],
+    promptCache: { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 },
+  };
   for (const c of cases) {
     totals.billedSamples += c.billedSamples;
     totals.costUsd += c.costUsd;
@@ -25,6 +34,10 @@ export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations
     totals.inputTokens += c.inputTokens;
     totals.outputTokens += c.outputTokens;
     for (const latency of c.latencies) totals.latencies.push(latency);
+    totals.promptCache.samples += c.promptCache.samples;
+    totals.promptCache.hits += c.promptCache.hits;
+    totals.promptCache.readTokens += c.promptCache.readTokens;
+    totals.promptCache.savedUsd += c.promptCache.savedUsd;
   }
   return totals;
 }
@@ -43,6 +56,14 @@ export function operationalDeltas(baseline: SideOperations, candidate: SideOpera
   };
   if (baseline.judgeCostUsd > 0 || candidate.judgeCostUsd > 0) {
     deltas.judgeCostUsd = delta(perSample(baseline, baseline.judgeCostUsd), perSample(candidate, candidate.judgeCostUsd));
+  }
+  if (baseline.promptCache.samples > 0 || candidate.promptCache.samples > 0) {
+    const hitRate = (side: SideOperations) => (side.promptCache.samples ? side.promptCache.hits / side.promptCache.samples : null);
+    deltas.cache = {
+      hitRate: delta(hitRate(baseline), hitRate(candidate)),
+      readTokens: delta(perSample(baseline, baseline.promptCache.readTokens), perSample(candidate, candidate.promptCache.readTokens)),
+      savedUsd: delta(perSample(baseline, baseline.promptCache.savedUsd), perSample(candidate, candidate.promptCache.savedUsd)),
+    };
   }
   return deltas;
 }

@@ -171,6 +171,11 @@ export interface OperationalDeltas {
   latencyP95Ms: Deltas;
   /** Judge usage, kept apart from the generator's (rubric scorers). */
   judgeCostUsd?: Deltas;
+  /**
+   * Prompt caching, when either side read or wrote the cache: the share of caching answers that
+   * read from it, and tokens read and USD saved per billed sample.
+   */
+  cache?: { hitRate: Deltas; readTokens: Deltas; savedUsd: Deltas };
 }
 
 export interface VerdictPolicyResolved {

@@ -23,7 +23,16 @@ import type { RecordHeader } from '../records/types.js';
 import type { Suite } from '../suite.js';
 import { runBatchPhase } from './batch.js';
 import { loadSuite, type LoadedSuite, type SuiteOverrides } from './loadSuite.js';
-import { checkModelsKnown, enforceForecast, judgeModelsOf, retirementWarnings, selfPreferenceWarnings, versionDriftWarnings } from './preflight.js';
+import {
+  checkModelCapabilities,
+  checkModelsKnown,
+  enforceForecast,
+  judgeModelsOf,
+  promptCacheWarnings,
+  retirementWarnings,
+  selfPreferenceWarnings,
+  versionDriftWarnings,
+} from './preflight.js';
 
 export interface SessionOptions {
   /** Project root: config, cache and run folders are relative to it. Default: the working directory. */
@@ -193,6 +202,9 @@ export class RunSession {
     const anthropic = kind === 'anthropic';
     const judges = liveJudges ? judgeModelsOf(loaded.suite.scorers) : [];
     checkModelsKnown(loaded, this.models, { generators: anthropic, judges: judges.length > 0 });
+    // What Claude models reject (a prefill, a forced tool choice) is checked for every run that
+    // answers as Claude; the user's own function may take any request.
+    if (kind !== 'function') checkModelCapabilities(loaded, this.models);
     if (judges.length > 0) {
       // A judge id the API does not know would fail every sample: find out before anything is spent.
       const { checkAnthropicModels } = await import('../providers/anthropic/index.js');
@@ -205,6 +217,7 @@ export class RunSession {
     }
     if (!options.resume) (await versionDriftWarnings(loaded, this.runsDir, this.root)).forEach(this.warn);
     if (anthropic) retirementWarnings(loaded, this.models).forEach(this.warn);
+    if (anthropic) promptCacheWarnings(loaded, this.models, { batch: options.batch !== undefined }).forEach(this.warn);
     selfPreferenceWarnings(loaded).forEach(this.warn);
   }
 

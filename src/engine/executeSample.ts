@@ -4,11 +4,12 @@
  * throws or overruns its time bound becomes an errored score. Only an abort of the whole run
  * (while the provider or a scorer is still working) returns `undefined` (not done).
  */
-import { sha256Hex } from '../canonical.js';
 import { errorMessage } from '../errors.js';
+import { streamingDecision } from '../providers/streaming.js';
 import { ProviderError, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
 import type { RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
+import { promptStoreLine } from '../records/promptStore.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
 import { runScorer, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { PlannedSample } from './plan.js';
@@ -38,31 +39,40 @@ export interface ExecutedSample {
   fatal?: ProviderError;
 }
 
+/**
+ * The request a rendered prompt makes: its system, turns, tools and tool choice as rendered, the
+ * template's model parameters, and whether it streams — as the template or suite asked, else when
+ * max_tokens is too large to wait for (see providers/streaming.ts).
+ */
 export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): GenerationRequest {
   const template = planned.prompt.template;
   const request: GenerationRequest = {
     model: planned.model,
-    messages: [{ role: 'user', content: rendered.user }],
+    messages: rendered.messages,
     maxTokens: template.maxTokens,
   };
-  if (rendered.system) request.system = rendered.system;
+  if (rendered.system !== undefined && rendered.system.length > 0) request.system = rendered.system;
   if (template.stopSequences?.length) request.stopSequences = template.stopSequences;
   if (template.params && Object.keys(template.params).length) request.params = template.params;
   if (template.output) request.outputSchema = template.output;
+  if (rendered.tools?.length) request.tools = rendered.tools;
+  if (rendered.toolChoice) request.toolChoice = rendered.toolChoice;
+  const streaming = streamingDecision(rendered.stream, template.maxTokens);
+  if (streaming.stream) request.stream = true;
+  else if (rendered.stream === false) request.stream = false;
   return request;
 }
 
-/** Hash of the system and user text; the NUL separator keeps the pair unambiguous. */
+/** Hash of the rendered prompt: the key of its line in the run's prompt store. */
 export function promptHashOf(rendered: RenderedPrompt): string {
-  return sha256Hex(`${rendered.system ?? ''}\u0000${rendered.user}`);
+  return promptStoreLine(rendered).hash;
 }
 
 export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {
   const rendered = planned.prompt.render(planned.case.vars, planned.case.id);
   const request = buildRequest(planned, rendered);
-  const promptHash = promptHashOf(rendered);
-  const prompt: PromptStoreLine = { hash: promptHash, user: rendered.user };
-  if (rendered.system) prompt.system = rendered.system;
+  const prompt: PromptStoreLine = promptStoreLine(rendered);
+  const promptHash = prompt.hash;
 
   const base = baseRecord(planned, promptHash);
   let generation: Generation;
@@ -122,6 +132,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   const record: SampleRecord = {
     ...base,
     output: generation.text,
+    ...(generation.toolCalls?.length ? { toolCalls: generation.toolCalls } : {}),
     stopReason: generation.stopReason,
     scores,
     score: scores.length ? roundScore(scores.reduce((total, s) => total + s.score, 0) / scores.length) : 1,
@@ -131,6 +142,9 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   };
   if (generation.stopDetails) record.stopDetails = generation.stopDetails;
   if (generation.usage) record.usage = generation.usage;
+  if (generation.streamed) record.streamed = true;
+  if (generation.ttftMs !== undefined) record.ttftMs = Math.round(generation.ttftMs);
+  if (generation.cacheSavedUsd !== undefined && !generation.cached) record.cacheSavedUsd = generation.cacheSavedUsd;
   if (generation.attempts !== undefined) record.attempts = generation.attempts;
   if (generation.cached) record.cached = true;
   if (generation.droppedParams?.length) record.droppedParams = generation.droppedParams;

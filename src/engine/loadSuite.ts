@@ -14,6 +14,7 @@ import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { loadDataset, selectCases } from '../datasets/index.js';
 import type { CaseSelection, Dataset, GoldenCase } from '../datasets/types.js';
 import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
+import { AttachmentReader } from '../prompts/attachments.js';
 import { checkFromSpec } from '../scoring/checks.js';
 import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
@@ -120,6 +121,7 @@ const suiteShape = z.object({
   scorerTimeoutMs: z.number().int().min(1).optional(),
   versions: z.array(z.string()).optional(),
   seed: z.number().int().optional(),
+  stream: z.boolean().optional(),
 });
 
 /** Checks a suite definition; `models` may be left out when the command line names them (`--model`). */
@@ -160,9 +162,12 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const templates = await loadPromptVersions(promptSource, versions ? { versions } : {});
   const partialsDir = suite.partials ? at(suite.partials) : join(existsSync(promptSource) && !/\.hbs$/.test(promptSource) ? promptSource : dirname(promptSource), 'partials');
   const partials = existsSync(partialsDir) ? await loadPartials(partialsDir) : {};
-  const prompts = templates.map((template) => compilePrompt(template, { partials }));
-
   const datasetPath = at(suite.dataset);
+  // Documents and images named by cases are found next to the dataset, inside the project; one
+  // reader for every version, so a file all cases share is read once.
+  const files = new AttachmentReader({ baseDir: dirname(datasetPath), root });
+  const prompts = templates.map((template) => compilePrompt(template, { partials, files, ...(suite.stream !== undefined && { stream: suite.stream }) }));
+
   mustExist('dataset', datasetPath);
   const dataset = await loadDataset(datasetPath);
   const seed = overrides.seed ?? suite.seed ?? 1;
@@ -230,6 +235,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
       select: selection,
       chaos: Boolean(overrides.chaos && suite.chaos),
       scorers: suite.scorers.map((s) => s.name),
+      ...(suite.stream !== undefined && { stream: suite.stream }),
     },
     scorersFor: (goldenCase) => {
       const extra = caseScorers.get(goldenCase.id);

@@ -7,8 +7,8 @@
 import { dirname, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { formatUsd, type CostBudget } from '../providers/budget.js';
-import { daysUntilRetirement, forecastCost, type CostEstimate, type ModelTable } from '../providers/pricing.js';
-import { estimateInputTokens } from '../providers/tokens.js';
+import { daysUntilRetirement, forecastCost, type CostEstimate, type ModelInfo, type ModelTable } from '../providers/pricing.js';
+import { estimateInputTokens, markedPrefixTokens } from '../providers/tokens.js';
 import { readRecordHeader } from '../records/reader.js';
 import { latestRecordOf } from '../records/runDir.js';
 import type { PromptRef } from '../records/types.js';
@@ -81,6 +81,89 @@ export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: 
     throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
   }
   return line;
+}
+
+const THINKING_ON = new Set(['enabled', 'adaptive', 'between_tools']);
+
+function thinkingOn(params: Record<string, unknown> | undefined, info: ModelInfo): boolean {
+  const asked = (params?.['thinking'] as { type?: unknown } | undefined)?.type;
+  return THINKING_ON.has(String(asked ?? info.thinking?.default ?? 'disabled'));
+}
+
+/**
+ * Template features a model rejects, found before anything is sent: a prefill (last assistant
+ * turn) on a model that does not take one, a forced tool choice (`any`, a named tool) on a model
+ * that rejects it, or with thinking on. Models missing from the table are not checked.
+ */
+export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): void {
+  for (const prompt of loaded.prompts) {
+    const template = prompt.template;
+    const file = loaded.relative(template.file);
+    const choice = template.toolChoice;
+    const forced = choice !== undefined && (choice.type === 'any' || choice.type === 'tool');
+    for (const model of loaded.models) {
+      const info = table.get(model);
+      if (!info) continue;
+      if (prompt.shape.prefill && info.acceptsPrefill === false) {
+        const accepting = table.ids().filter((id) => table.get(id)?.acceptsPrefill !== false);
+        throw new InputError(
+          `${model} does not accept a prefill: version ${template.version} ends with an {{#assistant}} turn`,
+          { file, field: 'body' },
+          `end the conversation with a {{#user}} turn (ask for the format in words, or use output: for structured output), or run this version on a model that takes a prefill (${accepting.join(', ')})`,
+        );
+      }
+      if (forced && info.acceptsForcedToolChoice === false) {
+        throw new InputError(
+          `${model} rejects tool_choice ${choice.type === 'tool' ? `{ type: tool, name: ${choice.name} }` : choice.type} (a forced tool call)`,
+          { file, field: 'front matter.tool_choice' },
+          'use tool_choice: auto (the model decides) or none, or output: for a fixed answer shape; or leave this model out of the suite',
+        );
+      }
+      if (forced && thinkingOn(template.params, info)) {
+        throw new InputError(
+          `tool_choice ${choice.type} forces a tool call, which ${model} rejects while thinking is on`,
+          { file, field: 'front matter.tool_choice' },
+          'set params: { thinking: { type: disabled } }, or use tool_choice: auto',
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Prompt-caching marks that will not pay: a marked prefix shorter than the model caches (nothing
+ * is written or read, silently), and 5-minute marks in a batch run, whose requests may be
+ * processed hours apart. Judged on each version's first case.
+ */
+export function promptCacheWarnings(loaded: LoadedSuite, table: ModelTable, options: { batch?: boolean } = {}): string[] {
+  const lines: string[] = [];
+  const first = loaded.cases.find((c) => !c.chaos) ?? loaded.cases[0];
+  if (!first) return lines;
+  for (const prompt of loaded.prompts) {
+    const file = loaded.relative(prompt.template.file);
+    for (const model of loaded.models) {
+      const request = buildRequest({ index: 0, case: first, prompt, model, repeat: 0 }, prompt.render(first.vars, first.id));
+      const prefix = markedPrefixTokens(request);
+      if (prefix === undefined) break; // no marks in this version
+      const minimum = table.get(model)?.minCacheableTokens;
+      if (minimum !== undefined && prefix < minimum) {
+        lines.push(`WARNING: ${file}: the prefix marked for prompt caching is about ${prefix} tokens, below the ${minimum} that ${model} caches; it will be neither written nor read`);
+      }
+      if (options.batch && hasFiveMinuteMark(request)) {
+        lines.push(`WARNING: ${file}: a batch run's requests may be processed hours apart, so a 5m prompt cache is rarely read back; mark it cache: 1h`);
+      }
+    }
+  }
+  return [...new Set(lines)];
+}
+
+function hasFiveMinuteMark(request: ReturnType<typeof buildRequest>): boolean {
+  const blocks = [
+    ...(request.tools ?? []),
+    ...(typeof request.system === 'string' ? [] : (request.system ?? [])),
+    ...request.messages.flatMap((message) => (typeof message.content === 'string' ? [] : message.content)),
+  ];
+  return blocks.some((block) => block.cacheControl !== undefined && (block.cacheControl.ttl ?? '5m') === '5m');
 }
 
 export function retirementWarnings(loaded: LoadedSuite, models: ModelTable): string[] {

@@ -58,9 +58,10 @@ export function pairsOfCell(cell: CellComparison, prompts: ReadonlyMap<string, P
   return pairs;
 }
 
-/** A stored prompt as the judge reads it: the same text a rubric judge is shown for that prompt. */
+/** A stored prompt as the judge reads it: the same text a rubric judge is shown for that prompt (its turns, for a conversation). */
 export function promptTaskText(prompt: PromptStoreLine): string {
-  return judgeTaskText({ ...(prompt.system !== undefined ? { system: prompt.system } : {}), messages: [{ role: 'user', content: prompt.user }] });
+  const messages = prompt.messages ?? [{ role: 'user' as const, content: prompt.user ?? '' }];
+  return judgeTaskText({ ...(prompt.system !== undefined ? { system: prompt.system } : {}), messages });
 }
 
 /** The comparison's view of a pairwise result: per case, the outcome and why (the two orders stay out). */

@@ -10,13 +10,16 @@
  *
  * It takes the request shape rather than two strings so that multi-turn templates (few-shot turns,
  * prefill) and content blocks need no second format: a system given as text blocks is joined, and
- * a non-text block (document, image) is named in place, since the judge reads text only.
+ * a non-text block is named in place (`[document: title]`, `[image]`, `[tool call: name]`), since
+ * the judge reads text only. A request and its prompt-store line read the same.
  */
 
-/** A content block as far as the judge cares: its type, and its text when it has one. */
+/** A content block as far as the judge cares: its type, its text, a document's title, a tool's name. */
 export interface JudgeTaskBlock {
   type: string;
   text?: string;
+  title?: string;
+  name?: string;
 }
 
 export type JudgeTaskContent = string | readonly JudgeTaskBlock[];
@@ -40,5 +43,12 @@ export function judgeTaskText(request: JudgeTaskInput): string {
 
 function contentText(content: JudgeTaskContent): string {
   if (typeof content === 'string') return content;
-  return content.map((block) => (block.type === 'text' ? (block.text ?? '') : `[${block.type}]`)).join('\n\n');
+  return content.map(blockText).join('\n\n');
+}
+
+function blockText(block: JudgeTaskBlock): string {
+  if (block.type === 'text') return block.text ?? '';
+  if (block.type === 'document' && block.title) return `[document: ${block.title}]`;
+  if (block.type === 'tool_use' && block.name) return `[tool call: ${block.name}]`;
+  return `[${block.type}]`;
 }

@@ -2,9 +2,26 @@ import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { InputError } from '../errors.js';
 import { displayPath } from '../displayPath.js';
+import type { ChatMessage, ContentBlock, DocumentBlock, ImageBlock, TextBlock } from '../providers/types.js';
+import { AttachmentReader, checkRequestSize, type AttachmentFiles } from './attachments.js';
 import { HelperError, registerPromptHelpers } from './helpers.js';
 import { collectReferences, type Reference, type TemplateReferences } from './templateReferences.js';
-import type { CompiledPrompt, PromptTemplate, RenderedPrompt } from './types.js';
+import { cacheControlOf, cacheMarksProblem, templateCacheMarks } from './tools.js';
+import {
+  TURN_BLOCKS,
+  endsWithAssistantTurn,
+  hasAttachmentMarker,
+  helpersUsed,
+  newNonce,
+  newRenderState,
+  registerRequestHelpers,
+  renderData,
+  splitAtAttachments,
+  textOutsideTurns,
+  type RenderState,
+  type RenderedTurn,
+} from './turns.js';
+import type { CacheTtl, CompiledPrompt, PromptShape, PromptTemplate, RenderedPrompt } from './types.js';
 import { matchesVariableType, variableTypeOf } from './variableTypes.js';
 
 /*
@@ -21,19 +38,30 @@ type Part = 'body' | 'system';
 
 interface CompiledPart {
   part: Part;
+  /** For list-form system blocks: the block's position. */
+  block?: number;
   firstLine: number;
   references: TemplateReferences;
-  render: (context: Record<string, unknown>) => string;
+  render: (context: Record<string, unknown>, state?: RenderState) => string;
+}
+
+export interface CompilePromptOptions {
+  /** Partials by name (default: the template's own). */
+  partials?: Record<string, string>;
+  /**
+   * Where `{{document}}` and `{{image}}` find files: the dataset's folder, inside the project root
+   * (or a reader shared by the suite's templates, so a file is read once).
+   */
+  files?: AttachmentFiles | AttachmentReader;
+  /** The suite's `stream` option: the template's own `stream:` wins. */
+  stream?: boolean;
 }
 
 /** Names of Handlebars internals that are not meant to be called from a template. */
 const INTERNAL_HELPERS = new Set(['helperMissing', 'blockHelperMissing']);
 
 /** Compiles a template once (syntax, partials and helpers are checked now) for rendering per case. */
-export function compilePrompt(
-  template: PromptTemplate,
-  options: { partials?: Record<string, string> } = {},
-): CompiledPrompt {
+export function compilePrompt(template: PromptTemplate, options: CompilePromptOptions = {}): CompiledPrompt {
   const file = displayPath(template.file);
   const instance = Handlebars.create();
   registerPromptHelpers(instance);
@@ -43,11 +71,21 @@ export function compilePrompt(
     parsedPartials.set(name, parseTemplate(instance, source, { file, firstLine: 1, what: `partial "${name}"` }));
     instance.registerPartial(name, source);
   }
-  const isHelper = (name: string): boolean => Object.hasOwn(instance.helpers, name);
 
-  const compilePart = (part: Part, source: string, firstLine: number): CompiledPart => {
-    const ast = parseTemplate(instance, source, { file, firstLine, what: part === 'body' ? 'template' : 'system text' });
-    const references = collectReferences(ast, { isHelper, partials: parsedPartials });
+  const sources: Array<{ part: Part; block?: number; source: string; firstLine: number }> = [{ part: 'body', source: template.body, firstLine: template.bodyLine ?? 1 }];
+  if (template.system !== undefined) sources.push({ part: 'system', source: template.system, firstLine: template.systemLine ?? 1 });
+  template.systemBlocks?.forEach((block, index) => sources.push({ part: 'system', block: index, source: block.text, firstLine: block.line ?? 1 }));
+  const asts = sources.map(({ part, source, firstLine }) => parseTemplate(instance, source, { file, firstLine, what: part === 'body' ? 'template' : 'system text' }));
+  const used = helpersUsed(asts, parsedPartials);
+  registerRequestHelpers(instance, used);
+  const isHelper = (name: string): boolean => Object.hasOwn(instance.helpers, name);
+  const contextPreservingBlocks = used.turns ? TURN_BLOCKS : undefined;
+  const stateful = used.turns || used.document || used.image;
+
+  const compilePart = (index: number): CompiledPart => {
+    const { part, block, firstLine } = sources[index]!;
+    const ast = asts[index]!;
+    const references = collectReferences(ast, { isHelper, partials: parsedPartials, ...(contextPreservingBlocks && { contextPreservingBlocks }) });
     const toFileLine = (reference: Reference): number => firstLine - 1 + reference.line;
     for (const partial of references.partials) {
       if (parsedPartials.has(partial.name)) continue;
@@ -66,27 +104,170 @@ export function compilePrompt(
       });
     }
     const render = instance.compile(ast, { strict: true, noEscape: true });
-    return { part, firstLine, references, render: (context) => render(context) };
+    const compiled: CompiledPart = {
+      part,
+      firstLine,
+      references,
+      render: stateful ? (context, state) => render(context, state ? renderData(state) : undefined) : (context) => render(context),
+    };
+    if (block !== undefined) compiled.block = block;
+    return compiled;
   };
 
-  const parts: CompiledPart[] = [compilePart('body', template.body, template.bodyLine ?? 1)];
-  if (template.system !== undefined) parts.push(compilePart('system', template.system, template.systemLine ?? 1));
+  const parts = sources.map((_, index) => compilePart(index));
+  const body = parts[0]!;
+  if (used.turns) {
+    const stray = textOutsideTurns(asts[0]!);
+    if (stray) {
+      throw new InputError(
+        `text outside a turn: "${stray.text.length > 40 ? `${stray.text.slice(0, 40)}…` : stray.text}"`,
+        { file, line: body.firstLine - 1 + stray.line },
+        'in a conversation template every text belongs to a {{#user}}…{{/user}} or {{#assistant}}…{{/assistant}} turn',
+      );
+    }
+  }
+  const shape: PromptShape = { conversation: used.turns, prefill: used.turns && endsWithAssistantTurn(asts[0]!) };
+  const reader = options.files instanceof AttachmentReader ? options.files : options.files ? new AttachmentReader(options.files) : undefined;
+  const nonce = newNonce();
+  const stream = template.stream ?? options.stream;
+  const frontMatterMarks = templateCacheMarks(template);
 
   return {
     template: withPartialsInHash(template, parts, partials),
+    shape,
     render(vars: Record<string, unknown>, caseId: string): RenderedPrompt {
       const context = renderContext(template, vars);
       for (const part of parts) checkPresent(part, context, vars, caseId, file);
       checkDeclared(template, vars, caseId, file);
-      const rendered: RenderedPrompt = { user: '' };
-      for (const part of parts) {
-        const text = renderPart(part, context, caseId, file);
-        if (part.part === 'body') rendered.user = text;
-        else rendered.system = text;
+      const state = stateful ? newRenderState(caseId, file, reader, nonce) : undefined;
+      const bodyText = renderPart(body, context, caseId, file, state);
+      const rendered: RenderedPrompt = { messages: [] };
+      const system = renderSystem(template, parts.slice(1), context, caseId, file, state);
+      if (system !== undefined) rendered.system = system;
+      if (!state) {
+        // Today's one-message template: the body is the user message, exactly as rendered.
+        rendered.messages = [{ role: 'user', content: bodyText }];
+        rendered.user = bodyText;
+      } else {
+        rendered.messages = used.turns ? turnMessages(bodyText, state, body) : [{ role: 'user', content: contentOf(bodyText, state, { trim: false }) }];
+        checkRenderedRequest(rendered, state, frontMatterMarks, body);
+        const only = rendered.messages[0]!;
+        if (!used.turns && rendered.messages.length === 1 && typeof only.content === 'string') rendered.user = only.content;
       }
+      if (template.systemBlocks) delete rendered.user;
+      if (template.tools) {
+        rendered.tools = template.tools;
+        delete rendered.user;
+      }
+      if (template.toolChoice) rendered.toolChoice = template.toolChoice;
+      if (stream !== undefined) rendered.stream = stream;
       return rendered;
     },
   };
+}
+
+function renderSystem(
+  template: PromptTemplate,
+  parts: CompiledPart[],
+  context: Record<string, unknown>,
+  caseId: string,
+  file: string,
+  state: RenderState | undefined,
+): string | TextBlock[] | undefined {
+  if (template.system !== undefined) {
+    const text = renderPart(parts[0]!, context, caseId, file, state);
+    if (state && hasAttachmentMarker(text, state.nonce)) throw attachmentInSystem(caseId, file, parts[0]!);
+    return text;
+  }
+  if (!template.systemBlocks) return undefined;
+  const blocks: TextBlock[] = [];
+  for (const part of parts) {
+    const source = template.systemBlocks[part.block!]!;
+    const text = renderPart(part, context, caseId, file, state);
+    if (state && hasAttachmentMarker(text, state.nonce)) throw attachmentInSystem(caseId, file, part);
+    if (text.trim() === '') {
+      if (source.cache) {
+        throw new InputError(`system block ${part.block! + 1} rendered empty for case ${caseId}, but it carries the cache mark`, { file, line: part.firstLine }, 'move the cache mark to a block that always has text');
+      }
+      continue; // a block left empty by {{#if}}: the API refuses empty text blocks
+    }
+    const block: TextBlock = { type: 'text', text };
+    if (source.cache) block.cacheControl = cacheControlOf(source.cache);
+    blocks.push(block);
+  }
+  return blocks;
+}
+
+function attachmentInSystem(caseId: string, file: string, part: CompiledPart): InputError {
+  return new InputError(`a document or image in the system prompt (case ${caseId})`, { file, line: part.firstLine }, 'the system prompt takes text only: put documents and images in a {{#user}} turn');
+}
+
+/** The turns a conversation body rendered, as messages; text outside the turns is an error. */
+function turnMessages(bodyText: string, state: RenderState, body: CompiledPart): ChatMessage[] {
+  const outside = bodyText.replace(new RegExp(`\\u0000pg:${state.nonce}:\\d+\\u0000`, 'g'), '').trim();
+  if (outside !== '') {
+    throw new InputError(
+      `text outside a turn for case ${state.caseId}: "${outside.length > 40 ? `${outside.slice(0, 40)}…` : outside}"`,
+      { file: state.file, line: body.firstLine },
+      'in a conversation template every text belongs to a {{#user}}…{{/user}} or {{#assistant}}…{{/assistant}} turn',
+    );
+  }
+  if (state.turns.length === 0) {
+    throw new InputError(`the template rendered no turns for case ${state.caseId}`, { file: state.file, line: body.firstLine }, 'a conversation needs at least one {{#user}} turn');
+  }
+  return state.turns.map((turn, index) => turnMessage(turn, index, state));
+}
+
+function turnMessage(turn: RenderedTurn, index: number, state: RenderState): ChatMessage {
+  const content = contentOf(turn.text, state, { trim: true });
+  const where = { file: state.file };
+  if (content === '' || (Array.isArray(content) && content.length === 0)) {
+    throw new InputError(`turn ${index + 1} ({{#${turn.role}}}) rendered empty for case ${state.caseId}`, where, 'the API refuses empty turns: give it text, or leave it out with {{#if}}');
+  }
+  if (turn.role === 'assistant' && Array.isArray(content) && content.some((block) => block.type !== 'text')) {
+    throw new InputError(`a document or image in an assistant turn (turn ${index + 1}, case ${state.caseId})`, where, 'documents and images go in {{#user}} turns');
+  }
+  if (!turn.cache) return { role: turn.role, content };
+  const blocks: ContentBlock[] = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+  const last = blocks[blocks.length - 1]!;
+  blocks[blocks.length - 1] = { ...last, cacheControl: cacheControlOf(turn.cache) } as ContentBlock;
+  return { role: turn.role, content: blocks };
+}
+
+/**
+ * Rendered text as message content: the text itself when it holds no document or image, else text
+ * blocks (trimmed) around the documents and images. A turn's text is trimmed, a one-message body's
+ * is kept as rendered.
+ */
+function contentOf(text: string, state: RenderState, options: { trim: boolean }): string | ContentBlock[] {
+  if (!hasAttachmentMarker(text, state.nonce)) return options.trim ? text.trim() : text;
+  const blocks: ContentBlock[] = [];
+  for (const piece of splitAtAttachments(text, state.nonce)) {
+    if ('attachment' in piece) blocks.push(state.attachments[piece.attachment]!);
+    else if (piece.text.trim() !== '') blocks.push({ type: 'text', text: piece.text.trim() });
+  }
+  return blocks;
+}
+
+/** The rendered request's cache marks and size, against the API's limits. */
+function checkRenderedRequest(rendered: RenderedPrompt, state: RenderState, frontMatterMarks: CacheTtl[], body: CompiledPart): void {
+  const marks = [...frontMatterMarks];
+  let textChars = typeof rendered.system === 'string' ? rendered.system.length : (rendered.system ?? []).reduce((n, block) => n + block.text.length, 0);
+  const attachments: Array<DocumentBlock | ImageBlock> = [];
+  for (const message of rendered.messages) {
+    if (typeof message.content === 'string') {
+      textChars += message.content.length;
+      continue;
+    }
+    for (const block of message.content) {
+      if (block.cacheControl) marks.push(block.cacheControl.ttl ?? '5m');
+      if (block.type === 'text') textChars += block.text.length;
+      if (block.type === 'document' || block.type === 'image') attachments.push(block);
+    }
+  }
+  const problem = cacheMarksProblem(marks);
+  if (problem) throw new InputError(`${problem} (case ${state.caseId})`, { file: state.file, line: body.firstLine }, 'mark fewer turns or blocks: a mark caches everything before it too');
+  checkRequestSize(attachments, textChars, { caseId: state.caseId, file: state.file });
 }
 
 /**
@@ -189,10 +370,11 @@ function article(type: string): string {
   return type === 'any' ? 'any value' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function renderPart(part: CompiledPart, context: Record<string, unknown>, caseId: string, file: string): string {
+function renderPart(part: CompiledPart, context: Record<string, unknown>, caseId: string, file: string, state?: RenderState): string {
   try {
-    return part.render(context);
+    return part.render(context, state);
   } catch (error) {
+    if (error instanceof InputError) throw error; // a document or image the helper refused, already located
     throw describeRenderError(error, part, caseId, file);
   }
 }

@@ -7,7 +7,8 @@ import { promptContentHash } from './contentHash.js';
 import { displayPath } from '../displayPath.js';
 import { splitFrontMatter } from './frontMatter.js';
 import { frontMatterKeys, frontMatterSchema, type FrontMatter } from './frontMatterSchema.js';
-import type { PromptTemplate } from './types.js';
+import { checkTemplateCacheMarks, toolChoiceOf, toolsOf } from './tools.js';
+import type { CacheTtl, PromptTemplate, SystemBlockTemplate } from './types.js';
 import { parseDeclaredType } from './variableTypes.js';
 import { lineOfPath, lineOfScalarText } from './yamlLines.js';
 
@@ -53,6 +54,7 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
   }
   const frontMatter: FrontMatter = parsed.data;
   const systemLine = lineOfScalarText(document.get('system', true), lineCounter);
+  const fieldLine = (...path: PropertyKey[]) => toFileLine(lineOfPath(document, path, lineCounter));
 
   const template: PromptTemplate = {
     id: frontMatter.id,
@@ -65,15 +67,35 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
   };
   if (frontMatter.description !== undefined) template.description = frontMatter.description;
   if (frontMatter.model !== undefined) template.model = frontMatter.model;
-  if (frontMatter.system !== undefined) {
+  if (typeof frontMatter.system === 'string') {
     template.system = frontMatter.system.replace(/\n+$/, '');
     if (systemLine !== undefined) template.systemLine = toFileLine(systemLine);
+  } else if (frontMatter.system !== undefined) {
+    template.systemBlocks = frontMatter.system.map((block, i) => {
+      const parsedBlock: SystemBlockTemplate = { text: block.text.replace(/\n+$/, '') };
+      const cache = ttlOf(block.cache);
+      if (cache) parsedBlock.cache = cache;
+      const line = lineOfScalarText(document.getIn(['system', i, 'text'], true), lineCounter);
+      if (line !== undefined) parsedBlock.line = toFileLine(line);
+      return parsedBlock;
+    });
   }
+  if (frontMatter.tools !== undefined) template.tools = toolsOf(frontMatter.tools, { file: shown, lineOf: (...path) => fieldLine('tools', ...path) });
+  if (frontMatter.tool_choice !== undefined) {
+    template.toolChoice = toolChoiceOf(frontMatter.tool_choice, template.tools, { file: shown, line: fieldLine('tool_choice') });
+  }
+  if (frontMatter.stream !== undefined) template.stream = frontMatter.stream;
+  checkTemplateCacheMarks(template, { file: shown, line: fieldLine(template.tools ? 'tools' : 'system') });
   if (frontMatter.stop_sequences !== undefined) template.stopSequences = frontMatter.stop_sequences;
   if (frontMatter.output !== undefined) template.output = frontMatter.output;
   if (frontMatter.params !== undefined) template.params = frontMatter.params;
   if (frontMatter.variables !== undefined) Object.assign(template, declaredVariables(frontMatter.variables));
   return template;
+}
+
+/** `cache: true` is the default TTL. */
+export function ttlOf(mark: '5m' | '1h' | true | undefined): CacheTtl | undefined {
+  return mark === undefined ? undefined : mark === true ? '5m' : mark;
 }
 
 function declaredVariables(declared: Record<string, string>): Pick<PromptTemplate, 'variables' | 'optionalVariables'> {

@@ -27,6 +27,8 @@ export interface ReferenceContext {
   isHelper(name: string): boolean;
   /** Parsed partials by name, to follow references into them. */
   partials: ReadonlyMap<string, hbs.AST.Program>;
+  /** Further block helpers that render their body in the same context (conversation turns). */
+  contextPreservingBlocks?: ReadonlySet<string>;
 }
 
 interface Located {
@@ -101,7 +103,8 @@ export function collectReferences(program: hbs.AST.Program, context: ReferenceCo
         const block = statement as hbs.AST.BlockStatement;
         walkCall(block, depth, callLine);
         const helper = block.path.parts.length === 1 ? block.path.parts[0] : undefined;
-        const bodyDepth = helper !== undefined && CONTEXT_PRESERVING_BLOCKS.has(helper) ? depth : depth + 1;
+        const preserving = helper !== undefined && (CONTEXT_PRESERVING_BLOCKS.has(helper) || context.contextPreservingBlocks?.has(helper) === true);
+        const bodyDepth = preserving ? depth : depth + 1;
         if (block.program) walkProgram(block.program, bodyDepth, callLine, stack);
         if (block.inverse) walkProgram(block.inverse, depth, callLine, stack);
         return;

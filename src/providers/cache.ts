@@ -49,6 +49,7 @@ async function writeCached(file: string, generation: Generation): Promise<void> 
   if (generation.costUsd !== undefined) stored.costUsd = generation.costUsd;
   if (generation.attempts !== undefined) stored.attempts = generation.attempts;
   if (generation.droppedParams) stored.droppedParams = generation.droppedParams;
+  if (generation.cacheSavedUsd !== undefined) stored.cacheSavedUsd = generation.cacheSavedUsd;
   await mkdir(join(file, '..'), { recursive: true });
   // Unique per write: two samples with the same key (identical requests) may finish together.
   const temporary = `${file}.${randomUUID()}.tmp`;

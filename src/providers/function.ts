@@ -1,16 +1,57 @@
-/** The function provider: the user's own code under test, called with the case vars. */
-import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider } from './types.js';
+/**
+ * The function provider: the user's own code under test, called with the case vars and the full
+ * rendered request (system blocks, turns with their documents and images, tools, tool choice), so
+ * a pipeline that builds its own Claude call — or does not call Claude at all — is tested with the
+ * same suite. It answers with text (a string, or an object written as JSON) or, through
+ * `functionAnswer`, with text and tool calls.
+ */
+import { contentText, systemText } from './content.js';
+import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider, type StopReason, type TokenUsage, type ToolCall } from './types.js';
 
-/** The user's own code under test: receives the case vars (and the rendered prompt in the context). */
+/** The user's own code under test: receives the case vars, and the rendered request in the context. */
 export type FunctionTarget = (
   input: Record<string, unknown>,
   context: FunctionTargetContext,
-) => Promise<string | object> | string | object;
+) => Promise<FunctionTargetResult> | FunctionTargetResult;
+
+export type FunctionTargetResult = string | object | FunctionAnswer;
 
 export interface FunctionTargetContext extends GenerateContext {
   model: string;
+  /** The system prompt as text (system blocks joined by a blank line). */
   system?: string;
+  /** The text of every turn, joined by a blank line (documents and images left out). */
   prompt: string;
+  /** The full request as the model would get it: system blocks, turns with content blocks, tools, tool choice. */
+  request: GenerationRequest;
+}
+
+const ANSWER = Symbol.for('promptgold.functionAnswer');
+
+/** What a function target returns to answer with tool calls (or a stop reason, or usage) as well as text. */
+export interface FunctionAnswer {
+  readonly [ANSWER]: true;
+  text: string;
+  toolCalls?: ToolCall[];
+  stopReason?: StopReason;
+  usage?: TokenUsage;
+}
+
+/**
+ * An answer with more than text, from a function target:
+ * `return functionAnswer({ text: 'Let me check.', toolCalls: [{ name: 'lookup_invoice', input: { invoice_number: 'INV-10421' } }] })`.
+ * The stop reason defaults to `tool_use` when there are tool calls, else `end_turn`.
+ */
+export function functionAnswer(answer: { text?: string; toolCalls?: ToolCall[]; stopReason?: StopReason; usage?: TokenUsage }): FunctionAnswer {
+  const result: FunctionAnswer = { [ANSWER]: true, text: answer.text ?? '' };
+  if (answer.toolCalls?.length) result.toolCalls = answer.toolCalls.map((call) => ({ ...call }));
+  if (answer.stopReason !== undefined) result.stopReason = answer.stopReason;
+  if (answer.usage) result.usage = answer.usage;
+  return result;
+}
+
+function isFunctionAnswer(value: unknown): value is FunctionAnswer {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ANSWER] === true;
 }
 
 export function createFunctionProvider(target: FunctionTarget, name = target.name || 'anonymous'): Provider {
@@ -18,18 +59,34 @@ export function createFunctionProvider(target: FunctionTarget, name = target.nam
     id: `function:${name}`,
     async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
       const started = performance.now();
-      const prompt = request.messages.map((m) => m.content).join('\n\n');
-      let result: string | object;
+      const prompt = request.messages.map((m) => contentText(m.content)).join('\n\n');
+      const system = request.system === undefined ? undefined : systemText(request.system);
+      let result: FunctionTargetResult;
       try {
-        result = await target(context.vars, { ...context, model: request.model, system: request.system, prompt });
+        result = await target(context.vars, { ...context, model: request.model, system, prompt, request });
       } catch (error) {
         if (error instanceof ProviderError) throw error;
         const message = error instanceof Error ? error.message : String(error);
         throw new ProviderError('provider_error', `function ${name} threw: ${message}`, { cause: error });
       }
       const latencyMs = performance.now() - started;
+      if (isFunctionAnswer(result)) return generationOf(result, latencyMs);
       const text = typeof result === 'string' ? result : JSON.stringify(result);
       return { text, stopReason: 'end_turn', latencyMs, attempts: 1, costUsd: 0 };
     },
   };
+}
+
+function generationOf(answer: FunctionAnswer, latencyMs: number): Generation {
+  const toolCalls = answer.toolCalls?.length ? answer.toolCalls : undefined;
+  const generation: Generation = {
+    text: answer.text,
+    stopReason: answer.stopReason ?? (toolCalls ? 'tool_use' : 'end_turn'),
+    latencyMs,
+    attempts: 1,
+    costUsd: 0,
+  };
+  if (toolCalls) generation.toolCalls = toolCalls;
+  if (answer.usage) generation.usage = answer.usage;
+  return generation;
 }

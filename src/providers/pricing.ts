@@ -41,6 +41,10 @@ const ModelEntrySchema = z.strictObject({
   acceptsSamplingParams: z.boolean().optional(),
   /** False for models that reject `tool_choice` of type `any` or `tool` (the newest models). */
   acceptsForcedToolChoice: z.boolean().optional(),
+  /** False for models that reject a final assistant turn (prefill): Opus and Sonnet 4.6 and newer. */
+  acceptsPrefill: z.boolean().optional(),
+  /** The shortest prefix (tokens) the model caches; a shorter prefix marked for caching is not cached. */
+  minCacheableTokens: z.number().int().positive().optional(),
   /** Thinking types the model accepts, and what it does when the request sets none. */
   thinking: z
     .strictObject({ default: z.enum(THINKING_TYPES), types: z.array(z.enum(THINKING_TYPES)).min(1) })
@@ -185,18 +189,43 @@ export function unpricedModifiers(usage: TokenUsage, model: ModelInfo): string[]
  */
 export function costOfUsage(usage: TokenUsage, model: ModelInfo, opts: { batch?: boolean } = {}): number {
   const prices = priceSheetFor(model, totalInputTokens(usage));
-  const writes = usage.cacheCreationInputTokens ?? 0;
-  const writes1h = Math.min(usage.cacheCreation1hInputTokens ?? 0, writes);
-  const writes5m = writes - writes1h;
+  const { writes5m, writes1h } = cacheWrites(usage);
   const micro =
     usage.inputTokens * prices.input +
     writes5m * prices.cacheWrite5m +
     writes1h * prices.cacheWrite1h +
     (usage.cacheReadInputTokens ?? 0) * prices.cacheRead +
     usage.outputTokens * prices.output;
+  const usd = (micro * modifierMultiplier(usage, model)) / 1_000_000;
+  return opts.batch ? usd / 2 : usd;
+}
+
+/** Cache writes split by TTL: the 1-hour share when the API gave it, the rest at the 5-minute price. */
+function cacheWrites(usage: TokenUsage): { writes5m: number; writes1h: number } {
+  const writes = usage.cacheCreationInputTokens ?? 0;
+  const writes1h = Math.min(usage.cacheCreation1hInputTokens ?? 0, writes);
+  return { writes5m: writes - writes1h, writes1h };
+}
+
+function modifierMultiplier(usage: TokenUsage, model: ModelInfo): number {
   let multiplier = 1;
   for (const { kind, value } of reportedModifiers(usage)) multiplier *= model.priceMultipliers?.[kind]?.[value] ?? 1;
-  const usd = (micro * multiplier) / 1_000_000;
+  return multiplier;
+}
+
+/**
+ * What prompt caching saved on one response, in USD, against the same tokens sent uncached: cache
+ * reads at the input price minus their read price, less the premium of cache writes over the input
+ * price (so a write that is never read back shows as a loss). Undefined when the response neither
+ * read nor wrote the cache.
+ */
+export function cacheSavedUsd(usage: TokenUsage, model: ModelInfo, opts: { batch?: boolean } = {}): number | undefined {
+  const reads = usage.cacheReadInputTokens ?? 0;
+  const { writes5m, writes1h } = cacheWrites(usage);
+  if (reads === 0 && writes5m === 0 && writes1h === 0) return undefined;
+  const prices = priceSheetFor(model, totalInputTokens(usage));
+  const micro = reads * (prices.input - prices.cacheRead) - writes5m * (prices.cacheWrite5m - prices.input) - writes1h * (prices.cacheWrite1h - prices.input);
+  const usd = (micro * modifierMultiplier(usage, model)) / 1_000_000;
   return opts.batch ? usd / 2 : usd;
 }
 

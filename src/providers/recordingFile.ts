@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import { redactKnownSecrets } from '../secrets.js';
-import type { Generation, StopReason, TokenUsage } from './types.js';
+import type { Generation, StopReason, TokenUsage, ToolCall } from './types.js';
 
 export interface RecordedGeneration {
   key: string;
@@ -26,6 +26,13 @@ export interface RecordedGeneration {
     usage?: TokenUsage;
     latencyMs: number;
     model?: string;
+    /** Tool calls of the answer, in order (absent when none). */
+    toolCalls?: ToolCall[];
+    thinking?: string;
+    stopSequence?: string;
+    /** The answer was streamed; `ttftMs` is its time to first token. */
+    streamed?: boolean;
+    ttftMs?: number;
   };
 }
 
@@ -65,6 +72,11 @@ export function toRecordedResponse(generation: Generation): RecordedGeneration['
   if (generation.stopDetails) response.stopDetails = generation.stopDetails;
   if (generation.usage) response.usage = generation.usage;
   if (generation.model) response.model = generation.model;
+  if (generation.toolCalls?.length) response.toolCalls = generation.toolCalls;
+  if (generation.thinking) response.thinking = generation.thinking;
+  if (generation.stopSequence) response.stopSequence = generation.stopSequence;
+  if (generation.streamed) response.streamed = true;
+  if (generation.ttftMs !== undefined) response.ttftMs = Math.round(generation.ttftMs);
   return response;
 }
 

@@ -7,6 +7,8 @@ import { ProviderError, type GenerateContext, type Generation, type GenerationRe
 export interface ReplayOptions {
   /** Computes the cost of recorded usage with today's prices. */
   priceOf?: (request: GenerationRequest, generation: Generation) => number | undefined;
+  /** What prompt caching saved on the recorded usage, with today's prices. */
+  cacheSavedOf?: (request: GenerationRequest, generation: Generation) => number | undefined;
   /** How to tell the user to record a missing response. */
   recordHint?: string;
 }
@@ -36,8 +38,15 @@ function toGeneration(entry: RecordedGeneration, request: GenerationRequest, opt
   if (response.stopDetails) generation.stopDetails = response.stopDetails;
   if (response.usage) generation.usage = response.usage;
   if (response.model) generation.model = response.model;
+  if (response.toolCalls?.length) generation.toolCalls = response.toolCalls;
+  if (response.thinking) generation.thinking = response.thinking;
+  if (response.stopSequence) generation.stopSequence = response.stopSequence;
+  if (response.streamed) generation.streamed = true;
+  if (response.ttftMs !== undefined) generation.ttftMs = response.ttftMs;
   const cost = options.priceOf?.(request, generation);
   if (cost !== undefined) generation.costUsd = cost;
+  const saved = options.cacheSavedOf?.(request, generation);
+  if (saved !== undefined) generation.cacheSavedUsd = saved;
   return generation;
 }
 

@@ -7,7 +7,7 @@ import type { AnthropicProviderOptions } from './anthropic/client.js';
 import { CostBudget, withBudget } from './budget.js';
 import { withCache } from './cache.js';
 import { createFunctionProvider, type FunctionTarget } from './function.js';
-import { costOfUsage, type ModelTable } from './pricing.js';
+import { cacheSavedUsd, costOfUsage, type ModelTable } from './pricing.js';
 import { withRecording } from './record.js';
 import { createReplayProvider } from './replay.js';
 import type { Provider } from './types.js';
@@ -39,6 +39,10 @@ export async function createBaseProvider(spec: BaseProviderSpec): Promise<Provid
       priceOf: (request, generation) => {
         const model = spec.models.get(request.model);
         return model && generation.usage ? costOfUsage(generation.usage, model) : undefined;
+      },
+      cacheSavedOf: (request, generation) => {
+        const model = spec.models.get(request.model);
+        return model && generation.usage ? cacheSavedUsd(generation.usage, model) : undefined;
       },
       ...(spec.recordHint ? { recordHint: spec.recordHint } : {}),
     });

@@ -5,15 +5,107 @@
  * cross-cutting layers (cache, record, pacing, budget) stay SDK-free.
  */
 
+/**
+ * Prompt caching: the request up to and including the marked block is cacheable (`5m` by default,
+ * `1h` for long runs such as batches). At most four marks per request.
+ */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
+
+export interface TextBlock {
+  type: 'text';
+  text: string;
+  cacheControl?: CacheControl;
+}
+
+/**
+ * Where a document's or image's bytes come from: base64 data (PDF, images) or plain text. `sha256`
+ * (of the decoded bytes, or of the UTF-8 text) and `bytes` identify the content in replay keys,
+ * recordings and prompt stores, so none of them holds the data itself; the renderer fills them in.
+ */
+export interface BinarySource {
+  type: 'base64';
+  mediaType: string;
+  data: string;
+  sha256?: string;
+  bytes?: number;
+}
+
+export interface PlainTextSource {
+  type: 'text';
+  mediaType: 'text/plain';
+  data: string;
+  sha256?: string;
+  bytes?: number;
+}
+
+export interface DocumentBlock {
+  type: 'document';
+  source: BinarySource | PlainTextSource;
+  title?: string;
+  context?: string;
+  /** Ask the model to cite passages of this document. */
+  citations?: boolean;
+  cacheControl?: CacheControl;
+}
+
+export interface ImageBlock {
+  type: 'image';
+  source: BinarySource;
+  cacheControl?: CacheControl;
+}
+
+/** A tool call of an earlier assistant turn (multi-step conversations; see `ToolResultBlock`). */
+export interface ToolUseBlock {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: unknown;
+  cacheControl?: CacheControl;
+}
+
+/**
+ * The result of a tool call, sent back in a user turn so the model can continue. promptgold
+ * evaluates one step (no tool loop), but a request may carry results from an earlier step.
+ */
+export interface ToolResultBlock {
+  type: 'tool_result';
+  toolUseId: string;
+  content?: string | Array<TextBlock | ImageBlock | DocumentBlock>;
+  isError?: boolean;
+  cacheControl?: CacheControl;
+}
+
+export type ContentBlock = TextBlock | DocumentBlock | ImageBlock | ToolUseBlock | ToolResultBlock;
+
 export interface ChatMessage {
   role: 'user' | 'assistant';
-  content: string;
+  /** A plain string, or content blocks (text, documents, images, tool calls and results). */
+  content: string | ContentBlock[];
 }
+
+/** A tool the model may call: its input is described by a JSON Schema (type object). */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+  cacheControl?: CacheControl;
+}
+
+/** How the model may use the tools: `auto` (default), `any` tool, one named `tool`, or `none`. */
+export type ToolChoice =
+  | { type: 'auto'; disableParallelToolUse?: boolean }
+  | { type: 'any'; disableParallelToolUse?: boolean }
+  | { type: 'tool'; name: string; disableParallelToolUse?: boolean }
+  | { type: 'none' };
 
 /** What a rendered prompt asks of a model. Everything here is part of the replay/cache key. */
 export interface GenerationRequest {
   model: string;
-  system?: string;
+  /** System text, or system text blocks (some of them marked for prompt caching). */
+  system?: string | TextBlock[];
   messages: ChatMessage[];
   maxTokens: number;
   stopSequences?: string[];
@@ -24,6 +116,14 @@ export interface GenerationRequest {
   params?: Record<string, unknown>;
   /** JSON Schema the answer must follow (structured output), from the template's `output`. */
   outputSchema?: Record<string, unknown>;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /**
+   * Stream the answer (server-sent events): set by the template or suite, or by the engine for a
+   * `max_tokens` too large to wait for (see `providers/streaming.ts`). Time to first token is
+   * measured only on streamed answers.
+   */
+  stream?: boolean;
 }
 
 export interface TokenUsage {
@@ -91,6 +191,16 @@ export interface Generation {
   requestId?: string;
   /** Date of the price table `costUsd` was computed with. */
   pricesAsOf?: string;
+  /** The answer was streamed. */
+  streamed?: boolean;
+  /** Streamed answers: ms from sending the request to the first streamed content (thinking, text or tool input). */
+  ttftMs?: number;
+  /**
+   * What prompt caching saved on this answer, in USD: cache reads priced at the input rate minus
+   * what they cost, less the premium paid for cache writes (negative when writes were not reused).
+   * Absent when the answer neither read nor wrote the cache.
+   */
+  cacheSavedUsd?: number;
 }
 
 /**

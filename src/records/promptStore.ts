@@ -5,9 +5,32 @@
  * never that a sample is lost.
  */
 import { access } from 'node:fs/promises';
+import { sha256Hex, stableStringify } from '../canonical.js';
+import { canonicalMessage, canonicalSystem, canonicalTool, hasSystem } from '../providers/content.js';
+import type { GenerationRequest } from '../providers/types.js';
 import { readJsonlObjects, type ReadLine } from './reader.js';
 import { promptStoreOf, runFilesOf } from './runDir.js';
 import type { PromptStoreLine } from './types.js';
+
+/** A rendered prompt as the store keeps it: its request content, and `user` when it is one plain message. */
+export type StorablePrompt = Pick<GenerationRequest, 'system' | 'messages' | 'tools' | 'toolChoice'> & { user?: string };
+
+/**
+ * The store line of a rendered prompt, and so its hash (the `promptHash` of its samples). A
+ * one-message prompt keeps the line and hash it always had: sha256 of system, NUL, user.
+ */
+export function promptStoreLine(prompt: StorablePrompt): PromptStoreLine {
+  if (prompt.user !== undefined && (prompt.system === undefined || typeof prompt.system === 'string') && !prompt.tools?.length && !prompt.toolChoice) {
+    const line: PromptStoreLine = { hash: sha256Hex(`${prompt.system ?? ''}\u0000${prompt.user}`), user: prompt.user };
+    if (prompt.system) line.system = prompt.system;
+    return line;
+  }
+  const stored: Omit<PromptStoreLine, 'hash'> = { messages: prompt.messages.map(canonicalMessage) };
+  if (hasSystem(prompt.system)) stored.system = canonicalSystem(prompt.system);
+  if (prompt.tools?.length) stored.tools = prompt.tools.map(canonicalTool);
+  if (prompt.toolChoice) stored.toolChoice = prompt.toolChoice;
+  return { hash: sha256Hex(`conversation\u0000${stableStringify(stored)}`), ...stored };
+}
 
 /** Every line of a prompt store file; nothing when the file does not exist. */
 export async function* readPromptStoreLines(file: string): AsyncGenerator<ReadLine<PromptStoreLine>> {

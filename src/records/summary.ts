@@ -7,7 +7,7 @@ import { isInfrastructureKind } from '../providers/types.js';
 import { fieldOutcomes } from '../scoring/field-results.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
 import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
-import type { CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
+import type { CellCacheSummary, CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
 
 /** What a summary judges a run by: the pass-rate threshold per cell and the share of samples allowed to go unscored. */
 export interface SummaryPolicy {
@@ -35,6 +35,12 @@ interface CellAccumulator {
   inputTokens: number;
   outputTokens: number;
   latencies: number[];
+  /** Times to first token of streamed answers. */
+  ttfts: number[];
+  /** Prompt-cache figures of answers that read or wrote the cache. */
+  promptCache: Omit<CellCacheSummary, 'hitRate'>;
+  toolAnswers: number;
+  toolCalls: Record<string, number>;
   cachedSamples: number;
   unscored: number;
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
@@ -79,6 +85,10 @@ export class SummaryBuilder {
       if (isNotScoredKind(sample.error.kind)) cell.notScored++;
     }
     for (const score of sample.scores) if (score.error) cell.unscored++;
+    if (sample.toolCalls?.length) {
+      cell.toolAnswers++;
+      for (const call of sample.toolCalls) cell.toolCalls[call.name] = (cell.toolCalls[call.name] ?? 0) + 1;
+    }
     if (sample.judge) {
       cell.judge.calls += sample.judge.calls;
       cell.judge.costUsd += sample.judge.costUsd;
@@ -107,6 +117,16 @@ export class SummaryBuilder {
     cell.inputTokens += sample.usage ? totalInputTokens(sample.usage) : 0;
     cell.outputTokens += sample.usage?.outputTokens ?? 0;
     if (sample.latencyMs !== null && !sample.error) cell.latencies.push(sample.latencyMs);
+    if (sample.ttftMs !== undefined && !sample.error) cell.ttfts.push(sample.ttftMs);
+    const reads = sample.usage?.cacheReadInputTokens ?? 0;
+    const writes = sample.usage?.cacheCreationInputTokens ?? 0;
+    if (reads > 0 || writes > 0) {
+      cell.promptCache.samples++;
+      if (reads > 0) cell.promptCache.hits++;
+      cell.promptCache.readTokens += reads;
+      cell.promptCache.writeTokens += writes;
+      cell.promptCache.savedUsd += sample.cacheSavedUsd ?? 0;
+    }
   }
 
   private addRobustness(sample: SampleRecord): void {
@@ -189,6 +209,10 @@ export class SummaryBuilder {
         inputTokens: 0,
         outputTokens: 0,
         latencies: [],
+        ttfts: [],
+        promptCache: { samples: 0, hits: 0, readTokens: 0, writeTokens: 0, savedUsd: 0 },
+        toolAnswers: 0,
+        toolCalls: {},
         cachedSamples: 0,
         unscored: 0,
         judge: { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 },
@@ -263,6 +287,9 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
       p50: latency.p50 === null || latency.p50 === undefined ? null : Math.round(latency.p50),
       p95: latency.p95 === null || latency.p95 === undefined ? null : Math.round(latency.p95),
     },
+    ...(cell.ttfts.length ? { ttftMs: percentileFigures(cell.ttfts) } : {}),
+    ...(cell.promptCache.samples ? { cache: cacheSummary(cell.promptCache) } : {}),
+    ...(cell.toolAnswers ? { toolCalls: { answers: cell.toolAnswers, byTool: sortedKeys(cell.toolCalls) } } : {}),
     cachedSamples: cell.cachedSamples,
     unscored: cell.unscored,
     notScored: cell.notScored,
@@ -270,6 +297,22 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
     judge: { ...cell.judge, costUsd: roundUsd(cell.judge.costUsd) },
     ...(cell.chaosSamples ? { chaos: { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(cell.chaosPassed / cell.chaosSamples) } } : {}),
     ...(cell.fields.size ? { fieldAccuracy: Object.fromEntries([...cell.fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([field, counts]) => [field, { ...counts }])) } : {}),
+  };
+}
+
+function percentileFigures(values: number[]): { p50: number | null; p95: number | null } {
+  const { p50, p95 } = percentiles(values, [50, 95]);
+  return { p50: p50 === null || p50 === undefined ? null : Math.round(p50), p95: p95 === null || p95 === undefined ? null : Math.round(p95) };
+}
+
+function cacheSummary(cache: Omit<CellCacheSummary, 'hitRate'>): CellCacheSummary {
+  return {
+    samples: cache.samples,
+    hits: cache.hits,
+    hitRate: round(cache.hits / cache.samples),
+    readTokens: cache.readTokens,
+    writeTokens: cache.writeTokens,
+    savedUsd: roundUsd(cache.savedUsd),
   };
 }
 

@@ -4,7 +4,8 @@
  * from records alone. Lines are written with fast-json-stable-stringify so equal runs are byte-equal:
  * nothing wall-clock lives in `run.jsonl` (timings of the run itself go to `meta.json`).
  */
-import type { StopReason, TokenUsage } from '../providers/types.js';
+import type { CanonicalBlock, CanonicalMessage, CanonicalTool } from '../providers/content.js';
+import type { StopReason, TokenUsage, ToolCall, ToolChoice } from '../providers/types.js';
 import type { JudgeUsage, Score } from '../scoring/types.js';
 
 export const RECORD_VERSION = 1;
@@ -67,6 +68,8 @@ export interface SampleRecord {
   promptHash: string;
   expected?: unknown;
   output: string | null;
+  /** The tools the answer called, in order (`tool_use` blocks); absent when it called none. */
+  toolCalls?: ToolCall[];
   stopReason: StopReason | null;
   stopDetails?: Record<string, unknown>;
   scores: Score[];
@@ -76,6 +79,12 @@ export interface SampleRecord {
   usage?: TokenUsage;
   costUsd: number;
   latencyMs: number | null;
+  /** The answer was streamed (asked by the template or suite, or a large max_tokens). */
+  streamed?: boolean;
+  /** Streamed answers: time to first token, ms. */
+  ttftMs?: number;
+  /** What prompt caching saved on this answer, USD (negative when a cache write was not reused); absent without cache reads or writes. */
+  cacheSavedUsd?: number;
   attempts?: number;
   cached?: boolean;
   droppedParams?: string[];
@@ -112,6 +121,12 @@ export interface CellSummary {
   costUsd: number;
   tokens: { input: number; output: number };
   latencyMs: { p50: number | null; p95: number | null };
+  /** Time to first token of the cell's streamed answers (billed, successful); absent when none streamed. */
+  ttftMs?: { p50: number | null; p95: number | null };
+  /** Prompt caching of the cell's billed answers; absent when none read or wrote the cache. */
+  cache?: CellCacheSummary;
+  /** Tool calls of the cell's answers (golden and chaos): how many answers called a tool, and calls per tool name; absent when none did. */
+  toolCalls?: { answers: number; byTool: Record<string, number> };
   cachedSamples: number;
   /** Scores that could not be given (a scorer threw, a judge refused or answered unparseably). */
   unscored: number;
@@ -139,6 +154,20 @@ export interface FieldAccuracy {
   right: number;
   /** Reports of the field. */
   total: number;
+}
+
+export interface CellCacheSummary {
+  /** Billed answers that read or wrote the prompt cache. */
+  samples: number;
+  /** Of those, the answers that read from it. */
+  hits: number;
+  /** hits / samples. */
+  hitRate: number;
+  /** Input tokens read from the cache, and written to it. */
+  readTokens: number;
+  writeTokens: number;
+  /** What caching saved against sending the same tokens uncached (negative when writes were not reused), USD. */
+  savedUsd: number;
 }
 
 export interface StopCounts {
@@ -188,10 +217,21 @@ export interface RobustnessRow {
 
 export type RecordLine = RecordHeader | SampleRecord | RecordSummary;
 
+/**
+ * One rendered prompt in `prompts.jsonl`. A one-message prompt is `{ hash, system?, user }` (as it
+ * always was); any other prompt keeps its request content: system blocks, turns with their content
+ * blocks (documents and images by content hash, media type and size, never their data), tools and
+ * tool choice.
+ */
 export interface PromptStoreLine {
   hash: string;
-  system?: string;
-  user: string;
+  system?: string | CanonicalBlock[];
+  /** The user message of a one-message prompt. */
+  user?: string;
+  /** The turns of any other prompt. */
+  messages?: CanonicalMessage[];
+  tools?: CanonicalTool[];
+  toolChoice?: ToolChoice;
 }
 
 /** A line of `held-back.jsonl`: a finished sample saved ahead of its turn, with its prompt line. */

@@ -69,6 +69,12 @@ function formatCell(cell: CellComparison, top: number): string[] {
     ...(op.judgeCostUsd ? [['judge $/sample', usd(op.judgeCostUsd.baseline), usd(op.judgeCostUsd.candidate), relative(op.judgeCostUsd), 'rubric judge, apart from the model']] : []),
     ['tokens in', fixed(op.inputTokens.baseline, 0), fixed(op.inputTokens.candidate, 0), relative(op.inputTokens), ''],
     ['tokens out', fixed(op.outputTokens.baseline, 0), fixed(op.outputTokens.candidate, 0), relative(op.outputTokens), ''],
+    ...(op.cache
+      ? [
+          ['cache hit rate', percent(op.cache.hitRate.baseline), percent(op.cache.hitRate.candidate), relative(op.cache.hitRate), 'answers that read the prompt cache'],
+          ['cache saved/sample', usd(op.cache.savedUsd.baseline), usd(op.cache.savedUsd.candidate), relative(op.cache.savedUsd), `${fixed(op.cache.readTokens.baseline, 0)} → ${fixed(op.cache.readTokens.candidate, 0)} tokens read from cache`],
+        ]
+      : []),
     ['latency p50', milliseconds(op.latencyP50Ms.baseline), milliseconds(op.latencyP50Ms.candidate), relative(op.latencyP50Ms), ''],
     ['latency p95', milliseconds(op.latencyP95Ms.baseline), milliseconds(op.latencyP95Ms.candidate), relative(op.latencyP95Ms), ''],
   );
@@ -109,3 +115,4 @@ function attemptCurveRow(stats: CellComparison['stats']): string[][] | undefined
     [`pass^${hat.k}`, percent(hat.baseline), percent(hat.candidate), change(hat.baseline, hat.candidate), 'all k attempts pass'],
   ];
 }
+

@@ -1,9 +1,24 @@
 /** The console summary: one row per cell (prompt version × model), printed at the end of a run. */
 import type { RecordSummary } from '../records/types.js';
-import { percent, signedPoints } from './format.js';
+import { fixed, percent, signedPoints } from './format.js';
 
 export function formatSummaryTable(suite: string, summary: RecordSummary): string {
-  const header = ['version', 'model', 'samples', 'pass rate (95% CI)', 'mean score', 'errors', 'cost $', 'p50 ms', 'p95 ms'];
+  // Time to first token and prompt caching get columns only when some cell has them.
+  const streamed = summary.cells.some((cell) => cell.ttftMs);
+  const cached = summary.cells.some((cell) => cell.cache);
+  const header = [
+    'version',
+    'model',
+    'samples',
+    'pass rate (95% CI)',
+    'mean score',
+    'errors',
+    'cost $',
+    'p50 ms',
+    'p95 ms',
+    ...(streamed ? ['ttft p50', 'ttft p95'] : []),
+    ...(cached ? ['cache hits', 'cache read tok', 'cache saved $'] : []),
+  ];
   const rows = summary.cells.map((cell) => {
     const errors = Object.entries(cell.errors)
       .map(([kind, count]) => `${kind}:${count}`)
@@ -19,6 +34,8 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
       cell.costUsd.toFixed(4),
       cell.latencyMs.p50 === null ? '—' : String(cell.latencyMs.p50),
       cell.latencyMs.p95 === null ? '—' : String(cell.latencyMs.p95),
+      ...(streamed ? [fixed(cell.ttftMs?.p50, 0), fixed(cell.ttftMs?.p95, 0)] : []),
+      ...(cached ? (cell.cache ? [percent(cell.cache.hitRate), String(cell.cache.readTokens), cell.cache.savedUsd.toFixed(4)] : ['—', '—', '—']) : []),
     ];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
@@ -73,4 +90,17 @@ export function formatFieldAccuracyTable(summary: RecordSummary): string | undef
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => row.map((text, column) => text.padEnd(widths[column]!)).join('  ').trimEnd();
   return ['field accuracy (how often each field was right):', line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Which tools each cell's answers called (shown only when some answer called a tool). */
+export function formatToolCallLines(summary: RecordSummary): string | undefined {
+  const cells = summary.cells.filter((cell) => cell.toolCalls);
+  if (cells.length === 0) return undefined;
+  const lines = cells.map((cell) => {
+    const calls = Object.entries(cell.toolCalls!.byTool)
+      .map(([name, count]) => `${name} ×${count}`)
+      .join(', ');
+    return `  ${cell.version} × ${cell.model}: ${cell.toolCalls!.answers} of ${cell.samples} answers called tools (${calls})`;
+  });
+  return ['tool calls:', ...lines].join('\n');
 }

@@ -3,8 +3,10 @@
  * through `baseURL` (or `ANTHROPIC_BASE_URL`). It validates requests the way the API does (unknown
  * fields, parameters a model rejects, max_tokens above the model's maximum, thinking settings,
  * structured-output schemas outside the supported subset → 400 with the API's error shape),
- * answers the way current models do (a thinking block, the answer over several text blocks,
- * `model_context_window_exceeded`), paces with per-family token buckets and `anthropic-ratelimit-*`
+ * validates content the way the API does (turns and content blocks, documents and images, tools,
+ * tool choice, prefill, cache marks), answers the way current models do (a thinking block, the
+ * answer over several text blocks, tool calls, `model_context_window_exceeded`), keeps a prompt
+ * cache (marked prefixes are written, then read back, per model and TTL), paces with per-family token buckets and `anthropic-ratelimit-*`
  * headers, serves count_tokens, batches and model lookups, injects scripted or seeded-random
  * faults, and logs every request so tests can prove retries, pacing and that nothing was lost or
  * sent twice.
@@ -12,16 +14,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FakeBatchStore, batchCreateProblem, type BatchOutcome } from './fakeBatches.js';
+import { FakePromptCache } from './fakeCache.js';
+import { MAX_REQUEST_BYTES } from './fakeContent.js';
 import { describeFault, randomFaultSource, type Fault, type FaultRates } from './fakeFaults.js';
-import { defaultFamilyLimits, fakeFamily, fakeModelsFromTable, lookupFakeModel, thinkingOf, type FakeModel, type FamilyLimits } from './fakeModels.js';
+import { DEFAULT_MIN_CACHEABLE_TOKENS, defaultFamilyLimits, fakeFamily, fakeModelsFromTable, lookupFakeModel, thinkingOf, type FakeModel, type FamilyLimits } from './fakeModels.js';
 import { FamilyRateLimits } from './fakeRateLimits.js';
 import {
   buildMessage,
   defaultReply,
   errorBody,
   errorTypeForStatus,
-  fakeTokenCount,
-  promptText,
+  fakePromptTokens,
   streamEvents,
   type FakeReply,
   type MessagesRequestBody,
@@ -75,7 +78,7 @@ export interface FakeAnthropic {
   script(route: FakeRoute, faults: Fault[]): void;
   /** From now on, draw a fault for every `/v1/messages` request from a seeded PRNG. */
   faultsAtRandom(seed: number, rates: FaultRates): void;
-  /** Forget queued and random faults and empty the log (between tests sharing one fake). */
+  /** Forget queued and random faults, the prompt cache and the log (between tests sharing one fake). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -131,6 +134,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   let baseUrl = '';
   let requestCounter = 0;
   const familyLimits = new FamilyRateLimits((family) => ({ ...defaultFamilyLimits(family), ...options.rateLimits?.[family] }));
+  const promptCache = new FakePromptCache();
 
   function messageFor(body: MessagesRequestBody, id: string, model: FakeModel, reply: FakeReply): Record<string, unknown> {
     const display = (body.thinking as { display?: unknown } | undefined)?.display;
@@ -138,6 +142,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       thinking: thinkingIsOn(body, model),
       thinkingOmitted: display === 'omitted',
       contextWindow: model.maxInputTokens,
+      cache: promptCache.use(id.replace(/-\d{8}$/, ''), body, model.minCacheableTokens ?? DEFAULT_MIN_CACHEABLE_TOKENS),
     });
   }
 
@@ -161,7 +166,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   function promptTooLong(body: MessagesRequestBody): RequestProblem | undefined {
     const model = lookupFakeModel(models, body.model);
     if (!model) return undefined;
-    const promptTokens = fakeTokenCount(promptText(body));
+    const promptTokens = fakePromptTokens(body);
     if (promptTokens > model.maxInputTokens) return invalid(`prompt is too long: ${promptTokens} tokens > ${model.maxInputTokens} maximum`);
     if (model.lifecycle === 'retired') return { status: 404, type: 'not_found_error', message: `model: ${String(body.model)} has been retired` };
     return undefined;
@@ -395,6 +400,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       sendError(res, entry, 400, 'request body is not valid JSON');
       return;
     }
+    if (Buffer.byteLength(raw) > MAX_REQUEST_BYTES) {
+      sendError(res, entry, 413, `Request exceeds the maximum allowed number of bytes (${MAX_REQUEST_BYTES}).`, 'request_too_large');
+      return;
+    }
     if (route === '/v1/messages' || route === '/v1/messages/count_tokens') {
       const problem = validateRequest(parsed, models, route === '/v1/messages' ? 'messages' : 'count_tokens');
       if (problem) {
@@ -413,7 +422,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (fault !== undefined && applyStatusFault(fault, res, entry)) return;
 
     if (route === '/v1/messages') handleMessages(parsed as MessagesRequestBody, fault, res, entry);
-    else if (route === '/v1/messages/count_tokens') send(res, entry, 200, { input_tokens: fakeTokenCount(promptText(parsed as MessagesRequestBody)) });
+    else if (route === '/v1/messages/count_tokens') send(res, entry, 200, { input_tokens: fakePromptTokens(parsed as MessagesRequestBody) });
     else if (route === '/v1/messages/batches') handleBatches(req, path, parsed, res, entry);
     else handleModel(path, res, entry);
   }
@@ -447,6 +456,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     reset() {
       scripts.clear();
       randomFault = undefined;
+      promptCache.clear();
       log.length = 0;
     },
     close() {

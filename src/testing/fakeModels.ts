@@ -14,6 +14,10 @@ export interface FakeModel {
   acceptsSamplingParams?: boolean;
   /** False: `tool_choice` of type `any` or `tool` is answered with 400. Default true. */
   acceptsForcedToolChoice?: boolean;
+  /** False: a conversation ending with an assistant turn (prefill) is answered with 400. Default true. */
+  acceptsPrefill?: boolean;
+  /** The shortest prefix that is cached; a shorter marked prefix is neither written nor read. Default 1 024. */
+  minCacheableTokens?: number;
   /** Thinking types accepted and the default when the request sets none. Default: enabled/disabled, off. */
   thinking?: { default: ThinkingType; types: ThinkingType[] };
   /** Rate-limit pool. Default: derived from the id (`claude-haiku-4-5` → `haiku-4`). */
@@ -50,6 +54,7 @@ export function defaultFamilyLimits(family: string): FamilyLimits {
 }
 
 export const DEFAULT_MAX_TOKENS = 64_000;
+export const DEFAULT_MIN_CACHEABLE_TOKENS = 1_024;
 
 /** Every model of the (possibly overridden) table, as the fake serves it. */
 export function fakeModelsFromTable(table: ModelTable = loadModelTable()): Record<string, FakeModel> {
@@ -61,6 +66,8 @@ export function fakeModelsFromTable(table: ModelTable = loadModelTable()): Recor
       family: familyOf(id, info),
       acceptsSamplingParams: info.acceptsSamplingParams ?? true,
       acceptsForcedToolChoice: info.acceptsForcedToolChoice ?? true,
+      acceptsPrefill: info.acceptsPrefill ?? true,
+      ...(info.minCacheableTokens !== undefined && { minCacheableTokens: info.minCacheableTokens }),
       ...(info.maxOutputTokens !== undefined && { maxTokens: info.maxOutputTokens }),
       ...(info.thinking !== undefined && { thinking: info.thinking }),
       ...(info.retiresAt !== undefined && { retiresAt: info.retiresAt }),

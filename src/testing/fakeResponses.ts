@@ -2,8 +2,9 @@
  * Bodies the fake Messages API sends: messages, SSE event sequences and error envelopes. Answers
  * look like current models' answers: a thinking block first when the model thinks, the answer
  * split over several text blocks (so a client that reads only `content[0].text` gets the wrong
- * answer), `max_tokens` covering thinking plus answer, stop sequences honoured, and
- * `model_context_window_exceeded` when the answer runs into the end of the context window.
+ * answer), tool calls as `tool_use` blocks after the text (stop reason `tool_use`), `max_tokens`
+ * covering thinking plus answer, stop sequences honoured, prompt-cache reads and writes in the
+ * usage, and `model_context_window_exceeded` when the answer runs into the end of the context window.
  */
 
 export interface FakeUsage {
@@ -20,6 +21,8 @@ export interface FakeReply {
   usage?: Partial<FakeUsage>;
   /** Thinking text when the model thinks; default: a short deterministic note. `null`: no thinking block. */
   thinking?: string | null;
+  /** Tools the answer calls, in order (`tool_use` blocks after the text); the stop reason becomes `tool_use`. */
+  toolCalls?: Array<{ name: string; input: Record<string, unknown>; id?: string }>;
 }
 
 /** The subset of a Messages request body the fake reads. */
@@ -27,7 +30,7 @@ export interface MessagesRequestBody {
   model?: string;
   max_tokens?: number;
   system?: string | { type: string; text?: string }[];
-  messages?: { role: string; content: string | { type: string; text?: string }[] }[];
+  messages?: { role: string; content: string | { type: string; text?: string; source?: { type?: string; data?: string } }[] }[];
   stream?: boolean;
   stop_sequences?: string[];
   [key: string]: unknown;
@@ -40,12 +43,41 @@ export interface BuildOptions {
   thinkingOmitted?: boolean;
   /** The model's context window: an answer that would run past it stops with model_context_window_exceeded. */
   contextWindow?: number;
+  /** Prompt-cache reads and writes of this request (from the fake's prompt cache). */
+  cache?: { read: number; write5m: number; write1h: number };
 }
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((block) => (typeof block?.text === 'string' ? block.text : '')).join('');
+  return content.map(blockText).join('');
+}
+
+/** What a block counts as in the fake's tokenizer: its text, a text document's text, a tool result's text. */
+function blockText(block: unknown): string {
+  const value = block as { type?: unknown; text?: unknown; source?: { type?: unknown; data?: unknown }; content?: unknown; input?: unknown } | null;
+  if (typeof value?.text === 'string') return value.text;
+  if (value?.type === 'document' && value.source?.type === 'text' && typeof value.source.data === 'string') return value.source.data;
+  if (value?.type === 'tool_result') return textOf(value.content);
+  if (value?.type === 'tool_use') return JSON.stringify(value.input ?? {});
+  return '';
+}
+
+/** Tokens of the binary parts of a request (PDFs and images count a token per four base64 characters) and of its tool definitions. */
+function nonTextTokens(body: MessagesRequestBody): number {
+  let chars = Array.isArray(body.tools) ? JSON.stringify(body.tools).length : 0;
+  for (const message of body.messages ?? []) {
+    if (!Array.isArray(message.content)) continue;
+    for (const block of message.content) {
+      if (block.source?.type === 'base64' && typeof block.source.data === 'string') chars += block.source.data.length;
+    }
+  }
+  return Math.ceil(chars / 4);
+}
+
+/** Input tokens of a request as the fake counts them (count_tokens, usage, the context window). */
+export function fakePromptTokens(body: MessagesRequestBody): number {
+  return fakeTokenCount(promptText(body)) + nonTextTokens(body);
 }
 
 /** All prompt text of a request: system plus every message. */
@@ -107,13 +139,16 @@ function applyStopSequences(text: string, stops: string[] | undefined): { text: 
 
 export function buildMessage(body: MessagesRequestBody, reply: FakeReply, options: BuildOptions = { thinking: false }): Record<string, unknown> {
   messageCounter += 1;
-  const inputTokens = reply.usage?.input_tokens ?? fakeTokenCount(promptText(body));
+  const promptTokens = fakePromptTokens(body);
+  const cache = options.cache ?? { read: 0, write5m: 0, write1h: 0 };
+  const inputTokens = reply.usage?.input_tokens ?? Math.max(0, promptTokens - cache.read - cache.write5m - cache.write1h);
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : Number.POSITIVE_INFINITY;
-  const windowLeft = options.contextWindow !== undefined ? options.contextWindow - fakeTokenCount(promptText(body)) : Number.POSITIVE_INFINITY;
+  const windowLeft = options.contextWindow !== undefined ? options.contextWindow - promptTokens : Number.POSITIVE_INFINITY;
   const budget = Math.min(maxTokens, windowLeft);
   const budgetReason = windowLeft < maxTokens ? 'model_context_window_exceeded' : 'max_tokens';
 
-  let stopReason = reply.stopReason ?? 'end_turn';
+  const toolCalls = reply.toolCalls ?? [];
+  let stopReason = reply.stopReason ?? (toolCalls.length > 0 ? 'tool_use' : 'end_turn');
   let stopSequence: string | null = null;
   const thinkingWanted = options.thinking && reply.thinking !== null && stopReason !== 'refusal';
   let thinking = thinkingWanted ? (reply.thinking ?? defaultThinking(body)) : undefined;
@@ -145,14 +180,22 @@ export function buildMessage(body: MessagesRequestBody, reply: FakeReply, option
     content.push({ type: 'thinking', thinking: options.thinkingOmitted ? '' : thinking, signature: `sig_fake_${messageCounter}` });
   }
   content.push(...textBlocks(text, body.output_config !== undefined && (body.output_config as { format?: unknown }).format != null));
+  // Tool calls survive only an answer that ended by calling them (not one cut at max_tokens).
+  const calls = stopReason === 'tool_use' ? toolCalls : [];
+  for (const [i, call] of calls.entries()) {
+    content.push({ type: 'tool_use', id: call.id ?? `toolu_fake_${messageCounter}_${i}`, name: call.name, input: call.input, caller: { type: 'direct' } });
+  }
+  const toolTokens = calls.reduce((total, call) => total + fakeTokenCount(JSON.stringify(call.input)), 0);
 
-  const outputTokens = reply.usage?.output_tokens ?? Math.max(1, thinkingTokens + fakeTokenCount(text));
+  const outputTokens = reply.usage?.output_tokens ?? Math.max(1, thinkingTokens + fakeTokenCount(text) + toolTokens);
+  const writes = cache.write5m + cache.write1h;
   const usage: FakeUsage = {
     input_tokens: inputTokens,
     output_tokens: outputTokens,
-    cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? 0,
-    cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
+    cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? writes,
+    cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? cache.read,
   };
+  const scripted = reply.usage?.cache_creation_input_tokens !== undefined;
   return {
     id: `msg_fake_${messageCounter.toString().padStart(6, '0')}`,
     type: 'message',
@@ -169,7 +212,9 @@ export function buildMessage(body: MessagesRequestBody, reply: FakeReply, option
     diagnostics: null,
     usage: {
       ...usage,
-      cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens ?? 0, ephemeral_1h_input_tokens: 0 },
+      cache_creation: scripted
+        ? { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens ?? 0, ephemeral_1h_input_tokens: 0 }
+        : { ephemeral_5m_input_tokens: cache.write5m, ephemeral_1h_input_tokens: cache.write1h },
       inference_geo: typeof body.inference_geo === 'string' && body.inference_geo !== 'global' ? body.inference_geo : null,
       output_tokens_details: thinking !== undefined ? { thinking_tokens: thinkingTokens } : null,
       server_tool_use: null,
@@ -225,7 +270,7 @@ function chunksOf(text: string, size: number): string[] {
  * after that many deltas with an `error` event of type overloaded_error.
  */
 export function streamEvents(message: Record<string, unknown>, failAfterDeltas?: number): string[] {
-  const content = message.content as { type: string; text?: string; thinking?: string; signature?: string }[];
+  const content = message.content as { type: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown }[];
   const usage = message.usage as FakeUsage & { output_tokens_details?: unknown };
   const events = [
     sse('message_start', {
@@ -244,6 +289,13 @@ export function streamEvents(message: Record<string, unknown>, failAfterDeltas?:
         deltas += 1;
       }
       if (!failed()) events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }));
+    } else if (block.type === 'tool_use') {
+      events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {}, caller: { type: 'direct' } } }));
+      for (const piece of chunksOf(JSON.stringify(block.input ?? {}), 16)) {
+        if (failed()) break;
+        events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }));
+        deltas += 1;
+      }
     } else {
       events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: null } }));
       for (const piece of chunksOf(block.text ?? '', 16)) {

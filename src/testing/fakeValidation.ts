@@ -1,10 +1,13 @@
 /**
  * Request validation of the fake Messages API, in the API's order and wording style: the body's
- * shape first (unknown and missing fields), then what the model accepts (max_tokens, sampling
- * parameters, thinking, forced tool choice), then structured-output schemas. Each problem is a 400
+ * shape first (unknown and missing fields), then its content (system blocks, turns and content
+ * blocks, tools, tool choice, cache marks: see fakeContent.ts), then what the model accepts
+ * (max_tokens, sampling parameters, thinking, forced tool choice, prefill), then structured-output
+ * schemas. Each problem is a 400
  * `invalid_request_error` (404 `not_found_error` for an unknown model), as the API answers.
  */
 import { DEFAULT_MAX_TOKENS, lookupFakeModel, thinkingOf, type FakeModel } from './fakeModels.js';
+import { contentProblem, toolChoiceTargetProblem } from './fakeContent.js';
 import { unsupportedSchemaConstruct } from './fakeSchema.js';
 
 export interface RequestProblem {
@@ -60,6 +63,8 @@ export function validateRequest(body: unknown, models: Record<string, FakeModel>
 
   const shape = checkShape(request, route);
   if (shape) return shape;
+  const content = contentProblem(request);
+  if (content) return invalid(content);
 
   const model = lookupFakeModel(models, request.model);
   if (!model) return { status: 404, type: 'not_found_error', message: `model: ${String(request.model)}` };
@@ -85,6 +90,7 @@ function checkShape(request: Record<string, unknown>, route: ValidatedRoute): Re
   if (request.system !== undefined && typeof request.system !== 'string' && !Array.isArray(request.system)) {
     return invalid('system: Input should be a string or a list of text blocks');
   }
+  if (request.stream !== undefined && typeof request.stream !== 'boolean') return invalid('stream: Input should be a valid boolean');
   if (request.stop_sequences !== undefined) {
     const stops = request.stop_sequences;
     if (!Array.isArray(stops) || !stops.every((s) => typeof s === 'string' && s.trim() !== '')) {
@@ -110,7 +116,9 @@ function checkModelAccepts(request: Record<string, unknown>, id: string, model: 
   }
   const thinking = thinkingProblem(request, id, model);
   if (thinking) return thinking;
-  return toolChoiceProblem(request, id, model);
+  const target = toolChoiceProblem(request, id, model) ?? toolChoiceTargetProblem(request);
+  if (target) return typeof target === 'string' ? invalid(target) : target;
+  return prefillProblem(request, model);
 }
 
 /** Whether the request's thinking setting (or the model's default) makes the model think. */
@@ -154,6 +162,14 @@ function toolChoiceProblem(request: Record<string, unknown>, id: string, model: 
   }
   if (thinkingIsOn(request, model)) return invalid('Thinking may not be enabled when tool_choice forces tool use.');
   return undefined;
+}
+
+/** A last turn from the assistant is a prefill, which Opus and Sonnet 4.6 and newer reject. */
+function prefillProblem(request: Record<string, unknown>, model: FakeModel): RequestProblem | undefined {
+  if (model.acceptsPrefill !== false) return undefined;
+  const last = (request.messages as { role?: unknown }[]).at(-1);
+  if (last?.role !== 'assistant') return undefined;
+  return invalid('This model does not support assistant message prefill. The conversation must end with a user message.');
 }
 
 function checkOutputConfig(config: unknown): RequestProblem | undefined {

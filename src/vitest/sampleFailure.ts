@@ -20,6 +20,7 @@ export function describeSampleFailure(sample: SampleRecord): SampleFailure {
     lines.push(`score ${sample.score.toFixed(2)}, ${failedCount(sample.scores)} of ${sample.scores.length} scorers failed`);
   }
   lines.push(...scoreLines(sample.scores, '  '));
+  for (const call of sample.toolCalls ?? []) lines.push(`  tool call: ${call.name} ${JSON.stringify(call.input)}`);
   const failure: SampleFailure = { message: lines.join('\n') };
   if (sample.expected !== undefined && sample.output !== null) {
     failure.diff = { actual: comparableOutput(sample.output, sample.expected), expected: sample.expected };

@@ -116,6 +116,27 @@ describe('example prompt versions', () => {
       }
     }
   });
+
+  it('render every support case as a conversation: few-shot turns, then the policy PDF and the message, with two tools and a cached system block', async () => {
+    const [versions, dataset] = await Promise.all([loadPromptVersions('suites/support/prompts'), loadDataset('fixtures/support/cases.yaml')]);
+    expect(dataset.cases.length).toBeGreaterThanOrEqual(16);
+    for (const version of versions) {
+      const compiled = compilePrompt(version, { files: { baseDir: 'fixtures/support', root: '.' } });
+      expect(compiled.shape).toEqual({ conversation: true, prefill: false });
+      for (const goldenCase of dataset.cases) {
+        const rendered = compiled.render(goldenCase.vars, goldenCase.id);
+        expect(rendered.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+        const last = rendered.messages[4]!.content as Array<{ type: string; text?: string; source?: { mediaType: string } }>;
+        expect(last[0]).toMatchObject({ type: 'document', source: { mediaType: 'application/pdf' } });
+        expect(last[1]!.text).toBe(goldenCase.vars['message']);
+        expect((rendered.system as Array<{ cacheControl?: unknown }>)[0]!.cacheControl).toEqual({ type: 'ephemeral', ttl: '5m' });
+        expect(rendered.tools!.map((t) => t.name)).toEqual(['lookup_invoice', 'create_refund']);
+        const expected = goldenCase.expected as { tool: string | null; input?: Record<string, unknown>; mentions?: string[]; reply?: string };
+        if (expected.tool) expect(expected.input?.['invoice_number'], goldenCase.id).toMatch(/^INV-\d{5}$/);
+        else for (const mention of expected.mentions ?? []) expect(expected.reply, goldenCase.id).toContain(mention);
+      }
+    }
+  });
 });
 
 // --- the synthetic model --------------------------------------------------------------------

@@ -19,7 +19,11 @@ async function replayRun(suiteFile: string, runDir: string) {
 }
 
 describe('the offline example', () => {
-  for (const suiteFile of ['suites/triage/triage.eval.ts', 'suites/summarize/summarize.eval.ts']) {
+  for (const [suiteFile, minSamples] of [
+    ['suites/triage/triage.eval.ts', 120],
+    ['suites/summarize/summarize.eval.ts', 120],
+    ['suites/support/support.eval.ts', 54],
+  ] as const) {
     it(`${suiteFile} replays every sample from its recordings, byte-identically each time`, async () => {
       const first = await replayRun(suiteFile, join(scratch, `${suiteFile}-a`));
       const second = await replayRun(suiteFile, join(scratch, `${suiteFile}-b`));
@@ -27,7 +31,7 @@ describe('the offline example', () => {
       expect(first.summary!.totals.infrastructureErrors).toBe(0);
       expect(first.summary!.cells).toHaveLength(4);
       for (const cell of first.summary!.cells) {
-        expect(cell.samples).toBeGreaterThanOrEqual(120);
+        expect(cell.samples).toBeGreaterThanOrEqual(minSamples);
         expect(cell.passRate).toBeGreaterThan(0.5);
         expect(cell.passRate).toBeLessThan(1);
       }
@@ -37,4 +41,15 @@ describe('the offline example', () => {
       expect(second.summary).toEqual(first.summary);
     });
   }
+
+  it('the support suite replays its tool calls, prompt-cache usage and time to first token', async () => {
+    const result = await replayRun('suites/support/support.eval.ts', join(scratch, 'support-figures'));
+    for (const cell of result.summary!.cells) {
+      expect(cell.toolCalls!.answers).toBeGreaterThan(10);
+      expect(Object.keys(cell.toolCalls!.byTool).sort()).toEqual(['create_refund', 'lookup_invoice']);
+      expect(cell.cache!.hitRate).toBeGreaterThan(0.8);
+      expect(cell.cache!.savedUsd).toBeGreaterThan(0);
+      expect(cell.ttftMs!.p50).toBeLessThan(cell.latencyMs.p50!);
+    }
+  });
 });

@@ -59,7 +59,7 @@ describe('judgeComparison', () => {
       id: 'scripted',
       async generate(request) {
         requests.push(request);
-        const a = /<output_a>\n([\s\S]*?)\n<\/output_a>/.exec(request.messages[0]!.content)?.[1] ?? '';
+        const a = /<output_a>\n([\s\S]*?)\n<\/output_a>/.exec(request.messages[0]!.content as string)?.[1] ?? '';
         return { text: JSON.stringify({ reasoning: 'r', preference: a.startsWith('better') ? 'A' : 'B' }), stopReason: 'end_turn', latencyMs: 1 };
       },
     };
@@ -70,7 +70,7 @@ describe('judgeComparison', () => {
     expect(summaries[0]).toMatchObject({ model: 'judge-model', wins: 2, ties: 0, losses: 0, unscored: 0, winRate: 1 });
     expect(summaries[0]!.perCase.map((c) => c.caseId)).toEqual(['c1', 'c2']);
     expect(requests).toHaveLength(4);
-    const tasks = requests.map((r) => /<task>\n([\s\S]*?)\n<\/task>/.exec(r.messages[0]!.content)?.[1]);
+    const tasks = requests.map((r) => /<task>\n([\s\S]*?)\n<\/task>/.exec(r.messages[0]!.content as string)?.[1]);
     // c2's candidate prompt is not stored: the baseline's prompt stands in.
     expect(new Set(tasks)).toEqual(new Set(['[system]\nBe brief.\n\n[user]\nSummarize c1', 'Summarize c2']));
     expect(requests.every((r) => r.model === 'judge-model' && r.outputSchema !== undefined)).toBe(true);

@@ -7,6 +7,7 @@ import { promptTaskText } from '../../src/judge/pairwiseComparison.js';
 import { rubric } from '../../src/judge/rubric.js';
 import { judgeTaskText } from '../../src/judge/taskText.js';
 import type { GenerationRequest, Provider } from '../../src/providers/types.js';
+import { promptStoreLine } from '../../src/records/promptStore.js';
 import { runScorer } from '../../src/scoring/types.js';
 import { makeSample, verdicts } from './helpers.js';
 
@@ -63,8 +64,43 @@ describe('one task text for every judge', () => {
 
   it('pairwise reads a stored prompt exactly as the rubric judge reads the request it came from', () => {
     const sample = makeSample('x');
-    const stored = { hash: 'h', system: sample.request.system!, user: sample.request.messages[0]!.content };
+    const stored = { hash: 'h', system: sample.request.system as string, user: sample.request.messages[0]!.content as string };
     expect(promptTaskText(stored)).toBe(judgeTaskText(sample.request));
     expect(promptTaskText({ hash: 'h', user: 'Only a user turn' })).toBe('Only a user turn');
+  });
+
+  it('a conversation prompt reaches the rubric judge turn by turn, and pairwise reads its stored line the same way', async () => {
+    const request: GenerationRequest = {
+      model: 'claude-haiku-4-5',
+      maxTokens: 100,
+      system: [{ type: 'text', text: 'You are support.', cacheControl: { type: 'ephemeral', ttl: '5m' } }],
+      messages: [
+        { role: 'user', content: 'How do I export?' },
+        { role: 'assistant', content: 'Reports → Export.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'document', source: { type: 'text', mediaType: 'text/plain', data: 'Refunds within 30 days.' }, title: 'Refund policy' },
+            { type: 'text', text: 'Can I get a refund?' },
+          ],
+        },
+      ],
+      tools: [{ name: 'lookup_invoice', inputSchema: { type: 'object' } }],
+    };
+    const task = '[system]\nYou are support.\n\n[user]\nHow do I export?\n\n[assistant]\nReports → Export.\n\n[user]\n[document: Refund policy]\n\nCan I get a refund?';
+    expect(judgeTaskText(request)).toBe(task);
+    expect(promptTaskText(promptStoreLine(request))).toBe(task);
+
+    const requests: GenerationRequest[] = [];
+    const judge: Provider = {
+      id: 'capture',
+      async generate(judged) {
+        requests.push(judged);
+        return { text: verdicts({ brief: 'pass' }), stopReason: 'end_turn', latencyMs: 1 };
+      },
+    };
+    const scorer = rubric({ criteria: [{ id: 'brief', description: 'Brief', pass: 'short', fail: 'long' }], judge, model: 'judge-model' });
+    await runScorer(scorer, { ...makeSample('Yes, within 30 days.'), request }, { signal: new AbortController().signal });
+    expect(requests[0]!.messages[0]!.content).toContain(`<task>\n${task}\n</task>`);
   });
 });

@@ -25,6 +25,7 @@ describe('compilePrompt: rendering', () => {
     const compiled = compilePrompt(template('Ticket: {{ticket}}', 'system: You help {{product}} users.'));
     expect(compiled.render({ ticket: '<b>"broken" & stuck</b>', product: 'Acme' }, 'c1')).toEqual({
       system: 'You help Acme users.',
+      messages: [{ role: 'user', content: 'Ticket: <b>"broken" & stuck</b>' }],
       user: 'Ticket: <b>"broken" & stuck</b>',
     });
   });
@@ -136,7 +137,7 @@ describe('compilePrompt: partials', () => {
 });
 
 describe('helpers', () => {
-  const render = (body: string, vars: Record<string, unknown>): string => compilePrompt(template(body)).render(vars, 'c').user;
+  const render = (body: string, vars: Record<string, unknown>): string => compilePrompt(template(body)).render(vars, 'c').user!;
 
   it('json: pretty by default, compact with indent=0', () => {
     expect(render('{{json x}}', { x: { a: [1, 2] } })).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');

@@ -72,7 +72,7 @@ describe('parsePromptFile', () => {
   it('names an unknown front-matter key, its line, the likely key and the allowed ones', () => {
     const error = parseError('---\nid: a\nversion: v1\nmax_tokens: 10\nmodle: x\n---\nhi');
     expect(error.message.split('\n')[0]).toBe(
-      `${FILE}:5: front matter.modle: unknown key "modle" (did you mean "model"? allowed: id, version, description, model, max_tokens, system, stop_sequences, output, variables, params)`,
+      `${FILE}:5: front matter.modle: unknown key "modle" (did you mean "model"? allowed: id, version, description, model, max_tokens, system, stop_sequences, output, variables, params, tools, tool_choice, stream)`,
     );
   });
 

@@ -126,3 +126,60 @@ describe('response cache under concurrency', () => {
     expect(results.map((r) => r.text)).toEqual(Array(8).fill('same'));
   });
 });
+
+describe('record, replay and cache keep everything of a full answer', () => {
+  const rich: Provider = {
+    id: 'rich',
+    async generate() {
+      return {
+        text: 'Let me check.',
+        toolCalls: [
+          { id: 'toolu_1', name: 'lookup_invoice', input: { number: 'INV-10421' } },
+          { id: 'toolu_2', name: 'create_refund', input: { number: 'INV-10421', amount: 49 } },
+        ],
+        thinking: 'Look it up first.',
+        stopReason: 'tool_use',
+        latencyMs: 812.4,
+        ttftMs: 301.6,
+        streamed: true,
+        usage: { inputTokens: 20, outputTokens: 9, cacheReadInputTokens: 1200, cacheCreationInputTokens: 0 },
+      };
+    },
+  };
+  const toolRequest: GenerationRequest = { ...request, tools: [{ name: 'lookup_invoice', inputSchema: { type: 'object' } }], stream: true };
+
+  it('replays tool calls (in order), thinking, streaming and time to first token as recorded', async () => {
+    project = await tempProject();
+    const file = project.path('recordings.jsonl');
+    const recorder = withRecording(rich, file);
+    await recorder.generate(toolRequest, context());
+    await recorder.close!();
+    const replayed = await (await createReplayProvider(file)).generate(toolRequest, context());
+    expect(replayed).toMatchObject({
+      text: 'Let me check.',
+      toolCalls: [
+        { id: 'toolu_1', name: 'lookup_invoice', input: { number: 'INV-10421' } },
+        { id: 'toolu_2', name: 'create_refund', input: { number: 'INV-10421', amount: 49 } },
+      ],
+      thinking: 'Look it up first.',
+      stopReason: 'tool_use',
+      streamed: true,
+      ttftMs: 302,
+      latencyMs: 812,
+      usage: { cacheReadInputTokens: 1200 },
+    });
+    // The same request without stream (or without tools) is another key: it was not recorded.
+    await expect(createReplayProvider(file).then((p) => p.generate({ ...toolRequest, stream: false }, context()))).rejects.toMatchObject({ kind: 'replay_miss' });
+    await expect(createReplayProvider(file).then((p) => p.generate({ ...toolRequest, tools: [] }, context()))).rejects.toMatchObject({ kind: 'replay_miss' });
+  });
+
+  it('the response cache gives the tool calls back', async () => {
+    project = await tempProject();
+    const cached = withCache(rich, project.path('cache'));
+    await cached.generate(toolRequest, context());
+    const hit = await cached.generate(toolRequest, context());
+    expect(hit.cached).toBe(true);
+    expect(hit.toolCalls?.map((call) => call.name)).toEqual(['lookup_invoice', 'create_refund']);
+    expect(hit.ttftMs).toBe(302);
+  });
+});

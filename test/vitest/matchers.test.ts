@@ -70,7 +70,7 @@ describe('toSatisfyRubric', () => {
   const politeJudge: Provider = {
     id: 'fake-judge',
     async generate(request) {
-      const polite = /please|thank/i.test(request.messages[0]!.content);
+      const polite = /please|thank/i.test(request.messages[0]!.content as string);
       return { text: polite ? 'PASS' : 'FAIL', stopReason: 'end_turn', latencyMs: 0 };
     },
   };

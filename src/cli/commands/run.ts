@@ -11,7 +11,7 @@ import type { RecordSummary } from '../../records/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
-import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable } from '../../report/console.js';
+import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
@@ -267,6 +267,8 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
   const record = relative(root, runPaths(result.runDir).record);
   if (result.summary) {
     process.stdout.write(`\n${formatSummaryTable(loaded.suite.name, result.summary)}\n`);
+    const toolCalls = formatToolCallLines(result.summary);
+    if (toolCalls) process.stdout.write(`${toolCalls}\n`);
     const robustness = formatRobustnessTable(result.summary);
     if (robustness) process.stdout.write(`\n${robustness}\n`);
     const fieldAccuracy = formatFieldAccuracyTable(result.summary);

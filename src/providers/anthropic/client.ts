@@ -9,8 +9,11 @@ import { InfrastructureError } from '../../errors.js';
 import { registerSecret } from '../../secrets.js';
 import type { PacingLane, RateLimiter } from '../pacing.js';
 import type { ModelTable } from '../pricing.js';
+import { expectedGenerationMs } from '../streaming.js';
 import { AttemptCounter, countingFetch, type FetchFunction } from './attempts.js';
 import { showSdkDeprecationWarningsOnce } from './sdkWarnings.js';
+
+export { expectedGenerationMs, needsStreaming } from '../streaming.js';
 
 export type ApiKeySource = string | (() => string | Promise<string>);
 
@@ -48,8 +51,9 @@ export interface AnthropicProviderOptions {
   /** Refuse (unsent, `bad_request`) any request whose input exceeds this many tokens. */
   maxInputTokensPerRequest?: number;
   /**
-   * Stream responses (SSE). Default: only when max_tokens needs more than the 10 minutes a
-   * non-streamed request may take (above 21 333).
+   * Stream responses (SSE) of requests that do not say (`GenerationRequest.stream`; the engine
+   * always says). Default: only when max_tokens needs more than the 10 minutes a non-streamed
+   * request may take (above 21 333).
    */
   stream?: boolean;
   /** Headers sent with every request (e.g. a gateway's routing header). */
@@ -66,22 +70,8 @@ export interface AnthropicProviderOptions {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
-/** The SDK's own estimate: an hour for 128 000 output tokens. */
-const MS_PER_OUTPUT_TOKEN = (60 * 60 * 1000) / 128_000;
-/** The SDK's own cap for a non-streamed request; above it, stream. */
-const NON_STREAMING_LIMIT_MS = 10 * 60 * 1000;
 /** The SDK backs off at most 8 s between attempts when the server names no wait. */
 const SDK_MAX_BACKOFF_MS = 8_000;
-
-/** How long an answer of `maxTokens` may take to generate, by the SDK's estimate. */
-export function expectedGenerationMs(maxTokens: number): number {
-  return Math.ceil(MS_PER_OUTPUT_TOKEN * maxTokens);
-}
-
-/** Whether a request of this size should stream: a non-streamed one may take at most 10 minutes. */
-export function needsStreaming(maxTokens: number): boolean {
-  return expectedGenerationMs(maxTokens) > NON_STREAMING_LIMIT_MS;
-}
 
 /**
  * The SDK timeout of one attempt. Non-streamed, it covers the whole answer, so it is at least the

@@ -6,7 +6,7 @@
  * cannot enforce become descriptions); the answer is then checked against the original schema.
  */
 import type { ModelInfo } from '../pricing.js';
-import type { GenerationRequest } from '../types.js';
+import type { CacheControl, ChatMessage, ContentBlock, DocumentBlock, GenerationRequest, ImageBlock, TextBlock, ToolChoice, ToolDefinition } from '../types.js';
 import type { OutputFormatBuilder } from './client.js';
 
 export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
@@ -45,10 +45,14 @@ export function buildMessageParams(request: GenerationRequest, info?: ModelInfo,
   const body: Record<string, unknown> = {
     model: request.model,
     max_tokens: request.maxTokens,
-    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: request.messages.map(apiMessage),
   };
-  if (request.system !== undefined && request.system !== '') body.system = request.system;
+  if (request.system !== undefined && request.system.length > 0) {
+    body.system = typeof request.system === 'string' ? request.system : request.system.map(apiTextBlock);
+  }
   if (request.stopSequences?.length) body.stop_sequences = request.stopSequences;
+  if (request.tools?.length) body.tools = request.tools.map(apiTool);
+  if (request.toolChoice) body.tool_choice = apiToolChoice(request.toolChoice);
 
   const droppedParams: string[] = [];
   const outputConfig: Record<string, unknown> = {};
@@ -66,4 +70,64 @@ export function buildMessageParams(request: GenerationRequest, info?: ModelInfo,
   if (request.outputSchema) outputConfig.format = outputFormat(request.outputSchema);
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
   return { body, droppedParams: droppedParams.sort() };
+}
+
+type ApiBlock = Record<string, unknown>;
+
+function apiCacheControl(block: ApiBlock, cacheControl: CacheControl | undefined): ApiBlock {
+  if (cacheControl) block.cache_control = cacheControl.ttl ? { type: 'ephemeral', ttl: cacheControl.ttl } : { type: 'ephemeral' };
+  return block;
+}
+
+function apiMessage(message: ChatMessage): { role: string; content: string | ApiBlock[] } {
+  return { role: message.role, content: typeof message.content === 'string' ? message.content : message.content.map(apiBlock) };
+}
+
+function apiTextBlock(block: TextBlock): ApiBlock {
+  return apiCacheControl({ type: 'text', text: block.text }, block.cacheControl);
+}
+
+function apiDocument(block: DocumentBlock): ApiBlock {
+  const document: ApiBlock = { type: 'document', source: { type: block.source.type, media_type: block.source.mediaType, data: block.source.data } };
+  if (block.title !== undefined) document.title = block.title;
+  if (block.context !== undefined) document.context = block.context;
+  if (block.citations !== undefined) document.citations = { enabled: block.citations };
+  return apiCacheControl(document, block.cacheControl);
+}
+
+function apiImage(block: ImageBlock): ApiBlock {
+  return apiCacheControl({ type: 'image', source: { type: 'base64', media_type: block.source.mediaType, data: block.source.data } }, block.cacheControl);
+}
+
+/** One content block in the API's shape (snake_case, `cache_control`, sources without our hash and size). */
+export function apiBlock(block: ContentBlock): ApiBlock {
+  switch (block.type) {
+    case 'text':
+      return apiTextBlock(block);
+    case 'document':
+      return apiDocument(block);
+    case 'image':
+      return apiImage(block);
+    case 'tool_use':
+      return apiCacheControl({ type: 'tool_use', id: block.id, name: block.name, input: block.input }, block.cacheControl);
+    case 'tool_result': {
+      const result: ApiBlock = { type: 'tool_result', tool_use_id: block.toolUseId };
+      if (block.content !== undefined) result.content = typeof block.content === 'string' ? block.content : block.content.map(apiBlock);
+      if (block.isError !== undefined) result.is_error = block.isError;
+      return apiCacheControl(result, block.cacheControl);
+    }
+  }
+}
+
+function apiTool(tool: ToolDefinition): ApiBlock {
+  const api: ApiBlock = { name: tool.name, input_schema: tool.inputSchema };
+  if (tool.description !== undefined) api.description = tool.description;
+  return apiCacheControl(api, tool.cacheControl);
+}
+
+function apiToolChoice(choice: ToolChoice): ApiBlock {
+  const api: ApiBlock = { type: choice.type };
+  if (choice.type === 'tool') api.name = choice.name;
+  if (choice.type !== 'none' && choice.disableParallelToolUse !== undefined) api.disable_parallel_tool_use = choice.disableParallelToolUse;
+  return api;
 }

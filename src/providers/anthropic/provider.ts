@@ -174,8 +174,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 
   /** Exact input tokens from count_tokens, asked once per distinct prompt (repeats share it). */
   function countInputTokens(handle: SdkHandle, body: Record<string, unknown>, signal: AbortSignal): Promise<number> {
-    const { model, system, messages, output_config, thinking } = body;
-    const countBody = { model, system, messages, output_config, thinking };
+    const { model, system, messages, output_config, thinking, tools, tool_choice } = body;
+    const countBody = { model, system, messages, output_config, thinking, tools, tool_choice };
     const key = sha256Hex(stableStringify(countBody));
     let pending = counted.get(key);
     if (!pending) {
@@ -256,7 +256,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     key: string,
     stream: boolean,
     signal: AbortSignal,
-  ): Promise<{ message: ApiMessage; requestId: string | undefined }> {
+  ): Promise<{ message: ApiMessage; requestId: string | undefined; firstContentAt?: number }> {
     const timeout = attemptTimeoutMs(body.max_tokens as number, stream, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     // A resent stream spends what is left of the request's attempt budget, not a fresh one.
     const retriesLeft = Math.max(0, maxRetries - handle.attempts.count(key));
@@ -264,8 +264,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     type CreateBody = Parameters<SdkHandle['client']['messages']['create']>[0];
     if (stream) {
       const running = handle.client.messages.stream(body as unknown as CreateBody, requestOptions);
+      // Time to first token: the first streamed content of any kind (thinking, text, tool input).
+      let firstContentAt: number | undefined;
+      running.on('streamEvent', (event) => {
+        if (firstContentAt === undefined && event.type === 'content_block_delta') firstContentAt = performance.now();
+      });
       const message = (await running.finalMessage()) as ApiMessage;
-      return { message, requestId: running.request_id ?? undefined };
+      return { message, requestId: running.request_id ?? undefined, ...(firstContentAt !== undefined && { firstContentAt }) };
     }
     const message = (await handle.client.messages.create({ ...body, stream: false } as unknown as CreateBody, requestOptions)) as ApiMessage & {
       _request_id?: string | null;
@@ -320,12 +325,14 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 
     const family = familyOf(request.model, facts.info);
     const permit = limiter ? await limiter.acquire({ inputTokens: input.tokens, maxOutputTokens: request.maxTokens, family, lane }, signal) : undefined;
-    const stream = options.stream ?? needsStreaming(request.maxTokens);
+    // The request says whether it streams (the engine decides: template, suite, or a large
+    // max_tokens); a request built elsewhere falls back to the provider's option, then to size.
+    const stream = request.stream ?? options.stream ?? needsStreaming(request.maxTokens);
     const key = handle.attempts.begin({ family, lane, maxRetryWaitMs });
     context.deadline?.start(sampleBudgetMs(request.maxTokens, stream, options));
     const started = performance.now();
     try {
-      const { message, requestId } = await send(handle, body, key, stream, signal);
+      const { message, requestId, firstContentAt } = await send(handle, body, key, stream, signal);
       const latencyMs = performance.now() - started;
       const attempts = handle.attempts.end(key);
       const generation: Generation = {
@@ -334,6 +341,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
         attempts,
       };
       if (requestId) generation.requestId = requestId;
+      if (stream) {
+        generation.streamed = true;
+        if (firstContentAt !== undefined) generation.ttftMs = firstContentAt - started;
+      }
       if (droppedParams.length > 0) generation.droppedParams = droppedParams;
       if (generation.usage) {
         permit?.settle({ inputTokens: rateLimitedInputTokens(generation.usage), outputTokens: generation.usage.outputTokens });

@@ -1,11 +1,11 @@
-/** Messages API response → Generation fields (answer text, thinking, stop reason, usage, cost). */
-import { costOfUsage, type ModelInfo } from '../pricing.js';
-import type { Generation, TokenUsage } from '../types.js';
+/** Messages API response → Generation fields (answer text, tool calls, thinking, stop reason, usage, cost). */
+import { cacheSavedUsd, costOfUsage, type ModelInfo } from '../pricing.js';
+import type { Generation, TokenUsage, ToolCall } from '../types.js';
 
 /** The parts of an SDK `Message` this module reads. */
 export interface ApiMessage {
   model?: string;
-  content?: { type: string; text?: string; thinking?: string }[];
+  content?: { type: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown }[];
   stop_reason?: string | null;
   stop_sequence?: string | null;
   stop_details?: Record<string, unknown> | null;
@@ -36,6 +36,18 @@ export function thinkingText(message: ApiMessage): string {
     .filter((block) => block.type === 'thinking' && typeof block.thinking === 'string')
     .map((block) => block.thinking)
     .join('\n\n');
+}
+
+/** The `tool_use` blocks, in the order the answer gave them. */
+export function toolCallsOf(message: ApiMessage): ToolCall[] {
+  const calls: ToolCall[] = [];
+  for (const block of message.content ?? []) {
+    if (block.type !== 'tool_use' || typeof block.name !== 'string') continue;
+    const call: ToolCall = { name: block.name, input: block.input ?? {} };
+    if (typeof block.id === 'string') call.id = block.id;
+    calls.push(call);
+  }
+  return calls;
 }
 
 export function toTokenUsage(usage: NonNullable<ApiMessage['usage']>): TokenUsage {
@@ -75,6 +87,8 @@ export function generationFromMessage(
   };
   if (message.stop_details) generation.stopDetails = { ...message.stop_details };
   if (message.stop_sequence) generation.stopSequence = message.stop_sequence;
+  const toolCalls = toolCallsOf(message);
+  if (toolCalls.length > 0) generation.toolCalls = toolCalls;
   const thinking = thinkingText(message);
   if (thinking) generation.thinking = thinking;
   if (message.model) generation.model = message.model;
@@ -82,6 +96,8 @@ export function generationFromMessage(
     generation.usage = toTokenUsage(message.usage);
     if (info) {
       generation.costUsd = costOfUsage(generation.usage, info, { batch: opts.batch ?? false });
+      const saved = cacheSavedUsd(generation.usage, info, { batch: opts.batch ?? false });
+      if (saved !== undefined) generation.cacheSavedUsd = saved;
       if (opts.pricesAsOf) generation.pricesAsOf = opts.pricesAsOf;
     }
   }

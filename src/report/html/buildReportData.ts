@@ -167,6 +167,8 @@ function toCellView(run: number, cell: CellSummary, threshold: number | null): C
     outputTokens: cell.tokens.output,
     p50Ms: cell.latencyMs.p50,
     p95Ms: cell.latencyMs.p95,
+    ...(cell.ttftMs ? { ttftP50Ms: cell.ttftMs.p50, ttftP95Ms: cell.ttftMs.p95 } : {}),
+    ...(cell.cache ? { cache: { hitRate: cell.cache.hitRate, readTokens: cell.cache.readTokens, savedUsd: cell.cache.savedUsd } } : {}),
     errors: sortedRecord(cell.errors),
     failing: threshold !== null && cell.scored > 0 && cell.passRate < threshold,
     ...(cell.fieldAccuracy ? { fieldAccuracy: cell.fieldAccuracy } : {}),

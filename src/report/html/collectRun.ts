@@ -143,6 +143,8 @@ export function toRepeatView(sample: SampleRecord, context: CollectContext): Rep
   }
   if (sample.error) view.err = { kind: sample.error.kind, message: showText(sample.error.message, context.outputChars).text };
   if (sample.cached) view.cached = 1;
+  if (sample.toolCalls?.length) view.tc = sample.toolCalls.map((call) => showText(`${call.name} ${JSON.stringify(call.input)}`, context.outputChars).text);
+  if (sample.ttftMs !== undefined) view.ttft = sample.ttftMs;
   return view;
 }
 

@@ -1,9 +1,10 @@
 /** A run's stored prompts as the report shows them, keeping only the prompts the report refers to. */
+import type { CanonicalBlock } from '../../providers/content.js';
 import { readPromptStoreLines } from '../../records/promptStore.js';
 import type { PromptStoreLine } from '../../records/types.js';
 import type { Interner } from './interner.js';
 import { showText } from './text.js';
-import type { PromptView } from './types.js';
+import type { PromptPartView, PromptView } from './types.js';
 
 export interface PromptOptions {
   /** Longest prompt part kept (characters). */
@@ -21,6 +22,7 @@ export async function collectPrompts(file: string, wanted: Set<string>, into: Re
 }
 
 function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptView {
+  if (line.user === undefined || (line.system !== undefined && typeof line.system !== 'string')) return conversationView(line, options);
   const user = showText(line.user, options.limit);
   const view: PromptView = { user: lineIndexes(user.text, options.lines) };
   if (user.cut !== undefined) view.userCut = user.cut;
@@ -31,6 +33,60 @@ function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptView
   }
   if (view.userCut !== undefined || view.systemCut !== undefined) options.truncated.prompts++;
   return view;
+}
+
+/** A conversation prompt: system, tools and turns, each as text with its blocks named. */
+function conversationView(line: PromptStoreLine, options: PromptOptions): PromptView {
+  const parts: Array<{ role: string; text: string }> = [];
+  if (line.system !== undefined) parts.push({ role: 'system', text: typeof line.system === 'string' ? line.system : blocksText(line.system) });
+  if (line.tools?.length) {
+    const tools = line.tools.map((tool) =>
+      [`${tool.name}${tool.description ? ` — ${tool.description}` : ''}`, `  input: ${JSON.stringify(tool.inputSchema)}`, ...(tool.cacheControl ? [cacheLine(tool.cacheControl.ttl)] : [])].join('\n'),
+    );
+    if (line.toolChoice) tools.push(`tool choice: ${line.toolChoice.type === 'tool' ? `tool ${line.toolChoice.name}` : line.toolChoice.type}`);
+    parts.push({ role: 'tools', text: tools.join('\n') });
+  }
+  for (const message of line.messages ?? [{ role: 'user' as const, content: line.user ?? '' }]) {
+    parts.push({ role: message.role, text: typeof message.content === 'string' ? message.content : blocksText(message.content) });
+  }
+  let truncated = false;
+  const turns = parts.map(({ role, text }): PromptPartView => {
+    const shown = showText(text, options.limit);
+    const part: PromptPartView = { role, lines: lineIndexes(shown.text, options.lines) };
+    if (shown.cut !== undefined) {
+      part.cut = shown.cut;
+      truncated = true;
+    }
+    return part;
+  });
+  if (truncated) options.truncated.prompts++;
+  return { turns };
+}
+
+function cacheLine(ttl: string | undefined): string {
+  return `⟨cache mark, ${ttl ?? '5m'}⟩`;
+}
+
+function kilobytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Blocks as text: text as is, a document or image as one line naming it (type, size, content hash). */
+function blocksText(blocks: readonly CanonicalBlock[]): string {
+  return blocks
+    .map((block) => {
+      let text: string;
+      if (block.type === 'text') text = block.text;
+      else if (block.type === 'document' || block.type === 'image') {
+        const details = [block.source.mediaType, kilobytes(block.source.bytes), `sha256 ${block.source.sha256.slice(0, 12)}`];
+        if (block.type === 'document' && block.title) details.push(`"${block.title}"`);
+        if (block.type === 'document' && block.citations) details.push('citations');
+        text = `[${block.type}: ${details.join(', ')}]`;
+      } else if (block.type === 'tool_use') text = `[tool call ${block.name} ${JSON.stringify(block.input)}]`;
+      else text = `[tool result for ${block.toolUseId}${block.isError ? ', error' : ''}]\n${typeof block.content === 'string' ? block.content : blocksText(block.content ?? [])}`;
+      return block.cacheControl ? `${text}\n${cacheLine(block.cacheControl.ttl)}` : text;
+    })
+    .join('\n\n');
 }
 
 function lineIndexes(text: string, lines: Interner): number[] {

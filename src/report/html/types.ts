@@ -62,6 +62,11 @@ export interface CellView {
   outputTokens: number;
   p50Ms: number | null;
   p95Ms: number | null;
+  /** Time to first token of the cell's streamed answers. */
+  ttftP50Ms?: number | null;
+  ttftP95Ms?: number | null;
+  /** Prompt caching, when the cell read or wrote the cache. */
+  cache?: { hitRate: number; readTokens: number; savedUsd: number };
   errors: Record<string, number>;
   /** Below the run's threshold. */
   failing: boolean;
@@ -140,15 +145,33 @@ export interface RepeatView {
   stop: string | null;
   err?: { kind: string; message: string };
   cached?: 1;
+  /** Tool calls of the answer, one `name {input JSON}` line each. */
+  tc?: string[];
+  /** Time to first token (streamed answers), ms. */
+  ttft?: number;
 }
 
 /** Prompt texts as indexes of their lines in `strings`: template lines repeat across cases. */
 export interface PromptView {
   system?: number[];
-  user: number[];
+  /** The user message of a one-message prompt. */
+  user?: number[];
   /** Original lengths when truncated. */
   systemCut?: number;
   userCut?: number;
+  /**
+   * Any other prompt, part by part in the order the model reads it: `system`, `tools`, then each
+   * `user` / `assistant` turn; documents and images appear as a line naming them, cache marks as a
+   * line after the block they mark.
+   */
+  turns?: PromptPartView[];
+}
+
+export interface PromptPartView {
+  role: string;
+  lines: number[];
+  /** Original length when truncated. */
+  cut?: number;
 }
 
 export interface RobustnessRow {

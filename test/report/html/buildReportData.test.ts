@@ -59,7 +59,7 @@ describe('buildReportData from an engine run', () => {
     expect(data.verdict.verdict).toBe('fail');
     expect(data.verdict.reasons[0]).toMatch(/v2 × model-a: pass rate 50\.0% is below the threshold 90\.0%/);
     const prompt = data.prompts[data.cases[0]!.candidate!.p]!;
-    expect(prompt.user.map((i) => data.strings[i]).join('\n')).toBe('Say word0.');
+    expect(prompt.user!.map((i) => data.strings[i]).join('\n')).toBe('Say word0.');
     expect(prompt.system!.map((i) => data.strings[i]).join('\n')).toBe('You repeat the word you are given.');
   });
 

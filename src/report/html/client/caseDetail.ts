@@ -117,11 +117,16 @@ function sideColumn(name: string, repeat: RepeatView | undefined, parts: DiffPar
       el('span', null, `tokens ${int(repeat.in)} in / ${int(repeat.out)} out`),
       el('span', null, usd(repeat.usd)),
       el('span', null, ms(repeat.ms)),
+      repeat.ttft !== undefined ? el('span', null, `first token ${ms(repeat.ttft)}`) : null,
       el('span', null, `stop: ${repeat.stop || '—'}`),
       repeat.cached ? el('span', null, 'cached') : null,
     ]),
   );
   if (repeat.err) column.appendChild(el('p', { class: 'err' }, `error ${repeat.err.kind}: ${repeat.err.message}`));
+  if (repeat.tc?.length) {
+    column.appendChild(el('h5', null, 'tool calls'));
+    column.appendChild(el('ol', { class: 'tool-calls mono' }, repeat.tc.map((call) => el('li', null, call))));
+  }
   if (repeat.o !== null) {
     const pre = el('pre', { class: 'out', 'data-side': name });
     if (parts) {
@@ -172,9 +177,15 @@ function promptBlock(row: CaseRow): HTMLElement {
       const prompt = Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined;
       const body: Child[] = [];
       if (!prompt) body.push(el('p', { class: 'sub' }, `The prompt text is not stored with this record (hash ${hash.slice(0, 12)}).`));
-      else {
+      else if (prompt.turns) {
+        const last = prompt.turns.length - 1;
+        prompt.turns.forEach((part, i) => {
+          const title = part.role === 'assistant' && i === last ? 'assistant (prefill)' : part.role;
+          body.push(el('h4', null, title), el('pre', { class: 'out' }, [promptText(part.lines), cutNote(part.cut)]));
+        });
+      } else {
         if (prompt.system !== undefined) body.push(el('h4', null, 'system'), el('pre', { class: 'out' }, [promptText(prompt.system), cutNote(prompt.systemCut)]));
-        body.push(el('h4', null, 'user'), el('pre', { class: 'out' }, [promptText(prompt.user), cutNote(prompt.userCut)]));
+        body.push(el('h4', null, 'user'), el('pre', { class: 'out' }, [promptText(prompt.user ?? []), cutNote(prompt.userCut)]));
       }
       wrap.appendChild(el('details', null, [el('summary', null, `Rendered prompt (${label})`), body]));
     }

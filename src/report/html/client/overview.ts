@@ -87,7 +87,24 @@ function pairsTable(): HTMLElement {
 
 function cellsTable(): HTMLElement {
   const multi = data.runs.length > 1;
-  const head = [...(multi ? ['run'] : []), 'version', 'model', 'samples', 'pass rate [95% CI]', 'mean score [95% CI]', 'cost', 'tokens in / out', 'p50', 'p95', 'errors'];
+  // Time to first token and prompt caching get columns only when some cell has them.
+  const streamed = data.cells.some((c) => c.ttftP50Ms !== undefined);
+  const cached = data.cells.some((c) => c.cache !== undefined);
+  const head = [
+    ...(multi ? ['run'] : []),
+    'version',
+    'model',
+    'samples',
+    'pass rate [95% CI]',
+    'mean score [95% CI]',
+    'cost',
+    'tokens in / out',
+    'p50',
+    'p95',
+    ...(streamed ? ['ttft p50', 'ttft p95'] : []),
+    ...(cached ? ['cache hits', 'cache read', 'cache saved'] : []),
+    'errors',
+  ];
   const rows = data.cells.map((c, i) => {
     const errors = Object.entries(c.errors)
       .map(([kind, count]) => `${kind}: ${count}`)
@@ -103,6 +120,14 @@ function cellsTable(): HTMLElement {
       el('td', { class: 'num' }, `${int(c.inputTokens)} / ${int(c.outputTokens)}`),
       el('td', { class: 'num p50' }, ms(c.p50Ms)),
       el('td', { class: 'num p95' }, ms(c.p95Ms)),
+      ...(streamed ? [el('td', { class: 'num ttft-p50' }, ms(c.ttftP50Ms ?? null)), el('td', { class: 'num ttft-p95' }, ms(c.ttftP95Ms ?? null))] : []),
+      ...(cached
+        ? [
+            el('td', { class: 'num cache-hits' }, c.cache ? pct(c.cache.hitRate) : '—'),
+            el('td', { class: 'num cache-read' }, c.cache ? `${int(c.cache.readTokens)} tok` : '—'),
+            el('td', { class: 'num cache-saved' }, c.cache ? usd(c.cache.savedUsd) : '—'),
+          ]
+        : []),
       el('td', { class: errors ? 'err errors' : 'errors' }, errors || '0'),
     ]);
   });
