@@ -190,7 +190,7 @@ function toRepeat(sample: SampleRecord): BaselineRepeat {
     pass: sample.pass,
     score: sample.score,
     scores,
-    output: sample.error ? null : sample.output,
+    output: sample.output,
     stopReason: sample.stopReason,
     costUsd: sample.costUsd,
     latencyMs: sample.latencyMs,
