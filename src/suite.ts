@@ -4,21 +4,16 @@
  * against the suite file's folder.
  */
 import type { ChaosConfig } from './chaos/config.js';
+import type { VerdictPolicy } from './compare/policy.js';
 import type { CaseSelection } from './datasets/types.js';
 import type { FunctionTarget } from './providers/function.js';
 import type { Provider } from './providers/types.js';
 import type { Scorer } from './scoring/types.js';
 
 export type { ChaosConfig } from './chaos/config.js';
+export type { VerdictPolicy } from './compare/policy.js';
 export type { FunctionAnswer, FunctionTarget, FunctionTargetContext, FunctionTargetResult } from './providers/function.js';
 
-export interface VerdictPolicy {
-  maxPassRateDrop?: number;
-  alpha?: number;
-  maxCostIncrease?: number;
-  maxP95LatencyIncrease?: number;
-  failOnNewErrors?: boolean;
-}
 
 export interface SuiteDefinition {
   name: string;

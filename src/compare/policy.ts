@@ -3,7 +3,21 @@
  * here so a typo in a flag or a suite fails before any record is read.
  */
 import { InputError } from '../errors.js';
-import type { VerdictPolicy } from '../suite.js';
+/**
+ * What a suite (or the config, or compare's flags) asks of a comparison: the tolerance D, the
+ * level alpha, and the hard rules. Unset fields take DEFAULT_POLICY's values.
+ */
+export interface VerdictPolicy {
+  /** The largest pass-rate drop (0..1) that still counts as no worse: D. */
+  maxPassRateDrop?: number;
+  alpha?: number;
+  /** Fail when cost per sample rises by more than this share (0.2 = 20%). */
+  maxCostIncrease?: number;
+  /** Fail when p95 latency rises by more than this share. */
+  maxP95LatencyIncrease?: number;
+  /** Fail when the candidate has an error kind the baseline never had. */
+  failOnNewErrors?: boolean;
+}
 import type { VerdictPolicyResolved } from './types.js';
 
 export const DEFAULT_POLICY: VerdictPolicyResolved = {

@@ -24,7 +24,7 @@ import { formatComparison } from '../../report/compareConsole.js';
 import { formatPairwise } from '../../report/pairwise.js';
 import { renderJUnit } from '../../report/junit.js';
 import { renderMarkdown } from '../../report/markdown.js';
-import type { VerdictPolicy } from '../../suite.js';
+import type { VerdictPolicy } from '../../compare/policy.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
 
 export interface CompareFlags {
