@@ -4,6 +4,8 @@
  */
 import type { Rng } from './random.js';
 
+// Combining marks and joiners as single characters: what must not be split from the one before.
+// eslint-disable-next-line no-misleading-character-class
 const COMBINING_OR_JOINER = /[\p{M}\u200d\ufe00-\ufe0f]/u;
 
 export function isHighSurrogate(code: number): boolean {

@@ -251,7 +251,6 @@ export type VerdictReasonBody =
    */
   | { rule: 'several_cells'; values: { cells: number; alpha: number; falseFailBound: number } };
 
-export type VerdictRule = VerdictReasonBody['rule'];
 
 /** Why a side is incomplete. */
 export interface IncompleteRecord {

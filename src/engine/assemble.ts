@@ -170,12 +170,11 @@ export class RunSession {
           },
         }
       : provider;
-    const self = this;
     return {
       kind,
       provider,
       judge: () => {
-        if (liveJudges) judgeStack ??= self.stack(loaded, 'anthropic', 'judge');
+        if (liveJudges) judgeStack ??= this.stack(loaded, 'anthropic', 'judge');
         return judgeProvider;
       },
       async close() {

@@ -63,11 +63,6 @@ export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): 
   return request;
 }
 
-/** Hash of the rendered prompt: the key of its line in the run's prompt store. */
-export function promptHashOf(rendered: RenderedPrompt): string {
-  return promptStoreLine(rendered).hash;
-}
-
 export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {
   const rendered = planned.prompt.render(planned.case.vars, planned.case.id);
   const request = buildRequest(planned, rendered);

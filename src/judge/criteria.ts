@@ -6,9 +6,6 @@ import { InputError } from '../errors.js';
 
 export type RubricScale = 'pass-fail' | '1-5';
 
-export const SCORE_LEVELS = [1, 2, 3, 4, 5] as const;
-export type ScoreLevel = (typeof SCORE_LEVELS)[number];
-
 export interface Criterion {
   /** Stable id: lower-case letters, digits, `-` and `_`. The judge answers per id. */
   id: string;

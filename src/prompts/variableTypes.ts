@@ -1,7 +1,6 @@
 import type { VariableType } from './types.js';
 import { typeName } from '../datasets/problems.js';
 
-export const VARIABLE_TYPES: readonly VariableType[] = ['string', 'number', 'boolean', 'array', 'object', 'any'];
 
 /** `string` → required string; `string?` → a string the case may leave out. */
 export const DECLARED_TYPE_PATTERN = /^(string|number|boolean|array|object|any)(\?)?$/;

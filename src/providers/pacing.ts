@@ -388,7 +388,7 @@ export class RateLimiter {
    * woken late (a busy event loop) does not leave in a burst with the others woken late.
    */
   private async waitUntil(pool: FamilyPool, start: number, signal: AbortSignal | undefined): Promise<void> {
-    let wait = start - this.now();
+    const wait = start - this.now();
     if (wait > 0) await this.sleep(wait, signal);
     const spacing = pool.requests.msPerUnit(this.targetFraction);
     if (spacing !== undefined) {

@@ -15,7 +15,11 @@ const IMAGE_TOKENS = 1_600;
 const TOOL_PROMPT_TOKENS = 350;
 
 export function estimateTokensOfText(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  return estimateTokensOfChars(text.length);
+}
+
+export function estimateTokensOfChars(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 export function estimateInputTokens(request: GenerationRequest): number {

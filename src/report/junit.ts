@@ -65,7 +65,7 @@ function testCase(c: CaseComparison, className: string): string[] {
 
 /** XML 1.0 forbids most control characters even when escaped: drop them. */
 function clean(value: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
 }
 

@@ -171,7 +171,13 @@ class BoundedCall implements ScorerContext {
 
 function withinBound(result: Promise<Score>, timeoutMs: number, call: BoundedCall, runSignal: AbortSignal): Promise<Score> {
   return new Promise<Score>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (runSignal.aborted) return reject(new ScoringAborted(runSignal.reason));
+    const timer = setTimeout(() => {
+      cleanUp();
+      const timedOut = new ScorerTimedOut(timeoutMs);
+      call.expire(timedOut);
+      reject(timedOut);
+    }, timeoutMs);
     const cleanUp = () => {
       clearTimeout(timer);
       runSignal.removeEventListener('abort', onAbort);
@@ -180,14 +186,7 @@ function withinBound(result: Promise<Score>, timeoutMs: number, call: BoundedCal
       cleanUp();
       reject(new ScoringAborted(runSignal.reason));
     };
-    if (runSignal.aborted) return onAbort();
     runSignal.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => {
-      cleanUp();
-      const timedOut = new ScorerTimedOut(timeoutMs);
-      call.expire(timedOut);
-      reject(timedOut);
-    }, timeoutMs);
     result.then(
       (score) => {
         cleanUp();

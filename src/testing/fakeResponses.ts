@@ -6,6 +6,7 @@
  * covering thinking plus answer, stop sequences honoured, prompt-cache reads and writes in the
  * usage, and `model_context_window_exceeded` when the answer runs into the end of the context window.
  */
+import { estimateTokensOfChars, estimateTokensOfText } from '../providers/tokens.js';
 
 export interface FakeUsage {
   input_tokens: number;
@@ -72,7 +73,7 @@ function nonTextTokens(body: MessagesRequestBody): number {
       if (block.source?.type === 'base64' && typeof block.source.data === 'string') chars += block.source.data.length;
     }
   }
-  return Math.ceil(chars / 4);
+  return estimateTokensOfChars(chars);
 }
 
 /** Input tokens of a request as the fake counts them (count_tokens, usage, the context window). */
@@ -87,9 +88,9 @@ export function promptText(body: MessagesRequestBody): string {
   return parts.join('\n');
 }
 
-/** The fake's tokenizer: one token per four characters, rounded up. */
+/** The fake's tokenizer: one token per four characters, rounded up (the client's own estimate). */
 export function fakeTokenCount(text: string): number {
-  return Math.ceil(text.length / 4);
+  return estimateTokensOfText(text);
 }
 
 export function defaultReply(body: MessagesRequestBody): FakeReply {

@@ -26,10 +26,6 @@ export function inShard(index: number, shard: ShardSpec | null): boolean {
   return shard === null || index % shard.count === shard.index - 1;
 }
 
-export function shardLabel(shard: ShardSpec): string {
-  return `shard ${shard.index}/${shard.count}`;
-}
-
 declare module 'vitest' {
   interface ProvidedContext {
     'promptgold:shard': ShardSpec | null;

@@ -249,7 +249,7 @@ describe('damaged run folders (14.5)', () => {
     await writeFile(`${dir}/meta.json`, meta.slice(0, meta.length / 2));
     const truncated = await runCli(['run', '--resume', dir], project.root);
     expect(truncated.code).toBe(2);
-    expect(truncated.stderr).toMatch(/meta\.json: meta\.json is damaged \(.*\)\n  hint: it holds the run's status/);
+    expect(truncated.stderr).toMatch(/meta\.json: meta\.json is damaged \(.*\)\n {2}hint: it holds the run's status/);
     await rm(`${dir}/meta.json`);
     const missing = await runCli(['run', '--resume', dir], project.root);
     expect(missing.code).toBe(2);

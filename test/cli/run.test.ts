@@ -78,7 +78,7 @@ describe('promptgold run', () => {
 
   it('replays recorded answers, and a replay miss is a per-sample error with how to record (exit 3)', async () => {
     await echoProject({
-      'suites/echo.eval.ts': FUNCTION_SUITE.replace(/provider: async[\s\S]*?\n  \},\n/, "provider: 'replay',\n"),
+      'suites/echo.eval.ts': FUNCTION_SUITE.replace(/provider: async[\s\S]*?\n {2}\},\n/, "provider: 'replay',\n"),
     });
     const result = await runCli(['run'], project.root);
     expect(result.code).toBe(3);
@@ -101,7 +101,7 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['a variable name that is not a name', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('  word: string', '  word: string\n  "my note": string?') }, ['run'], /echo\.v1\.hbs.*variables\.my note.*variable name/],
     ['an invalid JSON Schema in a scorer', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("import { defineSuite, exact } from 'promptgold';", "import { defineSuite, exact, jsonSchema } from 'promptgold';").replace('scorers: [exact()]', "scorers: [jsonSchema({ schema: { type: 'objekt' } })]") }, ['run'], /echo\.eval\.ts.*(invalid JSON Schema|schema)/i],
     ['a prototype path in a CSV header', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './data.csv'), 'suites/data.csv': 'id,word,expected.__proto__.polluted\na,x,YES\n' }, ['run'], /data\.csv:1: expected\.__proto__\.polluted: column "expected\.__proto__\.polluted" uses the reserved name "__proto__"/],
-    ['a regex check the linear-time engine cannot run', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"},"checks":[{"type":"regex","pattern":"^(?!x)"}]}\n' }, ['run'], /data\.jsonl:1: checks\[0\]\.pattern: regular expression \/\^\(\?!x\)\/ uses a negative lookahead.*\n  hint: .*linear-time engine/],
+    ['a regex check the linear-time engine cannot run', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"},"checks":[{"type":"regex","pattern":"^(?!x)"}]}\n' }, ['run'], /data\.jsonl:1: checks\[0\]\.pattern: regular expression \/\^\(\?!x\)\/ uses a negative lookahead.*\n {2}hint: .*linear-time engine/],
     ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
     ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
     ['a missing suite path', {}, ['run', 'suites/nope.eval.ts'], /suites\/nope\.eval\.ts: no such suite file/],
@@ -111,7 +111,7 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
       await echoProject(files);
       const result = await runCli(args, project.root);
       expect(result.stderr).toMatch(message);
-      expect(result.stderr).not.toMatch(/internal error|    at /);
+      expect(result.stderr).not.toMatch(/internal error| {4}at /);
       expect(result.code).toBe(2);
     });
   }

@@ -74,7 +74,7 @@ describe('bad input', () => {
     const old = join(dir, 'old/run.jsonl');
     await writeRecord(old, cases('v1'), { header: { recordVersion: 0 } });
     const current = await writeRecord(join(dir, 'current/run.jsonl'), cases('v1'));
-    await expect(compareRecords(old, current, { root: dir })).rejects.toThrow(/old\/run\.jsonl:1: recordVersion: recordVersion 0 is not supported \(this promptgold reads version 1\)\n  hint: re-run the suite/);
+    await expect(compareRecords(old, current, { root: dir })).rejects.toThrow(/old\/run\.jsonl:1: recordVersion: recordVersion 0 is not supported \(this promptgold reads version 1\)\n {2}hint: re-run the suite/);
     const cli = await runCli(['compare', old, current], dir);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/recordVersion 0 is not supported/);

@@ -39,7 +39,7 @@ afterAll(async () => {
 /** A small XML well-formedness check: balanced tags, quoted attributes, escaped text, legal characters. */
 function assertWellFormedXml(xml: string): void {
   expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
-  // eslint-disable-next-line no-control-regex
+   
   expect(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(xml)).toBe(false);
   const body = xml.slice(xml.indexOf('?>') + 2);
   const stack: string[] = [];

@@ -65,6 +65,9 @@ describe('seeded PRNG', () => {
       for (const item of seededSample(items, 3, seed)) counts[item] = (counts[item] ?? 0) + 1;
     }
     // Each item is expected 600 times; allow generous noise.
-    for (const count of counts) expect(count).toBeGreaterThan(480), expect(count).toBeLessThan(720);
+    for (const count of counts) {
+      expect(count).toBeGreaterThan(480);
+      expect(count).toBeLessThan(720);
+    }
   });
 });

@@ -61,7 +61,7 @@ describe('checkFromSpec', () => {
 
   it('rejects an unknown option (a typo) and lists the accepted ones', () => {
     expect(() => checkFromSpec({ type: 'fuzzy', treshold: 0.7 }, where)).toThrow(
-      /check\.treshold: unknown option "treshold" for a fuzzy check\n  hint: fuzzy checks accept: type, name, field, expected/,
+      /check\.treshold: unknown option "treshold" for a fuzzy check\n {2}hint: fuzzy checks accept: type, name, field, expected/,
     );
   });
 
@@ -133,6 +133,6 @@ describe('tool-call, numeric and extraction checks', () => {
       /checks\[0\]\.fields\.total: a field matcher is "exact", "ignoreCase", "numeric"/,
     );
     expect(() => checkFromSpec({ type: 'extraction', fields: { total: { fuzzy: 0.8, treshold: 1 } } }, at)).toThrow(/checks\[0\]\.fields\.total/);
-    expect(() => checkFromSpec({ type: 'toolCalled', tool: 'a', tol: 1 }, at)).toThrow(/unknown option "tol" for a toolCalled check\n  hint: toolCalled checks accept: type, name, tool, times, not, expected, expectedField/);
+    expect(() => checkFromSpec({ type: 'toolCalled', tool: 'a', tol: 1 }, at)).toThrow(/unknown option "tol" for a toolCalled check\n {2}hint: toolCalled checks accept: type, name, tool, times, not, expected, expectedField/);
   });
 });

@@ -22,6 +22,8 @@ export const zeroWidth: ChaosOperator = {
   family: 'invisible',
   description: 'Inserts zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) between characters.',
   property: SAME_ANSWER,
+  // A class of single invisible characters, joiners included on purpose.
+  // eslint-disable-next-line no-misleading-character-class
   keepsSkeleton: { strip: /[\u200b\u200c\u200d\u2060\ufeff]/gu },
   apply(text, rng) {
     const count = Math.max(1, editCount(text.length, 0.05, 64));
