@@ -2,27 +2,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RecordHeader, SampleRecord } from '../../src/records/types.js';
+import { recordHeader } from '../helpers/builders.js';
 
 export function header(overrides: Partial<RecordHeader> = {}): RecordHeader {
-  return {
-    type: 'header',
-    recordVersion: 1,
-    suite: 'demo',
-    suiteFile: 'suites/demo.eval.ts',
+  return recordHeader({
     prompts: [
       { id: 'demo', version: 'v1', hash: 'hash-v1', file: 'prompts/demo.v1.hbs' },
       { id: 'demo', version: 'v2', hash: 'hash-v2', file: 'prompts/demo.v2.hbs' },
     ],
-    models: ['model-a'],
     dataset: { path: 'cases.jsonl', hash: 'dataset-1', cases: 10 },
     options: { repeats: 1 },
-    planned: 0,
-    planHash: 'plan',
-    git: { commit: null, dirty: null },
-    tool: { name: 'promptgold', version: '0.1.0' },
-    seed: 1,
     ...overrides,
-  };
+  });
 }
 
 export interface SampleSpec {

@@ -4,6 +4,7 @@
  * model rejects (a prefill, a forced tool choice) stops the run before anything is sent; cache
  * marks that cannot pay are warned about; and the summary's figures appear only when there is data.
  */
+import { sampleRecord } from '../helpers/builders.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunSession } from '../../src/engine/assemble.js';
 import { buildRequest } from '../../src/engine/executeSample.js';
@@ -169,25 +170,7 @@ describe('prompt-caching warnings', () => {
 });
 
 describe('the summary', () => {
-  const sample = (overrides: Partial<SampleRecord>): SampleRecord => ({
-    type: 'sample',
-    index: 0,
-    caseId: 'c',
-    promptId: 'p',
-    version: 'v1',
-    model: 'm',
-    repeat: 0,
-    tags: [],
-    promptHash: 'h',
-    output: 'x',
-    stopReason: 'end_turn',
-    scores: [],
-    score: 1,
-    pass: true,
-    costUsd: 0.01,
-    latencyMs: 100,
-    ...overrides,
-  });
+  const sample = (overrides: Partial<SampleRecord>): SampleRecord => sampleRecord(overrides);
 
   it('adds time to first token, prompt caching and tool calls to a cell only when it has them', () => {
     const plain = new SummaryBuilder({ threshold: null });

@@ -2,6 +2,7 @@
 import { createAnthropicProvider } from '../../src/providers/anthropic/index.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import type { Provider } from '../../src/providers/types.js';
+import { scorerSample } from '../helpers/builders.js';
 import type { Sample } from '../../src/scoring/types.js';
 import { startFakeAnthropic, type FakeAnthropic, type FakeReply, type MessagesRequestBody } from '../../src/testing/index.js';
 
@@ -48,17 +49,13 @@ export function levels(entries: Record<string, number>): string {
 }
 
 export function makeSample(output: string, extra: Partial<Sample> = {}): Sample {
-  return {
-    caseId: 'case-1',
+  return scorerSample(output, {
     vars: { document: 'The launch moved to 3 May.' },
-    tags: [],
-    output,
     generation: { text: output, stopReason: 'end_turn', latencyMs: 5 },
     request: { model: 'claude-sonnet-4-5', system: 'Summarize.', messages: [{ role: 'user', content: 'Summarize: The launch moved to 3 May.' }], maxTokens: 100 },
     promptId: 'summarize',
     promptVersion: 'v1',
     model: 'claude-sonnet-4-5',
-    repeat: 0,
     ...extra,
-  };
+  });
 }

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DigestBuilder, MAX_GROUPS, reasonShape } from '../../src/records/digest.js';
 import type { SampleRecord } from '../../src/records/types.js';
+import { sampleRecord } from '../helpers/builders.js';
 
 function sample(caseId: string, overrides: Partial<SampleRecord> = {}): SampleRecord {
-  return {
-    type: 'sample', index: 0, caseId, promptId: 'p', version: 'v1', model: 'm', repeat: 0, tags: [], promptHash: 'h',
-    output: 'x', stopReason: 'end_turn', scores: [], score: 1, pass: true, costUsd: 0, latencyMs: 1, ...overrides,
-  };
+  return sampleRecord({ caseId, costUsd: 0, latencyMs: 1, ...overrides });
 }
 
 const failing = (name: string, reason: string) => ({ name, score: 0, pass: false, reason });

@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SummaryBuilder, isScored } from '../../src/records/summary.js';
 import type { SampleRecord } from '../../src/records/types.js';
+import { sampleRecord } from '../helpers/builders.js';
 
-function sample(overrides: Partial<SampleRecord>): SampleRecord {
-  return {
-    type: 'sample',
-    index: 0,
-    caseId: 'c',
-    promptId: 'p',
-    version: 'v1',
-    model: 'm',
-    repeat: 0,
-    tags: [],
-    promptHash: 'h',
-    output: 'x',
-    stopReason: 'end_turn',
-    scores: [],
-    score: 1,
-    pass: true,
-    costUsd: 0.01,
-    latencyMs: 100,
-    ...overrides,
-  };
-}
+const sample = (overrides: Partial<SampleRecord>): SampleRecord => sampleRecord(overrides);
 
 describe('SummaryBuilder', () => {
   it('computes pass rate with a Wilson interval, mean score with its SE, latency percentiles and cost per cell', () => {

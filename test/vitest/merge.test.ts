@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSameRun, mergeRecords, writeRunFolder } from '../../src/records/merge.js';
 import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
+import { recordHeader, sampleRecord } from '../helpers/builders.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 
 function header(overrides: Partial<RecordHeader> = {}): RecordHeader {
-  return {
-    type: 'header',
-    recordVersion: 1,
+  return recordHeader({
     suite: 'triage',
     suiteFile: 'triage.eval.test.ts',
     prompts: [{ id: 'triage', version: 'v2', hash: 'h2', file: 'prompts/v2.hbs' }],
@@ -18,31 +17,24 @@ function header(overrides: Partial<RecordHeader> = {}): RecordHeader {
     planned: 6,
     planHash: 'plan-1',
     git: { commit: 'abc', dirty: false },
-    tool: { name: 'promptgold', version: '0.1.0' },
-    seed: 1,
     ...overrides,
-  };
+  });
 }
 
 function sample(index: number, pass = true): SampleRecord {
-  return {
-    type: 'sample',
+  return sampleRecord({
     index,
     caseId: `t${index}`,
     promptId: 'triage',
     version: 'v2',
     model: 'claude-haiku-4-5',
-    repeat: 0,
-    tags: [],
     promptHash: `p${index % 2}`,
-    output: 'x',
-    stopReason: 'end_turn',
     scores: [{ name: 'exact', score: pass ? 1 : 0, pass, reason: '' }],
     score: pass ? 1 : 0,
     pass,
     costUsd: 0.001,
     latencyMs: 10,
-  };
+  });
 }
 
 const prompts = new Map<string, PromptStoreLine>([
