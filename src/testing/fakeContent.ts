@@ -5,6 +5,7 @@
  * order tools → system → messages). Each problem is worded like the API's 400 message, with the
  * path of the offending field.
  */
+import { sniffMediaType } from '../prompts/attachments.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** A whole request, PDFs included, may not exceed 32 MB. */
@@ -197,17 +198,6 @@ function base64Bytes(data: unknown, path: string): Buffer | string {
   if (typeof data !== 'string' || data === '') return `${path}.data: Field required`;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) return `${path}.data: Input should be valid base64`;
   return Buffer.from(data, 'base64');
-}
-
-/** The media type the bytes actually are, from their signature. */
-export function sniffMediaType(bytes: Uint8Array): string | undefined {
-  const ascii = (start: number, end: number) => Buffer.from(bytes.subarray(start, end)).toString('latin1');
-  if (bytes[0] === 0x89 && ascii(1, 4) === 'PNG') return 'image/png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (ascii(0, 4) === 'GIF8') return 'image/gif';
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
-  if (ascii(0, 5) === '%PDF-') return 'application/pdf';
-  return undefined;
 }
 
 function imageProblem(block: Json, path: string): string | undefined {
