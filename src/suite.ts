@@ -17,6 +17,10 @@ export interface VerdictPolicy {
   alpha?: number;
   maxCostIncrease?: number;
   maxP95LatencyIncrease?: number;
+  /** Largest tolerated rise of the refusal rate, absolute: 0.02 fails a rise of more than 2 percentage points. */
+  maxRefusalRateIncrease?: number;
+  /** Largest tolerated rise of the share of answers cut at max_tokens, absolute. */
+  maxTruncationRateIncrease?: number;
   failOnNewErrors?: boolean;
 }
 

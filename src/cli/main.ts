@@ -77,6 +77,8 @@ program
   .option('--alpha <x>', 'policy: the decision interval is at level 1 − alpha (default 0.05)')
   .option('--max-cost-increase <x>', 'policy: largest tolerated relative cost increase, e.g. 0.25')
   .option('--max-p95-latency-increase <x>', 'policy: largest tolerated relative p95 latency increase')
+  .option('--max-refusal-rate-increase <x>', 'policy: largest tolerated rise of the refusal rate, in points, e.g. 0.02')
+  .option('--max-truncation-rate-increase <x>', 'policy: largest tolerated rise of the share of answers cut at max_tokens, in points')
   .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive')
   .option('--force', 'compare records of different suites or datasets anyway')
   .option('--seed <s>', 'seed of the random sign flips of the paired interval (default 1)')
