@@ -49,6 +49,7 @@ program
   .option('--yes', 'start even when the cost forecast is over --max-cost')
   .option('--batch', 'send the run through the Message Batches API (50% price, results within 24 h)')
   .option('--json', 'print the run summaries as JSON on stdout')
+  .option('--junit <file>', 'also write JUnit XML: a test case per sample (not scored: <error>, failing: <failure>) and per cell\'s pass rate')
   .option('--no-html', 'do not write the HTML report')
   .option('--no-progress', 'no progress output')
   .option('--verbose', 'after the summary, print every failing sample: where, each scorer\'s reason, the output (trimmed)')

@@ -1,0 +1,28 @@
+/**
+ * How reports word samples that were not scored (the provider, a scorer or a judge failed): the
+ * kinds with their counts, and why a run with too many of them fails (exit 3). The console, the
+ * HTML report and JUnit say it the same way.
+ */
+import { isNotScoredKind } from '../records/errorKinds.js';
+import type { CellSummary, RecordSummary } from '../records/types.js';
+import { count } from './format.js';
+
+/** `provider_error 2, scorer_error 1`: the not-scored kinds of some cells, by name. */
+export function notScoredKindsText(cells: ReadonlyArray<Pick<CellSummary, 'errors'>>): string {
+  const kinds = new Map<string, number>();
+  for (const cell of cells) for (const [kind, n] of Object.entries(cell.errors)) if (isNotScoredKind(kind)) kinds.set(kind, (kinds.get(kind) ?? 0) + n);
+  return [...kinds.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([kind, n]) => `${kind} ${count(n)}`)
+    .join(', ');
+}
+
+/** `2%`, `0.5%`: the share `maxErrorRate` allows, as few digits as it needs. */
+export function allowedShare(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
+/** Why a run with too many unscored samples fails: the count, the kinds, the share allowed. */
+export function tooManyErrorsText(summary: Pick<RecordSummary, 'cells' | 'totals' | 'maxErrorRate'>): string {
+  return `${count(summary.totals.notScored)} of ${count(summary.totals.samples)} samples were not scored (${notScoredKindsText(summary.cells)}); maxErrorRate allows ${allowedShare(summary.maxErrorRate)}`;
+}
