@@ -5,7 +5,7 @@
  * read as before.
  */
 import type { Deltas, StopDeltas } from '../compare/types.js';
-import type { CellSummary, StopCounts } from '../records/types.js';
+import type { StopCounts } from '../records/stopCounts.js';
 import { count, percent, signedPoints } from './format.js';
 
 export type StopField = 'refusals' | 'maxTokens' | 'contextWindow';
@@ -23,7 +23,7 @@ export const STOP_MEANINGS: Record<StopField, string> = {
 };
 
 /** The kinds of stop some cell had, in a fixed order. */
-export function stopFieldsOf(cells: ReadonlyArray<Pick<CellSummary, 'stops'>>): StopField[] {
+export function stopFieldsOf(cells: ReadonlyArray<{ stops?: StopCounts }>): StopField[] {
   return (['refusals', 'maxTokens', 'contextWindow'] as const).filter((field) => cells.some((cell) => (cell.stops?.[field] ?? 0) > 0));
 }
 
