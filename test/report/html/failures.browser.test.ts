@@ -87,6 +87,8 @@ describe.runIf(browserTests.run)('the run report\'s overview in Chromium: failur
     expect(await row.locator('td.errors').textContent()).toBe('scorer_error: 1');
     expect(await page.locator('#cells-table th', { hasText: 'cost' }).count()).toBe(0);
     expect(await page.textContent('#refusal-categories')).toBe('Refusals by category: v1 × claude-haiku-4-5: unspecified 1.');
+    await page.click('#tab-matrix');
+    expect(await page.textContent('#matrix button.cell[data-cell="0"]')).toMatch(/^77\.8%.*7 of 9 golden passed · score \d\.\d{3} · \+20 chaos$/);
     await page.close();
   });
 
