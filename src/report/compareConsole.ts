@@ -1,6 +1,7 @@
 /** The console report of a comparison: per cell, a compact table, the verdict and the top regressions. */
 import type { CellComparison, ComparisonResult, Deltas, StopDeltas } from '../compare/types.js';
 import { passesOf, scorerChanges, topRegressions } from './caseDetails.js';
+import { costReported } from './cost.js';
 import {
   confidenceLevel,
   count,
@@ -70,7 +71,7 @@ function formatCell(cell: CellComparison, top: number): string[] {
   const curve = attemptCurveRow(stats);
   if (curve) rows.push(...curve);
   rows.push(
-    ['cost/sample', ...usdPair(op.costUsd.baseline, op.costUsd.candidate), relative(op.costUsd), ''],
+    ...(costReported(op.costUsd) ? [['cost/sample', ...usdPair(op.costUsd.baseline, op.costUsd.candidate), relative(op.costUsd), '']] : []),
     ...(op.judgeCostUsd ? [['judge $/sample', ...usdPair(op.judgeCostUsd.baseline, op.judgeCostUsd.candidate), relative(op.judgeCostUsd), 'rubric judge, apart from the model']] : []),
     ['tokens in', fixed(op.inputTokens.baseline, 0), fixed(op.inputTokens.candidate, 0), relative(op.inputTokens), ''],
     ['tokens out', fixed(op.outputTokens.baseline, 0), fixed(op.outputTokens.candidate, 0), relative(op.outputTokens), ''],

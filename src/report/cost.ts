@@ -6,3 +6,8 @@
 export function costKnown(cell: { costUsd: number; cachedSamples?: number }): boolean {
   return cell.costUsd !== 0 || (cell.cachedSamples ?? 0) > 0;
 }
+
+/** Whether either side of a comparison reported a cost per sample (both $0 means neither provider did). */
+export function costReported(cost: { baseline: number | null; candidate: number | null }): boolean {
+  return (cost.baseline ?? 0) !== 0 || (cost.candidate ?? 0) !== 0;
+}

@@ -4,6 +4,7 @@
  */
 import type { CellComparison, ComparisonResult, Verdict } from '../compare/types.js';
 import { formatWordDiff, wordDiff } from './wordDiff.js';
+import { costReported } from './cost.js';
 import { failingOutput, failureReason, firstOutput, passesOf, scorerChanges, topRegressions } from './caseDetails.js';
 import { policyText } from './compareConsole.js';
 import { confidenceLevel, count, milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usdPair } from './format.js';
@@ -79,7 +80,7 @@ function summaryRow(cell: CellComparison): string {
     pValue(s.passRateDiff.pValue),
     scoreDiffInterval(s.scoreDiff),
     points(s.power.minimumDetectableDrop),
-    `${usdPair(op.costUsd.baseline, op.costUsd.candidate).join(' → ')} (${signedPercent(op.costUsd.relative)})`,
+    costReported(op.costUsd) ? `${usdPair(op.costUsd.baseline, op.costUsd.candidate).join(' → ')} (${signedPercent(op.costUsd.relative)})` : '—',
     `${milliseconds(op.latencyP95Ms.baseline)} → ${milliseconds(op.latencyP95Ms.candidate)}`,
   ]
     .map((text) => text.replace(/\|/g, '\\|'))

@@ -138,9 +138,12 @@ export default defineSuite({
     expect((await runCli(['run', '--no-html'], compareProject.root)).code).toBe(0);
     const compared = await runCli(['compare', 'echo', '--baseline', 'version=v1', '--candidate', 'version=v2', '--html', 'compare.html'], compareProject.root);
     expect(compared.stdout).toMatch(/refusal rate\s+0\.0%\s+20\.0%\s+\+20\.0 pts/);
+    // A function provider reports no cost: no $0 row to read as "free".
+    expect(compared.stdout).not.toMatch(/cost\/sample/);
     const { page, errors } = await openReport(compareBrowser, pathToFileURL(compareProject.path('compare.html')).href);
     expect(await page.textContent('#pairs-table tr[data-pair="0"] td.refusal-rate')).toBe('0.0% → 20.0%+20.0 pp');
     expect(await page.textContent('#pairs-table tr[data-pair="0"] td.max-tokens-rate')).toBe('0.0% → 0.0%0.0 pp');
+    expect(await page.textContent('#pairs-table tr[data-pair="0"] td.cost')).toBe('—');
     expect(await page.textContent('#card-pass-rate-note')).toBe('8 of 10 scored golden samples');
     expect(errors).toEqual([]);
     await page.close();

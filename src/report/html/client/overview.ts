@@ -4,6 +4,7 @@
  * pass-rate chart.
  */
 import type { CaseStatus } from '../../../compare/types.js';
+import { costReported } from '../../cost.js';
 import { notScoredKindsText } from '../../notScored.js';
 import { STOP_LABELS, refusalCategoriesText, stopFieldsOf, stopRate } from '../../stops.js';
 import type { CellView, DigestGroupView } from '../types.js';
@@ -157,7 +158,7 @@ function pairsTable(): HTMLElement {
       ]),
       el('td', { class: 'num' }, [deltaSpan(s.scoreDiff.estimate, signed(s.scoreDiff.estimate)), ' ', el('span', { class: 'ci' }, `[${signed(s.scoreDiff.low)}, ${signed(s.scoreDiff.high)}]`)]),
       el('td', { class: 'num' }, [`${p.counts.regressed ?? 0} / ${p.counts.improved ?? 0} `, el('span', { class: 'ci' }, `McNemar p ${pval(s.mcnemar.pExact)}`)]),
-      el('td', { class: 'num' }, [`${usdAt(o.costUsd.baseline, costDecimals)} → ${usdAt(o.costUsd.candidate, costDecimals)}`, el('span', { class: 'ci' }, rel(o.costUsd.relative))]),
+      el('td', { class: 'num cost' }, costReported(o.costUsd) ? [`${usdAt(o.costUsd.baseline, costDecimals)} → ${usdAt(o.costUsd.candidate, costDecimals)}`, el('span', { class: 'ci' }, rel(o.costUsd.relative))] : '—'),
       el('td', { class: 'num' }, [`${ms(o.latencyP95Ms.baseline)} → ${ms(o.latencyP95Ms.candidate)}`, el('span', { class: 'ci' }, rel(o.latencyP95Ms.relative))]),
       ...(stopped ? [el('td', { class: 'num refusal-rate' }, rate(o.stops?.refusalRate)), el('td', { class: 'num max-tokens-rate' }, rate(o.stops?.maxTokensRate))] : []),
     ]);
