@@ -9,7 +9,7 @@ import { caseLabel } from '../digest.js';
 import type { DigestGroupView, DigestView, OperatorView } from './types.js';
 
 /** Groups of each list the page shows; the rest are counted. */
-export const DIGEST_GROUPS = 8;
+const DIGEST_GROUPS = 8;
 const EXAMPLE_CHARS = 300;
 /** A chaos operator that costs this much pass rate (10 points) or more against its source cases is highlighted. */
 export const WORST_DROP = 0.1;
