@@ -57,6 +57,19 @@ const configShape = z
     maxCostUsd: z.number().positive().optional(),
     /** Share of samples allowed to go unscored before a run fails (0..1); a suite's own and --max-error-rate win. */
     maxErrorRate: z.number().min(0).max(1).optional(),
+    /** The verdict policy of `compare` and `upgrade-check` for every suite; a suite's `policy` and the flags win. */
+    policy: z
+      .object({
+        maxPassRateDrop: z.number().optional(),
+        alpha: z.number().optional(),
+        maxCostIncrease: z.number().optional(),
+        maxP95LatencyIncrease: z.number().optional(),
+        maxRefusalRateIncrease: z.number().optional(),
+        maxTruncationRateIncrease: z.number().optional(),
+        failOnNewErrors: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

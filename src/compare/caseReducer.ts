@@ -4,6 +4,7 @@
  * error kind), so memory grows with cases × repeats of small values, never with whole records.
  */
 import { totalInputTokens } from '../providers/pricing.js';
+import { stopKindOf } from '../records/stops.js';
 import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
 import type { CaseSide } from './types.js';
@@ -44,6 +45,10 @@ export class CaseAccumulator {
   readonly latencies: number[] = [];
   /** Prompt caching of billed samples: those that read or wrote the cache, those that read, tokens read, USD saved. */
   readonly promptCache = { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 };
+  /** Scored golden samples, and those that were refusals, cut at max_tokens or stopped by the context window (as the run summary counts them). */
+  readonly stops = { scored: 0, refusals: 0, maxTokens: 0, contextWindow: 0 };
+  /** The case's first error with its message (the reports quote it). */
+  private firstError: { kind: string; message: string } | undefined;
 
   constructor(first: ComparableSample) {
     this.caseId = first.caseId;
@@ -53,9 +58,12 @@ export class CaseAccumulator {
   }
 
   add(sample: ComparableSample): void {
+    const scored = isScored(sample as SampleRecord);
+    if (scored && !sample.chaos) this.countStop(sample);
+    if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clip(sample.error.message) };
     this.entries.push({
       repeat: sample.repeat,
-      scored: isScored(sample as SampleRecord),
+      scored,
       pass: sample.pass,
       score: sample.score,
       scores: sample.scores.map(compactScore),
@@ -79,6 +87,13 @@ export class CaseAccumulator {
       }
     }
     if (sample.latencyMs !== null && !sample.error) this.latencies.push(sample.latencyMs);
+  }
+
+  private countStop(sample: ComparableSample): void {
+    this.stops.scored++;
+    const kind = stopKindOf(sample);
+    if (kind === 'refusal') this.stops.refusals++;
+    else if (kind) this.stops[kind]++;
   }
 
   get samples(): number {
@@ -118,6 +133,7 @@ export class CaseAccumulator {
       meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
       tokens: { input: this.inputTokens, output: this.outputTokens },
       stopReasons: entries.map((e) => e.stopReason),
+      ...(this.firstError ? { firstError: this.firstError } : {}),
     };
   }
 }
@@ -130,6 +146,12 @@ function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
   const compact: RepeatScore = { name: intern(score.name), score: score.score, pass: score.pass, reason: score.pass ? '' : score.reason };
   if (score.error) compact.error = score.error;
   return compact;
+}
+
+const ERROR_MESSAGE_CHARS = 500;
+
+function clip(message: string): string {
+  return message.length > ERROR_MESSAGE_CHARS ? `${message.slice(0, ERROR_MESSAGE_CHARS - 1)}…` : message;
 }
 
 const interned = new Map<string, string>();

@@ -1,11 +1,12 @@
 /**
  * Cost, tokens and latency of the paired cases on each side. Cost and tokens are means per billed
  * (uncached) sample, so sides with different repeat counts compare fairly; latency percentiles are
- * over the uncached, successful samples.
+ * over the uncached, successful samples; refusal, max_tokens and context-window rates are shares of
+ * the scored golden samples.
  */
 import { percentiles } from '../stats/index.js';
 import type { CaseAccumulator } from './caseReducer.js';
-import type { Deltas, OperationalDeltas } from './types.js';
+import type { Deltas, OperationalDeltas, StopDeltas } from './types.js';
 
 export interface SideOperations {
   billedSamples: number;
@@ -15,6 +16,7 @@ export interface SideOperations {
   outputTokens: number;
   latencies: number[];
   promptCache: { samples: number; hits: number; readTokens: number; savedUsd: number };
+  stops: { scored: number; refusals: number; maxTokens: number; contextWindow: number };
 }
 
 export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations {
@@ -26,6 +28,7 @@ export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations
     outputTokens: 0,
     latencies: [],
     promptCache: { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 },
+    stops: { scored: 0, refusals: 0, maxTokens: 0, contextWindow: 0 },
   };
   for (const c of cases) {
     totals.billedSamples += c.billedSamples;
@@ -38,6 +41,10 @@ export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations
     totals.promptCache.hits += c.promptCache.hits;
     totals.promptCache.readTokens += c.promptCache.readTokens;
     totals.promptCache.savedUsd += c.promptCache.savedUsd;
+    totals.stops.scored += c.stops.scored;
+    totals.stops.refusals += c.stops.refusals;
+    totals.stops.maxTokens += c.stops.maxTokens;
+    totals.stops.contextWindow += c.stops.contextWindow;
   }
   return totals;
 }
@@ -65,7 +72,21 @@ export function operationalDeltas(baseline: SideOperations, candidate: SideOpera
       savedUsd: delta(perSample(baseline, baseline.promptCache.savedUsd), perSample(candidate, candidate.promptCache.savedUsd)),
     };
   }
+  const stops = stopDeltas(baseline.stops, candidate.stops);
+  if (stops) deltas.stops = stops;
   return deltas;
+}
+
+function stopDeltas(baseline: SideOperations['stops'], candidate: SideOperations['stops']): StopDeltas | undefined {
+  const any = (side: SideOperations['stops']) => side.refusals + side.maxTokens + side.contextWindow > 0;
+  if (!any(baseline) && !any(candidate)) return undefined;
+  const rate = (side: SideOperations['stops'], count: number) => (side.scored ? count / side.scored : null);
+  return {
+    scored: { baseline: baseline.scored, candidate: candidate.scored },
+    refusalRate: delta(rate(baseline, baseline.refusals), rate(candidate, candidate.refusals)),
+    maxTokensRate: delta(rate(baseline, baseline.maxTokens), rate(candidate, candidate.maxTokens)),
+    contextWindowRate: delta(rate(baseline, baseline.contextWindow), rate(candidate, candidate.contextWindow)),
+  };
 }
 
 export function delta(baseline: number | null, candidate: number | null): Deltas {

@@ -1,6 +1,6 @@
 /**
- * The verdict policy: defaults, then the suite's `policy`, then CLI flags. Every value is checked
- * here so a typo in a flag or a suite fails before any record is read.
+ * The verdict policy: defaults, then the config's `policy`, then the suite's, then CLI flags. Every
+ * value is checked here so a typo in a flag, the config or a suite fails before any record is read.
  */
 import { InputError } from '../errors.js';
 /**
@@ -15,6 +15,10 @@ export interface VerdictPolicy {
   maxCostIncrease?: number;
   /** Fail when p95 latency rises by more than this share. */
   maxP95LatencyIncrease?: number;
+  /** Largest tolerated rise of the refusal rate, absolute: 0.02 fails a rise of more than 2 percentage points. */
+  maxRefusalRateIncrease?: number;
+  /** Largest tolerated rise of the share of answers cut at max_tokens, absolute. */
+  maxTruncationRateIncrease?: number;
   /** Fail when the candidate has an error kind the baseline never had. */
   failOnNewErrors?: boolean;
 }
@@ -25,6 +29,8 @@ export const DEFAULT_POLICY: VerdictPolicyResolved = {
   alpha: 0.05,
   maxCostIncrease: null,
   maxP95LatencyIncrease: null,
+  maxRefusalRateIncrease: null,
+  maxTruncationRateIncrease: null,
   failOnNewErrors: true,
 };
 
@@ -44,6 +50,12 @@ export function resolvePolicy(sources: PolicySource[]): VerdictPolicyResolved {
     if (policy.maxP95LatencyIncrease !== undefined) {
       resolved.maxP95LatencyIncrease = fraction(policy.maxP95LatencyIncrease, 'maxP95LatencyIncrease', origin, 0, Infinity);
     }
+    if (policy.maxRefusalRateIncrease !== undefined) {
+      resolved.maxRefusalRateIncrease = fraction(policy.maxRefusalRateIncrease, 'maxRefusalRateIncrease', origin, 0, 1);
+    }
+    if (policy.maxTruncationRateIncrease !== undefined) {
+      resolved.maxTruncationRateIncrease = fraction(policy.maxTruncationRateIncrease, 'maxTruncationRateIncrease', origin, 0, 1);
+    }
     if (policy.failOnNewErrors !== undefined) {
       if (typeof policy.failOnNewErrors !== 'boolean') {
         throw new InputError(`expected true or false, got ${JSON.stringify(policy.failOnNewErrors)}`, { file: origin, field: 'policy.failOnNewErrors' });
@@ -59,7 +71,11 @@ function fraction(value: unknown, field: string, origin: string, min: number, ma
     throw new InputError(
       `expected a number${max === Infinity ? ` ≥ ${min}` : ` between ${min === Number.MIN_VALUE ? 0 : min} and ${max}`}, got ${JSON.stringify(value)}`,
       { file: origin, field: `policy.${field}` },
-      field === 'alpha' ? 'a significance level such as 0.05' : 'a fraction: 0.02 means 2 percentage points (drops) or +2% (increases)',
+      field === 'alpha'
+        ? 'a significance level such as 0.05'
+        : field.endsWith('RateIncrease') || field === 'maxPassRateDrop'
+          ? 'a fraction: 0.02 means 2 percentage points'
+          : 'a fraction: 0.25 means +25%',
     );
   }
   return value;

@@ -51,6 +51,8 @@ export interface CaseSide {
   meanLatencyMs: number | null;
   tokens: { input: number; output: number };
   stopReasons: Array<string | null>;
+  /** The first error of the case's repeats, with its message (cut to 500 characters). */
+  firstError?: { kind: string; message: string };
 }
 
 export interface CaseComparison {
@@ -176,6 +178,19 @@ export interface OperationalDeltas {
    * read from it, and tokens read and USD saved per billed sample.
    */
   cache?: { hitRate: Deltas; readTokens: Deltas; savedUsd: Deltas };
+  /**
+   * Refusals, answers cut at max_tokens and context-window stops, as shares of each side's scored
+   * golden samples (as the run summary counts them); present when either side had any.
+   */
+  stops?: StopDeltas;
+}
+
+export interface StopDeltas {
+  /** Scored golden samples of the paired cases: the denominator of each rate. */
+  scored: { baseline: number; candidate: number };
+  refusalRate: Deltas;
+  maxTokensRate: Deltas;
+  contextWindowRate: Deltas;
 }
 
 export interface VerdictPolicyResolved {
@@ -183,6 +198,10 @@ export interface VerdictPolicyResolved {
   alpha: number;
   maxCostIncrease: number | null;
   maxP95LatencyIncrease: number | null;
+  /** Largest tolerated rise of the refusal rate, in absolute terms (0.02 = 2 percentage points); null: off. */
+  maxRefusalRateIncrease: number | null;
+  /** Largest tolerated rise of the share of answers cut at max_tokens (absolute); null: off. */
+  maxTruncationRateIncrease: number | null;
   failOnNewErrors: boolean;
 }
 
@@ -238,6 +257,8 @@ export type VerdictReasonBody =
     }
   | { rule: 'cost_increase'; values: { relative: number; baseline: number | null; candidate: number | null; limit: number } }
   | { rule: 'latency_increase'; values: { percentile: 95; relative: number; baseline: number | null; candidate: number | null; limit: number } }
+  /** The refusal rate (or the share cut at max_tokens) rose by more than the limit: rates of scored golden samples, `increase` = candidate − baseline. */
+  | { rule: 'refusal_rate_increase' | 'truncation_rate_increase'; values: RateIncrease }
   /** Error kinds → candidate samples, for kinds the baseline cell never had. */
   | { rule: 'new_errors'; values: { kinds: Record<string, number> } }
   | { rule: 'no_cases'; values: Record<string, never> }
@@ -251,6 +272,15 @@ export type VerdictReasonBody =
    */
   | { rule: 'several_cells'; values: { cells: number; alpha: number; falseFailBound: number } };
 
+
+export interface RateIncrease {
+  baseline: number;
+  candidate: number;
+  increase: number;
+  limit: number;
+  /** Scored golden samples behind each rate. */
+  samples: { baseline: number; candidate: number };
+}
 
 /** Why a side is incomplete. */
 export interface IncompleteRecord {

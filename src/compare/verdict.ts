@@ -12,11 +12,13 @@
  * Each bound is a one-sided test at α/2, so a false fail under no change and a pass at a true drop
  * of D each happen at most α/2 of the time (up to the approximation of the score test; the bench
  * measures it). The hard rules fail whatever the interval says: cost per sample up by more than
- * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, or (failOnNewErrors) an
- * error kind the baseline never had. Reasons carry the numbers; src/report/reasons.ts words them.
+ * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, the refusal rate or the share
+ * of answers cut at max_tokens up by more than maxRefusalRateIncrease / maxTruncationRateIncrease
+ * (percentage points of scored golden samples), or (failOnNewErrors) an error kind the baseline
+ * never had. Reasons carry the numbers; src/report/reasons.ts words them.
  */
 import type { RepeatsPlan } from './statistics.js';
-import type { CellComparison, PairedStatistics, OperationalDeltas, PassRateDecision, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
+import type { CellComparison, Deltas, PairedStatistics, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
 
 export interface VerdictInput {
   stats: PairedStatistics;
@@ -84,11 +86,26 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
       values: { percentile: 95, relative: p95, baseline: operational.latencyP95Ms.baseline, candidate: operational.latencyP95Ms.candidate, limit: policy.maxP95LatencyIncrease },
     });
   }
+  const stops = operational.stops;
+  if (stops) {
+    const refusal = rateIncrease(stops.refusalRate, stops.scored, policy.maxRefusalRateIncrease);
+    if (refusal) reasons.push({ rule: 'refusal_rate_increase', values: refusal });
+    const truncation = rateIncrease(stops.maxTokensRate, stops.scored, policy.maxTruncationRateIncrease);
+    if (truncation) reasons.push({ rule: 'truncation_rate_increase', values: truncation });
+  }
   const kinds = Object.keys(input.newErrors).sort();
   if (policy.failOnNewErrors && kinds.length) {
     reasons.push({ rule: 'new_errors', values: { kinds: Object.fromEntries(kinds.map((k) => [k, input.newErrors[k]!])) } });
   }
   return reasons;
+}
+
+/** A rate (of scored golden samples) that rose by more than `limit`, in absolute terms; undefined when the rule is off or it did not. */
+function rateIncrease(rate: Deltas, samples: { baseline: number; candidate: number }, limit: number | null): RateIncrease | undefined {
+  if (limit === null || rate.baseline === null || rate.candidate === null) return undefined;
+  const increase = rate.candidate - rate.baseline;
+  // A rise of exactly the limit is tolerated, whatever the float rounding of the two rates.
+  return increase > limit + 1e-12 ? { baseline: rate.baseline, candidate: rate.candidate, increase, limit, samples } : undefined;
 }
 
 const ORDER: Verdict[] = ['pass', 'inconclusive', 'fail'];

@@ -19,9 +19,11 @@ export function formatProgress(state: ProgressState, width = 24): string {
   const fraction = state.total ? state.done / state.total : 1;
   const filled = Math.round(fraction * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-  const passRate = state.scored ? `${((100 * state.passed) / state.scored).toFixed(1)}% pass` : '— pass';
+  // The golden pass rate with its denominator; the cost only once some provider reported one (a function provider never does).
+  const passRate = state.scored ? `${((100 * state.passed) / state.scored).toFixed(1)}% pass (${state.passed}/${state.scored})` : '— pass';
+  const cost = state.costUsd > 0 ? ` $${state.costUsd.toFixed(4)}` : '';
   const eta = state.done > 0 && state.done < state.total ? ` ETA ${formatDuration(((state.total - state.done) * state.elapsedMs) / state.done)}` : '';
-  return `${state.label} ${bar} ${state.done}/${state.total} ${passRate} $${state.costUsd.toFixed(4)}${eta}`;
+  return `${state.label} ${bar} ${state.done}/${state.total} ${passRate}${cost}${eta}`;
 }
 
 export function formatDuration(ms: number): string {

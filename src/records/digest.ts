@@ -34,6 +34,9 @@ export interface FailureDigest {
   /** Samples that ended in an error, grouped by kind and message, most common first. */
   erroredSamples: number;
   errors: DigestGroup[];
+  /** Of the failed and errored samples, the chaos ones (the rest are golden: the pass rate's). */
+  failedChaosSamples?: number;
+  erroredChaosSamples?: number;
 }
 
 export const MAX_GROUPS = 200;
@@ -80,21 +83,32 @@ export class DigestBuilder {
   private readonly errors = new GroupCounter();
   private failedSamples = 0;
   private erroredSamples = 0;
+  private failedChaosSamples = 0;
+  private erroredChaosSamples = 0;
 
   add(sample: SampleRecord): void {
     if (sample.error) {
       if (sample.error.kind === 'budget') return; // not run yet, not a failure
       this.erroredSamples++;
+      if (sample.chaos) this.erroredChaosSamples++;
       this.errors.add(sample.error.kind, sample.error.message, sample);
       return;
     }
     if (sample.pass) return;
     this.failedSamples++;
+    if (sample.chaos) this.failedChaosSamples++;
     for (const score of failingLeaves(sample.scores)) this.failures.add(score.name, score.reason, sample);
   }
 
   build(): FailureDigest {
-    return { failedSamples: this.failedSamples, failures: this.failures.sorted(), erroredSamples: this.erroredSamples, errors: this.errors.sorted() };
+    return {
+      failedSamples: this.failedSamples,
+      failures: this.failures.sorted(),
+      erroredSamples: this.erroredSamples,
+      errors: this.errors.sorted(),
+      failedChaosSamples: this.failedChaosSamples,
+      erroredChaosSamples: this.erroredChaosSamples,
+    };
   }
 }
 

@@ -7,6 +7,7 @@ import { isInfrastructureKind } from '../providers/types.js';
 import { fieldOutcomes } from '../scoring/field-results.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
 import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
+import { stopKindOf } from './stops.js';
 import type { CellCacheSummary, CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
 
 /** What a summary judges a run by: the pass-rate threshold per cell and the share of samples allowed to go unscored. */
@@ -240,13 +241,13 @@ export function isScored(sample: SampleRecord): boolean {
 
 /** Refusals (by category), answers cut at max_tokens and context-window stops look like answers: counted apart. */
 function countStop(stops: StopCounts, sample: SampleRecord): void {
-  if (sample.stopReason === 'refusal') {
+  const kind = stopKindOf(sample);
+  if (kind === 'refusal') {
     stops.refusals++;
     const category = sample.stopDetails?.['category'];
     const key = typeof category === 'string' ? category : 'unspecified';
     stops.refusalCategories[key] = (stops.refusalCategories[key] ?? 0) + 1;
-  } else if (sample.stopReason === 'max_tokens') stops.maxTokens++;
-  else if (sample.stopReason === 'model_context_window_exceeded' || sample.error?.kind === 'context_overflow') stops.contextWindow++;
+  } else if (kind) stops[kind]++;
 }
 
 /** Per-field results of the sample's scores (see scoring/field-results.ts), each report counted once. */

@@ -7,6 +7,9 @@
 import type { CanonicalBlock, CanonicalMessage, CanonicalTool } from '../providers/content.js';
 import type { StopReason, TokenUsage, ToolCall, ToolChoice } from '../providers/types.js';
 import type { JudgeUsage, Score } from '../scoring/types.js';
+import type { StopCounts } from './stopCounts.js';
+
+export type { StopCounts } from './stopCounts.js';
 
 export const RECORD_VERSION = 1;
 
@@ -168,16 +171,6 @@ export interface CellCacheSummary {
   writeTokens: number;
   /** What caching saved against sending the same tokens uncached (negative when writes were not reused), USD. */
   savedUsd: number;
-}
-
-export interface StopCounts {
-  /** Answers the model refused (`stop_reason: refusal`), and by the category the API gave. */
-  refusals: number;
-  refusalCategories: Record<string, number>;
-  /** Answers cut at max_tokens. */
-  maxTokens: number;
-  /** Context-window stops: the model's (`model_context_window_exceeded`) and the local guard's. */
-  contextWindow: number;
 }
 
 export interface RecordSummary {

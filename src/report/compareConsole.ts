@@ -1,8 +1,10 @@
 /** The console report of a comparison: per cell, a compact table, the verdict and the top regressions. */
-import type { CellComparison, ComparisonResult, Deltas } from '../compare/types.js';
+import type { CellComparison, ComparisonResult, Deltas, StopDeltas } from '../compare/types.js';
 import { passesOf, scorerChanges, topRegressions } from './caseDetails.js';
+import { costReported } from './cost.js';
 import {
   confidenceLevel,
+  count,
   fixed,
   milliseconds,
   percent,
@@ -14,9 +16,10 @@ import {
   signedNumber,
   signedPercent,
   signedPoints,
-  usd,
+  usdPair,
 } from './format.js';
 import { intervalTestText, powerText, slicesText, verdictSentences, warningText } from './reasons.js';
+import { pointsChange, stopRates } from './stops.js';
 
 export interface ConsoleOptions {
   /** Regressed cases listed per cell (default 5). */
@@ -46,6 +49,9 @@ export function policyText(result: ComparisonResult): string {
     `alpha ${p.alpha}`,
     `maxCostIncrease ${p.maxCostIncrease === null ? 'off' : signedPercent(p.maxCostIncrease)}`,
     `maxP95LatencyIncrease ${p.maxP95LatencyIncrease === null ? 'off' : signedPercent(p.maxP95LatencyIncrease)}`,
+    // The refusal and truncation rules are named only when set: most comparisons never see either.
+    ...(p.maxRefusalRateIncrease === null ? [] : [`maxRefusalRateIncrease ${points(p.maxRefusalRateIncrease)}`]),
+    ...(p.maxTruncationRateIncrease === null ? [] : [`maxTruncationRateIncrease ${points(p.maxTruncationRateIncrease)}`]),
     `failOnNewErrors ${p.failOnNewErrors ? 'yes' : 'no'}`,
   ].join(', ');
 }
@@ -65,18 +71,19 @@ function formatCell(cell: CellComparison, top: number): string[] {
   const curve = attemptCurveRow(stats);
   if (curve) rows.push(...curve);
   rows.push(
-    ['cost/sample', usd(op.costUsd.baseline), usd(op.costUsd.candidate), relative(op.costUsd), ''],
-    ...(op.judgeCostUsd ? [['judge $/sample', usd(op.judgeCostUsd.baseline), usd(op.judgeCostUsd.candidate), relative(op.judgeCostUsd), 'rubric judge, apart from the model']] : []),
+    ...(costReported(op.costUsd) ? [['cost/sample', ...usdPair(op.costUsd.baseline, op.costUsd.candidate), relative(op.costUsd), '']] : []),
+    ...(op.judgeCostUsd ? [['judge $/sample', ...usdPair(op.judgeCostUsd.baseline, op.judgeCostUsd.candidate), relative(op.judgeCostUsd), 'rubric judge, apart from the model']] : []),
     ['tokens in', fixed(op.inputTokens.baseline, 0), fixed(op.inputTokens.candidate, 0), relative(op.inputTokens), ''],
     ['tokens out', fixed(op.outputTokens.baseline, 0), fixed(op.outputTokens.candidate, 0), relative(op.outputTokens), ''],
     ...(op.cache
       ? [
           ['cache hit rate', percent(op.cache.hitRate.baseline), percent(op.cache.hitRate.candidate), relative(op.cache.hitRate), 'answers that read the prompt cache'],
-          ['cache saved/sample', usd(op.cache.savedUsd.baseline), usd(op.cache.savedUsd.candidate), relative(op.cache.savedUsd), `${fixed(op.cache.readTokens.baseline, 0)} → ${fixed(op.cache.readTokens.candidate, 0)} tokens read from cache`],
+          ['cache saved/sample', ...usdPair(op.cache.savedUsd.baseline, op.cache.savedUsd.candidate), relative(op.cache.savedUsd), `${fixed(op.cache.readTokens.baseline, 0)} → ${fixed(op.cache.readTokens.candidate, 0)} tokens read from cache`],
         ]
       : []),
     ['latency p50', milliseconds(op.latencyP50Ms.baseline), milliseconds(op.latencyP50Ms.candidate), relative(op.latencyP50Ms), ''],
     ['latency p95', milliseconds(op.latencyP95Ms.baseline), milliseconds(op.latencyP95Ms.candidate), relative(op.latencyP95Ms), ''],
+    ...stopRows(op.stops),
   );
   const out = [`${cell.label}  ${cell.verdict.verdict.toUpperCase()}`, `  ${stats.n} paired cases: ${countText || 'none'}`, ...table(rows).map((l) => `  ${l}`)];
   out.push(`  power: ${powerText(stats.power, { cases: stats.n, units: stats.units, clustered: stats.passRateDiff.clustered })}`);
@@ -93,6 +100,13 @@ function formatCell(cell: CellComparison, top: number): string[] {
     }
   }
   return out;
+}
+
+/** Refusal, max_tokens and context-window rates of each side, when either side had any (the change in points). */
+function stopRows(stops: StopDeltas | undefined): string[][] {
+  if (!stops) return [];
+  const denominator = `of ${count(stops.scored.baseline)} → ${count(stops.scored.candidate)} scored golden samples`;
+  return stopRates(stops).map(({ label, rate }) => [label, percent(rate.baseline), percent(rate.candidate), pointsChange(rate), denominator]);
 }
 
 function relative(d: Deltas): string {

@@ -1,23 +1,32 @@
 /** The console summary: one row per cell (prompt version × model), printed at the end of a run. */
 import type { RecordSummary } from '../records/types.js';
-import { fixed, percent, signedPoints } from './format.js';
+import { costKnown } from './cost.js';
+import { fixed, percent, signedPoints, usd, usdAt, usdDecimals } from './format.js';
+import { STOP_LABELS, STOP_MEANINGS, refusalCategoriesText, stopFieldsOf, stopRate } from './stops.js';
 
 export function formatSummaryTable(suite: string, summary: RecordSummary): string {
-  // Time to first token and prompt caching get columns only when some cell has them.
+  // Time to first token, prompt caching and stops (refusals, max_tokens, context window) get
+  // columns only when some cell has them; cost only when some cell's provider reported one.
   const streamed = summary.cells.some((cell) => cell.ttftMs);
   const cached = summary.cells.some((cell) => cell.cache);
+  const priced = summary.cells.some(costKnown);
+  const stops = stopFieldsOf(summary.cells);
+  const costDecimals = usdDecimals(summary.cells.map((cell) => cell.costUsd));
+  const savedDecimals = usdDecimals(summary.cells.map((cell) => cell.cache?.savedUsd));
   const header = [
     'version',
     'model',
     'samples',
+    'passed',
     'pass rate (95% CI)',
     'mean score',
     'errors',
-    'cost $',
+    ...(priced ? ['cost'] : []),
     'p50 ms',
     'p95 ms',
     ...(streamed ? ['ttft p50', 'ttft p95'] : []),
-    ...(cached ? ['cache hits', 'cache read tok', 'cache saved $'] : []),
+    ...(cached ? ['cache hits', 'cache read tok', 'cache saved'] : []),
+    ...stops.map((field) => STOP_LABELS[field]),
   ];
   const rows = summary.cells.map((cell) => {
     const errors = Object.entries(cell.errors)
@@ -28,14 +37,17 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
       cell.version,
       cell.model,
       cell.chaos ? `${cell.samples - cell.chaos.samples} +${cell.chaos.samples} chaos` : String(cell.samples),
+      // The pass rate's own denominator: the cell's scored golden samples.
+      `${cell.passed}/${cell.scored}`,
       `${percent(cell.passRate)} (${percent(cell.passRateInterval.low)}–${percent(cell.passRateInterval.high)})${failing ? ' ✗' : ''}`,
       `${cell.meanScore.toFixed(3)} ±${cell.meanScoreSe.toFixed(3)}`,
       errors || '0',
-      cell.costUsd.toFixed(4),
+      ...(priced ? [costKnown(cell) ? usdAt(cell.costUsd, costDecimals) : '—'] : []),
       cell.latencyMs.p50 === null ? '—' : String(cell.latencyMs.p50),
       cell.latencyMs.p95 === null ? '—' : String(cell.latencyMs.p95),
       ...(streamed ? [fixed(cell.ttftMs?.p50, 0), fixed(cell.ttftMs?.p95, 0)] : []),
-      ...(cached ? (cell.cache ? [percent(cell.cache.hitRate), String(cell.cache.readTokens), cell.cache.savedUsd.toFixed(4)] : ['—', '—', '—']) : []),
+      ...(cached ? (cell.cache ? [percent(cell.cache.hitRate), String(cell.cache.readTokens), usdAt(cell.cache.savedUsd, savedDecimals)] : ['—', '—', '—']) : []),
+      ...stops.map((field) => stopRate(cell.stops, field, cell.scored)),
     ];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
@@ -43,14 +55,21 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
   const threshold = summary.threshold === null ? '' : `, threshold ${percent(summary.threshold)}`;
   const chaos = summary.cells.reduce((n, c) => n + (c.chaos?.samples ?? 0), 0);
   const golden = summary.totals.samples - chaos;
+  const scored = summary.cells.reduce((n, c) => n + c.scored, 0);
   const counted = chaos ? `${golden} samples (+${chaos} chaos)` : `${golden} samples`;
-  const judge = summary.totals.judgeCostUsd ? ` + $${summary.totals.judgeCostUsd.toFixed(4)} judge` : '';
-  return [
-    `${suite}: ${counted}, ${summary.totals.passed} passed, ${summary.totals.errors} errors, $${summary.totals.costUsd.toFixed(4)}${judge}${threshold}`,
+  const notScored = summary.totals.notScored ? ` (${summary.totals.notScored} not scored)` : '';
+  const cost = priced ? `, ${usd(summary.totals.costUsd)}` : '';
+  const judge = summary.totals.judgeCostUsd ? ` + ${usd(summary.totals.judgeCostUsd)} judge` : '';
+  const table = [
+    `${suite}: ${counted}, ${summary.totals.passed} of ${scored} passed, ${summary.totals.errors} errors${notScored}${cost}${judge}${threshold}`,
     line(header),
     line(widths.map((w) => '─'.repeat(w))),
     ...rows.map(line),
-  ].join('\n');
+  ];
+  const refusing = summary.cells.filter((cell) => cell.stops?.refusals);
+  if (refusing.length) table.push(`refusals by category: ${refusing.map((cell) => `${cell.version} × ${cell.model}: ${refusalCategoriesText(cell.stops)}`).join('; ')}`);
+  if (stops.length) table.push(`(${stops.map((field) => `${STOP_LABELS[field]}: ${STOP_MEANINGS[field]}`).join('; ')} — shares of the scored golden samples)`);
+  return table.join('\n');
 }
 
 /** Pass rate per chaos operator against the golden cases it mutated, worst drop first. */

@@ -15,15 +15,20 @@ const EXAMPLE_CHARS = 160;
 export function formatFailureDigest(digest: FailureDigest, options: { repeats: number }): string | undefined {
   const lines: string[] = [];
   if (digest.failures.length) {
-    lines.push(`why ${digest.failedSamples} sample${digest.failedSamples === 1 ? '' : 's'} failed (failing scorers, most common first):`);
+    lines.push(`why ${digest.failedSamples} sample${digest.failedSamples === 1 ? '' : 's'} failed (${splitText(digest.failedSamples, digest.failedChaosSamples, '; ')}failing scorers, most common first):`);
     lines.push(...groupLines(digest.failures, options));
   }
   if (digest.errors.length) {
     if (lines.length) lines.push('');
-    lines.push(`${digest.erroredSamples} sample${digest.erroredSamples === 1 ? '' : 's'} ended in an error (by kind):`);
+    lines.push(`${digest.erroredSamples} sample${digest.erroredSamples === 1 ? '' : 's'} ended in an error (${splitText(digest.erroredSamples, digest.erroredChaosSamples, '; ')}by kind):`);
     lines.push(...groupLines(digest.errors, options));
   }
   return lines.length ? lines.join('\n') : undefined;
+}
+
+/** `124 golden + 1234 chaos` and the separator, when some of the samples were chaos ones; else nothing. */
+function splitText(total: number, chaos: number | undefined, separator = ''): string {
+  return chaos ? `${total - chaos} golden + ${chaos} chaos${separator}` : '';
 }
 
 function groupLines(groups: readonly DigestGroup[], options: { repeats: number }): string[] {

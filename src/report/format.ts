@@ -67,9 +67,31 @@ export function confidenceLevel(alpha: number): string {
   return `${Math.round((1 - alpha) * 1000) / 10}%`;
 }
 
-/** US dollars: six decimals below a cent (per-sample costs), four above. */
+/** US dollars: six decimals below a cent (per-sample costs), four above. In a table, `usdAt` with the column's `usdDecimals`. */
 export function usd(x: Maybe): string {
   return missing(x) ? '—' : `$${x < 0.01 ? x.toFixed(6) : x.toFixed(4)}`;
+}
+
+/** A baseline → candidate pair of amounts at the same decimals. */
+export function usdPair(a: Maybe, b: Maybe): [string, string] {
+  const decimals = usdDecimals([a, b]);
+  return [usdAt(a, decimals), usdAt(b, decimals)];
+}
+
+/**
+ * The decimals a column (or a pair) of amounts is shown with, so every amount in it reads alike:
+ * the decimals `usd` gives its smallest non-zero amount — six below a cent, else four.
+ */
+export function usdDecimals(values: Iterable<Maybe>): number {
+  let smallest = Infinity;
+  for (const x of values) if (!missing(x) && x !== 0) smallest = Math.min(smallest, Math.abs(x));
+  return smallest < 0.01 ? 6 : 4;
+}
+
+/** US dollars at a column's decimals (see `usdDecimals`): `$0.0123`, `−$0.0040`. */
+export function usdAt(x: Maybe, decimals: number): string {
+  if (missing(x)) return '—';
+  return `${x < 0 && Number(x.toFixed(decimals)) !== 0 ? '−' : ''}$${Math.abs(x).toFixed(decimals)}`;
 }
 
 /** `949 ms`. */

@@ -1,20 +1,26 @@
 /**
- * JUnit XML of a comparison: one <testsuite> per cell, one <testcase> per case. Regressed and
- * error-changed cases fail (with the score deltas and reasons); removed cases are skipped; the
- * cell's own verdict is one more test case, failing when the cell fails.
+ * JUnit XML of a comparison: one <testsuite> per cell, one <testcase> per case. A case whose
+ * candidate samples were not scored (the provider, a scorer or a judge failed) is an <error> with
+ * the kinds and the first message — never a quiet pass; regressed and error-changed cases fail (with
+ * the score deltas and reasons); removed cases are skipped; the cell's own verdict is one more test
+ * case, failing when the cell fails. Each <testsuite> carries the refusal, max_tokens and
+ * context-window rates of both sides as <properties> when either side had any.
  */
 import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
+import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
-import { signedNumber } from './format.js';
+import { count, percent, signedNumber } from './format.js';
 import { verdictSentences } from './reasons.js';
+import { pointsChange, stopRates } from './stops.js';
 
 export function renderJUnit(result: ComparisonResult): string {
   const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite));
   const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0);
   const failures = result.cells.reduce((n, cell) => n + failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0), 0);
+  const errors = result.cells.reduce((n, cell) => n + erroredCases(cell), 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${attr(`promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="0">`,
+    `<testsuites name="${attr(`promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}">`,
     ...suites,
     '</testsuites>',
     '',
@@ -22,18 +28,28 @@ export function renderJUnit(result: ComparisonResult): string {
 }
 
 function failingCases(cell: CellComparison): number {
-  return cell.cases.filter(isFailing).length;
+  return cell.cases.filter((c) => isFailing(c) && !notScoredRepeats(c)).length;
+}
+
+function erroredCases(cell: CellComparison): number {
+  return cell.cases.filter((c) => notScoredRepeats(c) > 0).length;
 }
 
 function isFailing(c: CaseComparison): boolean {
   return c.status === 'regressed' || c.status === 'error-changed';
 }
 
+/** Candidate repeats of the case that were not scored. */
+function notScoredRepeats(c: CaseComparison): number {
+  return c.candidate?.errors.filter(isNotScoredKind).length ?? 0;
+}
+
 function testSuite(cell: CellComparison, suite: string): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
   const skipped = cell.cases.filter((c) => c.status === 'removed').length;
   const lines = [
-    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="0" skipped="${skipped}">`,
+    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="${erroredCases(cell)}" skipped="${skipped}">`,
+    ...stopProperties(cell),
   ];
   lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
   const sentences = verdictSentences(cell.verdict);
@@ -46,9 +62,30 @@ function testSuite(cell: CellComparison, suite: string): string {
   return lines.join('\n');
 }
 
+/** `<properties>` with each side's refusal, max_tokens and context-window rates, when either side had any. */
+function stopProperties(cell: CellComparison): string[] {
+  const stops = cell.operational.stops;
+  if (!stops) return [];
+  const of = `of ${count(stops.scored.baseline)} → ${count(stops.scored.candidate)} scored golden samples`;
+  const properties = stopRates(stops).map(
+    ({ label, rate }) => `      <property name="${attr(label)}" value="${attr(`${percent(rate.baseline)} → ${percent(rate.candidate)} (${pointsChange(rate)}) ${of}`)}"/>`,
+  );
+  return properties.length ? ['    <properties>', ...properties, '    </properties>'] : [];
+}
+
 function testCase(c: CaseComparison, className: string): string[] {
   const open = `    <testcase name="${attr(c.caseId)}" classname="${attr(className)}">`;
   const summary = `${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}`;
+  const notScored = notScoredRepeats(c);
+  if (notScored > 0) {
+    // Not scored says nothing about the prompt: an error of the named kind, not a failure.
+    const kinds = [...new Set(c.candidate!.errors.filter(isNotScoredKind))].sort();
+    const first = c.candidate!.firstError && isNotScoredKind(c.candidate!.firstError.kind) ? c.candidate!.firstError : undefined;
+    const message = `${notScored} of ${c.candidate!.repeats} candidate repeat${c.candidate!.repeats === 1 ? '' : 's'} not scored (${kinds.join(', ')})${first ? `: ${first.kind}: ${first.message}` : ''}`;
+    const details = [message, summary];
+    if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
+    return [open, `      <error message="${attr(message)}" type="${attr(kinds.join(','))}">${text(details.join('\n'))}</error>`, '    </testcase>'];
+  }
   if (isFailing(c)) {
     const details = [summary];
     const changes = scorerChanges(c, 10);

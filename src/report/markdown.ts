@@ -4,10 +4,12 @@
  */
 import type { CellComparison, ComparisonResult, Verdict } from '../compare/types.js';
 import { formatWordDiff, wordDiff } from './wordDiff.js';
+import { costReported } from './cost.js';
 import { failingOutput, failureReason, firstOutput, passesOf, scorerChanges, topRegressions } from './caseDetails.js';
 import { policyText } from './compareConsole.js';
-import { confidenceLevel, milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usd } from './format.js';
+import { confidenceLevel, count, milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usdPair } from './format.js';
 import { neededText, reasonText, warningText } from './reasons.js';
+import { pointsChange, stopRates } from './stops.js';
 
 export interface MarkdownOptions {
   /** Regressions shown per cell (default 10). */
@@ -38,6 +40,7 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
   lines.push('| --- | --- | ---: | ---: | --- | --- | ---: | --- | ---: | --- | --- |');
   for (const cell of result.cells) lines.push(summaryRow(cell));
   lines.push('');
+  lines.push(...stopsTable(result.cells));
 
   const top = options.topRegressions ?? 10;
   for (const cell of result.cells) {
@@ -77,11 +80,23 @@ function summaryRow(cell: CellComparison): string {
     pValue(s.passRateDiff.pValue),
     scoreDiffInterval(s.scoreDiff),
     points(s.power.minimumDetectableDrop),
-    `${usd(op.costUsd.baseline)} → ${usd(op.costUsd.candidate)} (${signedPercent(op.costUsd.relative)})`,
+    costReported(op.costUsd) ? `${usdPair(op.costUsd.baseline, op.costUsd.candidate).join(' → ')} (${signedPercent(op.costUsd.relative)})` : '—',
     `${milliseconds(op.latencyP95Ms.baseline)} → ${milliseconds(op.latencyP95Ms.candidate)}`,
   ]
     .map((text) => text.replace(/\|/g, '\\|'))
     .join(' | ')} |`;
+}
+
+/** Refusal, max_tokens and context-window rates per cell, baseline → candidate, when some cell had any. */
+function stopsTable(cells: CellComparison[]): string[] {
+  const rows = cells.flatMap((cell) => {
+    const stops = cell.operational.stops;
+    if (!stops) return [];
+    const shown = stopRates(stops).map(({ label, rate }) => `${label} ${percent(rate.baseline)} → ${percent(rate.candidate)} (${pointsChange(rate)})`);
+    return [`| ${escapeText(cell.label)} | ${shown.join('; ')} | ${count(stops.scored.baseline)} → ${count(stops.scored.candidate)} |`];
+  });
+  if (!rows.length) return [];
+  return ['| cell | refusals and truncations | scored golden samples |', '| --- | --- | ---: |', ...rows, ''];
 }
 
 function filterText(filter: Record<string, string>): string {

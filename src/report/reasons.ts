@@ -4,7 +4,7 @@
  * words them through here, so they all say the same thing.
  */
 import type { ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
-import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usd, milliseconds } from './format.js';
+import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
 export function reasonText(reason: VerdictReason): string {
@@ -37,11 +37,19 @@ function reasonBody(reason: VerdictReason): string {
     }
     case 'cost_increase': {
       const v = reason.values;
-      return `cost per sample up ${signedPercent(v.relative)} (${usd(v.baseline)} → ${usd(v.candidate)}), over maxCostIncrease ${signedPercent(v.limit)}`;
+      return `cost per sample up ${signedPercent(v.relative)} (${usdPair(v.baseline, v.candidate).join(' → ')}), over maxCostIncrease ${signedPercent(v.limit)}`;
     }
     case 'latency_increase': {
       const v = reason.values;
       return `p${v.percentile} latency up ${signedPercent(v.relative)} (${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}), over maxP95LatencyIncrease ${signedPercent(v.limit)}`;
+    }
+    case 'refusal_rate_increase': {
+      const v = reason.values;
+      return `refusal rate up ${signedPoints(v.increase)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over maxRefusalRateIncrease ${points(v.limit)}`;
+    }
+    case 'truncation_rate_increase': {
+      const v = reason.values;
+      return `answers cut at max_tokens up ${signedPoints(v.increase)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over maxTruncationRateIncrease ${points(v.limit)}`;
     }
     case 'new_errors':
       return `new error kinds in the candidate: ${Object.entries(reason.values.kinds)

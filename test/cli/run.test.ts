@@ -46,8 +46,8 @@ describe('promptgold run', () => {
     const result = await runCli(['run'], project.root);
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/echo: 4 samples, 4 passed/);
-    expect(result.stdout).toMatch(/v1\s+claude-haiku-4-5\s+4\s+100\.0%/);
+    expect(result.stdout).toMatch(/echo: 4 samples, 4 of 4 passed/);
+    expect(result.stdout).toMatch(/v1\s+claude-haiku-4-5\s+4\s+4\/4\s+100\.0%/);
     const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
     expect(record.summary?.totals.passed).toBe(4);
   });
@@ -130,7 +130,7 @@ describe('what new users write', () => {
     const result = await runCli(['run', '--model', 'claude-haiku-4-5'], project.root);
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/v1\s+claude-haiku-4-5\s+4\s+100\.0%/);
+    expect(result.stdout).toMatch(/v1\s+claude-haiku-4-5\s+4\s+4\/4\s+100\.0%/);
   });
 
   it('an optional variable may be written `name?: string` as well as `name: string?`', async () => {
@@ -151,7 +151,7 @@ describe('promptgold init', () => {
     expect(init.stdout).toMatch(/suites\/capitals\/capitals\.eval\.ts/);
     const run = await runCli(['run'], project.root);
     expect(run.stderr).not.toMatch(/internal error/);
-    expect(run.stdout).toMatch(/capitals: 5 samples, 5 passed/);
+    expect(run.stdout).toMatch(/capitals: 5 samples, 5 of 5 passed/);
     expect(run.code).toBe(0);
     const again = await runCli(['init'], project.root);
     expect(again.code).toBe(2);

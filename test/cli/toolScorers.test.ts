@@ -86,7 +86,7 @@ describe('tool-call scorers through the CLI', () => {
     const result = await runCli(['run'], project.root);
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/support: 4 samples, 2 passed, 0 errors/);
+    expect(result.stdout).toMatch(/support: 4 samples, 2 of 4 passed, 0 errors/);
 
     const file = await onlyRecordFile();
     const record = await readRecord(file);

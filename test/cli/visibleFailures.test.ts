@@ -67,7 +67,7 @@ describe('samples that were not scored', () => {
     const strict = await runCli(['run'], project.root);
     expect(strict.stderr).not.toMatch(/internal error/);
     expect(strict.code).toBe(3);
-    expect(strict.stdout).toMatch(/echo: 10 samples, 9 passed, 1 errors/);
+    expect(strict.stdout).toMatch(/echo: 10 samples, 9 of 9 passed, 1 errors \(1 not scored\)/);
     expect(strict.stdout).toMatch(/scorer_error:1/);
     // The digest and the exit-3 line say why, without opening a file.
     expect(strict.stdout).toMatch(/1 sample ended in an error \(by kind\):\n {2}scorer_error {2}1× {2}picky: boom — w003 \(v1 × claude-haiku-4-5\)/);

@@ -73,6 +73,32 @@ describe('JUnit XML', () => {
   });
 });
 
+describe('JUnit XML: samples that were not scored', () => {
+  it('a case whose candidate samples were not scored is an <error> with the kinds and the first message, never a pass', async () => {
+    const samples = [
+      sample({ caseId: 'a', version: 'v1', pass: true }),
+      sample({ caseId: 'a', version: 'v2', pass: true }),
+      sample({ caseId: 'b', version: 'v1', pass: true }),
+      sample({ caseId: 'b', version: 'v2', pass: false, error: 'scorer_error' }),
+      // Both sides timed out: the status is unchanged, but the candidate was still not scored.
+      sample({ caseId: 'c', version: 'v1', pass: false, error: 'timeout' }),
+      sample({ caseId: 'c', version: 'v2', pass: false, error: 'timeout' }),
+      // A context overflow is the prompt's own doing: scored, a failure.
+      sample({ caseId: 'd', version: 'v1', pass: true }),
+      sample({ caseId: 'd', version: 'v2', pass: false, error: 'context_overflow' }),
+    ];
+    const file = await writeRecord(join(dir, 'errors/run.jsonl'), samples);
+    const xml = renderJUnit(await compareRecords(file, file, { root: dir, baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } }));
+    assertWellFormedXml(xml);
+    expect(xml).toMatch(/<testsuites name="promptgold compare demo" tests="5" failures="\d+" errors="2">/);
+    expect(xml).toMatch(/<testsuite name="v1 × model-a → v2 × model-a" tests="5" failures="\d+" errors="2" skipped="0">/);
+    expect(xml).toContain('<testcase name="b" classname="demo.v2.model-a">\n      <error message="1 of 1 candidate repeat not scored (scorer_error): scorer_error: scorer_error happened" type="scorer_error">');
+    expect(xml).toContain('<error message="1 of 1 candidate repeat not scored (timeout): timeout: timeout happened" type="timeout">');
+    expect(xml).toMatch(/<testcase name="d" classname="demo\.v2\.model-a">\n {6}<failure message="error-changed/);
+    expect(xml.match(/<error /g)).toHaveLength(2);
+  });
+});
+
 describe('Markdown', () => {
   it('has the verdict, a summary table and top regressions with word diffs', () => {
     const md = renderMarkdown(result);

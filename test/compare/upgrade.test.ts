@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,8 @@ describe('upgrade-check on the offline example (built CLI, replay)', () => {
     expect(result.stdout).toContain('v2 × claude-sonnet-4-5 → v2 × claude-sonnet-5-5');
     expect(result.stdout).toMatch(/claude-sonnet-5-5: \d+ in \(estimate\)/);
     expect(result.stdout).toMatch(/decision: (GO|NO-GO|INCONCLUSIVE)/);
+    // Answers cut at max_tokens on each side, and the change (the example has a few on claude-sonnet-4-5).
+    expect(result.stdout).toMatch(/cut at max_tokens\s+2\.6%\s+0\.0%\s+−2\.6 pts\s+of 156 → 156 scored golden samples/);
     const json = JSON.parse(await readFile(join(root, 'up.json'), 'utf8'));
     expect(json).toMatchObject({ type: 'upgrade-check', suite: 'triage', from: 'claude-sonnet-4-5', to: 'claude-sonnet-5-5' });
     expect(json.comparison.cells).toHaveLength(2);
@@ -98,5 +100,12 @@ describe('upgrade-check on the offline example (built CLI, replay)', () => {
     const bad = await runCli(['upgrade-check', '--suite', 'nosuch', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5'], root);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no suite named "nosuch"/);
+
+    // The config's policy applies: the other way round, the share cut at max_tokens rises from 0% to 2.6% (v2), over the 1-point limit.
+    await writeFile(join(root, 'promptgold.config.json'), JSON.stringify({ policy: { maxTruncationRateIncrease: 0.01 } }));
+    const reverse = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-5-5', '--to', 'claude-sonnet-4-5', '--reuse', `reports/runs/${runs[0]}`], root);
+    expect(reverse.code, reverse.stderr).toBe(1);
+    expect(reverse.stdout).toContain('answers cut at max_tokens up +2.6 pts (0.0% of 156 → 2.6% of 156 scored golden samples), over maxTruncationRateIncrease 1.0 pts');
+    expect(reverse.stdout).toContain('decision: NO-GO');
   });
 });

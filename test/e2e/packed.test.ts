@@ -24,7 +24,7 @@ describe('the packed package', () => {
     await exec('npx', ['--no-install', 'promptgold', 'init'], { cwd: root, env });
     const run = await exec('npx', ['--no-install', 'promptgold', 'run'], { cwd: root, env }).catch((error: { stdout: string; stderr: string; code: number }) => error);
     expect(run.stderr).not.toMatch(/internal error/);
-    expect(run.stdout).toMatch(/capitals: 5 samples, 5 passed/);
+    expect(run.stdout).toMatch(/capitals: 5 samples, 5 of 5 passed/);
     const runs = await readdir(`${root}/reports/runs`);
     expect(runs).toHaveLength(1);
     // The report page's script ships prebuilt in the package and is allowed by its hash.

@@ -24,10 +24,13 @@ describe('the failure digest', () => {
     builder.add(sample('d', { pass: false, output: null, error: { kind: 'timeout', message: 'no answer within 300 ms' } }));
     builder.add(sample('e', { pass: false, output: null, error: { kind: 'budget', message: 'budget reached' } }));
     builder.add(sample('f'));
+    builder.add(sample('a~homoglyphs', { pass: false, scores: [failing('fuzzy', 'similarity 0.10 < 0.45')], chaos: { sourceCaseId: 'a', operators: ['homoglyphs'], fields: [], ops: [], property: '' } }));
     const digest = builder.build();
-    expect(digest.failedSamples).toBe(4);
+    expect(digest.failedSamples).toBe(5);
+    expect(digest.failedChaosSamples).toBe(1);
+    expect(digest.erroredChaosSamples).toBe(0);
     expect(digest.failures.map((g) => [g.source, g.shape, g.count, g.cases.map((c) => c.caseId)])).toEqual([
-      ['fuzzy', 'similarity # < #', 3, ['a', 'b']],
+      ['fuzzy', 'similarity # < #', 4, ['a', 'b', 'a~homoglyphs']],
       ['x', 'too long: # words', 1, ['c']],
     ]);
     expect(digest.failures[0]!.example).toBe('similarity 0.41 < 0.45');

@@ -27,6 +27,20 @@ describe('the failure digest on the console', () => {
     );
   });
 
+  it('tells golden failures (the pass rate\'s) from chaos ones', () => {
+    const digest: FailureDigest = {
+      failedSamples: 12,
+      failedChaosSamples: 9,
+      failures: [{ source: 'exact', shape: 'x', example: 'x', count: 12, cases: [at('t-1')] }],
+      erroredSamples: 2,
+      erroredChaosSamples: 0,
+      errors: [{ source: 'timeout', shape: 't', example: 't', count: 2, cases: [at('t-2')] }],
+    };
+    const text = formatFailureDigest(digest, { repeats: 1 })!;
+    expect(text).toContain('why 12 samples failed (3 golden + 9 chaos; failing scorers, most common first):');
+    expect(text).toContain('2 samples ended in an error (by kind):');
+  });
+
   it('says nothing when every sample passed', () => {
     expect(formatFailureDigest({ failedSamples: 0, failures: [], erroredSamples: 0, errors: [] }, { repeats: 1 })).toBeUndefined();
   });

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { defaultBaselinePath, looksLikeBaselineFile } from '../../compare/baselineFile.js';
 import { parseCellFilter } from '../../compare/cellFilter.js';
@@ -34,6 +34,8 @@ export interface CompareFlags {
   alpha?: string;
   maxCostIncrease?: string;
   maxP95LatencyIncrease?: string;
+  maxRefusalRateIncrease?: string;
+  maxTruncationRateIncrease?: string;
   failOnInconclusive?: boolean;
   force?: boolean;
   seed?: string;
@@ -47,7 +49,7 @@ export interface CompareFlags {
 export async function compareCommand(runs: string[], flags: Record<string, unknown>): Promise<number> {
   const f = flags as CompareFlags;
   const root = process.cwd();
-  const { config } = await loadConfig(root);
+  const { config, file: configFile } = await loadConfig(root);
   const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
   const baselineFilter = parseCellFilter(f.baseline, '--baseline');
   const candidateFilter = parseCellFilter(f.candidate, '--candidate');
@@ -56,7 +58,7 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
 
   const [baselineFile, candidateFile] = await resolveSides(runs, hasFilters, runsDir, root);
   const candidateHeader = await readRecordHeader(candidateFile);
-  const policy = resolvePolicy([...(await suitePolicySources(candidateHeader, root)), flagPolicySource(f)]);
+  const policy = resolvePolicy([...configPolicySources(config, configFile), ...(await suitePolicySources(candidateHeader, root)), flagPolicySource(f)]);
   const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true });
 
   if (f.judge) await judgePairwise(result, f.judge, candidateHeader, [baselineFile, candidateFile], root);
@@ -115,6 +117,11 @@ async function resolveSides(runs: string[], hasFilters: boolean, runsDir: string
   return [baseline, only];
 }
 
+/** The project config's `policy`: every suite's defaults, under the suite's own. */
+export function configPolicySources(config: PromptgoldConfig, file: string | undefined): PolicySource[] {
+  return config.policy ? [{ policy: config.policy, origin: file ?? 'promptgold.config' }] : [];
+}
+
 /** The suite's `policy`, read from the suite file named in the record (when it still loads). */
 export async function suitePolicySources(header: RecordHeader, root: string): Promise<PolicySource[]> {
   const file = resolve(root, header.suiteFile);
@@ -134,6 +141,8 @@ function flagPolicySource(f: CompareFlags): PolicySource {
   if (f.alpha !== undefined) policy.alpha = parseNumberOption(f.alpha, '--alpha');
   if (f.maxCostIncrease !== undefined) policy.maxCostIncrease = parseNumberOption(f.maxCostIncrease, '--max-cost-increase');
   if (f.maxP95LatencyIncrease !== undefined) policy.maxP95LatencyIncrease = parseNumberOption(f.maxP95LatencyIncrease, '--max-p95-latency-increase');
+  if (f.maxRefusalRateIncrease !== undefined) policy.maxRefusalRateIncrease = parseNumberOption(f.maxRefusalRateIncrease, '--max-refusal-rate-increase');
+  if (f.maxTruncationRateIncrease !== undefined) policy.maxTruncationRateIncrease = parseNumberOption(f.maxTruncationRateIncrease, '--max-truncation-rate-increase');
   return { policy, origin: 'command-line flags' };
 }
 

@@ -5,10 +5,10 @@ import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engin
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import { ExitCode, InputError } from '../../errors.js';
-import { isNotScoredKind } from '../../records/errorKinds.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
+import { tooManyErrorsText } from '../../report/notScored.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
@@ -32,6 +32,7 @@ export interface RunFlags {
   retryErrors?: string;
   out?: string;
   json?: boolean;
+  junit?: string;
   chaos?: boolean;
   timeout?: string;
   maxErrorRate?: string;
@@ -133,6 +134,12 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
     }
   } finally {
     interrupts.remove();
+  }
+  if (flags.junit && outcomes.length) {
+    const { writeRunJUnit } = await import('../../report/runJunit.js');
+    const file = resolve(flags.junit);
+    await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file);
+    if (!flags.json) process.stdout.write(`junit: ${relative(root, file)}\n`);
   }
   if (flags.json) {
     process.stdout.write(
@@ -290,16 +297,9 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
   }
 }
 
-/** Why a run with too many unscored samples exits 3: the count, the share allowed, the kinds. */
+/** Why a run with too many unscored samples exits 3, and where to read on. */
 function tooManyErrorsLine(summary: RecordSummary): string {
-  const kinds = new Map<string, number>();
-  for (const cell of summary.cells) for (const [kind, count] of Object.entries(cell.errors)) if (isNotScoredKind(kind)) kinds.set(kind, (kinds.get(kind) ?? 0) + count);
-  const listed = [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, count]) => `${kind} ${count}`).join(', ');
-  return `FAILED (exit 3): ${summary.totals.notScored} of ${summary.totals.samples} samples were not scored (${listed}); maxErrorRate allows ${percentOf(summary.maxErrorRate)} — see "When a run fails" in the README`;
-}
-
-function percentOf(share: number): string {
-  return `${Number((share * 100).toFixed(2))}%`;
+  return `FAILED (exit 3): ${tooManyErrorsText(summary)} — see "When a run fails" in the README`;
 }
 
 /** `--verbose`: every failing or errored sample of the record, read back in plan order. */

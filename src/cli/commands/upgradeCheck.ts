@@ -25,7 +25,7 @@ import { decisionText, formatPricing, pricingMarkdown, retirementText } from '..
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
-import { suitePolicySources, writeOutputs } from './compare.js';
+import { configPolicySources, suitePolicySources, writeOutputs } from './compare.js';
 
 export const MIN_UPGRADE_REPEATS = 3;
 
@@ -47,7 +47,7 @@ export interface UpgradeCheckFlags {
 export async function upgradeCheckCommand(flags: Record<string, unknown>): Promise<number> {
   const f = flags as unknown as UpgradeCheckFlags;
   const root = process.cwd();
-  const { config } = await loadConfig(root);
+  const { config, file: configFile } = await loadConfig(root);
   const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
   const table = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
   if (f.from === f.to) throw new InputError('--from and --to name the same model', { field: '--to' }, 'name the model you use today and the one you consider');
@@ -56,7 +56,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     ? await reusedRuns(f, runsDir)
     : await runBothModels(f, config, root, runsDir);
   const header = await readRecordHeader(candidateFile);
-  const policy = resolvePolicy(await suitePolicySources(header, root));
+  const policy = resolvePolicy([...configPolicySources(config, configFile), ...(await suitePolicySources(header, root))]);
   const comparison = await compareRecords(baselineFile, candidateFile, {
     root,
     baselineFilter: { model: f.from },

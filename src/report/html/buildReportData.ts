@@ -7,11 +7,14 @@ import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import type { CellSummary } from '../../records/types.js';
 import { InputError } from '../../errors.js';
+import { costKnown } from '../cost.js';
+import { tooManyErrorsText } from '../notScored.js';
 import { reasonText, verdictSentences, warningText } from '../reasons.js';
 import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './calibration.js';
 import { comparisonRow, runRow, type PairSources } from './caseRows.js';
 import { collectRun, round3, type CaseSamples, type CollectContext, type CollectedRun } from './collectRun.js';
 import { Interner } from './interner.js';
+import { digestView, operatorViews } from './overviewData.js';
 import { collectPrompts } from './prompts.js';
 import { robustnessRows } from './robustness.js';
 import { runVerdict } from './runVerdict.js';
@@ -97,11 +100,13 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
   const truncatedPrompts = { prompts: 0 };
   for (const run of runs) await collectPrompts(run.promptsFile, wanted, prompts, { limit: promptChars, lines: context.strings, truncated: truncatedPrompts });
 
+  const mainRun = comparison ? runs[runs.length - 1]! : runs[0]!;
+  const operators = operatorViews(mainRun.summary.robustness);
+  const digest = digestView(mainRun.digest, mainRun.repeats);
   const verdict = comparison
     ? { verdict: comparison.verdict.verdict, reasons: comparison.verdict.reasons.map(reasonText), ...(comparison.verdict.needed ? { needed: comparison.verdict.needed } : {}) }
-    : runVerdict(cells, runs.map((run) => run.view), runs[0]!.threshold);
+    : runVerdict(cells, runs.map((run) => run.view), runs[0]!.threshold, operators);
 
-  const mainRun = comparison ? runs[runs.length - 1]! : runs[0]!;
   const calibration = await calibrationFor(input, mainRun);
 
   return {
@@ -111,7 +116,7 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     runs: runs.map((run) => run.view),
     cells,
     verdict,
-    warnings: [...incompleteWarnings(runs), ...(comparison?.warnings ?? []).map(warningText), ...calibration.warnings],
+    warnings: [...incompleteWarnings(runs), ...(comparison ? notScoredWarnings(runs) : []), ...(comparison?.warnings ?? []).map(warningText), ...calibration.warnings],
     pairs,
     scorers: context.scorers.values,
     tags: [...new Set(cases.flatMap((row) => row.tags))].sort(),
@@ -119,6 +124,8 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     cases,
     prompts,
     robustness,
+    operators,
+    ...(digest ? { digest } : {}),
     ...(calibration.view ? { calibration: calibration.view } : {}),
     limits: { outputChars, promptChars, truncatedOutputs: context.truncated.outputs, truncatedPrompts: truncatedPrompts.prompts },
   };
@@ -162,7 +169,7 @@ function toCellView(run: number, cell: CellSummary, threshold: number | null): C
     meanScore: cell.meanScore,
     meanScoreLow: round3(Math.max(0, cell.meanScore - margin)),
     meanScoreHigh: round3(Math.min(1, cell.meanScore + margin)),
-    costUsd: cell.costUsd,
+    costUsd: costKnown(cell) ? cell.costUsd : null,
     inputTokens: cell.tokens.input,
     outputTokens: cell.tokens.output,
     p50Ms: cell.latencyMs.p50,
@@ -170,6 +177,9 @@ function toCellView(run: number, cell: CellSummary, threshold: number | null): C
     ...(cell.ttftMs ? { ttftP50Ms: cell.ttftMs.p50, ttftP95Ms: cell.ttftMs.p95 } : {}),
     ...(cell.cache ? { cache: { hitRate: cell.cache.hitRate, readTokens: cell.cache.readTokens, savedUsd: cell.cache.savedUsd } } : {}),
     errors: sortedRecord(cell.errors),
+    notScored: cell.notScored,
+    ...(cell.chaos ? { chaos: cell.chaos } : {}),
+    stops: cell.stops,
     failing: threshold !== null && cell.scored > 0 && cell.passRate < threshold,
     ...(cell.fieldAccuracy ? { fieldAccuracy: cell.fieldAccuracy } : {}),
   };
@@ -178,8 +188,8 @@ function toCellView(run: number, cell: CellSummary, threshold: number | null): C
 function emptyCell(run: number, version: string, model: string): CellView {
   return {
     run, version, model, samples: 0, scored: 0, passed: 0, passRate: 0, passRateLow: 0, passRateHigh: 1,
-    meanScore: 0, meanScoreLow: 0, meanScoreHigh: 1, costUsd: 0, inputTokens: 0, outputTokens: 0,
-    p50Ms: null, p95Ms: null, errors: {}, failing: false,
+    meanScore: 0, meanScoreLow: 0, meanScoreHigh: 1, costUsd: null, inputTokens: 0, outputTokens: 0,
+    p50Ms: null, p95Ms: null, errors: {}, notScored: 0, stops: { refusals: 0, refusalCategories: {}, maxTokens: 0, contextWindow: 0 }, failing: false,
   };
 }
 
@@ -214,6 +224,11 @@ function titleOf(runs: CollectedRun[], comparison: ComparisonResult | undefined)
   const first = runs[0]!.view;
   if (!comparison) return `${first.suite} — ${first.source}`;
   return `${comparison.candidate.suite || first.suite} — ${comparison.baseline.label} → ${comparison.candidate.label}`;
+}
+
+/** In a comparison, runs with more unscored samples than they allowed (their own verdict was a fail, exit 3). */
+function notScoredWarnings(runs: CollectedRun[]): string[] {
+  return runs.filter((run) => run.summary.tooManyErrors).map((run) => `${run.view.source}: ${tooManyErrorsText(run.summary)}; they are left out of the comparison`);
 }
 
 function incompleteWarnings(runs: CollectedRun[]): string[] {

@@ -4,8 +4,9 @@
  */
 import { checkHeader, readRecordLines } from '../../records/reader.js';
 import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
+import { DigestBuilder, type FailureDigest } from '../../records/digest.js';
 import { SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
-import type { CellSummary, RecordHeader, SampleRecord } from '../../records/types.js';
+import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../../records/types.js';
 import { InputError } from '../../errors.js';
 import { baselineComplete, isBaselineCaseLine, samplesOfBaselineCase } from './baselineLines.js';
 import type { Interner } from './interner.js';
@@ -28,6 +29,12 @@ export interface CaseSamples {
 export interface CollectedRun {
   view: RunView;
   cells: CellSummary[];
+  /** The run's summary, rebuilt from its samples (totals, `tooManyErrors`, robustness). */
+  summary: RecordSummary;
+  /** Why its samples failed or were not scored. */
+  digest: FailureDigest;
+  /** Repeats per case the run planned. */
+  repeats: number;
   threshold: number | null;
   /** Keyed by `caseKey(version, model, caseId)`, in record order. */
   cases: Map<string, CaseSamples>;
@@ -53,6 +60,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   let summaryThreshold: number | null | undefined;
   let builder: SummaryBuilder | undefined;
   const cases = new Map<string, CaseSamples>();
+  const digest = new DigestBuilder();
   let samples = 0;
   for await (const { value, line } of readRecordLines(files.record)) {
     if (value.type === 'header') {
@@ -62,6 +70,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     } else if (value.type === 'sample') {
       if (!builder) throw new InputError('a sample comes before the record header', { file: files.record, line });
       builder.add(value);
+      digest.add(value);
       addSample(cases, value, context);
       samples++;
     } else if (value.type === 'summary') {
@@ -70,6 +79,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       if (!builder) throw new InputError('a case comes before the baseline header', { file: files.record, line });
       for (const sample of samplesOfBaselineCase(value)) {
         builder.add(sample);
+        digest.add(sample);
         addSample(cases, sample, context);
         samples++;
       }
@@ -77,6 +87,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   }
   if (!header || !builder) throw new InputError('the record has no header line', { file: files.record, line: 1 }, 'is this a promptgold run.jsonl?');
   const threshold = summaryThreshold !== undefined ? summaryThreshold : thresholdOf(header);
+  const summary = builder.build();
   return {
     view: {
       label,
@@ -87,8 +98,14 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       commit: header.git.commit,
       prompts: header.prompts.map(({ id, version, hash }) => ({ id, version, hash })),
       models: header.models,
+      notScored: summary.totals.notScored,
+      maxErrorRate: summary.maxErrorRate,
+      tooManyErrors: summary.tooManyErrors,
     },
-    cells: builder.build().cells.filter((cell) => cell.samples > 0),
+    cells: summary.cells.filter((cell) => cell.samples > 0),
+    summary,
+    digest: digest.build(),
+    repeats: Number(header.options['repeats'] ?? 1),
     threshold,
     cases,
     recordFile: files.record,

@@ -1,11 +1,13 @@
 /**
  * Robustness: for each cell and chaos operator, the pass rate of the mutated cases against the pass
  * rate of the golden cases they were made from, in the same cell. A source case shared by several
- * mutations counts once per operator.
+ * mutations counts once per operator. Samples that were not scored (or never sent) count on neither
+ * side, as in the run summary.
  */
 import type { CaseSamples } from './collectRun.js';
+import { BUDGET_SKIP, isNotScoredKind } from '../../records/errorKinds.js';
 import { caseKey, round3 } from './collectRun.js';
-import type { RobustnessRow } from './types.js';
+import type { RepeatView, RobustnessRow } from './types.js';
 
 interface OperatorTally {
   samples: number;
@@ -29,8 +31,9 @@ export function robustnessRows(
         entry = { cell, operator, group, tally: { samples: 0, passed: 0, sources: new Set() } };
         tallies.set(key, entry);
       }
-      entry.tally.samples += group.repeats.length;
-      entry.tally.passed += group.repeats.filter((repeat) => repeat.pass).length;
+      const scored = group.repeats.filter(isScoredRepeat);
+      entry.tally.samples += scored.length;
+      entry.tally.passed += scored.filter((repeat) => repeat.pass).length;
       entry.tally.sources.add(group.chaos.source);
     }
   }
@@ -41,8 +44,9 @@ export function robustnessRows(
     for (const source of [...tally.sources].sort()) {
       const golden = lookup.get(caseKey(group.version, group.model, source));
       if (!golden) continue;
-      sourceSamples += golden.repeats.length;
-      sourcePassed += golden.repeats.filter((repeat) => repeat.pass).length;
+      const scored = golden.repeats.filter(isScoredRepeat);
+      sourceSamples += scored.length;
+      sourcePassed += scored.filter((repeat) => repeat.pass).length;
     }
     rows.push({
       cell,
@@ -54,4 +58,8 @@ export function robustnessRows(
     });
   }
   return rows.sort((a, b) => a.cell - b.cell || a.operator.localeCompare(b.operator));
+}
+
+function isScoredRepeat(repeat: RepeatView): boolean {
+  return !repeat.err || (!isNotScoredKind(repeat.err.kind) && repeat.err.kind !== BUDGET_SKIP);
 }

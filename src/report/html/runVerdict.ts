@@ -1,25 +1,48 @@
-/** The verdict of a single run (no comparison): did every cell reach the suite's threshold? */
-import { percent } from '../format.js';
-import type { CellView, ReportData, RunView } from './types.js';
+/** The verdict of a single run (no comparison): did every cell reach the suite's threshold, and was every sample scored? */
+import { percent, points, signedPoints } from '../format.js';
+import { tooManyErrorsText } from '../notScored.js';
+import { WORST_DROP } from './overviewData.js';
+import type { CellView, OperatorView, ReportData, RunView } from './types.js';
 
-/** Decided and worded here: a single run's verdict exists only in the HTML report. */
-export function runVerdict(cells: CellView[], runs: RunView[], threshold: number | null): ReportData['verdict'] {
+/**
+ * Decided and worded here: a single run's verdict exists only in the HTML report. It fails as the
+ * run did: a cell below the threshold (exit 1), or more unscored samples than `maxErrorRate` allows
+ * (exit 3). Chaos operators that cost 10 points or more are named whatever the verdict: the
+ * threshold is about golden cases, so a pass can hide them.
+ */
+export function runVerdict(cells: CellView[], runs: RunView[], threshold: number | null, operators: OperatorView[] = []): ReportData['verdict'] {
   const reasons: string[] = [];
   const failing = cells.filter((cell) => cell.failing);
   for (const cell of failing) {
-    reasons.push(`${cell.version} × ${cell.model}: pass rate ${percent(cell.passRate)} is below the threshold ${percent(threshold ?? 0)}`);
+    reasons.push(`${cell.version} × ${cell.model}: pass rate ${percent(cell.passRate)} of ${cell.scored} scored golden samples is below the threshold ${percent(threshold ?? 0)}`);
   }
+  runs.forEach((run, index) => {
+    if (!run.tooManyErrors) return;
+    const own = cells.filter((cell) => cell.run === index);
+    reasons.push(`${runs.length > 1 ? `${run.source}: ` : ''}${tooManyErrorsText({ cells: own, totals: { notScored: run.notScored, samples: run.samples }, maxErrorRate: run.maxErrorRate })} (exit 3)`);
+  });
+  const robustness = robustnessReason(operators);
   const scored = cells.reduce((total, cell) => total + cell.scored, 0);
-  if (failing.length) return { verdict: 'fail', reasons };
+  if (reasons.length) return { verdict: 'fail', reasons: [...reasons, ...robustness] };
   if (scored === 0) return { verdict: 'inconclusive', reasons: ['no sample was scored'] };
   const incomplete = runs.filter((run) => !run.complete);
   if (incomplete.length) {
-    return { verdict: 'inconclusive', reasons: incomplete.map((run) => `run ${run.source} did not complete`) };
+    return { verdict: 'inconclusive', reasons: [...incomplete.map((run) => `run ${run.source} did not complete`), ...robustness] };
   }
   reasons.push(
     threshold === null
       ? `${cells.length} cell${cells.length === 1 ? '' : 's'} scored; the suite sets no threshold`
       : `every cell reaches the threshold ${percent(threshold)}`,
   );
-  return { verdict: 'pass', reasons };
+  const notScored = runs.reduce((n, run) => n + run.notScored, 0);
+  if (notScored > 0) reasons.push(`${notScored} sample${notScored === 1 ? ' was' : 's were'} not scored, within maxErrorRate`);
+  return { verdict: 'pass', reasons: [...reasons, ...robustness] };
+}
+
+/** `robustness: fake-xml-delimiter −23.2 pts (56.9% against 80.1% on its source cases), …`. */
+function robustnessReason(operators: OperatorView[]): string[] {
+  const worst = operators.filter((row) => row.worst);
+  if (!worst.length) return [];
+  const named = worst.map((row) => `${row.operator} ${signedPoints(row.drop)} (${percent(row.passRate)} against ${percent(row.sourcePassRate)} on its source cases)`);
+  return [`robustness: ${worst.length === 1 ? 'a chaos operator costs' : `${worst.length} chaos operators cost`} ${points(WORST_DROP, 0)} or more — ${named.join(', ')}; chaos samples do not count toward the threshold`];
 }

@@ -29,6 +29,10 @@ nav.tabs button[aria-selected="true"] { color: var(--fg); border-bottom-color: v
 .card { border: 1px solid var(--line); border-radius: 10px; padding: 10px 16px; min-width: 150px; background: var(--bg); }
 .card .label { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
 .card .value { font-size: 1.35rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.card .note { color: var(--muted); font-size: .8rem; max-width: 26ch; }
+.card-bad { border-color: #fda29b; background: var(--bad-bg); } .card-bad .value { color: var(--bad); }
+#digest td.cases { font-size: .82rem; color: var(--muted); }
+#operators-table tr.worst td { background: var(--bad-bg); }
 .overview-chart { max-width: 760px; margin-top: 14px; }
 .warnings { background: var(--warn-bg); color: var(--warn); border-radius: 8px; padding: 8px 14px; margin: 10px 0; }
 .warnings ul { margin: 0; padding-left: 18px; }

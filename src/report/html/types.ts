@@ -6,6 +6,7 @@
  */
 import type { CaseStatus, OperationalDeltas, PairedStatistics, Verdict } from '../../compare/types.js';
 import type { NoiseFigures } from '../../judge/calibration/types.js';
+import type { StopCounts } from '../../records/stopCounts.js';
 
 export const REPORT_DATA_VERSION = 1;
 
@@ -28,6 +29,13 @@ export interface ReportData {
   /** Rendered prompts by hash: only those some case refers to. */
   prompts: Record<string, PromptView>;
   robustness: RobustnessRow[];
+  /**
+   * Pass rate per chaos operator over every cell of the main run (the candidate of a comparison),
+   * against the golden cases it mutated, worst drop first — the run summary's robustness table.
+   */
+  operators: OperatorView[];
+  /** Why samples of the main run failed or were not scored: the failure digest, its largest groups. */
+  digest?: DigestView;
   /** Judge against human labels for the suite, when `promptgold calibrate` has been run. */
   calibration?: CalibrationView;
   limits: { outputChars: number; promptChars: number; truncatedOutputs: number; truncatedPrompts: number };
@@ -42,6 +50,11 @@ export interface RunView {
   commit: string | null;
   prompts: Array<{ id: string; version: string; hash: string }>;
   models: string[];
+  /** Samples that were not scored (the provider, a scorer or a judge failed), and the share the run allowed. */
+  notScored: number;
+  maxErrorRate: number;
+  /** More samples went unscored than `maxErrorRate` allows: the run failed (exit 3). */
+  tooManyErrors: boolean;
 }
 
 export interface CellView {
@@ -57,7 +70,8 @@ export interface CellView {
   meanScore: number;
   meanScoreLow: number;
   meanScoreHigh: number;
-  costUsd: number;
+  /** Null when no sample of the cell carried a cost (a function provider, an unpriced model): shown as `—`, not $0. */
+  costUsd: number | null;
   inputTokens: number;
   outputTokens: number;
   p50Ms: number | null;
@@ -68,6 +82,12 @@ export interface CellView {
   /** Prompt caching, when the cell read or wrote the cache. */
   cache?: { hitRate: number; readTokens: number; savedUsd: number };
   errors: Record<string, number>;
+  /** Samples not scored (the provider, a scorer or a judge failed): left out of the pass rate. */
+  notScored: number;
+  /** Chaos samples of the cell, apart from the golden ones the pass rate is over. */
+  chaos?: { samples: number; passed: number; passRate: number };
+  /** Refusals (by category), answers cut at max_tokens and context-window stops among the scored golden samples. */
+  stops: StopCounts;
   /** Below the run's threshold. */
   failing: boolean;
   /** How often each field was right (see `CellSummary.fieldAccuracy`); absent when no scorer reports fields. */
@@ -182,6 +202,43 @@ export interface RobustnessRow {
   /** Pass rate of the same source cases' golden samples in the same cell. */
   sourceSamples: number;
   sourcePassRate: number | null;
+}
+
+export interface OperatorView {
+  operator: string;
+  samples: number;
+  passRate: number;
+  /** Pass rate of the golden cases it mutated (same cells, all repeats). */
+  sourcePassRate: number | null;
+  /** passRate − sourcePassRate. */
+  drop: number | null;
+  /** Among the worst: highlighted on the overview (see `WORST_DROP`). */
+  worst: boolean;
+}
+
+export interface DigestView {
+  failedSamples: number;
+  erroredSamples: number;
+  /** Of those, the chaos samples. */
+  failedChaosSamples: number;
+  erroredChaosSamples: number;
+  /** The largest groups (at most `DIGEST_GROUPS` each); the rest are counted. */
+  failures: DigestGroupView[];
+  errors: DigestGroupView[];
+  moreFailures: { groups: number; samples: number };
+  moreErrors: { groups: number; samples: number };
+}
+
+export interface DigestGroupView {
+  /** The scorer, or the error kind. */
+  source: string;
+  count: number;
+  /** The first reason or message of the group, cut to a few hundred characters. */
+  example: string;
+  /** A few cases, as `case (version × model #repeat)`. */
+  cases: string[];
+  /** More samples in the group than the cases listed. */
+  more: boolean;
 }
 
 /** A calibration report as the page shows it (see `src/judge/calibration/types.ts`). */

@@ -50,14 +50,17 @@ describe('buildReportData from an engine run', () => {
     const record = await readRecord(join(runDir, 'run.jsonl'));
     const data = await buildReportData({ runs: [{ dir: runDir }] });
     expect(data.mode).toBe('run');
-    expect(data.cells.map((c) => [c.version, c.model, c.samples, c.passed, c.passRate, c.meanScore, c.costUsd, c.p50Ms, c.p95Ms])).toEqual(
-      record.summary!.cells.map((c) => [c.version, c.model, c.samples, c.passed, c.passRate, c.meanScore, c.costUsd, c.latencyMs.p50, c.latencyMs.p95]),
+    expect(data.cells.map((c) => [c.version, c.model, c.samples, c.scored, c.passed, c.passRate, c.meanScore, c.notScored, c.stops, c.p50Ms, c.p95Ms])).toEqual(
+      record.summary!.cells.map((c) => [c.version, c.model, c.samples, c.scored, c.passed, c.passRate, c.meanScore, c.notScored, c.stops, c.latencyMs.p50, c.latencyMs.p95]),
     );
+    // A function provider reports no cost: unknown, not $0.
+    expect(record.summary!.cells.map((c) => c.costUsd)).toEqual([0, 0]);
+    expect(data.cells.map((c) => c.costUsd)).toEqual([null, null]);
     expect(data.cases).toHaveLength(12);
     const failing = data.cases.filter((row) => row.flags & RowFlag.failing).map((row) => `${data.cells[row.candidate!.cell]!.version}/${row.id}`);
     expect(failing).toEqual(['v2/w001', 'v2/w003', 'v2/w005']);
     expect(data.verdict.verdict).toBe('fail');
-    expect(data.verdict.reasons[0]).toMatch(/v2 × model-a: pass rate 50\.0% is below the threshold 90\.0%/);
+    expect(data.verdict.reasons[0]).toMatch(/v2 × model-a: pass rate 50\.0% of 12 scored golden samples is below the threshold 90\.0%/);
     const prompt = data.prompts[data.cases[0]!.candidate!.p]!;
     expect(prompt.user!.map((i) => data.strings[i]).join('\n')).toBe('Say word0.');
     expect(prompt.system!.map((i) => data.strings[i]).join('\n')).toBe('You repeat the word you are given.');
@@ -120,6 +123,21 @@ describe('buildReportData with a hand-made comparison', () => {
     const data = await buildReportData({ runs: [{ dir }] });
     expect(data.warnings[0]).toMatch(/no summary line/);
     expect(data.verdict.verdict).toBe('inconclusive');
+  });
+
+  it('puts the candidate\'s failure digest, not-scored samples and chaos operators on the overview', async () => {
+    project = await tempProject();
+    const fixture = await writeComparisonFixture(project.root);
+    const data = await buildReportData({ runs: [{ dir: fixture.baseline }, { dir: fixture.candidate }], comparison: fixture.comparison });
+    // The candidate's one timeout: counted per cell, named in the digest with its message and case, and — more than
+    // its maxErrorRate (0) allows — a warning, since its own run failed with exit 3.
+    expect(data.cells.map((c) => c.notScored)).toEqual([0, 1]);
+    expect(data.runs.map((r) => [r.notScored, r.tooManyErrors])).toEqual([[0, false], [1, true]]);
+    expect(data.digest!.errors).toEqual([{ source: 'timeout', count: 1, example: 'no answer within 120000 ms', cases: ['c6-timeout (v2 × model-a #1)'], more: false }]);
+    expect(data.digest!.failures[0]).toMatchObject({ source: 'exact', example: 'output differs from expected' });
+    expect(data.digest!.failedChaosSamples).toBe(2);
+    expect(data.warnings).toContain('candidate: 1 of 14 samples were not scored (timeout 1); maxErrorRate allows 0%; they are left out of the comparison');
+    expect(data.operators).toEqual([{ operator: 'homoglyphs', samples: 2, passRate: 0, sourcePassRate: 1, drop: -1, worst: true }]);
   });
 
   it('names the missing run in a clear error', async () => {

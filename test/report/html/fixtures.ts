@@ -261,7 +261,7 @@ export function handMadeComparison(): ComparisonResult {
     type: 'comparison',
     baseline: side('baseline', 'v1'),
     candidate: side('candidate', 'v2'),
-    policy: { maxPassRateDrop: 0.02, alpha: 0.05, maxCostIncrease: null, maxP95LatencyIncrease: null, failOnNewErrors: true },
+    policy: { maxPassRateDrop: 0.02, alpha: 0.05, maxCostIncrease: null, maxP95LatencyIncrease: null, maxRefusalRateIncrease: null, maxTruncationRateIncrease: null, failOnNewErrors: true },
     cells: [cell],
     verdict: { verdict: 'fail', reasons: [{ ...regression, cell: cell.label }] },
     warnings: [],

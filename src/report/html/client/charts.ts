@@ -8,7 +8,7 @@ export function renderCharts(): void {
   const root = byId('chart-grid');
   root.appendChild(figure('Pass rate per cell, with 95% intervals', passRateChart()));
   root.appendChild(figure(isCompare ? 'Distribution of score deltas (candidate − baseline, per case)' : 'Distribution of case scores', histogramChart()));
-  root.appendChild(figure('Cost per sample against mean score, per cell', costQualityChart()));
+  if (data.cells.some((c) => c.costUsd !== null)) root.appendChild(figure('Cost per sample against mean score, per cell', costQualityChart()));
 }
 
 function chartFrame(width: number, height: number, label: string): SVGSVGElement {
@@ -93,7 +93,8 @@ function histogramChart(): SVGSVGElement {
 }
 
 function costQualityChart(): SVGSVGElement {
-  const points = data.cells.flatMap((c, i) => (c.samples > 0 ? [{ x: c.costUsd / c.samples, y: c.meanScore, i }] : []));
+  // Cells without a known cost (a function provider) have no place on the cost axis.
+  const points = data.cells.flatMap((c, i) => (c.samples > 0 && c.costUsd !== null ? [{ x: c.costUsd / c.samples, y: c.meanScore, i }] : []));
   const width = 560;
   const height = 260;
   const left = 70;

@@ -23,9 +23,9 @@ export function signedPct(x: Maybe): string {
   return x > 0 ? `+${text}` : text;
 }
 
-export function usd(x: Maybe): string {
-  return x === null || x === undefined ? '—' : `$${x >= 1 ? x.toFixed(2) : x.toFixed(4)}`;
-}
+// Money is written as every report writes it (src/report/format.ts): one format, and in a table
+// one number of decimals per column.
+export { usd, usdAt, usdDecimals } from '../../format.js';
 
 export function int(x: Maybe): string {
   return x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US');

@@ -38,6 +38,7 @@ function cellButton(index: number): HTMLButtonElement {
     el('span', { class: 'rate' }, pct(c.passRate)),
     el('span', { class: 'ci' }, `[${pct(c.passRateLow)}–${pct(c.passRateHigh)}]`),
     el('br'),
-    `score ${num(c.meanScore)} · ${int(c.samples)} samples`,
+    // The pass rate's own denominator: the scored golden samples; chaos samples apart.
+    `${int(c.passed)} of ${int(c.scored)} golden passed · score ${num(c.meanScore)}${c.chaos ? ` · +${int(c.chaos.samples)} chaos` : ''}`,
   ]);
 }

@@ -12,8 +12,13 @@ export function deltaSpan(x: number, text: string): HTMLSpanElement {
   return el('span', { class: x > 0 ? 'pos' : x < 0 ? 'neg' : '' }, text);
 }
 
-export function card(label: string, value: string, id: string): HTMLDivElement {
-  return el('div', { class: 'card' }, [el('div', { class: 'label' }, label), el('div', { class: 'value', id }, value)]);
+/** A figure with its label, and under it what it is out of (`note`, e.g. its denominator). */
+export function card(label: string, value: string, id: string, note?: string, tone?: 'bad'): HTMLDivElement {
+  return el('div', { class: tone ? `card card-${tone}` : 'card' }, [
+    el('div', { class: 'label' }, label),
+    el('div', { class: 'value', id }, value),
+    note ? el('div', { class: 'note', id: `${id}-note` }, note) : null,
+  ]);
 }
 
 /** `x [low–high]`, the interval muted. */

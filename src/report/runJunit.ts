@@ -1,0 +1,212 @@
+/**
+ * JUnit XML of runs (`promptgold run --junit <file>`), for CI systems that show test results. Per
+ * run, one <testsuite> per cell (prompt version × model) with one <testcase> per sample: a sample
+ * that was not scored (the provider, a scorer or a judge failed) is an <error> with its kind and
+ * message, a failing sample a <failure> with its failing scorers' reasons, a budget skip <skipped>.
+ * Each cell's first test case is its pass rate against the threshold (failing below it), and each
+ * run has one more <testsuite> whose test case errors when more samples went unscored than
+ * `maxErrorRate` allows (the exit-3 rule). Refusal, max_tokens and context-window rates are the
+ * cell's <properties>.
+ *
+ * Streamed: one pass over each record counts what the <testsuite> attributes need, then one pass
+ * per cell writes its samples, so a run of any size is never held in memory.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { once } from 'node:events';
+import { dirname } from 'node:path';
+import { InputError } from '../errors.js';
+import { BUDGET_SKIP, isNotScoredKind } from '../records/errorKinds.js';
+import { checkHeader, readRecordLines } from '../records/reader.js';
+import { SummaryBuilder, cellKey, summaryPolicyOf } from '../records/summary.js';
+import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
+import type { Score } from '../scoring/types.js';
+import { redactKnownSecrets } from '../secrets.js';
+import { count, percent } from './format.js';
+import { attr, text } from './junit.js';
+import { tooManyErrorsText } from './notScored.js';
+import { STOP_LABELS, refusalCategoriesText, stopRate, type StopField } from './stops.js';
+
+interface CellTally {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+interface RecordTally {
+  header: RecordHeader;
+  summary: RecordSummary;
+  cells: Map<string, CellTally>;
+}
+
+const OUTPUT_CHARS = 2000;
+const STOP_FIELDS: readonly StopField[] = ['refusals', 'maxTokens', 'contextWindow'];
+
+/** Writes the JUnit XML of the given run records (`run.jsonl` files) to `file`. */
+export async function writeRunJUnit(recordFiles: readonly string[], file: string): Promise<void> {
+  const tallies: Array<{ file: string; tally: RecordTally }> = [];
+  for (const recordFile of recordFiles) tallies.push({ file: recordFile, tally: await tallyRecord(recordFile) });
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const { tally } of tallies) {
+    for (const cell of tally.cells.values()) {
+      totals.tests += cell.tests + 1;
+      totals.failures += cell.failures;
+      totals.errors += cell.errors;
+      totals.skipped += cell.skipped;
+    }
+    totals.tests++;
+    if (tally.summary.tooManyErrors) totals.errors++;
+    totals.failures += tally.summary.failingCells.length;
+  }
+  await mkdir(dirname(file), { recursive: true });
+  const out = new XmlWriter(createWriteStream(file));
+  try {
+    await out.line('<?xml version="1.0" encoding="UTF-8"?>');
+    await out.line(`<testsuites name="promptgold run" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">`);
+    for (const { file: recordFile, tally } of tallies) await writeRecordSuites(out, recordFile, tally);
+    await out.line('</testsuites>');
+  } finally {
+    await out.close();
+  }
+}
+
+async function tallyRecord(file: string): Promise<RecordTally> {
+  let header: RecordHeader | undefined;
+  let builder: SummaryBuilder | undefined;
+  const cells = new Map<string, CellTally>();
+  for await (const { value, line } of readRecordLines(file)) {
+    if (value.type === 'header') {
+      header = checkHeader(value, file, line);
+      builder = new SummaryBuilder(summaryPolicyOf(header));
+      for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);
+    } else if (value.type === 'sample' && builder) {
+      builder.add(value);
+      const key = cellKey(value.version, value.model);
+      let cell = cells.get(key);
+      if (!cell) cells.set(key, (cell = { tests: 0, failures: 0, errors: 0, skipped: 0 }));
+      cell.tests++;
+      const outcome = outcomeOf(value);
+      if (outcome === 'error') cell.errors++;
+      else if (outcome === 'failure') cell.failures++;
+      else if (outcome === 'skipped') cell.skipped++;
+    }
+  }
+  if (!header || !builder) throw new InputError('the record has no header line', { file, line: 1 }, 'is this a promptgold run.jsonl?');
+  return { header, summary: builder.build(), cells };
+}
+
+type Outcome = 'pass' | 'failure' | 'error' | 'skipped';
+
+function outcomeOf(sample: SampleRecord): Outcome {
+  if (sample.error?.kind === BUDGET_SKIP) return 'skipped';
+  if (sample.error && isNotScoredKind(sample.error.kind)) return 'error';
+  return sample.pass && !sample.error ? 'pass' : 'failure';
+}
+
+async function writeRecordSuites(out: XmlWriter, file: string, tally: RecordTally): Promise<void> {
+  const { header, summary } = tally;
+  const repeats = Number(header.options['repeats'] ?? 1);
+  for (const cell of summary.cells) {
+    const counts = tally.cells.get(cellKey(cell.version, cell.model));
+    if (!counts) continue; // declared in the header, never run
+    const className = `${header.suite}.${cell.version}.${cell.model}`;
+    const failing = summary.failingCells.includes(cellKey(cell.version, cell.model));
+    await out.line(
+      `  <testsuite name="${attr(`${header.suite}: ${cell.version} × ${cell.model}`)}" tests="${counts.tests + 1}" failures="${counts.failures + (failing ? 1 : 0)}" errors="${counts.errors}" skipped="${counts.skipped}">`,
+    );
+    await out.line('    <properties>');
+    for (const [name, value] of cellProperties(cell)) await out.line(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
+    await out.line('    </properties>');
+    const rate = passRateText(cell);
+    await out.line(`    <testcase name="pass rate" classname="${attr(className)}">`);
+    if (failing) {
+      const message = `${rate} is below the threshold ${percent(summary.threshold)}`;
+      await out.line(`      <failure message="${attr(message)}" type="threshold">${text(message)}</failure>`);
+    } else await out.line(`      <system-out>${text(summary.threshold === null ? `${rate}; the suite sets no threshold` : `${rate}, threshold ${percent(summary.threshold)}`)}</system-out>`);
+    await out.line('    </testcase>');
+    for await (const { value } of readRecordLines(file)) {
+      if (value.type !== 'sample' || value.version !== cell.version || value.model !== cell.model) continue;
+      await out.line(sampleCase(value, className, repeats));
+    }
+    await out.line('  </testsuite>');
+  }
+  await out.line(`  <testsuite name="${attr(header.suite)}" tests="1" failures="0" errors="${summary.tooManyErrors ? 1 : 0}" skipped="0">`);
+  await out.line(`    <testcase name="samples scored" classname="${attr(header.suite)}">`);
+  if (summary.tooManyErrors) {
+    const message = tooManyErrorsText(summary);
+    await out.line(`      <error message="${attr(message)}" type="maxErrorRate">${text(`${message}: the run fails with exit 3`)}</error>`);
+  } else {
+    const scored = summary.totals.notScored === 0 ? `all ${count(summary.totals.samples)} samples were scored` : `${count(summary.totals.notScored)} of ${count(summary.totals.samples)} samples were not scored, within maxErrorRate`;
+    await out.line(`      <system-out>${text(scored)}</system-out>`);
+  }
+  await out.line('    </testcase>');
+  await out.line('  </testsuite>');
+}
+
+/** `75.6% of 156 scored golden samples`. */
+function passRateText(cell: CellSummary): string {
+  return `pass rate ${percent(cell.passRate)} of ${count(cell.scored)} scored golden sample${cell.scored === 1 ? '' : 's'} (${count(cell.passed)} passed)`;
+}
+
+function cellProperties(cell: CellSummary): Array<[string, string]> {
+  const properties: Array<[string, string]> = [
+    ['pass rate', `${percent(cell.passRate)} (${percent(cell.passRateInterval.low)}–${percent(cell.passRateInterval.high)})`],
+    ['scored golden samples', String(cell.scored)],
+    ['not scored', String(cell.notScored)],
+  ];
+  if (cell.chaos) properties.push(['chaos pass rate', `${percent(cell.chaos.passRate)} of ${count(cell.chaos.samples)} chaos samples`]);
+  for (const field of STOP_FIELDS) properties.push([STOP_LABELS[field], stopRate(cell.stops, field, cell.scored)]);
+  if (cell.stops.refusals > 0) properties.push(['refusals by category', refusalCategoriesText(cell.stops)]);
+  return properties;
+}
+
+function sampleCase(sample: SampleRecord, className: string, repeats: number): string {
+  const name = `${sample.caseId}${repeats > 1 ? ` #${sample.repeat + 1}` : ''}`;
+  const open = `    <testcase name="${attr(name)}" classname="${attr(className)}"`;
+  const outcome = outcomeOf(sample);
+  if (outcome === 'pass') return `${open}/>`;
+  if (outcome === 'skipped') return `${open}>\n      <skipped message="${attr(`not sent: ${sample.error!.message}`)}"/>\n    </testcase>`;
+  if (outcome === 'error') {
+    const error = sample.error!;
+    return `${open}>\n      <error message="${attr(`${error.kind}: ${firstLine(error.message)}`)}" type="${attr(error.kind)}">${text(error.message)}</error>\n    </testcase>`;
+  }
+  const reasons = failingReasons(sample.scores);
+  const message = sample.error ? `${sample.error.kind}: ${firstLine(sample.error.message)}` : (reasons[0] ?? 'failed');
+  const details = [...(sample.error ? [`${sample.error.kind}: ${sample.error.message}`] : []), ...reasons];
+  if (sample.stopReason && sample.stopReason !== 'end_turn' && sample.stopReason !== 'tool_use') details.push(`stop reason: ${sample.stopReason}`);
+  if (sample.output !== null) details.push(`output: ${clip(sample.output)}`);
+  return `${open}>\n      <failure message="${attr(message)}" type="${attr(sample.error?.kind ?? 'failed')}">${text(details.join('\n'))}</failure>\n    </testcase>`;
+}
+
+/** `scorer: reason` of every failing scorer; a failing combinator names its failing children. */
+function failingReasons(scores: readonly Score[], prefix = ''): string[] {
+  return scores.flatMap((score) => {
+    if (score.pass && !score.error) return [];
+    const children = failingReasons(score.children ?? [], `${prefix}${score.name} › `);
+    return children.length ? children : [`${prefix}${score.name}: ${score.error ?? score.reason}`];
+  });
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0]!;
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+function clip(output: string): string {
+  return output.length > OUTPUT_CHARS ? `${output.slice(0, OUTPUT_CHARS - 1)}… (${output.length} characters)` : output;
+}
+
+/** Line by line to a file, waiting when the stream is full; every line redacted of known secrets. */
+class XmlWriter {
+  constructor(private readonly stream: WriteStream) {}
+
+  async line(line: string): Promise<void> {
+    if (!this.stream.write(`${redactKnownSecrets(line)}\n`)) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
+}

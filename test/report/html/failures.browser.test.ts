@@ -1,0 +1,151 @@
+/**
+ * The overview of a run's HTML report, as a user opens it after `promptgold run` (the built CLI, then
+ * headless Chromium): why samples failed on top, every figure with what it is out of, samples that
+ * were not scored counted and named, refusals, no $0 cost for a function provider, and the chaos
+ * operators with the worst highlighted. Which Chromium, and when these tests skip: see chromium.ts.
+ */
+import { readdir } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkPromptgold, runCli, type CliResult } from '../../helpers/cli.js';
+import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../../helpers/tempProject.js';
+import { browserTests, launchChromium, openReport } from './chromium.js';
+
+const SUITE = `import { custom, defineSuite, exact, functionAnswer } from 'promptgold';
+export default defineSuite({
+  name: 'echo',
+  prompt: './prompts',
+  models: ['claude-haiku-4-5'],
+  dataset: './data.jsonl',
+  // Finds the word in what it is given: an injection appended to it does no harm, look-alike letters do.
+  provider: (input) => {
+    const word = String(input.word);
+    if (word === 'word5') return 'nope';
+    if (word === 'word6') return functionAnswer({ text: '', stopReason: 'refusal' });
+    return /word\\d+/.exec(word)?.[0] ?? 'lost';
+  },
+  scorers: [exact(), custom('picky', (s) => { if (s.caseId === 'w003') throw new Error('boom'); return true; })],
+  chaos: { operators: ['homoglyphs', 'ignore-previous'] },
+});
+`;
+
+let project: TempProject;
+let browser: Browser;
+let run: CliResult;
+let reportUrl: string;
+
+describe.runIf(browserTests.run)('the run report\'s overview in Chromium: failures, denominators, robustness', () => {
+  beforeAll(async () => {
+    project = await tempProject({ 'suites/prompts/echo.v1.hbs': ECHO_PROMPT, 'suites/data.jsonl': wordCases(10), 'suites/echo.eval.ts': SUITE });
+    await linkPromptgold(project.root);
+    run = await runCli(['run', '--chaos'], project.root);
+    const [folder] = await readdir(project.path('reports/runs'));
+    reportUrl = pathToFileURL(project.path('reports/runs', folder!, 'report.html')).href;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await project?.cleanup();
+  });
+
+  it('fails as the run did (exit 3) and shows why samples failed on top, with the cases', async () => {
+    expect(run.code).toBe(3);
+    const { page, errors } = await openReport(browser, reportUrl);
+    expect(await page.textContent('#verdict-word')).toBe('fail');
+    const verdict = (await page.textContent('section.verdict')) ?? '';
+    expect(verdict).toContain('1 of 30 samples were not scored (scorer_error 1); maxErrorRate allows 0% (exit 3)');
+    expect(verdict).toMatch(/robustness: a chaos operator costs 10 pts or more — homoglyphs −\d+\.\d pts/);
+    // The digest comes before the figures and tables.
+    const order = await page.$$eval('#overview > *', (nodes) => nodes.map((n) => n.id || n.className));
+    expect(order.indexOf('digest')).toBeLessThan(order.indexOf('cards'));
+    const errored = await page.locator('#digest-errors tbody tr').allTextContents();
+    expect(errored).toEqual(['scorer_error1×picky: boomw003 (v1 × claude-haiku-4-5)']);
+    const failed = (await page.locator('#digest-failures tbody').textContent()) ?? '';
+    expect(failed).toContain('output "nope" does not equal expected "word5"');
+    // Golden and chaos failures apart: the golden ones are those the pass rate counts.
+    expect(await page.textContent('#digest h2:nth-of-type(2)')).toMatch(/^Why \d+ samples failed \(2 golden, \d+ chaos\)$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says what each figure is out of: golden samples, chaos apart, the not-scored count and its kinds, no $0 cost', async () => {
+    const { page } = await openReport(browser, reportUrl);
+    expect(await page.textContent('#card-samples')).toBe('10');
+    expect(await page.textContent('#card-samples-note')).toBe('+20 chaos samples');
+    expect(await page.textContent('#card-pass-rate')).toBe('77.8%');
+    expect(await page.textContent('#card-pass-rate-note')).toBe('7 of 9 scored golden samples');
+    expect(await page.textContent('#card-not-scored')).toBe('1');
+    expect(await page.textContent('#card-not-scored-note')).toBe('scorer_error 1');
+    expect(await page.textContent('#card-cost')).toBe('—');
+    const row = page.locator('#cells-table tr[data-cell="0"]');
+    expect(await row.locator('td.samples').textContent()).toBe('10 +20 chaos');
+    expect(await row.locator('td.passed').textContent()).toBe('7/9');
+    expect(await row.locator('td.not-scored').textContent()).toBe('1');
+    expect(await row.locator('td.stop-refusals').textContent()).toBe('11.1% (1)');
+    expect(await row.locator('td.errors').textContent()).toBe('scorer_error: 1');
+    expect(await page.locator('#cells-table th', { hasText: 'cost' }).count()).toBe(0);
+    expect(await page.textContent('#refusal-categories')).toBe('Refusals by category: v1 × claude-haiku-4-5: unspecified 1.');
+    await page.click('#tab-matrix');
+    expect(await page.textContent('#matrix button.cell[data-cell="0"]')).toMatch(/^77\.8%.*7 of 9 golden passed · score \d\.\d{3} · \+20 chaos$/);
+    await page.close();
+  });
+
+  it('lists the robustness of each chaos operator, worst first, the worst highlighted', async () => {
+    const { page } = await openReport(browser, reportUrl);
+    const rows = page.locator('#operators-table tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-operator'), tr.className]))).toEqual([
+      ['homoglyphs', 'worst'],
+      ['ignore-previous', ''],
+    ]);
+    expect(await rows.first().locator('td').first().textContent()).toBe('homoglyphs worst');
+    await page.close();
+  });
+});
+
+describe.runIf(browserTests.run)('the comparison report in Chromium: refusals between sides', () => {
+  let compareProject: TempProject;
+  let compareBrowser: Browser;
+
+  beforeAll(async () => {
+    compareProject = await tempProject({
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/prompts/echo.v2.hbs': ECHO_PROMPT_V2,
+      'suites/data.jsonl': wordCases(10),
+      // v2 ("Please say …") refuses two words that v1 answers.
+      'suites/echo.eval.ts': `import { defineSuite, exact, functionAnswer } from 'promptgold';
+export default defineSuite({
+  name: 'echo',
+  prompt: './prompts',
+  models: ['claude-haiku-4-5'],
+  dataset: './data.jsonl',
+  provider: (input, ctx) => ctx.prompt.startsWith('Please') && (input.word === 'word1' || input.word === 'word2') ? functionAnswer({ text: '', stopReason: 'refusal' }) : String(input.word),
+  scorers: [exact()],
+});
+`,
+    });
+    await linkPromptgold(compareProject.root);
+    compareBrowser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await compareBrowser?.close();
+    await compareProject?.cleanup();
+  });
+
+  it('shows each side\'s refusal rate and the change in the compared cells', async () => {
+    expect((await runCli(['run', '--no-html'], compareProject.root)).code).toBe(0);
+    const compared = await runCli(['compare', 'echo', '--baseline', 'version=v1', '--candidate', 'version=v2', '--html', 'compare.html'], compareProject.root);
+    expect(compared.stdout).toMatch(/refusal rate\s+0\.0%\s+20\.0%\s+\+20\.0 pts/);
+    // A function provider reports no cost: no $0 row to read as "free".
+    expect(compared.stdout).not.toMatch(/cost\/sample/);
+    const { page, errors } = await openReport(compareBrowser, pathToFileURL(compareProject.path('compare.html')).href);
+    expect(await page.textContent('#pairs-table tr[data-pair="0"] td.refusal-rate')).toBe('0.0% → 20.0%+20.0 pp');
+    expect(await page.textContent('#pairs-table tr[data-pair="0"] td.max-tokens-rate')).toBe('0.0% → 0.0%0.0 pp');
+    expect(await page.textContent('#pairs-table tr[data-pair="0"] td.cost')).toBe('—');
+    expect(await page.textContent('#card-pass-rate-note')).toBe('8 of 10 scored golden samples');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
