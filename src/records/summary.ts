@@ -66,6 +66,7 @@ export class SummaryBuilder {
   private readonly operators = new Map<string, { samples: number; passed: number; sources: Set<string> }>();
   /** golden case id → its own samples and passes, for cases that have chaos mutations. */
   private readonly golden = new Map<string, { samples: number; passed: number }>();
+  private lastCell: CellAccumulator | undefined;
 
   constructor(policy: SummaryPolicy) {
     this.threshold = policy.threshold;
@@ -132,10 +133,13 @@ export class SummaryBuilder {
 
   private addRobustness(sample: SampleRecord): void {
     if (!sample.chaos) {
-      const own = this.golden.get(sample.caseId) ?? { samples: 0, passed: 0 };
+      let own = this.golden.get(sample.caseId);
+      if (!own) {
+        own = { samples: 0, passed: 0 };
+        this.golden.set(sample.caseId, own);
+      }
       own.samples++;
       if (sample.pass) own.passed++;
-      this.golden.set(sample.caseId, own);
       return;
     }
     for (const operator of sample.chaos.operators) {
@@ -194,6 +198,9 @@ export class SummaryBuilder {
   }
 
   private cell(version: string, model: string): CellAccumulator {
+    // Samples come in plan order, a cell at a time: the last cell is nearly always the one.
+    const last = this.lastCell;
+    if (last && last.version === version && last.model === model) return last;
     const key = cellKey(version, model);
     let cell = this.cells.get(key);
     if (!cell) {
@@ -225,6 +232,7 @@ export class SummaryBuilder {
       };
       this.cells.set(key, cell);
     }
+    this.lastCell = cell;
     return cell;
   }
 }
