@@ -15,6 +15,12 @@ export interface SummaryPolicy {
   threshold: number | null;
   /** 0..1; default 0: any sample that was not scored fails the run (exit 3). */
   maxErrorRate?: number;
+  /**
+   * The golden cases that chaos cases were made from, when known before the samples come (a run
+   * knows; a summary rebuilt from a record does not): only their own results are kept for the
+   * robustness table, rather than one entry for every case of the dataset.
+   */
+  chaosSources?: ReadonlySet<string>;
 }
 
 /** The policy a record was run under, from its header (for summaries rebuilt from a record). */
@@ -67,10 +73,12 @@ export class SummaryBuilder {
   /** golden case id → its own samples and passes, for cases that have chaos mutations. */
   private readonly golden = new Map<string, { samples: number; passed: number }>();
   private lastCell: CellAccumulator | undefined;
+  private readonly chaosSources: ReadonlySet<string> | undefined;
 
   constructor(policy: SummaryPolicy) {
     this.threshold = policy.threshold;
     this.maxErrorRate = policy.maxErrorRate ?? 0;
+    this.chaosSources = policy.chaosSources;
   }
 
   /** Declare cells up front so the summary lists them in plan order even when empty. */
@@ -133,6 +141,7 @@ export class SummaryBuilder {
 
   private addRobustness(sample: SampleRecord): void {
     if (!sample.chaos) {
+      if (this.chaosSources && !this.chaosSources.has(sample.caseId)) return;
       let own = this.golden.get(sample.caseId);
       if (!own) {
         own = { samples: 0, passed: 0 };
