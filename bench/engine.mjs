@@ -1,6 +1,9 @@
-// Engine benchmarks for the core issue: whole-process wall time and peak RSS of `promptgold run`
-// on generated suites, the concurrency ideal with a sleeping provider, and `--help` start-up.
-// Needs `npm run build` first. Prints one JSON object of figures as its last line.
+// Engine benchmarks (issues 1 and 17): whole-process wall time and peak RSS of `promptgold run` on
+// generated suites, each beside bench/loop.mjs — the hand-written loop doing the same work with the
+// same libraries on the same generated data, run alternately with promptgold in the same bench run
+// (median of three each) — plus the concurrency ideal with a sleeping provider and `--help`
+// start-up. Needs `npm run build` first. Prints one line per target, then one JSON object of
+// figures as its last line.
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
 const rssProbe = join(repo, 'bench/rss-probe.mjs');
+const loop = join(repo, 'bench/loop.mjs');
+const TRIALS = 3;
 
 const PROMPT = `---
 id: bench
@@ -82,14 +87,43 @@ function runProcess(args, cwd) {
   });
 }
 
-async function wholeRun(cases, repeats = 1) {
+/** One whole process under the RSS probe: its wall time and peak RSS. */
+async function measured(args, cwd, what) {
+  const result = await runProcess(['--import', rssProbe, ...args], cwd);
+  if (result.code !== 0) throw new Error(`${what} exited ${result.code}: ${result.stderr}`);
+  const { maxRssMb } = JSON.parse(await readFile(join(cwd, 'rss.json'), 'utf8'));
+  return { wallS: result.wallS, rssMb: maxRssMb };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * promptgold and the loop on one generated project, alternating, TRIALS times each: medians of
+ * wall time and peak RSS, and promptgold's wall time over the loop's.
+ */
+async function versusLoop(cases, repeats, { html = false } = {}) {
   const root = await generatedProject(cases, { repeats });
-  const rssFile = join(root, 'rss.json');
+  const runArgs = [cli, 'run', 'bench.eval.ts', '--no-progress', ...(html ? [] : ['--no-html'])];
   try {
-    const result = await runProcess(['--import', rssProbe, cli, 'run', 'bench.eval.ts', '--no-progress', '--no-html'], root);
-    if (result.code !== 0) throw new Error(`run of ${cases} exited ${result.code}: ${result.stderr}`);
-    const { maxRssMb } = JSON.parse(await readFile(rssFile, 'utf8'));
-    return { wallS: round(result.wallS), rssMb: round(maxRssMb) };
+    const ours = [];
+    const theirs = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      theirs.push(await measured([loop, root, String(repeats), join(root, 'loop.jsonl')], root, 'the loop'));
+      ours.push(await measured(runArgs, root, `run of ${cases} × ${repeats}`));
+      await rm(join(root, 'reports'), { recursive: true, force: true });
+    }
+    const wallS = median(ours.map((m) => m.wallS));
+    const loopWallS = median(theirs.map((m) => m.wallS));
+    return {
+      wallS: round(wallS),
+      rssMb: round(median(ours.map((m) => m.rssMb))),
+      loopWallS: round(loopWallS),
+      loopRssMb: round(median(theirs.map((m) => m.rssMb))),
+      ratio: round(wallS / loopWallS),
+    };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -98,12 +132,17 @@ async function wholeRun(cases, repeats = 1) {
 async function sleepingRun() {
   const root = await generatedProject(2000, { sleepMs: 50, concurrency: 50 });
   try {
-    const { importSuites, loadSuite, runSuite, createFunctionProvider } = await import(join(repo, 'dist/index.js'));
-    const [suite] = await importSuites(join(root, 'bench.eval.ts'));
-    const loaded = await loadSuite(suite, join(root, 'bench.eval.ts'), {}, root);
+    const { RunSession, importSuites, runSuite } = await import(join(repo, 'dist/index.js'));
+    const file = join(root, 'bench.eval.ts');
+    const [suite] = await importSuites(file);
+    const session = await RunSession.open({ root });
+    const loaded = await session.loadSuite(suite, file);
+    const assembled = await session.assemble(loaded);
     const started = performance.now();
-    await runSuite(loaded, { provider: createFunctionProvider(suite.provider), runDir: join(root, 'run'), runId: 'sleep' });
-    return round((performance.now() - started) / 1000);
+    await runSuite(loaded, { provider: assembled.provider, runDir: join(root, 'run'), runId: 'sleep' });
+    const wallS = round((performance.now() - started) / 1000);
+    await assembled.close();
+    return wallS;
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -112,20 +151,31 @@ async function sleepingRun() {
 async function helpStartup() {
   const times = [];
   for (let i = 0; i < 7; i++) times.push((await runProcess([cli, '--help'], repo)).wallS * 1000);
-  times.sort((a, b) => a - b);
-  return Math.round(times[3]);
+  return Math.round(median(times));
 }
 
 function round(value) {
   return Math.round(value * 1000) / 1000;
 }
 
-const run10k = await wholeRun(10_000);
-process.stderr.write(`10k samples: ${run10k.wallS}s, ${run10k.rssMb} MB peak RSS\n`);
-const run100k = await wholeRun(10_000, 10);
-process.stderr.write(`100k samples (10k cases × 10 repeats): ${run100k.wallS}s, ${run100k.rssMb} MB peak RSS\n`);
-const run100kCases = await wholeRun(100_000);
-process.stderr.write(`100k samples (100k cases × 1): ${run100kCases.wallS}s, ${run100kCases.rssMb} MB peak RSS\n`);
+function verdict(ok) {
+  return ok ? 'met' : 'MISSED';
+}
+
+function line(label, m, target) {
+  process.stderr.write(`${label}: ${m.wallS}s, ${m.rssMb} MB peak RSS; loop ${m.loopWallS}s, ${m.loopRssMb} MB → ${m.ratio}× the loop (${target})\n`);
+}
+
+const run1k = await versusLoop(1_000, 1);
+line('1k samples', run1k, `target ≤ 0.5 s: ${verdict(run1k.wallS <= 0.5)}`);
+const run10k = await versusLoop(10_000, 1);
+line('10k samples', run10k, `target ≤ 2×: ${verdict(run10k.ratio <= 2)}`);
+const run10kHtml = await versusLoop(10_000, 1, { html: true });
+line('10k samples with the HTML report', run10kHtml, `target ≤ 2.5×: ${verdict(run10kHtml.ratio <= 2.5)}`);
+const run100k = await versusLoop(10_000, 10);
+line('100k samples (10k cases × 10 repeats)', run100k, `targets ≤ 2×, ≤ 200 MB: ${verdict(run100k.ratio <= 2)}, ${verdict(run100k.rssMb <= 200)}`);
+const run100kCases = await versusLoop(100_000, 1);
+line('100k samples (100k cases × 1)', run100kCases, `targets ≤ 2×, ≤ 200 MB: ${verdict(run100kCases.ratio <= 2)}, ${verdict(run100kCases.rssMb <= 200)}`);
 const sleepWall = await sleepingRun();
 process.stderr.write(`2,000 × 50 ms at concurrency 50: ${sleepWall}s (ideal 2 s)\n`);
 const helpMs = await helpStartup();
@@ -133,12 +183,23 @@ process.stderr.write(`promptgold --help: ${helpMs} ms (median of 7)\n`);
 
 console.log(
   JSON.stringify({
+    run_1k_wall_s: run1k.wallS,
+    run_1k_loop_wall_s: run1k.loopWallS,
     run_10k_wall_s: run10k.wallS,
     run_10k_rss_mb: run10k.rssMb,
+    run_10k_loop_wall_s: run10k.loopWallS,
+    run_10k_vs_loop: run10k.ratio,
+    run_10k_html_wall_s: run10kHtml.wallS,
+    run_10k_html_rss_mb: run10kHtml.rssMb,
+    run_10k_html_vs_loop: run10kHtml.ratio,
     run_100k_wall_s: run100k.wallS,
     run_100k_rss_mb: run100k.rssMb,
+    run_100k_loop_wall_s: run100k.loopWallS,
+    run_100k_vs_loop: run100k.ratio,
     run_100k_cases_wall_s: run100kCases.wallS,
     run_100k_cases_rss_mb: run100kCases.rssMb,
+    run_100k_cases_loop_wall_s: run100kCases.loopWallS,
+    run_100k_cases_vs_loop: run100kCases.ratio,
     sleep_2000x50ms_c50_wall_s: sleepWall,
     sleep_2000x50ms_c50_vs_ideal: round(sleepWall / 2),
     help_ms: helpMs,

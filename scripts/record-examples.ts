@@ -24,7 +24,7 @@ try {
   for (const file of await discoverSuiteFiles([], ['suites'])) {
     for (const suite of await importSuites(file)) {
       const loaded = await loadSuite(suite, file, { chaos: true });
-      const synthetic = createSyntheticProvider(suite.name, loaded.cases);
+      const synthetic = createSyntheticProvider(suite.name, [...loaded.cases]);
       const recorder = withRecording(synthetic, loaded.recordingsFile);
       const result = await runSuite(loaded, { provider: recorder, judge: () => recorder, runDir: join(scratch, suite.name), runId: suite.name });
       const rubricScorer = loaded.suite.scorers.find(isRubricScorer);

@@ -34,7 +34,7 @@ interface Plan {
  * every operator runs except the opt-in ones (context-window padding, see `ChaosOperator.optIn`).
  */
 export function generateChaosCases(
-  cases: readonly GoldenCase[],
+  cases: Iterable<GoldenCase>,
   config: ChaosConfig = {},
   ctx: ChaosGenerationContext = {},
 ): GoldenCase[] {
@@ -43,10 +43,12 @@ export function generateChaosCases(
 
 /**
  * The same cases one at a time, so a large dataset × padding operators need not be held in memory.
- * The configuration is validated immediately (not on the first `next()`).
+ * The configuration is validated immediately (not on the first `next()`). `cases` may be a
+ * dataset read again on each walk: it is walked once here when `config.fields` is set, and once
+ * by the generation.
  */
 export function iterateChaosCases(
-  cases: readonly GoldenCase[],
+  cases: Iterable<GoldenCase>,
   config: ChaosConfig = {},
   ctx: ChaosGenerationContext = {},
 ): Generator<GoldenCase> {
@@ -54,7 +56,7 @@ export function iterateChaosCases(
   return generate(cases, plan);
 }
 
-function* generate(cases: readonly GoldenCase[], plan: Plan): Generator<GoldenCase> {
+function* generate(cases: Iterable<GoldenCase>, plan: Plan): Generator<GoldenCase> {
   for (const source of cases) {
     // Chaos of chaos would double-count one source case in the statistics.
     if (source.chaos) continue;
@@ -156,7 +158,7 @@ function stringFields(source: GoldenCase, wanted: readonly string[] | undefined)
   return names.filter((name) => typeof source.vars[name] === 'string');
 }
 
-function planFrom(cases: readonly GoldenCase[], config: ChaosConfig, ctx: ChaosGenerationContext): Plan {
+function planFrom(cases: Iterable<GoldenCase>, config: ChaosConfig, ctx: ChaosGenerationContext): Plan {
   const perCase = config.perCase ?? 1;
   if (!Number.isInteger(perCase) || perCase < 1) {
     throw new InputError(`perCase must be a whole number ≥ 1, got ${String(perCase)}`, { field: 'chaos.perCase' }, 'use e.g. `perCase: 3`');
@@ -168,14 +170,16 @@ function planFrom(cases: readonly GoldenCase[], config: ChaosConfig, ctx: ChaosG
   const names = config.operators ?? CHAOS_OPERATORS.filter((operator) => !operator.optIn).map((operator) => operator.name);
   const operators = uniq(names.map((name, index) => getOperator(name, `chaos.operators[${index}]`)));
   const fields = config.fields;
-  if (fields !== undefined && cases.length > 0) {
+  if (fields !== undefined) {
+    const variables = new Set<string>();
+    let anyCase = false;
+    for (const golden of cases) {
+      anyCase = true;
+      for (const name of Object.keys(golden.vars)) variables.add(name);
+    }
     fields.forEach((field, index) => {
-      if (!cases.some((golden) => Object.hasOwn(golden.vars, field))) {
-        throw new InputError(
-          `no case has a variable named "${field}"`,
-          { field: `chaos.fields[${index}]` },
-          `variables in the dataset: ${uniq(cases.flatMap((golden) => Object.keys(golden.vars))).join(', ')}`,
-        );
+      if (anyCase && !variables.has(field)) {
+        throw new InputError(`no case has a variable named "${field}"`, { field: `chaos.fields[${index}]` }, `variables in the dataset: ${[...variables].join(', ')}`);
       }
     });
   }

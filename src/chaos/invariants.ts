@@ -4,7 +4,7 @@
  * leak, graceful handling). Every one gives a neutral pass on samples that are not chaos samples,
  * so they can sit next to the suite's scorers.
  */
-import stableStringify from 'fast-json-stable-stringify';
+import { stableStringify } from '../canonical.js';
 import { extractJson } from '../scoring/extract-json.js';
 import { jsonSchema, type JsonSchema } from '../scoring/json-schema.js';
 import { diceSimilarity } from '../scoring/similarity.js';

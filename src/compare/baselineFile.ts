@@ -2,7 +2,7 @@
  * Committed baselines: `<suite dir>/<suite>.baseline.jsonl`, a compact, stable digest of a run
  * made to be reviewed in a pull request. Line 1 is the run's header (plus `baseline`); then one
  * `baseline-case` line per cell × case, sorted by version, model, case id, each holding its repeats.
- * Every line is written with fast-json-stable-stringify, so saving the same run twice gives the
+ * Every line is written key-sorted (canonical.ts), so saving the same run twice gives the
  * same bytes and a changed case shows as a one-line diff. Numbers keep full precision (format 2):
  * a run compared with its own baseline must differ by exactly zero everywhere — format 1 rounded
  * scores to 6 decimals, and a Levenshtein score of 0.6853932584… against 0.685393 read as a

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import stableStringify from 'fast-json-stable-stringify';
+import { stableStringify } from '../canonical.js';
 
 /**
  * The id of a case that has none in its file: a hash of its vars, so it stays the same across

@@ -1,6 +1,6 @@
-export type { CaseSelection, ChaosOrigin, CheckSpec, Dataset, GoldenCase } from './types.js';
-export { loadDataset } from './loadDataset.js';
-export { selectCases, DEFAULT_SAMPLE_SEED } from './selectCases.js';
+export type { CaseList, CaseSelection, ChaosOrigin, CheckSpec, Dataset, DatasetSource, GoldenCase } from './types.js';
+export { loadDataset, openDataset } from './loadDataset.js';
+export { selectCases, selectFrom, caseList, DEFAULT_SAMPLE_SEED } from './selectCases.js';
 export { caseIdFromVars } from './caseId.js';
 export { seededSample } from './seededSample.js';
 export { caseSchema, validateCase } from './caseSchema.js';

@@ -1,66 +1,69 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError } from '../errors.js';
 import { validateCase } from './caseSchema.js';
+import { readFileLines } from './fileLines.js';
+import { describeJsonError } from './jsonError.js';
 import { ProblemList } from './problems.js';
 import type { RawCase } from './rawCase.js';
-import { readCsv } from './readCsv.js';
-import { readDocument } from './readDocument.js';
-import { readJsonl } from './readJsonl.js';
-import type { Dataset, GoldenCase } from './types.js';
+import type { Dataset, DatasetSource, GoldenCase } from './types.js';
 
-type Reader = (text: string, problems: ProblemList) => Iterable<RawCase>;
+type Reader = (text: string, problems: ProblemList) => Iterable<RawCase> | Promise<Iterable<RawCase>>;
 
-const readers: Record<string, Reader> = {
-  '.jsonl': readJsonl,
-  '.json': (text, problems) => readDocument(text, 'json', problems),
-  '.yaml': (text, problems) => readDocument(text, 'yaml', problems),
-  '.yml': (text, problems) => readDocument(text, 'yaml', problems),
-  '.csv': readCsv,
+/** Whole-document formats: parsed at once, their cases held in memory. JSONL is streamed instead. */
+const documentReaders: Record<string, Reader> = {
+  '.json': async (text, problems) => (await import('./readDocument.js')).readDocument(text, 'json', problems),
+  '.yaml': async (text, problems) => (await import('./readDocument.js')).readDocument(text, 'yaml', problems),
+  '.yml': async (text, problems) => (await import('./readDocument.js')).readDocument(text, 'yaml', problems),
+  '.csv': async (text, problems) => (await import('./readCsv.js')).readCsv(text, problems),
 };
+
+const FORMATS = ['.jsonl', ...Object.keys(documentReaders)];
 
 /** Reads and validates a golden dataset; every problem in the file is reported in one error. */
 export async function loadDataset(path: string): Promise<Dataset> {
-  const reader = readers[extname(path).toLowerCase()];
+  const source = await openDataset(path);
+  return { path: source.path, hash: source.hash, cases: [...source] };
+}
+
+/**
+ * Reads and validates a golden dataset, keeping only what must be kept: its hash, its number of
+ * cases, and — for a whole-document format — the cases. A JSONL dataset is read again, line by
+ * line, each time its cases are walked, so its size never decides the memory a run needs.
+ * Every problem in the file is reported in one error.
+ */
+export async function openDataset(path: string): Promise<DatasetSource> {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.jsonl') return openJsonl(path);
+  const reader = documentReaders[extension];
   if (!reader) {
-    throw new InputError(
-      `unsupported dataset format "${extname(path) || '(no extension)'}"`,
-      { file: path },
-      `use one of ${Object.keys(readers).join(', ')}`,
-    );
+    throw new InputError(`unsupported dataset format "${extname(path) || '(no extension)'}"`, { file: path }, `use one of ${FORMATS.join(', ')}`);
   }
   const bytes = await readDatasetBytes(path);
-  const cases = parseDataset(bytes.toString('utf8'), path, reader);
-  return { path, hash: createHash('sha256').update(bytes).digest('hex'), cases };
-}
-
-async function readDatasetBytes(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new InputError(
-        'dataset file not found',
-        { file: path },
-        `check the suite's \`dataset\` field (relative paths resolve from ${process.cwd()})`,
-        error,
-      );
-    }
-    if (code === 'EISDIR') {
-      throw new InputError('dataset path is a directory, expected a file', { file: path }, undefined, error);
-    }
-    throw error;
-  }
-}
-
-function parseDataset(text: string, file: string, reader: Reader): GoldenCase[] {
   const problems = new ProblemList();
-  const rawCases = reader(text.replace(/^\uFEFF/, ''), problems);
-  const cases: GoldenCase[] = [];
+  const raws = await reader(bytes.toString('utf8').replace(/^\uFEFF/, ''), problems);
+  const cases = [...validCases(raws, path, problems)];
+  problems.throwIfAny(path);
+  return heldSource(path, createHash('sha256').update(bytes).digest('hex'), requireCases(cases, path));
+}
+
+function heldSource(path: string, hash: string, cases: readonly GoldenCase[]): DatasetSource {
+  return { path, hash, count: cases.length, [Symbol.iterator]: () => cases[Symbol.iterator]() };
+}
+
+function requireCases<T extends { length: number } | number>(cases: T, file: string): T {
+  if ((typeof cases === 'number' ? cases : cases.length) === 0) {
+    throw new InputError('the dataset has no cases', { file }, 'add at least one case, e.g. {"id": "c1", "vars": {...}}');
+  }
+  return cases;
+}
+
+/** Validated cases, with duplicate ids reported (their first line named); problems go to `problems`. */
+function* validCases(raws: Iterable<RawCase>, file: string, problems: ProblemList): Generator<GoldenCase> {
   const firstLineOfId = new Map<string, number>();
-  for (const raw of rawCases) {
+  for (const raw of raws) {
     const validation = validateCase(raw.value, { file, line: raw.line });
     if (!validation.ok) {
       validation.problems.forEach((problem) => problems.add(problem));
@@ -80,11 +83,80 @@ function parseDataset(text: string, file: string, reader: Reader): GoldenCase[] 
       continue;
     }
     firstLineOfId.set(golden.id, raw.line);
-    cases.push(golden);
+    yield golden;
   }
-  problems.throwIfAny(file);
-  if (cases.length === 0) {
-    throw new InputError('the dataset has no cases', { file }, 'add at least one case, e.g. {"id": "c1", "vars": {...}}');
+}
+
+/** One JSON value per line; blank lines are skipped; a bad line is a problem, and reading goes on. */
+function* jsonlValues(path: string, problems: ProblemList, options: Parameters<typeof readFileLines>[1]): Generator<RawCase> {
+  for (const { text, line } of readFileLines(path, options)) {
+    if (text.trim() === '') continue;
+    try {
+      yield { value: JSON.parse(text), line };
+    } catch (error) {
+      problems.add({ line, message: describeJsonError(error, text).message });
+    }
   }
-  return cases;
+}
+
+/**
+ * A JSONL dataset: read once in full to validate it, hash it and count its cases; each later walk
+ * reads it again. A walk first checks that the file is the one that was validated (same size and
+ * modification time) — a dataset edited during a run would otherwise mix two datasets in one record.
+ */
+async function openJsonl(path: string): Promise<DatasetSource> {
+  await checkReadable(path);
+  const problems = new ProblemList();
+  const hash = createHash('sha256');
+  let validated: Stats | undefined;
+  let count = 0;
+  const read = jsonlValues(path, problems, { onBytes: (bytes) => hash.update(bytes), onOpen: (stat) => (validated = stat) });
+  for (const iterator = validCases(read, path, problems); !iterator.next().done; ) count++;
+  problems.throwIfAny(path);
+  requireCases(count, path);
+  const { size, mtimeMs } = validated!;
+  return {
+    path,
+    hash: hash.digest('hex'),
+    count,
+    *[Symbol.iterator]() {
+      const again = new ProblemList();
+      const unchanged = (stat: Stats) => {
+        if (stat.size !== size || stat.mtimeMs !== mtimeMs) throw changedDuringRun(path);
+      };
+      for (const raw of jsonlValues(path, again, { onOpen: unchanged })) {
+        const validation = validateCase(raw.value, { file: path, line: raw.line });
+        if (!validation.ok) throw changedDuringRun(path);
+        yield validation.value;
+      }
+      if (again.count > 0) throw changedDuringRun(path);
+    },
+  };
+}
+
+function changedDuringRun(path: string): InputError {
+  return new InputError('the dataset changed after it was checked', { file: path }, 'leave the dataset alone while a run reads it, then start the run again');
+}
+
+/** Fails with a clear error when the file is missing or is a folder. */
+async function checkReadable(path: string): Promise<void> {
+  const found = await stat(path).catch((error: unknown) => {
+    throw fileError(error, path);
+  });
+  if (found.isDirectory()) throw fileError(Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' }), path);
+}
+
+async function readDatasetBytes(path: string): Promise<Buffer> {
+  return readFile(path).catch((error: unknown) => {
+    throw fileError(error, path);
+  });
+}
+
+function fileError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    return new InputError('dataset file not found', { file: path }, `check the suite's \`dataset\` field (relative paths resolve from ${process.cwd()})`, error);
+  }
+  if (code === 'EISDIR') return new InputError('dataset path is a directory, expected a file', { file: path }, undefined, error);
+  return error;
 }

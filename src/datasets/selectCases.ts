@@ -1,22 +1,59 @@
 import { InputError } from '../errors.js';
-import { seededSample } from './seededSample.js';
-import type { CaseSelection, GoldenCase } from './types.js';
+import { sampledPositions } from './seededSample.js';
+import type { CaseList, CaseSelection, GoldenCase } from './types.js';
 
 /** Used when a selection asks for a sample without a seed, so an unseeded sample is still repeatable. */
 export const DEFAULT_SAMPLE_SEED = 0;
 
 /** Tag filter (any of), then a seeded sample kept in file order, then the first `limit`. Pure. */
 export function selectCases(cases: readonly GoldenCase[], selection: CaseSelection): GoldenCase[] {
+  return [...selectFrom(caseList(cases), selection)];
+}
+
+/** An array as a CaseList. */
+export function caseList(cases: readonly GoldenCase[]): CaseList {
+  return { count: cases.length, [Symbol.iterator]: () => cases[Symbol.iterator]() };
+}
+
+/**
+ * The selection as a CaseList over `cases` that walks them again each time: only the chosen
+ * positions of a sample are kept, never the cases. Counting the tagged cases (for a filter or a
+ * sample) takes one walk now.
+ */
+export function selectFrom(cases: CaseList, selection: CaseSelection): CaseList {
   checkCount(selection.limit, 'limit');
   checkCount(selection.sample, 'sample');
-  let selected = [...cases];
   const tags = selection.filter ?? [];
-  if (tags.length > 0) selected = selected.filter((golden) => golden.tags.some((tag) => tags.includes(tag)));
-  if (selection.sample !== undefined) {
-    selected = seededSample(selected, selection.sample, selection.seed ?? DEFAULT_SAMPLE_SEED);
+  const tagged = (golden: GoldenCase) => tags.length === 0 || golden.tags.some((tag) => tags.includes(tag));
+  if (tags.length === 0 && selection.sample === undefined && selection.limit === undefined) return cases;
+
+  let available = cases.count;
+  if (tags.length > 0) {
+    available = 0;
+    for (const golden of cases) if (tagged(golden)) available++;
   }
-  if (selection.limit !== undefined) selected = selected.slice(0, selection.limit);
-  return selected;
+  // Positions among the tagged cases that a sample keeps (undefined: all of them).
+  const sampled =
+    selection.sample !== undefined && selection.sample < available
+      ? new Set(sampledPositions(available, selection.sample, selection.seed ?? DEFAULT_SAMPLE_SEED))
+      : undefined;
+  const chosen = sampled ? sampled.size : available;
+  const count = selection.limit !== undefined ? Math.min(selection.limit, chosen) : chosen;
+
+  return {
+    count,
+    *[Symbol.iterator]() {
+      if (count === 0) return;
+      let position = 0;
+      let kept = 0;
+      for (const golden of cases) {
+        if (!tagged(golden)) continue;
+        if (sampled && !sampled.has(position++)) continue;
+        yield golden;
+        if (++kept === count) return;
+      }
+    },
+  };
 }
 
 function checkCount(value: number | undefined, field: string): void {

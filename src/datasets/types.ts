@@ -47,6 +47,23 @@ export interface Dataset {
   cases: GoldenCase[];
 }
 
+/**
+ * A validated dataset whose cases are walked on demand: each walk yields them in file order (a
+ * JSONL file is read again; other formats are held). `count` is known without walking.
+ */
+export interface DatasetSource extends Iterable<GoldenCase> {
+  /** Path as given. */
+  path: string;
+  /** sha256 of the file bytes, hex. */
+  hash: string;
+  count: number;
+}
+
+/** Cases that can be walked more than once, with their number known up front. */
+export interface CaseList extends Iterable<GoldenCase> {
+  readonly count: number;
+}
+
 export interface CaseSelection {
   /** Keep cases carrying at least one of these tags. */
   filter?: string[];

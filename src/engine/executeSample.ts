@@ -6,12 +6,13 @@
  */
 import { errorMessage } from '../errors.js';
 import { streamingDecision } from '../providers/streaming.js';
-import { ProviderError, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
+import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
+import type { ChaosOrigin } from '../datasets/types.js';
 import type { RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import { promptStoreLine } from '../records/promptStore.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
-import { runScorer, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { PlannedSample } from './plan.js';
 
 export interface SourceResult {
@@ -22,6 +23,8 @@ export interface SourceResult {
 
 export interface SampleEnvironment {
   provider: Provider;
+  /** Shares the rendered request between the repeats of a case (a run passes one; default: none shared). */
+  requests?: PreparedRequests;
   scorersFor(sample: PlannedSample): Scorer[];
   timeoutMs: number;
   /** Time bound of each scorer (see runScorer). */
@@ -63,30 +66,45 @@ export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): 
   return request;
 }
 
-export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {
-  const rendered = planned.prompt.render(planned.case.vars, planned.case.id);
-  const request = buildRequest(planned, rendered);
-  const prompt: PromptStoreLine = promptStoreLine(rendered);
-  const promptHash = prompt.hash;
+/** What a sample sends and stores: its request and its prompt-store line. */
+export interface PreparedRequest {
+  request: GenerationRequest;
+  prompt: PromptStoreLine;
+}
 
-  const base = baseRecord(planned, promptHash);
+/**
+ * The last rendered request, reused by the next sample when it is for the same case, version and
+ * model — the repeats of a case, which follow each other in the plan — instead of rendering and
+ * hashing the same prompt again. Rendering is deterministic, so the reuse changes nothing but
+ * the work; nothing downstream changes a request.
+ */
+export class PreparedRequests {
+  private last: { planned: PlannedSample; prepared: PreparedRequest } | undefined;
+
+  get(planned: PlannedSample): PreparedRequest {
+    const last = this.last;
+    if (last && last.planned.case === planned.case && last.planned.prompt === planned.prompt && last.planned.model === planned.model) return last.prepared;
+    const prepared = prepareRequest(planned);
+    this.last = { planned, prepared };
+    return prepared;
+  }
+}
+
+function prepareRequest(planned: PlannedSample): PreparedRequest {
+  const rendered = planned.prompt.render(planned.case.vars, planned.case.id);
+  return { request: buildRequest(planned, rendered), prompt: promptStoreLine(rendered) };
+}
+
+export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {
+  const { request, prompt } = env.requests ? env.requests.get(planned) : prepareRequest(planned);
   let generation: Generation;
   try {
     generation = await generateWithTimeout(env, request, planned);
   } catch (error) {
     if (env.runSignal.aborted) return undefined;
     const providerError = asProviderError(error);
-    const record: SampleRecord = {
-      ...base,
-      output: null,
-      stopReason: null,
-      scores: [],
-      score: 0,
-      pass: false,
-      costUsd: 0,
-      latencyMs: null,
-      error: sampleErrorOf(providerError),
-    };
+    const record = newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null });
+    record.error = sampleErrorOf(providerError);
     if (providerError.attempts !== undefined) record.attempts = providerError.attempts;
     return { record, prompt, fatal: providerError.fatal ? providerError : undefined };
   }
@@ -104,15 +122,15 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     model: planned.model,
     repeat: planned.repeat,
   };
-  const chaos = await chaosInfo(planned, env);
-  if (chaos) sample.chaos = chaos;
+  if (planned.case.chaos) sample.chaos = await chaosInfo(planned.case.chaos, planned, env);
 
   const scorerContext: ScorerContext = { ...env.scorerContext, signal: env.runSignal };
   const scores: Score[] = [];
   let fatal: ProviderError | undefined;
   for (const scorer of env.scorersFor(planned)) {
     try {
-      scores.push(await runScorer(scorer, sample, scorerContext, env.scorerTimeoutMs));
+      const score = scoreOf(scorer, sample, scorerContext, env.scorerTimeoutMs);
+      scores.push(score instanceof Promise ? await score : score);
     } catch (error) {
       // A hard stop while a scorer was still working: the sample is not done, --resume runs it.
       if (error instanceof ScoringAborted) return undefined;
@@ -124,17 +142,22 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
       break;
     }
   }
-  const record: SampleRecord = {
-    ...base,
+  let scoreSum = 0;
+  let pass = true;
+  for (const score of scores) {
+    scoreSum += score.score;
+    if (!score.pass || score.error) pass = false;
+  }
+  const record = newRecord(planned, prompt.hash, {
     output: generation.text,
-    ...(generation.toolCalls?.length ? { toolCalls: generation.toolCalls } : {}),
     stopReason: generation.stopReason,
     scores,
-    score: scores.length ? roundScore(scores.reduce((total, s) => total + s.score, 0) / scores.length) : 1,
-    pass: scores.every((s) => s.pass && !s.error),
+    score: scores.length ? roundScore(scoreSum / scores.length) : 1,
+    pass,
     costUsd: generation.cached ? 0 : (generation.costUsd ?? 0),
     latencyMs: Math.round(generation.latencyMs),
-  };
+  });
+  if (generation.toolCalls?.length) record.toolCalls = generation.toolCalls;
   if (generation.stopDetails) record.stopDetails = generation.stopDetails;
   if (generation.usage) record.usage = generation.usage;
   if (generation.streamed) record.streamed = true;
@@ -154,9 +177,11 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   return fatal ? { record, prompt, fatal } : { record, prompt };
 }
 
-function baseRecord(planned: PlannedSample, promptHash: string) {
-  const base: Pick<SampleRecord, 'type' | 'index' | 'caseId' | 'promptId' | 'version' | 'model' | 'repeat' | 'tags' | 'promptHash'> &
-    Partial<SampleRecord> = {
+type Outcome = Pick<SampleRecord, 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'>;
+
+/** A sample line: where it sits in the plan, its case, and its outcome; optional fields are added by the caller. */
+function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome): SampleRecord {
+  const record: SampleRecord = {
     type: 'sample',
     index: planned.index,
     caseId: planned.case.id,
@@ -166,11 +191,18 @@ function baseRecord(planned: PlannedSample, promptHash: string) {
     repeat: planned.repeat,
     tags: planned.case.tags,
     promptHash,
+    output: outcome.output,
+    stopReason: outcome.stopReason,
+    scores: outcome.scores,
+    score: outcome.score,
+    pass: outcome.pass,
+    costUsd: outcome.costUsd,
+    latencyMs: outcome.latencyMs,
   };
-  if (planned.case.expected !== undefined) base.expected = planned.case.expected;
+  if (planned.case.expected !== undefined) record.expected = planned.case.expected;
   const chaos = planned.case.chaos;
   if (chaos) {
-    base.chaos = {
+    record.chaos = {
       sourceCaseId: chaos.sourceCaseId,
       operators: chaos.operators,
       fields: chaos.fields,
@@ -179,12 +211,10 @@ function baseRecord(planned: PlannedSample, promptHash: string) {
       ...(chaos.canary ? { canary: chaos.canary } : {}),
     };
   }
-  return base;
+  return record;
 }
 
-async function chaosInfo(planned: PlannedSample, env: SampleEnvironment): Promise<ChaosInfo | undefined> {
-  const origin = planned.case.chaos;
-  if (!origin) return undefined;
+async function chaosInfo(origin: ChaosOrigin, planned: PlannedSample, env: SampleEnvironment): Promise<ChaosInfo> {
   const info: ChaosInfo = { sourceCaseId: origin.sourceCaseId, operators: origin.operators, fields: origin.fields };
   if (origin.canary) info.canary = origin.canary;
   const source = await env.sourceResult(planned);
@@ -194,49 +224,57 @@ async function chaosInfo(planned: PlannedSample, env: SampleEnvironment): Promis
 
 /**
  * The provider gets an AbortSignal, but a provider that ignores it (a hung user function) must not
- * hang the run: the race ends the sample as a timeout either way. The deadline runs from the call,
- * except while a provider says it is waiting in its own queue (rate limiter, concurrency slot,
- * token counting); when it sends, the deadline starts afresh and lasts at least what the provider
- * says its own retries may take.
+ * hang the run: the sample ends as a timeout either way. The deadline runs from the call, except
+ * while a provider says it is waiting in its own queue (rate limiter, concurrency slot, token
+ * counting); when it sends, the deadline starts afresh and lasts at least what the provider says
+ * its own retries may take. The signal (and its link to the run's) is made when the provider first
+ * reads it: a function under test that never does costs no AbortController.
  */
 async function generateWithTimeout(env: SampleEnvironment, request: GenerationRequest, planned: PlannedSample): Promise<Generation> {
-  const controller = new AbortController();
-  const onRunAbort = () => controller.abort(env.runSignal.reason);
-  env.runSignal.addEventListener('abort', onRunAbort, { once: true });
+  let controller: AbortController | undefined;
+  const onRunAbort = () => controller!.abort(env.runSignal.reason);
+  const signal = (): AbortSignal => {
+    if (!controller) {
+      controller = new AbortController();
+      if (env.runSignal.aborted) controller.abort(env.runSignal.reason);
+      else env.runSignal.addEventListener('abort', onRunAbort, { once: true });
+    }
+    return controller.signal;
+  };
   let timer: NodeJS.Timeout | undefined;
   let rejectTimeout: (error: ProviderError) => void = () => undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    rejectTimeout = reject;
-  });
   const arm = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       const error = new ProviderError('timeout', `no answer within ${ms} ms (per-sample timeout)`);
-      controller.abort(error);
+      controller?.abort(error);
       rejectTimeout(error);
     }, ms);
   };
-  arm(env.timeoutMs);
   const deadline: SampleDeadline = {
     pause: () => clearTimeout(timer),
     start: (minimumMs) => arm(Math.max(env.timeoutMs, minimumMs ?? 0)),
   };
+  const context: GenerateContext = {
+    get signal() {
+      return signal();
+    },
+    deadline,
+    repeat: planned.repeat,
+    caseId: planned.case.id,
+    vars: planned.case.vars,
+    promptId: planned.prompt.template.id,
+    promptVersion: planned.prompt.template.version,
+  };
   try {
-    return await Promise.race([
-      env.provider.generate(request, {
-        signal: controller.signal,
-        deadline,
-        repeat: planned.repeat,
-        caseId: planned.case.id,
-        vars: planned.case.vars,
-        promptId: planned.prompt.template.id,
-        promptVersion: planned.prompt.template.version,
-      }),
-      timeout,
-    ]);
+    return await new Promise<Generation>((resolve, reject) => {
+      rejectTimeout = reject;
+      arm(env.timeoutMs);
+      Promise.resolve(env.provider.generate(request, context)).then(resolve, reject);
+    });
   } finally {
     clearTimeout(timer);
-    env.runSignal.removeEventListener('abort', onRunAbort);
+    if (controller) env.runSignal.removeEventListener('abort', onRunAbort);
   }
 }
 
@@ -273,6 +311,7 @@ function firstUnscored(scores: readonly Score[]): (Score & { error: string }) | 
 
 /** Judge calls of all scores (combinator children included), or undefined when there were none. */
 export function sumJudgeUsage(scores: Score[]): JudgeUsage | undefined {
+  if (!scores.some((score) => score.judgeUsage || score.children)) return undefined;
   let total: JudgeUsage | undefined;
   const visit = (score: Score) => {
     if (score.judgeUsage) {

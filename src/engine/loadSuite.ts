@@ -11,14 +11,14 @@ import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
 import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
-import { loadDataset, selectCases } from '../datasets/index.js';
-import type { CaseSelection, Dataset, GoldenCase } from '../datasets/types.js';
+import { openDataset } from '../datasets/loadDataset.js';
+import { selectFrom } from '../datasets/selectCases.js';
+import type { CaseList, CaseSelection, DatasetSource, GoldenCase } from '../datasets/types.js';
 import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
 import { AttachmentReader } from '../prompts/attachments.js';
-import { checkFromSpec } from '../scoring/checks.js';
 import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
-import type { PlanShape } from './plan.js';
+import { PlanHasher, type PlanShape } from './plan.js';
 
 export interface LoadedSuite {
   suite: Suite;
@@ -27,10 +27,19 @@ export interface LoadedSuite {
   relativeFile: string;
   root: string;
   prompts: CompiledPrompt[];
-  dataset: Dataset;
+  /** The dataset file (its hash, its number of cases); its cases are walked through `cases`. */
+  dataset: DatasetSource;
   /** What the plan is made of: versions × models × cases × repeats. */
   plan: PlanShape;
-  cases: GoldenCase[];
+  /**
+   * The selected cases and their chaos variants, in plan order (golden first), walked on demand: a
+   * JSONL dataset is read again for each walk, so a run holds only the cases in flight.
+   */
+  cases: CaseList;
+  /** Computed while the cases were checked (see PlanHasher), so the header needs no extra walk. */
+  planHash: string;
+  /** Golden case ids that chaos cases were made from (their results are handed to the variants). */
+  chaosSources: ReadonlySet<string>;
   models: string[];
   repeats: number;
   threshold: number | null;
@@ -169,36 +178,49 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const prompts = templates.map((template) => compilePrompt(template, { partials, files, ...(suite.stream !== undefined && { stream: suite.stream }) }));
 
   mustExist('dataset', datasetPath);
-  const dataset = await loadDataset(datasetPath);
+  const dataset = await openDataset(datasetPath);
   const seed = overrides.seed ?? suite.seed ?? 1;
   const selection: CaseSelection = { ...(suite.select ?? {}), ...(overrides.select ?? {}) };
   if (selection.sample !== undefined && selection.seed === undefined) selection.seed = seed;
-  let cases = selectCases(dataset.cases, selection);
-  if (cases.length === 0) {
+  const golden = selectFrom(dataset, selection);
+  if (golden.count === 0) {
     throw new InputError('no cases left after --filter/--limit/--sample', { file: rel(datasetPath) }, 'loosen the selection');
   }
 
+  let chaosCases: Iterable<GoldenCase> | undefined;
   if (overrides.chaos && suite.chaos) {
-    const { generateChaosCases } = await import('../chaos/index.js');
+    const { iterateChaosCases } = await import('../chaos/index.js');
     const context = overrides.contextWindowTokens ? { contextWindowTokens: overrides.contextWindowTokens } : {};
-    cases = [...cases, ...generateChaosCases(cases, { ...suite.chaos, seed: suite.chaos.seed ?? seed }, context)];
+    const config = { ...suite.chaos, seed: suite.chaos.seed ?? seed };
+    iterateChaosCases(golden, config, context); // checks the configuration now
+    chaosCases = { [Symbol.iterator]: () => iterateChaosCases(golden, config, context) };
   }
-
-  preflightRender(prompts, cases);
-
-  const caseScorers = new Map<string, Scorer[]>();
-  for (const goldenCase of cases) {
-    if (!goldenCase.checks?.length) continue;
-    caseScorers.set(
-      goldenCase.id,
-      // Errors point at `checks[1]`; scorers keep the shared name `check:<type>` across cases.
-      goldenCase.checks.map((spec, index) => checkFromSpec(spec, { file: rel(goldenCase.origin.file), line: goldenCase.origin.line, field: `checks[${index}]`, namePrefix: 'check' })),
-    );
-  }
-  const invariants = suite.chaos?.invariants ?? [];
+  const inPlanOrder = function* (): Generator<GoldenCase> {
+    yield* golden;
+    if (chaosCases) yield* chaosCases;
+  };
 
   const models = overrides.models ?? suite.models!;
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
+  const checked = await checkCases(inPlanOrder(), prompts, rel);
+  const cases: CaseList = { count: checked.count, [Symbol.iterator]: inPlanOrder };
+  const planHash = checked.hasher.digest({ prompts, models, repeats });
+
+  // Per-case checks are compiled again when a case comes round (its object is shared by its
+  // samples in flight), rather than kept for every case of the dataset.
+  const compiledChecks = new WeakMap<GoldenCase, Scorer[]>();
+  const checksOf = (goldenCase: GoldenCase): Scorer[] | undefined => {
+    if (!goldenCase.checks?.length || !checked.checkFromSpec) return undefined;
+    let compiled = compiledChecks.get(goldenCase);
+    if (!compiled) {
+      compiled = compileChecks(goldenCase, checked.checkFromSpec, rel);
+      compiledChecks.set(goldenCase, compiled);
+    }
+    return compiled;
+  };
+  const invariants = suite.chaos?.invariants ?? [];
+
+  const withInvariants = [...suite.scorers, ...invariants];
   const concurrency = overrides.concurrency ?? suite.concurrency ?? 8;
   const timeoutMs = overrides.timeoutMs ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // A judge's calls use the per-request timeout too, with retries: the default bound leaves room for three.
@@ -217,6 +239,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     prompts,
     dataset,
     cases,
+    planHash,
+    chaosSources: checked.chaosSources,
     models,
     repeats,
     threshold,
@@ -238,17 +262,48 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
       ...(suite.stream !== undefined && { stream: suite.stream }),
     },
     scorersFor: (goldenCase) => {
-      const extra = caseScorers.get(goldenCase.id);
-      const base = goldenCase.chaos ? [...suite.scorers, ...invariants] : suite.scorers;
+      const extra = checksOf(goldenCase);
+      const base = goldenCase.chaos ? withInvariants : suite.scorers;
       return extra ? [...base, ...extra] : base;
     },
     relative: rel,
   };
 }
 
-/** Render every case with every version once, so a missing variable stops the run before it starts. */
-function preflightRender(prompts: CompiledPrompt[], cases: GoldenCase[]): void {
-  for (const prompt of prompts) {
-    for (const goldenCase of cases) prompt.render(goldenCase.vars, goldenCase.id);
+type CheckFromSpec = typeof import('../scoring/checks.js').checkFromSpec;
+
+interface CheckedCases {
+  count: number;
+  hasher: PlanHasher;
+  chaosSources: Set<string>;
+  /** Loaded when a case declares checks. */
+  checkFromSpec?: CheckFromSpec;
+}
+
+/**
+ * One walk over the plan's cases before anything is sent: every case rendered with every version
+ * (a missing variable stops the run before it starts), every per-case check compiled (a bad check
+ * too), and along the way the number of cases, the plan hash and the golden cases that chaos
+ * variants come from. Nothing of the cases themselves is kept.
+ */
+async function checkCases(cases: Iterable<GoldenCase>, prompts: CompiledPrompt[], rel: (path: string) => string): Promise<CheckedCases> {
+  const checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
+  for (const goldenCase of cases) {
+    checked.count++;
+    checked.hasher.addCase(goldenCase.id);
+    if (goldenCase.chaos) checked.chaosSources.add(goldenCase.chaos.sourceCaseId);
+    for (const prompt of prompts) prompt.render(goldenCase.vars, goldenCase.id);
+    if (goldenCase.checks?.length) {
+      checked.checkFromSpec ??= (await import('../scoring/checks.js')).checkFromSpec;
+      compileChecks(goldenCase, checked.checkFromSpec, rel);
+    }
   }
+  return checked;
+}
+
+/** A case's checks as scorers; errors point at `checks[1]`, scorers keep the shared name `check:<type>` across cases. */
+function compileChecks(goldenCase: GoldenCase, checkFromSpec: CheckFromSpec, rel: (path: string) => string): Scorer[] {
+  return goldenCase.checks!.map((spec, index) =>
+    checkFromSpec(spec, { file: rel(goldenCase.origin.file), line: goldenCase.origin.line, field: `checks[${index}]`, namePrefix: 'check' }),
+  );
 }

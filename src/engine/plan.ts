@@ -1,10 +1,11 @@
 /**
  * The plan: versions × models × cases × repeats, in a fixed order that is also the record's order.
- * Within each version × model block golden cases come before chaos cases, so a chaos sample's source
- * is always planned (and started) before it.
+ * Within each version × model block golden cases come before chaos cases (the case list is built
+ * in that order, see loadSuite), so a chaos sample's source is always planned (and started) before it.
  */
-import { sha256Hex, stableStringify } from '../canonical.js';
-import type { GoldenCase } from '../datasets/types.js';
+import { createHash } from 'node:crypto';
+import { stableStringify } from '../canonical.js';
+import type { CaseList, GoldenCase } from '../datasets/types.js';
 import type { CompiledPrompt } from '../prompts/index.js';
 
 export interface PlannedSample {
@@ -18,20 +19,20 @@ export interface PlannedSample {
 export interface PlanShape {
   prompts: CompiledPrompt[];
   models: string[];
-  cases: GoldenCase[];
+  /** In plan order: golden cases first, then chaos cases. Walked once per version × model. */
+  cases: CaseList;
   repeats: number;
 }
 
 export function planSize(shape: PlanShape): number {
-  return shape.prompts.length * shape.models.length * shape.cases.length * shape.repeats;
+  return shape.prompts.length * shape.models.length * shape.cases.count * shape.repeats;
 }
 
 export function* planSamples(shape: PlanShape): Generator<PlannedSample> {
-  const ordered = [...shape.cases.filter((c) => !c.chaos), ...shape.cases.filter((c) => c.chaos)];
   let index = 0;
   for (const prompt of shape.prompts) {
     for (const model of shape.models) {
-      for (const goldenCase of ordered) {
+      for (const goldenCase of shape.cases) {
         for (let repeat = 0; repeat < shape.repeats; repeat++) {
           yield { index: index++, case: goldenCase, prompt, model, repeat };
         }
@@ -40,14 +41,23 @@ export function* planSamples(shape: PlanShape): Generator<PlannedSample> {
   }
 }
 
-/** Everything that decides which sample sits at which index: checked before resuming a run. */
-export function planHash(shape: PlanShape): string {
-  return sha256Hex(
-    stableStringify({
-      prompts: shape.prompts.map((p) => [p.template.id, p.template.version, p.template.hash]),
-      models: shape.models,
-      cases: shape.cases.map((c) => c.id),
-      repeats: shape.repeats,
-    }),
-  );
+/**
+ * Everything that decides which sample sits at which index (checked before resuming a run), computed
+ * while the cases stream past so they need not be walked for it again:
+ * sha256 of the stable JSON of `{ cases: ids, models, prompts: [id, version, hash], repeats }`,
+ * written out in that (sorted) key order as the ids arrive.
+ */
+export class PlanHasher {
+  private readonly hash = createHash('sha256').update('{"cases":[');
+  private first = true;
+
+  addCase(id: string): void {
+    this.hash.update(this.first ? JSON.stringify(id) : `,${JSON.stringify(id)}`);
+    this.first = false;
+  }
+
+  digest(shape: Pick<PlanShape, 'prompts' | 'models' | 'repeats'>): string {
+    const prompts = shape.prompts.map((p) => [p.template.id, p.template.version, p.template.hash]);
+    return this.hash.update(`],"models":${stableStringify(shape.models)},"prompts":${stableStringify(prompts)},"repeats":${stableStringify(shape.repeats)}}`).digest('hex');
+  }
 }

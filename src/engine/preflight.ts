@@ -137,7 +137,8 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
  */
 export function promptCacheWarnings(loaded: LoadedSuite, table: ModelTable, options: { batch?: boolean } = {}): string[] {
   const lines: string[] = [];
-  const first = loaded.cases.find((c) => !c.chaos) ?? loaded.cases[0];
+  // Golden cases come first in plan order.
+  const [first] = loaded.cases;
   if (!first) return lines;
   for (const prompt of loaded.prompts) {
     const file = loaded.relative(prompt.template.file);

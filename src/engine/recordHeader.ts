@@ -2,7 +2,7 @@
 import type { RecordHeader } from '../records/types.js';
 import { RECORD_VERSION } from '../records/types.js';
 import type { LoadedSuite } from './loadSuite.js';
-import { planHash, planSize } from './plan.js';
+import { planSize } from './plan.js';
 
 export interface HeaderContext {
   git?: RecordHeader['git'];
@@ -22,10 +22,10 @@ export function buildRecordHeader(loaded: LoadedSuite, context: HeaderContext = 
       file: loaded.relative(p.template.file),
     })),
     models: loaded.models,
-    dataset: { path: loaded.relative(loaded.dataset.path), hash: loaded.dataset.hash, cases: loaded.cases.length },
+    dataset: { path: loaded.relative(loaded.dataset.path), hash: loaded.dataset.hash, cases: loaded.cases.count },
     options: loaded.headerOptions,
     planned: planSize(loaded.plan),
-    planHash: planHash(loaded.plan),
+    planHash: loaded.planHash,
     git: context.git ?? { commit: null, dirty: null },
     tool: { name: 'promptgold', version: context.toolVersion ?? '0.0.0' },
     seed: loaded.seed,

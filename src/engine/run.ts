@@ -15,7 +15,7 @@ import { RunRecordWriter, startRecord } from '../records/runWriter.js';
 import { isScored, SummaryBuilder } from '../records/summary.js';
 import type { RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import { stableStringify } from '../canonical.js';
-import { executeSample, type ExecutedSample } from './executeSample.js';
+import { executeSample, PreparedRequests, type ExecutedSample, type SampleEnvironment } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planSamples, type PlannedSample } from './plan.js';
 import { ProgressReporter, type ProgressMode } from './progress.js';
@@ -73,7 +73,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const header = buildRecordHeader(loaded, options);
   await mkdir(options.runDir, { recursive: true });
 
-  const sources = new SourceResults(loaded.cases);
+  const sources = new SourceResults(loaded.chaosSources);
   const previous = options.resume
     ? await PreviousRecord.open(options.runDir, {
         planHash: header.planHash,
@@ -131,9 +131,11 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
   const onResult = async (executed: ExecutedSample | undefined, planned: PlannedSample) => {
     if (!executed) return; // aborted mid-flight: not done, --resume runs it
-    await copyPreviousUntil(planned.index);
-    const history = previous?.historyOf(planned.index);
-    if (history) executed.record.history = history;
+    if (previous) {
+      await copyPreviousUntil(planned.index);
+      const history = previous.historyOf(planned.index);
+      if (history) executed.record.history = history;
+    }
     await writer.sample(executed.record, executed.prompt);
     record(executed.record);
     countLive(live, executed.record);
@@ -147,21 +149,24 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const progress = new ProgressReporter(options.progress ?? 'none', () => ({ label: loaded.suite.name, total: header.planned, ...live }));
   progress.start();
 
+  const environment: SampleEnvironment = {
+    provider: options.provider,
+    requests: new PreparedRequests(),
+    scorersFor: (p) => loaded.scorersFor(p.case),
+    timeoutMs: loaded.timeoutMs,
+    scorerTimeoutMs: loaded.scorerTimeoutMs,
+    runSignal: runController.signal,
+    scorerContext: options.judge ? { judge: options.judge } : {},
+    sourceResult: (sample) => sources.awaitSource(sample),
+  };
+
   let status: RunMeta['status'] = 'running';
   try {
     await runOrdered(pendingSamples(loaded, previous?.kept), {
       concurrency: loaded.concurrency,
       shouldStop: () => runController.signal.aborted || Boolean(options.stopSignal?.aborted),
       worker: async (planned) => {
-        const executed = await executeSample(planned, {
-          provider: options.provider,
-          scorersFor: (p) => loaded.scorersFor(p.case),
-          timeoutMs: loaded.timeoutMs,
-          scorerTimeoutMs: loaded.scorerTimeoutMs,
-          runSignal: runController.signal,
-          scorerContext: options.judge ? { judge: options.judge } : {},
-          sourceResult: (sample) => sources.awaitSource(sample),
-        });
+        const executed = await executeSample(planned, environment);
         sources.resolve(planned, executed?.record);
         return executed;
       },

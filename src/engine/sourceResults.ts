@@ -3,7 +3,6 @@
  * output for the same version × model × repeat (invariants such as sameAsSource). The source is
  * planned before its variants; each variant awaits a promise the source resolves when it ends.
  */
-import type { GoldenCase } from '../datasets/types.js';
 import type { SampleRecord } from '../records/types.js';
 import type { SourceResult } from './executeSample.js';
 import type { PlannedSample } from './plan.js';
@@ -18,11 +17,8 @@ function resultOf(record: SampleRecord | undefined): SourceResult | undefined {
 
 export class SourceResults {
   private readonly waiting = new Map<string, { promise: Promise<SourceResult | undefined>; resolve: (r: SourceResult | undefined) => void }>();
-  private readonly wanted: Set<string>;
-
-  constructor(cases: readonly GoldenCase[]) {
-    this.wanted = new Set(cases.filter((c) => c.chaos).map((c) => c.chaos!.sourceCaseId));
-  }
+  /** `wanted`: the golden case ids that chaos cases were made from (LoadedSuite.chaosSources). */
+  constructor(private readonly wanted: ReadonlySet<string>) {}
 
   /** A finished golden sample from an earlier record (resume). */
   resolveRecorded(record: SampleRecord): void {

@@ -110,6 +110,11 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
       references,
       render: stateful ? (context, state) => render(context, state ? renderData(state) : undefined) : (context) => render(context),
     };
+    if (ast.body.every((statement) => statement.type === 'ContentStatement' || statement.type === 'CommentStatement')) {
+      // Plain text (a fixed system prompt): it renders the same for every case, so once.
+      const text = render({});
+      compiled.render = () => text;
+    }
     if (block !== undefined) compiled.block = block;
     return compiled;
   };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import stableStringify from 'fast-json-stable-stringify';
+import { stableStringify } from '../canonical.js';
 
 /**
  * Identity of a prompt version's meaning: the parsed front matter (so YAML layout, quoting and

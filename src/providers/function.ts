@@ -59,11 +59,9 @@ export function createFunctionProvider(target: FunctionTarget, name = target.nam
     id: `function:${name}`,
     async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
       const started = performance.now();
-      const prompt = request.messages.map((m) => contentText(m.content)).join('\n\n');
-      const system = request.system === undefined ? undefined : systemText(request.system);
       let result: FunctionTargetResult;
       try {
-        result = await target(context.vars, { ...context, model: request.model, system, prompt, request });
+        result = await target(context.vars, targetContext(context, request));
       } catch (error) {
         if (error instanceof ProviderError) throw error;
         const message = error instanceof Error ? error.message : String(error);
@@ -75,6 +73,45 @@ export function createFunctionProvider(target: FunctionTarget, name = target.nam
       return { text, stopReason: 'end_turn', latencyMs, attempts: 1, costUsd: 0 };
     },
   };
+}
+
+/** The prompt text and system text of a request, computed once per request (repeats share one). */
+const textsOfRequest = new WeakMap<GenerationRequest, { prompt: string; system: string | undefined }>();
+
+function textsOf(request: GenerationRequest): { prompt: string; system: string | undefined } {
+  let texts = textsOfRequest.get(request);
+  if (!texts) {
+    texts = {
+      prompt: request.messages.map((m) => contentText(m.content)).join('\n\n'),
+      system: request.system === undefined ? undefined : systemText(request.system),
+    };
+    textsOfRequest.set(request, texts);
+  }
+  return texts;
+}
+
+/**
+ * What the function is given besides the vars: the engine's context and the request. The signal
+ * is passed on as a getter, so it is only made (see executeSample) when the function reads it.
+ */
+function targetContext(context: GenerateContext, request: GenerationRequest): FunctionTargetContext {
+  const { prompt, system } = textsOf(request);
+  const passed: FunctionTargetContext = {
+    get signal() {
+      return context.signal;
+    },
+    repeat: context.repeat,
+    caseId: context.caseId,
+    vars: context.vars,
+    promptId: context.promptId,
+    promptVersion: context.promptVersion,
+    model: request.model,
+    system,
+    prompt,
+    request,
+  };
+  if (context.deadline) passed.deadline = context.deadline;
+  return passed;
 }
 
 function generationOf(answer: FunctionAnswer, latencyMs: number): Generation {

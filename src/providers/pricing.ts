@@ -5,7 +5,7 @@
  * SDK-free.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../packageRoot.js';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { TokenUsage } from './types.js';
@@ -74,7 +74,7 @@ export interface ModelInfo extends ModelEntry {
   id: string;
 }
 
-const MODELS_FILE = new URL('../../data/models.json', import.meta.url);
+const MODELS_FILE = packagePath('data', 'models.json');
 /** Dated snapshot ids (`claude-haiku-4-5-20251001`) share the alias's entry. */
 const DATED_SUFFIX = /-\d{8}$/;
 
@@ -103,7 +103,7 @@ export class ModelTable {
 let shippedTable: ModelTableJson | undefined;
 
 function readShippedTable(): ModelTableJson {
-  shippedTable ??= parseModelTable(JSON.parse(readFileSync(MODELS_FILE, 'utf8')), fileURLToPath(MODELS_FILE));
+  shippedTable ??= parseModelTable(JSON.parse(readFileSync(MODELS_FILE, 'utf8')), MODELS_FILE);
   return shippedTable;
 }
 

@@ -15,6 +15,12 @@ export interface SummaryPolicy {
   threshold: number | null;
   /** 0..1; default 0: any sample that was not scored fails the run (exit 3). */
   maxErrorRate?: number;
+  /**
+   * The golden cases that chaos cases were made from, when known before the samples come (a run
+   * knows; a summary rebuilt from a record does not): only their own results are kept for the
+   * robustness table, rather than one entry for every case of the dataset.
+   */
+  chaosSources?: ReadonlySet<string>;
 }
 
 /** The policy a record was run under, from its header (for summaries rebuilt from a record). */
@@ -66,10 +72,13 @@ export class SummaryBuilder {
   private readonly operators = new Map<string, { samples: number; passed: number; sources: Set<string> }>();
   /** golden case id → its own samples and passes, for cases that have chaos mutations. */
   private readonly golden = new Map<string, { samples: number; passed: number }>();
+  private lastCell: CellAccumulator | undefined;
+  private readonly chaosSources: ReadonlySet<string> | undefined;
 
   constructor(policy: SummaryPolicy) {
     this.threshold = policy.threshold;
     this.maxErrorRate = policy.maxErrorRate ?? 0;
+    this.chaosSources = policy.chaosSources;
   }
 
   /** Declare cells up front so the summary lists them in plan order even when empty. */
@@ -132,10 +141,14 @@ export class SummaryBuilder {
 
   private addRobustness(sample: SampleRecord): void {
     if (!sample.chaos) {
-      const own = this.golden.get(sample.caseId) ?? { samples: 0, passed: 0 };
+      if (this.chaosSources && !this.chaosSources.has(sample.caseId)) return;
+      let own = this.golden.get(sample.caseId);
+      if (!own) {
+        own = { samples: 0, passed: 0 };
+        this.golden.set(sample.caseId, own);
+      }
       own.samples++;
       if (sample.pass) own.passed++;
-      this.golden.set(sample.caseId, own);
       return;
     }
     for (const operator of sample.chaos.operators) {
@@ -194,6 +207,9 @@ export class SummaryBuilder {
   }
 
   private cell(version: string, model: string): CellAccumulator {
+    // Samples come in plan order, a cell at a time: the last cell is nearly always the one.
+    const last = this.lastCell;
+    if (last && last.version === version && last.model === model) return last;
     const key = cellKey(version, model);
     let cell = this.cells.get(key);
     if (!cell) {
@@ -225,6 +241,7 @@ export class SummaryBuilder {
       };
       this.cells.set(key, cell);
     }
+    this.lastCell = cell;
     return cell;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The run record: the product of a run. `run.jsonl` holds one header line, one line per sample (in
  * plan order), and a summary line when the run completed. Every report, diff and verdict is derived
- * from records alone. Lines are written with fast-json-stable-stringify so equal runs are byte-equal:
+ * from records alone. Lines are written key-sorted (canonical.ts, byte-for-byte what
+ * fast-json-stable-stringify writes) so equal runs are byte-equal:
  * nothing wall-clock lives in `run.jsonl` (timings of the run itself go to `meta.json`).
  */
 import type { CanonicalBlock, CanonicalMessage, CanonicalTool } from '../providers/content.js';

@@ -10,7 +10,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
-import stableStringify from 'fast-json-stable-stringify';
+import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import type { ErrorLocation } from '../errors.js';
 import { linearRegExpEngine, UnsupportedPatternError } from './linearRegex.js';

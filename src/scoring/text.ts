@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by scorer reasons, so every reason reads the same way. */
-import stableStringify from 'fast-json-stable-stringify';
+import { stableStringify } from '../canonical.js';
 
 const QUOTE_LIMIT = 60;
 

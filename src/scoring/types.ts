@@ -96,28 +96,53 @@ export class ScoringAborted extends Error {
  * with a spurious error. Only scorers that return a promise cost a timer.
  */
 export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Promise<Score> {
+  return scoreOf(scorer, sample, context, timeoutMs);
+}
+
+/**
+ * runScorer without the promise when the scorer is synchronous: the score itself, or a promise
+ * when the scorer returned one. Errors are handled the same way (a ScoringAborted or a fatal
+ * judge error is thrown synchronously here). The engine scores every sample through this, so
+ * plain scorers cost no promise and no extra turn of the event loop.
+ */
+export function scoreOf(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Score | Promise<Score> {
   const call = timeoutMs === undefined ? context : new BoundedCall(context);
   const started = timeoutMs === undefined ? 0 : performance.now();
+  let pending = false;
   try {
     const result = scorer.score(sample, call);
-    let score: Score;
     if (isPromise(result)) {
-      score = timeoutMs === undefined ? await result : await withinBound(result, timeoutMs, call as BoundedCall, context.signal);
-    } else {
-      score = result;
-      if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after');
+      pending = true;
+      return settled(scorer, result, call, context, timeoutMs);
     }
+    if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after');
+    return { ...result, score: clamp01(result.score) };
+  } catch (error) {
+    return erroredScore(scorer, error);
+  } finally {
+    if (!pending && call instanceof BoundedCall) call.dispose();
+  }
+}
+
+async function settled(scorer: Scorer, result: Promise<Score>, call: ScorerContext, context: ScorerContext, timeoutMs: number | undefined): Promise<Score> {
+  try {
+    const score = timeoutMs === undefined ? await result : await withinBound(result, timeoutMs, call as BoundedCall, context.signal);
     return { ...score, score: clamp01(score.score) };
   } catch (error) {
-    if (error instanceof ScoringAborted) throw error;
-    // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
-    if (error instanceof ProviderError && error.fatal) throw error;
-    if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within');
-    const message = error instanceof Error ? error.message : String(error);
-    return { name: scorer.name, score: 0, pass: false, reason: `scorer threw: ${message}`, error: message };
+    return erroredScore(scorer, error);
   } finally {
     if (call instanceof BoundedCall) call.dispose();
   }
+}
+
+/** A scorer's throw or rejection as an errored score, except the errors that stop the sample or the run. */
+function erroredScore(scorer: Scorer, error: unknown): Score {
+  if (error instanceof ScoringAborted) throw error;
+  // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
+  if (error instanceof ProviderError && error.fatal) throw error;
+  if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within');
+  const message = error instanceof Error ? error.message : String(error);
+  return { name: scorer.name, score: 0, pass: false, reason: `scorer threw: ${message}`, error: message };
 }
 
 class ScorerTimedOut extends Error {

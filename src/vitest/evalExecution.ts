@@ -4,7 +4,7 @@
  * the pass-rate test) but never the samples themselves: they travel to the reporter in task meta.
  */
 import { setMaxListeners } from 'node:events';
-import { executeSample, type ExecutedSample } from '../engine/executeSample.js';
+import { executeSample, PreparedRequests, type ExecutedSample } from '../engine/executeSample.js';
 import type { LoadedSuite } from '../engine/loadSuite.js';
 import { planSamples, type PlannedSample } from '../engine/plan.js';
 import { runOrdered } from '../engine/scheduler.js';
@@ -66,12 +66,14 @@ export class EvalExecution {
     }
     const loaded = this.loaded;
     const sources = this.sourcesFor(samples);
+    const requests = new PreparedRequests();
     this.finished = runOrdered(samples, {
       concurrency: loaded.concurrency,
       shouldStop: () => this.controller.signal.aborted,
       worker: async (planned) => {
         const executed = await executeSample(planned, {
           provider: this.options.provider,
+          requests,
           scorersFor: (p) => loaded.scorersFor(p.case),
           timeoutMs: loaded.timeoutMs,
           scorerTimeoutMs: loaded.scorerTimeoutMs,
@@ -106,7 +108,7 @@ export class EvalExecution {
    * never run, so its chaos variants are scored without it rather than waiting for it.
    */
   private sourcesFor(selected: PlannedSample[]): SourceResults {
-    const sources = new SourceResults(this.loaded.cases);
+    const sources = new SourceResults(this.loaded.chaosSources);
     const running = new Set(selected.map((planned) => planned.index));
     for (const planned of planSamples(this.loaded.plan)) {
       if (!planned.case.chaos && !running.has(planned.index)) sources.resolve(planned, undefined);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { caseIdFromVars, loadDataset, ProblemsError } from '../../src/datasets/index.js';
+import { caseIdFromVars, loadDataset, openDataset, ProblemsError, selectCases, selectFrom } from '../../src/datasets/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -252,3 +252,35 @@ describe('caseIdFromVars', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('openDataset: a JSONL dataset walked again instead of held', () => {
+  it('walks the same cases, in file order, every time, with its count and hash known up front', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `c${i}`, vars: { text: 'é'.repeat(i % 50), n: i }, tags: i % 2 ? ['odd'] : [] }));
+    // Longer than one read chunk, with CRLF endings and a byte-order mark.
+    const path = await fixture('walked.jsonl', `\uFEFF${lines.join('\r\n')}\r\n`);
+    const source = await openDataset(path);
+    const held = await loadDataset(path);
+    expect(source.count).toBe(300);
+    expect(source.hash).toBe(held.hash);
+    const first = [...source];
+    expect(first).toEqual(held.cases);
+    expect([...source]).toEqual(first);
+  });
+
+  it('stops with an error naming the file when the dataset changes after it was checked', async () => {
+    const path = await fixture('changing.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n');
+    const source = await openDataset(path);
+    await writeFile(path, '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n{"id":"c","vars":{}}\n');
+    expect(() => [...source]).toThrowError(/the dataset changed after it was checked/);
+  });
+
+  it('yields the cases a selection keeps, without holding the dataset', async () => {
+    const path = await fixture('select.jsonl', Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `c${i}`, vars: { n: i }, tags: i % 5 === 0 ? ['five'] : [] })).join('\n'));
+    const source = await openDataset(path);
+    const held = await loadDataset(path);
+    const selection = { filter: ['five'], sample: 4, seed: 7, limit: 3 };
+    const selected = selectFrom(source, selection);
+    expect(selected.count).toBe(3);
+    expect([...selected]).toEqual(selectCases(held.cases, selection));
+  });
+});

@@ -96,13 +96,41 @@ describe('the function provider', () => {
     expect(c2).not.toHaveProperty('toolCalls');
     expect(c2.output).toBe('{"reply":"hi"}');
   });
+
+  it('gets the whole engine context, and a signal that the per-sample timeout aborts', async () => {
+    await setup();
+    const contexts: FunctionTargetContext[] = [];
+    const aborted: unknown[] = [];
+    const target = async (_vars: Record<string, unknown>, context: FunctionTargetContext) => {
+      contexts.push(context);
+      if (context.caseId !== 'c1') return 'fine';
+      // Never answers: only the timeout ends it, and it must reach the function's signal.
+      return new Promise<string>((_, reject) => context.signal.addEventListener('abort', () => {
+        aborted.push(context.signal.reason);
+        reject(context.signal.reason);
+      }));
+    };
+    const loaded = await loadSuite(suite({ timeoutMs: 200 }), project.path('support.eval.ts'), {}, project.root);
+    await runSuite(loaded, { provider: createFunctionProvider(target), runDir: project.path('runs/r2'), runId: 'r2' });
+
+    const second = contexts.find((c) => c.caseId === 'c2')!;
+    expect({ ...second, signal: undefined, request: undefined, deadline: undefined }).toEqual({
+      caseId: 'c2', repeat: 0, vars: { message: 'Hello' }, promptId: 'support', promptVersion: 'v1', model: 'claude-haiku-4-5',
+      system: 'You are the support assistant.', prompt: expect.any(String), signal: undefined, request: undefined, deadline: undefined,
+    });
+    expect(second.signal).toBeInstanceOf(AbortSignal);
+    expect(typeof second.deadline?.pause).toBe('function');
+    expect(aborted).toHaveLength(1);
+    const record = await readRecord(project.path('runs/r2/run.jsonl'));
+    expect(record.samples.find((s) => s.caseId === 'c1')!.error).toMatchObject({ kind: 'timeout' });
+  });
 });
 
 describe('the streaming decision', () => {
   it('is the request\'s: asked by the template or suite, else a max_tokens too large to wait for', async () => {
     await setup(CONVERSATION.replace('max_tokens: 300', 'max_tokens: 32000'));
     const large = await loadSuite(suite(), project.path('support.eval.ts'), {}, project.root);
-    const planned = { index: 0, case: large.cases[0]!, prompt: large.prompts[0]!, model: 'claude-haiku-4-5', repeat: 0 };
+    const planned = { index: 0, case: [...large.cases][0]!, prompt: large.prompts[0]!, model: 'claude-haiku-4-5', repeat: 0 };
     expect(buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id)).stream).toBe(true);
     const off = await loadSuite(suite({ stream: false }), project.path('support.eval.ts'), {}, project.root);
     const plannedOff = { ...planned, prompt: off.prompts[0]! };
@@ -113,7 +141,7 @@ describe('the streaming decision', () => {
   it('leaves a small request unstreamed unless the suite asks', async () => {
     await setup();
     const plain = await loadSuite(suite(), project.path('support.eval.ts'), {}, project.root);
-    const planned = { index: 0, case: plain.cases[0]!, prompt: plain.prompts[0]!, model: 'claude-haiku-4-5', repeat: 0 };
+    const planned = { index: 0, case: [...plain.cases][0]!, prompt: plain.prompts[0]!, model: 'claude-haiku-4-5', repeat: 0 };
     expect(buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id))).not.toHaveProperty('stream');
     expect(plain.headerOptions).not.toHaveProperty('stream');
     const streamed = await loadSuite(suite({ stream: true }), project.path('support.eval.ts'), {}, project.root);

@@ -60,6 +60,26 @@ describe('SummaryBuilder', () => {
     ]);
   });
 
+  it('builds the same summary when it is told the chaos source cases up front and keeps only those', () => {
+    const chaos = (source: string, operator: string, pass: boolean) =>
+      sample({ caseId: `${source}~${operator}`, pass, chaos: { sourceCaseId: source, operators: [operator], fields: ['t'], ops: [], property: 'same' } });
+    const samples = [
+      sample({ caseId: 'a', pass: true }),
+      sample({ caseId: 'b', pass: false }),
+      sample({ caseId: 'c', pass: true }),
+      chaos('a', 'homoglyphs', false),
+      chaos('b', 'homoglyphs', true),
+    ];
+    const told = new SummaryBuilder({ threshold: 0.5, chaosSources: new Set(['a', 'b']) });
+    const untold = new SummaryBuilder({ threshold: 0.5 });
+    for (const one of samples) {
+      told.add(one);
+      untold.add(one);
+    }
+    expect(told.build()).toEqual(untold.build());
+    expect(told.build().robustness[0]).toMatchObject({ sourcePassRate: 0.5, drop: 0 });
+  });
+
   it('counts per cell how often each field was right, from any score that reports fields, and leaves it out when none does', () => {
     const fields = (results: Record<string, boolean>) => Object.fromEntries(Object.entries(results).map(([field, pass]) => [field, { pass, score: pass ? 1 : 0 }]));
     const extraction = (results: Record<string, boolean>) => ({ name: 'extraction', score: 0, pass: false, reason: 'r', details: { fields: fields(results) } });

@@ -41,9 +41,10 @@ export async function chaosCommand(suiteArgs: string[], flags: ChaosFlags): Prom
         ...(flags.perCase ? { perCase: parseIntegerOption(flags.perCase, '--per-case', 1) } : {}),
       };
       const loaded = await session.loadSuite({ ...suite, chaos }, file, { chaos: true });
-      const own = loaded.cases.filter((c) => c.chaos);
-      generated.push(...own);
-      goldenCount += loaded.cases.length - own.length;
+      for (const goldenCase of loaded.cases) {
+        if (goldenCase.chaos) generated.push(goldenCase);
+        else goldenCount++;
+      }
     }
   }
   if (flags.out) {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { loadDataset } from '../../datasets/index.js';
+import { caseList, loadDataset } from '../../datasets/index.js';
 import { compilePrompt, loadPromptVersions } from '../../prompts/index.js';
 import { planSamples } from '../../engine/plan.js';
 import { buildRequest } from '../../engine/executeSample.js';
@@ -103,7 +103,7 @@ async function writeScaffoldRecordings(root: string): Promise<void> {
   const prompts = (await loadPromptVersions(join(root, 'suites/capitals/prompts'))).map((template) => compilePrompt(template));
   const dataset = await loadDataset(join(root, 'fixtures/capitals.jsonl'));
   const entries: RecordedGeneration[] = [];
-  for (const planned of planSamples({ prompts, models: [SCAFFOLD_MODEL], cases: dataset.cases, repeats: 1 })) {
+  for (const planned of planSamples({ prompts, models: [SCAFFOLD_MODEL], cases: caseList(dataset.cases), repeats: 1 })) {
     const request = buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id));
     const capital = String((planned.case.expected as { capital: string }).capital);
     entries.push({

@@ -59,6 +59,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
     confirmOverBudget: flags.yes === true,
   });
   const root = session.root;
+  // Asked now, answered by the time a record header needs it: git runs while the suites load.
+  void session.gitInfo();
   const stop = new AbortController();
   const hardStop = new AbortController();
   const interrupts = installInterruptHandler(stop, hardStop, flags.json === true);

@@ -12,7 +12,7 @@ export interface LabeledCase {
 }
 
 /** Cases with a label for `scale`: `human.pass` on pass-fail, `human.score` (1–5) on 1-5. */
-export function labeledCases(cases: readonly GoldenCase[], scale: RubricScale): LabeledCase[] {
+export function labeledCases(cases: Iterable<GoldenCase>, scale: RubricScale): LabeledCase[] {
   const labeled: LabeledCase[] = [];
   for (const goldenCase of cases) {
     const human = goldenCase.human;

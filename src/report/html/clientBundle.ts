@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath, runningFromSource } from '../../packageRoot.js';
 
 /** The bundle's file name, beside this module in dist/. */
 export const CLIENT_BUNDLE_FILE = 'client.bundle.js';
@@ -49,9 +49,9 @@ export function reportScript(): string {
 }
 
 function loadReportScript(): string {
-  const built = fileURLToPath(new URL(`./${CLIENT_BUNDLE_FILE}`, import.meta.url));
-  if (existsSync(built)) return readFileSync(built, 'utf8');
-  const source = fileURLToPath(new URL('./client/main.ts', import.meta.url));
+  const built = packagePath('dist', 'report', 'html', CLIENT_BUNDLE_FILE);
+  if (!runningFromSource() && existsSync(built)) return readFileSync(built, 'utf8');
+  const source = packagePath('src', 'report', 'html', 'client', 'main.ts');
   if (existsSync(source)) return bundleClient(source);
   throw new Error(`The HTML report's page script is missing: expected ${built}. This installation of promptgold is incomplete; in a checkout, run \`npm run build\`.`);
 }
