@@ -3,7 +3,7 @@
  * in as samples arrive; per repeat only what a report shows is kept (pass, score, scores, output,
  * error kind), so memory grows with cases × repeats of small values, never with whole records.
  */
-import { totalInputTokens } from '../providers/pricing.js';
+import { totalInputTokens } from '../providers/tokens.js';
 import { stopKindOf } from '../records/stops.js';
 import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
