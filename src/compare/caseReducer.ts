@@ -171,9 +171,26 @@ function inRepeatOrder(entries: RepeatEntry[]): RepeatEntry[] {
  * runs they are most of the memory a comparison holds. Scorer names are interned (one copy each).
  */
 function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
+  if (score.pass && score.score === 1 && !score.error) return fullMarks(score.name);
   const compact: RepeatScore = { name: intern(score.name), score: score.score, pass: score.pass, reason: score.pass ? '' : score.reason };
   if (score.error) compact.error = score.error;
   return compact;
+}
+
+/**
+ * A passing score of 1 compacts to the same value for every sample: one shared, frozen object
+ * per scorer instead of one per sample (most scores of a large run, and most of the objects a
+ * comparison would otherwise keep).
+ */
+const fullMarksByName = new Map<string, RepeatScore>();
+
+function fullMarks(name: string): RepeatScore {
+  let score = fullMarksByName.get(name);
+  if (!score) {
+    score = Object.freeze({ name, score: 1, pass: true, reason: '' }) as RepeatScore;
+    if (fullMarksByName.size < 10_000) fullMarksByName.set(name, score);
+  }
+  return score;
 }
 
 const ERROR_MESSAGE_CHARS = 500;

@@ -39,15 +39,11 @@ export interface LoadedSide {
 export class SideBuilder {
   readonly cells = new Map<string, SideCell>();
   samples = 0;
+  private lastCell: SideCell | undefined;
 
   add(sample: ComparableSample): void {
     this.samples++;
-    const key = cellKey(sample);
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0 };
-      this.cells.set(key, cell);
-    }
+    const cell = this.cellOf(sample);
     cell.samples++;
     const existing = cell.cases.get(sample.caseId);
     if (existing) existing.add(sample);
@@ -56,6 +52,20 @@ export class SideBuilder {
       accumulator.add(sample);
       cell.cases.set(sample.caseId, accumulator);
     }
+  }
+
+  /** The sample's cell; consecutive samples mostly share one, so the last is checked first. */
+  private cellOf(sample: ComparableSample): SideCell {
+    const last = this.lastCell;
+    if (last && last.cell.version === sample.version && last.cell.model === sample.model) return last;
+    const key = cellKey(sample);
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0 };
+      this.cells.set(key, cell);
+    }
+    this.lastCell = cell;
+    return cell;
   }
 
   /** The side, complete or not by the same rules `loadSide` applies to a file. */
