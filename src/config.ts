@@ -5,75 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
 import { InputError, errorMessage } from './errors.js';
 import { importTypeScript } from './engine/importTypeScript.js';
+import type { PromptgoldConfig } from './configSchema.js';
 
-const limitsShape = z
-  .object({
-    requestsPerMinute: z.number().positive().optional(),
-    inputTokensPerMinute: z.number().positive().optional(),
-    outputTokensPerMinute: z.number().positive().optional(),
-  })
-  .strict();
-
-const configShape = z
-  .object({
-    /** Where runs are written: `<outDir>/runs/<run-id>/`. */
-    outDir: z.string().optional(),
-    /** Where suites are looked for when `run` gets no arguments. */
-    suites: z.array(z.string()).optional(),
-    cacheDir: z.string().optional(),
-    anthropic: z
-      .object({
-        baseURL: z.string().url().optional(),
-        /** Per HTTP attempt, at least; raised for large max_tokens (default 60 000). */
-        timeoutMs: z.number().int().positive().optional(),
-        maxRetries: z.number().int().min(0).max(10).optional(),
-        /** The longest retry-after worth waiting for; a longer one ends the sample as rate_limit (default 60 000). */
-        maxRetryWaitMs: z.number().int().positive().optional(),
-        /** Headers sent with every request (a gateway's routing header …). */
-        defaultHeaders: z.record(z.string(), z.string()).optional(),
-        /** Beta flags, sent as `anthropic-beta`. */
-        betas: z.array(z.string().min(1)).optional(),
-        /** Stream every response (default: only when max_tokens needs it). */
-        stream: z.boolean().optional(),
-        /** Identical 400 answers in a row that stop the run (default 5). */
-        stopAfterIdenticalBadRequests: z.number().int().min(1).optional(),
-        /** Judge calls in flight at once (default: maxConcurrency). */
-        judgeConcurrency: z.number().int().positive().optional(),
-        limits: limitsShape.optional(),
-        targetFraction: z.number().gt(0).max(1).optional(),
-        maxConcurrency: z.number().int().positive().optional(),
-        maxInputTokensPerRequest: z.number().int().positive().optional(),
-        countTokens: z.boolean().optional(),
-        /** How often batch mode polls a batch's status (default 30 000 ms). */
-        batchPollMs: z.number().int().positive().optional(),
-      })
-      .strict()
-      .optional(),
-    /** Overrides of the dated model/price table (see data/models.json). */
-    models: z.record(z.string(), z.unknown()).optional(),
-    maxCostUsd: z.number().positive().optional(),
-    /** Share of samples allowed to go unscored before a run fails (0..1); a suite's own and --max-error-rate win. */
-    maxErrorRate: z.number().min(0).max(1).optional(),
-    /** The verdict policy of `compare` and `upgrade-check` for every suite; a suite's `policy` and the flags win. */
-    policy: z
-      .object({
-        maxPassRateDrop: z.number().optional(),
-        alpha: z.number().optional(),
-        maxCostIncrease: z.number().optional(),
-        maxP95LatencyIncrease: z.number().optional(),
-        maxRefusalRateIncrease: z.number().optional(),
-        maxTruncationRateIncrease: z.number().optional(),
-        failOnNewErrors: z.boolean().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-export type PromptgoldConfig = z.infer<typeof configShape>;
+export type { PromptgoldConfig };
 
 export function defineConfig(config: PromptgoldConfig): PromptgoldConfig {
   return config;
@@ -94,6 +30,7 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   } catch (error) {
     throw new InputError(`could not load the config: ${errorMessage(error)}`, { file: name });
   }
+  const { configShape } = await import('./configSchema.js');
   const parsed = configShape.safeParse(value ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -3,7 +3,7 @@
  * in as samples arrive; per repeat only what a report shows is kept (pass, score, scores, output,
  * error kind), so memory grows with cases × repeats of small values, never with whole records.
  */
-import { totalInputTokens } from '../providers/pricing.js';
+import { totalInputTokens } from '../providers/tokens.js';
 import { stopKindOf } from '../records/stops.js';
 import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
@@ -100,17 +100,37 @@ export class CaseAccumulator {
     return this.entries.length;
   }
 
+  /**
+   * The case's side of a comparison, in one pass over its repeats in repeat order. Sums run in that
+   * order, scored repeats only, so the means are the same to the last bit on every reading.
+   */
   toCaseSide(): CaseSide {
-    const entries = [...this.entries].sort((a, b) => a.repeat - b.repeat);
-    const scored = entries.filter((e) => e.scored);
-    const passes = scored.filter((e) => e.pass).length;
+    const entries = inRepeatOrder(this.entries);
+    let scored = 0;
+    let passes = 0;
+    let scoreTotal = 0;
     const scorerSums = new Map<string, { total: number; count: number }>();
-    for (const entry of scored) {
+    const errors: string[] = [];
+    const outputs: Array<string | null> = [];
+    const scores: RepeatScore[][] = [];
+    const stopReasons: Array<string | null> = [];
+    for (const entry of entries) {
+      if (entry.error !== null) errors.push(entry.error);
+      outputs.push(entry.output);
+      scores.push(entry.scores);
+      stopReasons.push(entry.stopReason);
+      if (!entry.scored) continue;
+      scored++;
+      if (entry.pass) passes++;
+      scoreTotal += entry.score;
       for (const score of entry.scores) {
-        const sum = scorerSums.get(score.name) ?? { total: 0, count: 0 };
+        let sum = scorerSums.get(score.name);
+        if (!sum) {
+          sum = { total: 0, count: 0 };
+          scorerSums.set(score.name, sum);
+        }
         sum.total += score.score;
         sum.count++;
-        scorerSums.set(score.name, sum);
       }
     }
     const scorerMeans: Record<string, number> = {};
@@ -120,22 +140,30 @@ export class CaseAccumulator {
     }
     return {
       repeats: entries.length,
-      scored: scored.length,
+      scored,
       passes,
-      passFraction: scored.length ? passes / scored.length : NaN,
-      meanScore: scored.length ? scored.reduce((total, e) => total + e.score, 0) / scored.length : NaN,
+      passFraction: scored ? passes / scored : NaN,
+      meanScore: scored ? scoreTotal / scored : NaN,
       scorerMeans,
-      errors: entries.filter((e) => e.error !== null).map((e) => e.error!),
-      outputs: entries.map((e) => e.output),
-      scores: entries.map((e) => e.scores),
+      errors,
+      outputs,
+      scores,
       promptHash: this.promptHash,
       costUsd: this.costUsd,
       meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
       tokens: { input: this.inputTokens, output: this.outputTokens },
-      stopReasons: entries.map((e) => e.stopReason),
+      stopReasons,
       ...(this.firstError ? { firstError: this.firstError } : {}),
     };
   }
+}
+
+/** The entries by repeat (a stable sort, so a repeated repeat number keeps its reading order); as they are when already in order. */
+function inRepeatOrder(entries: RepeatEntry[]): RepeatEntry[] {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i]!.repeat < entries[i - 1]!.repeat) return [...entries].sort((a, b) => a.repeat - b.repeat);
+  }
+  return entries;
 }
 
 /**
@@ -143,9 +171,26 @@ export class CaseAccumulator {
  * runs they are most of the memory a comparison holds. Scorer names are interned (one copy each).
  */
 function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
+  if (score.pass && score.score === 1 && !score.error) return fullMarks(score.name);
   const compact: RepeatScore = { name: intern(score.name), score: score.score, pass: score.pass, reason: score.pass ? '' : score.reason };
   if (score.error) compact.error = score.error;
   return compact;
+}
+
+/**
+ * A passing score of 1 compacts to the same value for every sample: one shared, frozen object
+ * per scorer instead of one per sample (most scores of a large run, and most of the objects a
+ * comparison would otherwise keep).
+ */
+const fullMarksByName = new Map<string, RepeatScore>();
+
+function fullMarks(name: string): RepeatScore {
+  let score = fullMarksByName.get(name);
+  if (!score) {
+    score = Object.freeze({ name, score: 1, pass: true, reason: '' }) as RepeatScore;
+    if (fullMarksByName.size < 10_000) fullMarksByName.set(name, score);
+  }
+  return score;
 }
 
 const ERROR_MESSAGE_CHARS = 500;

@@ -4,7 +4,7 @@
  */
 import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
-import { checkHeader, readRecordLines } from '../records/reader.js';
+import { checkHeader, readRecordBatches } from '../records/reader.js';
 import type { RecordHeader } from '../records/types.js';
 import type { IncompleteRecord } from './types.js';
 import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
@@ -39,15 +39,11 @@ export interface LoadedSide {
 export class SideBuilder {
   readonly cells = new Map<string, SideCell>();
   samples = 0;
+  private lastCell: SideCell | undefined;
 
   add(sample: ComparableSample): void {
     this.samples++;
-    const key = cellKey(sample);
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0 };
-      this.cells.set(key, cell);
-    }
+    const cell = this.cellOf(sample);
     cell.samples++;
     const existing = cell.cases.get(sample.caseId);
     if (existing) existing.add(sample);
@@ -56,6 +52,20 @@ export class SideBuilder {
       accumulator.add(sample);
       cell.cases.set(sample.caseId, accumulator);
     }
+  }
+
+  /** The sample's cell; consecutive samples mostly share one, so the last is checked first. */
+  private cellOf(sample: ComparableSample): SideCell {
+    const last = this.lastCell;
+    if (last && last.cell.version === sample.version && last.cell.model === sample.model) return last;
+    const key = cellKey(sample);
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0 };
+      this.cells.set(key, cell);
+    }
+    this.lastCell = cell;
+    return cell;
   }
 
   /** The side, complete or not by the same rules `loadSide` applies to a file. */
@@ -76,13 +86,15 @@ export async function loadSide(file: string, root: string): Promise<LoadedSide> 
   let header: RecordHeader | undefined;
   let hasSummary = false;
   const builder = new SideBuilder();
-  for await (const { value, line } of readRecordLines(file)) {
-    const type = (value as { type?: string }).type;
-    if (type === 'header') header = checkHeader(value as RecordHeader, displayPath, line);
-    else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
-    else if (type === 'sample') builder.add(value as ComparableSample);
-    else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
-    else if (type === 'summary') hasSummary = true;
+  for await (const batch of readRecordBatches(file)) {
+    for (const { value, line } of batch) {
+      const type = (value as { type?: string }).type;
+      if (type === 'header') header = checkHeader(value as RecordHeader, displayPath, line);
+      else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
+      else if (type === 'sample') builder.add(value as ComparableSample);
+      else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
+      else if (type === 'summary') hasSummary = true;
+    }
   }
   if (!header) throw new InputError('the record is empty', { file: displayPath }, 'is this a promptgold run.jsonl or baseline file?');
   return builder.build(file, displayPath, header, hasSummary);

@@ -9,6 +9,9 @@ import { packagePath } from '../packageRoot.js';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { TokenUsage } from './types.js';
+import { totalInputTokens } from './tokens.js';
+
+export { totalInputTokens };
 
 const PriceSheetSchema = z.strictObject({
   input: z.number().nonnegative(),
@@ -151,11 +154,6 @@ export function familyOf(modelId: string, info?: Pick<ModelInfo, 'family'>): str
   if (info?.family) return info.family;
   const match = MODEL_ID.exec(modelId);
   return match ? `${match[1]}-${match[2]}` : modelId;
-}
-
-/** All input tokens of a request: uncached input plus cache writes plus cache reads. */
-export function totalInputTokens(usage: TokenUsage): number {
-  return usage.inputTokens + (usage.cacheCreationInputTokens ?? 0) + (usage.cacheReadInputTokens ?? 0);
 }
 
 /** The price sheet that applies to a prompt of this size (long-context tier above the threshold). */

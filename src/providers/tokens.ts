@@ -4,7 +4,7 @@
  * Documents and images are rough: a plain-text document counts by its text, a PDF by its size,
  * an image as a full-size one.
  */
-import type { ContentBlock, GenerationRequest } from './types.js';
+import type { ContentBlock, GenerationRequest, TokenUsage } from './types.js';
 
 const CHARS_PER_TOKEN = 4;
 /** A PDF page is text plus a page image; about a token per three bytes of PDF is a generous guess. */
@@ -91,4 +91,13 @@ export function markedPrefixTokens(request: GenerationRequest): number | undefin
     }
   }
   return marked === undefined ? undefined : Math.ceil(marked / CHARS_PER_TOKEN);
+}
+
+/**
+ * All input tokens of a request: uncached input plus cache writes plus cache reads. (Here rather
+ * than in pricing.ts so readers of records, such as `compare`, need not load the price table's
+ * schema library.)
+ */
+export function totalInputTokens(usage: TokenUsage): number {
+  return usage.inputTokens + (usage.cacheCreationInputTokens ?? 0) + (usage.cacheReadInputTokens ?? 0);
 }

@@ -2,7 +2,7 @@
  * Streaming per-cell aggregation of sample records into the run summary. Holds counters and the
  * latency list per cell only, never the samples themselves.
  */
-import { totalInputTokens } from '../providers/pricing.js';
+import { totalInputTokens } from '../providers/tokens.js';
 import { isInfrastructureKind } from '../providers/types.js';
 import { fieldOutcomes } from '../scoring/field-results.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';

@@ -67,20 +67,35 @@ export interface UnitGroup {
  * size, then sum, so everything computed from them is deterministic.
  */
 export function groupUnits(units: UnitTotals): UnitGroup[] {
-  const n = units.sums.length;
-  const order = new Uint32Array(n);
-  for (let u = 0; u < n; u++) order[u] = u;
-  order.sort((a, b) => units.sizes[a]! - units.sizes[b]! || units.sums[a]! - units.sums[b]!);
   const groups: UnitGroup[] = [];
   let current: UnitGroup | undefined;
-  for (const u of order) {
-    const sum = units.sums[u]!;
-    const size = units.sizes[u]!;
+  const add = (sum: number, size: number) => {
     if (current && current.size === size && Math.abs(sum - current.sum) <= 1e-12 * Math.max(1, Math.abs(sum))) current.count++;
     else {
       current = { sum, size, count: 1 };
       groups.push(current);
     }
+  };
+  if (singleCasesWithoutNegativeZero(units)) {
+    // The same order as below, from the typed array's own numeric sort: several times faster.
+    for (const sum of units.sums.slice().sort()) add(sum, 1);
+    return groups;
   }
+  const n = units.sums.length;
+  const order = new Uint32Array(n);
+  for (let u = 0; u < n; u++) order[u] = u;
+  order.sort((a, b) => units.sizes[a]! - units.sizes[b]! || units.sums[a]! - units.sums[b]!);
+  for (const u of order) add(units.sums[u]!, units.sizes[u]!);
   return groups;
+}
+
+/**
+ * Every unit one case, and no sum −0: then sorting the sums alone orders the units as the general
+ * sort does (the numeric sort puts −0 before 0, which the comparison `a − b` treats as a tie).
+ */
+function singleCasesWithoutNegativeZero(units: UnitTotals): boolean {
+  for (let u = 0; u < units.sums.length; u++) {
+    if (units.sizes[u] !== 1 || Object.is(units.sums[u], -0)) return false;
+  }
+  return true;
 }

@@ -14,7 +14,6 @@ import { parseCellFilter } from '../../compare/cellFilter.js';
 import { resolvePolicy, type PolicySource } from '../../compare/policy.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
-import { importSuites } from '../../engine/loadSuite.js';
 import { InputError, errorMessage } from '../../errors.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { resolveRecordPath } from '../../records/runDir.js';
@@ -77,6 +76,7 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
 async function judgePairwise(result: ComparisonResult, model: string, header: RecordHeader, records: string[], root: string): Promise<void> {
   const suiteFile = resolve(root, header.suiteFile);
   if (!existsSync(suiteFile)) throw new InputError('compare --judge needs the suite file for its rubric', { file: header.suiteFile });
+  const { importSuites } = await import('../../engine/loadSuite.js');
   const suite = (await importSuites(suiteFile)).find((s) => s.name === header.suite);
   if (!suite) throw new InputError(`the suite "${header.suite}" is no longer exported`, { file: header.suiteFile });
   const { RunSession } = await import('../../engine/assemble.js');
@@ -127,6 +127,8 @@ export async function suitePolicySources(header: RecordHeader, root: string): Pr
   const file = resolve(root, header.suiteFile);
   if (!existsSync(file)) return [];
   try {
+    // Loaded only here: suite loading brings the dataset, prompt and scorer modules with it.
+    const { importSuites } = await import('../../engine/loadSuite.js');
     const suite = (await importSuites(file)).find((s) => s.name === header.suite);
     return suite?.policy ? [{ policy: suite.policy, origin: header.suiteFile }] : [];
   } catch (error) {

@@ -1,0 +1,71 @@
+/** The JSONL readers: lines split as readline splits them, across chunk boundaries, and damage reported with its line. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readJsonlObjects, readRecordBatches, readRecordLines } from '../../src/records/reader.js';
+import { InputError } from '../../src/errors.js';
+import { tempProject, type TempProject } from '../helpers/tempProject.js';
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+async function collect<T>(lines: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+describe('readJsonlObjects', () => {
+  it('splits at \\n, \\r\\n and a lone \\r, counting blank lines, with the text of each line', async () => {
+    project = await tempProject({ 'a.jsonl': '{"a":1}\r\n\r\n{"b":2}\r{"c":3}\n{"d":4}' });
+    const read = await collect(readJsonlObjects(project.path('a.jsonl')));
+    expect(read.map(({ line, text, value }) => ({ line, text, value }))).toEqual([
+      { line: 1, text: '{"a":1}', value: { a: 1 } },
+      { line: 3, text: '{"b":2}', value: { b: 2 } },
+      { line: 4, text: '{"c":3}', value: { c: 3 } },
+      { line: 5, text: '{"d":4}', value: { d: 4 } },
+    ]);
+  });
+
+  it('reads lines and multi-byte characters that straddle the 64 KB reads whole', async () => {
+    // '{"i":0,"text":"' is 15 bytes: the 3-byte "€" takes bytes 65,535–65,537, across the first read;
+    // the second line's "\r\n" ends at byte 131,072, across the second.
+    const first = { i: 0, text: `${'x'.repeat(65_535 - 15)}€` };
+    const firstBytes = Buffer.byteLength(JSON.stringify(first)) + 2;
+    const secondTextBytes = 131_072 - firstBytes - '{"i":1,"text":""}\r\n'.length; // odd: one "x", then 2-byte "é"s
+    const second = { i: 1, text: `x${'é'.repeat((secondTextBytes - 1) / 2)}` };
+    const values = [first, second, { i: 2, text: 'end' }];
+    const text = `${values.map((v) => JSON.stringify(v)).join('\r\n')}\r\n`;
+    expect(Buffer.from(text).subarray(131_070, 131_072).toString()).toBe('\r\n');
+    project = await tempProject({ 'big.jsonl': text });
+    const read = await collect(readJsonlObjects(project.path('big.jsonl')));
+    expect(read.map((r) => r.value)).toEqual(values);
+    expect(read.map((r) => r.text)).toEqual(values.map((v) => JSON.stringify(v)));
+    expect(read.map((r) => r.line)).toEqual([1, 2, 3]);
+  });
+
+  it('ignores a cut-off last line, but not a bad line with more lines after it', async () => {
+    project = await tempProject({ 'torn.jsonl': '{"a":1}\n{"b":', 'bad.jsonl': '{"a":1}\n{"b":\n{"c":3}\n' });
+    expect((await collect(readJsonlObjects(project.path('torn.jsonl')))).map((r) => r.value)).toEqual([{ a: 1 }]);
+    const seen: unknown[] = [];
+    const reading = (async () => {
+      for await (const read of readJsonlObjects(project.path('bad.jsonl'))) seen.push(read.value);
+    })();
+    await expect(reading).rejects.toThrow(InputError);
+    await expect(reading).rejects.toMatchObject({ location: { line: 2 } });
+    expect(seen).toEqual([{ a: 1 }]); // the lines before the bad one were read first
+  });
+});
+
+describe('readRecordBatches', () => {
+  it('yields the lines of a record in batches, the same lines readRecordLines yields one by one', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: 'sample', index: i, output: 'y'.repeat(100) }));
+    project = await tempProject({ 'run.jsonl': `${lines.join('\n')}\n` });
+    const batches = await collect(readRecordBatches(project.path('run.jsonl')));
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat()).toEqual(await collect(readRecordLines(project.path('run.jsonl'))));
+  });
+
+  it('names the line without a type', async () => {
+    project = await tempProject({ 'run.jsonl': '{"type":"header"}\n{"index":1}\n' });
+    await expect(collect(readRecordBatches(project.path('run.jsonl')))).rejects.toMatchObject({ location: { line: 2, field: 'type' } });
+  });
+});
