@@ -77,7 +77,7 @@ describe('SummaryBuilder', () => {
       untold.add(one);
     }
     expect(told.build()).toEqual(untold.build());
-    expect(told.build().robustness.at(0)).toMatchObject({ sourcePassRate: 0.5, drop: 0 });
+    expect(told.build().robustness?.[0]).toMatchObject({ sourcePassRate: 0.5, drop: 0 });
   });
 
   it('counts per cell how often each field was right, from any score that reports fields, and leaves it out when none does', () => {
