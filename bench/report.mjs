@@ -117,7 +117,7 @@ async function overviewMs(browser, url) {
   try {
     const started = performance.now();
     await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
-    await page.waitForSelector('html[data-ready="true"] #cells-table', { timeout: 60_000 });
+    await page.waitForSelector('html[data-overview="true"] #cells-table', { timeout: 60_000 });
     return performance.now() - started;
   } finally {
     await page.close();

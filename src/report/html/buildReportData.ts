@@ -95,6 +95,9 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     comparison && index !== robustnessRun ? [] : robustnessRows(run.cases.values(), run.cases, (group: CaseSamples) => cellOf(index, group.version, group.model)),
   );
 
+  // The rows hold the repeats now: the maps by case key are no longer needed.
+  for (const run of runs) run.cases.clear();
+
   const prompts: Record<string, PromptView> = {};
   const wanted = promptHashes(cases);
   const truncatedPrompts = { prompts: 0 };

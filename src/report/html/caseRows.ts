@@ -77,18 +77,30 @@ function sideFrom(side: CaseSide, group: CaseSamples | undefined, cell: number, 
   return view;
 }
 
+/**
+ * The side of a row, over the case's repeats in repeat order. The repeats are the collected ones,
+ * changed in place (a 200,000-sample report cannot afford a copy of each): the prompt hash is kept
+ * once per side, and on a repeat only when it differs.
+ */
+const sidePrompt = new WeakMap<RepeatView[], string>();
+
 function sideOf(repeats: RepeatView[], cell: number): SideView {
-  const sorted = [...repeats].sort((a, b) => a.r - b.r);
-  const passes = sorted.filter((repeat) => repeat.pass).length;
-  const score = sorted.length ? sorted.reduce((total, repeat) => total + repeat.score, 0) / sorted.length : 0;
-  const p = sorted[0]?.p ?? '';
-  // The prompt hash is stored once per side: 64 characters per repeat add up on large runs.
-  const compact = sorted.map((repeat) => {
-    if (repeat.p !== p) return repeat;
-    const { p: _same, ...rest } = repeat;
-    return rest;
-  });
-  return { cell, p, score: round3(score), passes, repeats: compact };
+  const sorted = repeats.sort((a, b) => a.r - b.r);
+  let passes = 0;
+  let total = 0;
+  for (const repeat of sorted) {
+    passes += repeat.pass;
+    total += repeat.score;
+  }
+  // A case can be on several rows (a baseline cell compared with two candidates): compacted once.
+  let p = sidePrompt.get(repeats);
+  if (p === undefined) {
+    p = sorted[0]?.p ?? '';
+    // Set to undefined rather than deleted: a deleted property makes V8 store each object as a slower, larger dictionary.
+    for (const repeat of sorted) if (repeat.p === p) repeat.p = undefined;
+    sidePrompt.set(repeats, p);
+  }
+  return { cell, p, score: round3(sorted.length ? total / sorted.length : 0), passes, repeats: sorted };
 }
 
 /**

@@ -1,14 +1,19 @@
 /**
- * The data embedded in the HTML report: everything the page shows, and nothing more. Built from run
- * records (and a comparison, when there is one) by `buildReportData`; serialised as JSON into the
- * page. Keys are short where they repeat once per sample, since a 10,000-sample compare must stay
- * small; strings that repeat across samples (scorer reasons) are interned in `strings`.
+ * The data of the HTML report: everything the page shows, and nothing more. Built from run records
+ * (and a comparison, when there is one) by `buildReportData`. Keys are short where they repeat once
+ * per sample, since a 200,000-sample run must stay small; strings that repeat across samples
+ * (scorer reasons, prompt lines) are interned in `strings`.
+ *
+ * The page embeds it in three parts (see pageData.ts), so a large report opens fast: the overview
+ * (`PageData`: all but the cases), the case list (`CaseListRow`, read when the Cases view first
+ * opens) and the case details in chunks of `DETAIL_CHUNK` cases (`DetailChunk`, each read when one
+ * of its cases is opened or the cases are searched).
  */
 import type { CaseStatus, OperationalDeltas, PairedStatistics, Verdict } from '../../compare/types.js';
 import type { NoiseFigures } from '../../judge/calibration/types.js';
 import type { StopCounts } from '../../records/stopCounts.js';
 
-export const REPORT_DATA_VERSION = 1;
+export const REPORT_DATA_VERSION = 2;
 
 export interface ReportData {
   version: number;
@@ -267,3 +272,60 @@ export interface CalibrationView {
   disagreements: Array<{ caseId: string; human: string; judge: string; reason: string }>;
   noise: NoiseFigures;
 }
+
+/** What the page reads at once: the report without its cases. */
+export type PageData = Omit<ReportData, 'cases' | 'prompts' | 'strings'> & {
+  /** How many cases the Cases view lists (`data.cases.length`). */
+  caseCount: number;
+  /** Cases per detail chunk: the details of case `i` are in chunk `Math.floor(i / detailChunk)`. */
+  detailChunk: number;
+};
+
+/** A case as the case list shows and filters it (`CaseRow` without outputs, scores and prompts). */
+export interface CaseListRow {
+  id: string;
+  pair: number | null;
+  tags: string[];
+  status: RowStatus;
+  flags: number;
+  delta: number | null;
+  chaos?: { operators: string[]; source: string };
+  baseline?: SideSummary;
+  candidate?: SideSummary;
+}
+
+export interface SideSummary {
+  cell: number;
+  score: number;
+  passes: number;
+  /** Repeats on this side. */
+  n: number;
+  /** Indexes into `scorers` of the scorers that failed in some repeat (the "failed scorer" filter). */
+  failed?: number[];
+}
+
+/**
+ * The details of `DETAIL_CHUNK` consecutive cases, with their own string table (scorer reasons and
+ * prompt lines) and prompts, so a chunk is read without the others.
+ */
+export interface DetailChunk {
+  strings: string[];
+  /** The prompts the chunk's cases refer to; line numbers index the chunk's `strings`. */
+  prompts: PromptView[];
+  cases: CaseDetail[];
+}
+
+export interface CaseDetail {
+  expected?: string;
+  baseline?: SideDetail;
+  candidate?: SideDetail;
+}
+
+export interface SideDetail {
+  /** The side's prompt: an index into the chunk's `prompts`, or the hash when the record's prompt store lacks it. */
+  p: number | string;
+  /** Reason indexes of the score tuples, and a repeat's own `p`, refer to the chunk's tables. */
+  repeats: DetailRepeat[];
+}
+
+export type DetailRepeat = Omit<RepeatView, 'p'> & { p?: number | string };

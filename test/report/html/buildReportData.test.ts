@@ -165,8 +165,8 @@ describe('renderHtmlReport', () => {
     const { baseline, candidate, comparison } = await writeComparisonFixture(project.root);
     const html = renderHtmlReport(await buildReportData({ runs: [{ dir: baseline }, { dir: candidate }], comparison }));
     const scripts = html.match(/<script\b/g) ?? [];
-    expect(scripts).toHaveLength(2); // the JSON data and the app
-    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(scripts).toHaveLength(4); // the overview data, the app, the case list and one chunk of case details
+    expect(html.match(/<\/script>/g)).toHaveLength(4);
     expect(html).not.toMatch(/<(img|svg|a|b)\b/i); // hostile markup only ever appears as escaped JSON text
     expect(html).toContain('\\u003cimg src=\\"x\\" onerror=');
     // No network: the only URL is the SVG namespace the script creates elements in.
