@@ -5,7 +5,7 @@
  * parsing a hundred megabytes of outputs first.
  */
 import { Interner } from './interner.js';
-import type { CaseDetail, CaseListRow, CaseRow, DetailChunk, PageData, PromptView, ReportData, SideDetail, SideSummary, SideView } from './types.js';
+import { scoreTuples, type CaseDetail, type CaseListRow, type CaseRow, type DetailChunk, type PageData, type PromptText, type PromptView, type ReportData, type ScoreTuple, type SideDetail, type SideSummary, type SideView } from './types.js';
 
 /** Cases per detail chunk: small enough to read in a few milliseconds, few enough chunks to stay cheap. */
 export const DETAIL_CHUNK = 1000;
@@ -26,7 +26,7 @@ export function caseListRowOf(row: CaseRow): CaseListRow {
 function sideSummaryOf(side: SideView): SideSummary {
   const summary: SideSummary = { cell: side.cell, score: side.score, passes: side.passes, n: side.repeats.length };
   const failed = new Set<number>();
-  for (const repeat of side.repeats) for (const [scorer, , pass] of repeat.s) if (!pass) failed.add(scorer);
+  for (const repeat of side.repeats) for (let at = 0; at < repeat.s.length; at += 4) if (!repeat.s[at + 2]) failed.add(repeat.s[at]!);
   if (failed.size) summary.failed = [...failed].sort((a, b) => a - b);
   return summary;
 }
@@ -41,16 +41,16 @@ export function detailChunkOf(data: ReportData, start: number, end: number): Det
     const prompt = Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined;
     if (!prompt) return hash;
     const index = promptHashes.index(hash);
-    if (index === prompts.length) prompts.push(renumberPrompt(prompt, local));
+    if (index === prompts.length) prompts.push(promptView(prompt, strings));
     return index;
   };
   const sideDetail = (side: SideView): SideDetail => ({
     p: promptRef(side.p),
     repeats: side.repeats.map((repeat) => {
-      const { p, s, ...rest } = repeat;
-      const scores = s.map((tuple): typeof tuple => {
+      const { p, s: _flat, se: _errors, ...rest } = repeat;
+      const scores = scoreTuples(repeat).map((tuple): ScoreTuple => {
         const [scorer, score, pass, reason, ...error] = tuple;
-        return [scorer, score, pass, local(reason), ...error] as typeof tuple;
+        return [scorer, score, pass, local(reason), ...error] as ScoreTuple;
       });
       return p === undefined ? { ...rest, s: scores } : { ...rest, s: scores, p: promptRef(p) };
     }),
@@ -65,10 +65,14 @@ export function detailChunkOf(data: ReportData, start: number, end: number): Det
   return { strings: strings.values, prompts, cases };
 }
 
-function renumberPrompt(prompt: PromptView, local: (index: number) => number): PromptView {
-  const renumbered: PromptView = { ...prompt };
-  if (prompt.system) renumbered.system = prompt.system.map(local);
-  if (prompt.user) renumbered.user = prompt.user.map(local);
-  if (prompt.turns) renumbered.turns = prompt.turns.map((part) => ({ ...part, lines: part.lines.map(local) }));
-  return renumbered;
+/** A prompt with its lines as indexes into the chunk's strings. */
+function promptView(prompt: PromptText, strings: Interner): PromptView {
+  const lines = (text: string): number[] => text.split('\n').map((line) => strings.index(line));
+  const view: PromptView = {};
+  if (prompt.system !== undefined) view.system = lines(prompt.system);
+  if (prompt.user !== undefined) view.user = lines(prompt.user);
+  if (prompt.systemCut !== undefined) view.systemCut = prompt.systemCut;
+  if (prompt.userCut !== undefined) view.userCut = prompt.userCut;
+  if (prompt.turns) view.turns = prompt.turns.map(({ role, text, cut }) => (cut === undefined ? { role, lines: lines(text) } : { role, lines: lines(text), cut }));
+  return view;
 }

@@ -69,8 +69,9 @@ export function* htmlReportParts(data: ReportData): Generator<string> {
 `;
   yield '<script type="application/json" id="report-cases">[';
   for (let start = 0; start < data.cases.length; start += LIST_ROWS_PER_PIECE) {
-    const rows = data.cases.slice(start, start + LIST_ROWS_PER_PIECE).map((row) => jsonForScriptTag(caseListRowOf(row)));
-    yield `${start ? ',' : ''}${rows.join(',')}`;
+    // A piece's rows without the brackets of their array: the pieces join into one array.
+    const rows = jsonForScriptTag(data.cases.slice(start, start + LIST_ROWS_PER_PIECE).map(caseListRowOf));
+    yield `${start ? ',' : ''}${rows.slice(1, -1)}`;
   }
   yield ']</script>\n';
   for (let start = 0, chunk = 0; start < data.cases.length; start += page.detailChunk, chunk++) {

@@ -28,11 +28,11 @@ export interface ReportData {
   pairs: PairView[];
   scorers: string[];
   tags: string[];
-  /** Interned strings: scorer reasons (see `ScoreTuple`) and prompt lines (see `PromptView`). */
+  /** Interned strings: scorer reasons (see `ScoreTuple`). */
   strings: string[];
   cases: CaseRow[];
-  /** Rendered prompts by hash: only those some case refers to. */
-  prompts: Record<string, PromptView>;
+  /** Rendered prompts by hash: only those some case refers to (the page gets them as `PromptView`s, per detail chunk). */
+  prompts: Record<string, PromptText>;
   robustness: RobustnessRow[];
   /**
    * Pass rate per chaos operator over every cell of the main run (the candidate of a comparison),
@@ -151,6 +151,32 @@ export interface SideView {
 /** `[scorer index, score, pass 1|0, reason index, error?]`. */
 export type ScoreTuple = [number, number, 0 | 1, number] | [number, number, 0 | 1, number, string];
 
+/** One score as `RepeatView.s` holds it. */
+export interface ScoreInput {
+  scorer: number;
+  score: number;
+  pass: boolean;
+  reason: number;
+  error?: string;
+}
+
+/** Appends a score to a repeat's flat scores. */
+export function addScore(repeat: Pick<RepeatView, 's' | 'se'>, score: ScoreInput): void {
+  if (score.error !== undefined) (repeat.se ??= {})[repeat.s.length / 4] = score.error;
+  repeat.s.push(score.scorer, score.score, score.pass ? 1 : 0, score.reason);
+}
+
+/** A repeat's scores as the page's tuples. */
+export function scoreTuples(repeat: Pick<RepeatView, 's' | 'se'>): ScoreTuple[] {
+  const tuples: ScoreTuple[] = [];
+  for (let at = 0; at < repeat.s.length; at += 4) {
+    const tuple: [number, number, 0 | 1, number] = [repeat.s[at]!, repeat.s[at + 1]!, repeat.s[at + 2] ? 1 : 0, repeat.s[at + 3]!];
+    const error = repeat.se?.[at / 4];
+    tuples.push(error === undefined ? tuple : [...tuple, error]);
+  }
+  return tuples;
+}
+
 export interface RepeatView {
   /** Repeat number. */
   r: number;
@@ -160,7 +186,14 @@ export interface RepeatView {
   cut?: number;
   score: number;
   pass: 0 | 1;
-  s: ScoreTuple[];
+  /**
+   * The scores, flat: scorer index, score, pass 1|0, reason index, four numbers per score (one
+   * array per sample rather than one per score: a 200,000-sample report holds a million scores).
+   * The page gets them as `ScoreTuple`s (see `scoreTuples`).
+   */
+  s: number[];
+  /** Scorer errors by the score's position, when a scorer failed. */
+  se?: Record<number, string>;
   /** Prompt hash, when it differs from the side's. */
   p?: string;
   in?: number;
@@ -176,7 +209,16 @@ export interface RepeatView {
   ttft?: number;
 }
 
-/** Prompt texts as indexes of their lines in `strings`: template lines repeat across cases. */
+/** A prompt's text as the report keeps it; `PromptView` is the same with lines as string indexes. */
+export interface PromptText {
+  system?: string;
+  user?: string;
+  systemCut?: number;
+  userCut?: number;
+  turns?: Array<{ role: string; text: string; cut?: number }>;
+}
+
+/** Prompt texts as indexes of their lines in a detail chunk's `strings`: template lines repeat across cases. */
 export interface PromptView {
   system?: number[];
   /** The user message of a one-message prompt. */
@@ -328,4 +370,4 @@ export interface SideDetail {
   repeats: DetailRepeat[];
 }
 
-export type DetailRepeat = Omit<RepeatView, 'p'> & { p?: number | string };
+export type DetailRepeat = Omit<RepeatView, 'p' | 's' | 'se'> & { p?: number | string; s: ScoreTuple[] };

@@ -62,8 +62,8 @@ describe('buildReportData from an engine run', () => {
     expect(data.verdict.verdict).toBe('fail');
     expect(data.verdict.reasons[0]).toMatch(/v2 × model-a: pass rate 50\.0% of 12 scored golden samples is below the threshold 90\.0%/);
     const prompt = data.prompts[data.cases[0]!.candidate!.p]!;
-    expect(prompt.user!.map((i) => data.strings[i]).join('\n')).toBe('Say word0.');
-    expect(prompt.system!.map((i) => data.strings[i]).join('\n')).toBe('You repeat the word you are given.');
+    expect(prompt.user).toBe('Say word0.');
+    expect(prompt.system).toBe('You repeat the word you are given.');
   });
 
   it('works with the real compare engine on two cells of one run', async () => {
