@@ -94,7 +94,7 @@ async function measure(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const started = performance.now();
   await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForSelector('html[data-ready="true"] #cells-table', { timeout: 30_000 });
+  await page.waitForSelector('html[data-overview="true"] #cells-table', { timeout: 30_000 });
   const overviewMs = performance.now() - started;
   await page.click('#tab-cases');
   const renders = Number(await page.getAttribute('html', 'data-renders'));

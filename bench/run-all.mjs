@@ -14,6 +14,7 @@ const benches = [
   ['compare', 'bench/compare.mjs'],
   ['verdict', 'bench/verdict.mjs'],
   ['html', 'bench/html.mjs'],
+  ['report', 'bench/report.mjs'],
   ['vitest', 'bench/vitest.mjs'],
 ];
 const only = process.argv.slice(2);

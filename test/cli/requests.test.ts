@@ -12,6 +12,7 @@ import { startFakeAnthropic, type FakeAnthropic, type MessagesRequestBody } from
 import { PNG_BASE64, TINY_PDF } from '../helpers/attachments.js';
 import { linkPromptgold, runCli, type CliResult } from '../helpers/cli.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
+import { embeddedReport } from '../report/html/embedded.js';
 
 const KEY = ['sk', 'ant', 'test-requests-0123456789'].join('-');
 const POLICY = 'Refunds are possible within 30 days of a charge; duplicate charges are always refunded. '.repeat(200);
@@ -234,19 +235,15 @@ describe('a full Claude request, live against the strict fake and replayed', () 
 
   it('shows the turns, the blocks, tool calls, ttft and cache figures in the HTML report', async () => {
     const html = await readFile(`${replayDir}/report.html`, 'utf8');
-    const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!.replace(/\\u003c/g, '<')) as {
-      cells: Array<Record<string, unknown>>;
-      prompts: Record<string, { turns?: Array<{ role: string; lines: number[] }> }>;
-      strings: string[];
-      cases: Array<{ id: string; candidate?: { repeats: Array<{ tc?: string[]; ttft?: number }> } }>;
-    };
-    expect(data.cells[0]).toMatchObject({ cache: { hitRate: 0.833333 } });
-    expect(data.cells[0]!.ttftP50Ms).toEqual(expect.any(Number));
-    const prompt = Object.values(data.prompts)[0]!;
+    const report = embeddedReport(html);
+    expect(report.data.cells[0]).toMatchObject({ cache: { hitRate: 0.833333 } });
+    expect(report.data.cells[0]!.ttftP50Ms).toEqual(expect.any(Number));
+    const { chunk } = report.detail(0);
+    const prompt = chunk.prompts[0]!;
     expect(prompt.turns!.map((t) => t.role)).toEqual(['system', 'tools', 'user', 'assistant', 'user']);
-    const lastTurn = prompt.turns![4]!.lines.map((i) => data.strings[i]).join('\n');
+    const lastTurn = prompt.turns![4]!.lines.map((i) => chunk.strings[i]).join('\n');
     expect(lastTurn).toMatch(/^\[document: application\/pdf, \d+ B, sha256 [0-9a-f]{12}, "Refund policy", citations\]/);
-    const refund = data.cases.find((c) => c.id === 'refund')!;
+    const refund = report.detail(report.cases.findIndex((c) => c.id === 'refund')).detail;
     expect(refund.candidate!.repeats[0]!.tc).toEqual(['lookup_invoice {"number":"INV-10421"}']);
     expect(refund.candidate!.repeats[0]!.ttft).toEqual(expect.any(Number));
   });

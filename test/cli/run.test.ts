@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/records/reader.js';
 import { linkPromptgold, runCli } from '../helpers/cli.js';
+import { embeddedReport } from '../report/html/embedded.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 let project: TempProject;
@@ -50,6 +51,18 @@ describe('promptgold run', () => {
     expect(result.stdout).toMatch(/v1\s+claude-haiku-4-5\s+4\s+4\/4\s+100\.0%/);
     const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
     expect(record.summary?.totals.passed).toBe(4);
+  });
+
+  it('writes the HTML report of every run, also past the 20,000 samples that once went without one', { timeout: 120_000 }, async () => {
+    await echoProject({ 'suites/data.jsonl': wordCases(2000) });
+    const result = await runCli(['run', '--repeat', '11', '--no-progress'], project.root, { timeoutMs: 110_000 });
+    expect(result.code).toBe(0);
+    const runDir = await onlyRunDir(project.root);
+    expect(result.stdout).toContain(`report: ${runDir.slice(project.root.length + 1)}/report.html`);
+    const report = embeddedReport(await readFile(`${runDir}/report.html`, 'utf8'));
+    expect(report.data.runs[0]!.samples).toBe(22_000);
+    expect(report.data.caseCount).toBe(2000);
+    expect(report.cases[1999]).toMatchObject({ id: 'w1999', candidate: { n: 11, passes: 11 } });
   });
 
   it('exits 1 when a cell is below its threshold', async () => {

@@ -33,7 +33,7 @@ describe('the packed package', () => {
     const report = await exec('npx', ['--no-install', 'promptgold', 'report', runDir], { cwd: root, env });
     expect(report.stdout).toMatch(/report\.html/);
     const html = await readFile(join(runDir, 'report.html'), 'utf8');
-    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
     expect(script).toMatch(/^"use strict";\n\(\(\) => \{/);
     expect(html).toContain(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
     const help = await exec('npx', ['--no-install', 'promptgold', '--help'], { cwd: root, env });

@@ -131,7 +131,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         printOutcome(job.loaded, result, root);
         if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
       }
-      if (flags.html !== false && result.written > 0) await writeRunReport(runDir, result, root, flags.json === true);
+      if (flags.html !== false && result.written > 0) await writeRunReport(runDir, root, flags.json === true);
       if (result.fatal) break;
     }
   } finally {
@@ -250,17 +250,10 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
 }
 
 /**
- * Above this many samples the HTML report is not written automatically: the page would weigh tens
- * of megabytes and building it would cost more memory than the run itself. `promptgold report`
- * still writes it on request.
+ * Every run gets its report, whatever its size: it is built by streaming the record after the run
+ * has finished (the run's own samples are no longer held), and the page reads its cases lazily.
  */
-const AUTO_REPORT_MAX_SAMPLES = 20_000;
-
-async function writeRunReport(runDir: string, result: RunResult, root: string, quiet: boolean): Promise<void> {
-  if (result.written > AUTO_REPORT_MAX_SAMPLES) {
-    if (!quiet) process.stdout.write(`report: not written automatically for runs over ${AUTO_REPORT_MAX_SAMPLES.toLocaleString('en-US')} samples; \`promptgold report ${relative(root, runDir)}\` writes it\n`);
-    return;
-  }
+async function writeRunReport(runDir: string, root: string, quiet: boolean): Promise<void> {
   const { writeHtmlReport } = await import('../../report/html/index.js');
   const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, resolve(runDir, 'report.html'));
   if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);

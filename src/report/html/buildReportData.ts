@@ -18,7 +18,7 @@ import { digestView, operatorViews } from './overviewData.js';
 import { collectPrompts } from './prompts.js';
 import { robustnessRows } from './robustness.js';
 import { runVerdict } from './runVerdict.js';
-import { REPORT_DATA_VERSION, type CalibrationView, type CaseRow, type CellView, type PairView, type PromptView, type ReportData } from './types.js';
+import { REPORT_DATA_VERSION, type CalibrationView, type CaseRow, type CellView, type PairView, type PromptText, type ReportData } from './types.js';
 
 export interface ReportInput {
   runs: Array<{ dir: string }>;
@@ -95,10 +95,13 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
     comparison && index !== robustnessRun ? [] : robustnessRows(run.cases.values(), run.cases, (group: CaseSamples) => cellOf(index, group.version, group.model)),
   );
 
-  const prompts: Record<string, PromptView> = {};
+  // The rows hold the repeats now: the maps by case key are no longer needed.
+  for (const run of runs) run.cases.clear();
+
+  const prompts: Record<string, PromptText> = {};
   const wanted = promptHashes(cases);
   const truncatedPrompts = { prompts: 0 };
-  for (const run of runs) await collectPrompts(run.promptsFile, wanted, prompts, { limit: promptChars, lines: context.strings, truncated: truncatedPrompts });
+  for (const run of runs) await collectPrompts(run.promptsFile, wanted, prompts, { limit: promptChars, truncated: truncatedPrompts });
 
   const mainRun = comparison ? runs[runs.length - 1]! : runs[0]!;
   const operators = operatorViews(mainRun.summary.robustness);

@@ -3,13 +3,13 @@
  * pair for a comparison. Each row carries its status and the filter flags the page uses.
  */
 import type { CaseComparison, CaseSide, CellComparison } from '../../compare/types.js';
-import { caseKey, round3, type CaseSamples, type CollectContext } from './collectRun.js';
+import { addRecordScore, caseKey, round3, type CaseSamples, type CollectContext } from './collectRun.js';
 import { showText } from './text.js';
 import { RowFlag, type CaseRow, type RepeatView, type RowStatus, type SideView } from './types.js';
 
 /** A row for one case of a single run. */
 export function runRow(group: CaseSamples, cell: number): CaseRow {
-  const side = sideOf(group.repeats, cell);
+  const side = sideOf(group.repeats, cell, group.p);
   const errored = side.repeats.some((repeat) => repeat.err);
   const status: RowStatus = errored
     ? 'errored'
@@ -72,23 +72,21 @@ function comparisonFlags(row: CaseRow): number {
 }
 
 function sideFrom(side: CaseSide, group: CaseSamples | undefined, cell: number, context: CollectContext): SideView {
-  const view = group ? sideOf(group.repeats, cell) : sideOf(repeatsFromComparison(side, context), cell);
+  const view = group ? sideOf(group.repeats, cell, group.p) : sideOf(repeatsFromComparison(side, context), cell, side.promptHash);
   view.score = round3(side.meanScore);
   return view;
 }
 
-function sideOf(repeats: RepeatView[], cell: number): SideView {
-  const sorted = [...repeats].sort((a, b) => a.r - b.r);
-  const passes = sorted.filter((repeat) => repeat.pass).length;
-  const score = sorted.length ? sorted.reduce((total, repeat) => total + repeat.score, 0) / sorted.length : 0;
-  const p = sorted[0]?.p ?? '';
-  // The prompt hash is stored once per side: 64 characters per repeat add up on large runs.
-  const compact = sorted.map((repeat) => {
-    if (repeat.p !== p) return repeat;
-    const { p: _same, ...rest } = repeat;
-    return rest;
-  });
-  return { cell, p, score: round3(score), passes, repeats: compact };
+/** The side of a row: the case's repeats in repeat order, and the prompt hash they share (`p`). */
+function sideOf(repeats: RepeatView[], cell: number, p: string): SideView {
+  const sorted = repeats.sort((a, b) => a.r - b.r);
+  let passes = 0;
+  let total = 0;
+  for (const repeat of sorted) {
+    passes += repeat.pass;
+    total += repeat.score;
+  }
+  return { cell, p, score: round3(sorted.length ? total / sorted.length : 0), passes, repeats: sorted };
 }
 
 /**
@@ -105,20 +103,12 @@ function repeatsFromComparison(side: CaseSide, context: CollectContext): RepeatV
       o: null,
       score: round3(mean),
       pass: scores.length > 0 && scores.every((score) => score.pass) ? 1 : 0,
-      s: scores.map((score) => {
-        const tuple: [number, number, 0 | 1, number] = [
-          context.scorers.index(score.name),
-          round3(score.score),
-          score.pass ? 1 : 0,
-          context.strings.index(showText(score.reason, 2000).text),
-        ];
-        return score.error === undefined ? tuple : [...tuple, score.error];
-      }),
-      p: side.promptHash,
+      s: [],
       usd: side.repeats ? side.costUsd / side.repeats : 0,
       ms: side.meanLatencyMs,
       stop: side.stopReasons[r] ?? null,
     };
+    for (const score of scores) addRecordScore(view, score, context);
     if (output === null) {
       const kind = side.errors[errorIndex++];
       if (kind !== undefined) view.err = { kind, message: kind };

@@ -11,7 +11,7 @@ import { InputError } from '../../errors.js';
 import { baselineComplete, isBaselineCaseLine, samplesOfBaselineCase } from './baselineLines.js';
 import type { Interner } from './interner.js';
 import { showText } from './text.js';
-import type { RepeatView, RunView, ScoreTuple } from './types.js';
+import { addScore, type RepeatView, type RunView, type ScoreInput } from './types.js';
 
 /** Scorer reasons are one sentence; anything longer is cut. */
 export const REASON_CHARS = 2000;
@@ -23,6 +23,8 @@ export interface CaseSamples {
   tags: string[];
   chaos?: { operators: string[]; source: string };
   expected?: string;
+  /** The prompt hash of the case's first sample; a repeat carries its own `p` only when it differs. */
+  p: string;
   repeats: RepeatView[];
 }
 
@@ -122,12 +124,15 @@ function addSample(cases: Map<string, CaseSamples>, sample: SampleRecord, contex
   const key = caseKey(sample.version, sample.model, sample.caseId);
   let group = cases.get(key);
   if (!group) {
-    group = { caseId: sample.caseId, version: sample.version, model: sample.model, tags: sample.tags, repeats: [] };
+    group = { caseId: sample.caseId, version: sample.version, model: sample.model, tags: sample.tags, p: sample.promptHash, repeats: [] };
     if (sample.chaos) group.chaos = { operators: sample.chaos.operators, source: sample.chaos.sourceCaseId };
     if (sample.expected !== undefined) group.expected = showText(expectedText(sample.expected), context.outputChars).text;
     cases.set(key, group);
   }
-  group.repeats.push(toRepeatView(sample, context));
+  const view = toRepeatView(sample, context);
+  // 64 characters per repeat add up on large runs: the hash is kept once per case.
+  if (view.p === group.p) view.p = undefined;
+  group.repeats.push(view);
 }
 
 function expectedText(expected: unknown): string {
@@ -140,12 +145,13 @@ export function toRepeatView(sample: SampleRecord, context: CollectContext): Rep
     o: null,
     score: round3(sample.score),
     pass: sample.pass ? 1 : 0,
-    s: sample.scores.map((score) => scoreTuple(score, context)),
+    s: [],
     p: sample.promptHash,
     usd: sample.costUsd,
     ms: sample.latencyMs,
     stop: sample.stopReason,
   };
+  for (const score of sample.scores) addRecordScore(view, score, context);
   if (sample.output !== null) {
     const shown = showText(sample.output, context.outputChars);
     view.o = shown.text;
@@ -165,17 +171,15 @@ export function toRepeatView(sample: SampleRecord, context: CollectContext): Rep
   return view;
 }
 
-function scoreTuple(
+/** Adds a recorded score to a repeat, its scorer and reason interned. */
+export function addRecordScore(
+  view: RepeatView,
   score: { name: string; score: number; pass: boolean; reason: string; error?: string },
   context: CollectContext,
-): ScoreTuple {
-  const base: [number, number, 0 | 1, number] = [
-    context.scorers.index(score.name),
-    round3(score.score),
-    score.pass ? 1 : 0,
-    context.strings.index(showText(score.reason, REASON_CHARS).text),
-  ];
-  return score.error === undefined ? base : [...base, score.error];
+): void {
+  const input: ScoreInput = { scorer: context.scorers.index(score.name), score: round3(score.score), pass: score.pass, reason: context.strings.index(showText(score.reason, REASON_CHARS).text) };
+  if (score.error !== undefined) input.error = score.error;
+  addScore(view, input);
 }
 
 export function round3(value: number): number {

@@ -2,33 +2,30 @@
 import type { CanonicalBlock } from '../../providers/content.js';
 import { readPromptStoreLines } from '../../records/promptStore.js';
 import type { PromptStoreLine } from '../../records/types.js';
-import type { Interner } from './interner.js';
 import { showText } from './text.js';
-import type { PromptPartView, PromptView } from './types.js';
+import type { PromptText } from './types.js';
 
 export interface PromptOptions {
   /** Longest prompt part kept (characters). */
   limit: number;
-  /** Where prompt lines are interned. */
-  lines: Interner;
   truncated: { prompts: number };
 }
 
-export async function collectPrompts(file: string, wanted: Set<string>, into: Record<string, PromptView>, options: PromptOptions): Promise<void> {
+export async function collectPrompts(file: string, wanted: Set<string>, into: Record<string, PromptText>, options: PromptOptions): Promise<void> {
   for await (const { value } of readPromptStoreLines(file)) {
     if (!wanted.has(value.hash) || into[value.hash]) continue;
     into[value.hash] = toPromptView(value, options);
   }
 }
 
-function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptView {
+function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptText {
   if (line.user === undefined || (line.system !== undefined && typeof line.system !== 'string')) return conversationView(line, options);
   const user = showText(line.user, options.limit);
-  const view: PromptView = { user: lineIndexes(user.text, options.lines) };
+  const view: PromptText = { user: user.text };
   if (user.cut !== undefined) view.userCut = user.cut;
   if (line.system !== undefined) {
     const system = showText(line.system, options.limit);
-    view.system = lineIndexes(system.text, options.lines);
+    view.system = system.text;
     if (system.cut !== undefined) view.systemCut = system.cut;
   }
   if (view.userCut !== undefined || view.systemCut !== undefined) options.truncated.prompts++;
@@ -36,7 +33,7 @@ function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptView
 }
 
 /** A conversation prompt: system, tools and turns, each as text with its blocks named. */
-function conversationView(line: PromptStoreLine, options: PromptOptions): PromptView {
+function conversationView(line: PromptStoreLine, options: PromptOptions): PromptText {
   const parts: Array<{ role: string; text: string }> = [];
   if (line.system !== undefined) parts.push({ role: 'system', text: typeof line.system === 'string' ? line.system : blocksText(line.system) });
   if (line.tools?.length) {
@@ -50,9 +47,9 @@ function conversationView(line: PromptStoreLine, options: PromptOptions): Prompt
     parts.push({ role: message.role, text: typeof message.content === 'string' ? message.content : blocksText(message.content) });
   }
   let truncated = false;
-  const turns = parts.map(({ role, text }): PromptPartView => {
+  const turns = parts.map(({ role, text }) => {
     const shown = showText(text, options.limit);
-    const part: PromptPartView = { role, lines: lineIndexes(shown.text, options.lines) };
+    const part: { role: string; text: string; cut?: number } = { role, text: shown.text };
     if (shown.cut !== undefined) {
       part.cut = shown.cut;
       truncated = true;
@@ -87,8 +84,4 @@ function blocksText(blocks: readonly CanonicalBlock[]): string {
       return block.cacheControl ? `${text}\n${cacheLine(block.cacheControl.ttl)}` : text;
     })
     .join('\n\n');
-}
-
-function lineIndexes(text: string, lines: Interner): number[] {
-  return text.split('\n').map((line) => lines.index(line));
 }

@@ -1,18 +1,31 @@
 /**
- * The page: a static skeleton, the inline stylesheet, the data as JSON and the script (the typed
- * client in `client/`, bundled at build time; see clientBundle.ts). The same data always gives the
- * same bytes (no clock, no randomness), so reports can be diffed and cached. The CSP is written
- * unescaped: it is built from constants and base64 hashes only.
+ * The page: a static skeleton, the inline stylesheet, the overview data as JSON, the script (the
+ * typed client in `client/`, bundled at build time; see clientBundle.ts), then the case list and
+ * the case details as JSON (see pageData.ts). The script comes before the cases, so the browser
+ * shows the overview while it still reads them; the page reads them when the Cases view opens.
+ * The same data always gives the same bytes (no clock, no randomness), so reports can be diffed
+ * and cached. The CSP is written unescaped: it is built from constants and base64 hashes only.
  */
 import { reportScript } from './clientBundle.js';
 import { contentSecurityPolicy, escapeHtml, jsonForScriptTag } from './embed.js';
+import { caseListRowOf, detailChunkOf, pageDataOf } from './pageData.js';
 import { REPORT_CSS } from './styles.js';
 import type { ReportData } from './types.js';
 
+/** Case list rows serialised per piece, so no string grows with the size of the report. */
+const LIST_ROWS_PER_PIECE = 1000;
+
+/** The whole page as one string (small reports, tests); `htmlReportParts` streams it. */
 export function renderHtmlReport(data: ReportData): string {
+  return Array.from(htmlReportParts(data)).join('');
+}
+
+/** The page in pieces, in order; joined they are the page. */
+export function* htmlReportParts(data: ReportData): Generator<string> {
   const title = escapeHtml(data.title);
   const script = reportScript();
-  return `<!doctype html>
+  const page = pageDataOf(data);
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -51,9 +64,19 @@ export function renderHtmlReport(data: ReportData): string {
 <section id="robustness" role="tabpanel" aria-labelledby="tab-robustness" hidden><h2>Robustness</h2></section>
 <section id="calibration" role="tabpanel" aria-labelledby="tab-calibration" hidden><h2>Calibration: judge against human labels</h2></section>
 </main>
-<script type="application/json" id="report-data">${jsonForScriptTag(data)}</script>
+<script type="application/json" id="report-data">${jsonForScriptTag(page)}</script>
 <script>${script}</script>
-</body>
-</html>
 `;
+  yield '<script type="application/json" id="report-cases">[';
+  for (let start = 0; start < data.cases.length; start += LIST_ROWS_PER_PIECE) {
+    // A piece's rows without the brackets of their array: the pieces join into one array.
+    const rows = jsonForScriptTag(data.cases.slice(start, start + LIST_ROWS_PER_PIECE).map(caseListRowOf));
+    yield `${start ? ',' : ''}${rows.slice(1, -1)}`;
+  }
+  yield ']</script>\n';
+  for (let start = 0, chunk = 0; start < data.cases.length; start += page.detailChunk, chunk++) {
+    const details = detailChunkOf(data, start, Math.min(data.cases.length, start + page.detailChunk));
+    yield `<script type="application/json" id="report-details-${chunk}">${jsonForScriptTag(details)}</script>\n`;
+  }
+  yield '</body>\n</html>\n';
 }

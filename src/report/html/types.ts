@@ -1,14 +1,19 @@
 /**
- * The data embedded in the HTML report: everything the page shows, and nothing more. Built from run
- * records (and a comparison, when there is one) by `buildReportData`; serialised as JSON into the
- * page. Keys are short where they repeat once per sample, since a 10,000-sample compare must stay
- * small; strings that repeat across samples (scorer reasons) are interned in `strings`.
+ * The data of the HTML report: everything the page shows, and nothing more. Built from run records
+ * (and a comparison, when there is one) by `buildReportData`. Keys are short where they repeat once
+ * per sample, since a 200,000-sample run must stay small; strings that repeat across samples
+ * (scorer reasons, prompt lines) are interned in `strings`.
+ *
+ * The page embeds it in three parts (see pageData.ts), so a large report opens fast: the overview
+ * (`PageData`: all but the cases), the case list (`CaseListRow`, read when the Cases view first
+ * opens) and the case details in chunks of `DETAIL_CHUNK` cases (`DetailChunk`, each read when one
+ * of its cases is opened or the cases are searched).
  */
 import type { CaseStatus, OperationalDeltas, PairedStatistics, Verdict } from '../../compare/types.js';
 import type { NoiseFigures } from '../../judge/calibration/types.js';
 import type { StopCounts } from '../../records/stopCounts.js';
 
-export const REPORT_DATA_VERSION = 1;
+export const REPORT_DATA_VERSION = 2;
 
 export interface ReportData {
   version: number;
@@ -23,11 +28,11 @@ export interface ReportData {
   pairs: PairView[];
   scorers: string[];
   tags: string[];
-  /** Interned strings: scorer reasons (see `ScoreTuple`) and prompt lines (see `PromptView`). */
+  /** Interned strings: scorer reasons (see `ScoreTuple`). */
   strings: string[];
   cases: CaseRow[];
-  /** Rendered prompts by hash: only those some case refers to. */
-  prompts: Record<string, PromptView>;
+  /** Rendered prompts by hash: only those some case refers to (the page gets them as `PromptView`s, per detail chunk). */
+  prompts: Record<string, PromptText>;
   robustness: RobustnessRow[];
   /**
    * Pass rate per chaos operator over every cell of the main run (the candidate of a comparison),
@@ -146,6 +151,32 @@ export interface SideView {
 /** `[scorer index, score, pass 1|0, reason index, error?]`. */
 export type ScoreTuple = [number, number, 0 | 1, number] | [number, number, 0 | 1, number, string];
 
+/** One score as `RepeatView.s` holds it. */
+export interface ScoreInput {
+  scorer: number;
+  score: number;
+  pass: boolean;
+  reason: number;
+  error?: string;
+}
+
+/** Appends a score to a repeat's flat scores. */
+export function addScore(repeat: Pick<RepeatView, 's' | 'se'>, score: ScoreInput): void {
+  if (score.error !== undefined) (repeat.se ??= {})[repeat.s.length / 4] = score.error;
+  repeat.s.push(score.scorer, score.score, score.pass ? 1 : 0, score.reason);
+}
+
+/** A repeat's scores as the page's tuples. */
+export function scoreTuples(repeat: Pick<RepeatView, 's' | 'se'>): ScoreTuple[] {
+  const tuples: ScoreTuple[] = [];
+  for (let at = 0; at < repeat.s.length; at += 4) {
+    const tuple: [number, number, 0 | 1, number] = [repeat.s[at]!, repeat.s[at + 1]!, repeat.s[at + 2] ? 1 : 0, repeat.s[at + 3]!];
+    const error = repeat.se?.[at / 4];
+    tuples.push(error === undefined ? tuple : [...tuple, error]);
+  }
+  return tuples;
+}
+
 export interface RepeatView {
   /** Repeat number. */
   r: number;
@@ -155,7 +186,14 @@ export interface RepeatView {
   cut?: number;
   score: number;
   pass: 0 | 1;
-  s: ScoreTuple[];
+  /**
+   * The scores, flat: scorer index, score, pass 1|0, reason index, four numbers per score (one
+   * array per sample rather than one per score: a 200,000-sample report holds a million scores).
+   * The page gets them as `ScoreTuple`s (see `scoreTuples`).
+   */
+  s: number[];
+  /** Scorer errors by the score's position, when a scorer failed. */
+  se?: Record<number, string>;
   /** Prompt hash, when it differs from the side's. */
   p?: string;
   in?: number;
@@ -171,7 +209,16 @@ export interface RepeatView {
   ttft?: number;
 }
 
-/** Prompt texts as indexes of their lines in `strings`: template lines repeat across cases. */
+/** A prompt's text as the report keeps it; `PromptView` is the same with lines as string indexes. */
+export interface PromptText {
+  system?: string;
+  user?: string;
+  systemCut?: number;
+  userCut?: number;
+  turns?: Array<{ role: string; text: string; cut?: number }>;
+}
+
+/** Prompt texts as indexes of their lines in a detail chunk's `strings`: template lines repeat across cases. */
 export interface PromptView {
   system?: number[];
   /** The user message of a one-message prompt. */
@@ -267,3 +314,60 @@ export interface CalibrationView {
   disagreements: Array<{ caseId: string; human: string; judge: string; reason: string }>;
   noise: NoiseFigures;
 }
+
+/** What the page reads at once: the report without its cases. */
+export type PageData = Omit<ReportData, 'cases' | 'prompts' | 'strings'> & {
+  /** How many cases the Cases view lists (`data.cases.length`). */
+  caseCount: number;
+  /** Cases per detail chunk: the details of case `i` are in chunk `Math.floor(i / detailChunk)`. */
+  detailChunk: number;
+};
+
+/** A case as the case list shows and filters it (`CaseRow` without outputs, scores and prompts). */
+export interface CaseListRow {
+  id: string;
+  pair: number | null;
+  tags: string[];
+  status: RowStatus;
+  flags: number;
+  delta: number | null;
+  chaos?: { operators: string[]; source: string };
+  baseline?: SideSummary;
+  candidate?: SideSummary;
+}
+
+export interface SideSummary {
+  cell: number;
+  score: number;
+  passes: number;
+  /** Repeats on this side. */
+  n: number;
+  /** Indexes into `scorers` of the scorers that failed in some repeat (the "failed scorer" filter). */
+  failed?: number[];
+}
+
+/**
+ * The details of `DETAIL_CHUNK` consecutive cases, with their own string table (scorer reasons and
+ * prompt lines) and prompts, so a chunk is read without the others.
+ */
+export interface DetailChunk {
+  strings: string[];
+  /** The prompts the chunk's cases refer to; line numbers index the chunk's `strings`. */
+  prompts: PromptView[];
+  cases: CaseDetail[];
+}
+
+export interface CaseDetail {
+  expected?: string;
+  baseline?: SideDetail;
+  candidate?: SideDetail;
+}
+
+export interface SideDetail {
+  /** The side's prompt: an index into the chunk's `prompts`, or the hash when the record's prompt store lacks it. */
+  p: number | string;
+  /** Reason indexes of the score tuples, and a repeat's own `p`, refer to the chunk's tables. */
+  repeats: DetailRepeat[];
+}
+
+export type DetailRepeat = Omit<RepeatView, 'p' | 's' | 'se'> & { p?: number | string; s: ScoreTuple[] };

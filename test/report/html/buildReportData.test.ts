@@ -62,8 +62,8 @@ describe('buildReportData from an engine run', () => {
     expect(data.verdict.verdict).toBe('fail');
     expect(data.verdict.reasons[0]).toMatch(/v2 × model-a: pass rate 50\.0% of 12 scored golden samples is below the threshold 90\.0%/);
     const prompt = data.prompts[data.cases[0]!.candidate!.p]!;
-    expect(prompt.user!.map((i) => data.strings[i]).join('\n')).toBe('Say word0.');
-    expect(prompt.system!.map((i) => data.strings[i]).join('\n')).toBe('You repeat the word you are given.');
+    expect(prompt.user).toBe('Say word0.');
+    expect(prompt.system).toBe('You repeat the word you are given.');
   });
 
   it('works with the real compare engine on two cells of one run', async () => {
@@ -165,8 +165,8 @@ describe('renderHtmlReport', () => {
     const { baseline, candidate, comparison } = await writeComparisonFixture(project.root);
     const html = renderHtmlReport(await buildReportData({ runs: [{ dir: baseline }, { dir: candidate }], comparison }));
     const scripts = html.match(/<script\b/g) ?? [];
-    expect(scripts).toHaveLength(2); // the JSON data and the app
-    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(scripts).toHaveLength(4); // the overview data, the app, the case list and one chunk of case details
+    expect(html.match(/<\/script>/g)).toHaveLength(4);
     expect(html).not.toMatch(/<(img|svg|a|b)\b/i); // hostile markup only ever appears as escaped JSON text
     expect(html).toContain('\\u003cimg src=\\"x\\" onerror=');
     // No network: the only URL is the SVG namespace the script creates elements in.

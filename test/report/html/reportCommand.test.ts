@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reportCommand } from '../../../src/cli/commands/report.js';
 import { tempProject, type TempProject } from '../../helpers/tempProject.js';
+import { embeddedReport } from './embedded.js';
 import { writeComparisonFixture } from './fixtures.js';
 
 let project: TempProject | undefined;
@@ -13,8 +14,8 @@ afterEach(async () => {
 });
 
 function dataOf(html: string): { mode: string; cases: Array<{ id: string; status: string }> } {
-  const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!;
-  return JSON.parse(json);
+  const report = embeddedReport(html);
+  return { mode: report.data.mode, cases: report.cases };
 }
 
 describe('promptgold report', () => {

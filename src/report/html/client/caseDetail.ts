@@ -3,8 +3,8 @@
  * word diff, and the rendered prompts.
  */
 import { wordDiff, type DiffPart } from '../../wordDiff.js';
-import type { CaseRow, RepeatView, ScoreTuple, SideView } from '../types.js';
-import { cellLabel, data, isCompare } from './data.js';
+import type { CaseDetail, CaseListRow, DetailRepeat, ScoreTuple, SideDetail } from '../types.js';
+import { caseDetail, cases, cellLabel, data, isCompare, type OpenedCase } from './data.js';
 import { append, byId, clear, el, type Child } from './dom.js';
 import { int, ms, num, signed, unique, usd } from './format.js';
 import { badge, deltaSpan, headRow } from './widgets.js';
@@ -20,7 +20,8 @@ export function renderCaseDetail(index: number, moveFocus: boolean, actions: Cas
   const root = byId('case-detail');
   clear(root);
   root.hidden = false;
-  const row = data.cases[index]!;
+  const opened = caseDetail(index);
+  const { row, detail } = opened;
   const heading = el('h2', { tabindex: '-1', id: 'case-title' }, ['Case ', el('span', { class: 'mono' }, row.id), ' ', badge(row.status)]);
   const back = el('button', { type: 'button', class: 'link no-print' }, 'back to the list (Esc)');
   back.addEventListener('click', () => actions.back());
@@ -32,18 +33,18 @@ export function renderCaseDetail(index: number, moveFocus: boolean, actions: Cas
   if (row.tags.length) facts.push(`tags: ${row.tags.join(', ')}`);
   root.appendChild(el('p', { class: 'sub' }, facts.join(' · ')));
   if (row.chaos) root.appendChild(chaosNote(row, row.chaos, actions));
-  if (row.expected !== undefined) root.appendChild(el('details', null, [el('summary', null, 'Expected'), el('pre', { class: 'out' }, row.expected)]));
-  root.appendChild(scorerTable(row));
-  const repeats = Math.max(0, ...[row.baseline, row.candidate].map((side) => side?.repeats.length ?? 0));
-  for (let r = 0; r < repeats; r++) root.appendChild(repeatBlock(r, row));
-  root.appendChild(promptBlock(row));
+  if (detail.expected !== undefined) root.appendChild(el('details', null, [el('summary', null, 'Expected'), el('pre', { class: 'out' }, detail.expected)]));
+  root.appendChild(scorerTable(detail));
+  const repeats = Math.max(0, ...[detail.baseline, detail.candidate].map((side) => side?.repeats.length ?? 0));
+  for (let r = 0; r < repeats; r++) root.appendChild(repeatBlock(r, opened));
+  root.appendChild(promptBlock(opened));
   if (moveFocus) heading.focus();
   else root.scrollIntoView({ block: 'start' });
 }
 
 /** The source case of a chaos case, in the same pair (or the same cell of a single run). */
-function chaosNote(row: CaseRow, chaos: NonNullable<CaseRow['chaos']>, actions: CaseActions): HTMLElement {
-  const source = data.cases.findIndex(
+function chaosNote(row: CaseListRow, chaos: NonNullable<CaseListRow['chaos']>, actions: CaseActions): HTMLElement {
+  const source = cases().findIndex(
     (other) =>
       other.id === chaos.source &&
       other.pair === row.pair &&
@@ -59,7 +60,7 @@ function chaosNote(row: CaseRow, chaos: NonNullable<CaseRow['chaos']>, actions: 
 }
 
 /** Mean score per scorer index over the side's repeats. */
-function scorerMeans(side: SideView | undefined): Map<number, number> {
+function scorerMeans(side: SideDetail | undefined): Map<number, number> {
   const sums = new Map<number, { total: number; count: number }>();
   for (const r of side?.repeats ?? []) {
     for (const [scorer, score] of r.s) {
@@ -72,9 +73,9 @@ function scorerMeans(side: SideView | undefined): Map<number, number> {
   return new Map([...sums].map(([scorer, sum]) => [scorer, sum.total / sum.count]));
 }
 
-function scorerTable(row: CaseRow): HTMLElement {
-  const base = scorerMeans(row.baseline);
-  const cand = scorerMeans(row.candidate);
+function scorerTable(detail: CaseDetail): HTMLElement {
+  const base = scorerMeans(detail.baseline);
+  const cand = scorerMeans(detail.candidate);
   const ids = unique([...base.keys(), ...cand.keys()]).sort((a, b) => a - b);
   if (!ids.length) return el('p', { class: 'sub' }, 'No scores.');
   const head = isCompare ? ['scorer', 'baseline (mean over repeats)', 'candidate', 'Δ'] : ['scorer', 'mean over repeats'];
@@ -92,18 +93,18 @@ function scorerTable(row: CaseRow): HTMLElement {
   return el('div', { class: 'scroll' }, el('table', { class: 'scorer-table' }, [headRow(head, (i) => i > 0), el('tbody', null, rows)]));
 }
 
-function repeatBlock(r: number, row: CaseRow): HTMLElement {
-  const a = row.baseline?.repeats[r];
-  const b = row.candidate?.repeats[r];
+function repeatBlock(r: number, opened: OpenedCase): HTMLElement {
+  const a = opened.detail.baseline?.repeats[r];
+  const b = opened.detail.candidate?.repeats[r];
   const parts = a && b && a.o !== null && b.o !== null ? wordDiff(a.o, b.o) : null;
   const columns: HTMLElement[] = [];
-  if (isCompare) columns.push(sideColumn('baseline', a, parts, 'removed'));
-  columns.push(sideColumn(isCompare ? 'candidate' : 'output', b, parts, 'added'));
+  if (isCompare) columns.push(sideColumn('baseline', a, parts, 'removed', opened.strings));
+  columns.push(sideColumn(isCompare ? 'candidate' : 'output', b, parts, 'added', opened.strings));
   return el('section', { class: 'repeat' }, [el('h3', null, `Repeat ${r + 1}${parts ? ' — word diff' : ''}`), el('div', { class: `sides${isCompare ? '' : ' one'}` }, columns)]);
 }
 
 /** One side of a repeat; with a diff, this side's text with its own changes marked. */
-function sideColumn(name: string, repeat: RepeatView | undefined, parts: DiffPart[] | null, keep: 'removed' | 'added'): HTMLElement {
+function sideColumn(name: string, repeat: DetailRepeat | undefined, parts: DiffPart[] | null, keep: 'removed' | 'added', strings: string[]): HTMLElement {
   const column = el('div', { class: `side side-${name}` }, el('h4', null, name));
   if (!repeat) {
     column.appendChild(el('p', { class: 'sub' }, 'no sample'));
@@ -138,11 +139,11 @@ function sideColumn(name: string, repeat: RepeatView | undefined, parts: DiffPar
     if (repeat.cut) pre.appendChild(el('span', { class: 'cut' }, `… cut: showing ${int(repeat.o.length)} of ${int(repeat.cut)} characters`));
     column.appendChild(pre);
   }
-  column.appendChild(el('ul', { class: 'scores' }, repeat.s.map(scoreLine)));
+  column.appendChild(el('ul', { class: 'scores' }, repeat.s.map((tuple) => scoreLine(tuple, strings))));
   return column;
 }
 
-function scoreLine(tuple: ScoreTuple): HTMLElement {
+function scoreLine(tuple: ScoreTuple, strings: string[]): HTMLElement {
   const [scorer, score, pass, reason] = tuple;
   const error = tuple.length === 5 ? tuple[4] : undefined;
   return el('li', null, [
@@ -152,40 +153,42 @@ function scoreLine(tuple: ScoreTuple): HTMLElement {
     ' ',
     badge(pass ? 'pass' : 'fail'),
     ' ',
-    data.strings[reason],
+    strings[reason],
     error ? el('span', { class: 'err' }, ` — scorer error: ${error}`) : null,
   ]);
 }
 
-function promptText(lines: number[]): string {
-  return lines.map((i) => data.strings[i]).join('\n');
+function promptText(lines: number[], strings: string[]): string {
+  return lines.map((i) => strings[i]).join('\n');
 }
 
 /** The rendered prompt of each side, once per distinct prompt hash. */
-function promptBlock(row: CaseRow): HTMLElement {
+function promptBlock(opened: OpenedCase): HTMLElement {
   const wrap = el('div', { class: 'prompts' });
-  const seen = new Set<string>();
-  const sides: Array<[string, SideView | undefined]> = [
-    ['baseline', row.baseline],
-    [isCompare ? 'candidate' : 'run', row.candidate],
+  const seen = new Set<number | string>();
+  const sides: Array<[string, SideDetail | undefined]> = [
+    ['baseline', opened.detail.baseline],
+    [isCompare ? 'candidate' : 'run', opened.detail.candidate],
   ];
+  const text = (lines: number[]): string => promptText(lines, opened.strings);
   for (const [label, side] of sides) {
     for (const r of side?.repeats ?? []) {
-      const hash = r.p || side!.p;
-      if (seen.has(hash)) continue;
-      seen.add(hash);
-      const prompt = Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined;
+      // A prompt index into the chunk's prompts, or the hash of a prompt the record does not store.
+      const ref = r.p ?? side!.p;
+      if (seen.has(ref)) continue;
+      seen.add(ref);
+      const prompt = typeof ref === 'number' ? opened.prompts[ref] : undefined;
       const body: Child[] = [];
-      if (!prompt) body.push(el('p', { class: 'sub' }, `The prompt text is not stored with this record (hash ${hash.slice(0, 12)}).`));
+      if (!prompt) body.push(el('p', { class: 'sub' }, `The prompt text is not stored with this record (hash ${String(ref).slice(0, 12)}).`));
       else if (prompt.turns) {
         const last = prompt.turns.length - 1;
         prompt.turns.forEach((part, i) => {
           const title = part.role === 'assistant' && i === last ? 'assistant (prefill)' : part.role;
-          body.push(el('h4', null, title), el('pre', { class: 'out' }, [promptText(part.lines), cutNote(part.cut)]));
+          body.push(el('h4', null, title), el('pre', { class: 'out' }, [text(part.lines), cutNote(part.cut)]));
         });
       } else {
-        if (prompt.system !== undefined) body.push(el('h4', null, 'system'), el('pre', { class: 'out' }, [promptText(prompt.system), cutNote(prompt.systemCut)]));
-        body.push(el('h4', null, 'user'), el('pre', { class: 'out' }, [promptText(prompt.user ?? []), cutNote(prompt.userCut)]));
+        if (prompt.system !== undefined) body.push(el('h4', null, 'system'), el('pre', { class: 'out' }, [text(prompt.system), cutNote(prompt.systemCut)]));
+        body.push(el('h4', null, 'user'), el('pre', { class: 'out' }, [text(prompt.user ?? []), cutNote(prompt.userCut)]));
       }
       wrap.appendChild(el('details', null, [el('summary', null, `Rendered prompt (${label})`), body]));
     }

@@ -1,7 +1,7 @@
 /** Cases: the filterable, sortable, paged list of cases, driven by mouse or keyboard. */
-import { RowFlag, type CaseRow, type SideView } from '../types.js';
+import { RowFlag, type CaseListRow, type SideSummary } from '../types.js';
 import { renderCaseDetail } from './caseDetail.js';
-import { cellLabel, data, isCompare } from './data.js';
+import { caseDetail, cases, cellLabel, data, isCompare } from './data.js';
 import { append, byId, clear, closest, el } from './dom.js';
 import { int, num, signed } from './format.js';
 import { PAGE_SIZE, pageCount, state, type CaseSort } from './state.js';
@@ -14,6 +14,13 @@ const FLAG_NAMES = Object.keys(RowFlag) as FlagName[];
 const haystacks: Array<string | undefined> = [];
 let renders = 0;
 
+/** The Cases view, drawn the first time it is shown (the page must be loaded: see `whenLoaded`). */
+export function drawCases(): void {
+  renderCaseFilters();
+  setupCaseTable();
+  applyFilters();
+}
+
 /** Lists the cases of one cell. */
 export function showCell(cell: number): void {
   state.cell = cell;
@@ -22,7 +29,7 @@ export function showCell(cell: number): void {
 }
 
 export function applyFilters(): void {
-  const rows = data.cases;
+  const rows = cases();
   const visible = rows.flatMap((row, i) => (matches(row, i) ? [i] : []));
   if (state.sort !== 'order') {
     const direction = state.sort === 'asc' ? 1 : -1;
@@ -36,9 +43,9 @@ export function applyFilters(): void {
 function haystack(i: number): string {
   let text = haystacks[i];
   if (text === undefined) {
-    const row = data.cases[i]!;
+    const { row, detail } = caseDetail(i);
     const parts = [row.id, row.tags.join(' ')];
-    for (const side of [row.baseline, row.candidate]) {
+    for (const side of [detail.baseline, detail.candidate]) {
       for (const r of side?.repeats ?? []) {
         if (r.o) parts.push(r.o);
         if (r.err) parts.push(r.err.kind, r.err.message);
@@ -49,11 +56,11 @@ function haystack(i: number): string {
   return text;
 }
 
-function scorerFailed(side: SideView | undefined, scorer: number): boolean {
-  return !!side && side.repeats.some((r) => r.s.some((t) => t[0] === scorer && !t[2]));
+function scorerFailed(side: SideSummary | undefined, scorer: number): boolean {
+  return !!side?.failed?.includes(scorer);
 }
 
-function matches(row: CaseRow, i: number): boolean {
+function matches(row: CaseListRow, i: number): boolean {
   if (state.flag && !(row.flags & state.flag)) return false;
   if (state.cell >= 0 && row.candidate?.cell !== state.cell && row.baseline?.cell !== state.cell) return false;
   if (state.tag && !row.tags.includes(state.tag)) return false;
@@ -62,17 +69,17 @@ function matches(row: CaseRow, i: number): boolean {
   return true;
 }
 
-function sortKey(row: CaseRow): number {
+function sortKey(row: CaseListRow): number {
   if (isCompare) return row.delta ?? 0;
   return row.candidate ? row.candidate.score : 0;
 }
 
 /** Status chips, tag, failed scorer, sort and free-text search. */
-export function renderCaseFilters(): void {
-  const counts = Object.fromEntries(FLAG_NAMES.map((name) => [name, data.cases.filter((row) => row.flags & RowFlag[name]).length])) as Record<FlagName, number>;
+function renderCaseFilters(): void {
+  const counts = Object.fromEntries(FLAG_NAMES.map((name) => [name, cases().filter((row) => row.flags & RowFlag[name]).length])) as Record<FlagName, number>;
   const chipNames: FlagName[] = isCompare ? ['regressed', 'improved', 'flaky', 'failing', 'errored'] : ['failing', 'flaky', 'errored'];
   const chips = el('div', { class: 'chips', role: 'group', 'aria-label': 'status' }, [
-    el('button', { type: 'button', 'data-flag': 'all', 'aria-pressed': 'true' }, `all ${int(data.cases.length)}`),
+    el('button', { type: 'button', 'data-flag': 'all', 'aria-pressed': 'true' }, `all ${int(data.caseCount)}`),
     chipNames.map((name) => el('button', { type: 'button', 'data-flag': name, 'aria-pressed': 'false' }, `${name} ${int(counts[name])}`)),
   ]);
   chips.addEventListener('click', (event) => {
@@ -123,7 +130,7 @@ function renderCaseRows(): void {
   for (let at = start; at < end; at++) fragment.appendChild(caseRow(visible[at]!, at === start));
   body.appendChild(fragment);
   const pages = pageCount();
-  byId('case-count').textContent = `${int(visible.length)} of ${int(data.cases.length)} cases${visible.length ? ` · showing ${int(start + 1)}–${int(end)}` : ''}`;
+  byId('case-count').textContent = `${int(visible.length)} of ${int(data.caseCount)} cases${visible.length ? ` · showing ${int(start + 1)}–${int(end)}` : ''}`;
   byId('page-info').textContent = `page ${state.page + 1} of ${pages}`;
   byId('page-prev', HTMLButtonElement).disabled = state.page === 0;
   byId('page-next', HTMLButtonElement).disabled = state.page >= pages - 1;
@@ -139,12 +146,12 @@ function renderCaseRows(): void {
   document.documentElement.setAttribute('data-renders', String(renders));
 }
 
-function sideScore(side: SideView | undefined): string {
-  return side ? `${num(side.score)} (${side.passes}/${side.repeats.length})` : '—';
+function sideScore(side: SideSummary | undefined): string {
+  return side ? `${num(side.score)} (${side.passes}/${side.n})` : '—';
 }
 
 function caseRow(index: number, first: boolean): HTMLTableRowElement {
-  const row = data.cases[index]!;
+  const row = cases()[index]!;
   const cells: HTMLElement[] = [
     el('td', { class: 'mono case-id' }, row.id),
     el('td', null, row.pair !== null ? data.pairs[row.pair]?.label : cellLabel(row.candidate ? row.candidate.cell : -1)),
@@ -158,7 +165,7 @@ function caseRow(index: number, first: boolean): HTMLTableRowElement {
 }
 
 /** The table head, row clicks, and keys: arrows, Home/End, Enter/Space, Page Up/Down. */
-export function setupCaseTable(): void {
+function setupCaseTable(): void {
   const head = ['case', isCompare ? 'cells' : 'cell', 'status', 'tags', ...(isCompare ? ['baseline score (passes)', 'candidate score (passes)', 'Δ score'] : ['score (passes)'])];
   const headRow = byId('case-head');
   head.forEach((h, i) => headRow.appendChild(el('th', { scope: 'col', class: i >= 4 ? 'num' : null }, h)));

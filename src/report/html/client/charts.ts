@@ -1,5 +1,5 @@
 /** Charts as inline SVG: pass rate with intervals, score (delta) histogram, cost against quality. */
-import { cellLabel, data, isCompare } from './data.js';
+import { cases, cellLabel, data, isCompare } from './data.js';
 import { byId, svg, type Attrs, type Child } from './dom.js';
 import { num, pct, truncateLabel, usd } from './format.js';
 import { figure } from './widgets.js';
@@ -56,7 +56,7 @@ function histogramChart(): SVGSVGElement {
   const lo = isCompare ? -1 : 0;
   const hi = 1;
   const bins = 20;
-  const values = data.cases.flatMap((row) => {
+  const values = cases().flatMap((row) => {
     const v = isCompare ? row.delta : row.candidate ? row.candidate.score : null;
     return v === null || v === undefined ? [] : [v];
   });

@@ -4,8 +4,9 @@
  * and builds every view with DOM calls that insert text only (see dom.ts).
  */
 import { renderCalibration } from './calibration.js';
-import { applyFilters, renderCaseFilters, returnToList, setupCaseTable, showCell } from './cases.js';
+import { drawCases, returnToList, showCell } from './cases.js';
 import { renderCharts } from './charts.js';
+import { whenLoaded } from './data.js';
 import { byId } from './dom.js';
 import { renderHeader } from './header.js';
 import { renderMatrix } from './matrix.js';
@@ -18,17 +19,18 @@ setupTabs();
 renderOverview();
 renderMatrix((cell) => {
   showTab('cases');
-  showCell(cell);
+  whenLoaded(() => showCell(cell));
 });
-renderCaseFilters();
-setupCaseTable();
 renderRobustness();
 renderCalibration();
-drawOnFirstShow('charts', renderCharts);
-applyFilters();
+// The cases are read when first needed, once the browser has read them (they follow this script).
+drawOnFirstShow('cases', () => whenLoaded(drawCases));
+drawOnFirstShow('charts', () => whenLoaded(renderCharts));
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && !byId('case-detail').hidden) returnToList();
 });
 showTab('overview');
-// Tests wait for this before they look.
-document.documentElement.setAttribute('data-ready', 'true');
+// The overview is on screen; the benchmark waits for this.
+document.documentElement.setAttribute('data-overview', 'true');
+// Tests wait for this before they look: every view can be opened.
+whenLoaded(() => document.documentElement.setAttribute('data-ready', 'true'));

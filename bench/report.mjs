@@ -1,0 +1,186 @@
+// Report benchmark (issue 17): `promptgold report` of a 200,000-sample run, as a separate process
+// (wall time and peak RSS), the size of the HTML file, and the time headless Chromium takes to
+// show its overview. The run is made by the real engine: `promptgold run` of a generated suite
+// with a function provider (200,000 distinct cases, four scorers, JSON output), so the record
+// and prompt store are exactly what a user's run writes. Needs `npm run build` first.
+// Prints one JSON object of figures as its last line.
+//
+//   node bench/report.mjs            # SAMPLES=20000 node bench/report.mjs for a quick look
+//   KEEP=1 node bench/report.mjs     # keeps the generated project (its path on stderr)
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(repo, 'dist/cli/main.js');
+const rssProbe = join(repo, 'bench/rss-probe.mjs');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SAMPLES = Number(process.env.SAMPLES ?? 200_000);
+const TRIALS = 3;
+
+const PROMPT = `---
+id: bench
+version: v1
+max_tokens: 200
+system: Classify the support ticket and summarize it in one sentence. Answer with JSON only.
+variables:
+  ticket: string
+  n: number
+---
+Ticket #{{n}}:
+
+{{ticket}}
+`;
+
+const SCHEMA = {
+  type: 'object',
+  required: ['category', 'summary'],
+  properties: { category: { enum: ['billing', 'bug', 'account'] }, summary: { type: 'string' } },
+};
+
+// Some answers fail (wrong category for every 7th case, a too-short summary for every 11th), so
+// the report has failing cases, reasons and a failure digest to show.
+const SUITE = `import { defineSuite, exact, fuzzy, jsonSchema, custom } from 'promptgold';
+const categories = ['billing', 'bug', 'account'];
+export default defineSuite({
+  name: 'bench',
+  prompt: './prompt.hbs',
+  models: ['claude-haiku-4-5'],
+  dataset: './cases.jsonl',
+  concurrency: 64,
+  threshold: 0,
+  provider: async (input) => ({
+    category: categories[(input.n + (input.n % 7 === 0 ? 1 : 0)) % 3],
+    summary: input.n % 11 === 0 ? 'Customer' : 'Customer reports ' + input.ticket.slice(0, 60),
+  }),
+  scorers: [
+    exact({ field: 'category', expectedField: 'category' }),
+    fuzzy({ method: 'levenshtein', threshold: 0.6, field: 'summary', expectedField: 'summary' }),
+    jsonSchema({ schema: ${JSON.stringify(SCHEMA)} }),
+    custom('short-summary', (sample) => sample.output.length < 400),
+  ],
+});
+`;
+
+const WORDS = 'customer charged twice invoice refund login password reset export csv fails large account locked payroll tax report missing page slow error timeout'.split(' ');
+
+function ticketText(i) {
+  const words = [];
+  for (let w = 0; w < 24; w++) words.push(WORDS[(i * 31 + w * 17 + ((i >> w % 5) & 7)) % WORDS.length]);
+  return `${words.join(' ')} (order ${i}, invoice ${(i * 7919) % 100_000}).`;
+}
+
+async function generatedProject() {
+  const root = await mkdtemp(join(tmpdir(), 'promptgold-bench-report-'));
+  await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
+  await mkdir(join(root, 'node_modules'));
+  await symlink(repo, join(root, 'node_modules/promptgold'), 'dir');
+  await writeFile(join(root, 'prompt.hbs'), PROMPT);
+  await writeFile(join(root, 'bench.eval.ts'), SUITE);
+  const categories = ['billing', 'bug', 'account'];
+  const lines = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const ticket = ticketText(i);
+    lines.push(JSON.stringify({ id: `case-${String(i).padStart(6, '0')}`, tags: [categories[i % 3]], vars: { ticket, n: i }, expected: { category: categories[i % 3], summary: `Customer reports ${ticket.slice(0, 60)}` } }));
+  }
+  await writeFile(join(root, 'cases.jsonl'), `${lines.join('\n')}\n`);
+  return root;
+}
+
+function runProcess(args, cwd) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, wallS: (performance.now() - started) / 1000, stdout, stderr }));
+  });
+}
+
+async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Time from navigation to the rendered overview (the page marks itself ready once it is drawn). */
+async function overviewMs(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    const started = performance.now();
+    await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
+    await page.waitForSelector('html[data-overview="true"] #cells-table', { timeout: 60_000 });
+    return performance.now() - started;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Time from a click on the Cases tab to its first page of rows (the case data decoded on the way). */
+async function casesMs(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(url, { timeout: 60_000 });
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 60_000 });
+    const started = performance.now();
+    await page.click('#tab-cases');
+    await page.waitForSelector('#case-rows tr', { timeout: 60_000 });
+    return performance.now() - started;
+  } finally {
+    await page.close();
+  }
+}
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const root = await generatedProject();
+try {
+  const made = await runProcess([cli, 'run', 'bench.eval.ts', '--no-progress', '--no-html', '--out', 'run'], root);
+  if (made.code !== 0) throw new Error(`the run exited ${made.code}: ${made.stderr}`);
+  process.stderr.write(`made a ${SAMPLES.toLocaleString('en-US')}-sample run in ${made.wallS.toFixed(1)} s\n`);
+  const runDir = (await import('node:fs')).readdirSync(join(root, 'run')).map((name) => join(root, 'run', name))[0];
+  if (!runDir) throw new Error('the run wrote no run folder');
+
+  const report = await runProcess(['--import', rssProbe, cli, 'report', runDir, '--html', join(root, 'report.html')], root);
+  if (report.code !== 0) throw new Error(`report exited ${report.code}: ${report.stderr}`);
+  const { maxRssMb } = JSON.parse(await readFile(join(root, 'rss.json'), 'utf8'));
+  const file = join(root, 'report.html');
+  const bytes = (await stat(file)).size;
+  process.stderr.write(`report: ${report.wallS.toFixed(2)} s, ${Math.round(maxRssMb)} MB peak RSS, ${(bytes / 1048576).toFixed(1)} MiB\n`);
+
+  const browser = await launch();
+  const overview = [];
+  const cases = [];
+  try {
+    const url = pathToFileURL(file).href;
+    for (let i = 0; i < TRIALS; i++) overview.push(await overviewMs(browser, url));
+    for (let i = 0; i < TRIALS; i++) cases.push(await casesMs(browser, url));
+  } finally {
+    await browser.close();
+  }
+  process.stderr.write(`overview: ${overview.map(Math.round).join(', ')} ms; cases view: ${cases.map(Math.round).join(', ')} ms\n`);
+  const key = SAMPLES === 200_000 ? '200k' : String(SAMPLES);
+  console.log(
+    JSON.stringify({
+      [`report_${key}_wall_s`]: Number(report.wallS.toFixed(2)),
+      [`report_${key}_rss_mb`]: Math.round(maxRssMb),
+      [`report_${key}_html_mb`]: Math.round((bytes / 1048576) * 10) / 10,
+      [`report_${key}_overview_ms`]: Math.round(median(overview)),
+      [`report_${key}_cases_ms`]: Math.round(median(cases)),
+    }),
+  );
+} finally {
+  if (process.env.KEEP) process.stderr.write(`kept ${root}\n`);
+  else await rm(root, { recursive: true, force: true });
+}

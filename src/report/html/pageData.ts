@@ -1,0 +1,78 @@
+/**
+ * The report data cut into the parts the page embeds (see types.ts): the overview, read at once;
+ * the case list, read when the Cases view opens; and the case details in chunks, each read when one
+ * of its cases is opened. A 200,000-sample report thus opens on its overview without the browser
+ * parsing a hundred megabytes of outputs first.
+ */
+import { Interner } from './interner.js';
+import { scoreTuples, type CaseDetail, type CaseListRow, type CaseRow, type DetailChunk, type PageData, type PromptText, type PromptView, type ReportData, type ScoreTuple, type SideDetail, type SideSummary, type SideView } from './types.js';
+
+/** Cases per detail chunk: small enough to read in a few milliseconds, few enough chunks to stay cheap. */
+export const DETAIL_CHUNK = 1000;
+
+export function pageDataOf(data: ReportData): PageData {
+  const { cases, prompts: _prompts, strings: _strings, ...overview } = data;
+  return { ...overview, caseCount: cases.length, detailChunk: DETAIL_CHUNK };
+}
+
+export function caseListRowOf(row: CaseRow): CaseListRow {
+  const listed: CaseListRow = { id: row.id, pair: row.pair, tags: row.tags, status: row.status, flags: row.flags, delta: row.delta };
+  if (row.chaos) listed.chaos = row.chaos;
+  if (row.baseline) listed.baseline = sideSummaryOf(row.baseline);
+  if (row.candidate) listed.candidate = sideSummaryOf(row.candidate);
+  return listed;
+}
+
+function sideSummaryOf(side: SideView): SideSummary {
+  const summary: SideSummary = { cell: side.cell, score: side.score, passes: side.passes, n: side.repeats.length };
+  const failed = new Set<number>();
+  for (const repeat of side.repeats) for (let at = 0; at < repeat.s.length; at += 4) if (!repeat.s[at + 2]) failed.add(repeat.s[at]!);
+  if (failed.size) summary.failed = [...failed].sort((a, b) => a - b);
+  return summary;
+}
+
+/** The details of cases `start` to `end` (exclusive), with the strings and prompts they use renumbered into the chunk's own tables. */
+export function detailChunkOf(data: ReportData, start: number, end: number): DetailChunk {
+  const strings = new Interner();
+  const promptHashes = new Interner();
+  const prompts: PromptView[] = [];
+  const local = (index: number): number => strings.index(data.strings[index]!);
+  const promptRef = (hash: string): number | string => {
+    const prompt = Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined;
+    if (!prompt) return hash;
+    const index = promptHashes.index(hash);
+    if (index === prompts.length) prompts.push(promptView(prompt, strings));
+    return index;
+  };
+  const sideDetail = (side: SideView): SideDetail => ({
+    p: promptRef(side.p),
+    repeats: side.repeats.map((repeat) => {
+      const { p, s: _flat, se: _errors, ...rest } = repeat;
+      const scores = scoreTuples(repeat).map((tuple): ScoreTuple => {
+        const [scorer, score, pass, reason, ...error] = tuple;
+        return [scorer, score, pass, local(reason), ...error] as ScoreTuple;
+      });
+      return p === undefined ? { ...rest, s: scores } : { ...rest, s: scores, p: promptRef(p) };
+    }),
+  });
+  const cases = data.cases.slice(start, end).map((row): CaseDetail => {
+    const detail: CaseDetail = {};
+    if (row.expected !== undefined) detail.expected = row.expected;
+    if (row.baseline) detail.baseline = sideDetail(row.baseline);
+    if (row.candidate) detail.candidate = sideDetail(row.candidate);
+    return detail;
+  });
+  return { strings: strings.values, prompts, cases };
+}
+
+/** A prompt with its lines as indexes into the chunk's strings. */
+function promptView(prompt: PromptText, strings: Interner): PromptView {
+  const lines = (text: string): number[] => text.split('\n').map((line) => strings.index(line));
+  const view: PromptView = {};
+  if (prompt.system !== undefined) view.system = lines(prompt.system);
+  if (prompt.user !== undefined) view.user = lines(prompt.user);
+  if (prompt.systemCut !== undefined) view.systemCut = prompt.systemCut;
+  if (prompt.userCut !== undefined) view.userCut = prompt.userCut;
+  if (prompt.turns) view.turns = prompt.turns.map(({ role, text, cut }) => (cut === undefined ? { role, lines: lines(text) } : { role, lines: lines(text), cut }));
+  return view;
+}
