@@ -16,6 +16,10 @@ export interface FileLinesOptions {
   onBytes?: (bytes: Buffer) => void;
   /** Sees the open file's stat before the first line (e.g. to notice a file that changed since an earlier read). */
   onOpen?: (stat: Stats) => void;
+  /** Reads no further than this many bytes (e.g. the length the file had when it was checked). */
+  maxBytes?: number;
+  /** Sees the open file's stat after the last line, before it is closed. */
+  onEnd?: (stat: Stats) => void;
 }
 
 /**
@@ -35,9 +39,12 @@ export function* readFileLines(path: string, options: FileLinesOptions = {}): Ge
     let partial: string[] = [];
     let line = 1;
     let first = true;
+    let offset = 0;
     for (;;) {
-      const read = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      const wanted = options.maxBytes === undefined ? CHUNK_BYTES : Math.min(CHUNK_BYTES, options.maxBytes - offset);
+      const read = wanted > 0 ? readSync(fd, buffer, 0, wanted, null) : 0;
       if (read === 0) break;
+      offset += read;
       const bytes = buffer.subarray(0, read);
       options.onBytes?.(bytes);
       let text = decoder.write(bytes);
@@ -57,6 +64,7 @@ export function* readFileLines(path: string, options: FileLinesOptions = {}): Ge
     }
     const rest = partial.join('') + decoder.end();
     if (rest.length > 0) yield { text: withoutCr(rest), line };
+    options.onEnd?.(fstatSync(fd));
   } finally {
     closeSync(fd);
   }

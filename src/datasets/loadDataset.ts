@@ -124,12 +124,16 @@ async function openJsonl(path: string): Promise<DatasetSource> {
       const unchanged = (stat: Stats) => {
         if (stat.size !== size || stat.mtimeMs !== mtimeMs) throw changedDuringRun(path);
       };
-      for (const raw of jsonlValues(path, again, { onOpen: unchanged })) {
+      // Checked when the walk starts and again when it ends, and never read past the checked
+      // length: lines appended meanwhile are not taken for cases of this run.
+      let walked = 0;
+      for (const raw of jsonlValues(path, again, { onOpen: unchanged, onEnd: unchanged, maxBytes: size })) {
         const validation = validateCase(raw.value, { file: path, line: raw.line });
         if (!validation.ok) throw changedDuringRun(path);
+        walked++;
         yield validation.value;
       }
-      if (again.count > 0) throw changedDuringRun(path);
+      if (again.count > 0 || walked !== count) throw changedDuringRun(path);
     },
   };
 }

@@ -5,6 +5,7 @@
  * A finished sample that waits behind a slow or stuck earlier one is saved to the held-back file
  * within HELD_BACK_AFTER_MS, so whatever finished is on disk even if the process is killed.
  */
+import { errorMessage } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { isResumableError, type Provider, type ProviderError } from '../providers/types.js';
@@ -161,6 +162,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   };
 
   let status: RunMeta['status'] = 'running';
+  /** Why the run ended early when an error stopped it (e.g. a dataset changed under it). */
+  let failedWith: string | undefined;
   try {
     await runOrdered(pendingSamples(loaded, previous?.kept), {
       concurrency: loaded.concurrency,
@@ -190,13 +193,14 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     return result;
   } catch (error) {
     status = 'aborted';
+    failedWith = errorMessage(error);
     // A failed resume leaves the previous record untouched; a failed fresh run keeps what it wrote.
     await writer.abandon();
     throw error;
   } finally {
     options.hardStopSignal?.removeEventListener('abort', hardStop);
     progress.stop();
-    const reason = fatal ? fatal.message : status === 'incomplete' ? notRunReason(notRun) : undefined;
+    const reason = fatal ? fatal.message : status === 'incomplete' ? notRunReason(notRun) : failedWith;
     // A finished retry pass is over; an interrupted one is continued by --resume.
     if (status === 'complete' || status === 'incomplete') delete meta.retryingErrors;
     await writeMeta(options.runDir, {

@@ -94,7 +94,15 @@ export async function runOrdered<T, R>(items: Iterable<T>, options: OrderedRunOp
         started - emitted < window &&
         !options.shouldStop?.()
       ) {
-        const next = iterator.next();
+        let next: IteratorResult<T>;
+        try {
+          next = iterator.next();
+        } catch (error) {
+          // The items could not be read on (a dataset changed under the run): the items in flight
+          // finish and are handed on, then the run ends with this error.
+          failure ??= error;
+          break;
+        }
         if (next.done) {
           exhausted = true;
           break;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,6 +273,19 @@ describe('openDataset: a JSONL dataset walked again instead of held', () => {
     const source = await openDataset(path);
     await writeFile(path, '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n{"id":"c","vars":{}}\n');
     expect(() => [...source]).toThrowError(/the dataset changed after it was checked/);
+  });
+
+  it('takes no line appended while a walk is under way, and says the dataset changed when the walk ends', async () => {
+    const path = await fixture('appended.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n');
+    const source = await openDataset(path);
+    const seen: string[] = [];
+    expect(() => {
+      for (const golden of source) {
+        seen.push(golden.id);
+        if (golden.id === 'a') appendFileSync(path, '{"id":"c","vars":{}}\n');
+      }
+    }).toThrowError(/the dataset changed after it was checked/);
+    expect(seen).toEqual(['a', 'b']);
   });
 
   it('yields the cases a selection keeps, without holding the dataset', async () => {

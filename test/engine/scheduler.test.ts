@@ -93,6 +93,28 @@ describe('runOrdered', () => {
     expect(done).toEqual([1]);
   });
 
+  it('rejects when the items cannot be read on, after finishing and emitting the ones already started', async () => {
+    function* items(): Generator<number> {
+      yield 1;
+      yield 2;
+      throw new Error('the dataset changed after it was checked');
+    }
+    const done: number[] = [];
+    await expect(
+      runOrdered(items(), {
+        concurrency: 4,
+        worker: async (i) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return i;
+        },
+        onResult: (i) => {
+          done.push(i);
+        },
+      }),
+    ).rejects.toThrow('the dataset changed');
+    expect(done).toEqual([1, 2]);
+  });
+
   it('hands results held back by a stuck earlier item to heldBack.save, once each, while still emitting in order', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
