@@ -8,6 +8,7 @@ import { stopKindOf } from '../records/stops.js';
 import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
 import type { CaseSide } from './types.js';
+import { clipText } from '../text.js';
 
 /** The fields of a sample record that a comparison reads (a baseline line provides the same). */
 export type ComparableSample = Pick<
@@ -58,9 +59,9 @@ export class CaseAccumulator {
   }
 
   add(sample: ComparableSample): void {
-    const scored = isScored(sample as SampleRecord);
+    const scored = isScored(sample);
     if (scored && !sample.chaos) this.countStop(sample);
-    if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clip(sample.error.message) };
+    if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clipText(sample.error.message, ERROR_MESSAGE_CHARS) };
     this.entries.push({
       repeat: sample.repeat,
       scored,
@@ -195,9 +196,6 @@ function fullMarks(name: string): RepeatScore {
 
 const ERROR_MESSAGE_CHARS = 500;
 
-function clip(message: string): string {
-  return message.length > ERROR_MESSAGE_CHARS ? `${message.slice(0, ERROR_MESSAGE_CHARS - 1)}…` : message;
-}
 
 const interned = new Map<string, string>();
 

@@ -18,8 +18,9 @@ import {
   passAtK,
   passHatK,
   smallestAttainablePValue,
+  unitCases,
+  unitStandardError,
   unitTotals,
-  unitMean,
   type UnitTotals,
 } from '../stats/index.js';
 import { caseOutcome } from './classify.js';
@@ -154,14 +155,11 @@ export function attemptCurves(paired: PairedCase[]): Pick<PairedStatistics, 'pas
  * comparison in which nothing happened to change does not claim it could see any change at all.
  */
 export function planningSpread(units: UnitTotals, alpha: number): { observed: number; floor: number; cases: number; units: number } {
-  const cases = units.sizes.reduce((a, b) => a + b, 0);
+  const cases = unitCases(units);
   const count = units.sums.length;
   if (cases === 0) return { observed: NaN, floor: NaN, cases, units: count };
-  const d = unitMean(units);
-  let squares = 0;
-  for (let u = 0; u < count; u++) squares += (units.sums[u]! - d * units.sizes[u]!) ** 2;
   const z = normalQuantile(1 - alpha / 2);
-  return { observed: Math.sqrt(squares) / cases, floor: z / (count + z * z), cases, units: count };
+  return { observed: unitStandardError(units), floor: z / (count + z * z), cases, units: count };
 }
 
 /** What the rule (pass: low > −D; fail: high < 0 and low < −D) can see with this standard error. */

@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { InputError } from '../errors.js';
 import { validateCase } from './caseSchema.js';
 import { readFileLines } from './fileLines.js';
+import { caseList } from './selectCases.js';
 import { describeJsonError } from './jsonError.js';
 import { ProblemList } from './problems.js';
 import type { RawCase } from './rawCase.js';
@@ -46,11 +47,7 @@ export async function openDataset(path: string): Promise<DatasetSource> {
   const raws = await reader(bytes.toString('utf8').replace(/^\uFEFF/, ''), problems);
   const cases = [...validCases(raws, path, problems)];
   problems.throwIfAny(path);
-  return heldSource(path, createHash('sha256').update(bytes).digest('hex'), requireCases(cases, path));
-}
-
-function heldSource(path: string, hash: string, cases: readonly GoldenCase[]): DatasetSource {
-  return { path, hash, count: cases.length, [Symbol.iterator]: () => cases[Symbol.iterator]() };
+  return { path, hash: createHash('sha256').update(bytes).digest('hex'), ...caseList(requireCases(cases, path)) };
 }
 
 function requireCases<T extends { length: number } | number>(cases: T, file: string): T {

@@ -12,9 +12,9 @@ import { generationKey } from '../providers/requestKey.js';
 import { ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
-import { buildRequest } from './executeSample.js';
+import { PreparedRequests } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
-import { planSamples, planSize, type PlannedSample } from './plan.js';
+import { planSamples, planSize } from './plan.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
@@ -61,9 +61,10 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
   const done = await finishedSampleIndices(options.runDir, { planned: planSize(loaded.plan), redoErrors: options.redoErrors === true });
   const keyOfCustomId = new Map<string, string>();
   const requestOfCustomId = new Map<string, GenerationRequest>();
+  const requests = new PreparedRequests();
   for (const planned of planSamples(loaded.plan)) {
     if (done.has(planned.index)) continue;
-    const request = requestOf(planned);
+    const { request } = requests.get(planned);
     const customId = batchCustomId(planned.index);
     keyOfCustomId.set(customId, generationKey(request, planned.repeat));
     requestOfCustomId.set(customId, request);
@@ -130,10 +131,6 @@ async function collect(
     const previous = answers.get(key);
     if (previous === undefined || (previous instanceof ProviderError && isResumableError(previous))) answers.set(key, answer);
   }
-}
-
-function requestOf(planned: PlannedSample): GenerationRequest {
-  return buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id));
 }
 
 /** A provider that answers each sample from the collected batch results. */

@@ -5,6 +5,7 @@
  * (while the provider or a scorer is still working) returns `undefined` (not done).
  */
 import { errorMessage } from '../errors.js';
+import { hasSystem } from '../providers/content.js';
 import { streamingDecision } from '../providers/streaming.js';
 import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
 import type { ChaosOrigin } from '../datasets/types.js';
@@ -54,7 +55,7 @@ export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): 
     messages: rendered.messages,
     maxTokens: template.maxTokens,
   };
-  if (rendered.system !== undefined && rendered.system.length > 0) request.system = rendered.system;
+  if (hasSystem(rendered.system)) request.system = rendered.system;
   if (template.stopSequences?.length) request.stopSequences = template.stopSequences;
   if (template.params && Object.keys(template.params).length) request.params = template.params;
   if (template.output) request.outputSchema = template.output;

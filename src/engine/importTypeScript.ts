@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isProcessAlive } from '../processAlive.js';
 
 const BUNDLE_SUFFIX = '.promptgold.mjs';
 /** A leftover older than this is removed even if its process id is in use again. */
@@ -84,18 +85,9 @@ async function removeLeftovers(folder: string): Promise<void> {
         const pid = Number(/\.(\d+)\.\d+\.promptgold\.mjs$/.exec(name)?.[1]);
         const path = join(folder, name);
         const age = Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0);
-        if (pid === process.pid || (isRunning(pid) && age < STALE_AFTER_MS)) return;
+        if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) && age < STALE_AFTER_MS)) return;
         await rm(path, { force: true });
       }),
   );
 }
 
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

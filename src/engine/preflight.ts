@@ -9,12 +9,13 @@ import { InputError } from '../errors.js';
 import { formatUsd, type CostBudget } from '../providers/budget.js';
 import { daysUntilRetirement, forecastCost, type CostEstimate, type ModelInfo, type ModelTable } from '../providers/pricing.js';
 import { estimateInputTokens, markedPrefixTokens } from '../providers/tokens.js';
+import type { GenerationRequest } from '../providers/types.js';
 import { readRecordHeader } from '../records/reader.js';
 import { latestRecordOf } from '../records/runDir.js';
 import type { PromptRef } from '../records/types.js';
 import { findVersionDrift, formatVersionDrift } from '../records/versionDrift.js';
 import type { Scorer } from '../scoring/types.js';
-import { buildRequest } from './executeSample.js';
+import { buildRequest, PreparedRequests } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planSamples } from './plan.js';
 
@@ -59,9 +60,13 @@ export function checkModelsKnown(loaded: LoadedSuite, table: ModelTable, options
 export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBudget, options: { confirmed: boolean; batch?: boolean }): string {
   const estimates: CostEstimate[] = [];
   const judges = judgeScorersOf(loaded.suite.scorers);
+  const requests = new PreparedRequests();
+  let estimated: { request: GenerationRequest; inputTokens: number } | undefined;
   for (const planned of planSamples(loaded.plan)) {
-    const request = buildRequest(planned, planned.prompt.render(planned.case.vars, planned.case.id));
-    const inputTokens = estimateInputTokens(request);
+    // The repeats of a case share one request, and so one estimate.
+    const { request } = requests.get(planned);
+    if (estimated?.request !== request) estimated = { request, inputTokens: estimateInputTokens(request) };
+    const { inputTokens } = estimated;
     estimates.push({ model: planned.model, inputTokens, maxOutputTokens: request.maxTokens });
     for (const judge of judges) {
       estimates.push({

@@ -142,7 +142,9 @@ function binarySource(bytes: Buffer, mediaType: string, sha256?: string): Binary
   return { type: 'base64', mediaType, data: bytes.toString('base64'), sha256: sha256 ?? sha256Hex(bytes), bytes: bytes.length };
 }
 
-function textSource(text: string): PlainTextSource {
+/** `identity`: the hash and size of the file the text was read from (already known to the reader). */
+function textSource(text: string, identity?: { sha256: string; bytes: number }): PlainTextSource {
+  if (identity) return { type: 'text', mediaType: 'text/plain', data: text, sha256: identity.sha256, bytes: identity.bytes };
   const bytes = Buffer.from(text, 'utf8');
   return { type: 'text', mediaType: 'text/plain', data: text, sha256: sha256Hex(bytes), bytes: bytes.length };
 }
@@ -161,7 +163,7 @@ export function documentBlock(spec: AttachmentSpec, reader: AttachmentReader | u
     const extension = extname(spec.file).toLowerCase();
     const read = reader.read(spec.file, where);
     if (extension === '.pdf') source = pdfSource(read.bytes, `document "${spec.file}"`, where, read.sha256);
-    else if (TEXT_DOCUMENTS.has(extension)) source = { ...textSource(read.bytes.toString('utf8')), sha256: read.sha256, bytes: read.bytes.length };
+    else if (TEXT_DOCUMENTS.has(extension)) source = textSource(read.bytes.toString('utf8'), { sha256: read.sha256, bytes: read.bytes.length });
     else if (IMAGE_TYPES[extension]) throw new InputError(`"${spec.file}" for case ${where.caseId} is an image`, { file: where.file }, 'use {{image …}} for images');
     else throw unsupportedDocument(extension || '(no extension)', where);
   } else {

@@ -8,6 +8,7 @@
 import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfrastructureError, InputError } from '../errors.js';
+import { isProcessAlive } from '../processAlive.js';
 import { redactKnownSecrets } from '../secrets.js';
 
 export interface RunMeta {
@@ -76,7 +77,7 @@ export async function holdRunFolder(dir: string): Promise<{ release(): Promise<v
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockError(error, file);
     }
     const holder = await lockHolder(file);
-    if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
+    if (holder !== undefined && holder !== process.pid && isProcessAlive(holder)) {
       throw new InfrastructureError(
         `${file}: the run folder is in use by process ${holder}, which is still writing it`,
         `wait for that run to end (or stop it), then try again; if no promptgold process is running, delete ${LOCK_FILE}`,
@@ -102,14 +103,6 @@ async function lockHolder(file: string): Promise<number | undefined> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The prompt store that belongs to a record file (beside it; a baseline file has none). */
 export function promptStoreOf(recordFile: string): string {

@@ -251,7 +251,7 @@ export class SummaryBuilder {
  * doing (context overflow, refusal): those count against the pass rate. A sample the provider, a
  * scorer or a judge failed, and a budget skip, are not: they say nothing about the prompt.
  */
-export function isScored(sample: SampleRecord): boolean {
+export function isScored(sample: { error?: { kind: string } | undefined }): boolean {
   if (!sample.error) return true;
   return !isNotScoredKind(sample.error.kind) && sample.error.kind !== BUDGET_SKIP;
 }
@@ -287,7 +287,6 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
   const meanScore = cell.scored ? cell.scoreSum / cell.scored : 0;
   const variance =
     cell.scored > 1 ? Math.max(0, (cell.scoreSquares - cell.scored * meanScore * meanScore) / (cell.scored - 1)) : 0;
-  const latency = cell.latencies.length ? percentiles(cell.latencies, [50, 95]) : { p50: null, p95: null };
   return {
     version: cell.version,
     model: cell.model,
@@ -301,10 +300,7 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
     errors: cell.errors,
     costUsd: roundUsd(cell.costUsd),
     tokens: { input: cell.inputTokens, output: cell.outputTokens },
-    latencyMs: {
-      p50: latency.p50 === null || latency.p50 === undefined ? null : Math.round(latency.p50),
-      p95: latency.p95 === null || latency.p95 === undefined ? null : Math.round(latency.p95),
-    },
+    latencyMs: cell.latencies.length ? percentileFigures(cell.latencies) : { p50: null, p95: null },
     ...(cell.ttfts.length ? { ttftMs: percentileFigures(cell.ttfts) } : {}),
     ...(cell.promptCache.samples ? { cache: cacheSummary(cell.promptCache) } : {}),
     ...(cell.toolAnswers ? { toolCalls: { answers: cell.toolAnswers, byTool: sortedKeys(cell.toolCalls) } } : {}),

@@ -1,7 +1,7 @@
 /** The console summary: one row per cell (prompt version × model), printed at the end of a run. */
 import type { RecordSummary } from '../records/types.js';
 import { costKnown } from './cost.js';
-import { fixed, percent, signedPoints, usd, usdAt, usdDecimals } from './format.js';
+import { fixed, percent, rateWithInterval, signedPoints, usd, usdAt, usdDecimals } from './format.js';
 import { STOP_LABELS, STOP_MEANINGS, refusalCategoriesText, stopFieldsOf, stopRate } from './stops.js';
 
 export function formatSummaryTable(suite: string, summary: RecordSummary): string {
@@ -39,7 +39,7 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
       cell.chaos ? `${cell.samples - cell.chaos.samples} +${cell.chaos.samples} chaos` : String(cell.samples),
       // The pass rate's own denominator: the cell's scored golden samples.
       `${cell.passed}/${cell.scored}`,
-      `${percent(cell.passRate)} (${percent(cell.passRateInterval.low)}–${percent(cell.passRateInterval.high)})${failing ? ' ✗' : ''}`,
+      `${rateWithInterval({ estimate: cell.passRate, ...cell.passRateInterval })}${failing ? ' ✗' : ''}`,
       `${cell.meanScore.toFixed(3)} ±${cell.meanScoreSe.toFixed(3)}`,
       errors || '0',
       ...(priced ? [costKnown(cell) ? usdAt(cell.costUsd, costDecimals) : '—'] : []),

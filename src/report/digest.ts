@@ -7,6 +7,7 @@
 import type { DigestCase, DigestGroup, FailureDigest } from '../records/digest.js';
 import type { SampleRecord } from '../records/types.js';
 import type { Score } from '../scoring/types.js';
+import { clipText, oneLine } from '../text.js';
 
 /** Groups shown per list; the rest are counted in one line. */
 const SHOWN_GROUPS = 5;
@@ -50,8 +51,7 @@ export function caseLabel(c: DigestCase, repeats: number): string {
 }
 
 function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > EXAMPLE_CHARS ? `${line.slice(0, EXAMPLE_CHARS - 1)}…` : line;
+  return clipText(oneLine(text), EXAMPLE_CHARS);
 }
 
 const OUTPUT_CHARS = 400;

@@ -10,6 +10,7 @@ import { policyText } from './compareConsole.js';
 import { confidenceLevel, count, milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usdPair } from './format.js';
 import { neededText, reasonText, warningText } from './reasons.js';
 import { pointsChange, stopRates } from './stops.js';
+import { clipText } from '../text.js';
 
 export interface MarkdownOptions {
   /** Regressions shown per cell (default 10). */
@@ -52,12 +53,12 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
       const changes = scorerChanges(c);
       const why = failureReason(c.candidate);
       lines.push(
-        `- **\`${escapeCode(c.caseId)}\`** ${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}${changes ? `; ${escapeText(changes)}` : ''}${why ? `<br>why: ${escapeText(truncate(why, 200))}` : ''}`,
+        `- **\`${escapeCode(c.caseId)}\`** ${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}${changes ? `; ${escapeText(changes)}` : ''}${why ? `<br>why: ${escapeText(clipText(why, 200))}` : ''}`,
       );
       const before = firstOutput(c.baseline);
       const after = failingOutput(c.candidate);
       if (before !== null && after !== null) {
-        const diff = truncate(formatWordDiff(wordDiff(before, after)), options.maxDiffChars ?? 400);
+        const diff = clipText(formatWordDiff(wordDiff(before, after)), options.maxDiffChars ?? 400);
         lines.push('', '  ```text', ...diff.split('\n').map((l) => `  ${fence(l)}`), '  ```');
       }
     }
@@ -118,7 +119,4 @@ function fence(line: string): string {
   return line.replace(/```/g, "'''");
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 

@@ -3,7 +3,7 @@
  * what would settle an inconclusive verdict. Every compare report (console, Markdown, JUnit, HTML)
  * words them through here, so they all say the same thing.
  */
-import type { ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
+import type { ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RateIncrease, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
 import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
@@ -43,14 +43,10 @@ function reasonBody(reason: VerdictReason): string {
       const v = reason.values;
       return `p${v.percentile} latency up ${signedPercent(v.relative)} (${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}), over maxP95LatencyIncrease ${signedPercent(v.limit)}`;
     }
-    case 'refusal_rate_increase': {
-      const v = reason.values;
-      return `refusal rate up ${signedPoints(v.increase)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over maxRefusalRateIncrease ${points(v.limit)}`;
-    }
-    case 'truncation_rate_increase': {
-      const v = reason.values;
-      return `answers cut at max_tokens up ${signedPoints(v.increase)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over maxTruncationRateIncrease ${points(v.limit)}`;
-    }
+    case 'refusal_rate_increase':
+      return rateIncreaseText('refusal rate', 'maxRefusalRateIncrease', reason.values);
+    case 'truncation_rate_increase':
+      return rateIncreaseText('answers cut at max_tokens', 'maxTruncationRateIncrease', reason.values);
     case 'new_errors':
       return `new error kinds in the candidate: ${Object.entries(reason.values.kinds)
         .map(([kind, n]) => `${kind} (${plural(n, 'sample')})`)
@@ -194,4 +190,8 @@ export function slicesText(slices: SliceStatistics[]): string {
     ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${pValue(s.pAdjusted)})`).join('; ')
     : `none of ${tested} significant`;
   return tooSmall ? `${found}; ${tooSmall} too small to say (fewer units than any significant result needs)` : found;
+}
+
+function rateIncreaseText(what: string, policy: string, v: RateIncrease): string {
+  return `${what} up ${signedPoints(v.increase)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over ${policy} ${points(v.limit)}`;
 }

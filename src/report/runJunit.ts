@@ -22,10 +22,10 @@ import { SummaryBuilder, cellKey, summaryPolicyOf } from '../records/summary.js'
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import type { Score } from '../scoring/types.js';
 import { redactKnownSecrets } from '../secrets.js';
-import { count, percent } from './format.js';
+import { count, percent, plural, rateWithInterval } from './format.js';
 import { attr, text } from './junit.js';
 import { tooManyErrorsText } from './notScored.js';
-import { STOP_LABELS, refusalCategoriesText, stopRate, type StopField } from './stops.js';
+import { STOP_FIELDS, STOP_LABELS, refusalCategoriesText, stopRate } from './stops.js';
 
 interface CellTally {
   tests: number;
@@ -41,7 +41,6 @@ interface RecordTally {
 }
 
 const OUTPUT_CHARS = 2000;
-const STOP_FIELDS: readonly StopField[] = ['refusals', 'maxTokens', 'contextWindow'];
 
 /** Writes the JUnit XML of the given run records (`run.jsonl` files) to `file`. */
 export async function writeRunJUnit(recordFiles: readonly string[], file: string): Promise<void> {
@@ -146,12 +145,12 @@ async function writeRecordSuites(out: XmlWriter, file: string, tally: RecordTall
 
 /** `75.6% of 156 scored golden samples`. */
 function passRateText(cell: CellSummary): string {
-  return `pass rate ${percent(cell.passRate)} of ${count(cell.scored)} scored golden sample${cell.scored === 1 ? '' : 's'} (${count(cell.passed)} passed)`;
+  return `pass rate ${percent(cell.passRate)} of ${plural(cell.scored, 'scored golden sample')} (${count(cell.passed)} passed)`;
 }
 
 function cellProperties(cell: CellSummary): Array<[string, string]> {
   const properties: Array<[string, string]> = [
-    ['pass rate', `${percent(cell.passRate)} (${percent(cell.passRateInterval.low)}–${percent(cell.passRateInterval.high)})`],
+    ['pass rate', rateWithInterval({ estimate: cell.passRate, ...cell.passRateInterval })],
     ['scored golden samples', String(cell.scored)],
     ['not scored', String(cell.notScored)],
   ];

@@ -10,6 +10,9 @@ import { count, percent, signedPoints } from './format.js';
 
 export type StopField = 'refusals' | 'maxTokens' | 'contextWindow';
 
+/** Every kind of stop, in the order reports list them. */
+export const STOP_FIELDS: readonly StopField[] = ['refusals', 'maxTokens', 'contextWindow'];
+
 export const STOP_LABELS: Record<StopField, string> = {
   refusals: 'refusals',
   maxTokens: 'max_tokens',
@@ -24,7 +27,7 @@ export const STOP_MEANINGS: Record<StopField, string> = {
 
 /** The kinds of stop some cell had, in a fixed order. */
 export function stopFieldsOf(cells: ReadonlyArray<{ stops?: StopCounts }>): StopField[] {
-  return (['refusals', 'maxTokens', 'contextWindow'] as const).filter((field) => cells.some((cell) => (cell.stops?.[field] ?? 0) > 0));
+  return STOP_FIELDS.filter((field) => cells.some((cell) => (cell.stops?.[field] ?? 0) > 0));
 }
 
 /** `1.9% (3)`: the share of the cell's scored golden samples, and the count; `—` without any scored. */

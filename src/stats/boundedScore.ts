@@ -1,5 +1,5 @@
 import { normalCdf, normalQuantile } from './distributions.js';
-import { groupUnits, unitMean, type UnitGroup, type UnitTotals } from './units.js';
+import { groupUnits, unitCases, unitMean, unitStandardError, type UnitGroup, type UnitTotals } from './units.js';
 import { requireProbability } from './validate.js';
 
 /**
@@ -47,31 +47,13 @@ export function boundedScoreInterval(units: UnitTotals, options: BoundedScoreOpt
   if (groups.length === 0) return { estimate: NaN, low: NaN, high: NaN, pValue: NaN };
   const z = normalQuantile(1 - options.alpha / 2);
   const statistic = (delta: number) => scoreStatistic(groups, delta, lo, hi);
-  const step = z * Math.max(standardErrorOf(units, estimate), (hi - lo) / (4 * totalCases(units)));
+  const step = z * Math.max(unitStandardError(units, estimate), (hi - lo) / (4 * unitCases(units)));
   const low = estimate <= lo ? lo : -boundary(-estimate, -lo, step, (delta) => statistic(-delta) - z);
   const high = estimate >= hi ? hi : boundary(estimate, hi, step, (delta) => -statistic(delta) - z);
   let pValue: number;
   if (nullValue > lo && nullValue < hi) pValue = Math.min(1, 2 * normalCdf(-Math.abs(statistic(nullValue))));
   else pValue = estimate === nullValue ? 1 : 0;
   return { estimate, low, high, pValue };
-}
-
-function totalCases(units: UnitTotals): number {
-  let cases = 0;
-  for (const size of units.sizes) cases += size;
-  return cases;
-}
-
-/** √(Σ_u (S_u − mean·m_u)²) / N: the plain cluster-robust standard error, to start the search. */
-function standardErrorOf(units: UnitTotals, mean: number): number {
-  let squares = 0;
-  let cases = 0;
-  for (let u = 0; u < units.sums.length; u++) {
-    const residual = units.sums[u]! - mean * units.sizes[u]!;
-    squares += residual * residual;
-    cases += units.sizes[u]!;
-  }
-  return Math.sqrt(squares) / cases;
 }
 
 /**

@@ -23,7 +23,7 @@ export {
   type NonInferiorityInput,
 } from './power.js';
 export { holm, bonferroni } from './multiple.js';
-export { unitTotals, unitMean, unitCount, groupUnits, type UnitTotals, type UnitGroup } from './units.js';
+export { unitTotals, unitMean, unitCount, unitCases, unitStandardError, groupUnits, type UnitTotals, type UnitGroup } from './units.js';
 export { signFlipInterval, DEFAULT_EXACT_LIMIT, type SignFlipOptions, type SignFlipResult } from './randomization.js';
 export { boundedScoreInterval, type BoundedScoreOptions, type BoundedScoreResult } from './boundedScore.js';
 export { pairedInterval, smallestAttainablePValue, type PairedInterval, type PairedIntervalOptions } from './pairedInterval.js';

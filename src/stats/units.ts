@@ -53,6 +53,25 @@ export function unitMean(units: UnitTotals): number {
   return cases === 0 ? NaN : total / cases;
 }
 
+/** Σ sizes: the number of cases the units hold. */
+export function unitCases(units: UnitTotals): number {
+  let cases = 0;
+  for (const size of units.sizes) cases += size;
+  return cases;
+}
+
+/** √(Σ_u (S_u − mean·m_u)²) / N: the plain cluster-robust standard error of the mean over cases. */
+export function unitStandardError(units: UnitTotals, mean = unitMean(units)): number {
+  let squares = 0;
+  let cases = 0;
+  for (let u = 0; u < units.sums.length; u++) {
+    const residual = units.sums[u]! - mean * units.sizes[u]!;
+    squares += residual * residual;
+    cases += units.sizes[u]!;
+  }
+  return Math.sqrt(squares) / cases;
+}
+
 /** Units with the same (sum, size), counted once: what the interval methods iterate over. */
 export interface UnitGroup {
   sum: number;

@@ -65,7 +65,7 @@ export class EvalExecution {
       this.selected.add(planned.index);
     }
     const loaded = this.loaded;
-    const sources = this.sourcesFor(samples);
+    const sources = this.sourcesForSelected();
     const requests = new PreparedRequests();
     this.finished = runOrdered(samples, {
       concurrency: loaded.concurrency,
@@ -107,11 +107,10 @@ export class EvalExecution {
    * Golden results for chaos samples. A golden sample that is not selected (`-t`, a shard) will
    * never run, so its chaos variants are scored without it rather than waiting for it.
    */
-  private sourcesFor(selected: PlannedSample[]): SourceResults {
+  private sourcesForSelected(): SourceResults {
     const sources = new SourceResults(this.loaded.chaosSources);
-    const running = new Set(selected.map((planned) => planned.index));
     for (const planned of planSamples(this.loaded.plan)) {
-      if (!planned.case.chaos && !running.has(planned.index)) sources.resolve(planned, undefined);
+      if (!planned.case.chaos && !this.selected.has(planned.index)) sources.resolve(planned, undefined);
     }
     return sources;
   }

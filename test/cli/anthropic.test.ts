@@ -6,7 +6,7 @@ import { readMeta } from '../../src/records/runDir.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
 import { spawn } from 'node:child_process';
 import { CLI, linkPromptgold, runCli, waitFor, type CliResult } from '../helpers/cli.js';
-import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 // A recognizable key, assembled at run time so no key-shaped string is committed.
 const KEY = ['sk', 'ant', 'test-RECOGNIZABLE-7f3a9c2e1b-promptgold-secret'].join('-');
@@ -18,23 +18,10 @@ afterEach(async () => {
   await project?.cleanup();
 });
 
-const SUITE = `import { defineSuite, contains } from 'promptgold';
-export default defineSuite({
-  name: 'live',
-  prompt: './prompts',
-  models: ['claude-haiku-4-5'],
-  dataset: './data.jsonl',
-  recordings: './recordings/live.jsonl',
-  scorers: [contains({ values: ['word'], mode: 'all' })],
-  repeats: 2,
-  concurrency: 4,
-});
-`;
-
 async function liveProject(cases = 6, options: Parameters<typeof startFakeAnthropic>[0] = {}, anthropicConfig: Record<string, unknown> = {}) {
   fake = await startFakeAnthropic({ respond: (body) => ({ text: `you said ${JSON.stringify(body.messages).slice(0, 40)} word` }), ...options });
   project = await tempProject({
-    'suites/live.eval.ts': SUITE,
+    'suites/live.eval.ts': LIVE_SUITE,
     'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
     'suites/data.jsonl': wordCases(cases),
     'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 200, ...anthropicConfig } }),

@@ -9,7 +9,7 @@ import { readRecord } from '../../src/records/reader.js';
 import type { SampleRecord } from '../../src/records/types.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
 import { linkPromptgold, runCli, type CliResult } from '../helpers/cli.js';
-import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 const KEY = ['sk', 'ant', 'test-retry-0123456789abcdef'].join('-');
 
@@ -20,23 +20,10 @@ afterEach(async () => {
   await project?.cleanup();
 });
 
-const SUITE = `import { defineSuite, contains } from 'promptgold';
-export default defineSuite({
-  name: 'live',
-  prompt: './prompts',
-  models: ['claude-haiku-4-5'],
-  dataset: './data.jsonl',
-  recordings: './recordings/live.jsonl',
-  scorers: [contains({ values: ['word'], mode: 'all' })],
-  repeats: 2,
-  concurrency: 4,
-});
-`;
-
 async function liveProject(cases: number, options: Parameters<typeof startFakeAnthropic>[0] = {}) {
   fake = await startFakeAnthropic({ respond: (body) => ({ text: `you said ${JSON.stringify(body.messages).slice(0, 40)} word` }), ...options });
   project = await tempProject({
-    'suites/live.eval.ts': SUITE,
+    'suites/live.eval.ts': LIVE_SUITE,
     'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
     'suites/data.jsonl': wordCases(cases),
     'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 100, maxRetries: 0 } }),

@@ -38,6 +38,20 @@ variables:
 Say {{word}}.
 `;
 
+/** A suite on the live Anthropic provider (point it at the fake), with recordings, 2 repeats, concurrency 4. */
+export const LIVE_SUITE = `import { defineSuite, contains } from 'promptgold';
+export default defineSuite({
+  name: 'live',
+  prompt: './prompts',
+  models: ['claude-haiku-4-5'],
+  dataset: './data.jsonl',
+  recordings: './recordings/live.jsonl',
+  scorers: [contains({ values: ['word'], mode: 'all' })],
+  repeats: 2,
+  concurrency: 4,
+});
+`;
+
 export const ECHO_PROMPT_V2 = ECHO_PROMPT.replace('version: v1', 'version: v2').replace('Say {{word}}.', 'Please say {{word}}.');
 
 export function wordCases(count: number, extra: (i: number) => Record<string, unknown> = () => ({})): string {

@@ -199,7 +199,7 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
     throw new InputError(`the run folder has no meta.json, which holds the flags that shaped its plan`, { file: shown }, 'restore meta.json from a copy, or start a new run');
   }
   const redoErrors = flags.retryErrors !== undefined || meta.retryingErrors === true;
-  const { suiteFile, suite: suiteName } = await readRecordHeader(recordFile);
+  const { suiteFile, suite: suiteName, planned } = await readRecordHeader(recordFile);
   if (meta.status === 'complete' && !redoErrors) {
     throw new InputError('this run is already complete', { file: shown }, 'start a new run instead, or redo its errored samples with --retry-errors');
   }
@@ -207,7 +207,7 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
   const suite = suites.find((s) => s.name === suiteName);
   if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
   const overrides = (meta.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
-  if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, { redoErrors: true })).size === (await readRecordHeader(recordFile)).planned) {
+  if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, { redoErrors: true })).size === planned) {
     process.stdout.write(`no sample ended in an error in ${shown}: nothing to retry\n`);
     return [];
   }

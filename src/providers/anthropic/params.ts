@@ -5,6 +5,7 @@
  * own structured-output helper, which rewrites it into the subset the API accepts (constraints it
  * cannot enforce become descriptions); the answer is then checked against the original schema.
  */
+import { hasSystem } from '../content.js';
 import type { ModelInfo } from '../pricing.js';
 import type { CacheControl, ChatMessage, ContentBlock, DocumentBlock, GenerationRequest, ImageBlock, TextBlock, ToolChoice, ToolDefinition } from '../types.js';
 import type { OutputFormatBuilder } from './client.js';
@@ -47,7 +48,7 @@ export function buildMessageParams(request: GenerationRequest, info?: ModelInfo,
     max_tokens: request.maxTokens,
     messages: request.messages.map(apiMessage),
   };
-  if (request.system !== undefined && request.system.length > 0) {
+  if (hasSystem(request.system)) {
     body.system = typeof request.system === 'string' ? request.system : request.system.map(apiTextBlock);
   }
   if (request.stopSequences?.length) body.stop_sequences = request.stopSequences;

@@ -331,11 +331,12 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     const key = handle.attempts.begin({ family, lane, maxRetryWaitMs });
     context.deadline?.start(sampleBudgetMs(request.maxTokens, stream, options));
     const started = performance.now();
+    let generation: Generation;
     try {
       const { message, requestId, firstContentAt } = await send(handle, body, key, stream, signal);
       const latencyMs = performance.now() - started;
       const attempts = handle.attempts.end(key);
-      const generation: Generation = {
+      generation = {
         ...generationFromMessage(message, facts.info, { pricesAsOf: options.models.pricesAsOf }),
         latencyMs,
         attempts,
@@ -358,10 +359,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       }
       limiter?.onSuccess(lane);
       streak.reset();
-      checkStructuredOutput(request.outputSchema, generation);
-      return generation;
     } catch (error) {
-      if (error instanceof ProviderError && error.kind === 'bad_output') throw error;
       const attempts = handle.attempts.end(key);
       if (isAbort(error, signal)) throw signal.reason ?? error;
       const classified = classifyAnthropicError(error, { model: request.model, attempts, secrets, maxRetryWaitMs });
@@ -372,6 +370,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     } finally {
       permit?.release();
     }
+    // The API answered: an answer that breaks the requested schema is the sample's outcome, not a
+    // failed request.
+    checkStructuredOutput(request.outputSchema, generation);
+    return generation;
   }
 
   return { id: 'anthropic', generate };

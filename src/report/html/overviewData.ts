@@ -7,6 +7,7 @@ import type { DigestGroup, FailureDigest } from '../../records/digest.js';
 import type { RobustnessRow } from '../../records/types.js';
 import { caseLabel } from '../digest.js';
 import type { DigestGroupView, DigestView, OperatorView } from './types.js';
+import { clipText, oneLine } from '../../text.js';
 
 /** Groups of each list the page shows; the rest are counted. */
 const DIGEST_GROUPS = 8;
@@ -29,11 +30,10 @@ export function digestView(digest: FailureDigest, repeats: number): DigestView |
 }
 
 function groupView(group: DigestGroup, repeats: number): DigestGroupView {
-  const line = group.example.replace(/\s+/g, ' ').trim();
   return {
     source: group.source,
     count: group.count,
-    example: line.length > EXAMPLE_CHARS ? `${line.slice(0, EXAMPLE_CHARS - 1)}…` : line,
+    example: clipText(oneLine(group.example), EXAMPLE_CHARS),
     cases: group.cases.map((c) => caseLabel(c, repeats)),
     more: group.count > group.cases.length,
   };

@@ -5,9 +5,9 @@
  * side, as in the run summary.
  */
 import type { CaseSamples } from './collectRun.js';
-import { BUDGET_SKIP, isNotScoredKind } from '../../records/errorKinds.js';
+import { isScored } from '../../records/summary.js';
 import { caseKey, round3 } from './collectRun.js';
-import type { RepeatView, RobustnessRow } from './types.js';
+import type { RobustnessRow } from './types.js';
 
 interface OperatorTally {
   samples: number;
@@ -31,7 +31,7 @@ export function robustnessRows(
         entry = { cell, operator, group, tally: { samples: 0, passed: 0, sources: new Set() } };
         tallies.set(key, entry);
       }
-      const scored = group.repeats.filter(isScoredRepeat);
+      const scored = group.repeats.filter((repeat) => isScored({ error: repeat.err }));
       entry.tally.samples += scored.length;
       entry.tally.passed += scored.filter((repeat) => repeat.pass).length;
       entry.tally.sources.add(group.chaos.source);
@@ -44,7 +44,7 @@ export function robustnessRows(
     for (const source of [...tally.sources].sort()) {
       const golden = lookup.get(caseKey(group.version, group.model, source));
       if (!golden) continue;
-      const scored = golden.repeats.filter(isScoredRepeat);
+      const scored = golden.repeats.filter((repeat) => isScored({ error: repeat.err }));
       sourceSamples += scored.length;
       sourcePassed += scored.filter((repeat) => repeat.pass).length;
     }
@@ -58,8 +58,4 @@ export function robustnessRows(
     });
   }
   return rows.sort((a, b) => a.cell - b.cell || a.operator.localeCompare(b.operator));
-}
-
-function isScoredRepeat(repeat: RepeatView): boolean {
-  return !repeat.err || (!isNotScoredKind(repeat.err.kind) && repeat.err.kind !== BUDGET_SKIP);
 }

@@ -324,14 +324,7 @@ export type PageData = Omit<ReportData, 'cases' | 'prompts' | 'strings'> & {
 };
 
 /** A case as the case list shows and filters it (`CaseRow` without outputs, scores and prompts). */
-export interface CaseListRow {
-  id: string;
-  pair: number | null;
-  tags: string[];
-  status: RowStatus;
-  flags: number;
-  delta: number | null;
-  chaos?: { operators: string[]; source: string };
+export interface CaseListRow extends Pick<CaseRow, 'id' | 'pair' | 'tags' | 'status' | 'flags' | 'delta' | 'chaos'> {
   baseline?: SideSummary;
   candidate?: SideSummary;
 }

@@ -46,9 +46,7 @@ export function pval(p: Maybe): string {
   return p === null || p === undefined ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
-export function truncateLabel(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+export { clipText as truncateLabel } from '../../../text.js';
 
 /** Distinct values in first-seen order. */
 export function unique<T>(values: readonly T[]): T[] {
