@@ -18,6 +18,7 @@ import {
   renderData,
   splitAtAttachments,
   textOutsideTurns,
+  withoutAttachmentMarkers,
   type RenderState,
   type RenderedTurn,
 } from './turns.js';
@@ -209,7 +210,7 @@ function attachmentInSystem(caseId: string, file: string, part: CompiledPart): I
 
 /** The turns a conversation body rendered, as messages; text outside the turns is an error. */
 function turnMessages(bodyText: string, state: RenderState, body: CompiledPart): ChatMessage[] {
-  const outside = bodyText.replace(new RegExp(`\\u0000pg:${state.nonce}:\\d+\\u0000`, 'g'), '').trim();
+  const outside = withoutAttachmentMarkers(bodyText, state.nonce).trim();
   if (outside !== '') {
     throw new InputError(
       `text outside a turn for case ${state.caseId}: "${outside.length > 40 ? `${outside.slice(0, 40)}…` : outside}"`,

@@ -231,3 +231,11 @@ export function splitAtAttachments(text: string, nonce: string): Piece[] {
 export function hasAttachmentMarker(text: string, nonce: string): boolean {
   return text.includes(`\u0000pg:${nonce}:`);
 }
+
+/** The text with its attachment markers taken out (the text pieces of splitAtAttachments, joined). */
+export function withoutAttachmentMarkers(text: string, nonce: string): string {
+  if (!hasAttachmentMarker(text, nonce)) return text;
+  return splitAtAttachments(text, nonce)
+    .map((piece) => ('text' in piece ? piece.text : ''))
+    .join('');
+}

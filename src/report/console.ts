@@ -50,8 +50,6 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
       ...stops.map((field) => stopRate(cell.stops, field, cell.scored)),
     ];
   });
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   const threshold = summary.threshold === null ? '' : `, threshold ${percent(summary.threshold)}`;
   const chaos = summary.cells.reduce((n, c) => n + (c.chaos?.samples ?? 0), 0);
   const golden = summary.totals.samples - chaos;
@@ -62,9 +60,7 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
   const judge = summary.totals.judgeCostUsd ? ` + ${usd(summary.totals.judgeCostUsd)} judge` : '';
   const table = [
     `${suite}: ${counted}, ${summary.totals.passed} of ${scored} passed, ${summary.totals.errors} errors${notScored}${cost}${judge}${threshold}`,
-    line(header),
-    line(widths.map((w) => '─'.repeat(w))),
-    ...rows.map(line),
+    ...tableLines(header, rows),
   ];
   const refusing = summary.cells.filter((cell) => cell.stops?.refusals);
   if (refusing.length) table.push(`refusals by category: ${refusing.map((cell) => `${cell.version} × ${cell.model}: ${refusalCategoriesText(cell.stops)}`).join('; ')}`);
@@ -85,9 +81,7 @@ export function formatRobustnessTable(summary: RecordSummary): string | undefine
       signedPoints(row.drop),
     ]);
   const header = ['chaos operator', 'samples', 'pass rate', 'source pass rate', 'change'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
-  return ['robustness (chaos samples against their source cases):', line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+  return ['robustness (chaos samples against their source cases):', ...tableLines(header, rows)].join('\n');
 }
 
 /**
@@ -106,9 +100,14 @@ export function formatFieldAccuracyTable(summary: RecordSummary): string | undef
       return counts && counts.total ? `${percent(counts.right / counts.total)} (${counts.right}/${counts.total})` : '—';
     }),
   ]);
+  return ['field accuracy (how often each field was right):', ...tableLines(header, rows)].join('\n');
+}
+
+/** A header, a rule under it and the rows, each column padded to its widest cell. */
+function tableLines(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((text, column) => text.padEnd(widths[column]!)).join('  ').trimEnd();
-  return ['field accuracy (how often each field was right):', line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)];
 }
 
 /** Which tools each cell's answers called (shown only when some answer called a tool). */

@@ -8,8 +8,7 @@
  * An answer that is not JSON gets every field wrong (it is a failure, and the field counts show
  * it); an expected object that is missing or lacks a listed field is an error of the case.
  */
-import { InputError } from '../errors.js';
-import { compareFields, compileFieldSpecs, describeWrongFields, fieldPaths, rightOfTotal } from './field-match.js';
+import { compareFields, compileFieldSpecs, describeWrongFields, everyFieldWrong, fieldShareThreshold, rightOfTotal } from './field-match.js';
 import type { FieldMatcher, FieldSpec } from './field-match.js';
 import { fieldDetails } from './field-results.js';
 import { fixed2 } from './text.js';
@@ -30,10 +29,7 @@ export interface ExtractionOptions extends FieldOption, ExpectedOptions {
 }
 
 export function extraction(options: ExtractionOptions = {}): Scorer {
-  const threshold = options.threshold ?? 1;
-  if (!(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) {
-    throw new InputError(`threshold must be between 0 and 1, got ${String(threshold)}`, { field: 'threshold' });
-  }
+  const threshold = fieldShareThreshold(options.threshold);
   const specs: FieldSpec[] | undefined = options.fields === undefined ? undefined : compileFieldSpecs(options.fields, { field: 'fields' });
   const name = options.name ?? defaultName('extraction', options.field);
   const actualSide = jsonOutputReader(options.field);
@@ -47,16 +43,7 @@ export function extraction(options: ExtractionOptions = {}): Scorer {
       const actual = actualSide.read(sample);
       if (!actual.ok) {
         // Nothing to compare: every field the case expects is wrong, and counted as such.
-        const paths = fieldPaths(expected.value, specs, expectedSide.label);
-        if ('error' in paths) return { name, score: 0, pass: false, reason: paths.error, error: paths.error };
-        const results = paths.paths.map((path) => ({ path, result: { pass: false, score: 0, reason: actual.reason } }));
-        return {
-          name,
-          score: 0,
-          pass: false,
-          reason: `${actual.reason}: ${rightOfTotal(0, results.length)}`,
-          details: { fields: fieldDetails(results), right: 0, total: results.length },
-        };
+        return everyFieldWrong(name, expected.value, specs, expectedSide.label, actual.reason);
       }
 
       const comparison = compareFields(actual.value, expected.value, specs, expectedSide.label);

@@ -17,6 +17,8 @@ import { getAtPath, labelPath, parsePath } from './paths.js';
 import { similarityFunctions, textNormalizer } from './similarity.js';
 import type { SimilarityMethod } from './similarity.js';
 import { asText, fixed2, fixedAgainst, quote } from './text.js';
+import { fieldDetails } from './field-results.js';
+import type { Score } from './types.js';
 
 /**
  * How one field is compared:
@@ -211,4 +213,38 @@ export function describeWrongFields(results: FieldComparison['results']): string
 /** `2 of 4 fields right (0.50)`. */
 export function rightOfTotal(right: number, total: number): string {
   return `${right} of ${total} field${total === 1 ? '' : 's'} right (${fixed2(total ? right / total : 0)})`;
+}
+
+/** A scorer's `threshold` option: the share of the fields that must be right, checked (default 1: all). */
+export function fieldShareThreshold(value: number | undefined): number {
+  const threshold = value ?? 1;
+  if (!(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) {
+    throw new InputError(`threshold must be between 0 and 1, got ${String(threshold)}`, { field: 'threshold' });
+  }
+  return threshold;
+}
+
+/**
+ * The score when there is nothing to compare (no readable output, the tool never called): every
+ * field the case expects counts as wrong, for `why`; the reason is `why` and the count, after
+ * `reasonHead` when given.
+ */
+export function everyFieldWrong(
+  name: string,
+  expected: unknown,
+  specs: readonly FieldSpec[] | undefined,
+  expectedLabel: string,
+  why: string,
+  options: { reasonHead?: string; prefix?: string } = {},
+): Score {
+  const paths = fieldPaths(expected, specs, expectedLabel);
+  if ('error' in paths) return { name, score: 0, pass: false, reason: paths.error, error: paths.error };
+  const results = paths.paths.map((path) => ({ path, result: { pass: false, score: 0, reason: why } }));
+  return {
+    name,
+    score: 0,
+    pass: false,
+    reason: `${options.reasonHead ?? why}: ${rightOfTotal(0, results.length)}`,
+    details: { fields: fieldDetails(results, options.prefix), right: 0, total: results.length },
+  };
 }

@@ -11,7 +11,7 @@
 import { InputError } from '../errors.js';
 import type { ErrorLocation } from '../errors.js';
 import type { ToolCall } from '../providers/types.js';
-import { compareFields, compileFieldSpecs, describeWrongFields, fieldPaths, rightOfTotal } from './field-match.js';
+import { compareFields, compileFieldSpecs, describeWrongFields, everyFieldWrong, fieldShareThreshold, rightOfTotal } from './field-match.js';
 import type { FieldComparison, FieldMatcher, FieldSpec } from './field-match.js';
 import { fieldDetails } from './field-results.js';
 import { compileJsonSchema, describeAjvErrors } from './json-schema.js';
@@ -262,10 +262,7 @@ function toolInputSchema(options: ToolInputSchemaOptions): Scorer {
 }
 
 function toolInputExpected(options: ToolInputExpectedOptions): Scorer {
-  const threshold = options.threshold ?? 1;
-  if (!(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) {
-    throw new InputError(`threshold must be between 0 and 1, got ${String(threshold)}`, { field: 'threshold' });
-  }
+  const threshold = fieldShareThreshold(options.threshold);
   const specs: FieldSpec[] | undefined = options.fields === undefined ? undefined : compileFieldSpecs(options.fields, { field: 'fields' });
   const tool = options.tool;
   const name = options.name ?? `toolInput(${tool})`;
@@ -281,17 +278,8 @@ function toolInputExpected(options: ToolInputExpectedOptions): Scorer {
       if (!read.ok) return unreadableScore(name, read);
       const calls = callsTo(read.calls, tool);
       if (calls.length === 0) {
-        const paths = fieldPaths(expected.value, specs, expectedSide.label);
-        if ('error' in paths) return { name, score: 0, pass: false, reason: paths.error, error: paths.error };
         const notCalled = `${tool} was not called`;
-        const results = paths.paths.map((path) => ({ path, result: { pass: false, score: 0, reason: notCalled } }));
-        return {
-          name,
-          score: 0,
-          pass: false,
-          reason: `${notCalled} (${describeCalls(read.calls)}): ${rightOfTotal(0, results.length)}`,
-          details: { fields: fieldDetails(results, prefix), right: 0, total: results.length },
-        };
+        return everyFieldWrong(name, expected.value, specs, expectedSide.label, notCalled, { reasonHead: `${notCalled} (${describeCalls(read.calls)})`, prefix });
       }
 
       let best: FieldComparison | undefined;

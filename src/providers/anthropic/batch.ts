@@ -9,7 +9,7 @@ import { abortableSleep } from '../pacing.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
 import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
-import { buildMessageParams } from './params.js';
+import { buildMessageParams, droppedParamsOf } from './params.js';
 import { generationFromMessage, type ApiMessage } from './response.js';
 import { checkStructuredOutput } from './structured.js';
 
@@ -230,7 +230,7 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       attempts: 1,
     };
     if (request) {
-      const { droppedParams } = buildMessageParams(request, info);
+      const droppedParams = droppedParamsOf(request, info);
       if (droppedParams.length > 0) generation.droppedParams = droppedParams;
       try {
         checkStructuredOutput(request.outputSchema, generation);

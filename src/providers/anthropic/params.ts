@@ -55,8 +55,21 @@ export function buildMessageParams(request: GenerationRequest, info?: ModelInfo,
   if (request.tools?.length) body.tools = request.tools.map(apiTool);
   if (request.toolChoice) body.tool_choice = apiToolChoice(request.toolChoice);
 
-  const droppedParams: string[] = [];
   const outputConfig: Record<string, unknown> = {};
+  const droppedParams = placeParams(request, info, body, outputConfig);
+  if (request.outputSchema) outputConfig.format = outputFormat(request.outputSchema);
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
+  return { body, droppedParams };
+}
+
+/** The parameters the model would not take (sorted), without building the request body (a batch result's record). */
+export function droppedParamsOf(request: GenerationRequest, info?: ModelInfo): string[] {
+  return placeParams(request, info, {}, {});
+}
+
+/** Puts the request's extra parameters where the API expects them; returns those the model would not take, sorted. */
+function placeParams(request: GenerationRequest, info: ModelInfo | undefined, body: Record<string, unknown>, outputConfig: Record<string, unknown>): string[] {
+  const droppedParams: string[] = [];
   const sampling = acceptsSamplingParams(request.model, info);
   for (const [name, value] of Object.entries(request.params ?? {})) {
     if (value === undefined || EXPRESSED_ELSEWHERE.has(name)) continue;
@@ -68,9 +81,7 @@ export function buildMessageParams(request: GenerationRequest, info?: ModelInfo,
     } else if ((PASS_THROUGH as readonly string[]).includes(name)) body[name] = value;
     else droppedParams.push(name);
   }
-  if (request.outputSchema) outputConfig.format = outputFormat(request.outputSchema);
-  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
-  return { body, droppedParams: droppedParams.sort() };
+  return droppedParams.sort();
 }
 
 type ApiBlock = Record<string, unknown>;

@@ -5,7 +5,7 @@
  * parsing a hundred megabytes of outputs first.
  */
 import { Interner } from './interner.js';
-import { scoreTuples, type CaseDetail, type CaseListRow, type CaseRow, type DetailChunk, type PageData, type PromptText, type PromptView, type ReportData, type ScoreTuple, type SideDetail, type SideSummary, type SideView } from './types.js';
+import { scoreTuples, type CaseDetail, type CaseListRow, type CaseRow, type DetailChunk, type PageData, type PromptText, type PromptView, type ReportData, type SideDetail, type SideSummary, type SideView } from './types.js';
 
 /** Cases per detail chunk: small enough to read in a few milliseconds, few enough chunks to stay cheap. */
 export const DETAIL_CHUNK = 1000;
@@ -48,10 +48,7 @@ export function detailChunkOf(data: ReportData, start: number, end: number): Det
     p: promptRef(side.p),
     repeats: side.repeats.map((repeat) => {
       const { p, s: _flat, se: _errors, ...rest } = repeat;
-      const scores = scoreTuples(repeat).map((tuple): ScoreTuple => {
-        const [scorer, score, pass, reason, ...error] = tuple;
-        return [scorer, score, pass, local(reason), ...error] as ScoreTuple;
-      });
+      const scores = scoreTuples(repeat, local);
       return p === undefined ? { ...rest, s: scores } : { ...rest, s: scores, p: promptRef(p) };
     }),
   });

@@ -167,10 +167,10 @@ export function addScore(repeat: Pick<RepeatView, 's' | 'se'>, score: ScoreInput
 }
 
 /** A repeat's scores as the page's tuples. */
-export function scoreTuples(repeat: Pick<RepeatView, 's' | 'se'>): ScoreTuple[] {
+export function scoreTuples(repeat: Pick<RepeatView, 's' | 'se'>, reasonIndex: (reason: number) => number = (reason) => reason): ScoreTuple[] {
   const tuples: ScoreTuple[] = [];
   for (let at = 0; at < repeat.s.length; at += 4) {
-    const tuple: [number, number, 0 | 1, number] = [repeat.s[at]!, repeat.s[at + 1]!, repeat.s[at + 2] ? 1 : 0, repeat.s[at + 3]!];
+    const tuple: [number, number, 0 | 1, number] = [repeat.s[at]!, repeat.s[at + 1]!, repeat.s[at + 2] ? 1 : 0, reasonIndex(repeat.s[at + 3]!)];
     const error = repeat.se?.[at / 4];
     tuples.push(error === undefined ? tuple : [...tuple, error]);
   }
