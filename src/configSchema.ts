@@ -2,7 +2,7 @@
  * The shape of `promptgold.config.*`, checked when a config file is loaded. Apart from config.ts so
  * that commands run without a config file (a plain `compare`) never load the schema library.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const limitsShape = z
   .object({

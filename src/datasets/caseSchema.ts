@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckSpec, GoldenCase } from './types.js';
 import { caseIdFromVars } from './caseId.js';
 import { reservedSegment } from '../reservedKeys.js';

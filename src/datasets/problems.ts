@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError, formatLocated } from '../errors.js';
 
 /** One thing wrong with a user's input file, located as precisely as we can. */

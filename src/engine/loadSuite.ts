@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
@@ -77,7 +77,7 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
  */
 export const DEFAULT_SCORER_TIMEOUT_MS = 600_000;
 
-/** Import a suite file (TypeScript loaded at run time through tsx) and return the suites it exports. */
+/** Import a suite file (TypeScript bundled at run time, see importTypeScript) and return the suites it exports. */
 export async function importSuites(file: string): Promise<Suite[]> {
   const absolute = resolve(file);
   file = displayPath(absolute);

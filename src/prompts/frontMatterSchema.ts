@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECLARED_TYPE_PATTERN } from './variableTypes.js';
 
 const VARIABLE_NAME = /^[A-Za-z_$][\w$]*\??$/;

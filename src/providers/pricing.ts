@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../packageRoot.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../errors.js';
 import type { TokenUsage } from './types.js';
 import { totalInputTokens } from './tokens.js';

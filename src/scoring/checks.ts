@@ -7,7 +7,7 @@
  * Each spec is validated strictly (an unknown option is a typo, not something to ignore) and
  * turned into the same scorer the TypeScript API builds. Errors name `file:line: checks[1].threshold`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckSpec } from '../datasets/types.js';
 import { InputError } from '../errors.js';
 import { RESERVED_KEY_HINT, reservedInPath } from '../reservedKeys.js';

@@ -3,7 +3,7 @@
  * extraction as `jsonSchema` and issue paths written the same way (`/items/0/name: …`).
  * Uses the synchronous parse: schemas with async refinements are not supported here.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Scorer } from './types.js';
 import { defaultName, jsonOutputReader, unreadableScore } from './value-source.js';
 import type { FieldOption } from './value-source.js';

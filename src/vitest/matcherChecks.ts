@@ -3,7 +3,7 @@
  * both messages (for `expect(x).toY()` and `expect(x).not.toY()`), plus the values to diff.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError } from '../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../providers/types.js';
 import { extractJson } from '../scoring/extract-json.js';

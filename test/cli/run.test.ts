@@ -171,9 +171,12 @@ describe('promptgold init', () => {
     expect(again.stderr).toMatch(/--force/);
     expect(await readFile(project.path('promptgold.config.json'), 'utf8')).toMatch(/"outDir"/);
     expect(await readFile(project.path('.gitignore'), 'utf8')).toBe('# promptgold\n.promptgold/\nreports/runs/\n');
-    // Suite bundles go to the ignored .promptgold/tmp/, never beside the suite, and are gone after the run.
+    // The suite's bundle is kept in the ignored .promptgold/bundles/, never beside the suite.
     expect(await readdir(project.path('suites/capitals'))).toEqual(['capitals.eval.ts', 'prompts', 'recordings']);
-    expect(await readdir(project.path('.promptgold/tmp'))).toEqual([]);
+    expect((await readdir(project.path('.promptgold/bundles'))).map((name) => name.replace(/\.[0-9a-f]{16}/g, '.<hash>')).sort()).toEqual([
+      'capitals.eval.ts.<hash>.<hash>.mjs',
+      'capitals.eval.ts.<hash>.json',
+    ]);
   });
 
   it('adds to an existing .gitignore once', async () => {

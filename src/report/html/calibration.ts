@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { calibrationPath } from '../../judge/calibration/store.js';
 import type { CalibrationReport, Label } from '../../judge/calibration/types.js';
 import { isRunFolderRecord } from '../../records/runDir.js';
