@@ -9,9 +9,9 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import formatsModule from 'ajv-formats';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
+import { configuredAjv, withBuiltDraft07Meta } from './json-schema-meta.js';
 import type { ErrorLocation } from '../errors.js';
 import { linearRegExpEngine, UnsupportedPatternError } from './linearRegex.js';
 import { quote } from './text.js';
@@ -28,13 +28,7 @@ export interface JsonSchemaOptions extends FieldOption {
   source?: ErrorLocation;
 }
 
-/** Annotation keywords in common use beyond those ajv already knows (title, examples …). */
-const EXTRA_ANNOTATIONS = ['example', 'markdownDescription', 'deprecationMessage'];
 const ERRORS_SHOWN = 3;
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives as `module.exports`, which
-// also carries itself as `.default`.
-const addFormats = formatsModule.default;
 
 type Dialect = 'draft-07' | '2019-09' | '2020-12';
 const ajvByDialect = new Map<Dialect, Ajv>();
@@ -43,10 +37,8 @@ function ajvFor(dialect: Dialect): Ajv {
   let ajv = ajvByDialect.get(dialect);
   if (!ajv) {
     // `pattern` and `patternProperties` run on the linear-time engine, like every user regex.
-    const options = { strict: true, allErrors: true, allowUnionTypes: true, code: { regExp: linearRegExpEngine } };
-    ajv = dialect === '2020-12' ? new Ajv2020(options) : dialect === '2019-09' ? new Ajv2019(options) : new Ajv(options);
-    addFormats(ajv);
-    ajv.addVocabulary(EXTRA_ANNOTATIONS);
+    const options = { code: { regExp: linearRegExpEngine } };
+    ajv = dialect === '2020-12' ? configuredAjv(Ajv2020, options) : dialect === '2019-09' ? configuredAjv(Ajv2019, options) : withBuiltDraft07Meta(configuredAjv(Ajv, options));
     ajvByDialect.set(dialect, ajv);
   }
   return ajv;
