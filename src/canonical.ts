@@ -1,5 +1,8 @@
 /** Canonical serialization and hashing: the basis of cache keys, replay keys and byte-equal records. */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/** One-shot hashing (Node ≥ 20.12): ~4× faster than a Hash object on the short texts of the hot path. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
 
 /**
  * Key-sorted JSON; `undefined` members are dropped, as JSON.stringify does. The output is exactly
@@ -14,7 +17,7 @@ export function stableStringify(value: unknown): string {
 }
 
 export function sha256Hex(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 function stringify(node: unknown, path: object[]): string | undefined {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sha256Hex } from '../canonical.js';
 import { readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { extname } from 'node:path';
@@ -47,7 +48,7 @@ export async function openDataset(path: string): Promise<DatasetSource> {
   const raws = await reader(bytes.toString('utf8').replace(/^\uFEFF/, ''), problems);
   const cases = [...validCases(raws, path, problems)];
   problems.throwIfAny(path);
-  return { path, hash: createHash('sha256').update(bytes).digest('hex'), ...caseList(requireCases(cases, path)) };
+  return { path, hash: sha256Hex(bytes), ...caseList(requireCases(cases, path)) };
 }
 
 function requireCases<T extends { length: number } | number>(cases: T, file: string): T {

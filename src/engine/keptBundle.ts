@@ -10,11 +10,11 @@
  * takes in every matching file, and a file added later would not be in the manifest), and one
  * read under a tsconfig that `extends` another (which may live anywhere, even in node_modules).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
+import { sha256Hex as sha256 } from '../canonical.js';
 import { isProcessAlive } from '../processAlive.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -40,10 +40,6 @@ let esbuildVersion: string | undefined;
 function makerOf(file: string): string {
   esbuildVersion ??= (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
   return `kept bundle ${FORMAT}, promptgold ${TOOL_VERSION}, esbuild ${esbuildVersion}: ${file}`;
-}
-
-function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The stem the bundle and manifest of one file share: its name, for people, and its path's hash. */

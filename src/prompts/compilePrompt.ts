@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../canonical.js';
 import Handlebars from 'handlebars';
 import { InputError } from '../errors.js';
 import { displayPath } from '../displayPath.js';
@@ -284,7 +284,7 @@ function withPartialsInHash(template: PromptTemplate, parts: CompiledPart[], par
   const used = [...new Set(parts.flatMap((part) => part.references.partials.map((p) => p.name)))].sort();
   if (used.length === 0) return template;
   const sources = used.map((name) => `${name}\u0000${partials[name] ?? ''}`).join('\u0000');
-  return { ...template, hash: createHash('sha256').update(`${template.hash}\u0000${sources}`).digest('hex') };
+  return { ...template, hash: sha256Hex(`${template.hash}\u0000${sources}`) };
 }
 
 function listOrNone(names: string[]): string {

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { stableStringify } from '../canonical.js';
+import { sha256Hex, stableStringify } from '../canonical.js';
 
 /**
  * Identity of a prompt version's meaning: the parsed front matter (so YAML layout, quoting and
@@ -7,5 +6,5 @@ import { stableStringify } from '../canonical.js';
  */
 export function promptContentHash(frontMatter: unknown, body: string): string {
   const canonical = `${stableStringify(frontMatter)}\n${body.replace(/\r\n?/g, '\n')}`;
-  return createHash('sha256').update(canonical).digest('hex');
+  return sha256Hex(canonical);
 }

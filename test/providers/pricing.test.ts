@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import {
@@ -7,6 +8,7 @@ import {
   familyOf,
   forecastCost,
   loadModelTable,
+  parseModelTable,
   priceOf,
   priceSheetFor,
   unpricedModifiers,
@@ -15,6 +17,11 @@ import { estimateInputTokens } from '../../src/providers/tokens.js';
 
 describe('model table', () => {
   const table = loadModelTable();
+
+  it('ships a table the schema accepts, as it is read (a run takes it without checking it again)', () => {
+    const shipped = JSON.parse(readFileSync(new URL('../../data/models.json', import.meta.url), 'utf8')) as unknown;
+    expect(parseModelTable(shipped, 'data/models.json')).toEqual(shipped);
+  });
 
   it('ships dated prices for every documented model', () => {
     expect(table.pricesAsOf).toBe('2026-11-01');
