@@ -24,6 +24,19 @@ const documentReaders: Record<string, Reader> = {
 
 const FORMATS = ['.jsonl', ...Object.keys(documentReaders)];
 
+/**
+ * A JSONL dataset up to this size is held after its first read, like a whole document: a run walks
+ * its cases twice more (the check before the first request, then the run), and reading and
+ * validating them again cost more than holding them (~5 MB of memory per MB of file). Above it,
+ * every walk reads the file again, so no dataset's size decides the memory a run needs.
+ */
+const HOLD_JSONL_BYTES = 4 * 1024 * 1024;
+
+export interface OpenDatasetOptions {
+  /** A JSONL file up to this many bytes is held after its first read (default 4 MB). */
+  holdJsonlBytes?: number;
+}
+
 /** Reads and validates a golden dataset; every problem in the file is reported in one error. */
 export async function loadDataset(path: string): Promise<Dataset> {
   const source = await openDataset(path);
@@ -36,9 +49,9 @@ export async function loadDataset(path: string): Promise<Dataset> {
  * line, each time its cases are walked, so its size never decides the memory a run needs.
  * Every problem in the file is reported in one error.
  */
-export async function openDataset(path: string): Promise<DatasetSource> {
+export async function openDataset(path: string, options: OpenDatasetOptions = {}): Promise<DatasetSource> {
   const extension = extname(path).toLowerCase();
-  if (extension === '.jsonl') return openJsonl(path);
+  if (extension === '.jsonl') return openJsonl(path, options.holdJsonlBytes ?? HOLD_JSONL_BYTES);
   const reader = documentReaders[extension];
   if (!reader) {
     throw new InputError(`unsupported dataset format "${extname(path) || '(no extension)'}"`, { file: path }, `use one of ${FORMATS.join(', ')}`);
@@ -98,20 +111,32 @@ function* jsonlValues(path: string, problems: ProblemList, options: Parameters<t
 }
 
 /**
- * A JSONL dataset: read once in full to validate it, hash it and count its cases; each later walk
- * reads it again. A walk first checks that the file is the one that was validated (same size and
- * modification time) — a dataset edited during a run would otherwise mix two datasets in one record.
+ * A JSONL dataset: read once in full to validate it, hash it and count its cases. A small one keeps
+ * its cases from that read; a larger one is read again by each later walk. Such a walk first checks
+ * that the file is the one that was validated (same size and modification time) — a dataset edited
+ * during a run would otherwise mix two datasets in one record.
  */
-async function openJsonl(path: string): Promise<DatasetSource> {
+async function openJsonl(path: string, holdBytes: number): Promise<DatasetSource> {
   await checkReadable(path);
   const problems = new ProblemList();
   const hash = createHash('sha256');
   let validated: Stats | undefined;
+  let held: GoldenCase[] | undefined;
   let count = 0;
-  const read = jsonlValues(path, problems, { onBytes: (bytes) => hash.update(bytes), onOpen: (stat) => (validated = stat) });
-  for (const iterator = validCases(read, path, problems); !iterator.next().done; ) count++;
+  const read = jsonlValues(path, problems, {
+    onBytes: (bytes) => hash.update(bytes),
+    onOpen: (stat) => {
+      validated = stat;
+      if (stat.size <= holdBytes) held = [];
+    },
+  });
+  for (const golden of validCases(read, path, problems)) {
+    count++;
+    held?.push(golden);
+  }
   problems.throwIfAny(path);
   requireCases(count, path);
+  if (held) return { path, hash: hash.digest('hex'), ...caseList(held) };
   const { size, mtimeMs } = validated!;
   return {
     path,

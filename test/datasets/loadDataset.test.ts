@@ -254,12 +254,15 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Every JSONL file read again on each walk, whatever its size. */
+const STREAMED = { holdJsonlBytes: 0 };
+
 describe('openDataset: a JSONL dataset walked again instead of held', () => {
   it('walks the same cases, in file order, every time, with its count and hash known up front', async () => {
     const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `c${i}`, vars: { text: 'é'.repeat(i % 50), n: i }, tags: i % 2 ? ['odd'] : [] }));
     // Longer than one read chunk, with CRLF endings and a byte-order mark.
     const path = await fixture('walked.jsonl', `\uFEFF${lines.join('\r\n')}\r\n`);
-    const source = await openDataset(path);
+    const source = await openDataset(path, STREAMED);
     const held = await loadDataset(path);
     expect(source.count).toBe(300);
     expect(source.hash).toBe(held.hash);
@@ -270,14 +273,14 @@ describe('openDataset: a JSONL dataset walked again instead of held', () => {
 
   it('stops with an error naming the file when the dataset changes after it was checked', async () => {
     const path = await fixture('changing.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n');
-    const source = await openDataset(path);
+    const source = await openDataset(path, STREAMED);
     await writeFile(path, '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n{"id":"c","vars":{}}\n');
     expect(() => [...source]).toThrowError(/the dataset changed after it was checked/);
   });
 
   it('takes no line appended while a walk is under way, and says the dataset changed when the walk ends', async () => {
     const path = await fixture('appended.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n');
-    const source = await openDataset(path);
+    const source = await openDataset(path, STREAMED);
     const seen: string[] = [];
     expect(() => {
       for (const golden of source) {
@@ -290,11 +293,33 @@ describe('openDataset: a JSONL dataset walked again instead of held', () => {
 
   it('yields the cases a selection keeps, without holding the dataset', async () => {
     const path = await fixture('select.jsonl', Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `c${i}`, vars: { n: i }, tags: i % 5 === 0 ? ['five'] : [] })).join('\n'));
-    const source = await openDataset(path);
+    const source = await openDataset(path, STREAMED);
     const held = await loadDataset(path);
     const selection = { filter: ['five'], sample: 4, seed: 7, limit: 3 };
     const selected = selectFrom(source, selection);
     expect(selected.count).toBe(3);
     expect([...selected]).toEqual(selectCases(held.cases, selection));
+  });
+});
+
+describe('openDataset: a small JSONL dataset held after its first read', () => {
+  it('walks the cases it read then, with the same count, hash and cases as a streamed one, even when the file changes afterwards', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `c${i}`, vars: { n: i } }));
+    const path = await fixture('held.jsonl', `${lines.join('\n')}\n`);
+    const held = await openDataset(path);
+    const streamed = await openDataset(path, STREAMED);
+    expect([held.count, held.hash]).toEqual([streamed.count, streamed.hash]);
+    const cases = [...streamed];
+    await writeFile(path, '{"id":"other","vars":{}}\n');
+    expect([...held]).toEqual(cases);
+    expect([...held]).toEqual(cases);
+    expect(() => [...streamed]).toThrowError(/the dataset changed after it was checked/);
+  });
+
+  it('streams a file above the size it holds', async () => {
+    const path = await fixture('large.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n');
+    const source = await openDataset(path, { holdJsonlBytes: 10 });
+    await writeFile(path, '{"id":"a","vars":{}}\n');
+    expect(() => [...source]).toThrowError(/the dataset changed after it was checked/);
   });
 });
