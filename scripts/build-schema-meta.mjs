@@ -2,7 +2,8 @@
 // code, from the options every run uses) to dist/scoring/, so a run does not compile it at start-up.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DRAFT_07_META_FILE, draft07MetaSource } from '../dist/scoring/json-schema-meta.js';
+import { DRAFT_07_META_FILE } from '../dist/scoring/json-schema-meta.js';
+import { draft07MetaSource } from '../dist/scoring/json-schema-meta-source.js';
 
 const output = fileURLToPath(new URL(`../dist/scoring/${DRAFT_07_META_FILE}`, import.meta.url));
 const source = draft07MetaSource();

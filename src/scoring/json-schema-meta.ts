@@ -2,7 +2,7 @@
  * The draft-07 meta-schema's validator, compiled at build time. ajv checks every schema against
  * its meta-schema before compiling it, and compiling the meta-schema's own validator takes ~50 ms:
  * most of the start-up of a small run whose suite has a `jsonSchema` scorer (issue 17). The build
- * (scripts/build-schema-meta.mjs) writes that validator as ajv's standalone code — the code ajv
+ * (scripts/build-schema-meta.mjs, with json-schema-meta-source.ts) writes that validator as ajv's standalone code — the code ajv
  * would generate at run time, from the same options — to dist/scoring/, and the draft-07 ajv
  * instance checks schemas that name no `$schema` with it, at the same step and with the same
  * message as its own check. From the sources (tests), or without the file, ajv compiles the
@@ -12,14 +12,11 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { Options, ValidateFunction } from 'ajv';
-import { _ } from 'ajv/dist/compile/codegen/index.js';
-import standaloneModule from 'ajv/dist/standalone/index.js';
 import formatsModule from 'ajv-formats';
 import { packagePath, runningFromSource } from '../packageRoot.js';
 
-// Both are CommonJS; under NodeNext the default export arrives as `module.exports`.
+// CommonJS; under NodeNext the default export arrives as `module.exports`.
 const addFormats = formatsModule.default;
-const standaloneCode = standaloneModule.default;
 
 /** Annotation keywords in common use beyond those ajv already knows (title, examples …). */
 const EXTRA_ANNOTATIONS = ['example', 'markdownDescription', 'deprecationMessage'];
@@ -32,14 +29,6 @@ export function configuredAjv<T extends Ajv>(AjvClass: new (options: Options) =>
   addFormats(ajv);
   ajv.addVocabulary(EXTRA_ANNOTATIONS);
   return ajv;
-}
-
-/** The build's step: the draft-07 meta-schema validator as a CommonJS module. */
-export function draft07MetaSource(): string {
-  const ajv = configuredAjv(Ajv, { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
-  const validate = ajv.getSchema('http://json-schema.org/draft-07/schema');
-  if (!validate) throw new Error('ajv has no draft-07 meta-schema');
-  return standaloneCode(ajv, validate);
 }
 
 /**

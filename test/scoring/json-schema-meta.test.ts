@@ -2,7 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { configuredAjv, draft07MetaSource, loadDraft07Meta, withBuiltDraft07Meta } from '../../src/scoring/json-schema-meta.js';
+import { configuredAjv, loadDraft07Meta, withBuiltDraft07Meta } from '../../src/scoring/json-schema-meta.js';
+import { draft07MetaSource } from '../../src/scoring/json-schema-meta-source.js';
 import { packagePath } from '../../src/packageRoot.js';
 
 // The build's step, done here into a folder under node_modules (so the generated module's
