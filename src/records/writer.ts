@@ -15,6 +15,11 @@ import { redactKnownSecrets } from '../secrets.js';
 
 /** Characters gathered before they are written without waiting for the end of the turn. */
 const FLUSH_AT = 64 * 1024;
+/**
+ * Bytes the stream may hold before a write waits for the disk. With the stream's default (16 KB)
+ * every full chunk waited for its own write to finish, and the run sat idle meanwhile.
+ */
+const STREAM_BUFFER = 4 * FLUSH_AT;
 
 export class JsonlWriter {
   private readonly stream: WriteStream;
@@ -26,7 +31,7 @@ export class JsonlWriter {
 
   /** `exclusive`: the file must not exist yet (a fresh run's record); finding it is an error. */
   constructor(readonly file: string, options: { append?: boolean; exclusive?: boolean } = {}) {
-    this.stream = createWriteStream(file, { flags: options.append ? 'a' : options.exclusive ? 'wx' : 'w' });
+    this.stream = createWriteStream(file, { flags: options.append ? 'a' : options.exclusive ? 'wx' : 'w', highWaterMark: STREAM_BUFFER });
     this.stream.on('error', (error: NodeJS.ErrnoException) => {
       this.failure =
         error.code === 'EEXIST'
