@@ -25,16 +25,21 @@ describe('readJsonlObjects', () => {
     ]);
   });
 
-  it('reads lines and multi-byte characters that straddle the 64 KB reads whole', async () => {
-    // '{"i":0,"text":"' is 15 bytes: the 3-byte "€" takes bytes 65,535–65,537, across the first read;
-    // the second line's "\r\n" ends at byte 131,072, across the second.
-    const first = { i: 0, text: `${'x'.repeat(65_535 - 15)}€` };
+  // The reader reads 1 MB at a time and decodes and splits it 64 KB at a time: a boundary of either kind.
+  it.each([
+    ['64 KB pieces', 65_536],
+    ['1 MB reads', 1_048_576],
+  ])('reads lines and multi-byte characters that straddle the %s whole', async (_kind, boundary) => {
+    // '{"i":0,"text":"' is 15 bytes: the 3-byte "€" takes bytes boundary − 1 … boundary + 1, across
+    // the first boundary; the second line's "\r\n" ends at byte 2 × boundary, the second.
+    const first = { i: 0, text: `${'x'.repeat(boundary - 1 - 15)}€` };
     const firstBytes = Buffer.byteLength(JSON.stringify(first)) + 2;
-    const secondTextBytes = 131_072 - firstBytes - '{"i":1,"text":""}\r\n'.length; // odd: one "x", then 2-byte "é"s
+    const secondTextBytes = 2 * boundary - firstBytes - '{"i":1,"text":""}\r\n'.length; // odd: one "x", then 2-byte "é"s
     const second = { i: 1, text: `x${'é'.repeat((secondTextBytes - 1) / 2)}` };
     const values = [first, second, { i: 2, text: 'end' }];
     const text = `${values.map((v) => JSON.stringify(v)).join('\r\n')}\r\n`;
-    expect(Buffer.from(text).subarray(131_070, 131_072).toString()).toBe('\r\n');
+    expect(Buffer.from(text).subarray(boundary - 1, boundary + 2).toString()).toBe('€');
+    expect(Buffer.from(text).subarray(2 * boundary - 2, 2 * boundary).toString()).toBe('\r\n');
     project = await tempProject({ 'big.jsonl': text });
     const read = await collect(readJsonlObjects(project.path('big.jsonl')));
     expect(read.map((r) => r.value)).toEqual(values);

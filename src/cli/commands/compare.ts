@@ -5,7 +5,7 @@
  * --fail-on-inconclusive), 2 bad input.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
@@ -23,6 +23,7 @@ import { formatComparison } from '../../report/compareConsole.js';
 import { formatPairwise } from '../../report/pairwise.js';
 import { renderJUnit } from '../../report/junit.js';
 import { renderMarkdown } from '../../report/markdown.js';
+import { prettyJsonPieces } from '../../report/prettyJson.js';
 import type { VerdictPolicy } from '../../compare/policy.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
 
@@ -171,11 +172,54 @@ export async function writeOutputs(result: ComparisonResult, f: OutputFlags, roo
     await writeFile(path, redactKnownSecrets(text));
     written.push(relative(root, path));
   };
-  if (f.json) await write(f.json, `${JSON.stringify(extras.json ?? result, null, 2)}\n`);
+  if (f.json) {
+    const path = resolve(root, f.json);
+    await mkdir(dirname(path), { recursive: true });
+    await writeJsonFile(path, extras.json ?? result);
+    written.push(relative(root, path));
+  }
   if (f.markdown) await write(f.markdown, renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? ''));
   if (f.junit) await write(f.junit, renderJUnit(result));
   await writeHtml(result, f, root, written, extras.records);
   for (const file of written) process.stdout.write(`wrote ${file}\n`);
+}
+
+/** Bytes gathered before a write of a JSON report. */
+const JSON_WRITE_BYTES = 1024 * 1024;
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, written in pieces (see prettyJsonPieces) through
+ * one reused buffer: the text is never held whole. Each piece is redacted on its own, which
+ * redacts the whole: a string of the JSON is never split between pieces, and between pieces there
+ * is only the layout's punctuation and line breaks, which no key or token contains.
+ */
+async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    const buffer = Buffer.allocUnsafe(JSON_WRITE_BYTES);
+    let used = 0;
+    const add = async (text: string) => {
+      const piece = redactKnownSecrets(text);
+      // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+      if (used + 3 * piece.length > buffer.length) {
+        await writeAll(handle, buffer, used);
+        used = 0;
+      }
+      if (3 * piece.length > buffer.length) {
+        const bytes = Buffer.from(piece);
+        await writeAll(handle, bytes, bytes.length);
+      } else used += buffer.write(piece, used);
+    };
+    for (const piece of prettyJsonPieces(value)) await add(piece);
+    await add('\n');
+    await writeAll(handle, buffer, used);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer, length: number): Promise<void> {
+  for (let offset = 0; offset < length; ) offset += (await handle.write(bytes, offset, length - offset)).bytesWritten;
 }
 
 /**
