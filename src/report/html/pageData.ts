@@ -31,35 +31,38 @@ function sideSummaryOf(side: SideView): SideSummary {
   return summary;
 }
 
-/** The details of cases `start` to `end` (exclusive), with the strings and prompts they use renumbered into the chunk's own tables. */
-export function detailChunkOf(data: ReportData, start: number, end: number): DetailChunk {
-  const strings = new Interner();
+/**
+ * The details of consecutive case rows, with the strings and prompts they use renumbered into the
+ * chunk's own tables. `strings` is the table the rows' reason indexes refer to.
+ */
+export function detailChunkOf(rows: readonly CaseRow[], strings: readonly string[], promptOf: (hash: string) => PromptText | undefined): DetailChunk {
+  const local = new Interner();
   const promptHashes = new Interner();
   const prompts: PromptView[] = [];
-  const local = (index: number): number => strings.index(data.strings[index]!);
+  const reason = (index: number): number => local.index(strings[index]!);
   const promptRef = (hash: string): number | string => {
-    const prompt = Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined;
+    const prompt = promptOf(hash);
     if (!prompt) return hash;
     const index = promptHashes.index(hash);
-    if (index === prompts.length) prompts.push(promptView(prompt, strings));
+    if (index === prompts.length) prompts.push(promptView(prompt, local));
     return index;
   };
   const sideDetail = (side: SideView): SideDetail => ({
     p: promptRef(side.p),
     repeats: side.repeats.map((repeat) => {
       const { p, s: _flat, se: _errors, ...rest } = repeat;
-      const scores = scoreTuples(repeat, local);
+      const scores = scoreTuples(repeat, reason);
       return p === undefined ? { ...rest, s: scores } : { ...rest, s: scores, p: promptRef(p) };
     }),
   });
-  const cases = data.cases.slice(start, end).map((row): CaseDetail => {
+  const cases = rows.map((row): CaseDetail => {
     const detail: CaseDetail = {};
     if (row.expected !== undefined) detail.expected = row.expected;
     if (row.baseline) detail.baseline = sideDetail(row.baseline);
     if (row.candidate) detail.candidate = sideDetail(row.candidate);
     return detail;
   });
-  return { strings: strings.values, prompts, cases };
+  return { strings: local.values, prompts, cases };
 }
 
 /** A prompt with its lines as indexes into the chunk's strings. */

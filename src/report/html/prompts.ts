@@ -18,7 +18,7 @@ export async function collectPrompts(file: string, wanted: Set<string>, into: Re
   }
 }
 
-function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptText {
+export function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptText {
   if (line.user === undefined || (line.system !== undefined && typeof line.system !== 'string')) return conversationView(line, options);
   const user = showText(line.user, options.limit);
   const view: PromptText = { user: user.text };
