@@ -15,9 +15,11 @@ export async function buildReportData(input: ReportInput): Promise<ReportData> {
   const strings = new Interner();
   const cases: CaseRow[] = [];
   const prompts: Record<string, PromptText> = {};
-  for await (const chunk of detailRows(outline, () => strings)) {
-    cases.push(...chunk.rows);
-    for (const [hash, text] of chunk.prompts) prompts[hash] = text;
+  const chunkPrompts = new Set<Map<string, PromptText>>();
+  for await (const { row, prompts: texts } of detailRows(outline, () => strings)) {
+    cases.push(row);
+    chunkPrompts.add(texts);
   }
+  for (const texts of chunkPrompts) for (const [hash, text] of texts) prompts[hash] = text;
   return { ...outline.overview, strings: strings.values, cases, prompts };
 }

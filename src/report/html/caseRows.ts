@@ -5,16 +5,15 @@
  * repeats; `caseRowOf` then gives the full row once they are read.
  */
 import type { CaseComparison, CaseSide, CellComparison } from '../../compare/types.js';
-import { caseKey, meanScoreOf, type CaseTally, type CollectContext } from './collectRun.js';
+import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
 import { Interner } from './interner.js';
 import { addRecordScore, round3, type RepeatContext } from './repeatView.js';
 import { showText } from './text.js';
-import { RowFlag, type CaseListRow, type CaseRow, type RepeatView, type RowStatus, type SideSummary, type SideView } from './types.js';
+import { RowFlag, type CaseListRow, type CaseRow, type PairView, type RepeatView, type RowStatus, type SideSummary, type SideView } from './types.js';
 
-/** A case's samples in one record, as the second pass reads them: cursor `cursor` (see details.ts) holds them under `key`. */
+/** A case's samples in one record, as the second pass reads them with cursor `cursor` (see details.ts). */
 export interface GroupRef {
   cursor: number;
-  key: string;
   /** How many samples the group has. */
   samples: number;
 }
@@ -39,7 +38,7 @@ export interface GroupView {
 
 /** A row for one case of a single run. */
 export function runRow(tally: CaseTally, cell: number, group: GroupRef): RowOutline {
-  const side = sideSummaryOf(tally, cell, meanScoreOf(tally.scores));
+  const side = sideSummaryOf(tally, cell, meanScoreOf(tally));
   const status: RowStatus = tally.errored ? 'errored' : side.passes === side.n ? 'pass' : side.passes === 0 ? 'fail' : 'flaky-run';
   let flags = 0;
   if (side.passes === 0 && side.n > 0) flags |= RowFlag.failing;
@@ -56,11 +55,11 @@ export interface PairSources {
   comparison: CellComparison;
   baselineCell: number;
   candidateCell: number;
-  baselineCases: Map<string, CaseTally>;
-  candidateCases: Map<string, CaseTally>;
-  /** The cursors that read each side's samples in the second pass, and the keys each is to read. */
-  baselineCursor: { index: number; keys: Set<string> };
-  candidateCursor: { index: number; keys: Set<string> };
+  baselineCases: Map<string, CellCases>;
+  candidateCases: Map<string, CellCases>;
+  /** The cursors that read each side's samples in the second pass, and the case ids each is to read. */
+  baselineCursor: { index: number; ids: Set<string> };
+  candidateCursor: { index: number; ids: Set<string> };
 }
 
 /** A row for one case of a compared cell pair; repeats come from the records, else from the comparison. */
@@ -76,12 +75,10 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
   };
   if (item.chaos) list.chaos = { operators: item.chaos.operators, source: item.chaos.sourceCaseId };
   const row: RowOutline = { list };
-  const baselineKey = caseKey(baselineCell.version, baselineCell.model, item.caseId);
-  const candidateKey = caseKey(candidateCell.version, candidateCell.model, item.caseId);
-  const baselineTally = sources.baselineCases.get(baselineKey);
-  const candidateTally = sources.candidateCases.get(candidateKey);
-  if (baselineTally) row.baselineGroup = groupRef(sources.baselineCursor, baselineKey, baselineTally);
-  if (candidateTally) row.candidateGroup = groupRef(sources.candidateCursor, candidateKey, candidateTally);
+  const baselineTally = tallyOf(sources.baselineCases, baselineCell.version, baselineCell.model, item.caseId);
+  const candidateTally = tallyOf(sources.candidateCases, candidateCell.version, candidateCell.model, item.caseId);
+  if (baselineTally) row.baselineGroup = groupRef(sources.baselineCursor, baselineTally);
+  if (candidateTally) row.candidateGroup = groupRef(sources.candidateCursor, candidateTally);
   let errored = false;
   if (item.baseline) {
     const side = comparedSide(item.baseline, baselineTally, sources.baselineCell, context);
@@ -99,9 +96,9 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
   return row;
 }
 
-function groupRef(cursor: { index: number; keys: Set<string> }, key: string, tally: CaseTally): GroupRef {
-  cursor.keys.add(key);
-  return { cursor: cursor.index, key, samples: tally.scores.length / 2 };
+function groupRef(cursor: { index: number; ids: Set<string> }, tally: CaseTally): GroupRef {
+  cursor.ids.add(tally.caseId);
+  return { cursor: cursor.index, samples: tally.samples };
 }
 
 function comparisonFlags(row: CaseListRow, errored: boolean): number {
@@ -116,7 +113,7 @@ function comparisonFlags(row: CaseListRow, errored: boolean): number {
 }
 
 function sideSummaryOf(tally: CaseTally, cell: number, score: number): SideSummary {
-  const summary: SideSummary = { cell, score, passes: tally.passes, n: tally.scores.length / 2 };
+  const summary: SideSummary = { cell, score, passes: tally.passes, n: tally.samples };
   if (tally.failed) summary.failed = tally.failed;
   return summary;
 }
@@ -185,4 +182,12 @@ function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatVi
     }
     return view;
   });
+}
+
+/** The cell (an index into the report's cells) whose record holds a row's side. */
+export function groupCell(row: RowOutline, side: 'baseline' | 'candidate', pairs: readonly PairView[]): number {
+  const summary = row.list[side];
+  if (summary) return summary.cell;
+  const pair = pairs[row.list.pair!]!;
+  return side === 'baseline' ? pair.baselineCell : pair.candidateCell;
 }

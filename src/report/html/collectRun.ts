@@ -15,19 +15,28 @@ import type { Interner } from './interner.js';
 import { round3 } from './repeatView.js';
 import type { RunView } from './types.js';
 
-/** One case of one cell of a run, as the first pass keeps it. */
-export interface CaseTally {
-  caseId: string;
+/** A prompt version × model of a run: its cases, by id, in record order. */
+export interface CellCases {
   version: string;
   model: string;
+  cases: Map<string, CaseTally>;
+}
+
+/** One case of one cell of a run, as the first pass keeps it (large runs have hundreds of thousands). */
+export interface CaseTally {
+  caseId: string;
+  cell: CellCases;
   tags: string[];
   chaos?: { operators: string[]; source: string };
   /** The prompt hash of the case's first sample. */
   p: string;
   /** Prompt hashes of other repeats, when they differ from `p`. */
   otherPrompts?: string[];
-  /** Repeat number and rounded score of each sample, flat, in record order. */
-  scores: number[];
+  samples: number;
+  /** The first sample's repeat number and rounded score; `more` holds the others' as pairs. */
+  repeat: number;
+  score: number;
+  more?: number[];
   passes: number;
   errored: boolean;
   /** Samples that were scored (see `isScored`), and of those the passed ones: for robustness. */
@@ -47,8 +56,8 @@ export interface CollectedRun {
   /** Repeats per case the run planned. */
   repeats: number;
   threshold: number | null;
-  /** Keyed by `caseKey(version, model, caseId)`, in record order. */
-  cases: Map<string, CaseTally>;
+  /** The cases of each cell, by `cellKey(version, model)`, in record order. */
+  cases: Map<string, CellCases>;
   recordFile: string;
   promptsFile: string;
 }
@@ -60,8 +69,8 @@ export interface CollectContext {
   truncated: { outputs: number };
 }
 
-export function caseKey(version: string, model: string, caseId: string): string {
-  return `${version}\u0000${model}\u0000${caseId}`;
+export function cellKey(version: string, model: string): string {
+  return `${version}\u0000${model}`;
 }
 
 /** The samples of a record line: a sample line, or the repeats of a baseline file's case line. */
@@ -76,7 +85,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   let header: RecordHeader | undefined;
   let summaryThreshold: number | null | undefined;
   let builder: SummaryBuilder | undefined;
-  const cases = new Map<string, CaseTally>();
+  const tallies = new Tallies();
   const digest = new DigestBuilder();
   let samples = 0;
   for await (const { value, line } of readRecordLines(files.record)) {
@@ -93,7 +102,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       for (const sample of lineSamples) {
         builder.add(sample);
         digest.add(sample);
-        tallySample(cases, sample, context);
+        tallies.add(sample, context);
         samples++;
       }
     }
@@ -120,7 +129,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     digest: digest.build(),
     repeats: Number(header.options['repeats'] ?? 1),
     threshold,
-    cases,
+    cases: tallies.cells,
     recordFile: files.record,
     promptsFile: files.prompts,
   };
@@ -131,28 +140,56 @@ function thresholdOf(header: RecordHeader): number | null {
   return typeof threshold === 'number' ? threshold : null;
 }
 
-function tallySample(cases: Map<string, CaseTally>, sample: SampleRecord, context: CollectContext): void {
-  const key = caseKey(sample.version, sample.model, sample.caseId);
-  let tally = cases.get(key);
-  if (!tally) {
-    tally = { caseId: sample.caseId, version: sample.version, model: sample.model, tags: sample.tags, p: sample.promptHash, scores: [], passes: 0, errored: false, scored: 0, scoredPassed: 0 };
-    if (sample.chaos) tally.chaos = { operators: sample.chaos.operators, source: sample.chaos.sourceCaseId };
-    cases.set(key, tally);
-  } else if (sample.promptHash !== tally.p && !tally.otherPrompts?.includes(sample.promptHash)) {
-    (tally.otherPrompts ??= []).push(sample.promptHash);
+/** The tallies of a record's cases, grouped by cell; tag lists are shared between cases that have the same tags. */
+class Tallies {
+  readonly cells = new Map<string, CellCases>();
+  private last: CellCases | undefined;
+  private readonly tagLists = new Map<string, string[]>();
+
+  add(sample: SampleRecord, context: CollectContext): void {
+    const cell = this.cellOf(sample.version, sample.model);
+    let tally = cell.cases.get(sample.caseId);
+    if (!tally) {
+      tally = {
+        caseId: sample.caseId, cell, tags: this.tagsOf(sample.tags), p: sample.promptHash, samples: 0, repeat: sample.repeat, score: round3(sample.score),
+        passes: 0, errored: false, scored: 0, scoredPassed: 0,
+      };
+      if (sample.chaos) tally.chaos = { operators: sample.chaos.operators, source: sample.chaos.sourceCaseId };
+      cell.cases.set(sample.caseId, tally);
+    } else {
+      (tally.more ??= []).push(sample.repeat, round3(sample.score));
+      if (sample.promptHash !== tally.p && !tally.otherPrompts?.includes(sample.promptHash)) (tally.otherPrompts ??= []).push(sample.promptHash);
+    }
+    tally.samples++;
+    if (sample.pass) tally.passes++;
+    if (sample.error) tally.errored = true;
+    if (isScored(sample)) {
+      tally.scored++;
+      if (sample.pass) tally.scoredPassed++;
+    }
+    for (const score of sample.scores) {
+      const scorer = context.scorers.index(score.name);
+      if (!score.pass) addFailed(tally, scorer);
+    }
+    if (sample.output !== null && sample.output.length > context.outputChars) context.truncated.outputs++;
   }
-  tally.scores.push(sample.repeat, round3(sample.score));
-  if (sample.pass) tally.passes++;
-  if (sample.error) tally.errored = true;
-  if (isScored(sample)) {
-    tally.scored++;
-    if (sample.pass) tally.scoredPassed++;
+
+  private cellOf(version: string, model: string): CellCases {
+    // Samples come cell by cell: the last cell is nearly always the one.
+    if (this.last?.version === version && this.last.model === model) return this.last;
+    const key = cellKey(version, model);
+    let cell = this.cells.get(key);
+    if (!cell) this.cells.set(key, (cell = { version, model, cases: new Map() }));
+    this.last = cell;
+    return cell;
   }
-  for (const score of sample.scores) {
-    const scorer = context.scorers.index(score.name);
-    if (!score.pass) addFailed(tally, scorer);
+
+  private tagsOf(tags: string[]): string[] {
+    const key = JSON.stringify(tags);
+    let shared = this.tagLists.get(key);
+    if (!shared) this.tagLists.set(key, (shared = tags));
+    return shared;
   }
-  if (sample.output !== null && sample.output.length > context.outputChars) context.truncated.outputs++;
 }
 
 function addFailed(tally: { failed?: number[] }, scorer: number): void {
@@ -162,12 +199,18 @@ function addFailed(tally: { failed?: number[] }, scorer: number): void {
   failed.sort((a, b) => a - b);
 }
 
-/** The mean of a tally's rounded scores taken in repeat order (as the case's side shows it). */
-export function meanScoreOf(scores: number[]): number {
-  const pairs: Array<[number, number]> = [];
-  for (let at = 0; at < scores.length; at += 2) pairs.push([scores[at]!, scores[at + 1]!]);
+/** The mean of a case's rounded scores taken in repeat order (as the case's side shows it). */
+export function meanScoreOf(tally: CaseTally): number {
+  if (!tally.more) return round3(tally.score);
+  const pairs: Array<[number, number]> = [[tally.repeat, tally.score]];
+  for (let at = 0; at < tally.more.length; at += 2) pairs.push([tally.more[at]!, tally.more[at + 1]!]);
   pairs.sort((a, b) => a[0] - b[0]);
   let total = 0;
   for (const [, score] of pairs) total += score;
-  return round3(pairs.length ? total / pairs.length : 0);
+  return round3(total / pairs.length);
+}
+
+/** The case `caseId` of a run's cell, if the run has it. */
+export function tallyOf(cells: Map<string, CellCases>, version: string, model: string, caseId: string): CaseTally | undefined {
+  return cells.get(cellKey(version, model))?.cases.get(caseId);
 }

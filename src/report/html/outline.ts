@@ -13,8 +13,8 @@ import { costKnown } from '../cost.js';
 import { tooManyErrorsText } from '../notScored.js';
 import { reasonText, verdictSentences, warningText } from '../reasons.js';
 import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './calibration.js';
-import { comparisonRow, runRow, type GroupRef, type PairSources, type RowOutline } from './caseRows.js';
-import { collectRun, type CaseTally, type CollectContext, type CollectedRun } from './collectRun.js';
+import { comparisonRow, groupCell, runRow, type PairSources, type RowOutline } from './caseRows.js';
+import { collectRun, tallyOf, type CaseTally, type CollectContext, type CollectedRun } from './collectRun.js';
 import { Interner } from './interner.js';
 import { digestView, operatorViews } from './overviewData.js';
 import { DETAIL_CHUNK } from './pageData.js';
@@ -45,10 +45,10 @@ export const DEFAULT_PROMPT_CHARS = 16000;
 /** The report without its cases' details. */
 export type Overview = Omit<ReportData, 'cases' | 'prompts' | 'strings'>;
 
-/** A reader of the second pass: run `run`'s record, handing out the groups `keys` (every group when undefined). */
+/** A reader of the second pass: run `run`'s record, handing out the cases `ids` of one cell (every case of every cell when undefined). */
 export interface CursorPlan {
   run: number;
-  keys?: Set<string>;
+  only?: { version: string; model: string; ids: Set<string> };
 }
 
 export interface ReportOutline {
@@ -97,17 +97,17 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
   const rows: RowOutline[] = [];
   const pairs: PairView[] = [];
   const cursors: CursorPlan[] = [];
-  const cursorOf = (run: number): { index: number; keys: Set<string> } => {
-    const keys = new Set<string>();
-    return { index: cursors.push({ run, keys }) - 1, keys };
+  const cursorOf = (run: number, cell: { version: string; model: string }): { index: number; ids: Set<string> } => {
+    const ids = new Set<string>();
+    return { index: cursors.push({ run, only: { version: cell.version, model: cell.model, ids } }) - 1, ids };
   };
   if (comparison) {
     const baselineRun = 0;
     const candidateRun = runs.length - 1;
     for (const [pair, item] of comparison.cells.entries()) {
       // Each side of each pair has its own reader, so it reads only that cell's samples, in the rows' order.
-      const baselineCursor = cursorOf(baselineRun);
-      const candidateCursor = cursorOf(candidateRun);
+      const baselineCursor = cursorOf(baselineRun, item.baselineCell);
+      const candidateCursor = cursorOf(candidateRun, item.candidateCell);
       const sources: PairSources = {
         pair,
         comparison: item,
@@ -124,16 +124,24 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
   } else {
     for (const [index, run] of runs.entries()) {
       const cursor = cursors.push({ run: index }) - 1;
-      for (const [key, tally] of run.cases) rows.push(runRow(tally, cellOf(index, tally.version, tally.model), { cursor, key, samples: tally.scores.length / 2 }));
+      for (const cell of run.cases.values()) {
+        const cellIndex = cellOf(index, cell.version, cell.model);
+        for (const tally of cell.cases.values()) rows.push(runRow(tally, cellIndex, { cursor, samples: tally.samples }));
+      }
     }
   }
 
   const robustnessRun = comparison ? runs.length - 1 : 0;
   const robustness = runs.flatMap((run, index) =>
-    comparison && index !== robustnessRun ? [] : robustnessRows(run.cases.values(), run.cases, (tally: CaseTally) => cellOf(index, tally.version, tally.model)),
+    comparison && index !== robustnessRun ? [] : robustnessRows(casesOf(run), (tally: CaseTally) => cellOf(index, tally.cell.version, tally.cell.model)),
   );
 
-  const prompts = promptPlans(rows, (group) => runs[cursors[group.cursor]!.run]!.cases.get(group.key));
+  const prompts = promptPlans(rows, (row, side) => {
+    const group = side === 'baseline' ? row.baselineGroup : row.candidateGroup;
+    if (!group) return undefined;
+    const cell = cells[groupCell(row, side, pairs)]!;
+    return tallyOf(runs[cursors[group.cursor]!.run]!.cases, cell.version, cell.model, row.list.id);
+  });
   // The rows hold what the second pass needs: the tallies by case key are no longer needed.
   for (const run of runs) run.cases.clear();
   const truncatedPrompts = await resolvePrompts(prompts, runs, promptChars);
@@ -176,8 +184,12 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
   };
 }
 
+function* casesOf(run: CollectedRun): Generator<CaseTally> {
+  for (const cell of run.cases.values()) yield* cell.cases.values();
+}
+
 /** Every prompt the rows show, with the last detail chunk that shows it. */
-function promptPlans(rows: RowOutline[], tallyOf: (group: GroupRef) => CaseTally | undefined): Map<string, PromptPlan> {
+function promptPlans(rows: RowOutline[], tallyOf: (row: RowOutline, side: 'baseline' | 'candidate') => CaseTally | undefined): Map<string, PromptPlan> {
   const plans = new Map<string, PromptPlan>();
   const note = (hash: string, chunk: number): void => {
     const plan = plans.get(hash);
@@ -188,9 +200,8 @@ function promptPlans(rows: RowOutline[], tallyOf: (group: GroupRef) => CaseTally
     const chunk = Math.floor(index / DETAIL_CHUNK);
     for (const side of ['baseline', 'candidate'] as const) {
       if (!row.list[side]) continue;
-      const group = side === 'baseline' ? row.baselineGroup : row.candidateGroup;
       const fallback = side === 'baseline' ? row.baselineFallback : row.candidateFallback;
-      const tally = group && tallyOf(group);
+      const tally = tallyOf(row, side);
       if (tally) {
         note(tally.p, chunk);
         for (const hash of tally.otherPrompts ?? []) note(hash, chunk);

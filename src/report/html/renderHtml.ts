@@ -96,4 +96,21 @@ export function detailPart(details: DetailChunk, index: number): string {
   return `<script type="application/json" id="report-details-${index}">${jsonForScriptTag(details)}</script>\n`;
 }
 
+/** Cases per piece of a streamed detail chunk. */
+const DETAIL_CASES_PER_PIECE = 100;
+
+/**
+ * The same as `detailPart` for a chunk whose cases are already serialised (`jsonForScriptTag` of
+ * each `CaseDetail`), in pieces: `JSON.stringify` of the chunk is its tables' and its cases' JSON
+ * joined in the chunk's key order.
+ */
+export function* detailPartParts(index: number, tables: Omit<DetailChunk, 'cases'>, cases: readonly string[]): Generator<string> {
+  const { strings, prompts } = tables;
+  yield `<script type="application/json" id="report-details-${index}">{"strings":${jsonForScriptTag(strings)},"prompts":${jsonForScriptTag(prompts)},"cases":[`;
+  for (let start = 0; start < cases.length; start += DETAIL_CASES_PER_PIECE) {
+    yield `${start ? ',' : ''}${cases.slice(start, start + DETAIL_CASES_PER_PIECE).join(',')}`;
+  }
+  yield ']}</script>\n';
+}
+
 export const PAGE_END = '</body>\n</html>\n';

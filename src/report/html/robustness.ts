@@ -4,7 +4,7 @@
  * mutations counts once per operator. Samples that were not scored (or never sent) count on neither
  * side, as in the run summary.
  */
-import { caseKey, type CaseTally } from './collectRun.js';
+import type { CaseTally } from './collectRun.js';
 import { round3 } from './repeatView.js';
 import type { RobustnessRow } from './types.js';
 
@@ -17,7 +17,6 @@ interface OperatorTally {
 
 export function robustnessRows(
   groups: Iterable<CaseTally>,
-  lookup: Map<string, CaseTally>,
   cellOf: (group: CaseTally) => number,
 ): RobustnessRow[] {
   const tallies = new Map<string, { cell: number; operator: string; group: CaseTally; tally: OperatorTally }>();
@@ -41,7 +40,7 @@ export function robustnessRows(
     let sourceSamples = 0;
     let sourcePassed = 0;
     for (const source of [...tally.sources].sort()) {
-      const golden = lookup.get(caseKey(group.version, group.model, source));
+      const golden = group.cell.cases.get(source);
       if (!golden) continue;
       sourceSamples += golden.scored;
       sourcePassed += golden.scoredPassed;
