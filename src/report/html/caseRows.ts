@@ -19,7 +19,7 @@ export interface GroupRef {
 }
 
 export interface RowOutline {
-  list: CaseListRow;
+  readonly list: CaseListRow;
   /** The case's samples on each side, when the records hold them (the expected value comes from them too). */
   baselineGroup?: GroupRef;
   candidateGroup?: GroupRef;
@@ -36,18 +36,34 @@ export interface GroupView {
   repeats: RepeatView[];
 }
 
-/** A row for one case of a single run. */
-export function runRow(tally: CaseTally, cell: number, group: GroupRef): RowOutline {
-  const side = sideSummaryOf(tally, cell, meanScoreOf(tally));
-  const status: RowStatus = tally.errored ? 'errored' : side.passes === side.n ? 'pass' : side.passes === 0 ? 'fail' : 'flaky-run';
-  let flags = 0;
-  if (side.passes === 0 && side.n > 0) flags |= RowFlag.failing;
-  if (side.passes > 0 && side.passes < side.n) flags |= RowFlag.flaky;
-  if (tally.errored) flags |= RowFlag.errored;
-  const list: CaseListRow = { id: tally.caseId, pair: null, tags: tally.tags, status, flags, delta: null };
-  if (tally.chaos) list.chaos = tally.chaos;
-  list.candidate = side;
-  return { list, candidateGroup: group };
+/**
+ * A row for one case of a single run. A large run has hundreds of thousands: the row keeps only
+ * the case's tally and makes its list entry when asked.
+ */
+export class RunRow implements RowOutline {
+  constructor(
+    private readonly tally: CaseTally,
+    private readonly cell: number,
+    private readonly cursor: number,
+  ) {}
+
+  get list(): CaseListRow {
+    const { tally } = this;
+    const side = sideSummaryOf(tally, this.cell, meanScoreOf(tally));
+    const status: RowStatus = tally.errored ? 'errored' : side.passes === side.n ? 'pass' : side.passes === 0 ? 'fail' : 'flaky-run';
+    let flags = 0;
+    if (side.passes === 0 && side.n > 0) flags |= RowFlag.failing;
+    if (side.passes > 0 && side.passes < side.n) flags |= RowFlag.flaky;
+    if (tally.errored) flags |= RowFlag.errored;
+    const list: CaseListRow = { id: tally.caseId, pair: null, tags: tally.tags, status, flags, delta: null };
+    if (tally.chaos) list.chaos = tally.chaos;
+    list.candidate = side;
+    return list;
+  }
+
+  get candidateGroup(): GroupRef {
+    return { cursor: this.cursor, samples: this.tally.samples };
+  }
 }
 
 export interface PairSources {

@@ -13,7 +13,7 @@ import { costKnown } from '../cost.js';
 import { tooManyErrorsText } from '../notScored.js';
 import { reasonText, verdictSentences, warningText } from '../reasons.js';
 import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './calibration.js';
-import { comparisonRow, groupCell, runRow, type PairSources, type RowOutline } from './caseRows.js';
+import { comparisonRow, groupCell, RunRow, type PairSources, type RowOutline } from './caseRows.js';
 import { collectRun, tallyOf, type CaseTally, type CollectContext, type CollectedRun } from './collectRun.js';
 import { Interner } from './interner.js';
 import { digestView, operatorViews } from './overviewData.js';
@@ -126,7 +126,7 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
       const cursor = cursors.push({ run: index }) - 1;
       for (const cell of run.cases.values()) {
         const cellIndex = cellOf(index, cell.version, cell.model);
-        for (const tally of cell.cases.values()) rows.push(runRow(tally, cellIndex, { cursor, samples: tally.samples }));
+        for (const tally of cell.cases.values()) rows.push(new RunRow(tally, cellIndex, cursor));
       }
     }
   }
@@ -142,8 +142,8 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
     const cell = cells[groupCell(row, side, pairs)]!;
     return tallyOf(runs[cursors[group.cursor]!.run]!.cases, cell.version, cell.model, row.list.id);
   });
-  // The rows hold what the second pass needs: the tallies by case key are no longer needed.
-  for (const run of runs) run.cases.clear();
+  // The rows hold what the second pass needs: the tallies by case id are no longer needed.
+  for (const run of runs) for (const cell of run.cases.values()) cell.cases.clear();
   const truncatedPrompts = await resolvePrompts(prompts, runs, promptChars);
 
   const mainRun = comparison ? runs[runs.length - 1]! : runs[0]!;

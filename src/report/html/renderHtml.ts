@@ -24,7 +24,7 @@ export function renderHtmlReport(data: ReportData): string {
 export function* htmlReportParts(data: ReportData): Generator<string> {
   const page = pageDataOf(data);
   yield pageHead(page);
-  yield* caseListParts(data.cases.map(caseListRowOf));
+  yield* caseListParts(data.cases, caseListRowOf);
   for (let start = 0, chunk = 0; start < data.cases.length; start += page.detailChunk, chunk++) {
     const rows = data.cases.slice(start, start + page.detailChunk);
     yield detailPart(detailChunkOf(rows, data.strings, (hash) => (Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined)), chunk);
@@ -80,12 +80,15 @@ export function pageHead(page: PageData): string {
 `;
 }
 
-/** The case list as one JSON array, serialised a piece at a time so no string grows with the report. */
-export function* caseListParts(rows: readonly CaseListRow[]): Generator<string> {
+/**
+ * The case list as one JSON array, serialised a piece at a time so no string grows with the
+ * report; `listRowOf` makes each row's entry as its piece is written.
+ */
+export function* caseListParts<T>(rows: readonly T[], listRowOf: (row: T) => CaseListRow): Generator<string> {
   yield '<script type="application/json" id="report-cases">[';
   for (let start = 0; start < rows.length; start += LIST_ROWS_PER_PIECE) {
     // A piece's rows without the brackets of their array: the pieces join into one array.
-    const piece = jsonForScriptTag(rows.slice(start, start + LIST_ROWS_PER_PIECE));
+    const piece = jsonForScriptTag(rows.slice(start, start + LIST_ROWS_PER_PIECE).map(listRowOf));
     yield `${start ? ',' : ''}${piece.slice(1, -1)}`;
   }
   yield ']</script>\n';
@@ -96,21 +99,13 @@ export function detailPart(details: DetailChunk, index: number): string {
   return `<script type="application/json" id="report-details-${index}">${jsonForScriptTag(details)}</script>\n`;
 }
 
-/** Cases per piece of a streamed detail chunk. */
-const DETAIL_CASES_PER_PIECE = 100;
-
 /**
- * The same as `detailPart` for a chunk whose cases are already serialised (`jsonForScriptTag` of
- * each `CaseDetail`), in pieces: `JSON.stringify` of the chunk is its tables' and its cases' JSON
- * joined in the chunk's key order.
+ * What comes before and after the cases of chunk `index` when they are serialised apart (each
+ * `jsonForScriptTag` of its `CaseDetail`, comma-separated): `JSON.stringify` of a chunk is its
+ * tables' and its cases' JSON joined in the chunk's key order, so the bytes are `detailPart`'s.
  */
-export function* detailPartParts(index: number, tables: Omit<DetailChunk, 'cases'>, cases: readonly string[]): Generator<string> {
-  const { strings, prompts } = tables;
-  yield `<script type="application/json" id="report-details-${index}">{"strings":${jsonForScriptTag(strings)},"prompts":${jsonForScriptTag(prompts)},"cases":[`;
-  for (let start = 0; start < cases.length; start += DETAIL_CASES_PER_PIECE) {
-    yield `${start ? ',' : ''}${cases.slice(start, start + DETAIL_CASES_PER_PIECE).join(',')}`;
-  }
-  yield ']}</script>\n';
+export function detailPartEnds(index: number, tables: Omit<DetailChunk, 'cases'>): [head: string, tail: string] {
+  return [`<script type="application/json" id="report-details-${index}">{"strings":${jsonForScriptTag(tables.strings)},"prompts":${jsonForScriptTag(tables.prompts)},"cases":[`, ']}</script>\n'];
 }
 
 export const PAGE_END = '</body>\n</html>\n';
