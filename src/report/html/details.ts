@@ -1,8 +1,8 @@
 /**
- * The report's second pass: the case rows with their repeats, one chunk of `DETAIL_CHUNK` rows at
- * a time, read again from the records and prompt stores the first pass planned (outline.ts).
- * Only one chunk's outputs, reasons and prompts are in memory at once (plus what the records'
- * order makes a reader hold ahead: see GroupCursor and PromptCursor).
+ * The report's second pass: the case rows with their repeats, row by row, read again from the
+ * records and prompt stores the first pass planned (outline.ts). A row's samples are dropped once
+ * it is handed on; its chunk of `DETAIL_CHUNK` rows shares one table of reasons and prompts
+ * (plus what the records' order makes a reader hold ahead: see GroupCursor and PromptCursor).
  */
 import type { SampleRecord } from '../../records/types.js';
 import { caseRowOf, groupCell, type GroupView, type RowOutline } from './caseRows.js';

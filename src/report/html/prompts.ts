@@ -1,6 +1,5 @@
-/** A run's stored prompts as the report shows them, keeping only the prompts the report refers to. */
+/** A stored prompt as the report shows it: each part cut to the limit, a conversation turn by turn. */
 import type { CanonicalBlock } from '../../providers/content.js';
-import { readPromptStoreLines } from '../../records/promptStore.js';
 import type { PromptStoreLine } from '../../records/types.js';
 import { showText } from './text.js';
 import type { PromptText } from './types.js';
@@ -9,13 +8,6 @@ export interface PromptOptions {
   /** Longest prompt part kept (characters). */
   limit: number;
   truncated: { prompts: number };
-}
-
-export async function collectPrompts(file: string, wanted: Set<string>, into: Record<string, PromptText>, options: PromptOptions): Promise<void> {
-  for await (const { value } of readPromptStoreLines(file)) {
-    if (!wanted.has(value.hash) || into[value.hash]) continue;
-    into[value.hash] = toPromptView(value, options);
-  }
 }
 
 export function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptText {
