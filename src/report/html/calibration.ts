@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { calibrationPath } from '../../judge/calibration/store.js';
 import type { CalibrationReport, Label } from '../../judge/calibration/types.js';
 import { isRunFolderRecord } from '../../records/runDir.js';
-import { REASON_CHARS } from './collectRun.js';
+import { REASON_CHARS } from './repeatView.js';
 import { showText } from './text.js';
 import type { CalibrationView } from './types.js';
 

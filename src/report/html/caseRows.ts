@@ -1,31 +1,69 @@
 /**
  * The rows of the cases table: one per case × cell for a single run, one per case × compared cell
- * pair for a comparison. Each row carries its status and the filter flags the page uses.
+ * pair for a comparison. The first pass makes each row's list entry (status, filter flags, each
+ * side's score and passes) from the case tallies, and notes where the second pass finds its
+ * repeats; `caseRowOf` then gives the full row once they are read.
  */
 import type { CaseComparison, CaseSide, CellComparison } from '../../compare/types.js';
-import { addRecordScore, caseKey, round3, type CaseSamples, type CollectContext } from './collectRun.js';
+import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
+import { Interner } from './interner.js';
+import { addRecordScore, round3, type RepeatContext } from './repeatView.js';
 import { showText } from './text.js';
-import { RowFlag, type CaseRow, type RepeatView, type RowStatus, type SideView } from './types.js';
+import { RowFlag, type CaseListRow, type CaseRow, type PairView, type RepeatView, type RowStatus, type SideSummary, type SideView } from './types.js';
 
-/** A row for one case of a single run. */
-export function runRow(group: CaseSamples, cell: number): CaseRow {
-  const side = sideOf(group.repeats, cell, group.p);
-  const errored = side.repeats.some((repeat) => repeat.err);
-  const status: RowStatus = errored
-    ? 'errored'
-    : side.passes === side.repeats.length
-      ? 'pass'
-      : side.passes === 0
-        ? 'fail'
-        : 'flaky-run';
-  let flags = 0;
-  if (side.passes === 0 && side.repeats.length > 0) flags |= RowFlag.failing;
-  if (side.passes > 0 && side.passes < side.repeats.length) flags |= RowFlag.flaky;
-  if (errored) flags |= RowFlag.errored;
-  const row: CaseRow = { id: group.caseId, pair: null, tags: group.tags, status, flags, delta: null, candidate: side };
-  if (group.chaos) row.chaos = group.chaos;
-  if (group.expected !== undefined) row.expected = group.expected;
-  return row;
+/** A case's samples in one record, as the second pass reads them with cursor `cursor` (see details.ts). */
+export interface GroupRef {
+  cursor: number;
+  /** How many samples the group has. */
+  samples: number;
+}
+
+export interface RowOutline {
+  readonly list: CaseListRow;
+  /** The case's samples on each side, when the records hold them (the expected value comes from them too). */
+  baselineGroup?: GroupRef;
+  candidateGroup?: GroupRef;
+  /** A side the records do not hold: shown from the comparison's per-repeat outputs. */
+  baselineFallback?: CaseSide;
+  candidateFallback?: CaseSide;
+}
+
+/** A case's samples as the details show them, read in the second pass. */
+export interface GroupView {
+  /** The prompt hash of its first sample; a repeat keeps its own `p` only when it differs. */
+  p: string;
+  expected?: string;
+  repeats: RepeatView[];
+}
+
+/**
+ * A row for one case of a single run. A large run has hundreds of thousands: the row keeps only
+ * the case's tally and makes its list entry when asked.
+ */
+export class RunRow implements RowOutline {
+  constructor(
+    private readonly tally: CaseTally,
+    private readonly cell: number,
+    private readonly cursor: number,
+  ) {}
+
+  get list(): CaseListRow {
+    const { tally } = this;
+    const side = sideSummaryOf(tally, this.cell, meanScoreOf(tally));
+    const status: RowStatus = tally.errored ? 'errored' : side.passes === side.n ? 'pass' : side.passes === 0 ? 'fail' : 'flaky-run';
+    let flags = 0;
+    if (side.passes === 0 && side.n > 0) flags |= RowFlag.failing;
+    if (side.passes > 0 && side.passes < side.n) flags |= RowFlag.flaky;
+    if (tally.errored) flags |= RowFlag.errored;
+    const list: CaseListRow = { id: tally.caseId, pair: null, tags: tally.tags, status, flags, delta: null };
+    if (tally.chaos) list.chaos = tally.chaos;
+    list.candidate = side;
+    return list;
+  }
+
+  get candidateGroup(): GroupRef {
+    return { cursor: this.cursor, samples: this.tally.samples };
+  }
 }
 
 export interface PairSources {
@@ -33,14 +71,17 @@ export interface PairSources {
   comparison: CellComparison;
   baselineCell: number;
   candidateCell: number;
-  baselineCases: Map<string, CaseSamples>;
-  candidateCases: Map<string, CaseSamples>;
+  baselineCases: Map<string, CellCases>;
+  candidateCases: Map<string, CellCases>;
+  /** The cursors that read each side's samples in the second pass, and the case ids each is to read. */
+  baselineCursor: { index: number; ids: Set<string> };
+  candidateCursor: { index: number; ids: Set<string> };
 }
 
 /** A row for one case of a compared cell pair; repeats come from the records, else from the comparison. */
-export function comparisonRow(item: CaseComparison, sources: PairSources, context: CollectContext): CaseRow {
+export function comparisonRow(item: CaseComparison, sources: PairSources, context: CollectContext): RowOutline {
   const { baselineCell, candidateCell } = sources.comparison;
-  const row: CaseRow = {
+  const list: CaseListRow = {
     id: item.caseId,
     pair: sources.pair,
     tags: item.tags,
@@ -48,52 +89,87 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
     flags: 0,
     delta: item.scoreDelta === null ? null : round3(item.scoreDelta),
   };
-  if (item.chaos) row.chaos = { operators: item.chaos.operators, source: item.chaos.sourceCaseId };
-  const baselineGroup = sources.baselineCases.get(caseKey(baselineCell.version, baselineCell.model, item.caseId));
-  const candidateGroup = sources.candidateCases.get(caseKey(candidateCell.version, candidateCell.model, item.caseId));
-  if (item.baseline) row.baseline = sideFrom(item.baseline, baselineGroup, sources.baselineCell, context);
-  if (item.candidate) row.candidate = sideFrom(item.candidate, candidateGroup, sources.candidateCell, context);
-  const expected = candidateGroup?.expected ?? baselineGroup?.expected;
-  if (expected !== undefined) row.expected = expected;
-  row.flags = comparisonFlags(row);
+  if (item.chaos) list.chaos = { operators: item.chaos.operators, source: item.chaos.sourceCaseId };
+  const row: RowOutline = { list };
+  const baselineTally = tallyOf(sources.baselineCases, baselineCell.version, baselineCell.model, item.caseId);
+  const candidateTally = tallyOf(sources.candidateCases, candidateCell.version, candidateCell.model, item.caseId);
+  if (baselineTally) row.baselineGroup = groupRef(sources.baselineCursor, baselineTally);
+  if (candidateTally) row.candidateGroup = groupRef(sources.candidateCursor, candidateTally);
+  let errored = false;
+  if (item.baseline) {
+    const side = comparedSide(item.baseline, baselineTally, sources.baselineCell, context);
+    list.baseline = side.summary;
+    errored ||= side.errored;
+    if (!baselineTally) row.baselineFallback = item.baseline;
+  }
+  if (item.candidate) {
+    const side = comparedSide(item.candidate, candidateTally, sources.candidateCell, context);
+    list.candidate = side.summary;
+    errored ||= side.errored;
+    if (!candidateTally) row.candidateFallback = item.candidate;
+  }
+  list.flags = comparisonFlags(list, errored);
   return row;
 }
 
-function comparisonFlags(row: CaseRow): number {
+function groupRef(cursor: { index: number; ids: Set<string> }, tally: CaseTally): GroupRef {
+  cursor.ids.add(tally.caseId);
+  return { cursor: cursor.index, samples: tally.samples };
+}
+
+function comparisonFlags(row: CaseListRow, errored: boolean): number {
   let flags = 0;
   if (row.status === 'regressed') flags |= RowFlag.regressed;
   if (row.status === 'improved') flags |= RowFlag.improved;
   if (row.status === 'flaky') flags |= RowFlag.flaky;
   const candidate = row.candidate;
-  if (candidate && candidate.repeats.length > 0 && candidate.passes === 0) flags |= RowFlag.failing;
-  const errored = [row.baseline, row.candidate].some((side) => side?.repeats.some((repeat) => repeat.err));
+  if (candidate && candidate.n > 0 && candidate.passes === 0) flags |= RowFlag.failing;
   if (errored || row.status === 'error-changed') flags |= RowFlag.errored;
   return flags;
 }
 
-function sideFrom(side: CaseSide, group: CaseSamples | undefined, cell: number, context: CollectContext): SideView {
-  const view = group ? sideOf(group.repeats, cell, group.p) : sideOf(repeatsFromComparison(side, context), cell, side.promptHash);
-  view.score = round3(side.meanScore);
-  return view;
+function sideSummaryOf(tally: CaseTally, cell: number, score: number): SideSummary {
+  const summary: SideSummary = { cell, score, passes: tally.passes, n: tally.samples };
+  if (tally.failed) summary.failed = tally.failed;
+  return summary;
 }
 
-/** The side of a row: the case's repeats in repeat order, and the prompt hash they share (`p`). */
-function sideOf(repeats: RepeatView[], cell: number, p: string): SideView {
-  const sorted = repeats.sort((a, b) => a.r - b.r);
-  let passes = 0;
-  let total = 0;
-  for (const repeat of sorted) {
-    passes += repeat.pass;
-    total += repeat.score;
-  }
-  return { cell, p, score: round3(sorted.length ? total / sorted.length : 0), passes, repeats: sorted };
+/** A compared side's list entry, from the record's tally or else from the comparison's own repeats. */
+function comparedSide(side: CaseSide, tally: CaseTally | undefined, cell: number, context: CollectContext): { summary: SideSummary; errored: boolean } {
+  const score = round3(side.meanScore);
+  if (tally) return { summary: sideSummaryOf(tally, cell, score), errored: tally.errored };
+  // The reasons are not needed for the list; the scorers are interned in the order the details use.
+  const repeats = repeatsFromComparison(side, { ...context, strings: new Interner() });
+  const summary: SideSummary = { cell, score, passes: repeats.reduce((total, repeat) => total + repeat.pass, 0), n: repeats.length };
+  const failed = new Set<number>();
+  for (const repeat of repeats) for (let at = 0; at < repeat.s.length; at += 4) if (!repeat.s[at + 2]) failed.add(repeat.s[at]!);
+  if (failed.size) summary.failed = [...failed].sort((a, b) => a - b);
+  return { summary, errored: repeats.some((repeat) => repeat.err) };
+}
+
+/** The full row of a list entry, with the repeats the second pass read. */
+export function caseRowOf(outline: RowOutline, groups: { baseline?: GroupView; candidate?: GroupView }, context: RepeatContext): CaseRow {
+  const { list } = outline;
+  const row: CaseRow = { id: list.id, pair: list.pair, tags: list.tags, status: list.status, flags: list.flags, delta: list.delta };
+  if (list.chaos) row.chaos = list.chaos;
+  const expected = groups.candidate?.expected ?? groups.baseline?.expected;
+  if (expected !== undefined) row.expected = expected;
+  if (list.baseline) row.baseline = sideView(list.baseline, groups.baseline, outline.baselineFallback, context);
+  if (list.candidate) row.candidate = sideView(list.candidate, groups.candidate, outline.candidateFallback, context);
+  return row;
+}
+
+function sideView(summary: SideSummary, group: GroupView | undefined, fallback: CaseSide | undefined, context: RepeatContext): SideView {
+  const repeats = group ? group.repeats : fallback ? repeatsFromComparison(fallback, { ...context, truncated: { outputs: 0 } }) : [];
+  const p = group ? group.p : (fallback?.promptHash ?? '');
+  return { cell: summary.cell, p, score: summary.score, passes: summary.passes, repeats: repeats.sort((a, b) => a.r - b.r) };
 }
 
 /**
  * When a record no longer holds a case (a compact baseline file), the comparison's own per-repeat
  * outputs and scores are shown; cost and latency are then the case's averages.
  */
-function repeatsFromComparison(side: CaseSide, context: CollectContext): RepeatView[] {
+function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatView[] {
   let errorIndex = 0;
   return side.outputs.map((output, r) => {
     const scores = side.scores[r] ?? [];
@@ -122,4 +198,12 @@ function repeatsFromComparison(side: CaseSide, context: CollectContext): RepeatV
     }
     return view;
   });
+}
+
+/** The cell (an index into the report's cells) whose record holds a row's side. */
+export function groupCell(row: RowOutline, side: 'baseline' | 'candidate', pairs: readonly PairView[]): number {
+  const summary = row.list[side];
+  if (summary) return summary.cell;
+  const pair = pairs[row.list.pair!]!;
+  return side === 'baseline' ? pair.baselineCell : pair.candidateCell;
 }

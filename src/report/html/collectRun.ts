@@ -1,31 +1,49 @@
 /**
- * Streams one run record into what the report needs: the header, per-cell summaries, and each
- * case's repeats in compact form (outputs cut to a limit). Nothing else of a sample is kept.
+ * The report's first pass over one run record: the header, per-cell summaries, the failure digest,
+ * and per case a small tally (how its repeats went, which scorers failed) — what the overview and
+ * the case list show. Outputs, reasons and prompts are not kept: the second pass (details.ts)
+ * reads them again, one chunk of cases at a time, so memory does not grow with the run's text.
  */
 import { checkHeader, readRecordLines } from '../../records/reader.js';
 import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
 import { DigestBuilder, type FailureDigest } from '../../records/digest.js';
-import { SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
+import { isScored, SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../../records/types.js';
 import { InputError } from '../../errors.js';
 import { baselineComplete, isBaselineCaseLine, samplesOfBaselineCase } from './baselineLines.js';
 import type { Interner } from './interner.js';
-import { showText } from './text.js';
-import { addScore, type RepeatView, type RunView, type ScoreInput } from './types.js';
+import { round3 } from './repeatView.js';
+import type { RunView } from './types.js';
 
-/** Scorer reasons are one sentence; anything longer is cut. */
-export const REASON_CHARS = 2000;
-
-export interface CaseSamples {
-  caseId: string;
+/** A prompt version × model of a run: its cases, by id, in record order. */
+export interface CellCases {
   version: string;
   model: string;
+  cases: Map<string, CaseTally>;
+}
+
+/** One case of one cell of a run, as the first pass keeps it (large runs have hundreds of thousands). */
+export interface CaseTally {
+  caseId: string;
+  cell: CellCases;
   tags: string[];
   chaos?: { operators: string[]; source: string };
-  expected?: string;
-  /** The prompt hash of the case's first sample; a repeat carries its own `p` only when it differs. */
+  /** The prompt hash of the case's first sample. */
   p: string;
-  repeats: RepeatView[];
+  /** Prompt hashes of other repeats, when they differ from `p`. */
+  otherPrompts?: string[];
+  samples: number;
+  /** The first sample's repeat number and rounded score; `more` holds the others' as pairs. */
+  repeat: number;
+  score: number;
+  more?: number[];
+  passes: number;
+  errored: boolean;
+  /** Samples that were scored (see `isScored`), and of those the passed ones: for robustness. */
+  scored: number;
+  scoredPassed: number;
+  /** Scorer indexes that failed in some repeat, ascending. */
+  failed?: number[];
 }
 
 export interface CollectedRun {
@@ -38,22 +56,28 @@ export interface CollectedRun {
   /** Repeats per case the run planned. */
   repeats: number;
   threshold: number | null;
-  /** Keyed by `caseKey(version, model, caseId)`, in record order. */
-  cases: Map<string, CaseSamples>;
+  /** The cases of each cell, by `cellKey(version, model)`, in record order. */
+  cases: Map<string, CellCases>;
   recordFile: string;
   promptsFile: string;
 }
 
 export interface CollectContext {
   scorers: Interner;
-  strings: Interner;
   outputChars: number;
   /** Incremented for every output cut to `outputChars`. */
   truncated: { outputs: number };
 }
 
-export function caseKey(version: string, model: string, caseId: string): string {
-  return `${version}\u0000${model}\u0000${caseId}`;
+export function cellKey(version: string, model: string): string {
+  return `${version}\u0000${model}`;
+}
+
+/** The samples of a record line: a sample line, or the repeats of a baseline file's case line. */
+export function samplesOfLine(value: { type: string }): SampleRecord[] | undefined {
+  if (value.type === 'sample') return [value as SampleRecord];
+  if (isBaselineCaseLine(value)) return samplesOfBaselineCase(value);
+  return undefined;
 }
 
 export async function collectRun(dir: string, label: string, context: CollectContext): Promise<CollectedRun> {
@@ -61,7 +85,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   let header: RecordHeader | undefined;
   let summaryThreshold: number | null | undefined;
   let builder: SummaryBuilder | undefined;
-  const cases = new Map<string, CaseSamples>();
+  const tallies = new Tallies();
   const digest = new DigestBuilder();
   let samples = 0;
   for await (const { value, line } of readRecordLines(files.record)) {
@@ -69,20 +93,16 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       header = checkHeader(value, files.record, line);
       builder = new SummaryBuilder(summaryPolicyOf(header));
       for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);
-    } else if (value.type === 'sample') {
-      if (!builder) throw new InputError('a sample comes before the record header', { file: files.record, line });
-      builder.add(value);
-      digest.add(value);
-      addSample(cases, value, context);
-      samples++;
     } else if (value.type === 'summary') {
       summaryThreshold = value.threshold;
-    } else if (isBaselineCaseLine(value)) {
-      if (!builder) throw new InputError('a case comes before the baseline header', { file: files.record, line });
-      for (const sample of samplesOfBaselineCase(value)) {
+    } else {
+      const lineSamples = samplesOfLine(value);
+      if (!lineSamples) continue;
+      if (!builder) throw new InputError(`a ${value.type === 'sample' ? 'sample' : 'case'} comes before the ${value.type === 'sample' ? 'record' : 'baseline'} header`, { file: files.record, line });
+      for (const sample of lineSamples) {
         builder.add(sample);
         digest.add(sample);
-        addSample(cases, sample, context);
+        tallies.add(sample, context);
         samples++;
       }
     }
@@ -109,7 +129,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     digest: digest.build(),
     repeats: Number(header.options['repeats'] ?? 1),
     threshold,
-    cases,
+    cases: tallies.cells,
     recordFile: files.record,
     promptsFile: files.prompts,
   };
@@ -120,68 +140,77 @@ function thresholdOf(header: RecordHeader): number | null {
   return typeof threshold === 'number' ? threshold : null;
 }
 
-function addSample(cases: Map<string, CaseSamples>, sample: SampleRecord, context: CollectContext): void {
-  const key = caseKey(sample.version, sample.model, sample.caseId);
-  let group = cases.get(key);
-  if (!group) {
-    group = { caseId: sample.caseId, version: sample.version, model: sample.model, tags: sample.tags, p: sample.promptHash, repeats: [] };
-    if (sample.chaos) group.chaos = { operators: sample.chaos.operators, source: sample.chaos.sourceCaseId };
-    if (sample.expected !== undefined) group.expected = showText(expectedText(sample.expected), context.outputChars).text;
-    cases.set(key, group);
-  }
-  const view = toRepeatView(sample, context);
-  // 64 characters per repeat add up on large runs: the hash is kept once per case.
-  if (view.p === group.p) view.p = undefined;
-  group.repeats.push(view);
-}
+/** The tallies of a record's cases, grouped by cell; tag lists are shared between cases that have the same tags. */
+class Tallies {
+  readonly cells = new Map<string, CellCases>();
+  private last: CellCases | undefined;
+  private readonly tagLists = new Map<string, string[]>();
 
-function expectedText(expected: unknown): string {
-  return typeof expected === 'string' ? expected : JSON.stringify(expected, null, 2);
-}
-
-export function toRepeatView(sample: SampleRecord, context: CollectContext): RepeatView {
-  const view: RepeatView = {
-    r: sample.repeat,
-    o: null,
-    score: round3(sample.score),
-    pass: sample.pass ? 1 : 0,
-    s: [],
-    p: sample.promptHash,
-    usd: sample.costUsd,
-    ms: sample.latencyMs,
-    stop: sample.stopReason,
-  };
-  for (const score of sample.scores) addRecordScore(view, score, context);
-  if (sample.output !== null) {
-    const shown = showText(sample.output, context.outputChars);
-    view.o = shown.text;
-    if (shown.cut !== undefined) {
-      view.cut = shown.cut;
-      context.truncated.outputs++;
+  add(sample: SampleRecord, context: CollectContext): void {
+    const cell = this.cellOf(sample.version, sample.model);
+    let tally = cell.cases.get(sample.caseId);
+    if (!tally) {
+      tally = {
+        caseId: sample.caseId, cell, tags: this.tagsOf(sample.tags), p: sample.promptHash, samples: 0, repeat: sample.repeat, score: round3(sample.score),
+        passes: 0, errored: false, scored: 0, scoredPassed: 0,
+      };
+      if (sample.chaos) tally.chaos = { operators: sample.chaos.operators, source: sample.chaos.sourceCaseId };
+      cell.cases.set(sample.caseId, tally);
+    } else {
+      (tally.more ??= []).push(sample.repeat, round3(sample.score));
+      if (sample.promptHash !== tally.p && !tally.otherPrompts?.includes(sample.promptHash)) (tally.otherPrompts ??= []).push(sample.promptHash);
     }
+    tally.samples++;
+    if (sample.pass) tally.passes++;
+    if (sample.error) tally.errored = true;
+    if (isScored(sample)) {
+      tally.scored++;
+      if (sample.pass) tally.scoredPassed++;
+    }
+    for (const score of sample.scores) {
+      const scorer = context.scorers.index(score.name);
+      if (!score.pass) addFailed(tally, scorer);
+    }
+    if (sample.output !== null && sample.output.length > context.outputChars) context.truncated.outputs++;
   }
-  if (sample.usage) {
-    view.in = sample.usage.inputTokens + (sample.usage.cacheCreationInputTokens ?? 0) + (sample.usage.cacheReadInputTokens ?? 0);
-    view.out = sample.usage.outputTokens;
+
+  private cellOf(version: string, model: string): CellCases {
+    // Samples come cell by cell: the last cell is nearly always the one.
+    if (this.last?.version === version && this.last.model === model) return this.last;
+    const key = cellKey(version, model);
+    let cell = this.cells.get(key);
+    if (!cell) this.cells.set(key, (cell = { version, model, cases: new Map() }));
+    this.last = cell;
+    return cell;
   }
-  if (sample.error) view.err = { kind: sample.error.kind, message: showText(sample.error.message, context.outputChars).text };
-  if (sample.cached) view.cached = 1;
-  if (sample.toolCalls?.length) view.tc = sample.toolCalls.map((call) => showText(`${call.name} ${JSON.stringify(call.input)}`, context.outputChars).text);
-  if (sample.ttftMs !== undefined) view.ttft = sample.ttftMs;
-  return view;
+
+  private tagsOf(tags: string[]): string[] {
+    const key = JSON.stringify(tags);
+    let shared = this.tagLists.get(key);
+    if (!shared) this.tagLists.set(key, (shared = tags));
+    return shared;
+  }
 }
 
-/** Adds a recorded score to a repeat, its scorer and reason interned. */
-export function addRecordScore(
-  view: RepeatView,
-  score: { name: string; score: number; pass: boolean; reason: string; error?: string },
-  context: CollectContext,
-): void {
-  const input: ScoreInput = { scorer: context.scorers.index(score.name), score: round3(score.score), pass: score.pass, reason: context.strings.index(showText(score.reason, REASON_CHARS).text) };
-  if (score.error !== undefined) input.error = score.error;
-  addScore(view, input);
+function addFailed(tally: { failed?: number[] }, scorer: number): void {
+  const failed = (tally.failed ??= []);
+  if (failed.includes(scorer)) return;
+  failed.push(scorer);
+  failed.sort((a, b) => a - b);
 }
 
-export function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
+/** The mean of a case's rounded scores taken in repeat order (as the case's side shows it). */
+export function meanScoreOf(tally: CaseTally): number {
+  if (!tally.more) return round3(tally.score);
+  const pairs: Array<[number, number]> = [[tally.repeat, tally.score]];
+  for (let at = 0; at < tally.more.length; at += 2) pairs.push([tally.more[at]!, tally.more[at + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  for (const [, score] of pairs) total += score;
+  return round3(total / pairs.length);
+}
+
+/** The case `caseId` of a run's cell, if the run has it. */
+export function tallyOf(cells: Map<string, CellCases>, version: string, model: string, caseId: string): CaseTally | undefined {
+  return cells.get(cellKey(version, model))?.cases.get(caseId);
 }

@@ -31,35 +31,61 @@ function sideSummaryOf(side: SideView): SideSummary {
   return summary;
 }
 
-/** The details of cases `start` to `end` (exclusive), with the strings and prompts they use renumbered into the chunk's own tables. */
-export function detailChunkOf(data: ReportData, start: number, end: number): DetailChunk {
-  const strings = new Interner();
-  const promptHashes = new Interner();
-  const prompts: PromptView[] = [];
-  const local = (index: number): number => strings.index(data.strings[index]!);
-  const promptRef = (hash: string): number | string => {
-    const prompt = Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined;
-    if (!prompt) return hash;
-    const index = promptHashes.index(hash);
-    if (index === prompts.length) prompts.push(promptView(prompt, strings));
-    return index;
-  };
-  const sideDetail = (side: SideView): SideDetail => ({
-    p: promptRef(side.p),
-    repeats: side.repeats.map((repeat) => {
-      const { p, s: _flat, se: _errors, ...rest } = repeat;
-      const scores = scoreTuples(repeat, local);
-      return p === undefined ? { ...rest, s: scores } : { ...rest, s: scores, p: promptRef(p) };
-    }),
-  });
-  const cases = data.cases.slice(start, end).map((row): CaseDetail => {
+/** The details of consecutive case rows (see DetailChunkBuilder). */
+export function detailChunkOf(rows: readonly CaseRow[], strings: readonly string[], promptOf: (hash: string) => PromptText | undefined): DetailChunk {
+  const builder = new DetailChunkBuilder(strings, promptOf);
+  const cases = rows.map((row) => builder.add(row));
+  return { ...builder.tables(), cases };
+}
+
+/**
+ * Builds a detail chunk case by case, with the strings and prompts its cases use renumbered into
+ * the chunk's own tables, in the order the cases first use them. `strings` is the table the rows'
+ * reason indexes refer to. A case's detail can be written as soon as it is added: the tables
+ * only grow.
+ */
+export class DetailChunkBuilder {
+  private readonly local = new Interner();
+  private readonly promptHashes = new Interner();
+  private readonly prompts: PromptView[] = [];
+
+  constructor(
+    private readonly strings: readonly string[],
+    private readonly promptOf: (hash: string) => PromptText | undefined,
+  ) {}
+
+  add(row: CaseRow): CaseDetail {
     const detail: CaseDetail = {};
     if (row.expected !== undefined) detail.expected = row.expected;
-    if (row.baseline) detail.baseline = sideDetail(row.baseline);
-    if (row.candidate) detail.candidate = sideDetail(row.candidate);
+    if (row.baseline) detail.baseline = this.sideDetail(row.baseline);
+    if (row.candidate) detail.candidate = this.sideDetail(row.candidate);
     return detail;
-  });
-  return { strings: strings.values, prompts, cases };
+  }
+
+  /** The chunk's tables, once every case is added. */
+  tables(): Omit<DetailChunk, 'cases'> {
+    return { strings: this.local.values, prompts: this.prompts };
+  }
+
+  private sideDetail(side: SideView): SideDetail {
+    const reason = (index: number): number => this.local.index(this.strings[index]!);
+    return {
+      p: this.promptRef(side.p),
+      repeats: side.repeats.map((repeat) => {
+        const { p, s: _flat, se: _errors, ...rest } = repeat;
+        const scores = scoreTuples(repeat, reason);
+        return p === undefined ? { ...rest, s: scores } : { ...rest, s: scores, p: this.promptRef(p) };
+      }),
+    };
+  }
+
+  private promptRef(hash: string): number | string {
+    const prompt = this.promptOf(hash);
+    if (!prompt) return hash;
+    const index = this.promptHashes.index(hash);
+    if (index === this.prompts.length) this.prompts.push(promptView(prompt, this.local));
+    return index;
+  }
 }
 
 /** A prompt with its lines as indexes into the chunk's strings. */

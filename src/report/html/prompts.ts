@@ -1,6 +1,5 @@
-/** A run's stored prompts as the report shows them, keeping only the prompts the report refers to. */
+/** A stored prompt as the report shows it: each part cut to the limit, a conversation turn by turn. */
 import type { CanonicalBlock } from '../../providers/content.js';
-import { readPromptStoreLines } from '../../records/promptStore.js';
 import type { PromptStoreLine } from '../../records/types.js';
 import { showText } from './text.js';
 import type { PromptText } from './types.js';
@@ -11,14 +10,7 @@ export interface PromptOptions {
   truncated: { prompts: number };
 }
 
-export async function collectPrompts(file: string, wanted: Set<string>, into: Record<string, PromptText>, options: PromptOptions): Promise<void> {
-  for await (const { value } of readPromptStoreLines(file)) {
-    if (!wanted.has(value.hash) || into[value.hash]) continue;
-    into[value.hash] = toPromptView(value, options);
-  }
-}
-
-function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptText {
+export function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptText {
   if (line.user === undefined || (line.system !== undefined && typeof line.system !== 'string')) return conversationView(line, options);
   const user = showText(line.user, options.limit);
   const view: PromptText = { user: user.text };

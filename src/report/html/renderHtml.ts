@@ -10,7 +10,7 @@ import { reportScript } from './clientBundle.js';
 import { contentSecurityPolicy, escapeHtml, jsonForScriptTag } from './embed.js';
 import { caseListRowOf, detailChunkOf, pageDataOf } from './pageData.js';
 import { REPORT_CSS } from './styles.js';
-import type { ReportData } from './types.js';
+import type { CaseListRow, DetailChunk, PageData, ReportData } from './types.js';
 
 /** Case list rows serialised per piece, so no string grows with the size of the report. */
 const LIST_ROWS_PER_PIECE = 1000;
@@ -22,10 +22,21 @@ export function renderHtmlReport(data: ReportData): string {
 
 /** The page in pieces, in order; joined they are the page. */
 export function* htmlReportParts(data: ReportData): Generator<string> {
-  const title = escapeHtml(data.title);
-  const script = reportScript();
   const page = pageDataOf(data);
-  yield `<!doctype html>
+  yield pageHead(page);
+  yield* caseListParts(data.cases, caseListRowOf);
+  for (let start = 0, chunk = 0; start < data.cases.length; start += page.detailChunk, chunk++) {
+    const rows = data.cases.slice(start, start + page.detailChunk);
+    yield detailPart(detailChunkOf(rows, data.strings, (hash) => (Object.hasOwn(data.prompts, hash) ? data.prompts[hash] : undefined)), chunk);
+  }
+  yield PAGE_END;
+}
+
+/** The page up to its cases: skeleton, styles, the overview data and the script. */
+export function pageHead(page: PageData): string {
+  const title = escapeHtml(page.title);
+  const script = reportScript();
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -67,16 +78,34 @@ export function* htmlReportParts(data: ReportData): Generator<string> {
 <script type="application/json" id="report-data">${jsonForScriptTag(page)}</script>
 <script>${script}</script>
 `;
+}
+
+/**
+ * The case list as one JSON array, serialised a piece at a time so no string grows with the
+ * report; `listRowOf` makes each row's entry as its piece is written.
+ */
+export function* caseListParts<T>(rows: readonly T[], listRowOf: (row: T) => CaseListRow): Generator<string> {
   yield '<script type="application/json" id="report-cases">[';
-  for (let start = 0; start < data.cases.length; start += LIST_ROWS_PER_PIECE) {
+  for (let start = 0; start < rows.length; start += LIST_ROWS_PER_PIECE) {
     // A piece's rows without the brackets of their array: the pieces join into one array.
-    const rows = jsonForScriptTag(data.cases.slice(start, start + LIST_ROWS_PER_PIECE).map(caseListRowOf));
-    yield `${start ? ',' : ''}${rows.slice(1, -1)}`;
+    const piece = jsonForScriptTag(rows.slice(start, start + LIST_ROWS_PER_PIECE).map(listRowOf));
+    yield `${start ? ',' : ''}${piece.slice(1, -1)}`;
   }
   yield ']</script>\n';
-  for (let start = 0, chunk = 0; start < data.cases.length; start += page.detailChunk, chunk++) {
-    const details = detailChunkOf(data, start, Math.min(data.cases.length, start + page.detailChunk));
-    yield `<script type="application/json" id="report-details-${chunk}">${jsonForScriptTag(details)}</script>\n`;
-  }
-  yield '</body>\n</html>\n';
 }
+
+/** The details of chunk `index`. */
+export function detailPart(details: DetailChunk, index: number): string {
+  return `<script type="application/json" id="report-details-${index}">${jsonForScriptTag(details)}</script>\n`;
+}
+
+/**
+ * What comes before and after the cases of chunk `index` when they are serialised apart (each
+ * `jsonForScriptTag` of its `CaseDetail`, comma-separated): `JSON.stringify` of a chunk is its
+ * tables' and its cases' JSON joined in the chunk's key order, so the bytes are `detailPart`'s.
+ */
+export function detailPartEnds(index: number, tables: Omit<DetailChunk, 'cases'>): [head: string, tail: string] {
+  return [`<script type="application/json" id="report-details-${index}">{"strings":${jsonForScriptTag(tables.strings)},"prompts":${jsonForScriptTag(tables.prompts)},"cases":[`, ']}</script>\n'];
+}
+
+export const PAGE_END = '</body>\n</html>\n';

@@ -4,9 +4,8 @@
  * mutations counts once per operator. Samples that were not scored (or never sent) count on neither
  * side, as in the run summary.
  */
-import type { CaseSamples } from './collectRun.js';
-import { isScored } from '../../records/summary.js';
-import { caseKey, round3 } from './collectRun.js';
+import type { CaseTally } from './collectRun.js';
+import { round3 } from './repeatView.js';
 import type { RobustnessRow } from './types.js';
 
 interface OperatorTally {
@@ -15,12 +14,12 @@ interface OperatorTally {
   sources: Set<string>;
 }
 
+
 export function robustnessRows(
-  groups: Iterable<CaseSamples>,
-  lookup: Map<string, CaseSamples>,
-  cellOf: (group: CaseSamples) => number,
+  groups: Iterable<CaseTally>,
+  cellOf: (group: CaseTally) => number,
 ): RobustnessRow[] {
-  const tallies = new Map<string, { cell: number; operator: string; group: CaseSamples; tally: OperatorTally }>();
+  const tallies = new Map<string, { cell: number; operator: string; group: CaseTally; tally: OperatorTally }>();
   for (const group of groups) {
     if (!group.chaos) continue;
     const cell = cellOf(group);
@@ -31,9 +30,8 @@ export function robustnessRows(
         entry = { cell, operator, group, tally: { samples: 0, passed: 0, sources: new Set() } };
         tallies.set(key, entry);
       }
-      const scored = group.repeats.filter((repeat) => isScored({ error: repeat.err }));
-      entry.tally.samples += scored.length;
-      entry.tally.passed += scored.filter((repeat) => repeat.pass).length;
+      entry.tally.samples += group.scored;
+      entry.tally.passed += group.scoredPassed;
       entry.tally.sources.add(group.chaos.source);
     }
   }
@@ -42,11 +40,10 @@ export function robustnessRows(
     let sourceSamples = 0;
     let sourcePassed = 0;
     for (const source of [...tally.sources].sort()) {
-      const golden = lookup.get(caseKey(group.version, group.model, source));
+      const golden = group.cell.cases.get(source);
       if (!golden) continue;
-      const scored = golden.repeats.filter((repeat) => isScored({ error: repeat.err }));
-      sourceSamples += scored.length;
-      sourcePassed += scored.filter((repeat) => repeat.pass).length;
+      sourceSamples += golden.scored;
+      sourcePassed += golden.scoredPassed;
     }
     rows.push({
       cell,

@@ -1,23 +1,87 @@
-/** Builds the report from records and writes it as one file, piece by piece. */
+/**
+ * Builds the report from records and writes it as one file, piece by piece: the overview and the
+ * case list from the first pass, then each case's details as the second pass reads it. A case is
+ * serialised as soon as it is read, so only its text, not its objects, waits for the chunk's end.
+ */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { buildReportData, type ReportInput } from './buildReportData.js';
 import { redactKnownSecrets } from '../../secrets.js';
-import { htmlReportParts } from './renderHtml.js';
-import type { ReportData } from './types.js';
+import { detailRows } from './details.js';
+import { jsonForScriptTag } from './embed.js';
+import { Interner } from './interner.js';
+import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
+import { DETAIL_CHUNK, DetailChunkBuilder } from './pageData.js';
+import { caseListParts, detailPartEnds, PAGE_END, pageHead } from './renderHtml.js';
+import type { CaseRow } from './types.js';
 
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
-  const data = await buildReportData(input);
+  const outline = await reportOutline(input);
   const path = resolve(file);
   await mkdir(dirname(path), { recursive: true });
-  // A secret can only sit inside one JSON value, and every piece holds whole values.
-  await pipeline(redactedParts(data), createWriteStream(path));
+  await pipeline(pageParts(outline), createWriteStream(path));
   return path;
 }
 
-function* redactedParts(data: ReportData): Generator<string> {
-  for (const part of htmlReportParts(data)) yield redactKnownSecrets(part);
+/** The page's bytes; a secret can only sit inside one JSON value, and every piece holds whole values. */
+async function* pageParts(outline: ReportOutline): AsyncGenerator<Buffer> {
+  yield bytes(pageHead({ ...outline.overview, caseCount: outline.rows.length, detailChunk: DETAIL_CHUNK }));
+  for (const part of caseListParts(outline.rows, (row) => row.list)) yield bytes(part);
+  let chunk: ChunkCases | undefined;
+  for await (const { chunk: index, row, strings, prompts } of detailRows(outline, () => new Interner())) {
+    if (chunk?.index !== index) {
+      if (chunk) yield* chunk.parts();
+      chunk = new ChunkCases(index, new DetailChunkBuilder(strings.values, (hash) => prompts.get(hash)));
+    }
+    chunk.add(row);
+  }
+  if (chunk) yield* chunk.parts();
+  yield bytes(PAGE_END);
 }
+
+function bytes(part: string): Buffer {
+  return Buffer.from(redactKnownSecrets(part));
+}
+
+/** Cases serialised together, as one buffer outside the JavaScript heap. */
+const CASES_PER_BUFFER = 100;
+
+/**
+ * A detail chunk's cases, serialised as they come. Its tables are complete only after its last
+ * case, and the page has them first, so the cases wait — as bytes outside the JavaScript heap,
+ * where they do not make the garbage collector let the heap grow.
+ */
+class ChunkCases {
+  private readonly buffers: Buffer[] = [];
+  private waiting: string[] = [];
+
+  constructor(
+    readonly index: number,
+    private readonly builder: DetailChunkBuilder,
+  ) {}
+
+  add(row: CaseRow): void {
+    this.waiting.push(jsonForScriptTag(this.builder.add(row)));
+    if (this.waiting.length === CASES_PER_BUFFER) this.flush();
+  }
+
+  *parts(): Generator<Buffer> {
+    this.flush();
+    const [head, tail] = detailPartEnds(this.index, this.builder.tables());
+    yield bytes(head);
+    for (const [index, buffer] of this.buffers.entries()) {
+      if (index) yield COMMA;
+      yield buffer;
+    }
+    yield bytes(tail);
+  }
+
+  private flush(): void {
+    if (this.waiting.length) this.buffers.push(bytes(this.waiting.join(',')));
+    this.waiting = [];
+  }
+}
+
+const COMMA = Buffer.from(',');

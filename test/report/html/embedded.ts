@@ -16,11 +16,14 @@ export interface EmbeddedReport {
 
 export function embeddedReport(html: string): EmbeddedReport {
   const data = scriptJson<PageData>(html, 'report-data');
+  const chunks = new Map<number, DetailChunk>();
   return {
     data,
     cases: scriptJson<CaseListRow[]>(html, 'report-cases'),
     detail(index) {
-      const chunk = scriptJson<DetailChunk>(html, `report-details-${Math.floor(index / data.detailChunk)}`);
+      const number = Math.floor(index / data.detailChunk);
+      let chunk = chunks.get(number);
+      if (!chunk) chunks.set(number, (chunk = scriptJson<DetailChunk>(html, `report-details-${number}`)));
       return { detail: chunk.cases[index % data.detailChunk]!, chunk };
     },
   };

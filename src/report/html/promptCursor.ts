@@ -1,0 +1,57 @@
+/**
+ * The second pass's reader of one run's prompt store: hands out the prompts a chunk of cases
+ * refers to, reading the store once, front to back. The first pass decided which store provides
+ * each prompt and the last chunk that needs it; a prompt read ahead of its chunk is held until
+ * then, and dropped after its last chunk.
+ */
+import { readPromptStoreLines } from '../../records/promptStore.js';
+import type { PromptStoreLine } from '../../records/types.js';
+import type { ReadLine } from '../../records/reader.js';
+import { toPromptView } from './prompts.js';
+import type { PromptText } from './types.js';
+
+export interface PromptPlan {
+  /** The run whose store provides the prompt (the first that has it), or -1 when none does. */
+  run: number;
+  /** The last detail chunk that shows it. */
+  lastChunk: number;
+  /** Read by the second pass already. */
+  read?: boolean;
+}
+
+export class PromptCursor {
+  private lines: AsyncIterator<ReadLine<PromptStoreLine>> | undefined;
+  private readonly held = new Map<string, PromptText>();
+
+  constructor(
+    private readonly file: string,
+    private readonly run: number,
+    private readonly plans: Map<string, PromptPlan>,
+    private readonly limit: number,
+  ) {}
+
+  /** The prompt with this hash (one this run's store provides), for chunk `chunk`. */
+  async take(hash: string, chunk: number): Promise<PromptText | undefined> {
+    this.lines ??= readPromptStoreLines(this.file)[Symbol.asyncIterator]();
+    for (;;) {
+      const held = this.held.get(hash);
+      if (held) return held;
+      const next = await this.lines.next();
+      if (next.done) return undefined;
+      const line = next.value.value;
+      const plan = this.plans.get(line.hash);
+      if (!plan || plan.run !== this.run || plan.read || plan.lastChunk < chunk) continue;
+      plan.read = true;
+      this.held.set(line.hash, toPromptView(line, { limit: this.limit, truncated: { prompts: 0 } }));
+    }
+  }
+
+  /** Drops the prompts no chunk after `chunk` shows. */
+  release(chunk: number): void {
+    for (const hash of this.held.keys()) if (this.plans.get(hash)!.lastChunk <= chunk) this.held.delete(hash);
+  }
+
+  async close(): Promise<void> {
+    await this.lines?.return?.(undefined);
+  }
+}

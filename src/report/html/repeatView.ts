@@ -1,0 +1,68 @@
+/** A recorded sample as the case details show it: compact keys, outputs cut, scorers and reasons interned. */
+import type { SampleRecord } from '../../records/types.js';
+import type { Interner } from './interner.js';
+import { showText } from './text.js';
+import { addScore, type RepeatView, type ScoreInput } from './types.js';
+
+/** Scorer reasons are one sentence; anything longer is cut. */
+export const REASON_CHARS = 2000;
+
+export interface RepeatContext {
+  scorers: Interner;
+  strings: Interner;
+  outputChars: number;
+  /** Incremented for every output cut to `outputChars`. */
+  truncated: { outputs: number };
+}
+
+export function toRepeatView(sample: SampleRecord, context: RepeatContext): RepeatView {
+  const view: RepeatView = {
+    r: sample.repeat,
+    o: null,
+    score: round3(sample.score),
+    pass: sample.pass ? 1 : 0,
+    s: [],
+    p: sample.promptHash,
+    usd: sample.costUsd,
+    ms: sample.latencyMs,
+    stop: sample.stopReason,
+  };
+  for (const score of sample.scores) addRecordScore(view, score, context);
+  if (sample.output !== null) {
+    const shown = showText(sample.output, context.outputChars);
+    view.o = shown.text;
+    if (shown.cut !== undefined) {
+      view.cut = shown.cut;
+      context.truncated.outputs++;
+    }
+  }
+  if (sample.usage) {
+    view.in = sample.usage.inputTokens + (sample.usage.cacheCreationInputTokens ?? 0) + (sample.usage.cacheReadInputTokens ?? 0);
+    view.out = sample.usage.outputTokens;
+  }
+  if (sample.error) view.err = { kind: sample.error.kind, message: showText(sample.error.message, context.outputChars).text };
+  if (sample.cached) view.cached = 1;
+  if (sample.toolCalls?.length) view.tc = sample.toolCalls.map((call) => showText(`${call.name} ${JSON.stringify(call.input)}`, context.outputChars).text);
+  if (sample.ttftMs !== undefined) view.ttft = sample.ttftMs;
+  return view;
+}
+
+/** Adds a recorded score to a repeat, its scorer and reason interned. */
+export function addRecordScore(
+  view: RepeatView,
+  score: { name: string; score: number; pass: boolean; reason: string; error?: string },
+  context: RepeatContext,
+): void {
+  const input: ScoreInput = { scorer: context.scorers.index(score.name), score: round3(score.score), pass: score.pass, reason: context.strings.index(showText(score.reason, REASON_CHARS).text) };
+  if (score.error !== undefined) input.error = score.error;
+  addScore(view, input);
+}
+
+/** The expected value of a case as the details show it (JSON for structured values), cut like outputs. */
+export function expectedView(expected: unknown, outputChars: number): string {
+  return showText(typeof expected === 'string' ? expected : JSON.stringify(expected, null, 2), outputChars).text;
+}
+
+export function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
