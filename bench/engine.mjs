@@ -1,7 +1,7 @@
 // Engine benchmarks (issues 1 and 17): whole-process wall time and peak RSS of `promptgold run` on
 // generated suites, each beside bench/loop.mjs — the hand-written loop doing the same work with the
 // same libraries on the same generated data, run alternately with promptgold in the same bench run
-// (median of three each) — plus the concurrency ideal with a sleeping provider and `--help`
+// (median of TRIALS, default 5, each) — plus the concurrency ideal with a sleeping provider and `--help`
 // start-up. Needs `npm run build` first. Prints one line per target, then one JSON object of
 // figures as its last line.
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
 const rssProbe = join(repo, 'bench/rss-probe.mjs');
 const loop = join(repo, 'bench/loop.mjs');
-const TRIALS = 3;
+const TRIALS = Number(process.env.TRIALS ?? 5);
 
 const PROMPT = `---
 id: bench
