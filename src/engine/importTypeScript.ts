@@ -22,22 +22,32 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleInputs, keepBundle, keptBundle } from './keptBundle.js';
+import { bundleInputs, forgetIfSecret, keepBundle, keptBundle } from './keptBundle.js';
 import type { BuiltBundle } from './keptBundle.js';
 
 let imports = 0;
 
 export async function importTypeScript(file: string): Promise<Record<string, unknown>> {
   const folder = bundleFolder(file);
-  const bundle = (await keptBundle(folder, file)) ?? (await keepBundle(folder, file, await buildBundle(file)));
-  // Each import evaluates the module afresh, as a new temporary file did before bundles were kept.
-  const url = `${pathToFileURL(bundle).href}?import=${++imports}`;
+  const kept = await keptBundle(folder, file);
+  if (kept) {
+    try {
+      return await importOnce(folder, file, kept);
+    } catch (error) {
+      // Another process replaced the bundle in the moment between finding and importing it.
+      if (existsSync(kept)) throw error;
+    }
+  }
+  return importOnce(folder, file, await keepBundle(folder, file, await buildBundle(file)));
+}
+
+/** Evaluates the bundle afresh on every import, as a new temporary file did before bundles were kept. */
+async function importOnce(folder: string, file: string, bundle: string): Promise<Record<string, unknown>> {
   try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    // Another process replaced the bundle in the moment between finding and importing it.
-    if (existsSync(bundle)) throw error;
-    return (await import(`${pathToFileURL(await keepBundle(folder, file, await buildBundle(file))).href}?import=${++imports}`)) as Record<string, unknown>;
+    return (await import(`${pathToFileURL(bundle).href}?import=${++imports}`)) as Record<string, unknown>;
+  } finally {
+    // Checked after the import too: evaluating the suite may have made a secret known (an apiKey in code).
+    await forgetIfSecret(folder, file, bundle);
   }
 }
 

@@ -6,6 +6,9 @@
  * compile; a missing one is recorded as missing, so adding one counts as a change). The bundle is
  * used again only while all of that is unchanged.
  *
+ * A bundle that holds a secret promptgold knows (the API key written into a suite) is removed once
+ * imported, like the temporary bundles before: no key is left in a file.
+ *
  * Not kept, so bundled afresh every time: a bundle with a glob import (`import(\`./${name}.ts\`)`
  * takes in every matching file, and a file added later would not be in the manifest), and one
  * read under a tsconfig that `extends` another (which may live anywhere, even in node_modules).
@@ -16,6 +19,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { sha256Hex as sha256 } from '../canonical.js';
 import { isProcessAlive } from '../processAlive.js';
+import { redactKnownSecrets } from '../secrets.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface BuiltBundle {
@@ -89,6 +93,14 @@ export async function keepBundle(folder: string, file: string, built: BuiltBundl
   const others = (await readdir(folder)).filter((entry) => entry.startsWith(`${stem}.`) && entry !== name && isLeftOver(entry));
   await Promise.all(others.map((entry) => rm(join(folder, entry), { force: true })));
   return bundle;
+}
+
+/** Removes the bundle of `file`, and its manifest, when the bundle's code holds a known secret. */
+export async function forgetIfSecret(folder: string, file: string, bundle: string): Promise<void> {
+  const code = await readFile(bundle, 'utf8').catch(() => '');
+  if (redactKnownSecrets(code) === code) return;
+  await rm(join(folder, `${stemOf(file)}.json`), { force: true });
+  await rm(bundle, { force: true });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bundleFolder, importTypeScript } from '../../src/engine/importTypeScript.js';
+import { registerSecret } from '../../src/secrets.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 
 // Counts esbuild's bundling, which a kept bundle saves.
@@ -143,5 +144,25 @@ describe('importTypeScript', () => {
     await writeFile(project.path('h.eval.ts'), 'export const value: number = 9;\n');
     expect((await importTypeScript(project.path('h.eval.ts'))).value).toBe(9);
     expect(await bundles()).toEqual(['h.eval.ts.<hash>.<hash>.mjs', 'h.eval.ts.<hash>.json', `h.eval.ts.<hash>.json.${process.ppid}.partial`]);
+  });
+
+  it('keeps no bundle that holds a known secret, known before the import or made known by it', async () => {
+    const key = 'sk-ant-kept-bundle-test-0123456789';
+    project = await tempProject({
+      'package.json': '{ "type": "module" }',
+      'k.eval.ts': `export const key: string = '${key}';\n`,
+      // Evaluating this suite registers its key, as creating an Anthropic client with an apiKey does.
+      'l.eval.ts': "(globalThis as { register?: (key: string) => void }).register?.('sk-ant-registered-by-the-suite-42');\nexport const key: string = 'sk-ant-registered-by-the-suite-42';\n",
+    });
+    (globalThis as { register?: (key: string) => void }).register = registerSecret;
+    expect((await importTypeScript(project.path('l.eval.ts'))).key).toBe('sk-ant-registered-by-the-suite-42');
+    expect(await bundles()).toEqual([]);
+    expect((await importTypeScript(project.path('k.eval.ts'))).key).toBe(key);
+    expect(await bundles()).toEqual(['k.eval.ts.<hash>.<hash>.mjs', 'k.eval.ts.<hash>.json']);
+    registerSecret(key);
+    // The kept bundle, found again, goes once imported.
+    expect((await importTypeScript(project.path('k.eval.ts'))).key).toBe(key);
+    expect(await bundles()).toEqual([]);
+    expect(esbuildBuilds.count).toBe(2);
   });
 });
