@@ -3,17 +3,16 @@
 // `npm run build` first. The comparison runs RUNS times (default 3); the figures are the median
 // run's. Prints each run, the target beside the figure, and one JSON line of figures last.
 // KEEP=1 keeps the generated records (their folder is printed) for profiling.
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '../dist/stats/random.js';
+import { runNodeMeasured } from './processes.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
-const rssProbe = join(repo, 'bench/rss-probe.mjs');
 const CASES = 20_000;
 const REPEATS = 5;
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -61,29 +60,16 @@ async function writeRecord(file, { seed, passBias }) {
   await new Promise((resolve) => out.end(resolve));
 }
 
-function run(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', rssProbe, cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stdout.resume();
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, wallS: (performance.now() - started) / 1000 }));
-  });
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'promptgold-bench-compare-'));
 try {
   await writeRecord(join(dir, 'a.jsonl'), { seed: 1, passBias: 0 });
   await writeRecord(join(dir, 'b.jsonl'), { seed: 2, passBias: -0.01 });
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const result = await run(['compare', 'a.jsonl', 'b.jsonl', '--no-html'], dir);
+    const result = await runNodeMeasured([cli, 'compare', 'a.jsonl', 'b.jsonl', '--no-html'], dir);
     if (result.code !== 0 && result.code !== 1) throw new Error(`compare exited ${result.code}: ${result.stderr}`);
-    const { maxRssMb } = JSON.parse(await readFile(join(dir, 'rss.json'), 'utf8'));
-    runs.push({ wallS: result.wallS, rssMb: maxRssMb });
-    console.log(`run ${i + 1}: ${result.wallS.toFixed(2)} s, ${Math.round(maxRssMb)} MB (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
+    runs.push({ wallS: result.wallS, rssMb: result.rssMb });
+    console.log(`run ${i + 1}: ${result.wallS.toFixed(2)} s, ${Math.round(result.rssMb)} MB (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
   }
   const median = [...runs].sort((a, b) => a.wallS - b.wallS)[Math.floor(runs.length / 2)];
   const met = median.wallS <= TARGET_WALL_S ? 'met' : 'MISSED';

@@ -4,15 +4,14 @@
 // (median of TRIALS, default 5, each) — plus the concurrency ideal with a sleeping provider and `--help`
 // start-up. Needs `npm run build` first. Prints one line per target, then one JSON object of
 // figures as its last line.
-import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, runNode, runNodeMeasured } from './processes.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
-const rssProbe = join(repo, 'bench/rss-probe.mjs');
 const loop = join(repo, 'bench/loop.mjs');
 const TRIALS = Number(process.env.TRIALS ?? 5);
 
@@ -75,29 +74,11 @@ async function generatedProject(cases, suiteOptions) {
   return root;
 }
 
-function runProcess(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.resume();
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, wallS: (performance.now() - started) / 1000, stderr }));
-  });
-}
-
 /** One whole process under the RSS probe: its wall time and peak RSS. */
 async function measured(args, cwd, what) {
-  const result = await runProcess(['--import', rssProbe, ...args], cwd);
+  const result = await runNodeMeasured(args, cwd, { CI: 'true' });
   if (result.code !== 0) throw new Error(`${what} exited ${result.code}: ${result.stderr}`);
-  const { maxRssMb } = JSON.parse(await readFile(join(cwd, 'rss.json'), 'utf8'));
-  return { wallS: result.wallS, rssMb: maxRssMb };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return { wallS: result.wallS, rssMb: result.rssMb };
 }
 
 /**
@@ -150,7 +131,7 @@ async function sleepingRun() {
 
 async function helpStartup() {
   const times = [];
-  for (let i = 0; i < 7; i++) times.push((await runProcess([cli, '--help'], repo)).wallS * 1000);
+  for (let i = 0; i < 7; i++) times.push((await runNode([cli, '--help'], repo, { CI: 'true' })).wallS * 1000);
   return Math.round(median(times));
 }
 

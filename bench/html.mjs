@@ -8,13 +8,12 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { compareRecords } from '../dist/compare/index.js';
 import { SummaryBuilder } from '../dist/records/summary.js';
 import { writeHtmlReport } from '../dist/report/html/index.js';
 import { createRng } from '../dist/stats/random.js';
+import { launchChromium, median } from './processes.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CASES = 5000;
 const REPEATS = 2;
 const TRIALS = 3;
@@ -81,14 +80,6 @@ async function writeRun(dir, version, seed, passBias) {
   return dir;
 }
 
-async function launch() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
 /** Time to the rendered overview, then time from a click on "regressed" to the filtered list. */
 async function measure(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -107,11 +98,6 @@ async function measure(browser, url) {
   return { overviewMs, filterMs, rows };
 }
 
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function bench() {
   const root = await mkdtemp(join(tmpdir(), 'promptgold-html-bench-'));
   try {
@@ -122,7 +108,7 @@ async function bench() {
     const file = await writeHtmlReport({ runs: [{ dir: baseline }, { dir: candidate }], comparison }, join(root, 'report.html'));
     const writeMs = performance.now() - built;
     const bytes = (await stat(file)).size;
-    const browser = await launch();
+    const browser = await launchChromium();
     const trials = [];
     try {
       for (let i = 0; i < TRIALS; i++) trials.push(await measure(browser, pathToFileURL(file).href));
@@ -151,7 +137,7 @@ async function screenshot() {
   const record = join(runsDir, latest, 'run.jsonl');
   const comparison = await compareRecords(record, record, { baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } });
   const file = await writeHtmlReport({ runs: [{ dir: join(runsDir, latest) }], comparison }, join(runsDir, latest, 'report-v1-v2.html'));
-  const browser = await launch();
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
     await page.goto(pathToFileURL(file).href);

@@ -7,17 +7,14 @@
 //
 //   node bench/report.mjs            # SAMPLES=20000 node bench/report.mjs for a quick look
 //   KEEP=1 node bench/report.mjs     # keeps the generated project (its path on stderr)
-import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, median, runNode, runNodeMeasured } from './processes.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
-const rssProbe = join(repo, 'bench/rss-probe.mjs');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLES = Number(process.env.SAMPLES ?? 200_000);
 const TRIALS = 3;
 
@@ -90,27 +87,6 @@ async function generatedProject() {
   return root;
 }
 
-function runProcess(args, cwd) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, wallS: (performance.now() - started) / 1000, stdout, stderr }));
-  });
-}
-
-async function launch() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
 /** Time from navigation to the rendered overview (the page marks itself ready once it is drawn). */
 async function overviewMs(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -139,27 +115,22 @@ async function casesMs(browser, url) {
   }
 }
 
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 const root = await generatedProject();
 try {
-  const made = await runProcess([cli, 'run', 'bench.eval.ts', '--no-progress', '--no-html', '--out', 'run'], root);
+  const made = await runNode([cli, 'run', 'bench.eval.ts', '--no-progress', '--no-html', '--out', 'run'], root, { CI: 'true' });
   if (made.code !== 0) throw new Error(`the run exited ${made.code}: ${made.stderr}`);
   process.stderr.write(`made a ${SAMPLES.toLocaleString('en-US')}-sample run in ${made.wallS.toFixed(1)} s\n`);
   const runDir = (await import('node:fs')).readdirSync(join(root, 'run')).map((name) => join(root, 'run', name))[0];
   if (!runDir) throw new Error('the run wrote no run folder');
 
-  const report = await runProcess(['--import', rssProbe, cli, 'report', runDir, '--html', join(root, 'report.html')], root);
+  const report = await runNodeMeasured([cli, 'report', runDir, '--html', join(root, 'report.html')], root, { CI: 'true' });
   if (report.code !== 0) throw new Error(`report exited ${report.code}: ${report.stderr}`);
-  const { maxRssMb } = JSON.parse(await readFile(join(root, 'rss.json'), 'utf8'));
+  const maxRssMb = report.rssMb;
   const file = join(root, 'report.html');
   const bytes = (await stat(file)).size;
   process.stderr.write(`report: ${report.wallS.toFixed(2)} s, ${Math.round(maxRssMb)} MB peak RSS, ${(bytes / 1048576).toFixed(1)} MiB\n`);
 
-  const browser = await launch();
+  const browser = await launchChromium();
   const overview = [];
   const cases = [];
   try {

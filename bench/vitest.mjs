@@ -3,11 +3,11 @@
 // by the plain engine (`promptgold run`). Both are whole-process wall times; the overhead per case
 // is their difference over the number of cases. Needs `npm run build` first. Prints one JSON
 // object of figures as its last line.
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, runNode } from './processes.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist/cli/main.js');
@@ -69,21 +69,13 @@ async function project() {
   return root;
 }
 
+/** A whole process, with VITEST* variables left out so the bench's own vitest does not leak in. */
 function timed(args, cwd) {
-  const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output, wallMs: performance.now() - start }));
-  });
+  const env = { CI: 'true', NO_COLOR: '1' };
+  for (const key of Object.keys(process.env)) if (key.startsWith('VITEST')) env[key] = undefined;
+  return runNode(args, cwd, env).then((result) => ({ ...result, output: `${result.stdout}${result.stderr}`, wallMs: result.wallS * 1000 }));
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const root = await project();
 try {
