@@ -56,6 +56,15 @@ export function iterateChaosCases(
   return generate(cases, plan);
 }
 
+/**
+ * The chaos cases of `cases` as a list to walk more than once: the configuration is checked and the
+ * plan made now, once; each walk generates the cases afresh from that plan (the same cases).
+ */
+export function chaosCaseList(cases: Iterable<GoldenCase>, config: ChaosConfig = {}, ctx: ChaosGenerationContext = {}): Iterable<GoldenCase> {
+  const plan = planFrom(cases, config, ctx);
+  return { [Symbol.iterator]: () => generate(cases, plan) };
+}
+
 function* generate(cases: Iterable<GoldenCase>, plan: Plan): Generator<GoldenCase> {
   for (const source of cases) {
     // Chaos of chaos would double-count one source case in the statistics.

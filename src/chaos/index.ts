@@ -6,7 +6,7 @@ export { CHAOS_OPERATORS, getOperator } from './operators/index.js';
 export { encodeTagCharacters } from './operators/injection.js';
 export { CANARY_PATTERN, canariesIn, decodeTagCharacters, findCanary, makeCanary } from './canary.js';
 export type { CanaryEvidence } from './canary.js';
-export { generateChaosCases, iterateChaosCases } from './generate.js';
+export { chaosCaseList, generateChaosCases, iterateChaosCases } from './generate.js';
 export type { ChaosGenerationContext } from './generate.js';
 export { handledGracefully, ignoresInjection, noSystemPromptLeak, sameAsSource, stillValid } from './invariants.js';
 export type {

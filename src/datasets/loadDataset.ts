@@ -39,7 +39,8 @@ export interface OpenDatasetOptions {
 
 /** Reads and validates a golden dataset; every problem in the file is reported in one error. */
 export async function loadDataset(path: string): Promise<Dataset> {
-  const source = await openDataset(path);
+  // Held whatever its size: the caller keeps every case anyway, so one read is enough.
+  const source = await openDataset(path, { holdJsonlBytes: Infinity });
   return { path: source.path, hash: source.hash, cases: [...source] };
 }
 

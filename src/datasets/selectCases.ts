@@ -30,7 +30,12 @@ export function selectFrom(cases: CaseList, selection: CaseSelection): CaseList 
   let available = cases.count;
   if (tags.length > 0) {
     available = 0;
-    for (const golden of cases) if (tagged(golden)) available++;
+    // Without a sample, counting past the limit changes nothing: stop there.
+    const enough = selection.sample === undefined ? selection.limit : undefined;
+    for (const golden of cases) {
+      if (tagged(golden)) available++;
+      if (available === enough) break;
+    }
   }
   // Positions among the tagged cases that a sample keeps (undefined: all of them).
   const sampled =

@@ -69,9 +69,9 @@ export async function keptBundle(folder: string, file: string): Promise<string |
     return undefined;
   }
   if (manifest.maker !== makerOf(file) || typeof manifest.files !== 'object' || manifest.files === null) return undefined;
-  for (const [path, hash] of Object.entries(manifest.files)) {
-    if ((await contentHash(path)) !== hash) return undefined;
-  }
+  const files = Object.entries(manifest.files);
+  const now = await Promise.all(files.map(([path]) => contentHash(path)));
+  if (files.some(([, hash], index) => now[index] !== hash)) return undefined;
   return join(folder, basename(manifest.bundle));
 }
 

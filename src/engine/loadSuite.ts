@@ -189,11 +189,9 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
 
   let chaosCases: Iterable<GoldenCase> | undefined;
   if (overrides.chaos && suite.chaos) {
-    const { iterateChaosCases } = await import('../chaos/index.js');
+    const { chaosCaseList } = await import('../chaos/index.js');
     const context = overrides.contextWindowTokens ? { contextWindowTokens: overrides.contextWindowTokens } : {};
-    const config = { ...suite.chaos, seed: suite.chaos.seed ?? seed };
-    iterateChaosCases(golden, config, context); // checks the configuration now
-    chaosCases = { [Symbol.iterator]: () => iterateChaosCases(golden, config, context) };
+    chaosCases = chaosCaseList(golden, { ...suite.chaos, seed: suite.chaos.seed ?? seed }, context);
   }
   const inPlanOrder = function* (): Generator<GoldenCase> {
     yield* golden;
@@ -202,13 +200,14 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
 
   const models = overrides.models ?? suite.models!;
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
-  const checked = await checkCases(inPlanOrder(), prompts, rel);
+  // Per-case checks, by case object: a held dataset's cases keep theirs from the check before the
+  // run; a streamed dataset's are new objects on each walk, compiled again when they come round
+  // (shared by the case's samples in flight), so they are not kept for every case of the dataset.
+  const compiledChecks = new WeakMap<GoldenCase, Scorer[]>();
+  const checked = await checkCases(inPlanOrder(), prompts, rel, compiledChecks);
   const cases: CaseList = { count: checked.count, [Symbol.iterator]: inPlanOrder };
   const planHash = checked.hasher.digest({ prompts, models, repeats });
 
-  // Per-case checks are compiled again when a case comes round (its object is shared by its
-  // samples in flight), rather than kept for every case of the dataset.
-  const compiledChecks = new WeakMap<GoldenCase, Scorer[]>();
   const checksOf = (goldenCase: GoldenCase): Scorer[] | undefined => {
     if (!goldenCase.checks?.length || !checked.checkFromSpec) return undefined;
     let compiled = compiledChecks.get(goldenCase);
@@ -286,7 +285,12 @@ interface CheckedCases {
  * too), and along the way the number of cases, the plan hash and the golden cases that chaos
  * variants come from. Nothing of the cases themselves is kept.
  */
-async function checkCases(cases: Iterable<GoldenCase>, prompts: CompiledPrompt[], rel: (path: string) => string): Promise<CheckedCases> {
+async function checkCases(
+  cases: Iterable<GoldenCase>,
+  prompts: CompiledPrompt[],
+  rel: (path: string) => string,
+  compiledChecks: WeakMap<GoldenCase, Scorer[]>,
+): Promise<CheckedCases> {
   const checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
   for (const goldenCase of cases) {
     checked.count++;
@@ -295,7 +299,7 @@ async function checkCases(cases: Iterable<GoldenCase>, prompts: CompiledPrompt[]
     for (const prompt of prompts) prompt.render(goldenCase.vars, goldenCase.id);
     if (goldenCase.checks?.length) {
       checked.checkFromSpec ??= (await import('../scoring/checks.js')).checkFromSpec;
-      compileChecks(goldenCase, checked.checkFromSpec, rel);
+      compiledChecks.set(goldenCase, compileChecks(goldenCase, checked.checkFromSpec, rel));
     }
   }
   return checked;

@@ -52,7 +52,9 @@ async function* readLineBatches(file: string): AsyncGenerator<string[]> {
       next = 1 - next;
       reading = handle.read(buffers[next]!, 0, READ_BYTES, null);
       for (let start = 0; start < bytesRead; start += CHUNK_BYTES) {
-        const pieces = (rest + decoder.write(buffer.subarray(start, Math.min(bytesRead, start + CHUNK_BYTES)))).split('\n');
+        // Only the new text is split: a line longer than a chunk is not copied and scanned again per chunk.
+        const pieces = decoder.write(buffer.subarray(start, Math.min(bytesRead, start + CHUNK_BYTES))).split('\n');
+        pieces[0] = rest + pieces[0];
         rest = pieces.pop()!;
         yield splitCarriageReturns(pieces);
       }

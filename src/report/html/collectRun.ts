@@ -4,7 +4,7 @@
  * the case list show. Outputs, reasons and prompts are not kept: the second pass (details.ts)
  * reads them again, one chunk of cases at a time, so memory does not grow with the run's text.
  */
-import { checkHeader, readRecordLines } from '../../records/reader.js';
+import { checkHeader, readRecordBatches } from '../../records/reader.js';
 import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
 import { DigestBuilder, type FailureDigest } from '../../records/digest.js';
 import { isScored, SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
@@ -88,22 +88,24 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   const tallies = new Tallies();
   const digest = new DigestBuilder();
   let samples = 0;
-  for await (const { value, line } of readRecordLines(files.record)) {
-    if (value.type === 'header') {
-      header = checkHeader(value, files.record, line);
-      builder = new SummaryBuilder(summaryPolicyOf(header));
-      for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);
-    } else if (value.type === 'summary') {
-      summaryThreshold = value.threshold;
-    } else {
-      const lineSamples = samplesOfLine(value);
-      if (!lineSamples) continue;
-      if (!builder) throw new InputError(`a ${value.type === 'sample' ? 'sample' : 'case'} comes before the ${value.type === 'sample' ? 'record' : 'baseline'} header`, { file: files.record, line });
-      for (const sample of lineSamples) {
-        builder.add(sample);
-        digest.add(sample);
-        tallies.add(sample, context);
-        samples++;
+  for await (const batch of readRecordBatches(files.record)) {
+    for (const { value, line } of batch) {
+      if (value.type === 'header') {
+        header = checkHeader(value, files.record, line);
+        builder = new SummaryBuilder(summaryPolicyOf(header));
+        for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);
+      } else if (value.type === 'summary') {
+        summaryThreshold = value.threshold;
+      } else {
+        const lineSamples = samplesOfLine(value);
+        if (!lineSamples) continue;
+        if (!builder) throw new InputError(`a ${value.type === 'sample' ? 'sample' : 'case'} comes before the ${value.type === 'sample' ? 'record' : 'baseline'} header`, { file: files.record, line });
+        for (const sample of lineSamples) {
+          builder.add(sample);
+          digest.add(sample);
+          tallies.add(sample, context);
+          samples++;
+        }
       }
     }
   }
