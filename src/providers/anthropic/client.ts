@@ -65,6 +65,8 @@ export interface AnthropicProviderOptions {
   /** Where one-time warnings go (a deprecated model, a price modifier the table lacks). Default stderr. */
   onWarning?: (message: string) => void;
   fetch?: FetchFunction;
+  /** How the wait before sending a cut stream again is slept; it must end when the signal aborts. Tests replace it. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;

@@ -7,6 +7,7 @@
  */
 import { sha256Hex, stableStringify } from '../../canonical.js';
 import { familyOf, unpricedModifiers, type ModelInfo } from '../pricing.js';
+import { abortableSleep } from '../pacing.js';
 import { estimateInputTokens } from '../tokens.js';
 import {
   ProviderError,
@@ -163,6 +164,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   const lane = options.lane ?? 'generator';
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  const sleep = options.sleep ?? abortableSleep;
   const streak = new BadRequestStreak(options.stopAfterIdenticalBadRequests ?? DEFAULT_IDENTICAL_BAD_REQUESTS);
   const counted = new Map<string, Promise<number>>();
   const warned = new Set<string>();
@@ -291,7 +293,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
         const cut = stream && !signal.aborted && classifyAnthropicError(error).kind === 'connection';
         if (!cut || handle.attempts.count(key) >= maxRetries + 1) throw error;
         const backoff = Math.min(500 * 2 ** resend, 8_000) * (1 - Math.random() * 0.25);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
+        // A stopped run does not wait out the backoff: the sleep rejects with the signal's reason.
+        await sleep(backoff, signal);
       }
     }
   }

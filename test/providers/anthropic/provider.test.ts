@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InfrastructureError } from '../../../src/errors.js';
 import { createAnthropicProvider } from '../../../src/providers/anthropic/index.js';
+import { abortableSleep } from '../../../src/providers/pacing.js';
 import { loadModelTable } from '../../../src/providers/pricing.js';
 import { ProviderError, type Provider, type SampleDeadline } from '../../../src/providers/types.js';
 import { faultFromName, spendLimitFault, startFakeAnthropic, type FakeAnthropic, type MessagesRequestBody } from '../../../src/testing/index.js';
@@ -180,6 +181,24 @@ describe('network faults (issue 14.4)', () => {
     fake.script('/v1/messages', ['drop-mid-body']);
     const generation = await provider({ stream: true }).generate(request('stream cut'), context());
     expect(generation).toMatchObject({ text: 'echo: stream cut', attempts: 2 });
+  });
+
+  it('stops waiting to send a cut stream again as soon as the run is stopped', async () => {
+    fake.script('/v1/messages', ['drop-mid-body']);
+    const stop = new AbortController();
+    const reason = new Error('stopped by the user');
+    const waits: number[] = [];
+    // A backoff far longer than any test: it ends only because the signal aborts.
+    const sleep = (ms: number, signal: AbortSignal) => {
+      waits.push(ms);
+      stop.abort(reason);
+      return abortableSleep(3_600_000, signal);
+    };
+    const outcome = provider({ stream: true, sleep }).generate(request('stream cut'), context({ signal: stop.signal }));
+    await expect(outcome).rejects.toBe(reason);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(0);
+    expect(messagesLog().map((e) => e.outcome)).toEqual(['drop-mid-body']);
   });
 
   it('ends as a connection error, with every attempt counted, when each attempt is cut', async () => {
