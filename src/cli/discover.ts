@@ -21,7 +21,8 @@ export async function discoverSuiteFiles(args: string[], defaults: string[] = ['
 async function walk(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
   const found: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  // Code-unit order, like the final sort: localeCompare would load ICU's collation data (20–150 ms).
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const path = join(directory, entry.name);
     if (entry.isDirectory()) found.push(...(await walk(path)));

@@ -49,4 +49,14 @@ describe('report number formatting', () => {
     expect(milliseconds(949.4)).toBe('949 ms');
     expect(count(3372)).toBe('3,372');
   });
+
+  it('counts read exactly as en-US toLocaleString would write them, without loading ICU', () => {
+    const samples = [0, -0, 0.4, -0.4, 1, 9, 10, 99, 100, 999, 1000, -1000, 999_999, 1_000_000, -1_234_567.5, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21];
+    let seed = 7;
+    for (let i = 0; i < 2_000; i++) {
+      seed = (seed * 48271) % 2147483647;
+      samples.push((seed % 2 ? -1 : 1) * (seed / 2147483647) * 10 ** (i % 17));
+    }
+    for (const x of samples) expect(count(x), String(x)).toBe(Math.round(x).toLocaleString('en-US'));
+  });
 });
