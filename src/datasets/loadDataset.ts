@@ -35,6 +35,41 @@ const HOLD_JSONL_BYTES = 4 * 1024 * 1024;
 export interface OpenDatasetOptions {
   /** A JSONL file up to this many bytes is held after its first read (default 4 MB). */
   holdJsonlBytes?: number;
+  /**
+   * Sees every valid case of the first read, in file order, so a caller that walks the cases once
+   * before the run (a suite's check) need not read a streamed file again for it. It is not called
+   * again after it fails; its error is thrown once the file has been read, and only when the file
+   * has no problems of its own (those are reported first, as when the walk came after the read).
+   */
+  visit?: (golden: GoldenCase) => void | Promise<void>;
+}
+
+/** Calls a visitor until it first fails, keeping that failure for later. */
+class Visits {
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly visit: OpenDatasetOptions['visit']) {}
+
+  /** A promise only when the visitor returned one (most calls stay synchronous). */
+  see(golden: GoldenCase): void | Promise<void> {
+    if (!this.visit || this.failure) return;
+    let pending: void | Promise<void>;
+    try {
+      pending = this.visit(golden);
+    } catch (error) {
+      this.failure = { error };
+      return;
+    }
+    if (pending) {
+      return pending.catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+    }
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 /** Reads and validates a golden dataset; every problem in the file is reported in one error. */
@@ -52,7 +87,8 @@ export async function loadDataset(path: string): Promise<Dataset> {
  */
 export async function openDataset(path: string, options: OpenDatasetOptions = {}): Promise<DatasetSource> {
   const extension = extname(path).toLowerCase();
-  if (extension === '.jsonl') return openJsonl(path, options.holdJsonlBytes ?? HOLD_JSONL_BYTES);
+  const visits = new Visits(options.visit);
+  if (extension === '.jsonl') return openJsonl(path, options.holdJsonlBytes ?? HOLD_JSONL_BYTES, visits);
   const reader = documentReaders[extension];
   if (!reader) {
     throw new InputError(`unsupported dataset format "${extname(path) || '(no extension)'}"`, { file: path }, `use one of ${FORMATS.join(', ')}`);
@@ -62,7 +98,10 @@ export async function openDataset(path: string, options: OpenDatasetOptions = {}
   const raws = await reader(bytes.toString('utf8').replace(/^\uFEFF/, ''), problems);
   const cases = [...validCases(raws, path, problems)];
   problems.throwIfAny(path);
-  return { path, hash: sha256Hex(bytes), ...caseList(requireCases(cases, path)) };
+  requireCases(cases, path);
+  for (const golden of cases) await visits.see(golden);
+  visits.throwIfFailed();
+  return { path, hash: sha256Hex(bytes), ...caseList(cases) };
 }
 
 function requireCases<T extends { length: number } | number>(cases: T, file: string): T {
@@ -112,12 +151,12 @@ function* jsonlValues(path: string, problems: ProblemList, options: Parameters<t
 }
 
 /**
- * A JSONL dataset: read once in full to validate it, hash it and count its cases. A small one keeps
- * its cases from that read; a larger one is read again by each later walk. Such a walk first checks
- * that the file is the one that was validated (same size and modification time) — a dataset edited
- * during a run would otherwise mix two datasets in one record.
+ * A JSONL dataset: read once in full to validate it, hash it, count its cases and show them to the
+ * visitor. A small one keeps its cases from that read; a larger one is read again by each later
+ * walk. Such a walk first checks that the file is the one that was validated (same size and
+ * modification time) — a dataset edited during a run would otherwise mix two datasets in one record.
  */
-async function openJsonl(path: string, holdBytes: number): Promise<DatasetSource> {
+async function openJsonl(path: string, holdBytes: number, visits: Visits): Promise<DatasetSource> {
   await checkReadable(path);
   const problems = new ProblemList();
   const hash = createHash('sha256');
@@ -134,9 +173,12 @@ async function openJsonl(path: string, holdBytes: number): Promise<DatasetSource
   for (const golden of validCases(read, path, problems)) {
     count++;
     held?.push(golden);
+    const visited = visits.see(golden);
+    if (visited) await visited;
   }
   problems.throwIfAny(path);
   requireCases(count, path);
+  visits.throwIfFailed();
   if (held) return { path, hash: hash.digest('hex'), ...caseList(held) };
   const { size, mtimeMs } = validated!;
   return {

@@ -25,7 +25,7 @@ export function selectFrom(cases: CaseList, selection: CaseSelection): CaseList 
   checkCount(selection.sample, 'sample');
   const tags = selection.filter ?? [];
   const tagged = (golden: GoldenCase) => tags.length === 0 || golden.tags.some((tag) => tags.includes(tag));
-  if (tags.length === 0 && selection.sample === undefined && selection.limit === undefined) return cases;
+  if (selectsAll(selection)) return cases;
 
   let available = cases.count;
   if (tags.length > 0) {
@@ -59,6 +59,11 @@ export function selectFrom(cases: CaseList, selection: CaseSelection): CaseList 
       }
     },
   };
+}
+
+/** A selection that keeps every case (no filter, sample or limit): selectFrom returns the cases themselves. */
+export function selectsAll(selection: CaseSelection): boolean {
+  return !selection.filter?.length && selection.sample === undefined && selection.limit === undefined;
 }
 
 function checkCount(value: number | undefined, field: string): void {

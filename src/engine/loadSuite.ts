@@ -12,7 +12,7 @@ import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
 import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { openDataset } from '../datasets/loadDataset.js';
-import { selectFrom } from '../datasets/selectCases.js';
+import { selectFrom, selectsAll } from '../datasets/selectCases.js';
 import type { CaseList, CaseSelection, DatasetSource, GoldenCase } from '../datasets/types.js';
 import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
 import { AttachmentReader } from '../prompts/attachments.js';
@@ -178,17 +178,26 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const prompts = templates.map((template) => compilePrompt(template, { partials, files, ...(suite.stream !== undefined && { stream: suite.stream }) }));
 
   mustExist('dataset', datasetPath);
-  const dataset = await openDataset(datasetPath);
   const seed = overrides.seed ?? suite.seed ?? 1;
   const selection: CaseSelection = { ...(suite.select ?? {}), ...(overrides.select ?? {}) };
   if (selection.sample !== undefined && selection.seed === undefined) selection.seed = seed;
+  const withChaos = Boolean(overrides.chaos && suite.chaos);
+  // Per-case checks, by case object: a held dataset's cases keep theirs from the check before the
+  // run; a streamed dataset's are new objects on each walk, compiled again when they come round
+  // (shared by the case's samples in flight), so they are not kept for every case of the dataset.
+  const compiledChecks = new WeakMap<GoldenCase, Scorer[]>();
+  const checker = new CaseChecker(prompts, rel, compiledChecks);
+  // When the plan's cases are the dataset's, in its order (no selection, no chaos), they are
+  // checked during the dataset's first read, and a streamed dataset is not read again for it.
+  const checkWhileReading = selectsAll(selection) && !withChaos;
+  const dataset = await openDataset(datasetPath, checkWhileReading ? { visit: (golden) => checker.visit(golden) } : {});
   const golden = selectFrom(dataset, selection);
   if (golden.count === 0) {
     throw new InputError('no cases left after --filter/--limit/--sample', { file: rel(datasetPath) }, 'loosen the selection');
   }
 
   let chaosCases: Iterable<GoldenCase> | undefined;
-  if (overrides.chaos && suite.chaos) {
+  if (withChaos && suite.chaos) {
     const { chaosCaseList } = await import('../chaos/index.js');
     const context = overrides.contextWindowTokens ? { contextWindowTokens: overrides.contextWindowTokens } : {};
     chaosCases = chaosCaseList(golden, { ...suite.chaos, seed: suite.chaos.seed ?? seed }, context);
@@ -200,11 +209,13 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
 
   const models = overrides.models ?? suite.models!;
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
-  // Per-case checks, by case object: a held dataset's cases keep theirs from the check before the
-  // run; a streamed dataset's are new objects on each walk, compiled again when they come round
-  // (shared by the case's samples in flight), so they are not kept for every case of the dataset.
-  const compiledChecks = new WeakMap<GoldenCase, Scorer[]>();
-  const checked = await checkCases(inPlanOrder(), prompts, rel, compiledChecks);
+  if (!checkWhileReading) {
+    for (const goldenCase of inPlanOrder()) {
+      const visited = checker.visit(goldenCase);
+      if (visited) await visited;
+    }
+  }
+  const checked = checker.checked;
   const cases: CaseList = { count: checked.count, [Symbol.iterator]: inPlanOrder };
   const planHash = checked.hasher.digest({ prompts, models, repeats });
 
@@ -256,7 +267,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
       timeoutMs,
       ...(suite.scorerTimeoutMs !== undefined ? { scorerTimeoutMs } : {}),
       select: selection,
-      chaos: Boolean(overrides.chaos && suite.chaos),
+      chaos: withChaos,
       scorers: suite.scorers.map((s) => s.name),
       ...(suite.stream !== undefined && { stream: suite.stream }),
     },
@@ -280,29 +291,34 @@ interface CheckedCases {
 }
 
 /**
- * One walk over the plan's cases before anything is sent: every case rendered with every version
- * (a missing variable stops the run before it starts), every per-case check compiled (a bad check
- * too), and along the way the number of cases, the plan hash and the golden cases that chaos
- * variants come from. Nothing of the cases themselves is kept.
+ * The check of every case of the plan before anything is sent, one case at a time in plan order:
+ * every case rendered with every version (a missing variable stops the run before it starts),
+ * every per-case check compiled (a bad check too), and along the way the number of cases, the plan
+ * hash and the golden cases that chaos variants come from. Nothing of the cases themselves is kept.
  */
-async function checkCases(
-  cases: Iterable<GoldenCase>,
-  prompts: CompiledPrompt[],
-  rel: (path: string) => string,
-  compiledChecks: WeakMap<GoldenCase, Scorer[]>,
-): Promise<CheckedCases> {
-  const checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
-  for (const goldenCase of cases) {
+class CaseChecker {
+  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
+
+  constructor(
+    private readonly prompts: CompiledPrompt[],
+    private readonly rel: (path: string) => string,
+    private readonly compiledChecks: WeakMap<GoldenCase, Scorer[]>,
+  ) {}
+
+  /** A promise only for a case with checks (their compiler is loaded when first needed). */
+  visit(goldenCase: GoldenCase): void | Promise<void> {
+    const checked = this.checked;
     checked.count++;
     checked.hasher.addCase(goldenCase.id);
     if (goldenCase.chaos) checked.chaosSources.add(goldenCase.chaos.sourceCaseId);
-    for (const prompt of prompts) prompt.render(goldenCase.vars, goldenCase.id);
-    if (goldenCase.checks?.length) {
-      checked.checkFromSpec ??= (await import('../scoring/checks.js')).checkFromSpec;
-      compiledChecks.set(goldenCase, compileChecks(goldenCase, checked.checkFromSpec, rel));
-    }
+    for (const prompt of this.prompts) prompt.render(goldenCase.vars, goldenCase.id);
+    if (goldenCase.checks?.length) return this.compileChecksOf(goldenCase);
   }
-  return checked;
+
+  private async compileChecksOf(goldenCase: GoldenCase): Promise<void> {
+    this.checked.checkFromSpec ??= (await import('../scoring/checks.js')).checkFromSpec;
+    this.compiledChecks.set(goldenCase, compileChecks(goldenCase, this.checked.checkFromSpec, this.rel));
+  }
 }
 
 /** A case's checks as scorers; errors point at `checks[1]`, scorers keep the shared name `check:<type>` across cases. */

@@ -121,6 +121,7 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
   };
 
   const parts = sources.map((_, index) => compilePart(index));
+  dropUnnamedHelpers(instance, [...sources.map(({ source }) => source), ...Object.values(partials)]);
   const body = parts[0]!;
   if (used.turns) {
     const stray = textOutsideTurns(asts[0]!);
@@ -170,6 +171,22 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
       return rendered;
     },
   };
+}
+
+/** Helpers that Handlebars calls without their name in a template: its two hooks, `each` (a block over an array) and `if` (from `unless`). */
+const IMPLICIT_HELPERS = new Set(['helperMissing', 'blockHelperMissing', 'each', 'if']);
+
+/**
+ * Unregisters the helpers that no source (template, system text, partial) names: Handlebars wraps
+ * every registered helper again on each render (~12 closures per render, twice per case), and a
+ * helper can only be called by a name written in a source, or by Handlebars itself (IMPLICIT_HELPERS).
+ * A name found anywhere in the text, even inside a word, keeps its helper.
+ */
+function dropUnnamedHelpers(instance: typeof Handlebars, sources: string[]): void {
+  for (const name of Object.keys(instance.helpers)) {
+    if (IMPLICIT_HELPERS.has(name) || sources.some((source) => source.includes(name))) continue;
+    instance.unregisterHelper(name);
+  }
 }
 
 function renderSystem(

@@ -79,6 +79,9 @@ export function createFunctionProvider(target: FunctionTarget, name = target.nam
 const textsOfRequest = new WeakMap<GenerationRequest, { prompt: string; system: string | undefined }>();
 
 function textsOf(request: GenerationRequest): { prompt: string; system: string | undefined } {
+  // One plain message and a plain system (the common case): the texts are the request's own strings.
+  const only = request.messages.length === 1 ? request.messages[0]!.content : undefined;
+  if (typeof only === 'string' && typeof (request.system ?? '') === 'string') return { prompt: only, system: request.system as string | undefined };
   let texts = textsOfRequest.get(request);
   if (!texts) {
     texts = {

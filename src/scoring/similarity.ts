@@ -120,12 +120,20 @@ export interface NormalizeOptions {
   unicode?: boolean | 'NFKC';
 }
 
+/** Whitespace other than a plain space, or two whitespace characters in a row: what collapsing changes. */
+const UNCOLLAPSED = /[^\S ]|\s\s/;
+
+/** Runs of whitespace as one space, trimmed; a text whose spaces are single already is not copied. */
+function collapseWhitespace(text: string): string {
+  return (UNCOLLAPSED.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
+}
+
 /** Builds the normalization once, so scoring does no option checks per call. */
 export function textNormalizer(options: NormalizeOptions = {}): (text: string) => string {
   const steps: Array<(text: string) => string> = [];
   if (options.unicode) steps.push((text) => text.normalize('NFKC'));
   if (options.case) steps.push((text) => text.toLowerCase());
-  if (options.whitespace ?? true) steps.push((text) => text.replace(/\s+/g, ' ').trim());
+  if (options.whitespace ?? true) steps.push(collapseWhitespace);
   return (text) => {
     let result = text;
     for (const step of steps) result = step(result);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { caseIdFromVars, loadDataset, openDataset, ProblemsError, selectCases, selectFrom } from '../../src/datasets/index.js';
+import type { GoldenCase } from '../../src/datasets/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -321,5 +322,53 @@ describe('openDataset: a small JSONL dataset held after its first read', () => {
     const source = await openDataset(path, { holdJsonlBytes: 10 });
     await writeFile(path, '{"id":"a","vars":{}}\n');
     expect(() => [...source]).toThrowError(/the dataset changed after it was checked/);
+  });
+});
+
+describe('openDataset: a visitor of the first read', () => {
+  it('sees every valid case once, in file order, as the later walks yield them (JSONL, streamed or held, and documents)', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `c${i}`, vars: { n: i } }));
+    const jsonl = await fixture('visited.jsonl', `${lines.join('\n')}\n`);
+    const json = await fixture('visited.json', `[${lines.join(',')}]`);
+    for (const [path, options] of [[jsonl, STREAMED], [jsonl, {}], [json, {}]] as const) {
+      const seen: GoldenCase[] = [];
+      const source = await openDataset(path, { ...options, visit: (golden) => void seen.push(golden) });
+      expect(seen.map((golden) => golden.id)).toEqual(lines.map((_, i) => `c${i}`));
+      expect([...source]).toEqual(seen);
+    }
+  });
+
+  it('waits for a visitor that returns a promise before reading on', async () => {
+    const path = await fixture('awaited.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n');
+    const events: string[] = [];
+    await openDataset(path, {
+      ...STREAMED,
+      visit: async (golden) => {
+        events.push(`start ${golden.id}`);
+        await new Promise((resolve) => setImmediate(resolve));
+        events.push(`end ${golden.id}`);
+      },
+    });
+    expect(events).toEqual(['start a', 'end a', 'start b', 'end b']);
+  });
+
+  it("throws the visitor's first error after the read, and the file's own problems before it", async () => {
+    const visited: string[] = [];
+    const failOnB = (golden: GoldenCase) => {
+      visited.push(golden.id);
+      if (golden.id === 'b') throw new Error('b failed the check');
+    };
+    const valid = await fixture('visit-fails.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n{"id":"c","vars":{}}\n');
+    await expect(openDataset(valid, { ...STREAMED, visit: failOnB })).rejects.toThrowError('b failed the check');
+    expect(visited).toEqual(['a', 'b']);
+    const rejected = async () => {
+      throw new Error('async failure');
+    };
+    await expect(openDataset(valid, { visit: rejected })).rejects.toThrowError('async failure');
+
+    const broken = await fixture('visit-broken.jsonl', '{"id":"a","vars":{}}\n{"id":"b","vars":{}}\n{"id":"c","vars":\n');
+    await expect(openDataset(broken, { ...STREAMED, visit: failOnB })).rejects.toThrowError(/:3: not valid JSON/);
+    const brokenDocument = await fixture('visit-broken.json', '[{"id":"a","vars":{}},{"id":"b","vars":{}},{"id":"c"}]');
+    await expect(openDataset(brokenDocument, { visit: failOnB })).rejects.toThrowError(ProblemsError);
   });
 });

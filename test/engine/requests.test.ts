@@ -14,6 +14,7 @@ import { runSuite } from '../../src/engine/run.js';
 import { InputError } from '../../src/errors.js';
 import { createFunctionProvider, functionAnswer, type FunctionTargetContext } from '../../src/providers/function.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
+import type { GenerationRequest } from '../../src/providers/types.js';
 import { readRecord } from '../../src/records/reader.js';
 import { SummaryBuilder } from '../../src/records/summary.js';
 import type { SampleRecord } from '../../src/records/types.js';
@@ -123,6 +124,38 @@ describe('the function provider', () => {
     expect(aborted).toHaveLength(1);
     const record = await readRecord(project.path('runs/r2/run.jsonl'));
     expect(record.samples.find((s) => s.caseId === 'c1')!.error).toMatchObject({ kind: 'timeout' });
+  });
+});
+
+describe('the function provider: the prompt and system texts it is given', () => {
+  it('are the request\'s own strings for one plain message, and the texts joined by a blank line otherwise', async () => {
+    const seen: Array<Pick<FunctionTargetContext, 'prompt' | 'system'>> = [];
+    const provider = createFunctionProvider((_vars, context) => {
+      seen.push({ prompt: context.prompt, system: context.system });
+      return 'ok';
+    });
+    const context = { repeat: 0, caseId: 'c1', vars: {}, promptId: 'p', promptVersion: 'v1', signal: new AbortController().signal };
+    const requests: GenerationRequest[] = [
+      { model: 'm', maxTokens: 10, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }] },
+      { model: 'm', maxTokens: 10, messages: [{ role: 'user', content: 'Hello' }] },
+      { model: 'm', maxTokens: 10, system: '', messages: [{ role: 'user', content: '' }] },
+      {
+        model: 'm',
+        maxTokens: 10,
+        system: [{ type: 'text', text: 'One.' }, { type: 'text', text: 'Two.' }],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'First' }, { type: 'text', text: 'part' }] },
+          { role: 'assistant', content: 'Sure:' },
+        ],
+      },
+    ];
+    for (const request of requests) await provider.generate(request, context);
+    expect(seen).toEqual([
+      { prompt: 'Hello', system: 'Be brief.' },
+      { prompt: 'Hello', system: undefined },
+      { prompt: '', system: '' },
+      { prompt: 'First\n\npart\n\nSure:', system: 'One.\n\nTwo.' },
+    ]);
   });
 });
 

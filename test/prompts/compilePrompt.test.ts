@@ -116,6 +116,31 @@ describe('compilePrompt: template errors', () => {
   });
 });
 
+describe('compilePrompt: helpers no source names are left out of rendering', () => {
+  it('still runs the helpers Handlebars calls on its own: a block over a list (each) and unless (if)', () => {
+    const compiled = compilePrompt(template('{{#items}}- {{name}}\n{{/items}}{{#unless urgent}}calm{{/unless}}'));
+    expect(compiled.render({ items: [{ name: 'a' }, { name: 'b' }], urgent: false }, 'c1').user).toBe('- a\n- b\ncalm');
+    expect(compiled.render({ items: [], urgent: true }, 'c2').user).toBe('');
+  });
+
+  it('keeps a helper named only in a partial or in the system text, and every built-in a template names', () => {
+    const partials = { data: '{{json record indent=0}}' };
+    const compiled = compilePrompt(
+      template('{{> data}}|{{lookup names 1}}|{{#with who}}{{name}}{{/with}}|{{log "seen" level="debug"}}', 'system: "Tags: {{join tags}}"'),
+      { partials },
+    );
+    expect(compiled.render({ record: { a: 1 }, names: ['x', 'y'], who: { name: 'z' }, tags: ['p', 'q'] }, 'c1')).toMatchObject({
+      system: 'Tags: p, q',
+      user: '{"a":1}|y|z|',
+    });
+  });
+
+  it('renders a variable that shares a helper name as the helper, as Handlebars always did', () => {
+    const compiled = compilePrompt(template('{{#if json}}yes{{/if}} {{join}}'));
+    expect(() => compiled.render({ json: true, join: 'text' }, 'c1')).toThrowError(/helper "join" failed for case c1/);
+  });
+});
+
 describe('compilePrompt: partials', () => {
   it('renders partials in the current context and checks the variables they read', () => {
     const partials = { header: 'Product: {{product}}', item: '* {{name}}' };

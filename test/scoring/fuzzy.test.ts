@@ -51,6 +51,17 @@ describe('similarity functions', () => {
     );
   });
 
+  it('collapses whitespace exactly as replacing every run with one space and trimming does', () => {
+    const collapse = textNormalizer();
+    const text = fc.array(fc.constantFrom('a', 'b', ' ', '  ', '\n', '\t', '\r\n', '\u00a0', '\u2028', '\ufeff', '\u3000', 'é'), { maxLength: 20 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (input) => {
+        expect(collapse(input)).toBe(input.replace(/\s+/g, ' ').trim());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('normalizes case, whitespace and unicode on request', () => {
     expect(textNormalizer()('  a \n\t b ')).toBe('a b');
     expect(textNormalizer({ case: true, unicode: 'NFKC', whitespace: false })('ＡＢＣ ﬁ')).toBe('abc fi');
