@@ -2,12 +2,14 @@
  * Streaming reduction of one side's samples into one CaseSide per (cell, case). Numbers are folded
  * in as samples arrive; per repeat only what a report shows is kept (pass, score, scores, output,
  * error kind), so memory grows with cases × repeats of small values, never with whole records.
+ * Without repeat details (`keepRepeatDetails` false) a repeat keeps only the numbers the means are
+ * made of: no output, reason or stop reason, which on large runs is most of what a comparison holds.
  */
 import { totalInputTokens } from '../providers/tokens.js';
 import { stopKindOf } from '../records/stops.js';
 import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
-import type { CaseSide } from './types.js';
+import type { CaseSide, RepeatScore } from './types.js';
 import { clipText } from '../text.js';
 
 /** The fields of a sample record that a comparison reads (a baseline line provides the same). */
@@ -16,8 +18,6 @@ export type ComparableSample = Pick<
   'caseId' | 'version' | 'model' | 'repeat' | 'tags' | 'promptHash' | 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'
 > &
   Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge' | 'cacheSavedUsd'>>;
-
-type RepeatScore = CaseSide['scores'][number][number];
 
 interface RepeatEntry {
   repeat: number;
@@ -36,6 +36,8 @@ export class CaseAccumulator {
   chaos: { operators: string[]; sourceCaseId: string } | undefined;
   promptHash: string;
   private readonly entries: RepeatEntry[] = [];
+  /** Whether each repeat's output, scores with reasons and stop reason are kept for the case side. */
+  readonly keepRepeatDetails: boolean;
   costUsd = 0;
   judgeCostUsd = 0;
   /** Samples that were not served from the response cache: the denominator of cost and token means. */
@@ -51,7 +53,8 @@ export class CaseAccumulator {
   /** The case's first error with its message (the reports quote it). */
   private firstError: { kind: string; message: string } | undefined;
 
-  constructor(first: ComparableSample) {
+  constructor(first: ComparableSample, keepRepeatDetails = true) {
+    this.keepRepeatDetails = keepRepeatDetails;
     this.caseId = first.caseId;
     this.tags = first.tags ?? [];
     this.promptHash = first.promptHash;
@@ -62,15 +65,16 @@ export class CaseAccumulator {
     const scored = isScored(sample);
     if (scored && !sample.chaos) this.countStop(sample);
     if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clipText(sample.error.message, ERROR_MESSAGE_CHARS) };
+    const details = this.keepRepeatDetails;
     this.entries.push({
       repeat: sample.repeat,
       scored,
       pass: sample.pass,
       score: sample.score,
-      scores: sample.scores.map(compactScore),
-      output: sample.error ? null : sample.output,
+      scores: sample.scores.map(details ? compactScore : scoreValue),
+      output: details && !sample.error ? sample.output : null,
       error: sample.error?.kind ?? null,
-      stopReason: sample.stopReason ?? null,
+      stopReason: details ? (sample.stopReason ?? null) : null,
     });
     if (sample.judge) this.judgeCostUsd += sample.judge.costUsd;
     if (sample.cached) return; // cached answers cost nothing now and their latency is not this run's
@@ -117,9 +121,11 @@ export class CaseAccumulator {
     const stopReasons: Array<string | null> = [];
     for (const entry of entries) {
       if (entry.error !== null) errors.push(entry.error);
-      outputs.push(entry.output);
-      scores.push(entry.scores);
-      stopReasons.push(entry.stopReason);
+      if (this.keepRepeatDetails) {
+        outputs.push(entry.output);
+        scores.push(entry.scores);
+        stopReasons.push(entry.stopReason);
+      }
       if (!entry.scored) continue;
       scored++;
       if (entry.pass) passes++;
@@ -139,6 +145,7 @@ export class CaseAccumulator {
       const { total, count } = scorerSums.get(name)!;
       scorerMeans[name] = total / count;
     }
+    const details = this.keepRepeatDetails;
     return {
       repeats: entries.length,
       scored,
@@ -147,13 +154,12 @@ export class CaseAccumulator {
       meanScore: scored ? scoreTotal / scored : NaN,
       scorerMeans,
       errors,
-      outputs,
-      scores,
+      ...(details ? { outputs, scores } : {}),
       promptHash: this.promptHash,
       costUsd: this.costUsd,
       meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
       tokens: { input: this.inputTokens, output: this.outputTokens },
-      stopReasons,
+      ...(details ? { stopReasons } : {}),
       ...(this.firstError ? { firstError: this.firstError } : {}),
     };
   }
@@ -176,6 +182,12 @@ function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
   const compact: RepeatScore = { name: intern(score.name), score: score.score, pass: score.pass, reason: score.pass ? '' : score.reason };
   if (score.error) compact.error = score.error;
   return compact;
+}
+
+/** A score as the means need it, without its reason (a repeat kept without details). */
+function scoreValue(score: SampleRecord['scores'][number]): RepeatScore {
+  if (score.pass && score.score === 1 && !score.error) return fullMarks(score.name);
+  return { name: intern(score.name), score: score.score, pass: score.pass, reason: '' };
 }
 
 /**

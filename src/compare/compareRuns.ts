@@ -26,13 +26,20 @@ export interface CompareOptions {
   force?: boolean;
   /** Random sign patterns when there are too many to enumerate (default 1,999). */
   resamples?: number;
+  /**
+   * Keep each repeat's output, scores and stop reason on the case sides (default true): the JSON,
+   * Markdown, JUnit and HTML outputs and pairwise judging show them; the console report and the
+   * verdict do not. Without them a large comparison holds and collects far less.
+   */
+  repeatDetails?: boolean;
 }
 
 /** Read both files (once when they are the same file) and compare them. */
 export async function compareRecords(baselineFile: string, candidateFile: string, options: CompareOptions = {}): Promise<ComparisonResult> {
   const root = options.root ?? process.cwd();
-  const baseline = await loadSide(resolve(baselineFile), root);
-  const candidate = resolve(baselineFile) === resolve(candidateFile) ? baseline : await loadSide(resolve(candidateFile), root);
+  const load = { repeatDetails: options.repeatDetails !== false };
+  const baseline = await loadSide(resolve(baselineFile), root, load);
+  const candidate = resolve(baselineFile) === resolve(candidateFile) ? baseline : await loadSide(resolve(candidateFile), root, load);
   return compareSides(baseline, candidate, options);
 }
 

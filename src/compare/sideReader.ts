@@ -41,6 +41,9 @@ export class SideBuilder {
   samples = 0;
   private lastCell: SideCell | undefined;
 
+  /** `keepRepeatDetails`: keep each repeat's output, scores and stop reason (see CaseAccumulator). */
+  constructor(private readonly keepRepeatDetails = true) {}
+
   add(sample: ComparableSample): void {
     this.samples++;
     const cell = this.cellOf(sample);
@@ -48,7 +51,7 @@ export class SideBuilder {
     const existing = cell.cases.get(sample.caseId);
     if (existing) existing.add(sample);
     else {
-      const accumulator = new CaseAccumulator(sample);
+      const accumulator = new CaseAccumulator(sample, this.keepRepeatDetails);
       accumulator.add(sample);
       cell.cases.set(sample.caseId, accumulator);
     }
@@ -81,11 +84,16 @@ export class SideBuilder {
   }
 }
 
-export async function loadSide(file: string, root: string): Promise<LoadedSide> {
+export interface LoadOptions {
+  /** Keep each repeat's output, scores and stop reason on the case sides (default true). */
+  repeatDetails?: boolean;
+}
+
+export async function loadSide(file: string, root: string, options: LoadOptions = {}): Promise<LoadedSide> {
   const displayPath = displayOf(file, root);
   let header: RecordHeader | undefined;
   let hasSummary = false;
-  const builder = new SideBuilder();
+  const builder = new SideBuilder(options.repeatDetails !== false);
   for await (const batch of readRecordBatches(file)) {
     for (const { value, line } of batch) {
       const type = (value as { type?: string }).type;

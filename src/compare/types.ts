@@ -42,18 +42,34 @@ export interface CaseSide {
   scorerMeans: Record<string, number>;
   /** Error kinds, one per errored repeat. */
   errors: string[];
-  /** Outputs per repeat (null for errored repeats), in repeat order. */
-  outputs: Array<string | null>;
+  /**
+   * Outputs per repeat (null for errored repeats), in repeat order. `outputs`, `scores` and
+   * `stopReasons` are absent only when the comparison was made with `repeatDetails: false`; read
+   * them through `repeatDetailsOf`.
+   */
+  outputs?: Array<string | null>;
   /** Scores with reasons per repeat, in repeat order. */
-  scores: Array<Array<{ name: string; score: number; pass: boolean; reason: string; error?: string }>>;
+  scores?: RepeatScore[][];
   promptHash: string;
   costUsd: number;
   meanLatencyMs: number | null;
   tokens: { input: number; output: number };
-  stopReasons: Array<string | null>;
+  stopReasons?: Array<string | null>;
   /** The first error of the case's repeats, with its message (cut to 500 characters). */
   firstError?: { kind: string; message: string };
 }
+
+/** One scorer's score of one repeat, as a case side keeps it (passing reasons are dropped). */
+export interface RepeatScore {
+  name: string;
+  score: number;
+  pass: boolean;
+  reason: string;
+  error?: string;
+}
+
+/** A side's per-repeat details: what the JSON, Markdown, JUnit and HTML outputs and pairwise judging show. */
+export type RepeatDetails = Required<Pick<CaseSide, 'outputs' | 'scores' | 'stopReasons'>>;
 
 export interface CaseComparison {
   caseId: string;

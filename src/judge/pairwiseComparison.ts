@@ -6,6 +6,7 @@
  * calls. The task text comes from the compared runs' prompt stores, through records/.
  */
 import type { CellComparison, ComparisonResult, PairwiseSummary } from '../compare/types.js';
+import { repeatDetailsOf } from '../compare/repeatDetails.js';
 import type { Provider } from '../providers/types.js';
 import { readPromptStore } from '../records/promptStore.js';
 import type { PromptStoreLine } from '../records/types.js';
@@ -49,8 +50,8 @@ export async function judgeComparison(comparison: ComparisonResult, options: Com
 export function pairsOfCell(cell: CellComparison, prompts: ReadonlyMap<string, PromptStoreLine>): PairwiseInput[] {
   const pairs: PairwiseInput[] = [];
   for (const comparison of cell.cases) {
-    const baseline = comparison.baseline?.outputs.find((o) => o !== null);
-    const candidate = comparison.candidate?.outputs.find((o) => o !== null);
+    const baseline = comparison.baseline && repeatDetailsOf(comparison.baseline).outputs.find((o) => o !== null);
+    const candidate = comparison.candidate && repeatDetailsOf(comparison.candidate).outputs.find((o) => o !== null);
     if (baseline === undefined || candidate === undefined) continue;
     const prompt = prompts.get(comparison.candidate!.promptHash) ?? prompts.get(comparison.baseline!.promptHash);
     pairs.push({ caseId: comparison.caseId, task: prompt ? promptTaskText(prompt) : `(case ${comparison.caseId})`, baseline, candidate });

@@ -3,6 +3,7 @@
  * the reason a case failed and the outputs a diff shows. Shared by the console, Markdown and JUnit
  * reports.
  */
+import { repeatDetailsOf } from '../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CellComparison } from '../compare/types.js';
 import { fixed, signedNumber } from './format.js';
 
@@ -34,9 +35,10 @@ export function scorerChanges(c: CaseComparison, limit = 3): string {
 /** The first failing reason of the candidate's first failing repeat, for "why". */
 export function failureReason(side: CaseSide | undefined): string | undefined {
   if (!side) return undefined;
-  for (let i = 0; i < side.scores.length; i++) {
-    if (side.errors.length && side.outputs[i] === null) return `error: ${side.errors[0]}`;
-    const failed = side.scores[i]?.find((s) => !s.pass);
+  const { outputs, scores } = repeatDetailsOf(side);
+  for (let i = 0; i < scores.length; i++) {
+    if (side.errors.length && outputs[i] === null) return `error: ${side.errors[0]}`;
+    const failed = scores[i]?.find((s) => !s.pass);
     if (failed) return `${failed.name}: ${failed.reason || 'failed'}`;
   }
   return undefined;
@@ -44,15 +46,16 @@ export function failureReason(side: CaseSide | undefined): string | undefined {
 
 /** First non-null output of a side (the one a diff shows). */
 export function firstOutput(side: CaseSide | undefined): string | null {
-  return side?.outputs.find((o): o is string => o !== null) ?? null;
+  return (side && repeatDetailsOf(side).outputs.find((o): o is string => o !== null)) ?? null;
 }
 
 /** For the candidate: the output of its first failing repeat, which is what explains a regression. */
 export function failingOutput(side: CaseSide | undefined): string | null {
   if (!side) return null;
-  for (let i = 0; i < side.outputs.length; i++) {
-    const failed = side.scores[i]?.some((s) => !s.pass);
-    if (failed && side.outputs[i] !== null) return side.outputs[i]!;
+  const { outputs, scores } = repeatDetailsOf(side);
+  for (let i = 0; i < outputs.length; i++) {
+    const failed = scores[i]?.some((s) => !s.pass);
+    if (failed && outputs[i] !== null) return outputs[i]!;
   }
   return firstOutput(side);
 }

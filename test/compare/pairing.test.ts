@@ -6,6 +6,8 @@ import { classifyCase } from '../../src/compare/classify.js';
 import { compareRecords } from '../../src/compare/compareRuns.js';
 import type { CaseSide } from '../../src/compare/types.js';
 import { InputError } from '../../src/errors.js';
+import { formatComparison } from '../../src/report/compareConsole.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
 
 let dir: string;
@@ -129,6 +131,37 @@ describe('pairing', () => {
     expect(cell.stats.passRateDiff.high).toBeGreaterThan(0);
     expect(cell.cases.find((c) => c.caseId === 'g1~chaos2')!.cluster).toBe('g1');
     expect(cell.slices.some((s) => s.slice === 'operator:homoglyphs')).toBe(true);
+  });
+});
+
+describe('without repeat details', () => {
+  it('gives the same comparison but for each repeat\'s outputs, scores and stop reasons, and the same console report', async () => {
+    const samples = [];
+    for (let c = 0; c < 12; c++) {
+      for (const repeat of [2, 0, 1]) {
+        const caseId = `c${c}`;
+        const tags = [`t${c % 3}`];
+        samples.push(sample({ caseId, version: 'v1', repeat, tags, pass: c < 3 || (c + repeat) % 4 !== 0, score: ((c * 7 + repeat * 3) % 10) / 9 }));
+        if (c === 5 && repeat === 1) samples.push(sample({ caseId, version: 'v2', repeat, tags, pass: false, error: 'timeout' }));
+        else samples.push(sample({ caseId, version: 'v2', repeat, tags, pass: c >= 3 && (c + repeat) % 3 !== 0, score: ((c * 5 + repeat) % 10) / 7 }));
+      }
+    }
+    const file = await writeRecord(join(dir, 'details/run.jsonl'), samples, { header: { options: { repeats: 3 } } });
+    const full = await compareRecords(file, file, { ...v1v2, root: dir });
+    const lean = await compareRecords(file, file, { ...v1v2, root: dir, repeatDetails: false });
+    const withoutDetails = (s: CaseSide | undefined) => {
+      if (!s) return s;
+      const { outputs: _outputs, scores: _scores, stopReasons: _stopReasons, ...rest } = s;
+      return rest;
+    };
+    const strip = (r: typeof full) => JSON.stringify({ ...r, cells: r.cells.map((cell) => ({ ...cell, cases: cell.cases.map((c) => ({ ...c, baseline: withoutDetails(c.baseline), candidate: withoutDetails(c.candidate) })) })) });
+    expect(full.cells[0]!.cases[0]!.candidate!.outputs).toHaveLength(3);
+    expect(lean.cells[0]!.cases[0]!.candidate!.outputs).toBeUndefined();
+    expect(full.cells[0]!.counts.regressed).toBeGreaterThan(0);
+    expect(strip(lean) === strip(full)).toBe(true);
+    expect(formatComparison(lean)).toBe(formatComparison(full));
+    // An output that shows repeats refuses a comparison made without them instead of showing none.
+    expect(() => renderMarkdown(lean)).toThrow(/without per-repeat details/);
   });
 });
 

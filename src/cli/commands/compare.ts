@@ -59,13 +59,15 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
   const [baselineFile, candidateFile] = await resolveSides(runs, hasFilters, runsDir, root);
   const candidateHeader = await readRecordHeader(candidateFile);
   const policy = resolvePolicy([...configPolicySources(config, configFile), ...(await suitePolicySources(candidateHeader, root)), flagPolicySource(f)]);
-  const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true });
+  const records = [baselineFile, candidateFile];
+  const repeatDetails = f.judge !== undefined || outputsShowRepeats(f, root, records);
+  const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true, repeatDetails });
 
   if (f.judge) await judgePairwise(result, f.judge, candidateHeader, [baselineFile, candidateFile], root);
 
   process.stdout.write(`${formatComparison(result)}\n`);
   if (f.judge) process.stdout.write(`${formatPairwise(result)}\n`);
-  await writeOutputs(result, f, root, { records: [baselineFile, candidateFile] });
+  await writeOutputs(result, f, root, { records });
   return exitCodeForVerdict(result.verdict.verdict, f.failOnInconclusive === true);
 }
 
@@ -164,6 +166,15 @@ export interface OutputExtras {
   markdownAppendix?: string;
 }
 
+/**
+ * Whether the outputs asked for show each repeat's output and scores: the JSON, Markdown, JUnit and
+ * HTML outputs do, the console report does not. A comparison for the console alone is made without
+ * them (`repeatDetails: false`): on large runs, most of what a comparison holds and collects.
+ */
+export function outputsShowRepeats(f: OutputFlags, root: string, records: string[]): boolean {
+  return Boolean(f.json || f.markdown || f.junit) || htmlFile(f, root, records) !== undefined;
+}
+
 export async function writeOutputs(result: ComparisonResult, f: OutputFlags, root: string, extras: OutputExtras): Promise<void> {
   const written: string[] = [];
   const write = async (file: string, text: string) => {
@@ -228,12 +239,17 @@ async function writeAll(handle: FileHandle, bytes: Buffer, length: number): Prom
  * beside the candidate run as `compare.html`; `--no-html` skips it.
  */
 async function writeHtml(result: ComparisonResult, f: OutputFlags, root: string, written: string[], records: string[]): Promise<void> {
-  if (f.html === false) return;
-  const candidate = records.at(-1);
-  const file = typeof f.html === 'string' ? resolve(root, f.html) : candidate && !looksLikeBaselineFile(candidate) ? join(dirname(candidate), 'compare.html') : undefined;
+  const file = htmlFile(f, root, records);
   if (!file) return;
   const { writeHtmlReport } = await import('../../report/html/index.js');
   const runs = [...new Set(records)].map((dir) => ({ dir }));
   await writeHtmlReport({ runs, comparison: result }, file);
   written.push(relative(root, file));
+}
+
+/** Where the HTML report goes, or undefined when none is written (see writeHtml). */
+function htmlFile(f: OutputFlags, root: string, records: string[]): string | undefined {
+  if (f.html === false) return undefined;
+  const candidate = records.at(-1);
+  return typeof f.html === 'string' ? resolve(root, f.html) : candidate && !looksLikeBaselineFile(candidate) ? join(dirname(candidate), 'compare.html') : undefined;
 }

@@ -4,6 +4,7 @@
  * side's score and passes) from the case tallies, and notes where the second pass finds its
  * repeats; `caseRowOf` then gives the full row once they are read.
  */
+import { repeatDetailsOf } from '../../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CellComparison } from '../../compare/types.js';
 import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
 import { Interner } from './interner.js';
@@ -171,8 +172,9 @@ function sideView(summary: SideSummary, group: GroupView | undefined, fallback: 
  */
 function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatView[] {
   let errorIndex = 0;
-  return side.outputs.map((output, r) => {
-    const scores = side.scores[r] ?? [];
+  const details = repeatDetailsOf(side);
+  return details.outputs.map((output, r) => {
+    const scores = details.scores[r] ?? [];
     const mean = scores.length ? scores.reduce((total, score) => total + score.score, 0) / scores.length : 0;
     const view: RepeatView = {
       r,
@@ -182,7 +184,7 @@ function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatVi
       s: [],
       usd: side.repeats ? side.costUsd / side.repeats : 0,
       ms: side.meanLatencyMs,
-      stop: side.stopReasons[r] ?? null,
+      stop: details.stopReasons[r] ?? null,
     };
     for (const score of scores) addRecordScore(view, score, context);
     if (output === null) {
