@@ -5,14 +5,14 @@
  * (plus what the records' order makes a reader hold ahead: see GroupCursor and PromptCursor).
  */
 import type { SampleRecord } from '../../records/types.js';
-import { caseRowOf, groupCell, type GroupView, type RowOutline } from './caseRows.js';
+import { caseRowOf, groupCell, type GroupRef, type GroupView } from './caseRows.js';
 import { GroupCursor } from './groupCursor.js';
 import type { Interner } from './interner.js';
 import type { ReportOutline } from './outline.js';
 import { DETAIL_CHUNK } from './pageData.js';
 import { PromptCursor } from './promptCursor.js';
 import { expectedView, toRepeatView, type RepeatContext } from './repeatView.js';
-import type { CaseRow, PromptText } from './types.js';
+import type { CaseListRow, CaseRow, PromptText } from './types.js';
 
 /** One case row with its repeats, and the tables of its chunk (shared by the chunk's rows). */
 export interface DetailRow {
@@ -43,9 +43,11 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
         context = { scorers: outline.scorers, strings: strings(), outputChars: outline.outputChars, truncated: { outputs: 0 } };
         texts = new Map();
       }
-      const baseline = outlined.baselineGroup && groupView(await take(outline, groups, outlined, 'baseline'), context!);
-      const candidate = outlined.candidateGroup && groupView(await take(outline, groups, outlined, 'candidate'), context!);
-      const row = caseRowOf(outlined, { ...(baseline ? { baseline } : {}), ...(candidate ? { candidate } : {}) }, context!);
+      // A run's row makes its list entry when asked: once per row here.
+      const list = outlined.list;
+      const baseline = outlined.baselineGroup && groupView(await take(outline, groups, outlined.baselineGroup, list, 'baseline'), context!);
+      const candidate = outlined.candidateGroup && groupView(await take(outline, groups, outlined.candidateGroup, list, 'candidate'), context!);
+      const row = caseRowOf(outlined, list, { ...(baseline ? { baseline } : {}), ...(candidate ? { candidate } : {}) }, context!);
       for (const hash of promptHashes(row)) {
         if (texts.has(hash)) continue;
         const plan = outline.prompts.get(hash);
@@ -59,10 +61,9 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
   }
 }
 
-function take(outline: ReportOutline, cursors: GroupCursor[], row: RowOutline, side: 'baseline' | 'candidate'): Promise<SampleRecord[]> {
-  const group = (side === 'baseline' ? row.baselineGroup : row.candidateGroup)!;
-  const cell = outline.overview.cells[groupCell(row, side, outline.overview.pairs)]!;
-  return cursors[group.cursor]!.take(cell.version, cell.model, row.list.id, group.samples);
+function take(outline: ReportOutline, cursors: GroupCursor[], group: GroupRef, list: CaseListRow, side: 'baseline' | 'candidate'): Promise<SampleRecord[]> {
+  const cell = outline.overview.cells[groupCell(list, side, outline.overview.pairs)]!;
+  return cursors[group.cursor]!.take(cell.version, cell.model, list.id, group.samples);
 }
 
 function groupView(samples: SampleRecord[], context: RepeatContext): GroupView | undefined {

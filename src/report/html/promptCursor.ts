@@ -22,6 +22,8 @@ export interface PromptPlan {
 export class PromptCursor {
   private lines: AsyncIterator<ReadLine<PromptStoreLine>> | undefined;
   private readonly held = new Map<string, PromptText>();
+  /** The hashes held, by the last chunk that shows them. */
+  private readonly heldUntil = new Map<number, string[]>();
 
   constructor(
     private readonly file: string,
@@ -43,12 +45,19 @@ export class PromptCursor {
       if (!plan || plan.run !== this.run || plan.read || plan.lastChunk < chunk) continue;
       plan.read = true;
       this.held.set(line.hash, toPromptView(line, { limit: this.limit, truncated: { prompts: 0 } }));
+      const until = this.heldUntil.get(plan.lastChunk);
+      if (until) until.push(line.hash);
+      else this.heldUntil.set(plan.lastChunk, [line.hash]);
     }
   }
 
   /** Drops the prompts no chunk after `chunk` shows. */
   release(chunk: number): void {
-    for (const hash of this.held.keys()) if (this.plans.get(hash)!.lastChunk <= chunk) this.held.delete(hash);
+    for (const [last, hashes] of this.heldUntil) {
+      if (last > chunk) continue;
+      for (const hash of hashes) this.held.delete(hash);
+      this.heldUntil.delete(last);
+    }
   }
 
   async close(): Promise<void> {
