@@ -7,7 +7,7 @@
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import type { CellSummary } from '../../records/types.js';
-import { readPromptStoreLines } from '../../records/promptStore.js';
+import { readPromptStoreBatches } from '../../records/promptStore.js';
 import { InputError } from '../../errors.js';
 import { costKnown } from '../cost.js';
 import { tooManyErrorsText } from '../notScored.js';
@@ -228,11 +228,13 @@ function promptPlans(rows: RowOutline[], tallyOf: (row: RowOutline, side: 'basel
 async function resolvePrompts(plans: Map<string, PromptPlan>, runs: CollectedRun[], limit: number): Promise<number> {
   let truncated = 0;
   for (const [index, run] of runs.entries()) {
-    for await (const { value } of readPromptStoreLines(run.promptsFile)) {
-      const plan = plans.get(value.hash);
-      if (!plan || plan.run !== -1) continue;
-      plan.run = index;
-      if (isPromptCut(value, limit)) truncated++;
+    for await (const batch of readPromptStoreBatches(run.promptsFile)) {
+      for (const { value } of batch) {
+        const plan = plans.get(value.hash);
+        if (!plan || plan.run !== -1) continue;
+        plan.run = index;
+        if (isPromptCut(value, limit)) truncated++;
+      }
     }
   }
   return truncated;

@@ -4,7 +4,7 @@
  * each prompt and the last chunk that needs it; a prompt read ahead of its chunk is held until
  * then, and dropped after its last chunk.
  */
-import { readPromptStoreLines } from '../../records/promptStore.js';
+import { readPromptStoreBatches } from '../../records/promptStore.js';
 import type { PromptStoreLine } from '../../records/types.js';
 import type { ReadLine } from '../../records/reader.js';
 import { toPromptView } from './prompts.js';
@@ -20,7 +20,10 @@ export interface PromptPlan {
 }
 
 export class PromptCursor {
-  private lines: AsyncIterator<ReadLine<PromptStoreLine>> | undefined;
+  private batches: AsyncIterator<Array<ReadLine<PromptStoreLine>>> | undefined;
+  /** The lines of the batch being read, and the next one to look at. */
+  private batch: Array<ReadLine<PromptStoreLine>> = [];
+  private next = 0;
   private readonly held = new Map<string, PromptText>();
   /** The hashes held, by the last chunk that shows them. */
   private readonly heldUntil = new Map<number, string[]>();
@@ -34,13 +37,17 @@ export class PromptCursor {
 
   /** The prompt with this hash (one this run's store provides), for chunk `chunk`. */
   async take(hash: string, chunk: number): Promise<PromptText | undefined> {
-    this.lines ??= readPromptStoreLines(this.file)[Symbol.asyncIterator]();
+    this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
     for (;;) {
       const held = this.held.get(hash);
       if (held) return held;
-      const next = await this.lines.next();
-      if (next.done) return undefined;
-      const line = next.value.value;
+      if (this.next === this.batch.length) {
+        const next = await this.batches.next();
+        if (next.done) return undefined;
+        this.batch = next.value;
+        this.next = 0;
+      }
+      const line = this.batch[this.next++]!.value;
       const plan = this.plans.get(line.hash);
       if (!plan || plan.run !== this.run || plan.read || plan.lastChunk < chunk) continue;
       plan.read = true;
@@ -61,6 +68,6 @@ export class PromptCursor {
   }
 
   async close(): Promise<void> {
-    await this.lines?.return?.(undefined);
+    await this.batches?.return?.(undefined);
   }
 }
