@@ -45,13 +45,16 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
       }
       // A run's row makes its list entry when asked: once per row here.
       const list = outlined.list;
-      const baseline = outlined.baselineGroup && groupView(await take(outline, groups, outlined.baselineGroup, list, 'baseline'), context!);
-      const candidate = outlined.candidateGroup && groupView(await take(outline, groups, outlined.candidateGroup, list, 'candidate'), context!);
+      const baselineSamples = outlined.baselineGroup && samplesOf(outline, groups, outlined.baselineGroup, list, 'baseline');
+      const baseline = baselineSamples && groupView(Array.isArray(baselineSamples) ? baselineSamples : await baselineSamples, context!);
+      const candidateSamples = outlined.candidateGroup && samplesOf(outline, groups, outlined.candidateGroup, list, 'candidate');
+      const candidate = candidateSamples && groupView(Array.isArray(candidateSamples) ? candidateSamples : await candidateSamples, context!);
       const row = caseRowOf(outlined, list, { ...(baseline ? { baseline } : {}), ...(candidate ? { candidate } : {}) }, context!);
       for (const hash of promptHashes(row)) {
         if (texts.has(hash)) continue;
         const plan = outline.prompts.get(hash);
-        const text = plan && plan.run >= 0 ? await prompts[plan.run]!.take(hash, chunk) : undefined;
+        const cursor = plan && plan.run >= 0 ? prompts[plan.run]! : undefined;
+        const text = cursor && (cursor.find(hash, chunk) ?? (await cursor.take(hash, chunk)));
         if (text) texts.set(hash, text);
       }
       yield { chunk, row, strings: context!.strings, prompts: texts };
@@ -61,9 +64,14 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
   }
 }
 
-function take(outline: ReportOutline, cursors: GroupCursor[], group: GroupRef, list: CaseListRow, side: 'baseline' | 'candidate'): Promise<SampleRecord[]> {
+/**
+ * The samples of a row's side: at once when they are read already (nearly always: an await per
+ * row adds up on large runs), else a promise of them once the cursor has read on.
+ */
+function samplesOf(outline: ReportOutline, cursors: GroupCursor[], group: GroupRef, list: CaseListRow, side: 'baseline' | 'candidate'): SampleRecord[] | Promise<SampleRecord[]> {
   const cell = outline.overview.cells[groupCell(list, side, outline.overview.pairs)]!;
-  return cursors[group.cursor]!.take(cell.version, cell.model, list.id, group.samples);
+  const cursor = cursors[group.cursor]!;
+  return cursor.ready(cell.version, cell.model, list.id, group.samples) ?? cursor.take(cell.version, cell.model, list.id, group.samples);
 }
 
 function groupView(samples: SampleRecord[], context: RepeatContext): GroupView | undefined {

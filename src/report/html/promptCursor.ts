@@ -39,14 +39,24 @@ export class PromptCursor {
   async take(hash: string, chunk: number): Promise<PromptText | undefined> {
     this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
     for (;;) {
+      const found = this.find(hash, chunk);
+      if (found) return found;
+      const next = await this.batches.next();
+      if (next.done) return undefined;
+      this.batch = next.value;
+      this.next = 0;
+    }
+  }
+
+  /**
+   * The prompt, when it is held or in the batch already read; undefined when more must be read
+   * (`take`). Most prompts are found here, without the cost of an await.
+   */
+  find(hash: string, chunk: number): PromptText | undefined {
+    for (;;) {
       const held = this.held.get(hash);
       if (held) return held;
-      if (this.next === this.batch.length) {
-        const next = await this.batches.next();
-        if (next.done) return undefined;
-        this.batch = next.value;
-        this.next = 0;
-      }
+      if (this.next === this.batch.length) return undefined;
       const line = this.batch[this.next++]!.value;
       const plan = this.plans.get(line.hash);
       if (!plan || plan.run !== this.run || plan.read || plan.lastChunk < chunk) continue;
