@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import { sha256Hex, stableStringify } from '../canonical.js';
 import { canonicalMessage, canonicalSystem, canonicalTool, hasSystem } from '../providers/content.js';
 import type { GenerationRequest } from '../providers/types.js';
-import { readJsonlObjects, type ReadLine } from './reader.js';
+import { readJsonlObjectBatches, type ReadLine } from './reader.js';
 import { promptStoreOf, runFilesOf } from './runDir.js';
 import type { PromptStoreLine } from './types.js';
 
@@ -34,10 +34,16 @@ export function promptStoreLine(prompt: StorablePrompt): PromptStoreLine {
 
 /** Every line of a prompt store file; nothing when the file does not exist. */
 export async function* readPromptStoreLines(file: string): AsyncGenerator<ReadLine<PromptStoreLine>> {
+  for await (const batch of readPromptStoreBatches(file)) yield* batch;
+}
+
+/** The lines of a prompt store file in batches (one per chunk read, as readJsonlObjectBatches gives them). */
+export async function* readPromptStoreBatches(file: string): AsyncGenerator<Array<ReadLine<PromptStoreLine>>> {
   if (!(await access(file).then(() => true, () => false))) return;
-  for await (const read of readJsonlObjects(file)) {
-    if (typeof read.value.hash !== 'string') continue; // not a prompt line: nothing refers to it
-    yield read as unknown as ReadLine<PromptStoreLine>;
+  for await (const batch of readJsonlObjectBatches(file)) {
+    // A line without a hash is not a prompt line: nothing refers to it.
+    const prompts = batch.filter((read) => typeof read.value.hash === 'string');
+    if (prompts.length) yield prompts as unknown as Array<ReadLine<PromptStoreLine>>;
   }
 }
 

@@ -43,7 +43,7 @@ export interface GroupView {
  */
 export class RunRow implements RowOutline {
   constructor(
-    private readonly tally: CaseTally,
+    readonly tally: CaseTally,
     private readonly cell: number,
     private readonly cursor: number,
   ) {}
@@ -148,9 +148,8 @@ function comparedSide(side: CaseSide, tally: CaseTally | undefined, cell: number
   return { summary, errored: repeats.some((repeat) => repeat.err) };
 }
 
-/** The full row of a list entry, with the repeats the second pass read. */
-export function caseRowOf(outline: RowOutline, groups: { baseline?: GroupView; candidate?: GroupView }, context: RepeatContext): CaseRow {
-  const { list } = outline;
+/** The full row of a list entry (`outline.list`, made once by the caller), with the repeats the second pass read. */
+export function caseRowOf(outline: RowOutline, list: CaseListRow, groups: { baseline?: GroupView; candidate?: GroupView }, context: RepeatContext): CaseRow {
   const row: CaseRow = { id: list.id, pair: list.pair, tags: list.tags, status: list.status, flags: list.flags, delta: list.delta };
   if (list.chaos) row.chaos = list.chaos;
   const expected = groups.candidate?.expected ?? groups.baseline?.expected;
@@ -202,10 +201,10 @@ function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatVi
   });
 }
 
-/** The cell (an index into the report's cells) whose record holds a row's side. */
-export function groupCell(row: RowOutline, side: 'baseline' | 'candidate', pairs: readonly PairView[]): number {
-  const summary = row.list[side];
+/** The cell (an index into the report's cells) whose record holds a side of the row with list entry `list`. */
+export function groupCell(list: CaseListRow, side: 'baseline' | 'candidate', pairs: readonly PairView[]): number {
+  const summary = list[side];
   if (summary) return summary.cell;
-  const pair = pairs[row.list.pair!]!;
+  const pair = pairs[list.pair!]!;
   return side === 'baseline' ? pair.baselineCell : pair.candidateCell;
 }

@@ -92,7 +92,8 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     for (const { value, line } of batch) {
       if (value.type === 'header') {
         header = checkHeader(value, files.record, line);
-        builder = new SummaryBuilder(summaryPolicyOf(header));
+        // A run without chaos cases has no robustness table: no case's own results need keeping.
+        builder = new SummaryBuilder({ ...summaryPolicyOf(header), ...(header.options['chaos'] === false ? { chaosSources: new Set<string>() } : {}) });
         for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);
       } else if (value.type === 'summary') {
         summaryThreshold = value.threshold;
@@ -169,8 +170,10 @@ class Tallies {
       tally.scored++;
       if (sample.pass) tally.scoredPassed++;
     }
-    for (const score of sample.scores) {
-      const scorer = context.scorers.index(score.name);
+    const scorers = context.scorers;
+    for (const [at, score] of sample.scores.entries()) {
+      // Samples list their scorers in the same order: the name is nearly always the one at its position.
+      const scorer = scorers.values[at] === score.name ? at : scorers.index(score.name);
       if (!score.pass) addFailed(tally, scorer);
     }
     if (sample.output !== null && sample.output.length > context.outputChars) context.truncated.outputs++;

@@ -5,14 +5,14 @@
  * (plus what the records' order makes a reader hold ahead: see GroupCursor and PromptCursor).
  */
 import type { SampleRecord } from '../../records/types.js';
-import { caseRowOf, groupCell, type GroupView, type RowOutline } from './caseRows.js';
+import { caseRowOf, groupCell, type GroupRef, type GroupView } from './caseRows.js';
 import { GroupCursor } from './groupCursor.js';
 import type { Interner } from './interner.js';
 import type { ReportOutline } from './outline.js';
 import { DETAIL_CHUNK } from './pageData.js';
 import { PromptCursor } from './promptCursor.js';
 import { expectedView, toRepeatView, type RepeatContext } from './repeatView.js';
-import type { CaseRow, PromptText } from './types.js';
+import type { CaseListRow, CaseRow, PromptText } from './types.js';
 
 /** One case row with its repeats, and the tables of its chunk (shared by the chunk's rows). */
 export interface DetailRow {
@@ -43,13 +43,18 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
         context = { scorers: outline.scorers, strings: strings(), outputChars: outline.outputChars, truncated: { outputs: 0 } };
         texts = new Map();
       }
-      const baseline = outlined.baselineGroup && groupView(await take(outline, groups, outlined, 'baseline'), context!);
-      const candidate = outlined.candidateGroup && groupView(await take(outline, groups, outlined, 'candidate'), context!);
-      const row = caseRowOf(outlined, { ...(baseline ? { baseline } : {}), ...(candidate ? { candidate } : {}) }, context!);
+      // A run's row makes its list entry when asked: once per row here.
+      const list = outlined.list;
+      const baselineSamples = outlined.baselineGroup && samplesOf(outline, groups, outlined.baselineGroup, list, 'baseline');
+      const baseline = baselineSamples && groupView(Array.isArray(baselineSamples) ? baselineSamples : await baselineSamples, context!);
+      const candidateSamples = outlined.candidateGroup && samplesOf(outline, groups, outlined.candidateGroup, list, 'candidate');
+      const candidate = candidateSamples && groupView(Array.isArray(candidateSamples) ? candidateSamples : await candidateSamples, context!);
+      const row = caseRowOf(outlined, list, { ...(baseline ? { baseline } : {}), ...(candidate ? { candidate } : {}) }, context!);
       for (const hash of promptHashes(row)) {
         if (texts.has(hash)) continue;
         const plan = outline.prompts.get(hash);
-        const text = plan && plan.run >= 0 ? await prompts[plan.run]!.take(hash, chunk) : undefined;
+        const cursor = plan && plan.run >= 0 ? prompts[plan.run]! : undefined;
+        const text = cursor && (cursor.find(hash, chunk) ?? (await cursor.take(hash, chunk)));
         if (text) texts.set(hash, text);
       }
       yield { chunk, row, strings: context!.strings, prompts: texts };
@@ -59,10 +64,14 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
   }
 }
 
-function take(outline: ReportOutline, cursors: GroupCursor[], row: RowOutline, side: 'baseline' | 'candidate'): Promise<SampleRecord[]> {
-  const group = (side === 'baseline' ? row.baselineGroup : row.candidateGroup)!;
-  const cell = outline.overview.cells[groupCell(row, side, outline.overview.pairs)]!;
-  return cursors[group.cursor]!.take(cell.version, cell.model, row.list.id, group.samples);
+/**
+ * The samples of a row's side: at once when they are read already (nearly always: an await per
+ * row adds up on large runs), else a promise of them once the cursor has read on.
+ */
+function samplesOf(outline: ReportOutline, cursors: GroupCursor[], group: GroupRef, list: CaseListRow, side: 'baseline' | 'candidate'): SampleRecord[] | Promise<SampleRecord[]> {
+  const cell = outline.overview.cells[groupCell(list, side, outline.overview.pairs)]!;
+  const cursor = cursors[group.cursor]!;
+  return cursor.ready(cell.version, cell.model, list.id, group.samples) ?? cursor.take(cell.version, cell.model, list.id, group.samples);
 }
 
 function groupView(samples: SampleRecord[], context: RepeatContext): GroupView | undefined {

@@ -7,7 +7,7 @@
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import type { CellSummary } from '../../records/types.js';
-import { readPromptStoreLines } from '../../records/promptStore.js';
+import { readPromptStoreBatches } from '../../records/promptStore.js';
 import { InputError } from '../../errors.js';
 import { costKnown } from '../cost.js';
 import { tooManyErrorsText } from '../notScored.js';
@@ -19,7 +19,7 @@ import { Interner } from './interner.js';
 import { digestView, operatorViews } from './overviewData.js';
 import { DETAIL_CHUNK } from './pageData.js';
 import type { PromptPlan } from './promptCursor.js';
-import { toPromptView } from './prompts.js';
+import { isPromptCut } from './prompts.js';
 import { round3 } from './repeatView.js';
 import { robustnessRows } from './robustness.js';
 import { runVerdict } from './runVerdict.js';
@@ -137,9 +137,10 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
   );
 
   const prompts = promptPlans(rows, (row, side) => {
+    if (row instanceof RunRow) return row.tally;
     const group = side === 'baseline' ? row.baselineGroup : row.candidateGroup;
     if (!group) return undefined;
-    const cell = cells[groupCell(row, side, pairs)]!;
+    const cell = cells[groupCell(row.list, side, pairs)]!;
     return tallyOf(runs[cursors[group.cursor]!.run]!.cases, cell.version, cell.model, row.list.id);
   });
   // The rows hold what the second pass needs: the tallies by case id are no longer needed.
@@ -165,7 +166,7 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
     warnings: [...incompleteWarnings(runs), ...(comparison ? notScoredWarnings(runs) : []), ...(comparison?.warnings ?? []).map(warningText), ...calibration.warnings],
     pairs,
     scorers: context.scorers.values,
-    tags: [...new Set(rows.flatMap((row) => row.list.tags))].sort(),
+    tags: tagsOf(rows),
     robustness,
     operators,
     ...(digest ? { digest } : {}),
@@ -188,6 +189,14 @@ function* casesOf(run: CollectedRun): Generator<CaseTally> {
   for (const cell of run.cases.values()) yield* cell.cases.values();
 }
 
+/** Every tag of the rows, sorted. */
+function tagsOf(rows: RowOutline[]): string[] {
+  const tags = new Set<string>();
+  // A run's row makes its list entry when asked: its tally has the tags.
+  for (const row of rows) for (const tag of row instanceof RunRow ? row.tally.tags : row.list.tags) tags.add(tag);
+  return [...tags].sort();
+}
+
 /** Every prompt the rows show, with the last detail chunk that shows it. */
 function promptPlans(rows: RowOutline[], tallyOf: (row: RowOutline, side: 'baseline' | 'candidate') => CaseTally | undefined): Map<string, PromptPlan> {
   const plans = new Map<string, PromptPlan>();
@@ -198,8 +207,9 @@ function promptPlans(rows: RowOutline[], tallyOf: (row: RowOutline, side: 'basel
   };
   for (const [index, row] of rows.entries()) {
     const chunk = Math.floor(index / DETAIL_CHUNK);
-    for (const side of ['baseline', 'candidate'] as const) {
-      if (!row.list[side]) continue;
+    // A run's row has one side, its tally's, and makes its list entry only when asked.
+    const sides = row instanceof RunRow ? (['candidate'] as const) : (['baseline', 'candidate'] as const).filter((side) => row.list[side]);
+    for (const side of sides) {
       const fallback = side === 'baseline' ? row.baselineFallback : row.candidateFallback;
       const tally = tallyOf(row, side);
       if (tally) {
@@ -216,16 +226,18 @@ function promptPlans(rows: RowOutline[], tallyOf: (row: RowOutline, side: 'basel
  * many of the shown prompts are cut to the limit.
  */
 async function resolvePrompts(plans: Map<string, PromptPlan>, runs: CollectedRun[], limit: number): Promise<number> {
-  const truncated = { prompts: 0 };
+  let truncated = 0;
   for (const [index, run] of runs.entries()) {
-    for await (const { value } of readPromptStoreLines(run.promptsFile)) {
-      const plan = plans.get(value.hash);
-      if (!plan || plan.run !== -1) continue;
-      plan.run = index;
-      toPromptView(value, { limit, truncated });
+    for await (const batch of readPromptStoreBatches(run.promptsFile)) {
+      for (const { value } of batch) {
+        const plan = plans.get(value.hash);
+        if (!plan || plan.run !== -1) continue;
+        plan.run = index;
+        if (isPromptCut(value, limit)) truncated++;
+      }
     }
   }
-  return truncated.prompts;
+  return truncated;
 }
 
 async function calibrationFor(input: ReportInput, run: CollectedRun): Promise<{ view?: CalibrationView; warnings: string[] }> {

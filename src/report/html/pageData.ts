@@ -48,6 +48,8 @@ export class DetailChunkBuilder {
   private readonly local = new Interner();
   private readonly promptHashes = new Interner();
   private readonly prompts: PromptView[] = [];
+  /** `strings` index → index in the chunk's table, for the reasons already renumbered. */
+  private readonly reasonIndexes: number[] = [];
 
   constructor(
     private readonly strings: readonly string[],
@@ -68,7 +70,7 @@ export class DetailChunkBuilder {
   }
 
   private sideDetail(side: SideView): SideDetail {
-    const reason = (index: number): number => this.local.index(this.strings[index]!);
+    const reason = (index: number): number => (this.reasonIndexes[index] ??= this.local.index(this.strings[index]!));
     return {
       p: this.promptRef(side.p),
       repeats: side.repeats.map((repeat) => {

@@ -4,7 +4,7 @@
  * each prompt and the last chunk that needs it; a prompt read ahead of its chunk is held until
  * then, and dropped after its last chunk.
  */
-import { readPromptStoreLines } from '../../records/promptStore.js';
+import { readPromptStoreBatches } from '../../records/promptStore.js';
 import type { PromptStoreLine } from '../../records/types.js';
 import type { ReadLine } from '../../records/reader.js';
 import { toPromptView } from './prompts.js';
@@ -20,8 +20,13 @@ export interface PromptPlan {
 }
 
 export class PromptCursor {
-  private lines: AsyncIterator<ReadLine<PromptStoreLine>> | undefined;
+  private batches: AsyncIterator<Array<ReadLine<PromptStoreLine>>> | undefined;
+  /** The lines of the batch being read, and the next one to look at. */
+  private batch: Array<ReadLine<PromptStoreLine>> = [];
+  private next = 0;
   private readonly held = new Map<string, PromptText>();
+  /** The hashes held, by the last chunk that shows them. */
+  private readonly heldUntil = new Map<number, string[]>();
 
   constructor(
     private readonly file: string,
@@ -32,26 +37,47 @@ export class PromptCursor {
 
   /** The prompt with this hash (one this run's store provides), for chunk `chunk`. */
   async take(hash: string, chunk: number): Promise<PromptText | undefined> {
-    this.lines ??= readPromptStoreLines(this.file)[Symbol.asyncIterator]();
+    this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
+    for (;;) {
+      const found = this.find(hash, chunk);
+      if (found) return found;
+      const next = await this.batches.next();
+      if (next.done) return undefined;
+      this.batch = next.value;
+      this.next = 0;
+    }
+  }
+
+  /**
+   * The prompt, when it is held or in the batch already read; undefined when more must be read
+   * (`take`). Most prompts are found here, without the cost of an await.
+   */
+  find(hash: string, chunk: number): PromptText | undefined {
     for (;;) {
       const held = this.held.get(hash);
       if (held) return held;
-      const next = await this.lines.next();
-      if (next.done) return undefined;
-      const line = next.value.value;
+      if (this.next === this.batch.length) return undefined;
+      const line = this.batch[this.next++]!.value;
       const plan = this.plans.get(line.hash);
       if (!plan || plan.run !== this.run || plan.read || plan.lastChunk < chunk) continue;
       plan.read = true;
       this.held.set(line.hash, toPromptView(line, { limit: this.limit, truncated: { prompts: 0 } }));
+      const until = this.heldUntil.get(plan.lastChunk);
+      if (until) until.push(line.hash);
+      else this.heldUntil.set(plan.lastChunk, [line.hash]);
     }
   }
 
   /** Drops the prompts no chunk after `chunk` shows. */
   release(chunk: number): void {
-    for (const hash of this.held.keys()) if (this.plans.get(hash)!.lastChunk <= chunk) this.held.delete(hash);
+    for (const [last, hashes] of this.heldUntil) {
+      if (last > chunk) continue;
+      for (const hash of hashes) this.held.delete(hash);
+      this.heldUntil.delete(last);
+    }
   }
 
   async close(): Promise<void> {
-    await this.lines?.return?.(undefined);
+    await this.batches?.return?.(undefined);
   }
 }

@@ -24,6 +24,22 @@ export function toPromptView(line: PromptStoreLine, options: PromptOptions): Pro
   return view;
 }
 
+/** Whether the report cuts some part of the prompt to `limit` characters (as `toPromptView` would). */
+export function isPromptCut(line: PromptStoreLine, limit: number): boolean {
+  if (isConversation(line)) {
+    const truncated = { prompts: 0 };
+    conversationView(line, { limit, truncated });
+    return truncated.prompts > 0;
+  }
+  // A plain prompt is its two texts, each cut when longer than the limit (see showText).
+  return line.user!.length > limit || (typeof line.system === 'string' && line.system.length > limit);
+}
+
+/** As `toPromptView` tells a conversation from a plain prompt. */
+function isConversation(line: PromptStoreLine): boolean {
+  return line.user === undefined || (line.system !== undefined && typeof line.system !== 'string');
+}
+
 /** A conversation prompt: system, tools and turns, each as text with its blocks named. */
 function conversationView(line: PromptStoreLine, options: PromptOptions): PromptText {
   const parts: Array<{ role: string; text: string }> = [];
