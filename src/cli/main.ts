@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { ExitCode, PromptgoldError } from '../errors.js';
 import { redactStream } from '../secrets.js';
 import { TOOL_VERSION } from '../version.js';
+import { limitHeapGrowth } from './heap.js';
 import { collect } from './options.js';
 
 // Console output is written here too: the key never reaches a terminal or a CI log.
@@ -54,6 +55,7 @@ program
   .option('--no-progress', 'no progress output')
   .option('--verbose', 'after the summary, print every failing sample: where, each scorer\'s reason, the output (trimmed)')
   .action(async (suites: string[], flags) => {
+    limitHeapGrowth();
     const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(suites, flags);
   });
@@ -122,6 +124,7 @@ program
   .option('--html <file>', 'where to write the HTML report')
   .option('--no-html', 'do not write the HTML report')
   .action(async (flags) => {
+    limitHeapGrowth();
     const { upgradeCheckCommand } = await import('./commands/upgradeCheck.js');
     process.exitCode = await upgradeCheckCommand(flags);
   });
@@ -133,6 +136,7 @@ program
   .option('--compare <baseline>', 'baseline to compare against')
   .option('--html <file>', 'output file (default <run>/report.html)')
   .action(async (run: string, flags) => {
+    limitHeapGrowth();
     const { reportCommand } = await import('./commands/report.js');
     process.exitCode = await reportCommand(run, flags);
   });
@@ -157,6 +161,7 @@ program
   .argument('<records...>', 'partial run folders or run.jsonl files')
   .requiredOption('--out <dir>', 'run folder to write')
   .action(async (records: string[], flags) => {
+    limitHeapGrowth();
     const { mergeCommand } = await import('./commands/merge.js');
     process.exitCode = await mergeCommand(records, flags);
   });
@@ -171,6 +176,7 @@ program
   .option('--no-cache', 'bypass the response cache')
   .option('--json <file>', 'also write the calibration as JSON')
   .action(async (suite: string, flags) => {
+    limitHeapGrowth();
     const { calibrateCommand } = await import('./commands/calibrate.js');
     process.exitCode = await calibrateCommand(suite, flags);
   });
