@@ -12,6 +12,12 @@ import { addRecordScore, round3, type RepeatContext } from './repeatView.js';
 import { showText } from './text.js';
 import { RowFlag, type CaseListRow, type CaseRow, type PairView, type RepeatView, type RowStatus, type SideSummary, type SideView } from './types.js';
 
+export type RowSide = 'baseline' | 'candidate';
+
+const CANDIDATE_ONLY: readonly RowSide[] = ['candidate'];
+const BASELINE_ONLY: readonly RowSide[] = ['baseline'];
+const BOTH_SIDES: readonly RowSide[] = ['baseline', 'candidate'];
+
 /** A case's samples in one record, as the second pass reads them with cursor `cursor` (see details.ts). */
 export interface GroupRef {
   cursor: number;
@@ -21,6 +27,9 @@ export interface GroupRef {
 
 export interface RowOutline {
   readonly list: CaseListRow;
+  /** The list entry's tags and the sides it shows, read without making the entry. */
+  readonly tags: readonly string[];
+  readonly sides: readonly RowSide[];
   /** The case's samples on each side, when the records hold them (the expected value comes from them too). */
   baselineGroup?: GroupRef;
   candidateGroup?: GroupRef;
@@ -62,6 +71,14 @@ export class RunRow implements RowOutline {
     return list;
   }
 
+  get tags(): readonly string[] {
+    return this.tally.tags;
+  }
+
+  get sides(): readonly RowSide[] {
+    return CANDIDATE_ONLY;
+  }
+
   get candidateGroup(): GroupRef {
     return { cursor: this.cursor, samples: this.tally.samples };
   }
@@ -91,7 +108,8 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
     delta: item.scoreDelta === null ? null : round3(item.scoreDelta),
   };
   if (item.chaos) list.chaos = { operators: item.chaos.operators, source: item.chaos.sourceCaseId };
-  const row: RowOutline = { list };
+  const sides = item.baseline && item.candidate ? BOTH_SIDES : item.baseline ? BASELINE_ONLY : item.candidate ? CANDIDATE_ONLY : [];
+  const row: RowOutline = { list, tags: list.tags, sides };
   const baselineTally = tallyOf(sources.baselineCases, baselineCell.version, baselineCell.model, item.caseId);
   const candidateTally = tallyOf(sources.candidateCases, candidateCell.version, candidateCell.model, item.caseId);
   if (baselineTally) row.baselineGroup = groupRef(sources.baselineCursor, baselineTally);

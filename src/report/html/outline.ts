@@ -192,8 +192,7 @@ function* casesOf(run: CollectedRun): Generator<CaseTally> {
 /** Every tag of the rows, sorted. */
 function tagsOf(rows: RowOutline[]): string[] {
   const tags = new Set<string>();
-  // A run's row makes its list entry when asked: its tally has the tags.
-  for (const row of rows) for (const tag of row instanceof RunRow ? row.tally.tags : row.list.tags) tags.add(tag);
+  for (const row of rows) for (const tag of row.tags) tags.add(tag);
   return [...tags].sort();
 }
 
@@ -207,9 +206,7 @@ function promptPlans(rows: RowOutline[], tallyOf: (row: RowOutline, side: 'basel
   };
   for (const [index, row] of rows.entries()) {
     const chunk = Math.floor(index / DETAIL_CHUNK);
-    // A run's row has one side, its tally's, and makes its list entry only when asked.
-    const sides = row instanceof RunRow ? (['candidate'] as const) : (['baseline', 'candidate'] as const).filter((side) => row.list[side]);
-    for (const side of sides) {
+    for (const side of row.sides) {
       const fallback = side === 'baseline' ? row.baselineFallback : row.candidateFallback;
       const tally = tallyOf(row, side);
       if (tally) {

@@ -1,7 +1,7 @@
 /** A stored prompt as the report shows it: each part cut to the limit, a conversation turn by turn. */
 import type { CanonicalBlock } from '../../providers/content.js';
 import type { PromptStoreLine } from '../../records/types.js';
-import { showText } from './text.js';
+import { isCut, showText } from './text.js';
 import type { PromptText } from './types.js';
 
 export interface PromptOptions {
@@ -11,12 +11,13 @@ export interface PromptOptions {
 }
 
 export function toPromptView(line: PromptStoreLine, options: PromptOptions): PromptText {
-  if (line.user === undefined || (line.system !== undefined && typeof line.system !== 'string')) return conversationView(line, options);
-  const user = showText(line.user, options.limit);
+  const plain = plainTexts(line);
+  if (!plain) return conversationView(line, options);
+  const user = showText(plain.user, options.limit);
   const view: PromptText = { user: user.text };
   if (user.cut !== undefined) view.userCut = user.cut;
-  if (line.system !== undefined) {
-    const system = showText(line.system, options.limit);
+  if (plain.system !== undefined) {
+    const system = showText(plain.system, options.limit);
     view.system = system.text;
     if (system.cut !== undefined) view.systemCut = system.cut;
   }
@@ -26,18 +27,20 @@ export function toPromptView(line: PromptStoreLine, options: PromptOptions): Pro
 
 /** Whether the report cuts some part of the prompt to `limit` characters (as `toPromptView` would). */
 export function isPromptCut(line: PromptStoreLine, limit: number): boolean {
-  if (isConversation(line)) {
+  const plain = plainTexts(line);
+  if (!plain) {
     const truncated = { prompts: 0 };
     conversationView(line, { limit, truncated });
     return truncated.prompts > 0;
   }
-  // A plain prompt is its two texts, each cut when longer than the limit (see showText).
-  return line.user!.length > limit || (typeof line.system === 'string' && line.system.length > limit);
+  return isCut(plain.user, limit) || (plain.system !== undefined && isCut(plain.system, limit));
 }
 
-/** As `toPromptView` tells a conversation from a plain prompt. */
-function isConversation(line: PromptStoreLine): boolean {
-  return line.user === undefined || (line.system !== undefined && typeof line.system !== 'string');
+type PlainPrompt = PromptStoreLine & { user: string; system?: string };
+
+/** The line as a plain prompt (a user text, maybe a system text); undefined for a conversation (turns, or a system of blocks). */
+function plainTexts(line: PromptStoreLine): PlainPrompt | undefined {
+  return line.user === undefined || (line.system !== undefined && typeof line.system !== 'string') ? undefined : (line as PlainPrompt);
 }
 
 /** A conversation prompt: system, tools and turns, each as text with its blocks named. */

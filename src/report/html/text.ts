@@ -17,9 +17,14 @@ export interface ShownText {
   cut?: number;
 }
 
+/** Whether `showText` cuts the text. */
+export function isCut(text: string, limit: number): boolean {
+  return text.length > limit;
+}
+
 /** Cuts at `limit` characters without splitting a surrogate pair, then makes controls visible. */
 export function showText(text: string, limit: number): ShownText {
-  if (text.length <= limit) return { text: showInvisibleControls(text) };
+  if (!isCut(text, limit)) return { text: showInvisibleControls(text) };
   let end = limit;
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
