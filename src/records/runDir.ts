@@ -10,6 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { InfrastructureError, InputError } from '../errors.js';
 import { isProcessAlive } from '../processAlive.js';
 import { redactKnownSecrets } from '../secrets.js';
+import { byCodeUnits } from '../text.js';
 
 export interface RunMeta {
   runId: string;
@@ -209,19 +210,12 @@ function runOrder(stamp: string): string {
   return `${day}${time}${(counter ?? '1').padStart(6, '0')}`;
 }
 
-/**
- * The keys are digits of one length, so code-unit order is their order. localeCompare would give
- * the same, but its first call loads ICU's collation data: 20–150 ms on every run's start.
- */
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export async function latestRunOf(suite: string, runsDir: string): Promise<string | undefined> {
   const entries = await readdir(runsDir).catch(() => [] as string[]);
   const prefix = `${suite}-`;
   const matches = entries
     .filter((name) => name.startsWith(prefix) && /^\d{8}-\d{6}(-\d+)?$/.test(name.slice(prefix.length)))
+    // The keys are digits of one length: code-unit order is their order.
     .sort((a, b) => byCodeUnits(runOrder(a.slice(prefix.length)), runOrder(b.slice(prefix.length))));
   const last = matches.at(-1);
   return last ? join(runsDir, last) : undefined;

@@ -4,7 +4,7 @@
  */
 import { totalInputTokens } from '../providers/tokens.js';
 import { isInfrastructureKind } from '../providers/types.js';
-import { FIELD_DETAILS_KEY, fieldOutcomes } from '../scoring/field-results.js';
+import { fieldOutcomes, mayReportFields } from '../scoring/field-results.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
 import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
 import { stopKindOf } from './stops.js';
@@ -270,8 +270,7 @@ function countStop(stops: StopCounts, sample: SampleRecord): void {
 /** Per-field results of the sample's scores (see scoring/field-results.ts), each report counted once. */
 function countFields(fields: Map<string, FieldAccuracy>, sample: SampleRecord): void {
   for (const score of sample.scores) {
-    // Most scores report no fields: they are passed over without starting the generator.
-    if (score.details?.[FIELD_DETAILS_KEY] === undefined && score.children === undefined) continue;
+    if (!mayReportFields(score)) continue;
     for (const [field, pass] of fieldOutcomes(score)) {
       let counts = fields.get(field);
       if (!counts) {

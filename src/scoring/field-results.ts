@@ -29,6 +29,11 @@ export function fieldDetails(results: ReadonlyArray<{ path: string; result: { pa
  * Every `(field, right?)` a score reports, its combinator children's included. Errored scores
  * report nothing (they were not a measurement); malformed entries are skipped.
  */
+/** Whether a score may report fields: most do not, and are passed over without starting fieldOutcomes. */
+export function mayReportFields(score: Score): boolean {
+  return score.details?.[FIELD_DETAILS_KEY] !== undefined || score.children !== undefined;
+}
+
 export function* fieldOutcomes(score: Score): Generator<[field: string, pass: boolean]> {
   if (score.error === undefined) {
     const fields = score.details?.[FIELD_DETAILS_KEY];

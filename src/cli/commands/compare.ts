@@ -171,7 +171,7 @@ export interface OutputExtras {
  * HTML outputs do, the console report does not. A comparison for the console alone is made without
  * them (`repeatDetails: false`): on large runs, most of what a comparison holds and collects.
  */
-export function outputsShowRepeats(f: OutputFlags, root: string, records: string[]): boolean {
+function outputsShowRepeats(f: OutputFlags, root: string, records: string[]): boolean {
   return Boolean(f.json || f.markdown || f.junit) || htmlFile(f, root, records) !== undefined;
 }
 
