@@ -8,13 +8,12 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { redactKnownSecrets } from '../../secrets.js';
-import { detailRows } from './details.js';
+import { detailRows, type DetailRow } from './details.js';
 import { jsonForScriptTag } from './embed.js';
 import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
 import { DETAIL_CHUNK, DetailChunkBuilder } from './pageData.js';
 import { caseListParts, detailPartEnds, PAGE_END, pageHead } from './renderHtml.js';
-import type { CaseRow } from './types.js';
 
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
@@ -30,12 +29,13 @@ async function* pageParts(outline: ReportOutline): AsyncGenerator<Buffer> {
   yield bytes(pageHead({ ...outline.overview, caseCount: outline.rows.length, detailChunk: DETAIL_CHUNK }));
   for (const part of caseListParts(outline.rows, (row) => row.list)) yield bytes(part);
   let chunk: ChunkCases | undefined;
-  for await (const { chunk: index, row, strings, prompts } of detailRows(outline, () => new Interner())) {
-    if (chunk?.index !== index) {
+  for await (const detail of detailRows(outline, () => new Interner())) {
+    if (chunk?.index !== detail.chunk) {
       if (chunk) yield* chunk.parts();
-      chunk = new ChunkCases(index, new DetailChunkBuilder(strings.values, (hash) => prompts.get(hash)));
+      const prompts = detail.prompts;
+      chunk = new ChunkCases(detail.chunk, new DetailChunkBuilder(detail.context.strings.values, (hash) => prompts.get(hash)));
     }
-    chunk.add(row);
+    chunk.add(detail);
   }
   if (chunk) yield* chunk.parts();
   yield bytes(PAGE_END);
@@ -62,8 +62,8 @@ class ChunkCases {
     private readonly builder: DetailChunkBuilder,
   ) {}
 
-  add(row: CaseRow): void {
-    this.waiting.push(jsonForScriptTag(this.builder.add(row)));
+  add(detail: DetailRow): void {
+    this.waiting.push(jsonForScriptTag(this.builder.addDetail(detail)));
     if (this.waiting.length === CASES_PER_BUFFER) this.flush();
   }
 
