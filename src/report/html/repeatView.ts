@@ -38,8 +38,11 @@ export function toRepeatView(sample: SampleRecord, context: RepeatContext): Repe
  */
 export function toDetailRepeat(sample: SampleRecord, context: Pick<RepeatContext, 'scorers' | 'outputChars' | 'truncated'>, reasonIndex: (reason: string) => number): DetailRepeat {
   const scores: ScoreTuple[] = [];
-  for (const score of sample.scores) {
-    const tuple: [number, number, 0 | 1, number] = [context.scorers.index(score.name), round3(score.score), score.pass ? 1 : 0, reasonIndex(showText(score.reason, REASON_CHARS).text)];
+  const scorers = context.scorers;
+  for (const [at, score] of sample.scores.entries()) {
+    // Samples list their scorers in the same order: the name is nearly always the one at its position.
+    const scorer = scorers.values[at] === score.name ? at : scorers.index(score.name);
+    const tuple: [number, number, 0 | 1, number] = [scorer, round3(score.score), score.pass ? 1 : 0, reasonIndex(showText(score.reason, REASON_CHARS).text)];
     scores.push(score.error === undefined ? tuple : [...tuple, score.error]);
   }
   const view = addShownFields(
