@@ -14,6 +14,7 @@ import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
 import { DETAIL_CHUNK, DetailChunkBuilder } from './pageData.js';
 import { caseListParts, detailPartEnds, PAGE_END, pageHead } from './renderHtml.js';
+import type { CaseDetail } from './types.js';
 
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
@@ -49,13 +50,13 @@ function bytes(part: string): Buffer {
 const CASES_PER_BUFFER = 100;
 
 /**
- * A detail chunk's cases, serialised as they come. Its tables are complete only after its last
- * case, and the page has them first, so the cases wait — as bytes outside the JavaScript heap,
- * where they do not make the garbage collector let the heap grow.
+ * A detail chunk's cases, serialised a hundred at a time. Its tables are complete only after its
+ * last case, and the page has them first, so the cases wait — as bytes outside the JavaScript
+ * heap, where they do not make the garbage collector let the heap grow.
  */
 class ChunkCases {
   private readonly buffers: Buffer[] = [];
-  private waiting: string[] = [];
+  private waiting: CaseDetail[] = [];
 
   constructor(
     readonly index: number,
@@ -63,7 +64,7 @@ class ChunkCases {
   ) {}
 
   add(detail: DetailRow): void {
-    this.waiting.push(jsonForScriptTag(this.builder.addDetail(detail)));
+    this.waiting.push(this.builder.addDetail(detail));
     if (this.waiting.length === CASES_PER_BUFFER) this.flush();
   }
 
@@ -79,7 +80,8 @@ class ChunkCases {
   }
 
   private flush(): void {
-    if (this.waiting.length) this.buffers.push(bytes(this.waiting.join(',')));
+    // The cases' JSON without the brackets of their array: comma-separated, as the chunk's array holds them.
+    if (this.waiting.length) this.buffers.push(bytes(jsonForScriptTag(this.waiting).slice(1, -1)));
     this.waiting = [];
   }
 }
