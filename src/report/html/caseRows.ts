@@ -177,7 +177,8 @@ export function caseRowOf(outline: RowOutline, list: CaseListRow, groups: { base
   return row;
 }
 
-function sideView(summary: SideSummary, group: GroupView | undefined, fallback: CaseSide | undefined, context: RepeatContext): SideView {
+/** A side of a row: its repeats from its samples' group, else from the comparison's fallback, else none. */
+export function sideView(summary: SideSummary, group: GroupView | undefined, fallback: CaseSide | undefined, context: RepeatContext): SideView {
   const repeats = group ? group.repeats : fallback ? repeatsFromComparison(fallback, { ...context, truncated: { outputs: 0 } }) : [];
   const p = group ? group.p : (fallback?.promptHash ?? '');
   return { cell: summary.cell, p, score: summary.score, passes: summary.passes, repeats: repeats.sort((a, b) => a.r - b.r) };

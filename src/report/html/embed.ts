@@ -7,9 +7,21 @@
 import { createHash } from 'node:crypto';
 
 const UNSAFE_IN_SCRIPT = /[<>&\u2028\u2029]/g;
+const ESCAPED: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
 export function jsonForScriptTag(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE_IN_SCRIPT, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(value);
+  // A loop over the matches, not `replace` with a function: on a report's large texts that costs several times more.
+  UNSAFE_IN_SCRIPT.lastIndex = 0;
+  let match = UNSAFE_IN_SCRIPT.exec(json);
+  if (!match) return json;
+  let escaped = '';
+  let from = 0;
+  do {
+    escaped += json.slice(from, match.index) + ESCAPED[match[0]]!;
+    from = match.index + 1;
+  } while ((match = UNSAFE_IN_SCRIPT.exec(json)));
+  return escaped + json.slice(from);
 }
 
 export function cspHash(source: string): string {

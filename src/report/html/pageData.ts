@@ -4,7 +4,10 @@
  * of its cases is opened. A 200,000-sample report thus opens on its overview without the browser
  * parsing a hundred megabytes of outputs first.
  */
+import { sideView } from './caseRows.js';
+import { expectedOfDetail, type DetailRow, type SideSamples } from './details.js';
 import { Interner } from './interner.js';
+import { toDetailRepeat, type RepeatContext } from './repeatView.js';
 import { scoreTuples, type CaseDetail, type CaseListRow, type CaseRow, type DetailChunk, type PageData, type PromptText, type PromptView, type ReportData, type SideDetail, type SideSummary, type SideView } from './types.js';
 
 /** Cases per detail chunk: small enough to read in a few milliseconds, few enough chunks to stay cheap. */
@@ -56,6 +59,20 @@ export class DetailChunkBuilder {
     private readonly promptOf: (hash: string) => PromptText | undefined,
   ) {}
 
+  /** A detail row's details, made from its samples (the same as `add` of its `caseRowOfDetail`). */
+  addDetail(detail: DetailRow): CaseDetail {
+    const out: CaseDetail = {};
+    const expected = expectedOfDetail(detail, detail.context.outputChars);
+    if (expected !== undefined) out.expected = expected;
+    for (const side of ['baseline', 'candidate'] as const) {
+      const summary = detail.list[side];
+      if (!summary) continue;
+      const samples = detail.samples[side];
+      out[side] = samples ? this.sideDetailOfSamples(samples, detail.context) : this.sideDetail(sideView(summary, undefined, side === 'baseline' ? detail.outline.baselineFallback : detail.outline.candidateFallback, detail.context));
+    }
+    return out;
+  }
+
   add(row: CaseRow): CaseDetail {
     const detail: CaseDetail = {};
     if (row.expected !== undefined) detail.expected = row.expected;
@@ -79,6 +96,18 @@ export class DetailChunkBuilder {
         return p === undefined ? { ...rest, s: scores } : { ...rest, s: scores, p: this.promptRef(p) };
       }),
     };
+  }
+
+  /** The same as `sideDetail` of the side's view (see caseRows.ts), without making the view. */
+  private sideDetailOfSamples(side: SideSamples, context: RepeatContext): SideDetail {
+    const p = this.promptRef(side.p);
+    const reason = (text: string): number => this.local.index(text);
+    const repeats = side.byRepeat.map((sample) => {
+      const repeat = toDetailRepeat(sample, context, reason);
+      if (sample.promptHash !== side.p) repeat.p = this.promptRef(sample.promptHash);
+      return repeat;
+    });
+    return { p, repeats };
   }
 
   private promptRef(hash: string): number | string {

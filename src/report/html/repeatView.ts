@@ -2,7 +2,7 @@
 import type { SampleRecord } from '../../records/types.js';
 import type { Interner } from './interner.js';
 import { showText } from './text.js';
-import { addScore, type RepeatView, type ScoreInput } from './types.js';
+import { addScore, type DetailRepeat, type RepeatView, type ScoreInput, type ScoreTuple } from './types.js';
 
 /** Scorer reasons are one sentence; anything longer is cut. */
 export const REASON_CHARS = 2000;
@@ -28,6 +28,35 @@ export function toRepeatView(sample: SampleRecord, context: RepeatContext): Repe
     stop: sample.stopReason,
   };
   for (const score of sample.scores) addRecordScore(view, score, context);
+  return addShownFields(view, sample, context);
+}
+
+/**
+ * A recorded sample as the page's details get it: `toRepeatView` made into a `DetailRepeat` (see
+ * pageData.ts) in one step, with the same keys in the same order. `reasonIndex` numbers a
+ * (shown) reason in the chunk's string table; the caller adds `p` when the repeat needs one.
+ */
+export function toDetailRepeat(sample: SampleRecord, context: Pick<RepeatContext, 'scorers' | 'outputChars' | 'truncated'>, reasonIndex: (reason: string) => number): DetailRepeat {
+  const scores: ScoreTuple[] = [];
+  const scorers = context.scorers;
+  for (const [at, score] of sample.scores.entries()) {
+    // Samples list their scorers in the same order: the name is nearly always the one at its position.
+    const scorer = scorers.values[at] === score.name ? at : scorers.index(score.name);
+    const tuple: [number, number, 0 | 1, number] = [scorer, round3(score.score), score.pass ? 1 : 0, reasonIndex(showText(score.reason, REASON_CHARS).text)];
+    scores.push(score.error === undefined ? tuple : [...tuple, score.error]);
+  }
+  const view = addShownFields(
+    { r: sample.repeat, o: null, score: round3(sample.score), pass: sample.pass ? 1 : 0, usd: sample.costUsd, ms: sample.latencyMs, stop: sample.stopReason },
+    sample,
+    context,
+  );
+  return Object.assign(view, { s: scores });
+}
+
+type ShownFields = Omit<RepeatView, 's' | 'se' | 'p'>;
+
+/** The output, usage, error, tool calls and timing of a sample, added to its repeat's view in the page's key order. */
+function addShownFields<View extends ShownFields>(view: View, sample: SampleRecord, context: Pick<RepeatContext, 'outputChars' | 'truncated'>): View {
   if (sample.output !== null) {
     const shown = showText(sample.output, context.outputChars);
     view.o = shown.text;

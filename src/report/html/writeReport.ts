@@ -8,13 +8,13 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { redactKnownSecrets } from '../../secrets.js';
-import { detailRows } from './details.js';
+import { detailRows, type DetailRow } from './details.js';
 import { jsonForScriptTag } from './embed.js';
 import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
 import { DETAIL_CHUNK, DetailChunkBuilder } from './pageData.js';
 import { caseListParts, detailPartEnds, PAGE_END, pageHead } from './renderHtml.js';
-import type { CaseRow } from './types.js';
+import type { CaseDetail } from './types.js';
 
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
@@ -30,12 +30,13 @@ async function* pageParts(outline: ReportOutline): AsyncGenerator<Buffer> {
   yield bytes(pageHead({ ...outline.overview, caseCount: outline.rows.length, detailChunk: DETAIL_CHUNK }));
   for (const part of caseListParts(outline.rows, (row) => row.list)) yield bytes(part);
   let chunk: ChunkCases | undefined;
-  for await (const { chunk: index, row, strings, prompts } of detailRows(outline, () => new Interner())) {
-    if (chunk?.index !== index) {
+  for await (const detail of detailRows(outline, () => new Interner())) {
+    if (chunk?.index !== detail.chunk) {
       if (chunk) yield* chunk.parts();
-      chunk = new ChunkCases(index, new DetailChunkBuilder(strings.values, (hash) => prompts.get(hash)));
+      const prompts = detail.prompts;
+      chunk = new ChunkCases(detail.chunk, new DetailChunkBuilder(detail.context.strings.values, (hash) => prompts.get(hash)));
     }
-    chunk.add(row);
+    chunk.add(detail);
   }
   if (chunk) yield* chunk.parts();
   yield bytes(PAGE_END);
@@ -49,21 +50,21 @@ function bytes(part: string): Buffer {
 const CASES_PER_BUFFER = 100;
 
 /**
- * A detail chunk's cases, serialised as they come. Its tables are complete only after its last
- * case, and the page has them first, so the cases wait — as bytes outside the JavaScript heap,
- * where they do not make the garbage collector let the heap grow.
+ * A detail chunk's cases, serialised a hundred at a time. Its tables are complete only after its
+ * last case, and the page has them first, so the cases wait — as bytes outside the JavaScript
+ * heap, where they do not make the garbage collector let the heap grow.
  */
 class ChunkCases {
   private readonly buffers: Buffer[] = [];
-  private waiting: string[] = [];
+  private waiting: CaseDetail[] = [];
 
   constructor(
     readonly index: number,
     private readonly builder: DetailChunkBuilder,
   ) {}
 
-  add(row: CaseRow): void {
-    this.waiting.push(jsonForScriptTag(this.builder.add(row)));
+  add(detail: DetailRow): void {
+    this.waiting.push(this.builder.addDetail(detail));
     if (this.waiting.length === CASES_PER_BUFFER) this.flush();
   }
 
@@ -79,7 +80,8 @@ class ChunkCases {
   }
 
   private flush(): void {
-    if (this.waiting.length) this.buffers.push(bytes(this.waiting.join(',')));
+    // The cases' JSON without the brackets of their array: comma-separated, as the chunk's array holds them.
+    if (this.waiting.length) this.buffers.push(bytes(jsonForScriptTag(this.waiting).slice(1, -1)));
     this.waiting = [];
   }
 }

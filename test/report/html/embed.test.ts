@@ -10,6 +10,12 @@ describe('jsonForScriptTag', () => {
     expect(json).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(json)).toEqual(value);
   });
+
+  it('writes each unsafe character as its \\u escape and everything else as JSON.stringify does', () => {
+    expect(jsonForScriptTag({ a: '<b>&\u2028\u2029', c: 'é 😀' })).toBe('{"a":"\\u003cb\\u003e\\u0026\\u2028\\u2029","c":"é 😀"}');
+    expect(jsonForScriptTag(['<<', 'x', '>'])).toBe('["\\u003c\\u003c","x","\\u003e"]');
+    expect(jsonForScriptTag('plain')).toBe('"plain"');
+  });
 });
 
 describe('cspHash', () => {
