@@ -16,8 +16,9 @@ export interface SimpleFrontMatter {
   lines: FrontMatterLines;
 }
 
-const KEY = /^([A-Za-z_][A-Za-z0-9_]*\??):(?: +(.*))?$/;
-const NESTED_KEY = /^( +)([A-Za-z_][A-Za-z0-9_]*\??):(?: +(.*))?$/;
+/** A key of up to 100 characters (YAML allows an implicit key 1,024 at most). */
+const KEY = /^([A-Za-z_][A-Za-z0-9_]{0,99}\??):(?: +(.*))?$/;
+const NESTED_KEY = /^( +)([A-Za-z_][A-Za-z0-9_]{0,99}\??):(?: +(.*))?$/;
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 /** Text YAML reads as a plain string: no indicator first, no `: `/` #`, no trailing space. */
 const PLAIN_TEXT = /^[A-Za-z][A-Za-z0-9 .,;!?'"()/_+=-]*$/;

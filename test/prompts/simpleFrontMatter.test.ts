@@ -55,6 +55,7 @@ describe('readSimpleFrontMatter', () => {
     ['deeper nesting', 'params:\n  a:\n    b: 1\n'],
     ['uneven indentation', 'variables:\n  a: string\n   b: string\n'],
     ['a reserved key', 'variables:\n  __proto__: string\n'],
+    ['a key longer than YAML reads as a key', `${'k'.repeat(1100)}: x\n`],
     ['nothing', '\n'],
   ])('leaves %s to the YAML library', (_name, text) => {
     expect(readSimpleFrontMatter(text)).toBeUndefined();
