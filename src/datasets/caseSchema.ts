@@ -4,32 +4,38 @@ import { caseIdFromVars } from './caseId.js';
 import { reservedSegment } from '../reservedKeys.js';
 import { problemsFromZod, typeName, type Problem } from './problems.js';
 
-const humanLabelSchema = z.strictObject({
-  pass: z.boolean().optional(),
-  score: z.number().optional(),
-  /** The output the label is about, when it is not the suite's own first-cell output. */
-  output: z.string().optional(),
-  note: z.string().optional(),
-});
+/**
+ * The schemas of a case, built on first use: most datasets hold only cases plainCase reads, and
+ * building zod schemas takes start-up time (issue 17).
+ */
+function buildSchemas() {
+  const human = z.strictObject({
+    pass: z.boolean().optional(),
+    score: z.number().optional(),
+    /** The output the label is about, when it is not the suite's own first-cell output. */
+    output: z.string().optional(),
+    note: z.string().optional(),
+  });
+  const check = z.looseObject({ type: z.string().min(1) });
+  /** One case as written in a dataset file. Strict: an unknown key is almost always a typo. */
+  const golden = z.strictObject({
+    id: z.union([z.string().min(1), z.number()]).optional(),
+    vars: z.record(z.string(), z.unknown()),
+    expected: z.unknown().optional(),
+    tags: z.array(z.string()).optional(),
+    checks: z.array(check).optional(),
+    human: human.optional(),
+  });
+  return { golden, caseKeys: Object.keys(golden.shape), humanKeys: Object.keys(human.shape) };
+}
 
-const checkSchema = z.looseObject({ type: z.string().min(1) });
-
-/** One case as written in a dataset file. Strict: an unknown key is almost always a typo. */
-export const caseSchema = z.strictObject({
-  id: z.union([z.string().min(1), z.number()]).optional(),
-  vars: z.record(z.string(), z.unknown()),
-  expected: z.unknown().optional(),
-  tags: z.array(z.string()).optional(),
-  checks: z.array(checkSchema).optional(),
-  human: humanLabelSchema.optional(),
-});
-
-const caseKeys = Object.keys(caseSchema.shape);
-const humanKeys = Object.keys(humanLabelSchema.shape);
+let builtSchemas: ReturnType<typeof buildSchemas> | undefined;
+/** The schema of one case as written in a dataset file, and the keys it and its human label allow. */
+const caseSchemas = (): ReturnType<typeof buildSchemas> => (builtSchemas ??= buildSchemas());
 
 function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] {
-  if (path.length === 0) return caseKeys;
-  if (path.length === 1 && path[0] === 'human') return humanKeys;
+  if (path.length === 0) return caseSchemas().caseKeys;
+  if (path.length === 1 && path[0] === 'human') return caseSchemas().humanKeys;
   return [];
 }
 
@@ -49,7 +55,7 @@ export function validateCase(raw: unknown, origin: GoldenCase['origin']): CaseVa
   }
   const plain = plainCase(raw as Record<string, unknown>, origin);
   if (plain) return { ok: true, value: plain };
-  const parsed = caseSchema.safeParse(raw);
+  const parsed = caseSchemas().golden.safeParse(raw);
   if (!parsed.success) {
     const problems = problemsFromZod(parsed.error.issues, raw, allowedKeysAt).map((problem) => ({
       ...problem,
@@ -81,7 +87,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * The case without going through zod, for the shapes nearly every dataset line has: a given or
  * derived id, plain `vars`, any `expected`, string tags, checks with a `type`. It accepts only
- * what `caseSchema` accepts and builds the same case, keeping the parsed objects (they are fresh
+ * what the case schema accepts and builds the same case, keeping the parsed objects (they are fresh
  * from the parser); anything else, `human` labels included, goes through the schema, which also
  * words the problems. Validating a 100,000-line dataset takes a fraction of the time this way.
  */

@@ -1,5 +1,5 @@
 export type { CompiledPrompt, PromptTemplate, RenderedPrompt, VariableType } from './types.js';
-export { parsePromptFile, loadPromptFile } from './parsePromptFile.js';
+export { loadPromptFile } from './loadPromptFile.js';
 export { loadPromptVersions, type LoadPromptVersionsOptions } from './loadPromptVersions.js';
 export { compilePrompt } from './compilePrompt.js';
 export { loadPartials } from './partials.js';

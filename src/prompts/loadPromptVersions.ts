@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import { compilePrompt } from './compilePrompt.js';
 import { displayPath } from '../displayPath.js';
 import { naturalCompare } from './naturalSort.js';
-import { loadPromptFile } from './parsePromptFile.js';
+import { loadPromptFile } from './loadPromptFile.js';
 import { loadPartials } from './partials.js';
 import type { PromptTemplate } from './types.js';
 

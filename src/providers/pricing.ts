@@ -13,64 +13,74 @@ import { totalInputTokens } from './tokens.js';
 
 export { totalInputTokens };
 
-const PriceSheetSchema = z.strictObject({
-  input: z.number().nonnegative(),
-  cacheWrite5m: z.number().nonnegative(),
-  cacheWrite1h: z.number().nonnegative(),
-  cacheRead: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-});
-
 const THINKING_TYPES = ['adaptive', 'enabled', 'disabled', 'between_tools'] as const;
-
-/** Multipliers on every token price when the response says it ran that way (usage.speed, usage.inference_geo). */
-const PriceMultipliersSchema = z.strictObject({
-  speed: z.record(z.string(), z.number().positive()).optional(),
-  inferenceGeo: z.record(z.string(), z.number().positive()).optional(),
-});
-
-const ModelEntrySchema = z.strictObject({
-  /** Rate limits are pooled per family (`opus-4`, `haiku-5` …); derived from the id when absent. */
-  family: z.string().min(1).optional(),
-  contextWindow: z.number().int().positive(),
-  maxOutputTokens: z.number().int().positive().optional(),
-  prices: PriceSheetSchema,
-  priceMultipliers: PriceMultipliersSchema.optional(),
-  /** A higher price tier used when the prompt (all input tokens) exceeds `aboveInputTokens`. */
-  longContext: z
-    .strictObject({ aboveInputTokens: z.number().int().positive(), prices: PriceSheetSchema })
-    .optional(),
-  /** False for models that reject temperature / top_p / top_k (everything newer than Opus 4.6). */
-  acceptsSamplingParams: z.boolean().optional(),
-  /** False for models that reject `tool_choice` of type `any` or `tool` (the newest models). */
-  acceptsForcedToolChoice: z.boolean().optional(),
-  /** False for models that reject a final assistant turn (prefill): Opus and Sonnet 4.6 and newer. */
-  acceptsPrefill: z.boolean().optional(),
-  /** The shortest prefix (tokens) the model caches; a shorter prefix marked for caching is not cached. */
-  minCacheableTokens: z.number().int().positive().optional(),
-  /** Thinking types the model accepts, and what it does when the request sets none. */
-  thinking: z
-    .strictObject({ default: z.enum(THINKING_TYPES), types: z.array(z.enum(THINKING_TYPES)).min(1) })
-    .optional(),
-  retiresAt: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected an ISO date such as 2026-11-30').optional(),
-});
-
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-const ModelTableSchema = z.strictObject({
-  pricesAsOf: z.string().regex(ISO_DAY, 'expected an ISO date such as 2026-11-01'),
-  /** When the capability fields (thinking, tool choice, sampling, max output) were last checked. */
-  capabilitiesAsOf: z.string().regex(ISO_DAY, 'expected an ISO date such as 2026-11-01').optional(),
-  source: z.string(),
-  currency: z.literal('USD'),
-  priceUnit: z.literal('per million tokens'),
-  models: z.record(z.string(), ModelEntrySchema),
-});
+/**
+ * The schemas of the model table, built on first use: a run reads the shipped table unchecked (a
+ * test checks it), and building zod schemas takes start-up time (issue 17).
+ */
+function buildSchemas() {
+  const PriceSheetSchema = z.strictObject({
+    input: z.number().nonnegative(),
+    cacheWrite5m: z.number().nonnegative(),
+    cacheWrite1h: z.number().nonnegative(),
+    cacheRead: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+  });
+
+  /** Multipliers on every token price when the response says it ran that way (usage.speed, usage.inference_geo). */
+  const PriceMultipliersSchema = z.strictObject({
+    speed: z.record(z.string(), z.number().positive()).optional(),
+    inferenceGeo: z.record(z.string(), z.number().positive()).optional(),
+  });
+
+  const ModelEntrySchema = z.strictObject({
+    /** Rate limits are pooled per family (`opus-4`, `haiku-5` …); derived from the id when absent. */
+    family: z.string().min(1).optional(),
+    contextWindow: z.number().int().positive(),
+    maxOutputTokens: z.number().int().positive().optional(),
+    prices: PriceSheetSchema,
+    priceMultipliers: PriceMultipliersSchema.optional(),
+    /** A higher price tier used when the prompt (all input tokens) exceeds `aboveInputTokens`. */
+    longContext: z
+      .strictObject({ aboveInputTokens: z.number().int().positive(), prices: PriceSheetSchema })
+      .optional(),
+    /** False for models that reject temperature / top_p / top_k (everything newer than Opus 4.6). */
+    acceptsSamplingParams: z.boolean().optional(),
+    /** False for models that reject `tool_choice` of type `any` or `tool` (the newest models). */
+    acceptsForcedToolChoice: z.boolean().optional(),
+    /** False for models that reject a final assistant turn (prefill): Opus and Sonnet 4.6 and newer. */
+    acceptsPrefill: z.boolean().optional(),
+    /** The shortest prefix (tokens) the model caches; a shorter prefix marked for caching is not cached. */
+    minCacheableTokens: z.number().int().positive().optional(),
+    /** Thinking types the model accepts, and what it does when the request sets none. */
+    thinking: z
+      .strictObject({ default: z.enum(THINKING_TYPES), types: z.array(z.enum(THINKING_TYPES)).min(1) })
+      .optional(),
+    retiresAt: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected an ISO date such as 2026-11-30').optional(),
+  });
+
+  const ModelTableSchema = z.strictObject({
+    pricesAsOf: z.string().regex(ISO_DAY, 'expected an ISO date such as 2026-11-01'),
+    /** When the capability fields (thinking, tool choice, sampling, max output) were last checked. */
+    capabilitiesAsOf: z.string().regex(ISO_DAY, 'expected an ISO date such as 2026-11-01').optional(),
+    source: z.string(),
+    currency: z.literal('USD'),
+    priceUnit: z.literal('per million tokens'),
+    models: z.record(z.string(), ModelEntrySchema),
+  });
+
+  return { priceSheet: PriceSheetSchema, entry: ModelEntrySchema, table: ModelTableSchema };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let builtSchemas: Schemas | undefined;
 
 /** USD per million tokens. */
-export type PriceSheet = z.infer<typeof PriceSheetSchema>;
-export type ModelEntry = z.infer<typeof ModelEntrySchema>;
-export type ModelTableJson = z.infer<typeof ModelTableSchema>;
+export type PriceSheet = z.infer<Schemas['priceSheet']>;
+export type ModelEntry = z.infer<Schemas['entry']>;
+export type ModelTableJson = z.infer<Schemas['table']>;
 export type ThinkingType = (typeof THINKING_TYPES)[number];
 
 export interface ModelInfo extends ModelEntry {
@@ -113,7 +123,7 @@ function readShippedTable(): ModelTableJson {
 
 /** Validates a model table and reports the first problem as `file: field: what is wrong`. */
 export function parseModelTable(value: unknown, file: string): ModelTableJson {
-  const parsed = ModelTableSchema.safeParse(value);
+  const parsed = (builtSchemas ??= buildSchemas()).table.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;

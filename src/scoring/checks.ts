@@ -32,68 +32,77 @@ export interface CheckLocation {
   namePrefix?: string;
 }
 
-const common = {
-  type: z.string(),
-  name: z.string().min(1).optional(),
-  field: z.string().min(1).optional(),
-};
-const values = z.array(z.string().min(1)).min(1);
-const named = { type: z.string(), name: z.string().min(1).optional() };
-const fromCase = { expected: z.unknown().optional(), expectedField: z.string().min(1).optional() };
-const toolName = z.string().min(1);
-const jsonSchemaValue = z.union([z.record(z.string(), z.unknown()), z.boolean()]);
-const tolerance = { absolute: z.number().min(0).optional(), relative: z.number().min(0).optional() };
-const fieldMatcher = z.union(
-  [
-    z.enum(['exact', 'ignoreCase', 'numeric']),
-    z.strictObject({ fuzzy: z.number().min(0).max(1), method: z.enum(['dice', 'levenshtein', 'tokenSet']).optional() }),
-    z.strictObject(tolerance),
-  ],
-  { error: 'a field matcher is "exact", "ignoreCase", "numeric", { "absolute": 0.01, "relative": 0.02 } or { "fuzzy": 0.8 }' },
-);
-const fields = z.record(z.string().min(1), fieldMatcher);
-const share = z.number().min(0).max(1);
+/**
+ * The schema of each check type, built on first use: building zod schemas takes start-up time, and
+ * most datasets have no checks (issue 17).
+ */
+function buildSpecSchemas() {
+  const common = {
+    type: z.string(),
+    name: z.string().min(1).optional(),
+    field: z.string().min(1).optional(),
+  };
+  const values = z.array(z.string().min(1)).min(1);
+  const named = { type: z.string(), name: z.string().min(1).optional() };
+  const fromCase = { expected: z.unknown().optional(), expectedField: z.string().min(1).optional() };
+  const toolName = z.string().min(1);
+  const jsonSchemaValue = z.union([z.record(z.string(), z.unknown()), z.boolean()]);
+  const tolerance = { absolute: z.number().min(0).optional(), relative: z.number().min(0).optional() };
+  const fieldMatcher = z.union(
+    [
+      z.enum(['exact', 'ignoreCase', 'numeric']),
+      z.strictObject({ fuzzy: z.number().min(0).max(1), method: z.enum(['dice', 'levenshtein', 'tokenSet']).optional() }),
+      z.strictObject(tolerance),
+    ],
+    { error: 'a field matcher is "exact", "ignoreCase", "numeric", { "absolute": 0.01, "relative": 0.02 } or { "fuzzy": 0.8 }' },
+  );
+  const fields = z.record(z.string().min(1), fieldMatcher);
+  const share = z.number().min(0).max(1);
 
-const specSchemas = {
-  contains: z.strictObject({ ...common, values, mode: z.enum(['all', 'any']).optional(), caseInsensitive: z.boolean().optional() }),
-  notContains: z.strictObject({ ...common, values, caseInsensitive: z.boolean().optional() }),
-  regex: z.strictObject({ ...common, pattern: z.string().min(1), flags: z.string().optional(), mustMatch: z.boolean().optional() }),
-  exact: z.strictObject({
-    ...common,
-    expected: z.unknown().optional(),
-    expectedField: z.string().min(1).optional(),
-    caseInsensitive: z.boolean().optional(),
-    trim: z.boolean().optional(),
-  }),
-  fuzzy: z.strictObject({
-    ...common,
-    expected: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-    expectedField: z.string().min(1).optional(),
-    method: z.enum(['dice', 'levenshtein', 'tokenSet']).optional(),
-    threshold: z.number().min(0).max(1).optional(),
-    normalize: z
-      .strictObject({ case: z.boolean().optional(), whitespace: z.boolean().optional(), unicode: z.union([z.boolean(), z.literal('NFKC')]).optional() })
-      .optional(),
-  }),
-  jsonSchema: z.strictObject({ ...common, schema: jsonSchemaValue }),
-  numeric: z.strictObject({ ...common, expected: z.union([z.number(), z.string()]).optional(), expectedField: z.string().min(1).optional(), ...tolerance }),
-  extraction: z.strictObject({ ...common, expected: z.record(z.string(), z.unknown()).optional(), expectedField: z.string().min(1).optional(), fields: fields.optional(), threshold: share.optional() }),
-  toolCalled: z.strictObject({
-    ...named,
-    tool: toolName.optional(),
-    times: z.union([z.number().int().min(0), z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })]).optional(),
-    not: z.boolean().optional(),
-    ...fromCase,
-  }),
-  toolInput: z.strictObject({ ...named, tool: toolName, schema: jsonSchemaValue.optional(), ...fromCase, fields: fields.optional(), threshold: share.optional() }),
-  toolOrder: z.strictObject({ ...named, order: z.array(toolName).optional(), ...fromCase, strict: z.boolean().optional() }),
-} as const;
+  return {
+    contains: z.strictObject({ ...common, values, mode: z.enum(['all', 'any']).optional(), caseInsensitive: z.boolean().optional() }),
+    notContains: z.strictObject({ ...common, values, caseInsensitive: z.boolean().optional() }),
+    regex: z.strictObject({ ...common, pattern: z.string().min(1), flags: z.string().optional(), mustMatch: z.boolean().optional() }),
+    exact: z.strictObject({
+      ...common,
+      expected: z.unknown().optional(),
+      expectedField: z.string().min(1).optional(),
+      caseInsensitive: z.boolean().optional(),
+      trim: z.boolean().optional(),
+    }),
+    fuzzy: z.strictObject({
+      ...common,
+      expected: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+      expectedField: z.string().min(1).optional(),
+      method: z.enum(['dice', 'levenshtein', 'tokenSet']).optional(),
+      threshold: z.number().min(0).max(1).optional(),
+      normalize: z
+        .strictObject({ case: z.boolean().optional(), whitespace: z.boolean().optional(), unicode: z.union([z.boolean(), z.literal('NFKC')]).optional() })
+        .optional(),
+    }),
+    jsonSchema: z.strictObject({ ...common, schema: jsonSchemaValue }),
+    numeric: z.strictObject({ ...common, expected: z.union([z.number(), z.string()]).optional(), expectedField: z.string().min(1).optional(), ...tolerance }),
+    extraction: z.strictObject({ ...common, expected: z.record(z.string(), z.unknown()).optional(), expectedField: z.string().min(1).optional(), fields: fields.optional(), threshold: share.optional() }),
+    toolCalled: z.strictObject({
+      ...named,
+      tool: toolName.optional(),
+      times: z.union([z.number().int().min(0), z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })]).optional(),
+      not: z.boolean().optional(),
+      ...fromCase,
+    }),
+    toolInput: z.strictObject({ ...named, tool: toolName, schema: jsonSchemaValue.optional(), ...fromCase, fields: fields.optional(), threshold: share.optional() }),
+    toolOrder: z.strictObject({ ...named, order: z.array(toolName).optional(), ...fromCase, strict: z.boolean().optional() }),
+  } as const;
+}
 
-type CheckType = keyof typeof specSchemas;
-const CHECK_TYPES = Object.keys(specSchemas) as CheckType[];
+type SpecSchemas = ReturnType<typeof buildSpecSchemas>;
+let builtSpecSchemas: SpecSchemas | undefined;
+const specSchemas = (): SpecSchemas => (builtSpecSchemas ??= buildSpecSchemas());
+
+type CheckType = keyof SpecSchemas;
 
 function isCheckType(type: string): type is CheckType {
-  return Object.prototype.hasOwnProperty.call(specSchemas, type);
+  return Object.prototype.hasOwnProperty.call(specSchemas(), type);
 }
 
 /** `['values', 0]` → `values[0]`. */
@@ -107,7 +116,7 @@ function issuePath(path: readonly PropertyKey[]): string {
 }
 
 function specError(issue: z.core.$ZodIssue, type: CheckType, where: CheckLocation, prefix: string): InputError {
-  const options = Object.keys(specSchemas[type].shape).join(', ');
+  const options = Object.keys(specSchemas()[type].shape).join(', ');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const at = [issuePath(issue.path), key].filter(Boolean).join('.');
@@ -126,15 +135,15 @@ export function checkFromSpec(spec: CheckSpec, where: CheckLocation): Scorer {
   const type: unknown = spec.type;
   if (typeof type !== 'string' || !isCheckType(type)) {
     const problem = typeof type === 'string' ? `unknown check type "${type}"` : 'missing check type';
-    throw new InputError(problem, location('type'), `use one of: ${CHECK_TYPES.join(', ')}`);
+    throw new InputError(problem, location('type'), `use one of: ${Object.keys(specSchemas()).join(', ')}`);
   }
-  const parse = <T extends CheckType>(kind: T): z.infer<(typeof specSchemas)[T]> & { name: string } => {
-    const parsed = specSchemas[kind].safeParse(spec);
+  const parse = <T extends CheckType>(kind: T): z.infer<SpecSchemas[T]> & { name: string } => {
+    const parsed = specSchemas()[kind].safeParse(spec);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw issue ? specError(issue, kind, where, prefix) : new InputError('invalid check', location('type'));
     }
-    const data = parsed.data as z.infer<(typeof specSchemas)[T]>;
+    const data = parsed.data as z.infer<SpecSchemas[T]>;
     // Paths and names from the file become object keys later: reserved ones are refused here, located.
     for (const option of ['field', 'expectedField', 'name'] as const) {
       const value = (data as Record<string, unknown>)[option];

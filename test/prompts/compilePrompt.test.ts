@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { compilePrompt, parsePromptFile, type PromptTemplate } from '../../src/prompts/index.js';
+import { compilePrompt, type PromptTemplate } from '../../src/prompts/index.js';
+import { parsePromptFile } from '../../src/prompts/parsePromptFile.js';
 
 const FILE = 'prompts/triage.v2.hbs';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
-import { parsePromptFile } from '../../src/prompts/index.js';
+import { parsePromptFile } from '../../src/prompts/parsePromptFile.js';
 
 const FILE = 'prompts/triage.v2.hbs';
 

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { displayPath } from '../displayPath.js';
+import { splitFrontMatter } from './frontMatter.js';
+import { frontMatterSchema } from './frontMatterSchema.js';
+import { templateFromFrontMatter } from './promptTemplate.js';
+import { readSimpleFrontMatter } from './simpleFrontMatter.js';
+import type { PromptTemplate } from './types.js';
+
+/**
+ * Reads and parses one prompt file. Front matter in the simple shape that passes the schema is read
+ * without the YAML library (see simpleFrontMatter.ts); any other, and every error, goes through
+ * parsePromptFile, which is loaded only then.
+ */
+export async function loadPromptFile(file: string): Promise<PromptTemplate> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new InputError('prompt file not found', { file }, 'check the path in the suite\'s `prompt` field', error);
+    }
+    throw error;
+  }
+  const split = splitFrontMatter(text, displayPath(resolve(file)));
+  const simple = readSimpleFrontMatter(split.yaml);
+  const parsed = simple && frontMatterSchema.safeParse(simple.value);
+  if (simple && parsed?.success) return templateFromFrontMatter(simple.value, parsed.data, split, file, simple.lines);
+  const { parsePromptFile } = await import('./parsePromptFile.js');
+  return parsePromptFile(text, file);
+}
