@@ -77,7 +77,7 @@ export function signFlipInterval(units: UnitTotals, options: SignFlipOptions): S
 }
 
 /** The distribution of mean_F over random non-empty subsets F, sorted, with P(F = ∅) apart. */
-interface SubsetMeans {
+export interface SubsetMeans {
   means: Float64Array;
   /** Probability of each entry of `means`; null when all are equal (Monte Carlo: 1/(B + 1)). */
   weights: Float64Array | null;
@@ -94,7 +94,7 @@ function subsetMeans(groups: UnitGroup[], options: SignFlipOptions): SubsetMeans
     combinations *= g.count + 1;
     if (combinations > limit) break;
   }
-  return combinations <= limit ? enumerate(groups, combinations) : sample(groups, options.resamples, options.seed);
+  return combinations <= limit ? enumerate(groups, combinations) : sampleSubsetMeans(groups, options.resamples, options.seed);
 }
 
 /**
@@ -146,12 +146,17 @@ function binomialHalfLogPmf(n: number): Float64Array {
  * `resamples` random subsets: each unit flipped with probability ½. Units that stand alone are
  * read bit by bit from 32-bit random words; from a group of c identical units, Binomial(c, ½) are
  * flipped, counted from c fair bits.
+ *
+ * The flipped sums are added in unit order, one by one, so every mean comes out to the same bit
+ * whatever the machine. The flipped sizes are whole numbers, whose sums are exact in any order:
+ * when every lone unit is one case (no clusters), a word's flipped size is its count of ones.
  */
-function sample(groups: UnitGroup[], resamples: number, seed: Seed): SubsetMeans {
+export function sampleSubsetMeans(groups: UnitGroup[], resamples: number, seed: Seed): SubsetMeans {
   const singles = groups.filter((g) => g.count === 1);
   const multiples = groups.filter((g) => g.count > 1);
   const singleSums = Float64Array.from(singles, (g) => g.sum);
   const singleSizes = Float64Array.from(singles, (g) => g.size);
+  const singlesAreCases = singleSizes.every((size) => size === 1);
   const bits = new RandomBits(seed);
   const means = new Float64Array(resamples);
   let written = 0;
@@ -162,10 +167,11 @@ function sample(groups: UnitGroup[], resamples: number, seed: Seed): SubsetMeans
     for (let base = 0; base < singleSums.length; base += 32) {
       const width = Math.min(32, singleSums.length - base);
       let word = bits.word(width);
+      if (singlesAreCases) size += popcount(word);
       while (word !== 0) {
         const bit = 31 - Math.clz32(word & -word);
         total += singleSums[base + bit]!;
-        size += singleSizes[base + bit]!;
+        if (!singlesAreCases) size += singleSizes[base + bit]!;
         word &= word - 1;
       }
     }
