@@ -1,9 +1,10 @@
 /**
  * Streaming reduction of one side's samples into one CaseSide per (cell, case). Numbers are folded
- * in as samples arrive; per repeat only what a report shows is kept (pass, score, scores, output,
- * error kind), so memory grows with cases × repeats of small values, never with whole records.
- * Without repeat details (`keepRepeatDetails` false) a repeat keeps only the numbers the means are
- * made of: no output, reason or stop reason, which on large runs is most of what a comparison holds.
+ * in as samples arrive; per repeat only what a report shows is kept (pass, score, scorer scores,
+ * error kind, packed into flat arrays; with repeat details also the output, the scores with their
+ * failing reasons and the stop reason), so memory grows with cases × repeats of small values,
+ * never with whole records. Without repeat details (`keepRepeatDetails` false) a repeat keeps only
+ * the numbers the means are made of, which on large runs is most of what a comparison holds.
  */
 import { totalInputTokens } from '../providers/tokens.js';
 import { stopKindOf } from '../records/stops.js';
@@ -19,14 +20,10 @@ export type ComparableSample = Pick<
 > &
   Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge' | 'cacheSavedUsd'>>;
 
-interface RepeatEntry {
-  repeat: number;
-  scored: boolean;
-  pass: boolean;
-  score: number;
+/** What the HTML and per-repeat outputs show of a repeat, kept only with repeat details. */
+interface RepeatDetail {
   scores: RepeatScore[];
   output: string | null;
-  error: string | null;
   stopReason: string | null;
 }
 
@@ -35,7 +32,10 @@ export class CaseAccumulator {
   tags: string[];
   chaos: { operators: string[]; sourceCaseId: string } | undefined;
   promptHash: string;
-  private readonly entries: RepeatEntry[] = [];
+  /** The numbers of each repeat, in reading order. */
+  private readonly numbers = new RepeatNumbers();
+  /** Each repeat's details, in reading order (only with `keepRepeatDetails`). */
+  private readonly details: RepeatDetail[] | undefined;
   /** Whether each repeat's output, scores with reasons and stop reason are kept for the case side. */
   readonly keepRepeatDetails: boolean;
   costUsd = 0;
@@ -55,6 +55,7 @@ export class CaseAccumulator {
 
   constructor(first: ComparableSample, keepRepeatDetails = true) {
     this.keepRepeatDetails = keepRepeatDetails;
+    if (keepRepeatDetails) this.details = [];
     this.caseId = first.caseId;
     this.tags = first.tags ?? [];
     this.promptHash = first.promptHash;
@@ -65,17 +66,8 @@ export class CaseAccumulator {
     const scored = isScored(sample);
     if (scored && !sample.chaos) this.countStop(sample);
     if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clipText(sample.error.message, ERROR_MESSAGE_CHARS) };
-    const details = this.keepRepeatDetails;
-    this.entries.push({
-      repeat: sample.repeat,
-      scored,
-      pass: sample.pass,
-      score: sample.score,
-      scores: sample.scores.map(details ? compactScore : scoreValue),
-      output: details && !sample.error ? sample.output : null,
-      error: sample.error?.kind ?? null,
-      stopReason: details ? (sample.stopReason ?? null) : null,
-    });
+    this.numbers.add(sample, scored);
+    this.details?.push({ scores: sample.scores.map(compactScore), output: sample.error ? null : sample.output, stopReason: sample.stopReason ?? null });
     if (sample.judge) this.judgeCostUsd += sample.judge.costUsd;
     if (sample.cached) return; // cached answers cost nothing now and their latency is not this run's
     this.billedSamples++;
@@ -102,7 +94,7 @@ export class CaseAccumulator {
   }
 
   get samples(): number {
-    return this.entries.length;
+    return this.numbers.count;
   }
 
   /**
@@ -110,33 +102,95 @@ export class CaseAccumulator {
    * order, scored repeats only, so the means are the same to the last bit on every reading.
    */
   toCaseSide(): CaseSide {
-    const entries = inRepeatOrder(this.entries);
+    const order = this.numbers.repeatOrder();
+    const means = this.numbers.means(order);
+    const details = this.details;
+    return {
+      repeats: order.length,
+      scored: means.scored,
+      passes: means.passes,
+      passFraction: means.passFraction,
+      meanScore: means.meanScore,
+      scorerMeans: means.scorerMeans,
+      errors: means.errors,
+      ...(details ? { outputs: order.map((i) => details[i]!.output), scores: order.map((i) => details[i]!.scores) } : {}),
+      promptHash: this.promptHash,
+      costUsd: this.costUsd,
+      meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
+      tokens: { input: this.inputTokens, output: this.outputTokens },
+      ...(details ? { stopReasons: order.map((i) => details[i]!.stopReason) } : {}),
+      ...(this.firstError ? { firstError: this.firstError } : {}),
+    };
+  }
+}
+
+type RepeatMeans = Pick<CaseSide, 'passes' | 'passFraction' | 'meanScore' | 'scorerMeans' | 'errors'> & { scored: number };
+
+/**
+ * The numbers of a case's repeats, packed into a few flat arrays rather than objects per repeat:
+ * a large comparison holds hundreds of thousands of repeats, and objects that live that long are
+ * most of its garbage collector's work. Per repeat, `table` holds five numbers (repeat number,
+ * flags, score, and where its scorers' names and values start and end in `scorerNames` and
+ * `scorerValues`).
+ */
+class RepeatNumbers {
+  private readonly table: number[] = [];
+  private readonly scorerNames: string[] = [];
+  private readonly scorerValues: number[] = [];
+  /** Each repeat's error kind; made when the first error arrives (errors are rare). */
+  private errorKinds: Array<string | null> | undefined;
+  count = 0;
+
+  add(sample: ComparableSample, scored: boolean): void {
+    const from = this.scorerValues.length;
+    for (const score of sample.scores) {
+      this.scorerNames.push(intern(score.name));
+      this.scorerValues.push(score.score);
+    }
+    this.table.push(sample.repeat, (scored ? SCORED : 0) | (sample.pass ? PASSED : 0), sample.score, from, this.scorerValues.length);
+    if (sample.error && !this.errorKinds) this.errorKinds = new Array<string | null>(this.count).fill(null);
+    this.errorKinds?.push(sample.error?.kind ?? null);
+    this.count++;
+  }
+
+  /** Indices of the repeats by repeat number; a repeated repeat number keeps its reading order. */
+  repeatOrder(): number[] {
+    const order = Array.from({ length: this.count }, (_, i) => i);
+    for (let i = 1; i < this.count; i++) {
+      if (this.repeatAt(i) < this.repeatAt(i - 1)) return order.sort((a, b) => this.repeatAt(a) - this.repeatAt(b) || a - b);
+    }
+    return order;
+  }
+
+  private repeatAt(i: number): number {
+    return this.table[i * FIELDS]!;
+  }
+
+  /** One pass over the repeats in `order`, scored repeats only: the means are the same to the last bit on every reading. */
+  means(order: number[]): RepeatMeans {
+    const table = this.table;
     let scored = 0;
     let passes = 0;
     let scoreTotal = 0;
     const scorerSums = new Map<string, { total: number; count: number }>();
     const errors: string[] = [];
-    const outputs: Array<string | null> = [];
-    const scores: RepeatScore[][] = [];
-    const stopReasons: Array<string | null> = [];
-    for (const entry of entries) {
-      if (entry.error !== null) errors.push(entry.error);
-      if (this.keepRepeatDetails) {
-        outputs.push(entry.output);
-        scores.push(entry.scores);
-        stopReasons.push(entry.stopReason);
-      }
-      if (!entry.scored) continue;
+    for (const i of order) {
+      const error = this.errorKinds?.[i] ?? null;
+      if (error !== null) errors.push(error);
+      const at = i * FIELDS;
+      const flags = table[at + 1]!;
+      if (!(flags & SCORED)) continue;
       scored++;
-      if (entry.pass) passes++;
-      scoreTotal += entry.score;
-      for (const score of entry.scores) {
-        let sum = scorerSums.get(score.name);
+      if (flags & PASSED) passes++;
+      scoreTotal += table[at + 2]!;
+      for (let s = table[at + 3]!; s < table[at + 4]!; s++) {
+        const name = this.scorerNames[s]!;
+        let sum = scorerSums.get(name);
         if (!sum) {
           sum = { total: 0, count: 0 };
-          scorerSums.set(score.name, sum);
+          scorerSums.set(name, sum);
         }
-        sum.total += score.score;
+        sum.total += this.scorerValues[s]!;
         sum.count++;
       }
     }
@@ -145,33 +199,14 @@ export class CaseAccumulator {
       const { total, count } = scorerSums.get(name)!;
       scorerMeans[name] = total / count;
     }
-    const details = this.keepRepeatDetails;
-    return {
-      repeats: entries.length,
-      scored,
-      passes,
-      passFraction: scored ? passes / scored : NaN,
-      meanScore: scored ? scoreTotal / scored : NaN,
-      scorerMeans,
-      errors,
-      ...(details ? { outputs, scores } : {}),
-      promptHash: this.promptHash,
-      costUsd: this.costUsd,
-      meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
-      tokens: { input: this.inputTokens, output: this.outputTokens },
-      ...(details ? { stopReasons } : {}),
-      ...(this.firstError ? { firstError: this.firstError } : {}),
-    };
+    return { scored, passes, passFraction: scored ? passes / scored : NaN, meanScore: scored ? scoreTotal / scored : NaN, scorerMeans, errors };
   }
 }
 
-/** The entries by repeat (a stable sort, so a repeated repeat number keeps its reading order); as they are when already in order. */
-function inRepeatOrder(entries: RepeatEntry[]): RepeatEntry[] {
-  for (let i = 1; i < entries.length; i++) {
-    if (entries[i]!.repeat < entries[i - 1]!.repeat) return [...entries].sort((a, b) => a.repeat - b.repeat);
-  }
-  return entries;
-}
+/** Numbers per repeat in `RepeatNumbers.table`, and the bits of its flags. */
+const FIELDS = 5;
+const SCORED = 1;
+const PASSED = 2;
 
 /**
  * Reports show why a score failed, never why one passed, so passing reasons are dropped: on large
@@ -182,12 +217,6 @@ function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
   const compact: RepeatScore = { name: intern(score.name), score: score.score, pass: score.pass, reason: score.pass ? '' : score.reason };
   if (score.error) compact.error = score.error;
   return compact;
-}
-
-/** A score as the means need it, without its reason (a repeat kept without details). */
-function scoreValue(score: SampleRecord['scores'][number]): RepeatScore {
-  if (score.pass && score.score === 1 && !score.error) return fullMarks(score.name);
-  return { name: intern(score.name), score: score.score, pass: score.pass, reason: '' };
 }
 
 /**
