@@ -12,6 +12,7 @@ import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
 import type { CaseSide, RepeatScore } from './types.js';
 import { clipText } from '../text.js';
+import { RepeatTable } from './repeatTable.js';
 
 /** The fields of a sample record that a comparison reads (a baseline line provides the same). */
 export type ComparableSample = Pick<
@@ -32,8 +33,11 @@ export class CaseAccumulator {
   tags: string[];
   chaos: { operators: string[]; sourceCaseId: string } | undefined;
   promptHash: string;
-  /** The numbers of each repeat, in reading order. */
-  private readonly numbers = new RepeatNumbers();
+  /** The side's table of repeat numbers, and this case's rows in it (first and last read). */
+  private readonly table: RepeatTable;
+  private firstRow = -1;
+  private lastRow = -1;
+  private count = 0;
   /** Each repeat's details, in reading order (only with `keepRepeatDetails`). */
   private readonly details: RepeatDetail[] | undefined;
   /** Whether each repeat's output, scores with reasons and stop reason are kept for the case side. */
@@ -44,8 +48,6 @@ export class CaseAccumulator {
   billedSamples = 0;
   inputTokens = 0;
   outputTokens = 0;
-  /** Latencies of this case's uncached, successful samples (for cell percentiles). */
-  readonly latencies: number[] = [];
   /** Prompt caching of billed samples: those that read or wrote the cache, those that read, tokens read, USD saved. */
   readonly promptCache = { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 };
   /** Scored golden samples, and those that were refusals, cut at max_tokens or stopped by the context window (as the run summary counts them). */
@@ -53,8 +55,10 @@ export class CaseAccumulator {
   /** The case's first error with its message (the reports quote it). */
   private firstError: { kind: string; message: string } | undefined;
 
-  constructor(first: ComparableSample, keepRepeatDetails = true) {
+  /** `table`: where the repeats' numbers go, shared by the cases of a side (see RepeatTable). */
+  constructor(first: ComparableSample, keepRepeatDetails = true, table = new RepeatTable()) {
     this.keepRepeatDetails = keepRepeatDetails;
+    this.table = table;
     if (keepRepeatDetails) this.details = [];
     this.caseId = first.caseId;
     this.tags = first.tags ?? [];
@@ -66,7 +70,9 @@ export class CaseAccumulator {
     const scored = isScored(sample);
     if (scored && !sample.chaos) this.countStop(sample);
     if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clipText(sample.error.message, ERROR_MESSAGE_CHARS) };
-    this.numbers.add(sample, scored);
+    this.lastRow = this.table.add(sample, scored, this.lastRow);
+    if (this.firstRow < 0) this.firstRow = this.lastRow;
+    this.count++;
     this.details?.push({ scores: sample.scores.map(compactScore), output: sample.error ? null : sample.output, stopReason: sample.stopReason ?? null });
     if (sample.judge) this.judgeCostUsd += sample.judge.costUsd;
     if (sample.cached) return; // cached answers cost nothing now and their latency is not this run's
@@ -83,7 +89,7 @@ export class CaseAccumulator {
         this.promptCache.savedUsd += sample.cacheSavedUsd ?? 0;
       }
     }
-    if (sample.latencyMs !== null && !sample.error) this.latencies.push(sample.latencyMs);
+    if (sample.latencyMs !== null && !sample.error) this.table.setLatency(this.lastRow, sample.latencyMs);
   }
 
   private countStop(sample: ComparableSample): void {
@@ -93,8 +99,13 @@ export class CaseAccumulator {
     else if (kind) this.stops[kind]++;
   }
 
+  /** Latencies of this case's uncached, successful samples, in reading order (for cell percentiles). */
+  get latencies(): number[] {
+    return this.table.latencies(this.table.rowsFrom(this.firstRow, this.count));
+  }
+
   get samples(): number {
-    return this.numbers.count;
+    return this.count;
   }
 
   /**
@@ -102,8 +113,10 @@ export class CaseAccumulator {
    * order, scored repeats only, so the means are the same to the last bit on every reading.
    */
   toCaseSide(): CaseSide {
-    const order = this.numbers.repeatOrder();
-    const means = this.numbers.means(order);
+    const rows = this.table.rowsFrom(this.firstRow, this.count);
+    const order = this.table.repeatOrder(rows);
+    const means = this.table.means(order.map((i) => rows[i]!));
+    const latencies = this.table.latencies(rows);
     const details = this.details;
     return {
       repeats: order.length,
@@ -116,97 +129,13 @@ export class CaseAccumulator {
       ...(details ? { outputs: order.map((i) => details[i]!.output), scores: order.map((i) => details[i]!.scores) } : {}),
       promptHash: this.promptHash,
       costUsd: this.costUsd,
-      meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
+      meanLatencyMs: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null,
       tokens: { input: this.inputTokens, output: this.outputTokens },
       ...(details ? { stopReasons: order.map((i) => details[i]!.stopReason) } : {}),
       ...(this.firstError ? { firstError: this.firstError } : {}),
     };
   }
 }
-
-type RepeatMeans = Pick<CaseSide, 'passes' | 'passFraction' | 'meanScore' | 'scorerMeans' | 'errors'> & { scored: number };
-
-/**
- * The numbers of a case's repeats, packed into a few flat arrays rather than objects per repeat:
- * a large comparison holds hundreds of thousands of repeats, and objects that live that long are
- * most of its garbage collector's work. Per repeat, `table` holds five numbers (repeat number,
- * flags, score, and where its scorers' names and values start and end in `scorerNames` and
- * `scorerValues`).
- */
-class RepeatNumbers {
-  private readonly table: number[] = [];
-  private readonly scorerNames: string[] = [];
-  private readonly scorerValues: number[] = [];
-  /** Each repeat's error kind; made when the first error arrives (errors are rare). */
-  private errorKinds: Array<string | null> | undefined;
-  count = 0;
-
-  add(sample: ComparableSample, scored: boolean): void {
-    const from = this.scorerValues.length;
-    for (const score of sample.scores) {
-      this.scorerNames.push(intern(score.name));
-      this.scorerValues.push(score.score);
-    }
-    this.table.push(sample.repeat, (scored ? SCORED : 0) | (sample.pass ? PASSED : 0), sample.score, from, this.scorerValues.length);
-    if (sample.error && !this.errorKinds) this.errorKinds = new Array<string | null>(this.count).fill(null);
-    this.errorKinds?.push(sample.error?.kind ?? null);
-    this.count++;
-  }
-
-  /** Indices of the repeats by repeat number; a repeated repeat number keeps its reading order. */
-  repeatOrder(): number[] {
-    const order = Array.from({ length: this.count }, (_, i) => i);
-    for (let i = 1; i < this.count; i++) {
-      if (this.repeatAt(i) < this.repeatAt(i - 1)) return order.sort((a, b) => this.repeatAt(a) - this.repeatAt(b) || a - b);
-    }
-    return order;
-  }
-
-  private repeatAt(i: number): number {
-    return this.table[i * FIELDS]!;
-  }
-
-  /** One pass over the repeats in `order`, scored repeats only: the means are the same to the last bit on every reading. */
-  means(order: number[]): RepeatMeans {
-    const table = this.table;
-    let scored = 0;
-    let passes = 0;
-    let scoreTotal = 0;
-    const scorerSums = new Map<string, { total: number; count: number }>();
-    const errors: string[] = [];
-    for (const i of order) {
-      const error = this.errorKinds?.[i] ?? null;
-      if (error !== null) errors.push(error);
-      const at = i * FIELDS;
-      const flags = table[at + 1]!;
-      if (!(flags & SCORED)) continue;
-      scored++;
-      if (flags & PASSED) passes++;
-      scoreTotal += table[at + 2]!;
-      for (let s = table[at + 3]!; s < table[at + 4]!; s++) {
-        const name = this.scorerNames[s]!;
-        let sum = scorerSums.get(name);
-        if (!sum) {
-          sum = { total: 0, count: 0 };
-          scorerSums.set(name, sum);
-        }
-        sum.total += this.scorerValues[s]!;
-        sum.count++;
-      }
-    }
-    const scorerMeans: Record<string, number> = {};
-    for (const name of [...scorerSums.keys()].sort()) {
-      const { total, count } = scorerSums.get(name)!;
-      scorerMeans[name] = total / count;
-    }
-    return { scored, passes, passFraction: scored ? passes / scored : NaN, meanScore: scored ? scoreTotal / scored : NaN, scorerMeans, errors };
-  }
-}
-
-/** Numbers per repeat in `RepeatNumbers.table`, and the bits of its flags. */
-const FIELDS = 5;
-const SCORED = 1;
-const PASSED = 2;
 
 /**
  * Reports show why a score failed, never why one passed, so passing reasons are dropped: on large

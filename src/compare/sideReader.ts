@@ -10,6 +10,7 @@ import type { IncompleteRecord } from './types.js';
 import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
 import { CaseAccumulator, type ComparableSample } from './caseReducer.js';
 import { cellKey, type Cell } from './cellFilter.js';
+import { RepeatTable } from './repeatTable.js';
 
 export interface SideCell {
   cell: Cell;
@@ -40,6 +41,8 @@ export class SideBuilder {
   readonly cells = new Map<string, SideCell>();
   samples = 0;
   private lastCell: SideCell | undefined;
+  /** The numbers of all the side's repeats, in one table. */
+  private readonly repeats = new RepeatTable(1024);
 
   /** `keepRepeatDetails`: keep each repeat's output, scores and stop reason (see CaseAccumulator). */
   constructor(private readonly keepRepeatDetails = true) {}
@@ -51,7 +54,7 @@ export class SideBuilder {
     const existing = cell.cases.get(sample.caseId);
     if (existing) existing.add(sample);
     else {
-      const accumulator = new CaseAccumulator(sample, this.keepRepeatDetails);
+      const accumulator = new CaseAccumulator(sample, this.keepRepeatDetails, this.repeats);
       accumulator.add(sample);
       cell.cases.set(sample.caseId, accumulator);
     }

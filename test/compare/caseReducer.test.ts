@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CaseAccumulator, type ComparableSample } from '../../src/compare/caseReducer.js';
+import { RepeatTable } from '../../src/compare/repeatTable.js';
 import type { CaseSide, RepeatScore } from '../../src/compare/types.js';
 import { isScored } from '../../src/records/summary.js';
 
@@ -44,6 +45,8 @@ const sampleArbitrary: fc.Arbitrary<Drawn> = fc.record({
   error: fc.option(fc.constantFrom('timeout', 'rate_limit', 'scorer_error', 'invalid_output'), { nil: undefined }),
   output: fc.constantFrom('{"a":1}', 'text'),
   stopReason: fc.constantFrom('end_turn', 'max_tokens', null),
+  latencyMs: fc.option(fc.integer({ min: 1, max: 60_000 }), { nil: null }),
+  cached: fc.boolean(),
 });
 
 interface Drawn {
@@ -54,6 +57,8 @@ interface Drawn {
   error: string | undefined;
   output: string;
   stopReason: string | null;
+  latencyMs?: number | null;
+  cached?: boolean;
 }
 
 function toSample(s: Drawn): ComparableSample {
@@ -70,15 +75,26 @@ function toSample(s: Drawn): ComparableSample {
     score: s.score,
     pass: s.pass,
     costUsd: 0.001,
-    latencyMs: 100,
+    latencyMs: s.latencyMs === undefined ? 100 : s.latencyMs,
+    ...(s.cached ? { cached: true } : {}),
     ...(s.error ? { error: { kind: s.error, message: `${s.error} happened` } } : {}),
   } as ComparableSample;
 }
 
-function accumulate(samples: ComparableSample[], keepRepeatDetails: boolean): CaseSide {
-  const accumulator = new CaseAccumulator(samples[0]!, keepRepeatDetails);
+function accumulate(samples: ComparableSample[], keepRepeatDetails: boolean, table?: RepeatTable): CaseSide {
+  return accumulator(samples, keepRepeatDetails, table).toCaseSide();
+}
+
+function accumulator(samples: ComparableSample[], keepRepeatDetails: boolean, table?: RepeatTable): CaseAccumulator {
+  const accumulator = new CaseAccumulator(samples[0]!, keepRepeatDetails, table);
   for (const sample of samples) accumulator.add(sample);
-  return accumulator.toCaseSide();
+  return accumulator;
+}
+
+/** Latencies of the uncached, successful samples, in reading order, and their mean. */
+function referenceLatencies(samples: ComparableSample[]): { latencies: number[]; meanLatencyMs: number | null } {
+  const latencies = samples.filter((s) => !s.cached && !s.error && s.latencyMs !== null).map((s) => s.latencyMs!);
+  return { latencies, meanLatencyMs: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null };
 }
 
 describe('CaseAccumulator', () => {
@@ -89,8 +105,34 @@ describe('CaseAccumulator', () => {
         const side = accumulate(samples, keepRepeatDetails);
         const { repeats, scored, passes, passFraction, meanScore, scorerMeans, errors } = side;
         expect({ repeats, scored, passes, passFraction, meanScore, scorerMeans, errors }).toStrictEqual(referenceMeans(samples));
+        expect({ latencies: accumulator(samples, keepRepeatDetails).latencies, meanLatencyMs: side.meanLatencyMs }).toStrictEqual(referenceLatencies(samples));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('keeps each case apart when the cases of a side share one table, their samples interleaved', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), sampleArbitrary), { minLength: 1, maxLength: 30 }), (drawn) => {
+        const table = new RepeatTable(1);
+        const byCase = new Map<number, { accumulator: CaseAccumulator; samples: ComparableSample[] }>();
+        for (const [id, d] of drawn) {
+          const sample = { ...toSample(d), caseId: `case-${id}` };
+          let entry = byCase.get(id);
+          if (!entry) {
+            entry = { accumulator: new CaseAccumulator(sample, false, table), samples: [] };
+            byCase.set(id, entry);
+          }
+          entry.accumulator.add(sample);
+          entry.samples.push(sample);
+        }
+        for (const { accumulator: shared, samples } of byCase.values()) {
+          const { repeats, scored, passes, passFraction, meanScore, scorerMeans, errors, meanLatencyMs } = shared.toCaseSide();
+          expect({ repeats, scored, passes, passFraction, meanScore, scorerMeans, errors }).toStrictEqual(referenceMeans(samples));
+          expect({ latencies: shared.latencies, meanLatencyMs }).toStrictEqual(referenceLatencies(samples));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
