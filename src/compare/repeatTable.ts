@@ -8,13 +8,22 @@ export type RepeatMeans = Pick<CaseSide, 'passes' | 'passFraction' | 'meanScore'
 
 /**
  * The numbers of every repeat of one side — repeat number, scored and pass flags, score, its
- * scorers' names and values, and its latency — in typed arrays that all the side's cases share, one row per
- * repeat; a case's rows are linked from its first. A large comparison holds hundreds of
+ * scorers' names and values, and its latency — in typed arrays that all the side's cases share,
+ * one row per repeat (a column per number); a case's rows are linked from its first. A large comparison holds hundreds of
  * thousands of repeats until its end: held as objects (or as small arrays per case), they were
  * most of its garbage collector's work, while typed arrays are not moved or scanned by it.
  */
 export class RepeatTable {
-  private rows: Float64Array;
+  /** One column per number of a row (typed arrays, so their memory is one block each). */
+  private repeats: Float64Array;
+  private flags: Uint8Array;
+  private scores: Float64Array;
+  private scorersFrom: Int32Array;
+  private scorersTo: Int32Array;
+  /** The row of the case's next repeat, −1 for its last. */
+  private next: Int32Array;
+  /** NaN when the repeat's latency does not count. */
+  private latencyMs: Float64Array;
   private rowCount = 0;
   private scorerValues: Float64Array;
   private scorerNameIds: Int32Array;
@@ -25,34 +34,62 @@ export class RepeatTable {
   private readonly errorKinds = new Map<number, string>();
 
   constructor(initialRows = 8) {
-    this.rows = new Float64Array(initialRows * FIELDS);
-    this.scorerValues = new Float64Array(initialRows * 4);
-    this.scorerNameIds = new Int32Array(initialRows * 4);
+    this.repeats = new Float64Array(initialRows);
+    this.flags = new Uint8Array(initialRows);
+    this.scores = new Float64Array(initialRows);
+    this.scorersFrom = new Int32Array(initialRows);
+    this.scorersTo = new Int32Array(initialRows);
+    this.next = new Int32Array(initialRows);
+    this.latencyMs = new Float64Array(initialRows);
+    this.scorerValues = new Float64Array(initialRows);
+    this.scorerNameIds = new Int32Array(initialRows);
+  }
+
+  /**
+   * Makes room for `rows` rows at once (a record's planned samples): growing by doubling would
+   * touch about twice the memory, and fresh memory is what costs most on a busy machine.
+   */
+  reserve(rows: number): void {
+    if (rows > this.repeats.length) this.resizeRows(rows);
   }
 
   /** Adds a repeat read after row `previous` of the same case (−1 for the case's first); returns its row. */
   add(sample: RepeatSample, scored: boolean, previous: number): number {
     const row = this.rowCount++;
-    if (this.rows.length < this.rowCount * FIELDS) this.rows = grown(this.rows);
-    const from = this.scorerCount;
+    if (row === this.repeats.length) this.resizeRows(Math.max(16, row * 2));
+    this.scorersFrom[row] = this.scorerCount;
     for (const score of sample.scores) this.addScore(score.name, score.score);
-    const at = row * FIELDS;
-    this.rows[at + REPEAT] = sample.repeat;
-    this.rows[at + FLAGS] = (scored ? SCORED : 0) | (sample.pass ? PASSED : 0);
-    this.rows[at + SCORE] = sample.score;
-    this.rows[at + SCORERS_FROM] = from;
-    this.rows[at + SCORERS_TO] = this.scorerCount;
-    this.rows[at + NEXT] = -1;
-    this.rows[at + LATENCY] = NaN;
-    if (previous >= 0) this.rows[previous * FIELDS + NEXT] = row;
+    this.scorersTo[row] = this.scorerCount;
+    this.repeats[row] = sample.repeat;
+    this.flags[row] = (scored ? SCORED : 0) | (sample.pass ? PASSED : 0);
+    this.scores[row] = sample.score;
+    this.next[row] = -1;
+    this.latencyMs[row] = NaN;
+    if (previous >= 0) this.next[previous] = row;
     if (sample.error) this.errorKinds.set(row, sample.error.kind);
     return row;
   }
 
+  private resizeRows(rows: number): void {
+    this.repeats = resized(this.repeats, rows);
+    this.flags = resized(this.flags, rows);
+    this.scores = resized(this.scores, rows);
+    this.scorersFrom = resized(this.scorersFrom, rows);
+    this.scorersTo = resized(this.scorersTo, rows);
+    this.next = resized(this.next, rows);
+    this.latencyMs = resized(this.latencyMs, rows);
+    // Scores per repeat are unknown until read; as many as rows is a start.
+    if (this.scorerValues.length < rows) {
+      this.scorerValues = resized(this.scorerValues, rows);
+      this.scorerNameIds = resized(this.scorerNameIds, rows);
+    }
+  }
+
   private addScore(name: string, value: number): void {
     if (this.scorerValues.length === this.scorerCount) {
-      this.scorerValues = grown(this.scorerValues);
-      this.scorerNameIds = grown(this.scorerNameIds);
+      const size = Math.max(16, this.scorerCount * 2);
+      this.scorerValues = resized(this.scorerValues, size);
+      this.scorerNameIds = resized(this.scorerNameIds, size);
     }
     let id = this.nameIds.get(name);
     if (id === undefined) {
@@ -67,14 +104,14 @@ export class RepeatTable {
 
   /** Records the latency of a row's repeat (one that counts for latency: uncached and successful). */
   setLatency(row: number, latencyMs: number): void {
-    this.rows[row * FIELDS + LATENCY] = latencyMs;
+    this.latencyMs[row] = latencyMs;
   }
 
   /** The latencies recorded for `rows`, in that order. */
   latencies(rows: number[]): number[] {
     const out: number[] = [];
     for (const row of rows) {
-      const latency = this.rows[row * FIELDS + LATENCY]!;
+      const latency = this.latencyMs[row]!;
       if (!Number.isNaN(latency)) out.push(latency);
     }
     return out;
@@ -83,7 +120,7 @@ export class RepeatTable {
   /** A case's `count` rows in reading order, from its first. */
   rowsFrom(first: number, count: number): number[] {
     const rows = new Array<number>(count);
-    for (let i = 0, row = first; i < count; i++, row = this.rows[row * FIELDS + NEXT]!) rows[i] = row;
+    for (let i = 0, row = first; i < count; i++, row = this.next[row]!) rows[i] = row;
     return rows;
   }
 
@@ -91,7 +128,7 @@ export class RepeatTable {
   repeatOrder(rows: number[]): number[] {
     const order = new Array<number>(rows.length);
     for (let i = 0; i < rows.length; i++) order[i] = i;
-    const repeatOf = (i: number) => this.rows[rows[i]! * FIELDS + REPEAT]!;
+    const repeatOf = (i: number) => this.repeats[rows[i]!]!;
     for (let i = 1; i < rows.length; i++) {
       if (repeatOf(i) < repeatOf(i - 1)) return order.sort((a, b) => repeatOf(a) - repeatOf(b) || a - b);
     }
@@ -100,7 +137,6 @@ export class RepeatTable {
 
   /** One pass over `rows` in the order given, scored repeats only: the means are the same to the last bit on every reading. */
   means(rows: number[]): RepeatMeans {
-    const table = this.rows;
     let scored = 0;
     let passes = 0;
     let scoreTotal = 0;
@@ -109,13 +145,12 @@ export class RepeatTable {
     for (const row of rows) {
       const error = this.errorKinds.get(row);
       if (error !== undefined) errors.push(error);
-      const at = row * FIELDS;
-      const flags = table[at + FLAGS]!;
+      const flags = this.flags[row]!;
       if (!(flags & SCORED)) continue;
       scored++;
       if (flags & PASSED) passes++;
-      scoreTotal += table[at + SCORE]!;
-      for (let s = table[at + SCORERS_FROM]!; s < table[at + SCORERS_TO]!; s++) {
+      scoreTotal += this.scores[row]!;
+      for (let s = this.scorersFrom[row]!; s < this.scorersTo[row]!; s++) {
         const name = this.names[this.scorerNameIds[s]!]!;
         let sum = scorerSums.get(name);
         if (!sum) {
@@ -135,21 +170,13 @@ export class RepeatTable {
   }
 }
 
-/** The columns of a row, and the bits of its flags. */
-const REPEAT = 0;
-const FLAGS = 1;
-const SCORE = 2;
-const SCORERS_FROM = 3;
-const SCORERS_TO = 4;
-const NEXT = 5;
-/** NaN when the repeat's latency does not count. */
-const LATENCY = 6;
-const FIELDS = 7;
+/** The bits of a row's flags. */
 const SCORED = 1;
 const PASSED = 2;
 
-function grown<T extends Float64Array | Int32Array>(array: T): T {
-  const bigger = new (array.constructor as new (length: number) => T)(Math.max(16, array.length * 2));
-  bigger.set(array);
+/** A copy of `array` with room for `length` entries. */
+function resized<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array.subarray(0, Math.min(array.length, length)));
   return bigger;
 }

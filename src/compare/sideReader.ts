@@ -74,6 +74,11 @@ export class SideBuilder {
     return cell;
   }
 
+  /** Makes room for a side of about this many samples (its header's planned count). */
+  reserve(samples: number): void {
+    if (Number.isSafeInteger(samples) && samples > 0) this.repeats.reserve(Math.min(samples, MAX_RESERVED_SAMPLES));
+  }
+
   /** The side, complete or not by the same rules `loadSide` applies to a file. */
   build(file: string, displayPath: string, header: RecordHeader, hasSummary: boolean): LoadedSide {
     const isBaseline = isBaselineHeader(header);
@@ -86,6 +91,9 @@ export class SideBuilder {
     return side;
   }
 }
+
+/** A header's planned count is trusted this far only: beyond it the table grows as samples come. */
+const MAX_RESERVED_SAMPLES = 4_000_000;
 
 export interface LoadOptions {
   /** Keep each repeat's output, scores and stop reason on the case sides (default true). */
@@ -100,7 +108,10 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
   for await (const batch of readRecordBatches(file)) {
     for (const { value, line } of batch) {
       const type = (value as { type?: string }).type;
-      if (type === 'header') header = checkHeader(value as RecordHeader, displayPath, line);
+      if (type === 'header') {
+        header = checkHeader(value as RecordHeader, displayPath, line);
+        builder.reserve(header.planned);
+      }
       else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
       else if (type === 'sample') builder.add(value as ComparableSample);
       else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
