@@ -96,6 +96,19 @@ describe('sampleSubsetMeans', () => {
     );
   });
 
+  it('equals the plain computation bit for bit when some sums are not finite', () => {
+    const anySum = fc.oneof(sum, fc.constantFrom(Infinity, -Infinity, NaN));
+    fc.assert(
+      fc.property(fc.array(fc.record({ sum: anySum, size: fc.constant(1), count: fc.constant(1) }), { maxLength: 70 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 2 ** 31 }), (groups, resamples, seed) => {
+        const fast = sampleSubsetMeans(groups, resamples, seed);
+        const reference = referenceSubsetMeans(groups, resamples, seed);
+        expect(bitsOf(fast.means)).toEqual(bitsOf(reference.means));
+        expect(fast.emptyMass).toBe(reference.emptyMass);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('equals it on the size of a real comparison: 20,000 lone cases, 1,999 draws', () => {
     const rng = createRng('sampler-size');
     const groups = Array.from({ length: 20_000 }, (_, i) => ({ sum: (rng.next() - 0.5) * 2 + i * 1e-9, size: 1, count: 1 }));
