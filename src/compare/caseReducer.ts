@@ -1,8 +1,8 @@
 /**
  * Streaming reduction of one side's samples into one CaseSide per (cell, case). Numbers are folded
  * in as samples arrive; per repeat only what a report shows is kept (pass, score, scorer scores,
- * error kind, packed into flat arrays; with repeat details also the output, the scores with their
- * failing reasons and the stop reason), so memory grows with cases × repeats of small values,
+ * error kind and latency, in the side's RepeatTable; with repeat details also the output, the
+ * scores with their failing reasons and the stop reason), so memory grows with cases × repeats of small values,
  * never with whole records. Without repeat details (`keepRepeatDetails` false) a repeat keeps only
  * the numbers the means are made of, which on large runs is most of what a comparison holds.
  */

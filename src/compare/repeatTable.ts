@@ -4,14 +4,15 @@ import type { CaseSide } from './types.js';
 /** A sample as the table reads it. */
 type RepeatSample = Pick<SampleRecord, 'repeat' | 'pass' | 'score' | 'scores'> & { error?: { kind: string } | undefined };
 
-export type RepeatMeans = Pick<CaseSide, 'passes' | 'passFraction' | 'meanScore' | 'scorerMeans' | 'errors'> & { scored: number };
+type RepeatMeans = Pick<CaseSide, 'passes' | 'passFraction' | 'meanScore' | 'scorerMeans' | 'errors'> & { scored: number };
 
 /**
  * The numbers of every repeat of one side — repeat number, scored and pass flags, score, its
  * scorers' names and values, and its latency — in typed arrays that all the side's cases share,
- * one row per repeat (a column per number); a case's rows are linked from its first. A large comparison holds hundreds of
- * thousands of repeats until its end: held as objects (or as small arrays per case), they were
- * most of its garbage collector's work, while typed arrays are not moved or scanned by it.
+ * one row per repeat (a column per number); a case's rows are linked from its first. A large
+ * comparison holds hundreds of thousands of repeats until its end: held as objects (or as small
+ * arrays per case), they were most of its garbage collector's work, while typed arrays are not
+ * moved or scanned by it.
  */
 export class RepeatTable {
   /** One column per number of a row (typed arrays, so their memory is one block each). */
