@@ -1,9 +1,10 @@
 /**
  * Streaming reduction of one side's samples into one CaseSide per (cell, case). Numbers are folded
- * in as samples arrive; per repeat only what a report shows is kept (pass, score, scores, output,
- * error kind), so memory grows with cases × repeats of small values, never with whole records.
- * Without repeat details (`keepRepeatDetails` false) a repeat keeps only the numbers the means are
- * made of: no output, reason or stop reason, which on large runs is most of what a comparison holds.
+ * in as samples arrive; per repeat only what a report shows is kept (pass, score, scorer scores,
+ * error kind and latency, in the side's RepeatTable; with repeat details also the output, the
+ * scores with their failing reasons and the stop reason), so memory grows with cases × repeats of small values,
+ * never with whole records. Without repeat details (`keepRepeatDetails` false) a repeat keeps only
+ * the numbers the means are made of, which on large runs is most of what a comparison holds.
  */
 import { totalInputTokens } from '../providers/tokens.js';
 import { stopKindOf } from '../records/stops.js';
@@ -11,6 +12,7 @@ import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
 import type { CaseSide, RepeatScore } from './types.js';
 import { clipText } from '../text.js';
+import { RepeatTable } from './repeatTable.js';
 
 /** The fields of a sample record that a comparison reads (a baseline line provides the same). */
 export type ComparableSample = Pick<
@@ -19,14 +21,10 @@ export type ComparableSample = Pick<
 > &
   Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge' | 'cacheSavedUsd'>>;
 
-interface RepeatEntry {
-  repeat: number;
-  scored: boolean;
-  pass: boolean;
-  score: number;
+/** What the HTML and per-repeat outputs show of a repeat, kept only with repeat details. */
+interface RepeatDetail {
   scores: RepeatScore[];
   output: string | null;
-  error: string | null;
   stopReason: string | null;
 }
 
@@ -35,7 +33,13 @@ export class CaseAccumulator {
   tags: string[];
   chaos: { operators: string[]; sourceCaseId: string } | undefined;
   promptHash: string;
-  private readonly entries: RepeatEntry[] = [];
+  /** The side's table of repeat numbers, and this case's rows in it (first and last read). */
+  private readonly table: RepeatTable;
+  private firstRow = -1;
+  private lastRow = -1;
+  private count = 0;
+  /** Each repeat's details, in reading order (only with `keepRepeatDetails`). */
+  private readonly details: RepeatDetail[] | undefined;
   /** Whether each repeat's output, scores with reasons and stop reason are kept for the case side. */
   readonly keepRepeatDetails: boolean;
   costUsd = 0;
@@ -44,8 +48,6 @@ export class CaseAccumulator {
   billedSamples = 0;
   inputTokens = 0;
   outputTokens = 0;
-  /** Latencies of this case's uncached, successful samples (for cell percentiles). */
-  readonly latencies: number[] = [];
   /** Prompt caching of billed samples: those that read or wrote the cache, those that read, tokens read, USD saved. */
   readonly promptCache = { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 };
   /** Scored golden samples, and those that were refusals, cut at max_tokens or stopped by the context window (as the run summary counts them). */
@@ -53,8 +55,11 @@ export class CaseAccumulator {
   /** The case's first error with its message (the reports quote it). */
   private firstError: { kind: string; message: string } | undefined;
 
-  constructor(first: ComparableSample, keepRepeatDetails = true) {
+  /** `table`: where the repeats' numbers go, shared by the cases of a side (see RepeatTable). */
+  constructor(first: ComparableSample, keepRepeatDetails = true, table = new RepeatTable()) {
     this.keepRepeatDetails = keepRepeatDetails;
+    this.table = table;
+    if (keepRepeatDetails) this.details = [];
     this.caseId = first.caseId;
     this.tags = first.tags ?? [];
     this.promptHash = first.promptHash;
@@ -65,17 +70,10 @@ export class CaseAccumulator {
     const scored = isScored(sample);
     if (scored && !sample.chaos) this.countStop(sample);
     if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clipText(sample.error.message, ERROR_MESSAGE_CHARS) };
-    const details = this.keepRepeatDetails;
-    this.entries.push({
-      repeat: sample.repeat,
-      scored,
-      pass: sample.pass,
-      score: sample.score,
-      scores: sample.scores.map(details ? compactScore : scoreValue),
-      output: details && !sample.error ? sample.output : null,
-      error: sample.error?.kind ?? null,
-      stopReason: details ? (sample.stopReason ?? null) : null,
-    });
+    this.lastRow = this.table.add(sample, scored, this.lastRow);
+    if (this.firstRow < 0) this.firstRow = this.lastRow;
+    this.count++;
+    this.details?.push({ scores: sample.scores.map(compactScore), output: sample.error ? null : sample.output, stopReason: sample.stopReason ?? null });
     if (sample.judge) this.judgeCostUsd += sample.judge.costUsd;
     if (sample.cached) return; // cached answers cost nothing now and their latency is not this run's
     this.billedSamples++;
@@ -91,7 +89,7 @@ export class CaseAccumulator {
         this.promptCache.savedUsd += sample.cacheSavedUsd ?? 0;
       }
     }
-    if (sample.latencyMs !== null && !sample.error) this.latencies.push(sample.latencyMs);
+    if (sample.latencyMs !== null && !sample.error) this.table.setLatency(this.lastRow, sample.latencyMs);
   }
 
   private countStop(sample: ComparableSample): void {
@@ -101,8 +99,13 @@ export class CaseAccumulator {
     else if (kind) this.stops[kind]++;
   }
 
+  /** Latencies of this case's uncached, successful samples, in reading order (for cell percentiles). */
+  get latencies(): number[] {
+    return this.table.latencies(this.table.rowsFrom(this.firstRow, this.count));
+  }
+
   get samples(): number {
-    return this.entries.length;
+    return this.count;
   }
 
   /**
@@ -110,67 +113,28 @@ export class CaseAccumulator {
    * order, scored repeats only, so the means are the same to the last bit on every reading.
    */
   toCaseSide(): CaseSide {
-    const entries = inRepeatOrder(this.entries);
-    let scored = 0;
-    let passes = 0;
-    let scoreTotal = 0;
-    const scorerSums = new Map<string, { total: number; count: number }>();
-    const errors: string[] = [];
-    const outputs: Array<string | null> = [];
-    const scores: RepeatScore[][] = [];
-    const stopReasons: Array<string | null> = [];
-    for (const entry of entries) {
-      if (entry.error !== null) errors.push(entry.error);
-      if (this.keepRepeatDetails) {
-        outputs.push(entry.output);
-        scores.push(entry.scores);
-        stopReasons.push(entry.stopReason);
-      }
-      if (!entry.scored) continue;
-      scored++;
-      if (entry.pass) passes++;
-      scoreTotal += entry.score;
-      for (const score of entry.scores) {
-        let sum = scorerSums.get(score.name);
-        if (!sum) {
-          sum = { total: 0, count: 0 };
-          scorerSums.set(score.name, sum);
-        }
-        sum.total += score.score;
-        sum.count++;
-      }
-    }
-    const scorerMeans: Record<string, number> = {};
-    for (const name of [...scorerSums.keys()].sort()) {
-      const { total, count } = scorerSums.get(name)!;
-      scorerMeans[name] = total / count;
-    }
-    const details = this.keepRepeatDetails;
+    const rows = this.table.rowsFrom(this.firstRow, this.count);
+    const order = this.table.repeatOrder(rows);
+    const means = this.table.means(order.map((i) => rows[i]!));
+    const latencies = this.table.latencies(rows);
+    const details = this.details;
     return {
-      repeats: entries.length,
-      scored,
-      passes,
-      passFraction: scored ? passes / scored : NaN,
-      meanScore: scored ? scoreTotal / scored : NaN,
-      scorerMeans,
-      errors,
-      ...(details ? { outputs, scores } : {}),
+      repeats: order.length,
+      scored: means.scored,
+      passes: means.passes,
+      passFraction: means.passFraction,
+      meanScore: means.meanScore,
+      scorerMeans: means.scorerMeans,
+      errors: means.errors,
+      ...(details ? { outputs: order.map((i) => details[i]!.output), scores: order.map((i) => details[i]!.scores) } : {}),
       promptHash: this.promptHash,
       costUsd: this.costUsd,
-      meanLatencyMs: this.latencies.length ? this.latencies.reduce((a, b) => a + b, 0) / this.latencies.length : null,
+      meanLatencyMs: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null,
       tokens: { input: this.inputTokens, output: this.outputTokens },
-      ...(details ? { stopReasons } : {}),
+      ...(details ? { stopReasons: order.map((i) => details[i]!.stopReason) } : {}),
       ...(this.firstError ? { firstError: this.firstError } : {}),
     };
   }
-}
-
-/** The entries by repeat (a stable sort, so a repeated repeat number keeps its reading order); as they are when already in order. */
-function inRepeatOrder(entries: RepeatEntry[]): RepeatEntry[] {
-  for (let i = 1; i < entries.length; i++) {
-    if (entries[i]!.repeat < entries[i - 1]!.repeat) return [...entries].sort((a, b) => a.repeat - b.repeat);
-  }
-  return entries;
 }
 
 /**
@@ -182,12 +146,6 @@ function compactScore(score: SampleRecord['scores'][number]): RepeatScore {
   const compact: RepeatScore = { name: intern(score.name), score: score.score, pass: score.pass, reason: score.pass ? '' : score.reason };
   if (score.error) compact.error = score.error;
   return compact;
-}
-
-/** A score as the means need it, without its reason (a repeat kept without details). */
-function scoreValue(score: SampleRecord['scores'][number]): RepeatScore {
-  if (score.pass && score.score === 1 && !score.error) return fullMarks(score.name);
-  return { name: intern(score.name), score: score.score, pass: score.pass, reason: '' };
 }
 
 /**

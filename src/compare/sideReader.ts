@@ -10,6 +10,7 @@ import type { IncompleteRecord } from './types.js';
 import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
 import { CaseAccumulator, type ComparableSample } from './caseReducer.js';
 import { cellKey, type Cell } from './cellFilter.js';
+import { RepeatTable } from './repeatTable.js';
 
 export interface SideCell {
   cell: Cell;
@@ -40,6 +41,8 @@ export class SideBuilder {
   readonly cells = new Map<string, SideCell>();
   samples = 0;
   private lastCell: SideCell | undefined;
+  /** The numbers of all the side's repeats, in one table. */
+  private readonly repeats = new RepeatTable(1024);
 
   /** `keepRepeatDetails`: keep each repeat's output, scores and stop reason (see CaseAccumulator). */
   constructor(private readonly keepRepeatDetails = true) {}
@@ -51,7 +54,7 @@ export class SideBuilder {
     const existing = cell.cases.get(sample.caseId);
     if (existing) existing.add(sample);
     else {
-      const accumulator = new CaseAccumulator(sample, this.keepRepeatDetails);
+      const accumulator = new CaseAccumulator(sample, this.keepRepeatDetails, this.repeats);
       accumulator.add(sample);
       cell.cases.set(sample.caseId, accumulator);
     }
@@ -71,6 +74,11 @@ export class SideBuilder {
     return cell;
   }
 
+  /** Makes room for a side of about this many samples (its header's planned count). */
+  reserve(samples: number): void {
+    if (Number.isSafeInteger(samples) && samples > 0) this.repeats.reserve(Math.min(samples, MAX_RESERVED_SAMPLES));
+  }
+
   /** The side, complete or not by the same rules `loadSide` applies to a file. */
   build(file: string, displayPath: string, header: RecordHeader, hasSummary: boolean): LoadedSide {
     const isBaseline = isBaselineHeader(header);
@@ -83,6 +91,9 @@ export class SideBuilder {
     return side;
   }
 }
+
+/** A header's planned count is trusted this far only: beyond it the table grows as samples come. */
+const MAX_RESERVED_SAMPLES = 4_000_000;
 
 export interface LoadOptions {
   /** Keep each repeat's output, scores and stop reason on the case sides (default true). */
@@ -97,7 +108,10 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
   for await (const batch of readRecordBatches(file)) {
     for (const { value, line } of batch) {
       const type = (value as { type?: string }).type;
-      if (type === 'header') header = checkHeader(value as RecordHeader, displayPath, line);
+      if (type === 'header') {
+        header = checkHeader(value as RecordHeader, displayPath, line);
+        builder.reserve(header.planned);
+      }
       else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
       else if (type === 'sample') builder.add(value as ComparableSample);
       else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);

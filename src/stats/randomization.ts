@@ -77,7 +77,7 @@ export function signFlipInterval(units: UnitTotals, options: SignFlipOptions): S
 }
 
 /** The distribution of mean_F over random non-empty subsets F, sorted, with P(F = ∅) apart. */
-interface SubsetMeans {
+export interface SubsetMeans {
   means: Float64Array;
   /** Probability of each entry of `means`; null when all are equal (Monte Carlo: 1/(B + 1)). */
   weights: Float64Array | null;
@@ -94,7 +94,7 @@ function subsetMeans(groups: UnitGroup[], options: SignFlipOptions): SubsetMeans
     combinations *= g.count + 1;
     if (combinations > limit) break;
   }
-  return combinations <= limit ? enumerate(groups, combinations) : sample(groups, options.resamples, options.seed);
+  return combinations <= limit ? enumerate(groups, combinations) : sampleSubsetMeans(groups, options.resamples, options.seed);
 }
 
 /**
@@ -146,40 +146,110 @@ function binomialHalfLogPmf(n: number): Float64Array {
  * `resamples` random subsets: each unit flipped with probability ½. Units that stand alone are
  * read bit by bit from 32-bit random words; from a group of c identical units, Binomial(c, ½) are
  * flipped, counted from c fair bits.
+ *
+ * Every mean must come out to the same bit whatever the machine, so each draw's flipped sums are
+ * added in unit order, one by one (then its groups'). Two shortcuts keep that exactly:
+ * - Draws are made `LANES` at a time: their random bits first, in the order one draw at a time
+ *   reads them, then their additions side by side. A unit that is not flipped adds sum · 0 = ±0,
+ *   which leaves a total unchanged (a total that starts at +0 never becomes −0), so no branch is
+ *   taken per unit and the lanes' chains of additions run in parallel in the processor.
+ * - Flipped sizes are whole numbers, whose sums are exact in any order: when every lone unit is
+ *   one case (no clusters), a word's flipped size is its count of ones.
  */
-function sample(groups: UnitGroup[], resamples: number, seed: Seed): SubsetMeans {
+export function sampleSubsetMeans(groups: UnitGroup[], resamples: number, seed: Seed): SubsetMeans {
   const singles = groups.filter((g) => g.count === 1);
   const multiples = groups.filter((g) => g.count > 1);
-  const singleSums = Float64Array.from(singles, (g) => g.sum);
-  const singleSizes = Float64Array.from(singles, (g) => g.size);
+  const sums = Float64Array.from(singles, (g) => g.sum);
+  const sizes = Float64Array.from(singles, (g) => g.size);
+  const singlesAreCases = sizes.every((size) => size === 1);
+  // sum · 0 is NaN for an infinite sum: such units are added only when flipped.
+  const byProduct = sums.every((sum) => Number.isFinite(sum));
+  const units = sums.length;
+  const wordCount = Math.ceil(units / 32);
   const bits = new RandomBits(seed);
+  const flips = new Int32Array(wordCount * LANES); // word w of lane r at w · LANES + r
+  const groupFlips = new Float64Array(multiples.length * LANES); // flipped units of group i in lane r at i · LANES + r
+  const flippedSizes = new Float64Array(LANES);
+  const totals = new Float64Array(LANES);
   const means = new Float64Array(resamples);
   let written = 0;
   let empty = 0;
-  for (let b = 0; b < resamples; b++) {
-    let total = 0;
-    let size = 0;
-    for (let base = 0; base < singleSums.length; base += 32) {
-      const width = Math.min(32, singleSums.length - base);
-      let word = bits.word(width);
-      while (word !== 0) {
-        const bit = 31 - Math.clz32(word & -word);
-        total += singleSums[base + bit]!;
-        size += singleSizes[base + bit]!;
-        word &= word - 1;
+  for (let first = 0; first < resamples; first += LANES) {
+    const lanes = Math.min(LANES, resamples - first);
+    flips.fill(0);
+    for (let r = 0; r < lanes; r++) {
+      let size = 0;
+      for (let w = 0; w < wordCount; w++) {
+        const word = bits.word(Math.min(32, units - w * 32));
+        flips[w * LANES + r] = word;
+        size += singlesAreCases ? popcount(word) : flippedSize(word, sizes, w * 32);
       }
+      for (let i = 0; i < multiples.length; i++) {
+        const k = bits.countOnes(multiples[i]!.count);
+        groupFlips[i * LANES + r] = k;
+        size += k * multiples[i]!.size;
+      }
+      flippedSizes[r] = size;
     }
-    for (const g of multiples) {
-      const k = bits.countOnes(g.count);
-      if (k === 0) continue;
-      total += k * g.sum;
-      size += k * g.size;
+    if (byProduct) addFlippedSums(sums, flips, totals);
+    else for (let r = 0; r < lanes; r++) totals[r] = flippedSum(sums, flips, r);
+    for (let r = 0; r < lanes; r++) {
+      let total = totals[r]!;
+      for (let i = 0; i < multiples.length; i++) {
+        const k = groupFlips[i * LANES + r]!;
+        if (k !== 0) total += k * multiples[i]!.sum;
+      }
+      if (flippedSizes[r] === 0) empty++;
+      else means[written++] = total / flippedSizes[r]!;
     }
-    if (size === 0) empty++;
-    else means[written++] = total / size;
   }
   const drawn = means.subarray(0, written).sort();
   return { means: drawn, weights: null, equalWeight: 1 / (resamples + 1), emptyMass: (1 + empty) / (resamples + 1), method: 'monte_carlo' };
+}
+
+/** Random draws whose sums are added side by side (see sampleSubsetMeans). */
+const LANES = 4;
+
+/** Each lane's Σ of the flipped sums, in unit order, as Σ sum · bit (all sums finite). */
+function addFlippedSums(sums: Float64Array, flips: Int32Array, totals: Float64Array): void {
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  for (let base = 0, at = 0; base < sums.length; base += 32, at += LANES) {
+    const x0 = flips[at]!;
+    const x1 = flips[at + 1]!;
+    const x2 = flips[at + 2]!;
+    const x3 = flips[at + 3]!;
+    const width = Math.min(32, sums.length - base);
+    for (let j = 0; j < width; j++) {
+      const sum = sums[base + j]!;
+      t0 += sum * ((x0 >>> j) & 1);
+      t1 += sum * ((x1 >>> j) & 1);
+      t2 += sum * ((x2 >>> j) & 1);
+      t3 += sum * ((x3 >>> j) & 1);
+    }
+  }
+  totals[0] = t0;
+  totals[1] = t1;
+  totals[2] = t2;
+  totals[3] = t3;
+}
+
+/** Lane r's Σ of the flipped sums, in unit order, flipped units only. */
+function flippedSum(sums: Float64Array, flips: Int32Array, r: number): number {
+  let total = 0;
+  for (let base = 0, at = r; base < sums.length; base += 32, at += LANES) {
+    for (let word = flips[at]!; word !== 0; word &= word - 1) total += sums[base + 31 - Math.clz32(word & -word)]!;
+  }
+  return total;
+}
+
+/** Σ of the sizes of the units flipped in `word` (units base … base + 31). */
+function flippedSize(word: number, sizes: Float64Array, base: number): number {
+  let size = 0;
+  for (let w = word; w !== 0; w &= w - 1) size += sizes[base + 31 - Math.clz32(w & -w)]!;
+  return size;
 }
 
 function sortWeighted(d: SubsetMeans): SubsetMeans {

@@ -1,0 +1,183 @@
+import type { SampleRecord } from '../records/types.js';
+import type { CaseSide } from './types.js';
+
+/** A sample as the table reads it. */
+type RepeatSample = Pick<SampleRecord, 'repeat' | 'pass' | 'score' | 'scores'> & { error?: { kind: string } | undefined };
+
+type RepeatMeans = Pick<CaseSide, 'passes' | 'passFraction' | 'meanScore' | 'scorerMeans' | 'errors'> & { scored: number };
+
+/**
+ * The numbers of every repeat of one side — repeat number, scored and pass flags, score, its
+ * scorers' names and values, and its latency — in typed arrays that all the side's cases share,
+ * one row per repeat (a column per number); a case's rows are linked from its first. A large
+ * comparison holds hundreds of thousands of repeats until its end: held as objects (or as small
+ * arrays per case), they were most of its garbage collector's work, while typed arrays are not
+ * moved or scanned by it.
+ */
+export class RepeatTable {
+  /** One column per number of a row (typed arrays, so their memory is one block each). */
+  private repeats: Float64Array;
+  private flags: Uint8Array;
+  private scores: Float64Array;
+  private scorersFrom: Int32Array;
+  private scorersTo: Int32Array;
+  /** The row of the case's next repeat, −1 for its last. */
+  private next: Int32Array;
+  /** NaN when the repeat's latency does not count. */
+  private latencyMs: Float64Array;
+  private rowCount = 0;
+  private scorerValues: Float64Array;
+  private scorerNameIds: Int32Array;
+  private scorerCount = 0;
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  /** Error kinds by row (errors are rare). */
+  private readonly errorKinds = new Map<number, string>();
+
+  constructor(initialRows = 8) {
+    this.repeats = new Float64Array(initialRows);
+    this.flags = new Uint8Array(initialRows);
+    this.scores = new Float64Array(initialRows);
+    this.scorersFrom = new Int32Array(initialRows);
+    this.scorersTo = new Int32Array(initialRows);
+    this.next = new Int32Array(initialRows);
+    this.latencyMs = new Float64Array(initialRows);
+    this.scorerValues = new Float64Array(initialRows);
+    this.scorerNameIds = new Int32Array(initialRows);
+  }
+
+  /**
+   * Makes room for `rows` rows at once (a record's planned samples): growing by doubling would
+   * touch about twice the memory, and fresh memory is what costs most on a busy machine.
+   */
+  reserve(rows: number): void {
+    if (rows > this.repeats.length) this.resizeRows(rows);
+  }
+
+  /** Adds a repeat read after row `previous` of the same case (−1 for the case's first); returns its row. */
+  add(sample: RepeatSample, scored: boolean, previous: number): number {
+    const row = this.rowCount++;
+    if (row === this.repeats.length) this.resizeRows(Math.max(16, row * 2));
+    this.scorersFrom[row] = this.scorerCount;
+    for (const score of sample.scores) this.addScore(score.name, score.score);
+    this.scorersTo[row] = this.scorerCount;
+    this.repeats[row] = sample.repeat;
+    this.flags[row] = (scored ? SCORED : 0) | (sample.pass ? PASSED : 0);
+    this.scores[row] = sample.score;
+    this.next[row] = -1;
+    this.latencyMs[row] = NaN;
+    if (previous >= 0) this.next[previous] = row;
+    if (sample.error) this.errorKinds.set(row, sample.error.kind);
+    return row;
+  }
+
+  private resizeRows(rows: number): void {
+    this.repeats = resized(this.repeats, rows);
+    this.flags = resized(this.flags, rows);
+    this.scores = resized(this.scores, rows);
+    this.scorersFrom = resized(this.scorersFrom, rows);
+    this.scorersTo = resized(this.scorersTo, rows);
+    this.next = resized(this.next, rows);
+    this.latencyMs = resized(this.latencyMs, rows);
+    // Scores per repeat are unknown until read; as many as rows is a start.
+    if (this.scorerValues.length < rows) {
+      this.scorerValues = resized(this.scorerValues, rows);
+      this.scorerNameIds = resized(this.scorerNameIds, rows);
+    }
+  }
+
+  private addScore(name: string, value: number): void {
+    if (this.scorerValues.length === this.scorerCount) {
+      const size = Math.max(16, this.scorerCount * 2);
+      this.scorerValues = resized(this.scorerValues, size);
+      this.scorerNameIds = resized(this.scorerNameIds, size);
+    }
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
+    }
+    this.scorerValues[this.scorerCount] = value;
+    this.scorerNameIds[this.scorerCount] = id;
+    this.scorerCount++;
+  }
+
+  /** Records the latency of a row's repeat (one that counts for latency: uncached and successful). */
+  setLatency(row: number, latencyMs: number): void {
+    this.latencyMs[row] = latencyMs;
+  }
+
+  /** The latencies recorded for `rows`, in that order. */
+  latencies(rows: number[]): number[] {
+    const out: number[] = [];
+    for (const row of rows) {
+      const latency = this.latencyMs[row]!;
+      if (!Number.isNaN(latency)) out.push(latency);
+    }
+    return out;
+  }
+
+  /** A case's `count` rows in reading order, from its first. */
+  rowsFrom(first: number, count: number): number[] {
+    const rows = new Array<number>(count);
+    for (let i = 0, row = first; i < count; i++, row = this.next[row]!) rows[i] = row;
+    return rows;
+  }
+
+  /** Positions in `rows` by repeat number; a repeated repeat number keeps its reading order. */
+  repeatOrder(rows: number[]): number[] {
+    const order = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) order[i] = i;
+    const repeatOf = (i: number) => this.repeats[rows[i]!]!;
+    for (let i = 1; i < rows.length; i++) {
+      if (repeatOf(i) < repeatOf(i - 1)) return order.sort((a, b) => repeatOf(a) - repeatOf(b) || a - b);
+    }
+    return order;
+  }
+
+  /** One pass over `rows` in the order given, scored repeats only: the means are the same to the last bit on every reading. */
+  means(rows: number[]): RepeatMeans {
+    let scored = 0;
+    let passes = 0;
+    let scoreTotal = 0;
+    const scorerSums = new Map<string, { total: number; count: number }>();
+    const errors: string[] = [];
+    for (const row of rows) {
+      const error = this.errorKinds.get(row);
+      if (error !== undefined) errors.push(error);
+      const flags = this.flags[row]!;
+      if (!(flags & SCORED)) continue;
+      scored++;
+      if (flags & PASSED) passes++;
+      scoreTotal += this.scores[row]!;
+      for (let s = this.scorersFrom[row]!; s < this.scorersTo[row]!; s++) {
+        const name = this.names[this.scorerNameIds[s]!]!;
+        let sum = scorerSums.get(name);
+        if (!sum) {
+          sum = { total: 0, count: 0 };
+          scorerSums.set(name, sum);
+        }
+        sum.total += this.scorerValues[s]!;
+        sum.count++;
+      }
+    }
+    const scorerMeans: Record<string, number> = {};
+    for (const name of [...scorerSums.keys()].sort()) {
+      const { total, count } = scorerSums.get(name)!;
+      scorerMeans[name] = total / count;
+    }
+    return { scored, passes, passFraction: scored ? passes / scored : NaN, meanScore: scored ? scoreTotal / scored : NaN, scorerMeans, errors };
+  }
+}
+
+/** The bits of a row's flags. */
+const SCORED = 1;
+const PASSED = 2;
+
+/** A copy of `array` with room for `length` entries. */
+function resized<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array.subarray(0, Math.min(array.length, length)));
+  return bigger;
+}
