@@ -88,7 +88,10 @@ export class RepeatTable {
 
   private addScore(name: string, value: number): void {
     if (this.scorerValues.length === this.scorerCount) {
-      const size = Math.max(16, this.scorerCount * 2);
+      // Enough for all reserved rows at the scores per repeat seen so far, so that it grows once.
+      const completeRows = this.rowCount - 1;
+      const estimate = completeRows > 0 ? Math.ceil((this.repeats.length * this.scorerCount) / completeRows) : 0;
+      const size = Math.max(16, estimate > this.scorerCount ? estimate : this.scorerCount * 2);
       this.scorerValues = resized(this.scorerValues, size);
       this.scorerNameIds = resized(this.scorerNameIds, size);
     }
