@@ -282,7 +282,8 @@ function deltaOf(before: number, after: number): number | null {
 function scorerDeltas(baseline: CaseSide | undefined, candidate: CaseSide | undefined): Record<string, number> {
   const deltas: Record<string, number> = {};
   if (!baseline || !candidate) return deltas;
-  for (const name of Object.keys(candidate.scorerMeans).sort()) {
+  // The means list their scorers in name order already, except names that are array indexes (listed first).
+  for (const name of sorted(Object.keys(candidate.scorerMeans))) {
     const before = baseline.scorerMeans[name];
     if (before !== undefined) deltas[name] = candidate.scorerMeans[name]! - before;
   }
@@ -318,14 +319,18 @@ function sideInfo(side: LoadedSide, filter: CellFilter, cells: SideCell[]): Side
   };
 }
 
-/**
- * The case ids of both sides, in UTF-16 code unit order (that of `<` on strings and of `sort()`).
- * Records are mostly written in case order, so the sort is skipped when the ids are already in it.
- */
+/** The case ids of both sides, sorted (records mostly list them in order already). */
 function cellCaseIds(baseCell: SideCell, candCell: SideCell): string[] {
   const unique = new Set(baseCell.cases.keys());
   for (const id of candCell.cases.keys()) unique.add(id);
-  const ids = [...unique];
-  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return ids.sort();
-  return ids;
+  return sorted([...unique]);
+}
+
+/**
+ * `strings` sorted in place in UTF-16 code unit order (that of `sort()` and of `<` on strings);
+ * the sort is skipped when they are in that order already.
+ */
+function sorted(strings: string[]): string[] {
+  for (let i = 1; i < strings.length; i++) if (strings[i - 1]! > strings[i]!) return strings.sort();
+  return strings;
 }

@@ -87,6 +87,20 @@ describe('pairing', () => {
     }
   });
 
+  it('lists scorer deltas in name order (code units), array-index names included', async () => {
+    const names = ['b', '10', 'a', '9', '\uFFFF', '\u{1F600}'];
+    const withScores = (version: string, value: number) => {
+      const s = sample({ caseId: 'c1', version, pass: true });
+      s.scores = names.map((name) => ({ name, score: value, pass: true, reason: 'ok' }));
+      return s;
+    };
+    const file = await writeRecord(join(dir, 'scorer-order/run.jsonl'), [withScores('v1', 0.25), withScores('v2', 0.75)]);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir });
+    const deltas = result.cells[0]!.cases[0]!.scorerDeltas;
+    // An object lists array-index keys first, in number order ('9' before '10'), then the others as added.
+    expect(Object.entries(deltas)).toEqual(['9', '10', 'a', 'b', '\u{1F600}', '\uFFFF'].map((name) => [name, 0.5]));
+  });
+
   it('feeds the paired test the per-case outcomes (hand-computed: 5 regressed, 0 improved → exact p = 2·(1/2)^5)', async () => {
     const pattern: Array<[boolean, boolean]> = [...Array(5).fill([true, false]), ...Array(5).fill([true, true])];
     const file = await writeRecord(join(dir, 'mcnemar/run.jsonl'), pairedSamples(pattern));
