@@ -209,7 +209,7 @@ interface CellOptions {
 
 function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOptions): CellComparison {
   const { policy } = options;
-  const ids = [...new Set([...baseCell.cases.keys(), ...candCell.cases.keys()])].sort(codePointOrder);
+  const ids = cellCaseIds(baseCell, candCell);
   const cases: CaseComparison[] = [];
   const counts = emptyCounts();
   const pairedAccumulators: { baseline: CaseAccumulator[]; candidate: CaseAccumulator[] } = { baseline: [], candidate: [] };
@@ -282,7 +282,8 @@ function deltaOf(before: number, after: number): number | null {
 function scorerDeltas(baseline: CaseSide | undefined, candidate: CaseSide | undefined): Record<string, number> {
   const deltas: Record<string, number> = {};
   if (!baseline || !candidate) return deltas;
-  for (const name of Object.keys(candidate.scorerMeans).sort()) {
+  // The means list their scorers in name order already, except names that are array indexes (listed first).
+  for (const name of sorted(Object.keys(candidate.scorerMeans))) {
     const before = baseline.scorerMeans[name];
     if (before !== undefined) deltas[name] = candidate.scorerMeans[name]! - before;
   }
@@ -318,6 +319,18 @@ function sideInfo(side: LoadedSide, filter: CellFilter, cells: SideCell[]): Side
   };
 }
 
-function codePointOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The case ids of both sides, sorted (records mostly list them in order already). */
+function cellCaseIds(baseCell: SideCell, candCell: SideCell): string[] {
+  const unique = new Set(baseCell.cases.keys());
+  for (const id of candCell.cases.keys()) unique.add(id);
+  return sorted([...unique]);
+}
+
+/**
+ * `strings` sorted in place in UTF-16 code unit order (that of `sort()` and of `<` on strings);
+ * the sort is skipped when they are in that order already.
+ */
+function sorted(strings: string[]): string[] {
+  for (let i = 1; i < strings.length; i++) if (strings[i - 1]! > strings[i]!) return strings.sort();
+  return strings;
 }

@@ -31,8 +31,14 @@ export class RepeatTable {
   private scorerCount = 0;
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
-  /** Error kinds by row (errors are rare). */
+  /** Error kinds by row (errors are rare; such rows have the ERRORED flag). */
   private readonly errorKinds = new Map<number, string>();
+  /** Scratch sums by scorer name id for `means`, all zero between calls. */
+  private sumTotals = new Float64Array(0);
+  private sumCounts = new Int32Array(0);
+  /** The previous case's scorer name ids in first-seen order, and the same ids in name order. */
+  private lastSeenIds: number[] = [];
+  private lastSortedIds: number[] = [];
 
   constructor(initialRows = 8) {
     this.repeats = new Float64Array(initialRows);
@@ -62,7 +68,7 @@ export class RepeatTable {
     for (const score of sample.scores) this.addScore(score.name, score.score);
     this.scorersTo[row] = this.scorerCount;
     this.repeats[row] = sample.repeat;
-    this.flags[row] = (scored ? SCORED : 0) | (sample.pass ? PASSED : 0);
+    this.flags[row] = (scored ? SCORED : 0) | (sample.pass ? PASSED : 0) | (sample.error ? ERRORED : 0);
     this.scores[row] = sample.score;
     this.next[row] = -1;
     this.latencyMs[row] = NaN;
@@ -88,7 +94,10 @@ export class RepeatTable {
 
   private addScore(name: string, value: number): void {
     if (this.scorerValues.length === this.scorerCount) {
-      const size = Math.max(16, this.scorerCount * 2);
+      // Enough for all reserved rows at the scores per repeat seen so far, so that it grows once.
+      const completeRows = this.rowCount - 1;
+      const estimate = completeRows > 0 ? Math.ceil((this.repeats.length * this.scorerCount) / completeRows) : 0;
+      const size = Math.max(16, estimate > this.scorerCount ? estimate : this.scorerCount * 2);
       this.scorerValues = resized(this.scorerValues, size);
       this.scorerNameIds = resized(this.scorerNameIds, size);
     }
@@ -138,42 +147,56 @@ export class RepeatTable {
 
   /** One pass over `rows` in the order given, scored repeats only: the means are the same to the last bit on every reading. */
   means(rows: number[]): RepeatMeans {
+    if (this.sumTotals.length < this.names.length) {
+      this.sumTotals = new Float64Array(this.names.length);
+      this.sumCounts = new Int32Array(this.names.length);
+    }
+    const totals = this.sumTotals;
+    const counts = this.sumCounts;
     let scored = 0;
     let passes = 0;
     let scoreTotal = 0;
-    const scorerSums = new Map<string, { total: number; count: number }>();
+    /** The case's scorer name ids in the order first seen. */
+    const seenIds: number[] = [];
     const errors: string[] = [];
     for (const row of rows) {
-      const error = this.errorKinds.get(row);
-      if (error !== undefined) errors.push(error);
       const flags = this.flags[row]!;
+      if (flags & ERRORED) errors.push(this.errorKinds.get(row)!);
       if (!(flags & SCORED)) continue;
       scored++;
       if (flags & PASSED) passes++;
       scoreTotal += this.scores[row]!;
       for (let s = this.scorersFrom[row]!; s < this.scorersTo[row]!; s++) {
-        const name = this.names[this.scorerNameIds[s]!]!;
-        let sum = scorerSums.get(name);
-        if (!sum) {
-          sum = { total: 0, count: 0 };
-          scorerSums.set(name, sum);
-        }
-        sum.total += this.scorerValues[s]!;
-        sum.count++;
+        const id = this.scorerNameIds[s]!;
+        if (counts[id] === 0) seenIds.push(id);
+        totals[id] = totals[id]! + this.scorerValues[s]!;
+        counts[id] = counts[id]! + 1;
       }
     }
     const scorerMeans: Record<string, number> = {};
-    for (const name of [...scorerSums.keys()].sort()) {
-      const { total, count } = scorerSums.get(name)!;
-      scorerMeans[name] = total / count;
+    for (const id of this.byName(seenIds)) {
+      scorerMeans[this.names[id]!] = totals[id]! / counts[id]!;
+      totals[id] = 0;
+      counts[id] = 0;
     }
     return { scored, passes, passFraction: scored ? passes / scored : NaN, meanScore: scored ? scoreTotal / scored : NaN, scorerMeans, errors };
+  }
+
+  /** `ids` in the order of their names (code units, as `sort()`); cases mostly have the previous case's scorers. */
+  private byName(ids: number[]): number[] {
+    const last = this.lastSeenIds;
+    if (ids.length === last.length && ids.every((id, i) => id === last[i])) return this.lastSortedIds;
+    const names = this.names;
+    this.lastSeenIds = ids;
+    this.lastSortedIds = [...ids].sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
+    return this.lastSortedIds;
   }
 }
 
 /** The bits of a row's flags. */
 const SCORED = 1;
 const PASSED = 2;
+const ERRORED = 4;
 
 /** A copy of `array` with room for `length` entries. */
 function resized<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {

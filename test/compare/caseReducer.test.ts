@@ -136,6 +136,28 @@ describe('CaseAccumulator', () => {
     );
   });
 
+  it('gives the plain means when consecutive cases share, reorder or change their scorer lists (the fast paths for repeated lists)', () => {
+    const nameLists = [['summary', 'category', 'schema'], ['summary', 'category', 'schema'], ['category', 'summary'], ['schema', 'summary', 'category', 'summary'], ['Zed', 'émoji', '\u{1F600}x', '\uFFFFx'], []];
+    const caseArbitrary = fc.array(fc.tuple(fc.integer({ min: 0, max: nameLists.length - 1 }), sampleArbitrary), { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(fc.array(caseArbitrary, { minLength: 1, maxLength: 8 }), (cases) => {
+        const table = new RepeatTable(1);
+        const built = cases.map((drawn, c) => {
+          const samples = drawn.map(([list, d]) => ({ ...toSample({ ...d, scores: nameLists[list]!.map((name, i) => ({ ...(d.scores[i] ?? { score: i / 7, pass: true, reason: '' }), name })) }), caseId: `case-${c}` }));
+          return { accumulator: accumulator(samples, false, table), samples };
+        });
+        for (let round = 0; round < 2; round++) {
+          for (const { accumulator: shared, samples } of built) {
+            const { repeats, scored, passes, passFraction, meanScore, scorerMeans, errors } = shared.toCaseSide();
+            expect({ repeats, scored, passes, passFraction, meanScore, scorerMeans, errors }).toStrictEqual(referenceMeans(samples));
+            expect(Object.keys(scorerMeans)).toStrictEqual(Object.keys(referenceMeans(samples).scorerMeans));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps outputs, scores and stop reasons in repeat order (reading order within one repeat number) with details, and none without', () => {
     const samples = [
       toSample({ repeat: 2, scores: [], score: 0.5, pass: false, error: undefined, output: 'third', stopReason: 'max_tokens' }),

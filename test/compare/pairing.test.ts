@@ -73,6 +73,34 @@ describe('pairing', () => {
     expect(a.cells[0]!.cases.map((c) => c.caseId)).toEqual([...a.cells[0]!.cases.map((c) => c.caseId)].sort());
   });
 
+  it('lists the cases of both sides in UTF-16 code unit order, whether the records are written in that order or not', async () => {
+    // Code unit order puts an astral character (a surrogate pair, 0xD83D…) before U+FFFF; code point order would not.
+    const inOrder = ['a-1', 'a-2', 'b', 'é', '\u{1F600}', '\uFFFF'];
+    const samples = (ids: string[]) => [
+      ...ids.filter((id) => id !== 'b').map((caseId) => sample({ caseId, version: 'v1', pass: true })),
+      ...ids.filter((id) => id !== 'a-2').map((caseId) => sample({ caseId, version: 'v2', pass: false })),
+    ];
+    for (const [name, ids] of [['sorted', inOrder], ['reversed', [...inOrder].reverse()], ['rotated', [...inOrder.slice(3), ...inOrder.slice(0, 3)]]] as const) {
+      const file = await writeRecord(join(dir, `order-${name}/run.jsonl`), samples([...ids]));
+      const result = await compareRecords(file, file, { ...v1v2, root: dir });
+      expect(result.cells[0]!.cases.map((c) => c.caseId)).toEqual(inOrder);
+    }
+  });
+
+  it('lists scorer deltas in name order (code units), array-index names included', async () => {
+    const names = ['b', '10', 'a', '9', '\uFFFF', '\u{1F600}'];
+    const withScores = (version: string, value: number) => {
+      const s = sample({ caseId: 'c1', version, pass: true });
+      s.scores = names.map((name) => ({ name, score: value, pass: true, reason: 'ok' }));
+      return s;
+    };
+    const file = await writeRecord(join(dir, 'scorer-order/run.jsonl'), [withScores('v1', 0.25), withScores('v2', 0.75)]);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir });
+    const deltas = result.cells[0]!.cases[0]!.scorerDeltas;
+    // An object lists array-index keys first, in number order ('9' before '10'), then the others as added.
+    expect(Object.entries(deltas)).toEqual(['9', '10', 'a', 'b', '\u{1F600}', '\uFFFF'].map((name) => [name, 0.5]));
+  });
+
   it('feeds the paired test the per-case outcomes (hand-computed: 5 regressed, 0 improved → exact p = 2·(1/2)^5)', async () => {
     const pattern: Array<[boolean, boolean]> = [...Array(5).fill([true, false]), ...Array(5).fill([true, true])];
     const file = await writeRecord(join(dir, 'mcnemar/run.jsonl'), pairedSamples(pattern));
