@@ -111,8 +111,7 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
       if (type === 'header') {
         header = checkHeader(value as RecordHeader, displayPath, line);
         builder.reserve(header.planned);
-      }
-      else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
+      } else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
       else if (type === 'sample') builder.add(value as ComparableSample);
       else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
       else if (type === 'summary') hasSummary = true;
