@@ -3,6 +3,7 @@ import type { CheckSpec, GoldenCase } from './types.js';
 import { caseIdFromVars } from './caseId.js';
 import { reservedSegment } from '../reservedKeys.js';
 import { problemsFromZod, typeName, type Problem } from './problems.js';
+import { builtOnFirstUse } from '../builtOnFirstUse.js';
 
 /**
  * The schemas of a case, built on first use: most datasets hold only cases plainCase reads, and
@@ -29,9 +30,8 @@ function buildSchemas() {
   return { golden, caseKeys: Object.keys(golden.shape), humanKeys: Object.keys(human.shape) };
 }
 
-let builtSchemas: ReturnType<typeof buildSchemas> | undefined;
 /** The schema of one case as written in a dataset file, and the keys it and its human label allow. */
-const caseSchemas = (): ReturnType<typeof buildSchemas> => (builtSchemas ??= buildSchemas());
+const caseSchemas = builtOnFirstUse(buildSchemas);
 
 function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path.length === 0) return caseSchemas().caseKeys;

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { InputError } from '../errors.js';
 import type { TokenUsage } from './types.js';
 import { totalInputTokens } from './tokens.js';
+import { builtOnFirstUse } from '../builtOnFirstUse.js';
 
 export { totalInputTokens };
 
@@ -75,7 +76,7 @@ function buildSchemas() {
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
-let builtSchemas: Schemas | undefined;
+const schemas = builtOnFirstUse(buildSchemas);
 
 /** USD per million tokens. */
 export type PriceSheet = z.infer<Schemas['priceSheet']>;
@@ -123,7 +124,7 @@ function readShippedTable(): ModelTableJson {
 
 /** Validates a model table and reports the first problem as `file: field: what is wrong`. */
 export function parseModelTable(value: unknown, file: string): ModelTableJson {
-  const parsed = (builtSchemas ??= buildSchemas()).table.safeParse(value);
+  const parsed = schemas().table.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;

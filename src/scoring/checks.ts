@@ -20,6 +20,7 @@ import { numeric } from './numeric.js';
 import { regex } from './regex.js';
 import { toolCalled, toolInput, toolOrder } from './tool-calls.js';
 import type { Scorer } from './types.js';
+import { builtOnFirstUse } from '../builtOnFirstUse.js';
 
 export type { CheckSpec };
 
@@ -96,8 +97,7 @@ function buildSpecSchemas() {
 }
 
 type SpecSchemas = ReturnType<typeof buildSpecSchemas>;
-let builtSpecSchemas: SpecSchemas | undefined;
-const specSchemas = (): SpecSchemas => (builtSpecSchemas ??= buildSpecSchemas());
+const specSchemas = builtOnFirstUse(buildSpecSchemas);
 
 type CheckType = keyof SpecSchemas;
 
