@@ -152,7 +152,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
   const environment: SampleEnvironment = {
     provider: options.provider,
-    requests: new PreparedRequests(),
+    requests: new PreparedRequests(loaded.checkedRenders),
     scorersFor: (p) => loaded.scorersFor(p.case),
     timeoutMs: loaded.timeoutMs,
     scorerTimeoutMs: loaded.scorerTimeoutMs,
