@@ -137,7 +137,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
       const history = previous.historyOf(planned.index);
       if (history) executed.record.history = history;
     }
-    await writer.sample(executed.record, executed.prompt);
+    const writing = writer.sample(executed.record, executed.prompt);
+    if (writing) await writing;
     record(executed.record);
     countLive(live, executed.record);
     if (isResumableError(executed.record.error)) notRun[executed.record.error!.kind === 'budget' ? 'budget' : 'batch']++;
