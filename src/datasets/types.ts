@@ -57,6 +57,8 @@ export interface DatasetSource extends Iterable<GoldenCase> {
   /** sha256 of the file bytes, hex. */
   hash: string;
   count: number;
+  /** The cases are kept in memory: every walk yields the same case objects (a streamed JSONL file makes new ones). */
+  held: boolean;
 }
 
 /** Cases that can be walked more than once, with their number known up front. */

@@ -14,6 +14,7 @@ import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import { promptStoreLine } from '../records/promptStore.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
 import { scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import type { CheckedRenders } from './checkedRenders.js';
 import type { PlannedSample } from './plan.js';
 
 export interface SourceResult {
@@ -77,22 +78,25 @@ export interface PreparedRequest {
  * The last rendered request, reused by the next sample when it is for the same case, version and
  * model — the repeats of a case, which follow each other in the plan — instead of rendering and
  * hashing the same prompt again. Rendering is deterministic, so the reuse changes nothing but
- * the work; nothing downstream changes a request.
+ * the work; nothing downstream changes a request. A render the suite's check kept for the case
+ * (`checked`) is used instead of rendering it again.
  */
 export class PreparedRequests {
   private last: { planned: PlannedSample; prepared: PreparedRequest } | undefined;
 
+  constructor(private readonly checked?: CheckedRenders) {}
+
   get(planned: PlannedSample): PreparedRequest {
     const last = this.last;
     if (last && last.planned.case === planned.case && last.planned.prompt === planned.prompt && last.planned.model === planned.model) return last.prepared;
-    const prepared = prepareRequest(planned);
+    const prepared = prepareRequest(planned, this.checked?.take(planned.prompt, planned.case));
     this.last = { planned, prepared };
     return prepared;
   }
 }
 
-function prepareRequest(planned: PlannedSample): PreparedRequest {
-  const rendered = planned.prompt.render(planned.case.vars, planned.case.id);
+function prepareRequest(planned: PlannedSample, checked?: RenderedPrompt): PreparedRequest {
+  const rendered = checked ?? planned.prompt.render(planned.case.vars, planned.case.id);
   return { request: buildRequest(planned, rendered), prompt: promptStoreLine(rendered) };
 }
 

@@ -18,6 +18,7 @@ import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } 
 import { AttachmentReader } from '../prompts/attachments.js';
 import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
+import { CheckedRenders } from './checkedRenders.js';
 import { PlanHasher, type PlanShape } from './plan.js';
 
 export interface LoadedSuite {
@@ -40,6 +41,8 @@ export interface LoadedSuite {
   planHash: string;
   /** Golden case ids that chaos cases were made from (their results are handed to the variants). */
   chaosSources: ReadonlySet<string>;
+  /** Renders of the check that the run can send without rendering again (a held dataset's cases). */
+  checkedRenders?: CheckedRenders;
   models: string[];
   repeats: number;
   threshold: number | null;
@@ -186,11 +189,13 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   // run; a streamed dataset's are new objects on each walk, compiled again when they come round
   // (shared by the case's samples in flight), so they are not kept for every case of the dataset.
   const compiledChecks = new WeakMap<GoldenCase, Scorer[]>();
-  const checker = new CaseChecker(prompts, rel, compiledChecks);
+  const checker = new CaseChecker(prompts, rel, compiledChecks, new CheckedRenders());
   // When the plan's cases are the dataset's, in its order (no selection, no chaos), they are
   // checked during the dataset's first read, and a streamed dataset is not read again for it.
   const checkWhileReading = selectsAll(selection) && !withChaos;
-  const dataset = await openDataset(datasetPath, checkWhileReading ? { visit: (golden) => checker.visit(golden) } : {});
+  const dataset = await openDataset(datasetPath, checkWhileReading ? { visit: (golden, held) => checker.visit(golden, held) } : {});
+  // A streamed dataset's next walk makes new case objects: renders kept for these would never be used.
+  if (!dataset.held) checker.renders = undefined;
   const golden = selectFrom(dataset, selection);
   if (golden.count === 0) {
     throw new InputError('no cases left after --filter/--limit/--sample', { file: rel(datasetPath) }, 'loosen the selection');
@@ -211,7 +216,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
   if (!checkWhileReading) {
     for (const goldenCase of inPlanOrder()) {
-      const visited = checker.visit(goldenCase);
+      const visited = checker.visit(goldenCase, dataset.held && !goldenCase.chaos);
       if (visited) await visited;
     }
   }
@@ -251,6 +256,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     cases,
     planHash,
     chaosSources: checked.chaosSources,
+    ...(checker.renders && { checkedRenders: checker.renders }),
     models,
     repeats,
     threshold,
@@ -294,7 +300,8 @@ interface CheckedCases {
  * The check of every case of the plan before anything is sent, one case at a time in plan order:
  * every case rendered with every version (a missing variable stops the run before it starts),
  * every per-case check compiled (a bad check too), and along the way the number of cases, the plan
- * hash and the golden cases that chaos variants come from. Nothing of the cases themselves is kept.
+ * hash and the golden cases that chaos variants come from. Nothing of the cases themselves is kept;
+ * the renders are, within bounds, for the run to send (`renders`, unset when it cannot use them).
  */
 class CaseChecker {
   readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
@@ -303,15 +310,22 @@ class CaseChecker {
     private readonly prompts: CompiledPrompt[],
     private readonly rel: (path: string) => string,
     private readonly compiledChecks: WeakMap<GoldenCase, Scorer[]>,
+    public renders: CheckedRenders | undefined,
   ) {}
 
-  /** A promise only for a case with checks (their compiler is loaded when first needed). */
-  visit(goldenCase: GoldenCase): void | Promise<void> {
+  /**
+   * A promise only for a case with checks (their compiler is loaded when first needed).
+   * `reused`: the run will walk this very case object, so its renders are worth keeping.
+   */
+  visit(goldenCase: GoldenCase, reused: boolean): void | Promise<void> {
     const checked = this.checked;
     checked.count++;
     checked.hasher.addCase(goldenCase.id);
     if (goldenCase.chaos) checked.chaosSources.add(goldenCase.chaos.sourceCaseId);
-    for (const prompt of this.prompts) prompt.render(goldenCase.vars, goldenCase.id);
+    for (const prompt of this.prompts) {
+      const rendered = prompt.render(goldenCase.vars, goldenCase.id);
+      if (reused) this.renders?.keep(prompt, goldenCase, rendered);
+    }
     if (goldenCase.checks?.length) return this.compileChecksOf(goldenCase);
   }
 

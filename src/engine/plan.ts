@@ -49,15 +49,26 @@ export function* planSamples(shape: PlanShape): Generator<PlannedSample> {
  */
 export class PlanHasher {
   private readonly hash = createHash('sha256').update('{"cases":[');
+  /** Ids not yet handed to the hash: it is updated once per few thousand ids rather than once per id. */
+  private pending = '';
   private first = true;
 
   addCase(id: string): void {
-    this.hash.update(this.first ? JSON.stringify(id) : `,${JSON.stringify(id)}`);
+    this.pending += this.first ? JSON.stringify(id) : `,${JSON.stringify(id)}`;
     this.first = false;
+    if (this.pending.length >= PENDING_CHARS) this.flush();
   }
 
   digest(shape: Pick<PlanShape, 'prompts' | 'models' | 'repeats'>): string {
+    this.flush();
     const prompts = shape.prompts.map((p) => [p.template.id, p.template.version, p.template.hash]);
     return this.hash.update(`],"models":${stableStringify(shape.models)},"prompts":${stableStringify(prompts)},"repeats":${stableStringify(shape.repeats)}}`).digest('hex');
   }
+
+  private flush(): void {
+    this.hash.update(this.pending);
+    this.pending = '';
+  }
 }
+
+const PENDING_CHARS = 16 * 1024;

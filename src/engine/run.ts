@@ -137,7 +137,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
       const history = previous.historyOf(planned.index);
       if (history) executed.record.history = history;
     }
-    await writer.sample(executed.record, executed.prompt);
+    const writing = writer.sample(executed.record, executed.prompt);
+    if (writing) await writing;
     record(executed.record);
     countLive(live, executed.record);
     if (isResumableError(executed.record.error)) notRun[executed.record.error!.kind === 'budget' ? 'budget' : 'batch']++;
@@ -152,7 +153,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
   const environment: SampleEnvironment = {
     provider: options.provider,
-    requests: new PreparedRequests(),
+    requests: new PreparedRequests(loaded.checkedRenders),
     scorersFor: (p) => loaded.scorersFor(p.case),
     timeoutMs: loaded.timeoutMs,
     scorerTimeoutMs: loaded.scorerTimeoutMs,

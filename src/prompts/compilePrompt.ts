@@ -22,7 +22,7 @@ import {
   type RenderState,
   type RenderedTurn,
 } from './turns.js';
-import type { CacheTtl, CompiledPrompt, PromptShape, PromptTemplate, RenderedPrompt } from './types.js';
+import type { CacheTtl, CompiledPrompt, PromptShape, PromptTemplate, RenderedPrompt, VariableType } from './types.js';
 import { matchesVariableType, variableTypeOf } from './variableTypes.js';
 
 /*
@@ -138,6 +138,7 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
   const nonce = newNonce();
   const stream = template.stream ?? options.stream;
   const frontMatterMarks = templateCacheMarks(template);
+  const declared = declaredVariablesOf(template);
 
   return {
     template: withPartialsInHash(template, parts, partials),
@@ -145,7 +146,7 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
     render(vars: Record<string, unknown>, caseId: string): RenderedPrompt {
       const context = renderContext(template, vars);
       for (const part of parts) checkPresent(part, context, vars, caseId, file);
-      checkDeclared(template, vars, caseId, file);
+      checkDeclared(declared, vars, caseId, file);
       const state = stateful ? newRenderState(caseId, file, reader, nonce) : undefined;
       const bodyText = renderPart(body, context, caseId, file, state);
       const rendered: RenderedPrompt = { messages: [] };
@@ -370,10 +371,20 @@ function checkPresent(part: CompiledPart, context: Record<string, unknown>, vars
   }
 }
 
+/** A template's declared variables, listed once when it is compiled rather than on every render. */
+interface DeclaredVariables {
+  types: Array<[name: string, type: VariableType]>;
+  optional: ReadonlySet<string>;
+}
+
+function declaredVariablesOf(template: PromptTemplate): DeclaredVariables {
+  return { types: Object.entries(template.variables ?? {}), optional: new Set(template.optionalVariables ?? []) };
+}
+
 /** Required declared variables must be present; every declared variable that is present must have its type. */
-function checkDeclared(template: PromptTemplate, vars: Record<string, unknown>, caseId: string, file: string): void {
-  const optional = new Set(template.optionalVariables ?? []);
-  for (const [name, type] of Object.entries(template.variables ?? {})) {
+function checkDeclared(declared: DeclaredVariables, vars: Record<string, unknown>, caseId: string, file: string): void {
+  const optional = declared.optional;
+  for (const [name, type] of declared.types) {
     const present = Object.hasOwn(vars, name) && vars[name] !== undefined;
     if (!present || (optional.has(name) && vars[name] === null)) {
       if (optional.has(name)) continue;

@@ -21,9 +21,10 @@ export type StorablePrompt = Pick<GenerationRequest, 'system' | 'messages' | 'to
  */
 export function promptStoreLine(prompt: StorablePrompt): PromptStoreLine {
   if (prompt.user !== undefined && (prompt.system === undefined || typeof prompt.system === 'string') && !prompt.tools?.length && !prompt.toolChoice) {
-    const line: PromptStoreLine = { hash: sha256Hex(`${prompt.system ?? ''}\u0000${prompt.user}`), user: prompt.user };
-    if (prompt.system) line.system = prompt.system;
-    return line;
+    const hash = sha256Hex(`${prompt.system ?? ''}\u0000${prompt.user}`);
+    // Keys in the order the line is written in (hash, system, user): stableStringify then writes
+    // the object as it is instead of copying it into that order.
+    return prompt.system ? { hash, system: prompt.system, user: prompt.user } : { hash, user: prompt.user };
   }
   const stored: Omit<PromptStoreLine, 'hash'> = { messages: prompt.messages.map(canonicalMessage) };
   if (hasSystem(prompt.system)) stored.system = canonicalSystem(prompt.system);

@@ -59,9 +59,10 @@ export class RunRecordWriter {
     await this.recordFile.writeRaw(`${text}\n`);
   }
 
-  async sample(record: SampleRecord, prompt: PromptStoreLine | undefined): Promise<void> {
-    if (prompt) await this.promptOnce(prompt.hash, () => stableStringify(prompt));
-    await this.record.write(record);
+  /** A promise only when a file asks the caller to wait (see JsonlWriter.write). */
+  sample(record: SampleRecord, prompt: PromptStoreLine | undefined): Promise<void> | undefined {
+    const storing = prompt ? this.promptOnce(prompt.hash, () => stableStringify(prompt)) : undefined;
+    return storing ? storing.then(() => this.record.write(record)) : this.record.write(record);
   }
 
   /** A sample line copied unchanged from an earlier record, with its stored prompt line if known. */
@@ -106,10 +107,10 @@ export class RunRecordWriter {
     await this.hold?.release();
   }
 
-  private async promptOnce(hash: string, line: () => string): Promise<void> {
-    if (this.storedPrompts.has(hash)) return;
+  private promptOnce(hash: string, line: () => string): Promise<void> | undefined {
+    if (this.storedPrompts.has(hash)) return undefined;
     this.storedPrompts.add(hash);
-    await this.prompts.writeRaw(`${line()}\n`);
+    return this.prompts.writeRaw(`${line()}\n`);
   }
 }
 

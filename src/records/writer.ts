@@ -57,17 +57,21 @@ export class JsonlWriter {
     if (this.failure) throw this.failure;
   }
 
-  async write(value: unknown): Promise<void> {
-    await this.writeRaw(`${stableStringify(value)}\n`);
+  /**
+   * Appends a line. A promise only when the line filled a chunk and the caller must wait for the
+   * stream (or the file has failed): most lines return at once, without a promise or a turn of the
+   * event loop, which every sample of a run would otherwise pay for several times over.
+   */
+  write(value: unknown): Promise<void> | undefined {
+    return this.writeRaw(`${stableStringify(value)}\n`);
   }
 
-  /** Write an already-serialized line (with its newline), e.g. one copied from an earlier record. */
-  async writeRaw(text: string): Promise<void> {
-    if (this.failure) throw this.failure;
+  /** Write an already-serialized line (with its newline), e.g. one copied from an earlier record. As `write`. */
+  writeRaw(text: string): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
     this.pending += redactKnownSecrets(text);
-    if (this.pending.length >= FLUSH_AT) {
-      await this.flush();
-    } else if (!this.flushScheduled) {
+    if (this.pending.length >= FLUSH_AT) return this.flush();
+    if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
@@ -75,6 +79,7 @@ export class JsonlWriter {
         this.flush().catch(() => undefined);
       });
     }
+    return undefined;
   }
 
   /** Hands the gathered lines to the stream; waits when the stream asks to (backpressure). */

@@ -56,3 +56,22 @@ describe('loadSuite: the check of every case', () => {
     expect(() => [...loaded.cases]).toThrowError(/the dataset changed after it was checked/);
   });
 });
+
+describe("loadSuite: the check's renders kept for the run", () => {
+  it.each(bothWays)('keeps, for a held dataset, exactly the renders the run would make, for every version (%s)', async (_, select) => {
+    await setup(wordCases(30));
+    const loaded = await loadSuite(suite(select), project.path('echo.eval.ts'), {}, project.root);
+    const renders = loaded.checkedRenders!;
+    expect(renders.size).toBe(2 * 30);
+    for (const golden of loaded.cases) {
+      for (const prompt of loaded.prompts) expect(renders.take(prompt, golden)).toEqual(prompt.render(golden.vars, golden.id));
+    }
+    expect(renders.size).toBe(0);
+  });
+
+  it('keeps none for a streamed dataset, whose next walk makes new case objects', async () => {
+    await setup(wordCases(60_000));
+    const loaded = await loadSuite(suite(), project.path('echo.eval.ts'), {}, project.root);
+    expect(loaded.checkedRenders).toBeUndefined();
+  });
+});

@@ -19,6 +19,14 @@ describe('PlanHasher', () => {
     expect(hasher.digest({ prompts, models: ['m1', 'm2'], repeats: 3 })).toBe(before);
   });
 
+  it('gives the same hash for many ids, handed to the hash in chunks, astral and lone-surrogate ids included', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `case-${i}-😀` : i % 11 === 0 ? `case-${i}-\ud800` : `case-${i}`));
+    const hasher = new PlanHasher();
+    for (const id of ids) hasher.addCase(id);
+    const before = sha256Hex(stableStringify({ prompts: [], models: ['m'], cases: ids, repeats: 1 }));
+    expect(hasher.digest({ prompts: [], models: ['m'], repeats: 1 })).toBe(before);
+  });
+
   it('changes when a case, its order or the repeats change', () => {
     const digest = (ids: string[], repeats = 1) => {
       const hasher = new PlanHasher();

@@ -76,6 +76,22 @@ describe('runSuite', () => {
     expect(await readFile(project.path('runs/a/prompts.jsonl'), 'utf8')).toBe(await readFile(project.path('runs/b/prompts.jsonl'), 'utf8'));
   });
 
+  it("writes the same record and prompt store whether the run sends the check's renders or renders again", async () => {
+    await setup(20);
+    const provider = createFunctionProvider(echoTarget);
+    const withKept = await loadSuite(suiteOf(), project.path('echo.eval.ts'), {}, project.root);
+    expect(withKept.checkedRenders?.size).toBe(2 * 20);
+    await runSuite(withKept, { provider, runDir: project.path('runs/kept'), runId: 'kept' });
+    expect(withKept.checkedRenders?.size).toBe(0);
+    const without = await loadSuite(suiteOf(), project.path('echo.eval.ts'), {}, project.root);
+    delete without.checkedRenders;
+    await runSuite(without, { provider, runDir: project.path('runs/fresh'), runId: 'fresh' });
+    const latencyFree = (text: string) => text.replace(/"latencyMs":\d+/g, '"latencyMs":0');
+    const read = (run: string, file: string) => readFile(project.path('runs', run, file), 'utf8');
+    expect(latencyFree(await read('kept', 'run.jsonl'))).toBe(latencyFree(await read('fresh', 'run.jsonl')));
+    expect(await read('kept', 'prompts.jsonl')).toBe(await read('fresh', 'prompts.jsonl'));
+  });
+
   it('records a throwing provider, a hanging provider and a throwing scorer per sample, and keeps going', async () => {
     await setup(6);
     const flaky = createFunctionProvider((input) => {
