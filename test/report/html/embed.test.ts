@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cspHash, escapeHtml, jsonForScriptTag } from '../../../src/report/html/embed.js';
+import { cspHash, escapeHtml, jsonForScriptTag, scriptSafeBytes } from '../../../src/report/html/embed.js';
 import { showInvisibleControls, showText } from '../../../src/report/html/text.js';
 
 describe('jsonForScriptTag', () => {
@@ -15,6 +15,25 @@ describe('jsonForScriptTag', () => {
     expect(jsonForScriptTag({ a: '<b>&\u2028\u2029', c: 'é 😀' })).toBe('{"a":"\\u003cb\\u003e\\u0026\\u2028\\u2029","c":"é 😀"}');
     expect(jsonForScriptTag(['<<', 'x', '>'])).toBe('["\\u003c\\u003c","x","\\u003e"]');
     expect(jsonForScriptTag('plain')).toBe('"plain"');
+  });
+});
+
+describe('scriptSafeBytes', () => {
+  it('gives the UTF-8 bytes of jsonForScriptTag, whatever the unsafe characters and where they sit', () => {
+    const values: unknown[] = [
+      'plain',
+      '',
+      '<',
+      '<<>>&&',
+      '\u2028\u2029\u2028',
+      { a: '</script><script>alert(1)</script>', b: 'x & y', c: ['>', 'é 😀 ⟨U+202E⟩', '\u2029end'] },
+      ['€<€', '😀>😀', 'a\u2028b<c&d>e\u2029f'],
+      { lone: '\ud800<\udfff', quote: '"<\\>"' },
+    ];
+    for (const value of values) {
+      const json = JSON.stringify(value);
+      expect(scriptSafeBytes(json).equals(Buffer.from(jsonForScriptTag(value)))).toBe(true);
+    }
   });
 });
 
