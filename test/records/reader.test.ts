@@ -1,6 +1,6 @@
 /** The JSONL readers: lines split as readline splits them, across chunk boundaries, and damage reported with its line. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readJsonlObjects, readRecordBatches, readRecordLines } from '../../src/records/reader.js';
+import { readJsonlObjects, readRecordBatches, readRecordLines, visitRecordLines, type ReadLine } from '../../src/records/reader.js';
 import { InputError } from '../../src/errors.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 
@@ -72,5 +72,51 @@ describe('readRecordBatches', () => {
   it('names the line without a type', async () => {
     project = await tempProject({ 'run.jsonl': '{"type":"header"}\n{"index":1}\n' });
     await expect(collect(readRecordBatches(project.path('run.jsonl')))).rejects.toMatchObject({ location: { line: 2, field: 'type' } });
+  });
+});
+
+describe('visitRecordLines', () => {
+  async function visited(file: string): Promise<{ lines: ReadLine[]; error?: unknown }> {
+    const lines: ReadLine[] = [];
+    try {
+      await visitRecordLines(file, (read) => lines.push(read));
+      return { lines };
+    } catch (error) {
+      return { lines, error };
+    }
+  }
+
+  async function batched(file: string): Promise<{ lines: ReadLine[]; error?: unknown }> {
+    const lines: ReadLine[] = [];
+    try {
+      for await (const batch of readRecordBatches(file)) lines.push(...batch);
+      return { lines };
+    } catch (error) {
+      return { lines, error };
+    }
+  }
+
+  it('visits the lines readRecordBatches yields, and fails where it fails after the same lines', async () => {
+    const good = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: 'sample', index: i, output: 'y'.repeat(100) }));
+    project = await tempProject({
+      'run.jsonl': `${good.join('\r\n')}\n\n`,
+      'torn.jsonl': `${good.slice(0, 5).join('\n')}\n{"type":"sam`,
+      'bad.jsonl': `${good.slice(0, 1500).join('\n')}\n{"type":\n${good[0]}\n`,
+      'untyped.jsonl': `${good.slice(0, 700).join('\n')}\n{"index":1}\n`,
+      'array.jsonl': `${good[0]}\n[1]\n`,
+    });
+    for (const name of ['run.jsonl', 'torn.jsonl', 'bad.jsonl', 'untyped.jsonl', 'array.jsonl', 'missing.jsonl']) {
+      const file = project.path(name);
+      const [byLine, byBatch] = [await visited(file), await batched(file)];
+      expect(byLine.lines).toEqual(byBatch.lines);
+      expect(byLine.error).toEqual(byBatch.error);
+      if (byBatch.error) {
+        expect(byLine.error).toBeInstanceOf(InputError);
+        expect((byLine.error as InputError).location).toEqual((byBatch.error as InputError).location);
+      }
+    }
+    expect((await visited(project.path('run.jsonl'))).lines).toHaveLength(2000);
+    expect((await visited(project.path('bad.jsonl'))).lines).toHaveLength(1500);
+    expect((await visited(project.path('untyped.jsonl'))).error).toMatchObject({ location: { line: 701, field: 'type' } });
   });
 });
