@@ -1,4 +1,5 @@
 /** The JSONL readers: lines split as readline splits them, across chunk boundaries, and damage reported with its line. */
+import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJsonlObjects, readRecordBatches, readRecordLines, visitRecordLines, type ReadLine } from '../../src/records/reader.js';
 import { InputError } from '../../src/errors.js';
@@ -45,6 +46,20 @@ describe('readJsonlObjects', () => {
     expect(read.map((r) => r.value)).toEqual(values);
     expect(read.map((r) => r.text)).toEqual(values.map((v) => JSON.stringify(v)));
     expect(read.map((r) => r.line)).toEqual([1, 2, 3]);
+  });
+
+  // ASCII chunks take a faster decoding than the UTF-8 decoder's; the text must not change.
+  it('decodes a broken character at a 64 KB boundary as the UTF-8 decoder does, in a file of ASCII chunks', async () => {
+    const boundary = 65_536;
+    const head = '{"text":"' + 'x'.repeat(boundary - 1 - 9); // byte boundary − 1 is a lone first byte of a 3-byte character
+    const bytes = Buffer.concat([Buffer.from(head), Buffer.from([0xe2]), Buffer.from(`a${'y'.repeat(boundary)}"}\n{"text":"€ and more"}\n${'{"n":1}\n'.repeat(20_000)}`)]);
+    project = await tempProject({ 'broken.jsonl': '' });
+    await writeFile(project.path('broken.jsonl'), bytes);
+    const read = await collect(readJsonlObjects(project.path('broken.jsonl')));
+    const expected = bytes.toString('utf8').split('\n').slice(0, -1);
+    expect(read.map((r) => r.text)).toEqual(expected);
+    expect((read[0]!.value as { text: string }).text).toContain('x\uFFFDay');
+    expect(read).toHaveLength(20_002);
   });
 
   it('ignores a cut-off last line, but not a bad line with more lines after it', async () => {
