@@ -12,7 +12,7 @@ import { isScored } from '../records/summary.js';
 import type { SampleRecord } from '../records/types.js';
 import type { CaseSide, RepeatScore } from './types.js';
 import { clipText } from '../text.js';
-import { RepeatTable } from './repeatTable.js';
+import { CaseSum, RepeatTable } from './repeatTable.js';
 
 /** The fields of a sample record that a comparison reads (a baseline line provides the same). */
 export type ComparableSample = Pick<
@@ -33,8 +33,9 @@ export class CaseAccumulator {
   tags: string[];
   chaos: { operators: string[]; sourceCaseId: string } | undefined;
   promptHash: string;
-  /** The side's table of repeat numbers, and this case's rows in it (first and last read). */
+  /** The side's table of repeat numbers, and this case's rows in it (first and last read) and its sums. */
   private readonly table: RepeatTable;
+  private readonly index: number;
   private firstRow = -1;
   private lastRow = -1;
   private count = 0;
@@ -42,16 +43,6 @@ export class CaseAccumulator {
   private readonly details: RepeatDetail[] | undefined;
   /** Whether each repeat's output, scores with reasons and stop reason are kept for the case side. */
   readonly keepRepeatDetails: boolean;
-  costUsd = 0;
-  judgeCostUsd = 0;
-  /** Samples that were not served from the response cache: the denominator of cost and token means. */
-  billedSamples = 0;
-  inputTokens = 0;
-  outputTokens = 0;
-  /** Prompt caching of billed samples: those that read or wrote the cache, those that read, tokens read, USD saved. */
-  readonly promptCache = { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 };
-  /** Scored golden samples, and those that were refusals, cut at max_tokens or stopped by the context window (as the run summary counts them). */
-  readonly stops = { scored: 0, refusals: 0, maxTokens: 0, contextWindow: 0 };
   /** The case's first error with its message (the reports quote it). */
   private firstError: { kind: string; message: string } | undefined;
 
@@ -59,6 +50,7 @@ export class CaseAccumulator {
   constructor(first: ComparableSample, keepRepeatDetails = true, table = new RepeatTable()) {
     this.keepRepeatDetails = keepRepeatDetails;
     this.table = table;
+    this.index = table.addCase();
     if (keepRepeatDetails) this.details = [];
     this.caseId = first.caseId;
     this.tags = first.tags ?? [];
@@ -74,34 +66,78 @@ export class CaseAccumulator {
     if (this.firstRow < 0) this.firstRow = this.lastRow;
     this.count++;
     this.details?.push({ scores: sample.scores.map(compactScore), output: sample.error ? null : sample.output, stopReason: sample.stopReason ?? null });
-    if (sample.judge) this.judgeCostUsd += sample.judge.costUsd;
+    if (sample.judge) this.addToSum(CaseSum.judgeCostUsd, sample.judge.costUsd);
     if (sample.cached) return; // cached answers cost nothing now and their latency is not this run's
-    this.billedSamples++;
-    this.costUsd += sample.costUsd;
+    this.addToSum(CaseSum.billedSamples, 1);
+    this.addToSum(CaseSum.costUsd, sample.costUsd);
     if (sample.usage) {
-      this.inputTokens += totalInputTokens(sample.usage);
-      this.outputTokens += sample.usage.outputTokens;
+      this.addToSum(CaseSum.inputTokens, totalInputTokens(sample.usage));
+      this.addToSum(CaseSum.outputTokens, sample.usage.outputTokens);
       const reads = sample.usage.cacheReadInputTokens ?? 0;
       if (reads > 0 || (sample.usage.cacheCreationInputTokens ?? 0) > 0) {
-        this.promptCache.samples++;
-        if (reads > 0) this.promptCache.hits++;
-        this.promptCache.readTokens += reads;
-        this.promptCache.savedUsd += sample.cacheSavedUsd ?? 0;
+        this.addToSum(CaseSum.cacheSamples, 1);
+        if (reads > 0) this.addToSum(CaseSum.cacheHits, 1);
+        this.addToSum(CaseSum.cacheReadTokens, reads);
+        this.addToSum(CaseSum.cacheSavedUsd, sample.cacheSavedUsd ?? 0);
       }
     }
     if (sample.latencyMs !== null && !sample.error) this.table.setLatency(this.lastRow, sample.latencyMs);
   }
 
   private countStop(sample: ComparableSample): void {
-    this.stops.scored++;
+    this.addToSum(CaseSum.scored, 1);
     const kind = stopKindOf(sample);
-    if (kind === 'refusal') this.stops.refusals++;
-    else if (kind) this.stops[kind]++;
+    if (kind === 'refusal') this.addToSum(CaseSum.refusals, 1);
+    else if (kind) this.addToSum(CaseSum[kind], 1);
+  }
+
+  private addToSum(sum: CaseSum, value: number): void {
+    this.table.addToCase(this.index, sum, value);
+  }
+
+  private sum(sum: CaseSum): number {
+    return this.table.caseSum(this.index, sum);
+  }
+
+  get costUsd(): number {
+    return this.sum(CaseSum.costUsd);
+  }
+
+  get judgeCostUsd(): number {
+    return this.sum(CaseSum.judgeCostUsd);
+  }
+
+  /** Samples that were not served from the response cache: the denominator of cost and token means. */
+  get billedSamples(): number {
+    return this.sum(CaseSum.billedSamples);
+  }
+
+  get inputTokens(): number {
+    return this.sum(CaseSum.inputTokens);
+  }
+
+  get outputTokens(): number {
+    return this.sum(CaseSum.outputTokens);
+  }
+
+  /** Prompt caching of billed samples: those that read or wrote the cache, those that read, tokens read, USD saved. */
+  get promptCache(): { samples: number; hits: number; readTokens: number; savedUsd: number } {
+    return { samples: this.sum(CaseSum.cacheSamples), hits: this.sum(CaseSum.cacheHits), readTokens: this.sum(CaseSum.cacheReadTokens), savedUsd: this.sum(CaseSum.cacheSavedUsd) };
+  }
+
+  /** Scored golden samples, and those that were refusals, cut at max_tokens or stopped by the context window (as the run summary counts them). */
+  get stops(): { scored: number; refusals: number; maxTokens: number; contextWindow: number } {
+    return { scored: this.sum(CaseSum.scored), refusals: this.sum(CaseSum.refusals), maxTokens: this.sum(CaseSum.maxTokens), contextWindow: this.sum(CaseSum.contextWindow) };
   }
 
   /** Latencies of this case's uncached, successful samples, in reading order (for cell percentiles). */
   get latencies(): number[] {
-    return this.table.latencies(this.table.rowsFrom(this.firstRow, this.count));
+    return this.table.pushLatencies(this.firstRow, this.count, []);
+  }
+
+  /** Appends `latencies` to `out` without a copy per case. */
+  pushLatencies(out: number[]): void {
+    this.table.pushLatencies(this.firstRow, this.count, out);
   }
 
   get samples(): number {
@@ -115,23 +151,22 @@ export class CaseAccumulator {
   toCaseSide(): CaseSide {
     const rows = this.table.rowsFrom(this.firstRow, this.count);
     const order = this.table.repeatOrder(rows);
-    const means = this.table.means(order.map((i) => rows[i]!));
-    const latencies = this.table.latencies(rows);
-    const details = this.details;
+    const means = this.table.means(order ? order.map((i) => rows[i]!) : rows);
+    const details = this.details && order ? order.map((i) => this.details![i]!) : this.details;
     return {
-      repeats: order.length,
+      repeats: rows.length,
       scored: means.scored,
       passes: means.passes,
       passFraction: means.passFraction,
       meanScore: means.meanScore,
       scorerMeans: means.scorerMeans,
       errors: means.errors,
-      ...(details ? { outputs: order.map((i) => details[i]!.output), scores: order.map((i) => details[i]!.scores) } : {}),
+      ...(details ? { outputs: details.map((detail) => detail.output), scores: details.map((detail) => detail.scores) } : {}),
       promptHash: this.promptHash,
-      costUsd: this.costUsd,
-      meanLatencyMs: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null,
-      tokens: { input: this.inputTokens, output: this.outputTokens },
-      ...(details ? { stopReasons: order.map((i) => details[i]!.stopReason) } : {}),
+      costUsd: this.sum(CaseSum.costUsd),
+      meanLatencyMs: this.table.meanLatency(this.firstRow, this.count),
+      tokens: { input: this.sum(CaseSum.inputTokens), output: this.sum(CaseSum.outputTokens) },
+      ...(details ? { stopReasons: details.map((detail) => detail.stopReason) } : {}),
       ...(this.firstError ? { firstError: this.firstError } : {}),
     };
   }

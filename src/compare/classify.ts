@@ -36,7 +36,8 @@ export function errorKinds(side: CaseSide | undefined): string[] {
 export function classifyCase(baseline: CaseSide | undefined, candidate: CaseSide | undefined): CaseStatus {
   if (!baseline) return 'new';
   if (!candidate) return 'removed';
-  if (errorKinds(baseline).join(',') !== errorKinds(candidate).join(',')) return 'error-changed';
+  const someErrors = baseline.errors.length > 0 || candidate.errors.length > 0;
+  if (someErrors && errorKinds(baseline).join(',') !== errorKinds(candidate).join(',')) return 'error-changed';
   const before = caseOutcome(baseline);
   const after = caseOutcome(candidate);
   if (before === undefined || after === undefined) return 'error-changed';

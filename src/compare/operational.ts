@@ -36,15 +36,16 @@ export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations
     totals.judgeCostUsd += c.judgeCostUsd;
     totals.inputTokens += c.inputTokens;
     totals.outputTokens += c.outputTokens;
-    for (const latency of c.latencies) totals.latencies.push(latency);
-    totals.promptCache.samples += c.promptCache.samples;
-    totals.promptCache.hits += c.promptCache.hits;
-    totals.promptCache.readTokens += c.promptCache.readTokens;
-    totals.promptCache.savedUsd += c.promptCache.savedUsd;
-    totals.stops.scored += c.stops.scored;
-    totals.stops.refusals += c.stops.refusals;
-    totals.stops.maxTokens += c.stops.maxTokens;
-    totals.stops.contextWindow += c.stops.contextWindow;
+    c.pushLatencies(totals.latencies);
+    const { promptCache, stops } = c;
+    totals.promptCache.samples += promptCache.samples;
+    totals.promptCache.hits += promptCache.hits;
+    totals.promptCache.readTokens += promptCache.readTokens;
+    totals.promptCache.savedUsd += promptCache.savedUsd;
+    totals.stops.scored += stops.scored;
+    totals.stops.refusals += stops.refusals;
+    totals.stops.maxTokens += stops.maxTokens;
+    totals.stops.contextWindow += stops.contextWindow;
   }
   return totals;
 }

@@ -7,12 +7,35 @@ type RepeatSample = Pick<SampleRecord, 'repeat' | 'pass' | 'score' | 'scores'> &
 type RepeatMeans = Pick<CaseSide, 'passes' | 'passFraction' | 'meanScore' | 'scorerMeans' | 'errors'> & { scored: number };
 
 /**
+ * The sums a case keeps besides its repeats (cost, tokens, prompt caching, stop reasons), by their
+ * column in the table's per-case sums.
+ */
+export const CaseSum = {
+  costUsd: 0,
+  judgeCostUsd: 1,
+  billedSamples: 2,
+  inputTokens: 3,
+  outputTokens: 4,
+  cacheSamples: 5,
+  cacheHits: 6,
+  cacheReadTokens: 7,
+  cacheSavedUsd: 8,
+  scored: 9,
+  refusals: 10,
+  maxTokens: 11,
+  contextWindow: 12,
+} as const;
+export type CaseSum = (typeof CaseSum)[keyof typeof CaseSum];
+const CASE_SUMS = 13;
+
+/**
  * The numbers of every repeat of one side — repeat number, scored and pass flags, score, its
  * scorers' names and values, and its latency — in typed arrays that all the side's cases share,
  * one row per repeat (a column per number); a case's rows are linked from its first. A large
  * comparison holds hundreds of thousands of repeats until its end: held as objects (or as small
  * arrays per case), they were most of its garbage collector's work, while typed arrays are not
- * moved or scanned by it.
+ * moved or scanned by it. For the same reason each case's sums (cost, tokens, prompt caching, stop
+ * reasons) are a row of numbers here too, not fields and small objects of the case's accumulator.
  */
 export class RepeatTable {
   /** One column per number of a row (typed arrays, so their memory is one block each). */
@@ -33,6 +56,9 @@ export class RepeatTable {
   private readonly nameIds = new Map<string, number>();
   /** Error kinds by row (errors are rare; such rows have the ERRORED flag). */
   private readonly errorKinds = new Map<number, string>();
+  /** The cases' sums, CASE_SUMS numbers per case (by CaseSum), from zero. */
+  private caseSums = new Float64Array(0);
+  private caseCount = 0;
   /** Scratch sums by scorer name id for `means`, all zero between calls. */
   private sumTotals = new Float64Array(0);
   private sumCounts = new Int32Array(0);
@@ -112,19 +138,48 @@ export class RepeatTable {
     this.scorerCount++;
   }
 
+  /** A new case's sums, all zero; returns the case's number. */
+  addCase(): number {
+    const index = this.caseCount++;
+    if ((index + 1) * CASE_SUMS > this.caseSums.length) this.caseSums = resized(this.caseSums, Math.max(64, index * 2) * CASE_SUMS);
+    return index;
+  }
+
+  /** Adds `value` to one of a case's sums. */
+  addToCase(index: number, sum: CaseSum, value: number): void {
+    const at = index * CASE_SUMS + sum;
+    this.caseSums[at] = this.caseSums[at]! + value;
+  }
+
+  caseSum(index: number, sum: CaseSum): number {
+    return this.caseSums[index * CASE_SUMS + sum]!;
+  }
+
   /** Records the latency of a row's repeat (one that counts for latency: uncached and successful). */
   setLatency(row: number, latencyMs: number): void {
     this.latencyMs[row] = latencyMs;
   }
 
-  /** The latencies recorded for `rows`, in that order. */
-  latencies(rows: number[]): number[] {
-    const out: number[] = [];
-    for (const row of rows) {
+  /** Appends the latencies recorded for a case's `count` rows from `first` to `out`, in reading order. */
+  pushLatencies(first: number, count: number, out: number[]): number[] {
+    for (let i = 0, row = first; i < count; i++, row = this.next[row]!) {
       const latency = this.latencyMs[row]!;
       if (!Number.isNaN(latency)) out.push(latency);
     }
     return out;
+  }
+
+  /** The mean of the latencies recorded for a case's rows (added in reading order); null when none was. */
+  meanLatency(first: number, count: number): number | null {
+    let total = 0;
+    let latencies = 0;
+    for (let i = 0, row = first; i < count; i++, row = this.next[row]!) {
+      const latency = this.latencyMs[row]!;
+      if (Number.isNaN(latency)) continue;
+      total += latency;
+      latencies++;
+    }
+    return latencies ? total / latencies : null;
   }
 
   /** A case's `count` rows in reading order, from its first. */
@@ -134,15 +189,20 @@ export class RepeatTable {
     return rows;
   }
 
-  /** Positions in `rows` by repeat number; a repeated repeat number keeps its reading order. */
-  repeatOrder(rows: number[]): number[] {
-    const order = new Array<number>(rows.length);
-    for (let i = 0; i < rows.length; i++) order[i] = i;
+  /**
+   * Positions in `rows` by repeat number; a repeated repeat number keeps its reading order.
+   * Undefined when that is the reading order already (as it mostly is).
+   */
+  repeatOrder(rows: number[]): number[] | undefined {
     const repeatOf = (i: number) => this.repeats[rows[i]!]!;
     for (let i = 1; i < rows.length; i++) {
-      if (repeatOf(i) < repeatOf(i - 1)) return order.sort((a, b) => repeatOf(a) - repeatOf(b) || a - b);
+      if (repeatOf(i) < repeatOf(i - 1)) {
+        const order = new Array<number>(rows.length);
+        for (let j = 0; j < rows.length; j++) order[j] = j;
+        return order.sort((a, b) => repeatOf(a) - repeatOf(b) || a - b);
+      }
     }
-    return order;
+    return undefined;
   }
 
   /** One pass over `rows` in the order given, scored repeats only: the means are the same to the last bit on every reading. */

@@ -4,7 +4,7 @@
  */
 import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
-import { checkHeader, readRecordBatches } from '../records/reader.js';
+import { checkHeader, visitRecordLines } from '../records/reader.js';
 import type { RecordHeader } from '../records/types.js';
 import type { IncompleteRecord } from './types.js';
 import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
@@ -105,18 +105,17 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
   let header: RecordHeader | undefined;
   let hasSummary = false;
   const builder = new SideBuilder(options.repeatDetails !== false);
-  for await (const batch of readRecordBatches(file)) {
-    for (const { value, line } of batch) {
-      const type = (value as { type?: string }).type;
-      if (type === 'header') {
-        header = checkHeader(value as RecordHeader, displayPath, line);
-        builder.reserve(header.planned);
-      } else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
-      else if (type === 'sample') builder.add(value as ComparableSample);
-      else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
-      else if (type === 'summary') hasSummary = true;
-    }
-  }
+  // Line by line, not in batches: a batch of parsed lines alive at each young collection is most of what it copies.
+  await visitRecordLines(file, ({ value, line }) => {
+    const type = (value as { type?: string }).type;
+    if (type === 'header') {
+      header = checkHeader(value as RecordHeader, displayPath, line);
+      builder.reserve(header.planned);
+    } else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
+    else if (type === 'sample') builder.add(value as ComparableSample);
+    else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
+    else if (type === 'summary') hasSummary = true;
+  });
   if (!header) throw new InputError('the record is empty', { file: displayPath }, 'is this a promptgold run.jsonl or baseline file?');
   return builder.build(file, displayPath, header, hasSummary);
 }

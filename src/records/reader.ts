@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { access, open } from 'node:fs/promises';
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../errors.js';
 import type { RecordHeader, RecordLine, RecordSummary, SampleRecord } from './types.js';
@@ -43,6 +44,7 @@ async function* readLineBatches(file: string): AsyncGenerator<string[]> {
   let reading: Promise<{ bytesRead: number }> | undefined = handle.read(buffers[next]!, 0, READ_BYTES, null);
   try {
     const decoder = new StringDecoder('utf8');
+    let decoderHoldsBytes = false;
     let rest = '';
     for (;;) {
       const { bytesRead } = await reading;
@@ -52,8 +54,17 @@ async function* readLineBatches(file: string): AsyncGenerator<string[]> {
       next = 1 - next;
       reading = handle.read(buffers[next]!, 0, READ_BYTES, null);
       for (let start = 0; start < bytesRead; start += CHUNK_BYTES) {
+        const chunk = buffer.subarray(start, Math.min(bytesRead, start + CHUNK_BYTES));
+        // ASCII text after a whole character is the same string from either decoder; the plain copy costs a fifth.
+        let text: string;
+        if (!decoderHoldsBytes && isAscii(chunk)) text = chunk.toString('latin1');
+        else {
+          text = decoder.write(chunk);
+          // A chunk that ends in an ASCII byte leaves no partial character in the decoder.
+          decoderHoldsBytes = chunk[chunk.length - 1]! >= 0x80;
+        }
         // Only the new text is split: a line longer than a chunk is not copied and scanned again per chunk.
-        const pieces = decoder.write(buffer.subarray(start, Math.min(bytesRead, start + CHUNK_BYTES))).split('\n');
+        const pieces = text.split('\n');
         pieces[0] = rest + pieces[0];
         rest = pieces.pop()!;
         yield splitCarriageReturns(pieces);
@@ -75,35 +86,50 @@ function splitCarriageReturns(pieces: string[]): string[] {
 }
 
 /**
+ * Parses a JSONL file's lines in order. Only the last line may be cut off; each value must be a
+ * JSON object (a `null` or a bare number is damage, reported with its line).
+ */
+class JsonlLineParser {
+  private lineNumber = 0;
+  private pendingBad: { line: number; message: string } | undefined;
+
+  constructor(private readonly file: string) {}
+
+  /** The next line, parsed; undefined for a blank line or a line that is cut off if it is the last. */
+  parse(text: string): ReadLine<Record<string, unknown>> | undefined {
+    this.lineNumber++;
+    if (text.trim() === '') return undefined;
+    if (this.pendingBad) throw new InputError(this.pendingBad.message, { file: this.file, line: this.pendingBad.line }, REPAIR_HINT);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      // Only the last line may be partial; remember the problem and fail if another line follows.
+      this.pendingBad = { line: this.lineNumber, message: `not valid JSON (${error.message})` };
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new InputError(`expected a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, { file: this.file, line: this.lineNumber }, REPAIR_HINT);
+    }
+    return { line: this.lineNumber, text, value: value as Record<string, unknown> };
+  }
+}
+
+/**
  * Every non-empty line of a JSONL file, parsed, in batches (one per chunk read: a consumer of a
- * large file awaits once per batch, not once per line). Only the last line may be cut off; each
- * value must be a JSON object (a `null` or a bare number is damage, reported with its line), and
- * passes `check` when one is given. A bad line ends the reading with an InputError after the
- * lines before it have been yielded, as if they had been read one by one.
+ * large file awaits once per batch, not once per line). Each line is checked as JsonlLineParser
+ * says, and passes `check` when one is given. A bad line ends the reading with an InputError after
+ * the lines before it have been yielded, as if they had been read one by one.
  */
 export async function* readJsonlObjectBatches(file: string, check?: (read: ReadLine<Record<string, unknown>>) => void): AsyncGenerator<Array<ReadLine<Record<string, unknown>>>> {
-  let lineNumber = 0;
-  let pendingBad: { line: number; message: string } | undefined;
+  const parser = new JsonlLineParser(file);
   for await (const lines of readLineBatches(file)) {
     const batch: Array<ReadLine<Record<string, unknown>>> = [];
     try {
       for (const text of lines) {
-        lineNumber++;
-        if (text.trim() === '') continue;
-        if (pendingBad) throw new InputError(pendingBad.message, { file, line: pendingBad.line }, REPAIR_HINT);
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (error) {
-          if (!(error instanceof SyntaxError)) throw error;
-          // Only the last line may be partial; remember the problem and fail if another line follows.
-          pendingBad = { line: lineNumber, message: `not valid JSON (${error.message})` };
-          continue;
-        }
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          throw new InputError(`expected a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, { file, line: lineNumber }, REPAIR_HINT);
-        }
-        const read = { line: lineNumber, text, value: value as Record<string, unknown> };
+        const read = parser.parse(text);
+        if (!read) continue;
         check?.(read);
         batch.push(read);
       }
@@ -115,6 +141,25 @@ export async function* readJsonlObjectBatches(file: string, check?: (read: ReadL
   }
 }
 
+/**
+ * Every non-empty line of a JSONL file, checked as readJsonlObjectBatches checks them, handed to
+ * `visit` as soon as it is parsed. No batch of parsed lines is held: a consumer that keeps little
+ * of each line leaves the garbage collector almost nothing to copy when it runs, where a batch of
+ * parsed lines would be copied whole (on a large comparison most of the collector's work). A bad
+ * line throws an InputError after the lines before it have been visited.
+ */
+export async function visitJsonlObjects(file: string, visit: (read: ReadLine<Record<string, unknown>>) => void, check?: (read: ReadLine<Record<string, unknown>>) => void): Promise<void> {
+  const parser = new JsonlLineParser(file);
+  for await (const lines of readLineBatches(file)) {
+    for (const text of lines) {
+      const read = parser.parse(text);
+      if (!read) continue;
+      check?.(read);
+      visit(read);
+    }
+  }
+}
+
 /** Every non-empty line of a JSONL file, parsed, one at a time (see readJsonlObjectBatches). */
 export async function* readJsonlObjects(file: string): AsyncGenerator<ReadLine<Record<string, unknown>>> {
   for await (const batch of readJsonlObjectBatches(file)) yield* batch;
@@ -122,13 +167,26 @@ export async function* readJsonlObjects(file: string): AsyncGenerator<ReadLine<R
 
 /** The lines of a run record (or baseline file) in batches; each must carry a string `type`. */
 export async function* readRecordBatches(file: string): AsyncGenerator<ReadLine[]> {
+  await requireRecord(file);
+  for await (const batch of readJsonlObjectBatches(file, hasType(file))) yield batch as unknown as ReadLine[];
+}
+
+/** The lines of a run record (or baseline file), each handed to `visit` as soon as it is parsed (see visitJsonlObjects); each must carry a string `type`. */
+export async function visitRecordLines(file: string, visit: (read: ReadLine) => void): Promise<void> {
+  await requireRecord(file);
+  await visitJsonlObjects(file, visit as unknown as (read: ReadLine<Record<string, unknown>>) => void, hasType(file));
+}
+
+async function requireRecord(file: string): Promise<void> {
   await access(file).catch(() => {
     throw new InputError('run record not found', { file }, 'pass a run folder under reports/runs/ or a run.jsonl file');
   });
-  const hasType = (read: ReadLine<Record<string, unknown>>) => {
+}
+
+function hasType(file: string): (read: ReadLine<Record<string, unknown>>) => void {
+  return (read) => {
     if (typeof read.value.type !== 'string') throw new InputError('the line has no "type"', { file, line: read.line, field: 'type' }, REPAIR_HINT);
   };
-  for await (const batch of readJsonlObjectBatches(file, hasType)) yield batch as unknown as ReadLine[];
 }
 
 /** The lines of a run record (or baseline file), one at a time; each must carry a string `type`. */
@@ -138,9 +196,7 @@ export async function* readRecordLines(file: string): AsyncGenerator<ReadLine> {
 
 /** Reads only the header line, without scanning the rest of a possibly huge record. */
 export async function readRecordHeader(file: string): Promise<RecordHeader> {
-  await access(file).catch(() => {
-    throw new InputError('run record not found', { file }, 'pass a run folder under reports/runs/ or a run.jsonl file');
-  });
+  await requireRecord(file);
   let text = '';
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
     text += chunk as string;

@@ -182,3 +182,95 @@ describe('CaseAccumulator', () => {
     expect(lean.meanScore).toBe(side.meanScore);
   });
 });
+
+/**
+ * The sums a case keeps besides its repeats, as the accumulator kept them in its own fields before
+ * they moved into the side's table: added in reading order, cached samples counting only for judge
+ * cost, stops counted over scored golden samples.
+ */
+function referenceSums(samples: ComparableSample[]) {
+  const sums = { costUsd: 0, judgeCostUsd: 0, billedSamples: 0, inputTokens: 0, outputTokens: 0 };
+  const promptCache = { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 };
+  const stops = { scored: 0, refusals: 0, maxTokens: 0, contextWindow: 0 };
+  for (const sample of samples) {
+    if (isScored(sample) && !sample.chaos) {
+      stops.scored++;
+      if (sample.stopReason === 'refusal') stops.refusals++;
+      else if (sample.stopReason === 'max_tokens') stops.maxTokens++;
+      else if (sample.stopReason === 'model_context_window_exceeded' || sample.error?.kind === 'context_overflow') stops.contextWindow++;
+    }
+    if (sample.judge) sums.judgeCostUsd += sample.judge.costUsd;
+    if (sample.cached) continue;
+    sums.billedSamples++;
+    sums.costUsd += sample.costUsd;
+    if (!sample.usage) continue;
+    const reads = sample.usage.cacheReadInputTokens ?? 0;
+    sums.inputTokens += sample.usage.inputTokens + (sample.usage.cacheCreationInputTokens ?? 0) + reads;
+    sums.outputTokens += sample.usage.outputTokens;
+    if (reads > 0 || (sample.usage.cacheCreationInputTokens ?? 0) > 0) {
+      promptCache.samples++;
+      if (reads > 0) promptCache.hits++;
+      promptCache.readTokens += reads;
+      promptCache.savedUsd += sample.cacheSavedUsd ?? 0;
+    }
+  }
+  return { ...sums, promptCache, stops };
+}
+
+describe('CaseAccumulator sums (cost, tokens, prompt caching, stops) in the shared table', () => {
+  const extras = fc.record({
+    costUsd: fc.double({ min: 0, max: 0.05, noNaN: true }),
+    judgeCostUsd: fc.option(fc.double({ min: 0, max: 0.01, noNaN: true }), { nil: undefined }),
+    usage: fc.option(
+      fc.record({
+        inputTokens: fc.integer({ min: 0, max: 5000 }),
+        outputTokens: fc.integer({ min: 0, max: 500 }),
+        cacheReadInputTokens: fc.option(fc.integer({ min: 0, max: 4000 }), { nil: undefined }),
+        cacheCreationInputTokens: fc.option(fc.integer({ min: 0, max: 4000 }), { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
+    cacheSavedUsd: fc.option(fc.double({ min: -0.01, max: 0.01, noNaN: true }), { nil: undefined }),
+    stopReason: fc.constantFrom('end_turn', 'max_tokens', 'refusal', 'model_context_window_exceeded', null),
+    chaos: fc.boolean(),
+  });
+
+  it('are each case\'s own and equal to the plain sums to the bit, with the cases\' samples interleaved', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), sampleArbitrary, extras), { minLength: 1, maxLength: 40 }), (drawn) => {
+        const table = new RepeatTable(1);
+        const byCase = new Map<number, { accumulator: CaseAccumulator; samples: ComparableSample[] }>();
+        for (const [id, d, extra] of drawn) {
+          const sample: ComparableSample = {
+            ...toSample(d),
+            caseId: `case-${id}`,
+            costUsd: extra.costUsd,
+            stopReason: extra.stopReason,
+            ...(extra.judgeCostUsd !== undefined ? { judge: { costUsd: extra.judgeCostUsd } as ComparableSample['judge'] } : {}),
+            ...(extra.usage ? { usage: withoutUndefined(extra.usage) } : {}),
+            ...(extra.cacheSavedUsd !== undefined ? { cacheSavedUsd: extra.cacheSavedUsd } : {}),
+            ...(extra.chaos ? { chaos: { operators: ['typo'], sourceCaseId: 'case-0' } as ComparableSample['chaos'] } : {}),
+          };
+          let entry = byCase.get(id);
+          if (!entry) {
+            entry = { accumulator: new CaseAccumulator(sample, false, table), samples: [] };
+            byCase.set(id, entry);
+          }
+          entry.accumulator.add(sample);
+          entry.samples.push(sample);
+        }
+        for (const { accumulator: shared, samples } of byCase.values()) {
+          const { costUsd, judgeCostUsd, billedSamples, inputTokens, outputTokens, promptCache, stops } = shared;
+          expect({ costUsd, judgeCostUsd, billedSamples, inputTokens, outputTokens, promptCache, stops }).toStrictEqual(referenceSums(samples));
+          const side = shared.toCaseSide();
+          expect({ costUsd: side.costUsd, tokens: side.tokens }).toStrictEqual({ costUsd, tokens: { input: inputTokens, output: outputTokens } });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

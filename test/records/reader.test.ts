@@ -1,6 +1,7 @@
 /** The JSONL readers: lines split as readline splits them, across chunk boundaries, and damage reported with its line. */
+import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readJsonlObjects, readRecordBatches, readRecordLines } from '../../src/records/reader.js';
+import { readJsonlObjects, readRecordBatches, readRecordLines, visitRecordLines, type ReadLine } from '../../src/records/reader.js';
 import { InputError } from '../../src/errors.js';
 import { tempProject, type TempProject } from '../helpers/tempProject.js';
 
@@ -47,6 +48,20 @@ describe('readJsonlObjects', () => {
     expect(read.map((r) => r.line)).toEqual([1, 2, 3]);
   });
 
+  // ASCII chunks take a faster decoding than the UTF-8 decoder's; the text must not change.
+  it('decodes a broken character at a 64 KB boundary as the UTF-8 decoder does, in a file of ASCII chunks', async () => {
+    const boundary = 65_536;
+    const head = '{"text":"' + 'x'.repeat(boundary - 1 - 9); // byte boundary − 1 is a lone first byte of a 3-byte character
+    const bytes = Buffer.concat([Buffer.from(head), Buffer.from([0xe2]), Buffer.from(`a${'y'.repeat(boundary)}"}\n{"text":"€ and more"}\n${'{"n":1}\n'.repeat(20_000)}`)]);
+    project = await tempProject({ 'broken.jsonl': '' });
+    await writeFile(project.path('broken.jsonl'), bytes);
+    const read = await collect(readJsonlObjects(project.path('broken.jsonl')));
+    const expected = bytes.toString('utf8').split('\n').slice(0, -1);
+    expect(read.map((r) => r.text)).toEqual(expected);
+    expect((read[0]!.value as { text: string }).text).toContain('x\uFFFDay');
+    expect(read).toHaveLength(20_002);
+  });
+
   it('ignores a cut-off last line, but not a bad line with more lines after it', async () => {
     project = await tempProject({ 'torn.jsonl': '{"a":1}\n{"b":', 'bad.jsonl': '{"a":1}\n{"b":\n{"c":3}\n' });
     expect((await collect(readJsonlObjects(project.path('torn.jsonl')))).map((r) => r.value)).toEqual([{ a: 1 }]);
@@ -72,5 +87,51 @@ describe('readRecordBatches', () => {
   it('names the line without a type', async () => {
     project = await tempProject({ 'run.jsonl': '{"type":"header"}\n{"index":1}\n' });
     await expect(collect(readRecordBatches(project.path('run.jsonl')))).rejects.toMatchObject({ location: { line: 2, field: 'type' } });
+  });
+});
+
+describe('visitRecordLines', () => {
+  async function visited(file: string): Promise<{ lines: ReadLine[]; error?: unknown }> {
+    const lines: ReadLine[] = [];
+    try {
+      await visitRecordLines(file, (read) => lines.push(read));
+      return { lines };
+    } catch (error) {
+      return { lines, error };
+    }
+  }
+
+  async function batched(file: string): Promise<{ lines: ReadLine[]; error?: unknown }> {
+    const lines: ReadLine[] = [];
+    try {
+      for await (const batch of readRecordBatches(file)) lines.push(...batch);
+      return { lines };
+    } catch (error) {
+      return { lines, error };
+    }
+  }
+
+  it('visits the lines readRecordBatches yields, and fails where it fails after the same lines', async () => {
+    const good = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: 'sample', index: i, output: 'y'.repeat(100) }));
+    project = await tempProject({
+      'run.jsonl': `${good.join('\r\n')}\n\n`,
+      'torn.jsonl': `${good.slice(0, 5).join('\n')}\n{"type":"sam`,
+      'bad.jsonl': `${good.slice(0, 1500).join('\n')}\n{"type":\n${good[0]}\n`,
+      'untyped.jsonl': `${good.slice(0, 700).join('\n')}\n{"index":1}\n`,
+      'array.jsonl': `${good[0]}\n[1]\n`,
+    });
+    for (const name of ['run.jsonl', 'torn.jsonl', 'bad.jsonl', 'untyped.jsonl', 'array.jsonl', 'missing.jsonl']) {
+      const file = project.path(name);
+      const [byLine, byBatch] = [await visited(file), await batched(file)];
+      expect(byLine.lines).toEqual(byBatch.lines);
+      expect(byLine.error).toEqual(byBatch.error);
+      if (byBatch.error) {
+        expect(byLine.error).toBeInstanceOf(InputError);
+        expect((byLine.error as InputError).location).toEqual((byBatch.error as InputError).location);
+      }
+    }
+    expect((await visited(project.path('run.jsonl'))).lines).toHaveLength(2000);
+    expect((await visited(project.path('bad.jsonl'))).lines).toHaveLength(1500);
+    expect((await visited(project.path('untyped.jsonl'))).error).toMatchObject({ location: { line: 701, field: 'type' } });
   });
 });
