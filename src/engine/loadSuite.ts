@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as z from 'zod';
 import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
 import { importTypeScript } from './importTypeScript.js';
@@ -20,6 +19,7 @@ import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
 import { CheckedRenders } from './checkedRenders.js';
 import { PlanHasher, type PlanShape } from './plan.js';
+import { plainlyValidSuite, suiteShape } from './suiteShape.js';
 
 export interface LoadedSuite {
   suite: Suite;
@@ -119,30 +119,14 @@ function dedupe(suites: Suite[]): Suite[] {
   return [...new Set(suites)];
 }
 
-const suiteShape = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, dot, dash or underscore'),
-  prompt: z.string().min(1),
-  models: z.array(z.string().min(1)).min(1, 'list at least one model'),
-  dataset: z.string().min(1),
-  scorers: z.array(z.object({ name: z.string(), score: z.function() }, { message: 'expected a scorer such as fuzzy({ … })' })),
-  repeats: z.number().int().min(1).max(1000).optional(),
-  threshold: z.number().min(0).max(1).optional(),
-  maxErrorRate: z.number().min(0).max(1).optional(),
-  concurrency: z.number().int().min(1).max(10_000).optional(),
-  timeoutMs: z.number().int().min(1).optional(),
-  scorerTimeoutMs: z.number().int().min(1).optional(),
-  versions: z.array(z.string()).optional(),
-  seed: z.number().int().optional(),
-  stream: z.boolean().optional(),
-});
-
 /** Checks a suite definition; `models` may be left out when the command line names them (`--model`). */
 export function validateSuite(suite: Suite, file: string, overrides: Pick<SuiteOverrides, 'models'> = {}): void {
   if (suite.models === undefined && !overrides.models?.length) {
     throw new InputError('the suite names no models', { file, field: 'models' }, "add models: ['claude-haiku-4-5'] to the suite, or pass --model <id> to the command");
   }
-  const result = suiteShape.safeParse(suite.models === undefined ? { ...suite, models: overrides.models } : suite);
-  if (!result.success) {
+  const shape = suite.models === undefined ? { ...suite, models: overrides.models } : suite;
+  const result = plainlyValidSuite(shape) ? undefined : suiteShape().safeParse(shape);
+  if (result && !result.success) {
     const issue = result.error.issues[0]!;
     throw new InputError(issue.message, { file, field: issue.path.join('.') || undefined }, 'see the suite reference in the README');
   }

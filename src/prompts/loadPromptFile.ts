@@ -3,15 +3,16 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { displayPath } from '../displayPath.js';
 import { splitFrontMatter } from './frontMatter.js';
-import { frontMatterSchema } from './frontMatterSchema.js';
+import { frontMatterSchema, plainFrontMatter } from './frontMatterSchema.js';
 import { templateFromFrontMatter } from './promptTemplate.js';
 import { readSimpleFrontMatter } from './simpleFrontMatter.js';
 import type { PromptTemplate } from './types.js';
 
 /**
  * Reads and parses one prompt file. Front matter in the simple shape that passes the schema is read
- * without the YAML library (see simpleFrontMatter.ts); any other, and every error, goes through
- * parsePromptFile, which is loaded only then.
+ * without the YAML library (see simpleFrontMatter.ts), and in the plainest shape without building
+ * the schema (plainFrontMatter); any other, and every error, goes through parsePromptFile, which
+ * is loaded only then.
  */
 export async function loadPromptFile(file: string): Promise<PromptTemplate> {
   let text: string;
@@ -25,8 +26,10 @@ export async function loadPromptFile(file: string): Promise<PromptTemplate> {
   }
   const split = splitFrontMatter(text, displayPath(resolve(file)));
   const simple = readSimpleFrontMatter(split.yaml);
-  const parsed = simple && frontMatterSchema.safeParse(simple.value);
-  if (simple && parsed?.success) return templateFromFrontMatter(simple.value, parsed.data, split, file, simple.lines);
+  if (simple) {
+    const frontMatter = plainFrontMatter(simple.value) ?? frontMatterSchema().safeParse(simple.value).data;
+    if (frontMatter) return templateFromFrontMatter(simple.value, frontMatter, split, file, simple.lines);
+  }
   const { parsePromptFile } = await import('./parsePromptFile.js');
   return parsePromptFile(text, file);
 }

@@ -33,10 +33,10 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
     );
   }
 
-  const parsed = frontMatterSchema.safeParse(raw);
+  const parsed = frontMatterSchema().safeParse(raw);
   if (!parsed.success) {
     const problems = new ProblemList();
-    const allowed = (path: readonly PropertyKey[]): readonly string[] => (path.length === 0 ? frontMatterKeys : []);
+    const allowed = (path: readonly PropertyKey[]): readonly string[] => (path.length === 0 ? frontMatterKeys() : []);
     for (const problem of problemsFromZod(parsed.error.issues, raw, allowed)) {
       const path = problem.field?.split('.') ?? [];
       problems.add({
