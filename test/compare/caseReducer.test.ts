@@ -114,18 +114,7 @@ describe('CaseAccumulator', () => {
   it('keeps each case apart when the cases of a side share one table, their samples interleaved', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), sampleArbitrary), { minLength: 1, maxLength: 30 }), (drawn) => {
-        const table = new RepeatTable(1);
-        const byCase = new Map<number, { accumulator: CaseAccumulator; samples: ComparableSample[] }>();
-        for (const [id, d] of drawn) {
-          const sample = { ...toSample(d), caseId: `case-${id}` };
-          let entry = byCase.get(id);
-          if (!entry) {
-            entry = { accumulator: new CaseAccumulator(sample, false, table), samples: [] };
-            byCase.set(id, entry);
-          }
-          entry.accumulator.add(sample);
-          entry.samples.push(sample);
-        }
+        const byCase = accumulateByCase(drawn.map(([id, d]) => ({ ...toSample(d), caseId: `case-${id}` })));
         for (const { accumulator: shared, samples } of byCase.values()) {
           const { repeats, scored, passes, passFraction, meanScore, scorerMeans, errors, meanLatencyMs } = shared.toCaseSide();
           expect({ repeats, scored, passes, passFraction, meanScore, scorerMeans, errors }).toStrictEqual(referenceMeans(samples));
@@ -238,10 +227,8 @@ describe('CaseAccumulator sums (cost, tokens, prompt caching, stops) in the shar
   it('are each case\'s own and equal to the plain sums to the bit, with the cases\' samples interleaved', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), sampleArbitrary, extras), { minLength: 1, maxLength: 40 }), (drawn) => {
-        const table = new RepeatTable(1);
-        const byCase = new Map<number, { accumulator: CaseAccumulator; samples: ComparableSample[] }>();
-        for (const [id, d, extra] of drawn) {
-          const sample: ComparableSample = {
+        const byCase = accumulateByCase(
+          drawn.map(([id, d, extra]): ComparableSample => ({
             ...toSample(d),
             caseId: `case-${id}`,
             costUsd: extra.costUsd,
@@ -250,15 +237,8 @@ describe('CaseAccumulator sums (cost, tokens, prompt caching, stops) in the shar
             ...(extra.usage ? { usage: withoutUndefined(extra.usage) } : {}),
             ...(extra.cacheSavedUsd !== undefined ? { cacheSavedUsd: extra.cacheSavedUsd } : {}),
             ...(extra.chaos ? { chaos: { operators: ['typo'], sourceCaseId: 'case-0' } as ComparableSample['chaos'] } : {}),
-          };
-          let entry = byCase.get(id);
-          if (!entry) {
-            entry = { accumulator: new CaseAccumulator(sample, false, table), samples: [] };
-            byCase.set(id, entry);
-          }
-          entry.accumulator.add(sample);
-          entry.samples.push(sample);
-        }
+          })),
+        );
         for (const { accumulator: shared, samples } of byCase.values()) {
           const { costUsd, judgeCostUsd, billedSamples, inputTokens, outputTokens, promptCache, stops } = shared;
           expect({ costUsd, judgeCostUsd, billedSamples, inputTokens, outputTokens, promptCache, stops }).toStrictEqual(referenceSums(samples));
@@ -273,4 +253,20 @@ describe('CaseAccumulator sums (cost, tokens, prompt caching, stops) in the shar
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Each case's samples read into accumulators that share one table, in the given (interleaved) order. */
+function accumulateByCase(samples: ComparableSample[]): Map<string, { accumulator: CaseAccumulator; samples: ComparableSample[] }> {
+  const table = new RepeatTable(1);
+  const byCase = new Map<string, { accumulator: CaseAccumulator; samples: ComparableSample[] }>();
+  for (const sample of samples) {
+    let entry = byCase.get(sample.caseId);
+    if (!entry) {
+      entry = { accumulator: new CaseAccumulator(sample, false, table), samples: [] };
+      byCase.set(sample.caseId, entry);
+    }
+    entry.accumulator.add(sample);
+    entry.samples.push(sample);
+  }
+  return byCase;
 }
