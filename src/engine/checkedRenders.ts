@@ -51,11 +51,6 @@ export class CheckedRenders {
     return rendered;
   }
 
-  /** Forgets every kept render (the run will not see the case objects they were kept for). */
-  clear(): void {
-    this.kept.clear();
-  }
-
   /** Renders kept and not yet taken. */
   get size(): number {
     let size = 0;

@@ -9,7 +9,7 @@ export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /**
  * The schema of a prompt file's front matter, built on first use: building it takes start-up time
- * (issue 17), and front matter in the plain shape (see plainFrontMatter.ts) never needs it.
+ * (issue 17), and front matter in the plain shape (see `plainFrontMatter` below) never needs it.
  */
 export const frontMatterSchema = builtOnFirstUse(buildFrontMatterSchema);
 
@@ -29,11 +29,12 @@ export function frontMatterKeys(): string[] {
 export function plainFrontMatter(value: Record<string, unknown>): FrontMatter | undefined {
   if (!plainObject(value)) return undefined;
   for (const [key, field] of Object.entries(value)) {
-    const check = PLAIN_FIELDS[key];
+    // Own keys only: `toString`, `valueOf` … are inherited by every object, and no field of ours.
+    const check = Object.hasOwn(PLAIN_FIELDS, key) ? PLAIN_FIELDS[key] : undefined;
     if (check === undefined || !check(field)) return undefined;
   }
   const required = ['id', 'version', 'max_tokens'] as const;
-  return required.every((key) => key in value) ? (value as FrontMatter) : undefined;
+  return required.every((key) => Object.hasOwn(value, key)) ? (value as FrontMatter) : undefined;
 }
 
 const text = (value: unknown): value is string => typeof value === 'string';

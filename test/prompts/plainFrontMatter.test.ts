@@ -11,6 +11,14 @@ describe('plainFrontMatter', () => {
     expect(plainFrontMatter(simple.value)).toBe(simple.value);
   });
 
+  it('leaves a key named like an inherited method (toString, valueOf …) to the schema, which rejects it', () => {
+    for (const key of ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__lookupGetter__']) {
+      const value = { id: 'p', version: 'v1', max_tokens: 100, [key]: 'oops' };
+      expect(plainFrontMatter(value)).toBeUndefined();
+      expect(frontMatterSchema().safeParse(value).success).toBe(false);
+    }
+  });
+
   it('gives a value only where the schema accepts it and gives the same data', () => {
     const text = fc.oneof(fc.constantFrom('', 'v1', 'a b', 'string', 'number?', 'any', 'object?', 'strings'), fc.string({ maxLength: 6 }));
     const number = fc.oneof(fc.constantFrom(0, 1, 200, -3, 1.5, Number.NaN, Infinity, 2 ** 53), fc.integer());
@@ -21,7 +29,7 @@ describe('plainFrontMatter', () => {
       fc.constantFrom({ n: 'number', 'n?': 'string' }, { a: 'string', b: 'number?' }, ['string'], Object.create(null) as object),
     );
     const field = fc.oneof({ weight: 3, arbitrary: scalar }, { weight: 1, arbitrary: map });
-    const key = fc.constantFrom('id', 'version', 'description', 'model', 'max_tokens', 'system', 'output', 'params', 'variables', 'stream', 'stop_sequences', 'tools', 'surprise');
+    const key = fc.constantFrom('id', 'version', 'description', 'model', 'max_tokens', 'system', 'output', 'params', 'variables', 'stream', 'stop_sequences', 'tools', 'surprise', 'toString', 'valueOf', 'hasOwnProperty');
     const frontMatter = fc.tuple(fc.dictionary(key, field, { maxKeys: 8 }), fc.boolean()).map(([value, complete]) =>
       complete ? { id: 'p', version: 'v1', max_tokens: 100, ...value } : value,
     );

@@ -40,10 +40,10 @@ export function scriptSafeBytes(json: string): Buffer {
   for (;;) {
     let at = -1;
     let which = -1;
-    for (const [char, from] of next.entries()) {
+    for (const [charIndex, from] of next.entries()) {
       if (from !== -1 && (at === -1 || from < at)) {
         at = from;
-        which = char;
+        which = charIndex;
       }
     }
     if (at === -1) break;
