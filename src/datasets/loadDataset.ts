@@ -40,9 +40,8 @@ export interface OpenDatasetOptions {
    * before the run (a suite's check) need not read a streamed file again for it. It is not called
    * again after it fails; its error is thrown once the file has been read, and only when the file
    * has no problems of its own (those are reported first, as when the walk came after the read).
-   * `held`: the dataset is held, so later walks yield this very case object.
    */
-  visit?: (golden: GoldenCase, held: boolean) => void | Promise<void>;
+  visit?: (golden: GoldenCase) => void | Promise<void>;
 }
 
 /** Calls a visitor until it first fails, keeping that failure for later. */
@@ -52,11 +51,11 @@ class Visits {
   constructor(private readonly visit: OpenDatasetOptions['visit']) {}
 
   /** A promise only when the visitor returned one (most calls stay synchronous). */
-  see(golden: GoldenCase, held: boolean): void | Promise<void> {
+  see(golden: GoldenCase): void | Promise<void> {
     if (!this.visit || this.failure) return;
     let pending: void | Promise<void>;
     try {
-      pending = this.visit(golden, held);
+      pending = this.visit(golden);
     } catch (error) {
       this.failure = { error };
       return;
@@ -100,7 +99,7 @@ export async function openDataset(path: string, options: OpenDatasetOptions = {}
   const cases = [...validCases(raws, path, problems)];
   problems.throwIfAny(path);
   requireCases(cases, path);
-  for (const golden of cases) await visits.see(golden, true);
+  for (const golden of cases) await visits.see(golden);
   visits.throwIfFailed();
   return { path, hash: sha256Hex(bytes), held: true, ...caseList(cases) };
 }
@@ -174,7 +173,7 @@ async function openJsonl(path: string, holdBytes: number, visits: Visits): Promi
   for (const golden of validCases(read, path, problems)) {
     count++;
     held?.push(golden);
-    const visited = visits.see(golden, held !== undefined);
+    const visited = visits.see(golden);
     if (visited) await visited;
   }
   problems.throwIfAny(path);

@@ -177,8 +177,9 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   // When the plan's cases are the dataset's, in its order (no selection, no chaos), they are
   // checked during the dataset's first read, and a streamed dataset is not read again for it.
   const checkWhileReading = selectsAll(selection) && !withChaos;
-  const dataset = await openDataset(datasetPath, checkWhileReading ? { visit: (golden, held) => checker.visit(golden, held) } : {});
-  // A streamed dataset's next walk makes new case objects: renders kept for these would never be used.
+  const dataset = await openDataset(datasetPath, checkWhileReading ? { visit: (golden) => checker.visit(golden) } : {});
+  // A streamed dataset's next walk makes new case objects: renders kept for these would never be used
+  // (a JSONL file read while checking is known to be streamed only once it has been read).
   if (!dataset.held) checker.renders = undefined;
   const golden = selectFrom(dataset, selection);
   if (golden.count === 0) {
@@ -200,7 +201,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
   if (!checkWhileReading) {
     for (const goldenCase of inPlanOrder()) {
-      const visited = checker.visit(goldenCase, dataset.held && !goldenCase.chaos);
+      const visited = checker.visit(goldenCase);
       if (visited) await visited;
     }
   }
@@ -297,18 +298,17 @@ class CaseChecker {
     public renders: CheckedRenders | undefined,
   ) {}
 
-  /**
-   * A promise only for a case with checks (their compiler is loaded when first needed).
-   * `reused`: the run will walk this very case object, so its renders are worth keeping.
-   */
-  visit(goldenCase: GoldenCase, reused: boolean): void | Promise<void> {
+  /** A promise only for a case with checks (their compiler is loaded when first needed). */
+  visit(goldenCase: GoldenCase): void | Promise<void> {
     const checked = this.checked;
     checked.count++;
     checked.hasher.addCase(goldenCase.id);
     if (goldenCase.chaos) checked.chaosSources.add(goldenCase.chaos.sourceCaseId);
+    // A chaos variant is made anew on each walk of the plan, so its renders would never be taken.
+    const renders = goldenCase.chaos ? undefined : this.renders;
     for (const prompt of this.prompts) {
       const rendered = prompt.render(goldenCase.vars, goldenCase.id);
-      if (reused) this.renders?.keep(prompt, goldenCase, rendered);
+      renders?.keep(prompt, goldenCase, rendered);
     }
     if (goldenCase.checks?.length) return this.compileChecksOf(goldenCase);
   }
