@@ -26,7 +26,7 @@ export const CaseSum = {
   contextWindow: 12,
 } as const;
 export type CaseSum = (typeof CaseSum)[keyof typeof CaseSum];
-const CASE_SUMS = 13;
+const CASE_SUMS = Object.keys(CaseSum).length;
 
 /**
  * The numbers of every repeat of one side — repeat number, scored and pass flags, score, its
