@@ -134,17 +134,52 @@ export function rateInterval(units: UnitTotals, alpha: number): Interval {
 
 /** pass@k and pass^k of each side, averaged over the paired cases, for every k both sides allow. */
 export function attemptCurves(paired: PairedCase[]): Pick<PairedStatistics, 'passAtK' | 'passHatK'> {
-  const maxK = Math.min(10, ...paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats)));
+  let maxK = 10;
+  for (const p of paired) maxK = Math.min(maxK, scoredRepeats(p.baseline), scoredRepeats(p.candidate));
   const passAtKRows: PairedStatistics['passAtK'] = [];
   const passHatKRows: PairedStatistics['passHatK'] = [];
   if (!paired.length || !Number.isFinite(maxK)) return { passAtK: passAtKRows, passHatK: passHatKRows };
-  const average = (side: 'baseline' | 'candidate', k: number, estimator: typeof passAtK) =>
-    paired.reduce((total, p) => total + estimator(p[side].passes, p[side].scored ?? p[side].repeats, k), 0) / paired.length;
+  const baseline = sideCurves(paired.map((p) => p.baseline), maxK);
+  const candidate = sideCurves(paired.map((p) => p.candidate), maxK);
   for (let k = 1; k <= maxK; k++) {
-    passAtKRows.push({ k, baseline: average('baseline', k, passAtK), candidate: average('candidate', k, passAtK) });
-    passHatKRows.push({ k, baseline: average('baseline', k, passHatK), candidate: average('candidate', k, passHatK) });
+    passAtKRows.push({ k, baseline: baseline.passAtK[k - 1]!, candidate: candidate.passAtK[k - 1]! });
+    passHatKRows.push({ k, baseline: baseline.passHatK[k - 1]!, candidate: candidate.passHatK[k - 1]! });
   }
   return { passAtK: passAtKRows, passHatK: passHatKRows };
+}
+
+function scoredRepeats(side: CaseSide): number {
+  return side.scored ?? side.repeats;
+}
+
+/**
+ * The mean pass@k and pass^k over `sides` for k = 1 … maxK (index k − 1). Each mean adds its
+ * cases' values in case order; a case's values depend only on its passes and scored repeats, so
+ * they are computed once per such pair.
+ */
+export function sideCurves(sides: CaseSide[], maxK: number): { passAtK: number[]; passHatK: number[] } {
+  const atTotals = new Float64Array(maxK);
+  const hatTotals = new Float64Array(maxK);
+  const known = new Map<number, Map<number, { atK: number[]; hatK: number[] }>>();
+  for (const side of sides) {
+    const n = scoredRepeats(side);
+    let byPasses = known.get(n);
+    if (!byPasses) known.set(n, (byPasses = new Map()));
+    let values = byPasses.get(side.passes);
+    if (!values) {
+      values = { atK: [], hatK: [] };
+      for (let k = 1; k <= maxK; k++) {
+        values.atK.push(passAtK(side.passes, n, k));
+        values.hatK.push(passHatK(side.passes, n, k));
+      }
+      byPasses.set(side.passes, values);
+    }
+    for (let i = 0; i < maxK; i++) {
+      atTotals[i]! += values.atK[i]!;
+      hatTotals[i]! += values.hatK[i]!;
+    }
+  }
+  return { passAtK: Array.from(atTotals, (total) => total / sides.length), passHatK: Array.from(hatTotals, (total) => total / sides.length) };
 }
 
 /**
