@@ -69,9 +69,9 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
   const resamples = options.resamples ?? RANDOMIZATION_RESAMPLES;
   const n = paired.length;
   const clusters = clusterIds(paired);
-  const units = (values: number[]) => unitTotals(values, clusters);
-  const passUnits = units(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction));
-  const scoreUnits = units(paired.map((p) => p.candidate.meanScore - p.baseline.meanScore));
+  const units = (read: (p: PairedCase) => number) => unitTotals(caseValues(paired, read), clusters);
+  const passUnits = units(passDifference);
+  const scoreUnits = units((p) => p.candidate.meanScore - p.baseline.meanScore);
 
   let regressed = 0;
   let improved = 0;
@@ -86,16 +86,27 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
   return {
     n,
     units: passUnits.sums.length,
-    baselinePassRate: rateInterval(units(paired.map((p) => p.baseline.passFraction)), policy.alpha),
-    candidatePassRate: rateInterval(units(paired.map((p) => p.candidate.passFraction)), policy.alpha),
-    baselineMeanScore: rateInterval(units(paired.map((p) => p.baseline.meanScore)), policy.alpha),
-    candidateMeanScore: rateInterval(units(paired.map((p) => p.candidate.meanScore)), policy.alpha),
+    baselinePassRate: rateInterval(units((p) => p.baseline.passFraction), policy.alpha),
+    candidatePassRate: rateInterval(units((p) => p.candidate.passFraction), policy.alpha),
+    baselineMeanScore: rateInterval(units((p) => p.baseline.meanScore), policy.alpha),
+    candidateMeanScore: rateInterval(units((p) => p.candidate.meanScore), policy.alpha),
     passRateDiff,
     scoreDiff: decisionInterval(scoreUnits, { alpha: policy.alpha, resamples, seed, clustered: clusters !== undefined, scoreTest: false }),
     mcnemar: { regressed, improved, pExact: mcnemar.pExact, pMid: mcnemar.pMid },
     ...attemptCurves(paired),
     power: rulePowerAt(passUnits, policy),
   };
+}
+
+/** One value per paired case, in a typed array (the unit totals are copied from it without boxing). */
+function caseValues(paired: PairedCase[], read: (p: PairedCase) => number): Float64Array {
+  const values = new Float64Array(paired.length);
+  for (let i = 0; i < paired.length; i++) values[i] = read(paired[i]!);
+  return values;
+}
+
+function passDifference(p: PairedCase): number {
+  return p.candidate.passFraction - p.baseline.passFraction;
 }
 
 function decisionInterval(units: UnitTotals, options: { alpha: number; resamples: number; seed: number; clustered: boolean; scoreTest?: boolean }): DecisionInterval {
@@ -253,7 +264,7 @@ export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolve
   const current = n ? Math.max(1, Math.round(mean(paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats))))) : 0;
   const effect = policy.maxPassRateDrop;
   if (n < 2 || !(effect > 0) || current < 2) return { current }; // below 2 repeats there is no repeat-to-repeat variation to go by
-  const spread = planningSpread(unitTotals(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction), clusterIds(paired)), policy.alpha);
+  const spread = planningSpread(unitTotals(caseValues(paired, passDifference), clusterIds(paired)), policy.alpha);
   const target = effect / (normalQuantile(1 - policy.alpha / 2) + normalQuantile(PLANNING_POWER));
   if (spread.floor > target) return { current, cannot: 'too_few_units' };
   const within = mean(paired.map((p) => withinVariance(p.baseline) + withinVariance(p.candidate)));
