@@ -302,9 +302,10 @@ export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResol
   for (const p of paired) {
     const scoreDelta = p.candidate.meanScore - p.baseline.meanScore;
     const cluster = p.comparison.cluster;
-    for (const tag of new Set(p.comparison.tags)) push(`tag:${tag}`, scoreDelta, cluster);
-    for (const operator of new Set(p.comparison.chaos?.operators ?? [])) push(`operator:${operator}`, scoreDelta, cluster);
-    for (const [scorer, delta] of Object.entries(p.comparison.scorerDeltas)) push(`scorer:${scorer}`, delta, cluster);
+    for (const tag of distinct(p.comparison.tags)) push(`tag:${tag}`, scoreDelta, cluster);
+    if (p.comparison.chaos) for (const operator of distinct(p.comparison.chaos.operators)) push(`operator:${operator}`, scoreDelta, cluster);
+    const deltas = p.comparison.scorerDeltas;
+    for (const scorer in deltas) push(`scorer:${scorer}`, deltas[scorer]!, cluster);
   }
   const names = [...groups.keys()].sort(sliceOrder);
   const tests = names.map((slice) => {
@@ -329,6 +330,11 @@ export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResol
       significant: pAdjusted !== null && pAdjusted < policy.alpha,
     };
   });
+}
+
+/** The strings once each, in order of first appearance (as a Set lists them); most lists have one. */
+function distinct(strings: string[]): Iterable<string> {
+  return strings.length < 2 ? strings : new Set(strings);
 }
 
 const SLICE_KIND_ORDER = ['tag', 'scorer', 'operator'];
