@@ -95,7 +95,8 @@ export class CaseAccumulator {
     this.table.addToCase(this.index, sum, value);
   }
 
-  private sum(sum: CaseSum): number {
+  /** One of the case's sums (cost, tokens, prompt caching, stops). */
+  sum(sum: CaseSum): number {
     return this.table.caseSum(this.index, sum);
   }
 
@@ -135,9 +136,9 @@ export class CaseAccumulator {
     return this.table.pushLatencies(this.firstRow, this.count, []);
   }
 
-  /** Appends `latencies` to `out` without a copy per case. */
-  pushLatencies(out: number[]): void {
-    this.table.pushLatencies(this.firstRow, this.count, out);
+  /** Writes `latencies` into `out` from `at` (room for `samples` of them); returns where the next case's go. */
+  copyLatencies(out: Float64Array, at: number): number {
+    return this.table.copyLatencies(this.firstRow, this.count, out, at);
   }
 
   get samples(): number {
@@ -153,22 +154,32 @@ export class CaseAccumulator {
     const order = this.table.repeatOrder(rows);
     const means = this.table.means(order ? order.map((i) => rows[i]!) : rows);
     const details = this.details && order ? order.map((i) => this.details![i]!) : this.details;
-    return {
-      repeats: rows.length,
-      scored: means.scored,
-      passes: means.passes,
-      passFraction: means.passFraction,
-      meanScore: means.meanScore,
-      scorerMeans: means.scorerMeans,
-      errors: means.errors,
-      ...(details ? { outputs: details.map((detail) => detail.output), scores: details.map((detail) => detail.scores) } : {}),
-      promptHash: this.promptHash,
-      costUsd: this.sum(CaseSum.costUsd),
-      meanLatencyMs: this.table.meanLatency(this.firstRow, this.count),
-      tokens: { input: this.sum(CaseSum.inputTokens), output: this.sum(CaseSum.outputTokens) },
-      ...(details ? { stopReasons: details.map((detail) => detail.stopReason) } : {}),
-      ...(this.firstError ? { firstError: this.firstError } : {}),
-    };
+    const { scored, passes, passFraction, meanScore, scorerMeans, errors } = means;
+    const promptHash = this.promptHash;
+    const costUsd = this.sum(CaseSum.costUsd);
+    const meanLatencyMs = this.table.meanLatency(this.firstRow, this.count);
+    const tokens = { input: this.sum(CaseSum.inputTokens), output: this.sum(CaseSum.outputTokens) };
+    // Two plain literals with the keys in the same order (an object literal with spreads in it is built slowly, key by key).
+    const side: CaseSide = details
+      ? {
+          repeats: rows.length,
+          scored,
+          passes,
+          passFraction,
+          meanScore,
+          scorerMeans,
+          errors,
+          outputs: details.map((detail) => detail.output),
+          scores: details.map((detail) => detail.scores),
+          promptHash,
+          costUsd,
+          meanLatencyMs,
+          tokens,
+          stopReasons: details.map((detail) => detail.stopReason),
+        }
+      : { repeats: rows.length, scored, passes, passFraction, meanScore, scorerMeans, errors, promptHash, costUsd, meanLatencyMs, tokens };
+    if (this.firstError) side.firstError = this.firstError;
+    return side;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { percentiles } from '../stats/index.js';
 import type { CaseAccumulator } from './caseReducer.js';
+import { CaseSum } from './repeatTable.js';
 import type { Deltas, OperationalDeltas, StopDeltas } from './types.js';
 
 export interface SideOperations {
@@ -14,39 +15,45 @@ export interface SideOperations {
   judgeCostUsd: number;
   inputTokens: number;
   outputTokens: number;
-  latencies: number[];
+  /** Latencies of the uncached, successful samples, case by case in reading order. */
+  latencies: Float64Array;
   promptCache: { samples: number; hits: number; readTokens: number; savedUsd: number };
   stops: { scored: number; refusals: number; maxTokens: number; contextWindow: number };
 }
 
-export function sideOperations(cases: Iterable<CaseAccumulator>): SideOperations {
+export function sideOperations(cases: readonly CaseAccumulator[]): SideOperations {
+  let samples = 0;
+  for (const c of cases) samples += c.samples;
+  const latencies = new Float64Array(samples);
+  let latencyCount = 0;
   const totals: SideOperations = {
     billedSamples: 0,
     costUsd: 0,
     judgeCostUsd: 0,
     inputTokens: 0,
     outputTokens: 0,
-    latencies: [],
+    latencies,
     promptCache: { samples: 0, hits: 0, readTokens: 0, savedUsd: 0 },
     stops: { scored: 0, refusals: 0, maxTokens: 0, contextWindow: 0 },
   };
+  // Each total adds its cases in case order.
   for (const c of cases) {
-    totals.billedSamples += c.billedSamples;
-    totals.costUsd += c.costUsd;
-    totals.judgeCostUsd += c.judgeCostUsd;
-    totals.inputTokens += c.inputTokens;
-    totals.outputTokens += c.outputTokens;
-    c.pushLatencies(totals.latencies);
-    const { promptCache, stops } = c;
-    totals.promptCache.samples += promptCache.samples;
-    totals.promptCache.hits += promptCache.hits;
-    totals.promptCache.readTokens += promptCache.readTokens;
-    totals.promptCache.savedUsd += promptCache.savedUsd;
-    totals.stops.scored += stops.scored;
-    totals.stops.refusals += stops.refusals;
-    totals.stops.maxTokens += stops.maxTokens;
-    totals.stops.contextWindow += stops.contextWindow;
+    totals.billedSamples += c.sum(CaseSum.billedSamples);
+    totals.costUsd += c.sum(CaseSum.costUsd);
+    totals.judgeCostUsd += c.sum(CaseSum.judgeCostUsd);
+    totals.inputTokens += c.sum(CaseSum.inputTokens);
+    totals.outputTokens += c.sum(CaseSum.outputTokens);
+    latencyCount = c.copyLatencies(latencies, latencyCount);
+    totals.promptCache.samples += c.sum(CaseSum.cacheSamples);
+    totals.promptCache.hits += c.sum(CaseSum.cacheHits);
+    totals.promptCache.readTokens += c.sum(CaseSum.cacheReadTokens);
+    totals.promptCache.savedUsd += c.sum(CaseSum.cacheSavedUsd);
+    totals.stops.scored += c.sum(CaseSum.scored);
+    totals.stops.refusals += c.sum(CaseSum.refusals);
+    totals.stops.maxTokens += c.sum(CaseSum.maxTokens);
+    totals.stops.contextWindow += c.sum(CaseSum.contextWindow);
   }
+  totals.latencies = latencies.subarray(0, latencyCount);
   return totals;
 }
 
@@ -95,7 +102,7 @@ export function delta(baseline: number | null, candidate: number | null): Deltas
   return { baseline, candidate, relative };
 }
 
-function latencyFigures(latencies: number[]): { mean: number | null; p50: number | null; p95: number | null } {
+function latencyFigures(latencies: Float64Array): { mean: number | null; p50: number | null; p95: number | null } {
   if (latencies.length === 0) return { mean: null, p50: null, p95: null };
   const { p50, p95 } = percentiles(latencies, [50, 95] as const);
   return { mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, p50, p95 };

@@ -169,6 +169,16 @@ export class RepeatTable {
     return out;
   }
 
+  /** Writes the latencies recorded for a case's `count` rows from `first` into `out` from `at`, in reading order; returns where the next goes. */
+  copyLatencies(first: number, count: number, out: Float64Array, at: number): number {
+    let next = at;
+    for (let i = 0, row = first; i < count; i++, row = this.next[row]!) {
+      const latency = this.latencyMs[row]!;
+      if (!Number.isNaN(latency)) out[next++] = latency;
+    }
+    return next;
+  }
+
   /** The mean of the latencies recorded for a case's rows (added in reading order); null when none was. */
   meanLatency(first: number, count: number): number | null {
     let total = 0;

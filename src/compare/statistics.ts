@@ -69,9 +69,9 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
   const resamples = options.resamples ?? RANDOMIZATION_RESAMPLES;
   const n = paired.length;
   const clusters = clusterIds(paired);
-  const units = (values: number[]) => unitTotals(values, clusters);
-  const passUnits = units(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction));
-  const scoreUnits = units(paired.map((p) => p.candidate.meanScore - p.baseline.meanScore));
+  const units = (read: (p: PairedCase) => number) => unitTotals(caseValues(paired, read), clusters);
+  const passUnits = units(passDifference);
+  const scoreUnits = units((p) => p.candidate.meanScore - p.baseline.meanScore);
 
   let regressed = 0;
   let improved = 0;
@@ -86,16 +86,27 @@ export function pairedStatistics(paired: PairedCase[], options: StatisticsOption
   return {
     n,
     units: passUnits.sums.length,
-    baselinePassRate: rateInterval(units(paired.map((p) => p.baseline.passFraction)), policy.alpha),
-    candidatePassRate: rateInterval(units(paired.map((p) => p.candidate.passFraction)), policy.alpha),
-    baselineMeanScore: rateInterval(units(paired.map((p) => p.baseline.meanScore)), policy.alpha),
-    candidateMeanScore: rateInterval(units(paired.map((p) => p.candidate.meanScore)), policy.alpha),
+    baselinePassRate: rateInterval(units((p) => p.baseline.passFraction), policy.alpha),
+    candidatePassRate: rateInterval(units((p) => p.candidate.passFraction), policy.alpha),
+    baselineMeanScore: rateInterval(units((p) => p.baseline.meanScore), policy.alpha),
+    candidateMeanScore: rateInterval(units((p) => p.candidate.meanScore), policy.alpha),
     passRateDiff,
     scoreDiff: decisionInterval(scoreUnits, { alpha: policy.alpha, resamples, seed, clustered: clusters !== undefined, scoreTest: false }),
     mcnemar: { regressed, improved, pExact: mcnemar.pExact, pMid: mcnemar.pMid },
     ...attemptCurves(paired),
     power: rulePowerAt(passUnits, policy),
   };
+}
+
+/** One value per paired case, in a typed array (the unit totals are copied from it without boxing). */
+function caseValues(paired: PairedCase[], read: (p: PairedCase) => number): Float64Array {
+  const values = new Float64Array(paired.length);
+  for (let i = 0; i < paired.length; i++) values[i] = read(paired[i]!);
+  return values;
+}
+
+function passDifference(p: PairedCase): number {
+  return p.candidate.passFraction - p.baseline.passFraction;
 }
 
 function decisionInterval(units: UnitTotals, options: { alpha: number; resamples: number; seed: number; clustered: boolean; scoreTest?: boolean }): DecisionInterval {
@@ -134,17 +145,52 @@ export function rateInterval(units: UnitTotals, alpha: number): Interval {
 
 /** pass@k and pass^k of each side, averaged over the paired cases, for every k both sides allow. */
 export function attemptCurves(paired: PairedCase[]): Pick<PairedStatistics, 'passAtK' | 'passHatK'> {
-  const maxK = Math.min(10, ...paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats)));
+  let maxK = 10;
+  for (const p of paired) maxK = Math.min(maxK, scoredRepeats(p.baseline), scoredRepeats(p.candidate));
   const passAtKRows: PairedStatistics['passAtK'] = [];
   const passHatKRows: PairedStatistics['passHatK'] = [];
   if (!paired.length || !Number.isFinite(maxK)) return { passAtK: passAtKRows, passHatK: passHatKRows };
-  const average = (side: 'baseline' | 'candidate', k: number, estimator: typeof passAtK) =>
-    paired.reduce((total, p) => total + estimator(p[side].passes, p[side].scored ?? p[side].repeats, k), 0) / paired.length;
+  const baseline = sideCurves(paired.map((p) => p.baseline), maxK);
+  const candidate = sideCurves(paired.map((p) => p.candidate), maxK);
   for (let k = 1; k <= maxK; k++) {
-    passAtKRows.push({ k, baseline: average('baseline', k, passAtK), candidate: average('candidate', k, passAtK) });
-    passHatKRows.push({ k, baseline: average('baseline', k, passHatK), candidate: average('candidate', k, passHatK) });
+    passAtKRows.push({ k, baseline: baseline.passAtK[k - 1]!, candidate: candidate.passAtK[k - 1]! });
+    passHatKRows.push({ k, baseline: baseline.passHatK[k - 1]!, candidate: candidate.passHatK[k - 1]! });
   }
   return { passAtK: passAtKRows, passHatK: passHatKRows };
+}
+
+function scoredRepeats(side: CaseSide): number {
+  return side.scored ?? side.repeats;
+}
+
+/**
+ * The mean pass@k and pass^k over `sides` for k = 1 … maxK (index k − 1). Each mean adds its
+ * cases' values in case order; a case's values depend only on its passes and scored repeats, so
+ * they are computed once per such pair.
+ */
+export function sideCurves(sides: CaseSide[], maxK: number): { passAtK: number[]; passHatK: number[] } {
+  const atTotals = new Float64Array(maxK);
+  const hatTotals = new Float64Array(maxK);
+  const known = new Map<number, Map<number, { atK: number[]; hatK: number[] }>>();
+  for (const side of sides) {
+    const n = scoredRepeats(side);
+    let byPasses = known.get(n);
+    if (!byPasses) known.set(n, (byPasses = new Map()));
+    let values = byPasses.get(side.passes);
+    if (!values) {
+      values = { atK: [], hatK: [] };
+      for (let k = 1; k <= maxK; k++) {
+        values.atK.push(passAtK(side.passes, n, k));
+        values.hatK.push(passHatK(side.passes, n, k));
+      }
+      byPasses.set(side.passes, values);
+    }
+    for (let i = 0; i < maxK; i++) {
+      atTotals[i]! += values.atK[i]!;
+      hatTotals[i]! += values.hatK[i]!;
+    }
+  }
+  return { passAtK: Array.from(atTotals, (total) => total / sides.length), passHatK: Array.from(hatTotals, (total) => total / sides.length) };
 }
 
 /**
@@ -218,7 +264,7 @@ export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolve
   const current = n ? Math.max(1, Math.round(mean(paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats))))) : 0;
   const effect = policy.maxPassRateDrop;
   if (n < 2 || !(effect > 0) || current < 2) return { current }; // below 2 repeats there is no repeat-to-repeat variation to go by
-  const spread = planningSpread(unitTotals(paired.map((p) => p.candidate.passFraction - p.baseline.passFraction), clusterIds(paired)), policy.alpha);
+  const spread = planningSpread(unitTotals(caseValues(paired, passDifference), clusterIds(paired)), policy.alpha);
   const target = effect / (normalQuantile(1 - policy.alpha / 2) + normalQuantile(PLANNING_POWER));
   if (spread.floor > target) return { current, cannot: 'too_few_units' };
   const within = mean(paired.map((p) => withinVariance(p.baseline) + withinVariance(p.candidate)));
@@ -256,9 +302,10 @@ export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResol
   for (const p of paired) {
     const scoreDelta = p.candidate.meanScore - p.baseline.meanScore;
     const cluster = p.comparison.cluster;
-    for (const tag of new Set(p.comparison.tags)) push(`tag:${tag}`, scoreDelta, cluster);
-    for (const operator of new Set(p.comparison.chaos?.operators ?? [])) push(`operator:${operator}`, scoreDelta, cluster);
-    for (const [scorer, delta] of Object.entries(p.comparison.scorerDeltas)) push(`scorer:${scorer}`, delta, cluster);
+    for (const tag of distinct(p.comparison.tags)) push(`tag:${tag}`, scoreDelta, cluster);
+    if (p.comparison.chaos) for (const operator of distinct(p.comparison.chaos.operators)) push(`operator:${operator}`, scoreDelta, cluster);
+    const deltas = p.comparison.scorerDeltas;
+    for (const scorer in deltas) push(`scorer:${scorer}`, deltas[scorer]!, cluster);
   }
   const names = [...groups.keys()].sort(sliceOrder);
   const tests = names.map((slice) => {
@@ -283,6 +330,11 @@ export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResol
       significant: pAdjusted !== null && pAdjusted < policy.alpha,
     };
   });
+}
+
+/** The strings once each, in order of first appearance (as a Set lists them); most lists have one. */
+function distinct(strings: string[]): Iterable<string> {
+  return strings.length < 2 ? strings : new Set(strings);
 }
 
 const SLICE_KIND_ORDER = ['tag', 'scorer', 'operator'];
