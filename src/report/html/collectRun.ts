@@ -148,6 +148,8 @@ class Tallies {
   readonly cells = new Map<string, CellCases>();
   private last: CellCases | undefined;
   private readonly tagLists = new Map<string, string[]>();
+  /** The first `FIRST_TAG_LISTS` values of `tagLists`. */
+  private readonly firstTagLists: string[][] = [];
 
   add(sample: SampleRecord, context: CollectContext): void {
     const cell = this.cellOf(sample.version, sample.model);
@@ -171,7 +173,9 @@ class Tallies {
       if (sample.pass) tally.scoredPassed++;
     }
     const scorers = context.scorers;
-    for (const [at, score] of sample.scores.entries()) {
+    const scores = sample.scores;
+    for (let at = 0; at < scores.length; at++) {
+      const score = scores[at]!;
       // Samples list their scorers in the same order: the name is nearly always the one at its position.
       const scorer = scorers.values[at] === score.name ? at : scorers.index(score.name);
       if (!score.pass) addFailed(tally, scorer);
@@ -190,18 +194,33 @@ class Tallies {
   }
 
   private tagsOf(tags: string[]): string[] {
+    // Most runs have a few distinct tag lists: the first ones are compared before a key is made.
+    for (const shared of this.firstTagLists) if (sameStrings(shared, tags)) return shared;
     const key = JSON.stringify(tags);
     let shared = this.tagLists.get(key);
-    if (!shared) this.tagLists.set(key, (shared = tags));
+    if (!shared) {
+      this.tagLists.set(key, (shared = tags));
+      if (this.firstTagLists.length < FIRST_TAG_LISTS) this.firstTagLists.push(shared);
+    }
     return shared;
   }
 }
 
-function addFailed(tally: { failed?: number[] }, scorer: number): void {
+const FIRST_TAG_LISTS = 8;
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let at = 0; at < a.length; at++) if (a[at] !== b[at]) return false;
+  return true;
+}
+
+/** Adds a scorer to the case's failed ones, kept ascending and without repeats. */
+export function addFailed(tally: { failed?: number[] }, scorer: number): void {
   const failed = (tally.failed ??= []);
-  if (failed.includes(scorer)) return;
-  failed.push(scorer);
-  failed.sort((a, b) => a - b);
+  let at = failed.length;
+  while (at > 0 && failed[at - 1]! > scorer) at--;
+  if (at > 0 && failed[at - 1] === scorer) return;
+  failed.splice(at, 0, scorer);
 }
 
 /** The mean of a case's rounded scores taken in repeat order (as the case's side shows it). */

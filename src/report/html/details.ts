@@ -71,8 +71,9 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
       for (const hash of promptHashes(outlined, list, samples)) {
         if (texts.has(hash)) continue;
         const plan = outline.prompts.get(hash);
-        const cursor = plan && plan.run >= 0 ? prompts[plan.run]! : undefined;
-        const text = cursor && (cursor.find(hash, chunk) ?? (await cursor.take(hash, chunk)));
+        if (!plan || plan.run < 0) continue;
+        const cursor = prompts[plan.run]!;
+        const text = cursor.find(hash, chunk, plan) ?? (await cursor.take(hash, chunk, plan));
         if (text) texts.set(hash, text);
       }
       yield { chunk, outline: outlined, list, samples, context: context!, prompts: texts };

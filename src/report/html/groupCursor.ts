@@ -42,7 +42,8 @@ export class GroupCursor {
       // The record ended early (changed since the first pass): show what there is.
       if (next.done) return this.handOut(cases, caseId, samples ?? []);
       for (const { value } of next.value) {
-        for (const sample of samplesOfLine(value) ?? []) this.hold(sample);
+        if (value.type === 'sample') this.hold(value);
+        else for (const sample of samplesOfLine(value) ?? []) this.hold(sample);
       }
     }
   }

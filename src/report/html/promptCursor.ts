@@ -35,11 +35,11 @@ export class PromptCursor {
     private readonly limit: number,
   ) {}
 
-  /** The prompt with this hash (one this run's store provides), for chunk `chunk`. */
-  async take(hash: string, chunk: number): Promise<PromptText | undefined> {
+  /** The prompt with this hash (one this run's store provides, as `plan` says), for chunk `chunk`. */
+  async take(hash: string, chunk: number, plan: PromptPlan): Promise<PromptText | undefined> {
     this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
     for (;;) {
-      const found = this.find(hash, chunk);
+      const found = this.find(hash, chunk, plan);
       if (found) return found;
       const next = await this.batches.next();
       if (next.done) return undefined;
@@ -52,19 +52,20 @@ export class PromptCursor {
    * The prompt, when it is held or in the batch already read; undefined when more must be read
    * (`take`). Most prompts are found here, without the cost of an await.
    */
-  find(hash: string, chunk: number): PromptText | undefined {
+  find(hash: string, chunk: number, plan: PromptPlan): PromptText | undefined {
     for (;;) {
       const held = this.held.get(hash);
       if (held) return held;
       if (this.next === this.batch.length) return undefined;
       const line = this.batch[this.next++]!.value;
-      const plan = this.plans.get(line.hash);
-      if (!plan || plan.run !== this.run || plan.read || plan.lastChunk < chunk) continue;
-      plan.read = true;
+      // The line sought is nearly always the next one: its plan is known without a look-up.
+      const linePlan = line.hash === hash ? plan : this.plans.get(line.hash);
+      if (!linePlan || linePlan.run !== this.run || linePlan.read || linePlan.lastChunk < chunk) continue;
+      linePlan.read = true;
       this.held.set(line.hash, toPromptView(line, { limit: this.limit, truncated: { prompts: 0 } }));
-      const until = this.heldUntil.get(plan.lastChunk);
+      const until = this.heldUntil.get(linePlan.lastChunk);
       if (until) until.push(line.hash);
-      else this.heldUntil.set(plan.lastChunk, [line.hash]);
+      else this.heldUntil.set(linePlan.lastChunk, [line.hash]);
     }
   }
 

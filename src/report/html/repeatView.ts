@@ -39,7 +39,9 @@ export function toRepeatView(sample: SampleRecord, context: RepeatContext): Repe
 export function toDetailRepeat(sample: SampleRecord, context: Pick<RepeatContext, 'scorers' | 'outputChars' | 'truncated'>, reasonIndex: (reason: string) => number): DetailRepeat {
   const scores: ScoreTuple[] = [];
   const scorers = context.scorers;
-  for (const [at, score] of sample.scores.entries()) {
+  const recorded = sample.scores;
+  for (let at = 0; at < recorded.length; at++) {
+    const score = recorded[at]!;
     // Samples list their scorers in the same order: the name is nearly always the one at its position.
     const scorer = scorers.values[at] === score.name ? at : scorers.index(score.name);
     const tuple: [number, number, 0 | 1, number] = [scorer, round3(score.score), score.pass ? 1 : 0, reasonIndex(showText(score.reason, REASON_CHARS).text)];

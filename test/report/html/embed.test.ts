@@ -53,6 +53,17 @@ describe('text shown in the report', () => {
   it('makes bidi and zero-width controls visible', () => {
     expect(showInvisibleControls('a\u202Eb\u200Bc\u2066d\u2069\uFEFF')).toBe('a⟨U+202E⟩b⟨U+200B⟩c⟨U+2066⟩d⟨U+2069⟩⟨U+FEFF⟩');
     expect(showInvisibleControls('plain é 😀')).toBe('plain é 😀');
+    // Each control, at both ends of each range, alone and twice (the quick test before the replace must find every one).
+    for (const code of [0x061c, 0x200b, 0x200f, 0x202a, 0x202e, 0x2060, 0x2064, 0x2066, 0x2069, 0xfeff]) {
+      const marker = `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+      const char = String.fromCharCode(code);
+      expect(showInvisibleControls(char)).toBe(marker);
+      expect(showInvisibleControls(`x${char}y${char}`)).toBe(`x${marker}y${marker}`);
+    }
+    for (const code of [0x061b, 0x061d, 0x200a, 0x2010, 0x2029, 0x202f, 0x205f, 0x2065, 0x206a, 0xfefe, 0xff00]) {
+      const char = String.fromCharCode(code);
+      expect(showInvisibleControls(char)).toBe(char);
+    }
   });
 
   it('cuts long text, records the original length, and never splits a surrogate pair', () => {
