@@ -85,6 +85,17 @@ const bundled = await build({
   legalComments: 'none',
   plugins: [
     {
+      // handlebars require()s source-map (64 kB) only to write source maps of compiled templates,
+      // which it does when given a `srcName` option; promptgold never gives one. When the require
+      // yields no SourceNode, handlebars uses its own small string builder, which produces the
+      // same template code (issue 17: every run compiled source-map for nothing).
+      name: 'handlebars-without-source-map',
+      setup(pluginBuild) {
+        pluginBuild.onResolve({ filter: /^source-map$/ }, (args) => (/[\\/]handlebars[\\/]/.test(args.importer) ? { path: 'source-map', namespace: 'promptgold-no-source-map' } : undefined));
+        pluginBuild.onLoad({ filter: /.*/, namespace: 'promptgold-no-source-map' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+      },
+    },
+    {
       name: 'core-doors',
       setup(pluginBuild) {
         pluginBuild.onResolve({ filter: /^promptgold:core$/ }, () => ({ path: CORE, namespace: 'promptgold-core' }));
