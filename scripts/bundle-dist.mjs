@@ -91,8 +91,13 @@ const bundled = await build({
       // same template code (issue 17: every run compiled source-map for nothing).
       name: 'handlebars-without-source-map',
       setup(pluginBuild) {
-        pluginBuild.onResolve({ filter: /^source-map$/ }, (args) => (/[\\/]handlebars[\\/]/.test(args.importer) ? { path: 'source-map', namespace: 'promptgold-no-source-map' } : undefined));
-        pluginBuild.onLoad({ filter: /.*/, namespace: 'promptgold-no-source-map' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+        pluginBuild.onResolve({ filter: /^source-map$/ }, async (args) => {
+          if (args.pluginData === 'resolving' || !/[\\/]handlebars[\\/]/.test(args.importer)) return undefined;
+          // The real path, so that the source map names a file under node_modules.
+          const result = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+          return { path: result.path, pluginData: 'empty' };
+        });
+        pluginBuild.onLoad({ filter: /[\\/]source-map\.js$/ }, (args) => (args.pluginData === 'empty' ? { contents: 'module.exports = {};', loader: 'js' } : undefined));
       },
     },
     {
