@@ -23,10 +23,10 @@
 //
 // Left out of the bundle: esbuild (finds its native binary from its own folder), the Anthropic
 // SDK (loaded only for live runs), and the peer and test-only packages.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -74,8 +74,9 @@ const coreModule = [...doors]
   .map((path) => `export { ${exportsOf.get(path).map((name) => `${quoted(name)} as ${doorName(path, name)}`).join(', ')} } from './${path}';`)
   .join('\n');
 
-await build({
+const bundled = await build({
   ...options,
+  metafile: true,
   entryPoints: entryPoints.map((entry) => ({ in: entry, out: entry.replace(/^dist\//, '').replace(/\.js$/, '') })),
   allowOverwrite: true,
   // CommonJS dependencies call require(); in an ES module bundle it has to be made.
@@ -83,6 +84,22 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   plugins: [
+    {
+      // handlebars require()s source-map (64 kB) only to write source maps of compiled templates,
+      // which it does when given a `srcName` option; promptgold never gives one. When the require
+      // yields no SourceNode, handlebars uses its own small string builder, which produces the
+      // same template code (issue 17: every run compiled source-map for nothing).
+      name: 'handlebars-without-source-map',
+      setup(pluginBuild) {
+        pluginBuild.onResolve({ filter: /^source-map$/ }, async (args) => {
+          if (args.pluginData === 'resolving' || !/[\\/]handlebars[\\/]/.test(args.importer)) return undefined;
+          // The real path, so that the source map names a file under node_modules.
+          const result = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+          return { path: result.path, pluginData: 'empty' };
+        });
+        pluginBuild.onLoad({ filter: /[\\/]source-map\.js$/ }, (args) => (args.pluginData === 'empty' ? { contents: 'module.exports = {};', loader: 'js' } : undefined));
+      },
+    },
     {
       name: 'core-doors',
       setup(pluginBuild) {
@@ -105,7 +122,28 @@ await build({
     },
   ],
 });
+await escapeNonAscii(Object.keys(bundled.metafile.outputs).filter((path) => path.endsWith('.js')));
 console.log(`bundled ${entryPoints.join(', ')}; the core: ${[...core].filter((path) => path.startsWith('dist/')).length} of our modules, ${doors.size} with a door`);
+
+/**
+ * Leaves every bundled file ASCII. Node keeps a module's source in one byte per character only
+ * when every character fits in Latin-1; a single dash or ellipsis makes the whole file two bytes per
+ * character, slower to decode and to compile (the core by ~15% of its load, issue 17). esbuild
+ * escapes such characters in strings, names and templates but copies comments and regular
+ * expressions as written, so the ones in comments are escaped here. The code with comments dropped
+ * must come out the same, so nothing else is touched: a non-ASCII character in a regular expression
+ * stops the build (write it as a \u escape in the source).
+ */
+async function escapeNonAscii(paths) {
+  for (const path of paths.map((output) => `${root}${output}`)) {
+    const code = readFileSync(path, 'utf8');
+    if (!/[^\x00-\x7f]/.test(code)) continue;
+    const escaped = code.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const [before, after] = await Promise.all([code, escaped].map((text) => transform(text, { loader: 'js', minifyWhitespace: true, charset: 'utf8' })));
+    if (before.code !== after.code) throw new Error(`${path}: a non-ASCII character outside a comment; write it as a \\u escape in the source`);
+    writeFileSync(path, escaped);
+  }
+}
 
 /** The modules the given ones import statically, themselves included. */
 function staticClosure(seeds) {

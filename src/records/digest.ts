@@ -45,9 +45,11 @@ const SHAPE_CHARS = 160;
 const OTHER = '(other reasons)';
 
 export function reasonShape(text: string): string {
+  // \u201C \u201D are the curly quotes and \u2212 the minus sign, escaped so that the bundle stays
+  // ASCII (scripts/bundle-dist.mjs).
   const masked = text
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|“[^”]*”/g, '"…"')
-    .replace(/[-+−]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?%?/gi, '#')
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\u201C[^\u201D]*\u201D/g, '"…"')
+    .replace(/[-+\u2212]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?%?/gi, '#')
     .replace(/\s+/g, ' ')
     .trim();
   return masked.length > SHAPE_CHARS ? `${masked.slice(0, SHAPE_CHARS - 1)}…` : masked;

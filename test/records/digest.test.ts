@@ -13,6 +13,7 @@ describe('the failure digest', () => {
   it('masks numbers and quoted text so reasons of one kind group together', () => {
     expect(reasonShape('similarity 0.41 < 0.45 to expected.summary')).toBe('similarity # < # to expected.summary');
     expect(reasonShape('output "wrong" does not equal expected "word3"')).toBe('output "…" does not equal expected "…"');
+    expect(reasonShape("got “wrong” with delta −0.25 not \u201Cx\u201D")).toBe('got "…" with delta # not "…"');
   });
 
   it('groups failing reasons by scorer and shape, errors by kind, most common first, with a few case ids', () => {
