@@ -85,17 +85,22 @@ const bundled = await build({
   legalComments: 'none',
   plugins: [
     {
-      // handlebars require()s source-map (64 kB) only to write source maps of compiled templates,
-      // which it does when given a `srcName` option; promptgold never gives one. When the require
-      // yields no SourceNode, handlebars uses its own small string builder, which produces the
-      // same template code (issue 17: every run compiled source-map for nothing).
+      // handlebars require()s source-map (64 kB) for its SourceNode, which it needs only to write
+      // source maps of templates compiled with a `srcName`; promptgold never gives one. When the
+      // require yields no SourceNode, handlebars builds template code with its own small string
+      // builder, as it does in browsers: the code differs (no hoisted `aliasN` variables) but
+      // renders the same text and gives the same strict-mode errors (issue 17: every run compiled
+      // source-map for nothing). vitest runs src/ against the real module, so the test suite
+      // renders through both paths.
       name: 'handlebars-without-source-map',
       setup(pluginBuild) {
         pluginBuild.onResolve({ filter: /^source-map$/ }, async (args) => {
           if (args.pluginData === 'resolving' || !/[\\/]handlebars[\\/]/.test(args.importer)) return undefined;
           // The real path, so that the source map names a file under node_modules.
           const result = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
-          return { path: result.path, pluginData: 'empty' };
+          // The suffix gives the empty module an identity of its own: esbuild knows a module by path
+          // and suffix, so another package requiring source-map would still get the real one.
+          return { path: result.path, suffix: '?empty', pluginData: 'empty' };
         });
         pluginBuild.onLoad({ filter: /[\\/]source-map\.js$/ }, (args) => (args.pluginData === 'empty' ? { contents: 'module.exports = {};', loader: 'js' } : undefined));
       },

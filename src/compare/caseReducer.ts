@@ -96,8 +96,8 @@ export class CaseAccumulator {
   }
 
   /** One of the case's sums (cost, tokens, prompt caching, stops). */
-  sum(sum: CaseSum): number {
-    return this.table.caseSum(this.index, sum);
+  sum(column: CaseSum): number {
+    return this.table.caseSum(this.index, column);
   }
 
   get costUsd(): number {

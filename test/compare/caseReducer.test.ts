@@ -270,3 +270,20 @@ function accumulateByCase(samples: ComparableSample[]): Map<string, { accumulato
   }
   return byCase;
 }
+
+describe('CaseAccumulator.toCaseSide key order', () => {
+  // The compare JSON writes a case side's keys in this order; the two literals in toCaseSide must stay in step.
+  const lean = ['repeats', 'scored', 'passes', 'passFraction', 'meanScore', 'scorerMeans', 'errors', 'promptHash', 'costUsd', 'meanLatencyMs', 'tokens'];
+  const detailed = ['repeats', 'scored', 'passes', 'passFraction', 'meanScore', 'scorerMeans', 'errors', 'outputs', 'scores', 'promptHash', 'costUsd', 'meanLatencyMs', 'tokens', 'stopReasons'];
+  const ok = toSample({ repeat: 0, scores: [], score: 1, pass: true, error: undefined, output: 'text', stopReason: 'end_turn' });
+  const failed = toSample({ repeat: 1, scores: [], score: 0, pass: false, error: 'timeout', output: 'text', stopReason: null });
+
+  it.each([
+    ['without repeat details, no error', false, [ok], lean],
+    ['without repeat details, with an error', false, [ok, failed], [...lean, 'firstError']],
+    ['with repeat details, no error', true, [ok], detailed],
+    ['with repeat details, with an error', true, [ok, failed], [...detailed, 'firstError']],
+  ])('%s', (_name, keepRepeatDetails, samples, keys) => {
+    expect(Object.keys(accumulate(samples, keepRepeatDetails))).toEqual(keys);
+  });
+});

@@ -50,7 +50,8 @@ export class PromptCursor {
 
   /**
    * The prompt, when it is held or in the batch already read; undefined when more must be read
-   * (`take`). Most prompts are found here, without the cost of an await.
+   * (`take`). Most prompts are found here, without the cost of an await. `plan` must be the
+   * cursor's own plan of `hash` (`plans.get(hash)`): the caller has looked it up already.
    */
   find(hash: string, chunk: number, plan: PromptPlan): PromptText | undefined {
     for (;;) {
