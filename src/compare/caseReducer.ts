@@ -133,7 +133,8 @@ export class CaseAccumulator {
 
   /** Latencies of this case's uncached, successful samples, in reading order (for cell percentiles). */
   get latencies(): number[] {
-    return this.table.pushLatencies(this.firstRow, this.count, []);
+    const out = new Float64Array(this.count);
+    return Array.from(out.subarray(0, this.copyLatencies(out, 0)));
   }
 
   /** Writes `latencies` into `out` from `at` (room for `samples` of them); returns where the next case's go. */

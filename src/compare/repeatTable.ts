@@ -160,15 +160,6 @@ export class RepeatTable {
     this.latencyMs[row] = latencyMs;
   }
 
-  /** Appends the latencies recorded for a case's `count` rows from `first` to `out`, in reading order. */
-  pushLatencies(first: number, count: number, out: number[]): number[] {
-    for (let i = 0, row = first; i < count; i++, row = this.next[row]!) {
-      const latency = this.latencyMs[row]!;
-      if (!Number.isNaN(latency)) out.push(latency);
-    }
-    return out;
-  }
-
   /** Writes the latencies recorded for a case's `count` rows from `first` into `out` from `at`, in reading order; returns where the next goes. */
   copyLatencies(first: number, count: number, out: Float64Array, at: number): number {
     let next = at;

@@ -261,7 +261,7 @@ export interface RepeatsPlan {
 
 export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolved): RepeatsPlan {
   const n = paired.length;
-  const current = n ? Math.max(1, Math.round(mean(paired.map((p) => Math.min(p.baseline.scored ?? p.baseline.repeats, p.candidate.scored ?? p.candidate.repeats))))) : 0;
+  const current = n ? Math.max(1, Math.round(mean(paired.map((p) => Math.min(scoredRepeats(p.baseline), scoredRepeats(p.candidate)))))) : 0;
   const effect = policy.maxPassRateDrop;
   if (n < 2 || !(effect > 0) || current < 2) return { current }; // below 2 repeats there is no repeat-to-repeat variation to go by
   const spread = planningSpread(unitTotals(caseValues(paired, passDifference), clusterIds(paired)), policy.alpha);
@@ -277,7 +277,7 @@ export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolve
 }
 
 function withinVariance(side: CaseSide): number {
-  const r = side.scored ?? side.repeats;
+  const r = scoredRepeats(side);
   if (r < 2) return 0;
   const p = side.passFraction;
   return (p * (1 - p)) / (r - 1);

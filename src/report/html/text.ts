@@ -7,7 +7,7 @@
 /** Bidi embeddings/overrides/isolates, marks, and zero-width characters that hide text. */
 const INVISIBLE_CONTROLS = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
-/** The same characters, for a test: nearly no text has one, and a test costs less than a replace that finds none. */
+/** The same characters, to look for one first: nearly no text has one, and looking costs less than a replace that finds none. */
 const HAS_INVISIBLE_CONTROL = new RegExp(INVISIBLE_CONTROLS.source);
 
 export function showInvisibleControls(text: string): string {
