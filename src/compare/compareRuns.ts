@@ -9,7 +9,7 @@ import { cellLabel, cellMatches, filteredDimensions, filterToRecord, matchKey, t
 import { classifyCase, emptyCounts } from './classify.js';
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
-import { pairedCases, pairedStatistics, repeatsNeeded, sliceStatistics } from './statistics.js';
+import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, sliceStatistics } from './statistics.js';
 import type { CaseComparison, CaseSide, CellComparison, ComparisonResult, ComparisonWarning, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
 import { decideVerdict, overallVerdict } from './verdict.js';
 import { DEFAULT_POLICY } from './policy.js';
@@ -225,7 +225,8 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     }
   }
   const paired = pairedCases(cases);
-  const stats = pairedStatistics(paired, { policy, seed: options.seed, ...(options.resamples ? { resamples: options.resamples } : {}) });
+  const passUnits = passDifferenceUnits(paired);
+  const stats = pairedStatistics(paired, { policy, seed: options.seed, ...(options.resamples ? { resamples: options.resamples } : {}) }, passUnits);
   const operational = operationalDeltas(sideOperations(pairedAccumulators.baseline), sideOperations(pairedAccumulators.candidate));
   const notes = [...options.notes];
   if (counts.new) notes.push({ rule: 'one_sided_cases', values: { side: 'candidate', count: counts.new } });
@@ -235,7 +236,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     operational,
     policy,
     newErrors: newErrorKinds(cases),
-    repeats: repeatsNeeded(paired, policy),
+    repeats: repeatsNeeded(paired, policy, passUnits),
     notes,
   });
   return {

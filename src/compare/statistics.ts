@@ -64,13 +64,13 @@ export function clusterIds(paired: PairedCase[]): string[] | undefined {
   return paired.some((p) => p.comparison.cluster !== p.comparison.caseId) ? paired.map((p) => p.comparison.cluster) : undefined;
 }
 
-export function pairedStatistics(paired: PairedCase[], options: StatisticsOptions): PairedStatistics {
+/** `passUnits`: `passDifferenceUnits(paired)`, when the caller has them already (`repeatsNeeded` reads them too). */
+export function pairedStatistics(paired: PairedCase[], options: StatisticsOptions, passUnits = passDifferenceUnits(paired)): PairedStatistics {
   const { policy, seed } = options;
   const resamples = options.resamples ?? RANDOMIZATION_RESAMPLES;
   const n = paired.length;
   const clusters = clusterIds(paired);
   const units = (read: (p: PairedCase) => number) => unitTotals(caseValues(paired, read), clusters);
-  const passUnits = units(passDifference);
   const scoreUnits = units((p) => p.candidate.meanScore - p.baseline.meanScore);
 
   let regressed = 0;
@@ -107,6 +107,11 @@ function caseValues(paired: PairedCase[], read: (p: PairedCase) => number): Floa
 
 function passDifference(p: PairedCase): number {
   return p.candidate.passFraction - p.baseline.passFraction;
+}
+
+/** The units' totals of the per-case pass-rate differences (cluster-aware). */
+export function passDifferenceUnits(paired: PairedCase[]): UnitTotals {
+  return unitTotals(caseValues(paired, passDifference), clusterIds(paired));
 }
 
 function decisionInterval(units: UnitTotals, options: { alpha: number; resamples: number; seed: number; clustered: boolean; scoreTest?: boolean }): DecisionInterval {
@@ -259,12 +264,13 @@ export interface RepeatsPlan {
   cannot?: 'cases_differ' | 'too_few_units';
 }
 
-export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolved): RepeatsPlan {
+/** `passUnits`: `passDifferenceUnits(paired)`, when the caller has them already. */
+export function repeatsNeeded(paired: PairedCase[], policy: VerdictPolicyResolved, passUnits?: UnitTotals): RepeatsPlan {
   const n = paired.length;
   const current = n ? Math.max(1, Math.round(mean(paired.map((p) => Math.min(scoredRepeats(p.baseline), scoredRepeats(p.candidate)))))) : 0;
   const effect = policy.maxPassRateDrop;
   if (n < 2 || !(effect > 0) || current < 2) return { current }; // below 2 repeats there is no repeat-to-repeat variation to go by
-  const spread = planningSpread(unitTotals(caseValues(paired, passDifference), clusterIds(paired)), policy.alpha);
+  const spread = planningSpread(passUnits ?? passDifferenceUnits(paired), policy.alpha);
   const target = effect / (normalQuantile(1 - policy.alpha / 2) + normalQuantile(PLANNING_POWER));
   if (spread.floor > target) return { current, cannot: 'too_few_units' };
   const within = mean(paired.map((p) => withinVariance(p.baseline) + withinVariance(p.candidate)));
@@ -291,26 +297,30 @@ function withinVariance(side: CaseSide): number {
  * result: Tarone 1990, Biometrics 46:515–522).
  */
 export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResolved, options: { seed: number; resamples?: number }): SliceStatistics[] {
-  const groups = new Map<string, { values: number[]; clusters: string[] }>();
-  const push = (slice: string, value: number, cluster: string) => {
-    const group = groups.get(slice);
-    if (group) {
-      group.values.push(value);
-      group.clusters.push(cluster);
-    } else groups.set(slice, { values: [value], clusters: [cluster] });
+  // Clusters are passed on only when some case is in another's cluster: one cluster per case is one
+  // unit per case, and `unitTotals` then needs no lookup by cluster id. (The clustered path would
+  // turn a −0 into 0; the sign-flip sums start from 0, so that never shows in a result.)
+  const clustered = clusterIds(paired) !== undefined;
+  const kinds: Record<SliceKind, Map<string, SliceValues>> = { tag: new Map(), scorer: new Map(), operator: new Map() };
+  const push = (slices: Map<string, SliceValues>, name: string, value: number, cluster: string) => {
+    const slice = slices.get(name);
+    if (slice) {
+      slice.values.push(value);
+      slice.clusters.push(cluster);
+    } else slices.set(name, { values: [value], clusters: [cluster] });
   };
   for (const p of paired) {
     const scoreDelta = p.candidate.meanScore - p.baseline.meanScore;
     const cluster = p.comparison.cluster;
-    for (const tag of distinct(p.comparison.tags)) push(`tag:${tag}`, scoreDelta, cluster);
-    if (p.comparison.chaos) for (const operator of distinct(p.comparison.chaos.operators)) push(`operator:${operator}`, scoreDelta, cluster);
+    for (const tag of distinct(p.comparison.tags)) push(kinds.tag, tag, scoreDelta, cluster);
+    if (p.comparison.chaos) for (const operator of distinct(p.comparison.chaos.operators)) push(kinds.operator, operator, scoreDelta, cluster);
     const deltas = p.comparison.scorerDeltas;
-    for (const scorer in deltas) push(`scorer:${scorer}`, deltas[scorer]!, cluster);
+    for (const scorer in deltas) push(kinds.scorer, scorer, deltas[scorer]!, cluster);
   }
-  const names = [...groups.keys()].sort(sliceOrder);
-  const tests = names.map((slice) => {
-    const { values, clusters } = groups.get(slice)!;
-    const units = unitTotals(values, clusters);
+  // By kind (tags, scorers, operators), then by name in code unit order.
+  const slices = SLICE_KINDS.flatMap((kind) => [...kinds[kind].keys()].sort(codeUnitOrder).map((name) => ({ slice: `${kind}:${name}`, ...kinds[kind].get(name)! })));
+  const tests = slices.map(({ slice, values, clusters }) => {
+    const units = unitTotals(values, clustered ? clusters : undefined);
     const count = units.sums.length;
     const tooSmall = smallestAttainablePValue(count) > policy.alpha;
     const interval = pairedInterval(units, { alpha: policy.alpha, resamples: options.resamples ?? RANDOMIZATION_RESAMPLES, seed: options.seed, scoreTest: false });
@@ -337,9 +347,16 @@ function distinct(strings: string[]): Iterable<string> {
   return strings.length < 2 ? strings : new Set(strings);
 }
 
-const SLICE_KIND_ORDER = ['tag', 'scorer', 'operator'];
+/** The values of one slice, with the cluster of each. */
+interface SliceValues {
+  values: number[];
+  clusters: string[];
+}
 
-function sliceOrder(a: string, b: string): number {
-  const kind = (s: string) => SLICE_KIND_ORDER.indexOf(s.slice(0, s.indexOf(':')));
-  return kind(a) - kind(b) || (a < b ? -1 : a > b ? 1 : 0);
+type SliceKind = 'tag' | 'scorer' | 'operator';
+/** The order in which the kinds of slices are listed. */
+const SLICE_KINDS: SliceKind[] = ['tag', 'scorer', 'operator'];
+
+function codeUnitOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -38,12 +38,12 @@ export interface BoundedScoreResult {
 
 const BISECTION_STEPS = 60;
 
-export function boundedScoreInterval(units: UnitTotals, options: BoundedScoreOptions): BoundedScoreResult {
+/** `groups`: `groupUnits(units)` when the caller has it already (it sorts every unit). */
+export function boundedScoreInterval(units: UnitTotals, options: BoundedScoreOptions, groups: UnitGroup[] = groupUnits(units)): BoundedScoreResult {
   requireProbability(options.alpha, 'alpha');
   const [lo, hi] = options.range ?? [-1, 1];
   const nullValue = options.nullValue ?? 0;
   const estimate = unitMean(units);
-  const groups = groupUnits(units);
   if (groups.length === 0) return { estimate: NaN, low: NaN, high: NaN, pValue: NaN };
   const z = normalQuantile(1 - options.alpha / 2);
   const statistic = (delta: number) => scoreStatistic(groups, delta, lo, hi);

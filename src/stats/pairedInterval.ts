@@ -1,7 +1,7 @@
 import { boundedScoreInterval, type BoundedScoreResult } from './boundedScore.js';
 import { signFlipInterval, type SignFlipResult } from './randomization.js';
 import type { Seed } from './random.js';
-import { unitCount, type UnitTotals } from './units.js';
+import { groupUnits, unitCount, type UnitTotals } from './units.js';
 
 /**
  * The one interval a comparison decides on: for the mean over cases of a bounded paired difference,
@@ -50,12 +50,13 @@ export interface PairedInterval {
 
 export function pairedInterval(units: UnitTotals, options: PairedIntervalOptions): PairedInterval {
   const range = options.range ?? [-1, 1];
-  const flip = signFlipInterval(units, { alpha: options.alpha, resamples: options.resamples, seed: options.seed, range, ...(options.exactLimit ? { exactLimit: options.exactLimit } : {}) });
+  const groups = groupUnits(units); // both tests read the same groups
+  const flip = signFlipInterval(units, { alpha: options.alpha, resamples: options.resamples, seed: options.seed, range, ...(options.exactLimit ? { exactLimit: options.exactLimit } : {}) }, groups);
   const randomization = { low: flip.low, high: flip.high, pValue: flip.pValue, method: flip.method, resamples: flip.resamples };
   if (options.scoreTest === false) {
     return { estimate: flip.estimate, low: flip.low, high: flip.high, pValue: flip.pValue, units: unitCount(units), randomization, score: null };
   }
-  const score = boundedScoreInterval(units, { alpha: options.alpha, range, nullValue: 0 });
+  const score = boundedScoreInterval(units, { alpha: options.alpha, range, nullValue: 0 }, groups);
   return {
     estimate: flip.estimate,
     low: Math.min(flip.low, score.low),

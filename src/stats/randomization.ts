@@ -54,12 +54,12 @@ export const DEFAULT_EXACT_LIMIT = 4096;
 /** Subset means closer than this are ties: sums of thirds that should cancel leave 1e-16 behind. */
 const TIE = 1e-12;
 
-export function signFlipInterval(units: UnitTotals, options: SignFlipOptions): SignFlipResult {
+/** `groups`: `groupUnits(units)` when the caller has it already (it sorts every unit). */
+export function signFlipInterval(units: UnitTotals, options: SignFlipOptions, groups: UnitGroup[] = groupUnits(units)): SignFlipResult {
   requireProbability(options.alpha, 'alpha');
   requirePositiveInteger(options.resamples, 'resamples');
   const [lo, hi] = options.range ?? [-1, 1];
   const estimate = unitMean(units);
-  const groups = groupUnits(units);
   if (groups.length === 0) return { estimate: NaN, low: NaN, high: NaN, pValue: NaN, method: 'exact', resamples: null };
   const distribution = subsetMeans(groups, options);
   const half = options.alpha / 2;

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { CaseAccumulator } from '../../src/compare/caseReducer.js';
 import { sideOperations } from '../../src/compare/operational.js';
 import { RepeatTable } from '../../src/compare/repeatTable.js';
-import { sideCurves } from '../../src/compare/statistics.js';
-import type { CaseSide } from '../../src/compare/types.js';
-import { passAtK, passHatK } from '../../src/stats/index.js';
+import { DEFAULT_POLICY } from '../../src/compare/policy.js';
+import { passDifferenceUnits, repeatsNeeded, RANDOMIZATION_RESAMPLES, sideCurves, sliceStatistics, type PairedCase } from '../../src/compare/statistics.js';
+import type { CaseSide, SliceStatistics, VerdictPolicyResolved } from '../../src/compare/types.js';
+import { boundedScoreInterval, groupUnits, holm, pairedInterval, passAtK, passHatK, signFlipInterval, smallestAttainablePValue, unitTotals } from '../../src/stats/index.js';
 
 /** A small deterministic generator, so the cases vary but every run sees the same ones. */
 function generator(seed: number): () => number {
@@ -104,5 +105,93 @@ describe('sideOperations', () => {
     });
     expect(totals.stops.maxTokens).toBeGreaterThan(0);
     expect(Array.from(totals.latencies)).toStrictEqual(cases.flatMap((c) => c.latencies));
+  });
+});
+
+/** Paired cases with tags, scorer deltas (one of them −0) and, when `chaos`, variants clustered with their golden case. */
+function pairedSample(seed: number, chaos: boolean): PairedCase[] {
+  const random = generator(seed);
+  const paired: PairedCase[] = [];
+  for (let i = 0; i < 400; i++) {
+    const side = (meanScore: number): CaseSide => ({ ...caseSide(Math.floor(random() * 4), 3), meanScore });
+    const baseline = side(random());
+    const candidate = side(random() < 0.2 ? baseline.meanScore : random());
+    const golden = chaos && i % 3 !== 0 ? `c${i - (i % 3)}` : `c${i}`;
+    const tags = [['b:x'], ['a'], ['a', 'b:x', 'a'], []][i % 4]!;
+    paired.push({
+      comparison: {
+        caseId: `c${i}`,
+        tags,
+        cluster: golden,
+        ...(golden === `c${i}` ? {} : { chaos: { operators: [['typos'], ['homoglyphs', 'typos']][i % 2]!, sourceCaseId: golden } }),
+        status: 'unchanged',
+        scoreDelta: candidate.meanScore - baseline.meanScore,
+        passDelta: candidate.passFraction - baseline.passFraction,
+        scorerDeltas: { exact: i % 5 === 0 ? -0 : random() - 0.5, 'z:last': 0.25 - random() },
+      },
+      baseline,
+      candidate,
+    });
+  }
+  return paired;
+}
+
+/** sliceStatistics as it was first written: a slice key per value, and the clusters always looked up. */
+function referenceSlices(paired: PairedCase[], policy: VerdictPolicyResolved, seed: number): SliceStatistics[] {
+  const groups = new Map<string, { values: number[]; clusters: string[] }>();
+  const push = (slice: string, value: number, cluster: string) => {
+    const group = groups.get(slice) ?? { values: [], clusters: [] };
+    groups.set(slice, group);
+    group.values.push(value);
+    group.clusters.push(cluster);
+  };
+  for (const p of paired) {
+    const delta = p.candidate.meanScore - p.baseline.meanScore;
+    for (const tag of new Set(p.comparison.tags)) push(`tag:${tag}`, delta, p.comparison.cluster);
+    if (p.comparison.chaos) for (const operator of new Set(p.comparison.chaos.operators)) push(`operator:${operator}`, delta, p.comparison.cluster);
+    for (const [scorer, value] of Object.entries(p.comparison.scorerDeltas)) push(`scorer:${scorer}`, value, p.comparison.cluster);
+  }
+  const kind = (s: string) => ['tag', 'scorer', 'operator'].indexOf(s.slice(0, s.indexOf(':')));
+  const names = [...groups.keys()].sort((a, b) => kind(a) - kind(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const tests = names.map((slice) => {
+    const { values, clusters } = groups.get(slice)!;
+    const units = unitTotals(values, clusters);
+    const tooSmall = smallestAttainablePValue(units.sums.length) > policy.alpha;
+    const interval = pairedInterval(units, { alpha: policy.alpha, resamples: RANDOMIZATION_RESAMPLES, seed, scoreTest: false });
+    return { slice, n: values.length, units: units.sums.length, scoreDiff: { estimate: interval.estimate, low: interval.low, high: interval.high }, tooSmall, p: interval.pValue };
+  });
+  const adjusted = holm(tests.map((t) => (t.tooSmall ? NaN : t.p)));
+  return tests.map((t, i) => {
+    const pAdjusted = t.tooSmall ? null : (adjusted[i] ?? null);
+    return { slice: t.slice, n: t.n, units: t.units, scoreDiff: t.scoreDiff, tooSmall: t.tooSmall, pValue: t.tooSmall ? null : t.p, pAdjusted, significant: pAdjusted !== null && pAdjusted < policy.alpha };
+  });
+}
+
+describe('sliceStatistics', () => {
+  for (const chaos of [false, true]) {
+    it(`gives the slices, in their order, to the last bit as the reference does (${chaos ? 'clustered' : 'one unit per case'})`, () => {
+      const paired = pairedSample(chaos ? 5 : 3, chaos);
+      const slices = sliceStatistics(paired, DEFAULT_POLICY, { seed: 9 });
+      expect(slices).toEqual(referenceSlices(paired, DEFAULT_POLICY, 9));
+      expect(slices.map((s) => s.slice)).toEqual(['tag:a', 'tag:b:x', 'scorer:exact', 'scorer:z:last', ...(chaos ? ['operator:homoglyphs', 'operator:typos'] : [])]);
+    });
+  }
+});
+
+describe('shared intermediate results', () => {
+  it('the interval tests give the same results with their unit groups handed to them', () => {
+    const random = generator(13);
+    const units = unitTotals(Array.from({ length: 300 }, () => Math.round(random() * 10) / 10 - 0.5));
+    const options = { alpha: 0.05, resamples: 499, seed: 4 };
+    expect(signFlipInterval(units, options, groupUnits(units))).toEqual(signFlipInterval(units, options));
+    expect(boundedScoreInterval(units, options, groupUnits(units))).toEqual(boundedScoreInterval(units, options));
+  });
+
+  it('repeatsNeeded gives the same plan with the pass-difference units handed to it', () => {
+    for (const chaos of [false, true]) {
+      const paired = pairedSample(17, chaos);
+      const policy = { ...DEFAULT_POLICY, maxPassRateDrop: 0.3 };
+      expect(repeatsNeeded(paired, policy, passDifferenceUnits(paired))).toEqual(repeatsNeeded(paired, policy));
+    }
   });
 });
