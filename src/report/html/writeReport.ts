@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { redactKnownSecrets } from '../../secrets.js';
-import { detailRows, type DetailRow } from './details.js';
+import { detailChunks, type DetailRow } from './details.js';
 import { scriptSafeBytes } from './embed.js';
 import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
@@ -36,16 +36,12 @@ export async function writeHtmlReport(input: ReportInput, file: string): Promise
 async function* pageParts(outline: ReportOutline): AsyncGenerator<Buffer> {
   yield bytes(pageHead({ ...outline.overview, caseCount: outline.rows.length, detailChunk: DETAIL_CHUNK }));
   for (const part of caseListParts(outline.rows, (row) => row.list)) yield bytes(part);
-  let chunk: ChunkCases | undefined;
-  for await (const detail of detailRows(outline, () => new Interner())) {
-    if (chunk?.index !== detail.chunk) {
-      if (chunk) yield* chunk.parts();
-      const prompts = detail.prompts;
-      chunk = new ChunkCases(detail.chunk, new DetailChunkBuilder(detail.context.strings.values, (hash) => prompts.get(hash)));
-    }
-    chunk.add(detail);
+  for await (const rows of detailChunks(outline, () => new Interner())) {
+    const first = rows[0]!;
+    const chunk = new ChunkCases(first.chunk, new DetailChunkBuilder(first.context.strings.values, (hash) => first.prompts.get(hash)));
+    for (const detail of rows) chunk.add(detail);
+    yield* chunk.parts();
   }
-  if (chunk) yield* chunk.parts();
   yield bytes(PAGE_END);
 }
 
