@@ -1,7 +1,7 @@
 /**
- * The report's second pass: each row's samples, row by row, read again from the records and
- * prompt stores the first pass planned (outline.ts). A row's samples are dropped once it is handed
- * on; its chunk of `DETAIL_CHUNK` rows shares one table of reasons and prompts (plus what the
+ * The report's second pass: each row's samples, chunk by chunk, read again from the records and
+ * prompt stores the first pass planned (outline.ts). A row's samples are dropped once its chunk is
+ * handed on; a chunk of `DETAIL_CHUNK` rows shares one table of reasons and prompts (plus what the
  * records' order makes a reader hold ahead: see GroupCursor and PromptCursor). The in-memory
  * report makes full rows of them (`caseRowOfDetail`); the streamed one serialises each row's
  * details straight from its samples (`DetailChunkBuilder.addDetail`).
@@ -42,20 +42,26 @@ export interface DetailRow {
 }
 
 /**
- * The rows in order, each as soon as its samples and prompts are read. `strings` gives each chunk
- * its reason table: a new one per chunk keeps memory flat; one shared table serves a report built
- * in memory.
+ * The rows in order, a detail chunk at a time, as soon as the chunk's samples and prompts are read
+ * (one await per chunk rather than per row: on a large report the per-row turns of an async
+ * generator added up). `strings` gives each chunk its reason table: a new one per chunk keeps
+ * memory flat; one shared table serves a report built in memory.
  */
-export async function* detailRows(outline: ReportOutline, strings: () => Interner): AsyncGenerator<DetailRow> {
+export async function* detailChunks(outline: ReportOutline, strings: () => Interner): AsyncGenerator<DetailRow[]> {
   const groups = outline.cursors.map((plan) => new GroupCursor(outline.runs[plan.run]!.recordFile, plan.only));
   const prompts = outline.runs.map((run, index) => new PromptCursor(run.promptsFile, index, outline.prompts, outline.promptChars));
   try {
     let context: RepeatContext | undefined;
     let texts = new Map<string, PromptText>();
+    let rows: DetailRow[] = [];
     for (const [index, outlined] of outline.rows.entries()) {
       const chunk = Math.floor(index / DETAIL_CHUNK);
       if (index % DETAIL_CHUNK === 0) {
-        if (chunk > 0) for (const cursor of prompts) cursor.release(chunk - 1);
+        if (chunk > 0) {
+          yield rows;
+          rows = [];
+          for (const cursor of prompts) cursor.release(chunk - 1);
+        }
         context = { scorers: outline.scorers, strings: strings(), outputChars: outline.outputChars, truncated: { outputs: 0 } };
         texts = new Map();
       }
@@ -76,8 +82,9 @@ export async function* detailRows(outline: ReportOutline, strings: () => Interne
         const text = cursor.find(hash, chunk, plan) ?? (await cursor.take(hash, chunk, plan));
         if (text) texts.set(hash, text);
       }
-      yield { chunk, outline: outlined, list, samples, context: context!, prompts: texts };
+      rows.push({ chunk, outline: outlined, list, samples, context: context!, prompts: texts });
     }
+    if (rows.length > 0) yield rows;
   } finally {
     for (const cursor of [...groups, ...prompts]) await cursor.close();
   }

@@ -10,8 +10,13 @@ import { Interner } from './interner.js';
 import { toDetailRepeat, type RepeatContext } from './repeatView.js';
 import { scoreTuples, type CaseDetail, type CaseListRow, type CaseRow, type DetailChunk, type PageData, type PromptText, type PromptView, type ReportData, type SideDetail, type SideSummary, type SideView } from './types.js';
 
-/** Cases per detail chunk: small enough to read in a few milliseconds, few enough chunks to stay cheap. */
-export const DETAIL_CHUNK = 1000;
+/**
+ * Cases per detail chunk: small enough to read in a few milliseconds, few enough chunks to stay cheap.
+ * A chunk's tables (its reasons and prompts) live until its last case is written, so the fewer its
+ * cases the less the garbage collector copies: 1,000 → 100 cut the 200,000-sample report's young-generation
+ * collections from ~1.2 to ~0.8 s, for 0.5% more bytes (each chunk repeats the strings it shares).
+ */
+export const DETAIL_CHUNK = 100;
 
 export function pageDataOf(data: ReportData): PageData {
   const { cases, prompts: _prompts, strings: _strings, ...overview } = data;

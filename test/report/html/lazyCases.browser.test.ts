@@ -15,9 +15,9 @@ import { DETAIL_CHUNK } from '../../../src/report/html/pageData.js';
 import type { PromptStoreLine } from '../../../src/records/types.js';
 import { tempProject, type TempProject } from '../../helpers/tempProject.js';
 
-const CASES = DETAIL_CHUNK + 200;
+const CASES = DETAIL_CHUNK + DETAIL_CHUNK / 2;
 /** A case in the second chunk of details. */
-const OPENED = DETAIL_CHUNK + 57;
+const OPENED = DETAIL_CHUNK + 37;
 const caseId = (i: number): string => `case-${String(i).padStart(5, '0')}`;
 const outputOf = (i: number): string => `answer number ${i} for the lazy report`;
 

@@ -126,7 +126,8 @@ describe('the streamed report', () => {
     const page = embeddedReport(streamed);
     expect(page.cases).toHaveLength(CASE_COUNT);
     const last = page.detail(CASE_COUNT - 1).detail;
-    expect(last.baseline!.repeats.map((repeat) => repeat.o)).toEqual(['v1 answer 0 to case-01299', 'v1 answer 1 to case-01299']);
-    expect(last.candidate!.repeats.map((repeat) => repeat.o)).toEqual(['v2 answer 0 to case-01299', 'v2 answer 1 to case-01299']);
+    const lastId = `case-${String(CASE_COUNT - 1).padStart(5, '0')}`;
+    expect(last.baseline!.repeats.map((repeat) => repeat.o)).toEqual([`v1 answer 0 to ${lastId}`, `v1 answer 1 to ${lastId}`]);
+    expect(last.candidate!.repeats.map((repeat) => repeat.o)).toEqual([`v2 answer 0 to ${lastId}`, `v2 answer 1 to ${lastId}`]);
   });
 });
