@@ -124,7 +124,7 @@ function pairedSample(seed: number, chaos: boolean): PairedCase[] {
         tags,
         cluster: golden,
         ...(golden === `c${i}` ? {} : { chaos: { operators: [['typos'], ['homoglyphs', 'typos']][i % 2]!, sourceCaseId: golden } }),
-        status: 'unchanged',
+        status: 'unchanged-pass',
         scoreDelta: candidate.meanScore - baseline.meanScore,
         passDelta: candidate.passFraction - baseline.passFraction,
         scorerDeltas: { exact: i % 5 === 0 ? -0 : random() - 0.5, 'z:last': 0.25 - random() },
