@@ -187,6 +187,23 @@ describe('shared intermediate results', () => {
     expect(boundedScoreInterval(units, options, groupUnits(units))).toEqual(boundedScoreInterval(units, options));
   });
 
+  it('one set of unit groups serves both tests of pairedInterval unchanged', () => {
+    const random = generator(21);
+    const units = unitTotals(Array.from({ length: 300 }, () => Math.round(random() * 10) / 10 - 0.5));
+    const options = { alpha: 0.05, resamples: 499, seed: 4 };
+    const groups = groupUnits(units);
+    const flip = signFlipInterval(units, options, groups);
+    const score = boundedScoreInterval(units, options, groups);
+    // Neither test may change the groups the other reads: each gives what it gives on groups of its own.
+    expect(groups).toEqual(groupUnits(units));
+    expect(flip).toEqual(signFlipInterval(units, options));
+    expect(score).toEqual(boundedScoreInterval(units, options));
+    const interval = pairedInterval(units, { ...options, range: [-1, 1] });
+    expect([interval.randomization.low, interval.randomization.high, interval.randomization.pValue]).toEqual([flip.low, flip.high, flip.pValue]);
+    expect(interval.low).toBe(Math.min(flip.low, score.low));
+    expect(interval.high).toBe(Math.max(flip.high, score.high));
+  });
+
   it('repeatsNeeded gives the same plan with the pass-difference units handed to it', () => {
     for (const chaos of [false, true]) {
       const paired = pairedSample(17, chaos);
