@@ -61,7 +61,12 @@ export interface StatisticsOptions {
 
 /** Cluster ids when any case belongs to another case's cluster (chaos variants); undefined otherwise. */
 export function clusterIds(paired: PairedCase[]): string[] | undefined {
-  return paired.some((p) => p.comparison.cluster !== p.comparison.caseId) ? paired.map((p) => p.comparison.cluster) : undefined;
+  return isClustered(paired) ? paired.map((p) => p.comparison.cluster) : undefined;
+}
+
+/** Whether any case belongs to another case's cluster. */
+function isClustered(paired: PairedCase[]): boolean {
+  return paired.some((p) => p.comparison.cluster !== p.comparison.caseId);
 }
 
 /** `passUnits`: `passDifferenceUnits(paired)`, when the caller has them already (`repeatsNeeded` reads them too). */
@@ -300,7 +305,7 @@ export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResol
   // Clusters are passed on only when some case is in another's cluster: one cluster per case is one
   // unit per case, and `unitTotals` then needs no lookup by cluster id. (The clustered path would
   // turn a −0 into 0; the sign-flip sums start from 0, so that never shows in a result.)
-  const clustered = clusterIds(paired) !== undefined;
+  const clustered = isClustered(paired);
   const kinds: Record<SliceKind, Map<string, SliceValues>> = { tag: new Map(), scorer: new Map(), operator: new Map() };
   const push = (slices: Map<string, SliceValues>, name: string, value: number, cluster: string) => {
     const slice = slices.get(name);

@@ -101,12 +101,12 @@ export function detailPart(details: DetailChunk, index: number): string {
 
 /**
  * The text around the parts of chunk `index` when they are serialised apart: before its strings'
- * JSON, between them and its prompts', between those and its cases (each `jsonForScriptTag` of its
- * `CaseDetail`, comma-separated), and after them. `JSON.stringify` of a chunk is its tables' and
- * its cases' JSON joined in the chunk's key order, so the bytes are `detailPart`'s.
+ * JSON, between them and its prompts', between those and its cases' array, and after it.
+ * `JSON.stringify` of a chunk is its tables' and its cases' JSON joined in the chunk's key order,
+ * so the bytes are `detailPart`'s.
  */
 export function detailPartFrame(index: number): [open: string, beforePrompts: string, beforeCases: string, close: string] {
-  return [`<script type="application/json" id="report-details-${index}">{"strings":`, ',"prompts":', ',"cases":[', ']}</script>\n'];
+  return [`<script type="application/json" id="report-details-${index}">{"strings":`, ',"prompts":', ',"cases":', '}</script>\n'];
 }
 
 export const PAGE_END = '</body>\n</html>\n';

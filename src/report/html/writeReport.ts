@@ -1,7 +1,6 @@
 /**
  * Builds the report from records and writes it as one file, piece by piece: the overview and the
- * case list from the first pass, then each case's details as the second pass reads it. A case is
- * serialised as soon as it is read, so only its text, not its objects, waits for the chunk's end.
+ * case list from the first pass, then each chunk of case details as the second pass reads it.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -14,7 +13,6 @@ import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
 import { DETAIL_CHUNK, DetailChunkBuilder } from './pageData.js';
 import { caseListParts, detailPartFrame, PAGE_END, pageHead } from './renderHtml.js';
-import type { CaseDetail } from './types.js';
 
 /**
  * Bytes the page may have queued for writing before making more waits. With the stream's 16 KB
@@ -36,12 +34,7 @@ export async function writeHtmlReport(input: ReportInput, file: string): Promise
 async function* pageParts(outline: ReportOutline): AsyncGenerator<Buffer> {
   yield bytes(pageHead({ ...outline.overview, caseCount: outline.rows.length, detailChunk: DETAIL_CHUNK }));
   for (const part of caseListParts(outline.rows, (row) => row.list)) yield bytes(part);
-  for await (const rows of detailChunks(outline, () => new Interner())) {
-    const first = rows[0]!;
-    const chunk = new ChunkCases(first.chunk, new DetailChunkBuilder(first.context.strings.values, (hash) => first.prompts.get(hash)));
-    for (const detail of rows) chunk.add(detail);
-    yield* chunk.parts();
-  }
+  for await (const rows of detailChunks(outline, () => new Interner())) yield* chunkParts(rows);
   yield bytes(PAGE_END);
 }
 
@@ -57,49 +50,21 @@ function jsonBytes(value: unknown): Buffer {
   return scriptSafeBytes(redactKnownSecrets(JSON.stringify(value)));
 }
 
-/** Cases serialised together, as one buffer outside the JavaScript heap. */
-const CASES_PER_BUFFER = 100;
-
 /**
- * A detail chunk's cases, serialised a hundred at a time. Its tables are complete only after its
- * last case, and the page has them first, so the cases wait — as bytes outside the JavaScript
- * heap, where they do not make the garbage collector let the heap grow.
+ * A detail chunk's part of the page. The chunk's tables are complete only once its last case is
+ * made, and the page has them first, so the cases are made first and written after the tables.
  */
-class ChunkCases {
-  private readonly buffers: Buffer[] = [];
-  private waiting: CaseDetail[] = [];
-
-  constructor(
-    readonly index: number,
-    private readonly builder: DetailChunkBuilder,
-  ) {}
-
-  add(detail: DetailRow): void {
-    this.waiting.push(this.builder.addDetail(detail));
-    if (this.waiting.length === CASES_PER_BUFFER) this.flush();
-  }
-
-  *parts(): Generator<Buffer> {
-    this.flush();
-    const [open, beforePrompts, beforeCases, close] = detailPartFrame(this.index);
-    const tables = this.builder.tables();
-    yield bytes(open);
-    yield jsonBytes(tables.strings);
-    yield bytes(beforePrompts);
-    yield jsonBytes(tables.prompts);
-    yield bytes(beforeCases);
-    for (const [index, buffer] of this.buffers.entries()) {
-      if (index) yield COMMA;
-      yield buffer;
-    }
-    yield bytes(close);
-  }
-
-  private flush(): void {
-    // The cases' JSON without the brackets of their array: comma-separated, as the chunk's array holds them.
-    if (this.waiting.length) this.buffers.push(jsonBytes(this.waiting).subarray(1, -1));
-    this.waiting = [];
-  }
+function* chunkParts(rows: DetailRow[]): Generator<Buffer> {
+  const first = rows[0]!;
+  const builder = new DetailChunkBuilder(first.context.strings.values, (hash) => first.prompts.get(hash));
+  const cases = rows.map((detail) => builder.addDetail(detail));
+  const tables = builder.tables();
+  const [open, beforePrompts, beforeCases, close] = detailPartFrame(first.chunk);
+  yield bytes(open);
+  yield jsonBytes(tables.strings);
+  yield bytes(beforePrompts);
+  yield jsonBytes(tables.prompts);
+  yield bytes(beforeCases);
+  yield jsonBytes(cases);
+  yield bytes(close);
 }
-
-const COMMA = Buffer.from(',');
