@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cspHash, escapeHtml, jsonForScriptTag, scriptSafeBytes } from '../../../src/report/html/embed.js';
 import { showInvisibleControls, showText } from '../../../src/report/html/text.js';
+import { caseListParts } from '../../../src/report/html/renderHtml.js';
+import type { CaseListRow } from '../../../src/report/html/types.js';
 
 describe('jsonForScriptTag', () => {
   it('round-trips any text and never contains <, >, & or line separators', () => {
@@ -71,5 +73,23 @@ describe('text shown in the report', () => {
     expect(showText('abcdef', 3)).toEqual({ text: 'abc', cut: 6 });
     const cut = showText('ab😀cd', 3);
     expect(cut).toEqual({ text: 'ab', cut: 6 });
+  });
+});
+
+describe('caseListParts', () => {
+  const row = (n: number): CaseListRow => ({ id: `case-${n}`, pair: 0, tags: [`t${n % 3}`, '<b>'], status: n % 2 ? 'pass' : 'fail', flags: 0, delta: n / 7, candidate: { cell: 0, score: 0.5, passes: 1, n: 1 } });
+
+  it('joins into one array of every row, escaped for the script tag, however many pieces it takes', () => {
+    for (const count of [0, 1, 249, 250, 251, 1001]) {
+      const rows = Array.from({ length: count }, (_, n) => row(n));
+      const page = [...caseListParts(rows, (listed) => listed)].join('');
+      expect(page).toBe(`<script type="application/json" id="report-cases">${jsonForScriptTag(rows)}</script>\n`);
+    }
+  });
+
+  it('cuts a large list into pieces far below the 128 KB where V8 maps a string on its own', () => {
+    const pieces = [...caseListParts(Array.from({ length: 5000 }, (_, n) => row(n)), (listed) => listed)];
+    expect(pieces.length).toBeGreaterThan(20);
+    expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(64 * 1024);
   });
 });
