@@ -23,6 +23,7 @@ import {
   unitTotals,
   type UnitTotals,
 } from '../stats/index.js';
+import { byCodeUnits } from '../text.js';
 import { caseOutcome } from './classify.js';
 import type { CaseComparison, CaseSide, DecisionInterval, Interval, PairedStatistics, RulePower, SliceStatistics, VerdictPolicyResolved } from './types.js';
 
@@ -69,8 +70,8 @@ function isClustered(paired: PairedCase[]): boolean {
   return paired.some((p) => p.comparison.cluster !== p.comparison.caseId);
 }
 
-/** `passUnits`: `passDifferenceUnits(paired)`, when the caller has them already (`repeatsNeeded` reads them too). */
-export function pairedStatistics(paired: PairedCase[], options: StatisticsOptions, passUnits = passDifferenceUnits(paired)): PairedStatistics {
+/** `passUnits`: `passDifferenceUnits(paired)`, made once by the caller (`repeatsNeeded` reads them too). */
+export function pairedStatistics(paired: PairedCase[], options: StatisticsOptions, passUnits: UnitTotals): PairedStatistics {
   const { policy, seed } = options;
   const resamples = options.resamples ?? RANDOMIZATION_RESAMPLES;
   const n = paired.length;
@@ -323,7 +324,7 @@ export function sliceStatistics(paired: PairedCase[], policy: VerdictPolicyResol
     for (const scorer in deltas) push(kinds.scorer, scorer, deltas[scorer]!, cluster);
   }
   // By kind (tags, scorers, operators), then by name in code unit order.
-  const slices = SLICE_KINDS.flatMap((kind) => [...kinds[kind].keys()].sort(codeUnitOrder).map((name) => ({ slice: `${kind}:${name}`, ...kinds[kind].get(name)! })));
+  const slices = SLICE_KINDS.flatMap((kind) => [...kinds[kind].keys()].sort(byCodeUnits).map((name) => ({ slice: `${kind}:${name}`, ...kinds[kind].get(name)! })));
   const tests = slices.map(({ slice, values, clusters }) => {
     const units = unitTotals(values, clustered ? clusters : undefined);
     const count = units.sums.length;
@@ -361,7 +362,3 @@ interface SliceValues {
 type SliceKind = 'tag' | 'scorer' | 'operator';
 /** The order in which the kinds of slices are listed. */
 const SLICE_KINDS: SliceKind[] = ['tag', 'scorer', 'operator'];
-
-function codeUnitOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
