@@ -53,7 +53,7 @@ export interface GroupView {
 export class RunRow implements RowOutline {
   constructor(
     readonly tally: CaseTally,
-    private readonly cell: number,
+    readonly cell: number,
     private readonly cursor: number,
   ) {}
 

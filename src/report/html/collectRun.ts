@@ -69,6 +69,15 @@ export interface CollectContext {
   truncated: { outputs: number };
 }
 
+/** Told each sample as the first pass reads it, with its case's tally (see firstPassDetails.ts). */
+export interface SampleFollower {
+  /** Before the record is read: the run's prompt store. */
+  begin(promptsFile: string): void;
+  sample(sample: SampleRecord, tally: CaseTally): void;
+  /** After each batch of lines; the next batch is read once this settles. */
+  batchRead(): Promise<void>;
+}
+
 export function cellKey(version: string, model: string): string {
   return `${version}\u0000${model}`;
 }
@@ -80,8 +89,9 @@ export function samplesOfLine(value: { type: string }): SampleRecord[] | undefin
   return undefined;
 }
 
-export async function collectRun(dir: string, label: string, context: CollectContext): Promise<CollectedRun> {
+export async function collectRun(dir: string, label: string, context: CollectContext, follower?: SampleFollower): Promise<CollectedRun> {
   const files = await runFilesOf(dir);
+  follower?.begin(files.prompts);
   let header: RecordHeader | undefined;
   let summaryThreshold: number | null | undefined;
   let builder: SummaryBuilder | undefined;
@@ -104,11 +114,13 @@ export async function collectRun(dir: string, label: string, context: CollectCon
         for (const sample of lineSamples) {
           builder.add(sample);
           digest.add(sample);
-          tallies.add(sample, context);
+          const tally = tallies.add(sample, context);
+          follower?.sample(sample, tally);
           samples++;
         }
       }
     }
+    await follower?.batchRead();
   }
   if (!header || !builder) throw new InputError('the record has no header line', { file: files.record, line: 1 }, 'is this a promptgold run.jsonl?');
   const threshold = summaryThreshold !== undefined ? summaryThreshold : thresholdOf(header);
@@ -151,7 +163,7 @@ class Tallies {
   /** The first `FIRST_TAG_LISTS` values of `tagLists`. */
   private readonly firstTagLists: string[][] = [];
 
-  add(sample: SampleRecord, context: CollectContext): void {
+  add(sample: SampleRecord, context: CollectContext): CaseTally {
     const cell = this.cellOf(sample.version, sample.model);
     let tally = cell.cases.get(sample.caseId);
     if (!tally) {
@@ -181,6 +193,7 @@ class Tallies {
       if (!score.pass) addFailed(tally, scorer);
     }
     if (sample.output !== null && sample.output.length > context.outputChars) context.truncated.outputs++;
+    return tally;
   }
 
   private cellOf(version: string, model: string): CellCases {

@@ -120,7 +120,7 @@ function samplesOf(outline: ReportOutline, cursors: GroupCursor[], group: GroupR
   return cursor.ready(cell.version, cell.model, list.id, group.samples) ?? cursor.take(cell.version, cell.model, list.id, group.samples);
 }
 
-function sideSamplesOf(samples: SampleRecord[]): SideSamples | undefined {
+export function sideSamplesOf(samples: SampleRecord[]): SideSamples | undefined {
   const first = samples[0];
   if (!first) return undefined;
   // A stable sort: repeats with the same number keep their record order.

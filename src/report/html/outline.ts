@@ -16,6 +16,7 @@ import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './c
 import { comparisonRow, groupCell, RunRow, type PairSources, type RowOutline } from './caseRows.js';
 import { collectRun, tallyOf, type CaseTally, type CollectContext, type CollectedRun } from './collectRun.js';
 import { Interner } from './interner.js';
+import { FirstPassDetails } from './firstPassDetails.js';
 import { digestView, operatorViews } from './overviewData.js';
 import { DETAIL_CHUNK } from './pageData.js';
 import type { PromptPlan } from './promptCursor.js';
@@ -62,16 +63,25 @@ export interface ReportOutline {
   scorers: Interner;
   outputChars: number;
   promptChars: number;
+  /** The file holding the page's detail chunks when the first pass made them (see firstPassDetails.ts); else the second pass makes them. */
+  spooledDetails?: string;
 }
 
-export async function reportOutline(input: ReportInput): Promise<ReportOutline> {
+/** `spoolFile`: where the first pass may write the details (one run, no comparison); the caller removes it. */
+export async function reportOutline(input: ReportInput, options: { spoolFile?: string } = {}): Promise<ReportOutline> {
   if (input.runs.length === 0) throw new InputError('the report needs at least one run', {}, 'pass a run folder');
   const outputChars = input.outputChars ?? DEFAULT_OUTPUT_CHARS;
   const promptChars = input.promptChars ?? DEFAULT_PROMPT_CHARS;
   const context: CollectContext = { scorers: new Interner(), outputChars, truncated: { outputs: 0 } };
   const labels = runLabels(input);
+  const details = options.spoolFile !== undefined && input.runs.length === 1 && !input.comparison ? new FirstPassDetails(options.spoolFile, context, promptChars) : undefined;
   const runs: CollectedRun[] = [];
-  for (const [index, run] of input.runs.entries()) runs.push(await collectRun(run.dir, labels[index]!, context));
+  try {
+    for (const [index, run] of input.runs.entries()) runs.push(await collectRun(run.dir, labels[index]!, context, details));
+  } catch (error) {
+    await details?.close();
+    throw error;
+  }
 
   const cells: CellView[] = [];
   const cellIndex = new Map<string, number>();
@@ -136,7 +146,8 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
     comparison && index !== robustnessRun ? [] : robustnessRows(casesOf(run), (tally: CaseTally) => cellOf(index, tally.cell.version, tally.cell.model)),
   );
 
-  const prompts = promptPlans(rows, (row, side) => {
+  const spooled = await details?.end(rows);
+  const prompts = spooled ? new Map<string, PromptPlan>() : promptPlans(rows, (row, side) => {
     if (row instanceof RunRow) return row.tally;
     const group = side === 'baseline' ? row.baselineGroup : row.candidateGroup;
     if (!group) return undefined;
@@ -145,7 +156,7 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
   });
   // The rows hold what the second pass needs: the tallies by case id are no longer needed.
   for (const run of runs) for (const cell of run.cases.values()) cell.cases.clear();
-  const truncatedPrompts = await resolvePrompts(prompts, runs, promptChars);
+  const truncatedPrompts = spooled ? spooled.truncatedPrompts : await resolvePrompts(prompts, runs, promptChars);
 
   const mainRun = comparison ? runs[runs.length - 1]! : runs[0]!;
   const operators = operatorViews(mainRun.summary.robustness);
@@ -182,6 +193,7 @@ export async function reportOutline(input: ReportInput): Promise<ReportOutline> 
     scorers: context.scorers,
     outputChars,
     promptChars,
+    ...(spooled ? { spooledDetails: spooled.file } : {}),
   };
 }
 

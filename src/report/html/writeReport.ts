@@ -1,70 +1,56 @@
 /**
  * Builds the report from records and writes it as one file, piece by piece: the overview and the
- * case list from the first pass, then each chunk of case details as the second pass reads it.
+ * case list from the first pass, then the case details: copied from the spool the first pass
+ * wrote them to when the record was in the page's order (firstPassDetails.ts), else each chunk as
+ * the second pass reads it.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { redactKnownSecrets } from '../../secrets.js';
-import { detailChunks, type DetailRow } from './details.js';
-import { scriptSafeBytes } from './embed.js';
+import { detailChunks } from './details.js';
 import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
-import { DETAIL_CHUNK, DetailChunkBuilder } from './pageData.js';
-import { caseListParts, detailPartFrame, PAGE_END, pageHead } from './renderHtml.js';
-
-/**
- * Bytes the page may have queued for writing before making more waits. With the stream's 16 KB
- * default nearly every part waited for its write to finish on libuv's thread pool (~0.3 s idle on
- * a 200,000-sample report); a megabyte lets the next parts be made while the last ones are written.
- */
-const WRITE_AHEAD_BYTES = 1024 * 1024;
+import { chunkParts, pageBytes, WRITE_AHEAD_BYTES } from './pageBytes.js';
+import { DETAIL_CHUNK } from './pageData.js';
+import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
 
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
-  const outline = await reportOutline(input);
   const path = resolve(file);
   await mkdir(dirname(path), { recursive: true });
-  await pipeline(pageParts(outline), createWriteStream(path, { highWaterMark: WRITE_AHEAD_BYTES }));
+  const spoolFile = `${path}.details.tmp`;
+  try {
+    const outline = await reportOutline(input, { spoolFile });
+    await pipeline(pageParts(outline), createWriteStream(path, { highWaterMark: WRITE_AHEAD_BYTES }));
+    if (outline.spooledDetails) await appendToPage(path, outline.spooledDetails);
+  } finally {
+    await rm(spoolFile, { force: true });
+  }
   return path;
 }
 
-/** The page's bytes; a secret can only sit inside one JSON value, and every piece holds whole values. */
+/** The page up to its details, and the details and the page's end when the second pass makes them. */
 async function* pageParts(outline: ReportOutline): AsyncGenerator<Buffer> {
-  yield bytes(pageHead({ ...outline.overview, caseCount: outline.rows.length, detailChunk: DETAIL_CHUNK }));
-  for (const part of caseListParts(outline.rows, (row) => row.list)) yield bytes(part);
+  yield pageBytes(pageHead({ ...outline.overview, caseCount: outline.rows.length, detailChunk: DETAIL_CHUNK }));
+  for (const part of caseListParts(outline.rows, (row) => row.list)) yield pageBytes(part);
+  if (outline.spooledDetails) return;
   for await (const rows of detailChunks(outline, () => new Interner())) yield* chunkParts(rows);
-  yield bytes(PAGE_END);
+  yield pageBytes(PAGE_END);
 }
 
-function bytes(part: string): Buffer {
-  return Buffer.from(redactKnownSecrets(part));
-}
-
-/**
- * `bytes(jsonForScriptTag(value))` for a detail chunk's large values, made faster by escaping after
- * redacting: the same bytes for every secret without `<`, `>`, `&`, U+2028 or U+2029 (an API key has none).
- */
-function jsonBytes(value: unknown): Buffer {
-  return scriptSafeBytes(redactKnownSecrets(JSON.stringify(value)));
-}
-
-/**
- * A detail chunk's part of the page. The chunk's tables are complete only once its last case is
- * made, and the page has them first, so the cases are made first and written after the tables.
- */
-function* chunkParts(rows: DetailRow[]): Generator<Buffer> {
-  const first = rows[0]!;
-  const builder = new DetailChunkBuilder(first.context.strings.values, (hash) => first.prompts.get(hash));
-  const cases = rows.map((detail) => builder.addDetail(detail));
-  const tables = builder.tables();
-  const [open, beforePrompts, beforeCases, close] = detailPartFrame(first.chunk);
-  yield bytes(open);
-  yield jsonBytes(tables.strings);
-  yield bytes(beforePrompts);
-  yield jsonBytes(tables.prompts);
-  yield bytes(beforeCases);
-  yield jsonBytes(cases);
-  yield bytes(close);
+/** Appends the spooled details and the page's end, through one reused buffer (a fresh buffer per read faults in fresh pages). */
+async function appendToPage(path: string, spool: string): Promise<void> {
+  const [page, source] = [await open(path, 'a'), await open(spool, 'r')];
+  try {
+    const buffer = Buffer.allocUnsafe(WRITE_AHEAD_BYTES);
+    for (;;) {
+      const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      await page.write(buffer, 0, bytesRead);
+    }
+    await page.write(pageBytes(PAGE_END));
+  } finally {
+    await Promise.all([page.close(), source.close()]);
+  }
 }

@@ -1,0 +1,243 @@
+/**
+ * The case details made during the report's first pass, when one run's record is in the page's
+ * order: its cells one after another, each case's samples together, and its prompt store in step
+ * with them (the order `promptgold run` writes). Each chunk of details is written to a spool file
+ * as soon as its cases are read, and the page copies the spool in after the case list, so the
+ * record and the prompt store are read once instead of twice. Whether the order held is known
+ * only when the first pass ends (`end`, given the page's rows); when it did not, the spool is
+ * dropped and the second pass (details.ts) reads the details again. Both give the same bytes.
+ */
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { readPromptStoreBatches } from '../../records/promptStore.js';
+import type { PromptStoreLine, SampleRecord } from '../../records/types.js';
+import type { ReadLine } from '../../records/reader.js';
+import { RunRow, type RowOutline } from './caseRows.js';
+import type { CaseTally, CellCases, CollectContext, SampleFollower } from './collectRun.js';
+import { sideSamplesOf, type DetailRow } from './details.js';
+import { Interner } from './interner.js';
+import { chunkParts, WRITE_AHEAD_BYTES } from './pageBytes.js';
+import { DETAIL_CHUNK } from './pageData.js';
+import { toPromptView } from './prompts.js';
+import type { PromptText } from './types.js';
+
+/** Prompts read from the store ahead of the chunk that shows them, at most: more, and the store is not in step. */
+export const PROMPTS_READ_AHEAD = 4 * DETAIL_CHUNK;
+
+/** A case whose samples are being read, or read and waiting for the rest of its chunk. */
+interface OpenRow {
+  tally: CaseTally;
+  cell: number;
+  samples: SampleRecord[];
+}
+
+export class FirstPassDetails implements SampleFollower {
+  /** Why the details are left to the second pass; undefined while the order holds. */
+  notInOrder: string | undefined;
+  private prompts: StepPrompts | undefined;
+  private open: OpenRow | undefined;
+  /** Cases read whole, not yet in a chunk. */
+  private waiting: OpenRow[] = [];
+  /** The case and cell of each row made, in order: checked against the page's rows at the end. */
+  private readonly madeTallies: CaseTally[] = [];
+  private readonly madeCells: number[] = [];
+  /** Cells by order of first sample (the page's order of cells, if the record is in it). */
+  private readonly cells = new Map<CellCases, number>();
+  private spool: WriteStream | undefined;
+  private spoolError: Error | undefined;
+
+  constructor(
+    /** The file the chunks are spooled to (the caller removes it). */
+    readonly spoolFile: string,
+    private readonly context: CollectContext,
+    private readonly promptChars: number,
+  ) {}
+
+  begin(promptsFile: string): void {
+    this.prompts = new StepPrompts(promptsFile, this.promptChars);
+    this.spool = createWriteStream(this.spoolFile, { highWaterMark: WRITE_AHEAD_BYTES });
+    this.spool.on('error', (error) => (this.spoolError ??= error));
+  }
+
+  sample(sample: SampleRecord, tally: CaseTally): void {
+    if (this.notInOrder !== undefined) return;
+    const open = this.open;
+    if (open?.tally === tally) {
+      open.samples.push(sample);
+      return;
+    }
+    // The tally counts this sample already: a case seen before has its samples apart.
+    if (tally.samples !== 1) return this.stop(`case ${tally.caseId} has samples apart`);
+    let cell = this.cells.get(tally.cell);
+    if (cell === undefined) this.cells.set(tally.cell, (cell = this.cells.size));
+    else if (cell !== open?.cell) return this.stop(`the samples of cell ${tally.cell.version} × ${tally.cell.model} are apart`);
+    if (open) this.waiting.push(open);
+    this.open = { tally, cell, samples: [sample] };
+  }
+
+  async batchRead(): Promise<void> {
+    while (this.notInOrder === undefined && this.waiting.length >= DETAIL_CHUNK) await this.writeChunk(this.waiting.splice(0, DETAIL_CHUNK));
+  }
+
+  /**
+   * Once the first pass has read the whole record: the file holding every detail chunk, and how
+   * many of the prompts shown are cut, when the details `rows` show were made in their order;
+   * undefined when the second pass must make them.
+   */
+  async end(rows: readonly RowOutline[]): Promise<{ file: string; truncatedPrompts: number } | undefined> {
+    if (this.open) this.waiting.push(this.open);
+    this.open = undefined;
+    while (this.notInOrder === undefined && this.waiting.length > 0) await this.writeChunk(this.waiting.splice(0, DETAIL_CHUNK));
+    await this.close();
+    if (this.notInOrder === undefined && this.spoolError) this.stop(`the spool could not be written (${this.spoolError.message})`);
+    if (this.notInOrder === undefined && !this.madeInOrderOf(rows)) this.stop('the rows are in another order than the record');
+    if (this.notInOrder !== undefined || !this.prompts) return undefined;
+    return { file: this.spoolFile, truncatedPrompts: this.prompts.cut };
+  }
+
+  /** Closes the spool and the prompt store (`end` does; a first pass that fails must too). */
+  async close(): Promise<void> {
+    if (this.spool && !this.spool.closed) {
+      this.spool.end();
+      await finished(this.spool).catch((error: Error) => (this.spoolError ??= error));
+    }
+    await this.prompts?.close();
+  }
+
+  private madeInOrderOf(rows: readonly RowOutline[]): boolean {
+    if (rows.length !== this.madeTallies.length) return false;
+    return rows.every((row, index) => row instanceof RunRow && row.tally === this.madeTallies[index] && row.cell === this.madeCells[index]);
+  }
+
+  private async writeChunk(rows: OpenRow[]): Promise<void> {
+    const spool = this.spool!;
+    if (this.spoolError) return this.stop(`the spool could not be written (${this.spoolError.message})`);
+    const chunk = this.madeTallies.length / DETAIL_CHUNK;
+    const texts = await this.prompts!.forChunk(promptHashesOf(rows), chunk);
+    if (!texts) return this.stop('the prompt store is not in step with the record');
+    const context = { scorers: this.context.scorers, strings: new Interner(), outputChars: this.context.outputChars, truncated: { outputs: 0 } };
+    const details: DetailRow[] = rows.map(({ tally, cell, samples }) => {
+      const outline = new RunRow(tally, cell, 0);
+      return { chunk, outline, list: outline.list, samples: { candidate: sideSamplesOf(samples)! }, context, prompts: texts };
+    });
+    for (const { tally, cell } of rows) {
+      this.madeTallies.push(tally);
+      this.madeCells.push(cell);
+    }
+    let full = false;
+    for (const part of chunkParts(details)) if (!spool.write(part)) full = true;
+    // A spool that fails emits no 'drain': `once` rejects on its error, which `end` reports.
+    if (full) await once(spool, 'drain').catch(() => undefined);
+  }
+
+  private stop(why: string): void {
+    this.notInOrder = why;
+    this.open = undefined;
+    this.waiting = [];
+    this.prompts?.drop();
+  }
+}
+
+/** The prompt hashes of a chunk's rows, as the details first show them: each case's, then its repeats' own. */
+function* promptHashesOf(rows: readonly OpenRow[]): Generator<string> {
+  for (const { samples } of rows) {
+    yield samples[0]!.promptHash;
+    for (const sample of samples) yield sample.promptHash;
+  }
+}
+
+interface HeldPrompt {
+  text: PromptText;
+  /** Whether the report cuts it (`toPromptView` cut some part). */
+  cut: boolean;
+  /** The last chunk that showed it; undefined while it is read ahead of its first. */
+  shownIn?: number;
+}
+
+/**
+ * The prompt store read front to back in step with the chunks. A prompt is kept while each chunk
+ * shows it (a prompt all cases share is read once), and dropped after a chunk that does not.
+ */
+class StepPrompts {
+  private batches: AsyncIterator<Array<ReadLine<PromptStoreLine>>> | undefined;
+  private batch: Array<ReadLine<PromptStoreLine>> = [];
+  private next = 0;
+  private held = new Map<string, HeldPrompt>();
+  /** Held prompts no chunk has shown yet. */
+  private ahead = 0;
+  /**
+   * The prompts shown that the report cuts (few: a part must be longer than the limit). A hash is
+   * its prompt's content, so a store line repeating one holds the same prompt: a set counts it once.
+   */
+  private readonly cutShown = new Set<string>();
+
+  constructor(
+    private readonly file: string,
+    private readonly limit: number,
+  ) {}
+
+  /**
+   * The prompts of chunk `chunk` by hash, or undefined when the store is not in step: a prompt is
+   * neither held nor within `PROMPTS_READ_AHEAD` lines of the store read on (the store lacks it, or
+   * it was dropped after an earlier chunk).
+   */
+  async forChunk(hashes: Iterable<string>, chunk: number): Promise<Map<string, PromptText> | undefined> {
+    const texts = new Map<string, PromptText>();
+    for (const hash of hashes) {
+      if (texts.has(hash)) continue;
+      // Nearly every prompt is in the batch read already: found without the cost of an await.
+      const held = this.held.get(hash) ?? this.scanTo(hash) ?? (await this.readTo(hash));
+      if (!held) return undefined;
+      if (held.shownIn === undefined) {
+        this.ahead--;
+        if (held.cut) this.cutShown.add(hash);
+      }
+      held.shownIn = chunk;
+      texts.set(hash, held.text);
+    }
+    for (const [hash, held] of this.held) if (held.shownIn !== undefined && held.shownIn < chunk) this.held.delete(hash);
+    return texts;
+  }
+
+  get cut(): number {
+    return this.cutShown.size;
+  }
+
+  /** Frees what is held: the store is not read on. */
+  drop(): void {
+    this.held = new Map();
+    this.batch = [];
+  }
+
+  async close(): Promise<void> {
+    await this.batches?.return?.(undefined);
+  }
+
+  /** Holds the lines of the batch read already up to `hash`'s; undefined when it is not there or too many are read ahead. */
+  private scanTo(hash: string): HeldPrompt | undefined {
+    while (this.next < this.batch.length && this.ahead <= PROMPTS_READ_AHEAD) {
+      const line = this.batch[this.next++]!.value;
+      if (this.held.has(line.hash)) continue;
+      const truncated = { prompts: 0 };
+      const held: HeldPrompt = { text: toPromptView(line, { limit: this.limit, truncated }), cut: truncated.prompts > 0 };
+      this.held.set(line.hash, held);
+      this.ahead++;
+      if (line.hash === hash) return held;
+    }
+    return undefined;
+  }
+
+  /** Reads on to `hash`'s line, holding the lines before it; undefined when the store ends first or too many are read ahead. */
+  private async readTo(hash: string): Promise<HeldPrompt | undefined> {
+    this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
+    for (;;) {
+      const held = this.scanTo(hash);
+      if (held || this.ahead > PROMPTS_READ_AHEAD) return held;
+      const next = await this.batches.next();
+      if (next.done) return undefined;
+      this.batch = next.value;
+      this.next = 0;
+    }
+  }
+}

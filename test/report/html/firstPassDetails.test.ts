@@ -1,0 +1,139 @@
+/**
+ * A record in the page's order (as `promptgold run` writes it) has its case details made in the
+ * first pass and spooled; any other order leaves them to the second pass. Either way the page is
+ * byte for byte the in-memory report's, and no spool file is left behind.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import type { PromptStoreLine, SampleRecord } from '../../../src/records/types.js';
+import { buildReportData, renderHtmlReport, writeHtmlReport, type ReportInput } from '../../../src/report/html/index.js';
+import { reportOutline } from '../../../src/report/html/outline.js';
+import { DETAIL_CHUNK } from '../../../src/report/html/pageData.js';
+import { PROMPTS_READ_AHEAD } from '../../../src/report/html/firstPassDetails.js';
+import { tempProject, type TempProject } from '../../helpers/tempProject.js';
+import { embeddedReport } from './embedded.js';
+import { header, sample, writeRun } from './fixtures.js';
+
+let project: TempProject | undefined;
+afterEach(async () => {
+  await project?.cleanup();
+  project = undefined;
+});
+
+const CASE_COUNT = Math.ceil(DETAIL_CHUNK * 2.5);
+const PROMPT_LIMIT = 40;
+
+interface Run {
+  versions: string[];
+  samples: SampleRecord[];
+  prompts: PromptStoreLine[];
+}
+
+/**
+ * Each version's cases in order, each case's two repeats together, the prompts stored in the
+ * order first used. Repeat 0 has the case's own prompt (every 9th too long for the limit);
+ * every 7th case's repeat 1 has the version's common prompt, so every chunk shows it.
+ */
+function inPageOrder(versions = ['v1', 'v2']): Run {
+  const samples: SampleRecord[] = [];
+  const prompts = new Map<string, PromptStoreLine>();
+  for (const version of versions) {
+    for (let n = 0; n < CASE_COUNT; n++) {
+      const caseId = `case-${String(n).padStart(4, '0')}`;
+      for (const repeat of [0, 1]) {
+        const common = repeat === 1 && n % 7 === 0;
+        const promptHash = common ? `common-${version}` : `own-${version}-${caseId}`;
+        const record = sample({ caseId, version, repeat, output: `${version} answer ${repeat} to ${caseId}`, pass: (n + repeat) % 3 !== 0, score: (n % 10) / 10, promptHash, tags: [`t${n % 3}`] }, 0);
+        record.expected = { answer: caseId };
+        samples.push(record);
+        const user = common ? `Common to ${version}` : `Question ${caseId}${n % 9 === 0 ? ' with a tail past the limit of the prompt' : ''}`;
+        if (!prompts.has(promptHash)) prompts.set(promptHash, { hash: promptHash, system: 'Answer briefly.', user });
+      }
+    }
+  }
+  samples.forEach((record, index) => (record.index = index));
+  return { versions, samples, prompts: [...prompts.values()] };
+}
+
+/** Writes the run, and gives whether its details were spooled in the first pass and the page (checked against the in-memory one). */
+async function report(run: Run, declared = run.versions): Promise<{ spooled: boolean; page: string }> {
+  project ??= await tempProject({});
+  const dir = await writeRun(project.path(`run-${Math.random().toString(36).slice(2)}`), header('order', declared, ['model-a'], run.samples.length), run.samples, run.prompts);
+  const input: ReportInput = { runs: [{ dir }], promptChars: PROMPT_LIMIT };
+  const outline = await reportOutline(input, { spoolFile: join(dir, 'outline.details.tmp') });
+  const file = join(dir, 'report.html');
+  await writeHtmlReport(input, file);
+  const page = await readFile(file, 'utf8');
+  expect(page).toBe(renderHtmlReport(await buildReportData(input)));
+  expect((await readdir(dir)).filter((name) => name.endsWith('.details.tmp') && name !== 'outline.details.tmp')).toEqual([]);
+  return { spooled: outline.spooledDetails !== undefined, page };
+}
+
+function moved<T>(items: T[], from: number, to: number): T[] {
+  const copy = [...items];
+  copy.splice(to, 0, ...copy.splice(from, 1));
+  return copy;
+}
+
+describe('case details made in the first pass', () => {
+  it('are spooled for a record in the page order and give the in-memory page', async () => {
+    const run = inPageOrder();
+    const { spooled, page } = await report(run);
+    expect(spooled).toBe(true);
+    const shown = embeddedReport(page);
+    expect(shown.cases).toHaveLength(2 * CASE_COUNT);
+    expect(shown.data.limits.truncatedPrompts).toBe(run.prompts.filter((prompt) => prompt.user!.length > PROMPT_LIMIT).length);
+    // The common prompt, read once, is shown by the last chunk too.
+    const lastCommon = CASE_COUNT - 1 - ((CASE_COUNT - 1) % 7);
+    const { detail, chunk } = shown.detail(CASE_COUNT + lastCommon);
+    const prompt = chunk.prompts[detail.candidate!.repeats[1]!.p as number]!;
+    expect(prompt.user!.map((line) => chunk.strings[line]).join('\n')).toBe('Common to v2');
+  });
+
+  it('are spooled when a declared cell has no samples, and for a run without samples', async () => {
+    expect((await report(inPageOrder(['v1', 'v3']), ['v1', 'v2', 'v3'])).spooled).toBe(true);
+    expect((await report({ versions: ['v1'], samples: [], prompts: [] })).spooled).toBe(true);
+  });
+
+  it('are left to the second pass, with the same page, when the record is in another order', async () => {
+    const run = inPageOrder();
+    // A case's second repeat after the next case.
+    expect((await report({ ...run, samples: moved(run.samples, 2 * DETAIL_CHUNK + 1, 2 * DETAIL_CHUNK + 3) })).spooled).toBe(false);
+    // The versions' cells interleaved.
+    const v1 = run.samples.slice(0, 2 * CASE_COUNT);
+    const v2 = run.samples.slice(2 * CASE_COUNT);
+    const interleaved = v1.flatMap((record, index) => (index % 2 === 1 ? [record, v2[index - 1]!, v2[index]!] : [record]));
+    expect((await report({ ...run, samples: interleaved })).spooled).toBe(false);
+    // The header declares the cells in the other order: the page shows v2's cell first.
+    expect((await report(run, ['v2', 'v1'])).spooled).toBe(false);
+  });
+
+  it('are left to the second pass when the prompt store is not in step', async () => {
+    const run = inPageOrder();
+    // A prompt the store lacks.
+    expect((await report({ ...run, prompts: run.prompts.filter((prompt) => prompt.hash !== `own-v2-case-0042`) })).spooled).toBe(false);
+    // More prompts stored ahead of the first than may be held.
+    const reversed = [...run.prompts].reverse();
+    expect(reversed.length).toBeGreaterThan(PROMPTS_READ_AHEAD);
+    expect((await report({ ...run, prompts: reversed })).spooled).toBe(false);
+    // A prompt shown by the first chunk and again by the third, not by the second (dropped in between).
+    const samples = run.samples.map((record) => (record.caseId === 'case-0001' || record.caseId === `case-${String(2 * DETAIL_CHUNK + 1).padStart(4, '0')}` ? { ...record, promptHash: 'own-v1-case-0001' } : record));
+    expect((await report({ ...run, samples })).spooled).toBe(false);
+  });
+
+  it('leave no spool behind when the record is damaged past the first chunks', async () => {
+    project = await tempProject({});
+    const run = inPageOrder(['v1']);
+    const dir = await writeRun(project.path('run'), header('order', ['v1'], ['model-a'], run.samples.length), run.samples, run.prompts);
+    const record = join(dir, 'run.jsonl');
+    const lines = (await readFile(record, 'utf8')).split('\n');
+    lines.splice(3 * DETAIL_CHUNK, 1, '{"type":"sample",');
+    await writeFile(record, lines.join('\n'));
+    const error = await writeHtmlReport({ runs: [{ dir }] }, join(dir, 'report.html')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).location.line).toBe(3 * DETAIL_CHUNK + 1);
+    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'run.jsonl']);
+  });
+});
