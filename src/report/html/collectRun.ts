@@ -71,8 +71,8 @@ export interface CollectContext {
 
 /** Told each sample as the first pass reads it, with its case's tally (see firstPassDetails.ts). */
 export interface SampleFollower {
-  /** Before the record is read: the run's prompt store. */
-  begin(promptsFile: string): void;
+  /** Once the record's header is read: the header, and the run's prompt store. */
+  begin(header: RecordHeader, promptsFile: string): void;
   sample(sample: SampleRecord, tally: CaseTally): void;
   /** After each batch of lines; the next batch is read once this settles. */
   batchRead(): Promise<void>;
@@ -91,7 +91,6 @@ export function samplesOfLine(value: { type: string }): SampleRecord[] | undefin
 
 export async function collectRun(dir: string, label: string, context: CollectContext, follower?: SampleFollower): Promise<CollectedRun> {
   const files = await runFilesOf(dir);
-  follower?.begin(files.prompts);
   let header: RecordHeader | undefined;
   let summaryThreshold: number | null | undefined;
   let builder: SummaryBuilder | undefined;
@@ -102,6 +101,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     for (const { value, line } of batch) {
       if (value.type === 'header') {
         header = checkHeader(value, files.record, line);
+        follower?.begin(header, files.prompts);
         // A run without chaos cases has no robustness table: no case's own results need keeping.
         builder = new SummaryBuilder({ ...summaryPolicyOf(header), ...(header.options['chaos'] === false ? { chaosSources: new Set<string>() } : {}) });
         for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);

@@ -1,17 +1,19 @@
 /**
- * The case details made during the report's first pass, when one run's record is in the page's
- * order: its cells one after another, each case's samples together, and its prompt store in step
- * with them (the order `promptgold run` writes). Each chunk of details is written to a spool file
- * as soon as its cases are read, and the page copies the spool in after the case list, so the
+ * The case details made during the report's first pass, when a one-model run's record is in the
+ * page's order: its cells one after another, each case's samples together, and its prompt store in
+ * step with them (the order `promptgold run` writes). Each chunk of details is written to a spool
+ * file as soon as its cases are read, and the page copies the spool in after the case list, so the
  * record and the prompt store are read once instead of twice. Whether the order held is known
  * only when the first pass ends (`end`, given the page's rows); when it did not, the spool is
- * dropped and the second pass (details.ts) reads the details again. Both give the same bytes.
+ * removed and the second pass (details.ts) reads the details again. Both give the same bytes.
  */
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { readPromptStoreBatches } from '../../records/promptStore.js';
-import type { PromptStoreLine, SampleRecord } from '../../records/types.js';
+import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../records/types.js';
 import type { ReadLine } from '../../records/reader.js';
 import { RunRow, type RowOutline } from './caseRows.js';
 import type { CaseTally, CellCases, CollectContext, SampleFollower } from './collectRun.js';
@@ -22,7 +24,7 @@ import { DETAIL_CHUNK } from './pageData.js';
 import { toPromptView } from './prompts.js';
 import type { PromptText } from './types.js';
 
-/** Prompts read from the store ahead of the chunk that shows them, at most: more, and the store is not in step. */
+/** Prompts held that no chunk has shown yet, at most: the store is in step when each is found within so many lines. */
 export const PROMPTS_READ_AHEAD = 4 * DETAIL_CHUNK;
 
 /** A case whose samples are being read, or read and waiting for the rest of its chunk. */
@@ -46,17 +48,28 @@ export class FirstPassDetails implements SampleFollower {
   private readonly cells = new Map<CellCases, number>();
   private spool: WriteStream | undefined;
   private spoolError: Error | undefined;
+  /** Whether the spool file was opened (made) here: only then is it removed here. */
+  private spoolMade = false;
 
   constructor(
-    /** The file the chunks are spooled to (the caller removes it). */
+    /** The file the chunks are spooled to: removed here unless `end` hands it on. */
     readonly spoolFile: string,
     private readonly context: CollectContext,
     private readonly promptChars: number,
   ) {}
 
-  begin(promptsFile: string): void {
+  begin(header: RecordHeader, promptsFile: string): void {
+    // Each model's cells show the same prompts, which the store holds once: not in step after the first model.
+    if (header.models.length > 1) return this.stop('the run has several models, whose cells share prompts');
+    if (this.prompts) return this.stop('the record has two headers');
     this.prompts = new StepPrompts(promptsFile, this.promptChars);
+    try {
+      mkdirSync(dirname(this.spoolFile), { recursive: true });
+    } catch (error) {
+      return this.stop(`the spool's folder could not be made (${(error as Error).message})`);
+    }
     this.spool = createWriteStream(this.spoolFile, { highWaterMark: WRITE_AHEAD_BYTES });
+    this.spool.on('open', () => (this.spoolMade = true));
     this.spool.on('error', (error) => (this.spoolError ??= error));
   }
 
@@ -82,22 +95,42 @@ export class FirstPassDetails implements SampleFollower {
 
   /**
    * Once the first pass has read the whole record: the file holding every detail chunk, and how
-   * many of the prompts shown are cut, when the details `rows` show were made in their order;
+   * many of the prompts shown are cut, when the details of `rows` were made in their order;
    * undefined when the second pass must make them.
    */
   async end(rows: readonly RowOutline[]): Promise<{ file: string; truncatedPrompts: number } | undefined> {
     if (this.open) this.waiting.push(this.open);
     this.open = undefined;
-    while (this.notInOrder === undefined && this.waiting.length > 0) await this.writeChunk(this.waiting.splice(0, DETAIL_CHUNK));
+    try {
+      while (this.notInOrder === undefined && this.waiting.length > 0) await this.writeChunk(this.waiting.splice(0, DETAIL_CHUNK));
+      // The second pass's planning reads the whole store: a damaged line after the last prompt shown is an error here too.
+      if (this.notInOrder === undefined) await this.prompts?.readToEnd();
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
     await this.close();
-    if (this.notInOrder === undefined && this.spoolError) this.stop(`the spool could not be written (${this.spoolError.message})`);
-    if (this.notInOrder === undefined && !this.madeInOrderOf(rows)) this.stop('the rows are in another order than the record');
-    if (this.notInOrder !== undefined || !this.prompts) return undefined;
+    if (this.spoolError) this.stop(`the spool could not be written (${this.spoolError.message})`);
+    if (!this.madeInOrderOf(rows)) this.stop('the rows are in another order than the record');
+    if (this.notInOrder !== undefined || !this.prompts) {
+      await this.removeSpool();
+      return undefined;
+    }
     return { file: this.spoolFile, truncatedPrompts: this.prompts.cut };
   }
 
-  /** Closes the spool and the prompt store (`end` does; a first pass that fails must too). */
-  async close(): Promise<void> {
+  /** Closes and removes the spool, for a first pass that failed. */
+  async abandon(): Promise<void> {
+    this.stop('the first pass failed');
+    await this.close();
+    await this.removeSpool();
+  }
+
+  private async removeSpool(): Promise<void> {
+    if (this.spoolMade) await rm(this.spoolFile, { force: true });
+  }
+
+  private async close(): Promise<void> {
     if (this.spool && !this.spool.closed) {
       this.spool.end();
       await finished(this.spool).catch((error: Error) => (this.spoolError ??= error));
@@ -111,11 +144,12 @@ export class FirstPassDetails implements SampleFollower {
   }
 
   private async writeChunk(rows: OpenRow[]): Promise<void> {
-    const spool = this.spool!;
-    if (this.spoolError) return this.stop(`the spool could not be written (${this.spoolError.message})`);
     const chunk = this.madeTallies.length / DETAIL_CHUNK;
     const texts = await this.prompts!.forChunk(promptHashesOf(rows), chunk);
     if (!texts) return this.stop('the prompt store is not in step with the record');
+    // Checked after the wait for the store: a failed stream takes writes without emitting 'drain' again.
+    const spool = this.spool!;
+    if (this.spoolError || spool.destroyed) return this.stop(`the spool could not be written (${this.spoolError?.message ?? 'closed'})`);
     const context = { scorers: this.context.scorers, strings: new Interner(), outputChars: this.context.outputChars, truncated: { outputs: 0 } };
     const details: DetailRow[] = rows.map(({ tally, cell, samples }) => {
       const outline = new RunRow(tally, cell, 0);
@@ -127,12 +161,12 @@ export class FirstPassDetails implements SampleFollower {
     }
     let full = false;
     for (const part of chunkParts(details)) if (!spool.write(part)) full = true;
-    // A spool that fails emits no 'drain': `once` rejects on its error, which `end` reports.
+    // A write that fails emits 'error' on a later tick, after `once` listens: it rejects, and `end` reports the error.
     if (full) await once(spool, 'drain').catch(() => undefined);
   }
 
   private stop(why: string): void {
-    this.notInOrder = why;
+    this.notInOrder ??= why;
     this.open = undefined;
     this.waiting = [];
     this.prompts?.drop();
@@ -210,13 +244,20 @@ class StepPrompts {
     this.batch = [];
   }
 
+  /** Reads the rest of the store (each line is parsed, so a damaged one is an error). */
+  async readToEnd(): Promise<void> {
+    this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
+    this.batch = [];
+    while (!(await this.batches.next()).done);
+  }
+
   async close(): Promise<void> {
     await this.batches?.return?.(undefined);
   }
 
   /** Holds the lines of the batch read already up to `hash`'s; undefined when it is not there or too many are read ahead. */
   private scanTo(hash: string): HeldPrompt | undefined {
-    while (this.next < this.batch.length && this.ahead <= PROMPTS_READ_AHEAD) {
+    while (this.next < this.batch.length && this.ahead < PROMPTS_READ_AHEAD) {
       const line = this.batch[this.next++]!.value;
       if (this.held.has(line.hash)) continue;
       const truncated = { prompts: 0 };
@@ -233,7 +274,7 @@ class StepPrompts {
     this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
     for (;;) {
       const held = this.scanTo(hash);
-      if (held || this.ahead > PROMPTS_READ_AHEAD) return held;
+      if (held || this.ahead >= PROMPTS_READ_AHEAD) return held;
       const next = await this.batches.next();
       if (next.done) return undefined;
       this.batch = next.value;

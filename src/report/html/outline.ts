@@ -58,16 +58,18 @@ export interface ReportOutline {
   rows: RowOutline[];
   runs: Array<{ recordFile: string; promptsFile: string }>;
   cursors: CursorPlan[];
-  /** Every prompt some row shows, by hash. */
+  /** Every prompt some row shows, by hash, for the second pass (none when the first pass made the details). */
   prompts: Map<string, PromptPlan>;
   scorers: Interner;
   outputChars: number;
   promptChars: number;
-  /** The file holding the page's detail chunks when the first pass made them (see firstPassDetails.ts); else the second pass makes them. */
+  /** The file holding the page's detail chunks when the first pass made them (see firstPassDetails.ts); the caller removes it. */
   spooledDetails?: string;
+  /** Why the first pass, asked to, left the details to the second pass. */
+  whyNotSpooled?: string;
 }
 
-/** `spoolFile`: where the first pass may write the details (one run, no comparison); the caller removes it. */
+/** `spoolFile`: where the first pass may write the details of a single run's report (see `spooledDetails`). */
 export async function reportOutline(input: ReportInput, options: { spoolFile?: string } = {}): Promise<ReportOutline> {
   if (input.runs.length === 0) throw new InputError('the report needs at least one run', {}, 'pass a run folder');
   const outputChars = input.outputChars ?? DEFAULT_OUTPUT_CHARS;
@@ -79,7 +81,7 @@ export async function reportOutline(input: ReportInput, options: { spoolFile?: s
   try {
     for (const [index, run] of input.runs.entries()) runs.push(await collectRun(run.dir, labels[index]!, context, details));
   } catch (error) {
-    await details?.close();
+    await details?.abandon();
     throw error;
   }
 
@@ -194,6 +196,7 @@ export async function reportOutline(input: ReportInput, options: { spoolFile?: s
     outputChars,
     promptChars,
     ...(spooled ? { spooledDetails: spooled.file } : {}),
+    ...(details?.notInOrder !== undefined ? { whyNotSpooled: details.notInOrder } : {}),
   };
 }
 

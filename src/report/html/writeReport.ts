@@ -18,14 +18,13 @@ import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
   const path = resolve(file);
-  await mkdir(dirname(path), { recursive: true });
-  const spoolFile = `${path}.details.tmp`;
+  const outline = await reportOutline(input, { spoolFile: `${path}.details.tmp` });
   try {
-    const outline = await reportOutline(input, { spoolFile });
+    await mkdir(dirname(path), { recursive: true });
     await pipeline(pageParts(outline), createWriteStream(path, { highWaterMark: WRITE_AHEAD_BYTES }));
     if (outline.spooledDetails) await appendToPage(path, outline.spooledDetails);
   } finally {
-    await rm(spoolFile, { force: true });
+    if (outline.spooledDetails) await rm(outline.spooledDetails, { force: true });
   }
   return path;
 }
@@ -41,16 +40,21 @@ async function* pageParts(outline: ReportOutline): AsyncGenerator<Buffer> {
 
 /** Appends the spooled details and the page's end, through one reused buffer (a fresh buffer per read faults in fresh pages). */
 async function appendToPage(path: string, spool: string): Promise<void> {
-  const [page, source] = [await open(path, 'a'), await open(spool, 'r')];
+  const source = await open(spool, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(WRITE_AHEAD_BYTES);
-    for (;;) {
-      const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      await page.write(buffer, 0, bytesRead);
+    const page = await open(path, 'a');
+    try {
+      const buffer = Buffer.allocUnsafe(WRITE_AHEAD_BYTES);
+      for (;;) {
+        const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        await page.write(buffer, 0, bytesRead);
+      }
+      await page.write(pageBytes(PAGE_END));
+    } finally {
+      await page.close();
     }
-    await page.write(pageBytes(PAGE_END));
   } finally {
-    await Promise.all([page.close(), source.close()]);
+    await source.close();
   }
 }

@@ -3,7 +3,7 @@
  * first pass and spooled; any other order leaves them to the second pass. Either way the page is
  * byte for byte the in-memory report's, and no spool file is left behind.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
@@ -57,19 +57,25 @@ function inPageOrder(versions = ['v1', 'v2']): Run {
   return { versions, samples, prompts: [...prompts.values()] };
 }
 
-/** Writes the run, and gives whether its details were spooled in the first pass and the page (checked against the in-memory one). */
-async function report(run: Run, declared = run.versions): Promise<{ spooled: boolean; page: string }> {
+/**
+ * Writes the run and its report, and gives why the first pass left the details to the second
+ * (undefined when it spooled them) and the page, checked against the in-memory page.
+ */
+async function report(run: Run, declared = run.versions, models = ['model-a']): Promise<{ why: string | undefined; page: string }> {
   project ??= await tempProject({});
-  const dir = await writeRun(project.path(`run-${Math.random().toString(36).slice(2)}`), header('order', declared, ['model-a'], run.samples.length), run.samples, run.prompts);
+  const dir = await writeRun(project.path(`run-${++runs}`), header('order', declared, models, run.samples.length), run.samples, run.prompts);
   const input: ReportInput = { runs: [{ dir }], promptChars: PROMPT_LIMIT };
   const outline = await reportOutline(input, { spoolFile: join(dir, 'outline.details.tmp') });
   const file = join(dir, 'report.html');
   await writeHtmlReport(input, file);
   const page = await readFile(file, 'utf8');
   expect(page).toBe(renderHtmlReport(await buildReportData(input)));
-  expect((await readdir(dir)).filter((name) => name.endsWith('.details.tmp') && name !== 'outline.details.tmp')).toEqual([]);
-  return { spooled: outline.spooledDetails !== undefined, page };
+  // The outline's spool is the caller's to remove; the report's own is gone.
+  expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual(outline.spooledDetails ? ['outline.details.tmp'] : []);
+  return { why: outline.whyNotSpooled, page };
 }
+
+let runs = 0;
 
 function moved<T>(items: T[], from: number, to: number): T[] {
   const copy = [...items];
@@ -80,8 +86,8 @@ function moved<T>(items: T[], from: number, to: number): T[] {
 describe('case details made in the first pass', () => {
   it('are spooled for a record in the page order and give the in-memory page', async () => {
     const run = inPageOrder();
-    const { spooled, page } = await report(run);
-    expect(spooled).toBe(true);
+    const { why, page } = await report(run);
+    expect(why).toBeUndefined();
     const shown = embeddedReport(page);
     expect(shown.cases).toHaveLength(2 * CASE_COUNT);
     expect(shown.data.limits.truncatedPrompts).toBe(run.prompts.filter((prompt) => prompt.user!.length > PROMPT_LIMIT).length);
@@ -93,34 +99,67 @@ describe('case details made in the first pass', () => {
   });
 
   it('are spooled when a declared cell has no samples, and for a run without samples', async () => {
-    expect((await report(inPageOrder(['v1', 'v3']), ['v1', 'v2', 'v3'])).spooled).toBe(true);
-    expect((await report({ versions: ['v1'], samples: [], prompts: [] })).spooled).toBe(true);
+    expect((await report(inPageOrder(['v1', 'v3']), ['v1', 'v2', 'v3'])).why).toBeUndefined();
+    expect((await report({ versions: ['v1'], samples: [], prompts: [] })).why).toBeUndefined();
   });
 
   it('are left to the second pass, with the same page, when the record is in another order', async () => {
     const run = inPageOrder();
     // A case's second repeat after the next case.
-    expect((await report({ ...run, samples: moved(run.samples, 2 * DETAIL_CHUNK + 1, 2 * DETAIL_CHUNK + 3) })).spooled).toBe(false);
+    expect((await report({ ...run, samples: moved(run.samples, 2 * DETAIL_CHUNK + 1, 2 * DETAIL_CHUNK + 3) })).why).toBe('case case-0100 has samples apart');
     // The versions' cells interleaved.
     const v1 = run.samples.slice(0, 2 * CASE_COUNT);
     const v2 = run.samples.slice(2 * CASE_COUNT);
     const interleaved = v1.flatMap((record, index) => (index % 2 === 1 ? [record, v2[index - 1]!, v2[index]!] : [record]));
-    expect((await report({ ...run, samples: interleaved })).spooled).toBe(false);
+    expect((await report({ ...run, samples: interleaved })).why).toBe('the samples of cell v1 × model-a are apart');
     // The header declares the cells in the other order: the page shows v2's cell first.
-    expect((await report(run, ['v2', 'v1'])).spooled).toBe(false);
+    expect((await report(run, ['v2', 'v1'])).why).toBe('the rows are in another order than the record');
+  });
+
+  it('are left to the second pass for a run of several models, whose cells show the same prompts', async () => {
+    const run = inPageOrder(['v1']);
+    const other = run.samples.map((record) => ({ ...record, model: 'model-b' }));
+    const samples = [...run.samples, ...other].map((record, index) => ({ ...record, index }));
+    expect((await report({ ...run, samples }, ['v1'], ['model-a', 'model-b'])).why).toBe('the run has several models, whose cells share prompts');
   });
 
   it('are left to the second pass when the prompt store is not in step', async () => {
     const run = inPageOrder();
+    const notInStep = 'the prompt store is not in step with the record';
     // A prompt the store lacks.
-    expect((await report({ ...run, prompts: run.prompts.filter((prompt) => prompt.hash !== `own-v2-case-0042`) })).spooled).toBe(false);
+    expect((await report({ ...run, prompts: run.prompts.filter((prompt) => prompt.hash !== `own-v2-case-0042`) })).why).toBe(notInStep);
     // More prompts stored ahead of the first than may be held.
     const reversed = [...run.prompts].reverse();
     expect(reversed.length).toBeGreaterThan(PROMPTS_READ_AHEAD);
-    expect((await report({ ...run, prompts: reversed })).spooled).toBe(false);
+    expect((await report({ ...run, prompts: reversed })).why).toBe(notInStep);
     // A prompt shown by the first chunk and again by the third, not by the second (dropped in between).
     const samples = run.samples.map((record) => (record.caseId === 'case-0001' || record.caseId === `case-${String(2 * DETAIL_CHUNK + 1).padStart(4, '0')}` ? { ...record, promptHash: 'own-v1-case-0001' } : record));
-    expect((await report({ ...run, samples })).spooled).toBe(false);
+    expect((await report({ ...run, samples })).why).toBe(notInStep);
+  });
+
+  it('are left to the second pass when the spool cannot be written, and what was there is kept', async () => {
+    project = await tempProject({});
+    const run = inPageOrder(['v1']);
+    const dir = await writeRun(project.path('run'), header('order', ['v1'], ['model-a'], run.samples.length), run.samples, run.prompts);
+    const file = join(dir, 'report.html');
+    await mkdir(`${file}.details.tmp`);
+    const input: ReportInput = { runs: [{ dir }], promptChars: PROMPT_LIMIT };
+    const outline = await reportOutline(input, { spoolFile: `${file}.details.tmp` });
+    expect(outline.whyNotSpooled).toMatch(/^the spool could not be written \(EISDIR/);
+    await writeHtmlReport(input, file);
+    expect(await readFile(file, 'utf8')).toBe(renderHtmlReport(await buildReportData(input)));
+    expect((await stat(`${file}.details.tmp`)).isDirectory()).toBe(true);
+  });
+
+  it('still read the whole prompt store: a damaged line after the last prompt shown is an error', async () => {
+    project = await tempProject({});
+    const run = inPageOrder(['v1']);
+    const dir = await writeRun(project.path('run'), header('order', ['v1'], ['model-a'], run.samples.length), run.samples, run.prompts);
+    await appendFile(join(dir, 'prompts.jsonl'), '{"hash": \n{"hash":"unused","user":"not shown"}\n');
+    const error = await writeHtmlReport({ runs: [{ dir }] }, join(dir, 'report.html')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).location).toMatchObject({ file: join(dir, 'prompts.jsonl'), line: run.prompts.length + 1 });
+    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'run.jsonl']);
   });
 
   it('leave no spool behind when the record is damaged past the first chunks', async () => {
