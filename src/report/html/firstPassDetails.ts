@@ -1,7 +1,8 @@
 /**
- * The case details made during the report's first pass, when a one-model run's record is in the
- * page's order: its cells one after another, each case's samples together, and its prompt store in
- * step with them (the order `promptgold run` writes). Each chunk of details is written to a spool
+ * The case details made during the report's first pass, when a run's record is in the page's
+ * order: its cells one after another, each case's samples together, and its prompt store in step
+ * with each cell (the order `promptgold run` writes: a later model's cells show the prompts the
+ * first model's did, which the store holds once, so a cell may read the store again from its start). Each chunk of details is written to a spool
  * file as soon as its cases are read, and the page copies the spool in after the case list, so the
  * record and the prompt store are read once instead of twice. Whether the order held is known
  * only when the first pass ends (`end`, given the page's rows); when it did not, the spool is
@@ -59,8 +60,6 @@ export class FirstPassDetails implements SampleFollower {
   ) {}
 
   begin(header: RecordHeader, promptsFile: string): void {
-    // Each model's cells show the same prompts, which the store holds once: not in step after the first model.
-    if (header.models.length > 1) return this.stop('the run has several models, whose cells share prompts');
     if (this.prompts) return this.stop('the record has two headers');
     this.prompts = new StepPrompts(promptsFile, this.promptChars);
     try {
@@ -83,8 +82,10 @@ export class FirstPassDetails implements SampleFollower {
     // The tally counts this sample already: a case seen before has its samples apart.
     if (tally.samples !== 1) return this.stop(`case ${tally.caseId} has samples apart`);
     let cell = this.cells.get(tally.cell);
-    if (cell === undefined) this.cells.set(tally.cell, (cell = this.cells.size));
-    else if (cell !== open?.cell) return this.stop(`the samples of cell ${tally.cell.version} × ${tally.cell.model} are apart`);
+    if (cell === undefined) {
+      this.cells.set(tally.cell, (cell = this.cells.size));
+      this.prompts?.cellStarts();
+    } else if (cell !== open?.cell) return this.stop(`the samples of cell ${tally.cell.version} × ${tally.cell.model} are apart`);
     if (open) this.waiting.push(open);
     this.open = { tally, cell, samples: [sample] };
   }
@@ -191,7 +192,8 @@ interface HeldPrompt {
 
 /**
  * The prompt store read front to back in step with the chunks. A prompt is kept while each chunk
- * shows it (a prompt all cases share is read once), and dropped after a chunk that does not.
+ * shows it (a prompt all cases share is read once), and dropped after a chunk that does not. A cell
+ * whose prompts an earlier cell showed reads the store again from where its first prompt is.
  */
 class StepPrompts {
   private batches: AsyncIterator<Array<ReadLine<PromptStoreLine>>> | undefined;
@@ -200,6 +202,8 @@ class StepPrompts {
   private held = new Map<string, HeldPrompt>();
   /** Held prompts no chunk has shown yet. */
   private ahead = 0;
+  /** Whether the store may be read again from its start: once since the last cell started. */
+  private mayRewind = false;
   /**
    * The prompts shown that the report cuts (few: a part must be longer than the limit). A hash is
    * its prompt's content, so a store line repeating one holds the same prompt: a set counts it once.
@@ -212,16 +216,29 @@ class StepPrompts {
   ) {}
 
   /**
+   * A cell starts: its prompts may all have been shown by an earlier cell (another model's, or a
+   * version that renders the same prompts), so one prompt missed from now on may be sought from the
+   * store's start. One, not one per cell: a store out of step is not read again and again.
+   */
+  cellStarts(): void {
+    this.mayRewind = true;
+  }
+
+  /**
    * The prompts of chunk `chunk` by hash, or undefined when the store is not in step: a prompt is
    * neither held nor within `PROMPTS_READ_AHEAD` lines of the store read on (the store lacks it, or
-   * it was dropped after an earlier chunk).
+   * it was dropped after an earlier chunk), and it may not be sought from the store's start again.
    */
   async forChunk(hashes: Iterable<string>, chunk: number): Promise<Map<string, PromptText> | undefined> {
     const texts = new Map<string, PromptText>();
     for (const hash of hashes) {
       if (texts.has(hash)) continue;
       // Nearly every prompt is in the batch read already: found without the cost of an await.
-      const held = this.held.get(hash) ?? this.scanTo(hash) ?? (await this.readTo(hash));
+      let held = this.held.get(hash) ?? this.scanTo(hash) ?? (await this.readTo(hash));
+      if (!held && this.mayRewind) {
+        this.mayRewind = false;
+        held = await this.rewindTo(hash);
+      }
       if (!held) return undefined;
       if (held.shownIn === undefined) {
         this.ahead--;
@@ -260,13 +277,41 @@ class StepPrompts {
     while (this.next < this.batch.length && this.ahead < PROMPTS_READ_AHEAD) {
       const line = this.batch[this.next++]!.value;
       if (this.held.has(line.hash)) continue;
-      const truncated = { prompts: 0 };
-      const held: HeldPrompt = { text: toPromptView(line, { limit: this.limit, truncated }), cut: truncated.prompts > 0 };
-      this.held.set(line.hash, held);
-      this.ahead++;
+      const held = this.hold(line);
       if (line.hash === hash) return held;
     }
     return undefined;
+  }
+
+  private hold(line: PromptStoreLine): HeldPrompt {
+    const truncated = { prompts: 0 };
+    const held: HeldPrompt = { text: toPromptView(line, { limit: this.limit, truncated }), cut: truncated.prompts > 0 };
+    this.held.set(line.hash, held);
+    this.ahead++;
+    return held;
+  }
+
+  /**
+   * Reads the store again from its start to `hash`'s line, holding none of the lines before it;
+   * the prompts read ahead are dropped (they are read again when the store gets to them).
+   */
+  private async rewindTo(hash: string): Promise<HeldPrompt | undefined> {
+    await this.batches?.return?.(undefined);
+    this.batches = readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
+    this.batch = [];
+    this.next = 0;
+    for (const [key, held] of this.held) if (held.shownIn === undefined) this.held.delete(key);
+    this.ahead = 0;
+    for (;;) {
+      while (this.next < this.batch.length) {
+        const line = this.batch[this.next++]!.value;
+        if (line.hash === hash) return this.hold(line);
+      }
+      const next = await this.batches.next();
+      if (next.done) return undefined;
+      this.batch = next.value;
+      this.next = 0;
+    }
   }
 
   /** Reads on to `hash`'s line, holding the lines before it; undefined when the store ends first or too many are read ahead. */

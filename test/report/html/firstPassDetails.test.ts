@@ -27,43 +27,48 @@ const PROMPT_LIMIT = 40;
 
 interface Run {
   versions: string[];
+  models: string[];
   samples: SampleRecord[];
   prompts: PromptStoreLine[];
 }
 
 /**
- * Each version's cases in order, each case's two repeats together, the prompts stored in the
- * order first used. Repeat 0 has the case's own prompt (every 9th too long for the limit);
- * every 7th case's repeat 1 has the version's common prompt, so every chunk shows it.
+ * Each version's cells (a model's cases) in order, each case's two repeats together, the prompts
+ * stored once, in the order first used: each model of a version shows the same prompts. Repeat 0
+ * has the case's own prompt (every 9th too long for the limit); every 7th case's repeat 1 has the
+ * version's common prompt, so every chunk shows it.
  */
-function inPageOrder(versions = ['v1', 'v2']): Run {
+function inPageOrder(versions = ['v1', 'v2'], models = ['model-a']): Run {
   const samples: SampleRecord[] = [];
   const prompts = new Map<string, PromptStoreLine>();
   for (const version of versions) {
-    for (let n = 0; n < CASE_COUNT; n++) {
-      const caseId = `case-${String(n).padStart(4, '0')}`;
-      for (const repeat of [0, 1]) {
-        const common = repeat === 1 && n % 7 === 0;
-        const promptHash = common ? `common-${version}` : `own-${version}-${caseId}`;
-        const record = sample({ caseId, version, repeat, output: `${version} answer ${repeat} to ${caseId}`, pass: (n + repeat) % 3 !== 0, score: (n % 10) / 10, promptHash, tags: [`t${n % 3}`] }, 0);
-        record.expected = { answer: caseId };
-        samples.push(record);
-        const user = common ? `Common to ${version}` : `Question ${caseId}${n % 9 === 0 ? ' with a tail past the limit of the prompt' : ''}`;
-        if (!prompts.has(promptHash)) prompts.set(promptHash, { hash: promptHash, system: 'Answer briefly.', user });
+    for (const model of models) {
+      for (let n = 0; n < CASE_COUNT; n++) {
+        const caseId = `case-${String(n).padStart(4, '0')}`;
+        for (const repeat of [0, 1]) {
+          const common = repeat === 1 && n % 7 === 0;
+          const promptHash = common ? `common-${version}` : `own-${version}-${caseId}`;
+          const record = sample({ caseId, version, repeat, output: `${version} ${model} answer ${repeat} to ${caseId}`, pass: (n + repeat) % 3 !== 0, score: (n % 10) / 10, promptHash, tags: [`t${n % 3}`] }, 0);
+          record.model = model;
+          record.expected = { answer: caseId };
+          samples.push(record);
+          const user = common ? `Common to ${version}` : `Question ${caseId}${n % 9 === 0 ? ' with a tail past the limit of the prompt' : ''}`;
+          if (!prompts.has(promptHash)) prompts.set(promptHash, { hash: promptHash, system: 'Answer briefly.', user });
+        }
       }
     }
   }
   samples.forEach((record, index) => (record.index = index));
-  return { versions, samples, prompts: [...prompts.values()] };
+  return { versions, models, samples, prompts: [...prompts.values()] };
 }
 
 /**
  * Writes the run and its report, and gives why the first pass left the details to the second
  * (undefined when it spooled them) and the page, checked against the in-memory page.
  */
-async function report(run: Run, declared = run.versions, models = ['model-a']): Promise<{ why: string | undefined; page: string }> {
+async function report(run: Run, declared = run.versions): Promise<{ why: string | undefined; page: string }> {
   project ??= await tempProject({});
-  const dir = await writeRun(project.path(`run-${++runs}`), header('order', declared, models, run.samples.length), run.samples, run.prompts);
+  const dir = await writeRun(project.path(`run-${++runs}`), header('order', declared, run.models, run.samples.length), run.samples, run.prompts);
   const input: ReportInput = { runs: [{ dir }], promptChars: PROMPT_LIMIT };
   const outline = await reportOutline(input, { spoolFile: join(dir, 'outline.details.tmp') });
   const file = join(dir, 'report.html');
@@ -100,7 +105,7 @@ describe('case details made in the first pass', () => {
 
   it('are spooled when a declared cell has no samples, and for a run without samples', async () => {
     expect((await report(inPageOrder(['v1', 'v3']), ['v1', 'v2', 'v3'])).why).toBeUndefined();
-    expect((await report({ versions: ['v1'], samples: [], prompts: [] })).why).toBeUndefined();
+    expect((await report({ versions: ['v1'], models: ['model-a'], samples: [], prompts: [] })).why).toBeUndefined();
   });
 
   it('are left to the second pass, with the same page, when the record is in another order', async () => {
@@ -116,11 +121,25 @@ describe('case details made in the first pass', () => {
     expect((await report(run, ['v2', 'v1'])).why).toBe('the rows are in another order than the record');
   });
 
-  it('are left to the second pass for a run of several models, whose cells show the same prompts', async () => {
-    const run = inPageOrder(['v1']);
-    const other = run.samples.map((record) => ({ ...record, model: 'model-b' }));
-    const samples = [...run.samples, ...other].map((record, index) => ({ ...record, index }));
-    expect((await report({ ...run, samples }, ['v1'], ['model-a', 'model-b'])).why).toBe('the run has several models, whose cells share prompts');
+  it('are spooled for a run of several models, whose cells show the same prompts, stored once', async () => {
+    const run = inPageOrder(['v1', 'v2'], ['model-a', 'model-b']);
+    const { why, page } = await report(run);
+    expect(why).toBeUndefined();
+    const shown = embeddedReport(page);
+    expect(shown.cases).toHaveLength(4 * CASE_COUNT);
+    expect(shown.data.limits.truncatedPrompts).toBe(run.prompts.filter((prompt) => prompt.user!.length > PROMPT_LIMIT).length);
+    // The last cell (v2 × model-b) shows its first case's own prompt, stored while v2 × model-a was read.
+    const { detail, chunk } = shown.detail(3 * CASE_COUNT);
+    const prompt = chunk.prompts[detail.candidate!.p as number]!;
+    expect(prompt.user!.map((line) => chunk.strings[line]).join('\n')).toBe('Question case-0000 with a tail past the limit of the prompt'.slice(0, PROMPT_LIMIT));
+  });
+
+  it('are left to the second pass when a cell misses a prompt more often than it may read the store again', async () => {
+    const run = inPageOrder(['v1'], ['model-a', 'model-b']);
+    // In the second cell, a case far along shows the first case's prompt again: the cell's one rewind is spent at its start.
+    const late = `case-${String(2 * DETAIL_CHUNK + 1).padStart(4, '0')}`;
+    const samples = run.samples.map((record) => (record.model === 'model-b' && record.caseId === late ? { ...record, promptHash: 'own-v1-case-0000' } : record));
+    expect((await report({ ...run, samples })).why).toBe('the prompt store is not in step with the record');
   });
 
   it('are left to the second pass when the prompt store is not in step', async () => {
@@ -132,9 +151,18 @@ describe('case details made in the first pass', () => {
     const reversed = [...run.prompts].reverse();
     expect(reversed.length).toBeGreaterThan(PROMPTS_READ_AHEAD);
     expect((await report({ ...run, prompts: reversed })).why).toBe(notInStep);
-    // A prompt shown by the first chunk and again by the third, not by the second (dropped in between).
-    const samples = run.samples.map((record) => (record.caseId === 'case-0001' || record.caseId === `case-${String(2 * DETAIL_CHUNK + 1).padStart(4, '0')}` ? { ...record, promptHash: 'own-v1-case-0001' } : record));
-    expect((await report({ ...run, samples })).why).toBe(notInStep);
+  });
+
+  it('read the store again from its start for a prompt dropped after an earlier chunk, once per cell', async () => {
+    const run = inPageOrder();
+    const caseAt = (n: number): string => `case-${String(n).padStart(4, '0')}`;
+    const showing = (shown: Record<string, string>): SampleRecord[] =>
+      run.samples.map((record) => (record.version === 'v1' && shown[record.caseId] ? { ...record, promptHash: shown[record.caseId]! } : record));
+    // Shown by the first chunk and again by the third, not by the second (dropped in between).
+    expect((await report({ ...run, samples: showing({ [caseAt(2 * DETAIL_CHUNK + 1)]: 'own-v1-case-0001' }) })).why).toBeUndefined();
+    // Two such prompts in one cell, the second stored before the first: read again, the store is out of step.
+    const twice = showing({ [caseAt(2 * DETAIL_CHUNK + 1)]: 'own-v1-case-0002', [caseAt(2 * DETAIL_CHUNK + 2)]: 'own-v1-case-0001' });
+    expect((await report({ ...run, samples: twice })).why).toBe('the prompt store is not in step with the record');
   });
 
   it('are left to the second pass when the spool cannot be written, and what was there is kept', async () => {
