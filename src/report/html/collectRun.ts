@@ -71,8 +71,8 @@ export interface CollectContext {
 
 /** Told each sample as the first pass reads it, with its case's tally (see firstPassDetails.ts). */
 export interface SampleFollower {
-  /** Once the record's header is read: the header, and the run's prompt store. */
-  begin(header: RecordHeader, promptsFile: string): void;
+  /** Once the record's header is read: the header, and the run's record and prompt store. */
+  begin(header: RecordHeader, files: { record: string; prompts: string }): void;
   sample(sample: SampleRecord, tally: CaseTally): void;
   /** After each batch of lines; the next batch is read once this settles. */
   batchRead(): Promise<void>;
@@ -101,7 +101,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     for (const { value, line } of batch) {
       if (value.type === 'header') {
         header = checkHeader(value, files.record, line);
-        follower?.begin(header, files.prompts);
+        follower?.begin(header, files);
         // A run without chaos cases has no robustness table: no case's own results need keeping.
         builder = new SummaryBuilder({ ...summaryPolicyOf(header), ...(header.options['chaos'] === false ? { chaosSources: new Set<string>() } : {}) });
         for (const prompt of header.prompts) for (const model of header.models) builder.declareCell(prompt.version, model);

@@ -1,15 +1,17 @@
 /**
  * The case details made during the report's first pass, when a run's record is in the page's
  * order: its cells one after another, each case's samples together, and its prompt store in step
- * with each cell (the order `promptgold run` writes: a later model's cells show the prompts the
- * first model's did, which the store holds once, so a cell may read the store again from its start). Each chunk of details is written to a spool
- * file as soon as its cases are read, and the page copies the spool in after the case list, so the
- * record and the prompt store are read once instead of twice. Whether the order held is known
- * only when the first pass ends (`end`, given the page's rows); when it did not, the spool is
- * removed and the second pass (details.ts) reads the details again. Both give the same bytes.
+ * with them (the order `promptgold run` writes). Each chunk of details is written to a spool file
+ * as soon as its cases are read, and the page copies the spool in after the case list, so the
+ * record is read once instead of twice. So is the prompt store for a run of one model; a later
+ * model's cells show the prompts the first model's did, which the store holds once, so each of
+ * them reads the store again from its start up to its first prompt (taken only while that costs
+ * less than the record's second read). Whether the order held is known only when the first pass
+ * ends (`end`, given the page's rows); when it did not, the spool is removed and the second pass
+ * (details.ts) reads the details again. Both give the same bytes.
  */
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -32,7 +34,17 @@ export const PROMPTS_READ_AHEAD = 4 * DETAIL_CHUNK;
 interface OpenRow {
   tally: CaseTally;
   cell: number;
+  /** The first case of its cell. */
+  startsCell: boolean;
   samples: SampleRecord[];
+}
+
+/**
+ * The prompt store's lines read again, as a share of the store, when each later model's cells
+ * read it from its start up to their version's prompts (versions of about the same size).
+ */
+export function storeRereadShare(versions: number, models: number): number {
+  return ((models - 1) * (versions + 1)) / 2;
 }
 
 export class FirstPassDetails implements SampleFollower {
@@ -59,9 +71,15 @@ export class FirstPassDetails implements SampleFollower {
     private readonly promptChars: number,
   ) {}
 
-  begin(header: RecordHeader, promptsFile: string): void {
+  begin(header: RecordHeader, files: { record: string; prompts: string }): void {
     if (this.prompts) return this.stop('the record has two headers');
-    this.prompts = new StepPrompts(promptsFile, this.promptChars);
+    // Reading the store again costs about what the second pass would: its record read is what the first pass saves.
+    const recordBytes = statSync(files.record).size;
+    const storeBytes = statSync(files.prompts, { throwIfNoEntry: false })?.size ?? 0;
+    if (storeRereadShare(header.prompts.length, header.models.length) * storeBytes > recordBytes) {
+      return this.stop('its later models would read the prompt store again more than the record once');
+    }
+    this.prompts = new StepPrompts(files.prompts, this.promptChars, recordBytes);
     try {
       mkdirSync(dirname(this.spoolFile), { recursive: true });
     } catch (error) {
@@ -82,12 +100,11 @@ export class FirstPassDetails implements SampleFollower {
     // The tally counts this sample already: a case seen before has its samples apart.
     if (tally.samples !== 1) return this.stop(`case ${tally.caseId} has samples apart`);
     let cell = this.cells.get(tally.cell);
-    if (cell === undefined) {
-      this.cells.set(tally.cell, (cell = this.cells.size));
-      this.prompts?.cellStarts();
-    } else if (cell !== open?.cell) return this.stop(`the samples of cell ${tally.cell.version} × ${tally.cell.model} are apart`);
+    const startsCell = cell === undefined;
+    if (cell === undefined) this.cells.set(tally.cell, (cell = this.cells.size));
+    else if (cell !== open?.cell) return this.stop(`the samples of cell ${tally.cell.version} × ${tally.cell.model} are apart`);
     if (open) this.waiting.push(open);
-    this.open = { tally, cell, samples: [sample] };
+    this.open = { tally, cell, startsCell, samples: [sample] };
   }
 
   async batchRead(): Promise<void> {
@@ -174,9 +191,13 @@ export class FirstPassDetails implements SampleFollower {
   }
 }
 
+/** Among a chunk's prompt hashes: the rows after it are a new cell's. */
+const CELL_STARTS = Symbol('a cell starts');
+
 /** The prompt hashes of a chunk's rows, as the details first show them: each case's, then its repeats' own. */
-function* promptHashesOf(rows: readonly OpenRow[]): Generator<string> {
-  for (const { samples } of rows) {
+function* promptHashesOf(rows: readonly OpenRow[]): Generator<string | typeof CELL_STARTS> {
+  for (const { startsCell, samples } of rows) {
+    if (startsCell) yield CELL_STARTS;
     yield samples[0]!.promptHash;
     for (const sample of samples) yield sample.promptHash;
   }
@@ -202,36 +223,38 @@ class StepPrompts {
   private held = new Map<string, HeldPrompt>();
   /** Held prompts no chunk has shown yet. */
   private ahead = 0;
-  /** Whether the store may be read again from its start: once since the last cell started. */
+  /** Whether the store may be read again from its start: once for each cell. */
   private mayRewind = false;
+  /** Characters of the store's lines the rewinds may still pass over. */
+  private rewindBudget: number;
   /**
    * The prompts shown that the report cuts (few: a part must be longer than the limit). A hash is
    * its prompt's content, so a store line repeating one holds the same prompt: a set counts it once.
    */
   private readonly cutShown = new Set<string>();
 
+  /** `rereadChars`: how much of the store the rewinds may read again in all (about its bytes). */
   constructor(
     private readonly file: string,
     private readonly limit: number,
-  ) {}
-
-  /**
-   * A cell starts: its prompts may all have been shown by an earlier cell (another model's, or a
-   * version that renders the same prompts), so one prompt missed from now on may be sought from the
-   * store's start. One, not one per cell: a store out of step is not read again and again.
-   */
-  cellStarts(): void {
-    this.mayRewind = true;
+    rereadChars: number,
+  ) {
+    this.rewindBudget = rereadChars;
   }
 
   /**
    * The prompts of chunk `chunk` by hash, or undefined when the store is not in step: a prompt is
    * neither held nor within `PROMPTS_READ_AHEAD` lines of the store read on (the store lacks it, or
-   * it was dropped after an earlier chunk), and it may not be sought from the store's start again.
+   * it was dropped after an earlier chunk), and its cell has sought one from the store's start already.
+   * A cell may do so once: its prompts may all have been shown by an earlier cell (another model's).
    */
-  async forChunk(hashes: Iterable<string>, chunk: number): Promise<Map<string, PromptText> | undefined> {
+  async forChunk(hashes: Iterable<string | typeof CELL_STARTS>, chunk: number): Promise<Map<string, PromptText> | undefined> {
     const texts = new Map<string, PromptText>();
     for (const hash of hashes) {
+      if (hash === CELL_STARTS) {
+        this.mayRewind = true;
+        continue;
+      }
       if (texts.has(hash)) continue;
       // Nearly every prompt is in the batch read already: found without the cost of an await.
       let held = this.held.get(hash) ?? this.scanTo(hash) ?? (await this.readTo(hash));
@@ -292,8 +315,9 @@ class StepPrompts {
   }
 
   /**
-   * Reads the store again from its start to `hash`'s line, holding none of the lines before it;
-   * the prompts read ahead are dropped (they are read again when the store gets to them).
+   * Reads the store again from its start to `hash`'s line, holding none of the lines before it, or
+   * gives up when the rewinds have passed over their budget. The prompts held ahead are dropped:
+   * nothing shown yet, so they are taken again if the reading passes them.
    */
   private async rewindTo(hash: string): Promise<HeldPrompt | undefined> {
     await this.batches?.return?.(undefined);
@@ -304,8 +328,10 @@ class StepPrompts {
     this.ahead = 0;
     for (;;) {
       while (this.next < this.batch.length) {
-        const line = this.batch[this.next++]!.value;
+        const { value: line, text } = this.batch[this.next++]!;
         if (line.hash === hash) return this.hold(line);
+        this.rewindBudget -= text.length;
+        if (this.rewindBudget < 0) return undefined;
       }
       const next = await this.batches.next();
       if (next.done) return undefined;

@@ -11,7 +11,7 @@ import type { PromptStoreLine, SampleRecord } from '../../../src/records/types.j
 import { buildReportData, renderHtmlReport, writeHtmlReport, type ReportInput } from '../../../src/report/html/index.js';
 import { reportOutline } from '../../../src/report/html/outline.js';
 import { DETAIL_CHUNK } from '../../../src/report/html/pageData.js';
-import { PROMPTS_READ_AHEAD } from '../../../src/report/html/firstPassDetails.js';
+import { PROMPTS_READ_AHEAD, storeRereadShare } from '../../../src/report/html/firstPassDetails.js';
 import { tempProject, type TempProject } from '../../helpers/tempProject.js';
 import { embeddedReport } from './embedded.js';
 import { header, sample, writeRun } from './fixtures.js';
@@ -38,12 +38,12 @@ interface Run {
  * has the case's own prompt (every 9th too long for the limit); every 7th case's repeat 1 has the
  * version's common prompt, so every chunk shows it.
  */
-function inPageOrder(versions = ['v1', 'v2'], models = ['model-a']): Run {
+function inPageOrder(versions = ['v1', 'v2'], models = ['model-a'], cases = CASE_COUNT, padding = ''): Run {
   const samples: SampleRecord[] = [];
   const prompts = new Map<string, PromptStoreLine>();
   for (const version of versions) {
     for (const model of models) {
-      for (let n = 0; n < CASE_COUNT; n++) {
+      for (let n = 0; n < cases; n++) {
         const caseId = `case-${String(n).padStart(4, '0')}`;
         for (const repeat of [0, 1]) {
           const common = repeat === 1 && n % 7 === 0;
@@ -52,7 +52,7 @@ function inPageOrder(versions = ['v1', 'v2'], models = ['model-a']): Run {
           record.model = model;
           record.expected = { answer: caseId };
           samples.push(record);
-          const user = common ? `Common to ${version}` : `Question ${caseId}${n % 9 === 0 ? ' with a tail past the limit of the prompt' : ''}`;
+          const user = common ? `Common to ${version}` : `Question ${caseId}${n % 9 === 0 ? ' with a tail past the limit of the prompt' : ''}${padding}`;
           if (!prompts.has(promptHash)) prompts.set(promptHash, { hash: promptHash, system: 'Answer briefly.', user });
         }
       }
@@ -132,6 +132,20 @@ describe('case details made in the first pass', () => {
     const { detail, chunk } = shown.detail(3 * CASE_COUNT);
     const prompt = chunk.prompts[detail.candidate!.p as number]!;
     expect(prompt.user!.map((line) => chunk.strings[line]).join('\n')).toBe('Question case-0000 with a tail past the limit of the prompt'.slice(0, PROMPT_LIMIT));
+  });
+
+  it('are spooled for a run of three models whose cells end and start inside chunks', async () => {
+    // Cells of 150 cases: the second model's first chunk is made only once the third model's cell has started.
+    const run = inPageOrder(['v1'], ['model-a', 'model-b', 'model-c'], 150);
+    expect((await report(run)).why).toBeUndefined();
+  });
+
+  it('are left to the second pass when the later models would read a large prompt store again more than the record once', async () => {
+    expect(storeRereadShare(1, 2)).toBe(1);
+    expect(storeRereadShare(3, 2)).toBe(2);
+    expect(storeRereadShare(1, 3)).toBe(2);
+    const run = inPageOrder(['v1', 'v2', 'v3'], ['model-a', 'model-b'], 30, ` ${'context '.repeat(300)}`);
+    expect((await report(run)).why).toBe('its later models would read the prompt store again more than the record once');
   });
 
   it('are left to the second pass when a cell misses a prompt more often than it may read the store again', async () => {
