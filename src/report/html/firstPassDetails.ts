@@ -194,11 +194,10 @@ export class FirstPassDetails implements SampleFollower {
 /** Among a chunk's prompt hashes: the rows after it are a new cell's. */
 const CELL_STARTS = Symbol('a cell starts');
 
-/** The prompt hashes of a chunk's rows, as the details first show them: each case's, then its repeats' own. */
+/** The prompt hashes of a chunk's rows, in record order (the store's order: it holds each prompt from its first use). */
 function* promptHashesOf(rows: readonly OpenRow[]): Generator<string | typeof CELL_STARTS> {
   for (const { startsCell, samples } of rows) {
     if (startsCell) yield CELL_STARTS;
-    yield samples[0]!.promptHash;
     for (const sample of samples) yield sample.promptHash;
   }
 }
@@ -286,9 +285,7 @@ class StepPrompts {
 
   /** Reads the rest of the store (each line is parsed, so a damaged one is an error). */
   async readToEnd(): Promise<void> {
-    this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
-    this.batch = [];
-    while (!(await this.batches.next()).done);
+    while (await this.readBatch());
   }
 
   async close(): Promise<void> {
@@ -320,36 +317,38 @@ class StepPrompts {
    * nothing shown yet, so they are taken again if the reading passes them.
    */
   private async rewindTo(hash: string): Promise<HeldPrompt | undefined> {
-    await this.batches?.return?.(undefined);
-    this.batches = readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
+    await this.close();
+    this.batches = undefined;
     this.batch = [];
     this.next = 0;
     for (const [key, held] of this.held) if (held.shownIn === undefined) this.held.delete(key);
     this.ahead = 0;
-    for (;;) {
+    do {
       while (this.next < this.batch.length) {
         const { value: line, text } = this.batch[this.next++]!;
         if (line.hash === hash) return this.hold(line);
         this.rewindBudget -= text.length;
         if (this.rewindBudget < 0) return undefined;
       }
-      const next = await this.batches.next();
-      if (next.done) return undefined;
-      this.batch = next.value;
-      this.next = 0;
-    }
+    } while (await this.readBatch());
+    return undefined;
   }
 
   /** Reads on to `hash`'s line, holding the lines before it; undefined when the store ends first or too many are read ahead. */
   private async readTo(hash: string): Promise<HeldPrompt | undefined> {
-    this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
-    for (;;) {
+    do {
       const held = this.scanTo(hash);
       if (held || this.ahead >= PROMPTS_READ_AHEAD) return held;
-      const next = await this.batches.next();
-      if (next.done) return undefined;
-      this.batch = next.value;
-      this.next = 0;
-    }
+    } while (await this.readBatch());
+    return undefined;
+  }
+
+  /** The store's next batch of lines in place of the last; false at its end. */
+  private async readBatch(): Promise<boolean> {
+    this.batches ??= readPromptStoreBatches(this.file)[Symbol.asyncIterator]();
+    const next = await this.batches.next();
+    this.batch = next.done ? [] : next.value;
+    this.next = 0;
+    return !next.done;
   }
 }
