@@ -2,10 +2,10 @@
  * Builds the report from records and writes it as one file, piece by piece: the overview and the
  * case list from the first pass, then the case details: copied from the spool the first pass
  * wrote them to when the record was in the page's order (firstPassDetails.ts), else each chunk as
- * the second pass reads it.
+ * the second pass reads it. The file appears only when it is whole.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { detailChunks } from './details.js';
@@ -19,10 +19,18 @@ import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
   const path = resolve(file);
   const outline = await reportOutline(input, { spoolFile: `${path}.details.tmp` });
+  // Written beside its place and moved there whole: a report that fails on the way (a record
+  // changed between the passes, a full disk) leaves the page that was there, never half a page.
+  const partial = `${path}.page.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await pipeline(pageParts(outline), createWriteStream(path, { highWaterMark: WRITE_AHEAD_BYTES }));
-    if (outline.spooledDetails) await appendToPage(path, outline.spooledDetails);
+    await pipeline(pageParts(outline), createWriteStream(partial, { highWaterMark: WRITE_AHEAD_BYTES }));
+    if (outline.spooledDetails) await appendToPage(partial, outline.spooledDetails);
+    await rename(partial, path);
+  } catch (error) {
+    // Not recursive: a folder of that name is not this report's to remove.
+    await rm(partial, { force: true }).catch(() => undefined);
+    throw error;
   } finally {
     if (outline.spooledDetails) await rm(outline.spooledDetails, { force: true });
   }

@@ -1,0 +1,84 @@
+/**
+ * The report file appears only when it is whole: it is written beside its place and moved there at
+ * the end, so a report that fails on the way leaves the page that was there before, not half a page.
+ * The second pass is made to fail here after its first chunk of details, as a record changed
+ * between the passes or a full disk would.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SampleRecord } from '../../../src/records/types.js';
+import { buildReportData, renderHtmlReport, writeHtmlReport, type ReportInput } from '../../../src/report/html/index.js';
+import { DETAIL_CHUNK } from '../../../src/report/html/pageData.js';
+import { tempProject, type TempProject } from '../../helpers/tempProject.js';
+import { header, sample, writeComparisonFixture, writeRun } from './fixtures.js';
+
+const secondPass = vi.hoisted(() => ({ failAfterChunks: Infinity, chunksMade: 0 }));
+
+vi.mock('../../../src/report/html/details.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src/report/html/details.js')>();
+  return {
+    ...original,
+    async *detailChunks(...args: Parameters<typeof original.detailChunks>) {
+      for await (const rows of original.detailChunks(...args)) {
+        if (secondPass.chunksMade++ >= secondPass.failAfterChunks) throw new Error('ENOSPC: no space left on device, write');
+        yield rows;
+      }
+    },
+  };
+});
+
+let project: TempProject | undefined;
+afterEach(async () => {
+  await project?.cleanup();
+  project = undefined;
+  secondPass.failAfterChunks = Infinity;
+  secondPass.chunksMade = 0;
+});
+
+const PREVIOUS_PAGE = '<!doctype html><title>the report before</title>\n';
+
+/** A run of one version with every case's first repeat before any second one: out of the page's order, so its details come from the second pass. */
+async function runOutOfPageOrder(dir: string): Promise<string> {
+  const cases = DETAIL_CHUNK * 2 + 5;
+  const samples: SampleRecord[] = [];
+  for (const repeat of [0, 1]) {
+    for (let n = 0; n < cases; n++) samples.push(sample({ caseId: `case-${String(n).padStart(4, '0')}`, version: 'v1', repeat, output: `answer ${n}.${repeat}`, pass: n % 3 !== 0 }, samples.length));
+  }
+  return writeRun(dir, header('order', ['v1'], ['model-a'], samples.length), samples);
+}
+
+describe('writeHtmlReport', () => {
+  it('leaves the page that was there, and no partial file, when the second pass fails halfway', async () => {
+    project = await tempProject({});
+    const dir = await runOutOfPageOrder(project.path('run'));
+    const file = join(dir, 'report.html');
+    await writeFile(file, PREVIOUS_PAGE);
+    secondPass.failAfterChunks = 1;
+    await expect(writeHtmlReport({ runs: [{ dir }] }, file)).rejects.toThrow(/ENOSPC/);
+    expect(secondPass.chunksMade).toBe(2);
+    expect(await readFile(file, 'utf8')).toBe(PREVIOUS_PAGE);
+    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html', 'run.jsonl']);
+  });
+
+  it('writes no file at all when a comparison report fails halfway and there was none', async () => {
+    project = await tempProject({});
+    const fixture = await writeComparisonFixture(project.root);
+    const input: ReportInput = { runs: [{ dir: fixture.baseline }, { dir: fixture.candidate }], comparison: fixture.comparison };
+    const out = project.path('out');
+    secondPass.failAfterChunks = 0;
+    await expect(writeHtmlReport(input, join(out, 'comparison.html'))).rejects.toThrow(/ENOSPC/);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('replaces the page that was there when it is whole, leaving nothing beside it', async () => {
+    project = await tempProject({});
+    const dir = await runOutOfPageOrder(project.path('run'));
+    const file = join(dir, 'report.html');
+    await writeFile(file, PREVIOUS_PAGE);
+    await writeHtmlReport({ runs: [{ dir }] }, file);
+    expect(secondPass.chunksMade).toBe(3);
+    expect(await readFile(file, 'utf8')).toBe(renderHtmlReport(await buildReportData({ runs: [{ dir }] })));
+    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html', 'run.jsonl']);
+  });
+});
