@@ -2,10 +2,10 @@
  * Builds the report from records and writes it as one file, piece by piece: the overview and the
  * case list from the first pass, then the case details: copied from the spool the first pass
  * wrote them to when the record was in the page's order (firstPassDetails.ts), else each chunk as
- * the second pass reads it. The file appears only when it is whole.
+ * the second pass reads it. A page file appears only when it is whole (see movedIntoPlace).
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { detailChunks } from './details.js';
@@ -18,23 +18,49 @@ import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
   const path = resolve(file);
-  const outline = await reportOutline(input, { spoolFile: `${path}.details.tmp` });
-  // Written beside its place and moved there whole: a report that fails on the way (a record
-  // changed between the passes, a full disk) leaves the page that was there, never half a page.
-  const partial = `${path}.page.tmp`;
+  const whole = await movedIntoPlace(path);
+  // A page written in place is written in one stream: a pipe's reader could take the end of a first stream for the page's end.
+  const outline = await reportOutline(input, whole ? { spoolFile: `${path}.details.tmp` } : {});
   try {
     await mkdir(dirname(path), { recursive: true });
-    await pipeline(pageParts(outline), createWriteStream(partial, { highWaterMark: WRITE_AHEAD_BYTES }));
-    if (outline.spooledDetails) await appendToPage(partial, outline.spooledDetails);
-    await rename(partial, path);
-  } catch (error) {
-    // Not recursive: a folder of that name is not this report's to remove.
-    await rm(partial, { force: true }).catch(() => undefined);
-    throw error;
+    if (whole) await writeWhole(outline, path);
+    else await writePage(outline, path);
   } finally {
     if (outline.spooledDetails) await rm(outline.spooledDetails, { force: true });
   }
   return path;
+}
+
+/**
+ * Whether the page is written beside its place and renamed onto it: a new page or a regular file.
+ * Anything else (a symbolic link, a pipe, `/dev/stdout`, a folder) is written in place, where it
+ * points, as a rename would replace it.
+ */
+async function movedIntoPlace(path: string): Promise<boolean> {
+  // Not there, or not to be looked at (a file where a folder should be): writing the page says why, once the input is read.
+  const found = await lstat(path).catch(() => undefined);
+  return !found || found.isFile();
+}
+
+/**
+ * Written beside its place and moved there whole: a report that fails on the way (a record changed
+ * between the passes, a full disk) leaves the page that was there, never half a page.
+ */
+async function writeWhole(outline: ReportOutline, file: string): Promise<void> {
+  const partial = `${file}.page.tmp`;
+  try {
+    await writePage(outline, partial);
+    await rename(partial, file);
+  } catch (error) {
+    // Not recursive: a folder of that name is not this report's to remove.
+    await rm(partial, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function writePage(outline: ReportOutline, file: string): Promise<void> {
+  await pipeline(pageParts(outline), createWriteStream(file, { highWaterMark: WRITE_AHEAD_BYTES }));
+  if (outline.spooledDetails) await appendToPage(file, outline.spooledDetails);
 }
 
 /** The page up to its details, and the details and the page's end when the second pass makes them. */

@@ -2,9 +2,12 @@
  * The report file appears only when it is whole: it is written beside its place and moved there at
  * the end, so a report that fails on the way leaves the page that was there before, not half a page.
  * The second pass is made to fail here after its first chunk of details, as a record changed
- * between the passes or a full disk would.
+ * between the passes or a full disk would. A page path that is not a regular file (a symbolic
+ * link, a pipe) is written in place, where it points: a rename would replace it.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SampleRecord } from '../../../src/records/types.js';
@@ -13,7 +16,7 @@ import { DETAIL_CHUNK } from '../../../src/report/html/pageData.js';
 import { tempProject, type TempProject } from '../../helpers/tempProject.js';
 import { header, sample, writeComparisonFixture, writeRun } from './fixtures.js';
 
-const secondPass = vi.hoisted(() => ({ failAfterChunks: Infinity, chunksMade: 0 }));
+const secondPass = vi.hoisted(() => ({ failAfterChunks: Infinity, chunksMade: 0, beforeFirstChunk: undefined as (() => Promise<void>) | undefined }));
 
 vi.mock('../../../src/report/html/details.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../../src/report/html/details.js')>();
@@ -21,6 +24,7 @@ vi.mock('../../../src/report/html/details.js', async (importOriginal) => {
     ...original,
     async *detailChunks(...args: Parameters<typeof original.detailChunks>) {
       for await (const rows of original.detailChunks(...args)) {
+        if (secondPass.chunksMade === 0) await secondPass.beforeFirstChunk?.();
         if (secondPass.chunksMade++ >= secondPass.failAfterChunks) throw new Error('ENOSPC: no space left on device, write');
         yield rows;
       }
@@ -34,6 +38,7 @@ afterEach(async () => {
   project = undefined;
   secondPass.failAfterChunks = Infinity;
   secondPass.chunksMade = 0;
+  secondPass.beforeFirstChunk = undefined;
 });
 
 const PREVIOUS_PAGE = '<!doctype html><title>the report before</title>\n';
@@ -44,6 +49,16 @@ async function runOutOfPageOrder(dir: string): Promise<string> {
   const samples: SampleRecord[] = [];
   for (const repeat of [0, 1]) {
     for (let n = 0; n < cases; n++) samples.push(sample({ caseId: `case-${String(n).padStart(4, '0')}`, version: 'v1', repeat, output: `answer ${n}.${repeat}`, pass: n % 3 !== 0 }, samples.length));
+  }
+  return writeRun(dir, header('order', ['v1'], ['model-a'], samples.length), samples);
+}
+
+/** The same run with each case's repeats together: in the page's order, so its details are made in the first pass and spooled. */
+async function runInPageOrder(dir: string): Promise<string> {
+  const cases = DETAIL_CHUNK * 2 + 5;
+  const samples: SampleRecord[] = [];
+  for (let n = 0; n < cases; n++) {
+    for (const repeat of [0, 1]) samples.push(sample({ caseId: `case-${String(n).padStart(4, '0')}`, version: 'v1', repeat, output: `answer ${n}.${repeat}`, pass: n % 3 !== 0 }, samples.length));
   }
   return writeRun(dir, header('order', ['v1'], ['model-a'], samples.length), samples);
 }
@@ -69,6 +84,47 @@ describe('writeHtmlReport', () => {
     secondPass.failAfterChunks = 0;
     await expect(writeHtmlReport(input, join(out, 'comparison.html'))).rejects.toThrow(/ENOSPC/);
     expect(await readdir(out)).toEqual([]);
+  });
+
+  it('leaves no partial file when the whole page cannot be moved into place', async () => {
+    project = await tempProject({});
+    const dir = await runOutOfPageOrder(project.path('run'));
+    const file = join(dir, 'report.html');
+    // A folder appears where the page goes once the page is known to be new: the rename fails.
+    secondPass.beforeFirstChunk = async () => {
+      await mkdir(join(file, 'in-the-way'), { recursive: true });
+    };
+    await expect(writeHtmlReport({ runs: [{ dir }] }, file)).rejects.toThrow(/ENOTEMPTY|EISDIR|EEXIST/);
+    expect(secondPass.chunksMade).toBe(3);
+    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html', 'run.jsonl']);
+    expect((await lstat(file)).isDirectory()).toBe(true);
+  });
+
+  it('writes through a symbolic link at the page path, keeping the link', async () => {
+    project = await tempProject({});
+    const dir = await runOutOfPageOrder(project.path('run'));
+    const served = project.path('served.html');
+    await writeFile(served, PREVIOUS_PAGE);
+    const file = join(dir, 'report.html');
+    await symlink(served, file);
+    await writeHtmlReport({ runs: [{ dir }] }, file);
+    expect((await lstat(file)).isSymbolicLink()).toBe(true);
+    expect(await readFile(served, 'utf8')).toBe(renderHtmlReport(await buildReportData({ runs: [{ dir }] })));
+  });
+
+  it.skipIf(process.platform === 'win32')('writes the whole page, in one stream, into a named pipe at the page path', async () => {
+    project = await tempProject({});
+    const dir = await runInPageOrder(project.path('run'));
+    const file = join(dir, 'report.html');
+    execFileSync('mkfifo', [file]);
+    const chunks: Buffer[] = [];
+    const reading = new Promise<void>((done, fail) => {
+      createReadStream(file).on('data', (chunk) => chunks.push(chunk as Buffer)).on('end', done).on('error', fail);
+    });
+    await writeHtmlReport({ runs: [{ dir }] }, file);
+    await reading;
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(renderHtmlReport(await buildReportData({ runs: [{ dir }] })));
+    expect((await lstat(file)).isFIFO()).toBe(true);
   });
 
   it('replaces the page that was there when it is whole, leaving nothing beside it', async () => {
