@@ -43,30 +43,25 @@ afterEach(async () => {
 
 const PREVIOUS_PAGE = '<!doctype html><title>the report before</title>\n';
 
-/** A run of one version with every case's first repeat before any second one: out of the page's order, so its details come from the second pass. */
-async function runOutOfPageOrder(dir: string): Promise<string> {
+/**
+ * A run of one version, 2 × DETAIL_CHUNK + 5 cases × 2 repeats. In the page's order each case's
+ * repeats are together, so its details are made in the first pass and spooled; otherwise every
+ * case's first repeat comes before any second one, so its details come from the second pass.
+ */
+async function runOf(dir: string, order: 'in page order' | 'out of page order'): Promise<string> {
   const cases = DETAIL_CHUNK * 2 + 5;
   const samples: SampleRecord[] = [];
-  for (const repeat of [0, 1]) {
-    for (let n = 0; n < cases; n++) samples.push(sample({ caseId: `case-${String(n).padStart(4, '0')}`, version: 'v1', repeat, output: `answer ${n}.${repeat}`, pass: n % 3 !== 0 }, samples.length));
-  }
-  return writeRun(dir, header('order', ['v1'], ['model-a'], samples.length), samples);
-}
-
-/** The same run with each case's repeats together: in the page's order, so its details are made in the first pass and spooled. */
-async function runInPageOrder(dir: string): Promise<string> {
-  const cases = DETAIL_CHUNK * 2 + 5;
-  const samples: SampleRecord[] = [];
-  for (let n = 0; n < cases; n++) {
-    for (const repeat of [0, 1]) samples.push(sample({ caseId: `case-${String(n).padStart(4, '0')}`, version: 'v1', repeat, output: `answer ${n}.${repeat}`, pass: n % 3 !== 0 }, samples.length));
-  }
+  const add = (n: number, repeat: number) =>
+    samples.push(sample({ caseId: `case-${String(n).padStart(4, '0')}`, version: 'v1', repeat, output: `answer ${n}.${repeat}`, pass: n % 3 !== 0 }, samples.length));
+  if (order === 'in page order') for (let n = 0; n < cases; n++) for (const repeat of [0, 1]) add(n, repeat);
+  else for (const repeat of [0, 1]) for (let n = 0; n < cases; n++) add(n, repeat);
   return writeRun(dir, header('order', ['v1'], ['model-a'], samples.length), samples);
 }
 
 describe('writeHtmlReport', () => {
   it('leaves the page that was there, and no partial file, when the second pass fails halfway', async () => {
     project = await tempProject({});
-    const dir = await runOutOfPageOrder(project.path('run'));
+    const dir = await runOf(project.path('run'), 'out of page order');
     const file = join(dir, 'report.html');
     await writeFile(file, PREVIOUS_PAGE);
     secondPass.failAfterChunks = 1;
@@ -88,7 +83,7 @@ describe('writeHtmlReport', () => {
 
   it('leaves no partial file when the whole page cannot be moved into place', async () => {
     project = await tempProject({});
-    const dir = await runOutOfPageOrder(project.path('run'));
+    const dir = await runOf(project.path('run'), 'out of page order');
     const file = join(dir, 'report.html');
     // A folder appears where the page goes once the page is known to be new: the rename fails.
     secondPass.beforeFirstChunk = async () => {
@@ -102,7 +97,7 @@ describe('writeHtmlReport', () => {
 
   it('writes through a symbolic link at the page path, keeping the link', async () => {
     project = await tempProject({});
-    const dir = await runOutOfPageOrder(project.path('run'));
+    const dir = await runOf(project.path('run'), 'out of page order');
     const served = project.path('served.html');
     await writeFile(served, PREVIOUS_PAGE);
     const file = join(dir, 'report.html');
@@ -114,7 +109,7 @@ describe('writeHtmlReport', () => {
 
   it.skipIf(process.platform === 'win32')('writes the whole page, in one stream, into a named pipe at the page path', async () => {
     project = await tempProject({});
-    const dir = await runInPageOrder(project.path('run'));
+    const dir = await runOf(project.path('run'), 'in page order');
     const file = join(dir, 'report.html');
     execFileSync('mkfifo', [file]);
     const chunks: Buffer[] = [];
@@ -129,7 +124,7 @@ describe('writeHtmlReport', () => {
 
   it('replaces the page that was there when it is whole, leaving nothing beside it', async () => {
     project = await tempProject({});
-    const dir = await runOutOfPageOrder(project.path('run'));
+    const dir = await runOf(project.path('run'), 'out of page order');
     const file = join(dir, 'report.html');
     await writeFile(file, PREVIOUS_PAGE);
     await writeHtmlReport({ runs: [{ dir }] }, file);
