@@ -4,10 +4,11 @@
  * PromptgoldError is printed as a one-paragraph message (no stack) with its exit code.
  */
 import { Command, Option } from 'commander';
-import { ExitCode, PromptgoldError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { redactStream } from '../secrets.js';
 import { TOOL_VERSION } from '../version.js';
 import { limitHeapGrowth } from './heap.js';
+import { cliFailureOf } from './failure.js';
 import { collect } from './options.js';
 
 // Console output is written here too: the key never reaches a terminal or a CI log.
@@ -188,10 +189,7 @@ try {
 }
 
 function reportError(error: unknown): number {
-  if (error instanceof PromptgoldError) {
-    process.stderr.write(`promptgold: ${error.message}\n`);
-    return error.exitCode;
-  }
-  process.stderr.write(`promptgold: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return ExitCode.infrastructure;
+  const failure = cliFailureOf(error);
+  process.stderr.write(`promptgold: ${failure.text}\n`);
+  return failure.exitCode;
 }

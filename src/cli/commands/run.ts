@@ -14,6 +14,7 @@ import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
+import { cliFailureOf, type CliFailure } from '../failure.js';
 import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
 
 export interface RunFlags {
@@ -48,6 +49,8 @@ interface SuiteRunOutcome {
   suite: string;
   runDir: string;
   result: RunResult;
+  /** Why the run's HTML report was not written, when it was not. */
+  reportFailure?: CliFailure;
 }
 
 export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<number> {
@@ -126,12 +129,16 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         interrupts.running = false;
         await assembled.close();
       }
-      outcomes.push({ suite: job.loaded.suite.name, runDir, result });
+      const outcome: SuiteRunOutcome = { suite: job.loaded.suite.name, runDir, result };
+      outcomes.push(outcome);
       if (!flags.json) {
         printOutcome(job.loaded, result, root);
         if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
       }
-      if (flags.html !== false && result.written > 0) await writeRunReport(runDir, root, flags.json === true);
+      if (flags.html !== false && result.written > 0) {
+        const reportFailure = await writeRunReport(runDir, root, flags.json === true);
+        if (reportFailure) outcome.reportFailure = reportFailure;
+      }
       if (result.fatal) break;
     }
   } finally {
@@ -145,7 +152,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   }
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify(outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null })), null, 2)}\n`,
+      `${JSON.stringify(outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null, ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}) })), null, 2)}\n`,
     );
   }
   return exitCodeOf(outcomes, stop.signal.aborted);
@@ -253,10 +260,23 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
  * Every run gets its report, whatever its size: it is built by streaming the record after the run
  * has finished (the run's own samples are no longer held), and the page reads its cases lazily.
  */
-async function writeRunReport(runDir: string, root: string, quiet: boolean): Promise<void> {
-  const { writeHtmlReport } = await import('../../report/html/index.js');
-  const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, resolve(runDir, 'report.html'));
-  if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);
+/**
+ * The run's HTML page. A page that cannot be written is said at once, on stderr, and in the exit
+ * code, but it stops neither the suites after this one nor the --junit and --json outputs: the
+ * run's record is whole, and `promptgold report` writes the page from it again.
+ */
+async function writeRunReport(runDir: string, root: string, quiet: boolean): Promise<CliFailure | undefined> {
+  try {
+    const { writeHtmlReport } = await import('../../report/html/index.js');
+    const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, resolve(runDir, 'report.html'));
+    if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);
+    return undefined;
+  } catch (error) {
+    const failure = cliFailureOf(error);
+    const where = relative(root, runDir);
+    process.stderr.write(`promptgold: the HTML report of ${where} was not written: ${failure.text}\n  The run's record is whole: \`promptgold report ${where}\` writes the page again.\n`);
+    return failure;
+  }
 }
 
 function progressMode(flags: RunFlags): ProgressMode {
@@ -314,7 +334,15 @@ function parseFraction(text: string, flag: string): number {
 }
 
 /** 3 when the run stopped on a fatal error or too many samples went unscored, 130 on Ctrl-C, 1 when a cell is below threshold, else 0. */
+/** When several codes apply, the first of these: 3 wins over 130, 130 over 2 (a report not written), 2 over 1. */
+const EXIT_CODE_PRECEDENCE: readonly number[] = [ExitCode.infrastructure, 130, ExitCode.usageOrInput, ExitCode.evaluationFailed];
+
 function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
+  const codes = [runsExitCode(outcomes, interrupted), ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed)];
+  return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code)) ?? ExitCode.passed;
+}
+
+function runsExitCode(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
   if (outcomes.some((o) => o.result.fatal || o.result.summary?.tooManyErrors)) return ExitCode.infrastructure;
   if (interrupted || outcomes.some((o) => o.result.status === 'interrupted')) return 130;
   if (outcomes.some((o) => (o.result.summary?.failingCells.length ?? 0) > 0)) return ExitCode.evaluationFailed;

@@ -6,8 +6,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { InputError } from '../../errors.js';
 import { detailChunks } from './details.js';
 import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
@@ -33,12 +34,13 @@ export async function writeHtmlReport(input: ReportInput, file: string): Promise
 
 /**
  * Whether the page is written beside its place and renamed onto it: a new page or a regular file.
- * Anything else (a symbolic link, a pipe, `/dev/stdout`, a folder) is written in place, where it
- * points, as a rename would replace it.
+ * Anything else (a symbolic link, a pipe, `/dev/stdout`) is written in place, where it points, as
+ * a rename would replace it. A folder is refused before any input is read.
  */
 async function movedIntoPlace(path: string): Promise<boolean> {
   // Not there, or not to be looked at (a file where a folder should be): writing the page says why, once the input is read.
   const found = await lstat(path).catch(() => undefined);
+  if (found?.isDirectory()) throw new InputError('the report page is a folder', { file: path }, `give a file for the page, e.g. ${join(path, 'report.html')}, or move the folder`);
   return !found || found.isFile();
 }
 

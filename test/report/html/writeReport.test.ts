@@ -3,7 +3,7 @@
  * the end, so a report that fails on the way leaves the page that was there before, not half a page.
  * The second pass is made to fail here after its first chunk of details, as a record changed
  * between the passes or a full disk would. A page path that is not a regular file (a symbolic
- * link, a pipe) is written in place, where it points: a rename would replace it.
+ * link, a pipe) is written in place, where it points: a rename would replace it; a folder is refused.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -93,6 +93,19 @@ describe('writeHtmlReport', () => {
     expect(secondPass.chunksMade).toBe(3);
     expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html', 'run.jsonl']);
     expect((await lstat(file)).isDirectory()).toBe(true);
+  });
+
+  it('refuses a page path that is a folder before reading the run, naming the path and what to give instead (exit 2)', async () => {
+    project = await tempProject({});
+    const dir = await runOf(project.path('run'), 'out of page order');
+    const file = join(dir, 'report.html');
+    await mkdir(file);
+    const refused = writeHtmlReport({ runs: [{ dir }] }, file);
+    await expect(refused).rejects.toThrow(`${file}: the report page is a folder\n  hint: give a file for the page, e.g. ${join(file, 'report.html')}, or move the folder`);
+    await expect(refused).rejects.toMatchObject({ exitCode: 2 });
+    expect(secondPass.chunksMade).toBe(0);
+    expect(await readdir(file)).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html', 'run.jsonl']);
   });
 
   it('writes through a symbolic link at the page path, keeping the link', async () => {
