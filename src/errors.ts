@@ -9,6 +9,8 @@ export const ExitCode = {
   evaluationFailed: 1,
   usageOrInput: 2,
   infrastructure: 3,
+  /** Stopped with Ctrl-C (128 + SIGINT): `run --resume` finishes it. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

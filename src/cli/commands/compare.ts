@@ -23,6 +23,7 @@ import { formatComparison } from '../../report/compareConsole.js';
 import { formatPairwise } from '../../report/pairwise.js';
 import { renderJUnit } from '../../report/junit.js';
 import { renderMarkdown } from '../../report/markdown.js';
+import { checkPagePath } from '../../report/html/pagePath.js';
 import { prettyJsonPieces } from '../../report/prettyJson.js';
 import type { VerdictPolicy } from '../../compare/policy.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
@@ -60,6 +61,8 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
   const candidateHeader = await readRecordHeader(candidateFile);
   const policy = resolvePolicy([...configPolicySources(config, configFile), ...(await suitePolicySources(candidateHeader, root)), flagPolicySource(f)]);
   const records = [baselineFile, candidateFile];
+  const page = htmlFile(f, root, records);
+  if (page) await checkPagePath(page);
   const repeatDetails = f.judge !== undefined || outputsShowRepeats(f, root, records);
   const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true, repeatDetails });
 
@@ -183,16 +186,20 @@ export async function writeOutputs(result: ComparisonResult, f: OutputFlags, roo
     await writeFile(path, redactKnownSecrets(text));
     written.push(relative(root, path));
   };
-  if (f.json) {
-    const path = resolve(root, f.json);
-    await mkdir(dirname(path), { recursive: true });
-    await writeJsonFile(path, extras.json ?? result);
-    written.push(relative(root, path));
+  try {
+    if (f.json) {
+      const path = resolve(root, f.json);
+      await mkdir(dirname(path), { recursive: true });
+      await writeJsonFile(path, extras.json ?? result);
+      written.push(relative(root, path));
+    }
+    if (f.markdown) await write(f.markdown, renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? ''));
+    if (f.junit) await write(f.junit, renderJUnit(result));
+    await writeHtml(result, f, root, written, extras.records);
+  } finally {
+    // Said also when a later output fails: the files written before it are there.
+    for (const file of written) process.stdout.write(`wrote ${file}\n`);
   }
-  if (f.markdown) await write(f.markdown, renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? ''));
-  if (f.junit) await write(f.junit, renderJUnit(result));
-  await writeHtml(result, f, root, written, extras.records);
-  for (const file of written) process.stdout.write(`wrote ${file}\n`);
 }
 
 /** Bytes gathered before a write of a JSON report. */

@@ -257,13 +257,11 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
 }
 
 /**
- * Every run gets its report, whatever its size: it is built by streaming the record after the run
- * has finished (the run's own samples are no longer held), and the page reads its cases lazily.
- */
-/**
- * The run's HTML page. A page that cannot be written is said at once, on stderr, and in the exit
- * code, but it stops neither the suites after this one nor the --junit and --json outputs: the
- * run's record is whole, and `promptgold report` writes the page from it again.
+ * The run's HTML page. Every run gets one, whatever its size: it is built by streaming the record
+ * after the run has finished (the run's own samples are no longer held), and the page reads its
+ * cases lazily. A page that cannot be written is said at once, on stderr, and in the exit code,
+ * but it stops neither the suites after this one nor the --junit and --json outputs: the run's
+ * record is whole, and `promptgold report` writes the page from it again.
  */
 async function writeRunReport(runDir: string, root: string, quiet: boolean): Promise<CliFailure | undefined> {
   try {
@@ -274,7 +272,10 @@ async function writeRunReport(runDir: string, root: string, quiet: boolean): Pro
   } catch (error) {
     const failure = cliFailureOf(error);
     const where = relative(root, runDir);
-    process.stderr.write(`promptgold: the HTML report of ${where} was not written: ${failure.text}\n  The run's record is whole: \`promptgold report ${where}\` writes the page again.\n`);
+    process.stderr.write(
+      `promptgold: the HTML report of ${where} was not written: ${failure.text}\n` +
+        `  The run's record is whole: once the cause is mended, \`promptgold report ${where}\` writes the page (\`--html <file>\` puts it elsewhere).\n`,
+    );
     return failure;
   }
 }
@@ -333,18 +334,18 @@ function parseFraction(text: string, flag: string): number {
   return value;
 }
 
-/** 3 when the run stopped on a fatal error or too many samples went unscored, 130 on Ctrl-C, 1 when a cell is below threshold, else 0. */
-/** When several codes apply, the first of these: 3 wins over 130, 130 over 2 (a report not written), 2 over 1. */
-const EXIT_CODE_PRECEDENCE: readonly number[] = [ExitCode.infrastructure, 130, ExitCode.usageOrInput, ExitCode.evaluationFailed];
+/** When several codes apply, the first of these: 3 wins over 130, 130 over 2 (a report refused its page path), 2 over 1. */
+const EXIT_CODE_PRECEDENCE: readonly ExitCode[] = [ExitCode.infrastructure, ExitCode.interrupted, ExitCode.usageOrInput, ExitCode.evaluationFailed];
 
 function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
-  const codes = [runsExitCode(outcomes, interrupted), ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed)];
+  const codes: ExitCode[] = [runsExitCode(outcomes, interrupted), ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed)];
   return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code)) ?? ExitCode.passed;
 }
 
-function runsExitCode(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
+/** 3 when a run stopped on a fatal error or too many samples went unscored, 130 on Ctrl-C, 1 when a cell is below threshold, else 0. */
+function runsExitCode(outcomes: SuiteRunOutcome[], interrupted: boolean): ExitCode {
   if (outcomes.some((o) => o.result.fatal || o.result.summary?.tooManyErrors)) return ExitCode.infrastructure;
-  if (interrupted || outcomes.some((o) => o.result.status === 'interrupted')) return 130;
+  if (interrupted || outcomes.some((o) => o.result.status === 'interrupted')) return ExitCode.interrupted;
   if (outcomes.some((o) => (o.result.summary?.failingCells.length ?? 0) > 0)) return ExitCode.evaluationFailed;
   return ExitCode.passed;
 }
@@ -372,7 +373,7 @@ function installInterruptHandler(stop: AbortController, hardStop: AbortControlle
       process.stderr.write('\nstopping now: in-flight samples are left for --resume; writing the finished ones (Ctrl-C again to quit at once)\n');
     } else {
       process.stderr.write('\nquitting; the run folder keeps every sample already written\n');
-      process.exit(130);
+      process.exit(ExitCode.interrupted);
     }
   };
   process.on('SIGINT', onSignal);

@@ -6,12 +6,13 @@
  */
 import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { InputError } from '../../errors.js';
+import { InfrastructureError } from '../../errors.js';
 import { detailChunks } from './details.js';
 import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
+import { checkPagePath } from './pagePath.js';
 import { chunkParts, pageBytes, WRITE_AHEAD_BYTES } from './pageBytes.js';
 import { DETAIL_CHUNK } from './pageData.js';
 import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
@@ -19,28 +20,44 @@ import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
 /** Returns the absolute path written. */
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
   const path = resolve(file);
+  await checkPagePath(path);
   const whole = await movedIntoPlace(path);
-  // A page written in place is written in one stream: a pipe's reader could take the end of a first stream for the page's end.
-  const outline = await reportOutline(input, whole ? { spoolFile: `${path}.details.tmp` } : {});
   try {
-    await mkdir(dirname(path), { recursive: true });
-    if (whole) await writeWhole(outline, path);
-    else await writePage(outline, path);
-  } finally {
-    if (outline.spooledDetails) await rm(outline.spooledDetails, { force: true });
+    // A page written in place is written in one stream: a pipe's reader could take the end of a first stream for the page's end.
+    const outline = await reportOutline(input, whole ? { spoolFile: `${path}.details.tmp` } : {});
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      if (whole) await writeWhole(outline, path);
+      else await writePage(outline, path);
+    } finally {
+      if (outline.spooledDetails) await rm(outline.spooledDetails, { force: true });
+    }
+  } catch (error) {
+    throw pageWriteError(error, path) ?? error;
   }
   return path;
 }
 
 /**
+ * A system error on the page, its temporary files or its folders (a full disk, no permission) as
+ * an error of the machine, not of promptgold (exit 3). Errors on the records are left as they are.
+ */
+function pageWriteError(error: unknown, page: string): InfrastructureError | undefined {
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof path !== 'string') return undefined;
+  const onPage = path === page || path.startsWith(`${page}.`) || page.startsWith(`${path}${sep}`);
+  if (!onPage) return undefined;
+  return new InfrastructureError(`the report page ${page} could not be written: ${(error as Error).message}`, 'mend the cause (disk space, permissions) and write the report again; a page that was there before is kept', error);
+}
+
+/**
  * Whether the page is written beside its place and renamed onto it: a new page or a regular file.
  * Anything else (a symbolic link, a pipe, `/dev/stdout`) is written in place, where it points, as
- * a rename would replace it. A folder is refused before any input is read.
+ * a rename would replace it. (A folder is refused before: see checkPagePath.)
  */
 async function movedIntoPlace(path: string): Promise<boolean> {
-  // Not there, or not to be looked at (a file where a folder should be): writing the page says why, once the input is read.
+  // Not there, or not to be looked at: writing the page says why, once the input is read.
   const found = await lstat(path).catch(() => undefined);
-  if (found?.isDirectory()) throw new InputError('the report page is a folder', { file: path }, `give a file for the page, e.g. ${join(path, 'report.html')}, or move the folder`);
   return !found || found.isFile();
 }
 

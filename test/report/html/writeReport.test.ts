@@ -89,23 +89,48 @@ describe('writeHtmlReport', () => {
     secondPass.beforeFirstChunk = async () => {
       await mkdir(join(file, 'in-the-way'), { recursive: true });
     };
-    await expect(writeHtmlReport({ runs: [{ dir }] }, file)).rejects.toThrow(/ENOTEMPTY|EISDIR|EEXIST/);
+    await expect(writeHtmlReport({ runs: [{ dir }] }, file)).rejects.toThrow(/could not be written: (ENOTEMPTY|EISDIR|EEXIST)/);
     expect(secondPass.chunksMade).toBe(3);
     expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html', 'run.jsonl']);
     expect((await lstat(file)).isDirectory()).toBe(true);
   });
 
-  it('refuses a page path that is a folder before reading the run, naming the path and what to give instead (exit 2)', async () => {
+  it('refuses a page path that is a folder, or a link to one, before reading any record (exit 2)', async () => {
     project = await tempProject({});
-    const dir = await runOf(project.path('run'), 'out of page order');
-    const file = join(dir, 'report.html');
-    await mkdir(file);
-    const refused = writeHtmlReport({ runs: [{ dir }] }, file);
-    await expect(refused).rejects.toThrow(`${file}: the report page is a folder\n  hint: give a file for the page, e.g. ${join(file, 'report.html')}, or move the folder`);
+    // The run does not exist: were it read first, the error would say so.
+    const missing = project.path('no-such-run');
+    const folder = project.path('out', 'report.html');
+    await mkdir(folder, { recursive: true });
+    const link = project.path('out', 'linked.html');
+    await symlink(folder, link);
+    for (const page of [folder, link]) {
+      const refused = writeHtmlReport({ runs: [{ dir: missing }] }, page);
+      await expect(refused).rejects.toThrow(`${page}: the report page is a folder\n  hint: give a file for the page, e.g. ${join(page, 'report.html')}, or move the folder`);
+      await expect(refused).rejects.toMatchObject({ exitCode: 2 });
+    }
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('refuses a page path under a file before reading any record (exit 2)', async () => {
+    project = await tempProject({});
+    const file = project.path('notes.txt');
+    await writeFile(file, 'a file, not a folder\n');
+    const page = join(file, 'pages', 'report.html');
+    const refused = writeHtmlReport({ runs: [{ dir: project.path('no-such-run') }] }, page);
+    await expect(refused).rejects.toThrow(`${page}: the report page would go under ${file}, which is a file`);
     await expect(refused).rejects.toMatchObject({ exitCode: 2 });
-    expect(secondPass.chunksMade).toBe(0);
-    expect(await readdir(file)).toEqual([]);
-    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html', 'run.jsonl']);
+  });
+
+  it('says a page that cannot be written is an error of the machine (exit 3), naming the page, not an internal error', async () => {
+    project = await tempProject({});
+    const dir = await runOf(project.path('run'), 'in page order');
+    const file = join(dir, 'report.html');
+    // The page's temporary file cannot be made: a folder holds its name.
+    await mkdir(`${file}.page.tmp`);
+    const failed = writeHtmlReport({ runs: [{ dir }] }, file);
+    await expect(failed).rejects.toThrow(`the report page ${file} could not be written: EISDIR`);
+    await expect(failed).rejects.toMatchObject({ exitCode: 3, name: 'InfrastructureError' });
+    expect((await readdir(dir)).sort()).toEqual(['prompts.jsonl', 'report.html.page.tmp', 'run.jsonl']);
   });
 
   it('writes through a symbolic link at the page path, keeping the link', async () => {
