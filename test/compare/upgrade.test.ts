@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,14 @@ describe('upgrade-check on the offline example (built CLI, replay)', () => {
     const reused = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5', '--reuse', `reports/runs/${runs[0]}`], root);
     expect(reused.code, reused.stderr).toBe(0);
     expect(reused.stdout).toContain(`decision: ${json.decision.toUpperCase()}`);
+    expect(await readdir(join(root, 'reports/runs'))).toHaveLength(1);
+
+    // A page path that cannot take the page is refused before anything runs.
+    await mkdir(join(root, 'pages'), { recursive: true });
+    const noPage = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5', '--html', 'pages'], root);
+    expect(noPage.code).toBe(2);
+    expect(noPage.stderr).toContain(`${join(root, 'pages')}: the report page is a folder`);
+    expect(noPage.stdout).toBe('');
     expect(await readdir(join(root, 'reports/runs'))).toHaveLength(1);
 
     const bad = await runCli(['upgrade-check', '--suite', 'nosuch', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5'], root);
