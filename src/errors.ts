@@ -73,6 +73,21 @@ export function formatLocated(message: string, location: ErrorLocation, hint?: s
   return hint ? `${where}${message}\n  hint: ${hint}` : `${where}${message}`;
 }
 
+/** An error that ends a command, or one step of it, as the user reads it, and the exit code it stands for. */
+export interface WordedError {
+  /** A PromptgoldError's own message (where, what, how to fix); otherwise an internal error with its stack. */
+  text: string;
+  exitCode: ExitCode;
+}
+
+export function wordedError(error: unknown): WordedError {
+  if (error instanceof PromptgoldError) return { text: error.message, exitCode: error.exitCode };
+  return {
+    text: `internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    exitCode: ExitCode.infrastructure,
+  };
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

@@ -4,11 +4,10 @@
  * PromptgoldError is printed as a one-paragraph message (no stack) with its exit code.
  */
 import { Command, Option } from 'commander';
-import { ExitCode } from '../errors.js';
+import { ExitCode, wordedError } from '../errors.js';
 import { redactStream } from '../secrets.js';
 import { TOOL_VERSION } from '../version.js';
 import { limitHeapGrowth } from './heap.js';
-import { cliFailureOf } from './failure.js';
 import { collect } from './options.js';
 
 // Console output is written here too: the key never reaches a terminal or a CI log.
@@ -189,7 +188,7 @@ try {
 }
 
 function reportError(error: unknown): number {
-  const failure = cliFailureOf(error);
-  process.stderr.write(`promptgold: ${failure.text}\n`);
-  return failure.exitCode;
+  const worded = wordedError(error);
+  process.stderr.write(`promptgold: ${worded.text}\n`);
+  return worded.exitCode;
 }

@@ -6,11 +6,11 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { BaseSequencer, type Reporter, type TestModule, type TestSpecification, type Vitest, type WatcherTriggerPattern } from 'vitest/node';
-import { errorMessage } from '../errors.js';
 import { gitInfo } from '../gitInfo.js';
 import { writeRunFolder } from '../records/merge.js';
 import { claimRunFolder, newRunId, runPaths } from '../records/runDir.js';
 import { collectEvalRuns, runFolderName, type CollectedRun, type MetaSource } from './collectRuns.js';
+import { writeRunPage } from './runPage.js';
 import { SHARD_PROVIDE_KEY } from './shard.js';
 import type { ShardSpec } from './taskMeta.js';
 
@@ -95,17 +95,7 @@ export default class PromptgoldReporter implements Reporter {
         ...(run.shard ? { reason: `shard ${run.shard.index}/${run.shard.count}: join the shards with promptgold merge` } : {}),
       },
     });
-    if (this.options.html !== false) await writeHtml(dir);
-  }
-}
-
-/** The HTML renderer is heavy: imported only when a record is written. */
-async function writeHtml(dir: string): Promise<void> {
-  try {
-    const { writeHtmlReport } = await import('../report/html/index.js');
-    await writeHtmlReport({ runs: [{ dir }] }, join(dir, 'report.html'));
-  } catch (error) {
-    process.stderr.write(`promptgold: the HTML report for ${dir} failed: ${errorMessage(error)}\n`);
+    if (this.options.html !== false) await writeRunPage(dir);
   }
 }
 

@@ -4,17 +4,17 @@ import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { ExitCode, InputError, type WordedError } from '../../errors.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
 import { tooManyErrorsText } from '../../report/notScored.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
+import { runPageNotWritten } from '../../report/html/pagePath.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
-import { cliFailureOf, type CliFailure } from '../failure.js';
 import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
 
 export interface RunFlags {
@@ -50,7 +50,7 @@ interface SuiteRunOutcome {
   runDir: string;
   result: RunResult;
   /** Why the run's HTML report was not written, when it was not. */
-  reportFailure?: CliFailure;
+  reportFailure?: WordedError;
 }
 
 export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<number> {
@@ -263,19 +263,15 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
  * but it stops neither the suites after this one nor the --junit and --json outputs: the run's
  * record is whole, and `promptgold report` writes the page from it again.
  */
-async function writeRunReport(runDir: string, root: string, quiet: boolean): Promise<CliFailure | undefined> {
+async function writeRunReport(runDir: string, root: string, quiet: boolean): Promise<WordedError | undefined> {
   try {
     const { writeHtmlReport } = await import('../../report/html/index.js');
     const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, resolve(runDir, 'report.html'));
     if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);
     return undefined;
   } catch (error) {
-    const failure = cliFailureOf(error);
-    const where = relative(root, runDir);
-    process.stderr.write(
-      `promptgold: the HTML report of ${where} was not written: ${failure.text}\n` +
-        `  The run's record is whole: once the cause is mended, \`promptgold report ${where}\` writes the page (\`--html <file>\` puts it elsewhere).\n`,
-    );
+    const failure = runPageNotWritten(relative(root, runDir), error);
+    process.stderr.write(`promptgold: ${failure.text}\n`);
     return failure;
   }
 }
