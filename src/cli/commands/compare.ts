@@ -63,7 +63,7 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
   const records = [baselineFile, candidateFile];
   const page = htmlFile(f, root, records);
   if (page) await checkPagePath(page);
-  const repeatDetails = f.judge !== undefined || outputsShowRepeats(f, root, records);
+  const repeatDetails = f.judge !== undefined || outputsShowRepeats(f, page);
   const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true, repeatDetails });
 
   if (f.judge) await judgePairwise(result, f.judge, candidateHeader, [baselineFile, candidateFile], root);
@@ -174,8 +174,8 @@ export interface OutputExtras {
  * HTML outputs do, the console report does not. A comparison for the console alone is made without
  * them (`repeatDetails: false`): on large runs, most of what a comparison holds and collects.
  */
-function outputsShowRepeats(f: OutputFlags, root: string, records: string[]): boolean {
-  return Boolean(f.json || f.markdown || f.junit) || htmlFile(f, root, records) !== undefined;
+function outputsShowRepeats(f: OutputFlags, page: string | undefined): boolean {
+  return Boolean(f.json || f.markdown || f.junit) || page !== undefined;
 }
 
 export async function writeOutputs(result: ComparisonResult, f: OutputFlags, root: string, extras: OutputExtras): Promise<void> {

@@ -1,5 +1,5 @@
 /** `promptgold run`: load suites, run them through the provider stack, write records, print a summary. */
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import type { ProgressMode } from '../../engine/progress.js';
@@ -11,7 +11,7 @@ import { formatFailingSample, formatFailureDigest } from '../../report/digest.js
 import { tooManyErrorsText } from '../../report/notScored.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
-import { runPageNotWritten } from '../../report/html/pagePath.js';
+import { writeRunPage } from '../../report/html/runPage.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
@@ -135,9 +135,11 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         printOutcome(job.loaded, result, root);
         if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
       }
+      // Every run gets its page, whatever its size (it streams the record); one not written stops nothing else.
       if (flags.html !== false && result.written > 0) {
-        const reportFailure = await writeRunReport(runDir, root, flags.json === true);
+        const reportFailure = await writeRunPage(runDir, relative(root, runDir));
         if (reportFailure) outcome.reportFailure = reportFailure;
+        else if (!flags.json) process.stdout.write(`report: ${relative(root, join(runDir, 'report.html'))}\n`);
       }
       if (result.fatal) break;
     }
@@ -254,26 +256,6 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
   if (flags.seed) select.seed = overrides.seed!;
   if (Object.keys(select).length) overrides.select = select;
   return overrides;
-}
-
-/**
- * The run's HTML page. Every run gets one, whatever its size: it is built by streaming the record
- * after the run has finished (the run's own samples are no longer held), and the page reads its
- * cases lazily. A page that cannot be written is said at once, on stderr, and in the exit code,
- * but it stops neither the suites after this one nor the --junit and --json outputs: the run's
- * record is whole, and `promptgold report` writes the page from it again.
- */
-async function writeRunReport(runDir: string, root: string, quiet: boolean): Promise<WordedError | undefined> {
-  try {
-    const { writeHtmlReport } = await import('../../report/html/index.js');
-    const file = await writeHtmlReport({ runs: [{ dir: runDir }] }, resolve(runDir, 'report.html'));
-    if (!quiet) process.stdout.write(`report: ${relative(root, file)}\n`);
-    return undefined;
-  } catch (error) {
-    const failure = runPageNotWritten(relative(root, runDir), error);
-    process.stderr.write(`promptgold: ${failure.text}\n`);
-    return failure;
-  }
 }
 
 function progressMode(flags: RunFlags): ProgressMode {

@@ -1,25 +1,10 @@
 /**
  * A report page's path, checked before any record is read, so that a path that cannot take a page
- * fails at once rather than after a long read (or, for `upgrade-check`, after paid runs); and what
- * is said when a run's own page was not written.
+ * fails at once rather than after a long read (or, for `upgrade-check`, after paid runs).
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { InputError, wordedError, type WordedError } from '../../errors.js';
-
-/**
- * A run's page that was not written, worded for stderr (`promptgold run`, the vitest reporter): the
- * run folder, the reason, and how to write the page once the reason is mended. The record is whole.
- */
-export function runPageNotWritten(runFolder: string, error: unknown): WordedError {
-  const worded = wordedError(error);
-  return {
-    exitCode: worded.exitCode,
-    text:
-      `the HTML report of ${runFolder} was not written: ${worded.text}\n` +
-      `  The run's record is whole: once the cause is mended, \`promptgold report ${runFolder}\` writes the page (\`--html <file>\` puts it elsewhere).`,
-  };
-}
+import { InputError } from '../../errors.js';
 
 /** Refuses a page path that is a folder (or a link to one), or that would go under a file. */
 export async function checkPagePath(path: string): Promise<void> {
