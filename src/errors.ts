@@ -1,7 +1,8 @@
 /**
  * Errors a user can act on. Every one says where (file, line, field), what was expected and
  * what was found, and maps to one of the CLI's exit codes. The CLI prints `message` without a
- * stack trace; anything that is not a PromptgoldError is a bug and is printed with its stack.
+ * stack trace; so is a system call the machine refused (a full disk, no permission), as exit 3.
+ * Anything else is a bug and is printed with its stack.
  */
 
 export const ExitCode = {
@@ -82,10 +83,63 @@ export interface WordedError {
 
 export function wordedError(error: unknown): WordedError {
   if (error instanceof PromptgoldError) return { text: error.message, exitCode: error.exitCode };
+  if (isSystemError(error)) return { text: systemErrorText(error, error.path), exitCode: ExitCode.infrastructure };
   return {
     text: `internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     exitCode: ExitCode.infrastructure,
   };
+}
+
+/** Node's error for a system call the machine refused: a full disk, no permission, too many open files. */
+export interface SystemError extends Error {
+  code: string;
+  syscall: string;
+  path?: string;
+}
+
+export function isSystemError(error: unknown): error is SystemError {
+  const { code, syscall } = error as Partial<SystemError>;
+  return error instanceof Error && typeof code === 'string' && typeof syscall === 'string';
+}
+
+/**
+ * A system error met while writing the file at `path`, as the machine's error (exit 3) that names
+ * the file (`shownAs`): a write to a full disk says which file it was writing only here. A system
+ * error on another path (the error's own, when it has one), and any other error, is returned as it is.
+ */
+export function fileWriteError<E>(error: E, path: string, shownAs = path): E | InfrastructureError {
+  const found: unknown = error;
+  if (!isSystemError(found)) return error;
+  if (found.path !== undefined && found.path !== path && !found.path.startsWith(`${path}.`)) return error;
+  return new InfrastructureError(systemErrorText(found, shownAs, { hint: false }), systemErrorHint(found.code), error);
+}
+
+/**
+ * `out/cmp.json: no space left on device (ENOSPC on write)` and a hint by code, from Node's
+ * `ENOSPC: no space left on device, write` (whose paths, when it has them, are left to the location).
+ */
+function systemErrorText(error: SystemError, file: string | undefined, options = { hint: true }): string {
+  const said = error.message.replace(/^E[A-Z0-9]+: /, '');
+  const end = said.lastIndexOf(`, ${error.syscall}`);
+  const what = `${end > 0 ? said.slice(0, end) : said} (${error.code} on ${error.syscall})`;
+  return formatLocated(what, file === undefined ? {} : { file }, options.hint ? systemErrorHint(error.code) : undefined);
+}
+
+function systemErrorHint(code: string): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'free space on that disk (or give a path on another one) and run the command again';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'mend the permissions of that path (or give another) and run the command again';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many files are open: raise the limit (`ulimit -n`) or lower the concurrency, and run the command again';
+    default:
+      return 'an error of the machine, not of promptgold: mend its cause and run the command again';
+  }
 }
 
 export function errorMessage(error: unknown): string {

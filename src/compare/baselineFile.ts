@@ -11,7 +11,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { stableStringify } from '../canonical.js';
-import { InputError } from '../errors.js';
+import { InputError, fileWriteError } from '../errors.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import type { RecordHeader, SampleRecord } from '../records/types.js';
@@ -149,8 +149,12 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   };
   const sorted = [...lines.values()].sort(compareLines);
   const text = [baselineHeader, ...sorted].map((value) => stableStringify(value)).join('\n') + '\n';
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, redactKnownSecrets(text));
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, redactKnownSecrets(text));
+  } catch (error) {
+    throw fileWriteError(error, out, relative(root, out));
+  }
   const cells = new Set(sorted.map((l) => `${l.version}\u0000${l.model}`)).size;
   return { file: out, cells, cases: sorted.length, samples, complete };
 }

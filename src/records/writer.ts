@@ -10,7 +10,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stableStringify } from '../canonical.js';
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError, fileWriteError } from '../errors.js';
 import { redactKnownSecrets } from '../secrets.js';
 
 /** Characters gathered before they are written without waiting for the end of the turn. */
@@ -32,12 +32,16 @@ export class JsonlWriter {
   /** `exclusive`: the file must not exist yet (a fresh run's record); finding it is an error. */
   constructor(readonly file: string, options: { append?: boolean; exclusive?: boolean } = {}) {
     this.stream = createWriteStream(file, { flags: options.append ? 'a' : options.exclusive ? 'wx' : 'w', highWaterMark: STREAM_BUFFER });
-    this.stream.on('error', (error: NodeJS.ErrnoException) => {
-      this.failure =
-        error.code === 'EEXIST'
-          ? new InfrastructureError(`${file} already exists: another run is writing to this run folder`, 'start the run again: it claims a new folder', error)
-          : error;
-    });
+    this.stream.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
+  }
+
+  /** The file's failure as the user reads it, kept for every later write: the first error the stream met. */
+  private fail(error: NodeJS.ErrnoException): Error {
+    this.failure ??=
+      error.code === 'EEXIST'
+        ? new InfrastructureError(`${this.file} already exists: another run is writing to this run folder`, 'start the run again: it claims a new folder', error)
+        : fileWriteError(error, this.file);
+    return this.failure;
   }
 
   /** Resolves once the file is open; rejects with the reason it could not be (e.g. it already exists). */
@@ -94,9 +98,9 @@ export class JsonlWriter {
         () => {
           this.draining = undefined;
         },
-        (error: unknown) => {
+        (error: NodeJS.ErrnoException) => {
           this.draining = undefined;
-          throw error;
+          throw this.fail(error);
         },
       );
       await this.draining;
@@ -111,7 +115,8 @@ export class JsonlWriter {
     }
     await this.flush();
     await new Promise<void>((resolve, reject) => {
-      this.stream.end((error?: Error | null) => (error ? reject(this.failure ?? error) : resolve()));
+      // The callback can come before the stream's 'error' event.
+      this.stream.end((error?: NodeJS.ErrnoException | null) => (error ? reject(this.fail(error)) : resolve()));
     });
     if (this.failure) throw this.failure;
   }

@@ -14,6 +14,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import { BUDGET_SKIP, isNotScoredKind } from '../records/errorKinds.js';
@@ -198,14 +199,23 @@ function clip(output: string): string {
 
 /** Line by line to a file, waiting when the stream is full; every line redacted of known secrets. */
 class XmlWriter {
-  constructor(private readonly stream: WriteStream) {}
+  /** The file's first error (a full disk, no permission), kept for the lines after it. */
+  private failure: Error | undefined;
+
+  constructor(private readonly stream: WriteStream) {
+    // The stream can fail between two lines, when no one waits on it.
+    stream.on('error', (error) => (this.failure ??= error));
+  }
 
   async line(line: string): Promise<void> {
+    if (this.failure) throw this.failure;
     if (!this.stream.write(`${redactKnownSecrets(line)}\n`)) await once(this.stream, 'drain');
   }
 
+  /** Resolves once every line is on disk; rejects with the file's error, also one met before. */
   async close(): Promise<void> {
     this.stream.end();
-    await once(this.stream, 'close');
+    await finished(this.stream);
+    if (this.failure) throw this.failure;
   }
 }

@@ -3,10 +3,12 @@
  * without a promise, a full chunk returns one to wait on, and a failed file makes every later
  * write a rejection.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InfrastructureError } from '../../src/errors.js';
 import { JsonlWriter } from '../../src/records/writer.js';
 
 let dir: string | undefined;
@@ -43,5 +45,16 @@ describe('JsonlWriter', () => {
     await expect(second.write({ a: 1 })).rejects.toThrowError(/already exists/);
     await expect(second.writeRaw('{}\n')).rejects.toThrowError(/already exists/);
     await first.close();
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk is the machine error naming the file, from close and every write after', async () => {
+    const writer = new JsonlWriter('/dev/full', { append: true });
+    await writer.opened();
+    // The stream takes the chunk into its buffer; the disk's refusal comes after.
+    await writer.write({ big: 'x'.repeat(70 * 1024) });
+    const closing = writer.close();
+    await expect(closing).rejects.toThrowError(InfrastructureError);
+    await expect(closing).rejects.toThrowError('/dev/full: no space left on device (ENOSPC on write)\n  hint: free space on that disk');
+    await expect(writer.write({ a: 1 })).rejects.toThrowError('/dev/full: no space left on device');
   });
 });

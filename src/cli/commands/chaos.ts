@@ -9,7 +9,7 @@ import { stableStringify } from '../../canonical.js';
 import type { GoldenCase } from '../../datasets/types.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
-import { InputError } from '../../errors.js';
+import { InputError, fileWriteError } from '../../errors.js';
 import { redactKnownSecrets } from '../../secrets.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseListOption } from '../options.js';
@@ -49,8 +49,12 @@ export async function chaosCommand(suiteArgs: string[], flags: ChaosFlags): Prom
   }
   if (flags.out) {
     const file = resolve(flags.out);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, redactKnownSecrets(generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : '')));
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, redactKnownSecrets(generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : '')));
+    } catch (error) {
+      throw fileWriteError(error, file, flags.out);
+    }
     process.stdout.write(`wrote ${generated.length} chaos cases to ${flags.out}\n`);
   }
   process.stdout.write(formatPreview(generated, goldenCount, Boolean(flags.out)));

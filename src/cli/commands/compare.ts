@@ -14,7 +14,8 @@ import { parseCellFilter } from '../../compare/cellFilter.js';
 import { resolvePolicy, type PolicySource } from '../../compare/policy.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
-import { InputError, errorMessage } from '../../errors.js';
+import { InputError, errorMessage, fileWriteError } from '../../errors.js';
+import { displayPath } from '../../displayPath.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { resolveRecordPath } from '../../records/runDir.js';
 import { redactKnownSecrets } from '../../secrets.js';
@@ -180,21 +181,21 @@ function outputsShowRepeats(f: OutputFlags, page: string | undefined): boolean {
 
 export async function writeOutputs(result: ComparisonResult, f: OutputFlags, root: string, extras: OutputExtras): Promise<void> {
   const written: string[] = [];
-  const write = async (file: string, text: string) => {
+  const write = async (file: string, writeTo: (path: string) => Promise<void>) => {
     const path = resolve(root, file);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, redactKnownSecrets(text));
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeTo(path);
+    } catch (error) {
+      throw fileWriteError(error, path, displayPath(path, root));
+    }
     written.push(relative(root, path));
   };
+  const writeText = (text: string) => (path: string) => writeFile(path, redactKnownSecrets(text));
   try {
-    if (f.json) {
-      const path = resolve(root, f.json);
-      await mkdir(dirname(path), { recursive: true });
-      await writeJsonFile(path, extras.json ?? result);
-      written.push(relative(root, path));
-    }
-    if (f.markdown) await write(f.markdown, renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? ''));
-    if (f.junit) await write(f.junit, renderJUnit(result));
+    if (f.json) await write(f.json, (path) => writeJsonFile(path, extras.json ?? result));
+    if (f.markdown) await write(f.markdown, writeText(renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? '')));
+    if (f.junit) await write(f.junit, writeText(renderJUnit(result)));
     await writeHtml(result, f, root, written, extras.records);
   } finally {
     // Said also when a later output fails: the files written before it are there.

@@ -1,10 +1,11 @@
 /** `promptgold run`: load suites, run them through the provider stack, write records, print a summary. */
 import { join, relative, resolve } from 'node:path';
+import { displayPath } from '../../displayPath.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
-import { ExitCode, InputError, type WordedError } from '../../errors.js';
+import { ExitCode, InputError, fileWriteError, type WordedError } from '../../errors.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
@@ -149,7 +150,9 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   if (flags.junit && outcomes.length) {
     const { writeRunJUnit } = await import('../../report/runJunit.js');
     const file = resolve(flags.junit);
-    await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file);
+    await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file).catch((error: unknown) => {
+      throw fileWriteError(error, file, displayPath(file, root));
+    });
     if (!flags.json) process.stdout.write(`junit: ${relative(root, file)}\n`);
   }
   if (flags.json) {
