@@ -137,6 +137,13 @@ function systemErrorHint(code: string): string {
     case 'EMFILE':
     case 'ENFILE':
       return 'too many files are open: raise the limit (`ulimit -n`) or lower the concurrency, and run the command again';
+    case 'EISDIR':
+    case 'ENOTDIR':
+    case 'EEXIST':
+    case 'ENOENT':
+    case 'ENAMETOOLONG':
+    case 'ELOOP':
+      return 'the path does not fit what is on disk (a folder where a file goes, a file where a folder goes, or a folder missing): give another path, or mend it, and run the command again';
     default:
       return 'an error of the machine, not of promptgold: mend its cause and run the command again';
   }

@@ -26,8 +26,13 @@ describe('wordedError: a system error', () => {
     const error = await caught(readFile(missing));
     expect(isSystemError(error)).toBe(true);
     const worded = wordedError(error);
-    expect(worded.text).toBe(`${missing}: no such file or directory (ENOENT on open)\n  hint: an error of the machine, not of promptgold: mend its cause and run the command again`);
+    expect(worded.text).toBe(`${missing}: no such file or directory (ENOENT on open)\n  hint: the path does not fit what is on disk (a folder where a file goes, a file where a folder goes, or a folder missing): give another path, or mend it, and run the command again`);
     expect(worded.exitCode).toBe(ExitCode.infrastructure);
+  });
+
+  it('any other code: the machine, to mend', () => {
+    const worded = wordedError(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read' }));
+    expect(worded.text).toBe('i/o error (EIO on read)\n  hint: an error of the machine, not of promptgold: mend its cause and run the command again');
   });
 
   it('without a path (a write to a full disk): what and how to mend it', () => {
