@@ -119,10 +119,14 @@ export function fileWriteError<E>(error: E, path: string, shownAs = path): E | I
  * `ENOSPC: no space left on device, write` (whose paths, when it has them, are left to the location).
  */
 function systemErrorText(error: SystemError, file: string | undefined, options = { hint: true }): string {
+  return formatLocated(systemErrorSaid(error), file === undefined ? {} : { file }, options.hint ? systemErrorHint(error.code) : undefined);
+}
+
+/** What the system said, without the path: `no space left on device (ENOSPC on write)`. */
+export function systemErrorSaid(error: SystemError): string {
   const said = error.message.replace(/^E[A-Z0-9]+: /, '');
   const end = said.lastIndexOf(`, ${error.syscall}`);
-  const what = `${end > 0 ? said.slice(0, end) : said} (${error.code} on ${error.syscall})`;
-  return formatLocated(what, file === undefined ? {} : { file }, options.hint ? systemErrorHint(error.code) : undefined);
+  return `${end > 0 ? said.slice(0, end) : said} (${error.code} on ${error.syscall})`;
 }
 
 function systemErrorHint(code: string): string {

@@ -8,10 +8,11 @@
  * scores to 6 decimals, and a Levenshtein score of 0.6853932584… against 0.685393 read as a
  * (tiny) change. Format-1 files still load.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError, fileWriteError } from '../errors.js';
+import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import type { RecordHeader, SampleRecord } from '../records/types.js';
@@ -151,7 +152,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   const text = [baselineHeader, ...sorted].map((value) => stableStringify(value)).join('\n') + '\n';
   try {
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, redactKnownSecrets(text));
+    await replaceFileWith(out, redactKnownSecrets(text));
   } catch (error) {
     throw fileWriteError(error, out, relative(root, out));
   }

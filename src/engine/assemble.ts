@@ -8,11 +8,13 @@
  */
 import { join, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../config.js';
+import { displayPath } from '../displayPath.js';
 import { InfrastructureError, InputError } from '../errors.js';
 import { gitInfo } from '../gitInfo.js';
 import type { AnthropicProviderOptions } from '../providers/anthropic/client.js';
 import { anthropicOptionsFromConfig } from '../providers/anthropic/configOptions.js';
 import { CostBudget } from '../providers/budget.js';
+import { cacheWriteWarning } from '../providers/cache.js';
 import { RateLimiter } from '../providers/pacing.js';
 import { loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { withRecording } from '../providers/record.js';
@@ -94,6 +96,8 @@ export class RunSession {
   private largestConcurrency = 1;
   private git: Promise<RecordHeader['git']> | undefined;
   private readonly warn: (line: string) => void;
+  /** A response cache that cannot be written is said once a session, not once a sample. */
+  private cacheWriteWarned = false;
 
   private constructor(private readonly options: SessionOptions, root: string, config: PromptgoldConfig) {
     this.root = root;
@@ -222,7 +226,15 @@ export class RunSession {
 
   private stack(loaded: LoadedSuite, kind: ProviderKind, lane: 'generator' | 'judge' = 'generator'): Promise<Provider> {
     const layers: ProviderLayers = {};
-    if (kind === 'anthropic' && this.options.cache !== false) layers.cacheDir = this.cacheDir();
+    if (kind === 'anthropic' && this.options.cache !== false) {
+      const cacheDir = this.cacheDir();
+      layers.cacheDir = cacheDir;
+      layers.onCacheWriteFailure = (error) => {
+        if (this.cacheWriteWarned) return;
+        this.cacheWriteWarned = true;
+        this.warn(cacheWriteWarning(error, displayPath(cacheDir, this.root)));
+      };
+    }
     if (this.budget) layers.budget = this.budget;
     if (this.options.record) layers.recordTo = loaded.recordingsFile;
     return createProviderStack(this.baseSpec(loaded, kind, lane), layers);

@@ -14,11 +14,12 @@
  * read under a tsconfig that `extends` another (which may live anywhere, even in node_modules).
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { sha256Hex as sha256 } from '../canonical.js';
 import { isProcessAlive } from '../processAlive.js';
+import { replaceFile } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -142,8 +143,7 @@ async function contentHash(path: string): Promise<string | null> {
   return content === null ? null : sha256(content);
 }
 
-async function writeWhole(path: string, text: string): Promise<void> {
-  const partial = `${path}.${process.pid}.partial`;
-  await writeFile(partial, text);
-  await rename(partial, path);
+/** The writer's pid is in the temporary name: a file left by a writer that is gone is swept (see above). */
+function writeWhole(path: string, text: string): Promise<void> {
+  return replaceFile(path, (partial) => writeFile(partial, text), `${path}.${process.pid}.partial`);
 }

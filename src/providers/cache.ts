@@ -3,16 +3,22 @@
  * and repeat index: repeats stay independent, and a changed prompt misses. Cached generations are
  * marked `cached` so latency and cost totals leave them out.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex, stableStringify } from '../canonical.js';
+import { errorMessage, isSystemError, systemErrorSaid } from '../errors.js';
+import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { generationKey } from './requestKey.js';
 import { toRecordedResponse } from './recordingFile.js';
 import type { GenerateContext, Generation, GenerationRequest, Provider } from './types.js';
 
-export function withCache(inner: Provider, directory: string): Provider & { hits(): number } {
+/**
+ * `onWriteFailure` hears of each entry that could not be written (the error, then the entry's
+ * path); the sample is not failed for it, but a cache that silently stores nothing makes every
+ * later run pay again, so the caller says so.
+ */
+export function withCache(inner: Provider, directory: string, onWriteFailure: (error: unknown, file: string) => void = () => undefined): Provider & { hits(): number } {
   let hits = 0;
   const pathOf = (key: string) => join(directory, key.slice(0, 2), `${key}.json`);
   return {
@@ -27,12 +33,21 @@ export function withCache(inner: Provider, directory: string): Provider & { hits
         return { ...hit, cached: true };
       }
       const generation = await inner.generate(request, context);
-      // A cache that cannot be written (disk full, a concurrent writer) must not fail the sample.
-      await writeCached(file, generation).catch(() => undefined);
+      // A cache that cannot be written (disk full, no permission) must not fail the sample.
+      await writeCached(file, generation).catch((error: unknown) => onWriteFailure(error, file));
       return generation;
     },
     close: () => inner.close?.() ?? Promise.resolve(),
   };
+}
+
+/** The warning for a cache that could not be written, said once however many entries failed. */
+export function cacheWriteWarning(error: unknown, shownDirectory: string): string {
+  const said = isSystemError(error) ? systemErrorSaid(error) : errorMessage(error);
+  return (
+    `WARNING: the response cache ${shownDirectory} could not be written: ${said}. The run goes on, but its answers are not cached, ` +
+    'so a later run asks (and pays) for them again: free space on that disk or mend the folder\'s permissions, or run with --no-cache'
+  );
 }
 
 async function readCached(file: string): Promise<Generation | undefined> {
@@ -51,8 +66,6 @@ async function writeCached(file: string, generation: Generation): Promise<void> 
   if (generation.droppedParams) stored.droppedParams = generation.droppedParams;
   if (generation.cacheSavedUsd !== undefined) stored.cacheSavedUsd = generation.cacheSavedUsd;
   await mkdir(join(file, '..'), { recursive: true });
-  // Unique per write: two samples with the same key (identical requests) may finish together.
-  const temporary = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temporary, redactKnownSecrets(stableStringify(stored)));
-  await rename(temporary, file);
+  // Two samples with the same key (identical requests) may finish together: each writes its own temporary file.
+  await replaceFileWith(file, redactKnownSecrets(stableStringify(stored)));
 }

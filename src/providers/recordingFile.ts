@@ -3,11 +3,11 @@
  * so the same recordings give a byte-identical file. A line holds only what replay needs and a few
  * labels for people reading the file; never headers, never credentials.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
+import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import type { Generation, StopReason, TokenUsage, ToolCall } from './types.js';
 
@@ -87,8 +87,6 @@ export async function writeRecordings(file: string, entries: Iterable<RecordedGe
   const keys = [...merged.keys()].sort();
   const body = keys.map((key) => stableStringify(merged.get(key))).join('\n') + (keys.length ? '\n' : '');
   await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temporary, redactKnownSecrets(body));
-  await rename(temporary, file);
+  await replaceFileWith(file, redactKnownSecrets(body));
   return keys.length;
 }

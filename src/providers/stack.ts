@@ -28,6 +28,8 @@ export type BaseProviderSpec =
 export interface ProviderLayers {
   /** Response cache folder; no cache when absent. */
   cacheDir?: string;
+  /** Hears of each cache entry that could not be written (see withCache). */
+  onCacheWriteFailure?: (error: unknown, file: string) => void;
   budget?: CostBudget;
   /** Recordings file every response is written to (`--record`). */
   recordTo?: string;
@@ -54,7 +56,7 @@ export async function createBaseProvider(spec: BaseProviderSpec): Promise<Provid
 
 export function withLayers(base: Provider, layers: ProviderLayers): Provider {
   let provider = base;
-  if (layers.cacheDir) provider = withCache(provider, layers.cacheDir);
+  if (layers.cacheDir) provider = withCache(provider, layers.cacheDir, layers.onCacheWriteFailure);
   if (layers.budget) provider = withBudget(provider, layers.budget);
   if (layers.recordTo) provider = withRecording(provider, layers.recordTo);
   return provider;

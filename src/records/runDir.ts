@@ -5,10 +5,11 @@
  * the record in plan order), and while a process writes the folder `run.lock`. This module is the
  * only place that knows those names; every other module asks it for paths.
  */
-import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfrastructureError, InputError } from '../errors.js';
 import { isProcessAlive } from '../processAlive.js';
+import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { byCodeUnits } from '../text.js';
 
@@ -156,9 +157,7 @@ export async function readMeta(dir: string): Promise<RunMeta | undefined> {
 /** Written to a temporary file and renamed over the old one, so a kill never leaves half a meta.json. */
 export async function writeMeta(dir: string, meta: RunMeta): Promise<void> {
   const file = join(dir, META_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, redactKnownSecrets(`${JSON.stringify(meta, null, 2)}\n`));
-  await rename(temporary, file);
+  await replaceFileWith(file, redactKnownSecrets(`${JSON.stringify(meta, null, 2)}\n`));
 }
 
 /** `<suite>-<UTC yyyymmdd-hhmmss>`: sorts by time, readable in a listing. */

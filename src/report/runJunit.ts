@@ -19,6 +19,7 @@ import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import { BUDGET_SKIP, isNotScoredKind } from '../records/errorKinds.js';
 import { checkHeader, readRecordLines } from '../records/reader.js';
+import { replaceFile } from '../replaceFile.js';
 import { SummaryBuilder, cellKey, summaryPolicyOf } from '../records/summary.js';
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import type { Score } from '../scoring/types.js';
@@ -60,15 +61,18 @@ export async function writeRunJUnit(recordFiles: readonly string[], file: string
     totals.failures += tally.summary.failingCells.length;
   }
   await mkdir(dirname(file), { recursive: true });
-  const out = new XmlWriter(createWriteStream(file));
-  try {
-    await out.line('<?xml version="1.0" encoding="UTF-8"?>');
-    await out.line(`<testsuites name="promptgold run" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">`);
-    for (const { file: recordFile, tally } of tallies) await writeRecordSuites(out, recordFile, tally);
-    await out.line('</testsuites>');
-  } finally {
-    await out.close();
-  }
+  // Beside and renamed: a write that fails on the way keeps the file of the last run for the CI to read.
+  await replaceFile(file, async (path) => {
+    const out = new XmlWriter(createWriteStream(path));
+    try {
+      await out.line('<?xml version="1.0" encoding="UTF-8"?>');
+      await out.line(`<testsuites name="promptgold run" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">`);
+      for (const { file: recordFile, tally } of tallies) await writeRecordSuites(out, recordFile, tally);
+      await out.line('</testsuites>');
+    } finally {
+      await out.close();
+    }
+  });
 }
 
 async function tallyRecord(file: string): Promise<RecordTally> {

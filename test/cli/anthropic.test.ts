@@ -101,6 +101,27 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     expect(fake.log[0]!.headers.authorization ?? fake.log[0]!.headers['x-api-key']).toContain(KEY);
   });
 
+  it('a response cache that cannot be written is said once, and the run goes on whole (exit 0)', async () => {
+    await liveProject();
+    // The cache folder's parent is a file: no entry can be written.
+    await project.write('blocked', 'a file where the cache folder goes\n');
+    await project.write('promptgold.config.json', JSON.stringify({ cacheDir: 'blocked/cache', anthropic: { batchPollMs: 200 } }));
+    const first = await cli(['run', '--provider', 'anthropic', '--no-html']);
+    expect(first.stderr).not.toMatch(/internal error/);
+    expect(first.code).toBe(0);
+    const warnings = first.stderr.split('\n').filter((line) => line.includes('response cache'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^WARNING: the response cache blocked\/cache could not be written: .*\((ENOTDIR|EEXIST) on mkdir\)\. The run goes on.*--no-cache$/);
+    const [dir] = await runDirs();
+    expect((await readRecord(`${dir}/run.jsonl`)).samples.filter((s) => !s.error)).toHaveLength(12);
+
+    // Nothing was cached: a second run asks for every answer again.
+    await new Promise((r) => setTimeout(r, 1100));
+    const asked = fake.log.filter((e) => e.path === '/v1/messages').length;
+    expect((await cli(['run', '--provider', 'anthropic', '--no-html'])).code).toBe(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages').length - asked).toBe(12);
+  });
+
   it('an invalid key stops the run at once with exit 3 and a message without the key', async () => {
     await liveProject(20, { validKeys: ['sk-ant-test-other'] });
     const result = await cli(['run', '--provider', 'anthropic', '--no-cache']);

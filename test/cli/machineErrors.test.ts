@@ -44,3 +44,39 @@ export default defineSuite({ name: 'echo', prompt: './prompts', models: ['claude
     expect(await readFile(project.path('reports/runs', run!, 'run.jsonl'), 'utf8')).toContain('"type":"summary"');
   });
 });
+
+describe('output paths that cannot take the file are refused before anything is read or run (exit 2)', () => {
+  const ECHO_SUITE = `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'echo', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', scorers: [exact()], provider: (input) => String(input.word) });
+`;
+
+  it('run --junit <folder>: refused before the run, which leaves no run folder', async () => {
+    project = await tempProject({ 'suites/echo.eval.ts': ECHO_SUITE, 'suites/prompts/echo.v1.hbs': ECHO_PROMPT, 'suites/data.jsonl': wordCases(3), 'out/junit/keep.txt': 'x' });
+    await linkPromptgold(project.root);
+    const result = await runCli(['run', '--no-progress', '--no-html', '--junit', 'out/junit'], project.root);
+    expect(result.stderr).toContain(`promptgold: ${project.path('out/junit')}: the --junit file is a folder\n  hint: give a file for --junit, e.g. ${project.path('out/junit/junit.xml')}, or move the folder`);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(existsSync(project.path('reports/runs'))).toBe(false);
+  });
+
+  it('compare --markdown under a file: refused before the records are compared; no other output is written', async () => {
+    project = await tempProject({ 'out/notes': 'a file\n' });
+    const specs = ['a', 'b'].flatMap((caseId) => [{ caseId, version: 'v1', pass: true }, { caseId, version: 'v2', pass: true }]);
+    await writeRecord(project.path('run/run.jsonl'), specs.map((spec, index) => sample(spec, index)));
+    const result = await runCli(['compare', 'run', '--baseline', 'version=v1', '--candidate', 'version=v2', '--no-html', '--json', 'out/cmp.json', '--markdown', 'out/notes/cmp.md'], project.root);
+    expect(result.stderr).toContain(`${project.path('out/notes/cmp.md')}: the --markdown file would go under ${project.path('out/notes')}, which is a file`);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(existsSync(project.path('out/cmp.json'))).toBe(false);
+  });
+
+  it('baseline save --out <folder>: refused before the record is read', async () => {
+    project = await tempProject({ 'baselines/echo/keep.txt': 'x' });
+    await writeRecord(project.path('run/run.jsonl'), [sample({ caseId: 'a', version: 'v1', pass: true }, 0)]);
+    const result = await runCli(['baseline', 'save', 'run', '--out', 'baselines/echo'], project.root);
+    expect(result.stderr).toContain(`${project.path('baselines/echo')}: the --out file is a folder`);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+});

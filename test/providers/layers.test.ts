@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withCache } from '../../src/providers/cache.js';
+import { cacheWriteWarning, withCache } from '../../src/providers/cache.js';
 import { createFunctionProvider } from '../../src/providers/function.js';
 import { withRecording } from '../../src/providers/record.js';
 import { createReplayProvider } from '../../src/providers/replay.js';
@@ -94,6 +94,26 @@ describe('response cache', () => {
     expect(c.text).not.toBe(a.text);
     const shards = await readdir(project.path('cache'));
     expect(shards.length).toBeGreaterThan(0);
+  });
+});
+
+describe('response cache that cannot be written', () => {
+  it('answers every sample, stores nothing, and tells the caller of each entry it could not write', async () => {
+    project = await tempProject({ blocked: 'a file where the cache folder goes\n' });
+    const inner = counting();
+    const failures: Array<{ error: unknown; file: string }> = [];
+    const cached = withCache(inner, project.path('blocked/cache'), (error, file) => failures.push({ error, file }));
+    const first = await cached.generate(request, context());
+    const again = await cached.generate(request, context());
+    expect([first.text, again.text]).toEqual(['answer 1 r0', 'answer 2 r0']);
+    expect(again.cached).toBeUndefined();
+    expect(inner.calls).toBe(2);
+    expect(failures).toHaveLength(2);
+    expect(failures[0]!.file.startsWith(project.path('blocked/cache'))).toBe(true);
+    expect(cacheWriteWarning(failures[0]!.error, 'blocked/cache')).toMatch(
+      /^WARNING: the response cache blocked\/cache could not be written: .* \((ENOTDIR|EEXIST) on mkdir\)\. The run goes on, but its answers are not cached, so a later run asks \(and pays\) for them again: .*--no-cache$/,
+    );
+    expect(cacheWriteWarning(new Error('boom'), '.promptgold/cache')).toMatch(/^WARNING: the response cache \.promptgold\/cache could not be written: boom\./);
   });
 });
 

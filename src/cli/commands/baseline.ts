@@ -2,6 +2,7 @@
 import { join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
 import { saveBaseline } from '../../compare/baselineFile.js';
+import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { resolveRecordPath } from '../../records/runDir.js';
 
 export async function baselineSaveCommand(run: string, flags: Record<string, unknown>): Promise<number> {
@@ -10,6 +11,7 @@ export async function baselineSaveCommand(run: string, flags: Record<string, unk
   const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
   const record = await resolveRecordPath(run, runsDir);
   const out = typeof flags.out === 'string' ? flags.out : undefined;
+  if (out) await checkOutputPath(resolve(root, out), flagOutput('--out', 'baseline.jsonl'));
   const saved = await saveBaseline(record, { root, ...(out ? { out } : {}) });
   process.stdout.write(
     `baseline: ${relative(root, saved.file)} (${saved.cells} cells, ${saved.cases} case lines, ${saved.samples} samples, from ${relative(root, record)})\n`,

@@ -12,6 +12,8 @@ import { formatCalibration } from '../../judge/calibration/format.js';
 import { calibrationPath, writeCalibration } from '../../judge/calibration/store.js';
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import { ExitCode } from '../../errors.js';
+import { checkOutputPath, flagOutput } from '../../outputPath.js';
+import { replaceFileWith } from '../../replaceFile.js';
 import { redactKnownSecrets } from '../../secrets.js';
 import { parseIntegerOption } from '../options.js';
 
@@ -24,6 +26,7 @@ export interface CalibrateFlags {
 }
 
 export async function calibrateCommand(suite: string, flags: CalibrateFlags): Promise<number> {
+  if (flags.json) await checkOutputPath(resolve(flags.json), flagOutput('--json', 'calibration.json'));
   const session = await RunSession.open({ record: flags.record === true, cache: flags.cache !== false, ...(flags.provider ? { provider: flags.provider } : {}) });
   const root = session.root;
   const judgeSamples = flags.judgeSamples ? parseIntegerOption(flags.judgeSamples, '--judge-samples', 1) : 3;
@@ -54,7 +57,7 @@ export async function calibrateCommand(suite: string, flags: CalibrateFlags): Pr
 
 async function writeCalibrationList(target: string, reports: CalibrationReport[]): Promise<void> {
   if (reports.length === 1) return writeCalibration(target, reports[0]!);
-  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { mkdir } = await import('node:fs/promises');
   await mkdir(resolve(target, '..'), { recursive: true });
-  await writeFile(target, redactKnownSecrets(`${JSON.stringify(reports, null, 2)}\n`));
+  await replaceFileWith(target, redactKnownSecrets(`${JSON.stringify(reports, null, 2)}\n`));
 }

@@ -2,7 +2,7 @@
  * `promptgold chaos`: previews the chaos cases a suite generates — no model is called — or lists
  * the operators. `--out` writes them as a JSONL dataset (loadable like any golden dataset).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { listOperators } from '../../chaos/index.js';
 import { stableStringify } from '../../canonical.js';
@@ -10,6 +10,8 @@ import type { GoldenCase } from '../../datasets/types.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
 import { InputError, fileWriteError } from '../../errors.js';
+import { checkOutputPath, flagOutput } from '../../outputPath.js';
+import { replaceFileWith } from '../../replaceFile.js';
 import { redactKnownSecrets } from '../../secrets.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseListOption } from '../options.js';
@@ -28,6 +30,7 @@ export async function chaosCommand(suiteArgs: string[], flags: ChaosFlags): Prom
     return 0;
   }
   if (suiteArgs.length === 0) throw new InputError('name a suite file or folder, or pass --list', { field: 'suite' }, 'promptgold chaos suites/triage/triage.eval.ts');
+  if (flags.out) await checkOutputPath(resolve(flags.out), flagOutput('--out', 'chaos.jsonl'));
   const session = await RunSession.open();
   const operators = parseListOption(flags.operators);
   const generated: GoldenCase[] = [];
@@ -51,7 +54,7 @@ export async function chaosCommand(suiteArgs: string[], flags: ChaosFlags): Prom
     const file = resolve(flags.out);
     try {
       await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, redactKnownSecrets(generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : '')));
+      await replaceFileWith(file, redactKnownSecrets(generated.map((c) => stableStringify(asDatasetLine(c))).join('\n') + (generated.length ? '\n' : '')));
     } catch (error) {
       throw fileWriteError(error, file, flags.out);
     }

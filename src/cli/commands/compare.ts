@@ -16,6 +16,8 @@ import type { ComparisonResult } from '../../compare/types.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { InputError, errorMessage, fileWriteError } from '../../errors.js';
 import { displayPath } from '../../displayPath.js';
+import { checkOutputPath, flagOutput } from '../../outputPath.js';
+import { replaceFile } from '../../replaceFile.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { resolveRecordPath } from '../../records/runDir.js';
 import { redactKnownSecrets } from '../../secrets.js';
@@ -64,6 +66,7 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
   const records = [baselineFile, candidateFile];
   const page = htmlFile(f, root, records);
   if (page) await checkPagePath(page);
+  await checkOutputPaths(f, root);
   const repeatDetails = f.judge !== undefined || outputsShowRepeats(f, page);
   const result = await compareRecords(baselineFile, candidateFile, { root, baselineFilter, candidateFilter, policy, seed, force: f.force === true, repeatDetails });
 
@@ -179,13 +182,21 @@ function outputsShowRepeats(f: OutputFlags, page: string | undefined): boolean {
   return Boolean(f.json || f.markdown || f.junit) || page !== undefined;
 }
 
+/** The `--json`, `--markdown` and `--junit` paths, checked before anything is read or run (see outputPath.ts). */
+export async function checkOutputPaths(f: Pick<OutputFlags, 'json' | 'markdown' | 'junit'>, root: string): Promise<void> {
+  if (f.json) await checkOutputPath(resolve(root, f.json), flagOutput('--json', 'compare.json'));
+  if (f.markdown) await checkOutputPath(resolve(root, f.markdown), flagOutput('--markdown', 'compare.md'));
+  if (f.junit) await checkOutputPath(resolve(root, f.junit), flagOutput('--junit', 'junit.xml'));
+}
+
 export async function writeOutputs(result: ComparisonResult, f: OutputFlags, root: string, extras: OutputExtras): Promise<void> {
   const written: string[] = [];
   const write = async (file: string, writeTo: (path: string) => Promise<void>) => {
     const path = resolve(root, file);
     try {
       await mkdir(dirname(path), { recursive: true });
-      await writeTo(path);
+      // Beside and renamed: an output that fails on the way keeps the file that was there.
+      await replaceFile(path, writeTo);
     } catch (error) {
       throw fileWriteError(error, path, displayPath(path, root));
     }

@@ -6,6 +6,7 @@ import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engin
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import { ExitCode, InputError, fileWriteError, type WordedError } from '../../errors.js';
+import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
@@ -71,6 +72,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   const outcomes: SuiteRunOutcome[] = [];
   try {
     if (flags.resume && flags.retryErrors) throw new InputError('--resume and --retry-errors both continue a run: pass one', { field: '--retry-errors' }, '--retry-errors also finishes samples an interrupted run did not reach');
+    // Before any sample is sent: a JUnit path that cannot take the file would otherwise fail after the run.
+    if (flags.junit) await checkOutputPath(resolve(flags.junit), flagOutput('--junit', 'junit.xml'));
     const continued = flags.resume ?? flags.retryErrors;
     const jobs = continued ? await continueJobs(session, continued, flags) : await freshJobs(session, suiteArgs, flags);
     const now = new Date();

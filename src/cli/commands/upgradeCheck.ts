@@ -26,7 +26,7 @@ import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
 import { checkPagePath } from '../../report/html/pagePath.js';
-import { configPolicySources, suitePolicySources, writeOutputs } from './compare.js';
+import { checkOutputPaths, configPolicySources, suitePolicySources, writeOutputs } from './compare.js';
 
 export const MIN_UPGRADE_REPEATS = 3;
 
@@ -54,6 +54,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   if (f.from === f.to) throw new InputError('--from and --to name the same model', { field: '--to' }, 'name the model you use today and the one you consider');
   // Before the runs, which may be paid for: the verdict would otherwise be lost to a page path that cannot take the page.
   if (typeof f.html === 'string') await checkPagePath(resolve(root, f.html));
+  await checkOutputPaths(f, root);
 
   const [baselineFile, candidateFile] = f.reuse?.length
     ? await reusedRuns(f, runsDir)

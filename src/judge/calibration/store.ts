@@ -1,6 +1,7 @@
 /** Where calibration reports live: `<outDir>/calibration/<suite>.json`, stable JSON, for the HTML report. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { replaceFileWith } from '../../replaceFile.js';
 import { redactKnownSecrets } from '../../secrets.js';
 import type { CalibrationReport } from './types.js';
 
@@ -11,5 +12,5 @@ export function calibrationPath(outDir: string, suite: string): string {
 /** Keys in the report's own order, two-space indented: equal reports give equal bytes. */
 export async function writeCalibration(file: string, report: CalibrationReport): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, redactKnownSecrets(`${JSON.stringify(report, null, 2)}\n`));
+  await replaceFileWith(file, redactKnownSecrets(`${JSON.stringify(report, null, 2)}\n`));
 }

@@ -2,13 +2,14 @@
  * Builds the report from records and writes it as one file, piece by piece: the overview and the
  * case list from the first pass, then the case details: copied from the spool the first pass
  * wrote them to when the record was in the page's order (firstPassDetails.ts), else each chunk as
- * the second pass reads it. A page file appears only when it is whole (see movedIntoPlace).
+ * the second pass reads it. A page file appears only when it is whole (see replaceFile.ts).
  */
 import { createWriteStream } from 'node:fs';
-import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InfrastructureError } from '../../errors.js';
+import { replaceFile, writtenInPlace } from '../../replaceFile.js';
 import { detailChunks } from './details.js';
 import { Interner } from './interner.js';
 import { reportOutline, type ReportInput, type ReportOutline } from './outline.js';
@@ -21,14 +22,14 @@ import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
   const path = resolve(file);
   await checkPagePath(path);
-  const whole = await movedIntoPlace(path);
+  const whole = !(await writtenInPlace(path));
   try {
     // A page written in place is written in one stream: a pipe's reader could take the end of a first stream for the page's end.
     const outline = await reportOutline(input, whole ? { spoolFile: `${path}.details.tmp` } : {});
     try {
       await mkdir(dirname(path), { recursive: true });
-      if (whole) await writeWhole(outline, path);
-      else await writePage(outline, path);
+      // A page that fails on the way (a record changed between the passes, a full disk) leaves the page that was there.
+      await replaceFile(path, (written) => writePage(outline, written), `${path}.page.tmp`);
     } finally {
       if (outline.spooledDetails) await rm(outline.spooledDetails, { force: true });
     }
@@ -48,33 +49,6 @@ function pageWriteError(error: unknown, page: string): InfrastructureError | und
   const onPage = path === page || path.startsWith(`${page}.`) || page.startsWith(`${path}${sep}`);
   if (!onPage) return undefined;
   return new InfrastructureError(`the report page ${page} could not be written: ${(error as Error).message}`, 'mend the cause (disk space, permissions) and write the report again; a page that was there before is kept', error);
-}
-
-/**
- * Whether the page is written beside its place and renamed onto it: a new page or a regular file.
- * Anything else (a symbolic link, a pipe, `/dev/stdout`) is written in place, where it points, as
- * a rename would replace it. (A folder is refused before: see checkPagePath.)
- */
-async function movedIntoPlace(path: string): Promise<boolean> {
-  // Not there, or not to be looked at: writing the page says why, once the input is read.
-  const found = await lstat(path).catch(() => undefined);
-  return !found || found.isFile();
-}
-
-/**
- * Written beside its place and moved there whole: a report that fails on the way (a record changed
- * between the passes, a full disk) leaves the page that was there, never half a page.
- */
-async function writeWhole(outline: ReportOutline, file: string): Promise<void> {
-  const partial = `${file}.page.tmp`;
-  try {
-    await writePage(outline, partial);
-    await rename(partial, file);
-  } catch (error) {
-    // Not recursive: a folder of that name is not this report's to remove.
-    await rm(partial, { force: true }).catch(() => undefined);
-    throw error;
-  }
 }
 
 async function writePage(outline: ReportOutline, file: string): Promise<void> {
