@@ -129,7 +129,7 @@ export function systemErrorSaid(error: SystemError): string {
   return `${end > 0 ? said.slice(0, end) : said} (${error.code} on ${error.syscall})`;
 }
 
-function systemErrorHint(code: string): string {
+export function systemErrorHint(code: string): string {
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':

@@ -5,28 +5,53 @@
  * job reads is old or new, not cut.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, chmod, lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 
-/**
- * Whether the path is there and is not a regular file (a symbolic link, a pipe, `/dev/stdout`):
- * such a path is written in place, where it points, as a rename would replace it. A path that
- * cannot be looked at is not: writing it says why.
- */
-export async function writtenInPlace(file: string): Promise<boolean> {
-  const found = await lstat(file).catch(() => undefined);
-  return found !== undefined && !found.isFile();
+/** The longest file name most file systems take, in bytes. */
+const NAME_MAX = 255;
+
+function uniqueTemporary(file: string): string {
+  return `${file}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
 /**
- * `write` fills the path it is given; the file is then moved onto `file`. On a failure the
- * temporary file is removed and the error, which names the temporary path, is thrown (errors.ts
- * `fileWriteError` names `file` for any path that starts with `file.`). `temporary` defaults to a
- * name no other writer of the same file uses at the same time.
+ * Whether the file is written in place, as it was before files were replaced whole, because a
+ * replacement would not be the same file or cannot be made:
+ * - a path that is not a regular file (a symbolic link, a pipe, `/dev/stdout`): a rename would
+ *   replace it rather than write where it points;
+ * - a file with other hard links, which would keep the old text;
+ * - a file in a folder that takes no new files (the file itself may still be writable);
+ * - a name whose temporary name would be longer than a file name may be (new or not).
+ * Any other path that is not there is made whole; one that cannot be looked at too: writing it says why.
  */
-export async function replaceFile(file: string, write: (path: string) => Promise<void>, temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`): Promise<void> {
-  if (await writtenInPlace(file)) return write(file);
+export async function writtenInPlace(file: string, temporary = uniqueTemporary(file)): Promise<boolean> {
+  if (Buffer.byteLength(basename(temporary)) > NAME_MAX) return true;
+  const found = await lstat(file).catch(() => undefined);
+  if (!found) return false;
+  if (!found.isFile() || found.nlink > 1) return true;
+  return access(dirname(file), constants.W_OK).then(
+    () => false,
+    () => true,
+  );
+}
+
+/**
+ * `write` fills the path it is given; the file is then moved onto `file`, keeping the old file's
+ * permissions. On a failure the temporary file is removed and the error, which names the temporary
+ * path, is thrown (errors.ts `fileWriteError` names `file` for any path that starts with `file.`).
+ * `temporary` defaults to a name no other writer of the same file uses at the same time.
+ */
+export async function replaceFile(file: string, write: (path: string) => Promise<void>, temporary = uniqueTemporary(file)): Promise<void> {
+  if (await writtenInPlace(file, temporary)) return write(file);
+  const mode = await lstat(file).then(
+    (found) => found.mode & 0o7777,
+    () => undefined,
+  );
   try {
     await write(temporary);
+    if (mode !== undefined) await chmod(temporary, mode);
     await rename(temporary, file);
   } catch (error) {
     // Not recursive: a folder of that name is not this writer's to remove.

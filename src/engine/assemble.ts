@@ -273,7 +273,7 @@ export class RunSession {
   }
 
   private cacheDir(): string {
-    return this.config.cacheDir ? join(this.root, this.config.cacheDir) : join(this.root, '.promptgold', 'cache');
+    return this.config.cacheDir ? resolve(this.root, this.config.cacheDir) : join(this.root, '.promptgold', 'cache');
   }
 
   private async batchProvider(loaded: LoadedSuite, batch: NonNullable<AssembleOptions['batch']>): Promise<Provider> {

@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex, stableStringify } from '../canonical.js';
-import { errorMessage, isSystemError, systemErrorSaid } from '../errors.js';
+import { errorMessage, isSystemError, systemErrorHint, systemErrorSaid } from '../errors.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { generationKey } from './requestKey.js';
@@ -44,9 +44,10 @@ export function withCache(inner: Provider, directory: string, onWriteFailure: (e
 /** The warning for a cache that could not be written, said once however many entries failed. */
 export function cacheWriteWarning(error: unknown, shownDirectory: string): string {
   const said = isSystemError(error) ? systemErrorSaid(error) : errorMessage(error);
+  const mend = isSystemError(error) ? systemErrorHint(error.code) : 'mend its cause and run the command again';
   return (
     `WARNING: the response cache ${shownDirectory} could not be written: ${said}. The run goes on, but its answers are not cached, ` +
-    'so a later run asks (and pays) for them again: free space on that disk or mend the folder\'s permissions, or run with --no-cache'
+    `so a later run asks (and pays) for them again. To cache them: ${mend} (\`cacheDir\` in the project config moves the cache; --no-cache runs without it)`
   );
 }
 

@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
-import { InputError } from '../errors.js';
+import { InputError, fileWriteError } from '../errors.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import type { Generation, StopReason, TokenUsage, ToolCall } from './types.js';
@@ -87,6 +87,8 @@ export async function writeRecordings(file: string, entries: Iterable<RecordedGe
   const keys = [...merged.keys()].sort();
   const body = keys.map((key) => stableStringify(merged.get(key))).join('\n') + (keys.length ? '\n' : '');
   await mkdir(dirname(file), { recursive: true });
-  await replaceFileWith(file, redactKnownSecrets(body));
+  await replaceFileWith(file, redactKnownSecrets(body)).catch((error: unknown) => {
+    throw fileWriteError(error, file);
+  });
   return keys.length;
 }

@@ -7,7 +7,7 @@
  */
 import { mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InfrastructureError, InputError } from '../errors.js';
+import { InfrastructureError, InputError, fileWriteError } from '../errors.js';
 import { isProcessAlive } from '../processAlive.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
@@ -157,7 +157,9 @@ export async function readMeta(dir: string): Promise<RunMeta | undefined> {
 /** Written to a temporary file and renamed over the old one, so a kill never leaves half a meta.json. */
 export async function writeMeta(dir: string, meta: RunMeta): Promise<void> {
   const file = join(dir, META_FILE);
-  await replaceFileWith(file, redactKnownSecrets(`${JSON.stringify(meta, null, 2)}\n`));
+  await replaceFileWith(file, redactKnownSecrets(`${JSON.stringify(meta, null, 2)}\n`)).catch((error: unknown) => {
+    throw fileWriteError(error, file);
+  });
 }
 
 /** `<suite>-<UTC yyyymmdd-hhmmss>`: sorts by time, readable in a listing. */

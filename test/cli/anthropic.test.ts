@@ -105,13 +105,14 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     await liveProject();
     // The cache folder's parent is a file: no entry can be written.
     await project.write('blocked', 'a file where the cache folder goes\n');
-    await project.write('promptgold.config.json', JSON.stringify({ cacheDir: 'blocked/cache', anthropic: { batchPollMs: 200 } }));
+    // An absolute cacheDir is taken as it is (it was once joined under the project root).
+    await project.write('promptgold.config.json', JSON.stringify({ cacheDir: project.path('blocked/cache'), anthropic: { batchPollMs: 200 } }));
     const first = await cli(['run', '--provider', 'anthropic', '--no-html']);
     expect(first.stderr).not.toMatch(/internal error/);
     expect(first.code).toBe(0);
     const warnings = first.stderr.split('\n').filter((line) => line.includes('response cache'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^WARNING: the response cache blocked\/cache could not be written: .*\((ENOTDIR|EEXIST) on mkdir\)\. The run goes on.*--no-cache$/);
+    expect(warnings[0]).toMatch(/^WARNING: the response cache blocked\/cache could not be written: .*\((ENOTDIR|EEXIST) on mkdir\)\. The run goes on.*To cache them: the path does not fit what is on disk.*--no-cache runs without it\)$/);
     const [dir] = await runDirs();
     expect((await readRecord(`${dir}/run.jsonl`)).samples.filter((s) => !s.error)).toHaveLength(12);
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lstat, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, readFile, readdir, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileWriteError } from '../../src/errors.js';
 import { replaceFile, replaceFileWith, writtenInPlace } from '../../src/replaceFile.js';
@@ -34,6 +34,35 @@ describe('replaceFile', () => {
     expect(await readdir(project.root)).toEqual(['baseline.jsonl']);
     // The temporary file's error is said as the file's.
     expect(String((fileWriteError(error, file, 'baseline.jsonl') as Error).message)).toMatch(/^baseline\.jsonl: no space left on device \(ENOSPC on write\)/);
+  });
+
+  it("keeps the old file's permissions", async () => {
+    project = await tempProject({ 'secret.jsonl': 'old\n' });
+    await chmod(project.path('secret.jsonl'), 0o600);
+    await replaceFileWith(project.path('secret.jsonl'), 'new\n');
+    expect((await stat(project.path('secret.jsonl'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(project.path('secret.jsonl'), 'utf8')).toBe('new\n');
+  });
+
+  it('writes a file with other hard links in place, so every link has the new text', async () => {
+    project = await tempProject({ 'a.json': 'old\n' });
+    await link(project.path('a.json'), project.path('b.json'));
+    expect(await writtenInPlace(project.path('a.json'))).toBe(true);
+    await replaceFileWith(project.path('a.json'), 'new\n');
+    expect(await readFile(project.path('b.json'), 'utf8')).toBe('new\n');
+    expect((await stat(project.path('a.json'))).nlink).toBe(2);
+  });
+
+  it('writes in place a file, old or new, whose temporary name would be longer than a file name may be', async () => {
+    const name = `${'b'.repeat(240)}.jsonl`;
+    project = await tempProject({ [name]: 'old\n' });
+    expect(await writtenInPlace(project.path(name))).toBe(true);
+    await replaceFileWith(project.path(name), 'new\n');
+    expect(await readFile(project.path(name), 'utf8')).toBe('new\n');
+    const fresh = `${'c'.repeat(240)}.jsonl`;
+    await replaceFileWith(project.path(fresh), 'made\n');
+    expect(await readFile(project.path(fresh), 'utf8')).toBe('made\n');
+    expect(await writtenInPlace(project.path('short.json'))).toBe(false);
   });
 
   it('writes through a symbolic link in place, and keeps the link', async () => {

@@ -111,8 +111,11 @@ describe('response cache that cannot be written', () => {
     expect(failures).toHaveLength(2);
     expect(failures[0]!.file.startsWith(project.path('blocked/cache'))).toBe(true);
     expect(cacheWriteWarning(failures[0]!.error, 'blocked/cache')).toMatch(
-      /^WARNING: the response cache blocked\/cache could not be written: .* \((ENOTDIR|EEXIST) on mkdir\)\. The run goes on, but its answers are not cached, so a later run asks \(and pays\) for them again: .*--no-cache$/,
+      /^WARNING: the response cache blocked\/cache could not be written: .* \((ENOTDIR|EEXIST) on mkdir\)\. The run goes on, but its answers are not cached, so a later run asks \(and pays\) for them again\. To cache them: the path does not fit what is on disk .*--no-cache runs without it\)$/,
     );
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    expect(cacheWriteWarning(full, '.promptgold/cache')).toContain('could not be written: no space left on device (ENOSPC on write). The run goes on');
+    expect(cacheWriteWarning(full, '.promptgold/cache')).toContain('To cache them: free space on that disk');
     expect(cacheWriteWarning(new Error('boom'), '.promptgold/cache')).toMatch(/^WARNING: the response cache \.promptgold\/cache could not be written: boom\./);
   });
 });

@@ -11,7 +11,8 @@ import { calibrateSuite } from '../../judge/calibration/calibrate.js';
 import { formatCalibration } from '../../judge/calibration/format.js';
 import { calibrationPath, writeCalibration } from '../../judge/calibration/store.js';
 import type { CalibrationReport } from '../../judge/calibration/types.js';
-import { ExitCode } from '../../errors.js';
+import { displayPath } from '../../displayPath.js';
+import { ExitCode, fileWriteError } from '../../errors.js';
 import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { replaceFileWith } from '../../replaceFile.js';
 import { redactKnownSecrets } from '../../secrets.js';
@@ -41,7 +42,9 @@ export async function calibrateCommand(suite: string, flags: CalibrateFlags): Pr
       reports.push(outcome.report);
       failures += outcome.failures;
       const target = calibrationPath(resolve(root, session.config.outDir ?? 'reports'), loaded.suite.name);
-      await writeCalibration(target, outcome.report);
+      await writeCalibration(target, outcome.report).catch((error: unknown) => {
+        throw fileWriteError(error, target, displayPath(target, root));
+      });
       process.stdout.write(`${formatCalibration(outcome.report)}\nreport: ${relative(root, target)}\n`);
     } finally {
       await assembled.close();
@@ -49,7 +52,9 @@ export async function calibrateCommand(suite: string, flags: CalibrateFlags): Pr
   }
   if (flags.json) {
     const target = resolve(flags.json);
-    await writeCalibrationList(target, reports);
+    await writeCalibrationList(target, reports).catch((error: unknown) => {
+      throw fileWriteError(error, target, displayPath(target, root));
+    });
     process.stdout.write(`json: ${relative(root, target)}\n`);
   }
   return failures > 0 ? ExitCode.infrastructure : ExitCode.passed;

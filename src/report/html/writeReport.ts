@@ -22,7 +22,7 @@ import { caseListParts, PAGE_END, pageHead } from './renderHtml.js';
 export async function writeHtmlReport(input: ReportInput, file: string): Promise<string> {
   const path = resolve(file);
   await checkPagePath(path);
-  const whole = !(await writtenInPlace(path));
+  const whole = !(await writtenInPlace(path, `${path}.page.tmp`));
   try {
     // A page written in place is written in one stream: a pipe's reader could take the end of a first stream for the page's end.
     const outline = await reportOutline(input, whole ? { spoolFile: `${path}.details.tmp` } : {});
