@@ -18,7 +18,7 @@ export const configShape = z
     outDir: z.string().optional(),
     /** Where suites are looked for when `run` gets no arguments. */
     suites: z.array(z.string()).optional(),
-    /** The response cache's folder, relative to the project root (default `.promptgold/cache`). */
+    /** The response cache's folder, relative to the project root or absolute (default `.promptgold/cache`). */
     cacheDir: z.string().optional(),
     anthropic: z
       .object({

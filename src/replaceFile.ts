@@ -17,8 +17,9 @@ function uniqueTemporary(file: string): string {
 }
 
 /**
- * Whether the file is written in place, as it was before files were replaced whole, because a
- * replacement would not be the same file or cannot be made:
+ * How the file is replaced — with the old file's permissions, when there is one — or undefined
+ * where it is written in place, as it was before files were replaced whole, because a replacement
+ * would not be the same file or cannot be made:
  * - a path that is not a regular file (a symbolic link, a pipe, `/dev/stdout`): a rename would
  *   replace it rather than write where it points;
  * - a file with other hard links, which would keep the old text;
@@ -26,15 +27,21 @@ function uniqueTemporary(file: string): string {
  * - a name whose temporary name would be longer than a file name may be (new or not).
  * Any other path that is not there is made whole; one that cannot be looked at too: writing it says why.
  */
-export async function writtenInPlace(file: string, temporary = uniqueTemporary(file)): Promise<boolean> {
-  if (Buffer.byteLength(basename(temporary)) > NAME_MAX) return true;
+async function replacement(file: string, temporary: string): Promise<{ mode: number | undefined } | undefined> {
+  if (Buffer.byteLength(basename(temporary)) > NAME_MAX) return undefined;
   const found = await lstat(file).catch(() => undefined);
-  if (!found) return false;
-  if (!found.isFile() || found.nlink > 1) return true;
-  return access(dirname(file), constants.W_OK).then(
-    () => false,
+  if (!found) return { mode: undefined };
+  if (!found.isFile() || found.nlink > 1) return undefined;
+  const folderTakesFiles = await access(dirname(file), constants.W_OK).then(
     () => true,
+    () => false,
   );
+  return folderTakesFiles ? { mode: found.mode & 0o7777 } : undefined;
+}
+
+/** Whether `replaceFile` would write the file in place (see `replacement`). */
+export async function writtenInPlace(file: string, temporary = uniqueTemporary(file)): Promise<boolean> {
+  return (await replacement(file, temporary)) === undefined;
 }
 
 /**
@@ -44,14 +51,11 @@ export async function writtenInPlace(file: string, temporary = uniqueTemporary(f
  * `temporary` defaults to a name no other writer of the same file uses at the same time.
  */
 export async function replaceFile(file: string, write: (path: string) => Promise<void>, temporary = uniqueTemporary(file)): Promise<void> {
-  if (await writtenInPlace(file, temporary)) return write(file);
-  const mode = await lstat(file).then(
-    (found) => found.mode & 0o7777,
-    () => undefined,
-  );
+  const replacing = await replacement(file, temporary);
+  if (!replacing) return write(file);
   try {
     await write(temporary);
-    if (mode !== undefined) await chmod(temporary, mode);
+    if (replacing.mode !== undefined) await chmod(temporary, replacing.mode);
     await rename(temporary, file);
   } catch (error) {
     // Not recursive: a folder of that name is not this writer's to remove.
