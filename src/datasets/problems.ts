@@ -1,6 +1,6 @@
-import { closest, distance } from 'fastest-levenshtein';
 import type * as z from 'zod';
 import { InputError, formatLocated } from '../errors.js';
+import { likelyMeant } from '../knownKeys.js';
 
 /** One thing wrong with a user's input file, located as precisely as we can. */
 export interface Problem {
@@ -100,8 +100,8 @@ export function problemsFromZod(
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeys(issue.path);
       for (const key of issue.keys) {
-        const guess = allowed.length > 0 ? closest(key, [...allowed]) : undefined;
-        const suggestion = guess && isLikelyTypo(key, guess) ? `did you mean "${guess}"? ` : '';
+        const guess = likelyMeant(key, allowed);
+        const suggestion = guess ? `did you mean "${guess}"? ` : '';
         problems.push({
           field: field ? `${field}.${key}` : key,
           message: `unknown key "${key}" (${suggestion}allowed: ${allowed.join(', ')})`,
@@ -133,9 +133,4 @@ export function problemsFromZod(
     problems.push({ field, message: issue.message });
   }
   return problems;
-}
-
-function isLikelyTypo(word: string, guess: string): boolean {
-  const edits = distance(word.toLowerCase(), guess.toLowerCase());
-  return edits <= 2 && edits < guess.length;
 }

@@ -19,7 +19,8 @@ import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
 import { CheckedRenders } from './checkedRenders.js';
 import { PlanHasher, type PlanShape } from './plan.js';
-import { plainlyValidSuite, suiteShape } from './suiteShape.js';
+import { plainlyValidSuite, SUITE_FIELDS, suiteShape } from './suiteShape.js';
+import { meantText, unknownKey } from '../knownKeys.js';
 
 export interface LoadedSuite {
   suite: Suite;
@@ -124,6 +125,10 @@ export function validateSuite(suite: Suite, file: string, overrides: Pick<SuiteO
   if (suite.models === undefined && !overrides.models?.length) {
     throw new InputError('the suite names no models', { file, field: 'models' }, "add models: ['claude-haiku-4-5'] to the suite, or pass --model <id> to the command");
   }
+  const unknown = unknownKey(suite, SUITE_FIELDS);
+  if (unknown) {
+    throw new InputError(`unknown suite field "${unknown.key}"${meantText(unknown.meant)}`, { file, field: unknown.key }, `a suite takes ${SUITE_FIELDS.filter((key) => key !== 'kind').join(', ')}`);
+  }
   const shape = suite.models === undefined ? { ...suite, models: overrides.models } : suite;
   const result = plainlyValidSuite(shape) ? undefined : suiteShape().safeParse(shape);
   if (result && !result.success) {
@@ -173,7 +178,11 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   // run; a streamed dataset's are new objects on each walk, compiled again when they come round
   // (shared by the case's samples in flight), so they are not kept for every case of the dataset.
   const compiledChecks = new WeakMap<GoldenCase, Scorer[]>();
-  const checker = new CaseChecker(prompts, rel, compiledChecks, new CheckedRenders());
+  const checker = new CaseChecker(prompts, rel, compiledChecks, new CheckedRenders(), {
+    golden: suite.scorers.length > 0,
+    chaos: suite.scorers.length + (suite.chaos?.invariants?.length ?? 0) > 0,
+  });
+  if (withChaos) checker.ids = new Map();
   // When the plan's cases are the dataset's, in its order (no selection, no chaos), they are
   // checked during the dataset's first read, and a streamed dataset is not read again for it.
   const checkWhileReading = selectsAll(selection) && !withChaos;
@@ -197,7 +206,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     if (chaosCases) yield* chaosCases;
   };
 
-  const models = overrides.models ?? suite.models!;
+  // A model named twice would run every sample twice and count both in one cell.
+  const models = [...new Set(overrides.models ?? suite.models!)];
   const repeats = overrides.repeats ?? suite.repeats ?? 1;
   if (!checkWhileReading) {
     for (const goldenCase of inPlanOrder()) {
@@ -291,15 +301,22 @@ interface CheckedCases {
 class CaseChecker {
   readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
 
+  /** With chaos: the line of each case id seen, for ids a chaos variant shares with a golden case. */
+  ids: Map<string, GoldenCase> | undefined;
+
   constructor(
     private readonly prompts: CompiledPrompt[],
     private readonly rel: (path: string) => string,
     private readonly compiledChecks: WeakMap<GoldenCase, Scorer[]>,
     public renders: CheckedRenders | undefined,
+    /** Whether the suite's scorers (and, for chaos variants, its invariants) score anything. */
+    private readonly suiteScores: { golden: boolean; chaos: boolean },
   ) {}
 
   /** A promise only for a case with checks (their compiler is loaded when first needed). */
   visit(goldenCase: GoldenCase): void | Promise<void> {
+    if (!(goldenCase.chaos ? this.suiteScores.chaos : this.suiteScores.golden) && !goldenCase.checks?.length) throw this.unscorable(goldenCase);
+    if (this.ids) this.noteId(goldenCase, this.ids);
     const checked = this.checked;
     checked.count++;
     checked.hasher.addCase(goldenCase.id);
@@ -311,6 +328,32 @@ class CaseChecker {
       renders?.keep(prompt, goldenCase, rendered);
     }
     if (goldenCase.checks?.length) return this.compileChecksOf(goldenCase);
+  }
+
+  /** A sample nothing scores would pass on no evidence at all. */
+  private unscorable(goldenCase: GoldenCase): InputError {
+    const what = goldenCase.chaos ? `the chaos case "${goldenCase.id}"` : `case "${goldenCase.id}"`;
+    const suite = goldenCase.chaos ? 'the suite has no scorers and no chaos invariants' : 'the suite has no scorers';
+    return new InputError(
+      `${what} has nothing to score it: ${suite} and the case has no checks`,
+      { file: this.rel(goldenCase.origin.file), line: goldenCase.origin.line, field: 'checks' },
+      "give the suite scorers (scorers: [exact({ field: 'answer' })]) or the case checks",
+    );
+  }
+
+  private noteId(goldenCase: GoldenCase, ids: Map<string, GoldenCase>): void {
+    const first = ids.get(goldenCase.id);
+    if (!first) {
+      ids.set(goldenCase.id, goldenCase);
+      return;
+    }
+    // Golden ids are unique (the dataset reader refuses duplicates): a clash is a chaos variant's id.
+    const golden = first.chaos ? goldenCase : first;
+    throw new InputError(
+      `the chaos variant "${goldenCase.id}" has the id of a golden case: their samples could not be told apart`,
+      { file: this.rel(golden.origin.file), line: golden.origin.line, field: 'id' },
+      'rename the golden case: chaos names its variants <case id>~<operator>',
+    );
   }
 
   private async compileChecksOf(goldenCase: GoldenCase): Promise<void> {

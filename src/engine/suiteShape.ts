@@ -5,6 +5,35 @@
  */
 import * as z from 'zod';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
+import type { Suite } from '../suite.js';
+
+/** Every field a suite may have; TypeScript keeps the list whole as the Suite type grows. */
+const SUITE_FIELD_SET = {
+  kind: true,
+  name: true,
+  description: true,
+  prompt: true,
+  versions: true,
+  partials: true,
+  models: true,
+  dataset: true,
+  select: true,
+  scorers: true,
+  repeats: true,
+  threshold: true,
+  maxErrorRate: true,
+  concurrency: true,
+  timeoutMs: true,
+  scorerTimeoutMs: true,
+  stream: true,
+  provider: true,
+  recordings: true,
+  chaos: true,
+  policy: true,
+  seed: true,
+} satisfies Record<keyof Suite, true>;
+
+export const SUITE_FIELDS: readonly string[] = Object.keys(SUITE_FIELD_SET);
 
 const SUITE_NAME = /^[A-Za-z0-9_.-]+$/;
 

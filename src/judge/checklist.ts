@@ -10,6 +10,7 @@ import { extractJson } from '../scoring/extract-json.js';
 import { compileRegex } from '../scoring/regex.js';
 import { quote } from '../scoring/text.js';
 import type { Sample, Score, Scorer } from '../scoring/types.js';
+import { optionNames, refuseUnknownOptions } from '../scoring/options.js';
 
 type Phrases = readonly string[] | ((sample: Sample) => readonly string[]);
 
@@ -50,7 +51,10 @@ export function countWords(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
+const CHECKLIST_OPTIONS = optionNames<ChecklistOptions>({ name: true, mustInclude: true, mustNotInclude: true, mustMatch: true, mustNotMatch: true, maxWords: true, minWords: true, maxChars: true, minChars: true, jsonValid: true, caseInsensitive: true, items: true });
+
 export function checklist(options: ChecklistOptions): ChecklistScorer {
+  refuseUnknownOptions('checklist', options, CHECKLIST_OPTIONS);
   const name = options.name ?? 'checklist';
   const fold = options.caseInsensitive ?? true;
   const checks: Check[] = [];

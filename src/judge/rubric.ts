@@ -21,6 +21,7 @@ import { parseJudgement, type Judgement } from './parse.js';
 import { gradingRequest, type GradingInput } from './prompt.js';
 import { readRubricFile } from './rubricFile.js';
 import { judgeTaskText } from './taskText.js';
+import { optionNames, refuseUnknownOptions } from '../scoring/options.js';
 
 export interface RubricOptions {
   name?: string;
@@ -116,7 +117,10 @@ export function findRubricScorer(scorers: readonly Scorer[], file: string, name?
   return chosen;
 }
 
+const RUBRIC_OPTIONS = optionNames<RubricOptions>({ name: true, criteria: true, file: true, intro: true, scale: true, judge: true, model: true, samples: true, threshold: true, skipJudgeWhen: true, includeExpected: true, maxTokens: true });
+
 export function rubric(options: RubricOptions): RubricScorer {
+  refuseUnknownOptions('rubric', options, RUBRIC_OPTIONS);
   const definition = loadRubric(options);
   const samples = options.samples ?? 1;
   if (!(Number.isInteger(samples) && samples >= 1 && samples < JUDGE_REPEAT_STRIDE)) {

@@ -69,10 +69,30 @@ export function createFunctionProvider(target: FunctionTarget, name = target.nam
       }
       const latencyMs = performance.now() - started;
       if (isFunctionAnswer(result)) return generationOf(result, latencyMs);
-      const text = typeof result === 'string' ? result : JSON.stringify(result);
-      return { text, stopReason: 'end_turn', latencyMs, attempts: 1, costUsd: 0 };
+      return { text: answerText(result, name), stopReason: 'end_turn', latencyMs, attempts: 1, costUsd: 0 };
     },
   };
+}
+
+/**
+ * The answer as text: a string as it is, any other value as JSON. A value JSON has no text for
+ * (undefined from a function that forgot to return, a function, a symbol) or cannot write (a
+ * BigInt, a cycle) is the provider's error, never an answer with no output to score.
+ */
+function answerText(result: unknown, name: string): string {
+  if (typeof result === 'string') return result;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(result) as string | undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ProviderError('provider_error', `function ${name} returned a value that cannot be written as JSON (${message}); return a string, a JSON value or functionAnswer({ text })`, { cause: error });
+  }
+  if (text === undefined) {
+    const what = result === undefined ? 'undefined (did it forget to return?)' : `a ${typeof result} with no JSON text`;
+    throw new ProviderError('provider_error', `function ${name} returned ${what}; return a string, a JSON value or functionAnswer({ text })`);
+  }
+  return text;
 }
 
 /** The prompt text and system text of a request, computed once per request (repeats share one). */

@@ -143,14 +143,15 @@ export function checkFromSpec(spec: CheckSpec, where: CheckLocation): Scorer {
       const issue = parsed.error.issues[0];
       throw issue ? specError(issue, kind, where, prefix) : new InputError('invalid check', location('type'));
     }
-    const data = parsed.data as z.infer<SpecSchemas[T]>;
+    // `type` chose the factory; the factory itself takes only its own options.
+    const { type: _type, ...data } = parsed.data as z.infer<SpecSchemas[T]> & { type: string };
     // Paths and names from the file become object keys later: reserved ones are refused here, located.
     for (const option of ['field', 'expectedField', 'name'] as const) {
       const value = (data as Record<string, unknown>)[option];
       const reserved = typeof value === 'string' ? reservedInPath(value) : undefined;
       if (reserved) throw new InputError(`"${value}" uses the reserved name "${reserved}"`, location(option), RESERVED_KEY_HINT);
     }
-    return { ...data, name: data.name ?? `${where.namePrefix ?? prefix}:${kind}` };
+    return { ...data, name: (data as { name?: string }).name ?? `${where.namePrefix ?? prefix}:${kind}` } as z.infer<SpecSchemas[T]> & { name: string };
   };
   const hasCaseValue = (spec: { expected?: unknown; expectedField?: string }) => spec.expected !== undefined || spec.expectedField !== undefined;
   try {

@@ -13,6 +13,7 @@ import { InputError } from '../errors.js';
 import { fixed2, fixedAgainst } from './text.js';
 import { runScorer } from './types.js';
 import type { Sample, Score, Scorer, ScorerContext } from './types.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export interface CombinatorOptions {
   name?: string;
@@ -51,7 +52,11 @@ function withError(score: Score, errored: Score | undefined): Score {
   return score;
 }
 
+const COMBINATOR_OPTIONS = optionNames<CombinatorOptions>({ name: true });
+const WEIGHTED_OPTIONS = optionNames<WeightedOptions>({ name: true, threshold: true });
+
 export function all(scorers: readonly Scorer[], options: CombinatorOptions = {}): Scorer {
+  refuseUnknownOptions('all', options, COMBINATOR_OPTIONS);
   requireChildren('all', scorers);
   const name = options.name ?? `all(${childList(scorers)})`;
   return {
@@ -71,6 +76,7 @@ export function all(scorers: readonly Scorer[], options: CombinatorOptions = {})
 }
 
 export function any(scorers: readonly Scorer[], options: CombinatorOptions = {}): Scorer {
+  refuseUnknownOptions('any', options, COMBINATOR_OPTIONS);
   requireChildren('any', scorers);
   const name = options.name ?? `any(${childList(scorers)})`;
   return {
@@ -93,6 +99,7 @@ export function any(scorers: readonly Scorer[], options: CombinatorOptions = {})
 }
 
 export function weighted(entries: readonly WeightedEntry[], options: WeightedOptions = {}): Scorer {
+  refuseUnknownOptions('weighted', options, WEIGHTED_OPTIONS);
   requireChildren('weighted', entries);
   entries.forEach((entry, index) => {
     if (!(Number.isFinite(entry.weight) && entry.weight > 0)) {

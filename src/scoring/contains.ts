@@ -7,6 +7,7 @@ import { asText, fixed2, quoteList } from './text.js';
 import type { Sample, Scorer } from './types.js';
 import { defaultName, outputReader, unreadableScore } from './value-source.js';
 import type { FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export type ValuesOption = readonly string[] | ((sample: Sample) => readonly string[]);
 
@@ -44,7 +45,11 @@ function partition(haystack: string, needles: readonly Needle[]): { found: strin
   return { found, missing };
 }
 
+const CONTAINS_OPTIONS = optionNames<ContainsOptions>({ name: true, field: true, values: true, mode: true, caseInsensitive: true });
+const NOT_CONTAINS_OPTIONS = optionNames<NotContainsOptions>({ name: true, field: true, values: true, caseInsensitive: true });
+
 export function contains(options: ContainsOptions): Scorer {
+  refuseUnknownOptions('contains', options, CONTAINS_OPTIONS);
   const mode = options.mode ?? 'all';
   const caseInsensitive = options.caseInsensitive ?? false;
   const name = options.name ?? defaultName(mode === 'any' ? 'contains:any' : 'contains', options.field);
@@ -91,6 +96,7 @@ function search(
 
 /** Passes when none of the values appear; score is the fraction absent. */
 export function notContains(options: NotContainsOptions): Scorer {
+  refuseUnknownOptions('notContains', options, NOT_CONTAINS_OPTIONS);
   const caseInsensitive = options.caseInsensitive ?? false;
   const name = options.name ?? defaultName('notContains', options.field);
   const side = outputReader(options.field);

@@ -7,6 +7,7 @@
 import { InputError } from '../errors.js';
 import { fixed2, fixedAgainst } from './text.js';
 import type { Sample, Score, Scorer, ScorerContext } from './types.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export interface ScoreLike {
   score: number;
@@ -25,7 +26,10 @@ export interface CustomOptions {
   threshold?: number;
 }
 
+const CUSTOM_OPTIONS = optionNames<CustomOptions>({ threshold: true });
+
 export function custom(name: string, fn: CustomFunction, options: CustomOptions = {}): Scorer {
+  refuseUnknownOptions(`custom scorer "${name}"`, options, CUSTOM_OPTIONS);
   const threshold = options.threshold ?? 0.5;
   if (!(threshold >= 0 && threshold <= 1)) {
     throw new InputError(`custom scorer "${name}": threshold must be between 0 and 1, got ${threshold}`, { field: 'threshold' });

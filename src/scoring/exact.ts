@@ -6,6 +6,7 @@ import { asText, quote } from './text.js';
 import type { Scorer } from './types.js';
 import { defaultName, expectedReader, outputReader, unreadableScore } from './value-source.js';
 import type { ExpectedOptions, FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export interface ExactOptions extends FieldOption, ExpectedOptions {
   name?: string;
@@ -14,7 +15,10 @@ export interface ExactOptions extends FieldOption, ExpectedOptions {
   trim?: boolean;
 }
 
+const EXACT_OPTIONS = optionNames<ExactOptions>({ name: true, field: true, expected: true, expectedField: true, caseInsensitive: true, trim: true });
+
 export function exact(options: ExactOptions = {}): Scorer {
+  refuseUnknownOptions('exact', options, EXACT_OPTIONS);
   const name = options.name ?? defaultName('exact', options.field);
   const actualSide = outputReader(options.field);
   const expectedSide = expectedReader(options);

@@ -107,6 +107,10 @@ function parseFirstEmbedded(text: string): Attempt {
       const attempt = parse(text.slice(start, end + 1));
       if (attempt.ok) return attempt;
       firstError ??= `embedded JSON at offset ${start}: ${attempt.error}`;
+    } else if (end === UNCLOSED && opensJsonValue(text, start)) {
+      // A value cut off before its end (an answer stopped at max_tokens): an object further in is
+      // one of its parts, not the answer, and must not be scored as if it were.
+      return { ok: false, error: firstError ?? `the JSON at offset ${start} is not closed: the text ends inside it (was the answer cut off?)` };
     } else {
       firstError ??= `unbalanced ${text[start]} at offset ${start}`;
     }
@@ -133,6 +137,20 @@ export function balancedEnd(text: string, start: number): number {
 }
 
 const STOPPED = -2;
+/** The text ended with brackets of the candidate still open. */
+const UNCLOSED = -3;
+
+/**
+ * Whether the bracket at `start` opens what reads as JSON rather than prose: `{` followed by a key
+ * or `}`, `[` followed by a value. A stray `{` or `[` in a sentence does not, and the scan goes on.
+ */
+function opensJsonValue(text: string, start: number): boolean {
+  let i = start + 1;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  const next = text[i];
+  if (next === undefined) return true;
+  return text[start] === '{' ? next === '"' || next === '}' : /["{[\]\-0-9]/.test(next);
+}
 
 /** balancedEnd, looking no further than `stop`: STOPPED when it got there without an answer. */
 function scanBalanced(text: string, start: number, stop: number): number {
@@ -162,7 +180,7 @@ function scanBalanced(text: string, start: number, stop: number): number {
         break;
     }
   }
-  return stop < text.length ? STOPPED : -1;
+  return stop < text.length ? STOPPED : UNCLOSED;
 }
 
 const memo = new WeakMap<Sample, { output: string; extraction: JsonExtraction }>();

@@ -15,6 +15,7 @@ import { fixed2 } from './text.js';
 import type { Score, Scorer } from './types.js';
 import { defaultName, expectedReader, jsonOutputReader, unreadableScore } from './value-source.js';
 import type { ExpectedOptions, FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export interface ExtractionOptions extends FieldOption, ExpectedOptions {
   name?: string;
@@ -28,7 +29,10 @@ export interface ExtractionOptions extends FieldOption, ExpectedOptions {
   threshold?: number;
 }
 
+const EXTRACTION_OPTIONS = optionNames<ExtractionOptions>({ name: true, field: true, expected: true, expectedField: true, fields: true, threshold: true });
+
 export function extraction(options: ExtractionOptions = {}): Scorer {
+  refuseUnknownOptions('extraction', options, EXTRACTION_OPTIONS);
   const threshold = fieldShareThreshold(options.threshold);
   const specs: FieldSpec[] | undefined = options.fields === undefined ? undefined : compileFieldSpecs(options.fields, { field: 'fields' });
   const name = options.name ?? defaultName('extraction', options.field);

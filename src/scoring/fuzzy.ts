@@ -9,6 +9,7 @@ import { asText, fixed2, fixedAgainst } from './text.js';
 import type { Scorer } from './types.js';
 import { defaultName, expectedReader, outputReader, unreadableScore } from './value-source.js';
 import type { ExpectedOptions, FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export interface FuzzyOptions extends FieldOption, ExpectedOptions {
   name?: string;
@@ -21,7 +22,10 @@ export interface FuzzyOptions extends FieldOption, ExpectedOptions {
 
 const METHODS = Object.keys(similarityMeasures) as SimilarityMethod[];
 
+const FUZZY_OPTIONS = optionNames<FuzzyOptions>({ name: true, field: true, expected: true, expectedField: true, method: true, threshold: true, normalize: true });
+
 export function fuzzy(options: FuzzyOptions = {}): Scorer {
+  refuseUnknownOptions('fuzzy', options, FUZZY_OPTIONS);
   const method = options.method ?? 'dice';
   const similarity = similarityMeasures[method];
   if (!similarity) {

@@ -18,6 +18,7 @@ import { quote } from './text.js';
 import type { Scorer } from './types.js';
 import { defaultName, jsonOutputReader, unreadableScore } from './value-source.js';
 import type { FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export type JsonSchema = Record<string, unknown> | boolean;
 
@@ -113,7 +114,10 @@ export function describeAjvErrors(errors: readonly ErrorObject[]): string {
   return errors.length > ERRORS_SHOWN ? `${shown} (+${errors.length - ERRORS_SHOWN} more)` : shown;
 }
 
+const JSON_SCHEMA_OPTIONS = optionNames<JsonSchemaOptions>({ name: true, field: true, schema: true, source: true });
+
 export function jsonSchema(options: JsonSchemaOptions): Scorer {
+  refuseUnknownOptions('jsonSchema', options, JSON_SCHEMA_OPTIONS);
   const validate = compileJsonSchema(options.schema, options.source);
   const name = options.name ?? defaultName('jsonSchema', options.field);
   const side = jsonOutputReader(options.field);

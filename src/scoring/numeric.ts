@@ -11,12 +11,16 @@ import type { Tolerance } from './numbers.js';
 import type { Scorer } from './types.js';
 import { defaultName, expectedReader, outputReader, unreadableScore } from './value-source.js';
 import type { ExpectedOptions, FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export interface NumericOptions extends FieldOption, ExpectedOptions, Tolerance {
   name?: string;
 }
 
+const NUMERIC_OPTIONS = optionNames<NumericOptions>({ name: true, field: true, expected: true, expectedField: true, absolute: true, relative: true });
+
 export function numeric(options: NumericOptions = {}): Scorer {
+  refuseUnknownOptions('numeric', options, NUMERIC_OPTIONS);
   const problem = toleranceProblem(options);
   if (problem) throw new InputError(problem.message, { field: problem.field }, 'e.g. numeric({ field: "total", absolute: 0.01 }) or relative: 0.02 for 2%');
   const tolerance: Tolerance = {};

@@ -10,6 +10,7 @@ import { asText, quote } from './text.js';
 import type { Scorer } from './types.js';
 import { defaultName, outputReader, unreadableScore } from './value-source.js';
 import type { FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export type { LinearMatch, LinearRegex } from './linearRegex.js';
 
@@ -35,7 +36,10 @@ export function compileRegex(pattern: string | RegExp, flags: string | undefined
   }
 }
 
+const REGEX_OPTIONS = optionNames<RegexOptions>({ name: true, field: true, pattern: true, flags: true, mustMatch: true, source: true });
+
 export function regex(options: RegexOptions): Scorer {
+  refuseUnknownOptions('regex', options, REGEX_OPTIONS);
   const compiled = compileRegex(options.pattern, options.flags, options.source);
   const mustMatch = options.mustMatch ?? true;
   const name = options.name ?? defaultName(mustMatch ? 'regex' : 'notRegex', options.field);

@@ -20,6 +20,7 @@ import { fixed2 } from './text.js';
 import type { Sample, Score, Scorer } from './types.js';
 import { expectedReader, unreadableScore } from './value-source.js';
 import type { ExpectedOptions, SideReader, Unreadable } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 /** `tool: '*'` (or no tool) means any tool. */
 export const ANY_TOOL = '*';
@@ -97,7 +98,10 @@ export interface ToolCalledOptions extends ExpectedOptions {
  * A tool was (not) called. Without `tool`, and with `expected` or `expectedField`, the tool comes
  * from the case: a name, a list of names (each must be called), or `null` (no tool may be called).
  */
+const TOOL_CALLED_OPTIONS = optionNames<ToolCalledOptions>({ name: true, expected: true, expectedField: true, tool: true, times: true, not: true });
+
 export function toolCalled(options: ToolCalledOptions = {}): Scorer {
+  refuseUnknownOptions('toolCalled', options, TOOL_CALLED_OPTIONS);
   const fromCase = options.tool === undefined && (options.expected !== undefined || options.expectedField !== undefined);
   if (options.tool !== undefined && (typeof options.tool !== 'string' || options.tool === '')) {
     throw new InputError('tool must be a tool name', { field: 'tool' }, "e.g. toolCalled({ tool: 'lookup_order' }); '*' means any tool");
@@ -222,7 +226,10 @@ export type ToolInputOptions = ToolInputSchemaOptions | ToolInputExpectedOptions
  * `expectedField`, default the case's whole `expected`), and each field's result goes into
  * `details.fields` as `tool.field`, so field accuracy counts them.
  */
+const TOOL_INPUT_OPTIONS = optionNames<ToolInputSchemaOptions & ToolInputExpectedOptions>({ name: true, tool: true, schema: true, source: true, expected: true, expectedField: true, fields: true, threshold: true });
+
 export function toolInput(options: ToolInputOptions): Scorer {
+  refuseUnknownOptions('toolInput', options, TOOL_INPUT_OPTIONS);
   if (typeof options.tool !== 'string' || options.tool === '' || options.tool === ANY_TOOL) {
     throw new InputError('toolInput needs the name of one tool', { field: 'tool' }, "e.g. toolInput({ tool: 'lookup_order', schema: { … } })");
   }
@@ -323,11 +330,15 @@ export interface ToolOrderFromCaseOptions extends ToolOrderOptions, ExpectedOpti
  * or from the case: `toolOrder({ expectedField: 'tools.order' })`. Score: the share of the expected
  * names found in order (strict: of the longer of the two sequences).
  */
+const TOOL_ORDER_OPTIONS = optionNames<ToolOrderOptions>({ name: true, strict: true });
+const TOOL_ORDER_FROM_CASE_OPTIONS = optionNames<ToolOrderFromCaseOptions>({ name: true, strict: true, expected: true, expectedField: true });
+
 export function toolOrder(order: readonly string[], options?: ToolOrderOptions): Scorer;
 export function toolOrder(options: ToolOrderFromCaseOptions): Scorer;
 export function toolOrder(orderOrOptions: readonly string[] | ToolOrderFromCaseOptions, extra: ToolOrderOptions = {}): Scorer {
   const fromCase = !Array.isArray(orderOrOptions);
   const options: ToolOrderFromCaseOptions = fromCase ? (orderOrOptions as ToolOrderFromCaseOptions) : extra;
+  refuseUnknownOptions('toolOrder', options, fromCase ? TOOL_ORDER_FROM_CASE_OPTIONS : TOOL_ORDER_OPTIONS);
   const strict = options.strict ?? false;
   const name = options.name ?? `toolOrder${strict ? ':strict' : ''}`;
   let expectedOf: (sample: Sample) => { ok: true; order: readonly string[] } | Unreadable;

@@ -116,7 +116,7 @@ export function scoreOf(scorer: Scorer, sample: Sample, context: ScorerContext, 
       return settled(scorer, result, call, context, timeoutMs);
     }
     if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after');
-    return { ...result, score: clamp01(result.score) };
+    return checkedScore(scorer, result);
   } catch (error) {
     return erroredScore(scorer, error);
   } finally {
@@ -127,7 +127,7 @@ export function scoreOf(scorer: Scorer, sample: Sample, context: ScorerContext, 
 async function settled(scorer: Scorer, result: Promise<Score>, call: ScorerContext, context: ScorerContext, timeoutMs: number | undefined): Promise<Score> {
   try {
     const score = timeoutMs === undefined ? await result : await withinBound(result, timeoutMs, call as BoundedCall, context.signal);
-    return { ...score, score: clamp01(score.score) };
+    return checkedScore(scorer, score);
   } catch (error) {
     return erroredScore(scorer, error);
   } finally {
@@ -229,7 +229,37 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function clamp01(value: number): number {
-  if (Number.isNaN(value)) return 0;
-  return Math.min(1, Math.max(0, value));
+/** Above 1 or below 0 by this much is float rounding (a mean of thirds) and is clamped; beyond it the scorer is wrong. */
+const ROUNDING = 1e-9;
+
+/**
+ * The score as a record holds it, or an errored score saying what the scorer returned instead: a
+ * score that is not a number from 0 to 1 (NaN, 5, a string) or a pass that is not a boolean
+ * ('false' is truthy) would otherwise pass or fail the sample on a value nobody meant.
+ */
+function checkedScore(scorer: Scorer, result: unknown): Score {
+  const problem = scoreProblem(result);
+  if (problem) {
+    const message = `${scorer.name} returned ${problem}`;
+    return { name: scorer.name, score: 0, pass: false, reason: message, error: message };
+  }
+  const score = result as Score;
+  const checked: Score = { ...score, score: Math.min(1, Math.max(0, score.score)) };
+  if (checked.reason === undefined) checked.reason = `${scorer.name}: score ${checked.score} (${checked.pass ? 'pass' : 'fail'})`;
+  return checked;
+}
+
+function scoreProblem(result: unknown): string | undefined {
+  if (result === null || typeof result !== 'object') return `${shown(result)} instead of a score { score, pass, reason }`;
+  const { score, pass, reason } = result as { score?: unknown; pass?: unknown; reason?: unknown };
+  if (typeof score !== 'number' || !(score >= -ROUNDING && score <= 1 + ROUNDING)) return `score ${shown(score)}: a score is a number from 0 to 1`;
+  if (typeof pass !== 'boolean') return `pass ${shown(pass)}: pass is true or false`;
+  if (reason !== undefined && typeof reason !== 'string') return `reason ${shown(reason)}: a reason is a string`;
+  return undefined;
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a${typeof value === 'object' ? 'n object' : ` ${typeof value}`}`;
 }

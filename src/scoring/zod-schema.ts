@@ -7,6 +7,7 @@ import type * as z from 'zod';
 import type { Scorer } from './types.js';
 import { defaultName, jsonOutputReader, unreadableScore } from './value-source.js';
 import type { FieldOption } from './value-source.js';
+import { optionNames, refuseUnknownOptions } from './options.js';
 
 export interface ZodSchemaOptions extends FieldOption {
   name?: string;
@@ -23,7 +24,10 @@ export function describeZodIssues(issues: readonly z.core.$ZodIssue[]): string {
   return `${shown.join('; ')}${more}`;
 }
 
+const ZOD_SCHEMA_OPTIONS = optionNames<ZodSchemaOptions>({ name: true, field: true });
+
 export function zodSchema(schema: z.ZodType, options: ZodSchemaOptions = {}): Scorer {
+  refuseUnknownOptions('zodSchema', options, ZOD_SCHEMA_OPTIONS);
   const name = options.name ?? defaultName('zodSchema', options.field);
   const side = jsonOutputReader(options.field);
 

@@ -8,6 +8,7 @@ import { openDataset } from '../../src/datasets/loadDataset.js';
 import { loadSuite } from '../../src/engine/loadSuite.js';
 import { defineSuite } from '../../src/suite.js';
 import { exact } from '../../src/scoring/index.js';
+import { InputError } from '../../src/errors.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 let project: TempProject;
@@ -73,5 +74,48 @@ describe("loadSuite: the check's renders kept for the run", () => {
     await setup(wordCases(60_000));
     const loaded = await loadSuite(suite(), project.path('echo.eval.ts'), {}, project.root);
     expect(loaded.checkedRenders).toBeUndefined();
+  });
+});
+
+describe('loadSuite: what a suite asks for is what it gets', () => {
+  const load = (definition: Record<string, unknown>, overrides = {}) =>
+    loadSuite(defineSuite({ ...suite(), ...definition } as never), project.path('echo.eval.ts'), overrides, project.root);
+
+  it('refuses a field a suite does not have, naming the one it most likely meant', async () => {
+    await setup(wordCases(3));
+    const loading = load({ threshhold: 1 });
+    await expect(loading).rejects.toBeInstanceOf(InputError);
+    await expect(loading).rejects.toMatchObject({
+      detail: 'unknown suite field "threshhold" (did you mean "threshold"?)',
+      location: { file: project.path('echo.eval.ts'), field: 'threshhold' },
+    });
+  });
+
+  it.each(bothWays)('refuses a case nothing would score, naming its file and line (%s)', async (_, select) => {
+    await setup(`${wordCases(2)}\n{"id":"bare","vars":{"word":"x"}}\n`);
+    const checked = `${wordCases(2, () => ({ checks: [{ type: 'contains', values: ['w'] }] }))}\n{"id":"bare","vars":{"word":"x"}}\n`;
+    await writeFile(project.path('data.jsonl'), checked);
+    await expect(load({ scorers: [], ...(select && { select }) })).rejects.toMatchObject({
+      detail: 'case "bare" has nothing to score it: the suite has no scorers and the case has no checks',
+      location: { file: 'data.jsonl', line: 3, field: 'checks' },
+    });
+    // Every case with checks of its own: nothing to refuse.
+    await writeFile(project.path('data.jsonl'), wordCases(3, () => ({ checks: [{ type: 'contains', values: ['w'] }] })));
+    await expect(load({ scorers: [], ...(select && { select }) })).resolves.toMatchObject({ cases: { count: 3 } });
+  });
+
+  it('runs a model named twice once', async () => {
+    await setup(wordCases(2));
+    expect((await load({ models: ['model-a', 'model-b', 'model-a'] })).models).toEqual(['model-a', 'model-b']);
+    expect((await load({}, { models: ['model-b', 'model-b'] })).models).toEqual(['model-b']);
+  });
+
+  it('refuses a golden case that has the id of one of the chaos variants', async () => {
+    await setup(`{"id":"a","vars":{"word":"x"}}\n{"id":"a~zero-width","vars":{"word":"y"}}\n`);
+    await expect(load({ chaos: { operators: ['zero-width'] } }, { chaos: true })).rejects.toMatchObject({
+      detail: 'the chaos variant "a~zero-width" has the id of a golden case: their samples could not be told apart',
+      location: { file: 'data.jsonl', line: 2, field: 'id' },
+    });
+    await expect(load({ chaos: { operators: ['zero-width'] } })).resolves.toMatchObject({ cases: { count: 2 } });
   });
 });

@@ -132,6 +132,20 @@ describe('function provider', () => {
     expect(seen).toEqual([{ name: 'Ada' }, 'Hi', 'Be brief.']);
     expect(provider.id).toBe('function:greeter');
   });
+
+  it('fails the sample, as its provider error, when the function returns nothing JSON can write', async () => {
+    const forgot = createFunctionProvider(async () => undefined as unknown as string, 'forgot');
+    await expect(forgot.generate(request, context())).rejects.toMatchObject({
+      kind: 'provider_error',
+      message: 'function forgot returned undefined (did it forget to return?); return a string, a JSON value or functionAnswer({ text })',
+    });
+    const symbol = createFunctionProvider(async () => Symbol('x') as unknown as string, 'sym');
+    await expect(symbol.generate(request, context())).rejects.toMatchObject({ kind: 'provider_error', message: expect.stringContaining('returned a symbol with no JSON text') });
+    const big = createFunctionProvider(async () => ({ total: 10n }), 'big');
+    await expect(big.generate(request, context())).rejects.toMatchObject({ kind: 'provider_error', message: expect.stringContaining('function big returned a value that cannot be written as JSON') });
+    // An empty string is an answer (scored as it is), not a missing one.
+    await expect(createFunctionProvider(async () => '', 'empty').generate(request, context())).resolves.toMatchObject({ text: '' });
+  });
 });
 
 describe('response cache under concurrency', () => {

@@ -66,6 +66,17 @@ describe('extractJson', () => {
     expect(extractJson('```text\nnot json\n```\n```json  \n{"b": 2}\n```')).toEqual({ ok: true, value: { b: 2 }, from: 'fenced' });
   });
 
+  it('takes no object from inside a JSON value the text ends in (an answer cut off at max_tokens)', () => {
+    const cut = '{"category": "bug", "priority": "urgent", "similar": {"category": "billing", "priority": "low"}, "summary": "The customer rep';
+    expect(extractJson(cut)).toEqual({ ok: false, error: 'the JSON at offset 0 is not closed: the text ends inside it (was the answer cut off?)' });
+    expect(extractJson(`Here it is: ${cut}`)).toEqual({ ok: false, error: 'the JSON at offset 12 is not closed: the text ends inside it (was the answer cut off?)' });
+    expect(extractJson('[{"a": 1}, {"b":')).toMatchObject({ ok: false, error: expect.stringContaining('offset 0 is not closed') });
+    // A stray bracket in a sentence is not JSON: the object after it is still found.
+    expect(extractJson('A stray { brace, then {"a": 2}')).toEqual({ ok: true, value: { a: 2 }, from: 'embedded' });
+    expect(extractJson('Note [see below]: {"a": 3} and [unclosed note {"b": 4}')).toEqual({ ok: true, value: { a: 3 }, from: 'embedded' });
+    expect(extractJson('(see [the table: {"a": 5}')).toEqual({ ok: true, value: { a: 5 }, from: 'embedded' });
+  });
+
   it('balancedEnd rejects mismatched closers', () => {
     expect(balancedEnd('{"a": [1}', 0)).toBe(-1);
     expect(balancedEnd('x{"a": "}"}y', 1)).toBe(10);

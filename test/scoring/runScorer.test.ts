@@ -65,3 +65,31 @@ describe('runScorer time bound', () => {
     expect(signal?.aborted).toBe(false);
   });
 });
+
+describe('a score that is not a score', () => {
+  const scored = (result: unknown) => runScorer(custom('mine', () => result as never), makeSample('x'), context);
+
+  it.each([
+    ['a NaN score said to pass', { score: Number.NaN, pass: true }, 'mine returned score NaN: a score is a number from 0 to 1'],
+    ['a pass written as a string', { score: 0, pass: 'false' }, 'mine returned pass "false": pass is true or false'],
+    ['a number above 1', 5, 'mine returned score 5: a score is a number from 0 to 1'],
+    ['an infinite number', Number.POSITIVE_INFINITY, 'mine returned score Infinity: a score is a number from 0 to 1'],
+    ['a negative score', { score: -0.5, pass: false }, 'mine returned score -0.5: a score is a number from 0 to 1'],
+    ['a reason that is not text', { score: 1, pass: true, reason: 42 }, 'mine returned reason 42: a reason is a string'],
+  ])('is an errored score, not a pass or a clamped value: %s', async (_, result, message) => {
+    expect(await scored(result)).toEqual({ name: 'mine', score: 0, pass: false, reason: message, error: message });
+  });
+
+  it('is an errored score from a scorer object too, whatever it returns', async () => {
+    const nothing: Scorer = { name: 'nothing', score: () => undefined as never };
+    expect(await runScorer(nothing, makeSample('x'), context)).toMatchObject({ pass: false, error: 'nothing returned undefined instead of a score { score, pass, reason }' });
+    const late: Scorer = { name: 'late', score: async () => ({ name: 'late', score: 2, pass: true, reason: 'r' }) };
+    expect(await runScorer(late, makeSample('x'), context)).toMatchObject({ pass: false, error: 'late returned score 2: a score is a number from 0 to 1' });
+  });
+
+  it('clamps what is only float rounding, and words a missing reason', async () => {
+    expect(await scored({ score: 1 + 1e-12, pass: true })).toEqual({ name: 'mine', score: 1, pass: true, reason: 'mine returned 1.00 (pass)' });
+    const bare: Scorer = { name: 'bare', score: () => ({ name: 'bare', score: 0.25, pass: false }) as never };
+    expect(await runScorer(bare, makeSample('x'), context)).toEqual({ name: 'bare', score: 0.25, pass: false, reason: 'bare: score 0.25 (fail)' });
+  });
+});

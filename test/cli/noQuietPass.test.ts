@@ -1,0 +1,64 @@
+/**
+ * Each of these once ended with exit 0 and samples counted as passed: a misspelt suite field or
+ * scorer option that was dropped, a function target that returned nothing, an answer cut off in
+ * the middle of its JSON, a custom scorer's NaN said to pass, a case nothing scored. Now each is
+ * refused before a sample is sent (exit 2), or counted as not scored (exit 3), or scored as failed.
+ */
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { linkPromptgold, runCli } from '../helpers/cli.js';
+import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+async function runSuite(suiteBody: string, dataset = wordCases(2)) {
+  project = await tempProject({
+    'suites/echo.eval.ts': `import { defineSuite, exact, fuzzy, custom, contains } from 'promptgold';\nexport default defineSuite({ name: 'echo', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', ${suiteBody} });\n`,
+    'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+    'suites/data.jsonl': dataset,
+  });
+  await linkPromptgold(project.root);
+  return runCli(['run', '--no-progress', '--no-html'], project.root);
+}
+
+describe('no quiet pass', () => {
+  it('a misspelt suite field is refused before the run (exit 2), not dropped with its threshold', async () => {
+    const result = await runSuite(`scorers: [exact()], threshhold: 1, provider: () => 'wrong'`);
+    expect(result.stderr).toContain('suites/echo.eval.ts: threshhold: unknown suite field "threshhold" (did you mean "threshold"?)');
+    expect(result.code).toBe(2);
+    expect(existsSync(project.path('reports/runs'))).toBe(false);
+  });
+
+  it('a misspelt scorer option is refused (exit 2), not left at its default', async () => {
+    const result = await runSuite(`scorers: [fuzzy({ treshold: 0.99 })], provider: (input) => String(input.word) + 'x'`);
+    expect(result.stderr).toContain('fuzzy: unknown option "treshold" (did you mean "threshold"?)');
+    expect(result.code).toBe(2);
+  });
+
+  it('a function target that returns nothing fails its samples as provider errors (exit 3)', async () => {
+    const result = await runSuite(`scorers: [contains({ values: ['x'] })], provider: () => { /* forgot to return */ }`);
+    expect(result.stdout).toContain('function provider returned undefined (did it forget to return?)');
+    expect(result.code).toBe(3);
+  });
+
+  it('an answer cut off inside its JSON fails a field check instead of passing on a nested object', async () => {
+    const cut = '{"word": "no", "similar": {"word": "word0"}, "summary": "The customer rep';
+    const result = await runSuite(`scorers: [exact({ field: 'word', expectedField: 'word' })], threshold: 1, provider: () => ${JSON.stringify(cut)}`, '{"id":"a","vars":{"word":"word0"},"expected":{"word":"word0"}}\n');
+    expect(result.stdout).toMatch(/0 of 1 passed/);
+    expect(result.code).toBe(1);
+  });
+
+  it("a custom scorer's NaN said to pass is a scorer error (exit 3), not a pass", async () => {
+    const result = await runSuite(`scorers: [custom('mine', () => ({ score: Number.NaN, pass: true }))], provider: (input) => String(input.word)`);
+    expect(result.stdout).toContain('mine returned score NaN: a score is a number from 0 to 1');
+    expect(result.code).toBe(3);
+  });
+
+  it('a case nothing would score is refused before the run (exit 2), naming its line', async () => {
+    const result = await runSuite(`scorers: [], provider: (input) => String(input.word)`);
+    expect(result.stderr).toContain('data.jsonl:1: checks: case "w000" has nothing to score it: the suite has no scorers and the case has no checks');
+    expect(result.code).toBe(2);
+    expect(existsSync(project.path('reports/runs'))).toBe(false);
+  });
+});
