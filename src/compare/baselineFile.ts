@@ -15,6 +15,7 @@ import { InputError, fileWriteError } from '../errors.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
+import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { RecordHeader, SampleRecord } from '../records/types.js';
 import type { ComparableSample } from './caseReducer.js';
 
@@ -131,6 +132,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   let complete = false;
   let samples = 0;
   const lines = new Map<string, BaselineCaseLine>();
+  const checked = new SampleLineCheck(relative(root, recordFile));
   for await (const { value, line } of readRecordLines(recordFile)) {
     if (value.type === 'header') {
       header = checkHeader(value, recordFile, line);
@@ -139,7 +141,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
       }
     } else if (value.type === 'sample') {
       samples++;
-      addSample(lines, value);
+      addSample(lines, checked.check(value as unknown as Record<string, unknown>, line));
     } else if (value.type === 'summary') complete = true;
   }
   if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');

@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { CaseAccumulator } from './caseReducer.js';
 import { cellLabel, cellMatches, filteredDimensions, filterToRecord, matchKey, type CellFilter } from './cellFilter.js';
-import { classifyCase, emptyCounts } from './classify.js';
+import { caseOutcome, classifyCase, emptyCounts } from './classify.js';
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
 import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, sliceStatistics } from './statistics.js';
@@ -231,11 +231,14 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   const notes = [...options.notes];
   if (counts.new) notes.push({ rule: 'one_sided_cases', values: { side: 'candidate', count: counts.new } });
   if (counts.removed) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
+  const unscored = unscoredCases(cases, paired.length);
+  notes.push(...unscored.notes);
   const verdict = decideVerdict({
     stats,
     operational,
     policy,
     newErrors: newErrorKinds(cases),
+    lostCases: unscored.lost,
     repeats: repeatsNeeded(paired, policy, passUnits),
     notes,
   });
@@ -289,6 +292,33 @@ function scorerDeltas(baseline: CaseSide | undefined, candidate: CaseSide | unde
     if (before !== undefined) deltas[name] = candidate.scorerMeans[name]! - before;
   }
   return deltas;
+}
+
+/**
+ * Cases on both sides that a side has no scored repeat of (every repeat an infrastructure error),
+ * as notes per side, and how many of the candidate's the baseline did score (`lost`).
+ */
+function unscoredCases(cases: CaseComparison[], paired: number): { notes: VerdictReason[]; lost: number } {
+  const count = { baseline: 0, candidate: 0 };
+  const scoredByOther = { baseline: 0, candidate: 0 };
+  for (const c of cases) {
+    if (!c.baseline || !c.candidate) continue;
+    const before = caseOutcome(c.baseline) !== undefined;
+    const after = caseOutcome(c.candidate) !== undefined;
+    if (!before) {
+      count.baseline++;
+      if (after) scoredByOther.baseline++;
+    }
+    if (!after) {
+      count.candidate++;
+      if (before) scoredByOther.candidate++;
+    }
+  }
+  const notes: VerdictReason[] = [];
+  for (const side of ['candidate', 'baseline'] as const) {
+    if (count[side]) notes.push({ rule: 'unscored_cases', values: { side, count: count[side], scoredByOther: scoredByOther[side], paired } });
+  }
+  return { notes, lost: scoredByOther.candidate };
 }
 
 /** Error kind → candidate samples, for kinds no baseline sample of the cell had. */

@@ -19,7 +19,7 @@ export interface VerdictPolicy {
   maxRefusalRateIncrease?: number;
   /** Largest tolerated rise of the share of answers cut at max_tokens, absolute. */
   maxTruncationRateIncrease?: number;
-  /** Fail when the candidate has an error kind the baseline never had. */
+  /** Fail when the candidate errs where the baseline did not: an error kind the baseline never had, or a case the baseline scored and the candidate scored no repeat of. */
   failOnNewErrors?: boolean;
 }
 import type { VerdictPolicyResolved } from './types.js';

@@ -5,6 +5,7 @@
 import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
 import { checkHeader, visitRecordLines } from '../records/reader.js';
+import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { RecordHeader } from '../records/types.js';
 import type { IncompleteRecord } from './types.js';
 import { baselineCaseToSamples, isBaselineHeader, type BaselineCaseLine } from './baselineFile.js';
@@ -105,6 +106,7 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
   let header: RecordHeader | undefined;
   let hasSummary = false;
   const builder = new SideBuilder(options.repeatDetails !== false);
+  const samples = new SampleLineCheck(displayPath);
   // Line by line, not in batches: a batch of parsed lines alive at each young collection is most of what it copies.
   await visitRecordLines(file, ({ value, line }) => {
     const type = (value as { type?: string }).type;
@@ -112,7 +114,7 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
       header = checkHeader(value as RecordHeader, displayPath, line);
       builder.reserve(header.planned);
     } else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
-    else if (type === 'sample') builder.add(value as ComparableSample);
+    else if (type === 'sample') builder.add(samples.check(value as unknown as Record<string, unknown>, line) as ComparableSample);
     else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
     else if (type === 'summary') hasSummary = true;
   });

@@ -277,6 +277,8 @@ export type VerdictReasonBody =
   | { rule: 'refusal_rate_increase' | 'truncation_rate_increase'; values: RateIncrease }
   /** Error kinds → candidate samples, for kinds the baseline cell never had. */
   | { rule: 'new_errors'; values: { kinds: Record<string, number> } }
+  /** Cases on both sides that one side has no scored repeat of: left out of the statistics. */
+  | { rule: 'unscored_cases'; values: { side: 'baseline' | 'candidate'; count: number; scoredByOther: number; paired: number } }
   | { rule: 'no_cases'; values: Record<string, never> }
   | { rule: 'no_cells'; values: Record<string, never> }
   | { rule: 'incomplete_record'; values: IncompleteRecord }

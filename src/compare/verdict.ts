@@ -15,7 +15,8 @@
  * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, the refusal rate or the share
  * of answers cut at max_tokens up by more than maxRefusalRateIncrease / maxTruncationRateIncrease
  * (percentage points of scored golden samples), or (failOnNewErrors) an error kind the baseline
- * never had. Reasons carry the numbers; src/report/reasons.ts words them.
+ * never had, or a case the baseline scored that the candidate has no scored repeat of. Reasons
+ * carry the numbers; src/report/reasons.ts words them.
  */
 import type { RepeatsPlan } from './statistics.js';
 import type { CellComparison, Deltas, PairedStatistics, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
@@ -26,6 +27,8 @@ export interface VerdictInput {
   policy: VerdictPolicyResolved;
   /** Error kind → candidate samples with it, for kinds the baseline cell never had. */
   newErrors: Record<string, number>;
+  /** Cases the baseline scored and the candidate has no scored repeat of (all its repeats errored). */
+  lostCases?: number;
   /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
   repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
@@ -35,15 +38,17 @@ export interface VerdictInput {
 export function decideVerdict(input: VerdictInput): VerdictResult {
   const { stats, policy } = input;
   const hard = hardRuleReasons(input);
+  // A note that became a hard rule's reason is said once, as the reason.
+  const notes = input.notes.filter((note) => !hard.includes(note));
   if (stats.n === 0) {
-    return { verdict: hard.length ? 'fail' : 'inconclusive', reasons: [...hard, { rule: 'no_cases', values: {} }, ...input.notes] };
+    return { verdict: hard.length ? 'fail' : 'inconclusive', reasons: [...hard, { rule: 'no_cases', values: {} }, ...notes] };
   }
   const values = decisionValues(stats, policy);
   const tolerance = policy.maxPassRateDrop;
   if (values.low > -tolerance) {
-    return { verdict: hard.length ? 'fail' : 'pass', reasons: [...hard, { rule: 'non_inferior', values }, ...input.notes] };
+    return { verdict: hard.length ? 'fail' : 'pass', reasons: [...hard, { rule: 'non_inferior', values }, ...notes] };
   }
-  if (values.high < 0) return { verdict: 'fail', reasons: [{ rule: 'regression', values }, ...hard, ...input.notes] };
+  if (values.high < 0) return { verdict: 'fail', reasons: [{ rule: 'regression', values }, ...hard, ...notes] };
   const needed: NonNullable<VerdictResult['needed']> = {};
   if (stats.power.casesForPass !== null) needed.cases = stats.power.casesForPass;
   if (input.repeats.needed !== undefined) needed.repeats = input.repeats.needed;
@@ -51,8 +56,8 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
     rule: 'too_small',
     values: { ...values, needed, repeats: input.repeats.current, ...(input.repeats.cannot ? { repeatsCannot: input.repeats.cannot } : {}), passIfNoChange: stats.power.passIfNoChange },
   };
-  if (hard.length) return { verdict: 'fail', reasons: [...hard, reason, ...input.notes] };
-  return { verdict: 'inconclusive', reasons: [reason, ...input.notes], needed };
+  if (hard.length) return { verdict: 'fail', reasons: [...hard, reason, ...notes] };
+  return { verdict: 'inconclusive', reasons: [reason, ...notes], needed };
 }
 
 function decisionValues(stats: PairedStatistics, policy: VerdictPolicyResolved): PassRateDecision {
@@ -96,6 +101,12 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   const kinds = Object.keys(input.newErrors).sort();
   if (policy.failOnNewErrors && kinds.length) {
     reasons.push({ rule: 'new_errors', values: { kinds: Object.fromEntries(kinds.map((k) => [k, input.newErrors[k]!])) } });
+  }
+  // The interval is over the cases both sides scored: a case the candidate could no longer score at
+  // all is outside it, and a candidate that fails on most cases would pass on the few it answered.
+  if (policy.failOnNewErrors && input.lostCases) {
+    const noted = input.notes.find((note) => note.rule === 'unscored_cases' && note.values.side === 'candidate');
+    if (noted) reasons.push(noted);
   }
   return reasons;
 }

@@ -139,6 +139,28 @@ export function validateSuite(suite: Suite, file: string, overrides: Pick<SuiteO
   suite.scorers.forEach((scorer, index) => {
     if (reservedSegment([scorer.name])) throw new InputError(`the scorer name "${scorer.name}" is reserved`, { file, field: `scorers[${index}].name` }, RESERVED_KEY_HINT);
   });
+  refuseSharedScorerNames(suite, file);
+}
+
+/** Two scorers of one sample under one name would be counted as one in summaries, comparisons and sameAsSource. */
+function refuseSharedScorerNames(suite: Suite, file: string): void {
+  const named = [
+    ...suite.scorers.map((scorer, index) => ({ name: scorer.name, field: `scorers[${index}]` })),
+    ...(suite.chaos?.invariants ?? []).map((scorer, index) => ({ name: scorer.name, field: `chaos.invariants[${index}]` })),
+  ];
+  const first = new Map<string, string>();
+  for (const { name, field } of named) {
+    const earlier = first.get(name);
+    if (earlier === undefined) {
+      first.set(name, field);
+      continue;
+    }
+    throw new InputError(
+      `${earlier} and ${field} are both named "${name}": their scores would be counted as one scorer's`,
+      { file, field: `${field}.name` },
+      `give one a name of its own, e.g. { name: '${name}:2', … } in its options`,
+    );
+  }
 }
 
 export async function loadSuite(suite: Suite, file: string, overrides: SuiteOverrides = {}, root = process.cwd()): Promise<LoadedSuite> {

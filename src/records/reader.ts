@@ -17,7 +17,7 @@ export interface ReadLine<T = RecordLine> {
   value: T;
 }
 
-const REPAIR_HINT = 'a promptgold file was edited or damaged: restore it, or delete the bad line and run `promptgold run --resume` to redo that sample';
+export const REPAIR_HINT = 'a promptgold file was edited or damaged: restore it, or delete the bad line and run `promptgold run --resume` to redo that sample';
 
 /**
  * Bytes read at a time, into two reused buffers: the next read goes on while the lines of this one
@@ -246,5 +246,22 @@ export function checkHeader(header: RecordHeader, file: string, line: number): R
       header.recordVersion > RECORD_VERSION ? 'upgrade promptgold' : 're-run the suite to produce a current record',
     );
   }
+  const problem = headerProblem(header);
+  if (problem) throw new InputError(`expected ${problem.expected}`, { file, line, field: problem.field }, REPAIR_HINT);
   return header;
+}
+
+/** The first header field the readers rely on that is missing or of the wrong type. */
+function headerProblem(header: RecordHeader): { field: string; expected: string } | undefined {
+  const h = header as unknown as Record<string, unknown>;
+  if (typeof h.suite !== 'string') return { field: 'suite', expected: 'the suite name' };
+  const dataset = h.dataset as Record<string, unknown> | null | undefined;
+  if (dataset === null || typeof dataset !== 'object' || typeof dataset.hash !== 'string') return { field: 'dataset', expected: 'the dataset { path, hash, cases }' };
+  if (!Array.isArray(h.prompts) || !h.prompts.every((p: unknown) => p !== null && typeof p === 'object' && typeof (p as { version?: unknown }).version === 'string')) {
+    return { field: 'prompts', expected: 'a list of prompts { id, version, hash, file }' };
+  }
+  if (!Array.isArray(h.models) || !h.models.every((model: unknown) => typeof model === 'string')) return { field: 'models', expected: 'a list of model ids' };
+  if (!Number.isSafeInteger(h.planned) || (h.planned as number) < 0) return { field: 'planned', expected: 'the number of samples planned' };
+  if (h.options === null || typeof h.options !== 'object') return { field: 'options', expected: 'the options object' };
+  return undefined;
 }

@@ -51,6 +51,11 @@ function reasonBody(reason: VerdictReason): string {
       return `new error kinds in the candidate: ${Object.entries(reason.values.kinds)
         .map(([kind, n]) => `${kind} (${plural(n, 'sample')})`)
         .join(', ')}`;
+    case 'unscored_cases': {
+      const v = reason.values;
+      const other = v.side === 'candidate' ? 'the baseline' : 'the candidate';
+      return `${count(v.count)} cases with no scored repeat in the ${v.side} (every repeat an error; ${count(v.scoredByOther)} of them scored in ${other}): not in the statistics, which are over the other ${count(v.paired)}`;
+    }
     case 'no_cases':
       return 'no case has scored samples on both sides: nothing to compare';
     case 'no_cells':

@@ -7,6 +7,7 @@ import { DEFAULT_POLICY, resolvePolicy } from '../../src/compare/policy.js';
 import type { PassRateDecision, VerdictReason } from '../../src/compare/types.js';
 import { exitCodeForVerdict } from '../../src/compare/verdict.js';
 import { InputError } from '../../src/errors.js';
+import { reasonText } from '../../src/report/reasons.js';
 import { runCli } from '../helpers/cli.js';
 import { pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
 
@@ -167,6 +168,33 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     const relaxed = await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient });
     expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('new_errors');
     expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('cost_increase');
+  });
+
+  it('fails a candidate that scored no repeat of cases the baseline scored, and says how many the statistics left out', async () => {
+    // The baseline lost c0000 to a timeout once; the candidate loses 600 of 1,000 cases to timeouts.
+    // The 399 cases both sides scored are unchanged: on them alone the candidate would pass.
+    const samples = [];
+    for (let c = 0; c < 1000; c++) {
+      const caseId = `c${String(c).padStart(4, '0')}`;
+      samples.push(sample({ caseId, version: 'v1', pass: true, ...(c === 0 ? { error: 'timeout' } : {}) }));
+      samples.push(sample({ caseId, version: 'v2', pass: true, ...(c >= 1 && c <= 600 ? { error: 'timeout' } : {}) }));
+    }
+    const file = await writeRecord(join(dir, 'unscored/run.jsonl'), samples);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir });
+    const lost = { rule: 'unscored_cases', values: { side: 'candidate', count: 600, scoredByOther: 600, paired: 399 } };
+    expect(result.verdict.verdict).toBe('fail');
+    expect(result.verdict.reasons[0]).toEqual({ ...lost, cell: 'v1 × model-a → v2 × model-a' });
+    const reasons = result.cells[0]!.verdict.reasons;
+    expect(reasons.filter((r) => r.rule === 'unscored_cases')).toEqual([lost, { rule: 'unscored_cases', values: { side: 'baseline', count: 1, scoredByOther: 1, paired: 399 } }]);
+    expect(decision(reasons.find((r) => r.rule === 'non_inferior')).cases).toBe(399);
+    expect(reasonText(lost as VerdictReason)).toBe(
+      '600 cases with no scored repeat in the candidate (every repeat an error; 600 of them scored in the baseline): not in the statistics, which are over the other 399',
+    );
+    // With failOnNewErrors off the lost cases are still said, as a note, and do not decide.
+    const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
+    const relaxed = await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient });
+    expect(relaxed.verdict.verdict).toBe('pass');
+    expect(relaxed.cells[0]!.verdict.reasons).toContainEqual(lost);
   });
 
   it('resolves defaults, then the suite, then flags, and rejects bad values', () => {

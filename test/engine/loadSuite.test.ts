@@ -104,6 +104,15 @@ describe('loadSuite: what a suite asks for is what it gets', () => {
     await expect(load({ scorers: [], ...(select && { select }) })).resolves.toMatchObject({ cases: { count: 3 } });
   });
 
+  it('refuses two scorers under one name, whose scores would be counted as one', async () => {
+    await setup(wordCases(2));
+    await expect(load({ scorers: [exact(), exact({ field: 'word' }), exact({ trim: true })] })).rejects.toMatchObject({
+      detail: 'scorers[0] and scorers[2] are both named "exact": their scores would be counted as one scorer\'s',
+      location: { field: 'scorers[2].name' },
+    });
+    await expect(load({ scorers: [exact(), exact({ name: 'exact:2', trim: true })] })).resolves.toBeDefined();
+  });
+
   it('runs a model named twice once', async () => {
     await setup(wordCases(2));
     expect((await load({ models: ['model-a', 'model-b', 'model-a'] })).models).toEqual(['model-a', 'model-b']);

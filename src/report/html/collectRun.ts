@@ -5,6 +5,7 @@
  * reads them again, one chunk of cases at a time, so memory does not grow with the run's text.
  */
 import { checkHeader, readRecordBatches } from '../../records/reader.js';
+import { SampleLineCheck } from '../../records/sampleCheck.js';
 import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
 import { DigestBuilder, type FailureDigest } from '../../records/digest.js';
 import { isScored, SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
@@ -97,6 +98,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   const tallies = new Tallies();
   const digest = new DigestBuilder();
   let samples = 0;
+  const checked = new SampleLineCheck(files.record);
   for await (const batch of readRecordBatches(files.record)) {
     for (const { value, line } of batch) {
       if (value.type === 'header') {
@@ -108,6 +110,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       } else if (value.type === 'summary') {
         summaryThreshold = value.threshold;
       } else {
+        if (value.type === 'sample') checked.check(value as unknown as Record<string, unknown>, line);
         const lineSamples = samplesOfLine(value);
         if (!lineSamples) continue;
         if (!builder) throw new InputError(`a ${value.type === 'sample' ? 'sample' : 'case'} comes before the ${value.type === 'sample' ? 'record' : 'baseline'} header`, { file: files.record, line });
