@@ -16,7 +16,7 @@ export function unknownKey(given: object, known: readonly string[]): { key: stri
 /** The known name `word` is a likely typo of (at most two edits), or undefined when none is that close. */
 export function likelyMeant(word: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
-  const guess = closest(word, [...known]);
+  const guess = closest(word, known);
   const edits = distance(word.toLowerCase(), guess.toLowerCase());
   return edits <= 2 && edits < guess.length ? guess : undefined;
 }

@@ -141,7 +141,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
       }
     } else if (value.type === 'sample') {
       samples++;
-      addSample(lines, checked.check(value as unknown as Record<string, unknown>, line));
+      addSample(lines, checked.check(value, line));
     } else if (value.type === 'summary') complete = true;
   }
   if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');

@@ -296,9 +296,9 @@ function scorerDeltas(baseline: CaseSide | undefined, candidate: CaseSide | unde
 
 /**
  * Cases on both sides that a side has no scored repeat of (every repeat an infrastructure error),
- * as notes per side, and how many of the candidate's the baseline did score (`lost`).
+ * as notes per side; `lost`: the candidate's note when the baseline scored some of its cases.
  */
-function unscoredCases(cases: CaseComparison[], paired: number): { notes: VerdictReason[]; lost: number } {
+function unscoredCases(cases: CaseComparison[], paired: number): { notes: VerdictReason[]; lost: VerdictReason | undefined } {
   const count = { baseline: 0, candidate: 0 };
   const scoredByOther = { baseline: 0, candidate: 0 };
   for (const c of cases) {
@@ -314,11 +314,10 @@ function unscoredCases(cases: CaseComparison[], paired: number): { notes: Verdic
       if (before) scoredByOther.candidate++;
     }
   }
-  const notes: VerdictReason[] = [];
-  for (const side of ['candidate', 'baseline'] as const) {
-    if (count[side]) notes.push({ rule: 'unscored_cases', values: { side, count: count[side], scoredByOther: scoredByOther[side], paired } });
-  }
-  return { notes, lost: scoredByOther.candidate };
+  const noteOf = (side: 'candidate' | 'baseline'): VerdictReason[] =>
+    count[side] ? [{ rule: 'unscored_cases', values: { side, count: count[side], scoredByOther: scoredByOther[side], paired } }] : [];
+  const notes = [...noteOf('candidate'), ...noteOf('baseline')];
+  return { notes, lost: scoredByOther.candidate ? notes[0] : undefined };
 }
 
 /** Error kind → candidate samples, for kinds no baseline sample of the cell had. */

@@ -114,7 +114,7 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
       header = checkHeader(value as RecordHeader, displayPath, line);
       builder.reserve(header.planned);
     } else if (!header) throw new InputError('the first line is not a record header', { file: displayPath, line }, 'is this a promptgold run.jsonl or baseline file?');
-    else if (type === 'sample') builder.add(samples.check(value as unknown as Record<string, unknown>, line) as ComparableSample);
+    else if (type === 'sample') builder.add(samples.check(value, line) as ComparableSample);
     else if (type === 'baseline-case') for (const sample of baselineCaseToSamples(value as unknown as BaselineCaseLine)) builder.add(sample);
     else if (type === 'summary') hasSummary = true;
   });

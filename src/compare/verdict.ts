@@ -27,8 +27,8 @@ export interface VerdictInput {
   policy: VerdictPolicyResolved;
   /** Error kind → candidate samples with it, for kinds the baseline cell never had. */
   newErrors: Record<string, number>;
-  /** Cases the baseline scored and the candidate has no scored repeat of (all its repeats errored). */
-  lostCases?: number;
+  /** The candidate's `unscored_cases` note when some of them are cases the baseline scored (see hardRuleReasons). */
+  lostCases?: VerdictReason;
   /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
   repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
@@ -104,10 +104,7 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   }
   // The interval is over the cases both sides scored: a case the candidate could no longer score at
   // all is outside it, and a candidate that fails on most cases would pass on the few it answered.
-  if (policy.failOnNewErrors && input.lostCases) {
-    const noted = input.notes.find((note) => note.rule === 'unscored_cases' && note.values.side === 'candidate');
-    if (noted) reasons.push(noted);
-  }
+  if (policy.failOnNewErrors && input.lostCases) reasons.push(input.lostCases);
   return reasons;
 }
 

@@ -203,8 +203,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const checker = new CaseChecker(prompts, rel, compiledChecks, new CheckedRenders(), {
     golden: suite.scorers.length > 0,
     chaos: suite.scorers.length + (suite.chaos?.invariants?.length ?? 0) > 0,
-  });
-  if (withChaos) checker.ids = new Map();
+  }, withChaos);
   // When the plan's cases are the dataset's, in its order (no selection, no chaos), they are
   // checked during the dataset's first read, and a streamed dataset is not read again for it.
   const checkWhileReading = selectsAll(selection) && !withChaos;
@@ -323,8 +322,11 @@ interface CheckedCases {
 class CaseChecker {
   readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
 
-  /** With chaos: the line of each case id seen, for ids a chaos variant shares with a golden case. */
-  ids: Map<string, GoldenCase> | undefined;
+  /**
+   * With chaos: where each golden case id is, for a chaos variant's id that a golden case has. The
+   * origin only, not the case: a streamed dataset's cases are not to be held.
+   */
+  private readonly goldenIds: Map<string, GoldenCase['origin']> | undefined;
 
   constructor(
     private readonly prompts: CompiledPrompt[],
@@ -333,12 +335,15 @@ class CaseChecker {
     public renders: CheckedRenders | undefined,
     /** Whether the suite's scorers (and, for chaos variants, its invariants) score anything. */
     private readonly suiteScores: { golden: boolean; chaos: boolean },
-  ) {}
+    withChaos: boolean,
+  ) {
+    if (withChaos) this.goldenIds = new Map();
+  }
 
   /** A promise only for a case with checks (their compiler is loaded when first needed). */
   visit(goldenCase: GoldenCase): void | Promise<void> {
     if (!(goldenCase.chaos ? this.suiteScores.chaos : this.suiteScores.golden) && !goldenCase.checks?.length) throw this.unscorable(goldenCase);
-    if (this.ids) this.noteId(goldenCase, this.ids);
+    if (this.goldenIds) this.noteId(goldenCase, this.goldenIds);
     const checked = this.checked;
     checked.count++;
     checked.hasher.addCase(goldenCase.id);
@@ -363,17 +368,17 @@ class CaseChecker {
     );
   }
 
-  private noteId(goldenCase: GoldenCase, ids: Map<string, GoldenCase>): void {
-    const first = ids.get(goldenCase.id);
-    if (!first) {
-      ids.set(goldenCase.id, goldenCase);
+  /** The plan walks golden cases first, then chaos variants; golden ids are unique (the dataset reader refuses duplicates). */
+  private noteId(goldenCase: GoldenCase, goldenIds: Map<string, GoldenCase['origin']>): void {
+    if (!goldenCase.chaos) {
+      goldenIds.set(goldenCase.id, goldenCase.origin);
       return;
     }
-    // Golden ids are unique (the dataset reader refuses duplicates): a clash is a chaos variant's id.
-    const golden = first.chaos ? goldenCase : first;
+    const golden = goldenIds.get(goldenCase.id);
+    if (!golden) return;
     throw new InputError(
       `the chaos variant "${goldenCase.id}" has the id of a golden case: their samples could not be told apart`,
-      { file: this.rel(golden.origin.file), line: golden.origin.line, field: 'id' },
+      { file: this.rel(golden.file), line: golden.line, field: 'id' },
       'rename the golden case: chaos names its variants <case id>~<operator>',
     );
   }

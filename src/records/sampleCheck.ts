@@ -17,7 +17,8 @@ export class SampleLineCheck {
   constructor(private readonly file: string) {}
 
   /** The line's value as a sample, once it is checked; throws for the first field that is wrong. */
-  check(value: Record<string, unknown>, line: number): SampleRecord {
+  check(sample: object, line: number): SampleRecord {
+    const value = sample as Record<string, unknown>;
     const problem = sampleProblem(value);
     if (problem) throw new InputError(problem.message, { file: this.file, line, field: problem.field }, REPAIR_HINT);
     const index = value.index as number;

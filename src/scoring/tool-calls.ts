@@ -94,12 +94,12 @@ export interface ToolCalledOptions extends ExpectedOptions {
   not?: boolean;
 }
 
+const TOOL_CALLED_OPTIONS = optionNames<ToolCalledOptions>({ name: true, expected: true, expectedField: true, tool: true, times: true, not: true });
+
 /**
  * A tool was (not) called. Without `tool`, and with `expected` or `expectedField`, the tool comes
  * from the case: a name, a list of names (each must be called), or `null` (no tool may be called).
  */
-const TOOL_CALLED_OPTIONS = optionNames<ToolCalledOptions>({ name: true, expected: true, expectedField: true, tool: true, times: true, not: true });
-
 export function toolCalled(options: ToolCalledOptions = {}): Scorer {
   refuseUnknownOptions('toolCalled', options, TOOL_CALLED_OPTIONS);
   const fromCase = options.tool === undefined && (options.expected !== undefined || options.expectedField !== undefined);
@@ -220,14 +220,14 @@ export interface ToolInputExpectedOptions extends ToolInputCommon, ExpectedOptio
 
 export type ToolInputOptions = ToolInputSchemaOptions | ToolInputExpectedOptions;
 
+const TOOL_INPUT_OPTIONS = optionNames<ToolInputSchemaOptions & ToolInputExpectedOptions>({ name: true, tool: true, schema: true, source: true, expected: true, expectedField: true, fields: true, threshold: true });
+
 /**
  * The input of a tool's calls: with `schema`, every call must be valid; otherwise the best of the
  * calls to the tool is compared field by field with the expected input (`expected` or
  * `expectedField`, default the case's whole `expected`), and each field's result goes into
  * `details.fields` as `tool.field`, so field accuracy counts them.
  */
-const TOOL_INPUT_OPTIONS = optionNames<ToolInputSchemaOptions & ToolInputExpectedOptions>({ name: true, tool: true, schema: true, source: true, expected: true, expectedField: true, fields: true, threshold: true });
-
 export function toolInput(options: ToolInputOptions): Scorer {
   refuseUnknownOptions('toolInput', options, TOOL_INPUT_OPTIONS);
   if (typeof options.tool !== 'string' || options.tool === '' || options.tool === ANY_TOOL) {
@@ -325,14 +325,14 @@ export interface ToolOrderOptions {
 
 export interface ToolOrderFromCaseOptions extends ToolOrderOptions, ExpectedOptions {}
 
+const TOOL_ORDER_OPTIONS = optionNames<ToolOrderOptions>({ name: true, strict: true });
+const TOOL_ORDER_FROM_CASE_OPTIONS = optionNames<ToolOrderFromCaseOptions>({ name: true, strict: true, expected: true, expectedField: true });
+
 /**
  * The calls follow an expected order of tool names: `toolOrder(['lookup_order', 'refund_order'])`,
  * or from the case: `toolOrder({ expectedField: 'tools.order' })`. Score: the share of the expected
  * names found in order (strict: of the longer of the two sequences).
  */
-const TOOL_ORDER_OPTIONS = optionNames<ToolOrderOptions>({ name: true, strict: true });
-const TOOL_ORDER_FROM_CASE_OPTIONS = optionNames<ToolOrderFromCaseOptions>({ name: true, strict: true, expected: true, expectedField: true });
-
 export function toolOrder(order: readonly string[], options?: ToolOrderOptions): Scorer;
 export function toolOrder(options: ToolOrderFromCaseOptions): Scorer;
 export function toolOrder(orderOrOptions: readonly string[] | ToolOrderFromCaseOptions, extra: ToolOrderOptions = {}): Scorer {

@@ -110,7 +110,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
       } else if (value.type === 'summary') {
         summaryThreshold = value.threshold;
       } else {
-        if (value.type === 'sample') checked.check(value as unknown as Record<string, unknown>, line);
+        if (value.type === 'sample') checked.check(value, line);
         const lineSamples = samplesOfLine(value);
         if (!lineSamples) continue;
         if (!builder) throw new InputError(`a ${value.type === 'sample' ? 'sample' : 'case'} comes before the ${value.type === 'sample' ? 'record' : 'baseline'} header`, { file: files.record, line });
