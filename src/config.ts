@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError, errorMessage } from './errors.js';
 import { importTypeScript } from './engine/importTypeScript.js';
 import type { PromptgoldConfig } from './configSchema.js';
+import { utf8Text } from './utf8.js';
 
 export type { PromptgoldConfig };
 
@@ -23,11 +24,12 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   const file = join(root, name);
   let value: unknown;
   try {
-    if (name.endsWith('.json')) value = JSON.parse(readFileSync(file, 'utf8'));
+    if (name.endsWith('.json')) value = JSON.parse(utf8Text(readFileSync(file), name));
     else if (name.endsWith('.ts')) {
       value = (await importTypeScript(file)).default;
     } else value = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`could not load the config: ${errorMessage(error)}`, { file: name });
   }
   const { configShape } = await import('./configSchema.js');

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { Utf8Chunks } from '../utf8.js';
 
 /** Bytes read at a time. */
 const CHUNK_BYTES = 64 * 1024;
@@ -24,7 +25,8 @@ export interface FileLinesOptions {
 
 /**
  * The lines of a UTF-8 text file, read synchronously in 64 KB chunks so a file of any size is
- * never held whole; a leading byte-order mark is dropped. Synchronous so that a plan built from a
+ * never held whole; a leading byte-order mark is dropped, and a byte that is not UTF-8 is an
+ * InputError naming its line. Synchronous so that a plan built from a
  * dataset stays a plain generator the scheduler pulls from: one chunk from the page cache takes
  * microseconds. The file is closed when the caller stops early too.
  */
@@ -34,6 +36,7 @@ export function* readFileLines(path: string, options: FileLinesOptions = {}): Ge
     options.onOpen?.(fstatSync(fd));
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     const decoder = new StringDecoder('utf8');
+    const utf8 = new Utf8Chunks(path);
     // The start of a line that continues into the next chunk, in pieces (joined once, so a very
     // long line costs linear time).
     let partial: string[] = [];
@@ -47,6 +50,7 @@ export function* readFileLines(path: string, options: FileLinesOptions = {}): Ge
       offset += read;
       const bytes = buffer.subarray(0, read);
       options.onBytes?.(bytes);
+      utf8.check(bytes, line);
       let text = decoder.write(bytes);
       if (first && text.length > 0) {
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -62,6 +66,7 @@ export function* readFileLines(path: string, options: FileLinesOptions = {}): Ge
       }
       if (start < text.length) partial.push(text.slice(start));
     }
+    utf8.end(line);
     const rest = partial.join('') + decoder.end();
     if (rest.length > 0) yield { text: withoutCr(rest), line };
     options.onEnd?.(fstatSync(fd));

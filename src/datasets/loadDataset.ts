@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { InputError } from '../errors.js';
 import { validateCase } from './caseSchema.js';
 import { readFileLines } from './fileLines.js';
+import { utf8Text } from '../utf8.js';
 import { caseList } from './selectCases.js';
 import { describeJsonError } from './jsonError.js';
 import { ProblemList } from './problems.js';
@@ -95,7 +96,7 @@ export async function openDataset(path: string, options: OpenDatasetOptions = {}
   }
   const bytes = await readDatasetBytes(path);
   const problems = new ProblemList();
-  const raws = await reader(bytes.toString('utf8').replace(/^\uFEFF/, ''), problems);
+  const raws = await reader(utf8Text(bytes, path).replace(/^\uFEFF/, ''), problems);
   const cases = [...validCases(raws, path, problems)];
   problems.throwIfAny(path);
   requireCases(cases, path);

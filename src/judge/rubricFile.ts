@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { utf8Text } from '../utf8.js';
 import { CRITERION_ID, slugify, type Criterion, type Rubric, type RubricScale } from './criteria.js';
 
 interface Draft {
@@ -33,13 +34,13 @@ const FIELD = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?(pass|fail|\d+)(?:\*\*|__)?\s*[:.)]\
 const HEAD_WITH_ID = /^(?:\*\*|__|`)?([a-z0-9][a-z0-9_-]*)(?:\*\*|__|`)?\s*:\s*(.+)$/;
 
 export function readRubricFile(file: string, scale: RubricScale): Rubric {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new InputError('cannot read the rubric file', { file, field: 'file' }, 'check the path (relative paths are resolved from the working directory; use new URL("./rubric.md", import.meta.url) for a path next to the suite)', error);
   }
-  return parseRubricMarkdown(text, file, scale);
+  return parseRubricMarkdown(utf8Text(bytes, file), file, scale);
 }
 
 export function parseRubricMarkdown(text: string, file: string, scale: RubricScale): Rubric {

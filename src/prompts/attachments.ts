@@ -12,6 +12,7 @@ import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { sha256Hex } from '../canonical.js';
 import { InputError } from '../errors.js';
 import type { BinarySource, DocumentBlock, ImageBlock, PlainTextSource } from '../providers/types.js';
+import { utf8Text } from '../utf8.js';
 
 /** The Messages API's limits, checked before sending. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -163,7 +164,7 @@ export function documentBlock(spec: AttachmentSpec, reader: AttachmentReader | u
     const extension = extname(spec.file).toLowerCase();
     const read = reader.read(spec.file, where);
     if (extension === '.pdf') source = pdfSource(read.bytes, `document "${spec.file}"`, where, read.sha256);
-    else if (TEXT_DOCUMENTS.has(extension)) source = textSource(read.bytes.toString('utf8'), { sha256: read.sha256, bytes: read.bytes.length });
+    else if (TEXT_DOCUMENTS.has(extension)) source = textSource(utf8Text(read.bytes, spec.file), { sha256: read.sha256, bytes: read.bytes.length });
     else if (IMAGE_TYPES[extension]) throw new InputError(`"${spec.file}" for case ${where.caseId} is an image`, { file: where.file }, 'use {{image …}} for images');
     else throw unsupportedDocument(extension || '(no extension)', where);
   } else {

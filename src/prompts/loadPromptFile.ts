@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { displayPath } from '../displayPath.js';
+import { utf8Text } from '../utf8.js';
 import { splitFrontMatter } from './frontMatter.js';
 import { frontMatterSchema, plainFrontMatter } from './frontMatterSchema.js';
 import { templateFromFrontMatter } from './promptTemplate.js';
@@ -17,7 +18,7 @@ import type { PromptTemplate } from './types.js';
 export async function loadPromptFile(file: string): Promise<PromptTemplate> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = utf8Text(await readFile(file), file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new InputError('prompt file not found', { file }, 'check the path in the suite\'s `prompt` field', error);

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { utf8Text } from '../utf8.js';
 
 /** Every `*.hbs` file in `dir` (not recursive); the partial's name is the file name without `.hbs`. */
 export async function loadPartials(dir: string): Promise<Record<string, string>> {
@@ -15,7 +16,7 @@ export async function loadPartials(dir: string): Promise<Record<string, string>>
   }
   const partials: Record<string, string> = {};
   for (const name of names.filter((entry) => extname(entry) === '.hbs').sort()) {
-    const text = await readFile(join(dir, name), 'utf8');
+    const text = utf8Text(await readFile(join(dir, name)), join(dir, name));
     partials[basename(name, '.hbs')] = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
   }
   return partials;

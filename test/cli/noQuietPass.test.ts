@@ -1,7 +1,8 @@
 /**
  * Each of these once ended with exit 0 and samples counted as passed: a misspelt suite field or
  * scorer option that was dropped, a function target that returned nothing, an answer cut off in
- * the middle of its JSON, a custom scorer's NaN said to pass, a case nothing scored. Now each is
+ * the middle of its JSON, a custom scorer's NaN said to pass, a case nothing scored, a Latin-1
+ * dataset read with U+FFFD in place of its accents. Now each is
  * refused before a sample is sent (exit 2), or counted as not scored (exit 3), or scored as failed.
  */
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helper
 let project: TempProject;
 afterEach(async () => project?.cleanup());
 
-async function runSuite(suiteBody: string, dataset = wordCases(2)) {
+async function runSuite(suiteBody: string, dataset: string | Uint8Array = wordCases(2)) {
   project = await tempProject({
     'suites/echo.eval.ts': `import { defineSuite, exact, fuzzy, custom, contains } from 'promptgold';\nexport default defineSuite({ name: 'echo', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', ${suiteBody} });\n`,
     'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
@@ -58,6 +59,15 @@ describe('no quiet pass', () => {
   it('a case nothing would score is refused before the run (exit 2), naming its line', async () => {
     const result = await runSuite(`scorers: [], provider: (input) => String(input.word)`);
     expect(result.stderr).toContain('data.jsonl:1: checks: case "w000" has nothing to score it: the suite has no scorers and the case has no checks');
+    expect(result.code).toBe(2);
+    expect(existsSync(project.path('reports/runs'))).toBe(false);
+  });
+
+  it('a dataset that is not UTF-8 is refused before the run (exit 2), naming its line, not sent with U+FFFD', async () => {
+    const latin1 = Buffer.from('{"id":"a","vars":{"word":"word0"}}\n{"id":"b","vars":{"word":"caf\u00e9"}}\n', 'latin1');
+    const result = await runSuite(`scorers: [exact()], provider: (input) => String(input.word)`, latin1);
+    expect(result.stderr).toContain('data.jsonl:2: the file is not UTF-8: byte 0xE9 at column 30 (counted in bytes)');
+    expect(result.stderr).toContain('Latin-1 or Windows-1252');
     expect(result.code).toBe(2);
     expect(existsSync(project.path('reports/runs'))).toBe(false);
   });

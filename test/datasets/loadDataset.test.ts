@@ -242,6 +242,19 @@ describe('loadDataset: bad input', () => {
   });
 });
 
+describe('loadDataset: encodings', () => {
+  it('refuses a Latin-1 CSV naming the line, and a UTF-16 one naming the encoding', async () => {
+    const latin1 = join(dir, 'latin1.csv');
+    await writeFile(latin1, Buffer.from('id,ticket\nc1,caf\u00e9 au lait\n', 'latin1'));
+    const error = await loadError(latin1);
+    expect(error.location).toEqual({ file: latin1, line: 2 });
+    expect(error.hint).toContain('Latin-1 or Windows-1252');
+    const utf16 = join(dir, 'utf16.csv');
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,ticket\nc1,hello\n', 'utf16le')]));
+    expect((await loadError(utf16)).message).toContain('starts with a UTF-16 byte-order mark');
+  });
+});
+
 describe('caseIdFromVars', () => {
   it('is stable under key order and changes with the values', () => {
     const id = caseIdFromVars({ a: 1, b: { c: [1, 2] } });
@@ -270,6 +283,18 @@ describe('openDataset: a JSONL dataset walked again instead of held', () => {
     const first = [...source];
     expect(first).toEqual(held.cases);
     expect([...source]).toEqual(first);
+  });
+
+  it('refuses a byte that is not UTF-8 far into the file, naming its line, before any case is walked', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `c${i}`, vars: { text: 'é€😀'.repeat(i % 7) } }));
+    const bytes = Buffer.concat([Buffer.from(`${lines.join('\n')}\n`, 'utf8'), Buffer.from('{"id":"x","vars":{"text":"d\u00e9j\u00e0"}}\n', 'latin1')]);
+    expect(bytes.length).toBeGreaterThan(2 * 64 * 1024);
+    const path = join(dir, 'latin1-tail.jsonl');
+    await writeFile(path, bytes);
+    const error: unknown = await openDataset(path, STREAMED).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).location).toEqual({ file: path, line: 3001 });
+    expect((error as InputError).message).toContain('byte 0xE9 at column 28 (counted in bytes)');
   });
 
   it('stops with an error naming the file when the dataset changes after it was checked', async () => {

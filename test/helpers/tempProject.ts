@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 export interface TempProject {
   root: string;
   path(...parts: string[]): string;
-  write(file: string, text: string): Promise<string>;
+  write(file: string, text: string | Uint8Array): Promise<string>;
   cleanup(): Promise<void>;
 }
 
-export async function tempProject(files: Record<string, string> = {}): Promise<TempProject> {
+export async function tempProject(files: Record<string, string | Uint8Array> = {}): Promise<TempProject> {
   const root = await mkdtemp(join(tmpdir(), 'promptgold-test-'));
   const project: TempProject = {
     root,

@@ -98,4 +98,14 @@ describe('loadPartials and loadPromptFile', () => {
     const error = await failure(loadPromptFile(join(root, 'missing.hbs')));
     expect(error.message).toContain('prompt file not found');
   });
+
+  it('refuses a template or partial that is not UTF-8, naming its line, instead of rendering U+FFFD', async () => {
+    const dir = join(root, 'latin1');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'p.hbs'), Buffer.from('---\nid: p\nversion: v1\n---\nR\u00e9sume {{ticket}}\n', 'latin1'));
+    const error = await failure(loadPromptFile(join(dir, 'p.hbs')));
+    expect(error.message).toContain('p.hbs:5: the file is not UTF-8: byte 0xE9 at column 2');
+    await writeFile(join(dir, 'head.hbs'), Buffer.from('Caf\u00e9', 'latin1'));
+    expect((await failure(loadPartials(dir))).message).toContain('head.hbs:1: the file is not UTF-8: byte 0xE9 at column 4');
+  });
 });
