@@ -233,12 +233,15 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   if (counts.removed) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
   const unscored = unscoredCases(cases, paired.length);
   notes.push(...unscored.notes);
+  const scorers = scorerCoverage(cases);
+  if (scorers.added) notes.push(scorers.added);
   const verdict = decideVerdict({
     stats,
     operational,
     policy,
     newErrors: newErrorKinds(cases),
     lostCases: unscored.lost,
+    ...(scorers.missing && { missingScorers: scorers.missing }),
     repeats: repeatsNeeded(paired, policy, passUnits),
     notes,
   });
@@ -318,6 +321,35 @@ function unscoredCases(cases: CaseComparison[], paired: number): { notes: Verdic
     count[side] ? [{ rule: 'unscored_cases', values: { side, count: count[side], scoredByOther: scoredByOther[side], paired } }] : [];
   const notes = [...noteOf('candidate'), ...noteOf('baseline')];
   return { notes, lost: scoredByOther.candidate ? notes[0] : undefined };
+}
+
+/**
+ * Scorers one side scored a case with and the other did not, over the cases both sides scored:
+ * `missing` (the baseline's, absent from the candidate) makes the candidate's pass rate one over
+ * fewer checks; `added` (the candidate's alone) is said as a note.
+ */
+function scorerCoverage(cases: CaseComparison[]): { missing?: VerdictReason; added?: VerdictReason } {
+  const missing: Record<string, number> = {};
+  const added: Record<string, number> = {};
+  let paired = 0;
+  for (const c of cases) {
+    if (!c.baseline || !c.candidate || caseOutcome(c.baseline) === undefined || caseOutcome(c.candidate) === undefined) continue;
+    paired++;
+    const before = c.baseline.scorerMeans;
+    const after = c.candidate.scorerMeans;
+    for (const name in before) if (!(name in after)) missing[name] = (missing[name] ?? 0) + 1;
+    for (const name in after) if (!(name in before)) added[name] = (added[name] ?? 0) + 1;
+  }
+  const reason = (side: 'baseline' | 'candidate', scorers: Record<string, number>): VerdictReason | undefined => {
+    const names = Object.keys(scorers).sort();
+    return names.length ? { rule: 'scorers_differ', values: { only: side, scorers: Object.fromEntries(names.map((n) => [n, scorers[n]!])), paired } } : undefined;
+  };
+  const result: { missing?: VerdictReason; added?: VerdictReason } = {};
+  const missingReason = reason('baseline', missing);
+  const addedReason = reason('candidate', added);
+  if (missingReason) result.missing = missingReason;
+  if (addedReason) result.added = addedReason;
+  return result;
 }
 
 /** Error kind → candidate samples, for kinds no baseline sample of the cell had. */

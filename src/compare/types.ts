@@ -279,6 +279,12 @@ export type VerdictReasonBody =
   | { rule: 'new_errors'; values: { kinds: Record<string, number> } }
   /** Cases on both sides that one side has no scored repeat of: left out of the statistics. */
   | { rule: 'unscored_cases'; values: { side: 'baseline' | 'candidate'; count: number; scoredByOther: number; paired: number } }
+  /**
+   * Scorers only one side scored cases with: scorer name → cases (of the `paired` cases both sides
+   * scored) it scored on that side only. `only: 'baseline'` fails the cell: the candidate's pass
+   * rate was over fewer checks. `only: 'candidate'` is a note: its pass rate was over more.
+   */
+  | { rule: 'scorers_differ'; values: { only: 'baseline' | 'candidate'; scorers: Record<string, number>; paired: number } }
   | { rule: 'no_cases'; values: Record<string, never> }
   | { rule: 'no_cells'; values: Record<string, never> }
   | { rule: 'incomplete_record'; values: IncompleteRecord }

@@ -15,7 +15,8 @@
  * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, the refusal rate or the share
  * of answers cut at max_tokens up by more than maxRefusalRateIncrease / maxTruncationRateIncrease
  * (percentage points of scored golden samples), or (failOnNewErrors) an error kind the baseline
- * never had, or a case the baseline scored that the candidate has no scored repeat of. Reasons
+ * never had, or a case the baseline scored that the candidate has no scored repeat of; and, under
+ * any policy, a scorer the baseline scored cases with that the candidate did not. Reasons
  * carry the numbers; src/report/reasons.ts words them.
  */
 import type { RepeatsPlan } from './statistics.js';
@@ -29,6 +30,8 @@ export interface VerdictInput {
   newErrors: Record<string, number>;
   /** The candidate's `unscored_cases` note when some of them are cases the baseline scored (see hardRuleReasons). */
   lostCases?: VerdictReason;
+  /** The `scorers_differ` reason when the baseline scored cases with scorers the candidate did not (always a fail). */
+  missingScorers?: VerdictReason;
   /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
   repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
@@ -105,6 +108,9 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   // The interval is over the cases both sides scored: a case the candidate could no longer score at
   // all is outside it, and a candidate that fails on most cases would pass on the few it answered.
   if (policy.failOnNewErrors && input.lostCases) reasons.push(input.lostCases);
+  // Whatever the policy: a candidate held to fewer checks passes more easily, and the interval
+  // cannot tell that from an improvement.
+  if (input.missingScorers) reasons.push(input.missingScorers);
   return reasons;
 }
 

@@ -56,6 +56,13 @@ function reasonBody(reason: VerdictReason): string {
       const other = v.side === 'candidate' ? 'the baseline' : 'the candidate';
       return `${count(v.count)} cases with no scored repeat in the ${v.side} (every repeat an error; ${count(v.scoredByOther)} of them scored in ${other}): not in the statistics, which are over the other ${count(v.paired)}`;
     }
+    case 'scorers_differ': {
+      const v = reason.values;
+      const names = Object.entries(v.scorers).map(([name, cases]) => `${name} (${count(cases)} of ${count(v.paired)} cases)`).join(', ');
+      return v.only === 'baseline'
+        ? `scored in the baseline but not in the candidate: ${names}; the candidate's pass rate is over fewer checks, so it cannot pass: compare with a baseline run with the same scorers`
+        : `scored in the candidate only: ${names}; its pass rate is over more checks than the baseline's`;
+    }
     case 'no_cases':
       return 'no case has scored samples on both sides: nothing to compare';
     case 'no_cells':

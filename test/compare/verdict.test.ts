@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRecords } from '../../src/compare/compareRuns.js';
 import { DEFAULT_POLICY, resolvePolicy } from '../../src/compare/policy.js';
 import type { PassRateDecision, VerdictReason } from '../../src/compare/types.js';
+import type { SampleRecord } from '../../src/records/types.js';
 import { exitCodeForVerdict } from '../../src/compare/verdict.js';
 import { InputError } from '../../src/errors.js';
 import { reasonText } from '../../src/report/reasons.js';
@@ -195,6 +196,35 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     const relaxed = await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient });
     expect(relaxed.verdict.verdict).toBe('pass');
     expect(relaxed.cells[0]!.verdict.reasons).toContainEqual(lost);
+  });
+
+  it('fails a candidate scored without a scorer the baseline had, under any policy, and notes one it alone has', async () => {
+    // The baseline's "tone" scorer fails 16 of 40 cases; the candidate run dropped it and passes all 40.
+    const withTone = (record: SampleRecord, passes: boolean): SampleRecord => ({
+      ...record,
+      scores: [...record.scores, { name: 'tone', score: passes ? 1 : 0, pass: passes, reason: passes ? 'polite' : 'curt' }],
+      pass: record.pass && passes,
+    });
+    const ids = Array.from({ length: 40 }, (_, c) => `c${String(c).padStart(3, '0')}`);
+    const baseline = await writeRecord(join(dir, 'scorers/base/run.jsonl'), ids.map((caseId, c) => withTone(sample({ caseId, pass: true }), c % 5 > 1)));
+    const candidate = await writeRecord(join(dir, 'scorers/cand/run.jsonl'), ids.map((caseId) => sample({ caseId, pass: true })));
+    const missing = { rule: 'scorers_differ', values: { only: 'baseline', scorers: { tone: 40 }, paired: 40 } };
+    const lenient = resolvePolicy([{ policy: { failOnNewErrors: false, maxPassRateDrop: 0.5 }, origin: 'test' }]);
+    for (const policy of [DEFAULT_POLICY, lenient]) {
+      const result = await compareRecords(baseline, candidate, { root: dir, policy });
+      expect(result.verdict.verdict).toBe('fail');
+      expect(result.verdict.reasons[0]).toEqual({ ...missing, cell: 'v1 × model-a → v1 × model-a' });
+    }
+    expect(reasonText(missing as VerdictReason)).toBe(
+      "scored in the baseline but not in the candidate: tone (40 of 40 cases); the candidate's pass rate is over fewer checks, so it cannot pass: compare with a baseline run with the same scorers",
+    );
+    // The other way round the candidate is held to more: said, not failed.
+    const stricter = await writeRecord(join(dir, 'scorers/strict/run.jsonl'), ids.map((caseId) => withTone(sample({ caseId, pass: true }), true)));
+    const reverse = await compareRecords(candidate, stricter, { root: dir });
+    expect(reverse.verdict.verdict).toBe('inconclusive'); // 40 unchanged cases cannot rule out a 2-point drop
+    expect(reverse.cells[0]!.verdict.reasons).toContainEqual({ rule: 'scorers_differ', values: { only: 'candidate', scorers: { tone: 40 }, paired: 40 } });
+    // The same scorers on both sides: nothing said.
+    expect((await compareRecords(passing, passing, { ...v1v2, root: dir })).cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('scorers_differ');
   });
 
   it('resolves defaults, then the suite, then flags, and rejects bad values', () => {
