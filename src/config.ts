@@ -4,9 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { InputError, errorMessage } from './errors.js';
-import { importTypeScript } from './engine/importTypeScript.js';
+import { importUserModule } from './engine/importUserModule.js';
 import type { PromptgoldConfig } from './configSchema.js';
 import { utf8Text } from './utf8.js';
 
@@ -25,9 +24,7 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   let value: unknown;
   try {
     if (name.endsWith('.json')) value = JSON.parse(utf8Text(readFileSync(file), name));
-    else if (name.endsWith('.ts')) {
-      value = (await importTypeScript(file)).default;
-    } else value = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    else value = (await importUserModule(file, name)).default;
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`could not load the config: ${errorMessage(error)}`, { file: name });

@@ -4,7 +4,8 @@
  * PromptgoldError is printed as a one-paragraph message (no stack) with its exit code.
  */
 import { Command, Option } from 'commander';
-import { ExitCode, wordedError } from '../errors.js';
+import { ExitCode, InputError, wordedError } from '../errors.js';
+import { pendingImports } from '../engine/pendingImports.js';
 import { redactStream } from '../secrets.js';
 import { TOOL_VERSION } from '../version.js';
 import { limitHeapGrowth } from './heap.js';
@@ -13,6 +14,20 @@ import { collect } from './options.js';
 // Console output is written here too: the key never reaches a terminal or a CI log.
 redactStream(process.stdout);
 redactStream(process.stderr);
+
+// Node exits with code 13 and no word when a top-level await never settles: name the file.
+process.on('exit', () => {
+  const [stuck] = pendingImports;
+  // 13 is Node's own code for it; any other was chosen (Ctrl-C while loading) and is kept.
+  if (stuck === undefined || (process.exitCode !== undefined && process.exitCode !== 13)) return;
+  process.exitCode = reportError(
+    new InputError(
+      'the file never finished loading: a top-level await in it (or in a module it imports) never settled, and nothing was left to run',
+      { file: stuck },
+      'make every await at the top of the file settle (a promise nothing resolves, a request with no timeout)',
+    ),
+  );
+});
 
 const program = new Command();
 program

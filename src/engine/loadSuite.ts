@@ -5,10 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
-import { importTypeScript } from './importTypeScript.js';
+import { importUserModule } from './importUserModule.js';
 import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { openDataset } from '../datasets/loadDataset.js';
 import { selectFrom, selectsAll } from '../datasets/selectCases.js';
@@ -88,11 +87,7 @@ export async function importSuites(file: string): Promise<Suite[]> {
   if (!existsSync(absolute)) throw new InputError('suite file not found', { file }, 'suite files are named *.eval.ts');
   let module: Record<string, unknown>;
   try {
-    if (/\.[cm]?ts$/.test(absolute)) {
-      module = await importTypeScript(absolute);
-    } else {
-      module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
-    }
+    module = await importUserModule(absolute, file);
   } catch (error) {
     if (error instanceof PromptgoldError) throw error.inFile(file);
     throw new InputError(`the suite file threw while loading: ${errorMessage(error)}`, { file }, 'fix the error in the suite file (run it with `npx tsx <file>` to see the stack)', error);

@@ -108,6 +108,7 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['an unknown template variable', { 'suites/data.jsonl': '{"id":"a","vars":{"wort":"x"}}\n' }, ['run'], /echo\.v1\.hbs.*"word".*case a/],
     ['a template syntax error', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('Say {{word}}.', 'Say {{#if word}}.') }, ['run'], /echo\.v1\.hbs:\d+/],
     ['a suite that throws on import', { 'suites/echo.eval.ts': "throw new Error('config exploded');\n" }, ['run'], /echo\.eval\.ts: the suite file threw while loading: config exploded/],
+    ['a suite whose top-level await never settles (Node exits 13 and says nothing)', { 'suites/echo.eval.ts': `await new Promise(() => {});\n${FUNCTION_SUITE}` }, ['run'], /echo\.eval\.ts: the file never finished loading: a top-level await in it .* never settled/],
     ['a missing dataset', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './missing.jsonl') }, ['run'], /echo\.eval\.ts: dataset: dataset file not found: suites\/missing\.jsonl\n.*"\.\/missing\.jsonl"\) is resolved from the suite file's folder, suites/],
     ['a missing prompt folder', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("'./prompts'", "'./promps'") }, ['run'], /echo\.eval\.ts: prompt: prompt file or folder not found: suites\/promps\n.*suite's `prompt`/],
     ['a suite without models', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("  models: ['claude-haiku-4-5'],\n", '') }, ['run'], /echo\.eval\.ts: models: the suite names no models\n.*--model/],
