@@ -12,7 +12,7 @@ import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { openDataset } from '../datasets/loadDataset.js';
 import { selectFrom, selectsAll } from '../datasets/selectCases.js';
 import type { CaseList, CaseSelection, DatasetSource, GoldenCase } from '../datasets/types.js';
-import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt } from '../prompts/index.js';
+import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt, type PromptTemplate } from '../prompts/index.js';
 import { AttachmentReader } from '../prompts/attachments.js';
 import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
@@ -79,6 +79,18 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
  * may wait for the rate limiter and retry its calls), only on a scorer that is stuck.
  */
 export const DEFAULT_SCORER_TIMEOUT_MS = 600_000;
+
+/**
+ * Each version's `output` schema compiled now, as the Anthropic provider compiles it to check every
+ * answer: a schema ajv refuses would otherwise surface only once answers arrive, and never under a
+ * function or replay provider. ajv is loaded only when some version has one.
+ */
+async function checkOutputSchemas(templates: PromptTemplate[]): Promise<void> {
+  const withOutput = templates.filter((template) => template.output !== undefined);
+  if (withOutput.length === 0) return;
+  const { compileJsonSchema } = await import('../scoring/json-schema.js');
+  for (const template of withOutput) compileJsonSchema(template.output!, { file: displayPath(template.file), field: 'output' });
+}
 
 /** Import a suite file (TypeScript bundled at run time, see importTypeScript) and return the suites it exports. */
 export async function importSuites(file: string): Promise<Suite[]> {
@@ -178,6 +190,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   mustExist('prompt', promptSource);
   const versions = overrides.versions ?? suite.versions;
   const templates = await loadPromptVersions(promptSource, versions ? { versions } : {});
+  await checkOutputSchemas(templates);
   const partialsDir = suite.partials ? at(suite.partials) : join(existsSync(promptSource) && !/\.hbs$/.test(promptSource) ? promptSource : dirname(promptSource), 'partials');
   const partials = existsSync(partialsDir) ? await loadPartials(partialsDir) : {};
   const datasetPath = at(suite.dataset);

@@ -106,6 +106,7 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['malformed JSONL', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"}}\n{"id":"b","vars":\n' }, ['run'], /data\.jsonl:2: .*not valid JSON/],
     ['duplicate case ids', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"}}\n{"id":"a","vars":{"word":"y"}}\n' }, ['run'], /data\.jsonl:2: .*duplicate.*"a".*line 1/i],
     ['an unknown template variable', { 'suites/data.jsonl': '{"id":"a","vars":{"wort":"x"}}\n' }, ['run'], /echo\.v1\.hbs.*"word".*case a/],
+    ['an output schema ajv refuses (never compiled under a function provider before)', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('max_tokens: 100', 'max_tokens: 100\noutput:\n  type: objekt') }, ['run'], /echo\.v1\.hbs: output: invalid JSON Schema: .*data\/type must be equal to one of the allowed values/],
     ['a template syntax error', { 'suites/prompts/echo.v1.hbs': ECHO_PROMPT.replace('Say {{word}}.', 'Say {{#if word}}.') }, ['run'], /echo\.v1\.hbs:\d+/],
     ['a suite that throws on import', { 'suites/echo.eval.ts': "throw new Error('config exploded');\n" }, ['run'], /echo\.eval\.ts: the suite file threw while loading: config exploded/],
     ['a suite whose top-level await never settles (Node exits 13 and says nothing)', { 'suites/echo.eval.ts': `await new Promise(() => {});\n${FUNCTION_SUITE}` }, ['run'], /echo\.eval\.ts: the file never finished loading: a top-level await in it .* never settled/],
