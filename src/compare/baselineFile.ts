@@ -47,9 +47,16 @@ export interface BaselineRepeat {
   stopReason: string | null;
   costUsd: number;
   latencyMs: number | null;
+  /** Every input token, prompt-cache reads and writes included. */
   inputTokens: number;
   outputTokens: number;
   cached?: boolean;
+  /** Of `inputTokens`, those read from and written to the prompt cache, and what the reads saved (only when there were any). */
+  cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
+  cacheSavedUsd?: number;
+  /** What the sample's rubric and checklist judges cost (only when it had judges). */
+  judgeCostUsd?: number;
 }
 
 export interface BaselineCaseLine {
@@ -108,13 +115,25 @@ export function baselineCaseToSamples(line: BaselineCaseLine): ComparableSample[
       pass: r.pass,
       costUsd: r.costUsd,
       latencyMs: r.latencyMs,
-      usage: { inputTokens: r.inputTokens, outputTokens: r.outputTokens },
+      usage: usageOf(r),
     };
     if (r.error) sample.error = r.error;
     if (r.cached) sample.cached = true;
+    if (r.cacheSavedUsd !== undefined) sample.cacheSavedUsd = r.cacheSavedUsd;
+    if (r.judgeCostUsd !== undefined) sample.judge = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: r.judgeCostUsd, latencyMs: 0, cached: 0 };
     if (line.chaos) sample.chaos = { ...line.chaos, fields: [], ops: [], property: '' };
     return sample;
   });
+}
+
+/** A repeat's usage as the run recorded it: the cache's tokens apart from the rest of the input. */
+function usageOf(r: BaselineRepeat): NonNullable<SampleRecord['usage']> {
+  const read = r.cacheReadInputTokens ?? 0;
+  const written = r.cacheCreationInputTokens ?? 0;
+  const usage: NonNullable<SampleRecord['usage']> = { inputTokens: r.inputTokens - read - written, outputTokens: r.outputTokens };
+  if (r.cacheReadInputTokens !== undefined) usage.cacheReadInputTokens = read;
+  if (r.cacheCreationInputTokens !== undefined) usage.cacheCreationInputTokens = written;
+  return usage;
 }
 
 export interface SavedBaseline {
@@ -208,6 +227,12 @@ function toRepeat(sample: SampleRecord): BaselineRepeat {
   if (Object.keys(scorerErrors).length) repeat.scorerErrors = scorerErrors;
   if (sample.error) repeat.error = { kind: sample.error.kind, message: sample.error.message };
   if (sample.cached) repeat.cached = true;
+  const read = sample.usage?.cacheReadInputTokens ?? 0;
+  const written = sample.usage?.cacheCreationInputTokens ?? 0;
+  if (read > 0) repeat.cacheReadInputTokens = read;
+  if (written > 0) repeat.cacheCreationInputTokens = written;
+  if (sample.cacheSavedUsd !== undefined) repeat.cacheSavedUsd = sample.cacheSavedUsd;
+  if (sample.judge) repeat.judgeCostUsd = sample.judge.costUsd;
   return repeat;
 }
 

@@ -57,6 +57,31 @@ describe('baselines', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('keeps judge cost and prompt caching: a run with judges and cache reads against its own baseline changes neither', async () => {
+    const samples = [];
+    for (let c = 0; c < 8; c++) {
+      for (let r = 0; r < 2; r++) {
+        const record = sample({ caseId: `j${c}`, repeat: r, pass: c % 3 !== 0, inputTokens: 40 });
+        const cache = c % 2 ? { cacheReadInputTokens: 900, cacheCreationInputTokens: 0 } : { cacheCreationInputTokens: 900 };
+        samples.push({
+          ...record,
+          usage: { ...record.usage!, ...cache },
+          ...(c % 2 ? { cacheSavedUsd: 0.00081 } : {}),
+          judge: { calls: 1, inputTokens: 700, outputTokens: 60, costUsd: 0.0021 + c * 1e-5, latencyMs: 900, cached: 0 },
+        });
+      }
+    }
+    const judged = await writeRecord(join(dir, 'reports/runs/demo-20260101-000002/run.jsonl'), samples);
+    const saved = await saveBaseline(judged, { root: dir, out: 'suites/judged.baseline.jsonl' });
+    const result = await compareRecords(saved.file, judged, { root: dir });
+    const operational = result.cells[0]!.operational;
+    expect(operational.judgeCostUsd).toMatchObject({ relative: 0 });
+    expect(operational.judgeCostUsd!.baseline).toBeCloseTo(0.002135, 12);
+    expect(operational.cache).toMatchObject({ readTokens: { relative: 0 }, savedUsd: { relative: 0 } });
+    expect(operational.cache!.hitRate).toMatchObject({ baseline: 0.5, candidate: 0.5 });
+    expect(operational.inputTokens.relative).toBe(0);
+  });
+
   it('keeps full precision: a run against its own baseline differs by exactly zero, and no slice is significant', async () => {
     // Levenshtein-style similarities are not round numbers; format 1 rounded them to 6 decimals, and
     // the fresh run's 0.6853932584269663 against the baseline's 0.685393 read as a change.
