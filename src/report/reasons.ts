@@ -24,24 +24,24 @@ function reasonBody(reason: VerdictReason): string {
   switch (reason.rule) {
     case 'non_inferior': {
       const v = reason.values;
-      const finding = v.low > 0 ? `better: the whole interval is above 0` : `not worse by the ${points(v.tolerance)} tolerance: the lower bound is above −${points(v.tolerance)}`;
+      const finding = v.low > 0 ? `better: the whole interval is above 0` : `not worse by the ${tolerance(v)} tolerance: the lower bound is above −${tolerance(v)}`;
       return `${differenceText(v)}: ${finding} (${testText(v)})`;
     }
     case 'regression': {
       const v = reason.values;
-      return `${differenceText(v)}: a significant drop (the upper bound is below 0) that may exceed the ${points(v.tolerance)} tolerance (the lower bound is below −${points(v.tolerance)}) (${testText(v)})`;
+      return `${differenceText(v)}: a significant drop (the upper bound is below 0) that may exceed the ${tolerance(v)} tolerance (the lower bound is below −${tolerance(v)}) (${testText(v)})`;
     }
     case 'too_small': {
       const v = reason.values;
-      return `${differenceText(v)}: too wide to decide — it reaches below −${points(v.tolerance)} and above 0 (${testText(v)})`;
+      return `${differenceText(v)}: too wide to decide — it reaches below −${tolerance(v)} and above 0 (${testText(v)})`;
     }
     case 'cost_increase': {
       const v = reason.values;
-      return `cost per sample up ${signedPercent(v.relative)} (${usdPair(v.baseline, v.candidate).join(' → ')}), over maxCostIncrease ${signedPercent(v.limit)}`;
+      return `cost per sample up ${apart(signedPercent, v.relative, v.limit, 0)} (${usdPair(v.baseline, v.candidate).join(' → ')}), over maxCostIncrease ${signedPercent(v.limit, limitDigits(v.limit * 100, 0))}`;
     }
     case 'latency_increase': {
       const v = reason.values;
-      return `p${v.percentile} latency up ${signedPercent(v.relative)} (${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}), over maxP95LatencyIncrease ${signedPercent(v.limit)}`;
+      return `p${v.percentile} latency up ${apart(signedPercent, v.relative, v.limit, 0)} (${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}), over maxP95LatencyIncrease ${signedPercent(v.limit, limitDigits(v.limit * 100, 0))}`;
     }
     case 'refusal_rate_increase':
       return rateIncreaseText('refusal rate', 'maxRefusalRateIncrease', reason.values);
@@ -80,9 +80,32 @@ function reasonBody(reason: VerdictReason): string {
   }
 }
 
-/** `pass rate −3.0 pts (80.0% → 77.0%), 95% CI −4.2 pts to −1.8 pts`. */
+/**
+ * `pass rate −3.0 pts (80.0% → 77.0%), 95% CI −4.2 pts to −1.8 pts`. Each bound is shown with the
+ * decimals it takes to differ from the limit the rule compared it with (the lower bound with the
+ * tolerance, or with 0 when it is above; the upper bound with 0): a lower bound of −1.96 pts beside
+ * a 2.0 pts tolerance reads `−1.96 pts`, not a `−2.0 pts` said to be above −2.0 pts.
+ */
 function differenceText(v: PassRateDecision): string {
-  return `pass rate ${signedPoints(v.estimate)} (${percent(v.baseline)} → ${percent(v.candidate)}), ${confidenceLevel(v.alpha)} CI ${signedPoints(v.low)} to ${signedPoints(v.high)}`;
+  const low = apart(signedPoints, v.low, v.low > 0 ? 0 : -v.tolerance);
+  return `pass rate ${signedPoints(v.estimate)} (${percent(v.baseline)} → ${percent(v.candidate)}), ${confidenceLevel(v.alpha)} CI ${low} to ${apart(signedPoints, v.high, 0)}`;
+}
+
+/** The tolerance D in points, with as many decimals as it has (up to 3): 2.0 pts, 2.5 pts, 1.25 pts. */
+function tolerance(v: PassRateDecision): string {
+  return points(v.tolerance, limitDigits(v.tolerance * 100, 1));
+}
+
+/** `format(value, digits)` with the fewest digits from `digits` (at most 4) that tell it apart from `limit`. */
+function apart(format: (x: number, digits: number) => string, value: number, limit: number, digits = 1): string {
+  while (digits < 4 && value !== limit && format(value, digits) === format(limit, digits)) digits++;
+  return format(value, digits);
+}
+
+/** The fewest digits from `digits` (at most 3) that show `scaled` (a limit, in the unit shown) exactly. */
+function limitDigits(scaled: number, digits: number): number {
+  while (digits < 3 && Math.abs(Number(scaled.toFixed(digits)) - scaled) > 1e-9) digits++;
+  return digits;
 }
 
 /** `paired sign-flip/score interval over 52 cases, exact; p = 0.73`. */
@@ -205,5 +228,5 @@ export function slicesText(slices: SliceStatistics[]): string {
 }
 
 function rateIncreaseText(what: string, policy: string, v: RateIncrease): string {
-  return `${what} up ${signedPoints(v.increase)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over ${policy} ${points(v.limit)}`;
+  return `${what} up ${apart(signedPoints, v.increase, v.limit)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over ${policy} ${points(v.limit, limitDigits(v.limit * 100, 1))}`;
 }

@@ -30,6 +30,17 @@ describe('verdict reasons as sentences', () => {
     expect(reasonText({ rule: 'regression', values: clustered, cell: 'v1 × a → v2 × a' })).toMatch(/^v1 × a → v2 × a: pass rate −3\.0 pts .* 90% CI .* over 10 clusters of 110 cases,/);
   });
 
+  it('show a bound with the decimals it takes to differ from the limit it was compared with', () => {
+    // −1.96 pts passes a 2.0 pts tolerance: one decimal would show "−2.0 pts … above −2.0 pts".
+    const close = { ...decided, estimate: 0.001, low: -0.0196, high: 0.0214, candidate: 0.981 };
+    expect(reasonText({ rule: 'non_inferior', values: close })).toMatch(/95% CI −1\.96 pts to \+2\.1 pts: not worse by the 2\.0 pts tolerance: the lower bound is above −2\.0 pts /);
+    expect(reasonText({ rule: 'regression', values: { ...decided, low: -0.02004, high: -0.0004 } })).toMatch(/95% CI −2\.004 pts to −0\.04 pts: a significant drop/);
+    expect(reasonText({ rule: 'non_inferior', values: { ...close, tolerance: 0.0125, low: -0.012 } })).toMatch(/CI −1\.2 pts to .*the 1\.25 pts tolerance: the lower bound is above −1\.25 pts/);
+    const rise = { baseline: 0.03, candidate: 0.0504, increase: 0.0204, limit: 0.02, samples: { baseline: 500, candidate: 500 } };
+    expect(reasonText({ rule: 'refusal_rate_increase', values: rise })).toMatch(/^refusal rate up \+2\.04 pts .* over maxRefusalRateIncrease 2\.0 pts$/);
+    expect(reasonText({ rule: 'cost_increase', values: { relative: 0.252, baseline: 0.001, candidate: 0.001252, limit: 0.25 } })).toMatch(/up \+25\.2% .* over maxCostIncrease \+25%$/);
+  });
+
   it('say what would decide an inconclusive comparison', () => {
     const reason: VerdictReason = {
       rule: 'too_small',
