@@ -41,6 +41,7 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
   lines.push('| --- | --- | ---: | ---: | --- | --- | ---: | --- | ---: | --- | --- |');
   for (const cell of result.cells) lines.push(summaryRow(cell));
   lines.push('');
+  lines.push(...reasonsByCell(result));
   lines.push(...stopsTable(result.cells));
 
   const top = options.topRegressions ?? 10;
@@ -86,6 +87,23 @@ function summaryRow(cell: CellComparison): string {
   ]
     .map((text) => text.replace(/\|/g, '\\|'))
     .join(' | ')} |`;
+}
+
+/**
+ * Every reason of every cell, when the verdict's list (each carrying cell's first reason, then the
+ * comparison's notes) leaves some out: a second hard rule, cases one side did not score, a scorer
+ * only one side had.
+ */
+function reasonsByCell(result: ComparisonResult): string[] {
+  const quoted = new Set(result.verdict.reasons.map((reason) => reasonText(reason)));
+  const cells = result.cells.filter((cell) => cell.verdict.reasons.some((reason) => !quoted.has(reasonText({ ...reason, cell: cell.label }))));
+  if (cells.length === 0) return [];
+  const lines = ['### Reasons by cell', ''];
+  for (const cell of cells) {
+    lines.push(`- **${escapeText(cell.label)}**: ${ICON[cell.verdict.verdict]} ${cell.verdict.verdict}`);
+    for (const reason of cell.verdict.reasons) lines.push(`  - ${escapeText(reasonText(reason))}`);
+  }
+  return [...lines, ''];
 }
 
 /** Refusal, max_tokens and context-window rates per cell, baseline → candidate, when some cell had any. */

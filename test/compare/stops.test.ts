@@ -13,7 +13,7 @@ import type { StopReason } from '../../src/providers/types.js';
 import type { SampleRecord } from '../../src/records/types.js';
 import { formatComparison } from '../../src/report/compareConsole.js';
 import { renderJUnit } from '../../src/report/junit.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import { escapeText, renderMarkdown } from '../../src/report/markdown.js';
 import { reasonText } from '../../src/report/reasons.js';
 import { runCli } from '../helpers/cli.js';
 import { sample, writeRecord } from './records.js';
@@ -80,6 +80,10 @@ describe('refusal and truncation rates in a comparison', () => {
     const refusal = cell.verdict.reasons.find((r) => r.rule === 'refusal_rate_increase');
     expect(refusal?.values).toEqual({ baseline: 0.02, candidate: 0.1, increase: expect.closeTo(0.08, 10), limit: 0.05, samples: { baseline: 50, candidate: 50 } });
     expect(reasonText(refusal!)).toBe('refusal rate up +8.0 pts (2.0% of 50 → 10.0% of 50 scored golden samples), over maxRefusalRateIncrease 5.0 pts');
+    // The pull-request comment carries every reason of the cell, not only the one the verdict quotes first.
+    const md = renderMarkdown(result);
+    expect(cell.verdict.reasons.length).toBeGreaterThan(1);
+    expect(md).toContain(`### Reasons by cell\n\n- **v1 × model-a → v2 × model-a**: ❌ fail\n${cell.verdict.reasons.map((r) => `  - ${escapeText(reasonText(r))}`).join('\n')}\n`);
     // A rise of exactly the limit is tolerated.
     expect(cell.verdict.reasons.map((r) => r.rule)).not.toContain('truncation_rate_increase');
     const stricter = await compareRecords(file, file, { ...v1v2, root: dir, policy: resolvePolicy([{ policy: { maxTruncationRateIncrease: 0.03 }, origin: 'test' }]) });
