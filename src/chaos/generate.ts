@@ -5,12 +5,14 @@
  */
 import type { ChaosOrigin, GoldenCase } from '../datasets/types.js';
 import { InputError } from '../errors.js';
+import { likelyMeant, meantText } from '../knownKeys.js';
 import type { ChaosConfig } from './config.js';
 import { makeCanary } from './canary.js';
 import { estimateTokensOfText } from '../providers/tokens.js';
 import { type ChaosFamily, type ChaosOperator, type OperatorContext } from './operator.js';
 import { CHAOS_OPERATORS, getOperator } from './operators/index.js';
 import { deriveSeed, Rng } from './random.js';
+import { keepSourceVars } from './sourceVars.js';
 
 export interface ChaosGenerationContext {
   /** Context window of the model under test, for the padding operators (default 200 000). */
@@ -19,12 +21,23 @@ export interface ChaosGenerationContext {
   estimateTokens?: (text: string) => number;
   /** The suite's seed, used when `config.seed` is not set (default 1). */
   seed?: number;
+  /**
+   * The variables the prompt versions under test render, when only the rendered request reaches
+   * what is tested (a model, recorded answers). A mutation of any other variable could not reach
+   * it: default fields are narrowed to these, and a field outside them is an input error. Absent:
+   * every variable may reach it (the user's own function is handed the case's vars).
+   */
+  renderedVariables?: ReadonlySet<string>;
+  /** The suite file, named by configuration errors. */
+  suiteFile?: string;
 }
 
 interface Plan {
   operators: readonly ChaosOperator[];
   perCase: number;
   fields: readonly string[] | undefined;
+  /** Default fields are the string vars among these (see ChaosGenerationContext.renderedVariables). */
+  rendered: ReadonlySet<string> | undefined;
   seed: number;
   operatorContext: OperatorContext;
 }
@@ -69,7 +82,7 @@ function* generate(cases: Iterable<GoldenCase>, plan: Plan): Generator<GoldenCas
   for (const source of cases) {
     // Chaos of chaos would double-count one source case in the statistics.
     if (source.chaos) continue;
-    const fields = stringFields(source, plan.fields);
+    const fields = stringFields(source, plan.fields, plan.rendered);
     if (fields.length === 0) continue;
     for (const operator of plan.operators) {
       const seen = plan.perCase > 1 ? new Set<string>() : undefined;
@@ -140,6 +153,7 @@ function mutateCase(
       : { id, vars, tags, origin: source.origin, chaos };
   // Per-case checks describe the expected answer, which the chaos case shares with its source.
   if (source.checks !== undefined) generated.checks = source.checks;
+  keepSourceVars(generated, source.vars);
   return generated;
 }
 
@@ -162,8 +176,8 @@ const FAMILY_TAGS: Readonly<Record<ChaosFamily, string>> = {
   size: 'chaos:size',
 };
 
-function stringFields(source: GoldenCase, wanted: readonly string[] | undefined): string[] {
-  const names = wanted ?? Object.keys(source.vars);
+function stringFields(source: GoldenCase, wanted: readonly string[] | undefined, rendered: ReadonlySet<string> | undefined): string[] {
+  const names = wanted ?? (rendered ? Object.keys(source.vars).filter((name) => rendered.has(name)) : Object.keys(source.vars));
   return names.filter((name) => typeof source.vars[name] === 'string');
 }
 
@@ -179,22 +193,49 @@ function planFrom(cases: Iterable<GoldenCase>, config: ChaosConfig, ctx: ChaosGe
   const names = config.operators ?? CHAOS_OPERATORS.filter((operator) => !operator.optIn).map((operator) => operator.name);
   const operators = uniq(names.map((name, index) => getOperator(name, `chaos.operators[${index}]`)));
   const fields = config.fields;
-  if (fields !== undefined) {
-    const variables = new Set<string>();
-    let anyCase = false;
-    for (const golden of cases) {
-      anyCase = true;
-      for (const name of Object.keys(golden.vars)) variables.add(name);
-    }
-    fields.forEach((field, index) => {
-      if (anyCase && !variables.has(field)) {
-        throw new InputError(`no case has a variable named "${field}"`, { field: `chaos.fields[${index}]` }, `variables in the dataset: ${[...variables].join(', ')}`);
-      }
-    });
-  }
+  if (fields !== undefined) checkFields(fields, datasetVariables(cases), ctx);
   const operatorContext: OperatorContext = { estimateTokens: ctx.estimateTokens ?? estimateTokensOfText };
   if (ctx.contextWindowTokens !== undefined) operatorContext.contextWindowTokens = ctx.contextWindowTokens;
-  return { operators, perCase, fields, seed, operatorContext };
+  return { operators, perCase, fields, rendered: ctx.renderedVariables, seed, operatorContext };
+}
+
+/** Every variable name of the cases, in order of first appearance; undefined when there are no cases. */
+function datasetVariables(cases: Iterable<GoldenCase>): Set<string> | undefined {
+  let variables: Set<string> | undefined;
+  for (const golden of cases) {
+    variables ??= new Set();
+    for (const name of Object.keys(golden.vars)) variables.add(name);
+  }
+  return variables;
+}
+
+/**
+ * A field must be a variable of the dataset and, when only the rendered request reaches what is
+ * tested, one the prompt versions render: a mutation of any other would be sent as its source's
+ * request and pass on no evidence.
+ */
+function checkFields(fields: readonly string[], dataset: ReadonlySet<string> | undefined, ctx: Pick<ChaosGenerationContext, 'renderedVariables' | 'suiteFile'>): void {
+  const rendered = ctx.renderedVariables;
+  fields.forEach((field, index) => {
+    const where = { ...(ctx.suiteFile !== undefined && { file: ctx.suiteFile }), field: `chaos.fields[${index}]` };
+    if (dataset && !dataset.has(field)) {
+      const meant = likelyMeant(field, [...(rendered ?? dataset)]) ?? likelyMeant(field, [...dataset]);
+      const renders = rendered ? `; the prompts render ${listOrNone([...rendered])}` : '';
+      throw new InputError(`no case has a variable named "${field}"${meantText(meant)}`, where, `variables in the dataset: ${listOrNone([...dataset])}${renders}`);
+    }
+    if (rendered && !rendered.has(field)) {
+      const meant = likelyMeant(field, [...rendered]);
+      throw new InputError(
+        `no prompt version under test renders "${field}"${meantText(meant)}: its mutations would be sent as their source cases' requests and pass on no evidence`,
+        where,
+        `the prompts render ${listOrNone([...rendered])}: name those in chaos.fields, or render "${field}" in the prompt`,
+      );
+    }
+  });
+}
+
+function listOrNone(names: readonly string[]): string {
+  return names.length ? names.join(', ') : '(none)';
 }
 
 function uniq<T>(items: readonly T[]): T[] {

@@ -9,6 +9,8 @@ import { hasSystem } from '../providers/content.js';
 import { streamingDecision } from '../providers/streaming.js';
 import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
 import type { ChaosOrigin } from '../datasets/types.js';
+import { notExercisedReason, watchReads, type NotExercisedReason } from '../chaos/exercised.js';
+import { sourceVarsOf } from '../chaos/sourceVars.js';
 import type { RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import { promptStoreLine } from '../records/promptStore.js';
@@ -72,6 +74,8 @@ export function buildRequest(planned: PlannedSample, rendered: RenderedPrompt): 
 export interface PreparedRequest {
   request: GenerationRequest;
   prompt: PromptStoreLine;
+  /** A chaos sample's: the hash its source case's prompt has with the same version (see sourcePromptHash). */
+  sourceHash?: string;
 }
 
 /**
@@ -97,18 +101,37 @@ export class PreparedRequests {
 
 function prepareRequest(planned: PlannedSample, checked?: RenderedPrompt): PreparedRequest {
   const rendered = checked ?? planned.prompt.render(planned.case.vars, planned.case.id);
-  return { request: buildRequest(planned, rendered), prompt: promptStoreLine(rendered) };
+  const prepared: PreparedRequest = { request: buildRequest(planned, rendered), prompt: promptStoreLine(rendered) };
+  const sourceHash = sourcePromptHash(planned);
+  if (sourceHash !== undefined) prepared.sourceHash = sourceHash;
+  return prepared;
+}
+
+/**
+ * A chaos sample's source case rendered with the same prompt version: the hash its own sample's
+ * prompt has (rendering is deterministic, and the model and parameters are the version's), found
+ * here rather than from the source's sample, which may have failed, be running, or lie in an earlier
+ * run's record. Undefined for golden cases and for chaos cases made outside chaos generation.
+ */
+function sourcePromptHash(planned: PlannedSample): string | undefined {
+  const origin = planned.case.chaos;
+  const vars = origin && sourceVarsOf(planned.case);
+  return vars && promptStoreLine(planned.prompt.render(vars, origin.sourceCaseId)).hash;
 }
 
 export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {
-  const { request, prompt } = env.requests ? env.requests.get(planned) : prepareRequest(planned);
+  const { request, prompt, sourceHash } = env.requests ? env.requests.get(planned) : prepareRequest(planned);
+  // A chaos sample whose request is its source's reaches the provider only through the vars it is
+  // handed (a function under test): whether it reads a mutated one decides if the sample tested anything.
+  const watched = sourceHash === prompt.hash && planned.case.chaos ? watchReads(planned.case.vars, planned.case.chaos.fields) : undefined;
+  const notExercised = (): NotExercisedReason | undefined => notExercisedReason(prompt.hash, sourceHash, watched?.read() ?? false);
   let generation: Generation;
   try {
-    generation = await generateWithTimeout(env, request, planned);
+    generation = await generateWithTimeout(env, request, planned, watched?.vars);
   } catch (error) {
     if (env.runSignal.aborted) return undefined;
     const providerError = asProviderError(error);
-    const record = newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null });
+    const record = newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null }, notExercised());
     record.error = sampleErrorOf(providerError);
     if (providerError.attempts !== undefined) record.attempts = providerError.attempts;
     return { record, prompt, fatal: providerError.fatal ? providerError : undefined };
@@ -161,7 +184,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     pass,
     costUsd: generation.cached ? 0 : (generation.costUsd ?? 0),
     latencyMs: Math.round(generation.latencyMs),
-  });
+  }, notExercised());
   if (generation.toolCalls?.length) record.toolCalls = generation.toolCalls;
   if (generation.stopDetails) record.stopDetails = generation.stopDetails;
   if (generation.usage) record.usage = generation.usage;
@@ -185,7 +208,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
 type Outcome = Pick<SampleRecord, 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'>;
 
 /** A sample line: where it sits in the plan, its case, and its outcome; optional fields are added by the caller. */
-function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome): SampleRecord {
+function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome, notExercised?: NotExercisedReason): SampleRecord {
   const record: SampleRecord = {
     type: 'sample',
     index: planned.index,
@@ -214,6 +237,7 @@ function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome)
       ops: chaos.ops,
       property: chaos.property,
       ...(chaos.canary ? { canary: chaos.canary } : {}),
+      ...(notExercised ? { notExercised } : {}),
     };
   }
   return record;
@@ -235,7 +259,7 @@ async function chaosInfo(origin: ChaosOrigin, planned: PlannedSample, env: Sampl
  * its own retries may take. The signal (and its link to the run's) is made when the provider first
  * reads it: a function under test that never does costs no AbortController.
  */
-async function generateWithTimeout(env: SampleEnvironment, request: GenerationRequest, planned: PlannedSample): Promise<Generation> {
+async function generateWithTimeout(env: SampleEnvironment, request: GenerationRequest, planned: PlannedSample, vars = planned.case.vars): Promise<Generation> {
   let controller: AbortController | undefined;
   const onRunAbort = () => controller!.abort(env.runSignal.reason);
   const signal = (): AbortSignal => {
@@ -267,7 +291,7 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
     deadline,
     repeat: planned.repeat,
     caseId: planned.case.id,
-    vars: planned.case.vars,
+    vars,
     promptId: planned.prompt.template.id,
     promptVersion: planned.prompt.template.version,
   };

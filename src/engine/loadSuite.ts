@@ -228,7 +228,8 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   if (withChaos && suite.chaos) {
     const { chaosCaseList } = await import('../chaos/index.js');
     const context = overrides.contextWindowTokens ? { contextWindowTokens: overrides.contextWindowTokens } : {};
-    chaosCases = chaosCaseList(golden, { ...suite.chaos, seed: suite.chaos.seed ?? seed }, context);
+    const renderedVariables = chaosReach(suite, prompts);
+    chaosCases = chaosCaseList(golden, { ...suite.chaos, seed: suite.chaos.seed ?? seed }, { ...context, suiteFile: shownFile, ...(renderedVariables && { renderedVariables }) });
   }
   const inPlanOrder = function* (): Generator<GoldenCase> {
     yield* golden;
@@ -308,6 +309,19 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     },
     relative: rel,
   };
+}
+
+/**
+ * The variables a chaos mutation can reach what is tested through: those some prompt version under
+ * test renders, when only the rendered request is sent (a model, recorded answers). Undefined when
+ * any variable may reach it: the suite's own function (or provider object) is handed the case's
+ * vars, and a template that passes its whole context on (`{{json this}}`) may render any of them.
+ * Each chaos sample's request is still compared with its source's when it runs (executeSample).
+ */
+export function chaosReach(suite: Pick<Suite, 'provider'>, prompts: readonly Pick<CompiledPrompt, 'variables'>[]): ReadonlySet<string> | undefined {
+  if (typeof suite.provider === 'function' || (typeof suite.provider === 'object' && suite.provider !== null)) return undefined;
+  if (prompts.some((prompt) => prompt.variables.everything)) return undefined;
+  return new Set(prompts.flatMap((prompt) => prompt.variables.names));
 }
 
 type CheckFromSpec = typeof import('../scoring/checks.js').checkFromSpec;

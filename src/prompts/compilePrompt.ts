@@ -22,7 +22,7 @@ import {
   type RenderState,
   type RenderedTurn,
 } from './turns.js';
-import type { CacheTtl, CompiledPrompt, PromptShape, PromptTemplate, RenderedPrompt, VariableType } from './types.js';
+import type { CacheTtl, CompiledPrompt, PromptShape, PromptTemplate, RenderedPrompt, RenderedVariables, VariableType } from './types.js';
 import { matchesVariableType, variableTypeOf } from './variableTypes.js';
 
 /*
@@ -143,6 +143,7 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
   return {
     template: withPartialsInHash(template, parts, partials),
     shape,
+    variables: renderedVariables(parts),
     render(vars: Record<string, unknown>, caseId: string): RenderedPrompt {
       const context = renderContext(template, vars);
       for (const part of parts) checkPresent(part, context, vars, caseId, file);
@@ -172,6 +173,13 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
       return rendered;
     },
   };
+}
+
+/** The variables of every part (body, system text or blocks), each named once in order of first use. */
+function renderedVariables(parts: readonly CompiledPart[]): RenderedVariables {
+  const names = new Set<string>();
+  for (const part of parts) for (const reference of part.references.variables) names.add(reference.name);
+  return { names: [...names], everything: parts.some((part) => part.references.wholeContext) };
 }
 
 /** Helpers that Handlebars calls without their name in a template: its two hooks, `each` (a block over an array) and `if` (from `unless`). */

@@ -21,6 +21,11 @@ export interface TemplateReferences {
   helpers: Reference[];
   /** `line:column` of each path expression → its source text, e.g. `customer.name`. */
   pathsByPosition: Map<string, string>;
+  /**
+   * The template hands the whole root context on (`{{json this}}`, `{{> part .}}`, `@root`): it
+   * may then render any variable, not only those in `variables`.
+   */
+  wholeContext: boolean;
 }
 
 export interface ReferenceContext {
@@ -36,7 +41,7 @@ interface Located {
 }
 
 export function collectReferences(program: hbs.AST.Program, context: ReferenceContext): TemplateReferences {
-  const references: TemplateReferences = { variables: [], partials: [], helpers: [], pathsByPosition: new Map() };
+  const references: TemplateReferences = { variables: [], partials: [], helpers: [], pathsByPosition: new Map(), wholeContext: false };
   const seen = { variables: new Set<string>(), partials: new Set<string>(), helpers: new Set<string>() };
   const add = (kind: 'variables' | 'partials' | 'helpers', name: string, line: number): void => {
     if (seen[kind].has(name)) return;
@@ -57,11 +62,13 @@ export function collectReferences(program: hbs.AST.Program, context: ReferenceCo
     }
     if (path.data) {
       if (path.parts[0] === 'root' && path.parts[1] !== undefined) add('variables', path.parts[1], lineOf(path, callLine));
+      else if (path.parts[0] === 'root') references.wholeContext = true;
       return;
     }
     // A path refers to the root context when its `../` count climbs back out of every block.
     const head = path.parts[0];
     if (path.depth === depth && head !== undefined) add('variables', head, lineOf(path, callLine));
+    else if (path.depth === depth) references.wholeContext = true;
   };
 
   const walkExpression = (expression: hbs.AST.Expression, depth: number, callLine: number | undefined): void => {

@@ -85,10 +85,21 @@ export interface PromptShape {
   prefill: boolean;
 }
 
+/**
+ * Root variables a template reads, in order of first use; `everything` when it hands the whole
+ * case on (`{{json this}}`, `{{> part .}}`, `@root`) and so may render any variable.
+ */
+export interface RenderedVariables {
+  names: readonly string[];
+  everything: boolean;
+}
+
 /** A template compiled once and rendered once per case. */
 export interface CompiledPrompt {
   template: PromptTemplate;
   shape: PromptShape;
+  /** The case variables the template (body, system text and the partials they call) can render. */
+  variables: RenderedVariables;
   /** Throws InputError naming the variable, the case and the file when vars do not fit. */
   render(vars: Record<string, unknown>, caseId: string): RenderedPrompt;
 }

@@ -8,6 +8,7 @@ import { fieldOutcomes, mayReportFields } from '../scoring/field-results.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
 import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
 import { stopKindOf } from './stops.js';
+import type { NotExercisedReason } from '../chaos/exercised.js';
 import type { CellCacheSummary, CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
 
 /** What a summary judges a run by: the pass-rate threshold per cell and the share of samples allowed to go unscored. */
@@ -53,10 +54,19 @@ interface CellAccumulator {
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
   chaosSamples: number;
   chaosPassed: number;
+  /** Chaos samples whose request was their source's: neither passed nor failed (see chaos/exercised.ts). */
+  chaosNotExercised: number;
   notScored: number;
   stops: StopCounts;
   /** field → how often it was right, from scores that report per-field results (bounded by the number of fields). */
   fields: Map<string, FieldAccuracy>;
+}
+
+interface OperatorTally {
+  samples: number;
+  passed: number;
+  sources: Set<string>;
+  notExercised: Map<NotExercisedReason, number>;
 }
 
 export function cellKey(version: string, model: string): string {
@@ -68,8 +78,8 @@ export class SummaryBuilder {
   private infrastructureErrors = 0;
   private readonly threshold: number | null;
   private readonly maxErrorRate: number;
-  /** operator → chaos samples and passes, and the source cases it mutated. */
-  private readonly operators = new Map<string, { samples: number; passed: number; sources: Set<string> }>();
+  /** operator → chaos samples and passes, the source cases it mutated, and its samples that tested nothing. */
+  private readonly operators = new Map<string, OperatorTally>();
   /** golden case id → its own samples and passes, for cases that have chaos mutations. */
   private readonly golden = new Map<string, { samples: number; passed: number }>();
   private lastCell: CellAccumulator | undefined;
@@ -110,7 +120,8 @@ export class SummaryBuilder {
       // Chaos samples are judged by the robustness table, not the cell's pass rate: the threshold is
       // about the golden cases.
       cell.chaosSamples++;
-      if (sample.pass) cell.chaosPassed++;
+      if (sample.chaos.notExercised) cell.chaosNotExercised++;
+      else if (sample.pass) cell.chaosPassed++;
     } else if (isScored(sample)) {
       cell.scored++;
       if (sample.pass) cell.passed++;
@@ -152,11 +163,17 @@ export class SummaryBuilder {
       return;
     }
     for (const operator of sample.chaos.operators) {
-      const row = this.operators.get(operator) ?? { samples: 0, passed: 0, sources: new Set<string>() };
+      const row = this.operators.get(operator) ?? { samples: 0, passed: 0, sources: new Set<string>(), notExercised: new Map() };
+      this.operators.set(operator, row);
+      // A sample sent as its source's request is no evidence either way: counted apart, with its reason.
+      const reason = sample.chaos.notExercised;
+      if (reason) {
+        row.notExercised.set(reason, (row.notExercised.get(reason) ?? 0) + 1);
+        continue;
+      }
       row.samples++;
       if (sample.pass) row.passed++;
       row.sources.add(sample.chaos.sourceCaseId);
-      this.operators.set(operator, row);
     }
   }
 
@@ -172,9 +189,18 @@ export class SummaryBuilder {
           samples += own?.samples ?? 0;
           passed += own?.passed ?? 0;
         }
-        const passRate = round(row.samples ? row.passed / row.samples : 0);
+        const passRate = row.samples ? round(row.passed / row.samples) : null;
         const sourcePassRate = samples ? round(passed / samples) : null;
-        return { operator, samples: row.samples, passed: row.passed, passRate, sourcePassRate, drop: sourcePassRate === null ? null : round(passRate - sourcePassRate) };
+        const result: RobustnessRow = {
+          operator,
+          samples: row.samples,
+          passed: row.passed,
+          passRate,
+          sourcePassRate,
+          drop: sourcePassRate === null || passRate === null ? null : round(passRate - sourcePassRate),
+        };
+        if (row.notExercised.size) result.notExercised = Object.fromEntries([...row.notExercised.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+        return result;
       });
   }
 
@@ -235,6 +261,7 @@ export class SummaryBuilder {
         judge: { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 },
         chaosSamples: 0,
         chaosPassed: 0,
+        chaosNotExercised: 0,
         notScored: 0,
         stops: { refusals: 0, refusalCategories: {}, maxTokens: 0, contextWindow: 0 },
         fields: new Map(),
@@ -310,9 +337,17 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
     notScored: cell.notScored,
     stops: { ...cell.stops, refusalCategories: sortedKeys(cell.stops.refusalCategories) },
     judge: { ...cell.judge, costUsd: roundUsd(cell.judge.costUsd) },
-    ...(cell.chaosSamples ? { chaos: { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(cell.chaosPassed / cell.chaosSamples) } } : {}),
+    ...(cell.chaosSamples ? { chaos: chaosSummary(cell) } : {}),
     ...(cell.fields.size ? { fieldAccuracy: Object.fromEntries([...cell.fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([field, counts]) => [field, { ...counts }])) } : {}),
   };
+}
+
+/** The pass rate is over the chaos samples that tested their mutation; with none, 0 (`passed` is 0 too). */
+function chaosSummary(cell: CellAccumulator): NonNullable<CellSummary['chaos']> {
+  const exercised = cell.chaosSamples - cell.chaosNotExercised;
+  const chaos: NonNullable<CellSummary['chaos']> = { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(exercised ? cell.chaosPassed / exercised : 0) };
+  if (cell.chaosNotExercised) chaos.notExercised = cell.chaosNotExercised;
+  return chaos;
 }
 
 function percentileFigures(values: number[]): { p50: number | null; p95: number | null } {

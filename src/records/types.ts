@@ -9,6 +9,7 @@ import type { CanonicalBlock, CanonicalMessage, CanonicalTool } from '../provide
 import type { StopReason, TokenUsage, ToolCall, ToolChoice } from '../providers/types.js';
 import type { JudgeUsage, Score } from '../scoring/types.js';
 import type { StopCounts } from './stopCounts.js';
+import type { NotExercisedReason } from '../chaos/exercised.js';
 
 export type { StopCounts } from './stopCounts.js';
 
@@ -105,8 +106,12 @@ export interface SampleRecord {
   history?: SampleAttempt[];
   /** Judge calls made by rubric scorers for this sample: never mixed into usage/costUsd. */
   judge?: JudgeUsage;
-  /** Chaos samples: the golden case and operators they came from. */
-  chaos?: { sourceCaseId: string; operators: string[]; fields: string[]; ops: string[]; property: string; canary?: string };
+  /**
+   * Chaos samples: the golden case and operators they came from. `notExercised`: why the sample is
+   * no evidence of robustness (its request was its source's), so the robustness table counts it
+   * apart, as neither pass nor fail.
+   */
+  chaos?: { sourceCaseId: string; operators: string[]; fields: string[]; ops: string[]; property: string; canary?: string; notExercised?: NotExercisedReason };
 }
 
 export interface CellSummary {
@@ -144,7 +149,15 @@ export interface CellSummary {
    * Chaos samples of this cell. They are left out of `scored`, `passed`, `passRate` and
    * `meanScore` (the threshold is about golden cases) and judged in the summary's `robustness`.
    */
-  chaos?: { samples: number; passed: number; passRate: number };
+  chaos?: {
+    samples: number;
+    /** Chaos samples that passed, of those that tested their mutation. */
+    passed: number;
+    /** `passed` over the samples that tested their mutation (`samples − notExercised`). */
+    passRate: number;
+    /** Chaos samples whose request was their source's (see SampleRecord.chaos.notExercised); absent when none. */
+    notExercised?: number;
+  };
   /**
    * How often each field was right, over the cell's scored golden samples: counted from every score
    * whose `details.fields` carries per-field results (`extraction`, `toolInput` with an expected
@@ -200,13 +213,20 @@ export interface RecordSummary {
 
 export interface RobustnessRow {
   operator: string;
+  /** Scored chaos samples that tested their mutation (those counted in `notExercised` are not). */
   samples: number;
   passed: number;
-  passRate: number;
+  /** passed / samples; null when no sample tested its mutation. */
+  passRate: number | null;
   /** Pass rate of the source golden cases' samples (same cells, all repeats). */
   sourcePassRate: number | null;
   /** passRate − sourcePassRate. */
   drop: number | null;
+  /**
+   * Scored chaos samples that tested nothing, by reason (`same-request`: the request was the source
+   * case's), counted as neither pass nor fail; absent when there are none.
+   */
+  notExercised?: Partial<Record<NotExercisedReason, number>>;
 }
 
 export type RecordLine = RecordHeader | SampleRecord | RecordSummary;

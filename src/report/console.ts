@@ -1,4 +1,5 @@
 /** The console summary: one row per cell (prompt version × model), printed at the end of a run. */
+import { notExercisedCount, notExercisedLines } from '../chaos/exercised.js';
 import type { RecordSummary } from '../records/types.js';
 import { costKnown } from './cost.js';
 import { fixed, percent, rateWithInterval, signedPoints, usd, usdAt, usdDecimals } from './format.js';
@@ -71,17 +72,21 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
 /** Pass rate per chaos operator against the golden cases it mutated, worst drop first. */
 export function formatRobustnessTable(summary: RecordSummary): string | undefined {
   if (!summary.robustness?.length) return undefined;
+  // Samples that tested nothing get a column (and a sentence) only when there are any: a run
+  // without them prints the table it always did.
+  const unexercised = summary.robustness.some((row) => notExercisedCount(row.notExercised) > 0);
   const rows = [...summary.robustness]
     .sort((a, b) => (a.drop ?? 0) - (b.drop ?? 0) || a.operator.localeCompare(b.operator))
     .map((row) => [
       row.operator,
       String(row.samples),
-      percent(row.passRate),
+      row.passRate === null ? '—' : percent(row.passRate),
       row.sourcePassRate === null ? '—' : percent(row.sourcePassRate),
       signedPoints(row.drop),
+      ...(unexercised ? [String(notExercisedCount(row.notExercised))] : []),
     ]);
-  const header = ['chaos operator', 'samples', 'pass rate', 'source pass rate', 'change'];
-  return ['robustness (chaos samples against their source cases):', ...tableLines(header, rows)].join('\n');
+  const header = ['chaos operator', 'samples', 'pass rate', 'source pass rate', 'change', ...(unexercised ? ['not exercised'] : [])];
+  return ['robustness (chaos samples against their source cases):', ...tableLines(header, rows), ...notExercisedLines(summary.robustness)].join('\n');
 }
 
 /**

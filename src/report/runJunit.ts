@@ -159,7 +159,11 @@ function cellProperties(cell: CellSummary): Array<[string, string]> {
     ['scored golden samples', String(cell.scored)],
     ['not scored', String(cell.notScored)],
   ];
-  if (cell.chaos) properties.push(['chaos pass rate', `${percent(cell.chaos.passRate)} of ${count(cell.chaos.samples)} chaos samples`]);
+  if (cell.chaos) {
+    const unexercised = cell.chaos.notExercised ?? 0;
+    const of = unexercised ? `${count(cell.chaos.samples - unexercised)} chaos samples that tested their mutation (${count(unexercised)} sent as their source's request did not)` : `${count(cell.chaos.samples)} chaos samples`;
+    properties.push(['chaos pass rate', `${percent(cell.chaos.passRate)} of ${of}`]);
+  }
   for (const field of STOP_FIELDS) properties.push([STOP_LABELS[field], stopRate(cell.stops, field, cell.scored)]);
   if (cell.stops.refusals > 0) properties.push(['refusals by category', refusalCategoriesText(cell.stops)]);
   return properties;

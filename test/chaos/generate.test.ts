@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateChaosCases, iterateChaosCases } from '../../src/chaos/generate.js';
+import { sourceVarsOf } from '../../src/chaos/sourceVars.js';
 import type { GoldenCase } from '../../src/datasets/types.js';
 import { InputError } from '../../src/errors.js';
 import { RICH_TEXT } from './fixtures.js';
@@ -100,5 +101,47 @@ describe('generateChaosCases', () => {
     expect(() => generateChaosCases(CASES, { perCase: 1.5 })).toThrow(/chaos\.perCase/);
     expect(() => generateChaosCases(CASES, { fields: ['ticket', 'body'] })).toThrow(/chaos\.fields\[1\]: no case has a variable named "body"/);
     expect(() => iterateChaosCases(CASES, { operators: ['nope'] })).toThrow(InputError);
+  });
+});
+
+describe('generateChaosCases: fields the prompts render', () => {
+  const rendered = new Set(['ticket']);
+
+  it('without fields, mutates only the string vars a prompt renders', () => {
+    const generated = generateChaosCases(CASES, { operators: ['zero-width'], seed: 7 }, { renderedVariables: rendered });
+    expect(generated.map((c) => c.chaos?.fields)).toEqual([['ticket'], ['ticket']]);
+    expect(generated[0]!.vars['subject']).toBe('Refund for order 4821');
+  });
+
+  it('makes no case when the prompts render none of its string vars', () => {
+    expect(generateChaosCases(CASES, { operators: ['zero-width'] }, { renderedVariables: new Set(['priority']) })).toEqual([]);
+  });
+
+  it('refuses a field no prompt renders, naming the suite, the field and what the prompts render', () => {
+    const refused = () => generateChaosCases(CASES, { fields: ['ticket', 'subject'] }, { renderedVariables: rendered, suiteFile: 'suites/t.eval.ts' });
+    expect(refused).toThrow(InputError);
+    expect(refused).toThrow(/no prompt version under test renders "subject": its mutations would be sent as their source cases' requests/);
+    try {
+      refused();
+    } catch (error) {
+      expect((error as InputError).location).toEqual({ file: 'suites/t.eval.ts', field: 'chaos.fields[1]' });
+      expect((error as InputError).hint).toBe('the prompts render ticket: name those in chaos.fields, or render "subject" in the prompt');
+    }
+  });
+
+  it('names the rendered variable a misspelt field most likely meant', () => {
+    expect(() => generateChaosCases(CASES, { fields: ['tciket'] }, { renderedVariables: rendered })).toThrow('no case has a variable named "tciket" (did you mean "ticket"?)');
+    expect(() => generateChaosCases(CASES, { fields: ['subjcet'] }, { renderedVariables: rendered })).toThrow('no case has a variable named "subjcet" (did you mean "subject"?)');
+  });
+
+  it('without what the prompts render (a function under test gets the vars), every string var stays a field', () => {
+    expect(generateChaosCases(CASES, { operators: ['zero-width'], fields: ['subject'] }).map((c) => c.chaos?.fields)).toEqual([['subject'], ['subject']]);
+  });
+
+  it('keeps each chaos case\'s source vars beside it, not in it', () => {
+    const [generated] = generateChaosCases(CASES.slice(0, 1), { operators: ['zero-width'] });
+    expect(sourceVarsOf(generated!)).toBe(CASES[0]!.vars);
+    expect(Object.keys(generated!.chaos!)).not.toContain('sourceVars');
+    expect(sourceVarsOf(CASES[0]!)).toBeUndefined();
   });
 });

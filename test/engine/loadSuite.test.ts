@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/datasets/loadDataset.js';
-import { loadSuite } from '../../src/engine/loadSuite.js';
+import { chaosReach, loadSuite } from '../../src/engine/loadSuite.js';
 import { defineSuite } from '../../src/suite.js';
 import { exact } from '../../src/scoring/index.js';
 import { InputError } from '../../src/errors.js';
@@ -128,3 +128,19 @@ describe('loadSuite: what a suite asks for is what it gets', () => {
     await expect(load({ chaos: { operators: ['zero-width'] } })).resolves.toMatchObject({ cases: { count: 2 } });
   });
 });
+
+describe('chaosReach: the variables a chaos mutation can reach the model through', () => {
+  const prompt = (names: string[], everything = false) => ({ variables: { names, everything } });
+
+  it('is what any prompt version under test renders, when only the rendered request is sent', () => {
+    expect(chaosReach({}, [prompt(['ticket']), prompt(['ticket', 'tier'])])).toEqual(new Set(['ticket', 'tier']));
+    expect(chaosReach({ provider: 'anthropic' }, [prompt([])])).toEqual(new Set());
+  });
+
+  it('is every variable when a template hands its whole context on, or the suite\'s own function is handed the vars', () => {
+    expect(chaosReach({}, [prompt(['ticket']), prompt([], true)])).toBeUndefined();
+    expect(chaosReach({ provider: () => 'ok' }, [prompt(['ticket'])])).toBeUndefined();
+    expect(chaosReach({ provider: { id: 'mine', generate: async () => ({ text: '', stopReason: 'end_turn', latencyMs: 0 }) } }, [prompt(['ticket'])])).toBeUndefined();
+  });
+});
+

@@ -85,6 +85,21 @@ describe('compilePrompt: rendering', () => {
   });
 });
 
+describe('compilePrompt: the variables a template renders', () => {
+  it('lists the root variables of the body and the system text once, in order of first use', () => {
+    const compiled = compilePrompt(template('{{#if urgent}}URGENT {{/if}}{{ticket}} {{#each items}}{{name}} {{../ticket}}{{/each}} {{customer.name}}', 'system: You help {{product}} users with {{ticket}}.'));
+    expect(compiled.variables).toEqual({ names: ['urgent', 'ticket', 'items', 'customer', 'product'], everything: false });
+  });
+
+  it('follows partials, and marks a template that hands its whole context on as rendering everything', () => {
+    expect(compilePrompt(template('{{> footer}}'), { partials: { footer: 'Bye {{name}}' } }).variables).toEqual({ names: ['name'], everything: false });
+    for (const body of ['{{json this}}', '{{#each this}}{{@key}}{{/each}}', '{{> footer .}}', '{{json @root}}']) {
+      expect(compilePrompt(template(body), { partials: { footer: 'x' } }).variables.everything).toBe(true);
+    }
+    expect(compilePrompt(template('{{#each items}}{{this}}{{/each}}')).variables).toEqual({ names: ['items'], everything: false });
+  });
+});
+
 describe('compilePrompt: template errors', () => {
   it('reports a syntax error at its line in the file', () => {
     const error = renderError(() => compilePrompt(template('Hello\n{{name}}\n{{#if x}}open')));

@@ -60,6 +60,25 @@ describe('SummaryBuilder', () => {
     ]);
   });
 
+  it('counts chaos samples sent as their source request apart, as neither pass nor fail', () => {
+    const builder = new SummaryBuilder({ threshold: null });
+    builder.add(sample({ caseId: 'a', pass: true }));
+    builder.add(sample({ caseId: 'b', pass: false }));
+    const chaos = (source: string, operator: string, pass: boolean, notExercised?: 'same-request') =>
+      sample({ caseId: `${source}~${operator}`, pass, chaos: { sourceCaseId: source, operators: [operator], fields: ['t'], ops: [], property: 'same', ...(notExercised && { notExercised }) } });
+    builder.add(chaos('a', 'homoglyphs', true, 'same-request'));
+    builder.add(chaos('b', 'homoglyphs', false));
+    builder.add(chaos('a', 'zero-width', true, 'same-request'));
+    const summary = builder.build();
+    expect(summary.robustness).toEqual([
+      // Only b's mutation was tested: a's pass is no evidence, nor is a's own pass rate its comparison.
+      { operator: 'homoglyphs', samples: 1, passed: 0, passRate: 0, sourcePassRate: 0, drop: 0, notExercised: { 'same-request': 1 } },
+      { operator: 'zero-width', samples: 0, passed: 0, passRate: null, sourcePassRate: null, drop: null, notExercised: { 'same-request': 1 } },
+    ]);
+    expect(summary.cells[0]!.chaos).toEqual({ samples: 3, passed: 0, passRate: 0, notExercised: 2 });
+    expect(summary.cells[0]).toMatchObject({ scored: 2, passed: 1 });
+  });
+
   it('builds the same summary when it is told the chaos source cases up front and keeps only those', () => {
     const chaos = (source: string, operator: string, pass: boolean) =>
       sample({ caseId: `${source}~${operator}`, pass, chaos: { sourceCaseId: source, operators: [operator], fields: ['t'], ops: [], property: 'same' } });

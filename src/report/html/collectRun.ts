@@ -43,6 +43,8 @@ export interface CaseTally {
   /** Samples that were scored (see `isScored`), and of those the passed ones: for robustness. */
   scored: number;
   scoredPassed: number;
+  /** Scored chaos samples that tested nothing (their request was their source's): in neither `scored` nor `scoredPassed`. */
+  notExercised?: number;
   /** Scorer indexes that failed in some repeat, ascending. */
   failed?: number[];
 }
@@ -184,8 +186,11 @@ class Tallies {
     if (sample.pass) tally.passes++;
     if (sample.error) tally.errored = true;
     if (isScored(sample)) {
-      tally.scored++;
-      if (sample.pass) tally.scoredPassed++;
+      if (sample.chaos?.notExercised) tally.notExercised = (tally.notExercised ?? 0) + 1;
+      else {
+        tally.scored++;
+        if (sample.pass) tally.scoredPassed++;
+      }
     }
     const scorers = context.scorers;
     const scores = sample.scores;

@@ -4,6 +4,7 @@
  * row's samples are and which prompt store provides each prompt. With a comparison, the first run
  * is the baseline and the last the candidate (one run when two cells of the same run were compared).
  */
+import { notExercisedLines } from '../../chaos/exercised.js';
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
 import type { CellSummary } from '../../records/types.js';
@@ -176,7 +177,8 @@ export async function reportOutline(input: ReportInput, options: { spoolFile?: s
     runs: runs.map((run) => run.view),
     cells,
     verdict,
-    warnings: [...incompleteWarnings(runs), ...(comparison ? notScoredWarnings(runs) : []), ...(comparison?.warnings ?? []).map(warningText), ...calibration.warnings],
+    // Chaos samples that tested nothing are said where the run is judged, not only under the tables.
+    warnings: [...incompleteWarnings(runs), ...notExercisedLines(mainRun.summary.robustness ?? []), ...(comparison ? notScoredWarnings(runs) : []), ...(comparison?.warnings ?? []).map(warningText), ...calibration.warnings],
     pairs,
     scorers: context.scorers.values,
     tags: tagsOf(rows),

@@ -3,6 +3,7 @@
  * largest groups (why samples failed, what errors they ended in) and the chaos operators with the
  * worst ones marked.
  */
+import { notExercisedCount } from '../../chaos/exercised.js';
 import type { DigestGroup, FailureDigest } from '../../records/digest.js';
 import type { RobustnessRow } from '../../records/types.js';
 import { caseLabel } from '../digest.js';
@@ -54,6 +55,7 @@ export function operatorViews(rows: readonly RobustnessRow[] | undefined): Opera
       passRate: row.passRate,
       sourcePassRate: row.sourcePassRate,
       drop: row.drop,
+      notExercised: notExercisedCount(row.notExercised),
       worst: row.drop !== null && row.drop <= -WORST_DROP + 1e-9,
     }));
 }

@@ -2,7 +2,7 @@
  * Robustness: for each cell and chaos operator, the pass rate of the mutated cases against the pass
  * rate of the golden cases they were made from, in the same cell. A source case shared by several
  * mutations counts once per operator. Samples that were not scored (or never sent) count on neither
- * side, as in the run summary.
+ * side, as in the run summary; nor do chaos samples sent as their source's request, counted apart.
  */
 import type { CaseTally } from './collectRun.js';
 import { round3 } from './repeatView.js';
@@ -12,8 +12,8 @@ interface OperatorTally {
   samples: number;
   passed: number;
   sources: Set<string>;
+  notExercised: number;
 }
-
 
 export function robustnessRows(
   groups: Iterable<CaseTally>,
@@ -27,12 +27,14 @@ export function robustnessRows(
       const key = `${cell}\u0000${operator}`;
       let entry = tallies.get(key);
       if (!entry) {
-        entry = { cell, operator, group, tally: { samples: 0, passed: 0, sources: new Set() } };
+        entry = { cell, operator, group, tally: { samples: 0, passed: 0, sources: new Set(), notExercised: 0 } };
         tallies.set(key, entry);
       }
       entry.tally.samples += group.scored;
       entry.tally.passed += group.scoredPassed;
-      entry.tally.sources.add(group.chaos.source);
+      entry.tally.notExercised += group.notExercised ?? 0;
+      // A case whose samples all tested nothing brings its source no comparison.
+      if (group.scored) entry.tally.sources.add(group.chaos.source);
     }
   }
   const rows: RobustnessRow[] = [];
@@ -49,7 +51,8 @@ export function robustnessRows(
       cell,
       operator,
       samples: tally.samples,
-      passRate: round3(tally.samples ? tally.passed / tally.samples : 0),
+      passRate: tally.samples ? round3(tally.passed / tally.samples) : null,
+      notExercised: tally.notExercised,
       sourceSamples,
       sourcePassRate: sourceSamples ? round3(sourcePassed / sourceSamples) : null,
     });

@@ -43,6 +43,6 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
 function robustnessReason(operators: OperatorView[]): string[] {
   const worst = operators.filter((row) => row.worst);
   if (!worst.length) return [];
-  const named = worst.map((row) => `${row.operator} ${signedPoints(row.drop)} (${percent(row.passRate)} against ${percent(row.sourcePassRate)} on its source cases)`);
+  const named = worst.map((row) => `${row.operator} ${signedPoints(row.drop)} (${percent(row.passRate!)} against ${percent(row.sourcePassRate)} on its source cases)`);
   return [`robustness: ${worst.length === 1 ? 'a chaos operator costs' : `${worst.length} chaos operators cost`} ${points(WORST_DROP, 0)} or more — ${named.join(', ')}; chaos samples do not count toward the threshold`];
 }

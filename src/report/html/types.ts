@@ -89,8 +89,11 @@ export interface CellView {
   errors: Record<string, number>;
   /** Samples not scored (the provider, a scorer or a judge failed): left out of the pass rate. */
   notScored: number;
-  /** Chaos samples of the cell, apart from the golden ones the pass rate is over. */
-  chaos?: { samples: number; passed: number; passRate: number };
+  /**
+   * Chaos samples of the cell, apart from the golden ones the pass rate is over; `passed` and
+   * `passRate` are over those that tested their mutation (see CellSummary.chaos).
+   */
+  chaos?: { samples: number; passed: number; passRate: number; notExercised?: number };
   /** Refusals (by category), answers cut at max_tokens and context-window stops among the scored golden samples. */
   stops: StopCounts;
   /** Below the run's threshold. */
@@ -244,8 +247,12 @@ export interface PromptPartView {
 export interface RobustnessRow {
   cell: number;
   operator: string;
+  /** Scored chaos samples that tested their mutation. */
   samples: number;
-  passRate: number;
+  /** Null when no sample tested its mutation. */
+  passRate: number | null;
+  /** Scored chaos samples that tested nothing (their request was their source's). */
+  notExercised: number;
   /** Pass rate of the same source cases' golden samples in the same cell. */
   sourceSamples: number;
   sourcePassRate: number | null;
@@ -254,11 +261,14 @@ export interface RobustnessRow {
 export interface OperatorView {
   operator: string;
   samples: number;
-  passRate: number;
+  /** Null when no sample tested its mutation. */
+  passRate: number | null;
   /** Pass rate of the golden cases it mutated (same cells, all repeats). */
   sourcePassRate: number | null;
   /** passRate − sourcePassRate. */
   drop: number | null;
+  /** Chaos samples that tested nothing (their request was their source's): neither passed nor failed. */
+  notExercised: number;
   /** Among the worst: highlighted on the overview (see `WORST_DROP`). */
   worst: boolean;
 }

@@ -98,7 +98,7 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(hostile.baseline!.repeats[1]!.o).toBe('safe ⟨U+202E⟩txt.exe⟨U+202C⟩ and ⟨U+2066⟩isolated⟨U+2069⟩ end\u2028line');
     expect(Object.keys(data.prompts)).toHaveLength(14);
     expect(data.robustness).toEqual([
-      { cell: 1, operator: 'homoglyphs', samples: 2, passRate: 0, sourceSamples: 2, sourcePassRate: 1 },
+      { cell: 1, operator: 'homoglyphs', samples: 2, passRate: 0, notExercised: 0, sourceSamples: 2, sourcePassRate: 1 },
     ]);
   });
 
@@ -137,7 +137,31 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.digest!.failures[0]).toMatchObject({ source: 'exact', example: 'output differs from expected' });
     expect(data.digest!.failedChaosSamples).toBe(2);
     expect(data.warnings).toContain('candidate: 1 of 14 samples were not scored (timeout 1); maxErrorRate allows 0%; they are left out of the comparison');
-    expect(data.operators).toEqual([{ operator: 'homoglyphs', samples: 2, passRate: 0, sourcePassRate: 1, drop: -1, worst: true }]);
+    expect(data.operators).toEqual([{ operator: 'homoglyphs', samples: 2, passRate: 0, sourcePassRate: 1, drop: -1, notExercised: 0, worst: true }]);
+  });
+
+  it('leaves chaos samples sent as their source request out of robustness, counts them and says why', async () => {
+    project = await tempProject();
+    const same = { sourceCaseId: 'a', operators: ['homoglyphs'], notExercised: 'same-request' as const };
+    const dir = await writeRun(project.path('run'), header('t', ['v1'], ['model-a'], 4), [
+      sample({ caseId: 'a', version: 'v1', repeat: 0, output: 'ok', pass: true }, 0),
+      sample({ caseId: 'b', version: 'v1', repeat: 0, output: 'ok', pass: true }, 1),
+      sample({ caseId: 'a~homoglyphs', version: 'v1', repeat: 0, output: 'ok', pass: true, chaos: same }, 2),
+      sample({ caseId: 'b~zero-width', version: 'v1', repeat: 0, output: 'no', pass: false, chaos: { sourceCaseId: 'b', operators: ['zero-width'] } }, 3),
+    ]);
+    const data = await buildReportData({ runs: [{ dir }] });
+    expect(data.robustness).toEqual([
+      { cell: 0, operator: 'homoglyphs', samples: 0, passRate: null, notExercised: 1, sourceSamples: 0, sourcePassRate: null },
+      { cell: 0, operator: 'zero-width', samples: 1, passRate: 0, notExercised: 0, sourceSamples: 1, sourcePassRate: 1 },
+    ]);
+    expect(data.operators).toEqual([
+      { operator: 'zero-width', samples: 1, passRate: 0, sourcePassRate: 1, drop: -1, notExercised: 0, worst: true },
+      { operator: 'homoglyphs', samples: 0, passRate: null, sourcePassRate: null, drop: null, notExercised: 1, worst: false },
+    ]);
+    expect(data.warnings).toContain(
+      '1 chaos sample not exercised: the mutation did not change the rendered prompt (the request was its source case\'s), so it counts as neither pass nor fail — mutate variables the prompt renders (chaos.fields)',
+    );
+    expect(data.cells[0]!.chaos).toEqual({ samples: 2, passed: 0, passRate: 0, notExercised: 1 });
   });
 
   it('names the missing run in a clear error', async () => {

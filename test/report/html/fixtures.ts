@@ -20,7 +20,7 @@ export interface SampleSpec {
   score?: number;
   tags?: string[];
   error?: { kind: string; message: string };
-  chaos?: { sourceCaseId: string; operators: string[] };
+  chaos?: { sourceCaseId: string; operators: string[]; notExercised?: 'same-request' };
   latencyMs?: number;
   costUsd?: number;
   promptHash?: string;

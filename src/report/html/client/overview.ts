@@ -48,6 +48,8 @@ function summaryCards(): HTMLElement {
   const sum = (of: (c: CellView) => number) => cells.reduce((total, c) => total + of(c), 0);
   const chaos = sum((c) => c.chaos?.samples ?? 0);
   const chaosPassed = sum((c) => c.chaos?.passed ?? 0);
+  // Chaos samples sent as their source's request are neither passes nor failures.
+  const chaosExercised = chaos - sum((c) => c.chaos?.notExercised ?? 0);
   const golden = sum((c) => c.samples) - chaos;
   const scored = sum((c) => c.scored);
   const passed = sum((c) => c.passed);
@@ -69,7 +71,10 @@ function summaryCards(): HTMLElement {
     card(`${side}golden samples`, int(golden), 'card-samples', chaos ? `+${int(chaos)} chaos samples` : undefined),
     card(`${side}pass rate`, pct(scored ? passed / scored : null), 'card-pass-rate', `${int(passed)} of ${int(scored)} scored golden samples`),
   );
-  if (chaos) cards.push(card(`${side}chaos pass rate`, pct(chaosPassed / chaos), 'card-chaos-pass-rate', `${int(chaosPassed)} of ${int(chaos)} chaos samples`));
+  if (chaos) {
+    const of = chaosExercised === chaos ? `${int(chaos)} chaos samples` : `${int(chaosExercised)} chaos samples that tested their mutation (${int(chaos - chaosExercised)} did not)`;
+    cards.push(card(`${side}chaos pass rate`, pct(chaosExercised ? chaosPassed / chaosExercised : null), 'card-chaos-pass-rate', `${int(chaosPassed)} of ${of}`));
+  }
   cards.push(
     card(`${side}not scored`, int(notScored), 'card-not-scored', notScored ? notScoredKindsText(cells) : 'every sample was scored', notScored ? 'bad' : undefined),
     card(`${side}cost`, priced.length ? usd(priced.reduce((total, c) => total + c.costUsd!, 0)) : '—', 'card-cost', priced.length ? undefined : 'no provider reported a cost'),
@@ -116,6 +121,7 @@ function split(total: number, chaos: number): string {
 /** Pass rate per chaos operator against the golden cases it mutated, worst first, the worst highlighted. */
 function operatorsSection(): HTMLElement | null {
   if (!data.operators.length) return null;
+  const unexercised = data.operators.some((o) => o.notExercised > 0);
   const rows = data.operators.map((o) =>
     el('tr', { class: o.worst ? 'worst' : null, 'data-operator': o.operator }, [
       el('td', { class: 'mono' }, [o.operator, o.worst ? [' ', el('span', { class: 'badge b-fail' }, 'worst')] : null]),
@@ -123,13 +129,14 @@ function operatorsSection(): HTMLElement | null {
       el('td', { class: 'num' }, pct(o.passRate)),
       el('td', { class: 'num' }, pct(o.sourcePassRate)),
       el('td', { class: 'num' }, o.drop === null ? '—' : deltaSpan(o.drop, signedPct(o.drop))),
+      unexercised ? el('td', { class: 'num' }, int(o.notExercised)) : null,
     ]),
   );
   const whose = isCompare ? 'the candidate\'s ' : '';
   return el('section', { id: 'operators', 'aria-label': 'robustness per chaos operator' }, [
     el('h2', null, 'Robustness per chaos operator'),
     el('p', { class: 'sub' }, `Pass rate of ${whose}chaos samples per operator, against the golden cases they were made from; operators that cost 10 points or more are highlighted. Chaos samples do not count toward the pass rate or the threshold.`),
-    el('div', { class: 'scroll' }, el('table', { id: 'operators-table' }, [headRow(['operator', 'chaos samples', 'pass rate', 'source cases pass rate', 'change'], (i) => i > 0), el('tbody', null, rows)])),
+    el('div', { class: 'scroll' }, el('table', { id: 'operators-table' }, [headRow(['operator', 'chaos samples', 'pass rate', 'source cases pass rate', 'change', ...(unexercised ? ['not exercised (same request as source)'] : [])], (i) => i > 0), el('tbody', null, rows)])),
   ]);
 }
 
