@@ -149,3 +149,59 @@ export default defineSuite({
     await page.close();
   });
 });
+
+describe.runIf(browserTests.run)('the run report in Chromium: chaos samples sent as their source request', () => {
+  let chaosProject: TempProject;
+  let chaosBrowser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    // Case a's word has no letter to swap: its only mutation is to customer_id, which the prompt never renders.
+    const cases = [
+      { id: 'a', vars: { word: '123 456', customer_id: 'customer alpha' }, expected: 'ok' },
+      { id: 'b', vars: { word: 'apple pear', customer_id: 'customer beta' }, expected: 'ok' },
+    ];
+    chaosProject = await tempProject({
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': cases.map((c) => JSON.stringify(c)).join('\n'),
+      'suites/echo.eval.ts': `import { contains, defineSuite, sameAsSource } from 'promptgold';
+export default defineSuite({
+  name: 'echo',
+  prompt: './prompts',
+  models: ['claude-haiku-4-5'],
+  dataset: './data.jsonl',
+  // Reads only the rendered prompt: look-alike letters in it confuse it.
+  provider: (input, context) => (/[^\\x00-\\x7f]/.test(context.prompt) ? 'confused' : 'ok'),
+  scorers: [contains({ values: ['ok'] })],
+  chaos: { operators: ['homoglyphs'], fields: ['word', 'customer_id'], invariants: [sameAsSource()] },
+});
+`,
+    });
+    await linkPromptgold(chaosProject.root);
+    const result = await runCli(['run', '--chaos'], chaosProject.root);
+    expect(result.code).toBe(0);
+    const [folder] = await readdir(chaosProject.path('reports/runs'));
+    url = pathToFileURL(chaosProject.path('reports/runs', folder!, 'report.html')).href;
+    chaosBrowser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await chaosBrowser?.close();
+    await chaosProject?.cleanup();
+  });
+
+  it('counts them apart in the operators table, the chaos card and the robustness tab, and says why in the warnings', async () => {
+    const { page, errors } = await openReport(chaosBrowser, url);
+    expect(await page.locator('#operators-table thead th').allTextContents()).toContain('not exercised (same request as source)');
+    const cells = await page.locator('#operators-table tbody tr[data-operator="homoglyphs"] td').allTextContents();
+    expect(cells.slice(1)).toEqual(['1', '0.0%', '100.0%', '-100.0 pp', '1']);
+    expect(await page.textContent('#card-chaos-pass-rate')).toBe('0.0%');
+    expect(await page.textContent('#card-chaos-pass-rate-note')).toBe('0 of 1 chaos samples that tested their mutation (1 did not)');
+    expect(await page.textContent('.warnings')).toContain('1 chaos sample not exercised: the mutation did not change the rendered prompt');
+    await page.click('#tab-robustness');
+    const robustness = await page.locator('#robustness-table tbody tr td').allTextContents();
+    expect(robustness.slice(1)).toEqual(['homoglyphs', '1', '0.0%', '100.0% (1)', '-100.0 pp', '1']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
