@@ -61,5 +61,16 @@ export function readDocument(text: string, format: 'json' | 'yaml', problems: Pr
     });
     return [];
   }
-  return items.map((item, index) => ({ value: item, line: lineOf(sequenceNode.items[index]) }));
+  return items.map((item, index) => ({ value: withIdAsWritten(item, sequenceNode.items[index]), line: lineOf(sequenceNode.items[index]) }));
+}
+
+/**
+ * A numeric id as the file writes it: YAML reads `id: 007` as the number 7 (and `1.50` as 1.5,
+ * `0x1F` as 31), which would become the id "7" and no longer pair with "007" elsewhere.
+ */
+function withIdAsWritten(item: unknown, node: unknown): unknown {
+  if (!isMap(node) || item === null || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'number') return item;
+  const id = node.get('id', true);
+  if (!isScalar(id) || typeof id.source !== 'string' || id.source === String(id.value)) return item;
+  return { ...item, id: id.source };
 }

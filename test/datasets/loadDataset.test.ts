@@ -81,6 +81,15 @@ describe('loadDataset: happy paths', () => {
     expect(fromObject.cases[0]?.id).toBe(caseIdFromVars({ n: 1 }));
   });
 
+  it('keeps a numeric id as the file writes it: YAML `id: 007` is "007", not "7"', async () => {
+    const text = '- id: 007\n  vars: { n: 1 }\n- id: 7\n  vars: { n: 2 }\n- id: 1.50\n  vars: { n: 3 }\n- id: "0x1F"\n  vars: { n: 4 }\n';
+    const dataset = await loadDataset(await fixture('numeric-ids.yaml', text));
+    expect(dataset.cases.map((golden) => golden.id)).toEqual(['007', '7', '1.50', '0x1F']);
+    // The same text quoted and plain is the same id.
+    const twice = await loadError(await fixture('same-id.yaml', `${text}- id: 0x1F\n  vars: { n: 5 }\n`));
+    expect(twice.message).toContain(':9: id: duplicate id "0x1F" (first used on line 7)');
+  });
+
   it('reads CSV: id, |-separated tags, JSON-or-text expected, expected.<field>, vars.<name>, multi-line cells', async () => {
     const text = [
       'id,ticket,vars.customer,tags,expected.category,expected.priority',
