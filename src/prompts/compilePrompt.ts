@@ -5,6 +5,7 @@ import { displayPath } from '../displayPath.js';
 import type { ChatMessage, ContentBlock, DocumentBlock, ImageBlock, TextBlock } from '../providers/types.js';
 import { AttachmentReader, checkRequestSize, type AttachmentFiles } from './attachments.js';
 import { HelperError, registerPromptHelpers } from './helpers.js';
+import { StrictPathError, describeMissing, inNonObject, pathToMissing, rewriteStrictPaths, strictPathHelpers, type PathSite } from './strictPaths.js';
 import { collectReferences, type Reference, type TemplateReferences } from './templateReferences.js';
 import { cacheControlOf, cacheMarksProblem, templateCacheMarks } from './tools.js';
 import {
@@ -32,7 +33,11 @@ import { matchesVariableType, variableTypeOf } from './variableTypes.js';
  * does not check block and helper arguments, so a typo like `{{#if urgnet}}` would silently be
  * false; we check those names ourselves before rendering. A variable declared optional in the
  * front matter (`variables: { note: string? }`) may be left out: it then renders as empty and is
- * false in `{{#if}}`. Nested properties (`customer.name`) are left to Handlebars' strict lookup.
+ * false in `{{#if}}`. A printed path below a root variable (`{{customer.name}}`, `{{item.message}}`
+ * through a block parameter, `{{mesage}}` inside `{{#each}}`) and `{{lookup obj key}}` must exist
+ * too; see strictPaths.ts. A path used as an argument (`{{#if item.note}}`) may be missing its last
+ * part, and only that, as Handlebars' strict mode allows for root variables: that is how optional
+ * content is written.
  */
 
 type Part = 'body' | 'system';
@@ -44,7 +49,17 @@ interface CompiledPart {
   firstLine: number;
   references: TemplateReferences;
   render: (context: Record<string, unknown>, state?: RenderState) => string;
+  /**
+   * The same template with every printed path checked by our helpers (strictPaths.ts): slower, so
+   * used only to redo a render Handlebars' strict lookup failed, for an error that says what the
+   * value has (or, for `{{word.length}}`, which Handlebars cannot look up on a string, the render).
+   * Unset when it would be the same template.
+   */
+  diagnose?: (context: Record<string, unknown>, state?: RenderState) => string;
 }
+
+/** A render Handlebars' strict lookup failed: redone with the parts' `diagnose` templates. */
+class RenderAgain extends Error {}
 
 export interface CompilePromptOptions {
   /** Partials by name (default: the template's own). */
@@ -81,6 +96,26 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
   registerRequestHelpers(instance, used);
   const isHelper = (name: string): boolean => Object.hasOwn(instance.helpers, name);
   const contextPreservingBlocks = used.turns ? TURN_BLOCKS : undefined;
+  const compileOptions = { strict: true, noEscape: true };
+  const sites: PathSite[] = [];
+  const rewriteOptions = { isHelper, contextPreservingBlocks: new Set(['if', 'unless', ...(contextPreservingBlocks ?? [])]) };
+  /** Whether the templates every case renders call our path helpers (not only the `diagnose` ones). */
+  let checksEveryRender = false;
+  /** Partials with their context paths checked too, passed to the `diagnose` templates. */
+  const diagnosticPartials: Record<string, HandlebarsTemplateDelegate> = {};
+  for (const [name, parsed] of parsedPartials) {
+    const checked = rewriteStrictPaths(parsed, sites, { ...rewriteOptions, partial: name, diagnostic: false });
+    if (checked !== parsed) {
+      instance.registerPartial(name, instance.compile(checked, compileOptions));
+      checksEveryRender = true;
+    }
+    const full = rewriteStrictPaths(parsed, sites, { ...rewriteOptions, partial: name, diagnostic: true });
+    if (full !== checked) diagnosticPartials[name] = instance.compile(full, compileOptions);
+  }
+  const hasDiagnosticPartials = Object.keys(diagnosticPartials).length > 0;
+  // The helpers are passed to `diagnose` renders, and registered below only if every render needs them.
+  const pathHelpers = strictPathHelpers(sites);
+  const diagnosticOptions = { helpers: pathHelpers, ...(hasDiagnosticPartials && { partials: diagnosticPartials }) };
   const stateful = used.turns || used.document || used.image;
 
   const compilePart = (index: number): CompiledPart => {
@@ -104,13 +139,22 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
         line: toFileLine(helper),
       });
     }
-    const render = instance.compile(ast, { strict: true, noEscape: true });
+    const before = sites.length;
+    const checked = rewriteStrictPaths(ast, sites, { ...rewriteOptions, diagnostic: false });
+    const full = rewriteStrictPaths(ast, sites, { ...rewriteOptions, diagnostic: true });
+    for (const site of sites.slice(before)) site.line = firstLine - 1 + site.line;
+    if (checked !== ast) checksEveryRender = true;
+    const render = instance.compile(checked, compileOptions);
     const compiled: CompiledPart = {
       part,
       firstLine,
       references,
       render: stateful ? (context, state) => render(context, state ? renderData(state) : undefined) : (context) => render(context),
     };
+    if (full !== checked || hasDiagnosticPartials) {
+      const diagnose = instance.compile(full, compileOptions);
+      compiled.diagnose = (context, state) => diagnose(context, { ...diagnosticOptions, ...(state && renderData(state)) });
+    }
     if (ast.body.every((statement) => statement.type === 'ContentStatement' || statement.type === 'CommentStatement')) {
       // Plain text (a fixed system prompt): it renders the same for every case, so once.
       const text = render({});
@@ -122,6 +166,8 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
 
   const parts = sources.map((_, index) => compilePart(index));
   dropUnnamedHelpers(instance, [...sources.map(({ source }) => source), ...Object.values(partials)]);
+  // Registered only when used: Handlebars wraps every registered helper again on each render.
+  if (checksEveryRender) for (const [name, helper] of Object.entries(pathHelpers)) instance.registerHelper(name, helper);
   const body = parts[0]!;
   if (used.turns) {
     const stray = textOutsideTurns(asts[0]!);
@@ -148,31 +194,40 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
       const context = renderContext(template, vars);
       for (const part of parts) checkPresent(part, context, vars, caseId, file);
       checkDeclared(declared, vars, caseId, file);
-      const state = stateful ? newRenderState(caseId, file, reader, nonce) : undefined;
-      const bodyText = renderPart(body, context, caseId, file, state);
-      const rendered: RenderedPrompt = { messages: [] };
-      const system = renderSystem(template, parts.slice(1), context, caseId, file, state);
-      if (system !== undefined) rendered.system = system;
-      if (!state) {
-        // Today's one-message template: the body is the user message, exactly as rendered.
-        rendered.messages = [{ role: 'user', content: bodyText }];
-        rendered.user = bodyText;
-      } else {
-        rendered.messages = used.turns ? turnMessages(bodyText, state, body) : [{ role: 'user', content: contentOf(bodyText, state, { trim: false }) }];
-        checkRenderedRequest(rendered, state, frontMatterMarks, body);
-        const only = rendered.messages[0]!;
-        if (!used.turns && rendered.messages.length === 1 && typeof only.content === 'string') rendered.user = only.content;
+      try {
+        return renderCase(context, caseId, false);
+      } catch (error) {
+        if (!(error instanceof RenderAgain)) throw error;
+        return renderCase(context, caseId, true);
       }
-      if (template.systemBlocks) delete rendered.user;
-      if (template.tools) {
-        rendered.tools = template.tools;
-        delete rendered.user;
-      }
-      if (template.toolChoice) rendered.toolChoice = template.toolChoice;
-      if (stream !== undefined) rendered.stream = stream;
-      return rendered;
     },
   };
+
+  function renderCase(context: Record<string, unknown>, caseId: string, diagnostic: boolean): RenderedPrompt {
+    const state = stateful ? newRenderState(caseId, file, reader, nonce) : undefined;
+    const bodyText = renderPart(body, context, caseId, file, state, diagnostic);
+    const rendered: RenderedPrompt = { messages: [] };
+    const system = renderSystem(template, parts.slice(1), context, caseId, file, state, diagnostic);
+    if (system !== undefined) rendered.system = system;
+    if (!state) {
+      // Today's one-message template: the body is the user message, exactly as rendered.
+      rendered.messages = [{ role: 'user', content: bodyText }];
+      rendered.user = bodyText;
+    } else {
+      rendered.messages = used.turns ? turnMessages(bodyText, state, body) : [{ role: 'user', content: contentOf(bodyText, state, { trim: false }) }];
+      checkRenderedRequest(rendered, state, frontMatterMarks, body);
+      const only = rendered.messages[0]!;
+      if (!used.turns && rendered.messages.length === 1 && typeof only.content === 'string') rendered.user = only.content;
+    }
+    if (template.systemBlocks) delete rendered.user;
+    if (template.tools) {
+      rendered.tools = template.tools;
+      delete rendered.user;
+    }
+    if (template.toolChoice) rendered.toolChoice = template.toolChoice;
+    if (stream !== undefined) rendered.stream = stream;
+    return rendered;
+  }
 }
 
 /** The variables of every part (body, system text or blocks), each named once in order of first use. */
@@ -205,9 +260,10 @@ function renderSystem(
   caseId: string,
   file: string,
   state: RenderState | undefined,
+  diagnostic: boolean,
 ): string | TextBlock[] | undefined {
   if (template.system !== undefined) {
-    const text = renderPart(parts[0]!, context, caseId, file, state);
+    const text = renderPart(parts[0]!, context, caseId, file, state, diagnostic);
     if (state && hasAttachmentMarker(text, state.nonce)) throw attachmentInSystem(caseId, file, parts[0]!);
     return text;
   }
@@ -215,7 +271,7 @@ function renderSystem(
   const blocks: TextBlock[] = [];
   for (const part of parts) {
     const source = template.systemBlocks[part.block!]!;
-    const text = renderPart(part, context, caseId, file, state);
+    const text = renderPart(part, context, caseId, file, state, diagnostic);
     if (state && hasAttachmentMarker(text, state.nonce)) throw attachmentInSystem(caseId, file, part);
     if (text.trim() === '') {
       if (source.cache) {
@@ -412,16 +468,39 @@ function article(type: string): string {
   return type === 'any' ? 'any value' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function renderPart(part: CompiledPart, context: Record<string, unknown>, caseId: string, file: string, state?: RenderState): string {
+function renderPart(part: CompiledPart, context: Record<string, unknown>, caseId: string, file: string, state: RenderState | undefined, diagnostic: boolean): string {
   try {
-    return part.render(context, state);
+    return diagnostic && part.diagnose ? part.diagnose(context, state) : part.render(context, state);
   } catch (error) {
     if (error instanceof InputError) throw error; // a document or image the helper refused, already located
+    if (!diagnostic && part.diagnose && isLookupFailure(error)) throw new RenderAgain();
     throw describeRenderError(error, part, caseId, file);
   }
 }
 
+/** Handlebars' strict lookup refused a path (`"x" not defined in …`), or could not look into a string or number (a TypeError). */
+function isLookupFailure(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof Error && / not defined in /.test(error.message));
+}
+
+/** A printed path (or `{{lookup}}`) that the case's data does not have. */
+function missingPath(error: StrictPathError, caseId: string, file: string): InputError {
+  const { site, missing } = error;
+  const inPartial = site.partial === undefined ? '' : ` (in partial "${site.partial}", its line ${site.line})`;
+  const what = site.lookupKey === undefined ? `variable "${site.original}"` : `{{${site.original}}} (key "${missing}")`;
+  const hint = inNonObject(error)
+    ? `fix the path in the template, or give ${error.holderName} an object value in the case's vars`
+    : `fix the name in the template, or add "${missing}" to the case's vars; content a case may leave out is written {{#if ${pathToMissing(error)}}}…{{/if}}`;
+  return new InputError(
+    `${what} is missing for case ${caseId}${inPartial}: ${describeMissing(error)}`,
+    { file, line: site.partial === undefined ? site.line : undefined },
+    hint,
+    error,
+  );
+}
+
 function describeRenderError(error: unknown, part: CompiledPart, caseId: string, file: string): InputError {
+  if (error instanceof StrictPathError) return missingPath(error, caseId, file);
   if (error instanceof HelperError) {
     return new InputError(`helper "${error.helper}" failed for case ${caseId}: ${error.message}`, { file }, undefined, error);
   }

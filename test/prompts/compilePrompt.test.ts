@@ -67,10 +67,12 @@ describe('compilePrompt: rendering', () => {
     expect(compiled.render({ items: ['a'], title: 'T' }, 'c1').user).toBe('0:a:a:T:T;"T"');
   });
 
-  it('names the full path of a missing nested property', () => {
+  it('names the full path of a missing nested property and what the value has', () => {
     const compiled = compilePrompt(template('line\n{{customer.name}}'));
-    const error = renderError(() => compiled.render({ customer: {} }, 'c3'));
-    expect(error.message).toBe(`${FILE}:7: variable "customer.name" is missing for case c3 ("name" not found)`);
+    const error = renderError(() => compiled.render({ customer: { nmae: 'Ann' } }, 'c3'));
+    expect(error.message.split('\n')[0]).toBe(
+      `${FILE}:7: variable "customer.name" is missing for case c3: customer has no "name" (did you mean "nmae"?) (available: nmae)`,
+    );
   });
 
   it('checks declared variable types before rendering', () => {
