@@ -12,7 +12,7 @@ import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { openDataset } from '../datasets/loadDataset.js';
 import { selectFrom, selectsAll } from '../datasets/selectCases.js';
 import type { CaseList, CaseSelection, DatasetSource, GoldenCase } from '../datasets/types.js';
-import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt, type PromptTemplate } from '../prompts/index.js';
+import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt, type PromptTemplate, type RenderedPrompt } from '../prompts/index.js';
 import { AttachmentReader } from '../prompts/attachments.js';
 import type { Scorer } from '../scoring/types.js';
 import { isSuite, type Suite } from '../suite.js';
@@ -373,7 +373,12 @@ class CaseChecker {
     // A chaos variant is made anew on each walk of the plan, so its renders would never be taken.
     const renders = goldenCase.chaos ? undefined : this.renders;
     for (const prompt of this.prompts) {
-      const rendered = prompt.render(goldenCase.vars, goldenCase.id);
+      let rendered: RenderedPrompt;
+      try {
+        rendered = prompt.render(goldenCase.vars, goldenCase.id);
+      } catch (error) {
+        throw withCaseOrigin(error, goldenCase, this.rel);
+      }
       renders?.keep(prompt, goldenCase, rendered);
     }
     if (goldenCase.checks?.length) return this.compileChecksOf(goldenCase);
@@ -409,6 +414,13 @@ class CaseChecker {
     this.checked.checkFromSpec ??= (await import('../scoring/checks.js')).checkFromSpec;
     this.compiledChecks.set(goldenCase, compileChecks(goldenCase, this.checked.checkFromSpec, this.rel));
   }
+}
+
+/** A template's error about a case (the template's file and line) also says where the case is in the dataset. */
+function withCaseOrigin(error: unknown, goldenCase: GoldenCase, rel: (path: string) => string): unknown {
+  if (!(error instanceof InputError)) return error;
+  const { file, line } = goldenCase.origin;
+  return new InputError(`${error.detail}; case ${goldenCase.id} is at ${rel(file)}:${line}`, error.location, error.hint, error);
 }
 
 /** A case's checks as scorers; errors point at `checks[1]`, scorers keep the shared name `check:<type>` across cases. */

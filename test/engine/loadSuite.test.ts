@@ -48,6 +48,16 @@ describe('loadSuite: the check of every case', () => {
     await expect(loading).rejects.toThrowError(/:5: not valid JSON/);
   });
 
+  it.each(bothWays)('stops at a case whose block parameter lacks a printed property, naming the template line and the dataset line (%s)', async (_, select) => {
+    const prompt = ECHO_PROMPT.replace('Say {{word}}.', 'Say {{word}}.\n{{#each notes as |note|}}\n- {{note.text}}\n{{/each}}').replace('  word: string', '  word: string\n  notes: array');
+    const cases = ['{"id":"a","vars":{"word":"x","notes":[{"text":"n"}]}}', '{"id":"b","vars":{"word":"y","notes":[{"text":"n"},{"txt":"typo"}]}}'];
+    project = await tempProject({ 'prompts/echo.v1.hbs': prompt, 'data.jsonl': `${cases.join('\n')}\n` });
+    const loading = loadSuite(suite(select), project.path('echo.eval.ts'), {}, project.root);
+    await expect(loading).rejects.toThrowError(
+      'prompts/echo.v1.hbs:12: variable "note.text" is missing for case b: note has no "text" (did you mean "txt"?) (available: txt); case b is at data.jsonl:2',
+    );
+  });
+
   it('checks a streamed dataset while reading it, and the run walks it again', async () => {
     // Over the size a dataset is held at: every walk reads the file.
     await setup(wordCases(60_000));
