@@ -13,7 +13,7 @@ import type { Suite, SuiteDefinition } from '../suite.js';
 import { EvalExecution } from './evalExecution.js';
 import { prepareEval, resolveSuites, type DescribeEvalOptions, type PreparedEval } from './prepareEval.js';
 import { describeSampleFailure, toAssertionError } from './sampleFailure.js';
-import { inShard, parseShard, SHARD_ENV, SHARD_PROVIDE_KEY } from './shard.js';
+import { EVAL_FILE_PATTERN, inShard, parseShard, SHARD_ENV, SHARD_PROVIDE_KEY } from './shard.js';
 import { META_KEY, type EvalSampleMeta, type EvalSuiteMeta, type ShardSpec } from './taskMeta.js';
 import { passRateTestName, sampleTestName } from './testNames.js';
 
@@ -34,7 +34,7 @@ export function describeEval(input: DescribeEvalInput, settings: DescribeEvalSet
   const label = typeof options.suite === 'string' ? options.suite : options.suite.name;
   describe(label, async () => {
     const suites = await resolveSuites(options, testFile);
-    const shard = shardOf(options.shard);
+    const shard = shardOf(options.shard, testFile);
     for (const { suite, file } of suites) {
       const prepared = await prepareEval(suite, file, options);
       if (suites.length === 1) registerEval(prepared, shard);
@@ -43,13 +43,19 @@ export function describeEval(input: DescribeEvalInput, settings: DescribeEvalSet
   });
 }
 
-function shardOf(setting: DescribeEvalSettings['shard']): ShardSpec | null {
+/**
+ * vitest's `--shard` (provided by EvalShardSequencer) splits the samples only of a file the
+ * sequencer keeps on every shard (`*.eval.test.*`): any other file already runs on one shard
+ * alone, and splitting its samples again would leave most of them run nowhere.
+ */
+function shardOf(setting: DescribeEvalSettings['shard'], testFile: string | undefined): ShardSpec | null {
   if (setting === false) return null;
   if (typeof setting === 'object') return parseShard(`${setting.index}/${setting.count}`, 'shard');
   if (typeof setting === 'string') return parseShard(setting, 'shard');
   const fromEnv = process.env[SHARD_ENV];
   if (fromEnv) return parseShard(fromEnv);
-  return inject(SHARD_PROVIDE_KEY) ?? null;
+  const provided = inject(SHARD_PROVIDE_KEY) ?? null;
+  return provided && testFile !== undefined && EVAL_FILE_PATTERN.test(testFile) ? provided : null;
 }
 
 function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {

@@ -11,7 +11,7 @@ import { writeRunFolder } from '../records/merge.js';
 import { claimRunFolder, newRunId, runPaths } from '../records/runDir.js';
 import { collectEvalRuns, runFolderName, type CollectedRun, type MetaSource } from './collectRuns.js';
 import { writeRunPage } from './runPage.js';
-import { SHARD_PROVIDE_KEY } from './shard.js';
+import { EVAL_FILE_PATTERN, SHARD_PROVIDE_KEY } from './shard.js';
 import type { ShardSpec } from './taskMeta.js';
 
 export interface PromptgoldReporterOptions {
@@ -99,8 +99,7 @@ export default class PromptgoldReporter implements Reporter {
   }
 }
 
-/** Test files that hold evals, kept on every shard (default: `*.eval.test.*`). */
-export const EVAL_FILE_PATTERN = /\.eval\.test\.[cm]?[jt]sx?$/;
+export { EVAL_FILE_PATTERN };
 
 /**
  * `sequence.sequencer` for `vitest --shard=i/n`: ordinary test files are sharded by file as usual,

@@ -11,6 +11,9 @@ export const SHARD_ENV = 'PROMPTGOLD_SHARD';
 /** The key the reporter provides vitest's `--shard` under (see `inject`). */
 export const SHARD_PROVIDE_KEY = 'promptgold:shard';
 
+/** Test files that hold evals, kept on every shard by EvalShardSequencer (`*.eval.test.*`). */
+export const EVAL_FILE_PATTERN = /\.eval\.test\.[cm]?[jt]sx?$/;
+
 export function parseShard(text: string, field = SHARD_ENV): ShardSpec {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = Number(match?.[1]);

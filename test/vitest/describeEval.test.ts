@@ -128,6 +128,28 @@ describe('describeEval in a vitest project', () => {
       const lines = await readJsonl(join(project.root, 'reports', 'merged', 'run.jsonl'));
       expect(lines.filter((l) => l.type === 'sample').map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
       expect(lines.at(-1)).toMatchObject({ type: 'summary', totals: { samples: 6, passed: 5 } });
+
+      // The passing shard alone is not the run: exit 3, and no summary line to read as a pass.
+      const alone = await runCli(['merge', join('reports', 'runs', folders[0]!), '--out', 'reports/first-only'], project.root);
+      expect(alone.code).toBe(3);
+      expect(alone.stderr).toContain('FAILED (exit 3): the merged record is missing 3 of 6 planned samples');
+      expect((await readJsonl(join(project.root, 'reports', 'first-only', 'run.jsonl'))).map((l) => l.type)).not.toContain('summary');
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  it('--shard leaves the samples of a file not named *.eval.test.* whole: vitest runs that file on one shard only', async () => {
+    // Split again, half its samples would have run on no shard at all, and every shard passed.
+    const project = await evalProject({ 'prompts/echo.hbs': ECHO_TEMPLATE, 'data/words.jsonl': wordLines(6), 'echo.test.ts': EVAL_FILE });
+    try {
+      const runs = [await runVitest(project.root, ['--shard=1/2']), await runVitest(project.root, ['--shard=2/2'])];
+      expect(await calls(project.root)).toHaveLength(6);
+      expect(runs.map((run) => run.code).sort()).toEqual([0, 1]); // the shard with the file fails on w003; the other has no test file
+      const folders = await runFolders(project.root);
+      expect(folders).toHaveLength(1);
+      expect(folders[0]).not.toMatch(/\.shard-/);
+      expect((await recordOf(project.root, folders[0]!)).samples.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
     } finally {
       await project.cleanup();
     }

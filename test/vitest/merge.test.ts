@@ -80,10 +80,12 @@ describe('mergeRecords', () => {
     expect(await readFile(project.path('merged', 'prompts.jsonl'), 'utf8')).toBe(await readFile(project.path('whole', 'prompts.jsonl'), 'utf8'));
   });
 
-  it('marks a merge that misses samples as incomplete', async () => {
+  it('marks a merge that misses samples as incomplete, with no summary line for a reader to take as the whole run', async () => {
     project = await tempProject();
     const result = await mergeRecords([await part('a', [0, 2, 4])], project.path('merged'), 'merged');
     expect(result.complete).toBe(false);
+    const types = (await readFile(project.path('merged', 'run.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types).toEqual(['header', 'sample', 'sample', 'sample']);
     expect(JSON.parse(await readFile(project.path('merged', 'meta.json'), 'utf8'))).toMatchObject({ status: 'incomplete', reason: 'merged 3 of 6 planned samples' });
   });
 

@@ -1,6 +1,7 @@
 /**
  * `promptgold merge <records…> --out <dir>`: join the partial records of one run (vitest shards)
- * into one record with a fresh summary. Exits like `run`: 1 when a cell is below the threshold.
+ * into one record with a fresh summary. Exits like `run`: 1 when a cell is below the threshold, 3
+ * when samples went unscored beyond maxErrorRate or some planned samples are in no part.
  */
 import { basename, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
@@ -30,7 +31,11 @@ export async function mergeCommand(records: string[], flags: MergeFlags): Promis
   process.stdout.write(`\n${formatSummaryTable(result.suite, result.summary)}\n`);
   process.stdout.write(`merged ${files.length} records, ${result.samples}/${result.planned} samples: ${relative(root, runPaths(outDir).record)}\n`);
   if (!result.complete) {
-    process.stderr.write(`WARNING: the merged record is missing ${result.planned - result.samples} planned samples (a shard that did not run or was not passed to merge?)\n`);
+    // The samples that are there may all pass; the missing ones decide nothing until they are merged.
+    process.stderr.write(
+      `FAILED (exit 3): the merged record is missing ${result.planned - result.samples} of ${result.planned} planned samples (a shard that did not run, or was not passed to merge?); merge every shard\n`,
+    );
+    return ExitCode.infrastructure;
   }
   if (result.summary.tooManyErrors) return ExitCode.infrastructure;
   return result.summary.failingCells.length > 0 ? ExitCode.evaluationFailed : ExitCode.passed;
