@@ -18,6 +18,11 @@ export interface CheckResult {
   failure: string;
   /** Why `expect(x).not.toY()` failed. */
   negatedFailure: string;
+  /**
+   * Why the check could not be made at all (a judge that failed): the matcher fails with it,
+   * negated or not, as neither a pass nor a fail was shown.
+   */
+  error?: string;
   actual?: unknown;
   expected?: unknown;
 }
@@ -112,6 +117,9 @@ export function checkMatchSchema(received: unknown, schema: SchemaLike): CheckRe
 
 /** Strings: every item is a substring. Arrays: every item is deeply equal to some element. */
 export function checkContainAll(received: unknown, items: readonly unknown[]): CheckResult {
+  // Nothing to look for, or an empty string, is contained in anything: a check that cannot fail.
+  if (!Array.isArray(items) || items.length === 0) throw new TypeError('toContainAll: expected a non-empty list of items to look for');
+  if (typeof received === 'string' && items.includes('')) throw new TypeError('toContainAll: an empty string is in every text; leave it out of the items');
   let missing: unknown[];
   if (typeof received === 'string') {
     missing = items.filter((item) => !received.includes(textOf(item, 'toContainAll')));
@@ -154,6 +162,7 @@ export async function checkSatisfyRubric(received: unknown, rubric: Scorer, opti
   const score = await runScorer(rubric, sampleOf(output, options), context);
   const details = describeScore(score);
   return {
+    ...(score.error !== undefined && { error: `could not judge ${show(output)} against the rubric ${rubric.name}, so it neither passes nor fails:\n${details}` }),
     pass: score.pass && !score.error,
     failure: `expected ${show(output)} to satisfy the rubric ${rubric.name}:\n${details}`,
     negatedFailure: `expected ${show(output)} not to satisfy the rubric ${rubric.name}:\n${details}`,

@@ -36,6 +36,8 @@ interface MatcherContext {
 }
 
 function asMatcherResult(this: MatcherContext, result: CheckResult) {
+  // A check that could not be made fails under `.not` too: vitest inverts `pass` there.
+  if (result.error !== undefined) return { pass: this.isNot, message: () => result.error! };
   return {
     pass: result.pass,
     message: () => (this.isNot ? result.negatedFailure : result.failure),

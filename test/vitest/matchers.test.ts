@@ -59,6 +59,12 @@ describe('toContainAll', () => {
     expect(() => expect('refund issued').toContainAll(['refund', 'order', '42'])).toThrow(/missing 2 of 3: "order", "42"/);
   });
 
+  it('refuses a list that could not fail: no items, or an empty string looked for in a text', () => {
+    expect(() => expect('anything').toContainAll([])).toThrow(/non-empty list of items/);
+    expect(() => expect([1]).not.toContainAll([])).toThrow(/non-empty list of items/);
+    expect(() => expect('anything').toContainAll(['any', ''])).toThrow(/an empty string is in every text/);
+  });
+
   it('checks items of an array by deep equality', () => {
     expect([{ id: 1 }, { id: 2 }]).toContainAll([{ id: 2 }]);
     expect(() => expect([{ id: 1 }]).toContainAll([{ id: 3 }])).toThrow(/missing 1 of 1: \{"id":3\}/);
@@ -96,6 +102,10 @@ describe('toSatisfyRubric', () => {
 
   it('fails (never passes silently) when the scorer throws', async () => {
     const broken: Scorer = { name: 'broken', score: () => { throw new Error('judge unavailable'); } };
-    await expect(expect('x').toSatisfyRubric(broken)).rejects.toThrow(/scorer threw: judge unavailable/);
+    await expect(expect('x').toSatisfyRubric(broken)).rejects.toThrow(/could not judge "x" against the rubric broken, so it neither passes nor fails:\n.*scorer threw: judge unavailable/);
+    // Negated too: a judge that could not answer shows neither that the text passes nor that it fails.
+    await expect(expect('You idiot.').not.toSatisfyRubric(broken)).rejects.toThrow(/could not judge "You idiot\." .*neither passes nor fails/);
+    const down: Provider = { id: 'down', generate: () => Promise.reject(new Error('503 judge down')) };
+    await expect(expect('You idiot.').not.toSatisfyRubric(politeness, { judge: down })).rejects.toThrow(/could not judge/);
   });
 });
