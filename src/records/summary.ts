@@ -209,7 +209,7 @@ export class SummaryBuilder {
     const failingCells =
       this.threshold === null
         ? []
-        : cells.filter((c) => c.scored > 0 && c.passRate < this.threshold!).map((c) => cellKey(c.version, c.model));
+        : cells.filter((c) => failsThreshold(c, this.threshold!)).map((c) => cellKey(c.version, c.model));
     const samples = sum(cells, (c) => c.samples);
     const notScored = sum(cells, (c) => c.notScored);
     return {
@@ -348,6 +348,16 @@ function chaosSummary(cell: CellAccumulator): NonNullable<CellSummary['chaos']> 
   const chaos: NonNullable<CellSummary['chaos']> = { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(exercised ? cell.chaosPassed / exercised : 0) };
   if (cell.chaosNotExercised) chaos.notExercised = cell.chaosNotExercised;
   return chaos;
+}
+
+/**
+ * A cell below the threshold, or one whose golden samples all went unscored: nothing shows it
+ * reaches the threshold (one model of many that failed on every sample stays within a run-wide
+ * maxErrorRate). A cell with no golden samples at all (chaos only) is not judged by it.
+ */
+export function failsThreshold(cell: Pick<CellSummary, 'scored' | 'passRate' | 'samples' | 'chaos'>, threshold: number): boolean {
+  if (cell.scored > 0) return cell.passRate < threshold;
+  return cell.samples - (cell.chaos?.samples ?? 0) > 0;
 }
 
 function percentileFigures(values: number[]): { p50: number | null; p95: number | null } {

@@ -1,5 +1,6 @@
 /** The console summary: one row per cell (prompt version × model), printed at the end of a run. */
 import { notExercisedCount, notExercisedLines } from '../chaos/exercised.js';
+import { failsThreshold } from '../records/summary.js';
 import type { RecordSummary } from '../records/types.js';
 import { costKnown } from './cost.js';
 import { fixed, percent, rateWithInterval, signedPoints, usd, usdAt, usdDecimals } from './format.js';
@@ -33,7 +34,7 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
     const errors = Object.entries(cell.errors)
       .map(([kind, count]) => `${kind}:${count}`)
       .join(' ');
-    const failing = summary.threshold !== null && cell.scored > 0 && cell.passRate < summary.threshold;
+    const failing = summary.threshold !== null && failsThreshold(cell, summary.threshold);
     return [
       cell.version,
       cell.model,

@@ -63,6 +63,15 @@ describe('no quiet pass', () => {
     expect(existsSync(project.path('reports/runs'))).toBe(false);
   });
 
+  it('a model that failed every sample fails the threshold (exit 1), though the run-wide maxErrorRate allows its errors', async () => {
+    const result = await runSuite(
+      `models: ['claude-haiku-4-5', 'claude-sonnet-4-5'], scorers: [exact()], threshold: 0.9, maxErrorRate: 0.6, provider: (input, context) => { if (context.model === 'claude-sonnet-4-5') throw new Error('down'); return String(input.word); }`,
+      '{"id":"a","vars":{"word":"x"},"expected":"x"}\n{"id":"b","vars":{"word":"y"},"expected":"y"}\n',
+    );
+    expect(result.stdout).toMatch(/claude-sonnet-4-5 +2 +0\/0 +0\.0% \(0\.0%–100\.0%\) ✗/);
+    expect(result.code).toBe(1);
+  });
+
   it('a dataset that is not UTF-8 is refused before the run (exit 2), naming its line, not sent with U+FFFD', async () => {
     const latin1 = Buffer.from('{"id":"a","vars":{"word":"word0"}}\n{"id":"b","vars":{"word":"caf\u00e9"}}\n', 'latin1');
     const result = await runSuite(`scorers: [exact()], provider: (input) => String(input.word)`, latin1);

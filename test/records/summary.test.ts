@@ -22,6 +22,20 @@ describe('SummaryBuilder', () => {
     expect(builder.build().failingCells).toEqual(['v1 × m']);
   });
 
+  it('fails the threshold for a cell whose golden samples were all unscored, even within a run-wide maxErrorRate', () => {
+    const builder = new SummaryBuilder({ threshold: 0.9, maxErrorRate: 0.6 });
+    for (let i = 0; i < 4; i++) builder.add(sample({ index: i, model: 'good', pass: true }));
+    for (let i = 4; i < 6; i++) builder.add(sample({ index: i, model: 'down', pass: false, output: null, error: { kind: 'provider_error', message: 'down' }, latencyMs: null }));
+    const summary = builder.build();
+    expect(summary.tooManyErrors).toBe(false); // 2 of 6 unscored, maxErrorRate 0.6
+    expect(summary.failingCells).toEqual(['v1 × down']);
+    // A cell of chaos samples only is judged by the robustness table, not the threshold.
+    const chaosOnly = new SummaryBuilder({ threshold: 0.9 });
+    chaosOnly.add(sample({ model: 'good', pass: true }));
+    chaosOnly.add(sample({ model: 'chaos', pass: false, output: null, error: { kind: 'timeout', message: 't' }, latencyMs: null, chaos: { sourceCaseId: 'c1', operators: ['nfc'], fields: ['t'], ops: [], property: 'same' } }));
+    expect(chaosOnly.build().failingCells).toEqual([]);
+  });
+
   it('leaves infrastructure errors and budget skips out of the pass rate, but counts a context overflow as a failure', () => {
     const builder = new SummaryBuilder({ threshold: null });
     builder.add(sample({ pass: true }));

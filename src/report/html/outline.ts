@@ -7,6 +7,7 @@
 import { notExercisedLines } from '../../chaos/exercised.js';
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
+import { failsThreshold } from '../../records/summary.js';
 import type { CellSummary } from '../../records/types.js';
 import { readPromptStoreBatches } from '../../records/promptStore.js';
 import { InputError } from '../../errors.js';
@@ -303,7 +304,7 @@ function toCellView(run: number, cell: CellSummary, threshold: number | null): C
     notScored: cell.notScored,
     ...(cell.chaos ? { chaos: cell.chaos } : {}),
     stops: cell.stops,
-    failing: threshold !== null && cell.scored > 0 && cell.passRate < threshold,
+    failing: threshold !== null && failsThreshold(cell, threshold),
     ...(cell.fieldAccuracy ? { fieldAccuracy: cell.fieldAccuracy } : {}),
   };
 }

@@ -14,7 +14,11 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
   const reasons: string[] = [];
   const failing = cells.filter((cell) => cell.failing);
   for (const cell of failing) {
-    reasons.push(`${cell.version} × ${cell.model}: pass rate ${percent(cell.passRate)} of ${cell.scored} scored golden samples is below the threshold ${percent(threshold ?? 0)}`);
+    reasons.push(
+      cell.scored === 0
+        ? `${cell.version} × ${cell.model}: no golden sample was scored (every one an error), so nothing shows it reaches the threshold ${percent(threshold ?? 0)}`
+        : `${cell.version} × ${cell.model}: pass rate ${percent(cell.passRate)} of ${cell.scored} scored golden samples is below the threshold ${percent(threshold ?? 0)}`,
+    );
   }
   runs.forEach((run, index) => {
     if (!run.tooManyErrors) return;
