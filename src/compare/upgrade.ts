@@ -10,6 +10,8 @@
  * the figure is measured.
  */
 import { costOfUsage, daysUntilRetirement, type ModelTable } from '../providers/pricing.js';
+import type { RecordSummary } from '../records/types.js';
+import { cellKey } from '../records/summary.js';
 import type { OperationalDeltas, Verdict } from './types.js';
 
 export const TOKENIZER_GROWTH = 1.3;
@@ -38,6 +40,31 @@ export interface UpgradePricing {
 
 /** The answer of an upgrade check: go (pass), no-go (fail) or inconclusive. */
 export type UpgradeDecision = 'go' | 'no-go' | 'inconclusive';
+
+/**
+ * What the candidate model's own run says, whatever the comparison found: a cell of it below the
+ * suite's threshold (or with no golden sample scored), or more of its samples unscored than
+ * maxErrorRate allows. The comparison is over the cases and repeats both models scored, so a model
+ * that failed on two thirds of its samples could still compare well on the rest.
+ */
+export type CandidateRunProblem =
+  | { kind: 'threshold'; cell: string; passRate: number; scored: number; threshold: number }
+  | { kind: 'unscored'; notScored: number; samples: number; maxErrorRate: number };
+
+export function candidateRunProblems(summary: RecordSummary, model: string): CandidateRunProblem[] {
+  const cells = summary.cells.filter((cell) => cell.model === model);
+  const problems: CandidateRunProblem[] = [];
+  for (const cell of cells) {
+    const key = cellKey(cell.version, cell.model);
+    if (summary.threshold !== null && summary.failingCells.includes(key)) {
+      problems.push({ kind: 'threshold', cell: key, passRate: cell.passRate, scored: cell.scored, threshold: summary.threshold });
+    }
+  }
+  const samples = cells.reduce((total, cell) => total + cell.samples, 0);
+  const notScored = cells.reduce((total, cell) => total + cell.notScored, 0);
+  if (samples > 0 && notScored / samples > summary.maxErrorRate) problems.push({ kind: 'unscored', notScored, samples, maxErrorRate: summary.maxErrorRate });
+  return problems;
+}
 
 export function upgradeDecision(verdict: Verdict): UpgradeDecision {
   return verdict === 'pass' ? 'go' : verdict === 'fail' ? 'no-go' : 'inconclusive';

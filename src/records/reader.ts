@@ -218,6 +218,37 @@ export async function readRecordHeader(file: string): Promise<RecordHeader> {
   return checkHeader(value, file, 1);
 }
 
+/**
+ * The summary line of a finished record (its last line), read from the end of the file without
+ * scanning the samples; undefined when the record has none (a run that did not finish).
+ */
+export async function readRecordSummary(file: string): Promise<RecordSummary | undefined> {
+  await requireRecord(file);
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    // A window from the end, doubled until it holds the whole last line. Text before the window's
+    // first newline may start inside a character; only what follows the last one is read.
+    for (let window = 64 * 1024; ; window *= 2) {
+      const start = Math.max(0, size - window);
+      const bytes = Buffer.alloc(size - start);
+      await handle.read(bytes, 0, bytes.length, start);
+      const text = bytes.toString('utf8').replace(/\n+$/, '');
+      const from = text.lastIndexOf('\n');
+      if (from < 0 && start > 0) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text.slice(from + 1));
+      } catch {
+        return undefined; // a line cut short by a killed process: no summary
+      }
+      return (value as { type?: unknown } | null)?.type === 'summary' ? (value as RecordSummary) : undefined;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface RecordContents {
   header: RecordHeader;
   samples: SampleRecord[];

@@ -17,7 +17,7 @@ export function notScoredKindsText(cells: ReadonlyArray<{ errors: Record<string,
 }
 
 /** `2%`, `0.5%`: the share `maxErrorRate` allows, as few digits as it needs. */
-function allowedShare(share: number): string {
+export function allowedShare(share: number): string {
   return `${Number((share * 100).toFixed(2))}%`;
 }
 

@@ -7,6 +7,7 @@ import { pricingNote, retirementText } from '../../src/report/upgrade.js';
 import { delta } from '../../src/compare/operational.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import { linkPromptgold, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { ECHO_PROMPT, tempProject, wordCases } from '../helpers/tempProject.js';
 
 describe('upgrade pricing and retirement', () => {
   const table = loadModelTable();
@@ -55,6 +56,36 @@ describe('upgrade pricing and retirement', () => {
     expect(upgradeDecision('pass')).toBe('go');
     expect(upgradeDecision('fail')).toBe('no-go');
     expect(upgradeDecision('inconclusive')).toBe('inconclusive');
+  });
+});
+
+describe("upgrade-check judges the new model's own run too", () => {
+  it('says NO-GO (exit 3) when the new model left most samples unscored, though the repeats it answered compare well', async () => {
+    // claude-sonnet-4-6 throws on repeats 0 and 1 of every case; claude-sonnet-4-5 once. Each case
+    // keeps one scored repeat, so the comparison alone had passed.
+    const project = await tempProject({
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9, maxErrorRate: 0.05,
+  provider: (input, context) => {
+    if (context.model === 'claude-sonnet-4-6' && context.repeat < 2) throw new Error('overloaded');
+    if (context.model === 'claude-sonnet-4-5' && context.caseId === 'w000' && context.repeat === 0) throw new Error('timeout');
+    return String(input.word);
+  } });
+`,
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': `${wordCases(40)}\n`,
+    });
+    try {
+      await linkPromptgold(project.root);
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--json', 'up.json'], project.root, { timeoutMs: 120_000 });
+      expect(result.stdout).toContain("claude-sonnet-4-6's own run fails: 80 of its 120 samples were not scored; maxErrorRate allows 5%");
+      expect(result.stdout).toContain('decision: NO-GO');
+      expect(result.code).toBe(3);
+      const json = JSON.parse(await readFile(project.path('up.json'), 'utf8'));
+      expect(json).toMatchObject({ decision: 'no-go', candidateRun: [{ kind: 'unscored', notScored: 80, samples: 120, maxErrorRate: 0.05 }] });
+    } finally {
+      await project.cleanup();
+    }
   });
 });
 

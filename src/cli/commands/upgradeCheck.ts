@@ -10,18 +10,18 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { resolvePolicy } from '../../compare/policy.js';
-import { estimateUpgradePricing, upcomingRetirement, upgradeDecision } from '../../compare/upgrade.js';
+import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecision } from '../../compare/upgrade.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
 import { runSuite } from '../../engine/run.js';
-import { InputError } from '../../errors.js';
+import { ExitCode, InputError } from '../../errors.js';
 import { loadModelTable, type ModelTableJson } from '../../providers/pricing.js';
-import { readRecordHeader } from '../../records/reader.js';
+import { readRecordHeader, readRecordSummary } from '../../records/reader.js';
 import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
 import type { Suite } from '../../suite.js';
 import { formatComparison } from '../../report/compareConsole.js';
-import { decisionText, formatPricing, pricingMarkdown, retirementText } from '../../report/upgrade.js';
+import { candidateProblemText, decisionText, formatPricing, pricingMarkdown, retirementText } from '../../report/upgrade.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
@@ -77,18 +77,34 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   }));
   const retirement = upcomingRetirement(f.from, table);
 
-  const decision = upgradeDecision(comparison.verdict.verdict);
+  // The new model's own run is judged as `promptgold run` would judge it, whatever the comparison says.
+  const candidateSummary = await readRecordSummary(candidateFile);
+  const candidateProblems = candidateSummary ? candidateRunProblems(candidateSummary, f.to) : [];
+  const decision = candidateProblems.length ? 'no-go' : upgradeDecision(comparison.verdict.verdict);
   process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing)}\n`);
   if (retirement) process.stdout.write(`\nwarning: ${retirementText(retirement)}: plan the move before then\n`);
-  process.stdout.write(`\ndecision: ${decisionText(decision)}\n`);
+  for (const problem of candidateProblems) process.stdout.write(`\n${f.to}'s own run fails: ${candidateProblemText(problem)}`);
+  process.stdout.write(`${candidateProblems.length ? '\n' : ''}\ndecision: ${decisionText(decision)}\n`);
 
-  const json = { type: 'upgrade-check', suite: header.suite, from: f.from, to: f.to, decision, retirement: retirement ?? null, pricing, comparison };
+  const json = {
+    type: 'upgrade-check',
+    suite: header.suite,
+    from: f.from,
+    to: f.to,
+    decision,
+    candidateRun: candidateProblems,
+    retirement: retirement ?? null,
+    pricing,
+    comparison,
+  };
   await writeOutputs(comparison, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), html: f.html ?? false }, root, {
     records: [baselineFile, candidateFile],
     json,
     markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decisionText(decision)}`,
-    markdownAppendix: pricingMarkdown(pricing, retirement),
+    markdownAppendix: `${candidateProblems.map((problem) => `\n**${f.to}'s own run fails:** ${candidateProblemText(problem)}\n`).join('')}${pricingMarkdown(pricing, retirement)}`,
   });
+  if (candidateProblems.some((problem) => problem.kind === 'unscored')) return ExitCode.infrastructure;
+  if (candidateProblems.length) return ExitCode.evaluationFailed;
   return exitCodeForVerdict(comparison.verdict.verdict, f.failOnInconclusive === true);
 }
 
