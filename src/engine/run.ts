@@ -78,6 +78,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const previous = options.resume
     ? await PreviousRecord.open(options.runDir, {
         planHash: header.planHash,
+        datasetHash: header.dataset.hash,
         planned: header.planned,
         redoErrors: options.redoErrors === true,
         onKept: (sample) => sources.resolveRecorded(sample),

@@ -41,6 +41,8 @@ export interface KeptSample {
 export interface PreviousRecordOptions {
   /** The plan hash of the suite as loaded now: resuming a different plan is refused. */
   planHash: string;
+  /** The dataset's hash as read now: finished samples were scored against the cases as they were. */
+  datasetHash: string;
   planned: number;
   /** Redo the samples that ended in an error, keeping their errors in the new line's `history`. */
   redoErrors?: boolean;
@@ -92,6 +94,13 @@ export class PreviousRecord {
             'the suite changed since this run started (prompt versions, models, cases or repeats differ), so it cannot be resumed',
             { file: paths.record, line, field: 'planHash' },
             'start a new run, or restore the suite as it was',
+          );
+        }
+        if (header.dataset.hash !== options.datasetHash) {
+          throw new InputError(
+            `the dataset ${header.dataset.path} changed since this run started (content hash ${header.dataset.hash.slice(0, 12)} → ${options.datasetHash.slice(0, 12)}): its finished samples were scored against the cases as they were, and would be mixed with samples of the new ones`,
+            { file: paths.record, line, field: 'dataset.hash' },
+            'start a new run, or restore the dataset as it was',
           );
         }
         headerText = text;

@@ -178,6 +178,18 @@ describe('runSuite', () => {
     );
   });
 
+  it('refuses to resume when the dataset changed since the run started, though the plan is the same', async () => {
+    // Same case ids, new expected values: the kept samples were scored against the old ones.
+    await setup(4);
+    const stop = new AbortController();
+    stop.abort();
+    await run(createFunctionProvider(echoTarget), suiteOf(), project.path('runs/r1'), { stopSignal: stop.signal });
+    await project.write('data.jsonl', wordCases(4, () => ({ expected: 'changed' })));
+    await expect(run(createFunctionProvider(echoTarget), suiteOf(), project.path('runs/r1'), { resume: true })).rejects.toThrow(
+      /run\.jsonl:1: dataset\.hash: the dataset .*data\.jsonl changed since this run started \(content hash \w{12} → \w{12}\)/,
+    );
+  });
+
   it('records budget skips as incomplete, and --resume runs only those', async () => {
     await setup(5);
     let budgetLeft = 7;
