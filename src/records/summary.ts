@@ -54,6 +54,8 @@ interface CellAccumulator {
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
   chaosSamples: number;
   chaosPassed: number;
+  /** Chaos samples scored that tested their mutation: the chaos pass rate's denominator. */
+  chaosScored: number;
   /** Chaos samples whose request was their source's: neither passed nor failed (see chaos/exercised.ts). */
   chaosNotExercised: number;
   notScored: number;
@@ -121,7 +123,11 @@ export class SummaryBuilder {
       // about the golden cases.
       cell.chaosSamples++;
       if (sample.chaos.notExercised) cell.chaosNotExercised++;
-      else if (sample.pass) cell.chaosPassed++;
+      else if (isScored(sample)) {
+        // An unscored chaos sample says nothing about robustness, as an unscored golden one says nothing about the threshold.
+        cell.chaosScored++;
+        if (sample.pass) cell.chaosPassed++;
+      }
     } else if (isScored(sample)) {
       cell.scored++;
       if (sample.pass) cell.passed++;
@@ -261,6 +267,7 @@ export class SummaryBuilder {
         judge: { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 },
         chaosSamples: 0,
         chaosPassed: 0,
+        chaosScored: 0,
         chaosNotExercised: 0,
         notScored: 0,
         stops: { refusals: 0, refusalCategories: {}, maxTokens: 0, contextWindow: 0 },
@@ -344,8 +351,12 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
 
 /** The pass rate is over the chaos samples that tested their mutation; with none, 0 (`passed` is 0 too). */
 function chaosSummary(cell: CellAccumulator): NonNullable<CellSummary['chaos']> {
-  const exercised = cell.chaosSamples - cell.chaosNotExercised;
-  const chaos: NonNullable<CellSummary['chaos']> = { samples: cell.chaosSamples, passed: cell.chaosPassed, passRate: round(exercised ? cell.chaosPassed / exercised : 0) };
+  const chaos: NonNullable<CellSummary['chaos']> = {
+    samples: cell.chaosSamples,
+    scored: cell.chaosScored,
+    passed: cell.chaosPassed,
+    passRate: round(cell.chaosScored ? cell.chaosPassed / cell.chaosScored : 0),
+  };
   if (cell.chaosNotExercised) chaos.notExercised = cell.chaosNotExercised;
   return chaos;
 }

@@ -151,9 +151,11 @@ export interface CellSummary {
    */
   chaos?: {
     samples: number;
-    /** Chaos samples that passed, of those that tested their mutation. */
+    /** Chaos samples scored that tested their mutation (neither not exercised nor unscored). */
+    scored: number;
+    /** Chaos samples that passed, of `scored`. */
     passed: number;
-    /** `passed` over the samples that tested their mutation (`samples − notExercised`). */
+    /** `passed` over `scored` (0 when none was scored). */
     passRate: number;
     /** Chaos samples whose request was their source's (see SampleRecord.chaos.notExercised); absent when none. */
     notExercised?: number;

@@ -161,7 +161,9 @@ function cellProperties(cell: CellSummary): Array<[string, string]> {
   ];
   if (cell.chaos) {
     const unexercised = cell.chaos.notExercised ?? 0;
-    const of = unexercised ? `${count(cell.chaos.samples - unexercised)} chaos samples that tested their mutation (${count(unexercised)} sent as their source's request did not)` : `${count(cell.chaos.samples)} chaos samples`;
+    const unscored = cell.chaos.samples - unexercised - cell.chaos.scored;
+    const apart = [...(unexercised ? [`${count(unexercised)} sent as their source's request`] : []), ...(unscored ? [`${count(unscored)} not scored`] : [])];
+    const of = `${count(cell.chaos.scored)} scored chaos samples${apart.length ? ` (${apart.join(', ')}, left out)` : ''}`;
     properties.push(['chaos pass rate', `${percent(cell.chaos.passRate)} of ${of}`]);
   }
   for (const field of STOP_FIELDS) properties.push([STOP_LABELS[field], stopRate(cell.stops, field, cell.scored)]);

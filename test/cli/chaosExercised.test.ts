@@ -90,7 +90,7 @@ describe('chaos mutations that never reach the model', () => {
     }
     const row = record.summary!.robustness!.find((r) => r.operator === 'homoglyphs')!;
     expect(row).toMatchObject({ samples: 0, passed: 0, passRate: null, drop: null, notExercised: { 'same-request': 2 } });
-    expect(record.summary!.cells[0]!.chaos).toEqual({ samples: 2, passed: 0, passRate: 0, notExercised: 2 });
+    expect(record.summary!.cells[0]!.chaos).toEqual({ samples: 2, scored: 0, passed: 0, passRate: 0, notExercised: 2 });
     const { Ajv } = await import('ajv');
     const validate = new Ajv({ strict: false }).compile(JSON.parse(await readFile(new URL('../../schemas/run-record.schema.json', import.meta.url), 'utf8')));
     for (const line of (await readFile(await onlyRecordFile(), 'utf8')).trim().split('\n')) {

@@ -36,6 +36,16 @@ describe('SummaryBuilder', () => {
     expect(chaosOnly.build().failingCells).toEqual([]);
   });
 
+  it('takes the chaos pass rate over the chaos samples scored, not as a 0 for each one that errored', () => {
+    const builder = new SummaryBuilder({ threshold: null, maxErrorRate: 1 });
+    const chaos = { sourceCaseId: 'a', operators: ['nfc'], fields: ['t'], ops: [], property: 'same' };
+    builder.add(sample({ pass: true }));
+    builder.add(sample({ caseId: 'a~1', pass: true, chaos }));
+    builder.add(sample({ caseId: 'a~2', pass: false, chaos }));
+    builder.add(sample({ caseId: 'a~3', pass: false, output: null, error: { kind: 'scorer_error', message: 'boom' }, chaos }));
+    expect(builder.build().cells[0]!.chaos).toEqual({ samples: 3, scored: 2, passed: 1, passRate: 0.5 });
+  });
+
   it('leaves infrastructure errors and budget skips out of the pass rate, but counts a context overflow as a failure', () => {
     const builder = new SummaryBuilder({ threshold: null });
     builder.add(sample({ pass: true }));
@@ -89,7 +99,7 @@ describe('SummaryBuilder', () => {
       { operator: 'homoglyphs', samples: 1, passed: 0, passRate: 0, sourcePassRate: 0, drop: 0, notExercised: { 'same-request': 1 } },
       { operator: 'zero-width', samples: 0, passed: 0, passRate: null, sourcePassRate: null, drop: null, notExercised: { 'same-request': 1 } },
     ]);
-    expect(summary.cells[0]!.chaos).toEqual({ samples: 3, passed: 0, passRate: 0, notExercised: 2 });
+    expect(summary.cells[0]!.chaos).toEqual({ samples: 3, scored: 1, passed: 0, passRate: 0, notExercised: 2 });
     expect(summary.cells[0]).toMatchObject({ scored: 2, passed: 1 });
   });
 

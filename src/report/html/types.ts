@@ -93,7 +93,7 @@ export interface CellView {
    * Chaos samples of the cell, apart from the golden ones the pass rate is over; `passed` and
    * `passRate` are over those that tested their mutation (see CellSummary.chaos).
    */
-  chaos?: { samples: number; passed: number; passRate: number; notExercised?: number };
+  chaos?: { samples: number; scored: number; passed: number; passRate: number; notExercised?: number };
   /** Refusals (by category), answers cut at max_tokens and context-window stops among the scored golden samples. */
   stops: StopCounts;
   /** Below the run's threshold. */

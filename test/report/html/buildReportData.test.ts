@@ -161,7 +161,7 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.warnings).toContain(
       '1 chaos sample not exercised: the mutation did not change the rendered prompt (the request was its source case\'s), so it counts as neither pass nor fail — mutate variables the prompt renders (chaos.fields)',
     );
-    expect(data.cells[0]!.chaos).toEqual({ samples: 2, passed: 0, passRate: 0, notExercised: 1 });
+    expect(data.cells[0]!.chaos).toEqual({ samples: 2, scored: 1, passed: 0, passRate: 0, notExercised: 1 });
   });
 
   it('names the missing run in a clear error', async () => {

@@ -196,7 +196,7 @@ export default defineSuite({
     const cells = await page.locator('#operators-table tbody tr[data-operator="homoglyphs"] td').allTextContents();
     expect(cells.slice(1)).toEqual(['1', '0.0%', '100.0%', '-100.0 pp', '1']);
     expect(await page.textContent('#card-chaos-pass-rate')).toBe('0.0%');
-    expect(await page.textContent('#card-chaos-pass-rate-note')).toBe('0 of 1 chaos samples that tested their mutation (1 did not)');
+    expect(await page.textContent('#card-chaos-pass-rate-note')).toBe('0 of 1 scored chaos samples (1 did not test their mutation)');
     expect(await page.textContent('.warnings')).toContain('1 chaos sample not exercised: the mutation did not change the rendered prompt');
     await page.click('#tab-robustness');
     const robustness = await page.locator('#robustness-table tbody tr td').allTextContents();

@@ -50,6 +50,7 @@ function summaryCards(): HTMLElement {
   const chaosPassed = sum((c) => c.chaos?.passed ?? 0);
   // Chaos samples sent as their source's request are neither passes nor failures.
   const chaosExercised = chaos - sum((c) => c.chaos?.notExercised ?? 0);
+  const chaosScored = sum((c) => c.chaos?.scored ?? 0);
   const golden = sum((c) => c.samples) - chaos;
   const scored = sum((c) => c.scored);
   const passed = sum((c) => c.passed);
@@ -72,8 +73,9 @@ function summaryCards(): HTMLElement {
     card(`${side}pass rate`, pct(scored ? passed / scored : null), 'card-pass-rate', `${int(passed)} of ${int(scored)} scored golden samples`),
   );
   if (chaos) {
-    const of = chaosExercised === chaos ? `${int(chaos)} chaos samples` : `${int(chaosExercised)} chaos samples that tested their mutation (${int(chaos - chaosExercised)} did not)`;
-    cards.push(card(`${side}chaos pass rate`, pct(chaosExercised ? chaosPassed / chaosExercised : null), 'card-chaos-pass-rate', `${int(chaosPassed)} of ${of}`));
+    const apart = [...(chaosExercised < chaos ? [`${int(chaos - chaosExercised)} did not test their mutation`] : []), ...(chaosScored < chaosExercised ? [`${int(chaosExercised - chaosScored)} not scored`] : [])];
+    const of = `${int(chaosScored)} scored chaos samples${apart.length ? ` (${apart.join(', ')})` : ''}`;
+    cards.push(card(`${side}chaos pass rate`, pct(chaosScored ? chaosPassed / chaosScored : null), 'card-chaos-pass-rate', `${int(chaosPassed)} of ${of}`));
   }
   cards.push(
     card(`${side}not scored`, int(notScored), 'card-not-scored', notScored ? notScoredKindsText(cells) : 'every sample was scored', notScored ? 'bad' : undefined),
