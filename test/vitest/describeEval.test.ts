@@ -102,6 +102,19 @@ describe('describeEval in a vitest project', () => {
     }
   });
 
+  it('with -t selecting some samples and the pass-rate test, does not judge the threshold over the subset', async () => {
+    // w003 fails: over w000 and w001 alone the pass rate would be 100%, a green threshold test.
+    const project = await freshProject();
+    try {
+      const run = await runVitest(project.root, ['-t', 'w00[01]$|pass rate']);
+      expect(await calls(project.root)).toEqual(['word0', 'word1']);
+      expect(run.output).toMatch(/↓ .*echo › pass rate ≥ 0\.9 .*\[not judged: only 2 of 6 samples ran \(-t\)/);
+      expect(run.code).toBe(0);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   it('--shard splits the samples of one eval file across shards, and promptgold merge joins them into the complete run', async () => {
     const project = await freshProject();
     try {
