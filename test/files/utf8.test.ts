@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
 import { createRng } from '../../src/stats/random.js';
 import { firstInvalidUtf8, utf8Text, Utf8Chunks } from '../../src/utf8.js';
+import { thrownInputError } from '../helpers/thrown.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 const isWellFormed = (bytes: Uint8Array): boolean => {
@@ -13,15 +13,6 @@ const isWellFormed = (bytes: Uint8Array): boolean => {
   }
 };
 
-function thrown(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 /** Feeds `bytes` to a Utf8Chunks in pieces of `size`, with the line each piece starts in, as readFileLines does. */
 function checkInChunks(bytes: Buffer, size: number): void {
@@ -63,7 +54,7 @@ describe('utf8Text', () => {
   });
 
   it('refuses Latin-1 naming the line, the byte and its column, with how to convert', () => {
-    const error = thrown(() => utf8Text(Buffer.from('id,ticket\nc1,plain\nc2,déjà vu\n', 'latin1'), 'cases.csv'));
+    const error = thrownInputError(() => utf8Text(Buffer.from('id,ticket\nc1,plain\nc2,déjà vu\n', 'latin1'), 'cases.csv'));
     expect(error.location).toEqual({ file: 'cases.csv', line: 3 });
     expect(error.message).toContain('cases.csv:3: the file is not UTF-8: byte 0xE9 at column 5 (counted in bytes)');
     expect(error.hint).toContain('iconv -f windows-1252 -t utf-8');
@@ -71,13 +62,13 @@ describe('utf8Text', () => {
 
   it('refuses UTF-16, with or without a byte-order mark', () => {
     const withBom = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,ticket\n', 'utf16le')]);
-    expect(thrown(() => utf8Text(withBom, 'cases.csv')).message).toContain('starts with a UTF-16 byte-order mark');
-    expect(thrown(() => utf8Text(Buffer.from('id,ticket\n', 'utf16le'), 'cases.csv')).message).toContain('looks like UTF-16');
-    expect(thrown(() => utf8Text(Buffer.from('id,ticket\n', 'utf16le').swap16(), 'cases.csv')).message).toContain('looks like UTF-16');
+    expect(thrownInputError(() => utf8Text(withBom, 'cases.csv')).message).toContain('starts with a UTF-16 byte-order mark');
+    expect(thrownInputError(() => utf8Text(Buffer.from('id,ticket\n', 'utf16le'), 'cases.csv')).message).toContain('looks like UTF-16');
+    expect(thrownInputError(() => utf8Text(Buffer.from('id,ticket\n', 'utf16le').swap16(), 'cases.csv')).message).toContain('looks like UTF-16');
   });
 
   it('names a character that is not Latin-1 differently from a lone byte', () => {
-    const error = thrown(() => utf8Text(Buffer.from([0x61, 0xe2, 0x82]), 'p.hbs'));
+    const error = thrownInputError(() => utf8Text(Buffer.from([0x61, 0xe2, 0x82]), 'p.hbs'));
     expect(error.message).toContain('byte 0xE2 at column 2');
     expect(error.hint).toContain('read as U+FFFD');
   });
@@ -93,19 +84,19 @@ describe('Utf8Chunks', () => {
   it('names the same line for a bad byte whatever the chunks', () => {
     const bad = Buffer.concat([text, Buffer.from('{"d":"caf', 'utf8'), Buffer.from([0xe9]), Buffer.from('"}\n', 'utf8')]);
     for (let size = 1; size <= bad.length; size++) {
-      const error = thrown(() => checkInChunks(bad, size));
+      const error = thrownInputError(() => checkInChunks(bad, size));
       expect(error.location.line, `chunks of ${size}`).toBe(4);
       expect(error.message).toContain('byte 0xE9');
     }
-    expect(thrown(() => checkInChunks(bad, bad.length)).message).toContain('at column 10');
+    expect(thrownInputError(() => checkInChunks(bad, bad.length)).message).toContain('at column 10');
   });
 
   it('refuses a file that ends inside a character', () => {
     const cut = text.subarray(0, text.indexOf(Buffer.from('😀')) + 2);
-    expect(thrown(() => checkInChunks(cut, 4)).message).toMatch(/byte 0xF0 (at the end of the file|in this line)/);
+    expect(thrownInputError(() => checkInChunks(cut, 4)).message).toMatch(/byte 0xF0 (at the end of the file|in this line)/);
   });
 
   it('refuses UTF-16 from the first chunk', () => {
-    expect(thrown(() => checkInChunks(Buffer.from('{"a":1}\n', 'utf16le'), 64)).message).toContain('looks like UTF-16');
+    expect(thrownInputError(() => checkInChunks(Buffer.from('{"a":1}\n', 'utf16le'), 64)).message).toContain('looks like UTF-16');
   });
 });

@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
-import { compilePrompt, type PromptTemplate } from '../../src/prompts/index.js';
-import { parsePromptFile } from '../../src/prompts/parsePromptFile.js';
-
-const FILE = 'prompts/triage.v2.hbs';
-
-/** A template whose body starts on file line 6 (front matter is lines 1–5). */
-function template(body: string, extraFrontMatter = ''): PromptTemplate {
-  const frontMatter = `id: triage\nversion: v2\nmax_tokens: 100${extraFrontMatter ? `\n${extraFrontMatter}` : ''}`;
-  return parsePromptFile(`---\n${frontMatter}\n---\n${body}`, FILE);
-}
-
-function renderError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
+import { compilePrompt } from '../../src/prompts/index.js';
+import { thrownInputError } from '../helpers/thrown.js';
+import { template, TEMPLATE_FILE as FILE } from '../helpers/templates.js';
 
 describe('compilePrompt: rendering', () => {
   it('renders the body and the system text with the same vars, without HTML escaping', () => {
@@ -39,7 +21,7 @@ describe('compilePrompt: rendering', () => {
 
   it('names the variable, the case, the file, its line and what is available when a variable is missing', () => {
     const compiled = compilePrompt(template('Customer: {{customer}}\nTicket:\n{{ticket}}'));
-    const error = renderError(() => compiled.render({ product: 'x', customer: 'Ann' }, 'ticket-017'));
+    const error = thrownInputError(() => compiled.render({ product: 'x', customer: 'Ann' }, 'ticket-017'));
     expect(error.message.split('\n')[0]).toBe(
       `${FILE}:8: variable "ticket" is missing for case ticket-017 (available: product, customer)`,
     );
@@ -50,7 +32,7 @@ describe('compilePrompt: rendering', () => {
     const bodies = ['{{#if urgnet}}!{{/if}}', '{{#each itmes}}{{this}}{{/each}}', '{{json payload}}', '{{#if ok}}{{else}}{{hint}}{{/if}}'];
     for (const body of bodies) {
       const compiled = compilePrompt(template(body));
-      const error = renderError(() => compiled.render({ ok: true }, 'c9'));
+      const error = thrownInputError(() => compiled.render({ ok: true }, 'c9'));
       expect(error.message).toMatch(/variable "(urgnet|itmes|payload|hint)" is missing for case c9/);
     }
   });
@@ -69,7 +51,7 @@ describe('compilePrompt: rendering', () => {
 
   it('names the full path of a missing nested property and what the value has', () => {
     const compiled = compilePrompt(template('line\n{{customer.name}}'));
-    const error = renderError(() => compiled.render({ customer: { nmae: 'Ann' } }, 'c3'));
+    const error = thrownInputError(() => compiled.render({ customer: { nmae: 'Ann' } }, 'c3'));
     expect(error.message.split('\n')[0]).toBe(
       `${FILE}:7: variable "customer.name" is missing for case c3: customer has no "name" (did you mean "nmae"?) (available: nmae)`,
     );
@@ -78,11 +60,11 @@ describe('compilePrompt: rendering', () => {
   it('checks declared variable types before rendering', () => {
     const compiled = compilePrompt(template('{{count}} {{tags}}', 'variables:\n  count: number\n  tags: array\n  meta: any?'));
     expect(compiled.render({ count: 3, tags: ['x'] }, 'c1').user).toBe('3 x');
-    const error = renderError(() => compiled.render({ count: '3', tags: ['x'] }, 'ticket-017'));
+    const error = thrownInputError(() => compiled.render({ count: '3', tags: ['x'] }, 'ticket-017'));
     expect(error.message.split('\n')[0]).toBe(
       `${FILE}: variables.count: variable "count" must be a number (declared type), got string in case ticket-017`,
     );
-    const missing = renderError(() => compilePrompt(template('x', 'variables:\n  count: number')).render({}, 'c2'));
+    const missing = thrownInputError(() => compilePrompt(template('x', 'variables:\n  count: number')).render({}, 'c2'));
     expect(missing.message).toContain('variable "count" is missing for case c2');
   });
 });
@@ -104,32 +86,32 @@ describe('compilePrompt: the variables a template renders', () => {
 
 describe('compilePrompt: template errors', () => {
   it('reports a syntax error at its line in the file', () => {
-    const error = renderError(() => compilePrompt(template('Hello\n{{name}}\n{{#if x}}open')));
+    const error = thrownInputError(() => compilePrompt(template('Hello\n{{name}}\n{{#if x}}open')));
     expect(error.message.split('\n')[0]).toMatch(new RegExp(`^${FILE.replace(/\./g, '\\.')}:8: template syntax error`));
-    const unclosed = renderError(() => compilePrompt(template('ok\nok\n{{name')));
+    const unclosed = thrownInputError(() => compilePrompt(template('ok\nok\n{{name')));
     expect(unclosed.message.split('\n')[0]).toMatch(/^prompts\/triage\.v2\.hbs:8: template syntax error: Expecting/);
-    const mismatched = renderError(() => compilePrompt(template('a\n{{#if x}}\n{{/each}}')));
+    const mismatched = thrownInputError(() => compilePrompt(template('a\n{{#if x}}\n{{/each}}')));
     expect(mismatched.message).toMatch(/^prompts\/triage\.v2\.hbs:7: template syntax error: if doesn't match each/);
   });
 
   it('reports a syntax error in the system text at its line', () => {
-    const error = renderError(() => compilePrompt(template('body', 'system: |\n  line one\n  {{oops')));
+    const error = thrownInputError(() => compilePrompt(template('body', 'system: |\n  line one\n  {{oops')));
     expect(error.message).toMatch(/^prompts\/triage\.v2\.hbs:7: system text syntax error/);
   });
 
   it('names an unknown partial and the available ones', () => {
-    const error = renderError(() => compilePrompt(template('a\n{{> footr}}'), { partials: { footer: 'bye', header: 'hi' } }));
+    const error = thrownInputError(() => compilePrompt(template('a\n{{> footr}}'), { partials: { footer: 'bye', header: 'hi' } }));
     expect(error.message.split('\n')[0]).toBe(`${FILE}:7: unknown partial "footr" (available: footer, header)`);
   });
 
   it('names an unknown helper', () => {
-    const error = renderError(() => compilePrompt(template('{{jsn x}}')));
+    const error = thrownInputError(() => compilePrompt(template('{{jsn x}}')));
     expect(error.message).toMatch(/^prompts\/triage\.v2\.hbs:6: unknown helper "jsn" \(available: each, if, indent, join, json,/);
   });
 
   it('wraps a helper misuse with the case and file', () => {
     const compiled = compilePrompt(template('{{join list}}'));
-    const error = renderError(() => compiled.render({ list: 'not a list' }, 'c5'));
+    const error = thrownInputError(() => compiled.render({ list: 'not a list' }, 'c5'));
     expect(error.message).toBe(`${FILE}: helper "join" failed for case c5: expected a list, got string`);
   });
 });
@@ -164,7 +146,7 @@ describe('compilePrompt: partials', () => {
     const partials = { header: 'Product: {{product}}', item: '* {{name}}' };
     const compiled = compilePrompt(template('Head: {{> header}}\n{{#each items}}{{> item}};{{/each}}'), { partials });
     expect(compiled.render({ product: 'Acme', items: [{ name: 'a' }] }, 'c1').user).toBe('Head: Product: Acme\n* a;');
-    const error = renderError(() => compiled.render({ items: [] }, 'c2'));
+    const error = thrownInputError(() => compiled.render({ items: [] }, 'c2'));
     expect(error.message.split('\n')[0]).toBe(`${FILE}:6: variable "product" is missing for case c2 (available: items)`);
   });
 
@@ -174,7 +156,7 @@ describe('compilePrompt: partials', () => {
   });
 
   it('reports a syntax error inside a partial by name', () => {
-    const error = renderError(() => compilePrompt(template('{{> bad}}'), { partials: { bad: 'x\n{{#if}}' } }));
+    const error = thrownInputError(() => compilePrompt(template('{{> bad}}'), { partials: { bad: 'x\n{{#if}}' } }));
     expect(error.message).toMatch(/^prompts\/triage\.v2\.hbs: partial "bad" syntax error on its line 2/);
   });
 });

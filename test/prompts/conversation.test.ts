@@ -7,7 +7,6 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
 import { AttachmentReader } from '../../src/prompts/attachments.js';
 import { compilePrompt, type PromptTemplate } from '../../src/prompts/index.js';
 import { parsePromptFile } from '../../src/prompts/parsePromptFile.js';
@@ -15,6 +14,7 @@ import { promptStoreLine } from '../../src/records/promptStore.js';
 import { generationKey } from '../../src/providers/requestKey.js';
 import { sha256Hex } from '../../src/canonical.js';
 import { PNG_BASE64, TINY_PDF } from '../helpers/attachments.js';
+import { thrownInputError } from '../helpers/thrown.js';
 
 const FILE = 'prompts/support.v1.hbs';
 
@@ -23,15 +23,6 @@ function template(frontMatter: string, body: string): PromptTemplate {
   return parsePromptFile(`---\nid: support\nversion: v1\nmax_tokens: 300\n${frontMatter}---\n${body}`, FILE);
 }
 
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 const project = await mkdtemp(join(tmpdir(), 'promptgold-conversation-'));
 const data = join(project, 'fixtures');
@@ -106,24 +97,24 @@ describe('conversation templates', () => {
 
   it('checks every variable of every turn, as in one-message templates', () => {
     const { question: _left, ...withoutQuestion } = vars;
-    const error = inputError(() => compiled.render(withoutQuestion, 'c7'));
+    const error = thrownInputError(() => compiled.render(withoutQuestion, 'c7'));
     expect(error.message).toMatch(/variable "question" is missing for case c7/);
     expect(error.message).toContain(`${FILE}:`);
   });
 
   it('refuses text outside a turn, at load when it is written in the template and per case when a variable puts it there', () => {
-    const atLoad = inputError(() => compilePrompt(template('', 'Hello\n{{#user}}hi{{/user}}\n')));
+    const atLoad = thrownInputError(() => compilePrompt(template('', 'Hello\n{{#user}}hi{{/user}}\n')));
     expect(atLoad.message).toMatch(/prompts\/support\.v1\.hbs:6: text outside a turn: "Hello"/);
     const perCase = compilePrompt(template('', '{{stray}}\n{{#user}}hi{{/user}}\n'));
-    expect(inputError(() => perCase.render({ stray: 'oops' }, 'c2')).message).toMatch(/text outside a turn for case c2: "oops"/);
+    expect(thrownInputError(() => perCase.render({ stray: 'oops' }, 'c2')).message).toMatch(/text outside a turn for case c2: "oops"/);
     expect(perCase.render({ stray: '' }, 'c3').messages).toEqual([{ role: 'user', content: 'hi' }]);
   });
 
   it('refuses an empty turn, a turn inside a turn, and {{user}} used as a value', () => {
     const empty = compilePrompt(template('', '{{#user}}{{text}}{{/user}}\n'));
-    expect(inputError(() => empty.render({ text: '  ' }, 'c4')).message).toMatch(/turn 1 \(\{\{#user\}\}\) rendered empty for case c4/);
+    expect(thrownInputError(() => empty.render({ text: '  ' }, 'c4')).message).toMatch(/turn 1 \(\{\{#user\}\}\) rendered empty for case c4/);
     const nested = compilePrompt(template('', '{{#user}}{{#assistant}}x{{/assistant}}{{/user}}\n'));
-    expect(inputError(() => nested.render({}, 'c5')).message).toMatch(/cannot be inside another turn/);
+    expect(thrownInputError(() => nested.render({}, 'c5')).message).toMatch(/cannot be inside another turn/);
   });
 
   it('marks a turn for prompt caching on its last block', () => {
@@ -176,11 +167,11 @@ describe('system blocks and cache marks', () => {
 
   it('refuses more than four cache marks, and a 1h mark after a 5m one, naming the file', () => {
     const five = 'system:\n' + Array.from({ length: 5 }, (_, i) => `  - text: block ${i}\n    cache: 5m\n`).join('');
-    expect(inputError(() => template(five, 'x')).message).toMatch(/5 prompt-caching marks; the API accepts at most 4/);
+    expect(thrownInputError(() => template(five, 'x')).message).toMatch(/5 prompt-caching marks; the API accepts at most 4/);
     const order = 'system:\n  - text: a\n    cache: 5m\n  - text: b\n    cache: 1h\n';
-    expect(inputError(() => template(order, 'x')).message).toMatch(/a 1h cache mark comes after a 5m one/);
+    expect(thrownInputError(() => template(order, 'x')).message).toMatch(/a 1h cache mark comes after a 5m one/);
     const turns = compilePrompt(template('system:\n  - text: a\n    cache: 5m\n', '{{#user cache="1h"}}x{{/user}}\n'));
-    expect(inputError(() => turns.render({}, 'c9')).message).toMatch(/1h cache mark comes after a 5m one.*case c9/);
+    expect(thrownInputError(() => turns.render({}, 'c9')).message).toMatch(/1h cache mark comes after a 5m one.*case c9/);
   });
 });
 
@@ -211,16 +202,16 @@ tool_choice: { type: tool, name: lookup_invoice }
   });
 
   it('checks input schemas at load (type object, valid JSON Schema) and tool choice against the tools, with the line', () => {
-    const notObject = inputError(() => template(TOOLS.replace('type: object', 'type: string'), 'x'));
+    const notObject = thrownInputError(() => template(TOOLS.replace('type: object', 'type: string'), 'x'));
     expect(notObject.message).toMatch(/prompts\/support\.v1\.hbs:\d+: front matter\.tools\.0\.input_schema: the input schema of tool "lookup_invoice" must have type: object/);
-    const typo = inputError(() => template(TOOLS.replace('required: [number]', 'requird: [number]'), 'x'));
+    const typo = thrownInputError(() => template(TOOLS.replace('required: [number]', 'requird: [number]'), 'x'));
     expect(typo.message).toMatch(/front matter\.tools\.0\.input_schema: invalid JSON Schema: strict mode: unknown keyword: "requird"/);
-    const unknownChoice = inputError(() => template(TOOLS.replace('name: lookup_invoice }', 'name: refund }'), 'x'));
+    const unknownChoice = thrownInputError(() => template(TOOLS.replace('name: lookup_invoice }', 'name: refund }'), 'x'));
     expect(unknownChoice.message).toMatch(/tool_choice names the tool "refund", which is not among the tools \(lookup_invoice\)/);
-    expect(inputError(() => template('tool_choice: any\n', 'x')).message).toMatch(/tool_choice any without tools/);
+    expect(thrownInputError(() => template('tool_choice: any\n', 'x')).message).toMatch(/tool_choice any without tools/);
     const twice = TOOLS.replace('tool_choice: { type: tool, name: lookup_invoice }\n', '') + '  - name: lookup_invoice\n    input_schema: { type: object }\n';
-    expect(inputError(() => template(twice, 'x')).message).toMatch(/tool "lookup_invoice" is defined twice/);
-    expect(inputError(() => template(TOOLS.replace('name: lookup_invoice\n', 'name: look up\n'), 'x')).message).toMatch(/a tool name is 1 to 64 letters/);
+    expect(thrownInputError(() => template(twice, 'x')).message).toMatch(/tool "lookup_invoice" is defined twice/);
+    expect(thrownInputError(() => template(TOOLS.replace('name: lookup_invoice\n', 'name: look up\n'), 'x')).message).toMatch(/a tool name is 1 to 64 letters/);
   });
 
   it('changes the template hash when a tool changes', () => {
@@ -285,17 +276,17 @@ Question: {{question}}
   it('refuses files outside the project (also through a link), a missing file, and bytes that are not what they claim', () => {
     const one = compilePrompt(template('', '{{#user}}{{document doc}}x{{/user}}\n'), { files: new AttachmentReader(files) });
     const image = compilePrompt(template('', '{{#user}}{{image shot}}x{{/user}}\n'), { files });
-    expect(inputError(() => one.render({ doc: '../../outside.txt' }, 'c1')).message).toMatch(/file "\.\.\/\.\.\/outside\.txt" for case c1 is outside the project/);
-    expect(inputError(() => one.render({ doc: 'docs/link.txt' }, 'c2')).message).toMatch(/file "docs\/link\.txt" for case c2 is outside the project/);
-    expect(inputError(() => one.render({ doc: 'docs/missing.pdf' }, 'c3')).message).toMatch(/file "docs\/missing\.pdf" for case c3 not found/);
-    expect(inputError(() => one.render({ doc: 'docs/screen.png' }, 'c4')).message).toMatch(/is an image/);
-    expect(inputError(() => image.render({ shot: 'docs/fake.png' }, 'c5')).message).toMatch(/image "docs\/fake\.png" for case c5 is not a JPEG, PNG, GIF or WebP image/);
-    expect(inputError(() => image.render({ shot: { data: PNG_BASE64, media_type: 'image/jpeg' } }, 'c6')).message).toMatch(/declared image\/jpeg but its bytes are image\/png/);
+    expect(thrownInputError(() => one.render({ doc: '../../outside.txt' }, 'c1')).message).toMatch(/file "\.\.\/\.\.\/outside\.txt" for case c1 is outside the project/);
+    expect(thrownInputError(() => one.render({ doc: 'docs/link.txt' }, 'c2')).message).toMatch(/file "docs\/link\.txt" for case c2 is outside the project/);
+    expect(thrownInputError(() => one.render({ doc: 'docs/missing.pdf' }, 'c3')).message).toMatch(/file "docs\/missing\.pdf" for case c3 not found/);
+    expect(thrownInputError(() => one.render({ doc: 'docs/screen.png' }, 'c4')).message).toMatch(/is an image/);
+    expect(thrownInputError(() => image.render({ shot: 'docs/fake.png' }, 'c5')).message).toMatch(/image "docs\/fake\.png" for case c5 is not a JPEG, PNG, GIF or WebP image/);
+    expect(thrownInputError(() => image.render({ shot: { data: PNG_BASE64, media_type: 'image/jpeg' } }, 'c6')).message).toMatch(/declared image\/jpeg but its bytes are image\/png/);
   });
 
   it('checks the API size limits before sending: an image over 5 MB is refused at render', () => {
     const image = compilePrompt(template('', '{{#user}}{{image shot}}x{{/user}}\n'), { files });
-    expect(inputError(() => image.render({ shot: 'docs/huge.png' }, 'c7')).message).toMatch(/image "docs\/huge\.png" for case c7 is 5\.0 MB, over the 5\.0 MB limit/);
+    expect(thrownInputError(() => image.render({ shot: 'docs/huge.png' }, 'c7')).message).toMatch(/image "docs\/huge\.png" for case c7 is 5\.0 MB, over the 5\.0 MB limit/);
   });
 
   it('puts documents in the one user message of a template without turns, and refuses them in the system prompt or an assistant turn', () => {
@@ -306,8 +297,8 @@ Question: {{question}}
       { type: 'text', text: 'Thanks.' },
     ]);
     const inSystem = compilePrompt(template('system: "{{document doc}}"\n', '{{#user}}x{{/user}}\n'), { files });
-    expect(inputError(() => inSystem.render({ doc: 'docs/faq.md' }, 'c2')).message).toMatch(/a document or image in the system prompt/);
+    expect(thrownInputError(() => inSystem.render({ doc: 'docs/faq.md' }, 'c2')).message).toMatch(/a document or image in the system prompt/);
     const inAssistant = compilePrompt(template('', '{{#user}}x{{/user}}\n{{#assistant}}{{document doc}}{{/assistant}}\n'), { files });
-    expect(inputError(() => inAssistant.render({ doc: 'docs/faq.md' }, 'c3')).message).toMatch(/a document or image in an assistant turn/);
+    expect(thrownInputError(() => inAssistant.render({ doc: 'docs/faq.md' }, 'c3')).message).toMatch(/a document or image in an assistant turn/);
   });
 });
