@@ -131,7 +131,11 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   } catch (error) {
     if (env.runSignal.aborted) return undefined;
     const providerError = asProviderError(error);
-    const record = newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null }, notExercised());
+    // An answer refused after it was given (bad_output) keeps its text, usage and cost.
+    const answered = providerError.generation;
+    const record = answered
+      ? withGeneration(newRecord(planned, prompt.hash, { ...answerOutcome(answered), scores: [], score: 0, pass: false }, notExercised()), answered)
+      : newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null }, notExercised());
     record.error = sampleErrorOf(providerError);
     if (providerError.attempts !== undefined) record.attempts = providerError.attempts;
     return { record, prompt, fatal: providerError.fatal ? providerError : undefined };
@@ -176,15 +180,26 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     scoreSum += score.score;
     if (!score.pass || score.error) pass = false;
   }
-  const record = newRecord(planned, prompt.hash, {
+  const record = withGeneration(newRecord(planned, prompt.hash, { ...answerOutcome(generation), scores, score: scores.length ? roundScore(scoreSum / scores.length) : 1, pass }, notExercised()), generation);
+  const judge = sumJudgeUsage(scores);
+  if (judge) record.judge = judge;
+  const unscored = firstUnscored(scores);
+  if (unscored) record.error = { kind: unscored.judgeUsage ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
+  return fatal ? { record, prompt, fatal } : { record, prompt };
+}
+
+/** What a sample line takes from the answer: its text, stop reason, cost (none when cached) and latency. */
+function answerOutcome(generation: Generation): Pick<SampleRecord, 'output' | 'stopReason' | 'costUsd' | 'latencyMs'> {
+  return {
     output: generation.text,
     stopReason: generation.stopReason,
-    scores,
-    score: scores.length ? roundScore(scoreSum / scores.length) : 1,
-    pass,
     costUsd: generation.cached ? 0 : (generation.costUsd ?? 0),
     latencyMs: Math.round(generation.latencyMs),
-  }, notExercised());
+  };
+}
+
+/** The answer's optional facts on its sample line (tool calls, usage, streaming, caching …). */
+function withGeneration(record: SampleRecord, generation: Generation): SampleRecord {
   if (generation.toolCalls?.length) record.toolCalls = generation.toolCalls;
   if (generation.stopDetails) record.stopDetails = generation.stopDetails;
   if (generation.usage) record.usage = generation.usage;
@@ -198,11 +213,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   if (generation.stopSequence) record.stopSequence = generation.stopSequence;
   if (generation.requestId) record.requestId = generation.requestId;
   if (generation.pricesAsOf && !generation.cached) record.pricesAsOf = generation.pricesAsOf;
-  const judge = sumJudgeUsage(scores);
-  if (judge) record.judge = judge;
-  const unscored = firstUnscored(scores);
-  if (unscored) record.error = { kind: unscored.judgeUsage ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
-  return fatal ? { record, prompt, fatal } : { record, prompt };
+  return record;
 }
 
 type Outcome = Pick<SampleRecord, 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'>;

@@ -44,7 +44,15 @@ export function withBudget(provider: Provider, budget: CostBudget): Provider {
           `budget of ${formatUsd(budget.maxUsd)} reached (${formatUsd(budget.spent)} spent); request not sent`,
         );
       }
-      const generation = await provider.generate(request, context);
+      let generation: Generation;
+      try {
+        generation = await provider.generate(request, context);
+      } catch (error) {
+        // An answer that was given and billed, then refused (bad_output), is spent all the same.
+        const billed = error instanceof ProviderError ? error.generation : undefined;
+        if (billed && !billed.cached && billed.costUsd !== undefined) budget.add(billed.costUsd);
+        throw error;
+      }
       if (!generation.cached && generation.costUsd !== undefined) budget.add(generation.costUsd);
       return generation;
     },

@@ -305,6 +305,11 @@ export class ProviderError extends Error {
   readonly requestId: string | undefined;
   /** For a rate limit: how long the API asked to wait (retry-after), in ms. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The answer itself, when the error is about it (`bad_output`: it breaks the output schema): it
+   * was given and billed, so the sample keeps its text, usage and cost, and the budget counts it.
+   */
+  readonly generation: Generation | undefined;
 
   constructor(
     kind: ProviderErrorKind,
@@ -317,6 +322,7 @@ export class ProviderError extends Error {
       code?: string;
       requestId?: string;
       retryAfterMs?: number;
+      generation?: Generation;
     } = {},
   ) {
     super(message, { cause: options.cause });
@@ -328,5 +334,6 @@ export class ProviderError extends Error {
     this.code = options.code;
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
+    this.generation = options.generation;
   }
 }

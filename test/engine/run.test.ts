@@ -178,6 +178,22 @@ describe('runSuite', () => {
     );
   });
 
+  it('keeps the text, usage and cost of an answer refused as bad_output: it was given and billed', async () => {
+    await setup(2);
+    const refusing: Provider = {
+      id: 'refusing',
+      generate: async () => {
+        throw new ProviderError('bad_output', 'the answer does not match the output schema', {
+          generation: { text: '{"n":1}', stopReason: 'end_turn', latencyMs: 12.4, costUsd: 0.0105, usage: { inputTokens: 100, outputTokens: 10 } },
+        });
+      },
+    };
+    const result = await run(refusing, suiteOf(), project.path('runs/bad'));
+    const record = await readRecord(project.path('runs/bad/run.jsonl'));
+    expect(record.samples[0]).toMatchObject({ output: '{"n":1}', stopReason: 'end_turn', costUsd: 0.0105, latencyMs: 12, usage: { inputTokens: 100, outputTokens: 10 }, pass: false, error: { kind: 'bad_output' } });
+    expect(result.summary!.totals.costUsd).toBeCloseTo(0.0105 * record.samples.length, 9);
+  });
+
   it('refuses to resume when the dataset changed since the run started, though the plan is the same', async () => {
     // Same case ids, new expected values: the kept samples were scored against the old ones.
     await setup(4);

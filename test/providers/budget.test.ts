@@ -46,6 +46,18 @@ describe('withBudget', () => {
     expect(inner.calls).toBe(3);
   });
 
+  it('counts an answer that was billed and then refused as bad_output', async () => {
+    const budget = new CostBudget(1);
+    const refusing: Provider = {
+      id: 'refusing',
+      generate: () => Promise.reject(new ProviderError('bad_output', 'breaks the schema', { generation: { text: '{}', stopReason: 'end_turn', latencyMs: 1, costUsd: 0.6 } })),
+    };
+    const budgeted = withBudget(refusing, budget);
+    for (let i = 0; i < 2; i++) expect(await budgeted.generate(request('x'), context()).catch((e: unknown) => (e as ProviderError).kind)).toBe('bad_output');
+    expect(budget.spent).toBeCloseTo(1.2);
+    expect(await budgeted.generate(request('x'), context()).catch((e: unknown) => (e as ProviderError).kind)).toBe('budget');
+  });
+
   it('does not count cached generations', async () => {
     const budget = new CostBudget(0.5);
     const budgeted = withBudget(stub({ costUsd: 1, cached: true }), budget);

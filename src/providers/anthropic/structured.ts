@@ -17,6 +17,7 @@ export function checkStructuredOutput(schema: Record<string, unknown> | undefine
   const details = {
     ...(generation.attempts !== undefined && { attempts: generation.attempts }),
     ...(generation.requestId !== undefined && { requestId: generation.requestId }),
+    generation,
   };
   let value: unknown;
   try {

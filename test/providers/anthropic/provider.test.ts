@@ -327,6 +327,9 @@ describe('errors', () => {
     // … but the answer breaks the original schema: a bad_output outcome naming what is wrong.
     expect(error).toMatchObject({ kind: 'bad_output', fatal: false });
     expect(error.message).toMatch(/does not match the output schema .*score.*<= 5/);
+    // The answer was given and billed: the error carries it, with its usage and cost.
+    expect(error.generation).toMatchObject({ text: '{"score":9}', stopReason: 'end_turn', usage: { inputTokens: expect.any(Number) } });
+    expect(error.generation!.costUsd).toBeGreaterThan(0);
     expect(messagesLog().every((e) => e.status === 200)).toBe(true);
   });
 
