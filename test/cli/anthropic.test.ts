@@ -230,6 +230,9 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
 
     const partial = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.00001', '--yes', '--concurrency', '1']);
     expect(partial.stdout).toMatch(/incomplete: \d+ samples skipped: budget reached; finish with `promptgold run --resume reports\/runs\/live-/);
+    // Part of the plan never ran: not a pass, whatever the samples that ran say.
+    expect(partial.stdout).toMatch(/FAILED \(exit 3\): the run did not complete \(\d+ samples skipped: budget reached\)/);
+    expect(partial.code).toBe(3);
     const [dir] = await runDirs();
     const record = await readRecord(`${dir}/run.jsonl`);
     const skipped = record.samples.filter((s) => s.error?.kind === 'budget').length;

@@ -290,6 +290,7 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
     if (errors > 0) process.stdout.write(`${errors} sample${errors === 1 ? '' : 's'} ended in an error; run only ${errors === 1 ? 'it' : 'those'} again with \`promptgold run --retry-errors ${where}\`\n`);
   } else if (result.status === 'incomplete') {
     process.stdout.write(`record: ${record} (incomplete: ${result.notRun ?? 'some samples were not run'}; finish with \`promptgold run --resume ${where}\`)\n`);
+    process.stdout.write(`FAILED (exit 3): the run did not complete (${result.notRun ?? 'some samples were not run'}), so its pass rates are over part of the plan\n`);
   } else if (result.status === 'interrupted') {
     process.stdout.write(`interrupted after ${result.written}/${result.planned} samples; finish with \`promptgold run --resume ${where}\`\n`);
   } else if (result.fatal) {
@@ -326,9 +327,13 @@ function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
   return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code)) ?? ExitCode.passed;
 }
 
-/** 3 when a run stopped on a fatal error or too many samples went unscored, 130 on Ctrl-C, 1 when a cell is below threshold, else 0. */
+/**
+ * 3 when a run stopped on a fatal error, too many samples went unscored, or samples were left unrun
+ * (the budget was reached, batch requests expired: the verdict would be over part of the plan),
+ * 130 on Ctrl-C, 1 when a cell is below threshold, else 0.
+ */
 function runsExitCode(outcomes: SuiteRunOutcome[], interrupted: boolean): ExitCode {
-  if (outcomes.some((o) => o.result.fatal || o.result.summary?.tooManyErrors)) return ExitCode.infrastructure;
+  if (outcomes.some((o) => o.result.fatal || o.result.summary?.tooManyErrors || o.result.status === 'incomplete')) return ExitCode.infrastructure;
   if (interrupted || outcomes.some((o) => o.result.status === 'interrupted')) return ExitCode.interrupted;
   if (outcomes.some((o) => (o.result.summary?.failingCells.length ?? 0) > 0)) return ExitCode.evaluationFailed;
   return ExitCode.passed;
