@@ -18,13 +18,29 @@ export function defineConfig(config: PromptgoldConfig): PromptgoldConfig {
 const CONFIG_FILES = ['promptgold.config.ts', 'promptgold.config.mjs', 'promptgold.config.js', 'promptgold.config.json'];
 
 export async function loadConfig(root = process.cwd()): Promise<{ config: PromptgoldConfig; file?: string }> {
-  const name = CONFIG_FILES.find((candidate) => existsSync(join(root, candidate)));
+  const found = CONFIG_FILES.filter((candidate) => existsSync(join(root, candidate)));
+  const name = found[0];
   if (!name) return { config: {} };
+  if (found.length > 1) {
+    // Reading one would silently drop the other's settings (a budget, a policy).
+    throw new InputError(`two config files: ${found.join(' and ')}; promptgold reads one`, { file: found[1] }, `keep one of them (merge the settings into ${name})`);
+  }
   const file = join(root, name);
   let value: unknown;
   try {
     if (name.endsWith('.json')) value = JSON.parse(utf8Text(readFileSync(file), name));
-    else value = (await importUserModule(file, name)).default;
+    else {
+      const module = await importUserModule(file, name);
+      if (!('default' in module)) {
+        const named = Object.keys(module);
+        throw new InputError(
+          `the config module has no default export${named.length ? ` (it exports ${named.join(', ')})` : ''}, so none of its settings would apply`,
+          { file: name },
+          'export default defineConfig({ … })',
+        );
+      }
+      value = module.default;
+    }
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`could not load the config: ${errorMessage(error)}`, { file: name });
