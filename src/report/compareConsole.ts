@@ -32,9 +32,13 @@ export function formatComparison(result: ComparisonResult, options: ConsoleOptio
   lines.push(`policy: ${policyText(result)}`);
   for (const warning of result.warnings) lines.push(`warning: ${warningText(warning)}`);
   for (const cell of result.cells) lines.push('', ...formatCell(cell, options.topRegressions ?? 5));
-  lines.push('', `verdict: ${result.verdict.verdict.toUpperCase()}`);
-  for (const sentence of verdictSentences(result.verdict)) lines.push(`  - ${sentence}`);
+  lines.push('', formatVerdict(result));
   return lines.join('\n');
+}
+
+/** `verdict: FAIL` and its reasons, one per line. */
+export function formatVerdict(result: Pick<ComparisonResult, 'verdict'>): string {
+  return [`verdict: ${result.verdict.verdict.toUpperCase()}`, ...verdictSentences(result.verdict).map((sentence) => `  - ${sentence}`)].join('\n');
 }
 
 function sideText(side: ComparisonResult['baseline']): string {

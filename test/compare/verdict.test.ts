@@ -227,6 +227,16 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect((await compareRecords(passing, passing, { ...v1v2, root: dir })).cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('scorers_differ');
   });
 
+  it('report --compare prints the verdict and exits as compare would (1 on a fail)', async () => {
+    const ids = Array.from({ length: 30 }, (_, c) => `c${String(c).padStart(3, '0')}`);
+    await writeRecord(join(dir, 'report-cli/base/run.jsonl'), ids.map((caseId) => sample({ caseId, pass: true })));
+    await writeRecord(join(dir, 'report-cli/cand/run.jsonl'), ids.map((caseId, c) => sample({ caseId, pass: c >= 12 })));
+    const result = await runCli(['report', join(dir, 'report-cli/cand'), '--compare', join(dir, 'report-cli/base'), '--html', join(dir, 'report-cli/page.html')], dir);
+    expect(result.stdout).toMatch(/^verdict: FAIL\n {2}- v1 × model-a → v1 × model-a: pass rate −40\.0 pts/m);
+    expect(result.stdout).toContain('HTML report: ');
+    expect(result.code).toBe(1);
+  });
+
   it('resolves defaults, then the suite, then flags, and rejects bad values', () => {
     expect(resolvePolicy([])).toEqual(DEFAULT_POLICY);
     const policy = resolvePolicy([

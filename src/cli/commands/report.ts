@@ -1,31 +1,44 @@
 /** `promptgold report <run> [--compare <baseline>] [--html <file>]`: write the self-contained HTML report. */
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
+import { resolvePolicy } from '../../compare/policy.js';
+import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { ExitCode } from '../../errors.js';
+import { readRecordHeader } from '../../records/reader.js';
 import { resolveRecordPath } from '../../records/runDir.js';
+import { configPolicySources, suitePolicySources } from './compare.js';
 
 export interface ReportFlags {
   compare?: string;
   html?: string;
 }
 
+/**
+ * With `--compare`, the comparison is `compare`'s own (the config's and the suite's policy) and the
+ * command ends as `compare` would: the verdict printed, exit 1 on a fail.
+ */
 export async function reportCommand(run: string, flags: ReportFlags): Promise<number> {
   const root = process.cwd();
-  const { config } = await loadConfig(root);
+  const { config, file: configFile } = await loadConfig(root);
   const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
   const candidate = await resolveRecordPath(run, runsDir);
   const target = flags.html ?? join(dirname(candidate), 'report.html');
   const { writeHtmlReport } = await import('../../report/html/index.js');
   let written: string;
+  let exitCode: number = ExitCode.passed;
   if (flags.compare) {
     const baseline = await resolveRecordPath(flags.compare, runsDir);
     const { compareRecords } = await import('../../compare/index.js');
-    const comparison = await compareRecords(baseline, candidate, { root });
+    const policy = resolvePolicy([...configPolicySources(config, configFile), ...(await suitePolicySources(await readRecordHeader(candidate), root))]);
+    const comparison = await compareRecords(baseline, candidate, { root, policy });
     written = await writeHtmlReport({ runs: [{ dir: baseline }, { dir: candidate }], comparison }, target);
+    const { formatVerdict } = await import('../../report/compareConsole.js');
+    process.stdout.write(`${formatVerdict(comparison)}\n`);
+    exitCode = exitCodeForVerdict(comparison.verdict.verdict, false);
   } else {
     written = await writeHtmlReport({ runs: [{ dir: candidate }] }, target);
   }
   const shown = relative(root, written);
   process.stdout.write(`HTML report: ${shown.startsWith('..') ? written : shown}\n`);
-  return ExitCode.passed;
+  return exitCode;
 }
