@@ -288,6 +288,17 @@ export class RunSession {
       ...(batch.signal ? { signal: batch.signal } : {}),
       ...(pollMs ? { pollMs } : {}),
       ...(batch.onProgress ? { onProgress: batch.onProgress } : {}),
+    }).catch((error: unknown) => {
+      // Submitting or collecting failed for the whole batch (a key rejected, a batch the API no
+      // longer knows): a classified stop with its message, not an internal error with a stack.
+      if (!(error instanceof ProviderError)) throw error;
+      throw new InfrastructureError(
+        `the batch phase stopped: ${error.message}`,
+        error.kind === 'not_found'
+          ? 'the API no longer knows this run\'s batch (batch results are kept for 29 days): start a new run'
+          : 'fix the cause, then `promptgold run --resume <run>` collects what the batch already answered',
+        error,
+      );
     });
     return this.options.record ? withRecording(phase.provider, loaded.recordingsFile) : phase.provider;
   }

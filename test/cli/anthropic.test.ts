@@ -266,6 +266,18 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     expect(meta?.batches?.length).toBe(1);
     expect(fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches')).toHaveLength(1);
 
+    // Against an API that does not know the batch (another fake), the resume stops with a
+    // classified message (exit 3), not an internal error with a stack; the batch stays resumable.
+    const other = await startFakeAnthropic();
+    try {
+      const lost = await runCli(['run', '--resume', dir!], project.root, { env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: other.url } });
+      expect(lost.stderr).not.toMatch(/internal error/);
+      expect(lost.stderr).toMatch(/the batch phase stopped: .*\n {2}hint: the API no longer knows this run's batch/);
+      expect(lost.code).toBe(3);
+    } finally {
+      await other.close();
+    }
+
     const resumed = await cli(['run', '--resume', dir!]);
     expect(resumed.stderr).toMatch(/collecting batch\(es\) submitted earlier/);
     expect(resumed.code).toBe(0);
@@ -275,5 +287,6 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     expect(record.samples).toHaveLength(10);
     expect(record.samples.every((s) => s.output?.includes('word') && s.usage?.serviceTier !== 'priority')).toBe(true);
     expect((await stat(`${dir}/run.jsonl`)).size).toBeGreaterThan(0);
+
   });
 });
