@@ -57,7 +57,12 @@ export async function calibrateCommand(suite: string, flags: CalibrateFlags): Pr
     });
     process.stdout.write(`json: ${relative(root, target)}\n`);
   }
-  return failures > 0 ? ExitCode.infrastructure : ExitCode.passed;
+  // A calibration in which no labelled case got a usable judgement measured nothing: not a success.
+  const unmeasured = reports.filter((report) => report.agreement.n === 0);
+  for (const report of unmeasured) {
+    process.stdout.write(`FAILED (exit 3): ${report.suite}: no labelled case got a usable judgement (${report.unscored} unscored), so the judge's agreement is not measured\n`);
+  }
+  return failures > 0 || unmeasured.length > 0 ? ExitCode.infrastructure : ExitCode.passed;
 }
 
 async function writeCalibrationList(target: string, reports: CalibrationReport[]): Promise<void> {

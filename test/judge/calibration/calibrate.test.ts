@@ -13,7 +13,9 @@ import type { CalibrationCase, Label } from '../../../src/judge/calibration/type
 import { RunSession } from '../../../src/engine/assemble.js';
 import { importSuites } from '../../../src/engine/loadSuite.js';
 import { InputError } from '../../../src/errors.js';
-import { REPO_ROOT, runCli } from '../../helpers/cli.js';
+import { linkPromptgold, REPO_ROOT, runCli } from '../../helpers/cli.js';
+import { ECHO_PROMPT, tempProject } from '../../helpers/tempProject.js';
+import { startFakeAnthropic } from '../../../src/testing/index.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'promptgold-calibrate-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
@@ -117,5 +119,30 @@ describe('the offline example', () => {
     const written = JSON.parse(await readFile(join(scratch, 'calibration.json'), 'utf8')) as { type: string; agreement: { kappa: number } };
     expect(written.type).toBe('calibration');
     expect(await readFile(join(REPO_ROOT, 'reports/calibration/summarize.json'), 'utf8')).toBe(await readFile(join(scratch, 'calibration.json'), 'utf8'));
+  });
+
+  it('exits 3 when no labelled case got a usable judgement: nothing was measured', async () => {
+    // Every answer, the judge's included, is prose: each judgement is unscored.
+    const fake = await startFakeAnthropic({ respond: () => ({ text: 'I cannot grade that.' }) });
+    const project = await tempProject({
+      'suites/c.eval.ts': `import { defineSuite, rubric } from 'promptgold';
+export default defineSuite({ name: 'c', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl',
+  scorers: [rubric({ name: 'quality', criteria: [{ id: 'polite', description: 'Is polite', pass: 'polite words', fail: 'rude words' }], judge: 'claude-haiku-4-5' })] });
+`,
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': '{"id":"a","vars":{"word":"hi"},"human":{"pass":true}}\n{"id":"b","vars":{"word":"no"},"human":{"pass":false}}\n',
+    });
+    try {
+      await linkPromptgold(project.root);
+      const result = await runCli(['calibrate', 'suites/c.eval.ts', '--provider', 'anthropic', '--no-cache'], project.root, {
+        env: { ANTHROPIC_API_KEY: ['sk', 'ant', 'calibrate-0123456789abcdef'].join('-'), ANTHROPIC_BASE_URL: fake.url },
+      });
+      expect(result.stdout).toContain('unscored: 2');
+      expect(result.stdout).toContain("FAILED (exit 3): c: no labelled case got a usable judgement (2 unscored), so the judge's agreement is not measured");
+      expect(result.code).toBe(3);
+    } finally {
+      await fake.close();
+      await project.cleanup();
+    }
   });
 });
