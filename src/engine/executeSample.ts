@@ -35,7 +35,8 @@ export interface SampleEnvironment {
   scorerTimeoutMs: number;
   /** Aborted when the run stops hard (fatal provider error, second Ctrl-C). */
   runSignal: AbortSignal;
-  scorerContext: Omit<ScorerContext, 'signal'>;
+  /** What scorers are handed: the run's signal (the same as `runSignal`) and the judge. Built once per run, not per sample. */
+  scorerContext: ScorerContext;
   /** Result of a golden case, awaited by its chaos mutations. */
   sourceResult(sample: PlannedSample): Promise<SourceResult | undefined> | undefined;
 }
@@ -134,7 +135,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     // An answer refused after it was given (bad_output) keeps its text, usage and cost.
     const answered = providerError.generation;
     const record = answered
-      ? withGeneration(newRecord(planned, prompt.hash, { ...answerOutcome(answered), scores: [], score: 0, pass: false }, notExercised()), answered)
+      ? withGeneration(newRecord(planned, prompt.hash, answerOutcome(answered, [], 0, false), notExercised()), answered)
       : newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null }, notExercised());
     record.error = sampleErrorOf(providerError);
     if (providerError.attempts !== undefined) record.attempts = providerError.attempts;
@@ -156,7 +157,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   };
   if (planned.case.chaos) sample.chaos = await chaosInfo(planned.case.chaos, planned, env);
 
-  const scorerContext: ScorerContext = { ...env.scorerContext, signal: env.runSignal };
+  const scorerContext = env.scorerContext;
   const scores: Score[] = [];
   let fatal: ProviderError | undefined;
   for (const scorer of env.scorersFor(planned)) {
@@ -180,7 +181,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     scoreSum += score.score;
     if (!score.pass || score.error) pass = false;
   }
-  const record = withGeneration(newRecord(planned, prompt.hash, { ...answerOutcome(generation), scores, score: scores.length ? roundScore(scoreSum / scores.length) : 1, pass }, notExercised()), generation);
+  const record = withGeneration(newRecord(planned, prompt.hash, answerOutcome(generation, scores, scores.length ? roundScore(scoreSum / scores.length) : 1, pass), notExercised()), generation);
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;
   const unscored = firstUnscored(scores);
@@ -188,11 +189,17 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   return fatal ? { record, prompt, fatal } : { record, prompt };
 }
 
-/** What a sample line takes from the answer: its text, stop reason, cost (none when cached) and latency. */
-function answerOutcome(generation: Generation): Pick<SampleRecord, 'output' | 'stopReason' | 'costUsd' | 'latencyMs'> {
+/**
+ * A sample line's outcome: the answer's text, stop reason, cost (none when cached) and latency, and
+ * the scores. One object literal, not a spread: this runs once per sample.
+ */
+function answerOutcome(generation: Generation, scores: Score[], score: number, pass: boolean): Outcome {
   return {
     output: generation.text,
     stopReason: generation.stopReason,
+    scores,
+    score,
+    pass,
     costUsd: generation.cached ? 0 : (generation.costUsd ?? 0),
     latencyMs: Math.round(generation.latencyMs),
   };

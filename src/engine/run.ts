@@ -159,7 +159,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     timeoutMs: loaded.timeoutMs,
     scorerTimeoutMs: loaded.scorerTimeoutMs,
     runSignal: runController.signal,
-    scorerContext: options.judge ? { judge: options.judge } : {},
+    scorerContext: { signal: runController.signal, ...(options.judge && { judge: options.judge }) },
     sourceResult: (sample) => sources.awaitSource(sample),
   };
 

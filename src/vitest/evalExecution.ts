@@ -67,6 +67,7 @@ export class EvalExecution {
     const loaded = this.loaded;
     const sources = this.sourcesForSelected();
     const requests = new PreparedRequests();
+    const scorerContext = { signal: this.controller.signal, ...(this.options.judge && { judge: this.options.judge }) };
     this.finished = runOrdered(samples, {
       concurrency: loaded.concurrency,
       shouldStop: () => this.controller.signal.aborted,
@@ -78,7 +79,7 @@ export class EvalExecution {
           timeoutMs: loaded.timeoutMs,
           scorerTimeoutMs: loaded.scorerTimeoutMs,
           runSignal: this.controller.signal,
-          scorerContext: this.options.judge ? { judge: this.options.judge } : {},
+          scorerContext,
           sourceResult: (sample) => sources.awaitSource(sample),
         });
         sources.resolve(planned, executed?.record);
