@@ -114,9 +114,10 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
   const writtenPrompts = new Set<string>();
   const summary = summaryBuilderFor(header);
   let samples = 0;
+  let cursors: Cursor[] = [];
   try {
     await writer.write(header);
-    const cursors: Cursor[] = parts.map((part) => ({ part, lines: readRecordLines(part.file), lastIndex: -1 }));
+    cursors = parts.map((part) => ({ part, lines: readRecordLines(part.file), lastIndex: -1 }));
     for (const cursor of cursors) await advance(cursor);
     for (;;) {
       let next: Cursor | undefined;
@@ -157,6 +158,8 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
     });
     return { outDir, suite: header.suite, samples, planned: header.planned, summary: built, complete };
   } finally {
+    // A part left half read (the parts overlap) would keep its file open until collected.
+    await Promise.all(cursors.map((cursor) => cursor.lines.return(undefined)));
     await writer.close();
     await promptWriter.close();
   }

@@ -13,9 +13,9 @@ afterEach(async () => {
   project = undefined;
 });
 
-function dataOf(html: string): { mode: string; cases: Array<{ id: string; status: string }> } {
+function dataOf(html: string): { mode: string; verdict: string; cases: Array<{ id: string; status: string }> } {
   const report = embeddedReport(html);
-  return { mode: report.data.mode, cases: report.cases };
+  return { mode: report.data.mode, verdict: report.data.verdict.verdict, cases: report.cases };
 }
 
 describe('promptgold report', () => {
@@ -34,9 +34,12 @@ describe('promptgold report', () => {
     const { baseline, candidate } = await writeComparisonFixture(project.root);
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const file = project.path('out', 'compare.html');
-    expect(await reportCommand(candidate, { compare: baseline, html: file })).toBe(0);
+    const code = await reportCommand(candidate, { compare: baseline, html: file });
     const data = dataOf(await readFile(file, 'utf8'));
     expect(data.mode).toBe('comparison');
+    // The command ends as compare would on the page's verdict: 1 on a fail.
+    expect(data.verdict).toBe('fail');
+    expect(code).toBe(1);
     expect(data.cases.find((c) => c.id === 'c1-refund')!.status).toBe('regressed');
     expect(data.cases.find((c) => c.id === 'c2-login')!.status).toBe('improved');
   });
