@@ -11,7 +11,7 @@ import { ProviderError, type GenerateContext, type Generation, type GenerationRe
 import type { ChaosOrigin } from '../datasets/types.js';
 import { notExercisedReason, watchReads, type NotExercisedReason } from '../chaos/exercised.js';
 import { sourceVarsOf } from '../chaos/sourceVars.js';
-import type { RenderedPrompt } from '../prompts/types.js';
+import type { CompiledPrompt, RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import { promptStoreLine } from '../records/promptStore.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
@@ -117,8 +117,21 @@ function prepareRequest(planned: PlannedSample, checked?: RenderedPrompt): Prepa
 function sourcePromptHash(planned: PlannedSample): string | undefined {
   const origin = planned.case.chaos;
   const vars = origin && sourceVarsOf(planned.case);
-  return vars && promptStoreLine(planned.prompt.render(vars, origin.sourceCaseId)).hash;
+  if (!vars) return undefined;
+  // The variants of one source (one per operator, and per model) share its render: keyed by the
+  // source's own vars object, so an entry lives as long as the source case.
+  let byVars = SOURCE_HASHES.get(planned.prompt);
+  if (!byVars) SOURCE_HASHES.set(planned.prompt, (byVars = new WeakMap()));
+  let hash = byVars.get(vars);
+  if (hash === undefined) {
+    hash = promptStoreLine(planned.prompt.render(vars, origin.sourceCaseId)).hash;
+    byVars.set(vars, hash);
+  }
+  return hash;
 }
+
+/** Prompt version → source vars → the hash of the source's prompt (see sourcePromptHash). */
+const SOURCE_HASHES = new WeakMap<CompiledPrompt, WeakMap<object, string>>();
 
 export async function executeSample(planned: PlannedSample, env: SampleEnvironment): Promise<ExecutedSample | undefined> {
   const { request, prompt, sourceHash } = env.requests ? env.requests.get(planned) : prepareRequest(planned);

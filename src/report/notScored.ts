@@ -4,7 +4,17 @@
  * HTML report (its browser script too: no Node imports here) and JUnit say it the same way.
  */
 import { isNotScoredKind } from '../records/errorKinds.js';
-import { count } from './format.js';
+import { count, percent } from './format.js';
+
+/**
+ * Why a cell fails the threshold: its pass rate (`rate`, as the caller words it) below it, or no
+ * golden sample scored at all (see failsThreshold in records/summary.ts).
+ */
+export function thresholdMissText(cell: { scored: number }, rate: string, threshold: number): string {
+  return cell.scored === 0
+    ? `no golden sample was scored (every one an error), so nothing shows it reaches the threshold ${percent(threshold)}`
+    : `${rate} is below the threshold ${percent(threshold)}`;
+}
 
 /** `provider_error 2, scorer_error 1`: the not-scored kinds of some cells, by name. */
 export function notScoredKindsText(cells: ReadonlyArray<{ errors: Record<string, number> }>): string {

@@ -26,7 +26,7 @@ import type { Score } from '../scoring/types.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { count, percent, plural, rateWithInterval } from './format.js';
 import { attr, text } from './junit.js';
-import { tooManyErrorsText } from './notScored.js';
+import { thresholdMissText, tooManyErrorsText } from './notScored.js';
 import { STOP_FIELDS, STOP_LABELS, refusalCategoriesText, stopRate } from './stops.js';
 
 interface CellTally {
@@ -125,7 +125,7 @@ async function writeRecordSuites(out: XmlWriter, file: string, tally: RecordTall
     const rate = passRateText(cell);
     await out.line(`    <testcase name="pass rate" classname="${attr(className)}">`);
     if (failing) {
-      const message = cell.scored === 0 ? `no golden sample was scored (every one an error), so nothing shows it reaches the threshold ${percent(summary.threshold)}` : `${rate} is below the threshold ${percent(summary.threshold)}`;
+      const message = thresholdMissText(cell, rate, summary.threshold!);
       await out.line(`      <failure message="${attr(message)}" type="threshold">${text(message)}</failure>`);
     } else await out.line(`      <system-out>${text(summary.threshold === null ? `${rate}; the suite sets no threshold` : `${rate}, threshold ${percent(summary.threshold)}`)}</system-out>`);
     await out.line('    </testcase>');

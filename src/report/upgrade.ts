@@ -1,7 +1,7 @@
 /** Wording of `promptgold upgrade-check`: the decision, the pricing table and the retirement warning. */
 import type { CandidateRunProblem, Retirement, UpgradeDecision, UpgradePricing } from '../compare/upgrade.js';
 import { count, fixed, percent, signedPercent, usd } from './format.js';
-import { allowedShare } from './notScored.js';
+import { allowedShare, thresholdMissText } from './notScored.js';
 
 export type CellPricing = UpgradePricing & { cell: string };
 
@@ -16,9 +16,7 @@ export function candidateProblemText(problem: CandidateRunProblem): string {
   if (problem.kind === 'unscored') {
     return `${count(problem.notScored)} of its ${count(problem.samples)} samples were not scored; maxErrorRate allows ${allowedShare(problem.maxErrorRate)}`;
   }
-  return problem.scored === 0
-    ? `${problem.cell}: no golden sample was scored, so nothing shows it reaches the threshold ${percent(problem.threshold)}`
-    : `${problem.cell}: pass rate ${percent(problem.passRate)} of ${count(problem.scored)} scored golden samples is below the threshold ${percent(problem.threshold)}`;
+  return `${problem.cell}: ${thresholdMissText(problem, `pass rate ${percent(problem.passRate)} of ${count(problem.scored)} scored golden samples`, problem.threshold)}`;
 }
 
 /** How the new model's input tokens were obtained. */

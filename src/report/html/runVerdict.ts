@@ -1,6 +1,6 @@
 /** The verdict of a single run (no comparison): did every cell reach the suite's threshold, and was every sample scored? */
 import { percent, points, signedPoints } from '../format.js';
-import { tooManyErrorsText } from '../notScored.js';
+import { thresholdMissText, tooManyErrorsText } from '../notScored.js';
 import { WORST_DROP } from './overviewData.js';
 import type { CellView, OperatorView, ReportData, RunView } from './types.js';
 
@@ -14,11 +14,8 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
   const reasons: string[] = [];
   const failing = cells.filter((cell) => cell.failing);
   for (const cell of failing) {
-    reasons.push(
-      cell.scored === 0
-        ? `${cell.version} × ${cell.model}: no golden sample was scored (every one an error), so nothing shows it reaches the threshold ${percent(threshold ?? 0)}`
-        : `${cell.version} × ${cell.model}: pass rate ${percent(cell.passRate)} of ${cell.scored} scored golden samples is below the threshold ${percent(threshold ?? 0)}`,
-    );
+    const rate = `pass rate ${percent(cell.passRate)} of ${cell.scored} scored golden samples`;
+    reasons.push(`${cell.version} × ${cell.model}: ${thresholdMissText(cell, rate, threshold ?? 0)}`);
   }
   runs.forEach((run, index) => {
     if (!run.tooManyErrors) return;
