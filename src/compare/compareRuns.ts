@@ -235,6 +235,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   notes.push(...unscored.notes);
   const scorers = scorerCoverage(cases);
   if (scorers.added) notes.push(scorers.added);
+  const incompleteCandidate = options.notes.find((note) => note.rule === 'incomplete_record' && note.values.side === 'candidate');
   const verdict = decideVerdict({
     stats,
     operational,
@@ -242,6 +243,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     newErrors: newErrorKinds(cases),
     lostCases: unscored.lost,
     ...(scorers.missing && { missingScorers: scorers.missing }),
+    ...(incompleteCandidate && { incompleteCandidate }),
     repeats: repeatsNeeded(paired, policy, passUnits),
     notes,
   });

@@ -16,7 +16,8 @@
  * of answers cut at max_tokens up by more than maxRefusalRateIncrease / maxTruncationRateIncrease
  * (percentage points of scored golden samples), or (failOnNewErrors) an error kind the baseline
  * never had, or a case the baseline scored that the candidate has no scored repeat of; and, under
- * any policy, a scorer the baseline scored cases with that the candidate did not. Reasons
+ * any policy, a scorer the baseline scored cases with that the candidate did not, or a candidate
+ * record that holds only part of its run (no summary line, or fewer samples than planned). Reasons
  * carry the numbers; src/report/reasons.ts words them.
  */
 import type { RepeatsPlan } from './statistics.js';
@@ -32,6 +33,8 @@ export interface VerdictInput {
   lostCases?: VerdictReason;
   /** The `scorers_differ` reason when the baseline scored cases with scorers the candidate did not (always a fail). */
   missingScorers?: VerdictReason;
+  /** The candidate's `incomplete_record` note when its record holds only part of its run (always a fail). */
+  incompleteCandidate?: VerdictReason;
   /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
   repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
@@ -111,6 +114,9 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   // Whatever the policy: a candidate held to fewer checks passes more easily, and the interval
   // cannot tell that from an improvement.
   if (input.missingScorers) reasons.push(input.missingScorers);
+  // Whatever the policy: the cases a candidate never ran are outside the interval, and the part
+  // that ran (often the easy cases first) would pass for the whole.
+  if (input.incompleteCandidate) reasons.push(input.incompleteCandidate);
   return reasons;
 }
 
@@ -136,9 +142,11 @@ export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], 
   const worst = cells.reduce<Verdict>((acc, cell) => (ORDER.indexOf(cell.verdict.verdict) > ORDER.indexOf(acc) ? cell.verdict.verdict : acc), 'pass');
   const carrying = cells.filter((cell) => cell.verdict.verdict === worst);
   const firsts = carrying.flatMap((cell) => (cell.verdict.reasons[0] ? [{ ...cell.verdict.reasons[0], cell: cell.label }] : []));
+  // A run-wide note that decided a cell (an incomplete candidate record) is said once, as that reason.
+  const rest = notes.filter((note) => !firsts.some((first) => first.values === note.values));
   const falseFailBound = Math.min(1, (cells.length * alpha) / 2);
   const several: VerdictReason[] = falseFailBound > alpha ? [{ rule: 'several_cells', values: { cells: cells.length, alpha, falseFailBound } }] : [];
-  const result: VerdictResult = { verdict: worst, reasons: [...firsts, ...notes, ...several] };
+  const result: VerdictResult = { verdict: worst, reasons: [...firsts, ...rest, ...several] };
   if (worst === 'inconclusive') {
     const needed: NonNullable<VerdictResult['needed']> = {};
     for (const cell of carrying) {

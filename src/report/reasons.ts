@@ -122,11 +122,12 @@ function round(x: number): string {
 function incompleteText(v: IncompleteRecord): string {
   const why =
     v.cause === 'baseline_of_incomplete_run'
-      ? `saved from an incomplete run (${v.samples} of ${v.planned} planned samples)`
+      ? `saved from an incomplete run (${count(v.samples)} of ${count(v.planned)} planned samples)`
       : v.cause === 'no_summary'
-        ? `the run did not finish: ${v.samples} of ${v.planned} planned samples, no summary line`
-        : `${v.samples} of ${v.planned} planned samples`;
-  return `the ${v.side} record ${v.source} is incomplete (${why}); only the samples it has are compared`;
+        ? `the run did not finish: ${count(v.samples)} of ${count(v.planned)} planned samples, no summary line`
+        : `${count(v.samples)} of ${count(v.planned)} planned samples`;
+  if (v.side === 'baseline') return `the baseline record ${v.source} is incomplete (${why}); only the samples it has are compared`;
+  return `the candidate record ${v.source} is incomplete (${why}): a comparison over part of its run cannot pass; finish the run with \`promptgold run --resume\`, or compare a complete one`;
 }
 
 /**

@@ -49,25 +49,46 @@ describe('bad input', () => {
     expect(cli.stderr).toMatch(/different suites/);
   });
 
-  it('compares what an incomplete record has, and marks the verdict', async () => {
-    const samples = pairedSamples(repeatPattern([[true, true]], 6));
+  it('compares what an incomplete record has; an incomplete candidate fails, an incomplete baseline is a note', async () => {
+    const samples = pairedSamples(repeatPattern([[true, true]], 300));
     const complete = await writeRecord(join(dir, 'complete/run.jsonl'), samples.filter((s) => s.version === 'v1'));
-    const partial = await writeRecord(join(dir, 'partial/run.jsonl'), samples.filter((s) => s.version === 'v2').slice(0, 4), {
+    const partial = await writeRecord(join(dir, 'partial/run.jsonl'), samples.filter((s) => s.version === 'v2').slice(0, 250), {
       complete: false,
-      header: { planned: 6 },
+      header: { planned: 300 },
     });
     const result = await compareRecords(complete, partial, { root: dir });
     expect(result.candidate.complete).toBe(false);
-    const incomplete = { rule: 'incomplete_record', values: { side: 'candidate', source: 'partial/run.jsonl', cause: 'no_summary', samples: 4, planned: 6 } } as const;
+    const incomplete = { rule: 'incomplete_record', values: { side: 'candidate', source: 'partial/run.jsonl', cause: 'no_summary', samples: 250, planned: 300 } } as const;
     expect(result.warnings).toEqual([incomplete]);
-    expect(warningText(incomplete)).toBe('the candidate record partial/run.jsonl is incomplete (the run did not finish: 4 of 6 planned samples, no summary line); only the samples it has are compared');
-    expect(result.cells[0]!.verdict.reasons).toContainEqual(incomplete);
-    expect(result.verdict.reasons).toContainEqual(incomplete);
-    expect(result.cells[0]!.counts.removed).toBe(2);
+    expect(warningText(incomplete)).toBe(
+      'the candidate record partial/run.jsonl is incomplete (the run did not finish: 250 of 300 planned samples, no summary line): a comparison over part of its run cannot pass; finish the run with `promptgold run --resume`, or compare a complete one',
+    );
+    // The 250 cases it has pass as before; the 50 it never ran would be outside the interval.
+    const cell = result.cells[0]!;
+    expect(cell.stats.n).toBe(250);
+    expect(cell.verdict.verdict).toBe('fail');
+    expect(cell.verdict.reasons[0]).toEqual(incomplete);
+    expect(cell.verdict.reasons.filter((r) => r.rule === 'incomplete_record')).toHaveLength(1);
+    expect(cell.verdict.reasons).toContainEqual(expect.objectContaining({ rule: 'non_inferior' }));
+    expect(result.verdict.verdict).toBe('fail');
+    expect(result.verdict.reasons).toEqual([{ ...incomplete, cell: cell.label }]);
+    expect(cell.counts.removed).toBe(50);
+    const cli = await runCli(['compare', complete, partial, '--no-html'], dir);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/verdict: FAIL/);
+    expect(cli.stdout).toMatch(/cannot pass; finish the run with `promptgold run --resume`/);
+
+    // The same records the other way round: the baseline is the incomplete one, which is a note only.
+    const reversed = await compareRecords(partial, complete, { root: dir });
+    const baselineNote = { rule: 'incomplete_record', values: { ...incomplete.values, side: 'baseline' } } as const;
+    expect(reversed.verdict.verdict).toBe('pass');
+    expect(reversed.verdict.reasons).toContainEqual(baselineNote);
+    expect(warningText(baselineNote)).toBe('the baseline record partial/run.jsonl is incomplete (the run did not finish: 250 of 300 planned samples, no summary line); only the samples it has are compared');
+
     // A killed run ends in a half-written line: ignored, the rest still compares.
     await writeFile(partial, `${await readFile(partial, 'utf8')}{"type":"sample","caseId":"c00`);
     const cut = await compareRecords(complete, partial, { root: dir });
-    expect(cut.cells[0]!.stats.n).toBe(4);
+    expect(cut.cells[0]!.stats.n).toBe(250);
   });
 
   it('explains why an older recordVersion cannot be read', async () => {

@@ -140,6 +140,15 @@ describe('upgrade-check on the offline example (built CLI, replay)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no suite named "nosuch"/);
 
+    // A run that did not finish (no summary line, a third of its samples missing) is no evidence for a GO.
+    const lines = (await readFile(join(root, `reports/runs/${runs[0]}/run.jsonl`), 'utf8')).trimEnd().split('\n');
+    await mkdir(join(root, 'cut'), { recursive: true });
+    await writeFile(join(root, 'cut/run.jsonl'), `${lines.slice(0, Math.ceil((lines.length - 1) * 2 / 3)).join('\n')}\n`);
+    const cut = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5', '--reuse', 'cut/run.jsonl'], root);
+    expect(cut.code, cut.stderr).toBe(1);
+    expect(cut.stdout).toMatch(/the candidate record cut\/run\.jsonl is incomplete \(the run did not finish: \d+ of \d+ planned samples, no summary line\): a comparison over part of its run cannot pass/);
+    expect(cut.stdout).toContain('decision: NO-GO');
+
     // The config's policy applies: the other way round, the share cut at max_tokens rises from 0% to 2.6% (v2), over the 1-point limit.
     await writeFile(join(root, 'promptgold.config.json'), JSON.stringify({ policy: { maxTruncationRateIncrease: 0.01 } }));
     const reverse = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-5-5', '--to', 'claude-sonnet-4-5', '--reuse', `reports/runs/${runs[0]}`], root);
