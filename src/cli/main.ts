@@ -117,6 +117,7 @@ baseline
   .description('write a compact, stable baseline file next to the suite, for review in a pull request')
   .argument('<run>', 'run folder (or suite name for its latest run)')
   .option('--out <file>', 'baseline file (default <suite dir>/<suite>.baseline.jsonl)')
+  .option('--allow-incomplete', 'save a run that did not finish (its missing cases are then left out of every comparison)')
   .action(async (run: string, flags) => {
     const { baselineSaveCommand } = await import('./commands/baseline.js');
     process.exitCode = await baselineSaveCommand(run, flags);

@@ -144,11 +144,14 @@ export interface SavedBaseline {
   complete: boolean;
 }
 
-/** Streams a run record into a baseline file. */
-export async function saveBaseline(recordFile: string, options: { out?: string; root?: string } = {}): Promise<SavedBaseline> {
+/**
+ * Streams a run record into a baseline file. A run that did not finish is refused unless
+ * `allowIncomplete`: the cases it never ran would be left out of every comparison against it.
+ */
+export async function saveBaseline(recordFile: string, options: { out?: string; root?: string; allowIncomplete?: boolean } = {}): Promise<SavedBaseline> {
   const root = options.root ?? process.cwd();
   let header: RecordHeader | undefined;
-  let complete = false;
+  let hasSummary = false;
   let samples = 0;
   const lines = new Map<string, BaselineCaseLine>();
   const checked = new SampleLineCheck(relative(root, recordFile));
@@ -161,9 +164,11 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
     } else if (value.type === 'sample') {
       samples++;
       addSample(lines, checked.check(value, line));
-    } else if (value.type === 'summary') complete = true;
+    } else if (value.type === 'summary') hasSummary = true;
   }
   if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');
+  const complete = hasSummary && samples >= header.planned;
+  if (!complete && !options.allowIncomplete) throw incompleteRunError(relative(root, recordFile), samples, header.planned, hasSummary);
   const out = resolve(root, options.out ?? defaultBaselinePath(header, root));
   const baselineHeader: BaselineHeader = {
     ...header,
@@ -179,6 +184,16 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   }
   const cells = new Set(sorted.map((l) => `${l.version}\u0000${l.model}`)).size;
   return { file: out, cells, cases: sorted.length, samples, complete };
+}
+
+function incompleteRunError(file: string, samples: number, planned: number, hasSummary: boolean): InputError {
+  const missing = Math.max(0, planned - samples);
+  const state = `${samples} of ${planned} planned samples${hasSummary ? '' : ', no summary line'}`;
+  return new InputError(
+    `the run is incomplete (${state}): a baseline from it would leave ${missing ? `${missing} planned sample${missing === 1 ? '' : 's'}` : 'what it did not run'} out of every comparison against it`,
+    { file },
+    'finish the run with `promptgold run <suite> --resume <run>` and save that, or pass --allow-incomplete to save it anyway (comparisons against it then say so)',
+  );
 }
 
 function addSample(lines: Map<string, BaselineCaseLine>, sample: SampleRecord): void {

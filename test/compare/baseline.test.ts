@@ -44,6 +44,28 @@ describe('baselines', () => {
     expect(lines.find((l) => l.caseId === 'c9').repeats[0]).toMatchObject({ output: null, error: { kind: 'refusal' } });
   });
 
+  it('refuses a run that did not finish unless --allow-incomplete, and keeps the baseline that was there', async () => {
+    const samples = Array.from({ length: 6 }, (_, c) => sample({ caseId: `c${c}`, pass: true }));
+    const cut = await writeRecord(join(dir, 'reports/runs/cut-20260101-000000/run.jsonl'), samples.slice(0, 4), { complete: false, header: { planned: 6 } });
+    const out = 'suites/cut.baseline.jsonl';
+    await expect(saveBaseline(cut, { root: dir, out })).rejects.toThrowError(
+      /reports\/runs\/cut-20260101-000000\/run\.jsonl: the run is incomplete \(4 of 6 planned samples, no summary line\): a baseline from it would leave 2 planned samples out of every comparison against it\n {2}hint: finish the run with `promptgold run <suite> --resume <run>`/,
+    );
+    const refused = await runCli(['baseline', 'save', 'reports/runs/cut-20260101-000000', '--out', out], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the run is incomplete \(4 of 6 planned samples, no summary line\)/);
+    await expect(readFile(join(dir, out), 'utf8')).rejects.toThrow(/ENOENT/);
+    const saved = await runCli(['baseline', 'save', 'reports/runs/cut-20260101-000000', '--out', out, '--allow-incomplete'], dir);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(saved.stderr).toMatch(/warning: the run is incomplete \(saved with --allow-incomplete\)/);
+    const header = JSON.parse((await readFile(join(dir, out), 'utf8')).split('\n')[0]!);
+    expect(header.baseline.complete).toBe(false);
+    // A summary line with fewer samples than planned is incomplete too.
+    const short = await writeRecord(join(dir, 'reports/runs/short-20260101-000000/run.jsonl'), samples.slice(0, 5), { header: { planned: 6 } });
+    await expect(saveBaseline(short, { root: dir, out })).rejects.toThrowError(/the run is incomplete \(5 of 6 planned samples\): a baseline from it would leave 1 planned sample out/);
+    expect(JSON.parse((await readFile(join(dir, out), 'utf8')).split('\n')[0]!).baseline.sourceRun).toBe('reports/runs/cut-20260101-000000');
+  });
+
   it('round trip: the run compared with its own baseline changes nothing', async () => {
     const saved = await saveBaseline(run, { root: dir });
     const result = await compareRecords(saved.file, run, { root: dir });

@@ -12,11 +12,11 @@ export async function baselineSaveCommand(run: string, flags: Record<string, unk
   const record = await resolveRecordPath(run, runsDir);
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (out) await checkOutputPath(resolve(root, out), flagOutput('--out', 'baseline.jsonl'));
-  const saved = await saveBaseline(record, { root, ...(out ? { out } : {}) });
+  const saved = await saveBaseline(record, { root, ...(out ? { out } : {}), allowIncomplete: flags.allowIncomplete === true });
   process.stdout.write(
     `baseline: ${relative(root, saved.file)} (${saved.cells} cells, ${saved.cases} case lines, ${saved.samples} samples, from ${relative(root, record)})\n`,
   );
-  if (!saved.complete) process.stderr.write('warning: the run is incomplete; comparisons against this baseline will say so\n');
+  if (!saved.complete) process.stderr.write('warning: the run is incomplete (saved with --allow-incomplete); comparisons against this baseline will say so\n');
   process.stdout.write('commit it; `promptgold compare <run>` then compares against it\n');
   return 0;
 }
