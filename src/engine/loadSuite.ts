@@ -39,8 +39,8 @@ export interface LoadedSuite {
   cases: CaseList;
   /** Computed while the cases were checked (see PlanHasher), so the header needs no extra walk. */
   planHash: string;
-  /** Golden case ids that chaos cases were made from (their results are handed to the variants). */
-  chaosSources: ReadonlySet<string>;
+  /** Golden case id → the number of chaos cases made from it (its results are handed to them). */
+  chaosSources: ReadonlyMap<string, number>;
   /** Renders of the check that the run can send without rendering again (a held dataset's cases). */
   checkedRenders?: CheckedRenders;
   models: string[];
@@ -329,7 +329,8 @@ type CheckFromSpec = typeof import('../scoring/checks.js').checkFromSpec;
 interface CheckedCases {
   count: number;
   hasher: PlanHasher;
-  chaosSources: Set<string>;
+  /** Golden case id → its chaos variants in the plan. */
+  chaosSources: Map<string, number>;
   /** Loaded when a case declares checks. */
   checkFromSpec?: CheckFromSpec;
 }
@@ -342,7 +343,7 @@ interface CheckedCases {
  * the renders are, within bounds, for the run to send (`renders`, unset when it cannot use them).
  */
 class CaseChecker {
-  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Set() };
+  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Map() };
 
   /**
    * With chaos: where each golden case id is, for a chaos variant's id that a golden case has. The
@@ -369,7 +370,7 @@ class CaseChecker {
     const checked = this.checked;
     checked.count++;
     checked.hasher.addCase(goldenCase.id);
-    if (goldenCase.chaos) checked.chaosSources.add(goldenCase.chaos.sourceCaseId);
+    if (goldenCase.chaos) checked.chaosSources.set(goldenCase.chaos.sourceCaseId, (checked.chaosSources.get(goldenCase.chaos.sourceCaseId) ?? 0) + 1);
     // A chaos variant is made anew on each walk of the plan, so its renders would never be taken.
     const renders = goldenCase.chaos ? undefined : this.renders;
     for (const prompt of this.prompts) {

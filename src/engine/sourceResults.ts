@@ -2,6 +2,11 @@
  * Golden results handed to chaos samples: a chaos variant is scored against its source case's
  * output for the same version × model × repeat (invariants such as sameAsSource). The source is
  * planned before its variants; each variant awaits a promise the source resolves when it ends.
+ *
+ * A source's result is held only while some variant of it may still ask for it: each entry counts
+ * the variants of its source that have not ended yet (run, kept from an earlier record, or left
+ * out of the run), and is dropped once the source has ended and that count is zero. Without this
+ * a long chaos run would hold every golden output of every version × model × repeat to its end.
  */
 import type { SampleRecord } from '../records/types.js';
 import type { SourceResult } from './executeSample.js';
@@ -15,37 +20,90 @@ function resultOf(record: SampleRecord | undefined): SourceResult | undefined {
   return record && !record.error ? { output: record.output ?? '', scores: record.scores, pass: record.pass } : undefined;
 }
 
+interface SourceEntry {
+  promise: Promise<SourceResult | undefined>;
+  resolve: (result: SourceResult | undefined) => void;
+  /** Whether the source has ended (its result, or undefined, is in the promise). */
+  settled: boolean;
+  /** Variants of the source (for this version × model × repeat) that have not ended yet. */
+  variantsLeft: number;
+}
+
 export class SourceResults {
-  private readonly waiting = new Map<string, { promise: Promise<SourceResult | undefined>; resolve: (r: SourceResult | undefined) => void }>();
-  /** `wanted`: the golden case ids that chaos cases were made from (LoadedSuite.chaosSources). */
-  constructor(private readonly wanted: ReadonlySet<string>) {}
+  private readonly waiting = new Map<string, SourceEntry>();
+  /** `variantsOf`: golden case id → the number of chaos cases made from it (LoadedSuite.chaosSources). */
+  constructor(private readonly variantsOf: ReadonlyMap<string, number>) {}
 
-  /** A finished golden sample from an earlier record (resume). */
+  /** Source results held now: those some variant may still ask for. */
+  get held(): number {
+    return this.waiting.size;
+  }
+
+  /** A finished sample from an earlier record (resume): a golden one is handed on, a chaos one will not ask. */
   resolveRecorded(record: SampleRecord): void {
-    if (record.chaos || !this.wanted.has(record.caseId)) return;
-    this.entry(sourceKey(record.version, record.model, record.repeat, record.caseId)).resolve(resultOf(record));
+    if (record.chaos) {
+      this.variantEnded(sourceKey(record.version, record.model, record.repeat, record.chaos.sourceCaseId), record.chaos.sourceCaseId);
+      return;
+    }
+    if (this.variantsOf.has(record.caseId)) this.settle(sourceKey(record.version, record.model, record.repeat, record.caseId), record.caseId, resultOf(record));
   }
 
-  /** A golden sample of this run ended (`record` undefined: it was not run). */
+  /**
+   * A sample of this run ended (`record` undefined: it was not run, or it was stopped). A golden
+   * one hands its result to its variants; a chaos one no longer needs its source's.
+   */
   resolve(planned: PlannedSample, record: SampleRecord | undefined): void {
-    if (planned.case.chaos || !this.wanted.has(planned.case.id)) return;
-    this.entry(sourceKey(planned.prompt.template.version, planned.model, planned.repeat, planned.case.id)).resolve(resultOf(record));
+    const origin = planned.case.chaos;
+    if (origin) {
+      this.variantEnded(keyOf(planned, origin.sourceCaseId), origin.sourceCaseId);
+      return;
+    }
+    if (this.variantsOf.has(planned.case.id)) this.settle(keyOf(planned, planned.case.id), planned.case.id, resultOf(record));
   }
 
+  /** A chaos sample that will not run here (not selected by `-t` or the shard): its source need not be kept for it. */
+  skip(planned: PlannedSample): void {
+    const origin = planned.case.chaos;
+    if (origin) this.variantEnded(keyOf(planned, origin.sourceCaseId), origin.sourceCaseId);
+  }
+
+  /** Call before the sample ends (`resolve`): the entry is kept until then. */
   awaitSource(planned: PlannedSample): Promise<SourceResult | undefined> | undefined {
     const origin = planned.case.chaos;
-    if (!origin || !this.wanted.has(origin.sourceCaseId)) return undefined;
-    return this.entry(sourceKey(planned.prompt.template.version, planned.model, planned.repeat, origin.sourceCaseId)).promise;
+    if (!origin || !this.variantsOf.has(origin.sourceCaseId)) return undefined;
+    return this.entry(keyOf(planned, origin.sourceCaseId), origin.sourceCaseId).promise;
   }
 
-  private entry(key: string) {
+  private settle(key: string, sourceCaseId: string, result: SourceResult | undefined): void {
+    const entry = this.entry(key, sourceCaseId);
+    entry.settled = true;
+    entry.resolve(result);
+    this.dropIfDone(key, entry);
+  }
+
+  private variantEnded(key: string, sourceCaseId: string): void {
+    if (!this.variantsOf.has(sourceCaseId)) return;
+    const entry = this.entry(key, sourceCaseId);
+    entry.variantsLeft--;
+    this.dropIfDone(key, entry);
+  }
+
+  private dropIfDone(key: string, entry: SourceEntry): void {
+    if (entry.settled && entry.variantsLeft <= 0) this.waiting.delete(key);
+  }
+
+  private entry(key: string, sourceCaseId: string): SourceEntry {
     let entry = this.waiting.get(key);
     if (!entry) {
       let resolve!: (r: SourceResult | undefined) => void;
       const promise = new Promise<SourceResult | undefined>((r) => (resolve = r));
-      entry = { promise, resolve };
+      entry = { promise, resolve, settled: false, variantsLeft: this.variantsOf.get(sourceCaseId) ?? 0 };
       this.waiting.set(key, entry);
     }
     return entry;
   }
+}
+
+function keyOf(planned: PlannedSample, caseId: string): string {
+  return sourceKey(planned.prompt.template.version, planned.model, planned.repeat, caseId);
 }

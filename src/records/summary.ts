@@ -21,7 +21,7 @@ export interface SummaryPolicy {
    * knows; a summary rebuilt from a record does not): only their own results are kept for the
    * robustness table, rather than one entry for every case of the dataset.
    */
-  chaosSources?: ReadonlySet<string>;
+  chaosSources?: Pick<ReadonlySet<string>, 'has'>;
 }
 
 /** The policy a record was run under, from its header (for summaries rebuilt from a record). */
@@ -85,7 +85,7 @@ export class SummaryBuilder {
   /** golden case id → its own samples and passes, for cases that have chaos mutations. */
   private readonly golden = new Map<string, { samples: number; passed: number }>();
   private lastCell: CellAccumulator | undefined;
-  private readonly chaosSources: ReadonlySet<string> | undefined;
+  private readonly chaosSources: Pick<ReadonlySet<string>, 'has'> | undefined;
 
   constructor(policy: SummaryPolicy) {
     this.threshold = policy.threshold;

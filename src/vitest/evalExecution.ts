@@ -106,12 +106,15 @@ export class EvalExecution {
 
   /**
    * Golden results for chaos samples. A golden sample that is not selected (`-t`, a shard) will
-   * never run, so its chaos variants are scored without it rather than waiting for it.
+   * never run, so its chaos variants are scored without it rather than waiting for it; a chaos
+   * sample that is not selected will not ask for its source's result, which is then not kept for it.
    */
   private sourcesForSelected(): SourceResults {
     const sources = new SourceResults(this.loaded.chaosSources);
     for (const planned of planSamples(this.loaded.plan)) {
-      if (!planned.case.chaos && !this.selected.has(planned.index)) sources.resolve(planned, undefined);
+      if (this.selected.has(planned.index)) continue;
+      if (planned.case.chaos) sources.skip(planned);
+      else sources.resolve(planned, undefined);
     }
     return sources;
   }
