@@ -16,6 +16,7 @@ import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
+import type { NotExercisedReason } from '../chaos/exercised.js';
 import type { RecordHeader, SampleRecord } from '../records/types.js';
 import type { ComparableSample } from './caseReducer.js';
 
@@ -57,6 +58,9 @@ export interface BaselineRepeat {
   cacheSavedUsd?: number;
   /** What the sample's rubric and checklist judges cost (only when it had judges). */
   judgeCostUsd?: number;
+  /** A chaos repeat's `chaos.notExercised` and `chaos.readMutatedVars` (see SampleRecord.chaos), when the run recorded them. */
+  notExercised?: NotExercisedReason;
+  readMutatedVars?: true;
 }
 
 export interface BaselineCaseLine {
@@ -121,7 +125,11 @@ export function baselineCaseToSamples(line: BaselineCaseLine): ComparableSample[
     if (r.cached) sample.cached = true;
     if (r.cacheSavedUsd !== undefined) sample.cacheSavedUsd = r.cacheSavedUsd;
     if (r.judgeCostUsd !== undefined) sample.judge = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: r.judgeCostUsd, latencyMs: 0, cached: 0 };
-    if (line.chaos) sample.chaos = { ...line.chaos, fields: [], ops: [], property: '' };
+    if (line.chaos) {
+      sample.chaos = { ...line.chaos, fields: [], ops: [], property: '' };
+      if (r.notExercised) sample.chaos.notExercised = r.notExercised;
+      if (r.readMutatedVars) sample.chaos.readMutatedVars = true;
+    }
     return sample;
   });
 }
@@ -248,6 +256,8 @@ function toRepeat(sample: SampleRecord): BaselineRepeat {
   if (written > 0) repeat.cacheCreationInputTokens = written;
   if (sample.cacheSavedUsd !== undefined) repeat.cacheSavedUsd = sample.cacheSavedUsd;
   if (sample.judge) repeat.judgeCostUsd = sample.judge.costUsd;
+  if (sample.chaos?.notExercised) repeat.notExercised = sample.chaos.notExercised;
+  if (sample.chaos?.readMutatedVars) repeat.readMutatedVars = true;
   return repeat;
 }
 

@@ -6,6 +6,7 @@
  * never with whole records. Without repeat details (`keepRepeatDetails` false) a repeat keeps only
  * the numbers the means are made of, which on large runs is most of what a comparison holds.
  */
+import type { NotExercisedReason } from '../chaos/exercised.js';
 import { totalInputTokens } from '../providers/tokens.js';
 import { stopKindOf } from '../records/stops.js';
 import { isScored } from '../records/summary.js';
@@ -33,6 +34,9 @@ export class CaseAccumulator {
   tags: string[];
   chaos: { operators: string[]; sourceCaseId: string } | undefined;
   promptHash: string;
+  /** A chaos case: the first `chaos.notExercised` reason among its samples, and whether one was marked `readMutatedVars`. */
+  notExercised: NotExercisedReason | undefined;
+  readMutatedVars = false;
   /** The side's table of repeat numbers, and this case's rows in it (first and last read) and its sums. */
   private readonly table: RepeatTable;
   private readonly index: number;
@@ -61,6 +65,7 @@ export class CaseAccumulator {
   add(sample: ComparableSample): void {
     const scored = isScored(sample);
     if (scored && !sample.chaos) this.countStop(sample);
+    if (sample.chaos) this.noteExercise(sample.chaos);
     if (sample.error && !this.firstError) this.firstError = { kind: sample.error.kind, message: clipText(sample.error.message, ERROR_MESSAGE_CHARS) };
     this.lastRow = this.table.add(sample, scored, this.lastRow);
     if (this.firstRow < 0) this.firstRow = this.lastRow;
@@ -82,6 +87,11 @@ export class CaseAccumulator {
       }
     }
     if (sample.latencyMs !== null && !sample.error) this.table.setLatency(this.lastRow, sample.latencyMs);
+  }
+
+  private noteExercise(chaos: NonNullable<ComparableSample['chaos']>): void {
+    if (chaos.notExercised) this.notExercised ??= chaos.notExercised;
+    else if (chaos.readMutatedVars) this.readMutatedVars = true;
   }
 
   private countStop(sample: ComparableSample): void {

@@ -10,7 +10,7 @@ import { caseOutcome, classifyCase, emptyCounts } from './classify.js';
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
 import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, sliceStatistics } from './statistics.js';
-import type { CaseComparison, CaseSide, CellComparison, ComparisonResult, ComparisonWarning, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
+import type { CaseComparison, CaseSide, CellComparison, ChaosCaseNotExercised, ChaosNotExercised, ComparisonResult, ComparisonWarning, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
 import { decideVerdict, overallVerdict } from './verdict.js';
 import { DEFAULT_POLICY } from './policy.js';
 
@@ -213,10 +213,12 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   const cases: CaseComparison[] = [];
   const counts = emptyCounts();
   const pairedAccumulators: { baseline: CaseAccumulator[]; candidate: CaseAccumulator[] } = { baseline: [], candidate: [] };
+  const leftOut = new ChaosLeftOut();
   for (const id of ids) {
     const b = baseCell.cases.get(id);
     const c = candCell.cases.get(id);
     const comparison = caseComparison(id, b, c);
+    if (b && c && comparison.chaos) leftOut.check(comparison, chaosCaseNotExercised(b, baseCell), chaosCaseNotExercised(c, candCell));
     counts[comparison.status]++;
     cases.push(comparison);
     if (b && c) {
@@ -233,6 +235,8 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   if (counts.removed) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
   const unscored = unscoredCases(cases, paired.length);
   notes.push(...unscored.notes);
+  const chaosNote = leftOut.note(paired.length);
+  if (chaosNote) notes.push(chaosNote);
   const scorers = scorerCoverage(cases);
   if (scorers.added) notes.push(scorers.added);
   const incompleteCandidate = options.notes.find((note) => note.rule === 'incomplete_record' && note.values.side === 'candidate');
@@ -277,6 +281,47 @@ function caseComparison(caseId: string, b: CaseAccumulator | undefined, c: CaseA
   if (baseline) comparison.baseline = baseline;
   if (candidate) comparison.candidate = candidate;
   return comparison;
+}
+
+/**
+ * Why a chaos case is no evidence on one side: its run marked it (`chaos.notExercised`), or — a
+ * record written before runs checked, which marks neither way — its prompt is its source case's
+ * in the same cell. A case whose provider read a mutated variable was exercised whatever its prompt.
+ */
+function chaosCaseNotExercised(chaosCase: CaseAccumulator, cell: SideCell): ChaosCaseNotExercised | undefined {
+  if (chaosCase.notExercised) return 'same-request';
+  if (chaosCase.readMutatedVars || !chaosCase.chaos) return undefined;
+  const source = cell.cases.get(chaosCase.chaos.sourceCaseId);
+  return source !== undefined && source.promptHash === chaosCase.promptHash ? 'same-prompt' : undefined;
+}
+
+/**
+ * The chaos cases of a cell left out of its statistics: not exercised on either side, a case would
+ * only repeat its source's change (the baseline's value, the candidate's, or both, are the source's
+ * answer again), so the pair is no evidence of robustness and would weigh its cluster twice.
+ */
+class ChaosLeftOut {
+  private cases = 0;
+  private readonly sides = { baseline: {} as Partial<Record<ChaosCaseNotExercised, number>>, candidate: {} as Partial<Record<ChaosCaseNotExercised, number>> };
+
+  check(comparison: CaseComparison, baseline: ChaosCaseNotExercised | undefined, candidate: ChaosCaseNotExercised | undefined): void {
+    if (!baseline && !candidate) return;
+    const marked: ChaosNotExercised = {};
+    if (baseline) {
+      marked.baseline = baseline;
+      this.sides.baseline[baseline] = (this.sides.baseline[baseline] ?? 0) + 1;
+    }
+    if (candidate) {
+      marked.candidate = candidate;
+      this.sides.candidate[candidate] = (this.sides.candidate[candidate] ?? 0) + 1;
+    }
+    comparison.chaos!.notExercised = marked;
+    this.cases++;
+  }
+
+  note(paired: number): VerdictReason | undefined {
+    return this.cases ? { rule: 'chaos_not_exercised', values: { cases: this.cases, baseline: this.sides.baseline, candidate: this.sides.candidate, paired } } : undefined;
+  }
 }
 
 function both(a: CaseSide | undefined, b: CaseSide | undefined): boolean {

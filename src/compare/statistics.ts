@@ -42,12 +42,12 @@ export interface PairedCase {
   candidate: CaseSide;
 }
 
-/** Cases present on both sides with at least one scored repeat on each. */
+/** Cases present on both sides with at least one scored repeat on each, except chaos cases that a side did not exercise. */
 export function pairedCases(cases: CaseComparison[]): PairedCase[] {
   const paired: PairedCase[] = [];
   for (const comparison of cases) {
     const { baseline, candidate } = comparison;
-    if (!baseline || !candidate) continue;
+    if (!baseline || !candidate || comparison.chaos?.notExercised) continue;
     if (caseOutcome(baseline) === undefined || caseOutcome(candidate) === undefined) continue;
     paired.push({ comparison, baseline, candidate });
   }

@@ -76,7 +76,7 @@ export interface CaseComparison {
   tags: string[];
   /** The golden case this case belongs to (itself, or the source of a chaos mutation). */
   cluster: string;
-  chaos?: { operators: string[]; sourceCaseId: string };
+  chaos?: { operators: string[]; sourceCaseId: string; notExercised?: ChaosNotExercised };
   status: CaseStatus;
   baseline?: CaseSide;
   candidate?: CaseSide;
@@ -84,6 +84,20 @@ export interface CaseComparison {
   scoreDelta: number | null;
   passDelta: number | null;
   scorerDeltas: Record<string, number>;
+}
+
+/**
+ * Why a chaos case is no evidence on a side, so the comparison leaves it out of its statistics:
+ * `same-request`, the run marked its samples (`chaos.notExercised`: the request was its source's
+ * and the provider read no mutated variable); `same-prompt`, its prompt hash is its source case's
+ * and the record says nothing either way (written before promptgold checked).
+ */
+export type ChaosCaseNotExercised = 'same-request' | 'same-prompt';
+
+/** A chaos case left out of the statistics, with the reason on each side that gave one. */
+export interface ChaosNotExercised {
+  baseline?: ChaosCaseNotExercised;
+  candidate?: ChaosCaseNotExercised;
 }
 
 export interface Interval {
@@ -288,6 +302,16 @@ export type VerdictReasonBody =
   | { rule: 'no_cases'; values: Record<string, never> }
   | { rule: 'no_cells'; values: Record<string, never> }
   | { rule: 'incomplete_record'; values: IncompleteRecord }
+  /**
+   * Chaos cases on both sides left out of the statistics (the interval, its clusters and the
+   * slices) because a side's request was its source case's: they would only repeat the source's
+   * change. `cases`: how many; per side, how many for each reason; `paired`: the cases the
+   * statistics are over.
+   */
+  | {
+      rule: 'chaos_not_exercised';
+      values: { cases: number; baseline: Partial<Record<ChaosCaseNotExercised, number>>; candidate: Partial<Record<ChaosCaseNotExercised, number>>; paired: number };
+    }
   /** Cases on one side only (`candidate`: new, `baseline`: removed), left out of the statistics. */
   | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } }
   /**

@@ -9,7 +9,7 @@ import { hasSystem } from '../providers/content.js';
 import { streamingDecision } from '../providers/streaming.js';
 import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
 import type { ChaosOrigin } from '../datasets/types.js';
-import { notExercisedReason, watchReads, type NotExercisedReason } from '../chaos/exercised.js';
+import { notExercisedReason, watchReads, type NotExercisedReason, type WatchedVars } from '../chaos/exercised.js';
 import { sourceVarsOf } from '../chaos/sourceVars.js';
 import type { CompiledPrompt, RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
@@ -138,7 +138,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   // A chaos sample whose request is its source's reaches the provider only through the vars it is
   // handed (a function under test): whether it reads a mutated one decides if the sample tested anything.
   const watched = sourceHash === prompt.hash && planned.case.chaos ? watchReads(planned.case.vars, planned.case.chaos.fields) : undefined;
-  const notExercised = (): NotExercisedReason | undefined => notExercisedReason(prompt.hash, sourceHash, watched?.read() ?? false);
+  const notExercised = (): Exercise | undefined => exerciseOf(prompt.hash, sourceHash, watched);
   let generation: Generation;
   try {
     generation = await generateWithTimeout(env, request, planned, watched?.vars);
@@ -239,7 +239,17 @@ function withGeneration(record: SampleRecord, generation: Generation): SampleRec
 type Outcome = Pick<SampleRecord, 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'>;
 
 /** A sample line: where it sits in the plan, its case, and its outcome; optional fields are added by the caller. */
-function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome, notExercised?: NotExercisedReason): SampleRecord {
+/** What a chaos sample whose request was its source's says of it: not exercised, or exercised by the provider reading a mutated var. */
+type Exercise = { notExercised: NotExercisedReason } | { readMutatedVars: true };
+
+function exerciseOf(promptHash: string, sourceHash: string | undefined, watched: WatchedVars | undefined): Exercise | undefined {
+  const read = watched?.read() ?? false;
+  const reason = notExercisedReason(promptHash, sourceHash, read);
+  if (reason) return { notExercised: reason };
+  return watched && read ? { readMutatedVars: true } : undefined;
+}
+
+function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome, exercise?: Exercise): SampleRecord {
   const record: SampleRecord = {
     type: 'sample',
     index: planned.index,
@@ -268,7 +278,7 @@ function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome,
       ops: chaos.ops,
       property: chaos.property,
       ...(chaos.canary ? { canary: chaos.canary } : {}),
-      ...(notExercised ? { notExercised } : {}),
+      ...exercise,
     };
   }
   return record;

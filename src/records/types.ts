@@ -109,9 +109,12 @@ export interface SampleRecord {
   /**
    * Chaos samples: the golden case and operators they came from. `notExercised`: why the sample is
    * no evidence of robustness (its request was its source's), so the robustness table counts it
-   * apart, as neither pass nor fail.
+   * apart, as neither pass nor fail. `readMutatedVars`: its request was its source's, but the
+   * provider (a function under test) read a mutated variable, so it was exercised all the same;
+   * without either field a chaos sample's request differed from its source's, or the record was
+   * written before promptgold checked (compare then looks at the prompt hashes).
    */
-  chaos?: { sourceCaseId: string; operators: string[]; fields: string[]; ops: string[]; property: string; canary?: string; notExercised?: NotExercisedReason };
+  chaos?: { sourceCaseId: string; operators: string[]; fields: string[]; ops: string[]; property: string; canary?: string; notExercised?: NotExercisedReason; readMutatedVars?: true };
 }
 
 export interface CellSummary {

@@ -3,7 +3,7 @@
  * what would settle an inconclusive verdict. Every compare report (console, Markdown, JUnit, HTML)
  * words them through here, so they all say the same thing.
  */
-import type { ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RateIncrease, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
+import type { ChaosCaseNotExercised, ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RateIncrease, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
 import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
@@ -69,6 +69,8 @@ function reasonBody(reason: VerdictReason): string {
       return 'no cells to compare';
     case 'incomplete_record':
       return incompleteText(reason.values);
+    case 'chaos_not_exercised':
+      return chaosNotExercisedText(reason.values);
     case 'one_sided_cases':
       return reason.values.side === 'candidate'
         ? `${count(reason.values.count)} cases only in the candidate (new): not in the statistics`
@@ -78,6 +80,21 @@ function reasonBody(reason: VerdictReason): string {
       return `${v.cells} cells: if nothing changed, some cell would still fail by chance up to ${percent(v.falseFailBound)} of the time (${v.cells} × ${percent(v.alpha / 2)}); alpha ${round(Math.min(0.5, (2 * v.alpha) / v.cells))} would keep that at ${percent(v.alpha)}`;
     }
   }
+}
+
+/**
+ * `3 chaos cases not exercised (baseline: 3 whose request was their source case's; candidate: 1 …):
+ * not in the statistics, which are over the other 120 cases`.
+ */
+function chaosNotExercisedText(v: Extract<VerdictReason, { rule: 'chaos_not_exercised' }>['values']): string {
+  const side = (name: 'baseline' | 'candidate', counts: Partial<Record<ChaosCaseNotExercised, number>>): string | undefined => {
+    const parts: string[] = [];
+    if (counts['same-request']) parts.push(`${count(counts['same-request'])} whose request was their source case's`);
+    if (counts['same-prompt']) parts.push(`${count(counts['same-prompt'])} with their source case's prompt, in a record from before runs checked`);
+    return parts.length ? `${name}: ${parts.join(', ')}` : undefined;
+  };
+  const sides = [side('baseline', v.baseline), side('candidate', v.candidate)].filter((text) => text !== undefined);
+  return `${plural(v.cases, 'chaos case')} not exercised (${sides.join('; ')}): the mutation did not reach the model, so ${v.cases === 1 ? "it would only repeat its source case's change" : "they would only repeat their source cases' change"}; not in the statistics (interval, clusters, slices), which are over the other ${plural(v.paired, 'case')}`;
 }
 
 /**

@@ -106,6 +106,8 @@ describe('chaos mutations that never reach the model', () => {
     expect(table).not.toContain('not exercised');
     const record = await onlyRecord();
     expect(record.samples.filter((sample) => sample.chaos?.notExercised)).toEqual([]);
+    // Its request was its source's: the record says the provider read the mutation, so compare counts it too.
+    expect(record.samples.filter((sample) => sample.chaos).map((sample) => sample.chaos!.readMutatedVars)).toEqual([true, true]);
     expect(result.code).toBe(0);
   });
 });
