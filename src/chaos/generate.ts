@@ -73,9 +73,75 @@ export function iterateChaosCases(
  * The chaos cases of `cases` as a list to walk more than once: the configuration is checked and the
  * plan made now, once; each walk generates the cases afresh from that plan (the same cases).
  */
-export function chaosCaseList(cases: Iterable<GoldenCase>, config: ChaosConfig = {}, ctx: ChaosGenerationContext = {}): Iterable<GoldenCase> {
+export function chaosCaseList(cases: Iterable<GoldenCase>, config: ChaosConfig = {}, ctx: ChaosGenerationContext = {}): ChaosCaseList {
   const plan = planFrom(cases, config, ctx);
-  return { [Symbol.iterator]: () => generate(cases, plan) };
+  return {
+    [Symbol.iterator]: () => generate(cases, plan),
+    operators: plan.operators.map((operator) => operator.name),
+    textFieldsOf: (source) => stringFields(source, plan.fields, plan.rendered),
+    noCasesError: () => noChaosCasesError(cases, plan, ctx.suiteFile),
+  };
+}
+
+/** The chaos cases of a plan, and what a run needs to say when they fall short of what was asked. */
+export interface ChaosCaseList extends Iterable<GoldenCase> {
+  /** The operators asked for (named, or every operator that is not opt-in). */
+  operators: readonly string[];
+  /** The variables of a golden case its chaos variants may mutate: string values of the fields asked for. */
+  textFieldsOf(source: GoldenCase): string[];
+  /** The input error for a plan that makes no chaos case at all, saying why and how to fix it. */
+  noCasesError(): InputError;
+}
+
+/**
+ * Why no golden case gave a chaos case: no case has a string value in a field that may be mutated
+ * (chaos mutates text only; the prompts may render none of the string variables), or every
+ * operator left every such text unchanged. Walks the cases once: only called when nothing was made.
+ */
+function noChaosCasesError(cases: Iterable<GoldenCase>, plan: Plan, suiteFile: string | undefined): InputError {
+  const at = (field: string) => ({ ...(suiteFile !== undefined && { file: suiteFile }), field });
+  let golden = 0;
+  let withText = 0;
+  const types = new Map<string, Map<string, number>>();
+  for (const source of cases) {
+    if (source.chaos) continue;
+    golden++;
+    if (stringFields(source, plan.fields, plan.rendered).length > 0) withText++;
+    for (const name of plan.fields ?? Object.keys(source.vars)) {
+      if (plan.fields === undefined && plan.rendered && !plan.rendered.has(name)) continue;
+      const byType = types.get(name) ?? new Map<string, number>();
+      const type = valueType(source.vars[name]);
+      byType.set(type, (byType.get(type) ?? 0) + 1);
+      types.set(name, byType);
+    }
+  }
+  const operators = plan.operators.map((operator) => operator.name).join(', ');
+  if (withText > 0) {
+    return new InputError(
+      `no chaos case could be made: the operators (${operators}) left the text of every one of ${count(golden, 'golden case')} unchanged`,
+      at('chaos.operators'),
+      'pick operators that change this text (`promptgold chaos --list`), or run without --chaos',
+    );
+  }
+  const found = [...types].map(([name, byType]) => `${name}: ${[...byType].map(([type, n]) => `${type} in ${count(n, 'case')}`).join(', ')}`);
+  const where = plan.fields !== undefined ? 'chaos.fields' : plan.rendered ? 'the string variables the prompts render' : 'the string variables of the cases';
+  return new InputError(
+    `no chaos case could be made: none of ${count(golden, 'golden case')} has a string value in ${where}${found.length ? ` (${found.join('; ')})` : ''}; chaos mutates text only`,
+    at('chaos.fields'),
+    plan.rendered
+      ? `name string variables that the prompts render (${listOrNone([...plan.rendered])}) in chaos.fields, or run without --chaos`
+      : 'name string variables of the cases in chaos.fields, or run without --chaos',
+  );
+}
+
+function valueType(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }
 
 function* generate(cases: Iterable<GoldenCase>, plan: Plan): Generator<GoldenCase> {
@@ -189,6 +255,13 @@ function planFrom(cases: Iterable<GoldenCase>, config: ChaosConfig, ctx: ChaosGe
   const seed = config.seed ?? ctx.seed ?? 1;
   if (!Number.isFinite(seed)) {
     throw new InputError(`seed must be a finite number, got ${String(seed)}`, { field: 'chaos.seed' });
+  }
+  const where = (field: string) => ({ ...(ctx.suiteFile !== undefined && { file: ctx.suiteFile }), field });
+  if (config.operators?.length === 0) {
+    throw new InputError('chaos.operators is empty: no chaos case can be made', where('chaos.operators'), 'name operators (`promptgold chaos --list`), or leave chaos.operators out for all of them');
+  }
+  if (config.fields?.length === 0) {
+    throw new InputError('chaos.fields is empty: no chaos case can be made', where('chaos.fields'), 'name the string variables to mutate, or leave chaos.fields out for every one the prompts render');
   }
   const names = config.operators ?? CHAOS_OPERATORS.filter((operator) => !operator.optIn).map((operator) => operator.name);
   const operators = uniq(names.map((name, index) => getOperator(name, `chaos.operators[${index}]`)));

@@ -20,6 +20,8 @@ import { CheckedRenders } from './checkedRenders.js';
 import { PlanHasher, type PlanShape } from './plan.js';
 import { plainlyValidSuite, SUITE_FIELDS, suiteShape } from './suiteShape.js';
 import { meantText, unknownKey } from '../knownKeys.js';
+import type { ChaosCaseList } from '../chaos/generate.js';
+import type { ChaosCoverage } from '../chaos/coverage.js';
 
 export interface LoadedSuite {
   suite: Suite;
@@ -41,6 +43,8 @@ export interface LoadedSuite {
   planHash: string;
   /** Golden case id → the number of chaos cases made from it (its results are handed to them). */
   chaosSources: ReadonlyMap<string, number>;
+  /** With chaos: how many golden cases and operators gave chaos cases (a partial chaos part is said aloud). */
+  chaosCoverage?: ChaosCoverage;
   /** Renders of the check that the run can send without rendering again (a held dataset's cases). */
   checkedRenders?: CheckedRenders;
   models: string[];
@@ -203,6 +207,13 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const seed = overrides.seed ?? suite.seed ?? 1;
   const selection: CaseSelection = { ...(suite.select ?? {}), ...(overrides.select ?? {}) };
   if (selection.sample !== undefined && selection.seed === undefined) selection.seed = seed;
+  if (overrides.chaos && !suite.chaos) {
+    throw new InputError(
+      'chaos was asked for (--chaos), but the suite configures none: no chaos case can be made',
+      { file: shownFile, field: 'chaos' },
+      "add chaos: { operators: ['zero-width', 'ignore-previous'], invariants: [sameAsSource()] } to the suite, or run it without --chaos",
+    );
+  }
   const withChaos = Boolean(overrides.chaos && suite.chaos);
   // Per-case checks, by case object: a held dataset's cases keep theirs from the check before the
   // run; a streamed dataset's are new objects on each walk, compiled again when they come round
@@ -224,7 +235,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     throw new InputError('no cases left after --filter/--limit/--sample', { file: rel(datasetPath) }, 'loosen the selection');
   }
 
-  let chaosCases: Iterable<GoldenCase> | undefined;
+  let chaosCases: ChaosCaseList | undefined;
   if (withChaos && suite.chaos) {
     const { chaosCaseList } = await import('../chaos/index.js');
     const context = overrides.contextWindowTokens ? { contextWindowTokens: overrides.contextWindowTokens } : {};
@@ -246,6 +257,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     }
   }
   const checked = checker.checked;
+  const chaosCoverage = chaosCases ? coverageOf(chaosCases, golden, checked) : undefined;
   const cases: CaseList = { count: checked.count, [Symbol.iterator]: inPlanOrder };
   const planHash = checked.hasher.digest({ prompts, models, repeats });
 
@@ -281,6 +293,7 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
     cases,
     planHash,
     chaosSources: checked.chaosSources,
+    ...(chaosCoverage && { chaosCoverage }),
     ...(checker.renders && { checkedRenders: checker.renders }),
     models,
     repeats,
@@ -324,6 +337,33 @@ export function chaosReach(suite: Pick<Suite, 'provider'>, prompts: readonly Pic
   return new Set(prompts.flatMap((prompt) => prompt.variables.names));
 }
 
+/**
+ * How much of the chaos part asked for was made, from the check's counts; none at all is an input
+ * error (asked for explicitly, it would otherwise run the golden cases alone and pass in silence).
+ * The golden cases are walked again only when some got no variant, to say why.
+ */
+function coverageOf(chaosCases: ChaosCaseList, golden: Iterable<GoldenCase>, checked: CheckedCases): ChaosCoverage {
+  let chaosCount = 0;
+  for (const variants of checked.chaosSources.values()) chaosCount += variants;
+  if (chaosCount === 0) throw chaosCases.noCasesError();
+  const goldenCases = checked.count - chaosCount;
+  const withoutVariants = { noText: 0, unchanged: 0 };
+  if (checked.chaosSources.size < goldenCases) {
+    for (const source of golden) {
+      if (source.chaos || checked.chaosSources.has(source.id)) continue;
+      if (chaosCases.textFieldsOf(source).length === 0) withoutVariants.noText++;
+      else withoutVariants.unchanged++;
+    }
+  }
+  return {
+    goldenCases,
+    chaosCases: chaosCount,
+    withoutVariants,
+    operators: chaosCases.operators.length,
+    idleOperators: chaosCases.operators.filter((operator) => !checked.chaosOperators.has(operator)),
+  };
+}
+
 type CheckFromSpec = typeof import('../scoring/checks.js').checkFromSpec;
 
 interface CheckedCases {
@@ -331,6 +371,8 @@ interface CheckedCases {
   hasher: PlanHasher;
   /** Golden case id → its chaos variants in the plan. */
   chaosSources: Map<string, number>;
+  /** The operators the chaos variants were made with. */
+  chaosOperators: Set<string>;
   /** Loaded when a case declares checks. */
   checkFromSpec?: CheckFromSpec;
 }
@@ -343,7 +385,7 @@ interface CheckedCases {
  * the renders are, within bounds, for the run to send (`renders`, unset when it cannot use them).
  */
 class CaseChecker {
-  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Map() };
+  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Map(), chaosOperators: new Set() };
 
   /**
    * With chaos: where each golden case id is, for a chaos variant's id that a golden case has. The
@@ -370,7 +412,10 @@ class CaseChecker {
     const checked = this.checked;
     checked.count++;
     checked.hasher.addCase(goldenCase.id);
-    if (goldenCase.chaos) checked.chaosSources.set(goldenCase.chaos.sourceCaseId, (checked.chaosSources.get(goldenCase.chaos.sourceCaseId) ?? 0) + 1);
+    if (goldenCase.chaos) {
+      checked.chaosSources.set(goldenCase.chaos.sourceCaseId, (checked.chaosSources.get(goldenCase.chaos.sourceCaseId) ?? 0) + 1);
+      for (const operator of goldenCase.chaos.operators) checked.chaosOperators.add(operator);
+    }
     // A chaos variant is made anew on each walk of the plan, so its renders would never be taken.
     const renders = goldenCase.chaos ? undefined : this.renders;
     for (const prompt of this.prompts) {

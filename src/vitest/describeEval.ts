@@ -12,6 +12,7 @@ import type { CellSummary, RecordSummary } from '../records/types.js';
 import type { Suite, SuiteDefinition } from '../suite.js';
 import { EvalExecution } from './evalExecution.js';
 import { prepareEval, resolveSuites, type DescribeEvalOptions, type PreparedEval } from './prepareEval.js';
+import { chaosCoverageLines } from '../report/chaosCoverage.js';
 import { describeSampleFailure, toAssertionError } from './sampleFailure.js';
 import { EVAL_FILE_PATTERN, inShard, parseShard, SHARD_ENV, SHARD_PROVIDE_KEY } from './shard.js';
 import { META_KEY, type EvalSampleMeta, type EvalSuiteMeta, type ShardSpec } from './taskMeta.js';
@@ -65,6 +66,8 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
   const execution = new EvalExecution(loaded, { provider: prepared.provider, judge: prepared.judge });
   const planned = new Map<string, PlannedSample>();
   const passRateName = passRateTestName(suiteName, shard ? null : loaded.threshold);
+  // A chaos part made for only some cases or operators is said where vitest shows a file's output.
+  for (const line of loaded.chaosCoverage ? chaosCoverageLines(loaded.chaosCoverage) : []) process.stderr.write(`promptgold: ${suiteName}: ${line}\n`);
 
   // vitest passes fixtures first (it requires a destructuring pattern there), the block second.
   // eslint-disable-next-line no-empty-pattern

@@ -1,7 +1,7 @@
 /**
  * describeEval gets its run from the same composition root as `promptgold run`: judge calls go
  * through the session's shared rate limiter (here capped at one request in flight by the project
- * config), and the `chaos` option adds the suite's chaos samples as tests.
+ * config), and the `chaos` option adds the suite's chaos samples as tests (and says what it could not add).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempProject } from '../helpers/tempProject.js';
@@ -32,7 +32,7 @@ describeEval({
     models: ['claude-sonnet-4-5'],
     provider: ({ word }) => String(word),
     scorers: [custom('answered', () => true)],
-    chaos: { operators: ['zero-width'] },
+    chaos: { operators: ['zero-width', 'nfc'] },
   }),
   chaos: true,
 });
@@ -77,5 +77,7 @@ describe('describeEval through the composition root', () => {
     const samples = (await readJsonl(project.path('reports', 'runs', chaotic, 'run.jsonl'))).filter((line) => line.type === 'sample');
     expect(samples).toHaveLength(8);
     expect(samples.filter((sample) => sample.chaos)).toHaveLength(4);
+    // nfc changes no ASCII word: the operator made nothing, and the run says so.
+    expect(run.output).toContain("promptgold: chaotic: chaos: 1 of 2 operators made no chaos case (nfc): they changed no case's text");
   });
 });

@@ -11,6 +11,9 @@ import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
 import { tooManyErrorsText } from '../../report/notScored.js';
+import { chaosCoverageLines, chaosNotConfiguredLine } from '../../report/chaosCoverage.js';
+import type { ChaosCoverage } from '../../chaos/coverage.js';
+import type { Suite } from '../../suite.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
 import { writeRunPage } from '../../report/html/runPage.js';
@@ -49,6 +52,8 @@ export interface RunFlags {
 
 interface SuiteRunOutcome {
   suite: string;
+  /** What `--chaos` made: the coverage of the suite's chaos part, or `not-configured` (another suite's chaos ran). */
+  chaos?: ChaosCoverage | 'not-configured';
   runDir: string;
   result: RunResult;
   /** Why the run's HTML report was not written, when it was not. */
@@ -134,9 +139,11 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         await assembled.close();
       }
       const outcome: SuiteRunOutcome = { suite: job.loaded.suite.name, runDir, result };
+      if (job.chaosSkipped) outcome.chaos = 'not-configured';
+      else if (job.loaded.chaosCoverage) outcome.chaos = job.loaded.chaosCoverage;
       outcomes.push(outcome);
       if (!flags.json) {
-        printOutcome(job.loaded, result, root);
+        printOutcome(job, result, root);
         if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
       }
       // Every run gets its page, whatever its size (it streams the record); one not written stops nothing else.
@@ -160,7 +167,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   }
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify(outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null, ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}) })), null, 2)}\n`,
+      `${JSON.stringify(outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null, ...(o.chaos && { chaos: o.chaos }), ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}) })), null, 2)}\n`,
     );
   }
   return exitCodeOf(outcomes, stop.signal.aborted);
@@ -174,6 +181,8 @@ interface Job {
   redoErrors: boolean;
   provider: string | undefined;
   overrides: StoredOverrides;
+  /** `--chaos` ran other suites' chaos, but this suite configures none: said with its results. */
+  chaosSkipped?: boolean;
 }
 
 /** The flags that shape a plan, stored in meta.json so --resume rebuilds the same plan. */
@@ -186,18 +195,42 @@ interface StoredOverrides {
 async function freshJobs(session: RunSession, suiteArgs: string[], flags: RunFlags): Promise<Job[]> {
   const overrides = overridesFrom(flags);
   const files = await discoverSuiteFiles(suiteArgs, session.config.suites);
+  const suites: Array<{ suite: Suite; file: string }> = [];
+  for (const file of files) for (const suite of await importSuites(file)) suites.push({ suite, file });
+  if (overrides.chaos) refuseChaosNowhere(suites, session.root);
+  // --chaos over several suites runs the chaos of those that configure it; the others run their
+  // golden cases, and say so. A suite alone without chaos is refused by loadSuite, naming its file.
+  const someChaos = suites.some(({ suite }) => suite.chaos);
   const jobs: Job[] = [];
-  for (const file of files) {
-    for (const suite of await importSuites(file)) {
-      jobs.push({
-        loaded: await session.loadSuite(suite, file, overrides),
-        redoErrors: false,
-        provider: flags.provider,
-        overrides: { suiteOverrides: overrides, ...(flags.provider ? { provider: flags.provider } : {}), ...(flags.batch ? { batch: true } : {}) },
-      });
-    }
+  for (const { suite, file } of suites) {
+    const chaosSkipped = overrides.chaos === true && someChaos && !suite.chaos;
+    const suiteOverrides = chaosSkipped ? withoutChaos(overrides) : overrides;
+    jobs.push({
+      loaded: await session.loadSuite(suite, file, suiteOverrides),
+      redoErrors: false,
+      provider: flags.provider,
+      overrides: { suiteOverrides, ...(flags.provider ? { provider: flags.provider } : {}), ...(flags.batch ? { batch: true } : {}) },
+      ...(chaosSkipped && { chaosSkipped }),
+    });
   }
   return jobs;
+}
+
+/** `--chaos` when no suite to run configures chaos: nothing it asked for could be made. */
+function refuseChaosNowhere(suites: ReadonlyArray<{ suite: Suite; file: string }>, root: string): void {
+  if (suites.length === 0 || suites.some(({ suite }) => suite.chaos)) return;
+  if (suites.length === 1) return; // loadSuite says it of the one suite, naming its file and field
+  const named = suites.map(({ suite, file }) => `${suite.name} (${relative(root, file)})`).join(', ');
+  throw new InputError(
+    `--chaos: none of the suites run configures chaos (${named}): no chaos case can be made`,
+    { field: '--chaos' },
+    "add chaos: { operators: […], invariants: […] } to a suite, or run without --chaos",
+  );
+}
+
+function withoutChaos(overrides: SuiteOverrides): SuiteOverrides {
+  const { chaos: _chaos, ...rest } = overrides;
+  return rest;
 }
 
 /**
@@ -269,7 +302,8 @@ function progressMode(flags: RunFlags): ProgressMode {
   return process.stderr.isTTY && !process.env.CI ? 'tty' : 'plain';
 }
 
-function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): void {
+function printOutcome(job: Pick<Job, 'loaded' | 'chaosSkipped'>, result: RunResult, root: string): void {
+  const loaded = job.loaded;
   const where = relative(root, result.runDir);
   const record = relative(root, runPaths(result.runDir).record);
   if (result.summary) {
@@ -278,6 +312,10 @@ function printOutcome(loaded: LoadedSuite, result: RunResult, root: string): voi
     if (toolCalls) process.stdout.write(`${toolCalls}\n`);
     const robustness = formatRobustnessTable(result.summary);
     if (robustness) process.stdout.write(`\n${robustness}\n`);
+  }
+  const chaosLines = job.chaosSkipped ? [chaosNotConfiguredLine()] : loaded.chaosCoverage ? chaosCoverageLines(loaded.chaosCoverage) : [];
+  if (chaosLines.length) process.stdout.write(`${chaosLines.join('\n')}\n`);
+  if (result.summary) {
     const fieldAccuracy = formatFieldAccuracyTable(result.summary);
     if (fieldAccuracy) process.stdout.write(`\n${fieldAccuracy}\n`);
   }
