@@ -10,6 +10,7 @@ import { utf8Text } from '../utf8.js';
 import { caseList } from './selectCases.js';
 import { describeJsonError } from './jsonError.js';
 import { ProblemList } from './problems.js';
+import { mayRepeatKeys, repeatedKeyMessage, repeatedKeys } from '../repeatedKeys.js';
 import type { RawCase } from './rawCase.js';
 import type { Dataset, DatasetSource, GoldenCase } from './types.js';
 
@@ -139,15 +140,36 @@ function* validCases(raws: Iterable<RawCase>, file: string, problems: ProblemLis
   }
 }
 
-/** One JSON value per line; blank lines are skipped; a bad line is a problem, and reading goes on. */
-function* jsonlValues(path: string, problems: ProblemList, options: Parameters<typeof readFileLines>[1]): Generator<RawCase> {
+/**
+ * One JSON value per line; blank lines are skipped; a bad line is a problem, and reading goes on.
+ * With `checkKeys`, a line with a key written twice in one object is a problem too (JSON.parse would
+ * keep the last value silently); a walk of a file already checked leaves it out.
+ */
+function* jsonlValues(
+  path: string,
+  problems: ProblemList,
+  options: Parameters<typeof readFileLines>[1],
+  checkKeys = false,
+): Generator<RawCase> {
   for (const { text, line } of readFileLines(path, options)) {
     if (text.trim() === '') continue;
+    let value: unknown;
     try {
-      yield { value: JSON.parse(text), line };
+      value = JSON.parse(text);
     } catch (error) {
       problems.add({ line, message: describeJsonError(error, text).message });
+      continue;
     }
+    if (checkKeys && mayRepeatKeys(text, value)) {
+      const repeated = repeatedKeys(text);
+      if (repeated.length > 0) {
+        for (const { key, field, firstAt, at } of repeated) {
+          problems.add({ line, field, message: `${repeatedKeyMessage(key, `at column ${firstAt + 1}`)} (again at column ${at + 1})` });
+        }
+        continue;
+      }
+    }
+    yield { value, line };
   }
 }
 
@@ -164,13 +186,18 @@ async function openJsonl(path: string, holdBytes: number, visits: Visits): Promi
   let validated: Stats | undefined;
   let held: GoldenCase[] | undefined;
   let count = 0;
-  const read = jsonlValues(path, problems, {
-    onBytes: (bytes) => hash.update(bytes),
-    onOpen: (stat) => {
-      validated = stat;
-      if (stat.size <= holdBytes) held = [];
+  const read = jsonlValues(
+    path,
+    problems,
+    {
+      onBytes: (bytes) => hash.update(bytes),
+      onOpen: (stat) => {
+        validated = stat;
+        if (stat.size <= holdBytes) held = [];
+      },
     },
-  });
+    true,
+  );
   for (const golden of validCases(read, path, problems)) {
     count++;
     held?.push(golden);

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { repeatedKeyMessage } from '../repeatedKeys.js';
 import { describeJsonError } from './jsonError.js';
 import { typeName, type ProblemList } from './problems.js';
 import type { RawCase } from './rawCase.js';
@@ -22,7 +23,8 @@ export function readDocument(text: string, format: 'json' | 'yaml', problems: Pr
     }
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  // Keys written twice are found below, where they can be named with their lines and paths.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const { line, col } = lineCounter.linePos(error.pos[0]);
@@ -30,11 +32,16 @@ export function readDocument(text: string, format: 'json' | 'yaml', problems: Pr
     }
     return [];
   }
-  const value = format === 'json' ? jsonValue : document.toJS();
   const lineOf = (node: unknown): number => {
     const range = (node as YamlNode | undefined)?.range;
     return range ? lineCounter.linePos(range[0]).line : 1;
   };
+  const repeated = repeatedMapKeys(document.contents);
+  for (const { path, key, first, again } of repeated) {
+    problems.add({ line: lineOf(again), field: caseField(document.contents, path), message: repeatedKeyMessage(key, `on line ${lineOf(first)}`) });
+  }
+  if (repeated.length > 0) return [];
+  const value = format === 'json' ? jsonValue : document.toJS();
 
   let sequenceNode: unknown = document.contents;
   let items: unknown = value;
@@ -73,4 +80,49 @@ function withIdAsWritten(item: unknown, node: unknown): unknown {
   const id = node.get('id', true);
   if (!isScalar(id) || typeof id.source !== 'string' || id.source === String(id.value)) return item;
   return { ...item, id: id.source };
+}
+
+/** A path from the document's top as a field of the case it is in (`cases.2.vars.x` → `vars.x`). */
+function caseField(root: unknown, path: string[]): string {
+  if (isSeq(root)) return path.slice(1).join('.');
+  return (path[0] === 'cases' && path.length > 2 ? path.slice(2) : path).join('.');
+}
+
+/** A key written twice in one mapping: its path from the document's top, and both key nodes. */
+interface RepeatedMapKey {
+  path: string[];
+  key: string;
+  first: unknown;
+  again: unknown;
+}
+
+/**
+ * Every key written twice in one mapping of a YAML (or JSON) document, walked without recursion.
+ * Keys are compared as the JavaScript object will hold them (`1` and `"1"` are one key there), so
+ * no value is dropped when the document becomes objects.
+ */
+export function repeatedMapKeys(root: unknown): RepeatedMapKey[] {
+  const found: RepeatedMapKey[] = [];
+  const pending: Array<{ node: unknown; path: string[] }> = [{ node: root, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { node, path } = next;
+    if (isSeq(node)) {
+      node.items.forEach((item, index) => pending.push({ node: item, path: [...path, String(index)] }));
+    } else if (isMap(node)) {
+      const seen = new Map<string, unknown>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const first = seen.get(key);
+        if (first !== undefined) found.push({ path: [...path, key], key, first, again: pair.key });
+        else seen.set(key, pair.key);
+        pending.push({ node: pair.value, path: [...path, key] });
+      }
+    }
+  }
+  return found.sort((a, b) => position(a.again) - position(b.again));
+}
+
+function position(node: unknown): number {
+  return (node as YamlNode | undefined)?.range?.[0] ?? 0;
 }

@@ -175,6 +175,41 @@ describe('loadDataset: bad input', () => {
     expect(error.message).toBe(`${path}:3: id: duplicate id "x" (first used on line 1)`);
   });
 
+  it('refuses a JSONL line with a key written twice, naming the line, the key, both columns and the fix', async () => {
+    const path = await fixture(
+      'repeated.jsonl',
+      [
+        '{"id":"a","vars":{"x":1},"expected":"x","expected":"y"}',
+        '{"id":"b","vars":{"at":"10:30 on http://example.com"}}',
+        '{"id":"c","vars":{"x":1,"y":{"z":1,"\\u007a":2}}}',
+      ].join('\n'),
+    );
+    const error = await loadError(path);
+    expect(error.exitCode).toBe(2);
+    expect((error as ProblemsError).problems).toEqual([
+      { line: 1, field: 'expected', message: expect.stringContaining('key "expected" is written twice in the same object (first at column 26)') },
+      { line: 3, field: 'vars.y.z', message: expect.stringContaining('key "z" is written twice in the same object (first at column 30)') },
+    ]);
+    expect(error.message).toContain(`${path}:1: expected: key "expected" is written twice in the same object (first at column 26); only the last value would be read: keep one of the two and delete the other (again at column 41)`);
+  });
+
+  it('refuses a key written twice in a JSON or YAML document, with the line of each and the field in its case', async () => {
+    const json = await fixture('repeated.json', '{"cases": [\n  {"id": "a", "vars": {"x": 1},\n   "expected": "x",\n   "expected": "y"}\n]}\n');
+    const jsonError = await loadError(json);
+    expect(jsonError.message).toBe(
+      `${json}:4: expected: key "expected" is written twice in the same object (first on line 3); only the last value would be read: keep one of the two and delete the other`,
+    );
+    const yaml = await fixture('repeated.yaml', '- id: a\n  vars: { x: 1, x: 2 }\n- id: b\n  vars: {}\n  tags: [t]\n  tags: [u]\n');
+    const yamlError = (await loadError(yaml)) as ProblemsError;
+    expect(yamlError.problems).toEqual([
+      { line: 2, field: 'vars.x', message: expect.stringContaining('key "x" is written twice in the same object (first on line 2)') },
+      { line: 6, field: 'tags', message: expect.stringContaining('key "tags" is written twice in the same object (first on line 5)') },
+    ]);
+    // 1 and "1" are one key once the document is an object: the first value would be dropped too.
+    const mixed = (await loadError(await fixture('mixed.yaml', '- vars: { 1: a, "1": b }\n'))) as ProblemsError;
+    expect(mixed.problems).toEqual([{ line: 1, field: 'vars.1', message: expect.stringContaining('key "1" is written twice') }]);
+  });
+
   it('explains duplicate derived ids (identical vars without ids)', async () => {
     const path = await fixture('dupvars.yaml', '- vars: { a: 1 }\n- vars: { a: 1 }\n');
     const error = await loadError(path);
