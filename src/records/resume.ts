@@ -12,6 +12,7 @@ import { isResumableError } from '../providers/types.js';
 import { readPromptStoreLines } from './promptStore.js';
 import { checkHeader, readJsonlObjects, readRecordLines, type ReadLine } from './reader.js';
 import { runPaths } from './runDir.js';
+import { checkSampleFields } from './sampleCheck.js';
 import type { HeldBackLine, RecordLine, SampleAttempt, SampleRecord } from './types.js';
 
 /**
@@ -107,6 +108,7 @@ export class PreviousRecord {
       } else if (value.type === 'sample') {
         if (headerText === undefined) throw new InputError('a sample line comes before the header', { file: paths.record, line }, 'the record is damaged: start a new run');
         checkSampleLine(value, { file: paths.record, line, seen, lastIndex, planned: options.planned });
+        checkSampleFields(value, { file: paths.record, line });
         seen.set(value.index, line);
         lastIndex = value.index;
         if (keep(value)) {
@@ -203,6 +205,8 @@ async function* readHeldBack(file: string, planned: number): AsyncGenerator<Held
     if (!Number.isInteger(sample.index) || sample.index < 0 || sample.index >= planned) {
       throw new InputError(`sample index ${String(sample.index)} is outside the plan of ${planned} samples`, { file, line, field: 'sample.index' }, HELD_BACK_HINT);
     }
+    // Kept samples count in the new summary as they are: a `"pass": "false"` would count as a pass.
+    checkSampleFields(sample, { file, line, prefix: 'sample.', hint: HELD_BACK_HINT });
     const validPrompt = prompt !== null && typeof prompt === 'object' && typeof prompt.hash === 'string' ? prompt : undefined;
     yield validPrompt ? { sample, prompt: validPrompt } : { sample };
   }
@@ -229,13 +233,25 @@ function checkSampleLine(
   }
 }
 
-/** Indices of the finished samples in a run folder's record and held-back file (none when it has no record yet). */
+/**
+ * Indices of the finished samples in a run folder's record and held-back file (none when it has no
+ * record yet). The record's sample lines get the checks `--resume` makes of what it keeps: inside
+ * the plan, in plan order, each once, with fields of the right types.
+ */
 export async function finishedSampleIndices(runDir: string, options: { planned?: number; redoErrors?: boolean } = {}): Promise<Set<number>> {
   const done = new Set<number>();
   const paths = runPaths(runDir);
   if (!(await access(paths.record).then(() => true, () => false))) return done;
-  for await (const { value } of readRecordLines(paths.record)) {
-    if (value.type === 'sample' && isFinishedSample(value, options.redoErrors)) done.add(value.index);
+  const seen = new Map<number, number>();
+  let lastIndex = -1;
+  const planned = options.planned ?? Number.POSITIVE_INFINITY;
+  for await (const { value, line } of readRecordLines(paths.record)) {
+    if (value.type !== 'sample') continue;
+    checkSampleLine(value, { file: paths.record, line, seen, lastIndex, planned });
+    checkSampleFields(value, { file: paths.record, line });
+    seen.set(value.index, line);
+    lastIndex = value.index;
+    if (isFinishedSample(value, options.redoErrors)) done.add(value.index);
   }
   for await (const { sample } of readHeldBack(paths.heldBack, options.planned ?? Number.POSITIVE_INFINITY)) {
     if (isFinishedSample(sample, options.redoErrors)) done.add(sample.index);

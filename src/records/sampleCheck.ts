@@ -18,9 +18,7 @@ export class SampleLineCheck {
 
   /** The line's value as a sample, once it is checked; throws for the first field that is wrong. */
   check(sample: object, line: number): SampleRecord {
-    const value = sample as Record<string, unknown>;
-    const problem = sampleProblem(value);
-    if (problem) throw new InputError(problem.message, { file: this.file, line, field: problem.field }, REPAIR_HINT);
+    const value = checkSampleFields(sample, { file: this.file, line }) as unknown as Record<string, unknown>;
     const index = value.index as number;
     if (this.saw(index)) {
       throw new InputError(
@@ -45,6 +43,17 @@ export class SampleLineCheck {
     this.seen[byte]! |= bit;
     return false;
   }
+}
+
+/**
+ * The fields of one sample line, without the check that it comes once (a file that may hold a
+ * sample twice on purpose, such as the held-back file, checks only these). `prefix` names where the
+ * sample sits in its line (`sample.` in the held-back file).
+ */
+export function checkSampleFields(sample: object, at: { file: string; line: number; prefix?: string; hint?: string }): SampleRecord {
+  const problem = sampleProblem(sample as Record<string, unknown>);
+  if (problem) throw new InputError(problem.message, { file: at.file, line: at.line, field: `${at.prefix ?? ''}${problem.field}` }, at.hint ?? REPAIR_HINT);
+  return sample as SampleRecord;
 }
 
 /** Sample indices are below the plan's size; a larger one is damage, not a plan (and no bitset is made for it). */

@@ -243,6 +243,35 @@ describe('damaged run folders (14.5)', () => {
     expect(result.stderr).toMatch(new RegExp(`run\\.jsonl:${lines.length + 1}: index: sample 0 \\(w000\\) is recorded twice, also on line 2\\n  hint: keep one of the two lines`));
   });
 
+  it('a sample line with a field of the wrong type: --resume exits 2 naming it, instead of counting "false" as a pass', async () => {
+    const dir = await interruptedRun();
+    const lines = (await readFile(`${dir}/run.jsonl`, 'utf8')).split('\n').filter(Boolean);
+    expect(lines[1]).toContain('"pass":true');
+    lines[1] = lines[1]!.replace('"pass":true', '"pass":"false"');
+    const damaged = `${lines.join('\n')}\n`;
+    await writeFile(`${dir}/run.jsonl`, damaged);
+    // Without the HTML report, whose reading of the finished record would be the first to object.
+    const result = await runCli(['run', '--resume', dir, '--no-html'], project.root);
+    expect(result.stderr).toMatch(/run\.jsonl:2: pass: expected true or false, got "false"\n {2}hint: /);
+    expect(result.code).toBe(2);
+    expect(await readFile(`${dir}/run.jsonl`, 'utf8')).toBe(damaged);
+  });
+
+  it('a complete run with a duplicated sample line: --resume and --retry-errors name the line, not "complete" or "nothing to retry"', async () => {
+    await echoProject(4);
+    expect((await runCli(['run'], project.root)).code).toBe(0);
+    const [dir] = await runDirs();
+    const lines = (await readFile(`${dir}/run.jsonl`, 'utf8')).split('\n').filter(Boolean);
+    // The copy goes right after its original, so the record stays in plan order.
+    await writeFile(`${dir}/run.jsonl`, `${[...lines.slice(0, 3), lines[2], ...lines.slice(3)].join('\n')}\n`);
+    for (const flag of ['--resume', '--retry-errors']) {
+      const result = await runCli(['run', flag, dir!], project.root);
+      expect(result.stderr, flag).toMatch(/run\.jsonl:4: index: sample 1 \(w001\) is recorded twice, also on line 3\n {2}hint: keep one of the two lines/);
+      expect(result.stdout, flag).not.toMatch(/nothing to retry/);
+      expect(result.code, flag).toBe(2);
+    }
+  });
+
   it('a missing and a truncated meta.json each say so, never "the suite changed"', async () => {
     const dir = await interruptedRun();
     const meta = await readFile(`${dir}/meta.json`, 'utf8');

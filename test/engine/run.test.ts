@@ -1,4 +1,4 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineSuite } from '../../src/suite.js';
 import { loadSuite } from '../../src/engine/loadSuite.js';
@@ -281,6 +281,11 @@ describe('runSuite with a stuck scorer', () => {
     // What a kill -9 now would leave behind resumes with nothing lost and nothing run twice.
     const killed = project.path('runs', 'killed');
     await cp(dir, killed, { recursive: true });
+    // A held-back sample is kept as it is written: one with a field of the wrong type is refused, located.
+    const damaged = project.path('runs', 'damaged');
+    await cp(dir, damaged, { recursive: true });
+    await writeFile(`${damaged}/held-back.jsonl`, (await readFile(`${damaged}/held-back.jsonl`, 'utf8')).replace('"pass":true', '"pass":"false"'));
+    await expect(run(echo, stuckSuite(), damaged, { resume: true })).rejects.toThrow(/held-back\.jsonl:1: sample\.pass: expected true or false, got "false"/);
     stuck = false;
     calls = 0;
     expect((await run(echo, stuckSuite(), killed, { resume: true })).status).toBe('complete');

@@ -249,13 +249,15 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
   const redoErrors = flags.retryErrors !== undefined || meta.retryingErrors === true;
   const { suiteFile, suite: suiteName, planned } = await readRecordHeader(recordFile);
   if (meta.status === 'complete' && !redoErrors) {
+    // The record is read with the checks a resume makes, so damage is named here rather than by a later compare or report.
+    await finishedSampleIndices(runDir, { planned });
     throw new InputError('this run is already complete', { file: shown }, 'start a new run instead, or redo its errored samples with --retry-errors');
   }
   const suites = await importSuites(resolve(root, suiteFile));
   const suite = suites.find((s) => s.name === suiteName);
   if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
   const overrides = (meta.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
-  if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, { redoErrors: true })).size === planned) {
+  if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, { planned, redoErrors: true })).size === planned) {
     process.stdout.write(`no sample ended in an error in ${shown}: nothing to retry\n`);
     return [];
   }
