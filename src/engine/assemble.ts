@@ -14,7 +14,7 @@ import { gitInfo } from '../gitInfo.js';
 import type { AnthropicProviderOptions } from '../providers/anthropic/client.js';
 import { anthropicOptionsFromConfig } from '../providers/anthropic/configOptions.js';
 import { CostBudget } from '../providers/budget.js';
-import { cacheWriteWarning } from '../providers/cache.js';
+import { cacheDamageWarning, cacheWriteWarning } from '../providers/cache.js';
 import { RateLimiter } from '../providers/pacing.js';
 import { loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { withRecording } from '../providers/record.js';
@@ -98,6 +98,8 @@ export class RunSession {
   private readonly warn: (line: string) => void;
   /** A response cache that cannot be written is said once a session, not once a sample. */
   private cacheWriteWarned = false;
+  /** Damaged response cache entries met since it was last said: said when a run's stacks close. */
+  private cacheDamage: { count: number; first?: { problem: string; file: string } } = { count: 0 };
 
   private constructor(private readonly options: SessionOptions, root: string, config: PromptgoldConfig) {
     this.root = root;
@@ -163,6 +165,7 @@ export class RunSession {
     // (its own pacing queue, the same cache, budget and recordings), built at their first call.
     const liveJudges = kind !== 'replay';
     await this.preflight(loaded, kind, liveJudges, options);
+    const sayCacheDamage = () => this.sayCacheDamage();
 
     const provider = options.batch ? await this.batchProvider(loaded, options.batch) : await this.stack(loaded, kind);
     let judgeStack: Promise<Provider> | undefined;
@@ -185,6 +188,7 @@ export class RunSession {
         await provider.close?.();
         const judge = await judgeStack?.catch(() => undefined); // a stack that failed to build has nothing to close
         await judge?.close?.();
+        sayCacheDamage();
       },
     };
   }
@@ -198,7 +202,13 @@ export class RunSession {
       throw new InputError(`unknown judge model "${model}"`, { field: '--judge' }, `known models: ${this.models.ids().join(', ')}`);
     }
     const judge = await this.stack(loaded, 'anthropic', 'judge');
-    return { judge, close: async () => judge.close?.() };
+    return {
+      judge,
+      close: async () => {
+        await judge.close?.();
+        this.sayCacheDamage();
+      },
+    };
   }
 
   private async preflight(loaded: LoadedSuite, kind: ProviderKind, liveJudges: boolean, options: AssembleOptions): Promise<void> {
@@ -224,6 +234,13 @@ export class RunSession {
     selfPreferenceWarnings(loaded).forEach(this.warn);
   }
 
+  /** The damaged cache entries met since the last time, in one warning. */
+  private sayCacheDamage(): void {
+    const { count, first } = this.cacheDamage;
+    if (count > 0 && first) this.warn(cacheDamageWarning(count, first));
+    this.cacheDamage = { count: 0 };
+  }
+
   private stack(loaded: LoadedSuite, kind: ProviderKind, lane: 'generator' | 'judge' = 'generator'): Promise<Provider> {
     const layers: ProviderLayers = {};
     if (kind === 'anthropic' && this.options.cache !== false) {
@@ -233,6 +250,10 @@ export class RunSession {
         if (this.cacheWriteWarned) return;
         this.cacheWriteWarned = true;
         this.warn(cacheWriteWarning(error, displayPath(cacheDir, this.root)));
+      };
+      layers.onCacheDamaged = (problem, file) => {
+        this.cacheDamage.count++;
+        this.cacheDamage.first ??= { problem, file: displayPath(file, this.root) };
       };
     }
     if (this.budget) layers.budget = this.budget;

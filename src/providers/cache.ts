@@ -16,9 +16,17 @@ import type { GenerateContext, Generation, GenerationRequest, Provider } from '.
 /**
  * `onWriteFailure` hears of each entry that could not be written (the error, then the entry's
  * path); the sample is not failed for it, but a cache that silently stores nothing makes every
- * later run pay again, so the caller says so.
+ * later run pay again, so the caller says so. `onDamaged` hears of each entry that is there but
+ * cannot be used (not JSON, cut short, not an answer, unreadable): the request is sent again and
+ * its answer replaces the entry, but a run that quietly pays again for answers it had, or a cache
+ * folder something else writes into, is worth saying.
  */
-export function withCache(inner: Provider, directory: string, onWriteFailure: (error: unknown, file: string) => void = () => undefined): Provider & { hits(): number } {
+export function withCache(
+  inner: Provider,
+  directory: string,
+  onWriteFailure: (error: unknown, file: string) => void = () => undefined,
+  onDamaged: (problem: string, file: string) => void = () => undefined,
+): Provider & { hits(): number } {
   let hits = 0;
   const pathOf = (key: string) => join(directory, key.slice(0, 2), `${key}.json`);
   return {
@@ -27,11 +35,12 @@ export function withCache(inner: Provider, directory: string, onWriteFailure: (e
     async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
       const key = sha256Hex(`${inner.id}\n${generationKey(request, context.repeat)}`);
       const file = pathOf(key);
-      const hit = await readCached(file);
-      if (hit) {
+      const entry = await readCached(file);
+      if (entry.hit) {
         hits++;
-        return { ...hit, cached: true };
+        return { ...entry.hit, cached: true };
       }
+      if (entry.damaged) onDamaged(entry.damaged, file);
       const generation = await inner.generate(request, context);
       // A cache that cannot be written (disk full, no permission) must not fail the sample.
       await writeCached(file, generation).catch((error: unknown) => onWriteFailure(error, file));
@@ -51,13 +60,49 @@ export function cacheWriteWarning(error: unknown, shownDirectory: string): strin
   );
 }
 
-async function readCached(file: string): Promise<Generation | undefined> {
+/**
+ * The warning for damaged cache entries: the first one named with what is wrong with it, and how
+ * many there were. Said once a run's requests are done (and, for the first, as it is found).
+ */
+export function cacheDamageWarning(count: number, first: { problem: string; file: string }): string {
+  const others = count > 1 ? ` (and ${count - 1} more)` : '';
+  return (
+    `WARNING: ${count} response cache ${count === 1 ? 'entry was' : 'entries were'} damaged and not used: ${first.file}${others}: ${first.problem}. ` +
+    'Their requests were sent again (and paid for), and each answer replaces its entry. If this recurs, check what else writes into the cache folder (a full disk, a sync tool, a killed copy); deleting the folder only costs the answers it holds'
+  );
+}
+
+type CacheRead = { hit: Generation; damaged?: undefined } | { hit?: undefined; damaged?: string };
+
+/** A missing entry is a plain miss; one that is there but cannot be used says why. */
+async function readCached(file: string): Promise<CacheRead> {
+  let text: string;
   try {
-    const stored = JSON.parse(await readFile(file, 'utf8')) as Generation;
-    return typeof stored.text === 'string' ? stored : undefined;
-  } catch {
-    return undefined; // a missing or corrupt entry is a miss
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    // Not there (or its folder is a file, which the write's warning names): a plain miss.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return {};
+    return { damaged: `could not be read: ${isSystemError(error) ? systemErrorSaid(error) : errorMessage(error)}` };
   }
+  return cacheEntry(text);
+}
+
+/** A stored entry's text as an answer, or what is wrong with it. */
+export function cacheEntry(text: string): CacheRead {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text);
+  } catch (error) {
+    return { damaged: `not valid JSON (${errorMessage(error)}${text.length === 0 ? ', the file is empty' : ''})` };
+  }
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return { damaged: 'expected an answer object' };
+  const answer = stored as Record<string, unknown>;
+  if (typeof answer.text !== 'string') return { damaged: 'the answer has no text' };
+  if (typeof answer.stopReason !== 'string') return { damaged: 'the answer has no stop reason' };
+  if (answer.toolCalls !== undefined && !Array.isArray(answer.toolCalls)) return { damaged: 'toolCalls is not a list' };
+  if (answer.usage !== undefined && (answer.usage === null || typeof answer.usage !== 'object')) return { damaged: 'usage is not an object' };
+  return { hit: stored as Generation };
 }
 
 async function writeCached(file: string, generation: Generation): Promise<void> {

@@ -30,6 +30,8 @@ export interface ProviderLayers {
   cacheDir?: string;
   /** Hears of each cache entry that could not be written (see withCache). */
   onCacheWriteFailure?: (error: unknown, file: string) => void;
+  /** Hears of each cache entry that is there but cannot be used (see withCache). */
+  onCacheDamaged?: (problem: string, file: string) => void;
   budget?: CostBudget;
   /** Recordings file every response is written to (`--record`). */
   recordTo?: string;
@@ -56,7 +58,7 @@ export async function createBaseProvider(spec: BaseProviderSpec): Promise<Provid
 
 export function withLayers(base: Provider, layers: ProviderLayers): Provider {
   let provider = base;
-  if (layers.cacheDir) provider = withCache(provider, layers.cacheDir, layers.onCacheWriteFailure);
+  if (layers.cacheDir) provider = withCache(provider, layers.cacheDir, layers.onCacheWriteFailure, layers.onCacheDamaged);
   if (layers.budget) provider = withBudget(provider, layers.budget);
   if (layers.recordTo) provider = withRecording(provider, layers.recordTo);
   return provider;

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/records/reader.js';
@@ -121,6 +121,30 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     const asked = fake.log.filter((e) => e.path === '/v1/messages').length;
     expect((await cli(['run', '--provider', 'anthropic', '--no-html'])).code).toBe(0);
     expect(fake.log.filter((e) => e.path === '/v1/messages').length - asked).toBe(12);
+  });
+
+  it('damaged response cache entries are counted and said with the first one named, asked again and replaced', async () => {
+    await liveProject();
+    expect((await cli(['run', '--provider', 'anthropic', '--no-html'])).code).toBe(0);
+    const entries = (await filesUnder(project.path('.promptgold/cache'))).sort();
+    expect(entries).toHaveLength(12);
+    // One cut short (a kill mid-copy), one emptied, one that is not an answer.
+    await writeFile(entries[0]!, (await readFile(entries[0]!, 'utf8')).slice(0, 20));
+    await writeFile(entries[1]!, '');
+    await writeFile(entries[2]!, '{"note": "not an answer"}');
+    await new Promise((r) => setTimeout(r, 1100));
+    const asked = fake.log.filter((e) => e.path === '/v1/messages').length;
+    const second = await cli(['run', '--provider', 'anthropic', '--no-html']);
+    expect(second.code).toBe(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages').length - asked).toBe(3);
+    const warnings = second.stderr.split('\n').filter((line) => line.includes('response cache'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^WARNING: 3 response cache entries were damaged and not used: \.promptgold\/cache\/[0-9a-f]{2}\/[0-9a-f]{64}\.json \(and 2 more\): .*Their requests were sent again \(and paid for\), and each answer replaces its entry\./);
+    // Replaced: a third run is served whole from the cache, without a word.
+    const third = await cli(['run', '--provider', 'anthropic', '--no-html']);
+    expect(third.code).toBe(0);
+    expect(third.stderr).not.toMatch(/response cache/);
+    expect(fake.log.filter((e) => e.path === '/v1/messages').length - asked).toBe(3);
   });
 
   it('an invalid key stops the run at once with exit 3 and a message without the key', async () => {

@@ -1,6 +1,6 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheWriteWarning, withCache } from '../../src/providers/cache.js';
+import { cacheDamageWarning, cacheEntry, cacheWriteWarning, withCache } from '../../src/providers/cache.js';
 import { createFunctionProvider } from '../../src/providers/function.js';
 import { withRecording } from '../../src/providers/record.js';
 import { createReplayProvider } from '../../src/providers/replay.js';
@@ -145,6 +145,40 @@ describe('function provider', () => {
     await expect(big.generate(request, context())).rejects.toMatchObject({ kind: 'provider_error', message: expect.stringContaining('function big returned a value that cannot be written as JSON') });
     // An empty string is an answer (scored as it is), not a missing one.
     await expect(createFunctionProvider(async () => '', 'empty').generate(request, context())).resolves.toMatchObject({ text: '' });
+  });
+});
+
+describe('response cache with a damaged entry', () => {
+  it('says which entry and what is wrong, sends the request again and replaces the entry', async () => {
+    project = await tempProject();
+    const inner = counting();
+    const damaged: Array<{ problem: string; file: string }> = [];
+    const cached = withCache(inner, project.path('cache'), undefined, (problem, file) => damaged.push({ problem, file }));
+    await cached.generate(request, context(0));
+    const [shard] = await readdir(project.path('cache'));
+    const [name] = await readdir(project.path('cache', shard!));
+    const file = project.path('cache', shard!, name!);
+    const whole = await readFile(file, 'utf8');
+    await writeFile(file, whole.slice(0, whole.length / 2));
+    const again = await cached.generate(request, context(0));
+    expect(again.cached).toBeUndefined();
+    expect(inner.calls).toBe(2);
+    expect(damaged).toEqual([{ problem: expect.stringMatching(/^not valid JSON \(/), file }]);
+    // Replaced by the new answer: served from the cache again, and nothing more is said.
+    expect(await cached.generate(request, context(0))).toMatchObject({ text: again.text, cached: true });
+    expect(damaged).toHaveLength(1);
+  });
+
+  it('tells a missing entry (a plain miss) from one that is there but unusable', () => {
+    expect(cacheEntry('{"text":"hi","stopReason":"end_turn","latencyMs":3}')).toEqual({ hit: { text: 'hi', stopReason: 'end_turn', latencyMs: 3 } });
+    expect(cacheEntry('').damaged).toMatch(/^not valid JSON \(.*, the file is empty\)$/);
+    expect(cacheEntry('null').damaged).toBe('expected an answer object');
+    expect(cacheEntry('{"stopReason":"end_turn"}').damaged).toBe('the answer has no text');
+    expect(cacheEntry('{"text":"x"}').damaged).toBe('the answer has no stop reason');
+    expect(cacheEntry('{"text":"x","stopReason":"end_turn","toolCalls":{}}').damaged).toBe('toolCalls is not a list');
+    expect(cacheDamageWarning(1, { problem: 'expected an answer object', file: '.promptgold/cache/ab/ab12.json' })).toMatch(
+      /^WARNING: 1 response cache entry was damaged and not used: \.promptgold\/cache\/ab\/ab12\.json: expected an answer object\. Their requests were sent again/,
+    );
   });
 });
 
