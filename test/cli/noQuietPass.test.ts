@@ -81,3 +81,42 @@ describe('no quiet pass', () => {
     expect(existsSync(project.path('reports/runs'))).toBe(false);
   });
 });
+
+describe('several suites in one run: one refused after the runs began', () => {
+  /** Suite `a` fails with an unscored sample (exit 3); suite `b` gives a provider it cannot have (exit 2 at assembly); `c` fails its threshold (exit 1). */
+  async function project3() {
+    const suite = (name: string, body: string) =>
+      `import { defineSuite, exact } from 'promptgold';\nexport default defineSuite({ name: '${name}', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', scorers: [exact()], ${body} });\n`;
+    project = await tempProject({
+      'suites/a.eval.ts': suite('a', `provider: (input) => { if (input.word === 'word1') throw new Error('boom'); return String(input.word); }`),
+      'suites/b.eval.ts': suite('b', `provider: 'function'`),
+      'suites/c.eval.ts': suite('c', `threshold: 1, provider: () => 'wrong'`),
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': wordCases(2),
+    });
+    await linkPromptgold(project.root);
+  }
+
+  it("keeps the earlier run's exit 3, runs the later suites, and says the refused one at the end too", async () => {
+    await project3();
+    const refusal = 'suites/b.eval.ts: provider: --provider function needs the suite to set `provider` to a function';
+    // a (exit 3) then b: 3 wins over 2 (it was 2: b's error decided the code under a's "FAILED (exit 3)").
+    const ab = await runCli(['run', 'suites/a.eval.ts', 'suites/b.eval.ts', '--no-progress', '--no-html'], project.root);
+    expect(ab.stdout).toContain('FAILED (exit 3)');
+    expect(ab.stderr).toContain(`promptgold: ${refusal}`);
+    expect(ab.code).toBe(3);
+    // b then c: c still runs (it did not: the whole command stopped at b); 2 wins over c's 1, and b is named again after c's outcome.
+    const bc = await runCli(['run', 'suites/b.eval.ts', 'suites/c.eval.ts', '--no-progress', '--no-html'], project.root);
+    expect(bc.stdout).toMatch(/^c: 2 samples/m);
+    expect(bc.stderr).toContain(`promptgold: ${refusal}`);
+    expect(bc.stderr).toContain('promptgold: 1 suite did not run: b (exit 2); the error is above');
+    expect(bc.code).toBe(2);
+    // --json lists the refused suite instead of leaving it out.
+    const json = await runCli(['run', 'suites/b.eval.ts', 'suites/c.eval.ts', '--no-progress', '--no-html', '--json'], project.root);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ suite: 'c', status: 'complete' }),
+      { suite: 'b', runDir: null, status: 'not run', summary: null, error: refusal },
+    ]);
+    expect(json.code).toBe(2);
+  });
+});

@@ -5,7 +5,7 @@ import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
-import { ExitCode, InputError, fileWriteError, type WordedError } from '../../errors.js';
+import { ExitCode, InputError, fileWriteError, wordedError, type WordedError } from '../../errors.js';
 import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
@@ -75,102 +75,134 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   const hardStop = new AbortController();
   const interrupts = installInterruptHandler(stop, hardStop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
+  /** Suites refused after the runs began, with their error and how many runs had finished by then. */
+  const notRun: Array<{ suite: string; failure: WordedError; before: number }> = [];
+  const now = new Date();
   try {
     if (flags.resume && flags.retryErrors) throw new InputError('--resume and --retry-errors both continue a run: pass one', { field: '--retry-errors' }, '--retry-errors also finishes samples an interrupted run did not reach');
     // Before any sample is sent: a JUnit path that cannot take the file would otherwise fail after the run.
     if (flags.junit) await checkOutputPath(resolve(flags.junit), flagOutput('--junit', 'junit.xml'));
     const continued = flags.resume ?? flags.retryErrors;
     const jobs = continued ? await continueJobs(session, continued, flags) : await freshJobs(session, suiteArgs, flags);
-    const now = new Date();
     for (const job of jobs) {
       if (stop.signal.aborted) break;
-      const batch = flags.batch ?? job.overrides.batch === true;
-      const header = { git: await session.gitInfo(), toolVersion: TOOL_VERSION };
-      // A batch run's wall time starts before its batch phase, which runs inside assemble().
-      const startedAtMs = performance.now();
-      // The folder is claimed once the checks pass, so a refused run leaves nothing behind.
-      let folder = job.resume;
-      const claim = async () => (folder ??= await session.claimRunFolder(job.loaded, now));
-      const assembled = await session.assemble(job.loaded, {
-        ...(job.provider ? { provider: job.provider } : {}),
-        resume: job.resume !== undefined,
-        ...(batch
-          ? {
-              batch: {
-                redoErrors: job.redoErrors,
-                signal: stop.signal,
-                onProgress: (line: string) => {
-                  if (!flags.json) process.stderr.write(`${job.loaded.suite.name}: ${line}\n`);
-                },
-                // A batch run's record exists before the batch is submitted, so a killed run resumes by collecting it.
-                start: async () => {
-                  if (folder) return folder.runDir;
-                  const claimed = await claim();
-                  await startRunRecord(job.loaded, { ...claimed, ...header, meta: { overrides: job.overrides, provider: 'anthropic' } });
-                  return claimed.runDir;
-                },
-              },
-            }
-          : {}),
-      });
-      // A resumed run, or a batch run whose record was started before submitting, continues its record.
-      const resume = folder !== undefined;
-      const { runDir, runId } = await claim();
-      let result: RunResult;
-      interrupts.running = true;
-      try {
-        result = await runSuite(job.loaded, {
-          provider: assembled.provider,
-          judge: assembled.judge,
-          runDir,
-          runId,
-          ...header,
-          resume,
-          redoErrors: job.redoErrors,
-          progress: progressMode(flags),
-          stopSignal: stop.signal,
-          hardStopSignal: hardStop.signal,
-          ...(batch ? { startedAtMs } : {}),
-          // A batch run stays one on --resume and --retry-errors: requests that never ran go in a new batch, not live.
-          meta: { overrides: batch ? { ...job.overrides, batch: true } : job.overrides, provider: assembled.kind },
-        });
-      } finally {
-        interrupts.running = false;
-        await assembled.close();
+      // A suite refused once the runs have begun (a model check, a provider it cannot have) stops
+      // only itself: the runs before it keep their outcome, exit code, JSON and JUnit, and those
+      // after it still run. Its error is said now and decides the exit code with the others.
+      const failure = await runJob(job).then(
+        () => undefined,
+        (error: unknown) => wordedError(error),
+      );
+      if (failure) {
+        process.stderr.write(`promptgold: ${failure.text}\n`);
+        notRun.push({ suite: job.loaded.suite.name, failure, before: outcomes.length });
       }
-      const outcome: SuiteRunOutcome = { suite: job.loaded.suite.name, runDir, result };
-      if (job.chaosSkipped) outcome.chaos = 'not-configured';
-      else if (job.loaded.chaosCoverage) outcome.chaos = job.loaded.chaosCoverage;
-      outcomes.push(outcome);
-      if (!flags.json) {
-        printOutcome(job, result, root);
-        if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
-      }
-      // Every run gets its page, whatever its size (it streams the record); one not written stops nothing else.
-      if (flags.html !== false && result.written > 0) {
-        const reportFailure = await writeRunPage(runDir, relative(root, runDir));
-        if (reportFailure) outcome.reportFailure = reportFailure;
-        else if (!flags.json) process.stdout.write(`report: ${relative(root, join(runDir, 'report.html'))}\n`);
-      }
-      if (result.fatal) break;
+      if (outcomes.at(-1)?.result.fatal) break;
     }
   } finally {
     interrupts.remove();
   }
-  if (flags.junit && outcomes.length) {
-    const { writeRunJUnit } = await import('../../report/runJunit.js');
-    const file = resolve(flags.junit);
-    await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file).catch((error: unknown) => {
-      throw fileWriteError(error, file, displayPath(file, root));
+  // Said again at the end when later runs printed their own outcome after it, so it is not scrolled away.
+  const buried = notRun.filter((n) => n.before < outcomes.length);
+  if (buried.length > 0 && !flags.json) {
+    process.stderr.write(`promptgold: ${notRun.length === 1 ? '1 suite' : `${notRun.length} suites`} did not run: ${notRun.map((n) => `${n.suite} (exit ${n.failure.exitCode})`).join(', ')}; the error${notRun.length === 1 ? ' is' : 's are'} above\n`);
+  }
+  return finishRun();
+
+  async function runJob(job: Job): Promise<void> {
+    const batch = flags.batch ?? job.overrides.batch === true;
+    const header = { git: await session.gitInfo(), toolVersion: TOOL_VERSION };
+    // A batch run's wall time starts before its batch phase, which runs inside assemble().
+    const startedAtMs = performance.now();
+    // The folder is claimed once the checks pass, so a refused run leaves nothing behind.
+    let folder = job.resume;
+    const claim = async () => (folder ??= await session.claimRunFolder(job.loaded, now));
+    const assembled = await session.assemble(job.loaded, {
+      ...(job.provider ? { provider: job.provider } : {}),
+      resume: job.resume !== undefined,
+      ...(batch
+        ? {
+            batch: {
+              redoErrors: job.redoErrors,
+              signal: stop.signal,
+              onProgress: (line: string) => {
+                if (!flags.json) process.stderr.write(`${job.loaded.suite.name}: ${line}\n`);
+              },
+              // A batch run's record exists before the batch is submitted, so a killed run resumes by collecting it.
+              start: async () => {
+                if (folder) return folder.runDir;
+                const claimed = await claim();
+                await startRunRecord(job.loaded, { ...claimed, ...header, meta: { overrides: job.overrides, provider: 'anthropic' } });
+                return claimed.runDir;
+              },
+            },
+          }
+        : {}),
     });
-    if (!flags.json) process.stdout.write(`junit: ${relative(root, file)}\n`);
+    // A resumed run, or a batch run whose record was started before submitting, continues its record.
+    const resume = folder !== undefined;
+    const { runDir, runId } = await claim();
+    let result: RunResult;
+    interrupts.running = true;
+    try {
+      result = await runSuite(job.loaded, {
+        provider: assembled.provider,
+        judge: assembled.judge,
+        runDir,
+        runId,
+        ...header,
+        resume,
+        redoErrors: job.redoErrors,
+        progress: progressMode(flags),
+        stopSignal: stop.signal,
+        hardStopSignal: hardStop.signal,
+        ...(batch ? { startedAtMs } : {}),
+        // A batch run stays one on --resume and --retry-errors: requests that never ran go in a new batch, not live.
+        meta: { overrides: batch ? { ...job.overrides, batch: true } : job.overrides, provider: assembled.kind },
+      });
+    } finally {
+      interrupts.running = false;
+      await assembled.close();
+    }
+    const outcome: SuiteRunOutcome = { suite: job.loaded.suite.name, runDir, result };
+    if (job.chaosSkipped) outcome.chaos = 'not-configured';
+    else if (job.loaded.chaosCoverage) outcome.chaos = job.loaded.chaosCoverage;
+    outcomes.push(outcome);
+    if (!flags.json) {
+      printOutcome(job, result, root);
+      if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
+    }
+    // Every run gets its page, whatever its size (it streams the record); one not written stops nothing else.
+    if (flags.html !== false && result.written > 0) {
+      const reportFailure = await writeRunPage(runDir, relative(root, runDir));
+      if (reportFailure) outcome.reportFailure = reportFailure;
+      else if (!flags.json) process.stdout.write(`report: ${relative(root, join(runDir, 'report.html'))}\n`);
+    }
   }
-  if (flags.json) {
-    process.stdout.write(
-      `${JSON.stringify(outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null, ...(o.chaos && { chaos: o.chaos }), ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}) })), null, 2)}\n`,
-    );
+
+  async function finishRun(): Promise<number> {
+    if (flags.junit && outcomes.length) {
+      const { writeRunJUnit } = await import('../../report/runJunit.js');
+      const file = resolve(flags.junit);
+      await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file).catch((error: unknown) => {
+        throw fileWriteError(error, file, displayPath(file, root));
+      });
+      if (!flags.json) process.stdout.write(`junit: ${relative(root, file)}\n`);
+    }
+    if (flags.json) {
+      process.stdout.write(
+        `${JSON.stringify(
+          [
+            ...outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null, ...(o.chaos && { chaos: o.chaos }), ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}) })),
+            ...notRun.map((n) => ({ suite: n.suite, runDir: null, status: 'not run', summary: null, error: n.failure.text })),
+          ],
+          null,
+          2,
+        )}\n`,
+      );
+    }
+    return exitCodeOf(outcomes, stop.signal.aborted, notRun.map((n) => n.failure.exitCode));
   }
-  return exitCodeOf(outcomes, stop.signal.aborted);
 }
 
 interface Job {
@@ -362,8 +394,8 @@ function parseFraction(text: string, flag: string): number {
 /** When several codes apply, the first of these: 3 wins over 130, 130 over 2 (a report refused its page path), 2 over 1. */
 const EXIT_CODE_PRECEDENCE: readonly ExitCode[] = [ExitCode.infrastructure, ExitCode.interrupted, ExitCode.usageOrInput, ExitCode.evaluationFailed];
 
-function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean): number {
-  const codes: ExitCode[] = [runsExitCode(outcomes, interrupted), ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed)];
+function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean, notRun: readonly ExitCode[] = []): number {
+  const codes: ExitCode[] = [runsExitCode(outcomes, interrupted), ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed), ...notRun];
   return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code)) ?? ExitCode.passed;
 }
 
