@@ -8,6 +8,8 @@ import { InputError, errorMessage } from './errors.js';
 import { importUserModule } from './engine/importUserModule.js';
 import type { PromptgoldConfig } from './configSchema.js';
 import { utf8Text } from './utf8.js';
+import { mayRepeatKeys, REPEATED_KEY_FIX, repeatedKeyProblem, repeatedKeys } from './repeatedKeys.js';
+import { lineAndColumn } from './datasets/jsonError.js';
 
 export type { PromptgoldConfig };
 
@@ -28,7 +30,11 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   const file = join(root, name);
   let value: unknown;
   try {
-    if (name.endsWith('.json')) value = JSON.parse(utf8Text(readFileSync(file), name));
+    if (name.endsWith('.json')) {
+      const text = utf8Text(readFileSync(file), name);
+      value = JSON.parse(text);
+      refuseRepeatedKeys(text, value, name);
+    }
     else {
       const module = await importUserModule(file, name);
       if (!('default' in module)) {
@@ -52,4 +58,13 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
     throw new InputError(issue.message, { file: name, field: issue.path.join('.') }, 'see "Configuration" in the README');
   }
   return { config: parsed.data, file: name };
+}
+
+/** A setting written twice would apply only its last value (a budget raised without a word): refused. */
+function refuseRepeatedKeys(text: string, value: unknown, name: string): void {
+  if (!mayRepeatKeys(text, value)) return;
+  const [repeat] = repeatedKeys(text);
+  if (!repeat) return;
+  const problem = repeatedKeyProblem(repeat.key, `on line ${lineAndColumn(text, repeat.firstAt).line}`);
+  throw new InputError(problem, { file: name, line: lineAndColumn(text, repeat.at).line, field: repeat.field }, REPEATED_KEY_FIX);
 }

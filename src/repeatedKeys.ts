@@ -123,7 +123,15 @@ function keyText(quoted: string): string {
   return quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
 }
 
-/** What a file with `key` written twice is told: what happened, where the first one is, how to mend it. */
+/** What happened when `key` is written twice, and where the first one is. */
+export function repeatedKeyProblem(key: string, first: string): string {
+  return `key "${key}" is written twice in the same object (first ${first}); only the last value would be read`;
+}
+
+/** How to mend a key written twice. */
+export const REPEATED_KEY_FIX = 'keep one of the two and delete the other';
+
+/** What a file with `key` written twice is told, in one line: what happened, where the first one is, how to mend it. */
 export function repeatedKeyMessage(key: string, first: string): string {
-  return `key "${key}" is written twice in the same object (first ${first}); only the last value would be read: keep one of the two and delete the other`;
+  return `${repeatedKeyProblem(key, first)}: ${REPEATED_KEY_FIX}`;
 }

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { reservedSegment } from '../reservedKeys.js';
+import { mayRepeatKeys, repeatedKeyMessage, repeatedKeys } from '../repeatedKeys.js';
 import type { ProblemList } from './problems.js';
 import type { RawCase } from './rawCase.js';
 
@@ -85,21 +86,35 @@ function caseFromRow(columns: string[], cells: string[], line: number, problems:
       if (tags.length > 0) result.tags = tags;
     } else if (column === 'expected') {
       if (cell !== '') result.expected = jsonOrText(cell);
+      noRepeatedKeys(cell, result.expected, column, line, problems);
     } else if (column.startsWith('expected.')) {
-      if (cell !== '') setNested(result, column.split('.'), jsonOrText(cell));
+      if (cell === '') return;
+      const value = jsonOrText(cell);
+      setNested(result, column.split('.'), value);
+      noRepeatedKeys(cell, value, column, line, problems);
     } else if (column === 'checks') {
       if (cell === '') return;
       try {
         result.checks = JSON.parse(cell);
       } catch {
         problems.add({ line, field: 'checks', message: 'expected a JSON array of checks' });
+        return;
       }
+      noRepeatedKeys(cell, result.checks, 'checks', line, problems);
     } else {
       vars[column.startsWith('vars.') ? column.slice('vars.'.length) : column] = cell;
     }
   });
   result.vars = vars;
   return result;
+}
+
+/** A JSON cell with a key written twice would keep only the last value: a problem naming the column. */
+function noRepeatedKeys(cell: string, value: unknown, column: string, line: number, problems: ProblemList): void {
+  if (!mayRepeatKeys(cell, value)) return;
+  for (const { key, field, firstAt, at } of repeatedKeys(cell)) {
+    problems.add({ line, field: `${column}.${field}`, message: `${repeatedKeyMessage(key, `at column ${firstAt + 1} of the cell`)} (again at column ${at + 1})` });
+  }
 }
 
 function jsonOrText(cell: string): unknown {

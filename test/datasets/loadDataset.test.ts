@@ -210,6 +210,18 @@ describe('loadDataset: bad input', () => {
     expect(mixed.problems).toEqual([{ line: 1, field: 'vars.1', message: expect.stringContaining('key "1" is written twice') }]);
   });
 
+  it('refuses a key written twice in a CSV cell read as JSON (expected, expected.<field>, checks), naming the column', async () => {
+    const path = await fixture(
+      'repeated.csv',
+      'id,word,expected,checks\na,x,"{""label"": ""x"", ""label"": ""y""}","[{""type"": ""contains"", ""value"": ""x"", ""value"": ""y""}]"\n',
+    );
+    const error = (await loadError(path)) as ProblemsError;
+    expect(error.problems).toEqual([
+      { line: 2, field: 'expected.label', message: expect.stringContaining('key "label" is written twice in the same object (first at column 2 of the cell)') },
+      { line: 2, field: 'checks.0.value', message: expect.stringContaining('key "value" is written twice') },
+    ]);
+  });
+
   it('explains duplicate derived ids (identical vars without ids)', async () => {
     const path = await fixture('dupvars.yaml', '- vars: { a: 1 }\n- vars: { a: 1 }\n');
     const error = await loadError(path);
