@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import { readPromptStore } from './promptStore.js';
+import { checkSampleFields } from './sampleCheck.js';
 import { readRecordHeader, readRecordLines } from './reader.js';
 import { runPaths, writeMeta, type RunMeta } from './runDir.js';
 import { SummaryBuilder, summaryPolicyOf } from './summary.js';
@@ -76,8 +77,12 @@ async function advance(cursor: Cursor): Promise<void> {
     if (next.done) return;
     const { value, text, line } = next.value;
     if (value.type !== 'sample') continue;
-    const sample = value as SampleRecord;
-    if (sample.index <= cursor.lastIndex) {
+    // Counted in the merged summary as it is: a `"pass": "false"` would count as a pass.
+    const sample = checkSampleFields(value, { file: cursor.part.file, line });
+    if (sample.index === cursor.lastIndex) {
+      throw new InputError(`sample ${sample.index} (${sample.caseId}) is recorded twice in this part`, { file: cursor.part.file, line, field: 'index' }, 'keep one of the two lines and delete the other, then merge again');
+    }
+    if (sample.index < cursor.lastIndex) {
       throw new InputError(`samples are not in plan order (index ${sample.index} after ${cursor.lastIndex})`, { file: cursor.part.file, line, field: 'index' }, 'merge records written by promptgold, unedited');
     }
     if (sample.index >= cursor.part.header.planned) {

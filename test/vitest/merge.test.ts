@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSameRun, mergeRecords, writeRunFolder } from '../../src/records/merge.js';
@@ -94,6 +94,18 @@ describe('mergeRecords', () => {
     const a = await part('a', [0, 1, 2]);
     const b = await part('b', [2, 3]);
     await expect(mergeRecords([a, b], project.path('merged'), 'merged')).rejects.toThrow(/b\/run\.jsonl:2: index: sample 2 \(t2\) is also in .*a\/run\.jsonl: the parts overlap/);
+  });
+
+  it('refuses a part whose sample line has a field of the wrong type or comes twice, naming file, line and field', async () => {
+    project = await tempProject();
+    const a = await part('a', [0, 2, 4]);
+    const b = await part('b', [1, 3, 5]);
+    const lines = (await readFile(b, 'utf8')).split('\n');
+    // Sample 1 passed; written "false" (a string, which is truthy) it would count as a pass in the merged summary.
+    await writeFile(b, lines.map((line, i) => (i === 1 ? line.replace('"pass":true', '"pass":"false"') : line)).join('\n'));
+    await expect(mergeRecords([a, b], project.path('merged'), 'merged')).rejects.toThrow(/b\/run\.jsonl:2: pass: expected true or false, got "false"/);
+    await writeFile(b, [...lines.slice(0, 2), lines[1], ...lines.slice(2)].join('\n'));
+    await expect(mergeRecords([a, b], project.path('merged2'), 'merged')).rejects.toThrow(/b\/run\.jsonl:3: index: sample 1 \(t1\) is recorded twice in this part\n {2}hint: keep one/);
   });
 
   it('refuses parts of different runs, naming the field that differs', async () => {
