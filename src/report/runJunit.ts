@@ -45,7 +45,13 @@ interface RecordTally {
 const OUTPUT_CHARS = 2000;
 
 /** Writes the JUnit XML of the given run records (`run.jsonl` files) to `file`. */
-export async function writeRunJUnit(recordFiles: readonly string[], file: string): Promise<void> {
+/** A suite of the run that was refused before it ran: its name and the error the console gave. */
+export interface NotRunSuite {
+  suite: string;
+  message: string;
+}
+
+export async function writeRunJUnit(recordFiles: readonly string[], file: string, notRun: readonly NotRunSuite[] = []): Promise<void> {
   const tallies: Array<{ file: string; tally: RecordTally }> = [];
   for (const recordFile of recordFiles) tallies.push({ file: recordFile, tally: await tallyRecord(recordFile) });
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
@@ -60,6 +66,8 @@ export async function writeRunJUnit(recordFiles: readonly string[], file: string
     if (tally.summary.tooManyErrors) totals.errors++;
     totals.failures += tally.summary.failingCells.length;
   }
+  totals.tests += notRun.length;
+  totals.errors += notRun.length;
   await mkdir(dirname(file), { recursive: true });
   // Beside and renamed: a write that fails on the way keeps the file of the last run for the CI to read.
   await replaceFile(file, async (path) => {
@@ -68,6 +76,7 @@ export async function writeRunJUnit(recordFiles: readonly string[], file: string
       await out.line('<?xml version="1.0" encoding="UTF-8"?>');
       await out.line(`<testsuites name="promptgold run" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">`);
       for (const { file: recordFile, tally } of tallies) await writeRecordSuites(out, recordFile, tally);
+      for (const refused of notRun) await writeNotRunSuite(out, refused);
       await out.line('</testsuites>');
     } finally {
       await out.close();
@@ -144,6 +153,15 @@ async function writeRecordSuites(out: XmlWriter, file: string, tally: RecordTall
     const scored = summary.totals.notScored === 0 ? `all ${count(summary.totals.samples)} samples were scored` : `${count(summary.totals.notScored)} of ${count(summary.totals.samples)} samples were not scored, within maxErrorRate`;
     await out.line(`      <system-out>${text(scored)}</system-out>`);
   }
+  await out.line('    </testcase>');
+  await out.line('  </testsuite>');
+}
+
+/** A suite refused before it ran: one errored test case, so a CI that reads only the JUnit file sees it. */
+async function writeNotRunSuite(out: XmlWriter, { suite, message }: NotRunSuite): Promise<void> {
+  await out.line(`  <testsuite name="${attr(suite)}" tests="1" failures="0" errors="1" skipped="0">`);
+  await out.line(`    <testcase name="suite ran" classname="${attr(suite)}">`);
+  await out.line(`      <error message="${attr(message.split('\n')[0]!)}" type="not run">${text(message)}</error>`);
   await out.line('    </testcase>');
   await out.line('  </testsuite>');
 }

@@ -6,6 +6,7 @@
  * refused before a sample is sent (exit 2), or counted as not scored (exit 3), or scored as failed.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkPromptgold, runCli } from '../helpers/cli.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
@@ -118,5 +119,12 @@ describe('several suites in one run: one refused after the runs began', () => {
       { suite: 'b', runDir: null, status: 'not run', summary: null, error: refusal },
     ]);
     expect(json.code).toBe(2);
+    // --junit gives the refused suite an errored test case, so a CI that reads only the file sees it too.
+    const junit = await runCli(['run', 'suites/b.eval.ts', 'suites/c.eval.ts', '--no-progress', '--no-html', '--junit', 'out/junit.xml'], project.root);
+    expect(junit.code).toBe(2);
+    const xml = await readFile(project.path('out/junit.xml'), 'utf8');
+    expect(xml).toMatch(/<testsuites name="promptgold run" tests="\d+" failures="\d+" errors="1"/);
+    expect(xml).toContain('<testsuite name="b" tests="1" failures="0" errors="1" skipped="0">');
+    expect(xml).toContain('<error message="suites/b.eval.ts: provider: --provider function needs the suite to set `provider` to a function" type="not run">');
   });
 });

@@ -181,10 +181,11 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   }
 
   async function finishRun(): Promise<number> {
-    if (flags.junit && outcomes.length) {
+    if (flags.junit && (outcomes.length || notRun.length)) {
       const { writeRunJUnit } = await import('../../report/runJunit.js');
       const file = resolve(flags.junit);
-      await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file).catch((error: unknown) => {
+      const refused = notRun.map((n) => ({ suite: n.suite, message: n.failure.text }));
+      await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file, refused).catch((error: unknown) => {
         throw fileWriteError(error, file, displayPath(file, root));
       });
       if (!flags.json) process.stdout.write(`junit: ${relative(root, file)}\n`);
