@@ -238,7 +238,6 @@ function withGeneration(record: SampleRecord, generation: Generation): SampleRec
 
 type Outcome = Pick<SampleRecord, 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'>;
 
-/** A sample line: where it sits in the plan, its case, and its outcome; optional fields are added by the caller. */
 /** What a chaos sample whose request was its source's says of it: not exercised, or exercised by the provider reading a mutated var. */
 type Exercise = { notExercised: NotExercisedReason } | { readMutatedVars: true };
 
@@ -249,6 +248,7 @@ function exerciseOf(promptHash: string, sourceHash: string | undefined, watched:
   return watched && read ? { readMutatedVars: true } : undefined;
 }
 
+/** A sample line: where it sits in the plan, its case, and its outcome; optional fields are added by the caller. */
 function newRecord(planned: PlannedSample, promptHash: string, outcome: Outcome, exercise?: Exercise): SampleRecord {
   const record: SampleRecord = {
     type: 'sample',
