@@ -13,6 +13,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError, fileWriteError } from '../errors.js';
 import { replaceFileWith } from '../replaceFile.js';
+import { isResumableError } from '../providers/types.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
@@ -161,6 +162,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   let header: RecordHeader | undefined;
   let hasSummary = false;
   let samples = 0;
+  let notRun = 0;
   const lines = new Map<string, BaselineCaseLine>();
   const checked = new SampleLineCheck(relative(root, recordFile));
   for await (const { value, line } of readRecordLines(recordFile)) {
@@ -171,12 +173,14 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
       }
     } else if (value.type === 'sample') {
       samples++;
-      addSample(lines, checked.check(value, line));
+      const sample = checked.check(value, line);
+      if (isResumableError(sample.error)) notRun++;
+      addSample(lines, sample);
     } else if (value.type === 'summary') hasSummary = true;
   }
   if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');
-  const complete = hasSummary && samples >= header.planned;
-  if (!complete && !options.allowIncomplete) throw incompleteRunError(relative(root, recordFile), samples, header.planned, hasSummary);
+  const complete = hasSummary && samples >= header.planned && notRun === 0;
+  if (!complete && !options.allowIncomplete) throw incompleteRunError(relative(root, recordFile), { samples, planned: header.planned, hasSummary, notRun });
   const out = resolve(root, options.out ?? defaultBaselinePath(header, root));
   const baselineHeader: BaselineHeader = {
     ...header,
@@ -194,11 +198,14 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   return { file: out, cells, cases: sorted.length, samples, complete };
 }
 
-function incompleteRunError(file: string, samples: number, planned: number, hasSummary: boolean): InputError {
-  const missing = Math.max(0, planned - samples);
-  const state = `${samples} of ${planned} planned samples${hasSummary ? '' : ', no summary line'}`;
+function incompleteRunError(file: string, run: { samples: number; planned: number; hasSummary: boolean; notRun: number }): InputError {
+  const left = Math.max(0, run.planned - run.samples) + run.notRun;
+  const state =
+    run.notRun > 0 && run.hasSummary && run.samples >= run.planned
+      ? `${run.notRun} of ${run.planned} planned samples were never run: the budget was reached, or batch requests expired or were canceled`
+      : `${run.samples} of ${run.planned} planned samples${run.hasSummary ? '' : ', no summary line'}${run.notRun ? `, ${run.notRun} of them never run` : ''}`;
   return new InputError(
-    `the run is incomplete (${state}): a baseline from it would leave ${missing ? `${missing} planned sample${missing === 1 ? '' : 's'}` : 'what it did not run'} out of every comparison against it`,
+    `the run is incomplete (${state}): a baseline from it would leave ${left ? `${left} planned sample${left === 1 ? '' : 's'}` : 'what it did not run'} out of every comparison against it`,
     { file },
     'finish the run with `promptgold run <suite> --resume <run>` and save that, or pass --allow-incomplete to save it anyway (comparisons against it then say so)',
   );

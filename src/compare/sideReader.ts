@@ -4,6 +4,7 @@
  */
 import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
+import { isResumableError } from '../providers/types.js';
 import { checkHeader, visitRecordLines } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { RecordHeader } from '../records/types.js';
@@ -28,7 +29,7 @@ export interface LoadedSide {
   isBaseline: boolean;
   complete: boolean;
   /** Why the record is incomplete, when it is. */
-  incomplete?: Pick<IncompleteRecord, 'cause' | 'samples' | 'planned'>;
+  incomplete?: Pick<IncompleteRecord, 'cause' | 'samples' | 'planned' | 'notRun'>;
   samples: number;
   /** In the order cells first appear in the record (plan order). */
   cells: Map<string, SideCell>;
@@ -41,6 +42,8 @@ export interface LoadedSide {
 export class SideBuilder {
   readonly cells = new Map<string, SideCell>();
   samples = 0;
+  /** Samples recorded as never run (see isResumableError). */
+  notRun = 0;
   private lastCell: SideCell | undefined;
   /** The numbers of all the side's repeats, in one table. */
   private readonly repeats = new RepeatTable(1024);
@@ -50,6 +53,7 @@ export class SideBuilder {
 
   add(sample: ComparableSample): void {
     this.samples++;
+    if (sample.error && isResumableError(sample.error)) this.notRun++;
     const cell = this.cellOf(sample);
     cell.samples++;
     const existing = cell.cases.get(sample.caseId);
@@ -84,10 +88,10 @@ export class SideBuilder {
   build(file: string, displayPath: string, header: RecordHeader, hasSummary: boolean): LoadedSide {
     const isBaseline = isBaselineHeader(header);
     const side: LoadedSide = { file, displayPath, header, isBaseline, complete: true, samples: this.samples, cells: this.cells };
-    const cause = incompleteCause(header, isBaseline, hasSummary, this.samples);
+    const cause = incompleteCause(header, isBaseline, hasSummary, this.samples, this.notRun);
     if (cause) {
       side.complete = false;
-      side.incomplete = { cause, samples: this.samples, planned: header.planned };
+      side.incomplete = { cause, samples: this.samples, planned: header.planned, ...(cause === 'not_run' && { notRun: this.notRun }) };
     }
     return side;
   }
@@ -122,9 +126,11 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
   return builder.build(file, displayPath, header, hasSummary);
 }
 
-function incompleteCause(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number): IncompleteRecord['cause'] | undefined {
+function incompleteCause(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number, notRun: number): IncompleteRecord['cause'] | undefined {
   if (isBaseline && isBaselineHeader(header) && !header.baseline.complete) return 'baseline_of_incomplete_run';
   if (!isBaseline && !hasSummary) return 'no_summary';
   if (samples < header.planned) return 'missing_samples';
+  // A run stopped by its budget, or whose batch requests expired, has a line for every sample and a summary.
+  if (notRun > 0) return 'not_run';
   return undefined;
 }

@@ -334,10 +334,16 @@ export interface RateIncrease {
 export interface IncompleteRecord {
   side: 'baseline' | 'candidate';
   source: string;
-  /** `no_summary`: the run did not finish; `missing_samples`: fewer samples than planned; `baseline_of_incomplete_run`: saved from one. */
-  cause: 'no_summary' | 'missing_samples' | 'baseline_of_incomplete_run';
+  /**
+   * `no_summary`: the run did not finish; `missing_samples`: fewer samples than planned; `not_run`:
+   * samples recorded as never run (the budget reached, batch requests expired or canceled), which
+   * `--resume` runs; `baseline_of_incomplete_run`: saved from one.
+   */
+  cause: 'no_summary' | 'missing_samples' | 'not_run' | 'baseline_of_incomplete_run';
   samples: number;
   planned: number;
+  /** With `not_run`: how many of the samples were never run. */
+  notRun?: number;
 }
 
 /** Something the reader of a comparison should know that is not part of the verdict. */

@@ -137,14 +137,23 @@ function round(x: number): string {
 }
 
 function incompleteText(v: IncompleteRecord): string {
-  const why =
-    v.cause === 'baseline_of_incomplete_run'
-      ? `saved from an incomplete run (${count(v.samples)} of ${count(v.planned)} planned samples)`
-      : v.cause === 'no_summary'
-        ? `the run did not finish: ${count(v.samples)} of ${count(v.planned)} planned samples, no summary line`
-        : `${count(v.samples)} of ${count(v.planned)} planned samples`;
-  if (v.side === 'baseline') return `the baseline record ${v.source} is incomplete (${why}); only the samples it has are compared`;
-  return `the candidate record ${v.source} is incomplete (${why}): a comparison over part of its run cannot pass; finish the run with \`promptgold run --resume\`, or compare a complete one`;
+  if (v.side === 'baseline') return `the baseline record ${v.source} is incomplete (${incompleteWhy(v)}); only the samples it has are compared`;
+  const mend = v.cause === 'baseline_of_incomplete_run' ? 'compare with a run, or a baseline saved from a complete one' : 'finish the run with `promptgold run --resume`, or compare a complete one';
+  return `the candidate record ${v.source} is incomplete (${incompleteWhy(v)}): a comparison over part of its run cannot pass; ${mend}`;
+}
+
+function incompleteWhy(v: IncompleteRecord): string {
+  const of = `${count(v.samples)} of ${count(v.planned)} planned samples`;
+  switch (v.cause) {
+    case 'baseline_of_incomplete_run':
+      return `saved from an incomplete run (${of})`;
+    case 'no_summary':
+      return `the run did not finish: ${of}, no summary line`;
+    case 'not_run':
+      return `${count(v.notRun)} of ${count(v.planned)} planned samples were never run: the budget was reached, or batch requests expired or were canceled`;
+    case 'missing_samples':
+      return of;
+  }
 }
 
 /**

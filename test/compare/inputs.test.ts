@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveBaseline } from '../../src/compare/baselineFile.js';
 import { compareRecords } from '../../src/compare/compareRuns.js';
+import { DEFAULT_POLICY } from '../../src/compare/policy.js';
 import { InputError } from '../../src/errors.js';
 import { warningText } from '../../src/report/reasons.js';
 import { runCli } from '../helpers/cli.js';
@@ -89,6 +91,25 @@ describe('bad input', () => {
     await writeFile(partial, `${await readFile(partial, 'utf8')}{"type":"sample","caseId":"c00`);
     const cut = await compareRecords(complete, partial, { root: dir });
     expect(cut.cells[0]!.stats.n).toBe(250);
+  });
+
+  it('a candidate stopped by its budget has a line for every sample and a summary, and is still incomplete', async () => {
+    const samples = pairedSamples(repeatPattern([[true, true]], 300));
+    const baseline = await writeRecord(join(dir, 'full/run.jsonl'), samples.filter((s) => s.version === 'v1'));
+    // The last 50 samples were never sent: `skipped: budget`, as runSuite records them before its summary.
+    const capped = samples.filter((s) => s.version === 'v2').map((s, i) => (i < 250 ? s : sample({ caseId: s.caseId, version: 'v2', pass: false, error: 'budget' })));
+    const candidate = await writeRecord(join(dir, 'capped/run.jsonl'), capped);
+    const result = await compareRecords(baseline, candidate, { root: dir, policy: { ...DEFAULT_POLICY, failOnNewErrors: false } });
+    const incomplete = { rule: 'incomplete_record', values: { side: 'candidate', source: 'capped/run.jsonl', cause: 'not_run', samples: 300, planned: 300, notRun: 50 } } as const;
+    expect(result.warnings).toEqual([incomplete]);
+    expect(result.verdict.verdict).toBe('fail');
+    expect(result.verdict.reasons[0]).toEqual({ ...incomplete, cell: result.cells[0]!.label });
+    expect(warningText(incomplete)).toBe(
+      'the candidate record capped/run.jsonl is incomplete (50 of 300 planned samples were never run: the budget was reached, or batch requests expired or were canceled): a comparison over part of its run cannot pass; finish the run with `promptgold run --resume`, or compare a complete one',
+    );
+    await expect(saveBaseline(candidate, { root: dir, out: 'capped.baseline.jsonl' })).rejects.toThrowError(
+      /the run is incomplete \(50 of 300 planned samples were never run: the budget was reached, or batch requests expired or were canceled\): a baseline from it would leave 50 planned samples out/,
+    );
   });
 
   it('explains why an older recordVersion cannot be read', async () => {
