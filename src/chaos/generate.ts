@@ -118,7 +118,7 @@ function noChaosCasesError(cases: Iterable<GoldenCase>, plan: Plan, suiteFile: s
   const operators = plan.operators.map((operator) => operator.name).join(', ');
   if (withText > 0) {
     return new InputError(
-      `no chaos case could be made: the operators (${operators}) left the text of every one of ${count(golden, 'golden case')} unchanged`,
+      `no chaos case could be made: the operators (${operators}) left the text of every one of ${count(withText, 'golden case')} with text unchanged${golden > withText ? ` (${golden - withText === 1 ? 'the other one has' : `the other ${golden - withText} have`} no string value to mutate)` : ''}`,
       at('chaos.operators'),
       'pick operators that change this text (`promptgold chaos --list`), or run without --chaos',
     );

@@ -219,7 +219,8 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     const c = candCell.cases.get(id);
     const comparison = caseComparison(id, b, c);
     if (b && c && comparison.chaos) leftOut.check(comparison, chaosCaseNotExercised(b, baseCell), chaosCaseNotExercised(c, candCell));
-    counts[comparison.status]++;
+    // A case left out of the statistics is no regression or improvement either: the note counts it.
+    if (!comparison.chaos?.notExercised) counts[comparison.status]++;
     cases.push(comparison);
     if (b && c) {
       pairedAccumulators.baseline.push(b);
@@ -296,7 +297,7 @@ function chaosCaseNotExercised(chaosCase: CaseAccumulator, cell: SideCell): Chao
 }
 
 /**
- * The chaos cases of a cell left out of its statistics: not exercised on either side, a case would
+ * The chaos cases of a cell left out of its statistics: one that a side (or both) did not exercise would
  * only repeat its source's change (the baseline's value, the candidate's, or both, are the source's
  * answer again), so the pair is no evidence of robustness and would weigh its cluster twice.
  */
@@ -352,7 +353,8 @@ function unscoredCases(cases: CaseComparison[], paired: number): { notes: Verdic
   const count = { baseline: 0, candidate: 0 };
   const scoredByOther = { baseline: 0, candidate: 0 };
   for (const c of cases) {
-    if (!c.baseline || !c.candidate) continue;
+    // A chaos case left out as not exercised is said once, by its own note.
+    if (!c.baseline || !c.candidate || c.chaos?.notExercised) continue;
     const before = caseOutcome(c.baseline) !== undefined;
     const after = caseOutcome(c.candidate) !== undefined;
     if (!before) {
@@ -380,7 +382,7 @@ function scorerCoverage(cases: CaseComparison[]): { missing?: VerdictReason; add
   const added: Record<string, number> = {};
   let paired = 0;
   for (const c of cases) {
-    if (!c.baseline || !c.candidate || caseOutcome(c.baseline) === undefined || caseOutcome(c.candidate) === undefined) continue;
+    if (!c.baseline || !c.candidate || c.chaos?.notExercised || caseOutcome(c.baseline) === undefined || caseOutcome(c.candidate) === undefined) continue;
     paired++;
     const before = c.baseline.scorerMeans;
     const after = c.candidate.scorerMeans;

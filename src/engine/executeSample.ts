@@ -138,7 +138,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   // A chaos sample whose request is its source's reaches the provider only through the vars it is
   // handed (a function under test): whether it reads a mutated one decides if the sample tested anything.
   const watched = sourceHash === prompt.hash && planned.case.chaos ? watchReads(planned.case.vars, planned.case.chaos.fields) : undefined;
-  const notExercised = (): Exercise | undefined => exerciseOf(prompt.hash, sourceHash, watched);
+  const exercise = (): Exercise | undefined => exerciseOf(prompt.hash, sourceHash, watched);
   let generation: Generation;
   try {
     generation = await generateWithTimeout(env, request, planned, watched?.vars);
@@ -148,8 +148,8 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     // An answer refused after it was given (bad_output) keeps its text, usage and cost.
     const answered = providerError.generation;
     const record = answered
-      ? withGeneration(newRecord(planned, prompt.hash, answerOutcome(answered, [], 0, false), notExercised()), answered)
-      : newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null }, notExercised());
+      ? withGeneration(newRecord(planned, prompt.hash, answerOutcome(answered, [], 0, false), exercise()), answered)
+      : newRecord(planned, prompt.hash, { output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null }, exercise());
     record.error = sampleErrorOf(providerError);
     if (providerError.attempts !== undefined) record.attempts = providerError.attempts;
     return { record, prompt, fatal: providerError.fatal ? providerError : undefined };
@@ -194,7 +194,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     scoreSum += score.score;
     if (!score.pass || score.error) pass = false;
   }
-  const record = withGeneration(newRecord(planned, prompt.hash, answerOutcome(generation, scores, scores.length ? roundScore(scoreSum / scores.length) : 1, pass), notExercised()), generation);
+  const record = withGeneration(newRecord(planned, prompt.hash, answerOutcome(generation, scores, scores.length ? roundScore(scoreSum / scores.length) : 1, pass), exercise()), generation);
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;
   const unscored = firstUnscored(scores);

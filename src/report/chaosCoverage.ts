@@ -13,7 +13,7 @@ export function chaosCoverageLines(coverage: ChaosCoverage): string[] {
       ...(noText ? [`${count(noText)} with no string value in the fields mutated`] : []),
       ...(unchanged ? [`${count(unchanged)} whose text no operator changed`] : []),
     ].join(', ');
-    lines.push(`chaos: ${count(without)} of ${plural(coverage.goldenCases, 'golden case')} got no chaos variant (${why}): their robustness is not tested — see chaos.fields`);
+    lines.push(`chaos: ${count(without)} of ${plural(coverage.goldenCases, 'golden case')} got no chaos variant (${why}): their robustness is not tested — see ${[...(noText ? ['chaos.fields'] : []), ...(unchanged ? ['chaos.operators'] : [])].join(' and ')}`);
   }
   if (coverage.idleOperators.length > 0) {
     lines.push(

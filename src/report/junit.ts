@@ -2,7 +2,7 @@
  * JUnit XML of a comparison: one <testsuite> per cell, one <testcase> per case. A case whose
  * candidate samples were not scored (the provider, a scorer or a judge failed) is an <error> with
  * the kinds and the first message — never a quiet pass; regressed and error-changed cases fail (with
- * the score deltas and reasons); removed cases are skipped; the cell's own verdict is one more test
+ * the score deltas and reasons); removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
  * case, failing when the cell fails. Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any.
  */
@@ -36,7 +36,7 @@ function erroredCases(cell: CellComparison): number {
 }
 
 function isFailing(c: CaseComparison): boolean {
-  return c.status === 'regressed' || c.status === 'error-changed';
+  return (c.status === 'regressed' || c.status === 'error-changed') && !c.chaos?.notExercised;
 }
 
 /** Candidate repeats of the case that were not scored. */
@@ -46,7 +46,7 @@ function notScoredRepeats(c: CaseComparison): number {
 
 function testSuite(cell: CellComparison, suite: string): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
-  const skipped = cell.cases.filter((c) => c.status === 'removed').length;
+  const skipped = cell.cases.filter((c) => (c.status === 'removed' || c.chaos?.notExercised) && !notScoredRepeats(c)).length;
   const lines = [
     `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="${erroredCases(cell)}" skipped="${skipped}">`,
     ...stopProperties(cell),
@@ -85,6 +85,10 @@ function testCase(c: CaseComparison, className: string): string[] {
     const details = [message, summary];
     if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
     return [open, `      <error message="${attr(message)}" type="${attr(kinds.join(','))}">${text(details.join('\n'))}</error>`, '    </testcase>'];
+  }
+  if (c.chaos?.notExercised) {
+    const sides = Object.keys(c.chaos.notExercised).join(' and ');
+    return [open, `      <skipped message="${attr(`a chaos case the ${sides} did not exercise (its request was its source's): left out of the statistics; ${summary}`)}"/>`, '    </testcase>'];
   }
   if (isFailing(c)) {
     const details = [summary];

@@ -55,10 +55,12 @@ describe('a run that asks for chaos', () => {
   it('whose operators change no case\'s text is an input error naming chaos.operators', async () => {
     await project_({
       'suites/echo.eval.ts': suiteFile('echo', `chaos: { operators: ['nfc', 'nfkc'], invariants: [sameAsSource()] }`),
-      'suites/data.jsonl': cases(['plain ascii', 'more ascii']),
+      'suites/data.jsonl': cases(['plain ascii', 'more ascii', 7]),
     });
     const result = await runCli([...RUN, 'suites/echo.eval.ts'], project.root);
-    expect(result.stderr).toContain('suites/echo.eval.ts: chaos.operators: no chaos case could be made: the operators (nfc, nfkc) left the text of every one of 2 golden cases unchanged');
+    expect(result.stderr).toContain(
+      'suites/echo.eval.ts: chaos.operators: no chaos case could be made: the operators (nfc, nfkc) left the text of every one of 2 golden cases with text unchanged (the other one has no string value to mutate)',
+    );
     expect(result.code).toBe(2);
   });
 
@@ -78,7 +80,7 @@ describe('a run that asks for chaos', () => {
       'suites/data.jsonl': cases(['apple pie', 'banana split', 7, '']),
     });
     const result = await runCli([...RUN, 'suites/echo.eval.ts'], project.root);
-    expect(result.stdout).toContain('chaos: 2 of 4 golden cases got no chaos variant (1 with no string value in the fields mutated, 1 whose text no operator changed): their robustness is not tested — see chaos.fields');
+    expect(result.stdout).toContain('chaos: 2 of 4 golden cases got no chaos variant (1 with no string value in the fields mutated, 1 whose text no operator changed): their robustness is not tested — see chaos.fields and chaos.operators');
     expect(result.stdout).toContain("chaos: 1 of 2 operators made no chaos case (nfc): they changed no case's text, so the robustness table has no row for them");
     expect(result.code).toBe(0);
     const json = await runCli([...RUN, '--json', 'suites/echo.eval.ts'], project.root);

@@ -8,6 +8,7 @@ import type { ComparisonResult } from '../../src/compare/types.js';
 import type { SampleRecord } from '../../src/records/types.js';
 import { formatComparison } from '../../src/report/compareConsole.js';
 import { buildReportData } from '../../src/report/html/buildReportData.js';
+import { renderJUnit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { verdictSentences } from '../../src/report/reasons.js';
 import { sample, writeRecord } from './records.js';
@@ -66,6 +67,12 @@ describe('chaos cases that did not exercise their mutation', () => {
     expect(cell.slices.some((s) => s.slice === 'operator:homoglyphs' || s.slice === 'tag:chaos')).toBe(false);
     expect(cell.cases.find((c) => c.caseId === 'g0~homoglyphs')!.chaos!.notExercised).toEqual({ candidate: 'same-request' });
     expect(chaosNote(result)).toEqual({ rule: 'chaos_not_exercised', values: { cases: 12, baseline: {}, candidate: { 'same-request': 12 }, paired: 12 } });
+    // Nor are they counted as regressions anywhere: the counts, the Markdown's top regressions, JUnit failures.
+    expect(cell.counts.regressed).toBe(0);
+    expect(renderMarkdown(result)).not.toContain('Top regressions');
+    const junit = renderJUnit(result);
+    expect(junit).toMatch(/<testsuite name="[^"]+" tests="25" failures="0" errors="0" skipped="12">/);
+    expect(junit).toContain('<skipped message="a chaos case the candidate did not exercise (its request was its source&apos;s): left out of the statistics; regressed: pass 1/1 → 0/1');
   });
 
   it('leaves it out when only the baseline marked it (the candidate exercised it)', async () => {
