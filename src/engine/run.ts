@@ -171,8 +171,13 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
       concurrency: loaded.concurrency,
       shouldStop: () => runController.signal.aborted || Boolean(options.stopSignal?.aborted),
       worker: async (planned) => {
-        const executed = await executeSample(planned, environment);
-        sources.resolve(planned, executed?.record);
+        let executed: ExecutedSample | undefined;
+        try {
+          executed = await executeSample(planned, environment);
+        } finally {
+          // Settled even when executeSample throws: a chaos variant waiting for this source would wait forever.
+          sources.resolve(planned, executed?.record);
+        }
         return executed;
       },
       onResult,

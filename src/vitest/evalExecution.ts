@@ -72,17 +72,22 @@ export class EvalExecution {
       concurrency: loaded.concurrency,
       shouldStop: () => this.controller.signal.aborted,
       worker: async (planned) => {
-        const executed = await executeSample(planned, {
-          provider: this.options.provider,
-          requests,
-          scorersFor: (p) => loaded.scorersFor(p.case),
-          timeoutMs: loaded.timeoutMs,
-          scorerTimeoutMs: loaded.scorerTimeoutMs,
-          runSignal: this.controller.signal,
-          scorerContext,
-          sourceResult: (sample) => sources.awaitSource(sample),
-        });
-        sources.resolve(planned, executed?.record);
+        let executed: ExecutedSample | undefined;
+        try {
+          executed = await executeSample(planned, {
+            provider: this.options.provider,
+            requests,
+            scorersFor: (p) => loaded.scorersFor(p.case),
+            timeoutMs: loaded.timeoutMs,
+            scorerTimeoutMs: loaded.scorerTimeoutMs,
+            runSignal: this.controller.signal,
+            scorerContext,
+            sourceResult: (sample) => sources.awaitSource(sample),
+          });
+        } finally {
+          // Settled even when executeSample throws: a chaos variant waiting for this source would wait forever.
+          sources.resolve(planned, executed?.record);
+        }
         if (executed) {
           this.summary.add(executed.record);
           this.executedCount++;
