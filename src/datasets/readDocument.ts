@@ -112,7 +112,7 @@ export function repeatedMapKeys(root: unknown): RepeatedMapKey[] {
       const seen = new Map<string, unknown>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const key = isScalar(pair.key) ? objectKeyOf(pair.key.value) : String(pair.key);
         const first = seen.get(key);
         if (first !== undefined) found.push({ path: [...path, key], key, first, again: pair.key });
         else seen.set(key, pair.key);
@@ -125,4 +125,9 @@ export function repeatedMapKeys(root: unknown): RepeatedMapKey[] {
 
 function position(node: unknown): number {
   return (node as YamlNode | undefined)?.range?.[0] ?? 0;
+}
+
+/** The property name a scalar key becomes in the object (yaml turns a null key, `null` or `~`, into ''). */
+function objectKeyOf(value: unknown): string {
+  return value === null ? '' : String(value);
 }

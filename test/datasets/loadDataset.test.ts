@@ -208,6 +208,14 @@ describe('loadDataset: bad input', () => {
     // 1 and "1" are one key once the document is an object: the first value would be dropped too.
     const mixed = (await loadError(await fixture('mixed.yaml', '- vars: { 1: a, "1": b }\n'))) as ProblemsError;
     expect(mixed.problems).toEqual([{ line: 1, field: 'vars.1', message: expect.stringContaining('key "1" is written twice') }]);
+    // A null key (`~`, `null`) becomes '' in the object, as "" does; the quoted word "null" stays apart.
+    const nulls = (await loadError(await fixture('nulls.yaml', '- id: a\n  vars: { null: 1, "null": 2, ~: 3, "": 4 }\n'))) as ProblemsError;
+    expect(nulls.problems).toEqual([
+      { line: 2, field: 'vars.', message: expect.stringContaining('key "" is written twice in the same object (first on line 2)') },
+      { line: 2, field: 'vars.', message: expect.stringContaining('key "" is written twice in the same object (first on line 2)') },
+    ]);
+    const [apart] = (await loadDataset(await fixture('apart.yaml', '- id: a\n  vars: { null: 1, "null": 2, word: w }\n'))).cases;
+    expect(apart).toMatchObject({ id: 'a', vars: { '': 1, null: 2, word: 'w' } });
   });
 
   it('refuses a key written twice in a CSV cell read as JSON (expected, expected.<field>, checks), naming the column', async () => {
