@@ -5,7 +5,7 @@
  * A finished sample that waits behind a slow or stuck earlier one is saved to the held-back file
  * within HELD_BACK_AFTER_MS, so whatever finished is on disk even if the process is killed.
  */
-import { errorMessage } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { isResumableError, type Provider, type ProviderError } from '../providers/types.js';
@@ -75,15 +75,24 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   await mkdir(options.runDir, { recursive: true });
 
   const sources = new SourceResults(loaded.chaosSources);
+  const keptSamples = new Map<number, KeptIdentity>();
   const previous = options.resume
     ? await PreviousRecord.open(options.runDir, {
         planHash: header.planHash,
         datasetHash: header.dataset.hash,
         planned: header.planned,
         redoErrors: options.redoErrors === true,
-        onKept: (sample) => sources.resolveRecorded(sample),
+        onKept: (sample, where) => {
+          keptSamples.set(sample.index, { identity: sampleIdentity(sample), where });
+          sources.resolveRecorded(sample);
+        },
       })
     : undefined;
+  // Before anything is sent: a kept line that is not the plan's sample at its index (a record edited
+  // or merged by hand) would be counted in the wrong case, and a chaos variant could wait forever
+  // for a source result keyed by the line's own fields.
+  checkKeptSamplesMatchPlan(loaded, keptSamples);
+  keptSamples.clear();
   // The header goes first: a fresh record is created exclusively, so a folder another run writes
   // to fails here, before this run touches its meta.json.
   const writer = new RunRecordWriter(options.runDir, previous !== undefined);
@@ -239,6 +248,38 @@ function countLive(live: LiveCounts, record: SampleRecord): void {
     if (record.pass) live.passed++;
   }
   live.costUsd += record.costUsd;
+}
+
+interface KeptIdentity {
+  identity: string;
+  where: { file: string; line?: number };
+}
+
+/** What puts a sample at its index: its case (and a chaos case's source), version, model and repeat. */
+function sampleIdentity(sample: { caseId: string; version: string; model: string; repeat: number; chaos?: { sourceCaseId: string } }): string {
+  return `${sample.caseId} (${sample.version} × ${sample.model}, repeat ${sample.repeat}${sample.chaos ? `, chaos of ${sample.chaos.sourceCaseId}` : ''})`;
+}
+
+function plannedIdentity(planned: PlannedSample): string {
+  const chaos = planned.case.chaos;
+  return sampleIdentity({ caseId: planned.case.id, version: planned.prompt.template.version, model: planned.model, repeat: planned.repeat, ...(chaos && { chaos }) });
+}
+
+/** Each kept sample must be the plan's sample at its index (the plan hash says the plan is the run's). */
+function checkKeptSamplesMatchPlan(loaded: LoadedSuite, kept: ReadonlyMap<number, KeptIdentity>): void {
+  if (kept.size === 0) return;
+  for (const planned of planSamples(loaded.plan)) {
+    const found = kept.get(planned.index);
+    if (!found) continue;
+    const expected = plannedIdentity(planned);
+    if (found.identity !== expected) {
+      throw new InputError(
+        `sample ${planned.index} is ${found.identity}, but the plan has ${expected} at that index: the line does not belong to this run`,
+        { ...found.where, field: 'caseId' },
+        'the record was edited or merged by hand: restore it, or start a new run',
+      );
+    }
+  }
 }
 
 function* pendingSamples(loaded: LoadedSuite, done: ReadonlySet<number> | undefined): Generator<PlannedSample> {

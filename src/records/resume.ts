@@ -47,8 +47,8 @@ export interface PreviousRecordOptions {
   planned: number;
   /** Redo the samples that ended in an error, keeping their errors in the new line's `history`. */
   redoErrors?: boolean;
-  /** Called for each kept sample while the record is first read. */
-  onKept?: (sample: SampleRecord) => void;
+  /** Called for each kept sample while the record is first read, with where it was read (the held-back file has no line). */
+  onKept?: (sample: SampleRecord, where: { file: string; line?: number }) => void;
 }
 
 export class PreviousRecord {
@@ -113,7 +113,7 @@ export class PreviousRecord {
         lastIndex = value.index;
         if (keep(value)) {
           kept.add(value.index);
-          options.onKept?.(value);
+          options.onKept?.(value, { file: paths.record, line });
         } else {
           const history = historyOf(value);
           if (history) histories.set(value.index, history);
@@ -136,7 +136,7 @@ export class PreviousRecord {
       histories.delete(sample.index);
       if (prompt && !promptLines.has(prompt.hash)) promptLines.set(prompt.hash, stableStringify(prompt));
       kept.add(sample.index);
-      options.onKept?.(sample);
+      options.onKept?.(sample, { file: paths.heldBack });
       heldBack.push({ index: sample.index, text: stableStringify(sample), sample });
     }
     heldBack.sort((a, b) => a.index - b.index);

@@ -257,6 +257,19 @@ describe('damaged run folders (14.5)', () => {
     expect(await readFile(`${dir}/run.jsonl`, 'utf8')).toBe(damaged);
   });
 
+  it('a kept line that is not the plan\'s sample at its index: --resume exits 2 before sending anything', async () => {
+    const dir = await interruptedRun();
+    const lines = (await readFile(`${dir}/run.jsonl`, 'utf8')).split('\n').filter(Boolean);
+    expect(lines[1]).toContain('"caseId":"w000"');
+    lines[1] = lines[1]!.replace('"caseId":"w000"', '"caseId":"w005"');
+    const damaged = `${lines.join('\n')}\n`;
+    await writeFile(`${dir}/run.jsonl`, damaged);
+    const result = await runCli(['run', '--resume', dir, '--no-html'], project.root);
+    expect(result.stderr).toMatch(/run\.jsonl:2: caseId: sample 0 is w005 \(v1 × [^,]+, repeat 0\), but the plan has w000 \(v1 × [^,]+, repeat 0\) at that index: the line does not belong to this run\n {2}hint: the record was edited or merged by hand/);
+    expect(result.code).toBe(2);
+    expect(await readFile(`${dir}/run.jsonl`, 'utf8')).toBe(damaged);
+  });
+
   it('a complete run with a duplicated sample line: --resume and --retry-errors name the line, not "complete" or "nothing to retry"', async () => {
     await echoProject(4);
     expect((await runCli(['run'], project.root)).code).toBe(0);
