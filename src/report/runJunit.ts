@@ -44,13 +44,13 @@ interface RecordTally {
 
 const OUTPUT_CHARS = 2000;
 
-/** Writes the JUnit XML of the given run records (`run.jsonl` files) to `file`. */
 /** A suite of the run that was refused before it ran: its name and the error the console gave. */
 export interface NotRunSuite {
   suite: string;
   message: string;
 }
 
+/** Writes the JUnit XML of the given run records (`run.jsonl` files) to `file`. */
 export async function writeRunJUnit(recordFiles: readonly string[], file: string, notRun: readonly NotRunSuite[] = []): Promise<void> {
   const tallies: Array<{ file: string; tally: RecordTally }> = [];
   for (const recordFile of recordFiles) tallies.push({ file: recordFile, tally: await tallyRecord(recordFile) });
