@@ -14,7 +14,7 @@ import { gitInfo } from '../gitInfo.js';
 import type { AnthropicProviderOptions } from '../providers/anthropic/client.js';
 import { anthropicOptionsFromConfig } from '../providers/anthropic/configOptions.js';
 import { CostBudget } from '../providers/budget.js';
-import { cacheDamageWarning, cacheWriteWarning } from '../providers/cache.js';
+import { CacheDamageTally, cacheWriteWarning } from '../providers/cache.js';
 import { RateLimiter } from '../providers/pacing.js';
 import { loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { withRecording } from '../providers/record.js';
@@ -99,7 +99,7 @@ export class RunSession {
   /** A response cache that cannot be written is said once a session, not once a sample. */
   private cacheWriteWarned = false;
   /** Damaged response cache entries met since it was last said: said when a run's stacks close. */
-  private cacheDamage: { count: number; first?: { problem: string; file: string } } = { count: 0 };
+  private readonly cacheDamage = new CacheDamageTally();
 
   private constructor(private readonly options: SessionOptions, root: string, config: PromptgoldConfig) {
     this.root = root;
@@ -236,9 +236,8 @@ export class RunSession {
 
   /** The damaged cache entries met since the last time, in one warning. */
   private sayCacheDamage(): void {
-    const { count, first } = this.cacheDamage;
-    if (count > 0 && first) this.warn(cacheDamageWarning(count, first));
-    this.cacheDamage = { count: 0 };
+    const warning = this.cacheDamage.take();
+    if (warning) this.warn(warning);
   }
 
   private stack(loaded: LoadedSuite, kind: ProviderKind, lane: 'generator' | 'judge' = 'generator'): Promise<Provider> {
@@ -252,8 +251,7 @@ export class RunSession {
         this.warn(cacheWriteWarning(error, displayPath(cacheDir, this.root)));
       };
       layers.onCacheDamaged = (problem, file) => {
-        this.cacheDamage.count++;
-        this.cacheDamage.first ??= { problem, file: displayPath(file, this.root) };
+        this.cacheDamage.note(problem, displayPath(file, this.root));
       };
     }
     if (this.budget) layers.budget = this.budget;

@@ -62,14 +62,37 @@ export function cacheWriteWarning(error: unknown, shownDirectory: string): strin
 
 /**
  * The warning for damaged cache entries: the first one named with what is wrong with it, and how
- * many there were. Said once a run's requests are done (and, for the first, as it is found).
+ * many there were. Said once a run's requests are done (see CacheDamageTally).
  */
 export function cacheDamageWarning(count: number, first: { problem: string; file: string }): string {
   const others = count > 1 ? ` (and ${count - 1} more)` : '';
   return (
     `WARNING: ${count} response cache ${count === 1 ? 'entry was' : 'entries were'} damaged and not used: ${first.file}${others}: ${first.problem}. ` +
-    'Their requests were sent again (and paid for), and each answer replaces its entry. If this recurs, check what else writes into the cache folder (a full disk, a sync tool, a killed copy); deleting the folder only costs the answers it holds'
+    'Their requests were sent again (and paid for), and an answer that came back replaced its entry. If this recurs, check what else writes into the cache folder (a full disk, a sync tool, a killed copy); deleting the folder only costs the answers it holds'
   );
+}
+
+/**
+ * The damaged cache entries met since they were last said, each file once: two samples with the
+ * same request read the same entry, and it is one damaged entry, not two.
+ */
+export class CacheDamageTally {
+  /** Each damaged file, with the problem first found in it, in the order met. */
+  private files = new Map<string, string>();
+
+  note(problem: string, file: string): void {
+    if (!this.files.has(file)) this.files.set(file, problem);
+  }
+
+  /** The warning for the entries noted since the last call (undefined when none), then starts afresh. */
+  take(): string | undefined {
+    const first = this.files.entries().next();
+    const count = this.files.size;
+    this.files = new Map();
+    if (first.done) return undefined;
+    const [file, problem] = first.value;
+    return cacheDamageWarning(count, { problem, file });
+  }
 }
 
 type CacheRead = { hit: Generation; damaged?: undefined } | { hit?: undefined; damaged?: string };

@@ -139,7 +139,7 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     expect(fake.log.filter((e) => e.path === '/v1/messages').length - asked).toBe(3);
     const warnings = second.stderr.split('\n').filter((line) => line.includes('response cache'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^WARNING: 3 response cache entries were damaged and not used: \.promptgold\/cache\/[0-9a-f]{2}\/[0-9a-f]{64}\.json \(and 2 more\): .*Their requests were sent again \(and paid for\), and each answer replaces its entry\./);
+    expect(warnings[0]).toMatch(/^WARNING: 3 response cache entries were damaged and not used: \.promptgold\/cache\/[0-9a-f]{2}\/[0-9a-f]{64}\.json \(and 2 more\): .*Their requests were sent again \(and paid for\), and an answer that came back replaced its entry\./);
     // Replaced: a third run is served whole from the cache, without a word.
     const third = await cli(['run', '--provider', 'anthropic', '--no-html']);
     expect(third.code).toBe(0);

@@ -1,6 +1,6 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheDamageWarning, cacheEntry, cacheWriteWarning, withCache } from '../../src/providers/cache.js';
+import { CacheDamageTally, cacheDamageWarning, cacheEntry, cacheWriteWarning, withCache } from '../../src/providers/cache.js';
 import { createFunctionProvider } from '../../src/providers/function.js';
 import { withRecording } from '../../src/providers/record.js';
 import { createReplayProvider } from '../../src/providers/replay.js';
@@ -167,6 +167,38 @@ describe('response cache with a damaged entry', () => {
     // Replaced by the new answer: served from the cache again, and nothing more is said.
     expect(await cached.generate(request, context(0))).toMatchObject({ text: again.text, cached: true });
     expect(damaged).toHaveLength(1);
+  });
+
+  it('counts a damaged entry once however many samples read it, and promises no replacement it cannot keep', async () => {
+    project = await tempProject();
+    await withCache(counting(), project.path('cache')).generate(request, context(0));
+    const [shard] = await readdir(project.path('cache'));
+    const [name] = await readdir(project.path('cache', shard!));
+    const file = project.path('cache', shard!, name!);
+    await writeFile(file, '');
+    // Two samples with the same request both read the damaged entry before either answer comes back.
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    const held: Provider = {
+      id: 'counting',
+      async generate() {
+        asked++;
+        if (asked === 2) release();
+        await answered;
+        return { text: 'again', stopReason: 'end_turn', latencyMs: 1 };
+      },
+    };
+    const tally = new CacheDamageTally();
+    const cached = withCache(held, project.path('cache'), undefined, (problem, damagedFile) => tally.note(problem, damagedFile));
+    await Promise.all([cached.generate(request, context(0)), cached.generate(request, context(0))]);
+    expect(asked).toBe(2);
+    const warning = tally.take();
+    expect(warning).toMatch(/^WARNING: 1 response cache entry was damaged and not used: .*: not valid JSON \(.*, the file is empty\)\./);
+    expect(warning).toContain('an answer that came back replaced its entry');
+    expect(warning).not.toContain('each answer replaces its entry');
+    // Said once: the tally starts afresh.
+    expect(tally.take()).toBeUndefined();
   });
 
   it('tells a missing entry (a plain miss) from one that is there but unusable', () => {
