@@ -44,14 +44,23 @@ interface RecordTally {
 
 const OUTPUT_CHARS = 2000;
 
-/** A suite of the run that was refused before it ran: its name and the error the console gave. */
-export interface NotRunSuite {
+/** A suite of the run given an errored test case: its name, what became of it, and the error the console gave. */
+export interface ErroredSuite {
   suite: string;
+  /**
+   * `not run`: refused before its run folder was claimed, or never started; `aborted`: stopped by
+   * an error after its run began; `after run`: an error after it finished (its record's suites are
+   * written too), such as closing its provider.
+   */
+  kind: 'not run' | 'aborted' | 'after run';
   message: string;
 }
 
+/** The errored test case of each kind: what it says did not happen. */
+const ERRORED_CASE_NAME: Record<ErroredSuite['kind'], string> = { 'not run': 'suite ran', aborted: 'suite finished', 'after run': 'suite closed' };
+
 /** Writes the JUnit XML of the given run records (`run.jsonl` files) to `file`. */
-export async function writeRunJUnit(recordFiles: readonly string[], file: string, notRun: readonly NotRunSuite[] = []): Promise<void> {
+export async function writeRunJUnit(recordFiles: readonly string[], file: string, errored: readonly ErroredSuite[] = []): Promise<void> {
   const tallies: Array<{ file: string; tally: RecordTally }> = [];
   for (const recordFile of recordFiles) tallies.push({ file: recordFile, tally: await tallyRecord(recordFile) });
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
@@ -66,8 +75,8 @@ export async function writeRunJUnit(recordFiles: readonly string[], file: string
     if (tally.summary.tooManyErrors) totals.errors++;
     totals.failures += tally.summary.failingCells.length;
   }
-  totals.tests += notRun.length;
-  totals.errors += notRun.length;
+  totals.tests += errored.length;
+  totals.errors += errored.length;
   await mkdir(dirname(file), { recursive: true });
   // Beside and renamed: a write that fails on the way keeps the file of the last run for the CI to read.
   await replaceFile(file, async (path) => {
@@ -76,7 +85,7 @@ export async function writeRunJUnit(recordFiles: readonly string[], file: string
       await out.line('<?xml version="1.0" encoding="UTF-8"?>');
       await out.line(`<testsuites name="promptgold run" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">`);
       for (const { file: recordFile, tally } of tallies) await writeRecordSuites(out, recordFile, tally);
-      for (const refused of notRun) await writeNotRunSuite(out, refused);
+      for (const suite of errored) await writeErroredSuite(out, suite);
       await out.line('</testsuites>');
     } finally {
       await out.close();
@@ -157,11 +166,11 @@ async function writeRecordSuites(out: XmlWriter, file: string, tally: RecordTall
   await out.line('  </testsuite>');
 }
 
-/** A suite refused before it ran: one errored test case, so a CI that reads only the JUnit file sees it. */
-async function writeNotRunSuite(out: XmlWriter, { suite, message }: NotRunSuite): Promise<void> {
+/** A suite that did not run, stopped, or failed after its run: one errored test case, so a CI that reads only the JUnit file sees it. */
+async function writeErroredSuite(out: XmlWriter, { suite, kind, message }: ErroredSuite): Promise<void> {
   await out.line(`  <testsuite name="${attr(suite)}" tests="1" failures="0" errors="1" skipped="0">`);
-  await out.line(`    <testcase name="suite ran" classname="${attr(suite)}">`);
-  await out.line(`      <error message="${attr(message.split('\n')[0]!)}" type="not run">${text(message)}</error>`);
+  await out.line(`    <testcase name="${ERRORED_CASE_NAME[kind]}" classname="${attr(suite)}">`);
+  await out.line(`      <error message="${attr(message.split('\n')[0]!)}" type="${kind}">${text(message)}</error>`);
   await out.line('    </testcase>');
   await out.line('  </testsuite>');
 }

@@ -6,7 +6,7 @@
  * refused before a sample is sent (exit 2), or counted as not scored (exit 3), or scored as failed.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkPromptgold, runCli } from '../helpers/cli.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
@@ -126,5 +126,66 @@ describe('several suites in one run: one refused after the runs began', () => {
     expect(xml).toMatch(/<testsuites name="promptgold run" tests="\d+" failures="\d+" errors="1"/);
     expect(xml).toContain('<testsuite name="b" tests="1" failures="0" errors="1" skipped="0">');
     expect(xml).toContain('<error message="suites/b.eval.ts: provider: --provider function needs the suite to set `provider` to a function" type="not run">');
+  });
+});
+
+describe('several suites in one run: one that fails after its run folder was claimed', () => {
+  /** `a` passes; `c` fails its threshold. */
+  async function project2(files: Record<string, string> = {}) {
+    const suite = (name: string, body: string) =>
+      `import { defineSuite, exact } from 'promptgold';\nexport default defineSuite({ name: '${name}', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', scorers: [exact()], ${body} });\n`;
+    project = await tempProject({
+      'suites/a.eval.ts': suite('a', `provider: (input) => String(input.word)`),
+      'suites/c.eval.ts': suite('c', `threshold: 1, provider: () => 'wrong'`),
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': wordCases(2),
+      ...files,
+    });
+    await linkPromptgold(project.root);
+  }
+
+  it('a resumed run whose record is damaged is said as failed with its run folder, not as a suite that did not run', async () => {
+    await project2();
+    const first = await runCli(['run', 'suites/a.eval.ts', '--no-progress', '--no-html', '--json'], project.root);
+    expect(first.code).toBe(0);
+    const { runDir } = (JSON.parse(first.stdout) as Array<{ runDir: string }>)[0]!;
+    // An interrupted run whose record then got a damaged line: --resume opens it inside the run.
+    const meta = JSON.parse(await readFile(project.path(runDir, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(project.path(runDir, 'meta.json'), JSON.stringify({ ...meta, status: 'interrupted' }));
+    const lines = (await readFile(project.path(runDir, 'run.jsonl'), 'utf8')).split('\n');
+    await writeFile(project.path(runDir, 'run.jsonl'), [lines[0], 'not json', ...lines.slice(1)].join('\n'));
+    const resumed = await runCli(['run', '--resume', runDir, '--no-progress', '--no-html', '--json'], project.root);
+    const [entry] = JSON.parse(resumed.stdout) as Array<Record<string, unknown>>;
+    expect(entry).toMatchObject({ suite: 'a', runDir, status: 'aborted', summary: null, error: expect.stringContaining('run.jsonl') });
+    expect(resumed.code).not.toBe(0);
+    const said = await runCli(['run', '--resume', runDir, '--no-progress', '--no-html'], project.root);
+    expect(said.stderr).toContain(`promptgold: a failed after its run began; its run folder: ${runDir}`);
+    expect(said.stderr).not.toMatch(/did not run/);
+    // --junit: an errored case that says the run stopped, naming its folder, not that it did not run.
+    await runCli(['run', '--resume', runDir, '--no-progress', '--no-html', '--junit', 'out/junit.xml'], project.root);
+    const xml = await readFile(project.path('out/junit.xml'), 'utf8');
+    expect(xml).toContain(`<testcase name="suite finished" classname="a">\n      <error message="stopped after its run began (run folder ${runDir}): `);
+    expect(xml).toMatch(/type="aborted">/);
+    expect(xml).not.toContain('type="not run"');
+  });
+
+  it("an error closing a finished run's provider keeps the run's outcome and still counts in the exit code", async () => {
+    // --record writes the recordings file when the provider closes; here its path is a folder.
+    await project2({ 'suites/recordings/a.jsonl/keep': '' });
+    const result = await runCli(['run', 'suites/a.eval.ts', 'suites/c.eval.ts', '--record', '--no-progress', '--no-html', '--json'], project.root);
+    const entries = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ suite: 'a', status: 'complete', runDir: expect.stringMatching(/^reports\/runs\//), errors: [expect.stringContaining('EISDIR')] });
+    expect(entries[0]!.summary).not.toBeNull();
+    expect(entries[1]).toMatchObject({ suite: 'c', status: 'complete' });
+    expect(entries.filter((e) => e.suite === 'a')).toHaveLength(1);
+    // Not the threshold's 1 alone: the failed write (an I/O error, exit 3) joins the codes.
+    expect(result.code).toBe(3);
+    const said = await runCli(['run', 'suites/a.eval.ts', 'suites/c.eval.ts', '--record', '--no-progress', '--no-html', '--junit', 'out/junit.xml'], project.root);
+    expect(said.stdout).toMatch(/^a: 2 samples/m);
+    expect(said.stderr).toContain('promptgold: 1 suite failed after the run finished: a (exit 3); the error is above');
+    expect(said.stderr).not.toMatch(/did not run/);
+    const xml = await readFile(project.path('out/junit.xml'), 'utf8');
+    expect(xml).toMatch(/<testcase name="suite closed" classname="a">\s*<error message="illegal operation on a directory \(EISDIR on read\)" type="after run">/);
   });
 });

@@ -5,6 +5,7 @@ import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
+import type { ErroredSuite } from '../../report/runJunit.js';
 import { ExitCode, InputError, fileWriteError, wordedError, type WordedError } from '../../errors.js';
 import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
@@ -50,7 +51,7 @@ export interface RunFlags {
   verbose?: boolean;
 }
 
-interface SuiteRunOutcome {
+export interface SuiteRunOutcome {
   suite: string;
   /** What `--chaos` made: the coverage of the suite's chaos part, or `not-configured` (another suite's chaos ran). */
   chaos?: ChaosCoverage | 'not-configured';
@@ -58,6 +59,31 @@ interface SuiteRunOutcome {
   result: RunResult;
   /** Why the run's HTML report was not written, when it was not. */
   reportFailure?: WordedError;
+  /** Errors after the run finished (closing its provider, printing it): said and counted, the outcome kept. */
+  laterFailures?: WordedError[];
+}
+
+/** A suite of the run with no outcome: refused, or stopped by an error. */
+export interface SuiteWithoutOutcome {
+  suite: string;
+  /** `not run`: refused before its run folder was claimed; `aborted`: an error after it was claimed (the folder keeps what was written). */
+  status: 'not run' | 'aborted';
+  /** The run folder, once claimed (or the one resumed); null when the suite never had one. */
+  runDir: string | null;
+  /** What stopped it: the error, with its exit code. */
+  error: { text: string; exitCode?: ExitCode };
+  /** How many outcomes had been printed when it was said. */
+  before: number;
+}
+
+/** How far a suite's job got: whatever it throws is reported by this, not as a refusal. */
+export interface JobProgress {
+  /** Set once the run folder is claimed (at the start for a resumed run). */
+  runDir: string | null;
+  /** Set once the run finished and its outcome is listed. */
+  outcome?: SuiteRunOutcome;
+  /** An error closing the provider, which does not take the run's result with it. */
+  closeFailure?: WordedError;
 }
 
 export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<number> {
@@ -75,8 +101,8 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   const hardStop = new AbortController();
   const interrupts = installInterruptHandler(stop, hardStop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
-  /** Suites refused after the runs began, with their error and how many runs had finished by then. */
-  const notRun: Array<{ suite: string; failure: WordedError; before: number }> = [];
+  /** Suites without an outcome: refused, or stopped after their run folder was claimed. */
+  const withoutOutcome: SuiteWithoutOutcome[] = [];
   const now = new Date();
   try {
     if (flags.resume && flags.retryErrors) throw new InputError('--resume and --retry-errors both continue a run: pass one', { field: '--retry-errors' }, '--retry-errors also finishes samples an interrupted run did not reach');
@@ -89,13 +115,18 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       // A suite refused once the runs have begun (a model check, a provider it cannot have) stops
       // only itself: the runs before it keep their outcome, exit code, JSON and JUnit, and those
       // after it still run. Its error is said now and decides the exit code with the others.
-      const failure = await runJob(job).then(
+      // How far the job got decides what the error is: a refusal, a failed run, or one after the run.
+      const progress: JobProgress = { runDir: job.resume?.runDir ?? null };
+      const thrown = await runJob(job, progress).then(
         () => undefined,
         (error: unknown) => wordedError(error),
       );
-      if (failure) {
-        process.stderr.write(`promptgold: ${failure.text}\n`);
-        notRun.push({ suite: job.loaded.suite.name, failure, before: outcomes.length });
+      const end = jobEnd(job.loaded.suite.name, progress, thrown, outcomes.length);
+      for (const failure of end.said) process.stderr.write(`promptgold: ${failure.text}\n`);
+      if (progress.outcome && end.laterFailures) progress.outcome.laterFailures = end.laterFailures;
+      if (end.withoutOutcome) {
+        withoutOutcome.push(end.withoutOutcome);
+        if (end.withoutOutcome.runDir && !flags.json) process.stderr.write(`promptgold: ${end.withoutOutcome.suite} failed after its run began; its run folder: ${relative(root, end.withoutOutcome.runDir)}\n`);
       }
       if (outcomes.at(-1)?.result.fatal) break;
     }
@@ -103,20 +134,22 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
     interrupts.remove();
   }
   // Said again at the end when later runs printed their own outcome after it, so it is not scrolled away.
-  const buried = notRun.filter((n) => n.before < outcomes.length);
-  if (buried.length > 0 && !flags.json) {
-    process.stderr.write(`promptgold: ${notRun.length === 1 ? '1 suite' : `${notRun.length} suites`} did not run: ${notRun.map((n) => `${n.suite} (exit ${n.failure.exitCode})`).join(', ')}; the error${notRun.length === 1 ? ' is' : 's are'} above\n`);
-  }
+  const closing = closingLine(withoutOutcome, outcomes, (dir) => relative(root, dir));
+  if (closing && !flags.json) process.stderr.write(`promptgold: ${closing}\n`);
   return finishRun();
 
-  async function runJob(job: Job): Promise<void> {
+  async function runJob(job: Job, progress: JobProgress): Promise<void> {
     const batch = flags.batch ?? job.overrides.batch === true;
     const header = { git: await session.gitInfo(), toolVersion: TOOL_VERSION };
     // A batch run's wall time starts before its batch phase, which runs inside assemble().
     const startedAtMs = performance.now();
     // The folder is claimed once the checks pass, so a refused run leaves nothing behind.
     let folder = job.resume;
-    const claim = async () => (folder ??= await session.claimRunFolder(job.loaded, now));
+    const claim = async () => {
+      folder ??= await session.claimRunFolder(job.loaded, now);
+      progress.runDir = folder.runDir;
+      return folder;
+    };
     const assembled = await session.assemble(job.loaded, {
       ...(job.provider ? { provider: job.provider } : {}),
       resume: job.resume !== undefined,
@@ -162,12 +195,14 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       });
     } finally {
       interrupts.running = false;
-      await assembled.close();
+      // Kept, not thrown: an error closing the provider (writing --record's file) must not take a finished run's result with it.
+      await assembled.close().catch((error: unknown) => (progress.closeFailure = wordedError(error)));
     }
     const outcome: SuiteRunOutcome = { suite: job.loaded.suite.name, runDir, result };
     if (job.chaosSkipped) outcome.chaos = 'not-configured';
     else if (job.loaded.chaosCoverage) outcome.chaos = job.loaded.chaosCoverage;
     outcomes.push(outcome);
+    progress.outcome = outcome;
     if (!flags.json) {
       printOutcome(job, result, root);
       if (flags.verbose) await printFailingSamples(runDir, job.loaded.repeats);
@@ -181,11 +216,14 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   }
 
   async function finishRun(): Promise<number> {
-    if (flags.junit && (outcomes.length || notRun.length)) {
+    if (flags.junit && (outcomes.length || withoutOutcome.length)) {
       const { writeRunJUnit } = await import('../../report/runJunit.js');
       const file = resolve(flags.junit);
-      const refused = notRun.map((n) => ({ suite: n.suite, message: n.failure.text }));
-      await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file, refused).catch((error: unknown) => {
+      const errored: ErroredSuite[] = [
+        ...withoutOutcome.map((n) => ({ suite: n.suite, kind: n.status, message: n.runDir ? `stopped after its run began (run folder ${relative(root, n.runDir)}): ${n.error.text}` : n.error.text })),
+        ...outcomes.flatMap((o) => (o.laterFailures ?? []).map((f) => ({ suite: o.suite, kind: 'after run' as const, message: f.text }))),
+      ];
+      await writeRunJUnit(outcomes.map((o) => runPaths(o.runDir).record), file, errored).catch((error: unknown) => {
         throw fileWriteError(error, file, displayPath(file, root));
       });
       if (!flags.json) process.stdout.write(`junit: ${relative(root, file)}\n`);
@@ -194,16 +232,70 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       process.stdout.write(
         `${JSON.stringify(
           [
-            ...outcomes.map((o) => ({ suite: o.suite, runDir: relative(root, o.runDir), status: o.result.status, summary: o.result.summary ?? null, ...(o.chaos && { chaos: o.chaos }), ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}) })),
-            ...notRun.map((n) => ({ suite: n.suite, runDir: null, status: 'not run', summary: null, error: n.failure.text })),
+            ...outcomes.map((o) => ({
+              suite: o.suite,
+              runDir: relative(root, o.runDir),
+              status: o.result.status,
+              summary: o.result.summary ?? null,
+              ...(o.chaos && { chaos: o.chaos }),
+              ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}),
+              ...(o.laterFailures ? { errors: o.laterFailures.map((f) => f.text) } : {}),
+            })),
+            ...withoutOutcome.map((n) => ({ suite: n.suite, runDir: n.runDir && relative(root, n.runDir), status: n.status, summary: null, error: n.error.text })),
           ],
           null,
           2,
         )}\n`,
       );
     }
-    return exitCodeOf(outcomes, stop.signal.aborted, notRun.map((n) => n.failure.exitCode));
+    const failureCodes = [...withoutOutcome.flatMap((n) => n.error.exitCode ?? []), ...outcomes.flatMap((o) => (o.laterFailures ?? []).map((f) => f.exitCode))];
+    return exitCodeOf(outcomes, stop.signal.aborted, failureCodes);
   }
+}
+
+/**
+ * What a job's end means, from how far it got: an error before its run folder was claimed is a
+ * refusal (`not run`); one after, with no outcome, a failed run (`aborted`, with its folder); one
+ * after its outcome was listed (closing its provider, printing it) is kept with that outcome, so
+ * the suite is listed once. Every error is said (`said`) and counts in the exit code.
+ */
+export function jobEnd(
+  suite: string,
+  progress: Readonly<JobProgress>,
+  thrown: WordedError | undefined,
+  before: number,
+): { said: WordedError[]; withoutOutcome?: SuiteWithoutOutcome; laterFailures?: WordedError[] } {
+  if (progress.outcome) {
+    const later = [progress.closeFailure, thrown].filter((f): f is WordedError => f !== undefined);
+    return later.length ? { said: later, laterFailures: later } : { said: [] };
+  }
+  const failures = [thrown, progress.closeFailure].filter((f): f is WordedError => f !== undefined);
+  const [first, ...others] = failures;
+  if (!first) return { said: [] };
+  const text = [first, ...others].map((f) => f.text).join('\n');
+  const exitCode = EXIT_CODE_PRECEDENCE.find((code) => failures.some((f) => f.exitCode === code)) ?? first.exitCode;
+  return { said: failures, withoutOutcome: { suite, status: progress.runDir ? 'aborted' : 'not run', runDir: progress.runDir, error: { text, exitCode }, before } };
+}
+
+/**
+ * The closing line naming the suites that did not run, failed, or failed after their run, when
+ * outcomes printed after one of them would scroll its error away; undefined when nothing is buried.
+ */
+export function closingLine(withoutOutcome: readonly SuiteWithoutOutcome[], outcomes: readonly SuiteRunOutcome[], shown: (runDir: string) => string): string | undefined {
+  const failed = withoutOutcome.filter((n) => n.error.exitCode !== undefined);
+  const laterFailed = outcomes.filter((o) => o.laterFailures);
+  const buried = failed.some((n) => n.before < outcomes.length) || laterFailed.some((o) => o !== outcomes.at(-1));
+  if (!buried) return undefined;
+  const suites = (n: number) => (n === 1 ? '1 suite' : `${n} suites`);
+  const refused = failed.filter((n) => n.runDir === null);
+  const aborted = failed.filter((n) => n.runDir !== null);
+  const parts = [
+    refused.length ? `${suites(refused.length)} did not run: ${refused.map((n) => `${n.suite} (exit ${n.error.exitCode})`).join(', ')}` : '',
+    aborted.length ? `${suites(aborted.length)} failed: ${aborted.map((n) => `${n.suite} (exit ${n.error.exitCode}; run folder ${shown(n.runDir!)})`).join(', ')}` : '',
+    laterFailed.length ? `${suites(laterFailed.length)} failed after the run finished: ${laterFailed.map((o) => `${o.suite} (exit ${o.laterFailures![0]!.exitCode})`).join(', ')}` : '',
+  ].filter(Boolean);
+  const count = refused.length + aborted.length + laterFailed.length;
+  return `${parts.join('; ')}; the error${count === 1 ? ' is' : 's are'} above`;
 }
 
 interface Job {
