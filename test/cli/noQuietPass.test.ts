@@ -130,7 +130,7 @@ describe('several suites in one run: one refused after the runs began', () => {
 });
 
 describe('several suites in one run: one that fails after its run folder was claimed', () => {
-  /** `a` passes; `c` fails its threshold. */
+  /** `a` passes; `c` fails its threshold; `fatal` stops the whole run with an account error. */
   async function project2(files: Record<string, string> = {}) {
     const suite = (name: string, body: string) =>
       `import { defineSuite, exact } from 'promptgold';\nexport default defineSuite({ name: '${name}', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', scorers: [exact()], ${body} });\n`;
@@ -187,5 +187,24 @@ describe('several suites in one run: one that fails after its run folder was cla
     expect(said.stderr).not.toMatch(/did not run/);
     const xml = await readFile(project.path('out/junit.xml'), 'utf8');
     expect(xml).toMatch(/<testcase name="suite closed" classname="a">\s*<error message="illegal operation on a directory \(EISDIR on read\)" type="after run">/);
+  });
+
+  it('suites not started after a fatal provider error are listed as not run, with why, in --json and --junit', async () => {
+    await project2({
+      'suites/0-fatal.eval.ts': `import { defineSuite, exact, ProviderError } from 'promptgold';\nexport default defineSuite({ name: 'fatal', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', scorers: [exact()], concurrency: 1, provider: () => { throw new ProviderError('auth', 'invalid x-api-key', { fatal: true }); } });\n`,
+    });
+    const why = 'stopped before it started: fatal stopped on a fatal provider error (invalid x-api-key)';
+    const result = await runCli(['run', 'suites/0-fatal.eval.ts', 'suites/a.eval.ts', 'suites/c.eval.ts', '--no-progress', '--no-html', '--json', '--junit', 'out/junit.xml'], project.root);
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({ suite: 'fatal', status: 'aborted' }),
+      { suite: 'a', runDir: null, status: 'not run', summary: null, error: why },
+      { suite: 'c', runDir: null, status: 'not run', summary: null, error: why },
+    ]);
+    const xml = await readFile(project.path('out/junit.xml'), 'utf8');
+    expect(xml).toContain(`<testcase name="suite ran" classname="a">\n      <error message="${why}" type="not run">`);
+    expect(xml).toContain('<testcase name="suite ran" classname="c">');
+    const said = await runCli(['run', 'suites/0-fatal.eval.ts', 'suites/a.eval.ts', '--no-progress', '--no-html'], project.root);
+    expect(said.stderr).toContain('promptgold: not started: a (fatal stopped on a fatal provider error (invalid x-api-key))');
   });
 });

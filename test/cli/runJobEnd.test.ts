@@ -51,9 +51,10 @@ describe('closingLine', () => {
   const shown = (dir: string) => dir.replace('/p/', '');
   const refused: SuiteWithoutOutcome = { suite: 'b', status: 'not run', runDir: null, error: { text: refusal.text, exitCode: ExitCode.usageOrInput }, before: 0 };
   const aborted: SuiteWithoutOutcome = { suite: 'a', status: 'aborted', runDir: '/p/reports/runs/a', error: { text: ioError.text, exitCode: ExitCode.infrastructure }, before: 0 };
+  const notStarted: SuiteWithoutOutcome = { suite: 'd', status: 'not run', runDir: null, error: { text: 'stopped before it started: the run was interrupted (Ctrl-C or SIGTERM)' }, before: 1 };
 
   it('names refused suites as not run and failed ones as failed, with their folder, when later outcomes buried them', () => {
-    expect(closingLine([refused, aborted], [outcome('c')], shown)).toBe(
+    expect(closingLine([refused, aborted, notStarted], [outcome('c')], shown)).toBe(
       '1 suite did not run: b (exit 2); 1 suite failed: a (exit 3; run folder reports/runs/a); the errors are above',
     );
   });

@@ -63,14 +63,17 @@ export interface SuiteRunOutcome {
   laterFailures?: WordedError[];
 }
 
-/** A suite of the run with no outcome: refused, or stopped by an error. */
+/** A suite of the run with no outcome: refused, stopped by an error, or never started. */
 export interface SuiteWithoutOutcome {
   suite: string;
-  /** `not run`: refused before its run folder was claimed; `aborted`: an error after it was claimed (the folder keeps what was written). */
+  /**
+   * `not run`: refused before its run folder was claimed, or not started because an earlier suite
+   * stopped the run; `aborted`: an error after its run folder was claimed (the folder keeps what was written).
+   */
   status: 'not run' | 'aborted';
   /** The run folder, once claimed (or the one resumed); null when the suite never had one. */
   runDir: string | null;
-  /** What stopped it: the error, with its exit code. */
+  /** What stopped it: the error, with its exit code, or why it was not started (no code of its own: the cause has one). */
   error: { text: string; exitCode?: ExitCode };
   /** How many outcomes had been printed when it was said. */
   before: number;
@@ -101,7 +104,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
   const hardStop = new AbortController();
   const interrupts = installInterruptHandler(stop, hardStop, flags.json === true);
   const outcomes: SuiteRunOutcome[] = [];
-  /** Suites without an outcome: refused, or stopped after their run folder was claimed. */
+  /** Suites without an outcome: refused, stopped after their run folder was claimed, or never started. */
   const withoutOutcome: SuiteWithoutOutcome[] = [];
   const now = new Date();
   try {
@@ -110,8 +113,14 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
     if (flags.junit) await checkOutputPath(resolve(flags.junit), flagOutput('--junit', 'junit.xml'));
     const continued = flags.resume ?? flags.retryErrors;
     const jobs = continued ? await continueJobs(session, continued, flags) : await freshJobs(session, suiteArgs, flags);
-    for (const job of jobs) {
-      if (stop.signal.aborted) break;
+    for (const [index, job] of jobs.entries()) {
+      const stoppedBy = stop.signal.aborted ? 'the run was interrupted (Ctrl-C or SIGTERM)' : fatalStop(outcomes.at(-1));
+      if (stoppedBy) {
+        // Listed, not left out: --json and --junit show every suite the command was given.
+        for (const later of jobs.slice(index)) withoutOutcome.push({ suite: later.loaded.suite.name, status: 'not run', runDir: null, error: { text: `stopped before it started: ${stoppedBy}` }, before: outcomes.length });
+        if (!flags.json) process.stderr.write(`promptgold: not started: ${jobs.slice(index).map((later) => later.loaded.suite.name).join(', ')} (${stoppedBy})\n`);
+        break;
+      }
       // A suite refused once the runs have begun (a model check, a provider it cannot have) stops
       // only itself: the runs before it keep their outcome, exit code, JSON and JUnit, and those
       // after it still run. Its error is said now and decides the exit code with the others.
@@ -128,7 +137,6 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
         withoutOutcome.push(end.withoutOutcome);
         if (end.withoutOutcome.runDir && !flags.json) process.stderr.write(`promptgold: ${end.withoutOutcome.suite} failed after its run began; its run folder: ${relative(root, end.withoutOutcome.runDir)}\n`);
       }
-      if (outcomes.at(-1)?.result.fatal) break;
     }
   } finally {
     interrupts.remove();
@@ -251,6 +259,11 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
     const failureCodes = [...withoutOutcome.flatMap((n) => n.error.exitCode ?? []), ...outcomes.flatMap((o) => (o.laterFailures ?? []).map((f) => f.exitCode))];
     return exitCodeOf(outcomes, stop.signal.aborted, failureCodes);
   }
+}
+
+/** Why the suites after this outcome are not started: a fatal provider error stops the run. */
+function fatalStop(last: SuiteRunOutcome | undefined): string | undefined {
+  return last?.result.fatal ? `${last.suite} stopped on a fatal provider error (${last.result.fatal.message})` : undefined;
 }
 
 /**
