@@ -54,7 +54,7 @@ function reasonBody(reason: VerdictReason): string {
     case 'unscored_cases': {
       const v = reason.values;
       const other = v.side === 'candidate' ? 'the baseline' : 'the candidate';
-      return `${count(v.count)} cases with no scored repeat in the ${v.side} (every repeat an error; ${count(v.scoredByOther)} of them scored in ${other}): not in the statistics, which are over the other ${count(v.paired)}`;
+      return `${count(v.count)} cases with no scored repeat in the ${v.side} (every repeat an error; ${count(v.scoredByOther)} of them scored in ${other}): not in the statistics, which are over the ${plural(v.paired, 'paired case')} left`;
     }
     case 'scorers_differ': {
       const v = reason.values;
@@ -84,7 +84,7 @@ function reasonBody(reason: VerdictReason): string {
 
 /**
  * `3 chaos cases not exercised (baseline: 3 whose request was their source case's; candidate: 1 …):
- * not in the statistics, which are over the other 120 cases`.
+ * not in the statistics, which are over the 120 paired cases left`.
  */
 function chaosNotExercisedText(v: Extract<VerdictReason, { rule: 'chaos_not_exercised' }>['values']): string {
   const side = (name: 'baseline' | 'candidate', counts: Partial<Record<ChaosCaseNotExercised, number>>): string | undefined => {
@@ -94,7 +94,7 @@ function chaosNotExercisedText(v: Extract<VerdictReason, { rule: 'chaos_not_exer
     return parts.length ? `${name}: ${parts.join(', ')}` : undefined;
   };
   const sides = [side('baseline', v.baseline), side('candidate', v.candidate)].filter((text) => text !== undefined);
-  return `${plural(v.cases, 'chaos case')} not exercised (${sides.join('; ')}): the mutation did not reach the model, so ${v.cases === 1 ? "it would only repeat its source case's change" : "they would only repeat their source cases' change"}; not in the statistics (interval, clusters, slices), which are over the other ${plural(v.paired, 'case')}`;
+  return `${plural(v.cases, 'chaos case')} not exercised (${sides.join('; ')}): the mutation did not reach the model, so ${v.cases === 1 ? "it would only repeat its source case's change" : "they would only repeat their source cases' change"}; not in the statistics (interval, clusters, slices), which are over the ${plural(v.paired, 'paired case')} left`;
 }
 
 /**

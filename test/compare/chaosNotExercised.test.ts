@@ -105,7 +105,7 @@ describe('chaos cases that did not exercise their mutation', () => {
     const result = await compareMarked('words', 'same-prompt', 'marked');
     const sentence = verdictSentences(result.cells[0]!.verdict).find((text) => text.startsWith('12 chaos cases not exercised'));
     expect(sentence).toBe(
-      "12 chaos cases not exercised (baseline: 12 with their source case's prompt, in a record from before runs checked; candidate: 12 whose request was their source case's): the mutation did not reach the model, so they would only repeat their source cases' change; not in the statistics (interval, clusters, slices), which are over the other 12 cases",
+      "12 chaos cases not exercised (baseline: 12 with their source case's prompt, in a record from before runs checked; candidate: 12 whose request was their source case's): the mutation did not reach the model, so they would only repeat their source cases' change; not in the statistics (interval, clusters, slices), which are over the 12 paired cases left",
     );
     expect(formatComparison(result)).toContain(sentence);
     expect(renderMarkdown(result)).toContain(sentence);

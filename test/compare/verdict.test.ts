@@ -189,7 +189,7 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect(reasons.filter((r) => r.rule === 'unscored_cases')).toEqual([lost, { rule: 'unscored_cases', values: { side: 'baseline', count: 1, scoredByOther: 1, paired: 399 } }]);
     expect(decision(reasons.find((r) => r.rule === 'non_inferior')).cases).toBe(399);
     expect(reasonText(lost as VerdictReason)).toBe(
-      '600 cases with no scored repeat in the candidate (every repeat an error; 600 of them scored in the baseline): not in the statistics, which are over the other 399',
+      '600 cases with no scored repeat in the candidate (every repeat an error; 600 of them scored in the baseline): not in the statistics, which are over the 399 paired cases left',
     );
     // With failOnNewErrors off the lost cases are still said, as a note, and do not decide.
     const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
