@@ -15,6 +15,7 @@ import { InputError, fileWriteError } from '../errors.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { isResumableError } from '../providers/types.js';
 import { redactKnownSecrets } from '../secrets.js';
+import { runIncompleteCause } from '../records/completeness.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { NotExercisedReason } from '../chaos/exercised.js';
@@ -179,7 +180,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
     } else if (value.type === 'summary') hasSummary = true;
   }
   if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');
-  const complete = hasSummary && samples >= header.planned && notRun === 0;
+  const complete = runIncompleteCause({ hasSummary, samples, planned: header.planned, notRun }) === undefined;
   if (!complete && !options.allowIncomplete) throw incompleteRunError(relative(root, recordFile), { samples, planned: header.planned, hasSummary, notRun });
   const out = resolve(root, options.out ?? defaultBaselinePath(header, root));
   const baselineHeader: BaselineHeader = {

@@ -5,6 +5,7 @@
 import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
 import { isResumableError } from '../providers/types.js';
+import { runIncompleteCause } from '../records/completeness.js';
 import { checkHeader, visitRecordLines } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { RecordHeader } from '../records/types.js';
@@ -128,9 +129,6 @@ export async function loadSide(file: string, root: string, options: LoadOptions 
 
 function incompleteCause(header: RecordHeader, isBaseline: boolean, hasSummary: boolean, samples: number, notRun: number): IncompleteRecord['cause'] | undefined {
   if (isBaseline && isBaselineHeader(header) && !header.baseline.complete) return 'baseline_of_incomplete_run';
-  if (!isBaseline && !hasSummary) return 'no_summary';
-  if (samples < header.planned) return 'missing_samples';
-  // A run stopped by its budget, or whose batch requests expired, has a line for every sample and a summary.
-  if (notRun > 0) return 'not_run';
-  return undefined;
+  // A baseline file has no summary line of its own: it was saved from a complete run.
+  return runIncompleteCause({ hasSummary: isBaseline || hasSummary, samples, planned: header.planned, notRun });
 }

@@ -3,6 +3,7 @@
  * console, Markdown, JSON, JUnit and the HTML report — is rendered from. Derived from run records
  * alone; serializable as JSON.
  */
+import type { RunIncompleteCause } from '../records/completeness.js';
 import type { JudgeUsage } from '../scoring/types.js';
 
 export type CaseStatus =
@@ -339,7 +340,7 @@ export interface IncompleteRecord {
    * samples recorded as never run (the budget reached, batch requests expired or canceled), which
    * `--resume` runs; `baseline_of_incomplete_run`: saved from one.
    */
-  cause: 'no_summary' | 'missing_samples' | 'not_run' | 'baseline_of_incomplete_run';
+  cause: RunIncompleteCause | 'baseline_of_incomplete_run';
   samples: number;
   planned: number;
   /** With `not_run`: how many of the samples were never run. */
