@@ -54,7 +54,7 @@ export class SideBuilder {
 
   add(sample: ComparableSample): void {
     this.samples++;
-    if (sample.error && isResumableError(sample.error)) this.notRun++;
+    if (isResumableError(sample.error)) this.notRun++;
     const cell = this.cellOf(sample);
     cell.samples++;
     const existing = cell.cases.get(sample.caseId);

@@ -28,6 +28,11 @@ export function planSize(shape: PlanShape): number {
   return shape.prompts.length * shape.models.length * shape.cases.count * shape.repeats;
 }
 
+/** The index planSamples gives the sample of prompt `p`, model `m`, the case at position `c` and `repeat`. */
+export function planIndex(shape: PlanShape, p: number, m: number, c: number, repeat: number): number {
+  return ((p * shape.models.length + m) * shape.cases.count + c) * shape.repeats + repeat;
+}
+
 export function* planSamples(shape: PlanShape): Generator<PlannedSample> {
   let index = 0;
   for (const prompt of shape.prompts) {

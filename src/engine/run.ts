@@ -18,7 +18,7 @@ import type { RecordHeader, RecordSummary, SampleRecord } from '../records/types
 import { stableStringify } from '../canonical.js';
 import { executeSample, PreparedRequests, type ExecutedSample, type SampleEnvironment } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
-import { planSamples, type PlannedSample } from './plan.js';
+import { planIndex, planSamples, type PlannedSample } from './plan.js';
 import { ProgressReporter, type ProgressMode } from './progress.js';
 import { buildRecordHeader, type HeaderContext } from './recordHeader.js';
 import { runOrdered } from './scheduler.js';
@@ -179,16 +179,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     await runOrdered(pendingSamples(loaded, previous?.kept), {
       concurrency: loaded.concurrency,
       shouldStop: () => runController.signal.aborted || Boolean(options.stopSignal?.aborted),
-      worker: async (planned) => {
-        let executed: ExecutedSample | undefined;
-        try {
-          executed = await executeSample(planned, environment);
-        } finally {
-          // Settled even when executeSample throws: a chaos variant waiting for this source would wait forever.
-          sources.resolve(planned, executed?.record);
-        }
-        return executed;
-      },
+      worker: (planned) => sources.settling(planned, () => executeSample(planned, environment)),
       onResult,
       heldBack: {
         afterMs: HELD_BACK_AFTER_MS,
@@ -265,20 +256,34 @@ function plannedIdentity(planned: PlannedSample): string {
   return sampleIdentity({ caseId: planned.case.id, version: planned.prompt.template.version, model: planned.model, repeat: planned.repeat, ...(chaos && { chaos }) });
 }
 
-/** Each kept sample must be the plan's sample at its index (the plan hash says the plan is the run's). */
+/**
+ * Each kept sample must be the plan's sample at its index (the plan hash says the plan is the run's).
+ * The cases are walked once, not once per version × model as planSamples would: a streamed dataset
+ * is read again for it.
+ */
 function checkKeptSamplesMatchPlan(loaded: LoadedSuite, kept: ReadonlyMap<number, KeptIdentity>): void {
   if (kept.size === 0) return;
-  for (const planned of planSamples(loaded.plan)) {
-    const found = kept.get(planned.index);
-    if (!found) continue;
-    const expected = plannedIdentity(planned);
-    if (found.identity !== expected) {
-      throw new InputError(
-        `sample ${planned.index} is ${found.identity}, but the plan has ${expected} at that index: the line does not belong to this run`,
-        { ...found.where, field: 'caseId' },
-        'the record was edited or merged by hand: restore it, or start a new run',
-      );
-    }
+  const plan = loaded.plan;
+  let position = 0;
+  for (const goldenCase of plan.cases) {
+    plan.prompts.forEach((prompt, p) => {
+      plan.models.forEach((model, m) => {
+        for (let repeat = 0; repeat < plan.repeats; repeat++) {
+          const index = planIndex(plan, p, m, position, repeat);
+          const found = kept.get(index);
+          if (!found) continue;
+          const expected = plannedIdentity({ index, case: goldenCase, prompt, model, repeat });
+          if (found.identity !== expected) {
+            throw new InputError(
+              `sample ${index} is ${found.identity}, but the plan has ${expected} at that index: the line does not belong to this run`,
+              { ...found.where, field: 'caseId' },
+              'the record was edited or merged by hand: restore it, or start a new run',
+            );
+          }
+        }
+      });
+    });
+    position++;
   }
 }
 

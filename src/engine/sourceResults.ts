@@ -61,6 +61,20 @@ export class SourceResults {
     if (this.variantsOf.has(planned.case.id)) this.settle(keyOf(planned, planned.case.id), planned.case.id, resultOf(record));
   }
 
+  /**
+   * Runs a sample and then `resolve`s it, even when running it throws: a chaos variant waiting for
+   * this source would otherwise wait for good.
+   */
+  async settling<Executed extends { record: SampleRecord } | undefined>(planned: PlannedSample, run: () => Promise<Executed>): Promise<Executed> {
+    let executed: Executed | undefined;
+    try {
+      executed = await run();
+      return executed;
+    } finally {
+      this.resolve(planned, executed?.record);
+    }
+  }
+
   /** A chaos sample that will not run here (not selected by `-t` or the shard): its source need not be kept for it. */
   skip(planned: PlannedSample): void {
     const origin = planned.case.chaos;

@@ -72,9 +72,8 @@ export class EvalExecution {
       concurrency: loaded.concurrency,
       shouldStop: () => this.controller.signal.aborted,
       worker: async (planned) => {
-        let executed: ExecutedSample | undefined;
-        try {
-          executed = await executeSample(planned, {
+        const executed = await sources.settling(planned, () =>
+          executeSample(planned, {
             provider: this.options.provider,
             requests,
             scorersFor: (p) => loaded.scorersFor(p.case),
@@ -83,11 +82,8 @@ export class EvalExecution {
             runSignal: this.controller.signal,
             scorerContext,
             sourceResult: (sample) => sources.awaitSource(sample),
-          });
-        } finally {
-          // Settled even when executeSample throws: a chaos variant waiting for this source would wait forever.
-          sources.resolve(planned, executed?.record);
-        }
+          }),
+        );
         if (executed) {
           this.summary.add(executed.record);
           this.executedCount++;
