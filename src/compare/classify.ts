@@ -7,7 +7,7 @@
  *   flaky           same outcome, but some repeats disagree on at least one side;
  *   unchanged-pass / unchanged-fail   every repeat on both sides agrees.
  */
-import type { CaseSide, CaseStatus } from './types.js';
+import type { CaseComparison, CaseSide, CaseStatus } from './types.js';
 
 export const CASE_STATUSES: readonly CaseStatus[] = [
   'regressed',
@@ -49,4 +49,12 @@ export function classifyCase(baseline: CaseSide | undefined, candidate: CaseSide
 
 export function emptyCounts(): Record<CaseStatus, number> {
   return Object.fromEntries(CASE_STATUSES.map((status) => [status, 0])) as Record<CaseStatus, number>;
+}
+
+/**
+ * A chaos case that a side did not exercise (see compareRuns' ChaosLeftOut): it stays in the case
+ * list, and is left out of the statistics, the status counts and every list of regressions.
+ */
+export function leftOutOfStatistics(c: Pick<CaseComparison, 'chaos'>): boolean {
+  return c.chaos?.notExercised !== undefined;
 }

@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { CaseAccumulator } from './caseReducer.js';
 import { cellLabel, cellMatches, filteredDimensions, filterToRecord, matchKey, type CellFilter } from './cellFilter.js';
-import { caseOutcome, classifyCase, emptyCounts } from './classify.js';
+import { caseOutcome, classifyCase, emptyCounts, leftOutOfStatistics } from './classify.js';
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
 import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, sliceStatistics } from './statistics.js';
@@ -220,7 +220,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     const comparison = caseComparison(id, b, c);
     if (b && c && comparison.chaos) leftOut.check(comparison, chaosCaseNotExercised(b, baseCell), chaosCaseNotExercised(c, candCell));
     // A case left out of the statistics is no regression or improvement either: the note counts it.
-    if (!comparison.chaos?.notExercised) counts[comparison.status]++;
+    if (!leftOutOfStatistics(comparison)) counts[comparison.status]++;
     cases.push(comparison);
     if (b && c) {
       pairedAccumulators.baseline.push(b);
@@ -354,7 +354,7 @@ function unscoredCases(cases: CaseComparison[], paired: number): { notes: Verdic
   const scoredByOther = { baseline: 0, candidate: 0 };
   for (const c of cases) {
     // A chaos case left out as not exercised is said once, by its own note.
-    if (!c.baseline || !c.candidate || c.chaos?.notExercised) continue;
+    if (!c.baseline || !c.candidate || leftOutOfStatistics(c)) continue;
     const before = caseOutcome(c.baseline) !== undefined;
     const after = caseOutcome(c.candidate) !== undefined;
     if (!before) {
@@ -382,7 +382,7 @@ function scorerCoverage(cases: CaseComparison[]): { missing?: VerdictReason; add
   const added: Record<string, number> = {};
   let paired = 0;
   for (const c of cases) {
-    if (!c.baseline || !c.candidate || c.chaos?.notExercised || caseOutcome(c.baseline) === undefined || caseOutcome(c.candidate) === undefined) continue;
+    if (!c.baseline || !c.candidate || leftOutOfStatistics(c) || caseOutcome(c.baseline) === undefined || caseOutcome(c.candidate) === undefined) continue;
     paired++;
     const before = c.baseline.scorerMeans;
     const after = c.candidate.scorerMeans;

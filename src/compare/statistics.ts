@@ -24,7 +24,7 @@ import {
   type UnitTotals,
 } from '../stats/index.js';
 import { byCodeUnits } from '../text.js';
-import { caseOutcome } from './classify.js';
+import { caseOutcome, leftOutOfStatistics } from './classify.js';
 import type { CaseComparison, CaseSide, DecisionInterval, Interval, PairedStatistics, RulePower, SliceStatistics, VerdictPolicyResolved } from './types.js';
 
 /** Random sign patterns of the paired interval when there are too many to enumerate (B + 1 = 2,000). */
@@ -47,7 +47,7 @@ export function pairedCases(cases: CaseComparison[]): PairedCase[] {
   const paired: PairedCase[] = [];
   for (const comparison of cases) {
     const { baseline, candidate } = comparison;
-    if (!baseline || !candidate || comparison.chaos?.notExercised) continue;
+    if (!baseline || !candidate || leftOutOfStatistics(comparison)) continue;
     if (caseOutcome(baseline) === undefined || caseOutcome(candidate) === undefined) continue;
     paired.push({ comparison, baseline, candidate });
   }

@@ -6,6 +6,7 @@
  * case, failing when the cell fails. Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any.
  */
+import { leftOutOfStatistics } from '../compare/classify.js';
 import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
@@ -36,7 +37,7 @@ function erroredCases(cell: CellComparison): number {
 }
 
 function isFailing(c: CaseComparison): boolean {
-  return (c.status === 'regressed' || c.status === 'error-changed') && !c.chaos?.notExercised;
+  return (c.status === 'regressed' || c.status === 'error-changed') && !leftOutOfStatistics(c);
 }
 
 /** Candidate repeats of the case that were not scored. */
@@ -46,7 +47,7 @@ function notScoredRepeats(c: CaseComparison): number {
 
 function testSuite(cell: CellComparison, suite: string): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
-  const skipped = cell.cases.filter((c) => (c.status === 'removed' || c.chaos?.notExercised) && !notScoredRepeats(c)).length;
+  const skipped = cell.cases.filter((c) => (c.status === 'removed' || leftOutOfStatistics(c)) && !notScoredRepeats(c)).length;
   const lines = [
     `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="${erroredCases(cell)}" skipped="${skipped}">`,
     ...stopProperties(cell),
