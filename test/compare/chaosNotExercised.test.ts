@@ -8,6 +8,7 @@ import type { ComparisonResult } from '../../src/compare/types.js';
 import type { SampleRecord } from '../../src/records/types.js';
 import { formatComparison } from '../../src/report/compareConsole.js';
 import { buildReportData } from '../../src/report/html/buildReportData.js';
+import { RowFlag } from '../../src/report/html/types.js';
 import { renderJUnit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { verdictSentences } from '../../src/report/reasons.js';
@@ -111,5 +112,8 @@ describe('chaos cases that did not exercise their mutation', () => {
     expect(renderMarkdown(result)).toContain(sentence);
     const page = await buildReportData({ runs: [{ dir: join(dir, 'words/baseline') }, { dir: join(dir, 'words/candidate') }], comparison: result });
     expect(JSON.stringify(page)).toContain(JSON.stringify(sentence).slice(1, -1));
+    // The page's "regressed" filter agrees with its count: the left-out variants keep their status only.
+    expect(page.cases.filter((row) => row.status === 'regressed')).toHaveLength(12);
+    expect(page.cases.filter((row) => row.flags & RowFlag.regressed)).toHaveLength(0);
   });
 });

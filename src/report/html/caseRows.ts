@@ -4,6 +4,7 @@
  * side's score and passes) from the case tallies, and notes where the second pass finds its
  * repeats; `caseRowOf` then gives the full row once they are read.
  */
+import { leftOutOfStatistics } from '../../compare/classify.js';
 import { repeatDetailsOf } from '../../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CellComparison } from '../../compare/types.js';
 import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
@@ -127,7 +128,7 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
     errored ||= side.errored;
     if (!candidateTally) row.candidateFallback = item.candidate;
   }
-  list.flags = comparisonFlags(list, errored);
+  list.flags = comparisonFlags(list, errored, leftOutOfStatistics(item));
   return row;
 }
 
@@ -136,10 +137,11 @@ function groupRef(cursor: { index: number; ids: Set<string> }, tally: CaseTally)
   return { cursor: cursor.index, samples: tally.samples };
 }
 
-function comparisonFlags(row: CaseListRow, errored: boolean): number {
+/** A chaos case left out of the statistics keeps its status but is no regression or improvement (as in the counts). */
+function comparisonFlags(row: CaseListRow, errored: boolean, leftOut: boolean): number {
   let flags = 0;
-  if (row.status === 'regressed') flags |= RowFlag.regressed;
-  if (row.status === 'improved') flags |= RowFlag.improved;
+  if (row.status === 'regressed' && !leftOut) flags |= RowFlag.regressed;
+  if (row.status === 'improved' && !leftOut) flags |= RowFlag.improved;
   if (row.status === 'flaky') flags |= RowFlag.flaky;
   const candidate = row.candidate;
   if (candidate && candidate.n > 0 && candidate.passes === 0) flags |= RowFlag.failing;
