@@ -85,8 +85,7 @@ export class PreviousRecord {
     let headerText: string | undefined;
     const kept = new Set<number>();
     const histories = new Map<number, SampleAttempt[]>();
-    const seen = new Map<number, number>();
-    let lastIndex = -1;
+    const samples = new RecordSampleCheck(paths.record, options.planned);
     for await (const { value, text, line } of readRecordLines(paths.record)) {
       if (value.type === 'header') {
         const header = checkHeader(value, paths.record, line);
@@ -107,10 +106,7 @@ export class PreviousRecord {
         headerText = text;
       } else if (value.type === 'sample') {
         if (headerText === undefined) throw new InputError('a sample line comes before the header', { file: paths.record, line }, 'the record is damaged: start a new run');
-        checkSampleLine(value, { file: paths.record, line, seen, lastIndex, planned: options.planned });
-        checkSampleFields(value, { file: paths.record, line });
-        seen.set(value.index, line);
-        lastIndex = value.index;
+        samples.check(value, line);
         if (keep(value)) {
           kept.add(value.index);
           options.onKept?.(value, { file: paths.record, line });
@@ -212,24 +208,38 @@ async function* readHeldBack(file: string, planned: number): AsyncGenerator<Held
   }
 }
 
-function checkSampleLine(
-  sample: SampleRecord,
-  at: { file: string; line: number; seen: Map<number, number>; lastIndex: number; planned: number },
-): void {
-  const where = { file: at.file, line: at.line, field: 'index' };
-  if (!Number.isInteger(sample.index) || sample.index < 0 || sample.index >= at.planned) {
-    throw new InputError(`sample index ${String(sample.index)} is outside the plan of ${at.planned} samples`, where, 'the record is damaged: delete this line and resume again');
-  }
-  const earlier = at.seen.get(sample.index);
-  if (earlier !== undefined) {
-    throw new InputError(
-      `sample ${sample.index} (${sample.caseId}) is recorded twice, also on line ${earlier}`,
-      where,
-      'keep one of the two lines (delete the other) and resume again',
-    );
-  }
-  if (sample.index < at.lastIndex) {
-    throw new InputError(`samples are out of plan order (index ${sample.index} after ${at.lastIndex})`, where, 'the record was edited: restore the order of the lines and resume again');
+/**
+ * The checks a resume makes of each sample line of the record it keeps from: inside the plan, each
+ * index once, in plan order, with fields of the right types. One per reading of the record.
+ */
+class RecordSampleCheck {
+  private readonly seen = new Map<number, number>();
+  private lastIndex = -1;
+
+  constructor(
+    private readonly file: string,
+    private readonly planned: number,
+  ) {}
+
+  check(sample: SampleRecord, line: number): void {
+    const where = { file: this.file, line, field: 'index' };
+    if (!Number.isInteger(sample.index) || sample.index < 0 || sample.index >= this.planned) {
+      throw new InputError(`sample index ${String(sample.index)} is outside the plan of ${this.planned} samples`, where, 'the record is damaged: delete this line and resume again');
+    }
+    const earlier = this.seen.get(sample.index);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `sample ${sample.index} (${sample.caseId}) is recorded twice, also on line ${earlier}`,
+        where,
+        'keep one of the two lines (delete the other) and resume again',
+      );
+    }
+    if (sample.index < this.lastIndex) {
+      throw new InputError(`samples are out of plan order (index ${sample.index} after ${this.lastIndex})`, where, 'the record was edited: restore the order of the lines and resume again');
+    }
+    checkSampleFields(sample, { file: this.file, line });
+    this.seen.set(sample.index, line);
+    this.lastIndex = sample.index;
   }
 }
 
@@ -242,15 +252,10 @@ export async function finishedSampleIndices(runDir: string, options: { planned?:
   const done = new Set<number>();
   const paths = runPaths(runDir);
   if (!(await access(paths.record).then(() => true, () => false))) return done;
-  const seen = new Map<number, number>();
-  let lastIndex = -1;
-  const planned = options.planned ?? Number.POSITIVE_INFINITY;
+  const samples = new RecordSampleCheck(paths.record, options.planned ?? Number.POSITIVE_INFINITY);
   for await (const { value, line } of readRecordLines(paths.record)) {
     if (value.type !== 'sample') continue;
-    checkSampleLine(value, { file: paths.record, line, seen, lastIndex, planned });
-    checkSampleFields(value, { file: paths.record, line });
-    seen.set(value.index, line);
-    lastIndex = value.index;
+    samples.check(value, line);
     if (isFinishedSample(value, options.redoErrors)) done.add(value.index);
   }
   for await (const { sample } of readHeldBack(paths.heldBack, options.planned ?? Number.POSITIVE_INFINITY)) {
