@@ -132,6 +132,21 @@ export function repeatedKeyProblem(key: string, first: string): string {
 export const REPEATED_KEY_FIX = 'keep one of the two and delete the other';
 
 /** What a file with `key` written twice is told, in one line: what happened, where the first one is, how to mend it. */
+const NO_PROBLEMS: ReadonlyArray<{ field: string; message: string }> = Object.freeze([]);
+
+/**
+ * Each key written twice in the JSON `text` (which JSON.parse read as `value`): its field and a
+ * message naming both columns. `columnsIn` words where the columns count from (` of the cell`).
+ * Nothing is allocated for the usual text, which the cheap test clears.
+ */
+export function repeatedKeyProblems(text: string, value: unknown, columnsIn = ''): ReadonlyArray<{ field: string; message: string }> {
+  if (!mayRepeatKeys(text, value)) return NO_PROBLEMS;
+  return repeatedKeys(text).map(({ key, field, firstAt, at }) => ({
+    field,
+    message: `${repeatedKeyMessage(key, `at column ${firstAt + 1}${columnsIn}`)} (again at column ${at + 1})`,
+  }));
+}
+
 export function repeatedKeyMessage(key: string, first: string): string {
   return `${repeatedKeyProblem(key, first)}: ${REPEATED_KEY_FIX}`;
 }

@@ -10,7 +10,7 @@ import { utf8Text } from '../utf8.js';
 import { caseList } from './selectCases.js';
 import { describeJsonError } from './jsonError.js';
 import { ProblemList } from './problems.js';
-import { mayRepeatKeys, repeatedKeyMessage, repeatedKeys } from '../repeatedKeys.js';
+import { repeatedKeyProblems } from '../repeatedKeys.js';
 import type { RawCase } from './rawCase.js';
 import type { Dataset, DatasetSource, GoldenCase } from './types.js';
 
@@ -160,12 +160,10 @@ function* jsonlValues(
       problems.add({ line, message: describeJsonError(error, text).message });
       continue;
     }
-    if (checkKeys && mayRepeatKeys(text, value)) {
-      const repeated = repeatedKeys(text);
+    if (checkKeys) {
+      const repeated = repeatedKeyProblems(text, value);
       if (repeated.length > 0) {
-        for (const { key, field, firstAt, at } of repeated) {
-          problems.add({ line, field, message: `${repeatedKeyMessage(key, `at column ${firstAt + 1}`)} (again at column ${at + 1})` });
-        }
+        for (const { field, message } of repeated) problems.add({ line, field, message });
         continue;
       }
     }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { reservedSegment } from '../reservedKeys.js';
-import { mayRepeatKeys, repeatedKeyMessage, repeatedKeys } from '../repeatedKeys.js';
+import { repeatedKeyProblems } from '../repeatedKeys.js';
 import type { ProblemList } from './problems.js';
 import type { RawCase } from './rawCase.js';
 
@@ -111,10 +111,7 @@ function caseFromRow(columns: string[], cells: string[], line: number, problems:
 
 /** A JSON cell with a key written twice would keep only the last value: a problem naming the column. */
 function noRepeatedKeys(cell: string, value: unknown, column: string, line: number, problems: ProblemList): void {
-  if (!mayRepeatKeys(cell, value)) return;
-  for (const { key, field, firstAt, at } of repeatedKeys(cell)) {
-    problems.add({ line, field: `${column}.${field}`, message: `${repeatedKeyMessage(key, `at column ${firstAt + 1} of the cell`)} (again at column ${at + 1})` });
-  }
+  for (const { field, message } of repeatedKeyProblems(cell, value, ' of the cell')) problems.add({ line, field: `${column}.${field}`, message });
 }
 
 function jsonOrText(cell: string): unknown {
