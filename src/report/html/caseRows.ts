@@ -149,7 +149,7 @@ function comparisonFlags(row: CaseListRow, errored: boolean, leftOut: boolean): 
   return flags;
 }
 
-function sideSummaryOf(tally: CaseTally, cell: number, score: number): SideSummary {
+function sideSummaryOf(tally: CaseTally, cell: number, score: number | null): SideSummary {
   const summary: SideSummary = { cell, score, passes: tally.passes, n: tally.samples };
   if (tally.failed) summary.failed = tally.failed;
   return summary;
@@ -157,7 +157,8 @@ function sideSummaryOf(tally: CaseTally, cell: number, score: number): SideSumma
 
 /** A compared side's list entry, from the record's tally or else from the comparison's own repeats. */
 function comparedSide(side: CaseSide, tally: CaseTally | undefined, cell: number, context: CollectContext): { summary: SideSummary; errored: boolean } {
-  const score = round3(side.meanScore);
+  // A side with no scored repeat has no mean score (NaN): the list shows none rather than a 0.
+  const score = Number.isNaN(side.meanScore) ? null : round3(side.meanScore);
   if (tally) return { summary: sideSummaryOf(tally, cell, score), errored: tally.errored };
   // The reasons are not needed for the list; the scorers are interned in the order the details use.
   const repeats = repeatsFromComparison(side, { ...context, strings: new Interner() });
@@ -199,7 +200,7 @@ function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatVi
     const view: RepeatView = {
       r,
       o: null,
-      score: round3(mean),
+      score: output === null ? null : round3(mean),
       pass: scores.length > 0 && scores.every((score) => score.pass) ? 1 : 0,
       s: [],
       usd: side.repeats ? side.costUsd / side.repeats : 0,

@@ -34,7 +34,7 @@ export interface CaseTally {
   /** Prompt hashes of other repeats, when they differ from `p`. */
   otherPrompts?: string[];
   samples: number;
-  /** The first sample's repeat number and rounded score; `more` holds the others' as pairs. */
+  /** The first sample's repeat number and rounded score (NaN when it was not scored); `more` holds the others' as pairs. */
   repeat: number;
   score: number;
   more?: number[];
@@ -173,13 +173,13 @@ class Tallies {
     let tally = cell.cases.get(sample.caseId);
     if (!tally) {
       tally = {
-        caseId: sample.caseId, cell, tags: this.tagsOf(sample.tags), p: sample.promptHash, samples: 0, repeat: sample.repeat, score: round3(sample.score),
+        caseId: sample.caseId, cell, tags: this.tagsOf(sample.tags), p: sample.promptHash, samples: 0, repeat: sample.repeat, score: tallyScore(sample),
         passes: 0, errored: false, scored: 0, scoredPassed: 0,
       };
       if (sample.chaos) tally.chaos = { operators: sample.chaos.operators, source: sample.chaos.sourceCaseId };
       cell.cases.set(sample.caseId, tally);
     } else {
-      (tally.more ??= []).push(sample.repeat, round3(sample.score));
+      (tally.more ??= []).push(sample.repeat, tallyScore(sample));
       if (sample.promptHash !== tally.p && !tally.otherPrompts?.includes(sample.promptHash)) (tally.otherPrompts ??= []).push(sample.promptHash);
     }
     tally.samples++;
@@ -244,15 +244,30 @@ export function addFailed(tally: { failed?: number[] }, scorer: number): void {
   failed.splice(at, 0, scorer);
 }
 
-/** The mean of a case's rounded scores taken in repeat order (as the case's side shows it). */
-export function meanScoreOf(tally: CaseTally): number {
-  if (!tally.more) return round3(tally.score);
+/**
+ * A sample's rounded score as its case's tally keeps it: NaN when it was not scored (the provider,
+ * a scorer or a judge failed), so that the case's mean leaves it out rather than count it as 0.
+ */
+function tallyScore(sample: SampleRecord): number {
+  return isScored(sample) ? round3(sample.score) : NaN;
+}
+
+/**
+ * The mean of a case's rounded scores of its scored repeats, taken in repeat order (as the case's
+ * side in a comparison averages them); null when no repeat was scored.
+ */
+export function meanScoreOf(tally: CaseTally): number | null {
   const pairs: Array<[number, number]> = [[tally.repeat, tally.score]];
-  for (let at = 0; at < tally.more.length; at += 2) pairs.push([tally.more[at]!, tally.more[at + 1]!]);
-  pairs.sort((a, b) => a[0] - b[0]);
+  if (tally.more) for (let at = 0; at < tally.more.length; at += 2) pairs.push([tally.more[at]!, tally.more[at + 1]!]);
+  if (pairs.length > 1) pairs.sort((a, b) => a[0] - b[0]);
   let total = 0;
-  for (const [, score] of pairs) total += score;
-  return round3(total / pairs.length);
+  let scored = 0;
+  for (const [, score] of pairs) {
+    if (Number.isNaN(score)) continue;
+    total += score;
+    scored++;
+  }
+  return scored ? round3(total / scored) : null;
 }
 
 /** The case `caseId` of a run's cell, if the run has it. */

@@ -1,5 +1,6 @@
 /** A recorded sample as the case details show it: compact keys, outputs cut, scorers and reasons interned. */
 import type { SampleRecord } from '../../records/types.js';
+import { isScored } from '../../records/summary.js';
 import type { Interner } from './interner.js';
 import { showText } from './text.js';
 import { addScore, type DetailRepeat, type RepeatView, type ScoreInput, type ScoreTuple } from './types.js';
@@ -19,7 +20,7 @@ export function toRepeatView(sample: SampleRecord, context: RepeatContext): Repe
   const view: RepeatView = {
     r: sample.repeat,
     o: null,
-    score: round3(sample.score),
+    score: shownScore(sample),
     pass: sample.pass ? 1 : 0,
     s: [],
     p: sample.promptHash,
@@ -48,11 +49,16 @@ export function toDetailRepeat(sample: SampleRecord, context: Pick<RepeatContext
     scores.push(score.error === undefined ? tuple : [...tuple, score.error]);
   }
   const view = addShownFields(
-    { r: sample.repeat, o: null, score: round3(sample.score), pass: sample.pass ? 1 : 0, usd: sample.costUsd, ms: sample.latencyMs, stop: sample.stopReason },
+    { r: sample.repeat, o: null, score: shownScore(sample), pass: sample.pass ? 1 : 0, usd: sample.costUsd, ms: sample.latencyMs, stop: sample.stopReason },
     sample,
     context,
   );
   return Object.assign(view, { s: scores });
+}
+
+/** A sample's rounded score; null when it was not scored, which is no score of 0. */
+function shownScore(sample: SampleRecord): number | null {
+  return isScored(sample) ? round3(sample.score) : null;
 }
 
 type ShownFields = Omit<RepeatView, 's' | 'se' | 'p'>;

@@ -146,7 +146,8 @@ export interface SideView {
   cell: number;
   /** Prompt hash of the case on this side (a repeat carries its own `p` only when it differs). */
   p: string;
-  score: number;
+  /** Mean score of the side's scored repeats; null when none was scored. */
+  score: number | null;
   passes: number;
   repeats: RepeatView[];
 }
@@ -187,7 +188,8 @@ export interface RepeatView {
   o: string | null;
   /** Original length in characters when `o` was truncated. */
   cut?: number;
-  score: number;
+  /** The sample's score; null when it was not scored (the provider, a scorer or a judge failed). */
+  score: number | null;
   pass: 0 | 1;
   /**
    * The scores, flat: scorer index, score, pass 1|0, reason index, four numbers per score (one
@@ -341,7 +343,8 @@ export interface CaseListRow extends Pick<CaseRow, 'id' | 'pair' | 'tags' | 'sta
 
 export interface SideSummary {
   cell: number;
-  score: number;
+  /** Mean score of the side's scored repeats; null when none was scored. */
+  score: number | null;
   passes: number;
   /** Repeats on this side. */
   n: number;

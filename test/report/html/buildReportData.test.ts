@@ -10,6 +10,7 @@ import { reportScript } from '../../../src/report/html/clientBundle.js';
 import { REPORT_CSS } from '../../../src/report/html/styles.js';
 import { cspHash } from '../../../src/report/html/embed.js';
 import { buildReportData, renderHtmlReport, RowFlag, writeHtmlReport } from '../../../src/report/html/index.js';
+import { embeddedReport } from './embedded.js';
 import { contains, exact } from '../../../src/scoring/index.js';
 import { defineSuite } from '../../../src/suite.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../../helpers/tempProject.js';
@@ -113,6 +114,30 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(repeat.o).toHaveLength(100);
     expect(repeat.cut).toBe(500);
     expect(data.limits.truncatedOutputs).toBe(1);
+  });
+
+  it("averages a case's scored repeats only: an errored repeat is no score of 0, and a case with none scored has no score", async () => {
+    project = await tempProject();
+    const timeout = { kind: 'timeout', message: 'no answer within 100 ms' };
+    const dir = await writeRun(project.path('run'), header('t', ['v1'], ['model-a'], 4), [
+      sample({ caseId: 'a', version: 'v1', repeat: 0, output: 'ok', pass: true, score: 0.8 }, 0),
+      sample({ caseId: 'a', version: 'v1', repeat: 1, output: null, pass: false, error: timeout }, 1),
+      sample({ caseId: 'b', version: 'v1', repeat: 0, output: null, pass: false, error: timeout }, 2),
+      sample({ caseId: 'b', version: 'v1', repeat: 1, output: null, pass: false, error: timeout }, 3),
+    ]);
+    const data = await buildReportData({ runs: [{ dir }] });
+    const [a, b] = data.cases;
+    // Case a: its one scored repeat's score, (1 + 0.8) / 2; before, (0.9 + 0) / 2 = 0.45.
+    expect(a!.candidate!.score).toBe(0.9);
+    expect(a!.candidate!.repeats.map((repeat) => repeat.score)).toEqual([0.9, null]);
+    expect(a!.status).toBe('errored');
+    expect(b!.candidate!.score).toBeNull();
+    expect(b!.candidate!.repeats.map((repeat) => repeat.score)).toEqual([null, null]);
+    // The written page (read in two passes, not from \`data\`) lists and details the same.
+    await writeHtmlReport({ runs: [{ dir }] }, project.path('report.html'));
+    const page = embeddedReport(await readFile(project.path('report.html'), 'utf8'));
+    expect(page.cases.map((row) => row.candidate!.score)).toEqual([0.9, null]);
+    expect(page.detail(0).detail.candidate!.repeats.map((repeat) => repeat.score)).toEqual([0.9, null]);
   });
 
   it('reports an incomplete run as a warning and an inconclusive verdict', async () => {

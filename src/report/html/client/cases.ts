@@ -71,7 +71,8 @@ function matches(row: CaseListRow, i: number): boolean {
 
 function sortKey(row: CaseListRow): number {
   if (isCompare) return row.delta ?? 0;
-  return row.candidate ? row.candidate.score : 0;
+  // A case with no scored repeat sorts below every score.
+  return row.candidate ? (row.candidate.score ?? -1) : 0;
 }
 
 /** Status chips, tag, failed scorer, sort and free-text search. */
