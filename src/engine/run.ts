@@ -80,6 +80,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     ? await PreviousRecord.open(options.runDir, {
         planHash: header.planHash,
         datasetHash: header.dataset.hash,
+        runOptions: header.options,
         planned: header.planned,
         redoErrors: options.redoErrors === true,
         onKept: (sample, where) => {

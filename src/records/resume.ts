@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { isResumableError } from '../providers/types.js';
 import { readPromptStoreLines } from './promptStore.js';
 import { checkHeader, readJsonlObjects, readRecordLines, type ReadLine } from './reader.js';
+import { judgingOptionChange, judgingOptionRefusal } from './resumeOptions.js';
 import { runPaths } from './runDir.js';
 import { checkSampleFields } from './sampleCheck.js';
 import type { HeldBackLine, RecordLine, SampleAttempt, SampleRecord } from './types.js';
@@ -44,6 +45,8 @@ export interface PreviousRecordOptions {
   planHash: string;
   /** The dataset's hash as read now: finished samples were scored against the cases as they were. */
   datasetHash: string;
+  /** The header options of the suite as loaded now: its scorers, threshold and maxErrorRate must be the record's (see resumeOptions.ts). */
+  runOptions: Record<string, unknown>;
   planned: number;
   /** Redo the samples that ended in an error, keeping their errors in the new line's `history`. */
   redoErrors?: boolean;
@@ -102,6 +105,11 @@ export class PreviousRecord {
             { file: paths.record, line, field: 'dataset.hash' },
             'start a new run, or restore the dataset as it was',
           );
+        }
+        const change = judgingOptionChange(header.options, options.runOptions);
+        if (change) {
+          const { message, fix } = judgingOptionRefusal(change);
+          throw new InputError(message, { file: paths.record, line, field: `options.${change.field}` }, fix);
         }
         headerText = text;
       } else if (value.type === 'sample') {

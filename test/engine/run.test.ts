@@ -206,6 +206,37 @@ describe('runSuite', () => {
     );
   });
 
+  it('refuses to resume when the scorers, threshold or maxErrorRate changed, and resumes when only how samples are fetched did', async () => {
+    // The plan and the dataset are the same: before, the kept samples (scored by exact + contains)
+    // were mixed with samples scored by exact alone, under a header that still named both.
+    await setup(4);
+    const stop = new AbortController();
+    let answered = 0;
+    const stopping: Provider = {
+      id: 'stopping',
+      async generate(request, context) {
+        if (++answered === 5) stop.abort();
+        return createFunctionProvider(echoTarget).generate(request, context);
+      },
+    };
+    await run(stopping, suiteOf(), project.path('runs/r1'), { stopSignal: stop.signal });
+    const kept = (await readRecord(project.path('runs/r1/run.jsonl'))).samples;
+    expect(kept.length).toBeGreaterThan(0);
+    const resume = (suite: ReturnType<typeof suiteOf>) => run(createFunctionProvider(echoTarget), suite, project.path('runs/r1'), { resume: true });
+
+    await expect(resume(suiteOf({ scorers: [exact()] }))).rejects.toThrow(
+      /run\.jsonl:1: options\.scorers: the suite's scorers changed since this run started \(\[exact, contains\] → \[exact\]\): its finished samples were scored by the scorers as they were/,
+    );
+    await expect(resume(suiteOf({ threshold: 0.9 }))).rejects.toThrow(/options\.threshold: the run's threshold changed since this run started \(0\.5 → 0\.9\)/);
+    await expect(resume(suiteOf({ maxErrorRate: 0.2 }))).rejects.toThrow(/options\.maxErrorRate: the run's maxErrorRate changed since this run started \(0 → 0\.2\)[\s\S]*--max-error-rate 0/);
+    // Refused before anything was written: the record is as the interrupted run left it.
+    expect((await readRecord(project.path('runs/r1/run.jsonl'))).samples).toEqual(kept);
+
+    const resumed = await resume(suiteOf({ concurrency: 1, timeoutMs: 30_000 }));
+    expect(resumed.status).toBe('complete');
+    expect((await readRecord(project.path('runs/r1/run.jsonl'))).samples).toHaveLength(32);
+  });
+
   it('records budget skips as incomplete, and --resume runs only those', async () => {
     await setup(5);
     let budgetLeft = 7;
