@@ -103,7 +103,7 @@ export function isSystemError(error: unknown): error is SystemError {
 }
 
 /**
- * A system error met while writing the file at `path`, as the machine's error (exit 3) that names
+ * A system error met while writing (or reading) the file at `path`, as the machine's error (exit 3) that names
  * the file (`shownAs`): a write to a full disk says which file it was writing only here. A system
  * error on another path (the error's own, when it has one), and any other error, is returned as it is.
  */

@@ -42,7 +42,8 @@ export async function readRecordings(file: string): Promise<Map<string, Recorded
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw error;
+    // A folder at the path, or no permission: Node's error names no file (`EISDIR … read`).
+    throw fileWriteError(error, file);
   }
   const entries = new Map<string, RecordedGeneration>();
   const lines = text.split('\n');

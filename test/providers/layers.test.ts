@@ -78,6 +78,16 @@ describe('record → replay', () => {
     project = await tempProject({ 'bad.jsonl': '{"key":"a","response":{"text":"x"}}\n{oops\n' });
     await expect(createReplayProvider(project.path('bad.jsonl'))).rejects.toThrow(/bad\.jsonl:2: not valid JSON/);
   });
+
+  it('a recordings path that cannot be read (a folder) is named, for replay and when recording', async () => {
+    // Before: Node's `EISDIR: illegal operation on a directory, read`, with no path.
+    project = await tempProject({ 'recordings.jsonl/keep': '' });
+    const file = project.path('recordings.jsonl');
+    await expect(createReplayProvider(file)).rejects.toThrow(/recordings\.jsonl: .*\(EISDIR on read\)/);
+    const recorder = withRecording(createFunctionProvider(() => 'hi'), file);
+    await recorder.generate(request, context());
+    await expect(recorder.close!()).rejects.toThrow(/recordings\.jsonl: .*\(EISDIR on read\)/);
+  });
 });
 
 describe('response cache', () => {
