@@ -17,9 +17,15 @@ export interface ChaosCoverage {
   operators: number;
   /** Those that made no chaos case of any golden case, in the order asked. */
   idleOperators: string[];
+  /**
+   * With `perCase` above 1: operators that made fewer variants than asked of the cases they
+   * changed, in the order asked (an operator that does not draw at random gives one text again,
+   * and a repeated text is kept once). Absent when every operator made them all.
+   */
+  fewerVariants?: { perCase: number; operators: Array<{ operator: string; asked: number; made: number }> };
 }
 
-/** Whether some golden case or some operator asked for got no chaos case. */
+/** Whether some golden case or some operator asked for got no chaos case, or fewer than `perCase` asks. */
 export function isPartialCoverage(coverage: ChaosCoverage): boolean {
-  return coverage.withoutVariants.noText + coverage.withoutVariants.unchanged > 0 || coverage.idleOperators.length > 0;
+  return coverage.withoutVariants.noText + coverage.withoutVariants.unchanged > 0 || coverage.idleOperators.length > 0 || coverage.fewerVariants !== undefined;
 }

@@ -78,6 +78,7 @@ export function chaosCaseList(cases: Iterable<GoldenCase>, config: ChaosConfig =
   return {
     [Symbol.iterator]: () => generate(cases, plan),
     operators: plan.operators.map((operator) => operator.name),
+    perCase: plan.perCase,
     textFieldsOf: (source) => stringFields(source, plan.fields, plan.rendered),
     noCasesError: () => noChaosCasesError(cases, plan, ctx.suiteFile),
   };
@@ -87,6 +88,8 @@ export function chaosCaseList(cases: Iterable<GoldenCase>, config: ChaosConfig =
 export interface ChaosCaseList extends Iterable<GoldenCase> {
   /** The operators asked for (named, or every operator that is not opt-in). */
   operators: readonly string[];
+  /** Variants asked for per golden case and operator. */
+  perCase: number;
   /** The variables of a golden case its chaos variants may mutate: string values of the fields asked for. */
   textFieldsOf(source: GoldenCase): string[];
   /** The input error for a plan that makes no chaos case at all, saying why and how to fix it. */

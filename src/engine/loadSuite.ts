@@ -361,7 +361,41 @@ function coverageOf(chaosCases: ChaosCaseList, golden: Iterable<GoldenCase>, che
     withoutVariants,
     operators: chaosCases.operators.length,
     idleOperators: chaosCases.operators.filter((operator) => !checked.chaosOperators.has(operator)),
+    ...fewerVariantsOf(chaosCases, checked.chaosVariants),
   };
+}
+
+/** Operators that made fewer than `perCase` variants of the golden cases they changed (see ChaosCoverage). */
+function fewerVariantsOf(chaosCases: ChaosCaseList, variants: ChaosVariantCounts): Pick<ChaosCoverage, 'fewerVariants'> {
+  const { perCase } = chaosCases;
+  if (perCase === 1) return {};
+  const operators: Array<{ operator: string; asked: number; made: number }> = [];
+  for (const operator of chaosCases.operators) {
+    const counts = variants.byOperator.get(operator);
+    if (counts && counts.made < counts.sources * perCase) operators.push({ operator, asked: counts.sources * perCase, made: counts.made });
+  }
+  return operators.length ? { fewerVariants: { perCase, operators } } : {};
+}
+
+/**
+ * Chaos variants per operator, and the golden cases they were made of: a golden case's variants
+ * by one operator come one after another in the plan, so a new (source, operator) pair starts a
+ * new source of that operator.
+ */
+class ChaosVariantCounts {
+  readonly byOperator = new Map<string, { sources: number; made: number }>();
+  private last: { source: string; operator: string } | undefined;
+
+  add(chaos: NonNullable<GoldenCase['chaos']>): void {
+    const operator = chaos.operators.join('+');
+    let counts = this.byOperator.get(operator);
+    if (!counts) this.byOperator.set(operator, (counts = { sources: 0, made: 0 }));
+    if (this.last?.source !== chaos.sourceCaseId || this.last.operator !== operator) {
+      counts.sources++;
+      this.last = { source: chaos.sourceCaseId, operator };
+    }
+    counts.made++;
+  }
 }
 
 type CheckFromSpec = typeof import('../scoring/checks.js').checkFromSpec;
@@ -373,6 +407,7 @@ interface CheckedCases {
   chaosSources: Map<string, number>;
   /** The operators the chaos variants were made with. */
   chaosOperators: Set<string>;
+  chaosVariants: ChaosVariantCounts;
   /** Loaded when a case declares checks. */
   checkFromSpec?: CheckFromSpec;
 }
@@ -385,7 +420,7 @@ interface CheckedCases {
  * the renders are, within bounds, for the run to send (`renders`, unset when it cannot use them).
  */
 class CaseChecker {
-  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Map(), chaosOperators: new Set() };
+  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Map(), chaosOperators: new Set(), chaosVariants: new ChaosVariantCounts() };
 
   /**
    * With chaos: where each golden case id is, for a chaos variant's id that a golden case has. The
@@ -415,6 +450,7 @@ class CaseChecker {
     if (goldenCase.chaos) {
       checked.chaosSources.set(goldenCase.chaos.sourceCaseId, (checked.chaosSources.get(goldenCase.chaos.sourceCaseId) ?? 0) + 1);
       for (const operator of goldenCase.chaos.operators) checked.chaosOperators.add(operator);
+      checked.chaosVariants.add(goldenCase.chaos);
     }
     // A chaos variant is made anew on each walk of the plan, so its renders would never be taken.
     const renders = goldenCase.chaos ? undefined : this.renders;

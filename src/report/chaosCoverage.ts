@@ -20,6 +20,13 @@ export function chaosCoverageLines(coverage: ChaosCoverage): string[] {
       `chaos: ${count(coverage.idleOperators.length)} of ${plural(coverage.operators, 'operator')} made no chaos case (${coverage.idleOperators.join(', ')}): they changed no case's text, so the robustness table has no row for them`,
     );
   }
+  const fewer = coverage.fewerVariants;
+  if (fewer) {
+    const made = fewer.operators.map(({ operator, asked, made }) => `${operator}: ${count(made)} of ${count(asked)}`).join(', ');
+    lines.push(
+      `chaos: ${count(fewer.operators.length)} of ${plural(coverage.operators, 'operator')} made fewer than the ${fewer.perCase} variants per case asked (${made}): a variant that repeats an earlier one's text is kept once — see chaos.perCase`,
+    );
+  }
   return lines;
 }
 

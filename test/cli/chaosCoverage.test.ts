@@ -87,6 +87,22 @@ describe('a run that asks for chaos', () => {
     expect(JSON.parse(json.stdout)[0].chaos).toEqual({ goldenCases: 4, chaosCases: 2, withoutVariants: { noText: 1, unchanged: 1 }, operators: 2, idleOperators: ['nfc'] });
   });
 
+  it('with perCase above 1, counts the operators that made fewer variants than asked', async () => {
+    // rot13 draws nothing at random: its 3 variants of a case are one text, kept once. Before,
+    // nothing said so: the robustness table counted 2 rot13 samples where 6 were asked.
+    await project_({
+      'suites/echo.eval.ts': suiteFile('echo', `chaos: { operators: ['homoglyphs', 'rot13'], perCase: 3, invariants: [sameAsSource()] }`),
+      'suites/data.jsonl': cases(['apple pie', 'banana split']),
+    });
+    const json = await runCli([...RUN, '--json', 'suites/echo.eval.ts'], project.root);
+    const coverage = JSON.parse(json.stdout)[0].chaos;
+    expect(coverage.fewerVariants).toEqual({ perCase: 3, operators: [{ operator: 'rot13', asked: 6, made: 2 }] });
+    expect(coverage.chaosCases).toBe(8);
+    const result = await runCli([...RUN, 'suites/echo.eval.ts'], project.root);
+    expect(result.stdout).toContain('chaos: 1 of 2 operators made fewer than the 3 variants per case asked (rot13: 2 of 6): a variant that repeats an earlier one\'s text is kept once — see chaos.perCase');
+    expect(result.code).toBe(0);
+  });
+
   it('over several suites runs the chaos of those that configure it, and says so of the others', async () => {
     await project_({
       'suites/echo.eval.ts': suiteFile('echo', `chaos: { operators: ['homoglyphs'], invariants: [sameAsSource()] }`),
