@@ -67,4 +67,23 @@ export function installMatchers(): void {
   if (installed) return;
   installed = true;
   expect.extend(promptgoldMatchers);
+  refuseAsymmetric('toSatisfyRubric');
+}
+
+/**
+ * vitest makes every matcher an asymmetric one too (`expect.x(…)`, `expect.not.x(…)`), and calls it
+ * synchronously, reading `pass` off its result. An async matcher returns a promise there, whose
+ * `pass` is undefined: `expect.not.toSatisfyRubric(r)` would match any text, even one the rubric
+ * passes or one no judge could score. So the asymmetric forms of an async matcher throw instead.
+ */
+function refuseAsymmetric(name: string): void {
+  const refuse = () => {
+    throw new TypeError(
+      `${name} cannot be used as an asymmetric matcher (expect.${name}(…) or expect.not.${name}(…)): it is asynchronous, and vitest reads asymmetric matchers synchronously, so it could not tell a pass from a fail; use await expect(value).${name}(…) on the value itself`,
+    );
+  };
+  const asymmetricObject = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[Symbol.for('asymmetric-matchers-object')];
+  for (const target of [expect as unknown as Record<string, unknown>, expect.not as unknown as Record<string, unknown>, asymmetricObject]) {
+    if (target && name in target) Object.defineProperty(target, name, { configurable: true, enumerable: true, writable: true, value: refuse });
+  }
 }

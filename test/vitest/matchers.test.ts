@@ -108,4 +108,16 @@ describe('toSatisfyRubric', () => {
     const down: Provider = { id: 'down', generate: () => Promise.reject(new Error('503 judge down')) };
     await expect(expect('You idiot.').not.toSatisfyRubric(politeness, { judge: down })).rejects.toThrow(/could not judge/);
   });
+
+  it('refuses to be an asymmetric matcher, which vitest would read synchronously off a pending promise', () => {
+    // vitest calls an asymmetric matcher synchronously and reads `pass` off its result: off this
+    // matcher's promise that is undefined, so expect.not.toSatisfyRubric(…) matched whatever the text,
+    // even one the rubric passes or a judge that failed.
+    const passing: Scorer = { name: 'always', score: () => ({ name: 'always', score: 1, pass: true, reason: 'fine' }) };
+    const asymmetric = expect as unknown as Record<string, (...args: unknown[]) => unknown> & { not: Record<string, (...args: unknown[]) => unknown> };
+    expect(() => expect({ reply: 'Thank you!' }).toEqual({ reply: asymmetric.not.toSatisfyRubric!(passing) })).toThrow(
+      /toSatisfyRubric cannot be used as an asymmetric matcher .*await expect\(value\)\.toSatisfyRubric/,
+    );
+    expect(() => asymmetric.toSatisfyRubric!(passing)).toThrow(/cannot be used as an asymmetric matcher/);
+  });
 });
