@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { CaseSelection } from '../datasets/types.js';
 import { RunSession } from '../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../engine/loadSuite.js';
+import { suiteShape } from '../engine/suiteShape.js';
 import { buildRecordHeader } from '../engine/recordHeader.js';
 import { InputError } from '../errors.js';
 import type { FunctionTarget } from '../providers/function.js';
@@ -99,9 +100,11 @@ function sessionFor(options: DescribeEvalOptions): Promise<RunSession> {
 }
 
 export async function prepareEval(suite: Suite, file: string, options: DescribeEvalOptions): Promise<PreparedEval> {
+  const overrides = overridesOf(options);
+  checkSettings(overrides);
   const session = await sessionFor(options);
   const withProvider: Suite = options.provider ? { ...suite, provider: options.provider } : suite;
-  const loaded = await session.loadSuite(withProvider, file, overridesOf(options));
+  const loaded = await session.loadSuite(withProvider, file, overrides);
   const assembled = await session.assemble(loaded);
   return {
     loaded,
@@ -112,6 +115,22 @@ export async function prepareEval(suite: Suite, file: string, options: DescribeE
     inputs: [...loaded.prompts.map((p) => p.template.file), loaded.dataset.path],
     close: () => assembled.close(),
   };
+}
+
+/**
+ * The settings that override suite fields take the values those fields take. `repeats: 0` or
+ * `models: []` would otherwise plan no sample at all, and the pass-rate test pass over none.
+ */
+function checkSettings(overrides: SuiteOverrides): void {
+  const { versions, models, repeats, concurrency, timeoutMs, seed } = overrides;
+  const result = suiteShape()
+    .pick({ versions: true, models: true, repeats: true, concurrency: true, timeoutMs: true, seed: true })
+    .partial()
+    .safeParse({ versions, models, repeats, concurrency, timeoutMs, seed });
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  throw new InputError(issue.message, { field: `describeEval setting ${field}` }, 'a setting takes the values of the suite field it overrides (see the suite reference in the README)');
 }
 
 function overridesOf(options: DescribeEvalOptions): SuiteOverrides {

@@ -168,6 +168,31 @@ describe('describeEval in a vitest project', () => {
     }
   });
 
+  it('refuses settings that plan no samples, instead of a green pass-rate test over none', async () => {
+    // repeats: 0 or models: [] planned no sample: the only test, the pass rate, passed over 0/0 samples.
+    const settingsFile = (settings: string) => `import { defineSuite, exact } from 'promptgold';
+import { describeEval } from 'promptgold/vitest';
+describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'data/words.jsonl', models: ['claude-haiku-4-5'], scorers: [exact()], threshold: 0.9,
+  provider: ({ word }) => String(word) }), ${settings});
+`;
+    const project = await evalProject({
+      'prompts/echo.hbs': ECHO_TEMPLATE,
+      'data/words.jsonl': wordLines(6),
+      'repeats.eval.test.ts': settingsFile('{ repeats: 0 }'),
+      'models.eval.test.ts': settingsFile('{ models: [] }'),
+    });
+    try {
+      const run = await runVitest(project.root, []);
+      expect(run.code).toBe(1);
+      expect(run.output).toMatch(/describeEval setting repeats: .*>=1/);
+      expect(run.output).toMatch(/describeEval setting models: list at least one model/);
+      expect(run.output).not.toMatch(/✓ .*pass rate/);
+      expect(await calls(project.root)).toEqual([]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   it('PROMPTGOLD_SHARD selects a share without vitest --shard', async () => {
     const project = await freshProject();
     try {
