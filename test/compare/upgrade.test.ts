@@ -89,6 +89,39 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
   });
 });
 
+describe('upgrade-check answers only for the suite it was asked about', () => {
+  it('refuses --reuse of a run of another suite, instead of a GO for that suite', async () => {
+    // "other" passes on both models; --suite up --reuse <other's run> answered GO (exit 0) for it.
+    const suite = (name: string) => `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: '${name}', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
+  provider: (input) => String(input.word) });
+`;
+    const project = await tempProject({
+      'suites/up.eval.ts': suite('up'),
+      'suites/other.eval.ts': suite('other'),
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': `${wordCases(300)}\n`,
+    });
+    try {
+      await linkPromptgold(project.root);
+      const run = await runCli(['run', 'suites/other.eval.ts', '--model', 'claude-sonnet-4-5,claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000 });
+      expect(run.code, run.stderr).toBe(0);
+      const [folder] = await readdir(project.path('reports/runs'));
+      for (const suiteFlag of ['up', 'suites/up.eval.ts']) {
+        const result = await runCli(['upgrade-check', '--suite', suiteFlag, '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', `reports/runs/${folder}`], project.root);
+        expect(result.code, result.stdout).toBe(2);
+        expect(result.stderr).toContain(`--reuse: reports/runs/${folder} is a run of suite "other", not of "up"`);
+        expect(result.stdout).not.toContain('decision:');
+      }
+      const same = await runCli(['upgrade-check', '--suite', 'other', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', `reports/runs/${folder}`], project.root);
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.stdout).toContain('decision: GO');
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe('upgrade-check on the offline example (built CLI, replay)', () => {
   let root: string;
   beforeAll(async () => {

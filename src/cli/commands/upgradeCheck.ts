@@ -113,6 +113,13 @@ async function reusedRuns(f: UpgradeCheckFlags, runsDir: string): Promise<[strin
   if (f.reuse!.length > 2) throw new InputError(`--reuse takes one or two runs, got ${f.reuse!.length}`, { field: '--reuse' });
   const files = await Promise.all(f.reuse!.map((ref) => resolveRecordPath(ref, runsDir)));
   const headers = await Promise.all(files.map((file) => readRecordHeader(file)));
+  // The decision is about --suite: a run of another suite would answer for that one instead.
+  const name = await suiteName(f.suite);
+  headers.forEach((header, index) => {
+    if (header.suite !== name) {
+      throw new InputError(`${f.reuse![index]} is a run of suite "${header.suite}", not of "${name}"`, { field: '--reuse' }, `reuse runs of ${name}, or check ${header.suite} with --suite ${header.suite}`);
+    }
+  });
   const holding = (model: string) => {
     const index = headers.findIndex((h) => h.models.includes(model));
     if (index < 0) throw new InputError(`none of the reused runs has model ${model}`, { field: '--reuse' }, `run it: promptgold run ${f.suite} --model ${f.from},${f.to}`);
@@ -157,6 +164,12 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
   }
   const record = runPaths(runDir).record;
   return [record, record];
+}
+
+/** The name of the suite --suite names: the first suite of a suite file (as findSuite takes it), else the name given. */
+async function suiteName(reference: string): Promise<string> {
+  if (!existsSync(reference)) return reference;
+  return (await importSuites(reference))[0]!.name;
 }
 
 /** A suite file path, or a suite name found among the project's suites (`suites/**`). */
