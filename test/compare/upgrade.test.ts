@@ -89,6 +89,31 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
   });
 });
 
+describe('upgrade-check whose run stops on a provider failure', () => {
+  it('exits 3 (provider or infrastructure failure), not 2 (usage or input error)', async () => {
+    const project = await tempProject({
+      'suites/up.eval.ts': `import { defineSuite, exact, ProviderError } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
+  provider: (input, context) => {
+    if (context.model === 'claude-sonnet-4-6') throw new ProviderError('auth', 'invalid x-api-key', { status: 401, fatal: true });
+    return String(input.word);
+  } });
+`,
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': `${wordCases(10)}\n`,
+    });
+    try {
+      await linkPromptgold(project.root);
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000 });
+      expect(result.stderr).toMatch(/the run stopped: invalid x-api-key/);
+      expect(result.stdout).not.toContain('decision:');
+      expect(result.code).toBe(3);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe('upgrade-check answers only for the suite it was asked about', () => {
   it('refuses --reuse of a run of another suite, instead of a GO for that suite', async () => {
     // "other" passes on both models; --suite up --reuse <other's run> answered GO (exit 0) for it.

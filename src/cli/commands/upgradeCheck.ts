@@ -15,7 +15,7 @@ import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
 import { runSuite } from '../../engine/run.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { ExitCode, InputError, PromptgoldError } from '../../errors.js';
 import { loadModelTable, type ModelTableJson } from '../../providers/pricing.js';
 import { readRecordHeader, readRecordSummary } from '../../records/reader.js';
 import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
@@ -155,7 +155,15 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
       toolVersion: TOOL_VERSION,
       meta: { provider: assembled.kind, overrides: { suiteOverrides: overrides, ...(f.provider ? { provider: f.provider } : {}) } },
     });
-    if (result.fatal) throw new InputError(`the run stopped: ${result.fatal.message}`, { file: relative(root, runDir) }, 'fix the cause and rerun, or --reuse an existing run');
+    // A provider failure that stopped the run (bad key, unknown model): exit 3, as `promptgold run` does.
+    if (result.fatal) {
+      throw new PromptgoldError(`the run stopped: ${result.fatal.message}`, {
+        exitCode: ExitCode.infrastructure,
+        location: { file: relative(root, runDir) },
+        hint: 'fix the cause and rerun, or --reuse an existing run',
+        cause: result.fatal,
+      });
+    }
     if ((result.summary?.totals.notScored ?? 0) > 0) {
       process.stderr.write(`warning: ${result.summary!.totals.notScored} samples were not scored (the provider, a scorer or a judge failed); they are left out of the statistics\n`);
     }
