@@ -92,8 +92,9 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
     await prepared.close();
   });
 
+  const shardIndex = shardIndexer();
   for (const sample of planSamples(loaded.plan)) {
-    if (!inShard(sample.index, shard)) continue;
+    if (shard && !inShard(shardIndex(sample), shard)) continue;
     const name = sampleTestName(suiteName, sample, loaded.repeats);
     planned.set(name, sample);
     // No vitest timeout: the wait includes queueing behind other samples, and the engine already
@@ -129,6 +130,24 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
     if (summary.failingCells.length > 0) problems.push(passRateFailure(summary));
     if (problems.length) throw new Error(problems.join('\n'));
   });
+}
+
+/**
+ * The plan index that places a sample on a shard: its own, or for a chaos sample its golden
+ * source's (same version, model and repeat), so the two run on one shard and sameAsSource has the
+ * source's answer to compare with. Golden samples are planned before their chaos variants.
+ */
+function shardIndexer(): (sample: PlannedSample) => number {
+  const golden = new Map<string, number>();
+  const key = (sample: PlannedSample, caseId: string) => `${sample.prompt.template.version}\u0000${sample.model}\u0000${sample.repeat}\u0000${caseId}`;
+  return (sample) => {
+    const origin = sample.case.chaos;
+    if (!origin) {
+      golden.set(key(sample, sample.case.id), sample.index);
+      return sample.index;
+    }
+    return golden.get(key(sample, origin.sourceCaseId)) ?? sample.index;
+  };
 }
 
 /** Unscored samples over the suite's `maxErrorRate`: how many, of which kinds. */

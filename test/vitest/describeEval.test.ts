@@ -193,6 +193,35 @@ describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'd
     }
   });
 
+  it('keeps each chaos sample on the shard of its golden source, which sameAsSource compares it with', async () => {
+    // Shard by plan index alone, w001~zero-width (index 6) ran on shard 1 and its source w001
+    // (index 1) on shard 2: sameAsSource had no answer to compare with, a scorer_error on a sample
+    // that passes in an unsharded run.
+    const file = `import { defineSuite, exact, sameAsSource } from 'promptgold';
+import { describeEval } from 'promptgold/vitest';
+describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'data/words.jsonl', models: ['claude-haiku-4-5'], scorers: [exact()], threshold: 0.9,
+  chaos: { operators: ['zero-width'], invariants: [sameAsSource()] },
+  provider: ({ word }) => String(word).replace(/[^\\x20-\\x7e]/g, '') }), { chaos: true });
+`;
+    const project = await evalProject({ 'prompts/echo.hbs': ECHO_TEMPLATE, 'data/words.jsonl': wordLines(5), 'echo.eval.test.ts': file });
+    try {
+      const whole = await runVitest(project.root, []);
+      expect(whole.code, whole.output).toBe(0);
+      const shards = [await runVitest(project.root, [], { PROMPTGOLD_SHARD: '1/2' }), await runVitest(project.root, [], { PROMPTGOLD_SHARD: '2/2' })];
+      for (const shard of shards) {
+        expect(shard.output).not.toContain('has no result to compare with');
+        expect(shard.code, shard.output).toBe(0);
+      }
+      const folders = (await runFolders(project.root)).filter((folder) => folder.includes('.shard-'));
+      const parts = await Promise.all(folders.map((folder) => recordOf(project.root, folder)));
+      const ids = parts.map((part) => part.samples.map((sample) => String(sample.caseId)));
+      for (const shard of ids) for (const id of shard.filter((id) => id.includes('~'))) expect(shard).toContain(id.split('~')[0]);
+      expect(ids.flat().sort()).toHaveLength(10);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   it('PROMPTGOLD_SHARD selects a share without vitest --shard', async () => {
     const project = await freshProject();
     try {
