@@ -115,7 +115,7 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
 });
 
 describe('upgrade-check answers only for the suite it was asked about', () => {
-  it('refuses --reuse of a run of another suite, instead of a GO for that suite', async () => {
+  it('refuses --reuse of a run of another suite, or of the suite as it no longer is, instead of a GO', async () => {
     // "other" passes on both models; --suite up --reuse <other's run> answered GO (exit 0) for it.
     const suite = (name: string) => `import { defineSuite, exact } from 'promptgold';
 export default defineSuite({ name: '${name}', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
@@ -141,6 +141,19 @@ export default defineSuite({ name: '${name}', prompt: './prompts', models: ['cla
       const same = await runCli(['upgrade-check', '--suite', 'other', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', `reports/runs/${folder}`], project.root);
       expect(same.code, same.stderr).toBe(0);
       expect(same.stdout).toContain('decision: GO');
+
+      // A run of the suite as it was: its GO says nothing of the prompt or dataset as they are now.
+      const reuse = ['upgrade-check', '--suite', 'other', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', `reports/runs/${folder}`];
+      await writeFile(project.path('suites/prompts/echo.v1.hbs'), ECHO_PROMPT.replace('Say {{word}}.', 'Say {{word}}, nothing else.'));
+      const edited = await runCli(reuse, project.root);
+      expect(edited.code, edited.stdout).toBe(2);
+      expect(edited.stderr).toMatch(/--reuse: reports\/runs\/[^ ]+ is stale: the prompt echo v1 changed since it ran \(content hash [0-9a-f]{12} then, [0-9a-f]{12} now\)/);
+      expect(edited.stdout).not.toContain('decision:');
+      await writeFile(project.path('suites/prompts/echo.v1.hbs'), ECHO_PROMPT);
+      await writeFile(project.path('suites/data.jsonl'), `${wordCases(301)}\n`);
+      const grown = await runCli(reuse, project.root);
+      expect(grown.code, grown.stdout).toBe(2);
+      expect(grown.stderr).toMatch(/is stale: the dataset suites\/data\.jsonl changed since it ran \(300 cases then, 301 now; content hash [0-9a-f]{12} then, [0-9a-f]{12} now\)/);
     } finally {
       await project.cleanup();
     }

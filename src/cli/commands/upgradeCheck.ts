@@ -13,12 +13,13 @@ import { resolvePolicy } from '../../compare/policy.js';
 import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecision } from '../../compare/upgrade.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
-import { importSuites } from '../../engine/loadSuite.js';
+import { importSuites, type LoadedSuite } from '../../engine/loadSuite.js';
 import { runSuite } from '../../engine/run.js';
 import { ExitCode, InputError, PromptgoldError } from '../../errors.js';
 import { loadModelTable, type ModelTableJson } from '../../providers/pricing.js';
 import { readRecordHeader, readRecordSummary } from '../../records/reader.js';
 import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
+import type { RecordHeader } from '../../records/types.js';
 import type { Suite } from '../../suite.js';
 import { formatComparison } from '../../report/compareConsole.js';
 import { candidateProblemText, decisionText, formatPricing, pricingMarkdown, retirementText } from '../../report/upgrade.js';
@@ -57,7 +58,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   await checkOutputPaths(f, root);
 
   const [baselineFile, candidateFile] = f.reuse?.length
-    ? await reusedRuns(f, runsDir)
+    ? await reusedRuns(f, config, root, runsDir)
     : await runBothModels(f, config, root, runsDir);
   const header = await readRecordHeader(candidateFile);
   const policy = resolvePolicy([...configPolicySources(config, configFile), ...(await suitePolicySources(header, root))]);
@@ -109,17 +110,23 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
 }
 
 /** [baseline, candidate]: one reused run holding both models, or two runs with one each. */
-async function reusedRuns(f: UpgradeCheckFlags, runsDir: string): Promise<[string, string]> {
+async function reusedRuns(f: UpgradeCheckFlags, config: PromptgoldConfig, root: string, runsDir: string): Promise<[string, string]> {
   if (f.reuse!.length > 2) throw new InputError(`--reuse takes one or two runs, got ${f.reuse!.length}`, { field: '--reuse' });
   const files = await Promise.all(f.reuse!.map((ref) => resolveRecordPath(ref, runsDir)));
   const headers = await Promise.all(files.map((file) => readRecordHeader(file)));
-  // The decision is about --suite: a run of another suite would answer for that one instead.
-  const name = await suiteName(f.suite);
-  headers.forEach((header, index) => {
-    if (header.suite !== name) {
-      throw new InputError(`${f.reuse![index]} is a run of suite "${header.suite}", not of "${name}"`, { field: '--reuse' }, `reuse runs of ${name}, or check ${header.suite} with --suite ${header.suite}`);
+  // The decision is about --suite as it is now: a run of another suite, or of this one before its
+  // prompts or dataset changed, would answer for something else.
+  const { suite, file } = await findSuite(f.suite, config);
+  const session = await RunSession.open({ root, config, runsDir });
+  for (const [index, header] of headers.entries()) {
+    const ref = f.reuse![index]!;
+    if (header.suite !== suite.name) {
+      throw new InputError(`${ref} is a run of suite "${header.suite}", not of "${suite.name}"`, { field: '--reuse' }, `reuse runs of ${suite.name}, or check ${header.suite} with --suite ${header.suite}`);
     }
-  });
+    const now = await session.loadSuite(suite, file, { models: header.models, versions: header.prompts.map((p) => p.version) });
+    const change = staleness(header, now);
+    if (change) throw new InputError(`${ref} is stale: ${change}`, { field: '--reuse' }, 'run upgrade-check without --reuse to check the suite as it is now');
+  }
   const holding = (model: string) => {
     const index = headers.findIndex((h) => h.models.includes(model));
     if (index < 0) throw new InputError(`none of the reused runs has model ${model}`, { field: '--reuse' }, `run it: promptgold run ${f.suite} --model ${f.from},${f.to}`);
@@ -174,10 +181,18 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
   return [record, record];
 }
 
-/** The name of the suite --suite names: the first suite of a suite file (as findSuite takes it), else the name given. */
-async function suiteName(reference: string): Promise<string> {
-  if (!existsSync(reference)) return reference;
-  return (await importSuites(reference))[0]!.name;
+/** What changed in the suite since a reused run: a prompt version's content, or the dataset. */
+function staleness(header: RecordHeader, now: LoadedSuite): string | undefined {
+  for (const then of header.prompts) {
+    const current = now.prompts.find((p) => p.template.version === then.version)?.template;
+    if (current && current.hash !== then.hash) {
+      return `the prompt ${then.id} ${then.version} changed since it ran (content hash ${then.hash.slice(0, 12)} then, ${current.hash.slice(0, 12)} now)`;
+    }
+  }
+  if (now.dataset.hash !== header.dataset.hash) {
+    return `the dataset ${header.dataset.path} changed since it ran (${header.dataset.cases} cases then, ${now.cases.count} now; content hash ${header.dataset.hash.slice(0, 12)} then, ${now.dataset.hash.slice(0, 12)} now)`;
+  }
+  return undefined;
 }
 
 /** A suite file path, or a suite name found among the project's suites (`suites/**`). */
