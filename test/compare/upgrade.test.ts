@@ -89,6 +89,35 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
   });
 });
 
+describe("upgrade-check counts the old model's unscored samples too", () => {
+  it('exits 3, not 0, when the old model left its samples unscored: the comparison had nothing to stand on', async () => {
+    // claude-sonnet-4-5 fails on every sample: 0 paired cases, INCONCLUSIVE, and exit 0 before,
+    // with half the run unscored (promptgold run of the same run exits 3).
+    const project = await tempProject({
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9, maxErrorRate: 0.05,
+  provider: (input, context) => {
+    if (context.model === 'claude-sonnet-4-5') throw new Error('overloaded');
+    return String(input.word);
+  } });
+`,
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': `${wordCases(40)}\n`,
+    });
+    try {
+      await linkPromptgold(project.root);
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--json', 'up.json'], project.root, { timeoutMs: 120_000 });
+      expect(result.stdout).toContain("claude-sonnet-4-5's own run fails: 120 of its 120 samples were not scored; maxErrorRate allows 5%");
+      expect(result.stdout).toContain('decision: INCONCLUSIVE');
+      expect(result.code).toBe(3);
+      const json = JSON.parse(await readFile(project.path('up.json'), 'utf8'));
+      expect(json).toMatchObject({ decision: 'inconclusive', candidateRun: [], baselineRun: [{ kind: 'unscored', notScored: 120, samples: 120, maxErrorRate: 0.05 }] });
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe('upgrade-check whose run stops on a provider failure', () => {
   it('exits 3 (provider or infrastructure failure), not 2 (usage or input error)', async () => {
     const project = await tempProject({

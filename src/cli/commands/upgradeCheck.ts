@@ -81,11 +81,17 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   // The new model's own run is judged as `promptgold run` would judge it, whatever the comparison says.
   const candidateSummary = await readRecordSummary(candidateFile);
   const candidateProblems = candidateSummary ? candidateRunProblems(candidateSummary, f.to) : [];
-  const decision = candidateProblems.length ? 'no-go' : upgradeDecision(comparison.verdict.verdict);
+  // The old model's samples are the other half of the evidence: more of them unscored than
+  // maxErrorRate allows (a model that no longer answers) leaves the comparison standing on few
+  // cases or none. Its pass rate is not judged: it is not the model being adopted.
+  const baselineSummary = baselineFile === candidateFile ? candidateSummary : await readRecordSummary(baselineFile);
+  const baselineProblems = baselineSummary ? candidateRunProblems(baselineSummary, f.from).filter((problem) => problem.kind === 'unscored') : [];
+  const decision = candidateProblems.length ? 'no-go' : baselineProblems.length ? 'inconclusive' : upgradeDecision(comparison.verdict.verdict);
+  const runProblems = [...baselineProblems.map((problem) => ({ model: f.from, problem })), ...candidateProblems.map((problem) => ({ model: f.to, problem }))];
   process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing)}\n`);
   if (retirement) process.stdout.write(`\nwarning: ${retirementText(retirement)}: plan the move before then\n`);
-  for (const problem of candidateProblems) process.stdout.write(`\n${f.to}'s own run fails: ${candidateProblemText(problem)}`);
-  process.stdout.write(`${candidateProblems.length ? '\n' : ''}\ndecision: ${decisionText(decision)}\n`);
+  for (const { model, problem } of runProblems) process.stdout.write(`\n${model}'s own run fails: ${candidateProblemText(problem)}`);
+  process.stdout.write(`${runProblems.length ? '\n' : ''}\ndecision: ${decisionText(decision)}\n`);
 
   const json = {
     type: 'upgrade-check',
@@ -94,6 +100,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     to: f.to,
     decision,
     candidateRun: candidateProblems,
+    baselineRun: baselineProblems,
     retirement: retirement ?? null,
     pricing,
     comparison,
@@ -102,9 +109,9 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     records: [baselineFile, candidateFile],
     json,
     markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decisionText(decision)}`,
-    markdownAppendix: `${candidateProblems.map((problem) => `\n**${f.to}'s own run fails:** ${candidateProblemText(problem)}\n`).join('')}${pricingMarkdown(pricing, retirement)}`,
+    markdownAppendix: `${runProblems.map(({ model, problem }) => `\n**${model}'s own run fails:** ${candidateProblemText(problem)}\n`).join('')}${pricingMarkdown(pricing, retirement)}`,
   });
-  if (candidateProblems.some((problem) => problem.kind === 'unscored')) return ExitCode.infrastructure;
+  if (runProblems.some(({ problem }) => problem.kind === 'unscored')) return ExitCode.infrastructure;
   if (candidateProblems.length) return ExitCode.evaluationFailed;
   return exitCodeForVerdict(comparison.verdict.verdict, f.failOnInconclusive === true);
 }
