@@ -119,7 +119,9 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
     await execution.whenDone();
     const summary = execution.summaryOfExecuted();
     if (execution.stopReason) throw new Error(execution.stopReason);
-    if (shard) return; // a shard's share says little; `promptgold merge` checks the whole run
+    // A shard's share says little about the threshold: `promptgold merge` checks the whole run. Not
+    // judged either way, as under -t: a green test would say the threshold was reached.
+    if (shard) context.skip(`not judged on shard ${shard.index}/${shard.count}: promptgold merge judges the pass rate of the whole run`);
     if (execution.executed < header.planned) {
       // `-t` selected some samples along with this test: a pass rate over them is not the suite's,
       // so it is not judged either way (a green test would say the threshold was reached).

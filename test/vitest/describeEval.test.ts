@@ -228,6 +228,9 @@ describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'd
       const run = await runVitest(project.root, [], { PROMPTGOLD_SHARD: '2/3' });
       expect(run.code).toBe(0);
       expect(await calls(project.root)).toEqual(['word1', 'word4']);
+      // A share is not the run: the pass-rate test says it did not judge, rather than passing green.
+      expect(run.output).toMatch(/↓ .*echo › pass rate .*\[not judged on shard 2\/3: promptgold merge judges the pass rate of the whole run/);
+      expect(run.output).not.toMatch(/✓ .*echo › pass rate/);
       const [folder] = await runFolders(project.root);
       expect(folder).toMatch(/\.shard-2-of-3$/);
     } finally {
