@@ -256,4 +256,14 @@ describe('upgrade-check on the offline example (built CLI, replay)', () => {
     expect(reverse.stdout).toContain('answers cut at max_tokens up +2.6 pts (0.0% of 156 → 2.6% of 156 scored golden samples), over maxTruncationRateIncrease 1.0 pts');
     expect(reverse.stdout).toContain('decision: NO-GO');
   });
+
+  it('exits 3 when its own run stopped at --max-cost, not a NO-GO (exit 1) for a model it barely ran', async () => {
+    const before = await readdir(join(root, 'reports/runs')).catch(() => [] as string[]);
+    const result = await runCli(['upgrade-check', '--suite', 'triage', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-5-5', '--no-html', '--max-cost', '0.05', '--yes'], root, { timeoutMs: 120_000 });
+    const [made] = (await readdir(join(root, 'reports/runs'))).filter((folder) => !before.includes(folder));
+    expect(result.stdout).not.toContain('decision:');
+    expect(result.stderr).toContain(`reports/runs/${made}: the run did not complete (`);
+    expect(result.stderr).toContain(`promptgold run --resume reports/runs/${made}`);
+    expect(result.code).toBe(3);
+  });
 });
