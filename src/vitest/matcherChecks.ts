@@ -153,7 +153,7 @@ export async function checkSatisfyRubric(received: unknown, rubric: Scorer, opti
   if (!rubric || typeof rubric.score !== 'function') {
     throw new InputError('toSatisfyRubric needs a scorer', { field: 'rubric' }, 'pass rubric({ criteria, judge }) or any other scorer');
   }
-  const output = typeof received === 'string' ? received : JSON.stringify(received);
+  const output = judgedText(received);
   const judge = options.judge;
   const context = {
     signal: options.signal ?? new AbortController().signal,
@@ -167,6 +167,18 @@ export async function checkSatisfyRubric(received: unknown, rubric: Scorer, opti
     failure: `expected ${show(output)} to satisfy the rubric ${rubric.name}:\n${details}`,
     negatedFailure: `expected ${show(output)} not to satisfy the rubric ${rubric.name}:\n${details}`,
   };
+}
+
+/**
+ * The text a rubric judges: a string as it is, another value as JSON. A value with no JSON text
+ * (undefined, a function) is refused: the scorer would get no output, and a rubric that looks for
+ * a fault finds none in it, so `.not.toSatisfyRubric` would pass for a missing reply.
+ */
+function judgedText(received: unknown): string {
+  if (typeof received === 'string') return received;
+  const text = JSON.stringify(received) as string | undefined;
+  if (text === undefined) throw new TypeError(`toSatisfyRubric: expected a text to judge (or a JSON value), received ${received === undefined ? 'undefined' : `a ${typeof received}`}`);
+  return text;
 }
 
 function describeScore(score: Score, indent = '  '): string {

@@ -109,6 +109,21 @@ describe('toSatisfyRubric', () => {
     await expect(expect('You idiot.').not.toSatisfyRubric(politeness, { judge: down })).rejects.toThrow(/could not judge/);
   });
 
+  it('refuses a received value with no text to judge (undefined), instead of judging the word "undefined"', async () => {
+    // JSON.stringify(undefined) is undefined: the scorer got no output, and a rubric that looks for
+    // rudeness found none, so expect(reply).not.toSatisfyRubric(rude) passed for a missing reply.
+    const rude: Scorer = {
+      name: 'rude',
+      score: (sample) => {
+        const found = /idiot/i.test(String(sample.output));
+        return { name: 'rude', score: found ? 1 : 0, pass: found, reason: found ? 'insults the reader' : 'no insult' };
+      },
+    };
+    await expect(expect(undefined).not.toSatisfyRubric(rude)).rejects.toThrow(/toSatisfyRubric: expected a text to judge \(or a JSON value\), received undefined/);
+    await expect(expect(() => 'x').toSatisfyRubric(rude)).rejects.toThrow(/expected a text to judge \(or a JSON value\), received a function/);
+    await expect({ text: 'You idiot.' }).toSatisfyRubric(rude);
+  });
+
   it('refuses to be an asymmetric matcher, which vitest would read synchronously off a pending promise', () => {
     // vitest calls an asymmetric matcher synchronously and reads `pass` off its result: off this
     // matcher's promise that is undefined, so expect.not.toSatisfyRubric(…) matched whatever the text,
