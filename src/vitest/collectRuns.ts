@@ -58,21 +58,24 @@ export function collectEvalRuns(suites: Iterable<MetaSource>, tests: Iterable<Me
   const seen = new Map<string, Set<number>>();
   for (const { meta } of tests) {
     const value = readEvalMeta(meta);
-    if (value?.kind !== 'sample') continue;
+    if (value?.kind !== 'sample' && value?.kind !== 'samples') continue;
+    const entries = value.kind === 'sample' ? [value] : value.samples;
     const run = runs.get(value.run.key);
     if (!run) {
-      warnings.push(`sample ${value.sample.caseId} of ${value.run.suite} has no suite block: not recorded`);
+      for (const { sample } of entries) warnings.push(`sample ${sample.caseId} of ${value.run.suite} has no suite block: not recorded`);
       continue;
     }
     let indices = seen.get(run.key);
     if (!indices) seen.set(run.key, (indices = new Set()));
-    if (indices.has(value.sample.index)) {
-      warnings.push(`${run.suite}: sample ${value.sample.index} (${value.sample.caseId}) ran in two test files; recorded once`);
-      continue;
+    for (const { sample, prompt } of entries) {
+      if (indices.has(sample.index)) {
+        warnings.push(`${run.suite}: sample ${sample.index} (${sample.caseId}) ran in two test files; recorded once`);
+        continue;
+      }
+      indices.add(sample.index);
+      run.samples.push(sample);
+      if (!run.prompts.has(prompt.hash)) run.prompts.set(prompt.hash, prompt);
     }
-    indices.add(value.sample.index);
-    run.samples.push(value.sample);
-    if (!run.prompts.has(value.prompt.hash)) run.prompts.set(value.prompt.hash, value.prompt);
   }
   return { runs: [...runs.values()], warnings };
 }

@@ -15,7 +15,7 @@ import { prepareEval, resolveSuites, type DescribeEvalOptions, type PreparedEval
 import { chaosCoverageLines } from '../report/chaosCoverage.js';
 import { describeSampleFailure, toAssertionError } from './sampleFailure.js';
 import { EVAL_FILE_PATTERN, inShard, parseShard, SHARD_ENV, SHARD_PROVIDE_KEY } from './shard.js';
-import { META_KEY, type EvalSampleMeta, type EvalSuiteMeta, type ShardSpec } from './taskMeta.js';
+import { META_KEY, type EvalSampleMeta, type EvalSamplesMeta, type EvalSuiteMeta, type ShardSpec } from './taskMeta.js';
 import { passRateTestName, sampleTestName } from './testNames.js';
 
 export interface DescribeEvalSettings extends Omit<DescribeEvalOptions, 'suite'> {
@@ -82,9 +82,11 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
       if (sample) selected.push(sample);
       else if (task.name === passRateName) passRateSelected = true;
     }
-    // The pass-rate test alone (`-t "pass rate"`) needs every sample of the block.
-    const toRun = selected.length === 0 && passRateSelected ? [...planned.values()] : selected;
-    execution.start(toRun.sort((a, b) => a.index - b.index));
+    // The pass-rate test alone (`-t "pass rate"`) needs every sample of the block; their tests are
+    // skipped, so it hands them to the reporter itself.
+    const passRateOnly = selected.length === 0 && passRateSelected;
+    const toRun = passRateOnly ? [...planned.values()] : selected;
+    execution.start(toRun.sort((a, b) => a.index - b.index), { keep: passRateOnly });
   });
 
   afterAll(async () => {
@@ -117,6 +119,11 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
 
   test(passRateName, { timeout: 0 }, async (context) => {
     await execution.whenDone();
+    const kept = execution.executedSamples();
+    if (kept) {
+      const meta: EvalSamplesMeta = { kind: 'samples', run, samples: kept.map(({ record, prompt }) => ({ sample: record, prompt })) };
+      (context.task.meta as Record<string, unknown>)[META_KEY] = meta;
+    }
     const summary = execution.summaryOfExecuted();
     if (execution.stopReason) throw new Error(execution.stopReason);
     // A shard's share says little about the threshold: `promptgold merge` checks the whole run. Not

@@ -39,6 +39,8 @@ export class EvalExecution {
   private readonly selected = new Set<number>();
   /** Why samples stopped being run, when they did (a fatal provider error, an engine failure). */
   stopReason: string | undefined;
+  /** The executed samples, kept only when start was asked to (no test of theirs will hand them on). */
+  private kept: ExecutedSample[] | undefined;
 
   constructor(
     private readonly loaded: LoadedSuite,
@@ -57,9 +59,13 @@ export class EvalExecution {
     return this.executedCount;
   }
 
-  /** Start the given samples (in plan order). Only the first call starts anything. */
-  start(samples: PlannedSample[]): void {
+  /**
+   * Start the given samples (in plan order). Only the first call starts anything. `keep`: hold the
+   * executed samples for `executedSamples()` (their own tests are not run to attach them).
+   */
+  start(samples: PlannedSample[], options: { keep?: boolean } = {}): void {
     if (this.finished) return;
+    if (options.keep) this.kept = [];
     for (const planned of samples) {
       this.slot(planned.index);
       this.selected.add(planned.index);
@@ -86,6 +92,7 @@ export class EvalExecution {
         );
         if (executed) {
           this.summary.add(executed.record);
+          this.kept?.push(executed);
           this.executedCount++;
           if (executed.fatal && !this.controller.signal.aborted) {
             this.stopReason = `the run stopped: ${executed.fatal.message}`;
@@ -132,6 +139,11 @@ export class EvalExecution {
 
   whenDone(): Promise<void> {
     return this.finished ?? Promise.resolve();
+  }
+
+  /** The executed samples in plan order, when start kept them. */
+  executedSamples(): ExecutedSample[] | undefined {
+    return this.kept?.slice().sort((a, b) => a.record.index - b.record.index);
   }
 
   summaryOfExecuted(): RecordSummary {

@@ -68,7 +68,7 @@ export default class PromptgoldReporter implements Reporter {
       const { runDir: dir } = await claimRunFolder(outDir, runFolderName(newRunId(run.suite, now), run.shard));
       await this.write(run, dir, git, now);
       this.written.push(dir);
-      if (this.options.log !== false) process.stdout.write(`promptgold: ${run.suite}: ${run.samples.length}/${run.header.planned} samples → ${relative(root, runPaths(dir).record)}\n`);
+      if (this.options.log !== false) process.stdout.write(`promptgold: ${run.suite}: ${run.samples.length}/${run.header.planned} samples${notScoredText(run)} → ${relative(root, runPaths(dir).record)}\n`);
     }
   }
 
@@ -97,6 +97,20 @@ export default class PromptgoldReporter implements Reporter {
     });
     if (this.options.html !== false) await writeRunPage(dir);
   }
+}
+
+/**
+ * `, 1 not scored (provider_error: 1)`: samples that ended as errors. Their tests fail and show
+ * them, but a skipped test (`-t "pass rate"`) shows nothing, and within maxErrorRate the pass-rate
+ * test passes: this line is then the only place the console says so.
+ */
+function notScoredText(run: CollectedRun): string {
+  const kinds = new Map<string, number>();
+  for (const sample of run.samples) if (sample.error) kinds.set(sample.error.kind, (kinds.get(sample.error.kind) ?? 0) + 1);
+  if (kinds.size === 0) return '';
+  const total = [...kinds.values()].reduce((sum, n) => sum + n, 0);
+  const listed = [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, n]) => `${kind}: ${n}`).join(', ');
+  return `, ${total} not scored (${listed})`;
 }
 
 export { EVAL_FILE_PATTERN };

@@ -34,7 +34,17 @@ export interface EvalSampleMeta {
   prompt: PromptStoreLine;
 }
 
-export type EvalMeta = EvalSuiteMeta | EvalSampleMeta;
+/**
+ * On the pass-rate test when it alone was selected (`-t "pass rate"`): every sample ran for it, and
+ * their own tests, skipped, attach nothing.
+ */
+export interface EvalSamplesMeta {
+  kind: 'samples';
+  run: EvalRunRef;
+  samples: Array<{ sample: SampleRecord; prompt: PromptStoreLine }>;
+}
+
+export type EvalMeta = EvalSuiteMeta | EvalSampleMeta | EvalSamplesMeta;
 
 export interface ShardSpec {
   /** 1-based, as in `--shard=1/3`. */
@@ -47,5 +57,5 @@ export function readEvalMeta(meta: unknown): EvalMeta | undefined {
   const value = (meta as Record<string, unknown>)[META_KEY];
   if (typeof value !== 'object' || value === null) return undefined;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'suite' || kind === 'sample' ? (value as EvalMeta) : undefined;
+  return kind === 'suite' || kind === 'sample' || kind === 'samples' ? (value as EvalMeta) : undefined;
 }

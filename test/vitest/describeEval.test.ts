@@ -222,6 +222,33 @@ describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'd
     }
   });
 
+  it('-t "pass rate" records the samples it judged, and says how many were not scored, and why', async () => {
+    // With -t "pass rate" the sample tests are skipped, and only they handed samples to the
+    // reporter: every sample ran (and was paid for) and the record had none ("0/6 samples",
+    // incomplete). Within maxErrorRate the pass-rate test passes: the console is then the only
+    // place an unscored sample shows.
+    const file = `import { defineSuite, exact } from 'promptgold';
+import { describeEval } from 'promptgold/vitest';
+describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'data/words.jsonl', models: ['claude-haiku-4-5'], scorers: [exact()], threshold: 0.9, maxErrorRate: 0.5,
+  provider: ({ word }) => { if (word === 'word3') throw new Error('upstream 503'); return String(word); } }));
+`;
+    const project = await evalProject({ 'prompts/echo.hbs': ECHO_TEMPLATE, 'data/words.jsonl': wordLines(6), 'echo.eval.test.ts': file });
+    try {
+      const run = await runVitest(project.root, ['-t', 'pass rate']);
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toMatch(/promptgold: echo: 6\/6 samples, 1 not scored \(provider_error: 1\) → reports\/runs\//);
+      // The samples the pass rate was judged over are the record's, though their tests were skipped.
+      const [folder] = await runFolders(project.root);
+      const record = await recordOf(project.root, folder!);
+      expect(record.samples.map((s) => s.caseId)).toEqual(['w000', 'w001', 'w002', 'w003', 'w004', 'w005']);
+      expect(record.samples[3]).toMatchObject({ pass: false, error: { kind: 'provider_error' } });
+      expect(record.meta).toMatchObject({ status: 'complete' });
+      expect(record.lines.at(-1)).toMatchObject({ type: 'summary', totals: { samples: 6, notScored: 1 } });
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   it('PROMPTGOLD_SHARD selects a share without vitest --shard', async () => {
     const project = await freshProject();
     try {
