@@ -33,6 +33,8 @@ declare module 'vitest' {
 
 interface MatcherContext {
   isNot: boolean;
+  /** The running test (vitest's matcher state), when the assertion is made inside one. */
+  task?: { promises?: Array<Promise<unknown>> };
 }
 
 function asMatcherResult(this: MatcherContext, result: CheckResult) {
@@ -55,10 +57,37 @@ export const promptgoldMatchers = {
   toContainAll(this: MatcherContext, received: unknown, items: readonly unknown[]) {
     return asMatcherResult.call(this, checkContainAll(received, items));
   },
-  async toSatisfyRubric(this: MatcherContext, received: unknown, rubric: Scorer, options?: RubricMatchOptions) {
-    return asMatcherResult.call(this, await checkSatisfyRubric(received, rubric, options));
+  toSatisfyRubric(this: MatcherContext, received: unknown, rubric: Scorer, options?: RubricMatchOptions) {
+    const result = checkSatisfyRubric(received, rubric, options).then((check) => asMatcherResult.call(this, check));
+    awaitAtTestEnd(this, result);
+    return result;
   },
 };
+
+/**
+ * A forgotten `await` on an async matcher: vitest does not track custom matchers' promises, so one
+ * that fails after the test body returned (a judge that answers late) failed nothing, and the test
+ * passed. As vitest does for `expect(…).resolves`, the outcome is put in the test's `promises`,
+ * which the runner awaits when the body ends; it leaves the list as soon as it settles, so an
+ * awaited assertion (settled before the body ends, its failure thrown or handled there) is not
+ * counted twice.
+ */
+function awaitAtTestEnd(context: MatcherContext, result: Promise<{ pass: boolean; message: () => string }>): void {
+  const task = context.task;
+  if (!task) return;
+  const isNot = context.isNot === true; // vitest leaves it undefined when not negated
+  const outcome: Promise<void> = result
+    .then((matched) => {
+      if (matched.pass === isNot) throw new Error(`expect(…).toSatisfyRubric(…) was not awaited, and it fails: ${matched.message()}\nwrite await expect(…).toSatisfyRubric(…)`);
+    })
+    .finally(() => {
+      const index = task.promises?.indexOf(outcome) ?? -1;
+      if (index !== -1) task.promises!.splice(index, 1);
+    });
+  // Awaited, the assertion's own promise reports the failure: this copy must not be unhandled.
+  outcome.catch(() => undefined);
+  (task.promises ??= []).push(outcome);
+}
 
 let installed = false;
 

@@ -249,6 +249,35 @@ describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'd
     }
   });
 
+  it('fails a test whose toSatisfyRubric was not awaited and fails after the test body ended', async () => {
+    // The judge answered after the test function returned: nothing awaited the assertion, and the
+    // test passed with vitest exiting 0.
+    const file = `import 'promptgold/vitest';
+import { expect, test } from 'vitest';
+const slow = (pass) => ({ name: 'slow', score: () => new Promise((resolve) => setTimeout(() => resolve({ score: pass ? 1 : 0, pass, reason: pass ? 'fine' : 'curt' }), 300)) });
+test('forgotten await, failing rubric', () => {
+  expect('No.').toSatisfyRubric(slow(false));
+});
+test('forgotten await, passing rubric', () => {
+  expect('Thank you!').toSatisfyRubric(slow(true));
+});
+test('awaited failure, handled', async () => {
+  await expect(expect('No.').toSatisfyRubric(slow(false))).rejects.toThrow(/curt/);
+});
+`;
+    const project = await evalProject({ 'rubric.test.ts': file });
+    try {
+      const run = await runVitest(project.root, []);
+      expect(run.output).toMatch(/× rubric\.test\.ts > forgotten await, failing rubric/);
+      expect(run.output).toMatch(/expect\(…\)\.toSatisfyRubric\(…\) was not awaited, and it fails: expected "No\." to satisfy the rubric slow/);
+      expect(run.output).toMatch(/✓ rubric\.test\.ts > forgotten await, passing rubric/);
+      expect(run.output).toMatch(/✓ rubric\.test\.ts > awaited failure, handled/);
+      expect(run.code).toBe(1);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   it('PROMPTGOLD_SHARD selects a share without vitest --shard', async () => {
     const project = await freshProject();
     try {
