@@ -143,6 +143,40 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
   });
 });
 
+describe('upgrade-check --reuse of two runs', () => {
+  it('compares the first run\'s old model with the second run\'s new model, not one run with itself', async () => {
+    // The first run holds both models; the second, newer, holds the new model failing every case.
+    // The first run that held each model was taken: the second run was silently left out, GO.
+    const project = await tempProject({
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
+  provider: (input) => (process.env.BREAK_IT ? 'broken' : String(input.word)) });
+`,
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': `${wordCases(300)}\n`,
+    });
+    try {
+      await linkPromptgold(project.root);
+      const both = await runCli(['run', 'suites/up.eval.ts', '--model', 'claude-sonnet-4-5,claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000 });
+      expect(both.code, both.stderr).toBe(0);
+      const [first] = await readdir(project.path('reports/runs'));
+      const newer = await runCli(['run', 'suites/up.eval.ts', '--model', 'claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000, env: { BREAK_IT: '1' } });
+      expect(newer.code).toBe(1);
+      const second = (await readdir(project.path('reports/runs'))).find((folder) => folder !== first)!;
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', `reports/runs/${first}`, `reports/runs/${second}`], project.root);
+      expect(result.stdout).toContain(`reports/runs/${first}/run.jsonl [model=claude-sonnet-4-5] → reports/runs/${second}/run.jsonl [model=claude-sonnet-4-6]`);
+      expect(result.stdout).toContain('decision: NO-GO');
+      expect(result.code).toBe(1);
+      // A second run neither side can use is refused rather than left out.
+      const unused = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-6', '--to', 'claude-sonnet-4-5', '--no-html', '--reuse', `reports/runs/${first}`, `reports/runs/${second}`], project.root);
+      expect(unused.code).toBe(2);
+      expect(unused.stderr).toContain(`--reuse: of two runs, the first is the baseline (it needs claude-sonnet-4-6) and the second the candidate (it needs claude-sonnet-4-5): reports/runs/${second} has only claude-sonnet-4-6`);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe('upgrade-check answers only for the suite it was asked about', () => {
   it('refuses --reuse of a run of another suite, or of the suite as it no longer is, instead of a GO', async () => {
     // "other" passes on both models; --suite up --reuse <other's run> answered GO (exit 0) for it.

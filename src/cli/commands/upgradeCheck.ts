@@ -134,12 +134,23 @@ async function reusedRuns(f: UpgradeCheckFlags, config: PromptgoldConfig, root: 
     const change = staleness(header, now);
     if (change) throw new InputError(`${ref} is stale: ${change}`, { field: '--reuse' }, 'run upgrade-check without --reuse to check the suite as it is now');
   }
-  const holding = (model: string) => {
-    const index = headers.findIndex((h) => h.models.includes(model));
-    if (index < 0) throw new InputError(`none of the reused runs has model ${model}`, { field: '--reuse' }, `run it: promptgold run ${f.suite} --model ${f.from},${f.to}`);
-    return files[index]!;
-  };
-  return [holding(f.from), holding(f.to)];
+  // Two runs: the first is the baseline, the second the candidate, as for compare. Taking the first
+  // run that holds each model left a second run out unsaid when the first held both.
+  if (files.length === 2) {
+    const [baseline, candidate] = headers as [RecordHeader, RecordHeader];
+    const lacking = !baseline.models.includes(f.from) ? { index: 0, model: f.from, header: baseline } : !candidate.models.includes(f.to) ? { index: 1, model: f.to, header: candidate } : undefined;
+    if (lacking) {
+      throw new InputError(
+        `of two runs, the first is the baseline (it needs ${f.from}) and the second the candidate (it needs ${f.to}): ${f.reuse![lacking.index]} has only ${lacking.header.models.join(', ')}`,
+        { field: '--reuse' },
+        `pass the run with ${f.from} first and the run with ${f.to} second, or one run that has both`,
+      );
+    }
+    return [files[0]!, files[1]!];
+  }
+  const missing = [f.from, f.to].find((model) => !headers[0]!.models.includes(model));
+  if (missing) throw new InputError(`the reused run has no model ${missing}`, { field: '--reuse' }, `run it: promptgold run ${f.suite} --model ${f.from},${f.to}, or pass a second run that has ${missing}`);
+  return [files[0]!, files[0]!];
 }
 
 async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, root: string, runsDir: string): Promise<[string, string]> {
