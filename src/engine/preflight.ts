@@ -172,13 +172,17 @@ function hasFiveMinuteMark(request: ReturnType<typeof buildRequest>): boolean {
   return blocks.some((block) => block.cacheControl !== undefined && (block.cacheControl.ttl ?? '5m') === '5m');
 }
 
+function daysText(days: number): string {
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
 export function retirementWarnings(loaded: LoadedSuite, models: ModelTable): string[] {
   const lines: string[] = [];
   for (const id of loaded.models) {
     const model = models.get(id);
     const days = model ? daysUntilRetirement(model) : undefined;
     if (days !== undefined && days <= 90) {
-      const when = days < 0 ? `retired ${-days} days ago` : `retires in ${days} days (${model!.retiresAt})`;
+      const when = days < 0 ? `retired ${daysText(-days)} ago` : `retires in ${daysText(days)} (${model!.retiresAt})`;
       lines.push(`WARNING: ${id} ${when}; plan the move with \`promptgold upgrade-check\``);
     }
   }

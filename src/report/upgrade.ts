@@ -1,6 +1,6 @@
 /** Wording of `promptgold upgrade-check`: the decision, the pricing table and the retirement warning. */
 import type { CandidateRunProblem, Retirement, UpgradeDecision, UpgradePricing } from '../compare/upgrade.js';
-import { count, fixed, percent, signedPercent, usd } from './format.js';
+import { count, fixed, percent, plural, signedPercent, usd } from './format.js';
 import { allowedShare, thresholdMissText } from './notScored.js';
 
 export type CellPricing = UpgradePricing & { cell: string };
@@ -27,7 +27,7 @@ export function pricingNote(p: UpgradePricing): string {
 }
 
 export function retirementText(r: Retirement): string {
-  return r.days < 0 ? `${r.model} retired on ${r.date} (${-r.days} days ago)` : `${r.model} retires on ${r.date}, in ${r.days} days`;
+  return r.days < 0 ? `${r.model} retired on ${r.date} (${plural(-r.days, 'day')} ago)` : `${r.model} retires on ${r.date}, in ${plural(r.days, 'day')}`;
 }
 
 export function formatPricing(pricing: CellPricing[]): string {

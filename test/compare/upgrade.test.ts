@@ -48,6 +48,7 @@ describe('upgrade pricing and retirement', () => {
     const past = upcomingRetirement('claude-sonnet-4-5', table, new Date('2026-12-02T00:00:00Z'));
     expect(past).toEqual({ model: 'claude-sonnet-4-5', date: '2026-11-30', days: -2 });
     expect(retirementText(past!)).toBe('claude-sonnet-4-5 retired on 2026-11-30 (2 days ago)');
+    expect(retirementText(upcomingRetirement('claude-sonnet-4-5', table, new Date('2026-11-29T00:00:00Z'))!)).toBe('claude-sonnet-4-5 retires on 2026-11-30, in 1 day');
     expect(upcomingRetirement('claude-sonnet-4-5', table, new Date('2026-01-01T00:00:00Z'))).toBeUndefined();
     expect(upcomingRetirement('claude-sonnet-5-5', table, new Date('2026-11-22T00:00:00Z'))).toBeUndefined();
   });
