@@ -6,6 +6,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { BaseSequencer, type Reporter, type TestModule, type TestSpecification, type Vitest, type WatcherTriggerPattern } from 'vitest/node';
+import { wordedError } from '../errors.js';
 import { gitInfo } from '../gitInfo.js';
 import { writeRunFolder } from '../records/merge.js';
 import { claimRunFolder, newRunId, runPaths } from '../records/runDir.js';
@@ -65,8 +66,18 @@ export default class PromptgoldReporter implements Reporter {
     const now = new Date();
     for (const run of runs) {
       this.remember(run);
-      const { runDir: dir } = await claimRunFolder(outDir, runFolderName(newRunId(run.suite, now), run.shard));
-      await this.write(run, dir, git, now);
+      let dir: string;
+      try {
+        ({ runDir: dir } = await claimRunFolder(outDir, runFolderName(newRunId(run.suite, now), run.shard)));
+        await this.write(run, dir, git, now);
+      } catch (error) {
+        // Said as every command says a file it could not write, not as vitest's stack of a reporter
+        // error; the other suites' records are still written.
+        const worded = wordedError(error);
+        process.stderr.write(`promptgold: ${run.suite}: the run record was not written: ${worded.text}\n  Its ${run.samples.length} samples were not saved: mend the cause and run the tests again.\n`);
+        if (!process.exitCode) process.exitCode = worded.exitCode;
+        continue;
+      }
       this.written.push(dir);
       if (this.options.log !== false) process.stdout.write(`promptgold: ${run.suite}: ${run.samples.length}/${run.header.planned} samples${notScoredText(run)} → ${relative(root, runPaths(dir).record)}\n`);
     }

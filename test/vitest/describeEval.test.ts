@@ -317,3 +317,22 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+describe('the reporter, when a run record cannot be written', () => {
+  it('says which suite and why, without a stack, and fails the exit code of a passing test run', async () => {
+    // Before: vitest's "Error: ENOTDIR …" with the reporter's stack, and no word of the suite.
+    const passing = (name: string) =>
+      EVAL_FILE.replace("name: 'echo'", `name: '${name}'`).replace("word === 'word3' ? 'wrong' : String(word)", 'String(word)');
+    const blocked = await evalProject({ 'prompts/echo.hbs': ECHO_TEMPLATE, 'data/words.jsonl': wordLines(3), 'echo.eval.test.ts': passing('echo') });
+    try {
+      await appendFile(blocked.path('reports'), 'a file where the run folders would go\n');
+      const run = await runVitest(blocked.root, []);
+      expect(run.output).toContain('promptgold: echo: the run record was not written: ');
+      expect(run.output).toContain('Its 3 samples were not saved: mend the cause and run the tests again.');
+      expect(run.output).not.toMatch(/\n\s+at /);
+      expect(run.code).toBe(3);
+    } finally {
+      await blocked.cleanup();
+    }
+  });
+});
