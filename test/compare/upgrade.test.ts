@@ -178,6 +178,33 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
   });
 });
 
+describe('upgrade-check --reuse: repeats', () => {
+  it('warns of few repeats when either run has them, not only the candidate', async () => {
+    // A one-repeat baseline beside a three-repeat candidate said nothing: the warning read the candidate's header only.
+    const project = await tempProject({
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], repeats: Number(process.env.REPEATS), provider: (input) => String(input.word) });
+`,
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': `${wordCases(20)}\n`,
+    });
+    try {
+      await linkPromptgold(project.root);
+      const once = await runCli(['run', 'suites/up.eval.ts', '--model', 'claude-sonnet-4-5', '--no-html'], project.root, { timeoutMs: 120_000, env: { REPEATS: '1' } });
+      expect(once.code, once.stderr).toBe(0);
+      const [first] = await readdir(project.path('reports/runs'));
+      const thrice = await runCli(['run', 'suites/up.eval.ts', '--model', 'claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000, env: { REPEATS: '3' } });
+      expect(thrice.code, thrice.stderr).toBe(0);
+      const second = (await readdir(project.path('reports/runs'))).find((folder) => folder !== first)!;
+      const check = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', `reports/runs/${first}`, `reports/runs/${second}`], project.root, { env: { REPEATS: '3' } });
+      expect(check.stderr).toBe('');
+      expect(check.stdout).toContain('only 1 repeat(s) per case: outputs vary between calls, use at least 3');
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe('upgrade-check answers only for the suite it was asked about', () => {
   it('refuses --reuse of a run of another suite, or of the suite as it no longer is, instead of a GO', async () => {
     // "other" passes on both models; --suite up --reuse <other's run> answered GO (exit 0) for it.

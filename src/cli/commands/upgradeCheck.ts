@@ -68,7 +68,9 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     candidateFilter: { model: f.to },
     policy,
   });
-  const repeats = Number(header.options.repeats ?? 1);
+  // The fewer of the two runs' repeats: a reused baseline of one repeat is as noisy as a candidate of one.
+  const baselineHeader = baselineFile === candidateFile ? header : await readRecordHeader(baselineFile);
+  const repeats = Math.min(repeatsOf(header), repeatsOf(baselineHeader));
   if (repeats < MIN_UPGRADE_REPEATS) comparison.warnings.push({ rule: 'few_repeats', values: { repeats, minimum: MIN_UPGRADE_REPEATS } });
 
   const measured = (await readMeta(dirname(candidateFile)))?.provider === 'anthropic';
@@ -239,3 +241,6 @@ async function findSuite(reference: string, config: PromptgoldConfig): Promise<{
   throw new InputError(`no suite named "${reference}"`, { field: '--suite' }, 'pass a suite file (suites/x.eval.ts) or the name of a suite under suites/');
 }
 
+function repeatsOf(header: RecordHeader): number {
+  return Number(header.options.repeats ?? 1);
+}
