@@ -97,8 +97,9 @@ function thinkingOn(params: Record<string, unknown> | undefined, info: ModelInfo
 
 /**
  * Template features a model rejects, found before anything is sent: a prefill (last assistant
- * turn) on a model that does not take one, a forced tool choice (`any`, a named tool) on a model
- * that rejects it, or with thinking on. Models missing from the table are not checked.
+ * turn) on a model that does not take one, or with thinking on; a forced tool choice (`any`, a
+ * named tool) on a model that rejects it, or with thinking on. Models missing from the table are
+ * not checked.
  */
 export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): void {
   for (const prompt of loaded.prompts) {
@@ -115,6 +116,13 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
           `${model} does not accept a prefill: version ${template.version} ends with an {{#assistant}} turn`,
           { file, field: 'body' },
           `end the conversation with a {{#user}} turn (ask for the format in words, or use output: for structured output), or run this version on a model that takes a prefill (${accepting.join(', ')})`,
+        );
+      }
+      if (prompt.shape.prefill && thinkingOn(template.params, info)) {
+        throw new InputError(
+          `${model} does not take a prefill while thinking is on: version ${template.version} ends with an {{#assistant}} turn`,
+          { file, field: 'body' },
+          'set params: { thinking: { type: disabled } }, or end the conversation with a {{#user}} turn (ask for the format in words, or use output: for structured output)',
         );
       }
       if (forced && info.acceptsForcedToolChoice === false) {

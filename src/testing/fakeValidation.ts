@@ -114,11 +114,31 @@ function checkModelAccepts(request: Record<string, unknown>, id: string, model: 
       if (request[name] !== undefined) return invalid(`${name}: ${id} does not support ${name}; leave it unset`);
     }
   }
-  const thinking = thinkingProblem(request, id, model);
+  const thinking = thinkingProblem(request, id, model) ?? thinkingCompatibilityProblem(request, model);
   if (thinking) return thinking;
   const target = toolChoiceProblem(request, id, model) ?? toolChoiceTargetProblem(request);
   if (target) return typeof target === 'string' ? invalid(target) : target;
   return prefillProblem(request, model);
+}
+
+/** The lowest `top_p` a model takes while it thinks. */
+export const MIN_TOP_P_WITH_THINKING = 0.95;
+
+/**
+ * What thinking (asked for, or the model's default) is not compatible with, on models that
+ * otherwise take it: a temperature other than 1, top_k, a top_p below 0.95 (and a prefill: see
+ * prefillProblem).
+ */
+function thinkingCompatibilityProblem(request: Record<string, unknown>, model: FakeModel): RequestProblem | undefined {
+  if (!thinkingIsOn(request, model)) return undefined;
+  if (request.temperature !== undefined && request.temperature !== 1) {
+    return invalid('temperature: may only be set to 1 when thinking is enabled; leave it unset or turn thinking off');
+  }
+  if (request.top_k !== undefined) return invalid('top_k: top_k is not available when thinking is enabled');
+  if (request.top_p !== undefined && !(typeof request.top_p === 'number' && request.top_p >= MIN_TOP_P_WITH_THINKING)) {
+    return invalid(`top_p: must be greater than or equal to ${MIN_TOP_P_WITH_THINKING} or unset when thinking is enabled`);
+  }
+  return undefined;
 }
 
 /** Whether the request's thinking setting (or the model's default) makes the model think. */
@@ -164,12 +184,21 @@ function toolChoiceProblem(request: Record<string, unknown>, id: string, model: 
   return undefined;
 }
 
-/** A last turn from the assistant is a prefill, which Opus and Sonnet 4.6 and newer reject. */
+/**
+ * A last turn from the assistant is a prefill, which Opus and Sonnet 4.6 and newer reject, and
+ * which no model takes while it thinks (unless the turn starts with a thinking block).
+ */
 function prefillProblem(request: Record<string, unknown>, model: FakeModel): RequestProblem | undefined {
-  if (model.acceptsPrefill !== false) return undefined;
-  const last = (request.messages as { role?: unknown }[]).at(-1);
+  const messages = request.messages as { role?: unknown; content?: unknown }[];
+  const last = messages.at(-1);
   if (last?.role !== 'assistant') return undefined;
-  return invalid('This model does not support assistant message prefill. The conversation must end with a user message.');
+  if (model.acceptsPrefill === false) return invalid('This model does not support assistant message prefill. The conversation must end with a user message.');
+  if (!thinkingIsOn(request, model)) return undefined;
+  const first = typeof last.content === 'string' ? (last.content === '' ? undefined : 'text') : (last.content as { type?: unknown }[])[0]?.type;
+  if (first === undefined || first === 'thinking' || first === 'redacted_thinking') return undefined;
+  return invalid(
+    `messages.${messages.length - 1}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (a prefill cannot be used while the model thinks).`,
+  );
 }
 
 function checkOutputConfig(config: unknown): RequestProblem | undefined {

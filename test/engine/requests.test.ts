@@ -205,6 +205,13 @@ describe('what a model rejects, refused before anything is sent', () => {
     expect(await assembleError(['claude-haiku-4-5'])).toBeUndefined();
   });
 
+  it('a prefill with thinking on, which no model takes', async () => {
+    const thinking = CONVERSATION.replace('max_tokens: 300', 'max_tokens: 3000\nparams:\n  thinking: { type: enabled, budget_tokens: 1024 }');
+    const error = await assembleError(['claude-haiku-4-5'], thinking);
+    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs: body: claude-haiku-4-5 does not take a prefill while thinking is on: version v1 ends with an \{\{#assistant\}\} turn/);
+    expect(error?.hint).toMatch(/thinking: \{ type: disabled \}/);
+  });
+
   it('a forced tool choice on a model that rejects it, or with thinking on', async () => {
     const forced = CONVERSATION.replace('{{#assistant}}\nSure:\n{{/assistant}}\n', '').replace('tools:', 'tool_choice: any\ntools:');
     expect((await assembleError(['claude-opus-5-5'], forced))?.message).toMatch(/front matter\.tool_choice: claude-opus-5-5 rejects tool_choice any/);

@@ -138,6 +138,9 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
     return { status: response.status, body: (await response.json()) as { type: string; error?: { type: string; message: string }; [k: string]: unknown } };
   }
 
+  /** A model that takes sampling parameters and a prefill, with thinking turned on. */
+  const thinkingOn = { model: 'claude-haiku-4-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } };
+
   const schema = (extra: Record<string, unknown>) => ({
     type: 'object',
     properties: { score: { type: 'integer', ...extra } },
@@ -165,6 +168,11 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
     ['a schema with an unsupported format', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: { ...schema({}), properties: { s: { type: 'string', format: 'phone' } } } } } }, /format 'phone' is not supported/],
     ['an object without additionalProperties: false', '/v1/messages', { ...body, output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: {} } } } }, /'additionalProperties' must be set to false/],
     ['an unknown model', '/v1/messages', { ...body, model: 'claude-imaginary-9' }, /model: claude-imaginary-9/],
+    // Thinking takes no sampling changes and no prefill, on models that otherwise accept both.
+    ['temperature other than 1 with thinking on', '/v1/messages', { ...body, ...thinkingOn, temperature: 0.2 }, /temperature: may only be set to 1 when thinking is enabled/],
+    ['top_k with thinking on', '/v1/messages', { ...body, ...thinkingOn, top_k: 5 }, /top_k: .* not available when thinking is enabled/],
+    ['top_p below 0.95 with adaptive thinking', '/v1/messages', { ...body, model: 'claude-sonnet-4-6', thinking: { type: 'adaptive' }, top_p: 0.5 }, /top_p: must be .*0\.95/],
+    ['a prefill with thinking on', '/v1/messages', { ...body, ...thinkingOn, messages: [...body.messages, { role: 'assistant', content: 'The answer is' }] }, /When `thinking` is enabled, a final `assistant` message must start with a thinking block/],
   ];
   for (const [what, path, payload, message] of rejected) {
     it(`rejects ${what}`, async () => {
@@ -182,6 +190,8 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
       { ...body, model: 'claude-haiku-4-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } },
       { ...body, thinking: { type: 'disabled' }, output_config: { effort: 'low', format: { type: 'json_schema', schema: schema({ description: '{minimum: 1}' }) } } },
       { ...body, model: 'claude-haiku-4-5-20251001' },
+      { ...body, ...thinkingOn, temperature: 1, top_p: 0.95 },
+      { ...body, model: 'claude-haiku-4-5', temperature: 0, top_k: 5, messages: [...body.messages, { role: 'assistant', content: 'The answer is' }] },
     ];
     for (const payload of accepted) expect((await answer('/v1/messages', payload)).status, JSON.stringify(payload)).toBe(200);
   });

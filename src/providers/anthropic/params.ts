@@ -1,6 +1,7 @@
 /**
  * GenerationRequest → Messages API request body. Template parameters the model would reject
- * (sampling parameters on models newer than Opus 4.6) or that the API does not know are left out
+ * (sampling parameters on models newer than Opus 4.6, and on any model while it thinks: a
+ * temperature other than 1, top_k, a top_p below 0.95) or that the API does not know are left out
  * and reported, so a record says exactly what was sent. An output schema goes through the SDK's
  * own structured-output helper, which rewrites it into the subset the API accepts (constraints it
  * cannot enforce become descriptions); the answer is then checked against the original schema.
@@ -32,6 +33,26 @@ export function acceptsSamplingParams(modelId: string, info?: ModelInfo): boolea
   const minor = Number(match[3] ?? 0);
   if (major >= 5) return false;
   return !(match[1] === 'opus' && major === 4 && minor >= 7);
+}
+
+const THINKING_ON = new Set(['enabled', 'adaptive', 'between_tools']);
+/** The lowest top_p a model takes while it thinks. */
+const MIN_TOP_P_WITH_THINKING = 0.95;
+
+/** Whether the model thinks on this request: the template's `thinking`, else the model's default (the table's). */
+function thinksOn(request: GenerationRequest, info: ModelInfo | undefined): boolean {
+  const asked = (request.params?.['thinking'] as { type?: unknown } | undefined)?.type;
+  return THINKING_ON.has(String(asked ?? info?.thinking?.default ?? 'disabled'));
+}
+
+/**
+ * A sampling parameter's value that thinking rejects (the API answers 400): a temperature other
+ * than 1, any top_k, a top_p below 0.95.
+ */
+function rejectedWhileThinking(name: string, value: unknown): boolean {
+  if (name === 'temperature') return value !== 1;
+  if (name === 'top_p') return !(typeof value === 'number' && value >= MIN_TOP_P_WITH_THINKING);
+  return true;
 }
 
 export interface MessageParams {
@@ -71,12 +92,13 @@ export function droppedParamsOf(request: GenerationRequest, info?: ModelInfo): s
 function placeParams(request: GenerationRequest, info: ModelInfo | undefined, body: Record<string, unknown>, outputConfig: Record<string, unknown>): string[] {
   const droppedParams: string[] = [];
   const sampling = acceptsSamplingParams(request.model, info);
+  const thinking = sampling && thinksOn(request, info);
   for (const [name, value] of Object.entries(request.params ?? {})) {
     if (value === undefined || EXPRESSED_ELSEWHERE.has(name)) continue;
     if (name === 'effort') outputConfig.effort = value;
     else if (name === 'output_config' && typeof value === 'object' && value !== null) Object.assign(outputConfig, value);
     else if ((SAMPLING_PARAMS as readonly string[]).includes(name)) {
-      if (sampling) body[name] = value;
+      if (sampling && !(thinking && rejectedWhileThinking(name, value))) body[name] = value;
       else droppedParams.push(name);
     } else if ((PASS_THROUGH as readonly string[]).includes(name)) body[name] = value;
     else droppedParams.push(name);

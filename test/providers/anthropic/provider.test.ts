@@ -96,6 +96,22 @@ describe('request mapping', () => {
     expect(messageBodies()[0]).not.toHaveProperty('mystery_flag');
   });
 
+  it('drops the sampling parameters a thinking model rejects, keeps the ones it takes, and reports it', async () => {
+    const thinking = { type: 'enabled', budget_tokens: 1024 };
+    const generation = await provider().generate(
+      request('hi', { model: 'claude-sonnet-4-5', maxTokens: 2_000, params: { thinking, temperature: 0, top_k: 5, top_p: 0.5 } }),
+      context(),
+    );
+    expect(generation.droppedParams).toEqual(['temperature', 'top_k', 'top_p']);
+    expect(generation.thinking).toBeDefined();
+    const body = messageBodies()[0]!;
+    for (const name of ['temperature', 'top_k', 'top_p']) expect(body).not.toHaveProperty(name);
+    // The values thinking takes are sent as asked.
+    const kept = await provider().generate(request('hi', { model: 'claude-sonnet-4-5', maxTokens: 2_000, params: { thinking, temperature: 1, top_p: 0.95 } }), context());
+    expect(kept.droppedParams).toBeUndefined();
+    expect(messageBodies()[1]).toMatchObject({ temperature: 1, top_p: 0.95 });
+  });
+
   it('keeps temperature for older models that accept it', async () => {
     const generation = await provider().generate(request('hi', { model: 'claude-sonnet-4-5', params: { temperature: 0 } }), context());
     expect(generation.droppedParams).toBeUndefined();
