@@ -75,9 +75,8 @@ function checkShape(request: Record<string, unknown>, route: ValidatedRoute): Re
   if (typeof request.model !== 'string' || request.model === '') return invalid('model: Input should be a valid string');
   if (route === 'messages') {
     const maxTokens = request.max_tokens;
-    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 0) {
-      return invalid('max_tokens: Input should be a non-negative integer');
-    }
+    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens)) return invalid('max_tokens: Input should be a valid integer');
+    if (maxTokens < 1) return invalid('max_tokens: Input should be greater than or equal to 1');
   }
   const messages = request.messages;
   if (!Array.isArray(messages) || messages.length === 0) return invalid('messages: at least one message is required');
@@ -91,11 +90,35 @@ function checkShape(request: Record<string, unknown>, route: ValidatedRoute): Re
     return invalid('system: Input should be a string or a list of text blocks');
   }
   if (request.stream !== undefined && typeof request.stream !== 'boolean') return invalid('stream: Input should be a valid boolean');
+  const options = requestOptionsProblem(request);
+  if (options) return options;
   if (request.stop_sequences !== undefined) {
     const stops = request.stop_sequences;
     if (!Array.isArray(stops) || !stops.every((s) => typeof s === 'string' && s.trim() !== '')) {
       return invalid('stop_sequences: each stop sequence must be a non-empty string');
     }
+  }
+  return undefined;
+}
+
+/** `metadata` (only `user_id`), `service_tier`, `speed` and `inference_geo`, typed as the API types them. */
+function requestOptionsProblem(request: Record<string, unknown>): RequestProblem | undefined {
+  const metadata = request.metadata;
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata !== 'object' || Array.isArray(metadata)) return invalid('metadata: Input should be an object');
+    const { user_id: userId, ...rest } = metadata as Record<string, unknown>;
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined) return invalid(`metadata.${extra}: Extra inputs are not permitted`);
+    if (userId !== undefined && userId !== null && typeof userId !== 'string') return invalid('metadata.user_id: Input should be a valid string');
+  }
+  if (request.service_tier !== undefined && request.service_tier !== 'auto' && request.service_tier !== 'standard_only') {
+    return invalid("service_tier: Input should be 'auto' or 'standard_only'");
+  }
+  if (request.speed !== undefined && request.speed !== null && request.speed !== 'standard' && request.speed !== 'fast') {
+    return invalid("speed: Input should be 'standard' or 'fast'");
+  }
+  if (request.inference_geo !== undefined && request.inference_geo !== null && typeof request.inference_geo !== 'string') {
+    return invalid('inference_geo: Input should be a valid string');
   }
   return undefined;
 }
