@@ -132,6 +132,18 @@ export async function checkAnthropicModels(options: AnthropicProviderOptions, id
   return checks;
 }
 
+/** Server errors a stream can end with after it started (`event: error`): the SDK retries them only before it starts. */
+const RETRYABLE_STREAM_ERRORS = new Set(['overloaded_error', 'api_error']);
+
+/** Why a started stream failed, when sending it again can help: the connection was cut, or the server sent a retryable error event. */
+function streamFailure(error: unknown): 'connection' | 'overloaded' | 'server_error' | undefined {
+  const classified = classifyAnthropicError(error);
+  if (classified.kind === 'connection') return 'connection';
+  const type = (error as { type?: unknown } | null)?.type;
+  if (classified.status !== undefined || typeof type !== 'string' || !RETRYABLE_STREAM_ERRORS.has(type)) return undefined;
+  return type === 'overloaded_error' ? 'overloaded' : 'server_error';
+}
+
 /** Tracks 400 answers: the same one N times in a row means every request will get it. */
 class BadRequestStreak {
   private last: string | undefined;
@@ -281,17 +293,21 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   }
 
   /**
-   * Sends the request; the SDK retries every failure before the answer starts. A stream cut after
-   * it started cannot be retried by the SDK: it is sent again here, within the same attempt budget
-   * and with the SDK's backoff, since the answer is lost either way.
+   * Sends the request; the SDK retries every failure before the answer starts. A stream that fails
+   * after it started cannot be retried by the SDK: cut, or ended by an `overloaded_error` or
+   * `api_error` event (what a 529 or a 500 is before the stream starts, which the SDK retries), it
+   * is sent again here, within the same attempt budget and with the SDK's backoff, since the
+   * answer is lost either way.
    */
   async function send(handle: SdkHandle, body: Record<string, unknown>, key: string, stream: boolean, signal: AbortSignal) {
     for (let resend = 0; ; resend++) {
       try {
         return await sendOnce(handle, body, key, stream, signal);
       } catch (error) {
-        const cut = stream && !signal.aborted && classifyAnthropicError(error).kind === 'connection';
-        if (!cut || handle.attempts.count(key) >= maxRetries + 1) throw error;
+        const failed = stream && !signal.aborted ? streamFailure(error) : undefined;
+        if (!failed || handle.attempts.count(key) >= maxRetries + 1) throw error;
+        // Statuses are seen by the fetch wrapper; an overload inside a 200 stream only here.
+        if (failed === 'overloaded') limiter?.onThrottled('overloaded', lane);
         const backoff = Math.min(500 * 2 ** resend, 8_000) * (1 - Math.random() * 0.25);
         // A stopped run does not wait out the backoff: the sleep rejects with the signal's reason.
         await sleep(backoff, signal);

@@ -249,12 +249,20 @@ describe('errors', () => {
     expect(error).toMatchObject({ kind: 'rate_limit', status: 429, attempts: 2, fatal: false, requestId: messagesLog()[1]!.requestId });
   });
 
-  it('classifies a mid-stream overload by its type', async () => {
+  it('sends a stream again after a mid-stream overload, as the SDK retries a 529 before the stream starts', async () => {
     fake.script('/v1/messages', ['midstream-error']);
-    const error = await failure(provider({ stream: true }).generate(request('stream then fail'), context()));
+    const generation = await provider({ stream: true }).generate(request('stream then fail'), context());
+    expect(generation).toMatchObject({ text: 'echo: stream then fail', attempts: 2, stopReason: 'end_turn' });
+    expect(messagesLog().map((e) => e.outcome)).toEqual(['midstream-error', 'ok']);
+  });
+
+  it('classifies a mid-stream overload by its type, once every attempt met one', async () => {
+    fake.script('/v1/messages', ['midstream-error', 'midstream-error']);
+    const error = await failure(provider({ stream: true, maxRetries: 1 }).generate(request('stream then fail'), context()));
     expect(error.kind).toBe('overloaded');
     expect(error.status).toBeUndefined();
-    expect(error.attempts).toBe(1);
+    expect(error.attempts).toBe(2);
+    expect(messagesLog()).toHaveLength(2);
   });
 
   it('classifies a malformed body as provider_error', async () => {
