@@ -68,7 +68,25 @@ export function validateRequest(body: unknown, models: Record<string, FakeModel>
 
   const model = lookupFakeModel(models, request.model);
   if (!model) return { status: 404, type: 'not_found_error', message: `model: ${String(request.model)}` };
-  return checkModelAccepts(request, String(request.model), model) ?? checkOutputConfig(request.output_config);
+  return checkModelAccepts(request, String(request.model), model) ?? checkOutputConfig(request.output_config) ?? citationsWithFormatProblem(request);
+}
+
+/** Whether any document of the request (in a turn or a tool result) asks for citations. */
+function asksForCitations(blocks: unknown): boolean {
+  if (!Array.isArray(blocks)) return false;
+  return blocks.some((block: { type?: unknown; citations?: { enabled?: unknown } | null; content?: unknown } | null) => {
+    if (block?.type === 'document' && block.citations?.enabled === true) return true;
+    return block?.type === 'tool_result' && asksForCitations(block.content);
+  });
+}
+
+/** Structured output constrains the answer to one JSON text, which citations (interleaved citation blocks) cannot be part of. */
+function citationsWithFormatProblem(request: Record<string, unknown>): RequestProblem | undefined {
+  const format = (request.output_config as { format?: unknown } | undefined)?.format;
+  if (format === undefined || format === null) return undefined;
+  const messages = request.messages as { content?: unknown }[];
+  if (!messages.some((message) => asksForCitations(message.content))) return undefined;
+  return invalid('Citations are not supported with structured outputs (output_config.format): disable citations on the documents or remove the format');
 }
 
 function checkShape(request: Record<string, unknown>, route: ValidatedRoute): RequestProblem | undefined {

@@ -138,6 +138,8 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
     return { status: response.status, body: (await response.json()) as { type: string; error?: { type: string; message: string }; [k: string]: unknown } };
   }
 
+  const citedDocument = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'The sky is blue.' }, citations: { enabled: true } };
+
   /** A model that takes sampling parameters and a prefill, with thinking turned on. */
   const thinkingOn = { model: 'claude-haiku-4-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } };
 
@@ -174,6 +176,12 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
     ['a service_tier the API does not know', '/v1/messages', { ...body, service_tier: 'priority' }, /service_tier: Input should be 'auto' or 'standard_only'/],
     ['an unknown speed', '/v1/messages', { ...body, speed: 'turbo' }, /speed: Input should be 'standard' or 'fast'/],
     ['an inference_geo that is not a string', '/v1/messages', { ...body, inference_geo: 1 }, /inference_geo: Input should be a valid string/],
+    [
+      'citations with structured output',
+      '/v1/messages',
+      { ...body, output_config: { format: { type: 'json_schema', schema: schema({}) } }, messages: [{ role: 'user', content: [citedDocument, { type: 'text', text: 'Score it.' }] }] },
+      /Citations are not supported with structured outputs/,
+    ],
     // Thinking takes no sampling changes and no prefill, on models that otherwise accept both.
     ['temperature other than 1 with thinking on', '/v1/messages', { ...body, ...thinkingOn, temperature: 0.2 }, /temperature: may only be set to 1 when thinking is enabled/],
     ['top_k with thinking on', '/v1/messages', { ...body, ...thinkingOn, top_k: 5 }, /top_k: .* not available when thinking is enabled/],
@@ -199,6 +207,12 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
       { ...body, ...thinkingOn, temperature: 1, top_p: 0.95 },
       { ...body, metadata: { user_id: 'user-7f3a' }, service_tier: 'standard_only', speed: 'standard', inference_geo: 'us' },
       { ...body, metadata: {}, service_tier: 'auto', speed: null, inference_geo: null },
+      { ...body, messages: [{ role: 'user', content: [citedDocument, { type: 'text', text: 'What colour is the sky?' }] }] },
+      {
+        ...body,
+        output_config: { format: { type: 'json_schema', schema: schema({}) } },
+        messages: [{ role: 'user', content: [{ ...citedDocument, citations: { enabled: false } }, { type: 'text', text: 'Score it.' }] }],
+      },
       { ...body, model: 'claude-haiku-4-5', temperature: 0, top_k: 5, messages: [...body.messages, { role: 'assistant', content: 'The answer is' }] },
     ];
     for (const payload of accepted) expect((await answer('/v1/messages', payload)).status, JSON.stringify(payload)).toBe(200);
