@@ -115,6 +115,10 @@ function messagesProblem(messages: unknown): string | undefined {
     for (const [j, block] of blocks.entries()) {
       const problem = blockProblem(block, `messages.${i}.content.${j}`, message.role === 'assistant');
       if (problem) return problem;
+      // Tool results open their turn: any text or other content comes after them.
+      if (j > 0 && (block as Json).type === 'tool_result' && (blocks[j - 1] as Json).type !== 'tool_result') {
+        return `messages.${i}.content.${j}: tool_result blocks must come first in a user message, before any other content`;
+      }
     }
     const pairing = toolPairingProblem(list, i);
     if (pairing) return pairing;

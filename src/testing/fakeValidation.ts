@@ -225,20 +225,30 @@ function toolChoiceProblem(request: Record<string, unknown>, id: string, model: 
   return undefined;
 }
 
+const hasBlock = (message: { content?: unknown } | undefined, type: string): boolean =>
+  Array.isArray(message?.content) && (message.content as { type?: unknown }[]).some((block) => block?.type === type);
+
 /**
- * A last turn from the assistant is a prefill, which Opus and Sonnet 4.6 and newer reject, and
- * which no model takes while it thinks (unless the turn starts with a thinking block).
+ * The final assistant turn: a last turn from the assistant is a prefill, which Opus and Sonnet 4.6
+ * and newer reject. While the model thinks, the final assistant turn must start with a thinking
+ * block: a prefill never can, and with thinking `enabled` neither can the assistant turn of the
+ * last tool loop (its `tool_use` answered by the final turn's `tool_result`).
  */
 function prefillProblem(request: Record<string, unknown>, model: FakeModel): RequestProblem | undefined {
   const messages = request.messages as { role?: unknown; content?: unknown }[];
-  const last = messages.at(-1);
-  if (last?.role !== 'assistant') return undefined;
-  if (model.acceptsPrefill === false) return invalid('This model does not support assistant message prefill. The conversation must end with a user message.');
+  const index = messages.findLastIndex((message) => message?.role === 'assistant');
+  if (index < 0) return undefined;
+  const prefill = index === messages.length - 1;
+  if (prefill && model.acceptsPrefill === false) return invalid('This model does not support assistant message prefill. The conversation must end with a user message.');
   if (!thinkingIsOn(request, model)) return undefined;
-  const first = typeof last.content === 'string' ? (last.content === '' ? undefined : 'text') : (last.content as { type?: unknown }[])[0]?.type;
+  const type = (request.thinking as { type?: unknown } | undefined)?.type ?? thinkingOf(model).default;
+  const toolLoop = index === messages.length - 2 && hasBlock(messages[index], 'tool_use') && hasBlock(messages[index + 1], 'tool_result');
+  if (!prefill && !(toolLoop && type === 'enabled')) return undefined;
+  const content = messages[index]!.content;
+  const first = typeof content === 'string' ? (content === '' ? undefined : 'text') : (content as { type?: unknown }[])[0]?.type;
   if (first === undefined || first === 'thinking' || first === 'redacted_thinking') return undefined;
   return invalid(
-    `messages.${messages.length - 1}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (a prefill cannot be used while the model thinks).`,
+    `messages.${index}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). To avoid this requirement, disable \`thinking\`.`,
   );
 }
 

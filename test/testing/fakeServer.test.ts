@@ -140,6 +140,14 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
 
   const citedDocument = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'The sky is blue.' }, citations: { enabled: true } };
 
+  const lookup = { name: 'lookup_invoice', input_schema: { type: 'object' } };
+  /** A tool call answered by its result: the last assistant turn is part of the final tool loop. */
+  const toolLoop: { role: string; content: string | object[] }[] = [
+    { role: 'user', content: 'Find INV-1' },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup_invoice', input: { number: 'INV-1' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '{"amount": 49}' }] },
+  ];
+
   /** A model that takes sampling parameters and a prefill, with thinking turned on. */
   const thinkingOn = { model: 'claude-haiku-4-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } };
 
@@ -186,6 +194,18 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
     ['temperature other than 1 with thinking on', '/v1/messages', { ...body, ...thinkingOn, temperature: 0.2 }, /temperature: may only be set to 1 when thinking is enabled/],
     ['top_k with thinking on', '/v1/messages', { ...body, ...thinkingOn, top_k: 5 }, /top_k: .* not available when thinking is enabled/],
     ['top_p below 0.95 with adaptive thinking', '/v1/messages', { ...body, model: 'claude-sonnet-4-6', thinking: { type: 'adaptive' }, top_p: 0.5 }, /top_p: must be .*0\.95/],
+    [
+      'a tool loop with thinking on whose assistant turn starts with no thinking block',
+      '/v1/messages',
+      { ...body, ...thinkingOn, tools: [lookup], messages: toolLoop },
+      /messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`/,
+    ],
+    [
+      'text before a tool result in the same turn',
+      '/v1/messages',
+      { ...body, tools: [lookup], messages: [toolLoop[0], toolLoop[1], { role: 'user', content: [{ type: 'text', text: 'Here it is:' }, ...(toolLoop[2]!.content as object[])] }] },
+      /messages\.2\.content\.1: tool_result blocks must come first/,
+    ],
     ['a prefill with thinking on', '/v1/messages', { ...body, ...thinkingOn, messages: [...body.messages, { role: 'assistant', content: 'The answer is' }] }, /When `thinking` is enabled, a final `assistant` message must start with a thinking block/],
   ];
   for (const [what, path, payload, message] of rejected) {
@@ -208,6 +228,16 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
       { ...body, metadata: { user_id: 'user-7f3a' }, service_tier: 'standard_only', speed: 'standard', inference_geo: 'us' },
       { ...body, metadata: {}, service_tier: 'auto', speed: null, inference_geo: null },
       { ...body, messages: [{ role: 'user', content: [citedDocument, { type: 'text', text: 'What colour is the sky?' }] }] },
+      { ...body, tools: [lookup], messages: toolLoop },
+      { ...body, tools: [lookup], messages: [...toolLoop.slice(0, 2), { role: 'user', content: [...(toolLoop[2]!.content as object[]), { type: 'text', text: 'Go on.' }] }] },
+      {
+        ...body,
+        ...thinkingOn,
+        tools: [lookup],
+        messages: [toolLoop[0], { role: 'assistant', content: [{ type: 'thinking', thinking: 'Look it up.', signature: 'sig' }, ...(toolLoop[1]!.content as object[])] }, toolLoop[2]],
+      },
+      // An earlier tool loop, answered and followed by more turns, needs no thinking block.
+      { ...body, ...thinkingOn, tools: [lookup], messages: [...toolLoop, { role: 'assistant', content: 'It is 49.' }, { role: 'user', content: 'Thanks. And INV-2?' }] },
       {
         ...body,
         output_config: { format: { type: 'json_schema', schema: schema({}) } },
