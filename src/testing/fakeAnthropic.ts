@@ -220,6 +220,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))), () => res.socket?.destroy());
   }
 
+  /** Sends the first half of the body (whole SSE records for a stream), then ends the response cleanly. */
+  function endMidBody(res: ServerResponse, entry: RequestLogEntry, chunks: string[], headers: Record<string, string>): void {
+    entry.status = 200;
+    res.writeHead(200, { 'request-id': entry.requestId!, ...headers });
+    const text = chunks.join('');
+    res.end(chunks.length > 1 ? chunks.slice(0, Math.max(1, Math.floor(chunks.length / 2))).join('') : text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+  }
+
   /** Applies a status fault or a malformed body; returns true when the request has been dealt with. */
   function applyStatusFault(fault: Fault, res: ServerResponse, entry: RequestLogEntry): boolean {
     if (fault === 'malformed') {
@@ -277,6 +285,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         dropMidBody(res, entry, [JSON.stringify(message)], { 'content-type': 'application/json', ...headers });
         return;
       }
+      if (fault === 'end-mid-body') {
+        endMidBody(res, entry, [JSON.stringify(message)], { 'content-type': 'application/json', ...headers });
+        return;
+      }
       send(res, entry, 200, message, headers);
       return;
     }
@@ -284,6 +296,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const streamHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers };
     if (fault === 'drop-mid-body') {
       dropMidBody(res, entry, events, streamHeaders);
+      return;
+    }
+    if (fault === 'end-mid-body') {
+      endMidBody(res, entry, events, streamHeaders);
       return;
     }
     entry.status = 200;

@@ -28,6 +28,11 @@ export type Fault =
   | 'drop'
   /** HTTP 200 and the first part of the body (JSON or SSE), then the socket is destroyed. */
   | 'drop-mid-body'
+  /**
+   * HTTP 200 and the first part of the body, then a clean end of the response (as a proxy that
+   * gives up does): a stream without its `message_delta` and `message_stop`, or a JSON body cut short.
+   */
+  | 'end-mid-body'
   /** HTTP 200 with a body that is not valid JSON. */
   | 'malformed'
   /** A stream that sends a few deltas and then an `overloaded_error` error event. */
@@ -44,6 +49,7 @@ export type FaultName =
   | 'hang'
   | 'drop'
   | 'drop-mid-body'
+  | 'end-mid-body'
   | 'malformed'
   | 'midstream-error'
   | 'refusal'

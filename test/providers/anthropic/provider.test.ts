@@ -199,6 +199,17 @@ describe('network faults (issue 14.4)', () => {
     expect(generation).toMatchObject({ text: 'echo: stream cut', attempts: 2 });
   });
 
+  it('sends a stream that ended cleanly before message_stop again, as a cut one; every attempt so is a connection error', async () => {
+    fake.script('/v1/messages', ['end-mid-body']);
+    const generation = await provider({ stream: true }).generate(request('a question long enough to stream in several deltas'), context());
+    expect(generation).toMatchObject({ text: 'echo: a question long enough to stream in several deltas', attempts: 2, stopReason: 'end_turn' });
+    expect(messagesLog().map((e) => e.outcome)).toEqual(['end-mid-body', 'ok']);
+    fake.script('/v1/messages', ['end-mid-body', 'end-mid-body']);
+    const error = await failure(provider({ stream: true, maxRetries: 1 }).generate(request('a question long enough to stream in several deltas'), context()));
+    expect(error).toMatchObject({ kind: 'connection', attempts: 2 });
+    expect(error.message).toMatch(/stream ended/);
+  });
+
   it('stops waiting to send a cut stream again as soon as the run is stopped', async () => {
     fake.script('/v1/messages', ['drop-mid-body']);
     const stop = new AbortController();
