@@ -303,7 +303,10 @@ export class ProviderError extends Error {
   readonly code: string | undefined;
   /** The API's request id of the failed attempt. */
   readonly requestId: string | undefined;
-  /** For a rate limit: how long the API asked to wait (retry-after), in ms. */
+  /**
+   * For a rate limit: how long the API asked to wait (retry-after), in ms. For another retried
+   * failure (529, 5xx): the wait it asked for, when that was longer than the run waits.
+   */
   readonly retryAfterMs: number | undefined;
   /**
    * The answer itself, when the error is about it (`bad_output`: it breaks the output schema): it

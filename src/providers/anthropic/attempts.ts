@@ -3,8 +3,9 @@
  * private header that is stripped before sending) it counts HTTP attempts, paces retries in the
  * request's model family, and feeds every response's rate-limit headers and every 429/529 to the
  * limiter. It also corrects two things the SDK's loop would get wrong for a long run:
- * - A 429 that cannot succeed by retrying (a spend limit, or a `retry-after` longer than the run
- *   waits) is marked `x-should-retry: false`, so the SDK gives up at once instead of sleeping.
+ * - A 429 that cannot succeed by retrying (a spend limit), and any answer the SDK would retry
+ *   (429, 529, 5xx, 408, 409) whose `retry-after` is longer than the run waits, is marked
+ *   `x-should-retry: false`, so the SDK gives up at once instead of sleeping it out.
  * - A JSON body is read here, inside the attempt: a connection cut mid-body then fails the attempt
  *   like any connection error, and the SDK retries it (it would otherwise surface later, unretried,
  *   as `terminated`).
@@ -92,6 +93,11 @@ async function errorCodeOf(response: Response): Promise<string | undefined> {
   }
 }
 
+/** The statuses the SDK retries (honouring their retry-after, however long): 408, 409, 429 and every 5xx. */
+function retriedBySdk(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
 /** A copy of the response the SDK will not retry. */
 function notRetryable(response: Response): Response {
   const headers = new Headers(response.headers);
@@ -145,8 +151,8 @@ export function countingFetch(base: FetchFunction, counter: AttemptCounter, limi
       if (response.status === 429) limiter.onThrottled('rate_limit', context?.lane);
       else if (response.status === 529) limiter.onThrottled('overloaded', context?.lane);
     }
-    if (response.status === 429 && response.headers.get('x-should-retry') !== 'false') {
-      const code = await errorCodeOf(response);
+    if (retriedBySdk(response.status) && response.headers.get('x-should-retry') !== 'false') {
+      const code = response.status === 429 ? await errorCodeOf(response) : undefined;
       const wait = retryAfterMsOf(response.headers);
       const maxWait = context?.maxRetryWaitMs;
       if ((code !== undefined && ACCOUNT_ERROR_CODES.has(code)) || (wait !== undefined && maxWait !== undefined && wait > maxWait)) {

@@ -29,8 +29,9 @@ export interface AnthropicProviderOptions {
   /** Retries done by the SDK itself (429, 5xx, 529, connection errors, timeouts). Default 2. */
   maxRetries?: number;
   /**
-   * The longest `retry-after` a retry waits for (default 60 000 ms). A 429 asking for longer is not
-   * retried: the sample ends at once as `rate_limit`, with the wait it asked for.
+   * The longest `retry-after` a retry waits for (default 60 000 ms). A 429, 529 or 5xx asking for
+   * longer is not retried: the sample ends at once as `rate_limit`, `overloaded` …, with the wait
+   * it asked for.
    */
   maxRetryWaitMs?: number;
   /** Shared pacing for the whole run; without one, requests are not paced. */

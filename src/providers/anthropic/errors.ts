@@ -118,12 +118,10 @@ function describe(kind: ProviderErrorKind, status: number | undefined, type: str
       return `request timed out (${detail})`;
     case 'connection':
       return `could not reach the Anthropic API or the connection dropped (${detail})`;
-    case 'rate_limit':
-      if (retryAfterMs !== undefined && context.maxRetryWaitMs !== undefined && retryAfterMs > context.maxRetryWaitMs) {
-        return `Anthropic API rate_limit: the API asked to wait ${seconds(retryAfterMs)} before retrying, longer than this run waits (maxRetryWaitMs ${seconds(context.maxRetryWaitMs)}); not retried (${detail})`;
-      }
-      return `Anthropic API rate_limit: ${detail}`;
     default:
+      if (retryAfterMs !== undefined && context.maxRetryWaitMs !== undefined && retryAfterMs > context.maxRetryWaitMs) {
+        return `Anthropic API ${kind}: the API asked to wait ${seconds(retryAfterMs)} before retrying, longer than this run waits (maxRetryWaitMs ${seconds(context.maxRetryWaitMs)}); not retried (${detail})`;
+      }
       return `Anthropic API ${kind}: ${detail}`;
   }
 }
@@ -131,6 +129,19 @@ function describe(kind: ProviderErrorKind, status: number | undefined, type: str
 function causeText(shape: ErrorShape): string | undefined {
   const cause = causeChain(shape)[1];
   return typeof cause?.message === 'string' && cause.message ? cause.message : undefined;
+}
+
+/**
+ * The wait the answer asked for: always kept for a rate limit; for any other retried failure
+ * (529, 5xx) only when it was longer than the run waits, which is why it was not retried.
+ */
+function askedWaitMs(kind: ProviderErrorKind, shape: ErrorShape, context: ClassifyContext): number | undefined {
+  if (!(shape.headers instanceof Headers)) return undefined;
+  const asked = retryAfterMsOf(shape.headers);
+  if (kind === 'rate_limit' || asked === undefined) return asked;
+  // An error event inside a 200 stream: the headers are the stream's, not a retry answer.
+  if (typeof shape.status !== 'number') return undefined;
+  return context.maxRetryWaitMs !== undefined && asked > context.maxRetryWaitMs ? asked : undefined;
 }
 
 export function classifyAnthropicError(err: unknown, context: ClassifyContext = {}): ProviderError {
@@ -143,7 +154,7 @@ export function classifyAnthropicError(err: unknown, context: ClassifyContext = 
   const cause = causeText(shape);
   if (shape.name === 'APIConnectionError' && cause) text = `${text} ${cause}`;
   const kind = kindOf(shape, status, type, code, text);
-  const retryAfterMs = kind === 'rate_limit' && shape.headers instanceof Headers ? retryAfterMsOf(shape.headers) : undefined;
+  const retryAfterMs = askedWaitMs(kind, shape, context);
   const requestId = typeof shape.requestID === 'string' && shape.requestID ? shape.requestID : undefined;
   const message = redactSecrets(describe(kind, status, type, code, text, context, retryAfterMs), context.secrets);
   return new ProviderError(kind, message, {

@@ -246,6 +246,26 @@ describe('network faults (issue 14.4)', () => {
     expect(messagesLog()).toHaveLength(1);
   });
 
+  for (const [status, kind] of [
+    [529, 'overloaded'],
+    [503, 'provider_error'],
+  ] as const) {
+    it(`does not wait out a ${status} whose retry-after is longer than the run waits: ${kind} at once, not a timeout later`, async () => {
+      fake.script('/v1/messages', [{ status, retryAfterSeconds: 3_600 }]);
+      // Only a guard: a provider that sleeps out the hour is stopped here and fails the test.
+      const stop = new AbortController();
+      const guard = setTimeout(() => stop.abort(new Error('the provider was still waiting out the retry-after')), 5_000);
+      try {
+        const error = await failure(provider({ maxRetries: 2, maxRetryWaitMs: 1_000 }).generate(request('overloaded for an hour'), context({ signal: stop.signal })));
+        expect(error).toMatchObject({ kind, status, attempts: 1, retryAfterMs: 3_600_000, fatal: false });
+        expect(error.message).toMatch(/asked to wait 3600 s before retrying, longer than this run waits \(maxRetryWaitMs 1\.0 s\)/);
+        expect(messagesLog()).toHaveLength(1);
+      } finally {
+        clearTimeout(guard);
+      }
+    });
+  }
+
   it('still waits out a short retry-after', async () => {
     fake.script('/v1/messages', [{ status: 429, retryAfterSeconds: 0.05 }]);
     const generation = await provider({ maxRetryWaitMs: 1_000 }).generate(request('wait a moment'), context());
