@@ -131,7 +131,11 @@ async function buffered(response: Response, signal: AbortSignal | null | undefin
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-export function countingFetch(base: FetchFunction, counter: AttemptCounter, limiter: RateLimiter | undefined): FetchFunction {
+/**
+ * `untracked` is the context of requests that carry no attempt key (count_tokens, model lookups,
+ * batch calls): they are not counted or paced, but a long retry-after ends them all the same.
+ */
+export function countingFetch(base: FetchFunction, counter: AttemptCounter, limiter: RateLimiter | undefined, untracked: AttemptContext = {}): FetchFunction {
   return async (input, init = {}) => {
     // The SDK hands over a fresh Headers object per attempt; reuse it rather than copy it.
     const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
@@ -141,20 +145,20 @@ export function countingFetch(base: FetchFunction, counter: AttemptCounter, limi
       headers.delete(ATTEMPT_KEY_HEADER);
       tracked = counter.record(key);
     }
-    const context = tracked?.context;
+    const context = tracked ? tracked.context : untracked;
     // The first attempt was paced by acquire(); SDK retries take a request slot of their own.
-    if (limiter && tracked && tracked.attempt > 1) await limiter.paceRetry(init.signal ?? undefined, context?.family);
+    if (limiter && tracked && tracked.attempt > 1) await limiter.paceRetry(init.signal ?? undefined, context.family);
     init.headers = headers;
     let response = await base(input, init);
     if (limiter && tracked) {
-      limiter.observeHeaders(response.headers, context?.family);
-      if (response.status === 429) limiter.onThrottled('rate_limit', context?.lane);
-      else if (response.status === 529) limiter.onThrottled('overloaded', context?.lane);
+      limiter.observeHeaders(response.headers, context.family);
+      if (response.status === 429) limiter.onThrottled('rate_limit', context.lane);
+      else if (response.status === 529) limiter.onThrottled('overloaded', context.lane);
     }
     if (retriedBySdk(response.status) && response.headers.get('x-should-retry') !== 'false') {
       const code = response.status === 429 ? await errorCodeOf(response) : undefined;
       const wait = retryAfterMsOf(response.headers);
-      const maxWait = context?.maxRetryWaitMs;
+      const maxWait = context.maxRetryWaitMs;
       if ((code !== undefined && ACCOUNT_ERROR_CODES.has(code)) || (wait !== undefined && maxWait !== undefined && wait > maxWait)) {
         response = notRetryable(response);
       }

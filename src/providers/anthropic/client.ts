@@ -133,7 +133,12 @@ function clientHeaders(options: AnthropicProviderOptions): Record<string, string
   return Object.keys(headers).length ? headers : undefined;
 }
 
-export async function createSdkHandle(options: AnthropicProviderOptions): Promise<SdkHandle> {
+/**
+ * `capUntrackedWaits`: requests outside a sample's attempts (count_tokens, model lookups) also
+ * give up on a retry-after longer than maxRetryWaitMs (the live provider, whose sample deadline
+ * is paused while they run; the batch client waits them out).
+ */
+export async function createSdkHandle(options: AnthropicProviderOptions, capUntrackedWaits = false): Promise<SdkHandle> {
   const apiKey = await resolveApiKey(options.apiKey);
   registerSecret(apiKey); // redacted from everything promptgold writes
   const [{ default: AnthropicClient }, { jsonSchemaOutputFormat }] = await Promise.all([
@@ -149,7 +154,12 @@ export async function createSdkHandle(options: AnthropicProviderOptions): Promis
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     ...(headers && { defaultHeaders: headers }),
-    fetch: countingFetch(options.fetch ?? globalThis.fetch, attempts, options.limiter),
+    fetch: countingFetch(
+      options.fetch ?? globalThis.fetch,
+      attempts,
+      options.limiter,
+      capUntrackedWaits ? { maxRetryWaitMs: options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS } : {},
+    ),
   });
   const outputFormat: OutputFormatBuilder = (schema) => {
     const format = jsonSchemaOutputFormat(schema as Parameters<typeof jsonSchemaOutputFormat>[0]);
@@ -160,10 +170,10 @@ export async function createSdkHandle(options: AnthropicProviderOptions): Promis
 }
 
 /** Creates the handle on first use and shares it; a failed creation is retried next time. */
-export function lazySdkHandle(options: AnthropicProviderOptions): () => Promise<SdkHandle> {
+export function lazySdkHandle(options: AnthropicProviderOptions, capUntrackedWaits = false): () => Promise<SdkHandle> {
   let pending: Promise<SdkHandle> | undefined;
   return () => {
-    pending ??= createSdkHandle(options).catch((error: unknown) => {
+    pending ??= createSdkHandle(options, capUntrackedWaits).catch((error: unknown) => {
       pending = undefined;
       throw error;
     });

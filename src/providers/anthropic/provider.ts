@@ -170,7 +170,7 @@ class BadRequestStreak {
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   assertKeyAvailable(options.apiKey);
-  const sdk = lazySdkHandle(options);
+  const sdk = lazySdkHandle(options, true);
   const factsOf = modelFactsResolver(options, sdk);
   const limiter = options.limiter;
   const lane = options.lane ?? 'generator';
@@ -338,7 +338,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       input = await inputTokensOf(handle, request, body, facts, signal);
     } catch (error) {
       if (isAbort(error, signal)) throw signal.reason ?? error;
-      throw classifyAnthropicError(error, { model: request.model, attempts: 0, secrets });
+      throw classifyAnthropicError(error, { model: request.model, attempts: 0, secrets, maxRetryWaitMs });
     }
     guard(request, input, facts);
 

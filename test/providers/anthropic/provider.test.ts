@@ -266,6 +266,22 @@ describe('network faults (issue 14.4)', () => {
     });
   }
 
+  it('does not wait out a long retry-after while counting tokens or looking the model up either (the deadline is paused then)', async () => {
+    fake.script('/v1/models', [{ status: 529, retryAfterSeconds: 3_600 }]);
+    fake.script('/v1/messages/count_tokens', [{ status: 529, retryAfterSeconds: 3_600 }]);
+    const stop = new AbortController();
+    const guard = setTimeout(() => stop.abort(new Error('the provider was still waiting out the retry-after')), 5_000);
+    try {
+      const error = await failure(provider({ countTokens: true, maxRetryWaitMs: 1_000 }).generate(request('count me'), context({ signal: stop.signal })));
+      expect(error).toMatchObject({ kind: 'overloaded', status: 529, attempts: 0, retryAfterMs: 3_600_000 });
+      expect(error.message).toMatch(/asked to wait 3600 s before retrying, longer than this run waits/);
+      // The model lookup fell back to the table at once; nothing was retried or sent.
+      expect(fake.log.map((e) => e.path)).toEqual(['/v1/models/claude-haiku-5-5', '/v1/messages/count_tokens']);
+    } finally {
+      clearTimeout(guard);
+    }
+  });
+
   it('still waits out a short retry-after', async () => {
     fake.script('/v1/messages', [{ status: 429, retryAfterSeconds: 0.05 }]);
     const generation = await provider({ maxRetryWaitMs: 1_000 }).generate(request('wait a moment'), context());
