@@ -15,9 +15,37 @@ const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp']
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const TOOL_FIELDS = new Set(['name', 'description', 'input_schema', 'cache_control', 'type', 'strict', 'input_examples', 'defer_loading', 'eager_input_streaming', 'allowed_callers']);
 const TOOL_CHOICE_TYPES = ['auto', 'any', 'tool', 'none'];
+/** The fields of each request block type the fake checks in detail (SDK 1.12 `*BlockParam` types). */
+const BLOCK_FIELDS: Record<string, ReadonlySet<string>> = {
+  text: new Set(['type', 'text', 'cache_control', 'citations']),
+  image: new Set(['type', 'source', 'cache_control', 'transformations']),
+  document: new Set(['type', 'source', 'cache_control', 'citations', 'context', 'title']),
+  tool_use: new Set(['type', 'id', 'name', 'input', 'cache_control', 'caller', 'toolset_name']),
+  tool_result: new Set(['type', 'tool_use_id', 'content', 'is_error', 'cache_control', 'toolset_name']),
+};
+/** What a tool result's content may hold; the first four are checked in detail. */
+const TOOL_RESULT_BLOCKS = ['text', 'image', 'document', 'search_result', 'tool_reference', 'browser_state'];
+
+/** The first field of a block its type does not have, as the API words it. */
+function extraFieldProblem(block: Json, path: string): string | undefined {
+  const known = BLOCK_FIELDS[String(block.type)];
+  const extra = known && Object.keys(block).find((field) => !known.has(field));
+  return extra === undefined ? undefined : `${path}.${String(block.type)}.${extra}: Extra inputs are not permitted`;
+}
+
 /** Block types the fake checks in detail; other API block types are accepted as they are. */
 const CHECKED_BLOCKS = new Set(['text', 'image', 'document', 'tool_use', 'tool_result']);
-const KNOWN_BLOCKS = new Set([...CHECKED_BLOCKS, 'thinking', 'redacted_thinking', 'search_result', 'server_tool_use', 'web_search_tool_result', 'container_upload']);
+const KNOWN_BLOCKS = new Set([
+  ...CHECKED_BLOCKS,
+  'thinking',
+  'redacted_thinking',
+  'search_result',
+  'server_tool_use',
+  'web_search_tool_result',
+  'container_upload',
+  'tool_reference',
+  'browser_state',
+]);
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +60,7 @@ function systemProblem(system: unknown): string | undefined {
   if (!Array.isArray(system)) return undefined;
   for (const [i, block] of system.entries()) {
     if (!isObject(block) || block.type !== 'text') return `system.${i}.type: Input should be 'text'`;
-    const problem = textBlockProblem(block, `system.${i}`);
+    const problem = extraFieldProblem(block, `system.${i}`) ?? textBlockProblem(block, `system.${i}`);
     if (problem) return problem;
   }
   return undefined;
@@ -137,6 +165,8 @@ function finalText(content: unknown): string {
 function blockProblem(block: unknown, path: string, assistant: boolean): string | undefined {
   if (!isObject(block) || typeof block.type !== 'string') return `${path}.type: Field required`;
   if (!KNOWN_BLOCKS.has(block.type)) return `${path}.type: Input tag '${block.type}' found using 'type' does not match any of the expected tags`;
+  const extra = extraFieldProblem(block, path);
+  if (extra) return extra;
   switch (block.type) {
     case 'text':
       return textBlockProblem(block, path);
@@ -163,8 +193,8 @@ function toolResultProblem(block: Json, path: string): string | undefined {
   if (typeof block.tool_use_id !== 'string') return `${path}.tool_result.tool_use_id: Field required`;
   if (Array.isArray(block.content)) {
     for (const [k, inner] of block.content.entries()) {
-      if (!isObject(inner) || !['text', 'image', 'document', 'search_result'].includes(String(inner.type))) {
-        return `${path}.tool_result.content.${k}.type: Input should be 'text', 'image', 'document' or 'search_result'`;
+      if (!isObject(inner) || !TOOL_RESULT_BLOCKS.includes(String(inner.type))) {
+        return `${path}.tool_result.content.${k}.type: Input should be ${TOOL_RESULT_BLOCKS.map((type) => `'${type}'`).join(', ')}`;
       }
       const problem = blockProblem(inner, `${path}.tool_result.content.${k}`, false);
       if (problem) return problem;

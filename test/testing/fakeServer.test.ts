@@ -190,6 +190,14 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
       { ...body, output_config: { format: { type: 'json_schema', schema: schema({}) } }, messages: [{ role: 'user', content: [citedDocument, { type: 'text', text: 'Score it.' }] }] },
       /Citations are not supported with structured outputs/,
     ],
+    ['an unknown field on a text block', '/v1/messages', { ...body, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi', cache: '5m' }] }] }, /messages\.0\.content\.0\.text\.cache: Extra inputs are not permitted/],
+    ['an unknown field on a system block', '/v1/messages', { ...body, system: [{ type: 'text', text: 'Be brief.', ttl: '1h' }] }, /system\.0\.text\.ttl: Extra inputs are not permitted/],
+    [
+      'an unknown field on a tool result',
+      '/v1/messages',
+      { ...body, tools: [lookup], messages: [toolLoop[0], toolLoop[1], { role: 'user', content: [{ ...(toolLoop[2]!.content as object[])[0], error: true }] }] },
+      /messages\.2\.content\.0\.tool_result\.error: Extra inputs are not permitted/,
+    ],
     // Thinking takes no sampling changes and no prefill, on models that otherwise accept both.
     ['temperature other than 1 with thinking on', '/v1/messages', { ...body, ...thinkingOn, temperature: 0.2 }, /temperature: may only be set to 1 when thinking is enabled/],
     ['top_k with thinking on', '/v1/messages', { ...body, ...thinkingOn, top_k: 5 }, /top_k: .* not available when thinking is enabled/],
@@ -229,6 +237,16 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
       { ...body, metadata: {}, service_tier: 'auto', speed: null, inference_geo: null },
       { ...body, messages: [{ role: 'user', content: [citedDocument, { type: 'text', text: 'What colour is the sky?' }] }] },
       { ...body, tools: [lookup], messages: toolLoop },
+      // Blocks as an app passes an answer back: citations: null on text, the caller on a tool call; a tool reference in a result.
+      {
+        ...body,
+        tools: [lookup],
+        messages: [
+          toolLoop[0],
+          { role: 'assistant', content: [{ type: 'text', text: 'Let me look.', citations: null }, { ...(toolLoop[1]!.content as object[])[0], caller: { type: 'direct' } }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: false, content: [{ type: 'tool_reference', tool_name: 'lookup_invoice' }] }] },
+        ],
+      },
       { ...body, tools: [lookup], messages: [...toolLoop.slice(0, 2), { role: 'user', content: [...(toolLoop[2]!.content as object[]), { type: 'text', text: 'Go on.' }] }] },
       {
         ...body,
