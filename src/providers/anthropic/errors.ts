@@ -31,11 +31,8 @@ interface ErrorShape {
 }
 
 const CONTEXT_OVERFLOW = /prompt is too long|context (window|length)|too many (input )?tokens|exceeds? the (model's )?(maximum )?context/i;
-/**
- * How undici and Node report a connection closed under a response (`terminated`, `other side
- * closed`, resets), and how the SDK reports a stream that ended cleanly before `message_stop`.
- */
-const CONNECTION_CUT = /\bterminated\b|other side closed|socket hang up|ECONNRESET|UND_ERR_SOCKET|EPIPE|stream ended without producing a Message|request ended without sending any chunks/i;
+/** How undici and Node report a connection closed under a response: `terminated`, `other side closed`, resets. */
+const CONNECTION_CUT = /\bterminated\b|other side closed|socket hang up|ECONNRESET|UND_ERR_SOCKET|EPIPE/i;
 
 function errorType(shape: ErrorShape): string | undefined {
   if (typeof shape.type === 'string') return shape.type;

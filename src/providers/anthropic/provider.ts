@@ -16,7 +16,7 @@ import {
   type GenerationRequest,
   type Provider,
 } from '../types.js';
-import { ATTEMPT_KEY_HEADER } from './attempts.js';
+import { ATTEMPT_KEY_HEADER, BodyCutError } from './attempts.js';
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_WAIT_MS,
@@ -131,6 +131,9 @@ export async function checkAnthropicModels(options: AnthropicProviderOptions, id
   }
   return checks;
 }
+
+/** How the SDK reports a stream that ended without `message_stop`. */
+const STREAM_ENDED_EARLY = /stream ended without producing a Message/;
 
 /** Server errors a stream can end with after it started (`event: error`): the SDK retries them only before it starts. */
 const RETRYABLE_STREAM_ERRORS = new Set(['overloaded_error', 'api_error']);
@@ -280,10 +283,19 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const running = handle.client.messages.stream(body as unknown as CreateBody, requestOptions);
       // Time to first token: the first streamed content of any kind (thinking, text, tool input).
       let firstContentAt: number | undefined;
+      let started = false;
       running.on('streamEvent', (event) => {
+        if (event.type === 'message_start') started = true;
         if (firstContentAt === undefined && event.type === 'content_block_delta') firstContentAt = performance.now();
       });
-      const message = (await running.finalMessage()) as ApiMessage;
+      let message: ApiMessage;
+      try {
+        message = (await running.finalMessage()) as ApiMessage;
+      } catch (error) {
+        // A stream that started and then ended cleanly before message_stop lost its answer like a cut one.
+        if (started && !signal.aborted && STREAM_ENDED_EARLY.test((error as Error | null)?.message ?? '')) throw new BodyCutError(error);
+        throw error;
+      }
       return { message, requestId: running.request_id ?? undefined, ...(firstContentAt !== undefined && { firstContentAt }) };
     }
     const message = (await handle.client.messages.create({ ...body, stream: false } as unknown as CreateBody, requestOptions)) as ApiMessage & {

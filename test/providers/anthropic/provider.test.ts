@@ -317,6 +317,10 @@ describe('errors', () => {
     const error = await failure(provider().generate(request('x'), context()));
     expect(error.kind).toBe('provider_error');
     expect(error.message).toMatch(/malformed/);
+    // Streamed, a body that never started a message is malformed too: not taken for a cut stream, not sent again.
+    fake.script('/v1/messages', ['malformed']);
+    const streamed = await failure(provider({ stream: true }).generate(request('x'), context()));
+    expect(streamed).toMatchObject({ kind: 'provider_error', attempts: 1 });
   });
 
   it('classifies a hang as timeout after the SDK retried it', async () => {
