@@ -76,6 +76,8 @@ function textBlockProblem(block: Json, path: string): string | undefined {
 function cacheMarkProblem(mark: unknown, path: string): string | undefined {
   if (mark === undefined || mark === null) return undefined;
   if (!isObject(mark) || mark.type !== 'ephemeral') return `${path}.type: Input should be 'ephemeral'`;
+  const extra = Object.keys(mark).find((field) => field !== 'type' && field !== 'ttl');
+  if (extra !== undefined) return `${path}.${extra}: Extra inputs are not permitted`;
   if (mark.ttl !== undefined && mark.ttl !== '5m' && mark.ttl !== '1h') return `${path}.ttl: Input should be '5m' or '1h'`;
   return undefined;
 }
@@ -107,6 +109,9 @@ function toolChoiceProblem(request: Json): string | undefined {
   if (!isObject(choice) || !TOOL_CHOICE_TYPES.includes(String(choice.type))) {
     return "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'";
   }
+  const fields = choice.type === 'none' ? ['type'] : choice.type === 'tool' ? ['type', 'name', 'disable_parallel_tool_use'] : ['type', 'disable_parallel_tool_use'];
+  const extra = Object.keys(choice).find((field) => !fields.includes(field));
+  if (extra !== undefined) return `tool_choice.${String(choice.type)}.${extra}: Extra inputs are not permitted`;
   if (choice.type === 'tool' && typeof choice.name !== 'string') return 'tool_choice.tool.name: Field required';
   if (choice.disable_parallel_tool_use !== undefined && typeof choice.disable_parallel_tool_use !== 'boolean') {
     return `tool_choice.${String(choice.type)}.disable_parallel_tool_use: Input should be a valid boolean`;

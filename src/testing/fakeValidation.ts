@@ -43,6 +43,13 @@ const MESSAGE_FIELDS = new Set([
 /** count_tokens takes no max_tokens, no stream and no sampling parameters. */
 const COUNT_FIELDS = new Set(['model', 'messages', 'system', 'thinking', 'tool_choice', 'tools', 'output_config', 'cache_control', 'speed']);
 
+/** The fields of each thinking setting (SDK 1.12 ThinkingConfig* types); budget_tokens outside `enabled` has its own message below. */
+const THINKING_FIELDS: Record<string, string[] | undefined> = {
+  enabled: ['type', 'budget_tokens', 'display'],
+  adaptive: ['type', 'budget_tokens', 'display'],
+  disabled: ['type', 'budget_tokens'],
+};
+
 const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
 const MIN_THINKING_BUDGET = 1024;
 
@@ -196,6 +203,9 @@ function thinkingProblem(request: Record<string, unknown>, id: string, model: Fa
   if (typeof thinking.type !== 'string' || !accepted.includes(thinking.type as never)) {
     return invalid(`thinking.type: ${JSON.stringify(thinking.type)} is not supported for ${id}; use one of: ${accepted.join(', ')}`);
   }
+  const fields = THINKING_FIELDS[thinking.type];
+  const extra = fields && Object.keys(thinking).find((field) => !fields.includes(field));
+  if (extra !== undefined) return invalid(`thinking.${thinking.type}.${extra}: Extra inputs are not permitted`);
   if (thinking.type === 'enabled') {
     const budget = thinking.budget_tokens;
     if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < MIN_THINKING_BUDGET) {
