@@ -258,6 +258,9 @@ function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** The API's keep-alive record: clients skip it. */
+const PING = sse('ping', { type: 'ping' });
+
 function chunksOf(text: string, size: number): string[] {
   const chunks: string[] = [];
   for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
@@ -265,9 +268,10 @@ function chunksOf(text: string, size: number): string[] {
 }
 
 /**
- * The SSE records of a streamed message in the API's order: message_start, then per content block
- * content_block_start, its deltas (thinking_delta + signature_delta, or text_delta), and
- * content_block_stop; then message_delta and message_stop. With `failAfterDeltas`, the stream ends
+ * The SSE records of a streamed message in the API's order: message_start and a ping, then per
+ * content block content_block_start, its deltas (thinking_delta + signature_delta, or text_delta),
+ * and content_block_stop (a ping after the first of several blocks); then message_delta and
+ * message_stop. With `failAfterDeltas`, the stream ends
  * after that many deltas with an `error` event of type overloaded_error.
  */
 export function streamEvents(message: Record<string, unknown>, failAfterDeltas?: number): string[] {
@@ -278,6 +282,7 @@ export function streamEvents(message: Record<string, unknown>, failAfterDeltas?:
       type: 'message_start',
       message: { ...message, content: [], stop_reason: null, stop_sequence: null, stop_details: null, usage: { ...usage, output_tokens: 1 } },
     }),
+    PING,
   ];
   let deltas = 0;
   const failed = () => failAfterDeltas !== undefined && deltas >= failAfterDeltas;
@@ -310,6 +315,8 @@ export function streamEvents(message: Record<string, unknown>, failAfterDeltas?:
       return events;
     }
     events.push(sse('content_block_stop', { type: 'content_block_stop', index }));
+    // A keep-alive between blocks (after the thinking), as the API sends now and again.
+    if (index === 0 && content.length > 1) events.push(PING);
   }
   if (failAfterDeltas !== undefined) {
     events.push(sse('error', errorBody('overloaded_error', 'Overloaded')));

@@ -51,8 +51,11 @@ describe('fake Messages API: transport', () => {
     const records = (await response.text()).trim().split('\n\n');
     const events = records.map((r) => /^event: (.+)$/m.exec(r)?.[1]);
     expect(events[0]).toBe('message_start');
+    // The API sends keep-alive pings, right after message_start and then now and again: a client must skip them.
+    expect(events[1]).toBe('ping');
+    expect(records[1]).toBe('event: ping\ndata: {"type":"ping"}');
     expect(events.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
-    expect(new Set(events.slice(1, -2))).toEqual(new Set(['content_block_start', 'content_block_delta', 'content_block_stop']));
+    expect(new Set(events.slice(2, -2))).toEqual(new Set(['content_block_start', 'content_block_delta', 'content_block_stop', 'ping']));
     expect(records.every((r) => /^data: /m.test(r))).toBe(true);
     const deltaTypes = records.map((r) => /"delta":\{"type":"(\w+)"/.exec(r)?.[1]).filter(Boolean);
     expect(deltaTypes.indexOf('thinking_delta')).toBeLessThan(deltaTypes.indexOf('text_delta'));
