@@ -22,6 +22,11 @@ export interface FakeReply {
   usage?: Partial<FakeUsage>;
   /** Thinking text when the model thinks; default: a short deterministic note. `null`: no thinking block. */
   thinking?: string | null;
+  /**
+   * The safety systems flagged the thinking: it is sent as a `redacted_thinking` block (encrypted
+   * `data`, no text; streamed with no deltas). Its tokens still count as output.
+   */
+  redactedThinking?: boolean;
   /** Tools the answer calls, in order (`tool_use` blocks after the text); the stop reason becomes `tool_use`. */
   toolCalls?: Array<{ name: string; input: Record<string, unknown>; id?: string }>;
 }
@@ -178,7 +183,11 @@ export function buildMessage(body: MessagesRequestBody, reply: FakeReply, option
 
   const content: Record<string, unknown>[] = [];
   if (thinking !== undefined) {
-    content.push({ type: 'thinking', thinking: options.thinkingOmitted ? '' : thinking, signature: `sig_fake_${messageCounter}` });
+    content.push(
+      reply.redactedThinking
+        ? { type: 'redacted_thinking', data: Buffer.from(`redacted:${thinking}`).toString('base64') }
+        : { type: 'thinking', thinking: options.thinkingOmitted ? '' : thinking, signature: `sig_fake_${messageCounter}` },
+    );
   }
   content.push(...textBlocks(text, body.output_config !== undefined && (body.output_config as { format?: unknown }).format != null));
   // Tool calls survive only an answer that ended by calling them (not one cut at max_tokens).
@@ -295,6 +304,8 @@ export function streamEvents(message: Record<string, unknown>, failAfterDeltas?:
         deltas += 1;
       }
       if (!failed()) events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }));
+    } else if (block.type === 'redacted_thinking') {
+      events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: block }));
     } else if (block.type === 'tool_use') {
       events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {}, caller: { type: 'direct' } } }));
       for (const piece of chunksOf(JSON.stringify(block.input ?? {}), 16)) {

@@ -114,6 +114,19 @@ describe('a full request, as the API receives it', () => {
     expect(generation.text).toBe('Checking.');
   });
 
+  it('redacted thinking: the answer and its thinking tokens, no thinking text, streamed or not', async () => {
+    reply = () => ({ text: 'Checking the invoice.', thinking: 'A flagged line of thought, long enough to count.', redactedThinking: true });
+    for (const stream of [false, true]) {
+      const generation = await provider().generate({ ...SUPPORT, model: 'claude-sonnet-5-5', stream }, context());
+      const raw = generation.raw as { content: { type: string }[] };
+      expect(raw.content[0]!.type).toBe('redacted_thinking');
+      expect(generation.text).toBe('Checking the invoice.');
+      expect(generation.thinking).toBeUndefined();
+      expect(generation.usage!.thinkingTokens).toBeGreaterThan(0);
+      expect(generation.stopReason).toBe('end_turn');
+    }
+  });
+
   it('a request that does not stream has no time to first token', async () => {
     const generation = await provider().generate(SUPPORT, context());
     expect(generation.streamed).toBeUndefined();
