@@ -170,7 +170,7 @@ function checkModelAccepts(request: Record<string, unknown>, id: string, model: 
 }
 
 /** The lowest `top_p` a model takes while it thinks. */
-export const MIN_TOP_P_WITH_THINKING = 0.95;
+const MIN_TOP_P_WITH_THINKING = 0.95;
 
 /**
  * What thinking (asked for, or the model's default) is not compatible with, on models that
