@@ -7,7 +7,18 @@ import { pricingNote, retirementText } from '../../src/report/upgrade.js';
 import { delta } from '../../src/compare/operational.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import { linkPromptgold, REPO_ROOT, runCli } from '../helpers/cli.js';
-import { ECHO_PROMPT, tempProject, wordCases } from '../helpers/tempProject.js';
+import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+
+/** A project with `files`, the echo prompt and `cases` word cases under suites/, linked to promptgold; removed after `body`. */
+async function inEchoProject(files: Record<string, string>, cases: number, body: (project: TempProject) => Promise<void>): Promise<void> {
+  const project = await tempProject({ ...files, 'suites/prompts/echo.v1.hbs': ECHO_PROMPT, 'suites/data.jsonl': `${wordCases(cases)}\n` });
+  try {
+    await linkPromptgold(project.root);
+    await body(project);
+  } finally {
+    await project.cleanup();
+  }
+}
 
 describe('upgrade pricing and retirement', () => {
   const table = loadModelTable();
@@ -64,7 +75,7 @@ describe("upgrade-check judges the new model's own run too", () => {
   it('says NO-GO (exit 3) when the new model left most samples unscored, though the repeats it answered compare well', async () => {
     // claude-sonnet-4-6 throws on repeats 0 and 1 of every case; claude-sonnet-4-5 once. Each case
     // keeps one scored repeat, so the comparison alone had passed.
-    const project = await tempProject({
+    const files = {
       'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
 export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9, maxErrorRate: 0.05,
   provider: (input, context) => {
@@ -73,20 +84,15 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
     return String(input.word);
   } });
 `,
-      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
-      'suites/data.jsonl': `${wordCases(40)}\n`,
-    });
-    try {
-      await linkPromptgold(project.root);
+    };
+    await inEchoProject(files, 40, async (project) => {
       const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--json', 'up.json'], project.root, { timeoutMs: 120_000 });
       expect(result.stdout).toContain("claude-sonnet-4-6's own run fails: 80 of its 120 samples were not scored; maxErrorRate allows 5%");
       expect(result.stdout).toContain('decision: NO-GO');
       expect(result.code).toBe(3);
       const json = JSON.parse(await readFile(project.path('up.json'), 'utf8'));
       expect(json).toMatchObject({ decision: 'no-go', candidateRun: [{ kind: 'unscored', notScored: 80, samples: 120, maxErrorRate: 0.05 }] });
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 });
 
@@ -94,7 +100,7 @@ describe("upgrade-check counts the old model's unscored samples too", () => {
   it('exits 3, not 0, when the old model left its samples unscored: the comparison had nothing to stand on', async () => {
     // claude-sonnet-4-5 fails on every sample: 0 paired cases, INCONCLUSIVE, and exit 0 before,
     // with half the run unscored (promptgold run of the same run exits 3).
-    const project = await tempProject({
+    const files = {
       'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
 export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9, maxErrorRate: 0.05,
   provider: (input, context) => {
@@ -102,26 +108,21 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
     return String(input.word);
   } });
 `,
-      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
-      'suites/data.jsonl': `${wordCases(40)}\n`,
-    });
-    try {
-      await linkPromptgold(project.root);
+    };
+    await inEchoProject(files, 40, async (project) => {
       const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--json', 'up.json'], project.root, { timeoutMs: 120_000 });
       expect(result.stdout).toContain("claude-sonnet-4-5's own run fails: 120 of its 120 samples were not scored; maxErrorRate allows 5%");
       expect(result.stdout).toContain('decision: INCONCLUSIVE');
       expect(result.code).toBe(3);
       const json = JSON.parse(await readFile(project.path('up.json'), 'utf8'));
       expect(json).toMatchObject({ decision: 'inconclusive', candidateRun: [], baselineRun: [{ kind: 'unscored', notScored: 120, samples: 120, maxErrorRate: 0.05 }] });
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 });
 
 describe('upgrade-check whose run stops on a provider failure', () => {
   it('exits 3 (provider or infrastructure failure), not 2 (usage or input error)', async () => {
-    const project = await tempProject({
+    const files = {
       'suites/up.eval.ts': `import { defineSuite, exact, ProviderError } from 'promptgold';
 export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
   provider: (input, context) => {
@@ -129,18 +130,13 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
     return String(input.word);
   } });
 `,
-      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
-      'suites/data.jsonl': `${wordCases(10)}\n`,
-    });
-    try {
-      await linkPromptgold(project.root);
+    };
+    await inEchoProject(files, 10, async (project) => {
       const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000 });
       expect(result.stderr).toMatch(/the run stopped: invalid x-api-key/);
       expect(result.stdout).not.toContain('decision:');
       expect(result.code).toBe(3);
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 });
 
@@ -148,16 +144,13 @@ describe('upgrade-check --reuse of two runs', () => {
   it('compares the first run\'s old model with the second run\'s new model, not one run with itself', async () => {
     // The first run holds both models; the second, newer, holds the new model failing every case.
     // The first run that held each model was taken: the second run was silently left out, GO.
-    const project = await tempProject({
+    const files = {
       'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
 export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
   provider: (input) => (process.env.BREAK_IT ? 'broken' : String(input.word)) });
 `,
-      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
-      'suites/data.jsonl': `${wordCases(300)}\n`,
-    });
-    try {
-      await linkPromptgold(project.root);
+    };
+    await inEchoProject(files, 300, async (project) => {
       const both = await runCli(['run', 'suites/up.eval.ts', '--model', 'claude-sonnet-4-5,claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000 });
       expect(both.code, both.stderr).toBe(0);
       const [first] = await readdir(project.path('reports/runs'));
@@ -172,24 +165,19 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
       const unused = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-6', '--to', 'claude-sonnet-4-5', '--no-html', '--reuse', `reports/runs/${first}`, `reports/runs/${second}`], project.root);
       expect(unused.code).toBe(2);
       expect(unused.stderr).toContain(`--reuse: of two runs, the first is the baseline (it needs claude-sonnet-4-6) and the second the candidate (it needs claude-sonnet-4-5): reports/runs/${second} has only claude-sonnet-4-6`);
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 });
 
 describe('upgrade-check --reuse: repeats', () => {
   it('warns of few repeats when either run has them, not only the candidate', async () => {
     // A one-repeat baseline beside a three-repeat candidate said nothing: the warning read the candidate's header only.
-    const project = await tempProject({
+    const files = {
       'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
 export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], repeats: Number(process.env.REPEATS), provider: (input) => String(input.word) });
 `,
-      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
-      'suites/data.jsonl': `${wordCases(20)}\n`,
-    });
-    try {
-      await linkPromptgold(project.root);
+    };
+    await inEchoProject(files, 20, async (project) => {
       const once = await runCli(['run', 'suites/up.eval.ts', '--model', 'claude-sonnet-4-5', '--no-html'], project.root, { timeoutMs: 120_000, env: { REPEATS: '1' } });
       expect(once.code, once.stderr).toBe(0);
       const [first] = await readdir(project.path('reports/runs'));
@@ -199,9 +187,7 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
       const check = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', `reports/runs/${first}`, `reports/runs/${second}`], project.root, { env: { REPEATS: '3' } });
       expect(check.stderr).toBe('');
       expect(check.stdout).toContain('only 1 repeat(s) per case: outputs vary between calls, use at least 3');
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 });
 
@@ -212,14 +198,11 @@ describe('upgrade-check answers only for the suite it was asked about', () => {
 export default defineSuite({ name: '${name}', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
   provider: (input) => String(input.word) });
 `;
-    const project = await tempProject({
+    const files = {
       'suites/up.eval.ts': suite('up'),
       'suites/other.eval.ts': suite('other'),
-      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
-      'suites/data.jsonl': `${wordCases(300)}\n`,
-    });
-    try {
-      await linkPromptgold(project.root);
+    };
+    await inEchoProject(files, 300, async (project) => {
       const run = await runCli(['run', 'suites/other.eval.ts', '--model', 'claude-sonnet-4-5,claude-sonnet-4-6', '--no-html'], project.root, { timeoutMs: 120_000 });
       expect(run.code, run.stderr).toBe(0);
       const [folder] = await readdir(project.path('reports/runs'));
@@ -245,9 +228,7 @@ export default defineSuite({ name: '${name}', prompt: './prompts', models: ['cla
       const grown = await runCli(reuse, project.root);
       expect(grown.code, grown.stdout).toBe(2);
       expect(grown.stderr).toMatch(/is stale: the dataset suites\/data\.jsonl changed since it ran \(300 cases then, 301 now; content hash [0-9a-f]{12} then, [0-9a-f]{12} now\)/);
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 });
 
