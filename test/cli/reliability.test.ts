@@ -221,6 +221,16 @@ describe('damaged run folders (14.5)', () => {
     return dir;
   }
 
+  /** Replaces `from` (which it must hold) with `to` in the record's first sample line; returns the record's new text. */
+  async function editFirstSample(dir: string, from: string, to: string): Promise<string> {
+    const lines = (await readFile(`${dir}/run.jsonl`, 'utf8')).split('\n').filter(Boolean);
+    expect(lines[1]).toContain(from);
+    lines[1] = lines[1]!.replace(from, to);
+    const edited = `${lines.join('\n')}\n`;
+    await writeFile(`${dir}/run.jsonl`, edited);
+    return edited;
+  }
+
   it('a null last line: compare, report and --resume exit 2 naming file and line with a repair hint', async () => {
     const dir = await interruptedRun();
     const lines = (await readFile(`${dir}/run.jsonl`, 'utf8')).split('\n').filter(Boolean).length;
@@ -245,11 +255,7 @@ describe('damaged run folders (14.5)', () => {
 
   it('a sample line with a field of the wrong type: --resume exits 2 naming it, instead of counting "false" as a pass', async () => {
     const dir = await interruptedRun();
-    const lines = (await readFile(`${dir}/run.jsonl`, 'utf8')).split('\n').filter(Boolean);
-    expect(lines[1]).toContain('"pass":true');
-    lines[1] = lines[1]!.replace('"pass":true', '"pass":"false"');
-    const damaged = `${lines.join('\n')}\n`;
-    await writeFile(`${dir}/run.jsonl`, damaged);
+    const damaged = await editFirstSample(dir, '"pass":true', '"pass":"false"');
     // Without the HTML report, whose reading of the finished record would be the first to object.
     const result = await runCli(['run', '--resume', dir, '--no-html'], project.root);
     expect(result.stderr).toMatch(/run\.jsonl:2: pass: expected true or false, got "false"\n {2}hint: /);
@@ -259,11 +265,7 @@ describe('damaged run folders (14.5)', () => {
 
   it('a kept line that is not the plan\'s sample at its index: --resume exits 2 before sending anything', async () => {
     const dir = await interruptedRun();
-    const lines = (await readFile(`${dir}/run.jsonl`, 'utf8')).split('\n').filter(Boolean);
-    expect(lines[1]).toContain('"caseId":"w000"');
-    lines[1] = lines[1]!.replace('"caseId":"w000"', '"caseId":"w005"');
-    const damaged = `${lines.join('\n')}\n`;
-    await writeFile(`${dir}/run.jsonl`, damaged);
+    const damaged = await editFirstSample(dir, '"caseId":"w000"', '"caseId":"w005"');
     const result = await runCli(['run', '--resume', dir, '--no-html'], project.root);
     expect(result.stderr).toMatch(/run\.jsonl:2: caseId: sample 0 is w005 \(v1 × [^,]+, repeat 0\), but the plan has w000 \(v1 × [^,]+, repeat 0\) at that index: the line does not belong to this run\n {2}hint: the record was edited or merged by hand/);
     expect(result.code).toBe(2);
