@@ -3,6 +3,11 @@ export function clipText(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** `1 day`, `3 days`: a count and its noun, singular for exactly one. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
 /** Runs of whitespace (newlines included) as one space, trimmed: a message shown on one line. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

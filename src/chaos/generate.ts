@@ -13,6 +13,7 @@ import { type ChaosFamily, type ChaosOperator, type OperatorContext } from './op
 import { CHAOS_OPERATORS, getOperator } from './operators/index.js';
 import { deriveSeed, Rng } from './random.js';
 import { keepSourceVars } from './sourceVars.js';
+import { plural } from '../text.js';
 
 export interface ChaosGenerationContext {
   /** Context window of the model under test, for the padding operators (default 200 000). */
@@ -121,15 +122,15 @@ function noChaosCasesError(cases: Iterable<GoldenCase>, plan: Plan, suiteFile: s
   const operators = plan.operators.map((operator) => operator.name).join(', ');
   if (withText > 0) {
     return new InputError(
-      `no chaos case could be made: the operators (${operators}) left the text of every one of ${count(withText, 'golden case')} with text unchanged${golden > withText ? ` (${golden - withText === 1 ? 'the other one has' : `the other ${golden - withText} have`} no string value to mutate)` : ''}`,
+      `no chaos case could be made: the operators (${operators}) left the text of every one of ${plural(withText, 'golden case')} with text unchanged${golden > withText ? ` (${golden - withText === 1 ? 'the other one has' : `the other ${golden - withText} have`} no string value to mutate)` : ''}`,
       at('chaos.operators'),
       'pick operators that change this text (`promptgold chaos --list`), or run without --chaos',
     );
   }
-  const found = [...types].map(([name, byType]) => `${name}: ${[...byType].map(([type, n]) => `${type} in ${count(n, 'case')}`).join(', ')}`);
+  const found = [...types].map(([name, byType]) => `${name}: ${[...byType].map(([type, n]) => `${type} in ${plural(n, 'case')}`).join(', ')}`);
   const where = plan.fields !== undefined ? 'chaos.fields' : plan.rendered ? 'the string variables the prompts render' : 'the string variables of the cases';
   return new InputError(
-    `no chaos case could be made: none of ${count(golden, 'golden case')} has a string value in ${where}${found.length ? ` (${found.join('; ')})` : ''}; chaos mutates text only`,
+    `no chaos case could be made: none of ${plural(golden, 'golden case')} has a string value in ${where}${found.length ? ` (${found.join('; ')})` : ''}; chaos mutates text only`,
     at('chaos.fields'),
     plan.rendered
       ? `name string variables that the prompts render (${listOrNone([...plan.rendered])}) in chaos.fields, or run without --chaos`
@@ -141,10 +142,6 @@ function valueType(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }
 
 function* generate(cases: Iterable<GoldenCase>, plan: Plan): Generator<GoldenCase> {

@@ -75,10 +75,6 @@ export function describePositions(positions: readonly number[], shown = 5): stri
   return rest > 0 ? `${head} and ${rest} more` : head;
 }
 
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
 /** Number of edits for a text: about `rate` of `eligible`, at least 1, at most `max`. */
 export function editCount(eligible: number, rate: number, max: number): number {
   if (eligible === 0) return 0;

@@ -14,6 +14,7 @@ import { readRecordHeader } from '../records/reader.js';
 import { latestRecordOf } from '../records/runDir.js';
 import type { PromptRef } from '../records/types.js';
 import { findVersionDrift, formatVersionDrift } from '../records/versionDrift.js';
+import { plural } from '../text.js';
 import type { Scorer } from '../scoring/types.js';
 import { buildRequest, PreparedRequests } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
@@ -180,17 +181,13 @@ function hasFiveMinuteMark(request: ReturnType<typeof buildRequest>): boolean {
   return blocks.some((block) => block.cacheControl !== undefined && (block.cacheControl.ttl ?? '5m') === '5m');
 }
 
-function daysText(days: number): string {
-  return days === 1 ? '1 day' : `${days} days`;
-}
-
 export function retirementWarnings(loaded: LoadedSuite, models: ModelTable): string[] {
   const lines: string[] = [];
   for (const id of loaded.models) {
     const model = models.get(id);
     const days = model ? daysUntilRetirement(model) : undefined;
     if (days !== undefined && days <= 90) {
-      const when = days < 0 ? `retired ${daysText(-days)} ago` : `retires in ${daysText(days)} (${model!.retiresAt})`;
+      const when = days < 0 ? `retired ${plural(-days, 'day')} ago` : `retires in ${plural(days, 'day')} (${model!.retiresAt})`;
       lines.push(`WARNING: ${id} ${when}; plan the move with \`promptgold upgrade-check\``);
     }
   }

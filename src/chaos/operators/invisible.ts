@@ -7,11 +7,11 @@ import {
   editCount,
   insertAt,
   mapCodeUnits,
-  plural,
   randomClusterBoundaries,
   randomWordBoundary,
   replaceCharsAt,
 } from '../text.js';
+import { plural } from '../../text.js';
 
 const SAME_ANSWER = 'same answer as source: the visible text is unchanged';
 

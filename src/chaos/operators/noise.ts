@@ -1,7 +1,8 @@
 /** Visible noise a human reader shrugs off: look-alikes, diacritics, typos, case, leetspeak. */
 import { outcome, type ChaosOperator } from '../operator.js';
 import type { Rng } from '../random.js';
-import { describePositions, editCount, fromCodeUnits, insertAt, isAsciiLetter, mapCodeUnits, pickCharIndices, plural, replaceCharsAt } from '../text.js';
+import { describePositions, editCount, fromCodeUnits, insertAt, isAsciiLetter, mapCodeUnits, pickCharIndices, replaceCharsAt } from '../text.js';
+import { plural } from '../../text.js';
 
 const SAME_ANSWER = 'same answer as source: a human reads the same request';
 

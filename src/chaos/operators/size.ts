@@ -5,7 +5,8 @@
  */
 import { DEFAULT_CONTEXT_WINDOW_TOKENS, outcome, type ChaosOperator } from '../operator.js';
 import type { Rng } from '../random.js';
-import { clusterBoundary, codePointBoundary, codePointName, describePositions, insertAt, isHighSurrogate, isLowSurrogate, plural, randomClusterBoundaries } from '../text.js';
+import { clusterBoundary, codePointBoundary, codePointName, describePositions, insertAt, isHighSurrogate, isLowSurrogate, randomClusterBoundaries } from '../text.js';
+import { plural } from '../../text.js';
 
 const GRACEFUL = 'handled gracefully: a normal answer, a refusal or a clear error message, never a crash or an empty reply';
 

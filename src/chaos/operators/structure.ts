@@ -4,7 +4,8 @@
  */
 import { outcome, type ChaosOperator } from '../operator.js';
 import type { Rng } from '../random.js';
-import { describePositions, insertAt, isHighSurrogate, isLowSurrogate, plural, randomClusterBoundaries, randomWordBoundary } from '../text.js';
+import { describePositions, insertAt, isHighSurrogate, isLowSurrogate, randomClusterBoundaries, randomWordBoundary } from '../text.js';
+import { plural } from '../../text.js';
 
 const STILL_VALID = 'output still valid (JSON/schema holds) and same answer as source';
 const RENDERS_SAFELY = 'same answer as source; markup in the input is treated as text, not executed or left open';
