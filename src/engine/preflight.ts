@@ -7,7 +7,7 @@
 import { dirname, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { formatUsd, type CostBudget } from '../providers/budget.js';
-import { daysUntilRetirement, forecastCost, type CostEstimate, type ModelInfo, type ModelTable } from '../providers/pricing.js';
+import { daysUntilRetirement, forecastCost, thinkingOn, type CostEstimate, type ModelTable } from '../providers/pricing.js';
 import { estimateInputTokens, markedPrefixTokens } from '../providers/tokens.js';
 import type { GenerationRequest } from '../providers/types.js';
 import { readRecordHeader } from '../records/reader.js';
@@ -87,13 +87,6 @@ export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: 
     throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
   }
   return line;
-}
-
-const THINKING_ON = new Set(['enabled', 'adaptive', 'between_tools']);
-
-function thinkingOn(params: Record<string, unknown> | undefined, info: ModelInfo): boolean {
-  const asked = (params?.['thinking'] as { type?: unknown } | undefined)?.type;
-  return THINKING_ON.has(String(asked ?? info.thinking?.default ?? 'disabled'));
 }
 
 /**

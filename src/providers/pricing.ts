@@ -84,6 +84,14 @@ export type ModelEntry = z.infer<Schemas['entry']>;
 export type ModelTableJson = z.infer<Schemas['table']>;
 export type ThinkingType = (typeof THINKING_TYPES)[number];
 
+const THINKING_ON = new Set<string>(['enabled', 'adaptive', 'between_tools']);
+
+/** Whether a model thinks with these template params: their `thinking.type`, else the model's default (the table's). */
+export function thinkingOn(params: Record<string, unknown> | undefined, info: ModelInfo | undefined): boolean {
+  const asked = (params?.['thinking'] as { type?: unknown } | undefined)?.type;
+  return THINKING_ON.has(String(asked ?? info?.thinking?.default ?? 'disabled'));
+}
+
 export interface ModelInfo extends ModelEntry {
   id: string;
 }

@@ -7,7 +7,7 @@
  * cannot enforce become descriptions); the answer is then checked against the original schema.
  */
 import { hasSystem } from '../content.js';
-import type { ModelInfo } from '../pricing.js';
+import { thinkingOn, type ModelInfo } from '../pricing.js';
 import type { CacheControl, ChatMessage, ContentBlock, DocumentBlock, GenerationRequest, ImageBlock, TextBlock, ToolChoice, ToolDefinition } from '../types.js';
 import type { OutputFormatBuilder } from './client.js';
 
@@ -35,15 +35,8 @@ export function acceptsSamplingParams(modelId: string, info?: ModelInfo): boolea
   return !(match[1] === 'opus' && major === 4 && minor >= 7);
 }
 
-const THINKING_ON = new Set(['enabled', 'adaptive', 'between_tools']);
 /** The lowest top_p a model takes while it thinks. */
 const MIN_TOP_P_WITH_THINKING = 0.95;
-
-/** Whether the model thinks on this request: the template's `thinking`, else the model's default (the table's). */
-function thinksOn(request: GenerationRequest, info: ModelInfo | undefined): boolean {
-  const asked = (request.params?.['thinking'] as { type?: unknown } | undefined)?.type;
-  return THINKING_ON.has(String(asked ?? info?.thinking?.default ?? 'disabled'));
-}
 
 /**
  * A sampling parameter's value that thinking rejects (the API answers 400): a temperature other
@@ -92,7 +85,7 @@ export function droppedParamsOf(request: GenerationRequest, info?: ModelInfo): s
 function placeParams(request: GenerationRequest, info: ModelInfo | undefined, body: Record<string, unknown>, outputConfig: Record<string, unknown>): string[] {
   const droppedParams: string[] = [];
   const sampling = acceptsSamplingParams(request.model, info);
-  const thinking = sampling && thinksOn(request, info);
+  const thinking = sampling && thinkingOn(request.params, info);
   for (const [name, value] of Object.entries(request.params ?? {})) {
     if (value === undefined || EXPRESSED_ELSEWHERE.has(name)) continue;
     if (name === 'effort') outputConfig.effort = value;
