@@ -257,9 +257,11 @@ function tallyScore(sample: SampleRecord): number {
  * side in a comparison averages them); null when no repeat was scored.
  */
 export function meanScoreOf(tally: CaseTally): number | null {
+  // Most cases of a large run have one repeat: no array for them.
+  if (!tally.more) return Number.isNaN(tally.score) ? null : tally.score;
   const pairs: Array<[number, number]> = [[tally.repeat, tally.score]];
-  if (tally.more) for (let at = 0; at < tally.more.length; at += 2) pairs.push([tally.more[at]!, tally.more[at + 1]!]);
-  if (pairs.length > 1) pairs.sort((a, b) => a[0] - b[0]);
+  for (let at = 0; at < tally.more.length; at += 2) pairs.push([tally.more[at]!, tally.more[at + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
   let total = 0;
   let scored = 0;
   for (const [, score] of pairs) {
