@@ -360,7 +360,7 @@ function coverageOf(chaosCases: ChaosCaseList, golden: Iterable<GoldenCase>, che
     chaosCases: chaosCount,
     withoutVariants,
     operators: chaosCases.operators.length,
-    idleOperators: chaosCases.operators.filter((operator) => !checked.chaosOperators.has(operator)),
+    idleOperators: chaosCases.operators.filter((operator) => !checked.chaosVariants.byOperator.has(operator)),
     ...fewerVariantsOf(chaosCases, checked.chaosVariants),
   };
 }
@@ -378,23 +378,25 @@ function fewerVariantsOf(chaosCases: ChaosCaseList, variants: ChaosVariantCounts
 }
 
 /**
- * Chaos variants per operator, and the golden cases they were made of: a golden case's variants
- * by one operator come one after another in the plan, so a new (source, operator) pair starts a
- * new source of that operator.
+ * Chaos variants per operator they were made with, and the golden cases they were made of: a
+ * golden case's variants by one operator come one after another in the plan, so a new source
+ * starts a new (source, operator) pair.
  */
 class ChaosVariantCounts {
-  readonly byOperator = new Map<string, { sources: number; made: number }>();
-  private last: { source: string; operator: string } | undefined;
+  readonly byOperator = new Map<string, { sources: number; made: number; lastSource: string }>();
 
   add(chaos: NonNullable<GoldenCase['chaos']>): void {
-    const operator = chaos.operators.join('+');
-    let counts = this.byOperator.get(operator);
-    if (!counts) this.byOperator.set(operator, (counts = { sources: 0, made: 0 }));
-    if (this.last?.source !== chaos.sourceCaseId || this.last.operator !== operator) {
-      counts.sources++;
-      this.last = { source: chaos.sourceCaseId, operator };
+    for (const operator of chaos.operators) {
+      const counts = this.byOperator.get(operator);
+      if (!counts) this.byOperator.set(operator, { sources: 1, made: 1, lastSource: chaos.sourceCaseId });
+      else {
+        if (counts.lastSource !== chaos.sourceCaseId) {
+          counts.sources++;
+          counts.lastSource = chaos.sourceCaseId;
+        }
+        counts.made++;
+      }
     }
-    counts.made++;
   }
 }
 
@@ -405,8 +407,7 @@ interface CheckedCases {
   hasher: PlanHasher;
   /** Golden case id → its chaos variants in the plan. */
   chaosSources: Map<string, number>;
-  /** The operators the chaos variants were made with. */
-  chaosOperators: Set<string>;
+  /** The chaos variants by the operators they were made with. */
   chaosVariants: ChaosVariantCounts;
   /** Loaded when a case declares checks. */
   checkFromSpec?: CheckFromSpec;
@@ -420,7 +421,7 @@ interface CheckedCases {
  * the renders are, within bounds, for the run to send (`renders`, unset when it cannot use them).
  */
 class CaseChecker {
-  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Map(), chaosOperators: new Set(), chaosVariants: new ChaosVariantCounts() };
+  readonly checked: CheckedCases = { count: 0, hasher: new PlanHasher(), chaosSources: new Map(), chaosVariants: new ChaosVariantCounts() };
 
   /**
    * With chaos: where each golden case id is, for a chaos variant's id that a golden case has. The
@@ -449,7 +450,6 @@ class CaseChecker {
     checked.hasher.addCase(goldenCase.id);
     if (goldenCase.chaos) {
       checked.chaosSources.set(goldenCase.chaos.sourceCaseId, (checked.chaosSources.get(goldenCase.chaos.sourceCaseId) ?? 0) + 1);
-      for (const operator of goldenCase.chaos.operators) checked.chaosOperators.add(operator);
       checked.chaosVariants.add(goldenCase.chaos);
     }
     // A chaos variant is made anew on each walk of the plan, so its renders would never be taken.
