@@ -7,6 +7,7 @@
 import { join, relative, resolve } from 'node:path';
 import { BaseSequencer, type Reporter, type TestModule, type TestSpecification, type Vitest, type WatcherTriggerPattern } from 'vitest/node';
 import { wordedError } from '../errors.js';
+import { isNotScoredKind } from '../records/errorKinds.js';
 import { gitInfo } from '../gitInfo.js';
 import { writeRunFolder } from '../records/merge.js';
 import { claimRunFolder, newRunId, runPaths } from '../records/runDir.js';
@@ -111,13 +112,14 @@ export default class PromptgoldReporter implements Reporter {
 }
 
 /**
- * `, 1 not scored (provider_error: 1)`: samples that ended as errors. Their tests fail and show
+ * `, 1 not scored (provider_error: 1)`: samples the provider, a scorer or a judge failed (a
+ * refusal or a rejected request is scored, as a failure; see isNotScoredKind). Their tests fail and show
  * them, but a skipped test (`-t "pass rate"`) shows nothing, and within maxErrorRate the pass-rate
  * test passes: this line is then the only place the console says so.
  */
 function notScoredText(run: CollectedRun): string {
   const kinds = new Map<string, number>();
-  for (const sample of run.samples) if (sample.error) kinds.set(sample.error.kind, (kinds.get(sample.error.kind) ?? 0) + 1);
+  for (const sample of run.samples) if (sample.error && isNotScoredKind(sample.error.kind)) kinds.set(sample.error.kind, (kinds.get(sample.error.kind) ?? 0) + 1);
   if (kinds.size === 0) return '';
   const total = [...kinds.values()].reduce((sum, n) => sum + n, 0);
   const listed = [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, n]) => `${kind}: ${n}`).join(', ');

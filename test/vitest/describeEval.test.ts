@@ -227,10 +227,15 @@ describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'd
     // reporter: every sample ran (and was paid for) and the record had none ("0/6 samples",
     // incomplete). Within maxErrorRate the pass-rate test passes: the console is then the only
     // place an unscored sample shows.
-    const file = `import { defineSuite, exact } from 'promptgold';
+    // word4's refusal is scored (a failure), so it is not among the unscored samples the line counts.
+    const file = `import { defineSuite, exact, ProviderError } from 'promptgold';
 import { describeEval } from 'promptgold/vitest';
-describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'data/words.jsonl', models: ['claude-haiku-4-5'], scorers: [exact()], threshold: 0.9, maxErrorRate: 0.5,
-  provider: ({ word }) => { if (word === 'word3') throw new Error('upstream 503'); return String(word); } }));
+describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'data/words.jsonl', models: ['claude-haiku-4-5'], scorers: [exact()], threshold: 0.7, maxErrorRate: 0.5,
+  provider: ({ word }) => {
+    if (word === 'word3') throw new Error('upstream 503');
+    if (word === 'word4') throw new ProviderError('refusal', 'the model declined');
+    return String(word);
+  } }));
 `;
     const project = await evalProject({ 'prompts/echo.hbs': ECHO_TEMPLATE, 'data/words.jsonl': wordLines(6), 'echo.eval.test.ts': file });
     try {
