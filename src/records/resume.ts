@@ -256,17 +256,17 @@ class RecordSampleCheck {
  * record yet). The record's sample lines get the checks `--resume` makes of what it keeps: inside
  * the plan, in plan order, each once, with fields of the right types.
  */
-export async function finishedSampleIndices(runDir: string, options: { planned?: number; redoErrors?: boolean } = {}): Promise<Set<number>> {
+export async function finishedSampleIndices(runDir: string, options: { planned: number; redoErrors?: boolean }): Promise<Set<number>> {
   const done = new Set<number>();
   const paths = runPaths(runDir);
   if (!(await access(paths.record).then(() => true, () => false))) return done;
-  const samples = new RecordSampleCheck(paths.record, options.planned ?? Number.POSITIVE_INFINITY);
+  const samples = new RecordSampleCheck(paths.record, options.planned);
   for await (const { value, line } of readRecordLines(paths.record)) {
     if (value.type !== 'sample') continue;
     samples.check(value, line);
     if (isFinishedSample(value, options.redoErrors)) done.add(value.index);
   }
-  for await (const { sample } of readHeldBack(paths.heldBack, options.planned ?? Number.POSITIVE_INFINITY)) {
+  for await (const { sample } of readHeldBack(paths.heldBack, options.planned)) {
     if (isFinishedSample(sample, options.redoErrors)) done.add(sample.index);
   }
   return done;
