@@ -55,10 +55,10 @@ export class SourceResults {
   resolve(planned: PlannedSample, record: SampleRecord | undefined): void {
     const origin = planned.case.chaos;
     if (origin) {
-      this.variantEnded(keyOf(planned, origin.sourceCaseId), origin.sourceCaseId);
+      this.variantEnded(sourceKeyOf(planned, origin.sourceCaseId), origin.sourceCaseId);
       return;
     }
-    if (this.variantsOf.has(planned.case.id)) this.settle(keyOf(planned, planned.case.id), planned.case.id, resultOf(record));
+    if (this.variantsOf.has(planned.case.id)) this.settle(sourceKeyOf(planned, planned.case.id), planned.case.id, resultOf(record));
   }
 
   /**
@@ -78,14 +78,14 @@ export class SourceResults {
   /** A chaos sample that will not run here (not selected by `-t` or the shard): its source need not be kept for it. */
   skip(planned: PlannedSample): void {
     const origin = planned.case.chaos;
-    if (origin) this.variantEnded(keyOf(planned, origin.sourceCaseId), origin.sourceCaseId);
+    if (origin) this.variantEnded(sourceKeyOf(planned, origin.sourceCaseId), origin.sourceCaseId);
   }
 
   /** Call before the sample ends (`resolve`): the entry is kept until then. */
   awaitSource(planned: PlannedSample): Promise<SourceResult | undefined> | undefined {
     const origin = planned.case.chaos;
     if (!origin || !this.variantsOf.has(origin.sourceCaseId)) return undefined;
-    return this.entry(keyOf(planned, origin.sourceCaseId), origin.sourceCaseId).promise;
+    return this.entry(sourceKeyOf(planned, origin.sourceCaseId), origin.sourceCaseId).promise;
   }
 
   private settle(key: string, sourceCaseId: string, result: SourceResult | undefined): void {
@@ -118,6 +118,7 @@ export class SourceResults {
   }
 }
 
-function keyOf(planned: PlannedSample, caseId: string): string {
+/** The key of case `caseId`'s sample in `planned`'s version, model and repeat: where a chaos variant finds its source's result. */
+export function sourceKeyOf(planned: PlannedSample, caseId: string): string {
   return sourceKey(planned.prompt.template.version, planned.model, planned.repeat, caseId);
 }

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { planSamples, type PlannedSample } from '../engine/plan.js';
+import { sourceKeyOf } from '../engine/sourceResults.js';
 import { cellKey } from '../records/summary.js';
 import { percent } from '../report/format.js';
 import type { CellSummary, RecordSummary } from '../records/types.js';
@@ -148,14 +149,13 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
  */
 function shardIndexer(): (sample: PlannedSample) => number {
   const golden = new Map<string, number>();
-  const key = (sample: PlannedSample, caseId: string) => `${sample.prompt.template.version}\u0000${sample.model}\u0000${sample.repeat}\u0000${caseId}`;
   return (sample) => {
     const origin = sample.case.chaos;
     if (!origin) {
-      golden.set(key(sample, sample.case.id), sample.index);
+      golden.set(sourceKeyOf(sample, sample.case.id), sample.index);
       return sample.index;
     }
-    return golden.get(key(sample, origin.sourceCaseId)) ?? sample.index;
+    return golden.get(sourceKeyOf(sample, origin.sourceCaseId)) ?? sample.index;
   };
 }
 
