@@ -11,6 +11,7 @@ import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
+import { plural } from '../../text.js';
 import { tooManyErrorsText } from '../../report/notScored.js';
 import { chaosCoverageLines, chaosNotConfiguredLine } from '../../report/chaosCoverage.js';
 import type { ChaosCoverage } from '../../chaos/coverage.js';
@@ -283,10 +284,10 @@ export function jobEnd(
     return later.length ? { said: later, laterFailures: later } : { said: [] };
   }
   const failures = [thrown, progress.closeFailure].filter((f): f is WordedError => f !== undefined);
-  const [first, ...others] = failures;
+  const [first] = failures;
   if (!first) return { said: [] };
-  const text = [first, ...others].map((f) => f.text).join('\n');
-  const exitCode = EXIT_CODE_PRECEDENCE.find((code) => failures.some((f) => f.exitCode === code)) ?? first.exitCode;
+  const text = failures.map((f) => f.text).join('\n');
+  const exitCode = strongestExitCode(failures.map((f) => f.exitCode)) ?? first.exitCode;
   return { said: failures, withoutOutcome: { suite, status: progress.runDir ? 'aborted' : 'not run', runDir: progress.runDir, error: { text, exitCode }, before } };
 }
 
@@ -299,7 +300,7 @@ export function closingLine(withoutOutcome: readonly SuiteWithoutOutcome[], outc
   const laterFailed = outcomes.filter((o) => o.laterFailures);
   const buried = failed.some((n) => n.before < outcomes.length) || laterFailed.some((o) => o !== outcomes.at(-1));
   if (!buried) return undefined;
-  const suites = (n: number) => (n === 1 ? '1 suite' : `${n} suites`);
+  const suites = (n: number) => plural(n, 'suite');
   const refused = failed.filter((n) => n.runDir === null);
   const aborted = failed.filter((n) => n.runDir !== null);
   const parts = [
@@ -500,9 +501,14 @@ function parseFraction(text: string, flag: string): number {
 /** When several codes apply, the first of these: 3 wins over 130, 130 over 2 (a report refused its page path), 2 over 1. */
 const EXIT_CODE_PRECEDENCE: readonly ExitCode[] = [ExitCode.infrastructure, ExitCode.interrupted, ExitCode.usageOrInput, ExitCode.evaluationFailed];
 
+/** The code of `codes` that wins by EXIT_CODE_PRECEDENCE; undefined when none of them is in it. */
+function strongestExitCode(codes: readonly number[]): ExitCode | undefined {
+  return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code));
+}
+
 function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean, notRun: readonly ExitCode[] = []): number {
   const codes: ExitCode[] = [runsExitCode(outcomes, interrupted), ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed), ...notRun];
-  return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code)) ?? ExitCode.passed;
+  return strongestExitCode(codes) ?? ExitCode.passed;
 }
 
 /**
