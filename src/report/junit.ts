@@ -17,8 +17,8 @@ import { pointsChange, stopRates } from './stops.js';
 export function renderJUnit(result: ComparisonResult): string {
   const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite));
   const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0);
-  const failures = result.cells.reduce((n, cell) => n + failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0), 0);
-  const errors = result.cells.reduce((n, cell) => n + erroredCases(cell), 0);
+  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (cell.verdict.verdict === 'fail' ? 1 : 0), 0);
+  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error'), 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${attr(`promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}">`,
@@ -28,16 +28,22 @@ export function renderJUnit(result: ComparisonResult): string {
   ].join('\n');
 }
 
-function failingCases(cell: CellComparison): number {
-  return cell.cases.filter((c) => isFailing(c) && !notScoredRepeats(c)).length;
+/**
+ * What a case is in the JUnit file, decided in one place for its test case and its suite's counts:
+ * an error when a candidate repeat was not scored (that says nothing about the prompt), skipped
+ * when it is left out of the statistics or only in the baseline, a failure when it regressed.
+ */
+type JunitOutcome = 'error' | 'skipped' | 'failure' | 'pass';
+
+function junitOutcome(c: CaseComparison): JunitOutcome {
+  if (notScoredRepeats(c) > 0) return 'error';
+  if (leftOutOfStatistics(c)) return 'skipped';
+  if (c.status === 'regressed' || c.status === 'error-changed') return 'failure';
+  return c.status === 'removed' ? 'skipped' : 'pass';
 }
 
-function erroredCases(cell: CellComparison): number {
-  return cell.cases.filter((c) => notScoredRepeats(c) > 0).length;
-}
-
-function isFailing(c: CaseComparison): boolean {
-  return (c.status === 'regressed' || c.status === 'error-changed') && !leftOutOfStatistics(c);
+function casesWith(cell: CellComparison, outcome: JunitOutcome): number {
+  return cell.cases.filter((c) => junitOutcome(c) === outcome).length;
 }
 
 /** Candidate repeats of the case that were not scored. */
@@ -47,9 +53,8 @@ function notScoredRepeats(c: CaseComparison): number {
 
 function testSuite(cell: CellComparison, suite: string): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
-  const skipped = cell.cases.filter((c) => (c.status === 'removed' || leftOutOfStatistics(c)) && !notScoredRepeats(c)).length;
   const lines = [
-    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${failingCases(cell) + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="${erroredCases(cell)}" skipped="${skipped}">`,
+    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure') + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="${casesWith(cell, 'error')}" skipped="${casesWith(cell, 'skipped')}">`,
     ...stopProperties(cell),
   ];
   lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
@@ -77,8 +82,9 @@ function stopProperties(cell: CellComparison): string[] {
 function testCase(c: CaseComparison, className: string): string[] {
   const open = `    <testcase name="${attr(c.caseId)}" classname="${attr(className)}">`;
   const summary = `${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}`;
-  const notScored = notScoredRepeats(c);
-  if (notScored > 0) {
+  const outcome = junitOutcome(c);
+  if (outcome === 'error') {
+    const notScored = notScoredRepeats(c);
     // Not scored says nothing about the prompt: an error of the named kind, not a failure.
     const kinds = [...new Set(c.candidate!.errors.filter(isNotScoredKind))].sort();
     const first = c.candidate!.firstError && isNotScoredKind(c.candidate!.firstError.kind) ? c.candidate!.firstError : undefined;
@@ -87,11 +93,11 @@ function testCase(c: CaseComparison, className: string): string[] {
     if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
     return [open, `      <error message="${attr(message)}" type="${attr(kinds.join(','))}">${text(details.join('\n'))}</error>`, '    </testcase>'];
   }
-  if (c.chaos?.notExercised) {
+  if (outcome === 'skipped' && c.chaos?.notExercised) {
     const sides = Object.keys(c.chaos.notExercised).join(' and ');
     return [open, `      <skipped message="${attr(`a chaos case the ${sides} did not exercise (its request was its source's): left out of the statistics; ${summary}`)}"/>`, '    </testcase>'];
   }
-  if (isFailing(c)) {
+  if (outcome === 'failure') {
     const details = [summary];
     const changes = scorerChanges(c, 10);
     if (changes) details.push(`scorer deltas: ${changes}`);
@@ -101,7 +107,7 @@ function testCase(c: CaseComparison, className: string): string[] {
     if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
     return [open, `      <failure message="${attr(summary)}" type="${attr(c.status)}">${text(details.join('\n'))}</failure>`, '    </testcase>'];
   }
-  if (c.status === 'removed') return [open, `      <skipped message="only in the baseline"/>`, '    </testcase>'];
+  if (outcome === 'skipped') return [open, `      <skipped message="only in the baseline"/>`, '    </testcase>'];
   return [open, `      <system-out>${text(summary)}</system-out>`, '    </testcase>'];
 }
 
