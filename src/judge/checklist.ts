@@ -116,9 +116,7 @@ export function checklist(options: ChecklistOptions): ChecklistScorer {
   }
   for (const custom of options.items ?? []) {
     checks.push((sample) => {
-      const result = custom.check(sample);
-      const pass = typeof result === 'boolean' ? result : result.pass;
-      const reason = typeof result === 'boolean' ? (pass ? 'holds' : 'does not hold') : result.reason;
+      const { pass, reason } = itemResult(custom.name, custom.check(sample));
       return [item(custom.name, pass, reason)];
     });
   }
@@ -141,4 +139,24 @@ export function checklist(options: ChecklistOptions): ChecklistScorer {
       return { name, score, pass: failed.length === 0, reason, children };
     },
   };
+}
+
+/**
+ * What a custom item's check returned, as pass and reason. Anything but a boolean or
+ * `{ pass: boolean, reason? }` is thrown, so the checklist ends as an errored score: a pass of
+ * 'false' (a truthy string) or 1 would otherwise hold an item that was never decided.
+ */
+function itemResult(name: string, result: unknown): { pass: boolean; reason: string } {
+  if (typeof result === 'boolean') return { pass: result, reason: result ? 'holds' : 'does not hold' };
+  const pass = (result as { pass?: unknown } | null)?.pass;
+  if (result === null || typeof result !== 'object' || typeof pass !== 'boolean') {
+    const found = result !== null && typeof result === 'object' ? `{ pass: ${shownValue(pass)} }` : shownValue(result);
+    throw new TypeError(`checklist item "${name}" returned ${found}: a check returns true, false or { pass: true | false, reason }`);
+  }
+  const reason = (result as { reason?: unknown }).reason;
+  return { pass, reason: typeof reason === 'string' ? reason : pass ? 'holds' : 'does not hold' };
+}
+
+function shownValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : value !== null && typeof value === 'object' ? 'an object' : String(value);
 }

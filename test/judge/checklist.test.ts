@@ -48,6 +48,18 @@ describe('checklist', () => {
     expect(bad.children?.map((c) => c.pass)).toEqual([false, false, true, false]);
   });
 
+  it('errors, never holds, when a custom item returns something other than true, false or { pass: boolean }', async () => {
+    const answers: unknown[] = ['false', 1, { pass: 'false', reason: 'looked' }, undefined, { reason: 'no pass' }];
+    for (const answer of answers) {
+      const scorer = checklist({ items: [{ name: 'polite', check: () => answer as boolean }] });
+      const score = await runScorer(scorer, makeSample('fine'), { signal });
+      expect(score.pass).toBe(false);
+      expect(score.error).toMatch(/^checklist item "polite" returned .*: a check returns true, false or \{ pass: true \| false, reason \}$/);
+    }
+    const score = await runScorer(checklist({ items: [{ name: 'polite', check: () => ({ pass: 'false' }) as unknown as boolean }] }), makeSample('fine'), { signal });
+    expect(score.error).toBe('checklist item "polite" returned { pass: "false" }: a check returns true, false or { pass: true | false, reason }');
+  });
+
   it('rejects an empty checklist and bad limits', () => {
     expect(() => checklist({})).toThrow(InputError);
     expect(() => checklist({ maxWords: -1 })).toThrow(/maxWords must be a whole number/);
