@@ -194,14 +194,32 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
       const context = renderContext(template, vars);
       for (const part of parts) checkPresent(part, context, vars, caseId, file);
       checkDeclared(declared, vars, caseId, file);
+      let diagnostic = false;
+      let rendered: RenderedPrompt;
       try {
-        return renderCase(context, caseId, false);
+        rendered = renderCase(context, caseId, diagnostic);
       } catch (error) {
         if (!(error instanceof RenderAgain)) throw error;
-        return renderCase(context, caseId, true);
+        diagnostic = true;
+        rendered = renderCase(context, caseId, diagnostic);
       }
+      if (sendsObjectText(rendered)) refusePrintedObject(context, caseId, diagnostic);
+      return rendered;
     },
   };
+
+  /**
+   * The render again with every object of the case's vars made to throw when it is turned into
+   * text: the rendered "[object Object]" came from one (refused, naming it), or from the data
+   * itself (the render stands). Only a render whose text holds "[object Object]" pays for this.
+   */
+  function refusePrintedObject(context: Record<string, unknown>, caseId: string, diagnostic: boolean): void {
+    try {
+      renderCase(objectsThatRefusePrinting(context, []) as Record<string, unknown>, caseId, diagnostic);
+    } catch (error) {
+      if (error instanceof PrintedObject) throw printedObjectError(error.path, parts, caseId, file);
+    }
+  }
 
   function renderCase(context: Record<string, unknown>, caseId: string, diagnostic: boolean): RenderedPrompt {
     const state = stateful ? newRenderState(caseId, file, reader, nonce) : undefined;
@@ -228,6 +246,71 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
     if (stream !== undefined) rendered.stream = stream;
     return rendered;
   }
+}
+
+/** What JavaScript turns an object into when it is printed as text. */
+const OBJECT_TEXT = '[object Object]';
+
+/** Whether any text the rendered request sends holds OBJECT_TEXT (documents and images are the case's files, not printed values). */
+function sendsObjectText(rendered: RenderedPrompt): boolean {
+  if (typeof rendered.system === 'string' ? rendered.system.includes(OBJECT_TEXT) : rendered.system?.some((block) => block.text.includes(OBJECT_TEXT))) return true;
+  for (const message of rendered.messages) {
+    if (typeof message.content === 'string' ? message.content.includes(OBJECT_TEXT) : message.content.some((block) => block.type === 'text' && block.text.includes(OBJECT_TEXT))) return true;
+  }
+  return false;
+}
+
+/** Thrown when an object of the case's vars is turned into text during the check of refusePrintedObject. */
+class PrintedObject extends Error {
+  constructor(readonly path: string[]) {
+    super(`${path.join('.') || 'the case\'s vars'} printed as ${OBJECT_TEXT}`);
+  }
+}
+
+const PATH_OF = Symbol('path in the case\'s vars');
+
+/** The prototype of the probing copies: Object.prototype's, except that turning one into text throws PrintedObject. */
+const REFUSES_PRINTING: object = Object.create(Object.prototype, {
+  [Symbol.toPrimitive]: {
+    value(this: { [PATH_OF]: string[] }): never {
+      throw new PrintedObject(this[PATH_OF]);
+    },
+  },
+});
+
+/**
+ * A copy of `value` in which every plain object has REFUSES_PRINTING for prototype and knows its
+ * path; arrays stay arrays (printed, they join their items, which then refuse on their own).
+ */
+function objectsThatRefusePrinting(value: unknown, path: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => objectsThatRefusePrinting(item, [...path, String(index)]));
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy = Object.create(REFUSES_PRINTING) as Record<string | symbol, unknown>;
+  Object.defineProperty(copy, PATH_OF, { value: path });
+  for (const [key, member] of Object.entries(value)) copy[key] = objectsThatRefusePrinting(member, [...path, key]);
+  return copy;
+}
+
+function printedObjectError(path: string[], parts: readonly CompiledPart[], caseId: string, file: string): InputError {
+  const name = path.join('.');
+  const root = path[0];
+  let line: number | undefined;
+  for (const part of parts) {
+    const reference = part.references.variables.find((variable) => variable.name === root);
+    if (reference) {
+      line = part.firstLine - 1 + reference.line;
+      break;
+    }
+  }
+  if (root === undefined) {
+    return new InputError(`the case's vars ({{this}}) would be sent as the text "${OBJECT_TEXT}" for case ${caseId}`, { file }, 'print the vars as JSON with {{json this}}, or print one of them');
+  }
+  const json = path.length === 1 ? `{{json ${name}}}` : '{{json …}}';
+  return new InputError(
+    `variable "${name}" is an object and would be sent as the text "${OBJECT_TEXT}" for case ${caseId}`,
+    { file, line },
+    `print it as JSON with ${json}, or print its fields one by one`,
+  );
 }
 
 /** The variables of every part (body, system text or blocks), each named once in order of first use. */
@@ -472,7 +555,8 @@ function renderPart(part: CompiledPart, context: Record<string, unknown>, caseId
   try {
     return diagnostic && part.diagnose ? part.diagnose(context, state) : part.render(context, state);
   } catch (error) {
-    if (error instanceof InputError) throw error; // a document or image the helper refused, already located
+    // A document or image the helper refused, already located; an object printed while refusePrintedObject checks.
+    if (error instanceof InputError || error instanceof PrintedObject) throw error;
     if (!diagnostic && part.diagnose && isLookupFailure(error)) throw new RenderAgain();
     throw describeRenderError(error, part, caseId, file);
   }

@@ -57,6 +57,21 @@ describe('compilePrompt: rendering', () => {
     );
   });
 
+  it('refuses to send an object as the text "[object Object]", naming the variable, the case and the line', () => {
+    const printed = thrownInputError(() => compilePrompt(template('Hello\nCustomer: {{customer}}')).render({ customer: { name: 'Ann' } }, 'c1'));
+    expect(printed.message.split('\n')[0]).toBe(`${FILE}:7: variable "customer" is an object and would be sent as the text "[object Object]" for case c1`);
+    expect(printed.hint).toBe('print it as JSON with {{json customer}}, or print its fields one by one');
+    const inList = thrownInputError(() => compilePrompt(template('{{#each items}}- {{this}}\n{{/each}}')).render({ items: [{ sku: 'a' }] }, 'c2'));
+    expect(inList.message.split('\n')[0]).toBe(`${FILE}:6: variable "items.0" is an object and would be sent as the text "[object Object]" for case c2`);
+    const inSystem = thrownInputError(() => compilePrompt(template('x', 'system: About {{customer.address}}')).render({ customer: { address: { city: 'Oslo' } } }, 'c3'));
+    expect(inSystem.message.split('\n')[0]).toBe(`${FILE}:5: variable "customer.address" is an object and would be sent as the text "[object Object]" for case c3`);
+  });
+
+  it('sends "[object Object]" that the case data itself holds, and objects printed as JSON', () => {
+    const compiled = compilePrompt(template('{{note}} {{json customer indent=0}} {{tags}}'));
+    expect(compiled.render({ note: 'the API said [object Object]', customer: { name: 'Ann' }, tags: ['a', 'b'] }, 'c1').user).toBe('the API said [object Object] {"name":"Ann"} a,b');
+  });
+
   it('checks declared variable types before rendering', () => {
     const compiled = compilePrompt(template('{{count}} {{tags}}', 'variables:\n  count: number\n  tags: array\n  meta: any?'));
     expect(compiled.render({ count: 3, tags: ['x'] }, 'c1').user).toBe('3 x');
