@@ -71,6 +71,42 @@ function checkHeader(columns: string[], line: number, problems: ProblemList): bo
     problems.add({ line, field: 'expected', message: 'use either an "expected" column or "expected.<field>" columns, not both' });
     ok = false;
   }
+  return ok && noSharedTargets(columns, line, problems);
+}
+
+/**
+ * What a column sets in the case: `vars.<name>` for a variable (`ticket` and `vars.ticket` both
+ * set the variable `ticket`), else the column's own name (`id`, `expected.priority`).
+ */
+function targetOf(column: string): string {
+  if (column === 'id' || column === 'tags' || column === 'checks' || column === 'expected' || column.startsWith('expected.')) return column;
+  return column.startsWith('vars.') ? column : `vars.${column}`;
+}
+
+/**
+ * Columns that would set the same variable, or an expected field and a field inside it
+ * (`expected.a` and `expected.a.b`): only one cell would be kept, without a word.
+ */
+function noSharedTargets(columns: string[], line: number, problems: ProblemList): boolean {
+  let ok = true;
+  const columnOf = new Map<string, string>();
+  for (const column of columns) {
+    const target = targetOf(column);
+    const earlier = columnOf.get(target);
+    if (earlier !== undefined) {
+      problems.add({ line, field: column, message: `columns "${earlier}" and "${column}" both set the variable "${target.slice('vars.'.length)}"; only one cell would be kept: keep one of the two columns` });
+      ok = false;
+      continue;
+    }
+    columnOf.set(target, column);
+  }
+  const expectedFields = columns.filter((column) => column.startsWith('expected.'));
+  for (const column of expectedFields) {
+    const outer = expectedFields.find((other) => column.startsWith(`${other}.`));
+    if (outer === undefined) continue;
+    problems.add({ line, field: column, message: `column "${column}" sets a field inside "${outer}", which column "${outer}" sets as a whole; only one cell would be kept: keep one of the two columns` });
+    ok = false;
+  }
   return ok;
 }
 

@@ -271,6 +271,16 @@ describe('loadDataset: bad input', () => {
     expect(error.message).toContain(':1: q: column "q" appears twice');
   });
 
+  it('refuses CSV columns that would set the same variable or an expected field and a field inside it', async () => {
+    const variable = await loadError(await fixture('same-variable.csv', 'id,ticket,vars.ticket\na,from ticket,from vars.ticket\n'));
+    expect(variable.message).toContain(':1: vars.ticket: columns "ticket" and "vars.ticket" both set the variable "ticket"; only one cell would be kept');
+    const nested = await loadError(await fixture('nested-expected.csv', 'id,q,expected.a.b,expected.a\na,x,2,1\n'));
+    expect(nested.message).toContain(':1: expected.a.b: column "expected.a.b" sets a field inside "expected.a", which column "expected.a" sets as a whole');
+    // A variable named like a case field is a variable of its own.
+    const distinct = await loadDataset(await fixture('distinct.csv', 'id,vars.id,expected.a,expected.ab\nc1,v,1,2\n'));
+    expect(distinct.cases[0]).toMatchObject({ id: 'c1', vars: { id: 'v' }, expected: { a: 1, ab: 2 } });
+  });
+
   it('refuses prototype paths in CSV headers (file:line:column) and pollutes nothing', async () => {
     const polluting = await fixture('polluting.csv', 'id,question,expected.__proto__.polluted\na,q,YES\n');
     const error = await loadError(polluting);
