@@ -27,10 +27,11 @@ export function readCsv(text: string, problems: ProblemList): RawCase[] {
   }
   const [header, ...rows] = records;
   if (!header) return [];
+  const lines = new RecordLines();
   const columns = header.record.map((name) => name.trim());
-  if (!checkHeader(columns, startLine(header), problems)) return [];
+  if (!checkHeader(columns, lines.startOf(header), problems)) return [];
   return rows.map((row) => {
-    const line = startLine(row);
+    const line = lines.startOf(row);
     return { value: caseFromRow(columns, row.record, line, problems), line };
   });
 }
@@ -38,14 +39,32 @@ export function readCsv(text: string, problems: ProblemList): RawCase[] {
 interface CsvEntry {
   record: string[];
   raw: string;
-  info: { lines: number };
 }
 
-/** csv-parse reports the line a record ends on; a quoted cell may span several lines. */
-function startLine(entry: CsvEntry): number {
-  const body = entry.raw.replace(/^(\r?\n)+/, '').replace(/\r?\n$/, '');
-  const innerNewlines = body.split('\n').length - 1;
-  return entry.info.lines - innerNewlines;
+/**
+ * The line each record starts on, counted from the records' raw text, read in order: a quoted cell
+ * may span several lines, and skipped blank lines lead a record's raw text. csv-parse's own
+ * `info.lines` counts a CRLF inside a quoted cell as two lines, so it is not used.
+ */
+class RecordLines {
+  private next = 1;
+
+  startOf(entry: CsvEntry): number {
+    const start = this.next + lineBreaks(entry.raw, true);
+    this.next += lineBreaks(entry.raw, false);
+    return start;
+  }
+}
+
+/** Line breaks (CRLF, LF or CR, each one) in `text`, or only those before its first other character. */
+function lineBreaks(text: string, leadingOnly: boolean): number {
+  let count = 0;
+  for (let at = 0; at < text.length; at++) {
+    const char = text.charCodeAt(at);
+    if (char === 10 || (char === 13 && text.charCodeAt(at + 1) !== 10)) count++;
+    else if (char !== 13 && leadingOnly) break;
+  }
+  return count;
 }
 
 function checkHeader(columns: string[], line: number, problems: ProblemList): boolean {

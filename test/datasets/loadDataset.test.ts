@@ -115,6 +115,21 @@ describe('loadDataset: happy paths', () => {
     expect(dataset.cases[2] && 'expected' in dataset.cases[2]).toBe(false);
   });
 
+  it('gives CSV cases the lines they start on with CRLF and CR line ends too, multi-line cells and blank lines included', async () => {
+    const rows = ['id,ticket', 'a,one', '', 'b,"two', 'lines"', 'c,three', 'd,"x"'];
+    for (const [name, end] of [['crlf', '\r\n'], ['lf', '\n'], ['cr', '\r']] as const) {
+      const dataset = await loadDataset(await fixture(`lines-${name}.csv`, rows.join(end)));
+      expect(dataset.cases.map((golden) => [golden.id, golden.origin.line]), name).toEqual([
+        ['a', 2],
+        ['b', 4],
+        ['c', 6],
+        ['d', 7],
+      ]);
+    }
+    const problem = await loadError(await fixture('lines-problem.csv', ['id,checks', 'a,"[]"', 'b,"[', ']"', 'c,not json'].join('\r\n')));
+    expect(problem.message).toContain(':5: checks: expected a JSON array of checks');
+  });
+
   it('reads a CSV "expected" column as JSON when it parses, else as text', async () => {
     const text = 'id,q,expected\na,x,"{""k"": [1]}"\nb,y,just words\n';
     const dataset = await loadDataset(await fixture('expected.csv', text));
