@@ -17,7 +17,8 @@ export async function loadPartials(dir: string): Promise<Record<string, string>>
   const partials: Record<string, string> = {};
   for (const name of names.filter((entry) => extname(entry) === '.hbs').sort()) {
     const text = utf8Text(await readFile(join(dir, name)), join(dir, name));
-    partials[basename(name, '.hbs')] = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+    // A byte-order mark (which some Windows editors write) is not text of the partial, as in a prompt file.
+    partials[basename(name, '.hbs')] = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\n+$/, '');
   }
   return partials;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { compilePrompt, loadPartials, loadPromptFile, loadPromptVersions } from '../../src/prompts/index.js';
+import { template } from '../helpers/templates.js';
 
 let root: string;
 beforeAll(async () => {
@@ -92,6 +93,13 @@ describe('loadPartials and loadPromptFile', () => {
   it('names partials by file name without .hbs', async () => {
     const dir = await folder('partials-only', { 'a.hbs': 'A\r\n', 'b.hbs': 'B', 'c.txt': 'C' });
     expect(await loadPartials(dir)).toEqual({ a: 'A', b: 'B' });
+  });
+
+  it('drops a byte-order mark at the start of a partial, as of a prompt file, so it never reaches the prompt', async () => {
+    const dir = await folder('partials-bom', { 'footer.hbs': '\uFEFFThanks, {{agent}}\r\n' });
+    const partials = await loadPartials(dir);
+    expect(partials).toEqual({ footer: 'Thanks, {{agent}}' });
+    expect(compilePrompt(template('Hi\n{{> footer}}'), { partials }).render({ agent: 'Ann' }, 'c1').user).toBe('Hi\nThanks, Ann');
   });
 
   it('reports a missing prompt file', async () => {
