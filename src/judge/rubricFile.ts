@@ -44,7 +44,8 @@ export function readRubricFile(file: string, scale: RubricScale): Rubric {
 }
 
 export function parseRubricMarkdown(text: string, file: string, scale: RubricScale): Rubric {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  // A byte-order mark would hide the first line's heading or list item (it is not text of the rubric).
+  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
   const drafts: Draft[] = [];
   const intro: string[] = [];
   let current: Draft | undefined;

@@ -39,6 +39,13 @@ describe('parseRubricMarkdown', () => {
     ]);
   });
 
+  it('reads a rubric file that starts with a byte-order mark like one without', () => {
+    const text = '## polite: Polite and calm\r\n- Pass: stays calm.\r\n- Fail: blames the customer.\r\n';
+    expect(parseRubricMarkdown(`\uFEFF${text}`, 'r.md', 'pass-fail')).toEqual(parseRubricMarkdown(text, 'r.md', 'pass-fail'));
+    const titled = parseRubricMarkdown(`\uFEFF# Support replies\n${text}`, 'r.md', 'pass-fail');
+    expect(titled.intro).toBeUndefined();
+  });
+
   it('reads five anchored levels on a 1-5 rubric', () => {
     const text = ['## clarity: Easy to follow', ...[1, 2, 3, 4, 5].map((level) => `${level}. level ${level}`)].join('\n');
     const rubric = parseRubricMarkdown(text, 'r.md', '1-5');
