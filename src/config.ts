@@ -9,7 +9,7 @@ import { importUserModule } from './engine/importUserModule.js';
 import type { PromptgoldConfig } from './configSchema.js';
 import { utf8Text } from './utf8.js';
 import { mayRepeatKeys, REPEATED_KEY_FIX, repeatedKeyProblem, repeatedKeys } from './repeatedKeys.js';
-import { lineAndColumn } from './datasets/jsonError.js';
+import { describeJsonError, lineAndColumn } from './datasets/jsonError.js';
 
 export type { PromptgoldConfig };
 
@@ -31,8 +31,9 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   let value: unknown;
   try {
     if (name.endsWith('.json')) {
-      const text = utf8Text(readFileSync(file), name);
-      value = JSON.parse(text);
+      // A leading byte-order mark is fine, as in every file read from the user.
+      const text = utf8Text(readFileSync(file), name).replace(/^\uFEFF/, '');
+      value = parseConfigJson(text, name);
       refuseRepeatedKeys(text, value, name);
     }
     else {
@@ -58,6 +59,16 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
     throw new InputError(issue.message, { file: name, field: issue.path.join('.') }, 'see "Configuration" in the README');
   }
   return { config: parsed.data, file: name };
+}
+
+/** The config's JSON; a syntax error names its line and column. */
+function parseConfigJson(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const { line, message } = describeJsonError(error, text);
+    throw new InputError(message, { file: name, line }, 'fix the JSON (a trailing comma, a missing quote or brace)');
+  }
 }
 
 /** A setting written twice would apply only its last value (a budget raised without a word): refused. */
