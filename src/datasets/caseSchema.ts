@@ -53,6 +53,12 @@ export function validateCase(raw: unknown, origin: GoldenCase['origin']): CaseVa
     const message = `the variable name "${reserved}" is reserved (__proto__, constructor and prototype reach the prototype of every object); rename it`;
     return { ok: false, problems: [{ line: origin.line, field: `vars.${reserved}`, message }] };
   }
+  const id = (raw as { id?: unknown }).id;
+  if (typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id)) {
+    // JSON.parse rounds it: 12345678901234567891 reads as 12345678901234567000, another case's id.
+    const message = `the id is a whole number beyond ${Number.MAX_SAFE_INTEGER}, which JSON numbers cannot hold exactly (it reads as ${String(id)}): write the id as a string, "id": "<its digits>"`;
+    return { ok: false, problems: [{ line: origin.line, field: 'id', message }] };
+  }
   const plain = plainCase(raw as Record<string, unknown>, origin);
   if (plain) return { ok: true, value: plain };
   const parsed = caseSchemas().golden.safeParse(raw);

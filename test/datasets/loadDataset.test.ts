@@ -130,6 +130,15 @@ describe('loadDataset: happy paths', () => {
     expect(problem.message).toContain(':5: checks: expected a JSON array of checks');
   });
 
+  it('refuses a JSONL numeric id too large to read exactly, rather than rounding it into another id', async () => {
+    const text = '{"id": 12345678901234567891, "vars": {"q": "a"}}\n{"id": 9007199254740991, "vars": {"q": "b"}}\n';
+    const error = await loadError(await fixture('big-ids.jsonl', text));
+    expect(error.message).toContain(':1: id: the id is a whole number beyond 9007199254740991, which JSON numbers cannot hold exactly (it reads as 12345678901234567000): write the id as a string');
+    expect(error.message).not.toContain(':2:');
+    const yaml = await loadDataset(await fixture('big-ids.yaml', '- id: 12345678901234567891\n  vars: {q: a}\n'));
+    expect(yaml.cases[0]?.id).toBe('12345678901234567891');
+  });
+
   it('reads a CSV "expected" column as JSON when it parses, else as text', async () => {
     const text = 'id,q,expected\na,x,"{""k"": [1]}"\nb,y,just words\n';
     const dataset = await loadDataset(await fixture('expected.csv', text));
