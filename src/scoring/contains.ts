@@ -30,12 +30,32 @@ interface Needle {
 function needleSource(values: ValuesOption, caseInsensitive: boolean, scorer: string): (sample: Sample) => Needle[] {
   const prepare = (list: readonly string[]): Needle[] =>
     list.map((shown) => ({ shown, search: caseInsensitive ? shown.toLowerCase() : shown }));
-  if (typeof values === 'function') return (sample) => prepare(values(sample));
+  if (typeof values === 'function') {
+    return (sample) => {
+      const list = values(sample);
+      // An empty list is allowed (nothing to look for in this case: the example suites rely on it);
+      // anything else wrong is thrown, so the sample's score is an error rather than a vacuous pass.
+      const problem = valuesProblem(list);
+      if (problem) throw new TypeError(`${scorer}: values(sample) returned ${problem}`);
+      return prepare(list);
+    };
+  }
   if (values.length === 0) {
     throw new InputError(`${scorer}: values is empty`, { field: 'values' }, 'list at least one string to look for');
   }
+  const problem = valuesProblem(values as unknown);
+  if (problem) throw new InputError(`${scorer}: values is ${problem}`, { field: 'values' }, 'list the non-empty strings to look for');
   const needles = prepare(values);
   return () => needles;
+}
+
+/** What is wrong with a list of values to look for: not a list, or an item that is not a non-empty string (every text contains ""). */
+function valuesProblem(list: unknown): string | undefined {
+  if (!Array.isArray(list)) return `${list === null ? 'null' : typeof list}, not a list of strings`;
+  const at = list.findIndex((value) => typeof value !== 'string' || value === '');
+  if (at < 0) return undefined;
+  const value: unknown = list[at];
+  return typeof value === 'string' ? `a list with an empty string at ${at}, which every text contains` : `a list with ${value === null ? 'null' : typeof value} at ${at}, not a string`;
 }
 
 function partition(haystack: string, needles: readonly Needle[]): { found: string[]; missing: string[] } {

@@ -3,7 +3,7 @@ import { InputError } from '../../src/errors.js';
 import { contains, notContains } from '../../src/scoring/contains.js';
 import { exact } from '../../src/scoring/exact.js';
 import { regex } from '../../src/scoring/regex.js';
-import type { Score, Scorer } from '../../src/scoring/types.js';
+import { runScorer, type Score, type Scorer } from '../../src/scoring/types.js';
 import { context, makeSample } from './sample.js';
 
 function score(scorer: Scorer, output: string, expected?: unknown): Score {
@@ -73,6 +73,25 @@ describe('contains', () => {
 
   it('rejects an empty static list at factory time', () => {
     expect(() => contains({ values: [] })).toThrow(InputError);
+  });
+
+  it('refuses an empty string to look for, which every output contains, at factory time', () => {
+    expect(() => contains({ values: ['refund', ''] })).toThrow('contains: values is a list with an empty string at 1, which every text contains');
+    expect(() => notContains({ values: [''] })).toThrow(InputError);
+  });
+
+  it('errors, never passes, when values(sample) gives an empty string or no list; an empty list has nothing to look for', async () => {
+    for (const [values, problem] of [
+      [['refund', ''], 'a list with an empty string at 1, which every text contains'],
+      [[42], 'a list with number at 0, not a string'],
+      [undefined, 'undefined, not a list of strings'],
+    ] as const) {
+      for (const scorer of [contains({ values: () => values as unknown as string[] }), notContains({ values: () => values as unknown as string[] })]) {
+        const result = await runScorer(scorer, makeSample('any output'), context);
+        expect(result).toMatchObject({ pass: false, error: `${scorer.name}: values(sample) returned ${problem}` });
+      }
+    }
+    expect(await runScorer(contains({ values: () => [] }), makeSample('any output'), context)).toMatchObject({ pass: true, score: 1 });
   });
 
   it('notContains passes when nothing forbidden appears', () => {
