@@ -63,7 +63,11 @@ export function checklist(options: ChecklistOptions): ChecklistScorer {
   const phraseCheck = (phrases: Phrases | undefined, present: boolean, field: string) => {
     if (phrases === undefined) return;
     if (typeof phrases !== 'function' && phrases.length === 0) throw new InputError(`${name}: ${field} is empty`, { field }, 'list at least one phrase or leave it out');
-    const resolve = typeof phrases === 'function' ? phrases : () => phrases;
+    if (typeof phrases !== 'function') {
+      const blank = blankPhraseAt(phrases);
+      if (blank !== undefined) throw new InputError(`${name}: ${field}[${blank}] is not a phrase: ${BLANK_PHRASE}`, { field: `${field}[${blank}]` }, 'list non-empty phrases');
+    }
+    const resolve = typeof phrases === 'function' ? checkedPhrases(phrases, `${name}: ${field}(sample)`) : () => phrases;
     checks.push((sample) => {
       const haystack = fold ? sample.output.toLowerCase() : sample.output;
       return resolve(sample).map((phrase) => {
@@ -159,4 +163,24 @@ function itemResult(name: string, result: unknown): { pass: boolean; reason: str
 
 function shownValue(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : value !== null && typeof value === 'object' ? 'an object' : String(value);
+}
+
+/** Why an empty phrase cannot be an item: every output contains it (and lacks it never). */
+const BLANK_PHRASE = 'an empty string, which every output contains';
+
+/** The index of the first phrase that is not a non-empty string, if any. */
+function blankPhraseAt(phrases: readonly unknown[]): number | undefined {
+  const at = phrases.findIndex((phrase) => typeof phrase !== 'string' || phrase === '');
+  return at < 0 ? undefined : at;
+}
+
+/** A phrases function whose answer is checked per sample: a blank phrase errors the checklist (thrown) rather than holding vacuously. */
+function checkedPhrases(phrases: (sample: Sample) => readonly string[], label: string): (sample: Sample) => readonly string[] {
+  return (sample) => {
+    const list: unknown = phrases(sample);
+    if (!Array.isArray(list)) throw new TypeError(`${label} returned ${list === null ? 'null' : typeof list}, not a list of phrases`);
+    const blank = blankPhraseAt(list);
+    if (blank !== undefined) throw new TypeError(`${label} returned a list whose item ${blank} is not a phrase: ${typeof list[blank] === 'string' ? BLANK_PHRASE : `a ${typeof list[blank]}`}`);
+    return list as readonly string[];
+  };
 }

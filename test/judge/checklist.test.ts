@@ -60,6 +60,14 @@ describe('checklist', () => {
     expect(score.error).toBe('checklist item "polite" returned { pass: "false" }: a check returns true, false or { pass: true | false, reason }');
   });
 
+  it('refuses an empty phrase, which every output contains, when built or when a phrases function answers it', async () => {
+    expect(() => checklist({ mustInclude: ['refund', ''] })).toThrow('checklist: mustInclude[1] is not a phrase: an empty string, which every output contains');
+    expect(() => checklist({ mustNotInclude: [''] })).toThrow(InputError);
+    const scorer = checklist({ mustInclude: (sample) => [String(sample.vars['must'] ?? '')] });
+    const score = await runScorer(scorer, makeSample('anything', { vars: {} }), { signal });
+    expect(score).toMatchObject({ pass: false, error: 'checklist: mustInclude(sample) returned a list whose item 0 is not a phrase: an empty string, which every output contains' });
+  });
+
   it('rejects an empty checklist and bad limits', () => {
     expect(() => checklist({})).toThrow(InputError);
     expect(() => checklist({ maxWords: -1 })).toThrow(/maxWords must be a whole number/);
