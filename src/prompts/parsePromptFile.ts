@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, type YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
 import { ProblemList, problemsFromZod, typeName } from '../datasets/problems.js';
 import { displayPath } from '../displayPath.js';
@@ -32,6 +32,7 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
       { file: shown, line: split.yamlLine, field: FIELD_PREFIX },
     );
   }
+  keepVersionAsWritten(document.contents, raw as Record<string, unknown>);
 
   const parsed = frontMatterSchema().safeParse(raw);
   if (!parsed.success) {
@@ -52,4 +53,16 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
     lineOf: (path) => lineOfPath(document, path, lineCounter),
     scalarLineOf: (path) => lineOfScalarText(document.getIn(path, true), lineCounter),
   });
+}
+
+/**
+ * A numeric version as the file writes it: YAML reads `version: 1.10` as the number 1.1 (and
+ * `2.0` as 2), which would run and record it as version "1.1", the same as the file that says
+ * `1.1`. A version whose number reads back as written (`3`, `1.5`) is left as it was read, so its
+ * content hash does not change.
+ */
+function keepVersionAsWritten(contents: YAMLMap, raw: Record<string, unknown>): void {
+  const node = contents.get('version', true);
+  if (!isScalar(node) || typeof node.value !== 'number' || typeof node.source !== 'string') return;
+  if (node.source !== String(node.value)) raw.version = node.source;
 }

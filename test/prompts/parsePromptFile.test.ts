@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
+import { promptContentHash } from '../../src/prompts/contentHash.js';
 import { parsePromptFile } from '../../src/prompts/parsePromptFile.js';
 
 const FILE = 'prompts/triage.v2.hbs';
@@ -61,6 +62,14 @@ describe('parsePromptFile', () => {
       systemLine: 8,
     });
     expect(template.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('keeps a numeric version as written, so 1.10 is not run and recorded as 1.1', () => {
+    for (const [written, version] of [['1.10', '1.10'], ['2.0', '2.0'], ['010', '010'], ['1.5', '1.5']] as const) {
+      expect(parsePromptFile(`---\nid: a\nversion: ${written}\nmax_tokens: 10\n---\nhi`, FILE).version).toBe(version);
+    }
+    // A version that reads back as written hashes as before.
+    expect(parsePromptFile('---\nid: a\nversion: 1.5\nmax_tokens: 10\n---\nhi', FILE).hash).toBe(promptContentHash({ id: 'a', version: 1.5, max_tokens: 10 }, 'hi'));
   });
 
   it('accepts a numeric version and leaves unset optional fields out', () => {
