@@ -123,6 +123,22 @@ describe('loadSuite: what a suite asks for is what it gets', () => {
     await expect(load({ scorers: [exact(), exact({ name: 'exact:2', trim: true })] })).resolves.toBeDefined();
   });
 
+  it("refuses a suite's select with an unknown field, a filter that is not a list of tags, or a bad seed", async () => {
+    await setup(wordCases(3));
+    await expect(load({ select: { limt: 1 } })).rejects.toMatchObject({
+      detail: 'unknown select field "limt" (did you mean "limit"?)',
+      location: { field: 'select.limt' },
+    });
+    await expect(load({ select: { filter: 'odd' } })).rejects.toMatchObject({
+      detail: 'select.filter must be a list of tags',
+      location: { field: 'select.filter' },
+      hint: 'write filter: ["odd"]',
+    });
+    await expect(load({ select: { sample: 2, seed: 'x' } })).rejects.toMatchObject({ location: { field: 'select.seed' } });
+    await expect(load({ select: ['odd'] })).rejects.toMatchObject({ detail: 'select must be an object, got an array' });
+    await expect(load({ select: { filter: ['odd'], limit: 1 } })).resolves.toMatchObject({ cases: { count: 1 } });
+  });
+
   it('runs a model named twice once', async () => {
     await setup(wordCases(2));
     expect((await load({ models: ['model-a', 'model-b', 'model-a'] })).models).toEqual(['model-a', 'model-b']);
