@@ -131,7 +131,6 @@ export function repeatedKeyProblem(key: string, first: string): string {
 /** How to mend a key written twice. */
 export const REPEATED_KEY_FIX = 'keep one of the two and delete the other';
 
-/** What a file with `key` written twice is told, in one line: what happened, where the first one is, how to mend it. */
 const NO_PROBLEMS: ReadonlyArray<{ field: string; message: string }> = Object.freeze([]);
 
 /**
@@ -147,6 +146,7 @@ export function repeatedKeyProblems(text: string, value: unknown, columnsIn = ''
   }));
 }
 
+/** What a file with `key` written twice is told, in one line: what happened, where the first one is, how to mend it. */
 export function repeatedKeyMessage(key: string, first: string): string {
   return `${repeatedKeyProblem(key, first)}: ${REPEATED_KEY_FIX}`;
 }
