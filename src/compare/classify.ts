@@ -58,3 +58,12 @@ export function emptyCounts(): Record<CaseStatus, number> {
 export function leftOutOfStatistics(c: Pick<CaseComparison, 'chaos'>): boolean {
   return c.chaos?.notExercised !== undefined;
 }
+
+/**
+ * The status a case counts as: in the status counts, the report's flags and filters, the lists of
+ * regressions and the JUnit failures. Undefined for a case left out of the statistics, which keeps
+ * its status for display only. Every consumer reads this, so they cannot disagree.
+ */
+export function countedStatus(c: Pick<CaseComparison, 'status' | 'chaos'>): CaseStatus | undefined {
+  return leftOutOfStatistics(c) ? undefined : c.status;
+}

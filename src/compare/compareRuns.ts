@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { CaseAccumulator } from './caseReducer.js';
 import { cellLabel, cellMatches, filteredDimensions, filterToRecord, matchKey, type CellFilter } from './cellFilter.js';
-import { caseOutcome, classifyCase, emptyCounts, leftOutOfStatistics } from './classify.js';
+import { caseOutcome, classifyCase, countedStatus, emptyCounts, leftOutOfStatistics } from './classify.js';
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
 import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, sliceStatistics } from './statistics.js';
@@ -220,7 +220,8 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     const comparison = caseComparison(id, b, c);
     if (b && c && comparison.chaos) leftOut.check(comparison, chaosCaseNotExercised(b, baseCell), chaosCaseNotExercised(c, candCell));
     // A case left out of the statistics is no regression or improvement either: the note counts it.
-    if (!leftOutOfStatistics(comparison)) counts[comparison.status]++;
+    const counted = countedStatus(comparison);
+    if (counted) counts[counted]++;
     cases.push(comparison);
     if (b && c) {
       pairedAccumulators.baseline.push(b);

@@ -3,7 +3,7 @@
  * the reason a case failed and the outputs a diff shows. Shared by the console, Markdown and JUnit
  * reports.
  */
-import { leftOutOfStatistics } from '../compare/classify.js';
+import { countedStatus } from '../compare/classify.js';
 import { repeatDetailsOf } from '../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CellComparison } from '../compare/types.js';
 import { fixed, signedNumber } from './format.js';
@@ -17,7 +17,10 @@ export function passesOf(side: CaseSide | undefined): string {
 export function topRegressions(cell: CellComparison, limit: number): CaseComparison[] {
   const rank = (c: CaseComparison) => (c.status === 'regressed' ? 0 : c.status === 'error-changed' ? 1 : 2);
   return cell.cases
-    .filter((c) => !leftOutOfStatistics(c) && (c.status === 'regressed' || (c.status === 'error-changed' && (c.scoreDelta ?? -1) <= 0)))
+    .filter((c) => {
+      const status = countedStatus(c);
+      return status === 'regressed' || (status === 'error-changed' && (c.scoreDelta ?? -1) <= 0);
+    })
     .sort((a, b) => rank(a) - rank(b) || (a.scoreDelta ?? -1) - (b.scoreDelta ?? -1) || (a.caseId < b.caseId ? -1 : 1))
     .slice(0, limit);
 }

@@ -6,7 +6,7 @@
  * case, failing when the cell fails. Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any.
  */
-import { leftOutOfStatistics } from '../compare/classify.js';
+import { countedStatus } from '../compare/classify.js';
 import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
@@ -37,9 +37,9 @@ type JunitOutcome = 'error' | 'skipped' | 'failure' | 'pass';
 
 function junitOutcome(c: CaseComparison): JunitOutcome {
   if (notScoredRepeats(c) > 0) return 'error';
-  if (leftOutOfStatistics(c)) return 'skipped';
-  if (c.status === 'regressed' || c.status === 'error-changed') return 'failure';
-  return c.status === 'removed' ? 'skipped' : 'pass';
+  const status = countedStatus(c);
+  if (status === undefined || status === 'removed') return 'skipped';
+  return status === 'regressed' || status === 'error-changed' ? 'failure' : 'pass';
 }
 
 function casesWith(cell: CellComparison, outcome: JunitOutcome): number {

@@ -12,6 +12,7 @@ import { RowFlag } from '../../src/report/html/types.js';
 import { renderJUnit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { verdictSentences } from '../../src/report/reasons.js';
+import { topRegressions } from '../../src/report/caseDetails.js';
 import { sample, writeRecord } from './records.js';
 
 let dir: string;
@@ -115,5 +116,45 @@ describe('chaos cases that did not exercise their mutation', () => {
     // The page's "regressed" filter agrees with its count: the left-out variants keep their status only.
     expect(page.cases.filter((row) => row.status === 'regressed')).toHaveLength(12);
     expect(page.cases.filter((row) => row.flags & RowFlag.regressed)).toHaveLength(0);
+  });
+});
+
+describe('a chaos case left out of the statistics counts as nothing, wherever a case status is counted', () => {
+  /**
+   * 6 golden cases that pass everywhere, each with a chaos variant the candidate marked not
+   * exercised; the variants of g0..g2 regress, those of g3..g5 pass once and fail once in the
+   * candidate (flaky). None of them is evidence: the counts, the page's flags and cards, the top
+   * regressions and JUnit must all say so alike.
+   */
+  function flakySide(version: 'v1' | 'v2'): SampleRecord[] {
+    const samples: SampleRecord[] = [];
+    for (let g = 0; g < 6; g++) {
+      for (const repeat of [0, 1]) {
+        samples.push(sample({ caseId: `g${g}`, version, repeat, pass: true }));
+        const pass = version === 'v1' || (g >= 3 && repeat === 0);
+        const chaos = sample({ caseId: `g${g}~homoglyphs`, version, repeat, pass, chaosSource: `g${g}` });
+        if (version === 'v2') chaos.chaos!.notExercised = 'same-request';
+        samples.push(chaos);
+      }
+    }
+    return samples;
+  }
+
+  it('the counts, the HTML flags, the top regressions and JUnit agree', async () => {
+    const before = await writeRecord(join(dir, 'counted/baseline/run.jsonl'), flakySide('v1'), { header: { options: { repeats: 2 } } });
+    const after = await writeRecord(join(dir, 'counted/candidate/run.jsonl'), flakySide('v2'), { header: { options: { repeats: 2 } } });
+    const result = await compareRecords(before, after, { root: dir, baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } });
+    const cell = result.cells[0]!;
+    const statuses = Object.fromEntries(cell.cases.map((c) => [c.caseId, c.status]));
+    expect(statuses).toMatchObject({ 'g0~homoglyphs': 'regressed', 'g3~homoglyphs': 'flaky' });
+    expect(cell.counts).toMatchObject({ 'unchanged-pass': 6, regressed: 0, flaky: 0 });
+    expect(topRegressions(cell, 100)).toEqual([]);
+    expect(renderJUnit(result)).toMatch(/tests="13" failures="0" errors="0" skipped="6"/);
+    const page = await buildReportData({ runs: [{ dir: join(dir, 'counted/baseline') }, { dir: join(dir, 'counted/candidate') }], comparison: result });
+    const flagged = (flag: number) => page.cases.filter((row) => row.flags & flag).length;
+    // The page's chips count flags, its cards count `counts`: one number each.
+    expect(flagged(RowFlag.regressed)).toBe(cell.counts.regressed);
+    expect(flagged(RowFlag.improved)).toBe(cell.counts.improved);
+    expect(flagged(RowFlag.flaky)).toBe(cell.counts.flaky);
   });
 });

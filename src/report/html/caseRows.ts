@@ -4,9 +4,9 @@
  * side's score and passes) from the case tallies, and notes where the second pass finds its
  * repeats; `caseRowOf` then gives the full row once they are read.
  */
-import { leftOutOfStatistics } from '../../compare/classify.js';
+import { countedStatus } from '../../compare/classify.js';
 import { repeatDetailsOf } from '../../compare/repeatDetails.js';
-import type { CaseComparison, CaseSide, CellComparison } from '../../compare/types.js';
+import type { CaseComparison, CaseSide, CaseStatus, CellComparison } from '../../compare/types.js';
 import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
 import { Interner } from './interner.js';
 import { addRecordScore, round3, type RepeatContext } from './repeatView.js';
@@ -128,7 +128,7 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
     errored ||= side.errored;
     if (!candidateTally) row.candidateFallback = item.candidate;
   }
-  list.flags = comparisonFlags(list, errored, leftOutOfStatistics(item));
+  list.flags = comparisonFlags(list, errored, countedStatus(item));
   return row;
 }
 
@@ -137,12 +137,16 @@ function groupRef(cursor: { index: number; ids: Set<string> }, tally: CaseTally)
   return { cursor: cursor.index, samples: tally.samples };
 }
 
-/** A chaos case left out of the statistics keeps its status but is no regression or improvement (as in the counts). */
-function comparisonFlags(row: CaseListRow, errored: boolean, leftOut: boolean): number {
+/**
+ * The row's flags: regressed, improved and flaky follow the status the case counts as (see
+ * countedStatus), so each chip agrees with its count; a chaos case left out of the statistics
+ * keeps its status on the row but raises none of them.
+ */
+function comparisonFlags(row: CaseListRow, errored: boolean, counted: CaseStatus | undefined): number {
   let flags = 0;
-  if (row.status === 'regressed' && !leftOut) flags |= RowFlag.regressed;
-  if (row.status === 'improved' && !leftOut) flags |= RowFlag.improved;
-  if (row.status === 'flaky') flags |= RowFlag.flaky;
+  if (counted === 'regressed') flags |= RowFlag.regressed;
+  if (counted === 'improved') flags |= RowFlag.improved;
+  if (counted === 'flaky') flags |= RowFlag.flaky;
   const candidate = row.candidate;
   if (candidate && candidate.n > 0 && candidate.passes === 0) flags |= RowFlag.failing;
   if (errored || row.status === 'error-changed') flags |= RowFlag.errored;
