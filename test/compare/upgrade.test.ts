@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateUpgradePricing, tokenizerFactor, TOKENIZER_GROWTH, upcomingRetirement, upgradeDecision } from '../../src/compare/upgrade.js';
-import { pricingNote, retirementText } from '../../src/report/upgrade.js';
+import { formatPricing, pricingMarkdown, pricingNote, retirementText, type PricingContext } from '../../src/report/upgrade.js';
+import { DEFAULT_POLICY } from '../../src/compare/policy.js';
+import type { CellComparison, OperationalDeltas } from '../../src/compare/types.js';
 import { delta } from '../../src/compare/operational.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import { linkPromptgold, REPO_ROOT, runCli } from '../helpers/cli.js';
@@ -50,6 +52,31 @@ describe('upgrade pricing and retirement', () => {
     expect(measured.basis).toBe('measured');
     expect(measured.to.inputTokensPerSample).toBe(1000);
     expect(pricingNote(measured)).toBe('input tokens of claude-sonnet-5-5 as counted by the API');
+  });
+
+  it('tells the recorded cost change maxCostIncrease reads from the list-price estimate beside it', () => {
+    // The run recorded $0.0045 → $0.0060 (+33%: NO-GO under maxCostIncrease 0.2); the list-price
+    // estimate with the ×1.3 tokenizer says −16%. Before, the pricing section showed "(−16%)" alone
+    // under a NO-GO whose reason said +33%: two cost changes, one unlabelled.
+    const cell = 'v1 × claude-sonnet-4-5 → v1 × claude-sonnet-5-5';
+    const recordedOperational: OperationalDeltas = { ...operational, costUsd: delta(0.0045, 0.006) };
+    const pricing = [{ cell, ...estimateUpgradePricing({ from: 'claude-sonnet-4-5', to: 'claude-sonnet-5-5', operational: recordedOperational, table, measured: false }) }];
+    const context = (operational: OperationalDeltas, maxCostIncrease: number | null): PricingContext => ({
+      cells: [{ label: cell, operational } as CellComparison],
+      policy: { ...DEFAULT_POLICY, maxCostIncrease },
+    });
+    const text = formatPricing(pricing, context(recordedOperational, 0.2));
+    expect(text).toContain('claude-sonnet-5-5: 1300 in (estimate) / 120 out → $0.003800 (−16% at list prices, estimated)');
+    expect(text).toContain('cost per sample recorded in the run (what maxCostIncrease checks): $0.004500 → $0.006000 (+33%), not the list-price figures above');
+    expect(pricingMarkdown(pricing, undefined, context(recordedOperational, 0.2))).toContain(
+      'Cost per sample recorded in the run (what maxCostIncrease checks): $0.004500 → $0.006000 (+33%), not the list-price figures of this table.',
+    );
+    expect(formatPricing(pricing, context(recordedOperational, null))).toContain('cost per sample recorded in the run: $0.004500 → $0.006000 (+33%)');
+    // No recorded cost (a function provider), or the same change: one figure, shown as before.
+    const unpriced = formatPricing(pricing, context({ ...operational, costUsd: delta(0, 0) }, 0.2));
+    expect(unpriced).toContain('→ $0.003800 (−16%)\n');
+    expect(unpriced).not.toContain('recorded');
+    expect(formatPricing(pricing, context({ ...operational, costUsd: delta(0.0045, 0.0038) }, 0.2))).not.toContain('recorded');
   });
 
   it('warns within 90 days of retirement', () => {

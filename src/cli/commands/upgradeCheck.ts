@@ -90,7 +90,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   const baselineProblems = baselineSummary ? candidateRunProblems(baselineSummary, f.from).filter((problem) => problem.kind === 'unscored') : [];
   const decision = candidateProblems.length ? 'no-go' : baselineProblems.length ? 'inconclusive' : upgradeDecision(comparison.verdict.verdict);
   const runProblems = [...baselineProblems.map((problem) => ({ model: f.from, problem })), ...candidateProblems.map((problem) => ({ model: f.to, problem }))];
-  process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing)}\n`);
+  process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing, comparison)}\n`);
   if (retirement) process.stdout.write(`\nwarning: ${retirementText(retirement)}: plan the move before then\n`);
   for (const { model, problem } of runProblems) process.stdout.write(`\n${model}'s own run fails: ${candidateProblemText(problem)}`);
   process.stdout.write(`${runProblems.length ? '\n' : ''}\ndecision: ${decisionText(decision)}\n`);
@@ -111,7 +111,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     records: [baselineFile, candidateFile],
     json,
     markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decisionText(decision)}`,
-    markdownAppendix: `${runProblems.map(({ model, problem }) => `\n**${model}'s own run fails:** ${candidateProblemText(problem)}\n`).join('')}${pricingMarkdown(pricing, retirement)}`,
+    markdownAppendix: `${runProblems.map(({ model, problem }) => `\n**${model}'s own run fails:** ${candidateProblemText(problem)}\n`).join('')}${pricingMarkdown(pricing, retirement, comparison)}`,
   });
   if (runProblems.some(({ problem }) => problem.kind === 'unscored')) return ExitCode.infrastructure;
   if (candidateProblems.length) return ExitCode.evaluationFailed;
