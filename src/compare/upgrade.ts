@@ -70,6 +70,17 @@ export function upgradeDecision(verdict: Verdict): UpgradeDecision {
   return verdict === 'pass' ? 'go' : verdict === 'fail' ? 'no-go' : 'inconclusive';
 }
 
+/**
+ * The decision from the comparison's verdict and both runs' own problems: NO-GO when the new
+ * model's run fails on its own or the comparison fails (a regression or a hard rule, found on the
+ * cases both models scored: the old model's unscored samples do not undo it); otherwise, when the
+ * old model left too many samples unscored, at best INCONCLUSIVE (too little to stand on for a GO).
+ */
+export function upgradeDecisionOf(verdict: Verdict, problems: { candidate: readonly CandidateRunProblem[]; baseline: readonly CandidateRunProblem[] }): UpgradeDecision {
+  if (problems.candidate.length || verdict === 'fail') return 'no-go';
+  return problems.baseline.length ? 'inconclusive' : upgradeDecision(verdict);
+}
+
 /** `claude-sonnet-4-5` → [4, 5]; undefined for ids without a version. */
 export function modelGeneration(id: string): [number, number] | undefined {
   const match = /-(\d+)-(\d+)(?:-\d{8})?$/.exec(id);

@@ -147,6 +147,34 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
   });
 });
 
+describe("upgrade-check with the old model's samples unscored and a regression found", () => {
+  it('says NO-GO, not INCONCLUSIVE: the regression on the cases both models scored stands', async () => {
+    // claude-sonnet-4-5 fails on one repeat of 10 cases (10 of 120 samples, over maxErrorRate 5%);
+    // claude-sonnet-4-6 answers wrong on half the cases. The comparison fails (a regression), but
+    // the old model's unscored samples turned the decision into INCONCLUSIVE.
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], maxErrorRate: 0.05,
+  provider: (input, context) => {
+    const n = Number(context.caseId.slice(1));
+    if (context.model === 'claude-sonnet-4-5' && n < 10 && context.repeat === 0) throw new Error('overloaded');
+    if (context.model === 'claude-sonnet-4-6' && n % 2 === 0) return 'broken';
+    return String(input.word);
+  } });
+`,
+    };
+    await inEchoProject(files, 40, async (project) => {
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--json', 'up.json'], project.root, { timeoutMs: 120_000 });
+      expect(result.stdout).toContain('verdict: FAIL');
+      expect(result.stdout).toContain("claude-sonnet-4-5's own run fails: 10 of its 120 samples were not scored; maxErrorRate allows 5%");
+      expect(result.stdout).toContain('decision: NO-GO');
+      expect(result.code).toBe(3);
+      const json = JSON.parse(await readFile(project.path('up.json'), 'utf8'));
+      expect(json).toMatchObject({ decision: 'no-go', candidateRun: [], baselineRun: [{ kind: 'unscored', notScored: 10, samples: 120 }] });
+    });
+  });
+});
+
 describe('upgrade-check whose run stops on a provider failure', () => {
   it('exits 3 (provider or infrastructure failure), not 2 (usage or input error)', async () => {
     const files = {

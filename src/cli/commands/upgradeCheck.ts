@@ -10,7 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { resolvePolicy } from '../../compare/policy.js';
-import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecision } from '../../compare/upgrade.js';
+import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecisionOf } from '../../compare/upgrade.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite } from '../../engine/loadSuite.js';
@@ -88,7 +88,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   // cases or none. Its pass rate is not judged: it is not the model being adopted.
   const baselineSummary = baselineFile === candidateFile ? candidateSummary : await readRecordSummary(baselineFile);
   const baselineProblems = baselineSummary ? candidateRunProblems(baselineSummary, f.from).filter((problem) => problem.kind === 'unscored') : [];
-  const decision = candidateProblems.length ? 'no-go' : baselineProblems.length ? 'inconclusive' : upgradeDecision(comparison.verdict.verdict);
+  const decision = upgradeDecisionOf(comparison.verdict.verdict, { candidate: candidateProblems, baseline: baselineProblems });
   const runProblems = [...baselineProblems.map((problem) => ({ model: f.from, problem })), ...candidateProblems.map((problem) => ({ model: f.to, problem }))];
   process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing, comparison)}\n`);
   if (retirement) process.stdout.write(`\nwarning: ${retirementText(retirement)}: plan the move before then\n`);
