@@ -316,6 +316,12 @@ export type VerdictReasonBody =
   /** Cases on one side only (`candidate`: new, `baseline`: removed), left out of the statistics. */
   | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } }
   /**
+   * A hard rule the policy sets that could not be applied: a side has no figure for it (null; or
+   * a cost of 0, which is a provider that reports no price — see src/report/cost.ts). A note: the
+   * verdict stands on the other rules, and says this one was not checked.
+   */
+  | { rule: 'rule_not_checked'; values: { policy: 'maxCostIncrease' | 'maxP95LatencyIncrease'; limit: number; baseline: number | null; candidate: number | null } }
+  /**
    * Several cells, each allowed a false fail with chance alpha/2: some cell fails by chance alone
    * with probability up to `falseFailBound` (Bonferroni) when nothing changed.
    */

@@ -45,7 +45,7 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
   const { stats, policy } = input;
   const hard = hardRuleReasons(input);
   // A note that became a hard rule's reason is said once, as the reason.
-  const notes = input.notes.filter((note) => !hard.includes(note));
+  const notes = [...input.notes.filter((note) => !hard.includes(note)), ...rulesNotChecked(input.operational, policy)];
   if (stats.n === 0) {
     return { verdict: hard.length ? 'fail' : 'inconclusive', reasons: [...hard, { rule: 'no_cases', values: {} }, ...notes] };
   }
@@ -118,6 +118,24 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   // that ran (often the easy cases first) would pass for the whole.
   if (input.incompleteCandidate) reasons.push(input.incompleteCandidate);
   return reasons;
+}
+
+/**
+ * The cost and p95 latency rules the policy sets but could not apply: a side with no figure, or a
+ * cost of 0 (no price reported; its change would read −100% or nothing). Said as notes, so a pass
+ * never reads as "cost checked" when it was not.
+ */
+function rulesNotChecked(operational: OperationalDeltas, policy: VerdictPolicyResolved): VerdictReason[] {
+  const notes: VerdictReason[] = [];
+  const cost = operational.costUsd;
+  if (policy.maxCostIncrease !== null && !(cost.baseline && cost.candidate)) {
+    notes.push({ rule: 'rule_not_checked', values: { policy: 'maxCostIncrease', limit: policy.maxCostIncrease, baseline: cost.baseline, candidate: cost.candidate } });
+  }
+  const p95 = operational.latencyP95Ms;
+  if (policy.maxP95LatencyIncrease !== null && p95.relative === null) {
+    notes.push({ rule: 'rule_not_checked', values: { policy: 'maxP95LatencyIncrease', limit: policy.maxP95LatencyIncrease, baseline: p95.baseline, candidate: p95.candidate } });
+  }
+  return notes;
 }
 
 /** A rate (of scored golden samples) that rose by more than `limit`, in absolute terms; undefined when the rule is off or it did not. */

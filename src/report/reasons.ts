@@ -75,6 +75,8 @@ function reasonBody(reason: VerdictReason): string {
       return reason.values.side === 'candidate'
         ? `${count(reason.values.count)} cases only in the candidate (new): not in the statistics`
         : `${count(reason.values.count)} cases only in the baseline (removed): not in the statistics`;
+    case 'rule_not_checked':
+      return ruleNotCheckedText(reason.values);
     case 'several_cells': {
       const v = reason.values;
       return `${v.cells} cells: if nothing changed, some cell would still fail by chance up to ${percent(v.falseFailBound)} of the time (${v.cells} × ${percent(v.alpha / 2)}); alpha ${round(Math.min(0.5, (2 * v.alpha) / v.cells))} would keep that at ${percent(v.alpha)}`;
@@ -252,6 +254,19 @@ export function slicesText(slices: SliceStatistics[]): string {
     ? significant.map((s) => `${s.slice} score ${signedNumber(s.scoreDiff.estimate)} (n ${s.n}, p_adj ${pValue(s.pAdjusted)})`).join('; ')
     : `none of ${tested} significant`;
   return tooSmall ? `${found}; ${tooSmall} too small to say (fewer units than any significant result needs)` : found;
+}
+
+/** `maxCostIncrease +20% not checked: the baseline has no cost per sample (…; — → $0.0120)`. */
+function ruleNotCheckedText(v: Extract<VerdictReason, { rule: 'rule_not_checked' }>['values']): string {
+  const cost = v.policy === 'maxCostIncrease';
+  const lacks = (x: number | null) => x === null || (cost && x === 0);
+  const figure = cost ? 'cost per sample' : 'p95 latency';
+  const sides = lacks(v.baseline) && lacks(v.candidate) ? `neither side has a ${figure}` : `the ${lacks(v.baseline) ? 'baseline' : 'candidate'} has no ${figure}`;
+  const why = cost ? 'a provider that reports no price, or only cached answers' : 'no uncached answer that succeeded';
+  // A cost of 0 is no price, not a price of nothing: shown as missing.
+  const known = (x: number | null) => (lacks(x) ? null : x);
+  const shown = cost ? usdPair(known(v.baseline), known(v.candidate)).join(' → ') : `${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}`;
+  return `${v.policy} ${signedPercent(v.limit, limitDigits(v.limit * 100, 0))} not checked: ${sides} (${why}; ${shown})`;
 }
 
 function rateIncreaseText(what: string, policy: string, v: RateIncrease): string {

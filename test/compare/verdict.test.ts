@@ -171,6 +171,29 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('cost_increase');
   });
 
+  it('says a cost or latency rule it could not apply was not checked, rather than passing as if it had been', async () => {
+    // The baseline ran on a provider that reports no price ($0) and every sample of it was cached
+    // or failed for latency; the candidate costs $0.01. Before: PASS with maxCostIncrease +25% and
+    // maxP95LatencyIncrease +50% in the policy line and no word that neither rule was applied.
+    const samples = [];
+    for (let c = 0; c < 2000; c++) {
+      samples.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v1', pass: true, costUsd: 0, latencyMs: null }));
+      samples.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v2', pass: true, costUsd: 0.01, latencyMs: 900 }));
+    }
+    const file = await writeRecord(join(dir, 'unchecked/run.jsonl'), samples);
+    const strict = resolvePolicy([{ policy: { maxCostIncrease: 0.25, maxP95LatencyIncrease: 0.5 }, origin: 'test' }]);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir, policy: strict });
+    const reasons = result.cells[0]!.verdict.reasons;
+    expect(result.verdict.verdict).toBe('pass');
+    expect(reasons.filter((r) => r.rule === 'rule_not_checked').map(reasonText)).toEqual([
+      'maxCostIncrease +25% not checked: the baseline has no cost per sample (a provider that reports no price, or only cached answers; — → $0.0100)',
+      'maxP95LatencyIncrease +50% not checked: the baseline has no p95 latency (no uncached answer that succeeded; — → 900 ms)',
+    ]);
+    // Rules the policy leaves off, or figures both sides have, say nothing.
+    expect((await compareRecords(file, file, { ...v1v2, root: dir })).cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('rule_not_checked');
+    expect((await compareRecords(passing, passing, { ...v1v2, root: dir, policy: strict })).cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('rule_not_checked');
+  });
+
   it('fails a candidate that scored no repeat of cases the baseline scored, and says how many the statistics left out', async () => {
     // The baseline lost c0000 to a timeout once; the candidate loses 600 of 1,000 cases to timeouts.
     // The 399 cases both sides scored are unchanged: on them alone the candidate would pass.
