@@ -87,11 +87,11 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   const { operational, policy } = input;
   const reasons: VerdictReason[] = [];
   const cost = operational.costUsd.relative;
-  if (policy.maxCostIncrease !== null && cost !== null && cost > policy.maxCostIncrease) {
+  if (policy.maxCostIncrease !== null && cost !== null && exceedsLimit(cost, policy.maxCostIncrease)) {
     reasons.push({ rule: 'cost_increase', values: { relative: cost, baseline: operational.costUsd.baseline, candidate: operational.costUsd.candidate, limit: policy.maxCostIncrease } });
   }
   const p95 = operational.latencyP95Ms.relative;
-  if (policy.maxP95LatencyIncrease !== null && p95 !== null && p95 > policy.maxP95LatencyIncrease) {
+  if (policy.maxP95LatencyIncrease !== null && p95 !== null && exceedsLimit(p95, policy.maxP95LatencyIncrease)) {
     reasons.push({
       rule: 'latency_increase',
       values: { percentile: 95, relative: p95, baseline: operational.latencyP95Ms.baseline, candidate: operational.latencyP95Ms.candidate, limit: policy.maxP95LatencyIncrease },
@@ -142,8 +142,16 @@ function rulesNotChecked(operational: OperationalDeltas, policy: VerdictPolicyRe
 function rateIncrease(rate: Deltas, samples: { baseline: number; candidate: number }, limit: number | null): RateIncrease | undefined {
   if (limit === null || rate.baseline === null || rate.candidate === null) return undefined;
   const increase = rate.candidate - rate.baseline;
-  // A rise of exactly the limit is tolerated, whatever the float rounding of the two rates.
-  return increase > limit + 1e-12 ? { baseline: rate.baseline, candidate: rate.candidate, increase, limit, samples } : undefined;
+  return exceedsLimit(increase, limit) ? { baseline: rate.baseline, candidate: rate.candidate, increase, limit, samples } : undefined;
+}
+
+/**
+ * Whether a change is over its limit. A change of exactly the limit is tolerated, whatever the
+ * float rounding of the figures it is computed from: 1100 ms / 1000 ms − 1 is 0.10000000000000009,
+ * which is no rise "by more than" 10% (and its reason would have read "+10.0000%, over +10%").
+ */
+function exceedsLimit(change: number, limit: number): boolean {
+  return change > limit + 1e-12;
 }
 
 const ORDER: Verdict[] = ['pass', 'inconclusive', 'fail'];

@@ -171,6 +171,29 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('cost_increase');
   });
 
+  it('tolerates a cost or p95 latency rise of exactly the limit, whatever the float rounding', async () => {
+    // 1000 ms → 1100 ms is +10% exactly, but 1100 / 1000 − 1 = 0.10000000000000009 in floats (and
+    // $0.0011 / $0.001 − 1 likewise): both failed under limits of 0.1, with reasons reading
+    // "p95 latency up +10.0000% (1000 ms → 1100 ms), over maxP95LatencyIncrease +10%".
+    const records = async (name: string, candidateLatency: number, candidateCost: number) => {
+      const samples = [];
+      for (let c = 0; c < 2000; c++) {
+        samples.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v1', pass: true, costUsd: 0.001, latencyMs: 1000 }));
+        samples.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v2', pass: true, costUsd: candidateCost, latencyMs: candidateLatency }));
+      }
+      return writeRecord(join(dir, `${name}/run.jsonl`), samples);
+    };
+    const limits = resolvePolicy([{ policy: { maxCostIncrease: 0.1, maxP95LatencyIncrease: 0.1 }, origin: 'test' }]);
+    const atLimit = await records('at-limit', 1100, 0.0011);
+    const exact = await compareRecords(atLimit, atLimit, { ...v1v2, root: dir, policy: limits });
+    expect(exact.cells[0]!.operational.latencyP95Ms.relative).toBeGreaterThan(0.1);
+    expect(exact.verdict.verdict).toBe('pass');
+    expect(exact.cells[0]!.verdict.reasons.map((r) => r.rule)).toEqual(['non_inferior']);
+    const over = await records('over-limit', 1101, 0.00111);
+    const rules = (await compareRecords(over, over, { ...v1v2, root: dir, policy: limits })).cells[0]!.verdict.reasons.map((r) => r.rule);
+    expect(rules).toEqual(['cost_increase', 'latency_increase', 'non_inferior']);
+  });
+
   it('says a cost or latency rule it could not apply was not checked, rather than passing as if it had been', async () => {
     // The baseline ran on a provider that reports no price ($0) and every sample of it was cached
     // or failed for latency; the candidate costs $0.01. Before: PASS with maxCostIncrease +25% and
