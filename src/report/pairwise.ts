@@ -10,6 +10,8 @@ export function formatPairwise(result: ComparisonResult): string {
     lines.push(
       `${cell.label}  pairwise (${p.model}, both orders): ${p.wins} wins, ${p.ties} ties, ${p.losses} losses, ${p.unscored} unscored; ${rate}; judge $${p.judge.costUsd.toFixed(4)}`,
     );
+    const unscored = p.perCase.find((c) => c.outcome === 'unscored');
+    if (unscored) lines.push(`  unscored: the judge gave no usable answer for ${p.unscored} ${p.unscored === 1 ? 'case' : 'cases'}; first, ${unscored.caseId}: ${unscored.reason}`);
   }
   return lines.join('\n');
 }
