@@ -13,14 +13,22 @@ export function passesOf(side: CaseSide | undefined): string {
   return side ? `${side.passes}/${side.scored ?? side.repeats}` : '—';
 }
 
+/** Whether a case is listed as a regression: regressed, or error-changed with no better score. */
+function isListedRegression(c: CaseComparison): boolean {
+  const status = countedStatus(c);
+  return status === 'regressed' || (status === 'error-changed' && (c.scoreDelta ?? -1) <= 0);
+}
+
+/** How many cases of a cell `topRegressions` would list with no limit (what "10 of 19" counts). */
+export function regressionCount(cell: CellComparison): number {
+  return cell.cases.filter(isListedRegression).length;
+}
+
 /** Regressed and error-changed cases (and removed ones last), worst score change first. */
 export function topRegressions(cell: CellComparison, limit: number): CaseComparison[] {
   const rank = (c: CaseComparison) => (c.status === 'regressed' ? 0 : c.status === 'error-changed' ? 1 : 2);
   return cell.cases
-    .filter((c) => {
-      const status = countedStatus(c);
-      return status === 'regressed' || (status === 'error-changed' && (c.scoreDelta ?? -1) <= 0);
-    })
+    .filter(isListedRegression)
     .sort((a, b) => rank(a) - rank(b) || (a.scoreDelta ?? -1) - (b.scoreDelta ?? -1) || (a.caseId < b.caseId ? -1 : 1))
     .slice(0, limit);
 }

@@ -5,7 +5,7 @@
 import type { CellComparison, ComparisonResult, Verdict } from '../compare/types.js';
 import { formatWordDiff, wordDiff } from './wordDiff.js';
 import { costReported } from './cost.js';
-import { failingOutput, failureReason, firstOutput, passesOf, scorerChanges, topRegressions } from './caseDetails.js';
+import { failingOutput, failureReason, firstOutput, passesOf, regressionCount, scorerChanges, topRegressions } from './caseDetails.js';
 import { policyText } from './compareConsole.js';
 import { confidenceLevel, count, milliseconds, percent, points, pointsInterval, pValue, scoreDiffInterval, signedNumber, signedPercent, usdPair } from './format.js';
 import { neededText, reasonText, warningText } from './reasons.js';
@@ -48,7 +48,7 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
   for (const cell of result.cells) {
     const regressions = topRegressions(cell, top);
     if (!regressions.length) continue;
-    const total = cell.counts.regressed + cell.counts['error-changed'];
+    const total = regressionCount(cell);
     lines.push(`### Top regressions: ${escapeText(cell.label)}${total > regressions.length ? ` (${regressions.length} of ${total})` : ''}`, '');
     for (const c of regressions) {
       const changes = scorerChanges(c);

@@ -114,6 +114,25 @@ describe('Markdown', () => {
     expect(outsideFences).not.toContain('<b>');
   });
 
+  it('says "n of m" of top regressions only when m cases could be listed: an error-changed case that scored better is none', async () => {
+    // case-1 regressed; case-2 went from a timeout and a fail to two passes (error-changed, better).
+    // The heading read "(1 of 2)": two regressions, one not shown, where there was one.
+    const samples = [
+      sample({ caseId: 'case-1', version: 'v1', pass: true }),
+      sample({ caseId: 'case-1', version: 'v2', pass: false }),
+      sample({ caseId: 'case-2', version: 'v1', repeat: 0, pass: false, error: 'timeout' }),
+      sample({ caseId: 'case-2', version: 'v1', repeat: 1, pass: false }),
+      sample({ caseId: 'case-2', version: 'v2', repeat: 0, pass: true }),
+      sample({ caseId: 'case-2', version: 'v2', repeat: 1, pass: true }),
+    ];
+    const file = await writeRecord(join(dir, 'listed/run.jsonl'), samples);
+    const listed = await compareRecords(file, file, { root: dir, baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } });
+    expect(listed.cells[0]!.counts).toMatchObject({ regressed: 1, 'error-changed': 1 });
+    const markdown = renderMarkdown(listed, { topRegressions: 1 });
+    expect(markdown).toContain('### Top regressions: v1 × model-a → v2 × model-a\n');
+    expect(markdown).not.toContain('case-2');
+  });
+
   it('the console report lists the cell table and the top regressions', () => {
     const text = formatComparison(result);
     expect(text).toMatch(/pass rate\s+100\.0% .* 62\.5% /);
