@@ -8,7 +8,6 @@ import {
   fixed,
   milliseconds,
   percent,
-  points,
   pointsInterval,
   rateWithInterval,
   scoreDiffInterval,
@@ -18,7 +17,7 @@ import {
   signedPoints,
   usdPair,
 } from './format.js';
-import { intervalTestText, powerText, slicesText, verdictSentences, warningText } from './reasons.js';
+import { intervalTestText, pointsLimit, powerText, relativeLimit, slicesText, verdictSentences, warningText } from './reasons.js';
 import { pointsChange, stopRates } from './stops.js';
 
 export interface ConsoleOptions {
@@ -49,13 +48,14 @@ function sideText(side: ComparisonResult['baseline']): string {
 export function policyText(result: ComparisonResult): string {
   const p = result.policy;
   return [
-    `maxPassRateDrop ${points(p.maxPassRateDrop)}`,
+    // Each limit as it is set, as the reasons quote it: 0.125 is +12.5%, not +13%.
+    `maxPassRateDrop ${pointsLimit(p.maxPassRateDrop)}`,
     `alpha ${p.alpha}`,
-    `maxCostIncrease ${p.maxCostIncrease === null ? 'off' : signedPercent(p.maxCostIncrease)}`,
-    `maxP95LatencyIncrease ${p.maxP95LatencyIncrease === null ? 'off' : signedPercent(p.maxP95LatencyIncrease)}`,
+    `maxCostIncrease ${p.maxCostIncrease === null ? 'off' : relativeLimit(p.maxCostIncrease)}`,
+    `maxP95LatencyIncrease ${p.maxP95LatencyIncrease === null ? 'off' : relativeLimit(p.maxP95LatencyIncrease)}`,
     // The refusal and truncation rules are named only when set: most comparisons never see either.
-    ...(p.maxRefusalRateIncrease === null ? [] : [`maxRefusalRateIncrease ${points(p.maxRefusalRateIncrease)}`]),
-    ...(p.maxTruncationRateIncrease === null ? [] : [`maxTruncationRateIncrease ${points(p.maxTruncationRateIncrease)}`]),
+    ...(p.maxRefusalRateIncrease === null ? [] : [`maxRefusalRateIncrease ${pointsLimit(p.maxRefusalRateIncrease)}`]),
+    ...(p.maxTruncationRateIncrease === null ? [] : [`maxTruncationRateIncrease ${pointsLimit(p.maxTruncationRateIncrease)}`]),
     `failOnNewErrors ${p.failOnNewErrors ? 'yes' : 'no'}`,
   ].join(', ');
 }

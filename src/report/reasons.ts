@@ -37,11 +37,11 @@ function reasonBody(reason: VerdictReason): string {
     }
     case 'cost_increase': {
       const v = reason.values;
-      return `cost per sample up ${apart(signedPercent, v.relative, v.limit, 0)} (${usdPair(v.baseline, v.candidate).join(' → ')}), over maxCostIncrease ${signedPercent(v.limit, limitDigits(v.limit * 100, 0))}`;
+      return `cost per sample up ${apart(signedPercent, v.relative, v.limit, 0)} (${usdPair(v.baseline, v.candidate).join(' → ')}), over maxCostIncrease ${relativeLimit(v.limit)}`;
     }
     case 'latency_increase': {
       const v = reason.values;
-      return `p${v.percentile} latency up ${apart(signedPercent, v.relative, v.limit, 0)} (${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}), over maxP95LatencyIncrease ${signedPercent(v.limit, limitDigits(v.limit * 100, 0))}`;
+      return `p${v.percentile} latency up ${apart(signedPercent, v.relative, v.limit, 0)} (${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}), over maxP95LatencyIncrease ${relativeLimit(v.limit)}`;
     }
     case 'refusal_rate_increase':
       return rateIncreaseText('refusal rate', 'maxRefusalRateIncrease', reason.values);
@@ -112,7 +112,7 @@ function differenceText(v: PassRateDecision): string {
 
 /** The tolerance D in points, with as many decimals as it has (up to 3): 2.0 pts, 2.5 pts, 1.25 pts. */
 function tolerance(v: PassRateDecision): string {
-  return points(v.tolerance, limitDigits(v.tolerance * 100, 1));
+  return pointsLimit(v.tolerance);
 }
 
 /** `format(value, digits)` with the fewest digits from `digits` (at most 4) that tell it apart from `limit`. */
@@ -122,6 +122,16 @@ function apart(format: (x: number, digits: number) => string, value: number, lim
 }
 
 /** The fewest digits from `digits` (at most 3) that show `scaled` (a limit, in the unit shown) exactly. */
+/** A policy limit in percentage points, exactly as set (up to 3 decimals): `2.0 pts`, `1.25 pts`. */
+export function pointsLimit(limit: number): string {
+  return points(limit, limitDigits(limit * 100, 1));
+}
+
+/** A policy limit on a relative change, exactly as set (up to 3 decimals): `+20%`, `+12.5%`. */
+export function relativeLimit(limit: number): string {
+  return signedPercent(limit, limitDigits(limit * 100, 0));
+}
+
 function limitDigits(scaled: number, digits: number): number {
   while (digits < 3 && Math.abs(Number(scaled.toFixed(digits)) - scaled) > 1e-9) digits++;
   return digits;
@@ -266,9 +276,9 @@ function ruleNotCheckedText(v: Extract<VerdictReason, { rule: 'rule_not_checked'
   // A cost of 0 is no price, not a price of nothing: shown as missing.
   const known = (x: number | null) => (lacks(x) ? null : x);
   const shown = cost ? usdPair(known(v.baseline), known(v.candidate)).join(' → ') : `${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}`;
-  return `${v.policy} ${signedPercent(v.limit, limitDigits(v.limit * 100, 0))} not checked: ${sides} (${why}; ${shown})`;
+  return `${v.policy} ${relativeLimit(v.limit)} not checked: ${sides} (${why}; ${shown})`;
 }
 
 function rateIncreaseText(what: string, policy: string, v: RateIncrease): string {
-  return `${what} up ${apart(signedPoints, v.increase, v.limit)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over ${policy} ${points(v.limit, limitDigits(v.limit * 100, 1))}`;
+  return `${what} up ${apart(signedPoints, v.increase, v.limit)} (${percent(v.baseline)} of ${count(v.samples.baseline)} → ${percent(v.candidate)} of ${count(v.samples.candidate)} scored golden samples), over ${policy} ${pointsLimit(v.limit)}`;
 }

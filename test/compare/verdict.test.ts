@@ -9,6 +9,7 @@ import type { SampleRecord } from '../../src/records/types.js';
 import { exitCodeForVerdict } from '../../src/compare/verdict.js';
 import { InputError } from '../../src/errors.js';
 import { reasonText } from '../../src/report/reasons.js';
+import { policyText } from '../../src/report/compareConsole.js';
 import { runCli } from '../helpers/cli.js';
 import { pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
 
@@ -192,6 +193,22 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     const over = await records('over-limit', 1101, 0.00111);
     const rules = (await compareRecords(over, over, { ...v1v2, root: dir, policy: limits })).cells[0]!.verdict.reasons.map((r) => r.rule);
     expect(rules).toEqual(['cost_increase', 'latency_increase', 'non_inferior']);
+  });
+
+  it('the policy line quotes each limit as set, as the reasons do', async () => {
+    // maxCostIncrease 0.125 read "+13%" in the policy line and "+12.5%" in the reason that applied it.
+    const samples = [];
+    for (let c = 0; c < 2000; c++) {
+      samples.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v1', pass: true, costUsd: 0.001, latencyMs: 1000 }));
+      samples.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v2', pass: true, costUsd: 0.002, latencyMs: 1000 }));
+    }
+    const file = await writeRecord(join(dir, 'limits/run.jsonl'), samples);
+    const policy = resolvePolicy([{ policy: { maxPassRateDrop: 0.0125, maxCostIncrease: 0.125, maxP95LatencyIncrease: 0.075, maxRefusalRateIncrease: 0.0125 }, origin: 'test' }]);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir, policy });
+    expect(policyText(result)).toBe('maxPassRateDrop 1.25 pts, alpha 0.05, maxCostIncrease +12.5%, maxP95LatencyIncrease +7.5%, maxRefusalRateIncrease 1.25 pts, failOnNewErrors yes');
+    expect(reasonText(result.cells[0]!.verdict.reasons[0]!)).toMatch(/, over maxCostIncrease \+12\.5%$/);
+    // Limits with no more decimals than the default read as before.
+    expect(policyText({ ...result, policy: DEFAULT_POLICY })).toBe('maxPassRateDrop 2.0 pts, alpha 0.05, maxCostIncrease off, maxP95LatencyIncrease off, failOnNewErrors yes');
   });
 
   it('says a cost or latency rule it could not apply was not checked, rather than passing as if it had been', async () => {
