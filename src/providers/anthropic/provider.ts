@@ -147,23 +147,28 @@ function streamFailure(error: unknown): 'connection' | 'overloaded' | 'server_er
   return type === 'overloaded_error' ? 'overloaded' : 'server_error';
 }
 
-/** Tracks 400 answers: the same one N times in a row means every request will get it. */
+/**
+ * Tracks 400 answers: the same one for N different requests in a row means every request will get
+ * it. The repeats of one case send the same request: a case the API rejects fails its own samples,
+ * not the run, so a request already in the streak does not lengthen it.
+ */
 class BadRequestStreak {
   private last: string | undefined;
-  private count = 0;
+  private readonly requests = new Set<string>();
 
   constructor(private readonly limit: number) {}
 
-  /** Records a 400's message; returns the streak length. */
-  record(message: string): number {
-    this.count = message === this.last ? this.count + 1 : 1;
+  /** Records a 400's message for the request with this key; returns the streak length. */
+  record(message: string, requestKey: string): number {
+    if (message !== this.last) this.requests.clear();
     this.last = message;
-    return this.count;
+    this.requests.add(requestKey);
+    return this.requests.size;
   }
 
   reset(): void {
     this.last = undefined;
-    this.count = 0;
+    this.requests.clear();
   }
 
   reached(count: number): boolean {
@@ -223,7 +228,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   }
 
   /** Refusals before sending: nothing here is ever sent, so nothing is billed. */
-  function guard(request: GenerationRequest, input: { tokens: number; exact: boolean }, facts: ModelFacts): void {
+  function guard(request: GenerationRequest, body: Record<string, unknown>, input: { tokens: number; exact: boolean }, facts: ModelFacts): void {
     const inputTokens = input.tokens;
     if (facts.lifecycle === 'retired') {
       throw new ProviderError('not_found', `model "${request.model}" is retired (models.retrieve); choose a current model`, { attempts: 0, fatal: true });
@@ -249,15 +254,16 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     if (facts.maxTokens !== undefined && request.maxTokens > facts.maxTokens) {
       throw badRequestOnce(
         `request not sent: max_tokens ${request.maxTokens} is more than ${request.model} allows (${facts.maxTokens}); lower maxTokens in the template`,
+        body,
       );
     }
   }
 
-  /** A 400-like failure, counted in the streak of identical ones; fatal once the streak is long enough. */
-  function badRequestOnce(message: string, fromApi?: ProviderError): ProviderError {
-    const count = streak.record(message);
+  /** A 400-like failure of the request `body`, counted in the streak of identical ones; fatal once the streak is long enough. */
+  function badRequestOnce(message: string, body: Record<string, unknown>, fromApi?: ProviderError): ProviderError {
+    const count = streak.record(message, sha256Hex(stableStringify(body)));
     if (!streak.reached(count)) return fromApi ?? new ProviderError('bad_request', message, { attempts: 0 });
-    return new ProviderError('bad_request', `${message} — the same answer ${count} times in a row; stopping the run (fix the template or the config, then --resume)`, {
+    return new ProviderError('bad_request', `${message} — the same answer to ${count} different requests in a row; stopping the run (fix the template or the config, then --resume)`, {
       ...(fromApi?.attempts !== undefined ? { attempts: fromApi.attempts } : { attempts: 0 }),
       ...(fromApi?.status !== undefined && { status: fromApi.status }),
       ...(fromApi?.code !== undefined && { code: fromApi.code }),
@@ -352,7 +358,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       if (isAbort(error, signal)) throw signal.reason ?? error;
       throw classifyAnthropicError(error, { model: request.model, attempts: 0, secrets, maxRetryWaitMs });
     }
-    guard(request, input, facts);
+    guard(request, body, input, facts);
 
     const family = familyOf(request.model, facts.info);
     const permit = limiter ? await limiter.acquire({ inputTokens: input.tokens, maxOutputTokens: request.maxTokens, family, lane }, signal) : undefined;
@@ -396,7 +402,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const classified = classifyAnthropicError(error, { model: request.model, attempts, secrets, maxRetryWaitMs });
       // Statuses are seen by the fetch wrapper; an overload inside a 200 stream is only seen here.
       if (classified.kind === 'overloaded' && classified.status === undefined) limiter?.onThrottled('overloaded', lane);
-      if (classified.kind === 'bad_request' && classified.status === 400) throw badRequestOnce(classified.message, classified);
+      if (classified.kind === 'bad_request' && classified.status === 400) throw badRequestOnce(classified.message, body, classified);
       throw classified;
     } finally {
       permit?.release();

@@ -375,22 +375,30 @@ describe('errors', () => {
     expect((await failure(provider().generate(request('x'), context()))).kind).toBe('bad_request');
   });
 
-  it('stops the run after the same 400 N times in a row, with the API message', async () => {
+  it('stops the run after the same 400 to N different requests in a row, with the API message', async () => {
     const p = provider({ stopAfterIdenticalBadRequests: 3 });
-    const bad = () => p.generate(request('q', { maxTokens: 3_000, params: { thinking: { type: 'enabled', budget_tokens: 2_000 } } }), context());
-    const first = await failure(bad());
-    const second = await failure(bad());
+    const bad = (text: string) => p.generate(request(text, { maxTokens: 3_000, params: { thinking: { type: 'enabled', budget_tokens: 2_000 } } }), context());
+    const first = await failure(bad('q1'));
+    const second = await failure(bad('q2'));
     expect([first.fatal, second.fatal]).toEqual([false, false]);
     expect(first).toMatchObject({ kind: 'bad_request', status: 400, attempts: 1 });
-    const third = await failure(bad());
+    const third = await failure(bad('q3'));
     expect(third).toMatchObject({ kind: 'bad_request', fatal: true });
     expect(third.message).toMatch(/thinking.type: "enabled" is not supported for claude-haiku-5-5/);
-    expect(third.message).toMatch(/3 times in a row; stopping the run/);
+    expect(third.message).toMatch(/3 different requests in a row; stopping the run/);
     // A success in between starts the count again.
     const q = provider({ stopAfterIdenticalBadRequests: 2 });
     await failure(q.generate(request('q', { maxTokens: 3_000, params: { thinking: { type: 'enabled', budget_tokens: 2_000 } } }), context()));
     await q.generate(request('fine'), context());
     expect((await failure(q.generate(request('q', { maxTokens: 3_000, params: { thinking: { type: 'enabled', budget_tokens: 2_000 } } }), context()))).fatal).toBe(false);
+  });
+
+  it('does not stop the run when the 400s are the repeats of one case (the same request sent again)', async () => {
+    const p = provider({ stopAfterIdenticalBadRequests: 3 });
+    const emptyText = request('unused', { messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] });
+    const repeats = [];
+    for (let repeat = 0; repeat < 5; repeat++) repeats.push(await failure(p.generate(emptyText, context({ repeat }))));
+    expect(repeats.map((e) => [e.kind, e.fatal])).toEqual(Array.from({ length: 5 }, () => ['bad_request', false]));
   });
 
   it('sends a schema with unsupported keywords through the SDK helper and checks the original schema locally', async () => {
