@@ -34,7 +34,7 @@ export const configShape = z
         betas: z.array(z.string().min(1)).optional(),
         /** Stream every response (default: only when max_tokens needs it). */
         stream: z.boolean().optional(),
-        /** Identical 400 answers in a row that stop the run (default 5). */
+        /** The same 400 (or 413) answer to this many different requests in a row stops the run (default 5). */
         stopAfterIdenticalBadRequests: z.number().int().min(1).optional(),
         /** Judge calls in flight at once (default: maxConcurrency). */
         judgeConcurrency: z.number().int().positive().optional(),

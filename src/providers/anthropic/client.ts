@@ -61,7 +61,7 @@ export interface AnthropicProviderOptions {
   defaultHeaders?: Record<string, string>;
   /** Beta flags, sent as `anthropic-beta: a,b`. */
   betas?: string[];
-  /** This many identical 400 answers in a row stop the run with the API's message. Default 5. */
+  /** The same 400 (or 413) answer to this many different requests in a row stops the run with the API's message. Default 5. */
   stopAfterIdenticalBadRequests?: number;
   /** Where one-time warnings go (a deprecated model, a price modifier the table lacks). Default stderr. */
   onWarning?: (message: string) => void;

@@ -50,6 +50,8 @@ export interface ModelFacts {
 const ESTIMATE_MARGIN = 1.4;
 const TOKEN_COUNT_CACHE_SIZE = 10_000;
 const DEFAULT_IDENTICAL_BAD_REQUESTS = 5;
+/** The API's answers to a request it will not take (a 400, or a 413 for one too large): the same one to every request stops the run. */
+const STREAK_STATUSES: ReadonlySet<number> = new Set([400, 413]);
 
 function isAbort(error: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
@@ -402,7 +404,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const classified = classifyAnthropicError(error, { model: request.model, attempts, secrets, maxRetryWaitMs });
       // Statuses are seen by the fetch wrapper; an overload inside a 200 stream is only seen here.
       if (classified.kind === 'overloaded' && classified.status === undefined) limiter?.onThrottled('overloaded', lane);
-      if (classified.kind === 'bad_request' && classified.status === 400) throw badRequestOnce(classified.message, body, classified);
+      if (classified.kind === 'bad_request' && classified.status !== undefined && STREAK_STATUSES.has(classified.status)) throw badRequestOnce(classified.message, body, classified);
       throw classified;
     } finally {
       permit?.release();

@@ -393,6 +393,20 @@ describe('errors', () => {
     expect((await failure(q.generate(request('q', { maxTokens: 3_000, params: { thinking: { type: 'enabled', budget_tokens: 2_000 } } }), context()))).fatal).toBe(false);
   });
 
+  it('counts 413 (request too large) answers in the same streak: the same one to N different requests stops the run', async () => {
+    const p = provider({ stopAfterIdenticalBadRequests: 3 });
+    const tooLarge = { status: 413, type: 'request_too_large', message: 'Request exceeds the maximum allowed number of bytes.' };
+    fake.script('/v1/messages', [tooLarge, tooLarge, tooLarge]);
+    const answers = [await failure(p.generate(request('a'), context())), await failure(p.generate(request('b'), context()))];
+    expect(answers.map((e) => [e.kind, e.status, e.fatal])).toEqual([
+      ['bad_request', 413, false],
+      ['bad_request', 413, false],
+    ]);
+    const third = await failure(p.generate(request('c'), context()));
+    expect(third).toMatchObject({ kind: 'bad_request', status: 413, fatal: true });
+    expect(third.message).toMatch(/3 different requests in a row; stopping the run/);
+  });
+
   it('does not stop the run when the 400s are the repeats of one case (the same request sent again)', async () => {
     const p = provider({ stopAfterIdenticalBadRequests: 3 });
     const emptyText = request('unused', { messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] });
