@@ -28,6 +28,8 @@ export const configShape = z
         maxRetries: z.number().int().min(0).max(10).optional(),
         /** The longest retry-after worth waiting for; a longer one ends the sample as rate_limit (default 60 000). */
         maxRetryWaitMs: z.number().int().positive().optional(),
+        /** A stream silent this long (no event, no ping) has stalled: sent again, or a timeout (default 90 000). */
+        streamIdleTimeoutMs: z.number().int().positive().optional(),
         /** Headers sent with every request (a gateway's routing header …). */
         defaultHeaders: z.record(z.string(), z.string()).optional(),
         /** Beta flags, sent as `anthropic-beta`. */

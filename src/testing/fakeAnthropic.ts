@@ -228,6 +228,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     res.end(chunks.length > 1 ? chunks.slice(0, Math.max(1, Math.floor(chunks.length / 2))).join('') : text.slice(0, Math.max(1, Math.floor(text.length / 2))));
   }
 
+  /** Sends the start of the body (a stream's first two records: message_start and a ping), then nothing, with the connection left open. */
+  function stallMidBody(res: ServerResponse, entry: RequestLogEntry, chunks: string[], headers: Record<string, string>): void {
+    entry.status = 200;
+    res.writeHead(200, { 'request-id': entry.requestId!, ...headers });
+    const text = chunks.join('');
+    res.write(chunks.length > 1 ? chunks.slice(0, 2).join('') : text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+  }
+
   /** Applies a status fault or a malformed body; returns true when the request has been dealt with. */
   function applyStatusFault(fault: Fault, res: ServerResponse, entry: RequestLogEntry): boolean {
     if (fault === 'malformed') {
@@ -289,6 +297,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         endMidBody(res, entry, [JSON.stringify(message)], { 'content-type': 'application/json', ...headers });
         return;
       }
+      if (fault === 'stall') {
+        stallMidBody(res, entry, [JSON.stringify(message)], { 'content-type': 'application/json', ...headers });
+        return;
+      }
       send(res, entry, 200, message, headers);
       return;
     }
@@ -300,6 +312,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     if (fault === 'end-mid-body') {
       endMidBody(res, entry, events, streamHeaders);
+      return;
+    }
+    if (fault === 'stall') {
+      stallMidBody(res, entry, events, streamHeaders);
       return;
     }
     entry.status = 200;

@@ -33,6 +33,11 @@ export type Fault =
    * gives up does): a stream without its `message_delta` and `message_stop`, or a JSON body cut short.
    */
   | 'end-mid-body'
+  /**
+   * HTTP 200 and the start of the body (a stream's `message_start` and a ping, or the first half of
+   * a JSON body), then nothing more while the connection stays open: a stalled answer.
+   */
+  | 'stall'
   /** HTTP 200 with a body that is not valid JSON. */
   | 'malformed'
   /** A stream that sends a few deltas and then an `overloaded_error` error event. */
@@ -50,6 +55,7 @@ export type FaultName =
   | 'drop'
   | 'drop-mid-body'
   | 'end-mid-body'
+  | 'stall'
   | 'malformed'
   | 'midstream-error'
   | 'refusal'

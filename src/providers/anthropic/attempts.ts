@@ -22,6 +22,8 @@ export interface AttemptContext {
   lane?: PacingLane;
   /** The longest retry-after worth waiting for; longer ones end the request at once. */
   maxRetryWaitMs?: number;
+  /** The longest silence (no event, not even a ping) an event stream is waited through; see stallWatched. */
+  streamIdleTimeoutMs?: number;
 }
 
 interface Tracked {
@@ -113,6 +115,68 @@ export class BodyCutError extends Error {
   }
 }
 
+/** Put into an event stream that sent nothing, not even a ping, for the idle limit: its answer is lost. */
+export class StreamStalledError extends Error {
+  constructor(idleMs: number) {
+    super(`the answer stream stalled: nothing arrived for ${idleMs / 1000} s (streamIdleTimeoutMs)`);
+    this.name = 'StreamStalledError';
+  }
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').includes('text/event-stream');
+}
+
+/**
+ * The response with its event stream failed by StreamStalledError (and the connection closed) when
+ * nothing arrives for `idleMs` while the SDK waits for more. The SDK's timeout ends when the headers
+ * arrive: without this, a stream that stalls after them waits out the sample's whole deadline.
+ * Pings reset the wait too, so a model that thinks quietly is not taken for a stalled stream.
+ */
+function stallWatched(response: Response, idleMs: number): Response {
+  if (!response.body) return response;
+  const reader = response.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        return new Promise<void>((resolve) => {
+          let stalled = false;
+          timer = setTimeout(() => {
+            stalled = true;
+            const error = new StreamStalledError(idleMs);
+            controller.error(error);
+            reader.cancel(error).catch(() => undefined);
+            resolve();
+          }, idleMs);
+          reader.read().then(
+            ({ done, value }) => {
+              clearTimeout(timer);
+              if (stalled) return;
+              if (done) controller.close();
+              else controller.enqueue(value);
+              resolve();
+            },
+            (error: unknown) => {
+              clearTimeout(timer);
+              if (stalled) return;
+              controller.error(error);
+              resolve();
+            },
+          );
+        });
+      },
+      cancel(reason) {
+        clearTimeout(timer);
+        return reader.cancel(reason);
+      },
+    },
+    // Pulled only while the SDK waits for data: the wait measures the server's silence, not ours.
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 /** JSON answers are small and read whole; event streams and batch result files are left to stream. */
 function isJson(response: Response): boolean {
   return (response.headers.get('content-type') ?? '').includes('application/json');
@@ -164,6 +228,7 @@ export function countingFetch(base: FetchFunction, counter: AttemptCounter, limi
       }
     }
     if (response.ok && isJson(response)) response = await buffered(response, init.signal);
+    else if (response.ok && context.streamIdleTimeoutMs !== undefined && isEventStream(response)) response = stallWatched(response, context.streamIdleTimeoutMs);
     return response;
   };
 }

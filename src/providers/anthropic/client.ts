@@ -34,6 +34,12 @@ export interface AnthropicProviderOptions {
    * it asked for.
    */
   maxRetryWaitMs?: number;
+  /**
+   * A streamed answer that sends nothing, not even the API's keep-alive ping, for this long is
+   * given up and sent again within the retry budget; one that stalls on every attempt ends as
+   * `timeout`. Default 90 000 ms.
+   */
+  streamIdleTimeoutMs?: number;
   /** Shared pacing for the whole run; without one, requests are not paced. */
   limiter?: RateLimiter;
   /** The limiter's queue this provider's calls wait in: `judge` for a judge's provider. Default `generator`. */
@@ -73,6 +79,8 @@ export interface AnthropicProviderOptions {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+/** Well above the gaps between the API's keep-alive pings while a model thinks without streaming text. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 90_000;
 /** The SDK backs off at most 8 s between attempts when the server names no wait. */
 const SDK_MAX_BACKOFF_MS = 8_000;
 

@@ -18,6 +18,7 @@ export function anthropicOptionsFromConfig(
   if (anthropic.timeoutMs !== undefined) options.timeoutMs = anthropic.timeoutMs;
   if (anthropic.maxRetries !== undefined) options.maxRetries = anthropic.maxRetries;
   if (anthropic.maxRetryWaitMs !== undefined) options.maxRetryWaitMs = anthropic.maxRetryWaitMs;
+  if (anthropic.streamIdleTimeoutMs !== undefined) options.streamIdleTimeoutMs = anthropic.streamIdleTimeoutMs;
   if (anthropic.maxInputTokensPerRequest) options.maxInputTokensPerRequest = anthropic.maxInputTokensPerRequest;
   if (anthropic.countTokens !== undefined) options.countTokens = anthropic.countTokens;
   if (anthropic.stream !== undefined) options.stream = anthropic.stream;

@@ -81,6 +81,8 @@ export function isAccountError(status: number | undefined, type: string | undefi
 function kindOf(shape: ErrorShape, status: number | undefined, type: string | undefined, code: string | undefined, text: string): ProviderErrorKind {
   const name = typeof shape.name === 'string' ? shape.name : '';
   if (name === 'APIConnectionTimeoutError') return 'timeout';
+  // The SDK wraps what broke the stream's body in an AnthropicError: the stall is its cause.
+  if (causeChain(shape).some((link) => link.name === 'StreamStalledError')) return 'timeout';
   if (name === 'APIConnectionError') return 'connection';
   if (isAccountError(status, type, code)) return 'account';
   if (type === 'overloaded_error' || status === 529) return 'overloaded';

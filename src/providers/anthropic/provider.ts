@@ -16,10 +16,11 @@ import {
   type GenerationRequest,
   type Provider,
 } from '../types.js';
-import { ATTEMPT_KEY_HEADER, BodyCutError } from './attempts.js';
+import { ATTEMPT_KEY_HEADER, BodyCutError, StreamStalledError } from './attempts.js';
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_WAIT_MS,
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
   assertKeyAvailable,
   attemptTimeoutMs,
@@ -140,13 +141,22 @@ const STREAM_ENDED_EARLY = /stream ended without producing a Message/;
 /** Server errors a stream can end with after it started (`event: error`): the SDK retries them only before it starts. */
 const RETRYABLE_STREAM_ERRORS = new Set(['overloaded_error', 'api_error']);
 
-/** Why a started stream failed, when sending it again can help: the connection was cut, or the server sent a retryable error event. */
-function streamFailure(error: unknown): 'connection' | 'overloaded' | 'server_error' | undefined {
+/**
+ * Why a started stream failed, when sending it again can help: the connection was cut or stalled,
+ * or the server sent a retryable error event.
+ */
+function streamFailure(error: unknown): 'connection' | 'stalled' | 'overloaded' | 'server_error' | undefined {
   const classified = classifyAnthropicError(error);
   if (classified.kind === 'connection') return 'connection';
+  if (isStall(error)) return 'stalled';
   const type = (error as { type?: unknown } | null)?.type;
   if (classified.status !== undefined || typeof type !== 'string' || !RETRYABLE_STREAM_ERRORS.has(type)) return undefined;
   return type === 'overloaded_error' ? 'overloaded' : 'server_error';
+}
+
+/** The SDK wraps what broke a stream's body in an AnthropicError, with it as the cause. */
+function isStall(error: unknown): boolean {
+  return (error as { cause?: unknown } | null)?.cause instanceof StreamStalledError;
 }
 
 /**
@@ -186,6 +196,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   const lane = options.lane ?? 'generator';
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   const sleep = options.sleep ?? abortableSleep;
   const streak = new BadRequestStreak(options.stopAfterIdenticalBadRequests ?? DEFAULT_IDENTICAL_BAD_REQUESTS);
   const counted = new Map<string, Promise<number>>();
@@ -367,7 +378,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     // The request says whether it streams (the engine decides: template, suite, or a large
     // max_tokens); a request built elsewhere falls back to the provider's option, then to size.
     const stream = request.stream ?? options.stream ?? needsStreaming(request.maxTokens);
-    const key = handle.attempts.begin({ family, lane, maxRetryWaitMs });
+    const key = handle.attempts.begin({ family, lane, maxRetryWaitMs, streamIdleTimeoutMs });
     context.deadline?.start(sampleBudgetMs(request.maxTokens, stream, options));
     const started = performance.now();
     let generation: Generation;

@@ -210,6 +210,23 @@ describe('network faults (issue 14.4)', () => {
     expect(error.message).toMatch(/stream ended/);
   });
 
+  it('sends a stream that stalls (nothing arrives, not even a ping, for streamIdleTimeoutMs) again, within the attempt budget', async () => {
+    fake.script('/v1/messages', ['stall']);
+    const generation = await provider({ stream: true, streamIdleTimeoutMs: 300 }).generate(request('stall once'), context());
+    expect(generation).toMatchObject({ text: 'echo: stall once', attempts: 2, stopReason: 'end_turn' });
+    expect(messagesLog().map((e) => e.outcome)).toEqual(['stall', 'ok']);
+  });
+
+  it('ends a stream that stalls on every attempt as a timeout that says it stalled, with every attempt counted', async () => {
+    fake.script('/v1/messages', ['stall', 'stall']);
+    const error = await failure(provider({ stream: true, maxRetries: 1, streamIdleTimeoutMs: 300 }).generate(request('always stalls'), context()));
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 2, fatal: false });
+    expect(error.message).toMatch(/the answer stream stalled: nothing arrived for 0\.3 s \(streamIdleTimeoutMs\)/);
+    expect(messagesLog().map((e) => e.outcome)).toEqual(['stall', 'stall']);
+    // Each stalled connection is closed, not left open.
+    await vi.waitFor(() => expect(messagesLog().map((e) => e.clientAborted)).toEqual([true, true]));
+  });
+
   it('stops waiting to send a cut stream again as soon as the run is stopped', async () => {
     fake.script('/v1/messages', ['drop-mid-body']);
     const stop = new AbortController();
