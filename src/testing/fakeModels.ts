@@ -12,6 +12,8 @@ export interface FakeModel {
   maxTokens?: number;
   /** False: a non-default temperature / top_p / top_k is answered with 400, as newer models do. */
   acceptsSamplingParams?: boolean;
+  /** True: temperature and top_p may come together (models before Claude 4.5). Default false: 400, as every current model answers. */
+  acceptsTemperatureWithTopP?: boolean;
   /** False: `tool_choice` of type `any` or `tool` is answered with 400. Default true. */
   acceptsForcedToolChoice?: boolean;
   /** False: a conversation ending with an assistant turn (prefill) is answered with 400. Default true. */

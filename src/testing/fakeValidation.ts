@@ -162,6 +162,10 @@ function checkModelAccepts(request: Record<string, unknown>, id: string, model: 
       if (request[name] !== undefined) return invalid(`${name}: ${id} does not support ${name}; leave it unset`);
     }
   }
+  // Current models take temperature or top_p, not both, whatever their values.
+  if (request.temperature !== undefined && request.top_p !== undefined && model.acceptsTemperatureWithTopP !== true) {
+    return invalid('temperature and top_p cannot both be specified for this model. Please use only one.');
+  }
   const thinking = thinkingProblem(request, id, model) ?? thinkingCompatibilityProblem(request, model);
   if (thinking) return thinking;
   const target = toolChoiceProblem(request, id, model) ?? toolChoiceTargetProblem(request);

@@ -209,6 +209,8 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
     // Thinking takes no sampling changes and no prefill, on models that otherwise accept both.
     ['temperature other than 1 with thinking on', '/v1/messages', { ...body, ...thinkingOn, temperature: 0.2 }, /temperature: may only be set to 1 when thinking is enabled/],
     ['top_k with thinking on', '/v1/messages', { ...body, ...thinkingOn, top_k: 5 }, /top_k: .* not available when thinking is enabled/],
+    // The models that take sampling parameters take temperature or top_p, not both (whatever their values).
+    ['temperature with top_p', '/v1/messages', { ...body, model: 'claude-sonnet-4-5', temperature: 0.2, top_p: 0.9 }, /temperature and top_p cannot both be specified for this model/],
     ['top_p below 0.95 with adaptive thinking', '/v1/messages', { ...body, model: 'claude-sonnet-4-6', thinking: { type: 'adaptive' }, top_p: 0.5 }, /top_p: must be .*0\.95/],
     [
       'a tool loop with thinking on whose assistant turn starts with no thinking block',
@@ -240,7 +242,8 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
       { ...body, model: 'claude-haiku-4-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } },
       { ...body, thinking: { type: 'disabled' }, output_config: { effort: 'low', format: { type: 'json_schema', schema: schema({ description: '{minimum: 1}' }) } } },
       { ...body, model: 'claude-haiku-4-5-20251001' },
-      { ...body, ...thinkingOn, temperature: 1, top_p: 0.95 },
+      { ...body, ...thinkingOn, temperature: 1 },
+      { ...body, ...thinkingOn, top_p: 0.95 },
       { ...body, metadata: { user_id: 'user-7f3a' }, service_tier: 'standard_only', speed: 'standard', inference_geo: 'us' },
       { ...body, metadata: {}, service_tier: 'auto', speed: null, inference_geo: null },
       { ...body, messages: [{ role: 'user', content: [citedDocument, { type: 'text', text: 'What colour is the sky?' }] }] },

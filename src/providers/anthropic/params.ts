@@ -1,10 +1,11 @@
 /**
  * GenerationRequest → Messages API request body. Template parameters the model would reject
  * (sampling parameters on models newer than Opus 4.6, and on any model while it thinks: a
- * temperature other than 1, top_k, a top_p below 0.95) or that the API does not know are left out
- * and reported, so a record says exactly what was sent. An output schema goes through the SDK's
- * own structured-output helper, which rewrites it into the subset the API accepts (constraints it
- * cannot enforce become descriptions); the answer is then checked against the original schema.
+ * temperature other than 1, top_k, a top_p below 0.95; top_p beside a temperature on 4.5 and
+ * newer) or that the API does not know are left out and reported, so a record says exactly what
+ * was sent. An output schema goes through the SDK's own structured-output helper, which rewrites
+ * it into the subset the API accepts (constraints it cannot enforce become descriptions); the
+ * answer is then checked against the original schema.
  */
 import { hasSystem } from '../content.js';
 import { thinkingOn, type ModelInfo } from '../pricing.js';
@@ -33,6 +34,21 @@ export function acceptsSamplingParams(modelId: string, info?: ModelInfo): boolea
   const minor = Number(match[3] ?? 0);
   if (major >= 5) return false;
   return !(match[1] === 'opus' && major === 4 && minor >= 7);
+}
+
+/**
+ * Whether a model takes temperature and top_p in one request: Claude 4.5 models, Opus 4.1 and
+ * newer take one or the other (the API answers 400), older models both. An id that is not a
+ * Claude model id is taken to accept them, as in acceptsSamplingParams.
+ */
+export function acceptsTemperatureWithTopP(modelId: string): boolean {
+  const match = MODEL_ID.exec(modelId);
+  if (!match) return true;
+  const major = Number(match[2]);
+  // `claude-sonnet-4-20250514`: the eight digits are a date, not a minor version.
+  const minor = match[3] !== undefined && match[3].length <= 2 ? Number(match[3]) : 0;
+  if (major !== 4) return major < 4;
+  return minor < (match[1] === 'opus' ? 1 : 5);
 }
 
 /** The lowest top_p a model takes while it thinks. */
@@ -95,6 +111,10 @@ function placeParams(request: GenerationRequest, info: ModelInfo | undefined, bo
       else droppedParams.push(name);
     } else if ((PASS_THROUGH as readonly string[]).includes(name)) body[name] = value;
     else droppedParams.push(name);
+  }
+  if (body.temperature !== undefined && body.top_p !== undefined && !acceptsTemperatureWithTopP(request.model)) {
+    delete body.top_p;
+    droppedParams.push('top_p');
   }
   return droppedParams.sort();
 }

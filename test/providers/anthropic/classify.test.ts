@@ -91,6 +91,17 @@ describe('sampling parameters', () => {
     expect(acceptsSamplingParams('some-other-model')).toBe(true);
   });
 
+  it('sends temperature without top_p to the models that take only one of them (4.5 and newer, Opus 4.1), both to older ones', () => {
+    const both = (model: string) => buildMessageParams({ model, messages: [{ role: 'user', content: 'q' }], maxTokens: 10, params: { temperature: 0.3, top_p: 0.9 } }, table.get(model));
+    for (const model of ['claude-sonnet-4-5', 'claude-haiku-4-5-20251001', 'claude-opus-4-6', 'claude-opus-4-1']) {
+      expect(both(model), model).toMatchObject({ body: { temperature: 0.3 }, droppedParams: ['top_p'] });
+      expect(both(model).body, model).not.toHaveProperty('top_p');
+    }
+    for (const model of ['claude-sonnet-4-20250514', 'claude-opus-4-0', 'claude-3-7-sonnet-20250219']) {
+      expect(both(model), model).toMatchObject({ body: { temperature: 0.3, top_p: 0.9 }, droppedParams: [] });
+    }
+  });
+
   it('maps params without touching fields the request already expresses', () => {
     const { body, droppedParams } = buildMessageParams(
       {

@@ -107,9 +107,16 @@ describe('request mapping', () => {
     const body = messageBodies()[0]!;
     for (const name of ['temperature', 'top_k', 'top_p']) expect(body).not.toHaveProperty(name);
     // The values thinking takes are sent as asked.
-    const kept = await provider().generate(request('hi', { model: 'claude-sonnet-4-5', maxTokens: 2_000, params: { thinking, temperature: 1, top_p: 0.95 } }), context());
+    const kept = await provider().generate(request('hi', { model: 'claude-sonnet-4-5', maxTokens: 2_000, params: { thinking, top_p: 0.95 } }), context());
     expect(kept.droppedParams).toBeUndefined();
-    expect(messageBodies()[1]).toMatchObject({ temperature: 1, top_p: 0.95 });
+    expect(messageBodies()[1]).toMatchObject({ top_p: 0.95 });
+  });
+
+  it('sends temperature without top_p when a template sets both (the API takes one of them), and reports top_p dropped', async () => {
+    const generation = await provider().generate(request('hi', { model: 'claude-sonnet-4-5', params: { temperature: 0.2, top_p: 0.9 } }), context());
+    expect(generation.droppedParams).toEqual(['top_p']);
+    expect(messageBodies()[0]).toMatchObject({ temperature: 0.2 });
+    expect(messageBodies()[0]).not.toHaveProperty('top_p');
   });
 
   it('keeps temperature for older models that accept it', async () => {
