@@ -121,6 +121,11 @@ function parseJson(text: string): unknown {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The start of an answer that was stopped half-way (at least one character). */
+function firstHalf(text: string): string {
+  return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+}
+
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const models = options.models ?? fakeModelsFromTable();
   const respond = options.respond ?? defaultReply;
@@ -263,9 +268,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const model = lookupFakeModel(models, id)!;
     let reply = respond(body);
     if (fault && typeof fault === 'object' && 'refusal' in fault) {
-      reply = { text: '', stopReason: 'refusal', stopDetails: { category: fault.refusal, explanation: 'declined by the fake' } };
+      const text = fault.afterText ? firstHalf(reply.text) : '';
+      reply = { text, stopReason: 'refusal', stopDetails: { category: fault.refusal, explanation: 'declined by the fake' } };
     } else if (fault === 'max_tokens') {
-      reply = { ...reply, text: reply.text.slice(0, Math.max(1, Math.floor(reply.text.length / 2))), stopReason: 'max_tokens' };
+      reply = { ...reply, text: firstHalf(reply.text), stopReason: 'max_tokens' };
     }
     const message = messageFor(body, id, model, reply);
     const usage = message.usage as { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number };

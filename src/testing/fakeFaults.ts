@@ -42,8 +42,11 @@ export type Fault =
   | 'malformed'
   /** A stream that sends a few deltas and then an `overloaded_error` error event. */
   | 'midstream-error'
-  /** HTTP 200, `stop_reason: refusal` with this category. */
-  | { refusal: string }
+  /**
+   * HTTP 200, `stop_reason: refusal` with this category: no answer, or with `afterText` the first
+   * half of it, as when the API's streaming classifiers stop an answer already under way.
+   */
+  | { refusal: string; afterText?: boolean }
   /** HTTP 200, answer cut off with `stop_reason: max_tokens`. */
   | 'max_tokens';
 

@@ -155,6 +155,18 @@ describe('generations', () => {
     expect(generation.stopDetails).toMatchObject({ type: 'refusal', category: 'bio' });
   });
 
+  it('returns a refusal that came after part of the answer the same way streamed or not: the partial text, the category, the usage', async () => {
+    fake.script('/v1/messages', [{ refusal: 'cyber', afterText: true }, { refusal: 'cyber', afterText: true }]);
+    const plain = await provider().generate(request('tell me everything'), context());
+    const streamed = await provider().generate(request('tell me everything', { stream: true }), context());
+    for (const generation of [plain, streamed]) {
+      expect(generation).toMatchObject({ text: 'echo: tell m', stopReason: 'refusal', stopDetails: { type: 'refusal', category: 'cyber' } });
+      expect(generation.usage?.outputTokens).toBeGreaterThan(0);
+    }
+    expect(streamed.usage).toEqual(plain.usage);
+    expect(streamed.streamed).toBe(true);
+  });
+
   it('returns max_tokens truncation as a Generation, streamed or not', async () => {
     fake.script('/v1/messages', ['max_tokens', 'max_tokens']);
     const plain = await provider().generate(request('a long question'), context());
