@@ -286,6 +286,12 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     });
   }
 
+  /** The API's answer to the request `body`: a 400 or a 413 is counted in the streak of identical ones. */
+  function inStreak(classified: ProviderError, body: Record<string, unknown>): ProviderError {
+    const rejected = classified.kind === 'bad_request' && classified.status !== undefined && STREAK_STATUSES.has(classified.status);
+    return rejected ? badRequestOnce(classified.message, body, classified) : classified;
+  }
+
   async function sendOnce(
     handle: SdkHandle,
     body: Record<string, unknown>,
@@ -369,7 +375,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       input = await inputTokensOf(handle, request, body, facts, signal);
     } catch (error) {
       if (isAbort(error, signal)) throw signal.reason ?? error;
-      throw classifyAnthropicError(error, { model: request.model, attempts: 0, secrets, maxRetryWaitMs });
+      throw inStreak(classifyAnthropicError(error, { model: request.model, attempts: 0, secrets, maxRetryWaitMs }), body);
     }
     guard(request, body, input, facts);
 
@@ -415,8 +421,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const classified = classifyAnthropicError(error, { model: request.model, attempts, secrets, maxRetryWaitMs });
       // Statuses are seen by the fetch wrapper; an overload inside a 200 stream is only seen here.
       if (classified.kind === 'overloaded' && classified.status === undefined) limiter?.onThrottled('overloaded', lane);
-      if (classified.kind === 'bad_request' && classified.status !== undefined && STREAK_STATUSES.has(classified.status)) throw badRequestOnce(classified.message, body, classified);
-      throw classified;
+      throw inStreak(classified, body);
     } finally {
       permit?.release();
     }

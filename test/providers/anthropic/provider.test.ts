@@ -443,6 +443,17 @@ describe('errors', () => {
     expect(third.message).toMatch(/3 different requests in a row; stopping the run/);
   });
 
+  it('counts a 400 from count_tokens in the same streak as one from messages', async () => {
+    const p = provider({ stopAfterIdenticalBadRequests: 2, countTokens: true });
+    const bad = (text: string) => p.generate(request(text, { maxTokens: 3_000, params: { thinking: { type: 'enabled', budget_tokens: 2_000 } } }), context());
+    const first = await failure(bad('q1'));
+    expect(first).toMatchObject({ kind: 'bad_request', status: 400, attempts: 0, fatal: false });
+    const second = await failure(bad('q2'));
+    expect(second).toMatchObject({ kind: 'bad_request', status: 400, fatal: true });
+    expect(second.message).toMatch(/2 different requests in a row; stopping the run/);
+    expect(fake.log.map((e) => e.path).filter((path) => path.startsWith('/v1/messages'))).toEqual(['/v1/messages/count_tokens', '/v1/messages/count_tokens']);
+  });
+
   it('does not stop the run when the 400s are the repeats of one case (the same request sent again)', async () => {
     const p = provider({ stopAfterIdenticalBadRequests: 3 });
     const emptyText = request('unused', { messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] });
