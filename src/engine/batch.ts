@@ -72,9 +72,16 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
 
   const earlier = (await readMeta(options.runDir))?.batches ?? [];
   const answers = new Map<string, Generation | ProviderError>();
+  const stoppedWaiting = (): BatchPhaseResult => {
+    // Ctrl-C while the batches process: they go on at the API, and their ids are in meta.json.
+    // The run starts no sample (its stop signal is set) and ends as interrupted; --resume collects them.
+    options.onProgress?.('stopped waiting for the batch: it goes on processing at the API, and `--resume` collects its results');
+    return { provider: answeringFrom(answers), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+  };
+  const submittedIds: string[] = [];
   if (earlier.length) {
     options.onProgress?.(`collecting batch(es) submitted earlier: ${earlier.join(', ')}`);
-    await collect(earlier, options, requestOfCustomId, keyOfCustomId, answers);
+    if (!(await collectUnlessStopped(earlier, options, requestOfCustomId, keyOfCustomId, answers))) return stoppedWaiting();
   }
   // Requests with no answer yet: all of them on a fresh run; on a resume, those the earlier
   // batches never ran (expired, canceled) or never reached.
@@ -82,7 +89,6 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
     const answer = answers.get(keyOfCustomId.get(customId)!);
     return answer === undefined || (answer instanceof ProviderError && isResumableError(answer));
   });
-  const submittedIds: string[] = [];
   if (unanswered.length > 0) {
     await options.transport.submit(
       unanswered.map(([customId, request]) => ({ customId, request })),
@@ -100,10 +106,22 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
       },
     );
     options.onProgress?.(`submitted ${unanswered.length} requests in ${submittedIds.length} batch(es): ${submittedIds.join(', ')}`);
-    await collect(submittedIds, options, requestOfCustomId, keyOfCustomId, answers);
+    if (!(await collectUnlessStopped(submittedIds, options, requestOfCustomId, keyOfCustomId, answers))) return stoppedWaiting();
   }
 
   return { provider: answeringFrom(answers), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+}
+
+/** collect(), but false when the stop signal (Ctrl-C) ended the wait: not an error, an interruption. */
+async function collectUnlessStopped(...args: Parameters<typeof collect>): Promise<boolean> {
+  const signal = args[1].signal;
+  try {
+    await collect(...args);
+    return true;
+  } catch (error) {
+    if (signal?.aborted) return false;
+    throw error;
+  }
 }
 
 /** Waits for the batches and files their answers by request key; an answer that ran wins over one that never did. */

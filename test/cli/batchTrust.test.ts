@@ -1,0 +1,69 @@
+/** Batch mode's trust rules through the built CLI: an interrupted batch, and what a batch spends. */
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRecord } from '../../src/records/reader.js';
+import { readMeta } from '../../src/records/runDir.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
+import { CLI, linkPromptgold, runCli, waitFor, type CliResult } from '../helpers/cli.js';
+import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+
+const KEY = ['sk', 'ant', 'test-batch-trust-0b1c2d3e'].join('-');
+
+let project: TempProject;
+let fake: FakeAnthropic;
+afterEach(async () => {
+  await fake?.close();
+  await project?.cleanup();
+});
+
+async function liveProject(cases: number, options: Parameters<typeof startFakeAnthropic>[0] = {}, suite = LIVE_SUITE) {
+  fake = await startFakeAnthropic({ respond: () => ({ text: 'word' }), ...options });
+  project = await tempProject({
+    'suites/live.eval.ts': suite,
+    'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+    'suites/data.jsonl': wordCases(cases),
+    'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 100 } }),
+  });
+  await linkPromptgold(project.root);
+}
+
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, project.root, { env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url } });
+}
+
+async function onlyRunDir(): Promise<string> {
+  const [name] = await readdir(project.path('reports/runs'));
+  return project.path('reports/runs', name!);
+}
+
+describe('--batch, trusted', () => {
+  it('Ctrl-C while the batch processes: exit 130, the run marked interrupted, no internal error; --resume collects it', async () => {
+    await liveProject(3, { batchProcessingMs: 2500 });
+    const child = spawn(process.execPath, [CLI, 'run', '--provider', 'anthropic', '--batch'], {
+      cwd: project.root,
+      env: { ...process.env, CI: 'true', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(async () => {
+      const runs = await readdir(project.path('reports/runs')).catch(() => [] as string[]);
+      return runs.length > 0 && Boolean((await readMeta(project.path('reports/runs', runs[0]!)))?.batches?.length);
+    }, 'the batch id in meta.json');
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(stderr).not.toMatch(/internal error/);
+    expect(code).toBe(130);
+    const dir = await onlyRunDir();
+    expect((await readMeta(dir))?.status).toBe('interrupted');
+    expect(`${stdout}${stderr}`).toMatch(/--resume/);
+
+    const resumed = await cli(['run', '--resume', dir]);
+    expect(resumed.code).toBe(0);
+    expect(fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches')).toHaveLength(1);
+    expect((await readRecord(`${dir}/run.jsonl`)).samples).toHaveLength(6);
+  });
+});
