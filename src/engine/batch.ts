@@ -8,6 +8,7 @@
  * never re-submitting them; only requests those batches never ran (expired, canceled) are sent
  * again.
  */
+import { formatUsd, type CostBudget } from '../providers/budget.js';
 import { generationKey } from '../providers/requestKey.js';
 import { ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
@@ -43,6 +44,12 @@ export interface BatchPhaseOptions {
   pollMs?: number;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
+  /**
+   * The run's spend ceiling. A submitted batch cannot be stopped, so only the requests whose worst
+   * case (`worstCaseUsd`) still fits under it are sent; the others are recorded as budget skips,
+   * which `--resume` sends. What this phase's answers cost is counted in it (judges see it).
+   */
+  budget?: { budget: CostBudget; worstCaseUsd: (request: GenerationRequest) => number };
 }
 
 export interface BatchPhaseResult {
@@ -89,9 +96,10 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
     const answer = answers.get(keyOfCustomId.get(customId)!);
     return answer === undefined || (answer instanceof ProviderError && isResumableError(answer));
   });
-  if (unanswered.length > 0) {
+  const sending = options.budget ? withinBudget(unanswered, options.budget, keyOfCustomId, answers) : unanswered;
+  if (sending.length > 0) {
     await options.transport.submit(
-      unanswered.map(([customId, request]) => ({ customId, request })),
+      sending.map(([customId, request]) => ({ customId, request })),
       {
         // Each accepted chunk is saved before the next is sent: a failure or a kill later never
         // loses an accepted batch, so a resume never pays for it twice.
@@ -105,11 +113,55 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
         },
       },
     );
-    options.onProgress?.(`submitted ${unanswered.length} requests in ${submittedIds.length} batch(es): ${submittedIds.join(', ')}`);
+    options.onProgress?.(`submitted ${sending.length} requests in ${submittedIds.length} batch(es): ${submittedIds.join(', ')}`);
     if (!(await collectUnlessStopped(submittedIds, options, requestOfCustomId, keyOfCustomId, answers))) return stoppedWaiting();
+    if (options.budget) countSpend(sending, options.budget.budget, keyOfCustomId, answers);
   }
 
   return { provider: answeringFrom(answers), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+}
+
+/**
+ * The requests to submit: those, in plan order, whose worst cases together still fit in the budget
+ * (with what it has spent). From the first that does not, each is answered with a budget skip.
+ */
+function withinBudget(
+  unanswered: Array<[string, GenerationRequest]>,
+  { budget, worstCaseUsd }: NonNullable<BatchPhaseOptions['budget']>,
+  keyOfCustomId: Map<string, string>,
+  answers: Map<string, Generation | ProviderError>,
+): Array<[string, GenerationRequest]> {
+  let committed = budget.spent;
+  let fits = true;
+  const sending: Array<[string, GenerationRequest]> = [];
+  for (const entry of unanswered) {
+    const worst = worstCaseUsd(entry[1]);
+    fits &&= committed + worst <= budget.maxUsd;
+    if (fits) {
+      committed += worst;
+      sending.push(entry);
+      continue;
+    }
+    answers.set(
+      keyOfCustomId.get(entry[0])!,
+      new ProviderError('budget', `budget of ${formatUsd(budget.maxUsd)} reached (${formatUsd(committed)} committed to the batch at worst case); request not sent`),
+    );
+  }
+  return sending;
+}
+
+/** What the submitted requests' answers cost (an answer refused after it was given included), added to the budget. */
+function countSpend(
+  sent: Array<[string, GenerationRequest]>,
+  budget: CostBudget,
+  keyOfCustomId: Map<string, string>,
+  answers: Map<string, Generation | ProviderError>,
+): void {
+  for (const [customId] of sent) {
+    const answer = answers.get(keyOfCustomId.get(customId)!);
+    const generation = answer instanceof ProviderError ? answer.generation : answer;
+    if (generation && !generation.cached && generation.costUsd !== undefined) budget.add(generation.costUsd);
+  }
 }
 
 /** collect(), but false when the stop signal (Ctrl-C) ended the wait: not an error, an interruption. */

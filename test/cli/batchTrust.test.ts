@@ -67,3 +67,28 @@ describe('--batch, trusted', () => {
     expect((await readRecord(`${dir}/run.jsonl`)).samples).toHaveLength(6);
   });
 });
+
+describe('--batch under --max-cost', () => {
+  it('--yes over budget submits only the requests the budget covers at their worst case; the rest are budget skips (exit 3) and --resume sends them', async () => {
+    await liveProject(10);
+    // Haiku 4.5 at batch prices: the echo prompt (~15 input tokens, max_tokens 100) costs at most ≈ $0.00026 a request.
+    const partial = await cli(['run', '--provider', 'anthropic', '--batch', '--no-cache', '--max-cost', '0.002', '--yes']);
+    expect(partial.stderr).not.toMatch(/internal error/);
+    const posts = () => fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches');
+    const sent = (posts()[0]?.body as { requests: unknown[] } | undefined)?.requests.length ?? 0;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(20);
+    expect(partial.stdout).toMatch(/incomplete: \d+ samples skipped: budget reached/);
+    expect(partial.code).toBe(3);
+    const dir = await onlyRunDir();
+    const record = await readRecord(`${dir}/run.jsonl`);
+    expect(record.samples.filter((s) => s.error?.kind === 'budget')).toHaveLength(20 - sent);
+    // What was spent is what the answers cost, at most the budget.
+    expect(record.samples.reduce((sum, s) => sum + s.costUsd, 0)).toBeLessThanOrEqual(0.002);
+
+    const resumed = await cli(['run', '--resume', dir, '--max-cost', '10']);
+    expect(resumed.code).toBe(0);
+    expect(posts().map((e) => (e.body as { requests: unknown[] }).requests.length)).toEqual([sent, 20 - sent]);
+    expect((await readRecord(`${dir}/run.jsonl`)).samples.filter((s) => s.error)).toEqual([]);
+  });
+});
