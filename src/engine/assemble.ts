@@ -16,8 +16,7 @@ import { anthropicOptionsFromConfig } from '../providers/anthropic/configOptions
 import { CostBudget } from '../providers/budget.js';
 import { CacheDamageTally, cacheWriteWarning } from '../providers/cache.js';
 import { RateLimiter } from '../providers/pacing.js';
-import { forecastCost, loadModelTable, smallestContextWindow, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
-import { estimateInputTokens } from '../providers/tokens.js';
+import { loadModelTable, smallestContextWindow, worstCaseCostUsd, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { withRecording } from '../providers/record.js';
 import { createProviderStack, isProviderKind, PROVIDER_KINDS, type BaseProviderSpec, type ProviderKind, type ProviderLayers } from '../providers/stack.js';
 import { ProviderError, type GenerationRequest, type Provider } from '../providers/types.js';
@@ -255,7 +254,11 @@ export class RunSession {
         this.cacheDamage.note(problem, displayPath(file, this.root));
       };
     }
-    if (this.budget) layers.budget = this.budget;
+    if (this.budget) {
+      layers.budget = this.budget;
+      const models = this.models;
+      layers.worstCaseUsd = (request) => worstCaseCostUsd(request, models);
+    }
     if (this.options.record) layers.recordTo = loaded.recordingsFile;
     return createProviderStack(this.baseSpec(loaded, kind, lane), layers);
   }
@@ -308,7 +311,7 @@ export class RunSession {
       ...(batch.signal ? { signal: batch.signal } : {}),
       ...(pollMs ? { pollMs } : {}),
       ...(batch.onProgress ? { onProgress: batch.onProgress } : {}),
-      ...(this.budget ? { budget: { budget: this.budget, worstCaseUsd: (request: GenerationRequest) => batchWorstCaseUsd(request, this.models) } } : {}),
+      ...(this.budget ? { budget: { budget: this.budget, worstCaseUsd: (request: GenerationRequest) => worstCaseCostUsd(request, this.models, { batch: true }) } } : {}),
     }).catch((error: unknown) => {
       // Submitting or collecting failed for the whole batch (a key rejected, a batch the API no
       // longer knows): a classified stop with its message, not an internal error with a stack.
@@ -323,11 +326,6 @@ export class RunSession {
     });
     return this.options.record ? withRecording(phase.provider, loaded.recordingsFile) : phase.provider;
   }
-}
-
-/** A batch request's cost at most, as the forecast prices it: its estimated input and max_tokens of output, at batch prices. */
-function batchWorstCaseUsd(request: GenerationRequest, models: ModelTable): number {
-  return forecastCost([{ model: request.model, inputTokens: estimateInputTokens(request), maxOutputTokens: request.maxTokens }], models, { batch: true }).totalUsd;
 }
 
 function unknownProvider(kind: string): InputError {

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { packagePath } from '../packageRoot.js';
 import * as z from 'zod';
 import { InputError } from '../errors.js';
-import type { TokenUsage } from './types.js';
-import { totalInputTokens } from './tokens.js';
+import type { GenerationRequest, TokenUsage } from './types.js';
+import { estimateInputTokens, totalInputTokens } from './tokens.js';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
 
 export { totalInputTokens };
@@ -291,6 +291,15 @@ export function forecastCost(estimates: CostEstimate[], table: ModelTable, opts:
     totalUsd += usd;
   }
   return { totalUsd, byModel, unpricedModels: [...unpriced].sort() };
+}
+
+/**
+ * What one request can cost at most, as the cost forecast prices it: its estimated input tokens and
+ * max_tokens of output (thinking included); 0 for a model the table does not price.
+ */
+export function worstCaseCostUsd(request: GenerationRequest, table: ModelTable, opts: { batch?: boolean } = {}): number {
+  const model = table.get(request.model);
+  return model ? costOfUsage({ inputTokens: estimateInputTokens(request), outputTokens: request.maxTokens }, model, opts) : 0;
 }
 
 /** The price entry of a model, or undefined when the table does not list it (it cannot be costed or budgeted). */

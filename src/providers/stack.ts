@@ -10,7 +10,7 @@ import { createFunctionProvider, type FunctionTarget } from './function.js';
 import { cacheSavedUsd, costOfUsage, type ModelTable } from './pricing.js';
 import { withRecording } from './record.js';
 import { createReplayProvider } from './replay.js';
-import type { Provider } from './types.js';
+import type { GenerationRequest, Provider } from './types.js';
 
 export type ProviderKind = 'replay' | 'anthropic' | 'function';
 
@@ -33,6 +33,8 @@ export interface ProviderLayers {
   /** Hears of each cache entry that is there but cannot be used (see withCache). */
   onCacheDamaged?: (problem: string, file: string) => void;
   budget?: CostBudget;
+  /** A request's cost at most: held against the budget while it is in flight (see withBudget). */
+  worstCaseUsd?: (request: GenerationRequest) => number;
   /** Recordings file every response is written to (`--record`). */
   recordTo?: string;
 }
@@ -59,7 +61,7 @@ export async function createBaseProvider(spec: BaseProviderSpec): Promise<Provid
 export function withLayers(base: Provider, layers: ProviderLayers): Provider {
   let provider = base;
   if (layers.cacheDir) provider = withCache(provider, layers.cacheDir, layers.onCacheWriteFailure, layers.onCacheDamaged);
-  if (layers.budget) provider = withBudget(provider, layers.budget);
+  if (layers.budget) provider = withBudget(provider, layers.budget, layers.worstCaseUsd);
   if (layers.recordTo) provider = withRecording(provider, layers.recordTo);
   return provider;
 }

@@ -46,6 +46,42 @@ describe('withBudget', () => {
     expect(inner.calls).toBe(3);
   });
 
+  it('holds the worst case of requests in flight: concurrent requests cannot overshoot the budget together', async () => {
+    const budget = new CostBudget(1);
+    const answers: Array<() => void> = [];
+    let calls = 0;
+    const slow: Provider = {
+      id: 'slow',
+      generate: () => {
+        calls++;
+        return new Promise<Generation>((resolve) => answers.push(() => resolve({ text: 'ok', stopReason: 'end_turn', latencyMs: 1, costUsd: 0.4 })));
+      },
+    };
+    const budgeted = withBudget(slow, budget, () => 0.4);
+    const started = Array.from({ length: 4 }, () => budgeted.generate(request('x'), context()).then(() => 'answered', (e: unknown) => (e as ProviderError).kind));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two worst cases fit in $1; the third and fourth would make $1.20 if all answered at their worst.
+    expect(calls).toBe(2);
+    expect(budget.held).toBeCloseTo(0.8);
+    answers.forEach((answer) => answer());
+    expect(await Promise.all(started)).toEqual(['answered', 'answered', 'budget', 'budget']);
+    expect(budget.spent).toBeCloseTo(0.8);
+    expect(budget.held).toBe(0);
+    // The hold is released for what the answers really cost: $0.20 is left, less than a worst case.
+    const refused = await budgeted.generate(request('x'), context()).catch((e: unknown) => e as ProviderError);
+    expect(refused).toMatchObject({ kind: 'budget' });
+    expect((refused as ProviderError).message).toMatch(/budget of \$1\.00 reached \(\$0\.8000 spent; this one could cost up to \$0\.4000\); request not sent/);
+  });
+
+  it('releases the hold of a request that failed', async () => {
+    const budget = new CostBudget(1);
+    const failing: Provider = { id: 'failing', generate: () => Promise.reject(new ProviderError('overloaded', 'busy')) };
+    const budgeted = withBudget(failing, budget, () => 0.9);
+    for (let i = 0; i < 3; i++) expect(await budgeted.generate(request('x'), context()).catch((e: unknown) => (e as ProviderError).kind)).toBe('overloaded');
+    expect(budget.held).toBe(0);
+    expect(budget.spent).toBe(0);
+  });
+
   it('counts an answer that was billed and then refused as bad_output', async () => {
     const budget = new CostBudget(1);
     const refusing: Provider = {
