@@ -35,6 +35,12 @@ export interface SampleEnvironment {
   scorerTimeoutMs: number;
   /** Aborted when the run stops hard (fatal provider error, second Ctrl-C). */
   runSignal: AbortSignal;
+  /**
+   * The provider calls in flight, each by the function that abandons it: the run calls them all
+   * with its abort reason when it stops hard, so a call whose provider ignores its signal (a hung
+   * function under test) does not hold the stop until the per-sample timeout.
+   */
+  callsInFlight?: Set<(reason: unknown) => void>;
   /** What scorers are handed: the run's signal (the same as `runSignal`) and the judge. Built once per run, not per sample. */
   scorerContext: ScorerContext;
   /** Result of a golden case, awaited by its chaos mutations. */
@@ -312,7 +318,7 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
     return controller.signal;
   };
   let timer: NodeJS.Timeout | undefined;
-  let rejectTimeout: (error: ProviderError) => void = () => undefined;
+  let rejectTimeout: (error: unknown) => void = () => undefined;
   const arm = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -339,10 +345,12 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
   try {
     return await new Promise<Generation>((resolve, reject) => {
       rejectTimeout = reject;
+      env.callsInFlight?.add(reject);
       arm(env.timeoutMs);
       Promise.resolve(env.provider.generate(request, context)).then(resolve, reject);
     });
   } finally {
+    env.callsInFlight?.delete(rejectTimeout);
     clearTimeout(timer);
     if (controller) env.runSignal.removeEventListener('abort', onRunAbort);
   }

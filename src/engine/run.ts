@@ -119,6 +119,11 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const runController = new AbortController();
   // Every in-flight sample listens for a hard stop: more than Node's default of 10 is expected.
   setMaxListeners(Number.POSITIVE_INFINITY, runController.signal);
+  const callsInFlight = new Set<(reason: unknown) => void>();
+  // Provider calls that ignore the signal are abandoned all the same: --resume runs their samples.
+  runController.signal.addEventListener('abort', () => {
+    for (const abandon of callsInFlight) abandon(runController.signal.reason);
+  }, { once: true });
   const hardStop = () => runController.abort(new Error('stopped by the user'));
   if (options.hardStopSignal?.aborted) hardStop();
   options.hardStopSignal?.addEventListener('abort', hardStop, { once: true });
@@ -169,6 +174,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     timeoutMs: loaded.timeoutMs,
     scorerTimeoutMs: loaded.scorerTimeoutMs,
     runSignal: runController.signal,
+    callsInFlight,
     scorerContext: { signal: runController.signal, ...(options.judge && { judge: options.judge }) },
     sourceResult: (sample) => sources.awaitSource(sample),
   };

@@ -339,6 +339,29 @@ describe('runSuite with a stuck scorer', () => {
   });
 });
 
+describe('runSuite with a stuck provider', () => {
+  it('a hard stop ends a provider call that ignores its signal: the run writes what finished and ends as interrupted', async () => {
+    await setup(4);
+    const hardStop = new AbortController();
+    const dir = project.path('runs', 'r1');
+    // A function under test that hangs on the first case and never looks at its abort signal.
+    const hung: Provider = {
+      id: 'hung',
+      generate: (_request, context) =>
+        context.caseId === 'w000' ? new Promise(() => undefined) : Promise.resolve({ text: String(context.vars.word), stopReason: 'end_turn', latencyMs: 1 }),
+    };
+    const suite = suiteOf({ models: ['model-a'], versions: ['v1'], repeats: 1, timeoutMs: 3_600_000 });
+    const running = run(hung, suite, dir, { hardStopSignal: hardStop.signal });
+    await waitFor(async () => (await readFile(`${dir}/held-back.jsonl`, 'utf8').catch(() => '')).split('\n').filter(Boolean).length === 3, 'the held-back samples on disk');
+    hardStop.abort();
+    // Not the hour-long per-sample timeout: the abandoned call is left for --resume.
+    const stopped = await running;
+    expect(stopped.status).toBe('interrupted');
+    expect((await readRecord(`${dir}/run.jsonl`)).samples.map((s) => s.index)).toEqual([1, 2, 3]);
+    expect((await readMeta(dir))?.status).toBe('interrupted');
+  });
+});
+
 describe('the published record schema', () => {
   it('accepts every line of a real record', async () => {
     const { Ajv } = await import('ajv');
