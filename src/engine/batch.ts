@@ -10,7 +10,7 @@
  */
 import { formatUsd, type CostBudget } from '../providers/budget.js';
 import { generationKey } from '../providers/requestKey.js';
-import { ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
+import { BATCH_MISSING, ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
 import { PreparedRequests } from './executeSample.js';
@@ -210,7 +210,10 @@ function answeringFrom(answers: Map<string, Generation | ProviderError>): Provid
     async generate(request, context) {
       const answer = answers.get(generationKey(request, context.repeat));
       if (!answer) {
-        throw new ProviderError('provider_error', `the batch returned no result for case ${context.caseId}, repeat ${context.repeat}`);
+        // Not billed, maybe never run: --resume collects the batch again, and sends it anew if it is still missing.
+        throw new ProviderError('provider_error', `the batch returned no result for case ${context.caseId}, repeat ${context.repeat}; --resume sends it again`, {
+          code: BATCH_MISSING,
+        });
       }
       if (answer instanceof ProviderError) throw answer;
       return answer;

@@ -8,7 +8,7 @@
 import { errorMessage, InputError } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { isResumableError, type Provider, type ProviderError } from '../providers/types.js';
+import { BATCH_MISSING, isResumableError, type Provider, type ProviderError } from '../providers/types.js';
 import { DigestBuilder, type FailureDigest } from '../records/digest.js';
 import { PreviousRecord } from '../records/resume.js';
 import { readMeta, writeMeta, type RunMeta } from '../records/runDir.js';
@@ -16,6 +16,7 @@ import { RunRecordWriter, startRecord } from '../records/runWriter.js';
 import { isScored, SummaryBuilder } from '../records/summary.js';
 import type { RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import { stableStringify } from '../canonical.js';
+import { plural } from '../text.js';
 import { executeSample, PreparedRequests, type ExecutedSample, type SampleEnvironment } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planIndex, planSamples, type PlannedSample } from './plan.js';
@@ -129,8 +130,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   options.hardStopSignal?.addEventListener('abort', hardStop, { once: true });
   let fatal: ProviderError | undefined;
   let written = 0;
-  /** Samples recorded as not run, which --resume runs: budget skips, batch requests that expired or were canceled. */
-  const notRun = { budget: 0, batch: 0 };
+  /** Samples recorded as not run, which --resume runs: budget skips, batch requests that expired or were canceled, or had no result. */
+  const notRun: NotRunCounts = { budget: 0, batch: 0, missing: 0 };
   const live: LiveCounts = { done: previous?.kept.size ?? 0, passed: 0, scored: 0, costUsd: 0 };
 
   const digest = new DigestBuilder();
@@ -157,7 +158,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     if (writing) await writing;
     record(executed.record);
     countLive(live, executed.record);
-    if (isResumableError(executed.record.error)) notRun[executed.record.error!.kind === 'budget' ? 'budget' : 'batch']++;
+    const error = executed.record.error;
+    if (isResumableError(error)) notRun[error!.kind === 'budget' ? 'budget' : error!.code === BATCH_MISSING ? 'missing' : 'batch']++;
     if (executed.fatal && !fatal) {
       fatal = executed.fatal;
       runController.abort(fatal);
@@ -198,7 +200,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     await copyPreviousUntil(Number.POSITIVE_INFINITY);
 
     const complete = written === header.planned;
-    status = fatal ? 'aborted' : !complete ? 'interrupted' : notRun.budget + notRun.batch > 0 ? 'incomplete' : 'complete';
+    status = fatal ? 'aborted' : !complete ? 'interrupted' : notRun.budget + notRun.batch + notRun.missing > 0 ? 'incomplete' : 'complete';
     const built = summary.build();
     if (complete) await writer.summary(built);
     await writer.commit();
@@ -231,10 +233,17 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 const HELD_BACK_AFTER_MS = 200;
 
 
-function notRunReason(notRun: { budget: number; batch: number }): string {
+interface NotRunCounts {
+  budget: number;
+  batch: number;
+  missing: number;
+}
+
+function notRunReason(notRun: NotRunCounts): string {
   const parts: string[] = [];
   if (notRun.budget) parts.push(`${notRun.budget} samples skipped: budget reached`);
   if (notRun.batch) parts.push(`${notRun.batch} batch requests expired or were canceled`);
+  if (notRun.missing) parts.push(`${plural(notRun.missing, 'batch request')} came back without a result`);
   return parts.join('; ');
 }
 

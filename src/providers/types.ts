@@ -280,6 +280,8 @@ export function isInfrastructureKind(kind: string): boolean {
 /** Error codes of batch requests that never ran (nothing billed): `--resume` sends them again. */
 export const BATCH_EXPIRED = 'batch_expired';
 export const BATCH_CANCELED = 'batch_canceled';
+/** A request of an ended batch whose results had no line for it: it may never have run. */
+export const BATCH_MISSING = 'batch_missing';
 
 /**
  * Samples that were never run and that `--resume` runs: skipped for the budget, or a batch
@@ -287,7 +289,7 @@ export const BATCH_CANCELED = 'batch_canceled';
  */
 export function isResumableError(error: { kind: string; code?: string } | undefined): boolean {
   if (!error) return false;
-  return error.kind === 'budget' || error.code === BATCH_EXPIRED || error.code === BATCH_CANCELED;
+  return error.kind === 'budget' || error.code === BATCH_EXPIRED || error.code === BATCH_CANCELED || error.code === BATCH_MISSING;
 }
 
 export class ProviderError extends Error {

@@ -1,0 +1,82 @@
+/** The batch phase against a scripted batch transport: what comes back, and what does not. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBatchPhase, type BatchTransport } from '../../src/engine/batch.js';
+import { loadSuite } from '../../src/engine/loadSuite.js';
+import { runSuite, startRunRecord } from '../../src/engine/run.js';
+import type { Generation, GenerationRequest } from '../../src/providers/types.js';
+import { ProviderError } from '../../src/providers/types.js';
+import { readRecord } from '../../src/records/reader.js';
+import { readMeta } from '../../src/records/runDir.js';
+import { defineSuite } from '../../src/suite.js';
+import { contains } from '../../src/scoring/index.js';
+import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+type Line = { customId: string; generation?: Generation; error?: ProviderError };
+
+/** A batch API that answers each custom id by `script` (undefined: no result line at all), plus `extra` lines. */
+function scriptedTransport(script: (customId: string, round: number) => 'ok' | 'missing' | Line, extra: Line[] = []): BatchTransport & { submitted: string[][] } {
+  const batches = new Map<string, Array<{ customId: string; request: GenerationRequest }>>();
+  const submitted: string[][] = [];
+  return {
+    submitted,
+    async submit(items, options) {
+      const id = `b${batches.size}`;
+      batches.set(id, items);
+      submitted.push(items.map((item) => item.customId));
+      await options?.onSubmitted?.(id, items.map((item) => item.customId));
+      return [id];
+    },
+    async waitFor() {},
+    async *results(ids) {
+      for (const id of ids) {
+        const round = [...batches.keys()].indexOf(id);
+        for (const { customId, request } of batches.get(id)!) {
+          const outcome = script(customId, round);
+          if (outcome === 'missing') continue;
+          if (outcome === 'ok') {
+            const word = JSON.stringify(request.messages).match(/Say (\w+)/)?.[1] ?? '';
+            yield { customId, generation: { text: word, stopReason: 'end_turn', latencyMs: 5, costUsd: 0.001 } };
+          } else yield outcome;
+        }
+        yield* extra;
+      }
+    },
+  };
+}
+
+async function batchRun(transport: BatchTransport, resume = false) {
+  const loaded = await loadSuite(
+    defineSuite({ name: 'echo', prompt: './prompts', models: ['model-a'], dataset: './data.jsonl', scorers: [contains({ values: ['word'], mode: 'all' })], repeats: 1 }),
+    project.path('echo.eval.ts'),
+    {},
+    project.root,
+  );
+  const runDir = project.path('runs', 'r1');
+  if (!resume) await startRunRecord(loaded, { runDir, runId: 'r1', toolVersion: 'test' });
+  const phase = await runBatchPhase(loaded, { transport, runDir });
+  return runSuite(loaded, { provider: phase.provider, runDir, runId: 'r1', resume: true, toolVersion: 'test' });
+}
+
+describe('the batch phase', () => {
+  it('a request the results leave out is recorded as not run (incomplete, with its reason), and --resume sends only it', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(3) });
+    const foreign = { customId: 's99', generation: { text: 'not ours', stopReason: 'end_turn' as const, latencyMs: 1 } };
+    const transport = scriptedTransport((customId, round) => (customId === 's1' && round === 0 ? 'missing' : 'ok'), [foreign]);
+    const first = await batchRun(transport);
+    expect(first.status).toBe('incomplete');
+    expect(first.notRun).toMatch(/1 batch request came back without a result/);
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(record.samples.map((s) => s.index)).toEqual([0, 1, 2]);
+    expect(record.samples[1]!.error).toMatchObject({ kind: 'provider_error', code: 'batch_missing' });
+    expect(record.samples[1]!.error!.message).toMatch(/no result for case w001/);
+    expect((await readMeta(project.path('runs/r1')))?.status).toBe('incomplete');
+
+    const resumed = await batchRun(transport, true);
+    expect(resumed.status).toBe('complete');
+    expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
+    expect((await readRecord(project.path('runs/r1/run.jsonl'))).samples.every((s) => !s.error)).toBe(true);
+  });
+});
