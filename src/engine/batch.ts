@@ -16,6 +16,7 @@ import { readMeta, writeMeta } from '../records/runDir.js';
 import { PreparedRequests } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planSamples, planSize } from './plan.js';
+import { plural } from '../text.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
@@ -65,7 +66,8 @@ export function batchCustomId(index: number): string {
 }
 
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
-  const done = await finishedSampleIndices(options.runDir, { planned: planSize(loaded.plan), redoErrors: options.redoErrors === true });
+  const planned = planSize(loaded.plan);
+  const done = await finishedSampleIndices(options.runDir, { planned, redoErrors: options.redoErrors === true });
   const keyOfCustomId = new Map<string, string>();
   const requestOfCustomId = new Map<string, GenerationRequest>();
   const requests = new PreparedRequests();
@@ -88,7 +90,7 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
   const submittedIds: string[] = [];
   if (earlier.length) {
     options.onProgress?.(`collecting batch(es) submitted earlier: ${earlier.join(', ')}`);
-    if (!(await collectUnlessStopped(earlier, options, requestOfCustomId, keyOfCustomId, answers))) return stoppedWaiting();
+    if (!(await collectUnlessStopped(earlier, options, requestOfCustomId, keyOfCustomId, answers, planned))) return stoppedWaiting();
   }
   // Requests with no answer yet: all of them on a fresh run; on a resume, those the earlier
   // batches never ran (expired, canceled) or never reached.
@@ -114,7 +116,7 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
       },
     );
     options.onProgress?.(`submitted ${sending.length} requests in ${submittedIds.length} batch(es): ${submittedIds.join(', ')}`);
-    if (!(await collectUnlessStopped(submittedIds, options, requestOfCustomId, keyOfCustomId, answers))) return stoppedWaiting();
+    if (!(await collectUnlessStopped(submittedIds, options, requestOfCustomId, keyOfCustomId, answers, planned))) return stoppedWaiting();
     if (options.budget) countSpend(sending, options.budget.budget, keyOfCustomId, answers);
   }
 
@@ -183,6 +185,7 @@ async function collect(
   requests: Map<string, GenerationRequest>,
   keyOfCustomId: Map<string, string>,
   answers: Map<string, Generation | ProviderError>,
+  planned: number,
 ): Promise<void> {
   await options.transport.waitFor(batchIds, {
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
@@ -194,13 +197,28 @@ async function collect(
       );
     },
   });
+  const foreign: string[] = [];
   for await (const result of options.transport.results(batchIds, { requestOf: (customId) => requests.get(customId) })) {
     const key = keyOfCustomId.get(result.customId);
-    if (!key) continue; // a result for a sample that is already recorded
+    if (!key) {
+      // A result for a sample that is already recorded is expected on a resume; one for no sample of the plan is said.
+      if (!isPlanCustomId(result.customId, planned)) foreign.push(result.customId);
+      continue;
+    }
     const answer = result.generation ?? result.error ?? new ProviderError('provider_error', `batch result ${result.customId} had neither a message nor an error`);
     const previous = answers.get(key);
     if (previous === undefined || (previous instanceof ProviderError && isResumableError(previous))) answers.set(key, answer);
   }
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ', …' : '');
+    options.onProgress?.(`WARNING: the batch results hold ${plural(foreign.length, 'answer')} to requests this run never made (${shown}): ignored`);
+  }
+}
+
+/** Whether a custom id is one batchCustomId gives a sample of a plan of this size. */
+function isPlanCustomId(customId: string, planned: number): boolean {
+  const match = /^s(\d+)$/.exec(customId);
+  return match !== null && Number(match[1]) < planned;
 }
 
 /** A provider that answers each sample from the collected batch results. */

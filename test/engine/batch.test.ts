@@ -47,7 +47,7 @@ function scriptedTransport(script: (customId: string, round: number) => 'ok' | '
   };
 }
 
-async function batchRun(transport: BatchTransport, resume = false) {
+async function batchRun(transport: BatchTransport, resume = false, onProgress?: (line: string) => void) {
   const loaded = await loadSuite(
     defineSuite({ name: 'echo', prompt: './prompts', models: ['model-a'], dataset: './data.jsonl', scorers: [contains({ values: ['word'], mode: 'all' })], repeats: 1 }),
     project.path('echo.eval.ts'),
@@ -56,7 +56,7 @@ async function batchRun(transport: BatchTransport, resume = false) {
   );
   const runDir = project.path('runs', 'r1');
   if (!resume) await startRunRecord(loaded, { runDir, runId: 'r1', toolVersion: 'test' });
-  const phase = await runBatchPhase(loaded, { transport, runDir });
+  const phase = await runBatchPhase(loaded, { transport, runDir, ...(onProgress && { onProgress }) });
   return runSuite(loaded, { provider: phase.provider, runDir, runId: 'r1', resume: true, toolVersion: 'test' });
 }
 
@@ -65,8 +65,11 @@ describe('the batch phase', () => {
     project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(3) });
     const foreign = { customId: 's99', generation: { text: 'not ours', stopReason: 'end_turn' as const, latencyMs: 1 } };
     const transport = scriptedTransport((customId, round) => (customId === 's1' && round === 0 ? 'missing' : 'ok'), [foreign]);
-    const first = await batchRun(transport);
+    const said: string[] = [];
+    const first = await batchRun(transport, false, (line) => said.push(line));
     expect(first.status).toBe('incomplete');
+    // The line for a request never made is said, not taken for a sample.
+    expect(said).toContain('WARNING: the batch results hold 1 answer to requests this run never made (s99): ignored');
     expect(first.notRun).toMatch(/1 batch request came back without a result/);
     const record = await readRecord(project.path('runs/r1/run.jsonl'));
     expect(record.samples.map((s) => s.index)).toEqual([0, 1, 2]);
@@ -74,7 +77,13 @@ describe('the batch phase', () => {
     expect(record.samples[1]!.error!.message).toMatch(/no result for case w001/);
     expect((await readMeta(project.path('runs/r1')))?.status).toBe('incomplete');
 
-    const resumed = await batchRun(transport, true);
+    said.length = 0;
+    const resumed = await batchRun(transport, true, (line) => said.push(line));
+    // On a resume, the earlier batch's lines for samples already recorded are expected: only s99 is said.
+    expect(said.filter((line) => line.startsWith('WARNING'))).toEqual([
+      'WARNING: the batch results hold 1 answer to requests this run never made (s99): ignored',
+      'WARNING: the batch results hold 1 answer to requests this run never made (s99): ignored',
+    ]);
     expect(resumed.status).toBe('complete');
     expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
     expect((await readRecord(project.path('runs/r1/run.jsonl'))).samples.every((s) => !s.error)).toBe(true);
