@@ -1,6 +1,6 @@
 /**
  * Builds a provider stack: the base provider (replay, anthropic or the user's function) wrapped by
- * the cross-cutting layers, innermost first: cache → budget → record. Knows nothing of suites or
+ * the cross-cutting layers, innermost first: budget → cache → record. Knows nothing of suites or
  * configuration files: the run's composition root (`engine/assemble.ts`) decides what goes in.
  */
 import type { AnthropicProviderOptions } from './anthropic/client.js';
@@ -60,8 +60,10 @@ export async function createBaseProvider(spec: BaseProviderSpec): Promise<Provid
 
 export function withLayers(base: Provider, layers: ProviderLayers): Provider {
   let provider = base;
-  if (layers.cacheDir) provider = withCache(provider, layers.cacheDir, layers.onCacheWriteFailure, layers.onCacheDamaged);
+  // The budget inside the cache: an answer the cache gives costs nothing, so the budget neither
+  // holds a worst case for it nor refuses it once spent.
   if (layers.budget) provider = withBudget(provider, layers.budget, layers.worstCaseUsd);
+  if (layers.cacheDir) provider = withCache(provider, layers.cacheDir, layers.onCacheWriteFailure, layers.onCacheDamaged);
   if (layers.recordTo) provider = withRecording(provider, layers.recordTo);
   return provider;
 }

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProviderStack } from '../../src/providers/stack.js';
 import { createAnthropicProvider } from '../../src/providers/anthropic/index.js';
 import { CostBudget, withBudget } from '../../src/providers/budget.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
@@ -99,6 +103,25 @@ describe('withBudget', () => {
     const budgeted = withBudget(stub({ costUsd: 1, cached: true }), budget);
     for (let i = 0; i < 5; i++) await budgeted.generate(request('x'), context());
     expect(budget.spent).toBe(0);
+  });
+
+  it('in a provider stack, answers from the response cache are served whatever the budget holds or has spent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'promptgold-budget-cache-'));
+    try {
+      const inner = stub({ costUsd: 0.4 });
+      const layers = (budget: CostBudget) => ({ cacheDir: dir, budget, worstCaseUsd: () => 0.4 });
+      const first = await createProviderStack({ kind: 'function', target: inner }, layers(new CostBudget(10)));
+      for (let repeat = 0; repeat < 3; repeat++) await first.generate(request('x'), context({ repeat }));
+      // A later run with a budget too small for one request: the cached answers cost nothing, and are given.
+      const spent = new CostBudget(0.1);
+      const second = await createProviderStack({ kind: 'function', target: inner }, layers(spent));
+      for (let repeat = 0; repeat < 3; repeat++) expect(await second.generate(request('x'), context({ repeat }))).toMatchObject({ cached: true });
+      expect(inner.calls).toBe(3);
+      await expect(second.generate(request('x'), context({ repeat: 3 }))).rejects.toMatchObject({ kind: 'budget' });
+      expect(spent.spent).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   describe('around the Anthropic provider', () => {
