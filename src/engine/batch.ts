@@ -20,6 +20,8 @@ import { plural } from '../text.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
+  /** Requests refused before sending, with why (the live provider's guards); none when absent. */
+  refusals?(items: Array<{ customId: string; request: GenerationRequest }>): Promise<Map<string, ProviderError>>;
   submit(
     items: Array<{ customId: string; request: GenerationRequest }>,
     options?: { onSubmitted?: (batchId: string, customIds: string[]) => void | Promise<void> },
@@ -98,7 +100,8 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
     const answer = answers.get(keyOfCustomId.get(customId)!);
     return answer === undefined || (answer instanceof ProviderError && isResumableError(answer));
   });
-  const sending = options.budget ? withinBudget(unanswered, options.budget, keyOfCustomId, answers) : unanswered;
+  const allowed = options.transport.refusals ? await withoutRefused(unanswered, options.transport.refusals.bind(options.transport), keyOfCustomId, answers) : unanswered;
+  const sending = options.budget ? withinBudget(allowed, options.budget, keyOfCustomId, answers) : allowed;
   if (sending.length > 0) {
     await options.transport.submit(
       sending.map(([customId, request]) => ({ customId, request })),
@@ -121,6 +124,19 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
   }
 
   return { provider: answeringFrom(answers), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+}
+
+/** The requests the transport does not refuse; each refused one is answered with its refusal (a bad_request, a context_overflow). */
+async function withoutRefused(
+  unanswered: Array<[string, GenerationRequest]>,
+  refusals: NonNullable<BatchTransport['refusals']>,
+  keyOfCustomId: Map<string, string>,
+  answers: Map<string, Generation | ProviderError>,
+): Promise<Array<[string, GenerationRequest]>> {
+  const refused = await refusals(unanswered.map(([customId, request]) => ({ customId, request })));
+  if (refused.size === 0) return unanswered;
+  for (const [customId, error] of refused) answers.set(keyOfCustomId.get(customId)!, error);
+  return unanswered.filter(([customId]) => !refused.has(customId));
 }
 
 /**

@@ -17,13 +17,13 @@ afterEach(async () => {
   await project?.cleanup();
 });
 
-async function liveProject(cases: number, options: Parameters<typeof startFakeAnthropic>[0] = {}, suite = LIVE_SUITE) {
+async function liveProject(cases: number, options: Parameters<typeof startFakeAnthropic>[0] = {}, config: Record<string, unknown> = {}, data = wordCases(cases)) {
   fake = await startFakeAnthropic({ respond: () => ({ text: 'word' }), ...options });
   project = await tempProject({
-    'suites/live.eval.ts': suite,
+    'suites/live.eval.ts': LIVE_SUITE,
     'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
-    'suites/data.jsonl': wordCases(cases),
-    'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 100 } }),
+    'suites/data.jsonl': data,
+    'promptgold.config.json': JSON.stringify({ anthropic: { batchPollMs: 100, ...config } }),
   });
   await linkPromptgold(project.root);
 }
@@ -90,5 +90,26 @@ describe('--batch under --max-cost', () => {
     expect(resumed.code).toBe(0);
     expect(posts().map((e) => (e.body as { requests: unknown[] }).requests.length)).toEqual([sent, 20 - sent]);
     expect((await readRecord(`${dir}/run.jsonl`)).samples.filter((s) => s.error)).toEqual([]);
+  });
+});
+
+describe('--batch guards', () => {
+  it('maxInputTokensPerRequest holds in batch mode: a request over it is refused before the batch is sent, named, and counted', async () => {
+    // Case w001 is ~250 tokens (≈4 chars a token); the others ~15. Its samples are 2 and 3 (2 repeats).
+    await liveProject(3, {}, { maxInputTokensPerRequest: 100 }, wordCases(3, (i) => (i === 1 ? { vars: { word: 'long '.repeat(200) } } : {})));
+    const result = await cli(['run', '--provider', 'anthropic', '--batch']);
+    expect(result.stderr).not.toMatch(/internal error/);
+    const posts = fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches');
+    expect(posts.map((e) => (e.body as { requests: { custom_id: string }[] }).requests.map((r) => r.custom_id))).toEqual([['s0', 's1', 's4', 's5']]);
+    const record = await readRecord(`${await onlyRunDir()}/run.jsonl`);
+    for (const index of [2, 3]) {
+      const sample = record.samples.find((s) => s.index === index)!;
+      expect(sample.caseId).toBe('w001');
+      expect(sample.error).toMatchObject({ kind: 'bad_request' });
+      expect(sample.error!.message).toMatch(/request not sent: \d+ input tokens exceeds the per-request ceiling of 100 \(maxInputTokensPerRequest\)/);
+    }
+    // As live: a request over the ceiling is the prompt's own doing, a failed sample (README, error kinds).
+    expect(record.samples.filter((s) => !s.pass).map((s) => s.index)).toEqual([2, 3]);
+    expect(result.stdout).toMatch(/bad_request/);
   });
 });

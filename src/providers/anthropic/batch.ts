@@ -6,6 +6,7 @@
  * comes back as a resumable error: `--resume` sends it again.
  */
 import { abortableSleep } from '../pacing.js';
+import { estimateInputTokens } from '../tokens.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
 import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
@@ -15,6 +16,8 @@ import { checkStructuredOutput } from './structured.js';
 
 export const MAX_REQUESTS_PER_BATCH = 100_000;
 export const MAX_BATCH_BYTES = 256 * 1024 * 1024;
+/** As the live provider's: a prompt whose estimate, raised by this margin, still fits is not counted. */
+const ESTIMATE_MARGIN = 1.4;
 
 export interface BatchItem {
   customId: string;
@@ -62,6 +65,8 @@ export interface ResultsOptions {
 }
 
 export interface BatchClient {
+  /** The live provider's refusals before sending (see refusals in createBatchClient), by custom id. */
+  refusals(items: BatchItem[]): Promise<Map<string, ProviderError>>;
   submit(items: BatchItem[], options?: SubmitOptions): Promise<string[]>;
   waitFor(batchIds: string[], options?: { pollMs?: number; onProgress?: (progress: BatchProgress) => void; signal?: AbortSignal }): Promise<void>;
   results(batchIds: string[], options?: ResultsOptions): AsyncIterable<BatchResult>;
@@ -156,6 +161,56 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   const sdk = lazySdkHandle(options);
   const maxRequests = Math.min(options.maxRequestsPerBatch ?? MAX_REQUESTS_PER_BATCH, MAX_REQUESTS_PER_BATCH);
   const maxBytes = Math.min(options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+
+  /**
+   * The requests the live provider would refuse unsent, refused before the batch is: over the
+   * per-request input ceiling (maxInputTokensPerRequest), or a prompt that alone exceeds the model's
+   * context window. As live, a prompt whose estimate comes near a limit is counted exactly
+   * (count_tokens, once per distinct request: repeats share theirs), and only a count refuses on
+   * the window.
+   */
+  async function refusals(items: BatchItem[]): Promise<Map<string, ProviderError>> {
+    const refused = new Map<string, ProviderError>();
+    const ceiling = options.maxInputTokensPerRequest;
+    let last: { request: GenerationRequest; problem: ProviderError | undefined } | undefined;
+    for (const { customId, request } of items) {
+      if (last?.request !== request) last = { request, problem: await refusalOf(request, ceiling) };
+      if (last.problem) refused.set(customId, last.problem);
+    }
+    return refused;
+  }
+
+  async function refusalOf(request: GenerationRequest, ceiling: number | undefined): Promise<ProviderError | undefined> {
+    const info = options.models.get(request.model);
+    const window = info?.contextWindow;
+    const estimate = estimateInputTokens(request);
+    const near = (limit: number | undefined) => limit !== undefined && estimate * ESTIMATE_MARGIN >= limit;
+    if (options.countTokens === false ? ceiling === undefined || estimate <= ceiling : !near(ceiling) && !near(window)) return undefined;
+    let tokens = estimate;
+    let exact = false;
+    if (options.countTokens !== false) {
+      const { client, apiKey, outputFormat } = await sdk();
+      const { model, system, messages, output_config, thinking, tools, tool_choice } = buildMessageParams(request, info, outputFormat).body;
+      type CountBody = Parameters<typeof client.messages.countTokens>[0];
+      try {
+        tokens = (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody)).input_tokens;
+        exact = true;
+      } catch (error) {
+        throw classifyAnthropicError(error, { secrets: [apiKey] });
+      }
+    }
+    if (ceiling !== undefined && tokens > ceiling) {
+      return new ProviderError('bad_request', `request not sent: ${exact ? '' : 'about '}${tokens} input tokens exceeds the per-request ceiling of ${ceiling} (maxInputTokensPerRequest)`, {
+        attempts: 0,
+      });
+    }
+    if (exact && window !== undefined && tokens > window) {
+      return new ProviderError('context_overflow', `request not sent: the prompt has ${tokens} input tokens (count_tokens), more than the ${window}-token context window of ${request.model}`, {
+        attempts: 0,
+      });
+    }
+    return undefined;
+  }
 
   async function submit(items: BatchItem[], submitOptions: SubmitOptions = {}): Promise<string[]> {
     const { client, apiKey, outputFormat } = await sdk();
@@ -259,5 +314,5 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
     }
   }
 
-  return { submit, waitFor, results };
+  return { refusals, submit, waitFor, results };
 }
