@@ -254,7 +254,8 @@ function countLive(live: LiveCounts, record: SampleRecord): void {
     live.scored++;
     if (record.pass) live.passed++;
   }
-  live.costUsd += record.costUsd;
+  // What this sample cost: its answer and its judges' calls.
+  live.costUsd += record.judge ? record.costUsd + record.judge.costUsd : record.costUsd;
 }
 
 interface KeptIdentity {

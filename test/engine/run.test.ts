@@ -1,5 +1,5 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineSuite } from '../../src/suite.js';
 import { loadSuite } from '../../src/engine/loadSuite.js';
 import { runSuite } from '../../src/engine/run.js';
@@ -336,6 +336,28 @@ describe('runSuite with a stuck scorer', () => {
       expect(await readFile(`${resumed}/run.jsonl`, 'utf8')).toBe(straight);
       expect(await readFile(`${resumed}/prompts.jsonl`, 'utf8')).toBe(await readFile(project.path('runs/straight/prompts.jsonl'), 'utf8'));
     }
+  });
+});
+
+describe('runSuite progress', () => {
+  it("the progress line's cost includes what the judges spent", async () => {
+    await setup(2);
+    const judged = {
+      name: 'judged',
+      score: () => ({ name: 'judged', score: 1, pass: true, reason: 'ok', judgeUsage: { calls: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.125, latencyMs: 1, cached: 0 } }),
+    };
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await run(createFunctionProvider(echoTarget), suiteOf({ models: ['model-a'], versions: ['v1'], repeats: 1, scorers: [judged] }), undefined, { progress: 'plain' });
+    } finally {
+      spy.mockRestore();
+    }
+    // Two samples, each judged for $0.125; the function under test costs nothing.
+    expect(lines.at(-1)).toMatch(/2\/2 100\.0% pass \(2\/2\) \$0\.2500/);
   });
 });
 
