@@ -256,8 +256,10 @@ export class RunSession {
     }
     if (this.budget) {
       layers.budget = this.budget;
+      // Only a request to the API is paid before its cost is known; a replayed answer or the
+      // user's own function holds nothing, as before (their records stay what they were).
       const models = this.models;
-      layers.worstCaseUsd = (request) => worstCaseCostUsd(request, models);
+      if (kind === 'anthropic') layers.worstCaseUsd = (request) => worstCaseCostUsd(request, models);
     }
     if (this.options.record) layers.recordTo = loaded.recordingsFile;
     return createProviderStack(this.baseSpec(loaded, kind, lane), layers);
