@@ -113,3 +113,13 @@ describe('--batch guards', () => {
     expect(result.stdout).toMatch(/bad_request/);
   });
 });
+
+describe('run --json', () => {
+  it('says why a run is incomplete, as the console does', async () => {
+    await liveProject(4);
+    const result = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.0006', '--yes', '--concurrency', '1', '--json', '--no-progress']);
+    expect(result.code).toBe(3);
+    const [entry] = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(entry).toMatchObject({ suite: 'live', status: 'incomplete', notRun: expect.stringMatching(/^\d+ samples skipped: budget reached$/) });
+  });
+});

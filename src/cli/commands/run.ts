@@ -246,6 +246,9 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
               runDir: relative(root, o.runDir),
               status: o.result.status,
               summary: o.result.summary ?? null,
+              // Why the run has no summary, as the console says it: samples left unrun, or the fatal error that stopped it.
+              ...(o.result.notRun ? { notRun: o.result.notRun } : {}),
+              ...(o.result.fatal ? { error: o.result.fatal.message } : {}),
               ...(o.chaos && { chaos: o.chaos }),
               ...(o.reportFailure ? { reportError: o.reportFailure.text } : {}),
               ...(o.laterFailures ? { errors: o.laterFailures.map((f) => f.text) } : {}),
