@@ -5,6 +5,7 @@
  */
 import type { RunIncompleteCause } from '../records/completeness.js';
 import type { JudgeUsage } from '../scoring/types.js';
+import type { CandidateRunProblem } from './upgrade.js';
 
 export type CaseStatus =
   | 'regressed'
@@ -315,6 +316,11 @@ export type VerdictReasonBody =
     }
   /** Cases on one side only (`candidate`: new, `baseline`: removed), left out of the statistics. */
   | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } }
+  /**
+   * upgrade-check: a model's own run fails as `promptgold run` would judge it (the new model's
+   * threshold or unscored samples, the old model's unscored samples), whatever the comparison says.
+   */
+  | { rule: 'own_run_fails'; values: { model: string; problem: CandidateRunProblem } }
   /**
    * A hard rule the policy sets that could not be applied: a side has no figure for it (null; or
    * a cost of 0, which is a provider that reports no price — see src/report/cost.ts). A note: the

@@ -12,7 +12,7 @@
 import { costOfUsage, daysUntilRetirement, type ModelTable } from '../providers/pricing.js';
 import type { RecordSummary } from '../records/types.js';
 import { cellKey } from '../records/summary.js';
-import type { OperationalDeltas, Verdict } from './types.js';
+import type { OperationalDeltas, Verdict, VerdictResult } from './types.js';
 
 export const TOKENIZER_GROWTH = 1.3;
 export const RETIREMENT_WARNING_DAYS = 90;
@@ -79,6 +79,20 @@ export function upgradeDecision(verdict: Verdict): UpgradeDecision {
 export function upgradeDecisionOf(verdict: Verdict, problems: { candidate: readonly CandidateRunProblem[]; baseline: readonly CandidateRunProblem[] }): UpgradeDecision {
   if (problems.candidate.length || verdict === 'fail') return 'no-go';
   return problems.baseline.length ? 'inconclusive' : upgradeDecision(verdict);
+}
+
+const DECISION_VERDICT: Record<UpgradeDecision, Verdict> = { go: 'pass', 'no-go': 'fail', inconclusive: 'inconclusive' };
+
+/**
+ * The verdict the upgrade-check's page and Markdown show: the decision's, with each model's
+ * own-run problem first as a reason, then the comparison's reasons. Without run problems it is the
+ * comparison's verdict itself.
+ */
+export function upgradeVerdict(comparison: VerdictResult, decision: UpgradeDecision, problems: ReadonlyArray<{ model: string; problem: CandidateRunProblem }>): VerdictResult {
+  if (problems.length === 0) return comparison;
+  const verdict = DECISION_VERDICT[decision];
+  const reasons = [...problems.map(({ model, problem }) => ({ rule: 'own_run_fails' as const, values: { model, problem } })), ...comparison.reasons];
+  return verdict === 'inconclusive' && comparison.needed ? { verdict, reasons, needed: comparison.needed } : { verdict, reasons };
 }
 
 /** `claude-sonnet-4-5` → [4, 5]; undefined for ids without a version. */

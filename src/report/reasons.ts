@@ -4,6 +4,7 @@
  * words them through here, so they all say the same thing.
  */
 import type { ChaosCaseNotExercised, ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RateIncrease, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
+import { candidateProblemText } from './upgrade.js';
 import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
@@ -75,6 +76,8 @@ function reasonBody(reason: VerdictReason): string {
       return reason.values.side === 'candidate'
         ? `${count(reason.values.count)} cases only in the candidate (new): not in the statistics`
         : `${count(reason.values.count)} cases only in the baseline (removed): not in the statistics`;
+    case 'own_run_fails':
+      return `${reason.values.model}'s own run fails: ${candidateProblemText(reason.values.problem)}`;
     case 'rule_not_checked':
       return ruleNotCheckedText(reason.values);
     case 'several_cells': {

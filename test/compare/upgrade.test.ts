@@ -8,6 +8,7 @@ import { DEFAULT_POLICY } from '../../src/compare/policy.js';
 import type { CellComparison, OperationalDeltas } from '../../src/compare/types.js';
 import { delta } from '../../src/compare/operational.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
+import { embeddedReport } from '../report/html/embedded.js';
 import { linkPromptgold, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
@@ -113,12 +114,20 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
 `,
     };
     await inEchoProject(files, 40, async (project) => {
-      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--json', 'up.json'], project.root, { timeoutMs: 120_000 });
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--html', 'up.html', '--markdown', 'up.md', '--json', 'up.json'], project.root, { timeoutMs: 120_000 });
       expect(result.stdout).toContain("claude-sonnet-4-6's own run fails: 80 of its 120 samples were not scored; maxErrorRate allows 5%");
       expect(result.stdout).toContain('decision: NO-GO');
       expect(result.code).toBe(3);
       const json = JSON.parse(await readFile(project.path('up.json'), 'utf8'));
       expect(json).toMatchObject({ decision: 'no-go', candidateRun: [{ kind: 'unscored', notScored: 80, samples: 120, maxErrorRate: 0.05 }] });
+      // The page and the Markdown head with the decision's verdict, not the comparison's PASS.
+      const own = "claude-sonnet-4-6's own run fails: 80 of its 120 samples were not scored; maxErrorRate allows 5%";
+      const page = embeddedReport(await readFile(project.path('up.html'), 'utf8')).data.verdict;
+      expect(page.verdict).toBe('fail');
+      expect(page.reasons[0]).toBe(own);
+      const markdown = await readFile(project.path('up.md'), 'utf8');
+      expect(markdown).toContain(`**Verdict: ❌ fail**\n\n- ${own.replace(/_/g, '\\_')}\n`);
+      expect(markdown.split(own.slice(0, 40)).length).toBe(2);
     });
   });
 });

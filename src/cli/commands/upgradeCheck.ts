@@ -10,7 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { resolvePolicy } from '../../compare/policy.js';
-import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecisionOf } from '../../compare/upgrade.js';
+import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecisionOf, upgradeVerdict } from '../../compare/upgrade.js';
 import { exitCodeForVerdict } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite } from '../../engine/loadSuite.js';
@@ -107,11 +107,14 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     pricing,
     comparison,
   };
-  await writeOutputs(comparison, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), html: f.html ?? false }, root, {
+  // The page and the Markdown head with the decision's verdict: a comparison that passes is no PASS
+  // when a model's own run fails (the JSON keeps the comparison as it is, beside `decision`).
+  const shown = { ...comparison, verdict: upgradeVerdict(comparison.verdict, decision, runProblems) };
+  await writeOutputs(shown, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), html: f.html ?? false }, root, {
     records: [baselineFile, candidateFile],
     json,
     markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decisionText(decision)}`,
-    markdownAppendix: `${runProblems.map(({ model, problem }) => `\n**${model}'s own run fails:** ${candidateProblemText(problem)}\n`).join('')}${pricingMarkdown(pricing, retirement, comparison)}`,
+    markdownAppendix: pricingMarkdown(pricing, retirement, comparison),
   });
   if (runProblems.some(({ problem }) => problem.kind === 'unscored')) return ExitCode.infrastructure;
   if (candidateProblems.length) return ExitCode.evaluationFailed;
