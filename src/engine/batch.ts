@@ -100,6 +100,11 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
     const answer = answers.get(keyOfCustomId.get(customId)!);
     return answer === undefined || (answer instanceof ProviderError && isResumableError(answer));
   });
+  if (unanswered.length > 0 && options.signal?.aborted) {
+    // Ctrl-C before anything was submitted: nothing is sent (or paid for); --resume submits it.
+    options.onProgress?.('stopped before submitting the batch: nothing was sent');
+    return { provider: answeringFrom(answers), batchIds: earlier, submitted: false, results: answers.size };
+  }
   const allowed = options.transport.refusals ? await withoutRefused(unanswered, options.transport.refusals.bind(options.transport), keyOfCustomId, answers) : unanswered;
   const sending = options.budget ? withinBudget(allowed, options.budget, keyOfCustomId, answers) : allowed;
   if (sending.length > 0) {

@@ -47,7 +47,7 @@ function scriptedTransport(script: (customId: string, round: number) => 'ok' | '
   };
 }
 
-async function batchRun(transport: BatchTransport, resume = false, onProgress?: (line: string) => void) {
+async function batchRun(transport: BatchTransport, resume = false, onProgress?: (line: string) => void, signal?: AbortSignal) {
   const loaded = await loadSuite(
     defineSuite({ name: 'echo', prompt: './prompts', models: ['model-a'], dataset: './data.jsonl', scorers: [contains({ values: ['word'], mode: 'all' })], repeats: 1 }),
     project.path('echo.eval.ts'),
@@ -56,8 +56,8 @@ async function batchRun(transport: BatchTransport, resume = false, onProgress?: 
   );
   const runDir = project.path('runs', 'r1');
   if (!resume) await startRunRecord(loaded, { runDir, runId: 'r1', toolVersion: 'test' });
-  const phase = await runBatchPhase(loaded, { transport, runDir, ...(onProgress && { onProgress }) });
-  return runSuite(loaded, { provider: phase.provider, runDir, runId: 'r1', resume: true, toolVersion: 'test' });
+  const phase = await runBatchPhase(loaded, { transport, runDir, ...(onProgress && { onProgress }), ...(signal && { signal }) });
+  return runSuite(loaded, { provider: phase.provider, runDir, runId: 'r1', resume: true, toolVersion: 'test', ...(signal && { stopSignal: signal }) });
 }
 
 describe('the batch phase', () => {
@@ -87,5 +87,20 @@ describe('the batch phase', () => {
     expect(resumed.status).toBe('complete');
     expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
     expect((await readRecord(project.path('runs/r1/run.jsonl'))).samples.every((s) => !s.error)).toBe(true);
+  });
+
+  it('Ctrl-C before the batch is submitted: nothing is sent, the run is interrupted, and --resume submits it', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(2) });
+    const transport = scriptedTransport(() => 'ok');
+    const stop = new AbortController();
+    stop.abort();
+    const said: string[] = [];
+    const stopped = await batchRun(transport, false, (line) => said.push(line), stop.signal);
+    expect(transport.submitted).toEqual([]);
+    expect(stopped.status).toBe('interrupted');
+    expect(said).toContain('stopped before submitting the batch: nothing was sent');
+    const resumed = await batchRun(transport, true);
+    expect(resumed.status).toBe('complete');
+    expect(transport.submitted).toEqual([['s0', 's1']]);
   });
 });
