@@ -35,12 +35,8 @@ export interface SampleEnvironment {
   scorerTimeoutMs: number;
   /** Aborted when the run stops hard (fatal provider error, second Ctrl-C). */
   runSignal: AbortSignal;
-  /**
-   * The provider calls in flight, each by the function that abandons it: the run calls them all
-   * with its abort reason when it stops hard, so a call whose provider ignores its signal (a hung
-   * function under test) does not hold the stop until the per-sample timeout.
-   */
-  callsInFlight?: Set<(reason: unknown) => void>;
+  /** The provider calls in flight, abandoned when `runSignal` aborts (see `callsAbandonedOn`). */
+  callsInFlight: Set<(reason: unknown) => void>;
   /** What scorers are handed: the run's signal (the same as `runSignal`) and the judge. Built once per run, not per sample. */
   scorerContext: ScorerContext;
   /** Result of a golden case, awaited by its chaos mutations. */
@@ -51,6 +47,20 @@ export interface ExecutedSample {
   record: SampleRecord;
   prompt: PromptStoreLine;
   fatal?: ProviderError;
+}
+
+/**
+ * The set a run's samples put their provider calls in, each by the function that abandons it: when
+ * the run's signal aborts (a hard stop, a fatal error) every call still in it is abandoned with the
+ * signal's reason, so a call whose provider ignores its signal (a hung function under test) does
+ * not hold the stop until its per-sample timeout; `--resume` runs its sample again.
+ */
+export function callsAbandonedOn(runSignal: AbortSignal): Set<(reason: unknown) => void> {
+  const calls = new Set<(reason: unknown) => void>();
+  runSignal.addEventListener('abort', () => {
+    for (const abandon of calls) abandon(runSignal.reason);
+  }, { once: true });
+  return calls;
 }
 
 /**
@@ -345,12 +355,12 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
   try {
     return await new Promise<Generation>((resolve, reject) => {
       rejectTimeout = reject;
-      env.callsInFlight?.add(reject);
+      env.callsInFlight.add(reject);
       arm(env.timeoutMs);
       Promise.resolve(env.provider.generate(request, context)).then(resolve, reject);
     });
   } finally {
-    env.callsInFlight?.delete(rejectTimeout);
+    env.callsInFlight.delete(rejectTimeout);
     clearTimeout(timer);
     if (controller) env.runSignal.removeEventListener('abort', onRunAbort);
   }

@@ -17,7 +17,7 @@ import { isScored, SummaryBuilder } from '../records/summary.js';
 import type { RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import { stableStringify } from '../canonical.js';
 import { plural } from '../text.js';
-import { executeSample, PreparedRequests, type ExecutedSample, type SampleEnvironment } from './executeSample.js';
+import { callsAbandonedOn, executeSample, PreparedRequests, type ExecutedSample, type SampleEnvironment } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planIndex, planSamples, type PlannedSample } from './plan.js';
 import { ProgressReporter, type ProgressMode } from './progress.js';
@@ -120,11 +120,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   const runController = new AbortController();
   // Every in-flight sample listens for a hard stop: more than Node's default of 10 is expected.
   setMaxListeners(Number.POSITIVE_INFINITY, runController.signal);
-  const callsInFlight = new Set<(reason: unknown) => void>();
-  // Provider calls that ignore the signal are abandoned all the same: --resume runs their samples.
-  runController.signal.addEventListener('abort', () => {
-    for (const abandon of callsInFlight) abandon(runController.signal.reason);
-  }, { once: true });
+  const callsInFlight = callsAbandonedOn(runController.signal);
   const hardStop = () => runController.abort(new Error('stopped by the user'));
   if (options.hardStopSignal?.aborted) hardStop();
   options.hardStopSignal?.addEventListener('abort', hardStop, { once: true });

@@ -4,7 +4,7 @@
  * the pass-rate test) but never the samples themselves: they travel to the reporter in task meta.
  */
 import { setMaxListeners } from 'node:events';
-import { executeSample, PreparedRequests, type ExecutedSample } from '../engine/executeSample.js';
+import { callsAbandonedOn, executeSample, PreparedRequests, type ExecutedSample } from '../engine/executeSample.js';
 import type { LoadedSuite } from '../engine/loadSuite.js';
 import { planSamples, type PlannedSample } from '../engine/plan.js';
 import { runOrdered } from '../engine/scheduler.js';
@@ -74,6 +74,7 @@ export class EvalExecution {
     const sources = this.sourcesForSelected();
     const requests = new PreparedRequests();
     const scorerContext = { signal: this.controller.signal, ...(this.options.judge && { judge: this.options.judge }) };
+    const callsInFlight = callsAbandonedOn(this.controller.signal);
     this.finished = runOrdered(samples, {
       concurrency: loaded.concurrency,
       shouldStop: () => this.controller.signal.aborted,
@@ -86,6 +87,7 @@ export class EvalExecution {
             timeoutMs: loaded.timeoutMs,
             scorerTimeoutMs: loaded.scorerTimeoutMs,
             runSignal: this.controller.signal,
+            callsInFlight,
             scorerContext,
             sourceResult: (sample) => sources.awaitSource(sample),
           }),
