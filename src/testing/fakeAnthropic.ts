@@ -295,6 +295,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         sendError(res, entry, 529, 'Overloaded', 'overloaded_error');
         return;
       }
+      if (fault === 'midstream-api-error') {
+        // Likewise, a 500.
+        entry.outcome = 'midstream-api-error';
+        sendError(res, entry, 500, 'Internal server error', 'api_error');
+        return;
+      }
       if (fault === 'drop-mid-body') {
         dropMidBody(res, entry, [JSON.stringify(message)], { 'content-type': 'application/json', ...headers });
         return;
@@ -310,7 +316,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       send(res, entry, 200, message, headers);
       return;
     }
-    const events = streamEvents(message, fault === 'midstream-error' ? 1 : undefined);
+    const midstream = fault === 'midstream-error' ? 'overloaded_error' : fault === 'midstream-api-error' ? 'api_error' : undefined;
+    const events = streamEvents(message, midstream && { afterDeltas: 1, type: midstream });
     const streamHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers };
     if (fault === 'drop-mid-body') {
       dropMidBody(res, entry, events, streamHeaders);

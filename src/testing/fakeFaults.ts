@@ -42,6 +42,8 @@ export type Fault =
   | 'malformed'
   /** A stream that sends a few deltas and then an `overloaded_error` error event. */
   | 'midstream-error'
+  /** The same with an `api_error` event (what a 500 is once a stream has started). */
+  | 'midstream-api-error'
   /**
    * HTTP 200, `stop_reason: refusal` with this category: no answer, or with `afterText` the first
    * half of it, as when the API's streaming classifiers stop an answer already under way.
@@ -61,6 +63,7 @@ export type FaultName =
   | 'stall'
   | 'malformed'
   | 'midstream-error'
+  | 'midstream-api-error'
   | 'refusal'
   | 'max_tokens'
   | 'spend_limit'

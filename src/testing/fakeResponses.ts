@@ -280,10 +280,12 @@ function chunksOf(text: string, size: number): string[] {
  * The SSE records of a streamed message in the API's order: message_start and a ping, then per
  * content block content_block_start, its deltas (thinking_delta + signature_delta, or text_delta),
  * and content_block_stop (a ping after the first of several blocks); then message_delta and
- * message_stop. With `failAfterDeltas`, the stream ends
- * after that many deltas with an `error` event of type overloaded_error.
+ * message_stop. With `failure`, the stream ends after that many deltas with an `error` event of
+ * that type (`overloaded_error`, `api_error`).
  */
-export function streamEvents(message: Record<string, unknown>, failAfterDeltas?: number): string[] {
+export function streamEvents(message: Record<string, unknown>, failure?: { afterDeltas: number; type: string }): string[] {
+  const failAfterDeltas = failure?.afterDeltas;
+  const errorEvent = () => sse('error', errorBody(failure?.type ?? 'overloaded_error', failure?.type === 'api_error' ? 'Internal server error' : 'Overloaded'));
   const content = message.content as { type: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown }[];
   const usage = message.usage as FakeUsage & { output_tokens_details?: unknown };
   const events = [
@@ -322,7 +324,7 @@ export function streamEvents(message: Record<string, unknown>, failAfterDeltas?:
       }
     }
     if (failed()) {
-      events.push(sse('error', errorBody('overloaded_error', 'Overloaded')));
+      events.push(errorEvent());
       return events;
     }
     events.push(sse('content_block_stop', { type: 'content_block_stop', index }));
@@ -330,7 +332,7 @@ export function streamEvents(message: Record<string, unknown>, failAfterDeltas?:
     if (index === 0 && content.length > 1) events.push(PING);
   }
   if (failAfterDeltas !== undefined) {
-    events.push(sse('error', errorBody('overloaded_error', 'Overloaded')));
+    events.push(errorEvent());
     return events;
   }
   events.push(

@@ -348,6 +348,18 @@ describe('errors', () => {
     expect(messagesLog()).toHaveLength(2);
   });
 
+  it('sends a stream again after a mid-stream api_error event, as the SDK retries a 500 before the stream starts; provider_error once every attempt met one', async () => {
+    fake.script('/v1/messages', ['midstream-api-error']);
+    const generation = await provider({ stream: true }).generate(request('stream then break'), context());
+    expect(generation).toMatchObject({ text: 'echo: stream then break', attempts: 2, stopReason: 'end_turn' });
+    expect(messagesLog().map((e) => e.outcome)).toEqual(['midstream-api-error', 'ok']);
+    fake.script('/v1/messages', ['midstream-api-error', 'midstream-api-error']);
+    const error = await failure(provider({ stream: true, maxRetries: 1 }).generate(request('stream then break'), context()));
+    expect(error).toMatchObject({ kind: 'provider_error', attempts: 2, fatal: false });
+    expect(error.status).toBeUndefined();
+    expect(error.message).toMatch(/api_error/);
+  });
+
   it('classifies a malformed body as provider_error', async () => {
     fake.script('/v1/messages', ['malformed']);
     const error = await failure(provider().generate(request('x'), context()));
