@@ -53,7 +53,9 @@ async function recordOf(root: string, folder: string) {
   return { lines, meta, samples: lines.filter((l) => l.type === 'sample') };
 }
 
-describe('describeEval in a vitest project', () => {
+// Each test starts vitest itself, up to three times (whole, shard 1, shard 2), each bounded by
+// runVitest's own kill timer: the default 30 s per test is too tight for that on a busy 2-core box.
+describe('describeEval in a vitest project', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     project = await freshProject();
   });
