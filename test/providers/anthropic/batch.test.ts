@@ -11,7 +11,8 @@ let fake: FakeAnthropic;
 beforeAll(async () => {
   clearAnthropicEnv();
   fake = await startFakeAnthropic({
-    batchProcessingMs: 250,
+    // Long enough that the first status poll comes while the batch still processes, on a busy machine too.
+    batchProcessingMs: 1_500,
     batchOutcome: (customId) =>
       customId === 'case-3' ? 'errored' : customId === 'case-4' ? 'expired' : customId === 'case-5' ? 'canceled' : 'succeeded',
   });
@@ -74,7 +75,7 @@ describe('batch client', () => {
     expect(ok.costUsd).toBeCloseTo(costOfUsage(ok.usage!, models.get('claude-haiku-5-5')!) / 2, 15);
     expect(ok.pricesAsOf).toBe(models.pricesAsOf);
     // A real latency (the batch's time from creation to its end), and the dropped parameter kept.
-    expect(ok.latencyMs).toBe(250);
+    expect(ok.latencyMs).toBe(1_500);
     expect(ok.droppedParams).toEqual(['temperature']);
     expect(ok.thinking).toMatch(/^The user wrote/);
     expect(byId.get('case-3')!.error).toBeInstanceOf(ProviderError);
