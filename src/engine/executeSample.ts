@@ -17,6 +17,7 @@ import { promptStoreLine } from '../records/promptStore.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
 import { scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { CheckedRenders } from './checkedRenders.js';
+import { sampleDeadlines, type Deadline } from './deadlines.js';
 import type { PlannedSample } from './plan.js';
 
 export interface SourceResult {
@@ -327,18 +328,18 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
     }
     return controller.signal;
   };
-  let timer: NodeJS.Timeout | undefined;
+  let running: Deadline | undefined;
   let rejectTimeout: (error: unknown) => void = () => undefined;
   const arm = (ms: number) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+    running?.cancel();
+    running = sampleDeadlines.set(ms, () => {
       const error = new ProviderError('timeout', `no answer within ${ms} ms (per-sample timeout)`);
       controller?.abort(error);
       rejectTimeout(error);
-    }, ms);
+    });
   };
   const deadline: SampleDeadline = {
-    pause: () => clearTimeout(timer),
+    pause: () => running?.cancel(),
     start: (minimumMs) => arm(Math.max(env.timeoutMs, minimumMs ?? 0)),
   };
   const context: GenerateContext = {
@@ -361,7 +362,7 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
     });
   } finally {
     env.callsInFlight.delete(rejectTimeout);
-    clearTimeout(timer);
+    running?.cancel();
     if (controller) env.runSignal.removeEventListener('abort', onRunAbort);
   }
 }
