@@ -522,10 +522,12 @@ function checkPresent(part: CompiledPart, context: Record<string, unknown>, vars
 interface DeclaredVariables {
   types: Array<[name: string, type: VariableType]>;
   optional: ReadonlySet<string>;
+  /** The file line of each declaration, where known. */
+  lines: Readonly<Record<string, number>>;
 }
 
 function declaredVariablesOf(template: PromptTemplate): DeclaredVariables {
-  return { types: Object.entries(template.variables ?? {}), optional: new Set(template.optionalVariables ?? []) };
+  return { types: Object.entries(template.variables ?? {}), optional: new Set(template.optionalVariables ?? []), lines: template.variableLines ?? {} };
 }
 
 /** Required declared variables must be present; every declared variable that is present must have its type. */
@@ -535,12 +537,12 @@ function checkDeclared(declared: DeclaredVariables, vars: Record<string, unknown
     const present = Object.hasOwn(vars, name) && vars[name] !== undefined;
     if (!present || (optional.has(name) && vars[name] === null)) {
       if (optional.has(name)) continue;
-      throw missingVariable(name, vars, caseId, file);
+      throw missingVariable(name, vars, caseId, file, declared.lines[name]);
     }
     if (!matchesVariableType(vars[name], type)) {
       throw new InputError(
         `variable "${name}" must be ${article(type)} (declared type), got ${variableTypeOf(vars[name])} in case ${caseId}`,
-        { file, field: `variables.${name}` },
+        { file, line: declared.lines[name], field: `variables.${name}` },
         `fix the value in the dataset, or change the declared type in the front matter`,
       );
     }

@@ -60,7 +60,7 @@ export function templateFromFrontMatter(raw: unknown, frontMatter: FrontMatter, 
   if (frontMatter.stop_sequences !== undefined) template.stopSequences = frontMatter.stop_sequences;
   if (frontMatter.output !== undefined) template.output = frontMatter.output;
   if (frontMatter.params !== undefined) template.params = frontMatter.params;
-  if (frontMatter.variables !== undefined) Object.assign(template, declaredVariables(frontMatter.variables));
+  if (frontMatter.variables !== undefined) Object.assign(template, declaredVariables(frontMatter.variables, (key) => fieldLine('variables', key)));
   return template;
 }
 
@@ -69,8 +69,9 @@ function ttlOf(mark: '5m' | '1h' | true | undefined): CacheTtl | undefined {
   return mark === undefined ? undefined : mark === true ? '5m' : mark;
 }
 
-function declaredVariables(declared: Record<string, string>): Pick<PromptTemplate, 'variables' | 'optionalVariables'> {
+function declaredVariables(declared: Record<string, string>, lineOf: (key: string) => number): Pick<PromptTemplate, 'variables' | 'optionalVariables' | 'variableLines'> {
   const variables: NonNullable<PromptTemplate['variables']> = {};
+  const variableLines: Record<string, number> = {};
   const optionalVariables: string[] = [];
   for (const [key, text] of Object.entries(declared)) {
     // The schema has already checked the pattern, so this always parses.
@@ -79,7 +80,8 @@ function declaredVariables(declared: Record<string, string>): Pick<PromptTemplat
     // `note?: string` (TypeScript's way) means the same as `note: string?`.
     const name = key.endsWith('?') ? key.slice(0, -1) : key;
     variables[name] = declaration.type;
+    variableLines[name] = lineOf(key);
     if (declaration.optional || name !== key) optionalVariables.push(name);
   }
-  return optionalVariables.length > 0 ? { variables, optionalVariables } : { variables };
+  return optionalVariables.length > 0 ? { variables, optionalVariables, variableLines } : { variables, variableLines };
 }

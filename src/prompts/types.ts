@@ -45,6 +45,8 @@ export interface PromptTemplate {
    * A missing optional variable renders as empty and is false in `{{#if}}`.
    */
   optionalVariables?: string[];
+  /** The file line each declared variable is declared on (front matter), for errors about its cases' values. */
+  variableLines?: Record<string, number>;
   /** Other model parameters (temperature, thinking, effort …), passed through to the provider. */
   params?: Record<string, unknown>;
   /** Absolute path of the file. */

@@ -77,10 +77,12 @@ describe('compilePrompt: rendering', () => {
     expect(compiled.render({ count: 3, tags: ['x'] }, 'c1').user).toBe('3 x');
     const error = thrownInputError(() => compiled.render({ count: '3', tags: ['x'] }, 'ticket-017'));
     expect(error.message.split('\n')[0]).toBe(
-      `${FILE}: variables.count: variable "count" must be a number (declared type), got string in case ticket-017`,
+      `${FILE}:6: variables.count: variable "count" must be a number (declared type), got string in case ticket-017`,
     );
     const missing = thrownInputError(() => compilePrompt(template('x', 'variables:\n  count: number')).render({}, 'c2'));
-    expect(missing.message).toContain('variable "count" is missing for case c2');
+    expect(missing.message).toContain(`${FILE}:6: variable "count" is missing for case c2`);
+    const flow = thrownInputError(() => compilePrompt(template('{{a}}', 'variables: { a: string, b: number }')).render({ a: 'x', b: 'y' }, 'c3'));
+    expect(flow.location).toEqual({ file: FILE, line: 5, field: 'variables.b' });
   });
 });
 

@@ -102,6 +102,13 @@ describe('loadPartials and loadPromptFile', () => {
     expect(compilePrompt(template('Hi\n{{> footer}}'), { partials }).render({ agent: 'Ann' }, 'c1').user).toBe('Hi\nThanks, Ann');
   });
 
+  it("names the line a variable is declared on when a case's value does not match it (front matter read without the YAML library)", async () => {
+    const dir = await folder('declared', { 'p.hbs': '---\nid: p\nversion: v1\nmax_tokens: 10\nvariables:\n  word: string\n  count: number\n---\n{{word}} {{count}}\n' });
+    const compiled = compilePrompt(await loadPromptFile(join(dir, 'p.hbs')));
+    const error = await failure(Promise.resolve().then(() => compiled.render({ word: 'a', count: 'two' }, 'c1')));
+    expect(error.location).toMatchObject({ line: 7, field: 'variables.count' });
+  });
+
   it('reports a missing prompt file', async () => {
     const error = await failure(loadPromptFile(join(root, 'missing.hbs')));
     expect(error.message).toContain('prompt file not found');
