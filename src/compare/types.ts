@@ -5,7 +5,15 @@
  */
 import type { RunIncompleteCause } from '../records/completeness.js';
 import type { JudgeUsage } from '../scoring/types.js';
-import type { CandidateRunProblem } from './upgrade.js';
+
+/**
+ * Why a model's own run fails as `promptgold run` would judge it (upgrade-check): a cell below the
+ * threshold, or more unscored samples than maxErrorRate allows. Here, not in upgrade.ts, because
+ * the report page's script reads the verdict types and must not import Node code.
+ */
+export type CandidateRunProblem =
+  | { kind: 'threshold'; cell: string; passRate: number; scored: number; threshold: number }
+  | { kind: 'unscored'; notScored: number; samples: number; maxErrorRate: number };
 
 export type CaseStatus =
   | 'regressed'

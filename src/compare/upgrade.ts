@@ -12,7 +12,9 @@
 import { costOfUsage, daysUntilRetirement, type ModelTable } from '../providers/pricing.js';
 import type { RecordSummary } from '../records/types.js';
 import { cellKey } from '../records/summary.js';
-import type { OperationalDeltas, Verdict, VerdictResult } from './types.js';
+import type { CandidateRunProblem, OperationalDeltas, Verdict, VerdictResult } from './types.js';
+
+export type { CandidateRunProblem } from './types.js';
 
 export const TOKENIZER_GROWTH = 1.3;
 export const RETIREMENT_WARNING_DAYS = 90;
@@ -47,9 +49,6 @@ export type UpgradeDecision = 'go' | 'no-go' | 'inconclusive';
  * maxErrorRate allows. The comparison is over the cases and repeats both models scored, so a model
  * that failed on two thirds of its samples could still compare well on the rest.
  */
-export type CandidateRunProblem =
-  | { kind: 'threshold'; cell: string; passRate: number; scored: number; threshold: number }
-  | { kind: 'unscored'; notScored: number; samples: number; maxErrorRate: number };
 
 export function candidateRunProblems(summary: RecordSummary, model: string): CandidateRunProblem[] {
   const cells = summary.cells.filter((cell) => cell.model === model);
