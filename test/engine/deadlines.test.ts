@@ -125,6 +125,47 @@ describe('DeadlineTimers', () => {
     expect(fired).toEqual([100, 200]);
   });
 
+  it('keeps the next deadline on time when a deadline that falls due sets another', () => {
+    const time = handClock();
+    const deadlines = new DeadlineTimers(time.clock);
+    const fired: string[] = [];
+    deadlines.set(100, () => {
+      fired.push(`a@${time.clock.now()}`);
+      deadlines.set(100, () => fired.push(`c@${time.clock.now()}`));
+    });
+    time.advanceTo(50);
+    deadlines.set(100, () => fired.push(`b@${time.clock.now()}`));
+    time.advanceTo(1_000);
+    expect(fired).toEqual(['a@100', 'b@150', 'c@200']);
+  });
+
+  it('still falls due on the deadlines after one whose callback threw', () => {
+    const time = handClock();
+    const deadlines = new DeadlineTimers(time.clock);
+    const fired: number[] = [];
+    deadlines.set(100, () => {
+      throw new Error('a callback bug');
+    });
+    time.advanceTo(10);
+    deadlines.set(100, () => fired.push(time.clock.now()));
+    expect(() => time.advanceTo(100)).toThrow('a callback bug');
+    time.advanceTo(1_000);
+    expect(fired).toEqual([110]);
+  });
+
+  it('reaches a deadline longer than a Node timer can wait by arming again, never early', () => {
+    const time = handClock();
+    const delays: number[] = [];
+    const clock: DeadlineClock = { ...time.clock, setTimer: (callback, ms) => (delays.push(ms), time.clock.setTimer(callback, ms)) };
+    const fired: number[] = [];
+    new DeadlineTimers(clock).set(3_000_000_000, () => fired.push(time.clock.now()));
+    time.advanceTo(2_999_999_999);
+    expect(fired).toEqual([]);
+    time.advanceTo(4_000_000_000);
+    expect(fired).toEqual([3_000_000_000]);
+    expect(delays).toEqual([2_147_483_647, 852_516_353]);
+  });
+
   it('falls due on the real clock too', async () => {
     const due = await new Promise<boolean>((resolve) => {
       new DeadlineTimers().set(5, () => resolve(true));
