@@ -56,13 +56,16 @@ export function parsePromptFile(text: string, file: string): PromptTemplate {
 }
 
 /**
- * A numeric version as the file writes it: YAML reads `version: 1.10` as the number 1.1 (and
- * `2.0` as 2), which would run and record it as version "1.1", the same as the file that says
- * `1.1`. A version whose number reads back as written (`3`, `1.5`) is left as it was read, so its
- * content hash does not change.
+ * A numeric version as the file writes it, when its fraction ends in zeros: YAML reads
+ * `version: 1.10` as the number 1.1, which would run and record it as version "1.1", the same as
+ * the file that says `1.1`. Other numbers keep the version they have always been read as (`2.0`
+ * is "2", `3` is "3"), so records, baselines and `versions:` lists made before stay valid.
  */
 function keepVersionAsWritten(contents: YAMLMap, raw: Record<string, unknown>): void {
   const node = contents.get('version', true);
   if (!isScalar(node) || typeof node.value !== 'number' || typeof node.source !== 'string') return;
-  if (node.source !== String(node.value)) raw.version = node.source;
+  if (FRACTION_ENDING_IN_ZEROS.test(node.source)) raw.version = node.source;
 }
+
+/** `1.10`, `2.50`, `1.200`: a fraction whose last digits are zeros after a non-zero one. */
+const FRACTION_ENDING_IN_ZEROS = /^\d+\.\d*[1-9]0+$/;

@@ -65,11 +65,18 @@ describe('parsePromptFile', () => {
   });
 
   it('keeps a numeric version as written, so 1.10 is not run and recorded as 1.1', () => {
-    for (const [written, version] of [['1.10', '1.10'], ['2.0', '2.0'], ['010', '010'], ['1.5', '1.5']] as const) {
+    for (const [written, version] of [['1.10', '1.10'], ['2.50', '2.50'], ['1.5', '1.5']] as const) {
       expect(parsePromptFile(`---\nid: a\nversion: ${written}\nmax_tokens: 10\n---\nhi`, FILE).version).toBe(version);
     }
-    // A version that reads back as written hashes as before.
+  });
+
+  it('reads other numeric versions as before, so records and versions lists made before still match', () => {
+    for (const [written, version] of [['2.0', '2'], ['1.0', '1'], ['3', '3']] as const) {
+      expect(parsePromptFile(`---\nid: a\nversion: ${written}\nmax_tokens: 10\n---\nhi`, FILE).version).toBe(version);
+    }
+    // And hashes as before.
     expect(parsePromptFile('---\nid: a\nversion: 1.5\nmax_tokens: 10\n---\nhi', FILE).hash).toBe(promptContentHash({ id: 'a', version: 1.5, max_tokens: 10 }, 'hi'));
+    expect(parsePromptFile('---\nid: a\nversion: 2.0\nmax_tokens: 10\n---\nhi', FILE).hash).toBe(promptContentHash({ id: 'a', version: 2, max_tokens: 10 }, 'hi'));
   });
 
   it('accepts a numeric version and leaves unset optional fields out', () => {
