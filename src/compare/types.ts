@@ -334,7 +334,7 @@ export type VerdictReasonBody =
    * a cost of 0, which is a provider that reports no price — see src/report/cost.ts). A note: the
    * verdict stands on the other rules, and says this one was not checked.
    */
-  | { rule: 'rule_not_checked'; values: { policy: 'maxCostIncrease' | 'maxP95LatencyIncrease'; limit: number; baseline: number | null; candidate: number | null } }
+  | { rule: 'rule_not_checked'; values: { policy: 'maxCostIncrease' | 'maxP95LatencyIncrease'; limit: number; baseline: number | null; candidate: number | null; lacking: 'baseline' | 'candidate' | 'both' } }
   /**
    * Several cells, each allowed a false fail with chance alpha/2: some cell fails by chance alone
    * with probability up to `falseFailBound` (Bonferroni) when nothing changed.

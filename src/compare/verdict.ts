@@ -128,14 +128,23 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
 function rulesNotChecked(operational: OperationalDeltas, policy: VerdictPolicyResolved): VerdictReason[] {
   const notes: VerdictReason[] = [];
   const cost = operational.costUsd;
-  if (policy.maxCostIncrease !== null && !(cost.baseline && cost.candidate)) {
-    notes.push({ rule: 'rule_not_checked', values: { policy: 'maxCostIncrease', limit: policy.maxCostIncrease, baseline: cost.baseline, candidate: cost.candidate } });
+  // A cost must be above 0 on both sides; a p95 is measured from a baseline above 0 (see delta()).
+  const costLacking = lackingSide(!cost.baseline, !cost.candidate);
+  if (policy.maxCostIncrease !== null && costLacking) {
+    notes.push({ rule: 'rule_not_checked', values: { policy: 'maxCostIncrease', limit: policy.maxCostIncrease, baseline: cost.baseline, candidate: cost.candidate, lacking: costLacking } });
   }
   const p95 = operational.latencyP95Ms;
-  if (policy.maxP95LatencyIncrease !== null && p95.relative === null) {
-    notes.push({ rule: 'rule_not_checked', values: { policy: 'maxP95LatencyIncrease', limit: policy.maxP95LatencyIncrease, baseline: p95.baseline, candidate: p95.candidate } });
+  const p95Lacking = lackingSide(p95.baseline === null || p95.baseline <= 0, p95.candidate === null);
+  if (policy.maxP95LatencyIncrease !== null && p95Lacking) {
+    notes.push({ rule: 'rule_not_checked', values: { policy: 'maxP95LatencyIncrease', limit: policy.maxP95LatencyIncrease, baseline: p95.baseline, candidate: p95.candidate, lacking: p95Lacking } });
   }
   return notes;
+}
+
+function lackingSide(baseline: boolean, candidate: boolean): 'baseline' | 'candidate' | 'both' | undefined {
+  if (baseline && candidate) return 'both';
+  if (baseline) return 'baseline';
+  return candidate ? 'candidate' : undefined;
 }
 
 /** A rate (of scored golden samples) that rose by more than `limit`, in absolute terms; undefined when the rule is off or it did not. */

@@ -124,7 +124,6 @@ function apart(format: (x: number, digits: number) => string, value: number, lim
   return format(value, digits);
 }
 
-/** The fewest digits from `digits` (at most 3) that show `scaled` (a limit, in the unit shown) exactly. */
 /** A policy limit in percentage points, exactly as set (up to 3 decimals): `2.0 pts`, `1.25 pts`. */
 export function pointsLimit(limit: number): string {
   return points(limit, limitDigits(limit * 100, 1));
@@ -135,6 +134,7 @@ export function relativeLimit(limit: number): string {
   return signedPercent(limit, limitDigits(limit * 100, 0));
 }
 
+/** The fewest digits from `digits` (at most 3) that show `scaled` (a limit, in the unit shown) exactly. */
 function limitDigits(scaled: number, digits: number): number {
   while (digits < 3 && Math.abs(Number(scaled.toFixed(digits)) - scaled) > 1e-9) digits++;
   return digits;
@@ -272,14 +272,16 @@ export function slicesText(slices: SliceStatistics[]): string {
 /** `maxCostIncrease +20% not checked: the baseline has no cost per sample (…; — → $0.0120)`. */
 function ruleNotCheckedText(v: Extract<VerdictReason, { rule: 'rule_not_checked' }>['values']): string {
   const cost = v.policy === 'maxCostIncrease';
-  const lacks = (x: number | null) => x === null || (cost && x === 0);
   const figure = cost ? 'cost per sample' : 'p95 latency';
-  const sides = lacks(v.baseline) && lacks(v.candidate) ? `neither side has a ${figure}` : `the ${lacks(v.baseline) ? 'baseline' : 'candidate'} has no ${figure}`;
-  const why = cost ? 'a provider that reports no price, or only cached answers' : 'no uncached answer that succeeded';
   // A cost of 0 is no price, not a price of nothing: shown as missing.
-  const known = (x: number | null) => (lacks(x) ? null : x);
+  const known = (x: number | null) => (x ? x : null);
   const shown = cost ? usdPair(known(v.baseline), known(v.candidate)).join(' → ') : `${milliseconds(v.baseline)} → ${milliseconds(v.candidate)}`;
-  return `${v.policy} ${relativeLimit(v.limit)} not checked: ${sides} (${why}; ${shown})`;
+  const rule = `${v.policy} ${relativeLimit(v.limit)} not checked`;
+  // A p95 of 0 ms (a synchronous function under test) is a figure, but no change is relative to it.
+  if (!cost && v.baseline === 0 && v.lacking === 'baseline') return `${rule}: the baseline p95 latency is 0 ms, which no relative change can be measured from (${shown})`;
+  const sides = v.lacking === 'both' ? `neither side has a ${figure}` : `the ${v.lacking} has no ${figure}`;
+  const why = cost ? 'a provider that reports no price, or only cached answers' : 'no uncached answer that succeeded';
+  return `${rule}: ${sides} (${why}; ${shown})`;
 }
 
 function rateIncreaseText(what: string, policy: string, v: RateIncrease): string {

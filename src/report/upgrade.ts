@@ -54,7 +54,8 @@ function recordedCostOf(p: CellPricing, context: PricingContext): Deltas | undef
 
 /** `cost per sample recorded in the run (what maxCostIncrease checks): $0.0045 → $0.0060 (+33%)`. */
 function recordedCostText(recorded: Deltas, limit: number | null): string {
-  const rule = limit === null ? '' : ' (what maxCostIncrease checks)';
+  // The rule reads a cost on both sides; without one it was not applied (a `rule_not_checked` note says so).
+  const rule = limit === null || !recorded.baseline || !recorded.candidate ? '' : ' (what maxCostIncrease checks)';
   const change = recorded.relative === null ? '' : ` (${signedPercent(recorded.relative)})`;
   return `cost per sample recorded in the run${rule}: ${usdPair(recorded.baseline, recorded.candidate).join(' → ')}${change}`;
 }

@@ -78,6 +78,10 @@ describe('upgrade pricing and retirement', () => {
     expect(unpriced).toContain('→ $0.003800 (−16%)\n');
     expect(unpriced).not.toContain('recorded');
     expect(formatPricing(pricing, context({ ...operational, costUsd: delta(0.0045, 0.0038) }, 0.2))).not.toContain('recorded');
+    // A baseline without a price: the rule was not applied (a note says so), so the line does not claim it.
+    const halfPriced = formatPricing(pricing, context({ ...operational, costUsd: delta(0, 0.01) }, 0.2));
+    expect(halfPriced).toContain('cost per sample recorded in the run: ');
+    expect(halfPriced).not.toContain('what maxCostIncrease checks');
   });
 
   it('warns within 90 days of retirement', () => {

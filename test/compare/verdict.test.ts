@@ -229,6 +229,17 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
       'maxCostIncrease +25% not checked: the baseline has no cost per sample (a provider that reports no price, or only cached answers; — → $0.0100)',
       'maxP95LatencyIncrease +50% not checked: the baseline has no p95 latency (no uncached answer that succeeded; — → 900 ms)',
     ]);
+    // A baseline of a synchronous function under test has a p95 of 0 ms: the candidate is not the side to blame.
+    const instant = [];
+    for (let c = 0; c < 2000; c++) {
+      instant.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v1', pass: true, costUsd: 0.01, latencyMs: 0 }));
+      instant.push(sample({ caseId: `c${String(c).padStart(4, '0')}`, version: 'v2', pass: true, costUsd: 0.01, latencyMs: 900 }));
+    }
+    const instantFile = await writeRecord(join(dir, 'unchecked-instant/run.jsonl'), instant);
+    const fromZero = (await compareRecords(instantFile, instantFile, { ...v1v2, root: dir, policy: strict })).cells[0]!.verdict.reasons;
+    expect(fromZero.filter((r) => r.rule === 'rule_not_checked').map(reasonText)).toEqual([
+      'maxP95LatencyIncrease +50% not checked: the baseline p95 latency is 0 ms, which no relative change can be measured from (0 ms → 900 ms)',
+    ]);
     // Rules the policy leaves off, or figures both sides have, say nothing.
     expect((await compareRecords(file, file, { ...v1v2, root: dir })).cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('rule_not_checked');
     expect((await compareRecords(passing, passing, { ...v1v2, root: dir, policy: strict })).cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('rule_not_checked');
