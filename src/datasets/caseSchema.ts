@@ -56,7 +56,7 @@ export function validateCase(raw: unknown, origin: GoldenCase['origin']): CaseVa
   const id = (raw as { id?: unknown }).id;
   if (typeof id === 'number' && Number.isInteger(id) && !Number.isSafeInteger(id)) {
     // JSON.parse rounds it: 12345678901234567891 reads as 12345678901234567000, another case's id.
-    const message = `the id is a whole number beyond ${Number.MAX_SAFE_INTEGER}, which JSON numbers cannot hold exactly (it reads as ${String(id)}): write the id as a string, "id": "<its digits>"`;
+    const message = `the id is a whole number beyond ${Number.MAX_SAFE_INTEGER}, where JSON numbers lose digits (it reads as ${String(id)}, which may not be what the file says): write the id as a string, "id": "<its digits>"`;
     return { ok: false, problems: [{ line: origin.line, field: 'id', message }] };
   }
   const plain = plainCase(raw as Record<string, unknown>, origin);

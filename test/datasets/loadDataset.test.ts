@@ -133,7 +133,7 @@ describe('loadDataset: happy paths', () => {
   it('refuses a JSONL numeric id too large to read exactly, rather than rounding it into another id', async () => {
     const text = '{"id": 12345678901234567891, "vars": {"q": "a"}}\n{"id": 9007199254740991, "vars": {"q": "b"}}\n';
     const error = await loadError(await fixture('big-ids.jsonl', text));
-    expect(error.message).toContain(':1: id: the id is a whole number beyond 9007199254740991, which JSON numbers cannot hold exactly (it reads as 12345678901234567000): write the id as a string');
+    expect(error.message).toContain(':1: id: the id is a whole number beyond 9007199254740991, where JSON numbers lose digits (it reads as 12345678901234567000, which may not be what the file says): write the id as a string');
     expect(error.message).not.toContain(':2:');
     const yaml = await loadDataset(await fixture('big-ids.yaml', '- id: 12345678901234567891\n  vars: {q: a}\n'));
     expect(yaml.cases[0]?.id).toBe('12345678901234567891');
