@@ -5,6 +5,7 @@
  * keeps its count, the first reason as written and a few case ids. Streaming and bounded: past
  * MAX_GROUPS distinct groups, new shapes are counted in one "other" group.
  */
+import { isResumableError } from '../providers/types.js';
 import type { Score } from '../scoring/types.js';
 import type { SampleRecord } from './types.js';
 
@@ -90,7 +91,7 @@ export class DigestBuilder {
 
   add(sample: SampleRecord): void {
     if (sample.error) {
-      if (sample.error.kind === 'budget') return; // not run yet, not a failure
+      if (isResumableError(sample.error)) return; // not run yet (a budget skip, a batch request left out): not a failure
       this.erroredSamples++;
       if (sample.chaos) this.erroredChaosSamples++;
       this.errors.add(sample.error.kind, sample.error.message, sample);

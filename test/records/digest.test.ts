@@ -24,6 +24,8 @@ describe('the failure digest', () => {
     builder.add(sample('c', { pass: false, scores: [{ name: 'all(x, y)', score: 0, pass: false, reason: 'x failed', children: [failing('x', 'too long: 90 words')] }] }));
     builder.add(sample('d', { pass: false, output: null, error: { kind: 'timeout', message: 'no answer within 300 ms' } }));
     builder.add(sample('e', { pass: false, output: null, error: { kind: 'budget', message: 'budget reached' } }));
+    // Not run yet either: --resume sends it again (isResumableError), so it is no error a sample ended in.
+    builder.add(sample('g', { pass: false, output: null, error: { kind: 'timeout', code: 'batch_expired', message: 'batch request g expired' } }));
     builder.add(sample('f'));
     builder.add(sample('a~homoglyphs', { pass: false, scores: [failing('fuzzy', 'similarity 0.10 < 0.45')], chaos: { sourceCaseId: 'a', operators: ['homoglyphs'], fields: [], ops: [], property: '' } }));
     const digest = builder.build();

@@ -10,6 +10,7 @@ import { ExitCode, InputError, fileWriteError, wordedError, type WordedError } f
 import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
+import { isResumableError } from '../../providers/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
 import { plural } from '../../text.js';
 import { tooManyErrorsText } from '../../report/notScored.js';
@@ -489,7 +490,7 @@ function tooManyErrorsLine(summary: RecordSummary): string {
 async function printFailingSamples(runDir: string, repeats: number): Promise<void> {
   let shown = 0;
   for await (const { value } of readRecordLines(runPaths(runDir).record)) {
-    if (value.type !== 'sample' || (value.pass && !value.error) || value.error?.kind === 'budget') continue;
+    if (value.type !== 'sample' || (value.pass && !value.error) || isResumableError(value.error)) continue;
     if (shown++ === 0) process.stdout.write('\nfailing samples:\n');
     process.stdout.write(`${formatFailingSample(value, repeats)}\n`);
   }
