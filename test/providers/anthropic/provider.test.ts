@@ -231,13 +231,17 @@ describe('network faults (issue 14.4)', () => {
 
   it('sends a stream that stalls (nothing arrives, not even a ping, for streamIdleTimeoutMs) again, within the attempt budget', async () => {
     fake.script('/v1/messages', ['stall']);
-    const generation = await provider({ stream: true, streamIdleTimeoutMs: 300 }).generate(request('stall once'), context());
+    // The idle limit also watches the attempt that should succeed: 5 s, so a busy machine that blocks
+    // this process for a while cannot make the good stream look stalled. The stall never sends, so
+    // this test still ends by the idle timer, about 5 s in (no assertion on the time).
+    const generation = await provider({ stream: true, streamIdleTimeoutMs: 5_000 }).generate(request('stall once'), context());
     expect(generation).toMatchObject({ text: 'echo: stall once', attempts: 2, stopReason: 'end_turn' });
     expect(messagesLog().map((e) => e.outcome)).toEqual(['stall', 'ok']);
   });
 
   it('ends a stream that stalls on every attempt as a timeout that says it stalled, with every attempt counted', async () => {
     fake.script('/v1/messages', ['stall', 'stall']);
+    // A short idle limit is safe here: no attempt should succeed, and a stall never sends, so a late timer still finds it stalled.
     const error = await failure(provider({ stream: true, maxRetries: 1, streamIdleTimeoutMs: 300 }).generate(request('always stalls'), context()));
     expect(error).toMatchObject({ kind: 'timeout', attempts: 2, fatal: false });
     expect(error.message).toMatch(/the answer stream stalled: nothing arrived for 0\.3 s \(streamIdleTimeoutMs\)/);
