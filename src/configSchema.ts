@@ -29,7 +29,13 @@ export const configShape = z
         /** The longest retry-after worth waiting for; a longer one ends the sample as rate_limit (default 60 000). */
         maxRetryWaitMs: z.number().int().positive().optional(),
         /** A stream silent this long (no event, no ping) has stalled: sent again, or a timeout (default 90 000). */
-        streamIdleTimeoutMs: z.number().int().positive().optional(),
+        streamIdleTimeoutMs: z
+          .number()
+          .int()
+          .positive()
+          // Node's timers take at most 2^31 - 1 ms; a longer delay becomes 1 ms, and every stream would stall at once.
+          .max(2_147_483_647, 'at most 2147483647 ms (about 24.8 days), the longest timer Node keeps')
+          .optional(),
         /** Headers sent with every request (a gateway's routing header …). */
         defaultHeaders: z.record(z.string(), z.string()).optional(),
         /** Beta flags, sent as `anthropic-beta`. */

@@ -29,3 +29,24 @@ describe('loadConfig: promptgold.config.json', () => {
     expect((error as InputError).message).toMatch(/^promptgold\.config\.json:4: not valid JSON \(.* at column 1\)$/m);
   });
 });
+
+describe('loadConfig: anthropic.streamIdleTimeoutMs', () => {
+  const load = async (streamIdleTimeoutMs: number) => {
+    await writeFile(join(root, 'promptgold.config.json'), JSON.stringify({ anthropic: { streamIdleTimeoutMs } }));
+    return loadConfig(root).then(
+      (loaded) => loaded,
+      (caught: unknown) => caught,
+    );
+  };
+
+  it("takes the longest timer Node keeps (2^31 - 1 ms)", async () => {
+    expect(await load(2_147_483_647)).toEqual({ config: { anthropic: { streamIdleTimeoutMs: 2_147_483_647 } }, file: 'promptgold.config.json' });
+  });
+
+  it('rejects a longer one, which Node would turn into 1 ms (every stream stalled at once), saying the bound', async () => {
+    const error = await load(2_147_483_648);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toMatch(/streamIdleTimeoutMs/);
+    expect((error as InputError).message).toMatch(/at most 2147483647 ms/);
+  });
+});

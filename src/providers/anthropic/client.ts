@@ -37,7 +37,7 @@ export interface AnthropicProviderOptions {
   /**
    * A streamed answer that sends nothing, not even the API's keep-alive ping, for this long is
    * given up and sent again within the retry budget; one that stalls on every attempt ends as
-   * `timeout`. Default 90 000 ms.
+   * `timeout`. Default 90 000 ms; at most 2 147 483 647 ms (Node's longest timer), or createAnthropicProvider throws.
    */
   streamIdleTimeoutMs?: number;
   /** Shared pacing for the whole run; without one, requests are not paced. */
@@ -81,6 +81,8 @@ export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 /** Well above the gaps between the API's keep-alive pings while a model thinks without streaming text. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 90_000;
+/** The longest delay a Node timer keeps (2^31 - 1 ms): a longer one fires after 1 ms. */
+export const MAX_STREAM_IDLE_TIMEOUT_MS = 2_147_483_647;
 /** The SDK backs off at most 8 s between attempts when the server names no wait. */
 const SDK_MAX_BACKOFF_MS = 8_000;
 

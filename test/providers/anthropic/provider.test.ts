@@ -250,6 +250,13 @@ describe('network faults (issue 14.4)', () => {
     await vi.waitFor(() => expect(messagesLog().map((e) => e.clientAborted)).toEqual([true, true]));
   });
 
+  it('refuses a streamIdleTimeoutMs longer than the longest timer Node keeps, which would take every stream as stalled after 1 ms', () => {
+    expect(() => provider({ streamIdleTimeoutMs: 2_147_483_648 })).toThrow(RangeError);
+    expect(() => provider({ streamIdleTimeoutMs: 2_147_483_648 })).toThrow(/streamIdleTimeoutMs must be a whole number of ms from 1 to 2147483647 .*got 2147483648/);
+    expect(() => provider({ streamIdleTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => provider({ streamIdleTimeoutMs: 2_147_483_647 })).not.toThrow();
+  });
+
   it('stops waiting to send a cut stream again as soon as the run is stopped', async () => {
     fake.script('/v1/messages', ['drop-mid-body']);
     const stop = new AbortController();
