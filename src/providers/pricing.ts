@@ -9,7 +9,7 @@ import { packagePath } from '../packageRoot.js';
 import * as z from 'zod';
 import { InputError } from '../errors.js';
 import type { GenerationRequest, TokenUsage } from './types.js';
-import { estimateInputTokens, totalInputTokens } from './tokens.js';
+import { ESTIMATE_MARGIN, estimateInputTokens, totalInputTokens } from './tokens.js';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
 
 export { totalInputTokens };
@@ -294,12 +294,13 @@ export function forecastCost(estimates: CostEstimate[], table: ModelTable, opts:
 }
 
 /**
- * What one request can cost at most, as the cost forecast prices it: its estimated input tokens and
- * max_tokens of output (thinking included); 0 for a model the table does not price.
+ * What one request can cost at most: its estimated input tokens raised by the tokenizer margin
+ * (newer tokenizers count up to ~35-40% more than the estimate) and max_tokens of output (thinking
+ * included); 0 for a model the table does not price.
  */
 export function worstCaseCostUsd(request: GenerationRequest, table: ModelTable, opts: { batch?: boolean } = {}): number {
   const model = table.get(request.model);
-  return model ? costOfUsage({ inputTokens: estimateInputTokens(request), outputTokens: request.maxTokens }, model, opts) : 0;
+  return model ? costOfUsage({ inputTokens: Math.ceil(estimateInputTokens(request) * ESTIMATE_MARGIN), outputTokens: request.maxTokens }, model, opts) : 0;
 }
 
 /** The price entry of a model, or undefined when the table does not list it (it cannot be costed or budgeted). */

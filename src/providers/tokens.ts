@@ -7,6 +7,12 @@
 import type { ContentBlock, GenerationRequest, TokenUsage } from './types.js';
 
 const CHARS_PER_TOKEN = 4;
+/**
+ * Newer tokenizers count up to ~35-40% more tokens than the 4-characters-per-token estimate: a
+ * prompt whose estimate, raised by this margin, still fits is sent without counting, and the
+ * budget's worst case raises the estimate by it.
+ */
+export const ESTIMATE_MARGIN = 1.4;
 /** A PDF page is text plus a page image; about a token per three bytes of PDF is a generous guess. */
 const PDF_BYTES_PER_TOKEN = 3;
 /** The API scales images to about 1.15 megapixels: at most about 1 600 tokens. */

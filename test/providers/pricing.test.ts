@@ -12,8 +12,9 @@ import {
   priceOf,
   priceSheetFor,
   unpricedModifiers,
+  worstCaseCostUsd,
 } from '../../src/providers/pricing.js';
-import { estimateInputTokens } from '../../src/providers/tokens.js';
+import { ESTIMATE_MARGIN, estimateInputTokens } from '../../src/providers/tokens.js';
 
 describe('model table', () => {
   const table = loadModelTable();
@@ -152,6 +153,24 @@ describe('costOfUsage', () => {
   it('halves prices for batch processing', () => {
     const usage = { inputTokens: 2_000_000, outputTokens: 1_000_000 };
     expect(costOfUsage(usage, opus, { batch: true })).toBeCloseTo(costOfUsage(usage, opus) / 2, 12);
+  });
+});
+
+describe('worstCaseCostUsd', () => {
+  const table = loadModelTable();
+  const opus = table.get('claude-opus-5-5')!;
+
+  it('raises the estimated input by the tokenizer margin (newer tokenizers count up to ~40% more than chars/4), and takes max_tokens of output', () => {
+    // 400 000 characters: estimated at 100 000 tokens, which a newer tokenizer may count as ~140 000.
+    const request = { model: 'claude-opus-5-5', messages: [{ role: 'user' as const, content: 'x'.repeat(400_000) }], maxTokens: 1_000 };
+    const estimate = estimateInputTokens(request);
+    expect(ESTIMATE_MARGIN).toBeGreaterThanOrEqual(1.35);
+    const worst = worstCaseCostUsd(request, table);
+    expect(worst).toBeCloseTo(costOfUsage({ inputTokens: Math.ceil(estimate * ESTIMATE_MARGIN), outputTokens: 1_000 }, opus), 12);
+    expect(worst).toBeGreaterThan(costOfUsage({ inputTokens: estimate, outputTokens: 1_000 }, opus));
+    // At least what the input actually counted with ~35% more tokens would cost.
+    expect(worst).toBeGreaterThanOrEqual(costOfUsage({ inputTokens: Math.ceil(estimate * 1.35), outputTokens: 1_000 }, opus));
+    expect(worstCaseCostUsd({ ...request, model: 'not-in-the-table' }, table)).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@
  * comes back as a resumable error: `--resume` sends it again.
  */
 import { abortableSleep } from '../pacing.js';
-import { estimateInputTokens } from '../tokens.js';
+import { ESTIMATE_MARGIN, estimateInputTokens } from '../tokens.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
 import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
@@ -16,8 +16,6 @@ import { checkStructuredOutput } from './structured.js';
 
 export const MAX_REQUESTS_PER_BATCH = 100_000;
 export const MAX_BATCH_BYTES = 256 * 1024 * 1024;
-/** As the live provider's: a prompt whose estimate, raised by this margin, still fits is not counted. */
-const ESTIMATE_MARGIN = 1.4;
 
 export interface BatchItem {
   customId: string;

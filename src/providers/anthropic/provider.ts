@@ -8,7 +8,7 @@
 import { sha256Hex, stableStringify } from '../../canonical.js';
 import { familyOf, unpricedModifiers, type ModelInfo } from '../pricing.js';
 import { abortableSleep } from '../pacing.js';
-import { estimateInputTokens } from '../tokens.js';
+import { ESTIMATE_MARGIN, estimateInputTokens } from '../tokens.js';
 import {
   ProviderError,
   type GenerateContext,
@@ -45,11 +45,6 @@ export interface ModelFacts {
   retiresAt: string | undefined;
 }
 
-/**
- * Newer tokenizers count up to ~35% more tokens than the 4-characters-per-token estimate: a prompt
- * whose estimate, raised by this margin, still fits is sent without counting.
- */
-const ESTIMATE_MARGIN = 1.4;
 const TOKEN_COUNT_CACHE_SIZE = 10_000;
 const DEFAULT_IDENTICAL_BAD_REQUESTS = 5;
 /** The API's answers to a request it will not take (a 400, or a 413 for one too large): the same one to every request stops the run. */
