@@ -96,12 +96,19 @@ export function attemptTimeoutMs(maxTokens: number, stream: boolean, floorMs = D
 
 /**
  * The least a sample's deadline must allow so the SDK's retries are not cut off: every attempt at
- * its full timeout (a stream also needs the time to generate its answer), plus the waits between
- * attempts.
+ * its full timeout (a stream also needs the time to generate its answer, and a stream that stalls
+ * lasts its idle limit, so a streamed attempt gets at least `streamIdleTimeoutMs`), plus the waits
+ * between attempts.
  */
-export function sampleBudgetMs(maxTokens: number, stream: boolean, options: Pick<AnthropicProviderOptions, 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs'>): number {
+export function sampleBudgetMs(
+  maxTokens: number,
+  stream: boolean,
+  options: Pick<AnthropicProviderOptions, 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'streamIdleTimeoutMs'>,
+): number {
   const floor = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const perAttempt = stream ? floor + expectedGenerationMs(maxTokens) : attemptTimeoutMs(maxTokens, false, floor);
+  const perAttempt = stream
+    ? Math.max(floor + expectedGenerationMs(maxTokens), options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS)
+    : attemptTimeoutMs(maxTokens, false, floor);
   const retries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const wait = Math.max(SDK_MAX_BACKOFF_MS, options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS);
   return (retries + 1) * perAttempt + retries * wait + 1_000;
