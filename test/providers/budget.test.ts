@@ -77,6 +77,101 @@ describe('withBudget', () => {
     expect((refused as ProviderError).message).toMatch(/budget of \$1\.00 reached \(\$0\.8000 spent; this one could cost up to \$0\.4000\); request not sent/);
   });
 
+  it('a request that fits beside the spend waits for the holds of others instead of being refused', async () => {
+    // Four workers, ten requests each, $0.40 at worst, $0.01 really: $0.40 in all fits in $1.
+    const budget = new CostBudget(1);
+    const cheap: Provider = {
+      id: 'cheap',
+      generate: () => new Promise<Generation>((resolve) => setTimeout(() => resolve({ text: 'ok', stopReason: 'end_turn', latencyMs: 1, costUsd: 0.01 }), 1)),
+    };
+    const budgeted = withBudget(cheap, budget, () => 0.4);
+    let ok = 0;
+    let skipped = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = 0; i < 10; i++) {
+          const outcome = await budgeted.generate(request('x'), context()).then(() => 'ok', (e: unknown) => (e as ProviderError).kind);
+          if (outcome === 'ok') ok++;
+          else if (outcome === 'budget') skipped++;
+        }
+      }),
+    );
+    expect({ ok, skipped, spent: Number(budget.spent.toFixed(2)) }).toEqual({ ok: 40, skipped: 0, spent: 0.4 });
+    expect(budget.held).toBe(0);
+    expect(budget.waiting).toBe(0);
+  });
+
+  it('waiters are served in order, refused once the spend leaves no room, and leave on abort', async () => {
+    const budget = new CostBudget(1);
+    const answers: Array<(costUsd: number) => void> = [];
+    const slow: Provider = {
+      id: 'slow',
+      generate: () => new Promise<Generation>((resolve) => answers.push((costUsd) => resolve({ text: 'ok', stopReason: 'end_turn', latencyMs: 1, costUsd }))),
+    };
+    const paused: string[] = [];
+    const withDeadline = (name: string, signal?: AbortSignal) => ({
+      ...context(),
+      ...(signal ? { signal } : {}),
+      deadline: { pause: () => paused.push(`${name} paused`), start: () => paused.push(`${name} started`) },
+    });
+    const budgeted = withBudget(slow, budget, () => 0.4);
+    const outcome = (name: string, signal?: AbortSignal) => budgeted.generate(request('x'), withDeadline(name, signal)).then(() => 'answered', (e: unknown) => (e instanceof ProviderError ? e.kind : String(e)));
+    const a = outcome('a');
+    const b = outcome('b');
+    const aborter = new AbortController();
+    const c = outcome('c', aborter.signal);
+    const d = outcome('d');
+    const e = outcome('e');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answers).toHaveLength(2);
+    expect(budget.waiting).toBe(3);
+    aborter.abort('stop');
+    expect(await c).toBe('stop');
+    expect(budget.waiting).toBe(2);
+    // A answers at $0.10: d (first in line now) fits beside $0.10 spent and b's $0.40 held.
+    answers[0]!(0.1);
+    expect(await a).toBe('answered');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answers).toHaveLength(3);
+    expect(budget.waiting).toBe(1);
+    // B answers at $0.40: $0.50 spent, e fits alone but not beside d's hold; it waits.
+    answers[1]!(0.4);
+    expect(await b).toBe('answered');
+    expect(budget.waiting).toBe(1);
+    // D answers at $0.35: $0.85 spent, e's worst case no longer fits at all: refused.
+    answers[2]!(0.35);
+    expect(await d).toBe('answered');
+    expect(await e).toBe('budget');
+    expect(budget.spent).toBeCloseTo(0.85);
+    expect(budget.held).toBe(0);
+    expect(paused).toEqual(['c paused', 'd paused', 'e paused', 'd started']);
+  });
+
+  it('a request with no worst case never waits behind holds', async () => {
+    const budget = new CostBudget(1);
+    const answers: Array<() => void> = [];
+    const paid = request('paid');
+    const provider: Provider = {
+      id: 'mixed',
+      generate: (req) =>
+        req === paid
+          ? new Promise<Generation>((resolve) => answers.push(() => resolve({ text: 'ok', stopReason: 'end_turn', latencyMs: 1, costUsd: 0.1 })))
+          : Promise.resolve({ text: 'ok', stopReason: 'end_turn', latencyMs: 1, costUsd: 0 }),
+    };
+    const budgeted = withBudget(provider, budget, (req) => (req === paid ? 0.6 : 0));
+    const first = budgeted.generate(paid, context());
+    const second = budgeted.generate(paid, context());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(budget.waiting).toBe(1);
+    await expect(budgeted.generate(request('free'), context())).resolves.toMatchObject({ text: 'ok' });
+    answers[0]!();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    answers[1]!();
+    await second;
+    expect(budget.spent).toBeCloseTo(0.2);
+  });
+
   it('releases the hold of a request that failed', async () => {
     const budget = new CostBudget(1);
     const failing: Provider = { id: 'failing', generate: () => Promise.reject(new ProviderError('overloaded', 'busy')) };
