@@ -21,7 +21,7 @@ import { plural } from '../text.js';
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
   /** Requests refused before sending, with why (the live provider's guards); none when absent. */
-  refusals?(items: Array<{ customId: string; request: GenerationRequest }>): Promise<Map<string, ProviderError>>;
+  refusals?(items: Array<{ customId: string; request: GenerationRequest }>, signal?: AbortSignal): Promise<Map<string, ProviderError>>;
   submit(
     items: Array<{ customId: string; request: GenerationRequest }>,
     options?: { onSubmitted?: (batchId: string, customIds: string[]) => void | Promise<void> },
@@ -100,13 +100,17 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
     const answer = answers.get(keyOfCustomId.get(customId)!);
     return answer === undefined || (answer instanceof ProviderError && isResumableError(answer));
   });
-  if (unanswered.length > 0 && options.signal?.aborted) {
+  const stoppedBeforeSubmitting = (): BatchPhaseResult => {
     // Ctrl-C before anything was submitted: nothing is sent (or paid for); --resume submits it.
     options.onProgress?.('stopped before submitting the batch: nothing was sent');
     return { provider: answeringFrom(answers), batchIds: earlier, submitted: false, results: answers.size };
-  }
-  const allowed = options.transport.refusals ? await withoutRefused(unanswered, options.transport.refusals.bind(options.transport), keyOfCustomId, answers) : unanswered;
+  };
+  if (unanswered.length > 0 && options.signal?.aborted) return stoppedBeforeSubmitting();
+  const refusals = options.transport.refusals?.bind(options.transport);
+  const allowed = refusals ? await withoutRefused(unanswered, (items) => refusals(items, options.signal), keyOfCustomId, answers) : unanswered;
   const sending = options.budget ? withinBudget(allowed, options.budget, keyOfCustomId, answers) : allowed;
+  // Counting tokens for the refusals takes time: a Ctrl-C during it still stops before the batch is sent.
+  if (sending.length > 0 && options.signal?.aborted) return stoppedBeforeSubmitting();
   if (sending.length > 0) {
     await options.transport.submit(
       sending.map(([customId, request]) => ({ customId, request })),

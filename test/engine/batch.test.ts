@@ -103,4 +103,28 @@ describe('the batch phase', () => {
     expect(resumed.status).toBe('complete');
     expect(transport.submitted).toEqual([['s0', 's1']]);
   });
+
+  it('Ctrl-C while the refusals are counted (count_tokens): the batch is not submitted either', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(2) });
+    const stop = new AbortController();
+    const signals: Array<AbortSignal | undefined> = [];
+    const transport = {
+      ...scriptedTransport(() => 'ok'),
+      async refusals(_items: unknown[], signal?: AbortSignal) {
+        signals.push(signal);
+        stop.abort(); // the user presses Ctrl-C while the tokens are being counted
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return new Map<string, ProviderError>();
+      },
+    };
+    const said: string[] = [];
+    const stopped = await batchRun(transport, false, (line) => said.push(line), stop.signal);
+    expect(transport.submitted).toEqual([]);
+    expect(signals).toEqual([stop.signal]);
+    expect(stopped.status).toBe('interrupted');
+    expect(said).toContain('stopped before submitting the batch: nothing was sent');
+    const resumed = await batchRun(transport, true);
+    expect(resumed.status).toBe('complete');
+    expect(transport.submitted).toEqual([['s0', 's1']]);
+  });
 });

@@ -64,7 +64,8 @@ export interface ResultsOptions {
 
 export interface BatchClient {
   /** The live provider's refusals before sending (see refusals in createBatchClient), by custom id. */
-  refusals(items: BatchItem[]): Promise<Map<string, ProviderError>>;
+  /** When `signal` aborts, stops counting: the requests not yet counted are not refused (the caller sends nothing then). */
+  refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>>;
   submit(items: BatchItem[], options?: SubmitOptions): Promise<string[]>;
   waitFor(batchIds: string[], options?: { pollMs?: number; onProgress?: (progress: BatchProgress) => void; signal?: AbortSignal }): Promise<void>;
   results(batchIds: string[], options?: ResultsOptions): AsyncIterable<BatchResult>;
@@ -167,18 +168,19 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
    * (count_tokens, once per distinct request: repeats share theirs), and only a count refuses on
    * the window.
    */
-  async function refusals(items: BatchItem[]): Promise<Map<string, ProviderError>> {
+  async function refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>> {
     const refused = new Map<string, ProviderError>();
     const ceiling = options.maxInputTokensPerRequest;
     let last: { request: GenerationRequest; problem: ProviderError | undefined } | undefined;
     for (const { customId, request } of items) {
-      if (last?.request !== request) last = { request, problem: await refusalOf(request, ceiling) };
+      if (signal?.aborted) break;
+      if (last?.request !== request) last = { request, problem: await refusalOf(request, ceiling, signal) };
       if (last.problem) refused.set(customId, last.problem);
     }
     return refused;
   }
 
-  async function refusalOf(request: GenerationRequest, ceiling: number | undefined): Promise<ProviderError | undefined> {
+  async function refusalOf(request: GenerationRequest, ceiling: number | undefined, signal?: AbortSignal): Promise<ProviderError | undefined> {
     const info = options.models.get(request.model);
     const window = info?.contextWindow;
     const estimate = estimateInputTokens(request);
@@ -191,9 +193,11 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       const { model, system, messages, output_config, thinking, tools, tool_choice } = buildMessageParams(request, info, outputFormat).body;
       type CountBody = Parameters<typeof client.messages.countTokens>[0];
       try {
-        tokens = (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody)).input_tokens;
+        tokens = (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody, signal ? { signal } : undefined)).input_tokens;
         exact = true;
       } catch (error) {
+        // Stopped while counting: not refused; the caller, seeing the signal, sends nothing.
+        if (signal?.aborted) return undefined;
         throw classifyAnthropicError(error, { secrets: [apiKey] });
       }
     }
