@@ -48,7 +48,7 @@ export interface FakeAnthropicOptions {
   models?: Record<string, FakeModel>;
   /** When given, only these keys are accepted (others get 401). Any non-empty key otherwise. */
   validKeys?: string[];
-  /** How long a batch stays `in_progress`. Default 50 ms. */
+  /** How long a batch stays `in_progress` (unless `endBatches()` ends it sooner). Default 50 ms. */
   batchProcessingMs?: number;
   batchOutcome?: (customId: string, params: MessagesRequestBody) => BatchOutcome;
 }
@@ -80,6 +80,8 @@ export interface FakeAnthropic {
   faultsAtRandom(seed: number, rates: FaultRates): void;
   /** Forget queued and random faults, the prompt cache and the log (between tests sharing one fake). */
   reset(): void;
+  /** Ends every batch still `in_progress` now, whatever `batchProcessingMs` said: a test decides when a batch ends, not a clock. */
+  endBatches(): void;
   close(): Promise<void>;
 }
 
@@ -503,6 +505,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       randomFault = undefined;
       promptCache.clear();
       log.length = 0;
+    },
+    endBatches() {
+      batches.endAll(Date.now());
     },
     close() {
       for (const socket of sockets) socket.destroy();

@@ -53,7 +53,12 @@ export class FakeBatchStore {
     return batch;
   }
 
-  get(id: string): StoredBatch | undefined {
+  /** Ends every batch still processing at `now`. */
+  endAll(now: number): void {
+    for (const batch of this.batches.values()) batch.endsAt = Math.min(batch.endsAt, now);
+  }
+
+    get(id: string): StoredBatch | undefined {
     return this.batches.get(id);
   }
 

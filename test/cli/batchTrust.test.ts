@@ -39,7 +39,8 @@ async function onlyRunDir(): Promise<string> {
 
 describe('--batch, trusted', () => {
   it('Ctrl-C while the batch processes: exit 130, the run marked interrupted, no internal error; --resume collects it', async () => {
-    await liveProject(3, { batchProcessingMs: 2500 });
+    // The batch processes until the test ends it (an hour otherwise): the Ctrl-C always finds it processing.
+    await liveProject(3, { batchProcessingMs: 3_600_000 });
     const child = spawn(process.execPath, [CLI, 'run', '--provider', 'anthropic', '--batch'], {
       cwd: project.root,
       env: { ...process.env, CI: 'true', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url },
@@ -61,6 +62,8 @@ describe('--batch, trusted', () => {
     expect((await readMeta(dir))?.status).toBe('interrupted');
     expect(`${stdout}${stderr}`).toMatch(/--resume/);
 
+    // The batch ends at the API while no one waits for it; --resume collects it.
+    fake.endBatches();
     const resumed = await cli(['run', '--resume', dir]);
     expect(resumed.code).toBe(0);
     expect(fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches')).toHaveLength(1);
