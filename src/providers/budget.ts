@@ -44,9 +44,14 @@ export class CostBudget {
     return this.waiters.length;
   }
 
+  /** Whether a request of worst case `usd` can be sent at all: it fits beside the spend alone (others' holds aside). */
+  couldFit(usd: number): boolean {
+    return !this.wouldExceed() && this.spentUsd + usd <= this.maxUsd;
+  }
+
   /** Holds `usd` for a request about to be sent when it fits beside the spend and the other holds, and no one waits before it; false when it does not. */
   hold(usd: number): boolean {
-    if (this.wouldExceed() || !this.fitsAlone(usd)) return false;
+    if (!this.couldFit(usd)) return false;
     if (usd > 0 && (this.waiters.length > 0 || !this.fitsNow(usd))) return false;
     this.take(usd);
     return true;
@@ -60,7 +65,7 @@ export class CostBudget {
    */
   acquire(usd: number, signal?: AbortSignal): Promise<boolean> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (this.wouldExceed() || !this.fitsAlone(usd)) return Promise.resolve(false);
+    if (!this.couldFit(usd)) return Promise.resolve(false);
     if (this.hold(usd)) return Promise.resolve(true);
     return new Promise<boolean>((resolve, reject) => {
       const onAbort = () => {
@@ -106,10 +111,6 @@ export class CostBudget {
     if (Number.isFinite(usd) && usd > 0) this.spentUsd += usd;
   }
 
-  private fitsAlone(usd: number): boolean {
-    return this.spentUsd + usd <= this.maxUsd;
-  }
-
   private fitsNow(usd: number): boolean {
     return this.spentUsd + this.heldUsd + usd <= this.maxUsd;
   }
@@ -118,7 +119,7 @@ export class CostBudget {
   private serveWaiters(): void {
     while (this.waiters.length > 0) {
       const first = this.waiters[0]!;
-      if (this.wouldExceed() || !this.fitsAlone(first.usd)) {
+      if (!this.couldFit(first.usd)) {
         this.waiters.shift();
         first.settle(false);
       } else if (this.fitsNow(first.usd) || this.holds === 0) {
@@ -158,7 +159,7 @@ export function withBudget(provider: Provider, budget: CostBudget, worstCaseUsd?
     async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
       const worst = worstOf(request);
       let held = budget.hold(worst);
-      if (!held && !budget.wouldExceed() && budget.spent + worst <= budget.maxUsd) {
+      if (!held && budget.couldFit(worst)) {
         // It fits, once requests in flight answer: wait for them, with the sample's deadline paused.
         context.deadline?.pause();
         held = await budget.acquire(worst, context.signal);
