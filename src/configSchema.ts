@@ -3,6 +3,7 @@
  * that commands run without a config file (a plain `compare`) never load the schema library.
  */
 import * as z from 'zod';
+import { MAX_TIMER_MS } from './nodeTimers.js';
 
 const limitsShape = z
   .object({
@@ -33,8 +34,8 @@ export const configShape = z
           .number()
           .int()
           .positive()
-          // Node's timers take at most 2^31 - 1 ms; a longer delay becomes 1 ms, and every stream would stall at once.
-          .max(2_147_483_647, 'at most 2147483647 ms (about 24.8 days), the longest timer Node keeps')
+          // A longer delay becomes 1 ms, and every stream would stall at once.
+          .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest timer Node keeps`)
           .optional(),
         /** Headers sent with every request (a gateway's routing header …). */
         defaultHeaders: z.record(z.string(), z.string()).optional(),

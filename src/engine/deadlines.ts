@@ -9,6 +9,8 @@
  * the CPU of the bench's runs of 30,000 and 100,000 distinct cases (see the README's benchmarks).
  */
 
+import { MAX_TIMER_MS } from '../nodeTimers.js';
+
 export interface Deadline {
   /** Stops the deadline; it will not fall due. Safe to call more than once, or after it fell due. */
   cancel(): void;
@@ -32,9 +34,6 @@ interface Entry {
   readonly at: number;
   onDue: (() => void) | undefined;
 }
-
-/** The longest delay a Node timer takes (2^31 − 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** A queue's entries before `head` are gone; the array is cut down once they are most of it. */
 const COMPACT_AFTER = 1024;

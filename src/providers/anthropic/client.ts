@@ -81,8 +81,6 @@ export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 /** Well above the gaps between the API's keep-alive pings while a model thinks without streaming text. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 90_000;
-/** The longest delay a Node timer keeps (2^31 - 1 ms): a longer one fires after 1 ms. */
-export const MAX_STREAM_IDLE_TIMEOUT_MS = 2_147_483_647;
 /** The SDK backs off at most 8 s between attempts when the server names no wait. */
 const SDK_MAX_BACKOFF_MS = 8_000;
 

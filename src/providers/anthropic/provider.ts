@@ -5,6 +5,7 @@
  * ProviderError. Failures that will repeat on every request (a bad key, an unknown model, an
  * account that cannot be billed, the same 400 again and again) are fatal: the engine stops.
  */
+import { MAX_TIMER_MS } from '../../nodeTimers.js';
 import { sha256Hex, stableStringify } from '../../canonical.js';
 import { familyOf, unpricedModifiers, type ModelInfo } from '../pricing.js';
 import { abortableSleep } from '../pacing.js';
@@ -22,7 +23,6 @@ import {
   DEFAULT_MAX_RETRY_WAIT_MS,
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
-  MAX_STREAM_IDLE_TIMEOUT_MS,
   assertKeyAvailable,
   attemptTimeoutMs,
   lazySdkHandle,
@@ -193,9 +193,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
   const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
-  if (!(Number.isInteger(streamIdleTimeoutMs) && streamIdleTimeoutMs >= 1 && streamIdleTimeoutMs <= MAX_STREAM_IDLE_TIMEOUT_MS)) {
+  if (!(Number.isInteger(streamIdleTimeoutMs) && streamIdleTimeoutMs >= 1 && streamIdleTimeoutMs <= MAX_TIMER_MS)) {
     // Node turns a timer delay above 2^31 - 1 ms into 1 ms: every stream would be taken as stalled at once.
-    throw new RangeError(`streamIdleTimeoutMs must be a whole number of ms from 1 to ${MAX_STREAM_IDLE_TIMEOUT_MS} (about 24.8 days, the longest timer Node keeps), got ${streamIdleTimeoutMs}`);
+    throw new RangeError(`streamIdleTimeoutMs must be a whole number of ms from 1 to ${MAX_TIMER_MS} (about 24.8 days, the longest timer Node keeps), got ${streamIdleTimeoutMs}`);
   }
   const sleep = options.sleep ?? abortableSleep;
   const streak = new BadRequestStreak(options.stopAfterIdenticalBadRequests ?? DEFAULT_IDENTICAL_BAD_REQUESTS);
