@@ -63,8 +63,10 @@ export interface ResultsOptions {
 }
 
 export interface BatchClient {
-  /** The live provider's refusals before sending (see refusals in createBatchClient), by custom id. */
-  /** When `signal` aborts, stops counting: the requests not yet counted are not refused (the caller sends nothing then). */
+  /**
+   * The live provider's refusals before sending (see refusals in createBatchClient), by custom id.
+   * When `signal` aborts, counting stops: the requests not yet counted are not refused (the caller sends nothing then).
+   */
   refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>>;
   submit(items: BatchItem[], options?: SubmitOptions): Promise<string[]>;
   waitFor(batchIds: string[], options?: { pollMs?: number; onProgress?: (progress: BatchProgress) => void; signal?: AbortSignal }): Promise<void>;
