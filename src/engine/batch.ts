@@ -9,7 +9,6 @@
  * again.
  */
 import { formatUsd, type CostBudget } from '../providers/budget.js';
-import { generationKey } from '../providers/requestKey.js';
 import { BATCH_MISSING, ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
@@ -70,15 +69,17 @@ export function batchCustomId(index: number): string {
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
   const planned = planSize(loaded.plan);
   const done = await finishedSampleIndices(options.runDir, { planned, redoErrors: options.redoErrors === true });
-  const keyOfCustomId = new Map<string, string>();
+  // Answers are filed by custom id, never by request: two samples with equal requests (two cases
+  // rendering the same prompt) were each sent and paid for, and each gets its own answer.
+  const customIdOfSample = new Map<string, string>();
   const requestOfCustomId = new Map<string, GenerationRequest>();
   const requests = new PreparedRequests();
   for (const planned of planSamples(loaded.plan)) {
     if (done.has(planned.index)) continue;
-    const { request } = requests.get(planned);
     const customId = batchCustomId(planned.index);
-    keyOfCustomId.set(customId, generationKey(request, planned.repeat));
-    requestOfCustomId.set(customId, request);
+    const template = planned.prompt.template;
+    customIdOfSample.set(sampleKey(template.id, template.version, planned.model, planned.case.id, planned.repeat), customId);
+    requestOfCustomId.set(customId, requests.get(planned).request);
   }
 
   const earlier = (await readMeta(options.runDir))?.batches ?? [];
@@ -87,28 +88,28 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
     // Ctrl-C while the batches process: they go on at the API, and their ids are in meta.json.
     // The run starts no sample (its stop signal is set) and ends as interrupted; --resume collects them.
     options.onProgress?.('stopped waiting for the batch: it goes on processing at the API, and `--resume` collects its results');
-    return { provider: answeringFrom(answers), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+    return { provider: answeringFrom(answers, customIdOfSample), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
   };
   const submittedIds: string[] = [];
   if (earlier.length) {
     options.onProgress?.(`collecting batch(es) submitted earlier: ${earlier.join(', ')}`);
-    if (!(await collectUnlessStopped(earlier, options, requestOfCustomId, keyOfCustomId, answers, planned))) return stoppedWaiting();
+    if (!(await collectUnlessStopped(earlier, options, requestOfCustomId, answers, planned))) return stoppedWaiting();
   }
   // Requests with no answer yet: all of them on a fresh run; on a resume, those the earlier
   // batches never ran (expired, canceled) or never reached.
   const unanswered = [...requestOfCustomId].filter(([customId]) => {
-    const answer = answers.get(keyOfCustomId.get(customId)!);
+    const answer = answers.get(customId);
     return answer === undefined || (answer instanceof ProviderError && isResumableError(answer));
   });
   const stoppedBeforeSubmitting = (): BatchPhaseResult => {
     // Ctrl-C before anything was submitted: nothing is sent (or paid for); --resume submits it.
     options.onProgress?.('stopped before submitting the batch: nothing was sent');
-    return { provider: answeringFrom(answers), batchIds: earlier, submitted: false, results: answers.size };
+    return { provider: answeringFrom(answers, customIdOfSample), batchIds: earlier, submitted: false, results: answers.size };
   };
   if (unanswered.length > 0 && options.signal?.aborted) return stoppedBeforeSubmitting();
   const refusals = options.transport.refusals?.bind(options.transport);
-  const allowed = refusals ? await withoutRefused(unanswered, (items) => refusals(items, options.signal), keyOfCustomId, answers) : unanswered;
-  const sending = options.budget ? withinBudget(allowed, options.budget, keyOfCustomId, answers) : allowed;
+  const allowed = refusals ? await withoutRefused(unanswered, (items) => refusals(items, options.signal), answers) : unanswered;
+  const sending = options.budget ? withinBudget(allowed, options.budget, answers) : allowed;
   // Counting tokens for the refusals takes time: a Ctrl-C during it still stops before the batch is sent.
   if (sending.length > 0 && options.signal?.aborted) return stoppedBeforeSubmitting();
   if (sending.length > 0) {
@@ -128,23 +129,22 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
       },
     );
     options.onProgress?.(`submitted ${sending.length} requests in ${submittedIds.length} batch(es): ${submittedIds.join(', ')}`);
-    if (!(await collectUnlessStopped(submittedIds, options, requestOfCustomId, keyOfCustomId, answers, planned))) return stoppedWaiting();
-    if (options.budget) countSpend(sending, options.budget.budget, keyOfCustomId, answers);
+    if (!(await collectUnlessStopped(submittedIds, options, requestOfCustomId, answers, planned))) return stoppedWaiting();
+    if (options.budget) countSpend(sending, options.budget.budget, answers);
   }
 
-  return { provider: answeringFrom(answers), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+  return { provider: answeringFrom(answers, customIdOfSample), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
 }
 
 /** The requests the transport does not refuse; each refused one is answered with its refusal (a bad_request, a context_overflow). */
 async function withoutRefused(
   unanswered: Array<[string, GenerationRequest]>,
   refusals: NonNullable<BatchTransport['refusals']>,
-  keyOfCustomId: Map<string, string>,
   answers: Map<string, Generation | ProviderError>,
 ): Promise<Array<[string, GenerationRequest]>> {
   const refused = await refusals(unanswered.map(([customId, request]) => ({ customId, request })));
   if (refused.size === 0) return unanswered;
-  for (const [customId, error] of refused) answers.set(keyOfCustomId.get(customId)!, error);
+  for (const [customId, error] of refused) answers.set(customId, error);
   return unanswered.filter(([customId]) => !refused.has(customId));
 }
 
@@ -155,7 +155,6 @@ async function withoutRefused(
 function withinBudget(
   unanswered: Array<[string, GenerationRequest]>,
   { budget, worstCaseUsd }: NonNullable<BatchPhaseOptions['budget']>,
-  keyOfCustomId: Map<string, string>,
   answers: Map<string, Generation | ProviderError>,
 ): Array<[string, GenerationRequest]> {
   let committed = budget.spent;
@@ -170,7 +169,7 @@ function withinBudget(
       continue;
     }
     answers.set(
-      keyOfCustomId.get(entry[0])!,
+      entry[0],
       new ProviderError('budget', `budget of ${formatUsd(budget.maxUsd)} reached (${formatUsd(committed)} committed to the batch at worst case); request not sent`),
     );
   }
@@ -181,11 +180,10 @@ function withinBudget(
 function countSpend(
   sent: Array<[string, GenerationRequest]>,
   budget: CostBudget,
-  keyOfCustomId: Map<string, string>,
   answers: Map<string, Generation | ProviderError>,
 ): void {
   for (const [customId] of sent) {
-    const answer = answers.get(keyOfCustomId.get(customId)!);
+    const answer = answers.get(customId);
     const generation = answer instanceof ProviderError ? answer.generation : answer;
     if (generation && !generation.cached && generation.costUsd !== undefined) budget.add(generation.costUsd);
   }
@@ -203,12 +201,11 @@ async function collectUnlessStopped(...args: Parameters<typeof collect>): Promis
   }
 }
 
-/** Waits for the batches and files their answers by request key; an answer that ran wins over one that never did. */
+/** Waits for the batches and files their answers by custom id; an answer that ran wins over one that never did. */
 async function collect(
   batchIds: string[],
   options: BatchPhaseOptions,
   requests: Map<string, GenerationRequest>,
-  keyOfCustomId: Map<string, string>,
   answers: Map<string, Generation | ProviderError>,
   planned: number,
 ): Promise<void> {
@@ -224,15 +221,15 @@ async function collect(
   });
   const foreign: string[] = [];
   for await (const result of options.transport.results(batchIds, { requestOf: (customId) => requests.get(customId) })) {
-    const key = keyOfCustomId.get(result.customId);
-    if (!key) {
+    const customId = result.customId;
+    if (!requests.has(customId)) {
       // A result for a sample that is already recorded is expected on a resume; one for no sample of the plan is said.
-      if (!isPlanCustomId(result.customId, planned)) foreign.push(result.customId);
+      if (!isPlanCustomId(customId, planned)) foreign.push(customId);
       continue;
     }
-    const answer = result.generation ?? result.error ?? new ProviderError('provider_error', `batch result ${result.customId} had neither a message nor an error`);
-    const previous = answers.get(key);
-    if (previous === undefined || (previous instanceof ProviderError && isResumableError(previous))) answers.set(key, answer);
+    const answer = result.generation ?? result.error ?? new ProviderError('provider_error', `batch result ${customId} had neither a message nor an error`);
+    const previous = answers.get(customId);
+    if (previous === undefined || (previous instanceof ProviderError && isResumableError(previous))) answers.set(customId, answer);
   }
   if (foreign.length > 0) {
     const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ', …' : '');
@@ -246,12 +243,21 @@ function isPlanCustomId(customId: string, planned: number): boolean {
   return match !== null && Number(match[1]) < planned;
 }
 
-/** A provider that answers each sample from the collected batch results. */
-function answeringFrom(answers: Map<string, Generation | ProviderError>): Provider {
+/**
+ * Which sample of the plan a call is for: prompt version, model, case and repeat. Unique within a
+ * plan (the suite refuses a prompt version or case id used twice and drops a model named twice).
+ */
+function sampleKey(promptId: string, promptVersion: string, model: string, caseId: string, repeat: number): string {
+  return JSON.stringify([promptId, promptVersion, model, caseId, repeat]);
+}
+
+/** A provider that answers each sample with the batch result of its own custom id. */
+function answeringFrom(answers: Map<string, Generation | ProviderError>, customIdOfSample: Map<string, string>): Provider {
   return {
     id: 'anthropic-batch',
     async generate(request, context) {
-      const answer = answers.get(generationKey(request, context.repeat));
+      const customId = customIdOfSample.get(sampleKey(context.promptId, context.promptVersion, request.model, context.caseId, context.repeat));
+      const answer = customId === undefined ? undefined : answers.get(customId);
       if (!answer) {
         // Not billed, maybe never run: --resume collects the batch again, and sends it anew if it is still missing.
         throw new ProviderError('provider_error', `the batch returned no result for case ${context.caseId}, repeat ${context.repeat}; --resume sends it again`, {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runBatchPhase, type BatchTransport } from '../../src/engine/batch.js';
 import { loadSuite } from '../../src/engine/loadSuite.js';
 import { runSuite, startRunRecord } from '../../src/engine/run.js';
+import { CostBudget } from '../../src/providers/budget.js';
 import type { Generation, GenerationRequest } from '../../src/providers/types.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { readRecord } from '../../src/records/reader.js';
@@ -47,7 +48,13 @@ function scriptedTransport(script: (customId: string, round: number) => 'ok' | '
   };
 }
 
-async function batchRun(transport: BatchTransport, resume = false, onProgress?: (line: string) => void, signal?: AbortSignal) {
+async function batchRun(
+  transport: BatchTransport,
+  resume = false,
+  onProgress?: (line: string) => void,
+  signal?: AbortSignal,
+  budget?: { budget: CostBudget; worstCaseUsd: (request: GenerationRequest) => number },
+) {
   const loaded = await loadSuite(
     defineSuite({ name: 'echo', prompt: './prompts', models: ['model-a'], dataset: './data.jsonl', scorers: [contains({ values: ['word'], mode: 'all' })], repeats: 1 }),
     project.path('echo.eval.ts'),
@@ -56,7 +63,7 @@ async function batchRun(transport: BatchTransport, resume = false, onProgress?: 
   );
   const runDir = project.path('runs', 'r1');
   if (!resume) await startRunRecord(loaded, { runDir, runId: 'r1', toolVersion: 'test' });
-  const phase = await runBatchPhase(loaded, { transport, runDir, ...(onProgress && { onProgress }), ...(signal && { signal }) });
+  const phase = await runBatchPhase(loaded, { transport, runDir, ...(onProgress && { onProgress }), ...(signal && { signal }), ...(budget && { budget }) });
   return runSuite(loaded, { provider: phase.provider, runDir, runId: 'r1', resume: true, toolVersion: 'test', ...(signal && { stopSignal: signal }) });
 }
 
@@ -126,5 +133,88 @@ describe('the batch phase', () => {
     const resumed = await batchRun(transport, true);
     expect(resumed.status).toBe('complete');
     expect(transport.submitted).toEqual([['s0', 's1']]);
+  });
+
+  describe('two cases whose requests are equal (same vars, same repeat): each sample gets the answer to its own custom id', () => {
+    /** w000 and w001 render the same request; w002 another. */
+    const sameTwice = () => wordCases(3, (i) => (i < 2 ? { vars: { word: 'same' }, expected: 'same' } : {}));
+    /** An answer that names its custom id, and costs a different amount for each. */
+    const own = (customId: string): Line => ({
+      customId,
+      generation: { text: `word from ${customId}`, stopReason: 'end_turn', latencyMs: 5, costUsd: 0.001 * (Number(customId.slice(1)) + 1) },
+    });
+    const outputs = async () => (await readRecord(project.path('runs/r1/run.jsonl'))).samples.map((s) => s.output ?? s.error?.kind);
+
+    it('in one batch', async () => {
+      project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': sameTwice() });
+      const result = await batchRun(scriptedTransport(own));
+      expect(result.status).toBe('complete');
+      expect(await outputs()).toEqual(['word from s0', 'word from s1', 'word from s2']);
+    });
+
+    it('on --resume, collecting the batch a stopped run submitted', async () => {
+      project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': sameTwice() });
+      const stop = new AbortController();
+      const transport = scriptedTransport(own);
+      const stopped = await batchRun(
+        {
+          ...transport,
+          async waitFor() {
+            stop.abort(); // Ctrl-C while the batch processes
+            throw new Error('stopped waiting');
+          },
+        },
+        false,
+        undefined,
+        stop.signal,
+      );
+      expect(stopped.status).toBe('interrupted');
+      const resumed = await batchRun(transport, true);
+      expect(resumed.status).toBe('complete');
+      expect(transport.submitted).toEqual([['s0', 's1', 's2']]);
+      expect(await outputs()).toEqual(['word from s0', 'word from s1', 'word from s2']);
+    });
+
+    it('on --resume, sending again only the one the batch left out', async () => {
+      project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': sameTwice() });
+      const transport = scriptedTransport((customId, round) => (customId === 's1' && round === 0 ? 'missing' : own(customId)));
+      const first = await batchRun(transport);
+      expect(first.status).toBe('incomplete');
+      expect(await outputs()).toEqual(['word from s0', 'provider_error', 'word from s2']);
+      expect((await batchRun(transport, true)).status).toBe('complete');
+      expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
+      expect(await outputs()).toEqual(['word from s0', 'word from s1', 'word from s2']);
+    });
+
+    it('a budget skip stays the skipped sample\'s, and each answer is counted once against the budget', async () => {
+      project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': sameTwice() });
+      const transport = scriptedTransport(own);
+      // Room for one request at its worst case: s0 is sent, s1 (the same request) and s2 are skipped.
+      const budget = new CostBudget(0.015);
+      const result = await batchRun(transport, false, undefined, undefined, { budget, worstCaseUsd: () => 0.01 });
+      expect(result.status).toBe('incomplete');
+      expect(transport.submitted).toEqual([['s0']]);
+      expect(await outputs()).toEqual(['word from s0', 'budget', 'budget']);
+      expect(budget.spent).toBeCloseTo(0.001, 10);
+
+      const more = new CostBudget(1);
+      expect((await batchRun(transport, true, undefined, undefined, { budget: more, worstCaseUsd: () => 0.01 })).status).toBe('complete');
+      expect(transport.submitted).toEqual([['s0'], ['s1', 's2']]);
+      expect(await outputs()).toEqual(['word from s0', 'word from s1', 'word from s2']);
+      expect(more.spent).toBeCloseTo(0.002 + 0.003, 10);
+    });
+
+    it('a refusal is given to each refused sample, and the others are answered', async () => {
+      project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': sameTwice() });
+      const transport = {
+        ...scriptedTransport(own),
+        async refusals() {
+          return new Map([['s1', new ProviderError('bad_request', 'request not sent: refused for the test', { attempts: 0 })]]);
+        },
+      };
+      await batchRun(transport);
+      expect(transport.submitted).toEqual([['s0', 's2']]);
+      expect(await outputs()).toEqual(['word from s0', 'bad_request', 'word from s2']);
+    });
   });
 });
