@@ -6,10 +6,12 @@
  * comes back as a resumable error: `--resume` sends it again.
  */
 import { abortableSleep } from '../pacing.js';
-import { ESTIMATE_MARGIN, estimateInputTokens } from '../tokens.js';
+import { estimateInputTokens } from '../tokens.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
 import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
+import { inputRefusal, mustCountTokens, type InputLimits } from './inputGuard.js';
+import { modelFactsResolver } from './modelFacts.js';
 import { buildMessageParams, droppedParamsOf } from './params.js';
 import { generationFromMessage, type ApiMessage } from './response.js';
 import { checkStructuredOutput } from './structured.js';
@@ -160,60 +162,43 @@ export function batchResultError(customId: string, result: { type: string; error
 export function createBatchClient(options: BatchClientOptions): BatchClient {
   assertKeyAvailable(options.apiKey);
   const sdk = lazySdkHandle(options);
+  const factsOf = modelFactsResolver(options, sdk);
   const maxRequests = Math.min(options.maxRequestsPerBatch ?? MAX_REQUESTS_PER_BATCH, MAX_REQUESTS_PER_BATCH);
   const maxBytes = Math.min(options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
 
   /**
-   * The requests the live provider would refuse unsent, refused before the batch is: over the
-   * per-request input ceiling (maxInputTokensPerRequest), or a prompt that alone exceeds the model's
-   * context window. As live, a prompt whose estimate comes near a limit is counted exactly
-   * (count_tokens, once per distinct request: repeats share theirs), and only a count refuses on
-   * the window.
+   * The requests the live provider would refuse unsent, refused before the batch is, by the same
+   * input guard (see inputGuard.ts) against the same model facts (models.retrieve over the table).
+   * A prompt is counted (count_tokens) once per distinct request: repeats share their count.
    */
   async function refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>> {
     const refused = new Map<string, ProviderError>();
-    const ceiling = options.maxInputTokensPerRequest;
     let last: { request: GenerationRequest; problem: ProviderError | undefined } | undefined;
     for (const { customId, request } of items) {
       if (signal?.aborted) break;
-      if (last?.request !== request) last = { request, problem: await refusalOf(request, ceiling, signal) };
+      if (last?.request !== request) last = { request, problem: await refusalOf(request, signal) };
       if (last.problem) refused.set(customId, last.problem);
     }
     return refused;
   }
 
-  async function refusalOf(request: GenerationRequest, ceiling: number | undefined, signal?: AbortSignal): Promise<ProviderError | undefined> {
-    const info = options.models.get(request.model);
-    const window = info?.contextWindow;
+  async function refusalOf(request: GenerationRequest, signal?: AbortSignal): Promise<ProviderError | undefined> {
+    const facts = await factsOf(request.model);
+    const limits: InputLimits = { ceiling: options.maxInputTokensPerRequest, contextWindow: facts.contextWindow, countTokens: options.countTokens };
     const estimate = estimateInputTokens(request);
-    const near = (limit: number | undefined) => limit !== undefined && estimate * ESTIMATE_MARGIN >= limit;
-    if (options.countTokens === false ? ceiling === undefined || estimate <= ceiling : !near(ceiling) && !near(window)) return undefined;
-    let tokens = estimate;
-    let exact = false;
-    if (options.countTokens !== false) {
-      const { client, apiKey, outputFormat } = await sdk();
-      const { model, system, messages, output_config, thinking, tools, tool_choice } = buildMessageParams(request, info, outputFormat).body;
-      type CountBody = Parameters<typeof client.messages.countTokens>[0];
-      try {
-        tokens = (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody, signal ? { signal } : undefined)).input_tokens;
-        exact = true;
-      } catch (error) {
-        // Stopped while counting: not refused; the caller, seeing the signal, sends nothing.
-        if (signal?.aborted) return undefined;
-        throw classifyAnthropicError(error, { secrets: [apiKey] });
-      }
+    if (!mustCountTokens(estimate, limits)) return inputRefusal(request.model, { tokens: estimate, exact: false }, limits);
+    const { client, apiKey, outputFormat } = await sdk();
+    const { model, system, messages, output_config, thinking, tools, tool_choice } = buildMessageParams(request, facts.info, outputFormat).body;
+    type CountBody = Parameters<typeof client.messages.countTokens>[0];
+    let tokens: number;
+    try {
+      tokens = (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody, signal ? { signal } : undefined)).input_tokens;
+    } catch (error) {
+      // Stopped while counting: not refused; the caller, seeing the signal, sends nothing.
+      if (signal?.aborted) return undefined;
+      throw classifyAnthropicError(error, { secrets: [apiKey] });
     }
-    if (ceiling !== undefined && tokens > ceiling) {
-      return new ProviderError('bad_request', `request not sent: ${exact ? '' : 'about '}${tokens} input tokens exceeds the per-request ceiling of ${ceiling} (maxInputTokensPerRequest)`, {
-        attempts: 0,
-      });
-    }
-    if (exact && window !== undefined && tokens > window) {
-      return new ProviderError('context_overflow', `request not sent: the prompt has ${tokens} input tokens (count_tokens), more than the ${window}-token context window of ${request.model}`, {
-        attempts: 0,
-      });
-    }
-    return undefined;
+    return inputRefusal(request.model, { tokens, exact: true }, limits);
   }
 
   async function submit(items: BatchItem[], submitOptions: SubmitOptions = {}): Promise<string[]> {

@@ -1,6 +1,7 @@
 /** The Anthropic provider and its batch client. Importing this module does not load the SDK. */
 export { checkAnthropicModels, createAnthropicProvider } from './provider.js';
-export type { ModelCheck, ModelFacts } from './provider.js';
+export type { ModelCheck } from './provider.js';
+export type { ModelFacts } from './modelFacts.js';
 export { anthropicOptionsFromConfig } from './configOptions.js';
 export type { AnthropicProviderOptions, ApiKeySource } from './client.js';
 export { classifyAnthropicError } from './errors.js';

@@ -7,9 +7,9 @@
  */
 import { MAX_TIMER_MS } from '../../nodeTimers.js';
 import { sha256Hex, stableStringify } from '../../canonical.js';
-import { familyOf, unpricedModifiers, type ModelInfo } from '../pricing.js';
+import { familyOf, unpricedModifiers } from '../pricing.js';
 import { abortableSleep } from '../pacing.js';
-import { ESTIMATE_MARGIN, estimateInputTokens } from '../tokens.js';
+import { estimateInputTokens } from '../tokens.js';
 import {
   ProviderError,
   type GenerateContext,
@@ -32,18 +32,11 @@ import {
   type SdkHandle,
 } from './client.js';
 import { classifyAnthropicError } from './errors.js';
+import { inputRefusal, mustCountTokens, type InputLimits, type InputTokens } from './inputGuard.js';
+import { modelFactsResolver, type ModelFacts } from './modelFacts.js';
 import { buildMessageParams } from './params.js';
 import { generationFromMessage, rateLimitedInputTokens, type ApiMessage } from './response.js';
 import { checkStructuredOutput } from './structured.js';
-
-/** What the provider knows about a model: the table's entry and what models.retrieve said. */
-export interface ModelFacts {
-  info: ModelInfo | undefined;
-  contextWindow: number | undefined;
-  maxTokens: number | undefined;
-  lifecycle: string | undefined;
-  retiresAt: string | undefined;
-}
 
 const TOKEN_COUNT_CACHE_SIZE = 10_000;
 const DEFAULT_IDENTICAL_BAD_REQUESTS = 5;
@@ -58,55 +51,6 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 
 function defaultWarning(message: string): void {
   process.stderr.write(`warning: ${message}\n`);
-}
-
-/**
- * Looks each model up once (models.retrieve): its context window, max_tokens, lifecycle and
- * retirement date, over the table's entry. A 404, a rejected key or an account error is fatal;
- * any other failure falls back to the table and is asked again next time.
- */
-function modelFactsResolver(options: AnthropicProviderOptions, sdk: () => Promise<SdkHandle>) {
-  const retrieved = new Map<string, Promise<Partial<ModelFacts> | undefined>>();
-  return async (model: string): Promise<ModelFacts> => {
-    const info = options.models.get(model);
-    const fromTable: ModelFacts = {
-      info,
-      contextWindow: info?.contextWindow,
-      maxTokens: info?.maxOutputTokens,
-      lifecycle: undefined,
-      retiresAt: info?.retiresAt,
-    };
-    if (info && options.retrieveModels === false) return fromTable;
-    let lookup = retrieved.get(model);
-    if (!lookup) {
-      lookup = (async () => {
-        const { client, apiKey } = await sdk();
-        try {
-          const found = await client.models.retrieve(model);
-          return {
-            contextWindow: found.max_input_tokens ?? undefined,
-            maxTokens: found.max_tokens ?? undefined,
-            lifecycle: found.lifecycle ?? undefined,
-            retiresAt: found.retires_at ?? undefined,
-          };
-        } catch (error) {
-          const classified = classifyAnthropicError(error, { model, secrets: [apiKey] });
-          if (classified.fatal) throw classified;
-          retrieved.delete(model);
-          return undefined;
-        }
-      })();
-      retrieved.set(model, lookup);
-    }
-    const found = await lookup;
-    return {
-      info,
-      contextWindow: found?.contextWindow ?? fromTable.contextWindow,
-      maxTokens: found?.maxTokens ?? fromTable.maxTokens,
-      lifecycle: found?.lifecycle,
-      retiresAt: found?.retiresAt ?? fromTable.retiresAt,
-    };
-  };
 }
 
 export interface ModelCheck extends Omit<ModelFacts, 'info'> {
@@ -223,6 +167,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     return pending;
   }
 
+  /** The input guard's limits for a request to a model with these facts. */
+  function inputLimitsOf(facts: ModelFacts): InputLimits {
+    return { ceiling: options.maxInputTokensPerRequest, contextWindow: facts.contextWindow, countTokens: options.countTokens };
+  }
+
   /** Input tokens for the guards and the limiter: exact when counted, else the estimate. */
   async function inputTokensOf(
     handle: SdkHandle,
@@ -230,40 +179,19 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     body: Record<string, unknown>,
     facts: ModelFacts,
     signal: AbortSignal,
-  ): Promise<{ tokens: number; exact: boolean }> {
+  ): Promise<InputTokens> {
     const estimate = estimateInputTokens(request);
-    if (options.countTokens === false) return { tokens: estimate, exact: false };
-    const window = facts.contextWindow;
-    const nearLimit = window !== undefined && estimate * ESTIMATE_MARGIN >= window;
-    const nearCeiling = options.maxInputTokensPerRequest !== undefined && estimate * ESTIMATE_MARGIN >= options.maxInputTokensPerRequest;
-    if (options.countTokens !== true && !nearLimit && !nearCeiling) return { tokens: estimate, exact: false };
+    if (!mustCountTokens(estimate, inputLimitsOf(facts))) return { tokens: estimate, exact: false };
     return { tokens: await countInputTokens(handle, body, signal), exact: true };
   }
 
   /** Refusals before sending: nothing here is ever sent, so nothing is billed. */
-  function guard(request: GenerationRequest, body: Record<string, unknown>, input: { tokens: number; exact: boolean }, facts: ModelFacts): void {
-    const inputTokens = input.tokens;
+  function guard(request: GenerationRequest, body: Record<string, unknown>, input: InputTokens, facts: ModelFacts): void {
     if (facts.lifecycle === 'retired') {
       throw new ProviderError('not_found', `model "${request.model}" is retired (models.retrieve); choose a current model`, { attempts: 0, fatal: true });
     }
-    const ceiling = options.maxInputTokensPerRequest;
-    if (ceiling !== undefined && inputTokens > ceiling) {
-      throw new ProviderError(
-        'bad_request',
-        `request not sent: ${input.exact ? '' : 'about '}${inputTokens} input tokens exceeds the per-request ceiling of ${ceiling} (maxInputTokensPerRequest)`,
-        { attempts: 0 },
-      );
-    }
-    // Only a counted prompt that alone exceeds the window is refused: one that leaves less room
-    // than max_tokens is answered by the API, stopping at `model_context_window_exceeded`, and an
-    // estimate is not sure enough to refuse on (the API answers a prompt that is too long with a 400).
-    if (input.exact && facts.contextWindow !== undefined && inputTokens > facts.contextWindow) {
-      throw new ProviderError(
-        'context_overflow',
-        `request not sent: the prompt has ${inputTokens} input tokens (count_tokens), more than the ${facts.contextWindow}-token context window of ${request.model}`,
-        { attempts: 0 },
-      );
-    }
+    const refusal = inputRefusal(request.model, input, inputLimitsOf(facts));
+    if (refusal) throw refusal;
     if (facts.maxTokens !== undefined && request.maxTokens > facts.maxTokens) {
       throw badRequestOnce(
         `request not sent: max_tokens ${request.maxTokens} is more than ${request.model} allows (${facts.maxTokens}); lower maxTokens in the template`,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkBatchLines, createBatchClient, type BatchProgress, type BatchResult } from '../../../src/providers/anthropic/index.js';
+import { chunkBatchLines, createAnthropicProvider, createBatchClient, type BatchProgress, type BatchResult } from '../../../src/providers/anthropic/index.js';
 import { costOfUsage, loadModelTable } from '../../../src/providers/pricing.js';
 import { ProviderError, isResumableError } from '../../../src/providers/types.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../../src/testing/index.js';
-import { clearAnthropicEnv, request, TEST_KEY } from './helpers.js';
+import { fakeModelsFromTable, startFakeAnthropic, type FakeAnthropic } from '../../../src/testing/index.js';
+import { clearAnthropicEnv, context, request, TEST_KEY } from './helpers.js';
 
 const models = loadModelTable();
 let fake: FakeAnthropic;
@@ -131,6 +131,34 @@ describe('batch client', () => {
     const waiting = client({ batchPricing: false }).waitFor(ids, { pollMs: 10_000, signal: controller.signal });
     setTimeout(() => controller.abort(new Error('interrupted')), 20);
     await expect(waiting).rejects.toThrow('interrupted');
+  });
+});
+
+describe('the batch client refuses before sending what the live provider refuses', () => {
+  it('gives the same refusal for the same request: per-request ceiling, a context window models.retrieve told, countTokens', async () => {
+    // claude-new-1 is not in the price table: only models.retrieve knows its 1,000-token window.
+    const listed = await startFakeAnthropic({ models: { ...fakeModelsFromTable(), 'claude-new-1': { maxInputTokens: 1_000, maxTokens: 500 } } });
+    try {
+      const cases = [
+        { options: { maxInputTokensPerRequest: 10 }, request: request('z'.repeat(400)) },
+        { options: { maxInputTokensPerRequest: 10, countTokens: false }, request: request('z'.repeat(400)) },
+        { options: {}, request: request('w'.repeat(4 * 1_001), { model: 'claude-new-1', maxTokens: 100 }) },
+        { options: { countTokens: true }, request: request('w'.repeat(4 * 1_001), { model: 'claude-new-1', maxTokens: 100 }) },
+        { options: { maxInputTokensPerRequest: 10_000 }, request: request('fits') },
+      ];
+      for (const { options, request: sent } of cases) {
+        const shared = { apiKey: TEST_KEY, baseURL: listed.url, models, timeoutMs: 2_000, onWarning: () => undefined, ...options };
+        const live = await createAnthropicProvider(shared)
+          .generate(sent, context())
+          .then(() => undefined, (error: ProviderError) => ({ kind: error.kind, message: error.message }));
+        const refused = (await createBatchClient(shared).refusals([{ customId: 'c0', request: sent }])).get('c0');
+        expect(refused && { kind: refused.kind, message: refused.message }, JSON.stringify(options)).toEqual(live);
+      }
+      // The same guard in both: the first four are refused, the last is sent.
+      expect(listed.log.filter((e) => e.path === '/v1/messages')).toHaveLength(1);
+    } finally {
+      await listed.close();
+    }
   });
 });
 
