@@ -49,7 +49,9 @@ export interface BatchPhaseOptions {
   /**
    * The run's spend ceiling. A submitted batch cannot be stopped, so only the requests whose worst
    * case (`worstCaseUsd`) still fits under it are sent; the others are recorded as budget skips,
-   * which `--resume` sends. What this phase's answers cost is counted in it (judges see it).
+   * which `--resume` sends. What the requests this phase sends cost is counted in it (judges see
+   * it). Answers collected from batches an earlier invocation submitted are not: they were sent
+   * under that invocation's budget, as a live `--resume` counts none of the samples already recorded.
    */
   budget?: { budget: CostBudget; worstCaseUsd: (request: GenerationRequest) => number };
 }

@@ -135,6 +135,27 @@ describe('the batch phase', () => {
     expect(transport.submitted).toEqual([['s0', 's1']]);
   });
 
+  it('--max-cost on a resume is what the resume sends, as live: answers collected from a batch an earlier invocation submitted are not counted in it', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(3) });
+    const transport = scriptedTransport((customId, round) => (customId === 's1' && round === 0 ? 'missing' : 'ok'));
+    const stop = new AbortController();
+    const waitingStopped = {
+      ...transport,
+      async waitFor() {
+        stop.abort(); // Ctrl-C while the batch processes: the earlier invocation ends, its batch goes on
+        throw new Error('stopped waiting');
+      },
+    };
+    await batchRun(waitingStopped, false, undefined, stop.signal, { budget: new CostBudget(1), worstCaseUsd: () => 0.01 });
+    const resumed = new CostBudget(1);
+    expect((await batchRun(transport, true, undefined, undefined, { budget: resumed, worstCaseUsd: () => 0.01 })).status).toBe('complete');
+    expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
+    // Only s1, sent by the resume, counts against its budget (a live resume counts no recorded sample either).
+    expect(resumed.spent).toBeCloseTo(0.001, 10);
+    // The record holds what every answer cost, once.
+    expect((await readRecord(project.path('runs/r1/run.jsonl'))).samples.reduce((sum, s) => sum + s.costUsd, 0)).toBeCloseTo(0.003, 10);
+  });
+
   describe('two cases whose requests are equal (same vars, same repeat): each sample gets the answer to its own custom id', () => {
     /** w000 and w001 render the same request; w002 another. */
     const sameTwice = () => wordCases(3, (i) => (i < 2 ? { vars: { word: 'same' }, expected: 'same' } : {}));
