@@ -62,14 +62,17 @@ export function compareSides(baseline: LoadedSide, candidate: LoadedSide, option
     notes.push({ rule: 'incomplete_record', values });
   }
   warnPromptDrift(pairs, baseline, candidate, warnings);
-  const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, ...(options.resamples ? { resamples: options.resamples } : {}) }));
+  // Cases only in the baseline, on the same dataset, are cases the candidate chose not to run.
+  const sameDataset = baseline.header.dataset.hash === candidate.header.dataset.hash;
+  const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, sameDataset, ...(options.resamples ? { resamples: options.resamples } : {}) }));
+  const filtered = Object.keys(baselineFilter).length > 0 || Object.keys(candidateFilter).length > 0;
   return {
     type: 'comparison',
     baseline: sideInfo(baseline, baselineFilter, pairs.map(([b]) => b)),
     candidate: sideInfo(candidate, candidateFilter, pairs.map(([, c]) => c)),
     policy,
     cells,
-    verdict: overallVerdict(cells, notes, policy.alpha),
+    verdict: overallVerdict(cells, notes, policy.alpha, filtered ? undefined : missingCellsReason(warnings)),
     warnings,
   };
 }
@@ -183,6 +186,12 @@ function warnUnmatched(baseCells: SideCell[], candCells: SideCell[], pairs: Arra
   for (const cell of candCells) if (!used.has(cell)) warnings.push({ rule: 'unmatched_cell', values: { side: 'candidate', cell: cellLabel(cell.cell) } });
 }
 
+/** The baseline's cells that no candidate cell matched, as a reason that fails the whole (see overallVerdict). */
+function missingCellsReason(warnings: ComparisonWarning[]): VerdictReason | undefined {
+  const cells = warnings.flatMap((w) => (w.rule === 'unmatched_cell' && w.values.side === 'baseline' ? [w.values.cell] : []));
+  return cells.length ? { rule: 'missing_cells', values: { cells } } : undefined;
+}
+
 function listCells(cells: SideCell[]): string {
   return cells.map((cell) => cellLabel(cell.cell)).join(', ');
 }
@@ -204,6 +213,8 @@ interface CellOptions {
   policy: VerdictPolicyResolved;
   seed: number;
   notes: VerdictReason[];
+  /** Both sides ran the same dataset (so a case only in the baseline is one the candidate did not run). */
+  sameDataset: boolean;
   resamples?: number;
 }
 
@@ -234,14 +245,17 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   const operational = operationalDeltas(sideOperations(pairedAccumulators.baseline), sideOperations(pairedAccumulators.candidate));
   const notes = [...options.notes];
   if (counts.new) notes.push({ rule: 'one_sided_cases', values: { side: 'candidate', count: counts.new } });
-  if (counts.removed) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
+  const incompleteCandidate = options.notes.find((note) => note.rule === 'incomplete_record' && note.values.side === 'candidate');
+  // An incomplete candidate already fails for the cases it never ran: said once, by that reason.
+  const missingCases: VerdictReason | undefined =
+    counts.removed && options.sameDataset && !incompleteCandidate ? { rule: 'missing_cases', values: { count: counts.removed, paired: paired.length } } : undefined;
+  if (counts.removed && !missingCases) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
   const unscored = unscoredCases(cases, paired.length);
   notes.push(...unscored.notes);
   const chaosNote = leftOut.note(paired.length);
   if (chaosNote) notes.push(chaosNote);
   const scorers = scorerCoverage(cases);
   if (scorers.added) notes.push(scorers.added);
-  const incompleteCandidate = options.notes.find((note) => note.rule === 'incomplete_record' && note.values.side === 'candidate');
   const verdict = decideVerdict({
     stats,
     operational,
@@ -250,6 +264,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     lostCases: unscored.lost,
     ...(scorers.missing && { missingScorers: scorers.missing }),
     ...(incompleteCandidate && { incompleteCandidate }),
+    ...(missingCases && { missingCases }),
     repeats: repeatsNeeded(paired, policy, passUnits),
     notes,
   });
@@ -387,6 +402,9 @@ function scorerCoverage(cases: CaseComparison[]): { missing?: VerdictReason; add
     paired++;
     const before = c.baseline.scorerMeans;
     const after = c.candidate.scorerMeans;
+    // A side whose repeats all failed before any scorer ran (a context overflow, a bad request) has
+    // no scorer means: its scorers were not removed, they had nothing to score.
+    if (isEmpty(before) || isEmpty(after)) continue;
     for (const name in before) if (!(name in after)) missing[name] = (missing[name] ?? 0) + 1;
     for (const name in after) if (!(name in before)) added[name] = (added[name] ?? 0) + 1;
   }
@@ -400,6 +418,11 @@ function scorerCoverage(cases: CaseComparison[]): { missing?: VerdictReason; add
   if (missingReason) result.missing = missingReason;
   if (addedReason) result.added = addedReason;
   return result;
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 /** Error kind → candidate samples, for kinds no baseline sample of the cell had. */

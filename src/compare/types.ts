@@ -325,6 +325,14 @@ export type VerdictReasonBody =
   /** Cases on one side only (`candidate`: new, `baseline`: removed), left out of the statistics. */
   | { rule: 'one_sided_cases'; values: { side: 'baseline' | 'candidate'; count: number } }
   /**
+   * Cases of the baseline's cell that the candidate's never ran, though both ran the same dataset
+   * (the candidate selected fewer cases, or left chaos out): the statistics cover only the cases
+   * both ran, so the cell cannot pass. `paired`: the cases the statistics are over.
+   */
+  | { rule: 'missing_cases'; values: { count: number; paired: number } }
+  /** Cells of the baseline with no cell of the candidate to compare with (no cell filter given): the whole cannot pass. */
+  | { rule: 'missing_cells'; values: { cells: string[] } }
+  /**
    * upgrade-check: a model's own run fails as `promptgold run` would judge it (the new model's
    * threshold or unscored samples, the old model's unscored samples), whatever the comparison says.
    */

@@ -35,6 +35,8 @@ export interface VerdictInput {
   missingScorers?: VerdictReason;
   /** The candidate's `incomplete_record` note when its record holds only part of its run (always a fail). */
   incompleteCandidate?: VerdictReason;
+  /** The `missing_cases` reason when the candidate never ran cases of the baseline's cell on the same dataset (always a fail). */
+  missingCases?: VerdictReason;
   /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
   repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
@@ -117,6 +119,8 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   // Whatever the policy: the cases a candidate never ran are outside the interval, and the part
   // that ran (often the easy cases first) would pass for the whole.
   if (input.incompleteCandidate) reasons.push(input.incompleteCandidate);
+  // The same for a complete candidate run over fewer cases (a selection, chaos left out).
+  if (input.missingCases) reasons.push(input.missingCases);
   return reasons;
 }
 
@@ -172,16 +176,18 @@ const ORDER: Verdict[] = ['pass', 'inconclusive', 'fail'];
  * exceeds α). Reasons: the first reason of each cell that carries the verdict (naming the cell),
  * then `notes` (e.g. an incomplete record).
  */
-export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], alpha: number): VerdictResult {
+export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], alpha: number, missingCells?: VerdictReason): VerdictResult {
   if (cells.length === 0) return { verdict: 'inconclusive', reasons: [{ rule: 'no_cells', values: {} }, ...notes] };
-  const worst = cells.reduce<Verdict>((acc, cell) => (ORDER.indexOf(cell.verdict.verdict) > ORDER.indexOf(acc) ? cell.verdict.verdict : acc), 'pass');
+  const cellsWorst = cells.reduce<Verdict>((acc, cell) => (ORDER.indexOf(cell.verdict.verdict) > ORDER.indexOf(acc) ? cell.verdict.verdict : acc), 'pass');
+  // Cells of the baseline the candidate never ran: the cells compared cannot speak for them.
+  const worst = missingCells ? 'fail' : cellsWorst;
   const carrying = cells.filter((cell) => cell.verdict.verdict === worst);
   const firsts = carrying.flatMap((cell) => (cell.verdict.reasons[0] ? [{ ...cell.verdict.reasons[0], cell: cell.label }] : []));
   // A run-wide note that decided a cell (an incomplete candidate record) is said once, as that reason.
   const rest = notes.filter((note) => !firsts.some((first) => first.values === note.values));
   const falseFailBound = Math.min(1, (cells.length * alpha) / 2);
   const several: VerdictReason[] = falseFailBound > alpha ? [{ rule: 'several_cells', values: { cells: cells.length, alpha, falseFailBound } }] : [];
-  const result: VerdictResult = { verdict: worst, reasons: [...firsts, ...rest, ...several] };
+  const result: VerdictResult = { verdict: worst, reasons: [...(missingCells ? [missingCells] : []), ...firsts, ...rest, ...several] };
   if (worst === 'inconclusive') {
     const needed: NonNullable<VerdictResult['needed']> = {};
     for (const cell of carrying) {

@@ -76,6 +76,10 @@ function reasonBody(reason: VerdictReason): string {
       return reason.values.side === 'candidate'
         ? `${count(reason.values.count)} cases only in the candidate (new): not in the statistics`
         : `${count(reason.values.count)} cases only in the baseline (removed): not in the statistics`;
+    case 'missing_cases':
+      return `${plural(reason.values.count, 'case')} of the baseline ${reason.values.count === 1 ? 'was' : 'were'} not run by the candidate (the same dataset): the statistics cover only the ${plural(reason.values.paired, 'case')} both ran, so the cell cannot pass; run the candidate on the same cases as the baseline`;
+    case 'missing_cells':
+      return `${reason.values.cells.length === 1 ? 'a cell' : `${reason.values.cells.length} cells`} of the baseline the candidate did not run (${reason.values.cells.join(', ')}): a comparison without ${reason.values.cells.length === 1 ? 'it' : 'them'} cannot pass; run the candidate with the same versions and models, or pick the cells to compare with --baseline and --candidate`;
     case 'own_run_fails':
       return `${reason.values.model}'s own run fails: ${candidateProblemText(reason.values.problem)}`;
     case 'rule_not_checked':

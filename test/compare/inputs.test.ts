@@ -130,3 +130,71 @@ describe('bad input', () => {
     expect(header().type).toBe('header');
   });
 });
+
+describe('a candidate that ran less than the baseline', () => {
+  const passing = (version: string, n: number, model = 'model-a') => Array.from({ length: n }, (_, i) => sample({ caseId: `c${String(i).padStart(3, '0')}`, version, model, pass: true }));
+
+  it('fails when it left out cases of the same dataset (a selection, chaos off), however well the cases it ran did', async () => {
+    const full = await writeRecord(join(dir, 'sel-full/run.jsonl'), passing('v1', 400));
+    // The candidate ran 250 of the 400 cases (say `--filter easy`); the other 150 are where it fails.
+    const selected = await writeRecord(join(dir, 'sel-part/run.jsonl'), passing('v1', 250), { header: { options: { repeats: 1, select: { tags: ['easy'] } } } });
+    const result = await compareRecords(full, selected, { root: dir });
+    const cell = result.cells[0]!;
+    expect(cell.counts.removed).toBe(150);
+    const missing = { rule: 'missing_cases', values: { count: 150, paired: 250 } };
+    expect(cell.verdict.verdict).toBe('fail');
+    expect(cell.verdict.reasons[0]).toEqual(missing);
+    // Said once: as the reason, not also as the note on cases only in the baseline.
+    expect(cell.verdict.reasons.map((r) => r.rule)).not.toContain('one_sided_cases');
+    expect(result.verdict.verdict).toBe('fail');
+    const cli = await runCli(['compare', full, selected, '--no-html'], dir);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/verdict: FAIL/);
+    expect(cli.stdout).toContain('150 cases of the baseline were not run by the candidate (the same dataset): the statistics cover only the 250 cases both ran, so the cell cannot pass');
+
+    // The other way round, the candidate's extra cases are a note: the baseline decides what is checked.
+    const reversed = await compareRecords(selected, full, { root: dir });
+    expect(reversed.verdict.verdict).toBe('pass');
+    expect(reversed.cells[0]!.verdict.reasons).toContainEqual({ rule: 'one_sided_cases', values: { side: 'candidate', count: 150 } });
+  });
+
+  it('on different datasets (--force) a case only in the baseline stays a note: it may have left the dataset', async () => {
+    const full = await writeRecord(join(dir, 'ds-full/run.jsonl'), passing('v1', 300));
+    const smaller = await writeRecord(join(dir, 'ds-small/run.jsonl'), passing('v1', 250), { header: { dataset: { path: 'cases.jsonl', hash: 'dataset-2', cases: 250 } } });
+    const result = await compareRecords(full, smaller, { root: dir, force: true });
+    expect(result.verdict.verdict).toBe('pass');
+    expect(result.cells[0]!.verdict.reasons).toContainEqual({ rule: 'one_sided_cases', values: { side: 'baseline', count: 50 } });
+    expect(result.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('missing_cases');
+  });
+
+  it('fails when a cell of the baseline has none in the candidate, unless the cells are picked with filters', async () => {
+    const both = await writeRecord(join(dir, 'cells-both/run.jsonl'), [...passing('v1', 300, 'model-a'), ...passing('v1', 300, 'model-b')]);
+    const one = await writeRecord(join(dir, 'cells-one/run.jsonl'), passing('v1', 300, 'model-a'));
+    const result = await compareRecords(both, one, { root: dir });
+    expect(result.cells).toHaveLength(1);
+    expect(result.cells[0]!.verdict.verdict).toBe('pass');
+    expect(result.verdict.verdict).toBe('fail');
+    expect(result.verdict.reasons[0]).toEqual({ rule: 'missing_cells', values: { cells: ['v1 × model-b'] } });
+    const cli = await runCli(['compare', both, one, '--no-html'], dir);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain('a cell of the baseline the candidate did not run (v1 × model-b): a comparison without it cannot pass');
+
+    const picked = await compareRecords(both, one, { root: dir, baselineFilter: { model: 'model-a' }, candidateFilter: { model: 'model-a' } });
+    expect(picked.verdict.verdict).toBe('pass');
+    // A candidate with more cells than the baseline is only warned about.
+    const more = await compareRecords(one, both, { root: dir });
+    expect(more.verdict.verdict).toBe('pass');
+    expect(more.warnings).toContainEqual({ rule: 'unmatched_cell', values: { side: 'candidate', cell: 'v1 × model-b' } });
+  });
+});
+
+describe('scorers a side had nothing to score with', () => {
+  it('a case whose every candidate repeat failed before scoring (a context overflow) is no scorer removed', async () => {
+    const samples = Array.from({ length: 400 }, (_, i) => sample({ caseId: `c${String(i).padStart(3, '0')}`, version: 'v1', pass: true }));
+    const base = [...samples.slice(2), sample({ caseId: 'c000', pass: false, error: 'context_overflow' }), sample({ caseId: 'c001', pass: false })];
+    const cand = [...samples.slice(2), sample({ caseId: 'c000', pass: false, error: 'context_overflow' }), sample({ caseId: 'c001', pass: false, error: 'context_overflow' })];
+    const result = await compareRecords(await writeRecord(join(dir, 'sc-base/run.jsonl'), base), await writeRecord(join(dir, 'sc-cand/run.jsonl'), cand), { root: dir });
+    expect(result.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('scorers_differ');
+    expect(result.verdict.verdict).toBe('pass');
+  });
+});

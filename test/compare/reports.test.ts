@@ -65,8 +65,10 @@ describe('JUnit XML', () => {
     const xml = renderJUnit(result);
     assertWellFormedXml(xml);
     expect(xml.match(/<testsuite /g)).toHaveLength(1);
-    expect(xml).toMatch(/<testsuite name="v1 × model-a → v2 × model-a" tests="10" failures="3" errors="0" skipped="1">/);
-    expect(xml.match(/<failure /g)).toHaveLength(3);
+    // Three regressed cases, and the verdict: v2 never ran case-9, which v1 ran on the same dataset.
+    expect(xml).toMatch(/<testsuite name="v1 × model-a → v2 × model-a" tests="10" failures="4" errors="0" skipped="1">/);
+    expect(xml.match(/<failure /g)).toHaveLength(4);
+    expect(xml).toMatch(/<failure message="1 case of the baseline was not run by the candidate \(the same dataset\): the statistics cover only the 8 cases both ran, so the cell cannot pass; run the candidate on the same cases as the baseline" type="verdict">/);
     expect(xml).toContain('name="weird &lt;&amp;&quot;&apos;&gt; id"');
     expect(xml).toMatch(/<failure message="regressed: pass 1\/1 → 0\/1, score −0\.800" type="regressed">regressed: pass 1\/1 → 0\/1, score −0\.800\nscorer deltas: exact 1\.000→0\.200 \(−0\.80\)\nwhy: exact: output differs from expected<\/failure>/);
     expect(xml).toContain('<skipped message="only in the baseline"/>');
