@@ -3,7 +3,7 @@
  * candidate samples were not scored (the provider, a scorer or a judge failed) is an <error> with
  * the kinds and the first message — never a quiet pass; regressed and error-changed cases fail (with
  * the score deltas and reasons); removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
- * case, failing when the cell fails. Each <testsuite> carries the refusal, max_tokens and
+ * case, failing when the cell fails (and, with `failOnInconclusive`, when it is inconclusive). Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any.
  */
 import { countedStatus } from '../compare/classify.js';
@@ -14,10 +14,16 @@ import { count, percent, signedNumber } from './format.js';
 import { verdictSentences } from './reasons.js';
 import { pointsChange, stopRates } from './stops.js';
 
-export function renderJUnit(result: ComparisonResult): string {
-  const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite));
+export interface JUnitOptions {
+  /** As `--fail-on-inconclusive`: an inconclusive cell's verdict test case fails, as the exit code does. */
+  failOnInconclusive?: boolean;
+}
+
+export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}): string {
+  const failOnInconclusive = options.failOnInconclusive === true;
+  const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive));
   const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0);
-  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (cell.verdict.verdict === 'fail' ? 1 : 0), 0);
+  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0);
   const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error'), 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -42,6 +48,11 @@ function junitOutcome(c: CaseComparison): JunitOutcome {
   return status === 'regressed' || status === 'error-changed' ? 'failure' : 'pass';
 }
 
+/** Whether the cell's verdict test case fails: on a fail, and on an inconclusive verdict that the exit code counts as one. */
+function verdictFails(cell: CellComparison, failOnInconclusive: boolean): boolean {
+  return cell.verdict.verdict === 'fail' || (failOnInconclusive && cell.verdict.verdict === 'inconclusive');
+}
+
 function casesWith(cell: CellComparison, outcome: JunitOutcome): number {
   return cell.cases.filter((c) => junitOutcome(c) === outcome).length;
 }
@@ -51,16 +62,17 @@ function notScoredRepeats(c: CaseComparison): number {
   return c.candidate?.errors.filter(isNotScoredKind).length ?? 0;
 }
 
-function testSuite(cell: CellComparison, suite: string): string {
+function testSuite(cell: CellComparison, suite: string, failOnInconclusive: boolean): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
   const lines = [
-    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure') + (cell.verdict.verdict === 'fail' ? 1 : 0)}" errors="${casesWith(cell, 'error')}" skipped="${casesWith(cell, 'skipped')}">`,
+    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0)}" errors="${casesWith(cell, 'error')}" skipped="${casesWith(cell, 'skipped')}">`,
     ...stopProperties(cell),
   ];
   lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
   const sentences = verdictSentences(cell.verdict);
   const verdictText = sentences.join('\n');
   if (cell.verdict.verdict === 'fail') lines.push(`      <failure message="${attr(sentences[0] ?? 'fail')}" type="verdict">${text(verdictText)}</failure>`);
+  else if (verdictFails(cell, failOnInconclusive)) lines.push(`      <failure message="${attr(sentences[0] ?? 'inconclusive')}" type="inconclusive">${text(verdictText)}</failure>`);
   else lines.push(`      <system-out>${text(`${cell.verdict.verdict}\n${verdictText}`)}</system-out>`);
   lines.push('    </testcase>');
   for (const c of cell.cases) lines.push(...testCase(c, className));

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -388,6 +388,28 @@ describe('compare CLI exit codes (built CLI)', () => {
     expect(soft.stdout).toMatch(/verdict: INCONCLUSIVE/);
     const hard = await runCli(['compare', inconclusive, ...cells, '--fail-on-inconclusive'], dir);
     expect(hard.code).toBe(1);
+  });
+
+  it('with --fail-on-inconclusive, the JUnit verdict test case of an inconclusive cell fails as the exit code does; without it, it passes', async () => {
+    // 20 unchanged cases: no case fails, and 20 cases cannot rule out a 2-point drop.
+    const unchanged = await writeRecord(join(dir, 'unchanged/run.jsonl'), pairedSamples(repeatPattern([[true, true]], 20)));
+    const soft = await runCli(['compare', unchanged, ...cells, '--no-html', '--junit', 'soft.xml'], dir);
+    expect(soft.code, soft.stderr).toBe(0);
+    expect(soft.stdout).toMatch(/verdict: INCONCLUSIVE/);
+    const softXml = await readFile(join(dir, 'soft.xml'), 'utf8');
+    expect(softXml).toMatch(/<testcase name="verdict" [^>]*>\n {6}<system-out>inconclusive\n/);
+    expect(softXml).toMatch(/<testsuites [^>]*tests="21" failures="0" errors="0">/);
+
+    const hard = await runCli(['compare', unchanged, ...cells, '--no-html', '--junit', 'hard.xml', '--fail-on-inconclusive'], dir);
+    expect(hard.code).toBe(1);
+    const hardXml = await readFile(join(dir, 'hard.xml'), 'utf8');
+    const verdictCase = /<testcase name="verdict" [^>]*>\n {6}<failure message="([^"]*)" type="inconclusive">([^<]*)<\/failure>/.exec(hardXml);
+    expect(verdictCase, hardXml).not.toBeNull();
+    expect(verdictCase![1]).toMatch(/too wide to decide/);
+    expect(verdictCase![2]).toMatch(/too wide to decide[\s\S]*\n/);
+    // Counted as the one failure of the suite and of the file: a CI reporter shows red, as the job is.
+    expect(hardXml).toMatch(/<testsuites [^>]*tests="21" failures="1" errors="0">/);
+    expect(hardXml).toMatch(/<testsuite [^>]*tests="21" failures="1" /);
   });
 
   it('policy flags override: a huge tolerance turns the fail into a non-fail', async () => {

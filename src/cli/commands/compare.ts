@@ -163,6 +163,8 @@ export interface OutputFlags {
   json?: string;
   junit?: string;
   html?: string | boolean;
+  /** The JUnit verdict test case of an inconclusive cell fails, as the exit code does. */
+  failOnInconclusive?: boolean;
 }
 
 export interface OutputExtras {
@@ -206,7 +208,7 @@ export async function writeOutputs(result: ComparisonResult, f: OutputFlags, roo
   try {
     if (f.json) await write(f.json, (path) => writeJsonFile(path, extras.json ?? result));
     if (f.markdown) await write(f.markdown, writeText(renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? '')));
-    if (f.junit) await write(f.junit, writeText(renderJUnit(result)));
+    if (f.junit) await write(f.junit, writeText(renderJUnit(result, { failOnInconclusive: f.failOnInconclusive === true })));
     await writeHtml(result, f, root, written, extras.records);
   } finally {
     // Said also when a later output fails: the files written before it are there.
