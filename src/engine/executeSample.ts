@@ -14,6 +14,7 @@ import { sourceVarsOf } from '../chaos/sourceVars.js';
 import type { CompiledPrompt, RenderedPrompt } from '../prompts/types.js';
 import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import { promptStoreLine } from '../records/promptStore.js';
+import { isGoldenRefusal } from '../records/stops.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
 import { scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { CheckedRenders } from './checkedRenders.js';
@@ -211,6 +212,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     scoreSum += score.score;
     if (!score.pass || score.error) pass = false;
   }
+  if (isGoldenRefusal({ stopReason: generation.stopReason, chaos: planned.case.chaos })) pass = false;
   const record = withGeneration(newRecord(planned, prompt.hash, answerOutcome(generation, scores, scores.length ? roundScore(scoreSum / scores.length) : 1, pass), exercise()), generation);
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;

@@ -1,12 +1,14 @@
 /**
- * The failure digest: why samples failed, without opening a file. Failing scorer reasons are
- * grouped by scorer and the reason's shape (numbers and quoted text masked, so "similarity 0.41 <
- * 0.45" and "similarity 0.38 < 0.45" are one group), errors by kind and message shape; each group
+ * The failure digest: why samples failed, without opening a file. Failing scorer reasons (and a
+ * golden sample's refusal, as `refusal`) are grouped by scorer and the reason's shape (numbers and
+ * quoted text masked, so "similarity 0.41 < 0.45" and "similarity 0.38 < 0.45" are one group),
+ * errors by kind and message shape; each group
  * keeps its count, the first reason as written and a few case ids. Streaming and bounded: past
  * MAX_GROUPS distinct groups, new shapes are counted in one "other" group.
  */
 import { isResumableError } from '../providers/types.js';
 import type { Score } from '../scoring/types.js';
+import { goldenRefusalReason, isGoldenRefusal } from './stops.js';
 import type { SampleRecord } from './types.js';
 
 export interface DigestGroup {
@@ -100,6 +102,7 @@ export class DigestBuilder {
     if (sample.pass) return;
     this.failedSamples++;
     if (sample.chaos) this.failedChaosSamples++;
+    if (isGoldenRefusal(sample)) this.failures.add('refusal', goldenRefusalReason(sample), sample);
     for (const score of failingLeaves(sample.scores)) this.failures.add(score.name, score.reason, sample);
   }
 

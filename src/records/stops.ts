@@ -13,3 +13,26 @@ export function stopKindOf(sample: Pick<SampleRecord, 'stopReason' | 'error'>): 
   if (sample.stopReason === 'model_context_window_exceeded' || sample.error?.kind === 'context_overflow') return 'contextWindow';
   return undefined;
 }
+
+/**
+ * A golden sample whose answer was a refusal: it fails whatever its scorers said of the text it
+ * has (a refusal can stop an answer halfway), since a refusal is never a pass of the prompt. A
+ * chaos sample keeps its invariants' rule (`handledGracefully` may allow a refusal).
+ */
+export function isGoldenRefusal(sample: { stopReason: string | null; chaos?: unknown }): boolean {
+  return sample.stopReason === 'refusal' && !sample.chaos;
+}
+
+/**
+ * Why a refused golden sample failed, from its stop reason and category: the failure digest, the
+ * run's JUnit and `--verbose` give it beside (before) any failing scorer's reason.
+ */
+export function goldenRefusalReason(sample: Pick<SampleRecord, 'stopDetails'>): string {
+  return `stop reason refusal (category ${refusalCategory(sample)}): a refusal fails a golden case whatever its scores`;
+}
+
+/** The category the API gave a refusal (`stop_details.category`), or `unspecified`. */
+export function refusalCategory(sample: Pick<SampleRecord, 'stopDetails'>): string {
+  const category = sample.stopDetails?.['category'];
+  return typeof category === 'string' ? category : 'unspecified';
+}

@@ -7,7 +7,7 @@ import { isInfrastructureKind } from '../providers/types.js';
 import { fieldOutcomes, mayReportFields } from '../scoring/field-results.js';
 import { percentiles, wilsonInterval } from '../stats/index.js';
 import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
-import { stopKindOf } from './stops.js';
+import { refusalCategory, stopKindOf } from './stops.js';
 import type { NotExercisedReason } from '../chaos/exercised.js';
 import type { CellCacheSummary, CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
 
@@ -295,8 +295,7 @@ function countStop(stops: StopCounts, sample: SampleRecord): void {
   const kind = stopKindOf(sample);
   if (kind === 'refusal') {
     stops.refusals++;
-    const category = sample.stopDetails?.['category'];
-    const key = typeof category === 'string' ? category : 'unspecified';
+    const key = refusalCategory(sample);
     stops.refusalCategories[key] = (stops.refusalCategories[key] ?? 0) + 1;
   } else if (kind) stops[kind]++;
 }

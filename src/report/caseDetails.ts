@@ -7,6 +7,7 @@ import { countedStatus } from '../compare/classify.js';
 import { repeatDetailsOf } from '../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CellComparison } from '../compare/types.js';
 import { fixed, signedNumber } from './format.js';
+import { REFUSED_GOLDEN_CASE } from './stops.js';
 
 /** `2/3` passes of scored repeats. */
 export function passesOf(side: CaseSide | undefined): string {
@@ -44,12 +45,17 @@ export function scorerChanges(c: CaseComparison, limit = 3): string {
     .join(', ');
 }
 
-/** The first failing reason of the candidate's first failing repeat, for "why". */
-export function failureReason(side: CaseSide | undefined): string | undefined {
+/**
+ * The first failing reason of the candidate's first failing repeat, for "why": its error, its
+ * refusal (a golden case fails on one whatever its scores), or its first failing scorer.
+ */
+export function failureReason(c: CaseComparison): string | undefined {
+  const side = c.candidate;
   if (!side) return undefined;
-  const { outputs, scores } = repeatDetailsOf(side);
+  const { outputs, scores, stopReasons } = repeatDetailsOf(side);
   for (let i = 0; i < scores.length; i++) {
     if (side.errors.length && outputs[i] === null) return `error: ${side.errors[0]}`;
+    if (!c.chaos && stopReasons[i] === 'refusal') return REFUSED_GOLDEN_CASE;
     const failed = scores[i]?.find((s) => !s.pass);
     if (failed) return `${failed.name}: ${failed.reason || 'failed'}`;
   }

@@ -5,6 +5,7 @@
  * opening a file.
  */
 import type { DigestCase, DigestGroup, FailureDigest } from '../records/digest.js';
+import { goldenRefusalReason, isGoldenRefusal } from '../records/stops.js';
 import type { SampleRecord } from '../records/types.js';
 import type { Score } from '../scoring/types.js';
 import { clipText, oneLine } from '../text.js';
@@ -60,6 +61,7 @@ const OUTPUT_CHARS = 400;
 export function formatFailingSample(sample: SampleRecord, repeats: number): string {
   const lines = [`✗ ${caseLabel(sample, repeats)}${sample.chaos ? ` [chaos: ${sample.chaos.operators.join('+')}]` : ''}`];
   if (sample.error) lines.push(`    ${sample.error.kind}: ${clip(sample.error.message)}`);
+  if (!sample.pass && isGoldenRefusal(sample)) lines.push(`    refused: ${goldenRefusalReason(sample)}`);
   lines.push(...scoreLines(sample.scores, '    '));
   if (sample.output !== null) {
     const output = sample.output.replace(/\s+/g, ' ').trim();

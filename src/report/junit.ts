@@ -113,7 +113,7 @@ function testCase(c: CaseComparison, className: string): string[] {
     const details = [summary];
     const changes = scorerChanges(c, 10);
     if (changes) details.push(`scorer deltas: ${changes}`);
-    const why = failureReason(c.candidate);
+    const why = failureReason(c);
     if (why) details.push(`why: ${why}`);
     if (c.candidate?.errors.length) details.push(`candidate errors: ${c.candidate.errors.join(', ')}`);
     if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);

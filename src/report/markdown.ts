@@ -52,7 +52,7 @@ export function renderMarkdown(result: ComparisonResult, options: MarkdownOption
     lines.push(`### Top regressions: ${escapeText(cell.label)}${total > regressions.length ? ` (${regressions.length} of ${total})` : ''}`, '');
     for (const c of regressions) {
       const changes = scorerChanges(c);
-      const why = failureReason(c.candidate);
+      const why = failureReason(c);
       lines.push(
         `- **\`${escapeCode(c.caseId)}\`** ${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}${changes ? `; ${escapeText(changes)}` : ''}${why ? `<br>why: ${escapeText(clipText(why, 200))}` : ''}`,
       );

@@ -21,6 +21,7 @@ import { BUDGET_SKIP, isNotScoredKind } from '../records/errorKinds.js';
 import { checkHeader, readRecordLines } from '../records/reader.js';
 import { replaceFile } from '../replaceFile.js';
 import { SummaryBuilder, cellKey, summaryPolicyOf } from '../records/summary.js';
+import { goldenRefusalReason, isGoldenRefusal } from '../records/stops.js';
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import type { Score } from '../scoring/types.js';
 import { redactKnownSecrets } from '../secrets.js';
@@ -208,12 +209,14 @@ function sampleCase(sample: SampleRecord, className: string, repeats: number): s
     const error = sample.error!;
     return `${open}>\n      <error message="${attr(`${error.kind}: ${firstLine(error.message)}`)}" type="${attr(error.kind)}">${text(error.message)}</error>\n    </testcase>`;
   }
-  const reasons = failingReasons(sample.scores);
+  // A refused golden sample fails as a refusal, whatever its scorers said of its text.
+  const reasons = [...(isGoldenRefusal(sample) ? [`refusal: ${goldenRefusalReason(sample)}`] : []), ...failingReasons(sample.scores)];
   const message = sample.error ? `${sample.error.kind}: ${firstLine(sample.error.message)}` : (reasons[0] ?? 'failed');
+  const type = sample.error?.kind ?? (isGoldenRefusal(sample) ? 'refusal' : 'failed');
   const details = [...(sample.error ? [`${sample.error.kind}: ${sample.error.message}`] : []), ...reasons];
   if (sample.stopReason && sample.stopReason !== 'end_turn' && sample.stopReason !== 'tool_use') details.push(`stop reason: ${sample.stopReason}`);
   if (sample.output !== null) details.push(`output: ${clip(sample.output)}`);
-  return `${open}>\n      <failure message="${attr(message)}" type="${attr(sample.error?.kind ?? 'failed')}">${text(details.join('\n'))}</failure>\n    </testcase>`;
+  return `${open}>\n      <failure message="${attr(message)}" type="${attr(type)}">${text(details.join('\n'))}</failure>\n    </testcase>`;
 }
 
 /** `scorer: reason` of every failing scorer; a failing combinator names its failing children. */

@@ -25,6 +25,9 @@ export const STOP_MEANINGS: Record<StopField, string> = {
   contextWindow: 'the context window ran out',
 };
 
+/** Why a golden case failed on a refusal, where only its stop reason is at hand (the compare reports). */
+export const REFUSED_GOLDEN_CASE = 'refused (stop reason refusal): a refusal fails a golden case whatever its scores';
+
 /** The kinds of stop some cell had, in a fixed order. */
 export function stopFieldsOf(cells: ReadonlyArray<{ stops?: StopCounts }>): StopField[] {
   return STOP_FIELDS.filter((field) => cells.some((cell) => (cell.stops?.[field] ?? 0) > 0));

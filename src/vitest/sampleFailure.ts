@@ -4,6 +4,7 @@
  */
 import { extractJson } from '../scoring/extract-json.js';
 import type { Score } from '../scoring/types.js';
+import { goldenRefusalReason, isGoldenRefusal } from '../records/stops.js';
 import type { SampleRecord } from '../records/types.js';
 
 export interface SampleFailure {
@@ -17,6 +18,7 @@ export function describeSampleFailure(sample: SampleRecord): SampleFailure {
   if (sample.error) {
     lines.push(`${sample.error.kind}: ${sample.error.message}`);
   } else {
+    if (isGoldenRefusal(sample)) lines.push(`refused: ${goldenRefusalReason(sample)}`);
     lines.push(`score ${sample.score.toFixed(2)}, ${failedCount(sample.scores)} of ${sample.scores.length} scorers failed`);
   }
   lines.push(...scoreLines(sample.scores, '  '));

@@ -85,6 +85,31 @@ describe('the console summary', () => {
   });
 });
 
+describe('a refused golden sample', () => {
+  it('fails whatever its scorers say of the partial text, and every run report says it was refused, with the category', async () => {
+    fake = await startFakeAnthropic({ respond: (body) => ({ text: /Say (\w+)/.exec(JSON.stringify(body.messages))?.[1] ?? '' }) });
+    // The first answer is stopped halfway by a refusal: the scorer below passes any text.
+    fake.script('/v1/messages', [{ refusal: 'cyber', afterText: true }]);
+    await project_({
+      'suites/echo.eval.ts': suite(`provider: 'anthropic',
+  concurrency: 1,
+  scorers: [custom('lenient', () => true)],
+  threshold: 1,`),
+      'promptgold.config.json': JSON.stringify({ anthropic: { baseURL: fake.url, maxRetries: 0 } }),
+      'suites/data.jsonl': wordCases(4),
+    });
+    const result = await runCli(['run', '--no-html', '--no-cache', '--verbose', '--junit', 'out/junit.xml'], project.root, { env: { ANTHROPIC_API_KEY: KEY } });
+    expect(result.stderr).not.toMatch(/internal error/);
+    // Below the threshold of 100%: a refusal is no pass.
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^echo: 4 samples, 3 of 4 passed, 0 errors/m);
+    expect(result.stdout).toMatch(/^why 1 sample failed .*:\n {2}refusal +1× +stop reason refusal \(category cyber\): a refusal fails a golden case whatever its scores — w000 /m);
+    expect(result.stdout).toMatch(/✗ w000 \(v1 × claude-haiku-4-5\)\n {4}refused: stop reason refusal \(category cyber\): a refusal fails a golden case whatever its scores\n {4}✓ lenient/);
+    const xml = await readFile(project.path('out/junit.xml'), 'utf8');
+    expect(xml).toContain('<testcase name="w000" classname="echo.v1.claude-haiku-4-5">\n      <failure message="refusal: stop reason refusal (category cyber): a refusal fails a golden case whatever its scores" type="refusal">');
+  });
+});
+
 describe('run --junit', () => {
   it('writes a test case per sample: not scored is an <error> with kind and message, failing a <failure> with the reasons; the threshold and maxErrorRate are tests too', async () => {
     await project_({

@@ -97,6 +97,20 @@ describe('refusal and truncation rates in a comparison', () => {
   });
 });
 
+describe('a refused golden case in the compare reports', () => {
+  it('says why it failed: the refusal, though its scorers passed the partial text', async () => {
+    // As a run records it now: the candidate's refusal fails the golden case, its scorer passed.
+    const refused = withStop(sample({ caseId: 'a', version: 'v2', pass: true, output: 'half an ans' }), 'refusal');
+    refused.pass = false;
+    const samples = [sample({ caseId: 'a', version: 'v1', pass: true }), refused, sample({ caseId: 'b', version: 'v1', pass: true }), sample({ caseId: 'b', version: 'v2', pass: true })];
+    const refusing = await writeRecord(join(dir, 'refused/run.jsonl'), samples);
+    const result = await compareRecords(refusing, refusing, { ...v1v2, root: dir });
+    expect(result.cells[0]!.cases.find((c) => c.caseId === 'a')!.status).toBe('regressed');
+    expect(renderMarkdown(result)).toMatch(/\*\*`a`\*\* regressed: pass 1\/1 → 0\/1, score ±0\.000<br>why: refused \(stop reason refusal\): a refusal fails a golden case whatever its scores/);
+    expect(renderJUnit(result)).toMatch(/<testcase name="a" [^>]*>\n {6}<failure [^>]*>[^<]*\nwhy: refused \(stop reason refusal\): a refusal fails a golden case whatever its scores/);
+  });
+});
+
 describe('the policy rule through the built CLI', () => {
   it('--max-refusal-rate-increase fails the comparison (exit 1) and says why; so does the config\'s policy; a bad value is exit 2', async () => {
     const args = ['compare', 'run', '--baseline', 'version=v1', '--candidate', 'version=v2', '--no-html'];

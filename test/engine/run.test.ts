@@ -8,6 +8,7 @@ import { ProviderError, type Provider } from '../../src/providers/types.js';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { contains, custom, exact } from '../../src/scoring/index.js';
+import { handledGracefully } from '../../src/chaos/invariants.js';
 import { waitFor } from '../helpers/cli.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
@@ -262,6 +263,38 @@ describe('runSuite', () => {
     const full = await readRecord(project.path('runs/r1/run.jsonl'));
     expect(full.samples.every((s) => !s.error)).toBe(true);
     expect(full.samples).toHaveLength(40);
+  });
+});
+
+describe('runSuite: refusals', () => {
+  it('a refused golden sample fails whatever its scorers say of the partial text; a refused chaos sample keeps its invariant\'s rule', async () => {
+    await setup(3);
+    // w001 (and its chaos variant) is refused halfway through an answer that every scorer passes.
+    const refusing: Provider = {
+      id: 'refusing',
+      generate: async (_request, context) =>
+        context.caseId.startsWith('w001')
+          ? { text: 'wo', stopReason: 'refusal', stopDetails: { type: 'refusal', category: 'cyber' }, latencyMs: 10 }
+          : { text: String(context.vars.word), stopReason: 'end_turn', latencyMs: 10 },
+    };
+    const suite = suiteOf({
+      models: ['model-a'],
+      repeats: 1,
+      scorers: [custom('lenient', () => true)],
+      chaos: { operators: ['zero-width'], invariants: [handledGracefully()] },
+    });
+    const loaded = await loadSuite(suite, project.path('echo.eval.ts'), { chaos: true, versions: ['v1'] }, project.root);
+    const result = await runSuite(loaded, { provider: refusing, runDir: project.path('runs', 'r1'), runId: 'r1' });
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    const golden = record.samples.find((s) => s.caseId === 'w001')!;
+    expect(golden).toMatchObject({ stopReason: 'refusal', stopDetails: { category: 'cyber' }, pass: false, scores: [{ name: 'lenient', pass: true }] });
+    expect(golden.error).toBeUndefined();
+    const chaos = record.samples.find((s) => s.caseId.startsWith('w001~'))!;
+    expect(chaos).toMatchObject({ stopReason: 'refusal', pass: true });
+    // Scored, counted as a failure of the pass rate and as a refusal.
+    expect(result.summary!.cells[0]).toMatchObject({ scored: 3, passed: 2, notScored: 0, stops: { refusals: 1, refusalCategories: { cyber: 1 } } });
+    // The others are as before.
+    expect(record.samples.filter((s) => !s.caseId.startsWith('w001')).every((s) => s.pass && s.stopReason === 'end_turn')).toBe(true);
   });
 });
 

@@ -55,6 +55,19 @@ describe('failure messages', () => {
     expect(failure.diff).toBeUndefined();
   });
 
+  it('say first that a golden sample was refused: it fails whatever its scorers said of the partial text', () => {
+    const refused = failedSample({
+      output: 'Sure: {"category":"billing"',
+      stopReason: 'refusal',
+      stopDetails: { type: 'refusal', category: 'cyber' },
+      scores: [{ name: 'contains', score: 1, pass: true, reason: 'output contains "billing"' }],
+      score: 1,
+    });
+    expect(describeSampleFailure(refused).message).toBe(
+      ['refused: stop reason refusal (category cyber): a refusal fails a golden case whatever its scores', 'score 1.00, 0 of 1 scorers failed', '  ✓ contains  1.00  output contains "billing"'].join('\n'),
+    );
+  });
+
   it('compare text with text when the expected value is a string', () => {
     expect(comparableOutput('{"a":1}', 'x')).toBe('{"a":1}');
     expect(comparableOutput('not json', { a: 1 })).toBe('not json');
