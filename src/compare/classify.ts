@@ -7,6 +7,7 @@
  *   flaky           same outcome, but some repeats disagree on at least one side;
  *   unchanged-pass / unchanged-fail   every repeat on both sides agrees.
  */
+import { isNotScoredKind } from '../records/errorKinds.js';
 import type { CaseComparison, CaseSide, CaseStatus } from './types.js';
 
 export const CASE_STATUSES: readonly CaseStatus[] = [
@@ -66,4 +67,18 @@ export function leftOutOfStatistics(c: Pick<CaseComparison, 'chaos'>): boolean {
  */
 export function countedStatus(c: Pick<CaseComparison, 'status' | 'chaos'>): CaseStatus | undefined {
   return leftOutOfStatistics(c) ? undefined : c.status;
+}
+
+/** Candidate repeats of the case that were not scored (the provider, a scorer or a judge failed). */
+export function candidateNotScored(c: Pick<CaseComparison, 'candidate'>): number {
+  return c.candidate?.errors.filter(isNotScoredKind).length ?? 0;
+}
+
+/**
+ * Whether a compared case is errored: a candidate repeat was not scored (the JUnit's <error>), or
+ * the case counts as error-changed (the JUnit's error-changed <failure>). The HTML report's errored
+ * flag reads this too, so the page and the JUnit agree on which cases errored.
+ */
+export function isErroredCase(c: Pick<CaseComparison, 'candidate' | 'status' | 'chaos'>): boolean {
+  return candidateNotScored(c) > 0 || countedStatus(c) === 'error-changed';
 }

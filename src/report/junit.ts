@@ -6,7 +6,7 @@
  * case, failing when the cell fails (and, with `failOnInconclusive`, when it is inconclusive). Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any.
  */
-import { countedStatus } from '../compare/classify.js';
+import { candidateNotScored, countedStatus } from '../compare/classify.js';
 import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
@@ -42,7 +42,7 @@ export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}
 type JunitOutcome = 'error' | 'skipped' | 'failure' | 'pass';
 
 function junitOutcome(c: CaseComparison): JunitOutcome {
-  if (notScoredRepeats(c) > 0) return 'error';
+  if (candidateNotScored(c) > 0) return 'error';
   const status = countedStatus(c);
   if (status === undefined || status === 'removed') return 'skipped';
   return status === 'regressed' || status === 'error-changed' ? 'failure' : 'pass';
@@ -55,11 +55,6 @@ function verdictFails(cell: CellComparison, failOnInconclusive: boolean): boolea
 
 function casesWith(cell: CellComparison, outcome: JunitOutcome): number {
   return cell.cases.filter((c) => junitOutcome(c) === outcome).length;
-}
-
-/** Candidate repeats of the case that were not scored. */
-function notScoredRepeats(c: CaseComparison): number {
-  return c.candidate?.errors.filter(isNotScoredKind).length ?? 0;
 }
 
 function testSuite(cell: CellComparison, suite: string, failOnInconclusive: boolean): string {
@@ -96,7 +91,7 @@ function testCase(c: CaseComparison, className: string): string[] {
   const summary = `${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}`;
   const outcome = junitOutcome(c);
   if (outcome === 'error') {
-    const notScored = notScoredRepeats(c);
+    const notScored = candidateNotScored(c);
     // Not scored says nothing about the prompt: an error of the named kind, not a failure.
     const kinds = [...new Set(c.candidate!.errors.filter(isNotScoredKind))].sort();
     const first = c.candidate!.firstError && isNotScoredKind(c.candidate!.firstError.kind) ? c.candidate!.firstError : undefined;

@@ -4,7 +4,7 @@
  * side's score and passes) from the case tallies, and notes where the second pass finds its
  * repeats; `caseRowOf` then gives the full row once they are read.
  */
-import { countedStatus } from '../../compare/classify.js';
+import { countedStatus, isErroredCase } from '../../compare/classify.js';
 import { repeatDetailsOf } from '../../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CaseStatus, CellComparison } from '../../compare/types.js';
 import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
@@ -115,20 +115,15 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
   const candidateTally = tallyOf(sources.candidateCases, candidateCell.version, candidateCell.model, item.caseId);
   if (baselineTally) row.baselineGroup = groupRef(sources.baselineCursor, baselineTally);
   if (candidateTally) row.candidateGroup = groupRef(sources.candidateCursor, candidateTally);
-  let errored = false;
   if (item.baseline) {
-    const side = comparedSide(item.baseline, baselineTally, sources.baselineCell, context);
-    list.baseline = side.summary;
-    errored ||= side.errored;
+    list.baseline = comparedSide(item.baseline, baselineTally, sources.baselineCell, context);
     if (!baselineTally) row.baselineFallback = item.baseline;
   }
   if (item.candidate) {
-    const side = comparedSide(item.candidate, candidateTally, sources.candidateCell, context);
-    list.candidate = side.summary;
-    errored ||= side.errored;
+    list.candidate = comparedSide(item.candidate, candidateTally, sources.candidateCell, context);
     if (!candidateTally) row.candidateFallback = item.candidate;
   }
-  list.flags = comparisonFlags(list, errored, countedStatus(item));
+  list.flags = comparisonFlags(list, isErroredCase(item), countedStatus(item));
   return row;
 }
 
@@ -140,7 +135,8 @@ function groupRef(cursor: { index: number; ids: Set<string> }, tally: CaseTally)
 /**
  * The row's flags: regressed, improved and flaky follow the status the case counts as (see
  * countedStatus), so each chip agrees with its count; a chaos case left out of the statistics
- * keeps its status on the row but raises none of them.
+ * keeps its status on the row but raises none of them. Errored is the comparison's own decision
+ * (isErroredCase), the one the JUnit makes.
  */
 function comparisonFlags(row: CaseListRow, errored: boolean, counted: CaseStatus | undefined): number {
   let flags = 0;
@@ -149,7 +145,7 @@ function comparisonFlags(row: CaseListRow, errored: boolean, counted: CaseStatus
   if (counted === 'flaky') flags |= RowFlag.flaky;
   const candidate = row.candidate;
   if (candidate && candidate.n > 0 && candidate.passes === 0) flags |= RowFlag.failing;
-  if (errored || row.status === 'error-changed') flags |= RowFlag.errored;
+  if (errored) flags |= RowFlag.errored;
   return flags;
 }
 
@@ -160,17 +156,17 @@ function sideSummaryOf(tally: CaseTally, cell: number, score: number | null): Si
 }
 
 /** A compared side's list entry, from the record's tally or else from the comparison's own repeats. */
-function comparedSide(side: CaseSide, tally: CaseTally | undefined, cell: number, context: CollectContext): { summary: SideSummary; errored: boolean } {
+function comparedSide(side: CaseSide, tally: CaseTally | undefined, cell: number, context: CollectContext): SideSummary {
   // A side with no scored repeat has no mean score (NaN): the list shows none rather than a 0.
   const score = Number.isNaN(side.meanScore) ? null : round3(side.meanScore);
-  if (tally) return { summary: sideSummaryOf(tally, cell, score), errored: tally.errored };
+  if (tally) return sideSummaryOf(tally, cell, score);
   // The reasons are not needed for the list; the scorers are interned in the order the details use.
   const repeats = repeatsFromComparison(side, { ...context, strings: new Interner() });
   const summary: SideSummary = { cell, score, passes: repeats.reduce((total, repeat) => total + repeat.pass, 0), n: repeats.length };
   const failed = new Set<number>();
   for (const repeat of repeats) for (let at = 0; at < repeat.s.length; at += 4) if (!repeat.s[at + 2]) failed.add(repeat.s[at]!);
   if (failed.size) summary.failed = [...failed].sort((a, b) => a - b);
-  return { summary, errored: repeats.some((repeat) => repeat.err) };
+  return summary;
 }
 
 /** The full row of a list entry (`outline.list`, made once by the caller), with the repeats the second pass read. */

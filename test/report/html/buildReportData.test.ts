@@ -11,6 +11,7 @@ import { REPORT_CSS } from '../../../src/report/html/styles.js';
 import { cspHash } from '../../../src/report/html/embed.js';
 import { buildReportData, renderHtmlReport, RowFlag, writeHtmlReport } from '../../../src/report/html/index.js';
 import { embeddedReport } from './embedded.js';
+import { renderJUnit } from '../../../src/report/junit.js';
 import { contains, exact } from '../../../src/scoring/index.js';
 import { defineSuite } from '../../../src/suite.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../../helpers/tempProject.js';
@@ -101,6 +102,38 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.robustness).toEqual([
       { cell: 1, operator: 'homoglyphs', samples: 2, passRate: 0, notExercised: 0, sourceSamples: 2, sourcePassRate: 1 },
     ]);
+  });
+
+  it('flags a compared case as errored exactly when the JUnit of the same comparison gives it an error or an error-changed failure', async () => {
+    project = await tempProject();
+    const timeout = { kind: 'timeout', message: 'no answer within 100 ms' };
+    const overflow = { kind: 'context_overflow', message: 'prompt is too long' };
+    const scorer = { kind: 'scorer_error', message: 'picky: boom' };
+    const spec: Array<[string, [typeof timeout | undefined, typeof timeout | undefined]]> = [
+      ['plain', [undefined, undefined]],
+      // The candidate was not scored: an <error>.
+      ['not-scored', [undefined, scorer]],
+      // Only the baseline was not scored: the error kinds changed, an error-changed <failure>.
+      ['baseline-timeout', [timeout, undefined]],
+      // Both sides overflowed the context: scored failures on both, unchanged — no error of the comparison.
+      ['both-overflow', [overflow, overflow]],
+    ];
+    const samples = spec.flatMap(([caseId, [before, after]], i) =>
+      (['v1', 'v2'] as const).map((version, side) => {
+        const error = side === 0 ? before : after;
+        return sample({ caseId, version, repeat: 0, output: error ? null : 'ok', pass: !error, ...(error ? { error } : {}) }, 2 * i + side);
+      }),
+    );
+    const dir = await writeRun(project.path('run'), header('t', ['v1', 'v2'], ['model-a'], samples.length), samples);
+    const file = join(dir, 'run.jsonl');
+    const comparison = await compareRecords(file, file, { baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' }, root: project.root });
+    const xml = renderJUnit(comparison);
+    const junitErrored = spec
+      .map(([caseId]) => caseId)
+      .filter((caseId) => new RegExp(`<testcase name="${caseId}" [^>]*>\\n {6}<(error |failure [^>]*type="error-changed")`).test(xml));
+    expect(junitErrored).toEqual(['not-scored', 'baseline-timeout']);
+    const data = await buildReportData({ runs: [{ dir }], comparison });
+    expect(data.cases.filter((row) => row.flags & RowFlag.errored).map((row) => row.id).sort()).toEqual([...junitErrored].sort());
   });
 
   it('cuts long outputs with a recorded original length, never silently', async () => {
