@@ -63,6 +63,8 @@ export interface BaselineRepeat {
   /** A chaos repeat's `chaos.notExercised` and `chaos.readMutatedVars` (see SampleRecord.chaos), when the run recorded them. */
   notExercised?: NotExercisedReason;
   readMutatedVars?: true;
+  /** The parameters the request went without (see SampleRecord.droppedParams), when there were any. */
+  droppedParams?: string[];
 }
 
 export interface BaselineCaseLine {
@@ -126,6 +128,7 @@ export function baselineCaseToSamples(line: BaselineCaseLine): ComparableSample[
     if (r.error) sample.error = r.error;
     if (r.cached) sample.cached = true;
     if (r.cacheSavedUsd !== undefined) sample.cacheSavedUsd = r.cacheSavedUsd;
+    if (r.droppedParams?.length) sample.droppedParams = r.droppedParams;
     if (r.judgeCostUsd !== undefined) sample.judge = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: r.judgeCostUsd, latencyMs: 0, cached: 0 };
     if (line.chaos) {
       sample.chaos = { ...line.chaos, fields: [], ops: [], property: '' };
@@ -263,6 +266,7 @@ function toRepeat(sample: SampleRecord): BaselineRepeat {
   if (read > 0) repeat.cacheReadInputTokens = read;
   if (written > 0) repeat.cacheCreationInputTokens = written;
   if (sample.cacheSavedUsd !== undefined) repeat.cacheSavedUsd = sample.cacheSavedUsd;
+  if (sample.droppedParams?.length) repeat.droppedParams = sample.droppedParams;
   if (sample.judge) repeat.judgeCostUsd = sample.judge.costUsd;
   if (sample.chaos?.notExercised) repeat.notExercised = sample.chaos.notExercised;
   if (sample.chaos?.readMutatedVars) repeat.readMutatedVars = true;

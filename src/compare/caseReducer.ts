@@ -20,7 +20,7 @@ export type ComparableSample = Pick<
   SampleRecord,
   'caseId' | 'version' | 'model' | 'repeat' | 'tags' | 'promptHash' | 'output' | 'stopReason' | 'scores' | 'score' | 'pass' | 'costUsd' | 'latencyMs'
 > &
-  Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge' | 'cacheSavedUsd'>>;
+  Partial<Pick<SampleRecord, 'usage' | 'cached' | 'error' | 'chaos' | 'judge' | 'cacheSavedUsd' | 'droppedParams'>>;
 
 /** What the HTML and per-repeat outputs show of a repeat, kept only with repeat details. */
 interface RepeatDetail {

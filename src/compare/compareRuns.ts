@@ -62,6 +62,7 @@ export function compareSides(baseline: LoadedSide, candidate: LoadedSide, option
     notes.push({ rule: 'incomplete_record', values });
   }
   warnPromptDrift(pairs, baseline, candidate, warnings);
+  warnDroppedParams(pairs, warnings);
   // Cases only in the baseline, on the same dataset, are cases the candidate chose not to run.
   const sameDataset = baseline.header.dataset.hash === candidate.header.dataset.hash;
   const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, sameDataset, ...(options.resamples ? { resamples: options.resamples } : {}) }));
@@ -207,6 +208,33 @@ function warnPromptDrift(pairs: Array<[SideCell, SideCell]>, baseline: LoadedSid
       warnings.push({ rule: 'prompt_drift', values: { promptId: after.id, version: after.version, before: before.hash, after: after.hash } });
     }
   }
+}
+
+/**
+ * Matched cells whose requests differ in the parameters left out (a model that takes no
+ * `temperature`): the two sides were not asked the same thing, which no statistic shows.
+ */
+function warnDroppedParams(pairs: Array<[SideCell, SideCell]>, warnings: ComparisonWarning[]): void {
+  for (const [b, c] of pairs) {
+    if (sameCounts(b.droppedParams, c.droppedParams)) continue;
+    warnings.push({
+      rule: 'dropped_params',
+      values: {
+        cells: `${cellLabel(b.cell)} → ${cellLabel(c.cell)}`,
+        baseline: { params: sortedCounts(b.droppedParams), samples: b.samples },
+        candidate: { params: sortedCounts(c.droppedParams), samples: c.samples },
+      },
+    });
+  }
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => (key in b) && (a[key]! > 0) === (b[key]! > 0));
+}
+
+function sortedCounts(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
 interface CellOptions {

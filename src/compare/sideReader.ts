@@ -19,6 +19,8 @@ export interface SideCell {
   cell: Cell;
   cases: Map<string, CaseAccumulator>;
   samples: number;
+  /** Parameter → samples sent without it (the model does not accept it; see SampleRecord.droppedParams). */
+  droppedParams: Record<string, number>;
 }
 
 export interface LoadedSide {
@@ -57,6 +59,7 @@ export class SideBuilder {
     if (isResumableError(sample.error)) this.notRun++;
     const cell = this.cellOf(sample);
     cell.samples++;
+    if (sample.droppedParams) for (const param of sample.droppedParams) cell.droppedParams[param] = (cell.droppedParams[param] ?? 0) + 1;
     const existing = cell.cases.get(sample.caseId);
     if (existing) existing.add(sample);
     else {
@@ -73,7 +76,7 @@ export class SideBuilder {
     const key = cellKey(sample);
     let cell = this.cells.get(key);
     if (!cell) {
-      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0 };
+      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0, droppedParams: {} };
       this.cells.set(key, cell);
     }
     this.lastCell = cell;

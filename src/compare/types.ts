@@ -394,7 +394,17 @@ export type ComparisonWarning =
   /** The same version name with a different template hash: an edit without a version bump. */
   | { rule: 'prompt_drift'; values: { promptId: string; version: string; before: string; after: string } }
   /** upgrade-check: fewer repeats than it asks for. */
-  | { rule: 'few_repeats'; values: { repeats: number; minimum: number } };
+  | { rule: 'few_repeats'; values: { repeats: number; minimum: number } }
+  /**
+   * Parameters the template set that a side's requests went without (its model does not accept
+   * them), when the two sides differ in them: parameter → samples, per side, of the matched cells.
+   */
+  | { rule: 'dropped_params'; values: { cells: string; baseline: DroppedParams; candidate: DroppedParams } };
+
+export interface DroppedParams {
+  params: Record<string, number>;
+  samples: number;
+}
 
 /** One matched pair of cells (e.g. v1 × model-a against v2 × model-a). */
 export interface CellComparison {

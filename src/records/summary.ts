@@ -49,6 +49,8 @@ interface CellAccumulator {
   promptCache: Omit<CellCacheSummary, 'hitRate'>;
   toolAnswers: number;
   toolCalls: Record<string, number>;
+  /** Parameter → samples whose request went without it (the model rejects it; see Generation.droppedParams). */
+  droppedParams: Record<string, number>;
   cachedSamples: number;
   unscored: number;
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
@@ -111,6 +113,7 @@ export class SummaryBuilder {
       cell.toolAnswers++;
       for (const call of sample.toolCalls) cell.toolCalls[call.name] = (cell.toolCalls[call.name] ?? 0) + 1;
     }
+    if (sample.droppedParams) for (const param of sample.droppedParams) cell.droppedParams[param] = (cell.droppedParams[param] ?? 0) + 1;
     if (sample.judge) {
       cell.judge.calls += sample.judge.calls;
       cell.judge.costUsd += sample.judge.costUsd;
@@ -262,6 +265,7 @@ export class SummaryBuilder {
         promptCache: { samples: 0, hits: 0, readTokens: 0, writeTokens: 0, savedUsd: 0 },
         toolAnswers: 0,
         toolCalls: {},
+        droppedParams: {},
         cachedSamples: 0,
         unscored: 0,
         judge: { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 },
@@ -338,6 +342,7 @@ function toCellSummary(cell: CellAccumulator): CellSummary {
     ...(cell.ttfts.length ? { ttftMs: percentileFigures(cell.ttfts) } : {}),
     ...(cell.promptCache.samples ? { cache: cacheSummary(cell.promptCache) } : {}),
     ...(cell.toolAnswers ? { toolCalls: { answers: cell.toolAnswers, byTool: sortedKeys(cell.toolCalls) } } : {}),
+    ...(Object.keys(cell.droppedParams).length ? { droppedParams: sortedKeys(cell.droppedParams) } : {}),
     cachedSamples: cell.cachedSamples,
     unscored: cell.unscored,
     notScored: cell.notScored,

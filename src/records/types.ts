@@ -169,6 +169,12 @@ export interface CellSummary {
    * input, or a custom scorer). Absent when no scorer reports fields.
    */
   fieldAccuracy?: Record<string, FieldAccuracy>;
+  /**
+   * Parameter → samples of the cell sent without it: the template set it, the model does not
+   * accept it (or not together with another), so the request left it out (see
+   * SampleRecord.droppedParams). Absent when nothing was left out.
+   */
+  droppedParams?: Record<string, number>;
 }
 
 export interface FieldAccuracy {

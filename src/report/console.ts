@@ -3,6 +3,7 @@ import { notExercisedCount, notExercisedLines } from '../chaos/exercised.js';
 import { failsThreshold } from '../records/summary.js';
 import type { RecordSummary } from '../records/types.js';
 import { costKnown } from './cost.js';
+import { droppedParamsText } from './droppedParams.js';
 import { fixed, percent, rateWithInterval, signedPoints, usd, usdAt, usdDecimals } from './format.js';
 import { STOP_LABELS, STOP_MEANINGS, refusalCategoriesText, stopFieldsOf, stopRate } from './stops.js';
 
@@ -67,6 +68,8 @@ export function formatSummaryTable(suite: string, summary: RecordSummary): strin
   const refusing = summary.cells.filter((cell) => cell.stops?.refusals);
   if (refusing.length) table.push(`refusals by category: ${refusing.map((cell) => `${cell.version} × ${cell.model}: ${refusalCategoriesText(cell.stops)}`).join('; ')}`);
   if (stops.length) table.push(`(${stops.map((field) => `${STOP_LABELS[field]}: ${STOP_MEANINGS[field]}`).join('; ')} — shares of the scored golden samples)`);
+  const dropped = droppedParamsText(summary.cells);
+  if (dropped) table.push(dropped);
   return table.join('\n');
 }
 

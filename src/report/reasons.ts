@@ -3,7 +3,7 @@
  * what would settle an inconclusive verdict. Every compare report (console, Markdown, JUnit, HTML)
  * words them through here, so they all say the same thing.
  */
-import type { ChaosCaseNotExercised, ComparisonWarning, DecisionInterval, IncompleteRecord, PassRateDecision, RateIncrease, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
+import type { ChaosCaseNotExercised, ComparisonWarning, DroppedParams, DecisionInterval, IncompleteRecord, PassRateDecision, RateIncrease, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
 import { candidateProblemText } from './upgrade.js';
 import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
 
@@ -230,6 +230,14 @@ export function warningText(warning: ComparisonWarning): string {
     }
     case 'few_repeats':
       return `only ${warning.values.repeats} repeat(s) per case: outputs vary between calls, use at least ${warning.values.minimum}`;
+    case 'dropped_params': {
+      const v = warning.values;
+      const side = (name: string, d: DroppedParams) => {
+        const params = Object.entries(d.params);
+        return params.length ? `the ${name} sent no ${params.map(([param, n]) => `${param} (${n} of ${d.samples} samples)`).join(', ')}` : `the ${name} sent every parameter`;
+      };
+      return `${v.cells}: the requests differ, as a model does not accept some parameters the template sets: ${side('baseline', v.baseline)}; ${side('candidate', v.candidate)}`;
+    }
   }
 }
 

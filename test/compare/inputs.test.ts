@@ -198,3 +198,30 @@ describe('scorers a side had nothing to score with', () => {
     expect(result.verdict.verdict).toBe('pass');
   });
 });
+
+describe('requests that differ in what they sent', () => {
+  it('warns when the candidate went without a parameter the baseline sent (the model does not accept it), in a record and through a baseline file', async () => {
+    const base = Array.from({ length: 10 }, (_, i) => sample({ caseId: `c${i}`, pass: true }));
+    const cand = base.map((s) => ({ ...s, model: 'model-b', droppedParams: ['temperature'] }));
+    const baseFile = await writeRecord(join(dir, 'dp-base/run.jsonl'), base);
+    const candFile = await writeRecord(join(dir, 'dp-cand/run.jsonl'), cand);
+    const result = await compareRecords(baseFile, candFile, { root: dir });
+    const warning = {
+      rule: 'dropped_params',
+      values: { cells: 'v1 × model-a → v1 × model-b', baseline: { params: {}, samples: 10 }, candidate: { params: { temperature: 10 }, samples: 10 } },
+    } as const;
+    expect(result.warnings).toContainEqual(warning);
+    expect(warningText(warning)).toBe(
+      'v1 × model-a → v1 × model-b: the requests differ, as a model does not accept some parameters the template sets: the baseline sent every parameter; the candidate sent no temperature (10 of 10 samples)',
+    );
+    // Both sides without the same parameter were asked the same thing: no warning.
+    const again = await writeRecord(join(dir, 'dp-cand2/run.jsonl'), cand);
+    expect((await compareRecords(candFile, again, { root: dir })).warnings.map((w) => w.rule)).not.toContain('dropped_params');
+    // A baseline file keeps what each repeat went without.
+    const saved = join(dir, 'dp.baseline.jsonl');
+    await saveBaseline(candFile, { root: dir, out: saved });
+    expect((await compareRecords(saved, baseFile, { root: dir })).warnings).toContainEqual(
+      expect.objectContaining({ rule: 'dropped_params', values: expect.objectContaining({ baseline: { params: { temperature: 10 }, samples: 10 } }) }),
+    );
+  });
+});

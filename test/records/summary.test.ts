@@ -149,3 +149,21 @@ describe('SummaryBuilder', () => {
     expect(without).not.toHaveProperty('fieldAccuracy');
   });
 });
+
+describe('parameters a request went without', () => {
+  it('are counted per cell and said under the run table; a run that sent every parameter says nothing', async () => {
+    const { formatSummaryTable } = await import('../../src/report/console.js');
+    const builder = new SummaryBuilder({ threshold: null });
+    for (let i = 0; i < 4; i++) builder.add(sample({ index: i, model: 'old', pass: true }));
+    for (let i = 4; i < 8; i++) builder.add(sample({ index: i, model: 'new', pass: true, ...(i < 7 ? { droppedParams: ['temperature', 'top_k'] } : { droppedParams: ['temperature'] }) }));
+    const summary = builder.build();
+    expect(summary.cells.find((c) => c.model === 'new')!.droppedParams).toEqual({ temperature: 4, top_k: 3 });
+    expect(summary.cells.find((c) => c.model === 'old')!).not.toHaveProperty('droppedParams');
+    expect(formatSummaryTable('demo', summary)).toContain(
+      'not sent, as the model does not accept them: v1 × new: temperature (4 of 4 samples), top_k (3 of 4 samples) (see droppedParams in the record)',
+    );
+    const plain = new SummaryBuilder({ threshold: null });
+    plain.add(sample({ pass: true }));
+    expect(formatSummaryTable('demo', plain.build())).not.toContain('not sent');
+  });
+});

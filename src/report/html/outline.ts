@@ -12,6 +12,7 @@ import type { CellSummary } from '../../records/types.js';
 import { readPromptStoreBatches } from '../../records/promptStore.js';
 import { InputError } from '../../errors.js';
 import { costKnown } from '../cost.js';
+import { droppedParamsText } from '../droppedParams.js';
 import { tooManyErrorsText } from '../notScored.js';
 import { reasonText, verdictSentences, warningText } from '../reasons.js';
 import { calibrationFileBeside, calibrationView, loadCalibrationFile } from './calibration.js';
@@ -179,7 +180,7 @@ export async function reportOutline(input: ReportInput, options: { spoolFile?: s
     cells,
     verdict,
     // Chaos samples that tested nothing are said where the run is judged, not only under the tables.
-    warnings: [...incompleteWarnings(runs), ...notExercisedLines(mainRun.summary.robustness ?? []), ...(comparison ? notScoredWarnings(runs) : []), ...(comparison?.warnings ?? []).map(warningText), ...calibration.warnings],
+    warnings: [...incompleteWarnings(runs), ...notExercisedLines(mainRun.summary.robustness ?? []), ...(comparison ? notScoredWarnings(runs) : []), ...(comparison?.warnings ?? []).map(warningText), ...(comparison ? [] : droppedParamsWarnings(mainRun)), ...calibration.warnings],
     pairs,
     scorers: context.scorers.values,
     tags: tagsOf(rows),
@@ -347,6 +348,12 @@ function incompleteWarnings(runs: CollectedRun[]): string[] {
   return runs
     .filter((run) => !run.view.complete)
     .map((run) => `${run.view.source} has no summary line (interrupted?): it shows the ${run.view.samples} samples recorded so far`);
+}
+
+/** A run's parameters its requests went without (a comparison says it in its own warning). */
+function droppedParamsWarnings(run: CollectedRun): string[] {
+  const text = droppedParamsText(run.summary.cells);
+  return text ? [text] : [];
 }
 
 function sortedRecord(record: Record<string, number>): Record<string, number> {
