@@ -26,6 +26,19 @@ function wholeNumber(helper: string, value: unknown, what: string): number {
   throw new HelperError(helper, `${what} must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
 }
 
+/** What a text helper writes for its value: text, a number or a boolean as text, null and undefined as nothing. */
+function textOf(helper: string, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new HelperError(helper, `expected text, a number or a boolean, got ${describeValue(value)}: use {{json value}} to write it as JSON`);
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /** `{{json x}}` pretty (2 spaces); `{{json x indent=0}}` compact. */
 export function jsonHelper(...args: unknown[]): string {
   const { positional, hash } = splitArguments(args);
@@ -39,7 +52,7 @@ export function truncateHelper(...args: unknown[]): string {
   const { positional } = splitArguments(args);
   if (positional.length !== 2) throw new HelperError('truncate', 'usage: {{truncate text maxLength}}');
   const max = wholeNumber('truncate', positional[1], 'maxLength');
-  const codePoints = Array.from(String(positional[0] ?? ''));
+  const codePoints = Array.from(textOf('truncate', positional[0]));
   return codePoints.length > max ? `${codePoints.slice(0, max).join('')}…` : codePoints.join('');
 }
 
@@ -58,7 +71,7 @@ export function indentHelper(...args: unknown[]): string {
   const { positional } = splitArguments(args);
   if (positional.length !== 2) throw new HelperError('indent', 'usage: {{indent text width}}');
   const pad = ' '.repeat(wholeNumber('indent', positional[1], 'width'));
-  return String(positional[0] ?? '')
+  return textOf('indent', positional[0])
     .split('\n')
     .map((line) => (line === '' ? line : pad + line))
     .join('\n');

@@ -199,6 +199,27 @@ describe('helpers', () => {
   it('indent: every non-empty line', () => {
     expect(render('{{indent t 4}}', { t: 'a\n\nb' })).toBe('    a\n\n    b');
   });
+
+  it('truncate and indent: numbers and booleans as text, null and undefined as nothing', () => {
+    expect(render('{{truncate n 3}}|{{truncate b 2}}|{{truncate z 2}}', { n: 12345, b: true, z: null })).toBe('123…|tr…|');
+    expect(render('{{indent n 2}}|{{indent b 1}}|{{indent z 2}}', { n: 7, b: false, z: null })).toBe('  7| false|');
+  });
+
+  it('truncate and indent refuse an object or a list instead of sending "[object Object]" or "a,b"', () => {
+    const cases: Array<[string, unknown, string]> = [
+      ['{{truncate v 20}}', { a: 1 }, 'truncate'],
+      ['{{truncate v 20}}', ['a', 'b'], 'truncate'],
+      ['{{indent v 2}}', { a: 1 }, 'indent'],
+      ['{{indent v 2}}', ['a', 'b'], 'indent'],
+    ];
+    for (const [body, value, helper] of cases) {
+      const error = thrownInputError(() => compilePrompt(template(body)).render({ v: value }, 'c4'));
+      const got = Array.isArray(value) ? 'a list' : 'an object';
+      expect(error.message).toContain(`helper "${helper}" failed for case c4: expected text, a number or a boolean, got ${got}`);
+      expect(error.message).toContain('use {{json value}} to write it as JSON');
+      expect(error.exitCode).toBe(2);
+    }
+  });
 });
 
 describe('content hash and partials', () => {
