@@ -6,7 +6,7 @@ import type { ChatMessage, ContentBlock, DocumentBlock, ImageBlock, TextBlock } 
 import { AttachmentReader, checkRequestSize, type AttachmentFiles } from './attachments.js';
 import { HelperError, registerPromptHelpers } from './helpers.js';
 import { StrictPathError, describeMissing, inNonObject, pathToMissing, rewriteStrictPaths, strictPathHelpers, type PathSite } from './strictPaths.js';
-import { collectReferences, type Reference, type TemplateReferences } from './templateReferences.js';
+import { addHelperCallSites, collectReferences, helperCallKey, type HelperCallSite, type Reference, type TemplateReferences } from './templateReferences.js';
 import { cacheControlOf, cacheMarksProblem, templateCacheMarks } from './tools.js';
 import {
   TURN_BLOCKS,
@@ -48,6 +48,8 @@ interface CompiledPart {
   block?: number;
   firstLine: number;
   references: TemplateReferences;
+  /** The helper calls of the part and of every partial, by helperCallKey. */
+  helperCalls: ReadonlyMap<string, HelperCallSite[]>;
   render: (context: Record<string, unknown>, state?: RenderState) => string;
   /**
    * The same template with every printed path checked by our helpers (strictPaths.ts): slower, so
@@ -113,6 +115,8 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
     if (full !== checked) diagnosticPartials[name] = instance.compile(full, compileOptions);
   }
   const hasDiagnosticPartials = Object.keys(diagnosticPartials).length > 0;
+  const partialHelperCalls = new Map<string, HelperCallSite[]>();
+  for (const [name, parsed] of parsedPartials) addHelperCallSites(parsed, partialHelperCalls, name);
   // The helpers are passed to `diagnose` renders, and registered below only if every render needs them.
   const pathHelpers = strictPathHelpers(sites);
   const diagnosticOptions = { helpers: pathHelpers, ...(hasDiagnosticPartials && { partials: diagnosticPartials }) };
@@ -145,10 +149,13 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
     for (const site of sites.slice(before)) site.line = firstLine - 1 + site.line;
     if (checked !== ast) checksEveryRender = true;
     const render = instance.compile(checked, compileOptions);
+    const helperCalls = new Map(partialHelperCalls);
+    addHelperCallSites(ast, helperCalls);
     const compiled: CompiledPart = {
       part,
       firstLine,
       references,
+      helperCalls,
       render: stateful ? (context, state) => render(context, state ? renderData(state) : undefined) : (context) => render(context),
     };
     if (full !== checked || hasDiagnosticPartials) {
@@ -585,11 +592,18 @@ function missingPath(error: StrictPathError, caseId: string, file: string): Inpu
   );
 }
 
+/** A helper's refusal, at the line of its call when that call is known for sure (one call at that place). */
+function helperFailed(error: HelperError, part: CompiledPart, caseId: string, file: string): InputError {
+  const sites = error.call ? part.helperCalls.get(helperCallKey(error.call.name, error.call.line, error.call.column)) : undefined;
+  const site = sites?.length === 1 ? sites[0] : undefined;
+  const inPartial = site?.partial === undefined ? '' : ` (in partial "${site.partial}", its line ${site.line})`;
+  const line = site && site.partial === undefined ? part.firstLine - 1 + site.line : undefined;
+  return new InputError(`helper "${error.helper}" failed for case ${caseId}${inPartial}: ${error.message}`, { file, line }, undefined, error);
+}
+
 function describeRenderError(error: unknown, part: CompiledPart, caseId: string, file: string): InputError {
   if (error instanceof StrictPathError) return missingPath(error, caseId, file);
-  if (error instanceof HelperError) {
-    return new InputError(`helper "${error.helper}" failed for case ${caseId}: ${error.message}`, { file }, undefined, error);
-  }
+  if (error instanceof HelperError) return helperFailed(error, part, caseId, file);
   const message = error instanceof Error ? error.message : String(error);
   const { lineNumber, column } = error as { lineNumber?: unknown; column?: unknown };
   const line = typeof lineNumber === 'number' ? part.firstLine - 1 + lineNumber : undefined;

@@ -1,7 +1,17 @@
 import type Handlebars from 'handlebars';
 
-/** Thrown by a helper given arguments it cannot use; the renderer adds file and case. */
+/** Where a helper was called: its registered name and the call's start in its source (Handlebars' `options.loc`). */
+export interface HelperCall {
+  name: string;
+  line: number;
+  column: number;
+}
+
+/** Thrown by a helper given arguments it cannot use; the renderer adds file, line and case. */
 export class HelperError extends Error {
+  /** Set by `locatingErrors` for the innermost helper call that threw. */
+  call: HelperCall | undefined;
+
   constructor(
     readonly helper: string,
     message: string,
@@ -9,6 +19,26 @@ export class HelperError extends Error {
     super(message);
     this.name = 'HelperError';
   }
+}
+
+type Helper = (this: unknown, ...args: unknown[]) => unknown;
+
+/** The helper, registered as `name`, with the place of its call added to the HelperError it throws. */
+export function locatingErrors(name: string, helper: Helper): Helper {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    try {
+      return helper.apply(this, args);
+    } catch (error) {
+      if (error instanceof HelperError && error.call === undefined) error.call = callOf(name, args[args.length - 1]);
+      throw error;
+    }
+  };
+}
+
+function callOf(name: string, options: unknown): HelperCall | undefined {
+  const start = (options as { loc?: { start?: { line?: unknown; column?: unknown } } } | undefined)?.loc?.start;
+  if (typeof start?.line !== 'number' || typeof start.column !== 'number') return undefined;
+  return { name, line: start.line, column: start.column };
 }
 
 interface HelperOptions {
@@ -85,5 +115,5 @@ export const promptHelpers = {
 } as const;
 
 export function registerPromptHelpers(instance: typeof Handlebars): void {
-  for (const [name, helper] of Object.entries(promptHelpers)) instance.registerHelper(name, helper);
+  for (const [name, helper] of Object.entries(promptHelpers)) instance.registerHelper(name, locatingErrors(name, helper));
 }

@@ -144,3 +144,37 @@ export function collectReferences(program: hbs.AST.Program, context: ReferenceCo
   walkProgram(program, 0, undefined, []);
   return references;
 }
+
+/** Where a call of a helper sits: `line` in its own source, and the partial that source is, if it is one. */
+export interface HelperCallSite {
+  line: number;
+  partial?: string;
+}
+
+/** The key of a helper call in `helperCallSites`: its name and where it starts in its source. */
+export function helperCallKey(name: string, line: number, column: number): string {
+  return `${name}@${line}:${column}`;
+}
+
+/**
+ * Every mustache, block and sub-expression of a source by helperCallKey, for naming the line of a
+ * helper that failed. A partial's calls are found in the partial's own source (`partial` set).
+ */
+export function addHelperCallSites(program: hbs.AST.Program, sites: Map<string, HelperCallSite[]>, partial?: string): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const { type, path, loc } = node as { type?: unknown; path?: { type?: unknown; original?: unknown }; loc?: hbs.AST.SourceLocation };
+    const isCall = type === 'MustacheStatement' || type === 'BlockStatement' || type === 'SubExpression';
+    if (isCall && path?.type === 'PathExpression' && typeof path.original === 'string' && loc) {
+      const key = helperCallKey(path.original, loc.start.line, loc.start.column);
+      const site: HelperCallSite = partial === undefined ? { line: loc.start.line } : { line: loc.start.line, partial };
+      sites.set(key, [...(sites.get(key) ?? []), site]);
+    }
+    for (const [field, value] of Object.entries(node)) if (field !== 'loc' && field !== 'strip') visit(value);
+  };
+  visit(program);
+}

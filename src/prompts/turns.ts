@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type Handlebars from 'handlebars';
 import type { DocumentBlock, ImageBlock } from '../providers/types.js';
 import { documentBlock, imageBlock, type AttachmentReader, type AttachmentSpec } from './attachments.js';
-import { HelperError } from './helpers.js';
+import { HelperError, locatingErrors } from './helpers.js';
 import type { CacheTtl } from './types.js';
 
 export const TURN_BLOCKS: ReadonlySet<string> = new Set(['user', 'assistant']);
@@ -208,8 +208,8 @@ function attachmentHelper(kind: 'document' | 'image') {
 }
 
 export function registerRequestHelpers(instance: typeof Handlebars, used: HelpersUsed): void {
-  if (used.turns) for (const role of TURN_BLOCKS) instance.registerHelper(role, turnHelper(role as 'user' | 'assistant'));
-  for (const kind of ATTACHMENT_HELPERS) if (used[kind]) instance.registerHelper(kind, attachmentHelper(kind));
+  if (used.turns) for (const role of TURN_BLOCKS) instance.registerHelper(role, locatingErrors(role, turnHelper(role as 'user' | 'assistant')));
+  for (const kind of ATTACHMENT_HELPERS) if (used[kind]) instance.registerHelper(kind, locatingErrors(kind, attachmentHelper(kind)));
 }
 
 export type Piece = { text: string } | { attachment: number };

@@ -129,7 +129,35 @@ describe('compilePrompt: template errors', () => {
   it('wraps a helper misuse with the case and file', () => {
     const compiled = compilePrompt(template('{{join list}}'));
     const error = thrownInputError(() => compiled.render({ list: 'not a list' }, 'c5'));
-    expect(error.message).toBe(`${FILE}: helper "join" failed for case c5: expected a list, got string`);
+    expect(error.message).toBe(`${FILE}:6: helper "join" failed for case c5: expected a list, got string`);
+  });
+
+  it('names the line of the helper call that failed, in the body, a block, a sub-expression or the system text', () => {
+    const body = 'Ticket:\n{{truncate ticket 5}}\n{{#each items}}\n  {{indent this 2}}\n{{/each}}';
+    const compiled = compilePrompt(template(body, 'system: "Tags: {{join tags}}"'));
+    const vars = { ticket: 'text', items: ['a'], tags: ['t'] };
+    const lineOf = (overrides: Record<string, unknown>): string => thrownInputError(() => compiled.render({ ...vars, ...overrides }, 'c6')).message.split(':').slice(0, 3).join(':');
+    expect(lineOf({ ticket: { id: 1 } })).toBe(`${FILE}:8: helper "truncate" failed for case c6`);
+    expect(lineOf({ items: [['a', 'b']] })).toBe(`${FILE}:10: helper "indent" failed for case c6`);
+    expect(lineOf({ tags: 'x' })).toBe(`${FILE}:5: helper "join" failed for case c6`);
+    const subexpression = thrownInputError(() => compilePrompt(template('\n{{json (truncate t 2) indent="x"}}')).render({ t: 'abc' }, 'c6'));
+    expect(subexpression.message).toBe(`${FILE}:7: helper "json" failed for case c6: indent must be a whole number ≥ 0, got "x"`);
+    const rerendered = thrownInputError(() => compilePrompt(template('{{word.length}}\n{{join list}}')).render({ word: 'abc', list: 'x' }, 'c6'));
+    expect(rerendered.message).toBe(`${FILE}:7: helper "join" failed for case c6: expected a list, got string`);
+    const turn = thrownInputError(() => compilePrompt(template('{{#user}}hi{{/user}}\n{{#assistant cache="2h"}}ok{{/assistant}}')).render({}, 'c6'));
+    expect(turn.message).toBe(`${FILE}:7: helper "assistant" failed for case c6: cache must be "5m" or "1h", got "2h"`);
+  });
+
+  it('names the partial and its line for a helper that failed inside a partial', () => {
+    const compiled = compilePrompt(template('\n\n{{> data}}'), { partials: { data: 'List:\n{{join list}}' } });
+    const error = thrownInputError(() => compiled.render({ list: 'x' }, 'c7'));
+    expect(error.message).toBe(`${FILE}: helper "join" failed for case c7 (in partial "data", its line 2): expected a list, got string`);
+  });
+
+  it('names no line when the same call sits at the same place in the template and in a partial', () => {
+    const compiled = compilePrompt(template('{{join list}}{{> data}}'), { partials: { data: '{{join list}}' } });
+    const error = thrownInputError(() => compiled.render({ list: 'x' }, 'c8'));
+    expect(error.message).toBe(`${FILE}: helper "join" failed for case c8: expected a list, got string`);
   });
 });
 
