@@ -5,6 +5,14 @@
 import * as z from 'zod';
 import { MAX_TIMER_MS } from './nodeTimers.js';
 
+/** A delay in ms that becomes a Node timer: a longer one than MAX_TIMER_MS would fire after 1 ms. */
+const timerMs = () =>
+  z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest timer Node keeps`);
+
 const limitsShape = z
   .object({
     requestsPerMinute: z.number().positive().optional(),
@@ -25,18 +33,12 @@ export const configShape = z
       .object({
         baseURL: z.string().url().optional(),
         /** Per HTTP attempt, at least; raised for large max_tokens (default 60 000). */
-        timeoutMs: z.number().int().positive().optional(),
+        timeoutMs: timerMs().optional(),
         maxRetries: z.number().int().min(0).max(10).optional(),
         /** The longest retry-after worth waiting for; a longer one ends the sample as rate_limit (default 60 000). */
-        maxRetryWaitMs: z.number().int().positive().optional(),
+        maxRetryWaitMs: timerMs().optional(),
         /** A stream silent this long (no event, no ping) has stalled: sent again, or a timeout (default 90 000). */
-        streamIdleTimeoutMs: z
-          .number()
-          .int()
-          .positive()
-          // A longer delay becomes 1 ms, and every stream would stall at once.
-          .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest timer Node keeps`)
-          .optional(),
+        streamIdleTimeoutMs: timerMs().optional(),
         /** Headers sent with every request (a gateway's routing header …). */
         defaultHeaders: z.record(z.string(), z.string()).optional(),
         /** Beta flags, sent as `anthropic-beta`. */
@@ -53,7 +55,7 @@ export const configShape = z
         maxInputTokensPerRequest: z.number().int().positive().optional(),
         countTokens: z.boolean().optional(),
         /** How often batch mode polls a batch's status (default 30 000 ms). */
-        batchPollMs: z.number().int().positive().optional(),
+        batchPollMs: timerMs().optional(),
       })
       .strict()
       .optional(),

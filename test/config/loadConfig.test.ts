@@ -30,23 +30,25 @@ describe('loadConfig: promptgold.config.json', () => {
   });
 });
 
-describe('loadConfig: anthropic.streamIdleTimeoutMs', () => {
-  const load = async (streamIdleTimeoutMs: number) => {
-    await writeFile(join(root, 'promptgold.config.json'), JSON.stringify({ anthropic: { streamIdleTimeoutMs } }));
+describe('loadConfig: every anthropic setting in ms is a delay one Node timer can hold', () => {
+  const load = async (field: string, value: number) => {
+    await writeFile(join(root, 'promptgold.config.json'), JSON.stringify({ anthropic: { [field]: value } }));
     return loadConfig(root).then(
       (loaded) => loaded,
       (caught: unknown) => caught,
     );
   };
+  // Each becomes a timer: the SDK's attempt timeout, a retry-after the SDK sleeps out, the batch poll's sleep.
+  const fields = ['timeoutMs', 'maxRetryWaitMs', 'batchPollMs', 'streamIdleTimeoutMs'];
 
-  it("takes the longest timer Node keeps (2^31 - 1 ms)", async () => {
-    expect(await load(2_147_483_647)).toEqual({ config: { anthropic: { streamIdleTimeoutMs: 2_147_483_647 } }, file: 'promptgold.config.json' });
+  it.each(fields)('takes %s up to 2147483647 ms', async (field) => {
+    expect(await load(field, 2_147_483_647)).toEqual({ config: { anthropic: { [field]: 2_147_483_647 } }, file: 'promptgold.config.json' });
   });
 
-  it('rejects a longer one, which Node would turn into 1 ms (every stream stalled at once), saying the bound', async () => {
-    const error = await load(2_147_483_648);
+  it.each(fields)('refuses %s above it, which Node would turn into 1 ms, naming the file, the field and the range', async (field) => {
+    const error = await load(field, 2_147_483_648);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toMatch(/streamIdleTimeoutMs/);
-    expect((error as InputError).message).toMatch(/at most 2147483647 ms/);
+    expect((error as InputError).location).toEqual({ file: 'promptgold.config.json', field: `anthropic.${field}` });
+    expect((error as InputError).message).toMatch(/at most 2147483647 ms \(about 24\.8 days\), the longest timer Node keeps/);
   });
 });

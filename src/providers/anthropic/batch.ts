@@ -8,7 +8,7 @@
 import { abortableSleep } from '../pacing.js';
 import { estimateInputTokens } from '../tokens.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
-import { lazySdkHandle, assertKeyAvailable, type AnthropicProviderOptions } from './client.js';
+import { lazySdkHandle, assertKeyAvailable, checkTimerOptions, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
 import { inputRefusal, mustCountTokens, type InputLimits } from './inputGuard.js';
 import { modelFactsResolver } from './modelFacts.js';
@@ -161,6 +161,7 @@ export function batchResultError(customId: string, result: { type: string; error
 
 export function createBatchClient(options: BatchClientOptions): BatchClient {
   assertKeyAvailable(options.apiKey);
+  checkTimerOptions(options);
   const sdk = lazySdkHandle(options);
   const factsOf = modelFactsResolver(options, sdk);
   const maxRequests = Math.min(options.maxRequestsPerBatch ?? MAX_REQUESTS_PER_BATCH, MAX_REQUESTS_PER_BATCH);

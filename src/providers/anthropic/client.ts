@@ -6,6 +6,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { InfrastructureError } from '../../errors.js';
+import { checkTimerMs } from '../../nodeTimers.js';
 import { registerSecret } from '../../secrets.js';
 import type { PacingLane, RateLimiter } from '../pacing.js';
 import type { ModelTable } from '../pricing.js';
@@ -83,6 +84,17 @@ export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 90_000;
 /** The SDK backs off at most 8 s between attempts when the server names no wait. */
 const SDK_MAX_BACKOFF_MS = 8_000;
+
+/**
+ * The provider's delays, each armed as one timer (the SDK's attempt timeout, its sleep through a
+ * retry-after, the stall watch), within what a Node timer holds: a longer one fires after 1 ms.
+ */
+export function checkTimerOptions(options: Pick<AnthropicProviderOptions, 'timeoutMs' | 'maxRetryWaitMs' | 'streamIdleTimeoutMs'>): void {
+  for (const name of ['timeoutMs', 'maxRetryWaitMs', 'streamIdleTimeoutMs'] as const) {
+    const ms = options[name];
+    if (ms !== undefined) checkTimerMs(name, ms);
+  }
+}
 
 /**
  * The SDK timeout of one attempt. Non-streamed, it covers the whole answer, so it is at least the

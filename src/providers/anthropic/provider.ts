@@ -5,7 +5,6 @@
  * ProviderError. Failures that will repeat on every request (a bad key, an unknown model, an
  * account that cannot be billed, the same 400 again and again) are fatal: the engine stops.
  */
-import { MAX_TIMER_MS } from '../../nodeTimers.js';
 import { sha256Hex, stableStringify } from '../../canonical.js';
 import { familyOf, unpricedModifiers } from '../pricing.js';
 import { abortableSleep } from '../pacing.js';
@@ -25,6 +24,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   assertKeyAvailable,
   attemptTimeoutMs,
+  checkTimerOptions,
   lazySdkHandle,
   needsStreaming,
   sampleBudgetMs,
@@ -130,6 +130,7 @@ class BadRequestStreak {
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   assertKeyAvailable(options.apiKey);
+  checkTimerOptions(options);
   const sdk = lazySdkHandle(options, true);
   const factsOf = modelFactsResolver(options, sdk);
   const limiter = options.limiter;
@@ -137,10 +138,6 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
   const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
-  if (!(Number.isInteger(streamIdleTimeoutMs) && streamIdleTimeoutMs >= 1 && streamIdleTimeoutMs <= MAX_TIMER_MS)) {
-    // Node turns a timer delay above 2^31 - 1 ms into 1 ms: every stream would be taken as stalled at once.
-    throw new RangeError(`streamIdleTimeoutMs must be a whole number of ms from 1 to ${MAX_TIMER_MS} (about 24.8 days, the longest timer Node keeps), got ${streamIdleTimeoutMs}`);
-  }
   const sleep = options.sleep ?? abortableSleep;
   const streak = new BadRequestStreak(options.stopAfterIdenticalBadRequests ?? DEFAULT_IDENTICAL_BAD_REQUESTS);
   const counted = new Map<string, Promise<number>>();

@@ -30,6 +30,10 @@ async function collect(results: AsyncIterable<BatchResult>): Promise<BatchResult
 }
 
 describe('batch client', () => {
+  it('refuses an attempt timeout longer than a Node timer holds, as the live provider does (the SDK would time out after 1 ms)', () => {
+    expect(() => client({ timeoutMs: 2_147_483_648 })).toThrow(/^timeoutMs must be a whole number of ms from 1 to 2147483647 /);
+  });
+
   const items = Array.from({ length: 6 }, (_, i) => ({
     customId: `case-${i}`,
     request: request(`batch question ${i}`, { params: { temperature: 0.5 } }),

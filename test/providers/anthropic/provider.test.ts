@@ -257,6 +257,14 @@ describe('network faults (issue 14.4)', () => {
     expect(() => provider({ streamIdleTimeoutMs: 2_147_483_647 })).not.toThrow();
   });
 
+  it('refuses an attempt timeout or a longest retry wait over that limit: the SDK arms each as one timer (a longer retry-after it does not wait out)', () => {
+    for (const option of ['timeoutMs', 'maxRetryWaitMs'] as const) {
+      expect(() => provider({ [option]: 2_147_483_648 })).toThrow(RangeError);
+      expect(() => provider({ [option]: 2_147_483_648 })).toThrow(new RegExp(`^${option} must be a whole number of ms from 1 to 2147483647 .*got 2147483648`));
+      expect(() => provider({ [option]: 2_147_483_647 })).not.toThrow();
+    }
+  });
+
   it('stops waiting to send a cut stream again as soon as the run is stopped', async () => {
     fake.script('/v1/messages', ['drop-mid-body']);
     const stop = new AbortController();
