@@ -3,7 +3,7 @@
  * that commands run without a config file (a plain `compare`) never load the schema library.
  */
 import * as z from 'zod';
-import { MAX_TIMER_MS } from './nodeTimers.js';
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from './nodeTimers.js';
 
 /** A delay in ms that becomes a Node timer: a longer one than MAX_TIMER_MS would fire after 1 ms. */
 const timerMs = () =>
@@ -11,7 +11,7 @@ const timerMs = () =>
     .number()
     .int()
     .positive()
-    .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest timer Node keeps`);
+    .max(MAX_TIMER_MS, MAX_TIMER_TEXT);
 
 const limitsShape = z
   .object({

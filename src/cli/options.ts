@@ -1,10 +1,20 @@
 /** Parsing of CLI option values, with errors that name the flag. */
 import { InputError } from '../errors.js';
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from '../nodeTimers.js';
 
 export function parseIntegerOption(value: string, flag: string, min = Number.MIN_SAFE_INTEGER): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min) {
     throw new InputError(`expected a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}, got "${value}"`, { field: flag });
+  }
+  return parsed;
+}
+
+/** A delay in ms that becomes one timer: from 1 to MAX_TIMER_MS (Node fires a longer one after 1 ms). */
+export function parseTimerMsOption(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_TIMER_MS) {
+    throw new InputError(`expected a whole number from 1 to ${MAX_TIMER_MS}, got "${value}"`, { field: flag }, MAX_TIMER_TEXT);
   }
   return parsed;
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { displayPath } from '../displayPath.js';
 import { InputError, PromptgoldError, errorMessage } from '../errors.js';
+import { MAX_TIMER_MS } from '../nodeTimers.js';
 import { importUserModule } from './importUserModule.js';
 import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { openDataset } from '../datasets/loadDataset.js';
@@ -296,8 +297,9 @@ export async function loadSuite(suite: Suite, file: string, overrides: SuiteOver
   const withInvariants = [...suite.scorers, ...invariants];
   const concurrency = overrides.concurrency ?? suite.concurrency ?? 8;
   const timeoutMs = overrides.timeoutMs ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // A judge's calls use the per-request timeout too, with retries: the default bound leaves room for three.
-  const scorerTimeoutMs = suite.scorerTimeoutMs ?? Math.max(DEFAULT_SCORER_TIMEOUT_MS, 3 * timeoutMs);
+  // A judge's calls use the per-request timeout too, with retries: the default bound leaves room for
+  // three, as long as one timer holds it (a longer one would fire after 1 ms).
+  const scorerTimeoutMs = suite.scorerTimeoutMs ?? Math.min(MAX_TIMER_MS, Math.max(DEFAULT_SCORER_TIMEOUT_MS, 3 * timeoutMs));
   const threshold = suite.threshold ?? null;
   const maxErrorRate = overrides.maxErrorRate ?? suite.maxErrorRate ?? 0;
   const recordingsFile = suite.recordings ? at(suite.recordings) : join(directory, 'recordings', `${suite.name}.jsonl`);

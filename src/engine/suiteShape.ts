@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from '../nodeTimers.js';
 import type { Suite } from '../suite.js';
 
 /** Every field a suite may have; TypeScript keeps the list whole as the Suite type grows. */
@@ -48,8 +49,9 @@ export const suiteShape = builtOnFirstUse(() =>
     threshold: z.number().min(0).max(1).optional(),
     maxErrorRate: z.number().min(0).max(1).optional(),
     concurrency: z.number().int().min(1).max(10_000).optional(),
-    timeoutMs: z.number().int().min(1).optional(),
-    scorerTimeoutMs: z.number().int().min(1).optional(),
+    // Each is armed as a timer, and Node fires a longer one after 1 ms.
+    timeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, MAX_TIMER_TEXT).optional(),
+    scorerTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, MAX_TIMER_TEXT).optional(),
     versions: z.array(z.string()).optional(),
     seed: z.number().int().optional(),
     stream: z.boolean().optional(),
@@ -74,8 +76,8 @@ export function plainlyValidSuite(definition: object): boolean {
     optional(suite.threshold, (value) => numberIn(value, 0, 1)) &&
     optional(suite.maxErrorRate, (value) => numberIn(value, 0, 1)) &&
     optional(suite.concurrency, (value) => integerIn(value, 1, 10_000)) &&
-    optional(suite.timeoutMs, (value) => integerIn(value, 1, Number.MAX_SAFE_INTEGER)) &&
-    optional(suite.scorerTimeoutMs, (value) => integerIn(value, 1, Number.MAX_SAFE_INTEGER)) &&
+    optional(suite.timeoutMs, (value) => integerIn(value, 1, MAX_TIMER_MS)) &&
+    optional(suite.scorerTimeoutMs, (value) => integerIn(value, 1, MAX_TIMER_MS)) &&
     optional(suite.versions, (value) => listOf(value, (item) => typeof item === 'string')) &&
     optional(suite.seed, (value) => Number.isSafeInteger(value)) &&
     optional(suite.stream, (value) => typeof value === 'boolean')

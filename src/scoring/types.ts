@@ -4,6 +4,7 @@
  * Scorers never touch the network themselves except through `context.judge` (rubric scorers).
  */
 import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
+import { checkTimerMs } from '../nodeTimers.js';
 
 export interface Sample {
   caseId: string;
@@ -96,6 +97,7 @@ export class ScoringAborted extends Error {
  * with a spurious error. Only scorers that return a promise cost a timer.
  */
 export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Promise<Score> {
+  if (timeoutMs !== undefined) checkTimerMs('timeoutMs', timeoutMs);
   return scoreOf(scorer, sample, context, timeoutMs);
 }
 

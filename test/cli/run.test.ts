@@ -122,6 +122,7 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['a regex check the linear-time engine cannot run', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"},"checks":[{"type":"regex","pattern":"^(?!x)"}]}\n' }, ['run'], /data\.jsonl:1: checks\[0\]\.pattern: regular expression \/\^\(\?!x\)\/ uses a negative lookahead.*\n {2}hint: .*linear-time engine/],
     ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
     ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
+    ['a --timeout longer than a Node timer holds (it would fire after 1 ms)', {}, ['run', '--timeout', '2147483648'], /--timeout: expected a whole number from 1 to 2147483647, got "2147483648"\n {2}hint: at most 2147483647 ms \(about 24\.8 days\), the longest timer Node keeps/],
     ['a missing suite path', {}, ['run', 'suites/nope.eval.ts'], /suites\/nope\.eval\.ts: no such suite file/],
   ];
   for (const [name, files, args, message] of cases) {

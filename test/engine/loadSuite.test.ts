@@ -123,6 +123,23 @@ describe('loadSuite: what a suite asks for is what it gets', () => {
     await expect(load({ scorers: [exact(), exact({ name: 'exact:2', trim: true })] })).resolves.toBeDefined();
   });
 
+  it('refuses a timeoutMs or scorerTimeoutMs longer than a Node timer holds (it would fire after 1 ms), saying the bound', async () => {
+    await setup(wordCases(2));
+    for (const field of ['timeoutMs', 'scorerTimeoutMs']) {
+      await expect(load({ [field]: 2_147_483_648 })).rejects.toMatchObject({
+        detail: 'at most 2147483647 ms (about 24.8 days), the longest timer Node keeps',
+        location: { file: project.path('echo.eval.ts'), field },
+      });
+      await expect(load({ [field]: 2_147_483_647 })).resolves.toMatchObject({ [field]: 2_147_483_647 });
+    }
+  });
+
+  it('bounds the default scorer time (three timeoutMs) by the longest Node timer', async () => {
+    await setup(wordCases(2));
+    await expect(load({ timeoutMs: 1_000_000_000 })).resolves.toMatchObject({ timeoutMs: 1_000_000_000, scorerTimeoutMs: 2_147_483_647 });
+    await expect(load({}, { timeoutMs: 2_000_000_000 })).resolves.toMatchObject({ timeoutMs: 2_000_000_000, scorerTimeoutMs: 2_147_483_647 });
+  });
+
   it("refuses a suite's select with an unknown field, a filter that is not a list of tags, or a bad seed", async () => {
     await setup(wordCases(3));
     await expect(load({ select: { limt: 1 } })).rejects.toMatchObject({

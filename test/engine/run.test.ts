@@ -1,4 +1,5 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineSuite } from '../../src/suite.js';
 import { loadSuite } from '../../src/engine/loadSuite.js';
@@ -320,6 +321,20 @@ describe('runSuite with a stuck scorer', () => {
     expect(record.samples[0]!.pass).toBe(false);
     expect(record.samples.slice(1).every((s) => s.pass)).toBe(true);
     expect(record.header.options.scorerTimeoutMs).toBe(200);
+  });
+
+  it('scores every sample under a long per-sample timeout, whose default scorer bound (three of it) is more than a Node timer holds', async () => {
+    await setup(3);
+    stuck = false;
+    // A scorer that takes a little while, as a judge call does: a 1 ms timer would end it first.
+    const slowCheck = custom('slow-check', async (sample) => {
+      await sleep(20);
+      return sample.output.startsWith('word');
+    });
+    const result = await run(createFunctionProvider(echoTarget), stuckSuite({ timeoutMs: 1_000_000_000, scorers: [slowCheck] }));
+    expect(result.status).toBe('complete');
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(record.samples.map((s) => s.scores[0])).toEqual(Array.from({ length: 3 }, () => expect.objectContaining({ name: 'slow-check', pass: true })));
   });
 
   it('saves the samples finished behind it at once, loses none to a kill, and a hard stop writes them all', async () => {

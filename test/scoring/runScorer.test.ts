@@ -26,6 +26,12 @@ describe('runScorer time bound', () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it('refuses a bound longer than a Node timer holds, which would end every scorer after 1 ms', async () => {
+    const slow = custom('slow', () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 20)));
+    await expect(runScorer(slow, makeSample('x'), context, 2_147_483_648)).rejects.toThrow(/^timeoutMs must be a whole number of ms from 1 to 2147483647 /);
+    await expect(runScorer(slow, makeSample('x'), context, 2_147_483_647)).resolves.toMatchObject({ pass: true });
+  });
+
   it('reports a synchronous scorer that returned only after its bound', async () => {
     const slow = custom('slow', () => {
       const until = performance.now() + 30;

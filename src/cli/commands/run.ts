@@ -23,7 +23,7 @@ import { writeRunPage } from '../../report/html/runPage.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
-import { parseIntegerOption, parseListOption, parseNumberOption } from '../options.js';
+import { parseIntegerOption, parseListOption, parseNumberOption, parseTimerMsOption } from '../options.js';
 
 export interface RunFlags {
   version?: string[];
@@ -428,7 +428,7 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
   if (modelIds) overrides.models = modelIds;
   if (flags.repeat) overrides.repeats = parseIntegerOption(flags.repeat, '--repeat', 1);
   if (flags.concurrency) overrides.concurrency = parseIntegerOption(flags.concurrency, '--concurrency', 1);
-  if (flags.timeout) overrides.timeoutMs = parseIntegerOption(flags.timeout, '--timeout', 1);
+  if (flags.timeout) overrides.timeoutMs = parseTimerMsOption(flags.timeout, '--timeout');
   if (flags.maxErrorRate) overrides.maxErrorRate = parseFraction(flags.maxErrorRate, '--max-error-rate');
   if (flags.seed) overrides.seed = parseIntegerOption(flags.seed, '--seed', 0);
   if (flags.chaos) overrides.chaos = true;
