@@ -23,6 +23,7 @@
  * late never lets their requests out closer together than the paced spacing.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { MAX_TIMER_MS } from '../nodeTimers.js';
 
 export interface RateLimiterOptions {
   /** Per-family limits (every family gets these unless its headers say lower). */
@@ -173,10 +174,19 @@ class ConcurrencyLane {
   }
 }
 
-/** Sleeps; when aborted, rejects with the signal's own reason (not a generic AbortError). */
+/**
+ * Sleeps; when aborted, rejects with the signal's own reason (not a generic AbortError). A wait
+ * longer than one Node timer holds (which would fire after 1 ms) is slept in several.
+ */
 export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  const options = signal ? { signal } : undefined;
   try {
-    await delay(ms, undefined, signal ? { signal } : undefined);
+    let left = ms;
+    do {
+      const step = Math.min(left, MAX_TIMER_MS);
+      await delay(step, undefined, options);
+      left -= step;
+    } while (left > 0);
   } catch (error) {
     throw signal?.aborted ? abortReason(signal) : error;
   }

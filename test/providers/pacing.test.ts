@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEPARTURE_BURST, RateLimiter } from '../../src/providers/pacing.js';
+import { DEPARTURE_BURST, RateLimiter, abortableSleep } from '../../src/providers/pacing.js';
 
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 
@@ -288,5 +288,20 @@ describe('RateLimiter concurrency (AIMD)', () => {
     await clock.advance(100);
     for (const p of await Promise.all(all)) p.release();
     expect(granted).toEqual([0, 100, 200]);
+  });
+});
+
+describe('abortableSleep', () => {
+  it('sleeps through a wait longer than one Node timer holds (a batch poll, a long pacing wait), instead of waking after 1 ms', async () => {
+    const stop = new AbortController();
+    const sleeping = abortableSleep(2 ** 31, stop.signal).then(
+      () => 'woke',
+      () => 'stopped',
+    );
+    // Node orders timers by when they fall due: a sleep armed as 1 ms would come first.
+    const later = new Promise<string>((resolve) => setTimeout(() => resolve('a 50 ms timer'), 50));
+    expect(await Promise.race([sleeping, later])).toBe('a 50 ms timer');
+    stop.abort(new Error('test over'));
+    expect(await sleeping).toBe('stopped');
   });
 });
