@@ -1,4 +1,5 @@
-import { InputError } from '../errors.js';
+import { InputError, type ErrorLocation } from '../errors.js';
+import { meantText, unknownKey } from '../knownKeys.js';
 import { sampledPositions } from './seededSample.js';
 import type { CaseList, CaseSelection, GoldenCase } from './types.js';
 
@@ -59,6 +60,37 @@ export function selectFrom(cases: CaseList, selection: CaseSelection): CaseList 
       }
     },
   };
+}
+
+const SELECTION_FIELDS = ['filter', 'limit', 'sample', 'seed'];
+const SELECTION_HINT = "e.g. select: { filter: ['billing'], limit: 50 } (filter, limit, sample, seed)";
+
+/**
+ * A `select` as a user wrote it (a suite's, describeEval's), checked before it is used: a misspelled
+ * key (`limt`) would run every case, and a filter written as one string (`filter: 'billing'`) would
+ * match tags by substring. `where.field` is where the select itself is (`select`).
+ */
+export function checkSelection(select: unknown, where: { file?: string; field: string }): void {
+  const at = (key?: string): ErrorLocation => ({ ...(where.file !== undefined && { file: where.file }), field: key === undefined ? where.field : `${where.field}.${key}` });
+  if (select === null || typeof select !== 'object' || Array.isArray(select)) {
+    throw new InputError(`select must be an object, got ${select === null ? 'null' : Array.isArray(select) ? 'an array' : typeof select}`, at(), SELECTION_HINT);
+  }
+  const unknown = unknownKey(select, SELECTION_FIELDS);
+  if (unknown) throw new InputError(`unknown select field "${unknown.key}"${meantText(unknown.meant)}`, at(unknown.key), SELECTION_HINT);
+  const { filter, limit, sample, seed } = select as Record<string, unknown>;
+  if (filter !== undefined && !(Array.isArray(filter) && filter.every((tag) => typeof tag === 'string' && tag !== ''))) {
+    throw new InputError('select.filter must be a list of tags', at('filter'), typeof filter === 'string' ? `write filter: [${JSON.stringify(filter)}]` : SELECTION_HINT);
+  }
+  for (const [key, count] of [['limit', limit], ['sample', sample]] as const) {
+    if (count !== undefined && !(Number.isSafeInteger(count) && (count as number) >= 1)) {
+      throw new InputError(`select.${key} must be a whole number ≥ 1, got ${shown(count)}`, at(key), SELECTION_HINT);
+    }
+  }
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new InputError(`select.seed must be a whole number, got ${shown(seed)}`, at('seed'), SELECTION_HINT);
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 /** A selection that keeps every case (no filter, sample or limit): selectFrom returns the cases themselves. */

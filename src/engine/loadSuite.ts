@@ -11,7 +11,7 @@ import { MAX_TIMER_MS } from '../nodeTimers.js';
 import { importUserModule } from './importUserModule.js';
 import { RESERVED_KEY_HINT, reservedSegment } from '../reservedKeys.js';
 import { openDataset } from '../datasets/loadDataset.js';
-import { selectFrom, selectsAll } from '../datasets/selectCases.js';
+import { checkSelection, selectFrom, selectsAll } from '../datasets/selectCases.js';
 import type { CaseList, CaseSelection, DatasetSource, GoldenCase } from '../datasets/types.js';
 import { compilePrompt, loadPartials, loadPromptVersions, type CompiledPrompt, type PromptTemplate, type RenderedPrompt } from '../prompts/index.js';
 import { AttachmentReader } from '../prompts/attachments.js';
@@ -141,7 +141,7 @@ export function validateSuite(suite: Suite, file: string, overrides: Pick<SuiteO
   if (unknown) {
     throw new InputError(`unknown suite field "${unknown.key}"${meantText(unknown.meant)}`, { file, field: unknown.key }, `a suite takes ${SUITE_FIELDS.filter((key) => key !== 'kind').join(', ')}`);
   }
-  if (suite.select !== undefined) refuseBadSelection(suite.select, file);
+  if (suite.select !== undefined) checkSelection(suite.select, { file, field: 'select' });
   const shape = suite.models === undefined ? { ...suite, models: overrides.models } : suite;
   const result = plainlyValidSuite(shape) ? undefined : suiteShape().safeParse(shape);
   if (result && !result.success) {
@@ -155,25 +155,6 @@ export function validateSuite(suite: Suite, file: string, overrides: Pick<SuiteO
   refuseSharedScorerNames(suite, file);
 }
 
-const SELECT_FIELDS = ['filter', 'limit', 'sample', 'seed'];
-
-/**
- * The suite's `select`, checked as a suite's own fields are: a misspelled key (`limt`) would run
- * every case, and a filter written as one string (`filter: 'billing'`) would match tags by substring.
- */
-function refuseBadSelection(select: unknown, file: string): void {
-  const hint = "e.g. select: { filter: ['billing'], limit: 50 } (filter, limit, sample, seed)";
-  if (select === null || typeof select !== 'object' || Array.isArray(select)) {
-    throw new InputError(`select must be an object, got ${select === null ? 'null' : Array.isArray(select) ? 'an array' : typeof select}`, { file, field: 'select' }, hint);
-  }
-  const unknown = unknownKey(select, SELECT_FIELDS);
-  if (unknown) throw new InputError(`unknown select field "${unknown.key}"${meantText(unknown.meant)}`, { file, field: `select.${unknown.key}` }, hint);
-  const { filter, seed } = select as { filter?: unknown; seed?: unknown };
-  if (filter !== undefined && !(Array.isArray(filter) && filter.every((tag) => typeof tag === 'string' && tag !== ''))) {
-    throw new InputError('select.filter must be a list of tags', { file, field: 'select.filter' }, typeof filter === 'string' ? `write filter: [${JSON.stringify(filter)}]` : hint);
-  }
-  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new InputError(`select.seed must be a whole number, got ${String(seed)}`, { file, field: 'select.seed' }, hint);
-}
 
 /** Two scorers of one sample under one name would be counted as one in summaries, comparisons and sameAsSource. */
 function refuseSharedScorerNames(suite: Suite, file: string): void {

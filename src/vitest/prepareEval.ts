@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkSelection } from '../datasets/selectCases.js';
 import type { CaseSelection } from '../datasets/types.js';
 import { RunSession } from '../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../engine/loadSuite.js';
@@ -122,6 +123,7 @@ export async function prepareEval(suite: Suite, file: string, options: DescribeE
  * `models: []` would otherwise plan no sample at all, and the pass-rate test pass over none.
  */
 function checkSettings(overrides: SuiteOverrides): void {
+  if (overrides.select !== undefined) checkSelection(overrides.select, { field: 'describeEval setting select' });
   const { versions, models, repeats, concurrency, timeoutMs, seed } = overrides;
   const result = suiteShape()
     .pick({ versions: true, models: true, repeats: true, concurrency: true, timeoutMs: true, seed: true })
@@ -140,7 +142,7 @@ function overridesOf(options: DescribeEvalOptions): SuiteOverrides {
   if (options.repeats !== undefined) overrides.repeats = options.repeats;
   if (options.concurrency !== undefined) overrides.concurrency = options.concurrency;
   if (options.timeoutMs !== undefined) overrides.timeoutMs = options.timeoutMs;
-  if (options.select) overrides.select = options.select;
+  if (options.select !== undefined) overrides.select = options.select;
   if (options.seed !== undefined) overrides.seed = options.seed;
   if (options.chaos) overrides.chaos = true;
   return overrides;

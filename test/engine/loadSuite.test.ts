@@ -153,6 +153,7 @@ describe('loadSuite: what a suite asks for is what it gets', () => {
     });
     await expect(load({ select: { sample: 2, seed: 'x' } })).rejects.toMatchObject({ location: { field: 'select.seed' } });
     await expect(load({ select: ['odd'] })).rejects.toMatchObject({ detail: 'select must be an object, got an array' });
+    await expect(load({ select: { limit: '5' } })).rejects.toMatchObject({ detail: 'select.limit must be a whole number ≥ 1, got "5"', location: { field: 'select.limit' } });
     await expect(load({ select: { filter: ['odd'], limit: 1 } })).resolves.toMatchObject({ cases: { count: 1 } });
   });
 
