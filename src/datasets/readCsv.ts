@@ -9,6 +9,7 @@ import type { RawCase } from './rawCase.js';
  * - `id`; `tags`, several tags separated by `|` (a comma would fight the CSV quoting);
  * - `expected`: parsed as JSON when it is valid JSON (`42`, `{"a":1}`, `"x"`), else the raw text;
  * - `expected.<field>` (dotted, may nest): builds an `expected` object, values read like `expected`;
+ *   a field inside another column's object cell (`expected.a` and `expected.a.b`) is added to it;
  * - `checks`: a JSON array of check objects;
  * - `vars.<name>` or any other column `<name>`: the variable `<name>`, always a string.
  * Empty cells in `expected*`, `tags` and `checks` mean "not given".
@@ -102,10 +103,7 @@ function targetOf(column: string): string {
   return column.startsWith('vars.') ? column : `vars.${column}`;
 }
 
-/**
- * Columns that would set the same variable, or an expected field and a field inside it
- * (`expected.a` and `expected.a.b`): only one cell would be kept, without a word.
- */
+/** Columns that would set the same variable: only one cell would be kept, without a word. */
 function noSharedTargets(columns: string[], line: number, problems: ProblemList): boolean {
   let ok = true;
   const columnOf = new Map<string, string>();
@@ -119,19 +117,13 @@ function noSharedTargets(columns: string[], line: number, problems: ProblemList)
     }
     columnOf.set(target, column);
   }
-  const expectedFields = columns.filter((column) => column.startsWith('expected.'));
-  for (const column of expectedFields) {
-    const outer = expectedFields.find((other) => column.startsWith(`${other}.`));
-    if (outer === undefined) continue;
-    problems.add({ line, field: column, message: `column "${column}" sets a field inside "${outer}", which column "${outer}" sets as a whole; only one cell would be kept: keep one of the two columns` });
-    ok = false;
-  }
   return ok;
 }
 
 function caseFromRow(columns: string[], cells: string[], line: number, problems: ProblemList): unknown {
   const result: Record<string, unknown> = {};
   const vars: Record<string, unknown> = {};
+  const expectedCells: ExpectedCell[] = [];
   columns.forEach((column, index) => {
     const cell = cells[index] ?? '';
     if (column === 'id') {
@@ -145,7 +137,7 @@ function caseFromRow(columns: string[], cells: string[], line: number, problems:
     } else if (column.startsWith('expected.')) {
       if (cell === '') return;
       const value = jsonOrText(cell);
-      setNested(result, column.split('.'), value);
+      expectedCells.push({ column, path: column.split('.'), value });
       noRepeatedKeys(cell, value, column, line, problems);
     } else if (column === 'checks') {
       if (cell === '') return;
@@ -160,8 +152,58 @@ function caseFromRow(columns: string[], cells: string[], line: number, problems:
       vars[column.startsWith('vars.') ? column.slice('vars.'.length) : column] = cell;
     }
   });
+  setExpectedCells(result, expectedCells, line, problems);
   result.vars = vars;
   return result;
+}
+
+interface ExpectedCell {
+  column: string;
+  path: string[];
+  value: unknown;
+}
+
+/**
+ * A row's `expected.<field>` cells, outer columns first, so that a field inside an object cell
+ * (`expected.a` holding `{"x":1}`, `expected.a.b` holding 2) is added to it. A field two cells
+ * give, or one inside a cell that is not an object, is a problem: only one cell could be kept.
+ */
+function setExpectedCells(result: Record<string, unknown>, cells: ExpectedCell[], line: number, problems: ProblemList): void {
+  const set: ExpectedCell[] = [];
+  for (const cell of [...cells].sort((a, b) => a.path.length - b.path.length)) {
+    const taken = takenPlace(result, cell.path);
+    if (taken === undefined) {
+      setNested(result, cell.path, cell.value);
+      set.push(cell);
+      continue;
+    }
+    // The place holds a value of the deepest cell set so far whose column leads to it.
+    const owner = set.filter((earlier) => earlier.path.every((key, index) => taken.path[index] === key)).at(-1)!;
+    const place = taken.path.join('.');
+    const message =
+      taken.path.length === cell.path.length
+        ? `the cells of columns "${owner.column}" and "${cell.column}" both set "${place}"; only one would be kept: leave one of them empty`
+        : `column "${cell.column}" sets a field inside "${place}", but the cell of column "${owner.column}" sets "${place}" to ${shortJson(taken.value)}, not an object; only one would be kept: leave one of them empty`;
+    problems.add({ line, field: cell.column, message });
+  }
+}
+
+/** The first place along `path` that already holds a value: one that is not an object, or the path's end. */
+function takenPlace(target: Record<string, unknown>, path: string[]): { path: string[]; value: unknown } | undefined {
+  let current = target;
+  for (let index = 0; index < path.length; index++) {
+    const key = path[index]!;
+    if (!Object.hasOwn(current, key)) return undefined;
+    const value = current[key];
+    if (index === path.length - 1 || value === null || typeof value !== 'object' || Array.isArray(value)) return { path: path.slice(0, index + 1), value };
+    current = value as Record<string, unknown>;
+  }
+  return undefined;
+}
+
+function shortJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.length > 40 ? `${json.slice(0, 40)}…` : json;
 }
 
 /** A JSON cell with a key written twice would keep only the last value: a problem naming the column. */

@@ -299,10 +299,34 @@ describe('loadDataset: bad input', () => {
     const variable = await loadError(await fixture('same-variable.csv', 'id,ticket,vars.ticket\na,from ticket,from vars.ticket\n'));
     expect(variable.message).toContain(':1: vars.ticket: columns "ticket" and "vars.ticket" both set the variable "ticket"; only one cell would be kept');
     const nested = await loadError(await fixture('nested-expected.csv', 'id,q,expected.a.b,expected.a\na,x,2,1\n'));
-    expect(nested.message).toContain(':1: expected.a.b: column "expected.a.b" sets a field inside "expected.a", which column "expected.a" sets as a whole');
+    expect(nested.message).toContain(':2: expected.a.b: column "expected.a.b" sets a field inside "expected.a", but the cell of column "expected.a" sets "expected.a" to 1, not an object');
     // A variable named like a case field is a variable of its own.
     const distinct = await loadDataset(await fixture('distinct.csv', 'id,vars.id,expected.a,expected.ab\nc1,v,1,2\n'));
     expect(distinct.cases[0]).toMatchObject({ id: 'c1', vars: { id: 'v' }, expected: { a: 1, ab: 2 } });
+  });
+
+  it('keeps both an expected field and a field inside it when no cell is lost, whatever the column order', async () => {
+    const cell = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    // [id, expected.a, expected.a.b]
+    const rows = [
+      ['kept-outer', cell('{"x":1}'), ''],
+      ['kept-inner', '', '2'],
+      ['merged', cell('{"x":1}'), '2'],
+      ['text', 'some text', ''],
+    ];
+    const plain = ['id,expected.a,expected.a.b', ...rows.map(([id, a, b]) => `${id},${a},${b}`)].join('\n');
+    const swapped = ['id,expected.a.b,expected.a', ...rows.map(([id, a, b]) => `${id},${b},${a}`)].join('\n');
+    for (const [name, text] of [['plain.csv', plain], ['swapped.csv', swapped]] as const) {
+      const { cases } = await loadDataset(await fixture(name, `${text}\n`));
+      expect(cases.map((c) => c.expected)).toEqual([{ a: { x: 1 } }, { a: { b: 2 } }, { a: { x: 1, b: 2 } }, { a: 'some text' }]);
+    }
+  });
+
+  it('refuses, on its row, an expected field given twice or inside a cell that is not an object', async () => {
+    const both = await loadError(await fixture('both-given.csv', 'id,expected.a,expected.a.b\nok,"{""x"":1}",2\ntwice,"{""b"":1}",2\n'));
+    expect(both.message).toContain(':3: expected.a.b: the cells of columns "expected.a" and "expected.a.b" both set "expected.a.b"; only one would be kept: leave one of them empty');
+    const deeper = await loadError(await fixture('inside-text.csv', 'id,expected.a,expected.a.b.c\ndeep,"{""b"":""text""}",2\n'));
+    expect(deeper.message).toContain(':2: expected.a.b.c: column "expected.a.b.c" sets a field inside "expected.a.b", but the cell of column "expected.a" sets "expected.a.b" to "text", not an object');
   });
 
   it('refuses prototype paths in CSV headers (file:line:column) and pollutes nothing', async () => {
