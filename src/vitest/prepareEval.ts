@@ -13,6 +13,7 @@ import { importSuites, type LoadedSuite, type SuiteOverrides } from '../engine/l
 import { suiteShape } from '../engine/suiteShape.js';
 import { buildRecordHeader } from '../engine/recordHeader.js';
 import { InputError } from '../errors.js';
+import { meantText, unknownKey } from '../knownKeys.js';
 import type { FunctionTarget } from '../providers/function.js';
 import type { Provider } from '../providers/types.js';
 import type { RecordHeader } from '../records/types.js';
@@ -101,6 +102,7 @@ function sessionFor(options: DescribeEvalOptions): Promise<RunSession> {
 }
 
 export async function prepareEval(suite: Suite, file: string, options: DescribeEvalOptions): Promise<PreparedEval> {
+  refuseUnknownSettings(options);
   const overrides = overridesOf(options);
   checkSettings(overrides);
   const session = await sessionFor(options);
@@ -117,6 +119,38 @@ export async function prepareEval(suite: Suite, file: string, options: DescribeE
     close: () => assembled.close(),
   };
 }
+
+/** Every setting describeEval takes; TypeScript keeps the list whole as the options grow. */
+const SETTING_NAMES = Object.keys({
+  suite: true,
+  file: true,
+  provider: true,
+  record: true,
+  judge: true,
+  root: true,
+  versions: true,
+  models: true,
+  repeats: true,
+  concurrency: true,
+  timeoutMs: true,
+  select: true,
+  chaos: true,
+  seed: true,
+  // describeEval's own (DescribeEvalSettings), which prepareEval receives with the rest.
+  shard: true,
+} satisfies Record<keyof DescribeEvalOptions | 'shard', true>);
+
+/** A test file in JavaScript is not type-checked: a misspelt setting (`repeat: 3`) would be dropped without a word. */
+function refuseUnknownSettings(options: DescribeEvalOptions): void {
+  const unknown = unknownKey(options, SETTING_NAMES);
+  if (!unknown) return;
+  const { key, meant } = unknown;
+  const value = (options as unknown as Record<string, unknown>)[key];
+  const hint = SELECTION_KEYS.includes(key) ? `put it in select: select: { ${key}: ${JSON.stringify(value)} }` : `describeEval takes ${SETTING_NAMES.join(', ')}`;
+  throw new InputError(`unknown describeEval setting "${key}"${meantText(meant)}`, { field: `describeEval setting ${key}` }, hint);
+}
+
+const SELECTION_KEYS = ['filter', 'limit', 'sample'];
 
 /**
  * The settings that override suite fields take the values those fields take. `repeats: 0` or

@@ -53,3 +53,14 @@ describe('describeEval settings: select', () => {
     expect((await refusal({ select: ['billing'] as never })).detail).toBe('select must be an object, got an array');
   });
 });
+
+describe('describeEval settings: names', () => {
+  it('refuses a setting describeEval does not have (a test file in JavaScript is not type-checked), naming the one it most likely meant', async () => {
+    const error = await refusal({ repeat: 3 } as never);
+    expect(error.detail).toBe('unknown describeEval setting "repeat" (did you mean "repeats"?)');
+    expect(error.location.field).toBe('describeEval setting repeat');
+    const limit = await refusal({ limit: 2 } as never);
+    expect(limit.detail).toBe('unknown describeEval setting "limit"');
+    expect(limit.hint).toBe('put it in select: select: { limit: 2 }');
+  });
+});
