@@ -1,15 +1,19 @@
 /**
- * One judge call through a provider, turned into an outcome the scorers can count: an answer
- * text, or the reason it is unusable (provider error, refusal, truncation). Every call's tokens,
- * cost and latency go into a JudgeUsage, kept apart from the generator's.
+ * One judge call through a provider, turned into an outcome the scorers can count: the answer as
+ * the caller reads it, or the reason it is unusable (provider error, refusal, truncation, an
+ * answer the caller cannot read). An unusable answer is never cached, so asking again gets a new
+ * one. Every call's tokens, cost and latency go into a JudgeUsage, kept apart from the generator's.
  */
 import { errorMessage } from '../errors.js';
 import type { GenerateContext, Generation, GenerationRequest, Provider } from '../providers/types.js';
 import { ProviderError } from '../providers/types.js';
 import type { JudgeUsage } from '../scoring/types.js';
 
-export type JudgeCallOutcome =
-  | { ok: true; text: string; generation: Generation }
+/** What the caller makes of an answer's text: its value, or why it cannot be used. */
+export type AnswerReading<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export type JudgeCallOutcome<T> =
+  | { ok: true; value: T }
   /** `errored`: the provider failed (no answer at all). `unscored`: it answered, unusably. */
   | { ok: false; kind: 'errored' | 'unscored'; reason: string };
 
@@ -44,15 +48,17 @@ export function roundedUsage(usage: JudgeUsage): JudgeUsage {
   return { ...usage, costUsd: Math.round(usage.costUsd * 1e9) / 1e9 };
 }
 
-export async function callJudge(
+export async function callJudge<T>(
   provider: Provider,
   request: GenerationRequest,
   context: GenerateContext,
   usage: JudgeUsage,
-): Promise<JudgeCallOutcome> {
+  read: (text: string) => AnswerReading<T>,
+): Promise<JudgeCallOutcome<T>> {
+  const readAnswer = (generation: Generation) => judgeAnswer(generation, request, read);
   let generation: Generation;
   try {
-    generation = await provider.generate(request, context);
+    generation = await provider.generate(request, { ...context, cacheable: (answer) => readAnswer(answer).ok });
   } catch (error) {
     if (context.signal.aborted) throw error;
     // A judge that will fail on every sample (bad key, unknown model, spend limit) stops the run.
@@ -62,12 +68,18 @@ export async function callJudge(
     return { ok: false, kind: 'errored', reason: `judge call failed (${kind}${errorMessage(error)})` };
   }
   addGenerationUsage(usage, generation);
+  const answer = readAnswer(generation);
+  return answer.ok ? answer : { ok: false, kind: 'unscored', reason: answer.reason };
+}
+
+/** A judge's answer as the caller reads it, or why it is unusable: refused, cut short, unreadable. */
+function judgeAnswer<T>(generation: Generation, request: GenerationRequest, read: (text: string) => AnswerReading<T>): AnswerReading<T> {
   if (generation.stopReason === 'refusal') {
     const category = generation.stopDetails?.['category'];
-    return { ok: false, kind: 'unscored', reason: `judge refused${typeof category === 'string' ? ` (${category})` : ''}` };
+    return { ok: false, reason: `judge refused${typeof category === 'string' ? ` (${category})` : ''}` };
   }
   if (generation.stopReason === 'max_tokens') {
-    return { ok: false, kind: 'unscored', reason: `judge answer truncated at max_tokens (${request.maxTokens}); raise the rubric's maxTokens` };
+    return { ok: false, reason: `judge answer truncated at max_tokens (${request.maxTokens}); raise the rubric's maxTokens` };
   }
-  return { ok: true, text: generation.text, generation };
+  return read(generation.text);
 }

@@ -10,7 +10,7 @@ import type { PairwiseSummary } from '../compare/types.js';
 import type { Provider } from '../providers/types.js';
 import type { JudgeUsage } from '../scoring/types.js';
 import { wilsonInterval } from '../stats/index.js';
-import { callJudge, emptyJudgeUsage, roundedUsage } from './call.js';
+import { callJudge, emptyJudgeUsage, roundedUsage, type AnswerReading } from './call.js';
 import type { Rubric } from './criteria.js';
 import { parsePreference } from './parse.js';
 import { pairwiseRequest } from './prompt.js';
@@ -79,14 +79,17 @@ async function judgePair(pair: PairwiseInput, options: PairwiseOptions, maxToken
   const ask = async (order: OrderJudgement['order']): Promise<OrderJudgement> => {
     const [first, second] = order === 'baseline-first' ? [pair.baseline, pair.candidate] : [pair.candidate, pair.baseline];
     const request = pairwiseRequest(options.rubric, pair.task, first, second, options.model, maxTokens);
-    const outcome = await callJudge(options.judge, request, context, usage);
+    const outcome = await callJudge(options.judge, request, context, usage, readPreference);
     if (!outcome.ok) return { order, preferred: null, reasoning: '', error: outcome.reason };
-    const parsed = parsePreference(outcome.text);
-    if (!parsed.ok) return { order, preferred: null, reasoning: '', error: parsed.reason };
-    return { order, preferred: sideOf(parsed.preference, order), reasoning: parsed.reasoning };
+    return { order, preferred: sideOf(outcome.value.preference, order), reasoning: outcome.value.reasoning };
   };
   const orders = (await Promise.all([ask('baseline-first'), ask('candidate-first')])) as [OrderJudgement, OrderJudgement];
   return { caseId: pair.caseId, orders, ...decide(orders) };
+}
+
+function readPreference(text: string): AnswerReading<{ preference: 'A' | 'B' | 'tie'; reasoning: string }> {
+  const parsed = parsePreference(text);
+  return parsed.ok ? { ok: true, value: { preference: parsed.preference, reasoning: parsed.reasoning } } : parsed;
 }
 
 function sideOf(preference: 'A' | 'B' | 'tie', order: OrderJudgement['order']): Side {

@@ -15,7 +15,7 @@ import type { GenerateContext, Provider } from '../providers/types.js';
 import { fixed2 } from '../scoring/text.js';
 import { runScorer, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import { aggregateJudgements, type Aggregate } from './aggregate.js';
-import { callJudge, emptyJudgeUsage, roundedUsage } from './call.js';
+import { callJudge, emptyJudgeUsage, roundedUsage, type AnswerReading } from './call.js';
 import { criteriaFromInput, type CriterionInput, type Rubric, type RubricScale } from './criteria.js';
 import { parseJudgement, type Judgement } from './parse.js';
 import { gradingRequest, type GradingInput } from './prompt.js';
@@ -143,6 +143,11 @@ export function rubric(options: RubricOptions): RubricScorer {
     return context.judge?.(judgeTarget) ?? `no judge provider for ${judgeTarget}: run the suite through promptgold (or pass judge in runSuite options), or give rubric({ judge }) a Provider`;
   }
 
+  function readJudgement(text: string): AnswerReading<Judgement> {
+    const parsed = parseJudgement(text, definition);
+    return parsed.ok ? { ok: true, value: parsed.judgement } : parsed;
+  }
+
   async function judgeSample(sample: Sample, context: ScorerContext, count: number): Promise<JudgementSet> {
     const usage = emptyJudgeUsage();
     const provider = providerFor(context);
@@ -162,10 +167,8 @@ export function rubric(options: RubricOptions): RubricScorer {
           promptId: sample.promptId,
           promptVersion: sample.promptVersion,
         };
-        const outcome = await callJudge(provider, request, generateContext, usage);
-        if (!outcome.ok) return { index, ok: false, kind: outcome.kind, reason: outcome.reason };
-        const parsed = parseJudgement(outcome.text, definition);
-        return parsed.ok ? { index, ok: true, judgement: parsed.judgement } : { index, ok: false, kind: 'unscored', reason: parsed.reason };
+        const outcome = await callJudge(provider, request, generateContext, usage, readJudgement);
+        return outcome.ok ? { index, ok: true, judgement: outcome.value } : { index, ok: false, kind: outcome.kind, reason: outcome.reason };
       }),
     );
     return { attempts, usage: roundedUsage(usage) };

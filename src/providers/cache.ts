@@ -35,13 +35,16 @@ export function withCache(
     async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
       const key = sha256Hex(`${inner.id}\n${generationKey(request, context.repeat)}`);
       const file = pathOf(key);
+      const cacheable = context.cacheable ?? (() => true);
       const entry = await readCached(file);
-      if (entry.hit) {
+      // An entry the caller cannot use (stored before it said so) is a plain miss: asked again, and replaced by a usable answer.
+      if (entry.hit && cacheable(entry.hit)) {
         hits++;
         return { ...entry.hit, cached: true };
       }
       if (entry.damaged) onDamaged(entry.damaged, file);
       const generation = await inner.generate(request, context);
+      if (!cacheable(generation)) return generation;
       // A cache that cannot be written (disk full, no permission) must not fail the sample.
       await writeCached(file, generation).catch((error: unknown) => onWriteFailure(error, file));
       return generation;

@@ -229,6 +229,12 @@ export interface GenerateContext {
   vars: Record<string, unknown>;
   promptId: string;
   promptVersion: string;
+  /**
+   * Whether an answer may be stored in the response cache and served from it. A judge sets it so
+   * an answer it cannot use (a refusal, bad JSON) is neither kept nor read back: asking again,
+   * as `--retry-errors` does, gets a new answer. Absent: every answer is cacheable.
+   */
+  cacheable?: (generation: Generation) => boolean;
 }
 
 export interface Provider {

@@ -12,6 +12,7 @@ import { linkPromptgold, runCli, type CliResult } from '../helpers/cli.js';
 import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 const KEY = ['sk', 'ant', 'test-retry-0123456789abcdef'].join('-');
+const JUDGED = "rubric({ judge: 'claude-haiku-4-5', criteria: [{ id: 'c1', description: 'Repeats the word.', pass: 'it does', fail: 'it does not' }] })";
 
 let project: TempProject;
 let fake: FakeAnthropic;
@@ -112,6 +113,32 @@ describe('promptgold run --retry-errors', () => {
     const second = (submits[1]!.body as { requests: Array<{ custom_id: string }> }).requests.map((r) => r.custom_id).sort();
     expect(second).toEqual(['s1', 's3', 's6']);
     expect(await expectRetried(dir, before, 8)).toHaveLength(3);
+  });
+
+  it('a judge answer that was bad JSON or a refusal is not cached: --retry-errors asks the judge again', async () => {
+    const verdict = JSON.stringify({ criteria: [{ id: 'c1', reasoning: 'it does', verdict: 'pass' }], overall: 'ok' });
+    const unusable = [{ text: '{"criteria": [' }, { text: '', stopReason: 'refusal' }];
+    fake = await startFakeAnthropic({ respond: (body) => (body.output_config ? (unusable.shift() ?? { text: verdict }) : { text: 'word' }) });
+    project = await tempProject({
+      'suites/live.eval.ts': LIVE_SUITE.replace('defineSuite, contains', 'defineSuite, rubric').replace("contains({ values: ['word'], mode: 'all' })", JUDGED).replace('repeats: 2,', 'repeats: 1,').replace('concurrency: 4,', 'concurrency: 1,'),
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/data.jsonl': wordCases(3),
+    });
+    await linkPromptgold(project.root);
+    const first = await cli(['run', '--provider', 'anthropic']);
+    expect(first.code).toBe(3);
+    const dir = await onlyRunDir();
+    const before = await sampleLines(dir);
+    expect([...before.values()].map((line) => (JSON.parse(line) as SampleRecord).error?.kind).filter(Boolean)).toEqual(['judge_error', 'judge_error']);
+
+    const judgedBefore = fake.log.filter((e) => e.path === '/v1/messages' && (e.body as { output_config?: unknown }).output_config).length;
+    const retried = await cli(['run', '--retry-errors', dir, '--provider', 'anthropic']);
+    expect(retried.stderr).not.toMatch(/internal error/);
+    expect(retried.code).toBe(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages' && (e.body as { output_config?: unknown }).output_config).length - judgedBefore).toBe(2);
+    const redone = await expectRetried(dir, before, 3);
+    expect(redone.map((s) => s.history?.[0]?.error.kind)).toEqual(['judge_error', 'judge_error']);
+    expect(redone.every((s) => s.scores[0]!.pass && s.judge?.cached === 0)).toBe(true);
   });
 
   it('a replay run with missing recordings is finished by a live retry (--provider)', async () => {

@@ -1,7 +1,8 @@
 /**
  * A real engine run with a rubric judge on the fake Messages API: judge tokens, cost and latency
  * land in `sample.judge` and the summary's `judge`, never in the generator's usage or cost, and
- * unscored judgements are counted. The judge goes through the response cache, as in `run`.
+ * unscored judgements are counted. The judge goes through the response cache, as in `run`; an
+ * unusable judgement is not cached.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -87,11 +88,18 @@ describe('judge usage in a real run', () => {
     expect(summary.totals.judgeCostUsd).toBeCloseTo(judgeCost, 6);
     expect(summary.totals.costUsd).toBe(2);
 
-    // A second run reuses every cached judgement: no request reaches the API, judge cost is 0.
+    // A second run reuses every usable cached judgement at no cost; the refusal was not cached, so
+    // its judge is asked again (and, still refusing, leaves the sample unscored).
     const before = judge.bodies().length;
     const again = await run('second', cached);
-    expect(judge.bodies().length).toBe(before);
-    expect(again.samples.every((s) => s.judge?.cached === 1 && s.judge.costUsd === 0)).toBe(true);
+    expect(judge.bodies().length).toBe(before + 1);
+    const [asked, reused] = partition(again.samples, (s) => s.caseId === 'w003');
+    expect(asked.map((s) => s.judge?.cached)).toEqual([0]);
+    expect(reused.every((s) => s.judge?.cached === 1 && s.judge.costUsd === 0)).toBe(true);
     expect(again.samples.map((s) => s.pass)).toEqual(samples.map((s) => s.pass));
   });
 });
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}

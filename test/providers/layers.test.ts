@@ -107,6 +107,46 @@ describe('response cache', () => {
   });
 });
 
+describe('response cache and answers the caller cannot use', () => {
+  it('does not store an answer the context calls not cacheable, and does not serve a stored one', async () => {
+    project = await tempProject();
+    const inner = counting();
+    const cached = withCache(inner, project.path('cache'));
+    // Stored before the caller said what it can use (an older run): read as a miss and replaced.
+    await cached.generate(request, context());
+    const usable = (text: string) => ({ ...context(), cacheable: (answer: { text: string }) => answer.text !== text });
+    const refusedFirst = await cached.generate(request, usable('answer 1 r0'));
+    expect(refusedFirst).toMatchObject({ text: 'answer 2 r0' });
+    expect(refusedFirst.cached).toBeUndefined();
+    const fromCache = await cached.generate(request, usable('answer 1 r0'));
+    expect(fromCache).toMatchObject({ text: 'answer 2 r0', cached: true });
+    // An unusable answer is not written: the next request asks again.
+    const other = { ...request, maxTokens: 60 };
+    await cached.generate(other, { ...context(), cacheable: () => false });
+    const again = await cached.generate(other, context());
+    expect(again).toMatchObject({ text: 'answer 4 r0' });
+    expect(again.cached).toBeUndefined();
+    expect(inner.calls).toBe(4);
+  });
+
+  it('stores nothing for an answer the provider refused as bad_output (it throws before the cache)', async () => {
+    project = await tempProject();
+    let calls = 0;
+    const breaking: Provider = {
+      id: 'breaking',
+      async generate() {
+        calls++;
+        throw new ProviderError('bad_output', 'the answer does not match the output schema', { generation: { text: '{"x":1}', stopReason: 'end_turn', latencyMs: 3 } });
+      },
+    };
+    const cached = withCache(breaking, project.path('cache'));
+    await expect(cached.generate(request, context())).rejects.toMatchObject({ kind: 'bad_output' });
+    await expect(cached.generate(request, context())).rejects.toMatchObject({ kind: 'bad_output' });
+    expect(calls).toBe(2);
+    await expect(readdir(project.path('cache'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
 describe('response cache that cannot be written', () => {
   it('answers every sample, stores nothing, and tells the caller of each entry it could not write', async () => {
     project = await tempProject({ blocked: 'a file where the cache folder goes\n' });
