@@ -148,14 +148,24 @@ export function rubric(options: RubricOptions): RubricScorer {
     return parsed.ok ? { ok: true, value: parsed.judgement } : parsed;
   }
 
+  /** Why the judge cannot be shown the reference it was promised: the case has no `expected`. */
+  function missingReference(sample: Sample): string | undefined {
+    if (!options.includeExpected || sample.expected !== undefined) return undefined;
+    return 'expected is missing: the case has no expected value to show the judge (includeExpected); give the case an expected answer, or drop includeExpected';
+  }
+
   async function judgeSample(sample: Sample, context: ScorerContext, count: number): Promise<JudgementSet> {
     const usage = emptyJudgeUsage();
     const provider = providerFor(context);
     if (typeof provider === 'string') {
       return { attempts: Array.from({ length: count }, (_, index) => ({ index, ok: false as const, kind: 'errored' as const, reason: provider })), usage };
     }
+    const missing = missingReference(sample);
+    if (missing) {
+      return { attempts: Array.from({ length: count }, (_, index) => ({ index, ok: false as const, kind: 'unscored' as const, reason: missing })), usage };
+    }
     const input: GradingInput = { task: judgeTaskText(sample.request), output: sample.output };
-    if (options.includeExpected && sample.expected !== undefined) input.reference = sample.expected;
+    if (options.includeExpected) input.reference = sample.expected;
     const request = gradingRequest(definition, input, model, maxTokens);
     const attempts = await Promise.all(
       Array.from({ length: count }, async (_, index): Promise<JudgementAttempt> => {
@@ -232,6 +242,9 @@ export function rubric(options: RubricOptions): RubricScorer {
     judgeSample,
     scoreFrom,
     async score(sample, context) {
+      // A dataset problem, not the judge's: an errored score without judge usage (a scorer_error).
+      const missing = missingReference(sample);
+      if (missing) return { name, score: 0, pass: false, reason: missing, error: missing, details: { scale: definition.scale, judgeModel: model } };
       if (!options.skipJudgeWhen) return scoreFrom(await judgeSample(sample, context, samples));
       const gate = await runScorer(options.skipJudgeWhen, sample, context);
       if (!gate.pass) {

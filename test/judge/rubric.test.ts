@@ -136,6 +136,26 @@ describe('rubric judge over the Messages API', () => {
     expect(score.error).toMatch(/no judge provider for claude-haiku-4-5/);
   });
 
+  it('with includeExpected shows the case\'s expected as the reference, and refuses a case without one (scorer error, no judge call)', async () => {
+    judge.answer(() => ({ text: verdicts({ faithful: 'pass', dates: 'pass' }) }));
+    const scorer = rubric({ criteria, judge: JUDGE_MODEL, includeExpected: true });
+    const referenced = await runScorer(scorer, makeSample('Berlin', { expected: 'Paris' }), context());
+    expect(referenced.error).toBeUndefined();
+    expect(userText(judge.bodies()[0] as never)).toContain('<reference>\nParis\n</reference>');
+
+    judge.fake.log.length = 0;
+    const missing = await runScorer(scorer, makeSample('Berlin'), context());
+    expect(missing).toMatchObject({ name: 'rubric', score: 0, pass: false });
+    expect(missing.error).toMatch(/^expected is missing: the case has no expected value to show the judge \(includeExpected\)/);
+    expect(missing.reason).toBe(missing.error);
+    // Not a judge error: no judge was asked (the sample ends as a scorer_error, naming the dataset).
+    expect(missing.judgeUsage).toBeUndefined();
+    expect(judge.bodies()).toHaveLength(0);
+    const set = await scorer.judgeSample(makeSample('Berlin'), context(), 2);
+    expect(set.attempts.map((a) => a.ok)).toEqual([false, false]);
+    expect(judge.bodies()).toHaveLength(0);
+  });
+
   it('asks n times with distinct repeat indices and reports mean and spread', async () => {
     let call = 0;
     judge.answer(() => ({ text: call++ % 2 === 0 ? verdicts({ faithful: 'pass', dates: 'pass' }) : verdicts({ faithful: 'pass', dates: 'fail' }) }));

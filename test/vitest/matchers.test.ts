@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import '../../src/vitest/index.js';
 import { checkFuzzyMatch } from '../../src/vitest/index.js';
+import { rubric } from '../../src/judge/rubric.js';
 import type { Provider } from '../../src/providers/types.js';
 import type { Scorer } from '../../src/scoring/types.js';
 
@@ -107,6 +108,22 @@ describe('toSatisfyRubric', () => {
     await expect(expect('You idiot.').not.toSatisfyRubric(broken)).rejects.toThrow(/could not judge "You idiot\." .*neither passes nor fails/);
     const down: Provider = { id: 'down', generate: () => Promise.reject(new Error('503 judge down')) };
     await expect(expect('You idiot.').not.toSatisfyRubric(politeness, { judge: down })).rejects.toThrow(/could not judge/);
+  });
+
+  it('fails a rubric that shows the judge the expected answer when none is given, without asking the judge', async () => {
+    let asked = 0;
+    const passing: Provider = {
+      id: 'passing',
+      async generate() {
+        asked++;
+        return { text: JSON.stringify({ criteria: [{ id: 'correct', reasoning: 'fine', verdict: 'pass' }], overall: 'ok' }), stopReason: 'end_turn', latencyMs: 0 };
+      },
+    };
+    const correct = rubric({ criteria: [{ id: 'correct', description: 'Gives the reference answer.', pass: 'same answer', fail: 'another answer' }], judge: passing, includeExpected: true });
+    await expect(expect('Berlin').toSatisfyRubric(correct)).rejects.toThrow(/could not judge "Berlin" against the rubric rubric, so it neither passes nor fails:\n.*expected is missing/);
+    expect(asked).toBe(0);
+    await expect('Paris').toSatisfyRubric(correct, { expected: 'Paris' });
+    expect(asked).toBe(1);
   });
 
   it('refuses a received value with no text to judge (undefined), instead of judging the word "undefined"', async () => {
