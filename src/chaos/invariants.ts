@@ -9,6 +9,7 @@ import { extractJson } from '../scoring/extract-json.js';
 import { jsonSchema, type JsonSchema } from '../scoring/json-schema.js';
 import { diceSimilarity } from '../scoring/similarity.js';
 import { runScorer, type Sample, type Score, type Scorer } from '../scoring/types.js';
+import { emptyJudgeUsage, mergeJudgeUsage } from '../judge/call.js';
 import { canariesIn, findCanary } from './canary.js';
 import { systemText } from '../providers/content.js';
 import { optionNames, refuseUnknownOptions } from '../scoring/options.js';
@@ -62,10 +63,15 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
 
       const chaosScore = await runScorer(scorer, sample, context);
       if (chaosScore.error) {
-        return { name, score: 0, pass: false, reason: `${scorer.name} could not score the chaos sample: ${chaosScore.error}`, error: chaosScore.error };
+        return unscoredComparison(name, `${scorer.name} could not score the chaos sample: ${chaosScore.error}`, chaosScore.error, chaosScore, [chaosScore]);
       }
       const recorded = source.scores.find((score) => score.name === scorer.name);
       const sourceScore = recorded ?? (await runScorer(scorer, { ...sample, output: source.output, chaos: undefined }, context));
+      if (sourceScore.error) {
+        // Judge calls already counted on the source's own sample are not counted again.
+        const message = `${scorer.name} could not score the source case ${sample.chaos.sourceCaseId}: ${sourceScore.error}`;
+        return unscoredComparison(name, message, message, sourceScore, recorded ? [chaosScore] : [chaosScore, sourceScore]);
+      }
       const difference = Math.abs(chaosScore.score - sourceScore.score);
       const pass = difference <= tolerance + 1e-12;
       const comparison = `${scorer.name} ${chaosScore.score.toFixed(2)} vs source ${sourceScore.score.toFixed(2)}`;
@@ -76,6 +82,21 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
       });
     },
   };
+}
+
+/**
+ * A comparison that could not be made: an errored score (not scored, never a robustness failure).
+ * A judge's failure stays a judge failure (a judge_error, as the engine tells them by judge
+ * usage), carrying the usage of the judge calls made here.
+ */
+function unscoredComparison(name: string, reason: string, error: string, failed: Score, made: readonly Score[]): Score {
+  const result: Score = { name, score: 0, pass: false, reason, error };
+  if (failed.judgeUsage) {
+    const usage = emptyJudgeUsage();
+    for (const score of made) if (score.judgeUsage) mergeJudgeUsage(usage, score.judgeUsage);
+    result.judgeUsage = usage;
+  }
+  return result;
 }
 
 function canonicalAnswer(output: string): { kind: 'json' | 'text'; text: string } {

@@ -92,6 +92,37 @@ describe('sameAsSource', () => {
     expect(result).toMatchObject({ pass: false, error: 'boom', reason: 'broken could not score the chaos sample: boom' });
   });
 
+  it('is an errored failure, naming the source, when the scorer fails on the source answer (not a robustness failure)', async () => {
+    // Throws on the source's answer only: rescored here, since the source's record has no picky2 score.
+    const picky2: Scorer = { name: 'picky2', score: (s) => { if (s.output === 'the source answer') throw new Error('no verdict for this one'); return { name: 'picky2', score: 1, pass: true, reason: '' }; } };
+    const source = { output: 'the source answer', scores: [], pass: true };
+    const rescored = await score(sameAsSource({ scorer: picky2 }), sample('the chaos answer', { chaos: { source } }));
+    expect(rescored).toMatchObject({ name: 'sameAsSource:picky2', score: 0, pass: false, error: 'picky2 could not score the source case t1: no verdict for this one' });
+    expect(rescored.reason).toBe(rescored.error);
+    expect(rescored.judgeUsage).toBeUndefined();
+
+    // The source's own score for it errored when the source ran: the same.
+    const errored = { name: 'picky2', score: 0, pass: false, reason: 'scorer threw: no verdict for this one', error: 'no verdict for this one' };
+    const recorded = await score(sameAsSource({ scorer: picky2 }), sample('the chaos answer', { chaos: { source: { ...source, scores: [errored] } } }));
+    expect(recorded).toMatchObject({ pass: false, error: 'picky2 could not score the source case t1: no verdict for this one' });
+  });
+
+  it('keeps a judge failure a judge failure (judge usage on the errored score), on the chaos sample or the source', async () => {
+    const usage = { calls: 1, inputTokens: 100, outputTokens: 0, costUsd: 0.001, latencyMs: 5, cached: 0 };
+    const judged: Scorer = {
+      name: 'judged',
+      score: (s) => (s.output === 'refused'
+        ? { name: 'judged', score: 0, pass: false, reason: 'unscored: judge refused', error: 'judge refused', judgeUsage: usage }
+        : { name: 'judged', score: 1, pass: true, reason: '', judgeUsage: usage }),
+    };
+    const onSource = await score(sameAsSource({ scorer: judged }), sample('fine', { chaos: { source: { output: 'refused', scores: [], pass: true } } }));
+    expect(onSource).toMatchObject({ pass: false, error: 'judged could not score the source case t1: judge refused' });
+    expect(onSource.judgeUsage).toEqual({ ...usage, calls: 2, inputTokens: 200, costUsd: 0.002, latencyMs: 10 });
+    const onChaos = await score(sameAsSource({ scorer: judged }), sample('refused'));
+    expect(onChaos).toMatchObject({ pass: false, error: 'judge refused' });
+    expect(onChaos.judgeUsage).toEqual(usage);
+  });
+
   it('is an errored failure when the source result is missing', async () => {
     const result = await score(sameAsSource(), sample('x', { chaos: { source: undefined } }));
     expect(result.pass).toBe(false);

@@ -79,4 +79,24 @@ describe('promptgold run --chaos', () => {
     expect(record.summary!.robustness!.map((r) => r.operator)).toEqual(['ignore-previous', 'random-case', 'zero-width']);
     expect(result.code).toBe(0);
   });
+
+  it('a sameAsSource scorer that fails on the source answer leaves the chaos samples not scored (scorer_error, exit 3), not robustness failures', async () => {
+    const picky = "custom('picky2', (s) => { if (s.output === 'echo: word0') throw new Error('picky2 cannot read the source'); return true; })";
+    const suite = SUITE.replace('sameAsSource, ignoresInjection }', 'sameAsSource, custom }')
+      .replace("operators: ['zero-width', 'ignore-previous', 'random-case']", "operators: ['zero-width', 'random-case']")
+      .replace('invariants: [sameAsSource(), ignoresInjection()]', `invariants: [sameAsSource({ scorer: ${picky} })]`);
+    project = await tempProject({ 'suites/robust.eval.ts': suite, 'suites/prompts/echo.v1.hbs': ECHO_PROMPT, 'suites/data.jsonl': wordCases(1) });
+    await linkPromptgold(project.root);
+    const result = await runCli(['run', '--chaos'], project.root);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(3);
+    const [dir] = await readdir(project.path('reports/runs'));
+    const record = await readRecord(project.path('reports/runs', dir!, 'run.jsonl'));
+    const chaos = record.samples.filter((s) => s.chaos);
+    expect(chaos).toHaveLength(2);
+    for (const sample of chaos) {
+      expect(sample.error).toEqual({ kind: 'scorer_error', message: 'sameAsSource:picky2: picky2 could not score the source case w000: picky2 cannot read the source' });
+    }
+    expect(result.stdout).toMatch(/picky2 could not score the source case w000: picky2 cannot read the source/);
+  });
 });
