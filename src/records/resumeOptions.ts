@@ -33,21 +33,22 @@ export function judgingOptionChange(recorded: Record<string, unknown>, now: Reco
 
 /** The refusal's message and its fix, from the change that decided it. */
 export function judgingOptionRefusal(change: ResumeOptionChange): { message: string; fix: string } {
-  const shown = `${describe(change.before)} → ${describe(change.after)}`;
+  const shown = `${describeOptionValue(change.before)} → ${describeOptionValue(change.after)}`;
   if (change.field === 'scorers') {
     return {
       message: `the suite's scorers changed since this run started (${shown}): its finished samples were scored by the scorers as they were, and would be mixed with samples scored by the new ones`,
       fix: "start a new run, or restore the suite's scorers as they were",
     };
   }
-  const flag = change.field === 'threshold' ? "the suite's threshold" : `--max-error-rate ${describe(change.before)} (or the suite's maxErrorRate)`;
+  const flag = change.field === 'threshold' ? "the suite's threshold" : `--max-error-rate ${describeOptionValue(change.before)} (or the suite's maxErrorRate)`;
   return {
     message: `the run's ${change.field} changed since this run started (${shown}): the record states the one it started with, and its verdict would be decided by another`,
     fix: `resume with ${flag} as the run started, or start a new run`,
   };
 }
 
-function describe(value: unknown): string {
+/** A header option as a person reads it: `none`, `[exact, contains]`, `0.9`. */
+export function describeOptionValue(value: unknown): string {
   if (value === undefined || value === null) return 'none';
   if (Array.isArray(value)) return `[${value.map((item) => String(item)).join(', ')}]`;
   return typeof value === 'string' ? value : stableStringify(value);

@@ -10,7 +10,7 @@ import { delta } from '../../src/compare/operational.js';
 import { loadModelTable } from '../../src/providers/pricing.js';
 import { embeddedReport } from '../report/html/embedded.js';
 import { linkPromptgold, REPO_ROOT, runCli } from '../helpers/cli.js';
-import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
+import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 /** A project with `files`, the echo prompt and `cases` word cases under suites/, linked to promptgold; removed after `body`. */
 async function inEchoProject(files: Record<string, string>, cases: number, body: (project: TempProject) => Promise<void>): Promise<void> {
@@ -297,6 +297,68 @@ export default defineSuite({ name: '${name}', prompt: './prompts', models: ['cla
       expect(grown.code, grown.stdout).toBe(2);
       expect(grown.stderr).toMatch(/is stale: the dataset suites\/data\.jsonl changed since it ran \(300 cases then, 301 now; content hash [0-9a-f]{12} then, [0-9a-f]{12} now\)/);
     });
+  });
+});
+
+describe('upgrade-check --reuse of a run a fresh check would not have made', () => {
+  it('refuses a run of some of the cases, of some versions, or judged by another threshold or maxErrorRate', async () => {
+    // claude-sonnet-4-6 fails every fourth case (tagged hard). A run of the easy cases alone was
+    // reused into a GO (exit 0) that never mentioned the hard ones; a run judged under an older,
+    // lower threshold into an INCONCLUSIVE (exit 0) where a fresh check says NO-GO (exit 1).
+    const project = await tempProject({
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5', 'claude-sonnet-4-6'], dataset: './data.jsonl', scorers: [exact()],
+  threshold: Number(process.env.THRESHOLD ?? 0.5), repeats: 3,
+  provider: (input, context) => (context.model === 'claude-sonnet-4-6' && Number(String(input.word).slice(4)) % 4 === 0 ? 'broken' : String(input.word)) });
+`,
+      'suites/prompts/echo.v1.hbs': ECHO_PROMPT,
+      'suites/prompts/echo.v2.hbs': ECHO_PROMPT_V2,
+      'suites/data.jsonl': `${wordCases(40, (i) => ({ tags: [i % 4 === 0 ? 'hard' : 'easy'] }))}\n`,
+    });
+    try {
+      await linkPromptgold(project.root);
+      const runs: string[] = [];
+      const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+        const result = await runCli(['run', 'suites/up.eval.ts', '--no-html', ...args], project.root, { timeoutMs: 120_000, env });
+        expect(result.code, result.stderr).not.toBe(2);
+        const made = (await readdir(project.path('reports/runs'))).find((folder) => !runs.includes(folder))!;
+        runs.push(made);
+        return `reports/runs/${made}`;
+      };
+      const reuse = (folder: string, env: NodeJS.ProcessEnv = {}) =>
+        runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', folder], project.root, { env });
+
+      const easy = await run(['--filter', 'easy']);
+      const subset = await reuse(easy);
+      expect(subset.code, subset.stdout).toBe(2);
+      expect(subset.stdout).not.toContain('decision:');
+      expect(subset.stderr).toContain(`--reuse: ${easy} ran 30 of the 40 cases the suite selects now (it was run with the selection {"filter":["easy"]}): the cases it left out were never compared`);
+      expect(subset.stderr).toContain('run the suite again without --filter, --limit or --sample and reuse that run, or drop --reuse');
+
+      const oneVersion = await run(['--version', 'v1']);
+      const versions = await reuse(oneVersion);
+      expect(versions.code, versions.stdout).toBe(2);
+      expect(versions.stderr).toContain(`--reuse: ${oneVersion} ran prompt versions v1, the suite has v1, v2 now`);
+
+      const lowThreshold = await run([], { THRESHOLD: '0.4' });
+      expect((await reuse(lowThreshold, { THRESHOLD: '0.4' })).code).toBe(1);
+      const raised = await reuse(lowThreshold, { THRESHOLD: '0.9' });
+      expect(raised.code, raised.stdout).toBe(2);
+      expect(raised.stderr).toContain(`--reuse: ${lowThreshold} was judged with threshold 0.4, the suite's is 0.9 now: a fresh check would judge it by 0.9`);
+
+      const lenient = await run(['--max-error-rate', '0.5']);
+      const errorRate = await reuse(lenient);
+      expect(errorRate.code, errorRate.stdout).toBe(2);
+      expect(errorRate.stderr).toContain(`--reuse: ${lenient} was judged with maxErrorRate 0.5, the suite's is 0 now`);
+
+      // The whole suite as it is now is reused as before: the same NO-GO a fresh check gives.
+      const whole = await run([]);
+      const same = await reuse(whole);
+      expect(same.stdout).toContain('decision: NO-GO');
+      expect(same.code).toBe(1);
+    } finally {
+      await project.cleanup();
+    }
   });
 });
 

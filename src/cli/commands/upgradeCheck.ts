@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { stableStringify } from '../../canonical.js';
 import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { resolvePolicy } from '../../compare/policy.js';
@@ -18,6 +19,7 @@ import { runSuite } from '../../engine/run.js';
 import { ExitCode, InputError, PromptgoldError } from '../../errors.js';
 import { loadModelTable, type ModelTableJson } from '../../providers/pricing.js';
 import { readRecordHeader, readRecordSummary } from '../../records/reader.js';
+import { describeOptionValue, judgingOptionChange, type ResumeOptionChange } from '../../records/resumeOptions.js';
 import { readMeta, resolveRecordPath, runPaths } from '../../records/runDir.js';
 import type { RecordHeader } from '../../records/types.js';
 import type { Suite } from '../../suite.js';
@@ -135,9 +137,11 @@ async function reusedRuns(f: UpgradeCheckFlags, config: PromptgoldConfig, root: 
     if (header.suite !== suite.name) {
       throw new InputError(`${ref} is a run of suite "${header.suite}", not of "${suite.name}"`, { field: '--reuse' }, `reuse runs of ${suite.name}, or check ${header.suite} with --suite ${header.suite}`);
     }
-    const now = await session.loadSuite(suite, file, { models: header.models, versions: header.prompts.map((p) => p.version) });
-    const change = staleness(header, now);
-    if (change) throw new InputError(`${ref} is stale: ${change}`, { field: '--reuse' }, 'run upgrade-check without --reuse to check the suite as it is now');
+    // The suite as a fresh check would run it, at the run's own models and repeats (fewer repeats
+    // are warned of below): every version and case the suite selects, judged by its rules now.
+    const now = await session.loadSuite(suite, file, { models: header.models, repeats: repeatsOf(header) });
+    const difference = reuseDifference(header, now);
+    if (difference) throw new InputError(`${ref} ${difference.problem}`, { field: '--reuse' }, difference.fix);
   }
   // Two runs: the first is the baseline, the second the candidate, as for compare. Taking the first
   // run that holds each model left a second run out unsaid when the first held both.
@@ -212,6 +216,59 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
   }
   const record = runPaths(runDir).record;
   return [record, record];
+}
+
+interface ReuseDifference {
+  /** Said after the run's reference: `reports/runs/x is stale: …`. */
+  problem: string;
+  fix: string;
+}
+
+const CHECK_AFRESH = 'run upgrade-check without --reuse to check the suite as it is now';
+
+/**
+ * Why a reused run is not the run a fresh check would make of the suite now, if it is not: its
+ * prompts or dataset changed since, it ran other versions or cases, or it was judged by other
+ * scorers, threshold or maxErrorRate. Its decision would be about something else.
+ */
+function reuseDifference(header: RecordHeader, now: LoadedSuite): ReuseDifference | undefined {
+  const stale = staleness(header, now);
+  if (stale) return { problem: `is stale: ${stale}`, fix: CHECK_AFRESH };
+  const ranVersions = header.prompts.map((p) => p.version);
+  const suiteVersions = now.prompts.map((p) => p.template.version);
+  if (stableStringify(ranVersions) !== stableStringify(suiteVersions)) {
+    return {
+      problem: `ran prompt versions ${ranVersions.join(', ')}, the suite has ${suiteVersions.join(', ')} now: a fresh check would compare those`,
+      fix: 'run the suite again without --version and reuse that run, or drop --reuse',
+    };
+  }
+  if (header.options.chaos === true) {
+    return { problem: 'is a --chaos run: a fresh check compares the golden cases alone', fix: 'run the suite again without --chaos and reuse that run, or drop --reuse' };
+  }
+  if (header.planHash !== now.planHash) {
+    const selection = casesDifference(header, now);
+    if (selection) return { problem: selection, fix: 'run the suite again without --filter, --limit or --sample and reuse that run, or drop --reuse' };
+    return { problem: 'is not a run of the suite as it is now: its plan (prompt versions, models, cases, repeats) differs', fix: CHECK_AFRESH };
+  }
+  const change = judgingOptionChange(header.options, now.headerOptions);
+  if (change) return { problem: judgedDifferently(change), fix: 'run the suite again as it is now and reuse that run, or drop --reuse' };
+  return undefined;
+}
+
+/** What a run's cases were beside the suite's now, when they are not the same cases. */
+function casesDifference(header: RecordHeader, now: LoadedSuite): string | undefined {
+  const ran = header.dataset.cases;
+  const selected = now.cases.count;
+  const how = stableStringify(header.options.select ?? {}) === stableStringify(now.headerOptions.select ?? {}) ? '' : ` (it was run with the selection ${stableStringify(header.options.select ?? {})})`;
+  if (ran < selected) return `ran ${ran} of the ${selected} cases the suite selects now${how}: the cases it left out were never compared`;
+  if (ran > selected) return `ran ${ran} cases, the suite selects ${selected} now${how}: a decision on it would count cases the suite leaves out`;
+  return how ? `ran other cases than the suite selects now${how}` : undefined;
+}
+
+function judgedDifferently(change: ResumeOptionChange): string {
+  const [then, current] = [describeOptionValue(change.before), describeOptionValue(change.after)];
+  if (change.field === 'scorers') return `was scored by ${then}, the suite's scorers are ${current} now: a fresh check would score by them`;
+  return `was judged with ${change.field} ${then}, the suite's is ${current} now: a fresh check would judge it by ${current}`;
 }
 
 /** What changed in the suite since a reused run: a prompt version's content, or the dataset. */
