@@ -114,6 +114,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
     // Before any sample is sent: a JUnit path that cannot take the file would otherwise fail after the run.
     if (flags.junit) await checkOutputPath(resolve(flags.junit), flagOutput('--junit', 'junit.xml'));
     const continued = flags.resume ?? flags.retryErrors;
+    if (continued) refusePlanFlags(flags.resume ? '--resume' : '--retry-errors', suiteArgs, flags);
     const jobs = continued ? await continueJobs(session, continued, flags) : await freshJobs(session, suiteArgs, flags);
     for (const [index, job] of jobs.entries()) {
       const stoppedBy = stop.signal.aborted ? 'the run was interrupted (Ctrl-C or SIGTERM)' : fatalStop(outcomes.at(-1));
@@ -376,9 +377,42 @@ function withoutChaos(overrides: SuiteOverrides): SuiteOverrides {
   return rest;
 }
 
+/** The flags of a fresh run's plan, as the command line spells them. */
+const PLAN_FLAGS: ReadonlyArray<[keyof RunFlags, string]> = [
+  ['model', '--model'],
+  ['version', '--version'],
+  ['repeat', '--repeat'],
+  ['filter', '--filter'],
+  ['limit', '--limit'],
+  ['sample', '--sample'],
+  ['seed', '--seed'],
+  ['chaos', '--chaos'],
+];
+
+/**
+ * `--resume` and `--retry-errors` finish the run's plan as it started; a flag or suite path that
+ * would shape another plan is refused rather than dropped unsaid.
+ */
+function refusePlanFlags(continuing: '--resume' | '--retry-errors', suiteArgs: readonly string[], flags: RunFlags): void {
+  if (suiteArgs.length) {
+    throw new InputError(`the suites ${suiteArgs.join(', ')} cannot apply to a resumed run: it continues its own suite`, { field: continuing }, `drop them: ${continuing} <run> finds the suite in the run's record`);
+  }
+  const given = PLAN_FLAGS.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
+  if (given.length === 0) return;
+  throw new InputError(
+    `${listed(given)} cannot apply to a resumed run: it keeps its own plan (models, prompt versions, repeats, cases, chaos)`,
+    { field: continuing },
+    'drop them to finish the run as it started, or start a new run to change its plan',
+  );
+}
+
+function listed(items: readonly string[]): string {
+  return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
+}
+
 /**
  * `--resume` and `--retry-errors`: the run's own plan (rebuilt from meta.json), with the provider
- * flags of this command line overriding the stored ones.
+ * flags of this command line overriding the stored ones, and the flags a resumed run takes.
  */
 async function continueJobs(session: RunSession, reference: string, flags: RunFlags): Promise<Job[]> {
   const root = session.root;
@@ -399,7 +433,8 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
   const suites = await importSuites(resolve(root, suiteFile));
   const suite = suites.find((s) => s.name === suiteName);
   if (!suite) throw new InputError(`the suite "${suiteName}" is no longer exported`, { file: suiteFile });
-  const overrides = (meta.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
+  const stored = (meta.overrides as StoredOverrides | undefined) ?? { suiteOverrides: {} };
+  const overrides = { ...stored, suiteOverrides: { ...stored.suiteOverrides, ...continuingOverridesFrom(flags) } };
   if (redoErrors && meta.status === 'complete' && (await finishedSampleIndices(runDir, { planned, redoErrors: true })).size === planned) {
     process.stdout.write(`no sample ended in an error in ${shown}: nothing to retry\n`);
     return [];
@@ -420,16 +455,25 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
   ];
 }
 
-function overridesFrom(flags: RunFlags): SuiteOverrides {
+/**
+ * The flags a resumed run takes besides the provider's: how samples are fetched, and
+ * --max-error-rate, which the record's header must already state (the resume checks it).
+ */
+function continuingOverridesFrom(flags: RunFlags): SuiteOverrides {
   const overrides: SuiteOverrides = {};
+  if (flags.concurrency) overrides.concurrency = parseIntegerOption(flags.concurrency, '--concurrency', 1);
+  if (flags.timeout) overrides.timeoutMs = parseTimerMsOption(flags.timeout, '--timeout');
+  if (flags.maxErrorRate) overrides.maxErrorRate = parseFraction(flags.maxErrorRate, '--max-error-rate');
+  return overrides;
+}
+
+function overridesFrom(flags: RunFlags): SuiteOverrides {
+  const overrides: SuiteOverrides = continuingOverridesFrom(flags);
   const versions = parseListOption(flags.version);
   if (versions) overrides.versions = versions;
   const modelIds = parseListOption(flags.model);
   if (modelIds) overrides.models = modelIds;
   if (flags.repeat) overrides.repeats = parseIntegerOption(flags.repeat, '--repeat', 1);
-  if (flags.concurrency) overrides.concurrency = parseIntegerOption(flags.concurrency, '--concurrency', 1);
-  if (flags.timeout) overrides.timeoutMs = parseTimerMsOption(flags.timeout, '--timeout');
-  if (flags.maxErrorRate) overrides.maxErrorRate = parseFraction(flags.maxErrorRate, '--max-error-rate');
   if (flags.seed) overrides.seed = parseIntegerOption(flags.seed, '--seed', 0);
   if (flags.chaos) overrides.chaos = true;
   const filter = parseListOption(flags.filter);
