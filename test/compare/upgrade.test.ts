@@ -356,6 +356,14 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
       const same = await reuse(whole);
       expect(same.stdout).toContain('decision: NO-GO');
       expect(same.code).toBe(1);
+      // Flags of the run a fresh check makes were dropped unsaid beside --reuse (--repeat 5 compared the run's 3).
+      const runFlags = await runCli(
+        ['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--reuse', whole, '--repeat', '5', '--provider', 'function', '--max-cost', '1', '--yes'],
+        project.root,
+      );
+      expect(runFlags.code, runFlags.stdout).toBe(2);
+      expect(runFlags.stdout).not.toContain('decision:');
+      expect(runFlags.stderr).toContain('--reuse: --repeat, --provider, --max-cost and --yes cannot apply with --reuse: upgrade-check runs nothing then, and compares the reused runs as they were made');
     } finally {
       await project.cleanup();
     }

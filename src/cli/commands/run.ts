@@ -12,7 +12,7 @@ import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { isResumableError } from '../../providers/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
-import { plural } from '../../text.js';
+import { andList, plural } from '../../text.js';
 import { tooManyErrorsText } from '../../report/notScored.js';
 import { chaosCoverageLines, chaosNotConfiguredLine } from '../../report/chaosCoverage.js';
 import type { ChaosCoverage } from '../../chaos/coverage.js';
@@ -400,14 +400,10 @@ function refusePlanFlags(continuing: '--resume' | '--retry-errors', suiteArgs: r
   const given = PLAN_FLAGS.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
   if (given.length === 0) return;
   throw new InputError(
-    `${listed(given)} cannot apply to a resumed run: it keeps its own plan (models, prompt versions, repeats, cases, chaos)`,
+    `${andList(given)} cannot apply to a resumed run: it keeps its own plan (models, prompt versions, repeats, cases, chaos)`,
     { field: continuing },
     'drop them to finish the run as it started, or start a new run to change its plan',
   );
-}
-
-function listed(items: readonly string[]): string {
-  return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
 }
 
 /**

@@ -25,6 +25,7 @@ import type { RecordHeader } from '../../records/types.js';
 import type { Suite } from '../../suite.js';
 import { formatComparison } from '../../report/compareConsole.js';
 import { candidateProblemText, decisionText, formatPricing, pricingMarkdown, retirementText } from '../../report/upgrade.js';
+import { andList } from '../../text.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
 import { parseIntegerOption, parseNumberOption } from '../options.js';
@@ -55,6 +56,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   const runsDir = resolve(join(config.outDir ?? 'reports', 'runs'));
   const table = loadModelTable((config.models ?? {}) as Partial<ModelTableJson>);
   if (f.from === f.to) throw new InputError('--from and --to name the same model', { field: '--to' }, 'name the model you use today and the one you consider');
+  if (f.reuse?.length) refuseRunFlags(f);
   // Before the runs, which may be paid for: the verdict would otherwise be lost to a page path that cannot take the page.
   if (typeof f.html === 'string') await checkPagePath(resolve(root, f.html));
   await checkOutputPaths(f, root);
@@ -121,6 +123,25 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   if (runProblems.some(({ problem }) => problem.kind === 'unscored')) return ExitCode.infrastructure;
   if (candidateProblems.length) return ExitCode.evaluationFailed;
   return exitCodeForVerdict(comparison.verdict.verdict, f.failOnInconclusive === true);
+}
+
+/** The flags of the run a fresh check makes, as the command line spells them. */
+const RUN_FLAGS: ReadonlyArray<[keyof UpgradeCheckFlags, string]> = [
+  ['repeat', '--repeat'],
+  ['provider', '--provider'],
+  ['maxCost', '--max-cost'],
+  ['yes', '--yes'],
+];
+
+/** With --reuse nothing is run: a flag for the run is refused rather than dropped unsaid. */
+function refuseRunFlags(f: UpgradeCheckFlags): void {
+  const given = RUN_FLAGS.filter(([key]) => f[key] !== undefined).map(([, flag]) => flag);
+  if (given.length === 0) return;
+  throw new InputError(
+    `${andList(given)} cannot apply with --reuse: upgrade-check runs nothing then, and compares the reused runs as they were made`,
+    { field: '--reuse' },
+    'drop them to compare the reused runs, or drop --reuse to run the check afresh with them',
+  );
 }
 
 /** [baseline, candidate]: one reused run holding both models, or two runs with one each. */
