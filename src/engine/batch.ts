@@ -8,6 +8,7 @@
  * never re-submitting them; only requests those batches never ran (expired, canceled) are sent
  * again.
  */
+import { InfrastructureError } from '../errors.js';
 import { formatUsd, type CostBudget } from '../providers/budget.js';
 import { BATCH_MISSING, ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
@@ -19,7 +20,10 @@ import { plural } from '../text.js';
 
 /** What the engine needs of a batch API (implemented by `createBatchClient`). */
 export interface BatchTransport {
-  /** Requests refused before sending, with why (the live provider's guards); none when absent. */
+  /**
+   * Requests refused before sending, with why (the live provider's guards); none when absent. It
+   * throws what stops a live run (a fatal ProviderError): then nothing is submitted.
+   */
   refusals?(items: Array<{ customId: string; request: GenerationRequest }>, signal?: AbortSignal): Promise<Map<string, ProviderError>>;
   submit(
     items: Array<{ customId: string; request: GenerationRequest }>,
@@ -110,7 +114,7 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
   };
   if (unanswered.length > 0 && options.signal?.aborted) return stoppedBeforeSubmitting();
   const refusals = options.transport.refusals?.bind(options.transport);
-  const allowed = refusals ? await withoutRefused(unanswered, (items) => refusals(items, options.signal), answers) : unanswered;
+  const allowed = refusals ? await withoutRefused(unanswered, (items) => refusals(items, options.signal), answers).catch(stoppedBeforeSending) : unanswered;
   const sending = options.budget ? withinBudget(allowed, options.budget, answers) : allowed;
   // Counting tokens for the refusals takes time: a Ctrl-C during it still stops before the batch is sent.
   if (sending.length > 0 && options.signal?.aborted) return stoppedBeforeSubmitting();
@@ -148,6 +152,16 @@ async function withoutRefused(
   if (refused.size === 0) return unanswered;
   for (const [customId, error] of refused) answers.set(customId, error);
   return unanswered.filter(([customId]) => !refused.has(customId));
+}
+
+/**
+ * What stops a live run (a retired or unknown model, a rejected key, the same bad request for every
+ * case) stops the batch phase before this invocation sends anything; the batches submitted earlier
+ * stay in meta.json, and --resume collects them.
+ */
+function stoppedBeforeSending(error: unknown): never {
+  if (!(error instanceof ProviderError)) throw error;
+  throw new InfrastructureError(`the batch phase stopped: ${error.message}`, 'this invocation sent no batch: fix the cause, then `promptgold run --resume <run>`', error);
 }
 
 /**

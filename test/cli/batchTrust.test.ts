@@ -1,10 +1,10 @@
 /** Batch mode's trust rules through the built CLI: an interrupted batch, and what a batch spends. */
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
+import { fakeModelsFromTable, startFakeAnthropic, type FakeAnthropic, type FakeModel } from '../../src/testing/index.js';
 import { CLI, linkPromptgold, runCli, waitFor, type CliResult } from '../helpers/cli.js';
 import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
@@ -114,6 +114,51 @@ describe('--batch guards', () => {
     // As live: a request over the ceiling is the prompt's own doing, a failed sample (README, error kinds).
     expect(record.samples.filter((s) => !s.pass).map((s) => s.index)).toEqual([2, 3]);
     expect(result.stdout).toMatch(/bad_request/);
+  });
+});
+
+describe('--batch applies the live model guards', () => {
+  const haiku = (change: Partial<FakeModel>) => ({ models: { ...fakeModelsFromTable(), 'claude-haiku-4-5': { ...fakeModelsFromTable()['claude-haiku-4-5']!, ...change } } });
+  const batchPosts = () => fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches');
+
+  it('a retired model stops the batch run before anything is sent, with live\'s message and exit code', async () => {
+    await liveProject(3, haiku({ lifecycle: 'retired' }));
+    const live = await cli(['run', '--provider', 'anthropic', '--no-cache']);
+    expect(live.code).toBe(3);
+    expect(live.stderr).toMatch(/model "claude-haiku-4-5" is retired \(models.retrieve\); choose a current model/);
+
+    const batch = await cli(['run', '--provider', 'anthropic', '--batch', '--no-cache']);
+    expect(batch.stderr).not.toMatch(/internal error/);
+    expect(batch.code).toBe(live.code);
+    expect(batch.stderr).toMatch(/the batch phase stopped: model "claude-haiku-4-5" is retired \(models.retrieve\); choose a current model/);
+    // Not the hint for a batch the API lost: the model is the cause, and nothing was sent.
+    expect(batch.stderr).not.toMatch(/start a new run/);
+    expect(batchPosts()).toHaveLength(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
+  });
+
+  it('a max_tokens above the model\'s is refused unsent, as live: each sample records it, and for every case in a row it stops the run', async () => {
+    // The echo template asks max_tokens 100.
+    await liveProject(2, haiku({ maxTokens: 50 }), { stopAfterIdenticalBadRequests: 3 });
+    const live = await cli(['run', '--provider', 'anthropic', '--no-cache']);
+    await rm(project.path('reports'), { recursive: true });
+    const batch = await cli(['run', '--provider', 'anthropic', '--batch', '--no-cache']);
+    expect(batch.stderr).not.toMatch(/internal error/);
+    expect(batchPosts()).toHaveLength(0);
+    const record = await readRecord(`${await onlyRunDir()}/run.jsonl`);
+    expect(record.samples).toHaveLength(4);
+    for (const sample of record.samples) {
+      expect(sample.error).toMatchObject({ kind: 'bad_request', message: 'request not sent: max_tokens 100 is more than claude-haiku-4-5 allows (50); lower maxTokens in the template' });
+    }
+    expect(batch.code).toBe(live.code);
+
+    await project.cleanup();
+    await fake.close();
+    await liveProject(3, haiku({ maxTokens: 50 }), { stopAfterIdenticalBadRequests: 3 });
+    const stopped = await cli(['run', '--provider', 'anthropic', '--batch', '--no-cache']);
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toMatch(/the batch phase stopped: request not sent: max_tokens 100 is more than claude-haiku-4-5 allows \(50\); lower maxTokens in the template — the same answer to 3 different requests in a row; stopping the run/);
+    expect(batchPosts()).toHaveLength(0);
   });
 });
 

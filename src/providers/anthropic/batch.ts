@@ -5,12 +5,14 @@
  * of order and are matched by custom id. A request the batch never ran (`expired`, `canceled`)
  * comes back as a resumable error: `--resume` sends it again.
  */
+import { sha256Hex, stableStringify } from '../../canonical.js';
 import { abortableSleep } from '../pacing.js';
 import { estimateInputTokens } from '../tokens.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
 import { lazySdkHandle, assertKeyAvailable, checkTimerOptions, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
-import { inputRefusal, mustCountTokens, type InputLimits } from './inputGuard.js';
+import { BadRequestStreak, DEFAULT_IDENTICAL_BAD_REQUESTS } from './badRequestStreak.js';
+import { inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
 import { modelFactsResolver } from './modelFacts.js';
 import { buildMessageParams, droppedParamsOf } from './params.js';
 import { generationFromMessage, type ApiMessage } from './response.js';
@@ -66,8 +68,8 @@ export interface ResultsOptions {
 
 export interface BatchClient {
   /**
-   * The live provider's refusals before sending (see refusals in createBatchClient), by custom id.
-   * When `signal` aborts, counting stops: the requests not yet counted are not refused (the caller sends nothing then).
+   * The live provider's refusals before sending (see refusals in createBatchClient), by custom id;
+   * throws a fatal one (a retired model), which stops the live run too. When `signal` aborts, counting stops: the requests not yet counted are not refused (the caller sends nothing then).
    */
   refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>>;
   submit(items: BatchItem[], options?: SubmitOptions): Promise<string[]>;
@@ -169,37 +171,46 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
 
   /**
    * The requests the live provider would refuse unsent, refused before the batch is, by the same
-   * input guard (see inputGuard.ts) against the same model facts (models.retrieve over the table).
-   * A prompt is counted (count_tokens) once per distinct request: repeats share their count.
+   * guard (see inputGuard.ts) against the same model facts (models.retrieve over the table). A
+   * prompt is counted (count_tokens) once per distinct request: repeats share their count. What
+   * stops a live run stops the batch before anything is sent: a fatal refusal (a retired model),
+   * or the same max_tokens refusal for stopAfterIdenticalBadRequests different requests in a row
+   * (in plan order; a request the guard lets through breaks the streak, as an answer does live).
    */
   async function refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>> {
     const refused = new Map<string, ProviderError>();
+    const streak = new BadRequestStreak(options.stopAfterIdenticalBadRequests ?? DEFAULT_IDENTICAL_BAD_REQUESTS);
     let last: { request: GenerationRequest; problem: ProviderError | undefined } | undefined;
     for (const { customId, request } of items) {
       if (signal?.aborted) break;
-      if (last?.request !== request) last = { request, problem: await refusalOf(request, signal) };
+      if (last?.request !== request) {
+        last = { request, problem: await refusalOf(request, streak, signal) };
+        if (last.problem?.fatal) throw last.problem;
+        if (!last.problem) streak.reset();
+      }
       if (last.problem) refused.set(customId, last.problem);
     }
     return refused;
   }
 
-  async function refusalOf(request: GenerationRequest, signal?: AbortSignal): Promise<ProviderError | undefined> {
+  async function refusalOf(request: GenerationRequest, streak: BadRequestStreak, signal?: AbortSignal): Promise<ProviderError | undefined> {
     const facts = await factsOf(request.model);
-    const limits: InputLimits = { ceiling: options.maxInputTokensPerRequest, contextWindow: facts.contextWindow, countTokens: options.countTokens };
+    const limits = inputLimitsOf(options, facts);
     const estimate = estimateInputTokens(request);
-    if (!mustCountTokens(estimate, limits)) return inputRefusal(request.model, { tokens: estimate, exact: false }, limits);
-    const { client, apiKey, outputFormat } = await sdk();
-    const { model, system, messages, output_config, thinking, tools, tool_choice } = buildMessageParams(request, facts.info, outputFormat).body;
-    type CountBody = Parameters<typeof client.messages.countTokens>[0];
-    let tokens: number;
-    try {
-      tokens = (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody, signal ? { signal } : undefined)).input_tokens;
-    } catch (error) {
-      // Stopped while counting: not refused; the caller, seeing the signal, sends nothing.
-      if (signal?.aborted) return undefined;
-      throw classifyAnthropicError(error, { secrets: [apiKey] });
+    let input: InputTokens = { tokens: estimate, exact: false };
+    if (mustCountTokens(estimate, limits)) {
+      const { client, apiKey, outputFormat } = await sdk();
+      const { model, system, messages, output_config, thinking, tools, tool_choice } = buildMessageParams(request, facts.info, outputFormat).body;
+      type CountBody = Parameters<typeof client.messages.countTokens>[0];
+      try {
+        input = { tokens: (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody, signal ? { signal } : undefined)).input_tokens, exact: true };
+      } catch (error) {
+        // Stopped while counting: not refused; the caller, seeing the signal, sends nothing.
+        if (signal?.aborted) return undefined;
+        throw classifyAnthropicError(error, { secrets: [apiKey] });
+      }
     }
-    return inputRefusal(request.model, { tokens, exact: true }, limits);
+    return requestRefusal(request, input, facts, limits, (message) => streak.failure(message, sha256Hex(stableStringify(request))));
   }
 
   async function submit(items: BatchItem[], submitOptions: SubmitOptions = {}): Promise<string[]> {

@@ -1,10 +1,13 @@
 /**
- * The guard on a request's input before it is sent, one for the live provider and the batch
- * client: a request over the per-request input ceiling (maxInputTokensPerRequest), or whose
- * counted prompt alone exceeds the model's context window, is refused unsent (nothing billed).
+ * The guard on a request before it is sent, one for the live provider and the batch client: a
+ * request to a retired model, over the per-request input ceiling (maxInputTokensPerRequest), whose
+ * counted prompt alone exceeds the model's context window, or asking more max_tokens than the
+ * model allows, is refused unsent (nothing billed).
  */
 import { ESTIMATE_MARGIN } from '../tokens.js';
-import { ProviderError } from '../types.js';
+import { ProviderError, type GenerationRequest } from '../types.js';
+import type { AnthropicProviderOptions } from './client.js';
+import type { ModelFacts } from './modelFacts.js';
 
 export interface InputLimits {
   /** maxInputTokensPerRequest. */
@@ -13,6 +16,11 @@ export interface InputLimits {
   contextWindow: number | undefined;
   /** The countTokens option: `true` counts every prompt, `false` none, unset those near a limit. */
   countTokens: boolean | undefined;
+}
+
+/** The input guard's limits for a request to a model with these facts. */
+export function inputLimitsOf(options: Pick<AnthropicProviderOptions, 'maxInputTokensPerRequest' | 'countTokens'>, facts: Pick<ModelFacts, 'contextWindow'>): InputLimits {
+  return { ceiling: options.maxInputTokensPerRequest, contextWindow: facts.contextWindow, countTokens: options.countTokens };
 }
 
 /** A prompt's input tokens: counted by count_tokens (exact), or the estimate. */
@@ -47,6 +55,30 @@ export function inputRefusal(model: string, input: InputTokens, limits: InputLim
       `request not sent: the prompt has ${input.tokens} input tokens (count_tokens), more than the ${contextWindow}-token context window of ${model}`,
       { attempts: 0 },
     );
+  }
+  return undefined;
+}
+
+/**
+ * Why a request is not sent, or undefined when it may be: its model is retired (fatal: every
+ * request to it would fail), its input is refused (inputRefusal), or it asks more max_tokens than
+ * the model allows. That last one is the template's doing, met by every case alike: `sameForEveryCase`
+ * makes its error, so the caller counts it in its streak of identical bad requests.
+ */
+export function requestRefusal(
+  request: GenerationRequest,
+  input: InputTokens,
+  facts: Pick<ModelFacts, 'lifecycle' | 'contextWindow' | 'maxTokens'>,
+  limits: InputLimits,
+  sameForEveryCase: (message: string) => ProviderError,
+): ProviderError | undefined {
+  if (facts.lifecycle === 'retired') {
+    return new ProviderError('not_found', `model "${request.model}" is retired (models.retrieve); choose a current model`, { attempts: 0, fatal: true });
+  }
+  const refusal = inputRefusal(request.model, input, limits);
+  if (refusal) return refusal;
+  if (facts.maxTokens !== undefined && request.maxTokens > facts.maxTokens) {
+    return sameForEveryCase(`request not sent: max_tokens ${request.maxTokens} is more than ${request.model} allows (${facts.maxTokens}); lower maxTokens in the template`);
   }
   return undefined;
 }

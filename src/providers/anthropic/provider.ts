@@ -32,21 +32,24 @@ import {
   type SdkHandle,
 } from './client.js';
 import { classifyAnthropicError } from './errors.js';
-import { inputRefusal, mustCountTokens, type InputLimits, type InputTokens } from './inputGuard.js';
+import { BadRequestStreak, DEFAULT_IDENTICAL_BAD_REQUESTS } from './badRequestStreak.js';
+import { inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
 import { modelFactsResolver, type ModelFacts } from './modelFacts.js';
 import { buildMessageParams } from './params.js';
 import { generationFromMessage, rateLimitedInputTokens, type ApiMessage } from './response.js';
 import { checkStructuredOutput } from './structured.js';
 
 const TOKEN_COUNT_CACHE_SIZE = 10_000;
-const DEFAULT_IDENTICAL_BAD_REQUESTS = 5;
-/** The API's answers to a request it will not take (a 400, or a 413 for one too large): the same one to every request stops the run. */
-const STREAK_STATUSES: ReadonlySet<number> = new Set([400, 413]);
 
 function isAbort(error: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
   const name = (error as { name?: unknown } | null)?.name;
   return name === 'AbortError' || name === 'APIUserAbortError';
+}
+
+/** Which request a 400 answered, for the streak of identical ones: repeats send the same body. */
+function requestKeyOf(body: Record<string, unknown>): string {
+  return sha256Hex(stableStringify(body));
 }
 
 function defaultWarning(message: string): void {
@@ -99,35 +102,6 @@ function isStall(error: unknown): boolean {
   return (error as { cause?: unknown } | null)?.cause instanceof StreamStalledError;
 }
 
-/**
- * Tracks 400 answers: the same one for N different requests in a row means every request will get
- * it. The repeats of one case send the same request: a case the API rejects fails its own samples,
- * not the run, so a request already in the streak does not lengthen it.
- */
-class BadRequestStreak {
-  private last: string | undefined;
-  private readonly requests = new Set<string>();
-
-  constructor(private readonly limit: number) {}
-
-  /** Records a 400's message for the request with this key; returns the streak length. */
-  record(message: string, requestKey: string): number {
-    if (message !== this.last) this.requests.clear();
-    this.last = message;
-    this.requests.add(requestKey);
-    return this.requests.size;
-  }
-
-  reset(): void {
-    this.last = undefined;
-    this.requests.clear();
-  }
-
-  reached(count: number): boolean {
-    return count >= this.limit;
-  }
-}
-
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   assertKeyAvailable(options.apiKey);
   checkTimerOptions(options);
@@ -164,11 +138,6 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     return pending;
   }
 
-  /** The input guard's limits for a request to a model with these facts. */
-  function inputLimitsOf(facts: ModelFacts): InputLimits {
-    return { ceiling: options.maxInputTokensPerRequest, contextWindow: facts.contextWindow, countTokens: options.countTokens };
-  }
-
   /** Input tokens for the guards and the limiter: exact when counted, else the estimate. */
   async function inputTokensOf(
     handle: SdkHandle,
@@ -178,43 +147,19 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     signal: AbortSignal,
   ): Promise<InputTokens> {
     const estimate = estimateInputTokens(request);
-    if (!mustCountTokens(estimate, inputLimitsOf(facts))) return { tokens: estimate, exact: false };
+    if (!mustCountTokens(estimate, inputLimitsOf(options, facts))) return { tokens: estimate, exact: false };
     return { tokens: await countInputTokens(handle, body, signal), exact: true };
   }
 
-  /** Refusals before sending: nothing here is ever sent, so nothing is billed. */
+  /** Refusals before sending (see inputGuard.ts): nothing here is ever sent, so nothing is billed. */
   function guard(request: GenerationRequest, body: Record<string, unknown>, input: InputTokens, facts: ModelFacts): void {
-    if (facts.lifecycle === 'retired') {
-      throw new ProviderError('not_found', `model "${request.model}" is retired (models.retrieve); choose a current model`, { attempts: 0, fatal: true });
-    }
-    const refusal = inputRefusal(request.model, input, inputLimitsOf(facts));
+    const refusal = requestRefusal(request, input, facts, inputLimitsOf(options, facts), (message) => streak.failure(message, requestKeyOf(body)));
     if (refusal) throw refusal;
-    if (facts.maxTokens !== undefined && request.maxTokens > facts.maxTokens) {
-      throw badRequestOnce(
-        `request not sent: max_tokens ${request.maxTokens} is more than ${request.model} allows (${facts.maxTokens}); lower maxTokens in the template`,
-        body,
-      );
-    }
-  }
-
-  /** A 400-like failure of the request `body`, counted in the streak of identical ones; fatal once the streak is long enough. */
-  function badRequestOnce(message: string, body: Record<string, unknown>, fromApi?: ProviderError): ProviderError {
-    const count = streak.record(message, sha256Hex(stableStringify(body)));
-    if (!streak.reached(count)) return fromApi ?? new ProviderError('bad_request', message, { attempts: 0 });
-    return new ProviderError('bad_request', `${message} — the same answer to ${count} different requests in a row; stopping the run (fix the template or the config, then --resume)`, {
-      ...(fromApi?.attempts !== undefined ? { attempts: fromApi.attempts } : { attempts: 0 }),
-      ...(fromApi?.status !== undefined && { status: fromApi.status }),
-      ...(fromApi?.code !== undefined && { code: fromApi.code }),
-      ...(fromApi?.requestId !== undefined && { requestId: fromApi.requestId }),
-      fatal: true,
-      cause: fromApi,
-    });
   }
 
   /** The API's answer to the request `body`: a 400 or a 413 is counted in the streak of identical ones. */
   function inStreak(classified: ProviderError, body: Record<string, unknown>): ProviderError {
-    const rejected = classified.kind === 'bad_request' && classified.status !== undefined && STREAK_STATUSES.has(classified.status);
-    return rejected ? badRequestOnce(classified.message, body, classified) : classified;
+    return streak.answer(classified, requestKeyOf(body));
   }
 
   async function sendOnce(

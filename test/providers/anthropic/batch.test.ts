@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkBatchLines, createAnthropicProvider, createBatchClient, type BatchProgress, type BatchResult } from '../../../src/providers/anthropic/index.js';
 import { costOfUsage, loadModelTable } from '../../../src/providers/pricing.js';
-import { ProviderError, isResumableError } from '../../../src/providers/types.js';
+import { ProviderError, isResumableError, type GenerationRequest } from '../../../src/providers/types.js';
 import { fakeModelsFromTable, startFakeAnthropic, type FakeAnthropic } from '../../../src/testing/index.js';
 import { clearAnthropicEnv, context, request, TEST_KEY } from './helpers.js';
 
@@ -160,6 +160,66 @@ describe('the batch client refuses before sending what the live provider refuses
       }
       // The same guard in both: the first four are refused, the last is sent.
       expect(listed.log.filter((e) => e.path === '/v1/messages')).toHaveLength(1);
+    } finally {
+      await listed.close();
+    }
+  });
+});
+
+describe('the batch client applies the live model guards before sending', () => {
+  // claude-new-1 takes at most 500 output tokens; claude-old-1 is retired. Only models.retrieve says so.
+  const listedModels = { ...fakeModelsFromTable(), 'claude-new-1': { maxInputTokens: 10_000, maxTokens: 500 }, 'claude-old-1': { maxInputTokens: 10_000, lifecycle: 'retired' as const } };
+  const shown = (error: ProviderError | undefined) => error && { kind: error.kind, message: error.message, fatal: error.fatal };
+
+  it('refuses a max_tokens above the model\'s as live does, and stops on a retired model with live\'s fatal error, sending nothing', async () => {
+    const listed = await startFakeAnthropic({ models: listedModels });
+    try {
+      const shared = { apiKey: TEST_KEY, baseURL: listed.url, models, timeoutMs: 2_000, onWarning: () => undefined };
+      const liveError = (sent: GenerationRequest) =>
+        createAnthropicProvider(shared)
+          .generate(sent, context())
+          .then(() => undefined, (error: ProviderError) => error);
+
+      const tooLong = request('q', { model: 'claude-new-1', maxTokens: 600 });
+      const refused = await createBatchClient(shared).refusals([{ customId: 'c0', request: tooLong }]);
+      expect(shown(refused.get('c0'))).toEqual(shown(await liveError(tooLong)));
+      expect(refused.get('c0')).toMatchObject({ kind: 'bad_request', fatal: false });
+
+      const retired = request('q', { model: 'claude-old-1' });
+      const live = await liveError(retired);
+      expect(live).toMatchObject({ kind: 'not_found', fatal: true });
+      // Fatal: the whole batch stops (as the live run does), not only this request.
+      const stopped = await createBatchClient(shared)
+        .refusals([{ customId: 'c0', request: request('fine') }, { customId: 'c1', request: retired }])
+        .then(() => undefined, (error: ProviderError) => error);
+      expect(shown(stopped)).toEqual(shown(live));
+      expect(listed.log.filter((e) => e.path === '/v1/messages' || e.path === '/v1/messages/batches')).toHaveLength(0);
+    } finally {
+      await listed.close();
+    }
+  });
+
+  it('the same max_tokens refusal for stopAfterIdenticalBadRequests different requests in a row stops the batch as it stops a live run', async () => {
+    const listed = await startFakeAnthropic({ models: listedModels });
+    try {
+      const shared = { apiKey: TEST_KEY, baseURL: listed.url, models, timeoutMs: 2_000, stopAfterIdenticalBadRequests: 3 };
+      const sent = [0, 1, 2].map((i) => request(`case ${i}`, { model: 'claude-new-1', maxTokens: 600 }));
+      const provider = createAnthropicProvider(shared);
+      const live: ProviderError[] = [];
+      for (const one of sent) await provider.generate(one, context()).catch((error: ProviderError) => live.push(error));
+      expect(live.map((e) => e.fatal)).toEqual([false, false, true]);
+
+      const items = sent.map((one, i) => ({ customId: `c${i}`, request: one }));
+      // Two are each that request's refusal; the third makes the streak that stops the run.
+      const two = await createBatchClient(shared).refusals(items.slice(0, 2));
+      expect([...two.values()].map(shown)).toEqual(live.slice(0, 2).map(shown));
+      const stopped = await createBatchClient(shared)
+        .refusals(items)
+        .then(() => undefined, (error: ProviderError) => error);
+      expect(shown(stopped)).toEqual(shown(live[2]));
+      // A request that passes the guard in between ends the streak, as an answer does live.
+      const broken = [items[0]!, items[1]!, { customId: 'ok', request: request('fits') }, items[2]!];
+      expect((await createBatchClient(shared).refusals(broken)).size).toBe(3);
     } finally {
       await listed.close();
     }
