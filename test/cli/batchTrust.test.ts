@@ -162,6 +162,42 @@ describe('--batch applies the live model guards', () => {
   });
 });
 
+describe('--batch, a count_tokens failure in the guard', () => {
+  it('is that sample\'s error, as live, and loses nothing an earlier batch answered; a rejected key stops the phase before sending anything', async () => {
+    // The first batch leaves sample s2 unrun (expired); every prompt is counted before it is sent.
+    let expired = false;
+    const batchOutcome = (customId: string) => (customId === 's2' && !expired ? ((expired = true), 'expired' as const) : 'succeeded' as const);
+    await liveProject(3, { batchOutcome }, { countTokens: true, maxRetries: 0 });
+    const first = await cli(['run', '--provider', 'anthropic', '--batch', '--no-cache']);
+    expect(first.code).toBe(3);
+    const dir = await onlyRunDir();
+    const posts = () => fake.log.filter((e) => e.method === 'POST' && e.path === '/v1/messages/batches');
+    expect(posts()).toHaveLength(1);
+    const batches = (await readMeta(dir))?.batches;
+    expect(batches).toHaveLength(1);
+
+    // A fatal answer to the count: the phase stops, nothing is sent, the earlier batch stays for --resume.
+    fake.script('/v1/messages/count_tokens', [{ status: 401 }]);
+    const stopped = await cli(['run', '--resume', dir]);
+    expect(stopped.stderr).not.toMatch(/internal error/);
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toMatch(/the batch phase stopped: the Anthropic API rejected the credentials/);
+    expect(posts()).toHaveLength(1);
+    expect((await readMeta(dir))?.batches).toEqual(batches);
+
+    // Any other failure is the one sample's error; the earlier batch's answers are all recorded.
+    fake.script('/v1/messages/count_tokens', [{ status: 529 }]);
+    const resumed = await cli(['run', '--resume', dir]);
+    expect(resumed.stderr).not.toMatch(/internal error|batch phase stopped/);
+    expect(posts()).toHaveLength(1);
+    const record = await readRecord(`${dir}/run.jsonl`);
+    expect(record.samples).toHaveLength(6);
+    expect(record.samples.filter((s) => s.error).map((s) => [s.index, s.error!.kind])).toEqual([[2, 'overloaded']]);
+    expect(record.samples.find((s) => s.index === 2)!.error!.message).toMatch(/Anthropic API overloaded: HTTP 529/);
+    expect(resumed.code).toBe(3);
+  });
+});
+
 describe('run --json', () => {
   it('says why a run is incomplete, as the console does', async () => {
     await liveProject(4);

@@ -9,7 +9,7 @@ import { sha256Hex, stableStringify } from '../../canonical.js';
 import { abortableSleep } from '../pacing.js';
 import { estimateInputTokens } from '../tokens.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
-import { lazySdkHandle, assertKeyAvailable, checkTimerOptions, type AnthropicProviderOptions } from './client.js';
+import { DEFAULT_MAX_RETRY_WAIT_MS, lazySdkHandle, assertKeyAvailable, checkTimerOptions, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
 import { BadRequestStreak, DEFAULT_IDENTICAL_BAD_REQUESTS } from './badRequestStreak.js';
 import { inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
@@ -68,8 +68,9 @@ export interface ResultsOptions {
 
 export interface BatchClient {
   /**
-   * The live provider's refusals before sending (see refusals in createBatchClient), by custom id;
-   * throws a fatal one (a retired model), which stops the live run too. When `signal` aborts, counting stops: the requests not yet counted are not refused (the caller sends nothing then).
+   * The live provider's refusals before sending (see refusals in createBatchClient), by custom id,
+   * and the errors counting tokens met; throws a fatal one (a retired model, a rejected key), which
+   * stops the live run too. When `signal` aborts, counting stops: the requests not yet counted are not refused (the caller sends nothing then).
    */
   refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>>;
   submit(items: BatchItem[], options?: SubmitOptions): Promise<string[]>;
@@ -161,6 +162,11 @@ export function batchResultError(customId: string, result: { type: string; error
   });
 }
 
+/** Which request a refusal is for, in the streak of identical ones: repeats share their request. */
+function requestKeyOf(request: GenerationRequest): string {
+  return sha256Hex(stableStringify(request));
+}
+
 export function createBatchClient(options: BatchClientOptions): BatchClient {
   assertKeyAvailable(options.apiKey);
   checkTimerOptions(options);
@@ -172,10 +178,11 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   /**
    * The requests the live provider would refuse unsent, refused before the batch is, by the same
    * guard (see inputGuard.ts) against the same model facts (models.retrieve over the table). A
-   * prompt is counted (count_tokens) once per distinct request: repeats share their count. What
-   * stops a live run stops the batch before anything is sent: a fatal refusal (a retired model),
-   * or the same max_tokens refusal for stopAfterIdenticalBadRequests different requests in a row
-   * (in plan order; a request the guard lets through breaks the streak, as an answer does live).
+   * prompt is counted (count_tokens) once per distinct request: repeats share their count, and a
+   * count that fails is that request's error, as it is the live sample's. What stops a live run
+   * stops the batch before anything is sent: a fatal refusal (a retired model, a count answered
+   * with a rejected key), or the same 400 for stopAfterIdenticalBadRequests different requests in
+   * a row (in plan order; a request the guard lets through breaks the streak, as an answer does live).
    */
   async function refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>> {
     const refused = new Map<string, ProviderError>();
@@ -207,10 +214,12 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       } catch (error) {
         // Stopped while counting: not refused; the caller, seeing the signal, sends nothing.
         if (signal?.aborted) return undefined;
-        throw classifyAnthropicError(error, { secrets: [apiKey] });
+        // As live: this request's error (a 400 counted in the streak), unless it is fatal.
+        const classified = classifyAnthropicError(error, { model: request.model, attempts: 0, secrets: [apiKey], maxRetryWaitMs: options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS });
+        return streak.answer(classified, requestKeyOf(request));
       }
     }
-    return requestRefusal(request, input, facts, limits, (message) => streak.failure(message, sha256Hex(stableStringify(request))));
+    return requestRefusal(request, input, facts, limits, (message) => streak.failure(message, requestKeyOf(request)));
   }
 
   async function submit(items: BatchItem[], submitOptions: SubmitOptions = {}): Promise<string[]> {

@@ -226,6 +226,41 @@ describe('the batch client applies the live model guards before sending', () => 
   });
 });
 
+describe('a count_tokens failure in the batch guard', () => {
+  it('is that request\'s error, classified as live classifies it; a fatal one stops the batch as it stops a live run', async () => {
+    const counting = await startFakeAnthropic();
+    try {
+      const shared = { apiKey: TEST_KEY, baseURL: counting.url, models, timeoutMs: 2_000, maxRetries: 0, countTokens: true };
+      const faults = [{ status: 529 }, { status: 400, message: 'messages: bad block' }, { status: 401 }];
+      for (const fault of faults) {
+        counting.script('/v1/messages/count_tokens', [fault]);
+        const live = await createAnthropicProvider(shared)
+          .generate(request('first'), context())
+          .then(() => undefined, (error: ProviderError) => error);
+        expect(live, JSON.stringify(fault)).toBeInstanceOf(ProviderError);
+        counting.script('/v1/messages/count_tokens', [fault]);
+        const items = [
+          { customId: 'c0', request: request('first') },
+          { customId: 'c1', request: request('second') },
+        ];
+        const batch = await createBatchClient(shared)
+          .refusals(items)
+          .then((refused) => ({ refused }), (error: ProviderError) => ({ stopped: error }));
+        const shown = (error: ProviderError | undefined) => error && { kind: error.kind, message: error.message, fatal: error.fatal };
+        if (live!.fatal) {
+          expect('stopped' in batch && shown(batch.stopped), JSON.stringify(fault)).toEqual(shown(live));
+        } else {
+          // Only the request whose count failed: the next one is counted and goes in the batch.
+          expect('refused' in batch && [...batch.refused.keys()], JSON.stringify(fault)).toEqual(['c0']);
+          expect('refused' in batch && shown(batch.refused.get('c0'))).toEqual(shown(live));
+        }
+      }
+    } finally {
+      await counting.close();
+    }
+  });
+});
+
 describe('chunkBatchLines', () => {
   const line = (i: number) => ({ custom_id: `c${i}`, params: { text: 'x'.repeat(100) } });
 
