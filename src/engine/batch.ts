@@ -72,7 +72,28 @@ export function batchCustomId(index: number): string {
   return `s${index}`;
 }
 
+/**
+ * Sends the run's pending samples in batches and collects their answers. A classified failure that
+ * stops it (a fatal refusal, a rejected key, a batch the API no longer knows) marks the run aborted
+ * with its reason, as a fatal error marks a live run, and is thrown.
+ */
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
+  try {
+    return await sendAndCollect(loaded, options);
+  } catch (error) {
+    if (error instanceof ProviderError) await markAborted(options.runDir, `the batch phase stopped: ${error.message}`);
+    else if (error instanceof InfrastructureError) await markAborted(options.runDir, error.message);
+    throw error;
+  }
+}
+
+/** meta.json says the run stopped, and why; everything else in it (the batch ids) is kept for --resume. */
+async function markAborted(runDir: string, reason: string): Promise<void> {
+  const meta = await readMeta(runDir);
+  if (meta) await writeMeta(runDir, { ...meta, status: 'aborted', finishedAt: new Date().toISOString(), reason });
+}
+
+async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
   const planned = planSize(loaded.plan);
   const done = await finishedSampleIndices(options.runDir, { planned, redoErrors: options.redoErrors === true });
   // Answers are filed by custom id, never by request: two samples with equal requests (two cases

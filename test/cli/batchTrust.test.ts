@@ -135,6 +135,11 @@ describe('--batch applies the live model guards', () => {
     expect(batch.stderr).not.toMatch(/start a new run/);
     expect(batchPosts()).toHaveLength(0);
     expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
+    // The run is marked as live marks it: aborted, with the reason.
+    const metas = await Promise.all((await readdir(project.path('reports/runs'))).map((name) => readMeta(project.path('reports/runs', name))));
+    const batchMeta = metas.find((meta) => (meta?.overrides as { batch?: boolean } | undefined)?.batch === true);
+    expect(metas.map((meta) => meta?.status)).toEqual(['aborted', 'aborted']);
+    expect(batchMeta?.reason).toMatch(/model "claude-haiku-4-5" is retired/);
   });
 
   it('a max_tokens above the model\'s is refused unsent, as live: each sample records it, and for every case in a row it stops the run', async () => {
@@ -183,7 +188,7 @@ describe('--batch, a count_tokens failure in the guard', () => {
     expect(stopped.code).toBe(3);
     expect(stopped.stderr).toMatch(/the batch phase stopped: the Anthropic API rejected the credentials/);
     expect(posts()).toHaveLength(1);
-    expect((await readMeta(dir))?.batches).toEqual(batches);
+    expect(await readMeta(dir)).toMatchObject({ batches, status: 'aborted', reason: expect.stringMatching(/rejected the credentials/) });
 
     // Any other failure is the one sample's error; the earlier batch's answers are all recorded.
     fake.script('/v1/messages/count_tokens', [{ status: 529 }]);
