@@ -60,9 +60,19 @@ function recordedCostText(recorded: Deltas, limit: number | null): string {
   return `cost per sample recorded in the run${rule}: ${usdPair(recorded.baseline, recorded.candidate).join(' → ')}${change}`;
 }
 
+/**
+ * A model's list price per sample. A price of exactly $0 comes from no tokens at all (a provider,
+ * such as your own function, that reports no usage), so it is said as such, not as a `$0.000000`
+ * to read as free.
+ */
+function listPrice(cost: number | null): string {
+  return cost === 0 ? 'no price reported' : usd(cost);
+}
+
 /** The list-price change of the new model's line: labelled as such when the run recorded a different one. */
 function listPriceChange(p: CellPricing, recorded: Deltas | undefined): string {
-  if (p.relativeCost === null) return '';
+  // A new model with no price reported would read −100%.
+  if (p.relativeCost === null || p.to.costPerSampleUsd === 0) return '';
   if (!recorded) return ` (${signedPercent(p.relativeCost)})`;
   return ` (${signedPercent(p.relativeCost)} at list prices${p.basis === 'estimate' ? ', estimated' : ''})`;
 }
@@ -73,8 +83,8 @@ export function formatPricing(pricing: CellPricing[], context: PricingContext): 
     const recorded = recordedCostOf(p, context);
     lines.push(
       `  ${p.cell}`,
-      `    ${p.from.model}: ${fixed(p.from.inputTokensPerSample, 0)} in / ${fixed(p.from.outputTokensPerSample, 0)} out → ${usd(p.from.costPerSampleUsd)}`,
-      `    ${p.to.model}: ${fixed(p.to.inputTokensPerSample, 0)} in${p.basis === 'estimate' ? ' (estimate)' : ''} / ${fixed(p.to.outputTokensPerSample, 0)} out → ${usd(p.to.costPerSampleUsd)}${listPriceChange(p, recorded)}`,
+      `    ${p.from.model}: ${fixed(p.from.inputTokensPerSample, 0)} in / ${fixed(p.from.outputTokensPerSample, 0)} out → ${listPrice(p.from.costPerSampleUsd)}`,
+      `    ${p.to.model}: ${fixed(p.to.inputTokensPerSample, 0)} in${p.basis === 'estimate' ? ' (estimate)' : ''} / ${fixed(p.to.outputTokensPerSample, 0)} out → ${listPrice(p.to.costPerSampleUsd)}${listPriceChange(p, recorded)}`,
       `    ${pricingNote(p)}`,
       ...(recorded ? [`    ${recordedCostText(recorded, context.policy.maxCostIncrease)}, not the list-price figures above`] : []),
     );
@@ -86,8 +96,8 @@ export function formatPricing(pricing: CellPricing[], context: PricingContext): 
 export function pricingMarkdown(pricing: CellPricing[], retirement: Retirement | undefined, context: PricingContext): string {
   const lines = ['', '### Tokens and price per sample', '', '| cell | model | input tokens | output tokens | cost/sample |', '| --- | --- | ---: | ---: | ---: |'];
   for (const p of pricing) {
-    lines.push(`| ${p.cell} | ${p.from.model} | ${fixed(p.from.inputTokensPerSample, 0)} | ${fixed(p.from.outputTokensPerSample, 0)} | ${usd(p.from.costPerSampleUsd)} |`);
-    lines.push(`| ${p.cell} | ${p.to.model} | ${fixed(p.to.inputTokensPerSample, 0)}${p.basis === 'estimate' ? ' (est.)' : ''} | ${fixed(p.to.outputTokensPerSample, 0)} | ${usd(p.to.costPerSampleUsd)} |`);
+    lines.push(`| ${p.cell} | ${p.from.model} | ${fixed(p.from.inputTokensPerSample, 0)} | ${fixed(p.from.outputTokensPerSample, 0)} | ${listPrice(p.from.costPerSampleUsd)} |`);
+    lines.push(`| ${p.cell} | ${p.to.model} | ${fixed(p.to.inputTokensPerSample, 0)}${p.basis === 'estimate' ? ' (est.)' : ''} | ${fixed(p.to.outputTokensPerSample, 0)} | ${listPrice(p.to.costPerSampleUsd)} |`);
   }
   if (pricing[0]) lines.push('', `Prices as of ${pricing[0].pricesAsOf}. ${pricingNote(pricing[0])}.`);
   for (const p of pricing) {

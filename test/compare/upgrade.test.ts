@@ -84,6 +84,26 @@ describe('upgrade pricing and retirement', () => {
     expect(halfPriced).not.toContain('what maxCostIncrease checks');
   });
 
+  it('says no price was reported where a provider reported no tokens, rather than a $0 to read as free', () => {
+    // A function provider that reports no usage: 0 tokens a sample, so the list price came out $0.000000.
+    const cell = 'v1 × claude-sonnet-4-5 → v1 × claude-sonnet-4-6';
+    const unreported: OperationalDeltas = { ...operational, costUsd: delta(0, 0), inputTokens: delta(0, 0), outputTokens: delta(0, 0) };
+    const pricing = [{ cell, ...estimateUpgradePricing({ from: 'claude-sonnet-4-5', to: 'claude-sonnet-4-6', operational: unreported, table, measured: false }) }];
+    const context: PricingContext = { cells: [{ label: cell, operational: unreported } as CellComparison], policy: DEFAULT_POLICY };
+    const text = formatPricing(pricing, context);
+    expect(text).not.toMatch(/\$0\.0+\b/);
+    expect(text).toContain('claude-sonnet-4-5: 0 in / 0 out → no price reported');
+    expect(text).toContain('claude-sonnet-4-6: 0 in (estimate) / 0 out → no price reported\n');
+    const markdown = pricingMarkdown(pricing, undefined, context);
+    expect(markdown).not.toMatch(/\$0\.0+\b/);
+    expect(markdown).toContain('| no price reported |');
+    // Only the new model reported none: no "−100%" beside it.
+    const halfReported: OperationalDeltas = { ...operational, inputTokens: delta(1000, 0), outputTokens: delta(100, 0) };
+    const half = formatPricing([{ cell, ...estimateUpgradePricing({ from: 'claude-sonnet-4-5', to: 'claude-sonnet-4-6', operational: halfReported, table, measured: true }) }], context);
+    expect(half).toContain('claude-sonnet-4-5: 1000 in / 100 out → $0.004500');
+    expect(half).toContain('claude-sonnet-4-6: 0 in / 0 out → no price reported\n');
+  });
+
   it('warns within 90 days of retirement', () => {
     const soon = upcomingRetirement('claude-sonnet-4-5', table, new Date('2026-11-22T12:00:00Z'));
     expect(soon).toEqual({ model: 'claude-sonnet-4-5', date: '2026-11-30', days: 8 });
