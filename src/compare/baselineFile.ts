@@ -16,6 +16,8 @@ import { replaceFileWith } from '../replaceFile.js';
 import { isResumableError } from '../providers/types.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { runIncompleteCause } from '../records/completeness.js';
+import { isNotScoredKind } from '../records/errorKinds.js';
+import { isScored, summaryPolicyOf } from '../records/summary.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { NotExercisedReason } from '../chaos/exercised.js';
@@ -159,7 +161,10 @@ export interface SavedBaseline {
 
 /**
  * Streams a run record into a baseline file. A run that did not finish is refused unless
- * `allowIncomplete`: the cases it never ran would be left out of every comparison against it.
+ * `allowIncomplete`: the cases it never ran would be left out of every comparison against it. So
+ * is, always, a run with a cell that scored none of its golden samples, or with more samples
+ * unscored than its maxErrorRate allows (the run failed with exit 3): a candidate compared with it
+ * would be compared with nothing, or with the part that happened to answer.
  */
 export async function saveBaseline(recordFile: string, options: { out?: string; root?: string; allowIncomplete?: boolean } = {}): Promise<SavedBaseline> {
   const root = options.root ?? process.cwd();
@@ -168,6 +173,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   let samples = 0;
   let notRun = 0;
   const lines = new Map<string, BaselineCaseLine>();
+  const scoring = new ScoringTally();
   const checked = new SampleLineCheck(relative(root, recordFile));
   for await (const { value, line } of readRecordLines(recordFile)) {
     if (value.type === 'header') {
@@ -179,12 +185,15 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
       samples++;
       const sample = checked.check(value, line);
       if (isResumableError(sample.error)) notRun++;
+      else scoring.add(sample);
       addSample(lines, sample);
     } else if (value.type === 'summary') hasSummary = true;
   }
   if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');
   const complete = runIncompleteCause({ hasSummary, samples, planned: header.planned, notRun }) === undefined;
   if (!complete && !options.allowIncomplete) throw incompleteRunError(relative(root, recordFile), { samples, planned: header.planned, hasSummary, notRun });
+  const unscored = unscoredRunError(relative(root, recordFile), toPosix(relative(root, dirname(recordFile))), scoring, summaryPolicyOf(header).maxErrorRate ?? 0);
+  if (unscored) throw unscored;
   const out = resolve(root, options.out ?? defaultBaselinePath(header, root));
   const baselineHeader: BaselineHeader = {
     ...header,
@@ -213,6 +222,69 @@ function incompleteRunError(file: string, run: { samples: number; planned: numbe
     { file },
     'finish the run with `promptgold run <suite> --resume <run>` and save that, or pass --allow-incomplete to save it anyway (comparisons against it then say so)',
   );
+}
+
+/** What a baseline needs scored: per cell, its golden samples and how many were scored; over the run, the samples not scored, by kind. */
+class ScoringTally {
+  samples = 0;
+  readonly notScored = new Map<string, number>();
+  readonly cells = new Map<string, { golden: number; scored: number; notScored: Map<string, number> }>();
+
+  add(sample: SampleRecord): void {
+    this.samples++;
+    const kind = sample.error?.kind;
+    const unscored = kind !== undefined && isNotScoredKind(kind);
+    if (unscored) this.notScored.set(kind, (this.notScored.get(kind) ?? 0) + 1);
+    if (sample.chaos) return;
+    const key = `${sample.version} × ${sample.model}`;
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = { golden: 0, scored: 0, notScored: new Map() };
+      this.cells.set(key, cell);
+    }
+    cell.golden++;
+    if (isScored(sample)) cell.scored++;
+    if (unscored) cell.notScored.set(kind, (cell.notScored.get(kind) ?? 0) + 1);
+  }
+
+  get notScoredCount(): number {
+    return [...this.notScored.values()].reduce((a, b) => a + b, 0);
+  }
+}
+
+/** Why a run cannot be a baseline for want of scored samples, or undefined when it can. */
+function unscoredRunError(file: string, runDir: string, tally: ScoringTally, maxErrorRate: number): InputError | undefined {
+  const hint = `fix what failed (the run's report lists the errors), run those samples again with \`promptgold run --retry-errors ${runDir}\`, and save that`;
+  const empty = [...tally.cells.entries()].filter(([, cell]) => cell.golden > 0 && cell.scored === 0);
+  if (empty.length) {
+    const golden = empty.reduce((n, [, cell]) => n + cell.golden, 0);
+    const notScored = empty.reduce((n, [, cell]) => n + [...cell.notScored.values()].reduce((a, b) => a + b, 0), 0);
+    const kinds = new Map<string, number>();
+    for (const [, cell] of empty) for (const [kind, n] of cell.notScored) kinds.set(kind, (kinds.get(kind) ?? 0) + n);
+    const names = empty.map(([key]) => key).join(', ');
+    return new InputError(
+      `no golden sample of ${names} was scored (${notScored} of ${empty.length === 1 ? 'its' : 'their'} ${golden} golden samples not scored: ${kindsText(kinds)}): a baseline from it has nothing to compare a candidate with`,
+      { file },
+      hint,
+    );
+  }
+  const notScored = tally.notScoredCount;
+  if (tally.samples > 0 && notScored / tally.samples > maxErrorRate) {
+    return new InputError(
+      `${notScored} of ${tally.samples} samples were not scored (${kindsText(tally.notScored)}); maxErrorRate allows ${Number((maxErrorRate * 100).toFixed(2))}%: the run failed (exit 3), and a baseline from it would leave them out of every comparison against it`,
+      { file },
+      hint,
+    );
+  }
+  return undefined;
+}
+
+/** `judge_error 2, provider_error 5`. */
+function kindsText(kinds: Map<string, number>): string {
+  return [...kinds.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
 }
 
 function addSample(lines: Map<string, BaselineCaseLine>, sample: SampleRecord): void {

@@ -279,7 +279,9 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     counts.removed && options.sameDataset && !incompleteCandidate ? { rule: 'missing_cases', values: { count: counts.removed, paired: paired.length } } : undefined;
   if (counts.removed && !missingCases) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
   const unscored = unscoredCases(cases, paired.length);
-  notes.push(...unscored.notes);
+  const baselineUnscored = baselineScoredNothing(cases);
+  // A baseline that scored nothing is said once, by its own reason.
+  notes.push(...unscored.notes.filter((note) => !(baselineUnscored && note.rule === 'unscored_cases' && note.values.side === 'baseline')));
   const chaosNote = leftOut.note(paired.length);
   if (chaosNote) notes.push(chaosNote);
   const scorers = scorerCoverage(cases);
@@ -293,6 +295,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     ...(scorers.missing && { missingScorers: scorers.missing }),
     ...(incompleteCandidate && { incompleteCandidate }),
     ...(missingCases && { missingCases }),
+    ...(baselineUnscored && { baselineUnscored }),
     repeats: repeatsNeeded(paired, policy, passUnits),
     notes,
   });
@@ -414,6 +417,26 @@ function unscoredCases(cases: CaseComparison[], paired: number): { notes: Verdic
     count[side] ? [{ rule: 'unscored_cases', values: { side, count: count[side], scoredByOther: scoredByOther[side], paired } }] : [];
   const notes = [...noteOf('candidate'), ...noteOf('baseline')];
   return { notes, lost: scoredByOther.candidate ? notes[0] : undefined };
+}
+
+/**
+ * The `baseline_unscored` reason when the baseline side has cases and scored none of them (no
+ * repeat of any case scored), with its samples and their error kinds; undefined otherwise.
+ */
+function baselineScoredNothing(cases: CaseComparison[]): VerdictReason | undefined {
+  let count = 0;
+  let samples = 0;
+  const notScored: Record<string, number> = {};
+  for (const c of cases) {
+    if (!c.baseline) continue;
+    if (caseOutcome(c.baseline) !== undefined) return undefined;
+    count++;
+    samples += c.baseline.repeats;
+    for (const kind of c.baseline.errors) notScored[kind] = (notScored[kind] ?? 0) + 1;
+  }
+  if (count === 0) return undefined;
+  const kinds = Object.keys(notScored).sort();
+  return { rule: 'baseline_unscored', values: { cases: count, samples, notScored: Object.fromEntries(kinds.map((kind) => [kind, notScored[kind]!])) } };
 }
 
 /**

@@ -6,7 +6,7 @@
 export { compareRecords, type CompareOptions } from './compareRuns.js';
 export { parseCellFilter, type CellFilter } from './cellFilter.js';
 export { DEFAULT_POLICY, resolvePolicy, type PolicySource, type VerdictPolicy } from './policy.js';
-export { exitCodeForVerdict } from './verdict.js';
+export { exitCodeForComparison, exitCodeForVerdict } from './verdict.js';
 export { saveBaseline, defaultBaselinePath, type SavedBaseline } from './baselineFile.js';
 export type {
   ComparisonResult,

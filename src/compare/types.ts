@@ -310,6 +310,13 @@ export type VerdictReasonBody =
    */
   | { rule: 'scorers_differ'; values: { only: 'baseline' | 'candidate'; scorers: Record<string, number>; paired: number } }
   | { rule: 'no_cases'; values: Record<string, never> }
+  /**
+   * The baseline cell has cases but scored none of them (every repeat an error: a provider that
+   * threw, a judge cut at its maxTokens): nothing to compare the candidate with. The cell is
+   * inconclusive and the comparison exits 3 (see exitCodeForComparison). `cases`, `samples`: the
+   * baseline's; `notScored`: its unscored samples by error kind.
+   */
+  | { rule: 'baseline_unscored'; values: { cases: number; samples: number; notScored: Record<string, number> } }
   | { rule: 'no_cells'; values: Record<string, never> }
   | { rule: 'incomplete_record'; values: IncompleteRecord }
   /**

@@ -20,8 +20,9 @@
  * record that holds only part of its run (no summary line, or fewer samples than planned). Reasons
  * carry the numbers; src/report/reasons.ts words them.
  */
+import { ExitCode } from '../errors.js';
 import type { RepeatsPlan } from './statistics.js';
-import type { CellComparison, Deltas, PairedStatistics, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
+import type { CellComparison, ComparisonResult, Deltas, PairedStatistics, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
 
 export interface VerdictInput {
   stats: PairedStatistics;
@@ -37,6 +38,8 @@ export interface VerdictInput {
   incompleteCandidate?: VerdictReason;
   /** The `missing_cases` reason when the candidate never ran cases of the baseline's cell on the same dataset (always a fail). */
   missingCases?: VerdictReason;
+  /** The `baseline_unscored` reason when the baseline scored none of its cases: no verdict, and the comparison exits 3. */
+  baselineUnscored?: VerdictReason;
   /** Scored repeats per case now, and how many would decide an inconclusive comparison (or why none would). */
   repeats: RepeatsPlan;
   /** Notes that hold whatever the verdict (incomplete records, cases on one side only). */
@@ -49,7 +52,8 @@ export function decideVerdict(input: VerdictInput): VerdictResult {
   // A note that became a hard rule's reason is said once, as the reason.
   const notes = [...input.notes.filter((note) => !hard.includes(note)), ...rulesNotChecked(input.operational, policy)];
   if (stats.n === 0) {
-    return { verdict: hard.length ? 'fail' : 'inconclusive', reasons: [...hard, { rule: 'no_cases', values: {} }, ...notes] };
+    const why: VerdictReason = input.baselineUnscored ?? { rule: 'no_cases', values: {} };
+    return { verdict: hard.length ? 'fail' : 'inconclusive', reasons: [...hard, why, ...notes] };
   }
   const values = decisionValues(stats, policy);
   const tolerance = policy.maxPassRateDrop;
@@ -185,9 +189,13 @@ export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], 
   const firsts = carrying.flatMap((cell) => (cell.verdict.reasons[0] ? [{ ...cell.verdict.reasons[0], cell: cell.label }] : []));
   // A run-wide note that decided a cell (an incomplete candidate record) is said once, as that reason.
   const rest = notes.filter((note) => !firsts.some((first) => first.values === note.values));
+  // A cell whose baseline scored nothing decides the exit code (3) whatever the verdict: always named.
+  const unscoredBaselines = cells.flatMap((cell) =>
+    cell.verdict.reasons.filter((reason) => reason.rule === 'baseline_unscored' && !firsts.some((first) => first.values === reason.values)).map((reason) => ({ ...reason, cell: cell.label })),
+  );
   const falseFailBound = Math.min(1, (cells.length * alpha) / 2);
   const several: VerdictReason[] = falseFailBound > alpha ? [{ rule: 'several_cells', values: { cells: cells.length, alpha, falseFailBound } }] : [];
-  const result: VerdictResult = { verdict: worst, reasons: [...(missingCells ? [missingCells] : []), ...firsts, ...rest, ...several] };
+  const result: VerdictResult = { verdict: worst, reasons: [...(missingCells ? [missingCells] : []), ...firsts, ...unscoredBaselines, ...rest, ...several] };
   if (worst === 'inconclusive') {
     const needed: NonNullable<VerdictResult['needed']> = {};
     for (const cell of carrying) {
@@ -204,4 +212,13 @@ export function exitCodeForVerdict(verdict: Verdict, failOnInconclusive: boolean
   if (verdict === 'fail') return 1;
   if (verdict === 'inconclusive' && failOnInconclusive) return 1;
   return 0;
+}
+
+/**
+ * A comparison's exit code: 3 when a cell's baseline scored none of its cases — its samples went
+ * unscored, as `promptgold run` exits 3 for, and 3 wins over a fail's 1 — otherwise the verdict's.
+ */
+export function exitCodeForComparison(result: Pick<ComparisonResult, 'verdict' | 'cells'>, failOnInconclusive: boolean): number {
+  if (result.cells.some((cell) => cell.verdict.reasons.some((reason) => reason.rule === 'baseline_unscored'))) return ExitCode.infrastructure;
+  return exitCodeForVerdict(result.verdict.verdict, failOnInconclusive);
 }

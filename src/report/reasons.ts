@@ -66,6 +66,12 @@ function reasonBody(reason: VerdictReason): string {
     }
     case 'no_cases':
       return 'no case has scored samples on both sides: nothing to compare';
+    case 'baseline_unscored': {
+      const v = reason.values;
+      const notScored = Object.values(v.notScored).reduce((a, b) => a + b, 0);
+      const kinds = Object.entries(v.notScored).map(([kind, n]) => `${kind} ${count(n)}`).join(', ');
+      return `the baseline scored none of its ${plural(v.cases, 'case')} (${count(notScored)} of its ${plural(v.samples, 'sample')} not scored${kinds ? `: ${kinds}` : ''}): there is nothing to compare the candidate with, so no verdict (exit 3); compare with a baseline run that scored its cases`;
+    }
     case 'no_cells':
       return 'no cells to compare';
     case 'incomplete_record':

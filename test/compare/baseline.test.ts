@@ -66,6 +66,34 @@ describe('baselines', () => {
     expect(JSON.parse((await readFile(join(dir, out), 'utf8')).split('\n')[0]!).baseline.sourceRun).toBe('reports/runs/cut-20260101-000000');
   });
 
+  it('refuses a run that scored nothing, or left more samples unscored than its maxErrorRate allows', async () => {
+    // A function provider that threw on every case: `run` exited 3 with 20 of 20 provider_error,
+    // and the baseline saved from it made every later comparison a quiet "nothing to compare".
+    const thrown = Array.from({ length: 20 }, (_, c) => sample({ caseId: `c${c}`, pass: false, error: 'provider_error' }));
+    const none = await writeRecord(join(dir, 'reports/runs/none-20260101-000000/run.jsonl'), thrown);
+    const out = 'suites/unscored.baseline.jsonl';
+    await expect(saveBaseline(none, { root: dir, out })).rejects.toThrowError(
+      /reports\/runs\/none-20260101-000000\/run\.jsonl: no golden sample of v1 × model-a was scored \(20 of its 20 golden samples not scored: provider_error 20\): a baseline from it has nothing to compare a candidate with\n {2}hint: fix what failed .*`promptgold run --retry-errors reports\/runs\/none-20260101-000000`/,
+    );
+    const refused = await runCli(['baseline', 'save', 'reports/runs/none-20260101-000000', '--out', out], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no golden sample of v1 × model-a was scored/);
+    // --allow-incomplete is about unrun samples: it does not make a baseline of nothing.
+    const forced = await runCli(['baseline', 'save', 'reports/runs/none-20260101-000000', '--out', out, '--allow-incomplete'], dir);
+    expect(forced.code).toBe(2);
+    await expect(readFile(join(dir, out), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    // Some scored, but more unscored than the run's maxErrorRate allows (the run exited 3).
+    const some = [...thrown.slice(0, 5), ...Array.from({ length: 15 }, (_, c) => sample({ caseId: `d${c}`, pass: true }))];
+    const over = await writeRecord(join(dir, 'reports/runs/over-20260101-000000/run.jsonl'), some, { header: { options: { repeats: 1, maxErrorRate: 0.2 } } });
+    await expect(saveBaseline(over, { root: dir, out })).rejects.toThrowError(
+      /over-20260101-000000\/run\.jsonl: 5 of 20 samples were not scored \(provider_error 5\); maxErrorRate allows 20%: the run failed \(exit 3\), and a baseline from it would leave them out of every comparison against it/,
+    );
+    // Within its maxErrorRate it is saved: the run passed with them.
+    const within = await writeRecord(join(dir, 'reports/runs/within-20260101-000000/run.jsonl'), some, { header: { options: { repeats: 1, maxErrorRate: 0.25 } } });
+    expect(await saveBaseline(within, { root: dir, out })).toMatchObject({ samples: 20, complete: true });
+  });
+
   it('round trip: the run compared with its own baseline changes nothing', async () => {
     const saved = await saveBaseline(run, { root: dir });
     const result = await compareRecords(saved.file, run, { root: dir });

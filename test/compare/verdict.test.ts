@@ -6,7 +6,7 @@ import { compareRecords } from '../../src/compare/compareRuns.js';
 import { DEFAULT_POLICY, resolvePolicy } from '../../src/compare/policy.js';
 import type { PassRateDecision, VerdictReason } from '../../src/compare/types.js';
 import type { SampleRecord } from '../../src/records/types.js';
-import { exitCodeForVerdict } from '../../src/compare/verdict.js';
+import { exitCodeForComparison, exitCodeForVerdict } from '../../src/compare/verdict.js';
 import { InputError } from '../../src/errors.js';
 import { reasonText } from '../../src/report/reasons.js';
 import { policyText } from '../../src/report/compareConsole.js';
@@ -299,6 +299,37 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect(reverse.cells[0]!.verdict.reasons).toContainEqual({ rule: 'scorers_differ', values: { only: 'candidate', scorers: { tone: 40 }, paired: 40 } });
     // The same scorers on both sides: nothing said.
     expect((await compareRecords(passing, passing, { ...v1v2, root: dir })).cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('scorers_differ');
+  });
+
+  it('a baseline that scored none of its cases gives no verdict: inconclusive, saying so, and exit 3 — never a quiet exit 0', async () => {
+    // The baseline's provider threw on every case; the candidate passes none. Before: "no case has
+    // scored samples on both sides", INCONCLUSIVE, exit 0, whatever the candidate did.
+    const ids = Array.from({ length: 20 }, (_, c) => `c${String(c).padStart(3, '0')}`);
+    const samples = ids.flatMap((caseId) => [sample({ caseId, version: 'v1', pass: false, error: 'provider_error' }), sample({ caseId, version: 'v2', pass: false })]);
+    const file = await writeRecord(join(dir, 'unscored-baseline/run.jsonl'), samples);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir });
+    const reason = { rule: 'baseline_unscored', values: { cases: 20, samples: 20, notScored: { provider_error: 20 } } };
+    expect(result.cells[0]!.verdict.verdict).toBe('inconclusive');
+    expect(result.cells[0]!.verdict.reasons[0]).toEqual(reason);
+    // Said once: not again as "20 cases with no scored repeat in the baseline", nor as "no case … on both sides".
+    expect(result.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('unscored_cases');
+    expect(result.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('no_cases');
+    expect(reasonText(result.cells[0]!.verdict.reasons[0]!)).toBe(
+      'the baseline scored none of its 20 cases (20 of its 20 samples not scored: provider_error 20): there is nothing to compare the candidate with, so no verdict (exit 3); compare with a baseline run that scored its cases',
+    );
+    expect(exitCodeForComparison(result, false)).toBe(3);
+    expect(exitCodeForComparison(result, true)).toBe(3);
+    const cli = await runCli(['compare', file, '--baseline', 'version=v1', '--candidate', 'version=v2', '--no-html'], dir);
+    expect(cli.stdout).toMatch(/verdict: INCONCLUSIVE\n {2}- v1 × model-a → v2 × model-a: the baseline scored none of its 20 cases/);
+    expect(cli.code).toBe(3);
+
+    // Beside a failing cell, the cell with nothing to stand on is still named, and its 3 wins over the fail's 1.
+    const twoModels = [...samples, ...ids.flatMap((caseId, c) => [sample({ caseId, version: 'v1', model: 'model-b', pass: true }), sample({ caseId, version: 'v2', model: 'model-b', pass: c >= 12 })])];
+    const both = await writeRecord(join(dir, 'unscored-baseline-2/run.jsonl'), twoModels);
+    const mixed = await compareRecords(both, both, { ...v1v2, root: dir });
+    expect(mixed.verdict.verdict).toBe('fail');
+    expect(mixed.verdict.reasons).toContainEqual({ ...reason, cell: 'v1 × model-a → v2 × model-a' });
+    expect(exitCodeForComparison(mixed, false)).toBe(3);
   });
 
   it('report --compare prints the verdict and exits as compare would (1 on a fail)', async () => {

@@ -13,7 +13,7 @@ import { defaultBaselinePath, looksLikeBaselineFile } from '../../compare/baseli
 import { parseCellFilter } from '../../compare/cellFilter.js';
 import { resolvePolicy, type PolicySource } from '../../compare/policy.js';
 import type { ComparisonResult } from '../../compare/types.js';
-import { exitCodeForVerdict } from '../../compare/verdict.js';
+import { exitCodeForComparison } from '../../compare/verdict.js';
 import { InputError, errorMessage, fileWriteError } from '../../errors.js';
 import { displayPath } from '../../displayPath.js';
 import { checkOutputPath, flagOutput } from '../../outputPath.js';
@@ -75,7 +75,7 @@ export async function compareCommand(runs: string[], flags: Record<string, unkno
   process.stdout.write(`${formatComparison(result)}\n`);
   if (f.judge) process.stdout.write(`${formatPairwise(result)}\n`);
   await writeOutputs(result, f, root, { records });
-  return exitCodeForVerdict(result.verdict.verdict, f.failOnInconclusive === true);
+  return exitCodeForComparison(result, f.failOnInconclusive === true);
 }
 
 /**

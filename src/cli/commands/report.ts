@@ -2,7 +2,7 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
 import { resolvePolicy } from '../../compare/policy.js';
-import { exitCodeForVerdict } from '../../compare/verdict.js';
+import { exitCodeForComparison } from '../../compare/verdict.js';
 import { ExitCode } from '../../errors.js';
 import { readRecordHeader } from '../../records/reader.js';
 import { resolveRecordPath } from '../../records/runDir.js';
@@ -34,7 +34,7 @@ export async function reportCommand(run: string, flags: ReportFlags): Promise<nu
     written = await writeHtmlReport({ runs: [{ dir: baseline }, { dir: candidate }], comparison }, target);
     const { formatVerdict } = await import('../../report/compareConsole.js');
     process.stdout.write(`${formatVerdict(comparison)}\n`);
-    exitCode = exitCodeForVerdict(comparison.verdict.verdict, false);
+    exitCode = exitCodeForComparison(comparison, false);
   } else {
     written = await writeHtmlReport({ runs: [{ dir: candidate }] }, target);
   }

@@ -12,7 +12,7 @@ import { loadConfig, type PromptgoldConfig } from '../../config.js';
 import { compareRecords } from '../../compare/compareRuns.js';
 import { resolvePolicy } from '../../compare/policy.js';
 import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecisionOf, upgradeVerdict } from '../../compare/upgrade.js';
-import { exitCodeForVerdict } from '../../compare/verdict.js';
+import { exitCodeForComparison } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites, type LoadedSuite } from '../../engine/loadSuite.js';
 import { runSuite } from '../../engine/run.js';
@@ -122,7 +122,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   });
   if (runProblems.some(({ problem }) => problem.kind === 'unscored')) return ExitCode.infrastructure;
   if (candidateProblems.length) return ExitCode.evaluationFailed;
-  return exitCodeForVerdict(comparison.verdict.verdict, f.failOnInconclusive === true);
+  return exitCodeForComparison(comparison, f.failOnInconclusive === true);
 }
 
 /** The flags of the run a fresh check makes, as the command line spells them. */
