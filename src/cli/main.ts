@@ -147,7 +147,7 @@ program
 
 program
   .command('report')
-  .description('write the self-contained HTML report of a run, or of a comparison')
+  .description('write the self-contained HTML report of a run (then print its verdict and exit as the run did), or of a comparison (exit as compare does)')
   .argument('<run>', 'run folder, run.jsonl, or suite name')
   .option('--compare <baseline>', 'baseline to compare against')
   .option('--html <file>', 'output file (default <run>/report.html)')

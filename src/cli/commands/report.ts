@@ -1,6 +1,7 @@
 /** `promptgold report <run> [--compare <baseline>] [--html <file>]`: write the self-contained HTML report. */
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
+import { isBaselineHeader } from '../../compare/baselineFile.js';
 import { resolvePolicy } from '../../compare/policy.js';
 import { exitCodeForComparison } from '../../compare/verdict.js';
 import { ExitCode } from '../../errors.js';
@@ -15,7 +16,9 @@ export interface ReportFlags {
 
 /**
  * With `--compare`, the comparison is `compare`'s own (the config's and the suite's policy) and the
- * command ends as `compare` would: the verdict printed, exit 1 on a fail.
+ * command ends as `compare` would: the verdict printed, exit 1 on a fail. Without it, the command
+ * ends as the run did: its verdict in one line, and the exit code `promptgold run` gave it (a
+ * baseline file is no run: it has no verdict of its own).
  */
 export async function reportCommand(run: string, flags: ReportFlags): Promise<number> {
   const root = process.cwd();
@@ -37,6 +40,13 @@ export async function reportCommand(run: string, flags: ReportFlags): Promise<nu
     exitCode = exitCodeForComparison(comparison, false);
   } else {
     written = await writeHtmlReport({ runs: [{ dir: candidate }] }, target);
+    if (!isBaselineHeader(await readRecordHeader(candidate))) {
+      const { readRunEnd, runEndExitCode } = await import('../../records/runOutcome.js');
+      const { runEndLine } = await import('../../report/runEnd.js');
+      const end = await readRunEnd(candidate);
+      process.stdout.write(`${runEndLine(end, relative(root, dirname(candidate)) || '.')}\n`);
+      exitCode = runEndExitCode(end);
+    }
   }
   const shown = relative(root, written);
   process.stdout.write(`HTML report: ${shown.startsWith('..') ? written : shown}\n`);

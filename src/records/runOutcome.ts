@@ -1,0 +1,76 @@
+/**
+ * How a run ended, read back from its folder, and the exit code `promptgold run` gave it: 3 when it
+ * stopped on an error, left samples unrun or unscored beyond maxErrorRate; 130 when interrupted; 1
+ * when a cell is below the threshold; else 0. `promptgold report <run>` ends with it, so a CI step
+ * that only writes the page still fails as the run did.
+ */
+import { dirname } from 'node:path';
+import { ExitCode } from '../errors.js';
+import { isResumableError } from '../providers/types.js';
+import { runIncompleteCause, type RunIncompleteCause } from './completeness.js';
+import { BUDGET_SKIP } from './errorKinds.js';
+import { readRecordHeader, readRecordLines, readRecordSummary } from './reader.js';
+import { readMeta } from './runDir.js';
+import { SummaryBuilder, summaryPolicyOf } from './summary.js';
+import type { RecordSummary } from './types.js';
+
+export type RunEnd =
+  /** The run stopped on a fatal error (meta.json `aborted`), with its message when known. */
+  | { kind: 'stopped'; reason?: string; samples: number; planned: number }
+  /** Ctrl-C (meta.json `interrupted`). */
+  | { kind: 'interrupted'; samples: number; planned: number }
+  /** Samples left unrun (the budget, expired batches), a record short of its plan, or one with no summary line. */
+  | { kind: 'incomplete'; cause: RunIncompleteCause; reason?: string; samples: number; planned: number }
+  /** Every planned sample has its line: judged by its summary. */
+  | { kind: 'finished'; summary: RecordSummary };
+
+export function runEndExitCode(end: RunEnd): ExitCode {
+  if (end.kind === 'interrupted') return ExitCode.interrupted;
+  if (end.kind !== 'finished' || end.summary.tooManyErrors) return ExitCode.infrastructure;
+  return end.summary.failingCells.length > 0 ? ExitCode.evaluationFailed : ExitCode.passed;
+}
+
+/**
+ * How the run of `recordFile` ended. A finished record is judged by the summary line the run wrote
+ * (read from the end of the file); only a record without one, or with one from before summaries
+ * said `tooManyErrors`, is read through to rebuild it.
+ */
+export async function readRunEnd(recordFile: string): Promise<RunEnd> {
+  const header = await readRecordHeader(recordFile);
+  const meta = await readMeta(dirname(recordFile));
+  const written = await readRecordSummary(recordFile);
+  const tally = written && typeof written.tooManyErrors === 'boolean' ? fromSummary(written) : await tallyRecord(recordFile);
+  const planned = header.planned;
+  const counts = { samples: tally.samples, planned };
+  if (meta?.status === 'aborted') return { kind: 'stopped', ...(meta.reason ? { reason: meta.reason } : {}), ...counts };
+  if (meta?.status === 'interrupted') return { kind: 'interrupted', ...counts };
+  const cause = runIncompleteCause({ hasSummary: written !== undefined, samples: tally.samples, planned, notRun: meta?.status === 'incomplete' ? Math.max(1, tally.notRun) : tally.notRun });
+  if (cause) return { kind: 'incomplete', cause, ...(meta?.status === 'incomplete' && meta.reason ? { reason: meta.reason } : {}), ...counts };
+  return { kind: 'finished', summary: tally.summary };
+}
+
+interface RecordTally {
+  summary: RecordSummary;
+  samples: number;
+  notRun: number;
+}
+
+function fromSummary(summary: RecordSummary): RecordTally {
+  const notRun = summary.cells.reduce((total, cell) => total + (cell.errors[BUDGET_SKIP] ?? 0), 0);
+  return { summary, samples: summary.totals.samples, notRun };
+}
+
+async function tallyRecord(recordFile: string): Promise<RecordTally> {
+  let builder: SummaryBuilder | undefined;
+  let samples = 0;
+  let notRun = 0;
+  for await (const { value } of readRecordLines(recordFile)) {
+    if (value.type === 'header') builder = new SummaryBuilder(summaryPolicyOf(value));
+    else if (value.type === 'sample' && builder) {
+      builder.add(value);
+      samples++;
+      if (isResumableError(value.error)) notRun++;
+    }
+  }
+  return { summary: builder!.build(), samples, notRun };
+}
