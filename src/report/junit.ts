@@ -3,7 +3,7 @@
  * candidate samples were not scored (the provider, a scorer or a judge failed) is an <error> with
  * the kinds and the first message — never a quiet pass; regressed and error-changed cases fail (with
  * the score deltas and reasons); removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
- * case, failing when the cell fails (and, with `failOnInconclusive`, when it is inconclusive). Each <testsuite> carries the refusal, max_tokens and
+ * case, failing when the cell fails (and, with `failOnInconclusive`, when it is inconclusive; an <error> when the baseline scored none of its cases). Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any.
  */
 import { candidateNotScored, countedStatus } from '../compare/classify.js';
@@ -24,7 +24,7 @@ export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}
   const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive));
   const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0);
   const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0);
-  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error'), 0);
+  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error') + (baselineUnscored(cell) ? 1 : 0), 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${attr(`promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}">`,
@@ -50,23 +50,32 @@ function junitOutcome(c: CaseComparison): JunitOutcome {
 
 /** Whether the cell's verdict test case fails: on a fail, and on an inconclusive verdict that the exit code counts as one. */
 function verdictFails(cell: CellComparison, failOnInconclusive: boolean): boolean {
-  return cell.verdict.verdict === 'fail' || (failOnInconclusive && cell.verdict.verdict === 'inconclusive');
+  return cell.verdict.verdict === 'fail' || (failOnInconclusive && cell.verdict.verdict === 'inconclusive' && !baselineUnscored(cell));
 }
 
 function casesWith(cell: CellComparison, outcome: JunitOutcome): number {
   return cell.cases.filter((c) => junitOutcome(c) === outcome).length;
 }
 
+/**
+ * The cell's verdict test case is an error rather than a pass: its baseline scored none of its cases,
+ * so there is no verdict and the comparison exits 3 (see exitCodeForComparison). A fail stays a failure.
+ */
+function baselineUnscored(cell: CellComparison): boolean {
+  return cell.verdict.verdict !== 'fail' && cell.verdict.reasons.some((reason) => reason.rule === 'baseline_unscored');
+}
+
 function testSuite(cell: CellComparison, suite: string, failOnInconclusive: boolean): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
   const lines = [
-    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0)}" errors="${casesWith(cell, 'error')}" skipped="${casesWith(cell, 'skipped')}">`,
+    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0)}" errors="${casesWith(cell, 'error') + (baselineUnscored(cell) ? 1 : 0)}" skipped="${casesWith(cell, 'skipped')}">`,
     ...stopProperties(cell),
   ];
   lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
   const sentences = verdictSentences(cell.verdict);
   const verdictText = sentences.join('\n');
   if (cell.verdict.verdict === 'fail') lines.push(`      <failure message="${attr(sentences[0] ?? 'fail')}" type="verdict">${text(verdictText)}</failure>`);
+  else if (baselineUnscored(cell)) lines.push(`      <error message="${attr(sentences[0] ?? 'baseline unscored')}" type="baseline_unscored">${text(`${cell.verdict.verdict}\n${verdictText}`)}</error>`);
   else if (verdictFails(cell, failOnInconclusive)) lines.push(`      <failure message="${attr(sentences[0] ?? 'inconclusive')}" type="inconclusive">${text(verdictText)}</failure>`);
   else lines.push(`      <system-out>${text(`${cell.verdict.verdict}\n${verdictText}`)}</system-out>`);
   lines.push('    </testcase>');

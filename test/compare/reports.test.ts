@@ -99,6 +99,17 @@ describe('JUnit XML: samples that were not scored', () => {
     expect(xml).toMatch(/<testcase name="d" classname="demo\.v2\.model-a">\n {6}<failure message="error-changed/);
     expect(xml.match(/<error /g)).toHaveLength(2);
   });
+
+  it("a cell whose baseline scored none of its cases has its verdict as an <error>, as the comparison's exit 3 says", async () => {
+    const samples = ['a', 'b', 'c'].flatMap((caseId) => [sample({ caseId, version: 'v1', pass: false, error: 'provider_error' }), sample({ caseId, version: 'v2', pass: true })]);
+    const file = await writeRecord(join(dir, 'baseline-unscored/run.jsonl'), samples);
+    const xml = renderJUnit(await compareRecords(file, file, { root: dir, baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } }));
+    assertWellFormedXml(xml);
+    expect(xml).toMatch(/<testsuites name="promptgold compare demo" tests="4" failures="\d+" errors="1">/);
+    expect(xml).toMatch(/<testsuite name="v1 × model-a → v2 × model-a" tests="4" failures="\d+" errors="1" skipped="0">/);
+    expect(xml).toContain('<testcase name="verdict" classname="demo.v2.model-a">\n      <error message="the baseline scored none of its 3 cases (3 of its 3 samples not scored: provider_error 3)');
+    expect(xml).toMatch(/type="baseline_unscored">inconclusive\nthe baseline scored none/);
+  });
 });
 
 describe('Markdown', () => {
