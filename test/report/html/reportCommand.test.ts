@@ -23,9 +23,13 @@ describe('promptgold report', () => {
     project = await tempProject();
     const { candidate } = await writeComparisonFixture(project.root);
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    expect(await reportCommand(candidate, {})).toBe(0);
+    // The command ends as the run did: the fixture's candidate has unscored samples (a timeout)
+    // beyond its maxErrorRate of 0, so 3, as `promptgold run` gave.
+    expect(await reportCommand(candidate, {})).toBe(3);
     const file = join(candidate, 'report.html');
-    expect(String(out.mock.calls[0]![0])).toContain(file);
+    const printed = out.mock.calls.map((call) => String(call[0])).join('');
+    expect(printed).toContain(file);
+    expect(printed).toContain('verdict: FAIL (exit 3): 1 of 14 samples were not scored (timeout 1); maxErrorRate allows 0%');
     expect(dataOf(await readFile(file, 'utf8')).mode).toBe('run');
   });
 
