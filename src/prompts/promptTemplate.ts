@@ -7,6 +7,7 @@ import { displayPath } from '../displayPath.js';
 import { promptContentHash } from './contentHash.js';
 import type { SplitPromptFile } from './frontMatter.js';
 import type { FrontMatter } from './frontMatterSchema.js';
+import { checkTemplateParams } from './modelParams.js';
 import { checkTemplateCacheMarks, toolChoiceOf, toolsOf } from './tools.js';
 import type { CacheTtl, PromptTemplate, SystemBlockTemplate } from './types.js';
 import { parseDeclaredType } from './variableTypes.js';
@@ -59,7 +60,10 @@ export function templateFromFrontMatter(raw: unknown, frontMatter: FrontMatter, 
   checkTemplateCacheMarks(template, { file: shown, line: fieldLine(template.tools ? 'tools' : 'system') });
   if (frontMatter.stop_sequences !== undefined) template.stopSequences = frontMatter.stop_sequences;
   if (frontMatter.output !== undefined) template.output = frontMatter.output;
-  if (frontMatter.params !== undefined) template.params = frontMatter.params;
+  if (frontMatter.params !== undefined) {
+    checkTemplateParams(frontMatter.params, frontMatter, { file: shown, lineOf: fieldLine });
+    template.params = frontMatter.params;
+  }
   if (frontMatter.variables !== undefined) Object.assign(template, declaredVariables(frontMatter.variables, (key) => fieldLine('variables', key)));
   return template;
 }

@@ -1,0 +1,94 @@
+/**
+ * `params` in a prompt's front matter: a name the request would not carry as written (a typo, a
+ * field with its own front-matter key, a value given twice) is an input error at load, naming the
+ * file, the line and the field, instead of a run that silently sends something else.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode, InputError } from '../../src/errors.js';
+import { loadPromptFile } from '../../src/prompts/index.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'promptgold-params-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+let files = 0;
+async function load(frontMatter: string[]): Promise<unknown> {
+  const file = join(root, `p${files++}.v1.hbs`);
+  await writeFile(file, ['---', 'id: p', 'version: v1', ...frontMatter, '---', 'Say {{word}}.', ''].join('\n'));
+  return loadPromptFile(file);
+}
+
+async function loadError(frontMatter: string[]): Promise<InputError> {
+  const error = await load(frontMatter).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  expect((error as InputError).exitCode).toBe(ExitCode.usageOrInput);
+  return error as InputError;
+}
+
+describe('front matter params', () => {
+  it('refuses a misspelt parameter, naming file, line and field, with the likely name', async () => {
+    const error = await loadError(['max_tokens: 2000', 'params:', '  temprature: 0.2']);
+    expect(error.message).toMatch(/p\d+\.v1\.hbs:6: front matter\.params\.temprature: unknown model parameter "temprature" \(did you mean "temperature"\?\)/);
+    expect(error.message).toContain('params takes temperature, top_p, top_k, thinking, effort');
+  });
+
+  it('refuses fields that have their own front-matter key, saying which key to use, and lists every problem at once', async () => {
+    const error = await loadError([
+      'max_tokens: 2000',
+      'params:',
+      '  temprature: 0.2',
+      '  max_tokens: 9000',
+      '  stop_sequences: ["X"]',
+      '  stream: true',
+      '  system: Be brief.',
+      '  tool_choice: any',
+    ]);
+    expect(error.message).toContain('6 problems');
+    expect(error.message).toMatch(/:7: front matter\.params\.max_tokens: max_tokens is set both here and as the front matter's own max_tokens: key; only one may be given/);
+    expect(error.message).toMatch(/:8: front matter\.params\.stop_sequences: stop_sequences has its own front-matter key: write stop_sequences: .* at the top level/);
+    expect(error.message).toMatch(/:9: front matter\.params\.stream: stream has its own front-matter key: write stream:/);
+    expect(error.message).toMatch(/:10: front matter\.params\.system: system has its own front-matter key: write system:/);
+    expect(error.message).toMatch(/:11: front matter\.params\.tool_choice: tool_choice has its own front-matter key: write tool_choice:/);
+  });
+
+  it('refuses output_config.format under params: it is what output: sends, and both set never lets one win silently', async () => {
+    const alone = await loadError(['max_tokens: 100', 'params:', '  output_config:', '    format: { type: json_schema, schema: { type: object } }']);
+    expect(alone.message).toMatch(/:7: front matter\.params\.output_config\.format: output_config\.format has its own front-matter key: write output:/);
+    const both = await loadError(['max_tokens: 100', 'output: { type: object }', 'params:', '  output_config:', '    format: { type: json_schema, schema: { type: string } }']);
+    expect(both.message).toMatch(/:8: front matter\.params\.output_config\.format: output_config\.format is set both here and as the front matter's own output: key/);
+  });
+
+  it('refuses effort given twice, and an unknown field of output_config', async () => {
+    const twice = await loadError(['max_tokens: 100', 'params:', '  effort: low', '  output_config: { effort: high }']);
+    expect(twice.message).toContain('front matter.params.output_config.effort: effort is given twice');
+    const typo = await loadError(['max_tokens: 100', 'params:', '  output_config: { efort: high }']);
+    expect(typo.message).toContain('unknown field "efort" of output_config (did you mean "effort"?)');
+  });
+
+  it('refuses a parameter the request builder does not send, even one the API knows', async () => {
+    const error = await loadError(['max_tokens: 100', 'params:', '  container: abc']);
+    expect(error.message).toContain('front matter.params.container: unknown model parameter "container"');
+  });
+
+  it('keeps the parameters it sends, in the simple front-matter shape and in full YAML alike', async () => {
+    await expect(load(['max_tokens: 100', 'params:', '  effort: low'])).resolves.toMatchObject({ params: { effort: 'low' } });
+    await expect(
+      load(['max_tokens: 3000', 'params:', '  temperature: 0.2', '  thinking: { type: enabled, budget_tokens: 1024 }', '  service_tier: auto', '  metadata: { user_id: u1 }']),
+    ).resolves.toMatchObject({ params: { temperature: 0.2, thinking: { type: 'enabled', budget_tokens: 1024 }, service_tier: 'auto' } });
+  });
+
+  it('checks params in the simple front-matter shape (read without the YAML library) too', async () => {
+    const error = await loadError(['max_tokens: 100', 'params:', '  temprature: 1']);
+    expect(error.message).toContain('did you mean "temperature"');
+  });
+});
