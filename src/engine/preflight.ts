@@ -7,7 +7,7 @@
 import { dirname, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { formatUsd, type CostBudget } from '../providers/budget.js';
-import { daysUntilRetirement, forecastCost, thinkingOn, type CostEstimate, type ModelTable } from '../providers/pricing.js';
+import { daysUntilRetirement, forecastCost, thinkingOn, type CostEstimate, type ModelInfo, type ModelTable } from '../providers/pricing.js';
 import { estimateInputTokens, markedPrefixTokens } from '../providers/tokens.js';
 import type { GenerationRequest } from '../providers/types.js';
 import { readRecordHeader } from '../records/reader.js';
@@ -90,10 +90,10 @@ export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: 
 }
 
 /**
- * Template features a model rejects, found before anything is sent: a prefill (last assistant
- * turn) on a model that does not take one, or with thinking on; a forced tool choice (`any`, a
- * named tool) on a model that rejects it, or with thinking on. Models missing from the table are
- * not checked.
+ * Template features a model rejects, found before anything is sent: a max_tokens above what the
+ * model can write; a thinking type it does not take; a prefill (last assistant turn) on a model
+ * that does not take one, or with thinking on; a forced tool choice (`any`, a named tool) on a
+ * model that rejects it, or with thinking on. Models missing from the table are not checked.
  */
 export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): void {
   for (const prompt of loaded.prompts) {
@@ -104,6 +104,8 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
     for (const model of loaded.models) {
       const info = table.get(model);
       if (!info) continue;
+      checkMaxTokens(template.maxTokens, info, file);
+      checkThinkingType(template.params, info, file);
       if (prompt.shape.prefill && info.acceptsPrefill === false) {
         const accepting = table.ids().filter((id) => table.get(id)?.acceptsPrefill !== false);
         throw new InputError(
@@ -135,6 +137,26 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
       }
     }
   }
+}
+
+function checkMaxTokens(maxTokens: number, info: ModelInfo, file: string): void {
+  if (info.maxOutputTokens === undefined || maxTokens <= info.maxOutputTokens) return;
+  throw new InputError(
+    `max_tokens ${maxTokens} is more than ${info.id} can write (at most ${info.maxOutputTokens})`,
+    { file, field: 'front matter.max_tokens' },
+    `lower max_tokens to ${info.maxOutputTokens} or less, or leave ${info.id} out of the suite`,
+  );
+}
+
+function checkThinkingType(params: Record<string, unknown> | undefined, info: ModelInfo, file: string): void {
+  const asked = (params?.['thinking'] as { type?: unknown } | undefined)?.type;
+  const types: readonly string[] | undefined = info.thinking?.types;
+  if (asked === undefined || types === undefined || types.includes(String(asked))) return;
+  throw new InputError(
+    `${info.id} does not take thinking type ${String(asked)} (it takes ${types.join(', ')})`,
+    { file, field: 'front matter.params.thinking' },
+    `set params: { thinking: { type: ${types[0]}${types[0] === 'enabled' ? ', budget_tokens: 1024' : ''} } }, or leave ${info.id} out of the suite`,
+  );
 }
 
 /**

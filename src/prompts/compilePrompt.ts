@@ -240,7 +240,7 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
       rendered.user = bodyText;
     } else {
       rendered.messages = used.turns ? turnMessages(bodyText, state, body) : [{ role: 'user', content: contentOf(bodyText, state, { trim: false }) }];
-      checkRenderedRequest(rendered, state, frontMatterMarks, body);
+      checkRenderedRequest(rendered, state, frontMatterMarks, body, template.output !== undefined);
       const only = rendered.messages[0]!;
       if (!used.turns && rendered.messages.length === 1 && typeof only.content === 'string') rendered.user = only.content;
     }
@@ -427,8 +427,12 @@ function contentOf(text: string, state: RenderState, options: { trim: boolean })
   return blocks;
 }
 
-/** The rendered request's cache marks and size, against the API's limits. */
-function checkRenderedRequest(rendered: RenderedPrompt, state: RenderState, frontMatterMarks: CacheTtl[], body: CompiledPart): void {
+/**
+ * The rendered request's cache marks and size, against the API's limits, and documents asking for
+ * citations in a version with structured output, which the API refuses: citations interleave
+ * their own blocks with the answer, which structured output makes one JSON text.
+ */
+function checkRenderedRequest(rendered: RenderedPrompt, state: RenderState, frontMatterMarks: CacheTtl[], body: CompiledPart, structuredOutput: boolean): void {
   const marks = [...frontMatterMarks];
   let textChars = typeof rendered.system === 'string' ? rendered.system.length : (rendered.system ?? []).reduce((n, block) => n + block.text.length, 0);
   const attachments: Array<DocumentBlock | ImageBlock> = [];
@@ -442,6 +446,13 @@ function checkRenderedRequest(rendered: RenderedPrompt, state: RenderState, fron
       if (block.type === 'text') textChars += block.text.length;
       if (block.type === 'document' || block.type === 'image') attachments.push(block);
     }
+  }
+  if (structuredOutput && attachments.some((block) => block.type === 'document' && block.citations === true)) {
+    throw new InputError(
+      `a document asks for citations (case ${state.caseId}), which the API refuses with structured output`,
+      { file: state.file, field: 'front matter.output' },
+      'remove citations=true from the document (and from the case\'s document object), or remove output: from the front matter',
+    );
   }
   const problem = cacheMarksProblem(marks);
   if (problem) throw new InputError(`${problem} (case ${state.caseId})`, { file: state.file, line: body.firstLine }, 'mark fewer turns or blocks: a mark caches everything before it too');

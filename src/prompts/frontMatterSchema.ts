@@ -109,7 +109,9 @@ function buildFrontMatterSchema() {
     max_tokens: z.number().int().positive(),
     /** The system prompt: one text, or a list of blocks (some marked for prompt caching). */
     system: z.union([z.string(), z.array(systemBlock).min(1)], { message: 'expected a text, or a list of { text, cache? } blocks' }).optional(),
-    stop_sequences: z.array(z.string()).optional(),
+    stop_sequences: z
+      .array(z.string().refine((stop) => stop.trim() !== '', { message: 'a stop sequence must have a character other than whitespace (the API refuses an empty or blank one)' }))
+      .optional(),
     output: z.record(z.string(), z.unknown()).optional(),
     variables: z
       .record(

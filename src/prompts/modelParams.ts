@@ -2,7 +2,9 @@
  * A template's `params`: the model parameters that have no front-matter key of their own. Checked
  * at load, because a name the request builder does not place is a parameter the user asked for
  * and the model never receives (a misspelt `temprature`, a `max_tokens` the front matter's own
- * `max_tokens` overrides), and the run would go on as if it had been sent.
+ * `max_tokens` overrides), and the run would go on as if it had been sent. A thinking budget the
+ * API refuses whatever the model is found here too; what depends on the model is checked before
+ * a run (engine/preflight.ts).
  */
 import { ProblemList } from '../datasets/problems.js';
 import { likelyMeant, meantText } from '../knownKeys.js';
@@ -45,8 +47,8 @@ interface ParamsWhere {
 
 /**
  * Throws an InputError listing every name under `params` that would not be sent as written:
- * unknown names (with the likely one meant), fields that have their own front-matter key, and a
- * value given twice (`effort` and `output_config.effort`).
+ * unknown names (with the likely one meant), fields that have their own front-matter key, a
+ * value given twice (`effort` and `output_config.effort`), and a thinking budget the API refuses.
  */
 export function checkTemplateParams(params: Record<string, unknown>, frontMatter: Record<string, unknown>, where: ParamsWhere): void {
   const problems = new ProblemList();
@@ -69,7 +71,30 @@ export function checkTemplateParams(params: Record<string, unknown>, frontMatter
       }
     }
   }
+  const thinking = params.thinking;
+  if (isRecord(thinking)) {
+    const problem = thinkingBudgetProblem(thinking, frontMatter.max_tokens);
+    if (problem) add(['thinking', 'budget_tokens'], problem);
+  }
   problems.throwIfAny(where.file);
+}
+
+/** The least thinking budget the API takes. */
+const MIN_THINKING_BUDGET = 1024;
+
+/** What the API would answer 400 about a thinking budget: it is for `enabled` only, at least 1024 and below max_tokens. */
+function thinkingBudgetProblem(thinking: Record<string, unknown>, maxTokens: unknown): string | undefined {
+  const budget = thinking.budget_tokens;
+  if (thinking.type !== 'enabled') {
+    return budget === undefined ? undefined : `budget_tokens is taken only with type: enabled (this is type: ${String(thinking.type)}); remove it`;
+  }
+  if (budget === undefined) return `thinking type enabled needs budget_tokens: a whole number from ${MIN_THINKING_BUDGET} up to less than max_tokens`;
+  if (typeof budget !== 'number' || !Number.isInteger(budget)) return `budget_tokens must be a whole number, got ${JSON.stringify(budget)}`;
+  if (budget < MIN_THINKING_BUDGET) return `budget_tokens ${budget} is below ${MIN_THINKING_BUDGET}, the least the API takes`;
+  if (typeof maxTokens === 'number' && budget >= maxTokens) {
+    return `budget_tokens ${budget} must be less than max_tokens (${maxTokens}), which covers thinking and the answer: raise max_tokens or lower the budget`;
+  }
+  return undefined;
 }
 
 function unknownParamMessage(name: string): string {

@@ -220,6 +220,35 @@ describe('what a model rejects, refused before anything is sent', () => {
     expect(await assembleError(['claude-haiku-4-5'], forced)).toBeUndefined();
   });
 
+  it('max_tokens above what the model can write names the file, the field and the model\'s maximum', async () => {
+    const long = CONVERSATION.replace('max_tokens: 300', 'max_tokens: 100000');
+    const error = await assembleError(['claude-haiku-4-5'], long);
+    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs: front matter\.max_tokens: max_tokens 100000 is more than claude-haiku-4-5 can write \(at most 64000\)/);
+    expect(await assembleError(['claude-opus-5-5'], long.replace('{{#assistant}}\nSure:\n{{/assistant}}\n', ''))).toBeUndefined();
+  });
+
+  it('a thinking type the model does not take names the types it does', async () => {
+    const adaptive = CONVERSATION.replace('{{#assistant}}\nSure:\n{{/assistant}}\n', '').replace('max_tokens: 300', 'max_tokens: 3000\nparams:\n  thinking: { type: adaptive }');
+    const error = await assembleError(['claude-haiku-4-5'], adaptive);
+    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs: front matter\.params\.thinking: claude-haiku-4-5 does not take thinking type adaptive \(it takes enabled, disabled\)/);
+    expect(await assembleError(['claude-sonnet-4-6'], adaptive)).toBeUndefined();
+  });
+
+  it('a document asking for citations in a version with output:, which the API refuses, stops the load naming file, field and case', async () => {
+    const cited = CONVERSATION.replace('{{#assistant}}\nSure:\n{{/assistant}}\n', '')
+      .replace('title="Policy"', 'title="Policy" citations=true')
+      .replace('max_tokens: 300', 'max_tokens: 300\noutput: { type: object, properties: { answer: { type: string } } }');
+    await setup(cited);
+    const error = await loadSuite(suite(), project.path('support.eval.ts'), {}, project.root).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toMatch(/prompts\/support\.v1\.hbs: front matter\.output: a document asks for citations \(case c1\), which the API refuses with structured output/);
+    await setup(cited.replace(' citations=true', ''));
+    await expect(loadSuite(suite(), project.path('support.eval.ts'), {}, project.root)).resolves.toBeDefined();
+  });
+
   it('the user\'s own function may take any request', async () => {
     expect(await assembleError(['claude-sonnet-5-5'], CONVERSATION, 'function')).toBeUndefined();
   });

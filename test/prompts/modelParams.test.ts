@@ -91,4 +91,24 @@ describe('front matter params', () => {
     const error = await loadError(['max_tokens: 100', 'params:', '  temprature: 1']);
     expect(error.message).toContain('did you mean "temperature"');
   });
+
+  it('refuses a thinking budget the API refuses: under 1024, not below max_tokens, or on a type that takes none', async () => {
+    const small = await loadError(['max_tokens: 3000', 'params:', '  thinking: { type: enabled, budget_tokens: 500 }']);
+    expect(small.message).toMatch(/:6: front matter\.params\.thinking\.budget_tokens: budget_tokens 500 is below 1024, the least the API takes/);
+    const large = await loadError(['max_tokens: 2000', 'params:', '  thinking:', '    type: enabled', '    budget_tokens: 2000']);
+    expect(large.message).toMatch(/:8: front matter\.params\.thinking\.budget_tokens: budget_tokens 2000 must be less than max_tokens \(2000\)/);
+    const missing = await loadError(['max_tokens: 2000', 'params:', '  thinking: { type: enabled }']);
+    expect(missing.message).toContain('front matter.params.thinking.budget_tokens: thinking type enabled needs budget_tokens');
+    const adaptive = await loadError(['max_tokens: 2000', 'params:', '  thinking: { type: adaptive, budget_tokens: 1024 }']);
+    expect(adaptive.message).toContain('front matter.params.thinking.budget_tokens: budget_tokens is taken only with type: enabled');
+    await expect(load(['max_tokens: 2000', 'params:', '  thinking: { type: enabled, budget_tokens: 1024 }'])).resolves.toBeDefined();
+  });
+
+  it('refuses a stop sequence that is empty or only whitespace', async () => {
+    const empty = await loadError(['max_tokens: 100', 'stop_sequences: ["END", ""]']);
+    expect(empty.message).toMatch(/:5: front matter\.stop_sequences\.1: a stop sequence must have a character other than whitespace/);
+    const blank = await loadError(['max_tokens: 100', 'stop_sequences:', '  - "  "']);
+    expect(blank.message).toMatch(/:6: front matter\.stop_sequences\.0: a stop sequence must have/);
+    await expect(load(['max_tokens: 100', 'stop_sequences: ["\\n\\nHuman:", " END"]'])).resolves.toMatchObject({ stopSequences: ['\n\nHuman:', ' END'] });
+  });
 });
