@@ -58,20 +58,29 @@ async function listTemplates(dir: string): Promise<string[]> {
   return files;
 }
 
+/**
+ * One version label, one prompt: a run keys its cells (and compare its pairs) by version, so two
+ * ids with the same version would be pooled into one cell and reported as one prompt.
+ */
 function checkUnique(templates: PromptTemplate[]): void {
-  const byKey = new Map<string, PromptTemplate>();
+  const byVersion = new Map<string, PromptTemplate>();
   for (const template of templates) {
-    const key = `${template.id}\u0000${template.version}`;
-    const earlier = byKey.get(key);
-    if (earlier) {
-      throw new InputError(
-        `prompt "${template.id}" version "${template.version}" is defined twice: in ${displayPath(earlier.file)} and in ${displayPath(template.file)}`,
-        { file: displayPath(template.file) },
-        'give one of them a new version, or delete the copy',
-      );
-    }
-    byKey.set(key, template);
+    const earlier = byVersion.get(template.version);
+    if (earlier) throw sharedVersionError(earlier, template);
+    byVersion.set(template.version, template);
   }
+}
+
+function sharedVersionError(earlier: PromptTemplate, later: PromptTemplate): InputError {
+  const files = `in ${displayPath(earlier.file)} and in ${displayPath(later.file)}`;
+  if (earlier.id === later.id) {
+    return new InputError(`prompt "${later.id}" version "${later.version}" is defined twice: ${files}`, { file: displayPath(later.file) }, 'give one of them a new version, or delete the copy');
+  }
+  return new InputError(
+    `prompts "${earlier.id}" and "${later.id}" both have version "${later.version}" (${files}): a run keys its results by version, so their samples would be pooled and reported as one prompt`,
+    { file: displayPath(later.file), field: 'front matter.version' },
+    `give them distinct versions (e.g. version: ${earlier.id}-${later.version} and version: ${later.id}-${later.version}), or run them as separate suites, one prompt folder each`,
+  );
 }
 
 function selectVersions(templates: PromptTemplate[], versions: string[] | undefined, source: string): PromptTemplate[] {

@@ -71,6 +71,23 @@ describe('loadPromptVersions', () => {
     expect(error.message).toContain(join(dir, 'b.hbs'));
   });
 
+  it('refuses two prompt ids sharing a version: a run keys its cells by version, so their samples would be pooled as one', async () => {
+    const dir = await folder('shared-version', {
+      's.v1.hbs': prompt('s', 'v1', 'one'),
+      't.v1.hbs': prompt('t', 'v1', 'other'),
+    });
+    const error = await failure(loadPromptVersions(dir));
+    expect(error.message).toContain('prompts "s" and "t" both have version "v1"');
+    expect(error.message).toContain(join(dir, 's.v1.hbs'));
+    expect(error.message).toContain(join(dir, 't.v1.hbs'));
+    expect(error.hint).toMatch(/give them distinct versions .* or run them as separate suites/);
+    const distinct = await folder('distinct-versions', {
+      's.v1.hbs': prompt('s', 's1', 'one'),
+      't.v1.hbs': prompt('t', 't1', 'other'),
+    });
+    expect((await loadPromptVersions(distinct)).map((template) => `${template.id} ${template.version}`)).toEqual(['s s1', 't t1']);
+  });
+
   it('loads a single file with an explicit partials folder, and checks partials at load time', async () => {
     const dir = await folder('single', {
       'one.hbs': prompt('x', 'v1', '{{> head}} body'),
