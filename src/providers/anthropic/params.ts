@@ -2,8 +2,8 @@
  * GenerationRequest → Messages API request body. Template parameters the model would reject
  * (sampling parameters on models newer than Opus 4.6, and on any model while it thinks: a
  * temperature other than 1, top_k, a top_p below 0.95; top_p beside a temperature on 4.5 and
- * newer) or that the API does not know are left out and reported, so a record says exactly what
- * was sent. An output schema goes through the SDK's own structured-output helper, which rewrites
+ * newer), that the API does not know, or that the request already expresses (`max_tokens`,
+ * `system` …) are left out and reported, so a record says exactly what was sent. An output schema goes through the SDK's own structured-output helper, which rewrites
  * it into the subset the API accepts (constraints it cannot enforce become descriptions); the
  * answer is then checked against the original schema.
  */
@@ -17,7 +17,10 @@ export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
 /** Request fields a template may set through `params` and that are passed through unchanged. */
 const PASS_THROUGH = ['thinking', 'metadata', 'service_tier', 'inference_geo', 'speed', 'cache_control'] as const;
 
-/** Already expressed by GenerationRequest's own fields; ignored when repeated in `params`. */
+/**
+ * Already expressed by GenerationRequest's own fields: when repeated in `params` (a caller of the
+ * library API; a prompt file refuses them at load) they are not sent and are reported as dropped.
+ */
 const EXPRESSED_ELSEWHERE = new Set(['model', 'max_tokens', 'messages', 'system', 'stop_sequences', 'stream']);
 
 const MODEL_ID = /^claude-(opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d+))?(?:-\d{8})?$/;
@@ -103,10 +106,16 @@ function placeParams(request: GenerationRequest, info: ModelInfo | undefined, bo
   const sampling = acceptsSamplingParams(request.model, info);
   const thinking = sampling && thinkingOn(request.params, info);
   for (const [name, value] of Object.entries(request.params ?? {})) {
-    if (value === undefined || EXPRESSED_ELSEWHERE.has(name)) continue;
-    if (name === 'effort') outputConfig.effort = value;
-    else if (name === 'output_config' && typeof value === 'object' && value !== null) Object.assign(outputConfig, value);
-    else if ((SAMPLING_PARAMS as readonly string[]).includes(name)) {
+    if (value === undefined) continue;
+    if (EXPRESSED_ELSEWHERE.has(name)) droppedParams.push(name);
+    else if (name === 'effort') outputConfig.effort = value;
+    else if (name === 'output_config' && typeof value === 'object' && value !== null) {
+      const { format, ...rest } = value as Record<string, unknown>;
+      Object.assign(outputConfig, rest);
+      // The request's own output schema is the one sent (and checked against the answer).
+      if (format !== undefined && request.outputSchema) droppedParams.push('output_config.format');
+      else if (format !== undefined) outputConfig.format = format;
+    } else if ((SAMPLING_PARAMS as readonly string[]).includes(name)) {
       if (sampling && !(thinking && rejectedWhileThinking(name, value))) body[name] = value;
       else droppedParams.push(name);
     } else if ((PASS_THROUGH as readonly string[]).includes(name)) body[name] = value;

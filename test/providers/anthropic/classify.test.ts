@@ -102,7 +102,7 @@ describe('sampling parameters', () => {
     }
   });
 
-  it('maps params without touching fields the request already expresses', () => {
+  it('maps params without touching fields the request already expresses, and reports those as dropped', () => {
     const { body, droppedParams } = buildMessageParams(
       {
         model: 'claude-sonnet-4-6',
@@ -121,6 +121,14 @@ describe('sampling parameters', () => {
       service_tier: 'auto',
       output_config: { effort: 'high' },
     });
-    expect(droppedParams).toEqual([]);
+    expect(droppedParams).toEqual(['max_tokens']);
+  });
+
+  it('reports params.output_config.format as dropped when the request\'s own output schema is sent', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const request = { model: 'claude-sonnet-4-6', messages: [{ role: 'user' as const, content: 'q' }], maxTokens: 10, outputSchema: schema };
+    const { body, droppedParams } = buildMessageParams({ ...request, params: { output_config: { effort: 'low', format: { type: 'json_schema', schema: { type: 'string' } } } } }, table.get('claude-sonnet-4-6'));
+    expect(body.output_config).toEqual({ effort: 'low', format: { type: 'json_schema', schema } });
+    expect(droppedParams).toEqual(['output_config.format']);
   });
 });
