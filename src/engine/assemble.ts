@@ -6,6 +6,7 @@
  * limiter shared by everything the invocation sends, the judge stack, the pre-flight checks and
  * warnings, and a claimed run folder. A fix made here lands in every entry point at once.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type PromptgoldConfig } from '../config.js';
 import { displayPath } from '../displayPath.js';
@@ -213,6 +214,7 @@ export class RunSession {
 
   private async preflight(loaded: LoadedSuite, kind: ProviderKind, liveJudges: boolean, options: AssembleOptions): Promise<void> {
     const anthropic = kind === 'anthropic';
+    if (kind === 'replay') checkRecordingsFound(loaded);
     const judges = liveJudges ? judgeModelsOf(loaded.suite.scorers) : [];
     checkModelsKnown(loaded, this.models, { generators: anthropic, judges: judges.length > 0 });
     // What Claude models reject (a prefill, a forced tool choice) is checked for every run that
@@ -332,4 +334,18 @@ export class RunSession {
 
 function unknownProvider(kind: string): InputError {
   return new InputError(`unknown provider "${kind}"`, { field: '--provider' }, `use ${PROVIDER_KINDS.join(', ')}`);
+}
+
+/**
+ * A `recordings:` path the suite names must lead to a file under replay: a typo would otherwise show
+ * as a replay miss on every sample, each telling the user to record what is already recorded.
+ */
+function checkRecordingsFound(loaded: LoadedSuite): void {
+  const written = loaded.suite.recordings;
+  if (written === undefined || existsSync(loaded.recordingsFile)) return;
+  throw new InputError(
+    `recordings file not found: ${displayPath(loaded.recordingsFile)}`,
+    { file: loaded.relativeFile, field: 'recordings' },
+    `fix the suite's \`recordings\` path ("${written}", relative to the suite file's folder), or record answers there with: promptgold run ${loaded.relativeFile} --provider anthropic --record`,
+  );
 }

@@ -5,8 +5,13 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import * as z from 'zod';
+import { builtOnFirstUse } from '../builtOnFirstUse.js';
 import { stableStringify } from '../canonical.js';
-import { InputError, fileWriteError } from '../errors.js';
+import { ProblemList, problemsFromZod, typeName, type Problem } from '../datasets/problems.js';
+import { displayPath } from '../displayPath.js';
+import { errorMessage, fileWriteError } from '../errors.js';
+import { repeatedKeyProblems } from '../repeatedKeys.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import type { Generation, StopReason, TokenUsage, ToolCall } from './types.js';
@@ -36,34 +41,148 @@ export interface RecordedGeneration {
   };
 }
 
+/** The stop reasons the Messages API gives, and `unknown`, written when it gave none. */
+const STOP_REASONS = ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'pause_turn', 'refusal', 'model_context_window_exceeded', 'unknown'] as const;
+
+/** The format of one recordings line. Strict: a misspelt key would drop what it holds without a word. */
+function buildRecordingSchemas() {
+  const tokens = z.number().int().nonnegative();
+  const milliseconds = z.number().nonnegative();
+  const usage = z.strictObject({
+    inputTokens: tokens,
+    outputTokens: tokens,
+    cacheCreationInputTokens: tokens.optional(),
+    cacheReadInputTokens: tokens.optional(),
+    cacheCreation5mInputTokens: tokens.optional(),
+    cacheCreation1hInputTokens: tokens.optional(),
+    serviceTier: z.string().optional(),
+    thinkingTokens: tokens.optional(),
+    speed: z.string().optional(),
+    inferenceGeo: z.string().optional(),
+  });
+  const toolCall = z.strictObject({ id: z.string().optional(), name: z.string().min(1), input: z.unknown() });
+  const response = z.strictObject({
+    text: z.string(),
+    stopReason: z.enum(STOP_REASONS),
+    stopDetails: z.record(z.string(), z.unknown()).optional(),
+    usage: usage.optional(),
+    latencyMs: milliseconds,
+    model: z.string().optional(),
+    toolCalls: z.array(toolCall).optional(),
+    thinking: z.string().optional(),
+    stopSequence: z.string().optional(),
+    streamed: z.boolean().optional(),
+    ttftMs: milliseconds.optional(),
+  });
+  const entry = z.strictObject({
+    key: z.string().min(1),
+    caseId: z.string(),
+    promptId: z.string(),
+    version: z.string(),
+    model: z.string(),
+    repeat: z.number().int().nonnegative(),
+    response,
+  });
+  return { entry, keys: { entry: Object.keys(entry.shape), response: Object.keys(response.shape), usage: Object.keys(usage.shape), toolCall: Object.keys(toolCall.shape) } };
+}
+
+const recordingSchemas = builtOnFirstUse(buildRecordingSchemas);
+
+function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  const { keys } = recordingSchemas();
+  const at = path.map(String).join('.');
+  if (at === '') return keys.entry;
+  if (at === 'response') return keys.response;
+  if (at === 'response.usage') return keys.usage;
+  if (/^response\.toolCalls\.\d+$/.test(at)) return keys.toolCall;
+  return [];
+}
+
+type RecordingCheck = { ok: true; entry: RecordedGeneration } | { ok: false; problems: Problem[] };
+
+/** One parsed line checked against the format, its problems phrased as `field: expected X, got Y`. */
+export function checkRecording(value: unknown): RecordingCheck {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problems: [{ message: `expected a recording object, got ${typeName(value)}` }] };
+  }
+  const parsed = recordingSchemas().entry.safeParse(value);
+  if (parsed.success) return { ok: true, entry: parsed.data as RecordedGeneration };
+  const stopReasonIssues = parsed.error.issues.filter((issue) => issue.code === 'invalid_value');
+  const otherIssues = parsed.error.issues.filter((issue) => issue.code !== 'invalid_value');
+  const stopReason = (value as { response?: { stopReason?: unknown } }).response?.stopReason;
+  const problems: Problem[] = stopReasonIssues.map((issue) => ({
+    field: issue.path.map(String).join('.'),
+    message: `${stopReason === undefined ? 'is required' : `got ${JSON.stringify(stopReason)}`} (expected one of ${STOP_REASONS.join(', ')})`,
+  }));
+  return { ok: false, problems: [...problems, ...problemsFromZod(otherIssues, value, allowedKeysAt)] };
+}
+
+/** Every entry of a recordings file by key; an empty map when there is no file (recording starts one). */
 export async function readRecordings(file: string): Promise<Map<string, RecordedGeneration>> {
+  return (await readRecordingsIfAny(file)) ?? new Map();
+}
+
+/**
+ * Every entry of a recordings file by key, or undefined when there is no file. Each line is checked
+ * against the format: a hand edit that breaks a field (`"inputTokens": "abc"`) or writes a key twice
+ * would otherwise be replayed as if the model had answered it.
+ */
+export async function readRecordingsIfAny(file: string): Promise<Map<string, RecordedGeneration> | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // A folder at the path, or no permission: Node's error names no file (`EISDIR … read`).
     throw fileWriteError(error, file);
   }
-  const entries = new Map<string, RecordedGeneration>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    let entry: RecordedGeneration;
-    try {
-      entry = JSON.parse(line) as RecordedGeneration;
-    } catch (error) {
-      throw new InputError(`not valid JSON (${(error as Error).message})`, { file, line: i + 1 }, 'delete the line or re-record');
-    }
-    if (typeof entry.key !== 'string' || typeof entry.response?.text !== 'string') {
-      throw new InputError('a recording needs "key" and "response.text"', { file, line: i + 1 }, 'delete the line or re-record');
-    }
-    entries.set(entry.key, entry);
-  }
-  return entries;
+  return parseRecordings(text, displayPath(file));
 }
 
+const RECORDING_FIX = 'mend that field, or delete the line and record it again (--provider anthropic --record)';
+
+/** The entries of a recordings file's text by key; one InputError listing every bad line (`file:line: field: …`). */
+export function parseRecordings(text: string, file: string): Map<string, RecordedGeneration> {
+  const entries = new Map<string, RecordedGeneration>();
+  const lineOfKey = new Map<string, number>();
+  const problems = new ProblemList();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length && !problems.full; i++) {
+    const line = i + 1;
+    const written = lines[i]!.trim();
+    if (written === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(written);
+    } catch (error) {
+      problems.add({ line, message: `not valid JSON (${errorMessage(error)})` });
+      continue;
+    }
+    const repeated = repeatedKeyProblems(written, value);
+    if (repeated.length > 0) {
+      for (const { field, message } of repeated) problems.add({ line, field, message });
+      continue;
+    }
+    const checked = checkRecording(value);
+    if (!checked.ok) {
+      for (const problem of checked.problems) problems.add({ ...problem, line });
+      continue;
+    }
+    const earlier = lineOfKey.get(checked.entry.key);
+    if (earlier !== undefined) {
+      problems.add({
+        line,
+        field: 'key',
+        message: `the key ${checked.entry.key.slice(0, 12)}… is recorded twice (first on line ${earlier}): replay would answer with one of them without a word; keep one line and delete the other`,
+      });
+      continue;
+    }
+    lineOfKey.set(checked.entry.key, line);
+    entries.set(checked.entry.key, checked.entry);
+  }
+  problems.throwIfAny(file, RECORDING_FIX);
+  return entries;
+}
 export function toRecordedResponse(generation: Generation): RecordedGeneration['response'] {
   const response: RecordedGeneration['response'] = {
     text: generation.text,

@@ -1,7 +1,7 @@
 /** The replay provider: answers from recordings on disk, offline and free. */
 import { relative } from 'node:path';
 import { generationKey } from './requestKey.js';
-import { readRecordings, type RecordedGeneration } from './recordingFile.js';
+import { readRecordingsIfAny, type RecordedGeneration } from './recordingFile.js';
 import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider } from './types.js';
 
 export interface ReplayOptions {
@@ -14,14 +14,14 @@ export interface ReplayOptions {
 }
 
 export async function createReplayProvider(file: string, options: ReplayOptions = {}): Promise<Provider> {
-  const recordings = await readRecordings(file);
+  const recordings = await readRecordingsIfAny(file);
   const shownPath = relative(process.cwd(), file) || file;
   return {
     id: 'replay',
     async generate(request: GenerationRequest, context: GenerateContext): Promise<Generation> {
       const key = generationKey(request, context.repeat);
-      const entry = recordings.get(key);
-      if (!entry) throw replayMiss(request, context, key, shownPath, options.recordHint);
+      const entry = recordings?.get(key);
+      if (!entry) throw replayMiss(request, context, key, recordings ? shownPath : `${shownPath} (there is no such file)`, options.recordHint);
       return toGeneration(entry, request, options);
     },
   };

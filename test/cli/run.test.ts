@@ -24,6 +24,17 @@ export default defineSuite({
 });
 `;
 
+const REPLAY_SUITE = FUNCTION_SUITE.replace(/provider: async[\s\S]*?\n {2}\},\n/, "provider: 'replay',\n");
+const RECORDING = JSON.stringify({
+  key: 'k1',
+  caseId: 'w000',
+  promptId: 'echo',
+  version: 'v1',
+  model: 'claude-haiku-4-5',
+  repeat: 0,
+  response: { text: 'word0', stopReason: 'end_turn', latencyMs: 5, usage: { inputTokens: 12, outputTokens: 2 } },
+});
+
 async function echoProject(files: Record<string, string> = {}) {
   project = await tempProject({
     'suites/echo.eval.ts': FUNCTION_SUITE,
@@ -91,13 +102,13 @@ describe('promptgold run', () => {
 
   it('replays recorded answers, and a replay miss is a per-sample error with how to record (exit 3)', async () => {
     await echoProject({
-      'suites/echo.eval.ts': FUNCTION_SUITE.replace(/provider: async[\s\S]*?\n {2}\},\n/, "provider: 'replay',\n"),
+      'suites/echo.eval.ts': REPLAY_SUITE,
     });
     const result = await runCli(['run'], project.root);
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/replay_miss:4/);
     const record = await readRecord(`${await onlyRunDir(project.root)}/run.jsonl`);
-    expect(record.samples[0]!.error?.message).toMatch(/no recorded response in suites\/recordings\/echo\.jsonl for case w000.*--provider anthropic --record/);
+    expect(record.samples[0]!.error?.message).toMatch(/no recorded response in suites\/recordings\/echo\.jsonl \(there is no such file\) for case w000.*--provider anthropic --record/);
   });
 });
 
@@ -120,6 +131,9 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['an invalid JSON Schema in a scorer', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace("import { defineSuite, exact } from 'promptgold';", "import { defineSuite, exact, jsonSchema } from 'promptgold';").replace('scorers: [exact()]', "scorers: [jsonSchema({ schema: { type: 'objekt' } })]") }, ['run'], /echo\.eval\.ts.*(invalid JSON Schema|schema)/i],
     ['a prototype path in a CSV header', { 'suites/echo.eval.ts': FUNCTION_SUITE.replace('./data.jsonl', './data.csv'), 'suites/data.csv': 'id,word,expected.__proto__.polluted\na,x,YES\n' }, ['run'], /data\.csv:1: expected\.__proto__\.polluted: column "expected\.__proto__\.polluted" uses the reserved name "__proto__"/],
     ['a regex check the linear-time engine cannot run', { 'suites/data.jsonl': '{"id":"a","vars":{"word":"x"},"checks":[{"type":"regex","pattern":"^(?!x)"}]}\n' }, ['run'], /data\.jsonl:1: checks\[0\]\.pattern: regular expression \/\^\(\?!x\)\/ uses a negative lookahead.*\n {2}hint: .*linear-time engine/],
+    ['a hand-edited recording whose token count is not a number (replayed, it summed as text)', { 'suites/echo.eval.ts': REPLAY_SUITE, 'suites/recordings/echo.jsonl': `${RECORDING.replace('"inputTokens":12', '"inputTokens":"abc"')}\n` }, ['run'], /suites\/recordings\/echo\.jsonl:1: response\.usage\.inputTokens: expected a number, got string\n {2}hint: mend that field, or delete the line and record it again/],
+    ['a recordings line that is null', { 'suites/echo.eval.ts': REPLAY_SUITE, 'suites/recordings/echo.jsonl': `${RECORDING}\nnull\n` }, ['run'], /suites\/recordings\/echo\.jsonl:2: expected a recording object, got null/],
+    ['a `recordings:` path with no file at it', { 'suites/echo.eval.ts': REPLAY_SUITE.replace("provider: 'replay',", "provider: 'replay',\n  recordings: './recording/echo.jsonl',") }, ['run'], /echo\.eval\.ts: recordings: recordings file not found: suites\/recording\/echo\.jsonl\n {2}hint: fix the suite's `recordings` path/],
     ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
     ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
     ['a --timeout longer than a Node timer holds (it would fire after 1 ms)', {}, ['run', '--timeout', '2147483648'], /--timeout: expected a whole number from 1 to 2147483647, got "2147483648"\n {2}hint: at most 2147483647 ms \(about 24\.8 days\), the longest timer Node keeps/],

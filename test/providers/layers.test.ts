@@ -75,7 +75,7 @@ describe('record → replay', () => {
   });
 
   it('a malformed recordings file is an input error naming the line', async () => {
-    project = await tempProject({ 'bad.jsonl': '{"key":"a","response":{"text":"x"}}\n{oops\n' });
+    project = await tempProject({ 'bad.jsonl': '{"key":"a","caseId":"c1","promptId":"greet","version":"v1","model":"m","repeat":0,"response":{"text":"x","stopReason":"end_turn","latencyMs":1}}\n{oops\n' });
     await expect(createReplayProvider(project.path('bad.jsonl'))).rejects.toThrow(/bad\.jsonl:2: not valid JSON/);
   });
 
