@@ -8,7 +8,7 @@ import { relative, resolve } from 'node:path';
 import { RunSession } from '../../engine/assemble.js';
 import { importSuites } from '../../engine/loadSuite.js';
 import { calibrateSuite } from '../../judge/calibration/calibrate.js';
-import { formatCalibration } from '../../judge/calibration/format.js';
+import { calibrationFailureLine, formatCalibration } from '../../judge/calibration/format.js';
 import { calibrationPath, writeCalibration } from '../../judge/calibration/store.js';
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import { displayPath } from '../../displayPath.js';
@@ -56,6 +56,10 @@ export async function calibrateCommand(suite: string, flags: CalibrateFlags): Pr
       throw fileWriteError(error, target, displayPath(target, root));
     });
     process.stdout.write(`json: ${relative(root, target)}\n`);
+  }
+  for (const report of reports) {
+    const failed = calibrationFailureLine(report);
+    if (failed) process.stdout.write(`${failed}\n`);
   }
   // A calibration in which no labelled case got a usable judgement measured nothing: not a success.
   const unmeasured = reports.filter((report) => report.agreement.n === 0);

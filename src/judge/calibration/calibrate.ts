@@ -6,7 +6,7 @@
  *
  * Each output is judged max(rubric samples, judgeSamples) times with the rubric's own repeat
  * indices: the first `samples` judgements give the label (exactly the judgement a run makes, so
- * cache and replay reuse it), the first `judgeSamples` give the noise figure.
+ * cache and replay reuse it), the usable ones of the first `judgeSamples` give the noise figure.
  */
 import { buildRequest } from '../../engine/executeSample.js';
 import type { LoadedSuite } from '../../engine/loadSuite.js';
@@ -18,7 +18,7 @@ import { findRubricScorer } from '../rubric.js';
 import type { Sample, Score } from '../../scoring/types.js';
 import { labeledCases, type LabeledCase } from './labels.js';
 import { agreementOf, noiseOf, type RepeatedJudgements } from './metrics.js';
-import type { CalibrationCase, CalibrationReport, Label } from './types.js';
+import type { CalibrationCase, CalibrationFailure, CalibrationReport, Label } from './types.js';
 
 export interface CalibrateOptions {
   /** Answers the suite's own prompts (the labelled outputs without `human.output`). */
@@ -35,7 +35,7 @@ export interface CalibrateOptions {
 
 export interface CalibrationOutcome {
   report: CalibrationReport;
-  /** Provider failures (no output, judge call failed): the CLI exits 3 when there are any. */
+  /** Provider failures (no output, judge call failed), also in `report.failures`: the CLI exits 3 when there are any. */
   failures: number;
 }
 
@@ -54,9 +54,8 @@ export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOpti
   const signal = options.signal ?? new AbortController().signal;
   const usage = emptyJudgeUsage();
   const count = Math.max(scorer.samples, judgeSamples);
-  let failures = 0;
 
-  const judgeOne = async (entry: LabeledCase): Promise<{ result: CalibrationCase; repeated: RepeatedJudgements }> => {
+  const judgeOne = async (entry: LabeledCase): Promise<{ result: CalibrationCase; repeated: RepeatedJudgements; failures: CalibrationFailure[] }> => {
     const base = { caseId: entry.goldenCase.id, outputFrom: entry.output !== undefined ? 'human.output' : 'run', human: entry.label } as const;
     const withNote = <T extends object>(value: T): T => (entry.note ? { ...value, note: entry.note } : value);
     const planned = { index: 0, case: entry.goldenCase, prompt, model, repeat: 0 };
@@ -74,9 +73,12 @@ export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOpti
         });
         output = generation.text;
       } catch (error) {
-        failures++;
         const reason = `no output to judge: ${errorMessage(error)}`;
-        return { result: withNote({ ...base, judge: null, agree: null, score: null, reason, unscored: reason }), repeated: { scores: [], labels: [] } };
+        return {
+          result: withNote({ ...base, judge: null, agree: null, score: null, reason, unscored: reason }),
+          repeated: { scores: [], labels: [] },
+          failures: [{ caseId: entry.goldenCase.id, reason }],
+        };
       }
     }
     const sample: Sample = {
@@ -94,7 +96,7 @@ export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOpti
     };
     const set = await scorer.judgeSample(sample, { signal, judge: options.judge }, count);
     mergeJudgeUsage(usage, set.usage);
-    if (set.attempts.some((a) => !a.ok && a.kind === 'errored')) failures++;
+    const failures = set.attempts.flatMap((a) => (!a.ok && a.kind === 'errored' ? [{ caseId: entry.goldenCase.id, judgement: a.index, reason: a.reason }] : []));
     const score = scorer.scoreFrom({ attempts: set.attempts.slice(0, scorer.samples), usage: set.usage });
     const judge = score.error ? null : labelOf(score, scale);
     const result: CalibrationCase = withNote({
@@ -108,11 +110,12 @@ export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOpti
     const noisy = set.attempts.slice(0, judgeSamples).flatMap((a) => (a.ok ? [a.judgement] : []));
     const scores = noisy.map((j) => judgementScore(j, scorer.rubric));
     const labels = noisy.map((j, i) => (scale === 'pass-fail' ? j.criteria.every((c) => c.value === 1) : levelOf(scores[i]!)));
-    return { result, repeated: { scores, labels } };
+    return { result, repeated: { scores, labels }, failures };
   };
 
   const outcomes = await pool(labeled, options.concurrency ?? 4, judgeOne);
   const cases = outcomes.map((o) => o.result);
+  const failures = outcomes.flatMap((o) => o.failures);
   const agreement = agreementOf(cases, scale);
   const report: CalibrationReport = {
     type: 'calibration',
@@ -127,10 +130,11 @@ export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOpti
     agreement,
     disagreements: cases.flatMap((c) => (c.judge !== null && c.agree === false ? [{ caseId: c.caseId, human: c.human, judge: c.judge, reason: c.reason }] : [])),
     noise: noiseOf(outcomes.map((o) => o.repeated), judgeSamples),
+    failures,
     cases,
     judge: roundedUsage(usage),
   };
-  return { report, failures };
+  return { report, failures: failures.length };
 }
 
 /** The judge's label on the rubric's scale: pass/fail, or the mean level rounded to 1..5. */

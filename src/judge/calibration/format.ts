@@ -1,6 +1,6 @@
 /** Console rendering of a calibration report. */
 import { percent } from '../../report/format.js';
-import type { CalibrationReport, Label } from './types.js';
+import type { CalibrationReport, Label, NoiseFigures } from './types.js';
 
 const pct = (value: number | null): string => (value === null ? 'n/a' : percent(value));
 const num = (value: number | null, digits = 2): string => (value === null ? 'n/a' : value.toFixed(digits));
@@ -30,10 +30,37 @@ export function formatCalibration(report: CalibrationReport): string {
   }
   const n = report.noise;
   lines.push(
-    `judge noise (${n.judgementsPerOutput} judgements per output, ${n.outputs} outputs): unanimous ${pct(n.unanimous)} · pairwise agreement ${pct(n.pairwiseAgreement)} · score stdev mean ${num(n.meanStdev, 3)}, max ${num(n.maxStdev, 3)}`,
+    `judge noise (${noiseBasis(n)}): unanimous ${pct(n.unanimous)} · pairwise agreement ${pct(n.pairwiseAgreement)} · score stdev mean ${num(n.meanStdev, 3)}, max ${num(n.maxStdev, 3)}`,
     `judge usage: ${report.judge.calls} calls (${report.judge.cached} cached), ${report.judge.inputTokens} input + ${report.judge.outputTokens} output tokens, $${report.judge.costUsd.toFixed(4)}`,
   );
   return lines.join('\n');
+}
+
+/** What the noise figures are over: the usable judgements that exist, and the number asked for when they fall short. */
+function noiseBasis(noise: NoiseFigures): string {
+  const { fewest, most } = noise.judgementsPerOutput;
+  const asked = noise.outputs === 0 || fewest < noise.judgementsRequested ? `; ${noise.judgementsRequested} asked for` : '';
+  if (noise.outputs === 0) return `no output has two usable judgements${asked}`;
+  const perOutput = fewest === most ? `${most}` : `${fewest}–${most}`;
+  return `${perOutput} usable judgements per output, ${noise.outputs} outputs${asked}`;
+}
+
+/**
+ * `FAILED (exit 3): summarize: 26 judge calls failed; first: s01 (judgement 3): judge call failed (replay_miss: …)`,
+ * or undefined when every call got an answer.
+ */
+export function calibrationFailureLine(report: CalibrationReport): string | undefined {
+  if (report.failures.length === 0) return undefined;
+  const judgeCalls = report.failures.filter((f) => f.judgement !== undefined).length;
+  const outputs = report.failures.length - judgeCalls;
+  const counts = [
+    ...(judgeCalls > 0 ? [`${judgeCalls} judge call${judgeCalls === 1 ? '' : 's'} failed`] : []),
+    ...(outputs > 0 ? [`${outputs} labelled output${outputs === 1 ? '' : 's'} could not be had`] : []),
+  ].join(' and ');
+  const first = report.failures[0]!;
+  const where = `${first.caseId}${first.judgement === undefined ? '' : ` (judgement ${first.judgement})`}`;
+  const more = report.failures.length > 1 ? ` (each one is in the report's "failures")` : '';
+  return `FAILED (exit 3): ${report.suite}: ${counts}; first: ${where}: ${clip(first.reason, 400)}${more}`;
 }
 
 function confusionTable(categories: ReadonlyArray<string | number>, matrix: number[][]): string[] {

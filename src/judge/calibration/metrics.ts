@@ -51,11 +51,14 @@ export interface RepeatedJudgements {
   labels: Label[];
 }
 
-export function noiseOf(outputs: readonly RepeatedJudgements[], judgementsPerOutput: number): NoiseFigures {
+/** Noise over the usable judgements each output actually got (outputs with fewer than two are left out). */
+export function noiseOf(outputs: readonly RepeatedJudgements[], judgementsRequested: number): NoiseFigures {
   const usable = outputs.filter((o) => o.labels.length >= 2);
   const stdevs = usable.map((o) => stdev(o.scores));
+  const counts = usable.map((o) => o.labels.length);
   return {
-    judgementsPerOutput,
+    judgementsRequested,
+    judgementsPerOutput: { fewest: counts.length ? Math.min(...counts) : 0, most: counts.length ? Math.max(...counts) : 0 },
     outputs: usable.length,
     unanimous: rate(usable.filter((o) => o.labels.every((l) => l === o.labels[0])).length, usable.length),
     pairwiseAgreement: usable.length ? round(mean(usable.map((o) => pairAgreement(o.labels)))) : null,

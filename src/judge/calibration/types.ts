@@ -44,8 +44,14 @@ export interface AgreementFigures {
 }
 
 export interface NoiseFigures {
-  /** Judgements requested per output (`--judge-samples`). */
-  judgementsPerOutput: number;
+  /** Judgements asked for per output (`--judge-samples`). */
+  judgementsRequested: number;
+  /**
+   * Usable judgements per output among the outputs counted, fewest and most: the figures are over
+   * these, not over the judgements asked for (a failed or unusable judge call gives none). Both 0
+   * when no output is counted.
+   */
+  judgementsPerOutput: { fewest: number; most: number };
   /** Outputs with at least two usable judgements. */
   outputs: number;
   /** Share of those outputs on which every judgement gave the same verdict (pass-fail) or level (1-5). */
@@ -55,6 +61,14 @@ export interface NoiseFigures {
   /** Mean and largest standard deviation of the 0..1 score across judgements of one output. */
   meanStdev: number | null;
   maxStdev: number | null;
+}
+
+/** A call that failed at the provider: the labelled output could not be had, or a judge call failed. */
+export interface CalibrationFailure {
+  caseId: string;
+  /** The judgement's index for a judge call; absent when the output to judge could not be had. */
+  judgement?: number;
+  reason: string;
 }
 
 export interface CalibrationReport {
@@ -72,6 +86,8 @@ export interface CalibrationReport {
   agreement: AgreementFigures;
   disagreements: Array<{ caseId: string; human: Label; judge: Label; reason: string }>;
   noise: NoiseFigures;
+  /** Calls that failed at the provider (the command exits 3 when there are any), in case order. */
+  failures: CalibrationFailure[];
   cases: CalibrationCase[];
   judge: JudgeUsage;
 }

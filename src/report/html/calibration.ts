@@ -53,7 +53,8 @@ const calibrationFileSchema = z.object({
   }),
   disagreements: z.array(z.object({ caseId: z.string(), human: label, judge: label, reason: z.string() })),
   noise: z.object({
-    judgementsPerOutput: z.number(),
+    judgementsRequested: z.number(),
+    judgementsPerOutput: z.object({ fewest: z.number(), most: z.number() }),
     outputs: z.number(),
     unanimous: nullableNumber,
     pairwiseAgreement: nullableNumber,
@@ -123,7 +124,8 @@ export function calibrationView(report: CalibrationReport | CalibrationFile): Ca
       reason: showText(item.reason, REASON_CHARS).text,
     })),
     noise: {
-      judgementsPerOutput: noise.judgementsPerOutput,
+      judgementsRequested: noise.judgementsRequested,
+      judgementsPerOutput: { ...noise.judgementsPerOutput },
       outputs: noise.outputs,
       unanimous: noise.unanimous,
       pairwiseAgreement: noise.pairwiseAgreement,

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { calibrateSuite } from '../../../src/judge/calibration/calibrate.js';
 import { agreementOf, noiseOf } from '../../../src/judge/calibration/metrics.js';
 import { labeledCases } from '../../../src/judge/calibration/labels.js';
-import type { CalibrationCase, Label } from '../../../src/judge/calibration/types.js';
+import type { CalibrationCase, CalibrationReport, Label } from '../../../src/judge/calibration/types.js';
 import { RunSession } from '../../../src/engine/assemble.js';
 import { importSuites } from '../../../src/engine/loadSuite.js';
 import { InputError } from '../../../src/errors.js';
@@ -71,7 +71,28 @@ describe('agreement figures', () => {
       ],
       3,
     );
-    expect(noise).toEqual({ judgementsPerOutput: 3, outputs: 2, unanimous: 0.5, pairwiseAgreement: round((1 + 1 / 3) / 2), meanStdev: round(Math.sqrt(1 / 18) / 2), maxStdev: round(Math.sqrt(1 / 18)) });
+    expect(noise).toEqual({
+      judgementsRequested: 3,
+      judgementsPerOutput: { fewest: 3, most: 3 },
+      outputs: 2,
+      unanimous: 0.5,
+      pairwiseAgreement: round((1 + 1 / 3) / 2),
+      meanStdev: round(Math.sqrt(1 / 18) / 2),
+      maxStdev: round(Math.sqrt(1 / 18)),
+    });
+  });
+
+  it('noise says how many usable judgements it is over, not how many were asked for', () => {
+    const noise = noiseOf(
+      [
+        { scores: [1, 1, 1], labels: [true, true, true] },
+        { scores: [1, 0.5], labels: [true, false] },
+      ],
+      5,
+    );
+    expect(noise.judgementsRequested).toBe(5);
+    expect(noise.judgementsPerOutput).toEqual({ fewest: 2, most: 3 });
+    expect(noiseOf([{ scores: [1], labels: [true] }], 3).judgementsPerOutput).toEqual({ fewest: 0, most: 0 });
   });
 });
 
@@ -106,8 +127,31 @@ describe('the offline example', () => {
     expect(report.agreement.percentAgreement).toBeCloseTo(compared.filter((c) => c.agree).length / compared.length, 6);
     // The judge misses the invented facts of the hand-written s16 output: a known disagreement.
     expect(report.disagreements.map((d) => d.caseId)).toContain('s16-incident-data-exposure');
-    expect(report.noise.judgementsPerOutput).toBe(3);
+    expect(report.noise.judgementsRequested).toBe(3);
+    // s30 has one judgement that is not JSON: its noise is over the other two.
+    expect(report.noise.judgementsPerOutput).toEqual({ fewest: 2, most: 3 });
+    expect(report.failures).toEqual([]);
     expect(report.judge.calls).toBe(report.labeled * 3);
+  });
+
+  it('judge calls that fail (more judgements asked for than recorded) are counted, said and in the report (exit 3)', async () => {
+    // Run from an empty folder so the failing report is not written over the repository's own.
+    const cwd = await mkdtemp(join(tmpdir(), 'promptgold-calibrate-cwd-'));
+    try {
+      const result = await runCli(['calibrate', join(REPO_ROOT, 'suites/summarize/summarize.eval.ts'), '--judge-samples', '5', '--json', 'calibration.json'], cwd);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(3);
+      // 13 labelled outputs × judgements 3 and 4, which were never recorded.
+      expect(result.stdout).toMatch(/^FAILED \(exit 3\): summarize: 26 judge calls failed; first: \S+ \(judgement 3\): judge call failed \(replay_miss: no recorded response/m);
+      // The noise is over the judgements there are (s30 has one unusable), and says 5 were asked for.
+      expect(result.stdout).toContain('judge noise (2–3 usable judgements per output, 13 outputs; 5 asked for)');
+      const report = JSON.parse(await readFile(join(cwd, 'calibration.json'), 'utf8')) as CalibrationReport;
+      expect(report.failures).toHaveLength(26);
+      expect(report.failures[0]).toMatchObject({ judgement: 3, reason: expect.stringMatching(/^judge call failed \(replay_miss: /) as unknown });
+      expect(report.noise).toMatchObject({ judgementsRequested: 5, judgementsPerOutput: { fewest: 2, most: 3 }, outputs: 13 });
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 
   it('runs as `promptgold calibrate` offline, writing the report for the HTML report', async () => {

@@ -62,7 +62,7 @@ describe.runIf(browserTests.run)('Calibration view in Chromium', () => {
     expect(matrix).toEqual([['pass', '5', '1'], ['fail', '2', '4']]);
     expect(await page.locator('#calibration-confusion td.agree').allTextContents()).toEqual(['5', '4']);
     const noise = await page.$$eval('#calibration-noise tr', (rows) => rows.map((row) => row.querySelector('td')?.textContent ?? ''));
-    expect(noise).toEqual(['3', '13', '92.3%', '94.9%', '0.036', '0.157']);
+    expect(noise).toEqual(['3', '3', '13', '92.3%', '94.9%', '0.036', '0.157']);
     expect(errors).toEqual([]);
     await page.close();
   });

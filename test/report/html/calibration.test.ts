@@ -36,7 +36,7 @@ describe('calibration in the report data', () => {
     // Reasons are shown like outputs: hidden controls made visible, markup left as text.
     expect(c.disagreements[2]!.reason).toBe('not concise ⟨U+202E⟩enough');
     expect(c.disagreements[1]!.reason).toBe(HOSTILE.handler + HOSTILE.script + HOSTILE.closeScript);
-    expect(c.noise).toEqual({ judgementsPerOutput: 3, outputs: 13, unanimous: 0.923077, pairwiseAgreement: 0.948718, meanStdev: 0.036262, maxStdev: 0.157135 });
+    expect(c.noise).toEqual({ judgementsRequested: 3, judgementsPerOutput: { fewest: 3, most: 3 }, outputs: 13, unanimous: 0.923077, pairwiseAgreement: 0.948718, meanStdev: 0.036262, maxStdev: 0.157135 });
     expect(data.warnings).toEqual([]);
   });
 

@@ -315,7 +315,8 @@ export function calibrationFixture(suite = 'tickets'): CalibrationReport {
       { caseId: HOSTILE.id, human: false, judge: true, reason: HOSTILE.handler + HOSTILE.script + HOSTILE.closeScript },
       { caseId: 'c3-export', human: true, judge: false, reason: 'not concise \u202Eenough' },
     ],
-    noise: { judgementsPerOutput: 3, outputs: 13, unanimous: 0.923077, pairwiseAgreement: 0.948718, meanStdev: 0.036262, maxStdev: 0.157135 },
+    noise: { judgementsRequested: 3, judgementsPerOutput: { fewest: 3, most: 3 }, outputs: 13, unanimous: 0.923077, pairwiseAgreement: 0.948718, meanStdev: 0.036262, maxStdev: 0.157135 },
+    failures: [],
     cases: [],
     judge: { calls: 39, inputTokens: 39000, outputTokens: 3900, costUsd: 0.06, latencyMs: 40000, cached: 0 },
   };

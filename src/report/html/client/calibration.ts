@@ -75,7 +75,8 @@ function disagreementTable(items: CalibrationView['disagreements']): HTMLElement
 
 function noiseTable(n: CalibrationView['noise']): HTMLElement {
   const rows: Array<[string, string]> = [
-    ['judgements per output', int(n.judgementsPerOutput)],
+    ['judgements asked for per output', int(n.judgementsRequested)],
+    ['usable judgements per output', judgementsText(n.judgementsPerOutput)],
     ['outputs with two or more usable judgements', int(n.outputs)],
     ['outputs where every judgement agrees', pct(n.unanimous)],
     ['mean pairwise agreement of judgements', pct(n.pairwiseAgreement)],
@@ -83,7 +84,12 @@ function noiseTable(n: CalibrationView['noise']): HTMLElement {
     ['largest standard deviation of the score', num(n.maxStdev)],
   ];
   const wrap = el('div', null);
-  if (n.judgementsPerOutput < 2) wrap.appendChild(el('p', { class: 'sub' }, 'Noise is measured when each output is judged more than once (calibrate --judge-samples 2 or more).'));
+  if (n.judgementsRequested < 2) wrap.appendChild(el('p', { class: 'sub' }, 'Noise is measured when each output is judged more than once (calibrate --judge-samples 2 or more).'));
   wrap.appendChild(el('table', { id: 'calibration-noise' }, el('tbody', null, rows.map(([label, value]) => el('tr', null, [el('th', { scope: 'row' }, label), el('td', { class: 'num' }, value)])))));
   return wrap;
+}
+
+/** `3`, or `2–3` when outputs got different numbers of usable judgements. */
+function judgementsText(counts: CalibrationView['noise']['judgementsPerOutput']): string {
+  return counts.fewest === counts.most ? int(counts.most) : `${int(counts.fewest)}–${int(counts.most)}`;
 }
