@@ -14,7 +14,7 @@ import { errorMessage, InputError } from '../../errors.js';
 import type { Provider } from '../../providers/types.js';
 import { judgementScore } from '../aggregate.js';
 import { emptyJudgeUsage, mergeJudgeUsage, roundedUsage } from '../call.js';
-import { findRubricScorer } from '../rubric.js';
+import { findRubricScorer, isRubricScorer } from '../rubric.js';
 import type { Sample, Score } from '../../scoring/types.js';
 import { labeledCases, type LabeledCase } from './labels.js';
 import { agreementOf, noiseOf, type RepeatedJudgements } from './metrics.js';
@@ -43,7 +43,8 @@ export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOpti
   const scorer = findRubricScorer(loaded.suite.scorers, loaded.relativeFile, options.scorer);
   const scale = scorer.rubric.scale;
   const judgeSamples = options.judgeSamples ?? 3;
-  const labeled = labeledCases(loaded.cases, scale);
+  const suiteScales = loaded.suite.scorers.filter(isRubricScorer).map((each) => each.rubric.scale);
+  const labeled = labeledCases(loaded.cases, scale, suiteScales);
   if (labeled.length === 0) {
     const field = scale === 'pass-fail' ? 'human.pass' : 'human.score';
     throw new InputError(`no case of the dataset has a ${field} label`, { file: loaded.dataset.path, field }, `add human: { ${scale === 'pass-fail' ? 'pass: true' : 'score: 4'} } to the cases a person has checked`);

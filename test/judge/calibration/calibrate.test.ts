@@ -14,6 +14,7 @@ import { RunSession } from '../../../src/engine/assemble.js';
 import { importSuites } from '../../../src/engine/loadSuite.js';
 import { InputError } from '../../../src/errors.js';
 import { linkPromptgold, REPO_ROOT, runCli } from '../../helpers/cli.js';
+import { thrownInputError } from '../../helpers/thrown.js';
 import { ECHO_PROMPT, tempProject } from '../../helpers/tempProject.js';
 import { startFakeAnthropic } from '../../../src/testing/index.js';
 
@@ -101,7 +102,26 @@ describe('labels', () => {
     const goldenCase = { id: 'a', vars: {}, tags: [], human: { score: 4.5 }, origin: { file: 'cases.yaml', line: 7 } };
     expect(() => labeledCases([goldenCase], '1-5')).toThrow(InputError);
     expect(() => labeledCases([goldenCase], '1-5')).toThrow('cases.yaml:7: human.score: human.score must be a whole number from 1 to 5, got 4.5');
-    expect(labeledCases([goldenCase], 'pass-fail')).toEqual([]);
+    // Left out on pass-fail only when a rubric of the suite is 1-5 (its label is for that one).
+    expect(labeledCases([goldenCase], 'pass-fail', ['pass-fail', '1-5'])).toEqual([]);
+  });
+
+  it('refuses a label written for the other scale, naming file, line, field and what the rubric needs (no silent drop)', () => {
+    const onScore = { id: 'a', vars: {}, tags: [], human: { score: 5 }, origin: { file: 'fixtures/summaries.yaml', line: 40 } };
+    const passed = { id: 'b', vars: {}, tags: [], human: { pass: true }, origin: { file: 'fixtures/summaries.yaml', line: 71 } };
+    const error = thrownInputError(() => labeledCases([passed, onScore], 'pass-fail'));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      "fixtures/summaries.yaml:40: human.score: human.score is a label for a 1-5 rubric, but the suite's rubric is pass-fail, so this case would not be counted\n" +
+        '  hint: label it with human: { pass: true } or { pass: false }, the label of a pass-fail rubric',
+    );
+    expect(thrownInputError(() => labeledCases([passed], '1-5')).message).toMatch(/summaries\.yaml:71: human\.pass: human\.pass is a label for a pass-fail rubric, but the suite's rubric is 1-5.*\n {2}hint: label it with human: \{ score: <1 to 5> \}/);
+    expect(labeledCases([passed, onScore], 'pass-fail', ['pass-fail', '1-5']).map((c) => c.goldenCase.id)).toEqual(['b']);
+  });
+
+  it('refuses a human label with neither pass nor score', () => {
+    const noted = { id: 'a', vars: {}, tags: [], human: { note: 'checked' }, origin: { file: 'cases.yaml', line: 3 } };
+    expect(thrownInputError(() => labeledCases([noted], 'pass-fail')).message).toMatch(/^cases\.yaml:3: human: the human label has no human\.pass\n {2}hint: label it with human: \{ pass: true \}/);
   });
 });
 
