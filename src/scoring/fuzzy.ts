@@ -9,7 +9,7 @@ import { asText, fixed2, fixedAgainst } from './text.js';
 import type { Scorer } from './types.js';
 import { defaultName, expectedReader, outputReader, unreadableScore } from './value-source.js';
 import type { ExpectedOptions, FieldOption } from './value-source.js';
-import { optionNames, refuseUnknownOptions } from './options.js';
+import { optionNames, refuseUnknownNormalize, refuseUnknownOptions } from './options.js';
 
 export interface FuzzyOptions extends FieldOption, ExpectedOptions {
   name?: string;
@@ -26,6 +26,7 @@ const FUZZY_OPTIONS = optionNames<FuzzyOptions>({ name: true, field: true, expec
 
 export function fuzzy(options: FuzzyOptions = {}): Scorer {
   refuseUnknownOptions('fuzzy', options, FUZZY_OPTIONS);
+  refuseUnknownNormalize('fuzzy', options.normalize);
   const method = options.method ?? 'dice';
   const similarity = similarityMeasures[method];
   if (!similarity) {

@@ -7,6 +7,7 @@ import type * as z from 'zod';
 import { InputError } from '../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../providers/types.js';
 import { extractJson } from '../scoring/extract-json.js';
+import { optionNames, refuseNonObjectOptions, refuseUnknownNormalize, refuseUnknownOptions } from '../scoring/options.js';
 import { compileJsonSchema, describeAjvErrors, type JsonSchema } from '../scoring/json-schema.js';
 import { similarityMeasures, textNormalizer, type NormalizeOptions, type SimilarityMethod } from '../scoring/similarity.js';
 import { runScorer, type Sample, type Score, type Scorer } from '../scoring/types.js';
@@ -48,7 +49,12 @@ function textOf(value: unknown, matcher: string): string {
   throw new TypeError(`${matcher}: expected a string to compare, received ${value === null ? 'null' : typeof value}`);
 }
 
+const FUZZY_MATCH_OPTIONS = optionNames<FuzzyMatchOptions>({ threshold: true, method: true, normalize: true });
+
 export function checkFuzzyMatch(received: unknown, expected: string | readonly string[], options: FuzzyMatchOptions = {}): CheckResult {
+  refuseNonObjectOptions('toFuzzyMatch', options, 'options', FUZZY_MATCH_OPTIONS);
+  refuseUnknownOptions('toFuzzyMatch', options, FUZZY_MATCH_OPTIONS);
+  refuseUnknownNormalize('toFuzzyMatch', options.normalize);
   const method = options.method ?? 'dice';
   const similarity = similarityMeasures[method];
   if (!similarity) {
@@ -149,7 +155,11 @@ export interface RubricMatchOptions {
  * Scores `received` with a rubric scorer (any Scorer works: an LLM-judged rubric or a
  * deterministic checklist) and passes when the scorer passes.
  */
+const RUBRIC_MATCH_OPTIONS = optionNames<RubricMatchOptions>({ judge: true, vars: true, expected: true, signal: true });
+
 export async function checkSatisfyRubric(received: unknown, rubric: Scorer, options: RubricMatchOptions = {}): Promise<CheckResult> {
+  refuseNonObjectOptions('toSatisfyRubric', options, 'options', RUBRIC_MATCH_OPTIONS);
+  refuseUnknownOptions('toSatisfyRubric', options, RUBRIC_MATCH_OPTIONS);
   if (!rubric || typeof rubric.score !== 'function') {
     throw new InputError('toSatisfyRubric needs a scorer', { field: 'rubric' }, 'pass rubric({ criteria, judge }) or any other scorer');
   }

@@ -72,6 +72,11 @@ describe('fuzzy scorer', () => {
   const run = (scorer: ReturnType<typeof fuzzy>, output: string, expected?: unknown) =>
     scorer.score(makeSample(output, expected), context) as Score;
 
+  it('refuses a normalize of the wrong shape, which would change nothing without a word', () => {
+    expect(() => fuzzy({ normalize: { lowercase: true } as never })).toThrow(/normalize\.lowercase: fuzzy: unknown normalize option "lowercase"\n {2}hint: normalize takes case, whitespace, unicode/);
+    expect(() => fuzzy({ normalize: 'case' as never })).toThrow(/normalize: fuzzy: normalize must be an object, got string case/);
+  });
+
   it('passes at or above the threshold with the comparison in the reason', () => {
     const result = run(fuzzy({ method: 'levenshtein', threshold: 0.8 }), 'kitten', 'kitten');
     expect(result).toMatchObject({ name: 'fuzzy:levenshtein', score: 1, pass: true, reason: 'output levenshtein similarity 1.00 >= 0.80 to expected' });

@@ -31,6 +31,23 @@ describe('toFuzzyMatch', () => {
   it('works as an asymmetric matcher inside toEqual', () => {
     expect({ answer: 'Paris, France' }).toEqual({ answer: expect.toFuzzyMatch('Paris, France.') });
   });
+
+  it('refuses a misspelt option rather than passing on the default threshold', () => {
+    const misspelt = { treshold: 0.99 } as never;
+    expect(() => expect('The capital is Pariss').toFuzzyMatch('The capital is Paris.', misspelt)).toThrow(
+      /toFuzzyMatch: unknown option "treshold" \(did you mean "threshold"\?\)\n {2}hint: toFuzzyMatch takes threshold, method, normalize/,
+    );
+    expect(() => expect('a').toFuzzyMatch('a', { normalise: { case: true } } as never)).toThrow(/toFuzzyMatch: unknown option "normalise" \(did you mean "normalize"\?\)/);
+    expect(() => expect({ answer: 'Paris' }).toEqual({ answer: expect.toFuzzyMatch('Paris', misspelt) })).toThrow(/unknown option "treshold"/);
+  });
+
+  it('refuses a normalize of the wrong shape, and options that are not an object', () => {
+    expect(() => expect('A').toFuzzyMatch('a', { normalize: { lowercase: true } } as never)).toThrow(
+      /normalize\.lowercase: toFuzzyMatch: unknown normalize option "lowercase"\n {2}hint: normalize takes case, whitespace, unicode/,
+    );
+    expect(() => expect('A').toFuzzyMatch('a', { normalize: true } as never)).toThrow(/normalize: toFuzzyMatch: normalize must be an object, got boolean true/);
+    expect(() => expect('A').toFuzzyMatch('a', 0.9 as never)).toThrow(/options: toFuzzyMatch: options must be an object, got number 0\.9\n {2}hint: toFuzzyMatch takes \{ threshold, method, normalize \}/);
+  });
 });
 
 describe('toMatchSchema', () => {
@@ -94,6 +111,12 @@ describe('toSatisfyRubric', () => {
       return { name: 'rubric:polite', score: pass ? 1 : 0, pass, reason: pass ? 'the reply is polite' : 'the reply is curt' };
     },
   };
+
+  it('refuses a misspelt option (a judge given as `judges` would leave the rubric without one)', async () => {
+    await expect(expect('Thank you.').toSatisfyRubric(politeness, { judges: politeJudge } as never)).rejects.toThrow(
+      /toSatisfyRubric: unknown option "judges" \(did you mean "judge"\?\)\n {2}hint: toSatisfyRubric takes judge, vars, expected, signal/,
+    );
+  });
 
   it('passes the output through the rubric scorer with the given judge', async () => {
     await expect('Thank you for waiting, here is your refund.').toSatisfyRubric(politeness, { judge: politeJudge });
