@@ -19,6 +19,7 @@ import { CacheDamageTally, cacheWriteWarning } from '../providers/cache.js';
 import { RateLimiter } from '../providers/pacing.js';
 import { loadModelTable, smallestContextWindow, worstCaseCostUsd, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { withRecording } from '../providers/record.js';
+import { readRecordings } from '../providers/recordingFile.js';
 import { createProviderStack, isProviderKind, PROVIDER_KINDS, type BaseProviderSpec, type ProviderKind, type ProviderLayers } from '../providers/stack.js';
 import { ProviderError, type GenerationRequest, type Provider } from '../providers/types.js';
 import { claimRunFolder, newRunId } from '../records/runDir.js';
@@ -215,6 +216,9 @@ export class RunSession {
   private async preflight(loaded: LoadedSuite, kind: ProviderKind, liveJudges: boolean, options: AssembleOptions): Promise<void> {
     const anthropic = kind === 'anthropic';
     if (kind === 'replay') checkRecordingsFound(loaded);
+    // --record merges into the recordings file when the run ends: a damaged line found only then
+    // would throw away every answer the run paid for.
+    if (this.options.record) await readRecordings(loaded.recordingsFile);
     const judges = liveJudges ? judgeModelsOf(loaded.suite.scorers) : [];
     checkModelsKnown(loaded, this.models, { generators: anthropic, judges: judges.length > 0 });
     // What Claude models reject (a prefill, a forced tool choice) is checked for every run that

@@ -157,6 +157,16 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
   });
 });
 
+describe('promptgold run --record', () => {
+  it('refuses a damaged recordings file before any sample runs, not after the run paid for its answers', async () => {
+    await echoProject({ 'suites/recordings/echo.jsonl': `${RECORDING}\n${RECORDING.replace('"latencyMs":5', '"latencyMs":"slow"').replace('"k1"', '"k2"')}\n` });
+    const result = await runCli(['run', '--record'], project.root);
+    expect(result.stderr).toMatch(/suites\/recordings\/echo\.jsonl:2: response\.latencyMs: expected a number, got string/);
+    expect(result.code).toBe(2);
+    await expect(readdir(project.path('reports/runs'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
 describe('what new users write', () => {
   it('--model stands in for a suite that names no models', async () => {
     await echoProject({ 'suites/echo.eval.ts': FUNCTION_SUITE.replace("  models: ['claude-haiku-4-5'],\n", '') });
