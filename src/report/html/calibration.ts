@@ -61,6 +61,7 @@ const calibrationFileSchema = z.object({
     meanStdev: nullableNumber,
     maxStdev: nullableNumber,
   }),
+  failures: z.array(z.object({ caseId: z.string(), judgement: z.number().optional(), reason: z.string() })),
 });
 
 type CalibrationFile = z.infer<typeof calibrationFileSchema>;
@@ -132,7 +133,14 @@ export function calibrationView(report: CalibrationReport | CalibrationFile): Ca
       meanStdev: noise.meanStdev,
       maxStdev: noise.maxStdev,
     },
+    failures: failuresView(report.failures),
   };
+}
+
+function failuresView(failures: CalibrationReport['failures']): CalibrationView['failures'] {
+  const first = failures[0];
+  if (!first) return { count: 0 };
+  return { count: failures.length, first: { caseId: showText(first.caseId, ID_CHARS).text, reason: showText(first.reason, REASON_CHARS).text } };
 }
 
 /** Labels as the confusion matrix names its categories: pass/fail, or the 1-5 level. */

@@ -325,6 +325,8 @@ export interface CalibrationView {
   /** Labels as category names (`pass`/`fail` or the level). */
   disagreements: Array<{ caseId: string; human: string; judge: string; reason: string }>;
   noise: NoiseFigures;
+  /** Calls that failed at the provider (their judgements are missing from every figure), and the first of them. */
+  failures: { count: number; first?: { caseId: string; reason: string } };
 }
 
 /** What the page reads at once: the report without its cases. */

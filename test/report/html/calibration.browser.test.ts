@@ -63,6 +63,7 @@ describe.runIf(browserTests.run)('Calibration view in Chromium', () => {
     expect(await page.locator('#calibration-confusion td.agree').allTextContents()).toEqual(['5', '4']);
     const noise = await page.$$eval('#calibration-noise tr', (rows) => rows.map((row) => row.querySelector('td')?.textContent ?? ''));
     expect(noise).toEqual(['3', '3', '13', '92.3%', '94.9%', '0.036', '0.157']);
+    expect(await page.locator('#cal-failures').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -81,6 +82,19 @@ describe.runIf(browserTests.run)('Calibration view in Chromium', () => {
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
     expect(dialogs).toEqual([]);
     expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says how many calls failed at the provider, and the first', async () => {
+    const failures = [{ caseId: 'c1', judgement: 3, reason: 'judge call failed (replay_miss: no recorded response)' }];
+    await writeCalibration(calibrationPath(project.path('reports'), 'tickets'), { ...calibrationFixture(), failures });
+    const failed = pathToFileURL(await writeHtmlReport({ runs: [{ dir: project.path('reports', 'runs', 'r1') }] }, project.path('failed.html'))).href;
+    const { page, errors } = await open(failed);
+    await page.click('#tab-calibration');
+    expect(await page.textContent('#cal-failures')).toBe(
+      '1 call failed at the provider, so their judgements are missing from these figures (promptgold calibrate exited 3). First: c1: judge call failed (replay_miss: no recorded response)',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -37,7 +37,21 @@ describe('calibration in the report data', () => {
     expect(c.disagreements[2]!.reason).toBe('not concise ⟨U+202E⟩enough');
     expect(c.disagreements[1]!.reason).toBe(HOSTILE.handler + HOSTILE.script + HOSTILE.closeScript);
     expect(c.noise).toEqual({ judgementsRequested: 3, judgementsPerOutput: { fewest: 3, most: 3 }, outputs: 13, unanimous: 0.923077, pairwiseAgreement: 0.948718, meanStdev: 0.036262, maxStdev: 0.157135 });
+    expect(c.failures).toEqual({ count: 0 });
     expect(data.warnings).toEqual([]);
+  });
+
+  it('carries the failed calls of the calibration, with the first one made safe to show', async () => {
+    project = await tempProject();
+    const outDir = project.path('reports');
+    const run = await runInOutDir(outDir, 'r1');
+    const failures = [
+      { caseId: 'c1', judgement: 3, reason: 'judge call failed (replay_miss: no recorded response \u202E)' },
+      { caseId: 'c2', judgement: 3, reason: 'judge call failed (replay_miss: …)' },
+    ];
+    await writeCalibration(calibrationPath(outDir, 'tickets'), { ...calibrationFixture(), failures });
+    const c = (await buildReportData({ runs: [{ dir: run }] })).calibration!;
+    expect(c.failures).toEqual({ count: 2, first: { caseId: 'c1', reason: 'judge call failed (replay_miss: no recorded response ⟨U+202E⟩)' } });
   });
 
   it('has no calibration (and no warning) when the suite was never calibrated', async () => {

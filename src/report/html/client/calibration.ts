@@ -35,6 +35,11 @@ export function renderCalibration(): void {
   facts.push('True positive rate: of the outputs humans pass, the share the judge passes; true negative rate: of those humans fail, the share the judge fails.');
   if (c.unscored) facts.push(`${int(c.unscored)}${c.unscored === 1 ? ' labelled case got' : ' labelled cases got'} no usable judgement and ${c.unscored === 1 ? 'is' : 'are'} left out.`);
   root.appendChild(el('p', { class: 'sub' }, facts.join(' ')));
+  const failed = c.failures.first;
+  if (failed) {
+    const calls = `${int(c.failures.count)} ${c.failures.count === 1 ? 'call' : 'calls'}`;
+    root.appendChild(el('p', { class: 'warnings', id: 'cal-failures' }, `${calls} failed at the provider, so their judgements are missing from these figures (promptgold calibrate exited 3). First: ${failed.caseId}: ${failed.reason}`));
+  }
   root.appendChild(el('h3', null, 'Confusion matrix'));
   root.appendChild(confusionTable(a));
   root.appendChild(el('h3', null, `Disagreements (${int(c.disagreements.length)})`));
