@@ -8,9 +8,12 @@ import { checkHeader, readRecordBatches } from '../../records/reader.js';
 import { SampleLineCheck } from '../../records/sampleCheck.js';
 import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
 import { DigestBuilder, type FailureDigest } from '../../records/digest.js';
+import { runIncompleteCause, type RunCounts } from '../../records/completeness.js';
+import { isResumableError } from '../../providers/types.js';
 import { isScored, SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../../records/types.js';
 import { InputError } from '../../errors.js';
+import { count } from '../format.js';
 import { baselineComplete, isBaselineCaseLine, samplesOfBaselineCase } from './baselineLines.js';
 import type { Interner } from './interner.js';
 import { round3 } from './repeatView.js';
@@ -100,6 +103,8 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   const tallies = new Tallies();
   const digest = new DigestBuilder();
   let samples = 0;
+  /** Samples recorded as never run (budget skips, batch requests that expired): the run is incomplete, summary line or not. */
+  let notRun = 0;
   const checked = new SampleLineCheck(files.record);
   for await (const batch of readRecordBatches(files.record)) {
     for (const { value, line } of batch) {
@@ -122,6 +127,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
           const tally = tallies.add(sample, context);
           follower?.sample(sample, tally);
           samples++;
+          if (isResumableError(sample.error)) notRun++;
         }
       }
     }
@@ -130,12 +136,14 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   if (!header || !builder) throw new InputError('the record has no header line', { file: files.record, line: 1 }, 'is this a promptgold run.jsonl?');
   const threshold = summaryThreshold !== undefined ? summaryThreshold : thresholdOf(header);
   const summary = builder.build();
+  const incomplete = incompleteText(header, { hasSummary: summaryThreshold !== undefined, samples, planned: header.planned, notRun });
   return {
     view: {
       label,
       source: recordDisplayName(files.record),
       suite: header.suite,
-      complete: baselineComplete(header) ?? summaryThreshold !== undefined,
+      complete: incomplete === undefined,
+      ...(incomplete !== undefined && { incomplete }),
       samples,
       commit: header.git.commit,
       prompts: header.prompts.map(({ id, version, hash }) => ({ id, version, hash })),
@@ -153,6 +161,22 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     recordFile: files.record,
     promptsFile: files.prompts,
   };
+}
+
+/** Why the run is not all of its plan, in words, by the rule compare and `baseline save` apply; undefined when it is. */
+function incompleteText(header: RecordHeader, run: RunCounts): string | undefined {
+  const baseline = baselineComplete(header);
+  if (baseline !== undefined) return baseline ? undefined : 'a baseline saved from an incomplete run';
+  switch (runIncompleteCause(run)) {
+    case undefined:
+      return undefined;
+    case 'no_summary':
+      return `no summary line (interrupted?): it shows the ${count(run.samples)} samples recorded so far`;
+    case 'missing_samples':
+      return `${count(run.samples)} of ${count(run.planned)} planned samples are recorded`;
+    case 'not_run':
+      return `${count(run.notRun)} of ${count(run.planned)} planned samples never ran (the budget was reached, or batch requests expired or were canceled)`;
+  }
 }
 
 function thresholdOf(header: RecordHeader): number | null {

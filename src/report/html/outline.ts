@@ -347,7 +347,7 @@ function notScoredWarnings(runs: CollectedRun[]): string[] {
 function incompleteWarnings(runs: CollectedRun[]): string[] {
   return runs
     .filter((run) => !run.view.complete)
-    .map((run) => `${run.view.source} has no summary line (interrupted?): it shows the ${run.view.samples} samples recorded so far`);
+    .map((run) => `${run.view.source} is incomplete: ${run.view.incomplete ?? 'no summary line'}`);
 }
 
 /** A run's parameters its requests went without (a comparison says it in its own warning). */

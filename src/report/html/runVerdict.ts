@@ -28,7 +28,7 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
   if (scored === 0) return { verdict: 'inconclusive', reasons: ['no sample was scored'] };
   const incomplete = runs.filter((run) => !run.complete);
   if (incomplete.length) {
-    return { verdict: 'inconclusive', reasons: [...incomplete.map((run) => `run ${run.source} did not complete`), ...robustness] };
+    return { verdict: 'inconclusive', reasons: [...incomplete.map((run) => `run ${run.source} did not complete${run.incomplete ? `: ${run.incomplete}` : ''}`), ...robustness] };
   }
   reasons.push(
     threshold === null

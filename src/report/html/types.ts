@@ -51,6 +51,8 @@ export interface RunView {
   source: string;
   suite: string;
   complete: boolean;
+  /** Why it is not complete, in words: no summary line, samples missing, or samples that never ran. */
+  incomplete?: string;
   samples: number;
   commit: string | null;
   prompts: Array<{ id: string; version: string; hash: string }>;

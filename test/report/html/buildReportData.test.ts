@@ -183,6 +183,23 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.verdict.verdict).toBe('inconclusive');
   });
 
+  it('does not pass a run that skipped samples for its budget: it has a summary line but did not complete', async () => {
+    project = await tempProject();
+    const skipped = { kind: 'budget', message: 'skipped: the budget of $0.005 was reached' };
+    const head = { ...header('t', ['v1'], ['model-a'], 4), options: { repeats: 1 } };
+    const dir = await writeRun(project.path('capped'), head, [
+      sample({ caseId: 'a', version: 'v1', repeat: 0, output: 'ok', pass: true }, 0),
+      ...['b', 'c', 'd'].map((caseId, at) => sample({ caseId, version: 'v1', repeat: 0, output: null, pass: false, error: skipped }, at + 1)),
+    ]);
+    const data = await buildReportData({ runs: [{ dir }] });
+    expect(data.runs[0]!.complete).toBe(false);
+    expect(data.verdict).toEqual({
+      verdict: 'inconclusive',
+      reasons: ['run capped did not complete: 3 of 4 planned samples never ran (the budget was reached, or batch requests expired or were canceled)'],
+    });
+    expect(data.warnings).toContain('capped is incomplete: 3 of 4 planned samples never ran (the budget was reached, or batch requests expired or were canceled)');
+  });
+
   it('puts the candidate\'s failure digest, not-scored samples and chaos operators on the overview', async () => {
     project = await tempProject();
     const fixture = await writeComparisonFixture(project.root);
