@@ -8,7 +8,8 @@
 import { errorMessage, InputError } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { BATCH_MISSING, isResumableError, type Provider, type ProviderError } from '../providers/types.js';
+import type { Provider, ProviderError } from '../providers/types.js';
+import { countNotRun, noNotRun, notRunReason, notRunTotal } from '../records/completeness.js';
 import { DigestBuilder, type FailureDigest } from '../records/digest.js';
 import { PreviousRecord } from '../records/resume.js';
 import { readMeta, writeMeta, type RunMeta } from '../records/runDir.js';
@@ -16,7 +17,6 @@ import { RunRecordWriter, startRecord } from '../records/runWriter.js';
 import { isScored, SummaryBuilder } from '../records/summary.js';
 import type { RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import { stableStringify } from '../canonical.js';
-import { plural } from '../text.js';
 import { callsAbandonedOn, executeSample, PreparedRequests, type ExecutedSample, type SampleEnvironment } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planIndex, planSamples, type PlannedSample } from './plan.js';
@@ -127,7 +127,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   let fatal: ProviderError | undefined;
   let written = 0;
   /** Samples recorded as not run, which --resume runs: budget skips, batch requests that expired or were canceled, or had no result. */
-  const notRun: NotRunCounts = { budget: 0, batch: 0, missing: 0 };
+  const notRun = noNotRun();
   const live: LiveCounts = { done: previous?.kept.size ?? 0, passed: 0, scored: 0, costUsd: 0 };
 
   const digest = new DigestBuilder();
@@ -154,8 +154,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     if (writing) await writing;
     record(executed.record);
     countLive(live, executed.record);
-    const error = executed.record.error;
-    if (isResumableError(error)) notRun[error!.kind === 'budget' ? 'budget' : error!.code === BATCH_MISSING ? 'missing' : 'batch']++;
+    countNotRun(notRun, executed.record.error);
     if (executed.fatal && !fatal) {
       fatal = executed.fatal;
       runController.abort(fatal);
@@ -196,7 +195,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     await copyPreviousUntil(Number.POSITIVE_INFINITY);
 
     const complete = written === header.planned;
-    status = fatal ? 'aborted' : !complete ? 'interrupted' : notRun.budget + notRun.batch + notRun.missing > 0 ? 'incomplete' : 'complete';
+    status = fatal ? 'aborted' : !complete ? 'interrupted' : notRunTotal(notRun) > 0 ? 'incomplete' : 'complete';
     const built = summary.build();
     if (complete) await writer.summary(built);
     await writer.commit();
@@ -227,21 +226,6 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
 
 /** How long a finished sample may wait in memory for an earlier one before it is saved to the held-back file. */
 const HELD_BACK_AFTER_MS = 200;
-
-
-interface NotRunCounts {
-  budget: number;
-  batch: number;
-  missing: number;
-}
-
-function notRunReason(notRun: NotRunCounts): string {
-  const parts: string[] = [];
-  if (notRun.budget) parts.push(`${notRun.budget} samples skipped: budget reached`);
-  if (notRun.batch) parts.push(`${notRun.batch} batch requests expired or were canceled`);
-  if (notRun.missing) parts.push(`${plural(notRun.missing, 'batch request')} came back without a result`);
-  return parts.join('; ');
-}
 
 /** The progress line's pass rate is the golden one, as in the summary: chaos and unscored samples are counted apart. */
 function countLive(live: LiveCounts, record: SampleRecord): void {

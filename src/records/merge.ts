@@ -8,6 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
+import { countNotRun, noNotRun, notRunReason, notRunTotal, runIncompleteCause, type NotRunCounts } from './completeness.js';
 import { readPromptStore } from './promptStore.js';
 import { checkSampleFields } from './sampleCheck.js';
 import { readRecordHeader, readRecordLines } from './reader.js';
@@ -100,8 +101,10 @@ export interface MergeResult {
   samples: number;
   planned: number;
   summary: RecordSummary;
-  /** True when the parts together hold every planned sample. */
+  /** True when the parts together hold every planned sample, and each of them ran. */
   complete: boolean;
+  /** Why samples the parts hold never ran (`8 samples skipped: budget reached`), when some did not. */
+  notRun?: string;
 }
 
 /** Merge the parts' run.jsonl files into `<outDir>/run.jsonl` (+ prompts.jsonl, meta.json). */
@@ -118,6 +121,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
   const promptWriter = new JsonlWriter(paths.prompts);
   const writtenPrompts = new Set<string>();
   const summary = summaryBuilderFor(header);
+  const notRun = noNotRun();
   let samples = 0;
   let cursors: Cursor[] = [];
   try {
@@ -146,28 +150,37 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
       }
       await writer.writeRaw(`${text}\n`);
       summary.add(sample);
+      countNotRun(notRun, sample.error);
       samples++;
       await advance(next);
     }
     const built = summary.build();
-    const complete = samples === header.planned;
+    const everyLine = samples === header.planned;
     // As a run that stopped early: no summary line, so no reader takes the part for the whole.
-    if (complete) await writer.write(built);
+    // Samples that never ran are on their lines: the summary is written, as the engine writes it.
+    if (everyLine) await writer.write(built);
+    const complete = isComplete(header, samples, notRun);
+    const reasons = [...(everyLine ? [] : [`merged ${samples} of ${header.planned} planned samples`]), ...(notRunTotal(notRun) ? [notRunReason(notRun)] : [])];
     await writeMeta(outDir, {
       runId,
       suite: header.suite,
       status: complete ? 'complete' : 'incomplete',
       startedAt: new Date().toISOString(),
       finishedAt: new Date().toISOString(),
-      ...(complete ? {} : { reason: `merged ${samples} of ${header.planned} planned samples` }),
+      ...(complete ? {} : { reason: reasons.join('; ') }),
     });
-    return { outDir, suite: header.suite, samples, planned: header.planned, summary: built, complete };
+    return { outDir, suite: header.suite, samples, planned: header.planned, summary: built, complete, ...(notRunTotal(notRun) ? { notRun: notRunReason(notRun) } : {}) };
   } finally {
     // A part left half read (the parts overlap) would keep its file open until collected.
     await Promise.all(cursors.map((cursor) => cursor.lines.return(undefined)));
     await writer.close();
     await promptWriter.close();
   }
+}
+
+/** The rule every reader applies (completeness.ts): all planned sample lines, a summary line (written when they are all there), and none of them never run. */
+function isComplete(header: RecordHeader, samples: number, notRun: NotRunCounts): boolean {
+  return runIncompleteCause({ hasSummary: samples === header.planned, samples, planned: header.planned, notRun: notRunTotal(notRun) }) === undefined;
 }
 
 function summaryBuilderFor(header: RecordHeader): SummaryBuilder {
@@ -186,7 +199,8 @@ export interface RunFolderContents {
 
 /**
  * Write a run folder from samples in memory (the vitest reporter's case). The summary line is
- * written only when every planned sample is there, as in a record written by the engine.
+ * written only when every planned sample is there, as in a record written by the engine; samples
+ * recorded as never run (the budget reached) leave it incomplete, as they leave the engine's run.
  */
 export async function writeRunFolder(dir: string, contents: RunFolderContents): Promise<{ complete: boolean; summary: RecordSummary }> {
   await mkdir(dir, { recursive: true });
@@ -196,6 +210,7 @@ export async function writeRunFolder(dir: string, contents: RunFolderContents): 
   const writer = new JsonlWriter(paths.record);
   const promptWriter = new JsonlWriter(paths.prompts);
   const writtenPrompts = new Set<string>();
+  const notRun = noNotRun();
   try {
     await writer.write(contents.header);
     for (const sample of samples) {
@@ -206,14 +221,17 @@ export async function writeRunFolder(dir: string, contents: RunFolderContents): 
       }
       await writer.write(sample);
       summary.add(sample);
+      countNotRun(notRun, sample.error);
     }
     const built = summary.build();
-    const complete = samples.length === contents.header.planned;
-    if (complete) await writer.write(built);
+    const everyLine = samples.length === contents.header.planned;
+    if (everyLine) await writer.write(built);
+    const complete = isComplete(contents.header, samples.length, notRun);
+    const reason = everyLine ? notRunReason(notRun) : `${samples.length} of ${contents.header.planned} planned samples ran`;
     await writeMeta(dir, {
       ...contents.meta,
       status: complete ? 'complete' : 'incomplete',
-      ...(complete || contents.meta.reason ? {} : { reason: `${samples.length} of ${contents.header.planned} planned samples ran` }),
+      ...(complete || contents.meta.reason ? {} : { reason }),
     });
     return { complete, summary: built };
   } finally {

@@ -21,6 +21,8 @@ function header(overrides: Partial<RecordHeader> = {}): RecordHeader {
   });
 }
 
+const BUDGET_SKIP = { kind: 'budget', message: 'skipped: the budget of $0.005 was reached' };
+
 function sample(index: number, pass = true): SampleRecord {
   return sampleRecord({
     index,
@@ -45,10 +47,20 @@ const prompts = new Map<string, PromptStoreLine>([
 let project: TempProject;
 afterEach(async () => project?.cleanup());
 
-async function part(name: string, indices: number[], overrides: Partial<RecordHeader> = {}): Promise<string> {
+async function part(name: string, indices: number[], overrides: Partial<RecordHeader> = {}, skipped: number[] = []): Promise<string> {
   const dir = project.path(name);
-  await writeRunFolder(dir, { header: header(overrides), samples: indices.map((i) => sample(i, i !== 3)).reverse(), prompts, meta: { runId: name, suite: 'triage', startedAt: 'now' } });
+  const samples = indices.map((i) => (skipped.includes(i) ? budgetSkipped(i) : sample(i, i !== 3))).reverse();
+  await writeRunFolder(dir, { header: header(overrides), samples, prompts, meta: { runId: name, suite: 'triage', startedAt: 'now' } });
   return join(dir, 'run.jsonl');
+}
+
+/** A sample the run never sent: its budget was reached first. */
+function budgetSkipped(index: number): SampleRecord {
+  return { ...sample(index, false), output: null, stopReason: null, scores: [], score: 0, costUsd: 0, latencyMs: null, error: BUDGET_SKIP };
+}
+
+async function readMetaOf(name: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(project.path(name, 'meta.json'), 'utf8')) as Record<string, unknown>;
 }
 
 describe('writeRunFolder', () => {
@@ -64,6 +76,12 @@ describe('writeRunFolder', () => {
     const full = await part('full', [0, 1, 2, 3, 4, 5]);
     const last = JSON.parse((await readFile(full, 'utf8')).trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(last).toMatchObject({ type: 'summary', totals: { samples: 6, passed: 5 } });
+  });
+
+  it('marks a folder with samples skipped for the budget as incomplete, as the engine marks its run', async () => {
+    project = await tempProject();
+    await part('capped', [0, 1, 2, 3, 4, 5], {}, [4, 5]);
+    expect(await readMetaOf('capped')).toMatchObject({ status: 'incomplete', reason: '2 samples skipped: budget reached' });
   });
 });
 
@@ -87,6 +105,18 @@ describe('mergeRecords', () => {
     const types = (await readFile(project.path('merged', 'run.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toEqual(['header', 'sample', 'sample', 'sample']);
     expect(JSON.parse(await readFile(project.path('merged', 'meta.json'), 'utf8'))).toMatchObject({ status: 'incomplete', reason: 'merged 3 of 6 planned samples' });
+  });
+
+  it('marks a merge of parts with samples skipped for the budget as incomplete: every line is there, not every sample ran', async () => {
+    project = await tempProject();
+    const a = await part('a', [0, 2, 4], {}, [4]);
+    const b = await part('b', [1, 3, 5], {}, [5]);
+    const result = await mergeRecords([a, b], project.path('merged'), 'merged');
+    expect(result).toMatchObject({ samples: 6, planned: 6, complete: false, notRun: '2 samples skipped: budget reached' });
+    expect(await readMetaOf('merged')).toMatchObject({ status: 'incomplete', reason: '2 samples skipped: budget reached' });
+    // The summary line is there as in the engine's own record of such a run, which the merge equals byte for byte.
+    const whole = await part('whole', [0, 1, 2, 3, 4, 5], {}, [4, 5]);
+    expect(await readFile(project.path('merged', 'run.jsonl'), 'utf8')).toBe(await readFile(whole, 'utf8'));
   });
 
   it('refuses overlapping parts, naming the sample and both files', async () => {

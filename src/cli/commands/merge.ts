@@ -1,7 +1,8 @@
 /**
  * `promptgold merge <records…> --out <dir>`: join the partial records of one run (vitest shards)
  * into one record with a fresh summary. Exits like `run`: 1 when a cell is below the threshold, 3
- * when samples went unscored beyond maxErrorRate or some planned samples are in no part.
+ * when samples went unscored beyond maxErrorRate, some planned samples are in no part, or some never
+ * ran (skipped for the budget, batch requests expired).
  */
 import { basename, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
@@ -30,10 +31,17 @@ export async function mergeCommand(records: string[], flags: MergeFlags): Promis
   const result = await mergeRecords(files, outDir, basename(outDir));
   process.stdout.write(`\n${formatSummaryTable(result.suite, result.summary)}\n`);
   process.stdout.write(`merged ${files.length} records, ${result.samples}/${result.planned} samples: ${relative(root, runPaths(outDir).record)}\n`);
-  if (!result.complete) {
+  if (result.samples < result.planned) {
     // The samples that are there may all pass; the missing ones decide nothing until they are merged.
     process.stderr.write(
       `FAILED (exit 3): the merged record is missing ${result.planned - result.samples} of ${result.planned} planned samples (a shard that did not run, or was not passed to merge?); merge every shard\n`,
+    );
+    return ExitCode.infrastructure;
+  }
+  if (result.notRun) {
+    // Every line is there, but some samples were skipped (the budget) or never answered (a batch): as `run`, not a pass.
+    process.stderr.write(
+      `FAILED (exit 3): the merged run did not complete (${result.notRun}), so its pass rates are over part of the plan; finish the runs the parts came from (\`promptgold run --resume\`, or run the shard again) and merge again\n`,
     );
     return ExitCode.infrastructure;
   }

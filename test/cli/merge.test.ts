@@ -1,0 +1,46 @@
+/** `promptgold merge` as CI runs it: the exit code and what it says, on parts written by `writeRunFolder`. */
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeRunFolder } from '../../src/records/merge.js';
+import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
+import { recordHeader, sampleRecord } from '../helpers/builders.js';
+import { runCli } from '../helpers/cli.js';
+import { tempProject, type TempProject } from '../helpers/tempProject.js';
+
+const PLANNED = 4;
+
+function header(options: Record<string, unknown> = {}): RecordHeader {
+  return recordHeader({ suite: 'triage', dataset: { path: 'data.jsonl', hash: 'd1', cases: PLANNED }, options, planned: PLANNED, planHash: 'plan-1' });
+}
+
+function answered(index: number): SampleRecord {
+  return sampleRecord({ index, caseId: `t${index}`, version: 'v1', model: 'model-a', promptHash: 'p', scores: [{ name: 'exact', score: 1, pass: true, reason: '' }] });
+}
+
+function budgetSkipped(index: number): SampleRecord {
+  return { ...answered(index), output: null, stopReason: null, scores: [], score: 0, pass: false, costUsd: 0, latencyMs: null, error: { kind: 'budget', message: 'skipped: the budget was reached' } };
+}
+
+const prompts = new Map<string, PromptStoreLine>([['p', { hash: 'p', user: 'hi' }]]);
+
+let project: TempProject;
+afterEach(async () => project?.cleanup());
+
+async function part(name: string, samples: SampleRecord[], options: Record<string, unknown> = {}): Promise<string> {
+  const dir = project.path('shards', name);
+  await writeRunFolder(dir, { header: header(options), samples, prompts, meta: { runId: name, suite: 'triage', startedAt: 'now' } });
+  return `shards/${name}`;
+}
+
+describe('promptgold merge', () => {
+  it('exits 3 when samples of the parts never ran (budget reached), as the run did, though every sample line is there', async () => {
+    project = await tempProject();
+    const a = await part('a', [answered(0), answered(2)]);
+    const b = await part('b', [budgetSkipped(1), budgetSkipped(3)]);
+    const merged = await runCli(['merge', a, b, '--out', 'merged'], project.root);
+    expect(merged.stdout).toContain('merged 2 records, 4/4 samples');
+    expect(merged.stderr).toContain('FAILED (exit 3): the merged run did not complete (2 samples skipped: budget reached)');
+    expect(merged.code).toBe(3);
+    expect(JSON.parse(await readFile(project.path('merged', 'meta.json'), 'utf8'))).toMatchObject({ status: 'incomplete' });
+  });
+});
