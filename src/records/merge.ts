@@ -1,7 +1,8 @@
 /**
  * Joining partial records of one run (e.g. the shards of a vitest run, each on its own machine)
  * into one record: the parts must share the plan (suite, prompt versions and hashes, models,
- * dataset, plan hash) and hold disjoint samples. Samples are merged in plan order by streaming
+ * dataset, plan hash) and how it is judged (scorers, threshold, maxErrorRate, selection, chaos,
+ * seed), and hold disjoint samples. Samples are merged in plan order by streaming
  * every part at once (each part is already in plan order), and a fresh summary is computed.
  * Also home of `writeRunFolder`, which writes a record from samples already in memory.
  */
@@ -10,6 +11,7 @@ import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import { countNotRun, noNotRun, notRunReason, notRunTotal, runIncompleteCause, type NotRunCounts } from './completeness.js';
 import { readPromptStore } from './promptStore.js';
+import { JUDGING_FIELDS } from './resumeOptions.js';
 import { checkSampleFields } from './sampleCheck.js';
 import { readRecordHeader, readRecordLines } from './reader.js';
 import { runPaths, writeMeta, type RunMeta } from './runDir.js';
@@ -23,14 +25,30 @@ export interface RecordPart {
   header: RecordHeader;
 }
 
-/** The header fields that must agree for parts to be one run, with what a mismatch means. */
-const IDENTITY: Array<{ field: string; of: (h: RecordHeader) => unknown }> = [
-  { field: 'suite', of: (h) => h.suite },
-  { field: 'planHash', of: (h) => h.planHash },
-  { field: 'prompts', of: (h) => h.prompts.map((p) => [p.id, p.version, p.hash]) },
-  { field: 'models', of: (h) => h.models },
-  { field: 'dataset.hash', of: (h) => h.dataset.hash },
-  { field: 'planned', of: (h) => h.planned },
+const SAME_RUN_FIX = 'merge only the shards of one test run (same commit, same suite, same dataset)';
+const SAME_JUDGING_FIX = 'run every shard with the same suite and flags (scorers, threshold, --max-error-rate, --filter/--limit/--sample, --chaos, --seed), then merge';
+
+/** A header option, `null` when the header lacks it: both parts lacking it agree. */
+function option(name: string): (h: RecordHeader) => unknown {
+  return (h) => h.options[name] ?? null;
+}
+
+/**
+ * The header fields that must agree for parts to be one run: what was planned, and how its samples
+ * are judged (the options resume also requires, see resumeOptions.ts). The merged header is the
+ * first part's, so a difference would let the order of the parts decide the verdict.
+ */
+const IDENTITY: Array<{ field: string; of: (h: RecordHeader) => unknown; fix: string }> = [
+  { field: 'suite', of: (h) => h.suite, fix: SAME_RUN_FIX },
+  { field: 'planHash', of: (h) => h.planHash, fix: SAME_RUN_FIX },
+  { field: 'prompts', of: (h) => h.prompts.map((p) => [p.id, p.version, p.hash]), fix: SAME_RUN_FIX },
+  { field: 'models', of: (h) => h.models, fix: SAME_RUN_FIX },
+  { field: 'dataset.hash', of: (h) => h.dataset.hash, fix: SAME_RUN_FIX },
+  { field: 'planned', of: (h) => h.planned, fix: SAME_RUN_FIX },
+  ...JUDGING_FIELDS.map((name) => ({ field: `options.${name}`, of: option(name), fix: SAME_JUDGING_FIX })),
+  { field: 'options.select', of: option('select'), fix: SAME_JUDGING_FIX },
+  { field: 'options.chaos', of: option('chaos'), fix: SAME_JUDGING_FIX },
+  { field: 'seed', of: (h) => h.seed, fix: SAME_JUDGING_FIX },
 ];
 
 /** Throws when a part is not of the same run as the first one, naming the field that differs. */
@@ -38,14 +56,14 @@ export function checkSameRun(parts: readonly RecordPart[]): void {
   const [first, ...rest] = parts;
   if (!first) throw new InputError('nothing to merge', {}, 'pass the partial records (run folders or run.jsonl files)');
   for (const part of rest) {
-    for (const { field, of } of IDENTITY) {
+    for (const { field, of, fix } of IDENTITY) {
       const expected = stableStringify(of(first.header));
       const found = stableStringify(of(part.header));
       if (expected !== found) {
         throw new InputError(
           `not a part of the same run as ${first.file}: ${field} is ${shorten(found)}, expected ${shorten(expected)}`,
           { file: part.file, line: 1, field },
-          'merge only the shards of one test run (same commit, same suite, same dataset)',
+          fix,
         );
       }
     }

@@ -15,7 +15,8 @@ export interface ResumeOptionChange {
   after: unknown;
 }
 
-const JUDGING_FIELDS: ReadonlyArray<ResumeOptionChange['field']> = ['scorers', 'threshold', 'maxErrorRate'];
+/** The header options that decide how a record's samples are judged: what resume and merge require to be the same. */
+export const JUDGING_FIELDS: ReadonlyArray<ResumeOptionChange['field']> = ['scorers', 'threshold', 'maxErrorRate'];
 
 /**
  * The first judging option that differs between the record's header and the suite now, if any. A

@@ -148,6 +148,31 @@ describe('mergeRecords', () => {
     expect(() => checkSameRun([])).toThrow(/nothing to merge/);
   });
 
+  it('refuses parts judged differently (scorers, threshold, maxErrorRate, selection, chaos, seed), in either order', async () => {
+    project = await tempProject();
+    const strict = await part('strict', [0, 2, 4], { options: { threshold: 0.99, scorers: ['exact', 'fuzzy'] } });
+    const lax = await part('lax', [1, 3, 5], { options: { scorers: ['exact'] } });
+    await expect(mergeRecords([strict, lax], project.path('m1'), 'm1')).rejects.toThrow(
+      /lax\/run\.jsonl:1: options\.scorers: not a part of the same run as .*strict\/run\.jsonl: options\.scorers is \["exact"\], expected \["exact","fuzzy"\]\n {2}hint: run every shard with the same suite and flags/,
+    );
+    await expect(mergeRecords([lax, strict], project.path('m2'), 'm2')).rejects.toThrow(/strict\/run\.jsonl:1: options\.scorers: not a part of the same run as .*lax\/run\.jsonl/);
+    const judged = { threshold: 0.5, scorers: ['exact'] };
+    const differing: Array<[string, Partial<RecordHeader>]> = [
+      ['options.threshold', { options: { ...judged, threshold: 0.99 } }],
+      ['options.scorers', { options: { ...judged, scorers: ['exact', 'fuzzy'] } }],
+      ['options.maxErrorRate', { options: { ...judged, maxErrorRate: 0.1 } }],
+      ['options.select', { options: { ...judged, select: { tags: ['smoke'] } } }],
+      ['options.chaos', { options: { ...judged, chaos: true } }],
+      ['seed', { options: judged, seed: 7 }],
+    ];
+    for (const [field, overrides] of differing) {
+      const parts = [{ file: 'a', header: header({ options: judged }) }, { file: 'b', header: header(overrides) }];
+      expect(() => checkSameRun(parts)).toThrow(new RegExp(`^b:1: ${field.replace('.', '\\.')}: not a part of the same run as a`));
+    }
+    // How samples were fetched (timeouts, streaming) does not change what they mean.
+    expect(() => checkSameRun([{ file: 'a', header: header({ options: { threshold: 0.5, timeoutMs: 1000 } }) }, { file: 'b', header: header({ options: { threshold: 0.5, timeoutMs: 5000, stream: true } }) }])).not.toThrow();
+  });
+
   it('keeps the commit only when every part has the same one', async () => {
     project = await tempProject();
     const a = await part('a', [0, 2, 4]);
