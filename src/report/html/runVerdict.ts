@@ -32,12 +32,20 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
   }
   reasons.push(
     threshold === null
-      ? `${cells.length} cell${cells.length === 1 ? '' : 's'} scored; the suite sets no threshold`
+      ? `${scoredCellsText(cells)}; the suite sets no threshold`
       : `every cell reaches the threshold ${percent(threshold)}`,
   );
   const notScored = runs.reduce((n, run) => n + run.notScored, 0);
   if (notScored > 0) reasons.push(`${notScored} sample${notScored === 1 ? ' was' : 's were'} not scored, within maxErrorRate`);
   return { verdict: 'pass', reasons: [...reasons, ...robustness] };
+}
+
+/** `2 cells scored`, or `1 of 2 cells scored (v2 × model-b: no golden sample scored)`: a cell whose samples all went unscored is not one. */
+function scoredCellsText(cells: CellView[]): string {
+  const unscored = cells.filter((cell) => cell.scored === 0);
+  if (!unscored.length) return `${cells.length} cell${cells.length === 1 ? '' : 's'} scored`;
+  const named = unscored.map((cell) => `${cell.version} × ${cell.model}`).join(', ');
+  return `${cells.length - unscored.length} of ${cells.length} cells scored (${named}: no golden sample scored)`;
 }
 
 /** `robustness: fake-xml-delimiter −23.2 pts (56.9% against 80.1% on its source cases), …`. */

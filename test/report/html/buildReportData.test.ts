@@ -200,6 +200,22 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.warnings).toContain('capped is incomplete: 3 of 4 planned samples never ran (the budget was reached, or batch requests expired or were canceled)');
   });
 
+  it('counts as scored only the cells with a scored sample', async () => {
+    project = await tempProject();
+    const timedOut = { kind: 'timeout', message: 'no answer within 120000 ms' };
+    // No threshold, and maxErrorRate lets half the samples go unscored: v2 passes nothing and fails nothing.
+    const head = { ...header('t', ['v1', 'v2'], ['model-a'], 4), options: { repeats: 1, maxErrorRate: 0.5 } };
+    const dir = await writeRun(project.path('half'), head, [
+      sample({ caseId: 'a', version: 'v1', repeat: 0, output: 'ok', pass: true }, 0),
+      sample({ caseId: 'b', version: 'v1', repeat: 0, output: 'ok', pass: true }, 1),
+      sample({ caseId: 'a', version: 'v2', repeat: 0, output: null, pass: false, error: timedOut }, 2),
+      sample({ caseId: 'b', version: 'v2', repeat: 0, output: null, pass: false, error: timedOut }, 3),
+    ]);
+    const data = await buildReportData({ runs: [{ dir }] });
+    expect(data.cells.map((cell) => [cell.version, cell.scored])).toEqual([['v1', 2], ['v2', 0]]);
+    expect(data.verdict.reasons[0]).toBe('1 of 2 cells scored (v2 × model-a: no golden sample scored); the suite sets no threshold');
+  });
+
   it('puts the candidate\'s failure digest, not-scored samples and chaos operators on the overview', async () => {
     project = await tempProject();
     const fixture = await writeComparisonFixture(project.root);
