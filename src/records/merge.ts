@@ -6,7 +6,7 @@
  * every part at once (each part is already in plan order), and a fresh summary is computed.
  * Also home of `writeRunFolder`, which writes a record from samples already in memory.
  */
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import { countNotRun, noNotRun, notRunReason, notRunTotal, runIncompleteCause, type NotRunCounts } from './completeness.js';
@@ -14,7 +14,7 @@ import { readPromptStore } from './promptStore.js';
 import { JUDGING_FIELDS } from './resumeOptions.js';
 import { checkSampleFields } from './sampleCheck.js';
 import { readRecordHeader, readRecordLines } from './reader.js';
-import { runPaths, writeMeta, type RunMeta } from './runDir.js';
+import { promptStoreOf, runPaths, writeMeta, type RunMeta } from './runDir.js';
 import { SummaryBuilder, summaryPolicyOf } from './summary.js';
 import type { PromptStoreLine, RecordHeader, RecordSummary, SampleRecord } from './types.js';
 import { JsonlWriter } from './writer.js';
@@ -130,6 +130,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
   const parts: RecordPart[] = [];
   for (const file of files) parts.push({ file, header: await readRecordHeader(file) });
   checkSameRun(parts);
+  await checkPromptStores(files);
   const header = mergedHeader(parts);
 
   await mkdir(outDir, { recursive: true });
@@ -199,6 +200,23 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
 /** The rule every reader applies (completeness.ts): all planned sample lines, a summary line (written when they are all there), and none of them never run. */
 function isComplete(header: RecordHeader, samples: number, notRun: NotRunCounts): boolean {
   return runIncompleteCause({ hasSummary: samples === header.planned, samples, planned: header.planned, notRun: notRunTotal(notRun) }) === undefined;
+}
+
+/**
+ * Every part written by promptgold has its prompt store beside its record (empty when it stored no
+ * prompt). One left behind (an artifact uploaded in part) would leave the merged record without
+ * the prompts of that part's samples, and nothing would say so.
+ */
+async function checkPromptStores(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    const store = promptStoreOf(file);
+    if (await access(store).then(() => true, () => false)) continue;
+    throw new InputError(
+      `the part's prompt store ${store} is missing: the merged record would lack the prompts of its samples`,
+      { file },
+      "pass the shard's whole run folder (run.jsonl with prompts.jsonl beside it), e.g. upload reports/runs/ as it is, then merge again",
+    );
+  }
 }
 
 function summaryBuilderFor(header: RecordHeader): SummaryBuilder {

@@ -1,5 +1,5 @@
 /** `promptgold merge` as CI runs it: the exit code and what it says, on parts written by `writeRunFolder`. */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeRunFolder } from '../../src/records/merge.js';
 import type { PromptStoreLine, RecordHeader, SampleRecord } from '../../src/records/types.js';
@@ -42,5 +42,15 @@ describe('promptgold merge', () => {
     expect(merged.stderr).toContain('FAILED (exit 3): the merged run did not complete (2 samples skipped: budget reached)');
     expect(merged.code).toBe(3);
     expect(JSON.parse(await readFile(project.path('merged', 'meta.json'), 'utf8'))).toMatchObject({ status: 'incomplete' });
+  });
+
+  it('exits 2 when a shard comes without its prompts.jsonl, naming the shard and the file', async () => {
+    project = await tempProject();
+    const a = await part('a', [answered(0), answered(2)]);
+    const b = await part('b', [answered(1), answered(3)]);
+    await rm(project.path('shards', 'b', 'prompts.jsonl'));
+    const merged = await runCli(['merge', a, b, '--out', 'merged'], project.root);
+    expect(merged.stderr).toMatch(/shards\/b\/run\.jsonl: the part's prompt store .*shards\/b\/prompts\.jsonl is missing/);
+    expect(merged.code).toBe(2);
   });
 });

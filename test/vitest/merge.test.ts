@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSameRun, mergeRecords, writeRunFolder } from '../../src/records/merge.js';
@@ -171,6 +171,17 @@ describe('mergeRecords', () => {
     }
     // How samples were fetched (timeouts, streaming) does not change what they mean.
     expect(() => checkSameRun([{ file: 'a', header: header({ options: { threshold: 0.5, timeoutMs: 1000 } }) }, { file: 'b', header: header({ options: { threshold: 0.5, timeoutMs: 5000, stream: true } }) }])).not.toThrow();
+  });
+
+  it('refuses a part without its prompt store, naming the part and the file, before writing anything', async () => {
+    project = await tempProject();
+    const a = await part('a', [0, 2, 4]);
+    const b = await part('b', [1, 3, 5]);
+    await rm(project.path('b', 'prompts.jsonl'));
+    await expect(mergeRecords([a, b], project.path('merged'), 'merged')).rejects.toThrow(
+      /b\/run\.jsonl: the part's prompt store .*b\/prompts\.jsonl is missing: the merged record would lack the prompts of its samples\n {2}hint: /,
+    );
+    await expect(access(project.path('merged'))).rejects.toThrow();
   });
 
   it('keeps the commit only when every part has the same one', async () => {
