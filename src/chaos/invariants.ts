@@ -8,8 +8,8 @@ import { stableStringify } from '../canonical.js';
 import { extractJson } from '../scoring/extract-json.js';
 import { jsonSchema, type JsonSchema } from '../scoring/json-schema.js';
 import { diceSimilarity } from '../scoring/similarity.js';
-import { runScorer, type Sample, type Score, type Scorer } from '../scoring/types.js';
-import { emptyJudgeUsage, mergeJudgeUsage } from '../judge/call.js';
+import { runScorer, type JudgeUsage, type Sample, type Score, type Scorer } from '../scoring/types.js';
+import { emptyJudgeUsage, mergeJudgeUsage, roundedUsage } from '../judge/call.js';
 import { canariesIn, findCanary } from './canary.js';
 import { systemText } from '../providers/content.js';
 import { optionNames, refuseUnknownOptions } from '../scoring/options.js';
@@ -75,11 +75,14 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
       const difference = Math.abs(chaosScore.score - sourceScore.score);
       const pass = difference <= tolerance + 1e-12;
       const comparison = `${scorer.name} ${chaosScore.score.toFixed(2)} vs source ${sourceScore.score.toFixed(2)}`;
-      return verdict(name, pass, 1 - difference, pass ? `${comparison}, within ${tolerance}` : `${comparison}: differs by ${difference.toFixed(2)} > ${tolerance}`, {
+      const result = verdict(name, pass, 1 - difference, pass ? `${comparison}, within ${tolerance}` : `${comparison}: differs by ${difference.toFixed(2)} > ${tolerance}`, {
         chaos: chaosScore.score,
         source: sourceScore.score,
         sourceScoreFrom: recorded ? 'record' : 'rescored',
       });
+      const usage = judgeUsageOf(recorded ? [chaosScore] : [chaosScore, sourceScore]);
+      if (usage) result.judgeUsage = usage;
+      return result;
     },
   };
 }
@@ -91,12 +94,20 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
  */
 function unscoredComparison(name: string, reason: string, error: string, failed: Score, made: readonly Score[]): Score {
   const result: Score = { name, score: 0, pass: false, reason, error };
-  if (failed.judgeUsage) {
-    const usage = emptyJudgeUsage();
-    for (const score of made) if (score.judgeUsage) mergeJudgeUsage(usage, score.judgeUsage);
-    result.judgeUsage = usage;
-  }
+  if (failed.judgeUsage) result.judgeUsage = judgeUsageOf(made) ?? emptyJudgeUsage();
   return result;
+}
+
+/**
+ * The judge calls of the scores made here, summed, or undefined when none called a judge (the
+ * score then has no judgeUsage, as before). The engine counts it in the sample's judge usage.
+ */
+function judgeUsageOf(made: readonly Score[]): JudgeUsage | undefined {
+  const used = made.filter((score) => score.judgeUsage);
+  if (used.length === 0) return undefined;
+  const usage = emptyJudgeUsage();
+  for (const score of used) mergeJudgeUsage(usage, score.judgeUsage!);
+  return roundedUsage(usage);
 }
 
 function canonicalAnswer(output: string): { kind: 'json' | 'text'; text: string } {

@@ -123,6 +123,22 @@ describe('sameAsSource', () => {
     expect(onChaos.judgeUsage).toEqual(usage);
   });
 
+  it('carries the judge calls of a scorer that scored: the chaos sample\'s, and the source\'s when rescored here', async () => {
+    const usage = { calls: 1, inputTokens: 100, outputTokens: 20, costUsd: 0.001, latencyMs: 5, cached: 0 };
+    const judged: Scorer = { name: 'judged', score: () => ({ name: 'judged', score: 1, pass: true, reason: '', judgeUsage: usage }) };
+    const rescored = await score(sameAsSource({ scorer: judged }), sample('fine', { chaos: { source: { output: 'also fine', scores: [], pass: true } } }));
+    expect(rescored).toMatchObject({ pass: true, details: { sourceScoreFrom: 'rescored' } });
+    expect(rescored.judgeUsage).toEqual({ calls: 2, inputTokens: 200, outputTokens: 40, costUsd: 0.002, latencyMs: 10, cached: 0 });
+    // The source's recorded score was paid for on the source's own sample: not counted again.
+    const recordedScore = { name: 'judged', score: 1, pass: true, reason: '', judgeUsage: usage };
+    const recorded = await score(sameAsSource({ scorer: judged }), sample('fine', { chaos: { source: { output: 'also fine', scores: [recordedScore], pass: true } } }));
+    expect(recorded).toMatchObject({ pass: true, details: { sourceScoreFrom: 'record' } });
+    expect(recorded.judgeUsage).toEqual(usage);
+    // A scorer that calls no judge adds no judgeUsage (records stay as they were).
+    const plain: Scorer = { name: 'plain', score: () => ({ name: 'plain', score: 1, pass: true, reason: '' }) };
+    expect(await score(sameAsSource({ scorer: plain }), sample('fine'))).not.toHaveProperty('judgeUsage');
+  });
+
   it('is an errored failure when the source result is missing', async () => {
     const result = await score(sameAsSource(), sample('x', { chaos: { source: undefined } }));
     expect(result.pass).toBe(false);

@@ -9,7 +9,9 @@ import { ProviderError, type Provider } from '../../src/providers/types.js';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { contains, custom, exact } from '../../src/scoring/index.js';
-import { handledGracefully } from '../../src/chaos/invariants.js';
+import { handledGracefully, sameAsSource } from '../../src/chaos/invariants.js';
+import { rubric } from '../../src/judge/rubric.js';
+import { CostBudget, withBudget } from '../../src/providers/budget.js';
 import { waitFor } from '../helpers/cli.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
@@ -296,6 +298,35 @@ describe('runSuite: refusals', () => {
     expect(result.summary!.cells[0]).toMatchObject({ scored: 3, passed: 2, notScored: 0, stops: { refusals: 1, refusalCategories: { cyber: 1 } } });
     // The others are as before.
     expect(record.samples.filter((s) => !s.caseId.startsWith('w001')).every((s) => s.pass && s.stopReason === 'end_turn')).toBe(true);
+  });
+});
+
+describe('runSuite: sameAsSource with a judged scorer', () => {
+  it('counts the judge calls it makes in the sample\'s judge usage and the run\'s judge cost, as the budget does', async () => {
+    await setup(2);
+    const judgeAnswer = JSON.stringify({ criteria: [{ id: 'echoed', reasoning: 'it is the word', verdict: 'pass' }], overall: 'ok' });
+    const budget = new CostBudget(100);
+    const paidJudge: Provider = {
+      id: 'judge',
+      generate: async () => ({ text: judgeAnswer, stopReason: 'end_turn', latencyMs: 1, costUsd: 0.25, usage: { inputTokens: 40, outputTokens: 10 } }),
+    };
+    const judge = withBudget(paidJudge, budget);
+    const echoed = rubric({ name: 'echoed', criteria: [{ id: 'echoed', description: 'Repeats the word', pass: 'the word', fail: 'anything else' }], judge: 'judge-model' });
+    // Not among the suite's scorers: the source has no recorded score, so it is rescored on the chaos sample.
+    const suite = suiteOf({ models: ['model-a'], repeats: 1, scorers: [exact()], chaos: { operators: ['zero-width'], invariants: [sameAsSource({ scorer: echoed })] } });
+    const loaded = await loadSuite(suite, project.path('echo.eval.ts'), { chaos: true, versions: ['v1'] }, project.root);
+    const result = await runSuite(loaded, { provider: createFunctionProvider(echoTarget), judge: () => judge, runDir: project.path('runs', 'r1'), runId: 'r1' });
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    const chaos = record.samples.filter((s) => s.chaos);
+    expect(chaos).toHaveLength(2);
+    for (const sample of chaos) {
+      expect(sample.scores.find((s) => s.name === 'sameAsSource:echoed')).toMatchObject({ pass: true, details: { sourceScoreFrom: 'rescored' } });
+      expect(sample.judge).toMatchObject({ calls: 2, inputTokens: 80, outputTokens: 20, costUsd: 0.5 });
+    }
+    // The golden samples call no judge: their lines are as they were.
+    expect(record.samples.filter((s) => !s.chaos).every((s) => s.judge === undefined)).toBe(true);
+    expect(budget.spent).toBe(1);
+    expect(result.summary!.totals.judgeCostUsd).toBe(budget.spent);
   });
 });
 
