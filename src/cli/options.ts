@@ -1,11 +1,22 @@
 /** Parsing of CLI option values, with errors that name the flag. */
 import { InputError } from '../errors.js';
 import { MAX_TIMER_MS, MAX_TIMER_TEXT } from '../nodeTimers.js';
+import { SUITE_INTEGER_RANGES, type SuiteIntegerField } from '../suiteRanges.js';
 
 export function parseIntegerOption(value: string, flag: string, min = Number.MIN_SAFE_INTEGER): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min) {
     throw new InputError(`expected a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}, got "${value}"`, { field: flag });
+  }
+  return parsed;
+}
+
+/** A flag that overrides a whole-number suite field (`--repeat` → `repeats`): the field's own range. */
+export function parseSuiteFieldOption(value: string, flag: string, field: SuiteIntegerField): number {
+  const { min, max } = SUITE_INTEGER_RANGES[field];
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new InputError(`expected a whole number from ${min} to ${max}, got "${value}"`, { field: flag }, `the range of the suite's \`${field}\` field, which ${flag} overrides`);
   }
   return parsed;
 }

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
 import { MAX_TIMER_MS, MAX_TIMER_TEXT } from '../nodeTimers.js';
+import { SUITE_INTEGER_RANGES } from '../suiteRanges.js';
 import type { Suite } from '../suite.js';
 
 /** Every field a suite may have; TypeScript keeps the list whole as the Suite type grows. */
@@ -37,6 +38,7 @@ const SUITE_FIELD_SET = {
 export const SUITE_FIELDS: readonly string[] = Object.keys(SUITE_FIELD_SET);
 
 const SUITE_NAME = /^[A-Za-z0-9_.-]+$/;
+const { repeats: REPEATS, concurrency: CONCURRENCY } = SUITE_INTEGER_RANGES;
 
 export const suiteShape = builtOnFirstUse(() =>
   z.object({
@@ -45,10 +47,10 @@ export const suiteShape = builtOnFirstUse(() =>
     models: z.array(z.string().min(1)).min(1, 'list at least one model'),
     dataset: z.string().min(1),
     scorers: z.array(z.object({ name: z.string(), score: z.function() }, { message: 'expected a scorer such as fuzzy({ … })' })),
-    repeats: z.number().int().min(1).max(1000).optional(),
+    repeats: z.number().int().min(REPEATS.min).max(REPEATS.max).optional(),
     threshold: z.number().min(0).max(1).optional(),
     maxErrorRate: z.number().min(0).max(1).optional(),
-    concurrency: z.number().int().min(1).max(10_000).optional(),
+    concurrency: z.number().int().min(CONCURRENCY.min).max(CONCURRENCY.max).optional(),
     // Each is armed as a timer, and Node fires a longer one after 1 ms.
     timeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, MAX_TIMER_TEXT).optional(),
     scorerTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, MAX_TIMER_TEXT).optional(),
@@ -72,10 +74,10 @@ export function plainlyValidSuite(definition: object): boolean {
     listOf(suite.models, nonEmptyText) &&
     (suite.models as unknown[]).length > 0 &&
     listOf(suite.scorers, (scorer) => typeof scorer === 'object' && scorer !== null && !Array.isArray(scorer) && typeof (scorer as { name?: unknown }).name === 'string' && typeof (scorer as { score?: unknown }).score === 'function') &&
-    optional(suite.repeats, (value) => integerIn(value, 1, 1000)) &&
+    optional(suite.repeats, (value) => integerIn(value, REPEATS.min, REPEATS.max)) &&
     optional(suite.threshold, (value) => numberIn(value, 0, 1)) &&
     optional(suite.maxErrorRate, (value) => numberIn(value, 0, 1)) &&
-    optional(suite.concurrency, (value) => integerIn(value, 1, 10_000)) &&
+    optional(suite.concurrency, (value) => integerIn(value, CONCURRENCY.min, CONCURRENCY.max)) &&
     optional(suite.timeoutMs, (value) => integerIn(value, 1, MAX_TIMER_MS)) &&
     optional(suite.scorerTimeoutMs, (value) => integerIn(value, 1, MAX_TIMER_MS)) &&
     optional(suite.versions, (value) => listOf(value, (item) => typeof item === 'string')) &&

@@ -136,6 +136,9 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['a `recordings:` path with no file at it', { 'suites/echo.eval.ts': REPLAY_SUITE.replace("provider: 'replay',", "provider: 'replay',\n  recordings: './recording/echo.jsonl',") }, ['run'], /echo\.eval\.ts: recordings: recordings file not found: suites\/recording\/echo\.jsonl\n {2}hint: fix the suite's `recordings` path/],
     ['an unknown provider', {}, ['run', '--provider', 'openai'], /--provider|openai/],
     ['a bad --repeat', {}, ['run', '--repeat', 'zero'], /--repeat: expected a whole number/],
+    ['a --repeat over the range of the suite\'s repeats', {}, ['run', '--repeat', '1001', '--limit', '1'], /--repeat: expected a whole number from 1 to 1000, got "1001"\n {2}hint: the range of the suite's `repeats` field, which --repeat overrides/],
+    ['a --concurrency over the range of the suite\'s concurrency', {}, ['run', '--concurrency', '10001'], /--concurrency: expected a whole number from 1 to 10000, got "10001"\n {2}hint: the range of the suite's `concurrency` field, which --concurrency overrides/],
+    ['a --concurrency of 0', {}, ['run', '--concurrency', '0'], /--concurrency: expected a whole number from 1 to 10000, got "0"/],
     ['a --timeout longer than a Node timer holds (it would fire after 1 ms)', {}, ['run', '--timeout', '2147483648'], /--timeout: expected a whole number from 1 to 2147483647, got "2147483648"\n {2}hint: at most 2147483647 ms \(about 24\.8 days\), the longest timer Node keeps/],
     ['a missing suite path', {}, ['run', 'suites/nope.eval.ts'], /suites\/nope\.eval\.ts: no such suite file/],
   ];

@@ -228,6 +228,23 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
   });
 });
 
+describe('upgrade-check --repeat', () => {
+  it('refuses more repeats than a suite may have (exit 2), before anything runs', async () => {
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact, ProviderError } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9,
+  provider: () => { throw new ProviderError('auth', 'nothing should be sent', { status: 401, fatal: true }); } });
+`,
+    };
+    await inEchoProject(files, 1, async (project) => {
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--repeat', '1001'], project.root);
+      expect(result.stderr).toMatch(/--repeat: expected a whole number from 1 to 1000, got "1001"\n {2}hint: the range of the suite's `repeats` field, which --repeat overrides/);
+      expect(result.stderr).not.toMatch(/nothing should be sent|internal error/);
+      expect(result.code).toBe(2);
+    });
+  });
+});
+
 describe('upgrade-check --reuse of two runs', () => {
   it('compares the first run\'s old model with the second run\'s new model, not one run with itself', async () => {
     // The first run holds both models; the second, newer, holds the new model failing every case.

@@ -23,7 +23,7 @@ import { writeRunPage } from '../../report/html/runPage.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
-import { parseIntegerOption, parseListOption, parseNumberOption, parseTimerMsOption } from '../options.js';
+import { parseIntegerOption, parseListOption, parseNumberOption, parseSuiteFieldOption, parseTimerMsOption } from '../options.js';
 
 export interface RunFlags {
   version?: string[];
@@ -457,7 +457,7 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
  */
 function continuingOverridesFrom(flags: RunFlags): SuiteOverrides {
   const overrides: SuiteOverrides = {};
-  if (flags.concurrency) overrides.concurrency = parseIntegerOption(flags.concurrency, '--concurrency', 1);
+  if (flags.concurrency) overrides.concurrency = parseSuiteFieldOption(flags.concurrency, '--concurrency', 'concurrency');
   if (flags.timeout) overrides.timeoutMs = parseTimerMsOption(flags.timeout, '--timeout');
   if (flags.maxErrorRate) overrides.maxErrorRate = parseFraction(flags.maxErrorRate, '--max-error-rate');
   return overrides;
@@ -469,7 +469,7 @@ function overridesFrom(flags: RunFlags): SuiteOverrides {
   if (versions) overrides.versions = versions;
   const modelIds = parseListOption(flags.model);
   if (modelIds) overrides.models = modelIds;
-  if (flags.repeat) overrides.repeats = parseIntegerOption(flags.repeat, '--repeat', 1);
+  if (flags.repeat) overrides.repeats = parseSuiteFieldOption(flags.repeat, '--repeat', 'repeats');
   if (flags.seed) overrides.seed = parseIntegerOption(flags.seed, '--seed', 0);
   if (flags.chaos) overrides.chaos = true;
   const filter = parseListOption(flags.filter);

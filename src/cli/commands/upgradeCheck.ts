@@ -28,7 +28,7 @@ import { candidateProblemText, decisionText, formatPricing, pricingMarkdown, ret
 import { andList } from '../../text.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
-import { parseIntegerOption, parseNumberOption } from '../options.js';
+import { parseNumberOption, parseSuiteFieldOption } from '../options.js';
 import { checkPagePath } from '../../report/html/pagePath.js';
 import { checkOutputPaths, configPolicySources, suitePolicySources, writeOutputs } from './compare.js';
 
@@ -192,7 +192,7 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
     confirmOverBudget: f.yes === true,
   });
   const { suite, file } = await findSuite(f.suite, config);
-  const requested = f.repeat ? parseIntegerOption(f.repeat, '--repeat', 1) : undefined;
+  const requested = f.repeat ? parseSuiteFieldOption(f.repeat, '--repeat', 'repeats') : undefined;
   const repeats = Math.max(requested ?? 0, suite.repeats ?? 1, MIN_UPGRADE_REPEATS);
   const overrides = { models: [f.from, f.to], repeats };
   const loaded = await session.loadSuite(suite, file, overrides);
