@@ -9,11 +9,11 @@ import { sha256Hex, stableStringify } from '../../canonical.js';
 import { abortableSleep } from '../pacing.js';
 import { estimateInputTokens } from '../tokens.js';
 import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type GenerationRequest, type ProviderErrorKind } from '../types.js';
-import { DEFAULT_MAX_RETRY_WAIT_MS, lazySdkHandle, assertKeyAvailable, checkTimerOptions, type AnthropicProviderOptions } from './client.js';
+import { DEFAULT_MAX_RETRY_WAIT_MS, lazySdkHandle, assertKeyAvailable, checkTimerOptions, oneTimeWarnings, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
 import { BadRequestStreak, DEFAULT_IDENTICAL_BAD_REQUESTS } from './badRequestStreak.js';
 import { inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
-import { modelFactsResolver } from './modelFacts.js';
+import { modelFactsResolver, warnIfDeprecated } from './modelFacts.js';
 import { buildMessageParams, droppedParamsOf } from './params.js';
 import { generationFromMessage, type ApiMessage } from './response.js';
 import { checkStructuredOutput } from './structured.js';
@@ -172,6 +172,7 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   checkTimerOptions(options);
   const sdk = lazySdkHandle(options);
   const factsOf = modelFactsResolver(options, sdk);
+  const warn = oneTimeWarnings(options);
   const maxRequests = Math.min(options.maxRequestsPerBatch ?? MAX_REQUESTS_PER_BATCH, MAX_REQUESTS_PER_BATCH);
   const maxBytes = Math.min(options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
 
@@ -183,6 +184,7 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
    * stops the batch before anything is sent: a fatal refusal (a retired model, a count answered
    * with a rejected key), or the same 400 for stopAfterIdenticalBadRequests different requests in
    * a row (in plan order; a request the guard lets through breaks the streak, as an answer does live).
+   * A deprecated model is warned of once, as live.
    */
   async function refusals(items: BatchItem[], signal?: AbortSignal): Promise<Map<string, ProviderError>> {
     const refused = new Map<string, ProviderError>();
@@ -202,6 +204,7 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
 
   async function refusalOf(request: GenerationRequest, streak: BadRequestStreak, signal?: AbortSignal): Promise<ProviderError | undefined> {
     const facts = await factsOf(request.model);
+    warnIfDeprecated(request.model, facts, warn);
     const limits = inputLimitsOf(options, facts);
     const estimate = estimateInputTokens(request);
     let input: InputTokens = { tokens: estimate, exact: false };

@@ -77,6 +77,20 @@ export interface AnthropicProviderOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/**
+ * Where the provider's one-time warnings go (options.onWarning, else stderr): each key is said
+ * once for the life of the provider or batch client that made it.
+ */
+export function oneTimeWarnings(options: Pick<AnthropicProviderOptions, 'onWarning'>): (key: string, message: string) => void {
+  const said = new Set<string>();
+  const say = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
+  return (key, message) => {
+    if (said.has(key)) return;
+    said.add(key);
+    say(message);
+  };
+}
+
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;

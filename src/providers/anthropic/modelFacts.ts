@@ -64,3 +64,9 @@ export function modelFactsResolver(options: AnthropicProviderOptions, sdk: () =>
     };
   };
 }
+
+/** Says (once per model, as `warn` keeps one warning per key) that a model is deprecated, with its retirement date when known. */
+export function warnIfDeprecated(model: string, facts: ModelFacts, warn: (key: string, message: string) => void): void {
+  if (facts.lifecycle !== 'deprecated') return;
+  warn(`deprecated:${model}`, `${model} is deprecated${facts.retiresAt ? ` and retires on ${facts.retiresAt.slice(0, 10)}` : ''}; plan the move to a current model`);
+}

@@ -27,6 +27,7 @@ import {
   checkTimerOptions,
   lazySdkHandle,
   needsStreaming,
+  oneTimeWarnings,
   sampleBudgetMs,
   type AnthropicProviderOptions,
   type SdkHandle,
@@ -34,7 +35,7 @@ import {
 import { classifyAnthropicError } from './errors.js';
 import { BadRequestStreak, DEFAULT_IDENTICAL_BAD_REQUESTS } from './badRequestStreak.js';
 import { inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
-import { modelFactsResolver, type ModelFacts } from './modelFacts.js';
+import { modelFactsResolver, warnIfDeprecated, type ModelFacts } from './modelFacts.js';
 import { buildMessageParams } from './params.js';
 import { generationFromMessage, rateLimitedInputTokens, type ApiMessage } from './response.js';
 import { checkStructuredOutput } from './structured.js';
@@ -50,10 +51,6 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 /** Which request a 400 answered, for the streak of identical ones: repeats send the same body. */
 function requestKeyOf(body: Record<string, unknown>): string {
   return sha256Hex(stableStringify(body));
-}
-
-function defaultWarning(message: string): void {
-  process.stderr.write(`warning: ${message}\n`);
 }
 
 export interface ModelCheck extends Omit<ModelFacts, 'info'> {
@@ -115,12 +112,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   const sleep = options.sleep ?? abortableSleep;
   const streak = new BadRequestStreak(options.stopAfterIdenticalBadRequests ?? DEFAULT_IDENTICAL_BAD_REQUESTS);
   const counted = new Map<string, Promise<number>>();
-  const warned = new Set<string>();
-  const warn = (key: string, message: string) => {
-    if (warned.has(key)) return;
-    warned.add(key);
-    (options.onWarning ?? defaultWarning)(message);
-  };
+  const warn = oneTimeWarnings(options);
 
   /** Exact input tokens from count_tokens, asked once per distinct prompt (repeats share it). */
   function countInputTokens(handle: SdkHandle, body: Record<string, unknown>, signal: AbortSignal): Promise<number> {
@@ -230,9 +222,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     const handle = await sdk();
     const secrets = [handle.apiKey];
     const facts = await factsOf(request.model);
-    if (facts.lifecycle === 'deprecated') {
-      warn(`deprecated:${request.model}`, `${request.model} is deprecated${facts.retiresAt ? ` and retires on ${facts.retiresAt.slice(0, 10)}` : ''}; plan the move to a current model`);
-    }
+    warnIfDeprecated(request.model, facts, warn);
     let params;
     try {
       params = buildMessageParams(request, facts.info, handle.outputFormat);

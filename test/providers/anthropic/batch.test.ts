@@ -226,6 +226,30 @@ describe('the batch client applies the live model guards before sending', () => 
   });
 });
 
+describe('the batch client warns of a deprecated model as live does', () => {
+  it('once per model, with its retirement date, in the same words', async () => {
+    const listed = await startFakeAnthropic({
+      models: { ...fakeModelsFromTable(), 'claude-old-1': { maxInputTokens: 100_000, retiresAt: '2026-12-01', lifecycle: 'deprecated' } },
+    });
+    try {
+      const liveWarnings: string[] = [];
+      const live = createAnthropicProvider({ apiKey: TEST_KEY, baseURL: listed.url, models, timeoutMs: 2_000, onWarning: (w) => liveWarnings.push(w) });
+      await live.generate(request('a', { model: 'claude-old-1' }), context());
+      await live.generate(request('b', { model: 'claude-old-1' }), context());
+
+      const batchWarnings: string[] = [];
+      const batch = createBatchClient({ apiKey: TEST_KEY, baseURL: listed.url, models, timeoutMs: 2_000, onWarning: (w) => batchWarnings.push(w) });
+      const items = ['a', 'b', 'c'].map((text, i) => ({ customId: `c${i}`, request: request(text, { model: i === 2 ? 'claude-haiku-4-5' : 'claude-old-1' }) }));
+      expect((await batch.refusals(items)).size).toBe(0);
+      await batch.refusals(items);
+      expect(batchWarnings).toEqual(['claude-old-1 is deprecated and retires on 2026-12-01; plan the move to a current model']);
+      expect(batchWarnings).toEqual(liveWarnings);
+    } finally {
+      await listed.close();
+    }
+  });
+});
+
 describe('a count_tokens failure in the batch guard', () => {
   it('is that request\'s error, classified as live classifies it; a fatal one stops the batch as it stops a live run', async () => {
     const counting = await startFakeAnthropic();
