@@ -1,6 +1,6 @@
 /** Batch mode's trust rules through the built CLI: an interrupted batch, and what a batch spends. */
 import { spawn } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
@@ -140,6 +140,24 @@ describe('--batch applies the live model guards', () => {
     const batchMeta = metas.find((meta) => (meta?.overrides as { batch?: boolean } | undefined)?.batch === true);
     expect(metas.map((meta) => meta?.status)).toEqual(['aborted', 'aborted']);
     expect(batchMeta?.reason).toMatch(/model "claude-haiku-4-5" is retired/);
+  });
+
+  it('an output schema the SDK helper rejects stops the batch run before anything is sent, with live\'s message and exit code', async () => {
+    await liveProject(2);
+    // A JSON Schema the prompt may declare, but the SDK's structured-output helper takes objects only.
+    await writeFile(project.path('suites/prompts/echo.v1.hbs'), ECHO_PROMPT.replace('max_tokens: 100\n', 'max_tokens: 100\noutput:\n  type: array\n  items:\n    type: string\n'));
+    const live = await cli(['run', '--provider', 'anthropic', '--no-cache']);
+    expect(live.stderr).toMatch(/the output schema cannot be sent as structured output: JSON schema must be an object/);
+    expect(live.code).toBe(3);
+
+    const batch = await cli(['run', '--provider', 'anthropic', '--batch', '--no-cache']);
+    expect(batch.stderr).not.toMatch(/internal error| {4}at /);
+    expect(batch.code).toBe(live.code);
+    expect(batch.stderr).toMatch(/the batch phase stopped: the output schema cannot be sent as structured output: JSON schema must be an object/);
+    expect(batchPosts()).toHaveLength(0);
+    expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
+    const metas = await Promise.all((await readdir(project.path('reports/runs'))).map((name) => readMeta(project.path('reports/runs', name))));
+    expect(metas.map((meta) => meta?.status)).toEqual(['aborted', 'aborted']);
   });
 
   it('a max_tokens above the model\'s is refused unsent, as live: each sample records it, and for every case in a row it stops the run', async () => {

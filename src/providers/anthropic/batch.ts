@@ -205,12 +205,14 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   async function refusalOf(request: GenerationRequest, streak: BadRequestStreak, signal?: AbortSignal): Promise<ProviderError | undefined> {
     const facts = await factsOf(request.model);
     warnIfDeprecated(request.model, facts, warn);
+    const { client, apiKey, outputFormat } = await sdk();
+    // As live: an output schema that cannot be sent stops the run here, before the batch is.
+    const { body } = buildMessageParams(request, facts.info, outputFormat);
     const limits = inputLimitsOf(options, facts);
     const estimate = estimateInputTokens(request);
     let input: InputTokens = { tokens: estimate, exact: false };
     if (mustCountTokens(estimate, limits)) {
-      const { client, apiKey, outputFormat } = await sdk();
-      const { model, system, messages, output_config, thinking, tools, tool_choice } = buildMessageParams(request, facts.info, outputFormat).body;
+      const { model, system, messages, output_config, thinking, tools, tool_choice } = body;
       type CountBody = Parameters<typeof client.messages.countTokens>[0];
       try {
         input = { tokens: (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody, signal ? { signal } : undefined)).input_tokens, exact: true };

@@ -7,9 +7,10 @@
  * it into the subset the API accepts (constraints it cannot enforce become descriptions); the
  * answer is then checked against the original schema.
  */
+import { errorMessage } from '../../errors.js';
 import { hasSystem } from '../content.js';
 import { thinkingOn, type ModelInfo } from '../pricing.js';
-import type { CacheControl, ChatMessage, ContentBlock, DocumentBlock, GenerationRequest, ImageBlock, TextBlock, ToolChoice, ToolDefinition } from '../types.js';
+import { ProviderError, type CacheControl, type ChatMessage, type ContentBlock, type DocumentBlock, type GenerationRequest, type ImageBlock, type TextBlock, type ToolChoice, type ToolDefinition } from '../types.js';
 import type { OutputFormatBuilder } from './client.js';
 
 export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
@@ -75,6 +76,11 @@ export interface MessageParams {
 /** Without the SDK's helper (unit tests of the mapping): the schema as written. */
 const AS_WRITTEN: OutputFormatBuilder = (schema) => ({ type: 'json_schema', schema });
 
+/**
+ * The request body, and the parameters left out of it. An output schema the SDK's helper rejects
+ * (it takes only an object schema) throws a fatal bad_request, live and in a batch alike: every
+ * sample of the prompt version would fail the same way, so the run stops with nothing sent.
+ */
 export function buildMessageParams(request: GenerationRequest, info?: ModelInfo, outputFormat: OutputFormatBuilder = AS_WRITTEN): MessageParams {
   const body: Record<string, unknown> = {
     model: request.model,
@@ -90,9 +96,17 @@ export function buildMessageParams(request: GenerationRequest, info?: ModelInfo,
 
   const outputConfig: Record<string, unknown> = {};
   const droppedParams = placeParams(request, info, body, outputConfig);
-  if (request.outputSchema) outputConfig.format = outputFormat(request.outputSchema);
+  if (request.outputSchema) outputConfig.format = structuredOutputFormat(request.outputSchema, outputFormat);
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
   return { body, droppedParams };
+}
+
+function structuredOutputFormat(schema: Record<string, unknown>, outputFormat: OutputFormatBuilder): ReturnType<OutputFormatBuilder> {
+  try {
+    return outputFormat(schema);
+  } catch (error) {
+    throw new ProviderError('bad_request', `the output schema cannot be sent as structured output: ${errorMessage(error)}`, { attempts: 0, fatal: true });
+  }
 }
 
 /** The parameters the model would not take (sorted), without building the request body (a batch result's record). */

@@ -223,13 +223,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     const secrets = [handle.apiKey];
     const facts = await factsOf(request.model);
     warnIfDeprecated(request.model, facts, warn);
-    let params;
-    try {
-      params = buildMessageParams(request, facts.info, handle.outputFormat);
-    } catch (error) {
-      throw new ProviderError('bad_request', `the output schema cannot be sent as structured output: ${(error as Error).message}`, { attempts: 0, fatal: true });
-    }
-    const { body, droppedParams } = params;
+    const { body, droppedParams } = buildMessageParams(request, facts.info, handle.outputFormat);
     let input: { tokens: number; exact: boolean };
     try {
       input = await inputTokensOf(handle, request, body, facts, signal);

@@ -250,6 +250,28 @@ describe('the batch client warns of a deprecated model as live does', () => {
   });
 });
 
+describe('an output schema the SDK helper rejects, in a batch', () => {
+  it('is live\'s fatal bad_request, from the guard and from submit, and nothing is sent', async () => {
+    const listed = await startFakeAnthropic();
+    try {
+      const shared = { apiKey: TEST_KEY, baseURL: listed.url, models, timeoutMs: 2_000, onWarning: () => undefined };
+      // The helper takes only an object schema; a prompt's `output:` may be any JSON Schema.
+      const listSchema = request('q', { outputSchema: { type: 'array', items: { type: 'string' } } });
+      const shown = (error: unknown) => (error instanceof ProviderError ? { kind: error.kind, message: error.message, fatal: error.fatal } : error);
+      const live = await createAnthropicProvider(shared).generate(listSchema, context()).then(() => undefined, shown);
+      expect(live).toMatchObject({ kind: 'bad_request', fatal: true, message: expect.stringMatching(/^the output schema cannot be sent as structured output: /) });
+      const items = [{ customId: 'c0', request: request('fine') }, { customId: 'c1', request: listSchema }];
+      const refused = await createBatchClient(shared).refusals(items).then(() => undefined, shown);
+      expect(refused).toEqual(live);
+      const submitted = await createBatchClient(shared).submit(items).then(() => undefined, shown);
+      expect(submitted).toEqual(live);
+      expect(listed.log.filter((e) => e.path === '/v1/messages' || e.path === '/v1/messages/batches')).toHaveLength(0);
+    } finally {
+      await listed.close();
+    }
+  });
+});
+
 describe('a count_tokens failure in the batch guard', () => {
   it('is that request\'s error, classified as live classifies it; a fatal one stops the batch as it stops a live run', async () => {
     const counting = await startFakeAnthropic();
