@@ -65,7 +65,9 @@ export function compareSides(baseline: LoadedSide, candidate: LoadedSide, option
   warnDroppedParams(pairs, warnings);
   // Cases only in the baseline, on the same dataset, are cases the candidate chose not to run.
   const sameDataset = baseline.header.dataset.hash === candidate.header.dataset.hash;
-  const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, sameDataset, ...(options.resamples ? { resamples: options.resamples } : {}) }));
+  // A candidate run without --chaos chose to compare golden cases only: its missing chaos cases are a note.
+  const candidateRanChaos = candidate.header.options.chaos === true;
+  const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, sameDataset, candidateRanChaos, ...(options.resamples ? { resamples: options.resamples } : {}) }));
   const filtered = Object.keys(baselineFilter).length > 0 || Object.keys(candidateFilter).length > 0;
   return {
     type: 'comparison',
@@ -243,6 +245,8 @@ interface CellOptions {
   notes: VerdictReason[];
   /** Both sides ran the same dataset (so a case only in the baseline is one the candidate did not run). */
   sameDataset: boolean;
+  /** The candidate's run had chaos on (so a chaos case only in the baseline is one it did not run). */
+  candidateRanChaos: boolean;
   resamples?: number;
 }
 
@@ -275,9 +279,12 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
   if (counts.new) notes.push({ rule: 'one_sided_cases', values: { side: 'candidate', count: counts.new } });
   const incompleteCandidate = options.notes.find((note) => note.rule === 'incomplete_record' && note.values.side === 'candidate');
   // An incomplete candidate already fails for the cases it never ran: said once, by that reason.
+  const chaosNotRun = options.candidateRanChaos ? 0 : cases.filter((c) => c.status === 'removed' && c.chaos).length;
+  const removed = counts.removed - chaosNotRun;
   const missingCases: VerdictReason | undefined =
-    counts.removed && options.sameDataset && !incompleteCandidate ? { rule: 'missing_cases', values: { count: counts.removed, paired: paired.length } } : undefined;
-  if (counts.removed && !missingCases) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: counts.removed } });
+    removed && options.sameDataset && !incompleteCandidate ? { rule: 'missing_cases', values: { count: removed, paired: paired.length } } : undefined;
+  if (removed && !missingCases) notes.push({ rule: 'one_sided_cases', values: { side: 'baseline', count: removed } });
+  if (chaosNotRun) notes.push({ rule: 'chaos_not_run', values: { count: chaosNotRun } });
   const unscored = unscoredCases(cases, paired.length);
   const baselineUnscored = baselineScoredNothing(cases);
   // A baseline that scored nothing is said once, by its own reason.

@@ -337,6 +337,8 @@ export type VerdictReasonBody =
    * both ran, so the cell cannot pass. `paired`: the cases the statistics are over.
    */
   | { rule: 'missing_cases'; values: { count: number; paired: number } }
+  /** Chaos cases of the baseline that a candidate run without `--chaos` did not run: a note (robustness is not compared). */
+  | { rule: 'chaos_not_run'; values: { count: number } }
   /** Cells of the baseline with no cell of the candidate to compare with (no cell filter given): the whole cannot pass. */
   | { rule: 'missing_cells'; values: { cells: string[] } }
   /**

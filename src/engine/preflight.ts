@@ -155,7 +155,7 @@ function checkThinkingType(params: Record<string, unknown> | undefined, info: Mo
   throw new InputError(
     `${info.id} does not take thinking type ${String(asked)} (it takes ${types.join(', ')})`,
     { file, field: 'front matter.params.thinking' },
-    `set params: { thinking: { type: ${types[0]}${types[0] === 'enabled' ? ', budget_tokens: 1024' : ''} } }, or leave ${info.id} out of the suite`,
+    `set params: { thinking: { type: ${types[0]}${types[0] === 'enabled' ? ', budget_tokens: 1024 } } with max_tokens above 1024' : ' } }'}, or leave ${info.id} out of the suite`,
   );
 }
 

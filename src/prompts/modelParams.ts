@@ -73,8 +73,11 @@ export function checkTemplateParams(params: Record<string, unknown>, frontMatter
   }
   const thinking = params.thinking;
   if (isRecord(thinking)) {
+    if (typeof thinking.type !== 'string') add(['thinking', 'type'], 'expected the thinking type as text (enabled, adaptive or disabled)');
     const problem = thinkingBudgetProblem(thinking, frontMatter.max_tokens);
     if (problem) add(['thinking', 'budget_tokens'], problem);
+  } else if (thinking !== undefined) {
+    add(['thinking'], `expected a mapping ({ type: enabled, budget_tokens: 2048 }), got ${thinking === null ? 'null' : typeof thinking}`);
   }
   problems.throwIfAny(where.file);
 }

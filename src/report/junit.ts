@@ -11,7 +11,7 @@ import type { CaseComparison, CellComparison, ComparisonResult } from '../compar
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
 import { count, percent, signedNumber } from './format.js';
-import { verdictSentences } from './reasons.js';
+import { reasonText, verdictSentences } from './reasons.js';
 import { pointsChange, stopRates } from './stops.js';
 
 export interface JUnitOptions {
@@ -22,8 +22,10 @@ export interface JUnitOptions {
 export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}): string {
   const failOnInconclusive = options.failOnInconclusive === true;
   const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive));
-  const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0);
-  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0);
+  const wholeFails = wholeComparisonFailure(result);
+  if (wholeFails) suites.push(wholeFails);
+  const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0) + (wholeFails ? 1 : 0);
+  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0) + (wholeFails ? 1 : 0);
   const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error') + (baselineUnscored(cell) ? 1 : 0), 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -31,6 +33,23 @@ export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}
     ...suites,
     '</testsuites>',
     '',
+  ].join('\n');
+}
+
+/**
+ * A rule that fails the whole comparison rather than a cell (baseline cells the candidate never
+ * ran): one more test suite with one failing test case, so the file is red when the exit code is 1.
+ */
+function wholeComparisonFailure(result: ComparisonResult): string | undefined {
+  const reason = result.verdict.reasons.find((r) => r.rule === 'missing_cells');
+  if (!reason) return undefined;
+  const sentence = reasonText(reason);
+  return [
+    `  <testsuite name="comparison" tests="1" failures="1" errors="0" skipped="0">`,
+    `    <testcase name="verdict" classname="${attr(`${result.baseline.suite}.comparison`)}">`,
+    `      <failure message="${attr(sentence)}" type="${reason.rule}">${text(sentence)}</failure>`,
+    '    </testcase>',
+    '  </testsuite>',
   ].join('\n');
 }
 

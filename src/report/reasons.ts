@@ -84,6 +84,8 @@ function reasonBody(reason: VerdictReason): string {
         : `${count(reason.values.count)} cases only in the baseline (removed): not in the statistics`;
     case 'missing_cases':
       return `${plural(reason.values.count, 'case')} of the baseline ${reason.values.count === 1 ? 'was' : 'were'} not run by the candidate (the same dataset): the statistics cover only the ${plural(reason.values.paired, 'case')} both ran, so the cell cannot pass; run the candidate on the same cases as the baseline`;
+    case 'chaos_not_run':
+      return `${plural(reason.values.count, 'chaos case')} of the baseline not run: the candidate ran without --chaos, so robustness is not compared and they are not in the statistics (run the candidate with --chaos to compare them)`;
     case 'missing_cells':
       return `${reason.values.cells.length === 1 ? 'a cell' : `${reason.values.cells.length} cells`} of the baseline the candidate did not run (${reason.values.cells.join(', ')}): a comparison without ${reason.values.cells.length === 1 ? 'it' : 'them'} cannot pass; run the candidate with the same versions and models, or pick the cells to compare with --baseline and --candidate`;
     case 'own_run_fails':
@@ -240,9 +242,9 @@ export function warningText(warning: ComparisonWarning): string {
       const v = warning.values;
       const side = (name: string, d: DroppedParams) => {
         const params = Object.entries(d.params);
-        return params.length ? `the ${name} sent no ${params.map(([param, n]) => `${param} (${n} of ${d.samples} samples)`).join(', ')}` : `the ${name} sent every parameter`;
+        return params.length ? `the ${name} left out ${params.map(([param, n]) => `${param} (${n} of ${d.samples} samples)`).join(', ')}` : `the ${name} left out none`;
       };
-      return `${v.cells}: the requests differ, as a model does not accept some parameters the template sets: ${side('baseline', v.baseline)}; ${side('candidate', v.candidate)}`;
+      return `${v.cells}: the requests differ in the parameters left out of them (a model that does not take them): ${side('baseline', v.baseline)}; ${side('candidate', v.candidate)}`;
     }
   }
 }

@@ -171,7 +171,7 @@ describe('--batch applies the live model guards', () => {
     const record = await readRecord(`${await onlyRunDir()}/run.jsonl`);
     expect(record.samples).toHaveLength(4);
     for (const sample of record.samples) {
-      expect(sample.error).toMatchObject({ kind: 'bad_request', message: 'request not sent: max_tokens 100 is more than claude-haiku-4-5 allows (50); lower maxTokens in the template' });
+      expect(sample.error).toMatchObject({ kind: 'bad_request', message: 'request not sent: max_tokens 100 is more than claude-haiku-4-5 allows (50); lower max_tokens in the template\'s front matter' });
     }
     expect(batch.code).toBe(live.code);
 
@@ -180,7 +180,7 @@ describe('--batch applies the live model guards', () => {
     await liveProject(3, haiku({ maxTokens: 50 }), { stopAfterIdenticalBadRequests: 3 });
     const stopped = await cli(['run', '--provider', 'anthropic', '--batch', '--no-cache']);
     expect(stopped.code).toBe(3);
-    expect(stopped.stderr).toMatch(/the batch phase stopped: request not sent: max_tokens 100 is more than claude-haiku-4-5 allows \(50\); lower maxTokens in the template — the same answer to 3 different requests in a row; stopping the run/);
+    expect(stopped.stderr).toMatch(/the batch phase stopped: request not sent: max_tokens 100 is more than claude-haiku-4-5 allows \(50\); lower max_tokens in the template's front matter — the same answer to 3 different requests in a row; stopping the run/);
     expect(batchPosts()).toHaveLength(0);
   });
 });

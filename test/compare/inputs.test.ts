@@ -6,7 +6,8 @@ import { saveBaseline } from '../../src/compare/baselineFile.js';
 import { compareRecords } from '../../src/compare/compareRuns.js';
 import { DEFAULT_POLICY } from '../../src/compare/policy.js';
 import { InputError } from '../../src/errors.js';
-import { warningText } from '../../src/report/reasons.js';
+import { renderJUnit } from '../../src/report/junit.js';
+import { reasonText, warningText } from '../../src/report/reasons.js';
 import { runCli } from '../helpers/cli.js';
 import { header, pairedSamples, repeatPattern, sample, writeRecord } from './records.js';
 
@@ -212,7 +213,7 @@ describe('requests that differ in what they sent', () => {
     } as const;
     expect(result.warnings).toContainEqual(warning);
     expect(warningText(warning)).toBe(
-      'v1 × model-a → v1 × model-b: the requests differ, as a model does not accept some parameters the template sets: the baseline sent every parameter; the candidate sent no temperature (10 of 10 samples)',
+      'v1 × model-a → v1 × model-b: the requests differ in the parameters left out of them (a model that does not take them): the baseline left out none; the candidate left out temperature (10 of 10 samples)',
     );
     // Both sides without the same parameter were asked the same thing: no warning.
     const again = await writeRecord(join(dir, 'dp-cand2/run.jsonl'), cand);
@@ -223,5 +224,35 @@ describe('requests that differ in what they sent', () => {
     expect((await compareRecords(saved, baseFile, { root: dir })).warnings).toContainEqual(
       expect.objectContaining({ rule: 'dropped_params', values: expect.objectContaining({ baseline: { params: { temperature: 10 }, samples: 10 } }) }),
     );
+  });
+});
+
+describe('a candidate run without --chaos against a baseline with chaos cases', () => {
+  it('compares the golden cases and notes the chaos cases it did not run, instead of failing', async () => {
+    const golden = Array.from({ length: 300 }, (_, i) => sample({ caseId: `c${String(i).padStart(3, '0')}`, pass: true }));
+    const chaos = golden.slice(0, 40).map((s) => sample({ caseId: `${s.caseId}~homoglyphs`, pass: true, chaosSource: s.caseId }));
+    const base = await writeRecord(join(dir, 'ch-base/run.jsonl'), [...golden, ...chaos], { header: { options: { repeats: 1, chaos: true } } });
+    const plain = await writeRecord(join(dir, 'ch-plain/run.jsonl'), golden, { header: { options: { repeats: 1, chaos: false } } });
+    const result = await compareRecords(base, plain, { root: dir });
+    expect(result.verdict.verdict).toBe('pass');
+    const note = { rule: 'chaos_not_run', values: { count: 40 } } as const;
+    expect(result.cells[0]!.verdict.reasons).toContainEqual(note);
+    expect(reasonText(note)).toBe('40 chaos cases of the baseline not run: the candidate ran without --chaos, so robustness is not compared and they are not in the statistics (run the candidate with --chaos to compare them)');
+    // A candidate that ran chaos but lacks some of the baseline's chaos cases left them out: that fails.
+    const someChaos = await writeRecord(join(dir, 'ch-some/run.jsonl'), [...golden, ...chaos.slice(0, 30)], { header: { options: { repeats: 1, chaos: true } } });
+    const partial = await compareRecords(base, someChaos, { root: dir });
+    expect(partial.cells[0]!.verdict.reasons[0]).toEqual({ rule: 'missing_cases', values: { count: 10, paired: 330 } });
+  });
+});
+
+describe('JUnit of a comparison that fails as a whole', () => {
+  it('has a failing test case for baseline cells the candidate did not run, so the file is red when the exit code is 1', async () => {
+    const cases = (model: string) => Array.from({ length: 300 }, (_, i) => sample({ caseId: `c${String(i).padStart(3, '0')}`, model, pass: true }));
+    const both = await writeRecord(join(dir, 'ju-both/run.jsonl'), [...cases('model-a'), ...cases('model-b')]);
+    const one = await writeRecord(join(dir, 'ju-one/run.jsonl'), cases('model-a'));
+    const xml = renderJUnit(await compareRecords(both, one, { root: dir }));
+    expect(xml).toMatch(/<testsuites name="promptgold compare demo" tests="302" failures="1" errors="0">/);
+    expect(xml).toMatch(/<testsuite name="comparison" tests="1" failures="1" errors="0" skipped="0">\n {4}<testcase name="verdict" classname="demo\.comparison">\n {6}<failure message="a cell of the baseline the candidate did not run \(v1 × model-b\): a comparison without it cannot pass/);
+    expect(xml).toContain('type="missing_cells"');
   });
 });

@@ -104,6 +104,13 @@ describe('front matter params', () => {
     await expect(load(['max_tokens: 2000', 'params:', '  thinking: { type: enabled, budget_tokens: 1024 }'])).resolves.toBeDefined();
   });
 
+  it('refuses thinking that is not a mapping with a type, which the API would answer 400', async () => {
+    const plain = await loadError(['max_tokens: 2000', 'params:', '  thinking: enabled']);
+    expect(plain.message).toMatch(/:6: front matter\.params\.thinking: expected a mapping \(\{ type: enabled, budget_tokens: 2048 \}\), got string/);
+    const untyped = await loadError(['max_tokens: 2000', 'params:', '  thinking: { budget_tokens: 1024 }']);
+    expect(untyped.message).toContain('front matter.params.thinking.type: expected the thinking type as text');
+  });
+
   it('refuses a stop sequence that is empty or only whitespace', async () => {
     const empty = await loadError(['max_tokens: 100', 'stop_sequences: ["END", ""]']);
     expect(empty.message).toMatch(/:5: front matter\.stop_sequences\.1: a stop sequence must have a character other than whitespace/);

@@ -160,10 +160,10 @@ describe('parameters a request went without', () => {
     expect(summary.cells.find((c) => c.model === 'new')!.droppedParams).toEqual({ temperature: 4, top_k: 3 });
     expect(summary.cells.find((c) => c.model === 'old')!).not.toHaveProperty('droppedParams');
     expect(formatSummaryTable('demo', summary)).toContain(
-      'not sent, as the model does not accept them: v1 × new: temperature (4 of 4 samples), top_k (3 of 4 samples) (see droppedParams in the record)',
+      'parameters left out of the requests (a model that does not take them, or set elsewhere in the request): v1 × new: temperature (4 of 4 samples), top_k (3 of 4 samples) (see droppedParams in the record)',
     );
     const plain = new SummaryBuilder({ threshold: null });
     plain.add(sample({ pass: true }));
-    expect(formatSummaryTable('demo', plain.build())).not.toContain('not sent');
+    expect(formatSummaryTable('demo', plain.build())).not.toContain('left out');
   });
 });

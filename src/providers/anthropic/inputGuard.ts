@@ -78,7 +78,7 @@ export function requestRefusal(
   const refusal = inputRefusal(request.model, input, limits);
   if (refusal) return refusal;
   if (facts.maxTokens !== undefined && request.maxTokens > facts.maxTokens) {
-    return sameForEveryCase(`request not sent: max_tokens ${request.maxTokens} is more than ${request.model} allows (${facts.maxTokens}); lower maxTokens in the template`);
+    return sameForEveryCase(`request not sent: max_tokens ${request.maxTokens} is more than ${request.model} allows (${facts.maxTokens}); lower max_tokens in the template's front matter`);
   }
   return undefined;
 }
