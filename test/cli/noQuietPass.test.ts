@@ -6,7 +6,7 @@
  * refused before a sample is sent (exit 2), or counted as not scored (exit 3), or scored as failed.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkPromptgold, runCli } from '../helpers/cli.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
@@ -170,8 +170,16 @@ describe('several suites in one run: one that fails after its run folder was cla
   });
 
   it("an error closing a finished run's provider keeps the run's outcome and still counts in the exit code", async () => {
-    // --record writes the recordings file when the provider closes; here its path is a folder.
-    await project2({ 'suites/recordings/a.jsonl/keep': '' });
+    // --record writes the recordings file when the provider closes. The path is checked before the
+    // run starts, so the provider makes it a folder while the run is under way.
+    await project2({
+      'suites/a.eval.ts': `import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'a', prompt: './prompts', models: ['claude-haiku-4-5'], dataset: './data.jsonl', scorers: [exact()],
+  provider: (input) => { mkdirSync(join(process.cwd(), 'suites/recordings/a.jsonl/keep'), { recursive: true }); return String(input.word); } });
+`,
+    });
     const result = await runCli(['run', 'suites/a.eval.ts', 'suites/c.eval.ts', '--record', '--no-progress', '--no-html', '--json'], project.root);
     const entries = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(entries).toHaveLength(2);
@@ -181,6 +189,8 @@ describe('several suites in one run: one that fails after its run folder was cla
     expect(entries.filter((e) => e.suite === 'a')).toHaveLength(1);
     // Not the threshold's 1 alone: the failed write (an I/O error, exit 3) joins the codes.
     expect(result.code).toBe(3);
+    // The folder the first run left would now be refused before the run: the provider makes it again.
+    await rm(project.path('suites/recordings'), { recursive: true, force: true });
     const said = await runCli(['run', 'suites/a.eval.ts', 'suites/c.eval.ts', '--record', '--no-progress', '--no-html', '--junit', 'out/junit.xml'], project.root);
     expect(said.stdout).toMatch(/^a: 2 samples/m);
     expect(said.stderr).toContain('promptgold: 1 suite failed after the run finished: a (exit 3); the error is above');
