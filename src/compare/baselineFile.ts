@@ -17,7 +17,7 @@ import { isResumableError } from '../providers/types.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { runIncompleteCause } from '../records/completeness.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
-import { isScored, summaryPolicyOf } from '../records/summary.js';
+import { isScored, summaryPolicyOf, tooManyUnscored } from '../records/summary.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { NotExercisedReason } from '../chaos/exercised.js';
@@ -185,7 +185,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
       samples++;
       const sample = checked.check(value, line);
       if (isResumableError(sample.error)) notRun++;
-      else scoring.add(sample);
+      scoring.add(sample);
       addSample(lines, sample);
     } else if (value.type === 'summary') hasSummary = true;
   }
@@ -224,7 +224,11 @@ function incompleteRunError(file: string, run: { samples: number; planned: numbe
   );
 }
 
-/** What a baseline needs scored: per cell, its golden samples and how many were scored; over the run, the samples not scored, by kind. */
+/**
+ * What a baseline needs scored: over the run, every sample and those not scored, by kind, counted
+ * as the run's summary counts them (so the maxErrorRate decision is the run's own); per cell, its
+ * golden samples that ran and how many were scored.
+ */
 class ScoringTally {
   samples = 0;
   readonly notScored = new Map<string, number>();
@@ -235,7 +239,7 @@ class ScoringTally {
     const kind = sample.error?.kind;
     const unscored = kind !== undefined && isNotScoredKind(kind);
     if (unscored) this.notScored.set(kind, (this.notScored.get(kind) ?? 0) + 1);
-    if (sample.chaos) return;
+    if (sample.chaos || isResumableError(sample.error)) return;
     const key = `${sample.version} × ${sample.model}`;
     let cell = this.cells.get(key);
     if (!cell) {
@@ -269,7 +273,7 @@ function unscoredRunError(file: string, runDir: string, tally: ScoringTally, max
     );
   }
   const notScored = tally.notScoredCount;
-  if (tally.samples > 0 && notScored / tally.samples > maxErrorRate) {
+  if (tooManyUnscored({ samples: tally.samples, notScored }, maxErrorRate)) {
     return new InputError(
       `${notScored} of ${tally.samples} samples were not scored (${kindsText(tally.notScored)}); maxErrorRate allows ${Number((maxErrorRate * 100).toFixed(2))}%: the run failed (exit 3), and a baseline from it would leave them out of every comparison against it`,
       { file },

@@ -11,7 +11,7 @@
  */
 import { costOfUsage, daysUntilRetirement, type ModelTable } from '../providers/pricing.js';
 import type { RecordSummary } from '../records/types.js';
-import { cellKey } from '../records/summary.js';
+import { cellKey, tooManyUnscored } from '../records/summary.js';
 import type { CandidateRunProblem, OperationalDeltas, Verdict, VerdictResult } from './types.js';
 
 export type { CandidateRunProblem } from './types.js';
@@ -61,7 +61,7 @@ export function candidateRunProblems(summary: RecordSummary, model: string): Can
   }
   const samples = cells.reduce((total, cell) => total + cell.samples, 0);
   const notScored = cells.reduce((total, cell) => total + cell.notScored, 0);
-  if (samples > 0 && notScored / samples > summary.maxErrorRate) problems.push({ kind: 'unscored', notScored, samples, maxErrorRate: summary.maxErrorRate });
+  if (tooManyUnscored({ samples, notScored }, summary.maxErrorRate)) problems.push({ kind: 'unscored', notScored, samples, maxErrorRate: summary.maxErrorRate });
   return problems;
 }
 

@@ -236,7 +236,7 @@ export class SummaryBuilder {
       threshold: this.threshold,
       failingCells,
       maxErrorRate: this.maxErrorRate,
-      tooManyErrors: samples > 0 && notScored / samples > this.maxErrorRate,
+      tooManyErrors: tooManyUnscored({ samples, notScored }, this.maxErrorRate),
       ...(this.operators.size ? { robustness: this.robustness()! } : {}),
     };
   }
@@ -282,6 +282,15 @@ export class SummaryBuilder {
     this.lastCell = cell;
     return cell;
   }
+}
+
+/**
+ * The maxErrorRate rule: a run fails (exit 3) when more of its samples were not scored than the
+ * policy allows. Every sample line counts in `samples`, never-run ones (budget skips, expired
+ * batch requests) included; `notScored` counts those with an isNotScoredKind error.
+ */
+export function tooManyUnscored(counts: { samples: number; notScored: number }, maxErrorRate: number): boolean {
+  return counts.samples > 0 && counts.notScored / counts.samples > maxErrorRate;
 }
 
 /**

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveBaseline } from '../../src/compare/baselineFile.js';
 import { compareRecords } from '../../src/compare/compareRuns.js';
+import { SummaryBuilder } from '../../src/records/summary.js';
+import type { SampleRecord } from '../../src/records/types.js';
 import { runCli } from '../helpers/cli.js';
 import { sample, writeRecord } from './records.js';
 
@@ -25,6 +27,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+function summaryOf(samples: SampleRecord[], maxErrorRate: number) {
+  const builder = new SummaryBuilder({ threshold: null, maxErrorRate });
+  for (const s of samples) builder.add(s);
+  return builder.build();
+}
 
 describe('baselines', () => {
   it('saves a compact, sorted, stable file next to the suite', async () => {
@@ -92,6 +100,29 @@ describe('baselines', () => {
     // Within its maxErrorRate it is saved: the run passed with them.
     const within = await writeRecord(join(dir, 'reports/runs/within-20260101-000000/run.jsonl'), some, { header: { options: { repeats: 1, maxErrorRate: 0.25 } } });
     expect(await saveBaseline(within, { root: dir, out })).toMatchObject({ samples: 20, complete: true });
+  });
+
+  it("decides maxErrorRate as the run's summary does: never-run samples count among its samples", async () => {
+    // 10 samples, 4 of them never run (the budget), 1 provider error: the summary says 1 of 10 unscored,
+    // within maxErrorRate 15%, and the run did not fail on it; the baseline used to say 1 of 6, "the run failed (exit 3)".
+    const mixed = [
+      ...Array.from({ length: 5 }, (_, c) => sample({ caseId: `p${c}`, pass: true })),
+      sample({ caseId: 'e0', pass: false, error: 'provider_error' }),
+      ...Array.from({ length: 4 }, (_, c) => sample({ caseId: `b${c}`, pass: false, error: 'budget' })),
+    ];
+    const options = { header: { options: { repeats: 1, maxErrorRate: 0.15 } } };
+    const budget = await writeRecord(join(dir, 'reports/runs/budget-20260101-000000/run.jsonl'), mixed, options);
+    expect(summaryOf(mixed, 0.15).tooManyErrors).toBe(false);
+    const out = 'suites/budget.baseline.jsonl';
+    expect(await saveBaseline(budget, { root: dir, out, allowIncomplete: true })).toMatchObject({ samples: 10, complete: false });
+
+    // Expired batch requests never ran either, but the summary counts them unscored (a timeout): so does the baseline.
+    const expired = mixed.map((s) => (s.error?.kind === 'budget' ? { ...s, error: { kind: 'timeout', code: 'batch_expired', message: 'expired' } } : s));
+    const batch = await writeRecord(join(dir, 'reports/runs/expired-20260101-000000/run.jsonl'), expired, options);
+    expect(summaryOf(expired, 0.15).tooManyErrors).toBe(true);
+    await expect(saveBaseline(batch, { root: dir, out, allowIncomplete: true })).rejects.toThrowError(
+      /5 of 10 samples were not scored \(provider_error 1, timeout 4\); maxErrorRate allows 15%: the run failed \(exit 3\)/,
+    );
   });
 
   it('round trip: the run compared with its own baseline changes nothing', async () => {
