@@ -15,6 +15,14 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** When several codes apply, the first of these: 3 wins over 130, 130 over 2 (e.g. a report refused its page path), 2 over 1. */
+const EXIT_CODE_PRECEDENCE: readonly ExitCode[] = [ExitCode.infrastructure, ExitCode.interrupted, ExitCode.usageOrInput, ExitCode.evaluationFailed];
+
+/** The code of `codes` that wins by EXIT_CODE_PRECEDENCE; undefined when none of them is in it. */
+export function strongestExitCode(codes: readonly number[]): ExitCode | undefined {
+  return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code));
+}
+
 export interface ErrorLocation {
   file?: string;
   line?: number;

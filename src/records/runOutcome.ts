@@ -5,7 +5,7 @@
  * that only writes the page still fails as the run did.
  */
 import { dirname } from 'node:path';
-import { ExitCode } from '../errors.js';
+import { ExitCode, strongestExitCode } from '../errors.js';
 import { isResumableError } from '../providers/types.js';
 import { runIncompleteCause, type RunIncompleteCause } from './completeness.js';
 import { BUDGET_SKIP } from './errorKinds.js';
@@ -24,10 +24,33 @@ export type RunEnd =
   /** Every planned sample has its line: judged by its summary. */
   | { kind: 'finished'; summary: RecordSummary };
 
+/** What a run's exit code is decided by. A run that stopped early has no summary: no tooManyErrors, no failing cells. */
+export interface RunExitFacts {
+  /** It stopped on a fatal error. */
+  fatal?: boolean;
+  /** Samples left unrun (the budget, expired batches), a record short of its plan, or one with no summary line. */
+  incomplete?: boolean;
+  /** Ctrl-C. */
+  interrupted?: boolean;
+  /** Its summary's maxErrorRate decision. */
+  tooManyErrors?: boolean;
+  /** How many cells are below the threshold. */
+  failingCells?: number;
+}
+
+/** The one rule for every command that ends as a run did (`run`, `report <run>`, `merge`). */
+export function runExitCode(facts: RunExitFacts): ExitCode {
+  const codes = [
+    facts.fatal || facts.incomplete || facts.tooManyErrors ? ExitCode.infrastructure : ExitCode.passed,
+    facts.interrupted ? ExitCode.interrupted : ExitCode.passed,
+    (facts.failingCells ?? 0) > 0 ? ExitCode.evaluationFailed : ExitCode.passed,
+  ];
+  return strongestExitCode(codes) ?? ExitCode.passed;
+}
+
 export function runEndExitCode(end: RunEnd): ExitCode {
-  if (end.kind === 'interrupted') return ExitCode.interrupted;
-  if (end.kind !== 'finished' || end.summary.tooManyErrors) return ExitCode.infrastructure;
-  return end.summary.failingCells.length > 0 ? ExitCode.evaluationFailed : ExitCode.passed;
+  if (end.kind === 'finished') return runExitCode({ tooManyErrors: end.summary.tooManyErrors, failingCells: end.summary.failingCells.length });
+  return runExitCode({ fatal: end.kind === 'stopped', interrupted: end.kind === 'interrupted', incomplete: end.kind === 'incomplete' });
 }
 
 /**

@@ -6,8 +6,9 @@
  */
 import { basename, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { mergeRecords } from '../../records/merge.js';
+import { runExitCode } from '../../records/runOutcome.js';
 import { resolveRecordPath, runPaths } from '../../records/runDir.js';
 import { formatSummaryTable } from '../../report/console.js';
 
@@ -31,20 +32,21 @@ export async function mergeCommand(records: string[], flags: MergeFlags): Promis
   const result = await mergeRecords(files, outDir, basename(outDir));
   process.stdout.write(`\n${formatSummaryTable(result.suite, result.summary)}\n`);
   process.stdout.write(`merged ${files.length} records, ${result.samples}/${result.planned} samples: ${relative(root, runPaths(outDir).record)}\n`);
-  if (result.samples < result.planned) {
+  const missing = result.samples < result.planned;
+  if (missing) {
     // The samples that are there may all pass; the missing ones decide nothing until they are merged.
     process.stderr.write(
       `FAILED (exit 3): the merged record is missing ${result.planned - result.samples} of ${result.planned} planned samples (a shard that did not run, or was not passed to merge?); merge every shard\n`,
     );
-    return ExitCode.infrastructure;
-  }
-  if (result.notRun) {
+  } else if (result.notRun) {
     // Every line is there, but some samples were skipped (the budget) or never answered (a batch): as `run`, not a pass.
     process.stderr.write(
       `FAILED (exit 3): the merged run did not complete (${result.notRun}), so its pass rates are over part of the plan; finish the runs the parts came from (\`promptgold run --resume\`, or run the shard again) and merge again\n`,
     );
-    return ExitCode.infrastructure;
   }
-  if (result.summary.tooManyErrors) return ExitCode.infrastructure;
-  return result.summary.failingCells.length > 0 ? ExitCode.evaluationFailed : ExitCode.passed;
+  return runExitCode({
+    incomplete: missing || Boolean(result.notRun),
+    tooManyErrors: result.summary.tooManyErrors,
+    failingCells: result.summary.failingCells.length,
+  });
 }

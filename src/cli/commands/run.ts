@@ -6,7 +6,7 @@ import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engin
 import type { ProgressMode } from '../../engine/progress.js';
 import { runSuite, startRunRecord, type RunResult } from '../../engine/run.js';
 import type { ErroredSuite } from '../../report/runJunit.js';
-import { ExitCode, InputError, fileWriteError, wordedError, type WordedError } from '../../errors.js';
+import { ExitCode, InputError, fileWriteError, strongestExitCode, wordedError, type WordedError } from '../../errors.js';
 import { checkOutputPath, flagOutput } from '../../outputPath.js';
 import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
@@ -19,6 +19,7 @@ import type { ChaosCoverage } from '../../chaos/coverage.js';
 import type { Suite } from '../../suite.js';
 import { finishedSampleIndices } from '../../records/resume.js';
 import { readMeta, resolveRecordPath, runPaths, writeMeta } from '../../records/runDir.js';
+import { runExitCode } from '../../records/runOutcome.js';
 import { writeRunPage } from '../../report/html/runPage.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
@@ -542,29 +543,29 @@ function parseFraction(text: string, flag: string): number {
   return value;
 }
 
-/** When several codes apply, the first of these: 3 wins over 130, 130 over 2 (a report refused its page path), 2 over 1. */
-const EXIT_CODE_PRECEDENCE: readonly ExitCode[] = [ExitCode.infrastructure, ExitCode.interrupted, ExitCode.usageOrInput, ExitCode.evaluationFailed];
-
-/** The code of `codes` that wins by EXIT_CODE_PRECEDENCE; undefined when none of them is in it. */
-function strongestExitCode(codes: readonly number[]): ExitCode | undefined {
-  return EXIT_CODE_PRECEDENCE.find((code) => codes.includes(code));
-}
-
 function exitCodeOf(outcomes: SuiteRunOutcome[], interrupted: boolean, notRun: readonly ExitCode[] = []): number {
-  const codes: ExitCode[] = [runsExitCode(outcomes, interrupted), ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed), ...notRun];
+  const codes: ExitCode[] = [
+    ...outcomes.map((o) => suiteRunExitCode(o.result)),
+    interrupted ? ExitCode.interrupted : ExitCode.passed,
+    ...outcomes.map((o) => o.reportFailure?.exitCode ?? ExitCode.passed),
+    ...notRun,
+  ];
   return strongestExitCode(codes) ?? ExitCode.passed;
 }
 
 /**
- * 3 when a run stopped on a fatal error, too many samples went unscored, or samples were left unrun
+ * 3 when the run stopped on a fatal error, too many samples went unscored, or samples were left unrun
  * (the budget was reached, batch requests expired: the verdict would be over part of the plan),
  * 130 on Ctrl-C, 1 when a cell is below threshold, else 0.
  */
-function runsExitCode(outcomes: SuiteRunOutcome[], interrupted: boolean): ExitCode {
-  if (outcomes.some((o) => o.result.fatal || o.result.summary?.tooManyErrors || o.result.status === 'incomplete')) return ExitCode.infrastructure;
-  if (interrupted || outcomes.some((o) => o.result.status === 'interrupted')) return ExitCode.interrupted;
-  if (outcomes.some((o) => (o.result.summary?.failingCells.length ?? 0) > 0)) return ExitCode.evaluationFailed;
-  return ExitCode.passed;
+function suiteRunExitCode(result: RunResult): ExitCode {
+  return runExitCode({
+    fatal: Boolean(result.fatal),
+    incomplete: result.status === 'incomplete',
+    interrupted: result.status === 'interrupted',
+    tooManyErrors: result.summary?.tooManyErrors ?? false,
+    failingCells: result.summary?.failingCells.length ?? 0,
+  });
 }
 
 /**
