@@ -3,15 +3,7 @@
  * that commands run without a config file (a plain `compare`) never load the schema library.
  */
 import * as z from 'zod';
-import { MAX_TIMER_MS, MAX_TIMER_TEXT } from './nodeTimers.js';
-
-/** A delay in ms that becomes a Node timer: a longer one than MAX_TIMER_MS would fire after 1 ms. */
-const timerMs = () =>
-  z
-    .number()
-    .int()
-    .positive()
-    .max(MAX_TIMER_MS, MAX_TIMER_TEXT);
+import { timerMsSchema } from './timerMsSchema.js';
 
 const limitsShape = z
   .object({
@@ -33,12 +25,12 @@ export const configShape = z
       .object({
         baseURL: z.string().url().optional(),
         /** Per HTTP attempt, at least; raised for large max_tokens (default 60 000). */
-        timeoutMs: timerMs().optional(),
+        timeoutMs: timerMsSchema().optional(),
         maxRetries: z.number().int().min(0).max(10).optional(),
         /** The longest retry-after worth waiting for; a longer one ends the sample as rate_limit (default 60 000). */
-        maxRetryWaitMs: timerMs().optional(),
+        maxRetryWaitMs: timerMsSchema().optional(),
         /** A stream silent this long (no event, no ping) has stalled: sent again, or a timeout (default 90 000). */
-        streamIdleTimeoutMs: timerMs().optional(),
+        streamIdleTimeoutMs: timerMsSchema().optional(),
         /** Headers sent with every request (a gateway's routing header …). */
         defaultHeaders: z.record(z.string(), z.string()).optional(),
         /** Beta flags, sent as `anthropic-beta`. */
@@ -55,7 +47,7 @@ export const configShape = z
         maxInputTokensPerRequest: z.number().int().positive().optional(),
         countTokens: z.boolean().optional(),
         /** How often batch mode polls a batch's status (default 30 000 ms). */
-        batchPollMs: timerMs().optional(),
+        batchPollMs: timerMsSchema().optional(),
       })
       .strict()
       .optional(),

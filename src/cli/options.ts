@@ -1,6 +1,6 @@
 /** Parsing of CLI option values, with errors that name the flag. */
 import { InputError } from '../errors.js';
-import { MAX_TIMER_MS, MAX_TIMER_TEXT } from '../nodeTimers.js';
+import { TIMER_MS_RULE, isTimerMs } from '../nodeTimers.js';
 import { SUITE_INTEGER_RANGES, type SuiteIntegerField } from '../suiteRanges.js';
 
 export function parseIntegerOption(value: string, flag: string, min = Number.MIN_SAFE_INTEGER): number {
@@ -21,11 +21,11 @@ export function parseSuiteFieldOption(value: string, flag: string, field: SuiteI
   return parsed;
 }
 
-/** A delay in ms that becomes one timer: from 1 to MAX_TIMER_MS (Node fires a longer one after 1 ms). */
+/** A delay in ms that becomes one timer: TIMER_MS_RULE (Node fires a longer one after 1 ms). */
 export function parseTimerMsOption(value: string, flag: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_TIMER_MS) {
-    throw new InputError(`expected a whole number from 1 to ${MAX_TIMER_MS}, got "${value}"`, { field: flag }, MAX_TIMER_TEXT);
+  if (!isTimerMs(parsed)) {
+    throw new InputError(`expected ${TIMER_MS_RULE}, got "${value}"`, { field: flag }, `e.g. ${flag} 120000 for two minutes`);
   }
   return parsed;
 }

@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
-import { MAX_TIMER_MS, MAX_TIMER_TEXT } from '../nodeTimers.js';
+import { isTimerMs } from '../nodeTimers.js';
+import { timerMsSchema } from '../timerMsSchema.js';
 import { SUITE_INTEGER_RANGES } from '../suiteRanges.js';
 import type { Suite } from '../suite.js';
 
@@ -52,8 +53,8 @@ export const suiteShape = builtOnFirstUse(() =>
     maxErrorRate: z.number().min(0).max(1).optional(),
     concurrency: z.number().int().min(CONCURRENCY.min).max(CONCURRENCY.max).optional(),
     // Each is armed as a timer, and Node fires a longer one after 1 ms.
-    timeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, MAX_TIMER_TEXT).optional(),
-    scorerTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS, MAX_TIMER_TEXT).optional(),
+    timeoutMs: timerMsSchema().optional(),
+    scorerTimeoutMs: timerMsSchema().optional(),
     versions: z.array(z.string()).optional(),
     seed: z.number().int().optional(),
     stream: z.boolean().optional(),
@@ -78,8 +79,8 @@ export function plainlyValidSuite(definition: object): boolean {
     optional(suite.threshold, (value) => numberIn(value, 0, 1)) &&
     optional(suite.maxErrorRate, (value) => numberIn(value, 0, 1)) &&
     optional(suite.concurrency, (value) => integerIn(value, CONCURRENCY.min, CONCURRENCY.max)) &&
-    optional(suite.timeoutMs, (value) => integerIn(value, 1, MAX_TIMER_MS)) &&
-    optional(suite.scorerTimeoutMs, (value) => integerIn(value, 1, MAX_TIMER_MS)) &&
+    optional(suite.timeoutMs, isTimerMs) &&
+    optional(suite.scorerTimeoutMs, isTimerMs) &&
     optional(suite.versions, (value) => listOf(value, (item) => typeof item === 'string')) &&
     optional(suite.seed, (value) => Number.isSafeInteger(value)) &&
     optional(suite.stream, (value) => typeof value === 'boolean')

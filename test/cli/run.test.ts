@@ -139,7 +139,7 @@ describe('promptgold run: bad input gets file, line, field and exit 2', () => {
     ['a --repeat over the range of the suite\'s repeats', {}, ['run', '--repeat', '1001', '--limit', '1'], /--repeat: expected a whole number from 1 to 1000, got "1001"\n {2}hint: the range of the suite's `repeats` field, which --repeat overrides/],
     ['a --concurrency over the range of the suite\'s concurrency', {}, ['run', '--concurrency', '10001'], /--concurrency: expected a whole number from 1 to 10000, got "10001"\n {2}hint: the range of the suite's `concurrency` field, which --concurrency overrides/],
     ['a --concurrency of 0', {}, ['run', '--concurrency', '0'], /--concurrency: expected a whole number from 1 to 10000, got "0"/],
-    ['a --timeout longer than a Node timer holds (it would fire after 1 ms)', {}, ['run', '--timeout', '2147483648'], /--timeout: expected a whole number from 1 to 2147483647, got "2147483648"\n {2}hint: at most 2147483647 ms \(about 24\.8 days\), the longest timer Node keeps/],
+    ['a --timeout longer than a Node timer holds (it would fire after 1 ms)', {}, ['run', '--timeout', '2147483648'], /--timeout: expected a whole number of ms from 1 to 2147483647 \(about 24\.8 days, the longest timer Node keeps\), got "2147483648"\n {2}hint: e\.g\. --timeout 120000 for two minutes/],
     ['a missing suite path', {}, ['run', 'suites/nope.eval.ts'], /suites\/nope\.eval\.ts: no such suite file/],
   ];
   for (const [name, files, args, message] of cases) {

@@ -49,6 +49,6 @@ describe('loadConfig: every anthropic setting in ms is a delay one Node timer ca
     const error = await load(field, 2_147_483_648);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).location).toEqual({ file: 'promptgold.config.json', field: `anthropic.${field}` });
-    expect((error as InputError).message).toMatch(/at most 2147483647 ms \(about 24\.8 days\), the longest timer Node keeps/);
+    expect((error as InputError).message).toMatch(/expected a whole number of ms from 1 to 2147483647 \(about 24\.8 days, the longest timer Node keeps\)/);
   });
 });

@@ -127,7 +127,7 @@ describe('loadSuite: what a suite asks for is what it gets', () => {
     await setup(wordCases(2));
     for (const field of ['timeoutMs', 'scorerTimeoutMs']) {
       await expect(load({ [field]: 2_147_483_648 })).rejects.toMatchObject({
-        detail: 'at most 2147483647 ms (about 24.8 days), the longest timer Node keeps',
+        detail: 'expected a whole number of ms from 1 to 2147483647 (about 24.8 days, the longest timer Node keeps)',
         location: { file: project.path('echo.eval.ts'), field },
       });
       await expect(load({ [field]: 2_147_483_647 })).resolves.toMatchObject({ [field]: 2_147_483_647 });
