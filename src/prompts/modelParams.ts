@@ -8,32 +8,10 @@
  */
 import { ProblemList } from '../datasets/problems.js';
 import { likelyMeant, meantText } from '../knownKeys.js';
+import { REQUEST_OWN_FIELDS, TEMPLATE_PARAMS } from '../providers/requestParams.js';
 
-/** The parameters `params` may hold, as the Messages API names them. */
-export const TEMPLATE_PARAMS = [
-  'temperature',
-  'top_p',
-  'top_k',
-  'thinking',
-  'effort',
-  'output_config',
-  'metadata',
-  'service_tier',
-  'inference_geo',
-  'speed',
-  'cache_control',
-] as const;
-
-/** Request fields written elsewhere in the prompt file: under `params` they would be overridden or ignored. */
-const WRITTEN_ELSEWHERE: Record<string, string> = {
-  model: 'model',
-  max_tokens: 'max_tokens',
-  system: 'system',
-  stop_sequences: 'stop_sequences',
-  stream: 'stream',
-  tools: 'tools',
-  tool_choice: 'tool_choice',
-};
+/** Request fields written elsewhere in the prompt file (`messages` is the template body): under `params` they would be overridden or ignored. */
+const WRITTEN_ELSEWHERE: readonly string[] = REQUEST_OWN_FIELDS;
 
 /** What `output_config` holds; its `format` is what the front matter's `output:` sends. */
 const OUTPUT_CONFIG_FIELDS = ['effort', 'format'] as const;
@@ -55,7 +33,7 @@ export function checkTemplateParams(params: Record<string, unknown>, frontMatter
   const add = (path: string[], message: string) => problems.add({ line: where.lineOf('params', ...path), field: `front matter.params.${path.join('.')}`, message });
   for (const name of Object.keys(params)) {
     if (name === 'messages') add([name], 'the messages are the template body: write the turns there ({{#user}} … {{/user}}, {{#assistant}} … {{/assistant}})');
-    else if (Object.hasOwn(WRITTEN_ELSEWHERE, name)) add([name], ownKeyMessage(name, WRITTEN_ELSEWHERE[name]!, frontMatter));
+    else if (WRITTEN_ELSEWHERE.includes(name)) add([name], ownKeyMessage(name, name, frontMatter));
     else if (!(TEMPLATE_PARAMS as readonly string[]).includes(name)) add([name], unknownParamMessage(name));
   }
   const outputConfig = params.output_config;
@@ -101,7 +79,7 @@ function thinkingBudgetProblem(thinking: Record<string, unknown>, maxTokens: unk
 }
 
 function unknownParamMessage(name: string): string {
-  const meant = likelyMeant(name, [...TEMPLATE_PARAMS, ...Object.keys(WRITTEN_ELSEWHERE)]);
+  const meant = likelyMeant(name, [...TEMPLATE_PARAMS, ...WRITTEN_ELSEWHERE]);
   return `unknown model parameter "${name}"${meantText(meant)}; params takes ${TEMPLATE_PARAMS.join(', ')}`;
 }
 

@@ -11,18 +11,16 @@ import { errorMessage } from '../../errors.js';
 import { hasSystem } from '../content.js';
 import { thinkingOn, type ModelInfo } from '../pricing.js';
 import { ProviderError, type CacheControl, type ChatMessage, type ContentBlock, type DocumentBlock, type GenerationRequest, type ImageBlock, type TextBlock, type ToolChoice, type ToolDefinition } from '../types.js';
+import { PASS_THROUGH_PARAMS, REQUEST_OWN_FIELDS, SAMPLING_PARAMS } from '../requestParams.js';
 import type { OutputFormatBuilder } from './client.js';
 
-export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
-
-/** Request fields a template may set through `params` and that are passed through unchanged. */
-const PASS_THROUGH = ['thinking', 'metadata', 'service_tier', 'inference_geo', 'speed', 'cache_control'] as const;
+export { SAMPLING_PARAMS };
 
 /**
  * Already expressed by GenerationRequest's own fields: when repeated in `params` (a caller of the
  * library API; a prompt file refuses them at load) they are not sent and are reported as dropped.
  */
-const EXPRESSED_ELSEWHERE = new Set(['model', 'max_tokens', 'messages', 'system', 'stop_sequences', 'stream']);
+const EXPRESSED_ELSEWHERE: ReadonlySet<string> = new Set(REQUEST_OWN_FIELDS);
 
 const MODEL_ID = /^claude-(opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d+))?(?:-\d{8})?$/;
 
@@ -132,7 +130,7 @@ function placeParams(request: GenerationRequest, info: ModelInfo | undefined, bo
     } else if ((SAMPLING_PARAMS as readonly string[]).includes(name)) {
       if (sampling && !(thinking && rejectedWhileThinking(name, value))) body[name] = value;
       else droppedParams.push(name);
-    } else if ((PASS_THROUGH as readonly string[]).includes(name)) body[name] = value;
+    } else if (PASS_THROUGH_PARAMS.includes(name)) body[name] = value;
     else droppedParams.push(name);
   }
   if (body.temperature !== undefined && body.top_p !== undefined && !acceptsTemperatureWithTopP(request.model)) {

@@ -1,0 +1,35 @@
+/**
+ * The Messages API request fields a template's `params` may set, and those that have a place of
+ * their own. The prompt loader (prompts/modelParams.ts) refuses what the request builder
+ * (anthropic/params.ts) would not send; both read these lists, so neither can drift from the other.
+ */
+
+export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
+
+/** The parameters `params` may hold, as the Messages API names them (in the order errors list them). */
+export const TEMPLATE_PARAMS = [
+  'temperature',
+  'top_p',
+  'top_k',
+  'thinking',
+  'effort',
+  'output_config',
+  'metadata',
+  'service_tier',
+  'inference_geo',
+  'speed',
+  'cache_control',
+] as const;
+
+/** The template parameters the request builder places itself: sampling (kept where the model takes it) and `output_config` (with `effort`). */
+const PLACED_BY_THE_BUILDER: readonly string[] = [...SAMPLING_PARAMS, 'effort', 'output_config'];
+
+/** Template parameters sent unchanged at the top level of the request body. */
+export const PASS_THROUGH_PARAMS: readonly string[] = TEMPLATE_PARAMS.filter((name) => !PLACED_BY_THE_BUILDER.includes(name));
+
+/**
+ * Request fields with a place of their own (a front-matter key, the template body, a
+ * GenerationRequest field): under `params` a prompt file refuses them, and the request builder
+ * leaves them out and reports them as dropped.
+ */
+export const REQUEST_OWN_FIELDS = ['model', 'max_tokens', 'messages', 'system', 'stop_sequences', 'stream', 'tools', 'tool_choice'] as const;
