@@ -6,6 +6,7 @@
 import { countedStatus } from '../compare/classify.js';
 import { repeatDetailsOf } from '../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CellComparison } from '../compare/types.js';
+import { isGoldenRefusal } from '../records/stops.js';
 import { fixed, signedNumber } from './format.js';
 import { REFUSED_GOLDEN_CASE } from './stops.js';
 
@@ -55,7 +56,7 @@ export function failureReason(c: CaseComparison): string | undefined {
   const { outputs, scores, stopReasons } = repeatDetailsOf(side);
   for (let i = 0; i < scores.length; i++) {
     if (side.errors.length && outputs[i] === null) return `error: ${side.errors[0]}`;
-    if (!c.chaos && stopReasons[i] === 'refusal') return REFUSED_GOLDEN_CASE;
+    if (isGoldenRefusal({ stopReason: stopReasons[i] ?? null, chaos: c.chaos })) return REFUSED_GOLDEN_CASE;
     const failed = scores[i]?.find((s) => !s.pass);
     if (failed) return `${failed.name}: ${failed.reason || 'failed'}`;
   }
