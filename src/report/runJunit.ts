@@ -17,10 +17,10 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
-import { BUDGET_SKIP, isNotScoredKind } from '../records/errorKinds.js';
+import { BUDGET_SKIP } from '../records/errorKinds.js';
 import { checkHeader, readRecordLines } from '../records/reader.js';
 import { replaceFile } from '../replaceFile.js';
-import { SummaryBuilder, cellKey, summaryPolicyOf } from '../records/summary.js';
+import { SummaryBuilder, cellKey, isScored, summaryPolicyOf } from '../records/summary.js';
 import { goldenRefusalReason, isGoldenRefusal } from '../records/stops.js';
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
 import type { Score } from '../scoring/types.js';
@@ -123,7 +123,8 @@ type Outcome = 'pass' | 'failure' | 'error' | 'skipped';
 
 function outcomeOf(sample: SampleRecord): Outcome {
   if (sample.error?.kind === BUDGET_SKIP) return 'skipped';
-  if (sample.error && isNotScoredKind(sample.error.kind)) return 'error';
+  // The HTML page's errored case is the same decision: a sample not scored.
+  if (!isScored(sample)) return 'error';
   return sample.pass && !sample.error ? 'pass' : 'failure';
 }
 

@@ -42,6 +42,7 @@ export interface CaseTally {
   score: number;
   more?: number[];
   passes: number;
+  /** Some sample was not scored (see `isScored`; the run's JUnit errors it). */
   errored: boolean;
   /** Samples that were scored (see `isScored`), and of those the passed ones: for robustness. */
   scored: number;
@@ -208,13 +209,12 @@ class Tallies {
     }
     tally.samples++;
     if (sample.pass) tally.passes++;
-    if (sample.error) tally.errored = true;
-    if (isScored(sample)) {
-      if (sample.chaos?.notExercised) tally.notExercised = (tally.notExercised ?? 0) + 1;
-      else {
-        tally.scored++;
-        if (sample.pass) tally.scoredPassed++;
-      }
+    // Errored is a sample not scored, as the run's JUnit errors it: a context overflow or a refusal is a scored failure.
+    if (!isScored(sample)) tally.errored = true;
+    else if (sample.chaos?.notExercised) tally.notExercised = (tally.notExercised ?? 0) + 1;
+    else {
+      tally.scored++;
+      if (sample.pass) tally.scoredPassed++;
     }
     const scorers = context.scorers;
     const scores = sample.scores;

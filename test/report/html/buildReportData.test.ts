@@ -12,6 +12,7 @@ import { cspHash } from '../../../src/report/html/embed.js';
 import { buildReportData, renderHtmlReport, RowFlag, writeHtmlReport } from '../../../src/report/html/index.js';
 import { embeddedReport } from './embedded.js';
 import { renderJUnit } from '../../../src/report/junit.js';
+import { writeRunJUnit } from '../../../src/report/runJunit.js';
 import { contains, exact } from '../../../src/scoring/index.js';
 import { defineSuite } from '../../../src/suite.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../../helpers/tempProject.js';
@@ -134,6 +135,28 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(junitErrored).toEqual(['not-scored', 'baseline-timeout']);
     const data = await buildReportData({ runs: [{ dir }], comparison });
     expect(data.cases.filter((row) => row.flags & RowFlag.errored).map((row) => row.id).sort()).toEqual([...junitErrored].sort());
+  });
+
+  it("marks a run's case as errored exactly when the run's JUnit gives one of its samples an <error>: a sample not scored", async () => {
+    project = await tempProject();
+    const errors = {
+      plain: undefined,
+      overflow: { kind: 'context_overflow', message: 'prompt is too long' },
+      timeout: { kind: 'timeout', message: 'no answer within 100 ms' },
+      scorer: { kind: 'scorer_error', message: 'picky: boom' },
+    };
+    const samples = Object.entries(errors).map(([caseId, error], i) => sample({ caseId, version: 'v1', repeat: 0, output: error ? null : 'ok', pass: !error, ...(error ? { error } : {}) }, i));
+    const head = { ...header('t', ['v1'], ['model-a'], samples.length), options: { repeats: 1, maxErrorRate: 1 } };
+    const dir = await writeRun(project.path('run'), head, samples);
+    const junit = project.path('junit.xml');
+    await writeRunJUnit([join(dir, 'run.jsonl')], junit);
+    const xml = await readFile(junit, 'utf8');
+    const junitErrored = Object.keys(errors).filter((caseId) => new RegExp(`<testcase name="${caseId}" [^>]*>\\n {6}<error `).test(xml));
+    expect(junitErrored).toEqual(['timeout', 'scorer']);
+    const data = await buildReportData({ runs: [{ dir }] });
+    expect(data.cases.filter((row) => row.flags & RowFlag.errored).map((row) => row.id)).toEqual(junitErrored);
+    // A context overflow is the prompt's own failure, scored as one: the JUnit's <failure>, the page's fail.
+    expect(data.cases.map((row) => [row.id, row.status])).toEqual([['plain', 'pass'], ['overflow', 'fail'], ['timeout', 'errored'], ['scorer', 'errored']]);
   });
 
   it('cuts long outputs with a recorded original length, never silently', async () => {
