@@ -6,7 +6,8 @@
  */
 import { countedStatus, isErroredCase } from '../../compare/classify.js';
 import { repeatDetailsOf } from '../../compare/repeatDetails.js';
-import type { CaseComparison, CaseSide, CaseStatus, CellComparison } from '../../compare/types.js';
+import type { CaseComparison, CaseSide, CaseStatus, CellComparison, RepeatScore } from '../../compare/types.js';
+import { isGoldenRefusal } from '../../records/stops.js';
 import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
 import { Interner } from './interner.js';
 import { addRecordScore, round3, type RepeatContext } from './repeatView.js';
@@ -116,11 +117,11 @@ export function comparisonRow(item: CaseComparison, sources: PairSources, contex
   if (baselineTally) row.baselineGroup = groupRef(sources.baselineCursor, baselineTally);
   if (candidateTally) row.candidateGroup = groupRef(sources.candidateCursor, candidateTally);
   if (item.baseline) {
-    list.baseline = comparedSide(item.baseline, baselineTally, sources.baselineCell, context);
+    list.baseline = comparedSide(item.baseline, baselineTally, sources.baselineCell, item.chaos !== undefined, context);
     if (!baselineTally) row.baselineFallback = item.baseline;
   }
   if (item.candidate) {
-    list.candidate = comparedSide(item.candidate, candidateTally, sources.candidateCell, context);
+    list.candidate = comparedSide(item.candidate, candidateTally, sources.candidateCell, item.chaos !== undefined, context);
     if (!candidateTally) row.candidateFallback = item.candidate;
   }
   list.flags = comparisonFlags(list, isErroredCase(item), countedStatus(item));
@@ -156,12 +157,12 @@ function sideSummaryOf(tally: CaseTally, cell: number, score: number | null): Si
 }
 
 /** A compared side's list entry, from the record's tally or else from the comparison's own repeats. */
-function comparedSide(side: CaseSide, tally: CaseTally | undefined, cell: number, context: CollectContext): SideSummary {
+function comparedSide(side: CaseSide, tally: CaseTally | undefined, cell: number, isChaos: boolean, context: CollectContext): SideSummary {
   // A side with no scored repeat has no mean score (NaN): the list shows none rather than a 0.
   const score = Number.isNaN(side.meanScore) ? null : round3(side.meanScore);
   if (tally) return sideSummaryOf(tally, cell, score);
   // The reasons are not needed for the list; the scorers are interned in the order the details use.
-  const repeats = repeatsFromComparison(side, { ...context, strings: new Interner() });
+  const repeats = repeatsFromComparison(side, isChaos, { ...context, strings: new Interner() });
   const summary: SideSummary = { cell, score, passes: repeats.reduce((total, repeat) => total + repeat.pass, 0), n: repeats.length };
   const failed = new Set<number>();
   for (const repeat of repeats) for (let at = 0; at < repeat.s.length; at += 4) if (!repeat.s[at + 2]) failed.add(repeat.s[at]!);
@@ -175,14 +176,15 @@ export function caseRowOf(outline: RowOutline, list: CaseListRow, groups: { base
   if (list.chaos) row.chaos = list.chaos;
   const expected = groups.candidate?.expected ?? groups.baseline?.expected;
   if (expected !== undefined) row.expected = expected;
-  if (list.baseline) row.baseline = sideView(list.baseline, groups.baseline, outline.baselineFallback, context);
-  if (list.candidate) row.candidate = sideView(list.candidate, groups.candidate, outline.candidateFallback, context);
+  const isChaos = list.chaos !== undefined;
+  if (list.baseline) row.baseline = sideView(list.baseline, groups.baseline, outline.baselineFallback, isChaos, context);
+  if (list.candidate) row.candidate = sideView(list.candidate, groups.candidate, outline.candidateFallback, isChaos, context);
   return row;
 }
 
-/** A side of a row: its repeats from its samples' group, else from the comparison's fallback, else none. */
-export function sideView(summary: SideSummary, group: GroupView | undefined, fallback: CaseSide | undefined, context: RepeatContext): SideView {
-  const repeats = group ? group.repeats : fallback ? repeatsFromComparison(fallback, { ...context, truncated: { outputs: 0 } }) : [];
+/** A side of a row: its repeats from its samples' group, else from the comparison's fallback (`isChaos`: the case is a chaos case), else none. */
+export function sideView(summary: SideSummary, group: GroupView | undefined, fallback: CaseSide | undefined, isChaos: boolean, context: RepeatContext): SideView {
+  const repeats = group ? group.repeats : fallback ? repeatsFromComparison(fallback, isChaos, { ...context, truncated: { outputs: 0 } }) : [];
   const p = group ? group.p : (fallback?.promptHash ?? '');
   return { cell: summary.cell, p, score: summary.score, passes: summary.passes, repeats: repeats.sort((a, b) => a.r - b.r) };
 }
@@ -191,7 +193,7 @@ export function sideView(summary: SideSummary, group: GroupView | undefined, fal
  * When a record no longer holds a case (a compact baseline file), the comparison's own per-repeat
  * outputs and scores are shown; cost and latency are then the case's averages.
  */
-function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatView[] {
+function repeatsFromComparison(side: CaseSide, isChaos: boolean, context: RepeatContext): RepeatView[] {
   let errorIndex = 0;
   const details = repeatDetailsOf(side);
   return details.outputs.map((output, r) => {
@@ -201,7 +203,7 @@ function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatVi
       r,
       o: null,
       score: output === null ? null : round3(mean),
-      pass: scores.length > 0 && scores.every((score) => score.pass) ? 1 : 0,
+      pass: repeatPassed(scores, details.stopReasons[r] ?? null, isChaos) ? 1 : 0,
       s: [],
       usd: side.repeats ? side.costUsd / side.repeats : 0,
       ms: side.meanLatencyMs,
@@ -221,6 +223,14 @@ function repeatsFromComparison(side: CaseSide, context: RepeatContext): RepeatVi
     }
     return view;
   });
+}
+
+/**
+ * A repeat's pass rebuilt, by the run's rule, from what a comparison keeps of it (which has no
+ * pass of its own): every scorer passed, and a golden case's answer was no refusal.
+ */
+function repeatPassed(scores: readonly RepeatScore[], stopReason: string | null, isChaos: boolean): boolean {
+  return scores.length > 0 && scores.every((score) => score.pass && score.error === undefined) && !isGoldenRefusal({ stopReason, chaos: isChaos });
 }
 
 /** The cell (an index into the report's cells) whose record holds a side of the row with list entry `list`. */

@@ -73,7 +73,7 @@ export class DetailChunkBuilder {
       const summary = detail.list[side];
       if (!summary) continue;
       const samples = detail.samples[side];
-      out[side] = samples ? this.sideDetailOfSamples(samples, detail.context) : this.sideDetail(sideView(summary, undefined, side === 'baseline' ? detail.outline.baselineFallback : detail.outline.candidateFallback, detail.context));
+      out[side] = samples ? this.sideDetailOfSamples(samples, detail.context) : this.sideDetail(sideView(summary, undefined, side === 'baseline' ? detail.outline.baselineFallback : detail.outline.candidateFallback, detail.list.chaos !== undefined, detail.context));
     }
     return out;
   }

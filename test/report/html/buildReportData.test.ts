@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { saveBaseline } from '../../../src/compare/baselineFile.js';
 import { compareRecords } from '../../../src/compare/index.js';
 import { loadSuite } from '../../../src/engine/loadSuite.js';
 import { runSuite } from '../../../src/engine/run.js';
@@ -157,6 +158,35 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.cases.filter((row) => row.flags & RowFlag.errored).map((row) => row.id)).toEqual(junitErrored);
     // A context overflow is the prompt's own failure, scored as one: the JUnit's <failure>, the page's fail.
     expect(data.cases.map((row) => [row.id, row.status])).toEqual([['plain', 'pass'], ['overflow', 'fail'], ['timeout', 'errored'], ['scorer', 'errored']]);
+  });
+
+  it("shows a refused golden repeat of a baseline as failed, as recorded, also when the page shows it from the comparison alone", async () => {
+    project = await tempProject();
+    const head = { ...header('t', ['v1'], ['model-a'], 2), options: { repeats: 1 } };
+    // Every scorer passed the partial text, but the model refused: the run recorded a fail.
+    const refused = { ...sample({ caseId: 'refused', version: 'v1', repeat: 0, output: 'I cannot help with', pass: false }, 0), stopReason: 'refusal' };
+    refused.scores = refused.scores.map((score) => ({ ...score, score: 1, pass: true }));
+    const answered = sample({ caseId: 'answered', version: 'v1', repeat: 0, output: 'ok', pass: true }, 1);
+    const baselineRun = await writeRun(project.path('base'), head, [refused, answered]);
+    const candidate = await writeRun(project.path('cand'), { ...header('t', ['v2'], ['model-a'], 2), options: { repeats: 1 } }, [
+      sample({ caseId: 'refused', version: 'v2', repeat: 0, output: 'ok', pass: true }, 0),
+      sample({ caseId: 'answered', version: 'v2', repeat: 0, output: 'ok', pass: true }, 1),
+    ]);
+    const { file: baselineFile } = await saveBaseline(join(baselineRun, 'run.jsonl'), { root: project.root, out: project.path('t.baseline.jsonl') });
+    const comparison = await compareRecords(baselineFile, join(candidate, 'run.jsonl'), { root: project.root });
+    for (const runs of [[{ dir: baselineFile }, { dir: candidate }], [{ dir: candidate }]]) {
+      const data = await buildReportData({ runs, comparison });
+      const row = data.cases.find((r) => r.id === 'refused')!;
+      expect(row.baseline!.passes, `with ${runs.length} run(s)`).toBe(0);
+      expect(row.baseline!.repeats.map((repeat) => [repeat.pass, repeat.stop])).toEqual([[0, 'refusal']]);
+      expect(data.cases.find((r) => r.id === 'answered')!.baseline!.repeats.map((repeat) => repeat.pass)).toEqual([1]);
+    }
+    // The written page (its details made in a second pass) shows the same.
+    await writeHtmlReport({ runs: [{ dir: candidate }], comparison }, project.path('report.html'));
+    const page = embeddedReport(await readFile(project.path('report.html'), 'utf8'));
+    const at = page.cases.findIndex((row) => row.id === 'refused');
+    expect(page.cases[at]!.baseline!.passes).toBe(0);
+    expect(page.detail(at).detail.baseline!.repeats.map((repeat) => repeat.pass)).toEqual([0]);
   });
 
   it('cuts long outputs with a recorded original length, never silently', async () => {
