@@ -57,11 +57,20 @@ function clip(text: string): string {
 
 const OUTPUT_CHARS = 400;
 
+/**
+ * Why a golden sample failed on a refusal, with the category the API gave: `refused: stop reason
+ * refusal (category cyber): …`, as `run --verbose` and the HTML report's case detail say it.
+ */
+export function refusedSampleText(sample: Pick<SampleRecord, 'pass' | 'stopReason' | 'stopDetails' | 'chaos'>): string | undefined {
+  return !sample.pass && isGoldenRefusal(sample) ? `refused: ${goldenRefusalReason(sample)}` : undefined;
+}
+
 /** One failing sample for `run --verbose`: where it is, every scorer's verdict and reason, the output trimmed. */
 export function formatFailingSample(sample: SampleRecord, repeats: number): string {
   const lines = [`✗ ${caseLabel(sample, repeats)}${sample.chaos ? ` [chaos: ${sample.chaos.operators.join('+')}]` : ''}`];
   if (sample.error) lines.push(`    ${sample.error.kind}: ${clip(sample.error.message)}`);
-  if (!sample.pass && isGoldenRefusal(sample)) lines.push(`    refused: ${goldenRefusalReason(sample)}`);
+  const refused = refusedSampleText(sample);
+  if (refused) lines.push(`    ${refused}`);
   lines.push(...scoreLines(sample.scores, '    '));
   if (sample.output !== null) {
     const output = sample.output.replace(/\s+/g, ' ').trim();

@@ -8,6 +8,7 @@ import { countedStatus, isErroredCase } from '../../compare/classify.js';
 import { repeatDetailsOf } from '../../compare/repeatDetails.js';
 import type { CaseComparison, CaseSide, CaseStatus, CellComparison, RepeatScore } from '../../compare/types.js';
 import { isGoldenRefusal } from '../../records/stops.js';
+import { REFUSED_GOLDEN_CASE } from '../stops.js';
 import { meanScoreOf, tallyOf, type CaseTally, type CellCases, type CollectContext } from './collectRun.js';
 import { Interner } from './interner.js';
 import { addRecordScore, round3, type RepeatContext } from './repeatView.js';
@@ -210,6 +211,8 @@ function repeatsFromComparison(side: CaseSide, isChaos: boolean, context: Repeat
       stop: details.stopReasons[r] ?? null,
     };
     for (const score of scores) addRecordScore(view, score, context);
+    // A comparison keeps no refusal category: the compare reports' wording, which names none.
+    if (!view.pass && isGoldenRefusal({ stopReason: view.stop, chaos: isChaos })) view.refused = REFUSED_GOLDEN_CASE;
     if (output === null) {
       const kind = side.errors[errorIndex++];
       if (kind !== undefined) view.err = { kind, message: kind };

@@ -1,6 +1,7 @@
 /** A recorded sample as the case details show it: compact keys, outputs cut, scorers and reasons interned. */
 import type { SampleRecord } from '../../records/types.js';
 import { isScored } from '../../records/summary.js';
+import { refusedSampleText } from '../digest.js';
 import type { Interner } from './interner.js';
 import { showText } from './text.js';
 import { addScore, type DetailRepeat, type RepeatView, type ScoreInput, type ScoreTuple } from './types.js';
@@ -81,6 +82,8 @@ function addShownFields<View extends ShownFields>(view: View, sample: SampleReco
   if (sample.cached) view.cached = 1;
   if (sample.toolCalls?.length) view.tc = sample.toolCalls.map((call) => showText(`${call.name} ${JSON.stringify(call.input)}`, context.outputChars).text);
   if (sample.ttftMs !== undefined) view.ttft = sample.ttftMs;
+  const refused = refusedSampleText(sample);
+  if (refused !== undefined) view.refused = refused;
   return view;
 }
 

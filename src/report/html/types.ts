@@ -214,6 +214,8 @@ export interface RepeatView {
   tc?: string[];
   /** Time to first token (streamed answers), ms. */
   ttft?: number;
+  /** Why a golden case's repeat failed on a refusal, as `run --verbose` says it (with the category, when the record has it). */
+  refused?: string;
 }
 
 /** A prompt's text as the report keeps it; `PromptView` is the same with lines as string indexes. */

@@ -10,7 +10,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkPromptgold, runCli, type CliResult } from '../../helpers/cli.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../../helpers/tempProject.js';
+import type { SampleRecord } from '../../../src/records/types.js';
+import { writeHtmlReport } from '../../../src/report/html/index.js';
 import { browserTests, launchChromium, openReport } from './chromium.js';
+import { header, sample, writeRun } from './fixtures.js';
 
 const SUITE = `import { custom, defineSuite, exact, functionAnswer } from 'promptgold';
 export default defineSuite({
@@ -201,6 +204,42 @@ export default defineSuite({
     await page.click('#tab-robustness');
     const robustness = await page.locator('#robustness-table tbody tr td').allTextContents();
     expect(robustness.slice(1)).toEqual(['homoglyphs', '1', '0.0%', '100.0% (1)', '-100.0 pp', '1']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.runIf(browserTests.run)('the run report in Chromium: a refused golden case', () => {
+  let refusedProject: TempProject;
+  let refusedBrowser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    refusedProject = await tempProject();
+    const head = { ...header('t', ['v1'], ['model-a'], 2), options: { repeats: 1 } };
+    // Every scorer passed the partial text, but the model refused (category cyber): the run recorded a fail.
+    const refused: SampleRecord = { ...sample({ caseId: 'refused', version: 'v1', repeat: 0, output: 'I cannot help with', pass: false }, 0), stopReason: 'refusal', stopDetails: { category: 'cyber' } };
+    refused.scores = refused.scores.map((score) => ({ ...score, score: 1, pass: true }));
+    const dir = await writeRun(refusedProject.path('run'), head, [refused, sample({ caseId: 'answered', version: 'v1', repeat: 0, output: 'ok', pass: true }, 1)]);
+    url = pathToFileURL(await writeHtmlReport({ runs: [{ dir }] }, refusedProject.path('report.html'))).href;
+    refusedBrowser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await refusedBrowser?.close();
+    await refusedProject?.cleanup();
+  });
+
+  it('says in the case detail that the repeat failed because the model refused, with the category, as --verbose does', async () => {
+    const { page, errors } = await openReport(refusedBrowser, url);
+    await page.click('#tab-cases');
+    await page.click('#case-rows tr >> text=refused');
+    const side = page.locator('#case-detail .side').first();
+    expect(await side.locator('.meta').textContent()).toContain('stop: refusal');
+    expect(await side.locator('p.err').allTextContents()).toEqual(['refused: stop reason refusal (category cyber): a refusal fails a golden case whatever its scores']);
+    await page.click('#case-detail button.link');
+    await page.click('#case-rows tr >> text=answered');
+    expect(await page.locator('#case-detail .side p.err').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -124,6 +124,7 @@ function sideColumn(name: string, repeat: DetailRepeat | undefined, parts: DiffP
     ]),
   );
   if (repeat.err) column.appendChild(el('p', { class: 'err' }, `error ${repeat.err.kind}: ${repeat.err.message}`));
+  if (repeat.refused) column.appendChild(el('p', { class: 'err' }, repeat.refused));
   if (repeat.tc?.length) {
     column.appendChild(el('h5', null, 'tool calls'));
     column.appendChild(el('ol', { class: 'tool-calls mono' }, repeat.tc.map((call) => el('li', null, call))));
