@@ -63,6 +63,8 @@ export interface CollectedRun {
   /** Repeats per case the run planned. */
   repeats: number;
   threshold: number | null;
+  /** A committed baseline file (no run: it has no exit code of its own). */
+  isBaseline: boolean;
   /** The cases of each cell, by `cellKey(version, model)`, in record order. */
   cases: Map<string, CellCases>;
   recordFile: string;
@@ -158,6 +160,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
     digest: digest.build(),
     repeats: Number(header.options['repeats'] ?? 1),
     threshold,
+    isBaseline: baselineComplete(header) !== undefined,
     cases: tallies.cells,
     recordFile: files.record,
     promptsFile: files.prompts,

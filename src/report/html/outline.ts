@@ -7,10 +7,11 @@
 import { notExercisedLines } from '../../chaos/exercised.js';
 import type { CalibrationReport } from '../../judge/calibration/types.js';
 import type { ComparisonResult } from '../../compare/types.js';
+import { readRunEnd, runEndExitCode } from '../../records/runOutcome.js';
 import { failsThreshold } from '../../records/summary.js';
 import type { CellSummary } from '../../records/types.js';
 import { readPromptStoreBatches } from '../../records/promptStore.js';
-import { InputError } from '../../errors.js';
+import { InputError, type ExitCode } from '../../errors.js';
 import { costKnown } from '../cost.js';
 import { droppedParamsText } from '../droppedParams.js';
 import { tooManyErrorsText } from '../notScored.js';
@@ -168,7 +169,7 @@ export async function reportOutline(input: ReportInput, options: { spoolFile?: s
   const digest = digestView(mainRun.digest, mainRun.repeats);
   const verdict = comparison
     ? { verdict: comparison.verdict.verdict, reasons: comparison.verdict.reasons.map(reasonText), ...(comparison.verdict.needed ? { needed: comparison.verdict.needed } : {}) }
-    : runVerdict(cells, runs.map((run) => run.view), runs[0]!.threshold, operators);
+    : runVerdict(cells, runs.map((run) => run.view), runs[0]!.threshold, operators, await Promise.all(runs.map(runExitCode)));
 
   const calibration = await calibrationFor(input, mainRun);
 
@@ -235,6 +236,11 @@ function promptPlans(rows: RowOutline[], tallyOf: (row: RowOutline, side: 'basel
     }
   }
   return plans;
+}
+
+/** The exit code `promptgold run` gave a run, as `report <run>` ends with it; none for a baseline file, which is no run. */
+async function runExitCode(run: CollectedRun): Promise<ExitCode | undefined> {
+  return run.isBaseline ? undefined : runEndExitCode(await readRunEnd(run.recordFile));
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The verdict of a single run (no comparison): did every cell reach the suite's threshold, and was every sample scored? */
+import { ExitCode } from '../../errors.js';
 import { percent, points, signedPoints } from '../format.js';
 import { thresholdMissText, tooManyErrorsText } from '../notScored.js';
 import { WORST_DROP } from './overviewData.js';
@@ -6,11 +7,18 @@ import type { CellView, OperatorView, ReportData, RunView } from './types.js';
 
 /**
  * Decided and worded here: a single run's verdict exists only in the HTML report. It fails as the
- * run did: a cell below the threshold (exit 1), or more unscored samples than `maxErrorRate` allows
- * (exit 3). Chaos operators that cost 10 points or more are named whatever the verdict: the
- * threshold is about golden cases, so a pass can hide them.
+ * run did: a cell below the threshold (exit 1), or more unscored samples than `maxErrorRate` allows,
+ * said with the exit code the run gave (`exitCodes`, by run: 3, or 130 for an interrupted run).
+ * Chaos operators that cost 10 points or more are named whatever the verdict: the threshold is
+ * about golden cases, so a pass can hide them.
  */
-export function runVerdict(cells: CellView[], runs: RunView[], threshold: number | null, operators: OperatorView[] = []): ReportData['verdict'] {
+export function runVerdict(
+  cells: CellView[],
+  runs: RunView[],
+  threshold: number | null,
+  operators: OperatorView[] = [],
+  exitCodes: ReadonlyArray<ExitCode | undefined> = [],
+): ReportData['verdict'] {
   const reasons: string[] = [];
   const failing = cells.filter((cell) => cell.failing);
   for (const cell of failing) {
@@ -20,7 +28,7 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
   runs.forEach((run, index) => {
     if (!run.tooManyErrors) return;
     const own = cells.filter((cell) => cell.run === index);
-    reasons.push(`${runs.length > 1 ? `${run.source}: ` : ''}${tooManyErrorsText({ cells: own, totals: { notScored: run.notScored, samples: run.samples }, maxErrorRate: run.maxErrorRate })} (exit 3)`);
+    reasons.push(`${runs.length > 1 ? `${run.source}: ` : ''}${tooManyErrorsText({ cells: own, totals: { notScored: run.notScored, samples: run.samples }, maxErrorRate: run.maxErrorRate })}${exitCodeText(exitCodes[index])}`);
   });
   const robustness = robustnessReason(operators);
   const scored = cells.reduce((total, cell) => total + cell.scored, 0);
@@ -38,6 +46,12 @@ export function runVerdict(cells: CellView[], runs: RunView[], threshold: number
   const notScored = runs.reduce((n, run) => n + run.notScored, 0);
   if (notScored > 0) reasons.push(`${notScored} sample${notScored === 1 ? ' was' : 's were'} not scored, within maxErrorRate`);
   return { verdict: 'pass', reasons: [...reasons, ...robustness] };
+}
+
+/** ` (exit 3)`: the code the run gave; an interrupted run's 130 says why. Nothing for a baseline file, which gave none. */
+function exitCodeText(code: ExitCode | undefined): string {
+  if (code === undefined) return '';
+  return code === ExitCode.interrupted ? ` (exit ${code}: the run was interrupted)` : ` (exit ${code})`;
 }
 
 /** `2 cells scored`, or `1 of 2 cells scored (v2 × model-b: no golden sample scored)`: a cell whose samples all went unscored is not one. */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveBaseline } from '../../../src/compare/baselineFile.js';
@@ -7,6 +7,7 @@ import { loadSuite } from '../../../src/engine/loadSuite.js';
 import { runSuite } from '../../../src/engine/run.js';
 import { createFunctionProvider } from '../../../src/providers/function.js';
 import { readRecord } from '../../../src/records/reader.js';
+import { readRunEnd, runEndExitCode } from '../../../src/records/runOutcome.js';
 import { reportScript } from '../../../src/report/html/clientBundle.js';
 import { REPORT_CSS } from '../../../src/report/html/styles.js';
 import { cspHash } from '../../../src/report/html/embed.js';
@@ -234,6 +235,23 @@ describe('buildReportData with a hand-made comparison', () => {
     const data = await buildReportData({ runs: [{ dir }] });
     expect(data.warnings[0]).toMatch(/no summary line/);
     expect(data.verdict.verdict).toBe('inconclusive');
+  });
+
+  it("states the exit code the run gave beside too many unscored samples: 130 for an interrupted run, 3 for a finished one", async () => {
+    project = await tempProject();
+    const timeout = { kind: 'timeout', message: 'no answer within 100 ms' };
+    const head = { ...header('t', ['v1'], ['model-a'], 4), options: { repeats: 1 } };
+    const samples = [sample({ caseId: 'a', version: 'v1', repeat: 0, output: 'ok', pass: true }, 0), sample({ caseId: 'b', version: 'v1', repeat: 0, output: null, pass: false, error: timeout }, 1)];
+    // Ctrl-C after two of four samples: no summary line, and meta.json says interrupted.
+    const interrupted = await writeRun(project.path('interrupted'), head, samples, [], false);
+    await writeFile(join(interrupted, 'meta.json'), JSON.stringify({ status: 'interrupted' }));
+    const finished = await writeRun(project.path('finished'), { ...head, planned: 2 }, samples);
+    for (const [dir, code] of [[interrupted, 130], [finished, 3]] as const) {
+      expect(runEndExitCode(await readRunEnd(join(dir, 'run.jsonl')))).toBe(code);
+      const data = await buildReportData({ runs: [{ dir }] });
+      const reason = data.verdict.reasons.find((text) => text.includes('were not scored'));
+      expect(reason).toMatch(new RegExp(`maxErrorRate allows 0% \\(exit ${code}[):]`));
+    }
   });
 
   it('does not pass a run that skipped samples for its budget: it has a summary line but did not complete', async () => {
