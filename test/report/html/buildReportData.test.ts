@@ -15,6 +15,7 @@ import { buildReportData, renderHtmlReport, RowFlag, writeHtmlReport } from '../
 import { embeddedReport } from './embedded.js';
 import { renderJUnit } from '../../../src/report/junit.js';
 import { writeRunJUnit } from '../../../src/report/runJunit.js';
+import { REFUSED_GOLDEN_CASE } from '../../../src/report/stops.js';
 import { contains, exact } from '../../../src/scoring/index.js';
 import { defineSuite } from '../../../src/suite.js';
 import { ECHO_PROMPT, ECHO_PROMPT_V2, tempProject, wordCases, type TempProject } from '../../helpers/tempProject.js';
@@ -188,6 +189,8 @@ describe('buildReportData with a hand-made comparison', () => {
     const at = page.cases.findIndex((row) => row.id === 'refused');
     expect(page.cases[at]!.baseline!.passes).toBe(0);
     expect(page.detail(at).detail.baseline!.repeats.map((repeat) => repeat.pass)).toEqual([0]);
+    // Why, in the compare reports' words: a comparison keeps no refusal category to name.
+    expect(page.detail(at).detail.baseline!.repeats.map((repeat) => repeat.refused)).toEqual([REFUSED_GOLDEN_CASE]);
   });
 
   it('cuts long outputs with a recorded original length, never silently', async () => {
