@@ -52,6 +52,8 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
   const tolerance = options.tolerance ?? (scorer ? 0.1 : 0);
   return {
     name,
+    // On the chaos answer, and on the source's when the source has no recorded score to reuse.
+    ...(scorer ? { children: [scorer, scorer] } : {}),
     async score(sample, context) {
       if (!sample.chaos) return notChaos(name);
       const source = sample.chaos.source;

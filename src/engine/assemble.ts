@@ -34,6 +34,7 @@ import {
   judgeModelsOf,
   promptCacheWarnings,
   retirementWarnings,
+  scorersOfRun,
   selfPreferenceWarnings,
   versionDriftWarnings,
 } from './preflight.js';
@@ -219,7 +220,7 @@ export class RunSession {
     // --record merges into the recordings file when the run ends: a damaged line found only then
     // would throw away every answer the run paid for.
     if (this.options.record) await readRecordings(loaded.recordingsFile);
-    const judges = liveJudges ? judgeModelsOf(loaded.suite.scorers) : [];
+    const judges = liveJudges ? judgeModelsOf(scorersOfRun(loaded)) : [];
     checkModelsKnown(loaded, this.models, { generators: anthropic, judges: judges.length > 0 });
     // What Claude models reject (a prefill, a forced tool choice) is checked for every run that
     // answers as Claude; the user's own function may take any request.

@@ -20,7 +20,16 @@ import { buildRequest, PreparedRequests } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planSamples } from './plan.js';
 
-/** The judge-calling scorers of a suite, combinators looked into. */
+/**
+ * Every scorer a run of the suite calls on some sample: its scorers, and its chaos invariants when
+ * the plan has chaos cases. (Per-case checks call no judge.) The checks below walk these.
+ */
+export function scorersOfRun(loaded: Pick<LoadedSuite, 'suite' | 'chaosCoverage'>): Scorer[] {
+  const invariants = loaded.chaosCoverage ? (loaded.suite.chaos?.invariants ?? []) : [];
+  return [...loaded.suite.scorers, ...invariants];
+}
+
+/** The judge-calling scorers among `scorers` and the scorers they wrap (combinators, sameAsSource), once per call they may make. */
 function judgeScorersOf(scorers: readonly Scorer[]): Scorer[] {
   const found: Scorer[] = [];
   const visit = (scorer: Scorer) => {
@@ -31,7 +40,7 @@ function judgeScorersOf(scorers: readonly Scorer[]): Scorer[] {
   return found;
 }
 
-/** The judge models the suite's scorers call, combinators included, sorted. */
+/** The judge models `scorers` call, wrapped scorers included, sorted. */
 export function judgeModelsOf(scorers: readonly Scorer[]): string[] {
   return [...new Set(judgeScorersOf(scorers).map((scorer) => scorer.judgeModel!))].sort();
 }
@@ -47,9 +56,14 @@ export function checkModelsKnown(loaded: LoadedSuite, table: ModelTable, options
     if (model) throw new InputError(`unknown model "${model}"`, { file: loaded.relativeFile, field: 'models' }, hint);
   }
   if (options.judges) {
-    const judge = judgeModelsOf(loaded.suite.scorers).find(unknown);
-    if (judge) throw new InputError(`unknown judge model "${judge}": it could not be priced, budgeted or reached`, { file: loaded.relativeFile, field: 'scorers' }, hint);
+    const judge = judgeModelsOf(scorersOfRun(loaded)).find(unknown);
+    if (judge) throw new InputError(`unknown judge model "${judge}": it could not be priced, budgeted or reached`, { file: loaded.relativeFile, field: judgeField(loaded, judge) }, hint);
   }
+}
+
+/** Where a judge model is named: `scorers`, or `chaos.invariants` when only an invariant calls it. */
+function judgeField(loaded: LoadedSuite, model: string): string {
+  return judgeModelsOf(loaded.suite.scorers).includes(model) ? 'scorers' : 'chaos.invariants';
 }
 
 /**
@@ -60,7 +74,14 @@ export function checkModelsKnown(loaded: LoadedSuite, table: ModelTable, options
  */
 export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: CostBudget, options: { confirmed: boolean; batch?: boolean }): string {
   const estimates: CostEstimate[] = [];
-  const judges = judgeScorersOf(loaded.suite.scorers);
+  // A golden case and a chaos case share their scorers array (unless the case has checks of its own).
+  const judgesOf = new WeakMap<readonly Scorer[], Scorer[]>();
+  const judgesFor = (scorers: Scorer[]): Scorer[] => {
+    let judges = judgesOf.get(scorers);
+    if (!judges) judgesOf.set(scorers, (judges = judgeScorersOf(scorers)));
+    return judges;
+  };
+  let anyJudge = false;
   const requests = new PreparedRequests();
   let estimated: { request: GenerationRequest; inputTokens: number } | undefined;
   for (const planned of planSamples(loaded.plan)) {
@@ -69,6 +90,8 @@ export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: 
     if (estimated?.request !== request) estimated = { request, inputTokens: estimateInputTokens(request) };
     const { inputTokens } = estimated;
     estimates.push({ model: planned.model, inputTokens, maxOutputTokens: request.maxTokens });
+    const judges = judgesFor(loaded.scorersFor(planned.case));
+    if (judges.length) anyJudge = true;
     for (const judge of judges) {
       estimates.push({
         model: judge.judgeModel!,
@@ -81,7 +104,7 @@ export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: 
   }
   const forecast = forecastCost(estimates, table, { batch: options.batch === true });
   const parts = [`inputs ≈4 chars/token, outputs at max_tokens${options.batch ? ', batch prices' : ''}`];
-  if (judges.length) parts.push('judge calls included');
+  if (anyJudge) parts.push('judge calls included');
   const line = `cost forecast for ${loaded.suite.name}: up to ${formatUsd(forecast.totalUsd)} (${parts.join('; ')}) against a budget of ${formatUsd(budget.maxUsd)}`;
   if (forecast.totalUsd > budget.maxUsd && !options.confirmed) {
     throw new InputError(`${line}: over budget`, { field: '--max-cost' }, 'raise --max-cost, narrow the run (--limit, --model), or pass --yes to run until the budget is spent');
@@ -210,7 +233,7 @@ export function retirementWarnings(loaded: LoadedSuite, models: ModelTable): str
 }
 
 export function selfPreferenceWarnings(loaded: LoadedSuite): string[] {
-  const judges = new Set(judgeModelsOf(loaded.suite.scorers));
+  const judges = new Set(judgeModelsOf(scorersOfRun(loaded)));
   return loaded.models
     .filter((model) => judges.has(model))
     .map(

@@ -239,6 +239,7 @@ export function rubric(options: RubricOptions): RubricScorer {
     judgeTarget,
     ...(typeof judgeTarget === 'string' ? { judgeModel: judgeTarget } : {}),
     judgeCalls: { perSample: samples, maxOutputTokens: maxTokens },
+    ...(options.skipJudgeWhen ? { children: [options.skipJudgeWhen] } : {}),
     judgeSample,
     scoreFrom,
     async score(sample, context) {

@@ -74,7 +74,10 @@ export interface Scorer {
   readonly judgeModel?: string;
   /** The judge calls it makes per sample at most, so a run can forecast and budget them. */
   readonly judgeCalls?: { perSample: number; maxOutputTokens: number };
-  /** The scorers a combinator runs, so checks that look for judges can see inside it. */
+  /**
+   * The scorers it runs on a sample (a combinator's, the one sameAsSource compares with), listed
+   * once for each time it may run them, so the pre-run checks and the cost forecast see their judges.
+   */
   readonly children?: readonly Scorer[];
   score(sample: Sample, context: ScorerContext): Score | Promise<Score>;
 }
