@@ -5,6 +5,7 @@
  */
 import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { checkTimerMs } from '../nodeTimers.js';
+import { addGenerationUsage, emptyJudgeUsage, roundedUsage } from '../judge/call.js';
 
 export interface Sample {
   caseId: string;
@@ -95,9 +96,11 @@ export class ScoringAborted extends Error {
  * bound, a scorer that has not answered within `timeoutMs` ends as an errored score (its signal is
  * aborted, so a judge call stops) and the run goes on; one that returned synchronously but took
  * longer is reported the same way. A synchronous scorer cannot be interrupted while it runs (see
- * the README's reliability section). When `context.signal` aborts while a scorer's promise is
- * pending, runScorer throws ScoringAborted: the sample is left for --resume rather than recorded
- * with a spurious error. Only scorers that return a promise cost a timer.
+ * the README's reliability section). A timed-out score carries the usage of the judge calls that
+ * answered before the bound; calls still in flight are aborted, and count nothing, as in the budget.
+ * When `context.signal` aborts while a scorer's promise is pending, runScorer throws
+ * ScoringAborted: the sample is left for --resume rather than recorded with a spurious error. Only
+ * scorers that return a promise cost a timer.
  */
 export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Promise<Score> {
   if (timeoutMs !== undefined) checkTimerMs('timeoutMs', timeoutMs);
@@ -120,7 +123,7 @@ export function scoreOf(scorer: Scorer, sample: Sample, context: ScorerContext, 
       pending = true;
       return settled(scorer, result, call, context, timeoutMs);
     }
-    if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after');
+    if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after', (call as BoundedCall).judgeUsage());
     return checkedScore(scorer, result);
   } catch (error) {
     return erroredScore(scorer, error);
@@ -134,6 +137,7 @@ async function settled(scorer: Scorer, result: Promise<Score>, call: ScorerConte
     const score = timeoutMs === undefined ? await result : await withinBound(result, timeoutMs, call as BoundedCall, context.signal);
     return checkedScore(scorer, score);
   } catch (error) {
+    if (error instanceof ScorerTimedOut && call instanceof BoundedCall) return overBound(scorer.name, error.timeoutMs, 'gave no result within', call.judgeUsage());
     return erroredScore(scorer, error);
   } finally {
     if (call instanceof BoundedCall) call.dispose();
@@ -157,22 +161,62 @@ class ScorerTimedOut extends Error {
   }
 }
 
-function overBound(name: string, timeoutMs: number, what: string): Score {
-  const error = `timeout: the scorer ${what} its time bound of ${timeoutMs} ms`;
-  return { name, score: 0, pass: false, reason: `${error} (raise scorerTimeoutMs in the suite if it needs longer)`, error };
+function overBound(name: string, timeoutMs: number, what: string, judgeUsage?: JudgeUsage): Score {
+  const error = `${SCORER_TIMEOUT} ${what} its time bound of ${timeoutMs} ms`;
+  const score: Score = { name, score: 0, pass: false, reason: `${error} (raise scorerTimeoutMs in the suite if it needs longer)`, error };
+  if (judgeUsage) score.judgeUsage = judgeUsage;
+  return score;
+}
+
+const SCORER_TIMEOUT = 'timeout: the scorer';
+
+/** A score that ended at the scorer's time bound: the scorer's failure (a scorer_error), whatever judge calls it made. */
+export function isScorerTimeout(score: Score): boolean {
+  return score.error?.startsWith(SCORER_TIMEOUT) === true;
 }
 
 /**
  * The context one bounded scorer call sees. Its signal is created only when the scorer asks for it
- * (judges do; plain functions do not), follows the run's signal, and aborts at the time bound.
+ * (judges do; plain functions do not), follows the run's signal, and aborts at the time bound. Its
+ * judge counts the usage of the calls that answer, so a scorer ended at the bound still reports
+ * what its judge calls cost.
  */
 class BoundedCall implements ScorerContext {
   readonly judge?: (model: string) => Provider;
   private controller: AbortController | undefined;
   private unlink: (() => void) | undefined;
+  private readonly usage = emptyJudgeUsage();
 
   constructor(private readonly parent: ScorerContext) {
-    if (parent.judge) this.judge = parent.judge;
+    const judge = parent.judge;
+    if (judge) this.judge = (model) => this.counted(judge(model));
+  }
+
+  /** The judge calls made so far that answered or failed (not those aborted), or undefined when none. */
+  judgeUsage(): JudgeUsage | undefined {
+    return this.usage.calls > 0 ? roundedUsage(this.usage) : undefined;
+  }
+
+  /**
+   * Counts what the budget counts: an answer, and an answer refused after it was given (billed).
+   * A call that failed without one counts as a call, as a judge counts it; a call aborted at the
+   * bound counts nothing (the budget releases its hold without spend).
+   */
+  private counted(provider: Provider): Provider {
+    return {
+      id: provider.id,
+      generate: async (request, context) => {
+        try {
+          const generation = await provider.generate(request, context);
+          addGenerationUsage(this.usage, generation);
+          return generation;
+        } catch (error) {
+          if (error instanceof ProviderError && error.generation) addGenerationUsage(this.usage, error.generation);
+          else if (!context.signal.aborted) addGenerationUsage(this.usage, undefined);
+          throw error;
+        }
+      },
+    };
   }
 
   get signal(): AbortSignal {

@@ -418,6 +418,40 @@ describe('runSuite with a stuck scorer', () => {
   });
 });
 
+describe('runSuite: a judge scorer that overruns its time bound', () => {
+  it('counts the judge calls answered before the bound in the sample and the run, as the budget does; the one cut off counts nothing', async () => {
+    await setup(2);
+    const judgeAnswer = JSON.stringify({ criteria: [{ id: 'echoed', reasoning: 'it is the word', verdict: 'pass' }], overall: 'ok' });
+    const budget = new CostBudget(100);
+    let calls = 0;
+    // Of the two judgements of each sample, the first answers and the second hangs until its signal aborts.
+    const slowJudge: Provider = {
+      id: 'judge',
+      generate: (_request, context) => {
+        calls++;
+        if (calls % 2 === 1) return Promise.resolve({ text: judgeAnswer, stopReason: 'end_turn', latencyMs: 1, costUsd: 0.25, usage: { inputTokens: 40, outputTokens: 10 } });
+        return new Promise((_resolve, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason as Error), { once: true }));
+      },
+    };
+    const judge = withBudget(slowJudge, budget);
+    const echoed = rubric({ name: 'echoed', samples: 2, criteria: [{ id: 'echoed', description: 'Repeats the word', pass: 'the word', fail: 'anything else' }], judge: 'judge-model' });
+    const suite = suiteOf({ models: ['model-a'], repeats: 1, concurrency: 1, scorers: [exact(), echoed], scorerTimeoutMs: 200 });
+    const loaded = await loadSuite(suite, project.path('echo.eval.ts'), { versions: ['v1'] }, project.root);
+    const result = await runSuite(loaded, { provider: createFunctionProvider(echoTarget), judge: () => judge, runDir: project.path('runs', 'r1'), runId: 'r1' });
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    expect(record.samples).toHaveLength(2);
+    for (const sample of record.samples) {
+      expect(sample.scores[1]).toMatchObject({ name: 'echoed', error: 'timeout: the scorer gave no result within its time bound of 200 ms' });
+      // Still a scorer that overran its bound, not a judge that answered unusably.
+      expect(sample.error).toMatchObject({ kind: 'scorer_error' });
+      expect(sample.judge).toEqual({ calls: 1, inputTokens: 40, outputTokens: 10, costUsd: 0.25, latencyMs: 1, cached: 0 });
+    }
+    expect(budget.spent).toBe(0.5);
+    expect(budget.held).toBe(0);
+    expect(result.summary!.totals.judgeCostUsd).toBe(budget.spent);
+  });
+});
+
 describe('runSuite progress', () => {
   it("the progress line's cost includes what the judges spent", async () => {
     await setup(2);
