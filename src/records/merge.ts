@@ -7,6 +7,7 @@
  * Also home of `writeRunFolder`, which writes a record from samples already in memory.
  */
 import { access, mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import { countNotRun, noNotRun, notRunReason, notRunTotal, runIncompleteCause, type NotRunCounts } from './completeness.js';
@@ -186,6 +187,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
       status: complete ? 'complete' : 'incomplete',
       startedAt: new Date().toISOString(),
       finishedAt: new Date().toISOString(),
+      mergedFrom: files.map((file) => basename(dirname(file))),
       ...(complete ? {} : { reason: reasons.join('; ') }),
     });
     return { outDir, suite: header.suite, samples, planned: header.planned, summary: built, complete, ...(notRunTotal(notRun) ? { notRun: notRunReason(notRun) } : {}) };

@@ -31,6 +31,10 @@ export interface RunMeta {
   /** The flags that shaped the plan, so --resume rebuilds the same plan. */
   overrides?: unknown;
   provider?: string;
+  /** A vitest shard's part of a run (`vitest --shard=2/4`): `promptgold merge` joins the shards. */
+  shard?: { index: number; count: number };
+  /** Written by `promptgold merge`: the run folders of the parts it joined. */
+  mergedFrom?: string[];
 }
 
 const RUN_FILE = 'run.jsonl';

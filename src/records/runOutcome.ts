@@ -10,7 +10,7 @@ import { isResumableError } from '../providers/types.js';
 import { runIncompleteCause, type RunIncompleteCause } from './completeness.js';
 import { BUDGET_SKIP } from './errorKinds.js';
 import { readRecordHeader, readRecordLines, readRecordSummary } from './reader.js';
-import { readMeta } from './runDir.js';
+import { readMeta, type RunMeta } from './runDir.js';
 import { SummaryBuilder, summaryPolicyOf } from './summary.js';
 import type { RecordSummary } from './types.js';
 
@@ -20,7 +20,7 @@ export type RunEnd =
   /** Ctrl-C (meta.json `interrupted`). */
   | { kind: 'interrupted'; samples: number; planned: number }
   /** Samples left unrun (the budget, expired batches), a record short of its plan, or one with no summary line. */
-  | { kind: 'incomplete'; cause: RunIncompleteCause; reason?: string; samples: number; planned: number }
+  | { kind: 'incomplete'; cause: RunIncompleteCause; reason?: string; samples: number; planned: number; part?: RunPart }
   /** Every planned sample has its line: judged by its summary. */
   | { kind: 'finished'; summary: RecordSummary };
 
@@ -48,6 +48,12 @@ export function runExitCode(facts: RunExitFacts): ExitCode {
   return strongestExitCode(codes) ?? ExitCode.passed;
 }
 
+/**
+ * A record that is not a run of its own, so `--resume` does not finish it: a vitest shard's part
+ * (with how many of its samples never ran), or what `promptgold merge` joined (from how many parts).
+ */
+export type RunPart = { kind: 'shard'; index: number; count: number; notRun: number } | { kind: 'merge'; parts: number };
+
 export function runEndExitCode(end: RunEnd): ExitCode {
   if (end.kind === 'finished') return runExitCode({ tooManyErrors: end.summary.tooManyErrors, failingCells: end.summary.failingCells.length });
   return runExitCode({ fatal: end.kind === 'stopped', interrupted: end.kind === 'interrupted', incomplete: end.kind === 'incomplete' });
@@ -68,8 +74,19 @@ export async function readRunEnd(recordFile: string): Promise<RunEnd> {
   if (meta?.status === 'aborted') return { kind: 'stopped', ...(meta.reason ? { reason: meta.reason } : {}), ...counts };
   if (meta?.status === 'interrupted') return { kind: 'interrupted', ...counts };
   const cause = runIncompleteCause({ hasSummary: written !== undefined, samples: tally.samples, planned, notRun: meta?.status === 'incomplete' ? Math.max(1, tally.notRun) : tally.notRun });
-  if (cause) return { kind: 'incomplete', cause, ...(meta?.status === 'incomplete' && meta.reason ? { reason: meta.reason } : {}), ...counts };
+  if (cause) {
+    const part = meta ? runPartOf(meta, tally.notRun) : undefined;
+    return { kind: 'incomplete', cause, ...(meta?.status === 'incomplete' && meta.reason ? { reason: meta.reason } : {}), ...counts, ...(part && { part }) };
+  }
   return { kind: 'finished', summary: tally.summary };
+}
+
+/** What meta.json says the record is part of, when it says so in a shape it could have been written in. */
+function runPartOf(meta: RunMeta, notRun: number): RunPart | undefined {
+  const { shard, mergedFrom } = meta;
+  if (Array.isArray(mergedFrom)) return { kind: 'merge', parts: mergedFrom.length };
+  if (shard && Number.isInteger(shard.index) && Number.isInteger(shard.count)) return { kind: 'shard', index: shard.index, count: shard.count, notRun };
+  return undefined;
 }
 
 interface RecordTally {

@@ -1,5 +1,5 @@
 /** The one-line verdict `promptgold report <run>` prints: how the run ended, with the exit code `promptgold run` gave it. */
-import { runEndExitCode, type RunEnd } from '../records/runOutcome.js';
+import { runEndExitCode, type RunEnd, type RunPart } from '../records/runOutcome.js';
 import type { RecordSummary } from '../records/types.js';
 import { count, percent, plural } from './format.js';
 import { thresholdMissText, tooManyErrorsText } from './notScored.js';
@@ -20,10 +20,23 @@ function unfinishedText(end: Exclude<RunEnd, { kind: 'finished' }>, runDir: stri
     case 'stopped':
       return `the run stopped on an error${end.reason ? ` (${end.reason})` : ''} after ${of}; fix the cause and finish it with ${resume}`;
     case 'incomplete':
+      if (end.part) return partText(end, end.part, of);
       if (end.cause === 'no_summary') return `the run did not finish (${of}, no summary line); finish it with ${resume}`;
       if (end.cause === 'missing_samples') return `the record holds ${of} (a shard not merged?): its pass rates are over part of the plan`;
       return `the run did not complete (${end.reason ?? 'some samples were never run'}), so its pass rates are over part of the plan; finish it with ${resume}`;
   }
+}
+
+/** How to make a whole run of a shard or a merge: `--resume` finishes neither. */
+function partText(end: Extract<RunEnd, { kind: 'incomplete' }>, part: RunPart, of: string): string {
+  if (part.kind === 'shard') {
+    const share = `the record is shard ${part.index}/${part.count} of a vitest run (${of}), so its pass rates are over its share; join the ${part.count} shards with \`promptgold merge <their run folders> --out <folder>\``;
+    return part.notRun > 0 ? `${share}; ${plural(part.notRun, 'sample')} of it never ran: run the shard again (\`vitest run --shard=${part.index}/${part.count}\`) first` : share;
+  }
+  if (end.samples < end.planned) {
+    return `the merged record holds ${of} (merged from ${plural(part.parts, 'part')}): merge again with every shard's record (a shard that did not run, or was not passed to merge)`;
+  }
+  return `the merged run did not complete (${end.reason ?? 'some samples were never run'}), so its pass rates are over part of the plan; run again the shards that skipped them (or finish with \`promptgold run --resume\` the runs they came from), then merge again`;
 }
 
 /** As the run's console and its page judge it: unscored samples beyond maxErrorRate, then cells below the threshold. */

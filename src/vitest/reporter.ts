@@ -104,7 +104,7 @@ export default class PromptgoldReporter implements Reporter {
         startedAt,
         finishedAt: new Date().toISOString(),
         provider: run.provider,
-        ...(run.shard ? { reason: `shard ${run.shard.index}/${run.shard.count}: join the shards with promptgold merge` } : {}),
+        ...(run.shard ? { shard: { index: run.shard.index, count: run.shard.count }, reason: `shard ${run.shard.index}/${run.shard.count}: join the shards with promptgold merge` } : {}),
       },
     });
     if (this.options.html !== false) await writeRunPage(dir);

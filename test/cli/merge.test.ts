@@ -42,6 +42,13 @@ describe('promptgold merge', () => {
     expect(merged.stderr).toContain('FAILED (exit 3): the merged run did not complete (2 samples skipped: budget reached)');
     expect(merged.code).toBe(3);
     expect(JSON.parse(await readFile(project.path('merged', 'meta.json'), 'utf8'))).toMatchObject({ status: 'incomplete' });
+
+    // A merged folder cannot be resumed: `report` says to finish the parts and merge again.
+    const report = await runCli(['report', 'merged'], project.root);
+    expect(report.code).toBe(3);
+    expect(report.stdout).toMatch(
+      /^verdict: INCOMPLETE \(exit 3\): the merged run did not complete \(2 samples skipped: budget reached\), so its pass rates are over part of the plan; run again the shards that skipped them \(or finish with `promptgold run --resume` the runs they came from\), then merge again$/m,
+    );
   });
 
   it('exits 2 when a shard comes without its prompts.jsonl, naming the shard and the file', async () => {

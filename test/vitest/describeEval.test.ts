@@ -149,6 +149,14 @@ describe('describeEval in a vitest project', { timeout: 300_000 }, () => {
       expect(alone.code).toBe(3);
       expect(alone.stderr).toContain('FAILED (exit 3): the merged record is missing 3 of 6 planned samples');
       expect((await readJsonl(join(project.root, 'reports', 'first-only', 'run.jsonl'))).map((l) => l.type)).not.toContain('summary');
+
+      // `report` on a shard, or on a merge that lacks one, says to merge the shards: --resume applies to neither.
+      const shard = await runCli(['report', join('reports', 'runs', folders[0]!)], project.root);
+      expect(shard.code).toBe(3);
+      expect(shard.stdout).toMatch(/^verdict: INCOMPLETE \(exit 3\): the record is shard 1\/2 of a vitest run \(3 of 6 planned samples\), so its pass rates are over its share; join the 2 shards with `promptgold merge <their run folders> --out <folder>`$/m);
+      const partial = await runCli(['report', join('reports', 'first-only')], project.root);
+      expect(partial.code).toBe(3);
+      expect(partial.stdout).toMatch(/^verdict: INCOMPLETE \(exit 3\): the merged record holds 3 of 6 planned samples \(merged from 1 part\): merge again with every shard's record \(a shard that did not run, or was not passed to merge\)$/m);
     } finally {
       await project.cleanup();
     }
