@@ -16,7 +16,7 @@ import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import { promptStoreLine } from '../records/promptStore.js';
 import { isGoldenRefusal } from '../records/stops.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
-import { isScorerTimeout, scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { isScorersOwnFailure, scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { CheckedRenders } from './checkedRenders.js';
 import { sampleDeadlines, type Deadline } from './deadlines.js';
 import type { PlannedSample } from './plan.js';
@@ -217,7 +217,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;
   const unscored = firstUnscored(scores);
-  if (unscored) record.error = { kind: unscored.judgeUsage && !isScorerTimeout(unscored) ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
+  if (unscored) record.error = { kind: unscored.judgeUsage && !isScorersOwnFailure(unscored) ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
   return fatal ? { record, prompt, fatal } : { record, prompt };
 }
 

@@ -124,9 +124,9 @@ export function scoreOf(scorer: Scorer, sample: Sample, context: ScorerContext, 
       return settled(scorer, result, call, context, timeoutMs);
     }
     if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after', (call as BoundedCall).judgeUsage());
-    return checkedScore(scorer, result);
+    return withCallUsage(checkedScore(scorer, result), call);
   } catch (error) {
-    return erroredScore(scorer, error);
+    return erroredScore(scorer, error, call);
   } finally {
     if (!pending && call instanceof BoundedCall) call.dispose();
   }
@@ -135,24 +135,52 @@ export function scoreOf(scorer: Scorer, sample: Sample, context: ScorerContext, 
 async function settled(scorer: Scorer, result: Promise<Score>, call: ScorerContext, context: ScorerContext, timeoutMs: number | undefined): Promise<Score> {
   try {
     const score = timeoutMs === undefined ? await result : await withinBound(result, timeoutMs, call as BoundedCall, context.signal);
-    return checkedScore(scorer, score);
+    return withCallUsage(checkedScore(scorer, score), call);
   } catch (error) {
     if (error instanceof ScorerTimedOut && call instanceof BoundedCall) return overBound(scorer.name, error.timeoutMs, 'gave no result within', call.judgeUsage());
-    return erroredScore(scorer, error);
+    return erroredScore(scorer, error, call);
   } finally {
     if (call instanceof BoundedCall) call.dispose();
   }
 }
 
-/** A scorer's throw or rejection as an errored score, except the errors that stop the sample or the run. */
-function erroredScore(scorer: Scorer, error: unknown): Score {
+/**
+ * A scorer's throw or rejection as an errored score, except the errors that stop the sample or the
+ * run. The judge calls it made before it threw keep their usage (they were paid for); the score is
+ * still the scorer's own failure, a scorer_error (see isScorersOwnFailure).
+ */
+function erroredScore(scorer: Scorer, error: unknown, call?: ScorerContext): Score {
   if (error instanceof ScoringAborted) throw error;
   // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
   if (error instanceof ProviderError && error.fatal) throw error;
   if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within');
   const message = error instanceof Error ? error.message : String(error);
-  return { name: scorer.name, score: 0, pass: false, reason: `scorer threw: ${message}`, error: message };
+  const score: Score = { name: scorer.name, score: 0, pass: false, reason: `scorer threw: ${message}`, error: message };
+  const usage = call instanceof BoundedCall ? call.judgeUsage() : undefined;
+  if (usage) {
+    score.judgeUsage = usage;
+    OWN_FAILURES.add(score);
+  }
+  return score;
 }
+
+/**
+ * A score whose scorer called the judge without reporting what the calls cost (a custom scorer):
+ * the usage its bounded call counted, so the record and judgeCostUsd hold what the budget spent.
+ */
+function withCallUsage(score: Score, call: ScorerContext): Score {
+  if (!(call instanceof BoundedCall) || reportsUsage(score)) return score;
+  const usage = call.judgeUsage();
+  return usage ? { ...score, judgeUsage: usage } : score;
+}
+
+/** Whether the score or one of its children says what its judge calls cost (a rubric, a combinator of one). */
+function reportsUsage(score: Score): boolean {
+  return score.judgeUsage !== undefined || (score.children?.some(reportsUsage) ?? false);
+}
+
+/** Errored scores that are the scorer's own failure although they carry judge usage (it threw after calling the judge). */
+const OWN_FAILURES = new WeakSet<Score>();
 
 class ScorerTimedOut extends Error {
   constructor(readonly timeoutMs: number) {
@@ -170,9 +198,12 @@ function overBound(name: string, timeoutMs: number, what: string, judgeUsage?: J
 
 const SCORER_TIMEOUT = 'timeout: the scorer';
 
-/** A score that ended at the scorer's time bound: the scorer's failure (a scorer_error), whatever judge calls it made. */
-export function isScorerTimeout(score: Score): boolean {
-  return score.error?.startsWith(SCORER_TIMEOUT) === true;
+/**
+ * A score that is the scorer's own failure (a scorer_error) whatever judge calls it made: it ended
+ * at its time bound, or it threw after calling the judge.
+ */
+export function isScorersOwnFailure(score: Score): boolean {
+  return score.error?.startsWith(SCORER_TIMEOUT) === true || OWN_FAILURES.has(score);
 }
 
 /**

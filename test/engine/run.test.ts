@@ -9,6 +9,7 @@ import { ProviderError, type Provider } from '../../src/providers/types.js';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { contains, custom, exact } from '../../src/scoring/index.js';
+import type { Scorer, ScorerContext } from '../../src/scoring/types.js';
 import { handledGracefully, sameAsSource } from '../../src/chaos/invariants.js';
 import { rubric } from '../../src/judge/rubric.js';
 import { CostBudget, withBudget } from '../../src/providers/budget.js';
@@ -448,6 +449,32 @@ describe('runSuite: a judge scorer that overruns its time bound', () => {
     }
     expect(budget.spent).toBe(0.5);
     expect(budget.held).toBe(0);
+    expect(result.summary!.totals.judgeCostUsd).toBe(budget.spent);
+  });
+});
+
+describe('runSuite: a custom scorer that calls the judge', () => {
+  it('records what its judge calls cost when it throws after them (still a scorer_error) and when it reports no usage itself', async () => {
+    await setup(2);
+    const budget = new CostBudget(100);
+    const paid: Provider = { id: 'judge', generate: () => Promise.resolve({ text: 'yes', stopReason: 'end_turn', latencyMs: 1, costUsd: 0.25, usage: { inputTokens: 40, outputTokens: 10 } }) };
+    const judge = withBudget(paid, budget);
+    const asks = async (context: ScorerContext) => {
+      const request = { model: 'judge-model', messages: [{ role: 'user' as const, content: 'ok?' }], maxTokens: 10 };
+      await context.judge!('judge-model').generate(request, { signal: context.signal, repeat: 0, caseId: 'judged', vars: {}, promptId: 'judge', promptVersion: 'v1' });
+    };
+    const throwsAfter: Scorer = { name: 'throws-after', score: async (_sample, context) => { await asks(context); throw new Error('could not read the verdict'); } };
+    const silent: Scorer = { name: 'silent', score: async (_sample, context) => { await asks(context); return { name: 'silent', score: 1, pass: true, reason: 'ok' }; } };
+    const suite = suiteOf({ models: ['model-a'], repeats: 1, concurrency: 1, scorers: [exact(), throwsAfter, silent] });
+    const loaded = await loadSuite(suite, project.path('echo.eval.ts'), { versions: ['v1'] }, project.root);
+    const result = await runSuite(loaded, { provider: createFunctionProvider(echoTarget), judge: () => judge, runDir: project.path('runs', 'r1'), runId: 'r1' });
+    const record = await readRecord(project.path('runs/r1/run.jsonl'));
+    for (const sample of record.samples) {
+      expect(sample.error).toMatchObject({ kind: 'scorer_error', message: 'throws-after: could not read the verdict' });
+      expect(sample.scores.find((score) => score.name === 'silent')!.judgeUsage).toMatchObject({ calls: 1, costUsd: 0.25 });
+      expect(sample.judge).toMatchObject({ calls: 2, costUsd: 0.5 });
+    }
+    expect(budget.spent).toBe(1);
     expect(result.summary!.totals.judgeCostUsd).toBe(budget.spent);
   });
 });
