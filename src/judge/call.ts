@@ -63,7 +63,8 @@ export async function callJudge<T>(
     if (context.signal.aborted) throw error;
     // A judge that will fail on every sample (bad key, unknown model, spend limit) stops the run.
     if (error instanceof ProviderError && error.fatal) throw error;
-    addGenerationUsage(usage, undefined);
+    // An answer given and billed, then refused (bad_output), counts what it cost, as the budget counts it.
+    addGenerationUsage(usage, error instanceof ProviderError ? error.generation : undefined);
     const kind = error instanceof ProviderError ? `${error.kind}: ` : '';
     return { ok: false, kind: 'errored', reason: `judge call failed (${kind}${errorMessage(error)})` };
   }

@@ -49,6 +49,11 @@ describe('promptgold merge', () => {
     expect(report.stdout).toMatch(
       /^verdict: INCOMPLETE \(exit 3\): the merged run did not complete \(2 samples skipped: budget reached\), so its pass rates are over part of the plan; run again the shards that skipped them \(or finish with `promptgold run --resume` the runs they came from\), then merge again$/m,
     );
+    // And `run --resume` says so too, before anything runs, instead of running the plan of no run.
+    const resumed = await runCli(['run', '--resume', 'merged', '--no-progress', '--no-html'], project.root);
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain('this run was joined by promptgold merge from 2 parts: --resume and --retry-errors cannot finish it');
+    expect(resumed.stderr).toContain('finish or run again the parts it came from, then merge them again');
   });
 
   it('exits 2 when a shard comes without its prompts.jsonl, naming the shard and the file', async () => {

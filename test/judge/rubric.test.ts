@@ -131,6 +131,14 @@ describe('rubric judge over the Messages API', () => {
     expect(score.reason).toMatch(/^judge error: /);
   });
 
+  it('counts the cost of a judge answer that was billed and then refused (bad_output), as the budget counts it', async () => {
+    const billed = { text: '{"not":"the schema"}', stopReason: 'end_turn' as const, latencyMs: 3, costUsd: 0.25, usage: { inputTokens: 40, outputTokens: 10 } };
+    const refusing: Provider = { id: 'judge', generate: () => Promise.reject(new ProviderError('bad_output', 'the answer breaks the output schema', { generation: billed })) };
+    const score = await runScorer(rubric({ criteria, judge: JUDGE_MODEL }), makeSample('e2'), context(refusing));
+    expect(score.error).toMatch(/judge call failed \(bad_output: /);
+    expect(score.judgeUsage).toEqual({ calls: 1, inputTokens: 40, outputTokens: 10, costUsd: 0.25, latencyMs: 3, cached: 0 });
+  });
+
   it('errors clearly when no judge provider is available for a model id', async () => {
     const score = await runScorer(rubric({ criteria, judge: JUDGE_MODEL }), makeSample('f'), { signal });
     expect(score.error).toMatch(/no judge provider for claude-haiku-4-5/);

@@ -420,6 +420,16 @@ async function continueJobs(session: RunSession, reference: string, flags: RunFl
   if (!meta) {
     throw new InputError(`the run folder has no meta.json, which holds the flags that shaped its plan`, { file: shown }, 'restore meta.json from a copy, or start a new run');
   }
+  if (meta.shard || meta.mergedFrom) {
+    // A shard's plan is its share of the suite, and a merge has no run of its own to continue.
+    throw new InputError(
+      meta.shard ? `this is shard ${meta.shard.index}/${meta.shard.count} of a vitest run, not a run of its own: --resume and --retry-errors cannot finish it` : `this run was joined by promptgold merge from ${meta.mergedFrom!.length} parts: --resume and --retry-errors cannot finish it`,
+      { file: shown },
+      meta.shard
+        ? `run the shard again (vitest run --shard=${meta.shard.index}/${meta.shard.count}), then join the shards with promptgold merge`
+        : 'finish or run again the parts it came from, then merge them again',
+    );
+  }
   const redoErrors = flags.retryErrors !== undefined || meta.retryingErrors === true;
   const { suiteFile, suite: suiteName, planned } = await readRecordHeader(recordFile);
   if (meta.status === 'complete' && !redoErrors) {
