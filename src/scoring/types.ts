@@ -114,49 +114,50 @@ export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerC
  * plain scorers cost no promise and no extra turn of the event loop.
  */
 export function scoreOf(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Score | Promise<Score> {
-  const call = timeoutMs === undefined ? context : new BoundedCall(context);
-  const started = timeoutMs === undefined ? 0 : performance.now();
+  // Only a call bounded here counts its own judge calls: a child scored without a bound (a
+  // combinator's, sameAsSource's) is handed its parent's context, whose count is the parent's.
+  const bounded = timeoutMs === undefined ? undefined : new BoundedCall(context);
+  const started = bounded ? performance.now() : 0;
   let pending = false;
   try {
-    const result = scorer.score(sample, call);
+    const result = scorer.score(sample, bounded ?? context);
     if (isPromise(result)) {
       pending = true;
-      return settled(scorer, result, call, context, timeoutMs);
+      return settled(scorer, result, bounded, context, timeoutMs);
     }
-    if (timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after', (call as BoundedCall).judgeUsage());
-    return withCallUsage(checkedScore(scorer, result), call);
+    if (bounded && timeoutMs !== undefined && performance.now() - started > timeoutMs) return overBound(scorer.name, timeoutMs, 'returned only after', bounded.judgeUsage());
+    return withCallUsage(checkedScore(scorer, result), bounded);
   } catch (error) {
-    return erroredScore(scorer, error, call);
+    return erroredScore(scorer, error, bounded);
   } finally {
-    if (!pending && call instanceof BoundedCall) call.dispose();
+    if (!pending) bounded?.dispose();
   }
 }
 
-async function settled(scorer: Scorer, result: Promise<Score>, call: ScorerContext, context: ScorerContext, timeoutMs: number | undefined): Promise<Score> {
+async function settled(scorer: Scorer, result: Promise<Score>, bounded: BoundedCall | undefined, context: ScorerContext, timeoutMs: number | undefined): Promise<Score> {
   try {
-    const score = timeoutMs === undefined ? await result : await withinBound(result, timeoutMs, call as BoundedCall, context.signal);
-    return withCallUsage(checkedScore(scorer, score), call);
+    const score = bounded && timeoutMs !== undefined ? await withinBound(result, timeoutMs, bounded, context.signal) : await result;
+    return withCallUsage(checkedScore(scorer, score), bounded);
   } catch (error) {
-    if (error instanceof ScorerTimedOut && call instanceof BoundedCall) return overBound(scorer.name, error.timeoutMs, 'gave no result within', call.judgeUsage());
-    return erroredScore(scorer, error, call);
+    return erroredScore(scorer, error, bounded);
   } finally {
-    if (call instanceof BoundedCall) call.dispose();
+    bounded?.dispose();
   }
 }
 
 /**
  * A scorer's throw or rejection as an errored score, except the errors that stop the sample or the
- * run. The judge calls it made before it threw keep their usage (they were paid for); the score is
- * still the scorer's own failure, a scorer_error (see isScorersOwnFailure).
+ * run. The judge calls it made before its bound or its throw keep their usage (they were paid
+ * for); the score is still the scorer's own failure, a scorer_error (see isScorersOwnFailure).
  */
-function erroredScore(scorer: Scorer, error: unknown, call?: ScorerContext): Score {
+function erroredScore(scorer: Scorer, error: unknown, bounded: BoundedCall | undefined): Score {
   if (error instanceof ScoringAborted) throw error;
   // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
   if (error instanceof ProviderError && error.fatal) throw error;
-  if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within');
+  if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within', bounded?.judgeUsage());
   const message = error instanceof Error ? error.message : String(error);
   const score: Score = { name: scorer.name, score: 0, pass: false, reason: `scorer threw: ${message}`, error: message };
-  const usage = call instanceof BoundedCall ? call.judgeUsage() : undefined;
+  const usage = bounded?.judgeUsage();
   if (usage) {
     score.judgeUsage = usage;
     OWN_FAILURES.add(score);
@@ -168,10 +169,10 @@ function erroredScore(scorer: Scorer, error: unknown, call?: ScorerContext): Sco
  * A score whose scorer called the judge without reporting what the calls cost (a custom scorer):
  * the usage its bounded call counted, so the record and judgeCostUsd hold what the budget spent.
  */
-function withCallUsage(score: Score, call: ScorerContext): Score {
-  if (!(call instanceof BoundedCall) || reportsUsage(score)) return score;
-  const usage = call.judgeUsage();
-  return usage ? { ...score, judgeUsage: usage } : score;
+function withCallUsage(score: Score, bounded: BoundedCall | undefined): Score {
+  // Most scorers call no judge: that is known without walking the score.
+  const usage = bounded?.judgeUsage();
+  return usage && !reportsUsage(score) ? { ...score, judgeUsage: usage } : score;
 }
 
 /** Whether the score or one of its children says what its judge calls cost (a rubric, a combinator of one). */

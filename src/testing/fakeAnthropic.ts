@@ -224,7 +224,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     entry.status = 200;
     res.writeHead(200, { 'request-id': entry.requestId!, ...headers });
     const text = chunks.join('');
-    res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))), () => res.socket?.destroy());
+    res.write(firstHalf(text), () => res.socket?.destroy());
   }
 
   /** Sends the first half of the body (whole SSE records for a stream), then ends the response cleanly. */
@@ -232,7 +232,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     entry.status = 200;
     res.writeHead(200, { 'request-id': entry.requestId!, ...headers });
     const text = chunks.join('');
-    res.end(chunks.length > 1 ? chunks.slice(0, Math.max(1, Math.floor(chunks.length / 2))).join('') : text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+    res.end(chunks.length > 1 ? chunks.slice(0, Math.max(1, Math.floor(chunks.length / 2))).join('') : firstHalf(text));
   }
 
   /** Sends the start of the body (a stream's first two records: message_start and a ping), then nothing, with the connection left open. */
@@ -240,7 +240,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     entry.status = 200;
     res.writeHead(200, { 'request-id': entry.requestId!, ...headers });
     const text = chunks.join('');
-    res.write(chunks.length > 1 ? chunks.slice(0, 2).join('') : text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+    res.write(chunks.length > 1 ? chunks.slice(0, 2).join('') : firstHalf(text));
   }
 
   /** Applies a status fault or a malformed body; returns true when the request has been dealt with. */

@@ -99,3 +99,21 @@ describe('a score that is not a score', () => {
     expect(await runScorer(bare, makeSample('x'), context)).toEqual({ name: 'bare', score: 0.25, pass: false, reason: 'bare: score 0.25 (fail)' });
   });
 });
+
+describe('judge calls of a scorer that reports no usage', () => {
+  it('are counted once, on the bounded call that made them: a combinator child scored without a bound is not given its parent count', async () => {
+    const { all } = await import('../../src/scoring/combinators.js');
+    const { sumJudgeUsage } = await import('../../src/engine/executeSample.js');
+    const judge = { id: 'judge', generate: () => Promise.resolve({ text: 'yes', stopReason: 'end_turn' as const, latencyMs: 1, costUsd: 0.01, usage: { inputTokens: 4, outputTokens: 1 } }) };
+    const asksJudge: Scorer = {
+      name: 'asks',
+      score: async (_sample, ctx) => {
+        await ctx.judge!('m').generate({ model: 'm', messages: [{ role: 'user', content: 'ok?' }], maxTokens: 5 }, { signal: ctx.signal, repeat: 0, caseId: 'c', vars: {}, promptId: 'p', promptVersion: 'v' });
+        return { name: 'asks', score: 1, pass: true, reason: 'ok' };
+      },
+    };
+    const plain: Scorer = { name: 'plain', score: async () => ({ name: 'plain', score: 1, pass: true, reason: 'ok' }) };
+    const score = await runScorer(all([asksJudge, plain]), makeSample('x'), { ...context, judge: () => judge }, 10_000);
+    expect(sumJudgeUsage([score])).toMatchObject({ calls: 1, costUsd: 0.01 });
+  });
+});

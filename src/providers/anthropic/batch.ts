@@ -12,7 +12,7 @@ import { BATCH_CANCELED, BATCH_EXPIRED, ProviderError, type Generation, type Gen
 import { DEFAULT_MAX_RETRY_WAIT_MS, lazySdkHandle, assertKeyAvailable, checkTimerOptions, oneTimeWarnings, type AnthropicProviderOptions } from './client.js';
 import { classifyAnthropicError } from './errors.js';
 import { BadRequestStreak, DEFAULT_IDENTICAL_BAD_REQUESTS } from './badRequestStreak.js';
-import { inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
+import { countTokensBody, inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
 import { modelFactsResolver, warnIfDeprecated } from './modelFacts.js';
 import { buildMessageParams, droppedParamsOf } from './params.js';
 import { generationFromMessage, type ApiMessage } from './response.js';
@@ -212,10 +212,9 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
     const estimate = estimateInputTokens(request);
     let input: InputTokens = { tokens: estimate, exact: false };
     if (mustCountTokens(estimate, limits)) {
-      const { model, system, messages, output_config, thinking, tools, tool_choice } = body;
       type CountBody = Parameters<typeof client.messages.countTokens>[0];
       try {
-        input = { tokens: (await client.messages.countTokens({ model, system, messages, output_config, thinking, tools, tool_choice } as CountBody, signal ? { signal } : undefined)).input_tokens, exact: true };
+        input = { tokens: (await client.messages.countTokens(countTokensBody(body) as CountBody, signal ? { signal } : undefined)).input_tokens, exact: true };
       } catch (error) {
         // Stopped while counting: not refused; the caller, seeing the signal, sends nothing.
         if (signal?.aborted) return undefined;

@@ -24,6 +24,12 @@ export function inputLimitsOf(options: Pick<AnthropicProviderOptions, 'maxInputT
 }
 
 /** A prompt's input tokens: counted by count_tokens (exact), or the estimate. */
+/** The part of a Messages request body that count_tokens takes: what decides the input's size. */
+export function countTokensBody(body: Record<string, unknown>) {
+  const { model, system, messages, output_config, thinking, tools, tool_choice } = body;
+  return { model, system, messages, output_config, thinking, tools, tool_choice };
+}
+
 export interface InputTokens {
   tokens: number;
   exact: boolean;

@@ -34,7 +34,7 @@ import {
 } from './client.js';
 import { classifyAnthropicError } from './errors.js';
 import { BadRequestStreak, DEFAULT_IDENTICAL_BAD_REQUESTS } from './badRequestStreak.js';
-import { inputLimitsOf, mustCountTokens, requestRefusal, type InputTokens } from './inputGuard.js';
+import { countTokensBody, inputLimitsOf, mustCountTokens, requestRefusal, type InputLimits, type InputTokens } from './inputGuard.js';
 import { modelFactsResolver, warnIfDeprecated, type ModelFacts } from './modelFacts.js';
 import { buildMessageParams } from './params.js';
 import { generationFromMessage, rateLimitedInputTokens, type ApiMessage } from './response.js';
@@ -116,8 +116,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 
   /** Exact input tokens from count_tokens, asked once per distinct prompt (repeats share it). */
   function countInputTokens(handle: SdkHandle, body: Record<string, unknown>, signal: AbortSignal): Promise<number> {
-    const { model, system, messages, output_config, thinking, tools, tool_choice } = body;
-    const countBody = { model, system, messages, output_config, thinking, tools, tool_choice };
+    const countBody = countTokensBody(body);
     const key = sha256Hex(stableStringify(countBody));
     let pending = counted.get(key);
     if (!pending) {
@@ -135,17 +134,17 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     handle: SdkHandle,
     request: GenerationRequest,
     body: Record<string, unknown>,
-    facts: ModelFacts,
+    limits: InputLimits,
     signal: AbortSignal,
   ): Promise<InputTokens> {
     const estimate = estimateInputTokens(request);
-    if (!mustCountTokens(estimate, inputLimitsOf(options, facts))) return { tokens: estimate, exact: false };
+    if (!mustCountTokens(estimate, limits)) return { tokens: estimate, exact: false };
     return { tokens: await countInputTokens(handle, body, signal), exact: true };
   }
 
   /** Refusals before sending (see inputGuard.ts): nothing here is ever sent, so nothing is billed. */
-  function guard(request: GenerationRequest, body: Record<string, unknown>, input: InputTokens, facts: ModelFacts): void {
-    const refusal = requestRefusal(request, input, facts, inputLimitsOf(options, facts), (message) => streak.failure(message, requestKeyOf(body)));
+  function guard(request: GenerationRequest, body: Record<string, unknown>, input: InputTokens, facts: ModelFacts, limits: InputLimits): void {
+    const refusal = requestRefusal(request, input, facts, limits, (message) => streak.failure(message, requestKeyOf(body)));
     if (refusal) throw refusal;
   }
 
@@ -224,14 +223,15 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     const facts = await factsOf(request.model);
     warnIfDeprecated(request.model, facts, warn);
     const { body, droppedParams } = buildMessageParams(request, facts.info, handle.outputFormat);
-    let input: { tokens: number; exact: boolean };
+    const limits = inputLimitsOf(options, facts);
+    let input: InputTokens;
     try {
-      input = await inputTokensOf(handle, request, body, facts, signal);
+      input = await inputTokensOf(handle, request, body, limits, signal);
     } catch (error) {
       if (isAbort(error, signal)) throw signal.reason ?? error;
       throw inStreak(classifyAnthropicError(error, { model: request.model, attempts: 0, secrets, maxRetryWaitMs }), body);
     }
-    guard(request, body, input, facts);
+    guard(request, body, input, facts, limits);
 
     const family = familyOf(request.model, facts.info);
     const permit = limiter ? await limiter.acquire({ inputTokens: input.tokens, maxOutputTokens: request.maxTokens, family, lane }, signal) : undefined;
