@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js';
 import { TIMER_MS_RULE, isTimerMs } from '../nodeTimers.js';
 import { SUITE_INTEGER_RANGES, type SuiteIntegerField } from '../suiteRanges.js';
+import { andList } from '../text.js';
 
 export function parseIntegerOption(value: string, flag: string, min = Number.MIN_SAFE_INTEGER): number {
   const parsed = Number(value);
@@ -45,4 +46,13 @@ export function parseListOption(values: string[] | undefined): string[] | undefi
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * Flags that cannot apply here, refused rather than dropped unsaid: `table` lists them as
+ * [option key, flag as written]; the error names those given (`--model and --repeat …`).
+ */
+export function refuseFlagsGiven<F>(table: ReadonlyArray<readonly [keyof F, string]>, flags: F, why: { cannot: string; field: string; fix: string }): void {
+  const given = table.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
+  if (given.length) throw new InputError(`${andList(given)} ${why.cannot}`, { field: why.field }, why.fix);
 }

@@ -17,7 +17,7 @@ import { isResumableError } from '../providers/types.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { runIncompleteCause } from '../records/completeness.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
-import { isScored, summaryPolicyOf, tooManyUnscored } from '../records/summary.js';
+import { cellKey, isScored, summaryPolicyOf, tooManyUnscored } from '../records/summary.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { NotExercisedReason } from '../chaos/exercised.js';
@@ -240,7 +240,7 @@ class ScoringTally {
     const unscored = kind !== undefined && isNotScoredKind(kind);
     if (unscored) this.notScored.set(kind, (this.notScored.get(kind) ?? 0) + 1);
     if (sample.chaos || isResumableError(sample.error)) return;
-    const key = `${sample.version} × ${sample.model}`;
+    const key = cellKey(sample.version, sample.model);
     let cell = this.cells.get(key);
     if (!cell) {
       cell = { golden: 0, scored: 0, notScored: new Map() };

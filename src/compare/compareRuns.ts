@@ -13,6 +13,7 @@ import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, slic
 import type { CaseComparison, CaseSide, CellComparison, ChaosCaseNotExercised, ChaosNotExercised, ComparisonResult, ComparisonWarning, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
 import { decideVerdict, overallVerdict } from './verdict.js';
 import { DEFAULT_POLICY } from './policy.js';
+import { sortedKeys } from '../records/summary.js';
 
 export interface CompareOptions {
   /** Project root, for the paths shown (default: the working directory). */
@@ -218,25 +219,22 @@ function warnPromptDrift(pairs: Array<[SideCell, SideCell]>, baseline: LoadedSid
  */
 function warnDroppedParams(pairs: Array<[SideCell, SideCell]>, warnings: ComparisonWarning[]): void {
   for (const [b, c] of pairs) {
-    if (sameCounts(b.droppedParams, c.droppedParams)) continue;
+    if (sameParams(b.droppedParams, c.droppedParams)) continue;
     warnings.push({
       rule: 'dropped_params',
       values: {
         cells: `${cellLabel(b.cell)} → ${cellLabel(c.cell)}`,
-        baseline: { params: sortedCounts(b.droppedParams), samples: b.samples },
-        candidate: { params: sortedCounts(c.droppedParams), samples: c.samples },
+        baseline: { params: sortedKeys(b.droppedParams), samples: b.samples },
+        candidate: { params: sortedKeys(c.droppedParams), samples: c.samples },
       },
     });
   }
 }
 
-function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+/** The same parameters left out (every count is at least 1: a side counts only what it saw). */
+function sameParams(a: Record<string, number>, b: Record<string, number>): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => (key in b) && (a[key]! > 0) === (b[key]! > 0));
-}
-
-function sortedCounts(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return keys.length === Object.keys(b).length && keys.every((key) => key in b);
 }
 
 interface CellOptions {
@@ -442,8 +440,7 @@ function baselineScoredNothing(cases: CaseComparison[]): VerdictReason | undefin
     for (const kind of c.baseline.errors) notScored[kind] = (notScored[kind] ?? 0) + 1;
   }
   if (count === 0) return undefined;
-  const kinds = Object.keys(notScored).sort();
-  return { rule: 'baseline_unscored', values: { cases: count, samples, notScored: Object.fromEntries(kinds.map((kind) => [kind, notScored[kind]!])) } };
+  return { rule: 'baseline_unscored', values: { cases: count, samples, notScored: sortedKeys(notScored) } };
 }
 
 /**

@@ -214,11 +214,16 @@ export function exitCodeForVerdict(verdict: Verdict, failOnInconclusive: boolean
   return 0;
 }
 
+/** The cell's baseline scored none of its cases (its `baseline_unscored` reason). */
+export function cellBaselineUnscored(cell: Pick<CellComparison, 'verdict'>): boolean {
+  return cell.verdict.reasons.some((reason) => reason.rule === 'baseline_unscored');
+}
+
 /**
  * A comparison's exit code: 3 when a cell's baseline scored none of its cases — its samples went
  * unscored, as `promptgold run` exits 3 for, and 3 wins over a fail's 1 — otherwise the verdict's.
  */
 export function exitCodeForComparison(result: Pick<ComparisonResult, 'verdict' | 'cells'>, failOnInconclusive: boolean): number {
-  if (result.cells.some((cell) => cell.verdict.reasons.some((reason) => reason.rule === 'baseline_unscored'))) return ExitCode.infrastructure;
+  if (result.cells.some(cellBaselineUnscored)) return ExitCode.infrastructure;
   return exitCodeForVerdict(result.verdict.verdict, failOnInconclusive);
 }

@@ -9,7 +9,7 @@
  * again.
  */
 import { InfrastructureError } from '../errors.js';
-import { formatUsd, type CostBudget } from '../providers/budget.js';
+import { billedUsd, formatUsd, type CostBudget } from '../providers/budget.js';
 import { BATCH_MISSING, ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
 import { readMeta, writeMeta } from '../records/runDir.js';
@@ -111,13 +111,14 @@ async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): 
 
   const earlier = (await readMeta(options.runDir))?.batches ?? [];
   const answers = new Map<string, Generation | ProviderError>();
+  const submittedIds: string[] = [];
+  const result = (): BatchPhaseResult => ({ provider: answeringFrom(answers, customIdOfSample), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size });
   const stoppedWaiting = (): BatchPhaseResult => {
     // Ctrl-C while the batches process: they go on at the API, and their ids are in meta.json.
     // The run starts no sample (its stop signal is set) and ends as interrupted; --resume collects them.
     options.onProgress?.('stopped waiting for the batch: it goes on processing at the API, and `--resume` collects its results');
-    return { provider: answeringFrom(answers, customIdOfSample), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+    return result();
   };
-  const submittedIds: string[] = [];
   if (earlier.length) {
     options.onProgress?.(`collecting batch(es) submitted earlier: ${earlier.join(', ')}`);
     if (!(await collectUnlessStopped(earlier, options, requestOfCustomId, answers, planned))) return stoppedWaiting();
@@ -131,7 +132,7 @@ async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): 
   const stoppedBeforeSubmitting = (): BatchPhaseResult => {
     // Ctrl-C before anything was submitted: nothing is sent (or paid for); --resume submits it.
     options.onProgress?.('stopped before submitting the batch: nothing was sent');
-    return { provider: answeringFrom(answers, customIdOfSample), batchIds: earlier, submitted: false, results: answers.size };
+    return result();
   };
   if (unanswered.length > 0 && options.signal?.aborted) return stoppedBeforeSubmitting();
   const refusals = options.transport.refusals?.bind(options.transport);
@@ -160,7 +161,7 @@ async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): 
     if (options.budget) countSpend(sending, options.budget.budget, answers);
   }
 
-  return { provider: answeringFrom(answers, customIdOfSample), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size };
+  return result();
 }
 
 /** The requests the transport does not refuse; each refused one is answered with its refusal (a bad_request, a context_overflow). */
@@ -220,9 +221,8 @@ function countSpend(
   answers: Map<string, Generation | ProviderError>,
 ): void {
   for (const [customId] of sent) {
-    const answer = answers.get(customId);
-    const generation = answer instanceof ProviderError ? answer.generation : answer;
-    if (generation && !generation.cached && generation.costUsd !== undefined) budget.add(generation.costUsd);
+    const usd = billedUsd(answers.get(customId));
+    if (usd !== undefined) budget.add(usd);
   }
 }
 

@@ -173,15 +173,22 @@ export function withBudget(provider: Provider, budget: CostBudget, worstCaseUsd?
       try {
         generation = await provider.generate(request, context);
       } catch (error) {
-        // An answer that was given and billed, then refused (bad_output), is spent all the same.
-        const billed = error instanceof ProviderError ? error.generation : undefined;
-        budget.release(worst, billed && !billed.cached ? billed.costUsd : undefined);
+        budget.release(worst, error instanceof ProviderError ? billedUsd(error) : undefined);
         throw error;
       }
-      budget.release(worst, generation.cached ? undefined : generation.costUsd);
+      budget.release(worst, billedUsd(generation));
       return generation;
     },
   };
   if (provider.close) wrapped.close = () => provider.close!();
   return wrapped;
+}
+
+/**
+ * What an answer cost this run: a live answer's cost, including one given and billed, then refused
+ * (bad_output: the error carries it); nothing for a cached answer or an error without one.
+ */
+export function billedUsd(answer: Generation | ProviderError | undefined): number | undefined {
+  const generation = answer instanceof ProviderError ? answer.generation : answer;
+  return generation && !generation.cached ? generation.costUsd : undefined;
 }

@@ -400,7 +400,8 @@ function cacheSummary(cache: Omit<CellCacheSummary, 'hitRate'>): CellCacheSummar
   };
 }
 
-function sortedKeys(counts: Record<string, number>): Record<string, number> {
+/** The counts with their keys in code-unit order (records and reports list them so). */
+export function sortedKeys(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

@@ -7,6 +7,7 @@
  * context-window rates of both sides as <properties> when either side had any.
  */
 import { candidateNotScored, countedStatus } from '../compare/classify.js';
+import { cellBaselineUnscored } from '../compare/verdict.js';
 import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
@@ -81,7 +82,7 @@ function casesWith(cell: CellComparison, outcome: JunitOutcome): number {
  * so there is no verdict and the comparison exits 3 (see exitCodeForComparison). A fail stays a failure.
  */
 function baselineUnscored(cell: CellComparison): boolean {
-  return cell.verdict.verdict !== 'fail' && cell.verdict.reasons.some((reason) => reason.rule === 'baseline_unscored');
+  return cell.verdict.verdict !== 'fail' && cellBaselineUnscored(cell);
 }
 
 function testSuite(cell: CellComparison, suite: string, failOnInconclusive: boolean): string {

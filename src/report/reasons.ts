@@ -5,6 +5,7 @@
  */
 import type { ChaosCaseNotExercised, ComparisonWarning, DroppedParams, DecisionInterval, IncompleteRecord, PassRateDecision, RateIncrease, RulePower, SliceStatistics, VerdictReason, VerdictResult } from '../compare/types.js';
 import { candidateProblemText } from './upgrade.js';
+import { droppedParamList } from './droppedParams.js';
 import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
@@ -241,8 +242,8 @@ export function warningText(warning: ComparisonWarning): string {
     case 'dropped_params': {
       const v = warning.values;
       const side = (name: string, d: DroppedParams) => {
-        const params = Object.entries(d.params);
-        return params.length ? `the ${name} left out ${params.map(([param, n]) => `${param} (${n} of ${d.samples} samples)`).join(', ')}` : `the ${name} left out none`;
+        const list = droppedParamList(d.params, d.samples);
+        return list ? `the ${name} left out ${list}` : `the ${name} left out none`;
       };
       return `${v.cells}: the requests differ in the parameters left out of them (a model that does not take them): ${side('baseline', v.baseline)}; ${side('candidate', v.candidate)}`;
     }

@@ -1,5 +1,6 @@
 /** The one-line verdict `promptgold report <run>` prints: how the run ended, with the exit code `promptgold run` gave it. */
 import { runEndExitCode, type RunEnd, type RunPart } from '../records/runOutcome.js';
+import { cellKey } from '../records/summary.js';
 import type { RecordSummary } from '../records/types.js';
 import { count, percent, plural } from './format.js';
 import { thresholdMissText, tooManyErrorsText } from './notScored.js';
@@ -44,7 +45,7 @@ function finishedVerdict(summary: RecordSummary): [string, string] {
   const reasons: string[] = [];
   if (summary.tooManyErrors) reasons.push(tooManyErrorsText(summary));
   for (const key of summary.failingCells) {
-    const cell = summary.cells.find((c) => `${c.version} × ${c.model}` === key);
+    const cell = summary.cells.find((c) => cellKey(c.version, c.model) === key);
     if (cell && summary.threshold !== null) reasons.push(`${key}: ${thresholdMissText(cell, `pass rate ${percent(cell.passRate)} of ${count(cell.scored)} scored golden samples`, summary.threshold)}`);
     else reasons.push(`${key} is below the threshold`);
   }

@@ -45,7 +45,7 @@ export async function mergeCommand(records: string[], flags: MergeFlags): Promis
     );
   }
   return runExitCode({
-    incomplete: missing || Boolean(result.notRun),
+    incomplete: !result.complete,
     tooManyErrors: result.summary.tooManyErrors,
     failingCells: result.summary.failingCells.length,
   });

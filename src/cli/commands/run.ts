@@ -12,7 +12,7 @@ import { readRecordHeader, readRecordLines } from '../../records/reader.js';
 import type { RecordSummary } from '../../records/types.js';
 import { isResumableError } from '../../providers/types.js';
 import { formatFailingSample, formatFailureDigest } from '../../report/digest.js';
-import { andList, plural } from '../../text.js';
+import { plural } from '../../text.js';
 import { tooManyErrorsText } from '../../report/notScored.js';
 import { chaosCoverageLines, chaosNotConfiguredLine } from '../../report/chaosCoverage.js';
 import type { ChaosCoverage } from '../../chaos/coverage.js';
@@ -24,7 +24,7 @@ import { writeRunPage } from '../../report/html/runPage.js';
 import { formatFieldAccuracyTable, formatRobustnessTable, formatSummaryTable, formatToolCallLines } from '../../report/console.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
-import { parseIntegerOption, parseListOption, parseNumberOption, parseSuiteFieldOption, parseTimerMsOption } from '../options.js';
+import { parseIntegerOption, parseListOption, parseNumberOption, parseSuiteFieldOption, parseTimerMsOption, refuseFlagsGiven } from '../options.js';
 
 export interface RunFlags {
   version?: string[];
@@ -398,13 +398,11 @@ function refusePlanFlags(continuing: '--resume' | '--retry-errors', suiteArgs: r
   if (suiteArgs.length) {
     throw new InputError(`the suites ${suiteArgs.join(', ')} cannot apply to a resumed run: it continues its own suite`, { field: continuing }, `drop them: ${continuing} <run> finds the suite in the run's record`);
   }
-  const given = PLAN_FLAGS.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
-  if (given.length === 0) return;
-  throw new InputError(
-    `${andList(given)} cannot apply to a resumed run: it keeps its own plan (models, prompt versions, repeats, cases, chaos)`,
-    { field: continuing },
-    'drop them to finish the run as it started, or start a new run to change its plan',
-  );
+  refuseFlagsGiven(PLAN_FLAGS, flags, {
+    cannot: 'cannot apply to a resumed run: it keeps its own plan (models, prompt versions, repeats, cases, chaos)',
+    field: continuing,
+    fix: 'drop them to finish the run as it started, or start a new run to change its plan',
+  });
 }
 
 /**

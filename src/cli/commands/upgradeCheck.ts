@@ -25,10 +25,9 @@ import type { RecordHeader } from '../../records/types.js';
 import type { Suite } from '../../suite.js';
 import { formatComparison } from '../../report/compareConsole.js';
 import { candidateProblemText, decisionText, formatPricing, pricingMarkdown, retirementText } from '../../report/upgrade.js';
-import { andList } from '../../text.js';
 import { TOOL_VERSION } from '../../version.js';
 import { discoverSuiteFiles } from '../discover.js';
-import { parseNumberOption, parseSuiteFieldOption } from '../options.js';
+import { parseNumberOption, parseSuiteFieldOption, refuseFlagsGiven } from '../options.js';
 import { checkPagePath } from '../../report/html/pagePath.js';
 import { checkOutputPaths, configPolicySources, suitePolicySources, writeOutputs } from './compare.js';
 
@@ -135,13 +134,11 @@ const RUN_FLAGS: ReadonlyArray<[keyof UpgradeCheckFlags, string]> = [
 
 /** With --reuse nothing is run: a flag for the run is refused rather than dropped unsaid. */
 function refuseRunFlags(f: UpgradeCheckFlags): void {
-  const given = RUN_FLAGS.filter(([key]) => f[key] !== undefined).map(([, flag]) => flag);
-  if (given.length === 0) return;
-  throw new InputError(
-    `${andList(given)} cannot apply with --reuse: upgrade-check runs nothing then, and compares the reused runs as they were made`,
-    { field: '--reuse' },
-    'drop them to compare the reused runs, or drop --reuse to run the check afresh with them',
-  );
+  refuseFlagsGiven(RUN_FLAGS, f, {
+    cannot: 'cannot apply with --reuse: upgrade-check runs nothing then, and compares the reused runs as they were made',
+    field: '--reuse',
+    fix: 'drop them to compare the reused runs, or drop --reuse to run the check afresh with them',
+  });
 }
 
 /** [baseline, candidate]: one reused run holding both models, or two runs with one each. */

@@ -1,5 +1,6 @@
 /** Console rendering of a calibration report. */
 import { percent } from '../../report/format.js';
+import { plural } from '../../text.js';
 import type { CalibrationReport, Label, NoiseFigures } from './types.js';
 
 const pct = (value: number | null): string => (value === null ? 'n/a' : percent(value));
@@ -54,8 +55,8 @@ export function calibrationFailureLine(report: CalibrationReport): string | unde
   const judgeCalls = report.failures.filter((f) => f.judgement !== undefined).length;
   const outputs = report.failures.length - judgeCalls;
   const counts = [
-    ...(judgeCalls > 0 ? [`${judgeCalls} judge call${judgeCalls === 1 ? '' : 's'} failed`] : []),
-    ...(outputs > 0 ? [`${outputs} labelled output${outputs === 1 ? '' : 's'} could not be had`] : []),
+    ...(judgeCalls > 0 ? [`${plural(judgeCalls, 'judge call')} failed`] : []),
+    ...(outputs > 0 ? [`${plural(outputs, 'labelled output')} could not be had`] : []),
   ].join(' and ');
   const first = report.failures[0]!;
   const where = `${first.caseId}${first.judgement === undefined ? '' : ` (judgement ${first.judgement})`}`;
