@@ -10,7 +10,7 @@ import { caseOutcome, classifyCase, countedStatus, emptyCounts, leftOutOfStatist
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
 import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, sliceStatistics } from './statistics.js';
-import type { CaseComparison, CaseSide, CellComparison, ChaosCaseNotExercised, ChaosNotExercised, ComparisonResult, ComparisonWarning, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
+import type { CaseComparison, CaseSide, CellComparison, ChaosCaseNotExercised, ChaosNotExercised, ComparisonResult, ComparisonWarning, NewErrors, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
 import { decideVerdict, overallVerdict } from './verdict.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { sortedKeys } from '../records/summary.js';
@@ -295,7 +295,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     stats,
     operational,
     policy,
-    newErrors: newErrorKinds(cases),
+    newErrors: newErrors(cases),
     lostCases: unscored.lost,
     ...(scorers.missing && { missingScorers: scorers.missing }),
     ...(incompleteCandidate && { incompleteCandidate }),
@@ -480,15 +480,26 @@ function isEmpty(record: Record<string, unknown>): boolean {
   return true;
 }
 
-/** Error kind → candidate samples, for kinds no baseline sample of the cell had. */
-function newErrorKinds(cases: CaseComparison[]): Record<string, number> {
-  const before = new Set<string>();
-  for (const c of cases) for (const kind of c.baseline?.errors ?? []) before.add(kind);
-  const fresh: Record<string, number> = {};
+/**
+ * The candidate's errors of a kind the baseline did not have on the same case (on a case the
+ * baseline does not have, every error): kind → candidate samples, and the cases with any. Per case,
+ * not per cell: one baseline timeout anywhere must not excuse the candidate's timeouts everywhere.
+ */
+function newErrors(cases: CaseComparison[]): NewErrors {
+  const kinds: Record<string, number> = {};
+  let affected = 0;
   for (const c of cases) {
-    for (const kind of c.candidate?.errors ?? []) if (!before.has(kind)) fresh[kind] = (fresh[kind] ?? 0) + 1;
+    if (!c.candidate?.errors.length) continue;
+    const before = new Set(c.baseline?.errors);
+    let fresh = false;
+    for (const kind of c.candidate.errors) {
+      if (before.has(kind)) continue;
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+      fresh = true;
+    }
+    if (fresh) affected++;
   }
-  return fresh;
+  return { kinds, cases: affected };
 }
 
 function sideInfo(side: LoadedSide, filter: CellFilter, cells: SideCell[]): SideInfo {

@@ -245,6 +245,16 @@ export interface VerdictPolicyResolved {
   failOnNewErrors: boolean;
 }
 
+/**
+ * The candidate's errors of a kind the baseline did not have on the same case (every error of a
+ * case only the candidate has): `kinds`, error kind → candidate samples with it; `cases`, the
+ * candidate's cases with at least one of them.
+ */
+export interface NewErrors {
+  kinds: Record<string, number>;
+  cases: number;
+}
+
 export interface VerdictResult {
   verdict: Verdict;
   /** Why, most important first: structured values the reports turn into sentences (src/report/reasons.ts). */
@@ -299,8 +309,8 @@ export type VerdictReasonBody =
   | { rule: 'latency_increase'; values: { percentile: 95; relative: number; baseline: number | null; candidate: number | null; limit: number } }
   /** The refusal rate (or the share cut at max_tokens) rose by more than the limit: rates of scored golden samples, `increase` = candidate − baseline. */
   | { rule: 'refusal_rate_increase' | 'truncation_rate_increase'; values: RateIncrease }
-  /** Error kinds → candidate samples, for kinds the baseline cell never had. */
-  | { rule: 'new_errors'; values: { kinds: Record<string, number> } }
+  /** The candidate's errors of a kind the baseline did not have on the same case (see NewErrors). */
+  | { rule: 'new_errors'; values: NewErrors }
   /** Cases on both sides that one side has no scored repeat of: left out of the statistics. */
   | { rule: 'unscored_cases'; values: { side: 'baseline' | 'candidate'; count: number; scoredByOther: number; paired: number } }
   /**

@@ -14,22 +14,22 @@
  * measures it). The hard rules fail whatever the interval says: cost per sample up by more than
  * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, the refusal rate or the share
  * of answers cut at max_tokens up by more than maxRefusalRateIncrease / maxTruncationRateIncrease
- * (percentage points of scored golden samples), or (failOnNewErrors) an error kind the baseline
- * never had, or a case the baseline scored that the candidate has no scored repeat of; and, under
- * any policy, a scorer the baseline scored cases with that the candidate did not, or a candidate
- * record that holds only part of its run (no summary line, or fewer samples than planned). Reasons
- * carry the numbers; src/report/reasons.ts words them.
+ * (percentage points of scored golden samples), or (failOnNewErrors) an error of a kind the
+ * baseline did not have on the same case, or a case the baseline scored that the candidate has no
+ * scored repeat of; and, under any policy, a scorer the baseline scored cases with that the
+ * candidate did not, or a candidate record that holds only part of its run (no summary line, or
+ * fewer samples than planned). Reasons carry the numbers; src/report/reasons.ts words them.
  */
 import { ExitCode } from '../errors.js';
 import type { RepeatsPlan } from './statistics.js';
-import type { CellComparison, ComparisonResult, Deltas, PairedStatistics, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
+import type { CellComparison, ComparisonResult, Deltas, NewErrors, PairedStatistics, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
 
 export interface VerdictInput {
   stats: PairedStatistics;
   operational: OperationalDeltas;
   policy: VerdictPolicyResolved;
-  /** Error kind → candidate samples with it, for kinds the baseline cell never had. */
-  newErrors: Record<string, number>;
+  /** The candidate's errors of a kind the baseline did not have on the same case. */
+  newErrors: NewErrors;
   /** The candidate's `unscored_cases` note when some of them are cases the baseline scored (see hardRuleReasons). */
   lostCases?: VerdictReason;
   /** The `scorers_differ` reason when the baseline scored cases with scorers the candidate did not (always a fail). */
@@ -110,9 +110,9 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
     const truncation = rateIncrease(stops.maxTokensRate, stops.scored, policy.maxTruncationRateIncrease);
     if (truncation) reasons.push({ rule: 'truncation_rate_increase', values: truncation });
   }
-  const kinds = Object.keys(input.newErrors).sort();
+  const kinds = Object.keys(input.newErrors.kinds).sort();
   if (policy.failOnNewErrors && kinds.length) {
-    reasons.push({ rule: 'new_errors', values: { kinds: Object.fromEntries(kinds.map((k) => [k, input.newErrors[k]!])) } });
+    reasons.push({ rule: 'new_errors', values: { kinds: Object.fromEntries(kinds.map((k) => [k, input.newErrors.kinds[k]!])), cases: input.newErrors.cases } });
   }
   // The interval is over the cases both sides scored: a case the candidate could no longer score at
   // all is outside it, and a candidate that fails on most cases would pass on the few it answered.

@@ -49,10 +49,11 @@ function reasonBody(reason: VerdictReason): string {
       return rateIncreaseText('refusal rate', 'maxRefusalRateIncrease', reason.values);
     case 'truncation_rate_increase':
       return rateIncreaseText('answers cut at max_tokens', 'maxTruncationRateIncrease', reason.values);
-    case 'new_errors':
-      return `new error kinds in the candidate: ${Object.entries(reason.values.kinds)
-        .map(([kind, n]) => `${kind} (${plural(n, 'sample')})`)
-        .join(', ')}`;
+    case 'new_errors': {
+      const v = reason.values;
+      const kinds = Object.entries(v.kinds).map(([kind, n]) => `${kind} (${plural(n, 'sample')})`);
+      return `new errors in the candidate, on ${plural(v.cases, 'case')} whose baseline had no error of the kind: ${kinds.join(', ')}`;
+    }
     case 'unscored_cases': {
       const v = reason.values;
       const other = v.side === 'candidate' ? 'the baseline' : 'the candidate';

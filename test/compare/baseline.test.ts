@@ -138,6 +138,27 @@ describe('baselines', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('keeps the errors of each case: a candidate erring on cases whose baseline did not fails, though the baseline erred elsewhere', async () => {
+    // The baseline timed out once, on c0000; the candidate times out there again (not new) and on
+    // one of the two repeats of 300 cases the baseline answered (new, though the kind is not).
+    const runOf = async (folder: string, timesOut: (c: number) => boolean) => {
+      const samples = [];
+      for (let c = 0; c < 1000; c++) {
+        for (let r = 0; r < 2; r++) samples.push(sample({ caseId: `e${String(c).padStart(4, '0')}`, repeat: r, pass: true, ...(r === 0 && timesOut(c) ? { error: 'timeout' } : {}) }));
+      }
+      return writeRecord(join(dir, `reports/runs/${folder}/run.jsonl`), samples, { header: { options: { repeats: 2, maxErrorRate: 0.2 } } });
+    };
+    const before = await runOf('errors-20260101-000000', (c) => c === 0);
+    const saved = await saveBaseline(before, { root: dir, out: 'suites/errors.baseline.jsonl' });
+    const after = await runOf('errors-20260101-000001', (c) => c <= 300);
+    const result = await compareRecords(saved.file, after, { root: dir });
+    expect(result.verdict.verdict).toBe('fail');
+    expect(result.cells[0]!.verdict.reasons[0]).toEqual({ rule: 'new_errors', values: { kinds: { timeout: 300 }, cases: 300 } });
+    // The same timeout on the same case is no new error.
+    const again = await runOf('errors-20260101-000002', (c) => c === 0);
+    expect((await compareRecords(saved.file, again, { root: dir })).verdict.verdict).toBe('pass');
+  });
+
   it('keeps judge cost and prompt caching: a run with judges and cache reads against its own baseline changes neither', async () => {
     const samples = [];
     for (let c = 0; c < 8; c++) {

@@ -194,9 +194,15 @@ describe('scorers a side had nothing to score with', () => {
     const samples = Array.from({ length: 400 }, (_, i) => sample({ caseId: `c${String(i).padStart(3, '0')}`, version: 'v1', pass: true }));
     const base = [...samples.slice(2), sample({ caseId: 'c000', pass: false, error: 'context_overflow' }), sample({ caseId: 'c001', pass: false })];
     const cand = [...samples.slice(2), sample({ caseId: 'c000', pass: false, error: 'context_overflow' }), sample({ caseId: 'c001', pass: false, error: 'context_overflow' })];
-    const result = await compareRecords(await writeRecord(join(dir, 'sc-base/run.jsonl'), base), await writeRecord(join(dir, 'sc-cand/run.jsonl'), cand), { root: dir });
+    const files = [await writeRecord(join(dir, 'sc-base/run.jsonl'), base), await writeRecord(join(dir, 'sc-cand/run.jsonl'), cand)] as const;
+    // The scorer rule holds under any policy: with failOnNewErrors off nothing fails.
+    const result = await compareRecords(...files, { root: dir, policy: { ...DEFAULT_POLICY, failOnNewErrors: false } });
     expect(result.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('scorers_differ');
     expect(result.verdict.verdict).toBe('pass');
+    // Under the default policy c001's overflow is an error its baseline did not have: that, and only that, fails.
+    const strict = await compareRecords(...files, { root: dir });
+    expect(strict.cells[0]!.verdict.reasons.map((r) => r.rule)).toEqual(['new_errors', 'non_inferior']);
+    expect(strict.cells[0]!.verdict.reasons[0]).toEqual({ rule: 'new_errors', values: { kinds: { context_overflow: 1 }, cases: 1 } });
   });
 });
 

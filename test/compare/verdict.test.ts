@@ -163,13 +163,60 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect(result.verdict.verdict).toBe('fail');
     expect(reasons.find((r) => r.rule === 'cost_increase')).toEqual({ rule: 'cost_increase', values: { relative: expect.closeTo(1, 9), baseline: expect.closeTo(0.001, 12), candidate: expect.closeTo(0.002, 12), limit: 0.25 } });
     expect(reasons.find((r) => r.rule === 'latency_increase')).toEqual({ rule: 'latency_increase', values: { percentile: 95, relative: expect.closeTo(0.8, 9), baseline: 500, candidate: 900, limit: 0.5 } });
-    expect(reasons.find((r) => r.rule === 'new_errors')).toEqual({ rule: 'new_errors', values: { kinds: { refusal: 1 } } });
+    expect(reasons.find((r) => r.rule === 'new_errors')).toEqual({ rule: 'new_errors', values: { kinds: { refusal: 1 }, cases: 1 } });
     expect(reasons.map((r) => r.rule)).toContain('too_small');
     expect(result.cells[0]!.counts['error-changed']).toBe(1);
     const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
     const relaxed = await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient });
     expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('new_errors');
     expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('cost_increase');
+  });
+
+  it('new errors are per case: timeouts on cases the baseline answered fail, though the baseline timed out once elsewhere', async () => {
+    // The baseline timed out once, on c0000. The candidate times out on one of the two repeats of
+    // 300 other cases (30%): every case keeps a scored repeat, so no case is lost, and the pass
+    // rate is unchanged. Before: PASS, because "timeout" was a kind the baseline cell already had.
+    const samples = [];
+    for (let c = 0; c < 1000; c++) {
+      const caseId = `c${String(c).padStart(4, '0')}`;
+      for (let repeat = 0; repeat < 2; repeat++) {
+        samples.push(sample({ caseId, version: 'v1', repeat, pass: true, ...(c === 0 && repeat === 0 ? { error: 'timeout' } : {}) }));
+        samples.push(sample({ caseId, version: 'v2', repeat, pass: true, ...(c >= 1 && c <= 300 && repeat === 0 ? { error: 'timeout' } : {}) }));
+      }
+    }
+    const file = await writeRecord(join(dir, 'new-errors-per-case/run.jsonl'), samples);
+    const result = await compareRecords(file, file, { ...v1v2, root: dir });
+    const fresh = { rule: 'new_errors', values: { kinds: { timeout: 300 }, cases: 300 } };
+    expect(result.verdict.verdict).toBe('fail');
+    expect(result.verdict.reasons[0]).toEqual({ ...fresh, cell: 'v1 × model-a → v2 × model-a' });
+    expect(result.cells[0]!.verdict.reasons.map((r) => r.rule)).toEqual(['new_errors', 'non_inferior']);
+    expect(reasonText(fresh as VerdictReason)).toBe('new errors in the candidate, on 300 cases whose baseline had no error of the kind: timeout (300 samples)');
+    const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
+    expect((await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient })).verdict.verdict).toBe('pass');
+  });
+
+  it('an error the baseline had on the same case is not new; another kind on it, or any error on a case only the candidate has, is', async () => {
+    const samples = [];
+    for (let c = 0; c < 1000; c++) {
+      const caseId = `c${String(c).padStart(4, '0')}`;
+      for (let repeat = 0; repeat < 2; repeat++) {
+        const erred = c < 3 && repeat === 0;
+        samples.push(sample({ caseId, version: 'v1', repeat, pass: true, ...(erred ? { error: 'timeout' } : {}) }));
+        // c0000 and c0001 time out again; c0002 now hits a rate limit instead.
+        const kind = c === 2 ? 'rate_limit' : 'timeout';
+        samples.push(sample({ caseId, version: 'v2', repeat, pass: true, ...(erred ? { error: kind } : {}) }));
+      }
+    }
+    const same = await writeRecord(join(dir, 'new-errors-same-case/run.jsonl'), samples.filter((s) => s.caseId !== 'c0002'));
+    const unchanged = await compareRecords(same, same, { ...v1v2, root: dir });
+    expect(unchanged.verdict.verdict).toBe('pass');
+    expect(unchanged.cells[0]!.verdict.reasons.map((r) => r.rule)).toEqual(['non_inferior']);
+    // A case the baseline never had: its errors have nothing to be compared with, so they are new.
+    const extra = [sample({ caseId: 'z-new', version: 'v2', pass: true }), sample({ caseId: 'z-new', version: 'v2', repeat: 1, pass: true, error: 'timeout' })];
+    const other = await writeRecord(join(dir, 'new-errors-other-kind/run.jsonl'), [...samples, ...extra]);
+    const changed = await compareRecords(other, other, { ...v1v2, root: dir });
+    expect(changed.verdict.verdict).toBe('fail');
+    expect(changed.cells[0]!.verdict.reasons.find((r) => r.rule === 'new_errors')).toEqual({ rule: 'new_errors', values: { kinds: { rate_limit: 1, timeout: 1 }, cases: 2 } });
   });
 
   it('tolerates a cost or p95 latency rise of exactly the limit, whatever the float rounding', async () => {
@@ -258,8 +305,9 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     const result = await compareRecords(file, file, { ...v1v2, root: dir });
     const lost = { rule: 'unscored_cases', values: { side: 'candidate', count: 600, scoredByOther: 600, paired: 399 } };
     expect(result.verdict.verdict).toBe('fail');
-    expect(result.verdict.reasons[0]).toEqual({ ...lost, cell: 'v1 × model-a → v2 × model-a' });
     const reasons = result.cells[0]!.verdict.reasons;
+    // The timeouts are on cases whose baseline had none: new errors too, said first.
+    expect(reasons.slice(0, 2)).toEqual([{ rule: 'new_errors', values: { kinds: { timeout: 600 }, cases: 600 } }, lost]);
     expect(reasons.filter((r) => r.rule === 'unscored_cases')).toEqual([lost, { rule: 'unscored_cases', values: { side: 'baseline', count: 1, scoredByOther: 1, paired: 399 } }]);
     expect(decision(reasons.find((r) => r.rule === 'non_inferior')).cases).toBe(399);
     expect(reasonText(lost as VerdictReason)).toBe(
