@@ -2,13 +2,14 @@
  * A template's `params`: the model parameters that have no front-matter key of their own. Checked
  * at load, because a name the request builder does not place is a parameter the user asked for
  * and the model never receives (a misspelt `temprature`, a `max_tokens` the front matter's own
- * `max_tokens` overrides), and the run would go on as if it had been sent. A thinking budget the
- * API refuses whatever the model is found here too; what depends on the model is checked before
- * a run (engine/preflight.ts).
+ * `max_tokens` overrides), and the run would go on as if it had been sent. A value the API refuses
+ * whatever the model (paramValues.ts) is found here too; what depends on the model is checked
+ * before a run (engine/preflight.ts).
  */
 import { ProblemList } from '../datasets/problems.js';
 import { likelyMeant, meantText } from '../knownKeys.js';
-import { REQUEST_OWN_FIELDS, TEMPLATE_PARAMS } from '../providers/requestParams.js';
+import { REQUEST_OWN_FIELDS, TEMPLATE_PARAMS, type TemplateParam } from '../providers/requestParams.js';
+import { paramValueProblems } from './paramValues.js';
 
 /** Request fields written elsewhere in the prompt file (`messages` is the template body): under `params` they would be overridden or ignored. */
 const WRITTEN_ELSEWHERE: readonly string[] = REQUEST_OWN_FIELDS;
@@ -26,56 +27,34 @@ interface ParamsWhere {
 /**
  * Throws an InputError listing every name under `params` that would not be sent as written:
  * unknown names (with the likely one meant), fields that have their own front-matter key, a
- * value given twice (`effort` and `output_config.effort`), and a thinking budget the API refuses.
+ * value given twice (`effort` and `output_config.effort`); and every value the API refuses
+ * (paramValues.ts: a temperature above 1, a top_k that is not a whole number, a thinking budget
+ * not below max_tokens …).
  */
 export function checkTemplateParams(params: Record<string, unknown>, frontMatter: Record<string, unknown>, where: ParamsWhere): void {
   const problems = new ProblemList();
   const add = (path: string[], message: string) => problems.add({ line: where.lineOf('params', ...path), field: `front matter.params.${path.join('.')}`, message });
-  for (const name of Object.keys(params)) {
+  for (const [name, value] of Object.entries(params)) {
     if (name === 'messages') add([name], 'the messages are the template body: write the turns there ({{#user}} … {{/user}}, {{#assistant}} … {{/assistant}})');
     else if (WRITTEN_ELSEWHERE.includes(name)) add([name], ownKeyMessage(name, name, frontMatter));
-    else if (!(TEMPLATE_PARAMS as readonly string[]).includes(name)) add([name], unknownParamMessage(name));
+    else if (!isTemplateParam(name)) add([name], unknownParamMessage(name));
+    else for (const problem of paramValueProblems(name, value, { maxTokens: frontMatter.max_tokens })) add([name, ...problem.path], problem.message);
   }
   const outputConfig = params.output_config;
-  if (outputConfig !== undefined) {
-    if (!isRecord(outputConfig)) add(['output_config'], 'expected a mapping ({ effort: … })');
-    else {
-      for (const name of Object.keys(outputConfig)) {
-        if (name === 'format') add(['output_config', name], ownKeyMessage('output_config.format', 'output', frontMatter, 'the JSON Schema itself'));
-        else if (!(OUTPUT_CONFIG_FIELDS as readonly string[]).includes(name)) add(['output_config', name], `unknown field "${name}" of output_config${meantText(likelyMeant(name, OUTPUT_CONFIG_FIELDS))}; it holds effort (and format, written as output:)`);
-      }
-      if (params.effort !== undefined && outputConfig.effort !== undefined) {
-        add(['output_config', 'effort'], 'effort is given twice, as params.effort and params.output_config.effort: keep one');
-      }
+  if (isRecord(outputConfig)) {
+    for (const name of Object.keys(outputConfig)) {
+      if (name === 'format') add(['output_config', name], ownKeyMessage('output_config.format', 'output', frontMatter, 'the JSON Schema itself'));
+      else if (!(OUTPUT_CONFIG_FIELDS as readonly string[]).includes(name)) add(['output_config', name], `unknown field "${name}" of output_config${meantText(likelyMeant(name, OUTPUT_CONFIG_FIELDS))}; it holds effort (and format, written as output:)`);
     }
-  }
-  const thinking = params.thinking;
-  if (isRecord(thinking)) {
-    if (typeof thinking.type !== 'string') add(['thinking', 'type'], 'expected the thinking type as text (enabled, adaptive or disabled)');
-    const problem = thinkingBudgetProblem(thinking, frontMatter.max_tokens);
-    if (problem) add(['thinking', 'budget_tokens'], problem);
-  } else if (thinking !== undefined) {
-    add(['thinking'], `expected a mapping ({ type: enabled, budget_tokens: 2048 }), got ${thinking === null ? 'null' : typeof thinking}`);
+    if (params.effort !== undefined && outputConfig.effort !== undefined) {
+      add(['output_config', 'effort'], 'effort is given twice, as params.effort and params.output_config.effort: keep one');
+    }
   }
   problems.throwIfAny(where.file);
 }
 
-/** The least thinking budget the API takes. */
-const MIN_THINKING_BUDGET = 1024;
-
-/** What the API would answer 400 about a thinking budget: it is for `enabled` only, at least 1024 and below max_tokens. */
-function thinkingBudgetProblem(thinking: Record<string, unknown>, maxTokens: unknown): string | undefined {
-  const budget = thinking.budget_tokens;
-  if (thinking.type !== 'enabled') {
-    return budget === undefined ? undefined : `budget_tokens is taken only with type: enabled (this is type: ${String(thinking.type)}); remove it`;
-  }
-  if (budget === undefined) return `thinking type enabled needs budget_tokens: a whole number from ${MIN_THINKING_BUDGET} up to less than max_tokens`;
-  if (typeof budget !== 'number' || !Number.isInteger(budget)) return `budget_tokens must be a whole number, got ${JSON.stringify(budget)}`;
-  if (budget < MIN_THINKING_BUDGET) return `budget_tokens ${budget} is below ${MIN_THINKING_BUDGET}, the least the API takes`;
-  if (typeof maxTokens === 'number' && budget >= maxTokens) {
-    return `budget_tokens ${budget} must be less than max_tokens (${maxTokens}), which covers thinking and the answer: raise max_tokens or lower the budget`;
-  }
-  return undefined;
+function isTemplateParam(name: string): name is TemplateParam {
+  return (TEMPLATE_PARAMS as readonly string[]).includes(name);
 }
 
 function unknownParamMessage(name: string): string {

@@ -11,10 +11,10 @@ import { InputError } from '../errors.js';
 import type { GenerationRequest, TokenUsage } from './types.js';
 import { ESTIMATE_MARGIN, estimateInputTokens, totalInputTokens } from './tokens.js';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
+import { THINKING_TYPES } from './requestParams.js';
 
 export { totalInputTokens };
 
-const THINKING_TYPES = ['adaptive', 'enabled', 'disabled', 'between_tools'] as const;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**

@@ -4,6 +4,9 @@
  * (anthropic/params.ts) would not send; both read these lists, so neither can drift from the other.
  */
 
+/** The thinking types the Messages API knows (SDK 1.12 ThinkingConfigParam); which of them a model takes is the model table's. */
+export const THINKING_TYPES = ['adaptive', 'enabled', 'disabled', 'between_tools'] as const;
+
 export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
 
 /** The parameters `params` may hold, as the Messages API names them (in the order errors list them). */
@@ -20,6 +23,7 @@ export const TEMPLATE_PARAMS = [
   'speed',
   'cache_control',
 ] as const;
+export type TemplateParam = (typeof TEMPLATE_PARAMS)[number];
 
 /** The template parameters the request builder places itself: sampling (kept where the model takes it) and `output_config` (with `effort`). */
 const PLACED_BY_THE_BUILDER: readonly string[] = [...SAMPLING_PARAMS, 'effort', 'output_config'];

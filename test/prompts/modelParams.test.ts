@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProblemsError } from '../../src/datasets/problems.js';
 import { ExitCode, InputError } from '../../src/errors.js';
 import { loadPromptFile } from '../../src/prompts/index.js';
 
@@ -106,9 +107,9 @@ describe('front matter params', () => {
 
   it('refuses thinking that is not a mapping with a type, which the API would answer 400', async () => {
     const plain = await loadError(['max_tokens: 2000', 'params:', '  thinking: enabled']);
-    expect(plain.message).toMatch(/:6: front matter\.params\.thinking: expected a mapping \(\{ type: enabled, budget_tokens: 2048 \}\), got string/);
+    expect(plain.message).toMatch(/:6: front matter\.params\.thinking: expected a mapping \(\{ type: enabled, budget_tokens: 2048 \}\), got "enabled"/);
     const untyped = await loadError(['max_tokens: 2000', 'params:', '  thinking: { budget_tokens: 1024 }']);
-    expect(untyped.message).toContain('front matter.params.thinking.type: expected the thinking type as text');
+    expect(untyped.message).toContain('front matter.params.thinking.type: expected the thinking type, one of adaptive, enabled, disabled, between_tools, got undefined');
   });
 
   it('refuses a stop sequence that is empty or only whitespace', async () => {
@@ -117,5 +118,87 @@ describe('front matter params', () => {
     const blank = await loadError(['max_tokens: 100', 'stop_sequences:', '  - "  "']);
     expect(blank.message).toMatch(/:6: front matter\.stop_sequences\.0: a stop sequence must have/);
     await expect(load(['max_tokens: 100', 'stop_sequences: ["\\n\\nHuman:", " END"]'])).resolves.toMatchObject({ stopSequences: ['\n\nHuman:', ' END'] });
+  });
+});
+
+describe('front matter params values', () => {
+  it('refuses a value of the wrong type or out of the range the API takes, naming file, line, field and what is expected', async () => {
+    const hot = await loadError(['max_tokens: 100', 'params:', '  temperature: hot']);
+    expect(hot.message).toMatch(/p\d+\.v1\.hbs:6: front matter\.params\.temperature: expected a number from 0 to 1, got "hot"/);
+    const topP = await loadError(['max_tokens: 100', 'params: { top_p: 2 }']);
+    expect(topP.message).toMatch(/:5: front matter\.params\.top_p: expected a number from 0 to 1, got 2/);
+    const topK = await loadError(['max_tokens: 100', 'params:', '  top_k: 1.5']);
+    expect(topK.message).toMatch(/:6: front matter\.params\.top_k: expected a whole number 0 or more, got 1\.5/);
+  });
+
+  it('lists every wrong value of a file in one error, each on its own line', async () => {
+    const error = await loadError([
+      'max_tokens: 100',
+      'params:',
+      '  temperature: -0.5',
+      '  top_k: -1',
+      '  effort: extreme',
+      '  service_tier: priority',
+      '  speed: turbo',
+      '  inference_geo: 5',
+      '  metadata: { userid: u1 }',
+      '  cache_control: { type: persistent }',
+    ]);
+    expect((error as ProblemsError).problems.map((problem) => [problem.line, problem.field])).toEqual([
+      [6, 'front matter.params.temperature'],
+      [7, 'front matter.params.top_k'],
+      [8, 'front matter.params.effort'],
+      [9, 'front matter.params.service_tier'],
+      [10, 'front matter.params.speed'],
+      [11, 'front matter.params.inference_geo'],
+      [12, 'front matter.params.metadata.userid'],
+      [13, 'front matter.params.cache_control.type'],
+    ]);
+    expect(error.message).toContain('8 problems');
+    expect(error.message).toContain('front matter.params.effort: expected one of low, medium, high, xhigh, max, got "extreme"');
+    expect(error.message).toContain('front matter.params.service_tier: expected one of auto, standard_only, got "priority"');
+    expect(error.message).toContain('front matter.params.speed: expected one of standard, fast, got "turbo"');
+    expect(error.message).toContain('front matter.params.inference_geo: expected a region name as text, got 5');
+    expect(error.message).toContain('front matter.params.metadata.userid: unknown field "userid" of metadata (did you mean "user_id"?); it holds user_id only');
+    expect(error.message).toContain('front matter.params.cache_control.type: expected ephemeral, got "persistent"');
+  });
+
+  it('checks the effort under output_config with the same check as params.effort', async () => {
+    const error = await loadError(['max_tokens: 100', 'params:', '  output_config:', '    effort: extreme']);
+    expect(error.message).toMatch(/:7: front matter\.params\.output_config\.effort: expected one of low, medium, high, xhigh, max, got "extreme"/);
+  });
+
+  it('refuses metadata, cache_control and thinking values the API answers 400 about', async () => {
+    const userId = await loadError(['max_tokens: 100', 'params:', '  metadata:', '    user_id: 42']);
+    expect(userId.message).toMatch(/:7: front matter\.params\.metadata\.user_id: expected the user id as text, got 42/);
+    const notMapping = await loadError(['max_tokens: 100', 'params:', '  metadata: u1']);
+    expect(notMapping.message).toMatch(/:6: front matter\.params\.metadata: expected a mapping \(\{ user_id: … \}\), got "u1"/);
+    const ttl = await loadError(['max_tokens: 100', 'params:', '  cache_control: { type: ephemeral, ttl: 10m }']);
+    expect(ttl.message).toContain('front matter.params.cache_control.ttl: expected 5m or 1h, got "10m"');
+    const type = await loadError(['max_tokens: 2000', 'params:', '  thinking: { type: on }']);
+    expect(type.message).toContain('front matter.params.thinking.type: expected the thinking type, one of adaptive, enabled, disabled, between_tools, got "on"');
+    const display = await loadError(['max_tokens: 2000', 'params:', '  thinking: { type: adaptive, display: full }']);
+    expect(display.message).toContain('front matter.params.thinking.display: expected one of summarized, omitted, got "full"');
+    const extra = await loadError(['max_tokens: 2000', 'params:', '  thinking: { type: disabled, display: omitted }']);
+    expect(extra.message).toContain('front matter.params.thinking.display: thinking type disabled takes no display; remove it');
+  });
+
+  it('keeps every value the API takes, at the edges of the ranges too', async () => {
+    await expect(load(['max_tokens: 100', 'params:', '  temperature: 0', '  top_p: 1', '  top_k: 0'])).resolves.toMatchObject({ params: { temperature: 0, top_p: 1, top_k: 0 } });
+    await expect(load(['max_tokens: 100', 'params: { temperature: 1, top_p: 0.9, top_k: 40 }'])).resolves.toBeDefined();
+    await expect(
+      load([
+        'max_tokens: 3000',
+        'params:',
+        '  effort: xhigh',
+        '  service_tier: standard_only',
+        '  speed: fast',
+        '  inference_geo: us',
+        '  metadata: { user_id: 4f1c }',
+        '  cache_control: { type: ephemeral, ttl: 1h }',
+        '  thinking: { type: enabled, budget_tokens: 1024, display: omitted }',
+      ]),
+    ).resolves.toMatchObject({ params: { speed: 'fast', cache_control: { type: 'ephemeral', ttl: '1h' } } });
+    await expect(load(['max_tokens: 100', 'params:', '  thinking: { type: between_tools }', '  output_config: { effort: low }'])).resolves.toBeDefined();
   });
 });

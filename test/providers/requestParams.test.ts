@@ -42,7 +42,7 @@ describe('template parameters and the request fields with a place of their own',
   });
 
   it('every template parameter loads, and none is dropped by name alone', async () => {
-    const values: Record<string, string> = { thinking: '{ type: adaptive }', output_config: '{ effort: high }', effort: 'high', metadata: '{ user_id: u }', cache_control: '{ type: ephemeral }' };
+    const values: Record<string, string> = { thinking: '{ type: adaptive }', output_config: '{ effort: high }', effort: 'high', metadata: '{ user_id: u }', cache_control: '{ type: ephemeral }', service_tier: 'auto', inference_geo: 'us', speed: 'fast' };
     for (const name of TEMPLATE_PARAMS) {
       expect(await loadWithParam(name, values[name] ?? '1'), name).toBe('loaded');
     }
