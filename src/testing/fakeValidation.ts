@@ -1,9 +1,9 @@
 /**
  * Request validation of the fake Messages API, in the API's order and wording style: the body's
- * shape first (unknown and missing fields), then its content (system blocks, turns and content
- * blocks, tools, tool choice, cache marks: see fakeContent.ts), then what the model accepts
- * (max_tokens, sampling parameters, thinking, forced tool choice, prefill), then structured-output
- * schemas. Each problem is a 400
+ * shape first (unknown and missing fields, the types and ranges of its options), then its content
+ * (system blocks, turns and content blocks, tools, tool choice, cache marks: see fakeContent.ts),
+ * then what the model accepts (max_tokens, sampling parameters, thinking, forced tool choice,
+ * prefill), then structured-output schemas. Each problem is a 400
  * `invalid_request_error` (404 `not_found_error` for an unknown model), as the API answers.
  */
 import { DEFAULT_MAX_TOKENS, lookupFakeModel, thinkingOf, type FakeModel } from './fakeModels.js';
@@ -115,7 +115,7 @@ function checkShape(request: Record<string, unknown>, route: ValidatedRoute): Re
     return invalid('system: Input should be a string or a list of text blocks');
   }
   if (request.stream !== undefined && typeof request.stream !== 'boolean') return invalid('stream: Input should be a valid boolean');
-  const options = requestOptionsProblem(request);
+  const options = requestOptionsProblem(request) ?? samplingValuesProblem(request);
   if (options) return options;
   if (request.stop_sequences !== undefined) {
     const stops = request.stop_sequences;
@@ -144,6 +144,22 @@ function requestOptionsProblem(request: Record<string, unknown>): RequestProblem
   }
   if (request.inference_geo !== undefined && request.inference_geo !== null && typeof request.inference_geo !== 'string') {
     return invalid('inference_geo: Input should be a valid string');
+  }
+  return undefined;
+}
+
+/**
+ * The sampling parameters' types and ranges (temperature and top_p 0 to 1, top_k a whole number 0
+ * or more), checked with the body's shape: before, and whatever, the model takes.
+ */
+function samplingValuesProblem(request: Record<string, unknown>): RequestProblem | undefined {
+  for (const name of ['temperature', 'top_p', 'top_k'] as const) {
+    const value = request[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return invalid(`${name}: Input should be a valid ${name === 'top_k' ? 'integer' : 'number'}`);
+    if (name === 'top_k' && !Number.isInteger(value)) return invalid(`${name}: Input should be a valid integer, got a number with a fractional part`);
+    if (value < 0) return invalid(`${name}: Input should be greater than or equal to 0`);
+    if (name !== 'top_k' && value > 1) return invalid(`${name}: Input should be less than or equal to 1`);
   }
   return undefined;
 }
