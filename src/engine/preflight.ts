@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import { formatUsd, type CostBudget } from '../providers/budget.js';
 import { daysUntilRetirement, forecastCost, thinkingOn, type CostEstimate, type ModelInfo, type ModelTable } from '../providers/pricing.js';
 import { estimateInputTokens, markedPrefixTokens } from '../providers/tokens.js';
+import type { PromptTemplate } from '../prompts/index.js';
 import type { GenerationRequest } from '../providers/types.js';
 import { readRecordHeader } from '../records/reader.js';
 import { latestRecordOf } from '../records/runDir.js';
@@ -127,8 +128,8 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
     for (const model of loaded.models) {
       const info = table.get(model);
       if (!info) continue;
-      checkMaxTokens(template.maxTokens, info, file);
-      checkThinkingType(template.params, info, file);
+      checkMaxTokens(template, info, file);
+      checkThinkingType(template, info, file);
       if (prompt.shape.prefill && info.acceptsPrefill === false) {
         const accepting = table.ids().filter((id) => table.get(id)?.acceptsPrefill !== false);
         throw new InputError(
@@ -147,14 +148,14 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
       if (forced && info.acceptsForcedToolChoice === false) {
         throw new InputError(
           `${model} rejects tool_choice ${choice.type === 'tool' ? `{ type: tool, name: ${choice.name} }` : choice.type} (a forced tool call)`,
-          { file, field: 'front matter.tool_choice' },
+          { file, line: template.keyLines?.toolChoice, field: 'front matter.tool_choice' },
           'use tool_choice: auto (the model decides) or none, or output: for a fixed answer shape; or leave this model out of the suite',
         );
       }
       if (forced && thinkingOn(template.params, info)) {
         throw new InputError(
           `tool_choice ${choice.type} forces a tool call, which ${model} rejects while thinking is on`,
-          { file, field: 'front matter.tool_choice' },
+          { file, line: template.keyLines?.toolChoice, field: 'front matter.tool_choice' },
           'set params: { thinking: { type: disabled } }, or use tool_choice: auto',
         );
       }
@@ -162,22 +163,23 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
   }
 }
 
-function checkMaxTokens(maxTokens: number, info: ModelInfo, file: string): void {
+function checkMaxTokens(template: PromptTemplate, info: ModelInfo, file: string): void {
+  const maxTokens = template.maxTokens;
   if (info.maxOutputTokens === undefined || maxTokens <= info.maxOutputTokens) return;
   throw new InputError(
     `max_tokens ${maxTokens} is more than ${info.id} can write (at most ${info.maxOutputTokens})`,
-    { file, field: 'front matter.max_tokens' },
+    { file, line: template.keyLines?.maxTokens, field: 'front matter.max_tokens' },
     `lower max_tokens to ${info.maxOutputTokens} or less, or leave ${info.id} out of the suite`,
   );
 }
 
-function checkThinkingType(params: Record<string, unknown> | undefined, info: ModelInfo, file: string): void {
-  const asked = (params?.['thinking'] as { type?: unknown } | undefined)?.type;
+function checkThinkingType(template: PromptTemplate, info: ModelInfo, file: string): void {
+  const asked = (template.params?.['thinking'] as { type?: unknown } | undefined)?.type;
   const types: readonly string[] | undefined = info.thinking?.types;
   if (asked === undefined || types === undefined || types.includes(String(asked))) return;
   throw new InputError(
     `${info.id} does not take thinking type ${String(asked)} (it takes ${types.join(', ')})`,
-    { file, field: 'front matter.params.thinking' },
+    { file, line: template.keyLines?.thinkingType, field: 'front matter.params.thinking' },
     `set params: { thinking: { type: ${types[0]}${types[0] === 'enabled' ? ', budget_tokens: 1024 } } with max_tokens above 1024' : ' } }'}, or leave ${info.id} out of the suite`,
   );
 }

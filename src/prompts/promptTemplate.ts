@@ -9,7 +9,7 @@ import type { SplitPromptFile } from './frontMatter.js';
 import type { FrontMatter } from './frontMatterSchema.js';
 import { checkTemplateParams } from './modelParams.js';
 import { checkTemplateCacheMarks, toolChoiceOf, toolsOf } from './tools.js';
-import type { CacheTtl, PromptTemplate, SystemBlockTemplate } from './types.js';
+import type { CacheTtl, PromptTemplate, SystemBlockTemplate, TemplateKeyLines } from './types.js';
 import { parseDeclaredType } from './variableTypes.js';
 
 /** Where things are in the front matter: lines within the YAML text (1-based), for messages. */
@@ -35,6 +35,7 @@ export function templateFromFrontMatter(raw: unknown, frontMatter: FrontMatter, 
     file: absolute,
     hash: promptContentHash(raw, split.body),
     bodyLine: split.bodyLine,
+    keyLines: keyLinesOf(frontMatter, fieldLine),
   };
   if (frontMatter.description !== undefined) template.description = frontMatter.description;
   if (frontMatter.model !== undefined) template.model = frontMatter.model;
@@ -66,6 +67,13 @@ export function templateFromFrontMatter(raw: unknown, frontMatter: FrontMatter, 
   }
   if (frontMatter.variables !== undefined) Object.assign(template, declaredVariables(frontMatter.variables, (key) => fieldLine('variables', key)));
   return template;
+}
+
+function keyLinesOf(frontMatter: FrontMatter, fieldLine: (...path: PropertyKey[]) => number): TemplateKeyLines {
+  const lines: TemplateKeyLines = { maxTokens: fieldLine('max_tokens') };
+  if (frontMatter.params?.thinking !== undefined) lines.thinkingType = fieldLine('params', 'thinking', 'type');
+  if (frontMatter.tool_choice !== undefined) lines.toolChoice = fieldLine('tool_choice');
+  return lines;
 }
 
 /** `cache: true` is the default TTL. */

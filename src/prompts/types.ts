@@ -14,6 +14,14 @@ export interface SystemBlockTemplate {
   line?: number;
 }
 
+/** The file lines of the front-matter keys a run checks against each model before sending (engine/preflight.ts). */
+export interface TemplateKeyLines {
+  maxTokens: number;
+  /** `params.thinking.type`, when the template sets thinking. */
+  thinkingType?: number;
+  toolChoice?: number;
+}
+
 /** One version of a prompt: a Handlebars file with YAML front matter. */
 export interface PromptTemplate {
   id: string;
@@ -57,6 +65,8 @@ export interface PromptTemplate {
   bodyLine?: number;
   /** 1-based line in `file` where the system text starts. */
   systemLine?: number;
+  /** Where the keys checked against a model are written, for errors found once the models are known. */
+  keyLines?: TemplateKeyLines;
   /** Partials (name → template text) available to this template, attached by `loadPromptVersions`. */
   partials?: Record<string, string>;
 }

@@ -36,8 +36,8 @@ async function run(frontMatter: string[]) {
 describe('promptgold run --provider anthropic: the request the prompt file says, or nothing', () => {
   it.each([
     ['misspelt and misplaced params', ['max_tokens: 2000', 'params: { temprature: 0.2, max_tokens: 9000, stop_sequences: ["X"], stream: true, tool_choice: any }'], /echo\.v1\.hbs:5: front matter\.params\.temprature: unknown model parameter "temprature" \(did you mean "temperature"\?\)/],
-    ['max_tokens above the model maximum', ['max_tokens: 100000'], /echo\.v1\.hbs: front matter\.max_tokens: max_tokens 100000 is more than claude-haiku-4-5 can write \(at most 64000\)/],
-    ['a thinking type the model does not take', ['max_tokens: 2000', 'params: { thinking: { type: adaptive } }'], /echo\.v1\.hbs: front matter\.params\.thinking: claude-haiku-4-5 does not take thinking type adaptive/],
+    ['max_tokens above the model maximum', ['max_tokens: 100000'], /echo\.v1\.hbs:4: front matter\.max_tokens: max_tokens 100000 is more than claude-haiku-4-5 can write \(at most 64000\)/],
+    ['a thinking type the model does not take', ['max_tokens: 2000', 'params: { thinking: { type: adaptive } }'], /echo\.v1\.hbs:5: front matter\.params\.thinking: claude-haiku-4-5 does not take thinking type adaptive/],
     ['a thinking budget not below max_tokens', ['max_tokens: 2000', 'params: { thinking: { type: enabled, budget_tokens: 2000 } }'], /echo\.v1\.hbs:5: front matter\.params\.thinking\.budget_tokens: budget_tokens 2000 must be less than max_tokens/],
     ['values the API refuses under params', ['max_tokens: 100', 'params:', '  temperature: hot', '  top_k: 1.5'], /echo\.v1\.hbs: 2 problems:\n.*echo\.v1\.hbs:6: front matter\.params\.temperature: expected a number from 0 to 1, got "hot"\n.*echo\.v1\.hbs:7: front matter\.params\.top_k: expected a whole number 0 or more, got 1\.5/],
     ['a blank stop sequence', ['max_tokens: 100', 'stop_sequences: [" "]'], /echo\.v1\.hbs:5: front matter\.stop_sequences\.0: a stop sequence must have a character other than whitespace/],

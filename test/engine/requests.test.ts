@@ -214,23 +214,23 @@ describe('what a model rejects, refused before anything is sent', () => {
 
   it('a forced tool choice on a model that rejects it, or with thinking on', async () => {
     const forced = CONVERSATION.replace('{{#assistant}}\nSure:\n{{/assistant}}\n', '').replace('tools:', 'tool_choice: any\ntools:');
-    expect((await assembleError(['claude-opus-5-5'], forced))?.message).toMatch(/front matter\.tool_choice: claude-opus-5-5 rejects tool_choice any/);
+    expect((await assembleError(['claude-opus-5-5'], forced))?.message).toMatch(/prompts\/support\.v1\.hbs:8: front matter\.tool_choice: claude-opus-5-5 rejects tool_choice any/);
     const thinking = forced.replace('max_tokens: 300', 'max_tokens: 3000\nparams:\n  thinking: { type: enabled, budget_tokens: 1024 }');
-    expect((await assembleError(['claude-haiku-4-5'], thinking))?.message).toMatch(/tool_choice any forces a tool call, which claude-haiku-4-5 rejects while thinking is on/);
+    expect((await assembleError(['claude-haiku-4-5'], thinking))?.message).toMatch(/prompts\/support\.v1\.hbs:10: front matter\.tool_choice: tool_choice any forces a tool call, which claude-haiku-4-5 rejects while thinking is on/);
     expect(await assembleError(['claude-haiku-4-5'], forced)).toBeUndefined();
   });
 
-  it('max_tokens above what the model can write names the file, the field and the model\'s maximum', async () => {
+  it('max_tokens above what the model can write names the file, the line, the field and the model\'s maximum', async () => {
     const long = CONVERSATION.replace('max_tokens: 300', 'max_tokens: 100000');
     const error = await assembleError(['claude-haiku-4-5'], long);
-    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs: front matter\.max_tokens: max_tokens 100000 is more than claude-haiku-4-5 can write \(at most 64000\)/);
+    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs:4: front matter\.max_tokens: max_tokens 100000 is more than claude-haiku-4-5 can write \(at most 64000\)/);
     expect(await assembleError(['claude-opus-5-5'], long.replace('{{#assistant}}\nSure:\n{{/assistant}}\n', ''))).toBeUndefined();
   });
 
-  it('a thinking type the model does not take names the types it does', async () => {
+  it('a thinking type the model does not take names its line and the types the model does take', async () => {
     const adaptive = CONVERSATION.replace('{{#assistant}}\nSure:\n{{/assistant}}\n', '').replace('max_tokens: 300', 'max_tokens: 3000\nparams:\n  thinking: { type: adaptive }');
     const error = await assembleError(['claude-haiku-4-5'], adaptive);
-    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs: front matter\.params\.thinking: claude-haiku-4-5 does not take thinking type adaptive \(it takes enabled, disabled\)/);
+    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs:6: front matter\.params\.thinking: claude-haiku-4-5 does not take thinking type adaptive \(it takes enabled, disabled\)/);
     expect(await assembleError(['claude-sonnet-4-6'], adaptive)).toBeUndefined();
   });
 

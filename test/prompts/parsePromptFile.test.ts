@@ -82,7 +82,7 @@ describe('parsePromptFile', () => {
   it('accepts a numeric version and leaves unset optional fields out', () => {
     const template = parsePromptFile('---\nid: a\nversion: 3\nmax_tokens: 10\n---\nhi', FILE);
     expect(template.version).toBe('3');
-    expect(Object.keys(template).sort()).toEqual(['body', 'bodyLine', 'file', 'hash', 'id', 'maxTokens', 'version']);
+    expect(Object.keys(template).sort()).toEqual(['body', 'bodyLine', 'file', 'hash', 'id', 'keyLines', 'maxTokens', 'version']);
   });
 
   it('names an unknown front-matter key, its line, the likely key and the allowed ones', () => {
