@@ -137,6 +137,7 @@ program
   .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive')
   .option('--markdown <file>', 'also write a Markdown report')
   .option('--json <file>', 'also write the result as JSON')
+  .option('--junit <file>', "also write JUnit XML: each cell's verdict, each case, and each model's own run when it fails")
   .option('--html <file>', 'where to write the HTML report')
   .option('--no-html', 'do not write the HTML report')
   .action(async (flags) => {

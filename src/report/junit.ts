@@ -2,13 +2,14 @@
  * JUnit XML of a comparison: one <testsuite> per cell, one <testcase> per case. A case whose
  * candidate samples were not scored (the provider, a scorer or a judge failed) is an <error> with
  * the kinds and the first message — never a quiet pass; regressed and error-changed cases fail (with
- * the score deltas and reasons); removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
+ * the score deltas and reasons, and the baseline's repeats that were not scored); removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
  * case, failing when the cell fails (and, with `failOnInconclusive`, when it is inconclusive; an <error> when the baseline scored none of its cases). Each <testsuite> carries the refusal, max_tokens and
- * context-window rates of both sides as <properties> when either side had any.
+ * context-window rates of both sides as <properties> when either side had any. Reasons of the whole
+ * verdict that no cell carries are test cases of their own (see wholeVerdictSuites).
  */
 import { candidateNotScored, countedStatus } from '../compare/classify.js';
 import { cellBaselineUnscored } from '../compare/verdict.js';
-import type { CaseComparison, CellComparison, ComparisonResult } from '../compare/types.js';
+import type { CandidateRunProblem, CaseComparison, CaseSide, CellComparison, ComparisonResult, VerdictReason } from '../compare/types.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
 import { count, percent, signedNumber } from './format.js';
@@ -18,40 +19,87 @@ import { pointsChange, stopRates } from './stops.js';
 export interface JUnitOptions {
   /** As `--fail-on-inconclusive`: an inconclusive cell's verdict test case fails, as the exit code does. */
   failOnInconclusive?: boolean;
+  /** The `<testsuites>` name; by default `promptgold compare <suite>`. */
+  title?: string;
 }
 
 export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}): string {
   const failOnInconclusive = options.failOnInconclusive === true;
-  const suites = result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive));
-  const wholeFails = wholeComparisonFailure(result);
-  if (wholeFails) suites.push(wholeFails);
-  const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0) + (wholeFails ? 1 : 0);
-  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0) + (wholeFails ? 1 : 0);
-  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error') + (baselineUnscored(cell) ? 1 : 0), 0);
+  const whole = wholeVerdictSuites(result);
+  const suites = [...result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive)), ...whole.map((suite) => suite.xml)];
+  const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0) + whole.reduce((n, suite) => n + suite.tests, 0);
+  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.failures, 0);
+  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error') + (baselineUnscored(cell) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.errors, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${attr(`promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}">`,
+    `<testsuites name="${attr(options.title ?? `promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}">`,
     ...suites,
     '</testsuites>',
     '',
   ].join('\n');
 }
 
+interface WholeVerdictSuite {
+  xml: string;
+  tests: number;
+  failures: number;
+  errors: number;
+}
+
 /**
- * A rule that fails the whole comparison rather than a cell (baseline cells the candidate never
- * ran): one more test suite with one failing test case, so the file is red when the exit code is 1.
+ * Reasons of the whole verdict that no cell carries, so the file is red when the exit code is not
+ * 0: baseline cells the candidate never ran (`missing_cells`: a `comparison` test suite whose one
+ * test case fails), and, in an upgrade check, a model's own run that fails (`own_run_fails`: an
+ * `own runs` test suite with a test case per such model, an <error> when its samples went
+ * unscored, as its exit 3, a <failure> otherwise).
  */
-function wholeComparisonFailure(result: ComparisonResult): string | undefined {
-  const reason = result.verdict.reasons.find((r) => r.rule === 'missing_cells');
-  if (!reason) return undefined;
-  const sentence = reasonText(reason);
-  return [
-    `  <testsuite name="comparison" tests="1" failures="1" errors="0" skipped="0">`,
-    `    <testcase name="verdict" classname="${attr(`${result.baseline.suite}.comparison`)}">`,
-    `      <failure message="${attr(sentence)}" type="${reason.rule}">${text(sentence)}</failure>`,
-    '    </testcase>',
-    '  </testsuite>',
-  ].join('\n');
+function wholeVerdictSuites(result: ComparisonResult): WholeVerdictSuite[] {
+  const suites: WholeVerdictSuite[] = [];
+  const missing = result.verdict.reasons.find((r) => r.rule === 'missing_cells');
+  if (missing) {
+    const sentence = reasonText(missing);
+    suites.push({
+      xml: [
+        `  <testsuite name="comparison" tests="1" failures="1" errors="0" skipped="0">`,
+        `    <testcase name="verdict" classname="${attr(`${result.baseline.suite}.comparison`)}">`,
+        `      <failure message="${attr(sentence)}" type="${missing.rule}">${text(sentence)}</failure>`,
+        '    </testcase>',
+        '  </testsuite>',
+      ].join('\n'),
+      tests: 1,
+      failures: 1,
+      errors: 0,
+    });
+  }
+  const ownRuns = ownRunFailures(result.verdict.reasons);
+  if (ownRuns.length) {
+    const errors = ownRuns.filter((run) => run.unscored).length;
+    const lines = [`  <testsuite name="own runs" tests="${ownRuns.length}" failures="${ownRuns.length - errors}" errors="${errors}" skipped="0">`];
+    for (const { model, sentences, unscored } of ownRuns) {
+      const element = unscored ? 'error' : 'failure';
+      lines.push(
+        `    <testcase name="${attr(`own run of ${model}`)}" classname="${attr(`${result.baseline.suite}.own-run`)}">`,
+        `      <${element} message="${attr(sentences[0]!)}" type="own_run_fails">${text(sentences.join('\n'))}</${element}>`,
+        '    </testcase>',
+      );
+    }
+    lines.push('  </testsuite>');
+    suites.push({ xml: lines.join('\n'), tests: ownRuns.length, failures: ownRuns.length - errors, errors });
+  }
+  return suites;
+}
+
+/** The `own_run_fails` reasons grouped by model, in the verdict's order: one test case each. */
+function ownRunFailures(reasons: readonly VerdictReason[]): Array<{ model: string; sentences: string[]; unscored: boolean }> {
+  const byModel = new Map<string, { sentences: string[]; problems: CandidateRunProblem[] }>();
+  for (const reason of reasons) {
+    if (reason.rule !== 'own_run_fails') continue;
+    const entry = byModel.get(reason.values.model) ?? { sentences: [], problems: [] };
+    entry.sentences.push(reasonText(reason));
+    entry.problems.push(reason.values.problem);
+    byModel.set(reason.values.model, entry);
+  }
+  return [...byModel].map(([model, { sentences, problems }]) => ({ model, sentences, unscored: problems.some((problem) => problem.kind === 'unscored') }));
 }
 
 /**
@@ -120,13 +168,13 @@ function testCase(c: CaseComparison, className: string): string[] {
   const summary = `${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}`;
   const outcome = junitOutcome(c);
   if (outcome === 'error') {
-    const notScored = candidateNotScored(c);
     // Not scored says nothing about the prompt: an error of the named kind, not a failure.
-    const kinds = [...new Set(c.candidate!.errors.filter(isNotScoredKind))].sort();
-    const first = c.candidate!.firstError && isNotScoredKind(c.candidate!.firstError.kind) ? c.candidate!.firstError : undefined;
-    const message = `${notScored} of ${c.candidate!.repeats} candidate repeat${c.candidate!.repeats === 1 ? '' : 's'} not scored (${kinds.join(', ')})${first ? `: ${first.kind}: ${first.message}` : ''}`;
+    const kinds = notScoredKinds(c.candidate);
+    const message = notScoredText(c.candidate, 'candidate')!;
     const details = [message, summary];
     if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
+    const baselineNotScored = notScoredText(c.baseline, 'baseline');
+    if (baselineNotScored) details.push(baselineNotScored);
     return [open, `      <error message="${attr(message)}" type="${attr(kinds.join(','))}">${text(details.join('\n'))}</error>`, '    </testcase>'];
   }
   if (outcome === 'skipped' && c.chaos?.notExercised) {
@@ -141,10 +189,24 @@ function testCase(c: CaseComparison, className: string): string[] {
     if (why) details.push(`why: ${why}`);
     if (c.candidate?.errors.length) details.push(`candidate errors: ${c.candidate.errors.join(', ')}`);
     if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
+    const baselineNotScored = notScoredText(c.baseline, 'baseline');
+    if (baselineNotScored) details.push(baselineNotScored);
     return [open, `      <failure message="${attr(summary)}" type="${attr(c.status)}">${text(details.join('\n'))}</failure>`, '    </testcase>'];
   }
   if (outcome === 'skipped') return [open, `      <skipped message="only in the baseline"/>`, '    </testcase>'];
   return [open, `      <system-out>${text(summary)}</system-out>`, '    </testcase>'];
+}
+
+function notScoredKinds(side: CaseSide | undefined): string[] {
+  return [...new Set(side?.errors.filter(isNotScoredKind) ?? [])].sort();
+}
+
+/** `1 of 3 baseline repeats not scored (timeout): timeout: …` (the kinds, and the first such error); undefined when every repeat was scored. */
+function notScoredText(side: CaseSide | undefined, name: 'baseline' | 'candidate'): string | undefined {
+  const notScored = side?.errors.filter(isNotScoredKind).length ?? 0;
+  if (!side || notScored === 0) return undefined;
+  const first = side.firstError && isNotScoredKind(side.firstError.kind) ? side.firstError : undefined;
+  return `${notScored} of ${side.repeats} ${name} repeat${side.repeats === 1 ? '' : 's'} not scored (${notScoredKinds(side).join(', ')})${first ? `: ${first.kind}: ${first.message}` : ''}`;
 }
 
 /** XML 1.0 forbids most control characters even when escaped: drop them. */

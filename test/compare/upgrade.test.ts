@@ -485,3 +485,127 @@ describe('upgrade-check on the offline example (built CLI, replay)', () => {
     expect(result.code).toBe(3);
   });
 });
+
+/** The `<testcase>` element named `name` (the first such), or undefined. */
+function junitTestCase(xml: string, name: string): string | undefined {
+  const start = xml.indexOf(`<testcase name="${name}"`);
+  return start < 0 ? undefined : xml.slice(start, xml.indexOf('</testcase>', start) + '</testcase>'.length);
+}
+
+describe('upgrade-check --junit', () => {
+  it("writes each cell's verdict, each model's own-run failure and every unscored sample, byte for byte the same for the same runs", async () => {
+    // Both models answer wrong on the same 8 of 40 cases: the comparison alone is inconclusive
+    // (exit 0), but claude-sonnet-4-6's own run is below the threshold, so the decision is NO-GO
+    // (exit 1). Each model leaves one sample unscored (within maxErrorRate 5%).
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9, maxErrorRate: 0.05,
+  provider: (input, context) => {
+    const n = Number(context.caseId.slice(1));
+    if (context.model === 'claude-sonnet-4-5' && n === 0 && context.repeat === 0) throw new Error('old model timed out');
+    if (context.model === 'claude-sonnet-4-6' && n === 1 && context.repeat === 1) throw new Error('new model overloaded');
+    return n % 5 === 0 ? 'broken' : String(input.word);
+  } });
+`,
+    };
+    await inEchoProject(files, 40, async (project) => {
+      const check = ['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html'];
+      const fresh = await runCli([...check, '--junit', 'out/up.xml'], project.root, { timeoutMs: 120_000 });
+      expect(fresh.stdout).toContain('decision: NO-GO');
+      expect(fresh.code, fresh.stderr).toBe(1);
+      expect(fresh.stdout).toContain('wrote out/up.xml');
+      const xml = await readFile(project.path('out/up.xml'), 'utf8');
+      expect(xml).toContain('<testsuites name="promptgold upgrade-check: up, claude-sonnet-4-5 → claude-sonnet-4-6: NO-GO"');
+      // The comparison's own verdict per cell, with its reasons.
+      const verdict = junitTestCase(xml, 'verdict')!;
+      expect(verdict).toContain('classname="up.v1.claude-sonnet-4-6"');
+      expect(verdict).toMatch(/<system-out>inconclusive\npass rate ±0\.0 pts \(80\.0% → 80\.0%\)/);
+      // The decision's reason the cells do not carry: red, as the exit code is.
+      const ownRun = junitTestCase(xml, 'own run of claude-sonnet-4-6')!;
+      expect(ownRun).toContain(`<failure message="claude-sonnet-4-6&apos;s own run fails: v1 × claude-sonnet-4-6: pass rate 79.8% of 119 scored golden samples is below the threshold 90.0%"`);
+      expect(ownRun).toContain('type="own_run_fails"');
+      expect(junitTestCase(xml, 'own run of claude-sonnet-4-5')).toBeUndefined();
+      // An unscored sample on either side is never a quiet pass.
+      expect(junitTestCase(xml, 'w001')).toMatch(/<error message="1 of 3 candidate repeats not scored \(provider_error\): provider_error: function provider threw: new model overloaded"/);
+      const oldUnscored = junitTestCase(xml, 'w000')!;
+      expect(oldUnscored).not.toContain('<system-out>');
+      expect(oldUnscored).toContain('1 of 3 baseline repeats not scored (provider_error): provider_error: function provider threw: old model timed out');
+      expect(xml).toMatch(/<testsuites [^>]*tests="42" failures="2" errors="1">/);
+
+      // The same runs give the same file: reused twice, and a second fresh check.
+      const [folder] = await readdir(project.path('reports/runs'));
+      for (const name of ['reused-1.xml', 'reused-2.xml']) {
+        const reused = await runCli([...check, '--reuse', `reports/runs/${folder}`, '--junit', name], project.root);
+        expect(reused.code, reused.stderr).toBe(1);
+        expect(await readFile(project.path(name), 'utf8')).toBe(xml);
+      }
+      const again = await runCli([...check, '--junit', 'again.xml'], project.root, { timeoutMs: 120_000 });
+      expect(again.code, again.stderr).toBe(1);
+      expect(await readFile(project.path('again.xml'), 'utf8')).toBe(xml);
+    });
+  });
+
+  it('makes too many unscored samples of either model an <error>, as its exit 3', async () => {
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], threshold: 0.9, maxErrorRate: 0.05,
+  provider: (input, context) => {
+    if (context.repeat < 2) throw new Error('overloaded');
+    return String(input.word);
+  } });
+`,
+    };
+    await inEchoProject(files, 10, async (project) => {
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--junit', 'up.xml'], project.root, { timeoutMs: 120_000 });
+      expect(result.code, result.stderr).toBe(3);
+      const xml = await readFile(project.path('up.xml'), 'utf8');
+      for (const model of ['claude-sonnet-4-5', 'claude-sonnet-4-6']) {
+        expect(junitTestCase(xml, `own run of ${model}`)).toContain(`<error message="${model}&apos;s own run fails: 20 of its 30 samples were not scored; maxErrorRate allows 5%" type="own_run_fails">`);
+      }
+      expect(xml).toMatch(/<testsuites [^>]*errors="12">/);
+    });
+  });
+
+  it('fails the verdict test case of an inconclusive cell with --fail-on-inconclusive, as the exit code does', async () => {
+    // The new model fails one case of 10: too few cases to tell a 2-point drop from none.
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()],
+  provider: (input, context) => (context.model === 'claude-sonnet-4-6' && context.caseId === 'w003' ? 'broken' : String(input.word)) });
+`,
+    };
+    await inEchoProject(files, 10, async (project) => {
+      const check = ['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html'];
+      const lenient = await runCli([...check, '--junit', 'lenient.xml'], project.root, { timeoutMs: 120_000 });
+      expect(lenient.stdout).toContain('decision: INCONCLUSIVE');
+      expect(lenient.code, lenient.stderr).toBe(0);
+      expect(junitTestCase(await readFile(project.path('lenient.xml'), 'utf8'), 'verdict')).toMatch(/<system-out>inconclusive\npass rate −10\.0 pts/);
+      const [folder] = await readdir(project.path('reports/runs'));
+      const strict = await runCli([...check, '--reuse', `reports/runs/${folder}`, '--fail-on-inconclusive', '--junit', 'strict.xml'], project.root);
+      expect(strict.code, strict.stderr).toBe(1);
+      expect(junitTestCase(await readFile(project.path('strict.xml'), 'utf8'), 'verdict')).toMatch(/<failure message="pass rate −10\.0 pts[^"]*" type="inconclusive">/);
+    });
+  });
+
+  it('refuses a --junit path that cannot take the file before anything runs (exit 2), and makes missing folders', async () => {
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], provider: (input) => String(input.word) });
+`,
+      'taken/file.txt': 'a file\n',
+    };
+    await inEchoProject(files, 3, async (project) => {
+      const check = ['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html'];
+      const folder = await runCli([...check, '--junit', 'taken'], project.root);
+      expect(folder.code).toBe(2);
+      expect(folder.stderr).toContain(`${project.path('taken')}: the --junit file is a folder`);
+      const underFile = await runCli([...check, '--junit', 'taken/file.txt/up.xml'], project.root);
+      expect(underFile.code).toBe(2);
+      expect(underFile.stderr).toContain(`the --junit file would go under ${project.path('taken/file.txt')}, which is a file`);
+      await expect(readdir(project.path('reports/runs'))).rejects.toThrow();
+      const missing = await runCli([...check, '--junit', 'new/folder/up.xml'], project.root, { timeoutMs: 120_000 });
+      expect(missing.code, missing.stderr).toBe(0);
+      expect(await readFile(project.path('new/folder/up.xml'), 'utf8')).toContain('<testsuites name="promptgold upgrade-check: up');
+    });
+  });
+});

@@ -170,7 +170,8 @@ export interface OutputFlags {
 export interface OutputExtras {
   /** The record files compared, baseline first: the HTML report reads them. */
   records: string[];
-  markdownTitle?: string;
+  /** The Markdown report's heading and the JUnit file's `<testsuites>` name, when not compare's own. */
+  title?: string;
   json?: unknown;
   markdownAppendix?: string;
 }
@@ -207,8 +208,8 @@ export async function writeOutputs(result: ComparisonResult, f: OutputFlags, roo
   const writeText = (text: string) => (path: string) => writeFile(path, redactKnownSecrets(text));
   try {
     if (f.json) await write(f.json, (path) => writeJsonFile(path, extras.json ?? result));
-    if (f.markdown) await write(f.markdown, writeText(renderMarkdown(result, extras.markdownTitle ? { title: extras.markdownTitle } : {}) + (extras.markdownAppendix ?? '')));
-    if (f.junit) await write(f.junit, writeText(renderJUnit(result, { failOnInconclusive: f.failOnInconclusive === true })));
+    if (f.markdown) await write(f.markdown, writeText(renderMarkdown(result, extras.title ? { title: extras.title } : {}) + (extras.markdownAppendix ?? '')));
+    if (f.junit) await write(f.junit, writeText(renderJUnit(result, { failOnInconclusive: f.failOnInconclusive === true, ...(extras.title ? { title: extras.title } : {}) })));
     await writeHtml(result, f, root, written, extras.records);
   } finally {
     // Said also when a later output fails: the files written before it are there.

@@ -45,6 +45,7 @@ export interface UpgradeCheckFlags {
   failOnInconclusive?: boolean;
   markdown?: string;
   json?: string;
+  junit?: string;
   html?: string;
 }
 
@@ -110,13 +111,14 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
     pricing,
     comparison,
   };
-  // The page and the Markdown head with the decision's verdict: a comparison that passes is no PASS
-  // when a model's own run fails (the JSON keeps the comparison as it is, beside `decision`).
+  // The page, the Markdown and the JUnit file carry the decision's verdict: a comparison that passes
+  // is no PASS when a model's own run fails (the JSON keeps the comparison as it is, beside `decision`).
   const shown = { ...comparison, verdict: upgradeVerdict(comparison.verdict, decision, runProblems) };
-  await writeOutputs(shown, { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), html: f.html ?? false }, root, {
+  const outputs = { ...(f.json ? { json: f.json } : {}), ...(f.markdown ? { markdown: f.markdown } : {}), ...(f.junit ? { junit: f.junit } : {}), html: f.html ?? false };
+  await writeOutputs(shown, { ...outputs, failOnInconclusive: f.failOnInconclusive === true }, root, {
     records: [baselineFile, candidateFile],
     json,
-    markdownTitle: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decisionText(decision)}`,
+    title: `promptgold upgrade-check: ${header.suite}, ${f.from} → ${f.to}: ${decisionText(decision)}`,
     markdownAppendix: pricingMarkdown(pricing, retirement, comparison),
   });
   if (runProblems.some(({ problem }) => problem.kind === 'unscored')) return ExitCode.infrastructure;
