@@ -130,6 +130,7 @@ program
   .requiredOption('--from <model>', 'the model in use today')
   .requiredOption('--to <model>', 'the candidate model')
   .option('--repeat <n>', 'repeats per case (default: the suite\'s, at least 3)')
+  .option('--concurrency <n>', 'samples in flight at once in the run it makes (default: the suite\'s)')
   .addOption(new Option('--provider <p>', 'who answers').choices(['replay', 'anthropic', 'function']))
   .option('--reuse <runs...>', 'reuse existing runs instead of running')
   .option('--max-cost <usd>', 'budget for the runs')

@@ -609,3 +609,63 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
     });
   });
 });
+
+describe('upgrade-check --concurrency', () => {
+  it('sets how many samples of the run it makes are in flight at once, over the suite\'s own', async () => {
+    // The suite says one at a time; the first three samples wait until three are in flight (or give
+    // up after 10 s, unscored), and any sample with more than three in flight fails.
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact } from 'promptgold';
+let inFlight = 0;
+let started = 0;
+const waiting = [];
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()], concurrency: 1,
+  provider: async (input) => {
+    inFlight++;
+    started++;
+    try {
+      if (inFlight > 3) throw new Error('more than 3 in flight: ' + inFlight);
+      if (started === 3) for (const release of waiting.splice(0)) release();
+      else if (started < 3) {
+        await new Promise((resolve, reject) => {
+          waiting.push(resolve);
+          setTimeout(() => reject(new Error('never 3 in flight')), 10_000).unref();
+        });
+      }
+      return String(input.word);
+    } finally {
+      inFlight--;
+    }
+  } });
+`,
+    };
+    await inEchoProject(files, 10, async (project) => {
+      const result = await runCli(['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html', '--concurrency', '3'], project.root, { timeoutMs: 120_000 });
+      expect(result.stderr).not.toContain('not scored');
+      expect(result.stdout).toContain('pass rate ±0.0 pts (100.0% → 100.0%)');
+      expect(result.code).toBe(0);
+    });
+  });
+
+  it('refuses 0, a word, and --concurrency beside --reuse (exit 2), before anything runs', async () => {
+    const files = {
+      'suites/up.eval.ts': `import { defineSuite, exact, ProviderError } from 'promptgold';
+export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-sonnet-4-5'], dataset: './data.jsonl', scorers: [exact()],
+  provider: () => { throw new ProviderError('auth', 'nothing should be sent', { status: 401, fatal: true }); } });
+`,
+    };
+    await inEchoProject(files, 1, async (project) => {
+      const check = ['upgrade-check', '--suite', 'up', '--from', 'claude-sonnet-4-5', '--to', 'claude-sonnet-4-6', '--no-html'];
+      for (const value of ['0', 'abc']) {
+        const result = await runCli([...check, '--concurrency', value], project.root);
+        expect(result.stderr).toContain(`--concurrency: expected a whole number from 1 to 10000, got "${value}"`);
+        expect(result.stderr).not.toMatch(/nothing should be sent|internal error/);
+        expect(result.code).toBe(2);
+      }
+      await expect(readdir(project.path('reports/runs'))).rejects.toThrow();
+      const reused = await runCli([...check, '--reuse', 'reports/runs/any', '--concurrency', '4'], project.root);
+      expect(reused.stderr).toContain('--reuse: --concurrency cannot apply with --reuse: upgrade-check runs nothing then, and compares the reused runs as they were made');
+      expect(reused.code).toBe(2);
+    });
+  });
+});

@@ -14,7 +14,7 @@ import { resolvePolicy } from '../../compare/policy.js';
 import { candidateRunProblems, estimateUpgradePricing, upcomingRetirement, upgradeDecisionOf, upgradeVerdict } from '../../compare/upgrade.js';
 import { exitCodeForComparison } from '../../compare/verdict.js';
 import { RunSession } from '../../engine/assemble.js';
-import { importSuites, type LoadedSuite } from '../../engine/loadSuite.js';
+import { importSuites, type LoadedSuite, type SuiteOverrides } from '../../engine/loadSuite.js';
 import { runSuite } from '../../engine/run.js';
 import { ExitCode, InputError, PromptgoldError } from '../../errors.js';
 import { loadModelTable, type ModelTableJson } from '../../providers/pricing.js';
@@ -38,6 +38,7 @@ export interface UpgradeCheckFlags {
   from: string;
   to: string;
   repeat?: string;
+  concurrency?: string;
   provider?: string;
   reuse?: string[];
   maxCost?: string;
@@ -129,6 +130,7 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
 /** The flags of the run a fresh check makes, as the command line spells them. */
 const RUN_FLAGS: ReadonlyArray<[keyof UpgradeCheckFlags, string]> = [
   ['repeat', '--repeat'],
+  ['concurrency', '--concurrency'],
   ['provider', '--provider'],
   ['maxCost', '--max-cost'],
   ['yes', '--yes'],
@@ -193,7 +195,10 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
   const { suite, file } = await findSuite(f.suite, config);
   const requested = f.repeat ? parseSuiteFieldOption(f.repeat, '--repeat', 'repeats') : undefined;
   const repeats = Math.max(requested ?? 0, suite.repeats ?? 1, MIN_UPGRADE_REPEATS);
-  const overrides = { models: [f.from, f.to], repeats };
+  // Through the session's loadSuite, as for `promptgold run`: the run's scheduler and the provider
+  // stack's pacing both read the loaded suite's concurrency.
+  const concurrency = f.concurrency ? parseSuiteFieldOption(f.concurrency, '--concurrency', 'concurrency') : undefined;
+  const overrides: SuiteOverrides = { models: [f.from, f.to], repeats, ...(concurrency !== undefined ? { concurrency } : {}) };
   const loaded = await session.loadSuite(suite, file, overrides);
   const assembled = await session.assemble(loaded, f.provider ? { provider: f.provider } : {});
   const { runId, runDir } = await session.claimRunFolder(loaded);
