@@ -20,7 +20,7 @@ import { RateLimiter } from '../providers/pacing.js';
 import { loadModelTable, smallestContextWindow, worstCaseCostUsd, type ModelTable, type ModelTableJson } from '../providers/pricing.js';
 import { withRecording } from '../providers/record.js';
 import { readRecordings } from '../providers/recordingFile.js';
-import { createProviderStack, isProviderKind, PROVIDER_KINDS, type BaseProviderSpec, type ProviderKind, type ProviderLayers } from '../providers/stack.js';
+import { createProviderStack, isProviderKind, PROVIDER_KINDS, withLayers, type BaseProviderSpec, type ProviderKind, type ProviderLayers } from '../providers/stack.js';
 import { ProviderError, type GenerationRequest, type Provider } from '../providers/types.js';
 import { claimRunFolder, newRunId } from '../records/runDir.js';
 import type { RecordHeader } from '../records/types.js';
@@ -85,6 +85,12 @@ export interface AssembledRun {
   provider: Provider;
   /** The provider stack for a judge model (rubric and checklist scorers, pairwise, calibration). */
   judge: (model: string) => Provider;
+  /**
+   * A judge Provider a rubric was given directly (`rubric({ judge: provider })`), behind the
+   * session's budget: refused once it is spent, its answers' cost counted in it. Like the user's
+   * own function under test, it holds no worst case in advance and is neither cached nor recorded.
+   */
+  ownJudge: (provider: Provider) => Provider;
   /** Releases sockets and writes recordings. */
   close(): Promise<void>;
 }
@@ -103,6 +109,7 @@ export class RunSession {
   private cacheWriteWarned = false;
   /** Damaged response cache entries met since it was last said: said when a run's stacks close. */
   private readonly cacheDamage = new CacheDamageTally();
+  private readonly budgetedProviders = new WeakMap<Provider, Provider>();
 
   private constructor(private readonly options: SessionOptions, root: string, config: PromptgoldConfig) {
     this.root = root;
@@ -187,6 +194,7 @@ export class RunSession {
         if (liveJudges) judgeStack ??= this.stack(loaded, 'anthropic', 'judge');
         return judgeProvider;
       },
+      ownJudge: (own) => this.budgeted(own),
       async close() {
         await provider.close?.();
         const judge = await judgeStack?.catch(() => undefined); // a stack that failed to build has nothing to close
@@ -239,6 +247,14 @@ export class RunSession {
     if (anthropic) retirementWarnings(loaded, this.models).forEach(this.warn);
     if (anthropic) promptCacheWarnings(loaded, this.models, { batch: options.batch !== undefined }).forEach(this.warn);
     selfPreferenceWarnings(loaded).forEach(this.warn);
+  }
+
+  /** A provider behind the session's budget (each provider wrapped once), or itself when there is no budget. */
+  private budgeted(provider: Provider): Provider {
+    if (!this.budget) return provider;
+    let wrapped = this.budgetedProviders.get(provider);
+    if (!wrapped) this.budgetedProviders.set(provider, (wrapped = withLayers(provider, { budget: this.budget })));
+    return wrapped;
   }
 
   /** The damaged cache entries met since the last time, in one warning. */

@@ -45,6 +45,8 @@ export interface RunOptions extends HeaderContext {
   startedAtMs?: number;
   /** Providers for judge calls of rubric scorers, by judge model. */
   judge?: (model: string) => Provider;
+  /** The run's judge layers around a judge Provider a rubric was given directly (see ScorerContext.ownJudge). */
+  ownJudge?: (provider: Provider) => Provider;
   /** Extra fields for meta.json (the CLI stores its plan-shaping flags there). */
   meta?: Partial<RunMeta>;
 }
@@ -172,7 +174,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     scorerTimeoutMs: loaded.scorerTimeoutMs,
     runSignal: runController.signal,
     callsInFlight,
-    scorerContext: { signal: runController.signal, ...(options.judge && { judge: options.judge }) },
+    scorerContext: { signal: runController.signal, ...(options.judge && { judge: options.judge }), ...(options.ownJudge && { ownJudge: options.ownJudge }) },
     sourceResult: (sample) => sources.awaitSource(sample),
   };
 

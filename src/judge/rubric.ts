@@ -2,7 +2,8 @@
  * `rubric({...})`: an LLM judge grades the output against criteria, inline or from a Markdown
  * rubric file, on a pass-fail or anchored 1-5 scale. The judge is a model id (called through the
  * run's provider stack via `context.judge`, so cache, pacing, budget, recording and replay apply)
- * or any Provider. It answers through structured output; `samples: n` asks n times.
+ * or any Provider (called through `context.ownJudge`: the run's budget applies). It answers through
+ * structured output; `samples: n` asks n times.
  *
  * Failure is never a silent 0: a judge that refuses, is cut off at max_tokens or answers
  * unreadably leaves the score `error`-marked (unscored) with the reason; a failed judge call does
@@ -139,7 +140,7 @@ export function rubric(options: RubricOptions): RubricScorer {
   const threshold = options.threshold;
 
   function providerFor(context: ScorerContext): Provider | string {
-    if (typeof judgeTarget !== 'string') return judgeTarget;
+    if (typeof judgeTarget !== 'string') return context.ownJudge?.(judgeTarget) ?? judgeTarget;
     return context.judge?.(judgeTarget) ?? `no judge provider for ${judgeTarget}: run the suite through promptgold (or pass judge in runSuite options), or give rubric({ judge }) a Provider`;
   }
 

@@ -67,6 +67,11 @@ export interface ScorerContext {
   signal: AbortSignal;
   /** Provider stack for judge calls (rubric scorers); pacing, cache and cost apply to it. */
   judge?: (model: string) => Provider;
+  /**
+   * A judge Provider a scorer was given directly (`rubric({ judge: provider })`), put behind the
+   * run's budget, so its calls are refused once the budget is spent and count in what it spent.
+   */
+  ownJudge?: (provider: Provider) => Provider;
 }
 
 export interface Scorer {
@@ -215,6 +220,7 @@ export function isScorersOwnFailure(score: Score): boolean {
  */
 class BoundedCall implements ScorerContext {
   readonly judge?: (model: string) => Provider;
+  readonly ownJudge: (provider: Provider) => Provider;
   private controller: AbortController | undefined;
   private unlink: (() => void) | undefined;
   private readonly usage = emptyJudgeUsage();
@@ -222,6 +228,8 @@ class BoundedCall implements ScorerContext {
   constructor(private readonly parent: ScorerContext) {
     const judge = parent.judge;
     if (judge) this.judge = (model) => this.counted(judge(model));
+    const ownJudge = parent.ownJudge;
+    this.ownJudge = ownJudge ? (provider) => this.counted(ownJudge(provider)) : (provider) => this.counted(provider);
   }
 
   /** The judge calls made so far that answered or failed (not those aborted), or undefined when none. */

@@ -64,7 +64,7 @@ function registerEval(prepared: PreparedEval, shard: ShardSpec | null): void {
   const { loaded, header } = prepared;
   const suiteName = loaded.suite.name;
   const run = { key: `${suiteName}:${header.planHash}`, suite: suiteName };
-  const execution = new EvalExecution(loaded, { provider: prepared.provider, judge: prepared.judge });
+  const execution = new EvalExecution(loaded, { provider: prepared.provider, judge: prepared.judge, ownJudge: prepared.ownJudge });
   const planned = new Map<string, PlannedSample>();
   const passRateName = passRateTestName(suiteName, shard ? null : loaded.threshold);
   // A chaos part made for only some cases or operators is said where vitest shows a file's output.

@@ -17,6 +17,7 @@ import type { RecordSummary } from '../records/types.js';
 export interface ExecutionOptions {
   provider: Provider;
   judge?: (model: string) => Provider;
+  ownJudge?: (provider: Provider) => Provider;
 }
 
 interface Deferred<T> {
@@ -73,7 +74,7 @@ export class EvalExecution {
     const loaded = this.loaded;
     const sources = this.sourcesForSelected();
     const requests = new PreparedRequests();
-    const scorerContext = { signal: this.controller.signal, ...(this.options.judge && { judge: this.options.judge }) };
+    const scorerContext = { signal: this.controller.signal, ...(this.options.judge && { judge: this.options.judge }), ...(this.options.ownJudge && { ownJudge: this.options.ownJudge }) };
     const callsInFlight = callsAbandonedOn(this.controller.signal);
     this.finished = runOrdered(samples, {
       concurrency: loaded.concurrency,

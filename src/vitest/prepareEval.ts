@@ -54,6 +54,8 @@ export interface PreparedEval {
   loaded: LoadedSuite;
   provider: Provider;
   judge: (model: string) => Provider;
+  /** The session's budget around a judge Provider a rubric was given directly. */
+  ownJudge: (provider: Provider) => Provider;
   header: RecordHeader;
   providerKind: string;
   /** Templates and dataset, for watch mode. */
@@ -113,6 +115,7 @@ export async function prepareEval(suite: Suite, file: string, options: DescribeE
     loaded,
     provider: assembled.provider,
     judge: options.judge ?? assembled.judge,
+    ownJudge: assembled.ownJudge,
     header: buildRecordHeader(loaded, { toolVersion: TOOL_VERSION }),
     providerKind: assembled.kind,
     inputs: [...loaded.prompts.map((p) => p.template.file), loaded.dataset.path],

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RunSession } from '../../src/engine/assemble.js';
 import { runSuite } from '../../src/engine/run.js';
 import { readRecord } from '../../src/records/reader.js';
+import { rubric } from '../../src/judge/rubric.js';
+import type { GenerationRequest, Provider } from '../../src/providers/types.js';
 import { contains } from '../../src/scoring/index.js';
 import { defineSuite } from '../../src/suite.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
@@ -31,5 +33,44 @@ describe('--max-cost and a function under test', () => {
     await assembled.close();
     expect(result.status).toBe('complete');
     expect((await readRecord(`${runDir}/run.jsonl`)).samples.filter((s) => s.error)).toEqual([]);
+  });
+});
+
+describe('--max-cost and a rubric given its own judge provider', () => {
+  it('holds the judge to the run budget and counts what it spent in the record', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(4) });
+    const session = await RunSession.open({ root: project.root, config: {}, provider: 'function', maxCostUsd: 0.01, onWarning: () => undefined });
+    const verdict = JSON.stringify({ criteria: [{ id: 'says', reasoning: 'it says the word', verdict: 'pass' }], overall: 'ok' });
+    const sent: GenerationRequest[] = [];
+    // Each judgement costs $0.004: the budget of $0.01 is spent after the third.
+    const judge: Provider = {
+      id: 'own-judge',
+      generate: (request) => {
+        sent.push(request);
+        return Promise.resolve({ text: verdict, stopReason: 'end_turn', latencyMs: 1, costUsd: 0.004, usage: { inputTokens: 100, outputTokens: 20 } });
+      },
+    };
+    const suite = defineSuite({
+      name: 'echo',
+      prompt: './prompts',
+      models: ['claude-haiku-4-5'],
+      dataset: './data.jsonl',
+      scorers: [rubric({ criteria: [{ id: 'says', description: 'The answer says the word.', pass: 'It does.', fail: 'It does not.' }], judge, model: 'my-judge' })],
+      provider: (input: Record<string, unknown>) => String(input.word),
+      concurrency: 1,
+    });
+    const loaded = await session.loadSuite(suite, project.path('echo.eval.ts'));
+    const assembled = await session.assemble(loaded);
+    const runDir = project.path('runs', 'r1');
+    await runSuite(loaded, { provider: assembled.provider, judge: assembled.judge, ownJudge: assembled.ownJudge, runDir, runId: 'r1' });
+    await assembled.close();
+
+    expect(sent).toHaveLength(3);
+    expect(session.budget!.spent).toBeCloseTo(0.012, 9);
+    const record = await readRecord(`${runDir}/run.jsonl`);
+    expect(record.samples.map((s) => s.judge?.costUsd ?? 0)).toEqual([0.004, 0.004, 0.004, 0]);
+    expect(record.samples.slice(0, 3).every((s) => s.error === undefined)).toBe(true);
+    expect(record.samples[3]!.error?.message).toMatch(/budget of \$0\.0100 reached .*not sent/);
+    expect(record.summary?.totals.judgeCostUsd).toBeCloseTo(0.012, 9);
   });
 });

@@ -117,3 +117,23 @@ describe('judge calls of a scorer that reports no usage', () => {
     expect(sumJudgeUsage([score])).toMatchObject({ calls: 1, costUsd: 0.01 });
   });
 });
+
+describe('a rubric given its own judge provider', () => {
+  it('keeps the usage of the judge calls that answered before its time bound, as a model-id judge does', async () => {
+    const { rubric } = await import('../../src/judge/rubric.js');
+    const verdict = JSON.stringify({ criteria: [{ id: 'clear', reasoning: 'it is', verdict: 'pass' }], overall: 'ok' });
+    let calls = 0;
+    // The first judgement answers at once; the second waits until the bound aborts it.
+    const judge = {
+      id: 'own-judge',
+      generate: (_request: unknown, generateContext: { signal: AbortSignal }) => {
+        calls++;
+        if (calls === 1) return Promise.resolve({ text: verdict, stopReason: 'end_turn' as const, latencyMs: 1, costUsd: 0.02, usage: { inputTokens: 10, outputTokens: 5 } });
+        return new Promise<never>((_resolve, reject) => generateContext.signal.addEventListener('abort', () => reject(generateContext.signal.reason), { once: true }));
+      },
+    };
+    const scorer = rubric({ criteria: [{ id: 'clear', description: 'The answer is clear.', pass: 'It is.', fail: 'It is not.' }], judge, samples: 2 });
+    const score = await runScorer(scorer, makeSample('x'), context, 20);
+    expect(score).toMatchObject({ pass: false, error: 'timeout: the scorer gave no result within its time bound of 20 ms', judgeUsage: { calls: 1, costUsd: 0.02, inputTokens: 10, outputTokens: 5 } });
+  });
+});

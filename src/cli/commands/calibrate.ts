@@ -38,7 +38,7 @@ export async function calibrateCommand(suite: string, flags: CalibrateFlags): Pr
     const loaded = await session.loadSuite(definition, file);
     const assembled = await session.assemble(loaded);
     try {
-      const outcome = await calibrateSuite(loaded, { generator: assembled.provider, judge: assembled.judge, judgeSamples });
+      const outcome = await calibrateSuite(loaded, { generator: assembled.provider, judge: assembled.judge, ownJudge: assembled.ownJudge, judgeSamples });
       reports.push(outcome.report);
       failures += outcome.failures;
       const target = calibrationPath(resolve(root, session.config.outDir ?? 'reports'), loaded.suite.name);

@@ -193,6 +193,7 @@ export async function runCommand(suiteArgs: string[], flags: RunFlags): Promise<
       result = await runSuite(job.loaded, {
         provider: assembled.provider,
         judge: assembled.judge,
+        ownJudge: assembled.ownJudge,
         runDir,
         runId,
         ...header,

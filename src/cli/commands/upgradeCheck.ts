@@ -207,6 +207,7 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
     const result = await runSuite(loaded, {
       provider: assembled.provider,
       judge: assembled.judge,
+      ownJudge: assembled.ownJudge,
       runDir,
       runId,
       progress: process.stderr.isTTY && !process.env.CI ? 'tty' : 'none',

@@ -25,6 +25,8 @@ export interface CalibrateOptions {
   generator: Provider;
   /** Judge provider per model id, as in a run. */
   judge: (model: string) => Provider;
+  /** The run's judge layers around a judge Provider the rubric was given directly, as in a run. */
+  ownJudge?: (provider: Provider) => Provider;
   /** Judgements per output for the noise figure (default 3). */
   judgeSamples?: number;
   /** Which rubric scorer, by name (default: the suite's first). */
@@ -95,7 +97,7 @@ export async function calibrateSuite(loaded: LoadedSuite, options: CalibrateOpti
       model,
       repeat: 0,
     };
-    const set = await scorer.judgeSample(sample, { signal, judge: options.judge }, count);
+    const set = await scorer.judgeSample(sample, { signal, judge: options.judge, ...(options.ownJudge && { ownJudge: options.ownJudge }) }, count);
     mergeJudgeUsage(usage, set.usage);
     const failures = set.attempts.flatMap((a) => (!a.ok && a.kind === 'errored' ? [{ caseId: entry.goldenCase.id, judgement: a.index, reason: a.reason }] : []));
     const score = scorer.scoreFrom({ attempts: set.attempts.slice(0, scorer.samples), usage: set.usage });
