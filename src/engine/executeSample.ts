@@ -12,11 +12,11 @@ import type { ChaosOrigin } from '../datasets/types.js';
 import { notExercisedReason, watchReads, type NotExercisedReason, type WatchedVars } from '../chaos/exercised.js';
 import { sourceVarsOf } from '../chaos/sourceVars.js';
 import type { CompiledPrompt, RenderedPrompt } from '../prompts/types.js';
-import { JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
+import { BUDGET_SKIP, JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js';
 import { promptStoreLine } from '../records/promptStore.js';
 import { isGoldenRefusal } from '../records/stops.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
-import { isScorersOwnFailure, scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { isScorersOwnFailure, JudgeNotSent, scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { CheckedRenders } from './checkedRenders.js';
 import { sampleDeadlines, type Deadline } from './deadlines.js';
 import type { PlannedSample } from './plan.js';
@@ -191,6 +191,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   const scorerContext = env.scorerContext;
   const scores: Score[] = [];
   let fatal: ProviderError | undefined;
+  let budgetSkip: SampleError | undefined;
   for (const scorer of env.scorersFor(planned)) {
     try {
       const score = scoreOf(scorer, sample, scorerContext, env.scorerTimeoutMs);
@@ -198,6 +199,12 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
     } catch (error) {
       // A hard stop while a scorer was still working: the sample is not done, --resume runs it.
       if (error instanceof ScoringAborted) return undefined;
+      // Its judge could not be sent for the budget: not scored, a budget skip --resume runs again.
+      if (error instanceof JudgeNotSent) {
+        budgetSkip = { kind: BUDGET_SKIP, message: `${scorer.name}'s judge: ${error.refusal.message}` };
+        scores.push(notSentScore(scorer.name, budgetSkip.message, error.judgeUsage));
+        break;
+      }
       // Otherwise only an error that will fail every sample gets here (a judge's bad key, unknown
       // model, spend limit): the sample records it and the run stops.
       if (env.runSignal.aborted && !(error instanceof ProviderError)) return undefined;
@@ -217,7 +224,8 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;
   const unscored = firstUnscored(scores);
-  if (unscored) record.error = { kind: unscored.judgeUsage && !isScorersOwnFailure(unscored) ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
+  if (budgetSkip) record.error = budgetSkip;
+  else if (unscored) record.error = { kind: unscored.judgeUsage && !isScorersOwnFailure(unscored) ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
   return fatal ? { record, prompt, fatal } : { record, prompt };
 }
 
@@ -386,6 +394,13 @@ function asProviderError(error: unknown): ProviderError {
 
 function emptyJudgeUsage(): JudgeUsage {
   return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0, cached: 0 };
+}
+
+/** The score of a scorer whose judge call the budget did not send, with the usage of the calls it did make. */
+function notSentScore(name: string, message: string, judgeUsage: JudgeUsage | undefined): Score {
+  const score: Score = { name, score: 0, pass: false, reason: `not scored: ${message}`, error: message };
+  if (judgeUsage) score.judgeUsage = judgeUsage;
+  return score;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { errorMessage } from '../errors.js';
 import type { GenerateContext, Generation, GenerationRequest, Provider } from '../providers/types.js';
-import { ProviderError } from '../providers/types.js';
+import { isBudgetRefusal, ProviderError } from '../providers/types.js';
 import type { JudgeUsage } from '../scoring/types.js';
 
 /** What the caller makes of an answer's text: its value, or why it cannot be used. */
@@ -14,8 +14,11 @@ export type AnswerReading<T> = { ok: true; value: T } | { ok: false; reason: str
 
 export type JudgeCallOutcome<T> =
   | { ok: true; value: T }
-  /** `errored`: the provider failed (no answer at all). `unscored`: it answered, unusably. */
-  | { ok: false; kind: 'errored' | 'unscored'; reason: string };
+  /**
+   * `errored`: the provider failed (no answer at all). `unscored`: it answered, unusably.
+   * `notSent`: the budget refused the call (errored, nothing sent or billed).
+   */
+  | { ok: false; kind: 'errored' | 'unscored'; reason: string; notSent?: ProviderError };
 
 export function emptyJudgeUsage(): JudgeUsage {
   return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0, cached: 0 };
@@ -63,6 +66,8 @@ export async function callJudge<T>(
     if (context.signal.aborted) throw error;
     // A judge that will fail on every sample (bad key, unknown model, spend limit) stops the run.
     if (error instanceof ProviderError && error.fatal) throw error;
+    // Not sent for the budget: not a call, and nothing to count.
+    if (isBudgetRefusal(error)) return { ok: false, kind: 'errored', reason: `judge call: ${error.message}`, notSent: error };
     // An answer given and billed, then refused (bad_output), counts what it cost, as the budget counts it.
     addGenerationUsage(usage, error instanceof ProviderError ? error.generation : undefined);
     const kind = error instanceof ProviderError ? `${error.kind}: ` : '';

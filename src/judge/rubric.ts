@@ -12,7 +12,7 @@
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import type { GenerateContext, Provider } from '../providers/types.js';
+import type { GenerateContext, Provider, ProviderError } from '../providers/types.js';
 import { fixed2 } from '../scoring/text.js';
 import { runScorer, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import { aggregateJudgements, type Aggregate } from './aggregate.js';
@@ -53,7 +53,7 @@ export interface RubricOptions {
 /** One judge call's result for one output. */
 export type JudgementAttempt =
   | { index: number; ok: true; judgement: Judgement }
-  | { index: number; ok: false; kind: 'errored' | 'unscored'; reason: string };
+  | { index: number; ok: false; kind: 'errored' | 'unscored'; reason: string; notSent?: ProviderError };
 
 export interface JudgementSet {
   attempts: JudgementAttempt[];
@@ -179,10 +179,22 @@ export function rubric(options: RubricOptions): RubricScorer {
           promptVersion: sample.promptVersion,
         };
         const outcome = await callJudge(provider, request, generateContext, usage, readJudgement);
-        return outcome.ok ? { index, ok: true, judgement: outcome.value } : { index, ok: false, kind: outcome.kind, reason: outcome.reason };
+        if (outcome.ok) return { index, ok: true, judgement: outcome.value };
+        return { index, ok: false, kind: outcome.kind, reason: outcome.reason, ...(outcome.notSent && { notSent: outcome.notSent }) };
       }),
     );
     return { attempts, usage: roundedUsage(usage) };
+  }
+
+  /**
+   * The output judged, or, when the budget let none of its judgements be sent, the budget's refusal
+   * thrown: the sample is then not scored for the budget (a resumable skip), as a refused generation is.
+   */
+  async function judged(sample: Sample, context: ScorerContext): Promise<Score> {
+    const set = await judgeSample(sample, context, samples);
+    const refusal = noneSent(set);
+    if (refusal) throw refusal;
+    return scoreFrom(set);
   }
 
   function scoreFrom(set: JudgementSet): Score {
@@ -247,7 +259,7 @@ export function rubric(options: RubricOptions): RubricScorer {
       // A dataset problem, not the judge's: an errored score without judge usage (a scorer_error).
       const missing = missingReference(sample);
       if (missing) return { name, score: 0, pass: false, reason: missing, error: missing, details: { scale: definition.scale, judgeModel: model } };
-      if (!options.skipJudgeWhen) return scoreFrom(await judgeSample(sample, context, samples));
+      if (!options.skipJudgeWhen) return judged(sample, context);
       const gate = await runScorer(options.skipJudgeWhen, sample, context);
       if (!gate.pass) {
         return {
@@ -260,9 +272,15 @@ export function rubric(options: RubricOptions): RubricScorer {
           ...(gate.error ? { error: gate.error } : {}),
         };
       }
-      return { ...scoreFrom(await judgeSample(sample, context, samples)), children: [gate] };
+      return { ...(await judged(sample, context)), children: [gate] };
     },
   };
+}
+
+/** The budget's refusal when no judgement of the set was sent for it, else undefined. */
+function noneSent(set: JudgementSet): ProviderError | undefined {
+  const refusals = set.attempts.map((attempt) => (attempt.ok ? undefined : attempt.notSent));
+  return refusals.every((refusal) => refusal !== undefined) ? refusals[0] : undefined;
 }
 
 function clip(text: string, limit = 160): string {

@@ -298,6 +298,11 @@ export function isResumableError(error: { kind: string; code?: string } | undefi
   return error.kind === 'budget' || error.code === BATCH_EXPIRED || error.code === BATCH_CANCELED || error.code === BATCH_MISSING;
 }
 
+/** The budget's refusal to send a request (see withBudget): nothing was sent or billed. */
+export function isBudgetRefusal(error: unknown): error is ProviderError {
+  return error instanceof ProviderError && error.kind === 'budget';
+}
+
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly attempts: number | undefined;

@@ -3,8 +3,8 @@
  * *not scored* when the provider, a scorer or a judge failed: it says nothing about the prompt, so
  * it is left out of pass rates, counted on its own, and the `maxErrorRate` policy decides the exit
  * code. Errors that are the prompt's own doing (a context overflow, a request the API rejects, a
- * refusal) are scored as failures. A budget skip is neither: it was never sent, and `--resume`
- * runs it later.
+ * refusal) are scored as failures. A budget skip is neither: it (or every judgement a judge scorer
+ * needed for it) was never sent, and `--resume` runs it later.
  */
 import { isInfrastructureKind } from '../providers/types.js';
 

@@ -3,7 +3,7 @@
  * (possibly async) `score` function, built by a factory such as `fuzzy({ threshold: 0.8 })`.
  * Scorers never touch the network themselves except through `context.judge` (rubric scorers).
  */
-import { ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
+import { isBudgetRefusal, ProviderError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { checkTimerMs } from '../nodeTimers.js';
 import { addGenerationUsage, emptyJudgeUsage, roundedUsage } from '../judge/call.js';
 
@@ -97,6 +97,21 @@ export class ScoringAborted extends Error {
 }
 
 /**
+ * Thrown by runScorer when a judge call the scorer needed was not sent because the budget is spent
+ * (a rubric none of whose judgements could be sent): the sample is not scored, for the budget, and
+ * `--resume` runs it again. Carries the usage of the judge calls the scorer did make.
+ */
+export class JudgeNotSent extends Error {
+  constructor(
+    readonly refusal: ProviderError,
+    readonly judgeUsage: JudgeUsage | undefined,
+  ) {
+    super(refusal.message);
+    this.name = 'JudgeNotSent';
+  }
+}
+
+/**
  * Run a scorer so that a throw or rejection becomes an errored score, never a crash. With a time
  * bound, a scorer that has not answered within `timeoutMs` ends as an errored score (its signal is
  * aborted, so a judge call stops) and the run goes on; one that returned synchronously but took
@@ -104,8 +119,9 @@ export class ScoringAborted extends Error {
  * the README's reliability section). A timed-out score carries the usage of the judge calls that
  * answered before the bound; calls still in flight are aborted, and count nothing, as in the budget.
  * When `context.signal` aborts while a scorer's promise is pending, runScorer throws
- * ScoringAborted: the sample is left for --resume rather than recorded with a spurious error. Only
- * scorers that return a promise cost a timer.
+ * ScoringAborted: the sample is left for --resume rather than recorded with a spurious error. A
+ * judge call the budget refused to send is thrown as JudgeNotSent. Only scorers that return a
+ * promise cost a timer.
  */
 export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Promise<Score> {
   if (timeoutMs !== undefined) checkTimerMs('timeoutMs', timeoutMs);
@@ -157,6 +173,7 @@ async function settled(scorer: Scorer, result: Promise<Score>, bounded: BoundedC
  */
 function erroredScore(scorer: Scorer, error: unknown, bounded: BoundedCall | undefined): Score {
   if (error instanceof ScoringAborted) throw error;
+  if (error instanceof JudgeNotSent || isBudgetRefusal(error)) throw notSent(error, bounded);
   // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
   if (error instanceof ProviderError && error.fatal) throw error;
   if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within', bounded?.judgeUsage());
@@ -168,6 +185,13 @@ function erroredScore(scorer: Scorer, error: unknown, bounded: BoundedCall | und
     OWN_FAILURES.add(score);
   }
   return score;
+}
+
+/** A budget refusal as JudgeNotSent, with the usage of the judge calls counted where the scorer was bounded. */
+function notSent(error: JudgeNotSent | ProviderError, bounded: BoundedCall | undefined): JudgeNotSent {
+  const refusal = error instanceof JudgeNotSent ? error.refusal : error;
+  const usage = bounded ? bounded.judgeUsage() : error instanceof JudgeNotSent ? error.judgeUsage : undefined;
+  return new JudgeNotSent(refusal, usage);
 }
 
 /**
@@ -240,7 +264,7 @@ class BoundedCall implements ScorerContext {
   /**
    * Counts what the budget counts: an answer, and an answer refused after it was given (billed).
    * A call that failed without one counts as a call, as a judge counts it; a call aborted at the
-   * bound counts nothing (the budget releases its hold without spend).
+   * bound, or not sent for the budget, counts nothing (the budget spent nothing on it).
    */
   private counted(provider: Provider): Provider {
     return {
@@ -252,7 +276,7 @@ class BoundedCall implements ScorerContext {
           return generation;
         } catch (error) {
           if (error instanceof ProviderError && error.generation) addGenerationUsage(this.usage, error.generation);
-          else if (!context.signal.aborted) addGenerationUsage(this.usage, undefined);
+          else if (!context.signal.aborted && !isBudgetRefusal(error)) addGenerationUsage(this.usage, undefined);
           throw error;
         }
       },

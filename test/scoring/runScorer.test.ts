@@ -137,3 +137,20 @@ describe('a rubric given its own judge provider', () => {
     expect(score).toMatchObject({ pass: false, error: 'timeout: the scorer gave no result within its time bound of 20 ms', judgeUsage: { calls: 1, costUsd: 0.02, inputTokens: 10, outputTokens: 5 } });
   });
 });
+
+describe('a judge call the budget did not send', () => {
+  it('is thrown as JudgeNotSent through a combinator, with the usage of the judge calls that were made', async () => {
+    const { rubric } = await import('../../src/judge/rubric.js');
+    const { all } = await import('../../src/scoring/combinators.js');
+    const { ProviderError } = await import('../../src/providers/types.js');
+    const { JudgeNotSent } = await import('../../src/scoring/types.js');
+    const verdict = JSON.stringify({ criteria: [{ id: 'clear', reasoning: 'it is', verdict: 'pass' }], overall: 'ok' });
+    const paid = { id: 'paid', generate: () => Promise.resolve({ text: verdict, stopReason: 'end_turn' as const, latencyMs: 1, costUsd: 0.02, usage: { inputTokens: 10, outputTokens: 5 } }) };
+    const refused = { id: 'refused', generate: () => Promise.reject(new ProviderError('budget', 'budget of $0.0100 reached ($0.0200 spent); request not sent')) };
+    const criteria = [{ id: 'clear', description: 'The answer is clear.', pass: 'It is.', fail: 'It is not.' }];
+    const both = all([rubric({ name: 'a', criteria, judge: paid }), rubric({ name: 'b', criteria, judge: refused, samples: 2 })]);
+    const thrown = await runScorer(both, makeSample('x'), context, 10_000).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(JudgeNotSent);
+    expect(thrown).toMatchObject({ message: 'budget of $0.0100 reached ($0.0200 spent); request not sent', judgeUsage: { calls: 1, costUsd: 0.02 } });
+  });
+});
