@@ -53,7 +53,7 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
   return {
     name,
     // On the chaos answer, and on the source's when the source has no recorded score to reuse.
-    ...(scorer ? { children: [scorer, scorer] } : {}),
+    ...(scorer ? { children: [scorer], sourceScorer: scorer } : {}),
     async score(sample, context) {
       if (!sample.chaos) return notChaos(name);
       const source = sample.chaos.source;

@@ -30,12 +30,18 @@ export function scorersOfRun(loaded: Pick<LoadedSuite, 'suite' | 'chaosCoverage'
   return [...loaded.suite.scorers, ...invariants];
 }
 
-/** The judge-calling scorers among `scorers` and the scorers they wrap (combinators, sameAsSource), once per call they may make. */
-function judgeScorersOf(scorers: readonly Scorer[]): Scorer[] {
+/**
+ * The judge-calling scorers among `scorers` and the scorers they wrap (combinators, sameAsSource),
+ * once per call they may make. `recorded`: names of the scores every source case's record holds;
+ * a scorer run on the source's answer only when its score is not there (sameAsSource's) is left out
+ * when it is, since that score is reused.
+ */
+function judgeScorersOf(scorers: readonly Scorer[], recorded: ReadonlySet<string> = new Set()): Scorer[] {
   const found: Scorer[] = [];
   const visit = (scorer: Scorer) => {
     if (scorer.judgeModel) found.push(scorer);
     scorer.children?.forEach(visit);
+    if (scorer.sourceScorer && !recorded.has(scorer.sourceScorer.name)) visit(scorer.sourceScorer);
   };
   scorers.forEach(visit);
   return found;
@@ -77,9 +83,11 @@ export function enforceForecast(loaded: LoadedSuite, table: ModelTable, budget: 
   const estimates: CostEstimate[] = [];
   // A golden case and a chaos case share their scorers array (unless the case has checks of its own).
   const judgesOf = new WeakMap<readonly Scorer[], Scorer[]>();
+  // Every golden case is scored by the suite's scorers: a chaos sample's source has their scores on its record.
+  const recorded = new Set(loaded.suite.scorers.map((scorer) => scorer.name));
   const judgesFor = (scorers: Scorer[]): Scorer[] => {
     let judges = judgesOf.get(scorers);
-    if (!judges) judgesOf.set(scorers, (judges = judgeScorersOf(scorers)));
+    if (!judges) judgesOf.set(scorers, (judges = judgeScorersOf(scorers, recorded)));
     return judges;
   };
   let anyJudge = false;

@@ -85,6 +85,11 @@ export interface Scorer {
    * once for each time it may run them, so the pre-run checks and the cost forecast see their judges.
    */
   readonly children?: readonly Scorer[];
+  /**
+   * A scorer it runs on a chaos sample's source answer only when the source's record has no score
+   * of that scorer's name to reuse (sameAsSource's): the forecast counts its judge calls only then.
+   */
+  readonly sourceScorer?: Scorer;
   score(sample: Sample, context: ScorerContext): Score | Promise<Score>;
 }
 

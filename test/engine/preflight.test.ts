@@ -20,14 +20,14 @@ const table = loadModelTable();
 const criteria = [{ id: 'echoed', description: 'Repeats the word', pass: 'the word', fail: 'anything else' }];
 const judgedBy = (judge: string) => rubric({ name: 'echoed', criteria, judge });
 
-async function loaded(invariants: Parameters<typeof defineSuite>[0]['scorers'], options: { chaos: boolean; model?: string }) {
+async function loaded(invariants: Parameters<typeof defineSuite>[0]['scorers'], options: { chaos: boolean; model?: string; scorers?: Parameters<typeof defineSuite>[0]['scorers'] }) {
   project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(4) });
   const suite = defineSuite({
     name: 'echo',
     prompt: './prompts',
     models: [options.model ?? 'claude-haiku-4-5'],
     dataset: './data.jsonl',
-    scorers: [exact()],
+    scorers: options.scorers ?? [exact()],
     chaos: { operators: ['zero-width'], invariants },
   });
   return loadSuite(suite, project.path('echo.eval.ts'), options.chaos ? { chaos: true } : {}, project.root);
@@ -63,6 +63,18 @@ describe('pre-run checks: chaos invariants and the scorers they wrap', () => {
     expect(judged).toBeGreaterThan(plain);
     const run = await loaded([sameAsSource({ scorer: judgedBy('claude-opus-4-5') })], { chaos: true });
     expect(() => enforceForecast(run, table, new CostBudget(plain), { confirmed: false })).toThrowError(/over budget/);
+  });
+
+  it("counts sameAsSource's judge once per chaos sample when the source's recorded score is reused, twice when it must be rescored", async () => {
+    // The suite's own rubric scores every source case, so sameAsSource reuses that score and judges only the chaos answer.
+    const scored = { chaos: true, scorers: [judgedBy('claude-opus-4-5')] };
+    const reused = forecastUsd(await loaded([sameAsSource({ scorer: judgedBy('claude-opus-4-5') })], scored));
+    const oneCall = forecastUsd(await loaded([rubric({ name: 'echoed:2', criteria, judge: 'claude-opus-4-5' })], scored));
+    expect(reused).toBe(oneCall);
+    // Without a score of its name on the source's record, the source's answer is judged too.
+    const rescored = forecastUsd(await loaded([sameAsSource({ scorer: judgedBy('claude-opus-4-5') })], { chaos: true }));
+    const oneCallUnscored = forecastUsd(await loaded([judgedBy('claude-opus-4-5')], { chaos: true }));
+    expect(rescored).toBeGreaterThan(oneCallUnscored);
   });
 
   it('warns when the judge inside sameAsSource is also a model under test', async () => {
