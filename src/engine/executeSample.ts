@@ -8,6 +8,7 @@ import { errorMessage } from '../errors.js';
 import { hasSystem } from '../providers/content.js';
 import { streamingDecision } from '../providers/streaming.js';
 import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider, type SampleDeadline } from '../providers/types.js';
+import { withLazySignal } from '../providers/lazySignal.js';
 import type { ChaosOrigin } from '../datasets/types.js';
 import { notExercisedReason, watchReads, type NotExercisedReason, type WatchedVars } from '../chaos/exercised.js';
 import { sourceVarsOf } from '../chaos/sourceVars.js';
@@ -352,17 +353,17 @@ async function generateWithTimeout(env: SampleEnvironment, request: GenerationRe
     pause: () => running?.cancel(),
     start: (minimumMs) => arm(Math.max(env.timeoutMs, minimumMs ?? 0)),
   };
-  const context: GenerateContext = {
-    get signal() {
-      return signal();
+  const context: GenerateContext = withLazySignal(
+    {
+      deadline,
+      repeat: planned.repeat,
+      caseId: planned.case.id,
+      vars,
+      promptId: planned.prompt.template.id,
+      promptVersion: planned.prompt.template.version,
     },
-    deadline,
-    repeat: planned.repeat,
-    caseId: planned.case.id,
-    vars,
-    promptId: planned.prompt.template.id,
-    promptVersion: planned.prompt.template.version,
-  };
+    signal,
+  );
   try {
     return await new Promise<Generation>((resolve, reject) => {
       rejectTimeout = reject;

@@ -6,6 +6,7 @@
  * `functionAnswer`, with text and tool calls.
  */
 import { contentText, systemText } from './content.js';
+import { withLazySignal } from './lazySignal.js';
 import { ProviderError, type GenerateContext, type Generation, type GenerationRequest, type Provider, type StopReason, type TokenUsage, type ToolCall } from './types.js';
 
 /** The user's own code under test: receives the case vars, and the rendered request in the context. */
@@ -119,10 +120,7 @@ function textsOf(request: GenerationRequest): { prompt: string; system: string |
  */
 function targetContext(context: GenerateContext, request: GenerationRequest): FunctionTargetContext {
   const { prompt, system } = textsOf(request);
-  const passed: FunctionTargetContext = {
-    get signal() {
-      return context.signal;
-    },
+  const passed = {
     repeat: context.repeat,
     caseId: context.caseId,
     vars: context.vars,
@@ -132,9 +130,9 @@ function targetContext(context: GenerateContext, request: GenerationRequest): Fu
     system,
     prompt,
     request,
-  };
+  } as Omit<FunctionTargetContext, 'signal'>;
   if (context.deadline) passed.deadline = context.deadline;
-  return passed;
+  return withLazySignal(passed, () => context.signal);
 }
 
 function generationOf(answer: FunctionAnswer, latencyMs: number): Generation {

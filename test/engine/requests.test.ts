@@ -105,10 +105,12 @@ describe('the function provider', () => {
     const target = async (_vars: Record<string, unknown>, context: FunctionTargetContext) => {
       contexts.push(context);
       if (context.caseId !== 'c1') return 'fine';
-      // Never answers: only the timeout ends it, and it must reach the function's signal.
-      return new Promise<string>((_, reject) => context.signal.addEventListener('abort', () => {
-        aborted.push(context.signal.reason);
-        reject(context.signal.reason);
+      // Never answers: only the timeout ends it, and it must reach the function's signal, also
+      // through a copy of the context (the signal is an own, enumerable property).
+      const { signal } = { ...context };
+      return new Promise<string>((_, reject) => signal.addEventListener('abort', () => {
+        aborted.push(signal.reason);
+        reject(signal.reason);
       }));
     };
     const loaded = await loadSuite(suite({ timeoutMs: 200 }), project.path('support.eval.ts'), {}, project.root);
