@@ -90,6 +90,38 @@ export interface WordedError {
 }
 
 export function wordedError(error: unknown): WordedError {
+  const worded = wordedAlone(error);
+  const after = failuresAfterOf(error);
+  if (after.length === 0) return worded;
+  const lines = after.map(({ failure, doing }) => `  and then, while ${doing}: ${wordedAlone(failure).text.replaceAll('\n', '\n  ')}`);
+  return { text: [worded.text, ...lines].join('\n'), exitCode: worded.exitCode };
+}
+
+/** Failures met while winding down after an error (marking the run aborted in meta.json), by the error. */
+const FAILURES_AFTER = new WeakMap<object, Array<{ failure: unknown; doing: string }>>();
+
+/**
+ * `error`, with `failure` (met while `doing` something on the way out after it) to be said under it by
+ * wordedError: what the user reads first, and the exit code, stay the error's own. Throw what it returns.
+ */
+export function withFailureAfter(error: unknown, failure: unknown, doing: string): unknown {
+  const carrier = typeof error === 'object' && error !== null ? error : new Error(String(error));
+  FAILURES_AFTER.set(carrier, [...(FAILURES_AFTER.get(carrier) ?? []), { failure, doing }]);
+  return carrier;
+}
+
+/** The failures after `error` and after the errors it wraps (its causes): a wrapper made later keeps them. */
+function failuresAfterOf(error: unknown): Array<{ failure: unknown; doing: string }> {
+  const found: Array<{ failure: unknown; doing: string }> = [];
+  const seen = new Set<unknown>();
+  for (let current = error; typeof current === 'object' && current !== null && !seen.has(current); current = (current as { cause?: unknown }).cause) {
+    seen.add(current);
+    found.push(...(FAILURES_AFTER.get(current) ?? []));
+  }
+  return found;
+}
+
+function wordedAlone(error: unknown): WordedError {
   if (error instanceof PromptgoldError) return { text: error.message, exitCode: error.exitCode };
   if (isSystemError(error)) return { text: systemErrorText(error, error.path), exitCode: ExitCode.infrastructure };
   return {

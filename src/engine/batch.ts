@@ -8,7 +8,7 @@
  * never re-submitting them; only requests those batches never ran (expired, canceled) are sent
  * again.
  */
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError, withFailureAfter } from '../errors.js';
 import { billedUsd, formatUsd, type CostBudget } from '../providers/budget.js';
 import { BATCH_MISSING, ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
@@ -81,8 +81,11 @@ export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOpti
   try {
     return await sendAndCollect(loaded, options);
   } catch (error) {
-    if (error instanceof ProviderError) await markAborted(options.runDir, `the batch phase stopped: ${error.message}`);
-    else if (error instanceof InfrastructureError) await markAborted(options.runDir, error.message);
+    const reason = error instanceof ProviderError ? `the batch phase stopped: ${error.message}` : error instanceof InfrastructureError ? error.message : undefined;
+    // A meta.json that cannot be written now (a full disk) is said under the reason, never in its place.
+    if (reason !== undefined) await markAborted(options.runDir, reason).catch((failure: unknown) => {
+      throw withFailureAfter(error, failure, 'marking the run aborted');
+    });
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  * A finished sample that waits behind a slow or stuck earlier one is saved to the held-back file
  * within HELD_BACK_AFTER_MS, so whatever finished is on disk even if the process is killed.
  */
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError, withFailureAfter } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Provider, ProviderError } from '../providers/types.js';
@@ -181,6 +181,8 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   let status: RunMeta['status'] = 'running';
   /** Why the run ended early when an error stopped it (e.g. a dataset changed under it). */
   let failedWith: string | undefined;
+  /** The error that ended the run early, thrown on once meta.json says so. */
+  let stoppedBy: { error: unknown } | undefined;
   try {
     await runOrdered(pendingSamples(loaded, previous?.kept), {
       concurrency: loaded.concurrency,
@@ -207,6 +209,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   } catch (error) {
     status = 'aborted';
     failedWith = errorMessage(error);
+    stoppedBy = { error };
     // A failed resume leaves the previous record untouched; a failed fresh run keeps what it wrote.
     await writer.abandon();
     throw error;
@@ -216,13 +219,20 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     const reason = fatal ? fatal.message : status === 'incomplete' ? notRunReason(notRun) : failedWith;
     // A finished retry pass is over; an interrupted one is continued by --resume.
     if (status === 'complete' || status === 'incomplete') delete meta.retryingErrors;
-    await writeMeta(options.runDir, {
+    const writing = writeMeta(options.runDir, {
       ...meta,
       status,
       finishedAt: new Date().toISOString(),
       wallMs: Math.round(performance.now() - startedAt),
       ...(reason ? { reason } : {}),
     });
+    // After an error, a meta.json that cannot be written (a full disk) is said under it, never in its place.
+    if (stoppedBy) {
+      const stopping = stoppedBy.error;
+      await writing.catch((failure: unknown) => {
+        throw withFailureAfter(stopping, failure, 'marking the run aborted');
+      });
+    } else await writing;
   }
 }
 
