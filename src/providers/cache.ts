@@ -6,11 +6,14 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex, stableStringify } from '../canonical.js';
-import { errorMessage, isSystemError, systemErrorHint, systemErrorSaid } from '../errors.js';
+import * as z from 'zod';
+import { builtOnFirstUse } from '../builtOnFirstUse.js';
+import { problemsFromZod } from '../datasets/problems.js';
+import { errorMessage, formatLocated, isSystemError, systemErrorHint, systemErrorSaid } from '../errors.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { generationKey } from './requestKey.js';
-import { toRecordedResponse } from './recordingFile.js';
+import { checkRecordedResponse, toRecordedResponse } from './recordingFile.js';
 import type { GenerateContext, Generation, GenerationRequest, Provider } from './types.js';
 
 /**
@@ -114,7 +117,7 @@ async function readCached(file: string): Promise<CacheRead> {
   return cacheEntry(text);
 }
 
-/** A stored entry's text as an answer, or what is wrong with it. */
+/** A stored entry's text as an answer, or what is wrong with it (the first problem, `field: …`). */
 export function cacheEntry(text: string): CacheRead {
   let stored: unknown;
   try {
@@ -123,13 +126,35 @@ export function cacheEntry(text: string): CacheRead {
     return { damaged: `not valid JSON (${errorMessage(error)}${text.length === 0 ? ', the file is empty' : ''})` };
   }
   if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return { damaged: 'expected an answer object' };
-  const answer = stored as Record<string, unknown>;
-  if (typeof answer.text !== 'string') return { damaged: 'the answer has no text' };
-  if (typeof answer.stopReason !== 'string') return { damaged: 'the answer has no stop reason' };
-  if (answer.toolCalls !== undefined && !Array.isArray(answer.toolCalls)) return { damaged: 'toolCalls is not a list' };
-  if (answer.usage !== undefined && (answer.usage === null || typeof answer.usage !== 'object')) return { damaged: 'usage is not an object' };
-  return { hit: stored as Generation };
+  // Checked as a recording's response is: an entry edited or cut out of that shape would be scored as the model's answer.
+  const { response, extras } = splitEntry(stored as Record<string, unknown>);
+  const checked = checkRecordedResponse(response, [...CACHE_ONLY_FIELDS]);
+  const checkedExtras = cacheExtrasSchema().safeParse(extras);
+  if (checked.ok && checkedExtras.success) return { hit: { ...checked.response, ...checkedExtras.data } };
+  const problems = [...(checked.ok ? [] : checked.problems), ...(checkedExtras.success ? [] : problemsFromZod(checkedExtras.error.issues, extras, () => []))];
+  const first = problems[0] ?? { message: 'not an answer' };
+  return { damaged: formatLocated(first.message, first.field === undefined ? {} : { field: first.field }) };
 }
+
+/** The fields an entry keeps beyond the recorded response (see writeCached). */
+const CACHE_ONLY_FIELDS = new Set(['costUsd', 'attempts', 'droppedParams', 'cacheSavedUsd']);
+
+function splitEntry(stored: Record<string, unknown>): { response: Record<string, unknown>; extras: Record<string, unknown> } {
+  const response: Record<string, unknown> = {};
+  const extras: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(stored)) (CACHE_ONLY_FIELDS.has(field) ? extras : response)[field] = value;
+  return { response, extras };
+}
+
+/** What an entry keeps beyond the recorded response (see writeCached). */
+const cacheExtrasSchema = builtOnFirstUse(() =>
+  z.object({
+    costUsd: z.number().nonnegative().optional(),
+    attempts: z.number().int().positive().optional(),
+    droppedParams: z.array(z.string()).optional(),
+    cacheSavedUsd: z.number().optional(),
+  }),
+);
 
 async function writeCached(file: string, generation: Generation): Promise<void> {
   const stored: Generation = { ...toRecordedResponse(generation) };

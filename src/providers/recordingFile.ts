@@ -82,7 +82,7 @@ function buildRecordingSchemas() {
     repeat: z.number().int().nonnegative(),
     response,
   });
-  return { entry, keys: { entry: Object.keys(entry.shape), response: Object.keys(response.shape), usage: Object.keys(usage.shape), toolCall: Object.keys(toolCall.shape) } };
+  return { entry, response, keys: { entry: Object.keys(entry.shape), response: Object.keys(response.shape), usage: Object.keys(usage.shape), toolCall: Object.keys(toolCall.shape) } };
 }
 
 const recordingSchemas = builtOnFirstUse(buildRecordingSchemas);
@@ -107,6 +107,19 @@ export function checkRecording(value: unknown): RecordingCheck {
   const parsed = recordingSchemas().entry.safeParse(value);
   if (parsed.success) return { ok: true, entry: parsed.data as RecordedGeneration };
   return { ok: false, problems: problemsFromZod(parsed.error.issues, value, allowedKeysAt) };
+}
+
+/**
+ * A stored answer (the `response` of a recording line, or a response cache entry without the
+ * fields only the cache keeps, `alsoAllowed`) checked against the recordings' format, as checkRecording checks it.
+ */
+export function checkRecordedResponse(value: unknown, alsoAllowed: readonly string[] = []): { ok: true; response: RecordedGeneration['response'] } | { ok: false; problems: Problem[] } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problems: [{ message: `expected an answer object, got ${typeName(value)}` }] };
+  }
+  const parsed = recordingSchemas().response.safeParse(value);
+  if (parsed.success) return { ok: true, response: parsed.data as RecordedGeneration['response'] };
+  return { ok: false, problems: problemsFromZod(parsed.error.issues, value, (path) => (path.length === 0 ? [...allowedKeysAt(['response']), ...alsoAllowed] : allowedKeysAt(['response', ...path]))) };
 }
 
 /** Every entry of a recordings file by key; an empty map when there is no file (recording starts one). */

@@ -251,13 +251,44 @@ describe('response cache with a damaged entry', () => {
     expect(tally.take()).toBeUndefined();
   });
 
+  it('an entry edited out of the answer format is never served: a miss, said with the field, as the recordings reader would', async () => {
+    project = await tempProject();
+    const inner = counting();
+    const damaged: Array<{ problem: string; file: string }> = [];
+    const cached = withCache(inner, project.path('cache'), undefined, (problem, file) => damaged.push({ problem, file }));
+    await cached.generate(request, context(0));
+    const [shard] = await readdir(project.path('cache'));
+    const [name] = await readdir(project.path('cache', shard!));
+    const file = project.path('cache', shard!, name!);
+    // Valid JSON with text and a stop reason, but a tool call with no name: a tool-call scorer would score it.
+    await writeFile(file, JSON.stringify({ text: 'edited', stopReason: 'tool_use', latencyMs: 3, toolCalls: [{ input: {} }] }));
+    const again = await cached.generate(request, context(0));
+    expect(again).toMatchObject({ text: 'answer 2 r0' });
+    expect(again.cached).toBeUndefined();
+    expect(damaged).toEqual([{ problem: 'toolCalls.0.name: is required (expected a string)', file }]);
+
+    const cases: Array<[string, string]> = [
+      ['{"text":"x","stopReason":"end_turn","latencyMs":3,"usage":{"inputTokens":"abc","outputTokens":1}}', 'usage.inputTokens: expected a number, got string'],
+      ['{"text":"x","stopReason":"","latencyMs":3}', 'stopReason: '],
+      ['{"text":"x","stopReason":"end_turn"}', 'latencyMs: is required (expected a number)'],
+      ['{"text":"x","stopReason":"end_turn","latencyMs":3,"txet":"y"}', 'txet: unknown key "txet" (did you mean "text"? allowed: text, stopReason, '],
+      ['{"text":"x","stopReason":"end_turn","latencyMs":3,"costUsd":"0.5"}', 'costUsd: expected a number, got string'],
+      ['{"text":"x","stopReason":"end_turn","latencyMs":3,"attempts":0}', 'attempts: '],
+      ['{"text":"x","stopReason":"end_turn","latencyMs":3,"droppedParams":"temperature"}', 'droppedParams: expected an array, got string'],
+    ];
+    for (const [text, problem] of cases) expect(cacheEntry(text).damaged, text).toContain(problem);
+    // What the cache writes reads back whole.
+    const full = { text: 'x', stopReason: 'tool_use', latencyMs: 3, usage: { inputTokens: 1, outputTokens: 2 }, toolCalls: [{ id: 't1', name: 'f', input: {} }], costUsd: 0.5, attempts: 2, droppedParams: ['temperature'], cacheSavedUsd: -0.1 };
+    expect(cacheEntry(JSON.stringify(full))).toEqual({ hit: full });
+  });
+
   it('tells a missing entry (a plain miss) from one that is there but unusable', () => {
     expect(cacheEntry('{"text":"hi","stopReason":"end_turn","latencyMs":3}')).toEqual({ hit: { text: 'hi', stopReason: 'end_turn', latencyMs: 3 } });
     expect(cacheEntry('').damaged).toMatch(/^not valid JSON \(.*, the file is empty\)$/);
     expect(cacheEntry('null').damaged).toBe('expected an answer object');
-    expect(cacheEntry('{"stopReason":"end_turn"}').damaged).toBe('the answer has no text');
-    expect(cacheEntry('{"text":"x"}').damaged).toBe('the answer has no stop reason');
-    expect(cacheEntry('{"text":"x","stopReason":"end_turn","toolCalls":{}}').damaged).toBe('toolCalls is not a list');
+    expect(cacheEntry('{"stopReason":"end_turn","latencyMs":3}').damaged).toBe('text: is required (expected a string)');
+    expect(cacheEntry('{"text":"x","latencyMs":3}').damaged).toBe('stopReason: is required (expected a string)');
+    expect(cacheEntry('{"text":"x","stopReason":"end_turn","latencyMs":3,"toolCalls":{}}').damaged).toBe('toolCalls: expected an array, got object');
     expect(cacheDamageWarning(1, { problem: 'expected an answer object', file: '.promptgold/cache/ab/ab12.json' })).toMatch(
       /^WARNING: 1 response cache entry was damaged and not used: \.promptgold\/cache\/ab\/ab12\.json: expected an answer object\. Their requests were sent again/,
     );
