@@ -63,11 +63,14 @@ export class RunRow implements RowOutline {
   get list(): CaseListRow {
     const { tally } = this;
     const side = sideSummaryOf(tally, this.cell, meanScoreOf(tally));
-    const status: RowStatus = tally.errored ? 'errored' : side.passes === side.n ? 'pass' : side.passes === 0 ? 'fail' : 'flaky-run';
+    const status: RowStatus = tally.errored ? 'errored' : tally.skipped ? 'skipped' : side.passes === side.n ? 'pass' : side.passes === 0 ? 'fail' : 'flaky-run';
+    // A repeat skipped at the budget never ran: it is no failed repeat, and does not make the case flaky.
+    const ran = side.n - (tally.skipped ?? 0);
     let flags = 0;
-    if (side.passes === 0 && side.n > 0) flags |= RowFlag.failing;
-    if (side.passes > 0 && side.passes < side.n) flags |= RowFlag.flaky;
+    if (side.passes === 0 && ran > 0) flags |= RowFlag.failing;
+    if (side.passes > 0 && side.passes < ran) flags |= RowFlag.flaky;
     if (tally.errored) flags |= RowFlag.errored;
+    if (tally.skipped) flags |= RowFlag.skipped;
     const list: CaseListRow = { id: tally.caseId, pair: null, tags: tally.tags, status, flags, delta: null };
     if (tally.chaos) list.chaos = tally.chaos;
     list.candidate = side;

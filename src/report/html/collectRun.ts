@@ -10,6 +10,7 @@ import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
 import { DigestBuilder, type FailureDigest } from '../../records/digest.js';
 import { runIncompleteCause, type RunCounts } from '../../records/completeness.js';
 import { isResumableError } from '../../providers/types.js';
+import { BUDGET_SKIP } from '../../records/errorKinds.js';
 import { isScored, SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../../records/types.js';
 import { InputError } from '../../errors.js';
@@ -42,8 +43,10 @@ export interface CaseTally {
   score: number;
   more?: number[];
   passes: number;
-  /** Some sample was not scored (see `isScored`; the run's JUnit errors it). */
+  /** Some sample was not scored (see `isScored`; the run's JUnit errors it), a budget skip aside. */
   errored: boolean;
+  /** Samples never sent because the budget was spent (the run's JUnit skips them); absent when none. */
+  skipped?: number;
   /** Samples that were scored (see `isScored`), and of those the passed ones: for robustness. */
   scored: number;
   scoredPassed: number;
@@ -212,8 +215,10 @@ class Tallies {
     }
     tally.samples++;
     if (sample.pass) tally.passes++;
-    // Errored is a sample not scored, as the run's JUnit errors it: a context overflow or a refusal is a scored failure.
-    if (!isScored(sample)) tally.errored = true;
+    // Errored is a sample not scored, as the run's JUnit errors it: a context overflow or a refusal is a scored
+    // failure, and a budget skip was never sent (the JUnit skips it).
+    if (sample.error?.kind === BUDGET_SKIP) tally.skipped = (tally.skipped ?? 0) + 1;
+    else if (!isScored(sample)) tally.errored = true;
     else if (sample.chaos?.notExercised) tally.notExercised = (tally.notExercised ?? 0) + 1;
     else {
       tally.scored++;

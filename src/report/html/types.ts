@@ -116,7 +116,7 @@ export interface PairView {
 }
 
 /** Status of a case row: a comparison status, or for a single run how its repeats went. */
-export type RowStatus = CaseStatus | 'pass' | 'fail' | 'flaky-run' | 'errored';
+export type RowStatus = CaseStatus | 'pass' | 'fail' | 'flaky-run' | 'errored' | 'skipped';
 
 /** Bits of `CaseRow.flags`, the filters of the cases table. */
 export const RowFlag = {
@@ -125,6 +125,8 @@ export const RowFlag = {
   flaky: 4,
   failing: 8,
   errored: 16,
+  /** A single run's case with a repeat never sent because the budget was spent (`skipped (budget)`). */
+  skipped: 32,
 } as const;
 
 export interface CaseRow {

@@ -162,6 +162,43 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.cases.map((row) => [row.id, row.status])).toEqual([['plain', 'pass'], ['overflow', 'fail'], ['timeout', 'errored'], ['scorer', 'errored']]);
   });
 
+  it("shows a run's budget-skipped sample as skipped (budget), as the run's JUnit does: never errored, failing or flaky", async () => {
+    project = await tempProject();
+    const budget = { kind: 'budget', message: 'budget of $0.01 reached; request not sent' };
+    const timeout = { kind: 'timeout', message: 'no answer within 100 ms' };
+    // Two repeats per case: [repeat 0, repeat 1], each a pass or an error.
+    const spec: Array<[string, [typeof budget | undefined, typeof budget | undefined]]> = [
+      ['plain', [undefined, undefined]],
+      ['half', [undefined, budget]],
+      ['unsent', [budget, budget]],
+      ['timeout', [timeout, budget]],
+    ];
+    const samples = spec.flatMap(([caseId, repeats], c) =>
+      repeats.map((error, repeat) => sample({ caseId, version: 'v1', repeat, output: error ? null : 'ok', pass: !error, ...(error ? { error } : {}) }, 2 * c + repeat)),
+    );
+    const head = { ...header('t', ['v1'], ['model-a'], samples.length), options: { repeats: 2, maxErrorRate: 1 } };
+    const dir = await writeRun(project.path('run'), head, samples, [], false);
+    const junit = project.path('junit.xml');
+    await writeRunJUnit([join(dir, 'run.jsonl')], junit);
+    const xml = await readFile(junit, 'utf8');
+    const junitWith = (element: string) => [...new Set([...xml.matchAll(new RegExp(`<testcase name="(\\w+)[^"]*" [^>]*>\\n {6}<${element} `, 'g'))].map((m) => m[1]))];
+    expect(junitWith('skipped')).toEqual(['half', 'unsent', 'timeout']);
+    expect(junitWith('error')).toEqual(['timeout']);
+
+    const data = await buildReportData({ runs: [{ dir }] });
+    expect(data.cases.map((row) => [row.id, row.status])).toEqual([['plain', 'pass'], ['half', 'skipped'], ['unsent', 'skipped'], ['timeout', 'errored']]);
+    const flagged = (flag: number) => data.cases.filter((row) => row.flags & flag).map((row) => row.id);
+    expect(flagged(RowFlag.skipped)).toEqual(['half', 'unsent', 'timeout']);
+    expect(flagged(RowFlag.errored)).toEqual(['timeout']);
+    // A repeat that never ran is neither a failure nor a flaky repeat of its case.
+    expect(flagged(RowFlag.failing)).toEqual(['timeout']);
+    expect(flagged(RowFlag.flaky)).toEqual([]);
+    // The cell's figures are still the record summary's: every sample counted, budget skips among its errors, none not scored.
+    const record = await readRecord(join(dir, 'run.jsonl'));
+    expect(record.summary).toBeUndefined();
+    expect(data.cells.map((c) => [c.samples, c.scored, c.passed, c.notScored, c.errors])).toEqual([[8, 3, 3, 1, { budget: 4, timeout: 1 }]]);
+  });
+
   it("shows a refused golden repeat of a baseline as failed, as recorded, also when the page shows it from the comparison alone", async () => {
     project = await tempProject();
     const head = { ...header('t', ['v1'], ['model-a'], 2), options: { repeats: 1 } };

@@ -244,3 +244,56 @@ describe.runIf(browserTests.run)('the run report in Chromium: a refused golden c
     await page.close();
   });
 });
+
+describe.runIf(browserTests.run)('the run report in Chromium: samples skipped at the budget', () => {
+  let skippedProject: TempProject;
+  let skippedBrowser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    skippedProject = await tempProject();
+    const budget = { kind: 'budget', message: 'budget of $0.01 reached; request not sent' };
+    const samples = [
+      sample({ caseId: 'ran', version: 'v1', repeat: 0, output: 'ok', pass: true }, 0),
+      sample({ caseId: 'ran', version: 'v1', repeat: 1, output: 'ok', pass: true }, 1),
+      sample({ caseId: 'half', version: 'v1', repeat: 0, output: 'ok', pass: true }, 2),
+      sample({ caseId: 'half', version: 'v1', repeat: 1, output: null, pass: false, error: budget }, 3),
+      sample({ caseId: 'unsent', version: 'v1', repeat: 0, output: null, pass: false, error: budget }, 4),
+      sample({ caseId: 'unsent', version: 'v1', repeat: 1, output: null, pass: false, error: budget }, 5),
+    ];
+    const dir = await writeRun(skippedProject.path('run'), header('t', ['v1'], ['model-a'], samples.length), samples, [], false);
+    url = pathToFileURL(await writeHtmlReport({ runs: [{ dir }] }, skippedProject.path('report.html'))).href;
+    skippedBrowser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await skippedBrowser?.close();
+    await skippedProject?.cleanup();
+  });
+
+  it('gives their cases a skipped (budget) status, chip and badge, as the JUnit skips them, and the cards say so', async () => {
+    const { page, errors } = await openReport(skippedBrowser, url);
+    // The errors card counts them as the record summary does, and says they never ran.
+    expect(await page.textContent('#card-errors')).toBe('3');
+    expect(await page.textContent('#card-errors-note')).toBe('by kind in the cell table; 3 of them skipped (budget): never sent');
+    expect(await page.textContent('#card-not-scored')).toBe('0');
+    await page.click('#tab-cases');
+    expect(await page.locator('#case-filters button[data-flag]').allTextContents()).toEqual(['all 3', 'failing 0', 'flaky 0', 'errored 0', 'skipped (budget) 2']);
+    await page.click('button[data-flag="skipped"]');
+    expect(await caseRowTexts(page)).toEqual([
+      ['half', 'skipped (budget)'],
+      ['unsent', 'skipped (budget)'],
+    ]);
+    await page.click('#case-rows tr >> text=half');
+    const repeats = page.locator('#case-detail .side');
+    expect(await repeats.nth(1).locator('.meta .badge').textContent()).toBe('skipped (budget)');
+    expect(await repeats.nth(1).locator('p.sub').allTextContents()).toContain('skipped (budget): budget of $0.01 reached; request not sent');
+    expect(await page.locator('#case-detail p.err').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+async function caseRowTexts(page: import('playwright-core').Page): Promise<string[][]> {
+  return page.$$eval('#case-rows tr', (rows) => rows.map((row) => [row.querySelector('td.case-id')?.textContent ?? '', row.querySelector('td.status')?.textContent ?? '']));
+}

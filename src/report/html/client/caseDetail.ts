@@ -2,6 +2,7 @@
  * One case: its facts, the chaos source, per-scorer means, each repeat's outputs side by side with a
  * word diff, and the rendered prompts.
  */
+import { BUDGET_SKIP } from '../../../records/errorKinds.js';
 import { wordDiff, type DiffPart } from '../../wordDiff.js';
 import type { CaseDetail, CaseListRow, DetailRepeat, ScoreTuple, SideDetail } from '../types.js';
 import { caseDetail, cases, cellLabel, data, isCompare, type OpenedCase } from './data.js';
@@ -110,10 +111,12 @@ function sideColumn(name: string, repeat: DetailRepeat | undefined, parts: DiffP
     column.appendChild(el('p', { class: 'sub' }, 'no sample'));
     return column;
   }
+  // A repeat skipped at the budget was never sent: not a failure, and no error of the run's.
+  const skipped = repeat.err?.kind === BUDGET_SKIP;
   column.appendChild(
     el('div', { class: 'meta' }, [
       el('span', null, ['score ', el('strong', null, num(repeat.score))]),
-      badge(repeat.pass ? 'pass' : 'fail'),
+      badge(skipped ? 'skipped' : repeat.pass ? 'pass' : 'fail'),
       ' ',
       el('span', null, `tokens ${int(repeat.in)} in / ${int(repeat.out)} out`),
       el('span', null, usd(repeat.usd)),
@@ -123,7 +126,7 @@ function sideColumn(name: string, repeat: DetailRepeat | undefined, parts: DiffP
       repeat.cached ? el('span', null, 'cached') : null,
     ]),
   );
-  if (repeat.err) column.appendChild(el('p', { class: 'err' }, `error ${repeat.err.kind}: ${repeat.err.message}`));
+  if (repeat.err) column.appendChild(skipped ? el('p', { class: 'sub' }, `skipped (budget): ${repeat.err.message}`) : el('p', { class: 'err' }, `error ${repeat.err.kind}: ${repeat.err.message}`));
   if (repeat.refused) column.appendChild(el('p', { class: 'err' }, repeat.refused));
   if (repeat.tc?.length) {
     column.appendChild(el('h5', null, 'tool calls'));

@@ -9,6 +9,7 @@ import { badge, deltaSpan } from './widgets.js';
 
 type FlagName = keyof typeof RowFlag;
 const FLAG_NAMES = Object.keys(RowFlag) as FlagName[];
+const CHIP_LABELS: Partial<Record<FlagName, string>> = { skipped: 'skipped (budget)' };
 
 /** Lower-case search text per case (id, tags, outputs, errors), built when first searched. */
 const haystacks: Array<string | undefined> = [];
@@ -78,10 +79,10 @@ function sortKey(row: CaseListRow): number {
 /** Status chips, tag, failed scorer, sort and free-text search. */
 function renderCaseFilters(): void {
   const counts = Object.fromEntries(FLAG_NAMES.map((name) => [name, cases().filter((row) => row.flags & RowFlag[name]).length])) as Record<FlagName, number>;
-  const chipNames: FlagName[] = isCompare ? ['regressed', 'improved', 'flaky', 'failing', 'errored'] : ['failing', 'flaky', 'errored'];
+  const chipNames: FlagName[] = isCompare ? ['regressed', 'improved', 'flaky', 'failing', 'errored'] : ['failing', 'flaky', 'errored', 'skipped'];
   const chips = el('div', { class: 'chips', role: 'group', 'aria-label': 'status' }, [
     el('button', { type: 'button', 'data-flag': 'all', 'aria-pressed': 'true' }, `all ${int(data.caseCount)}`),
-    chipNames.map((name) => el('button', { type: 'button', 'data-flag': name, 'aria-pressed': 'false' }, `${name} ${int(counts[name])}`)),
+    chipNames.map((name) => el('button', { type: 'button', 'data-flag': name, 'aria-pressed': 'false' }, `${CHIP_LABELS[name] ?? name} ${int(counts[name])}`)),
   ]);
   chips.addEventListener('click', (event) => {
     const button = closest(event, 'button[data-flag]');

@@ -62,6 +62,7 @@ const STATUS_TEXT: Partial<Record<RowStatus, string>> = {
   'unchanged-fail': 'unchanged fail',
   'error-changed': 'error changed',
   'flaky-run': 'flaky',
+  skipped: 'skipped (budget)',
 };
 
 export function statusText(status: RowStatus | 'inconclusive'): string {

@@ -4,6 +4,7 @@
  * pass-rate chart.
  */
 import type { CaseStatus } from '../../../compare/types.js';
+import { BUDGET_SKIP } from '../../../records/errorKinds.js';
 import { costReported } from '../../cost.js';
 import { notScoredKindsText } from '../../notScored.js';
 import { STOP_LABELS, refusalCategoriesText, stopFieldsOf, stopRate } from '../../stops.js';
@@ -56,6 +57,7 @@ function summaryCards(): HTMLElement {
   const passed = sum((c) => c.passed);
   const notScored = sum((c) => c.notScored);
   const errors = sum((c) => Object.values(c.errors).reduce((a, b) => a + b, 0));
+  const budgetSkips = sum((c) => c.errors[BUDGET_SKIP] ?? 0);
   const priced = cells.filter((c) => c.costUsd !== null);
   const side = isCompare ? 'candidate ' : '';
   const cards: HTMLElement[] = [];
@@ -80,7 +82,8 @@ function summaryCards(): HTMLElement {
   cards.push(
     card(`${side}not scored`, int(notScored), 'card-not-scored', notScored ? notScoredKindsText(cells) : 'every sample was scored', notScored ? 'bad' : undefined),
     card(`${side}cost`, priced.length ? usd(priced.reduce((total, c) => total + c.costUsd!, 0)) : '—', 'card-cost', priced.length ? undefined : 'no provider reported a cost'),
-    card(`${side}errors`, int(errors), 'card-errors', errors ? 'by kind in the cell table' : undefined),
+    // As the record summary counts errors: budget skips among them, said apart since they never ran (the JUnit skips them).
+    card(`${side}errors`, int(errors), 'card-errors', errors ? `by kind in the cell table${budgetSkips ? `; ${int(budgetSkips)} of them skipped (budget): never sent` : ''}` : undefined),
   );
   return el('div', { class: 'cards' }, cards);
 }
