@@ -70,8 +70,12 @@ const SELECTION_HINT = "e.g. select: { filter: ['billing'], limit: 50 } (filter,
  * key (`limt`) would run every case, and a filter written as one string (`filter: 'billing'`) would
  * match tags by substring. `where.field` is where the select itself is (`select`).
  */
-export function checkSelection(select: unknown, where: { file?: string; field: string }): void {
-  const at = (key?: string): ErrorLocation => ({ ...(where.file !== undefined && { file: where.file }), field: key === undefined ? where.field : `${where.field}.${key}` });
+export function checkSelection(select: unknown, where: { file?: string; line?: number; field: string }): void {
+  const at = (key?: string): ErrorLocation => ({
+    ...(where.file !== undefined && { file: where.file }),
+    ...(where.line !== undefined && { line: where.line }),
+    field: key === undefined ? where.field : `${where.field}.${key}`,
+  });
   if (select === null || typeof select !== 'object' || Array.isArray(select)) {
     throw new InputError(`select must be an object, got ${select === null ? 'null' : Array.isArray(select) ? 'an array' : typeof select}`, at(), SELECTION_HINT);
   }

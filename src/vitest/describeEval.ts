@@ -4,7 +4,9 @@
  * selected (`-t`, `.only`, the shard) run through the engine together when the block starts, and
  * each test awaits its own sample, then attaches it to its task meta for the reporter.
  */
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { displayPath } from '../displayPath.js';
 import { planSamples, type PlannedSample } from '../engine/plan.js';
 import { sourceKeyOf } from '../engine/sourceResults.js';
 import { cellKey } from '../records/summary.js';
@@ -12,7 +14,7 @@ import { percent } from '../report/format.js';
 import type { CellSummary, RecordSummary } from '../records/types.js';
 import type { Suite, SuiteDefinition } from '../suite.js';
 import { EvalExecution } from './evalExecution.js';
-import { prepareEval, resolveSuites, type DescribeEvalOptions, type PreparedEval } from './prepareEval.js';
+import { prepareEval, resolveSuites, type DescribeEvalOptions, type PreparedEval, type SettingsLocation } from './prepareEval.js';
 import { chaosCoverageLines } from '../report/chaosCoverage.js';
 import { describeSampleFailure, toAssertionError } from './sampleFailure.js';
 import { EVAL_FILE_PATTERN, inShard, parseShard, SHARD_ENV, SHARD_PROVIDE_KEY } from './shard.js';
@@ -33,12 +35,13 @@ export function describeEval(input: DescribeEvalInput, settings: DescribeEvalSet
       ? { ...input, ...settings }
       : { ...settings, suite: input as Suite | SuiteDefinition | string };
   const testFile = expect.getState().testPath;
+  const calledAt = callSite(testFile, new Error().stack);
   const label = typeof options.suite === 'string' ? options.suite : options.suite.name;
   describe(label, async () => {
     const suites = await resolveSuites(options, testFile);
-    const shard = shardOf(options.shard, testFile);
+    const shard = shardOf(options.shard, testFile, calledAt);
     for (const { suite, file } of suites) {
-      const prepared = await prepareEval(suite, file, options);
+      const prepared = await prepareEval(suite, file, options, calledAt);
       if (suites.length === 1) registerEval(prepared, shard);
       else describe(suite.name, () => registerEval(prepared, shard));
     }
@@ -46,14 +49,30 @@ export function describeEval(input: DescribeEvalInput, settings: DescribeEvalSet
 }
 
 /**
+ * Where the test file called describeEval, for its settings' errors: the file (vitest's test path),
+ * and the line of the first frame of `stack` in that file (vitest maps test files' stacks to their
+ * source), when there is one.
+ */
+export function callSite(testFile: string | undefined, stack: string | undefined): SettingsLocation {
+  if (testFile === undefined) return {};
+  const names = [testFile, pathToFileURL(testFile).href];
+  for (const frame of (stack ?? '').split('\n').slice(1)) {
+    // `    at fn (/path/file.ts:12:3)` or `    at /path/file.ts:12:3`
+    const match = /^\s*at (?:.*\()?(.+):(\d+):\d+\)?$/.exec(frame);
+    if (match && names.includes(match[1]!)) return { file: displayPath(testFile), line: Number(match[2]) };
+  }
+  return { file: displayPath(testFile) };
+}
+
+/**
  * vitest's `--shard` (provided by EvalShardSequencer) splits the samples only of a file the
  * sequencer keeps on every shard (`*.eval.test.*`): any other file already runs on one shard
  * alone, and splitting its samples again would leave most of them run nowhere.
  */
-function shardOf(setting: DescribeEvalSettings['shard'], testFile: string | undefined): ShardSpec | null {
+function shardOf(setting: DescribeEvalSettings['shard'], testFile: string | undefined, calledAt: SettingsLocation): ShardSpec | null {
   if (setting === false) return null;
-  if (typeof setting === 'object') return parseShard(`${setting.index}/${setting.count}`, 'shard');
-  if (typeof setting === 'string') return parseShard(setting, 'shard');
+  if (typeof setting === 'object') return parseShard(`${setting.index}/${setting.count}`, 'describeEval setting shard', calledAt);
+  if (typeof setting === 'string') return parseShard(setting, 'describeEval setting shard', calledAt);
   const fromEnv = process.env[SHARD_ENV];
   if (fromEnv) return parseShard(fromEnv);
   const provided = inject(SHARD_PROVIDE_KEY) ?? null;

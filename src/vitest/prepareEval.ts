@@ -12,7 +12,7 @@ import { RunSession } from '../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../engine/loadSuite.js';
 import { suiteShape } from '../engine/suiteShape.js';
 import { buildRecordHeader } from '../engine/recordHeader.js';
-import { InputError } from '../errors.js';
+import { InputError, type ErrorLocation } from '../errors.js';
 import { meantText, unknownKey } from '../knownKeys.js';
 import type { FunctionTarget } from '../providers/function.js';
 import type { Provider } from '../providers/types.js';
@@ -103,10 +103,11 @@ function sessionFor(options: DescribeEvalOptions): Promise<RunSession> {
   return session;
 }
 
-export async function prepareEval(suite: Suite, file: string, options: DescribeEvalOptions): Promise<PreparedEval> {
-  refuseUnknownSettings(options);
+/** `calledAt`: where the test file called describeEval, named by a setting's error. */
+export async function prepareEval(suite: Suite, file: string, options: DescribeEvalOptions, calledAt: SettingsLocation = {}): Promise<PreparedEval> {
+  refuseUnknownSettings(options, calledAt);
   const overrides = overridesOf(options);
-  checkSettings(overrides);
+  checkSettings(overrides, calledAt);
   const session = await sessionFor(options);
   const withProvider: Suite = options.provider ? { ...suite, provider: options.provider } : suite;
   const loaded = await session.loadSuite(withProvider, file, overrides);
@@ -143,14 +144,17 @@ const SETTING_NAMES = Object.keys({
   shard: true,
 } satisfies Record<keyof DescribeEvalOptions | 'shard', true>);
 
+/** Where describeEval's settings were written: the test file and the line of the call, when known. */
+export type SettingsLocation = Omit<ErrorLocation, 'field'>;
+
 /** A test file in JavaScript is not type-checked: a misspelt setting (`repeat: 3`) would be dropped without a word. */
-function refuseUnknownSettings(options: DescribeEvalOptions): void {
+function refuseUnknownSettings(options: DescribeEvalOptions, calledAt: SettingsLocation): void {
   const unknown = unknownKey(options, SETTING_NAMES);
   if (!unknown) return;
   const { key, meant } = unknown;
   const value = (options as unknown as Record<string, unknown>)[key];
   const hint = SELECTION_KEYS.includes(key) ? `put it in select: select: { ${key}: ${JSON.stringify(value)} }` : `describeEval takes ${SETTING_NAMES.join(', ')}`;
-  throw new InputError(`unknown describeEval setting "${key}"${meantText(meant)}`, { field: `describeEval setting ${key}` }, hint);
+  throw new InputError(`unknown describeEval setting "${key}"${meantText(meant)}`, { ...calledAt, field: `describeEval setting ${key}` }, hint);
 }
 
 const SELECTION_KEYS = ['filter', 'limit', 'sample'];
@@ -159,8 +163,8 @@ const SELECTION_KEYS = ['filter', 'limit', 'sample'];
  * The settings that override suite fields take the values those fields take. `repeats: 0` or
  * `models: []` would otherwise plan no sample at all, and the pass-rate test pass over none.
  */
-function checkSettings(overrides: SuiteOverrides): void {
-  if (overrides.select !== undefined) checkSelection(overrides.select, { field: 'describeEval setting select' });
+function checkSettings(overrides: SuiteOverrides, calledAt: SettingsLocation): void {
+  if (overrides.select !== undefined) checkSelection(overrides.select, { ...calledAt, field: 'describeEval setting select' });
   const { versions, models, repeats, concurrency, timeoutMs, seed } = overrides;
   const result = suiteShape()
     .pick({ versions: true, models: true, repeats: true, concurrency: true, timeoutMs: true, seed: true })
@@ -169,7 +173,7 @@ function checkSettings(overrides: SuiteOverrides): void {
   if (result.success) return;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.');
-  throw new InputError(issue.message, { field: `describeEval setting ${field}` }, 'a setting takes the values of the suite field it overrides (see the suite reference in the README)');
+  throw new InputError(issue.message, { ...calledAt, field: `describeEval setting ${field}` }, 'a setting takes the values of the suite field it overrides (see the suite reference in the README)');
 }
 
 function overridesOf(options: DescribeEvalOptions): SuiteOverrides {

@@ -194,8 +194,9 @@ describeEval(defineSuite({ name: 'echo', prompt: 'prompts/echo.hbs', dataset: 'd
     try {
       const run = await runVitest(project.root, []);
       expect(run.code).toBe(1);
-      expect(run.output).toMatch(/describeEval setting repeats: .*>=1/);
-      expect(run.output).toMatch(/describeEval setting models: list at least one model/);
+      // Each error names the test file and the line of its describeEval call.
+      expect(run.output).toMatch(/repeats\.eval\.test\.ts:3: describeEval setting repeats: .*>=1/);
+      expect(run.output).toMatch(/models\.eval\.test\.ts:3: describeEval setting models: list at least one model/);
       expect(run.output).not.toMatch(/✓ .*pass rate/);
       expect(await calls(project.root)).toEqual([]);
     } finally {

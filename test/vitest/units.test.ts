@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SampleRecord } from '../../src/records/types.js';
 import { collectEvalRuns, runFolderName } from '../../src/vitest/collectRuns.js';
 import { comparableOutput, describeSampleFailure, toAssertionError } from '../../src/vitest/sampleFailure.js';
+import { callSite } from '../../src/vitest/describeEval.js';
 import { inShard, parseShard } from '../../src/vitest/shard.js';
 import { META_KEY, type EvalSampleMeta, type EvalSuiteMeta } from '../../src/vitest/taskMeta.js';
 import { passRateTestName, sampleTestName } from '../../src/vitest/testNames.js';
@@ -82,6 +83,10 @@ describe('shards', () => {
     expect(() => parseShard('x')).toThrow(/not a shard/);
   });
 
+  it('a shard setting describeEval was given is refused at its call: test file and line', () => {
+    expect(() => parseShard('5/4', 'describeEval setting shard', { file: 'evals/a.eval.test.ts', line: 7 })).toThrow(/^evals\/a\.eval\.test\.ts:7: describeEval setting shard: "5\/4" is not a shard/);
+  });
+
   it('split the plan round-robin so every index is in exactly one shard', () => {
     const count = 3;
     for (let index = 0; index < 30; index++) {
@@ -132,5 +137,20 @@ describe('collectEvalRuns', () => {
       'triage: sample 1 (ticket-017) ran in two test files; recorded once',
       'sample ticket-017 of other has no suite block: not recorded',
     ]);
+  });
+});
+
+describe('where describeEval was called', () => {
+  const testFile = `${process.cwd()}/evals/a.eval.test.ts`;
+
+  it('is the test file, at the line of its first frame in the stack (a path or a file URL)', () => {
+    const stack = ['Error', '    at describeEval (/app/node_modules/promptgold/dist/vitest/index.js:120:19)', `    at ${testFile}:4:1`, `    at helper (${testFile}:9:3)`].join('\n');
+    expect(callSite(testFile, stack)).toEqual({ file: 'evals/a.eval.test.ts', line: 4 });
+    expect(callSite(testFile, stack.replace(`at ${testFile}`, `at file://${testFile}`))).toEqual({ file: 'evals/a.eval.test.ts', line: 4 });
+  });
+
+  it('is the file alone when no frame is in it, and nothing when vitest names no test file', () => {
+    expect(callSite(testFile, 'Error\n    at other (/app/other.ts:1:1)')).toEqual({ file: 'evals/a.eval.test.ts' });
+    expect(callSite(undefined, 'Error')).toEqual({});
   });
 });
