@@ -29,12 +29,15 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   }
   const file = join(root, name);
   let value: unknown;
+  /** The JSON config's text, which locates a refused setting's line; a module config has none. */
+  let jsonText: string | undefined;
   try {
     if (name.endsWith('.json')) {
       // A leading byte-order mark is fine, as in every file read from the user.
       const text = utf8Text(readFileSync(file), name).replace(/^\uFEFF/, '');
       value = parseConfigJson(text, name);
       refuseRepeatedKeys(text, value, name);
+      jsonText = text;
     }
     else {
       const module = await importUserModule(file, name);
@@ -56,9 +59,23 @@ export async function loadConfig(root = process.cwd()): Promise<{ config: Prompt
   const parsed = configShape.safeParse(value ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InputError(issue.message, { file: name, field: issue.path.join('.') }, 'see "Configuration" in the README');
+    // An unknown key is named itself, not the object it is in.
+    const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+    const line = jsonText === undefined ? undefined : await lineInJson(jsonText, path);
+    throw new InputError(issue.message, { file: name, ...(line !== undefined && { line }), field: path.join('.') }, 'see "Configuration" in the README');
   }
   return { config: parsed.data, file: name };
+}
+
+/**
+ * The line of the field at `path` in JSON text (of its deepest part that is there), read as YAML, of
+ * which JSON is a part, as a prompt's front matter locates its fields; undefined if it does not read.
+ */
+async function lineInJson(text: string, path: readonly PropertyKey[]): Promise<number | undefined> {
+  const [{ LineCounter, parseDocument }, { lineOfPath }] = await Promise.all([import('yaml'), import('./prompts/yamlLines.js')]);
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  return document.errors.length ? undefined : lineOfPath(document, path, lineCounter);
 }
 
 /** The config's JSON; a syntax error names its line and column. */

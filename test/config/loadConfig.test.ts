@@ -28,6 +28,24 @@ describe('loadConfig: promptgold.config.json', () => {
     expect((error as InputError).location).toEqual({ file: 'promptgold.config.json', line: 4 });
     expect((error as InputError).message).toMatch(/^promptgold\.config\.json:4: not valid JSON \(.* at column 1\)$/m);
   });
+
+  it('names the line of a setting the schema refuses, and of an unknown key itself', async () => {
+    const refusal = async (text: string) => {
+      await writeFile(join(root, 'promptgold.config.json'), text);
+      return loadConfig(root).then(
+        () => expect.unreachable('the config was taken'),
+        (caught: unknown) => caught as InputError,
+      );
+    };
+    const config = '{\n  "outDir": "reports",\n  "anthropic": {\n    "maxRetries": 3,\n    "limits": { "requestsPerMinute": -5 }\n  },\n  "maxCostUsd": "0.5"\n}\n';
+    const limits = await refusal(config);
+    expect(limits.location).toEqual({ file: 'promptgold.config.json', line: 5, field: 'anthropic.limits.requestsPerMinute' });
+    expect(limits.message).toMatch(/^promptgold\.config\.json:5: anthropic\.limits\.requestsPerMinute: /);
+    const cost = await refusal(config.replace('-5', '5'));
+    expect(cost.location).toEqual({ file: 'promptgold.config.json', line: 7, field: 'maxCostUsd' });
+    const unknown = await refusal('{\n  "outDir": "reports",\n  "anthropic": {\n    "maxRetrys": 3\n  }\n}\n');
+    expect(unknown.location).toEqual({ file: 'promptgold.config.json', line: 4, field: 'anthropic.maxRetrys' });
+  });
 });
 
 describe('loadConfig: every anthropic setting in ms is a delay one Node timer can hold', () => {
@@ -48,7 +66,7 @@ describe('loadConfig: every anthropic setting in ms is a delay one Node timer ca
   it.each(fields)('refuses %s above it, which Node would turn into 1 ms, naming the file, the field and the range', async (field) => {
     const error = await load(field, 2_147_483_648);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).location).toEqual({ file: 'promptgold.config.json', field: `anthropic.${field}` });
+    expect((error as InputError).location).toEqual({ file: 'promptgold.config.json', line: 1, field: `anthropic.${field}` });
     expect((error as InputError).message).toMatch(/expected a whole number of ms from 1 to 2147483647 \(about 24\.8 days, the longest timer Node keeps\)/);
   });
 });
