@@ -5,7 +5,7 @@
  * A finished sample that waits behind a slow or stuck earlier one is saved to the held-back file
  * within HELD_BACK_AFTER_MS, so whatever finished is on disk even if the process is killed.
  */
-import { errorMessage, InputError, withFailureAfter } from '../errors.js';
+import { errorMessage, InfrastructureError, InputError, withFailureAfter } from '../errors.js';
 import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Provider, ProviderError } from '../providers/types.js';
@@ -226,14 +226,17 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
       wallMs: Math.round(performance.now() - startedAt),
       ...(reason ? { reason } : {}),
     });
-    // After an error, a meta.json that cannot be written (a full disk) is said under it, never in its place.
-    if (stoppedBy) {
-      const stopping = stoppedBy.error;
-      await writing.catch((failure: unknown) => {
-        throw withFailureAfter(stopping, failure, 'marking the run aborted');
-      });
-    } else await writing;
+    // After an error, or a fatal provider error, a meta.json that cannot be written (a full disk) is said under it, never in its place.
+    await writing.catch((failure: unknown) => {
+      const stopping = stoppedBy ? stoppedBy.error : fatal ? fatalStopError(fatal) : undefined;
+      throw stopping === undefined ? failure : withFailureAfter(stopping, failure, 'marking the run aborted');
+    });
   }
+}
+
+/** A fatal provider error, as a run that cannot return its result says it (the CLI's `run stopped:`, exit 3). */
+function fatalStopError(fatal: ProviderError): InfrastructureError {
+  return new InfrastructureError(`run stopped: ${fatal.message}`, 'fix the cause, then `promptgold run --resume <run folder>`', fatal);
 }
 
 /** How long a finished sample may wait in memory for an earlier one before it is saved to the held-back file. */

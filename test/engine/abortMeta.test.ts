@@ -9,7 +9,7 @@ import { loadSuite } from '../../src/engine/loadSuite.js';
 import { runSuite, startRunRecord } from '../../src/engine/run.js';
 import { ExitCode, InfrastructureError, InputError, wordedError } from '../../src/errors.js';
 import { createFunctionProvider } from '../../src/providers/function.js';
-import { ProviderError } from '../../src/providers/types.js';
+import { ProviderError, type Provider } from '../../src/providers/types.js';
 import { contains } from '../../src/scoring/index.js';
 import { defineSuite } from '../../src/suite.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
@@ -118,5 +118,21 @@ describe('a run that stops on an error, whose meta.json cannot be written either
     expect(worded.text).toMatch(/^echo\.eval\.ts: scorers: the scorers of case w001 cannot be made\n {2}hint: mend the suite/);
     expect(worded.text).toMatch(META_FULL);
     expect(worded.exitCode).toBe(ExitCode.usageOrInput);
+  });
+
+  it('live: a fatal provider error that stopped the run is what is said (exit 3); the meta.json failure under it', async () => {
+    const loaded = await loadEcho();
+    const keyRejected: Provider = {
+      id: 'rejecting',
+      async generate() {
+        disk.full = true;
+        throw new ProviderError('auth', 'invalid x-api-key', { fatal: true });
+      },
+    };
+    const error = await rejection(runSuite(loaded, { provider: keyRejected, runDir: project.path('runs', 'r1'), runId: 'r1', toolVersion: 'test' }));
+    const worded = wordedError(error);
+    expect(worded.text).toMatch(/^run stopped: invalid x-api-key\n {2}hint: fix the cause, then `promptgold run --resume <run folder>`/);
+    expect(worded.text).toMatch(META_FULL);
+    expect(worded.exitCode).toBe(ExitCode.infrastructure);
   });
 });
