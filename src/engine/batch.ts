@@ -8,7 +8,7 @@
  * never re-submitting them; only requests those batches never ran (expired, canceled) are sent
  * again.
  */
-import { InfrastructureError, withFailureAfter } from '../errors.js';
+import { errorMessage, InfrastructureError, PromptgoldError, withFailureAfter } from '../errors.js';
 import { billedUsd, formatUsd, type CostBudget } from '../providers/budget.js';
 import { BATCH_MISSING, ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
@@ -151,11 +151,7 @@ async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): 
         // loses an accepted batch, so a resume never pays for it twice.
         onSubmitted: async (batchId) => {
           submittedIds.push(batchId);
-          const meta = await readMeta(options.runDir);
-          await writeMeta(options.runDir, {
-            ...(meta ?? { runId: '', suite: loaded.suite.name, status: 'running', startedAt: new Date().toISOString() }),
-            batches: [...(meta?.batches ?? []), batchId],
-          });
+          await saveBatchId(options.runDir, batchId, loaded.suite.name);
         },
       },
     );
@@ -165,6 +161,28 @@ async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): 
   }
 
   return result();
+}
+
+/**
+ * Adds an accepted batch's id to meta.json, where --resume finds it. A failure names the batch: it
+ * runs (and is billed) at the API, and a --resume that does not know it would send its requests again.
+ */
+async function saveBatchId(runDir: string, batchId: string, suite: string): Promise<void> {
+  try {
+    const meta = await readMeta(runDir);
+    await writeMeta(runDir, {
+      ...(meta ?? { runId: '', suite, status: 'running', startedAt: new Date().toISOString() }),
+      batches: [...(meta?.batches ?? []), batchId],
+    });
+  } catch (error) {
+    const detail = error instanceof PromptgoldError ? error.detail : errorMessage(error);
+    const mend = error instanceof PromptgoldError && error.hint ? `${error.hint.replace(/ and run the command again$/, '')}; then ` : 'mend the cause; then ';
+    throw new InfrastructureError(
+      `the API accepted batch ${batchId}, but its id could not be saved: ${detail}`,
+      `${mend}add "${batchId}" to the "batches" list of meta.json, so that \`promptgold run --resume <run folder>\` collects it rather than sending (and paying for) its requests again`,
+      error,
+    );
+  }
 }
 
 /** The requests the transport does not refuse; each refused one is answered with its refusal (a bad_request, a context_overflow). */

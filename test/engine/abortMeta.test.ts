@@ -102,6 +102,25 @@ describe('a run that stops on an error, whose meta.json cannot be written either
     expect(worded.exitCode).toBe(ExitCode.infrastructure);
   });
 
+  it('batch: an accepted batch whose id cannot be saved is named, with how to collect it rather than pay again', async () => {
+    const loaded = await loadEcho();
+    const runDir = project.path('runs', 'r1');
+    await startRunRecord(loaded, { runDir, runId: 'r1', toolVersion: 'test' });
+    const transport: BatchTransport = {
+      async submit(items, options) {
+        disk.full = true;
+        await options?.onSubmitted?.('msgbatch_01', items.map((item) => item.customId));
+        return ['msgbatch_01'];
+      },
+      async waitFor() {},
+      async *results() {},
+    };
+    const worded = wordedError(await rejection(runBatchPhase(loaded, { transport, runDir })));
+    expect(worded.text).toMatch(/^the API accepted batch msgbatch_01, but its id could not be saved: .*meta\.json: no space left on device \(ENOSPC on write\)\n {2}hint: .*add "msgbatch_01" to the "batches" list of meta\.json.*--resume/);
+    expect(worded.text).toMatch(META_FULL);
+    expect(worded.exitCode).toBe(ExitCode.infrastructure);
+  });
+
   it('live: the error that stopped the run is what is said, with its exit code; the meta.json failure under it', async () => {
     const loaded = await loadEcho();
     const stopping = new InputError('the scorers of case w001 cannot be made', { file: 'echo.eval.ts', field: 'scorers' }, 'mend the suite');
