@@ -17,3 +17,12 @@ export const BUDGET_SKIP = 'budget';
 export function isNotScoredKind(kind: string): boolean {
   return kind === SCORER_ERROR || kind === JUDGE_ERROR || isInfrastructureKind(kind);
 }
+
+/**
+ * Whether a sample line holds an answer (sent, or served from the response cache). A budget skip
+ * with one was stopped at a judge scorer's judgements, after its answer was paid for; one without
+ * was never sent.
+ */
+export function hasAnswer(sample: { output: string | null; usage?: unknown }): boolean {
+  return sample.output !== null || sample.usage !== undefined;
+}

@@ -9,12 +9,13 @@ import { access } from 'node:fs/promises';
 import { stableStringify } from '../canonical.js';
 import { InputError } from '../errors.js';
 import { isResumableError } from '../providers/types.js';
+import { hasAnswer } from './errorKinds.js';
 import { readPromptStoreLines } from './promptStore.js';
 import { checkHeader, readJsonlObjects, readRecordLines, type ReadLine } from './reader.js';
 import { judgingOptionChange, judgingOptionRefusal } from './resumeOptions.js';
 import { runPaths } from './runDir.js';
 import { checkSampleFields } from './sampleCheck.js';
-import type { HeldBackLine, RecordLine, SampleAttempt, SampleRecord } from './types.js';
+import type { HeldBackLine, RecordLine, SampleAttempt, SampleError, SampleRecord } from './types.js';
 
 /**
  * Whether a recorded sample is finished. Samples that never ran are not (budget skips, batch
@@ -25,13 +26,24 @@ export function isFinishedSample(sample: SampleRecord, redoErrors = false): bool
   return redoErrors ? sample.error === undefined : !isResumableError(sample.error);
 }
 
-/** The history a redone sample carries: its earlier attempts' errors (a sample that never ran was no attempt). */
+/**
+ * The history a redone sample carries: its earlier tries, each with its error and what it spent, so
+ * the cost totals keep money that was paid. A sample that never ran (a budget skip before its
+ * answer, a batch request that expired) was no try; one the budget stopped at its judge was.
+ */
 function historyOf(sample: SampleRecord): SampleAttempt[] | undefined {
   const earlier = sample.history ?? [];
-  if (!sample.error || isResumableError(sample.error)) return earlier.length ? earlier : undefined;
-  const attempt: SampleAttempt = { error: { kind: sample.error.kind, message: sample.error.message } };
+  if (!sample.error || (isResumableError(sample.error) && !hasAnswer(sample))) return earlier.length ? earlier : undefined;
+  return [...earlier, attemptOf(sample, sample.error)];
+}
+
+function attemptOf(sample: SampleRecord, error: SampleError): SampleAttempt {
+  const attempt: SampleAttempt = { error: { kind: error.kind, message: error.message } };
   if (sample.attempts !== undefined) attempt.attempts = sample.attempts;
-  return [...earlier, attempt];
+  if (sample.costUsd > 0) attempt.costUsd = sample.costUsd;
+  const judgeCostUsd = sample.judge?.costUsd ?? 0;
+  if (judgeCostUsd > 0) attempt.judgeCostUsd = judgeCostUsd;
+  return attempt;
 }
 
 export interface KeptSample {

@@ -80,6 +80,21 @@ function sampleProblem(sample: Record<string, unknown>): { field: string; messag
   if (error !== undefined && (error === null || typeof error !== 'object' || typeof error.kind !== 'string' || typeof error.message !== 'string')) {
     return wrong('error', error, 'an error { kind, message }');
   }
+  return historyProblem(sample.history);
+}
+
+/** The earlier tries of a redone sample: the summary adds what each cost to the run's totals. */
+function historyProblem(history: unknown): { field: string; message: string } | undefined {
+  if (history === undefined) return undefined;
+  if (!Array.isArray(history)) return wrong('history', history, 'a list of earlier tries');
+  for (let i = 0; i < history.length; i++) {
+    const attempt = history[i] as Record<string, unknown> | null;
+    if (attempt === null || typeof attempt !== 'object') return wrong(`history[${i}]`, attempt, 'an earlier try { error, costUsd?, judgeCostUsd? }');
+    for (const field of ['costUsd', 'judgeCostUsd'] as const) {
+      const usd = attempt[field];
+      if (usd !== undefined && !(typeof usd === 'number' && Number.isFinite(usd) && usd >= 0)) return wrong(`history[${i}].${field}`, usd, 'a cost in USD, 0 or more');
+    }
+  }
   return undefined;
 }
 

@@ -9,7 +9,7 @@ import { percentiles, wilsonInterval } from '../stats/index.js';
 import { BUDGET_SKIP, isNotScoredKind } from './errorKinds.js';
 import { refusalCategory, stopKindOf } from './stops.js';
 import type { NotExercisedReason } from '../chaos/exercised.js';
-import type { CellCacheSummary, CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleRecord, StopCounts } from './types.js';
+import type { CellCacheSummary, CellSummary, FieldAccuracy, RecordHeader, RecordSummary, RobustnessRow, SampleAttempt, SampleRecord, StopCounts } from './types.js';
 
 /** What a summary judges a run by: the pass-rate threshold per cell and the share of samples allowed to go unscored. */
 export interface SummaryPolicy {
@@ -139,6 +139,7 @@ export class SummaryBuilder {
       countStop(cell.stops, sample);
       countFields(cell.fields, sample);
     }
+    if (sample.history) addEarlierSpend(cell, sample.history);
     if (sample.cached) {
       cell.cachedSamples++;
       return; // cached samples cost nothing now and their latency is not this run's
@@ -301,6 +302,17 @@ export function tooManyUnscored(counts: { samples: number; notScored: number }, 
 export function isScored(sample: { error?: { kind: string } | undefined }): boolean {
   if (!sample.error) return true;
   return !isNotScoredKind(sample.error.kind) && sample.error.kind !== BUDGET_SKIP;
+}
+
+/**
+ * What a redone sample's earlier tries spent, counted in the cell's cost and judge cost: money paid
+ * stays in the totals. Tokens, latency and pass rates are the final try's.
+ */
+function addEarlierSpend(cell: CellAccumulator, history: readonly SampleAttempt[]): void {
+  for (const attempt of history) {
+    cell.costUsd += attempt.costUsd ?? 0;
+    cell.judge.costUsd += attempt.judgeCostUsd ?? 0;
+  }
 }
 
 /** Refusals (by category), answers cut at max_tokens and context-window stops look like answers: counted apart. */

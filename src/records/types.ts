@@ -57,6 +57,10 @@ export interface SampleError {
 export interface SampleAttempt {
   error: SampleError;
   attempts?: number;
+  /** What the try's answer cost, USD; absent when it cost nothing (not billed, or served from the response cache). */
+  costUsd?: number;
+  /** What the try's judge calls cost, USD; absent when they cost nothing. */
+  judgeCostUsd?: number;
 }
 
 export interface SampleRecord {
@@ -102,7 +106,10 @@ export interface SampleRecord {
   /** Date of the price table `costUsd` was computed with (live calls). */
   pricesAsOf?: string;
   error?: SampleError;
-  /** Earlier attempts of this sample that ended in an error (`run --retry-errors`), oldest first. */
+  /**
+   * Earlier tries of this sample (`run --retry-errors`, or `--resume` of a sample whose judge the
+   * budget refused), oldest first, with what each spent: the summary's cost totals count it.
+   */
   history?: SampleAttempt[];
   /** Judge calls made by rubric scorers for this sample: never mixed into usage/costUsd. */
   judge?: JudgeUsage;
@@ -130,6 +137,7 @@ export interface CellSummary {
   meanScore: number;
   meanScoreSe: number;
   errors: Record<string, number>;
+  /** What the cell's answers cost, the earlier tries in redone samples' `history` included (cached answers cost nothing). */
   costUsd: number;
   tokens: { input: number; output: number };
   latencyMs: { p50: number | null; p95: number | null };
@@ -146,7 +154,7 @@ export interface CellSummary {
   notScored: number;
   /** How the cell's scored golden samples ended, for endings that look like answers. */
   stops: StopCounts;
-  /** Judge usage, apart from the generator's. */
+  /** Judge usage, apart from the generator's; `costUsd` includes the judge cost of earlier tries (see `costUsd`). */
   judge: { calls: number; costUsd: number; inputTokens: number; outputTokens: number };
   /**
    * Chaos samples of this cell. They are left out of `scored`, `passed`, `passRate` and

@@ -32,6 +32,9 @@ describe('SampleLineCheck', () => {
     ['an error that is only its kind', { error: 'timeout' }, 'error', 'expected an error { kind, message }, got "timeout"'],
     ['no case id', { caseId: undefined }, 'caseId', 'expected a string, got nothing'],
     ['a repeat that is not a number', { repeat: 'x' }, 'repeat', 'expected a whole number from 0, got "x"'],
+    ['an earlier try whose cost is a string', { history: [{ error: { kind: 'timeout', message: 'm' }, costUsd: '0.1' }] }, 'history[0].costUsd', 'expected a cost in USD, 0 or more, got "0.1"'],
+    ['an earlier try whose judge cost is negative', { history: [{ error: { kind: 'timeout', message: 'm' }, judgeCostUsd: -1 }] }, 'history[0].judgeCostUsd', 'expected a cost in USD, 0 or more, got -1'],
+    ['a history that is not a list', { history: { error: 'x' } }, 'history', 'expected a list of earlier tries, got {"error":"x"}'],
   ])('refuses %s, naming the field', (_, change, field, message) => {
     const check = new SampleLineCheck('run.jsonl');
     expect(() => check.check({ ...good(), ...change }, 7)).toThrowError(expect.objectContaining({ detail: message, location: { file: 'run.jsonl', line: 7, field } }));
