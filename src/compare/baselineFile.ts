@@ -15,7 +15,7 @@ import { InputError, fileWriteError } from '../errors.js';
 import { replaceFileWith } from '../replaceFile.js';
 import { isResumableError } from '../providers/types.js';
 import { redactKnownSecrets } from '../secrets.js';
-import { runIncompleteCause } from '../records/completeness.js';
+import { countNotRun, noNotRun, notFinishedText, notRunReason, notRunTotal, runIncompleteCause, type NotRunCounts } from '../records/completeness.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { cellKey, isScored, summaryPolicyOf, tooManyUnscored } from '../records/summary.js';
 import { readRecordLines, checkHeader } from '../records/reader.js';
@@ -171,7 +171,7 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   let header: RecordHeader | undefined;
   let hasSummary = false;
   let samples = 0;
-  let notRun = 0;
+  const notRun = noNotRun();
   const lines = new Map<string, BaselineCaseLine>();
   const scoring = new ScoringTally();
   const checked = new SampleLineCheck(relative(root, recordFile));
@@ -184,13 +184,13 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
     } else if (value.type === 'sample') {
       samples++;
       const sample = checked.check(value, line);
-      if (isResumableError(sample.error)) notRun++;
+      countNotRun(notRun, sample);
       scoring.add(sample);
       addSample(lines, sample);
     } else if (value.type === 'summary') hasSummary = true;
   }
   if (!header) throw new InputError('the record has no header line', { file: relative(root, recordFile), line: 1 }, 'is this a promptgold run.jsonl?');
-  const complete = runIncompleteCause({ hasSummary, samples, planned: header.planned, notRun }) === undefined;
+  const complete = runIncompleteCause({ hasSummary, samples, planned: header.planned, notRun: notRunTotal(notRun) }) === undefined;
   if (!complete && !options.allowIncomplete) throw incompleteRunError(relative(root, recordFile), { samples, planned: header.planned, hasSummary, notRun });
   const unscored = unscoredRunError(relative(root, recordFile), toPosix(relative(root, dirname(recordFile))), scoring, summaryPolicyOf(header).maxErrorRate ?? 0);
   if (unscored) throw unscored;
@@ -211,12 +211,13 @@ export async function saveBaseline(recordFile: string, options: { out?: string; 
   return { file: out, cells, cases: sorted.length, samples, complete };
 }
 
-function incompleteRunError(file: string, run: { samples: number; planned: number; hasSummary: boolean; notRun: number }): InputError {
-  const left = Math.max(0, run.planned - run.samples) + run.notRun;
+function incompleteRunError(file: string, run: { samples: number; planned: number; hasSummary: boolean; notRun: NotRunCounts }): InputError {
+  const notRun = notRunTotal(run.notRun);
+  const left = Math.max(0, run.planned - run.samples) + notRun;
   const state =
-    run.notRun > 0 && run.hasSummary && run.samples >= run.planned
-      ? `${run.notRun} of ${run.planned} planned samples were never run: the budget was reached, or batch requests expired or were canceled`
-      : `${run.samples} of ${run.planned} planned samples${run.hasSummary ? '' : ', no summary line'}${run.notRun ? `, ${run.notRun} of them never run` : ''}`;
+    notRun > 0 && run.hasSummary && run.samples >= run.planned
+      ? notFinishedText(run.notRun, run.planned)
+      : `${run.samples} of ${run.planned} planned samples${run.hasSummary ? '' : ', no summary line'}${notRun ? `, ${notRunReason(run.notRun)}` : ''}`;
   return new InputError(
     `the run is incomplete (${state}): a baseline from it would leave ${left ? `${left} planned sample${left === 1 ? '' : 's'}` : 'what it did not run'} out of every comparison against it`,
     { file },

@@ -4,8 +4,7 @@
  */
 import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
-import { isResumableError } from '../providers/types.js';
-import { runIncompleteCause } from '../records/completeness.js';
+import { countNotRun, noNotRun, notRunTotal, runIncompleteCause } from '../records/completeness.js';
 import { checkHeader, visitRecordLines } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
 import type { RecordHeader } from '../records/types.js';
@@ -32,7 +31,7 @@ export interface LoadedSide {
   isBaseline: boolean;
   complete: boolean;
   /** Why the record is incomplete, when it is. */
-  incomplete?: Pick<IncompleteRecord, 'cause' | 'samples' | 'planned' | 'notRun'>;
+  incomplete?: Pick<IncompleteRecord, 'cause' | 'samples' | 'planned' | 'notRun' | 'notRunBy'>;
   samples: number;
   /** In the order cells first appear in the record (plan order). */
   cells: Map<string, SideCell>;
@@ -45,8 +44,8 @@ export interface LoadedSide {
 export class SideBuilder {
   readonly cells = new Map<string, SideCell>();
   samples = 0;
-  /** Samples recorded as never run (see isResumableError). */
-  notRun = 0;
+  /** Samples recorded as not finished, by why (see NotRunCounts). */
+  readonly notRun = noNotRun();
   private lastCell: SideCell | undefined;
   /** The numbers of all the side's repeats, in one table. */
   private readonly repeats = new RepeatTable(1024);
@@ -56,7 +55,7 @@ export class SideBuilder {
 
   add(sample: ComparableSample): void {
     this.samples++;
-    if (isResumableError(sample.error)) this.notRun++;
+    countNotRun(this.notRun, sample);
     const cell = this.cellOf(sample);
     cell.samples++;
     if (sample.droppedParams) for (const param of sample.droppedParams) cell.droppedParams[param] = (cell.droppedParams[param] ?? 0) + 1;
@@ -92,10 +91,10 @@ export class SideBuilder {
   build(file: string, displayPath: string, header: RecordHeader, hasSummary: boolean): LoadedSide {
     const isBaseline = isBaselineHeader(header);
     const side: LoadedSide = { file, displayPath, header, isBaseline, complete: true, samples: this.samples, cells: this.cells };
-    const cause = incompleteCause(header, isBaseline, hasSummary, this.samples, this.notRun);
+    const cause = incompleteCause(header, isBaseline, hasSummary, this.samples, notRunTotal(this.notRun));
     if (cause) {
       side.complete = false;
-      side.incomplete = { cause, samples: this.samples, planned: header.planned, ...(cause === 'not_run' && { notRun: this.notRun }) };
+      side.incomplete = { cause, samples: this.samples, planned: header.planned, ...(cause === 'not_run' && { notRun: notRunTotal(this.notRun), notRunBy: { ...this.notRun } }) };
     }
     return side;
   }

@@ -3,7 +3,7 @@
  * console, Markdown, JSON, JUnit and the HTML report — is rendered from. Derived from run records
  * alone; serializable as JSON.
  */
-import type { RunIncompleteCause } from '../records/completeness.js';
+import type { NotRunCounts, RunIncompleteCause } from '../records/completeness.js';
 import type { JudgeUsage } from '../scoring/types.js';
 
 /**
@@ -384,14 +384,16 @@ export interface IncompleteRecord {
   source: string;
   /**
    * `no_summary`: the run did not finish; `missing_samples`: fewer samples than planned; `not_run`:
-   * samples recorded as never run (the budget reached, batch requests expired or canceled), which
-   * `--resume` runs; `baseline_of_incomplete_run`: saved from one.
+   * samples recorded as not finished (see `notRunBy`), which `--resume` runs;
+   * `baseline_of_incomplete_run`: saved from one.
    */
   cause: RunIncompleteCause | 'baseline_of_incomplete_run';
   samples: number;
   planned: number;
-  /** With `not_run`: how many of the samples were never run. */
+  /** With `not_run`: how many of the samples did not finish. */
   notRun?: number;
+  /** With `not_run`: those samples by why (never sent for the budget, answered but not judged for it, batch requests that did not run). */
+  notRunBy?: NotRunCounts;
 }
 
 /** Something the reader of a comparison should know that is not part of the verdict. */

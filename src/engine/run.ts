@@ -156,7 +156,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
     if (writing) await writing;
     record(executed.record);
     countLive(live, executed.record);
-    countNotRun(notRun, executed.record.error);
+    countNotRun(notRun, executed.record);
     if (executed.fatal && !fatal) {
       fatal = executed.fatal;
       runController.abort(fatal);

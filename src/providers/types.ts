@@ -290,8 +290,9 @@ export const BATCH_CANCELED = 'batch_canceled';
 export const BATCH_MISSING = 'batch_missing';
 
 /**
- * Samples that were never run and that `--resume` runs: skipped for the budget, or a batch
- * request that expired or was canceled. Every other recorded sample is finished.
+ * Samples that did not finish and that `--resume` runs: skipped for the budget (before their
+ * answer, or before their judge), or a batch request that expired or was canceled. Every other
+ * recorded sample is finished.
  */
 export function isResumableError(error: { kind: string; code?: string } | undefined): boolean {
   if (!error) return false;

@@ -4,8 +4,9 @@
  */
 import { BATCH_MISSING, isResumableError } from '../providers/types.js';
 import { plural } from '../text.js';
+import { BUDGET_SKIP, hasAnswer } from './errorKinds.js';
 
-/** `no_summary`: the run did not finish; `missing_samples`: fewer sample lines than planned; `not_run`: samples recorded as never run (see isResumableError). */
+/** `no_summary`: the run did not finish; `missing_samples`: fewer sample lines than planned; `not_run`: samples recorded as not finished, which `--resume` runs (see isResumableError). */
 export type RunIncompleteCause = 'no_summary' | 'missing_samples' | 'not_run';
 
 export interface RunCounts {
@@ -14,7 +15,7 @@ export interface RunCounts {
   samples: number;
   /** The header's planned count. */
   planned: number;
-  /** Samples recorded as never run (the budget reached, batch requests expired or canceled). */
+  /** Samples recorded as not finished (budget skips, batch requests expired or canceled): see NotRunCounts. */
   notRun: number;
 }
 
@@ -27,32 +28,49 @@ export function runIncompleteCause(run: RunCounts): RunIncompleteCause | undefin
   return undefined;
 }
 
-/** Samples recorded as never run, by why: what `--resume` runs. */
+/**
+ * Samples recorded as not finished, by why: what `--resume` runs. A budget skip is either never
+ * sent (`budget`) or answered but not judged (`unjudged`: the budget was spent before a judge
+ * scorer's judgements could be sent); the record says which (see hasAnswer).
+ */
 export interface NotRunCounts {
   budget: number;
+  unjudged: number;
   batch: number;
   missing: number;
 }
 
 export function noNotRun(): NotRunCounts {
-  return { budget: 0, batch: 0, missing: 0 };
+  return { budget: 0, unjudged: 0, batch: 0, missing: 0 };
 }
 
-/** Counts a recorded sample's error when it says the sample never ran (see isResumableError). */
-export function countNotRun(counts: NotRunCounts, error: { kind: string; code?: string } | undefined): void {
-  if (!isResumableError(error)) return;
-  counts[error!.kind === 'budget' ? 'budget' : error!.code === BATCH_MISSING ? 'missing' : 'batch']++;
+/** Counts a recorded sample whose error says it did not finish (see isResumableError). */
+export function countNotRun(counts: NotRunCounts, sample: { error?: { kind: string; code?: string } | undefined; output: string | null }): void {
+  const error = sample.error;
+  if (!error || !isResumableError(error)) return;
+  if (error.kind === BUDGET_SKIP) counts[hasAnswer(sample) ? 'unjudged' : 'budget']++;
+  else counts[error.code === BATCH_MISSING ? 'missing' : 'batch']++;
 }
 
 export function notRunTotal(counts: NotRunCounts): number {
-  return counts.budget + counts.batch + counts.missing;
+  return counts.budget + counts.unjudged + counts.batch + counts.missing;
 }
 
-/** `8 samples skipped: budget reached; 2 batch requests expired or were canceled`. */
+/** `8 samples skipped: budget reached; 1 sample answered but not judged: budget reached; 2 batch requests expired or were canceled`. */
 export function notRunReason(counts: NotRunCounts): string {
   const parts: string[] = [];
   if (counts.budget) parts.push(`${counts.budget} samples skipped: budget reached`);
+  if (counts.unjudged) parts.push(`${plural(counts.unjudged, 'sample')} answered but not judged: budget reached`);
   if (counts.batch) parts.push(`${counts.batch} batch requests expired or were canceled`);
   if (counts.missing) parts.push(`${plural(counts.missing, 'batch request')} came back without a result`);
   return parts.join('; ');
+}
+
+/**
+ * `3 of 10 planned samples did not finish (2 samples skipped: budget reached; 1 sample answered but
+ * not judged: budget reached)`: the not-run cause of an incomplete record, as every reader says it.
+ * `show` formats the numbers of samples (the reports group thousands).
+ */
+export function notFinishedText(counts: NotRunCounts, planned: number, show: (n: number) => string = String): string {
+  return `${show(notRunTotal(counts))} of ${show(planned)} planned samples did not finish (${notRunReason(counts)})`;
 }

@@ -19,10 +19,10 @@ export function isNotScoredKind(kind: string): boolean {
 }
 
 /**
- * Whether a sample line holds an answer (sent, or served from the response cache). A budget skip
- * with one was stopped at a judge scorer's judgements, after its answer was paid for; one without
- * was never sent.
+ * Whether a sample line holds an answer (sent, or served from the response cache): every answer
+ * given leaves its text, a request that got none leaves `output: null`. A budget skip with one was
+ * stopped at a judge scorer's judgements, after its answer was paid for; one without was never sent.
  */
-export function hasAnswer(sample: { output: string | null; usage?: unknown }): boolean {
-  return sample.output !== null || sample.usage !== undefined;
+export function hasAnswer(sample: { output: string | null }): boolean {
+  return sample.output !== null;
 }

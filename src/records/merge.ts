@@ -170,7 +170,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
       }
       await writer.writeRaw(`${text}\n`);
       summary.add(sample);
-      countNotRun(notRun, sample.error);
+      countNotRun(notRun, sample);
       samples++;
       await advance(next);
     }
@@ -259,7 +259,7 @@ export async function writeRunFolder(dir: string, contents: RunFolderContents): 
       }
       await writer.write(sample);
       summary.add(sample);
-      countNotRun(notRun, sample.error);
+      countNotRun(notRun, sample);
     }
     const built = summary.build();
     const everyLine = samples.length === contents.header.planned;

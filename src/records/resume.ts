@@ -18,8 +18,8 @@ import { checkSampleFields } from './sampleCheck.js';
 import type { HeldBackLine, RecordLine, SampleAttempt, SampleError, SampleRecord } from './types.js';
 
 /**
- * Whether a recorded sample is finished. Samples that never ran are not (budget skips, batch
- * requests that expired or were canceled): --resume runs them. With `redoErrors`
+ * Whether a recorded sample is finished. Budget skips (never sent, or answered but not judged)
+ * and batch requests that expired or were canceled are not: --resume runs them. With `redoErrors`
  * (`run --retry-errors`), no sample that ended in an error is.
  */
 export function isFinishedSample(sample: SampleRecord, redoErrors = false): boolean {

@@ -7,6 +7,7 @@ import type { ChaosCaseNotExercised, ComparisonWarning, DroppedParams, DecisionI
 import { candidateProblemText } from './upgrade.js';
 import { droppedParamList } from './droppedParams.js';
 import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
+import { notFinishedText } from '../records/completeness.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
 export function reasonText(reason: VerdictReason): string {
@@ -179,7 +180,7 @@ function incompleteWhy(v: IncompleteRecord): string {
     case 'no_summary':
       return `the run did not finish: ${of}, no summary line`;
     case 'not_run':
-      return `${count(v.notRun)} of ${count(v.planned)} planned samples were never run: the budget was reached, or batch requests expired or were canceled`;
+      return v.notRunBy ? notFinishedText(v.notRunBy, v.planned, count) : `${count(v.notRun)} of ${count(v.planned)} planned samples did not finish`;
     case 'missing_samples':
       return of;
   }

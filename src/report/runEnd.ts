@@ -24,7 +24,7 @@ function unfinishedText(end: Exclude<RunEnd, { kind: 'finished' }>, runDir: stri
       if (end.part) return partText(end, end.part, of);
       if (end.cause === 'no_summary') return `the run did not finish (${of}, no summary line); finish it with ${resume}`;
       if (end.cause === 'missing_samples') return `the record holds ${of} (a shard not merged?): its pass rates are over part of the plan`;
-      return `the run did not complete (${end.reason ?? 'some samples were never run'}), so its pass rates are over part of the plan; finish it with ${resume}`;
+      return `the run did not complete (${end.reason ?? 'some samples did not finish'}), so its pass rates are over part of the plan; finish it with ${resume}`;
   }
 }
 
@@ -32,12 +32,12 @@ function unfinishedText(end: Exclude<RunEnd, { kind: 'finished' }>, runDir: stri
 function partText(end: Extract<RunEnd, { kind: 'incomplete' }>, part: RunPart, of: string): string {
   if (part.kind === 'shard') {
     const share = `the record is shard ${part.index}/${part.count} of a vitest run (${of}), so its pass rates are over its share; join the ${part.count} shards with \`promptgold merge <their run folders> --out <folder>\``;
-    return part.notRun > 0 ? `${share}; ${plural(part.notRun, 'sample')} of it never ran: run the shard again (\`vitest run --shard=${part.index}/${part.count}\`) first` : share;
+    return part.notRun > 0 ? `${share}; ${plural(part.notRun, 'sample')} of it did not finish: run the shard again (\`vitest run --shard=${part.index}/${part.count}\`) first` : share;
   }
   if (end.samples < end.planned) {
     return `the merged record holds ${of} (merged from ${plural(part.parts, 'part')}): merge again with every shard's record (a shard that did not run, or was not passed to merge)`;
   }
-  return `the merged run did not complete (${end.reason ?? 'some samples were never run'}), so its pass rates are over part of the plan; run again the shards that skipped them (or finish with \`promptgold run --resume\` the runs they came from), then merge again`;
+  return `the merged run did not complete (${end.reason ?? 'some samples did not finish'}), so its pass rates are over part of the plan; run again the shards that skipped them (or finish with \`promptgold run --resume\` the runs they came from), then merge again`;
 }
 
 /** As the run's console and its page judge it: unscored samples beyond maxErrorRate, then cells below the threshold. */

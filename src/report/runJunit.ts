@@ -17,12 +17,12 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
-import { BUDGET_SKIP } from '../records/errorKinds.js';
+import { BUDGET_SKIP, hasAnswer } from '../records/errorKinds.js';
 import { checkHeader, readRecordLines } from '../records/reader.js';
 import { replaceFile } from '../replaceFile.js';
 import { SummaryBuilder, cellKey, isScored, summaryPolicyOf } from '../records/summary.js';
 import { goldenRefusalReason, isGoldenRefusal } from '../records/stops.js';
-import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../records/types.js';
+import type { CellSummary, RecordHeader, RecordSummary, SampleError, SampleRecord } from '../records/types.js';
 import type { Score } from '../scoring/types.js';
 import { redactKnownSecrets } from '../secrets.js';
 import { count, percent, plural, rateWithInterval } from './format.js';
@@ -205,7 +205,7 @@ function sampleCase(sample: SampleRecord, className: string, repeats: number): s
   const open = `    <testcase name="${attr(name)}" classname="${attr(className)}"`;
   const outcome = outcomeOf(sample);
   if (outcome === 'pass') return `${open}/>`;
-  if (outcome === 'skipped') return `${open}>\n      <skipped message="${attr(`not sent: ${sample.error!.message}`)}"/>\n    </testcase>`;
+  if (outcome === 'skipped') return `${open}>\n      <skipped message="${attr(skippedMessage(sample, sample.error!))}"/>\n    </testcase>`;
   if (outcome === 'error') {
     const error = sample.error!;
     return `${open}>\n      <error message="${attr(`${error.kind}: ${firstLine(error.message)}`)}" type="${attr(error.kind)}">${text(error.message)}</error>\n    </testcase>`;
@@ -218,6 +218,11 @@ function sampleCase(sample: SampleRecord, className: string, repeats: number): s
   if (sample.stopReason && sample.stopReason !== 'end_turn' && sample.stopReason !== 'tool_use') details.push(`stop reason: ${sample.stopReason}`);
   if (sample.output !== null) details.push(`output: ${clip(sample.output)}`);
   return `${open}>\n      <failure message="${attr(message)}" type="${attr(type)}">${text(details.join('\n'))}</failure>\n    </testcase>`;
+}
+
+/** A budget skip's message: never sent, or (its line holds the answer) answered but not judged. */
+function skippedMessage(sample: SampleRecord, error: SampleError): string {
+  return `${hasAnswer(sample) ? 'answered, not judged' : 'not sent'}: ${error.message}`;
 }
 
 /** `scorer: reason` of every failing scorer; a failing combinator names its failing children. */

@@ -101,15 +101,31 @@ describe('bad input', () => {
     const capped = samples.filter((s) => s.version === 'v2').map((s, i) => (i < 250 ? s : sample({ caseId: s.caseId, version: 'v2', pass: false, error: 'budget' })));
     const candidate = await writeRecord(join(dir, 'capped/run.jsonl'), capped);
     const result = await compareRecords(baseline, candidate, { root: dir, policy: { ...DEFAULT_POLICY, failOnNewErrors: false } });
-    const incomplete = { rule: 'incomplete_record', values: { side: 'candidate', source: 'capped/run.jsonl', cause: 'not_run', samples: 300, planned: 300, notRun: 50 } } as const;
+    const incomplete = { rule: 'incomplete_record', values: { side: 'candidate', source: 'capped/run.jsonl', cause: 'not_run', samples: 300, planned: 300, notRun: 50, notRunBy: { budget: 50, unjudged: 0, batch: 0, missing: 0 } } } as const;
     expect(result.warnings).toEqual([incomplete]);
     expect(result.verdict.verdict).toBe('fail');
     expect(result.verdict.reasons[0]).toEqual({ ...incomplete, cell: result.cells[0]!.label });
     expect(warningText(incomplete)).toBe(
-      'the candidate record capped/run.jsonl is incomplete (50 of 300 planned samples were never run: the budget was reached, or batch requests expired or were canceled): a comparison over part of its run cannot pass; finish the run with `promptgold run --resume`, or compare a complete one',
+      'the candidate record capped/run.jsonl is incomplete (50 of 300 planned samples did not finish (50 samples skipped: budget reached)): a comparison over part of its run cannot pass; finish the run with `promptgold run --resume`, or compare a complete one',
     );
     await expect(saveBaseline(candidate, { root: dir, out: 'capped.baseline.jsonl' })).rejects.toThrowError(
-      /the run is incomplete \(50 of 300 planned samples were never run: the budget was reached, or batch requests expired or were canceled\): a baseline from it would leave 50 planned samples out/,
+      /the run is incomplete \(50 of 300 planned samples did not finish \(50 samples skipped: budget reached\)\): a baseline from it would leave 50 planned samples out/,
+    );
+  });
+
+  it('says which of a candidate\'s budget skips were answered but not judged, and which were never sent', async () => {
+    const samples = pairedSamples(repeatPattern([[true, true]], 10));
+    const baseline = await writeRecord(join(dir, 'full-judged/run.jsonl'), samples.filter((s) => s.version === 'v1'));
+    // Two answers were given but the budget refused their judge; the last sample's answer was never sent.
+    const notJudged = (caseId: string) => ({ ...sample({ caseId, version: 'v2', pass: false, error: 'budget' }), output: `answer for ${caseId}`, error: { kind: 'budget', message: "quality's judge: budget of $1.00 reached ($1.00 spent); request not sent" } });
+    const capped = samples.filter((s) => s.version === 'v2').map((s, i) => (i < 7 ? s : i < 9 ? notJudged(s.caseId) : sample({ caseId: s.caseId, version: 'v2', pass: false, error: 'budget' })));
+    const candidate = await writeRecord(join(dir, 'capped-judged/run.jsonl'), capped);
+    const result = await compareRecords(baseline, candidate, { root: dir, policy: { ...DEFAULT_POLICY, failOnNewErrors: false } });
+    const warning = result.warnings.find((w) => w.rule === 'incomplete_record')!;
+    expect(warning.values).toMatchObject({ cause: 'not_run', notRun: 3, notRunBy: { budget: 1, unjudged: 2, batch: 0, missing: 0 } });
+    expect(warningText(warning)).toContain('incomplete (3 of 10 planned samples did not finish (1 samples skipped: budget reached; 2 samples answered but not judged: budget reached))');
+    await expect(saveBaseline(candidate, { root: dir, out: 'capped-judged.baseline.jsonl' })).rejects.toThrowError(
+      /the run is incomplete \(3 of 10 planned samples did not finish \(1 samples skipped: budget reached; 2 samples answered but not judged: budget reached\)\)/,
     );
   });
 

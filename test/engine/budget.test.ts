@@ -104,7 +104,7 @@ describe('a judge call the budget did not send', () => {
     expect(skipped.output).toBe('word1');
     expect(skipped.judge).toMatchObject({ calls: 1, costUsd: 0.004 });
     expect(first.result.status).toBe('incomplete');
-    expect(first.result.notRun).toBe('1 samples skipped: budget reached');
+    expect(first.result.notRun).toBe('1 sample answered but not judged: budget reached');
     expect(first.record.summary?.cells[0]?.errors).toEqual({ budget: 1 });
     expect(first.record.summary?.totals.judgeCostUsd).toBeCloseTo(0.012, 9);
 

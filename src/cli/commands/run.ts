@@ -522,8 +522,8 @@ function printOutcome(job: Pick<Job, 'loaded' | 'chaosSkipped'>, result: RunResu
     const errors = result.summary?.totals.errors ?? 0;
     if (errors > 0) process.stdout.write(`${errors} sample${errors === 1 ? '' : 's'} ended in an error; run only ${errors === 1 ? 'it' : 'those'} again with \`promptgold run --retry-errors ${where}\`\n`);
   } else if (result.status === 'incomplete') {
-    process.stdout.write(`record: ${record} (incomplete: ${result.notRun ?? 'some samples were not run'}; finish with \`promptgold run --resume ${where}\`)\n`);
-    process.stdout.write(`FAILED (exit 3): the run did not complete (${result.notRun ?? 'some samples were not run'}), so its pass rates are over part of the plan\n`);
+    process.stdout.write(`record: ${record} (incomplete: ${result.notRun ?? 'some samples did not finish'}; finish with \`promptgold run --resume ${where}\`)\n`);
+    process.stdout.write(`FAILED (exit 3): the run did not complete (${result.notRun ?? 'some samples did not finish'}), so its pass rates are over part of the plan\n`);
   } else if (result.status === 'interrupted') {
     process.stdout.write(`interrupted after ${result.written}/${result.planned} samples; finish with \`promptgold run --resume ${where}\`\n`);
   } else if (result.fatal) {

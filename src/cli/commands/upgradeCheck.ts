@@ -228,7 +228,7 @@ async function runBothModels(f: UpgradeCheckFlags, config: PromptgoldConfig, roo
     // part of the plan, and its NO-GO about models the run barely asked. Exit 3, as `promptgold run`.
     if (result.status === 'incomplete') {
       const where = relative(root, runDir);
-      throw new PromptgoldError(`the run did not complete (${result.notRun ?? 'some samples were not run'}), so a comparison would be over part of the plan`, {
+      throw new PromptgoldError(`the run did not complete (${result.notRun ?? 'some samples did not finish'}), so a comparison would be over part of the plan`, {
         exitCode: ExitCode.infrastructure,
         location: { file: where },
         hint: `finish it with promptgold run --resume ${where} (with a higher --max-cost if the budget stopped it), then upgrade-check --reuse ${where}`,

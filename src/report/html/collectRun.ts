@@ -8,8 +8,7 @@ import { checkHeader, readRecordBatches } from '../../records/reader.js';
 import { SampleLineCheck } from '../../records/sampleCheck.js';
 import { recordDisplayName, runFilesOf } from '../../records/runDir.js';
 import { DigestBuilder, type FailureDigest } from '../../records/digest.js';
-import { runIncompleteCause, type RunCounts } from '../../records/completeness.js';
-import { isResumableError } from '../../providers/types.js';
+import { countNotRun, noNotRun, notFinishedText, notRunTotal, runIncompleteCause, type NotRunCounts, type RunCounts } from '../../records/completeness.js';
 import { BUDGET_SKIP } from '../../records/errorKinds.js';
 import { isScored, SummaryBuilder, summaryPolicyOf } from '../../records/summary.js';
 import type { CellSummary, RecordHeader, RecordSummary, SampleRecord } from '../../records/types.js';
@@ -109,8 +108,8 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   const tallies = new Tallies();
   const digest = new DigestBuilder();
   let samples = 0;
-  /** Samples recorded as never run (budget skips, batch requests that expired): the run is incomplete, summary line or not. */
-  let notRun = 0;
+  /** Samples recorded as not finished (budget skips, batch requests that expired): the run is incomplete, summary line or not. */
+  const notRun = noNotRun();
   const checked = new SampleLineCheck(files.record);
   for await (const batch of readRecordBatches(files.record)) {
     for (const { value, line } of batch) {
@@ -133,7 +132,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
           const tally = tallies.add(sample, context);
           follower?.sample(sample, tally);
           samples++;
-          if (isResumableError(sample.error)) notRun++;
+          countNotRun(notRun, sample);
         }
       }
     }
@@ -142,7 +141,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
   if (!header || !builder) throw new InputError('the record has no header line', { file: files.record, line: 1 }, 'is this a promptgold run.jsonl?');
   const threshold = summaryThreshold !== undefined ? summaryThreshold : thresholdOf(header);
   const summary = builder.build();
-  const incomplete = incompleteText(header, { hasSummary: summaryThreshold !== undefined, samples, planned: header.planned, notRun });
+  const incomplete = incompleteText(header, { hasSummary: summaryThreshold !== undefined, samples, planned: header.planned, notRun: notRunTotal(notRun) }, notRun);
   return {
     view: {
       label,
@@ -171,7 +170,7 @@ export async function collectRun(dir: string, label: string, context: CollectCon
 }
 
 /** Why the run is not all of its plan, in words, by the rule compare and `baseline save` apply; undefined when it is. */
-function incompleteText(header: RecordHeader, run: RunCounts): string | undefined {
+function incompleteText(header: RecordHeader, run: RunCounts, notRun: NotRunCounts): string | undefined {
   const baseline = baselineComplete(header);
   if (baseline !== undefined) return baseline ? undefined : 'a baseline saved from an incomplete run';
   switch (runIncompleteCause(run)) {
@@ -182,7 +181,7 @@ function incompleteText(header: RecordHeader, run: RunCounts): string | undefine
     case 'missing_samples':
       return `${count(run.samples)} of ${count(run.planned)} planned samples are recorded`;
     case 'not_run':
-      return `${count(run.notRun)} of ${count(run.planned)} planned samples never ran (the budget was reached, or batch requests expired or were canceled)`;
+      return notFinishedText(notRun, run.planned, count);
   }
 }
 

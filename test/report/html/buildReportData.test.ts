@@ -306,9 +306,28 @@ describe('buildReportData with a hand-made comparison', () => {
     expect(data.runs[0]!.complete).toBe(false);
     expect(data.verdict).toEqual({
       verdict: 'inconclusive',
-      reasons: ['run capped did not complete: 3 of 4 planned samples never ran (the budget was reached, or batch requests expired or were canceled)'],
+      reasons: ['run capped did not complete: 3 of 4 planned samples did not finish (3 samples skipped: budget reached)'],
     });
-    expect(data.warnings).toContain('capped is incomplete: 3 of 4 planned samples never ran (the budget was reached, or batch requests expired or were canceled)');
+    expect(data.warnings).toContain('capped is incomplete: 3 of 4 planned samples did not finish (3 samples skipped: budget reached)');
+  });
+
+  it('says a sample whose answer was given but whose judge the budget refused was answered, not never run', async () => {
+    project = await tempProject();
+    const notSent = { kind: 'budget', message: 'budget of $0.0050 reached ($0.0050 spent); request not sent' };
+    const notJudged = { kind: 'budget', message: "quality's judge: budget of $0.0050 reached ($0.0050 spent); request not sent" };
+    const head = { ...header('t', ['v1'], ['model-a'], 3), options: { repeats: 1 } };
+    const dir = await writeRun(project.path('capped'), head, [
+      sample({ caseId: 'a', version: 'v1', repeat: 0, output: 'ok', pass: true }, 0),
+      sample({ caseId: 'b', version: 'v1', repeat: 0, output: 'answer b', pass: false, error: notJudged }, 1),
+      sample({ caseId: 'c', version: 'v1', repeat: 0, output: null, pass: false, error: notSent }, 2),
+    ]);
+    const data = await buildReportData({ runs: [{ dir }] });
+    expect(data.warnings).toContain('capped is incomplete: 2 of 3 planned samples did not finish (1 samples skipped: budget reached; 1 sample answered but not judged: budget reached)');
+    const junit = project.path('junit.xml');
+    await writeRunJUnit([join(dir, 'run.jsonl')], junit);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toContain(`<testcase name="b" classname="t.v1.model-a">\n      <skipped message="answered, not judged: quality&apos;s judge: budget of $0.0050 reached ($0.0050 spent); request not sent"/>`);
+    expect(xml).toContain(`<testcase name="c" classname="t.v1.model-a">\n      <skipped message="not sent: budget of $0.0050 reached ($0.0050 spent); request not sent"/>`);
   });
 
   it('counts as scored only the cells with a scored sample', async () => {
