@@ -6,7 +6,17 @@
  * One check per parameter; the loader (modelParams.ts) adds the file lines.
  */
 import { likelyMeant, meantText } from '../knownKeys.js';
-import { THINKING_TYPES, type TemplateParam } from '../providers/requestParams.js';
+import {
+  CACHE_TTLS,
+  EFFORTS,
+  MIN_THINKING_BUDGET,
+  SERVICE_TIERS,
+  SPEEDS,
+  THINKING_DISPLAYS,
+  THINKING_FIELDS,
+  THINKING_TYPES,
+  type TemplateParam,
+} from '../providers/requestParams.js';
 
 /** What is wrong with a value, at `path` below the parameter (`[]`: the value itself). */
 export interface ValueProblem {
@@ -21,23 +31,8 @@ export interface ValueContext {
 
 type ValueCheck = (value: unknown, context: ValueContext) => ValueProblem[];
 
-const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
-const SERVICE_TIERS = ['auto', 'standard_only'] as const;
-const SPEEDS = ['standard', 'fast'] as const;
-const CACHE_TTLS = ['5m', '1h'] as const;
-const THINKING_DISPLAYS = ['summarized', 'omitted'] as const;
-
-/** The least thinking budget the API takes. */
-const MIN_THINKING_BUDGET = 1024;
-
-/** The fields each thinking type takes besides `type` (SDK 1.12 ThinkingConfig* types). */
-const THINKING_FIELDS: Record<(typeof THINKING_TYPES)[number], readonly string[]> = {
-  enabled: ['budget_tokens', 'display'],
-  adaptive: ['display'],
-  disabled: [],
-  between_tools: [],
-};
-const THINKING_FIELD_NAMES = ['type', 'budget_tokens', 'display'];
+/** Every field a thinking setting may hold, for the likely field meant by an unknown one. */
+const THINKING_FIELD_NAMES = ['type', ...new Set(Object.values(THINKING_FIELDS).flat())];
 
 /** One check per parameter `params` may hold: a name added to TEMPLATE_PARAMS without a check here does not compile. */
 const PARAM_VALUE_CHECKS: Record<TemplateParam, ValueCheck> = {
@@ -120,7 +115,7 @@ function cacheControlProblems(value: unknown): ValueProblem[] {
   if (!isRecord(value)) return here(`expected a mapping ({ type: ephemeral, ttl: 5m }), got ${shown(value)}`);
   const problems = unknownFieldProblems(value, 'cache_control', ['type', 'ttl'], 'it holds type and ttl');
   if (value.type !== 'ephemeral') problems.push({ path: ['type'], message: `expected ephemeral, got ${shown(value.type)}` });
-  if (value.ttl !== undefined && !(CACHE_TTLS as readonly unknown[]).includes(value.ttl)) problems.push({ path: ['ttl'], message: `expected 5m or 1h, got ${shown(value.ttl)}` });
+  if (value.ttl !== undefined && !(CACHE_TTLS as readonly unknown[]).includes(value.ttl)) problems.push({ path: ['ttl'], message: `expected ${CACHE_TTLS.join(' or ')}, got ${shown(value.ttl)}` });
   return problems;
 }
 

@@ -7,6 +7,28 @@
 /** The thinking types the Messages API knows (SDK 1.12 ThinkingConfigParam); which of them a model takes is the model table's. */
 export const THINKING_TYPES = ['adaptive', 'enabled', 'disabled', 'between_tools'] as const;
 
+/*
+ * The values the Messages API takes for a request's options (SDK 1.12 request types). The prompt
+ * loader (prompts/paramValues.ts) and the fake API (testing/fakeValidation.ts) each check requests
+ * their own way, but against these same lists, so the two cannot disagree about the API.
+ */
+export const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export const SERVICE_TIERS = ['auto', 'standard_only'] as const;
+export const SPEEDS = ['standard', 'fast'] as const;
+export const CACHE_TTLS = ['5m', '1h'] as const;
+export const THINKING_DISPLAYS = ['summarized', 'omitted'] as const;
+
+/** The least `budget_tokens` of thinking type `enabled`. */
+export const MIN_THINKING_BUDGET = 1024;
+
+/** The fields each thinking type takes besides `type` (SDK 1.12 ThinkingConfig* types): `between_tools` takes none. */
+export const THINKING_FIELDS: Record<(typeof THINKING_TYPES)[number], readonly string[]> = {
+  enabled: ['budget_tokens', 'display'],
+  adaptive: ['display'],
+  disabled: [],
+  between_tools: [],
+};
+
 export const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
 
 /** The parameters `params` may hold, as the Messages API names them (in the order errors list them). */

@@ -6,6 +6,7 @@
  * path of the offending field.
  */
 import { sniffMediaType } from '../prompts/attachments.js';
+import { CACHE_TTLS } from '../providers/requestParams.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** A whole request, PDFs included, may not exceed 32 MB. */
@@ -73,12 +74,20 @@ function textBlockProblem(block: Json, path: string): string | undefined {
   return cacheMarkProblem(block.cache_control, `${path}.cache_control`);
 }
 
+/** Allowed values as the API's messages list them: `'a' or 'b'`, or `one of 'a', 'b', 'c'`. */
+export function allowedText(values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  return quoted.length === 2 ? quoted.join(' or ') : `one of ${quoted.join(', ')}`;
+}
+
+export const isOneOf = (values: readonly string[], value: unknown): boolean => typeof value === 'string' && values.includes(value);
+
 function cacheMarkProblem(mark: unknown, path: string): string | undefined {
   if (mark === undefined || mark === null) return undefined;
   if (!isObject(mark) || mark.type !== 'ephemeral') return `${path}.type: Input should be 'ephemeral'`;
   const extra = Object.keys(mark).find((field) => field !== 'type' && field !== 'ttl');
   if (extra !== undefined) return `${path}.${extra}: Extra inputs are not permitted`;
-  if (mark.ttl !== undefined && mark.ttl !== '5m' && mark.ttl !== '1h') return `${path}.ttl: Input should be '5m' or '1h'`;
+  if (mark.ttl !== undefined && !isOneOf(CACHE_TTLS, mark.ttl)) return `${path}.ttl: Input should be ${allowedText(CACHE_TTLS)}`;
   return undefined;
 }
 

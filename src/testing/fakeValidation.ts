@@ -6,8 +6,10 @@
  * prefill), then structured-output schemas. Each problem is a 400
  * `invalid_request_error` (404 `not_found_error` for an unknown model), as the API answers.
  */
+import type { ThinkingType } from '../providers/pricing.js';
+import { EFFORTS, MIN_THINKING_BUDGET, SERVICE_TIERS, SPEEDS, THINKING_DISPLAYS, THINKING_FIELDS } from '../providers/requestParams.js';
 import { DEFAULT_MAX_TOKENS, lookupFakeModel, thinkingOf, type FakeModel } from './fakeModels.js';
-import { contentProblem, toolChoiceTargetProblem } from './fakeContent.js';
+import { allowedText, contentProblem, isOneOf, toolChoiceTargetProblem } from './fakeContent.js';
 import { unsupportedSchemaConstruct } from './fakeSchema.js';
 
 export interface RequestProblem {
@@ -42,16 +44,6 @@ const MESSAGE_FIELDS = new Set([
 
 /** count_tokens takes no max_tokens, no stream and no sampling parameters. */
 const COUNT_FIELDS = new Set(['model', 'messages', 'system', 'thinking', 'tool_choice', 'tools', 'output_config', 'cache_control', 'speed']);
-
-/** The fields of each thinking setting (SDK 1.12 ThinkingConfig* types); budget_tokens outside `enabled` has its own message below. */
-const THINKING_FIELDS: Record<string, string[] | undefined> = {
-  enabled: ['type', 'budget_tokens', 'display'],
-  adaptive: ['type', 'budget_tokens', 'display'],
-  disabled: ['type', 'budget_tokens'],
-};
-
-const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
-const MIN_THINKING_BUDGET = 1024;
 
 const invalid = (message: string): RequestProblem => ({ status: 400, type: 'invalid_request_error', message });
 
@@ -136,11 +128,11 @@ function requestOptionsProblem(request: Record<string, unknown>): RequestProblem
     if (extra !== undefined) return invalid(`metadata.${extra}: Extra inputs are not permitted`);
     if (userId !== undefined && userId !== null && typeof userId !== 'string') return invalid('metadata.user_id: Input should be a valid string');
   }
-  if (request.service_tier !== undefined && request.service_tier !== 'auto' && request.service_tier !== 'standard_only') {
-    return invalid("service_tier: Input should be 'auto' or 'standard_only'");
+  if (request.service_tier !== undefined && !isOneOf(SERVICE_TIERS, request.service_tier)) {
+    return invalid(`service_tier: Input should be ${allowedText(SERVICE_TIERS)}`);
   }
-  if (request.speed !== undefined && request.speed !== null && request.speed !== 'standard' && request.speed !== 'fast') {
-    return invalid("speed: Input should be 'standard' or 'fast'");
+  if (request.speed !== undefined && request.speed !== null && !isOneOf(SPEEDS, request.speed)) {
+    return invalid(`speed: Input should be ${allowedText(SPEEDS)}`);
   }
   if (request.inference_geo !== undefined && request.inference_geo !== null && typeof request.inference_geo !== 'string') {
     return invalid('inference_geo: Input should be a valid string');
@@ -223,8 +215,8 @@ function thinkingProblem(request: Record<string, unknown>, id: string, model: Fa
   if (typeof thinking.type !== 'string' || !accepted.includes(thinking.type as never)) {
     return invalid(`thinking.type: ${JSON.stringify(thinking.type)} is not supported for ${id}; use one of: ${accepted.join(', ')}`);
   }
-  const fields = THINKING_FIELDS[thinking.type];
-  const extra = fields && Object.keys(thinking).find((field) => !fields.includes(field));
+  const fields = THINKING_FIELDS[thinking.type as ThinkingType];
+  const extra = Object.keys(thinking).find((field) => field !== 'type' && !fields.includes(field));
   if (extra !== undefined) return invalid(`thinking.${thinking.type}.${extra}: Extra inputs are not permitted`);
   if (thinking.type === 'enabled') {
     const budget = thinking.budget_tokens;
@@ -234,11 +226,9 @@ function thinkingProblem(request: Record<string, unknown>, id: string, model: Fa
     if (typeof request.max_tokens === 'number' && budget >= request.max_tokens) {
       return invalid('max_tokens must be greater than thinking.budget_tokens');
     }
-  } else if (thinking.budget_tokens !== undefined) {
-    return invalid(`thinking.${thinking.type}.budget_tokens: Extra inputs are not permitted`);
   }
-  if (thinking.display !== undefined && thinking.display !== null && thinking.display !== 'summarized' && thinking.display !== 'omitted') {
-    return invalid("thinking.display: Input should be 'summarized' or 'omitted'");
+  if (thinking.display !== undefined && thinking.display !== null && !isOneOf(THINKING_DISPLAYS, thinking.display)) {
+    return invalid(`thinking.display: Input should be ${allowedText(THINKING_DISPLAYS)}`);
   }
   return undefined;
 }
@@ -288,8 +278,8 @@ function checkOutputConfig(config: unknown): RequestProblem | undefined {
   const { effort, format, ...rest } = config as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
   if (extra !== undefined) return invalid(`output_config.${extra}: Extra inputs are not permitted`);
-  if (effort !== undefined && effort !== null && !EFFORTS.has(String(effort))) {
-    return invalid(`output_config.effort: Input should be one of ${[...EFFORTS].map((e) => `'${e}'`).join(', ')}`);
+  if (effort !== undefined && effort !== null && !isOneOf(EFFORTS, effort)) {
+    return invalid(`output_config.effort: Input should be ${allowedText(EFFORTS)}`);
   }
   if (format === undefined || format === null) return undefined;
   const { type, schema, ...formatRest } = format as Record<string, unknown>;

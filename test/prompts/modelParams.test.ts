@@ -181,6 +181,8 @@ describe('front matter params values', () => {
     expect(display.message).toContain('front matter.params.thinking.display: expected one of summarized, omitted, got "full"');
     const extra = await loadError(['max_tokens: 2000', 'params:', '  thinking: { type: disabled, display: omitted }']);
     expect(extra.message).toContain('front matter.params.thinking.display: thinking type disabled takes no display; remove it');
+    const betweenTools = await loadError(['max_tokens: 2000', 'params:', '  thinking: { type: between_tools, display: omitted }']);
+    expect(betweenTools.message).toContain('front matter.params.thinking.display: thinking type between_tools takes no display; remove it');
   });
 
   it('keeps every value the API takes, at the edges of the ranges too', async () => {

@@ -287,6 +287,27 @@ describe('fake Messages API: strict validation (400 with the API error shape)', 
     ];
     for (const payload of accepted) expect((await answer('/v1/messages', payload)).status, JSON.stringify(payload)).toBe(200);
   });
+
+  it('takes thinking between_tools with its type only, as the API types it: display, budget_tokens and unknown fields are refused', async () => {
+    const toolThinker = await startFakeAnthropic({ models: { 'claude-tool-thinker': { maxInputTokens: 200_000, thinking: { default: 'disabled', types: ['between_tools', 'disabled'] } } } });
+    try {
+      const send = (thinking: Record<string, unknown>) =>
+        fetch(`${toolThinker.url}/v1/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...body, model: 'claude-tool-thinker', thinking }),
+        });
+      expect((await send({ type: 'between_tools' })).status).toBe(200);
+      for (const [field, value] of [['display', 'omitted'], ['budget_tokens', 2000], ['level', 'high']] as const) {
+        const response = await send({ type: 'between_tools', [field]: value });
+        expect(response.status, field).toBe(400);
+        const error = (await response.json()) as { error: { type: string; message: string } };
+        expect(error.error).toEqual({ type: 'invalid_request_error', message: `thinking.between_tools.${field}: Extra inputs are not permitted` });
+      }
+    } finally {
+      await toolThinker.close();
+    }
+  });
 });
 
 describe('fake Messages API: answers like current models', () => {
