@@ -19,7 +19,12 @@ export interface VerdictPolicy {
   maxRefusalRateIncrease?: number;
   /** Largest tolerated rise of the share of answers cut at max_tokens, absolute. */
   maxTruncationRateIncrease?: number;
-  /** Fail when the candidate errs where the baseline did not: an error kind the baseline never had, or a case the baseline scored and the candidate scored no repeat of. */
+  /**
+   * Fail when the candidate errs where the baseline did not: an error of a kind the baseline did not
+   * have on the same case (every error on a case only the candidate has), judged per case so one
+   * baseline timeout does not excuse timeouts elsewhere; or a case the baseline scored and the
+   * candidate scored no repeat of.
+   */
   failOnNewErrors?: boolean;
 }
 import type { VerdictPolicyResolved } from './types.js';
