@@ -69,9 +69,14 @@ export function countedStatus(c: Pick<CaseComparison, 'status' | 'chaos'>): Case
   return leftOutOfStatistics(c) ? undefined : c.status;
 }
 
-/** Candidate repeats of the case that were not scored (the provider, a scorer or a judge failed). */
+/** Repeats of one side of a case that were not scored (the provider, a scorer or a judge failed); 0 for a side without the case. */
+export function notScoredCount(side: CaseSide | undefined): number {
+  return side?.errors.filter(isNotScoredKind).length ?? 0;
+}
+
+/** Candidate repeats of the case that were not scored. */
 export function candidateNotScored(c: Pick<CaseComparison, 'candidate'>): number {
-  return c.candidate?.errors.filter(isNotScoredKind).length ?? 0;
+  return notScoredCount(c.candidate);
 }
 
 /**

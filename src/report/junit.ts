@@ -7,7 +7,7 @@
  * context-window rates of both sides as <properties> when either side had any. Reasons of the whole
  * verdict that no cell carries are test cases of their own (see wholeVerdictSuites).
  */
-import { candidateNotScored, countedStatus } from '../compare/classify.js';
+import { candidateNotScored, countedStatus, notScoredCount } from '../compare/classify.js';
 import { cellBaselineUnscored } from '../compare/verdict.js';
 import type { CandidateRunProblem, CaseComparison, CaseSide, CellComparison, ComparisonResult, VerdictReason } from '../compare/types.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
@@ -203,7 +203,7 @@ function notScoredKinds(side: CaseSide | undefined): string[] {
 
 /** `1 of 3 baseline repeats not scored (timeout): timeout: …` (the kinds, and the first such error); undefined when every repeat was scored. */
 function notScoredText(side: CaseSide | undefined, name: 'baseline' | 'candidate'): string | undefined {
-  const notScored = side?.errors.filter(isNotScoredKind).length ?? 0;
+  const notScored = notScoredCount(side);
   if (!side || notScored === 0) return undefined;
   const first = side.firstError && isNotScoredKind(side.firstError.kind) ? side.firstError : undefined;
   return `${notScored} of ${side.repeats} ${name} repeat${side.repeats === 1 ? '' : 's'} not scored (${notScoredKinds(side).join(', ')})${first ? `: ${first.kind}: ${first.message}` : ''}`;
