@@ -44,7 +44,7 @@ export interface CaseTally {
   passes: number;
   /** Some sample was not scored (see `isScored`; the run's JUnit errors it), a budget skip aside. */
   errored: boolean;
-  /** Samples never sent because the budget was spent (the run's JUnit skips them); absent when none. */
+  /** Samples --max-cost stopped (never sent, or answered but not judged; the run's JUnit skips them); absent when none. */
   skipped?: number;
   /** Samples that were scored (see `isScored`), and of those the passed ones: for robustness. */
   scored: number;
@@ -215,7 +215,7 @@ class Tallies {
     tally.samples++;
     if (sample.pass) tally.passes++;
     // Errored is a sample not scored, as the run's JUnit errors it: a context overflow or a refusal is a scored
-    // failure, and a budget skip was never sent (the JUnit skips it).
+    // failure, and a budget skip was stopped by --max-cost (the JUnit skips it).
     if (sample.error?.kind === BUDGET_SKIP) tally.skipped = (tally.skipped ?? 0) + 1;
     else if (!isScored(sample)) tally.errored = true;
     else if (sample.chaos?.notExercised) tally.notExercised = (tally.notExercised ?? 0) + 1;

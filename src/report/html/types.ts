@@ -125,7 +125,7 @@ export const RowFlag = {
   flaky: 4,
   failing: 8,
   errored: 16,
-  /** A single run's case with a repeat never sent because the budget was spent (`skipped (budget)`). */
+  /** A single run's case with a repeat --max-cost stopped (`skipped (budget)`). */
   skipped: 32,
 } as const;
 

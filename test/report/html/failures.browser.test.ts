@@ -275,7 +275,7 @@ describe.runIf(browserTests.run)('the run report in Chromium: samples skipped at
     const { page, errors } = await openReport(skippedBrowser, url);
     // The errors card counts them as the record summary does, and says they never ran.
     expect(await page.textContent('#card-errors')).toBe('3');
-    expect(await page.textContent('#card-errors-note')).toBe('by kind in the cell table; 3 of them skipped (budget): never sent');
+    expect(await page.textContent('#card-errors-note')).toBe('by kind in the cell table; 3 of them skipped (budget): --max-cost reached');
     expect(await page.textContent('#card-not-scored')).toBe('0');
     await page.click('#tab-cases');
     expect(await page.locator('#case-filters button[data-flag]').allTextContents()).toEqual(['all 3', 'failing 0', 'flaky 0', 'errored 0', 'skipped (budget) 2']);

@@ -111,7 +111,7 @@ function sideColumn(name: string, repeat: DetailRepeat | undefined, parts: DiffP
     column.appendChild(el('p', { class: 'sub' }, 'no sample'));
     return column;
   }
-  // A repeat skipped at the budget was never sent: not a failure, and no error of the run's.
+  // A repeat the budget stopped (never sent, or answered but not judged): not a failure, and no error of the run's.
   const skipped = repeat.err?.kind === BUDGET_SKIP;
   column.appendChild(
     el('div', { class: 'meta' }, [

@@ -83,7 +83,7 @@ function summaryCards(): HTMLElement {
     card(`${side}not scored`, int(notScored), 'card-not-scored', notScored ? notScoredKindsText(cells) : 'every sample was scored', notScored ? 'bad' : undefined),
     card(`${side}cost`, priced.length ? usd(priced.reduce((total, c) => total + c.costUsd!, 0)) : '—', 'card-cost', priced.length ? undefined : 'no provider reported a cost'),
     // As the record summary counts errors: budget skips among them, said apart since they never ran (the JUnit skips them).
-    card(`${side}errors`, int(errors), 'card-errors', errors ? `by kind in the cell table${budgetSkips ? `; ${int(budgetSkips)} of them skipped (budget): never sent` : ''}` : undefined),
+    card(`${side}errors`, int(errors), 'card-errors', errors ? `by kind in the cell table${budgetSkips ? `; ${int(budgetSkips)} of them skipped (budget): --max-cost reached` : ''}` : undefined),
   );
   return el('div', { class: 'cards' }, cards);
 }
