@@ -8,7 +8,7 @@ import { stableStringify } from '../canonical.js';
 import { extractJson } from '../scoring/extract-json.js';
 import { jsonSchema, type JsonSchema } from '../scoring/json-schema.js';
 import { diceSimilarity } from '../scoring/similarity.js';
-import { runScorer, type JudgeUsage, type Sample, type Score, type Scorer } from '../scoring/types.js';
+import { isJudgeNotSent, markedNotSent, runScorer, type JudgeUsage, type Sample, type Score, type Scorer } from '../scoring/types.js';
 import { emptyJudgeUsage, mergeJudgeUsage, roundedUsage } from '../judge/call.js';
 import { canariesIn, findCanary } from './canary.js';
 import { systemText } from '../providers/content.js';
@@ -92,12 +92,13 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
 /**
  * A comparison that could not be made: an errored score (not scored, never a robustness failure).
  * A judge's failure stays a judge failure (a judge_error, as the engine tells them by judge
- * usage), carrying the usage of the judge calls made here.
+ * usage), carrying the usage of the judge calls made here; a judge call the budget did not send
+ * stays not sent (a budget skip).
  */
 function unscoredComparison(name: string, reason: string, error: string, failed: Score, made: readonly Score[]): Score {
   const result: Score = { name, score: 0, pass: false, reason, error };
   if (failed.judgeUsage) result.judgeUsage = judgeUsageOf(made) ?? emptyJudgeUsage();
-  return result;
+  return isJudgeNotSent(failed) ? markedNotSent(result) : result;
 }
 
 /**

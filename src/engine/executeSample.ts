@@ -17,7 +17,7 @@ import { BUDGET_SKIP, JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js
 import { promptStoreLine } from '../records/promptStore.js';
 import { isGoldenRefusal } from '../records/stops.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
-import { isScorersOwnFailure, JudgeNotSent, scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { isJudgeNotSent, isScorersOwnFailure, scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { CheckedRenders } from './checkedRenders.js';
 import { sampleDeadlines, type Deadline } from './deadlines.js';
 import type { PlannedSample } from './plan.js';
@@ -192,20 +192,16 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   const scorerContext = env.scorerContext;
   const scores: Score[] = [];
   let fatal: ProviderError | undefined;
-  let budgetSkip: SampleError | undefined;
   for (const scorer of env.scorersFor(planned)) {
     try {
-      const score = scoreOf(scorer, sample, scorerContext, env.scorerTimeoutMs);
-      scores.push(score instanceof Promise ? await score : score);
+      const pending = scoreOf(scorer, sample, scorerContext, env.scorerTimeoutMs);
+      const score = pending instanceof Promise ? await pending : pending;
+      scores.push(score);
+      // Now a budget skip, which --resume scores again: the other scorers' judges would be paid twice.
+      if (score.error !== undefined && isJudgeNotSent(firstUnscored(scores)!)) break;
     } catch (error) {
       // A hard stop while a scorer was still working: the sample is not done, --resume runs it.
       if (error instanceof ScoringAborted) return undefined;
-      // Its judge could not be sent for the budget: not scored, a budget skip --resume runs again.
-      if (error instanceof JudgeNotSent) {
-        budgetSkip = { kind: BUDGET_SKIP, message: `${scorer.name}'s judge: ${error.refusal.message}` };
-        scores.push(notSentScore(scorer.name, budgetSkip.message, error.judgeUsage));
-        break;
-      }
       // Otherwise only an error that will fail every sample gets here (a judge's bad key, unknown
       // model, spend limit): the sample records it and the run stops.
       if (env.runSignal.aborted && !(error instanceof ProviderError)) return undefined;
@@ -225,8 +221,7 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
   const judge = sumJudgeUsage(scores);
   if (judge) record.judge = judge;
   const unscored = firstUnscored(scores);
-  if (budgetSkip) record.error = budgetSkip;
-  else if (unscored) record.error = { kind: unscored.judgeUsage && !isScorersOwnFailure(unscored) ? JUDGE_ERROR : SCORER_ERROR, message: `${unscored.name}: ${unscored.error}` };
+  if (unscored) record.error = unscoredError(unscored);
   return fatal ? { record, prompt, fatal } : { record, prompt };
 }
 
@@ -397,16 +392,9 @@ function emptyJudgeUsage(): JudgeUsage {
   return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0, cached: 0 };
 }
 
-/** The score of a scorer whose judge call the budget did not send, with the usage of the calls it did make. */
-function notSentScore(name: string, message: string, judgeUsage: JudgeUsage | undefined): Score {
-  const score: Score = { name, score: 0, pass: false, reason: `not scored: ${message}`, error: message };
-  if (judgeUsage) score.judgeUsage = judgeUsage;
-  return score;
-}
-
 /**
  * The score that could not be given, deepest first: a combinator that errored because a child did
- * names the child. The sample then ends as a `scorer_error` or (a judge's score) `judge_error`.
+ * names the child. It decides how the sample ends (see unscoredError).
  */
 function firstUnscored(scores: readonly Score[]): (Score & { error: string }) | undefined {
   for (const score of scores) {
@@ -414,6 +402,15 @@ function firstUnscored(scores: readonly Score[]): (Score & { error: string }) | 
     return firstUnscored(score.children ?? []) ?? (score as Score & { error: string });
   }
   return undefined;
+}
+
+/**
+ * A sample left unscored by `score`: a `budget` skip (--resume scores it again) when the budget did
+ * not send its judge call, a `judge_error` when its judge gave no usable answer, else a `scorer_error`.
+ */
+function unscoredError(score: Score & { error: string }): SampleError {
+  if (isJudgeNotSent(score)) return { kind: BUDGET_SKIP, message: `${score.name}'s judge: ${score.error}` };
+  return { kind: score.judgeUsage && !isScorersOwnFailure(score) ? JUDGE_ERROR : SCORER_ERROR, message: `${score.name}: ${score.error}` };
 }
 
 /** Judge calls of all scores (combinator children included), or undefined when there were none. */

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import type { GenerateContext, Provider, ProviderError } from '../providers/types.js';
 import { fixed2 } from '../scoring/text.js';
-import { runScorer, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { notSentScore, runScorer, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import { aggregateJudgements, type Aggregate } from './aggregate.js';
 import { callJudge, emptyJudgeUsage, roundedUsage, type AnswerReading } from './call.js';
 import { criteriaFromInput, type CriterionInput, type Rubric, type RubricScale } from './criteria.js';
@@ -187,14 +187,17 @@ export function rubric(options: RubricOptions): RubricScorer {
   }
 
   /**
-   * The output judged, or, when the budget let none of its judgements be sent, the budget's refusal
-   * thrown: the sample is then not scored for the budget (a resumable skip), as a refused generation is.
+   * The output judged, or, when the budget let none of its judgements be sent, an errored score
+   * marked not sent: a sample it leaves unscored is then a budget skip (resumable), as a refused
+   * generation is.
    */
   async function judged(sample: Sample, context: ScorerContext): Promise<Score> {
     const set = await judgeSample(sample, context, samples);
     const refusal = noneSent(set);
-    if (refusal) throw refusal;
-    return scoreFrom(set);
+    if (!refusal) return scoreFrom(set);
+    const score = notSentScore(name, refusal.message, set.usage);
+    score.details = { scale: definition.scale, judgeModel: model, requested: set.attempts.length };
+    return score;
   }
 
   function scoreFrom(set: JudgementSet): Score {
@@ -272,7 +275,10 @@ export function rubric(options: RubricOptions): RubricScorer {
           ...(gate.error ? { error: gate.error } : {}),
         };
       }
-      return { ...(await judged(sample, context)), children: [gate] };
+      // Set on the score itself, not on a copy, which would not carry its not-sent mark.
+      const score = await judged(sample, context);
+      score.children = [gate];
+      return score;
     },
   };
 }

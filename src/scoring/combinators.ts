@@ -1,13 +1,15 @@
 /**
- * Combining scorers. Children always run through `runScorer`, so a throwing child becomes an
- * errored child score and the parent decides what that means:
+ * Combining scorers. Children always run through `runScorer`, so a throwing child (or one whose
+ * judge call the budget did not send) becomes an errored child score and the parent decides what
+ * that means:
  * - `all`: passes when every child passes; score is the minimum (the weakest child), so a high
  *   parent score never hides a poor child. Any errored child makes the parent errored.
  * - `any`: passes when some child passes; score is the maximum. Errored only when no child passes
  *   and at least one errored (an error cannot be a silent "no").
  * - `weighted`: score is the weighted mean, passing at or above `threshold` (default 0.5).
  *   Any errored child makes the parent errored.
- * Children run concurrently; their scores are kept, in declaration order, in `children`.
+ * Children run concurrently and each is waited for, so the judge calls of every child are counted;
+ * their scores are kept, in declaration order, in `children`.
  */
 import { InputError } from '../errors.js';
 import { fixed2, fixedAgainst } from './text.js';

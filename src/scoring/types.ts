@@ -102,21 +102,6 @@ export class ScoringAborted extends Error {
 }
 
 /**
- * Thrown by runScorer when a judge call the scorer needed was not sent because the budget is spent
- * (a rubric none of whose judgements could be sent): the sample is not scored, for the budget, and
- * `--resume` runs it again. Carries the usage of the judge calls the scorer did make.
- */
-export class JudgeNotSent extends Error {
-  constructor(
-    readonly refusal: ProviderError,
-    readonly judgeUsage: JudgeUsage | undefined,
-  ) {
-    super(refusal.message);
-    this.name = 'JudgeNotSent';
-  }
-}
-
-/**
  * Run a scorer so that a throw or rejection becomes an errored score, never a crash. With a time
  * bound, a scorer that has not answered within `timeoutMs` ends as an errored score (its signal is
  * aborted, so a judge call stops) and the run goes on; one that returned synchronously but took
@@ -125,8 +110,9 @@ export class JudgeNotSent extends Error {
  * answered before the bound; calls still in flight are aborted, and count nothing, as in the budget.
  * When `context.signal` aborts while a scorer's promise is pending, runScorer throws
  * ScoringAborted: the sample is left for --resume rather than recorded with a spurious error. A
- * judge call the budget refused to send is thrown as JudgeNotSent. Only scorers that return a
- * promise cost a timer.
+ * judge call the budget refused to send ends as an errored score marked not sent (isJudgeNotSent),
+ * never as a throw, so a combinator waits for its other children and keeps their judge usage. Only
+ * scorers that return a promise cost a timer.
  */
 export async function runScorer(scorer: Scorer, sample: Sample, context: ScorerContext, timeoutMs?: number): Promise<Score> {
   if (timeoutMs !== undefined) checkTimerMs('timeoutMs', timeoutMs);
@@ -178,7 +164,7 @@ async function settled(scorer: Scorer, result: Promise<Score>, bounded: BoundedC
  */
 function erroredScore(scorer: Scorer, error: unknown, bounded: BoundedCall | undefined): Score {
   if (error instanceof ScoringAborted) throw error;
-  if (error instanceof JudgeNotSent || isBudgetRefusal(error)) throw notSent(error, bounded);
+  if (isBudgetRefusal(error)) return notSentScore(scorer.name, error.message, bounded?.judgeUsage());
   // An error that will fail every sample (a judge's bad key or unknown model) stops the run.
   if (error instanceof ProviderError && error.fatal) throw error;
   if (error instanceof ScorerTimedOut) return overBound(scorer.name, error.timeoutMs, 'gave no result within', bounded?.judgeUsage());
@@ -192,11 +178,35 @@ function erroredScore(scorer: Scorer, error: unknown, bounded: BoundedCall | und
   return score;
 }
 
-/** A budget refusal as JudgeNotSent, with the usage of the judge calls counted where the scorer was bounded. */
-function notSent(error: JudgeNotSent | ProviderError, bounded: BoundedCall | undefined): JudgeNotSent {
-  const refusal = error instanceof JudgeNotSent ? error.refusal : error;
-  const usage = bounded ? bounded.judgeUsage() : error instanceof JudgeNotSent ? error.judgeUsage : undefined;
-  return new JudgeNotSent(refusal, usage);
+/**
+ * The score of a scorer that could not score because the budget refused to send a judge call it
+ * needed: errored, and marked so that a sample it leaves unscored is a budget skip that `--resume`
+ * runs again (see isJudgeNotSent). Carries the usage of the judge calls that were made.
+ */
+export function notSentScore(name: string, refusal: string, judgeUsage: JudgeUsage | undefined): Score {
+  const score: Score = { name, score: 0, pass: false, reason: `not scored: ${refusal}`, error: refusal };
+  if (judgeUsage) score.judgeUsage = judgeUsage;
+  return markedNotSent(score);
+}
+
+/** Marks an errored score as not scored for the budget, and returns it. */
+export function markedNotSent(score: Score): Score {
+  NOT_SENT.add(score);
+  return score;
+}
+
+/** Whether the score is errored because the budget refused to send a judge call (see notSentScore). */
+export function isJudgeNotSent(score: Score): boolean {
+  return NOT_SENT.has(score);
+}
+
+/** Scores marked not sent: a mark kept off the record, whose lines keep their bytes. */
+const NOT_SENT = new WeakSet<Score>();
+
+/** A copy of a score, with the not-sent mark of the score it copies. */
+function copiedMark(from: Score, copy: Score): Score {
+  if (NOT_SENT.has(from)) NOT_SENT.add(copy);
+  return copy;
 }
 
 /**
@@ -206,7 +216,7 @@ function notSent(error: JudgeNotSent | ProviderError, bounded: BoundedCall | und
 function withCallUsage(score: Score, bounded: BoundedCall | undefined): Score {
   // Most scorers call no judge: that is known without walking the score.
   const usage = bounded?.judgeUsage();
-  return usage && !reportsUsage(score) ? { ...score, judgeUsage: usage } : score;
+  return usage && !reportsUsage(score) ? copiedMark(score, { ...score, judgeUsage: usage }) : score;
 }
 
 /** Whether the score or one of its children says what its judge calls cost (a rubric, a combinator of one). */
@@ -364,7 +374,7 @@ function checkedScore(scorer: Scorer, result: unknown): Score {
   const score = result as Score;
   const checked: Score = { ...score, score: Math.min(1, Math.max(0, score.score)) };
   if (checked.reason === undefined) checked.reason = `${scorer.name}: score ${checked.score} (${checked.pass ? 'pass' : 'fail'})`;
-  return checked;
+  return copiedMark(score, checked);
 }
 
 function scoreProblem(result: unknown): string | undefined {

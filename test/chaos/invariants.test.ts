@@ -7,8 +7,9 @@ import {
   stillValid,
 } from '../../src/chaos/invariants.js';
 import { encodeTagCharacters } from '../../src/chaos/operators/injection.js';
-import type { Generation } from '../../src/providers/types.js';
-import type { ChaosInfo, Sample, Score, Scorer, ScorerContext } from '../../src/scoring/types.js';
+import { rubric } from '../../src/judge/rubric.js';
+import { ProviderError, type Generation } from '../../src/providers/types.js';
+import { isJudgeNotSent, type ChaosInfo, type Sample, type Score, type Scorer, type ScorerContext } from '../../src/scoring/types.js';
 
 const context: ScorerContext = { signal: new AbortController().signal };
 
@@ -137,6 +138,26 @@ describe('sameAsSource', () => {
     // A scorer that calls no judge adds no judgeUsage (records stay as they were).
     const plain: Scorer = { name: 'plain', score: () => ({ name: 'plain', score: 1, pass: true, reason: '' }) };
     expect(await score(sameAsSource({ scorer: plain }), sample('fine'))).not.toHaveProperty('judgeUsage');
+  });
+
+  it('keeps a judge call the budget did not send not sent (a budget skip), on the chaos sample or the source', async () => {
+    const verdict = JSON.stringify({ criteria: [{ id: 'clear', reasoning: 'it is', verdict: 'pass' }], overall: 'ok' });
+    const criteria = [{ id: 'clear', description: 'The answer is clear.', pass: 'It is.', fail: 'It is not.' }];
+    // The first judgement is answered, every later one refused for the budget.
+    let calls = 0;
+    const judge = {
+      id: 'judge',
+      generate: () => (++calls === 1
+        ? Promise.resolve({ text: verdict, stopReason: 'end_turn' as const, latencyMs: 1, costUsd: 0.02, usage: { inputTokens: 10, outputTokens: 5 } })
+        : Promise.reject(new ProviderError('budget', 'budget of $0.0100 reached ($0.0200 spent); request not sent'))),
+    };
+    const clear = rubric({ name: 'clear', criteria, judge });
+    const onSource = await score(sameAsSource({ scorer: clear }), sample('fine', { chaos: { source: { output: 'also fine', scores: [], pass: true } } }));
+    expect(onSource).toMatchObject({ pass: false, error: 'clear could not score the source case t1: budget of $0.0100 reached ($0.0200 spent); request not sent', judgeUsage: { calls: 1, costUsd: 0.02 } });
+    expect(isJudgeNotSent(onSource)).toBe(true);
+    const onChaos = await score(sameAsSource({ scorer: clear }), sample('fine'));
+    expect(onChaos).toMatchObject({ pass: false, error: 'budget of $0.0100 reached ($0.0200 spent); request not sent' });
+    expect(isJudgeNotSent(onChaos)).toBe(true);
   });
 
   it('is an errored failure when the source result is missing', async () => {

@@ -5,7 +5,8 @@ import { runSuite } from '../../src/engine/run.js';
 import { readRecord } from '../../src/records/reader.js';
 import { rubric } from '../../src/judge/rubric.js';
 import type { GenerationRequest, Provider } from '../../src/providers/types.js';
-import { contains } from '../../src/scoring/index.js';
+import { all, any, contains, custom, exact } from '../../src/scoring/index.js';
+import type { Scorer } from '../../src/scoring/types.js';
 import { defineSuite } from '../../src/suite.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
@@ -50,22 +51,29 @@ function costlyJudge(costUsd: number): { judge: Provider; sent: GenerationReques
   return { judge, sent };
 }
 
-/** Free echo samples, one at a time, each judged by `judge` given directly to each rubric named. */
-function echoSuiteJudgedBy(judge: Provider, rubrics: string[]) {
+const SAYS = [{ id: 'says', description: 'The answer says the word.', pass: 'It does.', fail: 'It does not.' }];
+
+/** A rubric for each name, each given `judge` directly. */
+function rubricsJudgedBy(judge: Provider, names = ['rubric']): Scorer[] {
+  return names.map((name) => rubric({ name, criteria: SAYS, judge, model: 'my-judge' }));
+}
+
+/** Free echo samples, one at a time, scored by `scorers`. */
+function echoSuite(scorers: Scorer[]) {
   return defineSuite({
     name: 'echo',
     prompt: './prompts',
     models: ['claude-haiku-4-5'],
     dataset: './data.jsonl',
-    scorers: rubrics.map((name) => rubric({ name, criteria: [{ id: 'says', description: 'The answer says the word.', pass: 'It does.', fail: 'It does not.' }], judge, model: 'my-judge' })),
+    scorers,
     provider: (input: Record<string, unknown>) => String(input.word),
     concurrency: 1,
   });
 }
 
-async function runWithBudget(maxCostUsd: number, judge: Provider, { rubrics = ['rubric'], resume = false } = {}) {
+async function runWithBudget(maxCostUsd: number, scorers: Scorer[], { resume = false } = {}) {
   const session = await RunSession.open({ root: project.root, config: {}, provider: 'function', maxCostUsd, onWarning: () => undefined });
-  const loaded = await session.loadSuite(echoSuiteJudgedBy(judge, rubrics), project.path('echo.eval.ts'));
+  const loaded = await session.loadSuite(echoSuite(scorers), project.path('echo.eval.ts'));
   const assembled = await session.assemble(loaded, { resume });
   const runDir = project.path('runs', 'r1');
   const result = await runSuite(loaded, { provider: assembled.provider, judge: assembled.judge, ownJudge: assembled.ownJudge, runDir, runId: 'r1', resume });
@@ -78,7 +86,7 @@ describe('--max-cost and a rubric given its own judge provider', () => {
     project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(4) });
     // Each judgement costs $0.004: the budget of $0.01 is spent after the third.
     const { judge, sent } = costlyJudge(0.004);
-    const { session, record } = await runWithBudget(0.01, judge);
+    const { session, record } = await runWithBudget(0.01, rubricsJudgedBy(judge));
 
     expect(sent).toHaveLength(3);
     expect(session.budget!.spent).toBeCloseTo(0.012, 9);
@@ -95,7 +103,7 @@ describe('a judge call the budget did not send', () => {
     // Two judgements a sample at $0.004 each: the second sample's answer is sent ($0.008 spent),
     // its first judgement too ($0.012), and its second judgement is refused.
     const { judge, sent } = costlyJudge(0.004);
-    const first = await runWithBudget(0.01, judge, { rubrics: ['first', 'second'] });
+    const first = await runWithBudget(0.01, rubricsJudgedBy(judge, ['first', 'second']));
 
     expect(sent).toHaveLength(3);
     const skipped = first.record.samples[1]!;
@@ -108,10 +116,64 @@ describe('a judge call the budget did not send', () => {
     expect(first.record.summary?.cells[0]?.errors).toEqual({ budget: 1 });
     expect(first.record.summary?.totals.judgeCostUsd).toBeCloseTo(0.012, 9);
 
-    const resumed = await runWithBudget(1, judge, { rubrics: ['first', 'second'], resume: true });
+    const resumed = await runWithBudget(1, rubricsJudgedBy(judge, ['first', 'second']), { resume: true });
     expect(resumed.result.status).toBe('complete');
     expect(sent).toHaveLength(5);
     expect(resumed.record.samples.map((s) => s.error)).toEqual([undefined, undefined]);
     expect(resumed.record.samples[1]!.judge).toMatchObject({ calls: 2, costUsd: 0.008 });
+  });
+});
+
+describe('a judge call the budget did not send, inside a combinator', () => {
+  it('all(): a sibling judge call still answering is waited for, and its cost is in the record as in the budget', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(1) });
+    // c's judgement spends the whole budget; b asks only after that, and is refused, while a's
+    // judgement (sent before) is still answering: a answers on a later turn of the event loop.
+    let openGate!: () => void;
+    const gateOpen = new Promise<void>((resolve) => (openGate = resolve));
+    let releaseA!: () => void;
+    const aReleased = new Promise<void>((resolve) => (releaseA = resolve));
+    const c = costlyJudge(0.01);
+    const a = costlyJudge(0.004);
+    const cJudge: Provider = {
+      id: 'c-judge',
+      generate: (request, context) => {
+        setImmediate(openGate); // once its answer is counted in the budget
+        return c.judge.generate(request, context);
+      },
+    };
+    const aJudge: Provider = { id: 'a-judge', generate: (request, context) => aReleased.then(() => a.judge.generate(request, context)) };
+    const afterC = custom('after c', async () => {
+      await gateOpen;
+      setImmediate(releaseA);
+      return true;
+    });
+    const scorer = all([
+      rubric({ name: 'c', criteria: SAYS, judge: cJudge, model: 'my-judge' }),
+      rubric({ name: 'a', criteria: SAYS, judge: aJudge, model: 'my-judge' }),
+      rubric({ name: 'b', criteria: SAYS, judge: costlyJudge(0.004).judge, model: 'my-judge', skipJudgeWhen: afterC }),
+    ]);
+    const { session, record } = await runWithBudget(0.01, [scorer]);
+
+    expect(session.budget!.spent).toBeCloseTo(0.014, 9);
+    const sample = record.samples[0]!;
+    expect(sample.judge).toMatchObject({ calls: 2, costUsd: 0.014 });
+    expect(record.summary?.totals.judgeCostUsd).toBeCloseTo(0.014, 9);
+    // The skip names the scorer whose judge was not sent.
+    expect(sample.error).toEqual({ kind: 'budget', message: "b's judge: budget of $0.0100 reached ($0.0100 spent); request not sent" });
+  });
+
+  it('any(): a passing sibling passes the sample, which is scored, not skipped', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(1) });
+    // The first scorer's judgement spends the whole budget: the one inside any() is refused.
+    const { judge, sent } = costlyJudge(0.01);
+    const { result, record } = await runWithBudget(0.01, [...rubricsJudgedBy(judge, ['spender']), any([exact(), ...rubricsJudgedBy(judge, ['judged'])])]);
+
+    expect(sent).toHaveLength(1);
+    const sample = record.samples[0]!;
+    expect(sample.error).toBeUndefined();
+    expect(sample.pass).toBe(true);
+    expect(sample.scores[1]?.children?.[1]).toMatchObject({ name: 'judged', pass: false, error: 'budget of $0.0100 reached ($0.0100 spent); request not sent' });
+    expect(result.status).toBe('complete');
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { custom } from '../../src/scoring/custom.js';
-import { runScorer, ScoringAborted, type Scorer } from '../../src/scoring/types.js';
+import { isJudgeNotSent, runScorer, ScoringAborted, type Scorer } from '../../src/scoring/types.js';
+import { all, any } from '../../src/scoring/combinators.js';
+import { exact } from '../../src/scoring/exact.js';
+import { rubric } from '../../src/judge/rubric.js';
+import { ProviderError } from '../../src/providers/types.js';
+import { sumJudgeUsage } from '../../src/engine/executeSample.js';
 import { context, makeSample } from './sample.js';
 
 const never = () => new Promise<never>(() => undefined);
@@ -139,18 +144,70 @@ describe('a rubric given its own judge provider', () => {
 });
 
 describe('a judge call the budget did not send', () => {
-  it('is thrown as JudgeNotSent through a combinator, with the usage of the judge calls that were made', async () => {
-    const { rubric } = await import('../../src/judge/rubric.js');
-    const { all } = await import('../../src/scoring/combinators.js');
-    const { ProviderError } = await import('../../src/providers/types.js');
-    const { JudgeNotSent } = await import('../../src/scoring/types.js');
-    const verdict = JSON.stringify({ criteria: [{ id: 'clear', reasoning: 'it is', verdict: 'pass' }], overall: 'ok' });
-    const paid = { id: 'paid', generate: () => Promise.resolve({ text: verdict, stopReason: 'end_turn' as const, latencyMs: 1, costUsd: 0.02, usage: { inputTokens: 10, outputTokens: 5 } }) };
-    const refused = { id: 'refused', generate: () => Promise.reject(new ProviderError('budget', 'budget of $0.0100 reached ($0.0200 spent); request not sent')) };
-    const criteria = [{ id: 'clear', description: 'The answer is clear.', pass: 'It is.', fail: 'It is not.' }];
+  const verdict = JSON.stringify({ criteria: [{ id: 'clear', reasoning: 'it is', verdict: 'pass' }], overall: 'ok' });
+  const criteria = [{ id: 'clear', description: 'The answer is clear.', pass: 'It is.', fail: 'It is not.' }];
+  const answer = () => ({ text: verdict, stopReason: 'end_turn' as const, latencyMs: 1, costUsd: 0.02, usage: { inputTokens: 10, outputTokens: 5 } });
+  const refusal = () => new ProviderError('budget', 'budget of $0.0100 reached ($0.0200 spent); request not sent');
+  const refused = { id: 'refused', generate: () => Promise.reject(refusal()) };
+
+  it('is an errored score marked not sent, with the usage of the judge calls that were made', async () => {
+    const paid = { id: 'paid', generate: () => Promise.resolve(answer()) };
     const both = all([rubric({ name: 'a', criteria, judge: paid }), rubric({ name: 'b', criteria, judge: refused, samples: 2 })]);
-    const thrown = await runScorer(both, makeSample('x'), context, 10_000).catch((error: unknown) => error);
-    expect(thrown).toBeInstanceOf(JudgeNotSent);
-    expect(thrown).toMatchObject({ message: 'budget of $0.0100 reached ($0.0200 spent); request not sent', judgeUsage: { calls: 1, costUsd: 0.02 } });
+    const score = await runScorer(both, makeSample('x'), context, 10_000);
+    expect(score).toMatchObject({ pass: false, error: 'b: budget of $0.0100 reached ($0.0200 spent); request not sent' });
+    expect(isJudgeNotSent(score.children![1]!)).toBe(true);
+    expect(isJudgeNotSent(score.children![0]!)).toBe(false);
+    expect(sumJudgeUsage([score])).toMatchObject({ calls: 1, costUsd: 0.02 });
+  });
+
+  it('inside all(), waits for a sibling judge still answering: its billed call stays in the score', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow = { id: 'slow', generate: () => released.then(answer) };
+    // b is refused while a's call is in flight; a answers only on a later turn of the event loop.
+    const refusedThenRelease = {
+      id: 'refused',
+      generate: () => {
+        setImmediate(release);
+        return Promise.reject(refusal());
+      },
+    };
+    const both = all([rubric({ name: 'a', criteria, judge: slow }), rubric({ name: 'b', criteria, judge: refusedThenRelease })]);
+    const score = await runScorer(both, makeSample('x'), context, 10_000);
+    expect(score.children?.[0]).toMatchObject({ name: 'a', pass: true, judgeUsage: { calls: 1, costUsd: 0.02 } });
+    expect(isJudgeNotSent(score.children![1]!)).toBe(true);
+    expect(sumJudgeUsage([score])).toMatchObject({ calls: 1, costUsd: 0.02 });
+  });
+
+  it('inside any(), leaves a passing sibling to pass it, as any() does with any errored child', async () => {
+    const either = any([exact(), rubric({ name: 'judged', criteria, judge: refused })]);
+    const score = await runScorer(either, makeSample('x', 'x'), context, 10_000);
+    expect(score).toMatchObject({ pass: true, score: 1 });
+    expect(score.error).toBeUndefined();
+    expect(isJudgeNotSent(score.children![1]!)).toBe(true);
+  });
+
+  it('marks a scorer that let the raw refusal escape, keeping the calls its bounded context counted', async () => {
+    let calls = 0;
+    const judge = { id: 'judge', generate: () => (++calls === 1 ? Promise.resolve(answer()) : Promise.reject(refusal())) };
+    const twice: Scorer = {
+      name: 'twice',
+      score: async (_sample, ctx) => {
+        const ask = () => ctx.judge!('m').generate({ model: 'm', messages: [{ role: 'user', content: 'ok?' }], maxTokens: 5 }, { signal: ctx.signal, repeat: 0, caseId: 'c', vars: {}, promptId: 'p', promptVersion: 'v' });
+        await ask();
+        await ask();
+        return { name: 'twice', score: 1, pass: true, reason: 'ok' };
+      },
+    };
+    const score = await runScorer(twice, makeSample('x'), { ...context, judge: () => judge }, 10_000);
+    expect(score).toMatchObject({ pass: false, error: 'budget of $0.0100 reached ($0.0200 spent); request not sent', judgeUsage: { calls: 1, costUsd: 0.02 } });
+    expect(isJudgeNotSent(score)).toBe(true);
+  });
+
+  it('keeps its mark when the rubric had a skipJudgeWhen gate that passed', async () => {
+    const gated = rubric({ name: 'gated', criteria, judge: refused, skipJudgeWhen: exact() });
+    const score = await runScorer(gated, makeSample('x', 'x'), context, 10_000);
+    expect(score).toMatchObject({ pass: false, error: 'budget of $0.0100 reached ($0.0200 spent); request not sent', children: [{ pass: true }] });
+    expect(isJudgeNotSent(score)).toBe(true);
   });
 });
