@@ -10,7 +10,7 @@ import { caseOutcome, classifyCase, countedStatus, emptyCounts, leftOutOfStatist
 import { operationalDeltas, sideOperations } from './operational.js';
 import { loadSide, type LoadedSide, type SideCell } from './sideReader.js';
 import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, sliceStatistics } from './statistics.js';
-import type { CaseComparison, CaseSide, CellComparison, ChaosCaseNotExercised, ChaosNotExercised, ComparisonResult, ComparisonWarning, NewErrors, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
+import type { CaseComparison, CaseSide, CellComparison, ChaosCaseNotExercised, ChaosNotExercised, ComparisonResult, ComparisonWarning, ErrorKindCounts, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
 import { decideVerdict, overallVerdict } from './verdict.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { sortedKeys } from '../records/summary.js';
@@ -295,7 +295,7 @@ function compareCell(baseCell: SideCell, candCell: SideCell, options: CellOption
     stats,
     operational,
     policy,
-    newErrors: newErrors(cases),
+    errorKinds: errorKindCounts(cases),
     lostCases: unscored.lost,
     ...(scorers.missing && { missingScorers: scorers.missing }),
     ...(incompleteCandidate && { incompleteCandidate }),
@@ -480,26 +480,23 @@ function isEmpty(record: Record<string, unknown>): boolean {
   return true;
 }
 
-/**
- * The candidate's errors of a kind the baseline did not have on the same case (on a case the
- * baseline does not have, every error): kind → candidate samples, and the cases with any. Per case,
- * not per cell: one baseline timeout anywhere must not excuse the candidate's timeouts everywhere.
- */
-function newErrors(cases: CaseComparison[]): NewErrors {
-  const kinds: Record<string, number> = {};
-  let affected = 0;
+/** Per error kind of a cell: the samples with it on each side, out of each side's samples. */
+function errorKindCounts(cases: CaseComparison[]): Record<string, ErrorKindCounts> {
+  let baselineSamples = 0;
+  let candidateSamples = 0;
+  const baseline = new Map<string, number>();
+  const candidate = new Map<string, number>();
   for (const c of cases) {
-    if (!c.candidate?.errors.length) continue;
-    const before = new Set(c.baseline?.errors);
-    let fresh = false;
-    for (const kind of c.candidate.errors) {
-      if (before.has(kind)) continue;
-      kinds[kind] = (kinds[kind] ?? 0) + 1;
-      fresh = true;
-    }
-    if (fresh) affected++;
+    baselineSamples += c.baseline?.repeats ?? 0;
+    candidateSamples += c.candidate?.repeats ?? 0;
+    for (const kind of c.baseline?.errors ?? []) baseline.set(kind, (baseline.get(kind) ?? 0) + 1);
+    for (const kind of c.candidate?.errors ?? []) candidate.set(kind, (candidate.get(kind) ?? 0) + 1);
   }
-  return { kinds, cases: affected };
+  const counts: Record<string, ErrorKindCounts> = {};
+  for (const kind of [...new Set([...baseline.keys(), ...candidate.keys()])].sort()) {
+    counts[kind] = { baseline: baseline.get(kind) ?? 0, baselineSamples, candidate: candidate.get(kind) ?? 0, candidateSamples };
+  }
+  return counts;
 }
 
 function sideInfo(side: LoadedSide, filter: CellFilter, cells: SideCell[]): SideInfo {

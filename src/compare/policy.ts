@@ -20,10 +20,10 @@ export interface VerdictPolicy {
   /** Largest tolerated rise of the share of answers cut at max_tokens, absolute. */
   maxTruncationRateIncrease?: number;
   /**
-   * Fail when the candidate errs where the baseline did not: an error of a kind the baseline did not
-   * have on the same case (every error on a case only the candidate has), judged per case so one
-   * baseline timeout does not excuse timeouts elsewhere; or a case the baseline scored and the
-   * candidate scored no repeat of.
+   * Fail when the candidate errs more than the baseline: an error kind the baseline's samples never
+   * had, or a kind they had that the candidate has more often (one-sided Fisher exact test at alpha),
+   * so one baseline timeout does not excuse timeouts on a third of the candidate's samples; or a
+   * case the baseline scored and the candidate scored no repeat of.
    */
   failOnNewErrors?: boolean;
 }

@@ -245,14 +245,21 @@ export interface VerdictPolicyResolved {
   failOnNewErrors: boolean;
 }
 
+/** One error kind in a cell: the samples with it on each side, out of that side's samples. */
+export interface ErrorKindCounts {
+  baseline: number;
+  baselineSamples: number;
+  candidate: number;
+  candidateSamples: number;
+}
+
 /**
- * The candidate's errors of a kind the baseline did not have on the same case (every error of a
- * case only the candidate has): `kinds`, error kind → candidate samples with it; `cases`, the
- * candidate's cases with at least one of them.
+ * An error kind the `new_errors` rule fails on: one the baseline did not have (`pValue` null), or
+ * one the candidate has more often, by a one-sided Fisher exact test on the two sides' samples
+ * (`pValue` < the policy's alpha).
  */
-export interface NewErrors {
-  kinds: Record<string, number>;
-  cases: number;
+export interface RisenErrorKind extends ErrorKindCounts {
+  pValue: number | null;
 }
 
 export interface VerdictResult {
@@ -309,8 +316,8 @@ export type VerdictReasonBody =
   | { rule: 'latency_increase'; values: { percentile: 95; relative: number; baseline: number | null; candidate: number | null; limit: number } }
   /** The refusal rate (or the share cut at max_tokens) rose by more than the limit: rates of scored golden samples, `increase` = candidate − baseline. */
   | { rule: 'refusal_rate_increase' | 'truncation_rate_increase'; values: RateIncrease }
-  /** The candidate's errors of a kind the baseline did not have on the same case (see NewErrors). */
-  | { rule: 'new_errors'; values: NewErrors }
+  /** Error kinds the baseline did not have, or had less often (see RisenErrorKind), by kind. */
+  | { rule: 'new_errors'; values: { kinds: Record<string, RisenErrorKind>; alpha: number } }
   /** Cases on both sides that one side has no scored repeat of: left out of the statistics. */
   | { rule: 'unscored_cases'; values: { side: 'baseline' | 'candidate'; count: number; scoredByOther: number; paired: number } }
   /**

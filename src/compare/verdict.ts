@@ -14,22 +14,23 @@
  * measures it). The hard rules fail whatever the interval says: cost per sample up by more than
  * maxCostIncrease, p95 latency up by more than maxP95LatencyIncrease, the refusal rate or the share
  * of answers cut at max_tokens up by more than maxRefusalRateIncrease / maxTruncationRateIncrease
- * (percentage points of scored golden samples), or (failOnNewErrors) an error of a kind the
- * baseline did not have on the same case, or a case the baseline scored that the candidate has no
- * scored repeat of; and, under any policy, a scorer the baseline scored cases with that the
+ * (percentage points of scored golden samples), or (failOnNewErrors) an error kind the baseline
+ * did not have, or had significantly less often (one-sided Fisher exact test at alpha), or a case
+ * the baseline scored that the candidate has no scored repeat of; and, under any policy, a scorer the baseline scored cases with that the
  * candidate did not, or a candidate record that holds only part of its run (no summary line, or
  * fewer samples than planned). Reasons carry the numbers; src/report/reasons.ts words them.
  */
 import { ExitCode } from '../errors.js';
 import type { RepeatsPlan } from './statistics.js';
-import type { CellComparison, ComparisonResult, Deltas, NewErrors, PairedStatistics, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
+import { fisherExactGreater } from '../stats/hypothesis.js';
+import type { CellComparison, ComparisonResult, Deltas, ErrorKindCounts, PairedStatistics, RisenErrorKind, OperationalDeltas, PassRateDecision, RateIncrease, Verdict, VerdictPolicyResolved, VerdictReason, VerdictResult } from './types.js';
 
 export interface VerdictInput {
   stats: PairedStatistics;
   operational: OperationalDeltas;
   policy: VerdictPolicyResolved;
-  /** The candidate's errors of a kind the baseline did not have on the same case. */
-  newErrors: NewErrors;
+  /** Per error kind of the cell: the samples with it on each side. */
+  errorKinds: Record<string, ErrorKindCounts>;
   /** The candidate's `unscored_cases` note when some of them are cases the baseline scored (see hardRuleReasons). */
   lostCases?: VerdictReason;
   /** The `scorers_differ` reason when the baseline scored cases with scorers the candidate did not (always a fail). */
@@ -89,6 +90,27 @@ function decisionValues(stats: PairedStatistics, policy: VerdictPolicyResolved):
   };
 }
 
+/**
+ * The error kinds the candidate has that the baseline did not, and those it has more often: a
+ * one-sided Fisher exact test on the two sides' samples below alpha. Not only the kinds: one
+ * timeout in the baseline must not excuse a candidate that times out on a third of its samples,
+ * and one error on a case where the baseline had none is noise, not a regression. Undefined when
+ * there are none.
+ */
+function risenErrorKinds(kinds: Record<string, ErrorKindCounts>, alpha: number): Record<string, RisenErrorKind> | undefined {
+  const risen: Record<string, RisenErrorKind> = {};
+  for (const [kind, n] of Object.entries(kinds)) {
+    if (n.candidate === 0) continue;
+    if (n.baseline === 0) {
+      risen[kind] = { ...n, pValue: null };
+      continue;
+    }
+    const pValue = fisherExactGreater(n.candidate, n.candidateSamples, n.baseline, n.baselineSamples);
+    if (pValue < alpha) risen[kind] = { ...n, pValue };
+  }
+  return Object.keys(risen).length ? risen : undefined;
+}
+
 function hardRuleReasons(input: VerdictInput): VerdictReason[] {
   const { operational, policy } = input;
   const reasons: VerdictReason[] = [];
@@ -110,10 +132,8 @@ function hardRuleReasons(input: VerdictInput): VerdictReason[] {
     const truncation = rateIncrease(stops.maxTokensRate, stops.scored, policy.maxTruncationRateIncrease);
     if (truncation) reasons.push({ rule: 'truncation_rate_increase', values: truncation });
   }
-  const kinds = Object.keys(input.newErrors.kinds).sort();
-  if (policy.failOnNewErrors && kinds.length) {
-    reasons.push({ rule: 'new_errors', values: { kinds: Object.fromEntries(kinds.map((k) => [k, input.newErrors.kinds[k]!])), cases: input.newErrors.cases } });
-  }
+  const risen = policy.failOnNewErrors ? risenErrorKinds(input.errorKinds, policy.alpha) : undefined;
+  if (risen) reasons.push({ rule: 'new_errors', values: { kinds: risen, alpha: policy.alpha } });
   // The interval is over the cases both sides scored: a case the candidate could no longer score at
   // all is outside it, and a candidate that fails on most cases would pass on the few it answered.
   if (policy.failOnNewErrors && input.lostCases) reasons.push(input.lostCases);

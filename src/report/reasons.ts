@@ -52,8 +52,12 @@ function reasonBody(reason: VerdictReason): string {
       return rateIncreaseText('answers cut at max_tokens', 'maxTruncationRateIncrease', reason.values);
     case 'new_errors': {
       const v = reason.values;
-      const kinds = Object.entries(v.kinds).map(([kind, n]) => `${kind} (${plural(n, 'sample')})`);
-      return `new errors in the candidate, on ${plural(v.cases, 'case')} whose baseline had no error of the kind: ${kinds.join(', ')}`;
+      const kinds = Object.entries(v.kinds).map(([kind, n]) => {
+        const found = `${kind} on ${count(n.candidate)} of ${plural(n.candidateSamples, 'sample')}`;
+        if (n.pValue === null) return `${found}, a kind the baseline (${plural(n.baselineSamples, 'sample')}) did not have`;
+        return `${found}, against ${count(n.baseline)} of ${count(n.baselineSamples)} in the baseline (one-sided Fisher exact p ${pValueClause(n.pValue)}, below alpha ${v.alpha})`;
+      });
+      return `errors the baseline did not have, or had less often: ${kinds.join('; ')}`;
     }
     case 'unscored_cases': {
       const v = reason.values;

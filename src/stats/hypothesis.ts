@@ -61,3 +61,30 @@ function binomialHalfCdf(k: number, n: number): number {
   }
   return total;
 }
+
+/**
+ * One-sided Fisher exact test that the first group's rate is the higher: P(X ≥ a), X the first
+ * group's count of hits given both groups' sizes and the hits of both (hypergeometric), for `a` of
+ * `n1` against `b` of `n2`. No hits in the first group → 1.
+ */
+export function fisherExactGreater(a: number, n1: number, b: number, n2: number): number {
+  for (const [value, name] of [[a, 'a'], [n1, 'n1'], [b, 'b'], [n2, 'n2']] as const) requireNonNegativeInteger(value, name);
+  if (a > n1 || b > n2) throw new RangeError(`hits cannot exceed the group's size (a ${a} of n1 ${n1}, b ${b} of n2 ${n2})`);
+  if (a === 0) return 1;
+  const total = n1 + n2;
+  const hits = a + b;
+  const top = Math.min(hits, n1);
+  let term = Math.exp(logChoose(hits, a) + logChoose(total - hits, n1 - a) - logChoose(total, n1));
+  let sum = 0;
+  // P(x + 1)/P(x) = (hits − x)(n1 − x) / ((x + 1)(total − hits − n1 + x + 1)); past the mode the terms only shrink.
+  for (let x = a; x <= top && term > 0; x++) {
+    sum += term;
+    if (term < sum * 1e-17) break;
+    term *= ((hits - x) * (n1 - x)) / ((x + 1) * (total - hits - n1 + x + 1));
+  }
+  return Math.min(1, sum);
+}
+
+function logChoose(n: number, k: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}

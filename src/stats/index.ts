@@ -14,7 +14,7 @@ export {
 export { normalCdf, normalQuantile, tCdf, tQuantile } from './distributions.js';
 export { logGamma, logBeta, regularizedBeta, regularizedGammaP, regularizedGammaQ } from './special.js';
 export { wilsonInterval, twoSidedNormalCritical, type ProportionInterval } from './intervals.js';
-export { mcnemarExact, type McNemarResult } from './hypothesis.js';
+export { fisherExactGreater, mcnemarExact, type McNemarResult } from './hypothesis.js';
 export {
   nonInferiorityPassProbability,
   nonInferiorityFailProbability,

@@ -138,9 +138,9 @@ describe('baselines', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  it('keeps the errors of each case: a candidate erring on cases whose baseline did not fails, though the baseline erred elsewhere', async () => {
-    // The baseline timed out once, on c0000; the candidate times out there again (not new) and on
-    // one of the two repeats of 300 cases the baseline answered (new, though the kind is not).
+  it('keeps the errors of each side: a candidate timing out far more often fails, though the baseline timed out too', async () => {
+    // The baseline timed out once, on c0000; the candidate times out there again and on one of the
+    // two repeats of 300 cases the baseline answered: the kind is not new, its rate is.
     const runOf = async (folder: string, timesOut: (c: number) => boolean) => {
       const samples = [];
       for (let c = 0; c < 1000; c++) {
@@ -153,8 +153,11 @@ describe('baselines', () => {
     const after = await runOf('errors-20260101-000001', (c) => c <= 300);
     const result = await compareRecords(saved.file, after, { root: dir });
     expect(result.verdict.verdict).toBe('fail');
-    expect(result.cells[0]!.verdict.reasons[0]).toEqual({ rule: 'new_errors', values: { kinds: { timeout: 300 }, cases: 300 } });
-    // The same timeout on the same case is no new error.
+    expect(result.cells[0]!.verdict.reasons[0]).toEqual({
+      rule: 'new_errors',
+      values: { kinds: { timeout: { baseline: 1, baselineSamples: 2000, candidate: 301, candidateSamples: 2000, pValue: expect.any(Number) } }, alpha: 0.05 },
+    });
+    // The same timeout again is no rise.
     const again = await runOf('errors-20260101-000002', (c) => c === 0);
     expect((await compareRecords(saved.file, again, { root: dir })).verdict.verdict).toBe('pass');
   });

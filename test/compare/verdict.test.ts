@@ -163,7 +163,7 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect(result.verdict.verdict).toBe('fail');
     expect(reasons.find((r) => r.rule === 'cost_increase')).toEqual({ rule: 'cost_increase', values: { relative: expect.closeTo(1, 9), baseline: expect.closeTo(0.001, 12), candidate: expect.closeTo(0.002, 12), limit: 0.25 } });
     expect(reasons.find((r) => r.rule === 'latency_increase')).toEqual({ rule: 'latency_increase', values: { percentile: 95, relative: expect.closeTo(0.8, 9), baseline: 500, candidate: 900, limit: 0.5 } });
-    expect(reasons.find((r) => r.rule === 'new_errors')).toEqual({ rule: 'new_errors', values: { kinds: { refusal: 1 }, cases: 1 } });
+    expect(reasons.find((r) => r.rule === 'new_errors')).toEqual({ rule: 'new_errors', values: { kinds: { refusal: { baseline: 0, baselineSamples: 40, candidate: 1, candidateSamples: 40, pValue: null } }, alpha: 0.05 } });
     expect(reasons.map((r) => r.rule)).toContain('too_small');
     expect(result.cells[0]!.counts['error-changed']).toBe(1);
     const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
@@ -172,10 +172,10 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     expect(relaxed.cells[0]!.verdict.reasons.map((r) => r.rule)).not.toContain('cost_increase');
   });
 
-  it('new errors are per case: timeouts on cases the baseline answered fail, though the baseline timed out once elsewhere', async () => {
+  it('new errors: a kind the baseline had fails when the candidate has it far more often, though every case keeps a scored repeat', async () => {
     // The baseline timed out once, on c0000. The candidate times out on one of the two repeats of
-    // 300 other cases (30%): every case keeps a scored repeat, so no case is lost, and the pass
-    // rate is unchanged. Before: PASS, because "timeout" was a kind the baseline cell already had.
+    // 300 other cases (15% of its samples): every case keeps a scored repeat, so no case is lost, and
+    // the pass rate is unchanged. Before: PASS, because "timeout" was a kind the baseline cell already had.
     const samples = [];
     for (let c = 0; c < 1000; c++) {
       const caseId = `c${String(c).padStart(4, '0')}`;
@@ -184,39 +184,41 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
         samples.push(sample({ caseId, version: 'v2', repeat, pass: true, ...(c >= 1 && c <= 300 && repeat === 0 ? { error: 'timeout' } : {}) }));
       }
     }
-    const file = await writeRecord(join(dir, 'new-errors-per-case/run.jsonl'), samples);
+    const file = await writeRecord(join(dir, 'new-errors-rate/run.jsonl'), samples);
     const result = await compareRecords(file, file, { ...v1v2, root: dir });
-    const fresh = { rule: 'new_errors', values: { kinds: { timeout: 300 }, cases: 300 } };
     expect(result.verdict.verdict).toBe('fail');
-    expect(result.verdict.reasons[0]).toEqual({ ...fresh, cell: 'v1 × model-a → v2 × model-a' });
+    const risen = result.cells[0]!.verdict.reasons[0]!;
+    expect(risen).toEqual({ rule: 'new_errors', values: { kinds: { timeout: { baseline: 1, baselineSamples: 2000, candidate: 300, candidateSamples: 2000, pValue: expect.any(Number) } }, alpha: 0.05 } });
     expect(result.cells[0]!.verdict.reasons.map((r) => r.rule)).toEqual(['new_errors', 'non_inferior']);
-    expect(reasonText(fresh as VerdictReason)).toBe('new errors in the candidate, on 300 cases whose baseline had no error of the kind: timeout (300 samples)');
+    expect(reasonText(risen)).toBe(
+      'errors the baseline did not have, or had less often: timeout on 300 of 2,000 samples, against 1 of 2,000 in the baseline (one-sided Fisher exact p < 0.0001, below alpha 0.05)',
+    );
     const lenient = resolvePolicy([{ policy: { failOnNewErrors: false }, origin: 'test' }]);
     expect((await compareRecords(file, file, { ...v1v2, root: dir, policy: lenient })).verdict.verdict).toBe('pass');
   });
 
-  it('an error the baseline had on the same case is not new; another kind on it, or any error on a case only the candidate has, is', async () => {
+  it('new errors: a kind the baseline had, as often, is noise wherever it falls; a kind it never had fails even once', async () => {
     const samples = [];
     for (let c = 0; c < 1000; c++) {
       const caseId = `c${String(c).padStart(4, '0')}`;
       for (let repeat = 0; repeat < 2; repeat++) {
-        const erred = c < 3 && repeat === 0;
-        samples.push(sample({ caseId, version: 'v1', repeat, pass: true, ...(erred ? { error: 'timeout' } : {}) }));
-        // c0000 and c0001 time out again; c0002 now hits a rate limit instead.
-        const kind = c === 2 ? 'rate_limit' : 'timeout';
-        samples.push(sample({ caseId, version: 'v2', repeat, pass: true, ...(erred ? { error: kind } : {}) }));
+        // Three timeouts a side, on different cases.
+        samples.push(sample({ caseId, version: 'v1', repeat, pass: true, ...(c < 3 && repeat === 0 ? { error: 'timeout' } : {}) }));
+        samples.push(sample({ caseId, version: 'v2', repeat, pass: true, ...(c >= 500 && c < 503 && repeat === 1 ? { error: 'timeout' } : {}) }));
       }
     }
-    const same = await writeRecord(join(dir, 'new-errors-same-case/run.jsonl'), samples.filter((s) => s.caseId !== 'c0002'));
+    const same = await writeRecord(join(dir, 'new-errors-noise/run.jsonl'), samples);
     const unchanged = await compareRecords(same, same, { ...v1v2, root: dir });
     expect(unchanged.verdict.verdict).toBe('pass');
     expect(unchanged.cells[0]!.verdict.reasons.map((r) => r.rule)).toEqual(['non_inferior']);
-    // A case the baseline never had: its errors have nothing to be compared with, so they are new.
-    const extra = [sample({ caseId: 'z-new', version: 'v2', pass: true }), sample({ caseId: 'z-new', version: 'v2', repeat: 1, pass: true, error: 'timeout' })];
+    // One rate limit, a kind the baseline never had: it fails, with no test to pass.
+    const extra = [sample({ caseId: 'z-new', version: 'v2', pass: true }), sample({ caseId: 'z-new', version: 'v2', repeat: 1, pass: true, error: 'rate_limit' })];
     const other = await writeRecord(join(dir, 'new-errors-other-kind/run.jsonl'), [...samples, ...extra]);
     const changed = await compareRecords(other, other, { ...v1v2, root: dir });
     expect(changed.verdict.verdict).toBe('fail');
-    expect(changed.cells[0]!.verdict.reasons.find((r) => r.rule === 'new_errors')).toEqual({ rule: 'new_errors', values: { kinds: { rate_limit: 1, timeout: 1 }, cases: 2 } });
+    const reason = changed.cells[0]!.verdict.reasons.find((r) => r.rule === 'new_errors')!;
+    expect(reason).toEqual({ rule: 'new_errors', values: { kinds: { rate_limit: { baseline: 0, baselineSamples: 2000, candidate: 1, candidateSamples: 2002, pValue: null } }, alpha: 0.05 } });
+    expect(reasonText(reason)).toBe('errors the baseline did not have, or had less often: rate_limit on 1 of 2,002 samples, a kind the baseline (2,000 samples) did not have');
   });
 
   it('tolerates a cost or p95 latency rise of exactly the limit, whatever the float rounding', async () => {
@@ -306,8 +308,8 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
     const lost = { rule: 'unscored_cases', values: { side: 'candidate', count: 600, scoredByOther: 600, paired: 399 } };
     expect(result.verdict.verdict).toBe('fail');
     const reasons = result.cells[0]!.verdict.reasons;
-    // The timeouts are on cases whose baseline had none: new errors too, said first.
-    expect(reasons.slice(0, 2)).toEqual([{ rule: 'new_errors', values: { kinds: { timeout: 600 }, cases: 600 } }, lost]);
+    // Far more timeouts than the baseline's one: new errors too, said first.
+    expect(reasons.slice(0, 2)).toEqual([{ rule: 'new_errors', values: { kinds: { timeout: { baseline: 1, baselineSamples: 1000, candidate: 600, candidateSamples: 1000, pValue: expect.any(Number) } }, alpha: 0.05 } }, lost]);
     expect(reasons.filter((r) => r.rule === 'unscored_cases')).toEqual([lost, { rule: 'unscored_cases', values: { side: 'baseline', count: 1, scoredByOther: 1, paired: 399 } }]);
     expect(decision(reasons.find((r) => r.rule === 'non_inferior')).cases).toBe(399);
     expect(reasonText(lost as VerdictReason)).toBe(

@@ -69,10 +69,16 @@ describe('verdict reasons as sentences', () => {
     expect(reasonText({ rule: 'latency_increase', values: { percentile: 95, relative: 0.8, baseline: 500, candidate: 900, limit: 0.5 } })).toBe(
       'p95 latency up +80% (500 ms → 900 ms), over maxP95LatencyIncrease +50%',
     );
-    expect(reasonText({ rule: 'new_errors', values: { kinds: { refusal: 1, timeout: 3 }, cases: 3 } })).toBe(
-      'new errors in the candidate, on 3 cases whose baseline had no error of the kind: refusal (1 sample), timeout (3 samples)',
+    const kinds = {
+      refusal: { baseline: 0, baselineSamples: 400, candidate: 1, candidateSamples: 400, pValue: null },
+      timeout: { baseline: 2, baselineSamples: 400, candidate: 12, candidateSamples: 400, pValue: 0.0061 },
+    };
+    expect(reasonText({ rule: 'new_errors', values: { kinds, alpha: 0.05 } })).toBe(
+      'errors the baseline did not have, or had less often: refusal on 1 of 400 samples, a kind the baseline (400 samples) did not have; timeout on 12 of 400 samples, against 2 of 400 in the baseline (one-sided Fisher exact p = 0.0061, below alpha 0.05)',
     );
-    expect(reasonText({ rule: 'new_errors', values: { kinds: { timeout: 1 }, cases: 1 } })).toBe('new errors in the candidate, on 1 case whose baseline had no error of the kind: timeout (1 sample)');
+    expect(reasonText({ rule: 'new_errors', values: { kinds: { timeout: { ...kinds.timeout, candidate: 1, candidateSamples: 1, baseline: 0, baselineSamples: 1, pValue: null } }, alpha: 0.05 } })).toBe(
+      'errors the baseline did not have, or had less often: timeout on 1 of 1 sample, a kind the baseline (1 sample) did not have',
+    );
     expect(reasonText({ rule: 'one_sided_cases', values: { side: 'candidate', count: 2 } })).toBe('2 cases only in the candidate (new): not in the statistics');
     expect(reasonText({ rule: 'several_cells', values: { cells: 4, alpha: 0.05, falseFailBound: 0.1 } })).toBe(
       '4 cells: if nothing changed, some cell would still fail by chance up to 10.0% of the time (4 × 2.5%); alpha 0.025 would keep that at 5.0%',
