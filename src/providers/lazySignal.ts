@@ -24,9 +24,9 @@ const SIGNAL_PROPERTY: PropertyDescriptor = { get: readSignal, enumerable: true,
 
 /** Adds `signal` to `fields` as an accessor that calls `make` on each read (`make` caches if it must). */
 export function withLazySignal<T extends object>(fields: T, make: () => AbortSignal): T & { readonly signal: AbortSignal } {
-  // A symbol key: Object.keys, for…in and JSON do not see it. (Set by assignment: a second
-  // defineProperty per context cost more than the rest of the function.)
-  (fields as T & SignalSource)[MAKE_SIGNAL] = make;
+  // Not enumerable: a spread, Object.keys or a deep equality (vitest's toEqual counts enumerable
+  // symbol keys) of the context does not see it.
+  Object.defineProperty(fields, MAKE_SIGNAL, { value: make });
   Object.defineProperty(fields, 'signal', SIGNAL_PROPERTY);
   return fields as T & { readonly signal: AbortSignal };
 }

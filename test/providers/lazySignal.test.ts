@@ -22,6 +22,8 @@ describe('withLazySignal', () => {
     const copy = { ...context };
     expect(copy.signal).toBe(controller.signal);
     expect(Object.keys(copy)).toEqual(['caseId', 'repeat', 'signal']);
+    expect(Object.getOwnPropertySymbols(copy)).toEqual([]);
+    expect({ ...context, signal: undefined }).toEqual({ caseId: 'c1', repeat: 0, signal: undefined });
     expect(JSON.parse(JSON.stringify({ ...context, signal: undefined }))).toEqual({ caseId: 'c1', repeat: 0 });
   });
 
