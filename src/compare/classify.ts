@@ -81,8 +81,9 @@ export function candidateNotScored(c: Pick<CaseComparison, 'candidate'>): number
 
 /**
  * Whether a compared case is errored: a candidate repeat was not scored (the JUnit's <error>), or
- * the case counts as error-changed (the JUnit's error-changed <failure>). The HTML report's errored
- * flag reads this too, so the page and the JUnit agree on which cases errored.
+ * the case counts as error-changed (the JUnit's error-changed <failure>); in a cell whose verdict
+ * passes, the JUnit names both in the case's <system-out> instead. The HTML report's errored flag
+ * reads this too, so the page and the JUnit agree on which cases errored.
  */
 export function isErroredCase(c: Pick<CaseComparison, 'candidate' | 'status' | 'chaos'>): boolean {
   return candidateNotScored(c) > 0 || countedStatus(c) === 'error-changed';

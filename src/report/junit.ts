@@ -1,15 +1,19 @@
 /**
- * JUnit XML of a comparison: one <testsuite> per cell, one <testcase> per case. A case whose
- * candidate samples were not scored (the provider, a scorer or a judge failed) is an <error> with
- * the kinds and the first message — never a quiet pass; regressed and error-changed cases fail (with
- * the score deltas and reasons, and the baseline's repeats that were not scored); removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
+ * JUnit XML of a comparison: one <testsuite> per cell, one <testcase> per case. The file is red
+ * only when the exit code is not 0, so a CI that gates on its failures and errors gates as the
+ * verdict does. In a cell that is red (its verdict fails, or is inconclusive under
+ * `failOnInconclusive`, or its baseline scored nothing), a case whose candidate samples were not
+ * scored (the provider, a scorer or a judge failed) is an <error> with the kinds and the first
+ * message, and regressed and error-changed cases fail (with the score deltas and reasons, and the
+ * baseline's repeats that were not scored); in a cell whose verdict passes, those cases pass with
+ * the same text in <system-out>, never a quiet pass. Removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
  * case, failing when the cell fails (and, with `failOnInconclusive`, when it is inconclusive; an <error> when the baseline scored none of its cases). Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any. Reasons of the whole
  * verdict that no cell carries are test cases of their own (see wholeVerdictSuites).
  */
 import { candidateNotScored, countedStatus, notScoredCount } from '../compare/classify.js';
 import { cellBaselineUnscored } from '../compare/verdict.js';
-import type { CandidateRunProblem, CaseComparison, CaseSide, CellComparison, ComparisonResult, VerdictReason } from '../compare/types.js';
+import type { CandidateRunProblem, CaseComparison, CaseSide, CellComparison, ComparisonResult, Verdict, VerdictReason } from '../compare/types.js';
 import { isNotScoredKind } from '../records/errorKinds.js';
 import { failureReason, passesOf, scorerChanges } from './caseDetails.js';
 import { count, percent, signedNumber } from './format.js';
@@ -28,8 +32,8 @@ export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}
   const whole = wholeVerdictSuites(result);
   const suites = [...result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive)), ...whole.map((suite) => suite.xml)];
   const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0) + whole.reduce((n, suite) => n + suite.tests, 0);
-  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.failures, 0);
-  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error') + (baselineUnscored(cell) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.errors, 0);
+  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure', failOnInconclusive) + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.failures, 0);
+  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error', failOnInconclusive) + (baselineUnscored(cell) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.errors, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${attr(options.title ?? `promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}">`,
@@ -103,17 +107,33 @@ function ownRunFailures(reasons: readonly VerdictReason[]): Array<{ model: strin
 }
 
 /**
- * What a case is in the JUnit file, decided in one place for its test case and its suite's counts:
- * an error when a candidate repeat was not scored (that says nothing about the prompt), skipped
- * when it is left out of the statistics or only in the baseline, a failure when it regressed.
+ * What a case is on its own: an error when a candidate repeat was not scored (that says nothing
+ * about the prompt), skipped when it is left out of the statistics or only in the baseline, a
+ * failure when it regressed or its error kinds changed.
  */
 type JunitOutcome = 'error' | 'skipped' | 'failure' | 'pass';
 
-function junitOutcome(c: CaseComparison): JunitOutcome {
+function caseFinding(c: CaseComparison): JunitOutcome {
   if (candidateNotScored(c) > 0) return 'error';
   const status = countedStatus(c);
   if (status === undefined || status === 'removed') return 'skipped';
   return status === 'regressed' || status === 'error-changed' ? 'failure' : 'pass';
+}
+
+/**
+ * What a case is in the JUnit file, decided in one place for its test case and its suite's counts.
+ * The cell's verdict is the gate: a case's error or failure stays one only in a red cell; in a
+ * cell whose verdict passes (a regression within noise, a few repeats not scored that no rule
+ * fails on) the case passes, as the exit code does, and testCase names what happened in <system-out>.
+ */
+function junitOutcome(c: CaseComparison, cellRed: boolean): JunitOutcome {
+  const finding = caseFinding(c);
+  return cellRed || finding === 'skipped' ? finding : 'pass';
+}
+
+/** Whether the cell makes the exit code non-zero: its verdict test case fails or errors. */
+function isRedCell(cell: CellComparison, failOnInconclusive: boolean): boolean {
+  return verdictFails(cell, failOnInconclusive) || baselineUnscored(cell);
 }
 
 /** Whether the cell's verdict test case fails: on a fail, and on an inconclusive verdict that the exit code counts as one. */
@@ -121,8 +141,9 @@ function verdictFails(cell: CellComparison, failOnInconclusive: boolean): boolea
   return cell.verdict.verdict === 'fail' || (failOnInconclusive && cell.verdict.verdict === 'inconclusive' && !baselineUnscored(cell));
 }
 
-function casesWith(cell: CellComparison, outcome: JunitOutcome): number {
-  return cell.cases.filter((c) => junitOutcome(c) === outcome).length;
+function casesWith(cell: CellComparison, outcome: JunitOutcome, failOnInconclusive: boolean): number {
+  const cellRed = isRedCell(cell, failOnInconclusive);
+  return cell.cases.filter((c) => junitOutcome(c, cellRed) === outcome).length;
 }
 
 /**
@@ -136,7 +157,7 @@ function baselineUnscored(cell: CellComparison): boolean {
 function testSuite(cell: CellComparison, suite: string, failOnInconclusive: boolean): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
   const lines = [
-    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure') + (verdictFails(cell, failOnInconclusive) ? 1 : 0)}" errors="${casesWith(cell, 'error') + (baselineUnscored(cell) ? 1 : 0)}" skipped="${casesWith(cell, 'skipped')}">`,
+    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure', failOnInconclusive) + (verdictFails(cell, failOnInconclusive) ? 1 : 0)}" errors="${casesWith(cell, 'error', failOnInconclusive) + (baselineUnscored(cell) ? 1 : 0)}" skipped="${casesWith(cell, 'skipped', failOnInconclusive)}">`,
     ...stopProperties(cell),
   ];
   lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
@@ -147,7 +168,8 @@ function testSuite(cell: CellComparison, suite: string, failOnInconclusive: bool
   else if (verdictFails(cell, failOnInconclusive)) lines.push(`      <failure message="${attr(sentences[0] ?? 'inconclusive')}" type="inconclusive">${text(verdictText)}</failure>`);
   else lines.push(`      <system-out>${text(`${cell.verdict.verdict}\n${verdictText}`)}</system-out>`);
   lines.push('    </testcase>');
-  for (const c of cell.cases) lines.push(...testCase(c, className));
+  const gate: CellGate = { red: isRedCell(cell, failOnInconclusive), verdict: cell.verdict.verdict };
+  for (const c of cell.cases) lines.push(...testCase(c, className, gate));
   lines.push('  </testsuite>');
   return lines.join('\n');
 }
@@ -163,38 +185,67 @@ function stopProperties(cell: CellComparison): string[] {
   return properties.length ? ['    <properties>', ...properties, '    </properties>'] : [];
 }
 
-function testCase(c: CaseComparison, className: string): string[] {
+/** The cell's verdict, and whether it makes the exit code non-zero. */
+interface CellGate {
+  red: boolean;
+  verdict: Verdict;
+}
+
+/**
+ * A case's test case. In a cell that is not red, an error or a failure of the case is a pass whose
+ * <system-out> has the same text, and says why it does not fail.
+ */
+function testCase(c: CaseComparison, className: string, gate: CellGate): string[] {
   const open = `    <testcase name="${attr(c.caseId)}" classname="${attr(className)}">`;
   const summary = `${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}`;
-  const outcome = junitOutcome(c);
-  if (outcome === 'error') {
-    // Not scored says nothing about the prompt: an error of the named kind, not a failure.
-    const kinds = notScoredKinds(c.candidate);
-    const message = notScoredText(c.candidate, 'candidate')!;
-    const details = [message, summary];
-    if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
-    const baselineNotScored = notScoredText(c.baseline, 'baseline');
-    if (baselineNotScored) details.push(baselineNotScored);
-    return [open, `      <error message="${attr(message)}" type="${attr(kinds.join(','))}">${text(details.join('\n'))}</error>`, '    </testcase>'];
+  const finding = caseFinding(c);
+  const outcome = junitOutcome(c, gate.red);
+  const problem = finding === 'error' ? notScoredProblem(c, summary) : finding === 'failure' ? failureProblem(c, summary) : undefined;
+  if (problem && (outcome === 'error' || outcome === 'failure')) {
+    return [open, `      <${outcome} message="${attr(problem.message)}" type="${attr(problem.type)}">${text(problem.details.join('\n'))}</${outcome}>`, '    </testcase>'];
   }
+  if (problem) return [open, `      <system-out>${text([...problem.details, passedByVerdict(gate.verdict)].join('\n'))}</system-out>`, '    </testcase>'];
   if (outcome === 'skipped' && c.chaos?.notExercised) {
     const sides = Object.keys(c.chaos.notExercised).join(' and ');
     return [open, `      <skipped message="${attr(`a chaos case the ${sides} did not exercise (its request was its source's): left out of the statistics; ${summary}`)}"/>`, '    </testcase>'];
   }
-  if (outcome === 'failure') {
-    const details = [summary];
-    const changes = scorerChanges(c, 10);
-    if (changes) details.push(`scorer deltas: ${changes}`);
-    const why = failureReason(c);
-    if (why) details.push(`why: ${why}`);
-    if (c.candidate?.errors.length) details.push(`candidate errors: ${c.candidate.errors.join(', ')}`);
-    if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
-    const baselineNotScored = notScoredText(c.baseline, 'baseline');
-    if (baselineNotScored) details.push(baselineNotScored);
-    return [open, `      <failure message="${attr(summary)}" type="${attr(c.status)}">${text(details.join('\n'))}</failure>`, '    </testcase>'];
-  }
   if (outcome === 'skipped') return [open, `      <skipped message="only in the baseline"/>`, '    </testcase>'];
   return [open, `      <system-out>${text(summary)}</system-out>`, '    </testcase>'];
+}
+
+/** The last line of a case that would fail or error in a red cell: its cell's verdict is the gate. */
+function passedByVerdict(verdict: Verdict): string {
+  return `not a failure here: the cell's verdict is ${verdict}, and the verdict is the gate (see its verdict test case)`;
+}
+
+interface CaseProblem {
+  message: string;
+  type: string;
+  details: string[];
+}
+
+/** A case with candidate repeats not scored: that says nothing about the prompt, an error of the named kinds, not a failure. */
+function notScoredProblem(c: CaseComparison, summary: string): CaseProblem {
+  const message = notScoredText(c.candidate, 'candidate')!;
+  const details = [message, summary];
+  if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
+  const baselineNotScored = notScoredText(c.baseline, 'baseline');
+  if (baselineNotScored) details.push(baselineNotScored);
+  return { message, type: notScoredKinds(c.candidate).join(','), details };
+}
+
+/** A regressed or error-changed case: its scorer deltas, why it failed, and both sides' errors. */
+function failureProblem(c: CaseComparison, summary: string): CaseProblem {
+  const details = [summary];
+  const changes = scorerChanges(c, 10);
+  if (changes) details.push(`scorer deltas: ${changes}`);
+  const why = failureReason(c);
+  if (why) details.push(`why: ${why}`);
+  if (c.candidate?.errors.length) details.push(`candidate errors: ${c.candidate.errors.join(', ')}`);
+  if (c.baseline?.errors.length) details.push(`baseline errors: ${c.baseline.errors.join(', ')}`);
+  const baselineNotScored = notScoredText(c.baseline, 'baseline');
+  if (baselineNotScored) details.push(baselineNotScored);
+  return { message: summary, type: c.status, details };
 }
 
 function notScoredKinds(side: CaseSide | undefined): string[] {

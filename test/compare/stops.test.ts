@@ -107,7 +107,9 @@ describe('a refused golden case in the compare reports', () => {
     const result = await compareRecords(refusing, refusing, { ...v1v2, root: dir });
     expect(result.cells[0]!.cases.find((c) => c.caseId === 'a')!.status).toBe('regressed');
     expect(renderMarkdown(result)).toMatch(/\*\*`a`\*\* regressed: pass 1\/1 → 0\/1, score ±0\.000<br>why: refused \(stop reason refusal\): a refusal fails a golden case whatever its scores/);
-    expect(renderJUnit(result)).toMatch(/<testcase name="a" [^>]*>\n {6}<failure [^>]*>[^<]*\nwhy: refused \(stop reason refusal\): a refusal fails a golden case whatever its scores/);
+    // Two cases are inconclusive: a <failure> when that fails the comparison, <system-out> when it does not.
+    expect(renderJUnit(result, { failOnInconclusive: true })).toMatch(/<testcase name="a" [^>]*>\n {6}<failure [^>]*>[^<]*\nwhy: refused \(stop reason refusal\): a refusal fails a golden case whatever its scores/);
+    expect(renderJUnit(result)).toMatch(/<testcase name="a" [^>]*>\n {6}<system-out>[^<]*\nwhy: refused \(stop reason refusal\): a refusal fails a golden case whatever its scores/);
   });
 });
 

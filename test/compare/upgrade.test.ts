@@ -525,12 +525,17 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
       expect(ownRun).toContain(`<failure message="claude-sonnet-4-6&apos;s own run fails: v1 × claude-sonnet-4-6: pass rate 79.8% of 119 scored golden samples is below the threshold 90.0%"`);
       expect(ownRun).toContain('type="own_run_fails"');
       expect(junitTestCase(xml, 'own run of claude-sonnet-4-5')).toBeUndefined();
-      // An unscored sample on either side is never a quiet pass.
-      expect(junitTestCase(xml, 'w001')).toMatch(/<error message="1 of 3 candidate repeats not scored \(provider_error\): provider_error: function provider threw: new model overloaded"/);
+      // An unscored sample on either side is never a quiet pass: the cell's verdict (inconclusive,
+      // exit 0 without --fail-on-inconclusive) does not fail on it, so its test case passes and names it.
+      const passed = "\nnot a failure here: the cell's verdict is inconclusive, and the verdict is the gate (see its verdict test case)</system-out>";
+      const newUnscored = junitTestCase(xml, 'w001')!;
+      expect(newUnscored).toMatch(/<system-out>1 of 3 candidate repeats not scored \(provider_error\): provider_error: function provider threw: new model overloaded\n/);
+      expect(newUnscored).toContain(passed);
       const oldUnscored = junitTestCase(xml, 'w000')!;
-      expect(oldUnscored).not.toContain('<system-out>');
       expect(oldUnscored).toContain('1 of 3 baseline repeats not scored (provider_error): provider_error: function provider threw: old model timed out');
-      expect(xml).toMatch(/<testsuites [^>]*tests="42" failures="2" errors="1">/);
+      expect(oldUnscored).toContain(passed);
+      // Red only by the own run that fails, as the exit code 1 is.
+      expect(xml).toMatch(/<testsuites [^>]*tests="42" failures="1" errors="0">/);
 
       // The same runs give the same file: reused twice, and a second fresh check.
       const [folder] = await readdir(project.path('reports/runs'));
@@ -562,7 +567,10 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
       for (const model of ['claude-sonnet-4-5', 'claude-sonnet-4-6']) {
         expect(junitTestCase(xml, `own run of ${model}`)).toContain(`<error message="${model}&apos;s own run fails: 20 of its 30 samples were not scored; maxErrorRate allows 5%" type="own_run_fails">`);
       }
-      expect(xml).toMatch(/<testsuites [^>]*errors="12">/);
+      // Red by the two own runs, as the exit code 3 is; the cell's verdict does not fail, so each
+      // case with a repeat not scored passes and names it in <system-out>.
+      expect(xml).toMatch(/<testsuites [^>]*failures="0" errors="2">/);
+      expect(junitTestCase(xml, 'w000')).toMatch(/<system-out>2 of 3 candidate repeats not scored \(provider_error\): provider_error: function provider threw: overloaded\n/);
     });
   });
 

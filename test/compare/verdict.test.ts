@@ -493,6 +493,50 @@ describe('compare CLI exit codes (built CLI)', () => {
     expect(hardXml).toMatch(/<testsuite [^>]*tests="21" failures="1" /);
   });
 
+  it('makes the JUnit red only when the exit code is not 0: under a passing verdict, regressed and unscored cases pass, named in <system-out>', async () => {
+    // 2,000 unchanged cases, 2 regressed and 2 improved: a pass. One case timed out on both sides
+    // and one only in the baseline: timeouts are no new error kind, so still a pass (exit 0).
+    const timeout = (caseId: string) => sample({ caseId, version: 'v1', pass: false, error: 'timeout' });
+    const samples: SampleRecord[] = [
+      ...pairedSamples([...repeatPattern([[true, false], [false, true]], 2), ...repeatPattern([[true, true], [false, false]], 1000)]),
+      timeout('both-timeout'),
+      { ...timeout('both-timeout'), version: 'v2' },
+      timeout('baseline-timeout'),
+      sample({ caseId: 'baseline-timeout', version: 'v2', pass: true }),
+    ];
+    const record = await writeRecord(join(dir, 'passing-with-regressions/run.jsonl'), samples);
+    const pass = await runCli(['compare', record, ...cells, '--no-html', '--junit', 'pass.xml'], dir);
+    expect(pass.stdout).toMatch(/verdict: PASS/);
+    expect(pass.code, pass.stderr).toBe(0);
+    const passXml = await readFile(join(dir, 'pass.xml'), 'utf8');
+    expect(passXml).toMatch(/<testsuites [^>]*tests="2007" failures="0" errors="0">/);
+    expect(passXml).toMatch(/<testsuite [^>]*tests="2007" failures="0" errors="0" skipped="0">/);
+    expect(passXml).not.toMatch(/<failure |<error /);
+    // Nothing hidden: each says what happened to it, and why it does not fail the file.
+    const passed = "not a failure here: the cell's verdict is pass, and the verdict is the gate (see its verdict test case)";
+    expect(passXml).toContain(`<testcase name="c000" classname="demo.v2.model-a">\n      <system-out>regressed: pass 1/1 → 0/1, score −1.000\nscorer deltas: exact 1.000→0.000 (−1.00)\nwhy: exact: output differs from expected\n${passed}</system-out>`);
+    expect(passXml).toContain(`<testcase name="both-timeout" classname="demo.v2.model-a">\n      <system-out>1 of 1 candidate repeat not scored (timeout): timeout: timeout happened\n`);
+    expect(passXml).toMatch(/<testcase name="baseline-timeout" [^>]*>\n {6}<system-out>error-changed: [^<]*\n1 of 1 baseline repeat not scored \(timeout\): timeout: timeout happened\n/);
+    expect(passXml.split(passed)).toHaveLength(5); // the 2 regressed, both-timeout and baseline-timeout
+
+    // A failing verdict: every regressed case is a <failure>, as before.
+    const fail = await runCli(['compare', failing, ...cells, '--no-html', '--junit', 'fail.xml'], dir);
+    expect(fail.code, fail.stderr).toBe(1);
+    const failXml = await readFile(join(dir, 'fail.xml'), 'utf8');
+    expect(failXml).toMatch(/<testsuites [^>]*tests="31" failures="13" errors="0">/);
+    expect(failXml.match(/<failure [^>]*type="regressed">/g)).toHaveLength(12);
+
+    // Inconclusive: red with --fail-on-inconclusive (exit 1), green without (exit 0).
+    const soft = await runCli(['compare', inconclusive, ...cells, '--no-html', '--junit', 'soft-regressed.xml'], dir);
+    expect(soft.code, soft.stderr).toBe(0);
+    expect(await readFile(join(dir, 'soft-regressed.xml'), 'utf8')).toMatch(/<testsuites [^>]*tests="21" failures="0" errors="0">/);
+    const hard = await runCli(['compare', inconclusive, ...cells, '--no-html', '--junit', 'hard-regressed.xml', '--fail-on-inconclusive'], dir);
+    expect(hard.code).toBe(1);
+    const hardXml = await readFile(join(dir, 'hard-regressed.xml'), 'utf8');
+    expect(hardXml).toMatch(/<testsuites [^>]*tests="21" failures="6" errors="0">/);
+    expect(hardXml.match(/<failure [^>]*type="regressed">/g)).toHaveLength(5);
+  });
+
   it('policy flags override: a huge tolerance turns the fail into a non-fail', async () => {
     const result = await runCli(['compare', failing, ...cells, '--max-pass-rate-drop', '0.9'], dir);
     expect(result.code).toBe(0);
