@@ -59,9 +59,9 @@ export function notRunTotal(counts: NotRunCounts): number {
 /** `8 samples skipped: budget reached; 1 sample answered but not judged: budget reached; 2 batch requests expired or were canceled`. */
 export function notRunReason(counts: NotRunCounts): string {
   const parts: string[] = [];
-  if (counts.budget) parts.push(`${counts.budget} samples skipped: budget reached`);
+  if (counts.budget) parts.push(`${plural(counts.budget, 'sample')} skipped: budget reached`);
   if (counts.unjudged) parts.push(`${plural(counts.unjudged, 'sample')} answered but not judged: budget reached`);
-  if (counts.batch) parts.push(`${counts.batch} batch requests expired or were canceled`);
+  if (counts.batch) parts.push(`${plural(counts.batch, 'batch request')} expired or ${counts.batch === 1 ? 'was' : 'were'} canceled`);
   if (counts.missing) parts.push(`${plural(counts.missing, 'batch request')} came back without a result`);
   return parts.join('; ');
 }

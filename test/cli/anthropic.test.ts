@@ -5,7 +5,7 @@ import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
 import { spawn } from 'node:child_process';
-import { CLI, linkPromptgold, runCli, waitFor, type CliResult } from '../helpers/cli.js';
+import { CLI, linkPromptgold, runCli, SAMPLES_SKIPPED, waitFor, type CliResult } from '../helpers/cli.js';
 import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 // A recognizable key, assembled at run time so no key-shaped string is committed.
@@ -253,9 +253,9 @@ describe('promptgold run --provider anthropic (real SDK against the fake Message
     expect(fake.log.filter((e) => e.path === '/v1/messages')).toHaveLength(0);
 
     const partial = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.00001', '--yes', '--concurrency', '1']);
-    expect(partial.stdout).toMatch(/incomplete: \d+ samples skipped: budget reached; finish with `promptgold run --resume reports\/runs\/live-/);
+    expect(partial.stdout).toMatch(new RegExp(`incomplete: ${SAMPLES_SKIPPED}; finish with \`promptgold run --resume reports/runs/live-`));
     // Part of the plan never ran: not a pass, whatever the samples that ran say.
-    expect(partial.stdout).toMatch(/FAILED \(exit 3\): the run did not complete \(\d+ samples skipped: budget reached\)/);
+    expect(partial.stdout).toMatch(new RegExp(String.raw`FAILED \(exit 3\): the run did not complete \(${SAMPLES_SKIPPED}\)`));
     expect(partial.code).toBe(3);
     const [dir] = await runDirs();
     const record = await readRecord(`${dir}/run.jsonl`);

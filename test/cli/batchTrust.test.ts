@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { fakeModelsFromTable, startFakeAnthropic, type FakeAnthropic, type FakeModel } from '../../src/testing/index.js';
-import { CLI, linkPromptgold, runCli, waitFor, type CliResult } from '../helpers/cli.js';
+import { CLI, linkPromptgold, runCli, SAMPLES_SKIPPED, waitFor, type CliResult } from '../helpers/cli.js';
 import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 const KEY = ['sk', 'ant', 'test-batch-trust-0b1c2d3e'].join('-');
@@ -81,7 +81,7 @@ describe('--batch under --max-cost', () => {
     const sent = (posts()[0]?.body as { requests: unknown[] } | undefined)?.requests.length ?? 0;
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(20);
-    expect(partial.stdout).toMatch(/incomplete: \d+ samples skipped: budget reached/);
+    expect(partial.stdout).toMatch(new RegExp(`incomplete: ${SAMPLES_SKIPPED}`));
     expect(partial.code).toBe(3);
     const dir = await onlyRunDir();
     const record = await readRecord(`${dir}/run.jsonl`);
@@ -227,6 +227,6 @@ describe('run --json', () => {
     const result = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.0006', '--yes', '--concurrency', '1', '--json', '--no-progress']);
     expect(result.code).toBe(3);
     const [entry] = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
-    expect(entry).toMatchObject({ suite: 'live', status: 'incomplete', notRun: expect.stringMatching(/^\d+ samples skipped: budget reached$/) });
+    expect(entry).toMatchObject({ suite: 'live', status: 'incomplete', notRun: expect.stringMatching(new RegExp(`^${SAMPLES_SKIPPED}$`)) });
   });
 });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/records/reader.js';
 import type { SampleRecord } from '../../src/records/types.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/testing/index.js';
-import { linkPromptgold, runCli, type CliResult } from '../helpers/cli.js';
+import { linkPromptgold, runCli, SAMPLES_SKIPPED, type CliResult } from '../helpers/cli.js';
 import { ECHO_PROMPT, LIVE_SUITE, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
 const KEY = ['sk', 'ant', 'test-retry-0123456789abcdef'].join('-');
@@ -73,7 +73,7 @@ describe('promptgold run --retry-errors', () => {
     await liveProject(10);
     fake.faultsAtRandom(7, { server_error: 0.3 });
     const partial = await cli(['run', '--provider', 'anthropic', '--no-cache', '--max-cost', '0.0001', '--yes', '--concurrency', '1']);
-    expect(partial.stdout).toMatch(/incomplete: \d+ samples skipped: budget reached/);
+    expect(partial.stdout).toMatch(new RegExp(`incomplete: ${SAMPLES_SKIPPED}`));
     const dir = await onlyRunDir();
     const resumed = await cli(['run', '--resume', dir, '--max-cost', '10']);
     expect(resumed.code).toBe(3);

@@ -123,9 +123,9 @@ describe('bad input', () => {
     const result = await compareRecords(baseline, candidate, { root: dir, policy: { ...DEFAULT_POLICY, failOnNewErrors: false } });
     const warning = result.warnings.find((w) => w.rule === 'incomplete_record')!;
     expect(warning.values).toMatchObject({ cause: 'not_run', notRun: 3, notRunBy: { budget: 1, unjudged: 2, batch: 0, missing: 0 } });
-    expect(warningText(warning)).toContain('incomplete (3 of 10 planned samples did not finish (1 samples skipped: budget reached; 2 samples answered but not judged: budget reached))');
+    expect(warningText(warning)).toContain('incomplete (3 of 10 planned samples did not finish (1 sample skipped: budget reached; 2 samples answered but not judged: budget reached))');
     await expect(saveBaseline(candidate, { root: dir, out: 'capped-judged.baseline.jsonl' })).rejects.toThrowError(
-      /the run is incomplete \(3 of 10 planned samples did not finish \(1 samples skipped: budget reached; 2 samples answered but not judged: budget reached\)\)/,
+      /the run is incomplete \(3 of 10 planned samples did not finish \(1 sample skipped: budget reached; 2 samples answered but not judged: budget reached\)\)/,
     );
   });
 

@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(REPO_ROOT, 'dist/cli/main.js');
 
+/**
+ * A budget-skip count as the CLI words it, for output whose count varies: `1 sample skipped` or
+ * `N samples skipped` for any other N (never `1 samples`). Regex source, for `new RegExp`.
+ */
+export const SAMPLES_SKIPPED = String.raw`(?:1 sample|(?!1 )\d+ samples) skipped: budget reached`;
+
 export interface CliResult {
   code: number | null;
   stdout: string;

@@ -19,7 +19,7 @@ describe('samples that did not finish', () => {
     expect(counts).toEqual({ budget: 1, unjudged: 2, batch: 1, missing: 1 });
     expect(notRunTotal(counts)).toBe(5);
     expect(notRunReason(counts)).toBe(
-      '1 samples skipped: budget reached; 2 samples answered but not judged: budget reached; 1 batch requests expired or were canceled; 1 batch request came back without a result',
+      '1 sample skipped: budget reached; 2 samples answered but not judged: budget reached; 1 batch request expired or was canceled; 1 batch request came back without a result',
     );
   });
 
@@ -28,5 +28,6 @@ describe('samples that did not finish', () => {
     expect(notRunReason(unjudged)).toBe('1 sample answered but not judged: budget reached');
     expect(notFinishedText(unjudged, 2500, (n) => n.toLocaleString('en-US'))).toBe('1 of 2,500 planned samples did not finish (1 sample answered but not judged: budget reached)');
     expect(notFinishedText({ ...noNotRun(), budget: 3 }, 4)).toBe('3 of 4 planned samples did not finish (3 samples skipped: budget reached)');
+    expect(notRunReason({ ...noNotRun(), batch: 2 })).toBe('2 batch requests expired or were canceled');
   });
 });

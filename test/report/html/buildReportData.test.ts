@@ -322,7 +322,7 @@ describe('buildReportData with a hand-made comparison', () => {
       sample({ caseId: 'c', version: 'v1', repeat: 0, output: null, pass: false, error: notSent }, 2),
     ]);
     const data = await buildReportData({ runs: [{ dir }] });
-    expect(data.warnings).toContain('capped is incomplete: 2 of 3 planned samples did not finish (1 samples skipped: budget reached; 1 sample answered but not judged: budget reached)');
+    expect(data.warnings).toContain('capped is incomplete: 2 of 3 planned samples did not finish (1 sample skipped: budget reached; 1 sample answered but not judged: budget reached)');
     const junit = project.path('junit.xml');
     await writeRunJUnit([join(dir, 'run.jsonl')], junit);
     const xml = await readFile(junit, 'utf8');
