@@ -14,8 +14,9 @@ import { InputError } from '../errors.js';
 import type { BinarySource, DocumentBlock, ImageBlock, PlainTextSource } from '../providers/types.js';
 import { utf8Text } from '../utf8.js';
 
-/** The Messages API's limits, checked before sending. */
+/** The Messages API's limits, checked before sending; the fake API (testing/) enforces the same ones. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** A whole request, base64 data and PDFs included. */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 export const MAX_IMAGES_PER_REQUEST = 100;
 

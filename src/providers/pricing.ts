@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import type { GenerationRequest, TokenUsage } from './types.js';
 import { ESTIMATE_MARGIN, estimateInputTokens, totalInputTokens } from './tokens.js';
 import { builtOnFirstUse } from '../builtOnFirstUse.js';
-import { THINKING_TYPES } from './requestParams.js';
+import { THINKING_ON_TYPES, THINKING_TYPES } from './requestParams.js';
 
 export { totalInputTokens };
 
@@ -84,12 +84,10 @@ export type ModelEntry = z.infer<Schemas['entry']>;
 export type ModelTableJson = z.infer<Schemas['table']>;
 export type ThinkingType = (typeof THINKING_TYPES)[number];
 
-const THINKING_ON = new Set<string>(['enabled', 'adaptive', 'between_tools']);
-
 /** Whether a model thinks with these template params: their `thinking.type`, else the model's default (the table's). */
 export function thinkingOn(params: Record<string, unknown> | undefined, info: ModelInfo | undefined): boolean {
   const asked = (params?.['thinking'] as { type?: unknown } | undefined)?.type;
-  return THINKING_ON.has(String(asked ?? info?.thinking?.default ?? 'disabled'));
+  return THINKING_ON_TYPES.has(String(asked ?? info?.thinking?.default ?? 'disabled'));
 }
 
 export interface ModelInfo extends ModelEntry {

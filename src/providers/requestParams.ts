@@ -7,6 +7,9 @@
 /** The thinking types the Messages API knows (SDK 1.12 ThinkingConfigParam); which of them a model takes is the model table's. */
 export const THINKING_TYPES = ['adaptive', 'enabled', 'disabled', 'between_tools'] as const;
 
+/** The thinking types under which the model thinks: all but `disabled`. */
+export const THINKING_ON_TYPES: ReadonlySet<string> = new Set<(typeof THINKING_TYPES)[number]>(['adaptive', 'enabled', 'between_tools']);
+
 /*
  * The values the Messages API takes for a request's options (SDK 1.12 request types). The prompt
  * loader (prompts/paramValues.ts) and the fake API (testing/fakeValidation.ts) each check requests

@@ -13,9 +13,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { MAX_REQUEST_BYTES } from '../prompts/attachments.js';
 import { FakeBatchStore, batchCreateProblem, type BatchOutcome } from './fakeBatches.js';
 import { FakePromptCache } from './fakeCache.js';
-import { MAX_REQUEST_BYTES } from './fakeContent.js';
 import { describeFault, randomFaultSource, type Fault, type FaultRates } from './fakeFaults.js';
 import { DEFAULT_MIN_CACHEABLE_TOKENS, defaultFamilyLimits, fakeFamily, fakeModelsFromTable, lookupFakeModel, thinkingOf, type FakeModel, type FamilyLimits } from './fakeModels.js';
 import { FamilyRateLimits } from './fakeRateLimits.js';

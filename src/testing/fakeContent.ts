@@ -5,12 +5,9 @@
  * order tools → system → messages). Each problem is worded like the API's 400 message, with the
  * path of the offending field.
  */
-import { sniffMediaType } from '../prompts/attachments.js';
+import { MAX_IMAGE_BYTES, sniffMediaType } from '../prompts/attachments.js';
 import { CACHE_TTLS } from '../providers/requestParams.js';
 
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
-/** A whole request, PDFs included, may not exceed 32 MB. */
-export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 export const MAX_CACHE_BREAKPOINTS = 4;
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;

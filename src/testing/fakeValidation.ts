@@ -7,7 +7,7 @@
  * `invalid_request_error` (404 `not_found_error` for an unknown model), as the API answers.
  */
 import type { ThinkingType } from '../providers/pricing.js';
-import { EFFORTS, MIN_THINKING_BUDGET, SERVICE_TIERS, SPEEDS, THINKING_DISPLAYS, THINKING_FIELDS } from '../providers/requestParams.js';
+import { EFFORTS, MIN_THINKING_BUDGET, SERVICE_TIERS, SPEEDS, THINKING_DISPLAYS, THINKING_FIELDS, THINKING_ON_TYPES } from '../providers/requestParams.js';
 import { DEFAULT_MAX_TOKENS, lookupFakeModel, thinkingOf, type FakeModel } from './fakeModels.js';
 import { allowedText, contentProblem, isOneOf, toolChoiceTargetProblem } from './fakeContent.js';
 import { unsupportedSchemaConstruct } from './fakeSchema.js';
@@ -204,7 +204,7 @@ function thinkingCompatibilityProblem(request: Record<string, unknown>, model: F
 /** Whether the request's thinking setting (or the model's default) makes the model think. */
 export function thinkingIsOn(request: Record<string, unknown>, model: FakeModel): boolean {
   const type = (request.thinking as { type?: unknown } | undefined)?.type ?? thinkingOf(model).default;
-  return type === 'adaptive' || type === 'enabled' || type === 'between_tools';
+  return typeof type === 'string' && THINKING_ON_TYPES.has(type);
 }
 
 function thinkingProblem(request: Record<string, unknown>, id: string, model: FakeModel): RequestProblem | undefined {
