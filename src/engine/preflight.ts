@@ -142,14 +142,14 @@ export function checkModelCapabilities(loaded: LoadedSuite, table: ModelTable): 
         const accepting = table.ids().filter((id) => table.get(id)?.acceptsPrefill !== false);
         throw new InputError(
           `${model} does not accept a prefill: version ${template.version} ends with an {{#assistant}} turn`,
-          { file, field: 'body' },
+          { file, line: prompt.shape.prefillLine, field: 'body' },
           `end the conversation with a {{#user}} turn (ask for the format in words, or use output: for structured output), or run this version on a model that takes a prefill (${accepting.join(', ')})`,
         );
       }
       if (prompt.shape.prefill && thinkingOn(template.params, info)) {
         throw new InputError(
           `${model} does not take a prefill while thinking is on: version ${template.version} ends with an {{#assistant}} turn`,
-          { file, field: 'body' },
+          { file, line: prompt.shape.prefillLine, field: 'body' },
           'set params: { thinking: { type: disabled } }, or end the conversation with a {{#user}} turn (ask for the format in words, or use output: for structured output)',
         );
       }

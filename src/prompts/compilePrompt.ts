@@ -10,11 +10,11 @@ import { addHelperCallSites, collectReferences, helperCallKey, type HelperCallSi
 import { cacheControlOf, cacheMarksProblem, templateCacheMarks } from './tools.js';
 import {
   TURN_BLOCKS,
-  endsWithAssistantTurn,
   hasAttachmentMarker,
   helpersUsed,
   newNonce,
   newRenderState,
+  prefillTurnLine,
   registerRequestHelpers,
   renderData,
   splitAtAttachments,
@@ -186,7 +186,9 @@ export function compilePrompt(template: PromptTemplate, options: CompilePromptOp
       );
     }
   }
-  const shape: PromptShape = { conversation: used.turns, prefill: used.turns && endsWithAssistantTurn(asts[0]!) };
+  const prefillLine = used.turns ? prefillTurnLine(asts[0]!) : undefined;
+  const shape: PromptShape = { conversation: used.turns, prefill: prefillLine !== undefined };
+  if (prefillLine !== undefined) shape.prefillLine = body.firstLine - 1 + prefillLine;
   const reader = options.files instanceof AttachmentReader ? options.files : options.files ? new AttachmentReader(options.files) : undefined;
   const nonce = newNonce();
   const stream = template.stream ?? options.stream;

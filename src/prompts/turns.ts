@@ -90,15 +90,19 @@ export function helpersUsed(programs: readonly hbs.AST.Program[], partials: Read
   return used;
 }
 
-/** True when the body's last statement (whitespace and comments aside) is an `{{#assistant}}` turn. */
-export function endsWithAssistantTurn(body: hbs.AST.Program): boolean {
+/**
+ * The line (within the body's text) of the `{{#assistant}}` turn the body ends with, whitespace and
+ * comments aside: a prefill. Undefined when the body's last statement is something else.
+ */
+export function prefillTurnLine(body: hbs.AST.Program): number | undefined {
   for (let i = body.body.length - 1; i >= 0; i--) {
     const statement = body.body[i]!;
     if (statement.type === 'CommentStatement') continue;
     if (statement.type === 'ContentStatement' && (statement as hbs.AST.ContentStatement).value.trim() === '') continue;
-    return statement.type === 'BlockStatement' && (statement as hbs.AST.BlockStatement).path.original === 'assistant';
+    const isAssistantTurn = statement.type === 'BlockStatement' && (statement as hbs.AST.BlockStatement).path.original === 'assistant';
+    return isAssistantTurn ? ((statement as Located).loc?.start.line ?? 1) : undefined;
   }
-  return false;
+  return undefined;
 }
 
 /** Literal text at the top level of a conversation body, outside every turn (a mistake): its line. */

@@ -95,6 +95,8 @@ export interface PromptShape {
   conversation: boolean;
   /** Its last turn is written as an assistant turn (a prefill, which some models reject). */
   prefill: boolean;
+  /** The file line of that last `{{#assistant}}` turn, for errors about the prefill. */
+  prefillLine?: number;
 }
 
 /**

@@ -200,17 +200,19 @@ describe('what a model rejects, refused before anything is sent', () => {
     return undefined;
   }
 
-  it('a prefill on a model that does not take one names the file, the model and the models that do', async () => {
+  it('a prefill on a model that does not take one names the file, the prefill\'s line, the model and the models that do', async () => {
     const error = await assembleError(['claude-haiku-4-5', 'claude-sonnet-5-5']);
-    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs: body: claude-sonnet-5-5 does not accept a prefill: version v1 ends with an \{\{#assistant\}\} turn/);
+    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs:16: body: claude-sonnet-5-5 does not accept a prefill: version v1 ends with an \{\{#assistant\}\} turn/);
     expect(error?.message).toMatch(/claude-haiku-4-5/);
     expect(await assembleError(['claude-haiku-4-5'])).toBeUndefined();
   });
 
-  it('a prefill with thinking on, which no model takes', async () => {
+  it('a prefill with thinking on, which no model takes, names the line of the last {{#assistant}} turn', async () => {
     const thinking = CONVERSATION.replace('max_tokens: 300', 'max_tokens: 3000\nparams:\n  thinking: { type: enabled, budget_tokens: 1024 }');
-    const error = await assembleError(['claude-haiku-4-5'], thinking);
-    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs: body: claude-haiku-4-5 does not take a prefill while thinking is on: version v1 ends with an \{\{#assistant\}\} turn/);
+    // A few-shot exchange first: its {{#assistant}} turn (line 17) is not the prefill (line 24).
+    const fewShot = thinking.replace('{{#user}}\n{{document', '{{#user}}\nHi\n{{/user}}\n{{#assistant}}\nHello\n{{/assistant}}\n{{#user}}\n{{document');
+    const error = await assembleError(['claude-haiku-4-5'], fewShot);
+    expect(error?.message).toMatch(/prompts\/support\.v1\.hbs:24: body: claude-haiku-4-5 does not take a prefill while thinking is on: version v1 ends with an \{\{#assistant\}\} turn/);
     expect(error?.hint).toMatch(/thinking: \{ type: disabled \}/);
   });
 

@@ -83,7 +83,8 @@ describe('conversation templates', () => {
       { role: 'assistant', content: 'Answer:' },
     ]);
     expect(rendered.user).toBeUndefined();
-    expect(compiled.shape).toEqual({ conversation: true, prefill: true });
+    // The prefill's {{#assistant}} is the body's 14th line; the body starts on the file's line 7.
+    expect(compiled.shape).toEqual({ conversation: true, prefill: true, prefillLine: 20 });
   });
 
   it('stores the turns and hashes them apart from a one-message prompt with the same text', () => {
