@@ -198,16 +198,21 @@ describe('function provider', () => {
   });
 });
 
+/** A response cache in a fresh project, holding the answer to `request` (repeat 0): its layers, the damage it reports, and that entry's file. */
+async function cacheWithOneEntry() {
+  project = await tempProject();
+  const inner = counting();
+  const damaged: Array<{ problem: string; file: string }> = [];
+  const cached = withCache(inner, project.path('cache'), undefined, (problem, file) => damaged.push({ problem, file }));
+  await cached.generate(request, context(0));
+  const [shard] = await readdir(project.path('cache'));
+  const [name] = await readdir(project.path('cache', shard!));
+  return { inner, damaged, cached, file: project.path('cache', shard!, name!) };
+}
+
 describe('response cache with a damaged entry', () => {
   it('says which entry and what is wrong, sends the request again and replaces the entry', async () => {
-    project = await tempProject();
-    const inner = counting();
-    const damaged: Array<{ problem: string; file: string }> = [];
-    const cached = withCache(inner, project.path('cache'), undefined, (problem, file) => damaged.push({ problem, file }));
-    await cached.generate(request, context(0));
-    const [shard] = await readdir(project.path('cache'));
-    const [name] = await readdir(project.path('cache', shard!));
-    const file = project.path('cache', shard!, name!);
+    const { inner, damaged, cached, file } = await cacheWithOneEntry();
     const whole = await readFile(file, 'utf8');
     await writeFile(file, whole.slice(0, whole.length / 2));
     const again = await cached.generate(request, context(0));
@@ -252,14 +257,7 @@ describe('response cache with a damaged entry', () => {
   });
 
   it('an entry edited out of the answer format is never served: a miss, said with the field, as the recordings reader would', async () => {
-    project = await tempProject();
-    const inner = counting();
-    const damaged: Array<{ problem: string; file: string }> = [];
-    const cached = withCache(inner, project.path('cache'), undefined, (problem, file) => damaged.push({ problem, file }));
-    await cached.generate(request, context(0));
-    const [shard] = await readdir(project.path('cache'));
-    const [name] = await readdir(project.path('cache', shard!));
-    const file = project.path('cache', shard!, name!);
+    const { damaged, cached, file } = await cacheWithOneEntry();
     // Valid JSON with text and a stop reason, but a tool call with no name: a tool-call scorer would score it.
     await writeFile(file, JSON.stringify({ text: 'edited', stopReason: 'tool_use', latencyMs: 3, toolCalls: [{ input: {} }] }));
     const again = await cached.generate(request, context(0));
