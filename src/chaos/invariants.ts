@@ -56,6 +56,12 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
     ...(scorer ? { children: [scorer], sourceScorer: scorer } : {}),
     async score(sample, context) {
       if (!sample.chaos) return notChaos(name);
+      // --resume runs the source again, so the chaos sample is compared with its new result then.
+      const skip = sample.chaos.sourceBudgetSkip;
+      if (skip !== undefined) {
+        const message = `the source case ${sample.chaos.sourceCaseId} was not scored for the budget (${skip})`;
+        return markedNotSent({ name, score: 0, pass: false, reason: message, error: message });
+      }
       const source = sample.chaos.source;
       if (!source) {
         const message = `the source case ${sample.chaos.sourceCaseId} has no result to compare with`;

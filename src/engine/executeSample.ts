@@ -28,6 +28,11 @@ export interface SourceResult {
   pass: boolean;
 }
 
+/** A source case whose sample is a budget skip: the skip's message. */
+export interface SourceBudgetSkip {
+  budgetSkip: string;
+}
+
 export interface SampleEnvironment {
   provider: Provider;
   /** Shares the rendered request between the repeats of a case (a run passes one; default: none shared). */
@@ -43,7 +48,7 @@ export interface SampleEnvironment {
   /** What scorers are handed: the run's signal (the same as `runSignal`) and the judge. Built once per run, not per sample. */
   scorerContext: ScorerContext;
   /** Result of a golden case, awaited by its chaos mutations. */
-  sourceResult(sample: PlannedSample): Promise<SourceResult | undefined> | undefined;
+  sourceResult(sample: PlannedSample): Promise<SourceResult | SourceBudgetSkip | undefined> | undefined;
 }
 
 export interface ExecutedSample {
@@ -311,7 +316,8 @@ async function chaosInfo(origin: ChaosOrigin, planned: PlannedSample, env: Sampl
   const info: ChaosInfo = { sourceCaseId: origin.sourceCaseId, operators: origin.operators, fields: origin.fields };
   if (origin.canary) info.canary = origin.canary;
   const source = await env.sourceResult(planned);
-  if (source) info.source = source;
+  if (source && 'budgetSkip' in source) info.sourceBudgetSkip = source.budgetSkip;
+  else if (source) info.source = source;
   return info;
 }
 

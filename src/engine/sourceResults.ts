@@ -8,21 +8,30 @@
  * out of the run), and is dropped once the source has ended and that count is zero. Without this
  * a long chaos run would hold every golden output of every version × model × repeat to its end.
  */
+import { BUDGET_SKIP } from '../records/errorKinds.js';
 import type { SampleRecord } from '../records/types.js';
-import type { SourceResult } from './executeSample.js';
+import type { SourceBudgetSkip, SourceResult } from './executeSample.js';
 import type { PlannedSample } from './plan.js';
+
+/** What a variant is handed of its source: its result, its budget skip, or nothing (not run, or errored). */
+type SourceOutcome = SourceResult | SourceBudgetSkip | undefined;
 
 function sourceKey(version: string, model: string, repeat: number, caseId: string): string {
   return `${version}\u0000${model}\u0000${repeat}\u0000${caseId}`;
 }
 
-function resultOf(record: SampleRecord | undefined): SourceResult | undefined {
+/**
+ * A budget skip is told by its error kind, which a line read back from the record keeps (the
+ * not-sent mark of its score does not): its variants are then budget skips too, which --resume runs.
+ */
+function resultOf(record: SampleRecord | undefined): SourceOutcome {
+  if (record?.error?.kind === BUDGET_SKIP) return { budgetSkip: record.error.message };
   return record && !record.error ? { output: record.output ?? '', scores: record.scores, pass: record.pass } : undefined;
 }
 
 interface SourceEntry {
-  promise: Promise<SourceResult | undefined>;
-  resolve: (result: SourceResult | undefined) => void;
+  promise: Promise<SourceOutcome>;
+  resolve: (result: SourceOutcome) => void;
   /** Whether the source has ended (its result, or undefined, is in the promise). */
   settled: boolean;
   /** Variants of the source (for this version × model × repeat) that have not ended yet. */
@@ -82,13 +91,13 @@ export class SourceResults {
   }
 
   /** Call before the sample ends (`resolve`): the entry is kept until then. */
-  awaitSource(planned: PlannedSample): Promise<SourceResult | undefined> | undefined {
+  awaitSource(planned: PlannedSample): Promise<SourceOutcome> | undefined {
     const origin = planned.case.chaos;
     if (!origin || !this.variantsOf.has(origin.sourceCaseId)) return undefined;
     return this.entry(sourceKeyOf(planned, origin.sourceCaseId), origin.sourceCaseId).promise;
   }
 
-  private settle(key: string, sourceCaseId: string, result: SourceResult | undefined): void {
+  private settle(key: string, sourceCaseId: string, result: SourceOutcome): void {
     const entry = this.entry(key, sourceCaseId);
     entry.settled = true;
     entry.resolve(result);
@@ -109,8 +118,8 @@ export class SourceResults {
   private entry(key: string, sourceCaseId: string): SourceEntry {
     let entry = this.waiting.get(key);
     if (!entry) {
-      let resolve!: (r: SourceResult | undefined) => void;
-      const promise = new Promise<SourceResult | undefined>((r) => (resolve = r));
+      let resolve!: (r: SourceOutcome) => void;
+      const promise = new Promise<SourceOutcome>((r) => (resolve = r));
       entry = { promise, resolve, settled: false, variantsLeft: this.variantsOf.get(sourceCaseId) ?? 0 };
       this.waiting.set(key, entry);
     }

@@ -32,6 +32,11 @@ export interface ChaosInfo {
   canary?: string;
   /** The source case's output and scores for the same version × model × repeat, when known. */
   source?: { output: string; scores: Score[]; pass: boolean };
+  /**
+   * Set instead of `source` when the source case's sample is a budget skip (not scored, run again
+   * by --resume): that skip's message. A comparison with it waits for --resume too.
+   */
+  sourceBudgetSkip?: string;
 }
 
 export interface Score {

@@ -160,6 +160,25 @@ describe('sameAsSource', () => {
     expect(isJudgeNotSent(onChaos)).toBe(true);
   });
 
+  it('is not scored for the budget (a budget skip) when its source case was, with or without a scorer', async () => {
+    let scored = 0;
+    const counted: Scorer = {
+      name: 'counted',
+      score: () => {
+        scored++;
+        return { name: 'counted', score: 1, pass: true, reason: '' };
+      },
+    };
+    const chaos = { source: undefined, sourceBudgetSkip: "says's judge: budget reached" };
+    for (const scorer of [sameAsSource(), sameAsSource({ scorer: counted })]) {
+      const result = await score(scorer, sample('x', { chaos }));
+      expect(result).toMatchObject({ pass: false, score: 0, error: "the source case t1 was not scored for the budget (says's judge: budget reached)" });
+      expect(isJudgeNotSent(result)).toBe(true);
+    }
+    // Nothing is scored (nor paid) for a comparison that --resume makes again.
+    expect(scored).toBe(0);
+  });
+
   it('is an errored failure when the source result is missing', async () => {
     const result = await score(sameAsSource(), sample('x', { chaos: { source: undefined } }));
     expect(result.pass).toBe(false);

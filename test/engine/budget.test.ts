@@ -1,10 +1,13 @@
 /** The session's --max-cost budget as each provider kind meets it. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { sameAsSource } from '../../src/chaos/invariants.js';
 import { RunSession } from '../../src/engine/assemble.js';
+import { loadSuite } from '../../src/engine/loadSuite.js';
 import { runSuite } from '../../src/engine/run.js';
 import { readRecord } from '../../src/records/reader.js';
 import { rubric } from '../../src/judge/rubric.js';
-import type { GenerationRequest, Provider } from '../../src/providers/types.js';
+import { createFunctionProvider } from '../../src/providers/function.js';
+import { ProviderError, type GenerationRequest, type Provider } from '../../src/providers/types.js';
 import { all, any, contains, custom, exact } from '../../src/scoring/index.js';
 import type { Scorer } from '../../src/scoring/types.js';
 import { defineSuite } from '../../src/suite.js';
@@ -175,5 +178,52 @@ describe('a judge call the budget did not send, inside a combinator', () => {
     expect(sample.pass).toBe(true);
     expect(sample.scores[1]?.children?.[1]).toMatchObject({ name: 'judged', pass: false, error: 'budget of $0.0100 reached ($0.0100 spent); request not sent' });
     expect(result.status).toBe('complete');
+  });
+});
+
+describe('a chaos sample whose source case is a budget skip', () => {
+  it('is a budget skip too, and --resume scores both', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(1) });
+    // The source's judgement is refused for the budget, the chaos sample's are sent: as a budget
+    // refuses a request whose worst case does not fit and sends a smaller one after it.
+    const { judge: answering, sent } = costlyJudge(0.001);
+    let refuseNext = true;
+    const judge: Provider = {
+      id: 'own-judge',
+      generate: (request, context) => {
+        if (!refuseNext) return answering.generate(request, context);
+        refuseNext = false;
+        return Promise.reject(new ProviderError('budget', 'budget of $0.0100 reached ($0.0100 spent); request not sent'));
+      },
+    };
+    const says = rubricsJudgedBy(judge, ['says'])[0]!;
+    const suite = defineSuite({
+      ...echoSuite([says]),
+      chaos: { operators: ['zero-width'], invariants: [sameAsSource({ scorer: says })] },
+    });
+    const runDir = project.path('runs', 'r1');
+    const runOnce = async (resume: boolean) => {
+      const loaded = await loadSuite(suite, project.path('echo.eval.ts'), { chaos: true }, project.root);
+      const result = await runSuite(loaded, { provider: createFunctionProvider((input: Record<string, unknown>) => String(input.word)), runDir, runId: 'r1', resume });
+      return { result, record: await readRecord(`${runDir}/run.jsonl`) };
+    };
+
+    const first = await runOnce(false);
+    const [source, variant] = first.record.samples;
+    expect(source).toMatchObject({ caseId: 'w000', error: { kind: 'budget' } });
+    expect(variant!.caseId).toBe('w000~zero-width');
+    expect(variant!.error).toEqual({
+      kind: 'budget',
+      message: "sameAsSource:says's judge: the source case w000 was not scored for the budget (says's judge: budget of $0.0100 reached ($0.0100 spent); request not sent)",
+    });
+    expect(first.result.status).toBe('incomplete');
+    expect(first.result.notRun).toBe('2 samples answered but not judged: budget reached');
+
+    const resumed = await runOnce(true);
+    expect(resumed.result.status).toBe('complete');
+    expect(resumed.record.samples.map((s) => s.error)).toEqual([undefined, undefined]);
+    expect(resumed.record.samples[1]!.scores.find((s) => s.name === 'sameAsSource:says')).toMatchObject({ pass: true, details: { sourceScoreFrom: 'record' } });
+    // The chaos sample's judgement of the first run, and both samples' of the resumed one.
+    expect(sent).toHaveLength(4);
   });
 });
