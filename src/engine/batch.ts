@@ -73,21 +73,30 @@ export function batchCustomId(index: number): string {
 }
 
 /**
- * Sends the run's pending samples in batches and collects their answers. A classified failure that
- * stops it (a fatal refusal, a rejected key, a batch the API no longer knows) marks the run aborted
- * with its reason, as a fatal error marks a live run, and is thrown.
+ * Sends the run's pending samples in batches and collects their answers. Any error that stops it (a
+ * fatal refusal, a rejected key, a batch the API no longer knows, a damaged record) marks the run
+ * aborted with its reason, as an error that stops a live run does, and is thrown.
  */
 export async function runBatchPhase(loaded: LoadedSuite, options: BatchPhaseOptions): Promise<BatchPhaseResult> {
   try {
     return await sendAndCollect(loaded, options);
   } catch (error) {
-    const reason = error instanceof ProviderError ? `the batch phase stopped: ${error.message}` : error instanceof InfrastructureError ? error.message : undefined;
-    // A meta.json that cannot be written now (a full disk) is said under the reason, never in its place.
-    if (reason !== undefined) await markAborted(options.runDir, reason).catch((failure: unknown) => {
-      throw withFailureAfter(error, failure, 'marking the run aborted');
+    // A meta.json that cannot be read or written now (damaged, a full disk) is said under the
+    // reason, never in its place, and not a second time when it is what stopped the phase.
+    await markAborted(options.runDir, abortReason(error)).catch((failure: unknown) => {
+      throw sameFailure(error, failure) ? error : withFailureAfter(error, failure, 'marking the run aborted');
     });
     throw error;
   }
+}
+
+/** meta.json's reason for an error that stopped the batch phase: a provider's error says it was the batch phase's. */
+function abortReason(error: unknown): string {
+  return error instanceof ProviderError ? `the batch phase stopped: ${error.message}` : errorMessage(error);
+}
+
+function sameFailure(error: unknown, failure: unknown): boolean {
+  return error instanceof Error && failure instanceof Error && error.message === failure.message;
 }
 
 /** meta.json says the run stopped, and why; everything else in it (the batch ids) is kept for --resume. */

@@ -1,8 +1,10 @@
 /** The batch phase against a scripted batch transport: what comes back, and what does not. */
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBatchPhase, type BatchTransport } from '../../src/engine/batch.js';
 import { loadSuite } from '../../src/engine/loadSuite.js';
 import { runSuite, startRunRecord } from '../../src/engine/run.js';
+import { wordedError } from '../../src/errors.js';
 import { CostBudget } from '../../src/providers/budget.js';
 import type { Generation, GenerationRequest } from '../../src/providers/types.js';
 import { ProviderError } from '../../src/providers/types.js';
@@ -94,6 +96,63 @@ describe('the batch phase', () => {
     expect(resumed.status).toBe('complete');
     expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
     expect((await readRecord(project.path('runs/r1/run.jsonl'))).samples.every((s) => !s.error)).toBe(true);
+  });
+
+  it('an input error that stops it (a damaged record line on --resume) marks the run aborted with its reason, as live; mended, --resume collects the batch', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(3) });
+    const transport = scriptedTransport((customId, round) => (customId === 's1' && round === 0 ? 'missing' : 'ok'));
+    expect((await batchRun(transport)).status).toBe('incomplete');
+    const recordFile = project.path('runs/r1/run.jsonl');
+    const recorded = await readFile(recordFile, 'utf8');
+    await writeFile(recordFile, recorded.replace('"index":2,', '"index":7,'));
+
+    const stopped = batchRun(transport, true);
+    await expect(stopped).rejects.toThrow(/run\.jsonl:4: index: sample index 7 is outside the plan of 3 samples/);
+    const meta = await readMeta(project.path('runs/r1'));
+    expect(meta).toMatchObject({ status: 'aborted', batches: ['b0'], reason: expect.stringMatching(/run\.jsonl:4: index: sample index 7 is outside the plan/) });
+    expect(meta?.finishedAt).toBeDefined();
+
+    await writeFile(recordFile, recorded);
+    const resumed = await batchRun(transport, true);
+    expect(resumed.status).toBe('complete');
+    // The batch of the first invocation is collected, not sent again: only the request it left out is.
+    expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
+    expect((await readMeta(project.path('runs/r1')))?.status).toBe('complete');
+  });
+
+  it('a damaged meta.json that stops it is said once, and left as it is for the user to restore', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(2) });
+    const loaded = await loadSuite(
+      defineSuite({ name: 'echo', prompt: './prompts', models: ['model-a'], dataset: './data.jsonl', scorers: [contains({ values: ['word'], mode: 'all' })], repeats: 1 }),
+      project.path('echo.eval.ts'),
+      {},
+      project.root,
+    );
+    const runDir = project.path('runs', 'r1');
+    await startRunRecord(loaded, { runDir, runId: 'r1', toolVersion: 'test' });
+    const damaged = '{"runId": "r1", "batches": ["b0"'; // cut off by a hand edit
+    await writeFile(project.path('runs/r1/meta.json'), damaged);
+    const error = await runBatchPhase(loaded, { transport: scriptedTransport(() => 'ok'), runDir }).then(
+      () => expect.unreachable('the damaged meta.json stops the phase'),
+      (failure: unknown) => failure,
+    );
+    const worded = wordedError(error);
+    expect(worded.text).toMatch(/meta\.json: meta\.json is damaged/);
+    expect(worded.text).not.toMatch(/and then, while marking the run aborted/);
+    expect(await readFile(project.path('runs/r1/meta.json'), 'utf8')).toBe(damaged);
+  });
+
+  it('an error of no known kind that stops it is the reason meta.json gives, not a run left "running"', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(2) });
+    const transport: BatchTransport = {
+      ...scriptedTransport(() => 'ok'),
+      // eslint-disable-next-line require-yield
+      async *results() {
+        throw new TypeError('unreadable result line');
+      },
+    };
+    await expect(batchRun(transport)).rejects.toThrow('unreadable result line');
+    expect(await readMeta(project.path('runs/r1'))).toMatchObject({ status: 'aborted', batches: ['b0'], reason: 'unreadable result line' });
   });
 
   it('Ctrl-C before the batch is submitted: nothing is sent, the run is interrupted, and --resume submits it', async () => {
