@@ -106,7 +106,7 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
   });
   const previousMeta = previous ? await readMeta(options.runDir) : undefined;
   const meta: RunMeta = {
-    ...(previousMeta ?? {}),
+    ...withoutStopReason(previousMeta),
     ...(options.meta ?? {}),
     runId: options.runId,
     suite: loaded.suite.name,
@@ -232,6 +232,13 @@ export async function runSuite(loaded: LoadedSuite, options: RunOptions): Promis
       throw stopping === undefined ? failure : withFailureAfter(stopping, failure, 'marking the run aborted');
     });
   }
+}
+
+/** A resumed run's meta.json without the reason its last invocation stopped: this one gives its own, or none. */
+function withoutStopReason(meta: RunMeta | undefined): Partial<RunMeta> {
+  if (!meta) return {};
+  const { reason: _stopped, ...rest } = meta;
+  return rest;
 }
 
 /** A fatal provider error, as a run that cannot return its result says it (the CLI's `run stopped:`, exit 3). */

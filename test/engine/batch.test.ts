@@ -117,7 +117,9 @@ describe('the batch phase', () => {
     expect(resumed.status).toBe('complete');
     // The batch of the first invocation is collected, not sent again: only the request it left out is.
     expect(transport.submitted).toEqual([['s0', 's1', 's2'], ['s1']]);
-    expect((await readMeta(project.path('runs/r1')))?.status).toBe('complete');
+    const after = await readMeta(project.path('runs/r1'));
+    expect(after?.status).toBe('complete');
+    expect(after?.reason).toBeUndefined();
   });
 
   it('a damaged meta.json that stops it is said once, and left as it is for the user to restore', async () => {

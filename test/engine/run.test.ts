@@ -144,6 +144,23 @@ describe('runSuite', () => {
     expect((await readMeta(project.path('runs/r1')))?.status).toBe('aborted');
   });
 
+  it('--resume after a fatal error: the run completes, and meta.json no longer gives the reason it stopped', async () => {
+    await setup(2);
+    const keyRejected: Provider = {
+      id: 'bad-key',
+      async generate() {
+        throw new ProviderError('auth', 'invalid x-api-key', { fatal: true });
+      },
+    };
+    const suite = suiteOf({ models: ['model-a'], versions: ['v1'], repeats: 1 });
+    expect((await run(keyRejected, suite)).status).toBe('aborted');
+    expect(await readMeta(project.path('runs/r1'))).toMatchObject({ status: 'aborted', reason: 'invalid x-api-key' });
+    expect((await run(createFunctionProvider(echoTarget), suite, project.path('runs', 'r1'), { resume: true })).status).toBe('complete');
+    const meta = await readMeta(project.path('runs/r1'));
+    expect(meta?.status).toBe('complete');
+    expect(meta?.reason).toBeUndefined();
+  });
+
   it('on a graceful stop finishes in-flight samples, and --resume completes each sample exactly once', async () => {
     await setup(15);
     const stop = new AbortController();
