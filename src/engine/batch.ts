@@ -8,11 +8,11 @@
  * never re-submitting them; only requests those batches never ran (expired, canceled) are sent
  * again.
  */
-import { errorMessage, InfrastructureError, PromptgoldError, withFailureAfter } from '../errors.js';
+import { errorMessage, InfrastructureError, InputError, PromptgoldError, withFailureAfter } from '../errors.js';
 import { billedUsd, formatUsd, type CostBudget } from '../providers/budget.js';
 import { BATCH_MISSING, ProviderError, isResumableError, type Generation, type GenerationRequest, type Provider } from '../providers/types.js';
 import { finishedSampleIndices } from '../records/resume.js';
-import { readMeta, writeMeta } from '../records/runDir.js';
+import { readMeta, runPaths, writeMeta, type RunMeta } from '../records/runDir.js';
 import { PreparedRequests } from './executeSample.js';
 import type { LoadedSuite } from './loadSuite.js';
 import { planSamples, planSize } from './plan.js';
@@ -121,7 +121,7 @@ async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): 
     requestOfCustomId.set(customId, requests.get(planned).request);
   }
 
-  const earlier = (await readMeta(options.runDir))?.batches ?? [];
+  const earlier = earlierBatchIds(await readMeta(options.runDir), options.runDir);
   const answers = new Map<string, Generation | ProviderError>();
   const submittedIds: string[] = [];
   const result = (): BatchPhaseResult => ({ provider: answeringFrom(answers, customIdOfSample), batchIds: [...earlier, ...submittedIds], submitted: submittedIds.length > 0, results: answers.size });
@@ -170,6 +170,17 @@ async function sendAndCollect(loaded: LoadedSuite, options: BatchPhaseOptions): 
   }
 
   return result();
+}
+
+/** The batch ids meta.json lists (none on a fresh run); a hand edit that left anything else there is refused by name. */
+function earlierBatchIds(meta: RunMeta | undefined, runDir: string): string[] {
+  const batches: unknown = meta?.batches ?? [];
+  if (Array.isArray(batches) && batches.every((id) => typeof id === 'string')) return batches as string[];
+  throw new InputError(
+    `must be a list of batch ids (strings), found ${JSON.stringify(batches)}`,
+    { file: runPaths(runDir).meta, field: 'batches' },
+    'write it as ["msgbatch_…", …], with the ids this run\'s batches were given, then resume again',
+  );
 }
 
 /**

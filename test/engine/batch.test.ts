@@ -144,6 +144,18 @@ describe('the batch phase', () => {
     expect(await readFile(project.path('runs/r1/meta.json'), 'utf8')).toBe(damaged);
   });
 
+  it('a meta.json whose batch ids are not a list of ids is refused by name, and the run marked aborted with that reason', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(2) });
+    const transport = scriptedTransport(() => 'missing');
+    expect((await batchRun(transport)).status).toBe('incomplete');
+    const metaFile = project.path('runs/r1/meta.json');
+    // A hand edit that put the id in a string.
+    await writeFile(metaFile, JSON.stringify({ ...(await readMeta(project.path('runs/r1'))), batches: 'b0' }));
+    await expect(batchRun(transport, true)).rejects.toThrow(/meta\.json: batches: must be a list of batch ids \(strings\), found "b0"\n {2}hint: /);
+    expect(await readMeta(project.path('runs/r1'))).toMatchObject({ status: 'aborted', batches: 'b0', reason: expect.stringMatching(/batches: must be a list of batch ids/) });
+    expect(transport.submitted).toEqual([['s0', 's1']]);
+  });
+
   it('an error of no known kind that stops it is the reason meta.json gives, not a run left "running"', async () => {
     project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(2) });
     const transport: BatchTransport = {
