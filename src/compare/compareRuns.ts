@@ -13,7 +13,7 @@ import { pairedCases, pairedStatistics, passDifferenceUnits, repeatsNeeded, slic
 import type { CaseComparison, CaseSide, CellComparison, ChaosCaseNotExercised, ChaosNotExercised, ComparisonResult, ComparisonWarning, ErrorKindCounts, SideInfo, VerdictPolicyResolved, VerdictReason } from './types.js';
 import { decideVerdict, overallVerdict } from './verdict.js';
 import { DEFAULT_POLICY } from './policy.js';
-import { sortedKeys } from '../records/summary.js';
+import { sortedKeys, summaryPolicyOf, tooManyUnscored } from '../records/summary.js';
 
 export interface CompareOptions {
   /** Project root, for the paths shown (default: the working directory). */
@@ -70,13 +70,16 @@ export function compareSides(baseline: LoadedSide, candidate: LoadedSide, option
   const candidateRanChaos = candidate.header.options.chaos === true;
   const cells = pairs.map(([b, c]) => compareCell(b, c, { policy, seed, notes, sameDataset, candidateRanChaos, ...(options.resamples ? { resamples: options.resamples } : {}) }));
   const filtered = Object.keys(baselineFilter).length > 0 || Object.keys(candidateFilter).length > 0;
+  const baselineUnscored = tooManyUnscoredReason('baseline', baseline, pairs.map(([b]) => b));
+  if (baselineUnscored) notes.unshift(baselineUnscored);
+  const failing = [tooManyUnscoredReason('candidate', candidate, pairs.map(([, c]) => c)), filtered ? undefined : missingCellsReason(warnings)].filter((reason) => reason !== undefined);
   return {
     type: 'comparison',
     baseline: sideInfo(baseline, baselineFilter, pairs.map(([b]) => b)),
     candidate: sideInfo(candidate, candidateFilter, pairs.map(([, c]) => c)),
     policy,
     cells,
-    verdict: overallVerdict(cells, notes, policy.alpha, filtered ? undefined : missingCellsReason(warnings)),
+    verdict: overallVerdict(cells, notes, policy.alpha, failing),
     warnings,
   };
 }
@@ -194,6 +197,22 @@ function warnUnmatched(baseCells: SideCell[], candCells: SideCell[], pairs: Arra
 function missingCellsReason(warnings: ComparisonWarning[]): VerdictReason | undefined {
   const cells = warnings.flatMap((w) => (w.rule === 'unmatched_cell' && w.values.side === 'baseline' ? [w.values.cell] : []));
   return cells.length ? { rule: 'missing_cells', values: { cells } } : undefined;
+}
+
+/**
+ * The `too_many_unscored` reason when the side's compared cells left more samples unscored than
+ * the side's own maxErrorRate allows: the rule its run was judged by (exit 3), over the cells the
+ * comparison speaks for. The cells of one record compared with each other are judged apart.
+ */
+function tooManyUnscoredReason(side: 'baseline' | 'candidate', loaded: LoadedSide, cells: SideCell[]): VerdictReason | undefined {
+  const compared = [...new Set(cells)];
+  const samples = compared.reduce((total, cell) => total + cell.samples, 0);
+  const kinds: Record<string, number> = {};
+  for (const cell of compared) for (const [kind, n] of Object.entries(cell.notScored)) kinds[kind] = (kinds[kind] ?? 0) + n;
+  const notScored = Object.values(kinds).reduce((a, b) => a + b, 0);
+  const maxErrorRate = summaryPolicyOf(loaded.header).maxErrorRate ?? 0;
+  if (!tooManyUnscored({ samples, notScored }, maxErrorRate)) return undefined;
+  return { rule: 'too_many_unscored', values: { side, notScored, samples, maxErrorRate, kinds: sortedKeys(kinds) } };
 }
 
 function listCells(cells: SideCell[]): string {

@@ -4,6 +4,7 @@
  */
 import { displayPath as displayOf } from '../displayPath.js';
 import { InputError } from '../errors.js';
+import { isNotScoredKind } from '../records/errorKinds.js';
 import { countNotRun, noNotRun, notRunTotal, runIncompleteCause } from '../records/completeness.js';
 import { checkHeader, visitRecordLines } from '../records/reader.js';
 import { SampleLineCheck } from '../records/sampleCheck.js';
@@ -20,6 +21,8 @@ export interface SideCell {
   samples: number;
   /** Parameter → samples sent without it (the model does not accept it; see SampleRecord.droppedParams). */
   droppedParams: Record<string, number>;
+  /** Error kind → samples not scored with it (isNotScoredKind), as the run's summary counts them for maxErrorRate. */
+  notScored: Record<string, number>;
 }
 
 export interface LoadedSide {
@@ -59,6 +62,8 @@ export class SideBuilder {
     const cell = this.cellOf(sample);
     cell.samples++;
     if (sample.droppedParams) for (const param of sample.droppedParams) cell.droppedParams[param] = (cell.droppedParams[param] ?? 0) + 1;
+    const kind = sample.error?.kind;
+    if (kind !== undefined && isNotScoredKind(kind)) cell.notScored[kind] = (cell.notScored[kind] ?? 0) + 1;
     const existing = cell.cases.get(sample.caseId);
     if (existing) existing.add(sample);
     else {
@@ -75,7 +80,7 @@ export class SideBuilder {
     const key = cellKey(sample);
     let cell = this.cells.get(key);
     if (!cell) {
-      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0, droppedParams: {} };
+      cell = { cell: { version: sample.version, model: sample.model }, cases: new Map(), samples: 0, droppedParams: {}, notScored: {} };
       this.cells.set(key, cell);
     }
     this.lastCell = cell;

@@ -334,6 +334,13 @@ export type VerdictReasonBody =
    * baseline's; `notScored`: its unscored samples by error kind.
    */
   | { rule: 'baseline_unscored'; values: { cases: number; samples: number; notScored: Record<string, number> } }
+  /**
+   * A side left more of its samples unscored than its own maxErrorRate allows (the rule `promptgold
+   * run` exits 3 on; see tooManyUnscored), counted over its compared cells: `notScored` of
+   * `samples`, with `kinds` (error kind → samples). The candidate's fails the comparison and exits 3
+   * (the cases it did score cannot stand for the run); the baseline's is a note.
+   */
+  | { rule: 'too_many_unscored'; values: { side: 'baseline' | 'candidate'; notScored: number; samples: number; maxErrorRate: number; kinds: Record<string, number> } }
   | { rule: 'no_cells'; values: Record<string, never> }
   | { rule: 'incomplete_record'; values: IncompleteRecord }
   /**

@@ -12,7 +12,7 @@
 import { costOfUsage, daysUntilRetirement, type ModelTable } from '../providers/pricing.js';
 import type { RecordSummary } from '../records/types.js';
 import { cellKey, tooManyUnscored } from '../records/summary.js';
-import type { CandidateRunProblem, OperationalDeltas, Verdict, VerdictResult } from './types.js';
+import type { CandidateRunProblem, OperationalDeltas, Verdict, VerdictReason, VerdictResult } from './types.js';
 
 export type { CandidateRunProblem } from './types.js';
 
@@ -82,15 +82,31 @@ export function upgradeDecisionOf(verdict: Verdict, problems: { candidate: reado
 
 const DECISION_VERDICT: Record<UpgradeDecision, Verdict> = { go: 'pass', 'no-go': 'fail', inconclusive: 'inconclusive' };
 
+export interface RunProblem {
+  model: string;
+  side: 'baseline' | 'candidate';
+  problem: CandidateRunProblem;
+}
+
+/**
+ * The comparison's reasons less its `too_many_unscored` for a side whose own-run problem says the
+ * same unscored samples: said once, as the model's own run.
+ */
+function reasonsNotSaidByRuns(reasons: readonly VerdictReason[], problems: readonly RunProblem[]): VerdictReason[] {
+  const said = new Set(problems.filter(({ problem }) => problem.kind === 'unscored').map(({ side }) => side));
+  return reasons.filter((reason) => !(reason.rule === 'too_many_unscored' && said.has(reason.values.side)));
+}
+
 /**
  * The verdict the upgrade-check's page and Markdown show: the decision's, with each model's
- * own-run problem first as a reason, then the comparison's reasons. Without run problems it is the
- * comparison's verdict itself.
+ * own-run problem first as a reason, then the comparison's reasons (less its `too_many_unscored`
+ * for a side whose own-run problem already says its unscored samples). Without run problems it is
+ * the comparison's verdict itself.
  */
-export function upgradeVerdict(comparison: VerdictResult, decision: UpgradeDecision, problems: ReadonlyArray<{ model: string; problem: CandidateRunProblem }>): VerdictResult {
+export function upgradeVerdict(comparison: VerdictResult, decision: UpgradeDecision, problems: readonly RunProblem[]): VerdictResult {
   if (problems.length === 0) return comparison;
   const verdict = DECISION_VERDICT[decision];
-  const reasons = [...problems.map(({ model, problem }) => ({ rule: 'own_run_fails' as const, values: { model, problem } })), ...comparison.reasons];
+  const reasons = [...problems.map(({ model, problem }) => ({ rule: 'own_run_fails' as const, values: { model, problem } })), ...reasonsNotSaidByRuns(comparison.reasons, problems)];
   return verdict === 'inconclusive' && comparison.needed ? { verdict, reasons, needed: comparison.needed } : { verdict, reasons };
 }
 

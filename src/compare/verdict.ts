@@ -18,7 +18,9 @@
  * did not have, or had significantly less often (one-sided Fisher exact test at alpha), or a case
  * the baseline scored that the candidate has no scored repeat of; and, under any policy, a scorer the baseline scored cases with that the
  * candidate did not, or a candidate record that holds only part of its run (no summary line, or
- * fewer samples than planned). Reasons carry the numbers; src/report/reasons.ts words them.
+ * fewer samples than planned). The whole comparison fails, too, on a candidate that left more
+ * samples unscored than its own maxErrorRate allows (see compareSides). Reasons carry the numbers;
+ * src/report/reasons.ts words them.
  */
 import { ExitCode } from '../errors.js';
 import type { RepeatsPlan } from './statistics.js';
@@ -197,14 +199,15 @@ const ORDER: Verdict[] = ['pass', 'inconclusive', 'fail'];
  * The worst verdict over cells: a pass needs every cell to pass (so a false pass stays at most
  * α/2 however many cells), a fail in any cell fails the whole (with k cells under no change, some
  * cell fails by chance with probability up to k·α/2: said in a `several_cells` note when that
- * exceeds α). Reasons: the first reason of each cell that carries the verdict (naming the cell),
- * then `notes` (e.g. an incomplete record).
+ * exceeds α). `failing`: reasons of the whole that fail it whatever the cells say (baseline cells
+ * the candidate never ran, a candidate with too many unscored samples), said first. Reasons: then
+ * the first reason of each cell that carries the verdict (naming the cell), then `notes` (e.g. an
+ * incomplete record).
  */
-export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], alpha: number, missingCells?: VerdictReason): VerdictResult {
+export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], alpha: number, failing: VerdictReason[] = []): VerdictResult {
   if (cells.length === 0) return { verdict: 'inconclusive', reasons: [{ rule: 'no_cells', values: {} }, ...notes] };
   const cellsWorst = cells.reduce<Verdict>((acc, cell) => (ORDER.indexOf(cell.verdict.verdict) > ORDER.indexOf(acc) ? cell.verdict.verdict : acc), 'pass');
-  // Cells of the baseline the candidate never ran: the cells compared cannot speak for them.
-  const worst = missingCells ? 'fail' : cellsWorst;
+  const worst = failing.length ? 'fail' : cellsWorst;
   const carrying = cells.filter((cell) => cell.verdict.verdict === worst);
   const firsts = carrying.flatMap((cell) => (cell.verdict.reasons[0] ? [{ ...cell.verdict.reasons[0], cell: cell.label }] : []));
   // A run-wide note that decided a cell (an incomplete candidate record) is said once, as that reason.
@@ -215,7 +218,7 @@ export function overallVerdict(cells: CellComparison[], notes: VerdictReason[], 
   );
   const falseFailBound = Math.min(1, (cells.length * alpha) / 2);
   const several: VerdictReason[] = falseFailBound > alpha ? [{ rule: 'several_cells', values: { cells: cells.length, alpha, falseFailBound } }] : [];
-  const result: VerdictResult = { verdict: worst, reasons: [...(missingCells ? [missingCells] : []), ...firsts, ...unscoredBaselines, ...rest, ...several] };
+  const result: VerdictResult = { verdict: worst, reasons: [...failing, ...firsts, ...unscoredBaselines, ...rest, ...several] };
   if (worst === 'inconclusive') {
     const needed: NonNullable<VerdictResult['needed']> = {};
     for (const cell of carrying) {
@@ -239,11 +242,17 @@ export function cellBaselineUnscored(cell: Pick<CellComparison, 'verdict'>): boo
   return cell.verdict.reasons.some((reason) => reason.rule === 'baseline_unscored');
 }
 
+/** The candidate left more samples unscored than its maxErrorRate allows (the verdict's `too_many_unscored` reason for it). */
+function candidateTooManyUnscored(verdict: Pick<VerdictResult, 'reasons'>): boolean {
+  return verdict.reasons.some((reason) => reason.rule === 'too_many_unscored' && reason.values.side === 'candidate');
+}
+
 /**
- * A comparison's exit code: 3 when a cell's baseline scored none of its cases — its samples went
- * unscored, as `promptgold run` exits 3 for, and 3 wins over a fail's 1 — otherwise the verdict's.
+ * A comparison's exit code: 3 when a cell's baseline scored none of its cases, or the candidate
+ * left more samples unscored than its maxErrorRate allows — samples went unscored, as `promptgold
+ * run` exits 3 for, and 3 wins over a fail's 1 — otherwise the verdict's.
  */
 export function exitCodeForComparison(result: Pick<ComparisonResult, 'verdict' | 'cells'>, failOnInconclusive: boolean): number {
-  if (result.cells.some(cellBaselineUnscored)) return ExitCode.infrastructure;
+  if (result.cells.some(cellBaselineUnscored) || candidateTooManyUnscored(result.verdict)) return ExitCode.infrastructure;
   return exitCodeForVerdict(result.verdict.verdict, failOnInconclusive);
 }

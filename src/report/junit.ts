@@ -52,28 +52,27 @@ interface WholeVerdictSuite {
 
 /**
  * Reasons of the whole verdict that no cell carries, so the file is red when the exit code is not
- * 0: baseline cells the candidate never ran (`missing_cells`: a `comparison` test suite whose one
- * test case fails), and, in an upgrade check, a model's own run that fails (`own_run_fails`: an
+ * 0: a `comparison` test suite (see comparisonTestCases: a candidate with too many unscored
+ * samples, baseline cells the candidate never ran), and, in an upgrade check, a model's own run that fails (`own_run_fails`: an
  * `own runs` test suite with a test case per such model, an <error> when its samples went
  * unscored, as its exit 3, a <failure> otherwise).
  */
 function wholeVerdictSuites(result: ComparisonResult): WholeVerdictSuite[] {
   const suites: WholeVerdictSuite[] = [];
-  const missing = result.verdict.reasons.find((r) => r.rule === 'missing_cells');
-  if (missing) {
-    const sentence = reasonText(missing);
-    suites.push({
-      xml: [
-        `  <testsuite name="comparison" tests="1" failures="1" errors="0" skipped="0">`,
-        `    <testcase name="verdict" classname="${attr(`${result.baseline.suite}.comparison`)}">`,
-        `      <failure message="${attr(sentence)}" type="${missing.rule}">${text(sentence)}</failure>`,
+  const comparison = comparisonTestCases(result);
+  if (comparison.length) {
+    const errors = comparison.filter((testCase) => testCase.element === 'error').length;
+    const lines = [`  <testsuite name="comparison" tests="${comparison.length}" failures="${comparison.length - errors}" errors="${errors}" skipped="0">`];
+    for (const { name, element, reason } of comparison) {
+      const sentence = reasonText(reason);
+      lines.push(
+        `    <testcase name="${attr(name)}" classname="${attr(`${result.baseline.suite}.comparison`)}">`,
+        `      <${element} message="${attr(sentence)}" type="${reason.rule}">${text(sentence)}</${element}>`,
         '    </testcase>',
-        '  </testsuite>',
-      ].join('\n'),
-      tests: 1,
-      failures: 1,
-      errors: 0,
-    });
+      );
+    }
+    lines.push('  </testsuite>');
+    suites.push({ xml: lines.join('\n'), tests: comparison.length, failures: comparison.length - errors, errors });
   }
   const ownRuns = ownRunFailures(result.verdict.reasons);
   if (ownRuns.length) {
@@ -91,6 +90,19 @@ function wholeVerdictSuites(result: ComparisonResult): WholeVerdictSuite[] {
     suites.push({ xml: lines.join('\n'), tests: ownRuns.length, failures: ownRuns.length - errors, errors });
   }
   return suites;
+}
+
+/**
+ * The whole comparison's own test cases: the candidate's samples unscored beyond its maxErrorRate
+ * (`too_many_unscored`, an <error>, as its exit 3), and baseline cells it never ran (`missing_cells`, a <failure>).
+ */
+function comparisonTestCases(result: ComparisonResult): Array<{ name: string; element: 'error' | 'failure'; reason: VerdictReason }> {
+  const cases: Array<{ name: string; element: 'error' | 'failure'; reason: VerdictReason }> = [];
+  for (const reason of result.verdict.reasons) {
+    if (reason.rule === 'too_many_unscored' && reason.values.side === 'candidate') cases.push({ name: 'unscored samples of the candidate', element: 'error', reason });
+    if (reason.rule === 'missing_cells') cases.push({ name: 'verdict', element: 'failure', reason });
+  }
+  return cases;
 }
 
 /** The `own_run_fails` reasons grouped by model, in the verdict's order: one test case each. */

@@ -89,7 +89,8 @@ describe('JUnit XML: samples that were not scored', () => {
       sample({ caseId: 'd', version: 'v1', pass: true }),
       sample({ caseId: 'd', version: 'v2', pass: false, error: 'context_overflow' }),
     ];
-    const file = await writeRecord(join(dir, 'errors/run.jsonl'), samples);
+    // Within the run's own maxErrorRate: a candidate over it would add a test case of its own (see candidateUnscored.test.ts).
+    const file = await writeRecord(join(dir, 'errors/run.jsonl'), samples, { header: { options: { repeats: 1, maxErrorRate: 0.5 } } });
     const xml = renderJUnit(await compareRecords(file, file, { root: dir, baselineFilter: { version: 'v1' }, candidateFilter: { version: 'v2' } }));
     assertWellFormedXml(xml);
     expect(xml).toMatch(/<testsuites name="promptgold compare demo" tests="5" failures="\d+" errors="2">/);

@@ -152,6 +152,9 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
       const markdown = await readFile(project.path('up.md'), 'utf8');
       expect(markdown).toContain(`**Verdict: ❌ fail**\n\n- ${own.replace(/_/g, '\\_')}\n`);
       expect(markdown.split(own.slice(0, 40)).length).toBe(2);
+      // Said once: the comparison's own reason for the same unscored samples gives way to the model's.
+      expect(markdown).not.toContain('the candidate left 80 of its 120 samples unscored');
+      expect(page.reasons.join('\n')).not.toContain('the candidate left');
     });
   });
 });

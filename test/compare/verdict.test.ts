@@ -184,7 +184,8 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
         samples.push(sample({ caseId, version: 'v2', repeat, pass: true, ...(c >= 1 && c <= 300 && repeat === 0 ? { error: 'timeout' } : {}) }));
       }
     }
-    const file = await writeRecord(join(dir, 'new-errors-rate/run.jsonl'), samples);
+    // Within the run's own maxErrorRate: a candidate over it fails on that alone (exit 3).
+    const file = await writeRecord(join(dir, 'new-errors-rate/run.jsonl'), samples, { header: { options: { repeats: 1, maxErrorRate: 0.2 } } });
     const result = await compareRecords(file, file, { ...v1v2, root: dir });
     expect(result.verdict.verdict).toBe('fail');
     const risen = result.cells[0]!.verdict.reasons[0]!;
@@ -207,13 +208,15 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
         samples.push(sample({ caseId, version: 'v2', repeat, pass: true, ...(c >= 500 && c < 503 && repeat === 1 ? { error: 'timeout' } : {}) }));
       }
     }
-    const same = await writeRecord(join(dir, 'new-errors-noise/run.jsonl'), samples);
+    // Within the run's own maxErrorRate: a candidate over it fails on that alone (exit 3).
+    const tolerant = { header: { options: { repeats: 1, maxErrorRate: 0.01 } } };
+    const same = await writeRecord(join(dir, 'new-errors-noise/run.jsonl'), samples, tolerant);
     const unchanged = await compareRecords(same, same, { ...v1v2, root: dir });
     expect(unchanged.verdict.verdict).toBe('pass');
     expect(unchanged.cells[0]!.verdict.reasons.map((r) => r.rule)).toEqual(['non_inferior']);
     // One rate limit, a kind the baseline never had: it fails, with no test to pass.
     const extra = [sample({ caseId: 'z-new', version: 'v2', pass: true }), sample({ caseId: 'z-new', version: 'v2', repeat: 1, pass: true, error: 'rate_limit' })];
-    const other = await writeRecord(join(dir, 'new-errors-other-kind/run.jsonl'), [...samples, ...extra]);
+    const other = await writeRecord(join(dir, 'new-errors-other-kind/run.jsonl'), [...samples, ...extra], tolerant);
     const changed = await compareRecords(other, other, { ...v1v2, root: dir });
     expect(changed.verdict.verdict).toBe('fail');
     const reason = changed.cells[0]!.verdict.reasons.find((r) => r.rule === 'new_errors')!;
@@ -303,7 +306,8 @@ describe('verdict policy: one non-inferiority rule on the paired pass-rate inter
       samples.push(sample({ caseId, version: 'v1', pass: true, ...(c === 0 ? { error: 'timeout' } : {}) }));
       samples.push(sample({ caseId, version: 'v2', pass: true, ...(c >= 1 && c <= 600 ? { error: 'timeout' } : {}) }));
     }
-    const file = await writeRecord(join(dir, 'unscored/run.jsonl'), samples);
+    // Within the run's own maxErrorRate (600 of 1,000 is not over 60%), so this rule alone decides.
+    const file = await writeRecord(join(dir, 'unscored/run.jsonl'), samples, { header: { options: { repeats: 1, maxErrorRate: 0.6 } } });
     const result = await compareRecords(file, file, { ...v1v2, root: dir });
     const lost = { rule: 'unscored_cases', values: { side: 'candidate', count: 600, scoredByOther: 600, paired: 399 } };
     expect(result.verdict.verdict).toBe('fail');
@@ -504,7 +508,8 @@ describe('compare CLI exit codes (built CLI)', () => {
       timeout('baseline-timeout'),
       sample({ caseId: 'baseline-timeout', version: 'v2', pass: true }),
     ];
-    const record = await writeRecord(join(dir, 'passing-with-regressions/run.jsonl'), samples);
+    // Within the run's own maxErrorRate: a candidate over it fails on that alone (exit 3).
+    const record = await writeRecord(join(dir, 'passing-with-regressions/run.jsonl'), samples, { header: { options: { repeats: 1, maxErrorRate: 0.01 } } });
     const pass = await runCli(['compare', record, ...cells, '--no-html', '--junit', 'pass.xml'], dir);
     expect(pass.stdout).toMatch(/verdict: PASS/);
     expect(pass.code, pass.stderr).toBe(0);

@@ -2,7 +2,7 @@
  * `promptgold compare`: two runs, a run and a baseline file, two cells of one run, or a run alone
  * against its suite's committed baseline. Prints the console report, writes the requested
  * Markdown / JSON / JUnit files, and exits 0 pass, 1 fail (or inconclusive with
- * --fail-on-inconclusive), 2 bad input.
+ * --fail-on-inconclusive), 2 bad input, 3 samples unscored (see exitCodeForComparison).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';

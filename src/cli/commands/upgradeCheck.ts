@@ -94,8 +94,8 @@ export async function upgradeCheckCommand(flags: Record<string, unknown>): Promi
   const baselineSummary = baselineFile === candidateFile ? candidateSummary : await readRecordSummary(baselineFile);
   const baselineProblems = baselineSummary ? candidateRunProblems(baselineSummary, f.from).filter((problem) => problem.kind === 'unscored') : [];
   const decision = upgradeDecisionOf(comparison.verdict.verdict, { candidate: candidateProblems, baseline: baselineProblems });
-  const runProblems = [...baselineProblems.map((problem) => ({ model: f.from, problem })), ...candidateProblems.map((problem) => ({ model: f.to, problem }))];
-  process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing, comparison)}\n`);
+  const runProblems = [...baselineProblems.map((problem) => ({ model: f.from, side: 'baseline' as const, problem })), ...candidateProblems.map((problem) => ({ model: f.to, side: 'candidate' as const, problem }))];
+    process.stdout.write(`upgrade-check ${header.suite}: ${f.from} → ${f.to}\n\n${formatComparison(comparison)}\n\n${formatPricing(pricing, comparison)}\n`);
   if (retirement) process.stdout.write(`\nwarning: ${retirementText(retirement)}: plan the move before then\n`);
   for (const { model, problem } of runProblems) process.stdout.write(`\n${model}'s own run fails: ${candidateProblemText(problem)}`);
   process.stdout.write(`${runProblems.length ? '\n' : ''}\ndecision: ${decisionText(decision)}\n`);
