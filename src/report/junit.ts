@@ -6,7 +6,8 @@
  * scored (the provider, a scorer or a judge failed) is an <error> with the kinds and the first
  * message, and regressed and error-changed cases fail (with the score deltas and reasons, and the
  * baseline's repeats that were not scored); in a cell whose verdict passes, those cases pass with
- * the same text in <system-out>, never a quiet pass. Removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
+ * the same text in <system-out>, never a quiet pass, except that unscored candidate samples stay
+ * errors when they fail the comparison themselves (see junitOutcome). Removed cases, and chaos cases left out as not exercised, are skipped; the cell's own verdict is one more test
  * case, failing when the cell fails (and, with `failOnInconclusive`, when it is inconclusive; an <error> when the baseline scored none of its cases). Each <testsuite> carries the refusal, max_tokens and
  * context-window rates of both sides as <properties> when either side had any. Reasons of the whole
  * verdict that no cell carries are test cases of their own (see wholeVerdictSuites).
@@ -30,10 +31,11 @@ export interface JUnitOptions {
 export function renderJUnit(result: ComparisonResult, options: JUnitOptions = {}): string {
   const failOnInconclusive = options.failOnInconclusive === true;
   const whole = wholeVerdictSuites(result);
-  const suites = [...result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive)), ...whole.map((suite) => suite.xml)];
+  const gates = new Map(result.cells.map((cell) => [cell, gateOf(cell, result.verdict.reasons, failOnInconclusive)]));
+  const suites = [...result.cells.map((cell) => testSuite(cell, result.baseline.suite, failOnInconclusive, gates.get(cell)!)), ...whole.map((suite) => suite.xml)];
   const tests = result.cells.reduce((n, cell) => n + cell.cases.length + 1, 0) + whole.reduce((n, suite) => n + suite.tests, 0);
-  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure', failOnInconclusive) + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.failures, 0);
-  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error', failOnInconclusive) + (baselineUnscored(cell) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.errors, 0);
+  const failures = result.cells.reduce((n, cell) => n + casesWith(cell, 'failure', gates.get(cell)!) + (verdictFails(cell, failOnInconclusive) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.failures, 0);
+  const errors = result.cells.reduce((n, cell) => n + casesWith(cell, 'error', gates.get(cell)!) + (baselineUnscored(cell) ? 1 : 0), 0) + whole.reduce((n, suite) => n + suite.errors, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${attr(options.title ?? `promptgold compare ${result.baseline.suite}`)}" tests="${tests}" failures="${failures}" errors="${errors}">`,
@@ -134,13 +136,26 @@ function caseFinding(c: CaseComparison): JunitOutcome {
 
 /**
  * What a case is in the JUnit file, decided in one place for its test case and its suite's counts.
- * The cell's verdict is the gate: a case's error or failure stays one only in a red cell; in a
- * cell whose verdict passes (a regression within noise, a few repeats not scored that no rule
- * fails on) the case passes, as the exit code does, and testCase names what happened in <system-out>.
+ * The verdict is the gate: a case's error or failure stays one only in a red cell, and a case with
+ * candidate repeats not scored stays an error whenever the candidate's unscored samples fail the
+ * comparison (`too_many_unscored`, or an upgrade-check's own run over its maxErrorRate), whatever
+ * its cell says. Otherwise (a regression within noise, a few repeats not scored that no rule fails
+ * on) the case passes, as the exit code does, and testCase names what happened in <system-out>.
  */
-function junitOutcome(c: CaseComparison, cellRed: boolean): JunitOutcome {
+function junitOutcome(c: CaseComparison, gate: CellGate): JunitOutcome {
   const finding = caseFinding(c);
-  return cellRed || finding === 'skipped' ? finding : 'pass';
+  if (finding === 'error' && gate.unscoredRed) return 'error';
+  return gate.red || finding === 'skipped' ? finding : 'pass';
+}
+
+/** The cell's gate: whether the cell is red, and whether the candidate's unscored samples fail the comparison. */
+function gateOf(cell: CellComparison, wholeReasons: readonly VerdictReason[], failOnInconclusive: boolean): CellGate {
+  const unscoredRed = wholeReasons.some(
+    (reason) =>
+      (reason.rule === 'too_many_unscored' && reason.values.side === 'candidate') ||
+      (reason.rule === 'own_run_fails' && reason.values.problem.kind === 'unscored' && reason.values.model === cell.candidateCell.model),
+  );
+  return { red: isRedCell(cell, failOnInconclusive), unscoredRed, verdict: cell.verdict.verdict };
 }
 
 /** Whether the cell makes the exit code non-zero: its verdict test case fails or errors. */
@@ -153,9 +168,8 @@ function verdictFails(cell: CellComparison, failOnInconclusive: boolean): boolea
   return cell.verdict.verdict === 'fail' || (failOnInconclusive && cell.verdict.verdict === 'inconclusive' && !baselineUnscored(cell));
 }
 
-function casesWith(cell: CellComparison, outcome: JunitOutcome, failOnInconclusive: boolean): number {
-  const cellRed = isRedCell(cell, failOnInconclusive);
-  return cell.cases.filter((c) => junitOutcome(c, cellRed) === outcome).length;
+function casesWith(cell: CellComparison, outcome: JunitOutcome, gate: CellGate): number {
+  return cell.cases.filter((c) => junitOutcome(c, gate) === outcome).length;
 }
 
 /**
@@ -166,10 +180,10 @@ function baselineUnscored(cell: CellComparison): boolean {
   return cell.verdict.verdict !== 'fail' && cellBaselineUnscored(cell);
 }
 
-function testSuite(cell: CellComparison, suite: string, failOnInconclusive: boolean): string {
+function testSuite(cell: CellComparison, suite: string, failOnInconclusive: boolean, gate: CellGate): string {
   const className = `${suite}.${cell.candidateCell.version}.${cell.candidateCell.model}`;
   const lines = [
-    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure', failOnInconclusive) + (verdictFails(cell, failOnInconclusive) ? 1 : 0)}" errors="${casesWith(cell, 'error', failOnInconclusive) + (baselineUnscored(cell) ? 1 : 0)}" skipped="${casesWith(cell, 'skipped', failOnInconclusive)}">`,
+    `  <testsuite name="${attr(cell.label)}" tests="${cell.cases.length + 1}" failures="${casesWith(cell, 'failure', gate) + (verdictFails(cell, failOnInconclusive) ? 1 : 0)}" errors="${casesWith(cell, 'error', gate) + (baselineUnscored(cell) ? 1 : 0)}" skipped="${casesWith(cell, 'skipped', gate)}">`,
     ...stopProperties(cell),
   ];
   lines.push(`    <testcase name="verdict" classname="${attr(className)}">`);
@@ -180,7 +194,6 @@ function testSuite(cell: CellComparison, suite: string, failOnInconclusive: bool
   else if (verdictFails(cell, failOnInconclusive)) lines.push(`      <failure message="${attr(sentences[0] ?? 'inconclusive')}" type="inconclusive">${text(verdictText)}</failure>`);
   else lines.push(`      <system-out>${text(`${cell.verdict.verdict}\n${verdictText}`)}</system-out>`);
   lines.push('    </testcase>');
-  const gate: CellGate = { red: isRedCell(cell, failOnInconclusive), verdict: cell.verdict.verdict };
   for (const c of cell.cases) lines.push(...testCase(c, className, gate));
   lines.push('  </testsuite>');
   return lines.join('\n');
@@ -197,9 +210,10 @@ function stopProperties(cell: CellComparison): string[] {
   return properties.length ? ['    <properties>', ...properties, '    </properties>'] : [];
 }
 
-/** The cell's verdict, and whether it makes the exit code non-zero. */
+/** The cell's verdict, whether it makes the exit code non-zero, and whether unscored candidate samples do. */
 interface CellGate {
   red: boolean;
+  unscoredRed: boolean;
   verdict: Verdict;
 }
 
@@ -211,7 +225,7 @@ function testCase(c: CaseComparison, className: string, gate: CellGate): string[
   const open = `    <testcase name="${attr(c.caseId)}" classname="${attr(className)}">`;
   const summary = `${c.status}: pass ${passesOf(c.baseline)} → ${passesOf(c.candidate)}, score ${signedNumber(c.scoreDelta)}`;
   const finding = caseFinding(c);
-  const outcome = junitOutcome(c, gate.red);
+  const outcome = junitOutcome(c, gate);
   const problem = finding === 'error' ? notScoredProblem(c, summary) : finding === 'failure' ? failureProblem(c, summary) : undefined;
   if (problem && (outcome === 'error' || outcome === 'failure')) {
     return [open, `      <${outcome} message="${attr(problem.message)}" type="${attr(problem.type)}">${text(problem.details.join('\n'))}</${outcome}>`, '    </testcase>'];

@@ -51,6 +51,12 @@ describe("compare judges the candidate by its own maxErrorRate, as `promptgold r
     expect(xml).toContain('<testsuite name="comparison" tests="1" failures="0" errors="1" skipped="0">');
     expect(xml).toMatch(/<testcase name="unscored samples of the candidate" classname="demo\.comparison">\n {6}<error message="the candidate left 12 of its 40 samples unscored[^"]*" type="too_many_unscored">/);
     expect(xml).toMatch(/<testsuites name="[^"]*" tests="\d+" failures="\d+" errors="[1-9]\d*">/);
+    // The cases whose candidate sample went unscored are what fails it: each is an <error>, never a
+    // pass that says its cell's verdict is the gate (the cell itself passes or is inconclusive).
+    const unscoredCase = xml.slice(xml.indexOf('<testcase name="c000"'), xml.indexOf('</testcase>', xml.indexOf('<testcase name="c000"')));
+    expect(unscoredCase).toMatch(/<error message="[^"]*not scored[^"]*" type="provider_error">/);
+    expect(unscoredCase).not.toContain('not a failure here');
+    expect(xml).toMatch(/<testsuites name="[^"]*" tests="\d+" failures="\d+" errors="13">/);
 
     const cli = await runCli(['compare', baseline, candidate, '--no-html', '--junit', 'junit.xml', '--markdown', 'compare.md'], dir);
     expect(cli.stdout).toContain(`verdict: FAIL\n  - ${candidateSentence}\n`);

@@ -570,10 +570,12 @@ export default defineSuite({ name: 'up', prompt: './prompts', models: ['claude-s
       for (const model of ['claude-sonnet-4-5', 'claude-sonnet-4-6']) {
         expect(junitTestCase(xml, `own run of ${model}`)).toContain(`<error message="${model}&apos;s own run fails: 20 of its 30 samples were not scored; maxErrorRate allows 5%" type="own_run_fails">`);
       }
-      // Red by the two own runs, as the exit code 3 is; the cell's verdict does not fail, so each
-      // case with a repeat not scored passes and names it in <system-out>.
-      expect(xml).toMatch(/<testsuites [^>]*failures="0" errors="2">/);
-      expect(junitTestCase(xml, 'w000')).toMatch(/<system-out>2 of 3 candidate repeats not scored \(provider_error\): provider_error: function provider threw: overloaded\n/);
+      // Red by the two own runs, as the exit code 3 is. The new model's unscored samples are what
+      // fails it, so each case with a repeat not scored is an <error> too, though its cell's
+      // verdict does not fail: 10 cases and the two own runs.
+      expect(xml).toMatch(/<testsuites [^>]*failures="0" errors="12">/);
+      expect(junitTestCase(xml, 'w000')).toMatch(/<error message="2 of 3 candidate repeats not scored \(provider_error\): provider_error: function provider threw: overloaded"/);
+      expect(junitTestCase(xml, 'w000')).not.toContain('not a failure here');
     });
   });
 
