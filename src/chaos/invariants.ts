@@ -8,7 +8,7 @@ import { stableStringify } from '../canonical.js';
 import { extractJson } from '../scoring/extract-json.js';
 import { jsonSchema, type JsonSchema } from '../scoring/json-schema.js';
 import { diceSimilarity } from '../scoring/similarity.js';
-import { isJudgeNotSent, markedNotSent, runScorer, type JudgeUsage, type Sample, type Score, type Scorer } from '../scoring/types.js';
+import { isJudgeNotSent, markedNotSent, markedSourceNotFinished, runScorer, type JudgeUsage, type Sample, type Score, type Scorer } from '../scoring/types.js';
 import { emptyJudgeUsage, mergeJudgeUsage, roundedUsage } from '../judge/call.js';
 import { canariesIn, findCanary } from './canary.js';
 import { systemText } from '../providers/content.js';
@@ -57,10 +57,10 @@ export function sameAsSource(options: SameAsSourceOptions = {}): Scorer {
     async score(sample, context) {
       if (!sample.chaos) return notChaos(name);
       // --resume runs the source again, so the chaos sample is compared with its new result then.
-      const skip = sample.chaos.sourceBudgetSkip;
-      if (skip !== undefined) {
-        const message = `the source case ${sample.chaos.sourceCaseId} was not scored for the budget (${skip})`;
-        return markedNotSent({ name, score: 0, pass: false, reason: message, error: message });
+      const unfinished = sample.chaos.sourceNotFinished;
+      if (unfinished) {
+        const message = `the source case ${sample.chaos.sourceCaseId} did not finish (${unfinished.message}): the comparison is left for --resume`;
+        return markedSourceNotFinished({ name, score: 0, pass: false, reason: message, error: message }, unfinished);
       }
       const source = sample.chaos.source;
       if (!source) {

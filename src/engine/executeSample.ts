@@ -17,7 +17,7 @@ import { BUDGET_SKIP, JUDGE_ERROR, SCORER_ERROR } from '../records/errorKinds.js
 import { promptStoreLine } from '../records/promptStore.js';
 import { isGoldenRefusal } from '../records/stops.js';
 import type { SampleError, SampleRecord, PromptStoreLine } from '../records/types.js';
-import { isJudgeNotSent, isScorersOwnFailure, scoreOf, ScoringAborted, type ChaosInfo, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
+import { isJudgeNotSent, isScorersOwnFailure, scoreOf, ScoringAborted, sourceNotFinishedOf, type ChaosInfo, type SourceNotFinished, type JudgeUsage, type Sample, type Score, type Scorer, type ScorerContext } from '../scoring/types.js';
 import type { CheckedRenders } from './checkedRenders.js';
 import { sampleDeadlines, type Deadline } from './deadlines.js';
 import type { PlannedSample } from './plan.js';
@@ -26,11 +26,6 @@ export interface SourceResult {
   output: string;
   scores: Score[];
   pass: boolean;
-}
-
-/** A source case whose sample is a budget skip: the skip's message. */
-export interface SourceBudgetSkip {
-  budgetSkip: string;
 }
 
 export interface SampleEnvironment {
@@ -48,7 +43,7 @@ export interface SampleEnvironment {
   /** What scorers are handed: the run's signal (the same as `runSignal`) and the judge. Built once per run, not per sample. */
   scorerContext: ScorerContext;
   /** Result of a golden case, awaited by its chaos mutations. */
-  sourceResult(sample: PlannedSample): Promise<SourceResult | SourceBudgetSkip | undefined> | undefined;
+  sourceResult(sample: PlannedSample): Promise<SourceResult | { notFinished: SourceNotFinished } | undefined> | undefined;
 }
 
 export interface ExecutedSample {
@@ -202,8 +197,8 @@ export async function executeSample(planned: PlannedSample, env: SampleEnvironme
       const pending = scoreOf(scorer, sample, scorerContext, env.scorerTimeoutMs);
       const score = pending instanceof Promise ? await pending : pending;
       scores.push(score);
-      // Now a budget skip, which --resume scores again: the other scorers' judges would be paid twice.
-      if (score.error !== undefined && isJudgeNotSent(firstUnscored(scores)!)) break;
+      // Now left for --resume, which scores it again: the other scorers' judges would be paid twice.
+      if (score.error !== undefined && isLeftForResume(firstUnscored(scores)!)) break;
     } catch (error) {
       // A hard stop while a scorer was still working: the sample is not done, --resume runs it.
       if (error instanceof ScoringAborted) return undefined;
@@ -316,7 +311,7 @@ async function chaosInfo(origin: ChaosOrigin, planned: PlannedSample, env: Sampl
   const info: ChaosInfo = { sourceCaseId: origin.sourceCaseId, operators: origin.operators, fields: origin.fields };
   if (origin.canary) info.canary = origin.canary;
   const source = await env.sourceResult(planned);
-  if (source && 'budgetSkip' in source) info.sourceBudgetSkip = source.budgetSkip;
+  if (source && 'notFinished' in source) info.sourceNotFinished = source.notFinished;
   else if (source) info.source = source;
   return info;
 }
@@ -410,11 +405,19 @@ function firstUnscored(scores: readonly Score[]): (Score & { error: string }) | 
   return undefined;
 }
 
+/** A score that --resume gives again: its judge was not sent, or the source case it compares with did not finish. */
+function isLeftForResume(score: Score): boolean {
+  return isJudgeNotSent(score) || sourceNotFinishedOf(score) !== undefined;
+}
+
 /**
- * A sample left unscored by `score`: a `budget` skip (--resume scores it again) when the budget did
+ * A sample left unscored by `score`: its source case's error when that source did not finish (a
+ * chaos comparison left for --resume), a `budget` skip (--resume scores it again) when the budget did
  * not send its judge call, a `judge_error` when its judge gave no usable answer, else a `scorer_error`.
  */
 function unscoredError(score: Score & { error: string }): SampleError {
+  const source = sourceNotFinishedOf(score);
+  if (source) return { kind: source.kind, ...(source.code !== undefined && { code: source.code }), message: `${score.name}: ${score.error}` };
   if (isJudgeNotSent(score)) return { kind: BUDGET_SKIP, message: `${score.name}'s judge: ${score.error}` };
   return { kind: score.judgeUsage && !isScorersOwnFailure(score) ? JUDGE_ERROR : SCORER_ERROR, message: `${score.name}: ${score.error}` };
 }

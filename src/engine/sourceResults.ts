@@ -8,24 +8,27 @@
  * out of the run), and is dropped once the source has ended and that count is zero. Without this
  * a long chaos run would hold every golden output of every version × model × repeat to its end.
  */
-import { BUDGET_SKIP } from '../records/errorKinds.js';
+import { isResumableError } from '../providers/types.js';
 import type { SampleRecord } from '../records/types.js';
-import type { SourceBudgetSkip, SourceResult } from './executeSample.js';
+import type { SourceNotFinished } from '../scoring/types.js';
+import type { SourceResult } from './executeSample.js';
 import type { PlannedSample } from './plan.js';
 
-/** What a variant is handed of its source: its result, its budget skip, or nothing (not run, or errored). */
-type SourceOutcome = SourceResult | SourceBudgetSkip | undefined;
+/** What a variant is handed of its source: its result, why it did not finish (--resume runs it), or nothing (not run, or errored). */
+type SourceOutcome = SourceResult | { notFinished: SourceNotFinished } | undefined;
 
 function sourceKey(version: string, model: string, repeat: number, caseId: string): string {
   return `${version}\u0000${model}\u0000${repeat}\u0000${caseId}`;
 }
 
 /**
- * A budget skip is told by its error kind, which a line read back from the record keeps (the
- * not-sent mark of its score does not): its variants are then budget skips too, which --resume runs.
+ * A source that did not finish (see isResumableError) is told by its error's kind and code, which a
+ * line read back from the record keeps (the not-sent mark of its score does not): its variants then
+ * end with the same error cause, and --resume runs them with it.
  */
 function resultOf(record: SampleRecord | undefined): SourceOutcome {
-  if (record?.error?.kind === BUDGET_SKIP) return { budgetSkip: record.error.message };
+  const error = record?.error;
+  if (error && isResumableError(error)) return { notFinished: { kind: error.kind, ...(error.code !== undefined && { code: error.code }), message: error.message } };
   return record && !record.error ? { output: record.output ?? '', scores: record.scores, pass: record.pass } : undefined;
 }
 

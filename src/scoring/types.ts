@@ -33,10 +33,18 @@ export interface ChaosInfo {
   /** The source case's output and scores for the same version × model × repeat, when known. */
   source?: { output: string; scores: Score[]; pass: boolean };
   /**
-   * Set instead of `source` when the source case's sample is a budget skip (not scored, run again
-   * by --resume): that skip's message. A comparison with it waits for --resume too.
+   * Set instead of `source` when the source case's sample did not finish (a budget skip, a batch
+   * request that expired, was canceled or came back without a result: --resume runs it): its error.
+   * A comparison with it waits for --resume too.
    */
-  sourceBudgetSkip?: string;
+  sourceNotFinished?: SourceNotFinished;
+}
+
+/** The error of a source case's sample that did not finish: what its chaos variants end with too. */
+export interface SourceNotFinished {
+  kind: string;
+  code?: string;
+  message: string;
 }
 
 export interface Score {
@@ -208,9 +216,27 @@ export function isJudgeNotSent(score: Score): boolean {
 /** Scores marked not sent: a mark kept off the record, whose lines keep their bytes. */
 const NOT_SENT = new WeakSet<Score>();
 
-/** A copy of a score, with the not-sent mark of the score it copies. */
+/**
+ * Marks an errored score as left for --resume because the source case it compares with did not
+ * finish: the sample it leaves unscored ends with that source's error kind and code. Returns it.
+ */
+export function markedSourceNotFinished(score: Score, source: SourceNotFinished): Score {
+  SOURCE_NOT_FINISHED.set(score, source);
+  return score;
+}
+
+/** The unfinished source a score is waiting for (see markedSourceNotFinished), if any. */
+export function sourceNotFinishedOf(score: Score): SourceNotFinished | undefined {
+  return SOURCE_NOT_FINISHED.get(score);
+}
+
+const SOURCE_NOT_FINISHED = new WeakMap<Score, SourceNotFinished>();
+
+/** A copy of a score, with the marks (not sent, source not finished) of the score it copies. */
 function copiedMark(from: Score, copy: Score): Score {
   if (NOT_SENT.has(from)) NOT_SENT.add(copy);
+  const source = SOURCE_NOT_FINISHED.get(from);
+  if (source) SOURCE_NOT_FINISHED.set(copy, source);
   return copy;
 }
 

@@ -9,7 +9,7 @@ import {
 import { encodeTagCharacters } from '../../src/chaos/operators/injection.js';
 import { rubric } from '../../src/judge/rubric.js';
 import { ProviderError, type Generation } from '../../src/providers/types.js';
-import { isJudgeNotSent, type ChaosInfo, type Sample, type Score, type Scorer, type ScorerContext } from '../../src/scoring/types.js';
+import { isJudgeNotSent, sourceNotFinishedOf, type ChaosInfo, type Sample, type Score, type Scorer, type ScorerContext } from '../../src/scoring/types.js';
 
 const context: ScorerContext = { signal: new AbortController().signal };
 
@@ -160,7 +160,7 @@ describe('sameAsSource', () => {
     expect(isJudgeNotSent(onChaos)).toBe(true);
   });
 
-  it('is not scored for the budget (a budget skip) when its source case was, with or without a scorer', async () => {
+  it('is left for --resume, with the error of its source case, when that source did not finish, with or without a scorer', async () => {
     let scored = 0;
     const counted: Scorer = {
       name: 'counted',
@@ -169,11 +169,12 @@ describe('sameAsSource', () => {
         return { name: 'counted', score: 1, pass: true, reason: '' };
       },
     };
-    const chaos = { source: undefined, sourceBudgetSkip: "says's judge: budget reached" };
+    const unfinished = { kind: 'timeout', code: 'batch_expired', message: 'batch request s0 expired' };
+    const chaos = { source: undefined, sourceNotFinished: unfinished };
     for (const scorer of [sameAsSource(), sameAsSource({ scorer: counted })]) {
       const result = await score(scorer, sample('x', { chaos }));
-      expect(result).toMatchObject({ pass: false, score: 0, error: "the source case t1 was not scored for the budget (says's judge: budget reached)" });
-      expect(isJudgeNotSent(result)).toBe(true);
+      expect(result).toMatchObject({ pass: false, score: 0, error: 'the source case t1 did not finish (batch request s0 expired): the comparison is left for --resume' });
+      expect(sourceNotFinishedOf(result)).toEqual(unfinished);
     }
     // Nothing is scored (nor paid) for a comparison that --resume makes again.
     expect(scored).toBe(0);

@@ -11,6 +11,8 @@ import { ProviderError } from '../../src/providers/types.js';
 import { readRecord } from '../../src/records/reader.js';
 import { readMeta } from '../../src/records/runDir.js';
 import { defineSuite } from '../../src/suite.js';
+import { batchResultError } from '../../src/providers/anthropic/batch.js';
+import { sameAsSource } from '../../src/chaos/invariants.js';
 import { contains } from '../../src/scoring/index.js';
 import { ECHO_PROMPT, tempProject, wordCases, type TempProject } from '../helpers/tempProject.js';
 
@@ -310,5 +312,48 @@ describe('the batch phase', () => {
       expect(transport.submitted).toEqual([['s0', 's2']]);
       expect(await outputs()).toEqual(['word from s0', 'bad_request', 'word from s2']);
     });
+  });
+});
+
+describe('a chaos sample whose source case did not finish in the batch', () => {
+  it('is not finished either, for the same reason, and --resume runs both', async () => {
+    project = await tempProject({ 'prompts/echo.v1.hbs': ECHO_PROMPT, 'data.jsonl': wordCases(1) });
+    // s0 is the golden source w000, s1 its chaos variant: only the source's request expires, once.
+    const transport = scriptedTransport((customId, round) => (customId === 's0' && round === 0 ? { customId, error: batchResultError(customId, { type: 'expired' }) } : 'ok'));
+    const suite = defineSuite({
+      name: 'echo',
+      prompt: './prompts',
+      models: ['model-a'],
+      dataset: './data.jsonl',
+      scorers: [contains({ values: ['word'], mode: 'all' })],
+      repeats: 1,
+      chaos: { operators: ['zero-width'], invariants: [sameAsSource()] },
+    });
+    const runDir = project.path('runs', 'r1');
+    const run = async (resume: boolean) => {
+      const loaded = await loadSuite(suite, project.path('echo.eval.ts'), { chaos: true }, project.root);
+      if (!resume) await startRunRecord(loaded, { runDir, runId: 'r1', toolVersion: 'test' });
+      const phase = await runBatchPhase(loaded, { transport, runDir });
+      const result = await runSuite(loaded, { provider: phase.provider, runDir, runId: 'r1', resume: true, toolVersion: 'test' });
+      return { result, samples: (await readRecord(project.path('runs/r1/run.jsonl'))).samples };
+    };
+
+    const first = await run(false);
+    expect(first.result.status).toBe('incomplete');
+    const [source, variant] = first.samples;
+    expect(source).toMatchObject({ caseId: 'w000', error: { kind: 'timeout', code: 'batch_expired' } });
+    expect(variant!.caseId).toBe('w000~zero-width');
+    expect(variant!.error).toEqual({
+      kind: 'timeout',
+      code: 'batch_expired',
+      message: `sameAsSource: the source case w000 did not finish (${source!.error!.message}): the comparison is left for --resume`,
+    });
+
+    const resumed = await run(true);
+    expect(resumed.result.status).toBe('complete');
+    // The variant's answer is collected again from the first batch, not sent (nor paid) twice.
+    expect(transport.submitted).toEqual([['s0', 's1'], ['s0']]);
+    expect(resumed.samples.map((s) => s.error)).toEqual([undefined, undefined]);
+    expect(resumed.samples[1]!.scores.find((s) => s.name === 'sameAsSource')).toBeDefined();
   });
 });

@@ -214,7 +214,7 @@ describe('a chaos sample whose source case is a budget skip', () => {
     expect(variant!.caseId).toBe('w000~zero-width');
     expect(variant!.error).toEqual({
       kind: 'budget',
-      message: "sameAsSource:says's judge: the source case w000 was not scored for the budget (says's judge: budget of $0.0100 reached ($0.0100 spent); request not sent)",
+      message: "sameAsSource:says: the source case w000 did not finish (says's judge: budget of $0.0100 reached ($0.0100 spent); request not sent): the comparison is left for --resume",
     });
     expect(first.result.status).toBe('incomplete');
     expect(first.result.notRun).toBe('2 samples answered but not judged: budget reached');

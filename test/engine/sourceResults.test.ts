@@ -102,18 +102,22 @@ describe('SourceResults', () => {
     expect(sources.held).toBe(0);
   });
 
-  it('hands on a source that is a budget skip as that skip, from this run or a kept line; another error as no result', async () => {
+  it('hands on a source that did not finish (a budget skip, an expired batch request) as its error, from this run or a kept line; another error as no result', async () => {
     const skipped = { ...record(a, 'answer, not judged'), error: { kind: 'budget', message: "says's judge: budget reached" } } as SampleRecord;
     const failed = { ...record(a, 'answer'), error: { kind: 'scorer_error', message: 'says: boom' } } as SampleRecord;
     const ran = new SourceResults(new Map([['a', 1]]));
     ran.resolve(planned(a), skipped);
-    await expect(ran.awaitSource(planned(a1))).resolves.toEqual({ budgetSkip: "says's judge: budget reached" });
+    await expect(ran.awaitSource(planned(a1))).resolves.toEqual({ notFinished: { kind: 'budget', message: "says's judge: budget reached" } });
     const kept = new SourceResults(new Map([['a', 1]]));
     kept.resolveRecorded(JSON.parse(JSON.stringify(skipped)) as SampleRecord);
-    await expect(kept.awaitSource(planned(a1))).resolves.toEqual({ budgetSkip: "says's judge: budget reached" });
+    await expect(kept.awaitSource(planned(a1))).resolves.toEqual({ notFinished: { kind: 'budget', message: "says's judge: budget reached" } });
     const errored = new SourceResults(new Map([['a', 1]]));
     errored.resolve(planned(a), failed);
     await expect(errored.awaitSource(planned(a1))).resolves.toBeUndefined();
+    const expired = { ...record(a, ''), output: null, error: { kind: 'timeout', code: 'batch_expired', message: 'batch request s0 expired' } } as SampleRecord;
+    const batch = new SourceResults(new Map([['a', 1]]));
+    batch.resolve(planned(a), expired);
+    await expect(batch.awaitSource(planned(a1))).resolves.toEqual({ notFinished: { kind: 'timeout', code: 'batch_expired', message: 'batch request s0 expired' } });
   });
 
   it('holds nothing for a golden case no chaos case was made from', () => {
