@@ -9,7 +9,7 @@
 import { ProblemList } from '../datasets/problems.js';
 import { likelyMeant, meantText } from '../knownKeys.js';
 import { REQUEST_OWN_FIELDS, TEMPLATE_PARAMS, type TemplateParam } from '../providers/requestParams.js';
-import { paramValueProblems } from './paramValues.js';
+import { isRecord, paramValueProblems } from './paramValues.js';
 
 /** Request fields written elsewhere in the prompt file (`messages` is the template body): under `params` they would be overridden or ignored. */
 const WRITTEN_ELSEWHERE: readonly string[] = REQUEST_OWN_FIELDS;
@@ -68,6 +68,3 @@ function ownKeyMessage(name: string, key: string, frontMatter: Record<string, un
   return `${name} has its own front-matter key: write ${key}: (with ${value}) at the top level of the front matter, not under params`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -152,6 +152,6 @@ function thinkingBudgetProblem(budget: unknown, maxTokens: unknown): string | un
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

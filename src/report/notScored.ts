@@ -20,7 +20,13 @@ export function thresholdMissText(cell: { scored: number }, rate: string, thresh
 export function notScoredKindsText(cells: ReadonlyArray<{ errors: Record<string, number> }>): string {
   const kinds = new Map<string, number>();
   for (const cell of cells) for (const [kind, n] of Object.entries(cell.errors)) if (isNotScoredKind(kind)) kinds.set(kind, (kinds.get(kind) ?? 0) + n);
-  return [...kinds.entries()]
+  return kindCountsText(kinds);
+}
+
+/** `provider_error 2, scorer_error 1`: error kinds with their counts, by name. */
+export function kindCountsText(kinds: ReadonlyMap<string, number> | Readonly<Record<string, number>>): string {
+  const entries = kinds instanceof Map ? [...kinds.entries()] : Object.entries(kinds);
+  return entries
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([kind, n]) => `${kind} ${count(n)}`)
     .join(', ');

@@ -8,7 +8,7 @@ import { candidateProblemText } from './upgrade.js';
 import { droppedParamList } from './droppedParams.js';
 import { confidenceLevel, count, percent, plural, points, pValue, pValueClause, signedNumber, signedPercent, signedPoints, usdPair, milliseconds } from './format.js';
 import { notFinishedText } from '../records/completeness.js';
-import { allowedShare } from './notScored.js';
+import { allowedShare, kindCountsText } from './notScored.js';
 
 /** A reason as one sentence; prefixed with its cell's label when the overall verdict quotes it. */
 export function reasonText(reason: VerdictReason): string {
@@ -77,7 +77,7 @@ function reasonBody(reason: VerdictReason): string {
     case 'baseline_unscored': {
       const v = reason.values;
       const notScored = Object.values(v.notScored).reduce((a, b) => a + b, 0);
-      const kinds = Object.entries(v.notScored).map(([kind, n]) => `${kind} ${count(n)}`).join(', ');
+      const kinds = kindCountsText(v.notScored);
       return `the baseline scored none of its ${plural(v.cases, 'case')} (${count(notScored)} of its ${plural(v.samples, 'sample')} not scored${kinds ? `: ${kinds}` : ''}): there is nothing to compare the candidate with, so no verdict (exit 3); compare with a baseline run that scored its cases`;
     }
     case 'too_many_unscored':
@@ -114,8 +114,7 @@ function reasonBody(reason: VerdictReason): string {
  * the candidate's run failed as `promptgold run` judges it (exit 3); the baseline's is a note.
  */
 function tooManyUnscoredText(v: Extract<VerdictReason, { rule: 'too_many_unscored' }>['values']): string {
-  const kinds = Object.entries(v.kinds).map(([kind, n]) => `${kind} ${count(n)}`).join(', ');
-  const found = `the ${v.side} left ${count(v.notScored)} of its ${plural(v.samples, 'sample')} unscored (${kinds}); its maxErrorRate allows ${allowedShare(v.maxErrorRate)}`;
+  const found = `the ${v.side} left ${count(v.notScored)} of its ${plural(v.samples, 'sample')} unscored (${kindCountsText(v.kinds)}); its maxErrorRate allows ${allowedShare(v.maxErrorRate)}`;
   return v.side === 'candidate'
     ? `${found}: its run fails (exit 3), and the cases it did score cannot stand for it; fix what failed and run those samples again with \`promptgold run --retry-errors\``
     : `${found}: the comparison is over the cases it did score`;

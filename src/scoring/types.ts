@@ -293,7 +293,8 @@ class BoundedCall implements ScorerContext {
   readonly ownJudge: (provider: Provider) => Provider;
   private controller: AbortController | undefined;
   private unlink: (() => void) | undefined;
-  private readonly usage = emptyJudgeUsage();
+  /** Made at the first judge call: most scorers make none. */
+  private usage: JudgeUsage | undefined;
 
   constructor(private readonly parent: ScorerContext) {
     const judge = parent.judge;
@@ -304,7 +305,7 @@ class BoundedCall implements ScorerContext {
 
   /** The judge calls made so far that answered or failed (not those aborted), or undefined when none. */
   judgeUsage(): JudgeUsage | undefined {
-    return this.usage.calls > 0 ? roundedUsage(this.usage) : undefined;
+    return this.usage && this.usage.calls > 0 ? roundedUsage(this.usage) : undefined;
   }
 
   /**
@@ -316,13 +317,14 @@ class BoundedCall implements ScorerContext {
     return {
       id: provider.id,
       generate: async (request, context) => {
+        const usage = (this.usage ??= emptyJudgeUsage());
         try {
           const generation = await provider.generate(request, context);
-          addGenerationUsage(this.usage, generation);
+          addGenerationUsage(usage, generation);
           return generation;
         } catch (error) {
-          if (error instanceof ProviderError && error.generation) addGenerationUsage(this.usage, error.generation);
-          else if (!context.signal.aborted && !isBudgetRefusal(error)) addGenerationUsage(this.usage, undefined);
+          if (error instanceof ProviderError && error.generation) addGenerationUsage(usage, error.generation);
+          else if (!context.signal.aborted && !isBudgetRefusal(error)) addGenerationUsage(usage, undefined);
           throw error;
         }
       },

@@ -7,7 +7,7 @@
  * `invalid_request_error` (404 `not_found_error` for an unknown model), as the API answers.
  */
 import type { ThinkingType } from '../providers/pricing.js';
-import { EFFORTS, MIN_THINKING_BUDGET, SERVICE_TIERS, SPEEDS, THINKING_DISPLAYS, THINKING_FIELDS, THINKING_ON_TYPES } from '../providers/requestParams.js';
+import { EFFORTS, MIN_THINKING_BUDGET, SAMPLING_PARAMS, SERVICE_TIERS, SPEEDS, THINKING_DISPLAYS, THINKING_FIELDS, THINKING_ON_TYPES } from '../providers/requestParams.js';
 import { DEFAULT_MAX_TOKENS, lookupFakeModel, thinkingOf, type FakeModel } from './fakeModels.js';
 import { allowedText, contentProblem, isOneOf, toolChoiceTargetProblem } from './fakeContent.js';
 import { unsupportedSchemaConstruct } from './fakeSchema.js';
@@ -145,7 +145,7 @@ function requestOptionsProblem(request: Record<string, unknown>): RequestProblem
  * or more), checked with the body's shape: before, and whatever, the model takes.
  */
 function samplingValuesProblem(request: Record<string, unknown>): RequestProblem | undefined {
-  for (const name of ['temperature', 'top_p', 'top_k'] as const) {
+  for (const name of SAMPLING_PARAMS) {
     const value = request[name];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) return invalid(`${name}: Input should be a valid ${name === 'top_k' ? 'integer' : 'number'}`);

@@ -14,6 +14,7 @@ import { suiteShape } from '../engine/suiteShape.js';
 import { buildRecordHeader } from '../engine/recordHeader.js';
 import { InputError, type ErrorLocation } from '../errors.js';
 import { meantText, unknownKey } from '../knownKeys.js';
+import { optionNames } from '../scoring/options.js';
 import type { FunctionTarget } from '../providers/function.js';
 import type { Provider } from '../providers/types.js';
 import type { RecordHeader } from '../records/types.js';
@@ -125,7 +126,7 @@ export async function prepareEval(suite: Suite, file: string, options: DescribeE
 }
 
 /** Every setting describeEval takes; TypeScript keeps the list whole as the options grow. */
-const SETTING_NAMES = Object.keys({
+const SETTING_NAMES = optionNames<DescribeEvalOptions & { shard: unknown }>({
   suite: true,
   file: true,
   provider: true,
@@ -142,7 +143,7 @@ const SETTING_NAMES = Object.keys({
   seed: true,
   // describeEval's own (DescribeEvalSettings), which prepareEval receives with the rest.
   shard: true,
-} satisfies Record<keyof DescribeEvalOptions | 'shard', true>);
+});
 
 /** Where describeEval's settings were written: the test file and the line of the call, when known. */
 export type SettingsLocation = Omit<ErrorLocation, 'field'>;
