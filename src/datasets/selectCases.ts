@@ -62,8 +62,8 @@ export function selectFrom(cases: CaseList, selection: CaseSelection): CaseList 
   };
 }
 
-const SELECTION_FIELDS = ['filter', 'limit', 'sample', 'seed'];
-const SELECTION_HINT = "e.g. select: { filter: ['billing'], limit: 50 } (filter, limit, sample, seed)";
+export const SELECTION_FIELDS: readonly string[] = ['filter', 'limit', 'sample', 'seed'];
+const SELECTION_HINT = `e.g. select: { filter: ['billing'], limit: 50 } (${SELECTION_FIELDS.join(', ')})`;
 
 /**
  * A `select` as a user wrote it (a suite's, describeEval's), checked before it is used: a misspelled

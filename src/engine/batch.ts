@@ -224,7 +224,7 @@ async function withoutRefused(
  */
 function stoppedBeforeSending(error: unknown): never {
   if (!(error instanceof ProviderError)) throw error;
-  throw new InfrastructureError(`the batch phase stopped: ${error.message}`, 'this invocation sent no batch: fix the cause, then `promptgold run --resume <run>`', error);
+  throw new InfrastructureError(abortReason(error), 'this invocation sent no batch: fix the cause, then `promptgold run --resume <run>`', error);
 }
 
 /**

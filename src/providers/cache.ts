@@ -128,7 +128,7 @@ export function cacheEntry(text: string): CacheRead {
   if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return { damaged: 'expected an answer object' };
   // Checked as a recording's response is: an entry edited or cut out of that shape would be scored as the model's answer.
   const { response, extras } = splitEntry(stored as Record<string, unknown>);
-  const checked = checkRecordedResponse(response, [...CACHE_ONLY_FIELDS]);
+  const checked = checkRecordedResponse(response, CACHE_ONLY_FIELD_NAMES);
   const checkedExtras = cacheExtrasSchema().safeParse(extras);
   if (checked.ok && checkedExtras.success) return { hit: { ...checked.response, ...checkedExtras.data } };
   const problems = [...(checked.ok ? [] : checked.problems), ...(checkedExtras.success ? [] : problemsFromZod(checkedExtras.error.issues, extras, () => []))];
@@ -137,7 +137,8 @@ export function cacheEntry(text: string): CacheRead {
 }
 
 /** The fields an entry keeps beyond the recorded response (see writeCached). */
-const CACHE_ONLY_FIELDS = new Set(['costUsd', 'attempts', 'droppedParams', 'cacheSavedUsd']);
+const CACHE_ONLY_FIELD_NAMES = ['costUsd', 'attempts', 'droppedParams', 'cacheSavedUsd'] as const;
+const CACHE_ONLY_FIELDS: ReadonlySet<string> = new Set(CACHE_ONLY_FIELD_NAMES);
 
 function splitEntry(stored: Record<string, unknown>): { response: Record<string, unknown>; extras: Record<string, unknown> } {
   const response: Record<string, unknown> = {};

@@ -180,7 +180,8 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
     // Samples that never ran are on their lines: the summary is written, as the engine writes it.
     if (everyLine) await writer.write(built);
     const complete = isComplete(header, samples, notRun);
-    const reasons = [...(everyLine ? [] : [`merged ${samples} of ${header.planned} planned samples`]), ...(notRunTotal(notRun) ? [notRunReason(notRun)] : [])];
+    const notRunText = notRunReason(notRun);
+    const reasons = [...(everyLine ? [] : [`merged ${samples} of ${header.planned} planned samples`]), ...(notRunText ? [notRunText] : [])];
     await writeMeta(outDir, {
       runId,
       suite: header.suite,
@@ -190,7 +191,7 @@ export async function mergeRecords(files: readonly string[], outDir: string, run
       mergedFrom: files.map((file) => basename(dirname(file))),
       ...(complete ? {} : { reason: reasons.join('; ') }),
     });
-    return { outDir, suite: header.suite, samples, planned: header.planned, summary: built, complete, ...(notRunTotal(notRun) ? { notRun: notRunReason(notRun) } : {}) };
+    return { outDir, suite: header.suite, samples, planned: header.planned, summary: built, complete, ...(notRunText ? { notRun: notRunText } : {}) };
   } finally {
     // A part left half read (the parts overlap) would keep its file open until collected.
     await Promise.all(cursors.map((cursor) => cursor.lines.return(undefined)));

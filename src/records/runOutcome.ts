@@ -6,8 +6,7 @@
  */
 import { dirname } from 'node:path';
 import { ExitCode, strongestExitCode } from '../errors.js';
-import { isResumableError } from '../providers/types.js';
-import { runIncompleteCause, type RunIncompleteCause } from './completeness.js';
+import { countNotRun, noNotRun, notRunTotal, runIncompleteCause, type RunIncompleteCause } from './completeness.js';
 import { BUDGET_SKIP } from './errorKinds.js';
 import { readRecordHeader, readRecordLines, readRecordSummary } from './reader.js';
 import { readMeta, type RunMeta } from './runDir.js';
@@ -103,14 +102,14 @@ function fromSummary(summary: RecordSummary): RecordTally {
 async function tallyRecord(recordFile: string): Promise<RecordTally> {
   let builder: SummaryBuilder | undefined;
   let samples = 0;
-  let notRun = 0;
+  const notRun = noNotRun();
   for await (const { value } of readRecordLines(recordFile)) {
     if (value.type === 'header') builder = new SummaryBuilder(summaryPolicyOf(value));
     else if (value.type === 'sample' && builder) {
       builder.add(value);
       samples++;
-      if (isResumableError(value.error)) notRun++;
+      countNotRun(notRun, value);
     }
   }
-  return { summary: builder!.build(), samples, notRun };
+  return { summary: builder!.build(), samples, notRun: notRunTotal(notRun) };
 }

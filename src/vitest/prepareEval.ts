@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkSelection } from '../datasets/selectCases.js';
+import { checkSelection, SELECTION_FIELDS } from '../datasets/selectCases.js';
 import type { CaseSelection } from '../datasets/types.js';
 import { RunSession } from '../engine/assemble.js';
 import { importSuites, type LoadedSuite, type SuiteOverrides } from '../engine/loadSuite.js';
@@ -154,11 +154,11 @@ function refuseUnknownSettings(options: DescribeEvalOptions, calledAt: SettingsL
   if (!unknown) return;
   const { key, meant } = unknown;
   const value = (options as unknown as Record<string, unknown>)[key];
-  const hint = SELECTION_KEYS.includes(key) ? `put it in select: select: { ${key}: ${JSON.stringify(value)} }` : `describeEval takes ${SETTING_NAMES.join(', ')}`;
+  // `seed` is a describeEval setting of its own: it never reaches this line.
+  const hint = SELECTION_FIELDS.includes(key) ? `put it in select: select: { ${key}: ${JSON.stringify(value)} }` : `describeEval takes ${SETTING_NAMES.join(', ')}`;
   throw new InputError(`unknown describeEval setting "${key}"${meantText(meant)}`, { ...calledAt, field: `describeEval setting ${key}` }, hint);
 }
 
-const SELECTION_KEYS = ['filter', 'limit', 'sample'];
 
 /**
  * The settings that override suite fields take the values those fields take. `repeats: 0` or
